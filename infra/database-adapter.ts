@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
 /** Where the domain lives: an embedded PGlite folder, or a PostgreSQL server. */
 export type DatabaseTarget =
   | { kind: 'pglite'; dir: string }
+  | { kind: 'pglite-memory' }
   | { kind: 'postgres'; url: string };
 
 /** Reads DATABASE_URL, else the PGlite folder under CONCERTO_DATA_DIR (default `data/`). */
@@ -25,7 +27,7 @@ export function databaseTargetFromEnv(env: NodeJS.ProcessEnv): DatabaseTarget {
 
 /** A Prisma driver adapter for the target, and what to close when done. */
 export function openAdapter(target: DatabaseTarget): {
-  adapter: PrismaPGlite | PrismaPg;
+  adapter: SqlMigrationAwareDriverAdapterFactory;
   close: () => Promise<void>;
   pglite?: PGlite;
 } {
@@ -33,12 +35,10 @@ export function openAdapter(target: DatabaseTarget): {
     const adapter = new PrismaPg({ connectionString: target.url });
     return { adapter, close: async () => {} };
   }
-  const pglite = new PGlite(target.dir);
+  const pglite = target.kind === 'pglite' ? new PGlite(target.dir) : new PGlite();
   // PGlite keeps the process alive until closed, so the owner must close it.
-  return { adapter: new PrismaPGlite(pglite), close: () => pglite.close(), pglite };
-}
-
-/** For prisma.config.ts: the Prisma CLI opens the same database the app would. */
-export function openAdapterFactory(env: NodeJS.ProcessEnv) {
-  return openAdapter(databaseTargetFromEnv(env)).adapter;
+  // pglite-prisma-adapter 0.6 is typed against driver-adapter-utils 6.10; its runtime contract is
+  // the same as 6.19's, which the store tests check.
+  const adapter = new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;
+  return { adapter, close: () => pglite.close(), pglite };
 }

@@ -1,2 +1,82 @@
-// Placeholder: replaced by the Temporal + PostgreSQL setup.
-export default async function setup(): Promise<void> {}
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { findFreePort } from '../infra/ports.js';
+import { resolveTemporalBinary } from '../infra/temporal-binaries.js';
+import { startDevServer } from '../infra/temporal-dev-server.js';
+import { workflowsEntry } from '../worker/create-worker.js';
+import { startTestPostgres } from './helpers/postgres.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The time-skipping test server, shared by the workflow tests. */
+    timeSkippingAddress: string;
+    /** The dev server (a full Temporal), shared by the integration tests. */
+    devServerAddress: string;
+    /** The `temporal` CLI, for tests that start `npm start` or a dev server of their own. */
+    temporalCliPath: string;
+    /** A PostgreSQL role allowed to create databases: one database per test file. */
+    postgresAdminUrl: string;
+    /** The workflow bundle, built once per run. */
+    workflowBundlePath: string;
+  }
+}
+
+/** One of each server per run (the SDK gives a server 5 s to come up: never one per file). */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stops: Array<() => Promise<void>> = [];
+  const teardown = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
+  };
+  try {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'concerto-test-'));
+    stops.push(() => rm(dir, { recursive: true, force: true }));
+
+    const [cli, testServer] = await Promise.all([resolveTemporalBinary('cli'), resolveTemporalBinary('test-server')]);
+    const timeSkipping = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: testServer.path } },
+    });
+    stops.push(() => timeSkipping.teardown());
+
+    const devServer = await startDevServer({
+      cliPath: cli.path,
+      dbFilename: path.join(dir, 'temporal.db'),
+      port: await findFreePort(),
+      uiPort: false,
+    });
+    stops.push(() => devServer.stop());
+
+    const postgres = await startTestPostgres();
+    stops.push(() => postgres.stop());
+
+    const bundle = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: quietLogger });
+    const workflowBundlePath = path.join(dir, 'workflow-bundle.js');
+    await writeFile(workflowBundlePath, bundle.code);
+
+    project.provide('timeSkippingAddress', timeSkipping.address);
+    project.provide('devServerAddress', devServer.address);
+    project.provide('temporalCliPath', cli.path);
+    project.provide('postgresAdminUrl', postgres.adminUrl);
+    project.provide('workflowBundlePath', workflowBundlePath);
+    return teardown;
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
+
+const quietLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn(message: string) {
+    console.warn(message);
+  },
+  error(message: string) {
+    console.error(message);
+  },
+};

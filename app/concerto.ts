@@ -1,0 +1,180 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { buildHttpApp } from '../client/http/app.js';
+import type { ConcertoConfig } from '../infra/config.js';
+import { describeTarget, openDatabase } from '../infra/database.js';
+import { startMailCatcher, type MailCatcher } from '../infra/mail-catcher.js';
+import { createMailTransport } from '../infra/mail-transport.js';
+import { assertPortFree } from '../infra/ports.js';
+import { resolveTemporalBinary } from '../infra/temporal-binaries.js';
+import { clusterConnectionOptions } from '../infra/temporal-connection.js';
+import { startDevServer } from '../infra/temporal-dev-server.js';
+import { createConcertoWorker } from '../worker/create-worker.js';
+
+export interface RunningConcerto {
+  url: string;
+  temporalUiUrl: string | null;
+  temporalAddress: string;
+  catcher?: MailCatcher;
+  /** Settles when the worker stops on its own (a fatal error); `stop()` settles it too. */
+  readonly workerDone: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  readonly code = 'STARTUP_FAILED';
+}
+
+const CLUSTER_CONNECT_TIMEOUT_MS = 5000;
+
+async function assertWritableDir(dir: string): Promise<void> {
+  const probe = path.join(dir, `.write-test-${process.pid}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe);
+  } catch (error) {
+    throw new StartupError(
+      `The data folder ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ` +
+        'Set CONCERTO_DATA_DIR to a folder this user can write.',
+    );
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new StartupError(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Starts the whole embedded stack in this process — Temporal dev server (a child process) or a
+ * cluster connection, the database, the mail catcher, the worker and the HTTP server — and gives
+ * back one `stop()`. If any part fails to start, what was started is stopped again.
+ */
+export async function startConcerto(config: ConcertoConfig, log: (line: string) => void = () => {}): Promise<RunningConcerto> {
+  const closers: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((error: unknown) => log(`while stopping: ${(error as Error).message}`));
+    }
+  };
+
+  try {
+    await assertWritableDir(config.dataDir);
+    await assertPortFree(config.host, config.port, 'set PORT to another port');
+    if (!config.mail.smtpUrl) {
+      await assertPortFree('127.0.0.1', config.mail.catcherPort, 'set CONCERTO_SMTP_PORT to another port');
+    }
+
+    let address: string;
+    let temporalUiUrl: string | null = null;
+    let connectionOptions: Awaited<ReturnType<typeof clusterConnectionOptions>>;
+    if (config.temporal.mode === 'embedded') {
+      const cli = await resolveTemporalBinary('cli');
+      log(`starting the Temporal dev server (${cli.path})`);
+      const server = await startDevServer({
+        cliPath: cli.path,
+        dbFilename: path.join(config.dataDir, 'temporal', 'temporal.db'),
+        port: config.temporal.port,
+        uiPort: config.temporal.uiPort,
+        namespace: config.temporal.namespace,
+        log: (line) => log(`temporal: ${line}`),
+      });
+      closers.push(() => server.stop());
+      address = server.address;
+      temporalUiUrl = server.uiUrl;
+      connectionOptions = { address, tls: false };
+    } else {
+      connectionOptions = await clusterConnectionOptions(config.temporal);
+      address = config.temporal.address;
+      temporalUiUrl = config.temporal.uiUrl ?? null;
+    }
+
+    const unreachable = `Temporal at ${address} did not answer within ${CLUSTER_CONNECT_TIMEOUT_MS / 1000} s. ` +
+      'Check TEMPORAL_ADDRESS (and TLS / API key), or unset it to run the embedded dev server.';
+    const connection = await withTimeout(
+      Connection.connect({ ...connectionOptions, connectTimeout: CLUSTER_CONNECT_TIMEOUT_MS }),
+      CLUSTER_CONNECT_TIMEOUT_MS + 1000,
+      unreachable,
+    ).catch((error: unknown) => {
+      throw error instanceof StartupError ? error : new StartupError(`${unreachable} (${(error as Error).message})`);
+    });
+    closers.push(() => connection.close());
+    await withTimeout(connection.workflowService.getSystemInfo({}), CLUSTER_CONNECT_TIMEOUT_MS, unreachable);
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+
+    log(`opening ${describeTarget(config.database)}`);
+    const db = await openDatabase(config.database);
+    closers.push(() => db.close());
+
+    let catcher: MailCatcher | undefined;
+    if (!config.mail.smtpUrl) {
+      catcher = await startMailCatcher({ dir: path.join(config.dataDir, 'outbox'), port: config.mail.catcherPort });
+      const started = catcher;
+      closers.push(() => started.close());
+    }
+    const transport = createMailTransport(
+      config.mail.smtpUrl
+        ? { kind: 'smtp', url: config.mail.smtpUrl }
+        : { kind: 'catcher', host: catcher!.host, port: catcher!.port },
+    );
+    closers.push(async () => transport.close());
+
+    const nativeConnection = await withTimeout(NativeConnection.connect(connectionOptions), CLUSTER_CONNECT_TIMEOUT_MS, unreachable);
+    closers.push(() => nativeConnection.close());
+    const worker: Worker = await createConcertoWorker({
+      connection: nativeConnection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      prisma: db.prisma,
+      transport,
+      mailFrom: config.mail.from,
+    });
+    const workerDone = worker.run();
+    closers.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerDone.catch(() => {});
+    });
+
+    const app = buildHttpApp({
+      client,
+      taskQueue: config.temporal.taskQueue,
+      catcher,
+      log: true,
+      probes: {
+        temporal: async () => {
+          await connection.workflowService.getSystemInfo({});
+        },
+        database: () => db.ping(),
+      },
+    });
+    await app.listen({ host: config.host, port: config.port });
+    closers.push(() => app.close());
+    const bound = app.server.address();
+    const port = typeof bound === 'object' && bound ? bound.port : config.port;
+
+    return {
+      url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
+      temporalUiUrl,
+      temporalAddress: address,
+      ...(catcher ? { catcher } : {}),
+      workerDone,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+

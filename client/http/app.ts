@@ -1,0 +1,43 @@
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { MailCatcher } from '../../infra/mail-catcher.js';
+import { toHttpError } from './errors.js';
+import { registerFicheRoutes } from './fiches.js';
+import { registerHealth, type HealthProbes } from './health.js';
+import { registerOutboxRoutes } from './outbox.js';
+
+export interface HttpAppDependencies {
+  client: Client;
+  taskQueue: string;
+  probes: HealthProbes;
+  catcher?: MailCatcher;
+  log?: boolean;
+}
+
+/** The HTTP API. Anything a client sends wrong is a 4xx with a message for people, never a 500. */
+export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
+  const app = Fastify({ logger: deps.log ?? false, bodyLimit: 1_048_576 });
+
+  app.setErrorHandler((error, request, reply) => {
+    // Fastify's own client errors (malformed JSON, wrong content type, body too large) carry a 4xx.
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.code(status).send({
+        error: { code: (error as { code?: string }).code ?? 'BAD_REQUEST', message: `Requête invalide : ${(error as Error).message}` },
+      });
+    }
+    const mapped = toHttpError(error);
+    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(mapped.status).send({
+      error: { code: mapped.code, message: mapped.message, ...(mapped.field ? { field: mapped.field } : {}) },
+    });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `Rien à l’adresse ${request.method} ${request.url}.` } }),
+  );
+
+  registerHealth(app, deps.probes);
+  registerFicheRoutes(app, { client: deps.client, taskQueue: deps.taskQueue });
+  registerOutboxRoutes(app, deps.catcher);
+  return app;
+}

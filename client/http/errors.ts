@@ -1,0 +1,57 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  isGrpcServiceError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError, isDomainErrorCode, type DomainErrorCode } from '../../domain/errors.js';
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
+  INVALID_INPUT: 400,
+  WRONG_STAGE: 409,
+  ROLE_NOT_ALLOWED: 403,
+  ALREADY_IN_PROGRESS: 409,
+};
+
+/** Maps what the domain, Temporal or the transport threw to an HTTP status and a body for people. */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof DomainError) return new HttpError(STATUS_BY_CODE[error.code], error.code, error.message, error.field);
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const failure = error.cause;
+    if (isDomainErrorCode(failure.type)) {
+      const field = (failure.details?.[0] as { field?: string } | undefined)?.field;
+      return new HttpError(STATUS_BY_CODE[failure.type], failure.type, failure.message, field);
+    }
+  }
+  if (error instanceof WorkflowNotFoundError) {
+    return new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');
+  }
+  if (error instanceof WorkflowExecutionAlreadyStartedError) {
+    return new HttpError(409, 'ALREADY_EXISTS', 'Cette fiche existe déjà.');
+  }
+  if (isGrpcServiceError(error) && error.code === 5 /* NOT_FOUND */) {
+    return new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');
+  }
+  if (isGrpcServiceError(error) && error.code === 14 /* UNAVAILABLE */) {
+    return new HttpError(503, 'TEMPORAL_UNAVAILABLE', 'Le moteur de workflows ne répond pas : réessayez dans un instant.');
+  }
+  return new HttpError(500, 'INTERNAL', 'Erreur interne : elle a été consignée, réessayez ou prévenez un administrateur.');
+}

@@ -1,0 +1,141 @@
+import path from 'node:path';
+import { databaseTargetFromEnv, type DatabaseTarget } from './database-adapter.js';
+
+/** Where Temporal runs: our own dev server beside the app, or a cluster given by address. */
+export type TemporalConfig =
+  | { mode: 'embedded'; namespace: string; port: number; uiPort: number; taskQueue: string }
+  | {
+      mode: 'cluster';
+      address: string;
+      namespace: string;
+      taskQueue: string;
+      tls: false | { serverRootCaPath?: string; clientCertPath?: string; clientKeyPath?: string; serverName?: string };
+      apiKey?: string;
+      uiUrl?: string;
+    };
+
+export interface ConcertoConfig {
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  database: DatabaseTarget;
+  temporal: TemporalConfig;
+  /** Outgoing mail: a relay, or the embedded catcher on `catcherPort`. */
+  mail: { smtpUrl?: string; catcherPort: number; from: string };
+}
+
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIGURATION';
+}
+
+/** Every variable Concerto reads, its default and meaning: the README's table comes from here. */
+export const CONFIG_VARIABLES = {
+  PORT: ['3000', 'HTTP port of the web pages and API.'],
+  HOST: ['127.0.0.1', 'Interface the HTTP server listens on (0.0.0.0 to expose it).'],
+  PUBLIC_URL: ['http://localhost:$PORT', 'Base URL used in links sent by mail.'],
+  CONCERTO_DATA_DIR: ['data/', 'Folder for the embedded database, Temporal dev server and caught mail.'],
+  DATABASE_URL: ['(embedded PGlite)', 'postgres://user:password@host:5432/db to use a PostgreSQL server.'],
+  TEMPORAL_ADDRESS: ['(embedded dev server)', 'host:port of a Temporal cluster or Temporal Cloud; no local server starts.'],
+  TEMPORAL_NAMESPACE: ['default', 'Temporal namespace.'],
+  TEMPORAL_TASK_QUEUE: ['concerto', 'Task queue of the workers.'],
+  TEMPORAL_PORT: ['7233', 'gRPC port of the embedded dev server.'],
+  TEMPORAL_UI_PORT: ['8233', 'Web UI port of the embedded dev server.'],
+  TEMPORAL_UI_URL: ['(none)', 'Web UI of the cluster, for links (cluster mode).'],
+  TEMPORAL_TLS: ['false', 'true to use TLS with the system CAs (implied by the variables below).'],
+  TEMPORAL_TLS_CA: ['(none)', 'Path of the server root CA (PEM).'],
+  TEMPORAL_TLS_CERT: ['(none)', 'Path of the client certificate (PEM), for mTLS.'],
+  TEMPORAL_TLS_KEY: ['(none)', 'Path of the client key (PEM), for mTLS.'],
+  TEMPORAL_TLS_SERVER_NAME: ['(none)', 'Server name to verify, when it differs from the address.'],
+  TEMPORAL_API_KEY: ['(none)', 'API key (Temporal Cloud); implies TLS.'],
+  TEMPORAL_CLI_PATH: ['(PATH, then .temporal/)', 'Path of the `temporal` CLI used for the embedded dev server.'],
+  TEMPORAL_TEST_SERVER_PATH: ['(PATH, then .temporal/)', 'Path of `temporal-test-server` (tests).'],
+  SMTP_URL: ['(embedded catcher)', 'smtp(s)://user:password@host:port of a relay; unset, mail is caught and shown at /api/outbox.'],
+  CONCERTO_SMTP_PORT: ['2525', 'Port of the embedded mail catcher (loopback).'],
+  MAIL_FROM: ['Concerto <concerto@localhost>', 'From address of outgoing mail.'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+function portFrom(env: NodeJS.ProcessEnv, name: keyof typeof CONFIG_VARIABLES, fallback: number, errors: string[]): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    errors.push(`${name} must be a port number from 0 to 65535, got "${raw}".`);
+    return fallback;
+  }
+  return value;
+}
+
+/** Reads the environment; every problem is reported at once, each naming its variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig {
+  const errors: string[] = [];
+  const port = portFrom(env, 'PORT', 3000, errors);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const dataDir = path.resolve(env.CONCERTO_DATA_DIR?.trim() || 'data');
+  const publicUrl = (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    errors.push(`PUBLIC_URL must be an absolute URL such as https://concerto.example.org, got "${publicUrl}".`);
+  }
+
+  let database: DatabaseTarget = { kind: 'pglite', dir: path.join(dataDir, 'pglite') };
+  try {
+    database = databaseTargetFromEnv({ ...env, CONCERTO_DATA_DIR: dataDir });
+  } catch (error) {
+    errors.push((error as Error).message);
+  }
+
+  const namespace = env.TEMPORAL_NAMESPACE?.trim() || 'default';
+  const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || 'concerto';
+  const address = env.TEMPORAL_ADDRESS?.trim();
+  let temporal: TemporalConfig;
+  if (address) {
+    if (!/^[^:/\s]+:\d+$/.test(address)) {
+      errors.push(`TEMPORAL_ADDRESS must be host:port (e.g. my-ns.a1b2c.tmprl.cloud:7233), got "${address}".`);
+    }
+    const apiKey = env.TEMPORAL_API_KEY?.trim() || undefined;
+    const tlsFiles = {
+      ...(env.TEMPORAL_TLS_CA ? { serverRootCaPath: env.TEMPORAL_TLS_CA } : {}),
+      ...(env.TEMPORAL_TLS_CERT ? { clientCertPath: env.TEMPORAL_TLS_CERT } : {}),
+      ...(env.TEMPORAL_TLS_KEY ? { clientKeyPath: env.TEMPORAL_TLS_KEY } : {}),
+      ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverName: env.TEMPORAL_TLS_SERVER_NAME } : {}),
+    };
+    if (Boolean(tlsFiles.clientCertPath) !== Boolean(tlsFiles.clientKeyPath)) {
+      errors.push('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both for mTLS, or neither.');
+    }
+    const tlsOn = env.TEMPORAL_TLS === 'true' || apiKey !== undefined || Object.keys(tlsFiles).length > 0;
+    temporal = {
+      mode: 'cluster',
+      address,
+      namespace,
+      taskQueue,
+      tls: tlsOn ? tlsFiles : false,
+      ...(apiKey ? { apiKey } : {}),
+      ...(env.TEMPORAL_UI_URL ? { uiUrl: env.TEMPORAL_UI_URL.replace(/\/+$/, '') } : {}),
+    };
+  } else {
+    temporal = {
+      mode: 'embedded',
+      namespace,
+      taskQueue,
+      port: portFrom(env, 'TEMPORAL_PORT', 7233, errors),
+      uiPort: portFrom(env, 'TEMPORAL_UI_PORT', 8233, errors),
+    };
+  }
+
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
+    errors.push('SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465.');
+  }
+  const mail = {
+    ...(smtpUrl ? { smtpUrl } : {}),
+    catcherPort: portFrom(env, 'CONCERTO_SMTP_PORT', 2525, errors),
+    from: env.MAIL_FROM?.trim() || 'Concerto <concerto@localhost>',
+  };
+
+  if (errors.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n- ${errors.join('\n- ')}`);
+  }
+  return { host, port, publicUrl, dataDir, database, temporal, mail };
+}

@@ -1,0 +1,111 @@
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+
+export interface SinkMessage {
+  to: string[];
+  messageId: string | undefined;
+  subject: string | undefined;
+  parsed: ParsedMail;
+}
+
+/**
+ * A real SMTP server on loopback that tests can steer: accept, hold the next message (answering
+ * only when released, like a slow server), or refuse with a given code.
+ */
+export class SmtpSink {
+  readonly accepted: SinkMessage[] = [];
+  /** Messages whose data arrived but whose sender went away before the server answered. */
+  readonly abandoned: SinkMessage[] = [];
+  private holdNext = false;
+  private release?: () => void;
+  private refuseWith?: { code: number; message: string };
+  private server?: SMTPServer;
+  port = 0;
+
+  /** Resolves when a held message has arrived (its data read, no answer sent yet). */
+  heldArrived?: Promise<void>;
+
+  async start(port = 0): Promise<this> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        void this.receive(stream, session, callback);
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', () => resolve());
+    });
+    const address = this.server.server.address();
+    this.port = typeof address === 'object' && address ? address.port : port;
+    return this;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  /** The next message is read but not answered until `releaseHeld()`. */
+  hold(): void {
+    this.holdNext = true;
+    this.heldArrived = new Promise((resolve) => {
+      this.onHeld = resolve;
+    });
+  }
+
+  releaseHeld(): void {
+    this.release?.();
+  }
+
+  refuse(code: number, message: string): void {
+    this.refuseWith = { code, message };
+  }
+
+  accept(): void {
+    this.refuseWith = undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.release?.();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private onHeld?: () => void;
+
+  private async receive(
+    stream: NodeJS.ReadableStream,
+    session: { envelope: { rcptTo: Array<{ address: string }> } },
+    callback: (error?: Error | null) => void,
+  ): Promise<void> {
+    const parsed = await simpleParser(stream as unknown as import('node:stream').Readable);
+    const message: SinkMessage = {
+      to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+      messageId: parsed.messageId,
+      subject: parsed.subject,
+      parsed,
+    };
+    if (this.refuseWith) {
+      const error = Object.assign(new Error(this.refuseWith.message), { responseCode: this.refuseWith.code });
+      callback(error);
+      return;
+    }
+    if (this.holdNext) {
+      this.holdNext = false;
+      const socketClosed = new Promise<'closed'>((resolve) => stream.once('close', () => resolve('closed')));
+      const released = new Promise<'released'>((resolve) => {
+        this.release = () => resolve('released');
+      });
+      this.onHeld?.();
+      // SMTP semantics: a message is delivered only once the server has said 250 to the sender.
+      const outcome = await Promise.race([released, socketClosed]);
+      if (outcome === 'closed') {
+        this.abandoned.push(message);
+        return;
+      }
+    }
+    this.accepted.push(message);
+    callback();
+  }
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { inject } from 'vitest';
+
+let bundleCode: string | undefined;
+
+/** The workflow bundle built once per run by the global setup. */
+export function workflowBundle(): { code: string } {
+  bundleCode ??= readFileSync(inject('workflowBundlePath'), 'utf8');
+  return { code: bundleCode };
+}
+
+/** A unique task queue per test, so tests sharing a server never steal each other's tasks. */
+export function uniqueTaskQueue(name = 'test'): string {
+  return `${name}-${randomUUID()}`;
+}
+
+type CreateOptions = {
+  server: { type: 'existing' };
+  supportsTimeSkipping: boolean;
+  address: string;
+  namespace: string;
+  connectionOptions: Record<string, never>;
+};
+
+/**
+ * The run's time-skipping test server. The SDK's public `createFromExistingServer` always turns
+ * time skipping off, so this goes through the factory it wraps, with time skipping on.
+ */
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const factory = TestWorkflowEnvironment as unknown as { create(options: CreateOptions): Promise<TestWorkflowEnvironment> };
+  return factory.create({
+    server: { type: 'existing' },
+    supportsTimeSkipping: true,
+    address: inject('timeSkippingAddress'),
+    namespace: 'default',
+    connectionOptions: {},
+  });
+}
+
+/** The run's dev server: a full Temporal, real time. */
+export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createFromExistingServer({ address: inject('devServerAddress') });
+}

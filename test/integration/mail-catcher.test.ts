@@ -1,0 +1,238 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import type { SendMailOptions } from 'nodemailer';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher.js';
+import { createMailTransport, mailTransportConfigFromEnv } from '../../infra/mail-transport.js';
+import { classifySmtpError } from '../../infra/smtp-errors.js';
+
+const VCALENDAR = [
+  'BEGIN:VCALENDAR',
+  'VERSION:2.0',
+  'PRODID:-//Concerto//Test//FR',
+  'METHOD:REQUEST',
+  'BEGIN:VEVENT',
+  'UID:comite-2024-06-20@concerto.test',
+  'DTSTAMP:20240601T080000Z',
+  'DTSTART:20240620T120000Z',
+  'DTEND:20240620T140000Z',
+  'SUMMARY:Comité de pilotage CTG',
+  'ORGANIZER:mailto:secretariat@concerto.test',
+  'ATTENDEE;RSVP=TRUE:mailto:elu@example.org',
+  'END:VEVENT',
+  'END:VCALENDAR',
+  '',
+].join('\r\n');
+
+let dir: string;
+const catchers: MailCatcher[] = [];
+
+async function start(options: { dir?: string; port?: number } = {}): Promise<MailCatcher> {
+  const catcher = await startMailCatcher({ dir: options.dir ?? dir, port: options.port });
+  catchers.push(catcher);
+  return catcher;
+}
+
+async function send(catcher: MailCatcher, message: SendMailOptions) {
+  const transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
+  try {
+    return await transport.sendMail(message);
+  } finally {
+    transport.close();
+  }
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'concerto-mail-catcher-'));
+});
+
+afterEach(async () => {
+  await Promise.all(catchers.splice(0).map((c) => c.close()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mail catcher', () => {
+  it('lists what it received, newest first, with envelope recipients and calendar detection', async () => {
+    const catcher = await start();
+    expect(catcher.url).toBe(`smtp://127.0.0.1:${catcher.port}`);
+
+    const plain = await send(catcher, {
+      from: '"Secrétariat CTG" <secretariat@concerto.test>',
+      to: 'Elu@Example.org',
+      subject: 'Ordre du jour — séance du 20 juin',
+      text: 'Bonjour,',
+    });
+    const invitation = await send(catcher, {
+      from: 'secretariat@concerto.test',
+      to: ['elu@example.org', 'Agent@Example.org'],
+      bcc: 'archive@concerto.test',
+      subject: 'Convocation : comité de pilotage',
+      text: 'Vous êtes convoqué.',
+      icalEvent: { method: 'REQUEST', content: VCALENDAR },
+    });
+
+    const listed = await catcher.list();
+    expect(listed).toHaveLength(2);
+    const [newest, oldest] = listed;
+    expect(newest).toMatchObject({
+      messageId: invitation.messageId,
+      from: 'secretariat@concerto.test',
+      to: ['elu@example.org', 'agent@example.org', 'archive@concerto.test'],
+      subject: 'Convocation : comité de pilotage',
+      hasCalendar: true,
+    });
+    expect(oldest).toMatchObject({
+      messageId: plain.messageId,
+      from: '"Secrétariat CTG" <secretariat@concerto.test>',
+      to: ['elu@example.org'],
+      subject: 'Ordre du jour — séance du 20 juin',
+      hasCalendar: false,
+    });
+    for (const message of listed) {
+      expect(message.id).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{6}$/);
+      expect(new Date(message.date).toISOString()).toBe(message.date);
+      expect(message.size).toBeGreaterThan(0);
+    }
+    expect(await catcher.get(newest!.id)).toEqual(newest);
+  });
+
+  it('finds a calendar part by its own headers, however it is nested or folded', async () => {
+    const catcher = await start();
+    const envelope = { from: 'outlook@example.org', to: ['elu@example.org'] };
+    const nested = [
+      'From: outlook@example.org',
+      'To: elu@example.org',
+      'Subject: Invitation',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="outer"',
+      '',
+      '--outer',
+      'Content-Type: multipart/alternative;',
+      '\tboundary=inner',
+      '',
+      '--inner',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Invitation',
+      '--inner',
+      'content-type:',
+      ' TEXT/CALENDAR; method=REQUEST; charset=utf-8',
+      '',
+      VCALENDAR,
+      '--inner--',
+      '--outer--',
+      '',
+    ].join('\r\n');
+    const mentionOnly = [
+      'From: outlook@example.org',
+      'To: elu@example.org',
+      'Subject: Pas une invitation',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Content-Type: text/calendar',
+      '',
+    ].join('\r\n');
+    await send(catcher, { envelope, raw: nested });
+    await send(catcher, { envelope, raw: mentionOnly });
+    const listed = await catcher.list();
+    expect(listed.map((m) => [m.subject, m.hasCalendar])).toEqual([['Pas une invitation', false], ['Invitation', true]]);
+  });
+
+  it('serves the raw source, which parses back to the same message', async () => {
+    const catcher = await start();
+    await send(catcher, {
+      from: 'secretariat@concerto.test',
+      to: 'elu@example.org',
+      subject: 'Relevé de décisions',
+      text: 'Décision n° 12 adoptée.',
+      icalEvent: { method: 'REQUEST', content: VCALENDAR },
+    });
+    const [message] = await catcher.list();
+    const raw = await catcher.readRaw(message!.id);
+    expect(raw).toBeInstanceOf(Buffer);
+    expect(raw!.length).toBe(message!.size);
+    const parsed = await simpleParser(raw!);
+    expect(parsed.subject).toBe('Relevé de décisions');
+    expect(parsed.messageId).toBe(message!.messageId);
+  });
+
+  it('keeps every delivery, duplicates included', async () => {
+    const catcher = await start();
+    const message = { from: 'a@concerto.test', to: 'b@example.org', subject: 'Rappel', text: 'x', messageId: '<same@concerto.test>' };
+    await send(catcher, message);
+    await send(catcher, message);
+    const listed = await catcher.list();
+    expect(listed.map((m) => m.messageId)).toEqual(['<same@concerto.test>', '<same@concerto.test>']);
+    expect(new Set(listed.map((m) => m.id)).size).toBe(2);
+  });
+
+  it('lists the same messages after a restart on the same folder', async () => {
+    const first = await start();
+    await send(first, { from: 'a@concerto.test', to: 'b@example.org', subject: 'Avant', text: '1' });
+    const before = await first.list();
+    await first.close();
+    catchers.splice(catchers.indexOf(first), 1);
+
+    const second = await start();
+    expect(await second.list()).toEqual(before);
+    await send(second, { from: 'a@concerto.test', to: 'b@example.org', subject: 'Après', text: '2' });
+    expect((await second.list()).map((m) => m.subject)).toEqual(['Après', 'Avant']);
+    expect((await second.readRaw(before[0]!.id))?.length).toBe(before[0]!.size);
+    // Only finished files are left behind: no temporary names.
+    expect((await readdir(dir)).every((name) => /\.(eml|json)$/.test(name))).toBe(true);
+  });
+
+  it('returns null for unknown or malformed ids instead of touching other files', async () => {
+    const catcher = await start();
+    await send(catcher, { from: 'a@concerto.test', to: 'b@example.org', subject: 'x', text: 'x' });
+    const [message] = await catcher.list();
+    for (const id of ['../../etc/passwd', `../${path.basename(dir)}/${message!.id}`, `${message!.id}.eml`, '', '20240620T120000123Z-zzzzzz', '20240620T120000123Z-000000']) {
+      expect(await catcher.get(id)).toBeNull();
+      expect(await catcher.readRaw(id)).toBeNull();
+    }
+  });
+
+  it('answers 4xx when it cannot store, so the sender retries', async () => {
+    const catcher = await start();
+    await rm(dir, { recursive: true, force: true });
+    const error = await send(catcher, { from: 'a@concerto.test', to: 'b@example.org', subject: 'x', text: 'x' }).catch((err: unknown) => err);
+    expect(error).toMatchObject({ responseCode: 451 });
+    expect(classifySmtpError(error).permanent).toBe(false);
+    expect(await catcher.list()).toEqual([]);
+  });
+
+  it('says which port is taken and how to choose another', async () => {
+    const catcher = await start();
+    const otherDir = path.join(dir, 'other');
+    await expect(start({ dir: otherDir, port: catcher.port })).rejects.toThrow(
+      new RegExp(`127\\.0\\.0\\.1:${catcher.port}.*already in use.*CONCERTO_SMTP_PORT`),
+    );
+  });
+});
+
+describe('mail transport configuration', () => {
+  it('sends through a pooled SMTP_URL, credentials included', async () => {
+    const catcher = await start();
+    const config = mailTransportConfigFromEnv({ SMTP_URL: `smtp://secretariat:s%40cret@127.0.0.1:${catcher.port}` });
+    expect(config).toEqual({ kind: 'smtp', url: `smtp://secretariat:s%40cret@127.0.0.1:${catcher.port}` });
+    const transport = createMailTransport(config);
+    try {
+      await Promise.all(['un', 'deux', 'trois'].map((subject) => transport.sendMail({ from: 'a@concerto.test', to: 'b@example.org', subject, text: subject })));
+    } finally {
+      transport.close();
+    }
+    expect((await catcher.list()).map((m) => m.subject).sort()).toEqual(['deux', 'trois', 'un']);
+  });
+
+  it('falls back to the catcher, and explains a bad or missing SMTP_URL', () => {
+    const catcher = { host: '127.0.0.1', port: 2525 };
+    expect(mailTransportConfigFromEnv({ SMTP_URL: '  ' }, catcher)).toEqual({ kind: 'catcher', ...catcher });
+    expect(mailTransportConfigFromEnv({ SMTP_URL: 'smtps://u:p@smtp.example.org:465' }, catcher)).toEqual({ kind: 'smtp', url: 'smtps://u:p@smtp.example.org:465' });
+    expect(() => mailTransportConfigFromEnv({ SMTP_URL: 'https://user:secret@smtp.example.org' }, catcher)).toThrow(/^SMTP_URL must start with smtp:\/\/ or smtps:\/\/.*smtp:\/\/user:password@/);
+    expect(() => mailTransportConfigFromEnv({ SMTP_URL: 'smtp.example.org:587' }, catcher)).toThrow(/SMTP_URL/);
+    expect(() => mailTransportConfigFromEnv({ SMTP_URL: 'https://user:secret@smtp.example.org' }, catcher)).not.toThrow(/secret/);
+    expect(() => mailTransportConfigFromEnv({})).toThrow(/set SMTP_URL.*mail catcher/);
+  });
+});

@@ -1,0 +1,40 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Transporter } from 'nodemailer';
+import { createMailActivities } from '../activities/mail.js';
+import { createStoreActivities } from '../activities/store.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { TASK_QUEUE } from '../workflows/definitions.js';
+
+export interface ConcertoWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  prisma: PrismaClient;
+  transport: Transporter;
+  mailFrom: string;
+  taskQueue?: string;
+  /** A prebuilt bundle (tests build one per run); without it the worker bundles `workflows/`. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** The only place real activities are wired to their dependencies. */
+export async function createConcertoWorker(options: ConcertoWorkerOptions): Promise<Worker> {
+  const activities = {
+    ...createStoreActivities(options.prisma),
+    ...createMailActivities({ transport: options.transport, prisma: options.prisma, from: options.mailFrom }),
+  };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    activities,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: workflowsEntry() }),
+  });
+}
+
+/** The bundle entry, as a TypeScript source when run by tsx, or the compiled file from dist/. */
+export function workflowsEntry(): string {
+  const url = new URL('../workflows/index', import.meta.url);
+  return `${url.pathname}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`;
+}
