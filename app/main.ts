@@ -1,3 +1,4 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../infra/config.js';
 import { startConcerto } from './concerto.js';
 
@@ -6,6 +7,7 @@ const STOP_GRACE_MS = 15_000;
 const log = (line: string) => console.log(`[concerto] ${line}`);
 
 async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger((process.env.CONCERTO_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN') });
   const config = loadConfig();
   const running = await startConcerto(config, log);
   log(`ready: ${running.url}  (health: ${running.url}/healthz, outbox: ${running.url}/api/outbox)`);

@@ -126,7 +126,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--port', String(port),
     '--db-filename', path.resolve(options.dbFilename),
     '--namespace', namespace,
-    '--log-level', 'warn',
+    '--log-level', 'error',
     ...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
     // No internet here, and a server should not phone out anyway.
     ...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-disable-news-fetch']),

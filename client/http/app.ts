@@ -16,7 +16,7 @@ export interface HttpAppDependencies {
 
 /** The HTTP API. Anything a client sends wrong is a 4xx with a message for people, never a 500. */
 export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
-  const app = Fastify({ logger: deps.log ?? false, bodyLimit: 1_048_576 });
+  const app = Fastify({ logger: deps.log ? { level: 'warn' } : false, bodyLimit: 1_048_576 });
 
   app.setErrorHandler((error, request, reply) => {
     // Fastify's own client errors (malformed JSON, wrong content type, body too large) carry a 4xx.
