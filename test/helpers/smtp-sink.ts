@@ -29,9 +29,14 @@ export class SmtpSink {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
+      // Pooled senders keep idle connections open; do not wait the default 30 s for them on stop.
+      closeTimeout: 1000,
       logger: false,
       onData: (stream, session, callback) => {
         void this.receive(stream, session, callback);
+      },
+      onClose: (session) => {
+        this.closeWatchers.get(session.id)?.();
       },
     });
     await new Promise<void>((resolve, reject) => {
@@ -73,10 +78,11 @@ export class SmtpSink {
   }
 
   private onHeld?: () => void;
+  private readonly closeWatchers = new Map<string, () => void>();
 
   private async receive(
     stream: NodeJS.ReadableStream,
-    session: { envelope: { rcptTo: Array<{ address: string }> } },
+    session: { id: string; envelope: { rcptTo: Array<{ address: string }> } },
     callback: (error?: Error | null) => void,
   ): Promise<void> {
     const parsed = await simpleParser(stream as unknown as import('node:stream').Readable);
@@ -93,7 +99,7 @@ export class SmtpSink {
     }
     if (this.holdNext) {
       this.holdNext = false;
-      const socketClosed = new Promise<'closed'>((resolve) => stream.once('close', () => resolve('closed')));
+      const socketClosed = new Promise<'closed'>((resolve) => this.closeWatchers.set(session.id, () => resolve('closed')));
       const released = new Promise<'released'>((resolve) => {
         this.release = () => resolve('released');
       });
