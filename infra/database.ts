@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { openAdapter, type DatabaseTarget } from './database-adapter.js';
-import { applyMigrations, readMigrations, type SqlSession } from './migrations.js';
+import { applyMigrations, readMigrations } from './migrations.js';
+import { pgClientSession, pgliteSession } from './sql-session.js';
 
 /** An open domain store: the Prisma client, a health probe, and how to close it. */
 export interface Database {
@@ -76,17 +77,6 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
   };
 }
 
-function pgliteSession(db: { exec(sql: string): Promise<unknown>; query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }> }): SqlSession {
-  return {
-    async exec(sql) {
-      await db.exec(sql);
-    },
-    async query<T>(sql: string, params?: unknown[]) {
-      return (await db.query<T>(sql, params)).rows;
-    },
-  };
-}
-
 async function migratePostgres(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
@@ -99,17 +89,7 @@ async function migratePostgres(url: string): Promise<void> {
     );
   }
   try {
-    await applyMigrations(
-      {
-        async exec(sql) {
-          await client.query(sql);
-        },
-        async query<T>(sql: string, params?: unknown[]) {
-          return (await client.query(sql, params)).rows as T[];
-        },
-      },
-      await readMigrations(),
-    );
+    await applyMigrations(pgClientSession(client), await readMigrations());
   } finally {
     await client.end();
   }

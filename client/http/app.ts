@@ -14,17 +14,23 @@ export interface HttpAppDependencies {
   log?: boolean;
 }
 
+const FASTIFY_CLIENT_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Le corps de la requête n’est pas un JSON valide.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Le corps de la requête est vide : envoyez un objet JSON.',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Le corps de la requête dépasse 1 Mo.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Type de contenu non pris en charge : envoyez du JSON (Content-Type: application/json).',
+};
+
 /** The HTTP API. Anything a client sends wrong is a 4xx with a message for people, never a 500. */
 export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   const app = Fastify({ logger: deps.log ? { level: 'warn' } : false, bodyLimit: 1_048_576 });
 
   app.setErrorHandler((error, request, reply) => {
     // Fastify's own client errors (malformed JSON, wrong content type, body too large) carry a 4xx.
-    const status = (error as { statusCode?: number }).statusCode;
+    const { statusCode: status, code } = error as { statusCode?: number; code?: string };
     if (status && status >= 400 && status < 500) {
-      return reply.code(status).send({
-        error: { code: (error as { code?: string }).code ?? 'BAD_REQUEST', message: `Requête invalide : ${(error as Error).message}` },
-      });
+      const message = (code && FASTIFY_CLIENT_ERRORS[code]) ?? `Requête invalide : ${(error as Error).message}`;
+      return reply.code(status).send({ error: { code: code ?? 'BAD_REQUEST', message } });
     }
     const mapped = toHttpError(error);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
