@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { databaseTargetFromEnv, type DatabaseTarget } from './database-adapter.js';
+import { smtpUrlError } from './mail-transport.js';
 
 /** Where Temporal runs: our own dev server beside the app, or a cluster given by address. */
 export type TemporalConfig =
@@ -125,9 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
   }
 
   const smtpUrl = env.SMTP_URL?.trim() || undefined;
-  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
-    errors.push('SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465.');
-  }
+  const smtpProblem = smtpUrl ? smtpUrlError(smtpUrl) : null;
+  if (smtpProblem) errors.push(smtpProblem);
   const mail = {
     ...(smtpUrl ? { smtpUrl } : {}),
     catcherPort: portFrom(env, 'CONCERTO_SMTP_PORT', 2525, errors),

@@ -10,29 +10,16 @@ export type MailTransportConfig =
 const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
 
 /**
- * Reads SMTP_URL (smtp:// or smtps://), else falls back to the embedded mail catcher when one
- * is running. Throws when the URL is malformed or when there is nowhere to send.
+ * What is wrong with an SMTP_URL, as a sentence naming the variable and the expected forms, or
+ * null when it can be used. The URL itself is never echoed: it usually holds a password.
  */
-export function mailTransportConfigFromEnv(
-  env: NodeJS.ProcessEnv,
-  catcher?: { host: string; port: number },
-): MailTransportConfig {
-  const url = env.SMTP_URL?.trim();
-  if (url) {
-    const problem = smtpUrlProblem(url);
-    if (problem) {
-      throw new Error(
-        `SMTP_URL ${problem}. Expected smtp://user:password@smtp.example.org:587 (STARTTLS) or ` +
-          'smtps://user:password@smtp.example.org:465 (TLS); percent-encode special characters in the password. ' +
-          'Unset SMTP_URL to deliver to the embedded mail catcher instead.',
-      );
-    }
-    return { kind: 'smtp', url };
-  }
-  if (catcher) return { kind: 'catcher', host: catcher.host, port: catcher.port };
-  throw new Error(
-    'No outgoing mail server: set SMTP_URL (smtp://user:password@smtp.example.org:587) ' +
-      'or start the embedded mail catcher (CONCERTO_SMTP_PORT chooses its port).',
+export function smtpUrlError(url: string): string | null {
+  const problem = smtpUrlProblem(url);
+  if (!problem) return null;
+  return (
+    `SMTP_URL ${problem}. Expected smtp://user:password@smtp.example.org:587 (STARTTLS) or ` +
+    'smtps://user:password@smtp.example.org:465 (TLS); percent-encode special characters in the password. ' +
+    'Unset SMTP_URL to deliver to the embedded mail catcher instead.'
   );
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildHttpApp } from '../../client/http/app.js';
@@ -115,7 +115,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
   });
 
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {
-    const cases: Array<[string, Parameters<FastifyInstance['inject']>[0], number, Record<string, unknown>]> = [
+    const cases: Array<[string, InjectOptions, number, Record<string, unknown>]> = [
       ['no title', { method: 'POST', url: '/api/fiches', ...json({ authorEmail: 'a@example.org' }) }, 400, { code: 'INVALID_INPUT', field: 'title' }],
       ['bad email', { method: 'POST', url: '/api/fiches', ...json({ title: 'T', authorEmail: 'pas-une-adresse' }) }, 400, { code: 'INVALID_INPUT', field: 'authorEmail' }],
       ['array body', { method: 'POST', url: '/api/fiches', ...json([1, 2]) }, 400, { code: 'INVALID_INPUT' }],

@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../infra/config.js';
+
+describe('loadConfig', () => {
+  it('gives the embedded default with no variables set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      dataDir: path.resolve('data'),
+      database: { kind: 'pglite', dir: path.resolve('data', 'pglite') },
+      temporal: { mode: 'embedded', namespace: 'default', taskQueue: 'concerto', port: 7233, uiPort: 8233 },
+      mail: { catcherPort: 2525, from: 'Concerto <concerto@localhost>' },
+    });
+    expect(config.mail.smtpUrl).toBeUndefined();
+  });
+
+  it('switches to a cluster, PostgreSQL and a relay when told', () => {
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: 'ctg.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'ctg.a1b2c',
+      TEMPORAL_API_KEY: 'key',
+      DATABASE_URL: 'postgres://concerto:pw@db.internal:5432/concerto',
+      SMTP_URL: 'smtps://u:p@smtp.example.org:465',
+      CONCERTO_DATA_DIR: '/var/lib/concerto',
+    });
+    expect(config.temporal).toEqual({
+      mode: 'cluster',
+      address: 'ctg.a1b2c.tmprl.cloud:7233',
+      namespace: 'ctg.a1b2c',
+      taskQueue: 'concerto',
+      tls: {},
+      apiKey: 'key',
+    });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://concerto:pw@db.internal:5432/concerto' });
+    expect(config.mail.smtpUrl).toBe('smtps://u:p@smtp.example.org:465');
+    expect(config.dataDir).toBe('/var/lib/concerto');
+  });
+
+  it('takes mTLS files and keeps TLS off for a plain cluster', () => {
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' }).temporal).toMatchObject({ tls: false });
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_TLS_CERT: '/c.pem', TEMPORAL_TLS_KEY: '/k.pem' }).temporal).toMatchObject({
+      tls: { clientCertPath: '/c.pem', clientKeyPath: '/k.pem' },
+    });
+  });
+
+  it('reports every problem at once, each naming its variable, without echoing secrets', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'abc',
+        TEMPORAL_ADDRESS: 'http://temporal',
+        TEMPORAL_TLS_CERT: '/c.pem',
+        DATABASE_URL: 'mysql://root:hunter2@db/concerto',
+        SMTP_URL: 'https://user:s3cret@smtp.example.org',
+        PUBLIC_URL: 'not a url',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['PORT', 'TEMPORAL_ADDRESS', 'TEMPORAL_TLS_KEY', 'DATABASE_URL', 'SMTP_URL', 'PUBLIC_URL']) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('s3cret');
+  });
+
+  it('documents every variable it reads', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const source = await readFile(new URL('../../infra/config.ts', import.meta.url), 'utf8');
+    const read = new Set([...source.matchAll(/env\.([A-Z_]+)/g)].map((m) => m[1]));
+    read.add('PORT');
+    read.add('TEMPORAL_PORT');
+    read.add('TEMPORAL_UI_PORT');
+    read.add('CONCERTO_SMTP_PORT');
+    for (const name of read) expect(Object.keys(CONFIG_VARIABLES)).toContain(name);
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { DOMAIN_ERROR_CODES, DomainError } from '../../domain/errors.js';
+import {
+  COTECH_AVIS,
+  FICHE_STAGES,
+  ROLES,
+  assertMayRecordAvis,
+  parseDecision,
+  parseNewFiche,
+  stageAfterAvis,
+  type Role,
+} from '../../domain/fiche.js';
+
+function domainError(run: () => unknown): DomainError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
+
+describe('parseNewFiche', () => {
+  it('normalises a valid fiche', () => {
+    expect(parseNewFiche({ title: '  Lieu d’accueil  ', authorEmail: ' Pilote@Example.ORG ' })).toEqual({
+      title: 'Lieu d’accueil',
+      authorEmail: 'pilote@example.org',
+    });
+  });
+
+  it.each([
+    [null, undefined],
+    [{ authorEmail: 'a@example.org' }, 'title'],
+    [{ title: '   ', authorEmail: 'a@example.org' }, 'title'],
+    [{ title: 'x'.repeat(201), authorEmail: 'a@example.org' }, 'title'],
+    [{ title: 'T', authorEmail: 'a@b' }, 'authorEmail'],
+    [{ title: 'T', authorEmail: 'a b@example.org' }, 'authorEmail'],
+    [{ title: 'T', authorEmail: 42 }, 'authorEmail'],
+  ])('refuses %j, naming the field', (input, field) => {
+    const error = domainError(() => parseNewFiche(input));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.field).toBe(field);
+  });
+});
+
+describe('parseDecision', () => {
+  const actor = { email: 'S@Example.org', role: 'secretaire_instance' };
+
+  it('normalises a valid decision and drops an empty comment', () => {
+    expect(parseDecision({ outcome: 'favorable', comment: '  ', actor })).toEqual({
+      outcome: 'favorable',
+      actor: { email: 's@example.org', role: 'secretaire_instance' },
+    });
+  });
+
+  it('requires a comment to send a fiche back to its GTT', () => {
+    const error = domainError(() => parseDecision({ outcome: 'a_retravailler', actor }));
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'comment' });
+    expect(parseDecision({ outcome: 'a_retravailler', comment: 'Préciser le budget', actor }).comment).toBe('Préciser le budget');
+  });
+
+  it.each([
+    [{ outcome: 'oui', actor }, 'outcome'],
+    [{ outcome: 'favorable' }, 'actor'],
+    [{ outcome: 'favorable', actor: { email: 's@example.org', role: 'maire' } }, 'actor.role'],
+    [{ outcome: 'favorable', actor: { email: 'nope', role: 'admin' } }, 'actor.email'],
+    [{ outcome: 'favorable', comment: 12, actor }, 'comment'],
+    [{ outcome: 'favorable', comment: 'x'.repeat(5001), actor }, 'comment'],
+  ])('refuses %j, naming the field', (input, field) => {
+    expect(domainError(() => parseDecision(input))).toMatchObject({ code: 'INVALID_INPUT', field });
+  });
+});
+
+describe('who may record the COTECH avis, and when', () => {
+  const allowed: Role[] = ['secretaire_instance', 'admin'];
+
+  it.each(ROLES.map((role) => [role, allowed.includes(role)] as const))('%s on a soumise fiche: allowed=%s', (role, ok) => {
+    const run = () => assertMayRecordAvis('soumise', { email: 'x@example.org', role });
+    if (ok) expect(run).not.toThrow();
+    else expect(domainError(run).code).toBe('ROLE_NOT_ALLOWED');
+  });
+
+  it.each(FICHE_STAGES.filter((s) => s !== 'soumise'))('nobody records it on a fiche at stage %s', (stage) => {
+    for (const role of ROLES) {
+      expect(domainError(() => assertMayRecordAvis(stage, { email: 'x@example.org', role })).code).toBe('WRONG_STAGE');
+    }
+  });
+
+  it('moves the fiche according to the avis', () => {
+    expect(COTECH_AVIS.map(stageAfterAvis)).toEqual(['avis_favorable', 'brouillon', 'avis_defavorable']);
+  });
+});
+
+describe('error codes', () => {
+  it('are listed once, each with its description', () => {
+    expect(Object.keys(DOMAIN_ERROR_CODES)).toEqual(['INVALID_INPUT', 'WRONG_STAGE', 'ROLE_NOT_ALLOWED', 'ALREADY_IN_PROGRESS']);
+    for (const description of Object.values(DOMAIN_ERROR_CODES)) expect(description.length).toBeGreaterThan(10);
+  });
+});
