@@ -7,12 +7,9 @@ const STOP_GRACE_MS = 15_000;
 const log = (line: string) => console.log(`[concerto] ${line}`);
 
 async function main(): Promise<void> {
-  // The app owns its signals: it stops the HTTP server, the worker and the dev server in order.
-  Runtime.install({
-    logger: new DefaultLogger((process.env.CONCERTO_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN'),
-    shutdownSignals: [],
-  });
   const config = loadConfig();
+  // The app owns its signals: it stops the HTTP server, the worker and the dev server in order.
+  Runtime.install({ logger: new DefaultLogger(config.logLevel), shutdownSignals: [] });
   const running = await startConcerto(config, log);
   log(`ready: ${running.url}  (health: ${running.url}/healthz, outbox: ${running.url}/api/outbox)`);
   log(`Temporal: ${running.temporalAddress}${running.temporalUiUrl ? `, Web UI: ${running.temporalUiUrl}` : ''}`);

@@ -24,7 +24,11 @@ export interface ConcertoConfig {
   temporal: TemporalConfig;
   /** Outgoing mail: a relay, or the embedded catcher on `catcherPort`. */
   mail: { smtpUrl?: string; catcherPort: number; from: string };
+  logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   readonly code = 'INVALID_CONFIGURATION';
@@ -54,6 +58,7 @@ export const CONFIG_VARIABLES = {
   SMTP_URL: ['(embedded catcher)', 'smtp(s)://user:password@host:port of a relay; unset, mail is caught and shown at /api/outbox.'],
   CONCERTO_SMTP_PORT: ['2525', 'Port of the embedded mail catcher (loopback).'],
   MAIL_FROM: ['Concerto <concerto@localhost>', 'From address of outgoing mail.'],
+  CONCERTO_LOG_LEVEL: ['WARN', 'Log level of the Temporal worker runtime: ERROR, WARN, INFO, DEBUG or TRACE.'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 function portFrom(env: NodeJS.ProcessEnv, name: keyof typeof CONFIG_VARIABLES, fallback: number, errors: string[]): number {
@@ -134,8 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
     from: env.MAIL_FROM?.trim() || 'Concerto <concerto@localhost>',
   };
 
+  const logLevel = (env.CONCERTO_LOG_LEVEL?.trim().toUpperCase() || 'WARN') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) errors.push(`CONCERTO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
+
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${errors.join('\n- ')}`);
   }
-  return { host, port, publicUrl, dataDir, database, temporal, mail };
+  return { host, port, publicUrl, dataDir, database, temporal, mail, logLevel };
 }

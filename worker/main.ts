@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     throw new Error('A standalone worker sends mail through a relay: set SMTP_URL (the embedded mail catcher lives in npm start).');
   }
   // SIGINT / SIGTERM: the runtime drains the worker, then run() returns and we close the rest.
-  Runtime.install({ logger: new DefaultLogger((process.env.CONCERTO_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN') });
+  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
   const db = await openDatabase(config.database);
   const transport = createMailTransport({ kind: 'smtp', url: config.mail.smtpUrl });
   const connection = await NativeConnection.connect(await clusterConnectionOptions(config.temporal));

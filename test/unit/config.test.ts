@@ -80,3 +80,11 @@ describe('loadConfig', () => {
     for (const name of read) expect(Object.keys(CONFIG_VARIABLES)).toContain(name);
   });
 });
+
+describe('README', () => {
+  it('documents every configuration variable', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const name of Object.keys(CONFIG_VARIABLES)) expect(readme).toContain(`| \`${name}\` |`);
+  });
+});
