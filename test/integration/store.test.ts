@@ -1,0 +1,357 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { createStoreActivities, type RecordDecisionInput, type StoreActivities } from '../../activities/store.js';
+import type { Database } from '../../infra/database.js';
+import { applyMigrations, defaultMigrationsDir, readMigrations, type SqlSession } from '../../infra/migrations.js';
+import { pgClientSession, pgliteSession } from '../../infra/sql-session.js';
+import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from '../helpers/database.js';
+import { createTestDatabase } from '../helpers/postgres.js';
+
+/** An empty database reached without Prisma, the way the app's migration runner reaches it. */
+interface RawDatabase {
+  session: SqlSession;
+  close(): Promise<void>;
+}
+
+async function openRawDatabase(kind: TestDatabaseKind): Promise<RawDatabase> {
+  if (kind === 'pglite') {
+    const db = new PGlite();
+    await db.waitReady;
+    return { session: pgliteSession(db), close: () => db.close() };
+  }
+  const created = await createTestDatabase(inject('postgresAdminUrl'), 'store_migrations');
+  const client = new pg.Client({ connectionString: created.url });
+  await client.connect();
+  return {
+    session: pgClientSession(client),
+    async close() {
+      await client.end();
+      await created.drop();
+    },
+  };
+}
+
+/** The migration folders as committed, listed and hashed here rather than by the code under test. */
+async function committedMigrations(): Promise<Array<{ name: string; checksum: string }>> {
+  const entries = await readdir(defaultMigrationsDir, { withFileTypes: true });
+  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const file = await readFile(path.join(defaultMigrationsDir, name, 'migration.sql'));
+      return { name, checksum: createHash('sha256').update(file).digest('hex') };
+    }),
+  );
+}
+
+async function recordedMigrations(session: SqlSession) {
+  return session.query<{
+    migration_name: string;
+    checksum: string;
+    finished_at: Date | null;
+    rolled_back_at: Date | null;
+    applied_steps_count: number;
+  }>(
+    `SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count
+     FROM "_prisma_migrations" ORDER BY migration_name`,
+  );
+}
+
+async function tableExists(session: SqlSession, table: string): Promise<boolean> {
+  const [row] = await session.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [`public."${table}"`]);
+  return row?.found != null;
+}
+
+async function heldAdvisoryLocks(session: SqlSession): Promise<number> {
+  const [row] = await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);
+  return row?.n ?? -1;
+}
+
+/** A copy of the committed migrations in a temp folder, to alter without touching the repository. */
+async function copyMigrations(tempRoot: string): Promise<string> {
+  const dir = path.join(tempRoot, 'migrations');
+  await cp(defaultMigrationsDir, dir, { recursive: true });
+  return dir;
+}
+
+describe.each(DATABASE_KINDS)('store on %s', (kind) => {
+  describe('migrations', () => {
+    let raw: RawDatabase;
+    let tempRoot: string;
+    let committed: Array<{ name: string; checksum: string }>;
+
+    beforeAll(async () => {
+      committed = await committedMigrations();
+      expect(committed.length).toBeGreaterThan(0);
+    });
+
+    beforeEach(async () => {
+      raw = await openRawDatabase(kind);
+      tempRoot = await mkdtemp(path.join(os.tmpdir(), 'concerto-migrations-'));
+    });
+
+    afterEach(async () => {
+      await raw?.close();
+      await rm(tempRoot, { recursive: true, force: true });
+    });
+
+    it('applies every committed migration to an empty database and records it as Prisma does', async () => {
+      const result = await applyMigrations(raw.session, await readMigrations());
+
+      expect(result.applied).toEqual(committed.map((m) => m.name));
+      for (const table of ['Fiche', 'Decision', 'Notification', 'AuditEvent', '_prisma_migrations']) {
+        expect(await tableExists(raw.session, table), `table ${table}`).toBe(true);
+      }
+      const rows = await recordedMigrations(raw.session);
+      expect(rows.map(({ migration_name, checksum, rolled_back_at, applied_steps_count }) => ({
+        migration_name, checksum, rolled_back_at, applied_steps_count,
+      }))).toEqual(committed.map((m) => ({
+        migration_name: m.name, checksum: m.checksum, rolled_back_at: null, applied_steps_count: 1,
+      })));
+      for (const row of rows) expect(row.finished_at).toBeInstanceOf(Date);
+      expect(await heldAdvisoryLocks(raw.session)).toBe(0);
+    });
+
+    it('applies nothing the second time', async () => {
+      const migrations = await readMigrations();
+      await applyMigrations(raw.session, migrations);
+      const before = await recordedMigrations(raw.session);
+
+      expect(await applyMigrations(raw.session, migrations)).toEqual({ applied: [] });
+      expect(await recordedMigrations(raw.session)).toEqual(before);
+    });
+
+    it('refuses a migration whose file changed after it was applied, and changes nothing', async () => {
+      const dir = await copyMigrations(tempRoot);
+      await applyMigrations(raw.session, await readMigrations(dir));
+      const first = committed[0]!.name;
+      await appendFile(path.join(dir, first, 'migration.sql'), '\nALTER TABLE "Fiche" ADD COLUMN "edited" TEXT;\n');
+
+      await expect(applyMigrations(raw.session, await readMigrations(dir))).rejects.toThrow(
+        new RegExp(`Migration ${first} was modified after it was applied`),
+      );
+      const columns = await raw.session.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'Fiche' AND column_name = 'edited'`,
+      );
+      expect(columns).toEqual([]);
+      expect(await heldAdvisoryLocks(raw.session)).toBe(0);
+    });
+
+    it('refuses to go on past a migration recorded as unfinished', async () => {
+      const migrations = await readMigrations();
+      const first = migrations[0]!;
+      await applyMigrations(raw.session, []);
+      await raw.session.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`,
+        [randomUUID(), first.checksum, first.name],
+      );
+
+      await expect(applyMigrations(raw.session, migrations)).rejects.toThrow(
+        new RegExp(`Migration ${first.name} failed earlier and is marked unfinished`),
+      );
+      expect(await tableExists(raw.session, 'Fiche')).toBe(false);
+    });
+
+    it('rolls a failing migration back entirely: no partial table, no record, the error names it', async () => {
+      const dir = await copyMigrations(tempRoot);
+      const broken = '29991231235959_broken';
+      const goodPart = [
+        'CREATE TABLE "Partial" ("id" TEXT PRIMARY KEY);',
+        `INSERT INTO "Partial" ("id") VALUES ('half-done');`,
+        'ALTER TABLE "Fiche" ADD COLUMN "partial" TEXT;',
+      ].join('\n');
+      await mkdir(path.join(dir, broken));
+      await writeFile(path.join(dir, broken, 'migration.sql'), `${goodPart}\nSELECT "nothing" FROM "NoSuchTable";\n`);
+
+      const error = await applyMigrations(raw.session, await readMigrations(dir)).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).toMatch(new RegExp(`Migration ${broken} failed and was rolled back: .*NoSuchTable`));
+
+      expect(await tableExists(raw.session, 'Partial')).toBe(false);
+      const columns = await raw.session.query(
+        `SELECT 1 FROM information_schema.columns WHERE table_name = 'Fiche' AND column_name = 'partial'`,
+      );
+      expect(columns).toEqual([]);
+      // The migrations before it stay applied and recorded; the broken one left no row, finished or not.
+      expect((await recordedMigrations(raw.session)).map((r) => r.migration_name)).toEqual(committed.map((m) => m.name));
+      expect(await heldAdvisoryLocks(raw.session)).toBe(0);
+
+      // Nothing blocks the corrected migration.
+      await writeFile(path.join(dir, broken, 'migration.sql'), `${goodPart}\n`);
+      expect(await applyMigrations(raw.session, await readMigrations(dir))).toEqual({ applied: [broken] });
+      expect(await tableExists(raw.session, 'Partial')).toBe(true);
+    });
+  });
+
+  describe('store activities', () => {
+    let db: Database;
+    let store: StoreActivities;
+
+    beforeAll(async () => {
+      db = await openTestDatabase(kind);
+      store = createStoreActivities(db.prisma);
+    });
+
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    function newFiche() {
+      const ficheId = `fiche-${randomUUID()}`;
+      return {
+        ficheId,
+        title: 'Créer un espace de coworking rural',
+        authorEmail: 'gtt@example.org',
+        workflowId: `fiche-lifecycle-${ficheId}`,
+        status: 'soumise' as const,
+      };
+    }
+
+    function decisionFor(ficheId: string, idempotencyKey = `decision-${randomUUID()}`): RecordDecisionInput {
+      return {
+        idempotencyKey,
+        ficheId,
+        stage: 'soumise',
+        nextStage: 'avis_favorable',
+        decision: {
+          outcome: 'favorable',
+          comment: 'Bien argumenté.',
+          actor: { email: 'secretariat@example.org', role: 'secretaire_instance' },
+        },
+        decidedAt: '2026-11-20T14:00:00.000Z',
+      };
+    }
+
+    async function rowsFor(ficheId: string, idempotencyKey: string) {
+      const [fiches, decisions, audits] = await Promise.all([
+        db.prisma.fiche.findMany({ where: { id: ficheId } }),
+        db.prisma.decision.findMany({ where: { idempotencyKey } }),
+        db.prisma.auditEvent.findMany({ where: { subject: `fiche:${ficheId}` } }),
+      ]);
+      return { fiches, decisions, audits };
+    }
+
+    it('saveFiche twice leaves one row, unchanged by the second call', async () => {
+      const fiche = newFiche();
+      await store.saveFiche(fiche);
+      const [first] = await db.prisma.fiche.findMany({ where: { id: fiche.ficheId } });
+      expect(first).toMatchObject({ title: fiche.title, authorEmail: fiche.authorEmail, status: 'soumise' });
+
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await store.saveFiche(fiche);
+      await store.saveFiche({ ...fiche, title: 'Un autre titre', status: 'brouillon' });
+
+      expect(await db.prisma.fiche.findMany({ where: { id: fiche.ficheId } })).toEqual([first]);
+    });
+
+    it('recordDecision writes the decision, the status and the audit line together, once per key', async () => {
+      const fiche = newFiche();
+      await store.saveFiche(fiche);
+      const input = decisionFor(fiche.ficheId);
+
+      expect(await store.recordDecision(input)).toEqual({ created: true });
+
+      const after = await rowsFor(fiche.ficheId, input.idempotencyKey);
+      expect(after.fiches.map((f) => f.status)).toEqual(['avis_favorable']);
+      expect(after.decisions).toEqual([
+        expect.objectContaining({
+          ficheId: fiche.ficheId,
+          stage: 'soumise',
+          outcome: 'favorable',
+          comment: 'Bien argumenté.',
+          actorEmail: 'secretariat@example.org',
+          actorRole: 'secretaire_instance',
+          decidedAt: new Date(input.decidedAt),
+        }),
+      ]);
+      expect(after.audits).toEqual([
+        expect.objectContaining({
+          actor: 'secretariat@example.org',
+          action: 'fiche.avis_cotech.recorded',
+          details: { outcome: 'favorable', from: 'soumise', to: 'avis_favorable', role: 'secretaire_instance' },
+          at: new Date(input.decidedAt),
+        }),
+      ]);
+
+      // A retry, even one carrying another outcome, finds the key and creates nothing.
+      const retry = { ...input, nextStage: 'brouillon' as const, decision: { ...input.decision, outcome: 'a_retravailler' as const } };
+      expect(await store.recordDecision(retry)).toEqual({ created: false });
+      expect(await rowsFor(fiche.ficheId, input.idempotencyKey)).toEqual(after);
+    });
+
+    it('recordDecision on a missing fiche fails and leaves no decision and no audit line', async () => {
+      const ficheId = `missing-${randomUUID()}`;
+      const input = decisionFor(ficheId);
+
+      await expect(store.recordDecision(input)).rejects.toThrow();
+
+      expect(await rowsFor(ficheId, input.idempotencyKey)).toEqual({ fiches: [], decisions: [], audits: [] });
+    });
+
+    it('recordDecision failing at its last write undoes the decision and the status it already wrote', async () => {
+      const fiche = newFiche();
+      await store.saveFiche(fiche);
+      const input = decisionFor(fiche.ficheId);
+      // The audit insert comes after the decision insert and the status update: refuse it for this
+      // fiche only, so the failure happens with both earlier writes done inside the transaction.
+      const fn = `refuse_audit_${randomUUID().replaceAll('-', '')}`;
+      await db.prisma.$executeRawUnsafe(
+        `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           IF NEW.subject = 'fiche:${fiche.ficheId}' THEN RAISE EXCEPTION 'audit refused by the test'; END IF;
+           RETURN NEW;
+         END $$`,
+      );
+      await db.prisma.$executeRawUnsafe(
+        `CREATE TRIGGER ${fn} BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+      );
+      try {
+        await expect(store.recordDecision(input)).rejects.toThrow(/audit refused by the test/);
+      } finally {
+        await db.prisma.$executeRawUnsafe(`DROP TRIGGER ${fn} ON "AuditEvent"`);
+        await db.prisma.$executeRawUnsafe(`DROP FUNCTION ${fn}()`);
+      }
+
+      const after = await rowsFor(fiche.ficheId, input.idempotencyKey);
+      expect(after.decisions).toEqual([]);
+      expect(after.audits).toEqual([]);
+      expect(after.fiches.map((f) => f.status)).toEqual(['soumise']);
+
+      // The key was not consumed: the retry records the decision.
+      expect(await store.recordDecision(input)).toEqual({ created: true });
+      const retried = await rowsFor(fiche.ficheId, input.idempotencyKey);
+      expect([retried.decisions.length, retried.audits.length, retried.fiches[0]?.status]).toEqual([1, 1, 'avis_favorable']);
+    });
+  });
+});
+
+describe('applyMigrations twice at once on one fresh PostgreSQL database', () => {
+  it('both succeed and every migration is recorded once (the advisory lock)', async () => {
+    const names = (await committedMigrations()).map((m) => m.name);
+    const migrations = await readMigrations();
+    // Several rounds: a race lost by luck in one round shows up in another.
+    for (let round = 0; round < 5; round += 1) {
+      const created = await createTestDatabase(inject('postgresAdminUrl'), 'store_concurrent');
+      const clients = [new pg.Client({ connectionString: created.url }), new pg.Client({ connectionString: created.url })];
+      try {
+        await Promise.all(clients.map((client) => client.connect()));
+        const results = await Promise.all(clients.map((client) => applyMigrations(pgClientSession(client), migrations)));
+
+        expect(results.map((r) => r.applied).sort((a, b) => a.length - b.length)).toEqual([[], names]);
+        const rows = await pgClientSession(clients[0]!).query<{ migration_name: string; n: number }>(
+          `SELECT migration_name, count(*)::int AS n FROM "_prisma_migrations" GROUP BY migration_name ORDER BY migration_name`,
+        );
+        expect(rows).toEqual(names.map((name) => ({ migration_name: name, n: 1 })));
+      } finally {
+        await Promise.all(clients.map((client) => client.end().catch(() => {})));
+        await created.drop();
+      }
+    }
+  });
+});
