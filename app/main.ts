@@ -10,12 +10,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // The app owns its signals: it stops the HTTP server, the worker and the dev server in order.
   Runtime.install({ logger: new DefaultLogger(config.logLevel), shutdownSignals: [] });
-  const running = await startConcerto(config, log);
-  log(`ready: ${running.url}  (health: ${running.url}/healthz, outbox: ${running.url}/api/outbox)`);
-  log(`Temporal: ${running.temporalAddress}${running.temporalUiUrl ? `, Web UI: ${running.temporalUiUrl}` : ''}`);
-
+  // Listen before the start settles: it takes seconds, and a signal meanwhile would otherwise end
+  // this process at once, leaving the Temporal dev server it already started running.
+  const starting = startConcerto(config, log);
   let stopping = false;
-  const stop = async (reason: string, code: number) => {
+  const stop = (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
     log(`${reason}: stopping`);
@@ -24,15 +23,31 @@ async function main(): Promise<void> {
       process.exit(code || 1);
     }, STOP_GRACE_MS);
     force.unref();
-    await running.stop();
-    log('stopped');
-    process.exit(code);
+    // Still starting: stop once started. A failed start is reported below, and stops what it started.
+    void starting.then(
+      async (running) => {
+        await running.stop();
+        log('stopped');
+        process.exit(code);
+      },
+      () => {},
+    );
   };
-  process.on('SIGINT', () => void stop('SIGINT', 0));
-  process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  process.on('SIGINT', () => stop('SIGINT', 0));
+  process.on('SIGTERM', () => stop('SIGTERM', 0));
+
+  const running = await starting.catch((error: unknown) => {
+    // Ctrl-C reaches the dev server too, which then fails the start: that is the stop asked for.
+    if (!stopping) throw error;
+    log('stopped before it was ready');
+    process.exit(0);
+  });
+  if (stopping) return;
+  log(`ready: ${running.url}  (health: ${running.url}/healthz, outbox: ${running.url}/api/outbox)`);
+  log(`Temporal: ${running.temporalAddress}${running.temporalUiUrl ? `, Web UI: ${running.temporalUiUrl}` : ''}`);
   running.workerDone.then(
-    () => void stop('the worker stopped', stopping ? 0 : 1),
-    (error: unknown) => void stop(`the worker failed: ${(error as Error).message}`, 1),
+    () => stop('the worker stopped', stopping ? 0 : 1),
+    (error: unknown) => stop(`the worker failed: ${(error as Error).message}`, 1),
   );
 }
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -50,6 +51,18 @@ const PORT_HINT =
   'stop whatever uses it (perhaps another Concerto or Temporal dev server), or set TEMPORAL_PORT / TEMPORAL_UI_PORT';
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_LINES_KEPT = 20;
+
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * On Linux, util-linux's `setpriv --pdeathsig` makes the kernel send SIGTERM to the server when
+ * this process dies, even by SIGKILL, when no exit hook runs: the server never outlives us.
+ * Elsewhere, or without setpriv, the exit hook below is the only guard.
+ */
+function withParentDeathSignal(command: string, args: string[]): [string, string[]] {
+  if (process.platform !== 'linux' || !existsSync(SETPRIV)) return [command, args];
+  return [SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args]];
+}
 
 /**
  * SQLite tuning, as Temporal's TS SDK does for its stress tests: WAL lets readers run beside the
@@ -132,7 +145,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-disable-news-fetch']),
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(options.cliPath, args, { detached: false, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, commandArgs] = withParentDeathSignal(options.cliPath, args);
+  const child = spawn(command, commandArgs, { detached: false, stdio: ['ignore', 'pipe', 'pipe'] });
 
   const lastLines: string[] = [];
   const onLine = (line: string) => {

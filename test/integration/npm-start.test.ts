@@ -14,11 +14,10 @@ import { CONFIG_VARIABLES } from '../../infra/config.js';
 import { findFreePort } from '../../infra/ports.js';
 import type { FicheState } from '../../workflows/definitions.js';
 
-// `npm start` as a person runs it: `tsx app/main.ts` in a process of its own, checked only from
-// outside (HTTP, exit code, output, the process table).
+// `npm start` as a person runs it: `node --import tsx app/main.ts` in a process of its own, checked
+// only from outside (HTTP, exit code, output, the process table).
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 const READY_TIMEOUT_MS = 60_000;
 const STOP_LIMIT_MS = 15_000;
 const FAILURE_LIMIT_MS = 10_000;
@@ -36,7 +35,6 @@ interface AppProcess {
   child: ChildProcess;
   pgid: number;
   startedAt: number;
-  stdout: string;
   stderr: string;
   /** stdout and stderr interleaved as they arrived. */
   output: string;
@@ -51,23 +49,21 @@ let scratch: string;
 function appEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(CONFIG_VARIABLES)) delete env[name];
-  delete env.CONCERTO_LOG_LEVEL;
   return { ...env, TEMPORAL_CLI_PATH: inject('temporalCliPath'), ...overrides };
 }
 
 function startApp(overrides: Record<string, string>): AppProcess {
-  const child = spawn(TSX, ['app/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
     cwd: PROJECT_ROOT,
     env: appEnv(overrides),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (child.pid === undefined) throw new Error(`Could not spawn ${TSX}`);
+  if (child.pid === undefined) throw new Error('Could not spawn node --import tsx app/main.ts');
   const app: AppProcess = {
     child,
     pgid: child.pid,
     startedAt: Date.now(),
-    stdout: '',
     stderr: '',
     output: '',
     exit: null,
@@ -79,7 +75,6 @@ function startApp(overrides: Record<string, string>): AppProcess {
     }),
   };
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    app.stdout += chunk;
     app.output += chunk;
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -387,6 +382,45 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       expect(groupMembers(app)).toEqual([]);
       expect(devServersOf(dataDir)).toEqual([]);
     });
+  });
+
+  it('stops what it started when SIGTERM comes during startup', { timeout: READY_TIMEOUT_MS + 20_000 }, async () => {
+    const dataDir = path.join(scratch, 'stopped-while-starting');
+    const { env } = await embeddedEnv(dataDir);
+    const app = startApp(env);
+    try {
+      await waitForOutput(app, /starting the Temporal dev server/, READY_TIMEOUT_MS);
+      await sleep(500);
+      expect(app.output).not.toContain('[concerto] ready');
+      const signalledAt = Date.now();
+      app.child.kill('SIGTERM');
+      const exit = await waitForExit(app, STOP_LIMIT_MS + 1_000);
+      console.info(`npm start: stopped in ${Date.now() - signalledAt} ms after SIGTERM during startup`);
+      expect({ code: exit.code, signal: exit.signal }, describeOutput(app)).toEqual({ code: 0, signal: null });
+      expect(app.output).toContain('[concerto] SIGTERM: stopping');
+      expect(app.output).not.toContain('[concerto] ready');
+      expect(devServersOf(dataDir)).toEqual([]);
+      expect(groupMembers(app)).toEqual([]);
+    } finally {
+      await killGroup(app);
+    }
+  });
+
+  it('takes its Temporal dev server down with it even when killed outright (SIGKILL)', { timeout: READY_TIMEOUT_MS + 30_000 }, async () => {
+    const dataDir = path.join(scratch, 'killed');
+    const { env } = await embeddedEnv(dataDir);
+    const { app } = await startReady(env);
+    try {
+      const [server] = devServersOf(dataDir);
+      expect(server).toBeDefined();
+      app.child.kill('SIGKILL');
+      await waitForExit(app, STOP_LIMIT_MS);
+      // No exit hook runs on SIGKILL: the kernel's parent-death signal is what stops the server.
+      await poll('the orphaned dev server to stop', STOP_LIMIT_MS, async () => (isAlive(server!.pid) ? undefined : true));
+      expect(devServersOf(dataDir)).toEqual([]);
+    } finally {
+      await killGroup(app);
+    }
   });
 
   describe('fails fast, naming what to fix, and leaves nothing behind', () => {

@@ -41,7 +41,8 @@ describe('a worker killed mid-workflow', () => {
 
   /** A standalone worker (`npm run worker`) in its own process, on the test's queue. */
   function startWorker(): ChildProcess {
-    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'worker/main.ts'], {
+    // One process, as `npm run worker` runs it: a SIGKILL reaches the worker itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
       env: {
         ...process.env,
         TEMPORAL_ADDRESS: inject('devServerAddress'),
