@@ -3,6 +3,7 @@ import type { DecisionInput, FicheStage } from '../domain/fiche.js';
 
 export interface SaveFicheInput {
   ficheId: string;
+  conventionId: string;
   title: string;
   authorEmail: string;
   workflowId: string;
@@ -22,18 +23,29 @@ export interface RecordDecisionInput {
 /** Activities that write the domain. Built on a Prisma client so tests pass a real database. */
 export function createStoreActivities(prisma: PrismaClient) {
   return {
-    /** Creates the fiche's row, or leaves it as it is when a retry finds it there. */
-    async saveFiche(input: SaveFicheInput): Promise<void> {
-      await prisma.fiche.upsert({
-        where: { id: input.ficheId },
-        create: {
-          id: input.ficheId,
-          title: input.title,
-          authorEmail: input.authorEmail,
-          workflowId: input.workflowId,
-          status: input.status,
-        },
-        update: {},
+    /**
+     * Creates the fiche and its first version, numbered FA-<year>-<n> within its convention; a
+     * retry finds it there and changes nothing. Two fiches numbered at once collide on the unique
+     * code, and the activity's retry numbers the loser again.
+     */
+    async saveFiche(input: SaveFicheInput): Promise<{ code: string }> {
+      return prisma.$transaction(async (tx) => {
+        const existing = await tx.ficheAction.findUnique({ where: { id: input.ficheId } });
+        if (existing) return { code: existing.code };
+        const count = await tx.ficheAction.count({ where: { conventionId: input.conventionId } });
+        const code = `FA-${new Date().getUTCFullYear()}-${String(count + 1).padStart(2, '0')}`;
+        await tx.ficheAction.create({
+          data: {
+            id: input.ficheId,
+            conventionId: input.conventionId,
+            code,
+            status: input.status,
+            workflowId: input.workflowId,
+            authorEmail: input.authorEmail,
+            versions: { create: { version: 1, title: input.title, state: 'proposee', createdBy: input.authorEmail } },
+          },
+        });
+        return { code };
       });
     },
 
@@ -47,6 +59,7 @@ export function createStoreActivities(prisma: PrismaClient) {
           data: {
             idempotencyKey: input.idempotencyKey,
             ficheId: input.ficheId,
+            version: 1,
             stage: input.stage,
             outcome: input.decision.outcome,
             comment: input.decision.comment ?? null,
@@ -55,7 +68,7 @@ export function createStoreActivities(prisma: PrismaClient) {
             decidedAt: at,
           },
         });
-        await tx.fiche.update({ where: { id: input.ficheId }, data: { status: input.nextStage } });
+        await tx.ficheAction.update({ where: { id: input.ficheId }, data: { status: input.nextStage } });
         await tx.auditEvent.create({
           data: {
             actor: input.decision.actor.email,

@@ -149,6 +149,7 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
 
     const app = buildHttpApp({
       client,
+      prisma: db.prisma,
       taskQueue: config.temporal.taskQueue,
       catcher,
       log: true,

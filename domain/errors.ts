@@ -7,16 +7,29 @@ export const DOMAIN_ERROR_CODES = {
   WRONG_STAGE: 'The action does not apply to the stage the fiche is in now.',
   ROLE_NOT_ALLOWED: 'The actor’s role may not take this action.',
   ALREADY_IN_PROGRESS: 'The same action is already being recorded.',
+  CHARTER_VIOLATION: 'The members of an instance break the convention’s charter; `issues` lists each rule broken.',
 } as const;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;
 
+/** One thing to correct: `field` is a dotted path (`actor.email`, `budget.0.amount`), an import
+ * line (`line 12`) or an instance slug; empty when it concerns the whole input. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
 export class DomainError extends Error {
   override readonly name = 'DomainError';
+  /**
+   * @param field the first field at fault, when one is.
+   * @param issues every field-level problem found, so a form or an import can show them all at once.
+   */
   constructor(
     readonly code: DomainErrorCode,
     message: string,
     readonly field?: string,
+    readonly issues?: readonly FieldIssue[],
   ) {
     super(message);
   }

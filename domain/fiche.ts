@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { DomainError } from './errors.js';
+import { email, nonEmptyText, parseInput } from './validation.js';
 
 /**
  * The fiche action rules the workflow, the API and the CLI share. This is the walking skeleton's
@@ -52,55 +54,57 @@ export const AVIS_LABELS: Record<CotechAvis, string> = {
   defavorable: 'défavorable',
 };
 
-const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 const MAX_TITLE = 200;
 const MAX_COMMENT = 5000;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const newFicheSchema = z.object(
+  {
+    title: nonEmptyText(MAX_TITLE, {
+      required: 'Le titre de la fiche est obligatoire.',
+      tooLong: `Le titre dépasse ${MAX_TITLE} caractères : raccourcissez-le.`,
+    }),
+    authorEmail: email(),
+  },
+  { error: 'Le corps de la requête doit être un objet JSON.' },
+);
 
-function requireEmail(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !EMAIL.test(value.trim())) {
-    throw new DomainError('INVALID_INPUT', `« ${field} » doit être une adresse e-mail valide, par exemple prenom.nom@example.org.`, field);
-  }
-  return value.trim().toLowerCase();
-}
+const COMMENT_RULE = `Le commentaire doit être un texte de ${MAX_COMMENT} caractères au plus.`;
+const COMMENT_REQUIRED = 'Un avis « à retravailler » doit dire au GTT quoi reprendre : ajoutez un commentaire.';
+
+const decisionSchema = z
+  .object(
+    {
+      outcome: z.enum(COTECH_AVIS, { error: `L’avis doit être l’un de : ${COTECH_AVIS.join(', ')}.` }),
+      comment: z.string({ error: COMMENT_RULE }).max(MAX_COMMENT, { error: COMMENT_RULE }).optional(),
+      actor: z.object(
+        {
+          email: email(),
+          role: z.enum(ROLES, { error: `Le rôle doit être l’un de : ${ROLES.join(', ')}.` }),
+        },
+        { error: 'Indiquez qui enregistre la décision (actor).' },
+      ),
+    },
+    { error: 'La décision doit être un objet JSON.' },
+  )
+  .refine((decision) => decision.outcome !== 'a_retravailler' || Boolean(decision.comment?.trim()), {
+    path: ['comment'],
+    error: COMMENT_REQUIRED,
+    // Reported with the other issues, as long as the avis and the comment themselves are well formed.
+    when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'outcome' && issue.path?.[0] !== 'comment'),
+  })
+  .transform(({ outcome, comment, actor }): DecisionInput => {
+    const trimmed = comment?.trim();
+    return { outcome, ...(trimmed ? { comment: trimmed } : {}), actor };
+  });
 
 /** Checks a new fiche's fields; returns them normalised. */
 export function parseNewFiche(input: unknown): NewFiche {
-  if (!isRecord(input)) throw new DomainError('INVALID_INPUT', 'Le corps de la requête doit être un objet JSON.');
-  const title = typeof input.title === 'string' ? input.title.trim() : '';
-  if (!title) throw new DomainError('INVALID_INPUT', 'Le titre de la fiche est obligatoire.', 'title');
-  if (title.length > MAX_TITLE) {
-    throw new DomainError('INVALID_INPUT', `Le titre dépasse ${MAX_TITLE} caractères : raccourcissez-le.`, 'title');
-  }
-  return { title, authorEmail: requireEmail(input.authorEmail, 'authorEmail') };
+  return parseInput(newFicheSchema, input, { what: 'la fiche' });
 }
 
 /** Checks a decision's fields; returns them normalised. */
 export function parseDecision(input: unknown): DecisionInput {
-  if (!isRecord(input)) throw new DomainError('INVALID_INPUT', 'La décision doit être un objet JSON.');
-  const { outcome, comment, actor } = input;
-  if (typeof outcome !== 'string' || !(COTECH_AVIS as readonly string[]).includes(outcome)) {
-    throw new DomainError('INVALID_INPUT', `L’avis doit être l’un de : ${COTECH_AVIS.join(', ')}.`, 'outcome');
-  }
-  if (comment !== undefined && (typeof comment !== 'string' || comment.length > MAX_COMMENT)) {
-    throw new DomainError('INVALID_INPUT', `Le commentaire doit être un texte de ${MAX_COMMENT} caractères au plus.`, 'comment');
-  }
-  if (!isRecord(actor)) throw new DomainError('INVALID_INPUT', 'Indiquez qui enregistre la décision (actor).', 'actor');
-  if (typeof actor.role !== 'string' || !(ROLES as readonly string[]).includes(actor.role)) {
-    throw new DomainError('INVALID_INPUT', `Le rôle doit être l’un de : ${ROLES.join(', ')}.`, 'actor.role');
-  }
-  const trimmed = typeof comment === 'string' ? comment.trim() : '';
-  if (outcome === 'a_retravailler' && !trimmed) {
-    throw new DomainError('INVALID_INPUT', 'Un avis « à retravailler » doit dire au GTT quoi reprendre : ajoutez un commentaire.', 'comment');
-  }
-  return {
-    outcome: outcome as CotechAvis,
-    ...(trimmed ? { comment: trimmed } : {}),
-    actor: { email: requireEmail(actor.email, 'actor.email'), role: actor.role as Role },
-  };
+  return parseInput(decisionSchema, input, { what: 'la décision' });
 }
 
 /** Refuses a decision that the stage or the actor's role does not allow. */

@@ -25,6 +25,8 @@ export interface ConcertoConfig {
   /** Outgoing mail: a relay, or the embedded catcher on `catcherPort`. */
   mail: { smtpUrl?: string; catcherPort: number; from: string };
   logLevel: LogLevel;
+  /** Load the demo convention when the database has none. */
+  demo: boolean;
 }
 
 export const LOG_LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'] as const;
@@ -58,6 +60,7 @@ export const CONFIG_VARIABLES = {
   SMTP_URL: ['(embedded catcher)', 'smtp(s)://user:password@host:port of a relay; unset, mail is caught and shown at /api/outbox.'],
   CONCERTO_SMTP_PORT: ['2525', 'Port of the embedded mail catcher (loopback).'],
   MAIL_FROM: ['Concerto <concerto@localhost>', 'From address of outgoing mail.'],
+  CONCERTO_DEMO: ['auto', 'Load the reference CTG as demo data into an empty database: auto (only with the embedded database), 1 or 0.'],
   CONCERTO_LOG_LEVEL: ['WARN', 'Log level of the Temporal worker runtime: ERROR, WARN, INFO, DEBUG or TRACE.'],
 } as const satisfies Record<string, readonly [string, string]>;
 
@@ -142,8 +145,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
   const logLevel = (env.CONCERTO_LOG_LEVEL?.trim().toUpperCase() || 'WARN') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) errors.push(`CONCERTO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
 
+  const demoSetting = env.CONCERTO_DEMO?.trim() || 'auto';
+  if (!['auto', '0', '1'].includes(demoSetting)) errors.push('CONCERTO_DEMO must be auto, 1 or 0.');
+  const demo = demoSetting === '1' || (demoSetting === 'auto' && database.kind !== 'postgres');
+
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${errors.join('\n- ')}`);
   }
-  return { host, port, publicUrl, dataDir, database, temporal, mail, logLevel };
+  return { host, port, publicUrl, dataDir, database, temporal, mail, logLevel, demo };
 }

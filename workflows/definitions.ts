@@ -6,6 +6,7 @@ export const TASK_QUEUE = 'concerto';
 
 export interface FicheLifecycleInput {
   ficheId: string;
+  conventionId: string;
   title: string;
   authorEmail: string;
 }
@@ -20,6 +21,8 @@ export interface RecordedDecision {
 
 export interface FicheState {
   ficheId: string;
+  /** FA-<year>-<n>, once the fiche is recorded. */
+  code?: string;
   title: string;
   stage: FicheStage;
   decisions: RecordedDecision[];

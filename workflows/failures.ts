@@ -14,7 +14,7 @@ export function check(rule: () => void): void {
         type: error.code,
         message: error.message,
         nonRetryable: true,
-        details: error.field ? [{ field: error.field }] : [],
+        details: [{ ...(error.field ? { field: error.field } : {}), ...(error.issues?.length ? { issues: error.issues } : {}) }],
       });
     }
     throw error;

@@ -68,7 +68,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     },
   );
 
-  await store.saveFiche({ ...input, workflowId, status: state.stage });
+  state.code = (await store.saveFiche({ ...input, workflowId, status: state.stage })).code;
   await condition(() => state.stage !== 'soumise' && allHandlersFinished());
 
   const decision = state.decisions[state.decisions.length - 1]!;

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { MailCatcher } from '../../infra/mail-catcher.js';
 import { toHttpError } from './errors.js';
 import { registerFicheRoutes } from './fiches.js';
@@ -8,6 +9,7 @@ import { registerOutboxRoutes } from './outbox.js';
 
 export interface HttpAppDependencies {
   client: Client;
+  prisma: PrismaClient;
   taskQueue: string;
   probes: HealthProbes;
   catcher?: MailCatcher;
@@ -34,16 +36,14 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     }
     const mapped = toHttpError(error);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.code(mapped.status).send({
-      error: { code: mapped.code, message: mapped.message, ...(mapped.field ? { field: mapped.field } : {}) },
-    });
+    return reply.code(mapped.status).send(mapped.toBody());
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: `Rien à l’adresse ${request.method} ${request.url}.` } }),
   );
 
   registerHealth(app, deps.probes);
-  registerFicheRoutes(app, { client: deps.client, taskQueue: deps.taskQueue });
+  registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
   return app;
 }

@@ -5,11 +5,11 @@ import {
   isGrpcServiceError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { DomainError, isDomainErrorCode, type DomainErrorCode } from '../../domain/errors.js';
+import { DomainError, isDomainErrorCode, type DomainErrorCode, type FieldIssue } from '../../domain/errors.js';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string };
+  error: { code: string; message: string; field?: string; issues?: readonly FieldIssue[] };
 }
 
 export class HttpError extends Error {
@@ -18,8 +18,20 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly issues?: readonly FieldIssue[],
   ) {
     super(message);
+  }
+
+  toBody(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.field ? { field: this.field } : {}),
+        ...(this.issues?.length ? { issues: this.issues } : {}),
+      },
+    };
   }
 }
 
@@ -28,17 +40,20 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   WRONG_STAGE: 409,
   ROLE_NOT_ALLOWED: 403,
   ALREADY_IN_PROGRESS: 409,
+  CHARTER_VIOLATION: 422,
 };
 
 /** Maps what the domain, Temporal or the transport threw to an HTTP status and a body for people. */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof DomainError) return new HttpError(STATUS_BY_CODE[error.code], error.code, error.message, error.field);
+  if (error instanceof DomainError) {
+    return new HttpError(STATUS_BY_CODE[error.code], error.code, error.message, error.field, error.issues);
+  }
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const failure = error.cause;
     if (isDomainErrorCode(failure.type)) {
-      const field = (failure.details?.[0] as { field?: string } | undefined)?.field;
-      return new HttpError(STATUS_BY_CODE[failure.type], failure.type, failure.message, field);
+      const details = failure.details?.[0] as { field?: string; issues?: FieldIssue[] } | undefined;
+      return new HttpError(STATUS_BY_CODE[failure.type], failure.type, failure.message, details?.field, details?.issues);
     }
   }
   if (error instanceof WorkflowNotFoundError) {

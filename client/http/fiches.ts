@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { parseDecision, parseNewFiche } from '../../domain/fiche.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { resolveConvention } from '../../store/resolve-convention.js';
 import {
   ficheStateQuery,
   ficheWorkflowId,
@@ -17,11 +19,15 @@ function handleFor(client: Client, id: string) {
 }
 
 /** Fiche endpoints: create (starts its workflow), read its state, record a decision (an update). */
-export function registerFicheRoutes(app: FastifyInstance, deps: { client: Client; taskQueue: string }): void {
+export function registerFicheRoutes(
+  app: FastifyInstance,
+  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+): void {
   app.post('/api/fiches', async (request, reply) => {
     const fiche = parseNewFiche(request.body);
+    const convention = await resolveConvention(deps.prisma, (request.body as { convention?: unknown }).convention);
     const ficheId = randomUUID();
-    const input: FicheLifecycleInput = { ficheId, ...fiche };
+    const input: FicheLifecycleInput = { ficheId, conventionId: convention.id, ...fiche };
     const handle = await deps.client.workflow.start('ficheLifecycleWorkflow', {
       taskQueue: deps.taskQueue,
       workflowId: ficheWorkflowId(ficheId),

@@ -14,6 +14,7 @@ import { createMailTransport } from '../../infra/mail-transport.js';
 import { findFreePort } from '../../infra/ports.js';
 import { startDevServer } from '../../infra/temporal-dev-server.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
+import { createTestConvention } from '../helpers/convention.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
@@ -45,8 +46,10 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       workflowBundle: workflowBundle(),
     });
     workerRun = worker.run();
+    await createTestConvention(db.prisma, 'ctg-http');
     app = buildHttpApp({
       client: env.client,
+      prisma: db.prisma,
       taskQueue,
       catcher,
       probes: {
@@ -75,6 +78,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
   });
 
   it('runs a fiche from creation to the author’s mail', async () => {
+    // No convention named: the only one there is.
     const created = await app.inject({ method: 'POST', url: '/api/fiches', ...json({ title: 'Ludothèque itinérante', authorEmail: 'Auteur@Example.org' }) });
     expect(created.statusCode).toBe(201);
     const { ficheId, workflowId } = created.json<{ ficheId: string; workflowId: string }>();
@@ -117,6 +121,12 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {
     const cases: Array<[string, InjectOptions, number, Record<string, unknown>]> = [
       ['no title', { method: 'POST', url: '/api/fiches', ...json({ authorEmail: 'a@example.org' }) }, 400, { code: 'INVALID_INPUT', field: 'title' }],
+      ['everything missing', { method: 'POST', url: '/api/fiches', ...json({}) }, 400, {
+        code: 'INVALID_INPUT',
+        field: 'title',
+        issues: [expect.objectContaining({ field: 'title' }), expect.objectContaining({ field: 'authorEmail' })],
+      }],
+      ['unknown convention', { method: 'POST', url: '/api/fiches', ...json({ title: 'T', authorEmail: 'a@example.org', convention: 'ctg-ailleurs' }) }, 400, { code: 'INVALID_INPUT', field: 'convention' }],
       ['bad email', { method: 'POST', url: '/api/fiches', ...json({ title: 'T', authorEmail: 'pas-une-adresse' }) }, 400, { code: 'INVALID_INPUT', field: 'authorEmail' }],
       ['array body', { method: 'POST', url: '/api/fiches', ...json([1, 2]) }, 400, { code: 'INVALID_INPUT' }],
       ['malformed JSON', { method: 'POST', url: '/api/fiches', headers: { 'content-type': 'application/json' }, payload: '{"title":' }, 400, { code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: 'Le corps de la requête n’est pas un JSON valide.' }],
@@ -140,7 +150,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
 });
 
 describe('/healthz names what is down', () => {
-  it('answers 503 naming the database once it stops answering, and Temporal once its server is gone', async () => {
+  it('asks for a convention when none exists, then answers 503 naming the database once it stops answering, and Temporal once its server is gone', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'concerto-health-'));
     const server = await startDevServer({
       cliPath: inject('temporalCliPath'),
@@ -152,6 +162,7 @@ describe('/healthz names what is down', () => {
     const db = await openTestDatabase('postgres');
     const app = buildHttpApp({
       client: new Client({ connection }),
+      prisma: db.prisma,
       taskQueue: 'unused',
       probes: {
         temporal: async () => {
@@ -162,6 +173,9 @@ describe('/healthz names what is down', () => {
     });
     try {
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      const none = await app.inject({ method: 'POST', url: '/api/fiches', ...json({ title: 'Sans convention', authorEmail: 'a@example.org' }) });
+      expect(none.statusCode).toBe(400);
+      expect(none.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'convention', message: expect.stringMatching(/npm run demo/) } });
 
       await db.close();
       const noDatabase = await app.inject({ method: 'GET', url: '/healthz' });

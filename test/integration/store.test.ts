@@ -9,6 +9,7 @@ import { createStoreActivities, type RecordDecisionInput, type StoreActivities }
 import type { Database } from '../../infra/database.js';
 import { applyMigrations, defaultMigrationsDir, readMigrations, type SqlSession } from '../../infra/migrations.js';
 import { pgClientSession, pgliteSession } from '../../infra/sql-session.js';
+import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from '../helpers/database.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
@@ -103,7 +104,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       const result = await applyMigrations(raw.session, await readMigrations());
 
       expect(result.applied).toEqual(committed.map((m) => m.name));
-      for (const table of ['Fiche', 'Decision', 'Notification', 'AuditEvent', '_prisma_migrations']) {
+      for (const table of ['Convention', 'FicheAction', 'FicheVersion', 'Decision', 'Meeting', 'Poll', 'Notification', 'AuditEvent', '_prisma_migrations']) {
         expect(await tableExists(raw.session, table), `table ${table}`).toBe(true);
       }
       const rows = await recordedMigrations(raw.session);
@@ -129,13 +130,13 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       const dir = await copyMigrations(tempRoot);
       await applyMigrations(raw.session, await readMigrations(dir));
       const first = committed[0]!.name;
-      await appendFile(path.join(dir, first, 'migration.sql'), '\nALTER TABLE "Fiche" ADD COLUMN "edited" TEXT;\n');
+      await appendFile(path.join(dir, first, 'migration.sql'), '\nALTER TABLE "Decision" ADD COLUMN "edited" TEXT;\n');
 
       await expect(applyMigrations(raw.session, await readMigrations(dir))).rejects.toThrow(
         new RegExp(`Migration ${first} was modified after it was applied`),
       );
       const columns = await raw.session.query<{ column_name: string }>(
-        `SELECT column_name FROM information_schema.columns WHERE table_name = 'Fiche' AND column_name = 'edited'`,
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'Decision' AND column_name = 'edited'`,
       );
       expect(columns).toEqual([]);
       expect(await heldAdvisoryLocks(raw.session)).toBe(0);
@@ -153,7 +154,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       await expect(applyMigrations(raw.session, migrations)).rejects.toThrow(
         new RegExp(`Migration ${first.name} failed earlier and is marked unfinished`),
       );
-      expect(await tableExists(raw.session, 'Fiche')).toBe(false);
+      expect(await tableExists(raw.session, 'Decision')).toBe(false);
     });
 
     it('rolls a failing migration back entirely: no partial table, no record, the error names it', async () => {
@@ -162,7 +163,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       const goodPart = [
         'CREATE TABLE "Partial" ("id" TEXT PRIMARY KEY);',
         `INSERT INTO "Partial" ("id") VALUES ('half-done');`,
-        'ALTER TABLE "Fiche" ADD COLUMN "partial" TEXT;',
+        'ALTER TABLE "Decision" ADD COLUMN "partial" TEXT;',
       ].join('\n');
       await mkdir(path.join(dir, broken));
       await writeFile(path.join(dir, broken, 'migration.sql'), `${goodPart}\nSELECT "nothing" FROM "NoSuchTable";\n`);
@@ -175,7 +176,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
 
       expect(await tableExists(raw.session, 'Partial')).toBe(false);
       const columns = await raw.session.query(
-        `SELECT 1 FROM information_schema.columns WHERE table_name = 'Fiche' AND column_name = 'partial'`,
+        `SELECT 1 FROM information_schema.columns WHERE table_name = 'Decision' AND column_name = 'partial'`,
       );
       expect(columns).toEqual([]);
       // The migrations before it stay applied and recorded; the broken one left no row, finished or not.
@@ -193,9 +194,12 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
     let db: Database;
     let store: StoreActivities;
 
+    let conventionId: string;
+
     beforeAll(async () => {
       db = await openTestDatabase(kind);
       store = createStoreActivities(db.prisma);
+      conventionId = (await createTestConvention(db.prisma)).id;
     });
 
     afterAll(async () => {
@@ -206,6 +210,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       const ficheId = `fiche-${randomUUID()}`;
       return {
         ficheId,
+        conventionId,
         title: 'Créer un espace de coworking rural',
         authorEmail: 'gtt@example.org',
         workflowId: `fiche-lifecycle-${ficheId}`,
@@ -230,24 +235,38 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
 
     async function rowsFor(ficheId: string, idempotencyKey: string) {
       const [fiches, decisions, audits] = await Promise.all([
-        db.prisma.fiche.findMany({ where: { id: ficheId } }),
+        db.prisma.ficheAction.findMany({ where: { id: ficheId } }),
         db.prisma.decision.findMany({ where: { idempotencyKey } }),
         db.prisma.auditEvent.findMany({ where: { subject: `fiche:${ficheId}` } }),
       ]);
       return { fiches, decisions, audits };
     }
 
-    it('saveFiche twice leaves one row, unchanged by the second call', async () => {
+    const withVersions = (ficheId: string) =>
+      db.prisma.ficheAction.findMany({ where: { id: ficheId }, include: { versions: true } });
+
+    it('saveFiche twice leaves one fiche and its first version, unchanged by the second call', async () => {
       const fiche = newFiche();
-      await store.saveFiche(fiche);
-      const [first] = await db.prisma.fiche.findMany({ where: { id: fiche.ficheId } });
-      expect(first).toMatchObject({ title: fiche.title, authorEmail: fiche.authorEmail, status: 'soumise' });
+      expect(await store.saveFiche(fiche)).toEqual({ code: expect.stringMatching(/^FA-\d{4}-\d{2}$/) });
+      const [first] = await withVersions(fiche.ficheId);
+      expect(first).toMatchObject({ authorEmail: fiche.authorEmail, status: 'soumise', conventionId });
+      expect(first!.versions).toEqual([
+        expect.objectContaining({ version: 1, title: fiche.title, state: 'proposee', createdBy: fiche.authorEmail }),
+      ]);
 
       await new Promise((resolve) => setTimeout(resolve, 20));
       await store.saveFiche(fiche);
       await store.saveFiche({ ...fiche, title: 'Un autre titre', status: 'brouillon' });
 
-      expect(await db.prisma.fiche.findMany({ where: { id: fiche.ficheId } })).toEqual([first]);
+      expect(await withVersions(fiche.ficheId)).toEqual([first]);
+    });
+
+    it('numbers fiches one after the other within their convention', async () => {
+      const other = (await createTestConvention(db.prisma)).id;
+      const year = new Date().getUTCFullYear();
+      const codes = [];
+      for (const cId of [other, other, other]) codes.push((await store.saveFiche({ ...newFiche(), conventionId: cId })).code);
+      expect(codes).toEqual([`FA-${year}-01`, `FA-${year}-02`, `FA-${year}-03`]);
     });
 
     it('recordDecision writes the decision, the status and the audit line together, once per key', async () => {

@@ -4,6 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Database } from '../../infra/database.js';
 import { ficheWorkflowId, recordDecisionUpdate } from '../../workflows/definitions.js';
+import { createTestConvention } from '../helpers/convention.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
@@ -25,11 +26,13 @@ describe('a worker killed mid-workflow', () => {
   let sink: SmtpSink;
   const workers: ChildProcess[] = [];
   const taskQueue = uniqueTaskQueue('crash');
+  let conventionId: string;
 
   beforeAll(async () => {
     env = await devServerEnv();
     db = await openTestDatabase('postgres');
     sink = await new SmtpSink().start();
+    conventionId = (await createTestConvention(db.prisma)).id;
   });
 
   afterAll(async () => {
@@ -69,9 +72,9 @@ describe('a worker killed mid-workflow', () => {
     const handle = await env.client.workflow.start('ficheLifecycleWorkflow', {
       taskQueue,
       workflowId: ficheWorkflowId(ficheId),
-      args: [{ ficheId, title: 'Lieu d’accueil enfants-parents', authorEmail: 'pilote@example.org' }],
+      args: [{ ficheId, conventionId, title: 'Lieu d’accueil enfants-parents', authorEmail: 'pilote@example.org' }],
     });
-    await eventually('the fiche row', () => db.prisma.fiche.findUnique({ where: { id: ficheId } }));
+    await eventually('the fiche row', () => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }));
 
     // The relay reads the notification but has not said 250 when the worker dies.
     sink.hold();
@@ -99,6 +102,6 @@ describe('a worker killed mid-workflow', () => {
     expect(sink.abandoned[0]!.messageId).toBe(ledger.messageId);
     expect(await db.prisma.decision.count({ where: { ficheId } })).toBe(1);
     expect(await db.prisma.auditEvent.count({ where: { subject: `fiche:${ficheId}` } })).toBe(1);
-    expect((await db.prisma.fiche.findUniqueOrThrow({ where: { id: ficheId } })).status).toBe('avis_favorable');
+    expect((await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } })).status).toBe('avis_favorable');
   }, 120_000);
 });

@@ -72,6 +72,36 @@ describe('parseDecision', () => {
   });
 });
 
+describe('messages people read', () => {
+  const actor = { email: 's@example.org', role: 'secretaire_instance' };
+
+  it.each([
+    [null, 'Le corps de la requête doit être un objet JSON.'],
+    [{ title: ' ', authorEmail: 'a@example.org' }, 'Le titre de la fiche est obligatoire.'],
+    [{ title: 'x'.repeat(201), authorEmail: 'a@example.org' }, 'Le titre dépasse 200 caractères : raccourcissez-le.'],
+    [{ title: 'T', authorEmail: 'a@b' }, '« authorEmail » doit être une adresse e-mail valide, par exemple prenom.nom@example.org.'],
+  ])('new fiche %j: %s', (input, message) => {
+    expect(domainError(() => parseNewFiche(input)).message).toBe(message);
+  });
+
+  it.each([
+    ['x', 'La décision doit être un objet JSON.'],
+    [{ outcome: 'oui', actor }, 'L’avis doit être l’un de : favorable, a_retravailler, defavorable.'],
+    [{ outcome: 'favorable' }, 'Indiquez qui enregistre la décision (actor).'],
+    [{ outcome: 'favorable', actor: { ...actor, role: 'maire' } }, 'Le rôle doit être l’un de : cooperateur, secretaire_instance, membre, admin.'],
+    [{ outcome: 'favorable', comment: 12, actor }, 'Le commentaire doit être un texte de 5000 caractères au plus.'],
+    [{ outcome: 'a_retravailler', comment: '  ', actor }, 'Un avis « à retravailler » doit dire au GTT quoi reprendre : ajoutez un commentaire.'],
+  ])('decision %j: %s', (input, message) => {
+    expect(domainError(() => parseDecision(input)).message).toBe(message);
+  });
+
+  it('reports every problem of a decision at once', () => {
+    const error = domainError(() => parseDecision({ outcome: 'a_retravailler', actor: { email: 'nope', role: 'maire' } }));
+    expect(error.issues?.map((issue) => issue.field)).toEqual(['actor.email', 'actor.role', 'comment']);
+    expect(error.message).toMatch(/^La décision comporte 3 erreurs à corriger : .*ajoutez un commentaire\.$/);
+  });
+});
+
 describe('who may record the COTECH avis, and when', () => {
   const allowed: Role[] = ['secretaire_instance', 'admin'];
 
@@ -94,7 +124,7 @@ describe('who may record the COTECH avis, and when', () => {
 
 describe('error codes', () => {
   it('are listed once, each with its description', () => {
-    expect(Object.keys(DOMAIN_ERROR_CODES)).toEqual(['INVALID_INPUT', 'WRONG_STAGE', 'ROLE_NOT_ALLOWED', 'ALREADY_IN_PROGRESS']);
+    expect(Object.keys(DOMAIN_ERROR_CODES)).toEqual(['INVALID_INPUT', 'WRONG_STAGE', 'ROLE_NOT_ALLOWED', 'ALREADY_IN_PROGRESS', 'CHARTER_VIOLATION']);
     for (const description of Object.values(DOMAIN_ERROR_CODES)) expect(description.length).toBeGreaterThan(10);
   });
 });

@@ -15,6 +15,7 @@ import {
   type FicheLifecycleInput,
 } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
+import { createTestConvention } from '../helpers/convention.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
@@ -23,12 +24,14 @@ describe('ficheLifecycleWorkflow (time-skipping server, real store and SMTP)', (
   let db: Database;
   let catcher: MailCatcher;
   let outboxDir: string;
+  let conventionId: string;
 
   beforeAll(async () => {
     env = await timeSkippingEnv();
     db = await openTestDatabase('pglite');
     outboxDir = await mkdtemp(path.join(os.tmpdir(), 'concerto-outbox-'));
     catcher = await startMailCatcher({ dir: outboxDir });
+    conventionId = (await createTestConvention(db.prisma)).id;
   });
 
   afterAll(async () => {
@@ -59,6 +62,7 @@ describe('ficheLifecycleWorkflow (time-skipping server, real store and SMTP)', (
 
   const fiche = (ficheId: string): FicheLifecycleInput => ({
     ficheId,
+    conventionId,
     title: 'Accueil des familles à Melle',
     authorEmail: 'cooperatrice@example.org',
   });
@@ -78,8 +82,9 @@ describe('ficheLifecycleWorkflow (time-skipping server, real store and SMTP)', (
       expect(result.notified).toEqual(['fiche-happy:avis-cotech:cooperatrice@example.org']);
     });
 
-    const row = await db.prisma.fiche.findUniqueOrThrow({ where: { id: 'happy' }, include: { decisions: true } });
+    const row = await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: 'happy' }, include: { decisions: true, versions: true } });
     expect(row.status).toBe('avis_favorable');
+    expect(row.versions.map((v) => v.title)).toEqual(['Accueil des familles à Melle']);
     expect(row.decisions).toHaveLength(1);
     expect(row.decisions[0]).toMatchObject({ outcome: 'favorable', actorEmail: 'secretariat@example.org', comment: 'Bien construite.' });
     const audit = await db.prisma.auditEvent.findMany({ where: { subject: 'fiche:happy' } });
