@@ -11,6 +11,7 @@ import { assertPortFree } from '../infra/ports.js';
 import { resolveTemporalBinary } from '../infra/temporal-binaries.js';
 import { clusterConnectionOptions } from '../infra/temporal-connection.js';
 import { startDevServer } from '../infra/temporal-dev-server.js';
+import { loadDemo } from '../store/load-demo.js';
 import { createConcertoWorker } from '../worker/create-worker.js';
 
 export interface RunningConcerto {
@@ -117,6 +118,11 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
     log(`opening ${describeTarget(config.database)}`);
     const db = await openDatabase(config.database);
     closers.push(() => db.close());
+    if (config.demo && (await db.prisma.convention.count()) === 0) {
+      log('empty database: loading the demo convention (CONCERTO_DEMO=0 to skip)');
+      const loaded = await loadDemo(db.prisma);
+      log(`demo loaded: ${loaded.created} records`);
+    }
 
     let catcher: MailCatcher | undefined;
     if (!config.mail.smtpUrl) {

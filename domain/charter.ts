@@ -404,7 +404,7 @@ export function checkMemberships(charter: Charter, facts: CharterFacts): Charter
         if (n > 0 && !representatives.some((m) => m.role === rep.requiredRole)) {
           issues.push({
             code: 'GTT_REPRESENTATION_ROLE',
-            message: `Aucun des représentants de ${gttLabel(gtt)} dans ${instanceLabel(host)} (${names(representatives)}) n’est ${role} : la charte en demande au moins un ; remplacez l’un d’eux par un ${role} ou corrigez son rôle.`,
+            message: `Aucun des représentants du ${gttLabel(gtt).replace(/^le /, '')} dans ${instanceLabel(host)} (${names(representatives)}) n’est ${role} : la charte en demande au moins un ; remplacez l’un d’eux par un ${role} ou corrigez son rôle.`,
             instanceSlug: host.slug,
           });
         }
@@ -423,7 +423,7 @@ export function assertCharter(charter: Charter, facts: CharterFacts): void {
   const found = checkMemberships(charter, facts);
   if (found.length === 0) return;
   const issues: FieldIssue[] = found.map((issue) => ({
-    field: issue.line !== undefined ? `line ${issue.line}` : (issue.instanceSlug ?? ''),
+    field: issue.line !== undefined ? `ligne ${issue.line}` : (issue.instanceSlug ?? ''),
     message: issue.message,
   }));
   const listed = found.map((issue, index) => `${index + 1}) ${issue.line !== undefined ? `Ligne ${issue.line} : ` : ''}${issue.message}`);

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { openAdapter, type DatabaseTarget } from './database-adapter.js';
+import { FolderLockedError, lockFolder } from './folder-lock.js';
 import { applyMigrations, readMigrations } from './migrations.js';
 import { pgClientSession, pgliteSession } from './sql-session.js';
 
@@ -33,6 +34,7 @@ export function describeTarget(target: DatabaseTarget): string {
  */
 export async function openDatabase(target: DatabaseTarget, options: { migrate?: boolean } = {}): Promise<Database> {
   const migrate = options.migrate ?? true;
+  let unlock = async () => {};
   if (target.kind === 'pglite') {
     try {
       await mkdir(target.dir, { recursive: true });
@@ -40,6 +42,16 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
       throw new DatabaseOpenError(
         `Cannot create the database folder ${target.dir}: ${(error as Error).message}. ` +
           'Set CONCERTO_DATA_DIR to a writable folder.',
+        { cause: error },
+      );
+    }
+    try {
+      unlock = await lockFolder(`${target.dir}.lock`);
+    } catch (error) {
+      if (!(error instanceof FolderLockedError)) throw error;
+      throw new DatabaseOpenError(
+        `The embedded database ${target.dir} is open in another process (pid ${error.holderPid}), ` +
+          'perhaps a running `npm start`: stop it first, or go through its HTTP API.',
         { cause: error },
       );
     }
@@ -55,11 +67,10 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
       if (migrate) await applyMigrations(pgliteSession(opened.pglite), await readMigrations());
     }
   } catch (error) {
+    await unlock();
     throw new DatabaseOpenError(
       `Cannot open ${describeTarget(target)}: ${(error as Error).message}. ` +
-        (target.kind === 'pglite'
-          ? 'Another Concerto process may hold this folder (one process at a time), or it is not writable.'
-          : 'Check DATABASE_URL and that the server is running.'),
+        (target.kind === 'pglite' ? 'Check that the folder is writable and not damaged.' : 'Check DATABASE_URL and that the server is running.'),
       { cause: error },
     );
   }
@@ -73,6 +84,7 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
     async close() {
       await prisma.$disconnect();
       await opened.close();
+      await unlock();
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { MailCatcher } from '../../infra/mail-catcher.js';
+import { registerConventionRoutes } from './conventions.js';
 import { toHttpError } from './errors.js';
 import { registerFicheRoutes } from './fiches.js';
 import { registerHealth, type HealthProbes } from './health.js';
@@ -43,6 +44,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   );
 
   registerHealth(app, deps.probes);
+  registerConventionRoutes(app, { prisma: deps.prisma });
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
   return app;

@@ -296,7 +296,7 @@ describe('assertCharter', () => {
     expect(error.code).toBe('CHARTER_VIOLATION');
     expect(error.field).toBeUndefined();
     expect(error.issues).toEqual([
-      { field: `line ${third.line}`, message: expect.stringContaining('Centre socioculturel du Mellois') },
+      { field: `ligne ${third.line}`, message: expect.stringContaining('Centre socioculturel du Mellois') },
       { field: 'cotech', message: expect.stringContaining('Parcours socio-éducatifs') },
     ]);
     expect(error.message).toMatch(/^La composition des instances ne respecte pas la charte \(2 points à corriger\) : 1\) Ligne \d+ : 3 personnes/);

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { exportConventionSetup } from '../../store/export-convention-setup.js';
+import { exportMembersCsv } from '../../store/export-members-csv.js';
+import { importConventionSetup } from '../../store/import-convention-setup.js';
+import { importMembersCsv } from '../../store/import-members-csv.js';
+import { HttpError } from './errors.js';
+
+// A whole setup or a members list can be larger than an ordinary request.
+const IMPORT_LIMIT = 10 * 1_048_576;
+
+async function existing(prisma: PrismaClient, slug: string): Promise<string> {
+  const found = await prisma.convention.findUnique({ where: { slug }, select: { slug: true } });
+  if (!found) throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${slug} ».`);
+  return found.slug;
+}
+
+/**
+ * Conventions: the list, and import / export of a whole setup (JSON) and of members (CSV, as
+ * staff keep them in spreadsheets). Imports write everything or nothing; their errors list every
+ * problem with its field or line.
+ */
+export function registerConventionRoutes(app: FastifyInstance, deps: { prisma: PrismaClient }): void {
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_LIMIT }, (_request, body, done) => done(null, body));
+
+  app.get('/api/conventions', async () => ({
+    conventions: await deps.prisma.convention.findMany({
+      orderBy: { startDate: 'asc' },
+      select: { id: true, slug: true, name: true, territory: true, startDate: true, endDate: true, status: true },
+    }),
+  }));
+
+  app.get<{ Params: { slug: string } }>('/api/conventions/:slug/setup', async (request, reply) => {
+    const slug = await existing(deps.prisma, request.params.slug);
+    return reply
+      .header('content-disposition', `attachment; filename="${slug}.json"`)
+      .send(await exportConventionSetup(deps.prisma, slug));
+  });
+
+  app.put('/api/conventions/setup', { bodyLimit: IMPORT_LIMIT }, async (request) => ({
+    imported: await importConventionSetup(deps.prisma, request.body),
+  }));
+
+  app.get<{ Params: { slug: string } }>('/api/conventions/:slug/members.csv', async (request, reply) => {
+    const slug = await existing(deps.prisma, request.params.slug);
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${slug}-membres.csv"`)
+      .send(await exportMembersCsv(deps.prisma, slug));
+  });
+
+  app.post<{ Params: { slug: string } }>('/api/conventions/:slug/members.csv', async (request) => {
+    if (typeof request.body !== 'string') {
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier CSV avec Content-Type: text/csv.');
+    }
+    const slug = await existing(deps.prisma, request.params.slug);
+    return { imported: await importMembersCsv(deps.prisma, slug, request.body) };
+  });
+}
