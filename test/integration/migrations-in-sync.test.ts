@@ -133,22 +133,22 @@ describe.concurrent('npm run migration:new', () => {
     const before = await readdir(migrationsDir);
     await appendFile(
       path.join(prismaDir, 'schema.prisma'),
-      '\n/// Added by the test.\nmodel Meeting {\n  id    String   @id\n  title String\n  at    DateTime\n}\n',
+      '\n/// Added by the test.\nmodel ScratchThing {\n  id    String   @id\n  title String\n  at    DateTime\n}\n',
     );
     const startedAt = Date.now();
 
-    const first = await newMigration(['add_meeting', '--prisma-dir', prismaDir]);
+    const first = await newMigration(['add_scratch_thing', '--prisma-dir', prismaDir]);
 
     expect(first.code, first.stderr).toBe(0);
     const added = (await readdir(migrationsDir)).filter((name) => !before.includes(name));
     expect(added).toHaveLength(1);
     const folder = added[0]!;
-    expect(folder).toMatch(/^\d{14}_add_meeting$/);
+    expect(folder).toMatch(/^\d{14}_add_scratch_thing$/);
     const stamp = folder.slice(0, 14);
     const at = Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(8, 10), +stamp.slice(10, 12), +stamp.slice(12, 14));
     expect(Math.abs(at - startedAt)).toBeLessThan(5 * 60_000);
     const sql = await readFile(path.join(migrationsDir, folder, 'migration.sql'), 'utf8');
-    expect(sql).toContain('CREATE TABLE "Meeting"');
+    expect(sql).toContain('CREATE TABLE "ScratchThing"');
     expect(await readFile(path.join(migrationsDir, 'schema.snapshot.prisma'), 'utf8')).toBe(
       await readFile(path.join(prismaDir, 'schema.prisma'), 'utf8'),
     );
@@ -159,13 +159,13 @@ describe.concurrent('npm run migration:new', () => {
       const migrations = await readMigrations(migrationsDir);
       expect(migrations.at(-1)?.name).toBe(folder);
       await applyMigrations(pgliteSession(db), migrations);
-      expect(await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Meeting' ORDER BY column_name`))
+      expect(await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'ScratchThing' ORDER BY column_name`))
         .toMatchObject({ rows: [{ column_name: 'at' }, { column_name: 'id' }, { column_name: 'title' }] });
     } finally {
       await db.close();
     }
 
-    const second = await newMigration(['add_meeting_again', '--prisma-dir', prismaDir]);
+    const second = await newMigration(['add_scratch_thing_again', '--prisma-dir', prismaDir]);
 
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/No schema change since the last migration/);
