@@ -21,7 +21,17 @@ async function existing(prisma: PrismaClient, slug: string): Promise<string> {
  * problem with its field or line.
  */
 export function registerConventionRoutes(app: FastifyInstance, deps: { prisma: PrismaClient }): void {
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_LIMIT }, (_request, body, done) => done(null, body));
+  // CSV is accepted by the members import only: the parser lives in that route's own scope.
+  void app.register(async (csvScope) => {
+    csvScope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_LIMIT }, (_request, body, done) => done(null, body));
+    csvScope.post<{ Params: { slug: string } }>('/api/conventions/:slug/members.csv', async (request) => {
+      if (typeof request.body !== 'string') {
+        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier CSV avec Content-Type: text/csv.');
+      }
+      const slug = await existing(deps.prisma, request.params.slug);
+      return { imported: await importMembersCsv(deps.prisma, slug, request.body) };
+    });
+  });
 
   app.get('/api/conventions', async () => ({
     conventions: await deps.prisma.convention.findMany({
@@ -47,13 +57,5 @@ export function registerConventionRoutes(app: FastifyInstance, deps: { prisma: P
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${slug}-membres.csv"`)
       .send(await exportMembersCsv(deps.prisma, slug));
-  });
-
-  app.post<{ Params: { slug: string } }>('/api/conventions/:slug/members.csv', async (request) => {
-    if (typeof request.body !== 'string') {
-      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier CSV avec Content-Type: text/csv.');
-    }
-    const slug = await existing(deps.prisma, request.params.slug);
-    return { imported: await importMembersCsv(deps.prisma, slug, request.body) };
   });
 }

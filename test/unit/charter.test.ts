@@ -139,7 +139,7 @@ describe('the reference charter', () => {
       ];
       const issues = checkMemberships(REFERENCE_CHARTER, gtt1(two));
       expect(issues).toMatchObject([{ code: 'GTT_REPRESENTATION_ROLE', instanceSlug: 'cotech' }]);
-      expect(issues[0]!.message).toContain('le GTT « Coopération » (gtt-1)');
+      expect(issues[0]!.message).toContain('du GTT « Coopération » (gtt-1)');
       expect(issues[0]!.message).toContain('(X, Y) n’est chargé de coopération');
     });
 
