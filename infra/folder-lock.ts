@@ -1,4 +1,5 @@
 import { open, readFile, rm } from 'node:fs/promises';
+import { isProcessAlive } from './processes.js';
 
 /** The folder is in use by a live process. */
 export class FolderLockedError extends Error {
@@ -11,15 +12,6 @@ export class FolderLockedError extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Takes an exclusive lock file holding this process's pid, so one process at a time opens a
@@ -36,7 +28,7 @@ export async function lockFolder(lockFile: string): Promise<() => Promise<void>>
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder)) {
         throw new FolderLockedError(lockFile, holder);
       }
       await rm(lockFile, { force: true });

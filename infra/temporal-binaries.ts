@@ -3,6 +3,7 @@ import { constants as fsConstants, existsSync } from 'node:fs';
 import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isProcessAlive } from './processes.js';
 
 /** `cli` is `temporal` (its `server start-dev` is the dev server); `test-server` is the time-skipping server. */
 export type TemporalBinary = 'cli' | 'test-server';
@@ -237,20 +238,12 @@ async function replace(from: string, to: string): Promise<void> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Staging folders of installs whose process died (about 240 MB each). */
 async function removeAbandonedStaging(localDir: string): Promise<void> {
   for (const entry of await readdir(localDir)) {
     const pid = /^\.staging-(\d+)-\d+$/.exec(entry)?.[1];
-    if (pid !== undefined && !isAlive(Number(pid))) await rm(path.join(localDir, entry), { recursive: true, force: true });
+    if (pid !== undefined && !isProcessAlive(Number(pid))) await rm(path.join(localDir, entry), { recursive: true, force: true });
   }
 }
 

@@ -14,17 +14,8 @@ import {
   type MemberRole,
   type MembershipFact,
 } from '../../domain/charter.js';
-import { DomainError } from '../../domain/errors.js';
+import { domainError } from '../helpers/domain-error.js';
 
-function domainError(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const instances: CharterFacts['instances'] = [
   { slug: 'bureau', kind: 'bureau_communautaire', name: 'Bureau communautaire' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DOMAIN_ERROR_CODES, DomainError } from '../../domain/errors.js';
+import { DOMAIN_ERROR_CODES } from '../../domain/errors.js';
+import { domainError } from '../helpers/domain-error.js';
 import {
   COTECH_AVIS,
   FICHE_STAGES,
@@ -11,15 +12,6 @@ import {
   type Role,
 } from '../../domain/fiche.js';
 
-function domainError(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('parseNewFiche', () => {
   it('normalises a valid fiche', () => {
@@ -124,7 +116,7 @@ describe('who may record the COTECH avis, and when', () => {
 
 describe('error codes', () => {
   it('are listed once, each with its description', () => {
-    expect(Object.keys(DOMAIN_ERROR_CODES)).toEqual(['INVALID_INPUT', 'WRONG_STAGE', 'ROLE_NOT_ALLOWED', 'ALREADY_IN_PROGRESS', 'CHARTER_VIOLATION']);
+    expect(Object.keys(DOMAIN_ERROR_CODES)).toEqual(['INVALID_INPUT', 'WRONG_STAGE', 'ROLE_NOT_ALLOWED', 'ALREADY_IN_PROGRESS', 'CHARTER_VIOLATION', 'PARTNER_OPINIONS_MISSING']);
     for (const description of Object.values(DOMAIN_ERROR_CODES)) expect(description.length).toBeGreaterThan(10);
   });
 });

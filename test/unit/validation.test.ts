@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DomainError } from '../../domain/errors.js';
+import { domainError } from '../helpers/domain-error.js';
 import { email, fieldPath, isoDate, nonEmptyText, parseInput, slug, summariseIssues } from '../../domain/validation.js';
 
-function domainError(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const fiche = z.object({
   title: nonEmptyText(20),
