@@ -26,6 +26,8 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
   /** Further `start-dev` flags, e.g. `['--search-attribute', 'FicheId=Keyword']`. */
   extraArgs?: readonly string[];
+  /** SQLite pragmas, default {@link SQLITE_PRAGMAS}; bench/ compares them with SQLite's defaults. */
+  sqlitePragmas?: readonly string[];
 }
 
 /** A running dev server; `stop()` ends it (SIGTERM, then SIGKILL after 5 s). */
@@ -69,7 +71,7 @@ function withParentDeathSignal(command: string, args: string[]): [string, string
  * single writer, and synchronous=normal skips an fsync per commit (still safe against a crash of
  * the server process; only an OS crash may lose the last commits).
  */
-const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
+export const SQLITE_PRAGMAS: readonly string[] = ['journal_mode=wal', 'synchronous=normal'];
 
 function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -140,7 +142,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--db-filename', path.resolve(options.dbFilename),
     '--namespace', namespace,
     '--log-level', 'error',
-    ...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+    ...(options.sqlitePragmas ?? SQLITE_PRAGMAS).flatMap((pragma) => ['--sqlite-pragma', pragma]),
     // No internet here, and a server should not phone out anyway.
     ...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-disable-news-fetch']),
     ...(options.extraArgs ?? []),
