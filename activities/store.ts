@@ -1,5 +1,6 @@
+import type { ActionKind, Stage } from '../domain/lifecycle.js';
+import type { InstanceKind } from '../domain/charter.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import type { DecisionInput, FicheStage } from '../domain/fiche.js';
 
 export interface SaveFicheInput {
   ficheId: string;
@@ -7,18 +8,33 @@ export interface SaveFicheInput {
   title: string;
   authorEmail: string;
   workflowId: string;
-  status: FicheStage;
+  status: Stage;
 }
 
-export interface RecordDecisionInput {
-  /** One decision per key: a retried activity finds it recorded and does nothing. */
+/** One accepted step of a fiche's lifecycle, as the workflow recorded it. */
+export interface LifecycleStepInput {
+  /** One step per key: a retried activity finds it written and writes nothing. */
   idempotencyKey: string;
   ficheId: string;
-  stage: FicheStage;
-  nextStage: FicheStage;
-  decision: DecisionInput;
-  decidedAt: string;
+  conventionId: string;
+  action: ActionKind;
+  actorEmail: string;
+  actorRole: string;
+  outcome?: string;
+  comment?: string;
+  /** The version the step concerns. */
+  version: number;
+  fromStage: Stage;
+  toStage: Stage;
+  /** The body whose decision this is (avis, COPIL decision, Bureau validation), and its meeting. */
+  instanceKind?: InstanceKind;
+  meetingId?: string;
+  /** The version in force after the step. */
+  versionInForce: number | null;
+  at: string;
 }
+
+const DECISIONS: Partial<Record<ActionKind, true>> = { recordAvis: true, recordCopilDecision: true, recordBureauValidation: true };
 
 /** Activities that write the domain. Built on a Prisma client so tests pass a real database. */
 export function createStoreActivities(prisma: PrismaClient) {
@@ -42,39 +58,94 @@ export function createStoreActivities(prisma: PrismaClient) {
             status: input.status,
             workflowId: input.workflowId,
             authorEmail: input.authorEmail,
-            versions: { create: { version: 1, title: input.title, state: 'proposee', createdBy: input.authorEmail } },
+            versions: { create: { version: 1, title: input.title, state: 'brouillon', createdBy: input.authorEmail } },
           },
         });
         return { code };
       });
     },
 
-    /** Writes the decision, the fiche's new status and the audit line together, or none of them. */
-    async recordDecision(input: RecordDecisionInput): Promise<{ created: boolean }> {
+    /**
+     * Writes one lifecycle step — the fiche's stage, the versions' states, the decision when a
+     * body decided, and the audit line with its actor — together, or none of them.
+     */
+    async recordLifecycleStep(input: LifecycleStepInput): Promise<{ created: boolean }> {
       return prisma.$transaction(async (tx) => {
-        const existing = await tx.decision.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-        if (existing) return { created: false };
-        const at = new Date(input.decidedAt);
-        await tx.decision.create({
-          data: {
-            idempotencyKey: input.idempotencyKey,
-            ficheId: input.ficheId,
-            version: 1,
-            stage: input.stage,
-            outcome: input.decision.outcome,
-            comment: input.decision.comment ?? null,
-            actorEmail: input.decision.actor.email,
-            actorRole: input.decision.actor.role,
-            decidedAt: at,
-          },
+        if (await tx.auditEvent.findUnique({ where: { key: input.idempotencyKey } })) return { created: false };
+        const at = new Date(input.at);
+        await tx.ficheAction.update({ where: { id: input.ficheId }, data: { status: input.toStage } });
+
+        if (input.action === 'requestAmendment') {
+          // The amendment starts from the version in force, not from the latest one: an earlier
+          // amendment withdrawn or refused keeps its number but not its content.
+          const inForce = await tx.ficheVersion.findFirstOrThrow({
+            where: { ficheId: input.ficheId, ...(input.versionInForce !== null ? { version: input.versionInForce } : {}) },
+            orderBy: { version: 'desc' },
+          });
+          await tx.ficheVersion.create({
+            data: {
+              ficheId: input.ficheId,
+              version: input.version,
+              title: inForce.title,
+              enjeuId: inForce.enjeuId,
+              piloteId: inForce.piloteId,
+              publicVise: inForce.publicVise,
+              secteur: inForce.secteur,
+              calendrier: inForce.calendrier,
+              budget: inForce.budget ?? undefined,
+              indicateurs: inForce.indicateurs ?? undefined,
+              state: 'brouillon',
+              createdBy: input.actorEmail,
+            },
+          });
+        }
+        await tx.ficheVersion.updateMany({
+          where: { ficheId: input.ficheId, version: input.version },
+          data: { state: versionState(input) },
         });
-        await tx.ficheAction.update({ where: { id: input.ficheId }, data: { status: input.nextStage } });
+        if (input.versionInForce !== null) {
+          await tx.ficheVersion.updateMany({
+            where: { ficheId: input.ficheId, version: { lt: input.versionInForce }, state: 'en_vigueur' },
+            data: { state: 'remplacee' },
+          });
+        }
+
+        if (DECISIONS[input.action] && input.instanceKind) {
+          const instance = await tx.instance.findFirst({
+            where: { conventionId: input.conventionId, kind: input.instanceKind },
+            select: { id: true },
+          });
+          await tx.decision.create({
+            data: {
+              idempotencyKey: input.idempotencyKey,
+              ficheId: input.ficheId,
+              version: input.version,
+              instanceId: instance?.id ?? null,
+              meetingId: input.meetingId ?? null,
+              stage: input.fromStage,
+              outcome: input.outcome ?? '',
+              comment: input.comment ?? null,
+              actorEmail: input.actorEmail,
+              actorRole: input.actorRole,
+              decidedAt: at,
+            },
+          });
+        }
         await tx.auditEvent.create({
           data: {
-            actor: input.decision.actor.email,
-            action: 'fiche.avis_cotech.recorded',
+            key: input.idempotencyKey,
+            actor: input.actorEmail,
+            action: `fiche.${input.action}`,
             subject: `fiche:${input.ficheId}`,
-            details: { outcome: input.decision.outcome, from: input.stage, to: input.nextStage, role: input.decision.actor.role },
+            details: {
+              version: input.version,
+              from: input.fromStage,
+              to: input.toStage,
+              role: input.actorRole,
+              ...(input.outcome ? { outcome: input.outcome } : {}),
+              ...(input.comment ? { comment: input.comment } : {}),
+              ...(input.meetingId ? { meetingId: input.meetingId } : {}),
+            },
             at,
           },
         });
@@ -82,6 +153,28 @@ export function createStoreActivities(prisma: PrismaClient) {
       });
     },
   };
+}
+
+/** The state of the version a step concerns, once the step is taken. */
+function versionState({ action, outcome }: LifecycleStepInput): string {
+  switch (action) {
+    case 'recordAvis':
+      return outcome === 'a_retravailler' ? 'brouillon' : 'proposee';
+    case 'recordCopilDecision':
+      return outcome === 'rejetee' ? 'abandonnee' : 'proposee';
+    case 'recordBureauValidation':
+      return outcome === 'validee' ? 'en_vigueur' : 'abandonnee';
+    case 'requestAmendment':
+      return 'brouillon';
+    case 'withdraw':
+      return 'abandonnee';
+    case 'recordEvaluation':
+      return 'en_vigueur';
+    case 'close':
+      return 'cloturee';
+    default:
+      return 'proposee';
+  }
 }
 
 export type StoreActivities = ReturnType<typeof createStoreActivities>;

@@ -1,5 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Transporter } from 'nodemailer';
+import { createAgendaActivities } from '../activities/agenda.js';
+import { createAudienceActivities } from '../activities/audience.js';
 import { createMailActivities } from '../activities/mail.js';
 import { createStoreActivities } from '../activities/store.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -20,6 +22,8 @@ export interface ConcertoWorkerOptions {
 export async function createConcertoWorker(options: ConcertoWorkerOptions): Promise<Worker> {
   const activities = {
     ...createStoreActivities(options.prisma),
+    ...createAgendaActivities(options.prisma),
+    ...createAudienceActivities(options.prisma),
     ...createMailActivities({ transport: options.transport, prisma: options.prisma, from: options.mailFrom }),
   };
   return Worker.create({

@@ -1,22 +1,50 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CotechAvis, DecisionInput, FicheStage } from '../domain/fiche.js';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Charter, InstanceKind, MemberRole } from '../domain/charter.js';
+import type { ActionKind, ActionOf, LifecycleState, PendingStep } from '../domain/lifecycle.js';
 
 /** The task queue every Concerto worker polls. */
 export const TASK_QUEUE = 'concerto';
+
+/** When reminders and escalations fall, per convention (times are local to `zone`). */
+export interface LifecycleTiming {
+  zone: string;
+  /** Reminders go out at this local hour. */
+  reminderHour: number;
+  /** The body's secretary is reminded this many days after a meeting with no decision recorded. */
+  remindAfterDays: number;
+  /** Then the coordinators are told, this many days after the meeting. */
+  escalateAfterDays: number;
+  /** Who the coordinators are: these roles in that body. */
+  coordinators: { instanceKind: InstanceKind; roles: MemberRole[] };
+}
+
+export const DEFAULT_TIMING: LifecycleTiming = {
+  zone: 'Europe/Paris',
+  reminderHour: 9,
+  remindAfterDays: 1,
+  escalateAfterDays: 7,
+  coordinators: { instanceKind: 'cotech', roles: ['charge_cooperation'] },
+};
 
 export interface FicheLifecycleInput {
   ficheId: string;
   conventionId: string;
   title: string;
   authorEmail: string;
+  /** The convention's charter: who may decide what. */
+  charter: Charter;
+  timing?: Partial<LifecycleTiming>;
 }
 
-export interface RecordedDecision {
-  outcome: CotechAvis;
-  comment?: string;
-  actorEmail: string;
-  actorRole: string;
-  decidedAt: string;
+/** The meeting a version is on the agenda of. */
+export interface AgendaEntry {
+  instanceKind: InstanceKind;
+  version: number;
+  /** Which review of the version this is: a new submission or an adjournment asks for a new meeting. */
+  round: string;
+  meetingId: string;
+  startsAt: string;
+  title: string;
 }
 
 export interface FicheState {
@@ -24,14 +52,36 @@ export interface FicheState {
   /** FA-<year>-<n>, once the fiche is recorded. */
   code?: string;
   title: string;
-  stage: FicheStage;
-  decisions: RecordedDecision[];
+  lifecycle: LifecycleState;
+  pending: PendingStep | null;
+  agenda: AgendaEntry | null;
+  /** When the next reminder and escalation fall (ISO), while a body has a decision to record. */
+  deadlines: { reminder?: string; escalation?: string; evaluation?: string };
   /** Who has been told what, by idempotency key. */
   notified: string[];
+  comments: Array<{ authorEmail: string; text: string; at: string }>;
 }
 
-/** Records the COTECH's avis; the validator refuses a wrong stage or role before history. */
-export const recordDecisionUpdate = defineUpdate<FicheState, [DecisionInput]>('recordDecision');
+type ActionInput<K extends ActionKind> = Omit<ActionOf<K>, 'kind'>;
+
+/** One update per human step: the validator refuses a wrong stage, role or input before history. */
+export const actionUpdates = {
+  submit: defineUpdate<FicheState, [ActionInput<'submit'>]>('submit'),
+  recordAvis: defineUpdate<FicheState, [ActionInput<'recordAvis'>]>('recordAvis'),
+  recordPartnerOpinion: defineUpdate<FicheState, [ActionInput<'recordPartnerOpinion'>]>('recordPartnerOpinion'),
+  recordCopilDecision: defineUpdate<FicheState, [ActionInput<'recordCopilDecision'>]>('recordCopilDecision'),
+  recordBureauValidation: defineUpdate<FicheState, [ActionInput<'recordBureauValidation'>]>('recordBureauValidation'),
+  requestAmendment: defineUpdate<FicheState, [ActionInput<'requestAmendment'>]>('requestAmendment'),
+  withdraw: defineUpdate<FicheState, [ActionInput<'withdraw'>]>('withdraw'),
+  recordEvaluation: defineUpdate<FicheState, [ActionInput<'recordEvaluation'>]>('recordEvaluation'),
+  close: defineUpdate<FicheState, [ActionInput<'close'>]>('close'),
+} satisfies Record<ActionKind, unknown>;
+
+/** A meeting of some body was scheduled or moved: the workflow looks for its agenda again. */
+export const meetingScheduledSignal = defineSignal<[{ instanceKind: InstanceKind }]>('meetingScheduled');
+
+/** A comment on the fiche, kept in its timeline. */
+export const commentSignal = defineSignal<[{ authorEmail: string; text: string }]>('comment');
 
 export const ficheStateQuery = defineQuery<FicheState>('ficheState');
 

@@ -1,12 +1,32 @@
-import { allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { AVIS_LABELS, assertMayRecordAvis, parseDecision, stageAfterAvis } from '../domain/fiche.js';
+import {
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import { escalationNotice, evaluationNotice, noticesFor, reminderNotice, type Audience, type Notice } from '../domain/fiche-notices.js';
+import type { InstanceKind } from '../domain/charter.js';
 import { DomainError } from '../domain/errors.js';
+import { ACTION_KINDS, apply, check, initialState, isTerminal, parseAction, pendingStep, type Action, type ActionKind } from '../domain/lifecycle.js';
+import { addLocalDays, anniversary, atLocalTime, dayAfterAt, durationUntil, toLocal } from '../domain/paris-time.js';
+import type { AgendaActivities } from '../activities/agenda.js';
+import type { AudienceActivities } from '../activities/audience.js';
 import type { MailActivities } from '../activities/mail.js';
 import type { StoreActivities } from '../activities/store.js';
-import { ficheStateQuery, recordDecisionUpdate, type FicheLifecycleInput, type FicheState } from './definitions.js';
-import { check } from './failures.js';
+import {
+  DEFAULT_TIMING,
+  actionUpdates,
+  commentSignal,
+  ficheStateQuery,
+  meetingScheduledSignal,
+  type FicheLifecycleInput,
+  type FicheState,
+} from './definitions.js';
+import { check as asFailure } from './failures.js';
 
-const store = proxyActivities<StoreActivities>({
+const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -18,74 +38,219 @@ const mail = proxyActivities<MailActivities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+/** Decisions a body takes at a meeting: recorded at or after the meeting the fiche is on the agenda of. */
+const MEETING_DECISIONS: Partial<Record<ActionKind, true>> = { recordAvis: true, recordCopilDecision: true, recordBureauValidation: true };
+const REVIEWING_BODIES: ReadonlySet<InstanceKind> = new Set(['cotech', 'copil', 'bureau_communautaire']);
+
 /**
- * One fiche action, from submission to the COTECH's avis (the walking skeleton's slice of the
- * lifecycle): records the fiche, waits for the avis, records it, and tells the author.
+ * One fiche action, from its draft to its clôture (see domain/lifecycle.ts): each human step is an
+ * update whose validator applies the lifecycle's rules before anything enters history; each review
+ * waits for a meeting of the body, reminds its secretary the day after, then the coordinators; a
+ * fiche en œuvre reminds its pilot of the yearly évaluation. Everyone concerned is told, once.
  */
 export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promise<FicheState> {
   const { workflowId } = workflowInfo();
-  const state: FicheState = { ficheId: input.ficheId, title: input.title, stage: 'soumise', decisions: [], notified: [] };
+  const timing = { ...DEFAULT_TIMING, ...input.timing };
+  const state: FicheState = {
+    ficheId: input.ficheId,
+    title: input.title,
+    lifecycle: initialState(),
+    pending: null,
+    agenda: null,
+    deadlines: {},
+    notified: [],
+    comments: [],
+  };
+  state.pending = pendingStep(state.lifecycle);
   let recording = false;
+  let meetingNews = false;
+  let implementationStarted: string | undefined;
 
-  setHandler(ficheStateQuery, () => state);
-  setHandler(
-    recordDecisionUpdate,
-    async (raw) => {
-      recording = true;
-      const decision = parseDecision(raw);
-      const decidedAt = new Date().toISOString();
-      const next = stageAfterAvis(decision.outcome);
-      try {
-        await store.recordDecision({
-          idempotencyKey: `${workflowId}:avis-cotech`,
-          ficheId: input.ficheId,
-          stage: state.stage,
-          nextStage: next,
-          decision,
-          decidedAt,
-        });
-        state.decisions.push({
-          outcome: decision.outcome,
-          ...(decision.comment ? { comment: decision.comment } : {}),
-          actorEmail: decision.actor.email,
-          actorRole: decision.actor.role,
-          decidedAt,
-        });
-        state.stage = next;
-      } finally {
-        // On failure nothing was recorded, so the next attempt may come in; on success the stage moved.
-        recording = false;
+  const ref = () => ({ code: state.code ?? '', title: input.title });
+
+  /** Sends a notice to each of its recipients once: `occasion` tells this sending from others. */
+  async function tell(notice: Notice, occasion: string): Promise<void> {
+    const recipients = await local.resolveAudience({ conventionId: input.conventionId, ficheId: input.ficheId, audience: notice.audience });
+    // All recipients at once: a notice to a whole body does not wait for each address in turn.
+    await Promise.all(
+      recipients.map(async (to) => {
+        const key = `${workflowId}:${occasion}:${notice.step}:${to}`;
+        if (state.notified.includes(key)) return;
+        await mail.sendNotification({ idempotencyKey: key, to, subject: notice.subject, text: notice.text });
+        state.notified.push(key);
+      }),
+    );
+  }
+
+  const outbox: Array<{ notice: Notice; occasion: string }> = [];
+  let finished = false;
+  async function notifier(): Promise<void> {
+    for (;;) {
+      await condition(() => outbox.length > 0 || finished);
+      const next = outbox.shift();
+      if (!next) return;
+      await tell(next.notice, next.occasion);
+    }
+  }
+
+  function validate(kind: ActionKind, raw: unknown): Action {
+    if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Une autre action est en cours d’enregistrement sur cette fiche : réessayez dans un instant.');
+    const action = parseAction({ ...(raw as object), kind });
+    const now = new Date().toISOString();
+    check(state.lifecycle, action, input.charter, now);
+    if (MEETING_DECISIONS[kind]) {
+      const step = state.pending;
+      const agenda = state.agenda;
+      if (!agenda || !step || agenda.round !== reviewRound(step.instanceKind, step.version)) {
+        throw new DomainError('WRONG_STAGE', 'La fiche n’est encore inscrite à l’ordre du jour d’aucune réunion de cette instance : la décision se prend en réunion.');
       }
-      return state;
-    },
-    {
-      validator: (raw) =>
-        check(() => {
-          if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Une décision est déjà en cours d’enregistrement pour cette fiche.');
-          const decision = parseDecision(raw);
-          assertMayRecordAvis(state.stage, decision.actor);
-        }),
-    },
-  );
+      if (now < agenda.startsAt) {
+        throw new DomainError('WRONG_STAGE', `La décision se prend en réunion : elle s’enregistre à partir du début de « ${agenda.title} ».`);
+      }
+    }
+    return action;
+  }
 
-  state.code = (await store.saveFiche({ ...input, workflowId, status: state.stage })).code;
-  await condition(() => state.stage !== 'soumise' && allHandlersFinished());
-
-  const decision = state.decisions[state.decisions.length - 1]!;
-  const key = `${workflowId}:avis-cotech:${input.authorEmail}`;
-  await mail.sendNotification({
-    idempotencyKey: key,
-    to: input.authorEmail,
-    subject: `Avis du COTECH sur la fiche « ${input.title} » : ${AVIS_LABELS[decision.outcome]}`,
-    text: [
-      'Bonjour,',
-      '',
-      `Le comité technique a rendu son avis sur la fiche action « ${input.title} » : ${AVIS_LABELS[decision.outcome]}.`,
-      ...(decision.comment ? ['', `Commentaire : ${decision.comment}`] : []),
-      '',
-      'Concerto, pour la Convention Territoriale Globale',
-    ].join('\n'),
+  for (const kind of ACTION_KINDS) {
+    const update = actionUpdates[kind] as UpdateDefinition<FicheState, [unknown]>;
+    setHandler(
+      update,
+      async (raw) => {
+        // Validated before `recording` is set, since validate() refuses any action while one is recorded.
+        let action: Action | undefined;
+        asFailure(() => {
+          action = validate(kind, raw);
+        });
+        if (!action) throw new Error(`validate(${kind}) returned no action`);
+        recording = true;
+        try {
+          const before = state.lifecycle;
+          const at = new Date().toISOString();
+          const after = apply(before, action, at);
+          const epoch = after.history.length;
+          const entry = after.history[epoch - 1]!;
+          await local.recordLifecycleStep({
+            idempotencyKey: `${workflowId}:step-${epoch}`,
+            ficheId: input.ficheId,
+            conventionId: input.conventionId,
+            action: kind,
+            actorEmail: action.actor.email,
+            actorRole: action.actor.appRole,
+            ...(entry.outcome ? { outcome: entry.outcome } : {}),
+            ...(entry.comment ? { comment: entry.comment } : {}),
+            version: entry.version,
+            fromStage: before.review?.stage ?? before.stage,
+            toStage: after.stage,
+            ...(MEETING_DECISIONS[kind] && state.agenda ? { instanceKind: state.agenda.instanceKind, meetingId: state.agenda.meetingId } : {}),
+            versionInForce: after.versionInForce,
+            at,
+          });
+          state.lifecycle = after;
+          state.pending = pendingStep(after);
+          if (kind === 'recordBureauValidation' && after.versionInForce !== before.versionInForce && !implementationStarted) implementationStarted = at;
+          // Sent by the notifier, so the person acting gets the answer without waiting for the mail.
+          for (const notice of noticesFor(action, before, after, ref())) outbox.push({ notice, occasion: `step-${epoch}` });
+          return state;
+        } finally {
+          recording = false;
+        }
+      },
+      { validator: (raw) => asFailure(() => void validate(kind, raw)) },
+    );
+  }
+  setHandler(ficheStateQuery, () => state);
+  setHandler(meetingScheduledSignal, () => {
+    meetingNews = true;
   });
-  state.notified.push(key);
+  setHandler(commentSignal, ({ authorEmail, text }) => {
+    state.comments.push({ authorEmail, text, at: new Date().toISOString() });
+  });
+
+  const notifications = notifier();
+  state.code = (
+    await local.saveFiche({
+      ficheId: input.ficheId,
+      conventionId: input.conventionId,
+      title: input.title,
+      authorEmail: input.authorEmail,
+      workflowId,
+      status: state.lifecycle.stage,
+    })
+  ).code;
+
+  /** Waits until an action is accepted (true) or the time runs out (false). */
+  const actedWithin = (epoch: number, ms?: number) =>
+    ms === undefined ? condition(() => state.lifecycle.history.length !== epoch).then(() => true) : condition(() => state.lifecycle.history.length !== epoch, ms);
+
+  /** Which review this is: each submission, and each adjournment, needs a meeting of its own. */
+  function reviewRound(instanceKind: string, version: number): string {
+    const reviews = state.lifecycle.history.filter(
+      (h) => h.version === version && (h.action === 'submit' || (h.action === 'recordAvis' && h.outcome !== 'a_retravailler') || h.action === 'recordCopilDecision'),
+    ).length;
+    return `${instanceKind}-v${version}-r${reviews}`;
+  }
+
+  async function followReview(instanceKind: InstanceKind, version: number, epoch: number): Promise<void> {
+    const round = reviewRound(instanceKind, version);
+    while (state.agenda?.round !== round) {
+      // Cleared before the look-up, not after: news arriving while it runs must not be lost.
+      meetingNews = false;
+      const placed = await local.putOnNextAgenda({
+        conventionId: input.conventionId,
+        ficheId: input.ficheId,
+        version,
+        instanceKind,
+        after: new Date().toISOString(),
+      });
+      if (placed) {
+        state.agenda = { ...placed, instanceKind, version, round };
+        break;
+      }
+      // No meeting scheduled yet: look again when one is, or every day in case the news was missed.
+      await condition(() => meetingNews || state.lifecycle.history.length !== epoch, '1 day');
+      if (state.lifecycle.history.length !== epoch) return;
+    }
+    const agenda = state.agenda;
+    const dayAfter = dayAfterAt(new Date(agenda.startsAt), timing.reminderHour, 0, timing.zone);
+    const reminder = addLocalDays(dayAfter, timing.remindAfterDays - 1, timing.zone);
+    const escalation = addLocalDays(dayAfter, timing.escalateAfterDays - 1, timing.zone);
+    state.deadlines = { reminder: reminder.toISOString(), escalation: escalation.toISOString() };
+    if (await actedWithin(epoch, durationUntil(new Date(), reminder))) return;
+    await tell(reminderNotice(agenda.instanceKind, ref(), version, agenda.title, state.lifecycle), round);
+    if (await actedWithin(epoch, durationUntil(new Date(), escalation))) return;
+    const coordinators: Audience = { kind: 'role', ...timing.coordinators };
+    await tell(escalationNotice(agenda.instanceKind, coordinators, ref(), version, agenda.title, timing.escalateAfterDays), round);
+    await actedWithin(epoch);
+  }
+
+  async function followImplementation(epoch: number): Promise<void> {
+    // Each year on the anniversary of the start, at the reminder hour: the pilot fills the évaluation.
+    const start = atLocalTime(toLocal(implementationStarted ?? new Date().toISOString(), timing.zone), timing.reminderHour, 0, timing.zone);
+    let years = 1;
+    let due = anniversary(start, years, timing.zone);
+    while (due.getTime() <= Date.now()) due = anniversary(start, ++years, timing.zone);
+    state.deadlines = { evaluation: due.toISOString() };
+    if (await actedWithin(epoch, durationUntil(new Date(), due))) return;
+    const year = toLocal(due, timing.zone).year;
+    if (!state.lifecycle.evaluations.some((e) => e.year === year)) await tell(evaluationNotice(ref(), year), `evaluation-${year}`);
+  }
+
+  while (!isTerminal(state.lifecycle.stage)) {
+    const epoch = state.lifecycle.history.length;
+    const step = state.pending;
+    state.deadlines = {};
+    if (step && REVIEWING_BODIES.has(step.instanceKind)) {
+      // Also while the COPIL waits for the CAF's and the MSA's opinions: the fiche is on its agenda.
+      await followReview(step.instanceKind, step.version, epoch);
+    } else if (state.lifecycle.stage === 'en_oeuvre' && !state.lifecycle.review) {
+      await followImplementation(epoch);
+    } else {
+      await actedWithin(epoch);
+    }
+  }
+  state.deadlines = {};
+  await condition(allHandlersFinished);
+  finished = true;
+  await notifications;
   return state;
 }

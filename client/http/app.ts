@@ -6,6 +6,7 @@ import { registerConventionRoutes } from './conventions.js';
 import { toHttpError } from './errors.js';
 import { registerFicheRoutes } from './fiches.js';
 import { registerHealth, type HealthProbes } from './health.js';
+import { registerMeetingRoutes } from './meetings.js';
 import { registerOutboxRoutes } from './outbox.js';
 
 export interface HttpAppDependencies {
@@ -46,6 +47,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerHealth(app, deps.probes);
   registerConventionRoutes(app, { prisma: deps.prisma });
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
+  registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma });
   registerOutboxRoutes(app, deps.catcher);
   return app;
 }

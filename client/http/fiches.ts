@@ -1,33 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { parseDecision, parseNewFiche } from '../../domain/fiche.js';
+import { parseCharter } from '../../domain/charter.js';
+import { parseNewFiche } from '../../domain/fiche.js';
+import { ACTION_KINDS, type ActionKind } from '../../domain/lifecycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { resolveActor } from '../../store/resolve-actor.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
-import {
-  ficheStateQuery,
-  ficheWorkflowId,
-  recordDecisionUpdate,
-  type FicheLifecycleInput,
-} from '../../workflows/definitions.js';
+import { actionUpdates, ficheStateQuery, ficheWorkflowId, type FicheLifecycleInput } from '../../workflows/definitions.js';
+import { HttpError } from './errors.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
+const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');
 
-function handleFor(client: Client, id: string) {
-  if (!ID.test(id)) return null;
-  return client.workflow.getHandle(ficheWorkflowId(id));
-}
-
-/** Fiche endpoints: create (starts its workflow), read its state, record a decision (an update). */
+/**
+ * Fiche endpoints: create one (it starts its workflow, as a brouillon), read its state, and take
+ * a lifecycle step (`POST /api/fiches/:id/actions/:kind`, a Temporal update whose validator refuses
+ * a wrong stage, role or input before anything enters the workflow's history).
+ */
 export function registerFicheRoutes(
   app: FastifyInstance,
   deps: { client: Client; prisma: PrismaClient; taskQueue: string },
 ): void {
   app.post('/api/fiches', async (request, reply) => {
     const fiche = parseNewFiche(request.body);
-    const convention = await resolveConvention(deps.prisma, (request.body as { convention?: unknown }).convention);
+    const ref = await resolveConvention(deps.prisma, (request.body as { convention?: unknown }).convention);
+    const convention = await deps.prisma.convention.findUniqueOrThrow({ where: { id: ref.id }, select: { charter: true, timezone: true } });
     const ficheId = randomUUID();
-    const input: FicheLifecycleInput = { ficheId, conventionId: convention.id, ...fiche };
+    const input: FicheLifecycleInput = {
+      ficheId,
+      conventionId: ref.id,
+      ...fiche,
+      charter: parseCharter(convention.charter),
+      timing: { zone: convention.timezone },
+    };
     const handle = await deps.client.workflow.start('ficheLifecycleWorkflow', {
       taskQueue: deps.taskQueue,
       workflowId: ficheWorkflowId(ficheId),
@@ -36,17 +42,22 @@ export function registerFicheRoutes(
     return reply.code(201).send({ ficheId, workflowId: handle.workflowId });
   });
 
-  app.get<{ Params: { id: string } }>('/api/fiches/:id', async (request, reply) => {
-    const handle = handleFor(deps.client, request.params.id);
-    if (!handle) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'Aucune fiche ne porte cet identifiant.' } });
-    return handle.query(ficheStateQuery);
+  app.get<{ Params: { id: string } }>('/api/fiches/:id', async (request) => {
+    if (!ID.test(request.params.id)) throw notFound();
+    return deps.client.workflow.getHandle(ficheWorkflowId(request.params.id)).query(ficheStateQuery);
   });
 
-  app.post<{ Params: { id: string } }>('/api/fiches/:id/decisions', async (request, reply) => {
-    const handle = handleFor(deps.client, request.params.id);
-    if (!handle) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'Aucune fiche ne porte cet identifiant.' } });
-    // Checked here for a fast, precise answer; the workflow's validator checks again against its state.
-    const decision = parseDecision(request.body);
-    return handle.executeUpdate(recordDecisionUpdate, { args: [decision] });
+  app.post<{ Params: { id: string; kind: string } }>('/api/fiches/:id/actions/:kind', async (request) => {
+    const { id, kind } = request.params;
+    if (!(ACTION_KINDS as readonly string[]).includes(kind)) {
+      throw new HttpError(404, 'NOT_FOUND', `Action inconnue « ${kind} » : ${ACTION_KINDS.join(', ')}.`);
+    }
+    if (!ID.test(id)) throw notFound();
+    const fiche = await deps.prisma.ficheAction.findUnique({ where: { id }, select: { conventionId: true } });
+    if (!fiche) throw notFound();
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { actor?: { email?: unknown; appRole?: unknown } };
+    const actor = await resolveActor(deps.prisma, fiche.conventionId, body.actor?.email, body.actor?.appRole);
+    const update = actionUpdates[kind as ActionKind];
+    return deps.client.workflow.getHandle(ficheWorkflowId(id)).executeUpdate(update as never, { args: [{ ...body, actor }] as never });
   });
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -13,13 +14,29 @@ import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher.js'
 import { createMailTransport } from '../../infra/mail-transport.js';
 import { findFreePort } from '../../infra/ports.js';
 import { startDevServer } from '../../infra/temporal-dev-server.js';
+import { loadDemo } from '../../store/load-demo.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
-import { createTestConvention } from '../helpers/convention.js';
+import type { FicheState } from '../../workflows/definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
-const secretary = { email: 'secretariat@example.org', role: 'secretaire_instance' };
+// Members of the demo convention (prisma/seed/ctg-mellois-en-poitou-2023-2027.json).
+const cooperator = { email: 'directrice.education@example.org', appRole: 'cooperateur' };
+const cotechSecretary = { email: 'assistante.education@example.org', appRole: 'secretaire_instance' };
+/** How far ahead the COTECH meeting starts: long enough to try an avis before it. */
+const MEETING_LEAD_MS = 3_000;
+
+/** Polls until `check` gives a value, or fails after `ms` naming `what`. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
 
 describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
   let env: TestWorkflowEnvironment;
@@ -46,7 +63,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       workflowBundle: workflowBundle(),
     });
     workerRun = worker.run();
-    await createTestConvention(db.prisma, 'ctg-http');
+    await loadDemo(db.prisma);
     app = buildHttpApp({
       client: env.client,
       prisma: db.prisma,
@@ -60,6 +77,12 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       },
     });
   });
+
+  const getState = async (ficheId: string): Promise<FicheState> => {
+    const response = await app.inject({ method: 'GET', url: `/api/fiches/${ficheId}` });
+    expect(response.statusCode).toBe(200);
+    return response.json<FicheState>();
+  };
 
   afterAll(async () => {
     await app?.close();
@@ -77,48 +100,116 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     expect(response.json()).toEqual({ temporal: 'ok', database: 'ok' });
   });
 
-  it('runs a fiche from creation to the author’s mail', async () => {
+  it('runs a fiche from creation to the author’s mail about the COTECH’s avis, decided at its meeting', async () => {
     // No convention named: the only one there is.
     const created = await app.inject({ method: 'POST', url: '/api/fiches', ...json({ title: 'Ludothèque itinérante', authorEmail: 'Auteur@Example.org' }) });
     expect(created.statusCode).toBe(201);
     const { ficheId, workflowId } = created.json<{ ficheId: string; workflowId: string }>();
     expect(workflowId).toBe(`fiche-${ficheId}`);
+    const draft = await eventually('the fiche’s code', async () => {
+      const state = await getState(ficheId);
+      return state.code ? state : undefined;
+    });
+    expect(draft.lifecycle.stage).toBe('brouillon');
+    expect(draft.code).toMatch(/^FA-\d{4}-\d{2}$/);
 
+    const submitted = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/submit`, ...json({ actor: cooperator }) });
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    expect(submitted.json<FicheState>().lifecycle.stage).toBe('soumise');
+
+    // Decided in a meeting: with none scheduled, the avis has nowhere to be taken.
+    const noMeeting = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...json({ outcome: 'favorable', actor: cotechSecretary }) });
+    expect(noMeeting.statusCode).toBe(409);
+    expect(noMeeting.json()).toMatchObject({ error: { code: 'WRONG_STAGE', message: expect.stringMatching(/ordre du jour/) } });
+
+    const startsAt = new Date(Date.now() + MEETING_LEAD_MS);
+    const meeting = await app.inject({
+      method: 'POST',
+      url: '/api/meetings',
+      ...json({
+        instance: 'cotech',
+        title: 'COTECH de test',
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+      }),
+    });
+    expect(meeting.statusCode).toBe(201);
+    const { meetingId } = meeting.json<{ meetingId: string }>();
+    const onAgenda = await eventually('the fiche on the COTECH’s agenda', async () => {
+      const state = await getState(ficheId);
+      return state.agenda ? state : undefined;
+    });
+    expect(onAgenda.agenda).toMatchObject({ instanceKind: 'cotech', version: 1, meetingId, startsAt: startsAt.toISOString() });
+    expect(await db.prisma.agendaItem.count({ where: { meetingId, ficheId } })).toBe(1);
+
+    // A COTECH member who is not its secretary may not record the avis.
     const member = await app.inject({
       method: 'POST',
-      url: `/api/fiches/${ficheId}/decisions`,
-      ...json({ outcome: 'favorable', actor: { email: 'membre@example.org', role: 'membre' } }),
+      url: `/api/fiches/${ficheId}/actions/recordAvis`,
+      ...json({ outcome: 'favorable', actor: { email: 'caf.conseiller-territorial@example.org', appRole: 'membre' } }),
     });
     expect(member.statusCode).toBe(403);
-    expect(member.json()).toMatchObject({ error: { code: 'ROLE_NOT_ALLOWED', field: 'actor.role' } });
+    expect(member.json()).toMatchObject({ error: { code: 'ROLE_NOT_ALLOWED', field: 'actor.instanceRoles.cotech' } });
 
-    const decided = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/decisions`, ...json({ outcome: 'favorable', actor: secretary }) });
+    expect(Date.now(), 'the meeting started before the early avis could be tried').toBeLessThan(startsAt.getTime());
+    const early = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...json({ outcome: 'favorable', actor: cotechSecretary }) });
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ error: { code: 'WRONG_STAGE', message: expect.stringContaining('COTECH de test') } });
+
+    await sleep(Math.max(0, startsAt.getTime() - Date.now()) + 200);
+    const decided = await app.inject({
+      method: 'POST',
+      url: `/api/fiches/${ficheId}/actions/recordAvis`,
+      ...json({ outcome: 'favorable', comment: 'Cohérent avec la CTG.', actor: cotechSecretary }),
+    });
     expect(decided.statusCode).toBe(200);
-    expect(decided.json()).toMatchObject({ stage: 'avis_favorable', decisions: [{ outcome: 'favorable', actorEmail: 'secretariat@example.org' }] });
+    const after = decided.json<FicheState>();
+    expect(after.lifecycle.stage).toBe('attente_copil');
+    expect(after.lifecycle.history.map((h) => [h.action, h.by])).toEqual([
+      ['submit', cooperator.email],
+      ['recordAvis', cotechSecretary.email],
+    ]);
 
-    const again = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/decisions`, ...json({ outcome: 'defavorable', actor: secretary }) });
+    const again = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...json({ outcome: 'defavorable', comment: 'Non.', actor: cotechSecretary }) });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: { code: 'WRONG_STAGE' } });
 
-    await env.client.workflow.getHandle(workflowId).result();
-    const state = await app.inject({ method: 'GET', url: `/api/fiches/${ficheId}` });
-    expect(state.json()).toMatchObject({ stage: 'avis_favorable', notified: [`${workflowId}:avis-cotech:auteur@example.org`] });
+    expect(await db.prisma.decision.findMany({ where: { ficheId }, select: { outcome: true, actorEmail: true, meetingId: true, stage: true } })).toEqual([
+      { outcome: 'favorable', actorEmail: cotechSecretary.email, meetingId, stage: 'soumise' },
+    ]);
 
+    // The workflow records who it told once the relay has the mail.
+    await eventually('the author told of the avis', async () => {
+      const { notified } = await getState(ficheId);
+      return notified.includes(`${workflowId}:step-2:avis-cotech:auteur@example.org`) || undefined;
+    });
     const outbox = (await app.inject({ method: 'GET', url: '/api/outbox' })).json<{ messages: Array<{ id: string; to: string[]; subject: string; hasCalendar: boolean; date: string }> }>();
-    const mine = outbox.messages.filter((m) => m.subject.includes('Ludothèque itinérante'));
-    expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ to: ['auteur@example.org'], hasCalendar: false });
-    expect(Number.isNaN(Date.parse(mine[0]!.date))).toBe(false);
+    const toAuthor = outbox.messages.filter((m) => m.to.includes('auteur@example.org'));
+    expect(toAuthor.map((m) => m.subject).sort()).toEqual([
+      `Avis du COTECH sur la fiche ${draft.code} : favorable`,
+      `Votre fiche ${draft.code} est soumise`,
+    ]);
+    const avis = toAuthor.find((m) => m.subject.startsWith('Avis du COTECH'))!;
+    expect(avis).toMatchObject({ to: ['auteur@example.org'], hasCalendar: false });
+    expect(Number.isNaN(Date.parse(avis.date))).toBe(false);
 
-    const eml = await app.inject({ method: 'GET', url: `/api/outbox/${mine[0]!.id}.eml` });
+    const eml = await app.inject({ method: 'GET', url: `/api/outbox/${avis.id}.eml` });
     expect(eml.statusCode).toBe(200);
     expect(eml.headers['content-type']).toBe('message/rfc822');
     const parsed = await simpleParser(eml.rawPayload);
-    expect(parsed.subject).toBe(mine[0]!.subject);
-    expect(parsed.text).toContain('Le comité technique a rendu son avis');
+    expect(parsed.subject).toBe(avis.subject);
+    expect(parsed.text).toContain('Le COTECH a rendu son avis');
+    expect(parsed.text).toContain('« Ludothèque itinérante »');
+    expect(parsed.text).toContain('Commentaire : Cohérent avec la CTG.');
   });
 
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {
+    const created = await app.inject({ method: 'POST', url: '/api/fiches', ...json({ title: 'Fiche pour les erreurs', authorEmail: 'a@example.org' }) });
+    expect(created.statusCode).toBe(201);
+    const { ficheId } = created.json<{ ficheId: string }>();
+    // Actions look the fiche up in the store, where the workflow's first activity writes it.
+    await eventually('the fiche in the store', async () => (await db.prisma.ficheAction.findUnique({ where: { id: ficheId } })) ?? undefined);
+    const avisOn = (id: string) => `/api/fiches/${id}/actions/recordAvis`;
     const cases: Array<[string, InjectOptions, number, Record<string, unknown>]> = [
       ['no title', { method: 'POST', url: '/api/fiches', ...json({ authorEmail: 'a@example.org' }) }, 400, { code: 'INVALID_INPUT', field: 'title' }],
       ['everything missing', { method: 'POST', url: '/api/fiches', ...json({}) }, 400, {
@@ -133,8 +224,12 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       ['not JSON', { method: 'POST', url: '/api/fiches', headers: { 'content-type': 'text/csv' }, payload: 'a,b' }, 415, { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }],
       ['unknown fiche', { method: 'GET', url: '/api/fiches/00000000-0000-0000-0000-000000000000' }, 404, { code: 'NOT_FOUND' }],
       ['odd fiche id', { method: 'GET', url: '/api/fiches/..%2F..%2Fetc' }, 404, { code: 'NOT_FOUND' }],
-      ['decision on unknown fiche', { method: 'POST', url: '/api/fiches/nope/decisions', ...json({ outcome: 'favorable', actor: secretary }) }, 404, { code: 'NOT_FOUND' }],
-      ['unknown outcome', { method: 'POST', url: '/api/fiches/nope/decisions', ...json({ outcome: 'oui', actor: secretary }) }, 400, { code: 'INVALID_INPUT', field: 'outcome' }],
+      ['unknown action', { method: 'POST', url: `/api/fiches/${ficheId}/actions/approve`, ...json({ actor: cotechSecretary }) }, 404, { code: 'NOT_FOUND' }],
+      ['action on unknown fiche', { method: 'POST', url: avisOn('nope'), ...json({ outcome: 'favorable', actor: cotechSecretary }) }, 404, { code: 'NOT_FOUND' }],
+      ['unknown outcome', { method: 'POST', url: avisOn(ficheId), ...json({ outcome: 'oui', actor: cotechSecretary }) }, 400, { code: 'INVALID_INPUT', field: 'outcome' }],
+      ['no actor email', { method: 'POST', url: avisOn(ficheId), ...json({ outcome: 'favorable', actor: { appRole: 'membre' } }) }, 400, { code: 'INVALID_INPUT', field: 'actor.email' }],
+      ['no actor at all', { method: 'POST', url: avisOn(ficheId), ...json({ outcome: 'favorable' }) }, 400, { code: 'INVALID_INPUT', field: 'actor.email' }],
+      ['unknown person', { method: 'POST', url: avisOn(ficheId), ...json({ outcome: 'favorable', actor: { email: 'inconnu@example.org' } }) }, 403, { code: 'ROLE_NOT_ALLOWED', field: 'actor.email' }],
       ['unknown route', { method: 'GET', url: '/api/nothing-here' }, 404, { code: 'NOT_FOUND' }],
       ['unknown message', { method: 'GET', url: '/api/outbox/20990101T000000000Z-000000.eml' }, 404, { code: 'NOT_FOUND' }],
       ['traversal in outbox', { method: 'GET', url: '/api/outbox/..%2F..%2Fpackage.json.eml' }, 404, { code: 'NOT_FOUND' }],
@@ -143,9 +238,11 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       const response = await app.inject(request);
       expect({ name, status: response.statusCode }).toEqual({ name, status });
       const body = response.json<{ error: { message: string } }>();
-      expect(body.error).toMatchObject(error);
+      expect(body.error, name).toMatchObject(error);
       expect(body.error.message.length).toBeGreaterThan(10);
     }
+    // None of the refused actions entered the fiche's history.
+    expect((await getState(ficheId)).lifecycle.history).toEqual([]);
   });
 });
 

@@ -22,6 +22,12 @@ const READY_TIMEOUT_MS = 60_000;
 const STOP_LIMIT_MS = 15_000;
 const FAILURE_LIMIT_MS = 10_000;
 const MAIL_TIMEOUT_MS = 30_000;
+/** How far ahead the COTECH meeting starts: the avis is taken at the meeting, once the fiche is on its agenda. */
+const MEETING_LEAD_MS = 2_000;
+
+// Members of the demo convention `npm start` loads into an empty database (prisma/seed/*.json).
+const cooperator = { email: 'directrice.education@example.org', appRole: 'cooperateur' };
+const cotechSecretary = { email: 'assistante.education@example.org', appRole: 'secretaire_instance' };
 
 interface Exit {
   code: number | null;
@@ -239,7 +245,11 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
     let temporalPort: number;
     let uiPort: number;
     let ficheId: string;
-    let message: CaughtMessage;
+    let code: string;
+    /** The author's mails (submission, avis) and who had been told, before the restart. */
+    let authorMails: CaughtMessage[];
+    let notified: string[];
+    const avisKey = () => `fiche-${ficheId}:step-2:avis-cotech:${author}`;
 
     beforeAll(() => {
       dataDir = path.join(scratch, 'data');
@@ -279,36 +289,67 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       expect(servers[0]!.cmdline).toContain(`--port ${temporalPort}`);
     });
 
-    it('records an avis through the API, refusing a wrong role, and mails the author', { timeout: 60_000 }, async () => {
+    it('records the COTECH’s avis at its meeting through the API, refusing a wrong role, and mails the author', { timeout: 60_000 }, async () => {
       expect(first?.exit, 'the first start failed').toBeNull();
       const created = await api<{ ficheId: string; workflowId: string }>(firstUrl, 'POST', '/api/fiches', { title, authorEmail: author });
       expect(created.status).toBe(201);
       ficheId = created.body.ficheId;
       expect(created.body.workflowId).toBe(`fiche-${ficheId}`);
+      // Actions find the fiche in the store once the workflow has recorded it.
+      code = await poll('the fiche’s code', 15_000, async () => (await api<FicheState>(firstUrl, 'GET', `/api/fiches/${ficheId}`)).body.code);
 
-      const refused = await api<{ error: { code: string; message: string } }>(firstUrl, 'POST', `/api/fiches/${ficheId}/decisions`, {
+      const submitted = await api<FicheState>(firstUrl, 'POST', `/api/fiches/${ficheId}/actions/submit`, { actor: cooperator });
+      expect(submitted.status).toBe(200);
+      expect(submitted.body.lifecycle.stage).toBe('soumise');
+      // The secretary schedules the meeting once the submission is announced (the author's mail is
+      // its last). Scheduled while the workflow is still looking for a meeting, the news may be lost
+      // (workflows/fiche-lifecycle.ts resets `meetingNews` after putOnNextAgenda returns).
+      await poll('the submission mail to the author', MAIL_TIMEOUT_MS, async () =>
+        (await outboxFor(firstUrl, author)).some((m) => m.subject === `Votre fiche ${code} est soumise`) || undefined,
+      );
+
+      const startsAt = new Date(Date.now() + MEETING_LEAD_MS);
+      const meeting = await api<{ meetingId: string }>(firstUrl, 'POST', '/api/meetings', {
+        instance: 'cotech',
+        title: 'COTECH npm start',
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+      });
+      expect(meeting.status).toBe(201);
+      let last: FicheState | undefined;
+      const agenda = await poll('the fiche on the COTECH’s agenda', 15_000, async () => {
+        last = (await api<FicheState>(firstUrl, 'GET', `/api/fiches/${ficheId}`)).body;
+        return last.agenda ?? undefined;
+      }).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}; the fiche's state: ${JSON.stringify({ lifecycle: last?.lifecycle.stage, pending: last?.pending, agenda: last?.agenda })}`);
+      });
+      expect(agenda).toMatchObject({ instanceKind: 'cotech', meetingId: meeting.body.meetingId });
+
+      const refused = await api<{ error: { code: string; message: string } }>(firstUrl, 'POST', `/api/fiches/${ficheId}/actions/recordAvis`, {
         outcome: 'favorable',
-        actor: { email: 'membre@example.org', role: 'cooperateur' },
+        actor: { email: cooperator.email, appRole: 'cooperateur' },
       });
       expect(refused.status).toBe(403);
       expect(refused.body.error.code).toBe('ROLE_NOT_ALLOWED');
 
-      const recorded = await api<FicheState>(firstUrl, 'POST', `/api/fiches/${ficheId}/decisions`, {
+      await sleep(Math.max(0, startsAt.getTime() - Date.now()) + 200);
+      const recorded = await api<FicheState>(firstUrl, 'POST', `/api/fiches/${ficheId}/actions/recordAvis`, {
         outcome: 'favorable',
         comment: 'Cohérent avec la CTG.',
-        actor: { email: 'secretariat@example.org', role: 'secretaire_instance' },
+        actor: cotechSecretary,
       });
       expect(recorded.status).toBe(200);
-      expect(recorded.body.stage).toBe('avis_favorable');
-      expect(recorded.body.decisions).toHaveLength(1);
+      expect(recorded.body.lifecycle.stage).toBe('attente_copil');
+      expect(recorded.body.lifecycle.history.map((entry) => entry.action)).toEqual(['submit', 'recordAvis']);
 
-      const mails = await poll('mail to the author in /api/outbox', MAIL_TIMEOUT_MS, async () => {
+      const avisSubject = `Avis du COTECH sur la fiche ${code} : favorable`;
+      const mails = await poll('the avis mail to the author in /api/outbox', MAIL_TIMEOUT_MS, async () => {
         const found = await outboxFor(firstUrl, author);
-        return found.length > 0 ? found : undefined;
+        return found.some((m) => m.subject === avisSubject) ? found : undefined;
       });
-      expect(mails).toHaveLength(1);
-      message = mails[0]!;
-      expect(message.subject).toContain(title);
+      expect(mails.map((m) => m.subject).sort()).toEqual([avisSubject, `Votre fiche ${code} est soumise`]);
+      authorMails = mails;
+      const message = mails.find((m) => m.subject === avisSubject)!;
       expect(message.messageId).toMatch(/^<.+@.+>$/);
 
       const eml = await fetch(`${firstUrl}/api/outbox/${message.id}.eml`);
@@ -317,15 +358,24 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       const parsed = await simpleParser(Buffer.from(await eml.arrayBuffer()));
       expect(parsed.subject).toBe(message.subject);
       expect(parsed.messageId).toBe(message.messageId);
+      expect(parsed.text).toContain(`« ${title} »`);
       expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value.map((to) => to.address) : []).toEqual([author]);
 
-      // The workflow records the notification after the send: wait for it, so the restart below
-      // meets a finished workflow rather than an activity cut off mid-completion.
-      const state = await poll('the notification in the fiche state', 15_000, async () => {
+      // The workflow records each notification after its send, the COPIL's last: wait until they
+      // are all recorded, so the restart below meets a workflow at rest rather than a send cut off.
+      let seen = -1;
+      const state = await poll('the avis’s notifications in the fiche state', MAIL_TIMEOUT_MS, async () => {
         const { body } = await api<FicheState>(firstUrl, 'GET', `/api/fiches/${ficheId}`);
-        return body.notified.length > 0 ? body : undefined;
+        const settled = body.notified.some((key) => key.includes(':step-2:transmission-copil:')) && body.notified.length === seen;
+        seen = body.notified.length;
+        return settled ? body : undefined;
       });
-      expect(state.notified).toEqual([`fiche-${ficheId}:avis-cotech:${author}`]);
+      notified = state.notified;
+      expect(notified).toContain(avisKey());
+      expect(notified.filter((key) => key.endsWith(`:${author}`))).toEqual([
+        `fiche-${ficheId}:step-1:soumission-auteur:${author}`,
+        avisKey(),
+      ]);
     });
 
     it('exits with code 0 on SIGTERM, within 15 s, leaving no process behind', { timeout: STOP_LIMIT_MS + 10_000 }, async () => {
@@ -360,18 +410,25 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
 
       const fiche = await api<FicheState>(url, 'GET', `/api/fiches/${ficheId}`);
       expect(fiche.status).toBe(200);
-      expect(fiche.body).toMatchObject({ ficheId, title, stage: 'avis_favorable' });
-      expect(fiche.body.decisions.map((decision) => decision.outcome)).toEqual(['favorable']);
-      expect(fiche.body.notified).toEqual([`fiche-${ficheId}:avis-cotech:${author}`]);
+      expect(fiche.body).toMatchObject({ ficheId, code, title, lifecycle: { stage: 'attente_copil' } });
+      expect(fiche.body.lifecycle.history.map((entry) => [entry.action, entry.outcome])).toEqual([
+        ['submit', undefined],
+        ['recordAvis', 'favorable'],
+      ]);
+      expect(fiche.body.notified).toEqual(expect.arrayContaining(notified));
+      expect(fiche.body.notified.filter((key) => key.endsWith(`:${author}`))).toEqual([
+        `fiche-${ficheId}:step-1:soumission-auteur:${author}`,
+        avisKey(),
+      ]);
 
-      expect(await outboxFor(url, author)).toEqual([message]);
+      expect(await outboxFor(url, author)).toEqual(authorMails);
 
       const second = await api<{ ficheId: string }>(url, 'POST', '/api/fiches', { title: `${title} (bis)`, authorEmail: author });
       expect(second.status).toBe(201);
       expect(second.body.ficheId).not.toBe(ficheId);
       const secondState = await api<FicheState>(url, 'GET', `/api/fiches/${second.body.ficheId}`);
       expect(secondState.status).toBe(200);
-      expect(secondState.body.stage).toBe('soumise');
+      expect(secondState.body.lifecycle.stage).toBe('brouillon');
 
       // Ctrl-C in a terminal signals the whole foreground group, the dev server included.
       const signalledAt = Date.now();

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createStoreActivities, type RecordDecisionInput, type StoreActivities } from '../../activities/store.js';
+import { createStoreActivities, type LifecycleStepInput, type StoreActivities } from '../../activities/store.js';
 import type { Database } from '../../infra/database.js';
 import { applyMigrations, defaultMigrationsDir, readMigrations, type SqlSession } from '../../infra/migrations.js';
 import { pgClientSession, pgliteSession } from '../../infra/sql-session.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from '../helpers/database.js';
 import { createTestDatabase } from '../helpers/postgres.js';
@@ -193,13 +194,30 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
   describe('store activities', () => {
     let db: Database;
     let store: StoreActivities;
-
+    /** The demo convention: Decision.instanceId is resolved from its instances. */
     let conventionId: string;
+    let cotech: { id: string };
+    let meetingId: string;
 
     beforeAll(async () => {
       db = await openTestDatabase(kind);
       store = createStoreActivities(db.prisma);
-      conventionId = (await createTestConvention(db.prisma)).id;
+      await loadDemo(db.prisma);
+      conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+      cotech = await db.prisma.instance.findUniqueOrThrow({ where: { conventionId_slug: { conventionId, slug: 'cotech' } }, select: { id: true } });
+      meetingId = (
+        await db.prisma.meeting.create({
+          data: {
+            conventionId,
+            instanceId: cotech.id,
+            title: 'COTECH de novembre',
+            startsAt: new Date('2026-11-20T14:00:00+01:00'),
+            endsAt: new Date('2026-11-20T16:00:00+01:00'),
+            status: 'planifiee',
+            icalUid: `${randomUUID()}@concerto`,
+          },
+        })
+      ).id;
     });
 
     afterAll(async () => {
@@ -214,49 +232,79 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
         title: 'Créer un espace de coworking rural',
         authorEmail: 'gtt@example.org',
         workflowId: `fiche-lifecycle-${ficheId}`,
-        status: 'soumise' as const,
+        status: 'brouillon' as const,
       };
     }
 
-    function decisionFor(ficheId: string, idempotencyKey = `decision-${randomUUID()}`): RecordDecisionInput {
+    function submitStep(ficheId: string, idempotencyKey = `step-${randomUUID()}`): LifecycleStepInput {
       return {
         idempotencyKey,
         ficheId,
-        stage: 'soumise',
-        nextStage: 'avis_favorable',
-        decision: {
-          outcome: 'favorable',
-          comment: 'Bien argumenté.',
-          actor: { email: 'secretariat@example.org', role: 'secretaire_instance' },
-        },
-        decidedAt: '2026-11-20T14:00:00.000Z',
+        conventionId,
+        action: 'submit',
+        actorEmail: 'directrice.education@example.org',
+        actorRole: 'cooperateur',
+        version: 1,
+        fromStage: 'brouillon',
+        toStage: 'soumise',
+        versionInForce: null,
+        at: '2026-11-10T09:00:00.000Z',
       };
     }
 
-    async function rowsFor(ficheId: string, idempotencyKey: string) {
-      const [fiches, decisions, audits] = await Promise.all([
-        db.prisma.ficheAction.findMany({ where: { id: ficheId } }),
-        db.prisma.decision.findMany({ where: { idempotencyKey } }),
-        db.prisma.auditEvent.findMany({ where: { subject: `fiche:${ficheId}` } }),
+    function avisStep(ficheId: string, idempotencyKey = `step-${randomUUID()}`): LifecycleStepInput {
+      return {
+        idempotencyKey,
+        ficheId,
+        conventionId,
+        action: 'recordAvis',
+        actorEmail: 'assistante.education@example.org',
+        actorRole: 'secretaire_instance',
+        outcome: 'favorable',
+        comment: 'Bien argumenté.',
+        version: 1,
+        fromStage: 'soumise',
+        toStage: 'attente_copil',
+        instanceKind: 'cotech',
+        meetingId,
+        versionInForce: null,
+        at: '2026-11-20T14:30:00.000Z',
+      };
+    }
+
+    /** A submitted fiche, as the workflow leaves it before the COTECH's avis. */
+    async function submittedFiche() {
+      const fiche = newFiche();
+      await store.saveFiche(fiche);
+      expect(await store.recordLifecycleStep(submitStep(fiche.ficheId))).toEqual({ created: true });
+      return fiche;
+    }
+
+    async function rowsFor(ficheId: string) {
+      const [fiches, versions, decisions, audits] = await Promise.all([
+        db.prisma.ficheAction.findMany({ where: { id: ficheId }, select: { status: true } }),
+        db.prisma.ficheVersion.findMany({ where: { ficheId }, select: { version: true, state: true }, orderBy: { version: 'asc' } }),
+        db.prisma.decision.findMany({ where: { ficheId }, orderBy: { decidedAt: 'asc' } }),
+        db.prisma.auditEvent.findMany({ where: { subject: `fiche:${ficheId}` }, orderBy: { at: 'asc' } }),
       ]);
-      return { fiches, decisions, audits };
+      return { fiches, versions, decisions, audits };
     }
 
     const withVersions = (ficheId: string) =>
       db.prisma.ficheAction.findMany({ where: { id: ficheId }, include: { versions: true } });
 
-    it('saveFiche twice leaves one fiche and its first version, unchanged by the second call', async () => {
+    it('saveFiche twice leaves one fiche and its first version in brouillon, unchanged by the second call', async () => {
       const fiche = newFiche();
       expect(await store.saveFiche(fiche)).toEqual({ code: expect.stringMatching(/^FA-\d{4}-\d{2}$/) });
       const [first] = await withVersions(fiche.ficheId);
-      expect(first).toMatchObject({ authorEmail: fiche.authorEmail, status: 'soumise', conventionId });
+      expect(first).toMatchObject({ authorEmail: fiche.authorEmail, status: 'brouillon', conventionId });
       expect(first!.versions).toEqual([
-        expect.objectContaining({ version: 1, title: fiche.title, state: 'proposee', createdBy: fiche.authorEmail }),
+        expect.objectContaining({ version: 1, title: fiche.title, state: 'brouillon', createdBy: fiche.authorEmail }),
       ]);
 
       await new Promise((resolve) => setTimeout(resolve, 20));
       await store.saveFiche(fiche);
-      await store.saveFiche({ ...fiche, title: 'Un autre titre', status: 'brouillon' });
+      await store.saveFiche({ ...fiche, title: 'Un autre titre', status: 'soumise' });
 
       expect(await withVersions(fiche.ficheId)).toEqual([first]);
     });
@@ -269,56 +317,82 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       expect(codes).toEqual([`FA-${year}-01`, `FA-${year}-02`, `FA-${year}-03`]);
     });
 
-    it('recordDecision writes the decision, the status and the audit line together, once per key', async () => {
+    it('recordLifecycleStep for a submission writes the status, the version’s state and the audit line, and no decision', async () => {
       const fiche = newFiche();
       await store.saveFiche(fiche);
-      const input = decisionFor(fiche.ficheId);
+      const step = submitStep(fiche.ficheId);
 
-      expect(await store.recordDecision(input)).toEqual({ created: true });
+      expect(await store.recordLifecycleStep(step)).toEqual({ created: true });
 
-      const after = await rowsFor(fiche.ficheId, input.idempotencyKey);
-      expect(after.fiches.map((f) => f.status)).toEqual(['avis_favorable']);
+      const after = await rowsFor(fiche.ficheId);
+      expect(after.fiches).toEqual([{ status: 'soumise' }]);
+      expect(after.versions).toEqual([{ version: 1, state: 'proposee' }]);
+      expect(after.decisions).toEqual([]);
+      expect(after.audits).toEqual([
+        expect.objectContaining({
+          key: step.idempotencyKey,
+          actor: 'directrice.education@example.org',
+          action: 'fiche.submit',
+          details: { version: 1, from: 'brouillon', to: 'soumise', role: 'cooperateur' },
+          at: new Date(step.at),
+        }),
+      ]);
+    });
+
+    it('recordLifecycleStep for the COTECH’s avis also writes the decision, with its instance and meeting, once per key', async () => {
+      const fiche = await submittedFiche();
+      const step = avisStep(fiche.ficheId);
+
+      expect(await store.recordLifecycleStep(step)).toEqual({ created: true });
+
+      const after = await rowsFor(fiche.ficheId);
+      expect(after.fiches).toEqual([{ status: 'attente_copil' }]);
+      expect(after.versions).toEqual([{ version: 1, state: 'proposee' }]);
       expect(after.decisions).toEqual([
         expect.objectContaining({
+          idempotencyKey: step.idempotencyKey,
           ficheId: fiche.ficheId,
+          version: 1,
+          instanceId: cotech.id,
+          meetingId,
           stage: 'soumise',
           outcome: 'favorable',
           comment: 'Bien argumenté.',
-          actorEmail: 'secretariat@example.org',
+          actorEmail: 'assistante.education@example.org',
           actorRole: 'secretaire_instance',
-          decidedAt: new Date(input.decidedAt),
+          decidedAt: new Date(step.at),
         }),
       ]);
-      expect(after.audits).toEqual([
-        expect.objectContaining({
-          actor: 'secretariat@example.org',
-          action: 'fiche.avis_cotech.recorded',
-          details: { outcome: 'favorable', from: 'soumise', to: 'avis_favorable', role: 'secretaire_instance' },
-          at: new Date(input.decidedAt),
-        }),
-      ]);
+      expect(after.audits.map((a) => a.action)).toEqual(['fiche.submit', 'fiche.recordAvis']);
+      expect(after.audits[1]).toMatchObject({
+        key: step.idempotencyKey,
+        actor: 'assistante.education@example.org',
+        details: { version: 1, from: 'soumise', to: 'attente_copil', role: 'secretaire_instance', outcome: 'favorable', comment: 'Bien argumenté.', meetingId },
+        at: new Date(step.at),
+      });
 
-      // A retry, even one carrying another outcome, finds the key and creates nothing.
-      const retry = { ...input, nextStage: 'brouillon' as const, decision: { ...input.decision, outcome: 'a_retravailler' as const } };
-      expect(await store.recordDecision(retry)).toEqual({ created: false });
-      expect(await rowsFor(fiche.ficheId, input.idempotencyKey)).toEqual(after);
+      // A retry, even one carrying another outcome, finds the key and writes nothing.
+      const retry: LifecycleStepInput = { ...step, outcome: 'a_retravailler', toStage: 'brouillon', at: '2026-11-21T10:00:00.000Z' };
+      expect(await store.recordLifecycleStep(retry)).toEqual({ created: false });
+      expect(await rowsFor(fiche.ficheId)).toEqual(after);
     });
 
-    it('recordDecision on a missing fiche fails and leaves no decision and no audit line', async () => {
+    it('recordLifecycleStep on a missing fiche fails and leaves no decision and no audit line', async () => {
       const ficheId = `missing-${randomUUID()}`;
-      const input = decisionFor(ficheId);
+      const step = avisStep(ficheId);
 
-      await expect(store.recordDecision(input)).rejects.toThrow();
+      await expect(store.recordLifecycleStep(step)).rejects.toThrow();
 
-      expect(await rowsFor(ficheId, input.idempotencyKey)).toEqual({ fiches: [], decisions: [], audits: [] });
+      expect(await rowsFor(ficheId)).toEqual({ fiches: [], versions: [], decisions: [], audits: [] });
+      expect(await db.prisma.auditEvent.count({ where: { key: step.idempotencyKey } })).toBe(0);
     });
 
-    it('recordDecision failing at its last write undoes the decision and the status it already wrote', async () => {
-      const fiche = newFiche();
-      await store.saveFiche(fiche);
-      const input = decisionFor(fiche.ficheId);
-      // The audit insert comes after the decision insert and the status update: refuse it for this
-      // fiche only, so the failure happens with both earlier writes done inside the transaction.
+    it('recordLifecycleStep failing at its last write undoes the status, the version’s state and the decision it already wrote', async () => {
+      const fiche = await submittedFiche();
+      const before = await rowsFor(fiche.ficheId);
+      const step = avisStep(fiche.ficheId);
+      // The audit insert comes after the status, the version and the decision: refuse it for this
+      // fiche only, so the failure happens with every earlier write done inside the transaction.
       const fn = `refuse_audit_${randomUUID().replaceAll('-', '')}`;
       await db.prisma.$executeRawUnsafe(
         `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -331,21 +405,19 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
         `CREATE TRIGGER ${fn} BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
       );
       try {
-        await expect(store.recordDecision(input)).rejects.toThrow(/audit refused by the test/);
+        await expect(store.recordLifecycleStep(step)).rejects.toThrow(/audit refused by the test/);
       } finally {
         await db.prisma.$executeRawUnsafe(`DROP TRIGGER ${fn} ON "AuditEvent"`);
         await db.prisma.$executeRawUnsafe(`DROP FUNCTION ${fn}()`);
       }
 
-      const after = await rowsFor(fiche.ficheId, input.idempotencyKey);
-      expect(after.decisions).toEqual([]);
-      expect(after.audits).toEqual([]);
-      expect(after.fiches.map((f) => f.status)).toEqual(['soumise']);
+      expect(before).toMatchObject({ fiches: [{ status: 'soumise' }], decisions: [] });
+      expect(await rowsFor(fiche.ficheId)).toEqual(before);
 
-      // The key was not consumed: the retry records the decision.
-      expect(await store.recordDecision(input)).toEqual({ created: true });
-      const retried = await rowsFor(fiche.ficheId, input.idempotencyKey);
-      expect([retried.decisions.length, retried.audits.length, retried.fiches[0]?.status]).toEqual([1, 1, 'avis_favorable']);
+      // The key was not consumed: the retry records the step.
+      expect(await store.recordLifecycleStep(step)).toEqual({ created: true });
+      const retried = await rowsFor(fiche.ficheId);
+      expect([retried.fiches[0]?.status, retried.decisions.length, retried.audits.length]).toEqual(['attente_copil', 1, 2]);
     });
   });
 });

@@ -1,13 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Database } from '../../infra/database.js';
-import { ficheWorkflowId, recordDecisionUpdate } from '../../workflows/definitions.js';
-import { createTestConvention } from '../helpers/convention.js';
+import { parseCharter } from '../../domain/charter.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { resolveActor } from '../../store/resolve-actor.js';
+import {
+  actionUpdates,
+  ficheStateQuery,
+  ficheWorkflowId,
+  meetingScheduledSignal,
+  type FicheLifecycleInput,
+} from '../../workflows/definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+
+/** The COTECH's secretary in the demo convention: records its avis. */
+const COTECH_SECRETARY = 'assistante.education@example.org';
+/** How far ahead the COTECH meeting starts: the avis is taken at the meeting. */
+const MEETING_LEAD_MS = 2_000;
 
 /** Polls until `check` returns a value, or fails after `ms` with `what`. */
 async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
@@ -32,7 +46,8 @@ describe('a worker killed mid-workflow', () => {
     env = await devServerEnv();
     db = await openTestDatabase('postgres');
     sink = await new SmtpSink().start();
-    conventionId = (await createTestConvention(db.prisma)).id;
+    await loadDemo(db.prisma);
+    conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
   });
 
   afterAll(async () => {
@@ -66,42 +81,115 @@ describe('a worker killed mid-workflow', () => {
     return child;
   }
 
-  it('is replaced by a new worker that finishes the workflow, with nothing lost or sent twice', async () => {
-    const first = startWorker();
-    const ficheId = 'crash-1';
-    const handle = await env.client.workflow.start('ficheLifecycleWorkflow', {
-      taskQueue,
-      workflowId: ficheWorkflowId(ficheId),
-      args: [{ ficheId, conventionId, title: 'Lieu d’accueil enfants-parents', authorEmail: 'pilote@example.org' }],
+  /** The sorted addresses of the members of the convention's instances of that kind. */
+  async function membersOf(instanceKind: string): Promise<string[]> {
+    const memberships = await db.prisma.membership.findMany({
+      where: { instance: { conventionId, kind: instanceKind } },
+      select: { person: { select: { email: true } } },
     });
+    return [...new Set(memberships.map((m) => m.person.email.toLowerCase()))].sort();
+  }
+
+  it('is replaced by a new worker that finishes the sending, with nothing lost or sent twice', async () => {
+    const first = startWorker();
+    const ficheId = `crash-${randomUUID()}`;
+    const author = 'pilote@example.org';
+    const convention = await db.prisma.convention.findUniqueOrThrow({ where: { id: conventionId } });
+    const input: FicheLifecycleInput = {
+      ficheId,
+      conventionId,
+      title: 'Lieu d’accueil enfants-parents',
+      authorEmail: author,
+      charter: parseCharter(convention.charter),
+      timing: { zone: convention.timezone },
+    };
+    const handle = await env.client.workflow.start('ficheLifecycleWorkflow', { taskQueue, workflowId: ficheWorkflowId(ficheId), args: [input] });
+    const key = (step: string, to: string) => `${handle.workflowId}:${step}:${to}`;
+    const state = () => handle.query(ficheStateQuery);
     await eventually('the fiche row', () => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }));
 
-    // The relay reads the notification but has not said 250 when the worker dies.
-    sink.hold();
-    const state = await handle.executeUpdate(recordDecisionUpdate, {
-      args: [{ outcome: 'favorable', actor: { email: 'secretariat@example.org', role: 'secretaire_instance' } }],
+    // The submission tells the COTECH and the author; those mails go through before the crash.
+    const submitted = await handle.executeUpdate(actionUpdates.submit, {
+      args: [{ actor: await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur') }],
     });
-    expect(state.stage).toBe('avis_favorable');
-    await sink.heldArrived;
+    expect(submitted.lifecycle.stage).toBe('soumise');
+    const cotech = await membersOf('cotech');
+    expect(cotech).toContain(COTECH_SECRETARY);
+    const submitKeys = [...cotech.map((to) => key('step-1:soumission', to)), key('step-1:soumission-auteur', author)];
+    await eventually('the submission’s mails', async () => {
+      const { notified } = await state();
+      return notified.length === submitKeys.length && submitKeys.every((k) => notified.includes(k));
+    });
+    expect(sink.accepted).toHaveLength(submitKeys.length);
+
+    // A COTECH meeting starting now-ish: the workflow puts the fiche on its agenda when told.
+    const startsAt = new Date(Date.now() + MEETING_LEAD_MS);
+    const meeting = await db.prisma.meeting.create({
+      data: {
+        conventionId,
+        instanceId: (await db.prisma.instance.findUniqueOrThrow({ where: { conventionId_slug: { conventionId, slug: 'cotech' } } })).id,
+        title: 'COTECH',
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 3_600_000),
+        status: 'planifiee',
+        icalUid: `${randomUUID()}@concerto`,
+      },
+    });
+    await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
+    const { agenda } = await eventually('the fiche on the agenda', async () => {
+      const current = await state();
+      return current.agenda ? current : undefined;
+    });
+    expect(agenda).toMatchObject({ instanceKind: 'cotech', meetingId: meeting.id });
+    await sleep(Math.max(0, startsAt.getTime() - Date.now()) + 200);
+
+    // The relay reads the first notice of the avis (to the author) but has not said 250 when the worker dies.
+    sink.hold();
+    const avis = handle.executeUpdate(actionUpdates.recordAvis, {
+      args: [{ outcome: 'favorable', actor: await resolveActor(db.prisma, conventionId, COTECH_SECRETARY, 'secretaire_instance') }],
+    });
+    // Whether the update answers before its mails or after them, the held one arrives first.
+    await Promise.race([sink.heldArrived, avis.then(() => sink.heldArrived)]);
     first.kill('SIGKILL');
     await eventually('the relay to see the sender go', async () => sink.abandoned.length === 1);
-    expect(sink.accepted).toHaveLength(0);
+    const heldKey = key('step-2:avis-cotech', author);
+    expect(sink.abandoned[0]!.to).toEqual([author]);
+    expect(sink.abandoned[0]!.parsed.headers.get('x-concerto-key')).toBe(heldKey);
+    expect(sink.accepted).toHaveLength(submitKeys.length);
 
     startWorker();
-    const result = await handle.result();
-    expect(result.stage).toBe('avis_favorable');
-    expect(result.notified).toEqual([`${handle.workflowId}:avis-cotech:pilote@example.org`]);
-
-    expect(sink.accepted).toHaveLength(1);
-    expect(sink.accepted[0]!.to).toEqual(['pilote@example.org']);
-    const ledger = await db.prisma.notification.findUniqueOrThrow({
-      where: { idempotencyKey: `${handle.workflowId}:avis-cotech:pilote@example.org` },
+    expect((await avis).lifecycle.stage).toBe('attente_copil');
+    const avisKeys = [
+      heldKey,
+      ...(await membersOf('gtt')).map((to) => key('step-2:avis-cotech-gtt', to)),
+      ...(await membersOf('copil')).map((to) => key('step-2:transmission-copil', to)),
+    ];
+    const expected = [...submitKeys, ...avisKeys];
+    const { notified } = await eventually('every mail of the avis', async () => {
+      const current = await state();
+      return current.notified.length >= expected.length ? current : undefined;
     });
-    expect(ledger).toMatchObject({ status: 'sent', attempts: 2, messageId: sink.accepted[0]!.messageId });
-    // The retry reused the same Message-ID as the abandoned attempt.
-    expect(sink.abandoned[0]!.messageId).toBe(ledger.messageId);
-    expect(await db.prisma.decision.count({ where: { ficheId } })).toBe(1);
-    expect(await db.prisma.auditEvent.count({ where: { subject: `fiche:${ficheId}` } })).toBe(1);
-    expect((await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } })).status).toBe('avis_favorable');
+    // A notice's recipients may be mailed in any order: compare the sets.
+    expect(notified.toSorted()).toEqual(expected.toSorted());
+
+    // Each key reached the relay exactly once.
+    const delivered = sink.accepted.map((m) => m.parsed.headers.get('x-concerto-key') as string);
+    expect(delivered.toSorted()).toEqual(expected.toSorted());
+    const ledger = await db.prisma.notification.findMany({ where: { idempotencyKey: { startsWith: `${handle.workflowId}:` } } });
+    expect(ledger).toHaveLength(expected.length);
+    expect(ledger.filter((row) => row.status !== 'sent' || row.attempts !== 1).map((row) => [row.idempotencyKey, row.status, row.attempts])).toEqual([
+      [heldKey, 'sent', 2],
+    ]);
+    // The retry reused the Message-ID of the abandoned attempt.
+    const held = ledger.find((row) => row.idempotencyKey === heldKey)!;
+    const redelivered = sink.accepted.filter((m) => m.parsed.headers.get('x-concerto-key') === heldKey);
+    expect(redelivered.map((m) => [m.to, m.messageId])).toEqual([[[author], held.messageId]]);
+    expect(sink.abandoned[0]!.messageId).toBe(held.messageId);
+
+    expect(await db.prisma.decision.findMany({ where: { ficheId }, select: { outcome: true, meetingId: true } })).toEqual([
+      { outcome: 'favorable', meetingId: meeting.id },
+    ]);
+    expect(await db.prisma.auditEvent.count({ where: { subject: `fiche:${ficheId}` } })).toBe(2);
+    expect((await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } })).status).toBe('attente_copil');
   }, 120_000);
 });

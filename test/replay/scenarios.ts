@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
+import type { ActionKind, ActionOf, Actor } from '../../domain/lifecycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { DecisionInput } from '../../domain/fiche.js';
-import { ficheStateQuery, recordDecisionUpdate, type FicheLifecycleInput } from '../../workflows/definitions.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { resolveActor } from '../../store/resolve-actor.js';
+import { actionUpdates, ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput, type FicheState } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
-import { createTestConvention } from '../helpers/convention.js';
 
 /**
  * What a scenario drives a workflow with: a client on a server whose worker polls `taskQueue`
@@ -29,28 +31,110 @@ export function historyWorkflowId(scenario: string): string {
   return `history-${scenario}`;
 }
 
-const SECRETARIAT = { email: 'secretariat@example.org', role: 'secretaire_instance' } as const;
+type Handle = WorkflowHandle<typeof ficheLifecycleWorkflow>;
+type Input<K extends ActionKind> = Omit<ActionOf<K>, 'kind'>;
 
-async function startFiche(ctx: ScenarioContext, ficheId: string) {
-  const convention = await createTestConvention(ctx.prisma, `ctg-${ficheId}`);
-  const input: FicheLifecycleInput = {
-    ficheId,
-    conventionId: convention.id,
-    title: 'Accueil des familles à Melle',
-    authorEmail: 'cooperatrice@example.org',
-  };
-  const handle = await ctx.client.workflow.start(ficheLifecycleWorkflow, { taskQueue: ctx.taskQueue, workflowId: ctx.workflowId, args: [input] });
-  // Deciding only once the fiche is recorded gives each re-recording the same history shape,
-  // rather than one that depends on whether the update overtook the saveFiche activity.
-  while ((await handle.query(ficheStateQuery)).code === undefined) await sleep(50);
-  return handle;
+/** A scenario's fiche, in the demo convention, with the people who act on it. */
+interface Fiche {
+  ctx: ScenarioContext;
+  handle: Handle;
+  conventionId: string;
+  people: Record<'cooperateur' | 'secretaire' | 'secretaireBureau' | 'caf' | 'msa' | 'membre', Actor>;
 }
 
-async function decideAndFinish(ctx: ScenarioContext, ficheId: string, decision: DecisionInput): Promise<string> {
-  const handle = await startFiche(ctx, ficheId);
-  await handle.executeUpdate(recordDecisionUpdate, { args: [decision] });
-  await handle.result();
-  return handle.workflowId;
+/** Meetings start this long after they are scheduled: the recording runs on a real clock. */
+const MEETING_LEAD_MS = 1500;
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+async function startFiche(ctx: ScenarioContext, ficheId: string): Promise<Fiche> {
+  const existing = await ctx.prisma.convention.findUnique({ where: { slug: DEMO_CONVENTION_SLUG } });
+  if (!existing) await loadDemo(ctx.prisma);
+  const conventionId = (await ctx.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+  const actor = (email: string, appRole: Actor['appRole']) => resolveActor(ctx.prisma, conventionId, email, appRole);
+  const people = {
+    cooperateur: await actor('directrice.education@example.org', 'cooperateur'),
+    secretaire: await actor('assistante.education@example.org', 'secretaire_instance'),
+    secretaireBureau: await actor('secretariat.assemblees@example.org', 'secretaire_instance'),
+    caf: await actor('caf.action-sociale@example.org', 'partenaire'),
+    msa: await actor('msa.action-sanitaire-sociale@example.org', 'partenaire'),
+    membre: await actor('direction.aide-domicile@example.org', 'membre'),
+  };
+  const input: FicheLifecycleInput = {
+    ficheId,
+    conventionId,
+    title: 'Accueil des familles à Melle',
+    authorEmail: 'redactrice.fiche@example.org',
+    charter: REFERENCE_CHARTER,
+  };
+  const handle = await ctx.client.workflow.start(ficheLifecycleWorkflow, { taskQueue: ctx.taskQueue, workflowId: ctx.workflowId, args: [input] });
+  // Acting only once the fiche is recorded gives each re-recording the same history shape,
+  // rather than one that depends on whether the update overtook the saveFiche activity.
+  await waitFor(async () => (await handle.query(ficheStateQuery)).code, 'the fiche to be recorded');
+  return { ctx, handle, conventionId, people };
+}
+
+function act<K extends ActionKind>(fiche: Fiche, kind: K, input: Input<K>): Promise<FicheState> {
+  return fiche.handle.executeUpdate(actionUpdates[kind] as never, { args: [input] as never }) as Promise<FicheState>;
+}
+
+/** Expects the validator to refuse the update with `code`: nothing enters the history. */
+async function refused<K extends ActionKind>(fiche: Fiche, kind: K, input: Input<K>, code: string): Promise<void> {
+  const error = await act(fiche, kind, input).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  const type = error instanceof WorkflowUpdateFailedError ? (error.cause as { type?: string } | undefined)?.type : undefined;
+  if (type !== code) throw new Error(`${kind} should have been refused with ${code} by the validator, got ${String(error)}`);
+}
+
+/** Schedules a meeting of `kind`, waits until the fiche is on its agenda, then until it starts. */
+async function holdMeeting(fiche: Fiche, kind: InstanceKind, beforeStart?: () => Promise<void>): Promise<void> {
+  const { prisma } = fiche.ctx;
+  const instance = await prisma.instance.findFirstOrThrow({ where: { conventionId: fiche.conventionId, kind } });
+  const startsAt = new Date(Date.now() + MEETING_LEAD_MS);
+  const meeting = await prisma.meeting.create({
+    data: {
+      conventionId: fiche.conventionId,
+      instanceId: instance.id,
+      title: `${instance.name} (${fiche.ctx.workflowId})`,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 2 * 3_600_000),
+      status: 'planifiee',
+      icalUid: `${fiche.ctx.workflowId}-${kind}-${startsAt.getTime()}@concerto.test`,
+    },
+  });
+  await fiche.handle.signal(meetingScheduledSignal, { instanceKind: kind });
+  await waitFor(async () => ((await fiche.handle.query(ficheStateQuery)).agenda?.meetingId === meeting.id ? true : undefined), `the agenda of ${meeting.title}`);
+  await beforeStart?.();
+  await sleep(Math.max(0, startsAt.getTime() - Date.now()) + 300);
+}
+
+/** Submission to validation by the Bureau: three meetings. */
+async function validate(fiche: Fiche): Promise<void> {
+  const { people } = fiche;
+  await act(fiche, 'submit', { actor: people.cooperateur });
+  await holdMeeting(fiche, 'cotech');
+  await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable', comment: 'Fiche claire.' });
+  await act(fiche, 'recordPartnerOpinion', { actor: people.caf, partner: 'caf', opinion: 'favorable' });
+  await act(fiche, 'recordPartnerOpinion', { actor: people.msa, partner: 'msa', opinion: 'reserve', comment: 'Préciser les financeurs.' });
+  await holdMeeting(fiche, 'copil');
+  await act(fiche, 'recordCopilDecision', { actor: people.secretaire, outcome: 'adoptee' });
+  await holdMeeting(fiche, 'bureau_communautaire');
+  await act(fiche, 'recordBureauValidation', { actor: people.secretaireBureau, outcome: 'validee' });
+}
+
+async function finish(fiche: Fiche): Promise<string> {
+  await fiche.handle.result();
+  return fiche.handle.workflowId;
 }
 
 /**
@@ -58,22 +142,55 @@ async function decideAndFinish(ctx: ScenarioContext, ficheId: string, decision: 
  * When the workflows change, this is the file to edit, then `npm run histories:record`.
  */
 export const SCENARIOS: Readonly<Record<string, Scenario>> = {
-  'avis-favorable': (ctx) => decideAndFinish(ctx, 'avis-favorable', { outcome: 'favorable', actor: SECRETARIAT }),
+  'validated-and-amended': async (ctx) => {
+    const fiche = await startFiche(ctx, 'validated-and-amended');
+    await validate(fiche);
+    await act(fiche, 'recordEvaluation', { actor: fiche.people.cooperateur, year: new Date().getUTCFullYear(), summary: 'Douze familles accueillies.' });
+    await act(fiche, 'requestAmendment', { actor: fiche.people.cooperateur, summary: 'Étendre au Cellois' });
+    await validate(fiche);
+    await act(fiche, 'close', { actor: fiche.people.cooperateur, reason: 'Action terminée' });
+    return finish(fiche);
+  },
 
-  'a-retravailler': (ctx) =>
-    decideAndFinish(ctx, 'a-retravailler', { outcome: 'a_retravailler', comment: 'Préciser le public visé.', actor: SECRETARIAT }),
+  'a-retravailler': async (ctx) => {
+    const fiche = await startFiche(ctx, 'a-retravailler');
+    const { people } = fiche;
+    await act(fiche, 'submit', { actor: people.cooperateur });
+    await holdMeeting(fiche, 'cotech');
+    await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'a_retravailler', comment: 'Préciser le public visé.' });
+    await act(fiche, 'submit', { actor: people.cooperateur });
+    await holdMeeting(fiche, 'cotech');
+    await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'defavorable', comment: 'Doublon avec une autre fiche.' });
+    await act(fiche, 'withdraw', { actor: people.cooperateur, reason: 'Reprise dans une autre fiche' });
+    return finish(fiche);
+  },
+
+  'ajournee-then-rejetee': async (ctx) => {
+    const fiche = await startFiche(ctx, 'ajournee-then-rejetee');
+    const { people } = fiche;
+    await act(fiche, 'submit', { actor: people.cooperateur });
+    await holdMeeting(fiche, 'cotech');
+    await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' });
+    await act(fiche, 'recordPartnerOpinion', { actor: people.caf, partner: 'caf', opinion: 'favorable' });
+    await act(fiche, 'recordPartnerOpinion', { actor: people.msa, partner: 'msa', opinion: 'favorable' });
+    await holdMeeting(fiche, 'copil');
+    await act(fiche, 'recordCopilDecision', { actor: people.secretaire, outcome: 'ajournee', comment: 'Attendre le budget.' });
+    await holdMeeting(fiche, 'copil');
+    await act(fiche, 'recordCopilDecision', { actor: people.secretaire, outcome: 'rejetee', comment: 'Hors des objectifs de la CTG.' });
+    return finish(fiche);
+  },
 
   'refusals-then-favorable': async (ctx) => {
-    const handle = await startFiche(ctx, 'refusals-then-favorable');
-    const refused = await handle
-      .executeUpdate(recordDecisionUpdate, { args: [{ outcome: 'favorable', actor: { email: 'membre@example.org', role: 'membre' } }] })
-      .then(() => null, (error: unknown) => error);
-    const code = refused instanceof WorkflowUpdateFailedError ? (refused.cause as { type?: string } | undefined)?.type : undefined;
-    if (code !== 'ROLE_NOT_ALLOWED') {
-      throw new Error(`A member's avis should have been refused with ROLE_NOT_ALLOWED by the validator, got ${String(refused)}`);
-    }
-    await handle.executeUpdate(recordDecisionUpdate, { args: [{ outcome: 'favorable', comment: 'Bien construite.', actor: SECRETARIAT }] });
-    await handle.result();
-    return handle.workflowId;
+    const fiche = await startFiche(ctx, 'refusals-then-favorable');
+    const { people } = fiche;
+    await refused(fiche, 'submit', { actor: people.membre }, 'ROLE_NOT_ALLOWED');
+    await act(fiche, 'submit', { actor: people.cooperateur });
+    await refused(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' }, 'WRONG_STAGE');
+    await holdMeeting(fiche, 'cotech', () => refused(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' }, 'WRONG_STAGE'));
+    await refused(fiche, 'recordAvis', { actor: people.caf, outcome: 'favorable' }, 'ROLE_NOT_ALLOWED');
+    await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable', comment: 'Bien construite.' });
+    await refused(fiche, 'recordCopilDecision', { actor: people.secretaire, outcome: 'adoptee' }, 'PARTNER_OPINIONS_MISSING');
+    await act(fiche, 'withdraw', { actor: people.cooperateur, reason: 'Fin du scénario' });
+    return finish(fiche);
   },
 };
