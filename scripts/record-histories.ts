@@ -23,18 +23,6 @@ const TASK_QUEUE = 'concerto-histories';
 const IDENTITY = 'concerto-history-recorder';
 const SCENARIO_TIMEOUT_MS = 60_000;
 
-const quietLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn(message: string) {
-    console.warn(message);
-  },
-  error(message: string) {
-    console.error(message);
-  },
-};
 
 /**
  * The SDK's JSON history format, with the worker's `pid@hostname` identities and sticky task queue
@@ -78,7 +66,7 @@ async function main(): Promise<void> {
       findFreePort().then((port) =>
         startDevServer({ cliPath: cli.path, dbFilename: path.join(tmp, 'temporal.db'), port, uiPort: false }),
       ),
-      bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: quietLogger }),
+      bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: new DefaultLogger('WARN') }),
       openDatabase({ kind: 'pglite-memory' }),
       startMailCatcher({ dir: path.join(tmp, 'outbox') }),
     ]);

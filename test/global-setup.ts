@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { findFreePort } from '../infra/ports.js';
 import { resolveTemporalBinary } from '../infra/temporal-binaries.js';
@@ -52,7 +52,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const postgres = await startTestPostgres();
     stops.push(() => postgres.stop());
 
-    const bundle = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: quietLogger });
+    const bundle = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: new DefaultLogger('WARN') });
     const workflowBundlePath = path.join(dir, 'workflow-bundle.js');
     await writeFile(workflowBundlePath, bundle.code);
 
@@ -68,15 +68,3 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 }
 
-const quietLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn(message: string) {
-    console.warn(message);
-  },
-  error(message: string) {
-    console.error(message);
-  },
-};
