@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors.js';
  * Runs a domain check and turns its DomainError into a non-retryable failure whose type is the
  * error code, so clients see the code and the French message.
  */
-export function check(rule: () => void): void {
+export function asFailure(rule: () => void): void {
   try {
     rule();
   } catch (error) {

@@ -24,7 +24,7 @@ import {
   type FicheLifecycleInput,
   type FicheState,
 } from './definitions.js';
-import { check as asFailure } from './failures.js';
+import { asFailure } from './failures.js';
 
 const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities>({
   startToCloseTimeout: '30 seconds',
