@@ -3,11 +3,14 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { buildHttpApp } from '../client/http/app.js';
+import { createRsvpSignaller } from '../client/signal-rsvp.js';
 import type { ConcertoConfig } from '../infra/config.js';
 import { describeTarget, openDatabase } from '../infra/database.js';
+import { startImipListener, type ImipListener } from '../infra/imip-listener.js';
 import { startMailCatcher, type MailCatcher } from '../infra/mail-catcher.js';
 import { createMailTransport } from '../infra/mail-transport.js';
 import { assertPortFree } from '../infra/ports.js';
+import { resolveLinkSecret } from '../infra/signed-links.js';
 import { resolveTemporalBinary } from '../infra/temporal-binaries.js';
 import { clusterConnectionOptions } from '../infra/temporal-connection.js';
 import { startDevServer } from '../infra/temporal-dev-server.js';
@@ -19,6 +22,8 @@ export interface RunningConcerto {
   temporalUiUrl: string | null;
   temporalAddress: string;
   catcher?: MailCatcher;
+  /** The calendar-reply listener, unless IMIP_LISTEN=0. */
+  imip?: ImipListener;
   /** Settles when the worker stops on its own (a fatal error); `stop()` settles it too. */
   readonly workerDone: Promise<void>;
   stop(): Promise<void>;
@@ -42,6 +47,11 @@ async function assertWritableDir(dir: string): Promise<void> {
         'Set CONCERTO_DATA_DIR to a folder this user can write.',
     );
   }
+}
+
+/** The address of `Name <address>`, or the text itself. */
+function addressOf(from: string): string {
+  return /<([^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
@@ -77,6 +87,10 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
     if (!config.mail.smtpUrl) {
       await assertPortFree('127.0.0.1', config.mail.catcherPort, 'set CONCERTO_SMTP_PORT to another port');
     }
+    if (config.imip.listen) {
+      await assertPortFree('127.0.0.1', config.imip.port, 'set CONCERTO_IMIP_PORT to another port, or IMIP_LISTEN=0');
+    }
+    const linkSecret = await resolveLinkSecret({ configured: config.links.secret, dataDir: config.dataDir });
 
     let address: string;
     let temporalUiUrl: string | null = null;
@@ -153,11 +167,26 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
       await workerDone.catch(() => {});
     });
 
+    const onRsvp = createRsvpSignaller(client, log);
+    let imip: ImipListener | undefined;
+    if (config.imip.listen) {
+      imip = await startImipListener({
+        prisma: db.prisma,
+        organizers: [addressOf(config.mail.from)],
+        onRsvp,
+        port: config.imip.port,
+        log,
+      });
+      const started = imip;
+      closers.push(() => started.close());
+    }
+
     const app = buildHttpApp({
       client,
       prisma: db.prisma,
       taskQueue: config.temporal.taskQueue,
       catcher,
+      rsvp: { secret: linkSecret, publicUrl: config.publicUrl, onRsvp },
       log: true,
       probes: {
         temporal: async () => {
@@ -176,6 +205,7 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
       temporalUiUrl,
       temporalAddress: address,
       ...(catcher ? { catcher } : {}),
+      ...(imip ? { imip } : {}),
       workerDone,
       stop: stopAll,
     };

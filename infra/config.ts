@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { databaseTargetFromEnv, type DatabaseTarget } from './database-adapter.js';
 import { smtpUrlError } from './mail-transport.js';
+import { linkSecretError } from './signed-links.js';
 
 /** Where Temporal runs: our own dev server beside the app, or a cluster given by address. */
 export type TemporalConfig =
@@ -24,6 +25,10 @@ export interface ConcertoConfig {
   temporal: TemporalConfig;
   /** Outgoing mail: a relay, or the embedded catcher on `catcherPort`. */
   mail: { smtpUrl?: string; catcherPort: number; from: string };
+  /** Signed links in mail; without a configured secret, one is generated in the data folder. */
+  links: { secret?: string };
+  /** The listener for calendar replies (iMIP) sent to the organizer's address. */
+  imip: { listen: boolean; port: number };
   logLevel: LogLevel;
   /** Load the demo convention when the database has none. */
   demo: boolean;
@@ -60,6 +65,9 @@ export const CONFIG_VARIABLES = {
   SMTP_URL: ['(embedded catcher)', 'smtp(s)://user:password@host:port of a relay; unset, mail is caught and shown at /api/outbox.'],
   CONCERTO_SMTP_PORT: ['2525', 'Port of the embedded mail catcher (loopback).'],
   MAIL_FROM: ['Concerto <concerto@localhost>', 'From address of outgoing mail.'],
+  LINK_SECRET: ['(generated in the data folder)', 'Key signing the links in mail (answers to invitations), at least 32 bytes; set it, the same everywhere, when several processes run.'],
+  CONCERTO_IMIP_PORT: ['2526', 'Port of the listener for calendar replies (iMIP REPLY) to the organizer address (loopback).'],
+  IMIP_LISTEN: ['1', '0 to run no calendar-reply listener, when replies reach Concerto another way.'],
   CONCERTO_DEMO: ['auto', 'Load the reference CTG as demo data into an empty database: auto (only with the embedded database), 1 or 0.'],
   CONCERTO_LOG_LEVEL: ['WARN', 'Log level of the Temporal worker runtime: ERROR, WARN, INFO, DEBUG or TRACE.'],
 } as const satisfies Record<string, readonly [string, string]>;
@@ -142,6 +150,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
     from: env.MAIL_FROM?.trim() || 'Concerto <concerto@localhost>',
   };
 
+  const linkSecret = env.LINK_SECRET?.trim() || undefined;
+  const linkProblem = linkSecret ? linkSecretError(linkSecret) : null;
+  if (linkProblem) errors.push(linkProblem);
+  const imipListen = env.IMIP_LISTEN?.trim() || '1';
+  if (!['0', '1'].includes(imipListen)) errors.push('IMIP_LISTEN must be 1 or 0.');
+  const imip = { listen: imipListen !== '0', port: portFrom(env, 'CONCERTO_IMIP_PORT', 2526, errors) };
+
   const logLevel = (env.CONCERTO_LOG_LEVEL?.trim().toUpperCase() || 'WARN') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) errors.push(`CONCERTO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
 
@@ -152,5 +167,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${errors.join('\n- ')}`);
   }
-  return { host, port, publicUrl, dataDir, database, temporal, mail, logLevel, demo };
+  return { host, port, publicUrl, dataDir, database, temporal, mail, links: linkSecret ? { secret: linkSecret } : {}, imip, logLevel, demo };
 }

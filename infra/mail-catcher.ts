@@ -3,6 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { receiveMessage, smtpError } from './smtp-message.js';
 
 /** One message the catcher accepted, as listed (the raw source is read separately). */
 export interface CaughtMessage {
@@ -98,32 +99,18 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
       from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
       to: session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()),
     };
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let answered = false;
-    const answer = (err: Error | null, text?: string) => {
-      if (answered) return;
-      answered = true;
-      callback(err, text);
-    };
-    stream.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      // Past the limit the message is refused anyway; don't hold it in memory.
-      if (received <= MAX_MESSAGE_BYTES) chunks.push(chunk);
-    });
-    stream.on('error', (err: Error) => answer(smtpError(451, `Message not stored: ${err.message}`)));
-    stream.on('end', () => {
-      if (stream.sizeExceeded || received > MAX_MESSAGE_BYTES) {
-        answer(smtpError(552, `Message exceeds the ${MAX_MESSAGE_BYTES} byte limit of the mail catcher`));
-        return;
-      }
-      const task = store(Buffer.concat(chunks, received), envelope).then(
-        (id) => answer(null, `OK: stored as ${id}`),
-        // 4xx, not 5xx: a full disk or a deleted folder is worth another try by the sender.
-        (err: unknown) => answer(smtpError(451, `Message not stored, try again later: ${err instanceof Error ? err.message : String(err)}`)),
-      );
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task));
+    receiveMessage(stream, callback, {
+      maxBytes: MAX_MESSAGE_BYTES,
+      tooLarge: `Message exceeds the ${MAX_MESSAGE_BYTES} byte limit of the mail catcher`,
+      handle: (raw) =>
+        store(raw, envelope).then(
+          (id) => `OK: stored as ${id}`,
+          // 4xx, not 5xx: a full disk or a deleted folder is worth another try by the sender.
+          (err: unknown) => {
+            throw smtpError(451, `Message not stored, try again later: ${err instanceof Error ? err.message : String(err)}`);
+          },
+        ),
+      inFlight,
     });
   };
 
@@ -331,10 +318,6 @@ function multipartParts(body: string, boundary: string): string[] {
   }
   if (current) parts.push(current.join('\r\n'));
   return parts;
-}
-
-function smtpError(responseCode: number, message: string): Error {
-  return Object.assign(new Error(message), { responseCode });
 }
 
 function isErrno(err: unknown, code: string): boolean {

@@ -8,6 +8,7 @@ import { registerFicheRoutes } from './fiches.js';
 import { registerHealth, type HealthProbes } from './health.js';
 import { registerMeetingRoutes } from './meetings.js';
 import { registerOutboxRoutes } from './outbox.js';
+import { registerRsvpRoutes, type RsvpRouteDependencies } from './rsvp.js';
 
 export interface HttpAppDependencies {
   client: Client;
@@ -15,6 +16,8 @@ export interface HttpAppDependencies {
   taskQueue: string;
   probes: HealthProbes;
   catcher?: MailCatcher;
+  /** The answer pages of invitation links (/rsvp/:token); left out, they are not served. */
+  rsvp?: Omit<RsvpRouteDependencies, 'prisma'>;
   log?: boolean;
 }
 
@@ -27,7 +30,8 @@ const FASTIFY_CLIENT_ERRORS: Record<string, string> = {
 
 /** The HTTP API. Anything a client sends wrong is a 4xx with a message for people, never a 500. */
 export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
-  const app = Fastify({ logger: deps.log ? { level: 'warn' } : false, bodyLimit: 1_048_576 });
+  // Signed links carry their token as a path parameter, longer than find-my-way's default 100.
+  const app = Fastify({ logger: deps.log ? { level: 'warn' } : false, bodyLimit: 1_048_576, routerOptions: { maxParamLength: 2048 } });
 
   app.setErrorHandler((error, request, reply) => {
     // Fastify's own client errors (malformed JSON, wrong content type, body too large) carry a 4xx.
@@ -49,5 +53,6 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma });
   registerOutboxRoutes(app, deps.catcher);
+  if (deps.rsvp) registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });
   return app;
 }

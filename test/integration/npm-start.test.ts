@@ -182,14 +182,15 @@ async function distinctFreePorts(count: number): Promise<number[]> {
 }
 
 async function embeddedEnv(dataDir: string) {
-  const [port, temporalPort, uiPort, smtpPort] = (await distinctFreePorts(4)) as [number, number, number, number];
+  const [port, temporalPort, uiPort, smtpPort, imipPort] = (await distinctFreePorts(5)) as [number, number, number, number, number];
   return {
-    ports: { port, temporalPort, uiPort, smtpPort },
+    ports: { port, temporalPort, uiPort, smtpPort, imipPort },
     env: {
       PORT: String(port),
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(uiPort),
       CONCERTO_SMTP_PORT: String(smtpPort),
+      CONCERTO_IMIP_PORT: String(imipPort),
       CONCERTO_DATA_DIR: dataDir,
     },
   };

@@ -69,6 +69,30 @@ describe('loadConfig', () => {
     expect(message).not.toContain('s3cret');
   });
 
+  it('runs the calendar-reply listener on 2526 by default, and takes a link secret of 32 bytes or more', () => {
+    const embedded = loadConfig({});
+    expect(embedded.imip).toEqual({ listen: true, port: 2526 });
+    expect(embedded.links).toEqual({});
+    const set = loadConfig({ IMIP_LISTEN: '0', CONCERTO_IMIP_PORT: '2600', LINK_SECRET: ` ${'k'.repeat(32)}\n` });
+    expect(set.imip).toEqual({ listen: false, port: 2600 });
+    expect(set.links).toEqual({ secret: 'k'.repeat(32) });
+  });
+
+  it('refuses a short LINK_SECRET without echoing it, and a wrong IMIP_LISTEN or CONCERTO_IMIP_PORT', () => {
+    let error: unknown;
+    try {
+      loadConfig({ LINK_SECRET: 'hunter2-but-short', IMIP_LISTEN: 'yes', CONCERTO_IMIP_PORT: '99999' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('LINK_SECRET must be at least 32 bytes long, it has 17');
+    expect(message).toContain('IMIP_LISTEN must be 1 or 0');
+    expect(message).toContain('CONCERTO_IMIP_PORT must be a port number');
+    expect(message).not.toContain('hunter2');
+  });
+
   it('documents every variable it reads', async () => {
     const { readFile } = await import('node:fs/promises');
     const source = await readFile(new URL('../../infra/config.ts', import.meta.url), 'utf8');
@@ -77,6 +101,7 @@ describe('loadConfig', () => {
     read.add('TEMPORAL_PORT');
     read.add('TEMPORAL_UI_PORT');
     read.add('CONCERTO_SMTP_PORT');
+    read.add('CONCERTO_IMIP_PORT');
     for (const name of read) expect(Object.keys(CONFIG_VARIABLES)).toContain(name);
   });
 });
