@@ -160,6 +160,7 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
       prisma: db.prisma,
       transport,
       mailFrom: config.mail.from,
+      links: { publicUrl: config.publicUrl, secret: linkSecret },
     });
     const workerDone = worker.run();
     closers.push(async () => {

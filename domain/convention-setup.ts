@@ -146,6 +146,8 @@ export const conventionSetupSchema = z.strictObject({
       theme: optionalText(300),
       quorum: z.int().min(1).optional(),
       convocationDelayDays: z.int().min(0).max(365).optional(),
+      /** Days before each meeting its members are reminded; J-7 and J-1 when absent. */
+      reminderDaysBefore: z.array(z.int().min(0).max(90)).max(5).optional(),
     }),
   ),
   memberships: z.array(

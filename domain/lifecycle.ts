@@ -92,6 +92,8 @@ export const PARTNER_LABELS: Record<Partner, string> = { caf: 'CAF', msa: 'MSA' 
 export const PARTNER_OPINION_LABELS: Record<PartnerOpinionValue, string> = { favorable: 'favorable', reserve: 'réservé', defavorable: 'défavorable' };
 export const COPIL_OUTCOME_LABELS: Record<CopilOutcome, string> = { adoptee: 'adoptée', ajournee: 'ajournée', rejetee: 'rejetée' };
 export const BUREAU_OUTCOME_LABELS: Record<BureauOutcome, string> = { validee: 'validée', refusee: 'refusée' };
+/** Every body's outcome, as a relevé de décisions words it. */
+export const DECISION_OUTCOME_LABELS: Readonly<Record<string, string>> = { ...AVIS_LABELS, ...COPIL_OUTCOME_LABELS, ...BUREAU_OUTCOME_LABELS };
 
 /** Who acts. `instanceRoles` are the person's roles in the instances of the fiche's convention. */
 export interface Actor {
@@ -220,7 +222,7 @@ const MAX_INDICATORS = 50;
 const enumOf = <const T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: `${what} doit être l’une des valeurs : ${values.join(', ')}.` });
 
-const actorSchema = z.strictObject(
+export const actorSchema = z.strictObject(
   {
     email: email(),
     appRole: enumOf(APP_ROLES, 'Le rôle dans l’application (« actor.appRole »)'),

@@ -26,9 +26,10 @@ export interface Attendance {
   proxies: Array<{ from: string; to: string }>;
 }
 
-export type MeetingAction = 'reschedule' | 'cancel' | 'recordAttendance' | 'sendDecisionSummary' | 'fileMinutes';
+export type MeetingAction = 'schedule' | 'reschedule' | 'cancel' | 'recordAttendance' | 'sendDecisionSummary' | 'fileMinutes';
 
 const ACTION_LABELS: Record<MeetingAction, string> = {
+  schedule: 'planifier une réunion',
   reschedule: 'déplacer la réunion',
   cancel: 'annuler la réunion',
   recordAttendance: 'enregistrer les présences',
@@ -65,6 +66,7 @@ export function assertMayManageMeeting(instanceKind: InstanceKind, actor: Actor,
 /** Which statuses each action applies to, and when relative to the meeting's start. */
 export function assertMeetingAction(action: MeetingAction, status: MeetingStatus, startsAt: Date, now: Date): void {
   const allowed: Record<MeetingAction, readonly MeetingStatus[]> = {
+    schedule: ['planifiee'],
     reschedule: ['planifiee', 'convoquee'],
     cancel: ['planifiee', 'convoquee'],
     recordAttendance: ['convoquee', 'tenue'],
@@ -115,13 +117,15 @@ export function assertConvocationDelay(startsAt: Date, convenedAt: Date, delayDa
 }
 
 /**
- * When the reminders before a meeting fall: `days` days before its local day, at `hour` local
- * time; those already past at `now`, or after the meeting starts, are dropped. Sorted.
+ * When the reminders before a meeting fall: `daysBefore` days before its local day, at `hour`
+ * local time; those already past at `now`, or after the meeting starts, are dropped. Soonest first.
  */
-export function reminderTimes(startsAt: Date, days: readonly number[], hour: number, zone: string, now: Date): Date[] {
+export function reminderTimes(startsAt: Date, days: readonly number[], hour: number, zone: string, now: Date): Array<{ at: Date; daysBefore: number }> {
   const meetingDay = toLocal(startsAt, zone);
-  const times = [...new Set(days)].map((d) => addLocalDays(atLocalTime(meetingDay, hour, 0, zone), -d, zone));
-  return times.filter((t) => t > now && t < startsAt).sort((a, b) => a.getTime() - b.getTime());
+  return [...new Set(days)]
+    .map((daysBefore) => ({ at: addLocalDays(atLocalTime(meetingDay, hour, 0, zone), -daysBefore, zone), daysBefore }))
+    .filter(({ at }) => at > now && at < startsAt)
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 /**

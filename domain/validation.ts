@@ -77,6 +77,15 @@ export function isoDate(): z.ZodType<string, unknown> {
   return z.iso.date();
 }
 
+/** An instant written ISO 8601 with its offset (2024-06-20T14:00:00+02:00 or …Z): a meeting's hour is never floating. */
+export function isoInstant(field: string): z.ZodType<string, unknown> {
+  const error = `« ${field} » doit être une date et heure ISO avec fuseau, par exemple 2024-06-20T14:00:00+02:00.`;
+  return z
+    .string({ error })
+    .refine((value) => /(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)), { error })
+    .transform((value) => new Date(value).toISOString());
+}
+
 /** A short identifier (`gtt-1`, `caf-79`): trimmed, lower-cased, letters, digits and single dashes. */
 export function slug(): z.ZodType<string, unknown> {
   return z

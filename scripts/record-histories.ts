@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
       prisma: db.prisma,
       transport,
       mailFrom: 'Concerto <concerto@example.org>',
+      // Recorded scenarios follow links nowhere: any secret signs them.
+      links: { publicUrl: 'http://localhost:3000', secret: randomBytes(32).toString('hex') },
       workflowBundle: bundle,
     });
 

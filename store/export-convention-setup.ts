@@ -7,6 +7,7 @@ import {
   type ConventionSetup,
 } from '../domain/convention-setup.js';
 import { DomainError } from '../domain/errors.js';
+import { DEFAULT_REMINDER_DAYS } from '../domain/meeting-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 
 /**
@@ -153,6 +154,8 @@ export async function exportConventionSetup(prisma: PrismaClient, conventionSlug
       ...optional('theme', i.theme),
       ...optional('quorum', i.quorum),
       ...optional('convocationDelayDays', i.convocationDelayDays),
+      // Written only when it differs from J-7 and J-1, so a default setup exports as it was imported.
+      ...optional('reminderDaysBefore', sameDays(i.reminderDaysBefore, DEFAULT_REMINDER_DAYS) ? null : i.reminderDaysBefore),
     })),
     memberships: memberships
       .sort((a, b) => byInstance(a.instance, b.instance) || naturalCompare(a.person.email, b.person.email))
@@ -206,4 +209,8 @@ function optional<K extends string, V>(key: K, value: V | null | undefined): { [
 /** « gtt2 » before « gtt10 »: codes and slugs sort the way people number them. */
 function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'variant' }) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function sameDays(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -1,6 +1,7 @@
 import { REFERENCE_CHARTER } from '../domain/charter.js';
 import { dateFromIso, parseConventionSetup, type ConventionSetup } from '../domain/convention-setup.js';
 import { DomainError } from '../domain/errors.js';
+import { DEFAULT_REMINDER_DAYS } from '../domain/meeting-rules.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 export interface ImportConventionSetupOptions {
@@ -231,6 +232,7 @@ async function writeSetup(
       theme: i.theme ?? null,
       quorum: i.quorum ?? null,
       convocationDelayDays: i.convocationDelayDays ?? null,
+      reminderDaysBefore: i.reminderDaysBefore ?? [...DEFAULT_REMINDER_DAYS],
     };
     const id = await sync(
       'instances',

@@ -3,7 +3,10 @@ import type { Transporter } from 'nodemailer';
 import { createAgendaActivities } from '../activities/agenda.js';
 import { createAudienceActivities } from '../activities/audience.js';
 import { createMailActivities } from '../activities/mail.js';
+import { createMeetingMailActivities } from '../activities/meeting-mail.js';
+import { createMeetingActivities } from '../activities/meetings.js';
 import { createStoreActivities } from '../activities/store.js';
+import { addressOf } from '../mail/addresses.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
 
@@ -13,6 +16,8 @@ export interface ConcertoWorkerOptions {
   prisma: PrismaClient;
   transport: Transporter;
   mailFrom: string;
+  /** Signed links in meeting mails: the web pages' base URL and the secret they are signed with. */
+  links: { publicUrl: string; secret: string };
   taskQueue?: string;
   /** A prebuilt bundle (tests build one per run); without it the worker bundles `workflows/`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -20,11 +25,20 @@ export interface ConcertoWorkerOptions {
 
 /** The only place real activities are wired to their dependencies. */
 export async function createConcertoWorker(options: ConcertoWorkerOptions): Promise<Worker> {
+  const mail = createMailActivities({ transport: options.transport, prisma: options.prisma, from: options.mailFrom });
   const activities = {
     ...createStoreActivities(options.prisma),
     ...createAgendaActivities(options.prisma),
     ...createAudienceActivities(options.prisma),
-    ...createMailActivities({ transport: options.transport, prisma: options.prisma, from: options.mailFrom }),
+    ...createMeetingActivities(options.prisma),
+    ...mail,
+    ...createMeetingMailActivities({
+      prisma: options.prisma,
+      send: mail.sendNotification,
+      organizerEmail: addressOf(options.mailFrom),
+      publicUrl: options.links.publicUrl,
+      linkSecret: options.links.secret,
+    }),
   };
   return Worker.create({
     connection: options.connection,

@@ -17,10 +17,13 @@ async function main(): Promise<void> {
   if (!config.mail.smtpUrl) {
     throw new Error('A standalone worker sends mail through a relay: set SMTP_URL (the embedded mail catcher lives in npm start).');
   }
+  if (!config.links.secret) {
+    throw new Error('A standalone worker signs the links of meeting mails like the app checks them: set LINK_SECRET, the same in every process.');
+  }
   // SIGINT / SIGTERM: the runtime drains the worker, then run() returns and we close the rest.
   Runtime.install({ logger: new DefaultLogger(config.logLevel) });
   const db = await openDatabase(config.database);
-  const transport = createMailTransport({ kind: 'smtp', url: config.mail.smtpUrl });
+  const transport = createMailTransport({ kind: 'smtp', url: config.mail.smtpUrl, dkim: config.mail.dkim });
   const connection = await NativeConnection.connect(await clusterConnectionOptions(config.temporal));
   try {
     const worker = await createConcertoWorker({
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
       prisma: db.prisma,
       transport,
       mailFrom: config.mail.from,
+      links: { publicUrl: config.publicUrl, secret: config.links.secret },
     });
     log(`polling ${config.temporal.taskQueue} on ${config.temporal.address}; store: ${describeTarget(config.database)}`);
     await worker.run();

@@ -77,8 +77,11 @@ export const actionUpdates = {
   close: defineUpdate<FicheState, [ActionInput<'close'>]>('close'),
 } satisfies Record<ActionKind, unknown>;
 
-/** A meeting of some body was scheduled or moved: the workflow looks for its agenda again. */
-export const meetingScheduledSignal = defineSignal<[{ instanceKind: InstanceKind }]>('meetingScheduled');
+/**
+ * A meeting of some body was scheduled, or (with `meetingId`) the meeting the fiche is on the
+ * agenda of was moved or cancelled: the workflow looks for its agenda again.
+ */
+export const meetingScheduledSignal = defineSignal<[{ instanceKind: InstanceKind; meetingId?: string }]>('meetingScheduled');
 
 /** A comment on the fiche, kept in its timeline. */
 export const commentSignal = defineSignal<[{ authorEmail: string; text: string }]>('comment');

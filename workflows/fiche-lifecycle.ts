@@ -1,6 +1,8 @@
 import {
   allHandlersFinished,
   condition,
+  getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -25,6 +27,7 @@ import {
   type FicheState,
 } from './definitions.js';
 import { asFailure } from './failures.js';
+import { agendaChangedSignal, meetingWorkflowId } from './meeting-definitions.js';
 
 const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities>({
   startToCloseTimeout: '30 seconds',
@@ -64,6 +67,8 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
   state.pending = pendingStep(state.lifecycle);
   let recording = false;
   let meetingNews = false;
+  /** The meeting the fiche is on the agenda of was moved or cancelled. */
+  let agendaMoved = false;
   let implementationStarted: string | undefined;
 
   const ref = () => ({ code: state.code ?? '', title: input.title });
@@ -159,8 +164,9 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     );
   }
   setHandler(ficheStateQuery, () => state);
-  setHandler(meetingScheduledSignal, () => {
+  setHandler(meetingScheduledSignal, ({ meetingId }) => {
     meetingNews = true;
+    if (meetingId !== undefined && meetingId === state.agenda?.meetingId) agendaMoved = true;
   });
   setHandler(commentSignal, ({ authorEmail, text }) => {
     state.comments.push({ authorEmail, text, at: new Date().toISOString() });
@@ -178,9 +184,11 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     })
   ).code;
 
-  /** Waits until an action is accepted (true) or the time runs out (false). */
-  const actedWithin = (epoch: number, ms?: number) =>
-    ms === undefined ? condition(() => state.lifecycle.history.length !== epoch).then(() => true) : condition(() => state.lifecycle.history.length !== epoch, ms);
+  /** Waits until an action is accepted or the agenda's meeting moves (true), or the time runs out (false). */
+  const actedWithin = (epoch: number, ms?: number) => {
+    const moved = () => state.lifecycle.history.length !== epoch || agendaMoved;
+    return ms === undefined ? condition(moved).then(() => true) : condition(moved, ms);
+  };
 
   /** Which review this is: each submission, and each adjournment, needs a meeting of its own. */
   function reviewRound(instanceKind: string, version: number): string {
@@ -192,6 +200,12 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
 
   async function followReview(instanceKind: InstanceKind, version: number, epoch: number): Promise<void> {
     const round = reviewRound(instanceKind, version);
+    let joined = false;
+    if (agendaMoved) {
+      // Its meeting moved or was cancelled: the agenda is looked up again, the reminders follow.
+      agendaMoved = false;
+      state.agenda = null;
+    }
     while (state.agenda?.round !== round) {
       // Cleared before the look-up, not after: news arriving while it runs must not be lost.
       meetingNews = false;
@@ -203,7 +217,9 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
         after: new Date().toISOString(),
       });
       if (placed) {
-        state.agenda = { ...placed, instanceKind, version, round };
+        const { added, ...meeting } = placed;
+        state.agenda = { ...meeting, instanceKind, version, round };
+        joined = added;
         break;
       }
       // No meeting scheduled yet: look again when one is, or every day in case the news was missed.
@@ -215,6 +231,12 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     const reminder = addLocalDays(dayAfter, timing.remindAfterDays - 1, timing.zone);
     const escalation = addLocalDays(dayAfter, timing.escalateAfterDays - 1, timing.zone);
     state.deadlines = { reminder: reminder.toISOString(), escalation: escalation.toISOString() };
+    // The meeting sends its members the new ordre du jour (older histories did not tell it).
+    if (joined && patched('tell-meeting-of-agenda')) {
+      await getExternalWorkflowHandle(meetingWorkflowId(agenda.meetingId))
+        .signal(agendaChangedSignal)
+        .catch(() => undefined);
+    }
     if (await actedWithin(epoch, durationUntil(new Date(), reminder))) return;
     await tell(reminderNotice(agenda.instanceKind, ref(), version, agenda.title, state.lifecycle), round);
     if (await actedWithin(epoch, durationUntil(new Date(), escalation))) return;

@@ -1,2 +1,3 @@
 // The workflow bundle's entry: every workflow type the worker registers.
 export { ficheLifecycleWorkflow } from './fiche-lifecycle.js';
+export { meetingWorkflow } from './meeting.js';

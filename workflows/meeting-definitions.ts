@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../domain/lifecycle.js';
+import type { AttendanceInput, CancelInput, DecisionSummaryInput, MinutesInput, RescheduleInput } from '../domain/meeting-input.js';
 import type { Attendance, MeetingStatus, PartStat } from '../domain/meeting-rules.js';
 
 export interface MeetingWorkflowInput {
@@ -45,34 +45,6 @@ export interface MeetingState {
   /** When the next reminder falls (ISO), if any. */
   nextReminder: string | null;
   rsvp: Record<string, PartStat>;
-}
-
-export interface RescheduleInput {
-  startsAt: string;
-  endsAt: string;
-  location?: string;
-  visioUrl?: string;
-  reason?: string;
-  actor: Actor;
-}
-
-export interface CancelInput {
-  reason: string;
-  actor: Actor;
-}
-
-export interface AttendanceInput extends Attendance {
-  actor: Actor;
-}
-
-export interface MinutesInput {
-  /** Where the compte rendu is: a URL or a file reference. */
-  ref: string;
-  actor: Actor;
-}
-
-export interface DecisionSummaryInput {
-  actor: Actor;
 }
 
 export const rescheduleUpdate = defineUpdate<MeetingState, [RescheduleInput]>('reschedule');

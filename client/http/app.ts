@@ -51,7 +51,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerHealth(app, deps.probes);
   registerConventionRoutes(app, { prisma: deps.prisma });
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
-  registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma });
+  registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
   if (deps.rsvp) registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });
   return app;

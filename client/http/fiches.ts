@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { parseCharter } from '../../domain/charter.js';
 import { parseNewFiche } from '../../domain/fiche.js';
 import { ACTION_KINDS, type ActionKind } from '../../domain/lifecycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
-import { actionUpdates, ficheStateQuery, ficheWorkflowId, type FicheLifecycleInput } from '../../workflows/definitions.js';
+import { actionUpdates, ficheStateQuery, ficheWorkflowId } from '../../workflows/definitions.js';
+import { startFiche } from '../start-fiche.js';
 import { HttpError } from './errors.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -25,20 +24,7 @@ export function registerFicheRoutes(
   app.post('/api/fiches', async (request, reply) => {
     const fiche = parseNewFiche(request.body);
     const ref = await resolveConvention(deps.prisma, (request.body as { convention?: unknown }).convention);
-    const convention = await deps.prisma.convention.findUniqueOrThrow({ where: { id: ref.id }, select: { charter: true, timezone: true } });
-    const ficheId = randomUUID();
-    const input: FicheLifecycleInput = {
-      ficheId,
-      conventionId: ref.id,
-      ...fiche,
-      charter: parseCharter(convention.charter),
-      timing: { zone: convention.timezone },
-    };
-    const handle = await deps.client.workflow.start('ficheLifecycleWorkflow', {
-      taskQueue: deps.taskQueue,
-      workflowId: ficheWorkflowId(ficheId),
-      args: [input],
-    });
+    const { ficheId, handle } = await startFiche(deps, ref.id, fiche);
     return reply.code(201).send({ ficheId, workflowId: handle.workflowId });
   });
 

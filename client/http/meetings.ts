@@ -1,71 +1,104 @@
-import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { InstanceKind } from '../../domain/charter.js';
+import { meetingTimesSchema } from '../../domain/meeting-input.js';
 import { nonEmptyText, parseInput, slug } from '../../domain/validation.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { resolveActor } from '../../store/resolve-actor.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
-import { meetingScheduledSignal } from '../../workflows/definitions.js';
+import {
+  cancelUpdate,
+  fileMinutesUpdate,
+  meetingStateQuery,
+  meetingWorkflowId,
+  recordAttendanceUpdate,
+  rescheduleUpdate,
+  sendDecisionSummaryUpdate,
+} from '../../workflows/meeting-definitions.js';
+import { scheduleMeeting } from '../schedule-meeting.js';
 import { HttpError } from './errors.js';
 
-const instant = (field: string) =>
-  z.string({ error: `« ${field} » doit être une date et heure ISO avec fuseau, par exemple 2024-06-20T14:00:00+02:00.` }).refine(
-    (value) => /(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)),
-    { error: `« ${field} » doit être une date et heure ISO avec fuseau, par exemple 2024-06-20T14:00:00+02:00.` },
-  );
+const newMeetingSchema = z.object({
+  convention: z.string().optional(),
+  instance: slug(),
+  title: nonEmptyText(200),
+  actor: z.unknown().optional(),
+});
 
-const newMeetingSchema = z
-  .object({
-    convention: z.string().optional(),
-    instance: slug(),
-    title: nonEmptyText(200),
-    startsAt: instant('startsAt'),
-    endsAt: instant('endsAt'),
-    location: z.string().max(500).optional(),
-    visioUrl: z.url({ error: '« visioUrl » doit être une adresse web.' }).optional(),
-  })
-  .refine((m) => Date.parse(m.endsAt) > Date.parse(m.startsAt), { path: ['endsAt'], error: 'La réunion doit finir après son début.' });
+/** The meeting workflow's updates, by the name the API gives them. */
+const MEETING_UPDATES = {
+  reschedule: rescheduleUpdate,
+  cancel: cancelUpdate,
+  attendance: recordAttendanceUpdate,
+  'decision-summary': sendDecisionSummaryUpdate,
+  minutes: fileMinutesUpdate,
+} as const;
+
+const ID = /^[A-Za-z0-9-]{1,64}$/;
+const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune réunion ne porte cet identifiant.');
+
+type ActorBody = { actor?: { email?: unknown; appRole?: unknown } };
+const actorOf = (body: unknown) => ((typeof body === 'object' && body !== null ? body : {}) as ActorBody).actor;
 
 /**
- * Meetings, as far as the fiche lifecycle needs them: scheduling one tells the fiches waiting for
- * that body, which put themselves on its ordre du jour. (Convocations and invitations come with
- * the meeting workflow.)
+ * Meetings: scheduling one starts its workflow (convocation, reminders, invitations); each later
+ * step — reschedule, cancel, attendance, relevé de décisions, compte rendu — is an update of that
+ * workflow whose validator refuses a wrong role, moment or input before anything is recorded.
  */
-export function registerMeetingRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient }): void {
+export function registerMeetingRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient; taskQueue: string }): void {
   app.post('/api/meetings', async (request, reply) => {
-    const input = parseInput(newMeetingSchema, request.body, { what: 'la réunion' });
-    const convention = await resolveConvention(deps.prisma, input.convention);
-    const instance = await deps.prisma.instance.findUnique({
-      where: { conventionId_slug: { conventionId: convention.id, slug: input.instance } },
-    });
-    if (!instance) throw new HttpError(400, 'INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
-    const meeting = await deps.prisma.meeting.create({
-      data: {
-        conventionId: convention.id,
-        instanceId: instance.id,
-        title: input.title,
-        startsAt: new Date(input.startsAt),
-        endsAt: new Date(input.endsAt),
-        location: input.location ?? null,
-        visioUrl: input.visioUrl ?? null,
-        status: 'planifiee',
-        icalUid: `${randomUUID()}@concerto`,
+    const base = parseInput(newMeetingSchema, request.body, { what: 'la réunion' });
+    const times = parseInput(meetingTimesSchema, request.body, { what: 'la réunion' });
+    const convention = await resolveConvention(deps.prisma, base.convention);
+    const actor = await resolveActor(deps.prisma, convention.id, actorOf(request.body)?.email, actorOf(request.body)?.appRole);
+    const created = await scheduleMeeting(deps, convention.id, { instance: base.instance, title: base.title, ...times }, actor);
+    return reply.code(201).send(created);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/meetings/:id', async (request) => {
+    if (!ID.test(request.params.id)) throw notFound();
+    const meeting = await deps.prisma.meeting.findUnique({
+      where: { id: request.params.id },
+      include: {
+        instance: { select: { slug: true, name: true } },
+        agenda: { orderBy: { position: 'asc' }, select: { position: true, title: true, kind: true, ficheId: true } },
+        invitations: { include: { person: { select: { email: true, displayName: true } } } },
       },
     });
-    // Fiches still under review may be waiting for a meeting of this body.
-    const waiting = await deps.prisma.ficheAction.findMany({
-      where: { conventionId: convention.id, workflowId: { not: null }, status: { in: ['soumise', 'attente_copil', 'attente_bureau', 'en_oeuvre'] } },
-      select: { workflowId: true },
-    });
-    for (const { workflowId } of waiting) {
-      await deps.client.workflow
-        .getHandle(workflowId!)
-        .signal(meetingScheduledSignal, { instanceKind: instance.kind as InstanceKind })
-        .catch(() => {
-          // A fiche whose workflow has ended has nothing to put on an agenda.
-        });
+    if (!meeting) throw notFound();
+    const workflow = meeting.workflowId ? await deps.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery).catch(() => null) : null;
+    return {
+      meetingId: meeting.id,
+      title: meeting.title,
+      instance: meeting.instance,
+      startsAt: meeting.startsAt.toISOString(),
+      endsAt: meeting.endsAt.toISOString(),
+      location: meeting.location,
+      visioUrl: meeting.visioUrl,
+      status: meeting.status,
+      icalUid: meeting.icalUid,
+      sequence: meeting.sequence,
+      quorumReached: meeting.quorumReached,
+      minutesRef: meeting.minutesRef,
+      agenda: meeting.agenda,
+      invitations: meeting.invitations
+        .map((i) => ({ email: i.person.email, name: i.person.displayName, role: i.role, partstat: i.partstat, respondedAt: i.respondedAt, attendance: i.attendance }))
+        .sort((a, b) => a.email.localeCompare(b.email)),
+      nextReminder: workflow?.nextReminder ?? null,
+    };
+  });
+
+  app.post<{ Params: { id: string; step: string } }>('/api/meetings/:id/:step', async (request) => {
+    const { id, step } = request.params;
+    if (!Object.hasOwn(MEETING_UPDATES, step)) {
+      throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(MEETING_UPDATES).join(', ')}.`);
     }
-    return reply.code(201).send({ meetingId: meeting.id, icalUid: meeting.icalUid });
+    if (!ID.test(id)) throw notFound();
+    const meeting = await deps.prisma.meeting.findUnique({ where: { id }, select: { conventionId: true, workflowId: true } });
+    if (!meeting?.workflowId) throw notFound();
+    const actor = await resolveActor(deps.prisma, meeting.conventionId, actorOf(request.body)?.email, actorOf(request.body)?.appRole);
+    const update = MEETING_UPDATES[step as keyof typeof MEETING_UPDATES];
+    const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
+    return deps.client.workflow.getHandle(meeting.workflowId).executeUpdate(update as never, { args: [{ ...body, actor }] as never });
   });
 }

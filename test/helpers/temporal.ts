@@ -43,3 +43,6 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createFromExistingServer({ address: inject('devServerAddress') });
 }
+
+/** The secret test workers sign meeting links with (LINK_SECRET wants 32 bytes or more). */
+export const TEST_LINKS = { publicUrl: 'http://concerto.test', secret: 'test-link-secret-0123456789abcdef-0123456789' } as const;

@@ -18,7 +18,7 @@ import { loadDemo } from '../../store/load-demo.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
 import type { FicheState } from '../../workflows/definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
-import { devServerEnv, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 // Members of the demo convention (prisma/seed/ctg-mellois-en-poitou-2023-2027.json).
@@ -60,6 +60,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       prisma: db.prisma,
       transport: createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port }),
       mailFrom: 'Concerto <concerto@example.org>',
+      links: TEST_LINKS,
       workflowBundle: workflowBundle(),
     });
     workerRun = worker.run();

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { driveToValidation, takeStep, type ActionInput } from '../../client/fiche-steps.js';
 import { REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
-import type { ActionKind, ActionOf, Actor } from '../../domain/lifecycle.js';
+import type { ActionKind } from '../../domain/lifecycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
-import { resolveActor } from '../../store/resolve-actor.js';
-import { actionUpdates, ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput, type FicheState } from '../../workflows/definitions.js';
+import { resolveDemoPeople, type DemoPeople } from '../../store/demo-people.js';
+import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput, type FicheState } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 
 /**
@@ -32,14 +33,13 @@ export function historyWorkflowId(scenario: string): string {
 }
 
 type Handle = WorkflowHandle<typeof ficheLifecycleWorkflow>;
-type Input<K extends ActionKind> = Omit<ActionOf<K>, 'kind'>;
 
 /** A scenario's fiche, in the demo convention, with the people who act on it. */
 interface Fiche {
   ctx: ScenarioContext;
   handle: Handle;
   conventionId: string;
-  people: Record<'cooperateur' | 'secretaire' | 'secretaireBureau' | 'caf' | 'msa' | 'membre', Actor>;
+  people: DemoPeople;
 }
 
 /** Meetings start this long after they are scheduled: the recording runs on a real clock. */
@@ -59,15 +59,7 @@ async function startFiche(ctx: ScenarioContext, ficheId: string): Promise<Fiche>
   const existing = await ctx.prisma.convention.findUnique({ where: { slug: DEMO_CONVENTION_SLUG } });
   if (!existing) await loadDemo(ctx.prisma);
   const conventionId = (await ctx.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
-  const actor = (email: string, appRole: Actor['appRole']) => resolveActor(ctx.prisma, conventionId, email, appRole);
-  const people = {
-    cooperateur: await actor('directrice.education@example.org', 'cooperateur'),
-    secretaire: await actor('assistante.education@example.org', 'secretaire_instance'),
-    secretaireBureau: await actor('secretariat.assemblees@example.org', 'secretaire_instance'),
-    caf: await actor('caf.action-sociale@example.org', 'partenaire'),
-    msa: await actor('msa.action-sanitaire-sociale@example.org', 'partenaire'),
-    membre: await actor('direction.aide-domicile@example.org', 'membre'),
-  };
+  const people = await resolveDemoPeople(ctx.prisma, conventionId);
   const input: FicheLifecycleInput = {
     ficheId,
     conventionId,
@@ -82,12 +74,12 @@ async function startFiche(ctx: ScenarioContext, ficheId: string): Promise<Fiche>
   return { ctx, handle, conventionId, people };
 }
 
-function act<K extends ActionKind>(fiche: Fiche, kind: K, input: Input<K>): Promise<FicheState> {
-  return fiche.handle.executeUpdate(actionUpdates[kind] as never, { args: [input] as never }) as Promise<FicheState>;
+function act<K extends ActionKind>(fiche: Fiche, kind: K, input: ActionInput<K>): Promise<FicheState> {
+  return takeStep(fiche.handle, kind, input);
 }
 
 /** Expects the validator to refuse the update with `code`: nothing enters the history. */
-async function refused<K extends ActionKind>(fiche: Fiche, kind: K, input: Input<K>, code: string): Promise<void> {
+async function refused<K extends ActionKind>(fiche: Fiche, kind: K, input: ActionInput<K>, code: string): Promise<void> {
   const error = await act(fiche, kind, input).then(
     () => null,
     (e: unknown) => e,
@@ -120,16 +112,7 @@ async function holdMeeting(fiche: Fiche, kind: InstanceKind, beforeStart?: () =>
 
 /** Submission to validation by the Bureau: three meetings. */
 async function validate(fiche: Fiche): Promise<void> {
-  const { people } = fiche;
-  await act(fiche, 'submit', { actor: people.cooperateur });
-  await holdMeeting(fiche, 'cotech');
-  await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable', comment: 'Fiche claire.' });
-  await act(fiche, 'recordPartnerOpinion', { actor: people.caf, partner: 'caf', opinion: 'favorable' });
-  await act(fiche, 'recordPartnerOpinion', { actor: people.msa, partner: 'msa', opinion: 'reserve', comment: 'Préciser les financeurs.' });
-  await holdMeeting(fiche, 'copil');
-  await act(fiche, 'recordCopilDecision', { actor: people.secretaire, outcome: 'adoptee' });
-  await holdMeeting(fiche, 'bureau_communautaire');
-  await act(fiche, 'recordBureauValidation', { actor: people.secretaireBureau, outcome: 'validee' });
+  await driveToValidation({ act: (kind, input) => act(fiche, kind, input), holdMeeting: (kind) => holdMeeting(fiche, kind) }, fiche.people);
 }
 
 async function finish(fiche: Fiche): Promise<string> {

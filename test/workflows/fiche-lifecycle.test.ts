@@ -9,6 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { driveToValidation, takeStep, type ActionInput } from '../../client/fiche-steps.js';
 import { INSTANCE_KIND_LABELS, REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
 import { DomainError } from '../../domain/errors.js';
 import {
@@ -25,7 +26,6 @@ import {
   parseAction,
   pendingStep,
   type ActionKind,
-  type ActionOf,
   type Actor,
   type LifecycleState,
 } from '../../domain/lifecycle.js';
@@ -37,10 +37,10 @@ import { createMailTransport } from '../../infra/mail-transport.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
-import { actionUpdates, ficheStateQuery, meetingScheduledSignal, type FicheState } from '../../workflows/definitions.js';
+import { ficheStateQuery, meetingScheduledSignal, type FicheState } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { openTestDatabase } from '../helpers/database.js';
-import { timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { timeSkippingEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
 // One time-skipping server per run, and its clock is global: the tests of this file run in order
 // and move it forward only (days, then a DST change months ahead, then a year).
@@ -65,7 +65,6 @@ const PEOPLE = {
 };
 
 type Handle = WorkflowHandle<typeof ficheLifecycleWorkflow>;
-type Input<K extends ActionKind> = Omit<ActionOf<K>, 'kind'>;
 type Actors = Record<'cooperateur' | 'secretaire' | 'secretaireBureau' | 'caf' | 'msa' | 'membre' | 'admin', Actor>;
 type Failure = { type: string | undefined; message: string };
 
@@ -110,6 +109,7 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
       prisma: db.prisma,
       transport,
       mailFrom: 'Concerto <concerto@example.org>',
+      links: TEST_LINKS,
       workflowBundle: workflowBundle(),
     });
     running = worker.run();
@@ -201,8 +201,8 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     return { handle, ficheId, code };
   }
 
-  function act<K extends ActionKind>(handle: Handle, kind: K, input: Input<K>): Promise<FicheState> {
-    return handle.executeUpdate(actionUpdates[kind] as never, { args: [input] as never }) as Promise<FicheState>;
+  function act<K extends ActionKind>(handle: Handle, kind: K, input: ActionInput<K>): Promise<FicheState> {
+    return takeStep(handle, kind, input);
   }
 
   /** The failure an update was refused with (by its validator: nothing enters history). */
@@ -248,17 +248,8 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
   }
 
   /** From brouillon to en œuvre (or, for an amendment, to the new version in force): three meetings. */
-  async function validate(handle: Handle) {
-    await act(handle, 'submit', { actor: A.cooperateur });
-    const cotech = await holdMeeting(handle, 'cotech');
-    await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable', comment: 'Fiche claire.' });
-    await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'favorable' });
-    await act(handle, 'recordPartnerOpinion', { actor: A.msa, partner: 'msa', opinion: 'reserve', comment: 'Préciser les financeurs.' });
-    const copil = await holdMeeting(handle, 'copil');
-    await act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' });
-    const bureau = await holdMeeting(handle, 'bureau_communautaire');
-    const state = await act(handle, 'recordBureauValidation', { actor: A.secretaireBureau, outcome: 'validee' });
-    return { cotech, copil, bureau, state };
+  function validate(handle: Handle) {
+    return driveToValidation({ act: (kind, input) => act(handle, kind, input), holdMeeting: (kind) => holdMeeting(handle, kind) }, A);
   }
 
   const codePattern = (code: string) => new RegExp(`${code}(?!\\d)`);

@@ -1,0 +1,130 @@
+import { meetingIcs, type AttendeeRole } from '../calendar/meeting-ics.js';
+import type { PartStat } from '../domain/meeting-rules.js';
+import { DECISION_OUTCOME_LABELS } from '../domain/lifecycle.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { rsvpLinks } from '../infra/signed-links.js';
+import { composeMeetingMail, type MeetingMailKind } from '../mail/meeting-mail.js';
+import type { MailActivities, NotificationResult } from './mail.js';
+
+/** One mail of a meeting to one member; the meeting's facts are read when it is sent. */
+export interface MeetingMailRequest {
+  meetingId: string;
+  workflowId: string;
+  recipient: string;
+  kind: MeetingMailKind;
+  /** Tells this sending from the others of the meeting (e.g. `update-2`, `reminder-…-J7`). */
+  occasion: string;
+  /** The invitation's SEQUENCE at the time the mail was decided. */
+  sequence: number;
+  /** When the workflow decided it: the invitation's DTSTAMP, stable across retries. */
+  issuedAt: string;
+  previous?: { startsAt: string; endsAt: string };
+  daysBefore?: number;
+  missing?: string[];
+}
+
+export interface MeetingMailDependencies {
+  prisma: PrismaClient;
+  send: MailActivities['sendNotification'];
+  /** The ORGANIZER address, where calendar clients send their iMIP replies. */
+  organizerEmail: string;
+  /** Base URL of the web pages, for the signed RSVP links. */
+  publicUrl: string;
+  linkSecret: string;
+}
+
+/** Calendar kinds: they carry the invitation (REQUEST) or its cancellation (CANCEL). */
+const CALENDAR_METHOD: Partial<Record<MeetingMailKind, 'REQUEST' | 'CANCEL'>> = { convocation: 'REQUEST', update: 'REQUEST', cancel: 'CANCEL' };
+
+/**
+ * Mails of a meeting: convocation, update and cancellation with their iCalendar invitation and
+ * signed RSVP links, reminders, relevé de décisions, reminders to file the compte rendu. Each is
+ * sent once per (meeting, occasion, recipient) through the notification ledger.
+ */
+export function createMeetingMailActivities({ prisma, send, organizerEmail, publicUrl, linkSecret }: MeetingMailDependencies) {
+  return {
+    async sendMeetingMail(request: MeetingMailRequest): Promise<NotificationResult> {
+      const meeting = await prisma.meeting.findUniqueOrThrow({
+        where: { id: request.meetingId },
+        include: {
+          convention: { select: { timezone: true } },
+          instance: { select: { name: true } },
+          agenda: { orderBy: { position: 'asc' } },
+          invitations: { include: { person: { select: { email: true, displayName: true } } } },
+          decisions: { orderBy: { decidedAt: 'asc' }, include: { fiche: { select: { code: true } } } },
+        },
+      });
+      const invitation = meeting.invitations.find((i) => i.person.email.toLowerCase() === request.recipient.toLowerCase());
+      const recipient = { name: invitation?.person.displayName ?? request.recipient, email: request.recipient };
+      const agenda = meeting.agenda.map((item) => ({ position: item.position, title: item.title }));
+      const zone = meeting.convention.timezone;
+      const method = CALENDAR_METHOD[request.kind];
+      const ics = method
+        ? meetingIcs({
+            method,
+            uid: meeting.icalUid,
+            sequence: request.sequence,
+            dtstamp: new Date(request.issuedAt),
+            title: meeting.title,
+            startsAt: meeting.startsAt,
+            endsAt: meeting.endsAt,
+            zone,
+            ...(meeting.location ? { location: meeting.location } : {}),
+            ...(meeting.visioUrl ? { visioUrl: meeting.visioUrl } : {}),
+            instanceName: meeting.instance.name,
+            organizer: { name: `Secrétariat — ${meeting.instance.name}`, email: organizerEmail },
+            attendees: meeting.invitations
+              .map((i) => ({ name: i.person.displayName, email: i.person.email, role: i.role as AttendeeRole, partstat: i.partstat as PartStat }))
+              .sort((a, b) => a.email.localeCompare(b.email)),
+            agenda,
+          })
+        : undefined;
+      const composed = composeMeetingMail({
+        kind: request.kind,
+        meeting: {
+          title: meeting.title,
+          instanceName: meeting.instance.name,
+          startsAt: meeting.startsAt,
+          endsAt: meeting.endsAt,
+          zone,
+          ...(meeting.location ? { location: meeting.location } : {}),
+          ...(meeting.visioUrl ? { visioUrl: meeting.visioUrl } : {}),
+          sequence: request.sequence,
+          ...(meeting.cancelReason ? { cancelReason: meeting.cancelReason } : {}),
+          ...(request.previous ? { previous: { startsAt: new Date(request.previous.startsAt), endsAt: new Date(request.previous.endsAt) } } : {}),
+          ...(request.daysBefore !== undefined ? { daysBefore: request.daysBefore } : {}),
+        },
+        recipient,
+        agenda,
+        // Answers are asked of invited members, until the meeting ends.
+        ...(method === 'REQUEST' && invitation
+          ? { rsvpLinks: rsvpLinks({ publicUrl, secret: linkSecret, meetingId: meeting.id, email: recipient.email, expiresAt: meeting.endsAt }) }
+          : {}),
+        ...(request.kind === 'decisions'
+          ? {
+              decisions: meeting.decisions.map((d) => ({
+                item: meeting.agenda.find((a) => a.ficheId === d.ficheId)?.title ?? `Fiche ${d.fiche.code}`,
+                outcome: DECISION_OUTCOME_LABELS[d.outcome] ?? d.outcome,
+                ...(d.comment ? { comment: d.comment } : {}),
+              })),
+              ...(meeting.minutesRef ? { minutes: { ref: meeting.minutesRef } } : {}),
+            }
+          : {}),
+        ...(request.missing ? { minutes: { missing: request.missing } } : {}),
+        ...(ics && method ? { ics: { method, content: ics } } : {}),
+      });
+      return send({
+        idempotencyKey: `${request.workflowId}:${request.occasion}:${request.recipient}`,
+        workflowId: request.workflowId,
+        to: request.recipient,
+        subject: composed.subject,
+        text: composed.text,
+        html: composed.html,
+        ...(composed.icalEvent ? { icalEvent: { ...composed.icalEvent, uid: meeting.icalUid, sequence: request.sequence } } : {}),
+        ...(composed.attachments ? { attachments: composed.attachments } : {}),
+      });
+    },
+  };
+}
+
+export type MeetingMailActivities = ReturnType<typeof createMeetingMailActivities>;

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { actorSchema } from './lifecycle.js';
+import { email, isoInstant, nonEmptyText, parseInput } from './validation.js';
+
+/** Input of the meeting workflow's updates, parsed with field-level French errors. */
+
+const ends = <T extends { startsAt: string; endsAt: string }>(m: T) => Date.parse(m.endsAt) > Date.parse(m.startsAt);
+const endsAfterStart = { path: ['endsAt'], error: 'La réunion doit finir après son début.' };
+
+export const meetingTimesSchema = z
+  .object({
+    startsAt: isoInstant('startsAt'),
+    endsAt: isoInstant('endsAt'),
+    location: z.string().trim().max(500, { error: '« location » : 500 caractères au plus.' }).optional(),
+    visioUrl: z.url({ error: '« visioUrl » doit être une adresse web (https://…).' }).optional(),
+  })
+  .refine(ends, endsAfterStart);
+
+const rescheduleSchema = z
+  .strictObject({
+    actor: actorSchema,
+    startsAt: isoInstant('startsAt'),
+    endsAt: isoInstant('endsAt'),
+    location: z.string().trim().max(500).optional(),
+    visioUrl: z.url({ error: '« visioUrl » doit être une adresse web (https://…).' }).optional(),
+    reason: z.string().trim().max(1000).optional(),
+  })
+  .refine(ends, endsAfterStart);
+
+const cancelSchema = z.strictObject({
+  actor: actorSchema,
+  reason: nonEmptyText(1000, { required: 'Dites pourquoi la réunion est annulée (« reason ») : les membres le liront.' }),
+});
+
+const attendanceSchema = z.strictObject({
+  actor: actorSchema,
+  present: z.array(email()).default([]),
+  excused: z.array(email()).default([]),
+  proxies: z.array(z.strictObject({ from: email(), to: email() })).default([]),
+});
+
+const actorOnlySchema = z.strictObject({ actor: actorSchema });
+
+const minutesSchema = z.strictObject({
+  actor: actorSchema,
+  ref: nonEmptyText(1000, { required: 'Indiquez où se trouve le compte rendu (« ref ») : une adresse web ou une référence de fichier.' }),
+});
+
+export type RescheduleInput = z.output<typeof rescheduleSchema>;
+export type CancelInput = z.output<typeof cancelSchema>;
+export type AttendanceInput = z.output<typeof attendanceSchema>;
+export type MinutesInput = z.output<typeof minutesSchema>;
+export type DecisionSummaryInput = z.output<typeof actorOnlySchema>;
+
+export const parseReschedule = (input: unknown): RescheduleInput => parseInput(rescheduleSchema, input, { what: 'le report' });
+export const parseCancel = (input: unknown): CancelInput => parseInput(cancelSchema, input, { what: 'l’annulation' });
+export const parseAttendance = (input: unknown): AttendanceInput => parseInput(attendanceSchema, input, { what: 'les présences' });
+export const parseMinutes = (input: unknown): MinutesInput => parseInput(minutesSchema, input, { what: 'le compte rendu' });
+export const parseDecisionSummary = (input: unknown): DecisionSummaryInput => parseInput(actorOnlySchema, input, { what: 'le relevé de décisions' });

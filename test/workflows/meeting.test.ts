@@ -1,0 +1,380 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import ICAL from 'ical.js';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { takeStep } from '../../client/fiche-steps.js';
+import { scheduleMeeting } from '../../client/schedule-meeting.js';
+import { REFERENCE_CHARTER } from '../../domain/charter.js';
+import type { Actor } from '../../domain/lifecycle.js';
+import { addLocalDays, atLocalTime, dayAfterAt, toLocal } from '../../domain/paris-time.js';
+import type { Database } from '../../infra/database.js';
+import { startMailCatcher, type CaughtMessage, type MailCatcher } from '../../infra/mail-catcher.js';
+import { createMailTransport } from '../../infra/mail-transport.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { resolveActor } from '../../store/resolve-actor.js';
+import { createConcertoWorker } from '../../worker/create-worker.js';
+import { ficheStateQuery, meetingScheduledSignal } from '../../workflows/definitions.js';
+import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
+import {
+  cancelUpdate,
+  fileMinutesUpdate,
+  meetingStateQuery,
+  recordAttendanceUpdate,
+  rescheduleUpdate,
+  rsvpSignal,
+  sendDecisionSummaryUpdate,
+} from '../../workflows/meeting-definitions.js';
+import { openTestDatabase } from '../helpers/database.js';
+import { TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { eventually, idle, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
+
+// The meeting workflow on a time-skipping server of this file's own (its clock only moves
+// forward: the tests run in order, months apart), the demo convention in PGlite, real SMTP.
+
+const ZONE = 'Europe/Paris';
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const PEOPLE = {
+  cooperateur: 'directrice.education@example.org',
+  /** The COTECH's secretary. */
+  secretaire: 'assistante.education@example.org',
+  /** A COTECH member without any power over its meetings. */
+  membre: 'caf.conseiller-territorial@example.org',
+};
+
+type Failure = { type: string | undefined; message: string };
+
+describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Database;
+  let catcher: MailCatcher;
+  let outboxDir: string;
+  let worker: Worker;
+  let running: Promise<void>;
+  let transport: ReturnType<typeof createMailTransport>;
+  let taskQueue: string;
+  let conventionId: string;
+  let cotechMembers: string[];
+  let A: Record<'cooperateur' | 'secretaire' | 'membre', Actor>;
+
+  beforeAll(async () => {
+    outboxDir = await mkdtemp(path.join(os.tmpdir(), 'concerto-meeting-outbox-'));
+    [env, db, catcher] = await Promise.all([privateTimeSkippingEnv(), openTestDatabase('pglite'), startMailCatcher({ dir: outboxDir })]);
+    await loadDemo(db.prisma);
+    conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+    const memberships = await db.prisma.membership.findMany({ where: { instance: { conventionId, slug: 'cotech' } }, include: { person: true } });
+    cotechMembers = [...new Set(memberships.map((m) => m.person.email.toLowerCase()))].sort();
+    A = {
+      cooperateur: await resolveActor(db.prisma, conventionId, PEOPLE.cooperateur, 'cooperateur'),
+      secretaire: await resolveActor(db.prisma, conventionId, PEOPLE.secretaire, 'secretaire_instance'),
+      membre: await resolveActor(db.prisma, conventionId, PEOPLE.membre, 'membre'),
+    };
+    taskQueue = uniqueTaskQueue('meeting');
+    transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
+    worker = await createConcertoWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      prisma: db.prisma,
+      transport,
+      mailFrom: 'Concerto <concerto@example.org>',
+      links: TEST_LINKS,
+      workflowBundle: workflowBundle(),
+    });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    transport?.close();
+    await catcher?.close();
+    await db?.close();
+    await env?.teardown();
+    await rm(outboxDir, { recursive: true, force: true });
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  const now = async () => new Date(await env.currentTimeMs());
+
+  /** A COTECH meeting on that local day, 14:00–16:30, scheduled through the same path as the API. */
+  async function schedule(title: string, day: { year: number; month: number; day: number }) {
+    const startsAt = atLocalTime(day, 14, 0, ZONE);
+    const deps = { client: env.client, prisma: db.prisma, taskQueue };
+    const created = await scheduleMeeting(
+      deps,
+      conventionId,
+      { instance: 'cotech', title, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 150 * MINUTE).toISOString(), visioUrl: 'https://visio.example.org/cotech' },
+      A.cooperateur,
+      await now(),
+    );
+    return { ...created, startsAt, handle: env.client.workflow.getHandle(created.workflowId) };
+  }
+
+  async function convened(handle: WorkflowHandle) {
+    await sleepUntil(env, handle, new Date((await env.currentTimeMs()) + 11 * MINUTE));
+    return eventually(async () => {
+      const state = await handle.query(meetingStateQuery);
+      return state.status === 'convoquee' ? state : undefined;
+    }, 'the convocation');
+  }
+
+  async function mailsAbout(title: string, label: string): Promise<CaughtMessage[]> {
+    return (await catcher.list()).filter((m) => m.subject.startsWith(`${label} : `) && m.subject.includes(title));
+  }
+
+  /** Waits until `count` mails of that kind arrived, then gives their recipients, sorted. */
+  async function recipients(title: string, label: string, count: number): Promise<string[]> {
+    await eventually(async () => (await mailsAbout(title, label)).length >= count, `${count} mails « ${label} » about ${title}`);
+    await delay(100); // room for a duplicate to show
+    return (await mailsAbout(title, label)).flatMap((m) => m.to).sort();
+  }
+
+  async function expectNone(title: string, label: string): Promise<void> {
+    await delay(300);
+    expect(await mailsAbout(title, label)).toEqual([]);
+  }
+
+  /** Sleeps to a minute before `at`: no such mail; then a minute after: one to each member. */
+  async function expectMailAt(handle: WorkflowHandle, title: string, label: string, at: Date, to: string[]): Promise<void> {
+    await sleepUntil(env, handle, new Date(at.getTime() - MINUTE));
+    await expectNone(title, label);
+    await sleepUntil(env, handle, new Date(at.getTime() + MINUTE));
+    expect(await recipients(title, label, to.length)).toEqual(to);
+  }
+
+  /** The calendar part of a caught mail, parsed with ical.js, and the MIME method parameter. */
+  async function calendarOf(message: CaughtMessage) {
+    const parsed = await simpleParser((await catcher.readRaw(message.id))!);
+    const part = parsed.attachments.find((a) => a.contentType === 'text/calendar') ?? null;
+    const raw = (await catcher.readRaw(message.id))!.toString('utf8');
+    const method = /Content-Type: text\/calendar;[^\n]*method=(\w+)/i.exec(raw)?.[1];
+    const text = part ? part.content.toString('utf8') : /BEGIN:VCALENDAR[\s\S]*END:VCALENDAR/.exec(raw)?.[0] ?? '';
+    const calendar = new ICAL.Component(ICAL.parse(text.replace(/=\r?\n/g, '')));
+    const event = calendar.getFirstSubcomponent('vevent')!;
+    return { method, calendar, event, parsed };
+  }
+
+  async function refusal(pending: Promise<unknown>): Promise<Failure> {
+    const error = await pending.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error, 'the update should have been refused').toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (error as WorkflowUpdateFailedError).cause as ApplicationFailure | undefined;
+    return { type: cause?.type ?? undefined, message: cause?.message ?? '' };
+  }
+
+  async function acceptedUpdates(handle: WorkflowHandle): Promise<number> {
+    const { events } = await handle.fetchHistory();
+    return (events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+  }
+
+  async function startSubmittedFiche(name: string) {
+    const ficheId = randomUUID();
+    const handle = await env.client.workflow.start(ficheLifecycleWorkflow, {
+      taskQueue,
+      workflowId: `fiche-${name}-${ficheId.slice(0, 8)}`,
+      args: [{ ficheId, conventionId, title: `Fiche ${name}`, authorEmail: PEOPLE.cooperateur, charter: REFERENCE_CHARTER }],
+    });
+    await eventually(async () => (await handle.query(ficheStateQuery)).code, 'the fiche to be recorded');
+    await takeStep(handle, 'submit', { actor: A.cooperateur });
+    return handle;
+  }
+
+  /** Ends a fiche's workflow as a person would, so no activity is left in flight for the clock's jumps. */
+  async function withdraw(fiche: WorkflowHandle): Promise<void> {
+    await takeStep(fiche, 'withdraw', { actor: { email: 'admin@example.org', appRole: 'admin', instanceRoles: {} }, reason: 'Fin du test' });
+    await eventually(async () => (await fiche.describe()).status.name === 'COMPLETED', 'the fiche workflow to complete');
+  }
+
+  /** The Tuesday after the last Sunday of March (the change to summer time) of the first year it is 3+ weeks ahead. */
+  async function tuesdayAfterDstChange(): Promise<{ year: number; month: number; day: number }> {
+    const today = await now();
+    for (let year = today.getUTCFullYear(); ; year += 1) {
+      const lastSunday = 31 - new Date(Date.UTC(year, 2, 31)).getUTCDay();
+      const day = { year, month: 3, day: lastSunday + 2 };
+      if (atLocalTime(day, 0, 0, ZONE).getTime() > today.getTime() + 21 * DAY) return day;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  it('convenes the members with the ordre du jour the fiches put on it, then reminds them at J-7 (winter time) and J-1 (summer time) at 09:00', async () => {
+    const fiche = await startSubmittedFiche('convocation');
+    const day = await tuesdayAfterDstChange();
+    const title = `COTECH ${day.year}-03-${day.day}`;
+    const meeting = await schedule(title, day);
+    const state = await convened(meeting.handle);
+    expect(await db.prisma.invitation.count({ where: { meetingId: meeting.meetingId } })).toBe(cotechMembers.length);
+    expect(state).toMatchObject({ status: 'convoquee', sequence: 0 });
+    expect(state.agendaSent).toEqual([expect.stringMatching(/^Fiche FA-\d{4}-\d+ \(version 1\) : Fiche convocation$/)]);
+    expect(await recipients(title, 'Convocation', cotechMembers.length)).toEqual(cotechMembers);
+
+    const [one] = await mailsAbout(title, 'Convocation');
+    const { method, calendar, event, parsed } = await calendarOf(one!);
+    expect(method).toBe('REQUEST');
+    expect(calendar.getFirstPropertyValue('method')).toBe('REQUEST');
+    expect(event.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
+    expect(event.getFirstPropertyValue('sequence')).toBe(0);
+    expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(meeting.startsAt.toISOString());
+    expect(String(event.getFirstPropertyValue('description'))).toContain('Fiche convocation');
+    expect(event.getAllProperties('attendee')).toHaveLength(cotechMembers.length);
+    expect(parsed.text).toMatch(/rsvp\//);
+
+    // The fiche is on the agenda: its decision waits for the meeting.
+    expect((await fiche.query(ficheStateQuery)).agenda?.meetingId).toBe(meeting.meetingId);
+
+    const j7 = addLocalDays(atLocalTime(day, 9, 0, ZONE), -7, ZONE);
+    const j1 = addLocalDays(atLocalTime(day, 9, 0, ZONE), -1, ZONE);
+    expect(toLocal(j7, ZONE)).toMatchObject({ hour: 9, offsetMinutes: 60 });
+    expect(toLocal(j1, ZONE)).toMatchObject({ hour: 9, offsetMinutes: 120 });
+    expect((await meeting.handle.query(meetingStateQuery)).nextReminder).toBe(j7.toISOString());
+    await expectMailAt(meeting.handle, title, 'Rappel (J-7)', j7, cotechMembers);
+    await expectMailAt(meeting.handle, title, 'Rappel (J-1)', j1, cotechMembers);
+
+    // An answer by link or by calendar reaches the workflow.
+    await meeting.handle.signal(rsvpSignal, { email: PEOPLE.membre, partstat: 'ACCEPTED', source: 'link', at: (await now()).toISOString() });
+    await eventually(async () => (await meeting.handle.query(meetingStateQuery)).rsvp[PEOPLE.membre] === 'ACCEPTED', 'the RSVP');
+    await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
+    await withdraw(fiche);
+  });
+
+  it('reschedules with the same UID and a higher SEQUENCE, tells every member, and the fiche on its agenda follows; too soon is refused', async () => {
+    const fiche = await startSubmittedFiche('report');
+    const start = toLocal(addLocalDays(await now(), 30, ZONE), ZONE);
+    const title = `COTECH report ${start.year}-${start.month}-${start.day}`;
+    const meeting = await schedule(title, start);
+    await convened(meeting.handle);
+    await recipients(title, 'Convocation', cotechMembers.length);
+
+    const tooSoon = addLocalDays(await now(), 3, ZONE);
+    const refused = await refusal(
+      meeting.handle.executeUpdate(rescheduleUpdate, {
+        args: [{ actor: A.secretaire, startsAt: tooSoon.toISOString(), endsAt: new Date(tooSoon.getTime() + HOUR).toISOString() }],
+      }),
+    );
+    expect(refused).toMatchObject({ type: 'CONVOCATION_DELAY', message: expect.stringMatching(/7 jours francs/) });
+    const byMember = await refusal(
+      meeting.handle.executeUpdate(rescheduleUpdate, {
+        args: [{ actor: A.membre, startsAt: tooSoon.toISOString(), endsAt: new Date(tooSoon.getTime() + HOUR).toISOString() }],
+      }),
+    );
+    expect(byMember.type).toBe('ROLE_NOT_ALLOWED');
+    expect(await acceptedUpdates(meeting.handle)).toBe(0);
+
+    const later = addLocalDays(meeting.startsAt, 7, ZONE);
+    const moved = await meeting.handle.executeUpdate(rescheduleUpdate, {
+      args: [{ actor: A.secretaire, startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 2 * HOUR).toISOString(), reason: 'Salle indisponible' }],
+    });
+    expect(moved).toMatchObject({ sequence: 1, startsAt: later.toISOString() });
+    expect(await recipients(title, 'Modification', cotechMembers.length)).toEqual(cotechMembers);
+    const [update] = await mailsAbout(title, 'Modification');
+    const { method, event } = await calendarOf(update!);
+    expect(method).toBe('REQUEST');
+    expect(event.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
+    expect(event.getFirstPropertyValue('sequence')).toBe(1);
+    expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(later.toISOString());
+    expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({ sequence: 1, startsAt: later });
+
+    // The fiche's reminders now follow the new date.
+    await eventually(async () => {
+      const state = await fiche.query(ficheStateQuery);
+      return state.agenda?.startsAt === later.toISOString() && state.deadlines.reminder === dayAfterAt(later, 9, 0, ZONE).toISOString();
+    }, 'the fiche to follow the meeting');
+    await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
+    await withdraw(fiche);
+  });
+
+  it('cancels with METHOD:CANCEL to every member; the fiche goes to the next meeting', async () => {
+    const fiche = await startSubmittedFiche('annulation');
+    const first = toLocal(addLocalDays(await now(), 20, ZONE), ZONE);
+    const second = toLocal(addLocalDays(await now(), 40, ZONE), ZONE);
+    const title = `COTECH annulé ${first.year}-${first.month}-${first.day}`;
+    const meeting = await schedule(title, first);
+    await convened(meeting.handle);
+    await eventually(async () => (await fiche.query(ficheStateQuery)).agenda?.meetingId === meeting.meetingId, 'the fiche on the first agenda');
+    const next = await schedule(`COTECH suivant ${second.year}-${second.month}-${second.day}`, second);
+    await convened(next.handle);
+
+    const missingReason = await refusal(meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.secretaire, reason: ' ' }] }));
+    expect(missingReason).toMatchObject({ type: 'INVALID_INPUT', message: expect.stringMatching(/pourquoi/) });
+    const cancelled = await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.secretaire, reason: 'Quorum impossible à réunir' }] });
+    expect(cancelled).toMatchObject({ status: 'annulee', sequence: 1 });
+    expect(await recipients(title, 'Annulée', cotechMembers.length)).toEqual(cotechMembers);
+    const [one] = await mailsAbout(title, 'Annulée');
+    const { method, calendar, event } = await calendarOf(one!);
+    expect(method).toBe('CANCEL');
+    expect(calendar.getFirstPropertyValue('method')).toBe('CANCEL');
+    expect(event.getFirstPropertyValue('status')).toBe('CANCELLED');
+    expect(event.getFirstPropertyValue('sequence')).toBe(1);
+
+    await eventually(async () => (await fiche.query(ficheStateQuery)).agenda?.meetingId === next.meetingId, 'the fiche on the next agenda');
+    await next.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
+    await withdraw(fiche);
+  });
+
+  it('after the meeting: attendance checked with quorum and pouvoirs, relevé de décisions, and the secretary reminded the day after at 09:00, then weekly, until the compte rendu is filed', async () => {
+    const start = toLocal(addLocalDays(await now(), 10, ZONE), ZONE);
+    const title = `COTECH tenu ${start.year}-${start.month}-${start.day}`;
+    const meeting = await schedule(title, start);
+    await convened(meeting.handle);
+
+    const early = await refusal(meeting.handle.executeUpdate(recordAttendanceUpdate, { args: [{ actor: A.secretaire, present: [PEOPLE.secretaire], excused: [], proxies: [] }] }));
+    expect(early).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/à partir du début/) });
+    await sleepUntil(env, meeting.handle, new Date(meeting.startsAt.getTime() + 3 * HOUR));
+
+    const others = cotechMembers.filter((m) => m !== PEOPLE.secretaire);
+    const wrong = await refusal(
+      meeting.handle.executeUpdate(recordAttendanceUpdate, {
+        args: [{ actor: A.secretaire, present: [PEOPLE.secretaire, 'inconnu@example.org'], excused: [others[0]!], proxies: [{ from: others[0]!, to: others[1]! }] }],
+      }),
+    );
+    expect(wrong.type).toBe('INVALID_INPUT');
+    expect(wrong.message).toMatch(/inconnu@example.org n’est pas membre/);
+    expect(wrong.message).toMatch(/doit être présent/);
+
+    const present = [PEOPLE.secretaire, ...others.slice(2, 9)];
+    const held = await meeting.handle.executeUpdate(recordAttendanceUpdate, {
+      args: [{ actor: A.secretaire, present, excused: [others[0]!, others[1]!], proxies: [{ from: others[0]!, to: present[1]! }] }],
+    });
+    expect(held).toMatchObject({ status: 'tenue', quorumReached: true });
+    const invitations = await db.prisma.invitation.findMany({ where: { meetingId: meeting.meetingId }, include: { person: true } });
+    const attendanceOf = (email: string) => invitations.find((i) => i.person.email === email)?.attendance;
+    expect(attendanceOf(PEOPLE.secretaire)).toBe('present');
+    expect(attendanceOf(others[0]!)).toBe('represente');
+    expect(attendanceOf(others[1]!)).toBe('excuse');
+    expect(attendanceOf(others[others.length - 1]!)).toBe('absent');
+
+    await meeting.handle.executeUpdate(sendDecisionSummaryUpdate, { args: [{ actor: A.secretaire }] });
+    expect(await recipients(title, 'Relevé de décisions', cotechMembers.length)).toEqual(cotechMembers);
+
+    const secretaries = (await db.prisma.membership.findMany({ where: { instance: { conventionId, slug: 'cotech' }, role: 'secretaire' }, include: { person: true } }))
+      .map((m) => m.person.email)
+      .sort();
+    const first = dayAfterAt(meeting.startsAt, 9, 0, ZONE);
+    await expectMailAt(meeting.handle, title, 'Compte rendu à déposer', first, secretaries);
+    const second = addLocalDays(first, 7, ZONE);
+    await sleepUntil(env, meeting.handle, new Date(second.getTime() + MINUTE));
+    expect(await recipients(title, 'Compte rendu à déposer', 2 * secretaries.length)).toEqual([...secretaries, ...secretaries].sort());
+
+    await meeting.handle.executeUpdate(fileMinutesUpdate, { args: [{ actor: A.secretaire, ref: 'https://ged.example.org/cotech/cr.pdf' }] });
+    await eventually(async () => (await meeting.handle.describe()).status.name === 'COMPLETED', 'the meeting workflow to complete');
+    expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({ status: 'tenue', quorumReached: true, minutesRef: 'https://ged.example.org/cotech/cr.pdf' });
+    const audit = await db.prisma.auditEvent.findMany({ where: { subject: `meeting:${meeting.meetingId}` }, orderBy: { at: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual(['meeting.schedule', 'meeting.convene', 'meeting.recordAttendance', 'meeting.sendDecisionSummary', 'meeting.fileMinutes']);
+    await idle(meeting.handle);
+  });
+});

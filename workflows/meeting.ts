@@ -1,0 +1,325 @@
+import {
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { parseAttendance, parseCancel, parseDecisionSummary, parseMinutes, parseReschedule } from '../domain/meeting-input.js';
+import {
+  assertAttendance,
+  assertConvocationDelay,
+  assertMayManageMeeting,
+  assertMeetingAction,
+  quorumReached,
+  reminderTimes,
+  type MeetingAction,
+} from '../domain/meeting-rules.js';
+import { addLocalDays, dayAfterAt, durationUntil } from '../domain/paris-time.js';
+import { DomainError } from '../domain/errors.js';
+import type { MeetingActivities, MeetingChange } from '../activities/meetings.js';
+import type { MeetingMailActivities, MeetingMailRequest } from '../activities/meeting-mail.js';
+import type { Actor } from '../domain/lifecycle.js';
+import { meetingScheduledSignal } from './definitions.js';
+import { asFailure } from './failures.js';
+import {
+  DEFAULT_MEETING_TIMING,
+  agendaChangedSignal,
+  cancelUpdate,
+  fileMinutesUpdate,
+  meetingStateQuery,
+  recordAttendanceUpdate,
+  rescheduleUpdate,
+  rsvpSignal,
+  sendDecisionSummaryUpdate,
+  type MeetingState,
+  type MeetingWorkflowInput,
+} from './meeting-definitions.js';
+
+const store = proxyActivities<MeetingActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+// Heartbeats let a new worker take over a send quickly when the one sending dies.
+const mail = proxyActivities<MeetingMailActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> & Partial<Pick<MeetingMailRequest, 'previous' | 'daysBefore' | 'missing'>> & { to: 'members' | 'secretaries' };
+
+/**
+ * One meeting of an instance, from its convocation to its compte rendu: the members are convened
+ * with the ordre du jour as the fiches put themselves on it, reminded before (J-7, J-1 unless the
+ * instance says otherwise), told of each change with the same calendar UID and a higher SEQUENCE,
+ * and after the meeting the secretary is reminded until the compte rendu is filed.
+ */
+export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<MeetingState> {
+  const { workflowId } = workflowInfo();
+  const timing = { ...DEFAULT_MEETING_TIMING, ...input.timing };
+  const facts = await store.prepareMeeting({ meetingId: input.meetingId });
+  const zone = facts.zone;
+  const state: MeetingState = {
+    meetingId: facts.meetingId,
+    status: facts.status,
+    startsAt: facts.startsAt,
+    endsAt: facts.endsAt,
+    sequence: facts.sequence,
+    agendaSent: [],
+    attendance: null,
+    quorumReached: null,
+    decisionsSentAt: null,
+    minutesFiledAt: null,
+    nextReminder: null,
+    rsvp: {},
+  };
+  let recording = false;
+  /** Numbers the changes recorded, for their idempotency keys. */
+  let recorded = 0;
+  let agendaChanges = 0;
+  /** Raised by a reschedule or a cancellation: the waits before the meeting start again. */
+  let changes = 0;
+  const outbox: Array<{ mailing: Mailing; sequence: number; issuedAt: string }> = [];
+
+  function queue(mailing: Mailing): void {
+    outbox.push({ mailing, sequence: state.sequence, issuedAt: new Date().toISOString() });
+  }
+
+  async function send({ mailing, sequence, issuedAt }: (typeof outbox)[number]): Promise<void> {
+    const recipients = mailing.to === 'members' ? facts.members : facts.secretaries.length > 0 ? facts.secretaries : facts.members;
+    const { to: _audience, ...request } = mailing;
+    await Promise.all(recipients.map((recipient) => mail.sendMeetingMail({ ...request, meetingId: facts.meetingId, workflowId, recipient, sequence, issuedAt })));
+  }
+
+  let finished = false;
+  async function notifier(): Promise<void> {
+    for (;;) {
+      await condition(() => outbox.length > 0 || finished);
+      const next = outbox.shift();
+      if (!next) return;
+      await send(next);
+    }
+  }
+
+  async function tellFiches(): Promise<void> {
+    for (const ficheWorkflowId of await store.fichesOnAgenda({ meetingId: facts.meetingId })) {
+      // A fiche whose workflow has ended has nothing left to move.
+      await getExternalWorkflowHandle(ficheWorkflowId)
+        .signal(meetingScheduledSignal, { instanceKind: facts.instanceKind, meetingId: facts.meetingId })
+        .catch(() => undefined);
+    }
+  }
+
+  function guard(action: MeetingAction, actor: Actor): void {
+    if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Une autre modification de cette réunion est en cours d’enregistrement : réessayez dans un instant.');
+    assertMayManageMeeting(facts.instanceKind, actor, action);
+    assertMeetingAction(action, state.status, new Date(state.startsAt), new Date());
+  }
+
+  /** Records a change (meeting row + audit line) before the state moves, so both agree. */
+  async function record(change: Omit<MeetingChange, 'meetingId' | 'idempotencyKey' | 'at'>, apply: () => void): Promise<MeetingState> {
+    recording = true;
+    try {
+      const at = new Date().toISOString();
+      recorded += 1;
+      await store.recordMeetingChange({ ...change, meetingId: facts.meetingId, idempotencyKey: `${workflowId}:change-${recorded}`, at });
+      apply();
+      return state;
+    } finally {
+      recording = false;
+    }
+  }
+
+  setHandler(
+    rescheduleUpdate,
+    async (raw) => {
+      const change = parseReschedule(raw);
+      const previous = { startsAt: state.startsAt, endsAt: state.endsAt };
+      return record(
+        {
+          action: 'reschedule',
+          actorEmail: change.actor.email,
+          sequence: state.sequence + 1,
+          startsAt: change.startsAt,
+          endsAt: change.endsAt,
+          ...(change.location !== undefined ? { location: change.location } : {}),
+          ...(change.visioUrl !== undefined ? { visioUrl: change.visioUrl } : {}),
+          ...(change.reason ? { details: { reason: change.reason } } : {}),
+        },
+        () => {
+          state.sequence += 1;
+          state.startsAt = change.startsAt;
+          state.endsAt = change.endsAt;
+          changes += 1;
+          if (state.status === 'convoquee') queue({ kind: 'update', occasion: `update-${state.sequence}`, previous, to: 'members' });
+        },
+      );
+    },
+    {
+      validator: (raw) =>
+        asFailure(() => {
+          const change = parseReschedule(raw);
+          guard('reschedule', change.actor);
+          assertConvocationDelay(new Date(change.startsAt), new Date(), facts.convocationDelayDays, zone);
+        }),
+    },
+  );
+
+  setHandler(
+    cancelUpdate,
+    async (raw) => {
+      const change = parseCancel(raw);
+      const wasConvened = state.status === 'convoquee';
+      return record({ action: 'cancel', actorEmail: change.actor.email, status: 'annulee', sequence: state.sequence + 1, cancelReason: change.reason }, () => {
+        state.status = 'annulee';
+        state.sequence += 1;
+        changes += 1;
+        if (wasConvened) queue({ kind: 'cancel', occasion: `cancel-${state.sequence}`, to: 'members' });
+      });
+    },
+    { validator: (raw) => asFailure(() => guard('cancel', parseCancel(raw).actor)) },
+  );
+
+  setHandler(
+    recordAttendanceUpdate,
+    async (raw) => {
+      const { actor, ...attendance } = parseAttendance(raw);
+      const reached = quorumReached(attendance.present.filter((e) => facts.titulaires.includes(e)).length, facts.titulaires.length, facts.quorum);
+      return record(
+        {
+          action: 'recordAttendance',
+          actorEmail: actor.email,
+          status: 'tenue',
+          attendance,
+          quorumReached: reached,
+          details: { present: attendance.present.length, excused: attendance.excused.length, proxies: attendance.proxies.length },
+        },
+        () => {
+          state.status = 'tenue';
+          state.attendance = attendance;
+          state.quorumReached = reached;
+        },
+      );
+    },
+    {
+      validator: (raw) =>
+        asFailure(() => {
+          const { actor, ...attendance } = parseAttendance(raw);
+          guard('recordAttendance', actor);
+          assertAttendance(attendance, facts.members);
+        }),
+    },
+  );
+
+  setHandler(
+    sendDecisionSummaryUpdate,
+    async (raw) =>
+      record({ action: 'sendDecisionSummary', actorEmail: parseDecisionSummary(raw).actor.email }, () => {
+        state.decisionsSentAt = new Date().toISOString();
+        queue({ kind: 'decisions', occasion: `decisions-${state.decisionsSentAt}`, to: 'members' });
+      }),
+    { validator: (raw) => asFailure(() => guard('sendDecisionSummary', parseDecisionSummary(raw).actor)) },
+  );
+
+  setHandler(
+    fileMinutesUpdate,
+    async (raw) => {
+      const { actor, ref } = parseMinutes(raw);
+      return record({ action: 'fileMinutes', actorEmail: actor.email, minutesRef: ref }, () => {
+        state.minutesFiledAt = new Date().toISOString();
+      });
+    },
+    { validator: (raw) => asFailure(() => guard('fileMinutes', parseMinutes(raw).actor)) },
+  );
+
+  setHandler(agendaChangedSignal, () => {
+    agendaChanges += 1;
+  });
+  setHandler(rsvpSignal, ({ email, partstat }) => {
+    state.rsvp[email.toLowerCase()] = partstat;
+  });
+  setHandler(meetingStateQuery, () => state);
+
+  const notifications = notifier();
+
+  /** Waits until `ready()` or the instant `until` (ISO), whichever first; true when ready. */
+  const waitUntil = (ready: () => boolean, until: string) => condition(ready, durationUntil(new Date(), new Date(until)));
+  const cancelled = () => state.status === 'annulee';
+
+  // The convocation carries the ordre du jour: it waits until the fiches stop joining it.
+  if (state.status === 'planifiee') {
+    const assemblyEnds = Date.now() + 10 * timing.agendaQuietMs;
+    for (let seen = -1; seen !== agendaChanges && Date.now() < assemblyEnds && !cancelled(); ) {
+      seen = agendaChanges;
+      await condition(() => agendaChanges !== seen || cancelled(), timing.agendaQuietMs);
+    }
+    if (!cancelled()) {
+      state.agendaSent = await store.meetingAgenda({ meetingId: facts.meetingId });
+      await record({ action: 'convene', actorEmail: 'concerto', status: 'convoquee', details: { agendaItems: state.agendaSent.length } }, () => {
+        state.status = 'convoquee';
+        queue({ kind: 'convocation', occasion: `convocation-${state.sequence}`, to: 'members' });
+      });
+    }
+  }
+
+  // Before the meeting: reminders, agenda updates, and whatever a reschedule or a cancellation changes.
+  const fichesToldOf = { changes: 0 };
+  while (!cancelled() && Date.now() < Date.parse(state.startsAt)) {
+    if (fichesToldOf.changes !== changes) {
+      fichesToldOf.changes = changes;
+      await tellFiches();
+      continue;
+    }
+    const seenChanges = changes;
+    const seenAgenda = agendaChanges;
+    const next = reminderTimes(new Date(state.startsAt), facts.reminderDaysBefore, timing.reminderHour, zone, new Date())[0];
+    state.nextReminder = next?.at.toISOString() ?? null;
+    const wake = state.nextReminder ?? state.startsAt;
+    if (await waitUntil(() => changes !== seenChanges || agendaChanges !== seenAgenda, wake)) {
+      if (agendaChanges !== seenAgenda && changes === seenChanges) {
+        // Several fiches often join at once: one update once they stop.
+        for (let seen = -1; seen !== agendaChanges && changes === seenChanges; ) {
+          seen = agendaChanges;
+          await condition(() => agendaChanges !== seen || changes !== seenChanges, timing.agendaUpdateQuietMs);
+        }
+        const agenda = await store.meetingAgenda({ meetingId: facts.meetingId });
+        if (!cancelled() && agenda.join('\n') !== state.agendaSent.join('\n') && Date.now() < Date.parse(state.startsAt)) {
+          await record({ action: 'convene', actorEmail: 'concerto', sequence: state.sequence + 1, details: { agendaItems: agenda.length } }, () => {
+            state.sequence += 1;
+            state.agendaSent = agenda;
+            queue({ kind: 'update', occasion: `update-${state.sequence}`, to: 'members' });
+          });
+        }
+      }
+      continue;
+    }
+    if (next) queue({ kind: 'reminder', occasion: `reminder-${state.startsAt}-J${next.daysBefore}`, daysBefore: next.daysBefore, to: 'members' });
+  }
+  state.nextReminder = null;
+  if (fichesToldOf.changes !== changes) await tellFiches();
+
+  // After the meeting: the secretary is reminded until the compte rendu is filed.
+  if (!cancelled()) {
+    let due = dayAfterAt(new Date(state.endsAt), timing.reminderHour, 0, zone);
+    while (!state.minutesFiledAt) {
+      state.nextReminder = due.toISOString();
+      if (await waitUntil(() => state.minutesFiledAt !== null, state.nextReminder)) break;
+      const missing = [
+        ...(state.attendance ? [] : ['les présences']),
+        ...(state.decisionsSentAt ? [] : ['le relevé de décisions']),
+        'le compte rendu',
+      ];
+      queue({ kind: 'minutes_reminder', occasion: `minutes-${state.nextReminder}`, missing, to: 'secretaries' });
+      due = addLocalDays(due, timing.minutesReminderEveryDays, zone);
+    }
+    state.nextReminder = null;
+  }
+
+  await condition(allHandlersFinished);
+  finished = true;
+  await notifications;
+  return state;
+}
