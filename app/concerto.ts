@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { buildHttpApp } from '../client/http/app.js';
 import { createRsvpSignaller } from '../client/signal-rsvp.js';
+import { addressOf } from '../mail/addresses.js';
 import type { ConcertoConfig } from '../infra/config.js';
 import { describeTarget, openDatabase } from '../infra/database.js';
 import { startImipListener, type ImipListener } from '../infra/imip-listener.js';
@@ -49,10 +50,6 @@ async function assertWritableDir(dir: string): Promise<void> {
   }
 }
 
-/** The address of `Name <address>`, or the text itself. */
-function addressOf(from: string): string {
-  return /<([^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
-}
 
 async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -28,8 +28,9 @@ export async function scheduleMeeting(
   conventionId: string,
   input: NewMeeting,
   actor: Actor,
-  now = new Date(),
+  options: { now?: Date; timing?: MeetingWorkflowInput['timing'] } = {},
 ): Promise<{ meetingId: string; workflowId: string; icalUid: string }> {
+  const now = options.now ?? new Date();
   const convention = await deps.prisma.convention.findUniqueOrThrow({ where: { id: conventionId }, select: { charter: true, timezone: true } });
   const instance = await deps.prisma.instance.findUnique({ where: { conventionId_slug: { conventionId, slug: input.instance } } });
   if (!instance) throw new DomainError('INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
@@ -57,7 +58,7 @@ export async function scheduleMeeting(
   await deps.prisma.auditEvent.create({
     data: { key: `${workflowId}:scheduled`, actor: actor.email, action: 'meeting.schedule', subject: `meeting:${meetingId}`, details: { instance: instance.slug, startsAt: input.startsAt }, at: now },
   });
-  const workflowInput: MeetingWorkflowInput = { meetingId, conventionId };
+  const workflowInput: MeetingWorkflowInput = { meetingId, conventionId, ...(options.timing ? { timing: options.timing } : {}) };
   await deps.client.workflow.start<typeof meetingWorkflow>('meetingWorkflow', { taskQueue: deps.taskQueue, workflowId, args: [workflowInput] });
 
   // Fiches still under review may be waiting for a meeting of this body.

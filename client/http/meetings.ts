@@ -94,8 +94,11 @@ export function registerMeetingRoutes(app: FastifyInstance, deps: { client: Clie
       throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(MEETING_UPDATES).join(', ')}.`);
     }
     if (!ID.test(id)) throw notFound();
-    const meeting = await deps.prisma.meeting.findUnique({ where: { id }, select: { conventionId: true, workflowId: true } });
+    const meeting = await deps.prisma.meeting.findUnique({ where: { id }, select: { conventionId: true, workflowId: true, status: true, minutesFiledAt: true } });
     if (!meeting?.workflowId) throw notFound();
+    // Its workflow has ended: say why rather than let Temporal answer that it is gone.
+    if (meeting.status === 'annulee') throw new HttpError(409, 'WRONG_STAGE', 'La réunion est annulée : plus rien ne s’y enregistre.');
+    if (meeting.minutesFiledAt) throw new HttpError(409, 'WRONG_STAGE', 'Le compte rendu de cette réunion est déposé : elle est close.');
     const actor = await resolveActor(deps.prisma, meeting.conventionId, actorOf(request.body)?.email, actorOf(request.body)?.appRole);
     const update = MEETING_UPDATES[step as keyof typeof MEETING_UPDATES];
     const body = typeof request.body === 'object' && request.body !== null ? request.body : {};

@@ -118,7 +118,7 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
       conventionId,
       { instance: 'cotech', title, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 150 * MINUTE).toISOString(), visioUrl: 'https://visio.example.org/cotech' },
       A.cooperateur,
-      await now(),
+      { now: await now() },
     );
     return { ...created, startsAt, handle: env.client.workflow.getHandle(created.workflowId) };
   }
