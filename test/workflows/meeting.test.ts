@@ -298,6 +298,32 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     await withdraw(fiche);
   });
 
+  it('a fiche joining the ordre du jour after the convocation: one update with the new agenda once fiches stop joining, SEQUENCE raised', async () => {
+    const start = toLocal(addLocalDays(await now(), 25, ZONE), ZONE);
+    const title = `COTECH complété ${start.year}-${start.month}-${start.day}`;
+    const meeting = await schedule(title, start);
+    expect(await convened(meeting.handle)).toMatchObject({ agendaSent: [], sequence: 0 });
+    await recipients(title, 'Convocation', cotechMembers.length);
+
+    const late = await startSubmittedFiche('retardataire');
+    const later = await startSubmittedFiche('retardataire-bis');
+    await eventually(async () => (await later.query(ficheStateQuery)).agenda?.meetingId === meeting.meetingId, 'the second fiche on the agenda');
+    await sleepUntil(env, meeting.handle, new Date((await env.currentTimeMs()) + 11 * MINUTE));
+    const state = await eventually(async () => {
+      const current = await meeting.handle.query(meetingStateQuery);
+      return current.agendaSent.length === 2 ? current : undefined;
+    }, 'the new agenda');
+    expect(state.sequence).toBe(1);
+    expect(await recipients(title, 'Modification', cotechMembers.length)).toEqual(cotechMembers);
+    const [update] = await mailsAbout(title, 'Modification');
+    const { event } = await calendarOf(update!);
+    expect(event.getFirstPropertyValue('sequence')).toBe(1);
+    expect(String(event.getFirstPropertyValue('description'))).toMatch(/Fiche retardataire[\s\S]*Fiche retardataire-bis/);
+    await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
+    await withdraw(late);
+    await withdraw(later);
+  });
+
   it('cancels with METHOD:CANCEL to every member; the fiche goes to the next meeting', async () => {
     const fiche = await startSubmittedFiche('annulation');
     const first = toLocal(addLocalDays(await now(), 20, ZONE), ZONE);
