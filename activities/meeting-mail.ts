@@ -3,7 +3,8 @@ import type { PartStat } from '../domain/meeting-rules.js';
 import { DECISION_OUTCOME_LABELS } from '../domain/lifecycle.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { rsvpLinks } from '../infra/signed-links.js';
-import { composeMeetingMail, type MeetingMailKind } from '../mail/meeting-mail.js';
+import { AGENDA_PDF_CONTENT_TYPE, AGENDA_PDF_FILENAME, renderAgendaPdf } from '../mail/agenda-pdf.js';
+import { composeMeetingMail, type MeetingFacts, type MeetingMailKind } from '../mail/meeting-mail.js';
 import type { MailActivities, NotificationResult } from './mail.js';
 
 /** One mail of a meeting to one member; the meeting's facts are read when it is sent. */
@@ -58,6 +59,15 @@ export function createMeetingMailActivities({ prisma, send, organizerEmail, publ
       const recipient = { name: invitation?.person.displayName ?? request.recipient, email: request.recipient };
       const agenda = meeting.agenda.map((item) => ({ position: item.position, title: item.title }));
       const zone = meeting.convention.timezone;
+      const facts: MeetingFacts = {
+        title: meeting.title,
+        instanceName: meeting.instance.name,
+        startsAt: meeting.startsAt,
+        endsAt: meeting.endsAt,
+        zone,
+        ...(meeting.location ? { location: meeting.location } : {}),
+        ...(meeting.visioUrl ? { visioUrl: meeting.visioUrl } : {}),
+      };
       const method = CALENDAR_METHOD[request.kind];
       const ics = method
         ? meetingIcs({
@@ -65,13 +75,7 @@ export function createMeetingMailActivities({ prisma, send, organizerEmail, publ
             uid: meeting.icalUid,
             sequence: request.sequence,
             dtstamp: new Date(request.issuedAt),
-            title: meeting.title,
-            startsAt: meeting.startsAt,
-            endsAt: meeting.endsAt,
-            zone,
-            ...(meeting.location ? { location: meeting.location } : {}),
-            ...(meeting.visioUrl ? { visioUrl: meeting.visioUrl } : {}),
-            instanceName: meeting.instance.name,
+            ...facts,
             organizer: { name: `Secrétariat — ${meeting.instance.name}`, email: organizerEmail },
             attendees: meeting.invitations
               .map((i) => ({ name: i.person.displayName, email: i.person.email, role: i.role as AttendeeRole, partstat: i.partstat as PartStat }))
@@ -82,13 +86,7 @@ export function createMeetingMailActivities({ prisma, send, organizerEmail, publ
       const composed = composeMeetingMail({
         kind: request.kind,
         meeting: {
-          title: meeting.title,
-          instanceName: meeting.instance.name,
-          startsAt: meeting.startsAt,
-          endsAt: meeting.endsAt,
-          zone,
-          ...(meeting.location ? { location: meeting.location } : {}),
-          ...(meeting.visioUrl ? { visioUrl: meeting.visioUrl } : {}),
+          ...facts,
           sequence: request.sequence,
           ...(meeting.cancelReason ? { cancelReason: meeting.cancelReason } : {}),
           ...(request.previous ? { previous: { startsAt: new Date(request.previous.startsAt), endsAt: new Date(request.previous.endsAt) } } : {}),
@@ -112,6 +110,10 @@ export function createMeetingMailActivities({ prisma, send, organizerEmail, publ
           : {}),
         ...(request.missing ? { minutes: { missing: request.missing } } : {}),
         ...(ics && method ? { ics: { method, content: ics } } : {}),
+        // The ordre du jour travels as a PDF with the invitations that carry it.
+        ...(method === 'REQUEST'
+          ? { attachments: [{ filename: AGENDA_PDF_FILENAME, contentType: AGENDA_PDF_CONTENT_TYPE, content: await renderAgendaPdf({ ...facts, agenda, issuedAt: new Date(request.issuedAt) }) }] }
+          : {}),
       });
       return send({
         idempotencyKey: `${request.workflowId}:${request.occasion}:${request.recipient}`,

@@ -28,7 +28,7 @@ export async function scheduleMeeting(
   conventionId: string,
   input: NewMeeting,
   actor: Actor,
-  options: { now?: Date; timing?: MeetingWorkflowInput['timing'] } = {},
+  options: { now?: Date; timing?: MeetingWorkflowInput['timing']; workflowId?: string } = {},
 ): Promise<{ meetingId: string; workflowId: string; icalUid: string }> {
   const now = options.now ?? new Date();
   const convention = await deps.prisma.convention.findUniqueOrThrow({ where: { id: conventionId }, select: { charter: true, timezone: true } });
@@ -39,7 +39,7 @@ export async function scheduleMeeting(
   assertConvocationDelay(new Date(input.startsAt), now, convocationDelayFor(parseCharter(convention.charter), kind, instance.convocationDelayDays), convention.timezone);
 
   const meetingId = randomUUID();
-  const workflowId = meetingWorkflowId(meetingId);
+  const workflowId = options.workflowId ?? meetingWorkflowId(meetingId);
   const meeting = await deps.prisma.meeting.create({
     data: {
       id: meetingId,
@@ -58,7 +58,7 @@ export async function scheduleMeeting(
   await deps.prisma.auditEvent.create({
     data: { key: `${workflowId}:scheduled`, actor: actor.email, action: 'meeting.schedule', subject: `meeting:${meetingId}`, details: { instance: instance.slug, startsAt: input.startsAt }, at: now },
   });
-  const workflowInput: MeetingWorkflowInput = { meetingId, conventionId, ...(options.timing ? { timing: options.timing } : {}) };
+  const workflowInput: MeetingWorkflowInput = { meetingId, conventionId, startsAt: meeting.startsAt.toISOString(), endsAt: meeting.endsAt.toISOString(), ...(options.timing ? { timing: options.timing } : {}) };
   await deps.client.workflow.start<typeof meetingWorkflow>('meetingWorkflow', { taskQueue: deps.taskQueue, workflowId, args: [workflowInput] });
 
   // Fiches still under review may be waiting for a meeting of this body.

@@ -17,12 +17,15 @@ import { historyWorkflowId, SCENARIOS } from '../test/replay/scenarios.js';
 
 // `npm run histories:record`: runs every replay scenario against a throwaway dev server, store and
 // mail catcher, and writes each workflow history to test/fixtures/histories/<scenario>.json.
+// `npm run histories:record -- <scenario>…` records only those, leaving the others as committed:
+// older histories stay, to prove the code still replays what ran before a patched() change.
 
 const HISTORIES_DIR = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
 const TASK_QUEUE = 'concerto-histories';
 /** Replaces the `pid@hostname` identities of the worker and client: no host name in the repository. */
 const IDENTITY = 'concerto-history-recorder';
 const SCENARIO_TIMEOUT_MS = 60_000;
+const only = process.argv.slice(2);
 
 
 /**
@@ -56,6 +59,8 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
 }
 
 async function main(): Promise<void> {
+  const unknown = only.filter((name) => !(name in SCENARIOS));
+  if (unknown.length > 0) throw new Error(`No such scenario: ${unknown.join(', ')}. Scenarios: ${Object.keys(SCENARIOS).join(', ')}.`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const stops: Array<() => Promise<unknown>> = [];
   try {
@@ -96,7 +101,7 @@ async function main(): Promise<void> {
     // Everything is recorded before anything is written: a failed scenario leaves the committed set whole.
     const recorded = await worker.runUntil(async () => {
       const histories: Array<{ name: string; text: string; events: number }> = [];
-      for (const [name, scenario] of Object.entries(SCENARIOS)) {
+      for (const [name, scenario] of Object.entries(SCENARIOS).filter(([name]) => only.length === 0 || only.includes(name))) {
         const run = scenario({ client, taskQueue: TASK_QUEUE, workflowId: historyWorkflowId(name), prisma: db.prisma });
         const workflowId = await withTimeout(run, SCENARIO_TIMEOUT_MS, `Scenario "${name}"`);
         const history = await client.workflow.getHandle(workflowId).fetchHistory();
@@ -112,7 +117,7 @@ async function main(): Promise<void> {
       console.log(`wrote ${path.relative(process.cwd(), file)} (${events} events, ${Buffer.byteLength(text)} bytes)`);
     }
     // A history whose scenario was removed or renamed would otherwise be replayed forever.
-    for (const entry of await readdir(HISTORIES_DIR)) {
+    for (const entry of only.length === 0 ? await readdir(HISTORIES_DIR) : []) {
       if (entry.endsWith('.json') && !(entry.slice(0, -'.json'.length) in SCENARIOS)) {
         await rm(path.join(HISTORIES_DIR, entry));
         console.log(`removed ${path.relative(process.cwd(), path.join(HISTORIES_DIR, entry))} (no such scenario any more)`);

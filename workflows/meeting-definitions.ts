@@ -5,6 +5,9 @@ import type { Attendance, MeetingStatus, PartStat } from '../domain/meeting-rule
 export interface MeetingWorkflowInput {
   meetingId: string;
   conventionId: string;
+  /** As scheduled (ISO): the state answers queries with them before the meeting's facts are read. */
+  startsAt: string;
+  endsAt: string;
   /** Overrides, mostly for tests: how long the agenda must stay unchanged before the convocation goes. */
   timing?: Partial<MeetingTiming>;
 }

@@ -18,7 +18,7 @@ import {
 } from '../domain/meeting-rules.js';
 import { addLocalDays, dayAfterAt, durationUntil } from '../domain/paris-time.js';
 import { DomainError } from '../domain/errors.js';
-import type { MeetingActivities, MeetingChange } from '../activities/meetings.js';
+import type { MeetingActivities, MeetingChange, MeetingFacts } from '../activities/meetings.js';
 import type { MeetingMailActivities, MeetingMailRequest } from '../activities/meeting-mail.js';
 import type { Actor } from '../domain/lifecycle.js';
 import { meetingScheduledSignal } from './definitions.js';
@@ -60,14 +60,18 @@ type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> & Partial<Pick<Meet
 export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<MeetingState> {
   const { workflowId } = workflowInfo();
   const timing = { ...DEFAULT_MEETING_TIMING, ...input.timing };
-  const facts = await store.prepareMeeting({ meetingId: input.meetingId });
-  const zone = facts.zone;
+  let loaded: MeetingFacts | undefined = undefined;
+  /** The meeting's facts, once read at start; a step arriving before is asked to wait a moment. */
+  const facts = (): MeetingFacts => {
+    if (!loaded) throw new DomainError('ALREADY_IN_PROGRESS', 'La réunion est en cours de préparation : réessayez dans un instant.');
+    return loaded;
+  };
   const state: MeetingState = {
-    meetingId: facts.meetingId,
-    status: facts.status,
-    startsAt: facts.startsAt,
-    endsAt: facts.endsAt,
-    sequence: facts.sequence,
+    meetingId: input.meetingId,
+    status: 'planifiee',
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    sequence: 0,
     agendaSent: [],
     attendance: null,
     quorumReached: null,
@@ -89,9 +93,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   }
 
   async function send({ mailing, sequence, issuedAt }: (typeof outbox)[number]): Promise<void> {
-    const recipients = mailing.to === 'members' ? facts.members : facts.secretaries.length > 0 ? facts.secretaries : facts.members;
-    const { to: _audience, ...request } = mailing;
-    await Promise.all(recipients.map((recipient) => mail.sendMeetingMail({ ...request, meetingId: facts.meetingId, workflowId, recipient, sequence, issuedAt })));
+    const { to, ...request } = mailing;
+    const recipients = to === 'members' ? facts().members : facts().secretaries.length > 0 ? facts().secretaries : facts().members;
+    await Promise.all(recipients.map((recipient) => mail.sendMeetingMail({ ...request, meetingId: input.meetingId, workflowId, recipient, sequence, issuedAt })));
   }
 
   let finished = false;
@@ -105,17 +109,17 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   }
 
   async function tellFiches(): Promise<void> {
-    for (const ficheWorkflowId of await store.fichesOnAgenda({ meetingId: facts.meetingId })) {
+    for (const ficheWorkflowId of await store.fichesOnAgenda({ meetingId: input.meetingId })) {
       // A fiche whose workflow has ended has nothing left to move.
       await getExternalWorkflowHandle(ficheWorkflowId)
-        .signal(meetingScheduledSignal, { instanceKind: facts.instanceKind, meetingId: facts.meetingId })
+        .signal(meetingScheduledSignal, { instanceKind: facts().instanceKind, meetingId: input.meetingId })
         .catch(() => undefined);
     }
   }
 
   function guard(action: MeetingAction, actor: Actor): void {
     if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Une autre modification de cette réunion est en cours d’enregistrement : réessayez dans un instant.');
-    assertMayManageMeeting(facts.instanceKind, actor, action);
+    assertMayManageMeeting(facts().instanceKind, actor, action);
     assertMeetingAction(action, state.status, new Date(state.startsAt), new Date());
   }
 
@@ -125,7 +129,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     try {
       const at = new Date().toISOString();
       recorded += 1;
-      await store.recordMeetingChange({ ...change, meetingId: facts.meetingId, idempotencyKey: `${workflowId}:change-${recorded}`, at });
+      await store.recordMeetingChange({ ...change, meetingId: input.meetingId, idempotencyKey: `${workflowId}:change-${recorded}`, at });
       apply();
       return state;
     } finally {
@@ -163,7 +167,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         asFailure(() => {
           const change = parseReschedule(raw);
           guard('reschedule', change.actor);
-          assertConvocationDelay(new Date(change.startsAt), new Date(), facts.convocationDelayDays, zone);
+          assertConvocationDelay(new Date(change.startsAt), new Date(), facts().convocationDelayDays, facts().zone);
         }),
     },
   );
@@ -187,7 +191,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     recordAttendanceUpdate,
     async (raw) => {
       const { actor, ...attendance } = parseAttendance(raw);
-      const reached = quorumReached(attendance.present.filter((e) => facts.titulaires.includes(e)).length, facts.titulaires.length, facts.quorum);
+      const reached = quorumReached(attendance.present.filter((e) => facts().titulaires.includes(e)).length, facts().titulaires.length, facts().quorum);
       return record(
         {
           action: 'recordAttendance',
@@ -209,7 +213,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         asFailure(() => {
           const { actor, ...attendance } = parseAttendance(raw);
           guard('recordAttendance', actor);
-          assertAttendance(attendance, facts.members);
+          assertAttendance(attendance, facts().members);
         }),
     },
   );
@@ -243,6 +247,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   });
   setHandler(meetingStateQuery, () => state);
 
+  // Handlers first, so a query or an update arriving while the facts load finds them.
+  loaded = await store.prepareMeeting({ meetingId: input.meetingId });
+  Object.assign(state, { status: loaded.status, startsAt: loaded.startsAt, endsAt: loaded.endsAt, sequence: loaded.sequence });
   const notifications = notifier();
 
   /** Waits until `ready()` or the instant `until` (ISO), whichever first; true when ready. */
@@ -257,7 +264,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       await condition(() => agendaChanges !== seen || cancelled(), timing.agendaQuietMs);
     }
     if (!cancelled()) {
-      state.agendaSent = await store.meetingAgenda({ meetingId: facts.meetingId });
+      state.agendaSent = await store.meetingAgenda({ meetingId: input.meetingId });
       await record({ action: 'convene', actorEmail: 'concerto', status: 'convoquee', details: { agendaItems: state.agendaSent.length } }, () => {
         state.status = 'convoquee';
         queue({ kind: 'convocation', occasion: `convocation-${state.sequence}`, to: 'members' });
@@ -275,7 +282,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     }
     const seenChanges = changes;
     const seenAgenda = agendaChanges;
-    const next = reminderTimes(new Date(state.startsAt), facts.reminderDaysBefore, timing.reminderHour, zone, new Date())[0];
+    const next = reminderTimes(new Date(state.startsAt), facts().reminderDaysBefore, timing.reminderHour, facts().zone, new Date())[0];
     state.nextReminder = next?.at.toISOString() ?? null;
     const wake = state.nextReminder ?? state.startsAt;
     if (await waitUntil(() => changes !== seenChanges || agendaChanges !== seenAgenda, wake)) {
@@ -285,7 +292,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
           seen = agendaChanges;
           await condition(() => agendaChanges !== seen || changes !== seenChanges, timing.agendaUpdateQuietMs);
         }
-        const agenda = await store.meetingAgenda({ meetingId: facts.meetingId });
+        const agenda = await store.meetingAgenda({ meetingId: input.meetingId });
         if (!cancelled() && agenda.join('\n') !== state.agendaSent.join('\n') && Date.now() < Date.parse(state.startsAt)) {
           await record({ action: 'convene', actorEmail: 'concerto', sequence: state.sequence + 1, details: { agendaItems: agenda.length } }, () => {
             state.sequence += 1;
@@ -303,7 +310,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
 
   // After the meeting: the secretary is reminded until the compte rendu is filed.
   if (!cancelled()) {
-    let due = dayAfterAt(new Date(state.endsAt), timing.reminderHour, 0, zone);
+    let due = dayAfterAt(new Date(state.endsAt), timing.reminderHour, 0, facts().zone);
     while (!state.minutesFiledAt) {
       state.nextReminder = due.toISOString();
       if (await waitUntil(() => state.minutesFiledAt !== null, state.nextReminder)) break;
@@ -313,7 +320,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         'le compte rendu',
       ];
       queue({ kind: 'minutes_reminder', occasion: `minutes-${state.nextReminder}`, missing, to: 'secretaries' });
-      due = addLocalDays(due, timing.minutesReminderEveryDays, zone);
+      due = addLocalDays(due, timing.minutesReminderEveryDays, facts().zone);
     }
     state.nextReminder = null;
   }

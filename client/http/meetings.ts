@@ -10,7 +10,6 @@ import {
   cancelUpdate,
   fileMinutesUpdate,
   meetingStateQuery,
-  meetingWorkflowId,
   recordAttendanceUpdate,
   rescheduleUpdate,
   sendDecisionSummaryUpdate,

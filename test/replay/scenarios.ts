@@ -8,6 +8,8 @@ import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveDemoPeople, type DemoPeople } from '../../store/demo-people.js';
 import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput, type FicheState } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
+import { scheduleMeeting } from '../../client/schedule-meeting.js';
+import { cancelUpdate, meetingStateQuery, rescheduleUpdate } from '../../workflows/meeting-definitions.js';
 
 /**
  * What a scenario drives a workflow with: a client on a server whose worker polls `taskQueue`
@@ -161,6 +163,37 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     await holdMeeting(fiche, 'copil');
     await act(fiche, 'recordCopilDecision', { actor: people.secretaire, outcome: 'rejetee', comment: 'Hors des objectifs de la CTG.' });
     return finish(fiche);
+  },
+
+  'meeting-rescheduled-then-cancelled': async (ctx) => {
+    // A fiche waits for the COTECH under its own id; the history recorded is the meeting's.
+    const fiche = await startFiche({ ...ctx, workflowId: `${ctx.workflowId}-fiche` }, 'meeting-fiche');
+    const { people } = fiche;
+    await act(fiche, 'submit', { actor: people.cooperateur });
+    const day = 86_400_000;
+    const startsAt = new Date(Date.now() + 10 * day);
+    const meeting = await scheduleMeeting(
+      ctx,
+      fiche.conventionId,
+      { instance: 'cotech', title: 'COTECH (replay)', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString() },
+      people.cooperateur,
+      { timing: { agendaQuietMs: 500, agendaUpdateQuietMs: 500 }, workflowId: ctx.workflowId },
+    );
+    const handle = ctx.client.workflow.getHandle(meeting.workflowId);
+    await waitFor(async () => ((await handle.query(meetingStateQuery)).status === 'convoquee' ? true : undefined), 'the convocation');
+    const tooSoon = new Date(Date.now() + day);
+    const error = await handle
+      .executeUpdate(rescheduleUpdate, { args: [{ actor: people.secretaire, startsAt: tooSoon.toISOString(), endsAt: new Date(tooSoon.getTime() + 3_600_000).toISOString() }] })
+      .then(() => null, (e: unknown) => e);
+    if (!(error instanceof WorkflowUpdateFailedError)) throw new Error(`a reschedule 1 day ahead should have been refused, got ${String(error)}`);
+    const later = new Date(startsAt.getTime() + 7 * day);
+    await handle.executeUpdate(rescheduleUpdate, { args: [{ actor: people.secretaire, startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 7_200_000).toISOString() }] });
+    await waitFor(async () => ((await fiche.handle.query(ficheStateQuery)).agenda?.startsAt === later.toISOString() ? true : undefined), 'the fiche to follow');
+    await handle.executeUpdate(cancelUpdate, { args: [{ actor: people.secretaire, reason: 'Fin du scénario' }] });
+    await handle.result();
+    await act(fiche, 'withdraw', { actor: people.cooperateur, reason: 'Fin du scénario' });
+    await finish(fiche);
+    return meeting.workflowId;
   },
 
   'refusals-then-favorable': async (ctx) => {

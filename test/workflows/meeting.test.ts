@@ -21,7 +21,7 @@ import { createMailTransport } from '../../infra/mail-transport.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
-import { ficheStateQuery, meetingScheduledSignal } from '../../workflows/definitions.js';
+import { ficheStateQuery } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import {
   cancelUpdate,
@@ -233,6 +233,8 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     expect(String(event.getFirstPropertyValue('description'))).toContain('Fiche convocation');
     expect(event.getAllProperties('attendee')).toHaveLength(cotechMembers.length);
     expect(parsed.text).toMatch(/rsvp\//);
+    // The ordre du jour as PDF beside the invitation: the calendar part survives the attachment.
+    expect(parsed.attachments.map((a) => a.contentType)).toEqual(expect.arrayContaining(['text/calendar', 'application/pdf']));
 
     // The fiche is on the agenda: its decision waits for the meeting.
     expect((await fiche.query(ficheStateQuery)).agenda?.meetingId).toBe(meeting.meetingId);
