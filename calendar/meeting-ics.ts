@@ -34,13 +34,12 @@ import ical, {
 import { DateTime } from 'luxon';
 import { DomainError } from '../domain/errors.js';
 import { formatFrench, toLocal } from '../domain/paris-time.js';
+import type { PartStat } from '../domain/meeting-rules.js';
 
 /** iTIP method of a mail invitation (RFC 5546 §3.2.2 REQUEST, §3.2.5 CANCEL). */
 export type IcsMethod = 'REQUEST' | 'CANCEL';
 /** RFC 5545 §3.2.16. */
 export type AttendeeRole = 'REQ-PARTICIPANT' | 'OPT-PARTICIPANT' | 'CHAIR';
-/** RFC 5545 §3.2.12, the values that apply to an event. */
-export type PartStat = 'NEEDS-ACTION' | 'ACCEPTED' | 'DECLINED' | 'TENTATIVE';
 
 /** One member invited to a meeting. */
 export interface MeetingAttendee {
