@@ -1,8 +1,32 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Transporter } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { classifySmtpError } from '../infra/smtp-errors.js';
+import { icalEventMismatch } from '../mail/ics-check.js';
+
+/** A calendar invitation sent as nodemailer's calendar alternative (text/calendar; method=…). */
+export interface NotificationIcalEvent {
+  /** The MIME `method=` parameter: must be the content's METHOD. */
+  method: 'REQUEST' | 'CANCEL';
+  content: string;
+  /** The event's UID and SEQUENCE as the content states them, recorded in the ledger. */
+  uid: string;
+  sequence: number;
+  /** Name of the copy nodemailer also attaches as application/ics; default `invite.ics`. */
+  filename?: string;
+}
+
+export interface NotificationAttachment {
+  filename: string;
+  contentType: string;
+  /**
+   * The bytes, or base64 text with `encoding: 'base64'`. A workflow passes base64: activity
+   * inputs cross Temporal's history as JSON, where a Buffer does not survive.
+   */
+  content: Buffer | string;
+  encoding?: 'base64';
+}
 
 export interface NotificationInput {
   /** Deterministic per (workflow, step, recipient): the ledger sends each key once. */
@@ -11,6 +35,10 @@ export interface NotificationInput {
   subject: string;
   text: string;
   html?: string;
+  /** The workflow that sends it, for the ledger. */
+  workflowId?: string;
+  icalEvent?: NotificationIcalEvent;
+  attachments?: NotificationAttachment[];
 }
 
 export interface NotificationResult {
@@ -27,6 +55,18 @@ export interface MailDependencies {
   heartbeatEveryMs?: number;
 }
 
+/** Codes of the failures this module raises itself (SMTP failures keep the codes of infra/smtp-errors.ts). */
+export const MAIL_ERROR_CODES = {
+  ICAL_MISMATCH: 'The icalEvent’s method, UID or SEQUENCE differs from its iCalendar content: nothing was sent or recorded.',
+} as const;
+
+/** Outcome of one attempt in the ledger (NotificationAttempt.outcome). */
+export type AttemptOutcome = 'sent' | 'retrying' | 'failed';
+
+const INTERRUPTED =
+  'INTERRUPTED: the attempt ended without recording an answer (worker stopped or database unreachable); ' +
+  'the server may have received the message, which the next attempt re-sends with the same Message-ID';
+
 /** A stable Message-ID per key, so a message re-sent after an ambiguous failure can be recognised. */
 export function messageIdFor(idempotencyKey: string, domain: string): string {
   return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@${domain}>`;
@@ -37,45 +77,99 @@ function domainOf(address: string): string {
   return match?.[1] ?? 'concerto.invalid';
 }
 
+/** The server's own reply line, when the error carries one. */
+function serverResponse(error: unknown): string | null {
+  const response = typeof error === 'object' && error !== null ? (error as { response?: unknown }).response : undefined;
+  return typeof response === 'string' && response ? response : null;
+}
+
 /** Mail activities over a nodemailer transport, with the notification ledger in the domain store. */
 export function createMailActivities({ transport, prisma, from, heartbeatEveryMs = 2000 }: MailDependencies) {
   return {
     /**
      * Sends one notification at most once per idempotency key: a key the ledger marks sent is
-     * skipped; every attempt, the server's answer and the last error are recorded.
+     * skipped. Every attempt gets its ledger row (number, outcome, the server's answer or the
+     * error); an invitation's UID, SEQUENCE and method are recorded on the notification. An
+     * invitation whose method, UID or SEQUENCE contradicts its content is refused before anything
+     * is sent or recorded.
      */
     async sendNotification(input: NotificationInput): Promise<NotificationResult> {
+      const ical = input.icalEvent;
+      if (ical) {
+        const mismatch = icalEventMismatch(ical, ical.content);
+        if (mismatch) throw ApplicationFailure.nonRetryable(`Invitation for ${input.idempotencyKey} refused: ${mismatch}.`, 'ICAL_MISMATCH');
+      }
       const previous = await prisma.notification.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
       if (previous?.status === 'sent') return { messageId: previous.messageId, sent: false };
       const messageId = previous?.messageId ?? messageIdFor(input.idempotencyKey, domainOf(from));
+      const described = {
+        ...(input.workflowId ? { workflowId: input.workflowId } : {}),
+        ...(ical ? { icalUid: ical.uid, icalSequence: ical.sequence, icalMethod: ical.method } : {}),
+      };
       const row = await prisma.notification.upsert({
         where: { idempotencyKey: input.idempotencyKey },
-        create: { idempotencyKey: input.idempotencyKey, recipient: input.to, subject: input.subject, messageId, status: 'sending', attempts: 1 },
-        update: { status: 'sending', attempts: { increment: 1 } },
+        create: { idempotencyKey: input.idempotencyKey, recipient: input.to, subject: input.subject, messageId, status: 'sending', attempts: 1, ...described },
+        update: { status: 'sending', attempts: { increment: 1 }, ...described },
       });
+      const attempt = row.attempts;
+      if (previous?.status === 'sending' && previous.attempts > 0) {
+        // The previous attempt never came back to say how it ended: say so rather than leave a gap.
+        await prisma.notificationAttempt.upsert({
+          where: { notificationId_attempt: { notificationId: row.id, attempt: previous.attempts } },
+          create: { notificationId: row.id, attempt: previous.attempts, outcome: 'retrying' satisfies AttemptOutcome, error: INTERRUPTED },
+          update: {},
+        });
+      }
+
+      const message: SendMailOptions = {
+        from,
+        to: input.to,
+        subject: input.subject,
+        text: input.text,
+        ...(input.html ? { html: input.html } : {}),
+        ...(ical ? { icalEvent: { method: ical.method, content: ical.content, filename: ical.filename ?? 'invite.ics' } } : {}),
+        ...(input.attachments?.length
+          ? {
+              attachments: input.attachments.map((a) => ({
+                filename: a.filename,
+                contentType: a.contentType,
+                content: a.encoding === 'base64' && typeof a.content === 'string' ? Buffer.from(a.content, 'base64') : a.content,
+              })),
+            }
+          : {}),
+        messageId,
+        headers: { 'X-Concerto-Key': input.idempotencyKey },
+      };
 
       const context = Context.current();
       const beat = setInterval(() => context.heartbeat(), heartbeatEveryMs);
       try {
-        const info = await transport.sendMail({
-          from,
-          to: input.to,
-          subject: input.subject,
-          text: input.text,
-          ...(input.html ? { html: input.html } : {}),
-          messageId,
-          headers: { 'X-Concerto-Key': input.idempotencyKey },
-        });
+        const info = await transport.sendMail(message);
+        const response = String(info.response ?? '');
         await prisma.notification.update({
           where: { id: row.id },
-          data: { status: 'sent', sentAt: new Date(), lastResponse: String(info.response ?? ''), lastError: null },
+          data: {
+            status: 'sent',
+            sentAt: new Date(),
+            lastResponse: response,
+            lastError: null,
+            history: { create: { attempt, outcome: 'sent' satisfies AttemptOutcome, response } },
+          },
         });
         return { messageId, sent: true };
       } catch (error) {
         const failure = classifySmtpError(error);
+        const outcome: AttemptOutcome = failure.permanent ? 'failed' : 'retrying';
+        const response = serverResponse(error);
+        const lastError = `${failure.code}: ${failure.message}`;
         await prisma.notification.update({
           where: { id: row.id },
-          data: { status: failure.permanent ? 'failed' : 'retrying', lastError: `${failure.code}: ${failure.message}` },
+          data: {
+            status: outcome,
+            lastError,
+            ...(response ? { lastResponse: response } : {}),
+            history: { create: { attempt, outcome, response, error: lastError } },
+          },
         });
         if (failure.permanent) throw ApplicationFailure.nonRetryable(failure.message, failure.code);
         throw ApplicationFailure.retryable(failure.message, failure.code);

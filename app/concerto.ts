@@ -143,8 +143,8 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
     }
     const transport = createMailTransport(
       config.mail.smtpUrl
-        ? { kind: 'smtp', url: config.mail.smtpUrl }
-        : { kind: 'catcher', host: catcher!.host, port: catcher!.port },
+        ? { kind: 'smtp', url: config.mail.smtpUrl, dkim: config.mail.dkim }
+        : { kind: 'catcher', host: catcher!.host, port: catcher!.port, dkim: config.mail.dkim },
     );
     closers.push(async () => transport.close());
 

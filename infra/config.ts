@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { databaseTargetFromEnv, type DatabaseTarget } from './database-adapter.js';
-import { smtpUrlError } from './mail-transport.js';
+import { dkimFromSettings, smtpUrlError, type DkimOptions } from './mail-transport.js';
 import { linkSecretError } from './signed-links.js';
 
 /** Where Temporal runs: our own dev server beside the app, or a cluster given by address. */
@@ -24,7 +24,7 @@ export interface ConcertoConfig {
   database: DatabaseTarget;
   temporal: TemporalConfig;
   /** Outgoing mail: a relay, or the embedded catcher on `catcherPort`. */
-  mail: { smtpUrl?: string; catcherPort: number; from: string };
+  mail: { smtpUrl?: string; catcherPort: number; from: string; dkim?: DkimOptions };
   /** Signed links in mail; without a configured secret, one is generated in the data folder. */
   links: { secret?: string };
   /** The listener for calendar replies (iMIP) sent to the organizer's address. */
@@ -62,9 +62,12 @@ export const CONFIG_VARIABLES = {
   TEMPORAL_API_KEY: ['(none)', 'API key (Temporal Cloud); implies TLS.'],
   TEMPORAL_CLI_PATH: ['(PATH, then .temporal/)', 'Path of the `temporal` CLI used for the embedded dev server.'],
   TEMPORAL_TEST_SERVER_PATH: ['(PATH, then .temporal/)', 'Path of `temporal-test-server` (tests).'],
-  SMTP_URL: ['(embedded catcher)', 'smtp(s)://user:password@host:port of a relay; unset, mail is caught and shown at /api/outbox.'],
+  SMTP_URL: ['(embedded catcher)', 'smtp(s)://user:password@host:port of a relay; unset, mail is caught and shown at /api/outbox. Query options: ?requireTLS=true (no sending without STARTTLS), ?maxConnections=5, ?rateLimit=50&rateDelta=1000 (messages per ms window; 0 for none).'],
   CONCERTO_SMTP_PORT: ['2525', 'Port of the embedded mail catcher (loopback).'],
   MAIL_FROM: ['Concerto <concerto@localhost>', 'From address of outgoing mail.'],
+  DKIM_DOMAIN: ['(none)', 'Signing domain (d=) to DKIM-sign outgoing mail; goes with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE.'],
+  DKIM_SELECTOR: ['(none)', 'DKIM selector (s=): the public key is published at <selector>._domainkey.<domain>.'],
+  DKIM_PRIVATE_KEY_FILE: ['(none)', 'Path of the RSA private key (PEM) that signs outgoing mail.'],
   LINK_SECRET: ['(generated in the data folder)', 'Key signing the links in mail (answers to invitations), at least 32 bytes; set it, the same everywhere, when several processes run.'],
   CONCERTO_IMIP_PORT: ['2526', 'Port of the listener for calendar replies (iMIP REPLY) to the organizer address (loopback).'],
   IMIP_LISTEN: ['1', '0 to run no calendar-reply listener, when replies reach Concerto another way.'],
@@ -144,10 +147,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
   const smtpUrl = env.SMTP_URL?.trim() || undefined;
   const smtpProblem = smtpUrl ? smtpUrlError(smtpUrl) : null;
   if (smtpProblem) errors.push(smtpProblem);
+  const dkim = dkimFromSettings({
+    DKIM_DOMAIN: env.DKIM_DOMAIN?.trim(),
+    DKIM_SELECTOR: env.DKIM_SELECTOR?.trim(),
+    DKIM_PRIVATE_KEY_FILE: env.DKIM_PRIVATE_KEY_FILE?.trim(),
+  });
+  errors.push(...dkim.errors);
   const mail = {
     ...(smtpUrl ? { smtpUrl } : {}),
     catcherPort: portFrom(env, 'CONCERTO_SMTP_PORT', 2525, errors),
     from: env.MAIL_FROM?.trim() || 'Concerto <concerto@localhost>',
+    ...(dkim.dkim ? { dkim: dkim.dkim } : {}),
   };
 
   const linkSecret = env.LINK_SECRET?.trim() || undefined;

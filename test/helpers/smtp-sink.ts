@@ -6,11 +6,14 @@ export interface SinkMessage {
   messageId: string | undefined;
   subject: string | undefined;
   parsed: ParsedMail;
+  /** The message as received, for tests that read the MIME structure themselves. */
+  raw: Buffer;
 }
 
 /**
  * A real SMTP server on loopback that tests can steer: accept, hold the next message (answering
- * only when released, like a slow server), or refuse with a given code.
+ * only when released, like a slow server), or refuse with a given code, the message after its
+ * data or each recipient at RCPT TO.
  */
 export class SmtpSink {
   readonly accepted: SinkMessage[] = [];
@@ -19,6 +22,7 @@ export class SmtpSink {
   private holdNext = false;
   private release?: () => void;
   private refuseWith?: { code: number; message: string };
+  private refuseRcptWith?: { code: number; message: string };
   private server?: SMTPServer;
   port = 0;
 
@@ -32,6 +36,10 @@ export class SmtpSink {
       // Pooled senders keep idle connections open; do not wait the default 30 s for them on stop.
       closeTimeout: 1000,
       logger: false,
+      onRcptTo: (_address, _session, callback) => {
+        const refusal = this.refuseRcptWith;
+        callback(refusal ? Object.assign(new Error(refusal.message), { responseCode: refusal.code }) : undefined);
+      },
       onData: (stream, session, callback) => {
         void this.receive(stream, session, callback);
       },
@@ -68,8 +76,14 @@ export class SmtpSink {
     this.refuseWith = { code, message };
   }
 
+  /** Every recipient is refused at RCPT TO with this reply, until `accept()`. */
+  refuseRecipients(code: number, message: string): void {
+    this.refuseRcptWith = { code, message };
+  }
+
   accept(): void {
     this.refuseWith = undefined;
+    this.refuseRcptWith = undefined;
   }
 
   async stop(): Promise<void> {
@@ -85,12 +99,16 @@ export class SmtpSink {
     session: { id: string; envelope: { rcptTo: Array<{ address: string }> } },
     callback: (error?: Error | null) => void,
   ): Promise<void> {
-    const parsed = await simpleParser(stream as unknown as import('node:stream').Readable);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const parsed = await simpleParser(raw);
     const message: SinkMessage = {
       to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
       messageId: parsed.messageId,
       subject: parsed.subject,
       parsed,
+      raw,
     };
     if (this.refuseWith) {
       const error = Object.assign(new Error(this.refuseWith.message), { responseCode: this.refuseWith.code });

@@ -1,3 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../infra/config.js';
@@ -103,6 +106,70 @@ describe('loadConfig', () => {
     read.add('CONCERTO_SMTP_PORT');
     read.add('CONCERTO_IMIP_PORT');
     for (const name of read) expect(Object.keys(CONFIG_VARIABLES)).toContain(name);
+  });
+});
+
+/** The message of the ConfigError that `env` raises. */
+function configErrorOf(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('mail configuration', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'concerto-config-'));
+  const keyFile = (name: string, pem: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, pem);
+    return file;
+  };
+  const rsaPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+  it('takes STARTTLS, pool and rate settings from the SMTP_URL query', () => {
+    const url = 'smtp://u:p@smtp.example.org:587?requireTLS=true&rateLimit=30&rateDelta=60000&tls.rejectUnauthorized=false';
+    expect(loadConfig({ SMTP_URL: url }).mail.smtpUrl).toBe(url);
+  });
+
+  it('refuses SMTP_URL settings nodemailer would misread, naming them without the password', () => {
+    for (const [url, words] of [
+      ['smtp://u:s3cret@smtp.example.org:587?requireTLS=yes', 'requireTLS=yes, expected true or false'],
+      ['smtp://u:s3cret@smtp.example.org:587?rateLimit=fast', 'rateLimit=fast, expected a whole number'],
+      ['smtps://u:s3cret@smtp.example.org:465?requireTLS=true', 'asks for STARTTLS (requireTLS) on smtps://'],
+    ] as const) {
+      const message = configErrorOf({ SMTP_URL: url });
+      expect(message).toContain('SMTP_URL');
+      expect(message).toContain(words);
+      expect(message).not.toContain('s3cret');
+    }
+  });
+
+  it('signs with DKIM when all three variables are set, the key read at start', () => {
+    const config = loadConfig({ DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 'concerto2026', DKIM_PRIVATE_KEY_FILE: keyFile('dkim.pem', rsaPem) });
+    expect(config.mail.dkim).toEqual({ domainName: 'ctg.example.org', keySelector: 'concerto2026', privateKey: rsaPem });
+    expect(loadConfig({}).mail.dkim).toBeUndefined();
+  });
+
+  it('wants the three DKIM variables together, and says which are missing', () => {
+    const message = configErrorOf({ DKIM_DOMAIN: 'ctg.example.org' });
+    expect(message).toContain('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together');
+    expect(message).toContain('Missing: DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE.');
+    expect(configErrorOf({ DKIM_SELECTOR: 's', DKIM_PRIVATE_KEY_FILE: '/k.pem' })).toContain('Missing: DKIM_DOMAIN.');
+  });
+
+  it('names the DKIM variable at fault: domain, selector, unreadable or unsuitable key', () => {
+    const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const cases: Array<[NodeJS.ProcessEnv, string]> = [
+      [{ DKIM_DOMAIN: 'not a domain', DKIM_SELECTOR: 'bad selector', DKIM_PRIVATE_KEY_FILE: keyFile('ok.pem', rsaPem) }, 'DKIM_DOMAIN must be a domain name'],
+      [{ DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 'bad selector', DKIM_PRIVATE_KEY_FILE: keyFile('ok.pem', rsaPem) }, 'DKIM_SELECTOR must be a DNS label'],
+      [{ DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: path.join(dir, 'missing.pem') }, 'DKIM_PRIVATE_KEY_FILE cannot be read (ENOENT)'],
+      [{ DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: keyFile('junk.pem', 'not a key') }, 'DKIM_PRIVATE_KEY_FILE is not a PEM private key'],
+      [{ DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: keyFile('ec.pem', ecPem) }, 'holds an ec key; DKIM signing here needs an RSA key'],
+    ];
+    for (const [env, words] of cases) expect(configErrorOf(env)).toContain(words);
   });
 });
 
