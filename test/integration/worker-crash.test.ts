@@ -16,7 +16,7 @@ import {
 } from '../../workflows/definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
-import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+import { devServerEnv, TEST_LINKS, uniqueTaskQueue } from '../helpers/temporal.js';
 
 /** The COTECH's secretary in the demo convention: records its avis. */
 const COTECH_SECRETARY = 'assistante.education@example.org';
@@ -68,6 +68,8 @@ describe('a worker killed mid-workflow', () => {
         DATABASE_URL: db.url,
         SMTP_URL: sink.url,
         MAIL_FROM: 'Concerto <concerto@example.org>',
+        // A standalone worker refuses to start without the key that signs meeting links.
+        LINK_SECRET: TEST_LINKS.secret,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
