@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { parseCharter } from '../domain/charter.js';
+import { parseCharter, type InstanceKind } from '../domain/charter.js';
 import type { NewFiche } from '../domain/fiche.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { ficheWorkflowId, type FicheLifecycleInput } from '../workflows/definitions.js';
+import { ficheWorkflowId, type FicheLifecycleInput, type LifecycleTiming } from '../workflows/definitions.js';
 import type { ficheLifecycleWorkflow } from '../workflows/fiche-lifecycle.js';
 
 /**
@@ -15,14 +15,27 @@ export async function startFiche(
   conventionId: string,
   fiche: NewFiche,
 ): Promise<{ ficheId: string; handle: WorkflowHandle<typeof ficheLifecycleWorkflow> }> {
-  const convention = await deps.prisma.convention.findUniqueOrThrow({ where: { id: conventionId }, select: { charter: true, timezone: true } });
+  const convention = await deps.prisma.convention.findUniqueOrThrow({
+    where: { id: conventionId },
+    select: { charter: true, timezone: true, instances: { select: { kind: true, decisionReminderDays: true, escalationDays: true } } },
+  });
+  // An instance kind's delays, from its first instance that sets them (there is one COTECH, COPIL, Bureau).
+  const byInstance: NonNullable<LifecycleTiming['byInstance']> = {};
+  for (const instance of convention.instances) {
+    const kind = instance.kind as InstanceKind;
+    if (byInstance[kind] || (instance.decisionReminderDays === null && instance.escalationDays === null)) continue;
+    byInstance[kind] = {
+      ...(instance.decisionReminderDays !== null ? { remindAfterDays: instance.decisionReminderDays } : {}),
+      ...(instance.escalationDays !== null ? { escalateAfterDays: instance.escalationDays } : {}),
+    };
+  }
   const ficheId = randomUUID();
   const input: FicheLifecycleInput = {
     ficheId,
     conventionId,
     ...fiche,
     charter: parseCharter(convention.charter),
-    timing: { zone: convention.timezone },
+    timing: { zone: convention.timezone, byInstance },
   };
   const handle = await deps.client.workflow.start<typeof ficheLifecycleWorkflow>('ficheLifecycleWorkflow', {
     taskQueue: deps.taskQueue,

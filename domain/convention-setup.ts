@@ -148,6 +148,10 @@ export const conventionSetupSchema = z.strictObject({
       convocationDelayDays: z.int().min(0).max(365).optional(),
       /** Days before each meeting its members are reminded; J-7 and J-1 when absent. */
       reminderDaysBefore: z.array(z.int().min(0).max(90)).max(5).optional(),
+      /** Days after a meeting with no decision on a fiche before its secretary is reminded (1 when absent). */
+      decisionReminderDays: z.int().min(1).max(90).optional(),
+      /** Days after that meeting before the coordinators are told (7 when absent). */
+      escalationDays: z.int().min(1).max(180).optional(),
     }),
   ),
   memberships: z.array(

@@ -156,6 +156,8 @@ export async function exportConventionSetup(prisma: PrismaClient, conventionSlug
       ...optional('convocationDelayDays', i.convocationDelayDays),
       // Written only when it differs from J-7 and J-1, so a default setup exports as it was imported.
       ...optional('reminderDaysBefore', sameDays(i.reminderDaysBefore, DEFAULT_REMINDER_DAYS) ? null : i.reminderDaysBefore),
+      ...optional('decisionReminderDays', i.decisionReminderDays),
+      ...optional('escalationDays', i.escalationDays),
     })),
     memberships: memberships
       .sort((a, b) => byInstance(a.instance, b.instance) || naturalCompare(a.person.email, b.person.email))

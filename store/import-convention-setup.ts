@@ -233,6 +233,8 @@ async function writeSetup(
       quorum: i.quorum ?? null,
       convocationDelayDays: i.convocationDelayDays ?? null,
       reminderDaysBefore: i.reminderDaysBefore ?? [...DEFAULT_REMINDER_DAYS],
+      decisionReminderDays: i.decisionReminderDays ?? null,
+      escalationDays: i.escalationDays ?? null,
     };
     const id = await sync(
       'instances',

@@ -16,6 +16,8 @@ export interface LifecycleTiming {
   escalateAfterDays: number;
   /** Who the coordinators are: these roles in that body. */
   coordinators: { instanceKind: InstanceKind; roles: MemberRole[] };
+  /** An instance's own delays, over the two above. */
+  byInstance?: Partial<Record<InstanceKind, { remindAfterDays?: number; escalateAfterDays?: number }>>;
 }
 
 export const DEFAULT_TIMING: LifecycleTiming = {

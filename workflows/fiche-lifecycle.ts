@@ -227,9 +227,13 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       if (state.lifecycle.history.length !== epoch) return;
     }
     const agenda = state.agenda;
+    const own = timing.byInstance?.[agenda.instanceKind];
+    const remindAfterDays = own?.remindAfterDays ?? timing.remindAfterDays;
+    // The coordinators are never told before the secretary.
+    const escalateAfterDays = Math.max(own?.escalateAfterDays ?? timing.escalateAfterDays, remindAfterDays);
     const dayAfter = dayAfterAt(new Date(agenda.startsAt), timing.reminderHour, 0, timing.zone);
-    const reminder = addLocalDays(dayAfter, timing.remindAfterDays - 1, timing.zone);
-    const escalation = addLocalDays(dayAfter, timing.escalateAfterDays - 1, timing.zone);
+    const reminder = addLocalDays(dayAfter, remindAfterDays - 1, timing.zone);
+    const escalation = addLocalDays(dayAfter, escalateAfterDays - 1, timing.zone);
     state.deadlines = { reminder: reminder.toISOString(), escalation: escalation.toISOString() };
     // The meeting sends its members the new ordre du jour (older histories did not tell it).
     if (joined && patched('tell-meeting-of-agenda')) {
@@ -241,7 +245,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     await tell(reminderNotice(agenda.instanceKind, ref(), version, agenda.title, state.lifecycle), round);
     if (await actedWithin(epoch, durationUntil(new Date(), escalation))) return;
     const coordinators: Audience = { kind: 'role', ...timing.coordinators };
-    await tell(escalationNotice(agenda.instanceKind, coordinators, ref(), version, agenda.title, timing.escalateAfterDays), round);
+    await tell(escalationNotice(agenda.instanceKind, coordinators, ref(), version, agenda.title, escalateAfterDays), round);
     await actedWithin(epoch);
   }
 

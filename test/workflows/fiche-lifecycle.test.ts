@@ -37,7 +37,7 @@ import { createMailTransport } from '../../infra/mail-transport.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
-import { ficheStateQuery, meetingScheduledSignal, type FicheState } from '../../workflows/definitions.js';
+import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput, type FicheState } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { timeSkippingEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
@@ -189,12 +189,12 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     }, 'the workflow to have no activity in flight');
   }
 
-  async function startFiche(name: string): Promise<{ handle: Handle; ficheId: string; code: string }> {
+  async function startFiche(name: string, timing?: FicheLifecycleInput['timing']): Promise<{ handle: Handle; ficheId: string; code: string }> {
     const ficheId = randomUUID();
     const handle = await env.client.workflow.start(ficheLifecycleWorkflow, {
       taskQueue,
       workflowId: `fiche-${name}-${ficheId.slice(0, 8)}`,
-      args: [{ ficheId, conventionId, title: `Fiche ${name}`, authorEmail: AUTHOR, charter: REFERENCE_CHARTER }],
+      args: [{ ficheId, conventionId, title: `Fiche ${name}`, authorEmail: AUTHOR, charter: REFERENCE_CHARTER, ...(timing ? { timing } : {}) }],
     });
     started.push(handle);
     const code = await eventually(async () => (await handle.query(ficheStateQuery)).code, 'the fiche to be recorded');
@@ -590,6 +590,21 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     await finished(handle);
     expect(await mailsOf(code, `Rappel : décision à enregistrer sur la fiche ${code}`)).toHaveLength(1);
     expect(await mailsOf(code, `Relance : décision du COTECH attendue sur la fiche ${code}`)).toHaveLength((await membersOf('cotech', ['charge_cooperation'])).length);
+  });
+
+  it('follows an instance’s own delays: the COTECH secretary reminded 3 days after its meeting, the coordinators 10 days after', async () => {
+    const { handle, code } = await startFiche('delais-instance', { byInstance: { cotech: { remindAfterDays: 3, escalateAfterDays: 10 } } });
+    await act(handle, 'submit', { actor: A.cooperateur });
+    const meeting = await scheduleMeeting('cotech', new Date((await env.currentTimeMs()) + 2 * HOUR));
+    await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
+    const placed = await onAgendaOf(handle, meeting);
+    const reminder = addLocalDays(dayAfterAt(meeting.startsAt, 9, 0, ZONE), 2, ZONE);
+    const escalation = addLocalDays(dayAfterAt(meeting.startsAt, 9, 0, ZONE), 9, ZONE);
+    expect(placed.deadlines).toEqual({ reminder: reminder.toISOString(), escalation: escalation.toISOString() });
+    await expectMailAt(handle, code, reminder, `Rappel : décision à enregistrer sur la fiche ${code}`, await membersOf('cotech', ['secretaire']));
+    await expectMailAt(handle, code, escalation, `Relance : décision du COTECH attendue sur la fiche ${code}`, await membersOf('cotech', ['charge_cooperation']));
+    await act(handle, 'withdraw', { actor: A.cooperateur, reason: 'Fin du test' });
+    await finished(handle);
   });
 
   it('sends no reminder when the decision is recorded in time', async () => {

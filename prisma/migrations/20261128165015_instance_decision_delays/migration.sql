@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Instance" ADD COLUMN     "decisionReminderDays" INTEGER,
+ADD COLUMN     "escalationDays" INTEGER;
+
