@@ -185,6 +185,7 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
       taskQueue: config.temporal.taskQueue,
       catcher,
       rsvp: { secret: linkSecret, publicUrl: config.publicUrl, onRsvp },
+      feeds: { organizerEmail: addressOf(config.mail.from) },
       log: true,
       probes: {
         temporal: async () => {

@@ -9,8 +9,11 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** What a link may be used for: a token signed for one purpose is refused for any other. */
-export const LINK_PURPOSES = ['rsvp'] as const;
+/**
+ * What a link may be used for: a token signed for one purpose is refused for any other. `rsvp`:
+ * an answer to an invitation (single use); `feed`: reading a calendar feed (store/feed-urls.ts).
+ */
+export const LINK_PURPOSES = ['rsvp', 'feed'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** What a token says. */

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { MailCatcher } from '../../infra/mail-catcher.js';
 import { registerConventionRoutes } from './conventions.js';
 import { toHttpError } from './errors.js';
+import { registerFeedRoutes, type FeedRouteDependencies } from './feeds.js';
 import { registerFicheRoutes } from './fiches.js';
 import { registerHealth, type HealthProbes } from './health.js';
 import { registerMeetingRoutes } from './meetings.js';
@@ -18,6 +19,9 @@ export interface HttpAppDependencies {
   catcher?: MailCatcher;
   /** The answer pages of invitation links (/rsvp/:token); left out, they are not served. */
   rsvp?: Omit<RsvpRouteDependencies, 'prisma'>;
+  /** The calendar feeds (/feeds/…); left out, they are not served. Their links are checked with
+   * the secret of `rsvp`, which must be given too: one secret signs every link. */
+  feeds?: Omit<FeedRouteDependencies, 'prisma' | 'secret'>;
   log?: boolean;
 }
 
@@ -54,5 +58,9 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
   if (deps.rsvp) registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });
+  if (deps.feeds) {
+    if (!deps.rsvp) throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');
+    registerFeedRoutes(app, { prisma: deps.prisma, secret: deps.rsvp.secret, ...deps.feeds });
+  }
   return app;
 }

@@ -26,8 +26,8 @@ const ASK_AGAIN =
   'Demandez une nouvelle invitation au secrétariat de l’instance, ou répondez depuis votre agenda ' +
   'avec les boutons de l’invitation (Accepter, Peut-être, Refuser).';
 
-/** Status and page title of each refusal. */
-const LINK_REFUSALS: Record<LinkError['reason'], { status: number; title: string }> = {
+/** Status and page title of each refused link, for every page a signed link opens. */
+export const LINK_REFUSALS: Record<LinkError['reason'], { status: number; title: string }> = {
   forged: { status: 400, title: 'Lien non valide' },
   malformed: { status: 400, title: 'Lien non valide' },
   wrong_purpose: { status: 400, title: 'Lien non valide' },
