@@ -11,6 +11,7 @@ import {
   type MembershipFact,
 } from './charter.js';
 import { DomainError, type FieldIssue } from './errors.js';
+import { SCHOOL_ZONES } from './school-holidays.js';
 import { email, isoDate, nonEmptyText, parseInput, slug, summariseIssues } from './validation.js';
 
 /**
@@ -24,7 +25,8 @@ export const SETUP_FORMAT = 'concerto.convention-setup';
 export const SETUP_VERSION = 1;
 
 export const CONVENTION_STATUSES = ['projet', 'signee', 'en_cours', 'prolongee', 'close'] as const;
-export const SCHOOL_ZONES = ['A', 'B', 'C'] as const;
+/** Defined beside the school holidays they select; re-exported for the setup's readers. */
+export { SCHOOL_ZONES };
 export const MILESTONE_STATUSES = ['a_venir', 'fait', 'reporte'] as const;
 export const POLL_OPTION_KINDS = ['journee', 'demi_journee', 'creneau'] as const;
 export const DEFAULT_TIMEZONE = 'Europe/Paris';

@@ -125,9 +125,41 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** The calendar day `days` days after `day` (negative for before). */
-function shiftDate(day: LocalDate, days: number): LocalDate {
+export function shiftDate(day: LocalDate, days: number): LocalDate {
   const date = new Date(wallMs(day.year, day.month, day.day) + days * DAY_MS);
   return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+}
+
+/** True when `day` names a day of the calendar: integer fields, month 1–12, no 30 February. */
+export function isValidDate(day: LocalDate): boolean {
+  return (
+    Number.isInteger(day.year) && Number.isInteger(day.month) && Number.isInteger(day.day) &&
+    day.month >= 1 && day.month <= 12 && day.day >= 1 && day.day <= daysInMonth(day.year, day.month)
+  );
+}
+
+/** The ISO weekday of a calendar day: 1 = Monday … 7 = Sunday. */
+export function weekdayOf(day: LocalDate): number {
+  const weekday = new Date(wallMs(day.year, day.month, day.day)).getUTCDay();
+  return weekday === 0 ? 7 : weekday;
+}
+
+/** Negative, zero or positive as `a` falls before, on or after `b`. */
+export function compareDates(a: LocalDate, b: LocalDate): number {
+  return a.year - b.year || a.month - b.month || a.day - b.day;
+}
+
+/** A calendar day as `YYYY-MM-DD`. */
+export function dateKey(day: LocalDate): string {
+  return `${String(day.year).padStart(4, '0')}-${pad2(day.month)}-${pad2(day.day)}`;
+}
+
+/** Reads `YYYY-MM-DD`; throws a RangeError for another shape or a day the calendar lacks. */
+export function parseDateKey(key: string): LocalDate {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);
+  const day = match ? { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) } : undefined;
+  if (!day || !isValidDate(day)) throw new RangeError(`expected a date as YYYY-MM-DD, got "${key}"`);
+  return day;
 }
 
 /** The milliseconds past the local minute, kept by the functions that move a time by days or years. */
@@ -248,8 +280,7 @@ export function anniversary(of: Date, years: number, zone: string = DEFAULT_ZONE
 
 /** The local day of `instant` as `YYYY-MM-DD`, e.g. to key one reminder per day. */
 export function localDateKey(instant: Date, zone: string = DEFAULT_ZONE): string {
-  const { year, month, day } = toLocal(instant, zone);
-  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
+  return dateKey(toLocal(instant, zone));
 }
 
 /**
@@ -260,9 +291,18 @@ export function localDateKey(instant: Date, zone: string = DEFAULT_ZONE): string
 export function formatFrench(instant: Date, zone: string = DEFAULT_ZONE, options: FormatFrenchOptions = {}): string {
   const { withTime = false, withWeekday = true } = options;
   const local = toLocal(instant, zone);
-  const date = `${local.day === 1 ? '1er' : local.day} ${FRENCH_MONTHS[local.month - 1]} ${local.year}`;
-  const text = withWeekday ? `${FRENCH_WEEKDAYS[local.weekday]} ${date}` : date;
+  const text = frenchDay(local, local.weekday, withWeekday);
   return withTime ? `${text} à ${pad2(local.hour)} h ${pad2(local.minute)}` : text;
+}
+
+/** A calendar day as {@link formatFrench} writes it: « samedi 22 février 2025 », « 1er mai 2025 ». */
+export function formatFrenchDate(day: LocalDate, options: { withWeekday?: boolean } = {}): string {
+  return frenchDay(day, weekdayOf(day), options.withWeekday ?? true);
+}
+
+function frenchDay(day: LocalDate, weekday: number, withWeekday: boolean): string {
+  const date = `${day.day === 1 ? '1er' : day.day} ${FRENCH_MONTHS[day.month - 1]} ${day.year}`;
+  return withWeekday ? `${FRENCH_WEEKDAYS[weekday]} ${date}` : date;
 }
 
 /** Milliseconds from `now` to `target`, 0 when `target` has passed: the argument of a workflow sleep. */
