@@ -258,10 +258,11 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
 
   // The convocation carries the ordre du jour: it waits until the fiches stop joining it.
   if (state.status === 'planifiee') {
-    const assemblyEnds = Date.now() + 10 * timing.agendaQuietMs;
+    // Never past the start: a meeting convened at short notice is convened before it begins.
+    const assemblyEnds = Math.min(Date.now() + 10 * timing.agendaQuietMs, Date.parse(state.startsAt));
     for (let seen = -1; seen !== agendaChanges && Date.now() < assemblyEnds && !cancelled(); ) {
       seen = agendaChanges;
-      await condition(() => agendaChanges !== seen || cancelled(), timing.agendaQuietMs);
+      await condition(() => agendaChanges !== seen || cancelled(), Math.min(timing.agendaQuietMs, assemblyEnds - Date.now()));
     }
     if (!cancelled()) {
       state.agendaSent = await store.meetingAgenda({ meetingId: input.meetingId });

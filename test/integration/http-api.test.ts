@@ -123,6 +123,8 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     expect(noMeeting.statusCode).toBe(409);
     expect(noMeeting.json()).toMatchObject({ error: { code: 'WRONG_STAGE', message: expect.stringMatching(/ordre du jour/) } });
 
+    // A COTECH convened at once: this convention's COTECH takes no convocation delay.
+    await db.prisma.instance.updateMany({ where: { slug: 'cotech' }, data: { convocationDelayDays: 0 } });
     const startsAt = new Date(Date.now() + MEETING_LEAD_MS);
     const meeting = await app.inject({
       method: 'POST',
@@ -132,6 +134,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
         title: 'COTECH de test',
         startsAt: startsAt.toISOString(),
         endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+        actor: cooperator,
       }),
     });
     expect(meeting.statusCode).toBe(201);

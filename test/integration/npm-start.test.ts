@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import type { CaughtMessage } from '../../infra/mail-catcher.js';
 import { CONFIG_VARIABLES } from '../../infra/config.js';
 import { findFreePort } from '../../infra/ports.js';
+import { DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
 import type { FicheState } from '../../workflows/definitions.js';
 
 // `npm start` as a person runs it: `node --import tsx app/main.ts` in a process of its own, checked
@@ -196,7 +197,7 @@ async function embeddedEnv(dataDir: string) {
   };
 }
 
-async function api<T>(base: string, method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function api<T>(base: string, method: 'GET' | 'POST' | 'PUT', route: string, body?: unknown): Promise<{ status: number; body: T }> {
   const response = await fetch(`${base}${route}`, {
     method,
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
@@ -309,12 +310,18 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
         (await outboxFor(firstUrl, author)).some((m) => m.subject === `Votre fiche ${code} est soumise`) || undefined,
       );
 
+      // The COTECH is convened 7 jours francs ahead; this test's convention sets no delay, through its setup.
+      const setup = await api<{ instances: Array<{ slug: string; convocationDelayDays?: number }> }>(firstUrl, 'GET', `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`);
+      expect(setup.status).toBe(200);
+      for (const instance of setup.body.instances) if (instance.slug === 'cotech') instance.convocationDelayDays = 0;
+      expect((await api(firstUrl, 'PUT', '/api/conventions/setup', setup.body)).status).toBe(200);
       const startsAt = new Date(Date.now() + MEETING_LEAD_MS);
       const meeting = await api<{ meetingId: string }>(firstUrl, 'POST', '/api/meetings', {
         instance: 'cotech',
         title: 'COTECH npm start',
         startsAt: startsAt.toISOString(),
         endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+        actor: cooperator,
       });
       expect(meeting.status).toBe(201);
       let last: FicheState | undefined;
