@@ -105,6 +105,16 @@ export function createMeetingActivities(prisma: PrismaClient) {
       return [...new Set(items.flatMap((item) => (item.fiche?.workflowId ? [item.fiche.workflowId] : [])))].sort();
     },
 
+    /** The workflows of the fiches still under review: some may wait for a meeting of this body. */
+    async fichesUnderReview({ conventionId }: { conventionId: string }): Promise<string[]> {
+      const fiches = await prisma.ficheAction.findMany({
+        where: { conventionId, workflowId: { not: null }, status: { in: ['soumise', 'attente_copil', 'attente_bureau', 'en_oeuvre'] } },
+        select: { workflowId: true },
+        orderBy: { createdAt: 'asc' },
+      });
+      return fiches.map((f) => f.workflowId!);
+    },
+
     /** Records a change of the meeting and its audit line together, once per key. */
     async recordMeetingChange(change: MeetingChange): Promise<{ created: boolean }> {
       return prisma.$transaction(async (tx) => {

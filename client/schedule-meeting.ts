@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { parseCharter, type InstanceKind } from '../domain/charter.js';
 import { DomainError } from '../domain/errors.js';
 import type { Actor } from '../domain/lifecycle.js';
 import { assertConvocationDelay, assertMayManageMeeting, convocationDelayFor } from '../domain/meeting-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { meetingScheduledSignal } from '../workflows/definitions.js';
-import { meetingWorkflowId, type MeetingWorkflowInput } from '../workflows/meeting-definitions.js';
+import { createMeetingRecord } from '../store/create-meeting.js';
+import type { MeetingWorkflowInput } from '../workflows/meeting-definitions.js';
 import type { meetingWorkflow } from '../workflows/meeting.js';
 
 export interface NewMeeting {
@@ -20,8 +19,8 @@ export interface NewMeeting {
 
 /**
  * Schedules a meeting of an instance: checks who asks and the legal convocation delay, records
- * it, starts its workflow (which convenes the members with the ordre du jour) and tells the fiches
- * waiting for that body, which put themselves on the agenda.
+ * it and starts its workflow, which tells the fiches waiting for that body (they put themselves
+ * on its agenda) and convenes the members with the ordre du jour.
  */
 export async function scheduleMeeting(
   deps: { client: Client; prisma: PrismaClient; taskQueue: string },
@@ -38,41 +37,20 @@ export async function scheduleMeeting(
   assertMayManageMeeting(kind, actor, 'schedule');
   assertConvocationDelay(new Date(input.startsAt), now, convocationDelayFor(parseCharter(convention.charter), kind, instance.convocationDelayDays), convention.timezone);
 
-  const meetingId = randomUUID();
-  const workflowId = options.workflowId ?? meetingWorkflowId(meetingId);
-  const meeting = await deps.prisma.meeting.create({
-    data: {
-      id: meetingId,
-      conventionId,
-      instanceId: instance.id,
-      title: input.title,
-      startsAt: new Date(input.startsAt),
-      endsAt: new Date(input.endsAt),
-      location: input.location ?? null,
-      visioUrl: input.visioUrl ?? null,
-      status: 'planifiee',
-      icalUid: `${meetingId}@concerto`,
-      workflowId,
-    },
+  const record = await createMeetingRecord(deps.prisma, {
+    conventionId,
+    instanceId: instance.id,
+    title: input.title,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    location: input.location,
+    visioUrl: input.visioUrl,
+    actorEmail: actor.email,
+    ...(options.workflowId ? { workflowId: options.workflowId } : {}),
+    at: now,
   });
-  await deps.prisma.auditEvent.create({
-    data: { key: `${workflowId}:scheduled`, actor: actor.email, action: 'meeting.schedule', subject: `meeting:${meetingId}`, details: { instance: instance.slug, startsAt: input.startsAt }, at: now },
-  });
-  const workflowInput: MeetingWorkflowInput = { meetingId, conventionId, startsAt: meeting.startsAt.toISOString(), endsAt: meeting.endsAt.toISOString(), ...(options.timing ? { timing: options.timing } : {}) };
-  await deps.client.workflow.start<typeof meetingWorkflow>('meetingWorkflow', { taskQueue: deps.taskQueue, workflowId, args: [workflowInput] });
-
-  // Fiches still under review may be waiting for a meeting of this body.
-  const waiting = await deps.prisma.ficheAction.findMany({
-    where: { conventionId, workflowId: { not: null }, status: { in: ['soumise', 'attente_copil', 'attente_bureau', 'en_oeuvre'] } },
-    select: { workflowId: true },
-  });
-  for (const { workflowId: ficheWorkflow } of waiting) {
-    await deps.client.workflow
-      .getHandle(ficheWorkflow!)
-      .signal(meetingScheduledSignal, { instanceKind: kind })
-      .catch(() => {
-        // A fiche whose workflow has ended has nothing to put on an agenda.
-      });
-  }
-  return { meetingId, workflowId, icalUid: meeting.icalUid };
+  const workflowInput: MeetingWorkflowInput = { ...record.input, ...(options.timing ? { timing: options.timing } : {}) };
+  await deps.client.workflow.start<typeof meetingWorkflow>('meetingWorkflow', { taskQueue: deps.taskQueue, workflowId: record.workflowId, args: [workflowInput] });
+  const { meetingId, workflowId, icalUid } = record;
+  return { meetingId, workflowId, icalUid };
 }

@@ -108,11 +108,12 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     }
   }
 
-  async function tellFiches(): Promise<void> {
-    for (const ficheWorkflowId of await store.fichesOnAgenda({ meetingId: input.meetingId })) {
-      // A fiche whose workflow has ended has nothing left to move.
+  /** Tells fiches of this meeting: that it exists (`moved` false), or that it moved or was cancelled. */
+  async function tellFiches(ficheWorkflowIds: string[], moved: boolean): Promise<void> {
+    for (const ficheWorkflowId of ficheWorkflowIds) {
+      // A fiche whose workflow has ended has nothing left to do with it.
       await getExternalWorkflowHandle(ficheWorkflowId)
-        .signal(meetingScheduledSignal, { instanceKind: facts().instanceKind, meetingId: input.meetingId })
+        .signal(meetingScheduledSignal, { instanceKind: facts().instanceKind, ...(moved ? { meetingId: input.meetingId } : {}) })
         .catch(() => undefined);
     }
   }
@@ -250,6 +251,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   // Handlers first, so a query or an update arriving while the facts load finds them.
   loaded = await store.prepareMeeting({ meetingId: input.meetingId });
   Object.assign(state, { status: loaded.status, startsAt: loaded.startsAt, endsAt: loaded.endsAt, sequence: loaded.sequence });
+  // Fiches waiting for a meeting of this body put themselves on its agenda before the convocation.
+  if (state.status === 'planifiee') await tellFiches(await store.fichesUnderReview({ conventionId: input.conventionId }), false);
   const notifications = notifier();
 
   /** Waits until `ready()` or the instant `until` (ISO), whichever first; true when ready. */
@@ -278,7 +281,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   while (!cancelled() && Date.now() < Date.parse(state.startsAt)) {
     if (fichesToldOf.changes !== changes) {
       fichesToldOf.changes = changes;
-      await tellFiches();
+      await tellFiches(await store.fichesOnAgenda({ meetingId: input.meetingId }), true);
       continue;
     }
     const seenChanges = changes;
@@ -307,7 +310,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     if (next) queue({ kind: 'reminder', occasion: `reminder-${state.startsAt}-J${next.daysBefore}`, daysBefore: next.daysBefore, to: 'members' });
   }
   state.nextReminder = null;
-  if (fichesToldOf.changes !== changes) await tellFiches();
+  if (fichesToldOf.changes !== changes) await tellFiches(await store.fichesOnAgenda({ meetingId: input.meetingId }), true);
 
   // After the meeting: the secretary is reminded until the compte rendu is filed.
   if (!cancelled()) {
