@@ -11,6 +11,7 @@ import {
   type MembershipFact,
 } from './charter.js';
 import { DomainError, type FieldIssue } from './errors.js';
+import { POLL_OPTION_KINDS } from './poll-rules.js';
 import { SCHOOL_ZONES } from './school-holidays.js';
 import { email, isoDate, nonEmptyText, parseInput, slug, summariseIssues } from './validation.js';
 
@@ -27,8 +28,9 @@ export const SETUP_VERSION = 1;
 export const CONVENTION_STATUSES = ['projet', 'signee', 'en_cours', 'prolongee', 'close'] as const;
 /** Defined beside the school holidays they select; re-exported for the setup's readers. */
 export { SCHOOL_ZONES };
+/** Defined with the poll rules; re-exported for the setup's readers. */
+export { POLL_OPTION_KINDS };
 export const MILESTONE_STATUSES = ['a_venir', 'fait', 'reporte'] as const;
-export const POLL_OPTION_KINDS = ['journee', 'demi_journee', 'creneau'] as const;
 export const DEFAULT_TIMEZONE = 'Europe/Paris';
 
 const optionalText = (max: number) => nonEmptyText(max).optional();
@@ -191,6 +193,9 @@ export const conventionSetupSchema = z.strictObject({
       title: nonEmptyText(200),
       description: optionalText(5000),
       organizerEmail: email(),
+      /** The instance whose meeting the chosen date becomes (its slug). */
+      instance: slug().optional(),
+      location: optionalText(500),
       deadline: instant().optional(),
       options: z.array(pollOptionSchema).min(1, { error: 'Un sondage propose au moins une date.' }),
     }),
@@ -315,7 +320,10 @@ export function checkSetupReferences(setup: ConventionSetup): FieldIssue[] {
   });
 
   uniqueKeys(setup.polls, (p) => p.key, 'polls', 'key', 'Le sondage', issues);
-  setup.polls.forEach((p, i) => needPerson(p.organizerEmail, `polls.${i}.organizerEmail`));
+  setup.polls.forEach((p, i) => {
+    needPerson(p.organizerEmail, `polls.${i}.organizerEmail`);
+    needInstance(p.instance, `polls.${i}.instance`);
+  });
   return issues;
 }
 

@@ -10,6 +10,7 @@ export const DOMAIN_ERROR_CODES = {
   CHARTER_VIOLATION: 'The members of an instance break the convention’s charter; `issues` lists each rule broken.',
   PARTNER_OPINIONS_MISSING: 'The COPIL decision waits for the CAF’s and the MSA’s opinions on the version, and one is missing.',
   CONVOCATION_DELAY: 'The meeting is too soon for the instance’s legal convocation delay (jours francs).',
+  CAPACITY_FULL: 'A date of a poll has no place left for another volunteer.',
 } as const;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;

@@ -27,7 +27,7 @@ export async function exportConventionSetup(prisma: PrismaClient, conventionSlug
       enjeux: { include: { objectifs: true } },
       instances: true,
       milestones: true,
-      polls: { include: { options: true } },
+      polls: { include: { options: true, instance: { select: { slug: true } } } },
     },
   });
   if (!convention) {
@@ -189,6 +189,8 @@ export async function exportConventionSetup(prisma: PrismaClient, conventionSlug
         title: p.title,
         ...optional('description', p.description),
         organizerEmail: p.organizerEmail,
+        ...optional('instance', p.instance?.slug),
+        ...optional('location', p.location),
         ...optional('deadline', p.deadline && formatInstant(p.deadline, zone)),
         options: p.options
           .sort((a, b) => a.position - b.position)

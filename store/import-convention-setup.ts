@@ -305,6 +305,8 @@ async function writeSetup(
       title: p.title,
       description: p.description ?? null,
       organizerEmail: p.organizerEmail,
+      instanceId: p.instance === undefined ? null : instanceIds.get(p.instance)!,
+      location: p.location ?? null,
       deadline: p.deadline === undefined ? null : new Date(p.deadline),
     };
     const pollId = await sync(

@@ -43,6 +43,7 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   CHARTER_VIOLATION: 422,
   PARTNER_OPINIONS_MISSING: 409,
   CONVOCATION_DELAY: 422,
+  CAPACITY_FULL: 409,
 };
 
 /** Maps what the domain, Temporal or the transport threw to an HTTP status and a body for people. */

@@ -40,7 +40,7 @@ describe('messages people read', () => {
 
 describe('error codes', () => {
   it('are listed once, each with its description', () => {
-    expect(Object.keys(DOMAIN_ERROR_CODES)).toEqual(['INVALID_INPUT', 'WRONG_STAGE', 'ROLE_NOT_ALLOWED', 'ALREADY_IN_PROGRESS', 'CHARTER_VIOLATION', 'PARTNER_OPINIONS_MISSING', 'CONVOCATION_DELAY']);
+    expect(Object.keys(DOMAIN_ERROR_CODES)).toEqual(['INVALID_INPUT', 'WRONG_STAGE', 'ROLE_NOT_ALLOWED', 'ALREADY_IN_PROGRESS', 'CHARTER_VIOLATION', 'PARTNER_OPINIONS_MISSING', 'CONVOCATION_DELAY', 'CAPACITY_FULL']);
     for (const description of Object.values(DOMAIN_ERROR_CODES)) expect(description.length).toBeGreaterThan(10);
   });
 });
