@@ -9,6 +9,7 @@ import { registerFicheRoutes } from './fiches.js';
 import { registerHealth, type HealthProbes } from './health.js';
 import { registerMeetingRoutes } from './meetings.js';
 import { registerOutboxRoutes } from './outbox.js';
+import { registerRetroplanningRoutes, type RetroplanningRouteDependencies } from './retroplanning.js';
 import { registerRsvpRoutes, type RsvpRouteDependencies } from './rsvp.js';
 
 export interface HttpAppDependencies {
@@ -22,6 +23,8 @@ export interface HttpAppDependencies {
   /** The calendar feeds (/feeds/…); left out, they are not served. Their links are checked with
    * the secret of `rsvp`, which must be given too: one secret signs every link. */
   feeds?: Omit<FeedRouteDependencies, 'prisma' | 'secret'>;
+  /** Options of the rétroplanning pictures (/conventions/:slug/retroplanning/…), always served. */
+  retroplanning?: Omit<RetroplanningRouteDependencies, 'prisma'>;
   log?: boolean;
 }
 
@@ -57,6 +60,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
+  registerRetroplanningRoutes(app, { prisma: deps.prisma, ...deps.retroplanning });
   if (deps.rsvp) registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });
   if (deps.feeds) {
     if (!deps.rsvp) throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');
