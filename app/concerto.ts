@@ -70,8 +70,12 @@ async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Pr
  * cluster connection, the database, the mail catcher, the worker and the HTTP server — and gives
  * back one `stop()`. If any part fails to start, what was started is stopped again.
  */
-export async function startConcerto(config: ConcertoConfig, log: (line: string) => void = () => {}): Promise<RunningConcerto> {
+export async function startConcerto(config: ConcertoConfig, log: (line: string) => void = () => {}, signal?: AbortSignal): Promise<RunningConcerto> {
   const closers: Array<() => Promise<void>> = [];
+  // A stop asked during the start ends it between two steps, rather than once everything is up.
+  const checkpoint = () => {
+    if (signal?.aborted) throw new StartupError('stopped while starting');
+  };
   const stopAll = async () => {
     for (const close of closers.splice(0).reverse()) {
       await close().catch((error: unknown) => log(`while stopping: ${(error as Error).message}`));
@@ -104,6 +108,7 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
         log: (line) => log(`temporal: ${line}`),
       });
       closers.push(() => server.stop());
+      checkpoint();
       address = server.address;
       temporalUiUrl = server.uiUrl;
       connectionOptions = { address, tls: false };
@@ -126,15 +131,18 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
     await withTimeout(connection.workflowService.getSystemInfo({}), CLUSTER_CONNECT_TIMEOUT_MS, unreachable);
     const client = new Client({ connection, namespace: config.temporal.namespace });
 
+    checkpoint();
     log(`opening ${describeTarget(config.database)}`);
     const db = await openDatabase(config.database);
     closers.push(() => db.close());
+    checkpoint();
     if (config.demo && (await db.prisma.convention.count()) === 0) {
       log('empty database: loading the demo convention (CONCERTO_DEMO=0 to skip)');
       const loaded = await loadDemo(db.prisma);
       log(`demo loaded: ${loaded.created} records`);
     }
 
+    checkpoint();
     let catcher: MailCatcher | undefined;
     if (!config.mail.smtpUrl) {
       catcher = await startMailCatcher({ dir: path.join(config.dataDir, 'outbox'), port: config.mail.catcherPort });
@@ -148,6 +156,7 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
     );
     closers.push(async () => transport.close());
 
+    checkpoint();
     const nativeConnection = await withTimeout(NativeConnection.connect(connectionOptions), CLUSTER_CONNECT_TIMEOUT_MS, unreachable);
     closers.push(() => nativeConnection.close());
     const worker: Worker = await createConcertoWorker({
@@ -194,6 +203,7 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
         database: () => db.ping(),
       },
     });
+    checkpoint();
     await app.listen({ host: config.host, port: config.port });
     closers.push(() => app.close());
     const bound = app.server.address();

@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(config.logLevel), shutdownSignals: [] });
   // Listen before the start settles: it takes seconds, and a signal meanwhile would otherwise end
   // this process at once, leaving the Temporal dev server it already started running.
-  const starting = startConcerto(config, log);
+  const aborting = new AbortController();
+  const starting = startConcerto(config, log, aborting.signal);
   let stopping = false;
   const stop = (reason: string, code: number) => {
     if (stopping) return;
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
       process.exit(code || 1);
     }, STOP_GRACE_MS);
     force.unref();
+    aborting.abort();
     // Still starting: stop once started. A failed start is reported below, and stops what it started.
     void starting.then(
       async (running) => {
