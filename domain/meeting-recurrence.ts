@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { nextOpenDay } from './calendar-checks.js';
+import { DomainError } from './errors.js';
+import type { Actor } from './lifecycle.js';
 import { dateKey, shiftDate, weekdayOf, type LocalDate } from './paris-time.js';
 import type { Zone } from './school-holidays.js';
 import { parseInput, slug } from './validation.js';
@@ -112,3 +114,10 @@ export function calendarOfYear(rules: readonly MeetingRule[], year: number, zone
     .sort((a, b) => dateKey(a.day).localeCompare(dateKey(b.day)) || a.hour - b.hour || a.instance.localeCompare(b.instance));
 }
 
+
+/** The coopérateurs plan the partnership's year (an admin may correct it). */
+export function assertMayPlanCalendar(actor: Actor): void {
+  if (actor.appRole !== 'cooperateur' && actor.appRole !== 'admin') {
+    throw new DomainError('ROLE_NOT_ALLOWED', `Seuls les coopérateurs planifient le calendrier de la convention ; ${actor.email} n’en est pas.`, 'actor');
+  }
+}

@@ -1,0 +1,150 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../domain/lifecycle.js';
+import type { MeetingRule } from '../../domain/meeting-recurrence.js';
+import { atLocalTime, shiftDate, toLocal } from '../../domain/paris-time.js';
+import type { Database } from '../../infra/database.js';
+import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher.js';
+import { createMailTransport } from '../../infra/mail-transport.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { resolveActor } from '../../store/resolve-actor.js';
+import { createConcertoWorker } from '../../worker/create-worker.js';
+import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate, setRulesUpdate } from '../../workflows/calendar-definitions.js';
+import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
+import { meetingStateQuery } from '../../workflows/meeting-definitions.js';
+import { openTestDatabase } from '../helpers/database.js';
+import { TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { eventually, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
+
+// The annual calendar on a time-skipping server of its own: a whole year runs in seconds.
+
+const ZONE = 'Europe/Paris';
+const MINUTE = 60_000;
+const OWNER = 'mission.projet-territoire@example.org';
+const COTECH: MeetingRule = { instance: 'cotech', frequency: { every: 'quarter', firstMonth: 1 }, weekday: 'mardi', nth: 1, time: '14:00', durationMinutes: 180 };
+
+describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Database;
+  let catcher: MailCatcher;
+  let outboxDir: string;
+  let worker: Worker;
+  let running: Promise<void>;
+  let transport: ReturnType<typeof createMailTransport>;
+  let taskQueue: string;
+  let conventionId: string;
+  let cooperateur: Actor;
+  let year: number;
+
+  beforeAll(async () => {
+    outboxDir = await mkdtemp(path.join(os.tmpdir(), 'concerto-calendar-outbox-'));
+    [env, db, catcher] = await Promise.all([privateTimeSkippingEnv(), openTestDatabase('pglite'), startMailCatcher({ dir: outboxDir })]);
+    await loadDemo(db.prisma);
+    conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+    cooperateur = await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur');
+    // The next calendar year, the convention's last: it ends on 31 December of that year.
+    year = toLocal(new Date(await env.currentTimeMs()), ZONE).year + 1;
+    await db.prisma.convention.update({ where: { id: conventionId }, data: { endDate: new Date(`${year}-12-31T00:00:00Z`) } });
+    await db.prisma.milestone.create({
+      data: { conventionId, key: `copil-bilan-${year}`, year, title: 'Bilan annuel en COPIL', startDate: new Date(`${year}-06-15T00:00:00Z`), ownerEmail: OWNER },
+    });
+    taskQueue = uniqueTaskQueue('calendar');
+    transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
+    worker = await createConcertoWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      prisma: db.prisma,
+      transport,
+      mailFrom: 'Concerto <concerto@example.org>',
+      links: TEST_LINKS,
+      workflowBundle: workflowBundle(),
+    });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    transport?.close();
+    await catcher?.close();
+    await db?.close();
+    await env?.teardown();
+    await rm(outboxDir, { recursive: true, force: true });
+  });
+
+  const mailsTo = async (to: string, subject: RegExp) => (await catcher.list()).filter((m) => m.to.includes(to) && subject.test(m.subject));
+
+  it('creates each generated meeting in time for its convocation, reminds milestone owners on their day, follows a moved milestone and a new rule, and goes on into the next year only while the convention runs', { timeout: 300_000 }, async () => {
+    const handle = await env.client.workflow.start(calendarYearWorkflow, {
+      taskQueue,
+      workflowId: calendarWorkflowId(conventionId),
+      args: [{ conventionId, year, rules: [COTECH] }],
+    });
+    const planned = await eventually(async () => {
+      const state = await handle.query(calendarYearStateQuery);
+      return state.meetings.length > 0 ? state : undefined;
+    }, 'the plan');
+    // The first Tuesday of each quarter at 14:00 Paris; created 7 + 1 + 7 days before, at 09:00.
+    expect(planned.meetings.map((m) => toLocal(new Date(m.startsAt), ZONE)).map((l) => [l.month, l.weekday, l.hour])).toEqual([
+      [1, 2, 14],
+      [4, 2, 14],
+      [7, 2, 14],
+      [10, 2, 14],
+    ]);
+    const first = planned.meetings[0]!;
+    const firstDay = toLocal(new Date(first.startsAt), ZONE);
+    expect(first.createAt).toBe(atLocalTime(shiftDate(firstDay, -15), 9, 0, ZONE).toISOString());
+
+    // Refused before history: a member plans nothing; a rule naming no instance.
+    const membre = await resolveActor(db.prisma, conventionId, 'caf.conseiller-territorial@example.org', 'membre');
+    const refused = await handle.executeUpdate(setRulesUpdate, { args: [{ actor: membre, rules: [COTECH] }] }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    const unknown = await handle.executeUpdate(setRulesUpdate, { args: [{ actor: cooperateur, rules: [{ ...COTECH, instance: 'inconnue' }] }] }).catch((e: unknown) => e);
+    expect(String((unknown as WorkflowUpdateFailedError).cause?.message)).toMatch(/Aucune instance « inconnue »/);
+
+    // A minute before its creation time nothing exists; a minute after, the meeting and its workflow do.
+    await sleepUntil(env, handle, new Date(Date.parse(first.createAt) - MINUTE));
+    expect(await db.prisma.meeting.count({ where: { conventionId, startsAt: new Date(first.startsAt) } })).toBe(0);
+    await sleepUntil(env, handle, new Date(Date.parse(first.createAt) + MINUTE));
+    const meetingId = await eventually(async () => (await handle.query(calendarYearStateQuery)).meetings[0]!.meetingId, 'the first meeting');
+    const meeting = await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId } });
+    expect(meeting).toMatchObject({ startsAt: new Date(first.startsAt), workflowId: `meeting-${meetingId}` });
+    await eventually(async () => (await env.client.workflow.getHandle(meeting.workflowId!).query(meetingStateQuery)).meetingId === meetingId, 'its workflow');
+
+    // A new rule: the GTT 1 on the last Thursday of November.
+    const withGtt = await handle.executeUpdate(setRulesUpdate, {
+      args: [{ actor: cooperateur, rules: [COTECH, { instance: 'gtt-1', frequency: { every: 'months', months: [11] }, weekday: 'jeudi', nth: -1, time: '09:30', durationMinutes: 120 }] }],
+    });
+    expect(withGtt.meetings.filter((m) => m.instance === 'gtt-1').map((m) => toLocal(new Date(m.startsAt), ZONE))).toMatchObject([{ month: 11, weekday: 4, hour: 9, minute: 30 }]);
+    expect(withGtt.meetings.find((m) => m.key === first.key)?.meetingId).toBe(meetingId);
+
+    // The milestone moved a week later: its reminders follow the new date.
+    const moved = await handle.executeUpdate(moveMilestoneUpdate, { args: [{ actor: cooperateur, key: `copil-bilan-${year}`, startDate: `${year}-06-22` }] });
+    expect(moved.milestones.find((m) => m.key === `copil-bilan-${year}`)).toMatchObject({ startDate: `${year}-06-22`, status: 'reporte' });
+    const j14 = atLocalTime({ year, month: 6, day: 8 }, 9, 0, ZONE);
+    await sleepUntil(env, handle, new Date(j14.getTime() - MINUTE));
+    expect(await mailsTo(OWNER, /^Rétroplanning/)).toEqual([]);
+    await sleepUntil(env, handle, new Date(j14.getTime() + MINUTE));
+    await eventually(async () => (await mailsTo(OWNER, /dans 14 jours$/)).length === 1, 'the J-14 reminder');
+    await sleepUntil(env, handle, atLocalTime({ year, month: 6, day: 21 }, 9, 1, ZONE));
+    await eventually(async () => (await mailsTo(OWNER, /demain$/)).length === 1, 'the J-1 reminder');
+
+    // Prolonged by amendment before the year ends: the calendar goes on into the next year.
+    await db.prisma.convention.update({ where: { id: conventionId }, data: { endDate: new Date(`${year + 1}-12-31T00:00:00Z`) } });
+    await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 1, day: 1 }, 0, 5, ZONE));
+    const next = await eventually(async () => {
+      const state = await env.client.workflow.getHandle(calendarWorkflowId(conventionId)).query(calendarYearStateQuery);
+      return state.year === year + 1 ? state : undefined;
+    }, 'the next year');
+    expect(next.rules).toHaveLength(2);
+    await delay(200);
+    expect((await mailsTo(OWNER, /^Rétroplanning/)).length).toBe(2);
+  });
+});

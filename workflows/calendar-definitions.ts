@@ -1,0 +1,61 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../domain/lifecycle.js';
+import type { MeetingRule } from '../domain/meeting-recurrence.js';
+
+export interface CalendarTiming {
+  /** Reminders go out at this local hour. */
+  reminderHour: number;
+  /** Days before a milestone (its start) its owner is reminded. */
+  milestoneReminderDays: number[];
+  /** A generated meeting is created (and convened) this many days before its legal delay runs out. */
+  convokeAheadDays: number;
+}
+
+export const DEFAULT_CALENDAR_TIMING: CalendarTiming = { reminderHour: 9, milestoneReminderDays: [14, 1], convokeAheadDays: 7 };
+
+export interface CalendarYearInput {
+  conventionId: string;
+  year: number;
+  rules: MeetingRule[];
+  timing?: Partial<CalendarTiming>;
+}
+
+export interface PlannedMeeting {
+  key: string;
+  instance: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  /** When it is created and its members convened (ISO). */
+  createAt: string;
+  notes: string[];
+  meetingId?: string;
+}
+
+export interface PlannedMilestone {
+  key: string;
+  title: string;
+  /** Local day, YYYY-MM-DD. */
+  startDate: string;
+  ownerEmail: string | null;
+  status: string;
+}
+
+export interface CalendarYearState {
+  conventionId: string;
+  year: number;
+  rules: MeetingRule[];
+  meetings: PlannedMeeting[];
+  milestones: PlannedMilestone[];
+  /** What the workflow waits for next (ISO), if anything this year. */
+  nextWake: string | null;
+}
+
+export const setRulesUpdate = defineUpdate<CalendarYearState, [{ actor: Actor; rules: unknown[] }]>('setRules');
+export const moveMilestoneUpdate = defineUpdate<CalendarYearState, [{ actor: Actor; key: string; startDate: string }]>('moveMilestone');
+export const calendarYearStateQuery = defineQuery<CalendarYearState>('calendarYearState');
+
+/** One calendar workflow per convention: it continues as new into each following year. */
+export function calendarWorkflowId(conventionId: string): string {
+  return `calendar-${conventionId}`;
+}
