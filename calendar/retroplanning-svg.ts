@@ -527,7 +527,7 @@ function milestoneLabel(milestone: RetroplanningMilestone, owner: RetroplanningL
   let label = clean(milestone.title);
   const short = owner ? clean(owner.short ?? shortInstanceName(owner.name)) : '';
   // A long name would crowd out the title: the colour says who is in charge, the tooltip says it in full.
-  if (short && short.length <= 16 && !label.toLocaleLowerCase('fr').includes(short.toLocaleLowerCase('fr'))) label = `${label} (${short})`;
+  if (short && short.length <= 16 && !label.toLowerCase().includes(short.toLowerCase())) label = `${label} (${short})`;
   if (milestone.status === 'reporte') label = `${label} — reporté`;
   return isPeriod ? label : `${shortDate(milestone.date)} : ${label}`;
 }
