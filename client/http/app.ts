@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { MailCatcher } from '../../infra/mail-catcher.js';
+import { registerCalendarRoutes } from './calendar.js';
 import { registerConventionRoutes } from './conventions.js';
 import { toHttpError } from './errors.js';
 import { registerFeedRoutes, type FeedRouteDependencies } from './feeds.js';
@@ -59,6 +60,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerConventionRoutes(app, { prisma: deps.prisma });
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
+  registerCalendarRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
   registerRetroplanningRoutes(app, { prisma: deps.prisma, ...deps.retroplanning });
   if (deps.rsvp) registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });

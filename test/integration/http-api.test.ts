@@ -207,6 +207,31 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     expect(parsed.text).toContain('Commentaire : Cohérent avec la CTG.');
   });
 
+  it('starts the annual calendar from the rules of recurring meetings, then changes them; refuses a member and a malformed rule', async () => {
+    const rules = [{ instance: 'cotech', frequency: { every: 'quarter', firstMonth: 1 }, weekday: 'mardi', nth: 1, time: '14:00', durationMinutes: 180 }];
+    const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/calendar';
+    expect((await app.inject({ method: 'GET', url })).statusCode).toBe(404);
+    const byMember = await app.inject({ method: 'PUT', url: `${url}/rules`, ...json({ actor: { email: 'caf.conseiller-territorial@example.org', appRole: 'membre' }, rules }) });
+    expect(byMember.statusCode).toBe(403);
+    const malformed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...json({ actor: cooperator, rules: [{ ...rules[0], time: '2 pm' }] }) });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'time' } });
+
+    const started = await app.inject({ method: 'PUT', url: `${url}/rules`, ...json({ actor: cooperator, rules }) });
+    expect(started.statusCode).toBe(201);
+    const state = await eventually('the calendar', async () => {
+      const response = await app.inject({ method: 'GET', url });
+      return response.statusCode === 200 ? response.json<{ year: number; meetings: unknown[] }>() : undefined;
+    });
+    expect(state).toMatchObject({ year: new Date().getFullYear(), meetings: expect.any(Array) });
+    const changed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...json({ actor: cooperator, rules: [...rules, { ...rules[0], instance: 'copil', frequency: { every: 'months', months: [6, 12] } }] }) });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json<{ rules: unknown[] }>().rules).toHaveLength(2);
+    const unknownMilestone = await app.inject({ method: 'POST', url: `${url}/milestones/inconnue/move`, ...json({ actor: cooperator, startDate: '2026-12-15' }) });
+    expect(unknownMilestone.statusCode).toBe(400);
+    await env.client.workflow.getHandle(started.json<{ workflowId: string }>().workflowId).terminate('end of test');
+  });
+
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {
     const created = await app.inject({ method: 'POST', url: '/api/fiches', ...json({ title: 'Fiche pour les erreurs', authorEmail: 'a@example.org' }) });
     expect(created.statusCode).toBe(201);
