@@ -30,6 +30,8 @@ export interface PlannedMeeting {
   createAt: string;
   notes: string[];
   meetingId?: string;
+  /** Planned too late to be convened within the legal delay: the calendar leaves it to a person. */
+  tooLate?: boolean;
 }
 
 export interface PlannedMilestone {

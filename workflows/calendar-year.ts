@@ -168,9 +168,14 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
   while (Date.now() < yearEnd.getTime()) {
     const now = new Date();
     for (const meeting of state.meetings) {
-      if (meeting.meetingId || meeting.createAt > now.toISOString()) continue;
-      // Too late for the legal delay: left to a person, who may schedule it otherwise.
-      if (new Date(meeting.startsAt) < earliestMeetingDay(now, facts.instances[meeting.instance]!.convocationDelayDays, facts.zone)) continue;
+      // Past ones (a calendar started during the year) are history, not work.
+      if (meeting.meetingId || meeting.tooLate || meeting.createAt > now.toISOString() || meeting.startsAt <= now.toISOString()) continue;
+      if (new Date(meeting.startsAt) < earliestMeetingDay(now, facts.instances[meeting.instance]!.convocationDelayDays, facts.zone)) {
+        // Too late for the legal delay (the calendar started, or the rule changed, late): left to a person.
+        meeting.tooLate = true;
+        meeting.notes.push('Trop tard pour convoquer dans le délai légal : planifiez-la à la main, ou à une autre date.');
+        continue;
+      }
       const created = await calendar.createCalendarMeeting({ conventionId: input.conventionId, ...meeting, at: now.toISOString() });
       meeting.meetingId = created.meetingId;
       await startChild<typeof meetingWorkflow>('meetingWorkflow', { workflowId: created.workflowId, args: [created.input], parentClosePolicy: ParentClosePolicy.ABANDON }).catch((error: unknown) => {
@@ -185,7 +190,7 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
       await mail.sendNotification({ idempotencyKey: `${workflowId}:milestone:${due.key}:${due.milestone.ownerEmail}`, workflowId, to: due.milestone.ownerEmail!, subject: notice.subject, text: notice.text });
     }
     const upcoming = [
-      ...state.meetings.filter((m) => !m.meetingId && m.startsAt > now.toISOString()).map((m) => new Date(m.createAt)),
+      ...state.meetings.filter((m) => !m.meetingId && !m.tooLate && m.startsAt > now.toISOString()).map((m) => new Date(m.createAt)),
       ...reminders().filter((r) => !reminded.has(r.key) && r.at >= startedAt).map((r) => r.at),
     ].filter((at) => at > now);
     const next = new Date(Math.min(yearEnd.getTime(), ...upcoming.map((at) => at.getTime())));

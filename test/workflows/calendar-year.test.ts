@@ -136,6 +136,15 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
     await sleepUntil(env, handle, atLocalTime({ year, month: 6, day: 21 }, 9, 1, ZONE));
     await eventually(async () => (await mailsTo(OWNER, /demain$/)).length === 1, 'the J-1 reminder');
 
+    // A rule whose next meeting is too close for the GTT's 7 jours francs: left to a person, and said.
+    const late = await handle.executeUpdate(setRulesUpdate, {
+      args: [{ actor: cooperateur, rules: [...withGtt.rules, { instance: 'gtt-2', frequency: { every: 'months', months: [6] }, weekday: 'jeudi', nth: -1, time: '09:30', durationMinutes: 120 }] }],
+    });
+    expect(late.meetings.filter((m) => m.instance === 'gtt-2')).toHaveLength(1);
+    const tooLate = await eventually(async () => (await handle.query(calendarYearStateQuery)).meetings.find((m) => m.instance === 'gtt-2' && m.tooLate), 'the late meeting flagged');
+    expect(tooLate.meetingId).toBeUndefined();
+    expect(tooLate.notes.join(' ')).toMatch(/Trop tard pour convoquer/);
+
     // Prolonged by amendment before the year ends: the calendar goes on into the next year.
     await db.prisma.convention.update({ where: { id: conventionId }, data: { endDate: new Date(`${year + 1}-12-31T00:00:00Z`) } });
     await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 1, day: 1 }, 0, 5, ZONE));
@@ -143,7 +152,7 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
       const state = await env.client.workflow.getHandle(calendarWorkflowId(conventionId)).query(calendarYearStateQuery);
       return state.year === year + 1 ? state : undefined;
     }, 'the next year');
-    expect(next.rules).toHaveLength(2);
+    expect(next.rules).toHaveLength(3);
     await delay(200);
     expect((await mailsTo(OWNER, /^Rétroplanning/)).length).toBe(2);
   });
