@@ -11,9 +11,11 @@ import path from 'node:path';
 
 /**
  * What a link may be used for: a token signed for one purpose is refused for any other. `rsvp`:
- * an answer to an invitation (single use); `feed`: reading a calendar feed (store/feed-urls.ts).
+ * an answer to an invitation (single use); `feed`: reading a calendar feed (store/feed-urls.ts);
+ * `vote`: answering a date poll, again and again until it closes, or for its organiser (answer
+ * `departage`) choosing among the dates of a tie.
  */
-export const LINK_PURPOSES = ['rsvp', 'feed'] as const;
+export const LINK_PURPOSES = ['rsvp', 'feed', 'vote'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** What a token says. */
@@ -188,6 +190,27 @@ export function rsvpLinks(input: RsvpLinksInput): Record<keyof typeof RSVP_ANSWE
   const link = (answer: RsvpAnswer) =>
     `${base}/rsvp/${signLink({ purpose: 'rsvp', subject: input.meetingId, email: input.email, answer, expiresAt: input.expiresAt }, input.secret)}`;
   return { accept: link('ACCEPTED'), tentative: link('TENTATIVE'), decline: link('DECLINED') };
+}
+
+/** Options of {@link voteLink}. */
+export interface VoteLinkInput {
+  /** Base URL of the web pages, without a trailing slash (PUBLIC_URL). */
+  publicUrl: string;
+  secret: string;
+  pollId: string;
+  email: string;
+  expiresAt: Date;
+  /** `departage`: the organiser's link to choose among tied dates. */
+  answer?: 'departage';
+}
+
+/** The link of a date poll's mail: to the voting page, or for the organiser to break a tie. */
+export function voteLink(input: VoteLinkInput): string {
+  const token = signLink(
+    { purpose: 'vote', subject: input.pollId, email: input.email, expiresAt: input.expiresAt, ...(input.answer ? { answer: input.answer } : {}) },
+    input.secret,
+  );
+  return `${input.publicUrl.replace(/\/+$/, '')}/vote/${token}`;
 }
 
 /** Name of the file that keeps the generated secret, in the data folder. */

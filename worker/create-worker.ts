@@ -6,6 +6,8 @@ import { createCalendarActivities } from '../activities/calendar.js';
 import { createMailActivities } from '../activities/mail.js';
 import { createMeetingMailActivities } from '../activities/meeting-mail.js';
 import { createMeetingActivities } from '../activities/meetings.js';
+import { createPollMailActivities } from '../activities/poll-mail.js';
+import { createPollActivities } from '../activities/polls.js';
 import { createStoreActivities } from '../activities/store.js';
 import { addressOf } from '../mail/addresses.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -17,7 +19,7 @@ export interface ConcertoWorkerOptions {
   prisma: PrismaClient;
   transport: Transporter;
   mailFrom: string;
-  /** Signed links in meeting mails: the web pages' base URL and the secret they are signed with. */
+  /** Signed links in meeting and poll mails: the web pages' base URL and the secret they are signed with. */
   links: { publicUrl: string; secret: string };
   taskQueue?: string;
   /** A prebuilt bundle (tests build one per run); without it the worker bundles `workflows/`. */
@@ -41,6 +43,8 @@ export async function createConcertoWorker(options: ConcertoWorkerOptions): Prom
       publicUrl: options.links.publicUrl,
       linkSecret: options.links.secret,
     }),
+    ...createPollActivities(options.prisma),
+    ...createPollMailActivities({ prisma: options.prisma, send: mail.sendNotification, publicUrl: options.links.publicUrl, linkSecret: options.links.secret }),
   };
   return Worker.create({
     connection: options.connection,

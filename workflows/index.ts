@@ -1,4 +1,5 @@
 // The workflow bundle's entry: every workflow type the worker registers.
+export { datePollWorkflow } from './date-poll.js';
 export { ficheLifecycleWorkflow } from './fiche-lifecycle.js';
 export { meetingWorkflow } from './meeting.js';
 export { calendarYearWorkflow } from './calendar-year.js';

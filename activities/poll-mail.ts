@@ -1,0 +1,92 @@
+import { ballotsFromVotes, tallyPoll, type ChoiceReason } from '../domain/poll-rules.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { voteLink } from '../infra/signed-links.js';
+import { composePollMail, type PollMailKind } from '../mail/poll-mail.js';
+import type { MailActivities, NotificationResult } from './mail.js';
+
+/** One mail of a poll to one person; the poll's facts and answers are read when it is sent. */
+export interface PollMailRequest {
+  pollId: string;
+  workflowId: string;
+  recipient: string;
+  kind: PollMailKind;
+  /** Tells this sending from the others of the poll (`invitation`, `reminder-J3`, `result`). */
+  occasion: string;
+  daysBefore?: number;
+  tied?: string[];
+  chosen?: { optionId: string; reason: ChoiceReason | null; chosenBy: string };
+}
+
+export interface PollMailDependencies {
+  prisma: PrismaClient;
+  send: MailActivities['sendNotification'];
+  /** Base URL of the web pages, for the signed links. */
+  publicUrl: string;
+  linkSecret: string;
+}
+
+/** A link keeps working this long after the deadline, so a late click finds the result, not an error. */
+const LINK_GRACE_MS = 60 * 86_400_000;
+
+/**
+ * Mails of a date poll: the invitation and the reminders carry the participant's own link to the
+ * voting page; the tie mails carry the organiser's link to choose. Each is sent once per (poll,
+ * occasion, recipient) through the notification ledger (activities/mail.ts).
+ */
+export function createPollMailActivities({ prisma, send, publicUrl, linkSecret }: PollMailDependencies) {
+  return {
+    async sendPollMail(request: PollMailRequest): Promise<NotificationResult> {
+      const poll = await prisma.poll.findUniqueOrThrow({
+        where: { id: request.pollId },
+        include: {
+          convention: { select: { timezone: true } },
+          instance: { select: { name: true } },
+          options: { orderBy: { position: 'asc' }, include: { votes: true } },
+        },
+      });
+      const deadline = poll.deadline ?? new Date();
+      const person = await prisma.person.findUnique({ where: { email: request.recipient.toLowerCase() }, select: { displayName: true } });
+      const tallies = tallyPoll(poll.options, ballotsFromVotes(poll.options.flatMap((o) => o.votes)));
+      const forOrganiser = request.kind === 'tie' || request.kind === 'tie_reminder';
+      const linked = forOrganiser || request.kind === 'invitation' || request.kind === 'reminder';
+      const composed = composePollMail({
+        kind: request.kind,
+        poll: {
+          title: poll.title,
+          ...(poll.description ? { description: poll.description } : {}),
+          instanceName: poll.instance?.name ?? '',
+          ...(poll.location ? { location: poll.location } : {}),
+          deadline,
+          zone: poll.convention.timezone,
+        },
+        options: poll.options.map((o, i) => ({ id: o.id, label: o.label, capacity: o.capacity, tally: tallies[i]! })),
+        recipient: { name: person?.displayName ?? '', email: request.recipient },
+        ...(linked
+          ? {
+              link: voteLink({
+                publicUrl,
+                secret: linkSecret,
+                pollId: poll.id,
+                email: request.recipient,
+                expiresAt: new Date(Math.max(deadline.getTime(), Date.now()) + LINK_GRACE_MS),
+                ...(forOrganiser ? { answer: 'departage' as const } : {}),
+              }),
+            }
+          : {}),
+        ...(request.daysBefore !== undefined ? { daysBefore: request.daysBefore } : {}),
+        ...(request.tied ? { tied: request.tied } : {}),
+        ...(request.chosen ? { chosen: request.chosen } : {}),
+      });
+      return send({
+        idempotencyKey: `${request.workflowId}:${request.occasion}:${request.recipient}`,
+        workflowId: request.workflowId,
+        to: request.recipient,
+        subject: composed.subject,
+        text: composed.text,
+        html: composed.html,
+      });
+    },
+  };
+}
+
+export type PollMailActivities = ReturnType<typeof createPollMailActivities>;

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { parseCharter, type InstanceKind } from '../domain/charter.js';
+import { DomainError, type FieldIssue } from '../domain/errors.js';
+import type { Actor } from '../domain/lifecycle.js';
+import { convocationDelayFor } from '../domain/meeting-rules.js';
+import type { NewPollInput } from '../domain/poll-input.js';
+import {
+  assertConvocationDelayAfterDeadline,
+  assertDeadline,
+  assertMayManagePoll,
+  checkProposedDates,
+  optionLabel,
+  optionTimes,
+  type PollOptionFacts,
+} from '../domain/poll-rules.js';
+import { parseZone } from '../domain/school-holidays.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { datePollWorkflow } from '../workflows/date-poll.js';
+import { pollWorkflowId, type DatePollWorkflowInput } from '../workflows/poll-definitions.js';
+
+export type NewPoll = Omit<NewPollInput, 'actor' | 'convention'>;
+
+export interface StartedPoll {
+  pollId: string;
+  workflowId: string;
+  options: PollOptionFacts[];
+  participants: string[];
+  /** School holidays and the like: the dates stand, but the organiser should know. */
+  warnings: FieldIssue[];
+}
+
+/**
+ * Starts a date poll for a meeting of an instance: checks who asks, the proposed dates against
+ * the French calendar (weekends and public holidays refused, school holidays warned about), the
+ * deadline and the instance's convocation delay; records the poll and its dates, then starts its
+ * workflow, which invites the participants (the instance's members unless others are named).
+ */
+export async function startPoll(
+  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  conventionId: string,
+  input: NewPoll,
+  actor: Actor,
+  options: { now?: Date; timing?: DatePollWorkflowInput['timing'] } = {},
+): Promise<StartedPoll> {
+  const now = options.now ?? new Date();
+  const convention = await deps.prisma.convention.findUniqueOrThrow({ where: { id: conventionId }, select: { charter: true, timezone: true, schoolZone: true } });
+  const zone = convention.timezone;
+  const instance = await deps.prisma.instance.findUnique({
+    where: { conventionId_slug: { conventionId, slug: input.instance } },
+    include: { memberships: { select: { person: { select: { email: true } } } } },
+  });
+  if (!instance) throw new DomainError('INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
+  const kind = instance.kind as InstanceKind;
+  assertMayManagePoll(kind, actor, 'create');
+
+  const placed = input.options.map((option, i) => ({ ...option, ...optionTimes(option, zone, `options.${i}`) }));
+  const { warnings } = checkProposedDates(placed, zone, parseZone(convention.schoolZone));
+  const deadline = new Date(input.deadline);
+  assertDeadline(deadline, placed, now, zone);
+  assertConvocationDelayAfterDeadline(placed, deadline, convocationDelayFor(parseCharter(convention.charter), kind, instance.convocationDelayDays), zone);
+
+  const participants = [...new Set((input.participants ?? instance.memberships.map((m) => m.person.email)).map((e) => e.toLowerCase()))].sort();
+  if (participants.length === 0) {
+    throw new DomainError('INVALID_INPUT', `L’instance « ${instance.name} » n’a aucun membre : indiquez qui répond (« participants »).`, 'participants');
+  }
+
+  const pollId = randomUUID();
+  const workflowId = pollWorkflowId(pollId);
+  const poll = await deps.prisma.$transaction(async (tx) => {
+    const created = await tx.poll.create({
+      data: {
+        id: pollId,
+        conventionId,
+        key: `${keyOf(input.title)}-${pollId.slice(0, 8)}`,
+        title: input.title,
+        description: input.description ?? null,
+        organizerEmail: actor.email.toLowerCase(),
+        instanceId: instance.id,
+        location: input.location ?? null,
+        participants,
+        deadline,
+        workflowId,
+        options: {
+          create: placed.map((o, i) => ({
+            position: i + 1,
+            kind: o.kind,
+            startsAt: o.startsAt,
+            endsAt: o.endsAt,
+            label: optionLabel(o.kind, o.startsAt, o.endsAt, zone),
+            capacity: o.capacity ?? null,
+          })),
+        },
+      },
+      include: { options: { orderBy: { position: 'asc' } } },
+    });
+    await tx.auditEvent.create({
+      data: {
+        key: `${workflowId}:created`,
+        actor: actor.email,
+        action: 'poll.create',
+        subject: `poll:${pollId}`,
+        details: { instance: instance.slug, options: placed.length, participants: participants.length, deadline: deadline.toISOString() },
+        at: now,
+      },
+    });
+    return created;
+  });
+
+  const facts: PollOptionFacts[] = poll.options.map((o) => ({
+    id: o.id,
+    kind: o.kind as PollOptionFacts['kind'],
+    startsAt: o.startsAt.toISOString(),
+    endsAt: o.endsAt.toISOString(),
+    label: o.label,
+    capacity: o.capacity,
+  }));
+  const workflowInput: DatePollWorkflowInput = {
+    pollId,
+    conventionId,
+    title: poll.title,
+    instanceKind: kind,
+    organizerEmail: poll.organizerEmail,
+    deadline: deadline.toISOString(),
+    zone,
+    options: facts,
+    participants,
+    ...(options.timing ? { timing: options.timing } : {}),
+  };
+  await deps.client.workflow.start<typeof datePollWorkflow>('datePollWorkflow', { taskQueue: deps.taskQueue, workflowId, args: [workflowInput] });
+  return { pollId, workflowId, options: facts, participants, warnings };
+}
+
+/** A poll's key from its title: « Journée d’élaboration » gives « journee-d-elaboration ». */
+function keyOf(title: string): string {
+  const key = title
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/g, '');
+  return key || 'sondage';
+}
