@@ -85,11 +85,12 @@ describe('signed links', () => {
   });
 
   it('refuses a genuine token signed for another purpose, and one naming no known purpose', () => {
-    // Only 'rsvp' exists so far: a token claiming another purpose, signed with the right secret.
-    const token = signLink({ ...input, purpose: 'vote' as 'rsvp' }, SECRET);
+    // A token claiming a purpose no version knows, signed with the right secret.
+    const token = signLink({ ...input, purpose: 'unknown' as 'rsvp' }, SECRET);
     expect(refusal(() => verifyLink(token, SECRET, { purpose: 'rsvp', now: NOW }))).toBe('malformed');
     const genuine = signLink(input, SECRET);
-    expect(refusal(() => verifyLink(genuine, SECRET, { purpose: 'feed' as 'rsvp', now: NOW }))).toBe('wrong_purpose');
+    expect(refusal(() => verifyLink(genuine, SECRET, { purpose: 'feed', now: NOW }))).toBe('wrong_purpose');
+    expect(refusal(() => verifyLink(genuine, SECRET, { purpose: 'vote', now: NOW }))).toBe('wrong_purpose');
   });
 
   it('refuses malformed tokens', () => {
