@@ -10,8 +10,10 @@ import { registerFicheRoutes } from './fiches.js';
 import { registerHealth, type HealthProbes } from './health.js';
 import { registerMeetingRoutes } from './meetings.js';
 import { registerOutboxRoutes } from './outbox.js';
+import { registerPollRoutes } from './polls.js';
 import { registerRetroplanningRoutes, type RetroplanningRouteDependencies } from './retroplanning.js';
 import { registerRsvpRoutes, type RsvpRouteDependencies } from './rsvp.js';
+import { registerVoteRoutes } from './vote.js';
 
 export interface HttpAppDependencies {
   client: Client;
@@ -19,7 +21,8 @@ export interface HttpAppDependencies {
   taskQueue: string;
   probes: HealthProbes;
   catcher?: MailCatcher;
-  /** The answer pages of invitation links (/rsvp/:token); left out, they are not served. */
+  /** The answer pages of invitation links (/rsvp/:token) and the voting pages of date polls
+   * (/vote/:token); left out, they are not served. */
   rsvp?: Omit<RsvpRouteDependencies, 'prisma'>;
   /** The calendar feeds (/feeds/…); left out, they are not served. Their links are checked with
    * the secret of `rsvp`, which must be given too: one secret signs every link. */
@@ -61,9 +64,14 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerCalendarRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
+  registerPollRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
   registerRetroplanningRoutes(app, { prisma: deps.prisma, ...deps.retroplanning });
-  if (deps.rsvp) registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });
+  if (deps.rsvp) {
+    registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });
+    // The voting pages of date polls check their links with the same secret.
+    registerVoteRoutes(app, { prisma: deps.prisma, client: deps.client, secret: deps.rsvp.secret, ...(deps.rsvp.now ? { now: deps.rsvp.now } : {}) });
+  }
   if (deps.feeds) {
     if (!deps.rsvp) throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');
     registerFeedRoutes(app, { prisma: deps.prisma, secret: deps.rsvp.secret, ...deps.feeds });

@@ -1,13 +1,13 @@
 /**
- * The small French pages behind the answer links of an invitation mail. Self-contained: one
- * inline style sheet (allowed by its hash in the Content-Security-Policy), no script, no image, no
- * font, nothing fetched from elsewhere. One h1 a page, `lang="fr"`, and colours above the WCAG AA
- * contrast ratio (#1e1e1e on white 16:1, white on #000091 15:1, #3a3a3a on #f6f6f6 10:1).
+ * The small French pages behind the answer links of an invitation mail, in the frame of
+ * ./page-layout.ts (self-contained, no script, accessible).
  */
-import { createHash } from 'node:crypto';
 import type { PartStat } from '../../domain/meeting-rules.js';
 import { formatFrench, toLocal } from '../../domain/paris-time.js';
 import type { RsvpMeetingView } from '../../store/find-rsvp-invitation.js';
+import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './page-layout.js';
+
+export { escapeHtml };
 
 /** What each answer says, in the words of the page and its button. */
 export const ANSWER_LABELS: Record<PartStat, string> = {
@@ -17,29 +17,8 @@ export const ANSWER_LABELS: Record<PartStat, string> = {
   'NEEDS-ACTION': 'Pas encore de réponse',
 };
 
-const STYLE = [
-  'body{margin:0;background:#fff;color:#1e1e1e;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}',
-  'main{max-width:40rem;margin:0 auto;padding:2rem 1.25rem}',
-  'h1{font-size:1.75rem;line-height:1.25;margin:0 0 1rem}',
-  'h2{font-size:1.25rem;margin:2rem 0 .5rem}',
-  'dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}',
-  'dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}',
-  '.note{background:#f6f6f6;color:#3a3a3a;border-left:4px solid #000091;padding:.75rem 1rem}',
-  '.refused{border-left-color:#ce0500}',
-  'a{color:#000091}',
-  'button{font:inherit;font-weight:600;color:#fff;background:#000091;border:0;border-radius:.25rem;padding:.75rem 1.25rem;cursor:pointer}',
-  'button:hover{background:#1212ff}',
-  'a:focus-visible,button:focus-visible{outline:3px solid #0a76f6;outline-offset:2px}',
-].join('');
-
 /** The Content-Security-Policy of these pages: nothing but their own inline style and form. */
-export const RSVP_PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+export const RSVP_PAGE_CSP = pageCsp(BASE_PAGE_STYLE);
 
 /** Input of {@link confirmPage}. */
 export interface ConfirmPageInput {
@@ -152,32 +131,9 @@ function whenText(meeting: RsvpMeetingView): string {
 }
 
 function layout(title: string, body: string[]): string {
-  return [
-    '<!doctype html>',
-    '<html lang="fr">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="robots" content="noindex, nofollow">',
-    '<meta name="referrer" content="no-referrer">',
-    `<title>${escapeHtml(title)} — Concerto</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    ...body.filter((part) => part !== ''),
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return renderPage(title, body);
 }
 
 function lowerFirst(text: string): string {
   return `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
-}
-
-/** Text into HTML, attribute values included. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import { LinkError, rsvpLinks, verifyLink, type LinkPayload } from '../../infra/signed-links.js';
 import { findRsvpInvitation } from '../../store/find-rsvp-invitation.js';
 import { RSVP_PARTSTATS, RsvpError, recordRsvp, type RsvpErrorCode, type RsvpPartStat, type RsvpRecorded } from '../../store/record-rsvp.js';
+import { sendPage as sendHtmlPage } from './page-layout.js';
 import { ANSWER_LABELS, RSVP_PAGE_CSP, confirmPage, recordedPage, refusedPage, type RefusedPageInput } from './rsvp-pages.js';
 
 /** Dependencies of {@link registerRsvpRoutes}. */
@@ -160,14 +161,5 @@ function sendRefusal(reply: FastifyReply, error: RsvpError) {
 }
 
 function sendPage(reply: FastifyReply, status: number, html: string) {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('content-security-policy', RSVP_PAGE_CSP)
-    // The address holds a token: not in caches, not sent on to other sites, not indexed.
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-robots-tag', 'noindex, nofollow')
-    .header('x-content-type-options', 'nosniff')
-    .send(html);
+  return sendHtmlPage(reply, status, html, RSVP_PAGE_CSP);
 }

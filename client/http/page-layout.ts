@@ -1,0 +1,77 @@
+/**
+ * The frame of the small French pages that signed links open (answers to invitations, date
+ * polls): self-contained, one inline style sheet allowed by its hash in the
+ * Content-Security-Policy, no script, no image, nothing fetched from elsewhere. One h1 a page,
+ * `lang="fr"`, and colours above the WCAG AA contrast ratio (#1e1e1e on white 16:1, white on
+ * #000091 15:1, #3a3a3a on #f6f6f6 10:1).
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+
+/** The style every such page starts from; a page kind may add its own rules after it. */
+export const BASE_PAGE_STYLE = [
+  'body{margin:0;background:#fff;color:#1e1e1e;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}',
+  'main{max-width:40rem;margin:0 auto;padding:2rem 1.25rem}',
+  'h1{font-size:1.75rem;line-height:1.25;margin:0 0 1rem}',
+  'h2{font-size:1.25rem;margin:2rem 0 .5rem}',
+  'dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}',
+  'dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}',
+  '.note{background:#f6f6f6;color:#3a3a3a;border-left:4px solid #000091;padding:.75rem 1rem}',
+  '.refused{border-left-color:#ce0500}',
+  'a{color:#000091}',
+  'button{font:inherit;font-weight:600;color:#fff;background:#000091;border:0;border-radius:.25rem;padding:.75rem 1.25rem;cursor:pointer}',
+  'button:hover{background:#1212ff}',
+  'a:focus-visible,button:focus-visible{outline:3px solid #0a76f6;outline-offset:2px}',
+].join('');
+
+/** The Content-Security-Policy of a page with this style sheet: nothing but it and its own form. */
+export function pageCsp(style: string): string {
+  return [
+    "default-src 'none'",
+    `style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`,
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+/** A whole page: `body` parts (HTML, already escaped) inside `main`. */
+export function renderPage(title: string, body: readonly string[], style: string = BASE_PAGE_STYLE): string {
+  return [
+    '<!doctype html>',
+    '<html lang="fr">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="robots" content="noindex, nofollow">',
+    '<meta name="referrer" content="no-referrer">',
+    `<title>${escapeHtml(title)} — Concerto</title>`,
+    `<style>${style}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    ...body.filter((part) => part !== ''),
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** Sends a page whose address holds a token: not cached, not sent on to other sites, not indexed. */
+export function sendPage(reply: FastifyReply, status: number, html: string, csp: string) {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('content-security-policy', csp)
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-robots-tag', 'noindex, nofollow')
+    .header('x-content-type-options', 'nosniff')
+    .send(html);
+}
+
+/** Text into HTML, attribute values included. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

@@ -1,0 +1,225 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHttpApp } from '../../client/http/app.js';
+import { nextOpenDay } from '../../domain/calendar-checks.js';
+import { atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
+import type { Database } from '../../infra/database.js';
+import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher.js';
+import { createMailTransport } from '../../infra/mail-transport.js';
+import { signLink, voteLink } from '../../infra/signed-links.js';
+import { loadDemo } from '../../store/load-demo.js';
+import { createConcertoWorker } from '../../worker/create-worker.js';
+import { meetingWorkflowId } from '../../workflows/meeting-definitions.js';
+import { openTestDatabase } from '../helpers/database.js';
+import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { eventually } from '../helpers/time-skipping.js';
+
+// The voting page of a date poll through the real HTTP app (fastify inject), with the signed link
+// taken from the invitation a real SMTP catcher received; the poll's workflow on the dev server.
+
+const ZONE = 'Europe/Paris';
+const ORGANISER = { email: 'directrice.education@example.org', appRole: 'cooperateur' };
+const CAF = 'caf.conseiller-territorial@example.org';
+const MSA = 'msa.travailleur-social@example.org';
+const SECRETAIRE = 'assistante.education@example.org';
+const TITLE = 'COTECH de rentrée';
+const form = (fields: Array<[string, string]>) => ({
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  payload: new URLSearchParams(fields).toString(),
+});
+
+describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Database;
+  let catcher: MailCatcher;
+  let outboxDir: string;
+  let worker: Worker;
+  let running: Promise<void>;
+  let transport: ReturnType<typeof createMailTransport>;
+  let app: FastifyInstance;
+  let poll: { pollId: string; workflowId: string; options: Array<{ id: string; label: string; capacity: number | null }> };
+  let links: Record<string, string>;
+
+  const openDayAfter = (day: LocalDate, days: number) => nextOpenDay(shiftDate(day, days), null).date;
+
+  beforeAll(async () => {
+    outboxDir = await mkdtemp(path.join(os.tmpdir(), 'concerto-vote-outbox-'));
+    [env, db, catcher] = await Promise.all([devServerEnv(), openTestDatabase('postgres'), startMailCatcher({ dir: outboxDir })]);
+    await loadDemo(db.prisma);
+    const taskQueue = uniqueTaskQueue('vote-page');
+    transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
+    worker = await createConcertoWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      prisma: db.prisma,
+      transport,
+      mailFrom: 'Concerto <concerto@example.org>',
+      links: TEST_LINKS,
+      workflowBundle: workflowBundle(),
+    });
+    running = worker.run();
+    app = buildHttpApp({
+      client: env.client,
+      prisma: db.prisma,
+      taskQueue,
+      probes: { temporal: async () => undefined, database: () => db.ping() },
+      rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    transport?.close();
+    await catcher?.close();
+    await db?.close();
+    await env?.teardown();
+    await rm(outboxDir, { recursive: true, force: true });
+  });
+
+  it('POST /api/polls refuses a Saturday with a French message naming the date, and starts a poll of open days', async () => {
+    const today = toLocal(new Date(), ZONE);
+    const deadlineDay = openDayAfter(today, 3);
+    const deadline = atLocalTime(deadlineDay, 12, 0, ZONE).toISOString();
+    const first = openDayAfter(deadlineDay, 10);
+    let saturday = first;
+    while (toLocal(atLocalTime(saturday, 12, 0, ZONE), ZONE).weekday !== 6) saturday = shiftDate(saturday, 1);
+    const body = {
+      instance: 'cotech',
+      title: TITLE,
+      deadline,
+      participants: [CAF, MSA, SECRETAIRE],
+      actor: ORGANISER,
+      options: [
+        { kind: 'journee', date: dateKey(first) },
+        { kind: 'creneau', date: dateKey(openDayAfter(first, 1)), start: '14:00', end: '16:00', capacity: 1 },
+      ],
+    };
+    const refused = await app.inject({ method: 'POST', url: '/api/polls', payload: { ...body, options: [...body.options, { kind: 'journee', date: dateKey(saturday) }] } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toMatchObject({ code: 'INVALID_INPUT', field: 'options.2', message: expect.stringMatching(/samedi .* tombe un jour sans réunion \(samedi\)/) });
+
+    const created = await app.inject({ method: 'POST', url: '/api/polls', payload: body });
+    expect(created.statusCode).toBe(201);
+    poll = created.json();
+    expect(poll.options.map((o) => o.capacity)).toEqual([null, 1]);
+
+    // Each participant's own link, from the invitation the catcher received.
+    const invitations = await eventually(async () => {
+      const caught = (await catcher.list()).filter((m) => m.subject.startsWith(`Sondage de date : ${TITLE}`));
+      return caught.length >= 3 ? caught : undefined;
+    }, 'the three invitations');
+    links = {};
+    for (const message of invitations) {
+      const text = (await simpleParser((await catcher.readRaw(message.id))!)).text ?? '';
+      const link = /Répondre au sondage : (\S+)/.exec(text)?.[1];
+      expect(link).toMatch(new RegExp(`^${TEST_LINKS.publicUrl}/vote/`));
+      links[message.to[0]!] = link!.slice(TEST_LINKS.publicUrl.length);
+    }
+    expect(Object.keys(links).sort()).toEqual([CAF, MSA, SECRETAIRE].sort());
+  });
+
+  it('GET shows the dates as a French, accessible form and records nothing; POST records the answers and the sign-up', async () => {
+    const [A, B] = poll.options;
+    const page = await app.inject({ method: 'GET', url: links[CAF]! });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.body).toMatch(/<html lang="fr">/);
+    expect(page.body).toContain(`<legend>${A!.label}</legend>`);
+    expect(page.body).toMatch(new RegExp(`name="answer-${A!.id}" value="si_necessaire" required>Si nécessaire</label>`));
+    expect(page.body).toMatch(new RegExp(`<input type="checkbox" name="signup" value="${B!.id}"[^>]*>Je m’inscris pour cette date`));
+    expect(page.body).toContain('1 place restante sur 1.');
+    expect(await db.prisma.vote.count({ where: { option: { pollId: poll.pollId } } })).toBe(0);
+
+    const answered = await app.inject({ method: 'POST', url: links[CAF]!, ...form([[`answer-${A!.id}`, 'oui'], [`answer-${B!.id}`, 'oui'], ['signup', B!.id]]) });
+    expect(answered.statusCode).toBe(200);
+    expect(answered.body).toContain('Vos réponses sont enregistrées');
+    expect(answered.body).toMatch(new RegExp(`name="answer-${A!.id}" value="oui" required checked>`));
+    const votes = await db.prisma.vote.findMany({ where: { option: { pollId: poll.pollId } }, orderBy: { option: { position: 'asc' } } });
+    expect(votes.map((v) => [v.voterEmail, v.answer, v.volunteer])).toEqual([
+      [CAF, 'oui', false],
+      [CAF, 'oui', true],
+    ]);
+
+    const state = (await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}` })).json();
+    expect(state).toMatchObject({ status: 'ouvert', answered: 1, awaiting: [MSA, SECRETAIRE].sort() });
+    expect(state.options[1]).toMatchObject({ oui: 1, volunteers: [CAF] });
+  });
+
+  it('a full date is refused with the form shown again and the reason; a missing answer too; nothing is recorded', async () => {
+    const [A, B] = poll.options;
+    const full = await app.inject({ method: 'POST', url: links[MSA]!, ...form([[`answer-${A!.id}`, 'si_necessaire'], [`answer-${B!.id}`, 'oui'], ['signup', B!.id]]) });
+    expect(full.statusCode).toBe(409);
+    expect(full.body).toMatch(/role="alert">Le .* est complet \(1 place, toutes prises\)/);
+    expect(full.body).toMatch(new RegExp(`name="answer-${A!.id}" value="si_necessaire" required checked>`));
+    const partial = await app.inject({ method: 'POST', url: links[MSA]!, ...form([[`answer-${A!.id}`, 'oui']]) });
+    expect(partial.statusCode).toBe(400);
+    expect(partial.body).toMatch(/Répondez pour chaque date/);
+    expect(await db.prisma.vote.count({ where: { voterEmail: MSA } })).toBe(0);
+
+    const answered = await app.inject({ method: 'POST', url: links[MSA]!, ...form([[`answer-${A!.id}`, 'oui'], [`answer-${B!.id}`, 'non']]) });
+    expect(answered.statusCode).toBe(200);
+  });
+
+  it('a changed, expired, wrong-purpose or stranger’s link gets a French page that says so', async () => {
+    const token = links[CAF]!.slice('/vote/'.length);
+    const forged = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+    const cases: Array<[string, number, RegExp]> = [
+      [`/vote/${forged}`, 400, /Lien non valide/],
+      [`/vote/${signLink({ purpose: 'vote', subject: poll.pollId, email: CAF, expiresAt: new Date(Date.now() - 1000) }, TEST_LINKS.secret)}`, 410, /Lien expiré/],
+      [`/vote/${signLink({ purpose: 'rsvp', subject: poll.pollId, email: CAF, answer: 'ACCEPTED', expiresAt: new Date(Date.now() + 86_400_000) }, TEST_LINKS.secret)}`, 400, /ne sert pas à cette action/],
+      [
+        voteLink({ publicUrl: '', secret: TEST_LINKS.secret, pollId: poll.pollId, email: 'coordinateur.0-6-ans@example.org', expiresAt: new Date(Date.now() + 86_400_000) }),
+        403,
+        /ne figure pas parmi les participants/,
+      ],
+    ];
+    for (const [url, status, text] of cases) {
+      for (const method of ['GET', 'POST'] as const) {
+        const page = await app.inject({ method, url, ...(method === 'POST' ? form([]) : {}) });
+        expect(page.statusCode, `${method} ${url.slice(0, 30)}`).toBe(status);
+        expect(page.body).toMatch(text);
+        expect(page.body).toMatch(/Que faire \?/);
+      }
+    }
+  });
+
+  it('closed early by its organiser: the date with the most oui becomes a meeting, the page shows the result and takes no more answers', async () => {
+    const [A] = poll.options;
+    const byMember = await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/close`, payload: { actor: { email: CAF, appRole: 'membre' } } });
+    expect(byMember.statusCode).toBe(403);
+    const closed = await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/close`, payload: { actor: ORGANISER } });
+    expect(closed.statusCode).toBe(200);
+    expect(closed.json()).toMatchObject({ chosenOptionId: A!.id, reason: 'oui' });
+
+    const state = await eventually(async () => {
+      const current = (await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}` })).json();
+      return current.status === 'clos' && current.meetingId ? current : undefined;
+    }, 'the poll to be settled');
+    expect(state.chosenOptionId).toBe(A!.id);
+    const meeting = (await app.inject({ method: 'GET', url: `/api/meetings/${state.meetingId}` })).json();
+    expect(meeting).toMatchObject({ title: TITLE, status: 'planifiee', instance: { slug: 'cotech' } });
+    expect((await env.client.workflow.getHandle(meetingWorkflowId(state.meetingId)).describe()).status.name).toBe('RUNNING');
+    await eventually(async () => (await catcher.list()).filter((m) => m.subject.startsWith(`Date retenue : ${TITLE}`)).length >= 4, 'the result to everyone');
+
+    const page = await app.inject({ method: 'GET', url: links[SECRETAIRE]! });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/Le sondage est clos\. Date retenue/);
+    expect(page.body).not.toMatch(/<form/);
+    const late = await app.inject({ method: 'POST', url: links[SECRETAIRE]!, ...form([[`answer-${A!.id}`, 'oui']]) });
+    expect(late.statusCode).toBe(409);
+    expect((await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/choose`, payload: { optionId: A!.id, actor: ORGANISER } })).statusCode).toBe(409);
+
+    const cancelled = await app.inject({ method: 'POST', url: `/api/meetings/${state.meetingId}/cancel`, payload: { actor: ORGANISER, reason: 'Fin du test' } });
+    expect(cancelled.statusCode).toBe(200);
+  });
+});
