@@ -41,7 +41,7 @@ export async function startPoll(
   conventionId: string,
   input: NewPoll,
   actor: Actor,
-  options: { now?: Date; timing?: DatePollWorkflowInput['timing'] } = {},
+  options: { now?: Date; timing?: DatePollWorkflowInput['timing']; workflowId?: string } = {},
 ): Promise<StartedPoll> {
   const now = options.now ?? new Date();
   const convention = await deps.prisma.convention.findUniqueOrThrow({ where: { id: conventionId }, select: { charter: true, timezone: true, schoolZone: true } });
@@ -66,7 +66,7 @@ export async function startPoll(
   }
 
   const pollId = randomUUID();
-  const workflowId = pollWorkflowId(pollId);
+  const workflowId = options.workflowId ?? pollWorkflowId(pollId);
   const poll = await deps.prisma.$transaction(async (tx) => {
     const created = await tx.poll.create({
       data: {

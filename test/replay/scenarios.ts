@@ -9,6 +9,10 @@ import { resolveDemoPeople, type DemoPeople } from '../../store/demo-people.js';
 import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput, type FicheState } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
+import { startPoll } from '../../client/start-poll.js';
+import { nextOpenDay } from '../../domain/calendar-checks.js';
+import { dateKey, shiftDate, toLocal } from '../../domain/paris-time.js';
+import { chooseAmongTiedUpdate, closePollUpdate, voteUpdate } from '../../workflows/poll-definitions.js';
 import { cancelUpdate, meetingStateQuery, rescheduleUpdate } from '../../workflows/meeting-definitions.js';
 
 /**
@@ -57,11 +61,16 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, tim
   }
 }
 
-async function startFiche(ctx: ScenarioContext, ficheId: string): Promise<Fiche> {
+/** The demo convention, loaded on first use, and its people. */
+async function demo(ctx: ScenarioContext): Promise<{ conventionId: string; people: DemoPeople }> {
   const existing = await ctx.prisma.convention.findUnique({ where: { slug: DEMO_CONVENTION_SLUG } });
   if (!existing) await loadDemo(ctx.prisma);
   const conventionId = (await ctx.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
-  const people = await resolveDemoPeople(ctx.prisma, conventionId);
+  return { conventionId, people: await resolveDemoPeople(ctx.prisma, conventionId) };
+}
+
+async function startFiche(ctx: ScenarioContext, ficheId: string): Promise<Fiche> {
+  const { conventionId, people } = await demo(ctx);
   const input: FicheLifecycleInput = {
     ficheId,
     conventionId,
@@ -194,6 +203,44 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     await act(fiche, 'withdraw', { actor: people.cooperateur, reason: 'Fin du scénario' });
     await finish(fiche);
     return meeting.workflowId;
+  },
+
+  'date-poll-tie-broken': async (ctx) => {
+    // Two dates starting the same morning get the same answers, a full date is refused; the
+    // organiser closes early and chooses; the meeting's workflow is left to run as a child.
+    const { conventionId, people } = await demo(ctx);
+    const today = toLocal(new Date(), 'Europe/Paris');
+    const deadlineDay = nextOpenDay(shiftDate(today, 5), null).date;
+    const day = nextOpenDay(shiftDate(deadlineDay, 10), null).date;
+    const poll = await startPoll(
+      ctx,
+      conventionId,
+      {
+        instance: 'cotech',
+        title: 'COTECH (replay du sondage)',
+        deadline: new Date(Date.UTC(deadlineDay.year, deadlineDay.month - 1, deadlineDay.day, 11)).toISOString(),
+        options: [
+          { kind: 'journee', date: dateKey(day) },
+          { kind: 'creneau', date: dateKey(day), start: '09:00', end: '11:00', capacity: 1 },
+          { kind: 'journee', date: dateKey(nextOpenDay(shiftDate(day, 1), null).date) },
+        ],
+        participants: [people.secretaire.email, people.membre.email],
+      },
+      people.cooperateur,
+      { workflowId: ctx.workflowId, timing: { meetingTiming: { agendaQuietMs: 500 } } },
+    );
+    const handle = ctx.client.workflow.getHandle(poll.workflowId);
+    const [a, b, c] = poll.options.map((o) => o.id) as [string, string, string];
+    await handle.executeUpdate(voteUpdate, { args: [{ email: people.secretaire.email, answers: { [a]: 'oui', [b]: 'oui', [c]: 'non' }, signUps: [b] }] });
+    const full = await handle
+      .executeUpdate(voteUpdate, { args: [{ email: people.membre.email, answers: { [a]: 'oui', [b]: 'oui', [c]: 'si_necessaire' }, signUps: [b] }] })
+      .then(() => null, (e: unknown) => e);
+    if (!(full instanceof WorkflowUpdateFailedError)) throw new Error(`a sign-up on a full date should have been refused, got ${String(full)}`);
+    await handle.executeUpdate(voteUpdate, { args: [{ email: people.membre.email, answers: { [a]: 'oui', [b]: 'oui', [c]: 'si_necessaire' }, signUps: [] }] });
+    await handle.executeUpdate(closePollUpdate, { args: [{ actor: people.cooperateur }] });
+    await handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: people.cooperateur, optionId: b }] });
+    await handle.result();
+    return poll.workflowId;
   },
 
   'refusals-then-favorable': async (ctx) => {
