@@ -16,6 +16,7 @@ import { signLink, voteLink } from '../../infra/signed-links.js';
 import { loadDemo } from '../../store/load-demo.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
 import { meetingWorkflowId } from '../../workflows/meeting-definitions.js';
+import { voteUpdate } from '../../workflows/poll-definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 import { eventually } from '../helpers/time-skipping.js';
@@ -84,6 +85,14 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     await env?.teardown();
     await rm(outboxDir, { recursive: true, force: true });
   });
+
+  /** Cancels a meeting a poll created, once its workflow has read it (before, it asks to retry). */
+  async function cancelMeeting(meetingId: string): Promise<void> {
+    await eventually(async () => {
+      const cancelled = await app.inject({ method: 'POST', url: `/api/meetings/${meetingId}/cancel`, payload: { actor: ORGANISER, reason: 'Fin du test' } });
+      return cancelled.statusCode === 200;
+    }, 'the meeting to be cancelled');
+  }
 
   it('POST /api/polls refuses a Saturday with a French message naming the date, and starts a poll of open days', async () => {
     const today = toLocal(new Date(), ZONE);
@@ -219,7 +228,58 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     expect(late.statusCode).toBe(409);
     expect((await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/choose`, payload: { optionId: A!.id, actor: ORGANISER } })).statusCode).toBe(409);
 
-    const cancelled = await app.inject({ method: 'POST', url: `/api/meetings/${state.meetingId}/cancel`, payload: { actor: ORGANISER, reason: 'Fin du test' } });
-    expect(cancelled.statusCode).toBe(200);
+    await cancelMeeting(state.meetingId);
+  });
+
+  it('a tie: the organiser’s link from the mail shows the tied dates only, and choosing one settles the poll', async () => {
+    const title = 'GTT à départager';
+    const day = openDayAfter(openDayAfter(toLocal(new Date(), ZONE), 3), 10);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/polls',
+      payload: {
+        instance: 'cotech',
+        title,
+        deadline: atLocalTime(openDayAfter(toLocal(new Date(), ZONE), 3), 12, 0, ZONE).toISOString(),
+        participants: [CAF, MSA],
+        actor: ORGANISER,
+        options: [
+          { kind: 'demi_journee', date: dateKey(day), half: 'matin' },
+          { kind: 'creneau', date: dateKey(day), start: '09:00', end: '10:30' },
+          { kind: 'journee', date: dateKey(openDayAfter(day, 1)) },
+        ],
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const tied: { pollId: string; options: Array<{ id: string; label: string }> } = created.json();
+    const [A, B, C] = tied.options;
+    const handle = env.client.workflow.getHandle(created.json().workflowId);
+    for (const email of [CAF, MSA]) {
+      await handle.executeUpdate(voteUpdate, { args: [{ email, answers: { [A!.id]: 'oui', [B!.id]: 'oui', [C!.id]: 'non' }, signUps: [] }] });
+    }
+    expect((await app.inject({ method: 'POST', url: `/api/polls/${tied.pollId}/close`, payload: { actor: ORGANISER } })).json()).toMatchObject({ status: 'departage', tied: [A!.id, B!.id] });
+
+    const mail = await eventually(async () => (await catcher.list()).find((m) => m.subject === `Sondage à départager : ${title}`), 'the mail to the organiser');
+    expect(mail.to).toEqual([ORGANISER.email]);
+    const text = (await simpleParser((await catcher.readRaw(mail.id))!)).text ?? '';
+    const url = /Choisir la date : (\S+)/.exec(text)![1]!.slice(TEST_LINKS.publicUrl.length);
+    const page = await app.inject({ method: 'GET', url });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`value="${A!.id}" required>${A!.label}</label>`);
+    expect(page.body).toContain(`value="${B!.id}" required>${B!.label}</label>`);
+    expect(page.body).not.toContain(`value="${C!.id}"`);
+    // A participant's own link does not choose.
+    const participant = voteLink({ publicUrl: '', secret: TEST_LINKS.secret, pollId: tied.pollId, email: CAF, expiresAt: new Date(Date.now() + 86_400_000) });
+    expect((await app.inject({ method: 'GET', url: participant })).body).toMatch(/l’organisateur choisit/);
+
+    const notTied = await app.inject({ method: 'POST', url, ...form([['optionId', C!.id]]) });
+    expect(notTied.statusCode).toBe(400);
+    expect(notTied.body).toMatch(/role="alert">Choisissez parmi les dates à égalité/);
+    const chosen = await app.inject({ method: 'POST', url, ...form([['optionId', B!.id]]) });
+    expect(chosen.statusCode).toBe(200);
+    expect(chosen.body).toContain(`Date retenue : ${B!.label}`);
+    const settled = await db.prisma.poll.findUniqueOrThrow({ where: { id: tied.pollId } });
+    expect(settled).toMatchObject({ status: 'clos', chosenOptionId: B!.id, chosenBy: ORGANISER.email });
+    await cancelMeeting(settled.meetingId!);
   });
 });
