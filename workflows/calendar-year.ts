@@ -17,6 +17,7 @@ import { earliestMeetingDay } from '../domain/meeting-rules.js';
 import { assertMayPlanCalendar, calendarOfYear, parseMeetingRule } from '../domain/meeting-recurrence.js';
 import { atLocalTime, durationUntil, fromLocal, parseDateKey, shiftDate } from '../domain/paris-time.js';
 import { parseZone } from '../domain/school-holidays.js';
+import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
 import {
   DEFAULT_CALENDAR_TIMING,
@@ -29,16 +30,8 @@ import {
 } from './calendar-definitions.js';
 import type { meetingWorkflow } from './meeting.js';
 
-const calendar = proxyActivities<CalendarActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-
-const mail = proxyActivities<MailActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const calendar = proxyActivities<CalendarActivities>(STORE_ACTIVITY);
+const mail = proxyActivities<MailActivities>(MAIL_ACTIVITY);
 
 /**
  * A convention's calendar for one year: the instances' recurring meetings are created (and so

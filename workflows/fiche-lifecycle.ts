@@ -26,20 +26,12 @@ import {
   type FicheLifecycleInput,
   type FicheState,
 } from './definitions.js';
+import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
 import { agendaChangedSignal, meetingWorkflowId } from './meeting-definitions.js';
 
-const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-
-// Heartbeats let a new worker take over a send quickly when the one sending dies.
-const mail = proxyActivities<MailActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities>(STORE_ACTIVITY);
+const mail = proxyActivities<MailActivities>(MAIL_ACTIVITY);
 
 /** Decisions a body takes at a meeting: recorded at or after the meeting the fiche is on the agenda of. */
 const MEETING_DECISIONS: Partial<Record<ActionKind, true>> = { recordAvis: true, recordCopilDecision: true, recordBureauValidation: true };

@@ -22,6 +22,7 @@ import type { MeetingActivities, MeetingChange, MeetingFacts } from '../activiti
 import type { MeetingMailActivities, MeetingMailRequest } from '../activities/meeting-mail.js';
 import type { Actor } from '../domain/lifecycle.js';
 import { meetingScheduledSignal } from './definitions.js';
+import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
 import {
   DEFAULT_MEETING_TIMING,
@@ -37,17 +38,8 @@ import {
   type MeetingWorkflowInput,
 } from './meeting-definitions.js';
 
-const store = proxyActivities<MeetingActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-
-// Heartbeats let a new worker take over a send quickly when the one sending dies.
-const mail = proxyActivities<MeetingMailActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const store = proxyActivities<MeetingActivities>(STORE_ACTIVITY);
+const mail = proxyActivities<MeetingMailActivities>(MAIL_ACTIVITY);
 
 type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> & Partial<Pick<MeetingMailRequest, 'previous' | 'daysBefore' | 'missing'>> & { to: 'members' | 'secretaries' };
 

@@ -1,25 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../domain/lifecycle.js';
 import type { MeetingRule } from '../../domain/meeting-recurrence.js';
 import { atLocalTime, shiftDate, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
-import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher.js';
-import { createMailTransport } from '../../infra/mail-transport.js';
+import type { MailCatcher } from '../../infra/mail-catcher.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
-import { createConcertoWorker } from '../../worker/create-worker.js';
 import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate, setRulesUpdate } from '../../workflows/calendar-definitions.js';
 import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
 import { meetingStateQuery } from '../../workflows/meeting-definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
-import { TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
 
 // The annual calendar on a time-skipping server of its own: a whole year runs in seconds.
@@ -32,19 +26,17 @@ const COTECH: MeetingRule = { instance: 'cotech', frequency: { every: 'quarter',
 describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
   let env: TestWorkflowEnvironment;
   let db: Database;
+  let stack: TestWorker;
   let catcher: MailCatcher;
-  let outboxDir: string;
-  let worker: Worker;
-  let running: Promise<void>;
-  let transport: ReturnType<typeof createMailTransport>;
   let taskQueue: string;
   let conventionId: string;
   let cooperateur: Actor;
   let year: number;
 
   beforeAll(async () => {
-    outboxDir = await mkdtemp(path.join(os.tmpdir(), 'concerto-calendar-outbox-'));
-    [env, db, catcher] = await Promise.all([privateTimeSkippingEnv(), openTestDatabase('pglite'), startMailCatcher({ dir: outboxDir })]);
+    [env, db] = await Promise.all([privateTimeSkippingEnv(), openTestDatabase('pglite')]);
+    stack = await startTestWorker(env, db, 'calendar');
+    ({ catcher, taskQueue } = stack);
     await loadDemo(db.prisma);
     conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
     cooperateur = await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur');
@@ -54,29 +46,12 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
     await db.prisma.milestone.create({
       data: { conventionId, key: `copil-bilan-${year}`, year, title: 'Bilan annuel en COPIL', startDate: new Date(`${year}-06-15T00:00:00Z`), ownerEmail: OWNER },
     });
-    taskQueue = uniqueTaskQueue('calendar');
-    transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
-    worker = await createConcertoWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      prisma: db.prisma,
-      transport,
-      mailFrom: 'Concerto <concerto@example.org>',
-      links: TEST_LINKS,
-      workflowBundle: workflowBundle(),
-    });
-    running = worker.run();
   });
 
   afterAll(async () => {
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    transport?.close();
-    await catcher?.close();
+    await stack?.stop();
     await db?.close();
     await env?.teardown();
-    await rm(outboxDir, { recursive: true, force: true });
   });
 
   const mailsTo = async (to: string, subject: RegExp) => (await catcher.list()).filter((m) => m.to.includes(to) && subject.test(m.subject));

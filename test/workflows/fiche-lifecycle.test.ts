@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { driveToValidation, takeStep, type ActionInput } from '../../client/fiche-steps.js';
@@ -32,15 +28,14 @@ import {
 import { addLocalDays, anniversary, atLocalTime, dayAfterAt, fromLocal, toLocal } from '../../domain/paris-time.js';
 import type { Meeting } from '../../generated/prisma/client.js';
 import type { Database } from '../../infra/database.js';
-import { startMailCatcher, type CaughtMessage, type MailCatcher } from '../../infra/mail-catcher.js';
-import { createMailTransport } from '../../infra/mail-transport.js';
+import type { CaughtMessage, MailCatcher } from '../../infra/mail-catcher.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
-import { createConcertoWorker } from '../../worker/create-worker.js';
 import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput, type FicheState } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { openTestDatabase } from '../helpers/database.js';
-import { timeSkippingEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { timeSkippingEnv } from '../helpers/temporal.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 
 // One time-skipping server per run, and its clock is global: the tests of this file run in order
 // and move it forward only (days, then a DST change months ahead, then a year).
@@ -71,11 +66,8 @@ type Failure = { type: string | undefined; message: string };
 describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
   let env: TestWorkflowEnvironment;
   let db: Database;
+  let stack: TestWorker;
   let catcher: MailCatcher;
-  let outboxDir: string;
-  let worker: Worker;
-  let running: Promise<void>;
-  let transport: ReturnType<typeof createMailTransport>;
   let taskQueue: string;
   let conventionId: string;
   let A: Actors;
@@ -83,8 +75,7 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
   const started: Handle[] = [];
 
   beforeAll(async () => {
-    outboxDir = await mkdtemp(path.join(os.tmpdir(), 'concerto-fiche-outbox-'));
-    [env, db, catcher] = await Promise.all([timeSkippingEnv(), openTestDatabase('pglite'), startMailCatcher({ dir: outboxDir })]);
+    [env, db] = await Promise.all([timeSkippingEnv(), openTestDatabase('pglite')]);
     await loadDemo(db.prisma);
     conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
     for (const instance of await db.prisma.instance.findMany({ where: { conventionId } })) {
@@ -100,19 +91,8 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
       membre: await actor(PEOPLE.membre, 'membre'),
       admin: { email: 'admin@example.org', appRole: 'admin', instanceRoles: {} },
     };
-    taskQueue = uniqueTaskQueue('fiche');
-    transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
-    worker = await createConcertoWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      prisma: db.prisma,
-      transport,
-      mailFrom: 'Concerto <concerto@example.org>',
-      links: TEST_LINKS,
-      workflowBundle: workflowBundle(),
-    });
-    running = worker.run();
+    stack = await startTestWorker(env, db, 'fiche');
+    ({ catcher, taskQueue } = stack);
   });
 
   afterEach(async () => {
@@ -122,13 +102,9 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
   });
 
   afterAll(async () => {
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    transport?.close();
-    await catcher?.close();
+    await stack?.stop();
     await db?.close();
     await env?.teardown();
-    await rm(outboxDir, { recursive: true, force: true });
   });
 
   // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +12,9 @@ import { REFERENCE_CHARTER } from '../../domain/charter.js';
 import type { Actor } from '../../domain/lifecycle.js';
 import { addLocalDays, atLocalTime, dayAfterAt, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
-import { startMailCatcher, type CaughtMessage, type MailCatcher } from '../../infra/mail-catcher.js';
-import { createMailTransport } from '../../infra/mail-transport.js';
+import type { CaughtMessage, MailCatcher } from '../../infra/mail-catcher.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
-import { createConcertoWorker } from '../../worker/create-worker.js';
 import { ficheStateQuery } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import {
@@ -33,7 +27,7 @@ import {
   sendDecisionSummaryUpdate,
 } from '../../workflows/meeting-definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
-import { TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually, idle, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
 
 // The meeting workflow on a time-skipping server of this file's own (its clock only moves
@@ -57,19 +51,17 @@ type Failure = { type: string | undefined; message: string };
 describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
   let env: TestWorkflowEnvironment;
   let db: Database;
+  let stack: TestWorker;
   let catcher: MailCatcher;
-  let outboxDir: string;
-  let worker: Worker;
-  let running: Promise<void>;
-  let transport: ReturnType<typeof createMailTransport>;
   let taskQueue: string;
   let conventionId: string;
   let cotechMembers: string[];
   let A: Record<'cooperateur' | 'secretaire' | 'membre', Actor>;
 
   beforeAll(async () => {
-    outboxDir = await mkdtemp(path.join(os.tmpdir(), 'concerto-meeting-outbox-'));
-    [env, db, catcher] = await Promise.all([privateTimeSkippingEnv(), openTestDatabase('pglite'), startMailCatcher({ dir: outboxDir })]);
+    [env, db] = await Promise.all([privateTimeSkippingEnv(), openTestDatabase('pglite')]);
+    stack = await startTestWorker(env, db, 'meeting');
+    ({ catcher, taskQueue } = stack);
     await loadDemo(db.prisma);
     conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
     const memberships = await db.prisma.membership.findMany({ where: { instance: { conventionId, slug: 'cotech' } }, include: { person: true } });
@@ -79,29 +71,12 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
       secretaire: await resolveActor(db.prisma, conventionId, PEOPLE.secretaire, 'secretaire_instance'),
       membre: await resolveActor(db.prisma, conventionId, PEOPLE.membre, 'membre'),
     };
-    taskQueue = uniqueTaskQueue('meeting');
-    transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
-    worker = await createConcertoWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      prisma: db.prisma,
-      transport,
-      mailFrom: 'Concerto <concerto@example.org>',
-      links: TEST_LINKS,
-      workflowBundle: workflowBundle(),
-    });
-    running = worker.run();
   });
 
   afterAll(async () => {
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    transport?.close();
-    await catcher?.close();
+    await stack?.stop();
     await db?.close();
     await env?.teardown();
-    await rm(outboxDir, { recursive: true, force: true });
   });
 
   // ---------------------------------------------------------------------------------------------
