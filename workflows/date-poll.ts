@@ -23,6 +23,7 @@ import {
   type Ballot,
   type ChoiceReason,
 } from '../domain/poll-rules.js';
+import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
 import type { meetingWorkflow } from './meeting.js';
 import {
@@ -37,17 +38,8 @@ import {
   type PollState,
 } from './poll-definitions.js';
 
-const store = proxyActivities<PollActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-
-// Heartbeats let a new worker take over a send quickly when the one sending dies.
-const mail = proxyActivities<PollMailActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const store = proxyActivities<PollActivities>(STORE_ACTIVITY);
+const mail = proxyActivities<PollMailActivities>(MAIL_ACTIVITY);
 
 /**
  * One date poll: the participants are invited to answer for each proposed date (oui, si

@@ -1,8 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,15 +6,14 @@ import { buildHttpApp } from '../../client/http/app.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
-import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher.js';
-import { createMailTransport } from '../../infra/mail-transport.js';
+import type { MailCatcher } from '../../infra/mail-catcher.js';
 import { signLink, voteLink } from '../../infra/signed-links.js';
 import { loadDemo } from '../../store/load-demo.js';
-import { createConcertoWorker } from '../../worker/create-worker.js';
 import { meetingWorkflowId } from '../../workflows/meeting-definitions.js';
 import { voteUpdate } from '../../workflows/poll-definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
-import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually } from '../helpers/time-skipping.js';
 
 // The voting page of a date poll through the real HTTP app (fastify inject), with the signed link
@@ -38,11 +33,8 @@ const form = (fields: Array<[string, string]>) => ({
 describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () => {
   let env: TestWorkflowEnvironment;
   let db: Database;
+  let stack: TestWorker;
   let catcher: MailCatcher;
-  let outboxDir: string;
-  let worker: Worker;
-  let running: Promise<void>;
-  let transport: ReturnType<typeof createMailTransport>;
   let app: FastifyInstance;
   let poll: { pollId: string; workflowId: string; options: Array<{ id: string; label: string; capacity: number | null }> };
   let links: Record<string, string>;
@@ -50,26 +42,14 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
   const openDayAfter = (day: LocalDate, days: number) => nextOpenDay(shiftDate(day, days), null).date;
 
   beforeAll(async () => {
-    outboxDir = await mkdtemp(path.join(os.tmpdir(), 'concerto-vote-outbox-'));
-    [env, db, catcher] = await Promise.all([devServerEnv(), openTestDatabase('postgres'), startMailCatcher({ dir: outboxDir })]);
+    [env, db] = await Promise.all([devServerEnv(), openTestDatabase('postgres')]);
+    stack = await startTestWorker(env, db, 'vote-page');
+    catcher = stack.catcher;
     await loadDemo(db.prisma);
-    const taskQueue = uniqueTaskQueue('vote-page');
-    transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
-    worker = await createConcertoWorker({
-      connection: env.nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      prisma: db.prisma,
-      transport,
-      mailFrom: 'Concerto <concerto@example.org>',
-      links: TEST_LINKS,
-      workflowBundle: workflowBundle(),
-    });
-    running = worker.run();
     app = buildHttpApp({
       client: env.client,
       prisma: db.prisma,
-      taskQueue,
+      taskQueue: stack.taskQueue,
       probes: { temporal: async () => undefined, database: () => db.ping() },
       rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },
     });
@@ -77,13 +57,9 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
 
   afterAll(async () => {
     await app?.close();
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    transport?.close();
-    await catcher?.close();
+    await stack?.stop();
     await db?.close();
     await env?.teardown();
-    await rm(outboxDir, { recursive: true, force: true });
   });
 
   /** Cancels a meeting a poll created, once its workflow has read it (before, it asks to retry). */

@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPoll, type NewPoll } from '../../client/start-poll.js';
@@ -14,11 +10,9 @@ import { DomainError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/lifecycle.js';
 import { addLocalDays, atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
-import { startMailCatcher, type CaughtMessage, type MailCatcher } from '../../infra/mail-catcher.js';
-import { createMailTransport } from '../../infra/mail-transport.js';
+import type { CaughtMessage, MailCatcher } from '../../infra/mail-catcher.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
-import { createConcertoWorker } from '../../worker/create-worker.js';
 import { meetingStateQuery, meetingWorkflowId } from '../../workflows/meeting-definitions.js';
 import {
   chooseAmongTiedUpdate,
@@ -29,7 +23,8 @@ import {
   withdrawSignUpUpdate,
 } from '../../workflows/poll-definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
-import { TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { TEST_LINKS } from '../helpers/temporal.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
 
 // The date poll workflow on a time-skipping server of this file's own (its clock only moves
@@ -54,11 +49,8 @@ type Failure = { type: string | undefined; message: string };
 describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
   let env: TestWorkflowEnvironment;
   let db: Database;
+  let stack: TestWorker;
   let catcher: MailCatcher;
-  let outboxDir: string;
-  let worker: Worker;
-  let running: Promise<void>;
-  let transport: ReturnType<typeof createMailTransport>;
   let taskQueue: string;
   let conventionId: string;
   let cotechMembers: string[];
@@ -66,37 +58,21 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
   let membre: Actor;
 
   beforeAll(async () => {
-    outboxDir = await mkdtemp(path.join(os.tmpdir(), 'concerto-poll-outbox-'));
-    [env, db, catcher] = await Promise.all([privateTimeSkippingEnv(), openTestDatabase('pglite'), startMailCatcher({ dir: outboxDir })]);
+    [env, db] = await Promise.all([privateTimeSkippingEnv(), openTestDatabase('pglite')]);
+    stack = await startTestWorker(env, db, 'date-poll');
+    ({ catcher, taskQueue } = stack);
     await loadDemo(db.prisma);
     conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
     const memberships = await db.prisma.membership.findMany({ where: { instance: { conventionId, slug: 'cotech' } }, include: { person: true } });
     cotechMembers = [...new Set(memberships.map((m) => m.person.email.toLowerCase()))].sort();
     organiser = await resolveActor(db.prisma, conventionId, PEOPLE.organiser, 'cooperateur');
     membre = await resolveActor(db.prisma, conventionId, PEOPLE.caf, 'membre');
-    taskQueue = uniqueTaskQueue('date-poll');
-    transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
-    worker = await createConcertoWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      prisma: db.prisma,
-      transport,
-      mailFrom: 'Concerto <concerto@example.org>',
-      links: TEST_LINKS,
-      workflowBundle: workflowBundle(),
-    });
-    running = worker.run();
   });
 
   afterAll(async () => {
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    transport?.close();
-    await catcher?.close();
+    await stack?.stop();
     await db?.close();
     await env?.teardown();
-    await rm(outboxDir, { recursive: true, force: true });
   });
 
   // ---------------------------------------------------------------------------------------------
