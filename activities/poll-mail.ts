@@ -1,7 +1,9 @@
-import { ballotsFromVotes, tallyPoll, type ChoiceReason } from '../domain/poll-rules.js';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { ChoiceReason } from '../domain/poll-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { voteLink } from '../infra/signed-links.js';
 import { composePollMail, type PollMailKind } from '../mail/poll-mail.js';
+import { findPoll } from '../store/find-poll.js';
 import type { MailActivities, NotificationResult } from './mail.js';
 
 /** One mail of a poll to one person; the poll's facts and answers are read when it is sent. */
@@ -36,17 +38,10 @@ const LINK_GRACE_MS = 60 * 86_400_000;
 export function createPollMailActivities({ prisma, send, publicUrl, linkSecret }: PollMailDependencies) {
   return {
     async sendPollMail(request: PollMailRequest): Promise<NotificationResult> {
-      const poll = await prisma.poll.findUniqueOrThrow({
-        where: { id: request.pollId },
-        include: {
-          convention: { select: { timezone: true } },
-          instance: { select: { name: true } },
-          options: { orderBy: { position: 'asc' }, include: { votes: true } },
-        },
-      });
+      const poll = await findPoll(prisma, request.pollId);
+      if (!poll) throw ApplicationFailure.nonRetryable(`No poll ${request.pollId}.`, 'INVALID_INPUT');
       const deadline = poll.deadline ?? new Date();
       const person = await prisma.person.findUnique({ where: { email: request.recipient.toLowerCase() }, select: { displayName: true } });
-      const tallies = tallyPoll(poll.options, ballotsFromVotes(poll.options.flatMap((o) => o.votes)));
       const forOrganiser = request.kind === 'tie' || request.kind === 'tie_reminder';
       const linked = forOrganiser || request.kind === 'invitation' || request.kind === 'reminder';
       const composed = composePollMail({
@@ -57,16 +52,16 @@ export function createPollMailActivities({ prisma, send, publicUrl, linkSecret }
           instanceName: poll.instance?.name ?? '',
           ...(poll.location ? { location: poll.location } : {}),
           deadline,
-          zone: poll.convention.timezone,
+          zone: poll.zone,
         },
-        options: poll.options.map((o, i) => ({ id: o.id, label: o.label, capacity: o.capacity, tally: tallies[i]! })),
+        options: poll.options.map((o) => ({ id: o.id, label: o.label, capacity: o.capacity, tally: o.tally })),
         recipient: { name: person?.displayName ?? '', email: request.recipient },
         ...(linked
           ? {
               link: voteLink({
                 publicUrl,
                 secret: linkSecret,
-                pollId: poll.id,
+                pollId: poll.pollId,
                 email: request.recipient,
                 expiresAt: new Date(Math.max(deadline.getTime(), Date.now()) + LINK_GRACE_MS),
                 ...(forOrganiser ? { answer: 'departage' as const } : {}),

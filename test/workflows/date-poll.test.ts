@@ -1,6 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +24,7 @@ import {
 import { openTestDatabase } from '../helpers/database.js';
 import { TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+import { acceptedUpdates, updateRefusal as refusal } from '../helpers/updates.js';
 import { eventually, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
 
 // The date poll workflow on a time-skipping server of this file's own (its clock only moves
@@ -43,8 +43,6 @@ const PEOPLE = {
   outsider: 'coordinateur.0-6-ans@example.org',
 };
 const PARTICIPANTS = [PEOPLE.caf, PEOPLE.msa, PEOPLE.secretaire].sort();
-
-type Failure = { type: string | undefined; message: string };
 
 describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
   let env: TestWorkflowEnvironment;
@@ -113,20 +111,6 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
     return (await simpleParser((await catcher.readRaw(message.id))!)).text ?? '';
   }
 
-  async function refusal(pending: Promise<unknown>): Promise<Failure> {
-    const error = await pending.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error, 'the update should have been refused').toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (error as WorkflowUpdateFailedError).cause as ApplicationFailure | undefined;
-    return { type: cause?.type ?? undefined, message: cause?.message ?? '' };
-  }
-
-  async function acceptedUpdates(handle: WorkflowHandle): Promise<number> {
-    const { events } = await handle.fetchHistory();
-    return (events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
-  }
 
   async function completed(handle: WorkflowHandle): Promise<void> {
     await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 'the poll workflow to complete');

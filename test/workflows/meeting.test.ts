@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
@@ -28,6 +27,7 @@ import {
 } from '../../workflows/meeting-definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+import { acceptedUpdates, updateRefusal as refusal } from '../helpers/updates.js';
 import { eventually, idle, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
 
 // The meeting workflow on a time-skipping server of this file's own (its clock only moves
@@ -45,8 +45,6 @@ const PEOPLE = {
   /** A COTECH member without any power over its meetings. */
   membre: 'caf.conseiller-territorial@example.org',
 };
-
-type Failure = { type: string | undefined; message: string };
 
 describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
   let env: TestWorkflowEnvironment;
@@ -142,20 +140,6 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     return { method, calendar, event, parsed };
   }
 
-  async function refusal(pending: Promise<unknown>): Promise<Failure> {
-    const error = await pending.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error, 'the update should have been refused').toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (error as WorkflowUpdateFailedError).cause as ApplicationFailure | undefined;
-    return { type: cause?.type ?? undefined, message: cause?.message ?? '' };
-  }
-
-  async function acceptedUpdates(handle: WorkflowHandle): Promise<number> {
-    const { events } = await handle.fetchHistory();
-    return (events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
-  }
 
   async function startSubmittedFiche(name: string) {
     const ficheId = randomUUID();
