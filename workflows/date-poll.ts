@@ -82,7 +82,7 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
     }
   }
 
-  /** Checks a ballot against the poll as it is now; the handler checks again, as another may have come first. */
+  /** Checks a ballot against the poll as it is now. */
   function checkBallot(email: string, ballot: Pick<Ballot, 'answers' | 'signUps'>): void {
     guardVote();
     assertBallot(email, ballot, input.options, participants, state.ballots);
@@ -91,7 +91,8 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
   /** Takes a ballot into the state at once (so the next one is checked against it), then stores it. */
   async function take(email: string, ballot: Pick<Ballot, 'answers' | 'signUps'>): Promise<PollState> {
     const voter = email.toLowerCase();
-    checkBallot(voter, ballot);
+    // Checked again: another update may have taken the last place since the validator ran.
+    asFailure(() => checkBallot(voter, ballot));
     const taken: Ballot = { answers: { ...ballot.answers }, signUps: [...new Set(ballot.signUps)].sort(), at: new Date().toISOString() };
     state.ballots[voter] = taken;
     state.tallies = tallyPoll(input.options, state.ballots);
@@ -129,7 +130,9 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
       update,
       async (raw) => {
         const { email, optionId } = parseSignUp(raw);
-        return take(email, withSignUp(email, optionId, signed));
+        let ballot: Pick<Ballot, 'answers' | 'signUps'> = { answers: {}, signUps: [] };
+        asFailure(() => (ballot = withSignUp(email, optionId, signed)));
+        return take(email, ballot);
       },
       {
         validator: (raw) =>
