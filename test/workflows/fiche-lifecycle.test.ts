@@ -36,6 +36,7 @@ import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+import { acceptedUpdates, updateRefusal as refusal } from '../helpers/updates.js';
 
 // One time-skipping server per run, and its clock is global: the tests of this file run in order
 // and move it forward only (days, then a DST change months ahead, then a year).
@@ -61,7 +62,6 @@ const PEOPLE = {
 
 type Handle = WorkflowHandle<typeof ficheLifecycleWorkflow>;
 type Actors = Record<'cooperateur' | 'secretaire' | 'secretaireBureau' | 'caf' | 'msa' | 'membre' | 'admin', Actor>;
-type Failure = { type: string | undefined; message: string };
 
 describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
   let env: TestWorkflowEnvironment;
@@ -182,16 +182,6 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
   }
 
   /** The failure an update was refused with (by its validator: nothing enters history). */
-  async function refusal(pending: Promise<unknown>): Promise<Failure> {
-    const error = await pending.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error, 'the update should have been refused').toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (error as WorkflowUpdateFailedError).cause as ApplicationFailure | undefined;
-    return { type: cause?.type ?? undefined, message: cause?.message ?? '' };
-  }
-
   async function scheduleMeeting(kind: InstanceKind, startsAt: Date): Promise<Meeting> {
     const instance = instances.get(kind)!;
     return db.prisma.meeting.create({
@@ -252,11 +242,6 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
       include: { person: true },
     });
     return [...new Set(memberships.map((m) => m.person.email.toLowerCase()))].sort();
-  }
-
-  async function acceptedUpdates(handle: Handle): Promise<number> {
-    const { events } = await handle.fetchHistory();
-    return (events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
   }
 
   // ---------------------------------------------------------------------------------------------
