@@ -232,6 +232,9 @@ export const actorSchema = z.strictObject(
   { error: (issue) => (issue.code === 'invalid_type' ? 'Indiquez qui agit (« actor ») : un objet avec au moins email et appRole.' : undefined) },
 );
 
+/** Input that names only who acts: closing a poll, sending a relevé de décisions. */
+export const actorOnlySchema = z.strictObject({ actor: actorSchema });
+
 const comment = () =>
   z
     .string({ error: `Le commentaire doit être un texte de ${MAX_COMMENT} caractères au plus.` })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorSchema } from './lifecycle.js';
+import { actorOnlySchema, actorSchema } from './lifecycle.js';
 import { email, isoInstant, nonEmptyText, parseInput } from './validation.js';
 
 /** Input of the meeting workflow's updates, parsed with field-level French errors. */
@@ -38,8 +38,6 @@ const attendanceSchema = z.strictObject({
   excused: z.array(email()).default([]),
   proxies: z.array(z.strictObject({ from: email(), to: email() })).default([]),
 });
-
-const actorOnlySchema = z.strictObject({ actor: actorSchema });
 
 const minutesSchema = z.strictObject({
   actor: actorSchema,

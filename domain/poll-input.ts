@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorSchema } from './lifecycle.js';
+import { actorOnlySchema, actorSchema } from './lifecycle.js';
 import { HALF_DAYS, POLL_ANSWERS } from './poll-rules.js';
 import { email, isoDate, isoInstant, nonEmptyText, parseInput, slug } from './validation.js';
 
@@ -51,8 +51,6 @@ const voteSchema = z.strictObject({
 
 const signUpSchema = z.strictObject({ email: email(), optionId: z.string().min(1).max(64) });
 
-const closeSchema = z.strictObject({ actor: actorSchema });
-
 const chooseSchema = z.strictObject({
   actor: actorSchema,
   optionId: nonEmptyText(64, { required: 'Indiquez la date retenue (« optionId »).' }),
@@ -61,11 +59,11 @@ const chooseSchema = z.strictObject({
 export type NewPollInput = z.output<typeof newPollSchema>;
 export type VoteInput = z.output<typeof voteSchema>;
 export type SignUpInput = z.output<typeof signUpSchema>;
-export type ClosePollInput = z.output<typeof closeSchema>;
+export type ClosePollInput = z.output<typeof actorOnlySchema>;
 export type ChooseOptionInput = z.output<typeof chooseSchema>;
 
 export const parseNewPoll = (input: unknown): NewPollInput => parseInput(newPollSchema, input, { what: 'le sondage' });
 export const parseVote = (input: unknown): VoteInput => parseInput(voteSchema, input, { what: 'la réponse' });
 export const parseSignUp = (input: unknown): SignUpInput => parseInput(signUpSchema, input, { what: 'l’inscription' });
-export const parseClosePoll = (input: unknown): ClosePollInput => parseInput(closeSchema, input, { what: 'la clôture du sondage' });
+export const parseClosePoll = (input: unknown): ClosePollInput => parseInput(actorOnlySchema, input, { what: 'la clôture du sondage' });
 export const parseChooseOption = (input: unknown): ChooseOptionInput => parseInput(chooseSchema, input, { what: 'le choix de la date' });
