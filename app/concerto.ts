@@ -195,6 +195,7 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
       catcher,
       rsvp: { secret: linkSecret, publicUrl: config.publicUrl, onRsvp },
       feeds: { organizerEmail: addressOf(config.mail.from) },
+      temporalUiUrl,
       log: true,
       probes: {
         temporal: async () => {

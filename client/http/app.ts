@@ -14,6 +14,7 @@ import { registerPollRoutes } from './polls.js';
 import { registerRetroplanningRoutes, type RetroplanningRouteDependencies } from './retroplanning.js';
 import { registerRsvpRoutes, type RsvpRouteDependencies } from './rsvp.js';
 import { registerVoteRoutes } from './vote.js';
+import { registerWorkflowRoutes } from './workflows.js';
 
 export interface HttpAppDependencies {
   client: Client;
@@ -29,6 +30,8 @@ export interface HttpAppDependencies {
   feeds?: Omit<FeedRouteDependencies, 'prisma' | 'secret'>;
   /** Options of the rétroplanning pictures (/conventions/:slug/retroplanning/…), always served. */
   retroplanning?: Omit<RetroplanningRouteDependencies, 'prisma'>;
+  /** The Temporal Web UI's address, for the admins' links to each workflow. */
+  temporalUiUrl?: string | null;
   log?: boolean;
 }
 
@@ -66,6 +69,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerCalendarRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerPollRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
+  registerWorkflowRoutes(app, { client: deps.client, prisma: deps.prisma, temporalUiUrl: deps.temporalUiUrl ?? null });
   registerRetroplanningRoutes(app, { prisma: deps.prisma, ...deps.retroplanning });
   if (deps.rsvp) {
     registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });
