@@ -77,6 +77,7 @@ export const UPDATE_LABELS: Readonly<Record<string, string>> = {
   withdraw: 'Retrait de la fiche',
   recordEvaluation: 'Évaluation annuelle',
   close: 'Clôture',
+  editContent: 'Modification du contenu de la fiche',
   reschedule: 'Report de la réunion',
   cancel: 'Annulation de la réunion',
   recordAttendance: 'Présences et excusés',
@@ -101,6 +102,7 @@ export const SIGNAL_LABELS: Readonly<Record<string, string>> = {
 /** French names of the activities (activities/*.ts). */
 export const ACTIVITY_LABELS: Readonly<Record<string, string>> = {
   saveFiche: 'Enregistrement de la fiche',
+  saveFicheContent: 'Enregistrement du contenu de la fiche',
   recordLifecycleStep: 'Inscription de l’étape au journal',
   resolveAudience: 'Recherche des destinataires',
   putOnNextAgenda: 'Inscription à l’ordre du jour de la prochaine réunion',

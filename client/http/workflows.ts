@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { WORKFLOW_LABELS } from '../history-timeline.js';
-import { loadWorkflowTimeline, temporalUiLink } from '../workflow-timeline.js';
+import { loadWorkflowTimeline, temporalUiLink, type WorkflowTimeline } from '../workflow-timeline.js';
 import { HttpError } from './errors.js';
 
 /** Dependencies of {@link registerWorkflowRoutes}. */
@@ -13,17 +13,8 @@ export interface WorkflowRouteDependencies {
   temporalUiUrl?: string | null;
 }
 
-/** One workflow of the list. */
-export interface WorkflowSummary {
-  workflowId: string;
-  runId: string;
-  type: string;
-  label: string;
-  status: string;
-  startedAt: string;
-  closedAt: string | null;
-  temporalUiUrl: string | null;
-}
+/** One workflow of the list: its timeline's heading, and its link in the Temporal Web UI. */
+export type WorkflowSummary = Omit<WorkflowTimeline, 'entries'> & { temporalUiUrl: string | null };
 
 const LIST_LIMIT = 200;
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,27 @@ function recorded(scenario: string): { workflowId: string; history: History; raw
 
 /** The decoded first argument of a scheduled activity, read from the JSON independently of the module. */
 const argOf = (attributes: RawEvent['activityTaskScheduledEventAttributes']) => JSON.parse(Buffer.from(attributes!.input.payloads[0]!.data, 'base64').toString('utf8'));
+
+describe('the French names', () => {
+  it('name every update and signal the workflows define, and every activity the worker registers', async () => {
+    const modules = await Promise.all([
+      import('../../workflows/definitions.js'),
+      import('../../workflows/meeting-definitions.js'),
+      import('../../workflows/poll-definitions.js'),
+      import('../../workflows/calendar-definitions.js'),
+    ]);
+    const definitions = modules.flatMap((m) => Object.values(m)).flatMap((v) => (v && typeof v === 'object' && 'type' in v ? [v] : Object.values(v ?? {})));
+    const named = (type: string) => definitions.filter((d) => (d as { type?: string }).type === type).map((d) => (d as { name: string }).name);
+    expect(named('update').length).toBeGreaterThan(15);
+    for (const name of named('update')) expect(UPDATE_LABELS, name).toHaveProperty(name);
+    for (const name of named('signal')) expect(SIGNAL_LABELS, name).toHaveProperty(name);
+    // The activities are the methods of the factories' objects: read from their source.
+    const dir = path.join(import.meta.dirname, '../../activities');
+    const activities = readdirSync(dir).flatMap((file) => [...readFileSync(path.join(dir, file), 'utf8').matchAll(/^ {4}async (\w+)\(/gm)].map((m) => m[1]!));
+    expect(activities.length).toBeGreaterThan(15);
+    for (const name of activities) expect(ACTIVITY_LABELS, name).toHaveProperty(name);
+  });
+});
 
 describe('buildTimeline on the recorded histories', () => {
   it.each(SCENARIOS)('%s: every activity, update and signal has a French name, one entry each, in the history’s order', (scenario) => {
