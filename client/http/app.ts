@@ -11,6 +11,7 @@ import { registerFicheRoutes } from './fiches.js';
 import { registerHealth, type HealthProbes } from './health.js';
 import { registerMeetingRoutes } from './meetings.js';
 import { registerOutboxRoutes } from './outbox.js';
+import { registerPages } from './pages/index.js';
 import { registerPollRoutes } from './polls.js';
 import { registerRetroplanningRoutes, type RetroplanningRouteDependencies } from './retroplanning.js';
 import { registerRsvpRoutes, type RsvpRouteDependencies } from './rsvp.js';
@@ -72,6 +73,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerPollRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
   registerWorkflowRoutes(app, { client: deps.client, prisma: deps.prisma, temporalUiUrl: deps.temporalUiUrl ?? null });
+  registerPages(app, { client: deps.client, prisma: deps.prisma, catcher: deps.catcher, temporalUiUrl: deps.temporalUiUrl ?? null });
   registerRetroplanningRoutes(app, { prisma: deps.prisma, ...deps.retroplanning });
   if (deps.rsvp) {
     registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });

@@ -24,19 +24,31 @@ export const BASE_PAGE_STYLE = [
   'a:focus-visible,button:focus-visible{outline:3px solid #0a76f6;outline-offset:2px}',
 ].join('');
 
-/** The Content-Security-Policy of a page with this style sheet: nothing but it and its own form. */
-export function pageCsp(style: string): string {
+/**
+ * The Content-Security-Policy of a page with this style sheet: nothing but it and its own form;
+ * with `scripts`, also the app's own scripts (/assets/…) and their requests to the same origin.
+ */
+export function pageCsp(style: string, options: { scripts?: boolean } = {}): string {
   return [
     "default-src 'none'",
     `style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`,
+    ...(options.scripts ? ["script-src 'self'", "connect-src 'self'", "img-src 'self'"] : []),
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join('; ');
 }
 
+/** What a page may have around its `main`: a header (navigation) and the app's scripts. */
+export interface PageFrame {
+  /** HTML, already escaped, before `main`. */
+  header?: string;
+  /** Paths of the app's own scripts, loaded deferred. */
+  scripts?: readonly string[];
+}
+
 /** A whole page: `body` parts (HTML, already escaped) inside `main`. */
-export function renderPage(title: string, body: readonly string[], style: string = BASE_PAGE_STYLE): string {
+export function renderPage(title: string, body: readonly string[], style: string = BASE_PAGE_STYLE, frame: PageFrame = {}): string {
   return [
     '<!doctype html>',
     '<html lang="fr">',
@@ -47,9 +59,11 @@ export function renderPage(title: string, body: readonly string[], style: string
     '<meta name="referrer" content="no-referrer">',
     `<title>${escapeHtml(title)} — Concerto</title>`,
     `<style>${style}</style>`,
+    ...(frame.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`),
     '</head>',
     '<body>',
-    '<main>',
+    ...(frame.header ? [frame.header] : []),
+    '<main id="contenu">',
     ...body.filter((part) => part !== ''),
     '</main>',
     '</body>',

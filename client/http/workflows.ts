@@ -18,11 +18,11 @@ export type WorkflowSummary = Omit<WorkflowTimeline, 'entries'> & { temporalUiUr
 
 const LIST_LIMIT = 200;
 
-/** The most recent workflows of the namespace, newest first (at most `limit`). */
+/** The most recent workflows of the namespace (at most `limit`), newest first as visibility lists them (the SQLite dev server refuses ORDER BY). */
 export async function listWorkflows(deps: WorkflowRouteDependencies, limit = LIST_LIMIT): Promise<WorkflowSummary[]> {
   const namespace = deps.client.options.namespace;
   const found: WorkflowSummary[] = [];
-  for await (const run of deps.client.workflow.list({ query: 'ORDER BY StartTime DESC', pageSize: Math.min(limit, 100) })) {
+  for await (const run of deps.client.workflow.list({ pageSize: Math.min(limit, 100) })) {
     found.push({
       workflowId: run.workflowId,
       runId: run.runId,

@@ -1,0 +1,126 @@
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { localDateKey, parseDateKey, toLocal } from '../../../domain/paris-time.js';
+import type { PrismaClient } from '../../../generated/prisma/client.js';
+import type { MailCatcher } from '../../../infra/mail-catcher.js';
+import { listFicheVersions } from '../../../store/fiche-content.js';
+import { findFichePage } from '../../../store/find-fiche-page.js';
+import { findMeetingPage } from '../../../store/find-meeting-page.js';
+import { findPoll } from '../../../store/find-poll.js';
+import { listAuditEvents } from '../../../store/list-audit-events.js';
+import { listFiches } from '../../../store/list-fiches.js';
+import { listMeetingsBetween } from '../../../store/list-meetings-between.js';
+import { listMilestonesBetween } from '../../../store/list-milestones-between.js';
+import { listPolls } from '../../../store/list-polls.js';
+import { resolveConvention } from '../../../store/resolve-convention.js';
+import { loadWorkflowTimeline } from '../../workflow-timeline.js';
+import { HttpError, toHttpError } from '../errors.js';
+import { registerAdminWorkflowPages } from './admin-workflows.js';
+import { AUDIT_PAGE_SIZE, auditPage } from './audit-page.js';
+import { calendarPage, monthKey } from './calendar-page.js';
+import { dashboardPage } from './dashboard.js';
+import { fichePage } from './fiche-page.js';
+import { messagePage, sendAppPage, type PageViewer } from './layout.js';
+import { meetingPage } from './meeting-page.js';
+import { outboxPage } from './outbox-page.js';
+import { pollListPage, pollPage } from './poll-pages.js';
+import { peoplesSteps } from './timeline-list.js';
+
+/** Dependencies of {@link registerPages}. */
+export interface PageDependencies {
+  client: Client;
+  prisma: PrismaClient;
+  catcher?: MailCatcher | undefined;
+  temporalUiUrl?: string | null;
+  /** Who is signed in, for the header and what admins see; default: no one. */
+  viewerOf?: (request: FastifyRequest) => PageViewer | null;
+  now?: () => Date;
+}
+
+const ID = /^[A-Za-z0-9-]{1,64}$/;
+const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} introuvable : l’adresse est peut-être incomplète, ou la page a été supprimée.`);
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** The app's French pages, server-rendered; errors are pages too, with the API's status and message. */
+export function registerPages(app: FastifyInstance, deps: PageDependencies): void {
+  const viewerOf = deps.viewerOf ?? (() => null);
+  const now = deps.now ?? (() => new Date());
+
+  void app.register(async (scope) => {
+    scope.setErrorHandler((error, request, reply) => {
+      const mapped = toHttpError(error);
+      if (mapped.status >= 500) request.log.error({ err: error }, 'page failed');
+      const title = mapped.status === 404 ? 'Page introuvable' : mapped.status >= 500 ? 'Erreur interne' : 'Demande refusée';
+      const message = mapped.status >= 500 ? 'La page n’a pas pu être affichée : l’erreur a été consignée. Réessayez dans un instant.' : mapped.message;
+      return sendAppPage(reply, mapped.status, messagePage(title, message, viewerOf(request)));
+    });
+
+    scope.get<{ Querystring: { convention?: string } }>('/', async (request, reply) => {
+      const convention = await resolveConvention(deps.prisma, request.query.convention);
+      const today = now();
+      const [row, fiches, meetings, milestones, polls] = await Promise.all([
+        deps.prisma.convention.findUniqueOrThrow({ where: { id: convention.id }, select: { name: true, slug: true } }),
+        listFiches(deps.prisma, convention.id),
+        listMeetingsBetween(deps.prisma, convention.id, { from: today, limit: 10 }),
+        listMilestonesBetween(deps.prisma, convention.id, { from: localDateKey(today), limit: 10 }),
+        listPolls(deps.prisma, convention.id, { status: 'ouvert' }),
+      ]);
+      return sendAppPage(reply, 200, dashboardPage({ convention: row, fiches, meetings, milestones, polls }, viewerOf(request), today));
+    });
+
+    scope.get<{ Params: { id: string } }>('/fiches/:id', async (request, reply) => {
+      const fiche = ID.test(request.params.id) ? await findFichePage(deps.prisma, request.params.id) : null;
+      if (!fiche) throw notFound('Fiche');
+      const [versions, timeline] = await Promise.all([
+        listFicheVersions(deps.prisma, fiche.id),
+        fiche.workflowId ? loadWorkflowTimeline(deps, fiche.workflowId).then((t) => peoplesSteps(t.entries), () => null) : Promise.resolve(null),
+      ]);
+      return sendAppPage(reply, 200, fichePage({ fiche, versions, timeline }, viewerOf(request)));
+    });
+
+    scope.get<{ Params: { id: string } }>('/reunions/:id', async (request, reply) => {
+      const meeting = ID.test(request.params.id) ? await findMeetingPage(deps.prisma, request.params.id) : null;
+      if (!meeting) throw notFound('Réunion');
+      return sendAppPage(reply, 200, meetingPage(meeting, viewerOf(request)));
+    });
+
+    scope.get<{ Querystring: { convention?: string; mois?: string } }>('/calendrier', async (request, reply) => {
+      const convention = await resolveConvention(deps.prisma, request.query.convention);
+      const wanted = request.query.mois;
+      if (wanted !== undefined && !MONTH.test(wanted)) throw new HttpError(400, 'INVALID_INPUT', `« ${wanted.slice(0, 20)} » n’est pas un mois : écrivez-le AAAA-MM, par exemple 2026-06.`);
+      const today = toLocal(now());
+      const month = parseDateKey(`${wanted ?? monthKey({ year: today.year, month: today.month, day: 1 })}-01`);
+      const next = parseDateKey(`${monthKey(month, 1)}-01`);
+      // A week either side: the grid shows the days of the weeks the month touches.
+      const from = new Date(Date.UTC(month.year, month.month - 1, 1) - 7 * 86_400_000);
+      const to = new Date(Date.UTC(next.year, next.month - 1, 1) + 7 * 86_400_000);
+      const [row, meetings, milestones] = await Promise.all([
+        deps.prisma.convention.findUniqueOrThrow({ where: { id: convention.id }, select: { name: true, slug: true } }),
+        listMeetingsBetween(deps.prisma, convention.id, { from, to }),
+        listMilestonesBetween(deps.prisma, convention.id, { from: localDateKey(from), to: localDateKey(to) }),
+      ]);
+      return sendAppPage(reply, 200, calendarPage({ convention: row, month, meetings, milestones }, viewerOf(request)));
+    });
+
+    scope.get<{ Querystring: { convention?: string } }>('/sondages', async (request, reply) => {
+      const convention = await resolveConvention(deps.prisma, request.query.convention);
+      return sendAppPage(reply, 200, pollListPage(await listPolls(deps.prisma, convention.id), viewerOf(request)));
+    });
+
+    scope.get<{ Params: { id: string } }>('/sondages/:id', async (request, reply) => {
+      const poll = ID.test(request.params.id) ? await findPoll(deps.prisma, request.params.id) : null;
+      if (!poll) throw notFound('Sondage');
+      return sendAppPage(reply, 200, pollPage(poll, viewerOf(request)));
+    });
+
+    scope.get('/boite-d-envoi', async (request, reply) => sendAppPage(reply, 200, outboxPage(deps.catcher ? await deps.catcher.list() : null, viewerOf(request))));
+
+    scope.get<{ Querystring: { page?: string } }>('/admin/journal', async (request, reply) => {
+      const page = Math.max(1, Number.parseInt(request.query.page ?? '1', 10) || 1);
+      const log = await listAuditEvents(deps.prisma, { limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE });
+      return sendAppPage(reply, 200, auditPage(log, page, viewerOf(request)));
+    });
+
+    registerAdminWorkflowPages(scope, { client: deps.client, prisma: deps.prisma, temporalUiUrl: deps.temporalUiUrl ?? null, viewerOf });
+  });
+}
