@@ -85,7 +85,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerPollRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
   registerWorkflowRoutes(app, { client: deps.client, prisma: deps.prisma, temporalUiUrl: deps.temporalUiUrl ?? null });
-  registerPages(app, { client: deps.client, prisma: deps.prisma, catcher: deps.catcher, temporalUiUrl: deps.temporalUiUrl ?? null });
+  registerPages(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue, catcher: deps.catcher, temporalUiUrl: deps.temporalUiUrl ?? null });
   registerRetroplanningRoutes(app, { prisma: deps.prisma, ...deps.retroplanning });
   if (deps.rsvp) {
     registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { WORKFLOW_LABELS } from '../history-timeline.js';
 import { loadWorkflowTimeline, temporalUiLink, type WorkflowTimeline } from '../workflow-timeline.js';
+import { requireAdmin } from './auth.js';
 import { HttpError } from './errors.js';
 
 /** Dependencies of {@link registerWorkflowRoutes}. */
@@ -49,8 +50,14 @@ export async function workflowTimelineOr404(deps: WorkflowRouteDependencies, wor
   }
 }
 
-/** GET /api/workflows and GET /api/workflows/:id/timeline: the admins' view of the processes. */
+/** GET /api/workflows and GET /api/workflows/:id/timeline: the admins' view of the processes (admins only). */
 export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRouteDependencies): void {
-  app.get('/api/workflows', async () => ({ workflows: await listWorkflows(deps) }));
-  app.get<{ Params: { id: string } }>('/api/workflows/:id/timeline', async (request) => workflowTimelineOr404(deps, request.params.id));
+  app.get('/api/workflows', async (request) => {
+    requireAdmin(request);
+    return { workflows: await listWorkflows(deps) };
+  });
+  app.get<{ Params: { id: string } }>('/api/workflows/:id/timeline', async (request) => {
+    requireAdmin(request);
+    return workflowTimelineOr404(deps, request.params.id);
+  });
 }

@@ -1,35 +1,28 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHttpApp } from '../../client/http/app.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { addLocalDays, atLocalTime, dateKey, shiftDate, toLocal } from '../../domain/paris-time.js';
-import type { Database } from '../../infra/database.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
+import { tokenFor } from '../helpers/auth.js';
+import { startBrowserApp, type BrowserApp } from '../helpers/browser-app.js';
 import { expectNoSeriousAxeViolations, useBrowser } from '../helpers/browser.js';
-import { openTestDatabase } from '../helpers/database.js';
-import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
-import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually } from '../helpers/time-skipping.js';
 
-// The app's French pages in headless Chromium, on the demo convention with a fiche submitted, a
-// meeting convened and a poll open, all run by a real worker on the dev server; every page is
-// checked with axe.
+// The app's French pages in headless Chromium, on the demo convention, run by a real worker on
+// the dev server: a coopérateur signs in with the link mailed to them, creates a fiche and submits
+// it; a meeting is convened and a poll opened; an admin signs in and reads every page, the
+// processes' timelines included. Every page is checked with axe.
 
 const ZONE = 'Europe/Paris';
 const COOPERATEUR = { email: 'directrice.education@example.org', appRole: 'cooperateur' };
+const ADMIN = 'admin.concerto@example.org';
 const TEMPORAL_UI = 'http://temporal-ui.test:8233';
 
 describe('the app’s pages (headless Chromium, dev server)', () => {
   const browser = useBrowser();
-  let env: TestWorkflowEnvironment;
-  let db: Database;
-  let stack: TestWorker;
-  let app: FastifyInstance;
-  let base: string;
+  let running: BrowserApp;
   let page: Page;
   let fiche: { ficheId: string; workflowId: string };
   let meeting: { meetingId: string; workflowId: string };
@@ -37,75 +30,40 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
   let meetingDay: Date;
 
   beforeAll(async () => {
-    [env, db] = await Promise.all([devServerEnv(), openTestDatabase('postgres')]);
-    stack = await startTestWorker(env, db, 'browser-pages');
-    await loadDemo(db.prisma);
-    app = buildHttpApp({
-      client: env.client,
-      prisma: db.prisma,
-      taskQueue: stack.taskQueue,
-      catcher: stack.catcher,
-      temporalUiUrl: TEMPORAL_UI,
-      probes: { temporal: async () => undefined, database: () => db.ping() },
-      rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },
-    });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-
-    const created = await app.inject({ method: 'POST', url: '/api/fiches', payload: { title: 'Ludothèque itinérante', authorEmail: COOPERATEUR.email } });
-    expect(created.statusCode, created.body).toBe(201);
-    fiche = created.json();
-    const submitted = await eventually(async () => {
-      const answer = await app.inject({ method: 'POST', url: `/api/fiches/${fiche.ficheId}/actions/submit`, payload: { actor: COOPERATEUR } });
-      return answer.statusCode === 200 ? answer : undefined;
-    }, 'the fiche to be submitted');
-    expect(submitted.json()).toMatchObject({ lifecycle: { stage: 'soumise' } });
-
-    const conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
-    meetingDay = atLocalTime(toLocal(addLocalDays(new Date(), 12), ZONE), 14, 0);
-    meeting = await scheduleMeeting(
-      { client: env.client, prisma: db.prisma, taskQueue: stack.taskQueue },
-      conventionId,
-      { instance: 'cotech', title: 'COTECH des pages', startsAt: meetingDay.toISOString(), endsAt: new Date(meetingDay.getTime() + 7_200_000).toISOString() },
-      await resolveActor(db.prisma, conventionId, COOPERATEUR.email, COOPERATEUR.appRole),
-      { timing: { agendaQuietMs: 300 } },
-    );
-    const deadlineDay = nextOpenDay(shiftDate(toLocal(new Date(), ZONE), 3), null).date;
-    const pollCreated = await app.inject({
-      method: 'POST',
-      url: '/api/polls',
-      payload: {
-        instance: 'cotech',
-        title: 'GTT de printemps',
-        deadline: atLocalTime(deadlineDay, 12, 0, ZONE).toISOString(),
-        participants: ['caf.conseiller-territorial@example.org', 'msa.travailleur-social@example.org'],
-        actor: COOPERATEUR,
-        options: [
-          { kind: 'journee', date: dateKey(nextOpenDay(shiftDate(deadlineDay, 10), null).date) },
-          { kind: 'journee', date: dateKey(nextOpenDay(shiftDate(deadlineDay, 12), null).date) },
-        ],
-      },
-    });
-    expect(pollCreated.statusCode, pollCreated.body).toBe(201);
-    poll = pollCreated.json();
-    // The fiche goes on the meeting's agenda and the members get their convocation.
-    await eventually(async () => (await stack.catcher.list()).some((m) => m.subject.startsWith('Convocation : ')), 'a convocation', 60_000);
-    await eventually(async () => (await db.prisma.agendaItem.count({ where: { meetingId: meeting.meetingId, ficheId: fiche.ficheId } })) > 0, 'the fiche on the agenda', 60_000);
+    running = await startBrowserApp('browser-pages', { temporalUiUrl: TEMPORAL_UI });
+    await running.db.prisma.person.create({ data: { email: ADMIN, displayName: 'Admin Concerto', admin: true } });
   });
 
   afterAll(async () => {
     for (const workflowId of [fiche?.workflowId, meeting?.workflowId]) {
-      if (workflowId) await env.client.workflow.getHandle(workflowId).terminate('fin du test').catch(() => undefined);
+      if (workflowId) await running.env.client.workflow.getHandle(workflowId).terminate('fin du test').catch(() => undefined);
     }
-    await app?.close();
-    await stack?.stop();
-    await db?.close();
-    await env?.teardown();
+    await running?.stop();
   });
+
+  /** Signs in a fresh browser context through the sign-in page and the link mailed. */
+  async function signIn(email: string): Promise<void> {
+    page = await browser.newPage();
+    // Nobody signed in: every page leads to the sign-in page.
+    await page.goto(`${running.base}/`);
+    expect(new URL(page.url()).pathname).toBe('/connexion');
+    expect(await page.locator('h1').textContent()).toBe('Se connecter');
+    await expectNoSeriousAxeViolations(page);
+    const before = (await running.stack.catcher.list()).length;
+    await page.getByLabel('Adresse électronique').fill(email);
+    await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Vérifiez votre messagerie');
+    await expectNoSeriousAxeViolations(page);
+    await eventually(async () => (await running.stack.catcher.list()).length > before, 'the sign-in mail');
+    const link = await running.linkFromMail('Votre lien de connexion', email, 'Me connecter à Concerto');
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Me connecter' }).click();
+    await page.waitForURL(`${running.base}/`);
+  }
 
   /** Opens a page, checks its status, its single h1 and its accessibility; gives back the main text. */
   async function visit(path: string, h1: RegExp): Promise<string> {
-    page ??= await browser.newPage();
-    const answer = await page.goto(base + path);
+        const answer = await page.goto(running.base + path);
     expect(answer?.status(), path).toBe(200);
     expect(answer?.headers()['content-security-policy']).toContain("default-src 'none'");
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
@@ -115,7 +73,65 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     return (await page.locator('main').textContent()) ?? '';
   }
 
+  it('a coopérateur signs in with the mailed link, creates a fiche from the dashboard and submits it', async () => {
+    await signIn(COOPERATEUR.email);
+    await visit('/', /^Tableau de bord/);
+    await page.getByLabel('Titre de la fiche').fill('Ludothèque itinérante');
+    await page.getByRole('button', { name: 'Créer le brouillon' }).click();
+    await page.waitForURL(/\/fiches\/[0-9a-f-]+$/);
+    const ficheId = new URL(page.url()).pathname.split('/').at(-1)!;
+    const row = await running.db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } });
+    fiche = { ficheId, workflowId: row.workflowId! };
+    expect(row).toMatchObject({ status: 'brouillon', authorEmail: COOPERATEUR.email });
+    let text = await visit(`/fiches/${ficheId}`, /^FA-\d{4}-\d+ — Ludothèque itinérante$/);
+    expect(text).toMatch(/Étape\s*brouillon/);
+
+    await page.getByRole('button', { name: 'Soumettre la fiche au COTECH' }).click();
+    await page.waitForURL(`${running.base}/fiches/${ficheId}`);
+    text = await visit(`/fiches/${ficheId}`, /^FA-\d{4}-\d+ — Ludothèque itinérante$/);
+    expect(text).toMatch(/Étape\s*soumise, en attente de l’avis du COTECH/);
+    expect(await page.getByRole('button', { name: 'Soumettre la fiche au COTECH' }).count()).toBe(0);
+    expect(await page.locator('.timeline').textContent()).toMatch(/directrice\.education@example\.org : Soumission de la fiche — fait/);
+    expect(await running.db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } })).toMatchObject({ status: 'soumise' });
+    // Not an admin: no admin pages in the navigation, and a refusal page at their address.
+    expect(await page.getByRole('link', { name: 'Processus' }).count()).toBe(0);
+    expect((await page.goto(`${running.base}/admin/processus`))?.status()).toBe(403);
+  });
+
+  it('a meeting is convened and a poll opened (the fiche goes on the agenda, the members are mailed)', async () => {
+    const conventionId = (await running.db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+    meetingDay = atLocalTime(toLocal(addLocalDays(new Date(), 12), ZONE), 14, 0);
+    meeting = await scheduleMeeting(
+      { client: running.env.client, prisma: running.db.prisma, taskQueue: running.stack.taskQueue },
+      conventionId,
+      { instance: 'cotech', title: 'COTECH des pages', startsAt: meetingDay.toISOString(), endsAt: new Date(meetingDay.getTime() + 7_200_000).toISOString() },
+      await resolveActor(running.db.prisma, conventionId, COOPERATEUR.email, COOPERATEUR.appRole),
+      { timing: { agendaQuietMs: 300 } },
+    );
+    const deadlineDay = nextOpenDay(shiftDate(toLocal(new Date(), ZONE), 3), null).date;
+    const pollCreated = await running.app.inject({
+      method: 'POST',
+      url: '/api/polls',
+      headers: await tokenFor(running.db.prisma, COOPERATEUR.email),
+      payload: {
+        instance: 'cotech',
+        title: 'GTT de printemps',
+        deadline: atLocalTime(deadlineDay, 12, 0, ZONE).toISOString(),
+        participants: ['caf.conseiller-territorial@example.org', 'msa.travailleur-social@example.org'],
+        options: [
+          { kind: 'journee', date: dateKey(nextOpenDay(shiftDate(deadlineDay, 10), null).date) },
+          { kind: 'journee', date: dateKey(nextOpenDay(shiftDate(deadlineDay, 12), null).date) },
+        ],
+      },
+    });
+    expect(pollCreated.statusCode, pollCreated.body).toBe(201);
+    poll = pollCreated.json();
+    await eventually(async () => (await running.stack.catcher.list()).some((m) => m.subject.startsWith('Convocation : ')), 'a convocation', 60_000);
+    await eventually(async () => (await running.db.prisma.agendaItem.count({ where: { meetingId: meeting.meetingId, ficheId: fiche.ficheId } })) > 0, 'the fiche on the agenda', 60_000);
+  });
+
   it('the dashboard: the fiche in its stage’s column, the meeting ahead, the poll’s deadline', async () => {
+    await signIn(ADMIN);
     const text = await visit('/', /^Tableau de bord/);
     const column = page.locator('.column', { has: page.getByRole('heading', { name: /^Soumise, en attente de l’avis du COTECH \(1\)$/ }) });
     await expect(column.getByRole('link').textContent()).resolves.toMatch(/^FA-\d{4}-\d+ — Ludothèque itinérante$/);
@@ -151,7 +167,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
   it('the polls: the list, and the poll with its dates and who has not answered', async () => {
     await visit('/sondages', /^Sondages de date$/);
     await page.getByRole('link', { name: 'GTT de printemps' }).click();
-    expect(page.url()).toBe(`${base}/sondages/${poll.pollId}`);
+    expect(page.url()).toBe(`${running.base}/sondages/${poll.pollId}`);
     const text = await visit(`/sondages/${poll.pollId}`, /^GTT de printemps$/);
     expect(text).toContain('caf.conseiller-territorial@example.org');
   });
@@ -161,7 +177,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     const link = page.getByRole('link', { name: /^Télécharger le courriel « Convocation : / }).first();
     const href = await link.getAttribute('href');
     expect(href).toMatch(/^\/api\/outbox\/.+\.eml$/);
-    const eml = await page.request.get(base + href!);
+    const eml = await page.request.get(running.base + href!);
     expect(eml.status()).toBe(200);
     expect(await eml.text()).toMatch(/^Subject: /m);
   });
@@ -169,7 +185,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
   it('an admin reads a workflow’s timeline: who did what and when, the mails with their ledger lines, a link to Temporal', async () => {
     await visit('/admin/processus', /^Processus$/);
     await page.getByRole('link', { name: fiche.workflowId, exact: true }).click();
-    expect(page.url()).toBe(`${base}/admin/processus/${encodeURIComponent(fiche.workflowId)}`);
+    expect(page.url()).toBe(`${running.base}/admin/processus/${encodeURIComponent(fiche.workflowId)}`);
     const text = await visit(`/admin/processus/${encodeURIComponent(fiche.workflowId)}`, /^Cycle de vie d’une fiche action/);
     expect(text).toMatch(/Début : Cycle de vie d’une fiche action « Ludothèque itinérante »/);
     expect(text).toMatch(/directrice\.education@example\.org : Soumission de la fiche — fait/);
@@ -178,10 +194,12 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     const temporal = page.getByRole('link', { name: `Ouvrir ${fiche.workflowId} dans Temporal` });
     await expect(temporal.getAttribute('href')).resolves.toMatch(new RegExp(`^${TEMPORAL_UI}/namespaces/default/workflows/${fiche.workflowId}/[0-9a-f-]+/history$`));
 
-    const api = await app.inject({ method: 'GET', url: `/api/workflows/${fiche.workflowId}/timeline` });
+    const admin = await tokenFor(running.db.prisma, ADMIN);
+    const api = await running.app.inject({ method: 'GET', url: `/api/workflows/${fiche.workflowId}/timeline`, headers: admin });
     expect(api.statusCode).toBe(200);
     expect(api.json().entries.find((e: { what: string }) => e.what === 'Soumission de la fiche')).toMatchObject({ who: COOPERATEUR.email, kind: 'update', outcome: 'fait' });
-    expect((await app.inject({ method: 'GET', url: '/api/workflows/nothing-here/timeline' })).statusCode).toBe(404);
+    expect((await running.app.inject({ method: 'GET', url: '/api/workflows/nothing-here/timeline', headers: admin })).statusCode).toBe(404);
+    expect((await running.app.inject({ method: 'GET', url: `/api/workflows/${fiche.workflowId}/timeline`, headers: await tokenFor(running.db.prisma, COOPERATEUR.email) })).statusCode).toBe(403);
   });
 
   it('the audit log: the submission and the meeting, linked to their pages', async () => {
@@ -192,8 +210,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
   });
 
   it('a page that does not exist is a French 404 page', async () => {
-    page ??= await browser.newPage();
-    const answer = await page.goto(`${base}/reunions/00000000-0000-0000-0000-000000000000`);
+    const answer = await page.goto(`${running.base}/reunions/00000000-0000-0000-0000-000000000000`);
     expect(answer?.status()).toBe(404);
     expect(await page.locator('h1').textContent()).toBe('Page introuvable');
     await expectNoSeriousAxeViolations(page);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireAdmin } from '../auth.js';
 import { listWorkflows, workflowTimelineOr404, type WorkflowRouteDependencies } from '../workflows.js';
 import { escapeHtml, renderAppPage, sendAppPage, type PageViewer } from './layout.js';
 import { frenchInstant } from './format.js';
@@ -25,6 +26,7 @@ function temporalLink(url: string | null, workflowId: string): string {
 /** The admins' pages of the processes: the list of workflows, and each one's French timeline. */
 export function registerAdminWorkflowPages(app: FastifyInstance, deps: WorkflowRouteDependencies & { viewerOf(request: FastifyRequest): PageViewer | null }): void {
   app.get('/admin/processus', async (request, reply) => {
+    requireAdmin(request);
     const workflows = await listWorkflows(deps);
     const rows = workflows.map(
       (w) =>
@@ -45,6 +47,7 @@ export function registerAdminWorkflowPages(app: FastifyInstance, deps: WorkflowR
   });
 
   app.get<{ Params: { id: string } }>('/admin/processus/:id', async (request, reply) => {
+    requireAdmin(request);
     const timeline = await workflowTimelineOr404(deps, request.params.id);
     return sendAppPage(reply, 200, renderAppPage({
       title: `${timeline.label} ${timeline.workflowId}`,

@@ -4,7 +4,7 @@ import type { FicheSummary } from '../../../store/list-fiches.js';
 import type { MeetingListItem } from '../../../store/list-meetings-between.js';
 import type { MilestoneListItem } from '../../../store/list-milestones-between.js';
 import type { PollListItem } from '../../../store/list-polls.js';
-import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
+import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { capitalized, frenchDay, frenchInstant, MEETING_STATUS_LABELS } from './format.js';
 
 export interface DashboardView {
@@ -54,6 +54,8 @@ export function dashboardPage(view: DashboardView, viewer: PageViewer | null, to
       `<p class="muted">Aujourd’hui : ${escapeHtml(formatFrenchDate(toLocal(today, 'Europe/Paris')))}.</p>`,
       '<h2>Fiches actions par étape</h2>',
       board(view.fiches),
+      '<h2>Nouvelle fiche action</h2>',
+      `<form class="inline" method="post" action="/fiches">${csrfField(viewer)}<input type="hidden" name="convention" value="${escapeHtml(view.convention.slug)}"><div><label for="fiche-title">Titre de la fiche</label><input id="fiche-title" name="title" required maxlength="200" size="40"></div><button type="submit">Créer le brouillon</button></form>`,
       '<h2>Prochaines réunions</h2>',
       meetingsTable(view.meetings),
       '<h2>Échéances et jalons</h2>',

@@ -3,7 +3,7 @@ import { DECISION_OUTCOME_LABELS, STAGE_LABELS, type Stage } from '../../../doma
 import type { FicheVersionView } from '../../../store/fiche-content.js';
 import type { FichePageRow } from '../../../store/find-fiche-page.js';
 import type { TimelineEntry } from '../../history-timeline.js';
-import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
+import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { frenchInstant } from './format.js';
 import { timelineList } from './timeline-list.js';
 
@@ -12,6 +12,8 @@ export interface FichePageView {
   versions: FicheVersionView[];
   /** People's steps and mails of the fiche's workflow; null when it cannot be read. */
   timeline: TimelineEntry[] | null;
+  /** Whether the viewer may take the fiche's steps (anyone of the convention but a plain member). */
+  mayAct: boolean;
 }
 
 const FIELDS = Object.keys(FICHE_FIELD_LABELS) as FicheField[];
@@ -52,6 +54,9 @@ export function fichePage(view: FichePageView, viewer: PageViewer | null): strin
       fiche.gtt ? `<dt>Groupe de travail</dt><dd>${escapeHtml(fiche.gtt.name)}</dd>` : '',
       `<dt>Version</dt><dd>${latest?.version ?? 1} (${escapeHtml(latest?.state ?? '')})</dd>`,
       '</dl>',
+      view.mayAct && fiche.status === 'brouillon'
+        ? `<form method="post" action="/fiches/${encodeURIComponent(fiche.id)}/soumettre">${csrfField(viewer)}<button type="submit">Soumettre la fiche au COTECH</button></form>`
+        : '',
       '<h2>Contenu</h2>',
       latest ? contentList(latest) : '<p>Aucun contenu enregistré.</p>',
       '<h2>Versions</h2>',

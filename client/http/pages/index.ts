@@ -13,7 +13,13 @@ import { listMeetingsBetween } from '../../../store/list-meetings-between.js';
 import { listMilestonesBetween } from '../../../store/list-milestones-between.js';
 import { listPolls } from '../../../store/list-polls.js';
 import { resolveConvention } from '../../../store/resolve-convention.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseNewFiche } from '../../../domain/fiche.js';
+import { takeStep } from '../../fiche-steps.js';
+import { startFiche } from '../../start-fiche.js';
+import { ficheWorkflowId } from '../../../workflows/definitions.js';
 import { loadWorkflowTimeline } from '../../workflow-timeline.js';
+import { actorOf, csrfTokenOf, requireAdmin, requireViewer } from '../auth.js';
 import { HttpError, toHttpError } from '../errors.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
 import { AUDIT_PAGE_SIZE, auditPage } from './audit-page.js';
@@ -21,6 +27,7 @@ import { calendarPage, monthKey } from './calendar-page.js';
 import { dashboardPage } from './dashboard.js';
 import { fichePage } from './fiche-page.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
+import { signInPage } from './sign-in-page.js';
 import { meetingPage } from './meeting-page.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
@@ -30,23 +37,53 @@ import { peoplesSteps } from './timeline-list.js';
 export interface PageDependencies {
   client: Client;
   prisma: PrismaClient;
+  taskQueue: string;
   catcher?: MailCatcher | undefined;
   temporalUiUrl?: string | null;
-  /** Who is signed in, for the header and what admins see; default: no one. */
-  viewerOf?: (request: FastifyRequest) => PageViewer | null;
   now?: () => Date;
 }
+
+/** Who the page is for (request.viewer, from the session), with the CSRF token of its forms. */
+function viewerOf(request: FastifyRequest): PageViewer | null {
+  const viewer = request.viewer;
+  return viewer ? { displayName: viewer.displayName, email: viewer.email, admin: viewer.admin, csrfToken: csrfTokenOf(request) } : null;
+}
+
+/** Pages anyone may open: the sign-in page. */
+const PUBLIC_PAGES = new Set(['/connexion']);
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} introuvable : l’adresse est peut-être incomplète, ou la page a été supprimée.`);
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
+/**
+ * Waits for a new fiche's workflow to record it in the store (its first activity), so the page
+ * it leads to finds it; after 15 s the page says it is not there yet.
+ */
+async function untilStored(prisma: PrismaClient, ficheId: string): Promise<void> {
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    if (await prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { id: true } })) return;
+    await sleep(100);
+  }
+}
+
 /** The app's French pages, server-rendered; errors are pages too, with the API's status and message. */
 export function registerPages(app: FastifyInstance, deps: PageDependencies): void {
-  const viewerOf = deps.viewerOf ?? (() => null);
   const now = deps.now ?? (() => new Date());
 
   void app.register(async (scope) => {
+    // The pages' forms: fields as an object, where the auth hook finds `_csrf`.
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_request, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+    // Every page but the sign-in page is for people signed in: a browser without a session goes
+    // to the sign-in page; a form posted without its CSRF token is refused.
+    scope.addHook('preHandler', async (request, reply) => {
+      if (request.viewer || PUBLIC_PAGES.has(request.routeOptions.url ?? '')) return;
+      if (request.method === 'GET') return reply.code(303).header('location', '/connexion').header('cache-control', 'no-store').send();
+      requireViewer(request);
+    });
+
     scope.setErrorHandler((error, request, reply) => {
       const mapped = toHttpError(error);
       if (mapped.status >= 500) request.log.error({ err: error }, 'page failed');
@@ -55,8 +92,11 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
       return sendAppPage(reply, mapped.status, messagePage(title, message, viewerOf(request)));
     });
 
+    scope.get('/connexion', async (request, reply) => sendAppPage(reply, 200, signInPage(viewerOf(request))));
+
     scope.get<{ Querystring: { convention?: string } }>('/', async (request, reply) => {
       const convention = await resolveConvention(deps.prisma, request.query.convention);
+      await actorOf(request, deps.prisma, convention.id);
       const today = now();
       const [row, fiches, meetings, milestones, polls] = await Promise.all([
         deps.prisma.convention.findUniqueOrThrow({ where: { id: convention.id }, select: { name: true, slug: true } }),
@@ -71,21 +111,24 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
     scope.get<{ Params: { id: string } }>('/fiches/:id', async (request, reply) => {
       const fiche = ID.test(request.params.id) ? await findFichePage(deps.prisma, request.params.id) : null;
       if (!fiche) throw notFound('Fiche');
+      const actor = await actorOf(request, deps.prisma, fiche.conventionId);
       const [versions, timeline] = await Promise.all([
         listFicheVersions(deps.prisma, fiche.id),
         fiche.workflowId ? loadWorkflowTimeline(deps, fiche.workflowId).then((t) => peoplesSteps(t.entries), () => null) : Promise.resolve(null),
       ]);
-      return sendAppPage(reply, 200, fichePage({ fiche, versions, timeline }, viewerOf(request)));
+      return sendAppPage(reply, 200, fichePage({ fiche, versions, timeline, mayAct: actor.appRole !== 'membre' }, viewerOf(request)));
     });
 
     scope.get<{ Params: { id: string } }>('/reunions/:id', async (request, reply) => {
       const meeting = ID.test(request.params.id) ? await findMeetingPage(deps.prisma, request.params.id) : null;
       if (!meeting) throw notFound('Réunion');
+      await actorOf(request, deps.prisma, meeting.conventionId);
       return sendAppPage(reply, 200, meetingPage(meeting, viewerOf(request)));
     });
 
     scope.get<{ Querystring: { convention?: string; mois?: string } }>('/calendrier', async (request, reply) => {
       const convention = await resolveConvention(deps.prisma, request.query.convention);
+      await actorOf(request, deps.prisma, convention.id);
       const wanted = request.query.mois;
       if (wanted !== undefined && !MONTH.test(wanted)) throw new HttpError(400, 'INVALID_INPUT', `« ${wanted.slice(0, 20)} » n’est pas un mois : écrivez-le AAAA-MM, par exemple 2026-06.`);
       const today = toLocal(now());
@@ -104,21 +147,46 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
 
     scope.get<{ Querystring: { convention?: string } }>('/sondages', async (request, reply) => {
       const convention = await resolveConvention(deps.prisma, request.query.convention);
+      await actorOf(request, deps.prisma, convention.id);
       return sendAppPage(reply, 200, pollListPage(await listPolls(deps.prisma, convention.id), viewerOf(request)));
     });
 
     scope.get<{ Params: { id: string } }>('/sondages/:id', async (request, reply) => {
       const poll = ID.test(request.params.id) ? await findPoll(deps.prisma, request.params.id) : null;
       if (!poll) throw notFound('Sondage');
+      await actorOf(request, deps.prisma, poll.conventionId);
       return sendAppPage(reply, 200, pollPage(poll, viewerOf(request)));
     });
 
-    scope.get('/boite-d-envoi', async (request, reply) => sendAppPage(reply, 200, outboxPage(deps.catcher ? await deps.catcher.list() : null, viewerOf(request))));
+    // The caught mails hold every signed link sent, sign-in links included: admins only.
+    scope.get('/boite-d-envoi', async (request, reply) => {
+      requireAdmin(request);
+      return sendAppPage(reply, 200, outboxPage(deps.catcher ? await deps.catcher.list() : null, viewerOf(request)));
+    });
 
     scope.get<{ Querystring: { page?: string } }>('/admin/journal', async (request, reply) => {
+      requireAdmin(request);
       const page = Math.max(1, Number.parseInt(request.query.page ?? '1', 10) || 1);
       const log = await listAuditEvents(deps.prisma, { limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE });
       return sendAppPage(reply, 200, auditPage(log, page, viewerOf(request)));
+    });
+
+    scope.post<{ Body: { title?: string; convention?: string } }>('/fiches', async (request, reply) => {
+      const viewer = requireViewer(request);
+      const convention = await resolveConvention(deps.prisma, request.body?.convention);
+      await actorOf(request, deps.prisma, convention.id);
+      const fiche = parseNewFiche({ title: request.body?.title, authorEmail: viewer.email });
+      const { ficheId } = await startFiche(deps, convention.id, fiche);
+      await untilStored(deps.prisma, ficheId);
+      return reply.code(303).header('location', `/fiches/${ficheId}`).send();
+    });
+
+    scope.post<{ Params: { id: string } }>('/fiches/:id/soumettre', async (request, reply) => {
+      const fiche = ID.test(request.params.id) ? await deps.prisma.ficheAction.findUnique({ where: { id: request.params.id }, select: { id: true, conventionId: true, workflowId: true } }) : null;
+      if (!fiche) throw notFound('Fiche');
+      const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+      await takeStep(deps.client.workflow.getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id)), 'submit', { actor });
+      return reply.code(303).header('location', `/fiches/${fiche.id}`).send();
     });
 
     registerAdminWorkflowPages(scope, { client: deps.client, prisma: deps.prisma, temporalUiUrl: deps.temporalUiUrl ?? null, viewerOf });

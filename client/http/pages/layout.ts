@@ -15,7 +15,12 @@ export interface PageViewer {
   displayName: string;
   email: string;
   admin: boolean;
+  /** The session's CSRF token, for the page's forms (field `_csrf`). */
+  csrfToken: string | null;
 }
+
+/** The hidden field that carries the CSRF token in a page's form. */
+export const csrfField = (viewer: PageViewer | null | undefined) => (viewer?.csrfToken ? `<input type="hidden" name="_csrf" value="${escapeHtml(viewer.csrfToken)}">` : '');
 
 /** The app pages' style: the base, wider, plus the header, boards, tables and timelines. */
 export const APP_PAGE_STYLE = [
@@ -29,6 +34,8 @@ export const APP_PAGE_STYLE = [
   'header.site a:focus-visible{outline:3px solid #fff}',
   'header.site .brand{font-weight:700;margin-right:1rem}',
   'header.site .who{margin-left:auto}',
+  'header.site button.link{background:none;color:#fff;text-decoration:underline;padding:0;font-weight:400}',
+  'form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}',
   'header.site ul{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;list-style:none;margin:0;padding:0}',
   '.board{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:1rem;padding:0;list-style:none}',
   '.column{background:#f6f6f6;color:#3a3a3a;padding:.75rem;border-radius:.25rem}',
@@ -57,7 +64,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; admin?: boolean }> = [
   { href: '/', label: 'Tableau de bord' },
   { href: '/calendrier', label: 'Calendrier' },
   { href: '/sondages', label: 'Sondages' },
-  { href: '/boite-d-envoi', label: 'Boîte d’envoi' },
+  { href: '/boite-d-envoi', label: 'Boîte d’envoi', admin: true },
   { href: '/admin/processus', label: 'Processus', admin: true },
   { href: '/admin/journal', label: 'Journal', admin: true },
 ];
@@ -72,10 +79,12 @@ export interface AppPage {
 }
 
 function header(current: string | undefined, viewer: PageViewer | null | undefined): string {
-  const links = NAV.filter((item) => !item.admin || !viewer || viewer.admin).map(
+  const links = NAV.filter((item) => (item.admin ? viewer?.admin : viewer)).map(
     (item) => `<li><a href="${item.href}"${item.href === current ? ' aria-current="page"' : ''}>${escapeHtml(item.label)}</a></li>`,
   );
-  const who = viewer ? `<span class="who">${escapeHtml(viewer.displayName)}</span>` : '';
+  const who = viewer
+    ? `<form class="who" method="post" action="/auth/sign-out">${csrfField(viewer)}<span>${escapeHtml(viewer.displayName)}</span> <button type="submit" class="link">Se déconnecter</button></form>`
+    : '<a class="who" href="/connexion">Se connecter</a>';
   return [
     '<a class="skip" href="#contenu">Aller au contenu</a>',
     '<header class="site">',

@@ -1,0 +1,73 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { simpleParser } from 'mailparser';
+import { buildHttpApp, type HttpAppDependencies } from '../../client/http/app.js';
+import { createRsvpSignaller } from '../../client/signal-rsvp.js';
+import type { Database } from '../../infra/database.js';
+import { createMailTransport } from '../../infra/mail-transport.js';
+import { loadDemo } from '../../store/load-demo.js';
+import { openTestDatabase } from './database.js';
+import { devServerEnv, TEST_LINKS } from './temporal.js';
+import { startTestWorker, type TestWorker } from './test-worker.js';
+import { eventually } from './time-skipping.js';
+
+/** The whole app on a real port for a browser: the demo convention, a worker, mail to a catcher. */
+export interface BrowserApp {
+  env: TestWorkflowEnvironment;
+  db: Database;
+  stack: TestWorker;
+  app: FastifyInstance;
+  /** http://127.0.0.1:<port> */
+  base: string;
+  /** The address after `label : ` in the text of the first caught mail to `to` whose subject starts so, on this app. */
+  linkFromMail(subjectStart: string, to: string, label: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the app as `npm start` wires it (links signed with the test secret, sign-in mails and the
+ * worker's mails to the same catcher, answers signalled to the workflows) on the run's dev server
+ * and a fresh PostgreSQL database with the demo convention.
+ */
+export async function startBrowserApp(name: string, options: Pick<HttpAppDependencies, 'temporalUiUrl'> = {}): Promise<BrowserApp> {
+  const [env, db] = await Promise.all([devServerEnv(), openTestDatabase('postgres')]);
+  const stack = await startTestWorker(env, db, name);
+  await loadDemo(db.prisma);
+  const mailer = createMailTransport({ kind: 'catcher', host: stack.catcher.host, port: stack.catcher.port });
+  const app = buildHttpApp({
+    client: env.client,
+    prisma: db.prisma,
+    taskQueue: stack.taskQueue,
+    catcher: stack.catcher,
+    probes: { temporal: async () => undefined, database: () => db.ping() },
+    rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl, onRsvp: createRsvpSignaller(env.client) },
+    signIn: { sendMail: (message) => mailer.sendMail({ from: 'Concerto <concerto@example.org>', ...message }) },
+    ...options,
+  });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    env,
+    db,
+    stack,
+    app,
+    base,
+    async linkFromMail(subjectStart, to, label) {
+      const message = await eventually(
+        async () => (await stack.catcher.list()).find((m) => m.subject.startsWith(subjectStart) && m.to.includes(to)),
+        `the mail « ${subjectStart} » to ${to}`,
+        60_000,
+      );
+      const text = (await simpleParser((await stack.catcher.readRaw(message.id))!)).text ?? '';
+      const link = new RegExp(`${label} : (\\S+)`).exec(text)?.[1];
+      if (!link?.startsWith(`${TEST_LINKS.publicUrl}/`)) throw new Error(`no link « ${label} » in the mail: ${text}`);
+      return base + link.slice(TEST_LINKS.publicUrl.length);
+    },
+    async stop() {
+      await app.close();
+      mailer.close();
+      await stack.stop();
+      await db.close();
+      await env.teardown();
+    },
+  };
+}
