@@ -209,6 +209,24 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     await expect(page.getByRole('link', { name: `fiche:${fiche.ficheId}` }).first().getAttribute('href')).resolves.toBe(`/fiches/${fiche.ficheId}`);
   });
 
+  it('loading the demo shows its progress on the page until it is done', async () => {
+    await visit('/admin/demo', /^Charger la démonstration$/);
+    await page.getByRole('button', { name: 'Charger la démonstration' }).click();
+    await page.waitForURL(/\/admin\/taches\/[0-9a-f-]+$/);
+    expect(await page.locator('h1').textContent()).toBe('Chargement de la démonstration');
+    // The page's script took over the status line (its no-script reload link is hidden) and ends with the outcome.
+    await expect(page.locator('.reload').isHidden()).resolves.toBe(true);
+    const status = page.getByRole('status');
+    await eventually(async () => /^Démonstration « ctg-mellois-en-poitou-2023-2027 » chargée : 0 créés, 0 mis à jour, \d+ inchangés, 0 retirés\.$/.test((await status.textContent()) ?? ''), 'the outcome on the page', 60_000);
+    expect(await page.locator('progress').evaluate((bar) => (bar as unknown as { value: number; max: number }).value === (bar as unknown as { max: number }).max)).toBe(true);
+    await expectNoSeriousAxeViolations(page);
+    const id = new URL(page.url()).pathname.split('/').at(-1)!;
+    const job = await running.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: await tokenFor(running.db.prisma, ADMIN) });
+    expect(job.json()).toMatchObject({ status: 'done', done: expect.any(Number), total: expect.any(Number) });
+    expect(job.json().done).toBe(job.json().total);
+    expect(job.json().total).toBeGreaterThan(50);
+  });
+
   it('a page that does not exist is a French 404 page', async () => {
     const answer = await page.goto(`${running.base}/reunions/00000000-0000-0000-0000-000000000000`);
     expect(answer?.status()).toBe(404);

@@ -28,6 +28,9 @@ import { dashboardPage } from './dashboard.js';
 import { fichePage } from './fiche-page.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
+import { createJobRegistry } from '../jobs.js';
+import { loadDemo, DEMO_CONVENTION_SLUG } from '../../../store/load-demo.js';
+import { demoPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
 import { meetingPage } from './meeting-page.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
@@ -49,8 +52,8 @@ function viewerOf(request: FastifyRequest): PageViewer | null {
   return viewer ? { displayName: viewer.displayName, email: viewer.email, admin: viewer.admin, csrfToken: csrfTokenOf(request) } : null;
 }
 
-/** Pages anyone may open: the sign-in page. */
-const PUBLIC_PAGES = new Set(['/connexion']);
+/** Pages anyone may open: the sign-in page, and the pages' script. */
+const PUBLIC_PAGES = new Set(['/connexion', PROGRESS_SCRIPT_PATH]);
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} introuvable : l’adresse est peut-être incomplète, ou la page a été supprimée.`);
@@ -70,6 +73,15 @@ async function untilStored(prisma: PrismaClient, ficheId: string): Promise<void>
 /** The app's French pages, server-rendered; errors are pages too, with the API's status and message. */
 export function registerPages(app: FastifyInstance, deps: PageDependencies): void {
   const now = deps.now ?? (() => new Date());
+  const jobs = createJobRegistry();
+
+  // Where a long piece of work stands, for the script of its page (JSON, so outside the pages' scope).
+  app.get<{ Params: { id: string } }>('/api/jobs/:id', async (request) => {
+    requireAdmin(request);
+    const job = jobs.get(request.params.id);
+    if (!job) throw notFound('Travail');
+    return job;
+  });
 
   void app.register(async (scope) => {
     // The pages' forms: fields as an object, where the auth hook finds `_csrf`.
@@ -187,6 +199,32 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
       const actor = await actorOf(request, deps.prisma, fiche.conventionId);
       await takeStep(deps.client.workflow.getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id)), 'submit', { actor });
       return reply.code(303).header('location', `/fiches/${fiche.id}`).send();
+    });
+
+    scope.get(PROGRESS_SCRIPT_PATH, async (_request, reply) =>
+      reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(PROGRESS_SCRIPT),
+    );
+
+    scope.get('/admin/demo', async (request, reply) => {
+      requireAdmin(request);
+      return sendAppPage(reply, 200, demoPage(viewerOf(request)));
+    });
+
+    // Loading the demo writes a few hundred rows: it runs on, and its page shows how far it is.
+    scope.post('/admin/demo', async (request, reply) => {
+      requireAdmin(request);
+      const job = jobs.start('Chargement de la démonstration', async (report) => {
+        const summary = await loadDemo(deps.prisma, report);
+        return `Démonstration « ${DEMO_CONVENTION_SLUG} » chargée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
+      });
+      return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
+    });
+
+    scope.get<{ Params: { id: string } }>('/admin/taches/:id', async (request, reply) => {
+      requireAdmin(request);
+      const job = jobs.get(request.params.id);
+      if (!job) throw notFound('Travail');
+      return sendAppPage(reply, 200, progressPage(job, viewerOf(request)));
     });
 
     registerAdminWorkflowPages(scope, { client: deps.client, prisma: deps.prisma, temporalUiUrl: deps.temporalUiUrl ?? null, viewerOf });

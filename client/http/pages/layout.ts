@@ -67,6 +67,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; admin?: boolean }> = [
   { href: '/boite-d-envoi', label: 'Boîte d’envoi', admin: true },
   { href: '/admin/processus', label: 'Processus', admin: true },
   { href: '/admin/journal', label: 'Journal', admin: true },
+  { href: '/admin/demo', label: 'Démonstration', admin: true },
 ];
 
 export interface AppPage {
