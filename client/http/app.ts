@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { MailCatcher } from '../../infra/mail-catcher.js';
 import { registerCalendarRoutes } from './calendar.js';
+import { registerConventionCycleRoutes } from './convention-cycle.js';
 import { registerConventionRoutes } from './conventions.js';
 import { toHttpError } from './errors.js';
 import { registerFeedRoutes, type FeedRouteDependencies } from './feeds.js';
@@ -64,6 +65,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerCalendarRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
+  registerConventionCycleRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerPollRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
   registerRetroplanningRoutes(app, { prisma: deps.prisma, ...deps.retroplanning });

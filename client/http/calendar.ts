@@ -7,6 +7,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate, setRulesUpdate, type CalendarYearInput } from '../../workflows/calendar-definitions.js';
+import { startConventionCycle } from '../start-convention-cycle.js';
 import { HttpError } from './errors.js';
 
 type Body = { actor?: { email?: unknown; appRole?: unknown }; rules?: unknown; startDate?: unknown };
@@ -41,7 +42,9 @@ export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Cli
     assertMayPlanCalendar(actor);
     const input: CalendarYearInput = { conventionId: convention.id, year: toLocal(new Date()).year, rules: body.rules.map(parseMeetingRule) };
     await deps.client.workflow.start('calendarYearWorkflow', { taskQueue: deps.taskQueue, workflowId: handle.workflowId, args: [input] });
-    return reply.code(201).send({ workflowId: handle.workflowId, year: input.year });
+    // The convention's cycle (evaluation campaigns, reviews, prolongations) starts with its calendar.
+    const cycle = await startConventionCycle(deps, convention.id);
+    return reply.code(201).send({ workflowId: handle.workflowId, year: input.year, cycleWorkflowId: cycle.workflowId });
   });
 
   app.post<{ Params: { slug: string; key: string } }>('/api/conventions/:slug/calendar/milestones/:key/move', async (request) => {
