@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DomainError } from './errors.js';
 import type { Actor } from './lifecycle.js';
 import { atLocalTime, compareDates, formatFrenchDate, parseDateKey, shiftDate, type LocalDate } from './paris-time.js';
-import { isoDate, nonEmptyText, parseInput } from './validation.js';
+import { nonEmptyText, parseInput } from './validation.js';
 
 /**
  * The convention's multi-year cycle as pure rules: when each year's evaluation campaign opens,
@@ -113,12 +113,22 @@ export interface ProlongationInput {
 }
 
 const prolongationSchema = z.object({
-  newEndDate: isoDate(),
+  // Not zod's ISO date: it is refused inside Temporal's workflow sandbox, where this runs too.
+  newEndDate: z.string().refine(isDateKey, { error: '« newEndDate » s’écrit AAAA-MM-JJ, par exemple 2028-12-31.' }),
   motif: nonEmptyText(MAX_MOTIF, {
     required: 'Dites pourquoi la convention est prolongée (« motif ») : l’avenant le mentionne.',
     tooLong: `Le motif dépasse ${MAX_MOTIF} caractères : raccourcissez-le.`,
   }),
 });
+
+function isDateKey(value: string): boolean {
+  try {
+    parseDateKey(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Reads a prolongation's fields (the new end date and the motif), with French field errors. */
 export function parseProlongation(input: unknown): ProlongationInput {
