@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CampaignKind, CampaignTiming } from '../domain/convention-cycle.js';
+import type { CampaignPlan, CampaignTiming } from '../domain/convention-cycle.js';
 import type { Actor } from '../domain/lifecycle.js';
 
 export interface ConventionCycleInput {
@@ -18,14 +18,7 @@ export interface CampaignFiche {
   answered: boolean;
 }
 
-export interface CampaignState {
-  key: string;
-  kind: CampaignKind;
-  /** The year whose évaluation is asked for. */
-  year: number;
-  opensAt: string;
-  reminders: string[];
-  deadline: string;
+export interface CampaignState extends CampaignPlan {
   /** a_venir · ouverte · close · manquee (its deadline had passed when the cycle started) */
   status: 'a_venir' | 'ouverte' | 'close' | 'manquee';
   /** When the pilots were asked (ISO): a cycle started late skips the reminders due before. */

@@ -7,15 +7,13 @@ import type { Actor } from '../../domain/lifecycle.js';
 import { atLocalTime, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/mail-catcher.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import { calendarWorkflowId, calendarYearStateQuery } from '../../workflows/calendar-definitions.js';
 import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
 import { conventionCycleWorkflow } from '../../workflows/convention.js';
 import { conventionCycleStateQuery, conventionWorkflowId, evaluationRecordedSignal, prolongUpdate } from '../../workflows/convention-definitions.js';
-import { openTestDatabase } from '../helpers/database.js';
-import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
-import { eventually, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
+import { startDemoStack, type DemoStack } from '../helpers/demo-stack.js';
+import { eventually, sleepUntil } from '../helpers/time-skipping.js';
 import { acceptedUpdates, updateRefusal } from '../helpers/updates.js';
 import { TEST_LINKS } from '../helpers/temporal.js';
 
@@ -25,9 +23,9 @@ const ZONE = 'Europe/Paris';
 const MINUTE = 60_000;
 
 describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
+  let stack: DemoStack;
   let env: TestWorkflowEnvironment;
   let db: Database;
-  let stack: TestWorker;
   let catcher: MailCatcher;
   let taskQueue: string;
   let conventionId: string;
@@ -39,11 +37,8 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
   let draftPilot: string;
 
   beforeAll(async () => {
-    [env, db] = await Promise.all([privateTimeSkippingEnv(), openTestDatabase('pglite')]);
-    stack = await startTestWorker(env, db, 'convention');
-    ({ catcher, taskQueue } = stack);
-    await loadDemo(db.prisma);
-    conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+    stack = await startDemoStack('convention');
+    ({ env, db, catcher, taskQueue, conventionId } = stack);
     cooperateur = await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur');
     year = toLocal(new Date(await env.currentTimeMs()), ZONE).year + 1;
     await db.prisma.convention.update({ where: { id: conventionId }, data: { endDate: new Date(`${year}-12-31T00:00:00Z`) } });
@@ -86,8 +81,6 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
 
   afterAll(async () => {
     await stack?.stop();
-    await db?.close();
-    await env?.teardown();
   });
 
   const mails = async (subject: RegExp) => (await catcher.list()).filter((m) => subject.test(m.subject));
