@@ -222,7 +222,8 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     const next = new Date(Math.min(yearEnd.getTime(), ...upcoming.map((at) => at.getTime())));
     state.nextWake = next.toISOString();
     const seen = changes;
-    await condition(() => changes !== seen, durationUntil(new Date(), next));
+    // The outbox too: an update may have filled it while this pass was busy, before `seen` was taken.
+    await condition(() => changes !== seen || outbox.length > 0, durationUntil(new Date(), next));
   }
   state.nextWake = null;
   await condition(allHandlersFinished);
