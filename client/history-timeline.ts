@@ -8,7 +8,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { INSTANCE_KIND_LABELS, type InstanceKind } from '../domain/charter.js';
 import { AVIS_LABELS, BUREAU_OUTCOME_LABELS, COPIL_OUTCOME_LABELS, PARTNER_LABELS, PARTNER_OPINION_LABELS } from '../domain/lifecycle.js';
-import { formatFrench } from '../domain/paris-time.js';
+import { formatFrench, formatFrenchDate, parseDateKey } from '../domain/paris-time.js';
 
 const ZONE = 'Europe/Paris';
 /** Who acts when no person does: the workflow itself, through its activities and timers. */
@@ -64,6 +64,7 @@ export const WORKFLOW_LABELS: Readonly<Record<string, string>> = {
   meetingWorkflow: 'Réunion',
   datePollWorkflow: 'Sondage de date',
   calendarYearWorkflow: 'Calendrier annuel',
+  conventionCycleWorkflow: 'Cycle de la convention',
 };
 
 /** French names of the updates (workflows/*definitions.ts). */
@@ -89,6 +90,7 @@ export const UPDATE_LABELS: Readonly<Record<string, string>> = {
   chooseAmongTied: 'Choix de la date entre les ex aequo',
   setRules: 'Règles du calendrier',
   moveMilestone: 'Déplacement d’un jalon',
+  prolong: 'Prolongation de la convention par avenant',
 };
 
 /** French names of the signals (workflows/*definitions.ts). */
@@ -97,6 +99,7 @@ export const SIGNAL_LABELS: Readonly<Record<string, string>> = {
   comment: 'Commentaire',
   agendaChanged: 'Ordre du jour modifié',
   rsvp: 'Réponse à l’invitation',
+  evaluationRecorded: 'Évaluation d’une fiche enregistrée',
 };
 
 /** French names of the activities (activities/*.ts). */
@@ -120,6 +123,11 @@ export const ACTIVITY_LABELS: Readonly<Record<string, string>> = {
   loadCalendarYear: 'Lecture du calendrier de l’année',
   createCalendarMeeting: 'Création d’une réunion du calendrier',
   moveMilestone: 'Déplacement d’un jalon',
+  loadConventionCycle: 'Lecture des dates de la convention',
+  loadCampaign: 'Fiches de la campagne d’évaluation',
+  recordProlongation: 'Enregistrement de la prolongation',
+  placeReviewOnCopilAgenda: 'Inscription du bilan à l’ordre du jour du COPIL',
+  conventionAudience: 'Recherche des destinataires de la convention',
 };
 
 const MEETING_MAIL_LABELS: Readonly<Record<string, string>> = {
@@ -201,6 +209,8 @@ function updateDetail(name: string, input: Input | null): string {
     case 'close':
     case 'cancel':
       return str(input.reason) ? ` (motif : ${input.reason as string})` : '';
+    case 'prolong':
+      return str(input.newEndDate) ? ` jusqu’au ${formatFrenchDate(parseDateKey(input.newEndDate as string))}` : '';
     case 'recordEvaluation':
       return typeof input.year === 'number' ? ` ${input.year}` : '';
     default:

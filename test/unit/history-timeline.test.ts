@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTIVITY_LABELS, SIGNAL_LABELS, SYSTEM_ACTOR, UPDATE_LABELS, buildTimeline, type LedgerLine } from '../../client/history-timeline.js';
 
 const HISTORIES = path.join(import.meta.dirname, '../fixtures/histories');
-const SCENARIOS = ['a-retravailler', 'ajournee-then-rejetee', 'date-poll-tie-broken', 'meeting-rescheduled-then-cancelled', 'refusals-then-favorable', 'validated-and-amended'];
+const SCENARIOS = readdirSync(HISTORIES).filter((file) => file.endsWith('.json')).map((file) => file.slice(0, -'.json'.length));
 
 /** The fields of the JSON history events these tests read for themselves. */
 interface RawEvent {
@@ -32,6 +32,7 @@ describe('the French names', () => {
       import('../../workflows/meeting-definitions.js'),
       import('../../workflows/poll-definitions.js'),
       import('../../workflows/calendar-definitions.js'),
+      import('../../workflows/convention-definitions.js'),
     ]);
     const definitions = modules.flatMap((m) => Object.values(m)).flatMap((v) => (v && typeof v === 'object' && 'type' in v ? [v] : Object.values(v ?? {})));
     const named = (type: string) => definitions.filter((d) => (d as { type?: string }).type === type).map((d) => (d as { name: string }).name);
@@ -64,10 +65,15 @@ describe('buildTimeline on the recorded histories', () => {
     const ids = timeline.map((e) => e.eventId);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(timeline[0]).toMatchObject({ kind: 'workflow', what: expect.stringMatching(/^Début : /) });
-    expect(timeline.at(-1)).toMatchObject({ kind: 'workflow', what: 'Fin du processus', outcome: 'terminé' });
-    // Everything the recording ran finished: nothing is left « en cours » but a child workflow,
-    // which runs on after its parent (the poll's meeting).
-    expect(timeline.filter((e) => e.outcome === 'en cours' && e.kind !== 'child').map((e) => e.eventId)).toEqual([]);
+    // A recording stops at the workflow's end, or at a stable waiting point (the convention's cycle runs for years).
+    if (count('workflowExecutionCompletedEventAttributes') > 0) {
+      expect(timeline.at(-1)).toMatchObject({ kind: 'workflow', what: 'Fin du processus', outcome: 'terminé' });
+      // Everything the run did finished: nothing is left « en cours » but a child workflow, which
+      // runs on after its parent (the poll's meeting).
+      expect(timeline.filter((e) => e.outcome === 'en cours' && e.kind !== 'child').map((e) => e.eventId)).toEqual([]);
+    } else {
+      expect(timeline.at(-1)!.kind).not.toBe('workflow');
+    }
   });
 
   it('a fiche validated then amended: who decided what, in order, at Paris time', () => {
@@ -153,6 +159,15 @@ describe('buildTimeline on the recorded histories', () => {
       'directrice.education@example.org — Choix de la date entre les ex aequo',
     ]);
     expect(timeline.find((e) => e.kind === 'child')).toMatchObject({ what: expect.stringMatching(/^Lancement du processus Réunion \(meeting-[0-9a-f-]+\)$/), outcome: 'en cours' });
+  });
+
+  it('the convention’s cycle, recorded while it waits: the prolongation by whom and until when, the wait still running', () => {
+    const { workflowId, history } = recorded('convention-campaign-prolonged');
+    const timeline = buildTimeline(workflowId, history);
+    expect(timeline.filter((e) => e.kind === 'update').map((e) => `${e.who} — ${e.what}`)).toEqual([
+      expect.stringMatching(/^directrice\.education@example\.org — Prolongation de la convention par avenant jusqu’au \S+ \d{1,2}(er)? \S+ \d{4}$/),
+    ]);
+    expect(timeline.at(-1)).toMatchObject({ kind: 'timer', outcome: 'en cours' });
   });
 });
 
