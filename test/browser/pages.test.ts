@@ -137,6 +137,8 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     await expect(column.getByRole('link').textContent()).resolves.toMatch(/^FA-\d{4}-\d+ — Ludothèque itinérante$/);
     expect(text).toContain('COTECH des pages');
     expect(text).toMatch(/Réponses au sondage GTT de printemps attendues avant le .* \(0 sur 2\)/);
+    // The fiche's deadline, from its workflow's timers: the COTECH's avis awaited, and when it is reminded.
+    expect(text).toMatch(/FA-\d{4}-\d+ Ludothèque itinérante : le COTECH rend son avis[^—]*— relance le /);
     expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Tableau de bord' }).getAttribute('aria-current')).toBe('page');
   });
 

@@ -1,6 +1,7 @@
 import { STAGES, STAGE_LABELS } from '../../../domain/lifecycle.js';
 import { formatFrenchDate, localDateKey, toLocal } from '../../../domain/paris-time.js';
 import type { FicheSummary } from '../../../store/list-fiches.js';
+import type { FicheDeadline } from '../../fiche-deadlines.js';
 import type { MeetingListItem } from '../../../store/list-meetings-between.js';
 import type { MilestoneListItem } from '../../../store/list-milestones-between.js';
 import type { PollListItem } from '../../../store/list-polls.js';
@@ -9,6 +10,7 @@ import { capitalized, frenchDay, frenchInstant, MEETING_STATUS_LABELS } from './
 
 export interface DashboardView {
   convention: { name: string; slug: string };
+  deadlines: FicheDeadline[];
   fiches: FicheSummary[];
   meetings: MeetingListItem[];
   milestones: MilestoneListItem[];
@@ -33,8 +35,16 @@ function meetingsTable(meetings: MeetingListItem[]): string {
   return `<table><thead><tr><th scope="col">Date</th><th scope="col">Instance</th><th scope="col">Réunion</th><th scope="col">État</th><th scope="col">Présences annoncées</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function deadlines(milestones: MilestoneListItem[], polls: PollListItem[]): string {
+function deadlines(fiches: FicheDeadline[], milestones: MilestoneListItem[], polls: PollListItem[]): string {
+  const ficheLink = (d: FicheDeadline) => `<a href="/fiches/${encodeURIComponent(d.fiche.id)}">${escapeHtml(d.fiche.code)} ${escapeHtml(d.fiche.title)}</a>`;
   const items = [
+    ...fiches.flatMap((d) =>
+      d.reminder || d.escalation
+        ? [{ key: localDateKey(new Date((d.reminder ?? d.escalation)!)), html: `${ficheLink(d)} : ${escapeHtml(d.what ?? 'décision attendue')}${d.reminder ? ` — relance le ${escapeHtml(frenchInstant(d.reminder))}` : ''}${d.escalation ? ` — alerte des coordinateurs le ${escapeHtml(frenchInstant(d.escalation))}` : ''}` }]
+        : d.evaluation
+          ? [{ key: localDateKey(new Date(d.evaluation)), html: `${ficheLink(d)} : évaluation annuelle attendue le ${escapeHtml(frenchInstant(d.evaluation))}` }]
+          : [],
+    ),
     ...polls
       .filter((p) => p.status === 'ouvert' && p.deadline)
       .map((p) => ({ key: localDateKey(p.deadline!), html: `Réponses au sondage <a href="/sondages/${encodeURIComponent(p.id)}">${escapeHtml(p.title)}</a> attendues avant le ${escapeHtml(frenchInstant(p.deadline!))} (${p.answered} sur ${p.participants})` })),
@@ -59,7 +69,7 @@ export function dashboardPage(view: DashboardView, viewer: PageViewer | null, to
       '<h2>Prochaines réunions</h2>',
       meetingsTable(view.meetings),
       '<h2>Échéances et jalons</h2>',
-      deadlines(view.milestones, view.polls),
+      deadlines(view.deadlines, view.milestones, view.polls),
     ],
   });
 }

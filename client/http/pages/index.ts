@@ -15,6 +15,7 @@ import { listPolls } from '../../../store/list-polls.js';
 import { resolveConvention } from '../../../store/resolve-convention.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseNewFiche } from '../../../domain/fiche.js';
+import { ficheDeadlines } from '../../fiche-deadlines.js';
 import { takeStep } from '../../fiche-steps.js';
 import { startFiche } from '../../start-fiche.js';
 import { ficheWorkflowId } from '../../../workflows/definitions.js';
@@ -117,7 +118,8 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
         listMilestonesBetween(deps.prisma, convention.id, { from: localDateKey(today), limit: 10 }),
         listPolls(deps.prisma, convention.id, { status: 'ouvert' }),
       ]);
-      return sendAppPage(reply, 200, dashboardPage({ convention: row, fiches, meetings, milestones, polls }, viewerOf(request), today));
+      const deadlines = await ficheDeadlines(deps.client, fiches);
+      return sendAppPage(reply, 200, dashboardPage({ convention: row, fiches, deadlines, meetings, milestones, polls }, viewerOf(request), today));
     });
 
     scope.get<{ Params: { id: string } }>('/fiches/:id', async (request, reply) => {
