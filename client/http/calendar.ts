@@ -1,12 +1,10 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '../../domain/errors.js';
-import { assertMayPlanCalendar, parseMeetingRule } from '../../domain/meeting-recurrence.js';
-import { toLocal } from '../../domain/paris-time.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
-import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate, setRulesUpdate, type CalendarYearInput } from '../../workflows/calendar-definitions.js';
+import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate } from '../../workflows/calendar-definitions.js';
+import { setCalendarRules } from '../set-calendar-rules.js';
 import { HttpError } from './errors.js';
 
 type Body = { actor?: { email?: unknown; appRole?: unknown }; rules?: unknown; startDate?: unknown };
@@ -14,7 +12,7 @@ const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== nu
 
 /**
  * The convention's annual calendar: its state (meetings planned and created, milestones), the
- * rules of recurring meetings (setting them the first time starts the calendar for this year),
+ * rules of recurring meetings (stored, then the calendar told; the first time starts it for this year),
  * and moving a milestone.
  */
 export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient; taskQueue: string }): void {
@@ -32,16 +30,11 @@ export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Cli
   });
 
   app.put<{ Params: { slug: string } }>('/api/conventions/:slug/calendar/rules', async (request, reply) => {
-    const { convention, handle } = await handleOf(request.params.slug);
+    const { convention } = await handleOf(request.params.slug);
     const body = bodyOf(request.body);
     const actor = await resolveActor(deps.prisma, convention.id, body.actor?.email, body.actor?.appRole);
-    if (!Array.isArray(body.rules)) throw new DomainError('INVALID_INPUT', '« rules » doit être une liste de règles de réunion.', 'rules');
-    const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
-    if (running) return handle.executeUpdate(setRulesUpdate, { args: [{ actor, rules: body.rules }] });
-    assertMayPlanCalendar(actor);
-    const input: CalendarYearInput = { conventionId: convention.id, year: toLocal(new Date()).year, rules: body.rules.map(parseMeetingRule) };
-    await deps.client.workflow.start('calendarYearWorkflow', { taskQueue: deps.taskQueue, workflowId: handle.workflowId, args: [input] });
-    return reply.code(201).send({ workflowId: handle.workflowId, year: input.year });
+    const result = await setCalendarRules(deps, convention.id, body.rules, actor);
+    return result.started ? reply.code(201).send({ workflowId: result.workflowId, year: result.year }) : result.state;
   });
 
   app.post<{ Params: { slug: string; key: string } }>('/api/conventions/:slug/calendar/milestones/:key/move', async (request) => {
