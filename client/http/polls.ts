@@ -7,6 +7,7 @@ import { resolveActor } from '../../store/resolve-actor.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { chooseAmongTiedUpdate, closePollUpdate, pollStateQuery } from '../../workflows/poll-definitions.js';
 import { startPoll } from '../start-poll.js';
+import { startSetupPolls } from '../start-setup-polls.js';
 import { HttpError } from './errors.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -32,6 +33,14 @@ export function registerPollRoutes(app: FastifyInstance, deps: { client: Client;
     const actor = await resolveActor(deps.prisma, convention.id, given?.email, given?.appRole);
     const started = await startPoll(deps, convention.id, input, actor);
     return reply.code(201).send(started);
+  });
+
+  // The polls of the convention's setup (imported with it) whose workflow has not started yet.
+  app.post<{ Params: { slug: string } }>('/api/conventions/:slug/polls/start', async (request) => {
+    const convention = await resolveConvention(deps.prisma, request.params.slug);
+    const given = bodyOf(request.body).actor;
+    const actor = await resolveActor(deps.prisma, convention.id, given?.email, given?.appRole);
+    return { polls: await startSetupPolls(deps, convention.id, actor) };
   });
 
   app.get<{ Params: { id: string } }>('/api/polls/:id', async (request) => {
