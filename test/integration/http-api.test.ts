@@ -232,6 +232,19 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     await env.client.workflow.getHandle(started.json<{ workflowId: string }>().workflowId).terminate('end of test');
   });
 
+  it('starts the polls of the convention’s setup only when they can start: the demo’s 2024 polls are past, and said so', async () => {
+    const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/polls/start';
+    const response = await app.inject({ method: 'POST', url, ...json({ actor: cooperator }) });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<{ polls: unknown[] }>().polls).toEqual(
+      ['lancement-evaluation-pedt-2024', 'journee-plan-actions-2024'].map((key) =>
+        expect.objectContaining({ key, outcome: 'refused', code: 'INVALID_INPUT', field: 'deadline', message: expect.stringMatching(/date limite de réponse .* est passée/) }),
+      ),
+    );
+    expect(await db.prisma.poll.count({ where: { key: { endsWith: '-2024' }, workflowId: { not: null } } })).toBe(0);
+    expect((await app.inject({ method: 'POST', url, ...json({ actor: { email: 'inconnu@example.org', appRole: 'cooperateur' } }) })).statusCode).toBe(403);
+  });
+
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {
     const created = await app.inject({ method: 'POST', url: '/api/fiches', ...json({ title: 'Fiche pour les erreurs', authorEmail: 'a@example.org' }) });
     expect(created.statusCode).toBe(201);

@@ -2,7 +2,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHttpApp } from '../../client/http/app.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
@@ -12,6 +11,7 @@ import { loadDemo } from '../../store/load-demo.js';
 import { meetingWorkflowId } from '../../workflows/meeting-definitions.js';
 import { voteUpdate } from '../../workflows/poll-definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
+import { testHttpApp } from '../helpers/http-app.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually } from '../helpers/time-skipping.js';
@@ -46,13 +46,7 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     stack = await startTestWorker(env, db, 'vote-page');
     catcher = stack.catcher;
     await loadDemo(db.prisma);
-    app = buildHttpApp({
-      client: env.client,
-      prisma: db.prisma,
-      taskQueue: stack.taskQueue,
-      probes: { temporal: async () => undefined, database: () => db.ping() },
-      rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },
-    });
+    app = testHttpApp(env, db, stack.taskQueue);
   });
 
   afterAll(async () => {
