@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
+import { storedMeetingRules } from '../../store/save-meeting-rules.js';
 import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate } from '../../workflows/calendar-definitions.js';
 import { setCalendarRules } from '../set-calendar-rules.js';
 import { HttpError } from './errors.js';
@@ -27,6 +28,13 @@ export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Cli
     return handle.query(calendarYearStateQuery).catch((error: unknown) => {
       throw error instanceof WorkflowNotFoundError ? notStarted() : error;
     });
+  });
+
+  // The rules as stored: what the calendar follows, whether it runs yet or not.
+  app.get<{ Params: { slug: string } }>('/api/conventions/:slug/calendar/rules', async (request) => {
+    const convention = await resolveConvention(deps.prisma, request.params.slug);
+    const instances = await deps.prisma.instance.findMany({ where: { conventionId: convention.id }, select: { slug: true, meetingRule: true } });
+    return { rules: storedMeetingRules(instances) };
   });
 
   app.put<{ Params: { slug: string } }>('/api/conventions/:slug/calendar/rules', async (request, reply) => {

@@ -211,6 +211,8 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     const rules = [{ instance: 'cotech', frequency: { every: 'quarter', firstMonth: 1 }, weekday: 'mardi', nth: 1, time: '14:00', durationMinutes: 180 }];
     const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/calendar';
     expect((await app.inject({ method: 'GET', url })).statusCode).toBe(404);
+    // The demo's setup gives the COTECH its rule: stored before any calendar runs.
+    expect((await app.inject({ method: 'GET', url: `${url}/rules` })).json()).toEqual({ rules });
     const byMember = await app.inject({ method: 'PUT', url: `${url}/rules`, ...json({ actor: { email: 'caf.conseiller-territorial@example.org', appRole: 'membre' }, rules }) });
     expect(byMember.statusCode).toBe(403);
     const malformed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...json({ actor: cooperator, rules: [{ ...rules[0], time: '2 pm' }] }) });
@@ -227,6 +229,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     const changed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...json({ actor: cooperator, rules: [...rules, { ...rules[0], instance: 'copil', frequency: { every: 'months', months: [6, 12] } }] }) });
     expect(changed.statusCode).toBe(200);
     expect(changed.json<{ rules: unknown[] }>().rules).toHaveLength(2);
+    expect((await app.inject({ method: 'GET', url: `${url}/rules` })).json<{ rules: Array<{ instance: string }> }>().rules.map((r) => r.instance)).toEqual(['copil', 'cotech']);
     const unknownMilestone = await app.inject({ method: 'POST', url: `${url}/milestones/inconnue/move`, ...json({ actor: cooperator, startDate: '2026-12-15' }) });
     expect(unknownMilestone.statusCode).toBe(400);
     await env.client.workflow.getHandle(started.json<{ workflowId: string }>().workflowId).terminate('end of test');
