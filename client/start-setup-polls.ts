@@ -10,7 +10,7 @@ import { checkPollDates, pollWorkflowInput } from './start-poll.js';
 
 export type SetupPollOutcome =
   | { key: string; pollId: string; outcome: 'started'; workflowId: string; participants: string[]; warnings: FieldIssue[] }
-  | { key: string; pollId: string; outcome: 'running'; workflowId: string }
+  | { key: string; pollId: string; outcome: 'already_started'; workflowId: string }
   | { key: string; pollId: string; outcome: 'refused'; code: string; message: string; field?: string };
 
 /**
@@ -42,7 +42,7 @@ export async function startSetupPolls(
     const workflowId = poll.workflowId ?? pollWorkflowId(poll.id);
     const seen = { key: poll.key, pollId: poll.id };
     if (await exists(deps.client, workflowId)) {
-      outcomes.push({ ...seen, outcome: 'running', workflowId });
+      outcomes.push({ ...seen, outcome: 'already_started', workflowId });
       continue;
     }
     try {
@@ -68,7 +68,7 @@ export async function startSetupPolls(
       } catch (error) {
         // Started meanwhile by another call.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        outcomes.push({ ...seen, outcome: 'running', workflowId });
+        outcomes.push({ ...seen, outcome: 'already_started', workflowId });
         continue;
       }
       outcomes.push({ ...seen, outcome: 'started', workflowId, participants, warnings });

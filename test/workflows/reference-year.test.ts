@@ -116,7 +116,7 @@ describe('the reference year end to end (time-skipping server, PGlite, HTTP vote
     const started = await startSetupPolls({ client: env.client, prisma: db.prisma, taskQueue: stack.taskQueue }, conventionId, organiser, { now: await now(), timing });
     expect(started.map((s) => [s.key, s.outcome]).sort()).toEqual([[JOURNEE.key, 'started'], [PEDT.key, 'started']]);
     const again = await startSetupPolls({ client: env.client, prisma: db.prisma, taskQueue: stack.taskQueue }, conventionId, organiser, { now: await now(), timing });
-    expect(again.map((s) => s.outcome)).toEqual(['running', 'running']);
+    expect(again.map((s) => s.outcome)).toEqual(['already_started', 'already_started']);
     const members = async (instance: string) =>
       [...new Set((await db.prisma.membership.findMany({ where: { instance: { conventionId, slug: instance } }, include: { person: true } })).map((m) => m.person.email.toLowerCase()))].sort();
 
