@@ -11,6 +11,7 @@ import {
   type MembershipFact,
 } from './charter.js';
 import { DomainError, type FieldIssue } from './errors.js';
+import { instanceMeetingRuleSchema } from './meeting-recurrence.js';
 import { POLL_OPTION_KINDS } from './poll-rules.js';
 import { SCHOOL_ZONES } from './school-holidays.js';
 import { email, isoDate, nonEmptyText, parseInput, slug, summariseIssues } from './validation.js';
@@ -156,6 +157,8 @@ export const conventionSetupSchema = z.strictObject({
       decisionReminderDays: z.int().min(1).max(90).optional(),
       /** Days after that meeting before the coordinators are told (7 when absent). */
       escalationDays: z.int().min(1).max(180).optional(),
+      /** Its recurring meetings, e.g. every quarter on the first Tuesday at 14:00: the annual calendar plans them. */
+      meetingRule: instanceMeetingRuleSchema.optional(),
     }),
   ),
   memberships: z.array(

@@ -2,7 +2,7 @@ import { REFERENCE_CHARTER } from '../domain/charter.js';
 import { dateFromIso, parseConventionSetup, type ConventionSetup } from '../domain/convention-setup.js';
 import { DomainError } from '../domain/errors.js';
 import { DEFAULT_REMINDER_DAYS } from '../domain/meeting-rules.js';
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 
 export interface ImportConventionSetupOptions {
   /** Called after each record is written: records done, records in the file, the current step. */
@@ -235,13 +235,16 @@ async function writeSetup(
       reminderDaysBefore: i.reminderDaysBefore ?? [...DEFAULT_REMINDER_DAYS],
       decisionReminderDays: i.decisionReminderDays ?? null,
       escalationDays: i.escalationDays ?? null,
+      meetingRule: i.meetingRule ?? null,
     };
+    // A JSON column is emptied with DbNull, not null; the comparison reads null.
+    const stored = ({ meetingRule, ...data }: typeof wanted) => ({ ...data, meetingRule: meetingRule ?? Prisma.DbNull });
     const id = await sync(
       'instances',
       knownInstances.get(i.slug),
       wanted,
-      (data) => tx.instance.create({ data: { conventionId, slug: i.slug, ...data } }),
-      (rowId, data) => tx.instance.update({ where: { id: rowId }, data }),
+      (data) => tx.instance.create({ data: { conventionId, slug: i.slug, ...stored(data) } }),
+      (rowId, data) => tx.instance.update({ where: { id: rowId }, data: stored(data) }),
     );
     instanceIds.set(i.slug, id);
   }
