@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../client/http/app.js';
 import { ACTION_KINDS } from '../../domain/lifecycle.js';
+import { loadDemo } from '../../store/load-demo.js';
 import type { Database } from '../../infra/database.js';
+import { tokenFor } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
 
@@ -37,6 +39,8 @@ describe('GET /api/openapi.json', () => {
 
   beforeAll(async () => {
     [env, db] = await Promise.all([devServerEnv(), openTestDatabase('postgres')]);
+    await loadDemo(db.prisma);
+    await db.prisma.person.create({ data: { email: 'admin@example.org', displayName: 'Admin', admin: true } });
     app = buildHttpApp({
       client: env.client,
       prisma: db.prisma,
@@ -80,6 +84,32 @@ describe('GET /api/openapi.json', () => {
     expect(Object.keys(avis.properties as object).sort()).toEqual(['comment', 'outcome']);
     expect(document.paths['/api/meetings/{id}/cancel']!.post!.requestBody!.content['application/json']!.schema).toMatchObject({ required: ['reason'] });
     expect(document.paths['/api/conventions/{slug}/members.csv']!.post!.requestBody!.content['text/csv']).toBeDefined();
+  });
+
+  it('answers whatever a client sends to any route with a 4xx, never a 500', { timeout: 120_000 }, async () => {
+    const admin = await tokenFor(db.prisma, 'admin@example.org');
+    const bodies: Array<[string, string]> = [
+      ['application/json', '[]'],
+      ['application/json', '"texte"'],
+      ['application/json', 'null'],
+      ['application/json', '{"actor":{"email":"x"},"outcome":[1],"rules":{"a":1},"startDate":5,"label":{},"reason":null,"optionId":7}'],
+      ['application/json', '{"title":'],
+      ['text/csv', 'a;b\n"'],
+      ['application/x-www-form-urlencoded', 'email=%%&_csrf='],
+    ];
+    const served: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const method of Object.keys(operations)) {
+        const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'slug' ? 'ctg-mellois-en-poitou-2023-2027' : name === 'year' ? '20x4' : 'inconnu'));
+        for (const [type, payload] of method === 'get' || method === 'delete' ? [['', '']] : bodies) {
+          for (const headers of [{}, admin]) {
+            const response = await app.inject({ method: method.toUpperCase() as 'GET', url, headers: { ...headers, ...(type ? { 'content-type': type } : {}) }, ...(type ? { payload } : {}) });
+            if (response.statusCode >= 500) served.push(`${method.toUpperCase()} ${url} (${type} ${payload}): ${response.statusCode} ${response.body.slice(0, 200)}`);
+          }
+        }
+      }
+    }
+    expect(served).toEqual([]);
   });
 
   it('says who may call each route: public ones need nothing, the others a session or a token, and answer 401', () => {
