@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../client/http/app.js';
 import { SESSION_COOKIE } from '../../client/http/auth.js';
+import { SIGN_IN_MAILS_PER_ADDRESS } from '../../client/http/sign-in.js';
 import type { Database } from '../../infra/database.js';
 import { signInLink, signLink } from '../../infra/signed-links.js';
 import { createApiToken } from '../../store/api-tokens.js';
@@ -149,6 +150,22 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     } finally {
       await secure.close();
     }
+  });
+
+  it('mails one address at most SIGN_IN_MAILS_PER_ADDRESS links within a link’s lifetime, answering alike beyond', async () => {
+    const address = 'chef-service.enfance-jeunesse@example.org';
+    const before = sink.accepted.length;
+    const answers = new Set<string>();
+    for (let i = 0; i < SIGN_IN_MAILS_PER_ADDRESS + 2; i++) {
+      const asked = await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: address }) });
+      answers.add(`${asked.statusCode} ${asked.body}`);
+    }
+    expect(answers.size).toBe(1);
+    await eventually(async () => sink.accepted.slice(before).filter((m) => m.to.includes(address)).length === SIGN_IN_MAILS_PER_ADDRESS, 'the mails');
+    // The ones beyond the limit were never sent: another address is still mailed, after them.
+    await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: 'coordinateur.0-6-ans@example.org' }) });
+    await eventually(async () => sink.accepted.slice(before).some((m) => m.to.includes('coordinateur.0-6-ans@example.org')), 'the other mail');
+    expect(sink.accepted.slice(before).filter((m) => m.to.includes(address))).toHaveLength(SIGN_IN_MAILS_PER_ADDRESS);
   });
 
   it('refuses an unsafe request signed in by cookie without its session’s CSRF token; bearer tokens need none', async () => {
