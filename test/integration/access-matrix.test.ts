@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../client/http/app.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
@@ -19,10 +20,12 @@ import { eventually } from '../helpers/time-skipping.js';
 // sessions has its own test, access.test.ts).
 //
 // Where a step creates something (a fiche, a meeting, a poll), each role that may acts on what it
-// created itself, so the cells do not depend on one another; the others act on shared ones. The
-// fiche steps after the COTECH's avis are tried on a fiche awaiting that avis: the lifecycle checks
-// the stage before the role, so those cells show the refusal of the stage (409) — their role rules
-// are covered by the lifecycle's unit tests and the fiche workflow's tests.
+// created itself, so the cells do not depend on one another; the others act on shared ones: a
+// fiche awaiting the COTECH's avis, and one awaiting the COPIL (its avis recorded at a COTECH held
+// a few seconds into the test). The lifecycle checks the stage before the role, so the steps of a
+// validated fiche (Bureau, amendment, evaluation, closing) show the refusal of the stage (409) for
+// everyone here; their role rules are covered by the lifecycle's unit tests and the fiche
+// workflow's tests.
 
 const ROLES = ['anonymous', 'membre', 'partenaire', 'secretaire', 'cooperateur', 'admin'] as const;
 type Role = (typeof ROLES)[number];
@@ -37,6 +40,8 @@ const PEOPLE: Record<Exclude<Role, 'anonymous'>, string> = {
 };
 
 const ZONE = 'Europe/Paris';
+/** How far ahead the COTECH that gives the shared fiche its avis starts: long enough for the fiche to join its agenda. */
+const NEAR_MEETING_MS = 10_000;
 const CONVENTION = `/api/conventions/${DEMO_CONVENTION_SLUG}`;
 
 describe('the role × action matrix of the HTTP API', () => {
@@ -46,7 +51,7 @@ describe('the role × action matrix of the HTTP API', () => {
   let app: FastifyInstance;
   const auth = {} as Record<Role, AuthHeaders>;
   /** What each role created, for the steps it then takes on it; `shared` for the roles that could not. */
-  const own: Record<'fiche' | 'meeting' | 'poll', Partial<Record<Role | 'shared', string>>> = { fiche: {}, meeting: {}, poll: {} };
+  const own: Record<'fiche' | 'meeting' | 'poll', Partial<Record<Role | 'shared' | 'copil', string>>> = { fiche: {}, meeting: {}, poll: {} };
   /** The routes the matrix reached (`METHOD /url` as registered). */
   const reached = new Set<string>();
 
@@ -95,11 +100,24 @@ describe('the role × action matrix of the HTTP API', () => {
       if (request.routeOptions.url) reached.add(`${request.method} ${request.routeOptions.url}`);
     });
 
-    // The shared objects, made by the admin: a fiche awaiting the COTECH's avis, a meeting, a poll, the calendar.
-    const fiche = await call('admin', 'POST', '/api/fiches', { title: 'Fiche partagée', authorEmail: PEOPLE.cooperateur });
-    own.fiche.shared = fiche.json<{ ficheId: string }>().ficheId;
-    await eventually(async () => db.prisma.ficheAction.findUnique({ where: { id: own.fiche.shared! } }), 'the shared fiche in the store');
-    expect((await call('admin', 'POST', `/api/fiches/${own.fiche.shared}/actions/submit`, {})).statusCode).toBe(200);
+    // The shared objects, made by the admin: a fiche awaiting the COPIL, one awaiting the COTECH's
+    // avis, a meeting, a poll, the calendar.
+    const submitted = async (title: string) => {
+      const { ficheId } = (await call('admin', 'POST', '/api/fiches', { title, authorEmail: PEOPLE.cooperateur })).json<{ ficheId: string }>();
+      await eventually(async () => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }), `${title} in the store`);
+      expect((await call('admin', 'POST', `/api/fiches/${ficheId}/actions/submit`, {})).statusCode).toBe(200);
+      return ficheId;
+    };
+    own.fiche.copil = await submitted('Fiche au COPIL');
+    const startsAt = new Date(Date.now() + NEAR_MEETING_MS);
+    const near = await call('admin', 'POST', '/api/meetings', { instance: 'cotech', title: 'COTECH imminent', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString() });
+    expect(near.statusCode, near.body).toBe(201);
+    await eventually(async () => db.prisma.agendaItem.findFirst({ where: { ficheId: own.fiche.copil!, meetingId: near.json<{ meetingId: string }>().meetingId } }), 'the fiche on the COTECH’s agenda');
+    expect(Date.now(), 'the COTECH started before the fiche joined its agenda').toBeLessThan(startsAt.getTime());
+    await sleep(startsAt.getTime() - Date.now() + 300);
+    const avis = await call('secretaire', 'POST', `/api/fiches/${own.fiche.copil}/actions/recordAvis`, { outcome: 'favorable' });
+    expect(avis.statusCode, avis.body).toBe(200);
+    own.fiche.shared = await submitted('Fiche partagée');
     const meeting = await call('admin', 'POST', '/api/meetings', { instance: 'cotech', title: 'COTECH partagé', ...meetingTimes(9) });
     expect(meeting.statusCode, meeting.body).toBe(201);
     own.meeting.shared = meeting.json<{ meetingId: string }>().meetingId;
@@ -157,8 +175,10 @@ describe('the role × action matrix of the HTTP API', () => {
   const onShared = (kind: string, body: unknown) => (r: Role) => call(r, 'POST', `/api/fiches/${own.fiche.shared}/actions/${kind}`, body);
   // No COTECH has the fiche on its agenda yet: who may record the avis is told so (409).
   row('recordAvis', onShared('recordAvis', { outcome: 'favorable' }),                                [401, 403, 403, 409, 403, 409]);
-  row('recordPartnerOpinion', onShared('recordPartnerOpinion', { partner: 'caf', opinion: 'favorable' }), [401, 409, 409, 409, 409, 409]);
-  row('recordCopilDecision', onShared('recordCopilDecision', { outcome: 'adoptee' }),                [401, 409, 409, 409, 409, 409]);
+  const onCopil = (kind: string, body: unknown) => (r: Role) => call(r, 'POST', `/api/fiches/${own.fiche.copil}/actions/${kind}`, body);
+  row('recordPartnerOpinion (CAF)', onCopil('recordPartnerOpinion', { partner: 'caf', opinion: 'favorable' }), [401, 403, 200, 403, 403, 200]);
+  // The COPIL's secretary and an admin may record its decision, once the MSA's opinion is in.
+  row('recordCopilDecision', onCopil('recordCopilDecision', { outcome: 'adoptee' }),                 [401, 403, 403, 409, 403, 409]);
   row('recordBureauValidation', onShared('recordBureauValidation', { outcome: 'validee' }),          [401, 409, 409, 409, 409, 409]);
   row('requestAmendment', onShared('requestAmendment', { summary: 'Budget revu.' }),                 [401, 409, 409, 409, 409, 409]);
   row('recordEvaluation', onShared('recordEvaluation', { year: today.year, summary: 'Bilan.' }),     [401, 409, 409, 409, 409, 409]);
