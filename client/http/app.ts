@@ -65,6 +65,8 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     }
     const mapped = toHttpError(error);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    // RFC 6750: a 401 names the scheme that would do.
+    if (mapped.status === 401) void reply.header('www-authenticate', 'Bearer realm="concerto"');
     return reply.code(mapped.status).send(mapped.toBody());
   });
   app.setNotFoundHandler((request, reply) =>

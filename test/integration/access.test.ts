@@ -132,6 +132,10 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     expect(String(signedOut.headers['set-cookie'])).toMatch(new RegExp(`^${SESSION_COOKIE}=; .*Max-Age=0`));
     // The cookie a copy of which was kept signs nobody in any more.
     expect((await app.inject({ method: 'GET', url: '/auth/session', headers: { cookie } })).statusCode).toBe(401);
+    // An expired session is swept when another opens.
+    const stale = await db.prisma.session.create({ data: { id: 'expiree', personId: (await db.prisma.person.findUniqueOrThrow({ where: { email: PERSON } })).id, expiresAt: new Date(Date.now() - 1000) } });
+    await signIn(app, db.prisma, OTHER);
+    expect(await db.prisma.session.findUnique({ where: { id: stale.id } })).toBeNull();
   });
 
   it('marks the cookie Secure when the pages are served over https, and takes the address from a form', async () => {
@@ -220,6 +224,7 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     expect(revoked.statusCode).toBe(204);
     const after = await app.inject({ method: 'GET', url: '/api/tokens', headers: bearer });
     expect(after.statusCode).toBe(401);
+    expect(after.headers['www-authenticate']).toBe('Bearer realm="concerto"');
     expect(after.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/révoqué/) } });
     expect((await app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: session })).statusCode).toBe(404);
 
