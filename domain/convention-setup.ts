@@ -122,6 +122,8 @@ export const conventionSetupSchema = z.strictObject({
       title: optionalText(200),
       phone: optionalText(40),
       structure: slug().optional(),
+      /** An admin of Concerto (domain/access.ts); left out, the flag stays as it is. */
+      admin: z.boolean().optional(),
     }),
   ),
   signatories: z.array(z.strictObject({ structure: slug(), signedAt: isoDate().optional() })),

@@ -48,7 +48,7 @@ export interface GeneratedMeeting {
 }
 
 const month = z.int().min(1).max(12);
-const ruleSchema = z.strictObject({
+export const ruleSchema = z.strictObject({
   instance: slug(),
   frequency: z.union([
     z.strictObject({ every: z.literal('month') }),

@@ -101,6 +101,7 @@ export async function exportConventionSetup(prisma: PrismaClient, conventionSlug
         ...optional('title', p.title),
         ...optional('phone', p.phone),
         ...optional('structure', p.structure?.slug),
+        ...(p.admin ? { admin: true } : {}),
       })),
     signatories: convention.signatories
       .sort((a, b) => naturalCompare(a.structure.slug, b.structure.slug))

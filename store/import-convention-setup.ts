@@ -127,7 +127,13 @@ async function writeSetup(
   const personIds = new Map<string, string>();
   const knownPeople = byKey(await tx.person.findMany({ where: { email: { in: setup.people.map((p) => p.email) } } }), (p) => p.email);
   for (const p of setup.people) {
-    const wanted = { displayName: p.displayName, title: p.title ?? null, phone: p.phone ?? null, structureId: structureId(p.structure) };
+    const wanted = {
+      displayName: p.displayName,
+      title: p.title ?? null,
+      phone: p.phone ?? null,
+      structureId: structureId(p.structure),
+      ...(p.admin === undefined ? {} : { admin: p.admin }),
+    };
     const id = await sync(
       'personnes',
       knownPeople.get(p.email),
