@@ -112,7 +112,7 @@ export interface ProlongationInput {
   motif: string;
 }
 
-const prolongationSchema = z.object({
+export const prolongationSchema = z.object({
   // Not zod's ISO date: it is refused inside Temporal's workflow sandbox, where this runs too.
   newEndDate: z.string().refine(isDateKey, { error: '« newEndDate » s’écrit AAAA-MM-JJ, par exemple 2028-12-31.' }),
   motif: nonEmptyText(MAX_MOTIF, {

@@ -74,7 +74,7 @@ const indicator = z.strictObject({
   unit: z.string().trim().min(1).max(50).optional(),
 });
 
-const editSchema = z
+export const contentEditSchema = z
   .strictObject(
     {
       title: nonEmptyText(200, { required: 'Le titre de la fiche ne peut pas être vide.', tooLong: 'Le titre dépasse 200 caractères : raccourcissez-le.' }),
@@ -97,7 +97,7 @@ export type FicheContentEdit = Partial<FicheContent>;
 
 /** Checks an edit's fields (any subset of the content; `null` or `''` clears a text). */
 export function parseContentEdit(input: unknown): FicheContentEdit {
-  return parseInput(editSchema, input, { what: 'la modification de la fiche' }) as FicheContentEdit;
+  return parseInput(contentEditSchema, input, { what: 'la modification de la fiche' }) as FicheContentEdit;
 }
 
 /** The version a person may still change: the draft of a new fiche, or of an amendment. */

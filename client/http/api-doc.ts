@@ -5,7 +5,9 @@
  * registered without an entry here fails the OpenAPI test.
  */
 import { z } from 'zod';
+import { prolongationSchema } from '../../domain/convention-cycle.js';
 import { conventionSetupSchema } from '../../domain/convention-setup.js';
+import { contentEditSchema } from '../../domain/fiche-content.js';
 import { newFicheSchema } from '../../domain/fiche.js';
 import { ACTION_KINDS, actionSchemas, actorOnlySchema } from '../../domain/lifecycle.js';
 import { attendanceSchema, cancelSchema, meetingTimesSchema, minutesSchema, rescheduleSchema } from '../../domain/meeting-input.js';
@@ -84,6 +86,21 @@ export const API_DOC: Record<string, OperationDoc> = {
   },
 
   'POST /api/fiches': { summary: 'Create a fiche action (starts its workflow, as a brouillon)', tag: 'fiches', access: 'convention', body: { schema: newFicheSchema, description: 'With `convention` (its slug) when there are several' }, success: { status: 201, description: '{ ficheId, workflowId }' } },
+  'GET /api/fiches': {
+    summary: 'The convention’s fiches, by code, with their latest title and pilot (`?convention=` its slug when there are several, `?status=` one stage)',
+    tag: 'fiches',
+    access: 'convention',
+    success: { status: 200, description: '{ fiches }' },
+  },
+  'GET /api/fiches/:id/versions': { summary: 'A fiche’s versions: each one’s content and what it changed from the one before', tag: 'fiches', access: 'convention', success: { status: 200, description: '{ versions }' }, errors: [404] },
+  'PATCH /api/fiches/:id/content': {
+    summary: 'Write the draft (of a new fiche, or of an amendment): any of its fields; refused once under review',
+    tag: 'fiches',
+    access: 'domain',
+    body: { schema: contentEditSchema },
+    success: { status: 200, description: 'The fiche state, with the edit in `edits`' },
+    errors: [404, 409],
+  },
   'GET /api/fiches/:id': { summary: 'A fiche’s state: stage, pending step, agenda, deadlines, history', tag: 'fiches', access: 'convention', success: { status: 200, description: 'The fiche state' }, errors: [404] },
   'POST /api/fiches/:id/actions/:kind': {
     summary: 'Take a step of the fiche’s lifecycle, as the person signed in',
@@ -126,6 +143,23 @@ export const API_DOC: Record<string, OperationDoc> = {
   },
 
   'GET /api/conventions/:slug/calendar': { summary: 'The annual calendar: meetings planned and created, milestones', tag: 'calendrier', access: 'convention', success: { status: 200, description: 'The calendar state' }, errors: [404] },
+  'GET /api/conventions/:slug/calendar/rules': { summary: 'The rules of recurring meetings as stored, whether the calendar runs yet or not', tag: 'calendrier', access: 'convention', success: { status: 200, description: '{ rules }' }, errors: [404] },
+  'GET /api/conventions/:slug/cycle': { summary: 'The convention’s cycle: evaluation campaigns (who answered, who is pending), the COPIL’s reviews, amendments', tag: 'convention', access: 'convention', success: { status: 200, description: 'The cycle state' }, errors: [404] },
+  'POST /api/conventions/:slug/cycle': { summary: 'Start the convention’s cycle (201; 200 when it runs already)', tag: 'convention', access: 'steward', success: { status: 201, description: '{ workflowId, started }' } },
+  'POST /api/conventions/:slug/amendments': {
+    summary: 'Prolong the convention by amendment: a later end date and a motif; the calendar and the cycle go on',
+    tag: 'convention',
+    access: 'steward',
+    body: { schema: prolongationSchema },
+    success: { status: 201, description: '{ amendment, endDate, cycle }' },
+    errors: [404, 409],
+  },
+  'POST /api/conventions/:slug/polls/start': {
+    summary: 'Start the date polls of the convention’s setup whose workflow has not started: each one started, already started or refused (with why)',
+    tag: 'sondages',
+    access: 'steward',
+    success: { status: 200, description: '{ polls }' },
+  },
   'PUT /api/conventions/:slug/calendar/rules': {
     summary: 'Set the rules of recurring meetings (the first time starts the calendar)',
     tag: 'calendrier',

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
+import { assertMayPlanCalendar } from '../../domain/meeting-recurrence.js';
 import { parseNewPoll } from '../../domain/poll-input.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { findPoll } from '../../store/find-poll.js';
@@ -38,6 +39,8 @@ export function registerPollRoutes(app: FastifyInstance, deps: { client: Client;
   app.post<{ Params: { slug: string } }>('/api/conventions/:slug/polls/start', async (request) => {
     const convention = await resolveConvention(deps.prisma, request.params.slug);
     const actor = await actorOf(request, deps.prisma, convention.id);
+    // The setup's polls are part of the year's plan, which the coopérateurs run.
+    assertMayPlanCalendar(actor);
     return { polls: await startSetupPolls(deps, convention.id, actor) };
   });
 

@@ -168,6 +168,12 @@ describe('the role × action matrix of the HTTP API', () => {
     }
     return response;
   },                                                                                                  [401, 201, 201, 201, 201, 201]);
+  // The author is the coopérateur: the others have no hand in the draft (neither author nor pilot).
+  row('PATCH /api/fiches/:id/content', (r) => call(r, 'PATCH', `/api/fiches/${target('fiche', r)}/content`, { secteur: 'Mellois' }),
+                                                                                                      [401, 403, 403, 403, 200, 200]);
+  row('GET /api/fiches', (r) => call(r, 'GET', `/api/fiches?convention=${DEMO_CONVENTION_SLUG}`),    [401, 200, 200, 200, 200, 200]);
+  row('GET /api/fiches/:id/versions', (r) => call(r, 'GET', `/api/fiches/${target('fiche', r)}/versions`),
+                                                                                                      [401, 200, 200, 200, 200, 200]);
   row('GET /api/fiches/:id', (r) => call(r, 'GET', `/api/fiches/${target('fiche', r)}`),            [401, 200, 200, 200, 200, 200]);
   row('submit', (r) => call(r, 'POST', `/api/fiches/${target('fiche', r)}/actions/submit`, {}),      [401, 403, 403, 403, 200, 200]);
   row('withdraw', (r) => call(r, 'POST', `/api/fiches/${target('fiche', r)}/actions/withdraw`, { reason: 'Doublon.' }),
@@ -212,6 +218,15 @@ describe('the role × action matrix of the HTTP API', () => {
   row('PUT …/calendar/rules', (r) => call(r, 'PUT', `${CONVENTION}/calendar/rules`, { rules: [] }),  [401, 403, 403, 403, 200, 200]);
   row('move a milestone (none such)', (r) => call(r, 'POST', `${CONVENTION}/calendar/milestones/inconnue/move`, { startDate: dateKey(pollDay) }),
                                                                                                       [401, 403, 403, 403, 400, 400]);
+
+  row('GET …/calendar/rules', (r) => call(r, 'GET', `${CONVENTION}/calendar/rules`),                 [401, 200, 200, 200, 200, 200]);
+  // Started with the calendar: starting it again answers 200.
+  row('GET …/cycle', (r) => call(r, 'GET', `${CONVENTION}/cycle`),                                   [401, 200, 200, 200, 200, 200]);
+  row('POST …/cycle', (r) => call(r, 'POST', `${CONVENTION}/cycle`, {}),                             [401, 403, 403, 403, 200, 200]);
+  row('POST …/amendments (an earlier end)', (r) => call(r, 'POST', `${CONVENTION}/amendments`, { newEndDate: '2020-12-31', motif: 'Essai.' }),
+                                                                                                      [401, 403, 403, 403, 400, 400]);
+  // The demo's 2024 polls are past: each is refused, with why.
+  row('POST …/polls/start', (r) => call(r, 'POST', `${CONVENTION}/polls/start`, {}),                 [401, 403, 403, 403, 200, 200]);
 
   it('answers each role as the table says, for every action', { timeout: 300_000 }, async () => {
     reached.clear();

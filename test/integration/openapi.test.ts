@@ -9,6 +9,7 @@ import type { Database } from '../../infra/database.js';
 import { tokenFor } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 
 // The OpenAPI document of the whole app, every optional part on: checked by an OpenAPI 3.1
 // validator (@apidevtools/swagger-parser) and against the routes Fastify itself reports.
@@ -35,16 +36,20 @@ describe('GET /api/openapi.json', () => {
   let env: TestWorkflowEnvironment;
   let db: Database;
   let app: FastifyInstance;
+  let stack: TestWorker;
   let document: Document;
 
   beforeAll(async () => {
     [env, db] = await Promise.all([devServerEnv(), openTestDatabase('postgres')]);
     await loadDemo(db.prisma);
     await db.prisma.person.create({ data: { email: 'admin@example.org', displayName: 'Admin', admin: true } });
+    // A worker, as in production: the routes that start a workflow and then update it (the
+    // convention's cycle, its amendments) would otherwise wait for one.
+    stack = await startTestWorker(env, db, 'openapi');
     app = buildHttpApp({
       client: env.client,
       prisma: db.prisma,
-      taskQueue: 'unused',
+      taskQueue: stack.taskQueue,
       probes: { temporal: async () => undefined, database: () => db.ping() },
       rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },
       feeds: { organizerEmail: 'concerto@example.org' },
@@ -58,6 +63,7 @@ describe('GET /api/openapi.json', () => {
 
   afterAll(async () => {
     await app?.close();
+    await stack?.stop();
     await db?.close();
     await env?.teardown();
   });
