@@ -98,6 +98,11 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
     });
 
     scope.setErrorHandler((error, request, reply) => {
+      // Fastify's own client errors (malformed body, wrong content type) carry their 4xx.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status && status >= 400 && status < 500 && !(error instanceof HttpError)) {
+        return sendAppPage(reply, status, messagePage('Demande refusée', 'Cette demande n’a pas pu être lue : renvoyez le formulaire de la page.', viewerOf(request)));
+      }
       const mapped = toHttpError(error);
       if (mapped.status >= 500) request.log.error({ err: error }, 'page failed');
       const title = mapped.status === 404 ? 'Page introuvable' : mapped.status >= 500 ? 'Erreur interne' : 'Demande refusée';
