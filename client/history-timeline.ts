@@ -89,6 +89,7 @@ export const UPDATE_LABELS: Readonly<Record<string, string>> = {
   withdrawSignUp: 'Retrait d’une inscription',
   chooseAmongTied: 'Choix de la date entre les ex aequo',
   setRules: 'Règles du calendrier',
+  reloadRules: 'Relecture des règles du calendrier (changées dans la convention)',
   moveMilestone: 'Déplacement d’un jalon',
   prolong: 'Prolongation de la convention par avenant',
 };
