@@ -3,7 +3,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { MailCatcher } from '../../infra/mail-catcher.js';
 import { registerCalendarRoutes } from './calendar.js';
+import { registerConventionCalendarRoute } from './convention-calendar.js';
 import { registerConventionRoutes } from './conventions.js';
+import { registerDemoRoute } from './demo.js';
 import { toHttpError } from './errors.js';
 import { registerFeedRoutes, type FeedRouteDependencies } from './feeds.js';
 import { registerFicheRoutes } from './fiches.js';
@@ -24,7 +26,8 @@ export interface HttpAppDependencies {
   /** The answer pages of invitation links (/rsvp/:token) and the voting pages of date polls
    * (/vote/:token); left out, they are not served. */
   rsvp?: Omit<RsvpRouteDependencies, 'prisma'>;
-  /** The calendar feeds (/feeds/…); left out, they are not served. Their links are checked with
+  /** The calendar feeds (/feeds/…) and the API's calendar of a convention
+   * (/api/conventions/:slug/calendar.ics); left out, they are not served. Their links are checked with
    * the secret of `rsvp`, which must be given too: one secret signs every link. */
   feeds?: Omit<FeedRouteDependencies, 'prisma' | 'secret'>;
   /** Options of the rétroplanning pictures (/conventions/:slug/retroplanning/…), always served. */
@@ -61,6 +64,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
 
   registerHealth(app, deps.probes);
   registerConventionRoutes(app, { prisma: deps.prisma });
+  registerDemoRoute(app, { prisma: deps.prisma });
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerCalendarRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
@@ -75,6 +79,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   if (deps.feeds) {
     if (!deps.rsvp) throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');
     registerFeedRoutes(app, { prisma: deps.prisma, secret: deps.rsvp.secret, ...deps.feeds });
+    registerConventionCalendarRoute(app, { prisma: deps.prisma, ...deps.feeds });
   }
   return app;
 }
