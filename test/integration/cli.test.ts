@@ -1,0 +1,213 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT, EXIT_CODE_MEANINGS } from '../../cli/exit-codes.js';
+import { buildHttpApp } from '../../client/http/app.js';
+import type { Database } from '../../infra/database.js';
+import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher.js';
+import { createMailTransport } from '../../infra/mail-transport.js';
+import { findFreePort } from '../../infra/ports.js';
+import { DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
+import { createConcertoWorker } from '../../worker/create-worker.js';
+import { openTestDatabase } from '../helpers/database.js';
+import { createTestMeeting } from '../helpers/meeting.js';
+import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = path.join(ROOT, 'bin', 'concerto.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `concerto` command as a child process. */
+function runConcerto(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('the concerto CLI, run as a process against the app over HTTP', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Database;
+  let catcher: MailCatcher;
+  let worker: Worker;
+  let workerRun: Promise<void>;
+  let app: FastifyInstance;
+  let tmp: string;
+  let cliEnv: Record<string, string>;
+  const taskQueue = uniqueTaskQueue('cli');
+
+  const concerto = (...args: string[]) => runConcerto(args, cliEnv);
+
+  beforeAll(async () => {
+    env = await devServerEnv();
+    db = await openTestDatabase('postgres');
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'concerto-cli-'));
+    catcher = await startMailCatcher({ dir: path.join(tmp, 'outbox') });
+    worker = await createConcertoWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      prisma: db.prisma,
+      transport: createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port }),
+      mailFrom: 'Concerto <concerto@example.org>',
+      links: TEST_LINKS,
+      workflowBundle: workflowBundle(),
+    });
+    workerRun = worker.run();
+    app = buildHttpApp({
+      client: env.client,
+      prisma: db.prisma,
+      taskQueue,
+      catcher,
+      rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl, onRsvp: async () => {} },
+      feeds: { organizerEmail: 'concerto@example.org' },
+      probes: { temporal: async () => {}, database: () => db.ping() },
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const bound = app.server.address();
+    const port = typeof bound === 'object' && bound ? bound.port : 0;
+    // An empty data folder: no token file is read from the project's own data/.
+    cliEnv = { CONCERTO_URL: `http://127.0.0.1:${port}`, CONCERTO_DATA_DIR: path.join(tmp, 'data') };
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    worker?.shutdown();
+    await workerRun;
+    await catcher?.close();
+    await db?.close();
+    await env?.teardown();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('prints its help with every verb and the exit codes, without reaching the app', async () => {
+    const run = await runConcerto(['--help'], { CONCERTO_URL: 'http://127.0.0.1:9' });
+    expect(run.code).toBe(0);
+    for (const verb of ['demo', 'convention import', 'fiche create', 'fiche edit', 'fiche submit', 'fiche show', 'fiche list', 'decide', 'meeting create', 'meeting reschedule', 'meeting cancel', 'meeting attendance', 'poll create', 'poll vote', 'poll close', 'calendar', 'history', 'outbox']) {
+      expect(run.stdout).toContain(`concerto ${verb}`);
+    }
+    for (const [code, meaning] of EXIT_CODE_MEANINGS) expect(run.stdout).toContain(`${code}  ${meaning}`);
+    expect(run.stderr).toBe('');
+  });
+
+  it('says how to start the app when nothing answers (exit 5), in French on stderr and as JSON on stdout', async () => {
+    const closed = await findFreePort();
+    const run = await runConcerto(['outbox', '--json'], { CONCERTO_URL: `http://127.0.0.1:${closed}` });
+    expect(run.code).toBe(EXIT.unavailable);
+    expect(run.stderr).toContain(`l’application ne répond pas à http://127.0.0.1:${closed}`);
+    expect(run.stderr).toContain('npm start');
+    expect(JSON.parse(run.stdout)).toMatchObject({ exitCode: EXIT.unavailable, error: { message: expect.stringContaining('ne répond pas') } });
+  });
+
+  it('refuses a wrong command line with its usage (exit 2), before any request', async () => {
+    const missing = await concerto('fiche', 'create', '--title', 'Ludothèque');
+    expect(missing.code).toBe(EXIT.usage);
+    expect(missing.stderr).toContain('il manque --author');
+    expect(missing.stderr).toContain('Usage : concerto fiche create');
+    const unknown = await concerto('fiche', 'frobnicate');
+    expect(unknown.code).toBe(EXIT.usage);
+    expect(unknown.stderr).toContain('create, edit, submit, show, list');
+  });
+
+  it('loads the demo convention with its progress on stderr, and again without changing anything', async () => {
+    const first = await concerto('demo', '--json');
+    expect(first.code, first.stderr).toBe(0);
+    const loaded = JSON.parse(first.stdout) as { slug: string; created: number; unchanged: number };
+    expect(loaded.slug).toBe(DEMO_CONVENTION_SLUG);
+    expect(loaded.created).toBeGreaterThan(100);
+    expect(await db.prisma.convention.count({ where: { slug: DEMO_CONVENTION_SLUG } })).toBe(1);
+    // Progress lines as the work went: a first tenth, then the whole.
+    const percents = [...first.stderr.matchAll(/^\s*(\d+) % \((\d+)\/(\d+)\)/gm)].map((m) => Number(m[1]));
+    expect(percents.length).toBeGreaterThan(2);
+    expect(percents.at(-1)).toBe(100);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+
+    const again = await concerto('demo');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^Convention de démonstration chargée \(ctg-mellois-en-poitou-2023-2027\) : 0 créé\(s\), 0 modifié\(s\), \d+ inchangé\(s\)\.\n$/);
+  });
+
+  it('creates a fiche and shows it, as JSON and in French; an unknown fiche exits 4', async () => {
+    const created = await concerto('fiche', 'create', '--title', 'Ludothèque itinérante', '--author', 'directrice.education@example.org', '--convention', DEMO_CONVENTION_SLUG, '--json');
+    expect(created.code, created.stderr).toBe(0);
+    const { ficheId, workflowId } = JSON.parse(created.stdout) as { ficheId: string; workflowId: string };
+    expect(workflowId).toBe(`fiche-${ficheId}`);
+
+    const shown = await concerto('fiche', 'show', ficheId, '--json');
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ ficheId, title: 'Ludothèque itinérante', lifecycle: { stage: 'brouillon' } });
+    const human = await concerto('fiche', 'show', ficheId);
+    expect(human.stdout).toMatch(/^Fiche\s+: .* — Ludothèque itinérante$/m);
+    expect(human.stdout).toMatch(/^Étape\s+: brouillon$/m);
+
+    const unknown = await concerto('fiche', 'show', 'no-such-fiche', '--json');
+    expect(unknown.code).toBe(EXIT.notFound);
+    expect(unknown.stderr).toContain('Aucune fiche ne porte cet identifiant.');
+    expect(JSON.parse(unknown.stdout)).toEqual({ exitCode: EXIT.notFound, error: { code: 'NOT_FOUND', message: 'Aucune fiche ne porte cet identifiant.' } });
+  });
+
+  it('gives the API’s field errors for bad input (exit 2)', async () => {
+    const run = await concerto('fiche', 'create', '--title', 'Sans auteur valable', '--author', 'pas-une-adresse', '--convention', DEMO_CONVENTION_SLUG);
+    expect(run.code).toBe(EXIT.usage);
+    expect(run.stderr).toMatch(/^ {2}- authorEmail : .+$/m);
+    expect(run.stderr).toContain('Corrigez la saisie');
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 1 when the rules refuse the step (409): nothing is recorded at a cancelled meeting', async () => {
+    const { meeting, emails } = await createTestMeeting(db.prisma, { status: 'annulee' });
+    await db.prisma.meeting.update({ where: { id: meeting.id }, data: { workflowId: `meeting-${meeting.id}` } });
+    const run = await concerto('meeting', 'attendance', meeting.id, '--present', emails[0]!, '--json');
+    expect(run.code).toBe(EXIT.refused);
+    expect(run.stderr).toContain('La réunion est annulée');
+    expect(JSON.parse(run.stdout)).toMatchObject({ exitCode: EXIT.refused, error: { code: 'WRONG_STAGE' } });
+  });
+
+  it('writes the convention’s meetings as iCalendar that ical.js reads', async () => {
+    const { convention, meeting } = await createTestMeeting(db.prisma);
+    const run = await concerto('calendar', '--convention', convention.slug);
+    expect(run.code, run.stderr).toBe(0);
+    const calendar = new ICAL.Component(ICAL.parse(run.stdout));
+    expect(calendar.getFirstPropertyValue('method')).toBe('PUBLISH');
+    const events = calendar.getAllSubcomponents('vevent').map((e) => new ICAL.Event(e));
+    expect(events.map((e) => e.uid)).toEqual([meeting.icalUid]);
+    expect(events[0]!.summary).toContain('COTECH de juin');
+    expect(events[0]!.startDate.toJSDate().toISOString()).toBe('2026-06-16T12:00:00.000Z');
+
+    const unknown = await concerto('calendar', '--convention', 'pas-de-convention');
+    expect(unknown.code).toBe(EXIT.notFound);
+    expect(unknown.stderr).toContain('Aucune convention « pas-de-convention »');
+  });
+
+  it('imports a members file and exports it again', async () => {
+    const exported = await concerto('convention', 'export', '--convention', DEMO_CONVENTION_SLUG, '--members');
+    expect(exported.code, exported.stderr).toBe(0);
+    const file = path.join(tmp, 'membres.csv');
+    await writeFile(file, exported.stdout);
+    const imported = await concerto('convention', 'import', file, '--convention', DEMO_CONVENTION_SLUG, '--json');
+    expect(imported.code, imported.stderr).toBe(0);
+    const { imported: summary } = JSON.parse(imported.stdout) as { imported: { created: number; unchanged: number } };
+    expect(summary.created).toBe(0);
+    expect(summary.unchanged).toBeGreaterThan(10);
+  });
+
+  it('lists the caught mail', async () => {
+    const run = await concerto('outbox', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const { messages } = JSON.parse(run.stdout) as { messages: unknown[] };
+    expect(messages).toEqual(await catcher.list());
+  });
+});
