@@ -81,6 +81,7 @@ export function createStoreActivities(prisma: PrismaClient) {
           const inForce = await tx.ficheVersion.findFirstOrThrow({
             where: { ficheId: input.ficheId, ...(input.versionInForce !== null ? { version: input.versionInForce } : {}) },
             orderBy: { version: 'desc' },
+            include: { objectifs: { select: { id: true } }, partenaires: { select: { id: true } } },
           });
           await tx.ficheVersion.create({
             data: {
@@ -94,6 +95,8 @@ export function createStoreActivities(prisma: PrismaClient) {
               calendrier: inForce.calendrier,
               budget: inForce.budget ?? undefined,
               indicateurs: inForce.indicateurs ?? undefined,
+              objectifs: { connect: inForce.objectifs },
+              partenaires: { connect: inForce.partenaires },
               state: 'brouillon',
               createdBy: input.actorEmail,
             },

@@ -3,6 +3,7 @@ import type { Transporter } from 'nodemailer';
 import { createAgendaActivities } from '../activities/agenda.js';
 import { createAudienceActivities } from '../activities/audience.js';
 import { createCalendarActivities } from '../activities/calendar.js';
+import { createFicheContentActivities } from '../activities/fiche-content.js';
 import { createMailActivities } from '../activities/mail.js';
 import { createMeetingMailActivities } from '../activities/meeting-mail.js';
 import { createMeetingActivities } from '../activities/meetings.js';
@@ -31,6 +32,7 @@ export async function createConcertoWorker(options: ConcertoWorkerOptions): Prom
   const mail = createMailActivities({ transport: options.transport, prisma: options.prisma, from: options.mailFrom });
   const activities = {
     ...createStoreActivities(options.prisma),
+    ...createFicheContentActivities(options.prisma),
     ...createAgendaActivities(options.prisma),
     ...createAudienceActivities(options.prisma),
     ...createMeetingActivities(options.prisma),

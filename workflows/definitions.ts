@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Charter, InstanceKind, MemberRole } from '../domain/charter.js';
-import type { ActionKind, ActionOf, LifecycleState, PendingStep } from '../domain/lifecycle.js';
+import type { FicheContentEdit, FieldChange } from '../domain/fiche-content.js';
+import type { ActionKind, ActionOf, Actor, LifecycleState, PendingStep } from '../domain/lifecycle.js';
 
 /** The task queue every Concerto worker polls. */
 export const TASK_QUEUE = 'concerto';
@@ -62,6 +63,10 @@ export interface FicheState {
   /** Who has been told what, by idempotency key. */
   notified: string[];
   comments: Array<{ authorEmail: string; text: string; at: string }>;
+  /** Its pilot, once a draft names one: the pilot may write the draft too. */
+  piloteEmail?: string | null;
+  /** Each change made to a draft's content, oldest first. */
+  edits?: Array<{ by: string; at: string; version: number; changes: FieldChange[] }>;
 }
 
 type ActionInput<K extends ActionKind> = Omit<ActionOf<K>, 'kind'>;
@@ -78,6 +83,9 @@ export const actionUpdates = {
   recordEvaluation: defineUpdate<FicheState, [ActionInput<'recordEvaluation'>]>('recordEvaluation'),
   close: defineUpdate<FicheState, [ActionInput<'close'>]>('close'),
 } satisfies Record<ActionKind, unknown>;
+
+/** A change to the content of the draft (a new fiche's, or an amendment's): refused once it is under review. */
+export const editContentUpdate = defineUpdate<FicheState, [{ actor: Actor; edit: FicheContentEdit }]>('editContent');
 
 /**
  * A meeting of some body was scheduled, or (with `meetingId`) the meeting the fiche is on the

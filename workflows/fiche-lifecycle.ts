@@ -1,4 +1,6 @@
 import {
+  ActivityFailure,
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
@@ -10,17 +12,21 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import { escalationNotice, evaluationNotice, noticesFor, reminderNotice, type Audience, type Notice } from '../domain/fiche-notices.js';
 import type { InstanceKind } from '../domain/charter.js';
+import { assertMayEditContent, parseContentEdit, type FicheContentEdit } from '../domain/fiche-content.js';
 import { DomainError } from '../domain/errors.js';
-import { ACTION_KINDS, apply, check, initialState, isTerminal, parseAction, pendingStep, type Action, type ActionKind } from '../domain/lifecycle.js';
+import { ACTION_KINDS, actorOnlySchema, apply, check, initialState, isTerminal, parseAction, pendingStep, type Action, type ActionKind } from '../domain/lifecycle.js';
+import { parseInput } from '../domain/validation.js';
 import { addLocalDays, anniversary, atLocalTime, dayAfterAt, durationUntil, toLocal } from '../domain/paris-time.js';
 import type { AgendaActivities } from '../activities/agenda.js';
 import type { AudienceActivities } from '../activities/audience.js';
+import type { FicheContentActivities } from '../activities/fiche-content.js';
 import type { MailActivities } from '../activities/mail.js';
 import type { StoreActivities } from '../activities/store.js';
 import {
   DEFAULT_TIMING,
   actionUpdates,
   commentSignal,
+  editContentUpdate,
   ficheStateQuery,
   meetingScheduledSignal,
   type FicheLifecycleInput,
@@ -30,7 +36,7 @@ import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
 import { agendaChangedSignal, meetingWorkflowId } from './meeting-definitions.js';
 
-const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities>(STORE_ACTIVITY);
+const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities & FicheContentActivities>(STORE_ACTIVITY);
 const mail = proxyActivities<MailActivities>(MAIL_ACTIVITY);
 
 /** Decisions a body takes at a meeting: recorded at or after the meeting the fiche is on the agenda of. */
@@ -55,6 +61,8 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     deadlines: {},
     notified: [],
     comments: [],
+    piloteEmail: null,
+    edits: [],
   };
   state.pending = pendingStep(state.lifecycle);
   let recording = false;
@@ -63,7 +71,8 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
   let agendaMoved = false;
   let implementationStarted: string | undefined;
 
-  const ref = () => ({ code: state.code ?? '', title: input.title });
+  // The title as last written: a draft may be renamed before it is submitted.
+  const ref = () => ({ code: state.code ?? '', title: state.title });
 
   /** Sends a notice to each of its recipients once: `occasion` tells this sending from others. */
   async function tell(notice: Notice, occasion: string): Promise<void> {
@@ -155,6 +164,46 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       { validator: (raw) => asFailure(() => void validate(kind, raw)) },
     );
   }
+  function validateEdit(raw: { actor: unknown; edit: unknown }): { version: number; edit: FicheContentEdit; actorEmail: string } {
+    if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Une autre action est en cours d’enregistrement sur cette fiche : réessayez dans un instant.');
+    const { actor } = parseInput(actorOnlySchema, { actor: raw.actor }, { what: 'la modification de la fiche' });
+    const version = assertMayEditContent(actor, { authorEmail: input.authorEmail, piloteEmail: state.piloteEmail ?? null, lifecycle: state.lifecycle });
+    return { version, edit: parseContentEdit(raw.edit), actorEmail: actor.email };
+  }
+  setHandler(
+    editContentUpdate,
+    async (raw) => {
+      let checked: ReturnType<typeof validateEdit> | undefined;
+      asFailure(() => {
+        checked = validateEdit(raw);
+      });
+      if (!checked) throw new Error('validateEdit returned nothing');
+      recording = true;
+      try {
+        const at = new Date().toISOString();
+        const edits = (state.edits ??= []);
+        const { content, changes } = await local.saveFicheContent({
+          idempotencyKey: `${workflowId}:edit-${edits.length + 1}`,
+          conventionId: input.conventionId,
+          ficheId: input.ficheId,
+          version: checked.version,
+          edit: checked.edit,
+          actorEmail: checked.actorEmail,
+          at,
+        });
+        state.title = content.title;
+        state.piloteEmail = content.pilote;
+        edits.push({ by: checked.actorEmail, at, version: checked.version, changes });
+        return state;
+      } catch (error) {
+        // A reference gone since the API checked it: the caller gets the domain error itself.
+        throw error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : error;
+      } finally {
+        recording = false;
+      }
+    },
+    { validator: (raw) => asFailure(() => void validateEdit(raw)) },
+  );
   setHandler(ficheStateQuery, () => state);
   setHandler(meetingScheduledSignal, ({ meetingId }) => {
     meetingNews = true;

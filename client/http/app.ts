@@ -8,6 +8,7 @@ import { registerConventionRoutes } from './conventions.js';
 import { registerDemoRoute } from './demo.js';
 import { toHttpError } from './errors.js';
 import { registerFeedRoutes, type FeedRouteDependencies } from './feeds.js';
+import { registerFicheContentRoutes } from './fiche-content.js';
 import { registerFicheRoutes } from './fiches.js';
 import { registerHealth, type HealthProbes } from './health.js';
 import { registerMeetingRoutes } from './meetings.js';
@@ -66,6 +67,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerConventionRoutes(app, { prisma: deps.prisma });
   registerDemoRoute(app, { prisma: deps.prisma });
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
+  registerFicheContentRoutes(app, { client: deps.client, prisma: deps.prisma });
   registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerCalendarRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerPollRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
