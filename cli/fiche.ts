@@ -1,9 +1,12 @@
-import { STAGE_LABELS, type Stage } from '../domain/lifecycle.js';
+import { FICHE_FIELD_LABELS, describeField, type FicheField } from '../domain/fiche-content.js';
+import { STAGES, STAGE_LABELS, type Stage } from '../domain/lifecycle.js';
+import type { FicheVersionView } from '../store/fiche-content.js';
+import type { FicheSummary } from '../store/list-fiches.js';
 import type { FicheState } from '../workflows/definitions.js';
 import { usageError } from './cli-error.js';
 import { list, text, type Command } from './command.js';
 import { readJsonFile } from './files.js';
-import { fields, frenchInstant } from './output.js';
+import { fields, frenchDay, frenchInstant } from './output.js';
 
 const stageLabel = (stage: string | undefined) => (stage ? (STAGE_LABELS[stage as Stage] ?? stage) : '—');
 const ficheRoute = (id: string) => `/api/fiches/${encodeURIComponent(id)}`;
@@ -87,32 +90,28 @@ export const ficheCommands: Record<string, Command> = {
     async run({ values, positionals, api, out }) {
       const state = await api.json<FicheState>('GET', ficheRoute(positionals[0]!));
       if (!values.versions) return out.result(state, describeFiche);
-      const versions = await api.json<unknown>('GET', `${ficheRoute(positionals[0]!)}/versions`);
-      out.result({ ...state, versions }, () => `${describeFiche(state)}\n\nVersions :\n${JSON.stringify(versions, null, 2)}`);
+      const { versions } = await api.json<{ versions: FicheVersionView[] }>('GET', `${ficheRoute(positionals[0]!)}/versions`);
+      out.result({ ...state, versions }, () => [describeFiche(state), ...versions.map(describeVersion)].join('\n\n'));
     },
   },
   'fiche list': {
-    usage: 'fiche list [--convention <slug>]',
+    usage: `fiche list [--convention <slug>] [--status <${STAGES.join('|')}>]`,
     summary: 'liste les fiches actions de la convention, avec leur étape',
-    options: { convention: { type: 'string' } },
+    options: { convention: { type: 'string' }, status: { type: 'string' } },
     async run({ values, api, out }) {
-      const convention = text(values, 'convention');
-      const answer = await api.json<{ fiches: FicheRow[] } | FicheRow[]>('GET', `/api/fiches${convention ? `?convention=${encodeURIComponent(convention)}` : ''}`);
-      const fiches = Array.isArray(answer) ? answer : answer.fiches;
-      out.result(answer, () =>
-        fiches.length === 0
-          ? 'Aucune fiche.'
-          : fiches.map((f) => `${(f.code ?? '').padEnd(11)} ${stageLabel(f.stage ?? f.status).padEnd(24)} ${f.title ?? ''}  (${f.ficheId ?? f.id})`).join('\n'),
+      const query = new URLSearchParams(Object.entries({ convention: text(values, 'convention'), status: text(values, 'status') }).filter((e): e is [string, string] => e[1] !== undefined));
+      const answer = await api.json<{ fiches: FicheSummary[] }>('GET', `/api/fiches${query.size ? `?${query}` : ''}`);
+      out.result(answer, ({ fiches }) =>
+        fiches.length === 0 ? 'Aucune fiche.' : fiches.map((f) => `${f.code.padEnd(11)} ${stageLabel(f.status).padEnd(24)} ${f.title}  (${f.id})`).join('\n'),
       );
     },
   },
 };
 
-interface FicheRow {
-  id?: string;
-  ficheId?: string;
-  code?: string;
-  title?: string;
-  stage?: string;
-  status?: string;
+/** One version: who wrote it, when, its content, and what it changed from the one before. */
+function describeVersion(version: FicheVersionView): string {
+  const head = `Version ${version.version} (${version.state}), par ${version.createdBy} le ${frenchDay(version.createdAt)}`;
+  const content = (Object.keys(FICHE_FIELD_LABELS) as FicheField[]).map((field) => [FICHE_FIELD_LABELS[field], describeField(version.content, field)] as const);
+  const changes = version.changes.map((c) => `  ${c.label} : ${c.before} → ${c.after}`);
+  return [head, fields(content), ...(changes.length ? ['Changements :', ...changes] : [])].join('\n');
 }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -146,12 +147,25 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const { ficheId, workflowId } = JSON.parse(created.stdout) as { ficheId: string; workflowId: string };
     expect(workflowId).toBe(`fiche-${ficheId}`);
 
+    // The fiche's row and code are written by its workflow's first activity.
+    for (let tries = 0; !(await db.prisma.ficheAction.findUnique({ where: { id: ficheId } })); tries++) {
+      if (tries > 150) throw new Error('the fiche was never recorded');
+      await sleep(100);
+    }
+
     const shown = await concerto('fiche', 'show', ficheId, '--json');
     expect(shown.code, shown.stderr).toBe(0);
     expect(JSON.parse(shown.stdout)).toMatchObject({ ficheId, title: 'Ludothèque itinérante', lifecycle: { stage: 'brouillon' } });
     const human = await concerto('fiche', 'show', ficheId);
     expect(human.stdout).toMatch(/^Fiche\s+: .* — Ludothèque itinérante$/m);
     expect(human.stdout).toMatch(/^Étape\s+: brouillon$/m);
+
+    const versions = await concerto('fiche', 'show', ficheId, '--versions', '--json');
+    expect(versions.code, versions.stderr).toBe(0);
+    expect(JSON.parse(versions.stdout)).toMatchObject({ ficheId, versions: [{ version: 1, content: { title: 'Ludothèque itinérante' }, changes: [] }] });
+    const listed = await concerto('fiche', 'list', '--convention', DEMO_CONVENTION_SLUG);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^FA-\\d{4}-\\d{2}\\s+brouillon\\s+Ludothèque itinérante  \\(${ficheId}\\)$`, 'm'));
 
     const unknown = await concerto('fiche', 'show', 'no-such-fiche', '--json');
     expect(unknown.code).toBe(EXIT.notFound);
