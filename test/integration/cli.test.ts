@@ -2,24 +2,29 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, EXIT_CODE_MEANINGS } from '../../cli/exit-codes.js';
 import { buildHttpApp } from '../../client/http/app.js';
+import { startPoll } from '../../client/start-poll.js';
+import { nextOpenDay } from '../../domain/calendar-checks.js';
+import { atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
-import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher.js';
-import { createMailTransport } from '../../infra/mail-transport.js';
 import { findFreePort } from '../../infra/ports.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
-import { createConcertoWorker } from '../../worker/create-worker.js';
+import { resolveActor } from '../../store/resolve-actor.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { createTestMeeting } from '../helpers/meeting.js';
-import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+import { eventually } from '../helpers/time-skipping.js';
+
+const CAF = 'caf.conseiller-territorial@example.org';
+const openDayAfter = (day: LocalDate, days: number) => nextOpenDay(shiftDate(day, days), null).date;
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'concerto.js');
@@ -42,38 +47,23 @@ function runConcerto(args: string[], env: Record<string, string>): Promise<Run> 
 describe('the concerto CLI, run as a process against the app over HTTP', () => {
   let env: TestWorkflowEnvironment;
   let db: Database;
-  let catcher: MailCatcher;
-  let worker: Worker;
-  let workerRun: Promise<void>;
+  let stack: TestWorker;
   let app: FastifyInstance;
   let tmp: string;
   let cliEnv: Record<string, string>;
-  const taskQueue = uniqueTaskQueue('cli');
 
   const concerto = (...args: string[]) => runConcerto(args, cliEnv);
 
   beforeAll(async () => {
-    env = await devServerEnv();
-    db = await openTestDatabase('postgres');
+    [env, db] = await Promise.all([devServerEnv(), openTestDatabase('postgres')]);
+    stack = await startTestWorker(env, db, 'cli');
     tmp = await mkdtemp(path.join(os.tmpdir(), 'concerto-cli-'));
-    catcher = await startMailCatcher({ dir: path.join(tmp, 'outbox') });
-    worker = await createConcertoWorker({
-      connection: env.nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      prisma: db.prisma,
-      transport: createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port }),
-      mailFrom: 'Concerto <concerto@example.org>',
-      links: TEST_LINKS,
-      workflowBundle: workflowBundle(),
-    });
-    workerRun = worker.run();
     app = buildHttpApp({
       client: env.client,
       prisma: db.prisma,
-      taskQueue,
-      catcher,
-      rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl, onRsvp: async () => {} },
+      taskQueue: stack.taskQueue,
+      catcher: stack.catcher,
+      rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },
       feeds: { organizerEmail: 'concerto@example.org' },
       probes: { temporal: async () => {}, database: () => db.ping() },
     });
@@ -86,14 +76,13 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
 
   afterAll(async () => {
     await app?.close();
-    worker?.shutdown();
-    await workerRun;
-    await catcher?.close();
+    await stack?.stop();
     await db?.close();
     await env?.teardown();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
+  // The tests run in order and share the app: the demo convention loaded by the CLI is used after.
   it('prints its help with every verb and the exit codes, without reaching the app', async () => {
     const run = await runConcerto(['--help'], { CONCERTO_URL: 'http://127.0.0.1:9' });
     expect(run.code).toBe(0);
@@ -148,10 +137,7 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(workflowId).toBe(`fiche-${ficheId}`);
 
     // The fiche's row and code are written by its workflow's first activity.
-    for (let tries = 0; !(await db.prisma.ficheAction.findUnique({ where: { id: ficheId } })); tries++) {
-      if (tries > 150) throw new Error('the fiche was never recorded');
-      await sleep(100);
-    }
+    await eventually(() => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }), 'the fiche’s row');
 
     const shown = await concerto('fiche', 'show', ficheId, '--json');
     expect(shown.code, shown.stderr).toBe(0);
@@ -218,10 +204,55 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(summary.unchanged).toBeGreaterThan(10);
   });
 
+  it('answers a date poll with the link a participant received, as the voting page does', async () => {
+    const convention = await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG }, select: { id: true } });
+    // Started as POST /api/polls starts it, by a coopérateur of the demo.
+    const organiser = await resolveActor(db.prisma, convention.id, 'directrice.education@example.org', 'cooperateur');
+    const deadlineDay = openDayAfter(toLocal(new Date()), 3);
+    const [first, second] = [openDayAfter(deadlineDay, 10), openDayAfter(deadlineDay, 11)];
+    const poll = await startPoll(
+      { client: env.client, prisma: db.prisma, taskQueue: stack.taskQueue },
+      convention.id,
+      {
+        instance: 'cotech',
+        title: 'COTECH de rentrée',
+        deadline: atLocalTime(deadlineDay, 12, 0).toISOString(),
+        participants: [CAF],
+        options: [
+          { kind: 'journee', date: dateKey(first) },
+          { kind: 'creneau', date: dateKey(second), start: '14:00', end: '16:00', capacity: 2 },
+        ],
+      },
+      organiser,
+    );
+    const invitation = await eventually(async () => (await stack.catcher.list()).find((m) => m.subject.startsWith('Sondage de date : COTECH de rentrée')), 'the invitation to vote');
+    const link = /Répondre au sondage : (\S+)/.exec((await simpleParser((await stack.catcher.readRaw(invitation.id))!)).text ?? '')?.[1];
+    expect(link).toBeDefined();
+
+    const voted = await concerto('poll', 'vote', link!, '--date', dateKey(first), '--answer', 'oui', '--date', dateKey(second), '--answer', 'si_necessaire', '--signup', dateKey(second), '--json');
+    expect(voted.code, voted.stderr).toBe(0);
+    const [optionA, optionB] = poll.options.map((o) => o.id);
+    expect(JSON.parse(voted.stdout)).toEqual({ pollId: poll.pollId, answers: { [optionA!]: 'oui', [optionB!]: 'si_necessaire' }, signUps: [optionB] });
+    const shown = await concerto('poll', 'show', poll.pollId, '--json');
+    expect(JSON.parse(shown.stdout)).toMatchObject({ answered: 1, options: [{ oui: 1, siNecessaire: 0 }, { oui: 0, siNecessaire: 1, volunteers: [CAF] }] });
+
+    // A link changed by hand: the page's refusal, in its words.
+    // The signature's first character: all six of its bits are signature (the last one's are not).
+    const token = link!.slice(link!.lastIndexOf('/') + 1);
+    const at = token.indexOf('.') + 1;
+    const forged = `${TEST_LINKS.publicUrl}/vote/${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
+    const refused = await concerto('poll', 'vote', forged, '--date', dateKey(first), '--answer', 'non');
+    expect(refused.code).toBe(EXIT.usage);
+    expect(refused.stderr).toContain('Ce lien n’est pas valide : il a peut-être été modifié ou mal copié.');
+    const notProposed = await concerto('poll', 'vote', link!, '--date', dateKey(deadlineDay), '--answer', 'non');
+    expect(notProposed.code).toBe(EXIT.usage);
+    expect(notProposed.stderr).toContain('ce sondage ne propose pas cette date');
+  });
+
   it('lists the caught mail', async () => {
     const run = await concerto('outbox', '--json');
     expect(run.code, run.stderr).toBe(0);
     const { messages } = JSON.parse(run.stdout) as { messages: unknown[] };
-    expect(messages).toEqual(await catcher.list());
+    expect(messages).toEqual(await stack.catcher.list());
   });
 });
