@@ -42,7 +42,8 @@ export const conventionCommands: Record<string, Command> = {
         return out.result(answer, describeImport);
       }
       const setup = await readJsonFile(file);
-      out.result(await api.json<{ imported: ImportSummary }>('PUT', '/api/conventions/setup', { json: setup }), describeImport);
+      const answer = await api.withProgress<{ imported: ImportSummary }>('PUT', '/api/conventions/setup', (done, total, step) => out.progress(done, total, step), { json: setup });
+      out.result(answer, describeImport);
     },
   },
   'convention export': {

@@ -54,18 +54,22 @@ export class ApiClient {
   }
 
   /**
-   * An answer streamed as NDJSON: each line is handed to `onLine` as it arrives. A line
-   * `{"error": …}` (the work failed after the answer began) throws as an error answer would.
+   * The result of long work, its progress handed to `onProgress` as it goes: the app streams
+   * NDJSON lines (client/http/progress-stream.ts) `{"progress": …}`, then `{"done": result}`, or
+   * `{"error": …}` when the work failed once begun. A plain JSON answer is the result itself.
    */
-  async lines(method: string, route: string, onLine: (line: unknown) => void, body?: RequestBody): Promise<void> {
-    const response = await this.send(method, route, body, 'application/x-ndjson');
+  async withProgress<T>(method: string, route: string, onProgress: (done: number, total: number, step: string) => void, body?: RequestBody): Promise<T> {
+    const response = await this.send(method, route, body, 'application/x-ndjson, application/json');
+    if (!(response.headers.get('content-type') ?? '').includes('application/x-ndjson')) return (await response.json()) as T;
     const decoder = new TextDecoder();
     let pending = '';
+    let result: { value: T } | undefined;
     const take = (text: string) => {
       if (!text.trim()) return;
-      const line = JSON.parse(text) as ErrorBody;
+      const line = JSON.parse(text) as ErrorBody & { progress?: { done: number; total: number; step: string }; done?: T };
       if (line.error) throw errorFromBody(500, line);
-      onLine(line);
+      if (line.progress) onProgress(line.progress.done, line.progress.total, line.progress.step);
+      else if ('done' in line) result = { value: line.done as T };
     };
     for await (const chunk of response.body ?? []) {
       pending += decoder.decode(chunk as Uint8Array, { stream: true });
@@ -74,6 +78,10 @@ export class ApiClient {
       parts.forEach(take);
     }
     take(pending + decoder.decode());
+    if (!result) {
+      throw new CliError('la réponse s’est interrompue avant la fin du travail.', EXIT.unavailable, 'Voyez le journal de l’application (la fenêtre de `npm start`), puis relancez la commande.');
+    }
+    return result.value;
   }
 
   /** The answer as it came, for callers that read its status and body themselves (the vote page). */

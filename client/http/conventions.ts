@@ -5,6 +5,7 @@ import { exportMembersCsv } from '../../store/export-members-csv.js';
 import { importConventionSetup } from '../../store/import-convention-setup.js';
 import { importMembersCsv } from '../../store/import-members-csv.js';
 import { HttpError } from './errors.js';
+import { answerWithProgress } from './progress-stream.js';
 
 // A whole setup or a members list can be larger than an ordinary request.
 const IMPORT_LIMIT = 10 * 1_048_576;
@@ -47,9 +48,12 @@ export function registerConventionRoutes(app: FastifyInstance, deps: { prisma: P
       .send(await exportConventionSetup(deps.prisma, slug));
   });
 
-  app.put('/api/conventions/setup', { bodyLimit: IMPORT_LIMIT }, async (request) => ({
-    imported: await importConventionSetup(deps.prisma, request.body),
-  }));
+  // Its progress streams as NDJSON to a caller that asks for it (./progress-stream.ts).
+  app.put('/api/conventions/setup', { bodyLimit: IMPORT_LIMIT }, async (request, reply) =>
+    answerWithProgress(request, reply, async (onProgress) => ({
+      imported: await importConventionSetup(deps.prisma, request.body, onProgress ? { onProgress } : {}),
+    })),
+  );
 
   app.get<{ Params: { slug: string } }>('/api/conventions/:slug/members.csv', async (request, reply) => {
     const slug = await existing(deps.prisma, request.params.slug);

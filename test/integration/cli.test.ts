@@ -192,16 +192,32 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(unknown.stderr).toContain('Aucune convention « pas-de-convention »');
   });
 
-  it('imports a members file and exports it again', async () => {
-    const exported = await concerto('convention', 'export', '--convention', DEMO_CONVENTION_SLUG, '--members');
-    expect(exported.code, exported.stderr).toBe(0);
-    const file = path.join(tmp, 'membres.csv');
-    await writeFile(file, exported.stdout);
-    const imported = await concerto('convention', 'import', file, '--convention', DEMO_CONVENTION_SLUG, '--json');
+  it('exports the setup and the members and imports them again, the setup with its progress; a wrong file gives its fields (exit 2)', async () => {
+    const setup = await concerto('convention', 'export', '--convention', DEMO_CONVENTION_SLUG);
+    expect(setup.code, setup.stderr).toBe(0);
+    const setupFile = path.join(tmp, 'setup.json');
+    await writeFile(setupFile, setup.stdout);
+    const reloaded = await concerto('convention', 'import', setupFile, '--json');
+    expect(reloaded.code, reloaded.stderr).toBe(0);
+    expect(JSON.parse(reloaded.stdout)).toMatchObject({ imported: { created: 0, updated: 0, removed: 0 } });
+    expect(reloaded.stderr).toMatch(/^100 % \(\d+\/\d+\) /m);
+
+    const members = await concerto('convention', 'export', '--convention', DEMO_CONVENTION_SLUG, '--members');
+    expect(members.code, members.stderr).toBe(0);
+    const csvFile = path.join(tmp, 'membres.csv');
+    await writeFile(csvFile, members.stdout);
+    const imported = await concerto('convention', 'import', csvFile, '--convention', DEMO_CONVENTION_SLUG, '--json');
     expect(imported.code, imported.stderr).toBe(0);
     const { imported: summary } = JSON.parse(imported.stdout) as { imported: { created: number; unchanged: number } };
     expect(summary.created).toBe(0);
     expect(summary.unchanged).toBeGreaterThan(10);
+
+    const broken = JSON.parse(setup.stdout) as { convention: Record<string, unknown> };
+    await writeFile(setupFile, JSON.stringify({ ...broken, convention: { ...broken.convention, endDate: 'bientôt' } }));
+    const refused = await concerto('convention', 'import', setupFile);
+    expect(refused.code).toBe(EXIT.usage);
+    expect(refused.stderr).toMatch(/^ {2}- convention\.endDate : .+$/m);
+    expect(refused.stderr).not.toContain(' % (');
   });
 
   it('answers a date poll with the link a participant received, as the voting page does', async () => {
