@@ -181,3 +181,22 @@ export function createMailActivities({ transport, prisma, from, heartbeatEveryMs
 }
 
 export type MailActivities = ReturnType<typeof createMailActivities>;
+
+/** Which mail of a workflow this is: one per recipient and occasion. */
+export interface WorkflowMail {
+  workflowId: string;
+  occasion: string;
+  recipient: string;
+}
+
+/**
+ * Sends a workflow's composed mail under the ledger key of its recipient and occasion, so a
+ * retried activity (or a replayed workflow) finds it sent and sends nothing again.
+ */
+export function sendWorkflowMail(
+  send: MailActivities['sendNotification'],
+  mail: WorkflowMail,
+  content: Omit<NotificationInput, 'idempotencyKey' | 'workflowId' | 'to'>,
+): Promise<NotificationResult> {
+  return send({ idempotencyKey: `${mail.workflowId}:${mail.occasion}:${mail.recipient}`, workflowId: mail.workflowId, to: mail.recipient, ...content });
+}

@@ -5,7 +5,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { rsvpLinks } from '../infra/signed-links.js';
 import { AGENDA_PDF_CONTENT_TYPE, AGENDA_PDF_FILENAME, renderAgendaPdf } from '../mail/agenda-pdf.js';
 import { composeMeetingMail, type MeetingFacts, type MeetingMailKind } from '../mail/meeting-mail.js';
-import type { MailActivities, NotificationResult } from './mail.js';
+import { sendWorkflowMail, type MailActivities, type NotificationResult } from './mail.js';
 
 /** One mail of a meeting to one member; the meeting's facts are read when it is sent. */
 export interface MeetingMailRequest {
@@ -115,10 +115,7 @@ export function createMeetingMailActivities({ prisma, send, organizerEmail, publ
           ? { attachments: [{ filename: AGENDA_PDF_FILENAME, contentType: AGENDA_PDF_CONTENT_TYPE, content: await renderAgendaPdf({ ...facts, agenda, issuedAt: new Date(request.issuedAt) }) }] }
           : {}),
       });
-      return send({
-        idempotencyKey: `${request.workflowId}:${request.occasion}:${request.recipient}`,
-        workflowId: request.workflowId,
-        to: request.recipient,
+      return sendWorkflowMail(send, request, {
         subject: composed.subject,
         text: composed.text,
         html: composed.html,

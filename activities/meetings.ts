@@ -1,6 +1,10 @@
 import { parseCharter, type InstanceKind } from '../domain/charter.js';
+import { REVIEW_STAGES, type Stage } from '../domain/lifecycle.js';
 import { convocationDelayFor, type Attendance, type MeetingStatus } from '../domain/meeting-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+
+/** Stages at which a fiche may wait for a body's meeting: under review (an amendment's, en œuvre), not in draft. */
+const AWAITING_A_BODY: Stage[] = [...REVIEW_STAGES.filter((stage) => stage !== 'brouillon'), 'en_oeuvre'];
 
 /** What the meeting workflow needs to know of its meeting, read once at start. */
 export interface MeetingFacts {
@@ -108,7 +112,7 @@ export function createMeetingActivities(prisma: PrismaClient) {
     /** The workflows of the fiches still under review: some may wait for a meeting of this body. */
     async fichesUnderReview({ conventionId }: { conventionId: string }): Promise<string[]> {
       const fiches = await prisma.ficheAction.findMany({
-        where: { conventionId, workflowId: { not: null }, status: { in: ['soumise', 'attente_copil', 'attente_bureau', 'en_oeuvre'] } },
+        where: { conventionId, workflowId: { not: null }, status: { in: AWAITING_A_BODY } },
         select: { workflowId: true },
         orderBy: { createdAt: 'asc' },
       });

@@ -4,7 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { voteLink } from '../infra/signed-links.js';
 import { composePollMail, type PollMailKind } from '../mail/poll-mail.js';
 import { findPoll } from '../store/find-poll.js';
-import type { MailActivities, NotificationResult } from './mail.js';
+import { sendWorkflowMail, type MailActivities, type NotificationResult } from './mail.js';
 
 /** One mail of a poll to one person; the poll's facts and answers are read when it is sent. */
 export interface PollMailRequest {
@@ -72,10 +72,7 @@ export function createPollMailActivities({ prisma, send, publicUrl, linkSecret }
         ...(request.tied ? { tied: request.tied } : {}),
         ...(request.chosen ? { chosen: request.chosen } : {}),
       });
-      return send({
-        idempotencyKey: `${request.workflowId}:${request.occasion}:${request.recipient}`,
-        workflowId: request.workflowId,
-        to: request.recipient,
+      return sendWorkflowMail(send, request, {
         subject: composed.subject,
         text: composed.text,
         html: composed.html,

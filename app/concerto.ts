@@ -16,6 +16,7 @@ import { resolveTemporalBinary } from '../infra/temporal-binaries.js';
 import { clusterConnectionOptions } from '../infra/temporal-connection.js';
 import { startDevServer } from '../infra/temporal-dev-server.js';
 import { loadDemo } from '../store/load-demo.js';
+import { bootstrapAdmins } from './bootstrap-admins.js';
 import { createConcertoWorker } from '../worker/create-worker.js';
 
 export interface RunningConcerto {
@@ -142,6 +143,9 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
       log(`demo loaded: ${loaded.created} records`);
     }
 
+    const { cliTokenFile, holder } = await bootstrapAdmins(db.prisma, { admins: config.admins, dataDir: config.dataDir });
+    log(`admin API token of ${holder} for the local CLI: ${cliTokenFile}`);
+
     checkpoint();
     let catcher: MailCatcher | undefined;
     if (!config.mail.smtpUrl) {
@@ -195,6 +199,7 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
       catcher,
       rsvp: { secret: linkSecret, publicUrl: config.publicUrl, onRsvp },
       feeds: { organizerEmail: addressOf(config.mail.from) },
+      signIn: { sendMail: (message) => transport.sendMail({ from: config.mail.from, ...message }) },
       log: true,
       probes: {
         temporal: async () => {

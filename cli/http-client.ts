@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CLI_TOKEN_FILE } from '../app/bootstrap-admins.js';
 import { CONFIG_VARIABLES } from '../infra/config.js';
 import type { FieldIssue } from '../domain/errors.js';
 import { CliError } from './cli-error.js';
@@ -12,9 +13,6 @@ export interface ApiTarget {
   /** Where the token was read from, to name it in messages. */
   tokenSource?: string;
 }
-
-/** The token file `npm start` writes in its data folder. */
-export const CLI_TOKEN_FILE = 'cli-token';
 
 /**
  * The app's address and token from the environment: `CONCERTO_URL`, else the address `npm start`

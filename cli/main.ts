@@ -1,3 +1,4 @@
+import { CLI_TOKEN_FILE } from '../app/bootstrap-admins.js';
 import { calendarCommands } from './calendar.js';
 import { usageError } from './cli-error.js';
 import { parseCommandLine, type Command } from './command.js';
@@ -7,7 +8,7 @@ import { demoCommands } from './demo.js';
 import { EXIT, EXIT_CODE_MEANINGS, type ExitCode } from './exit-codes.js';
 import { ficheCommands } from './fiche.js';
 import { historyCommands } from './history.js';
-import { ApiClient, CLI_TOKEN_FILE, resolveTarget } from './http-client.js';
+import { ApiClient, resolveTarget } from './http-client.js';
 import { meetingCommands } from './meeting.js';
 import { outboxCommands } from './outbox.js';
 import { Output, type Streams } from './output.js';

@@ -38,7 +38,6 @@ const newPollSchema = z.object({
     .max(20, { error: 'Vingt dates au plus (« options »).' }),
   /** Absent: the instance's members. */
   participants: z.array(email()).min(1).max(500).optional(),
-  actor: z.unknown().optional(),
 });
 
 const answers = z.record(z.string().min(1).max(64), z.enum(POLL_ANSWERS, { error: 'Chaque réponse vaut « oui », « si_necessaire » ou « non ».' }));

@@ -32,6 +32,8 @@ export interface ConcertoConfig {
   logLevel: LogLevel;
   /** Load the demo convention when the database has none. */
   demo: boolean;
+  /** Addresses of the people made admins at start (created if unknown). */
+  admins: string[];
 }
 
 export const LOG_LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'] as const;
@@ -72,6 +74,7 @@ export const CONFIG_VARIABLES = {
   CONCERTO_IMIP_PORT: ['2526', 'Port of the listener for calendar replies (iMIP REPLY) to the organizer address (loopback).'],
   IMIP_LISTEN: ['1', '0 to run no calendar-reply listener, when replies reach Concerto another way.'],
   CONCERTO_DEMO: ['auto', 'Load the reference CTG as demo data into an empty database: auto (only with the embedded database), 1 or 0.'],
+  CONCERTO_ADMINS: ['(none)', 'Comma-separated addresses of the admins, made admins at each start (created if unknown); they sign in by link. The first holds the local CLI token (data/cli-token); without any, an admin admin@localhost is created for it.'],
   CONCERTO_LOG_LEVEL: ['WARN', 'Log level of the Temporal worker runtime: ERROR, WARN, INFO, DEBUG or TRACE.'],
 } as const satisfies Record<string, readonly [string, string]>;
 
@@ -174,8 +177,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
   if (!['auto', '0', '1'].includes(demoSetting)) errors.push('CONCERTO_DEMO must be auto, 1 or 0.');
   const demo = demoSetting === '1' || (demoSetting === 'auto' && database.kind !== 'postgres');
 
+  const admins = (env.CONCERTO_ADMINS ?? '').split(',').map((address) => address.trim().toLowerCase()).filter(Boolean);
+  for (const address of admins) if (!/^[^\s@]+@[^\s@]+$/.test(address)) errors.push(`CONCERTO_ADMINS: « ${address} » is not an e-mail address.`);
+
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${errors.join('\n- ')}`);
   }
-  return { host, port, publicUrl, dataDir, database, temporal, mail, links: linkSecret ? { secret: linkSecret } : {}, imip, logLevel, demo };
+  return { host, port, publicUrl, dataDir, database, temporal, mail, links: linkSecret ? { secret: linkSecret } : {}, imip, logLevel, demo, admins };
 }

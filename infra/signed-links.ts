@@ -13,9 +13,10 @@ import path from 'node:path';
  * What a link may be used for: a token signed for one purpose is refused for any other. `rsvp`:
  * an answer to an invitation (single use); `feed`: reading a calendar feed (store/feed-urls.ts);
  * `vote`: answering a date poll, again and again until it closes, or for its organiser (answer
- * `departage`) choosing among the dates of a tie.
+ * `departage`) choosing among the dates of a tie; `signin`: signing in to the web pages (single
+ * use, short-lived: client/http/sign-in.ts).
  */
-export const LINK_PURPOSES = ['rsvp', 'feed', 'vote'] as const;
+export const LINK_PURPOSES = ['rsvp', 'feed', 'vote', 'signin'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** What a token says. */
@@ -211,6 +212,19 @@ export function voteLink(input: VoteLinkInput): string {
     input.secret,
   );
   return `${input.publicUrl.replace(/\/+$/, '')}/vote/${token}`;
+}
+
+/** How long a sign-in link works: long enough to read the mail, short enough not to matter once it sits in a mailbox. */
+export const SIGN_IN_LINK_MINUTES = 15;
+
+/** The subject of sign-in links: they act on no record, only on who they were sent to. */
+export const SIGN_IN_SUBJECT = 'session';
+
+/** The link of a sign-in mail, to a page that asks to confirm (mail scanners open every link). */
+export function signInLink(input: { publicUrl: string; secret: string; email: string; now: Date }): string {
+  const expiresAt = new Date(input.now.getTime() + SIGN_IN_LINK_MINUTES * 60_000);
+  const token = signLink({ purpose: 'signin', subject: SIGN_IN_SUBJECT, email: input.email, expiresAt }, input.secret);
+  return `${input.publicUrl.replace(/\/+$/, '')}/auth/link/${token}`;
 }
 
 /** Name of the file that keeps the generated secret, in the data folder. */

@@ -1,8 +1,11 @@
 import type { Actor, AppRole } from '../domain/lifecycle.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveActor } from './resolve-actor.js';
+import { findActor } from './find-actor.js';
 
-/** People of the demo convention (store/load-demo.ts) who take a fiche through its review, and the role each acts in. */
+/**
+ * People of the demo convention (store/load-demo.ts) who take a fiche through its review, and the
+ * role each acts in — the role their seats give them (domain/access.ts); a test keeps the two equal.
+ */
 export const DEMO_PEOPLE = {
   cooperateur: { email: 'directrice.education@example.org', appRole: 'cooperateur' },
   /** The secretary of the COTECH and of the COPIL. */
@@ -16,10 +19,10 @@ export const DEMO_PEOPLE = {
 
 export type DemoPeople = Record<keyof typeof DEMO_PEOPLE, Actor>;
 
-/** Each of {@link DEMO_PEOPLE} as an actor of the convention, with the roles their memberships give them. */
+/** Each of {@link DEMO_PEOPLE} as an actor of the convention, with the roles their seats give them. */
 export async function resolveDemoPeople(prisma: PrismaClient, conventionId: string): Promise<DemoPeople> {
   const entries = await Promise.all(
-    Object.entries(DEMO_PEOPLE).map(async ([name, { email, appRole }]) => [name, await resolveActor(prisma, conventionId, email, appRole)] as const),
+    Object.entries(DEMO_PEOPLE).map(async ([name, { email }]) => [name, await findActor(prisma, conventionId, { email })] as const),
   );
   return Object.fromEntries(entries) as DemoPeople;
 }

@@ -5,7 +5,12 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 
 /**
  * The actor of a lifecycle step: a person of the convention, with the roles their memberships give
- * them in its instances and the kind of structure they speak for.
+ * them in its instances and the kind of structure they speak for, and the application role given.
+ *
+ * @deprecated for HTTP routes: the role here is the caller's word. Routes take the actor from the
+ * signed-in viewer with `actorOf(request, prisma, conventionId)` (client/http/auth.ts), whose role
+ * is derived from the person's seats (domain/access.ts, store/find-actor.ts). Kept for workflow
+ * tests that need an actor in a given role, and until the routes of other branches are converted.
  */
 export async function resolveActor(prisma: PrismaClient, conventionId: string, email: unknown, appRole: unknown): Promise<Actor> {
   if (typeof email !== 'string' || email.trim() === '') {

@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { MailCatcher } from '../../infra/mail-catcher.js';
+import { registerApiTokenRoutes } from './api-tokens.js';
+import { registerAuth } from './auth.js';
 import { registerCalendarRoutes } from './calendar.js';
 import { registerConventionCalendarRoute } from './convention-calendar.js';
 import { registerConventionRoutes } from './conventions.js';
@@ -16,6 +18,8 @@ import { registerOutboxRoutes } from './outbox.js';
 import { registerPollRoutes } from './polls.js';
 import { registerRetroplanningRoutes, type RetroplanningRouteDependencies } from './retroplanning.js';
 import { registerRsvpRoutes, type RsvpRouteDependencies } from './rsvp.js';
+import { registerSessionRoutes } from './session.js';
+import { registerSignInRoutes, type SignInRouteDependencies } from './sign-in.js';
 import { registerVoteRoutes } from './vote.js';
 
 export interface HttpAppDependencies {
@@ -33,6 +37,9 @@ export interface HttpAppDependencies {
   feeds?: Omit<FeedRouteDependencies, 'prisma' | 'secret'>;
   /** Options of the rétroplanning pictures (/conventions/:slug/retroplanning/…), always served. */
   retroplanning?: Omit<RetroplanningRouteDependencies, 'prisma'>;
+  /** Signing in by a link sent by mail (/auth/…); left out, nobody can sign in but with an API
+   * token. Its links are signed with the secret of `rsvp` and point to its `publicUrl`: give `rsvp` too. */
+  signIn?: Pick<SignInRouteDependencies, 'sendMail' | 'home'>;
   log?: boolean;
 }
 
@@ -63,7 +70,12 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: `Rien à l’adresse ${request.method} ${request.url}.` } }),
   );
 
+  // Sessions are Secure-only when the pages are served over TLS.
+  const secureCookies = deps.rsvp?.publicUrl.startsWith('https:') ?? false;
+  registerAuth(app, { prisma: deps.prisma, secureCookies, ...(deps.rsvp?.now ? { now: deps.rsvp.now } : {}) });
   registerHealth(app, deps.probes);
+  registerSessionRoutes(app);
+  registerApiTokenRoutes(app, { prisma: deps.prisma, ...(deps.rsvp?.now ? { now: deps.rsvp.now } : {}) });
   registerConventionRoutes(app, { prisma: deps.prisma });
   registerDemoRoute(app, { prisma: deps.prisma });
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
@@ -77,6 +89,17 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });
     // The voting pages of date polls check their links with the same secret.
     registerVoteRoutes(app, { prisma: deps.prisma, client: deps.client, secret: deps.rsvp.secret, ...(deps.rsvp.now ? { now: deps.rsvp.now } : {}) });
+  }
+  if (deps.signIn) {
+    if (!deps.rsvp) throw new Error('buildHttpApp: sign-in links are signed with the secret of `rsvp`: give `rsvp` too.');
+    registerSignInRoutes(app, {
+      prisma: deps.prisma,
+      secret: deps.rsvp.secret,
+      publicUrl: deps.rsvp.publicUrl,
+      secureCookies,
+      ...deps.signIn,
+      ...(deps.rsvp.now ? { now: deps.rsvp.now } : {}),
+    });
   }
   if (deps.feeds) {
     if (!deps.rsvp) throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');

@@ -1,15 +1,15 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { assertMayPlanCalendar, parseMeetingRule } from '../../domain/meeting-recurrence.js';
 import { toLocal } from '../../domain/paris-time.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { resolveActor } from '../../store/resolve-actor.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate, setRulesUpdate, type CalendarYearInput } from '../../workflows/calendar-definitions.js';
+import { actorOf, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 
-type Body = { actor?: { email?: unknown; appRole?: unknown }; rules?: unknown; startDate?: unknown };
+type Body = { rules?: unknown; startDate?: unknown };
 const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== null ? body : {}) as Body;
 
 /**
@@ -18,23 +18,25 @@ const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== nu
  * and moving a milestone.
  */
 export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient; taskQueue: string }): void {
-  const handleOf = async (slug: string) => {
+  /** The convention's calendar workflow, once the viewer is known to be one of its people. */
+  const handleOf = async (request: FastifyRequest, slug: string) => {
+    requireViewer(request);
     const convention = await resolveConvention(deps.prisma, slug);
-    return { convention, handle: deps.client.workflow.getHandle(calendarWorkflowId(convention.id)) };
+    const actor = await actorOf(request, deps.prisma, convention.id);
+    return { convention, actor, handle: deps.client.workflow.getHandle(calendarWorkflowId(convention.id)) };
   };
   const notStarted = () => new HttpError(404, 'NOT_FOUND', 'Le calendrier de cette convention n’est pas encore lancé : donnez d’abord les règles de ses réunions (PUT …/calendar/rules).');
 
   app.get<{ Params: { slug: string } }>('/api/conventions/:slug/calendar', async (request) => {
-    const { handle } = await handleOf(request.params.slug);
+    const { handle } = await handleOf(request, request.params.slug);
     return handle.query(calendarYearStateQuery).catch((error: unknown) => {
       throw error instanceof WorkflowNotFoundError ? notStarted() : error;
     });
   });
 
   app.put<{ Params: { slug: string } }>('/api/conventions/:slug/calendar/rules', async (request, reply) => {
-    const { convention, handle } = await handleOf(request.params.slug);
+    const { convention, actor, handle } = await handleOf(request, request.params.slug);
     const body = bodyOf(request.body);
-    const actor = await resolveActor(deps.prisma, convention.id, body.actor?.email, body.actor?.appRole);
     if (!Array.isArray(body.rules)) throw new DomainError('INVALID_INPUT', '« rules » doit être une liste de règles de réunion.', 'rules');
     const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
     if (running) return handle.executeUpdate(setRulesUpdate, { args: [{ actor, rules: body.rules }] });
@@ -45,9 +47,8 @@ export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Cli
   });
 
   app.post<{ Params: { slug: string; key: string } }>('/api/conventions/:slug/calendar/milestones/:key/move', async (request) => {
-    const { convention, handle } = await handleOf(request.params.slug);
+    const { actor, handle } = await handleOf(request, request.params.slug);
     const body = bodyOf(request.body);
-    const actor = await resolveActor(deps.prisma, convention.id, body.actor?.email, body.actor?.appRole);
     return handle.executeUpdate(moveMilestoneUpdate, { args: [{ actor, key: request.params.key, startDate: String(body.startDate ?? '') }] }).catch((error: unknown) => {
       throw error instanceof WorkflowNotFoundError ? notStarted() : error;
     });

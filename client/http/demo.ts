@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { requireAdmin } from './auth.js';
 import { answerWithProgress } from './progress-stream.js';
 
 /**
@@ -9,7 +10,9 @@ import { answerWithProgress } from './progress-stream.js';
  * (./progress-stream.ts); the CLI draws it as a progress bar, a page can read it the same way.
  */
 export function registerDemoRoute(app: FastifyInstance, deps: { prisma: PrismaClient }): void {
-  app.post('/api/demo', async (request, reply) =>
-    answerWithProgress(request, reply, async (onProgress) => ({ slug: DEMO_CONVENTION_SLUG, ...(await loadDemo(deps.prisma, onProgress)) })),
-  );
+  app.post('/api/demo', async (request, reply) => {
+    // Like any import of a setup, it sets who sits where, and so who may do what: admins only.
+    requireAdmin(request);
+    return answerWithProgress(request, reply, async (onProgress) => ({ slug: DEMO_CONVENTION_SLUG, ...(await loadDemo(deps.prisma, onProgress)) }));
+  });
 }

@@ -7,9 +7,13 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError, isDomainErrorCode, type DomainErrorCode, type FieldIssue } from '../../domain/errors.js';
 
-/** The JSON body of every error answer. */
+/**
+ * The JSON body of every error answer: `code` for programs, `message` (French) for people; for bad
+ * input, `fields` lists every field at fault with what to change (`field` and `issues`, the first
+ * one and the same list, are kept for the clients written before `fields`).
+ */
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string; issues?: readonly FieldIssue[] };
+  error: { code: string; message: string; field?: string; issues?: readonly FieldIssue[]; fields?: readonly FieldIssue[] };
 }
 
 export class HttpError extends Error {
@@ -30,6 +34,9 @@ export class HttpError extends Error {
         message: this.message,
         ...(this.field ? { field: this.field } : {}),
         ...(this.issues?.length ? { issues: this.issues } : {}),
+        ...(this.status === 400 && (this.issues?.length || this.field)
+          ? { fields: this.issues?.length ? this.issues : [{ field: this.field!, message: this.message }] }
+          : {}),
       },
     };
   }

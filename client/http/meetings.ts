@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { meetingTimesSchema } from '../../domain/meeting-input.js';
 import { nonEmptyText, parseInput, slug } from '../../domain/validation.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { resolveActor } from '../../store/resolve-actor.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import {
   cancelUpdate,
@@ -15,13 +14,13 @@ import {
   sendDecisionSummaryUpdate,
 } from '../../workflows/meeting-definitions.js';
 import { scheduleMeeting } from '../schedule-meeting.js';
+import { actorOf, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 
 const newMeetingSchema = z.object({
   convention: z.string().optional(),
   instance: slug(),
   title: nonEmptyText(200),
-  actor: z.unknown().optional(),
 });
 
 /** The meeting workflow's updates, by the name the API gives them. */
@@ -36,9 +35,6 @@ const MEETING_UPDATES = {
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune réunion ne porte cet identifiant.');
 
-type ActorBody = { actor?: { email?: unknown; appRole?: unknown } };
-const actorOf = (body: unknown) => ((typeof body === 'object' && body !== null ? body : {}) as ActorBody).actor;
-
 /**
  * Meetings: scheduling one starts its workflow (convocation, reminders, invitations); each later
  * step — reschedule, cancel, attendance, relevé de décisions, compte rendu — is an update of that
@@ -46,15 +42,17 @@ const actorOf = (body: unknown) => ((typeof body === 'object' && body !== null ?
  */
 export function registerMeetingRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient; taskQueue: string }): void {
   app.post('/api/meetings', async (request, reply) => {
+    requireViewer(request);
     const base = parseInput(newMeetingSchema, request.body, { what: 'la réunion' });
     const times = parseInput(meetingTimesSchema, request.body, { what: 'la réunion' });
     const convention = await resolveConvention(deps.prisma, base.convention);
-    const actor = await resolveActor(deps.prisma, convention.id, actorOf(request.body)?.email, actorOf(request.body)?.appRole);
+    const actor = await actorOf(request, deps.prisma, convention.id);
     const created = await scheduleMeeting(deps, convention.id, { instance: base.instance, title: base.title, ...times }, actor);
     return reply.code(201).send(created);
   });
 
   app.get<{ Params: { id: string } }>('/api/meetings/:id', async (request) => {
+    requireViewer(request);
     if (!ID.test(request.params.id)) throw notFound();
     const meeting = await deps.prisma.meeting.findUnique({
       where: { id: request.params.id },
@@ -65,6 +63,7 @@ export function registerMeetingRoutes(app: FastifyInstance, deps: { client: Clie
       },
     });
     if (!meeting) throw notFound();
+    await actorOf(request, deps.prisma, meeting.conventionId);
     const workflow = meeting.workflowId ? await deps.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery).catch(() => null) : null;
     return {
       meetingId: meeting.id,
@@ -89,6 +88,7 @@ export function registerMeetingRoutes(app: FastifyInstance, deps: { client: Clie
 
   app.post<{ Params: { id: string; step: string } }>('/api/meetings/:id/:step', async (request) => {
     const { id, step } = request.params;
+    requireViewer(request);
     if (!Object.hasOwn(MEETING_UPDATES, step)) {
       throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(MEETING_UPDATES).join(', ')}.`);
     }
@@ -98,7 +98,7 @@ export function registerMeetingRoutes(app: FastifyInstance, deps: { client: Clie
     // Its workflow has ended: say why rather than let Temporal answer that it is gone.
     if (meeting.status === 'annulee') throw new HttpError(409, 'WRONG_STAGE', 'La réunion est annulée : plus rien ne s’y enregistre.');
     if (meeting.minutesFiledAt) throw new HttpError(409, 'WRONG_STAGE', 'Le compte rendu de cette réunion est déposé : elle est close.');
-    const actor = await resolveActor(deps.prisma, meeting.conventionId, actorOf(request.body)?.email, actorOf(request.body)?.appRole);
+    const actor = await actorOf(request, deps.prisma, meeting.conventionId);
     const update = MEETING_UPDATES[step as keyof typeof MEETING_UPDATES];
     const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
     return deps.client.workflow.getHandle(meeting.workflowId).executeUpdate(update as never, { args: [{ ...body, actor }] as never });

@@ -3,17 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import { parseNewPoll } from '../../domain/poll-input.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { findPoll } from '../../store/find-poll.js';
-import { resolveActor } from '../../store/resolve-actor.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { chooseAmongTiedUpdate, closePollUpdate, pollStateQuery } from '../../workflows/poll-definitions.js';
 import { startPoll } from '../start-poll.js';
+import { actorOf, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucun sondage ne porte cet identifiant.');
 
-type ActorBody = { actor?: { email?: unknown; appRole?: unknown } };
-const bodyOf = (body: unknown) => (typeof body === 'object' && body !== null ? body : {}) as ActorBody & Record<string, unknown>;
+const bodyOf = (body: unknown) => (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
 
 /** The organiser's steps, by the name the API gives them. */
 const POLL_UPDATES = { close: closePollUpdate, choose: chooseAmongTiedUpdate } as const;
@@ -26,18 +25,20 @@ const POLL_UPDATES = { close: closePollUpdate, choose: chooseAmongTiedUpdate } a
  */
 export function registerPollRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient; taskQueue: string }): void {
   app.post('/api/polls', async (request, reply) => {
+    requireViewer(request);
     const input = parseNewPoll(request.body);
     const convention = await resolveConvention(deps.prisma, input.convention);
-    const given = bodyOf(request.body).actor;
-    const actor = await resolveActor(deps.prisma, convention.id, given?.email, given?.appRole);
+    const actor = await actorOf(request, deps.prisma, convention.id);
     const started = await startPoll(deps, convention.id, input, actor);
     return reply.code(201).send(started);
   });
 
   app.get<{ Params: { id: string } }>('/api/polls/:id', async (request) => {
+    requireViewer(request);
     if (!ID.test(request.params.id)) throw notFound();
     const poll = await findPoll(deps.prisma, request.params.id);
     if (!poll) throw notFound();
+    await actorOf(request, deps.prisma, poll.conventionId);
     const workflow = poll.workflowId ? await deps.client.workflow.getHandle(poll.workflowId).query(pollStateQuery).catch(() => null) : null;
     return {
       pollId: poll.pollId,
@@ -73,6 +74,7 @@ export function registerPollRoutes(app: FastifyInstance, deps: { client: Client;
 
   app.post<{ Params: { id: string; step: string } }>('/api/polls/:id/:step', async (request) => {
     const { id, step } = request.params;
+    requireViewer(request);
     if (!Object.hasOwn(POLL_UPDATES, step)) throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(POLL_UPDATES).join(', ')}.`);
     if (!ID.test(id)) throw notFound();
     const poll = await deps.prisma.poll.findUnique({ where: { id }, select: { conventionId: true, workflowId: true, status: true } });
@@ -80,7 +82,7 @@ export function registerPollRoutes(app: FastifyInstance, deps: { client: Client;
     // Its workflow has ended: say why rather than let Temporal answer that it is gone.
     if (poll.status === 'clos') throw new HttpError(409, 'WRONG_STAGE', 'La date de ce sondage est déjà choisie.');
     const body = bodyOf(request.body);
-    const actor = await resolveActor(deps.prisma, poll.conventionId, body.actor?.email, body.actor?.appRole);
+    const actor = await actorOf(request, deps.prisma, poll.conventionId);
     const update = POLL_UPDATES[step as keyof typeof POLL_UPDATES];
     const args = step === 'choose' ? { optionId: body.optionId, actor } : { actor };
     return deps.client.workflow.getHandle(poll.workflowId).executeUpdate(update as never, { args: [args] as never });

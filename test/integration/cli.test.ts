@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,21 +8,23 @@ import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_TOKEN_FILE } from '../../app/bootstrap-admins.js';
 import { EXIT, EXIT_CODE_MEANINGS } from '../../cli/exit-codes.js';
 import { buildHttpApp } from '../../client/http/app.js';
-import { startPoll } from '../../client/start-poll.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
 import { findFreePort } from '../../infra/ports.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
-import { resolveActor } from '../../store/resolve-actor.js';
+import { createApiToken } from '../../store/api-tokens.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { createTestMeeting } from '../helpers/meeting.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually } from '../helpers/time-skipping.js';
 
+// People of the demo convention (prisma/seed/ctg-mellois-en-poitou-2023-2027.json).
+const COOPERATOR = 'directrice.education@example.org';
 const CAF = 'caf.conseiller-territorial@example.org';
 const openDayAfter = (day: LocalDate, days: number) => nextOpenDay(shiftDate(day, days), null).date;
 
@@ -70,9 +72,20 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const bound = app.server.address();
     const port = typeof bound === 'object' && bound ? bound.port : 0;
-    // An empty data folder: no token file is read from the project's own data/.
-    cliEnv = { CONCERTO_URL: `http://127.0.0.1:${port}`, CONCERTO_DATA_DIR: path.join(tmp, 'data') };
+    // The local admin's token in the data folder, as `npm start` writes it: the CLI's default.
+    const admin = await db.prisma.person.create({ data: { email: 'admin@localhost', displayName: 'Administrateur local', admin: true } });
+    const dataDir = path.join(tmp, 'data');
+    await mkdir(dataDir);
+    await writeFile(path.join(dataDir, CLI_TOKEN_FILE), `${(await createApiToken(db.prisma, { personId: admin.id, label: 'test' })).token}\n`);
+    cliEnv = { CONCERTO_URL: `http://127.0.0.1:${port}`, CONCERTO_DATA_DIR: dataDir };
   });
+
+  /** The CLI as that person of the demo, by an API token of theirs in CONCERTO_TOKEN. */
+  const concertoAs = async (email: string, ...args: string[]) => {
+    const person = await db.prisma.person.findUniqueOrThrow({ where: { email } });
+    const { token } = await createApiToken(db.prisma, { personId: person.id, label: 'test' });
+    return runConcerto(args, { ...cliEnv, CONCERTO_TOKEN: token });
+  };
 
   afterAll(async () => {
     await app?.close();
@@ -112,6 +125,16 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(unknown.stderr).toContain('create, edit, submit, show, list');
   });
 
+  it('says how to sign in without a token or with a refused one, and refuses an admin’s work to a member (exit 3)', async () => {
+    const noToken = await runConcerto(['outbox'], { CONCERTO_URL: cliEnv.CONCERTO_URL!, CONCERTO_DATA_DIR: path.join(tmp, 'nowhere') });
+    expect(noToken.code).toBe(EXIT.access);
+    expect(noToken.stderr).toContain('Aucun jeton : donnez CONCERTO_TOKEN, ou lancez `npm start` dans ce dossier, qui écrit data/cli-token.');
+    const revoked = await runConcerto(['outbox', '--json'], { ...cliEnv, CONCERTO_TOKEN: 'cct_not-a-token' });
+    expect(revoked.code).toBe(EXIT.access);
+    expect(revoked.stderr).toContain('Le jeton lu dans CONCERTO_TOKEN n’est pas accepté');
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ exitCode: EXIT.access, error: { code: 'UNAUTHENTICATED' } });
+  });
+
   it('loads the demo convention with its progress on stderr, and again without changing anything', async () => {
     const first = await concerto('demo', '--json');
     expect(first.code, first.stderr).toBe(0);
@@ -128,9 +151,13 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const again = await concerto('demo');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^Convention de démonstration chargée \(ctg-mellois-en-poitou-2023-2027\) : 0 créé\(s\), 0 modifié\(s\), \d+ inchangé\(s\)\.\n$/);
+
+    const member = await concertoAs(CAF, 'demo');
+    expect(member.code).toBe(EXIT.access);
+    expect(member.stderr).toContain('Seul un administrateur peut faire cela.');
   });
 
-  it('creates a fiche and shows it, as JSON and in French; an unknown fiche exits 4', async () => {
+  it('creates a fiche, shows it as JSON and in French, submits it; a second submission exits 1, an unknown fiche 4', async () => {
     const created = await concerto('fiche', 'create', '--title', 'Ludothèque itinérante', '--author', 'directrice.education@example.org', '--convention', DEMO_CONVENTION_SLUG, '--json');
     expect(created.code, created.stderr).toBe(0);
     const { ficheId, workflowId } = JSON.parse(created.stdout) as { ficheId: string; workflowId: string };
@@ -152,6 +179,14 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const listed = await concerto('fiche', 'list', '--convention', DEMO_CONVENTION_SLUG);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`^FA-\\d{4}-\\d{2}\\s+brouillon\\s+Ludothèque itinérante  \\(${ficheId}\\)$`, 'm'));
+
+    // Submitted by a coopérateur of the demo, by their own token; a second time, the rules refuse it.
+    const submitted = await concertoAs(COOPERATOR, 'fiche', 'submit', ficheId, '--json');
+    expect(submitted.code, submitted.stderr).toBe(0);
+    expect(JSON.parse(submitted.stdout)).toMatchObject({ ficheId, lifecycle: { stage: 'soumise' } });
+    const again = await concertoAs(COOPERATOR, 'fiche', 'submit', ficheId, '--json');
+    expect(again.code).toBe(EXIT.refused);
+    expect(JSON.parse(again.stdout)).toMatchObject({ exitCode: EXIT.refused, error: { code: 'WRONG_STAGE' } });
 
     const unknown = await concerto('fiche', 'show', 'no-such-fiche', '--json');
     expect(unknown.code).toBe(EXIT.notFound);
@@ -221,26 +256,14 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
   });
 
   it('answers a date poll with the link a participant received, as the voting page does', async () => {
-    const convention = await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG }, select: { id: true } });
-    // Started as POST /api/polls starts it, by a coopérateur of the demo.
-    const organiser = await resolveActor(db.prisma, convention.id, 'directrice.education@example.org', 'cooperateur');
     const deadlineDay = openDayAfter(toLocal(new Date()), 3);
     const [first, second] = [openDayAfter(deadlineDay, 10), openDayAfter(deadlineDay, 11)];
-    const poll = await startPoll(
-      { client: env.client, prisma: db.prisma, taskQueue: stack.taskQueue },
-      convention.id,
-      {
-        instance: 'cotech',
-        title: 'COTECH de rentrée',
-        deadline: atLocalTime(deadlineDay, 12, 0).toISOString(),
-        participants: [CAF],
-        options: [
-          { kind: 'journee', date: dateKey(first) },
-          { kind: 'creneau', date: dateKey(second), start: '14:00', end: '16:00', capacity: 2 },
-        ],
-      },
-      organiser,
-    );
+    const created = await concertoAs(COOPERATOR, 'poll', 'create', '--instance', 'cotech', '--title', 'COTECH de rentrée', '--deadline', `${dateKey(deadlineDay)} 12:00`,
+      '--date', dateKey(first), '--date', `${dateKey(second)}/14:00-16:00@2`, '--participant', CAF, '--convention', DEMO_CONVENTION_SLUG, '--json');
+    expect(created.code, created.stderr).toBe(0);
+    const poll = JSON.parse(created.stdout) as { pollId: string; options: Array<{ id: string; capacity: number | null }> };
+    expect(poll.options.map((o) => o.capacity)).toEqual([null, 2]);
+    expect((await db.prisma.poll.findUniqueOrThrow({ where: { id: poll.pollId } })).deadline).toEqual(atLocalTime(deadlineDay, 12, 0));
     const invitation = await eventually(async () => (await stack.catcher.list()).find((m) => m.subject.startsWith('Sondage de date : COTECH de rentrée')), 'the invitation to vote');
     const link = /Répondre au sondage : (\S+)/.exec((await simpleParser((await stack.catcher.readRaw(invitation.id))!)).text ?? '')?.[1];
     expect(link).toBeDefined();
@@ -263,6 +286,11 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const notProposed = await concerto('poll', 'vote', link!, '--date', dateKey(deadlineDay), '--answer', 'non');
     expect(notProposed.code).toBe(EXIT.usage);
     expect(notProposed.stderr).toContain('ce sondage ne propose pas cette date');
+
+    // Closed early by its organiser: the date with the most « oui » is chosen.
+    const closed = await concertoAs(COOPERATOR, 'poll', 'close', poll.pollId, '--json');
+    expect(closed.code, closed.stderr).toBe(0);
+    expect(JSON.parse(closed.stdout)).toMatchObject({ pollId: poll.pollId, chosenOptionId: optionA });
   });
 
   it('lists the caught mail', async () => {

@@ -17,15 +17,18 @@ import { startDevServer } from '../../infra/temporal-dev-server.js';
 import { loadDemo } from '../../store/load-demo.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
 import type { FicheState } from '../../workflows/definitions.js';
+import { jsonAs, tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 // Members of the demo convention (prisma/seed/ctg-mellois-en-poitou-2023-2027.json).
-const cooperator = { email: 'directrice.education@example.org', appRole: 'cooperateur' };
-const cotechSecretary = { email: 'assistante.education@example.org', appRole: 'secretaire_instance' };
+const cooperator = { email: 'directrice.education@example.org' };
+const cotechSecretary = { email: 'assistante.education@example.org' };
+/** A COTECH member who is not its secretary. */
+const cotechMember = { email: 'caf.conseiller-territorial@example.org' };
 /** How far ahead the COTECH meeting starts: long enough to try an avis before it. */
-const MEETING_LEAD_MS = 3_000;
+const MEETING_LEAD_MS = 10_000;
 
 /** Polls until `check` gives a value, or fails after `ms` naming `what`. */
 async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
@@ -46,6 +49,8 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
   let worker: Worker;
   let workerRun: Promise<void>;
   let app: FastifyInstance;
+  /** Headers that sign requests in as each of them (API tokens). */
+  const as: Record<'cooperator' | 'secretary' | 'member' | 'admin' | 'outsider', AuthHeaders> = {} as never;
   const taskQueue = uniqueTaskQueue('http');
 
   beforeAll(async () => {
@@ -65,6 +70,17 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     });
     workerRun = worker.run();
     await loadDemo(db.prisma);
+    await db.prisma.person.createMany({
+      data: [
+        { email: 'admin@example.org', displayName: 'Admin', admin: true },
+        { email: 'outsider@example.org', displayName: 'Personne d’ailleurs' },
+      ],
+    });
+    as.cooperator = await tokenFor(db.prisma, cooperator.email);
+    as.secretary = await tokenFor(db.prisma, cotechSecretary.email);
+    as.member = await tokenFor(db.prisma, cotechMember.email);
+    as.admin = await tokenFor(db.prisma, 'admin@example.org');
+    as.outsider = await tokenFor(db.prisma, 'outsider@example.org');
     app = buildHttpApp({
       client: env.client,
       prisma: db.prisma,
@@ -80,7 +96,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
   });
 
   const getState = async (ficheId: string): Promise<FicheState> => {
-    const response = await app.inject({ method: 'GET', url: `/api/fiches/${ficheId}` });
+    const response = await app.inject({ method: 'GET', url: `/api/fiches/${ficheId}`, headers: as.cooperator });
     expect(response.statusCode).toBe(200);
     return response.json<FicheState>();
   };
@@ -103,7 +119,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
 
   it('runs a fiche from creation to the author’s mail about the COTECH’s avis, decided at its meeting', async () => {
     // No convention named: the only one there is.
-    const created = await app.inject({ method: 'POST', url: '/api/fiches', ...json({ title: 'Ludothèque itinérante', authorEmail: 'Auteur@Example.org' }) });
+    const created = await app.inject({ method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { title: 'Ludothèque itinérante', authorEmail: 'Auteur@Example.org' }) });
     expect(created.statusCode).toBe(201);
     const { ficheId, workflowId } = created.json<{ ficheId: string; workflowId: string }>();
     expect(workflowId).toBe(`fiche-${ficheId}`);
@@ -114,12 +130,12 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     expect(draft.lifecycle.stage).toBe('brouillon');
     expect(draft.code).toMatch(/^FA-\d{4}-\d{2}$/);
 
-    const submitted = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/submit`, ...json({ actor: cooperator }) });
+    const submitted = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/submit`, ...jsonAs(as.cooperator, {}) });
     expect(submitted.statusCode, submitted.body).toBe(200);
     expect(submitted.json<FicheState>().lifecycle.stage).toBe('soumise');
 
     // Decided in a meeting: with none scheduled, the avis has nowhere to be taken.
-    const noMeeting = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...json({ outcome: 'favorable', actor: cotechSecretary }) });
+    const noMeeting = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...jsonAs(as.secretary, { outcome: 'favorable' }) });
     expect(noMeeting.statusCode).toBe(409);
     expect(noMeeting.json()).toMatchObject({ error: { code: 'WRONG_STAGE', message: expect.stringMatching(/ordre du jour/) } });
 
@@ -129,12 +145,11 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     const meeting = await app.inject({
       method: 'POST',
       url: '/api/meetings',
-      ...json({
+      ...jsonAs(as.cooperator, {
         instance: 'cotech',
         title: 'COTECH de test',
         startsAt: startsAt.toISOString(),
         endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
-        actor: cooperator,
       }),
     });
     expect(meeting.statusCode).toBe(201);
@@ -150,13 +165,13 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     const member = await app.inject({
       method: 'POST',
       url: `/api/fiches/${ficheId}/actions/recordAvis`,
-      ...json({ outcome: 'favorable', actor: { email: 'caf.conseiller-territorial@example.org', appRole: 'membre' } }),
+      ...jsonAs(as.member, { outcome: 'favorable' }),
     });
     expect(member.statusCode).toBe(403);
     expect(member.json()).toMatchObject({ error: { code: 'ROLE_NOT_ALLOWED', field: 'actor.instanceRoles.cotech' } });
 
     expect(Date.now(), 'the meeting started before the early avis could be tried').toBeLessThan(startsAt.getTime());
-    const early = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...json({ outcome: 'favorable', actor: cotechSecretary }) });
+    const early = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...jsonAs(as.secretary, { outcome: 'favorable' }) });
     expect(early.statusCode).toBe(409);
     expect(early.json()).toMatchObject({ error: { code: 'WRONG_STAGE', message: expect.stringContaining('COTECH de test') } });
 
@@ -164,7 +179,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     const decided = await app.inject({
       method: 'POST',
       url: `/api/fiches/${ficheId}/actions/recordAvis`,
-      ...json({ outcome: 'favorable', comment: 'Cohérent avec la CTG.', actor: cotechSecretary }),
+      ...jsonAs(as.secretary, { outcome: 'favorable', comment: 'Cohérent avec la CTG.' }),
     });
     expect(decided.statusCode).toBe(200);
     const after = decided.json<FicheState>();
@@ -174,7 +189,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       ['recordAvis', cotechSecretary.email],
     ]);
 
-    const again = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...json({ outcome: 'defavorable', comment: 'Non.', actor: cotechSecretary }) });
+    const again = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...jsonAs(as.secretary, { outcome: 'defavorable', comment: 'Non.' }) });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: { code: 'WRONG_STAGE' } });
 
@@ -187,7 +202,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       const { notified } = await getState(ficheId);
       return notified.includes(`${workflowId}:step-2:avis-cotech:auteur@example.org`) || undefined;
     });
-    const outbox = (await app.inject({ method: 'GET', url: '/api/outbox' })).json<{ messages: Array<{ id: string; to: string[]; subject: string; hasCalendar: boolean; date: string }> }>();
+    const outbox = (await app.inject({ method: 'GET', url: '/api/outbox', headers: as.admin })).json<{ messages: Array<{ id: string; to: string[]; subject: string; hasCalendar: boolean; date: string }> }>();
     const toAuthor = outbox.messages.filter((m) => m.to.includes('auteur@example.org'));
     expect(toAuthor.map((m) => m.subject).sort()).toEqual([
       `Avis du COTECH sur la fiche ${draft.code} : favorable`,
@@ -197,7 +212,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     expect(avis).toMatchObject({ to: ['auteur@example.org'], hasCalendar: false });
     expect(Number.isNaN(Date.parse(avis.date))).toBe(false);
 
-    const eml = await app.inject({ method: 'GET', url: `/api/outbox/${avis.id}.eml` });
+    const eml = await app.inject({ method: 'GET', url: `/api/outbox/${avis.id}.eml`, headers: as.admin });
     expect(eml.statusCode).toBe(200);
     expect(eml.headers['content-type']).toBe('message/rfc822');
     const parsed = await simpleParser(eml.rawPayload);
@@ -210,58 +225,61 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
   it('starts the annual calendar from the rules of recurring meetings, then changes them; refuses a member and a malformed rule', async () => {
     const rules = [{ instance: 'cotech', frequency: { every: 'quarter', firstMonth: 1 }, weekday: 'mardi', nth: 1, time: '14:00', durationMinutes: 180 }];
     const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/calendar';
-    expect((await app.inject({ method: 'GET', url })).statusCode).toBe(404);
-    const byMember = await app.inject({ method: 'PUT', url: `${url}/rules`, ...json({ actor: { email: 'caf.conseiller-territorial@example.org', appRole: 'membre' }, rules }) });
+    expect((await app.inject({ method: 'GET', url, headers: as.member })).statusCode).toBe(404);
+    const byMember = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.member, { rules }) });
     expect(byMember.statusCode).toBe(403);
-    const malformed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...json({ actor: cooperator, rules: [{ ...rules[0], time: '2 pm' }] }) });
+    const malformed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.cooperator, { rules: [{ ...rules[0], time: '2 pm' }] }) });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'time' } });
 
-    const started = await app.inject({ method: 'PUT', url: `${url}/rules`, ...json({ actor: cooperator, rules }) });
+    const started = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.cooperator, { rules }) });
     expect(started.statusCode).toBe(201);
     const state = await eventually('the calendar', async () => {
-      const response = await app.inject({ method: 'GET', url });
+      const response = await app.inject({ method: 'GET', url, headers: as.member });
       return response.statusCode === 200 ? response.json<{ year: number; meetings: unknown[] }>() : undefined;
     });
     expect(state).toMatchObject({ year: new Date().getFullYear(), meetings: expect.any(Array) });
-    const changed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...json({ actor: cooperator, rules: [...rules, { ...rules[0], instance: 'copil', frequency: { every: 'months', months: [6, 12] } }] }) });
+    const changed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.cooperator, { rules: [...rules, { ...rules[0], instance: 'copil', frequency: { every: 'months', months: [6, 12] } }] }) });
     expect(changed.statusCode).toBe(200);
     expect(changed.json<{ rules: unknown[] }>().rules).toHaveLength(2);
-    const unknownMilestone = await app.inject({ method: 'POST', url: `${url}/milestones/inconnue/move`, ...json({ actor: cooperator, startDate: '2026-12-15' }) });
+    const unknownMilestone = await app.inject({ method: 'POST', url: `${url}/milestones/inconnue/move`, ...jsonAs(as.cooperator, { startDate: '2026-12-15' }) });
     expect(unknownMilestone.statusCode).toBe(400);
     await env.client.workflow.getHandle(started.json<{ workflowId: string }>().workflowId).terminate('end of test');
   });
 
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {
-    const created = await app.inject({ method: 'POST', url: '/api/fiches', ...json({ title: 'Fiche pour les erreurs', authorEmail: 'a@example.org' }) });
+    const created = await app.inject({ method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { title: 'Fiche pour les erreurs', authorEmail: 'a@example.org' }) });
     expect(created.statusCode).toBe(201);
     const { ficheId } = created.json<{ ficheId: string }>();
     // Actions look the fiche up in the store, where the workflow's first activity writes it.
     await eventually('the fiche in the store', async () => (await db.prisma.ficheAction.findUnique({ where: { id: ficheId } })) ?? undefined);
     const avisOn = (id: string) => `/api/fiches/${id}/actions/recordAvis`;
     const cases: Array<[string, InjectOptions, number, Record<string, unknown>]> = [
-      ['no title', { method: 'POST', url: '/api/fiches', ...json({ authorEmail: 'a@example.org' }) }, 400, { code: 'INVALID_INPUT', field: 'title' }],
-      ['everything missing', { method: 'POST', url: '/api/fiches', ...json({}) }, 400, {
+      ['no title', { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { authorEmail: 'a@example.org' }) }, 400, { code: 'INVALID_INPUT', field: 'title' }],
+      ['everything missing', { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, {}) }, 400, {
         code: 'INVALID_INPUT',
         field: 'title',
         issues: [expect.objectContaining({ field: 'title' }), expect.objectContaining({ field: 'authorEmail' })],
+        fields: [expect.objectContaining({ field: 'title', message: expect.any(String) }), expect.objectContaining({ field: 'authorEmail' })],
       }],
-      ['unknown convention', { method: 'POST', url: '/api/fiches', ...json({ title: 'T', authorEmail: 'a@example.org', convention: 'ctg-ailleurs' }) }, 400, { code: 'INVALID_INPUT', field: 'convention' }],
-      ['bad email', { method: 'POST', url: '/api/fiches', ...json({ title: 'T', authorEmail: 'pas-une-adresse' }) }, 400, { code: 'INVALID_INPUT', field: 'authorEmail' }],
-      ['array body', { method: 'POST', url: '/api/fiches', ...json([1, 2]) }, 400, { code: 'INVALID_INPUT' }],
-      ['malformed JSON', { method: 'POST', url: '/api/fiches', headers: { 'content-type': 'application/json' }, payload: '{"title":' }, 400, { code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: 'Le corps de la requête n’est pas un JSON valide.' }],
-      ['not JSON', { method: 'POST', url: '/api/fiches', headers: { 'content-type': 'text/csv' }, payload: 'a,b' }, 415, { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }],
-      ['unknown fiche', { method: 'GET', url: '/api/fiches/00000000-0000-0000-0000-000000000000' }, 404, { code: 'NOT_FOUND' }],
-      ['odd fiche id', { method: 'GET', url: '/api/fiches/..%2F..%2Fetc' }, 404, { code: 'NOT_FOUND' }],
-      ['unknown action', { method: 'POST', url: `/api/fiches/${ficheId}/actions/approve`, ...json({ actor: cotechSecretary }) }, 404, { code: 'NOT_FOUND' }],
-      ['action on unknown fiche', { method: 'POST', url: avisOn('nope'), ...json({ outcome: 'favorable', actor: cotechSecretary }) }, 404, { code: 'NOT_FOUND' }],
-      ['unknown outcome', { method: 'POST', url: avisOn(ficheId), ...json({ outcome: 'oui', actor: cotechSecretary }) }, 400, { code: 'INVALID_INPUT', field: 'outcome' }],
-      ['no actor email', { method: 'POST', url: avisOn(ficheId), ...json({ outcome: 'favorable', actor: { appRole: 'membre' } }) }, 400, { code: 'INVALID_INPUT', field: 'actor.email' }],
-      ['no actor at all', { method: 'POST', url: avisOn(ficheId), ...json({ outcome: 'favorable' }) }, 400, { code: 'INVALID_INPUT', field: 'actor.email' }],
-      ['unknown person', { method: 'POST', url: avisOn(ficheId), ...json({ outcome: 'favorable', actor: { email: 'inconnu@example.org' } }) }, 403, { code: 'ROLE_NOT_ALLOWED', field: 'actor.email' }],
-      ['unknown route', { method: 'GET', url: '/api/nothing-here' }, 404, { code: 'NOT_FOUND' }],
-      ['unknown message', { method: 'GET', url: '/api/outbox/20990101T000000000Z-000000.eml' }, 404, { code: 'NOT_FOUND' }],
-      ['traversal in outbox', { method: 'GET', url: '/api/outbox/..%2F..%2Fpackage.json.eml' }, 404, { code: 'NOT_FOUND' }],
+      ['unknown convention', { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { title: 'T', authorEmail: 'a@example.org', convention: 'ctg-ailleurs' }) }, 400, { code: 'INVALID_INPUT', field: 'convention' }],
+      ['bad email', { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { title: 'T', authorEmail: 'pas-une-adresse' }) }, 400, { code: 'INVALID_INPUT', field: 'authorEmail' }],
+      ['array body', { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, [1, 2]) }, 400, { code: 'INVALID_INPUT' }],
+      ['malformed JSON', { method: 'POST', url: '/api/fiches', headers: { ...as.cooperator, 'content-type': 'application/json' }, payload: '{"title":' }, 400, { code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: 'Le corps de la requête n’est pas un JSON valide.' }],
+      ['not JSON', { method: 'POST', url: '/api/fiches', headers: { ...as.cooperator, 'content-type': 'text/csv' }, payload: 'a,b' }, 415, { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }],
+      ['unknown fiche', { method: 'GET', url: '/api/fiches/00000000-0000-0000-0000-000000000000', headers: as.cooperator }, 404, { code: 'NOT_FOUND' }],
+      ['odd fiche id', { method: 'GET', url: '/api/fiches/..%2F..%2Fetc', headers: as.cooperator }, 404, { code: 'NOT_FOUND' }],
+      ['unknown action', { method: 'POST', url: `/api/fiches/${ficheId}/actions/approve`, ...jsonAs(as.secretary, {}) }, 404, { code: 'NOT_FOUND' }],
+      ['action on unknown fiche', { method: 'POST', url: avisOn('nope'), ...jsonAs(as.secretary, { outcome: 'favorable' }) }, 404, { code: 'NOT_FOUND' }],
+      ['unknown outcome', { method: 'POST', url: avisOn(ficheId), ...jsonAs(as.secretary, { outcome: 'oui' }) }, 400, { code: 'INVALID_INPUT', field: 'outcome' }],
+      // Who acts is who is signed in: an actor claimed in the body changes nothing.
+      ['nobody signed in', { method: 'POST', url: avisOn(ficheId), ...json({ outcome: 'favorable', actor: { email: cotechSecretary.email, appRole: 'admin' } }) }, 401, { code: 'UNAUTHENTICATED' }],
+      ['a member claiming to be a coopérateur', { method: 'POST', url: `/api/fiches/${ficheId}/actions/submit`, ...jsonAs(as.member, { actor: { email: cooperator.email, appRole: 'cooperateur' } }) }, 403, { code: 'ROLE_NOT_ALLOWED' }],
+      ['a forged token', { method: 'POST', url: avisOn(ficheId), ...jsonAs({ authorization: 'Bearer cct_forged' }, { outcome: 'favorable' }) }, 401, { code: 'UNAUTHENTICATED' }],
+      ['a person of no instance of the convention', { method: 'POST', url: avisOn(ficheId), ...jsonAs(as.outsider, { outcome: 'favorable' }) }, 403, { code: 'ROLE_NOT_ALLOWED', field: 'actor' }],
+      ['unknown route', { method: 'GET', url: '/api/nothing-here', headers: as.cooperator }, 404, { code: 'NOT_FOUND' }],
+      ['unknown message', { method: 'GET', url: '/api/outbox/20990101T000000000Z-000000.eml', headers: as.admin }, 404, { code: 'NOT_FOUND' }],
+      ['traversal in outbox', { method: 'GET', url: '/api/outbox/..%2F..%2Fpackage.json.eml', headers: as.admin }, 404, { code: 'NOT_FOUND' }],
     ];
     for (const [name, request, status, error] of cases) {
       const response = await app.inject(request);
@@ -299,7 +317,9 @@ describe('/healthz names what is down', () => {
     });
     try {
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-      const none = await app.inject({ method: 'POST', url: '/api/fiches', ...json({ title: 'Sans convention', authorEmail: 'a@example.org' }) });
+      await db.prisma.person.create({ data: { email: 'admin@example.org', displayName: 'Admin', admin: true } });
+      const admin = await tokenFor(db.prisma, 'admin@example.org');
+      const none = await app.inject({ method: 'POST', url: '/api/fiches', ...jsonAs(admin, { title: 'Sans convention', authorEmail: 'a@example.org' }) });
       expect(none.statusCode).toBe(400);
       expect(none.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'convention', message: expect.stringMatching(/npm run demo/) } });
 

@@ -5,10 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../client/http/app.js';
 import type { Database } from '../../infra/database.js';
 import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH } from '../../store/load-demo.js';
+import { tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv } from '../helpers/temporal.js';
 
-const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+/** Imports are the admins': every request here is an admin's (the access matrix is tested in access-matrix.test.ts). */
+let admin: AuthHeaders;
+const json = (body: unknown) => ({ headers: { ...admin, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 
 describe('conventions over HTTP: list, setup import/export, members CSV', () => {
   let env: TestWorkflowEnvironment;
@@ -19,6 +22,8 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
   beforeAll(async () => {
     env = await devServerEnv();
     db = await openTestDatabase('postgres');
+    await db.prisma.person.create({ data: { email: 'admin@example.org', displayName: 'Admin', admin: true } });
+    admin = await tokenFor(db.prisma, 'admin@example.org');
     app = buildHttpApp({
       client: env.client,
       prisma: db.prisma,
@@ -41,7 +46,7 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
   });
 
   it('imports a whole setup once, and the same file again changes nothing', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/conventions' })).json()).toEqual({ conventions: [] });
+    expect((await app.inject({ method: 'GET', url: '/api/conventions', headers: admin })).json()).toEqual({ conventions: [] });
 
     const first = await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(demo) });
     expect(first.statusCode).toBe(200);
@@ -50,12 +55,12 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
     const again = await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(demo) });
     expect(again.json()).toMatchObject({ imported: { created: 0, updated: 0, removed: 0 } });
 
-    const list = (await app.inject({ method: 'GET', url: '/api/conventions' })).json<{ conventions: Array<{ slug: string }> }>();
+    const list = (await app.inject({ method: 'GET', url: '/api/conventions', headers: admin })).json<{ conventions: Array<{ slug: string }> }>();
     expect(list.conventions.map((c) => c.slug)).toEqual([DEMO_CONVENTION_SLUG]);
   });
 
   it('exports the setup as a JSON file that imports back to the same thing', async () => {
-    const exported = await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup` });
+    const exported = await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin });
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-disposition']).toContain(`${DEMO_CONVENTION_SLUG}.json`);
     const setup = exported.json<{ format: string; enjeux: unknown[]; instances: unknown[] }>();
@@ -93,27 +98,27 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
   });
 
   it('exports members as CSV and takes a corrected CSV back; a bad line is named and nothing is written', async () => {
-    const csv = await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv` });
+    const csv = await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`, headers: admin });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = csv.body.trim().split(/\r?\n/);
     expect(lines[0]).toBe('email;nom;fonction;structure;instance;role;siege;represente');
     expect(lines).toHaveLength(demo.memberships.length + 1);
 
-    const same = await app.inject({ method: 'POST', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`, headers: { 'content-type': 'text/csv' }, payload: csv.body });
+    const same = await app.inject({ method: 'POST', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`, headers: { ...admin, 'content-type': 'text/csv' }, payload: csv.body });
     expect(same.json()).toMatchObject({ imported: { created: 0, updated: 0 } });
 
     const before = await counts();
     const bad = `${lines[0]}\nnouvelle@example.org;Nouvelle;;;gtt-1;membre;titulaire;\npas-une-adresse;X;;;gtt-1;membre;titulaire;\n`;
-    const refused = await app.inject({ method: 'POST', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`, headers: { 'content-type': 'text/csv' }, payload: bad });
+    const refused = await app.inject({ method: 'POST', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`, headers: { ...admin, 'content-type': 'text/csv' }, payload: bad });
     expect(refused.statusCode).toBe(400);
     expect(refused.json<{ error: { issues: Array<{ field: string }> } }>().error.issues.map((i) => i.field)).toEqual(['ligne 3']);
     expect(await counts()).toEqual(before);
   });
 
   it('answers an unknown convention with 404 and a CSV sent as JSON with 415', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/conventions/ailleurs/setup' })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/api/conventions/ailleurs/members.csv' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/conventions/ailleurs/setup', headers: admin })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/conventions/ailleurs/members.csv', headers: admin })).statusCode).toBe(404);
     const asJson = await app.inject({ method: 'POST', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`, ...json({ email: 'x' }) });
     expect(asJson.statusCode).toBe(415);
   });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,8 +27,11 @@ const MAIL_TIMEOUT_MS = 30_000;
 const MEETING_LEAD_MS = 2_000;
 
 // Members of the demo convention `npm start` loads into an empty database (prisma/seed/*.json).
-const cooperator = { email: 'directrice.education@example.org', appRole: 'cooperateur' };
-const cotechSecretary = { email: 'assistante.education@example.org', appRole: 'secretaire_instance' };
+const cooperator = { email: 'directrice.education@example.org' };
+const cotechSecretary = { email: 'assistante.education@example.org' };
+type Auth = Record<string, string>;
+/** The admin API token `npm start` wrote for the local CLI, once the first start is up. */
+let admin: Auth = {};
 
 interface Exit {
   code: number | null;
@@ -197,16 +200,42 @@ async function embeddedEnv(dataDir: string) {
   };
 }
 
-async function api<T>(base: string, method: 'GET' | 'POST' | 'PUT', route: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function api<T>(base: string, auth: Auth, method: 'GET' | 'POST' | 'PUT', route: string, body?: unknown): Promise<{ status: number; body: T }> {
   const response = await fetch(`${base}${route}`, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as T };
 }
 
+async function cliToken(dataDir: string): Promise<Auth> {
+  const file = path.join(dataDir, 'cli-token');
+  expect((await stat(file)).mode & 0o777).toBe(0o600);
+  return { authorization: `Bearer ${(await readFile(file, 'utf8')).trim()}` };
+}
+
+/** Signs in as a browser does: asks for a link, takes it from the outbox, confirms it; then asks for the session's CSRF token. */
+async function signInByLink(base: string, email: string): Promise<Auth> {
+  const asked = await fetch(`${base}/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  expect(asked.status).toBe(202);
+  await asked.body?.cancel();
+  const mail = await poll(`the sign-in link to ${email}`, MAIL_TIMEOUT_MS, async () =>
+    (await outboxFor(base, email)).find((m) => m.subject === 'Votre lien de connexion à Concerto'),
+  );
+  const raw = await fetch(`${base}/api/outbox/${mail.id}.eml`, { headers: admin });
+  const text = (await simpleParser(Buffer.from(await raw.arrayBuffer()))).text ?? '';
+  const link = /(http\S+\/auth\/link\/\S+)/.exec(text)![1]!;
+  const confirmed = await fetch(`${base}${new URL(link).pathname}`, { method: 'POST', redirect: 'manual' });
+  expect(confirmed.status).toBe(303);
+  const cookie = confirmed.headers.get('set-cookie')!.split(';')[0]!;
+  const session = await api<{ csrfToken: string }>(base, { cookie }, 'GET', '/auth/session');
+  expect(session.status).toBe(200);
+  return { cookie, 'x-csrf-token': session.body.csrfToken };
+}
+
 async function outboxFor(base: string, recipient: string): Promise<CaughtMessage[]> {
-  const { status, body } = await api<{ messages: CaughtMessage[] }>(base, 'GET', '/api/outbox');
+  const { status, body } = await api<{ messages: CaughtMessage[] }>(base, admin, 'GET', '/api/outbox');
   expect(status).toBe(200);
   return body.messages.filter((message) => message.to.includes(recipient));
 }
@@ -293,14 +322,17 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
 
     it('records the COTECH’s avis at its meeting through the API, refusing a wrong role, and mails the author', { timeout: 60_000 }, async () => {
       expect(first?.exit, 'the first start failed').toBeNull();
-      const created = await api<{ ficheId: string; workflowId: string }>(firstUrl, 'POST', '/api/fiches', { title, authorEmail: author });
+      admin = await cliToken(dataDir);
+      const asCooperator = await signInByLink(firstUrl, cooperator.email);
+      const asSecretary = await signInByLink(firstUrl, cotechSecretary.email);
+      const created = await api<{ ficheId: string; workflowId: string }>(firstUrl, asCooperator, 'POST', '/api/fiches', { title, authorEmail: author });
       expect(created.status).toBe(201);
       ficheId = created.body.ficheId;
       expect(created.body.workflowId).toBe(`fiche-${ficheId}`);
       // Actions find the fiche in the store once the workflow has recorded it.
-      code = await poll('the fiche’s code', 15_000, async () => (await api<FicheState>(firstUrl, 'GET', `/api/fiches/${ficheId}`)).body.code);
+      code = await poll('the fiche’s code', 15_000, async () => (await api<FicheState>(firstUrl, asCooperator, 'GET', `/api/fiches/${ficheId}`)).body.code);
 
-      const submitted = await api<FicheState>(firstUrl, 'POST', `/api/fiches/${ficheId}/actions/submit`, { actor: cooperator });
+      const submitted = await api<FicheState>(firstUrl, asCooperator, 'POST', `/api/fiches/${ficheId}/actions/submit`, {});
       expect(submitted.status).toBe(200);
       expect(submitted.body.lifecycle.stage).toBe('soumise');
       // The secretary schedules the meeting once the submission is announced (the author's mail is
@@ -311,40 +343,37 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       );
 
       // The COTECH is convened 7 jours francs ahead; this test's convention sets no delay, through its setup.
-      const setup = await api<{ instances: Array<{ slug: string; convocationDelayDays?: number }> }>(firstUrl, 'GET', `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`);
+      const setup = await api<{ instances: Array<{ slug: string; convocationDelayDays?: number }> }>(firstUrl, admin, 'GET', `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`);
       expect(setup.status).toBe(200);
       for (const instance of setup.body.instances) if (instance.slug === 'cotech') instance.convocationDelayDays = 0;
-      expect((await api(firstUrl, 'PUT', '/api/conventions/setup', setup.body)).status).toBe(200);
+      expect((await api(firstUrl, admin, 'PUT', '/api/conventions/setup', setup.body)).status).toBe(200);
       const startsAt = new Date(Date.now() + MEETING_LEAD_MS);
-      const meeting = await api<{ meetingId: string }>(firstUrl, 'POST', '/api/meetings', {
+      const meeting = await api<{ meetingId: string }>(firstUrl, asCooperator, 'POST', '/api/meetings', {
         instance: 'cotech',
         title: 'COTECH npm start',
         startsAt: startsAt.toISOString(),
         endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
-        actor: cooperator,
       });
       expect(meeting.status).toBe(201);
       let last: FicheState | undefined;
       const agenda = await poll('the fiche on the COTECH’s agenda', 15_000, async () => {
-        last = (await api<FicheState>(firstUrl, 'GET', `/api/fiches/${ficheId}`)).body;
+        last = (await api<FicheState>(firstUrl, asCooperator, 'GET', `/api/fiches/${ficheId}`)).body;
         return last.agenda ?? undefined;
       }).catch((error: unknown) => {
         throw new Error(`${(error as Error).message}; the fiche's state: ${JSON.stringify({ lifecycle: last?.lifecycle.stage, pending: last?.pending, agenda: last?.agenda })}`);
       });
       expect(agenda).toMatchObject({ instanceKind: 'cotech', meetingId: meeting.body.meetingId });
 
-      const refused = await api<{ error: { code: string; message: string } }>(firstUrl, 'POST', `/api/fiches/${ficheId}/actions/recordAvis`, {
+      const refused = await api<{ error: { code: string; message: string } }>(firstUrl, asCooperator, 'POST', `/api/fiches/${ficheId}/actions/recordAvis`, {
         outcome: 'favorable',
-        actor: { email: cooperator.email, appRole: 'cooperateur' },
       });
       expect(refused.status).toBe(403);
       expect(refused.body.error.code).toBe('ROLE_NOT_ALLOWED');
 
       await sleep(Math.max(0, startsAt.getTime() - Date.now()) + 200);
-      const recorded = await api<FicheState>(firstUrl, 'POST', `/api/fiches/${ficheId}/actions/recordAvis`, {
+      const recorded = await api<FicheState>(firstUrl, asSecretary, 'POST', `/api/fiches/${ficheId}/actions/recordAvis`, {
         outcome: 'favorable',
         comment: 'Cohérent avec la CTG.',
-        actor: cotechSecretary,
       });
       expect(recorded.status).toBe(200);
       expect(recorded.body.lifecycle.stage).toBe('attente_copil');
@@ -360,7 +389,7 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       const message = mails.find((m) => m.subject === avisSubject)!;
       expect(message.messageId).toMatch(/^<.+@.+>$/);
 
-      const eml = await fetch(`${firstUrl}/api/outbox/${message.id}.eml`);
+      const eml = await fetch(`${firstUrl}/api/outbox/${message.id}.eml`, { headers: admin });
       expect(eml.status).toBe(200);
       expect(eml.headers.get('content-type')).toMatch(/^message\/rfc822/);
       const parsed = await simpleParser(Buffer.from(await eml.arrayBuffer()));
@@ -373,7 +402,7 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       // are all recorded, so the restart below meets a workflow at rest rather than a send cut off.
       let seen = -1;
       const state = await poll('the avis’s notifications in the fiche state', MAIL_TIMEOUT_MS, async () => {
-        const { body } = await api<FicheState>(firstUrl, 'GET', `/api/fiches/${ficheId}`);
+        const { body } = await api<FicheState>(firstUrl, admin, 'GET', `/api/fiches/${ficheId}`);
         const settled = body.notified.some((key) => key.includes(':step-2:transmission-copil:')) && body.notified.length === seen;
         seen = body.notified.length;
         return settled ? body : undefined;
@@ -416,7 +445,9 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       expect(health.status).toBe(200);
       await health.body?.cancel();
 
-      const fiche = await api<FicheState>(url, 'GET', `/api/fiches/${ficheId}`);
+      // The CLI's token is kept across restarts, not replaced.
+      expect(await cliToken(dataDir)).toEqual(admin);
+      const fiche = await api<FicheState>(url, admin, 'GET', `/api/fiches/${ficheId}`);
       expect(fiche.status).toBe(200);
       expect(fiche.body).toMatchObject({ ficheId, code, title, lifecycle: { stage: 'attente_copil' } });
       expect(fiche.body.lifecycle.history.map((entry) => [entry.action, entry.outcome])).toEqual([
@@ -431,10 +462,10 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
 
       expect(await outboxFor(url, author)).toEqual(authorMails);
 
-      const second = await api<{ ficheId: string }>(url, 'POST', '/api/fiches', { title: `${title} (bis)`, authorEmail: author });
+      const second = await api<{ ficheId: string }>(url, admin, 'POST', '/api/fiches', { title: `${title} (bis)`, authorEmail: author });
       expect(second.status).toBe(201);
       expect(second.body.ficheId).not.toBe(ficheId);
-      const secondState = await api<FicheState>(url, 'GET', `/api/fiches/${second.body.ficheId}`);
+      const secondState = await api<FicheState>(url, admin, 'GET', `/api/fiches/${second.body.ficheId}`);
       expect(secondState.status).toBe(200);
       expect(secondState.body.lifecycle.stage).toBe('brouillon');
 

@@ -9,6 +9,7 @@ import { createStoreActivities, type LifecycleStepInput, type StoreActivities } 
 import type { Database } from '../../infra/database.js';
 import { applyMigrations, defaultMigrationsDir, readMigrations, type SqlSession } from '../../infra/migrations.js';
 import { pgClientSession, pgliteSession } from '../../infra/sql-session.js';
+import { listFicheVersions, writeFicheContent } from '../../store/fiche-content.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from '../helpers/database.js';
@@ -337,6 +338,29 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
           at: new Date(step.at),
         }),
       ]);
+    });
+
+    it('recordLifecycleStep for an amendment starts a draft with the whole content in force, objectifs and partenaires too', async () => {
+      const fiche = newFiche();
+      await store.saveFiche(fiche);
+      await writeFicheContent(db.prisma, {
+        conventionId,
+        ficheId: fiche.ficheId,
+        version: 1,
+        edit: { enjeu: 'E2', objectifs: ['E2-OS1'], partenaires: ['caf-deux-sevres'], secteur: 'Mellois', budget: [{ label: 'Animation', amount: 500 }] },
+      });
+      await db.prisma.ficheVersion.update({ where: { ficheId_version: { ficheId: fiche.ficheId, version: 1 } }, data: { state: 'en_vigueur' } });
+      await store.recordLifecycleStep({
+        ...submitStep(fiche.ficheId),
+        action: 'requestAmendment',
+        version: 2,
+        fromStage: 'en_oeuvre',
+        toStage: 'en_oeuvre',
+        versionInForce: 1,
+      });
+      const [inForce, draft] = await listFicheVersions(db.prisma, fiche.ficheId);
+      expect(draft).toMatchObject({ version: 2, state: 'brouillon', changes: [] });
+      expect(draft!.content).toEqual(inForce!.content);
     });
 
     it('recordLifecycleStep for the COTECH’s avis also writes the decision, with its instance and meeting, once per key', async () => {

@@ -11,6 +11,7 @@ import { signLink, voteLink } from '../../infra/signed-links.js';
 import { loadDemo } from '../../store/load-demo.js';
 import { meetingWorkflowId } from '../../workflows/meeting-definitions.js';
 import { voteUpdate } from '../../workflows/poll-definitions.js';
+import { tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
@@ -20,7 +21,7 @@ import { eventually } from '../helpers/time-skipping.js';
 // taken from the invitation a real SMTP catcher received; the poll's workflow on the dev server.
 
 const ZONE = 'Europe/Paris';
-const ORGANISER = { email: 'directrice.education@example.org', appRole: 'cooperateur' };
+const ORGANISER = { email: 'directrice.education@example.org' };
 const CAF = 'caf.conseiller-territorial@example.org';
 const MSA = 'msa.travailleur-social@example.org';
 const SECRETAIRE = 'assistante.education@example.org';
@@ -38,6 +39,9 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
   let app: FastifyInstance;
   let poll: { pollId: string; workflowId: string; options: Array<{ id: string; label: string; capacity: number | null }> };
   let links: Record<string, string>;
+  /** API tokens of the organiser (a coopérateur) and of a member of the CAF. */
+  let asOrganiser: AuthHeaders;
+  let asCaf: AuthHeaders;
 
   const openDayAfter = (day: LocalDate, days: number) => nextOpenDay(shiftDate(day, days), null).date;
 
@@ -46,6 +50,7 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     stack = await startTestWorker(env, db, 'vote-page');
     catcher = stack.catcher;
     await loadDemo(db.prisma);
+    [asOrganiser, asCaf] = await Promise.all([tokenFor(db.prisma, ORGANISER.email), tokenFor(db.prisma, CAF)]);
     app = buildHttpApp({
       client: env.client,
       prisma: db.prisma,
@@ -65,7 +70,7 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
   /** Cancels a meeting a poll created, once its workflow has read it (before, it asks to retry). */
   async function cancelMeeting(meetingId: string): Promise<void> {
     await eventually(async () => {
-      const cancelled = await app.inject({ method: 'POST', url: `/api/meetings/${meetingId}/cancel`, payload: { actor: ORGANISER, reason: 'Fin du test' } });
+      const cancelled = await app.inject({ method: 'POST', url: `/api/meetings/${meetingId}/cancel`, headers: asOrganiser, payload: { reason: 'Fin du test' } });
       return cancelled.statusCode === 200;
     }, 'the meeting to be cancelled');
   }
@@ -82,17 +87,16 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
       title: TITLE,
       deadline,
       participants: [CAF, MSA, SECRETAIRE],
-      actor: ORGANISER,
       options: [
         { kind: 'journee', date: dateKey(first) },
         { kind: 'creneau', date: dateKey(openDayAfter(first, 1)), start: '14:00', end: '16:00', capacity: 1 },
       ],
     };
-    const refused = await app.inject({ method: 'POST', url: '/api/polls', payload: { ...body, options: [...body.options, { kind: 'journee', date: dateKey(saturday) }] } });
+    const refused = await app.inject({ method: 'POST', url: '/api/polls', headers: asOrganiser, payload: { ...body, options: [...body.options, { kind: 'journee', date: dateKey(saturday) }] } });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error).toMatchObject({ code: 'INVALID_INPUT', field: 'options.2', message: expect.stringMatching(/samedi .* tombe un jour sans réunion \(samedi\)/) });
 
-    const created = await app.inject({ method: 'POST', url: '/api/polls', payload: body });
+    const created = await app.inject({ method: 'POST', url: '/api/polls', headers: asOrganiser, payload: body });
     expect(created.statusCode).toBe(201);
     poll = created.json();
     expect(poll.options.map((o) => o.capacity)).toEqual([null, 1]);
@@ -135,7 +139,7 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
       [CAF, 'oui', true],
     ]);
 
-    const state = (await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}` })).json();
+    const state = (await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}`, headers: asOrganiser })).json();
     expect(state).toMatchObject({ status: 'ouvert', answered: 1, awaiting: [MSA, SECRETAIRE].sort() });
     expect(state.options[1]).toMatchObject({ oui: 1, volunteers: [CAF] });
   });
@@ -180,18 +184,18 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
 
   it('closed early by its organiser: the date with the most oui becomes a meeting, the page shows the result and takes no more answers', async () => {
     const [A] = poll.options;
-    const byMember = await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/close`, payload: { actor: { email: CAF, appRole: 'membre' } } });
+    const byMember = await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/close`, headers: asCaf, payload: {} });
     expect(byMember.statusCode).toBe(403);
-    const closed = await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/close`, payload: { actor: ORGANISER } });
+    const closed = await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/close`, headers: asOrganiser, payload: {} });
     expect(closed.statusCode).toBe(200);
     expect(closed.json()).toMatchObject({ chosenOptionId: A!.id, reason: 'oui' });
 
     const state = await eventually(async () => {
-      const current = (await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}` })).json();
+      const current = (await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}`, headers: asOrganiser })).json();
       return current.status === 'clos' && current.meetingId ? current : undefined;
     }, 'the poll to be settled');
     expect(state.chosenOptionId).toBe(A!.id);
-    const meeting = (await app.inject({ method: 'GET', url: `/api/meetings/${state.meetingId}` })).json();
+    const meeting = (await app.inject({ method: 'GET', url: `/api/meetings/${state.meetingId}`, headers: asOrganiser })).json();
     expect(meeting).toMatchObject({ title: TITLE, status: 'planifiee', instance: { slug: 'cotech' } });
     expect((await env.client.workflow.getHandle(meetingWorkflowId(state.meetingId)).describe()).status.name).toBe('RUNNING');
     await eventually(async () => (await catcher.list()).filter((m) => m.subject.startsWith(`Date retenue : ${TITLE}`)).length >= 4, 'the result to everyone');
@@ -202,7 +206,7 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     expect(page.body).not.toMatch(/<form/);
     const late = await app.inject({ method: 'POST', url: links[SECRETAIRE]!, ...form([[`answer-${A!.id}`, 'oui']]) });
     expect(late.statusCode).toBe(409);
-    expect((await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/choose`, payload: { optionId: A!.id, actor: ORGANISER } })).statusCode).toBe(409);
+    expect((await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/choose`, headers: asOrganiser, payload: { optionId: A!.id } })).statusCode).toBe(409);
 
     await cancelMeeting(state.meetingId);
   });
@@ -213,12 +217,12 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     const created = await app.inject({
       method: 'POST',
       url: '/api/polls',
+      headers: asOrganiser,
       payload: {
         instance: 'cotech',
         title,
         deadline: atLocalTime(openDayAfter(toLocal(new Date(), ZONE), 3), 12, 0, ZONE).toISOString(),
         participants: [CAF, MSA],
-        actor: ORGANISER,
         options: [
           { kind: 'demi_journee', date: dateKey(day), half: 'matin' },
           { kind: 'creneau', date: dateKey(day), start: '09:00', end: '10:30' },
@@ -233,7 +237,7 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     for (const email of [CAF, MSA]) {
       await handle.executeUpdate(voteUpdate, { args: [{ email, answers: { [A!.id]: 'oui', [B!.id]: 'oui', [C!.id]: 'non' }, signUps: [] }] });
     }
-    expect((await app.inject({ method: 'POST', url: `/api/polls/${tied.pollId}/close`, payload: { actor: ORGANISER } })).json()).toMatchObject({ status: 'departage', tied: [A!.id, B!.id] });
+    expect((await app.inject({ method: 'POST', url: `/api/polls/${tied.pollId}/close`, headers: asOrganiser, payload: {} })).json()).toMatchObject({ status: 'departage', tied: [A!.id, B!.id] });
 
     const mail = await eventually(async () => (await catcher.list()).find((m) => m.subject === `Sondage à départager : ${title}`), 'the mail to the organiser');
     expect(mail.to).toEqual([ORGANISER.email]);

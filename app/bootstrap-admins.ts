@@ -1,0 +1,51 @@
+import { chmod, open, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { createApiToken, isLiveApiToken } from '../store/api-tokens.js';
+
+/** Name of the file, in the data folder, holding the local CLI's API token. */
+export const CLI_TOKEN_FILE = 'cli-token';
+
+/** The admin created for the CLI token when CONCERTO_ADMINS names none and the database has none. */
+export const LOCAL_ADMIN_EMAIL = 'admin@localhost';
+
+const CLI_TOKEN_LABEL = 'CLI locale (npm start)';
+
+/**
+ * The admins at start: each address of CONCERTO_ADMINS becomes an admin (a person is created for
+ * an unknown one); they then sign in by link like anyone. The local CLI — which talks to the
+ * running process over HTTP, since a PGlite database opens in one process at a time — needs a
+ * token: the first of them (else any admin, else a new `admin@localhost`) holds one, written to
+ * `<dataDir>/cli-token` (mode 0600, like the link secret). A token still valid there is kept, so
+ * restarts do not pile up tokens; delete the file (or revoke the token) to have a new one made.
+ */
+export async function bootstrapAdmins(prisma: PrismaClient, options: { admins: readonly string[]; dataDir: string; now?: Date }): Promise<{ cliTokenFile: string; holder: string }> {
+  const now = options.now ?? new Date();
+  for (const email of options.admins) {
+    await prisma.person.upsert({ where: { email }, update: { admin: true }, create: { email, displayName: email, admin: true } });
+  }
+  const holder =
+    options.admins[0] ??
+    (await prisma.person.findFirst({ where: { admin: true }, orderBy: { createdAt: 'asc' }, select: { email: true } }))?.email ??
+    (await prisma.person.create({ data: { email: LOCAL_ADMIN_EMAIL, displayName: 'Administrateur local', admin: true }, select: { email: true } })).email;
+
+  const file = path.join(options.dataDir, CLI_TOKEN_FILE);
+  const kept = await readFile(file, 'utf8').then((text) => text.trim(), () => '');
+  if (kept && (await isLiveApiToken(prisma, kept, now))) {
+    await chmod(file, 0o600);
+    return { cliTokenFile: file, holder };
+  }
+  const person = await prisma.person.findUniqueOrThrow({ where: { email: holder }, select: { id: true } });
+  const { token } = await createApiToken(prisma, { personId: person.id, label: CLI_TOKEN_LABEL });
+  // Written aside then renamed: a reader never sees half a token.
+  const partial = `${file}.${process.pid}.tmp`;
+  const handle = await open(partial, 'w', 0o600);
+  try {
+    await handle.writeFile(`${token}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(partial, file);
+  return { cliTokenFile: file, holder };
+}

@@ -1,0 +1,214 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHttpApp } from '../../client/http/app.js';
+import { SESSION_COOKIE } from '../../client/http/auth.js';
+import type { Database } from '../../infra/database.js';
+import { signInLink, signLink } from '../../infra/signed-links.js';
+import { createApiToken } from '../../store/api-tokens.js';
+import { readFile } from 'node:fs/promises';
+import { DEMO_PEOPLE } from '../../store/demo-people.js';
+import { findActor } from '../../store/find-actor.js';
+import { DEMO_SETUP_PATH, loadDemo } from '../../store/load-demo.js';
+import { jsonAs, signIn, tokenFor, type AuthHeaders } from '../helpers/auth.js';
+import { openTestDatabase } from '../helpers/database.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
+import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
+import { eventually } from '../helpers/time-skipping.js';
+
+// Signing in by a link sent through a real SMTP server, sessions, CSRF and API tokens, through the
+// real HTTP app (fastify inject) over PostgreSQL.
+
+const PERSON = 'directrice.education@example.org';
+const OTHER = 'assistante.education@example.org';
+const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+
+describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Database;
+  let sink: SmtpSink;
+  let app: FastifyInstance;
+  const transport = () => nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
+
+  const build = (publicUrl: string) => {
+    const mailer = transport();
+    return buildHttpApp({
+      client: env.client,
+      prisma: db.prisma,
+      taskQueue: 'unused',
+      probes: { temporal: async () => undefined, database: () => db.ping() },
+      rsvp: { secret: TEST_LINKS.secret, publicUrl },
+      signIn: { sendMail: (message) => mailer.sendMail({ from: 'Concerto <concerto@example.org>', ...message }) },
+    });
+  };
+
+  beforeAll(async () => {
+    [env, db, sink] = await Promise.all([devServerEnv(), openTestDatabase('postgres'), new SmtpSink().start()]);
+    await loadDemo(db.prisma);
+    app = build(TEST_LINKS.publicUrl);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await sink?.stop();
+    await db?.close();
+    await env?.teardown();
+  });
+
+  it('derives for the demo people the roles they act in, and the coopérateur role for the 13 coopérateurs only', async () => {
+    const { id: conventionId } = await db.prisma.convention.findFirstOrThrow({ select: { id: true } });
+    for (const [name, { email, appRole }] of Object.entries(DEMO_PEOPLE)) {
+      expect({ name, appRole: (await findActor(db.prisma, conventionId, { email })).appRole }).toEqual({ name, appRole });
+    }
+    const setup = JSON.parse(await readFile(DEMO_SETUP_PATH, 'utf8')) as { people: Array<{ email: string; title?: string }> };
+    const derived = await Promise.all(setup.people.map(async (p) => [p, (await findActor(db.prisma, conventionId, { email: p.email })).appRole] as const));
+    const cooperateurs = derived.filter(([, role]) => role === 'cooperateur').map(([p]) => p.email).sort();
+    expect(cooperateurs).toEqual(setup.people.filter((p) => p.title === 'Coopérateur CTG').map((p) => p.email).sort());
+    expect(cooperateurs).toHaveLength(13);
+  });
+
+  /** The sign-in link the sink received for `email`, as a path. */
+  const linkMailedTo = async (email: string, after: number) => {
+    const mail = await eventually(async () => sink.accepted.slice(after).find((m) => m.to.includes(email)), `the sign-in mail to ${email}`);
+    expect(mail.subject).toBe('Votre lien de connexion à Concerto');
+    const link = /(\S+\/auth\/link\/\S+)/.exec(mail.parsed.text ?? '')?.[1];
+    expect(link?.startsWith(`${TEST_LINKS.publicUrl}/auth/link/`)).toBe(true);
+    expect(mail.parsed.html).toContain(`href="${link}"`);
+    return new URL(link!).pathname;
+  };
+
+  it('mails a single-use link that a button confirms, answers alike for unknown addresses, and signs out for good', async () => {
+    const before = sink.accepted.length;
+    const unknown = await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: 'personne@example.org' }) });
+    const known = await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: PERSON.toUpperCase() }) });
+    expect([unknown.statusCode, known.statusCode]).toEqual([202, 202]);
+    expect(unknown.body).toBe(known.body);
+
+    const bad = await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: 'pas une adresse' }) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT', fields: [{ field: 'email', message: expect.any(String) }] } });
+
+    const path = await linkMailedTo(PERSON, before);
+    expect(sink.accepted.slice(before).map((m) => m.to)).toEqual([[PERSON]]);
+
+    // Opening the link (as a mail scanner does) shows a button and signs nobody in.
+    const page = await app.inject({ method: 'GET', url: path });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['set-cookie']).toBeUndefined();
+    expect(page.body).toContain('<form method="post"><button type="submit">Me connecter</button></form>');
+    expect(page.body).toContain(PERSON);
+
+    const confirmed = await app.inject({ method: 'POST', url: path });
+    expect(confirmed.statusCode).toBe(303);
+    expect(confirmed.headers.location).toBe('/');
+    const setCookie = String(confirmed.headers['set-cookie']);
+    expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000$`));
+    const cookie = setCookie.split(';')[0]!;
+    const session = await app.inject({ method: 'GET', url: '/auth/session', headers: { cookie } });
+    expect(session.statusCode).toBe(200);
+    expect(session.json()).toMatchObject({ viewer: { email: PERSON, admin: false, via: 'session' }, csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    // The store keeps a hash of the cookie's secret, never the secret.
+    const rows = await db.prisma.session.findMany({ select: { id: true } });
+    expect(rows.some((row) => cookie.includes(row.id))).toBe(false);
+
+    const again = await app.inject({ method: 'POST', url: path });
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toMatch(/Lien déjà utilisé/);
+    expect(again.headers['set-cookie']).toBeUndefined();
+
+    const expired = signInLink({ publicUrl: '', secret: TEST_LINKS.secret, email: PERSON, now: new Date(Date.now() - 3_600_000) });
+    expect((await app.inject({ method: 'POST', url: expired })).statusCode).toBe(410);
+    const rsvp = signLink({ purpose: 'rsvp', subject: 'x', email: PERSON, answer: 'ACCEPTED', expiresAt: new Date(Date.now() + 60_000) }, TEST_LINKS.secret);
+    expect((await app.inject({ method: 'POST', url: `/auth/link/${rsvp}` })).statusCode).toBe(400);
+
+    const csrfToken = session.json<{ csrfToken: string }>().csrfToken;
+    const withoutToken = await app.inject({ method: 'POST', url: '/auth/sign-out', headers: { cookie } });
+    expect(withoutToken.statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/auth/session', headers: { cookie } })).statusCode).toBe(200);
+    const signedOut = await app.inject({ method: 'POST', url: '/auth/sign-out', headers: { cookie, 'x-csrf-token': csrfToken } });
+    expect(signedOut.statusCode).toBe(204);
+    expect(String(signedOut.headers['set-cookie'])).toMatch(new RegExp(`^${SESSION_COOKIE}=; .*Max-Age=0`));
+    // The cookie a copy of which was kept signs nobody in any more.
+    expect((await app.inject({ method: 'GET', url: '/auth/session', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('marks the cookie Secure when the pages are served over https, and takes the address from a form', async () => {
+    const secure = build('https://concerto.example.org');
+    try {
+      const before = sink.accepted.length;
+      const asked = await secure.inject({ method: 'POST', url: '/auth/sign-in', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `email=${encodeURIComponent(OTHER)}` });
+      expect(asked.statusCode).toBe(202);
+      expect(asked.headers['content-type']).toMatch(/^text\/html/);
+      expect(asked.body).toMatch(/Vérifiez votre messagerie/);
+      const mail = await eventually(async () => sink.accepted.slice(before).find((m) => m.to.includes(OTHER)), 'the sign-in mail');
+      const path = new URL(/(\S+\/auth\/link\/\S+)/.exec(mail.parsed.text ?? '')![1]!).pathname;
+      const confirmed = await secure.inject({ method: 'POST', url: path });
+      expect(confirmed.statusCode).toBe(303);
+      expect(String(confirmed.headers['set-cookie'])).toMatch(/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('refuses an unsafe request signed in by cookie without its session’s CSRF token; bearer tokens need none', async () => {
+    const mine = await signIn(app, db.prisma, PERSON);
+    const theirs = await signIn(app, db.prisma, OTHER);
+    const create = (headers: AuthHeaders, body: unknown = { label: 'script' }) => app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs(headers, body) });
+
+    const cases: Array<[string, AuthHeaders, unknown, number]> = [
+      ['no token', { cookie: mine.cookie! }, { label: 'script' }, 403],
+      ['a wrong token', { cookie: mine.cookie!, 'x-csrf-token': 'x'.repeat(43) }, { label: 'script' }, 403],
+      ['another session’s token', { cookie: mine.cookie!, 'x-csrf-token': theirs['x-csrf-token']! }, { label: 'script' }, 403],
+      ['the header', mine, { label: 'script' }, 201],
+      ['the form field', { cookie: mine.cookie! }, { label: 'script', _csrf: mine['x-csrf-token'] }, 201],
+    ];
+    for (const [name, headers, body, status] of cases) {
+      const response = await create(headers, body);
+      expect({ name, status: response.statusCode }).toEqual({ name, status });
+      if (status === 403) expect(response.json()).toMatchObject({ error: { code: 'CSRF_TOKEN_INVALID' } });
+    }
+    // A safe request needs none.
+    expect((await app.inject({ method: 'GET', url: '/api/tokens', headers: { cookie: mine.cookie! } })).statusCode).toBe(200);
+    // A form posted with a token field by the CSRF-exempt bearer is fine too.
+    expect((await create(await tokenFor(db.prisma, PERSON))).statusCode).toBe(201);
+  });
+
+  it('creates an API token shown once, lists it without its secret, and revokes it for good', async () => {
+    const session = await signIn(app, db.prisma, OTHER);
+    const refused = await app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs(session, { label: '', expiresAt: 'demain' }) });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json<{ error: { fields: Array<{ field: string }> } }>().error.fields.map((f) => f.field).sort()).toEqual(['expiresAt', 'label']);
+    const past = await app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs(session, { label: 'vieux', expiresAt: '2020-01-01T00:00:00Z' }) });
+    expect(past.statusCode).toBe(400);
+
+    const created = await app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs(session, { label: 'Export nocturne', expiresAt: '2099-01-01T00:00:00+01:00' }) });
+    expect(created.statusCode).toBe(201);
+    const token = created.json<{ id: string; token: string; label: string; expiresAt: string }>();
+    expect(token).toMatchObject({ label: 'Export nocturne', expiresAt: '2098-12-31T23:00:00.000Z', token: expect.stringMatching(/^cct_[A-Za-z0-9_-]{43}$/) });
+    const bearer = { authorization: `Bearer ${token.token}` };
+
+    const listed = await app.inject({ method: 'GET', url: '/api/tokens', headers: bearer });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.body).not.toContain(token.token);
+    expect(listed.json<{ tokens: Array<{ id: string; lastUsedAt: string | null }> }>().tokens.find((t) => t.id === token.id)?.lastUsedAt).toEqual(expect.any(String));
+    expect((await app.inject({ method: 'GET', url: '/auth/session', headers: bearer })).json()).toMatchObject({ viewer: { email: OTHER, via: 'token' }, csrfToken: null });
+
+    // Someone else cannot revoke it.
+    const stranger = await tokenFor(db.prisma, PERSON);
+    expect((await app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: stranger })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/tokens', headers: bearer })).statusCode).toBe(200);
+
+    const revoked = await app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: session });
+    expect(revoked.statusCode).toBe(204);
+    const after = await app.inject({ method: 'GET', url: '/api/tokens', headers: bearer });
+    expect(after.statusCode).toBe(401);
+    expect(after.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/révoqué/) } });
+    expect((await app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: session })).statusCode).toBe(404);
+
+    // An expired token signs nobody in.
+    const person = await db.prisma.person.findUniqueOrThrow({ where: { email: OTHER } });
+    const old = await createApiToken(db.prisma, { personId: person.id, label: 'expiré', expiresAt: new Date(Date.now() - 1000) });
+    expect((await app.inject({ method: 'GET', url: '/api/tokens', headers: { authorization: `Bearer ${old.token}` } })).statusCode).toBe(401);
+  });
+});
