@@ -49,10 +49,9 @@ export const meetingCommands: Record<string, Command> = {
     required: ['instance', 'title', 'start', 'end'],
     async run({ values, api, out }) {
       const convention = text(values, 'convention');
-      const created = await api.json<MeetingSummary & { meetingId: string }>('POST', '/api/meetings', {
-        json: { instance: text(values, 'instance'), title: text(values, 'title'), ...timesOf(values), ...(convention ? { convention } : {}) },
-      });
-      out.result(created, (m) => `Réunion convoquée : ${m.meetingId}.\n${describeMeeting({ title: text(values, 'title'), ...m })}`);
+      const meeting = { instance: text(values, 'instance'), title: text(values, 'title'), ...timesOf(values) };
+      const created = await api.json<{ meetingId: string; workflowId: string; icalUid: string }>('POST', '/api/meetings', { json: { ...meeting, ...(convention ? { convention } : {}) } });
+      out.result(created, (m) => `Réunion convoquée.\n${describeMeeting({ ...meeting, meetingId: m.meetingId, status: 'convocation en préparation' })}`);
     },
   },
   'meeting reschedule': {
