@@ -6,9 +6,9 @@ import { STAGES } from '../../domain/lifecycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { checkContentReferences, listFicheVersions } from '../../store/fiche-content.js';
 import { listFiches } from '../../store/list-fiches.js';
-import { resolveActor } from '../../store/resolve-actor.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { editContentUpdate, ficheWorkflowId } from '../../workflows/definitions.js';
+import { actorOf } from './auth.js';
 import { HttpError } from './errors.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -33,19 +33,20 @@ export function registerFicheContentRoutes(app: FastifyInstance, deps: { client:
       throw new DomainError('INVALID_INPUT', `« status » doit être l’une des étapes : ${STAGES.join(', ')}.`, 'status');
     }
     const { id } = await resolveConvention(deps.prisma, convention);
+    await actorOf(request, deps.prisma, id);
     return { fiches: await listFiches(deps.prisma, id, status ? { status } : {}) };
   });
 
   app.get<{ Params: { id: string } }>('/api/fiches/:id/versions', async (request) => {
     const fiche = await ficheOf(request.params.id);
+    await actorOf(request, deps.prisma, fiche.conventionId);
     return { versions: await listFicheVersions(deps.prisma, fiche.id) };
   });
 
   app.patch<{ Params: { id: string } }>('/api/fiches/:id/content', async (request) => {
     const fiche = await ficheOf(request.params.id);
-    const { actor: given, ...fields } = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { actor?: { email?: unknown; appRole?: unknown } };
-    const actor = await resolveActor(deps.prisma, fiche.conventionId, given?.email, given?.appRole);
-    const edit = parseContentEdit(fields);
+    const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+    const edit = parseContentEdit(request.body);
     await checkContentReferences(deps.prisma, fiche.conventionId, edit);
     return deps.client.workflow.getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id)).executeUpdate(editContentUpdate, { args: [{ actor, edit }] });
   });

@@ -6,14 +6,15 @@ import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import type { FicheSummary } from '../../store/list-fiches.js';
 import type { FicheVersionView } from '../../store/fiche-content.js';
 import type { FicheState } from '../../workflows/definitions.js';
+import { jsonAs, tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
-// Demo people (prisma/seed/ctg-mellois-en-poitou-2023-2027.json).
-const cooperateur = { email: 'directrice.education@example.org', appRole: 'cooperateur' };
-const membre = { email: 'direction.aide-domicile@example.org', appRole: 'membre' };
+// Demo people (prisma/seed/ctg-mellois-en-poitou-2023-2027.json): the roles come from their seats.
+const COOPERATEUR = 'directrice.education@example.org';
+const MEMBRE = 'direction.aide-domicile@example.org';
 const AUTHOR = 'auteur.fiche@example.org';
 
 const FULL = {
@@ -35,11 +36,12 @@ describe('Fiche content: the draft written through its workflow, its versions an
   let stack: TestWorker;
   let app: FastifyInstance;
   let ficheId: string;
+  let cooperateur: AuthHeaders;
+  let membre: AuthHeaders;
 
   const call = (options: InjectOptions) => app.inject(options);
-  const patch = (actor: object, body: object) =>
-    call({ method: 'PATCH', url: `/api/fiches/${ficheId}/content`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ actor, ...body }) });
-  const versions = async () => (await call({ method: 'GET', url: `/api/fiches/${ficheId}/versions` })).json<{ versions: FicheVersionView[] }>().versions;
+  const patch = (auth: AuthHeaders, body: object) => call({ method: 'PATCH', url: `/api/fiches/${ficheId}/content`, ...jsonAs(auth, body) });
+  const versions = async () => (await call({ method: 'GET', url: `/api/fiches/${ficheId}/versions`, headers: cooperateur })).json<{ versions: FicheVersionView[] }>().versions;
   const edits = () => db.prisma.auditEvent.count({ where: { subject: `fiche:${ficheId}`, action: 'fiche.editContent' } });
 
   beforeAll(async () => {
@@ -47,7 +49,8 @@ describe('Fiche content: the draft written through its workflow, its versions an
     await loadDemo(db.prisma);
     stack = await startTestWorker(env, db, 'fiche-content');
     app = buildHttpApp({ client: env.client, prisma: db.prisma, taskQueue: stack.taskQueue, probes: { temporal: async () => undefined, database: () => db.ping() } });
-    const created = await call({ method: 'POST', url: '/api/fiches', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ title: 'Brouillon', authorEmail: AUTHOR }) });
+    [cooperateur, membre] = await Promise.all([tokenFor(db.prisma, COOPERATEUR), tokenFor(db.prisma, MEMBRE)]);
+    const created = await call({ method: 'POST', url: '/api/fiches', ...jsonAs(cooperateur, { title: 'Brouillon', authorEmail: AUTHOR }) });
     expect(created.statusCode).toBe(201);
     ficheId = created.json<{ ficheId: string }>().ficheId;
     // The workflow records the fiche before it takes any update.
@@ -66,7 +69,7 @@ describe('Fiche content: the draft written through its workflow, its versions an
     const state = response.json<FicheState>();
     expect(state.title).toBe(FULL.title);
     expect(state.piloteEmail).toBe(FULL.pilote);
-    expect(state.edits?.[0]?.by).toBe(cooperateur.email);
+    expect(state.edits?.[0]?.by).toBe(COOPERATEUR);
     expect(state.edits?.[0]?.changes.map((c) => c.field)).toEqual(Object.keys(FULL));
 
     const [v1] = await versions();
@@ -98,23 +101,25 @@ describe('Fiche content: the draft written through its workflow, its versions an
     expect(refused.statusCode).toBe(403);
     expect(refused.json<{ error: { code: string } }>().error.code).toBe('ROLE_NOT_ALLOWED');
     // Made pilot, the same person may write the draft.
-    expect((await patch(cooperateur, { pilote: membre.email })).statusCode).toBe(200);
+    expect((await patch(cooperateur, { pilote: MEMBRE })).statusCode).toBe(200);
     const allowed = await patch(membre, { secteur: 'Mellois' });
     expect(allowed.statusCode, allowed.body).toBe(200);
     expect((await versions())[0]?.content.secteur).toBe('Mellois');
   });
 
   it('lists the convention’s fiches with their latest title and pilot, and checks the stage filter', async () => {
-    const list = await call({ method: 'GET', url: `/api/fiches?convention=${DEMO_CONVENTION_SLUG}` });
+    const list = await call({ method: 'GET', url: `/api/fiches?convention=${DEMO_CONVENTION_SLUG}`, headers: membre });
     expect(list.statusCode).toBe(200);
     const mine = list.json<{ fiches: FicheSummary[] }>().fiches.find((f) => f.id === ficheId);
-    expect(mine).toMatchObject({ title: FULL.title, status: 'brouillon', pilote: membre.email, authorEmail: AUTHOR });
-    const wrong = await call({ method: 'GET', url: '/api/fiches?status=partout' });
+    expect(mine).toMatchObject({ title: FULL.title, status: 'brouillon', pilote: MEMBRE, authorEmail: AUTHOR });
+    const wrong = await call({ method: 'GET', url: '/api/fiches?status=partout', headers: membre });
     expect(wrong.statusCode).toBe(400);
+    const anonymous = await call({ method: 'GET', url: '/api/fiches' });
+    expect(anonymous.statusCode).toBe(401);
   });
 
   it('freezes the content once the fiche is submitted', async () => {
-    const submitted = await call({ method: 'POST', url: `/api/fiches/${ficheId}/actions/submit`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ actor: cooperateur }) });
+    const submitted = await call({ method: 'POST', url: `/api/fiches/${ficheId}/actions/submit`, ...jsonAs(cooperateur, {}) });
     expect(submitted.statusCode, submitted.body).toBe(200);
     const frozen = await patch(cooperateur, { calendrier: '2027' });
     expect(frozen.statusCode).toBe(409);
