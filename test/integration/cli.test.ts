@@ -157,7 +157,7 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(member.stderr).toContain('Seul un administrateur peut faire cela.');
   });
 
-  it('creates a fiche, shows it as JSON and in French, submits it; a second submission exits 1, an unknown fiche 4', async () => {
+  it('creates a fiche, shows it as JSON and in French, edits its draft and submits it; a second submission exits 1, an unknown fiche 4', async () => {
     const created = await concerto('fiche', 'create', '--title', 'Ludothèque itinérante', '--author', 'directrice.education@example.org', '--convention', DEMO_CONVENTION_SLUG, '--json');
     expect(created.code, created.stderr).toBe(0);
     const { ficheId, workflowId } = JSON.parse(created.stdout) as { ficheId: string; workflowId: string };
@@ -180,7 +180,17 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`^FA-\\d{4}-\\d{2}\\s+brouillon\\s+Ludothèque itinérante  \\(${ficheId}\\)$`, 'm'));
 
-    // Submitted by a coopérateur of the demo, by their own token; a second time, the rules refuse it.
+    // Its draft written by a coopérateur of the demo, by their own token; a wrong reference is refused first.
+    const edited = await concertoAs(COOPERATOR, 'fiche', 'edit', ficheId, '--enjeu', 'E2', '--public', 'Familles du territoire', '--partenaire', 'pas-une-structure');
+    expect(edited.code).toBe(EXIT.usage);
+    expect(edited.stderr).toContain('pas-une-structure');
+    const fixed = await concertoAs(COOPERATOR, 'fiche', 'edit', ficheId, '--enjeu', 'E2', '--public', 'Familles du territoire');
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stdout).toBe(`Contenu de la fiche ${ficheId} enregistré (enjeu, publicVise).\n`);
+    const draft = JSON.parse((await concerto('fiche', 'show', ficheId, '--versions', '--json')).stdout) as { versions: Array<{ content: Record<string, unknown> }> };
+    expect(draft.versions.at(-1)!.content).toMatchObject({ title: 'Ludothèque itinérante', enjeu: 'E2', publicVise: 'Familles du territoire' });
+
+    // Submitted by the coopérateur; a second time, the rules refuse it.
     const submitted = await concertoAs(COOPERATOR, 'fiche', 'submit', ficheId, '--json');
     expect(submitted.code, submitted.stderr).toBe(0);
     expect(JSON.parse(submitted.stdout)).toMatchObject({ ficheId, lifecycle: { stage: 'soumise' } });
