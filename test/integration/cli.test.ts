@@ -221,6 +221,33 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ exitCode: EXIT.refused, error: { code: 'WRONG_STAGE' } });
   });
 
+  it('schedules a meeting, moves it and cancels it; one convened too late exits 1 with the delay', async () => {
+    const day = openDayAfter(toLocal(new Date()), 12);
+    const tooSoon = await concertoAs(COOPERATOR, 'meeting', 'create', '--convention', DEMO_CONVENTION_SLUG, '--instance', 'cotech', '--title', 'COTECH pressé',
+      '--start', `${dateKey(openDayAfter(toLocal(new Date()), 1))} 14:00`, '--end', `${dateKey(openDayAfter(toLocal(new Date()), 1))} 17:00`);
+    expect(tooSoon.code).toBe(EXIT.refused);
+    expect(tooSoon.stderr).toContain('7 jours francs');
+
+    const created = await concertoAs(COOPERATOR, 'meeting', 'create', '--convention', DEMO_CONVENTION_SLUG, '--instance', 'cotech', '--title', 'COTECH de suivi',
+      '--start', `${dateKey(day)} 14:00`, '--end', `${dateKey(day)} 17:00`, '--location', 'Salle du conseil, Melle', '--json');
+    expect(created.code, created.stderr).toBe(0);
+    const { meetingId } = JSON.parse(created.stdout) as { meetingId: string };
+    const row = await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId } });
+    expect(row.startsAt).toEqual(atLocalTime(day, 14, 0));
+
+    const later = openDayAfter(day, 1);
+    // Until its workflow has started and read the meeting, a step is refused as premature: ask again.
+    const moved = await eventually(async () => {
+      const run = await concertoAs(COOPERATOR, 'meeting', 'reschedule', meetingId, '--start', `${dateKey(later)} 09:30`, '--end', `${dateKey(later)} 12:00`, '--reason', 'Salle prise', '--json');
+      return run.code === 0 ? run : undefined;
+    }, 'the meeting to be rescheduled', 60_000);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ meetingId, startsAt: atLocalTime(later, 9, 30).toISOString() });
+    const cancelled = await concertoAs(COOPERATOR, 'meeting', 'cancel', meetingId, '--reason', 'Ordre du jour vide');
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toBe(`Réunion ${meetingId} annulée.\n`);
+    expect((await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId } })).status).toBe('annulee');
+  });
+
   it('writes the convention’s meetings as iCalendar that ical.js reads', async () => {
     const { convention, meeting } = await createTestMeeting(db.prisma);
     const run = await concerto('calendar', '--convention', convention.slug);
