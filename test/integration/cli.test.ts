@@ -26,6 +26,7 @@ import { eventually } from '../helpers/time-skipping.js';
 // People of the demo convention (prisma/seed/ctg-mellois-en-poitou-2023-2027.json).
 const COOPERATOR = 'directrice.education@example.org';
 const CAF = 'caf.conseiller-territorial@example.org';
+const COTECH_SECRETARY = 'assistante.education@example.org';
 const openDayAfter = (day: LocalDate, days: number) => nextOpenDay(shiftDate(day, days), null).date;
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -197,6 +198,14 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const again = await concertoAs(COOPERATOR, 'fiche', 'submit', ficheId, '--json');
     expect(again.code).toBe(EXIT.refused);
     expect(JSON.parse(again.stdout)).toMatchObject({ exitCode: EXIT.refused, error: { code: 'WRONG_STAGE' } });
+
+    // The COTECH's avis waits for its meeting: the secretary's decision is refused until then.
+    const wrongOutcome = await concertoAs(COTECH_SECRETARY, 'decide', ficheId, 'cotech', 'adoptee');
+    expect(wrongOutcome.code).toBe(EXIT.usage);
+    expect(wrongOutcome.stderr).toContain('Décisions possibles : favorable, a_retravailler, defavorable.');
+    const early = await concertoAs(COTECH_SECRETARY, 'decide', ficheId, 'cotech', 'favorable', '--comment', 'Très bon projet', '--json');
+    expect(early.code, early.stderr).toBe(EXIT.refused);
+    expect(JSON.parse(early.stdout)).toMatchObject({ exitCode: EXIT.refused, error: { code: 'WRONG_STAGE', message: expect.stringContaining('réunion') } });
 
     const unknown = await concerto('fiche', 'show', 'no-such-fiche', '--json');
     expect(unknown.code).toBe(EXIT.notFound);
