@@ -1,4 +1,4 @@
-import type { ActionKind, Stage } from '../domain/lifecycle.js';
+import type { ActionKind, Indicator, Stage } from '../domain/lifecycle.js';
 import type { InstanceKind } from '../domain/charter.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 
@@ -31,6 +31,8 @@ export interface LifecycleStepInput {
   meetingId?: string;
   /** The version in force after the step. */
   versionInForce: number | null;
+  /** For an évaluation: what the campaigns and the COPIL's yearly review read. */
+  evaluation?: { year: number; summary: string; indicators?: Indicator[] };
   at: string;
 }
 
@@ -131,6 +133,19 @@ export function createStoreActivities(prisma: PrismaClient) {
               actorEmail: input.actorEmail,
               actorRole: input.actorRole,
               decidedAt: at,
+            },
+          });
+        }
+        if (input.action === 'recordEvaluation' && input.evaluation) {
+          await tx.ficheEvaluation.create({
+            data: {
+              ficheId: input.ficheId,
+              year: input.evaluation.year,
+              version: input.version,
+              summary: input.evaluation.summary,
+              ...(input.evaluation.indicators?.length ? { indicators: input.evaluation.indicators as object[] } : {}),
+              recordedBy: input.actorEmail,
+              recordedAt: at,
             },
           });
         }

@@ -3,6 +3,7 @@ import type { Transporter } from 'nodemailer';
 import { createAgendaActivities } from '../activities/agenda.js';
 import { createAudienceActivities } from '../activities/audience.js';
 import { createCalendarActivities } from '../activities/calendar.js';
+import { createConventionCycleActivities } from '../activities/convention-cycle.js';
 import { createFicheContentActivities } from '../activities/fiche-content.js';
 import { createMailActivities } from '../activities/mail.js';
 import { createMeetingMailActivities } from '../activities/meeting-mail.js';
@@ -37,6 +38,7 @@ export async function createConcertoWorker(options: ConcertoWorkerOptions): Prom
     ...createAudienceActivities(options.prisma),
     ...createMeetingActivities(options.prisma),
     ...createCalendarActivities(options.prisma),
+    ...createConventionCycleActivities({ prisma: options.prisma, publicUrl: options.links.publicUrl }),
     ...mail,
     ...createMeetingMailActivities({
       prisma: options.prisma,

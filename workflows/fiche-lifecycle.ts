@@ -35,6 +35,7 @@ import {
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
 import { agendaChangedSignal, meetingWorkflowId } from './meeting-definitions.js';
+import { conventionWorkflowId, evaluationRecordedSignal } from './convention-definitions.js';
 
 const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities & FicheContentActivities>(STORE_ACTIVITY);
 const mail = proxyActivities<MailActivities>(MAIL_ACTIVITY);
@@ -149,10 +150,19 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
             toStage: after.stage,
             ...(MEETING_DECISIONS[kind] && state.agenda ? { instanceKind: state.agenda.instanceKind, meetingId: state.agenda.meetingId } : {}),
             versionInForce: after.versionInForce,
+            ...(action.kind === 'recordEvaluation'
+              ? { evaluation: { year: action.year, summary: action.summary.trim(), ...(action.indicators?.length ? { indicators: action.indicators } : {}) } }
+              : {}),
             at,
           });
           state.lifecycle = after;
           state.pending = pendingStep(after);
+          // The convention's cycle shows the pilot as answered at once (it reads the store anyway before reminding).
+          if (action.kind === 'recordEvaluation' && patched('tell-convention-of-evaluation')) {
+            await getExternalWorkflowHandle(conventionWorkflowId(input.conventionId))
+              .signal(evaluationRecordedSignal, { ficheId: input.ficheId, year: action.year })
+              .catch(() => undefined);
+          }
           if (kind === 'recordBureauValidation' && after.versionInForce !== before.versionInForce && !implementationStarted) implementationStarted = at;
           // Sent by the notifier, so the person acting gets the answer without waiting for the mail.
           for (const notice of noticesFor(action, before, after, ref())) outbox.push({ notice, occasion: `step-${epoch}` });

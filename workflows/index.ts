@@ -3,3 +3,4 @@ export { datePollWorkflow } from './date-poll.js';
 export { ficheLifecycleWorkflow } from './fiche-lifecycle.js';
 export { meetingWorkflow } from './meeting.js';
 export { calendarYearWorkflow } from './calendar-year.js';
+export { conventionCycleWorkflow } from './convention.js';

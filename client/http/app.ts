@@ -6,6 +6,7 @@ import { registerApiTokenRoutes } from './api-tokens.js';
 import { registerAuth } from './auth.js';
 import { registerCalendarRoutes } from './calendar.js';
 import { registerConventionCalendarRoute } from './convention-calendar.js';
+import { registerConventionCycleRoutes } from './convention-cycle.js';
 import { registerConventionRoutes } from './conventions.js';
 import { registerDemoRoute } from './demo.js';
 import { toHttpError } from './errors.js';
@@ -82,6 +83,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerFicheContentRoutes(app, { client: deps.client, prisma: deps.prisma });
   registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerCalendarRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
+  registerConventionCycleRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerPollRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
   registerRetroplanningRoutes(app, { prisma: deps.prisma, ...deps.retroplanning });

@@ -6,6 +6,7 @@ import { toLocal } from '../../domain/paris-time.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate, setRulesUpdate, type CalendarYearInput } from '../../workflows/calendar-definitions.js';
+import { startConventionCycle } from '../start-convention-cycle.js';
 import { actorOf, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 
@@ -43,7 +44,9 @@ export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Cli
     assertMayPlanCalendar(actor);
     const input: CalendarYearInput = { conventionId: convention.id, year: toLocal(new Date()).year, rules: body.rules.map(parseMeetingRule) };
     await deps.client.workflow.start('calendarYearWorkflow', { taskQueue: deps.taskQueue, workflowId: handle.workflowId, args: [input] });
-    return reply.code(201).send({ workflowId: handle.workflowId, year: input.year });
+    // The convention's cycle (evaluation campaigns, reviews, prolongations) starts with its calendar.
+    const cycle = await startConventionCycle(deps, convention.id);
+    return reply.code(201).send({ workflowId: handle.workflowId, year: input.year, cycleWorkflowId: cycle.workflowId });
   });
 
   app.post<{ Params: { slug: string; key: string } }>('/api/conventions/:slug/calendar/milestones/:key/move', async (request) => {

@@ -247,6 +247,38 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     await env.client.workflow.getHandle(started.json<{ workflowId: string }>().workflowId).terminate('end of test');
   });
 
+  it('started the convention’s cycle with its calendar; shows it, starts it again idempotently, and prolongs the convention by amendment', async () => {
+    const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027';
+    const state = await eventually('the cycle', async () => {
+      const response = await app.inject({ method: 'GET', url: `${url}/cycle`, headers: as.member });
+      return response.statusCode === 200 ? response.json<{ year: number; endDate: string; campaigns: unknown[] }>() : undefined;
+    });
+    expect(state).toMatchObject({ year: new Date().getFullYear(), endDate: '2027-12-31' });
+    const again = await app.inject({ method: 'POST', url: `${url}/cycle`, ...jsonAs(as.cooperator, {}) });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ started: false });
+    expect((await app.inject({ method: 'POST', url: `${url}/cycle`, ...jsonAs(as.member, {}) })).statusCode).toBe(403);
+
+    const amend = (body: Record<string, unknown>, auth = as.cooperator) => app.inject({ method: 'POST', url: `${url}/amendments`, ...jsonAs(auth, body) });
+    expect((await amend({ newEndDate: '2028-12-31', motif: 'Report' }, as.member)).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: `${url}/amendments`, ...json({ newEndDate: '2028-12-31', motif: 'Report' }) })).statusCode).toBe(401);
+    const earlier = await amend({ newEndDate: '2027-06-30', motif: 'Report' });
+    expect(earlier.statusCode).toBe(400);
+    expect(earlier.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'newEndDate' } });
+    expect((await amend({ newEndDate: '2028-12-31' })).json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'motif' } });
+    const signed = await amend({ newEndDate: '2028-12-31', motif: 'Le diagnostic du territoire est reporté d’un an.' });
+    expect(signed.statusCode).toBe(201);
+    expect(signed.json()).toMatchObject({ endDate: '2028-12-31', amendment: { number: 1, previousEndDate: '2027-12-31', newEndDate: '2028-12-31', by: cooperator.email } });
+    const convention = await db.prisma.convention.findUniqueOrThrow({ where: { slug: 'ctg-mellois-en-poitou-2023-2027' }, include: { amendments: true } });
+    expect(convention.endDate.toISOString().slice(0, 10)).toBe('2028-12-31');
+    expect(convention.amendments).toHaveLength(1);
+    const workflowId = again.json<{ workflowId: string }>().workflowId;
+    await env.client.workflow.getHandle(workflowId).terminate('end of test');
+    // Not running any more: the amendment route says how to start it.
+    expect((await amend({ newEndDate: '2029-12-31', motif: 'Report' })).statusCode).toBe(404);
+    await db.prisma.convention.update({ where: { id: convention.id }, data: { endDate: new Date('2027-12-31T00:00:00Z'), status: 'en_cours' } });
+  });
+
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {
     const created = await app.inject({ method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { title: 'Fiche pour les erreurs', authorEmail: 'a@example.org' }) });
     expect(created.statusCode).toBe(201);

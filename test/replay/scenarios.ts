@@ -14,6 +14,8 @@ import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { dateKey, shiftDate, toLocal } from '../../domain/paris-time.js';
 import { chooseAmongTiedUpdate, closePollUpdate, voteUpdate } from '../../workflows/poll-definitions.js';
 import { cancelUpdate, meetingStateQuery, rescheduleUpdate } from '../../workflows/meeting-definitions.js';
+import { conventionCycleStateQuery, evaluationRecordedSignal, prolongUpdate } from '../../workflows/convention-definitions.js';
+import { conventionCycleWorkflow } from '../../workflows/convention.js';
 
 /**
  * What a scenario drives a workflow with: a client on a server whose worker polls `taskQueue`
@@ -241,6 +243,61 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     await handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: people.cooperateur, optionId: b }] });
     await handle.result();
     return poll.workflowId;
+  },
+
+  'convention-campaign-prolonged': async (ctx) => {
+    // The yearly campaign opens at once (its day is today), two pilots are asked, one answers;
+    // a prolongation is refused to a member, then signed. Left waiting for the first reminder.
+    const { conventionId, people } = await demo(ctx);
+    const today = toLocal(new Date(), 'Europe/Paris');
+    const pilots = await ctx.prisma.person.findMany({ where: { email: { in: [people.secretaire.email, people.membre.email] } } });
+    const fiches = await Promise.all(
+      pilots.map((pilot, i) =>
+        ctx.prisma.ficheAction.create({
+          data: {
+            conventionId,
+            code: `FA-REPLAY-0${i + 1}`,
+            status: 'en_oeuvre',
+            authorEmail: people.cooperateur.email,
+            versions: { create: { version: 1, title: `Action du scénario ${i + 1}`, piloteId: pilot.id, state: 'en_vigueur', createdBy: people.cooperateur.email } },
+          },
+        }),
+      ),
+    );
+    const handle = await ctx.client.workflow.start(conventionCycleWorkflow, {
+      taskQueue: ctx.taskQueue,
+      workflowId: ctx.workflowId,
+      args: [{ conventionId, year: today.year, timing: { opensOn: { month: today.month, day: today.day }, hour: 0 } }],
+    });
+    const opened = () => handle.query(conventionCycleStateQuery).then((state) => state.campaigns.find((c) => c.status === 'ouverte'));
+    // Each step once the workflow sleeps again with its mails sent, so every recording has one shape.
+    const settled = (keys: string, count: number, what: string) =>
+      waitFor(
+        async () =>
+          (await ctx.prisma.notification.count({ where: { idempotencyKey: { startsWith: keys }, status: 'sent' } })) === count &&
+          ((await handle.describe()).raw.pendingActivities?.length ?? 0) === 0
+            ? true
+            : undefined,
+        what,
+      );
+    await waitFor(async () => ((await opened())?.pending.length === 2 ? true : undefined), 'the campaign to open');
+    await settled(`${ctx.workflowId}:annuelle-${today.year - 1}:ouverture:`, 2, 'the invitations');
+    const answered = fiches[0]!;
+    await ctx.prisma.ficheEvaluation.create({ data: { ficheId: answered.id, year: today.year - 1, version: 1, summary: 'Bilan du scénario.', recordedBy: people.cooperateur.email, recordedAt: new Date() } });
+    await handle.signal(evaluationRecordedSignal, { ficheId: answered.id, year: today.year - 1 });
+    await waitFor(async () => ((await opened())?.answered.length === 1 ? true : undefined), 'the answer');
+    const endDate = (await ctx.prisma.convention.findUniqueOrThrow({ where: { id: conventionId } })).endDate;
+    const newEndDate = `${endDate.getUTCFullYear() + 1}-12-31`;
+    const byMember = await handle.executeUpdate(prolongUpdate, { args: [{ actor: people.membre, newEndDate, motif: 'Scénario' }] }).then(() => null, (e: unknown) => e);
+    if (!(byMember instanceof WorkflowUpdateFailedError)) throw new Error(`a prolongation by a member should have been refused, got ${String(byMember)}`);
+    await handle.executeUpdate(prolongUpdate, { args: [{ actor: people.cooperateur, newEndDate, motif: 'Scénario de prolongation' }] });
+    // The COPIL and the coordinators (the COTECH's chargés de coopération) are told.
+    const told = await ctx.prisma.membership.findMany({
+      where: { instance: { conventionId }, OR: [{ instance: { kind: 'copil' } }, { instance: { kind: 'cotech' }, role: 'charge_cooperation' }] },
+      select: { person: { select: { email: true } } },
+    });
+    await settled(`${ctx.workflowId}:avenant-1:`, new Set(told.map((m) => m.person.email.toLowerCase())).size, 'the amendment notices');
+    return ctx.workflowId;
   },
 
   'refusals-then-favorable': async (ctx) => {

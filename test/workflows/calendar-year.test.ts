@@ -7,14 +7,12 @@ import type { MeetingRule } from '../../domain/meeting-recurrence.js';
 import { atLocalTime, shiftDate, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
 import type { MailCatcher } from '../../infra/mail-catcher.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate, setRulesUpdate } from '../../workflows/calendar-definitions.js';
 import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
 import { meetingStateQuery } from '../../workflows/meeting-definitions.js';
-import { openTestDatabase } from '../helpers/database.js';
-import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
-import { eventually, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
+import { startDemoStack, type DemoStack } from '../helpers/demo-stack.js';
+import { eventually, sleepUntil } from '../helpers/time-skipping.js';
 
 // The annual calendar on a time-skipping server of its own: a whole year runs in seconds.
 
@@ -24,9 +22,9 @@ const OWNER = 'mission.projet-territoire@example.org';
 const COTECH: MeetingRule = { instance: 'cotech', frequency: { every: 'quarter', firstMonth: 1 }, weekday: 'mardi', nth: 1, time: '14:00', durationMinutes: 180 };
 
 describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
+  let stack: DemoStack;
   let env: TestWorkflowEnvironment;
   let db: Database;
-  let stack: TestWorker;
   let catcher: MailCatcher;
   let taskQueue: string;
   let conventionId: string;
@@ -34,11 +32,8 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
   let year: number;
 
   beforeAll(async () => {
-    [env, db] = await Promise.all([privateTimeSkippingEnv(), openTestDatabase('pglite')]);
-    stack = await startTestWorker(env, db, 'calendar');
-    ({ catcher, taskQueue } = stack);
-    await loadDemo(db.prisma);
-    conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+    stack = await startDemoStack('calendar');
+    ({ env, db, catcher, taskQueue, conventionId } = stack);
     cooperateur = await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur');
     // The next calendar year, the convention's last: it ends on 31 December of that year.
     year = toLocal(new Date(await env.currentTimeMs()), ZONE).year + 1;
@@ -50,8 +45,6 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
 
   afterAll(async () => {
     await stack?.stop();
-    await db?.close();
-    await env?.teardown();
   });
 
   const mailsTo = async (to: string, subject: RegExp) => (await catcher.list()).filter((m) => m.to.includes(to) && subject.test(m.subject));

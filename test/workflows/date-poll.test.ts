@@ -10,7 +10,6 @@ import type { Actor } from '../../domain/lifecycle.js';
 import { addLocalDays, atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/mail-catcher.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import { meetingStateQuery, meetingWorkflowId } from '../../workflows/meeting-definitions.js';
 import {
@@ -21,11 +20,10 @@ import {
   voteUpdate,
   withdrawSignUpUpdate,
 } from '../../workflows/poll-definitions.js';
-import { openTestDatabase } from '../helpers/database.js';
+import { startDemoStack, type DemoStack } from '../helpers/demo-stack.js';
 import { TEST_LINKS } from '../helpers/temporal.js';
-import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { acceptedUpdates, updateRefusal as refusal } from '../helpers/updates.js';
-import { eventually, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
+import { eventually, sleepUntil } from '../helpers/time-skipping.js';
 
 // The date poll workflow on a time-skipping server of this file's own (its clock only moves
 // forward: the tests run in order, weeks apart), the demo convention in PGlite, real SMTP.
@@ -45,9 +43,9 @@ const PEOPLE = {
 const PARTICIPANTS = [PEOPLE.caf, PEOPLE.msa, PEOPLE.secretaire].sort();
 
 describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMTP)', () => {
+  let stack: DemoStack;
   let env: TestWorkflowEnvironment;
   let db: Database;
-  let stack: TestWorker;
   let catcher: MailCatcher;
   let taskQueue: string;
   let conventionId: string;
@@ -56,11 +54,8 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
   let membre: Actor;
 
   beforeAll(async () => {
-    [env, db] = await Promise.all([privateTimeSkippingEnv(), openTestDatabase('pglite')]);
-    stack = await startTestWorker(env, db, 'date-poll');
-    ({ catcher, taskQueue } = stack);
-    await loadDemo(db.prisma);
-    conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+    stack = await startDemoStack('date-poll');
+    ({ env, db, catcher, taskQueue, conventionId } = stack);
     const memberships = await db.prisma.membership.findMany({ where: { instance: { conventionId, slug: 'cotech' } }, include: { person: true } });
     cotechMembers = [...new Set(memberships.map((m) => m.person.email.toLowerCase()))].sort();
     organiser = await resolveActor(db.prisma, conventionId, PEOPLE.organiser, 'cooperateur');
@@ -69,8 +64,6 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
 
   afterAll(async () => {
     await stack?.stop();
-    await db?.close();
-    await env?.teardown();
   });
 
   // ---------------------------------------------------------------------------------------------

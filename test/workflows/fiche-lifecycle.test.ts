@@ -295,6 +295,10 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     const result = await finished(handle);
     expect(result.lifecycle.stage).toBe('cloturee');
     expect(result.lifecycle.evaluations).toEqual([expect.objectContaining({ year, version: 1, by: PEOPLE.cooperateur })]);
+    // Stored for the convention's campaigns and the COPIL's review.
+    expect(await db.prisma.ficheEvaluation.findMany({ where: { ficheId } })).toEqual([
+      expect.objectContaining({ year, version: 1, summary: 'Douze familles accueillies.', indicators: [{ label: 'Familles', value: 12, target: 10 }], recordedBy: PEOPLE.cooperateur }),
+    ]);
 
     const done = await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: true, decisions: { orderBy: { decidedAt: 'asc' } } } });
     expect(done.status).toBe('cloturee');

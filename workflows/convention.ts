@@ -1,0 +1,236 @@
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { ConventionCycleActivities, ConventionCycleFacts } from '../activities/convention-cycle.js';
+import type { MailActivities } from '../activities/mail.js';
+import { DEFAULT_CAMPAIGN_TIMING, campaignsOfYear, checkProlongation, parseProlongation } from '../domain/convention-cycle.js';
+import { campaignInvitation, campaignReminder, prolongationNotice, reviewSummary, scheduleReviewRequest, type Mail, type ReviewedFiche } from '../domain/convention-notices.js';
+import { DomainError } from '../domain/errors.js';
+import { addLocalDays, durationUntil, fromLocal, localDateKey, parseDateKey } from '../domain/paris-time.js';
+import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
+import {
+  conventionCycleStateQuery,
+  evaluationRecordedSignal,
+  prolongUpdate,
+  type CampaignState,
+  type ConventionCycleInput,
+  type ConventionCycleState,
+} from './convention-definitions.js';
+import { DEFAULT_TIMING } from './definitions.js';
+import { asFailure } from './failures.js';
+import { agendaChangedSignal, meetingWorkflowId } from './meeting-definitions.js';
+
+const cycle = proxyActivities<ConventionCycleActivities>(STORE_ACTIVITY);
+const mail = proxyActivities<MailActivities>(MAIL_ACTIVITY);
+
+/** How often the COPIL's agenda is looked at again while no meeting is scheduled for the review. */
+const REVIEW_LOOK_AGAIN_DAYS = 7;
+
+/**
+ * A convention over its years, one calendar year per run: in January the pilots of the fiches en
+ * œuvre are asked for the past year's évaluation, reminded while it is missing, and at the
+ * deadline the synthesis goes to the COPIL, its review on the next COPIL meeting's ordre du jour.
+ * In the last year a final campaign prepares the bilan before the end date. A prolongation by
+ * amendment moves the end date; at the year's end the cycle goes on as new while the convention runs.
+ *
+ * The review joins the ordre du jour of the next COPIL meeting rather than creating one: its date
+ * is agreed among partners (often by a date poll) and its convocation delay is 14 jours francs, so
+ * when none is scheduled the COPIL's secretary is asked to schedule one, and the point joins it
+ * when it exists.
+ */
+export async function conventionCycleWorkflow(input: ConventionCycleInput): Promise<void> {
+  const { workflowId } = workflowInfo();
+  const timing = { ...DEFAULT_CAMPAIGN_TIMING, ...input.timing };
+  const state: ConventionCycleState = { conventionId: input.conventionId, year: input.year, startDate: '', endDate: '', campaigns: [], amendments: [], nextWake: null };
+  let facts: ConventionCycleFacts | undefined = undefined;
+  let changes = 0;
+  let recording = false;
+  /** Mails decided by an update handler, sent by the main loop so the caller need not wait for them. */
+  const outbox: Array<{ occasion: string; to: string[]; mail: Mail }> = [];
+  /** When to look at the COPIL's agenda again, by campaign key, while its review waits for a meeting. */
+  const lookAgain = new Map<string, Date>();
+
+  const ready = (): ConventionCycleFacts => {
+    if (!facts) throw new DomainError('ALREADY_IN_PROGRESS', 'Le cycle de la convention se prépare : réessayez dans un instant.');
+    if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Un autre avenant est en cours d’enregistrement : réessayez dans un instant.');
+    return facts;
+  };
+
+  /** This year's campaigns from the current end date, keeping those already opened as they are. */
+  function plan(known: ConventionCycleFacts): void {
+    const kept = state.campaigns.filter((c) => c.status !== 'a_venir');
+    const fresh = campaignsOfYear(input.year, state.startDate, state.endDate, timing, known.zone)
+      .filter((p) => !kept.some((c) => c.key === p.key))
+      .map((p): CampaignState => ({ ...p, status: 'a_venir', openedAt: null, fiches: [], answered: [], pending: [], remindersSent: [], review: null }));
+    state.campaigns = [...kept, ...fresh].sort((a, b) => a.opensAt.localeCompare(b.opensAt));
+  }
+
+  /** Who answered: pilots whose every fiche has the year's évaluation; the others are pending. */
+  function tally(campaign: CampaignState): void {
+    const pilots = [...new Set(campaign.fiches.map((f) => f.pilotEmail))].sort();
+    campaign.pending = pilots.filter((p) => campaign.fiches.some((f) => f.pilotEmail === p && !f.answered));
+    campaign.answered = pilots.filter((p) => !campaign.pending.includes(p));
+  }
+
+  async function refresh(campaign: CampaignState): Promise<ReviewedFiche[]> {
+    const fiches = await cycle.loadCampaign({ conventionId: input.conventionId, year: campaign.year });
+    campaign.fiches = fiches.map((f) => ({ ficheId: f.ficheId, code: f.code, title: f.title, pilotEmail: f.pilotEmail, answered: f.evaluation !== null }));
+    tally(campaign);
+    return fiches;
+  }
+
+  async function send(occasion: string, recipients: readonly string[], message: Mail): Promise<void> {
+    await Promise.all(
+      [...new Set(recipients)].map((to) => mail.sendNotification({ idempotencyKey: `${workflowId}:${occasion}:${to}`, workflowId, to, subject: message.subject, text: message.text })),
+    );
+  }
+
+  /** Each pending pilot gets one mail for all the fiches they pilot still without the year's évaluation. */
+  async function askPilots(campaign: CampaignState, occasion: string, build: typeof campaignInvitation): Promise<void> {
+    const known = ready();
+    await refresh(campaign);
+    await Promise.all(
+      campaign.pending.map((pilot) =>
+        send(`${campaign.key}:${occasion}`, [pilot], build(campaign.kind, campaign.year, campaign.fiches.filter((f) => f.pilotEmail === pilot && !f.answered), new Date(campaign.deadline), known.baseUrl, known.zone)),
+      ),
+    );
+  }
+
+  const reviewTitle = (campaign: CampaignState) =>
+    campaign.kind === 'finale' ? `Bilan de la Convention Territoriale Globale (évaluation ${campaign.year})` : `Revue annuelle des évaluations ${campaign.year}`;
+
+  /** Puts the review on the next COPIL meeting's ordre du jour; false when none is scheduled. */
+  async function placeReview(campaign: CampaignState): Promise<boolean> {
+    const placed = await cycle.placeReviewOnCopilAgenda({
+      conventionId: input.conventionId,
+      title: reviewTitle(campaign),
+      kind: campaign.kind === 'finale' ? 'decision' : 'information',
+      after: new Date().toISOString(),
+    });
+    if (!placed) {
+      campaign.review = { status: 'a_planifier' };
+      lookAgain.set(campaign.key, addLocalDays(new Date(), REVIEW_LOOK_AGAIN_DAYS, ready().zone));
+      return false;
+    }
+    campaign.review = { status: 'inscrite', meetingId: placed.meetingId, meetingTitle: placed.meetingTitle, startsAt: placed.startsAt };
+    lookAgain.delete(campaign.key);
+    // The meeting sends its members the new ordre du jour.
+    if (placed.added) await getExternalWorkflowHandle(meetingWorkflowId(placed.meetingId)).signal(agendaChangedSignal).catch(() => undefined);
+    return true;
+  }
+
+  /** At the deadline: the synthesis to the COPIL and the coordinators, the review on the COPIL's agenda. */
+  async function close(campaign: CampaignState): Promise<void> {
+    const known = ready();
+    const fiches = await refresh(campaign);
+    const placed = await placeReview(campaign);
+    const review = campaign.review!;
+    const place = placed ? { meetingTitle: review.meetingTitle!, startsAt: new Date(review.startsAt!) } : null;
+    const [copil, coordinators] = await Promise.all([
+      cycle.conventionAudience({ conventionId: input.conventionId, instanceKind: 'copil' }),
+      cycle.conventionAudience({ conventionId: input.conventionId, ...DEFAULT_TIMING.coordinators }),
+    ]);
+    await send(`${campaign.key}:synthese`, [...copil, ...coordinators], reviewSummary(campaign.kind, campaign.year, fiches, place, known.zone));
+    if (!placed) {
+      const secretaries = await cycle.conventionAudience({ conventionId: input.conventionId, instanceKind: 'copil', roles: ['secretaire'] });
+      await send(`${campaign.key}:copil-a-planifier`, secretaries.length > 0 ? secretaries : coordinators, scheduleReviewRequest(campaign.kind, campaign.year));
+    }
+    campaign.status = 'close';
+  }
+
+  setHandler(
+    prolongUpdate,
+    async ({ actor, newEndDate, motif }) => {
+      const prolongation = parseProlongation({ newEndDate, motif });
+      recording = true;
+      try {
+        const previous = state.endDate;
+        const at = new Date().toISOString();
+        const recorded = await cycle.recordProlongation({
+          conventionId: input.conventionId,
+          ...prolongation,
+          actorEmail: actor.email,
+          idempotencyKey: `${workflowId}:prolong:${previous}:${prolongation.newEndDate}`,
+          at,
+        });
+        state.amendments.push({ number: recorded.number, previousEndDate: previous, newEndDate: recorded.newEndDate, motif: prolongation.motif, by: actor.email, at });
+        state.endDate = recorded.newEndDate;
+        plan(facts!);
+        const [copil, coordinators] = await Promise.all([
+          cycle.conventionAudience({ conventionId: input.conventionId, instanceKind: 'copil' }),
+          cycle.conventionAudience({ conventionId: input.conventionId, ...DEFAULT_TIMING.coordinators }),
+        ]);
+        outbox.push({ occasion: `avenant-${recorded.number}`, to: [...copil, ...coordinators], mail: prolongationNotice(recorded.number, previous, recorded.newEndDate, prolongation.motif) });
+        changes += 1;
+        return state;
+      } finally {
+        recording = false;
+      }
+    },
+    {
+      validator: ({ actor, newEndDate, motif }) =>
+        asFailure(() => {
+          const known = ready();
+          checkProlongation(actor, parseProlongation({ newEndDate, motif }), state.endDate, localDateKey(new Date(), known.zone));
+        }),
+    },
+  );
+  setHandler(evaluationRecordedSignal, ({ ficheId, year }) => {
+    for (const campaign of state.campaigns.filter((c) => c.year === year)) {
+      for (const fiche of campaign.fiches) if (fiche.ficheId === ficheId) fiche.answered = true;
+      tally(campaign);
+    }
+  });
+  setHandler(conventionCycleStateQuery, () => state);
+
+  facts = await cycle.loadConventionCycle({ conventionId: input.conventionId });
+  state.startDate = facts.startDate;
+  state.endDate = facts.endDate;
+  plan(facts);
+  const yearEnd = fromLocal({ year: input.year + 1, month: 1, day: 1, hour: 0, minute: 0 }, facts.zone);
+
+  while (Date.now() < yearEnd.getTime()) {
+    const now = new Date();
+    const iso = now.toISOString();
+    for (const { occasion, to, mail: message } of outbox.splice(0)) await send(occasion, to, message);
+    for (const campaign of state.campaigns) {
+      if (campaign.status === 'a_venir' && campaign.opensAt <= iso) {
+        if (campaign.deadline <= iso) {
+          // The cycle started after this campaign's deadline: nothing to ask any more.
+          campaign.status = 'manquee';
+          continue;
+        }
+        campaign.status = 'ouverte';
+        campaign.openedAt = iso;
+        await askPilots(campaign, 'ouverture', campaignInvitation);
+      }
+      if (campaign.status === 'ouverte') {
+        for (const at of campaign.reminders) {
+          if (at > iso || at < campaign.openedAt! || campaign.remindersSent.includes(at)) continue;
+          campaign.remindersSent.push(at);
+          await askPilots(campaign, `rappel-${localDateKey(new Date(at), facts.zone)}`, campaignReminder);
+        }
+        if (campaign.deadline <= iso) await close(campaign);
+      }
+      const look = lookAgain.get(campaign.key);
+      if (campaign.review?.status === 'a_planifier' && look && look <= now) await placeReview(campaign);
+    }
+    const upcoming = state.campaigns.flatMap((c) => {
+      if (c.status === 'a_venir') return [new Date(c.opensAt)];
+      if (c.status === 'ouverte') return [...c.reminders.filter((at) => at >= c.openedAt! && !c.remindersSent.includes(at)), c.deadline].map((at) => new Date(at));
+      const look = lookAgain.get(c.key);
+      return look ? [look] : [];
+    });
+    const next = new Date(Math.min(yearEnd.getTime(), ...upcoming.map((at) => at.getTime())));
+    state.nextWake = next.toISOString();
+    const seen = changes;
+    // The outbox too: an update may have filled it while this pass was busy, before `seen` was taken.
+    await condition(() => changes !== seen || outbox.length > 0, durationUntil(new Date(), next));
+  }
+  state.nextWake = null;
+  await condition(allHandlersFinished);
+  for (const { occasion, to, mail: message } of outbox.splice(0)) await send(occasion, to, message);
+  // Read again: an amendment recorded elsewhere (or by this cycle) may have moved the end.
+  const { endDate } = await cycle.loadConventionCycle({ conventionId: input.conventionId });
+  if (input.year + 1 <= parseDateKey(endDate).year) {
+    await continueAsNew<typeof conventionCycleWorkflow>({ ...input, year: input.year + 1 });
+  }
+}
