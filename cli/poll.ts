@@ -1,8 +1,8 @@
 import { HALF_DAYS, POLL_ANSWERS } from '../domain/poll-rules.js';
-import { localDateKey } from '../domain/paris-time.js';
+import { formatFrenchDate, parseDateKey } from '../domain/paris-time.js';
 import { CliError, usageError } from './cli-error.js';
 import { list, text, type Command } from './command.js';
-import { exitCodeForStatus } from './exit-codes.js';
+import { EXIT, exitCodeForStatus } from './exit-codes.js';
 import type { ApiClient } from './http-client.js';
 import { instantArg } from './instant.js';
 import { fields, frenchInstant } from './output.js';
@@ -82,31 +82,68 @@ function pollIdOf(token: string): string {
   throw usageError('ce texte n’est pas un lien de vote : copiez le lien « /vote/… » reçu par courriel, en entier.');
 }
 
-/** The option a `--date` names: its id, or a day (with /matin, /apres_midi or /HH:MM when the day has several). */
-function optionFor(value: string, options: PollOptionView[]): PollOptionView {
+/** A proposed date as the voting page shows it: its id and its French label. */
+interface PageOption {
+  id: string;
+  label: string;
+}
+
+/** The part of a label a `/matin`, `/apres_midi` or `/14:00` after the day points at. */
+const PART_IN_LABEL: Record<string, (label: string) => boolean> = {
+  matin: (label) => label.endsWith(', matin'),
+  apres_midi: (label) => label.endsWith(', après-midi'),
+};
+
+/**
+ * The option a `--date` names: its id, or its day (« 2027-09-16 »), with « /matin », « /apres_midi »
+ * or « /14:00 » when the poll proposes several on that day. Labels read « mardi 14 septembre 2027
+ * (journée) », « …, matin », « …, de 14 h 00 à 16 h 00 » (domain/poll-rules.ts optionLabel).
+ */
+function optionFor(value: string, options: PageOption[]): PageOption {
   const byId = options.find((o) => o.id === value);
   if (byId) return byId;
   const [day = '', part] = value.split('/');
-  const sameDay = options.filter((o) => localDateKey(new Date(o.startsAt)) === day);
-  const matching = part ? sameDay.filter((o) => o.label.toLowerCase().includes(part.replace('_', '-').replace('apres', 'après').toLowerCase())) : sameDay;
+  const sameDay = DAY.test(day) ? options.filter((o) => o.label.startsWith(formatFrenchDate(parseDateKey(day)))) : [];
+  const inPart = part === undefined ? () => true : (PART_IN_LABEL[part] ?? ((label: string) => label.includes(`de ${part.replace(':', ' h ')}`)));
+  const matching = sameDay.filter((o) => inPart(o.label));
   if (matching.length === 1) return matching[0]!;
   const known = options.map((o) => `${o.label} [${o.id}]`).join(' ; ');
   throw usageError(
     matching.length === 0 ? `--date « ${value} » : ce sondage ne propose pas cette date.` : `--date « ${value} » : ce jour a plusieurs dates proposées.`,
-    `Dates du sondage : ${known}. Donnez l’identifiant entre crochets.`,
+    `Dates du sondage : ${known}. Précisez /matin, /apres_midi ou /HH:MM, ou donnez l’identifiant entre crochets.`,
   );
+}
+
+/** Text of the page's HTML, its entities decoded. */
+function pageText(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e] ?? '')
+    .trim();
+}
+
+/** The voting page's dates (one fieldset each, client/http/vote-pages.ts) and title. */
+function readVotePage(html: string): { title: string; options: PageOption[] } {
+  const options = [...html.matchAll(/<fieldset><legend>([^<]*)<\/legend><div class="choices"><label><input type="radio" name="answer-([^"]+)"/g)].map((m) => ({
+    label: pageText(m[1]!),
+    id: pageText(m[2]!),
+  }));
+  return { title: pageText(/<h1>([\s\S]*?)<\/h1>/.exec(html)?.[1] ?? ''), options };
+}
+
+/** Why a voting page refused, or what it says instead of its form (a closed poll), in its words. */
+function pageMessage(html: string): string | undefined {
+  const found = /<p class="note(?: refused)?" role="(?:alert|status)">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? /<p class="note refused">([\s\S]*?)<\/p>/.exec(html)?.[1];
+  return found === undefined ? undefined : pageText(found);
 }
 
 async function readPoll(api: ApiClient, pollId: string): Promise<PollView> {
   return api.json<PollView>('GET', `/api/polls/${encodeURIComponent(pollId)}`);
 }
 
-/** The text of the refusal a vote page shows, entities decoded. */
-function refusalOf(html: string): string | undefined {
-  const found = /<p class="note refused"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1];
-  return found
-    ?.replace(/<[^>]+>/g, '')
-    .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e] ?? '');
+/** A refusal of the voting page, in its words, with the exit code of its status. */
+function pageRefusal(status: number, html: string): CliError {
+  return new CliError(pageMessage(html) ?? `la page de vote a répondu ${status}.`, exitCodeForStatus(status), 'Vérifiez les dates et les réponses, ou demandez un nouveau lien à l’organisateur.');
 }
 
 /** The date polls' verbs. */
@@ -151,7 +188,7 @@ export const pollCommands: Record<string, Command> = {
   },
   'poll vote': {
     usage: `poll vote <lien-de-vote> --date <date> --answer <${POLL_ANSWERS.join('|')}> [--date … --answer …]… [--signup <date>]…`,
-    summary: 'répond au sondage avec le lien reçu par courriel, comme la page de vote (une --answer par --date, dans l’ordre)',
+    summary: 'répond au sondage avec le lien reçu par courriel, sans compte, comme la page de vote : une --answer par --date proposée, dans l’ordre',
     options: { date: { type: 'string', multiple: true }, answer: { type: 'string', multiple: true }, signup: { type: 'string', multiple: true } },
     required: ['date', 'answer'],
     positionals: ['lien-de-vote'],
@@ -163,23 +200,26 @@ export const pollCommands: Record<string, Command> = {
       if (wrong) throw usageError(`poll vote : « ${wrong} » n’est pas une réponse.`, `Réponses : ${POLL_ANSWERS.join(', ')}.`);
       const token = voteToken(positionals[0]!);
       const pollId = pollIdOf(token);
-      const poll = await readPoll(api, pollId);
+      const route = `/vote/${encodeURIComponent(token)}`;
+      // The voting page itself gives the dates: the link is all a participant needs, no account.
+      const opened = await api.raw('GET', route, undefined, 'text/html');
+      const html = await opened.text();
+      if (!opened.ok) throw pageRefusal(opened.status, html);
+      const page = readVotePage(html);
+      if (page.options.length === 0) throw new CliError(pageMessage(html) ?? 'ce sondage ne prend plus de réponses.', EXIT.refused);
       const form = new URLSearchParams();
       const ballot: Record<string, string> = {};
       dates.forEach((date, i) => {
-        const option = optionFor(date, poll.options);
+        const option = optionFor(date, page.options);
         ballot[option.id] = answers[i]!;
         form.append(`answer-${option.id}`, answers[i]!);
       });
-      const signUps = list(values, 'signup').map((date) => optionFor(date, poll.options).id);
+      const signUps = list(values, 'signup').map((date) => optionFor(date, page.options).id);
       for (const id of signUps) form.append('signup', id);
-      const response = await api.raw('POST', `/vote/${encodeURIComponent(token)}`, { text: form.toString(), contentType: 'application/x-www-form-urlencoded' }, 'text/html');
-      const page = await response.text();
-      if (!response.ok) {
-        throw new CliError(refusalOf(page) ?? `la page de vote a répondu ${response.status}.`, exitCodeForStatus(response.status), 'Vérifiez les dates et les réponses, ou demandez un nouveau lien à l’organisateur.');
-      }
-      const labels = Object.entries(ballot).map(([id, answer]) => `  ${poll.options.find((o) => o.id === id)?.label} : ${answer.replace('_', ' ')}`);
-      out.result({ pollId, answers: ballot, signUps }, () => [`Réponse enregistrée au sondage « ${poll.title} ».`, ...labels].join('\n'));
+      const response = await api.raw('POST', route, { text: form.toString(), contentType: 'application/x-www-form-urlencoded' }, 'text/html');
+      if (!response.ok) throw pageRefusal(response.status, await response.text());
+      const labels = Object.entries(ballot).map(([id, answer]) => `  ${page.options.find((o) => o.id === id)?.label} : ${answer.replace('_', ' ')}`);
+      out.result({ pollId, answers: ballot, signUps }, () => [`Réponse enregistrée au sondage « ${page.title} ».`, ...labels].join('\n'));
     },
   },
   'poll close': {

@@ -314,7 +314,9 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const link = /Répondre au sondage : (\S+)/.exec((await simpleParser((await stack.catcher.readRaw(invitation.id))!)).text ?? '')?.[1];
     expect(link).toBeDefined();
 
-    const voted = await concerto('poll', 'vote', link!, '--date', dateKey(first), '--answer', 'oui', '--date', dateKey(second), '--answer', 'si_necessaire', '--signup', dateKey(second), '--json');
+    // The participant has the link and no account: no token at all.
+    const noAccount = { CONCERTO_URL: cliEnv.CONCERTO_URL!, CONCERTO_DATA_DIR: path.join(tmp, 'nowhere') };
+    const voted = await runConcerto(['poll', 'vote', link!, '--date', dateKey(first), '--answer', 'oui', '--date', `${dateKey(second)}/14:00`, '--answer', 'si_necessaire', '--signup', dateKey(second), '--json'], noAccount);
     expect(voted.code, voted.stderr).toBe(0);
     const [optionA, optionB] = poll.options.map((o) => o.id);
     expect(JSON.parse(voted.stdout)).toEqual({ pollId: poll.pollId, answers: { [optionA!]: 'oui', [optionB!]: 'si_necessaire' }, signUps: [optionB] });
@@ -326,12 +328,15 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const token = link!.slice(link!.lastIndexOf('/') + 1);
     const at = token.indexOf('.') + 1;
     const forged = `${TEST_LINKS.publicUrl}/vote/${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
-    const refused = await concerto('poll', 'vote', forged, '--date', dateKey(first), '--answer', 'non');
+    const refused = await runConcerto(['poll', 'vote', forged, '--date', dateKey(first), '--answer', 'non'], noAccount);
     expect(refused.code).toBe(EXIT.usage);
     expect(refused.stderr).toContain('Ce lien n’est pas valide : il a peut-être été modifié ou mal copié.');
-    const notProposed = await concerto('poll', 'vote', link!, '--date', dateKey(deadlineDay), '--answer', 'non');
+    const notProposed = await runConcerto(['poll', 'vote', link!, '--date', dateKey(deadlineDay), '--answer', 'non'], noAccount);
     expect(notProposed.code).toBe(EXIT.usage);
     expect(notProposed.stderr).toContain('ce sondage ne propose pas cette date');
+    const oneOfTwo = await runConcerto(['poll', 'vote', link!, '--date', dateKey(first), '--answer', 'non'], noAccount);
+    expect(oneOfTwo.code).toBe(EXIT.usage);
+    expect(oneOfTwo.stderr).toContain('Répondez pour chaque date : il manque');
 
     // Closed early by its organiser: the date with the most « oui » is chosen.
     const closed = await concertoAs(COOPERATOR, 'poll', 'close', poll.pollId, '--json');
