@@ -29,7 +29,6 @@ export function parseProposedDate(value: string): Record<string, unknown> {
 interface PollOptionView {
   id: string;
   label: string;
-  startsAt: string;
   capacity: number | null;
   oui: number;
   siNecessaire: number;
