@@ -1,8 +1,10 @@
 import type { InstanceKind } from '../domain/charter.js';
 import { parseCharter } from '../domain/charter.js';
+import type { MeetingRule } from '../domain/meeting-recurrence.js';
 import { convocationDelayFor } from '../domain/meeting-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { createMeetingRecord } from '../store/create-meeting.js';
+import { storedMeetingRules } from '../store/save-meeting-rules.js';
 import type { MeetingWorkflowInput } from '../workflows/meeting-definitions.js';
 import type { PlannedMilestone } from '../workflows/calendar-definitions.js';
 
@@ -13,6 +15,8 @@ export interface CalendarYearFacts {
   endDate: string;
   instances: Record<string, { kind: InstanceKind; name: string; convocationDelayDays: number }>;
   milestones: PlannedMilestone[];
+  /** The recurring meetings' rules, as stored on the instances. */
+  rules: MeetingRule[];
 }
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
@@ -37,6 +41,7 @@ export function createCalendarActivities(prisma: PrismaClient) {
           ]),
         ),
         milestones: convention.milestones.map((m) => ({ key: m.key, title: m.title, startDate: day(m.startDate), ownerEmail: m.ownerEmail, status: m.status })),
+        rules: storedMeetingRules(convention.instances),
       };
     },
 

@@ -1,7 +1,7 @@
 import { chmod, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { createApiToken, isLiveApiToken } from '../store/api-tokens.js';
+import { apiTokenOwner, createApiToken } from '../store/api-tokens.js';
 
 /** Name of the file, in the data folder, holding the local CLI's API token. */
 export const CLI_TOKEN_FILE = 'cli-token';
@@ -16,8 +16,9 @@ const CLI_TOKEN_LABEL = 'CLI locale (npm start)';
  * an unknown one); they then sign in by link like anyone. The local CLI — which talks to the
  * running process over HTTP, since a PGlite database opens in one process at a time — needs a
  * token: the first of them (else any admin, else a new `admin@localhost`) holds one, written to
- * `<dataDir>/cli-token` (mode 0600, like the link secret). A token still valid there is kept, so
- * restarts do not pile up tokens; delete the file (or revoke the token) to have a new one made.
+ * `<dataDir>/cli-token` (mode 0600, like the link secret). A token of that admin still valid there
+ * is kept, so restarts do not pile up tokens; delete the file (or revoke the token) to have a new
+ * one made.
  */
 export async function bootstrapAdmins(prisma: PrismaClient, options: { admins: readonly string[]; dataDir: string; now?: Date }): Promise<{ cliTokenFile: string; holder: string }> {
   const now = options.now ?? new Date();
@@ -31,7 +32,7 @@ export async function bootstrapAdmins(prisma: PrismaClient, options: { admins: r
 
   const file = path.join(options.dataDir, CLI_TOKEN_FILE);
   const kept = await readFile(file, 'utf8').then((text) => text.trim(), () => '');
-  if (kept && (await isLiveApiToken(prisma, kept, now))) {
+  if (kept && (await apiTokenOwner(prisma, kept, now)) === holder) {
     await chmod(file, 0o600);
     return { cliTokenFile: file, holder };
   }

@@ -55,10 +55,8 @@ export async function startPoll(
   assertMayManagePoll(kind, actor, 'create');
 
   const placed = input.options.map((option, i) => ({ ...option, ...optionTimes(option, zone, `options.${i}`) }));
-  const { warnings } = checkProposedDates(placed, zone, parseZone(convention.schoolZone));
   const deadline = new Date(input.deadline);
-  assertDeadline(deadline, placed, now, zone);
-  assertConvocationDelayAfterDeadline(placed, deadline, convocationDelayFor(parseCharter(convention.charter), kind, instance.convocationDelayDays), zone);
+  const warnings = checkPollDates(convention, instance, placed, deadline, now);
 
   const participants = [...new Set((input.participants ?? instance.memberships.map((m) => m.person.email)).map((e) => e.toLowerCase()))].sort();
   if (participants.length === 0) {
@@ -107,28 +105,64 @@ export async function startPoll(
     return created;
   });
 
-  const facts: PollOptionFacts[] = poll.options.map((o) => ({
-    id: o.id,
-    kind: o.kind as PollOptionFacts['kind'],
-    startsAt: o.startsAt.toISOString(),
-    endsAt: o.endsAt.toISOString(),
-    label: o.label,
-    capacity: o.capacity,
-  }));
-  const workflowInput: DatePollWorkflowInput = {
-    pollId,
-    conventionId,
-    title: poll.title,
-    instanceKind: kind,
-    organizerEmail: poll.organizerEmail,
-    deadline: deadline.toISOString(),
-    zone,
-    options: facts,
-    participants,
-    ...(options.timing ? { timing: options.timing } : {}),
-  };
+  const workflowInput = pollWorkflowInput({ ...poll, deadline }, kind, zone, options.timing);
   await deps.client.workflow.start<typeof datePollWorkflow>('datePollWorkflow', { taskQueue: deps.taskQueue, workflowId, args: [workflowInput] });
-  return { pollId, workflowId, options: facts, participants, warnings };
+  return { pollId, workflowId, options: workflowInput.options, participants, warnings };
+}
+
+/**
+ * The checks a poll passes before it starts: its dates against the French calendar (weekends and
+ * public holidays refused), the deadline (after now, before the first date) and the instance's
+ * convocation delay after it. Returns the warnings (school holidays).
+ */
+export function checkPollDates(
+  convention: { charter: unknown; timezone: string; schoolZone: string | null },
+  instance: { kind: string; convocationDelayDays: number | null },
+  placed: ReadonlyArray<{ startsAt: Date; endsAt: Date }>,
+  deadline: Date,
+  now: Date,
+): FieldIssue[] {
+  const zone = convention.timezone;
+  const { warnings } = checkProposedDates(placed, zone, parseZone(convention.schoolZone));
+  assertDeadline(deadline, placed, now, zone);
+  assertConvocationDelayAfterDeadline(placed, deadline, convocationDelayFor(parseCharter(convention.charter), instance.kind as InstanceKind, instance.convocationDelayDays), zone);
+  return warnings;
+}
+
+/** The input of a stored poll's workflow. */
+export function pollWorkflowInput(
+  poll: {
+    id: string;
+    conventionId: string;
+    title: string;
+    organizerEmail: string;
+    deadline: Date;
+    participants: string[];
+    options: ReadonlyArray<{ id: string; kind: string; startsAt: Date; endsAt: Date; label: string; capacity: number | null }>;
+  },
+  instanceKind: InstanceKind,
+  zone: string,
+  timing: DatePollWorkflowInput['timing'],
+): DatePollWorkflowInput {
+  return {
+    pollId: poll.id,
+    conventionId: poll.conventionId,
+    title: poll.title,
+    instanceKind,
+    organizerEmail: poll.organizerEmail,
+    deadline: poll.deadline.toISOString(),
+    zone,
+    options: poll.options.map((o) => ({
+      id: o.id,
+      kind: o.kind as PollOptionFacts['kind'],
+      startsAt: o.startsAt.toISOString(),
+      endsAt: o.endsAt.toISOString(),
+      label: o.label,
+      capacity: o.capacity,
+    })),
+    participants: poll.participants,
+    ...(timing ? { timing } : {}),
+  };
 }
 
 /** A poll's key from its title: « Journée d’élaboration » gives « journee-d-elaboration ». */

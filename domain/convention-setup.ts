@@ -11,6 +11,7 @@ import {
   type MembershipFact,
 } from './charter.js';
 import { DomainError, type FieldIssue } from './errors.js';
+import { instanceMeetingRuleSchema } from './meeting-recurrence.js';
 import { POLL_OPTION_KINDS } from './poll-rules.js';
 import { SCHOOL_ZONES } from './school-holidays.js';
 import { email, isoDate, nonEmptyText, parseInput, slug, summariseIssues } from './validation.js';
@@ -121,6 +122,8 @@ export const conventionSetupSchema = z.strictObject({
       title: optionalText(200),
       phone: optionalText(40),
       structure: slug().optional(),
+      /** An admin of Concerto (domain/access.ts); left out, the flag stays as it is. */
+      admin: z.boolean().optional(),
     }),
   ),
   signatories: z.array(z.strictObject({ structure: slug(), signedAt: isoDate().optional() })),
@@ -156,6 +159,8 @@ export const conventionSetupSchema = z.strictObject({
       decisionReminderDays: z.int().min(1).max(90).optional(),
       /** Days after that meeting before the coordinators are told (7 when absent). */
       escalationDays: z.int().min(1).max(180).optional(),
+      /** Its recurring meetings, e.g. every quarter on the first Tuesday at 14:00: the annual calendar plans them. */
+      meetingRule: instanceMeetingRuleSchema.optional(),
     }),
   ),
   memberships: z.array(

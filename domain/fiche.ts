@@ -9,7 +9,7 @@ export interface NewFiche {
 
 const MAX_TITLE = 200;
 
-const newFicheSchema = z.object(
+export const newFicheSchema = z.object(
   {
     title: nonEmptyText(MAX_TITLE, {
       required: 'Le titre de la fiche est obligatoire.',

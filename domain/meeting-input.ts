@@ -16,7 +16,7 @@ export const meetingTimesSchema = z
   })
   .refine(ends, endsAfterStart);
 
-const rescheduleSchema = z
+export const rescheduleSchema = z
   .strictObject({
     actor: actorSchema,
     startsAt: isoInstant('startsAt'),
@@ -27,19 +27,19 @@ const rescheduleSchema = z
   })
   .refine(ends, endsAfterStart);
 
-const cancelSchema = z.strictObject({
+export const cancelSchema = z.strictObject({
   actor: actorSchema,
   reason: nonEmptyText(1000, { required: 'Dites pourquoi la réunion est annulée (« reason ») : les membres le liront.' }),
 });
 
-const attendanceSchema = z.strictObject({
+export const attendanceSchema = z.strictObject({
   actor: actorSchema,
   present: z.array(email()).default([]),
   excused: z.array(email()).default([]),
   proxies: z.array(z.strictObject({ from: email(), to: email() })).default([]),
 });
 
-const minutesSchema = z.strictObject({
+export const minutesSchema = z.strictObject({
   actor: actorSchema,
   ref: nonEmptyText(1000, { required: 'Indiquez où se trouve le compte rendu (« ref ») : une adresse web ou une référence de fichier.' }),
 });

@@ -48,7 +48,7 @@ export interface GeneratedMeeting {
 }
 
 const month = z.int().min(1).max(12);
-const ruleSchema = z.strictObject({
+export const ruleSchema = z.strictObject({
   instance: slug(),
   frequency: z.union([
     z.strictObject({ every: z.literal('month') }),
@@ -62,8 +62,35 @@ const ruleSchema = z.strictObject({
   skipMonths: z.array(month).optional(),
 });
 
+/** A rule as an instance of a convention setup holds it: its instance is the one it sits in. */
+export const instanceMeetingRuleSchema = ruleSchema.omit({ instance: true });
+export type InstanceMeetingRule = Omit<MeetingRule, 'instance'>;
+
+/** A rule as its instance holds it (in a setup, in the database). */
+export function withoutInstance({ frequency, weekday, nth, time, durationMinutes, skipMonths }: MeetingRule): InstanceMeetingRule {
+  return { frequency, weekday, nth, time, durationMinutes, ...(skipMonths ? { skipMonths } : {}) };
+}
+
 export function parseMeetingRule(input: unknown): MeetingRule {
   return parseInput(ruleSchema, input, { what: 'la règle de réunion' }) as MeetingRule;
+}
+
+/**
+ * The rules of a convention's calendar, each naming one of its instances, at most one rule an
+ * instance (a rule lists its months: « months » covers an instance meeting in chosen months).
+ */
+export function parseMeetingRules(input: unknown, instanceSlugs: readonly string[]): MeetingRule[] {
+  if (!Array.isArray(input)) throw new DomainError('INVALID_INPUT', '« rules » doit être une liste de règles de réunion.', 'rules');
+  const rules = input.map(parseMeetingRule);
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    if (!instanceSlugs.includes(rule.instance)) throw new DomainError('INVALID_INPUT', `Aucune instance « ${rule.instance} » dans cette convention.`, 'rules');
+    if (seen.has(rule.instance)) {
+      throw new DomainError('INVALID_INPUT', `Une seule règle par instance : « ${rule.instance} » en a plusieurs. Listez ses mois dans une seule règle (« every »: « months »).`, 'rules');
+    }
+    seen.add(rule.instance);
+  }
+  return rules;
 }
 
 function monthsOf(frequency: Frequency): number[] {

@@ -25,7 +25,7 @@ const proposedOptionSchema = z.discriminatedUnion(
   { error: 'Chaque date proposée a un « kind » : « journee », « demi_journee » (avec « half ») ou « creneau » (avec « start » et « end »).' },
 );
 
-const newPollSchema = z.object({
+export const newPollSchema = z.object({
   convention: z.string().optional(),
   instance: slug(),
   title: nonEmptyText(200, { required: 'Donnez un titre au sondage (« title ») : il sera celui de la réunion.' }),
@@ -50,7 +50,7 @@ const voteSchema = z.strictObject({
 
 const signUpSchema = z.strictObject({ email: email(), optionId: z.string().min(1).max(64) });
 
-const chooseSchema = z.strictObject({
+export const chooseSchema = z.strictObject({
   actor: actorSchema,
   optionId: nonEmptyText(64, { required: 'Indiquez la date retenue (« optionId »).' }),
 });

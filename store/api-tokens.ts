@@ -51,10 +51,10 @@ export async function deleteApiToken(prisma: PrismaClient, personId: string, id:
   return count > 0;
 }
 
-/** Whether `token` is one of the person's tokens, still valid. */
-export async function isLiveApiToken(prisma: PrismaClient, token: string, now: Date): Promise<boolean> {
-  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashSecretToken(token) }, select: { expiresAt: true } });
-  return Boolean(row && (!row.expiresAt || row.expiresAt > now));
+/** The address of the person whose token `token` is, while it is valid; else null. Marks no use. */
+export async function apiTokenOwner(prisma: PrismaClient, token: string, now: Date): Promise<string | null> {
+  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashSecretToken(token) }, select: { expiresAt: true, person: { select: { email: true } } } });
+  return row && (!row.expiresAt || row.expiresAt > now) ? row.person.email : null;
 }
 
 /** The person an API token signs in, while it has not expired nor been revoked. */

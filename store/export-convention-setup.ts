@@ -9,6 +9,7 @@ import {
 import { DomainError } from '../domain/errors.js';
 import { DEFAULT_REMINDER_DAYS } from '../domain/meeting-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { storedMeetingRule } from './save-meeting-rules.js';
 
 /**
  * The whole setup of a convention as the JSON document {@link importConventionSetup} reads. Order is
@@ -100,6 +101,7 @@ export async function exportConventionSetup(prisma: PrismaClient, conventionSlug
         ...optional('title', p.title),
         ...optional('phone', p.phone),
         ...optional('structure', p.structure?.slug),
+        ...(p.admin ? { admin: true } : {}),
       })),
     signatories: convention.signatories
       .sort((a, b) => naturalCompare(a.structure.slug, b.structure.slug))
@@ -158,6 +160,7 @@ export async function exportConventionSetup(prisma: PrismaClient, conventionSlug
       ...optional('reminderDaysBefore', sameDays(i.reminderDaysBefore, DEFAULT_REMINDER_DAYS) ? null : i.reminderDaysBefore),
       ...optional('decisionReminderDays', i.decisionReminderDays),
       ...optional('escalationDays', i.escalationDays),
+      ...optional('meetingRule', storedMeetingRule(i)),
     })),
     memberships: memberships
       .sort((a, b) => byInstance(a.instance, b.instance) || naturalCompare(a.person.email, b.person.email))

@@ -2,7 +2,7 @@ import { REFERENCE_CHARTER } from '../domain/charter.js';
 import { dateFromIso, parseConventionSetup, type ConventionSetup } from '../domain/convention-setup.js';
 import { DomainError } from '../domain/errors.js';
 import { DEFAULT_REMINDER_DAYS } from '../domain/meeting-rules.js';
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 
 export interface ImportConventionSetupOptions {
   /** Called after each record is written: records done, records in the file, the current step. */
@@ -127,7 +127,13 @@ async function writeSetup(
   const personIds = new Map<string, string>();
   const knownPeople = byKey(await tx.person.findMany({ where: { email: { in: setup.people.map((p) => p.email) } } }), (p) => p.email);
   for (const p of setup.people) {
-    const wanted = { displayName: p.displayName, title: p.title ?? null, phone: p.phone ?? null, structureId: structureId(p.structure) };
+    const wanted = {
+      displayName: p.displayName,
+      title: p.title ?? null,
+      phone: p.phone ?? null,
+      structureId: structureId(p.structure),
+      ...(p.admin === undefined ? {} : { admin: p.admin }),
+    };
     const id = await sync(
       'personnes',
       knownPeople.get(p.email),
@@ -235,13 +241,16 @@ async function writeSetup(
       reminderDaysBefore: i.reminderDaysBefore ?? [...DEFAULT_REMINDER_DAYS],
       decisionReminderDays: i.decisionReminderDays ?? null,
       escalationDays: i.escalationDays ?? null,
+      meetingRule: i.meetingRule ?? null,
     };
+    // A JSON column is emptied with DbNull, not null; the comparison reads null.
+    const stored = ({ meetingRule, ...data }: typeof wanted) => ({ ...data, meetingRule: meetingRule ?? Prisma.DbNull });
     const id = await sync(
       'instances',
       knownInstances.get(i.slug),
       wanted,
-      (data) => tx.instance.create({ data: { conventionId, slug: i.slug, ...data } }),
-      (rowId, data) => tx.instance.update({ where: { id: rowId }, data }),
+      (data) => tx.instance.create({ data: { conventionId, slug: i.slug, ...stored(data) } }),
+      (rowId, data) => tx.instance.update({ where: { id: rowId }, data: stored(data) }),
     );
     instanceIds.set(i.slug, id);
   }

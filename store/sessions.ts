@@ -5,10 +5,14 @@ import { hashSecretToken, newSecretToken } from '../infra/secret-tokens.js';
 /** How long a browser stays signed in without signing in again. */
 export const SESSION_DAYS = 30;
 
-/** A new session for the person: the cookie's token (given once, never stored) and its end. */
+/**
+ * A new session for the person: the cookie's token (given once, never stored) and its end. The
+ * sessions already expired, everyone's, go at the same time, so the table keeps only live ones.
+ */
 export async function createSession(prisma: Pick<PrismaClient, 'session'>, personId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
   const { token, hash } = newSecretToken();
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
+  await prisma.session.deleteMany({ where: { expiresAt: { lte: now } } });
   await prisma.session.create({ data: { id: hash, personId, createdAt: now, expiresAt } });
   return { token, expiresAt };
 }

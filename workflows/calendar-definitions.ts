@@ -13,10 +13,10 @@ export interface CalendarTiming {
 
 export const DEFAULT_CALENDAR_TIMING: CalendarTiming = { reminderHour: 9, milestoneReminderDays: [14, 1], convokeAheadDays: 7 };
 
+/** The rules are not in the input: the workflow reads them from the store (saveMeetingRules), its one source. */
 export interface CalendarYearInput {
   conventionId: string;
   year: number;
-  rules: MeetingRule[];
   timing?: Partial<CalendarTiming>;
 }
 
@@ -53,7 +53,8 @@ export interface CalendarYearState {
   nextWake: string | null;
 }
 
-export const setRulesUpdate = defineUpdate<CalendarYearState, [{ actor: Actor; rules: unknown[] }]>('setRules');
+/** The rules changed in the store: the calendar reads them again and re-plans what has not happened yet. */
+export const reloadRulesUpdate = defineUpdate<CalendarYearState, [{ actor: Actor }]>('reloadRules');
 export const moveMilestoneUpdate = defineUpdate<CalendarYearState, [{ actor: Actor; key: string; startDate: string }]>('moveMilestone');
 export const calendarYearStateQuery = defineQuery<CalendarYearState>('calendarYearState');
 

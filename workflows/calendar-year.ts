@@ -14,7 +14,7 @@ import type { MailActivities } from '../activities/mail.js';
 import { milestoneReminder } from '../domain/calendar-notices.js';
 import { DomainError } from '../domain/errors.js';
 import { earliestMeetingDay } from '../domain/meeting-rules.js';
-import { assertMayPlanCalendar, calendarOfYear, parseMeetingRule } from '../domain/meeting-recurrence.js';
+import { assertMayPlanCalendar, calendarOfYear } from '../domain/meeting-recurrence.js';
 import { atLocalTime, durationUntil, fromLocal, parseDateKey, shiftDate } from '../domain/paris-time.js';
 import { parseZone } from '../domain/school-holidays.js';
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
@@ -23,7 +23,7 @@ import {
   DEFAULT_CALENDAR_TIMING,
   calendarYearStateQuery,
   moveMilestoneUpdate,
-  setRulesUpdate,
+  reloadRulesUpdate,
   type CalendarYearInput,
   type CalendarYearState,
   type PlannedMeeting,
@@ -44,7 +44,7 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
   const { workflowId } = workflowInfo();
   const timing = { ...DEFAULT_CALENDAR_TIMING, ...input.timing };
   const startedAt = new Date();
-  const state: CalendarYearState = { conventionId: input.conventionId, year: input.year, rules: input.rules, meetings: [], milestones: [], nextWake: null };
+  const state: CalendarYearState = { conventionId: input.conventionId, year: input.year, rules: [], meetings: [], milestones: [], nextWake: null };
   let facts: CalendarYearFacts | undefined = undefined;
   let changes = 0;
   let recording = false;
@@ -95,26 +95,29 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
     );
   }
 
+  /** The year's facts, rules included, as the store has them now. */
+  async function load(): Promise<void> {
+    facts = await calendar.loadCalendarYear({ conventionId: input.conventionId, year: input.year });
+    state.rules = facts.rules;
+    state.milestones = facts.milestones;
+  }
+
   setHandler(
-    setRulesUpdate,
-    ({ rules }) => {
-      state.rules = rules.map(parseMeetingRule);
+    reloadRulesUpdate,
+    async () => {
+      // Never refused for timing: the rules are already stored, and the calendar must follow them.
+      await condition(() => facts !== undefined && !recording);
+      recording = true;
+      try {
+        await load();
+      } finally {
+        recording = false;
+      }
       plan();
       changes += 1;
       return state;
     },
-    {
-      validator: ({ actor, rules }) =>
-        asFailure(() => {
-          ready();
-          assertMayPlanCalendar(actor);
-          if (!Array.isArray(rules)) throw new DomainError('INVALID_INPUT', '« rules » doit être une liste de règles.', 'rules');
-          for (const rule of rules) {
-            const parsed = parseMeetingRule(rule);
-            if (!facts!.instances[parsed.instance]) throw new DomainError('INVALID_INPUT', `Aucune instance « ${parsed.instance} » dans cette convention.`, 'rules');
-          }
-        }),
-    },
+    { validator: ({ actor }) => asFailure(() => assertMayPlanCalendar(actor)) },
   );
 
   setHandler(
@@ -153,17 +156,18 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
   );
   setHandler(calendarYearStateQuery, () => state);
 
-  facts = await calendar.loadCalendarYear({ conventionId: input.conventionId, year: input.year });
-  state.milestones = facts.milestones;
+  // The rules are read here, at each year's start, as well as when told: a change stored while
+  // telling the workflow failed is taken up at the latest with the next year.
+  await load();
   plan();
-  const yearEnd = fromLocal({ year: input.year + 1, month: 1, day: 1, hour: 0, minute: 0 }, facts.zone);
+  const yearEnd = fromLocal({ year: input.year + 1, month: 1, day: 1, hour: 0, minute: 0 }, facts!.zone);
 
   while (Date.now() < yearEnd.getTime()) {
     const now = new Date();
     for (const meeting of state.meetings) {
       // Past ones (a calendar started during the year) are history, not work.
       if (meeting.meetingId || meeting.tooLate || meeting.createAt > now.toISOString() || meeting.startsAt <= now.toISOString()) continue;
-      if (new Date(meeting.startsAt) < earliestMeetingDay(now, facts.instances[meeting.instance]!.convocationDelayDays, facts.zone)) {
+      if (new Date(meeting.startsAt) < earliestMeetingDay(now, facts!.instances[meeting.instance]!.convocationDelayDays, facts!.zone)) {
         // Too late for the legal delay (the calendar started, or the rule changed, late): left to a person.
         meeting.tooLate = true;
         meeting.notes.push('Trop tard pour convoquer dans le délai légal : planifiez-la à la main, ou à une autre date.');
@@ -196,6 +200,6 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
   // Read again: an amendment may have prolonged the convention during the year.
   const { endDate } = await calendar.loadCalendarYear({ conventionId: input.conventionId, year: input.year + 1 });
   if (input.year + 1 <= parseDateKey(endDate).year) {
-    await continueAsNew<typeof calendarYearWorkflow>({ ...input, rules: state.rules, year: input.year + 1 });
+    await continueAsNew<typeof calendarYearWorkflow>({ ...input, year: input.year + 1 });
   }
 }

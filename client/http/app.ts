@@ -15,6 +15,7 @@ import { registerFicheContentRoutes } from './fiche-content.js';
 import { registerFicheRoutes } from './fiches.js';
 import { registerHealth, type HealthProbes } from './health.js';
 import { registerMeetingRoutes } from './meetings.js';
+import { collectRoutes, registerOpenApiRoute } from './openapi.js';
 import { registerOutboxRoutes } from './outbox.js';
 import { registerPollRoutes } from './polls.js';
 import { registerRetroplanningRoutes, type RetroplanningRouteDependencies } from './retroplanning.js';
@@ -44,6 +45,9 @@ export interface HttpAppDependencies {
   log?: boolean;
 }
 
+/** The version of the API the OpenAPI document states. */
+export const API_VERSION = '1.0.0';
+
 const FASTIFY_CLIENT_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'Le corps de la requête n’est pas un JSON valide.',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'Le corps de la requête est vide : envoyez un objet JSON.',
@@ -56,6 +60,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   // Signed links carry their token as a path parameter, longer than find-my-way's default 100.
   const app = Fastify({ logger: deps.log ? { level: 'warn' } : false, bodyLimit: 1_048_576, routerOptions: { maxParamLength: 2048 } });
 
+  const routes = collectRoutes(app);
   app.setErrorHandler((error, request, reply) => {
     // Fastify's own client errors (malformed JSON, wrong content type, body too large) carry a 4xx.
     const { statusCode: status, code } = error as { statusCode?: number; code?: string };
@@ -65,6 +70,8 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     }
     const mapped = toHttpError(error);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    // RFC 6750: a 401 names the scheme that would do.
+    if (mapped.status === 401) void reply.header('www-authenticate', 'Bearer realm="concerto"');
     return reply.code(mapped.status).send(mapped.toBody());
   });
   app.setNotFoundHandler((request, reply) =>
@@ -75,6 +82,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   const secureCookies = deps.rsvp?.publicUrl.startsWith('https:') ?? false;
   registerAuth(app, { prisma: deps.prisma, secureCookies, ...(deps.rsvp?.now ? { now: deps.rsvp.now } : {}) });
   registerHealth(app, deps.probes);
+  registerOpenApiRoute(app, routes, { version: API_VERSION });
   registerSessionRoutes(app);
   registerApiTokenRoutes(app, { prisma: deps.prisma, ...(deps.rsvp?.now ? { now: deps.rsvp.now } : {}) });
   registerConventionRoutes(app, { prisma: deps.prisma });

@@ -1,11 +1,10 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError } from '../../domain/errors.js';
-import { assertMayPlanCalendar, parseMeetingRule } from '../../domain/meeting-recurrence.js';
-import { toLocal } from '../../domain/paris-time.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
-import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate, setRulesUpdate, type CalendarYearInput } from '../../workflows/calendar-definitions.js';
+import { storedMeetingRules } from '../../store/save-meeting-rules.js';
+import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate } from '../../workflows/calendar-definitions.js';
+import { setCalendarRules } from '../set-calendar-rules.js';
 import { startConventionCycle } from '../start-convention-cycle.js';
 import { actorOf, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
@@ -15,7 +14,7 @@ const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== nu
 
 /**
  * The convention's annual calendar: its state (meetings planned and created, milestones), the
- * rules of recurring meetings (setting them the first time starts the calendar for this year),
+ * rules of recurring meetings (stored, then the calendar told; the first time starts it for this year),
  * and moving a milestone.
  */
 export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient; taskQueue: string }): void {
@@ -35,18 +34,20 @@ export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Cli
     });
   });
 
+  // The rules as stored: what the calendar follows, whether it runs yet or not.
+  app.get<{ Params: { slug: string } }>('/api/conventions/:slug/calendar/rules', async (request) => {
+    const { convention } = await handleOf(request, request.params.slug);
+    const instances = await deps.prisma.instance.findMany({ where: { conventionId: convention.id }, select: { slug: true, meetingRule: true } });
+    return { rules: storedMeetingRules(instances) };
+  });
+
   app.put<{ Params: { slug: string } }>('/api/conventions/:slug/calendar/rules', async (request, reply) => {
-    const { convention, actor, handle } = await handleOf(request, request.params.slug);
-    const body = bodyOf(request.body);
-    if (!Array.isArray(body.rules)) throw new DomainError('INVALID_INPUT', '« rules » doit être une liste de règles de réunion.', 'rules');
-    const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
-    if (running) return handle.executeUpdate(setRulesUpdate, { args: [{ actor, rules: body.rules }] });
-    assertMayPlanCalendar(actor);
-    const input: CalendarYearInput = { conventionId: convention.id, year: toLocal(new Date()).year, rules: body.rules.map(parseMeetingRule) };
-    await deps.client.workflow.start('calendarYearWorkflow', { taskQueue: deps.taskQueue, workflowId: handle.workflowId, args: [input] });
+    const { convention, actor } = await handleOf(request, request.params.slug);
+    const result = await setCalendarRules(deps, convention.id, bodyOf(request.body).rules, actor);
+    if (!result.started) return result.state;
     // The convention's cycle (evaluation campaigns, reviews, prolongations) starts with its calendar.
     const cycle = await startConventionCycle(deps, convention.id);
-    return reply.code(201).send({ workflowId: handle.workflowId, year: input.year, cycleWorkflowId: cycle.workflowId });
+    return reply.code(201).send({ workflowId: result.workflowId, year: result.year, cycleWorkflowId: cycle.workflowId });
   });
 
   app.post<{ Params: { slug: string; key: string } }>('/api/conventions/:slug/calendar/milestones/:key/move', async (request) => {

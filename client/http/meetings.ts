@@ -17,7 +17,7 @@ import { scheduleMeeting } from '../schedule-meeting.js';
 import { actorOf, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 
-const newMeetingSchema = z.object({
+export const newMeetingSchema = z.object({
   convention: z.string().optional(),
   instance: slug(),
   title: nonEmptyText(200),

@@ -6,6 +6,7 @@ import { findPoll } from '../../store/find-poll.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { chooseAmongTiedUpdate, closePollUpdate, pollStateQuery } from '../../workflows/poll-definitions.js';
 import { startPoll } from '../start-poll.js';
+import { startSetupPolls } from '../start-setup-polls.js';
 import { actorOf, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 
@@ -31,6 +32,13 @@ export function registerPollRoutes(app: FastifyInstance, deps: { client: Client;
     const actor = await actorOf(request, deps.prisma, convention.id);
     const started = await startPoll(deps, convention.id, input, actor);
     return reply.code(201).send(started);
+  });
+
+  // The polls of the convention's setup (imported with it) whose workflow has not started yet.
+  app.post<{ Params: { slug: string } }>('/api/conventions/:slug/polls/start', async (request) => {
+    const convention = await resolveConvention(deps.prisma, request.params.slug);
+    const actor = await actorOf(request, deps.prisma, convention.id);
+    return { polls: await startSetupPolls(deps, convention.id, actor) };
   });
 
   app.get<{ Params: { id: string } }>('/api/polls/:id', async (request) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { email, parseInput } from '../../domain/validation.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { LinkError, signInLink, verifyLink, type LinkPayload } from '../../infra/signed-links.js';
+import { LinkError, SIGN_IN_LINK_MINUTES, signInLink, verifyLink, type LinkPayload } from '../../infra/signed-links.js';
 import { composeSignInMail } from '../../mail/sign-in-mail.js';
 import { deleteSession } from '../../store/sessions.js';
 import { signInWithLink } from '../../store/sign-in-with-link.js';
@@ -29,6 +29,12 @@ export interface SignInRouteDependencies {
 
 export const signInSchema = z.strictObject({ email: email() });
 
+/**
+ * Sign-in mails to one address within a link's lifetime, per process: enough to ask again, too few
+ * for anyone to flood a mailbox by asking on its owner's behalf. Beyond, the answer stays the same.
+ */
+export const SIGN_IN_MAILS_PER_ADDRESS = 5;
+
 const ASK_AGAIN = 'Demandez un nouveau lien de connexion depuis la page de connexion.';
 const USED_LINK = { status: 409, title: 'Lien déjà utilisé', message: 'Ce lien de connexion a déjà servi.' };
 
@@ -42,6 +48,14 @@ const USED_LINK = { status: 409, title: 'Lien déjà utilisé', message: 'Ce lie
 export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDependencies): void {
   const now = deps.now ?? (() => new Date());
   const home = deps.home ?? '/';
+  // Only addresses of people are kept, so the map is bounded by the people there are.
+  const mailed = new Map<string, number[]>();
+  const mayMail = (email: string, at: number) => {
+    const recent = (mailed.get(email) ?? []).filter((time) => at - time < SIGN_IN_LINK_MINUTES * 60_000);
+    const allowed = recent.length < SIGN_IN_MAILS_PER_ADDRESS;
+    mailed.set(email, allowed ? [...recent, at] : recent);
+    return allowed;
+  };
 
   void app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) =>
@@ -51,7 +65,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDepe
     scope.post('/auth/sign-in', async (request, reply) => {
       const { email: address } = parseInput(signInSchema, request.body, { what: 'la demande de connexion' });
       const person = await deps.prisma.person.findFirst({ where: { email: { equals: address, mode: 'insensitive' } }, select: { email: true, displayName: true } });
-      if (person) {
+      if (person && mayMail(person.email, now().getTime())) {
         const link = signInLink({ publicUrl: deps.publicUrl, secret: deps.secret, email: person.email, now: now() });
         // Not awaited: an answer as fast for a known address as for an unknown one tells nothing.
         deps.sendMail({ to: person.email, ...composeSignInMail({ name: person.displayName, link }) }).catch((error: unknown) => {

@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../client/http/app.js';
 import { SESSION_COOKIE } from '../../client/http/auth.js';
+import { SIGN_IN_MAILS_PER_ADDRESS } from '../../client/http/sign-in.js';
 import type { Database } from '../../infra/database.js';
 import { signInLink, signLink } from '../../infra/signed-links.js';
 import { createApiToken } from '../../store/api-tokens.js';
@@ -131,6 +132,10 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     expect(String(signedOut.headers['set-cookie'])).toMatch(new RegExp(`^${SESSION_COOKIE}=; .*Max-Age=0`));
     // The cookie a copy of which was kept signs nobody in any more.
     expect((await app.inject({ method: 'GET', url: '/auth/session', headers: { cookie } })).statusCode).toBe(401);
+    // An expired session is swept when another opens.
+    const stale = await db.prisma.session.create({ data: { id: 'expiree', personId: (await db.prisma.person.findUniqueOrThrow({ where: { email: PERSON } })).id, expiresAt: new Date(Date.now() - 1000) } });
+    await signIn(app, db.prisma, OTHER);
+    expect(await db.prisma.session.findUnique({ where: { id: stale.id } })).toBeNull();
   });
 
   it('marks the cookie Secure when the pages are served over https, and takes the address from a form', async () => {
@@ -149,6 +154,22 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     } finally {
       await secure.close();
     }
+  });
+
+  it('mails one address at most SIGN_IN_MAILS_PER_ADDRESS links within a link’s lifetime, answering alike beyond', async () => {
+    const address = 'chef-service.enfance-jeunesse@example.org';
+    const before = sink.accepted.length;
+    const answers = new Set<string>();
+    for (let i = 0; i < SIGN_IN_MAILS_PER_ADDRESS + 2; i++) {
+      const asked = await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: address }) });
+      answers.add(`${asked.statusCode} ${asked.body}`);
+    }
+    expect(answers.size).toBe(1);
+    await eventually(async () => sink.accepted.slice(before).filter((m) => m.to.includes(address)).length === SIGN_IN_MAILS_PER_ADDRESS, 'the mails');
+    // The ones beyond the limit were never sent: another address is still mailed, after them.
+    await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: 'coordinateur.0-6-ans@example.org' }) });
+    await eventually(async () => sink.accepted.slice(before).some((m) => m.to.includes('coordinateur.0-6-ans@example.org')), 'the other mail');
+    expect(sink.accepted.slice(before).filter((m) => m.to.includes(address))).toHaveLength(SIGN_IN_MAILS_PER_ADDRESS);
   });
 
   it('refuses an unsafe request signed in by cookie without its session’s CSRF token; bearer tokens need none', async () => {
@@ -203,6 +224,7 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     expect(revoked.statusCode).toBe(204);
     const after = await app.inject({ method: 'GET', url: '/api/tokens', headers: bearer });
     expect(after.statusCode).toBe(401);
+    expect(after.headers['www-authenticate']).toBe('Bearer realm="concerto"');
     expect(after.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/révoqué/) } });
     expect((await app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: session })).statusCode).toBe(404);
 

@@ -329,6 +329,28 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       expect((await prisma.structure.findUniqueOrThrow({ where: { slug: edited.structures[0]!.slug } })).name).not.toMatch(/modifié/);
       await prisma.vote.deleteMany({ where: { optionId: option.id } });
     });
+
+    it('stores the COTECH’s meeting rule, rewrites a changed one, and clears one the file drops', async () => {
+      const ruleOf = async (slug: string) => (await prisma.instance.findFirstOrThrow({ where: { slug, convention: { slug: DEMO_CONVENTION_SLUG } } })).meetingRule;
+      const demo = await demoFile();
+      const cotech = demo.instances.find((i) => i.slug === 'cotech')!;
+      expect(cotech.meetingRule).toMatchObject({ frequency: { every: 'quarter', firstMonth: 1 }, weekday: 'mardi', nth: 1, time: '14:00' });
+      expect(await ruleOf('cotech')).toEqual(cotech.meetingRule);
+
+      cotech.meetingRule = { ...cotech.meetingRule!, nth: -1, skipMonths: [7] };
+      expect(await importConventionSetup(prisma, demo)).toMatchObject({ created: 0, updated: 1, removed: 0 });
+      expect(await ruleOf('cotech')).toMatchObject({ nth: -1, skipMonths: [7] });
+      delete cotech.meetingRule;
+      expect(await importConventionSetup(prisma, demo)).toMatchObject({ created: 0, updated: 1, removed: 0 });
+      expect(await ruleOf('cotech')).toBeNull();
+
+      const malformed = await demoFile();
+      const rule = malformed.instances.find((i) => i.slug === 'cotech')!.meetingRule!;
+      malformed.instances.find((i) => i.slug === 'copil')!.meetingRule = { ...rule, weekday: 'samedi' } as never;
+      expect((await importError(prisma, malformed)).issues!.map((i) => i.field)).toEqual([expect.stringMatching(/^instances\.\d+\.meetingRule\.weekday$/)]);
+      expect(await loadDemo(prisma)).toMatchObject({ updated: 1 });
+      expect(await ruleOf('cotech')).toEqual((await demoFile()).instances.find((i) => i.slug === 'cotech')!.meetingRule);
+    });
   });
 
   describe('export, import elsewhere, export again', () => {
@@ -363,6 +385,8 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       );
       expect(exported.enjeux).toEqual(demo.enjeux);
       expect(sortBy(exported.milestones, (m) => m.key)).toEqual(sortBy(demo.milestones, (m) => m.key));
+      expect(sortBy(exported.instances, (i) => i.slug)).toEqual(sortBy(demo.instances, (i) => i.slug));
+      expect(exported.instances.find((i) => i.slug === 'cotech')?.meetingRule).toEqual({ frequency: { every: 'quarter', firstMonth: 1 }, weekday: 'mardi', nth: 1, time: '14:00', durationMinutes: 180 });
     });
   });
 });

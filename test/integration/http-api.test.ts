@@ -226,6 +226,8 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     const rules = [{ instance: 'cotech', frequency: { every: 'quarter', firstMonth: 1 }, weekday: 'mardi', nth: 1, time: '14:00', durationMinutes: 180 }];
     const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/calendar';
     expect((await app.inject({ method: 'GET', url, headers: as.member })).statusCode).toBe(404);
+    // The demo's setup gives the COTECH its rule: stored before any calendar runs.
+    expect((await app.inject({ method: 'GET', url: `${url}/rules`, headers: as.member })).json()).toEqual({ rules });
     const byMember = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.member, { rules }) });
     expect(byMember.statusCode).toBe(403);
     const malformed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.cooperator, { rules: [{ ...rules[0], time: '2 pm' }] }) });
@@ -242,6 +244,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     const changed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.cooperator, { rules: [...rules, { ...rules[0], instance: 'copil', frequency: { every: 'months', months: [6, 12] } }] }) });
     expect(changed.statusCode).toBe(200);
     expect(changed.json<{ rules: unknown[] }>().rules).toHaveLength(2);
+    expect((await app.inject({ method: 'GET', url: `${url}/rules`, headers: as.member })).json<{ rules: Array<{ instance: string }> }>().rules.map((r) => r.instance)).toEqual(['copil', 'cotech']);
     const unknownMilestone = await app.inject({ method: 'POST', url: `${url}/milestones/inconnue/move`, ...jsonAs(as.cooperator, { startDate: '2026-12-15' }) });
     expect(unknownMilestone.statusCode).toBe(400);
     await env.client.workflow.getHandle(started.json<{ workflowId: string }>().workflowId).terminate('end of test');
@@ -277,6 +280,19 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     // Not running any more: the amendment route says how to start it.
     expect((await amend({ newEndDate: '2029-12-31', motif: 'Report' })).statusCode).toBe(404);
     await db.prisma.convention.update({ where: { id: convention.id }, data: { endDate: new Date('2027-12-31T00:00:00Z'), status: 'en_cours' } });
+  });
+
+  it('starts the polls of the convention’s setup only when they can start: the demo’s 2024 polls are past, and said so', async () => {
+    const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/polls/start';
+    const response = await app.inject({ method: 'POST', url, ...jsonAs(as.cooperator, {}) });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<{ polls: unknown[] }>().polls).toEqual(
+      ['lancement-evaluation-pedt-2024', 'journee-plan-actions-2024'].map((key) =>
+        expect.objectContaining({ key, outcome: 'refused', code: 'INVALID_INPUT', field: 'deadline', message: expect.stringMatching(/date limite de réponse .* est passée/) }),
+      ),
+    );
+    expect(await db.prisma.poll.count({ where: { key: { endsWith: '-2024' }, workflowId: { not: null } } })).toBe(0);
+    expect((await app.inject({ method: 'POST', url, ...jsonAs(as.outsider, {}) })).statusCode).toBe(403);
   });
 
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {

@@ -2,7 +2,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHttpApp } from '../../client/http/app.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
@@ -13,6 +12,7 @@ import { meetingWorkflowId } from '../../workflows/meeting-definitions.js';
 import { voteUpdate } from '../../workflows/poll-definitions.js';
 import { tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
+import { testHttpApp } from '../helpers/http-app.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually } from '../helpers/time-skipping.js';
@@ -51,13 +51,7 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     catcher = stack.catcher;
     await loadDemo(db.prisma);
     [asOrganiser, asCaf] = await Promise.all([tokenFor(db.prisma, ORGANISER.email), tokenFor(db.prisma, CAF)]);
-    app = buildHttpApp({
-      client: env.client,
-      prisma: db.prisma,
-      taskQueue: stack.taskQueue,
-      probes: { temporal: async () => undefined, database: () => db.ping() },
-      rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },
-    });
+    app = testHttpApp(env, db, stack.taskQueue);
   });
 
   afterAll(async () => {

@@ -7,8 +7,11 @@ import type { MeetingRule } from '../../domain/meeting-recurrence.js';
 import { atLocalTime, shiftDate, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
 import type { MailCatcher } from '../../infra/mail-catcher.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { resolveActor } from '../../store/resolve-actor.js';
-import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate, setRulesUpdate } from '../../workflows/calendar-definitions.js';
+import { saveMeetingRules } from '../../store/save-meeting-rules.js';
+import { setCalendarRules } from '../../client/set-calendar-rules.js';
+import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate, reloadRulesUpdate, type CalendarYearState } from '../../workflows/calendar-definitions.js';
 import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
 import { meetingStateQuery } from '../../workflows/meeting-definitions.js';
 import { startDemoStack, type DemoStack } from '../helpers/demo-stack.js';
@@ -47,14 +50,19 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
     await stack?.stop();
   });
 
+  /** New rules the way the API sets them: stored, then the running calendar told. */
+  async function setRules(rules: MeetingRule[]): Promise<CalendarYearState> {
+    const result = await setCalendarRules({ client: env.client, prisma: db.prisma, taskQueue }, conventionId, rules, cooperateur, new Date(await env.currentTimeMs()));
+    if (result.started) throw new Error('the calendar should be running');
+    return result.state;
+  }
+
   const mailsTo = async (to: string, subject: RegExp) => (await catcher.list()).filter((m) => m.to.includes(to) && subject.test(m.subject));
 
   it('creates each generated meeting in time for its convocation, reminds milestone owners on their day, follows a moved milestone and a new rule, and goes on into the next year only while the convention runs', { timeout: 300_000 }, async () => {
-    const handle = await env.client.workflow.start(calendarYearWorkflow, {
-      taskQueue,
-      workflowId: calendarWorkflowId(conventionId),
-      args: [{ conventionId, year, rules: [COTECH] }],
-    });
+    // Stored first, as the API does; the workflow reads them from the store.
+    await saveMeetingRules(db.prisma, { conventionId, rules: [COTECH], actorEmail: cooperateur.email, at: new Date(await env.currentTimeMs()) });
+    const handle = await env.client.workflow.start(calendarYearWorkflow, { taskQueue, workflowId: calendarWorkflowId(conventionId), args: [{ conventionId, year }] });
     const planned = await eventually(async () => {
       const state = await handle.query(calendarYearStateQuery);
       return state.meetings.length > 0 ? state : undefined;
@@ -70,12 +78,14 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
     const firstDay = toLocal(new Date(first.startsAt), ZONE);
     expect(first.createAt).toBe(atLocalTime(shiftDate(firstDay, -15), 9, 0, ZONE).toISOString());
 
-    // Refused before history: a member plans nothing; a rule naming no instance.
+    // Refused before history: a member plans nothing. Refused before the store: a rule naming no
+    // instance, two rules for one instance; the stored rules stay as they were.
     const membre = await resolveActor(db.prisma, conventionId, 'caf.conseiller-territorial@example.org', 'membre');
-    const refused = await handle.executeUpdate(setRulesUpdate, { args: [{ actor: membre, rules: [COTECH] }] }).catch((e: unknown) => e);
+    const refused = await handle.executeUpdate(reloadRulesUpdate, { args: [{ actor: membre }] }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
-    const unknown = await handle.executeUpdate(setRulesUpdate, { args: [{ actor: cooperateur, rules: [{ ...COTECH, instance: 'inconnue' }] }] }).catch((e: unknown) => e);
-    expect(String((unknown as WorkflowUpdateFailedError).cause?.message)).toMatch(/Aucune instance « inconnue »/);
+    await expect(setRules([{ ...COTECH, instance: 'inconnue' }])).rejects.toThrow(/Aucune instance « inconnue »/);
+    await expect(setRules([COTECH, { ...COTECH, nth: 2 }])).rejects.toThrow(/Une seule règle par instance/);
+    expect((await db.prisma.instance.findMany({ where: { conventionId, meetingRule: { not: Prisma.DbNull } } })).map((i) => i.slug)).toEqual(['cotech']);
 
     // A minute before its creation time nothing exists; a minute after, the meeting and its workflow do.
     await sleepUntil(env, handle, new Date(Date.parse(first.createAt) - MINUTE));
@@ -87,9 +97,7 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
     await eventually(async () => (await env.client.workflow.getHandle(meeting.workflowId!).query(meetingStateQuery)).meetingId === meetingId, 'its workflow');
 
     // A new rule: the GTT 1 on the last Thursday of November.
-    const withGtt = await handle.executeUpdate(setRulesUpdate, {
-      args: [{ actor: cooperateur, rules: [COTECH, { instance: 'gtt-1', frequency: { every: 'months', months: [11] }, weekday: 'jeudi', nth: -1, time: '09:30', durationMinutes: 120 }] }],
-    });
+    const withGtt = await setRules([COTECH, { instance: 'gtt-1', frequency: { every: 'months', months: [11] }, weekday: 'jeudi', nth: -1, time: '09:30', durationMinutes: 120 }]);
     expect(withGtt.meetings.filter((m) => m.instance === 'gtt-1').map((m) => toLocal(new Date(m.startsAt), ZONE))).toMatchObject([{ month: 11, weekday: 4, hour: 9, minute: 30 }]);
     expect(withGtt.meetings.find((m) => m.key === first.key)?.meetingId).toBe(meetingId);
 
@@ -105,13 +113,17 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
     await eventually(async () => (await mailsTo(OWNER, /demain$/)).length === 1, 'the J-1 reminder');
 
     // A rule whose next meeting is too close for the GTT's 7 jours francs: left to a person, and said.
-    const late = await handle.executeUpdate(setRulesUpdate, {
-      args: [{ actor: cooperateur, rules: [...withGtt.rules, { instance: 'gtt-2', frequency: { every: 'months', months: [6] }, weekday: 'jeudi', nth: -1, time: '09:30', durationMinutes: 120 }] }],
-    });
+    const late = await setRules([...withGtt.rules, { instance: 'gtt-2', frequency: { every: 'months', months: [6] }, weekday: 'jeudi', nth: -1, time: '09:30', durationMinutes: 120 }]);
     expect(late.meetings.filter((m) => m.instance === 'gtt-2')).toHaveLength(1);
     const tooLate = await eventually(async () => (await handle.query(calendarYearStateQuery)).meetings.find((m) => m.instance === 'gtt-2' && m.tooLate), 'the late meeting flagged');
     expect(tooLate.meetingId).toBeUndefined();
     expect(tooLate.notes.join(' ')).toMatch(/Trop tard pour convoquer/);
+
+    // Rules stored while the calendar was not told (as when telling it failed): it takes them up at
+    // the next year's start at the latest.
+    const copil: MeetingRule = { instance: 'copil', frequency: { every: 'months', months: [6, 12] }, weekday: 'jeudi', nth: 2, time: '10:00', durationMinutes: 120 };
+    await saveMeetingRules(db.prisma, { conventionId, rules: [...late.rules, copil], actorEmail: cooperateur.email, at: new Date(await env.currentTimeMs()) });
+    expect((await handle.query(calendarYearStateQuery)).rules).toHaveLength(3);
 
     // Prolonged by amendment before the year ends: the calendar goes on into the next year.
     await db.prisma.convention.update({ where: { id: conventionId }, data: { endDate: new Date(`${year + 1}-12-31T00:00:00Z`) } });
@@ -120,7 +132,8 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
       const state = await env.client.workflow.getHandle(calendarWorkflowId(conventionId)).query(calendarYearStateQuery);
       return state.year === year + 1 ? state : undefined;
     }, 'the next year');
-    expect(next.rules).toHaveLength(3);
+    expect(next.rules.map((r) => r.instance)).toEqual(['copil', 'cotech', 'gtt-1', 'gtt-2']);
+    expect(next.meetings.filter((m) => m.instance === 'copil')).toHaveLength(2);
     await delay(200);
     expect((await mailsTo(OWNER, /^Rétroplanning/)).length).toBe(2);
   });

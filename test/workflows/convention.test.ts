@@ -7,6 +7,7 @@ import type { Actor } from '../../domain/lifecycle.js';
 import { atLocalTime, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../infra/database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/mail-catcher.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import { calendarWorkflowId, calendarYearStateQuery } from '../../workflows/calendar-definitions.js';
 import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
@@ -111,7 +112,9 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
 
   it('asks the pilots each year, reminds only those still missing, takes the review to the COPIL, follows a prolongation into an extra year with its calendar, and runs the final campaign in the last year', { timeout: 600_000 }, async () => {
     const handle = await env.client.workflow.start(conventionCycleWorkflow, { taskQueue, workflowId: conventionWorkflowId(conventionId), args: [{ conventionId, year }] });
-    const calendar = await env.client.workflow.start(calendarYearWorkflow, { taskQueue, workflowId: calendarWorkflowId(conventionId), args: [{ conventionId, year, rules: [] }] });
+    // No recurring meetings (the demo's COTECH has a rule): this calendar only shows it goes on.
+    await db.prisma.instance.updateMany({ where: { conventionId }, data: { meetingRule: Prisma.DbNull } });
+    const calendar = await env.client.workflow.start(calendarYearWorkflow, { taskQueue, workflowId: calendarWorkflowId(conventionId), args: [{ conventionId, year }] });
     const planned = await eventually(async () => {
       const state = await handle.query(conventionCycleStateQuery);
       return state.campaigns.length > 0 ? state : undefined;

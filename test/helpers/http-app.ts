@@ -1,0 +1,16 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { buildHttpApp } from '../../client/http/app.js';
+import type { Database } from '../../infra/database.js';
+import { TEST_LINKS } from './temporal.js';
+
+/** The HTTP app over a test's Temporal and database, serving the signed-link pages with the test secret. */
+export function testHttpApp(env: TestWorkflowEnvironment, db: Database, taskQueue: string): FastifyInstance {
+  return buildHttpApp({
+    client: env.client,
+    prisma: db.prisma,
+    taskQueue,
+    probes: { temporal: async () => undefined, database: () => db.ping() },
+    rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },
+  });
+}

@@ -1,0 +1,244 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHttpApp } from '../../client/http/app.js';
+import { nextOpenDay } from '../../domain/calendar-checks.js';
+import { atLocalTime, dateKey, shiftDate, toLocal } from '../../domain/paris-time.js';
+import type { Database } from '../../infra/database.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { calendarWorkflowId } from '../../workflows/calendar-definitions.js';
+import { jsonAs, tokenFor, type AuthHeaders } from '../helpers/auth.js';
+import { openTestDatabase } from '../helpers/database.js';
+import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+import { eventually } from '../helpers/time-skipping.js';
+
+// Every action of the HTTP API, by every role, through the real app, worker, dev server and
+// PostgreSQL: the status each answers comes from the table below. The roles are derived from the
+// demo people's seats (domain/access.ts); everyone signs in with an API token (the CSRF of cookie
+// sessions has its own test, access.test.ts).
+//
+// Where a step creates something (a fiche, a meeting, a poll), each role that may acts on what it
+// created itself, so the cells do not depend on one another; the others act on shared ones: a
+// fiche awaiting the COTECH's avis, and one awaiting the COPIL (its avis recorded at a COTECH held
+// a few seconds into the test). The lifecycle checks the stage before the role, so the steps of a
+// validated fiche (Bureau, amendment, evaluation, closing) show the refusal of the stage (409) for
+// everyone here; their role rules are covered by the lifecycle's unit tests and the fiche
+// workflow's tests.
+
+const ROLES = ['anonymous', 'membre', 'partenaire', 'secretaire', 'cooperateur', 'admin'] as const;
+type Role = (typeof ROLES)[number];
+
+/** The demo people each role is, by their seats (and the admin flag). */
+const PEOPLE: Record<Exclude<Role, 'anonymous'>, string> = {
+  membre: 'direction.aide-domicile@example.org',
+  partenaire: 'caf.action-sociale@example.org',
+  secretaire: 'assistante.education@example.org',
+  cooperateur: 'directrice.education@example.org',
+  admin: 'admin@example.org',
+};
+
+const ZONE = 'Europe/Paris';
+/** How far ahead the COTECH that gives the shared fiche its avis starts: long enough for the fiche to join its agenda. */
+const NEAR_MEETING_MS = 10_000;
+const CONVENTION = `/api/conventions/${DEMO_CONVENTION_SLUG}`;
+
+describe('the role × action matrix of the HTTP API', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Database;
+  let stack: TestWorker;
+  let app: FastifyInstance;
+  const auth = {} as Record<Role, AuthHeaders>;
+  /** What each role created, for the steps it then takes on it; `shared` for the roles that could not. */
+  const own: Record<'fiche' | 'meeting' | 'poll', Partial<Record<Role | 'shared' | 'copil', string>>> = { fiche: {}, meeting: {}, poll: {} };
+  /** The routes the matrix reached (`METHOD /url` as registered). */
+  const reached = new Set<string>();
+
+  const today = toLocal(new Date(), ZONE);
+  const meetingDay = nextOpenDay(shiftDate(today, 3), null).date;
+  const meetingTimes = (hour: number) => ({
+    startsAt: atLocalTime(meetingDay, hour, 0, ZONE).toISOString(),
+    endsAt: atLocalTime(meetingDay, hour + 2, 0, ZONE).toISOString(),
+  });
+  const pollDeadline = atLocalTime(nextOpenDay(shiftDate(today, 2), null).date, 12, 0, ZONE).toISOString();
+  const pollDay = nextOpenDay(shiftDate(today, 10), null).date;
+  const newPoll = {
+    instance: 'cotech',
+    title: 'COTECH à dater',
+    deadline: pollDeadline,
+    participants: [PEOPLE.partenaire],
+    options: [
+      { kind: 'journee', date: dateKey(pollDay) },
+      { kind: 'journee', date: dateKey(nextOpenDay(shiftDate(pollDay, 1), null).date) },
+    ],
+  };
+
+  const call = (role: Role, method: InjectOptions['method'], url: string, body?: unknown) =>
+    app.inject({ method, url, ...(body === undefined ? { headers: auth[role] } : jsonAs(auth[role], body)) });
+  /** The role's own fiche, meeting or poll, else the shared one. */
+  const target = (kind: keyof typeof own, role: Role) => own[kind][role] ?? own[kind].shared!;
+
+  beforeAll(async () => {
+    [env, db] = await Promise.all([devServerEnv(), openTestDatabase('postgres')]);
+    stack = await startTestWorker(env, db, 'access-matrix');
+    await loadDemo(db.prisma);
+    await db.prisma.person.create({ data: { email: PEOPLE.admin, displayName: 'Admin', admin: true } });
+    // Meetings of the COTECH convened at once, so that this test need not plan a week ahead.
+    await db.prisma.instance.updateMany({ where: { slug: 'cotech' }, data: { convocationDelayDays: 0 } });
+    auth.anonymous = {};
+    for (const [role, email] of Object.entries(PEOPLE)) auth[role as Role] = await tokenFor(db.prisma, email);
+    app = buildHttpApp({
+      client: env.client,
+      prisma: db.prisma,
+      taskQueue: stack.taskQueue,
+      catcher: stack.catcher,
+      probes: { temporal: async () => undefined, database: () => db.ping() },
+      rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },
+    });
+    app.addHook('onResponse', async (request) => {
+      if (request.routeOptions.url) reached.add(`${request.method} ${request.routeOptions.url}`);
+    });
+
+    // The shared objects, made by the admin: a fiche awaiting the COPIL, one awaiting the COTECH's
+    // avis, a meeting, a poll, the calendar.
+    const submitted = async (title: string) => {
+      const { ficheId } = (await call('admin', 'POST', '/api/fiches', { title, authorEmail: PEOPLE.cooperateur })).json<{ ficheId: string }>();
+      await eventually(async () => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }), `${title} in the store`);
+      expect((await call('admin', 'POST', `/api/fiches/${ficheId}/actions/submit`, {})).statusCode).toBe(200);
+      return ficheId;
+    };
+    own.fiche.copil = await submitted('Fiche au COPIL');
+    const startsAt = new Date(Date.now() + NEAR_MEETING_MS);
+    const near = await call('admin', 'POST', '/api/meetings', { instance: 'cotech', title: 'COTECH imminent', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString() });
+    expect(near.statusCode, near.body).toBe(201);
+    await eventually(async () => db.prisma.agendaItem.findFirst({ where: { ficheId: own.fiche.copil!, meetingId: near.json<{ meetingId: string }>().meetingId } }), 'the fiche on the COTECH’s agenda');
+    expect(Date.now(), 'the COTECH started before the fiche joined its agenda').toBeLessThan(startsAt.getTime());
+    await sleep(startsAt.getTime() - Date.now() + 300);
+    const avis = await call('secretaire', 'POST', `/api/fiches/${own.fiche.copil}/actions/recordAvis`, { outcome: 'favorable' });
+    expect(avis.statusCode, avis.body).toBe(200);
+    own.fiche.shared = await submitted('Fiche partagée');
+    const meeting = await call('admin', 'POST', '/api/meetings', { instance: 'cotech', title: 'COTECH partagé', ...meetingTimes(9) });
+    expect(meeting.statusCode, meeting.body).toBe(201);
+    own.meeting.shared = meeting.json<{ meetingId: string }>().meetingId;
+    const poll = await call('admin', 'POST', '/api/polls', newPoll);
+    expect(poll.statusCode, poll.body).toBe(201);
+    own.poll.shared = poll.json<{ pollId: string }>().pollId;
+    expect((await call('admin', 'PUT', `${CONVENTION}/calendar/rules`, { rules: [] })).statusCode).toBe(201);
+  }, 120_000);
+
+  afterAll(async () => {
+    const { id } = (await db?.prisma.convention.findFirst({ select: { id: true } })) ?? {};
+    if (id) await env?.client.workflow.getHandle(calendarWorkflowId(id)).terminate('end of test').catch(() => undefined);
+    await app?.close();
+    await stack?.stop();
+    await db?.close();
+    await env?.teardown();
+  });
+
+  type Cell = (role: Role) => Promise<{ statusCode: number; body: string; json: <T>() => T }>;
+  /** One row a request; the statuses in the order of ROLES. */
+  const MATRIX: Array<[string, Cell, Record<Role, number>]> = [];
+  const row = (name: string, cell: Cell, statuses: [number, number, number, number, number, number]) =>
+    MATRIX.push([name, cell, Object.fromEntries(ROLES.map((role, i) => [role, statuses[i]!])) as Record<Role, number>]);
+
+  //                                                                                                 anon membre partn secr  coop  admin
+  row('GET /healthz', (r) => call(r, 'GET', '/healthz'),                                             [200, 200, 200, 200, 200, 200]);
+  row('GET /api/openapi.json', (r) => call(r, 'GET', '/api/openapi.json'),                           [200, 200, 200, 200, 200, 200]);
+  row('GET /auth/session', (r) => call(r, 'GET', '/auth/session'),                                   [401, 200, 200, 200, 200, 200]);
+  row('POST /api/tokens', (r) => call(r, 'POST', '/api/tokens', { label: 'matrice' }),               [401, 201, 201, 201, 201, 201]);
+  row('GET /api/tokens', (r) => call(r, 'GET', '/api/tokens'),                                       [401, 200, 200, 200, 200, 200]);
+  row('DELETE /api/tokens/:id (none such)', (r) => call(r, 'DELETE', '/api/tokens/inconnu'),         [401, 404, 404, 404, 404, 404]);
+  row('GET /api/conventions', (r) => call(r, 'GET', '/api/conventions'),                             [401, 200, 200, 200, 200, 200]);
+  row('GET …/setup', (r) => call(r, 'GET', `${CONVENTION}/setup`),                                   [401, 403, 403, 403, 200, 200]);
+  row('GET …/members.csv', (r) => call(r, 'GET', `${CONVENTION}/members.csv`),                       [401, 403, 403, 403, 200, 200]);
+  row('PUT /api/conventions/setup (empty)', (r) => call(r, 'PUT', '/api/conventions/setup', {}),     [401, 403, 403, 403, 403, 400]);
+  row('POST …/members.csv (bad)', (r) =>
+    app.inject({ method: 'POST', url: `${CONVENTION}/members.csv`, headers: { ...auth[r], 'content-type': 'text/csv' }, payload: 'pas;un;fichier' }),
+                                                                                                      [401, 403, 403, 403, 403, 400]);
+  row('GET /api/outbox', (r) => call(r, 'GET', '/api/outbox'),                                       [401, 403, 403, 403, 403, 200]);
+  row('GET /api/outbox/:file (none such)', (r) => call(r, 'GET', '/api/outbox/inconnu.eml'),         [401, 403, 403, 403, 403, 404]);
+
+  row('POST /api/fiches', async (r) => {
+    const response = await call(r, 'POST', '/api/fiches', { title: `Fiche de ${r}`, authorEmail: PEOPLE.cooperateur });
+    if (response.statusCode === 201) {
+      const { ficheId } = response.json<{ ficheId: string }>();
+      await eventually(async () => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }), `the fiche of ${r} in the store`);
+      own.fiche[r] = ficheId;
+    }
+    return response;
+  },                                                                                                  [401, 201, 201, 201, 201, 201]);
+  row('GET /api/fiches/:id', (r) => call(r, 'GET', `/api/fiches/${target('fiche', r)}`),            [401, 200, 200, 200, 200, 200]);
+  row('submit', (r) => call(r, 'POST', `/api/fiches/${target('fiche', r)}/actions/submit`, {}),      [401, 403, 403, 403, 200, 200]);
+  row('withdraw', (r) => call(r, 'POST', `/api/fiches/${target('fiche', r)}/actions/withdraw`, { reason: 'Doublon.' }),
+                                                                                                      [401, 403, 403, 403, 200, 200]);
+  const onShared = (kind: string, body: unknown) => (r: Role) => call(r, 'POST', `/api/fiches/${own.fiche.shared}/actions/${kind}`, body);
+  // No COTECH has the fiche on its agenda yet: who may record the avis is told so (409).
+  row('recordAvis', onShared('recordAvis', { outcome: 'favorable' }),                                [401, 403, 403, 409, 403, 409]);
+  const onCopil = (kind: string, body: unknown) => (r: Role) => call(r, 'POST', `/api/fiches/${own.fiche.copil}/actions/${kind}`, body);
+  row('recordPartnerOpinion (CAF)', onCopil('recordPartnerOpinion', { partner: 'caf', opinion: 'favorable' }), [401, 403, 200, 403, 403, 200]);
+  // The COPIL's secretary and an admin may record its decision, once the MSA's opinion is in.
+  row('recordCopilDecision', onCopil('recordCopilDecision', { outcome: 'adoptee' }),                 [401, 403, 403, 409, 403, 409]);
+  row('recordBureauValidation', onShared('recordBureauValidation', { outcome: 'validee' }),          [401, 409, 409, 409, 409, 409]);
+  row('requestAmendment', onShared('requestAmendment', { summary: 'Budget revu.' }),                 [401, 409, 409, 409, 409, 409]);
+  row('recordEvaluation', onShared('recordEvaluation', { year: today.year, summary: 'Bilan.' }),     [401, 409, 409, 409, 409, 409]);
+  row('close', onShared('close', { reason: 'Terminée.' }),                                           [401, 409, 409, 409, 409, 409]);
+
+  row('POST /api/meetings', async (r) => {
+    const response = await call(r, 'POST', '/api/meetings', { instance: 'cotech', title: `COTECH de ${r}`, ...meetingTimes(14) });
+    if (response.statusCode === 201) own.meeting[r] = response.json<{ meetingId: string }>().meetingId;
+    return response;
+  },                                                                                                  [401, 403, 403, 201, 201, 201]);
+  const onMeeting = (step: string, body: unknown) => (r: Role) => call(r, 'POST', `/api/meetings/${target('meeting', r)}/${step}`, body);
+  row('GET /api/meetings/:id', (r) => call(r, 'GET', `/api/meetings/${target('meeting', r)}`),       [401, 200, 200, 200, 200, 200]);
+  row('reschedule', onMeeting('reschedule', { ...meetingTimes(15), reason: 'Salle prise.' }),        [401, 403, 403, 200, 200, 200]);
+  // Before the meeting: attendance waits for its start, the relevé and the compte rendu for it to be held.
+  row('attendance', onMeeting('attendance', { present: [PEOPLE.secretaire] }),                       [401, 403, 403, 409, 409, 409]);
+  row('decision-summary', onMeeting('decision-summary', {}),                                         [401, 403, 403, 409, 409, 409]);
+  row('minutes', onMeeting('minutes', { ref: 'https://example.org/cr.pdf' }),                        [401, 403, 403, 409, 409, 409]);
+  row('cancel', onMeeting('cancel', { reason: 'Plus nécessaire.' }),                                 [401, 403, 403, 200, 200, 200]);
+
+  row('POST /api/polls', async (r) => {
+    const response = await call(r, 'POST', '/api/polls', newPoll);
+    if (response.statusCode === 201) own.poll[r] = response.json<{ pollId: string }>().pollId;
+    return response;
+  },                                                                                                  [401, 403, 403, 201, 201, 201]);
+  row('GET /api/polls/:id', (r) => call(r, 'GET', `/api/polls/${target('poll', r)}`),                [401, 200, 200, 200, 200, 200]);
+  // No tie to break while the poll is open.
+  row('choose', (r) => call(r, 'POST', `/api/polls/${target('poll', r)}/choose`, { optionId: 'x' }), [401, 403, 403, 409, 409, 409]);
+  row('close (poll)', (r) => call(r, 'POST', `/api/polls/${target('poll', r)}/close`, {}),           [401, 403, 403, 200, 200, 200]);
+
+  row('GET …/calendar', (r) => call(r, 'GET', `${CONVENTION}/calendar`),                             [401, 200, 200, 200, 200, 200]);
+  row('PUT …/calendar/rules', (r) => call(r, 'PUT', `${CONVENTION}/calendar/rules`, { rules: [] }),  [401, 403, 403, 403, 200, 200]);
+  row('move a milestone (none such)', (r) => call(r, 'POST', `${CONVENTION}/calendar/milestones/inconnue/move`, { startDate: dateKey(pollDay) }),
+                                                                                                      [401, 403, 403, 403, 400, 400]);
+
+  it('answers each role as the table says, for every action', { timeout: 300_000 }, async () => {
+    reached.clear();
+    const seen: string[] = [];
+    const expected: string[] = [];
+    for (const [name, cell, statuses] of MATRIX) {
+      for (const role of ROLES) {
+        const response = await cell(role);
+        seen.push(`${name} × ${role}: ${response.statusCode}`);
+        expected.push(`${name} × ${role}: ${statuses[role]}`);
+        // Every refusal says why, for people.
+        if (response.statusCode >= 400 && response.statusCode !== 404) {
+          expect(response.json<{ error: { message: string } }>().error.message.length, `${name} × ${role}`).toBeGreaterThan(10);
+        }
+      }
+    }
+    expect(seen).toEqual(expected);
+
+    // Every route of the API is in the table, but those a signed link or a token in the URL opens
+    // (the same for everyone: their own tests cover them) and signing in and out (access.test.ts).
+    type Doc = { paths: Record<string, Record<string, { 'x-route': string; 'x-access': string }>> };
+    const doc = (await call('anonymous', 'GET', '/api/openapi.json')).json<Doc>();
+    const apiRoutes = Object.values(doc.paths)
+      .flatMap((operations) => Object.values(operations))
+      .filter((op) => op['x-access'] !== 'link' && !/^POST \/auth\/sign-(in|out)$/.test(op['x-route']) && !op['x-route'].includes('/retroplanning/'))
+      .map((op) => op['x-route']);
+    expect(new Set(apiRoutes).size).toBeGreaterThan(20);
+    expect([...new Set(apiRoutes)].filter((route) => !reached.has(route))).toEqual([]);
+  });
+});
