@@ -5,8 +5,10 @@ import type { MailCatcher } from '../../infra/mail-catcher.js';
 import { registerApiTokenRoutes } from './api-tokens.js';
 import { registerAuth } from './auth.js';
 import { registerCalendarRoutes } from './calendar.js';
+import { registerConventionCalendarRoute } from './convention-calendar.js';
 import { registerConventionCycleRoutes } from './convention-cycle.js';
 import { registerConventionRoutes } from './conventions.js';
+import { registerDemoRoute } from './demo.js';
 import { toHttpError } from './errors.js';
 import { registerFeedRoutes, type FeedRouteDependencies } from './feeds.js';
 import { registerFicheContentRoutes } from './fiche-content.js';
@@ -31,7 +33,8 @@ export interface HttpAppDependencies {
   /** The answer pages of invitation links (/rsvp/:token) and the voting pages of date polls
    * (/vote/:token); left out, they are not served. */
   rsvp?: Omit<RsvpRouteDependencies, 'prisma'>;
-  /** The calendar feeds (/feeds/…); left out, they are not served. Their links are checked with
+  /** The calendar feeds (/feeds/…) and the API's calendar of a convention
+   * (/api/conventions/:slug/calendar.ics); left out, they are not served. Their links are checked with
    * the secret of `rsvp`, which must be given too: one secret signs every link. */
   feeds?: Omit<FeedRouteDependencies, 'prisma' | 'secret'>;
   /** Options of the rétroplanning pictures (/conventions/:slug/retroplanning/…), always served. */
@@ -83,6 +86,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerSessionRoutes(app);
   registerApiTokenRoutes(app, { prisma: deps.prisma, ...(deps.rsvp?.now ? { now: deps.rsvp.now } : {}) });
   registerConventionRoutes(app, { prisma: deps.prisma });
+  registerDemoRoute(app, { prisma: deps.prisma });
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerFicheContentRoutes(app, { client: deps.client, prisma: deps.prisma });
   registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
@@ -110,6 +114,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   if (deps.feeds) {
     if (!deps.rsvp) throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');
     registerFeedRoutes(app, { prisma: deps.prisma, secret: deps.rsvp.secret, ...deps.feeds });
+    registerConventionCalendarRoute(app, { prisma: deps.prisma, ...deps.feeds });
   }
   return app;
 }
