@@ -74,7 +74,7 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const bound = app.server.address();
     const port = typeof bound === 'object' && bound ? bound.port : 0;
     // The local admin's token in the data folder, as `npm start` writes it: the CLI's default.
-    const admin = await db.prisma.person.create({ data: { email: 'admin@localhost', displayName: 'Administrateur local', admin: true } });
+    const admin = await db.prisma.person.create({ data: { email: 'admin@concerto.localhost', displayName: 'Administrateur local', admin: true } });
     const dataDir = path.join(tmp, 'data');
     await mkdir(dataDir);
     await writeFile(path.join(dataDir, CLI_TOKEN_FILE), `${(await createApiToken(db.prisma, { personId: admin.id, label: 'test' })).token}\n`);
