@@ -10,6 +10,7 @@ import { registerConventionCycleRoutes } from './convention-cycle.js';
 import { registerConventionRoutes } from './conventions.js';
 import { registerDemoRoute } from './demo.js';
 import { toHttpError } from './errors.js';
+import { boundTemporalCalls } from './temporal-deadline.js';
 import { registerFeedRoutes, type FeedRouteDependencies } from './feeds.js';
 import { registerFicheContentRoutes } from './fiche-content.js';
 import { registerFicheRoutes } from './fiches.js';
@@ -43,6 +44,8 @@ export interface HttpAppDependencies {
    * token. Its links are signed with the secret of `rsvp` and point to its `publicUrl`: give `rsvp` too. */
   signIn?: Pick<SignInRouteDependencies, 'sendMail' | 'home'>;
   log?: boolean;
+  /** How long an API request may wait on Temporal before answering 503 (60 s unless set). */
+  temporalDeadlineMs?: number;
 }
 
 /** The version of the API the OpenAPI document states. */
@@ -61,6 +64,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   const app = Fastify({ logger: deps.log ? { level: 'warn' } : false, bodyLimit: 1_048_576, routerOptions: { maxParamLength: 2048 } });
 
   const routes = collectRoutes(app);
+  boundTemporalCalls(app, deps.client, deps.temporalDeadlineMs);
   app.setErrorHandler((error, request, reply) => {
     // Fastify's own client errors (malformed JSON, wrong content type, body too large) carry a 4xx.
     const { statusCode: status, code } = error as { statusCode?: number; code?: string };
