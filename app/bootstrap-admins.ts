@@ -7,7 +7,7 @@ import { apiTokenOwner, createApiToken } from '../store/api-tokens.js';
 export const CLI_TOKEN_FILE = 'cli-token';
 
 /** The admin created for the CLI token when CONCERTO_ADMINS names none and the database has none. */
-export const LOCAL_ADMIN_EMAIL = 'admin@localhost';
+export const LOCAL_ADMIN_EMAIL = 'admin@concerto.localhost';
 
 const CLI_TOKEN_LABEL = 'CLI locale (npm start)';
 
@@ -15,7 +15,7 @@ const CLI_TOKEN_LABEL = 'CLI locale (npm start)';
  * The admins at start: each address of CONCERTO_ADMINS becomes an admin (a person is created for
  * an unknown one); they then sign in by link like anyone. The local CLI — which talks to the
  * running process over HTTP, since a PGlite database opens in one process at a time — needs a
- * token: the first of them (else any admin, else a new `admin@localhost`) holds one, written to
+ * token: the first of them (else any admin, else a new `admin@concerto.localhost`) holds one, written to
  * `<dataDir>/cli-token` (mode 0600, like the link secret). A token of that admin still valid there
  * is kept, so restarts do not pile up tokens; delete the file (or revoke the token) to have a new
  * one made.

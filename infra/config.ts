@@ -74,7 +74,7 @@ export const CONFIG_VARIABLES = {
   CONCERTO_IMIP_PORT: ['2526', 'Port of the listener for calendar replies (iMIP REPLY) to the organizer address (loopback).'],
   IMIP_LISTEN: ['1', '0 to run no calendar-reply listener, when replies reach Concerto another way.'],
   CONCERTO_DEMO: ['auto', 'Load the reference CTG as demo data into an empty database: auto (only with the embedded database), 1 or 0.'],
-  CONCERTO_ADMINS: ['(none)', 'Comma-separated addresses of the admins, made admins at each start (created if unknown); they sign in by link. The first holds the local CLI token (data/cli-token); without any, an admin admin@localhost is created for it.'],
+  CONCERTO_ADMINS: ['(none)', 'Comma-separated addresses of the admins, made admins at each start (created if unknown); they sign in by link. The first holds the local CLI token (data/cli-token); without any, an admin admin@concerto.localhost is created for it.'],
   CONCERTO_LOG_LEVEL: ['WARN', 'Log level of the Temporal worker runtime: ERROR, WARN, INFO, DEBUG or TRACE.'],
 } as const satisfies Record<string, readonly [string, string]>;
 

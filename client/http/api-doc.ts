@@ -74,7 +74,21 @@ export const API_DOC: Record<string, OperationDoc> = {
 
   'GET /api/conventions': { summary: 'The conventions', tag: 'conventions', access: 'signed-in', success: { status: 200, description: '{ conventions }' } },
   'GET /api/conventions/:slug/setup': { summary: 'Export the convention’s whole setup (JSON file)', tag: 'conventions', access: 'steward', success: { status: 200, description: 'The setup' }, errors: [404] },
-  'PUT /api/conventions/setup': { summary: 'Import a whole setup: all or nothing, every problem listed', tag: 'conventions', access: 'admin', body: { schema: conventionSetupSchema }, success: { status: 200, description: '{ imported }' }, errors: [422] },
+  'PUT /api/conventions/setup': {
+    summary: 'Import a whole setup: all or nothing, every problem listed',
+    tag: 'conventions',
+    access: 'admin',
+    body: { schema: conventionSetupSchema },
+    success: { status: 200, description: '{ imported }; with Accept: application/x-ndjson, its progress as NDJSON lines { progress: { done, total, step } }, then { done: { imported } }' },
+    errors: [422],
+  },
+  'POST /api/demo': {
+    summary: 'Load the demo convention (the Mellois en Poitou CTG); loading it again changes nothing',
+    tag: 'conventions',
+    access: 'admin',
+    success: { status: 200, description: '{ slug, created, updated, unchanged, removed }; with Accept: application/x-ndjson, its progress as NDJSON lines, then { done: … }' },
+  },
+  'GET /api/conventions/:slug/calendar.ics': { summary: 'The convention’s meetings as iCalendar, as its subscription feed shows them', tag: 'agendas', access: 'convention', success: { status: 200, description: 'iCalendar', contentType: 'text/calendar' }, errors: [404] },
   'GET /api/conventions/:slug/members.csv': { summary: 'Export the members (CSV)', tag: 'conventions', access: 'steward', success: { status: 200, description: 'CSV file', contentType: 'text/csv' }, errors: [404] },
   'POST /api/conventions/:slug/members.csv': {
     summary: 'Import the members (CSV: email;nom;fonction;structure;instance;role;siege;represente)',

@@ -5,9 +5,12 @@ import type { MailCatcher } from '../../infra/mail-catcher.js';
 import { registerApiTokenRoutes } from './api-tokens.js';
 import { registerAuth } from './auth.js';
 import { registerCalendarRoutes } from './calendar.js';
+import { registerConventionCalendarRoute } from './convention-calendar.js';
 import { registerConventionCycleRoutes } from './convention-cycle.js';
 import { registerConventionRoutes } from './conventions.js';
+import { registerDemoRoute } from './demo.js';
 import { toHttpError } from './errors.js';
+import { boundTemporalCalls } from './temporal-deadline.js';
 import { registerFeedRoutes, type FeedRouteDependencies } from './feeds.js';
 import { registerFicheContentRoutes } from './fiche-content.js';
 import { registerFicheRoutes } from './fiches.js';
@@ -33,7 +36,8 @@ export interface HttpAppDependencies {
   /** The answer pages of invitation links (/rsvp/:token) and the voting pages of date polls
    * (/vote/:token); left out, they are not served. */
   rsvp?: Omit<RsvpRouteDependencies, 'prisma'>;
-  /** The calendar feeds (/feeds/…); left out, they are not served. Their links are checked with
+  /** The calendar feeds (/feeds/…) and the API's calendar of a convention
+   * (/api/conventions/:slug/calendar.ics); left out, they are not served. Their links are checked with
    * the secret of `rsvp`, which must be given too: one secret signs every link. */
   feeds?: Omit<FeedRouteDependencies, 'prisma' | 'secret'>;
   /** Options of the rétroplanning pictures (/conventions/:slug/retroplanning/…), always served. */
@@ -44,6 +48,8 @@ export interface HttpAppDependencies {
    * token. Its links are signed with the secret of `rsvp` and point to its `publicUrl`: give `rsvp` too. */
   signIn?: Pick<SignInRouteDependencies, 'sendMail' | 'home'>;
   log?: boolean;
+  /** How long an API request may wait on Temporal before answering 503 (60 s unless set). */
+  temporalDeadlineMs?: number;
 }
 
 /** The version of the API the OpenAPI document states. */
@@ -62,6 +68,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   const app = Fastify({ logger: deps.log ? { level: 'warn' } : false, bodyLimit: 1_048_576, routerOptions: { maxParamLength: 2048 } });
 
   const routes = collectRoutes(app);
+  boundTemporalCalls(app, deps.client, deps.temporalDeadlineMs);
   app.setErrorHandler((error, request, reply) => {
     // Fastify's own client errors (malformed JSON, wrong content type, body too large) carry a 4xx.
     const { statusCode: status, code } = error as { statusCode?: number; code?: string };
@@ -87,6 +94,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerSessionRoutes(app);
   registerApiTokenRoutes(app, { prisma: deps.prisma, ...(deps.rsvp?.now ? { now: deps.rsvp.now } : {}) });
   registerConventionRoutes(app, { prisma: deps.prisma });
+  registerDemoRoute(app, { prisma: deps.prisma });
   registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerFicheContentRoutes(app, { client: deps.client, prisma: deps.prisma });
   registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
@@ -116,6 +124,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   if (deps.feeds) {
     if (!deps.rsvp) throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');
     registerFeedRoutes(app, { prisma: deps.prisma, secret: deps.rsvp.secret, ...deps.feeds });
+    registerConventionCalendarRoute(app, { prisma: deps.prisma, ...deps.feeds });
   }
   return app;
 }

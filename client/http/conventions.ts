@@ -7,6 +7,7 @@ import { importConventionSetup } from '../../store/import-convention-setup.js';
 import { importMembersCsv } from '../../store/import-members-csv.js';
 import { actorOf, requireAdmin, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
+import { answerWithProgress } from './progress-stream.js';
 
 // A whole setup or a members list can be larger than an ordinary request.
 const IMPORT_LIMIT = 10 * 1_048_576;
@@ -62,9 +63,12 @@ export function registerConventionRoutes(app: FastifyInstance, deps: { prisma: P
       .send(await exportConventionSetup(deps.prisma, slug));
   });
 
-  app.put('/api/conventions/setup', { bodyLimit: IMPORT_LIMIT }, async (request) => {
+  // Its progress streams as NDJSON to a caller that asks for it (./progress-stream.ts).
+  app.put('/api/conventions/setup', { bodyLimit: IMPORT_LIMIT }, async (request, reply) => {
     requireAdmin(request);
-    return { imported: await importConventionSetup(deps.prisma, request.body) };
+    return answerWithProgress(request, reply, async (onProgress) => ({
+      imported: await importConventionSetup(deps.prisma, request.body, onProgress ? { onProgress } : {}),
+    }));
   });
 
   app.get<{ Params: { slug: string } }>('/api/conventions/:slug/members.csv', async (request, reply) => {

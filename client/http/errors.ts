@@ -2,6 +2,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -74,6 +75,13 @@ export function toHttpError(error: unknown): HttpError {
   }
   if (isGrpcServiceError(error) && error.code === 5 /* NOT_FOUND */) {
     return new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');
+  }
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (isGrpcServiceError(error) && error.code === 4 /* DEADLINE_EXCEEDED */)) {
+    return new HttpError(
+      503,
+      'TEMPORAL_TIMEOUT',
+      'Le moteur de workflows n’a pas répondu à temps (aucun worker disponible ?) : l’action sera peut-être prise en compte quand il reprendra. Vérifiez l’état avant de recommencer.',
+    );
   }
   if (isGrpcServiceError(error) && error.code === 14 /* UNAVAILABLE */) {
     return new HttpError(503, 'TEMPORAL_UNAVAILABLE', 'Le moteur de workflows ne répond pas : réessayez dans un instant.');

@@ -147,7 +147,11 @@ function shown(segment: string): string {
   return segment.replace(/[\x00-\x1f\x7f]/g, '').slice(0, 80);
 }
 
-function sendFeed(request: FastifyRequest, reply: FastifyReply, feed: MeetingFeed, filename: string) {
+/**
+ * Sends a feed as iCalendar (METHOD:PUBLISH) with its strong ETag, or a 304 when the caller holds
+ * it already. Shared by the subscription feeds and the API's calendar of a convention.
+ */
+export function sendFeed(request: FastifyRequest, reply: FastifyReply, feed: MeetingFeed, filename: string) {
   const ics = calendarIcs(feed.events, { name: feed.name, zone: feed.zone, method: 'PUBLISH' });
   const etag = `"${createHash('sha256').update(ics, 'utf8').digest('base64url')}"`;
   privateHeaders(reply).header('etag', etag).header('cache-control', FEED_CACHE_CONTROL);

@@ -95,6 +95,7 @@ describe('the role × action matrix of the HTTP API', () => {
       catcher: stack.catcher,
       probes: { temporal: async () => undefined, database: () => db.ping() },
       rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },
+      feeds: { organizerEmail: 'concerto@example.org' },
     });
     app.addHook('onResponse', async (request) => {
       if (request.routeOptions.url) reached.add(`${request.method} ${request.routeOptions.url}`);
@@ -251,6 +252,10 @@ describe('the role × action matrix of the HTTP API', () => {
   row('POST …/polls/start', (r) => call(r, 'POST', `${CONVENTION}/polls/start`, {}),                 [401, 403, 403, 403, 200, 200]);
   // Last: loading the demo again puts back the setup's values this test changed (the COTECH's delay).
   row('POST /admin/demo', (r) => call(r, 'POST', '/admin/demo', {}),                                 [401, 403, 403, 403, 403, 303]);
+
+  row('GET …/calendar.ics', (r) => call(r, 'GET', `${CONVENTION}/calendar.ics`),                     [401, 200, 200, 200, 200, 200]);
+  // Last: loading the demo again puts its setup back (the COTECH's convocation delay too).
+  row('POST /api/demo', (r) => call(r, 'POST', '/api/demo', {}),                                     [401, 403, 403, 403, 403, 200]);
 
   it('answers each role as the table says, for every action', { timeout: 300_000 }, async () => {
     reached.clear();

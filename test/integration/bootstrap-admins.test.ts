@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdmins, CLI_TOKEN_FILE, LOCAL_ADMIN_EMAIL } from '../../app/bootstrap-admins.js';
+import { actorSchema } from '../../domain/lifecycle.js';
 import type { Database } from '../../infra/database.js';
 import { deleteApiToken, listApiTokens, viewerOfApiToken } from '../../store/api-tokens.js';
 import { openTestDatabase } from '../helpers/database.js';
@@ -24,11 +25,13 @@ describe('bootstrapAdmins', () => {
 
   const token = async () => (await readFile(path.join(dataDir, CLI_TOKEN_FILE), 'utf8')).trim();
 
-  it('with no admin anywhere, makes admin@localhost and gives it the CLI token, in a file only its owner reads', async () => {
+  it('with no admin anywhere, makes admin@concerto.localhost and gives it the CLI token, in a file only its owner reads', async () => {
     const { holder, cliTokenFile } = await bootstrapAdmins(db.prisma, { admins: [], dataDir });
     expect(holder).toBe(LOCAL_ADMIN_EMAIL);
     expect((await stat(cliTokenFile)).mode & 0o777).toBe(0o600);
     expect(await viewerOfApiToken(db.prisma, await token(), new Date())).toMatchObject({ email: LOCAL_ADMIN_EMAIL, admin: true, via: 'token' });
+    // The workflows check who acts: the local admin's address must pass as any person's does.
+    expect(actorSchema.safeParse({ email: LOCAL_ADMIN_EMAIL, appRole: 'admin' }).success).toBe(true);
   });
 
   it('keeps a token still valid across starts, and makes a new one once it is revoked or its file is gone', async () => {
@@ -49,7 +52,7 @@ describe('bootstrapAdmins', () => {
 
   it('makes admins of CONCERTO_ADMINS, known or not, and gives the first the CLI token', async () => {
     await db.prisma.person.create({ data: { email: 'connue@example.org', displayName: 'Connue' } });
-    // The file still holds admin@localhost's token, valid: another holder gets a token of their own.
+    // The file still holds admin@concerto.localhost's token, valid: another holder gets a token of their own.
     const { holder } = await bootstrapAdmins(db.prisma, { admins: ['connue@example.org', 'nouvelle@example.org'], dataDir });
     expect(holder).toBe('connue@example.org');
     const admins = await db.prisma.person.findMany({ where: { admin: true }, select: { email: true, displayName: true }, orderBy: { email: 'asc' } });

@@ -1,0 +1,97 @@
+import { usageError } from './cli-error.js';
+import { list, text, type Command, type CommandInput } from './command.js';
+import { instantArg } from './instant.js';
+import { fields, frenchInstant } from './output.js';
+
+interface MeetingSummary {
+  meetingId?: string;
+  title?: string;
+  startsAt?: string;
+  endsAt?: string;
+  status?: string;
+  sequence?: number;
+  quorumReached?: boolean | null;
+}
+
+function describeMeeting(meeting: MeetingSummary): string {
+  return fields([
+    ['Réunion', meeting.title],
+    ['Identifiant', meeting.meetingId],
+    ['Début', frenchInstant(meeting.startsAt)],
+    ['Fin', frenchInstant(meeting.endsAt)],
+    ['État', meeting.status],
+    ...(meeting.quorumReached === undefined || meeting.quorumReached === null ? [] : [['Quorum', meeting.quorumReached ? 'atteint' : 'non atteint'] as const]),
+  ]);
+}
+
+const meetingStep = (id: string, step: string) => `/api/meetings/${encodeURIComponent(id)}/${step}`;
+
+/** Place and visio options, shared by create and reschedule. */
+const placeOptions = { location: { type: 'string' }, visio: { type: 'string' } } as const;
+
+function timesOf(values: CommandInput['values']) {
+  const location = text(values, 'location');
+  const visio = text(values, 'visio');
+  return {
+    startsAt: instantArg(text(values, 'start')!, 'start'),
+    endsAt: instantArg(text(values, 'end')!, 'end'),
+    ...(location ? { location } : {}),
+    ...(visio ? { visioUrl: visio } : {}),
+  };
+}
+
+/** The meetings' verbs: schedule one, move it, cancel it, record who came. */
+export const meetingCommands: Record<string, Command> = {
+  'meeting create': {
+    usage: 'meeting create --instance <instance> --title <titre> --start "2027-09-14 14:00" --end "2027-09-14 17:00" [--location …] [--visio <url>] [--convention <slug>]',
+    summary: 'convoque une réunion d’une instance (délai légal en jours francs vérifié) et invite ses membres',
+    options: { instance: { type: 'string' }, title: { type: 'string' }, start: { type: 'string' }, end: { type: 'string' }, convention: { type: 'string' }, ...placeOptions },
+    required: ['instance', 'title', 'start', 'end'],
+    async run({ values, api, out }) {
+      const convention = text(values, 'convention');
+      const meeting = { instance: text(values, 'instance'), title: text(values, 'title'), ...timesOf(values) };
+      const created = await api.json<{ meetingId: string; workflowId: string; icalUid: string }>('POST', '/api/meetings', { json: { ...meeting, ...(convention ? { convention } : {}) } });
+      out.result(created, (m) => `Réunion convoquée.\n${describeMeeting({ ...meeting, meetingId: m.meetingId, status: 'convocation en préparation' })}`);
+    },
+  },
+  'meeting reschedule': {
+    usage: 'meeting reschedule <réunion> --start "…" --end "…" [--location …] [--visio <url>] [--reason <motif>]',
+    summary: 'reporte la réunion : chaque membre reçoit la mise à jour',
+    options: { start: { type: 'string' }, end: { type: 'string' }, reason: { type: 'string' }, ...placeOptions },
+    required: ['start', 'end'],
+    positionals: ['réunion'],
+    async run({ values, positionals, api, out }) {
+      const reason = text(values, 'reason');
+      const state = await api.json<MeetingSummary>('POST', meetingStep(positionals[0]!, 'reschedule'), { json: { ...timesOf(values), ...(reason ? { reason } : {}) } });
+      out.result(state, () => `Réunion ${positionals[0]} reportée au ${frenchInstant(timesOf(values).startsAt)}.`);
+    },
+  },
+  'meeting cancel': {
+    usage: 'meeting cancel <réunion> --reason <motif>',
+    summary: 'annule la réunion (METHOD:CANCEL à chaque membre) ; ses fiches vont à la suivante',
+    options: { reason: { type: 'string' } },
+    required: ['reason'],
+    positionals: ['réunion'],
+    async run({ values, positionals, api, out }) {
+      const state = await api.json<MeetingSummary>('POST', meetingStep(positionals[0]!, 'cancel'), { json: { reason: text(values, 'reason') } });
+      out.result(state, () => `Réunion ${positionals[0]} annulée.`);
+    },
+  },
+  'meeting attendance': {
+    usage: 'meeting attendance <réunion> [--present <e-mail>]… [--excused <e-mail>]… [--proxy <de>:<à>]…',
+    summary: 'enregistre les présents, les excusés et les pouvoirs ; dit si le quorum est atteint',
+    options: { present: { type: 'string', multiple: true }, excused: { type: 'string', multiple: true }, proxy: { type: 'string', multiple: true } },
+    positionals: ['réunion'],
+    async run({ values, positionals, api, out }) {
+      const proxies = list(values, 'proxy').map((pair) => {
+        const [from, to, extra] = pair.split(':');
+        if (!from || !to || extra !== undefined) throw usageError(`--proxy « ${pair} » : écrivez absent@exemple.org:present@exemple.org.`);
+        return { from, to };
+      });
+      const state = await api.json<MeetingSummary>('POST', meetingStep(positionals[0]!, 'attendance'), {
+        json: { present: list(values, 'present'), excused: list(values, 'excused'), proxies },
+      });
+      out.result(state, (s) => `Présences enregistrées.${typeof s.quorumReached === 'boolean' ? ` Quorum ${s.quorumReached ? 'atteint' : 'non atteint'}.` : ''}`);
+    },
+  },
+};
