@@ -214,6 +214,14 @@ export const API_DOC: Record<string, OperationDoc> = {
   'GET /admin/processus/:id': { summary: 'A workflow’s French timeline', tag: 'pages', access: 'admin', success: { status: 200, description: 'HTML page', contentType: 'text/html' }, errors: [404] },
   'GET /admin/journal': { summary: 'The audit log (?page=)', tag: 'pages', access: 'admin', success: { status: 200, description: 'HTML page', contentType: 'text/html' } },
   'GET /admin/demo': { summary: 'The page that loads the demo convention', tag: 'pages', access: 'admin', success: { status: 200, description: 'HTML page', contentType: 'text/html' } },
+  'GET /admin/import': { summary: 'The page that imports a convention’s setup', tag: 'pages', access: 'admin', success: { status: 200, description: 'HTML page', contentType: 'text/html' } },
+  'POST /admin/import': {
+    summary: 'Import the setup pasted in the form, in the background (all or nothing)',
+    tag: 'pages',
+    access: 'admin',
+    body: { contentType: 'application/x-www-form-urlencoded', description: 'Form fields `setup` (the JSON text) and `_csrf`' },
+    success: { status: 303, description: 'Redirect to its progress page', contentType: 'text/html' },
+  },
   'POST /admin/demo': { summary: 'Load the demo convention in the background', tag: 'pages', access: 'admin', success: { status: 303, description: 'Redirect to its progress page', contentType: 'text/html' } },
   'GET /admin/taches/:id': { summary: 'A long piece of work’s progress page', tag: 'pages', access: 'admin', success: { status: 200, description: 'HTML page', contentType: 'text/html' }, errors: [404] },
 };

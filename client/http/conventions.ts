@@ -10,7 +10,7 @@ import { HttpError } from './errors.js';
 import { answerWithProgress } from './progress-stream.js';
 
 // A whole setup or a members list can be larger than an ordinary request.
-const IMPORT_LIMIT = 10 * 1_048_576;
+export const IMPORT_LIMIT = 10 * 1_048_576;
 
 async function existing(prisma: PrismaClient, slug: string): Promise<{ id: string; slug: string }> {
   const found = await prisma.convention.findUnique({ where: { slug }, select: { id: true, slug: true } });

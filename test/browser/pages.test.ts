@@ -229,6 +229,36 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     expect(job.json().total).toBeGreaterThan(50);
   });
 
+  it('importing a setup shows its progress, and a wrong one says what is wrong without writing anything', { timeout: 180_000 }, async () => {
+    const admin = await tokenFor(running.db.prisma, ADMIN);
+    const exported = await running.app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin });
+    expect(exported.statusCode).toBe(200);
+    const importing = async (text: string) => {
+      await visit('/admin/import', /^Importer une configuration$/);
+      await expectNoSeriousAxeViolations(page);
+      await page.getByLabel('Configuration (JSON)').fill(text);
+      await page.getByRole('button', { name: 'Importer' }).click();
+      await page.waitForURL(/\/admin\/taches\/[0-9a-f-]+$/);
+      expect(await page.locator('h1').textContent()).toBe('Import d’une configuration');
+      // The job ends (its API says so), then the page's script shows its outcome.
+      const id = new URL(page.url()).pathname.split('/').at(-1)!;
+      const job = await eventually(async () => {
+        const answer = (await running.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: admin })).json<{ status: string; message: string }>();
+        return answer.status === 'running' ? undefined : answer;
+      }, 'the import to end', 60_000);
+      const status = page.getByRole('status');
+      await eventually(async () => ((await status.textContent()) === job.message ? true : undefined), 'the outcome on the page', 10_000);
+      return (await status.textContent()) ?? '';
+    };
+    expect(await importing(exported.body)).toMatch(/^Configuration importée : \d+ créés, \d+ mis à jour, \d+ inchangés, \d+ retirés\.$/);
+    const people = await running.db.prisma.person.count();
+    expect(await importing('{"format":')).toContain('n’est pas un JSON valide');
+    const broken = JSON.parse(exported.body) as { people: Array<{ email: string }> };
+    broken.people.push({ ...broken.people[0]!, email: 'pas-une-adresse' });
+    expect(await importing(JSON.stringify(broken))).toContain(`« people.${broken.people.length - 1}.email » doit être une adresse e-mail valide`);
+    expect(await running.db.prisma.person.count()).toBe(people);
+  });
+
   it('a page that does not exist is a French 404 page', async () => {
     const answer = await page.goto(`${running.base}/reunions/00000000-0000-0000-0000-000000000000`);
     expect(answer?.status()).toBe(404);

@@ -64,7 +64,7 @@ describe('access to the web pages', () => {
   });
 
   it('keeps the admin pages, the outbox and the processes’ API to admins', async () => {
-    for (const url of ['/admin/processus', '/admin/journal', '/admin/demo', '/boite-d-envoi', '/api/workflows', '/api/jobs/x']) {
+    for (const url of ['/admin/processus', '/admin/journal', '/admin/demo', '/admin/import', '/boite-d-envoi', '/api/workflows', '/api/jobs/x']) {
       expect((await get(url, COOPERATEUR)).statusCode, url).toBe(403);
     }
     expect((await get('/admin/journal', ADMIN)).statusCode).toBe(200);

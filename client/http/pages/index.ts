@@ -21,6 +21,7 @@ import { startFiche } from '../../start-fiche.js';
 import { ficheWorkflowId } from '../../../workflows/definitions.js';
 import { loadWorkflowTimeline } from '../../workflow-timeline.js';
 import { actorOf, csrfTokenOf, requireAdmin, requireViewer } from '../auth.js';
+import { IMPORT_LIMIT } from '../conventions.js';
 import { HttpError, toHttpError } from '../errors.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
 import { AUDIT_PAGE_SIZE, auditPage } from './audit-page.js';
@@ -30,12 +31,14 @@ import { fichePage } from './fiche-page.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
 import { createJobRegistry } from '../jobs.js';
+import { importConventionSetup } from '../../../store/import-convention-setup.js';
 import { loadDemo, DEMO_CONVENTION_SLUG } from '../../../store/load-demo.js';
-import { demoPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
+import { demoPage, importPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
 import { meetingPage } from './meeting-page.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
 import { peoplesSteps } from './timeline-list.js';
+import { DomainError } from '../../../domain/errors.js';
 
 /** Dependencies of {@link registerPages}. */
 export interface PageDependencies {
@@ -86,7 +89,8 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
 
   void app.register(async (scope) => {
     // The pages' forms: fields as an object, where the auth hook finds `_csrf`.
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_request, body, done) =>
+    // The server's limit (1 Mo) unless a route sets its own (the setup import).
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
       done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
     // Every page but the sign-in page is for people signed in: a browser without a session goes
@@ -223,6 +227,29 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
       const job = jobs.start('Chargement de la démonstration', async (report) => {
         const summary = await loadDemo(deps.prisma, report);
         return `Démonstration « ${DEMO_CONVENTION_SLUG} » chargée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
+      });
+      return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
+    });
+
+    scope.get('/admin/import', async (request, reply) => {
+      requireAdmin(request);
+      return sendAppPage(reply, 200, importPage(viewerOf(request)));
+    });
+
+    // An import writes everything or nothing; it runs on, and its page shows how far it is.
+    scope.post<{ Body: { setup?: string } }>('/admin/import', { bodyLimit: IMPORT_LIMIT }, async (request, reply) => {
+      requireAdmin(request);
+      const text = typeof request.body === 'object' && request.body !== null ? request.body.setup : undefined;
+      if (typeof text !== 'string') throw new HttpError(400, 'INVALID_INPUT', 'Collez la configuration (JSON) dans le champ « Configuration » du formulaire.', 'setup');
+      const job = jobs.start('Import d’une configuration', async (report) => {
+        let setup: unknown;
+        try {
+          setup = JSON.parse(text);
+        } catch (error) {
+          throw new DomainError('INVALID_INPUT', `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : collez le fichier exporté tel quel.`);
+        }
+        const summary = await importConventionSetup(deps.prisma, setup, { onProgress: report });
+        return `Configuration importée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
       });
       return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
     });

@@ -68,6 +68,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; admin?: boolean }> = [
   { href: '/admin/processus', label: 'Processus', admin: true },
   { href: '/admin/journal', label: 'Journal', admin: true },
   { href: '/admin/demo', label: 'Démonstration', admin: true },
+  { href: '/admin/import', label: 'Import', admin: true },
 ];
 
 export interface AppPage {
