@@ -1,8 +1,8 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 
-/** A meeting with its agenda, its invitations (answers and attendance) and its decisions, for its page. */
+/** A meeting with its agenda, its invitations (answers and attendance), its decisions and its workflow's mails, for its page. */
 export async function findMeetingPage(prisma: PrismaClient, meetingId: string) {
-  return prisma.meeting.findUnique({
+  const meeting = await prisma.meeting.findUnique({
     where: { id: meetingId },
     include: {
       instance: { select: { name: true, quorum: true } },
@@ -12,6 +12,12 @@ export async function findMeetingPage(prisma: PrismaClient, meetingId: string) {
       poll: { select: { id: true, title: true } },
     },
   });
+  if (!meeting) return null;
+  // The mails its workflow sent (one per recipient and occasion, by ledger key), to show how far each mailing is.
+  const mails = meeting.workflowId
+    ? await prisma.notification.findMany({ where: { workflowId: meeting.workflowId }, select: { idempotencyKey: true, status: true } })
+    : [];
+  return { ...meeting, mails };
 }
 
 export type MeetingPageRow = NonNullable<Awaited<ReturnType<typeof findMeetingPage>>>;

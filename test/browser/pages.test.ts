@@ -155,6 +155,12 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     await expect(page.getByRole('link', { name: 'Ludothèque itinérante' }).getAttribute('href')).resolves.toBe(`/fiches/${fiche.ficheId}`);
     expect(text).toMatch(/\d+ pas encore répondu/);
     expect(await page.locator('table tbody tr').count()).toBeGreaterThan(1);
+    // The convocation's mailing, as far as it is: every member convened is sent one, none failed.
+    const members = await running.db.prisma.invitation.count({ where: { meetingId: meeting.meetingId } });
+    await eventually(async () => {
+      await page.reload();
+      return (await page.getByRole('row', { name: /^Convocation/ }).textContent()) === `Convocation${members} sur ${members}00` ? true : undefined;
+    }, 'the convocation sent to every member', 30_000);
   });
 
   it('the calendar: the meeting on its day, and the rétroplanning picture', async () => {

@@ -28,6 +28,40 @@ function invitations(meeting: MeetingPageRow): string {
   return `<p>${escapeHtml(summary)}.</p><table><thead><tr><th scope="col">Membre</th><th scope="col">Adresse</th><th scope="col">Réponse</th><th scope="col">Présence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** A mailing of the meeting's workflow by its ledger occasion (`convocation-1`, `reminder-…-J7`, `update-2`…), in French. */
+function occasionLabel(occasion: string): string {
+  const reminder = /-J(\d+)$/.exec(occasion);
+  if (occasion.startsWith('reminder-') && reminder) return `Rappel J-${reminder[1]}`;
+  const kind = occasion.replace(/-.*$/, '');
+  const labels: Readonly<Record<string, string>> = { convocation: 'Convocation', update: 'Mise à jour', cancel: 'Annulation', decisions: 'Relevé de décisions', minutes: 'Rappel du compte rendu' };
+  return labels[kind] ?? occasion;
+}
+
+/**
+ * How far each mailing is: sent, being retried, failed, out of the members convened (the ledger
+ * has a line for a recipient once their mail is first tried).
+ */
+function mailings(meeting: MeetingPageRow): string {
+  if (meeting.mails.length === 0) return '<p>Aucun envoi pour l’instant.</p>';
+  const prefix = `${meeting.workflowId}:`;
+  const byOccasion = new Map<string, { sent: number; failed: number; pending: number }>();
+  for (const mail of meeting.mails) {
+    if (!mail.idempotencyKey.startsWith(prefix)) continue;
+    const occasion = mail.idempotencyKey.slice(prefix.length, mail.idempotencyKey.lastIndexOf(':'));
+    const tally = byOccasion.get(occasion) ?? { sent: 0, failed: 0, pending: 0 };
+    if (mail.status === 'sent') tally.sent += 1;
+    else if (mail.status === 'failed') tally.failed += 1;
+    else tally.pending += 1;
+    byOccasion.set(occasion, tally);
+  }
+  const total = meeting.invitations.length;
+  const rows = [...byOccasion].map(
+    ([occasion, t]) =>
+      `<tr><td>${escapeHtml(occasionLabel(occasion))}</td><td>${t.sent} sur ${Math.max(total, t.sent + t.failed + t.pending)}</td><td>${t.pending}</td><td${t.failed ? ' class="failed"' : ''}>${t.failed}</td></tr>`,
+  );
+  return `<table><thead><tr><th scope="col">Envoi</th><th scope="col">Envoyés</th><th scope="col">En cours</th><th scope="col">En échec</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 /** A meeting: when and where, its agenda, who answered what, who attended, what was decided. */
 export function meetingPage(meeting: MeetingPageRow, viewer: PageViewer | null): string {
   return renderAppPage({
@@ -51,6 +85,8 @@ export function meetingPage(meeting: MeetingPageRow, viewer: PageViewer | null):
       agenda(meeting),
       '<h2>Convocations et réponses</h2>',
       invitations(meeting),
+      '<h2>Envois</h2>',
+      mailings(meeting),
       '<h2>Décisions</h2>',
       meeting.decisions.length
         ? `<ul>${meeting.decisions.map((d) => `<li><a href="/fiches/${encodeURIComponent(d.fiche.id)}">${escapeHtml(d.fiche.code)}</a> : ${escapeHtml(DECISION_OUTCOME_LABELS[d.outcome] ?? d.outcome)}${d.comment ? ` — ${escapeHtml(d.comment)}` : ''}</li>`).join('')}</ul>`
