@@ -178,6 +178,9 @@ describe('the role × action matrix of the HTTP API', () => {
   row('GET /admin/processus/:id (none such)', (r) => call(r, 'GET', '/admin/processus/inconnu'),     [303, 403, 403, 403, 403, 404]);
   row('GET /admin/journal', (r) => call(r, 'GET', '/admin/journal'),                                 [303, 403, 403, 403, 403, 200]);
   row('GET /admin/demo', (r) => call(r, 'GET', '/admin/demo'),                                       [303, 403, 403, 403, 403, 200]);
+  row('GET /admin/import', (r) => call(r, 'GET', '/admin/import'),                                   [303, 403, 403, 403, 403, 200]);
+  // No `setup` field: the admin is told what to paste.
+  row('POST /admin/import (empty)', (r) => call(r, 'POST', '/admin/import', {}),                     [401, 403, 403, 403, 403, 400]);
   row('GET /admin/taches/:id (none such)', (r) => call(r, 'GET', '/admin/taches/inconnu'),           [303, 403, 403, 403, 403, 404]);
 
   row('POST /fiches (the dashboard’s form)', (r) => call(r, 'POST', '/fiches', { title: `Fiche de la page de ${r}` }), [401, 303, 303, 303, 303, 303]);
