@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { findWorkflowMailLedger } from '../store/workflow-mail-ledger.js';
 import { buildTimeline, WORKFLOW_LABELS, type TimelineEntry } from './history-timeline.js';
@@ -25,15 +25,19 @@ export async function loadWorkflowTimeline(deps: { client: Client; prisma: Prism
   const handle = deps.client.workflow.getHandle(workflowId);
   const description = await handle.describe();
   const [history, ledger] = await Promise.all([handle.fetchHistory(), findWorkflowMailLedger(deps.prisma, workflowId)]);
+  return { ...workflowHeading(description), entries: buildTimeline(workflowId, history, ledger) };
+}
+
+/** What heads a workflow's timeline, and its line in the list of workflows: from its description or a listed run. */
+export function workflowHeading(run: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'status' | 'startTime' | 'closeTime'>): Omit<WorkflowTimeline, 'entries'> {
   return {
-    workflowId,
-    runId: description.runId,
-    type: description.type,
-    label: WORKFLOW_LABELS[description.type] ?? description.type,
-    status: description.status.name,
-    startedAt: description.startTime.toISOString(),
-    closedAt: description.closeTime?.toISOString() ?? null,
-    entries: buildTimeline(workflowId, history, ledger),
+    workflowId: run.workflowId,
+    runId: run.runId,
+    type: run.type,
+    label: WORKFLOW_LABELS[run.type] ?? run.type,
+    status: run.status.name,
+    startedAt: run.startTime.toISOString(),
+    closedAt: run.closeTime?.toISOString() ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { DomainError, type FieldIssue } from '../domain/errors.js';
 import { diffContents, type BudgetLine, type FicheContent, type FicheContentEdit, type FieldChange, type IndicatorTarget } from '../domain/fiche-content.js';
+import { summariseIssues } from '../domain/validation.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -89,8 +90,7 @@ async function resolveReferences(db: Db, conventionId: string, edit: FicheConten
     structureIds = found.map((s) => s.id);
   }
   if (issues.length > 0) {
-    const message = issues.length === 1 ? issues[0]!.message : `La modification de la fiche comporte ${issues.length} erreurs à corriger : ${issues.map((i, n) => `${n + 1}) ${i.message}`).join(' ')}`;
-    throw new DomainError('INVALID_INPUT', message, issues[0]!.field, issues);
+    throw new DomainError('INVALID_INPUT', summariseIssues('la modification de la fiche', issues), issues[0]!.field, issues);
   }
   return { enjeuId, objectifIds, piloteId, structureIds };
 }

@@ -100,8 +100,13 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     }
   }
 
-  function validate(kind: ActionKind, raw: unknown): Action {
+  /** One step at a time: a step arriving while another is recorded is refused, to be sent again. */
+  function assertNotRecording(): void {
     if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Une autre action est en cours d’enregistrement sur cette fiche : réessayez dans un instant.');
+  }
+
+  function validate(kind: ActionKind, raw: unknown): Action {
+    assertNotRecording();
     const action = parseAction({ ...(raw as object), kind });
     const now = new Date().toISOString();
     check(state.lifecycle, action, input.charter, now);
@@ -175,7 +180,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     );
   }
   function validateEdit(raw: { actor: unknown; edit: unknown }): { version: number; edit: FicheContentEdit; actorEmail: string } {
-    if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Une autre action est en cours d’enregistrement sur cette fiche : réessayez dans un instant.');
+    assertNotRecording();
     const { actor } = parseInput(actorOnlySchema, { actor: raw.actor }, { what: 'la modification de la fiche' });
     const version = assertMayEditContent(actor, { authorEmail: input.authorEmail, piloteEmail: state.piloteEmail ?? null, lifecycle: state.lifecycle });
     return { version, edit: parseContentEdit(raw.edit), actorEmail: actor.email };

@@ -1,8 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { WORKFLOW_LABELS } from '../history-timeline.js';
-import { loadWorkflowTimeline, temporalUiLink, type WorkflowTimeline } from '../workflow-timeline.js';
+import { loadWorkflowTimeline, temporalUiLink, workflowHeading, type WorkflowTimeline } from '../workflow-timeline.js';
 import { requireAdmin } from './auth.js';
 import { HttpError } from './errors.js';
 
@@ -24,16 +23,7 @@ export async function listWorkflows(deps: WorkflowRouteDependencies, limit = LIS
   const namespace = deps.client.options.namespace;
   const found: WorkflowSummary[] = [];
   for await (const run of deps.client.workflow.list({ pageSize: Math.min(limit, 100) })) {
-    found.push({
-      workflowId: run.workflowId,
-      runId: run.runId,
-      type: run.type,
-      label: WORKFLOW_LABELS[run.type] ?? run.type,
-      status: run.status.name,
-      startedAt: run.startTime.toISOString(),
-      closedAt: run.closeTime?.toISOString() ?? null,
-      temporalUiUrl: temporalUiLink(deps.temporalUiUrl, namespace, run.workflowId, run.runId),
-    });
+    found.push({ ...workflowHeading(run), temporalUiUrl: temporalUiLink(deps.temporalUiUrl, namespace, run.workflowId, run.runId) });
     if (found.length >= limit) break;
   }
   return found;
