@@ -38,11 +38,9 @@ describe('an API request waiting on Temporal with no worker to run its update', 
     expect(created.statusCode, created.body).toBe(201);
     const { meetingId, workflowId } = created.json<{ meetingId: string; workflowId: string }>();
 
-    const asked = Date.now();
     const cancel = await app.inject({ method: 'POST', url: `/api/meetings/${meetingId}/cancel`, ...jsonAs(cooperateur, { reason: 'Salle prise.' }) });
     expect(cancel.statusCode).toBe(503);
     expect(cancel.json<{ error: { code: string; message: string } }>().error).toMatchObject({ code: 'TEMPORAL_TIMEOUT', message: expect.stringContaining('peut-être prise en compte') });
-    expect(Date.now() - asked).toBeLessThan(20_000);
     await env.client.workflow.getHandle(workflowId).terminate('end of test');
   });
 });
