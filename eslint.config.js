@@ -2,9 +2,22 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const sideEffectModules = [
-  'nodemailer', 'nodemailer/*', 'ical-generator', 'smtp-server', 'mailparser', 'pg', 'luxon',
-  '@prisma/*', 'prisma', 'pglite-prisma-adapter', '@electric-sql/*', '@temporalio/activity',
-  '@temporalio/client', '@temporalio/worker', '@temporalio/testing', 'fastify',
+  'nodemailer',
+  'nodemailer/*',
+  'ical-generator',
+  'smtp-server',
+  'mailparser',
+  'pg',
+  'luxon',
+  '@prisma/*',
+  'prisma',
+  'pglite-prisma-adapter',
+  '@electric-sql/*',
+  '@temporalio/activity',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/testing',
+  'fastify',
 ];
 
 export default tseslint.config(
@@ -25,16 +38,44 @@ export default tseslint.config(
     // imported as types only, through proxyActivities.
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*'], message: 'Workflow and domain code is deterministic: no Node built-ins. Use an activity.' },
-          { group: sideEffectModules, message: 'Workflow and domain code is deterministic: do side effects in an activity.' },
-          { group: ['**/activities/*', '**/infra/*', '**/client/*', '**/worker/*'], allowTypeImports: true, message: 'Import activities as types only (proxyActivities).' },
-        ],
-        paths: ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'process', 'timers', 'events', 'stream', 'util'].map((name) => ({
-          name, message: 'Workflow and domain code is deterministic: no Node built-ins. Use an activity.',
-        })),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*'],
+              message: 'Workflow and domain code is deterministic: no Node built-ins. Use an activity.',
+            },
+            {
+              group: sideEffectModules,
+              message: 'Workflow and domain code is deterministic: do side effects in an activity.',
+            },
+            {
+              group: ['**/activities/*', '**/infra/*', '**/client/*', '**/worker/*'],
+              allowTypeImports: true,
+              message: 'Import activities as types only (proxyActivities).',
+            },
+          ],
+          paths: [
+            'fs',
+            'path',
+            'os',
+            'crypto',
+            'http',
+            'https',
+            'net',
+            'child_process',
+            'process',
+            'timers',
+            'events',
+            'stream',
+            'util',
+          ].map((name) => ({
+            name,
+            message: 'Workflow and domain code is deterministic: no Node built-ins. Use an activity.',
+          })),
+        },
+      ],
     },
   },
   {

@@ -35,15 +35,32 @@ export function createAgendaActivities(prisma: PrismaClient) {
           status: { in: ['planifiee', 'convoquee'] },
           startsAt: { gte: new Date(input.after) },
         };
-        const fiche = await tx.ficheAction.findUniqueOrThrow({ where: { id: input.ficheId }, include: { versions: { where: { version: input.version } } } });
+        const fiche = await tx.ficheAction.findUniqueOrThrow({
+          where: { id: input.ficheId },
+          include: { versions: { where: { version: input.version } } },
+        });
         const title = `Fiche ${fiche.code} (version ${input.version}) : ${fiche.versions[0]?.title ?? ''}`;
-        const placed = await tx.meeting.findFirst({ where: { ...scheduled, agenda: { some: { ficheId: input.ficheId, title } } }, orderBy: { startsAt: 'asc' } });
-        if (placed) return { meetingId: placed.id, added: false, startsAt: placed.startsAt.toISOString(), title: placed.title };
-        const meeting = await tx.meeting.findFirst({ where: scheduled, orderBy: { startsAt: 'asc' }, include: { agenda: true } });
+        const placed = await tx.meeting.findFirst({
+          where: { ...scheduled, agenda: { some: { ficheId: input.ficheId, title } } },
+          orderBy: { startsAt: 'asc' },
+        });
+        if (placed)
+          return { meetingId: placed.id, added: false, startsAt: placed.startsAt.toISOString(), title: placed.title };
+        const meeting = await tx.meeting.findFirst({
+          where: scheduled,
+          orderBy: { startsAt: 'asc' },
+          include: { agenda: true },
+        });
         if (!meeting) return null;
         const position = Math.max(0, ...meeting.agenda.map((item) => item.position)) + 1;
         await tx.agendaItem.create({
-          data: { meetingId: meeting.id, position, title, kind: input.instanceKind === 'cotech' ? 'avis' : 'decision', ficheId: input.ficheId },
+          data: {
+            meetingId: meeting.id,
+            position,
+            title,
+            kind: input.instanceKind === 'cotech' ? 'avis' : 'decision',
+            ficheId: input.ficheId,
+          },
         });
         return { meetingId: meeting.id, added: true, startsAt: meeting.startsAt.toISOString(), title: meeting.title };
       });

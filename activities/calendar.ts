@@ -37,17 +37,37 @@ export function createCalendarActivities(prisma: PrismaClient) {
         instances: Object.fromEntries(
           convention.instances.map((i) => [
             i.slug,
-            { kind: i.kind as InstanceKind, name: i.name, convocationDelayDays: convocationDelayFor(charter, i.kind as InstanceKind, i.convocationDelayDays) },
+            {
+              kind: i.kind as InstanceKind,
+              name: i.name,
+              convocationDelayDays: convocationDelayFor(charter, i.kind as InstanceKind, i.convocationDelayDays),
+            },
           ]),
         ),
-        milestones: convention.milestones.map((m) => ({ key: m.key, title: m.title, startDate: day(m.startDate), ownerEmail: m.ownerEmail, status: m.status })),
+        milestones: convention.milestones.map((m) => ({
+          key: m.key,
+          title: m.title,
+          startDate: day(m.startDate),
+          ownerEmail: m.ownerEmail,
+          status: m.status,
+        })),
         rules: storedMeetingRules(convention.instances),
       };
     },
 
     /** Records a meeting the calendar generated, once per key; the workflow then starts its workflow. */
-    async createCalendarMeeting(input: { conventionId: string; instance: string; key: string; title: string; startsAt: string; endsAt: string; at: string }): Promise<{ meetingId: string; workflowId: string; input: MeetingWorkflowInput }> {
-      const instance = await prisma.instance.findUniqueOrThrow({ where: { conventionId_slug: { conventionId: input.conventionId, slug: input.instance } } });
+    async createCalendarMeeting(input: {
+      conventionId: string;
+      instance: string;
+      key: string;
+      title: string;
+      startsAt: string;
+      endsAt: string;
+      at: string;
+    }): Promise<{ meetingId: string; workflowId: string; input: MeetingWorkflowInput }> {
+      const instance = await prisma.instance.findUniqueOrThrow({
+        where: { conventionId_slug: { conventionId: input.conventionId, slug: input.instance } },
+      });
       const record = await createMeetingRecord(prisma, {
         conventionId: input.conventionId,
         instanceId: instance.id,
@@ -62,22 +82,48 @@ export function createCalendarActivities(prisma: PrismaClient) {
     },
 
     /** Moves a milestone's start (its end too, by as many days) with its audit line, once per key. */
-    async moveMilestone(input: { conventionId: string; key: string; startDate: string; actorEmail: string; idempotencyKey: string; at: string }): Promise<PlannedMilestone> {
+    async moveMilestone(input: {
+      conventionId: string;
+      key: string;
+      startDate: string;
+      actorEmail: string;
+      idempotencyKey: string;
+      at: string;
+    }): Promise<PlannedMilestone> {
       return prisma.$transaction(async (tx) => {
-        const milestone = await tx.milestone.findUniqueOrThrow({ where: { conventionId_key: { conventionId: input.conventionId, key: input.key } } });
+        const milestone = await tx.milestone.findUniqueOrThrow({
+          where: { conventionId_key: { conventionId: input.conventionId, key: input.key } },
+        });
         if (!(await tx.auditEvent.findUnique({ where: { key: input.idempotencyKey } }))) {
           const start = new Date(`${input.startDate}T00:00:00Z`);
           const shift = start.getTime() - milestone.startDate.getTime();
           await tx.milestone.update({
             where: { id: milestone.id },
-            data: { startDate: start, ...(milestone.endDate ? { endDate: new Date(milestone.endDate.getTime() + shift) } : {}), status: 'reporte' },
+            data: {
+              startDate: start,
+              ...(milestone.endDate ? { endDate: new Date(milestone.endDate.getTime() + shift) } : {}),
+              status: 'reporte',
+            },
           });
           await tx.auditEvent.create({
-            data: { key: input.idempotencyKey, actor: input.actorEmail, action: 'milestone.move', subject: `milestone:${milestone.id}`, details: { from: day(milestone.startDate), to: input.startDate }, at: new Date(input.at) },
+            data: {
+              key: input.idempotencyKey,
+              actor: input.actorEmail,
+              action: 'milestone.move',
+              subject: `milestone:${milestone.id}`,
+              details: { from: day(milestone.startDate), to: input.startDate },
+              at: new Date(input.at),
+            },
           });
         }
         const moved = await tx.milestone.findUniqueOrThrow({ where: { id: milestone.id } });
-        return { key: moved.key, title: moved.title, startDate: day(moved.startDate), ownerEmail: moved.ownerEmail, status: moved.status };
+        return {
+          key: moved.key,
+          title: moved.title,
+          startDate: day(moved.startDate),
+          ownerEmail: moved.ownerEmail,
+          status: moved.status,
+        };
       });
     },
   };

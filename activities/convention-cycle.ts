@@ -37,7 +37,12 @@ export function createConventionCycleActivities({ prisma, publicUrl }: { prisma:
   return {
     async loadConventionCycle({ conventionId }: { conventionId: string }): Promise<ConventionCycleFacts> {
       const convention = await prisma.convention.findUniqueOrThrow({ where: { id: conventionId } });
-      return { zone: convention.timezone, startDate: day(convention.startDate), endDate: day(convention.endDate), baseUrl: publicUrl.replace(/\/+$/, '') };
+      return {
+        zone: convention.timezone,
+        startDate: day(convention.startDate),
+        endDate: day(convention.endDate),
+        baseUrl: publicUrl.replace(/\/+$/, ''),
+      };
     },
 
     /**
@@ -48,7 +53,10 @@ export function createConventionCycleActivities({ prisma, publicUrl }: { prisma:
       const fiches = await prisma.ficheAction.findMany({
         where: { conventionId, status: 'en_oeuvre' },
         orderBy: { code: 'asc' },
-        include: { versions: { orderBy: { version: 'desc' }, include: { pilote: { select: { email: true } } } }, evaluations: { where: { year } } },
+        include: {
+          versions: { orderBy: { version: 'desc' }, include: { pilote: { select: { email: true } } } },
+          evaluations: { where: { year } },
+        },
       });
       return fiches.map((fiche) => {
         const version = fiche.versions.find((v) => v.state === 'en_vigueur') ?? fiche.versions[0];
@@ -58,7 +66,9 @@ export function createConventionCycleActivities({ prisma, publicUrl }: { prisma:
           code: fiche.code,
           title: version?.title ?? '',
           pilotEmail: (version?.pilote?.email ?? fiche.authorEmail).toLowerCase(),
-          evaluation: evaluation ? { summary: evaluation.summary, indicators: (evaluation.indicators as Indicator[] | null) ?? [] } : null,
+          evaluation: evaluation
+            ? { summary: evaluation.summary, indicators: (evaluation.indicators as Indicator[] | null) ?? [] }
+            : null,
         };
       });
     },
@@ -67,21 +77,43 @@ export function createConventionCycleActivities({ prisma, publicUrl }: { prisma:
      * Records the amendment (next number, the new end date, the motif) and moves the convention's
      * end date, with its audit line, all at once; a retry finds them written and changes nothing.
      */
-    async recordProlongation(input: ProlongationRecordInput): Promise<{ number: number; previousEndDate: string; newEndDate: string }> {
+    async recordProlongation(
+      input: ProlongationRecordInput,
+    ): Promise<{ number: number; previousEndDate: string; newEndDate: string }> {
       return prisma.$transaction(async (tx) => {
         const done = await tx.auditEvent.findUnique({ where: { key: input.idempotencyKey } });
         if (done) return done.details as { number: number; previousEndDate: string; newEndDate: string };
         const convention = await tx.convention.findUniqueOrThrow({ where: { id: input.conventionId } });
-        const last = await tx.amendment.findFirst({ where: { conventionId: input.conventionId }, orderBy: { number: 'desc' } });
+        const last = await tx.amendment.findFirst({
+          where: { conventionId: input.conventionId },
+          orderBy: { number: 'desc' },
+        });
         const number = (last?.number ?? 0) + 1;
         const newEnd = new Date(`${input.newEndDate}T00:00:00Z`);
         await tx.amendment.create({
-          data: { conventionId: input.conventionId, number, title: `Avenant n° ${number} : prolongation jusqu’au ${input.newEndDate}`, description: input.motif, newEndDate: newEnd, signedAt: new Date(input.at) },
+          data: {
+            conventionId: input.conventionId,
+            number,
+            title: `Avenant n° ${number} : prolongation jusqu’au ${input.newEndDate}`,
+            description: input.motif,
+            newEndDate: newEnd,
+            signedAt: new Date(input.at),
+          },
         });
-        await tx.convention.update({ where: { id: input.conventionId }, data: { endDate: newEnd, status: 'prolongee' } });
+        await tx.convention.update({
+          where: { id: input.conventionId },
+          data: { endDate: newEnd, status: 'prolongee' },
+        });
         const details = { number, previousEndDate: day(convention.endDate), newEndDate: input.newEndDate };
         await tx.auditEvent.create({
-          data: { key: input.idempotencyKey, actor: input.actorEmail, action: 'convention.prolong', subject: `convention:${input.conventionId}`, details: { ...details, motif: input.motif }, at: new Date(input.at) },
+          data: {
+            key: input.idempotencyKey,
+            actor: input.actorEmail,
+            action: 'convention.prolong',
+            subject: `convention:${input.conventionId}`,
+            details: { ...details, motif: input.motif },
+            at: new Date(input.at),
+          },
         });
         return details;
       });
@@ -91,21 +123,57 @@ export function createConventionCycleActivities({ prisma, publicUrl }: { prisma:
      * Puts the review on the ordre du jour of the next scheduled COPIL meeting (or says where it
      * already is); null when no COPIL meeting is scheduled after `after` (ISO).
      */
-    async placeReviewOnCopilAgenda(input: { conventionId: string; title: string; kind: 'information' | 'decision'; after: string }): Promise<ReviewPlacement | null> {
+    async placeReviewOnCopilAgenda(input: {
+      conventionId: string;
+      title: string;
+      kind: 'information' | 'decision';
+      after: string;
+    }): Promise<ReviewPlacement | null> {
       return prisma.$transaction(async (tx) => {
-        const scheduled = { conventionId: input.conventionId, instance: { kind: 'copil' }, status: { in: ['planifiee', 'convoquee'] }, startsAt: { gte: new Date(input.after) } };
-        const placed = await tx.meeting.findFirst({ where: { ...scheduled, agenda: { some: { title: input.title } } }, orderBy: { startsAt: 'asc' } });
-        if (placed) return { meetingId: placed.id, meetingTitle: placed.title, startsAt: placed.startsAt.toISOString(), added: false };
-        const meeting = await tx.meeting.findFirst({ where: scheduled, orderBy: { startsAt: 'asc' }, include: { agenda: true } });
+        const scheduled = {
+          conventionId: input.conventionId,
+          instance: { kind: 'copil' },
+          status: { in: ['planifiee', 'convoquee'] },
+          startsAt: { gte: new Date(input.after) },
+        };
+        const placed = await tx.meeting.findFirst({
+          where: { ...scheduled, agenda: { some: { title: input.title } } },
+          orderBy: { startsAt: 'asc' },
+        });
+        if (placed)
+          return {
+            meetingId: placed.id,
+            meetingTitle: placed.title,
+            startsAt: placed.startsAt.toISOString(),
+            added: false,
+          };
+        const meeting = await tx.meeting.findFirst({
+          where: scheduled,
+          orderBy: { startsAt: 'asc' },
+          include: { agenda: true },
+        });
         if (!meeting) return null;
         const position = Math.max(0, ...meeting.agenda.map((item) => item.position)) + 1;
         await tx.agendaItem.create({ data: { meetingId: meeting.id, position, title: input.title, kind: input.kind } });
-        return { meetingId: meeting.id, meetingTitle: meeting.title, startsAt: meeting.startsAt.toISOString(), added: true };
+        return {
+          meetingId: meeting.id,
+          meetingTitle: meeting.title,
+          startsAt: meeting.startsAt.toISOString(),
+          added: true,
+        };
       });
     },
 
     /** The addresses of an instance's members (of some roles only, when given), lower-cased and sorted. */
-    async conventionAudience({ conventionId, instanceKind, roles }: { conventionId: string; instanceKind: InstanceKind; roles?: MemberRole[] }): Promise<string[]> {
+    async conventionAudience({
+      conventionId,
+      instanceKind,
+      roles,
+    }: {
+      conventionId: string;
+      instanceKind: InstanceKind;
+      roles?: MemberRole[];
+    }): Promise<string[]> {
       const members = await prisma.membership.findMany({
         where: { instance: { conventionId, kind: instanceKind }, ...(roles ? { role: { in: roles } } : {}) },
         include: { person: { select: { email: true } } },

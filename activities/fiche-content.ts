@@ -37,14 +37,21 @@ export function createFicheContentActivities(prisma: PrismaClient) {
               actor: input.actorEmail,
               action: 'fiche.editContent',
               subject: `fiche:${input.ficheId}`,
-              details: { version: input.version, changes: changes.map((c) => ({ field: c.field, before: c.before, after: c.after })) },
+              details: {
+                version: input.version,
+                changes: changes.map((c) => ({ field: c.field, before: c.before, after: c.after })),
+              },
               at: new Date(input.at),
             },
           });
           return { content, changes };
         });
       } catch (error) {
-        if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, error.code, { field: error.field, issues: error.issues });
+        if (error instanceof DomainError)
+          throw ApplicationFailure.nonRetryable(error.message, error.code, {
+            field: error.field,
+            issues: error.issues,
+          });
         throw error;
       }
     },

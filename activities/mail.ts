@@ -57,7 +57,8 @@ export interface MailDependencies {
 
 /** Codes of the failures this module raises itself (SMTP failures keep the codes of infra/smtp-errors.ts). */
 export const MAIL_ERROR_CODES = {
-  ICAL_MISMATCH: 'The icalEvent’s method, UID or SEQUENCE differs from its iCalendar content: nothing was sent or recorded.',
+  ICAL_MISMATCH:
+    'The icalEvent’s method, UID or SEQUENCE differs from its iCalendar content: nothing was sent or recorded.',
 } as const;
 
 /** Outcome of one attempt in the ledger (NotificationAttempt.outcome). */
@@ -97,7 +98,11 @@ export function createMailActivities({ transport, prisma, from, heartbeatEveryMs
       const ical = input.icalEvent;
       if (ical) {
         const mismatch = icalEventMismatch(ical, ical.content);
-        if (mismatch) throw ApplicationFailure.nonRetryable(`Invitation for ${input.idempotencyKey} refused: ${mismatch}.`, 'ICAL_MISMATCH');
+        if (mismatch)
+          throw ApplicationFailure.nonRetryable(
+            `Invitation for ${input.idempotencyKey} refused: ${mismatch}.`,
+            'ICAL_MISMATCH',
+          );
       }
       const previous = await prisma.notification.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
       if (previous?.status === 'sent') return { messageId: previous.messageId, sent: false };
@@ -108,7 +113,15 @@ export function createMailActivities({ transport, prisma, from, heartbeatEveryMs
       };
       const row = await prisma.notification.upsert({
         where: { idempotencyKey: input.idempotencyKey },
-        create: { idempotencyKey: input.idempotencyKey, recipient: input.to, subject: input.subject, messageId, status: 'sending', attempts: 1, ...described },
+        create: {
+          idempotencyKey: input.idempotencyKey,
+          recipient: input.to,
+          subject: input.subject,
+          messageId,
+          status: 'sending',
+          attempts: 1,
+          ...described,
+        },
         update: { status: 'sending', attempts: { increment: 1 }, ...described },
       });
       const attempt = row.attempts;
@@ -116,7 +129,12 @@ export function createMailActivities({ transport, prisma, from, heartbeatEveryMs
         // The previous attempt never came back to say how it ended: say so rather than leave a gap.
         await prisma.notificationAttempt.upsert({
           where: { notificationId_attempt: { notificationId: row.id, attempt: previous.attempts } },
-          create: { notificationId: row.id, attempt: previous.attempts, outcome: 'retrying' satisfies AttemptOutcome, error: INTERRUPTED },
+          create: {
+            notificationId: row.id,
+            attempt: previous.attempts,
+            outcome: 'retrying' satisfies AttemptOutcome,
+            error: INTERRUPTED,
+          },
           update: {},
         });
       }
@@ -127,13 +145,18 @@ export function createMailActivities({ transport, prisma, from, heartbeatEveryMs
         subject: input.subject,
         text: input.text,
         ...(input.html ? { html: input.html } : {}),
-        ...(ical ? { icalEvent: { method: ical.method, content: ical.content, filename: ical.filename ?? 'invite.ics' } } : {}),
+        ...(ical
+          ? { icalEvent: { method: ical.method, content: ical.content, filename: ical.filename ?? 'invite.ics' } }
+          : {}),
         ...(input.attachments?.length
           ? {
               attachments: input.attachments.map((a) => ({
                 filename: a.filename,
                 contentType: a.contentType,
-                content: a.encoding === 'base64' && typeof a.content === 'string' ? Buffer.from(a.content, 'base64') : a.content,
+                content:
+                  a.encoding === 'base64' && typeof a.content === 'string'
+                    ? Buffer.from(a.content, 'base64')
+                    : a.content,
               })),
             }
           : {}),
@@ -198,5 +221,10 @@ export function sendWorkflowMail(
   mail: WorkflowMail,
   content: Omit<NotificationInput, 'idempotencyKey' | 'workflowId' | 'to'>,
 ): Promise<NotificationResult> {
-  return send({ idempotencyKey: `${mail.workflowId}:${mail.occasion}:${mail.recipient}`, workflowId: mail.workflowId, to: mail.recipient, ...content });
+  return send({
+    idempotencyKey: `${mail.workflowId}:${mail.occasion}:${mail.recipient}`,
+    workflowId: mail.workflowId,
+    to: mail.recipient,
+    ...content,
+  });
 }

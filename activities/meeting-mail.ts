@@ -35,14 +35,24 @@ export interface MeetingMailDependencies {
 }
 
 /** Calendar kinds: they carry the invitation (REQUEST) or its cancellation (CANCEL). */
-const CALENDAR_METHOD: Partial<Record<MeetingMailKind, 'REQUEST' | 'CANCEL'>> = { convocation: 'REQUEST', update: 'REQUEST', cancel: 'CANCEL' };
+const CALENDAR_METHOD: Partial<Record<MeetingMailKind, 'REQUEST' | 'CANCEL'>> = {
+  convocation: 'REQUEST',
+  update: 'REQUEST',
+  cancel: 'CANCEL',
+};
 
 /**
  * Mails of a meeting: convocation, update and cancellation with their iCalendar invitation and
  * signed RSVP links, reminders, relevé de décisions, reminders to file the compte rendu. Each is
  * sent once per (meeting, occasion, recipient) through the notification ledger.
  */
-export function createMeetingMailActivities({ prisma, send, organizerEmail, publicUrl, linkSecret }: MeetingMailDependencies) {
+export function createMeetingMailActivities({
+  prisma,
+  send,
+  organizerEmail,
+  publicUrl,
+  linkSecret,
+}: MeetingMailDependencies) {
   return {
     async sendMeetingMail(request: MeetingMailRequest): Promise<NotificationResult> {
       const meeting = await prisma.meeting.findUniqueOrThrow({
@@ -55,7 +65,9 @@ export function createMeetingMailActivities({ prisma, send, organizerEmail, publ
           decisions: { orderBy: { decidedAt: 'asc' }, include: { fiche: { select: { code: true } } } },
         },
       });
-      const invitation = meeting.invitations.find((i) => i.person.email.toLowerCase() === request.recipient.toLowerCase());
+      const invitation = meeting.invitations.find(
+        (i) => i.person.email.toLowerCase() === request.recipient.toLowerCase(),
+      );
       const recipient = { name: invitation?.person.displayName ?? request.recipient, email: request.recipient };
       const agenda = meeting.agenda.map((item) => ({ position: item.position, title: item.title }));
       const zone = meeting.convention.timezone;
@@ -78,7 +90,12 @@ export function createMeetingMailActivities({ prisma, send, organizerEmail, publ
             ...facts,
             organizer: { name: `Secrétariat — ${meeting.instance.name}`, email: organizerEmail },
             attendees: meeting.invitations
-              .map((i) => ({ name: i.person.displayName, email: i.person.email, role: i.role as AttendeeRole, partstat: i.partstat as PartStat }))
+              .map((i) => ({
+                name: i.person.displayName,
+                email: i.person.email,
+                role: i.role as AttendeeRole,
+                partstat: i.partstat as PartStat,
+              }))
               .sort((a, b) => a.email.localeCompare(b.email)),
             agenda,
           })
@@ -89,14 +106,24 @@ export function createMeetingMailActivities({ prisma, send, organizerEmail, publ
           ...facts,
           sequence: request.sequence,
           ...(meeting.cancelReason ? { cancelReason: meeting.cancelReason } : {}),
-          ...(request.previous ? { previous: { startsAt: new Date(request.previous.startsAt), endsAt: new Date(request.previous.endsAt) } } : {}),
+          ...(request.previous
+            ? { previous: { startsAt: new Date(request.previous.startsAt), endsAt: new Date(request.previous.endsAt) } }
+            : {}),
           ...(request.daysBefore !== undefined ? { daysBefore: request.daysBefore } : {}),
         },
         recipient,
         agenda,
         // Answers are asked of invited members, until the meeting ends.
         ...(method === 'REQUEST' && invitation
-          ? { rsvpLinks: rsvpLinks({ publicUrl, secret: linkSecret, meetingId: meeting.id, email: recipient.email, expiresAt: meeting.endsAt }) }
+          ? {
+              rsvpLinks: rsvpLinks({
+                publicUrl,
+                secret: linkSecret,
+                meetingId: meeting.id,
+                email: recipient.email,
+                expiresAt: meeting.endsAt,
+              }),
+            }
           : {}),
         ...(request.kind === 'decisions'
           ? {
@@ -112,14 +139,24 @@ export function createMeetingMailActivities({ prisma, send, organizerEmail, publ
         ...(ics && method ? { ics: { method, content: ics } } : {}),
         // The ordre du jour travels as a PDF with the invitations that carry it.
         ...(method === 'REQUEST'
-          ? { attachments: [{ filename: AGENDA_PDF_FILENAME, contentType: AGENDA_PDF_CONTENT_TYPE, content: await renderAgendaPdf({ ...facts, agenda, issuedAt: new Date(request.issuedAt) }) }] }
+          ? {
+              attachments: [
+                {
+                  filename: AGENDA_PDF_FILENAME,
+                  contentType: AGENDA_PDF_CONTENT_TYPE,
+                  content: await renderAgendaPdf({ ...facts, agenda, issuedAt: new Date(request.issuedAt) }),
+                },
+              ],
+            }
           : {}),
       });
       return sendWorkflowMail(send, request, {
         subject: composed.subject,
         text: composed.text,
         html: composed.html,
-        ...(composed.icalEvent ? { icalEvent: { ...composed.icalEvent, uid: meeting.icalUid, sequence: request.sequence } } : {}),
+        ...(composed.icalEvent
+          ? { icalEvent: { ...composed.icalEvent, uid: meeting.icalUid, sequence: request.sequence } }
+          : {}),
         ...(composed.attachments ? { attachments: composed.attachments } : {}),
       });
     },

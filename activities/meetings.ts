@@ -70,7 +70,11 @@ export function createMeetingActivities(prisma: PrismaClient) {
         memberships.map((m) =>
           prisma.invitation.upsert({
             where: { meetingId_personId: { meetingId, personId: m.personId } },
-            create: { meetingId, personId: m.personId, role: m.role === 'president' ? 'CHAIR' : m.seat === 'suppleant' ? 'OPT-PARTICIPANT' : 'REQ-PARTICIPANT' },
+            create: {
+              meetingId,
+              personId: m.personId,
+              role: m.role === 'president' ? 'CHAIR' : m.seat === 'suppleant' ? 'OPT-PARTICIPANT' : 'REQ-PARTICIPANT',
+            },
             update: {},
           }),
         ),
@@ -88,7 +92,11 @@ export function createMeetingActivities(prisma: PrismaClient) {
         status: meeting.status as MeetingStatus,
         sequence: meeting.sequence,
         zone: meeting.convention.timezone,
-        convocationDelayDays: convocationDelayFor(parseCharter(meeting.convention.charter), meeting.instance.kind as InstanceKind, meeting.instance.convocationDelayDays),
+        convocationDelayDays: convocationDelayFor(
+          parseCharter(meeting.convention.charter),
+          meeting.instance.kind as InstanceKind,
+          meeting.instance.convocationDelayDays,
+        ),
         reminderDaysBefore: meeting.instance.reminderDaysBefore,
         quorum: meeting.instance.quorum,
         members: emails(() => true),
@@ -105,7 +113,10 @@ export function createMeetingActivities(prisma: PrismaClient) {
 
     /** The workflows of the fiches on the meeting's ordre du jour, to tell them it moved. */
     async fichesOnAgenda({ meetingId }: { meetingId: string }): Promise<string[]> {
-      const items = await prisma.agendaItem.findMany({ where: { meetingId, ficheId: { not: null } }, include: { fiche: { select: { workflowId: true } } } });
+      const items = await prisma.agendaItem.findMany({
+        where: { meetingId, ficheId: { not: null } },
+        include: { fiche: { select: { workflowId: true } } },
+      });
       return [...new Set(items.flatMap((item) => (item.fiche?.workflowId ? [item.fiche.workflowId] : [])))].sort();
     },
 
@@ -141,14 +152,24 @@ export function createMeetingActivities(prisma: PrismaClient) {
         if (change.attendance) {
           const { present, excused, proxies } = change.attendance;
           const people = await tx.person.findMany({
-            where: { email: { in: [...present, ...excused, ...proxies.flatMap((p) => [p.from, p.to])].map((e) => e.toLowerCase()) } },
+            where: {
+              email: {
+                in: [...present, ...excused, ...proxies.flatMap((p) => [p.from, p.to])].map((e) => e.toLowerCase()),
+              },
+            },
             select: { id: true, email: true },
           });
           const idOf = new Map(people.map((p) => [p.email.toLowerCase(), p.id]));
           const mark = async (email: string, attendance: string, proxyPersonId: string | null) =>
-            tx.invitation.updateMany({ where: { meetingId: change.meetingId, personId: idOf.get(email.toLowerCase()) ?? '' }, data: { attendance, proxyPersonId } });
+            tx.invitation.updateMany({
+              where: { meetingId: change.meetingId, personId: idOf.get(email.toLowerCase()) ?? '' },
+              data: { attendance, proxyPersonId },
+            });
           // Everyone not listed is absent; a pouvoir makes its giver « représenté ».
-          await tx.invitation.updateMany({ where: { meetingId: change.meetingId }, data: { attendance: 'absent', proxyPersonId: null } });
+          await tx.invitation.updateMany({
+            where: { meetingId: change.meetingId },
+            data: { attendance: 'absent', proxyPersonId: null },
+          });
           for (const email of present) await mark(email, 'present', null);
           for (const email of excused) await mark(email, 'excuse', null);
           for (const { from, to } of proxies) await mark(from, 'represente', idOf.get(to.toLowerCase()) ?? null);

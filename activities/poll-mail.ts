@@ -41,7 +41,10 @@ export function createPollMailActivities({ prisma, send, publicUrl, linkSecret }
       const poll = await findPoll(prisma, request.pollId);
       if (!poll) throw ApplicationFailure.nonRetryable(`No poll ${request.pollId}.`, 'INVALID_INPUT');
       const deadline = poll.deadline ?? new Date();
-      const person = await prisma.person.findUnique({ where: { email: request.recipient.toLowerCase() }, select: { displayName: true } });
+      const person = await prisma.person.findUnique({
+        where: { email: request.recipient.toLowerCase() },
+        select: { displayName: true },
+      });
       const forOrganiser = request.kind === 'tie' || request.kind === 'tie_reminder';
       const linked = forOrganiser || request.kind === 'invitation' || request.kind === 'reminder';
       const composed = composePollMail({

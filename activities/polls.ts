@@ -54,7 +54,14 @@ export function createPollActivities(prisma: PrismaClient) {
         const at = new Date(change.at);
         await tx.poll.update({ where: { id: change.pollId }, data: { status: change.status, closedAt: at } });
         await tx.auditEvent.create({
-          data: { key: change.idempotencyKey, actor: change.actorEmail, action: `poll.${change.status}`, subject: `poll:${change.pollId}`, details: change.details ?? {}, at },
+          data: {
+            key: change.idempotencyKey,
+            actor: change.actorEmail,
+            action: `poll.${change.status}`,
+            subject: `poll:${change.pollId}`,
+            details: change.details ?? {},
+            at,
+          },
         });
       });
     },
@@ -64,11 +71,18 @@ export function createPollActivities(prisma: PrismaClient) {
      * poll's title and place): once per poll, however often it runs. Gives the input of the
      * meeting's workflow, which the poll's workflow starts.
      */
-    async createPollMeeting(request: PollMeetingRequest): Promise<{ meetingId: string; workflowId: string; input: MeetingWorkflowInput }> {
+    async createPollMeeting(
+      request: PollMeetingRequest,
+    ): Promise<{ meetingId: string; workflowId: string; input: MeetingWorkflowInput }> {
       const poll = await prisma.poll.findUniqueOrThrow({ where: { id: request.pollId }, include: { options: true } });
       const option = poll.options.find((o) => o.id === request.optionId);
-      if (!option) throw ApplicationFailure.nonRetryable(`Poll ${poll.id} has no option ${request.optionId}.`, 'INVALID_INPUT');
-      if (!poll.instanceId) throw ApplicationFailure.nonRetryable(`Poll ${poll.id} names no instance: no meeting can be created.`, 'INVALID_INPUT');
+      if (!option)
+        throw ApplicationFailure.nonRetryable(`Poll ${poll.id} has no option ${request.optionId}.`, 'INVALID_INPUT');
+      if (!poll.instanceId)
+        throw ApplicationFailure.nonRetryable(
+          `Poll ${poll.id} names no instance: no meeting can be created.`,
+          'INVALID_INPUT',
+        );
       const at = new Date(request.at);
       const record = await createMeetingRecord(prisma, {
         conventionId: poll.conventionId,
@@ -84,7 +98,13 @@ export function createPollActivities(prisma: PrismaClient) {
       await prisma.$transaction([
         prisma.poll.update({
           where: { id: poll.id },
-          data: { status: 'clos', chosenOptionId: option.id, chosenBy: request.chosenBy, meetingId: record.meetingId, closedAt: poll.closedAt ?? at },
+          data: {
+            status: 'clos',
+            chosenOptionId: option.id,
+            chosenBy: request.chosenBy,
+            meetingId: record.meetingId,
+            closedAt: poll.closedAt ?? at,
+          },
         }),
         prisma.auditEvent.upsert({
           where: { key: `poll-${poll.id}:chosen` },
@@ -93,7 +113,12 @@ export function createPollActivities(prisma: PrismaClient) {
             actor: request.chosenBy === 'regle' ? 'concerto' : request.chosenBy,
             action: 'poll.clos',
             subject: `poll:${poll.id}`,
-            details: { optionId: option.id, label: option.label, meetingId: record.meetingId, chosenBy: request.chosenBy },
+            details: {
+              optionId: option.id,
+              label: option.label,
+              meetingId: record.meetingId,
+              chosenBy: request.chosenBy,
+            },
             at,
           },
           update: {},

@@ -36,7 +36,11 @@ export interface LifecycleStepInput {
   at: string;
 }
 
-const DECISIONS: Partial<Record<ActionKind, true>> = { recordAvis: true, recordCopilDecision: true, recordBureauValidation: true };
+const DECISIONS: Partial<Record<ActionKind, true>> = {
+  recordAvis: true,
+  recordCopilDecision: true,
+  recordBureauValidation: true,
+};
 
 /** Activities that write the domain. Built on a Prisma client so tests pass a real database. */
 export function createStoreActivities(prisma: PrismaClient) {
@@ -81,7 +85,10 @@ export function createStoreActivities(prisma: PrismaClient) {
           // The amendment starts from the version in force, not from the latest one: an earlier
           // amendment withdrawn or refused keeps its number but not its content.
           const inForce = await tx.ficheVersion.findFirstOrThrow({
-            where: { ficheId: input.ficheId, ...(input.versionInForce !== null ? { version: input.versionInForce } : {}) },
+            where: {
+              ficheId: input.ficheId,
+              ...(input.versionInForce !== null ? { version: input.versionInForce } : {}),
+            },
             orderBy: { version: 'desc' },
             include: { objectifs: { select: { id: true } }, partenaires: { select: { id: true } } },
           });

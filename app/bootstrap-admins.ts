@@ -20,18 +20,34 @@ const CLI_TOKEN_LABEL = 'CLI locale (npm start)';
  * is kept, so restarts do not pile up tokens; delete the file (or revoke the token) to have a new
  * one made.
  */
-export async function bootstrapAdmins(prisma: PrismaClient, options: { admins: readonly string[]; dataDir: string; now?: Date }): Promise<{ cliTokenFile: string; holder: string }> {
+export async function bootstrapAdmins(
+  prisma: PrismaClient,
+  options: { admins: readonly string[]; dataDir: string; now?: Date },
+): Promise<{ cliTokenFile: string; holder: string }> {
   const now = options.now ?? new Date();
   for (const email of options.admins) {
-    await prisma.person.upsert({ where: { email }, update: { admin: true }, create: { email, displayName: email, admin: true } });
+    await prisma.person.upsert({
+      where: { email },
+      update: { admin: true },
+      create: { email, displayName: email, admin: true },
+    });
   }
   const holder =
     options.admins[0] ??
-    (await prisma.person.findFirst({ where: { admin: true }, orderBy: { createdAt: 'asc' }, select: { email: true } }))?.email ??
-    (await prisma.person.create({ data: { email: LOCAL_ADMIN_EMAIL, displayName: 'Administrateur local', admin: true }, select: { email: true } })).email;
+    (await prisma.person.findFirst({ where: { admin: true }, orderBy: { createdAt: 'asc' }, select: { email: true } }))
+      ?.email ??
+    (
+      await prisma.person.create({
+        data: { email: LOCAL_ADMIN_EMAIL, displayName: 'Administrateur local', admin: true },
+        select: { email: true },
+      })
+    ).email;
 
   const file = path.join(options.dataDir, CLI_TOKEN_FILE);
-  const kept = await readFile(file, 'utf8').then((text) => text.trim(), () => '');
+  const kept = await readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
   if (kept && (await apiTokenOwner(prisma, kept, now)) === holder) {
     await chmod(file, 0o600);
     return { cliTokenFile: file, holder };

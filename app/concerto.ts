@@ -51,7 +51,6 @@ async function assertWritableDir(dir: string): Promise<void> {
   }
 }
 
-
 async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -71,7 +70,11 @@ async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Pr
  * cluster connection, the database, the mail catcher, the worker and the HTTP server — and gives
  * back one `stop()`. If any part fails to start, what was started is stopped again.
  */
-export async function startConcerto(config: ConcertoConfig, log: (line: string) => void = () => {}, signal?: AbortSignal): Promise<RunningConcerto> {
+export async function startConcerto(
+  config: ConcertoConfig,
+  log: (line: string) => void = () => {},
+  signal?: AbortSignal,
+): Promise<RunningConcerto> {
   const closers: Array<() => Promise<void>> = [];
   // A stop asked during the start ends it between two steps, rather than once everything is up.
   const checkpoint = () => {
@@ -119,7 +122,8 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
       temporalUiUrl = config.temporal.uiUrl ?? null;
     }
 
-    const unreachable = `Temporal at ${address} did not answer within ${CLUSTER_CONNECT_TIMEOUT_MS / 1000} s. ` +
+    const unreachable =
+      `Temporal at ${address} did not answer within ${CLUSTER_CONNECT_TIMEOUT_MS / 1000} s. ` +
       'Check TEMPORAL_ADDRESS (and TLS / API key), or unset it to run the embedded dev server.';
     const connection = await withTimeout(
       Connection.connect({ ...connectionOptions, connectTimeout: CLUSTER_CONNECT_TIMEOUT_MS }),
@@ -143,7 +147,10 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
       log(`demo loaded: ${loaded.created} records`);
     }
 
-    const { cliTokenFile, holder } = await bootstrapAdmins(db.prisma, { admins: config.admins, dataDir: config.dataDir });
+    const { cliTokenFile, holder } = await bootstrapAdmins(db.prisma, {
+      admins: config.admins,
+      dataDir: config.dataDir,
+    });
     log(`admin API token of ${holder} for the local CLI: ${cliTokenFile}`);
 
     checkpoint();
@@ -161,7 +168,11 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
     closers.push(async () => transport.close());
 
     checkpoint();
-    const nativeConnection = await withTimeout(NativeConnection.connect(connectionOptions), CLUSTER_CONNECT_TIMEOUT_MS, unreachable);
+    const nativeConnection = await withTimeout(
+      NativeConnection.connect(connectionOptions),
+      CLUSTER_CONNECT_TIMEOUT_MS,
+      unreachable,
+    );
     closers.push(() => nativeConnection.close());
     const worker: Worker = await createConcertoWorker({
       connection: nativeConnection,
@@ -229,4 +240,3 @@ export async function startConcerto(config: ConcertoConfig, log: (line: string) 
     throw error;
   }
 }
-

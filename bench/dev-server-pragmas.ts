@@ -47,7 +47,11 @@ async function runOnce(cliPath: string, bundle: { code: string }, pragmas: reado
         Array.from({ length: CONCURRENCY }, async () => {
           while (next < WORKFLOWS) {
             const id = `bare-${next++}`;
-            await client.workflow.execute('bareWorkflow', { taskQueue, workflowId: id, args: [{ activities: 3, timers: 1 }] });
+            await client.workflow.execute('bareWorkflow', {
+              taskQueue,
+              workflowId: id,
+              args: [{ activities: 3, timers: 1 }],
+            });
           }
         }),
       ),
@@ -75,7 +79,11 @@ for (let round = 0; round < ROUNDS; round += 1) {
     console.log(`round ${round + 1}: ${config.name}: ${rate.toFixed(1)} workflows/s`);
   }
 }
-console.log(`\n${WORKFLOWS} workflows (3 activities + 1 timer each), ${CONCURRENCY} at a time, ${ROUNDS} rounds, ${os.cpus().length} cores:`);
+console.log(
+  `\n${WORKFLOWS} workflows (3 activities + 1 timer each), ${CONCURRENCY} at a time, ${ROUNDS} rounds, ${os.cpus().length} cores:`,
+);
 for (const [name, rates] of results) {
-  console.log(`  ${name.padEnd(38)} best ${Math.max(...rates).toFixed(1)}  worst ${Math.min(...rates).toFixed(1)} workflows/s`);
+  console.log(
+    `  ${name.padEnd(38)} best ${Math.max(...rates).toFixed(1)}  worst ${Math.min(...rates).toFixed(1)} workflows/s`,
+  );
 }

@@ -77,7 +77,10 @@ async function timed(count: number, job: (index: number) => Promise<unknown>): P
 
 /** Meetings of each reviewing body every MEETING_EVERY_MS, kept planned PLANNED_AHEAD_MS ahead until `stop()`. */
 async function planMeetings(prisma: PrismaClient, conventionId: string): Promise<{ stop(): Promise<void> }> {
-  const instances = await prisma.instance.findMany({ where: { conventionId, kind: { in: [...REVIEWING_BODIES] } }, distinct: ['kind'] });
+  const instances = await prisma.instance.findMany({
+    where: { conventionId, kind: { in: [...REVIEWING_BODIES] } },
+    distinct: ['kind'],
+  });
   let plannedUntil = 0;
   const plan = async () => {
     const slots: number[] = [];
@@ -126,7 +129,8 @@ async function act<K extends ActionKind>(handle: WorkflowHandle, kind: K, input:
     try {
       return await takeStep(handle, kind, input);
     } catch (error) {
-      const type = error instanceof WorkflowUpdateFailedError ? (error.cause as ApplicationFailure | undefined)?.type : undefined;
+      const type =
+        error instanceof WorkflowUpdateFailedError ? (error.cause as ApplicationFailure | undefined)?.type : undefined;
       if (type !== 'WRONG_STAGE' || attempt >= 200) throw error;
       refusals += 1;
       await delay(20);
@@ -148,8 +152,12 @@ async function runLifecycle(stack: Stack, title: string): Promise<string> {
     { title, authorEmail: DEMO_PEOPLE.cooperateur.email },
   );
   // As the HTTP API does, act once the workflow has recorded the fiche in the store.
-  while (!(await stack.prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { id: true } }))) await delay(10);
-  await driveToValidation({ act: (kind, input) => act(handle, kind, input), holdMeeting: meetingStarted }, stack.people);
+  while (!(await stack.prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { id: true } })))
+    await delay(10);
+  await driveToValidation(
+    { act: (kind, input) => act(handle, kind, input), holdMeeting: meetingStarted },
+    stack.people,
+  );
   await act(handle, 'close', { actor: stack.people.cooperateur, reason: 'Fin du banc' });
   await handle.result();
   return handle.workflowId;
@@ -157,7 +165,11 @@ async function runLifecycle(stack: Stack, title: string): Promise<string> {
 
 async function runBare(client: Client, counts: Counts, id: string): Promise<string> {
   const { activities, timers, updates } = counts;
-  const handle = await client.workflow.start(bareWorkflow, { taskQueue: BARE_QUEUE, workflowId: id, args: [{ activities, timers, updates }] });
+  const handle = await client.workflow.start(bareWorkflow, {
+    taskQueue: BARE_QUEUE,
+    workflowId: id,
+    args: [{ activities, timers, updates }],
+  });
   for (let step = 0; step < counts.updates; step += 1) await handle.executeUpdate(touchUpdate, { args: [step] });
   await handle.result();
   return id;
@@ -182,7 +194,12 @@ try {
   await loadDemo(db.prisma);
   const conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
   const client = new Client({ connection });
-  const stack: Stack = { client, prisma: db.prisma, conventionId, people: await resolveDemoPeople(db.prisma, conventionId) };
+  const stack: Stack = {
+    client,
+    prisma: db.prisma,
+    conventionId,
+    people: await resolveDemoPeople(db.prisma, conventionId),
+  };
   const concerto = await createConcertoWorker({
     connection: nativeConnection,
     namespace: 'default',
@@ -207,8 +224,12 @@ try {
     await meetings.stop();
     const history = await client.workflow.getHandle(sample).fetchHistory();
     const counts = countEvents(history);
-    const bareEvents = countEvents(await client.workflow.getHandle(await runBare(client, counts, 'bare-sample')).fetchHistory()).events;
-    const signals = (history.events ?? []).filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes).length;
+    const bareEvents = countEvents(
+      await client.workflow.getHandle(await runBare(client, counts, 'bare-sample')).fetchHistory(),
+    ).events;
+    const signals = (history.events ?? []).filter(
+      (e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes,
+    ).length;
     const kinds = new Map<string, number>();
     for (const event of history.events ?? []) {
       const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
@@ -226,33 +247,47 @@ try {
     for (let round = 1; round <= ROUNDS; round += 1) {
       last = [];
       meetings = await planMeetings(db.prisma, conventionId);
-      const lifecycles = await timed(LIFECYCLES, async (index) => last.push(await runLifecycle(stack, `Fiche du banc ${round}-${index}`)));
+      const lifecycles = await timed(LIFECYCLES, async (index) =>
+        last.push(await runLifecycle(stack, `Fiche du banc ${round}-${index}`)),
+      );
       await meetings.stop();
       rates.lifecycles.push(lifecycles);
       console.log(`round ${round}: fiche lifecycles: ${lifecycles.toFixed(2)} lifecycles/s`);
       const bare = await timed(LIFECYCLES, (index) => runBare(client, counts, `bare-${round}-${index}`));
       rates.bare.push(bare);
-      console.log(`round ${round}: bare workflows:   ${bare.toFixed(2)} workflows/s (ratio ${(lifecycles / bare).toFixed(2)})`);
+      console.log(
+        `round ${round}: bare workflows:   ${bare.toFixed(2)} workflows/s (ratio ${(lifecycles / bare).toFixed(2)})`,
+      );
     }
 
-    const seen = await Promise.all(last.map(async (id) => countEvents(await client.workflow.getHandle(id).fetchHistory())));
+    const seen = await Promise.all(
+      last.map(async (id) => countEvents(await client.workflow.getHandle(id).fetchHistory())),
+    );
     const spread = (key: keyof Counts) => {
       const values = seen.map((c) => c[key]);
-      return Math.min(...values) === Math.max(...values) ? `${values[0]}` : `${Math.min(...values)}–${Math.max(...values)}`;
+      return Math.min(...values) === Math.max(...values)
+        ? `${values[0]}`
+        : `${Math.min(...values)}–${Math.max(...values)}`;
     };
     const ratios = rates.lifecycles.map((rate, i) => (rate / rates.bare[i]!).toFixed(2));
     console.log(
       `\n${LIFECYCLES} lifecycles (brouillon → en œuvre → clôturée) against ${LIFECYCLES} bare workflows of ` +
         `${counts.activities} activities, ${counts.timers} timers, ${counts.updates} updates, ${CONCURRENCY} at a time, ${ROUNDS} rounds, ${os.cpus().length} cores:`,
     );
-    console.log(`  fiche lifecycles  best ${Math.max(...rates.lifecycles).toFixed(2)}  worst ${Math.min(...rates.lifecycles).toFixed(2)} lifecycles/s`);
-    console.log(`  bare workflows    best ${Math.max(...rates.bare).toFixed(2)}  worst ${Math.min(...rates.bare).toFixed(2)} workflows/s`);
+    console.log(
+      `  fiche lifecycles  best ${Math.max(...rates.lifecycles).toFixed(2)}  worst ${Math.min(...rates.lifecycles).toFixed(2)} lifecycles/s`,
+    );
+    console.log(
+      `  bare workflows    best ${Math.max(...rates.bare).toFixed(2)}  worst ${Math.min(...rates.bare).toFixed(2)} workflows/s`,
+    );
     console.log(`  ratio per round   ${ratios.join(', ')}`);
     console.log(
       `  the last round's lifecycles: ${spread('activities')} activities, ${spread('timers')} timers, ${spread('updates')} updates, ` +
         `${spread('events')} events; ${refusals} decisions taken again because the fiche was not yet on the agenda`,
     );
-    console.log(`  load average (1 min) ${loadBefore.toFixed(1)} before the rounds, ${os.loadavg()[0]!.toFixed(1)} after`);
+    console.log(
+      `  load average (1 min) ${loadBefore.toFixed(1)} before the rounds, ${os.loadavg()[0]!.toFixed(1)} after`,
+    );
   };
   await concerto.runUntil(bareWorker.runUntil(work()));
 } finally {

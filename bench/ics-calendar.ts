@@ -18,7 +18,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const ZONE = 'Europe/Paris';
 const NAME = 'CTG Mellois en Poitou, réunions';
 
-const INSTANCES = ['Comité technique (COTECH)', 'Comité de pilotage (COPIL)', 'Groupe de travail thématique 1 (GTT)', 'Bureau communautaire'];
+const INSTANCES = [
+  'Comité technique (COTECH)',
+  'Comité de pilotage (COPIL)',
+  'Groupe de travail thématique 1 (GTT)',
+  'Bureau communautaire',
+];
 
 function meetings(count: number): MeetingIcsInput[] {
   const first = Date.UTC(2024, 0, 8, 13, 0);
@@ -65,7 +70,12 @@ function rawIcalGenerator(events: readonly MeetingIcsInput[]): string {
       organizer: e.organizer,
       status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });
-    if (!cancelled) event.createAlarm({ type: ICalAlarmType.display, trigger: 3600, description: `Rappel : ${e.title}, dans 60 min` });
+    if (!cancelled)
+      event.createAlarm({
+        type: ICalAlarmType.display,
+        trigger: 3600,
+        description: `Rappel : ${e.title}, dans 60 min`,
+      });
   }
   return calendar.toString();
 }
@@ -122,7 +132,9 @@ for (let round = 0; round < ROUNDS; round += 1) {
     runs.get(name)!.push(run);
     console.log(
       `round ${round + 1}: ${name.padEnd(18)} ${run.ms.toFixed(0).padStart(6)} ms (cpu ${run.cpuMs.toFixed(0).padStart(6)} ms)  ` +
-        `${Math.round(EVENTS / (run.ms / 1000)).toLocaleString('en-US').padStart(7)} events/s  ` +
+        `${Math.round(EVENTS / (run.ms / 1000))
+          .toLocaleString('en-US')
+          .padStart(7)} events/s  ` +
         `heap +${run.heapMb.toFixed(0)} MB  rss +${run.rssMb.toFixed(0)} MB`,
     );
   }

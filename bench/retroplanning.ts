@@ -32,7 +32,10 @@ const show = (name: string, t: { median: number; min: number; max: number }, ext
 const db = await openDatabase({ kind: 'pglite-memory' });
 try {
   await loadDemo(db.prisma);
-  const convention = await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG }, include: { instances: true } });
+  const convention = await db.prisma.convention.findUniqueOrThrow({
+    where: { slug: DEMO_CONVENTION_SLUG },
+    include: { instances: true },
+  });
   await db.prisma.meeting.createMany({
     data: Array.from({ length: MEETINGS }, (_, i) => {
       const instance = convention.instances[i % convention.instances.length]!;
@@ -52,10 +55,23 @@ try {
   const input = (await loadRetroplanning(db.prisma, DEMO_CONVENTION_SLUG, { period, now: NOW }))!;
   const svg = retroplanningSvg(input);
   const png = await svgToPng(svg);
-  console.log(`2024: ${input.milestones.length} milestones, ${input.meetings.length} meetings in ${input.lanes.length} lanes`);
-  show('load (PGlite)', await timed(20, () => loadRetroplanning(db.prisma, DEMO_CONVENTION_SLUG, { period, now: NOW })));
-  show('SVG (retroplanningSvg)', await timed(SVG_RUNS, () => retroplanningSvg(input)), `, ${Buffer.byteLength(svg)} bytes`);
-  show('PNG (svgToPng, ×2)', await timed(PNG_RUNS, () => svgToPng(svg)), `, ${png.width}×${png.height}, ${png.png.length} bytes`);
+  console.log(
+    `2024: ${input.milestones.length} milestones, ${input.meetings.length} meetings in ${input.lanes.length} lanes`,
+  );
+  show(
+    'load (PGlite)',
+    await timed(20, () => loadRetroplanning(db.prisma, DEMO_CONVENTION_SLUG, { period, now: NOW })),
+  );
+  show(
+    'SVG (retroplanningSvg)',
+    await timed(SVG_RUNS, () => retroplanningSvg(input)),
+    `, ${Buffer.byteLength(svg)} bytes`,
+  );
+  show(
+    'PNG (svgToPng, ×2)',
+    await timed(PNG_RUNS, () => svgToPng(svg)),
+    `, ${png.width}×${png.height}, ${png.png.length} bytes`,
+  );
 } finally {
   await db.close();
 }

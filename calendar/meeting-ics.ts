@@ -241,9 +241,11 @@ function cleanText(text: string): string {
  * `"` becomes `'`, `\` becomes `/`, and line breaks become spaces. A `;` is legal inside the quotes
  * but readers that split parameters naively (node-ical 0.26) cut the name there: it becomes `,`.
  */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]+/g;
+
 function parameterText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\x00-\x1f\x7f]+/g, ' ').replace(/"/g, "'").replace(/\\/g, '/').replace(/;/g, ',').trim();
+  return text.replace(CONTROL_CHARACTERS, ' ').replace(/"/g, "'").replace(/\\/g, '/').replace(/;/g, ',').trim();
 }
 
 /** ical-generator writes NAME and X-WR-CALNAME as given, unescaped: escape them here. */
@@ -283,11 +285,15 @@ function checkMeeting(input: MeetingIcsInput, prefix: string): void {
   }
   checkZone(input.zone, `${prefix}zone`);
   if (!input.title.trim()) throw invalid(`${prefix}title`, 'Le titre de la réunion est vide.');
-  if (!parameterText(input.organizer.name)) throw invalid(`${prefix}organizer.name`, 'Le nom de l’organisateur est vide.');
-  if (!EMAIL.test(input.organizer.email)) throw invalid(`${prefix}organizer.email`, `Adresse invalide : « ${input.organizer.email} ».`);
+  if (!parameterText(input.organizer.name))
+    throw invalid(`${prefix}organizer.name`, 'Le nom de l’organisateur est vide.');
+  if (!EMAIL.test(input.organizer.email))
+    throw invalid(`${prefix}organizer.email`, `Adresse invalide : « ${input.organizer.email} ».`);
   input.attendees.forEach((attendee, index) => {
-    if (!parameterText(attendee.name)) throw invalid(`${prefix}attendees.${index}.name`, 'Le nom du participant est vide.');
-    if (!EMAIL.test(attendee.email)) throw invalid(`${prefix}attendees.${index}.email`, `Adresse invalide : « ${attendee.email} ».`);
+    if (!parameterText(attendee.name))
+      throw invalid(`${prefix}attendees.${index}.name`, 'Le nom du participant est vide.');
+    if (!EMAIL.test(attendee.email))
+      throw invalid(`${prefix}attendees.${index}.email`, `Adresse invalide : « ${attendee.email} ».`);
   });
   const minutes = input.alarmMinutesBefore;
   if (minutes !== undefined && minutes !== null && (!Number.isInteger(minutes) || minutes <= 0)) {

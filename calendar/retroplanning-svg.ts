@@ -16,7 +16,14 @@
  * the first to check the layout and parse the second.
  */
 import { DomainError } from '../domain/errors.js';
-import { compareDates, dateKey, formatFrenchDate, isValidDate, shiftDate, type LocalDate } from '../domain/paris-time.js';
+import {
+  compareDates,
+  dateKey,
+  formatFrenchDate,
+  isValidDate,
+  shiftDate,
+  type LocalDate,
+} from '../domain/paris-time.js';
 import { publicHolidays } from '../domain/public-holidays.js';
 import { SCHOOL_HOLIDAY_COVERAGE, schoolHolidaysBetween, type Zone } from '../domain/school-holidays.js';
 
@@ -127,9 +134,35 @@ const MONTH_SHADE = '#F4F4F4';
 const HOLIDAY_SHADE = '#DCE8F5';
 const PUBLIC_HOLIDAY_COLOUR = '#B00020';
 
-const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'] as const;
+const MONTHS = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+] as const;
 /** The abbreviations of the Imprimerie nationale, for columns too narrow for the full name. */
-const MONTH_ABBREVIATIONS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'] as const;
+const MONTH_ABBREVIATIONS = [
+  'janv.',
+  'févr.',
+  'mars',
+  'avr.',
+  'mai',
+  'juin',
+  'juil.',
+  'août',
+  'sept.',
+  'oct.',
+  'nov.',
+  'déc.',
+] as const;
 
 const MEETING_STATUS_WORDS: Readonly<Record<RetroplanningMeetingStatus, string>> = {
   planifiee: 'planifiée',
@@ -200,7 +233,14 @@ export interface RetroplanningLayout {
   lanesBottom: number;
   lanes: Array<{ lane: RetroplanningLane; y: number; lines: string[]; colour: string }>;
   meetings: MeetingMark[];
-  schoolHolidays: Array<{ name: string; from: LocalDate; until: LocalDate; x: number; width: number; verified: boolean }>;
+  schoolHolidays: Array<{
+    name: string;
+    from: LocalDate;
+    until: LocalDate;
+    x: number;
+    width: number;
+    verified: boolean;
+  }>;
   /** Whether the zone's school holidays are known for the whole period. */
   schoolHolidaysComplete: boolean;
   publicHolidays: Array<{ name: string; date: LocalDate; x: number }>;
@@ -248,20 +288,29 @@ function invalid(message: string, field: string): DomainError {
 function periodOf(input: RetroplanningInput): RetroplanningPeriod {
   if ('year' in input) {
     if (!Number.isInteger(input.year) || input.year < 1583) {
-      throw invalid(`L’année du rétroplanning doit être un nombre entier à partir de 1583 ; « ${input.year} » n’en est pas une.`, 'year');
+      throw invalid(
+        `L’année du rétroplanning doit être un nombre entier à partir de 1583 ; « ${input.year} » n’en est pas une.`,
+        'year',
+      );
     }
     return calendarYear(input.year);
   }
   checkDate(input.from, 'from');
   checkDate(input.to, 'to');
   const days = dayNumber(input.to) - dayNumber(input.from) + 1;
-  if (days < 1) throw invalid(`La fin du rétroplanning (${formatFrenchDate(input.to)}) précède son début (${formatFrenchDate(input.from)}).`, 'to');
-  if (days > MAX_PERIOD_DAYS) throw invalid(`Un rétroplanning couvre au plus ${MAX_PERIOD_DAYS} jours ; celui-ci en couvre ${days}.`, 'to');
+  if (days < 1)
+    throw invalid(
+      `La fin du rétroplanning (${formatFrenchDate(input.to)}) précède son début (${formatFrenchDate(input.from)}).`,
+      'to',
+    );
+  if (days > MAX_PERIOD_DAYS)
+    throw invalid(`Un rétroplanning couvre au plus ${MAX_PERIOD_DAYS} jours ; celui-ci en couvre ${days}.`, 'to');
   return { from: input.from, to: input.to };
 }
 
 function checkDate(day: LocalDate, field: string): void {
-  if (!day || !isValidDate(day)) throw invalid(`La date ${day ? dateKey(day) : '(absente)'} n’existe pas dans le calendrier.`, field);
+  if (!day || !isValidDate(day))
+    throw invalid(`La date ${day ? dateKey(day) : '(absente)'} n’existe pas dans le calendrier.`, field);
 }
 
 /** Days since 1970-01-01 of a calendar day (arithmetic only: no zone involved). */
@@ -291,12 +340,14 @@ export function estimateTextWidth(text: string, size: number): number {
 
 /** Whitespace made single spaces, and characters XML 1.0 forbids dropped. */
 function clean(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** `text` cut to fit `maxWidth`, ending with « … » when something was cut. */
@@ -366,19 +417,25 @@ export function layoutRetroplanning(input: RetroplanningInput): RetroplanningLay
   const last = dayNumber(period.to);
   const dayWidth = (PLOT_RIGHT - PLOT_LEFT) / (last - first + 1);
   /** The left edge of a day's column; a day past the period gives the right edge. */
-  const xOf = (day: LocalDate) => round(PLOT_LEFT + Math.min(Math.max(dayNumber(day) - first, 0), last - first + 1) * dayWidth);
+  const xOf = (day: LocalDate) =>
+    round(PLOT_LEFT + Math.min(Math.max(dayNumber(day) - first, 0), last - first + 1) * dayWidth);
   const centreOf = (day: LocalDate) => round(PLOT_LEFT + (dayNumber(day) - first + 0.5) * dayWidth);
   const inPeriod = (day: LocalDate) => compareDates(day, period.from) >= 0 && compareDates(day, period.to) <= 0;
 
   const laneById = new Map<string, { lane: RetroplanningLane; index: number }>();
   input.lanes.forEach((lane, index) => {
-    if (laneById.has(lane.id)) throw invalid(`Deux instances du rétroplanning ont l’identifiant « ${lane.id} ».`, `lanes.${index}.id`);
+    if (laneById.has(lane.id))
+      throw invalid(`Deux instances du rétroplanning ont l’identifiant « ${lane.id} ».`, `lanes.${index}.id`);
     laneById.set(lane.id, { lane, index });
   });
-  const colourOf = (lane: RetroplanningLane | undefined) => (lane ? KIND_COLOURS[lane.kind] ?? OTHER_COLOUR : MILESTONE_COLOUR);
+  const colourOf = (lane: RetroplanningLane | undefined) =>
+    lane ? (KIND_COLOURS[lane.kind] ?? OTHER_COLOUR) : MILESTONE_COLOUR;
 
   const months: MonthColumn[] = [];
-  for (let year = period.from.year, month = period.from.month; year < period.to.year || (year === period.to.year && month <= period.to.month); ) {
+  for (
+    let year = period.from.year, month = period.from.month;
+    year < period.to.year || (year === period.to.year && month <= period.to.month);
+  ) {
     const start = compareDates({ year, month, day: 1 }, period.from) < 0 ? period.from : { year, month, day: 1 };
     const next = month === 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: month + 1, day: 1 };
     const x = xOf(start);
@@ -435,7 +492,8 @@ export function layoutRetroplanning(input: RetroplanningInput): RetroplanningLay
   const publicDays: RetroplanningLayout['publicHolidays'] = [];
   for (let year = period.from.year; year <= period.to.year; year++) {
     for (const holiday of publicHolidays(year)) {
-      if (inPeriod(holiday.date)) publicDays.push({ name: holiday.name, date: holiday.date, x: centreOf(holiday.date) });
+      if (inPeriod(holiday.date))
+        publicDays.push({ name: holiday.name, date: holiday.date, x: centreOf(holiday.date) });
     }
   }
 
@@ -484,16 +542,31 @@ function placeMilestones(
       if (milestone.endDate !== undefined) {
         checkDate(milestone.endDate, `milestones.${index}.endDate`);
         if (compareDates(milestone.endDate, milestone.date) < 0) {
-          throw invalid(`Le jalon « ${clean(milestone.title)} » finit (${formatFrenchDate(milestone.endDate)}) avant de commencer (${formatFrenchDate(milestone.date)}).`, `milestones.${index}.endDate`);
+          throw invalid(
+            `Le jalon « ${clean(milestone.title)} » finit (${formatFrenchDate(milestone.endDate)}) avant de commencer (${formatFrenchDate(milestone.date)}).`,
+            `milestones.${index}.endDate`,
+          );
         }
       }
       if (milestone.owner !== undefined && !laneById.has(milestone.owner)) {
-        throw invalid(`Le jalon « ${clean(milestone.title)} » est confié à « ${milestone.owner} », qui n’est pas une instance du rétroplanning.`, `milestones.${index}.owner`);
+        throw invalid(
+          `Le jalon « ${clean(milestone.title)} » est confié à « ${milestone.owner} », qui n’est pas une instance du rétroplanning.`,
+          `milestones.${index}.owner`,
+        );
       }
       return milestone;
     })
-    .filter((milestone) => compareDates(milestone.date, period.to) <= 0 && compareDates(milestone.endDate ?? milestone.date, period.from) >= 0)
-    .sort((a, b) => compareDates(a.date, b.date) || compareDates(a.endDate ?? a.date, b.endDate ?? b.date) || compareText(a.title, b.title));
+    .filter(
+      (milestone) =>
+        compareDates(milestone.date, period.to) <= 0 &&
+        compareDates(milestone.endDate ?? milestone.date, period.from) >= 0,
+    )
+    .sort(
+      (a, b) =>
+        compareDates(a.date, b.date) ||
+        compareDates(a.endDate ?? a.date, b.endDate ?? b.date) ||
+        compareText(a.title, b.title),
+    );
 
   const boxes = shown.map((milestone) => {
     const end = milestone.endDate ?? milestone.date;
@@ -507,7 +580,19 @@ function placeMilestones(
     const labelLeft = round(Math.max(PLOT_LEFT, Math.min(markerLeft, PLOT_RIGHT - labelWidth)));
     const left = Math.min(markerLeft, labelLeft);
     const right = round(Math.max(markerRight, labelLeft + labelWidth));
-    return { milestone, row: 0, markerLeft, markerRight, isPeriod, labelLeft, lines, left, right, y: 0, colour: colourOf(owner) };
+    return {
+      milestone,
+      row: 0,
+      markerLeft,
+      markerRight,
+      isPeriod,
+      labelLeft,
+      lines,
+      left,
+      right,
+      y: 0,
+      colour: colourOf(owner),
+    };
   });
   // First fit in order of left edges: each row's last item is its rightmost, so one comparison
   // a row tells whether an item fits there.
@@ -523,7 +608,11 @@ function placeMilestones(
 }
 
 /** « 19/01 : Réunion partenariale… », with the owner's short name when the title lacks it. */
-function milestoneLabel(milestone: RetroplanningMilestone, owner: RetroplanningLane | undefined, isPeriod: boolean): string {
+function milestoneLabel(
+  milestone: RetroplanningMilestone,
+  owner: RetroplanningLane | undefined,
+  isPeriod: boolean,
+): string {
   let label = clean(milestone.title);
   const short = owner ? clean(owner.short ?? shortInstanceName(owner.name)) : '';
   // A long name would crowd out the title: the colour says who is in charge, the tooltip says it in full.
@@ -544,14 +633,26 @@ function placeMeetings(
     .map((meeting, index) => {
       checkDate(meeting.date, `meetings.${index}.date`);
       const lane = laneById.get(meeting.lane);
-      if (!lane) throw invalid(`La réunion « ${clean(meeting.title)} » est d’une instance, « ${meeting.lane} », qui n’est pas dans le rétroplanning.`, `meetings.${index}.lane`);
+      if (!lane)
+        throw invalid(
+          `La réunion « ${clean(meeting.title)} » est d’une instance, « ${meeting.lane} », qui n’est pas dans le rétroplanning.`,
+          `meetings.${index}.lane`,
+        );
       if (!Object.hasOwn(MEETING_STATUS_WORDS, meeting.status)) {
-        throw invalid(`Le statut « ${meeting.status} » de la réunion « ${clean(meeting.title)} » est inconnu : planifiee, convoquee, tenue ou annulee.`, `meetings.${index}.status`);
+        throw invalid(
+          `Le statut « ${meeting.status} » de la réunion « ${clean(meeting.title)} » est inconnu : planifiee, convoquee, tenue ou annulee.`,
+          `meetings.${index}.status`,
+        );
       }
       return { meeting, lane };
     })
     .filter(({ meeting }) => inPeriod(meeting.date))
-    .sort((a, b) => a.lane.index - b.lane.index || compareDates(a.meeting.date, b.meeting.date) || compareText(a.meeting.title, b.meeting.title));
+    .sort(
+      (a, b) =>
+        a.lane.index - b.lane.index ||
+        compareDates(a.meeting.date, b.meeting.date) ||
+        compareText(a.meeting.title, b.meeting.title),
+    );
 
   const lastLabel = new Map<string, number>();
   return marks.map(({ meeting, lane }) => {
@@ -598,7 +699,9 @@ function tooltip(text: string): string {
 
 function textLines(lines: readonly string[], x: number, y: number, lineHeight: number, attrs: Attributes): string {
   if (lines.length === 1) return element('text', { x, y, ...attrs }, escapeXml(lines[0]!));
-  const spans = lines.map((line, index) => element('tspan', { x, dy: index === 0 ? undefined : lineHeight }, escapeXml(line))).join('');
+  const spans = lines
+    .map((line, index) => element('tspan', { x, dy: index === 0 ? undefined : lineHeight }, escapeXml(line)))
+    .join('');
   return element('text', { x, y, ...attrs }, spans);
 }
 
@@ -610,22 +713,58 @@ interface LegendItem {
 }
 
 function legendItems(layout: RetroplanningLayout): { items: LegendItem[]; rows: number } {
-  const swatch = (fill: string) => (x: number, y: number) => element('rect', { x, y: y - 9, width: 14, height: 10, fill });
+  const swatch = (fill: string) => (x: number, y: number) =>
+    element('rect', { x, y: y - 9, width: 14, height: 10, fill });
   const entries: Array<Omit<LegendItem, 'x' | 'row'>> = [
-    { label: 'Jalon (un jour)', draw: (x, y) => element('path', { d: `M${x + 7} ${y - 10}l6 6-6 6-6-6z`, fill: MILESTONE_COLOUR }) },
-    { label: 'Période', draw: (x, y) => element('rect', { x, y: y - 8, width: 16, height: 8, rx: 3, fill: MILESTONE_COLOUR }) },
-    { label: 'Jalon à venir', draw: (x, y) => element('rect', { x, y: y - 8, width: 16, height: 8, rx: 3, fill: MILESTONE_COLOUR, 'fill-opacity': 0.35, stroke: MILESTONE_COLOUR }) },
-    { label: 'Réunion convoquée ou tenue', draw: (x, y) => element('circle', { cx: x + 6, cy: y - 4, r: 5, fill: OTHER_COLOUR }) },
-    { label: 'Réunion planifiée', draw: (x, y) => element('circle', { cx: x + 6, cy: y - 4, r: 4, fill: '#FFFFFF', stroke: OTHER_COLOUR, 'stroke-width': 2 }) },
+    {
+      label: 'Jalon (un jour)',
+      draw: (x, y) => element('path', { d: `M${x + 7} ${y - 10}l6 6-6 6-6-6z`, fill: MILESTONE_COLOUR }),
+    },
+    {
+      label: 'Période',
+      draw: (x, y) => element('rect', { x, y: y - 8, width: 16, height: 8, rx: 3, fill: MILESTONE_COLOUR }),
+    },
+    {
+      label: 'Jalon à venir',
+      draw: (x, y) =>
+        element('rect', {
+          x,
+          y: y - 8,
+          width: 16,
+          height: 8,
+          rx: 3,
+          fill: MILESTONE_COLOUR,
+          'fill-opacity': 0.35,
+          stroke: MILESTONE_COLOUR,
+        }),
+    },
+    {
+      label: 'Réunion convoquée ou tenue',
+      draw: (x, y) => element('circle', { cx: x + 6, cy: y - 4, r: 5, fill: OTHER_COLOUR }),
+    },
+    {
+      label: 'Réunion planifiée',
+      draw: (x, y) =>
+        element('circle', { cx: x + 6, cy: y - 4, r: 4, fill: '#FFFFFF', stroke: OTHER_COLOUR, 'stroke-width': 2 }),
+    },
     { label: 'Réunion annulée', draw: (x, y) => cancelledMark(x + 6, y - 4) },
-    { label: 'Jour férié', draw: (x, y) => element('rect', { x: x + 5, y: y - 10, width: 2, height: 10, fill: PUBLIC_HOLIDAY_COLOUR }) },
+    {
+      label: 'Jour férié',
+      draw: (x, y) => element('rect', { x: x + 5, y: y - 10, width: 2, height: 10, fill: PUBLIC_HOLIDAY_COLOUR }),
+    },
   ];
   if (layout.schoolHolidays.length > 0 || !layout.schoolHolidaysComplete) {
     const zone = layout.schoolHolidays[0]?.name.match(/zone (\w)/)?.[1];
-    entries.push({ label: zone ? `Vacances scolaires (zone ${zone})` : 'Vacances scolaires', draw: swatch(HOLIDAY_SHADE) });
+    entries.push({
+      label: zone ? `Vacances scolaires (zone ${zone})` : 'Vacances scolaires',
+      draw: swatch(HOLIDAY_SHADE),
+    });
   }
   if (layout.todayX !== undefined) {
-    entries.push({ label: 'Aujourd’hui', draw: (x, y) => element('rect', { x: x + 5, y: y - 11, width: 2, height: 12, fill: TODAY_COLOUR }) });
+    entries.push({
+      label: 'Aujourd’hui',
+      draw: (x, y) => element('rect', { x: x + 5, y: y - 11, width: 2, height: 12, fill: TODAY_COLOUR }),
+    });
   }
   const items: LegendItem[] = [];
   let x = MARGIN;
@@ -656,7 +795,8 @@ function description(layout: RetroplanningLayout, input: RetroplanningInput): st
   if (layout.milestones.length === 0) parts.push('Aucun jalon.');
   else {
     const listed = layout.milestones.map(({ milestone }) => {
-      const owner = milestone.owner === undefined ? '' : `, ${input.lanes.find((lane) => lane.id === milestone.owner)!.name}`;
+      const owner =
+        milestone.owner === undefined ? '' : `, ${input.lanes.find((lane) => lane.id === milestone.owner)!.name}`;
       const status = MILESTONE_STATUS_WORDS[milestone.status ?? 'a_venir'];
       return `${clean(milestone.title)} (${frenchSpan(milestone.date, milestone.endDate ?? milestone.date)}${owner}, ${status})`;
     });
@@ -664,7 +804,10 @@ function description(layout: RetroplanningLayout, input: RetroplanningInput): st
   }
   for (const { lane } of layout.lanes) {
     const meetings = layout.meetings.filter((mark) => mark.meeting.lane === lane.id);
-    const listed = meetings.map(({ meeting }) => `${clean(meeting.title)}, ${frenchSpan(meeting.date, meeting.date)}, ${MEETING_STATUS_WORDS[meeting.status]}`);
+    const listed = meetings.map(
+      ({ meeting }) =>
+        `${clean(meeting.title)}, ${frenchSpan(meeting.date, meeting.date)}, ${MEETING_STATUS_WORDS[meeting.status]}`,
+    );
     parts.push(`${clean(lane.name)} : ${meetings.length === 0 ? 'aucune réunion' : listed.join(' ; ')}.`);
   }
   if (input.zone !== undefined) {
@@ -698,18 +841,60 @@ export function retroplanningSvg(input: RetroplanningInput): string {
   out.push(element('desc', { id: 'retroplanning-desc' }, escapeXml(description(layout, input))));
   out.push(element('rect', { width, height, fill: '#FFFFFF' }));
 
-  out.push(element('text', { x: MARGIN, y: TITLE_BASELINE, 'font-size': 20, 'font-weight': 'bold', fill: TEXT_COLOUR }, escapeXml(input.title)));
+  out.push(
+    element(
+      'text',
+      { x: MARGIN, y: TITLE_BASELINE, 'font-size': 20, 'font-weight': 'bold', fill: TEXT_COLOUR },
+      escapeXml(input.title),
+    ),
+  );
   const subtitle = input.subtitle ?? capitalise(frenchSpan(period.from, period.to));
-  out.push(element('text', { x: MARGIN, y: SUBTITLE_BASELINE, 'font-size': 12, fill: MUTED_COLOUR }, escapeXml(subtitle)));
+  out.push(
+    element('text', { x: MARGIN, y: SUBTITLE_BASELINE, 'font-size': 12, fill: MUTED_COLOUR }, escapeXml(subtitle)),
+  );
 
   // Month columns, shaded one in two, from the band down to the last lane.
   out.push('<g class="months">');
   layout.months.forEach((column, index) => {
     const name = `${capitalise(MONTHS[column.month - 1]!)} ${column.year}`;
     out.push(`<g class="month" data-month="${column.year}-${String(column.month).padStart(2, '0')}">${tooltip(name)}`);
-    out.push(element('rect', { x: column.x, y: layout.bandTop, width: column.width, height: layout.lanesBottom - layout.bandTop, fill: index % 2 === 0 ? MONTH_SHADE : '#FFFFFF' }));
-    out.push(element('text', { x: column.x + column.width / 2, y: layout.headerTop + 17, 'font-size': 12, 'font-weight': 'bold', 'text-anchor': 'middle', fill: TEXT_COLOUR }, escapeXml(column.label)));
-    if (column.yearLabel) out.push(element('text', { x: column.x + column.width / 2, y: layout.headerTop + 31, 'font-size': 10, 'text-anchor': 'middle', fill: MUTED_COLOUR }, column.yearLabel));
+    out.push(
+      element('rect', {
+        x: column.x,
+        y: layout.bandTop,
+        width: column.width,
+        height: layout.lanesBottom - layout.bandTop,
+        fill: index % 2 === 0 ? MONTH_SHADE : '#FFFFFF',
+      }),
+    );
+    out.push(
+      element(
+        'text',
+        {
+          x: column.x + column.width / 2,
+          y: layout.headerTop + 17,
+          'font-size': 12,
+          'font-weight': 'bold',
+          'text-anchor': 'middle',
+          fill: TEXT_COLOUR,
+        },
+        escapeXml(column.label),
+      ),
+    );
+    if (column.yearLabel)
+      out.push(
+        element(
+          'text',
+          {
+            x: column.x + column.width / 2,
+            y: layout.headerTop + 31,
+            'font-size': 10,
+            'text-anchor': 'middle',
+            fill: MUTED_COLOUR,
+          },
+          column.yearLabel,
+        ),
+      );
     out.push('</g>');
   });
   out.push('</g>');
@@ -719,7 +904,16 @@ export function retroplanningSvg(input: RetroplanningInput): string {
     for (const holiday of layout.schoolHolidays) {
       const text = `${holiday.name} : du ${formatFrenchDate(holiday.from)}, reprise le ${formatFrenchDate(holiday.until)}${holiday.verified ? '' : ' (dates à vérifier)'}`;
       out.push(`<g class="school-holiday" data-from="${dateKey(holiday.from)}">${tooltip(text)}`);
-      out.push(element('rect', { x: holiday.x, y: layout.lanesTop, width: holiday.width, height: layout.lanesBottom - layout.lanesTop, fill: HOLIDAY_SHADE, 'fill-opacity': 0.8 }));
+      out.push(
+        element('rect', {
+          x: holiday.x,
+          y: layout.lanesTop,
+          width: holiday.width,
+          height: layout.lanesBottom - layout.lanesTop,
+          fill: HOLIDAY_SHADE,
+          'fill-opacity': 0.8,
+        }),
+      );
       out.push('</g>');
     }
     out.push('</g>');
@@ -727,14 +921,32 @@ export function retroplanningSvg(input: RetroplanningInput): string {
 
   // Grid: month boundaries, the header's rule, lane separators and names.
   out.push(`<g class="grid" stroke="${GRID_COLOUR}" stroke-width="1">`);
-  for (const column of layout.months) out.push(element('line', { x1: column.x, y1: layout.bandTop, x2: column.x, y2: layout.lanesBottom }));
+  for (const column of layout.months)
+    out.push(element('line', { x1: column.x, y1: layout.bandTop, x2: column.x, y2: layout.lanesBottom }));
   out.push(element('line', { x1: PLOT_RIGHT, y1: layout.bandTop, x2: PLOT_RIGHT, y2: layout.lanesBottom }));
-  out.push(element('line', { x1: MARGIN, y1: layout.headerTop, x2: PLOT_RIGHT, y2: layout.headerTop, stroke: '#888888' }));
-  out.push(element('line', { x1: MARGIN, y1: layout.lanesTop, x2: PLOT_RIGHT, y2: layout.lanesTop, stroke: '#888888' }));
-  for (const lane of layout.lanes) out.push(element('line', { x1: MARGIN, y1: lane.y + LANE_HEIGHT, x2: PLOT_RIGHT, y2: lane.y + LANE_HEIGHT }));
+  out.push(
+    element('line', { x1: MARGIN, y1: layout.headerTop, x2: PLOT_RIGHT, y2: layout.headerTop, stroke: '#888888' }),
+  );
+  out.push(
+    element('line', { x1: MARGIN, y1: layout.lanesTop, x2: PLOT_RIGHT, y2: layout.lanesTop, stroke: '#888888' }),
+  );
+  for (const lane of layout.lanes)
+    out.push(element('line', { x1: MARGIN, y1: lane.y + LANE_HEIGHT, x2: PLOT_RIGHT, y2: lane.y + LANE_HEIGHT }));
   out.push('</g>');
-  out.push(element('text', { x: MARGIN, y: layout.bandTop + 16, 'font-size': 12, 'font-weight': 'bold', fill: TEXT_COLOUR }, 'Jalons'));
-  out.push(element('text', { x: MARGIN, y: layout.headerTop + 17, 'font-size': 12, 'font-weight': 'bold', fill: TEXT_COLOUR }, 'Instances'));
+  out.push(
+    element(
+      'text',
+      { x: MARGIN, y: layout.bandTop + 16, 'font-size': 12, 'font-weight': 'bold', fill: TEXT_COLOUR },
+      'Jalons',
+    ),
+  );
+  out.push(
+    element(
+      'text',
+      { x: MARGIN, y: layout.headerTop + 17, 'font-size': 12, 'font-weight': 'bold', fill: TEXT_COLOUR },
+      'Instances',
+    ),
+  );
   out.push('<g class="lanes">');
   for (const lane of layout.lanes) {
     out.push(`<g class="lane" data-lane="${escapeXml(lane.lane.id)}">${tooltip(lane.lane.name)}`);
@@ -748,8 +960,12 @@ export function retroplanningSvg(input: RetroplanningInput): string {
   if (layout.publicHolidays.length > 0) {
     out.push('<g class="public-holidays">');
     for (const holiday of layout.publicHolidays) {
-      out.push(`<g class="public-holiday" data-date="${dateKey(holiday.date)}">${tooltip(`${holiday.name}, ${formatFrenchDate(holiday.date)} (jour férié)`)}`);
-      out.push(element('rect', { x: holiday.x - 1, y: layout.lanesTop - 8, width: 2, height: 8, fill: PUBLIC_HOLIDAY_COLOUR }));
+      out.push(
+        `<g class="public-holiday" data-date="${dateKey(holiday.date)}">${tooltip(`${holiday.name}, ${formatFrenchDate(holiday.date)} (jour férié)`)}`,
+      );
+      out.push(
+        element('rect', { x: holiday.x - 1, y: layout.lanesTop - 8, width: 2, height: 8, fill: PUBLIC_HOLIDAY_COLOUR }),
+      );
       out.push('</g>');
     }
     out.push('</g>');
@@ -761,21 +977,57 @@ export function retroplanningSvg(input: RetroplanningInput): string {
     const labelWidth = estimateTextWidth(label, 11);
     const anchor = x - labelWidth / 2 < MARGIN ? 'start' : x + labelWidth / 2 > SVG_WIDTH - MARGIN ? 'end' : 'middle';
     out.push(`<g class="today" data-date="${dateKey(input.today)}">${tooltip(label)}`);
-    out.push(element('rect', { x: x - 1, y: layout.bandTop, width: 2, height: layout.lanesBottom - layout.bandTop + 4, fill: TODAY_COLOUR }));
-    out.push(element('text', { x, y: layout.lanesBottom + 16, 'font-size': 11, 'font-weight': 'bold', 'text-anchor': anchor, fill: TODAY_COLOUR }, escapeXml(label)));
+    out.push(
+      element('rect', {
+        x: x - 1,
+        y: layout.bandTop,
+        width: 2,
+        height: layout.lanesBottom - layout.bandTop + 4,
+        fill: TODAY_COLOUR,
+      }),
+    );
+    out.push(
+      element(
+        'text',
+        {
+          x,
+          y: layout.lanesBottom + 16,
+          'font-size': 11,
+          'font-weight': 'bold',
+          'text-anchor': anchor,
+          fill: TODAY_COLOUR,
+        },
+        escapeXml(label),
+      ),
+    );
     out.push('</g>');
   }
 
   out.push('<g class="milestones">');
   if (layout.milestones.length === 0) {
-    out.push(element('text', { x: PLOT_LEFT + 8, y: layout.bandTop + 16, 'font-size': LABEL_SIZE, 'font-style': 'italic', fill: MUTED_COLOUR }, 'Aucun jalon sur cette période.'));
+    out.push(
+      element(
+        'text',
+        {
+          x: PLOT_LEFT + 8,
+          y: layout.bandTop + 16,
+          'font-size': LABEL_SIZE,
+          'font-style': 'italic',
+          fill: MUTED_COLOUR,
+        },
+        'Aucun jalon sur cette période.',
+      ),
+    );
   }
   for (const box of layout.milestones) {
     const { milestone } = box;
     const status = milestone.status ?? 'a_venir';
-    const owner = milestone.owner === undefined ? '' : ` — ${input.lanes.find((lane) => lane.id === milestone.owner)!.name}`;
+    const owner =
+      milestone.owner === undefined ? '' : ` — ${input.lanes.find((lane) => lane.id === milestone.owner)!.name}`;
     const text = `${clean(milestone.title)} : ${frenchSpan(milestone.date, milestone.endDate ?? milestone.date)}${owner} (${MILESTONE_STATUS_WORDS[status]})`;
-    out.push(`<g class="milestone" data-date="${dateKey(milestone.date)}" data-row="${box.row}" data-status="${status}">${tooltip(text)}`);
+    out.push(
+      `<g class="milestone" data-date="${dateKey(milestone.date)}" data-row="${box.row}" data-status="${status}">${tooltip(text)}`,
+    );
     const paint: Attributes =
       status === 'fait'
         ? { fill: box.colour }
@@ -784,12 +1036,23 @@ export function retroplanningSvg(input: RetroplanningInput): string {
           : { fill: box.colour, 'fill-opacity': 0.35, stroke: box.colour, 'stroke-width': 1 };
     const markerY = box.y + 10;
     if (box.isPeriod) {
-      out.push(element('rect', { x: box.markerLeft, y: markerY - 4, width: Math.max(box.markerRight - box.markerLeft, 2), height: 8, rx: 3, ...paint }));
+      out.push(
+        element('rect', {
+          x: box.markerLeft,
+          y: markerY - 4,
+          width: Math.max(box.markerRight - box.markerLeft, 2),
+          height: 8,
+          rx: 3,
+          ...paint,
+        }),
+      );
     } else {
       const cx = round((box.markerLeft + box.markerRight) / 2);
       out.push(element('path', { d: `M${cx} ${round(markerY - 6)}l6 6-6 6-6-6z`, ...paint }));
     }
-    out.push(textLines(box.lines, box.labelLeft, box.y + 28, LABEL_LINE, { 'font-size': LABEL_SIZE, fill: TEXT_COLOUR }));
+    out.push(
+      textLines(box.lines, box.labelLeft, box.y + 28, LABEL_LINE, { 'font-size': LABEL_SIZE, fill: TEXT_COLOUR }),
+    );
     out.push('</g>');
   }
   out.push('</g>');
@@ -800,15 +1063,27 @@ export function retroplanningSvg(input: RetroplanningInput): string {
     const cancelled = meeting.status === 'annulee';
     const laneName = input.lanes.find((lane) => lane.id === meeting.lane)!.name;
     const text = `${clean(meeting.title)} — ${laneName}, ${formatFrenchDate(meeting.date)} (${MEETING_STATUS_WORDS[meeting.status]})`;
-    out.push(`<g class="meeting" data-lane="${escapeXml(meeting.lane)}" data-date="${dateKey(meeting.date)}" data-status="${meeting.status}">${tooltip(text)}`);
+    out.push(
+      `<g class="meeting" data-lane="${escapeXml(meeting.lane)}" data-date="${dateKey(meeting.date)}" data-status="${meeting.status}">${tooltip(text)}`,
+    );
     if (cancelled) out.push(cancelledMark(mark.x, mark.y));
-    else if (meeting.status === 'planifiee') out.push(element('circle', { cx: mark.x, cy: mark.y, r: 4, fill: '#FFFFFF', stroke: mark.colour, 'stroke-width': 2 }));
+    else if (meeting.status === 'planifiee')
+      out.push(
+        element('circle', { cx: mark.x, cy: mark.y, r: 4, fill: '#FFFFFF', stroke: mark.colour, 'stroke-width': 2 }),
+      );
     else out.push(element('circle', { cx: mark.x, cy: mark.y, r: 5, fill: mark.colour }));
     if (mark.dayLabel) {
       out.push(
         element(
           'text',
-          { x: mark.x, y: mark.y + 18, 'font-size': 9, 'text-anchor': 'middle', fill: cancelled ? CANCELLED_COLOUR : MUTED_COLOUR, 'text-decoration': cancelled ? 'line-through' : undefined },
+          {
+            x: mark.x,
+            y: mark.y + 18,
+            'font-size': 9,
+            'text-anchor': 'middle',
+            fill: cancelled ? CANCELLED_COLOUR : MUTED_COLOUR,
+            'text-decoration': cancelled ? 'line-through' : undefined,
+          },
           String(meeting.date.day),
         ),
       );
@@ -821,7 +1096,9 @@ export function retroplanningSvg(input: RetroplanningInput): string {
   for (const item of legendItems(layout).items) {
     const y = layout.legendTop + item.row * LEGEND_ROW + 14;
     out.push(item.draw(item.x, y));
-    out.push(element('text', { x: item.x + 20, y, 'font-size': LEGEND_SIZE, fill: TEXT_COLOUR }, escapeXml(item.label)));
+    out.push(
+      element('text', { x: item.x + 20, y, 'font-size': LEGEND_SIZE, fill: TEXT_COLOUR }, escapeXml(item.label)),
+    );
   }
   out.push('</g>');
   out.push('</svg>');

@@ -9,7 +9,12 @@ export const calendarCommands: Record<string, Command> = {
     options: { convention: { type: 'string' } },
     async run({ values, api, out }) {
       const slug = await conventionSlug(api, text(values, 'convention'));
-      const ics = await api.text('GET', `/api/conventions/${encodeURIComponent(slug)}/calendar.ics`, undefined, 'text/calendar');
+      const ics = await api.text(
+        'GET',
+        `/api/conventions/${encodeURIComponent(slug)}/calendar.ics`,
+        undefined,
+        'text/calendar',
+      );
       if (out.json) return out.result({ convention: slug, ics }, () => ics);
       out.document(ics);
     },

@@ -31,7 +31,11 @@ export interface Command {
  * Parses a verb's arguments with node:util parseArgs; a wrong line is a usage error (exit 2) that
  * shows the verb's usage.
  */
-export function parseCommandLine(name: string, command: Command, args: string[]): Pick<CommandInput, 'values' | 'positionals'> {
+export function parseCommandLine(
+  name: string,
+  command: Command,
+  args: string[],
+): Pick<CommandInput, 'values' | 'positionals'> {
   const usage = `Usage : concerto ${command.usage}`;
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -43,7 +47,13 @@ export function parseCommandLine(name: string, command: Command, args: string[])
   if (missing.length) throw usageError(`${name} : il manque ${missing.map((o) => `--${o}`).join(', ')}.`, usage);
   const wanted = command.positionals ?? [];
   if (parsed.positionals.length < wanted.length) {
-    throw usageError(`${name} : il manque ${wanted.slice(parsed.positionals.length).map((p) => `<${p}>`).join(' ')}.`, usage);
+    throw usageError(
+      `${name} : il manque ${wanted
+        .slice(parsed.positionals.length)
+        .map((p) => `<${p}>`)
+        .join(' ')}.`,
+      usage,
+    );
   }
   return { values: parsed.values as CommandInput['values'], positionals: parsed.positionals };
 }

@@ -7,7 +7,11 @@ export async function conventionSlug(api: ApiClient, given: string | undefined):
   const { conventions } = await api.json<{ conventions: Array<{ slug: string }> }>('GET', '/api/conventions');
   if (conventions.length === 1) return conventions[0]!.slug;
   throw usageError(
-    conventions.length === 0 ? 'aucune convention n’est chargée.' : 'plusieurs conventions : dites laquelle avec --convention <slug>.',
-    conventions.length === 0 ? 'Chargez la convention de démonstration : concerto demo.' : `Conventions : ${conventions.map((c) => c.slug).join(', ')}.`,
+    conventions.length === 0
+      ? 'aucune convention n’est chargée.'
+      : 'plusieurs conventions : dites laquelle avec --convention <slug>.',
+    conventions.length === 0
+      ? 'Chargez la convention de démonstration : concerto demo.'
+      : `Conventions : ${conventions.map((c) => c.slug).join(', ')}.`,
   );
 }

@@ -22,15 +22,22 @@ export const conventionCommands: Record<string, Command> = {
     usage: 'convention list',
     summary: 'liste les conventions chargées',
     async run({ api, out }) {
-      const answer = await api.json<{ conventions: Array<{ slug: string; name: string; startDate: string; endDate: string }> }>('GET', '/api/conventions');
+      const answer = await api.json<{
+        conventions: Array<{ slug: string; name: string; startDate: string; endDate: string }>;
+      }>('GET', '/api/conventions');
       out.result(answer, ({ conventions }) =>
-        conventions.length ? conventions.map((c) => `${c.slug}  ${c.name} (${frenchDay(c.startDate)} → ${frenchDay(c.endDate)})`).join('\n') : 'Aucune convention : concerto demo charge celle de démonstration.',
+        conventions.length
+          ? conventions
+              .map((c) => `${c.slug}  ${c.name} (${frenchDay(c.startDate)} → ${frenchDay(c.endDate)})`)
+              .join('\n')
+          : 'Aucune convention : concerto demo charge celle de démonstration.',
       );
     },
   },
   'convention import': {
     usage: 'convention import <fichier.json | fichier.csv> [--convention <slug>]',
-    summary: 'importe la configuration entière (JSON) ou les membres (CSV « ; ») : tout ou rien, chaque problème avec son champ ou sa ligne',
+    summary:
+      'importe la configuration entière (JSON) ou les membres (CSV « ; ») : tout ou rien, chaque problème avec son champ ou sa ligne',
     options: { convention: { type: 'string' } },
     positionals: ['fichier'],
     async run({ values, positionals, api, out }) {
@@ -38,11 +45,19 @@ export const conventionCommands: Record<string, Command> = {
       if (path.extname(file).toLowerCase() === '.csv') {
         const csv = await readTextFile(file);
         const slug = await conventionSlug(api, text(values, 'convention'));
-        const answer = await api.json<{ imported: ImportSummary }>('POST', `${slugRoute(slug)}/members.csv`, { text: csv, contentType: 'text/csv' });
+        const answer = await api.json<{ imported: ImportSummary }>('POST', `${slugRoute(slug)}/members.csv`, {
+          text: csv,
+          contentType: 'text/csv',
+        });
         return out.result(answer, describeImport);
       }
       const setup = await readJsonFile(file);
-      const answer = await api.withProgress<{ imported: ImportSummary }>('PUT', '/api/conventions/setup', (done, total, step) => out.progress(done, total, step), { json: setup });
+      const answer = await api.withProgress<{ imported: ImportSummary }>(
+        'PUT',
+        '/api/conventions/setup',
+        (done, total, step) => out.progress(done, total, step),
+        { json: setup },
+      );
       out.result(answer, describeImport);
     },
   },

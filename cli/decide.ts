@@ -1,4 +1,10 @@
-import { AVIS_OUTCOMES, BUREAU_OUTCOMES, COPIL_OUTCOMES, PARTNER_OPINIONS, type ActionKind } from '../domain/lifecycle.js';
+import {
+  AVIS_OUTCOMES,
+  BUREAU_OUTCOMES,
+  COPIL_OUTCOMES,
+  PARTNER_OPINIONS,
+  type ActionKind,
+} from '../domain/lifecycle.js';
 import type { FicheState } from '../workflows/definitions.js';
 import { usageError } from './cli-error.js';
 import { text, type Command } from './command.js';
@@ -13,7 +19,9 @@ const BODIES = {
   bureau: { kind: 'recordBureauValidation', field: 'outcome', outcomes: BUREAU_OUTCOMES },
 } as const satisfies Record<string, { kind: ActionKind; field: string; outcomes: readonly string[] }>;
 
-const bodyList = Object.entries(BODIES).map(([body, { outcomes }]) => `${body} (${outcomes.join(', ')})`).join(' ; ');
+const bodyList = Object.entries(BODIES)
+  .map(([body, { outcomes }]) => `${body} (${outcomes.join(', ')})`)
+  .join(' ; ');
 
 /** Recording a body's decision on a fiche: the COTECH's avis, a partner's opinion, the COPIL's, the Bureau's. */
 export const decideCommands: Record<string, Command> = {
@@ -24,14 +32,26 @@ export const decideCommands: Record<string, Command> = {
     positionals: ['fiche', 'instance', 'décision'],
     async run({ values, positionals, api, out }) {
       const [fiche, body, outcome] = positionals as [string, string, string];
-      if (!Object.hasOwn(BODIES, body)) throw usageError(`decide : instance inconnue « ${body} ».`, `Instances : ${bodyList}.`);
+      if (!Object.hasOwn(BODIES, body))
+        throw usageError(`decide : instance inconnue « ${body} ».`, `Instances : ${bodyList}.`);
       const step = BODIES[body as keyof typeof BODIES];
       if (!(step.outcomes as readonly string[]).includes(outcome)) {
-        throw usageError(`decide : « ${outcome} » n’est pas une décision de ${body}.`, `Décisions possibles : ${step.outcomes.join(', ')}.`);
+        throw usageError(
+          `decide : « ${outcome} » n’est pas une décision de ${body}.`,
+          `Décisions possibles : ${step.outcomes.join(', ')}.`,
+        );
       }
       const comment = text(values, 'comment');
-      const input = { [step.field]: outcome, ...(step.kind === 'recordPartnerOpinion' ? { partner: body } : {}), ...(comment ? { comment } : {}) };
-      const state = await api.json<FicheState>('POST', `/api/fiches/${encodeURIComponent(fiche)}/actions/${step.kind}`, { json: input });
+      const input = {
+        [step.field]: outcome,
+        ...(step.kind === 'recordPartnerOpinion' ? { partner: body } : {}),
+        ...(comment ? { comment } : {}),
+      };
+      const state = await api.json<FicheState>(
+        'POST',
+        `/api/fiches/${encodeURIComponent(fiche)}/actions/${step.kind}`,
+        { json: input },
+      );
       out.result(state, (s) => `Décision enregistrée : ${body} ${outcome}.\n${describeFiche(s)}`);
     },
   },

@@ -25,7 +25,14 @@ export function describeFiche(state: FicheState): string {
 }
 
 /** The content fields `fiche edit` takes one by one (domain/fiche-content.ts on the server). */
-const CONTENT_TEXT_FIELDS = { title: 'title', enjeu: 'enjeu', pilote: 'pilote', public: 'publicVise', secteur: 'secteur', calendrier: 'calendrier' } as const;
+const CONTENT_TEXT_FIELDS = {
+  title: 'title',
+  enjeu: 'enjeu',
+  pilote: 'pilote',
+  public: 'publicVise',
+  secteur: 'secteur',
+  calendrier: 'calendrier',
+} as const;
 
 /** The fiche actions' verbs. */
 export const ficheCommands: Record<string, Command> = {
@@ -37,9 +44,17 @@ export const ficheCommands: Record<string, Command> = {
     async run({ values, api, out }) {
       const convention = text(values, 'convention');
       const created = await api.json<{ ficheId: string; workflowId: string }>('POST', '/api/fiches', {
-        json: { title: text(values, 'title'), authorEmail: text(values, 'author'), ...(convention ? { convention } : {}) },
+        json: {
+          title: text(values, 'title'),
+          authorEmail: text(values, 'author'),
+          ...(convention ? { convention } : {}),
+        },
       });
-      out.result(created, (c) => `Fiche créée : ${c.ficheId} (workflow ${c.workflowId}).\nSuite : concerto fiche edit ${c.ficheId} …, puis concerto fiche submit ${c.ficheId}`);
+      out.result(
+        created,
+        (c) =>
+          `Fiche créée : ${c.ficheId} (workflow ${c.workflowId}).\nSuite : concerto fiche edit ${c.ficheId} …, puis concerto fiche submit ${c.ficheId}`,
+      );
     },
   },
   'fiche edit': {
@@ -68,7 +83,8 @@ export const ficheCommands: Record<string, Command> = {
       }
       if (values.objectif !== undefined) content.objectifs = list(values, 'objectif');
       if (values.partenaire !== undefined) content.partenaires = list(values, 'partenaire');
-      if (Object.keys(content).length === 0) throw usageError('fiche edit : donnez au moins un champ à modifier, ou --file.');
+      if (Object.keys(content).length === 0)
+        throw usageError('fiche edit : donnez au moins un champ à modifier, ou --file.');
       const state = await api.json<unknown>('PATCH', `${ficheRoute(positionals[0]!)}/content`, { json: content });
       out.result(state, () => `Contenu de la fiche ${positionals[0]} enregistré (${Object.keys(content).join(', ')}).`);
     },
@@ -84,13 +100,17 @@ export const ficheCommands: Record<string, Command> = {
   },
   'fiche show': {
     usage: 'fiche show <fiche> [--versions]',
-    summary: 'montre l’étape de la fiche, ce qu’elle attend, son ordre du jour et ses échéances (--versions : ses versions)',
+    summary:
+      'montre l’étape de la fiche, ce qu’elle attend, son ordre du jour et ses échéances (--versions : ses versions)',
     options: { versions: { type: 'boolean' } },
     positionals: ['fiche'],
     async run({ values, positionals, api, out }) {
       const state = await api.json<FicheState>('GET', ficheRoute(positionals[0]!));
       if (!values.versions) return out.result(state, describeFiche);
-      const { versions } = await api.json<{ versions: FicheVersionView[] }>('GET', `${ficheRoute(positionals[0]!)}/versions`);
+      const { versions } = await api.json<{ versions: FicheVersionView[] }>(
+        'GET',
+        `${ficheRoute(positionals[0]!)}/versions`,
+      );
       out.result({ ...state, versions }, () => [describeFiche(state), ...versions.map(describeVersion)].join('\n\n'));
     },
   },
@@ -99,10 +119,18 @@ export const ficheCommands: Record<string, Command> = {
     summary: 'liste les fiches actions de la convention, avec leur étape',
     options: { convention: { type: 'string' }, status: { type: 'string' } },
     async run({ values, api, out }) {
-      const query = new URLSearchParams(Object.entries({ convention: text(values, 'convention'), status: text(values, 'status') }).filter((e): e is [string, string] => e[1] !== undefined));
+      const query = new URLSearchParams(
+        Object.entries({ convention: text(values, 'convention'), status: text(values, 'status') }).filter(
+          (e): e is [string, string] => e[1] !== undefined,
+        ),
+      );
       const answer = await api.json<{ fiches: FicheSummary[] }>('GET', `/api/fiches${query.size ? `?${query}` : ''}`);
       out.result(answer, ({ fiches }) =>
-        fiches.length === 0 ? 'Aucune fiche.' : fiches.map((f) => `${f.code.padEnd(11)} ${stageLabel(f.status).padEnd(24)} ${f.title}  (${f.id})`).join('\n'),
+        fiches.length === 0
+          ? 'Aucune fiche.'
+          : fiches
+              .map((f) => `${f.code.padEnd(11)} ${stageLabel(f.status).padEnd(24)} ${f.title}  (${f.id})`)
+              .join('\n'),
       );
     },
   },
@@ -111,7 +139,9 @@ export const ficheCommands: Record<string, Command> = {
 /** One version: who wrote it, when, its content, and what it changed from the one before. */
 function describeVersion(version: FicheVersionView): string {
   const head = `Version ${version.version} (${version.state}), par ${version.createdBy} le ${frenchDay(version.createdAt)}`;
-  const content = (Object.keys(FICHE_FIELD_LABELS) as FicheField[]).map((field) => [FICHE_FIELD_LABELS[field], describeField(version.content, field)] as const);
+  const content = (Object.keys(FICHE_FIELD_LABELS) as FicheField[]).map(
+    (field) => [FICHE_FIELD_LABELS[field], describeField(version.content, field)] as const,
+  );
   const changes = version.changes.map((c) => `  ${c.label} : ${c.before} → ${c.after}`);
   return [head, fields(content), ...(changes.length ? ['Changements :', ...changes] : [])].join('\n');
 }

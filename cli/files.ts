@@ -16,6 +16,9 @@ export async function readTextFile(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw usageError(`impossible de lire ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Vérifiez le chemin du fichier.');
+    throw usageError(
+      `impossible de lire ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      'Vérifiez le chemin du fichier.',
+    );
   }
 }

@@ -37,10 +37,14 @@ function describeTimeline(timeline: WorkflowTimeline): string {
 export const historyCommands: Record<string, Command> = {
   history: {
     usage: 'history <workflow>',
-    summary: 'raconte l’histoire d’un workflow (fiche-…, meeting-…, poll-…) : qui, quoi, quand, rappels et courriels avec leurs envois',
+    summary:
+      'raconte l’histoire d’un workflow (fiche-…, meeting-…, poll-…) : qui, quoi, quand, rappels et courriels avec leurs envois',
     positionals: ['workflow'],
     async run({ positionals, api, out }) {
-      const timeline = await api.json<WorkflowTimeline>('GET', `/api/workflows/${encodeURIComponent(positionals[0]!)}/timeline`);
+      const timeline = await api.json<WorkflowTimeline>(
+        'GET',
+        `/api/workflows/${encodeURIComponent(positionals[0]!)}/timeline`,
+      );
       out.result(timeline, describeTimeline);
     },
   },

@@ -22,10 +22,16 @@ export interface ApiTarget {
 export async function resolveTarget(env: NodeJS.ProcessEnv): Promise<ApiTarget> {
   const host = env.HOST?.trim() || CONFIG_VARIABLES.HOST[0];
   const port = env.PORT?.trim() || CONFIG_VARIABLES.PORT[0];
-  const url = (env.CONCERTO_URL?.trim() || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`).replace(/\/+$/, '');
+  const url = (env.CONCERTO_URL?.trim() || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`).replace(
+    /\/+$/,
+    '',
+  );
   if (env.CONCERTO_TOKEN?.trim()) return { url, token: env.CONCERTO_TOKEN.trim(), tokenSource: 'CONCERTO_TOKEN' };
   const file = path.join(path.resolve(env.CONCERTO_DATA_DIR?.trim() || 'data'), CLI_TOKEN_FILE);
-  const token = await readFile(file, 'utf8').then((text) => text.trim(), () => '');
+  const token = await readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
   return token ? { url, token, tokenSource: file } : { url };
 }
 
@@ -56,15 +62,24 @@ export class ApiClient {
    * NDJSON lines (client/http/progress-stream.ts) `{"progress": …}`, then `{"done": result}`, or
    * `{"error": …}` when the work failed once begun. A plain JSON answer is the result itself.
    */
-  async withProgress<T>(method: string, route: string, onProgress: (done: number, total: number, step: string) => void, body?: RequestBody): Promise<T> {
+  async withProgress<T>(
+    method: string,
+    route: string,
+    onProgress: (done: number, total: number, step: string) => void,
+    body?: RequestBody,
+  ): Promise<T> {
     const response = await this.send(method, route, body, 'application/x-ndjson, application/json');
-    if (!(response.headers.get('content-type') ?? '').includes('application/x-ndjson')) return (await response.json()) as T;
+    if (!(response.headers.get('content-type') ?? '').includes('application/x-ndjson'))
+      return (await response.json()) as T;
     const decoder = new TextDecoder();
     let pending = '';
     let result: { value: T } | undefined;
     const take = (text: string) => {
       if (!text.trim()) return;
-      const line = JSON.parse(text) as ErrorBody & { progress?: { done: number; total: number; step: string }; done?: T };
+      const line = JSON.parse(text) as ErrorBody & {
+        progress?: { done: number; total: number; step: string };
+        done?: T;
+      };
       if (line.error) throw errorFromBody(500, line);
       if (line.progress) onProgress(line.progress.done, line.progress.total, line.progress.step);
       else if ('done' in line) result = { value: line.done as T };
@@ -77,7 +92,11 @@ export class ApiClient {
     }
     take(pending + decoder.decode());
     if (!result) {
-      throw new CliError('la réponse s’est interrompue avant la fin du travail.', EXIT.unavailable, 'Voyez le journal de l’application (la fenêtre de `npm start`), puis relancez la commande.');
+      throw new CliError(
+        'la réponse s’est interrompue avant la fin du travail.',
+        EXIT.unavailable,
+        'Voyez le journal de l’application (la fenêtre de `npm start`), puis relancez la commande.',
+      );
     }
     return result.value;
   }
@@ -112,7 +131,11 @@ export class ApiClient {
       payload = body.text;
     }
     try {
-      return await fetch(`${this.target.url}${route}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+      return await fetch(`${this.target.url}${route}`, {
+        method,
+        headers,
+        ...(payload === undefined ? {} : { body: payload }),
+      });
     } catch (error) {
       const { cause } = error as { cause?: { code?: string; message?: string } };
       const why = cause?.code ?? cause?.message ?? (error as Error).message;
@@ -130,7 +153,13 @@ function errorFromBody(status: number, body: ErrorBody, target?: ApiTarget): Cli
   const said = error.message ?? `l’application a répondu ${status}`;
   // A single field in error comes without `issues`: name it after the message.
   const message = error.field && !error.issues?.length ? `${said} (champ « ${error.field} »)` : said;
-  return new CliError(message, exitCodeForStatus(status), hintFor(status, error.code, said, target), error.issues ?? [], body);
+  return new CliError(
+    message,
+    exitCodeForStatus(status),
+    hintFor(status, error.code, said, target),
+    error.issues ?? [],
+    body,
+  );
 }
 
 function hintFor(status: number, code: string | undefined, message: string, target?: ApiTarget): string | undefined {
@@ -139,11 +168,13 @@ function hintFor(status: number, code: string | undefined, message: string, targ
       ? `Le jeton lu dans ${target.tokenSource} n’est pas accepté : créez-en un autre (POST /api/tokens) ou relancez \`npm start\`, qui récrit data/${CLI_TOKEN_FILE}.`
       : `Aucun jeton : donnez CONCERTO_TOKEN, ou lancez \`npm start\` dans ce dossier, qui écrit data/${CLI_TOKEN_FILE}.`;
   }
-  if (status === 403) return 'Ce jeton n’a pas le rôle que cette action demande : demandez-le à un administrateur de la convention.';
+  if (status === 403)
+    return 'Ce jeton n’a pas le rôle que cette action demande : demandez-le à un administrateur de la convention.';
   if (status === 404 && message.startsWith('Rien à l’adresse')) {
     return 'L’application ne connaît pas cette route : mettez-la à jour (git pull), puis relancez `npm start`.';
   }
   if (status === 400) return 'Corrigez la saisie, puis relancez la commande.';
-  if (status >= 500 && code !== 'TEMPORAL_UNAVAILABLE') return 'Voyez le journal de l’application (la fenêtre de `npm start`), puis réessayez.';
+  if (status >= 500 && code !== 'TEMPORAL_UNAVAILABLE')
+    return 'Voyez le journal de l’application (la fenêtre de `npm start`), puis réessayez.';
   return undefined;
 }

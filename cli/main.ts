@@ -80,7 +80,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, streams: St
       const group = Object.keys(COMMANDS).filter((name) => name.startsWith(`${words[0]} `));
       throw usageError(
         `verbe inconnu « ${words.slice(0, 2).join(' ')} ».`,
-        group.length ? `Avec « ${words[0]} » : ${group.map((g) => g.split(' ')[1]).join(', ')}.` : 'Voir `concerto --help`.',
+        group.length
+          ? `Avec « ${words[0]} » : ${group.map((g) => g.split(' ')[1]).join(', ')}.`
+          : 'Voir `concerto --help`.',
       );
     }
     if (help) {

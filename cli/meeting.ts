@@ -20,7 +20,9 @@ function describeMeeting(meeting: MeetingSummary): string {
     ['Début', frenchInstant(meeting.startsAt)],
     ['Fin', frenchInstant(meeting.endsAt)],
     ['État', meeting.status],
-    ...(meeting.quorumReached === undefined || meeting.quorumReached === null ? [] : [['Quorum', meeting.quorumReached ? 'atteint' : 'non atteint'] as const]),
+    ...(meeting.quorumReached === undefined || meeting.quorumReached === null
+      ? []
+      : [['Quorum', meeting.quorumReached ? 'atteint' : 'non atteint'] as const]),
   ]);
 }
 
@@ -43,15 +45,31 @@ function timesOf(values: CommandInput['values']) {
 /** The meetings' verbs: schedule one, move it, cancel it, record who came. */
 export const meetingCommands: Record<string, Command> = {
   'meeting create': {
-    usage: 'meeting create --instance <instance> --title <titre> --start "2027-09-14 14:00" --end "2027-09-14 17:00" [--location …] [--visio <url>] [--convention <slug>]',
+    usage:
+      'meeting create --instance <instance> --title <titre> --start "2027-09-14 14:00" --end "2027-09-14 17:00" [--location …] [--visio <url>] [--convention <slug>]',
     summary: 'convoque une réunion d’une instance (délai légal en jours francs vérifié) et invite ses membres',
-    options: { instance: { type: 'string' }, title: { type: 'string' }, start: { type: 'string' }, end: { type: 'string' }, convention: { type: 'string' }, ...placeOptions },
+    options: {
+      instance: { type: 'string' },
+      title: { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      convention: { type: 'string' },
+      ...placeOptions,
+    },
     required: ['instance', 'title', 'start', 'end'],
     async run({ values, api, out }) {
       const convention = text(values, 'convention');
       const meeting = { instance: text(values, 'instance'), title: text(values, 'title'), ...timesOf(values) };
-      const created = await api.json<{ meetingId: string; workflowId: string; icalUid: string }>('POST', '/api/meetings', { json: { ...meeting, ...(convention ? { convention } : {}) } });
-      out.result(created, (m) => `Réunion convoquée.\n${describeMeeting({ ...meeting, meetingId: m.meetingId, status: 'convocation en préparation' })}`);
+      const created = await api.json<{ meetingId: string; workflowId: string; icalUid: string }>(
+        'POST',
+        '/api/meetings',
+        { json: { ...meeting, ...(convention ? { convention } : {}) } },
+      );
+      out.result(
+        created,
+        (m) =>
+          `Réunion convoquée.\n${describeMeeting({ ...meeting, meetingId: m.meetingId, status: 'convocation en préparation' })}`,
+      );
     },
   },
   'meeting reschedule': {
@@ -62,7 +80,9 @@ export const meetingCommands: Record<string, Command> = {
     positionals: ['réunion'],
     async run({ values, positionals, api, out }) {
       const reason = text(values, 'reason');
-      const state = await api.json<MeetingSummary>('POST', meetingStep(positionals[0]!, 'reschedule'), { json: { ...timesOf(values), ...(reason ? { reason } : {}) } });
+      const state = await api.json<MeetingSummary>('POST', meetingStep(positionals[0]!, 'reschedule'), {
+        json: { ...timesOf(values), ...(reason ? { reason } : {}) },
+      });
       out.result(state, () => `Réunion ${positionals[0]} reportée au ${frenchInstant(timesOf(values).startsAt)}.`);
     },
   },
@@ -73,25 +93,36 @@ export const meetingCommands: Record<string, Command> = {
     required: ['reason'],
     positionals: ['réunion'],
     async run({ values, positionals, api, out }) {
-      const state = await api.json<MeetingSummary>('POST', meetingStep(positionals[0]!, 'cancel'), { json: { reason: text(values, 'reason') } });
+      const state = await api.json<MeetingSummary>('POST', meetingStep(positionals[0]!, 'cancel'), {
+        json: { reason: text(values, 'reason') },
+      });
       out.result(state, () => `Réunion ${positionals[0]} annulée.`);
     },
   },
   'meeting attendance': {
     usage: 'meeting attendance <réunion> [--present <e-mail>]… [--excused <e-mail>]… [--proxy <de>:<à>]…',
     summary: 'enregistre les présents, les excusés et les pouvoirs ; dit si le quorum est atteint',
-    options: { present: { type: 'string', multiple: true }, excused: { type: 'string', multiple: true }, proxy: { type: 'string', multiple: true } },
+    options: {
+      present: { type: 'string', multiple: true },
+      excused: { type: 'string', multiple: true },
+      proxy: { type: 'string', multiple: true },
+    },
     positionals: ['réunion'],
     async run({ values, positionals, api, out }) {
       const proxies = list(values, 'proxy').map((pair) => {
         const [from, to, extra] = pair.split(':');
-        if (!from || !to || extra !== undefined) throw usageError(`--proxy « ${pair} » : écrivez absent@exemple.org:present@exemple.org.`);
+        if (!from || !to || extra !== undefined)
+          throw usageError(`--proxy « ${pair} » : écrivez absent@exemple.org:present@exemple.org.`);
         return { from, to };
       });
       const state = await api.json<MeetingSummary>('POST', meetingStep(positionals[0]!, 'attendance'), {
         json: { present: list(values, 'present'), excused: list(values, 'excused'), proxies },
       });
-      out.result(state, (s) => `Présences enregistrées.${typeof s.quorumReached === 'boolean' ? ` Quorum ${s.quorumReached ? 'atteint' : 'non atteint'}.` : ''}`);
+      out.result(
+        state,
+        (s) =>
+          `Présences enregistrées.${typeof s.quorumReached === 'boolean' ? ` Quorum ${s.quorumReached ? 'atteint' : 'non atteint'}.` : ''}`,
+      );
     },
   },
 };

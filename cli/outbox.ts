@@ -21,7 +21,12 @@ export const outboxCommands: Record<string, Command> = {
       out.result({ messages }, () =>
         messages.length === 0
           ? 'Aucun courriel.'
-          : messages.map((m) => `${frenchInstant(m.date)}  ${m.to.join(', ')}\n  ${m.subject}  (${api.target.url}/api/outbox/${m.id}.eml)`).join('\n'),
+          : messages
+              .map(
+                (m) =>
+                  `${frenchInstant(m.date)}  ${m.to.join(', ')}\n  ${m.subject}  (${api.target.url}/api/outbox/${m.id}.eml)`,
+              )
+              .join('\n'),
       );
     },
   },

@@ -47,7 +47,9 @@ export class Output {
       const width = 30;
       const filled = Math.round(ratio * width);
       const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-      this.streams.stderr.write(`\r${bar} ${String(percent).padStart(3)} % ${done}/${total} ${step}`.padEnd(100).slice(0, 100));
+      this.streams.stderr.write(
+        `\r${bar} ${String(percent).padStart(3)} % ${done}/${total} ${step}`.padEnd(100).slice(0, 100),
+      );
       if (done >= total) this.streams.stderr.write('\n');
       return;
     }
@@ -60,13 +62,22 @@ export class Output {
   /** Reports a failure and gives the exit code. */
   failure(error: unknown): ExitCode {
     const failure =
-      error instanceof CliError ? error : new CliError(`erreur inattendue : ${(error as Error)?.message ?? String(error)}`, EXIT.unavailable, 'Réessayez ; si cela se reproduit, signalez-le avec cette sortie.');
+      error instanceof CliError
+        ? error
+        : new CliError(
+            `erreur inattendue : ${(error as Error)?.message ?? String(error)}`,
+            EXIT.unavailable,
+            'Réessayez ; si cela se reproduit, signalez-le avec cette sortie.',
+          );
     const lines = [`concerto : ${failure.message}`];
     for (const issue of failure.issues) lines.push(`  - ${issue.field} : ${issue.message}`);
     if (failure.hint) lines.push(failure.hint);
     this.streams.stderr.write(`${lines.join('\n')}\n`);
     if (this.json) {
-      const error = (failure.body as { error?: unknown } | undefined)?.error ?? { message: failure.message, ...(failure.issues.length ? { issues: failure.issues } : {}) };
+      const error = (failure.body as { error?: unknown } | undefined)?.error ?? {
+        message: failure.message,
+        ...(failure.issues.length ? { issues: failure.issues } : {}),
+      };
       this.streams.stdout.write(`${JSON.stringify({ error, exitCode: failure.exitCode }, null, 2)}\n`);
     }
     return failure.exitCode;
@@ -89,7 +100,12 @@ export function frenchDay(iso: string): string {
 /** Label / value lines, aligned. */
 export function fields(rows: ReadonlyArray<readonly [string, unknown]>): string {
   const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `${label.padEnd(width)} : ${value === null || value === undefined || value === '' ? '—' : String(value)}`).join('\n');
+  return rows
+    .map(
+      ([label, value]) =>
+        `${label.padEnd(width)} : ${value === null || value === undefined || value === '' ? '—' : String(value)}`,
+    )
+    .join('\n');
 }
 
 function withNewline(text: string): string {

@@ -17,13 +17,18 @@ const SLOT = /^(\d{4}-\d{2}-\d{2})\/(\d{2}:\d{2})-(\d{2}:\d{2})$/;
 export function parseProposedDate(value: string): Record<string, unknown> {
   const [spec = '', places] = value.split('@');
   const capacity = places === undefined ? {} : { capacity: Number(places) };
-  if (places !== undefined && !/^\d+$/.test(places)) throw usageError(`--date « ${value} » : le nombre de places après @ est un entier.`);
+  if (places !== undefined && !/^\d+$/.test(places))
+    throw usageError(`--date « ${value} » : le nombre de places après @ est un entier.`);
   if (DAY.test(spec)) return { kind: 'journee', date: spec, ...capacity };
   const [date = '', half] = spec.split('/');
-  if (DAY.test(date) && (HALF_DAYS as readonly string[]).includes(half ?? '')) return { kind: 'demi_journee', date, half, ...capacity };
+  if (DAY.test(date) && (HALF_DAYS as readonly string[]).includes(half ?? ''))
+    return { kind: 'demi_journee', date, half, ...capacity };
   const slot = SLOT.exec(spec);
   if (slot) return { kind: 'creneau', date: slot[1], start: slot[2], end: slot[3], ...capacity };
-  throw usageError(`--date « ${value} » n’est pas une date proposée.`, 'Écrivez 2027-09-14 (journée), 2027-09-16/matin ou /apres_midi (demi-journée), 2027-09-17/10:00-12:00 (créneau), suivi de @12 pour 12 places.');
+  throw usageError(
+    `--date « ${value} » n’est pas une date proposée.`,
+    'Écrivez 2027-09-14 (journée), 2027-09-16/matin ou /apres_midi (demi-journée), 2027-09-17/10:00-12:00 (créneau), suivi de @12 pour 12 places.',
+  );
 }
 
 interface PollOptionView {
@@ -59,7 +64,8 @@ function describePoll(poll: PollView): string {
     ['Réunion', poll.meetingId],
   ]);
   const dates = poll.options.map(
-    (o) => `  ${o.label} : ${o.oui} oui, ${o.siNecessaire} si nécessaire, ${o.non} non${o.capacity ? `, ${o.volunteers.length}/${o.capacity} inscrits` : ''}  [${o.id}]`,
+    (o) =>
+      `  ${o.label} : ${o.oui} oui, ${o.siNecessaire} si nécessaire, ${o.non} non${o.capacity ? `, ${o.volunteers.length}/${o.capacity} inscrits` : ''}  [${o.id}]`,
   );
   return `${head}\n${dates.join('\n')}`;
 }
@@ -73,7 +79,10 @@ function voteToken(link: string): string {
 /** The poll a vote token names: its payload is readable (infra/signed-links.ts), only its signature is secret. */
 function pollIdOf(token: string): string {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { subject?: unknown; purpose?: unknown };
+    const payload = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+      subject?: unknown;
+      purpose?: unknown;
+    };
     if (payload.purpose === 'vote' && typeof payload.subject === 'string') return payload.subject;
   } catch {
     // Reported below as any text that is not a vote link.
@@ -103,12 +112,17 @@ function optionFor(value: string, options: PageOption[]): PageOption {
   if (byId) return byId;
   const [day = '', part] = value.split('/');
   const sameDay = DAY.test(day) ? options.filter((o) => o.label.startsWith(formatFrenchDate(parseDateKey(day)))) : [];
-  const inPart = part === undefined ? () => true : (PART_IN_LABEL[part] ?? ((label: string) => label.includes(`de ${part.replace(':', ' h ')}`)));
+  const inPart =
+    part === undefined
+      ? () => true
+      : (PART_IN_LABEL[part] ?? ((label: string) => label.includes(`de ${part.replace(':', ' h ')}`)));
   const matching = sameDay.filter((o) => inPart(o.label));
   if (matching.length === 1) return matching[0]!;
   const known = options.map((o) => `${o.label} [${o.id}]`).join(' ; ');
   throw usageError(
-    matching.length === 0 ? `--date « ${value} » : ce sondage ne propose pas cette date.` : `--date « ${value} » : ce jour a plusieurs dates proposées.`,
+    matching.length === 0
+      ? `--date « ${value} » : ce sondage ne propose pas cette date.`
+      : `--date « ${value} » : ce jour a plusieurs dates proposées.`,
     `Dates du sondage : ${known}. Précisez /matin, /apres_midi ou /HH:MM, ou donnez l’identifiant entre crochets.`,
   );
 }
@@ -117,13 +131,20 @@ function optionFor(value: string, options: PageOption[]): PageOption {
 function pageText(html: string): string {
   return html
     .replace(/<[^>]+>/g, '')
-    .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e] ?? '')
+    .replace(
+      /&(lt|gt|quot|#39|amp);/g,
+      (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e] ?? '',
+    )
     .trim();
 }
 
 /** The voting page's dates (one fieldset each, client/http/vote-pages.ts) and title. */
 function readVotePage(html: string): { title: string; options: PageOption[] } {
-  const options = [...html.matchAll(/<fieldset><legend>([^<]*)<\/legend><div class="choices"><label><input type="radio" name="answer-([^"]+)"/g)].map((m) => ({
+  const options = [
+    ...html.matchAll(
+      /<fieldset><legend>([^<]*)<\/legend><div class="choices"><label><input type="radio" name="answer-([^"]+)"/g,
+    ),
+  ].map((m) => ({
     label: pageText(m[1]!),
     id: pageText(m[2]!),
   }));
@@ -132,7 +153,9 @@ function readVotePage(html: string): { title: string; options: PageOption[] } {
 
 /** Why a voting page refused, or what it says instead of its form (a closed poll), in its words. */
 function pageMessage(html: string): string | undefined {
-  const found = /<p class="note(?: refused)?" role="(?:alert|status)">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? /<p class="note refused">([\s\S]*?)<\/p>/.exec(html)?.[1];
+  const found =
+    /<p class="note(?: refused)?" role="(?:alert|status)">([\s\S]*?)<\/p>/.exec(html)?.[1] ??
+    /<p class="note refused">([\s\S]*?)<\/p>/.exec(html)?.[1];
   return found === undefined ? undefined : pageText(found);
 }
 
@@ -142,14 +165,20 @@ async function readPoll(api: ApiClient, pollId: string): Promise<PollView> {
 
 /** A refusal of the voting page, in its words, with the exit code of its status. */
 function pageRefusal(status: number, html: string): CliError {
-  return new CliError(pageMessage(html) ?? `la page de vote a répondu ${status}.`, exitCodeForStatus(status), 'Vérifiez les dates et les réponses, ou demandez un nouveau lien à l’organisateur.');
+  return new CliError(
+    pageMessage(html) ?? `la page de vote a répondu ${status}.`,
+    exitCodeForStatus(status),
+    'Vérifiez les dates et les réponses, ou demandez un nouveau lien à l’organisateur.',
+  );
 }
 
 /** The date polls' verbs. */
 export const pollCommands: Record<string, Command> = {
   'poll create': {
-    usage: 'poll create --instance <instance> --title <titre> --deadline "2027-09-03 12:00" --date <date>… [--participant <e-mail>]… [--location …] [--description …] [--convention <slug>]',
-    summary: 'propose des dates (2027-09-14, 2027-09-16/matin, 2027-09-17/10:00-12:00, @12 pour 12 places) et invite les participants à voter',
+    usage:
+      'poll create --instance <instance> --title <titre> --deadline "2027-09-03 12:00" --date <date>… [--participant <e-mail>]… [--location …] [--description …] [--convention <slug>]',
+    summary:
+      'propose des dates (2027-09-14, 2027-09-16/matin, 2027-09-17/10:00-12:00, @12 pour 12 places) et invite les participants à voter',
     options: {
       instance: { type: 'string' },
       title: { type: 'string' },
@@ -162,7 +191,9 @@ export const pollCommands: Record<string, Command> = {
     },
     required: ['instance', 'title', 'deadline', 'date'],
     async run({ values, api, out }) {
-      const optional = Object.fromEntries(['location', 'description', 'convention'].flatMap((k) => (text(values, k) ? [[k, text(values, k)]] : [])));
+      const optional = Object.fromEntries(
+        ['location', 'description', 'convention'].flatMap((k) => (text(values, k) ? [[k, text(values, k)]] : [])),
+      );
       const participants = list(values, 'participant');
       const started = await api.json<{ pollId: string; warnings: Array<{ message: string }> }>('POST', '/api/polls', {
         json: {
@@ -174,7 +205,9 @@ export const pollCommands: Record<string, Command> = {
           ...optional,
         },
       });
-      out.result(started, (s) => [`Sondage ouvert : ${s.pollId}.`, ...s.warnings.map((w) => `Attention : ${w.message}`)].join('\n'));
+      out.result(started, (s) =>
+        [`Sondage ouvert : ${s.pollId}.`, ...s.warnings.map((w) => `Attention : ${w.message}`)].join('\n'),
+      );
     },
   },
   'poll show': {
@@ -187,16 +220,25 @@ export const pollCommands: Record<string, Command> = {
   },
   'poll vote': {
     usage: `poll vote <lien-de-vote> --date <date> --answer <${POLL_ANSWERS.join('|')}> [--date … --answer …]… [--signup <date>]…`,
-    summary: 'répond au sondage avec le lien reçu par courriel, sans compte, comme la page de vote : une --answer par --date proposée, dans l’ordre',
-    options: { date: { type: 'string', multiple: true }, answer: { type: 'string', multiple: true }, signup: { type: 'string', multiple: true } },
+    summary:
+      'répond au sondage avec le lien reçu par courriel, sans compte, comme la page de vote : une --answer par --date proposée, dans l’ordre',
+    options: {
+      date: { type: 'string', multiple: true },
+      answer: { type: 'string', multiple: true },
+      signup: { type: 'string', multiple: true },
+    },
     required: ['date', 'answer'],
     positionals: ['lien-de-vote'],
     async run({ values, positionals, api, out }) {
       const dates = list(values, 'date');
       const answers = list(values, 'answer');
-      if (dates.length !== answers.length) throw usageError(`poll vote : ${dates.length} --date pour ${answers.length} --answer : donnez une réponse par date.`);
+      if (dates.length !== answers.length)
+        throw usageError(
+          `poll vote : ${dates.length} --date pour ${answers.length} --answer : donnez une réponse par date.`,
+        );
       const wrong = answers.find((a) => !(POLL_ANSWERS as readonly string[]).includes(a));
-      if (wrong) throw usageError(`poll vote : « ${wrong} » n’est pas une réponse.`, `Réponses : ${POLL_ANSWERS.join(', ')}.`);
+      if (wrong)
+        throw usageError(`poll vote : « ${wrong} » n’est pas une réponse.`, `Réponses : ${POLL_ANSWERS.join(', ')}.`);
       const token = voteToken(positionals[0]!);
       const pollId = pollIdOf(token);
       const route = `/vote/${encodeURIComponent(token)}`;
@@ -205,7 +247,8 @@ export const pollCommands: Record<string, Command> = {
       const html = await opened.text();
       if (!opened.ok) throw pageRefusal(opened.status, html);
       const page = readVotePage(html);
-      if (page.options.length === 0) throw new CliError(pageMessage(html) ?? 'ce sondage ne prend plus de réponses.', EXIT.refused);
+      if (page.options.length === 0)
+        throw new CliError(pageMessage(html) ?? 'ce sondage ne prend plus de réponses.', EXIT.refused);
       const form = new URLSearchParams();
       const ballot: Record<string, string> = {};
       dates.forEach((date, i) => {
@@ -215,10 +258,19 @@ export const pollCommands: Record<string, Command> = {
       });
       const signUps = list(values, 'signup').map((date) => optionFor(date, page.options).id);
       for (const id of signUps) form.append('signup', id);
-      const response = await api.raw('POST', route, { text: form.toString(), contentType: 'application/x-www-form-urlencoded' }, 'text/html');
+      const response = await api.raw(
+        'POST',
+        route,
+        { text: form.toString(), contentType: 'application/x-www-form-urlencoded' },
+        'text/html',
+      );
       if (!response.ok) throw pageRefusal(response.status, await response.text());
-      const labels = Object.entries(ballot).map(([id, answer]) => `  ${page.options.find((o) => o.id === id)?.label} : ${answer.replace('_', ' ')}`);
-      out.result({ pollId, answers: ballot, signUps }, () => [`Réponse enregistrée au sondage « ${page.title} ».`, ...labels].join('\n'));
+      const labels = Object.entries(ballot).map(
+        ([id, answer]) => `  ${page.options.find((o) => o.id === id)?.label} : ${answer.replace('_', ' ')}`,
+      );
+      out.result({ pollId, answers: ballot, signUps }, () =>
+        [`Réponse enregistrée au sondage « ${page.title} ».`, ...labels].join('\n'),
+      );
     },
   },
   'poll close': {

@@ -21,10 +21,23 @@ const WAITING = new Set(['soumise', 'attente_copil', 'attente_bureau', 'en_oeuvr
  */
 export async function ficheDeadlines(client: Client, fiches: readonly FicheSummary[]): Promise<FicheDeadline[]> {
   const waiting = fiches.filter((f) => WAITING.has(f.status));
-  const states = await Promise.all(waiting.map((f) => client.workflow.getHandle(f.workflowId ?? ficheWorkflowId(f.id)).query(ficheStateQuery).catch(() => null)));
+  const states = await Promise.all(
+    waiting.map((f) =>
+      client.workflow
+        .getHandle(f.workflowId ?? ficheWorkflowId(f.id))
+        .query(ficheStateQuery)
+        .catch(() => null),
+    ),
+  );
   return waiting.flatMap((fiche, i) => {
     const state = states[i];
     if (!state || Object.keys(state.deadlines).length === 0) return [];
-    return [{ fiche: { id: fiche.id, code: fiche.code, title: fiche.title }, what: state.pending?.what ?? null, ...state.deadlines }];
+    return [
+      {
+        fiche: { id: fiche.id, code: fiche.code, title: fiche.title },
+        what: state.pending?.what ?? null,
+        ...state.deadlines,
+      },
+    ];
   });
 }

@@ -7,7 +7,11 @@ import { actionUpdates, type FicheState } from '../workflows/definitions.js';
 export type ActionInput<K extends ActionKind> = Omit<ActionOf<K>, 'kind'>;
 
 /** Takes one lifecycle step on a fiche's workflow (its update) and answers with the fiche's new state. */
-export function takeStep<K extends ActionKind>(handle: WorkflowHandle, kind: K, input: ActionInput<K>): Promise<FicheState> {
+export function takeStep<K extends ActionKind>(
+  handle: WorkflowHandle,
+  kind: K,
+  input: ActionInput<K>,
+): Promise<FicheState> {
   return handle.executeUpdate(actionUpdates[kind] as never, { args: [input] as never }) as Promise<FicheState>;
 }
 
@@ -26,12 +30,20 @@ export type Reviewers = Record<'cooperateur' | 'secretaire' | 'secretaireBureau'
  * COTECH's avis at its meeting, the CAF's and the MSA's opinions, the COPIL's adoption and the
  * Bureau's validation at theirs.
  */
-export async function driveToValidation<M>(driver: ReviewDriver<M>, people: Reviewers): Promise<{ cotech: M; copil: M; bureau: M; state: FicheState }> {
+export async function driveToValidation<M>(
+  driver: ReviewDriver<M>,
+  people: Reviewers,
+): Promise<{ cotech: M; copil: M; bureau: M; state: FicheState }> {
   await driver.act('submit', { actor: people.cooperateur });
   const cotech = await driver.holdMeeting('cotech');
   await driver.act('recordAvis', { actor: people.secretaire, outcome: 'favorable', comment: 'Fiche claire.' });
   await driver.act('recordPartnerOpinion', { actor: people.caf, partner: 'caf', opinion: 'favorable' });
-  await driver.act('recordPartnerOpinion', { actor: people.msa, partner: 'msa', opinion: 'reserve', comment: 'Préciser les financeurs.' });
+  await driver.act('recordPartnerOpinion', {
+    actor: people.msa,
+    partner: 'msa',
+    opinion: 'reserve',
+    comment: 'Préciser les financeurs.',
+  });
   const copil = await driver.holdMeeting('copil');
   await driver.act('recordCopilDecision', { actor: people.secretaire, outcome: 'adoptee' });
   const bureau = await driver.holdMeeting('bureau_communautaire');

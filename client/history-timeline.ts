@@ -7,7 +7,13 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { INSTANCE_KIND_LABELS, type InstanceKind } from '../domain/charter.js';
-import { AVIS_LABELS, BUREAU_OUTCOME_LABELS, COPIL_OUTCOME_LABELS, PARTNER_LABELS, PARTNER_OPINION_LABELS } from '../domain/lifecycle.js';
+import {
+  AVIS_LABELS,
+  BUREAU_OUTCOME_LABELS,
+  COPIL_OUTCOME_LABELS,
+  PARTNER_LABELS,
+  PARTNER_OPINION_LABELS,
+} from '../domain/lifecycle.js';
 import { formatFrench, formatFrenchDate, parseDateKey } from '../domain/paris-time.js';
 
 const ZONE = 'Europe/Paris';
@@ -148,7 +154,11 @@ const POLL_MAIL_LABELS: Readonly<Record<string, string>> = {
   result: 'Date retenue',
 };
 
-const ATTEMPT_LABELS: Readonly<Record<string, string>> = { sent: 'envoyé', retrying: 'échec, nouvel essai prévu', failed: 'échec définitif' };
+const ATTEMPT_LABELS: Readonly<Record<string, string>> = {
+  sent: 'envoyé',
+  retrying: 'échec, nouvel essai prévu',
+  failed: 'échec définitif',
+};
 
 const PARTSTAT_LABELS: Readonly<Record<string, string>> = {
   ACCEPTED: 'participera',
@@ -182,11 +192,14 @@ function firstArg(payloads: Payloads): Input | null {
   }
 }
 
-const labelOf = (table: Readonly<Record<string, string>>, name: string | null | undefined) => (name ? (table[name] ?? `« ${name} »`) : '« ? »');
-const instanceLabel = (kind: unknown) => (typeof kind === 'string' && kind in INSTANCE_KIND_LABELS ? INSTANCE_KIND_LABELS[kind as InstanceKind] : String(kind));
+const labelOf = (table: Readonly<Record<string, string>>, name: string | null | undefined) =>
+  name ? (table[name] ?? `« ${name} »`) : '« ? »';
+const instanceLabel = (kind: unknown) =>
+  typeof kind === 'string' && kind in INSTANCE_KIND_LABELS ? INSTANCE_KIND_LABELS[kind as InstanceKind] : String(kind);
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
-const failureText = (failure: { message?: string | null; cause?: { message?: string | null } | null } | null | undefined) =>
-  `échec : ${failure?.cause?.message || failure?.message || 'sans message'}`;
+const failureText = (
+  failure: { message?: string | null; cause?: { message?: string | null } | null } | null | undefined,
+) => `échec : ${failure?.cause?.message || failure?.message || 'sans message'}`;
 
 /** The update's input, said in a few French words: the decision it records. */
 function updateDetail(name: string, input: Input | null): string {
@@ -201,11 +214,14 @@ function updateDetail(name: string, input: Input | null): string {
       return outcome ? ` : ${BUREAU_OUTCOME_LABELS[outcome as keyof typeof BUREAU_OUTCOME_LABELS] ?? outcome}` : '';
     case 'recordPartnerOpinion': {
       const partner = PARTNER_LABELS[input.partner as keyof typeof PARTNER_LABELS] ?? str(input.partner) ?? '';
-      const opinion = PARTNER_OPINION_LABELS[input.opinion as keyof typeof PARTNER_OPINION_LABELS] ?? str(input.opinion) ?? '';
+      const opinion =
+        PARTNER_OPINION_LABELS[input.opinion as keyof typeof PARTNER_OPINION_LABELS] ?? str(input.opinion) ?? '';
       return ` (${partner}) : ${opinion}`;
     }
     case 'reschedule':
-      return str(input.startsAt) ? ` au ${formatFrench(new Date(input.startsAt as string), ZONE, { withTime: true })}` : '';
+      return str(input.startsAt)
+        ? ` au ${formatFrench(new Date(input.startsAt as string), ZONE, { withTime: true })}`
+        : '';
     case 'withdraw':
     case 'close':
     case 'cancel':
@@ -223,19 +239,33 @@ function updateDetail(name: string, input: Input | null): string {
 function signalDetail(name: string, input: Input | null): string {
   if (!input) return '';
   if (name === 'meetingScheduled') return ` (${instanceLabel(input.instanceKind)})`;
-  if (name === 'rsvp') return ` : ${PARTSTAT_LABELS[str(input.partstat) ?? ''] ?? str(input.partstat) ?? ''}${input.source === 'imip' ? ' (depuis l’agenda)' : input.source === 'link' ? ' (par le lien du courriel)' : ''}`;
+  if (name === 'rsvp')
+    return ` : ${PARTSTAT_LABELS[str(input.partstat) ?? ''] ?? str(input.partstat) ?? ''}${input.source === 'imip' ? ' (depuis l’agenda)' : input.source === 'link' ? ' (par le lien du courriel)' : ''}`;
   return '';
 }
 
 /** The mail an activity sends, named in French, with the ledger key it is written under. */
-function mailOf(name: string, input: Input | null, workflowId: string): { what: string; recipient: string; key: string } | null {
+function mailOf(
+  name: string,
+  input: Input | null,
+  workflowId: string,
+): { what: string; recipient: string; key: string } | null {
   if (!input) return null;
   const recipient = str(input.recipient) ?? str(input.to) ?? '';
-  if (name === 'sendNotification') return { what: `Courriel « ${str(input.subject) ?? ''} » à ${recipient}`, recipient, key: str(input.idempotencyKey) ?? '' };
+  if (name === 'sendNotification')
+    return {
+      what: `Courriel « ${str(input.subject) ?? ''} » à ${recipient}`,
+      recipient,
+      key: str(input.idempotencyKey) ?? '',
+    };
   const table = name === 'sendMeetingMail' ? MEETING_MAIL_LABELS : name === 'sendPollMail' ? POLL_MAIL_LABELS : null;
   if (!table) return null;
   // The key the mail activities give the ledger (activities/meeting-mail.ts, activities/poll-mail.ts).
-  return { what: `${labelOf(table, str(input.kind))} à ${recipient}`, recipient, key: `${workflowId}:${str(input.occasion) ?? ''}:${recipient}` };
+  return {
+    what: `${labelOf(table, str(input.kind))} à ${recipient}`,
+    recipient,
+    key: `${workflowId}:${str(input.occasion) ?? ''}:${recipient}`,
+  };
 }
 
 function mailLine(line: LedgerLine): TimelineMail {
@@ -270,7 +300,11 @@ function durationText(seconds: number): string {
  * carries its ledger line (`ledger`: the Notification rows of this workflow). Workflow tasks and
  * other bookkeeping events are left out.
  */
-export function buildTimeline(workflowId: string, history: History, ledger: readonly LedgerLine[] = []): TimelineEntry[] {
+export function buildTimeline(
+  workflowId: string,
+  history: History,
+  ledger: readonly LedgerLine[] = [],
+): TimelineEntry[] {
   const byKey = new Map(ledger.map((line) => [line.idempotencyKey, line]));
   const entries: TimelineEntry[] = [];
   const byEventId = new Map<number, TimelineEntry>();
@@ -278,7 +312,13 @@ export function buildTimeline(workflowId: string, history: History, ledger: read
   // Attempts as the worker saw them, from the started event, for activities that were retried.
   const attempts = new Map<number, number>();
 
-  const add = (event: HistoryEvent, entry: Omit<TimelineEntry, 'eventId' | 'at' | 'when' | 'failed' | 'outcome'> & { outcome?: string; failed?: boolean }) => {
+  const add = (
+    event: HistoryEvent,
+    entry: Omit<TimelineEntry, 'eventId' | 'at' | 'when' | 'failed' | 'outcome'> & {
+      outcome?: string;
+      failed?: boolean;
+    },
+  ) => {
     const at = eventDate(event);
     const full: TimelineEntry = {
       eventId: Number(event.eventId),
@@ -304,8 +344,17 @@ export function buildTimeline(workflowId: string, history: History, ledger: read
       const who = str(input?.authorEmail) ?? str(input?.organizerEmail) ?? SYSTEM_ACTOR;
       const title = str(input?.title);
       const startsAt = str(input?.startsAt);
-      const about = title ? ` « ${title} »` : startsAt ? ` du ${formatFrench(new Date(startsAt), ZONE, { withTime: true })}` : '';
-      add(event, { kind: 'workflow', who, what: `Début : ${labelOf(WORKFLOW_LABELS, started.workflowType?.name)}${about}`, outcome: 'lancé' });
+      const about = title
+        ? ` « ${title} »`
+        : startsAt
+          ? ` du ${formatFrench(new Date(startsAt), ZONE, { withTime: true })}`
+          : '';
+      add(event, {
+        kind: 'workflow',
+        who,
+        what: `Début : ${labelOf(WORKFLOW_LABELS, started.workflowType?.name)}${about}`,
+        outcome: 'lancé',
+      });
       continue;
     }
     const accepted = event.workflowExecutionUpdateAcceptedEventAttributes;
@@ -327,7 +376,12 @@ export function buildTimeline(workflowId: string, history: History, ledger: read
       const name = signaled.signalName ?? '';
       const input = firstArg(signaled.input);
       const who = str(input?.email) ?? str(input?.authorEmail) ?? SYSTEM_ACTOR;
-      add(event, { kind: 'signal', who, what: `${labelOf(SIGNAL_LABELS, name)}${signalDetail(name, input)}`, outcome: 'reçu' });
+      add(event, {
+        kind: 'signal',
+        who,
+        what: `${labelOf(SIGNAL_LABELS, name)}${signalDetail(name, input)}`,
+        outcome: 'reçu',
+      });
       continue;
     }
     const scheduled = event.activityTaskScheduledEventAttributes;
@@ -336,9 +390,12 @@ export function buildTimeline(workflowId: string, history: History, ledger: read
       const input = firstArg(scheduled.input);
       const mail = mailOf(name, input, workflowId);
       const line = mail ? byKey.get(mail.key) : undefined;
-      add(event, mail
-        ? { kind: 'mail', who: SYSTEM_ACTOR, what: mail.what, ...(line ? { mail: mailLine(line) } : {}) }
-        : { kind: 'activity', who: SYSTEM_ACTOR, what: labelOf(ACTIVITY_LABELS, name) });
+      add(
+        event,
+        mail
+          ? { kind: 'mail', who: SYSTEM_ACTOR, what: mail.what, ...(line ? { mail: mailLine(line) } : {}) }
+          : { kind: 'activity', who: SYSTEM_ACTOR, what: labelOf(ACTIVITY_LABELS, name) },
+      );
       continue;
     }
     const activityStarted = event.activityTaskStartedEventAttributes;
@@ -365,7 +422,11 @@ export function buildTimeline(workflowId: string, history: History, ledger: read
     if (timer) {
       const ms = protoMs(timer.startToFireTimeout);
       const fires = new Date(eventDate(event).getTime() + ms);
-      const entry = add(event, { kind: 'timer', who: SYSTEM_ACTOR, what: `Attente de ${durationText(ms / 1000)}, jusqu’au ${formatFrench(fires, ZONE, { withTime: true })}` });
+      const entry = add(event, {
+        kind: 'timer',
+        who: SYSTEM_ACTOR,
+        what: `Attente de ${durationText(ms / 1000)}, jusqu’au ${formatFrench(fires, ZONE, { withTime: true })}`,
+      });
       timers.set(timer.timerId ?? '', entry);
       continue;
     }
@@ -385,7 +446,11 @@ export function buildTimeline(workflowId: string, history: History, ledger: read
     const external = event.signalExternalWorkflowExecutionInitiatedEventAttributes;
     if (external) {
       const name = external.signalName ?? '';
-      add(event, { kind: 'signal', who: SYSTEM_ACTOR, what: `Signal au processus ${external.workflowExecution?.workflowId ?? '?'} : ${labelOf(SIGNAL_LABELS, name)}${signalDetail(name, firstArg(external.input))}` });
+      add(event, {
+        kind: 'signal',
+        who: SYSTEM_ACTOR,
+        what: `Signal au processus ${external.workflowExecution?.workflowId ?? '?'} : ${labelOf(SIGNAL_LABELS, name)}${signalDetail(name, firstArg(external.input))}`,
+      });
       continue;
     }
     if (event.externalWorkflowExecutionSignaledEventAttributes) {
@@ -393,12 +458,20 @@ export function buildTimeline(workflowId: string, history: History, ledger: read
       continue;
     }
     if (event.signalExternalWorkflowExecutionFailedEventAttributes) {
-      settle(event.signalExternalWorkflowExecutionFailedEventAttributes.initiatedEventId, 'échec : processus introuvable', true);
+      settle(
+        event.signalExternalWorkflowExecutionFailedEventAttributes.initiatedEventId,
+        'échec : processus introuvable',
+        true,
+      );
       continue;
     }
     const child = event.startChildWorkflowExecutionInitiatedEventAttributes;
     if (child) {
-      add(event, { kind: 'child', who: SYSTEM_ACTOR, what: `Lancement du processus ${labelOf(WORKFLOW_LABELS, child.workflowType?.name)} (${child.workflowId ?? '?'})` });
+      add(event, {
+        kind: 'child',
+        who: SYSTEM_ACTOR,
+        what: `Lancement du processus ${labelOf(WORKFLOW_LABELS, child.workflowType?.name)} (${child.workflowId ?? '?'})`,
+      });
       continue;
     }
     const childStarted = event.childWorkflowExecutionStartedEventAttributes;
@@ -407,26 +480,75 @@ export function buildTimeline(workflowId: string, history: History, ledger: read
       continue;
     }
     const childEnd =
-      (event.childWorkflowExecutionCompletedEventAttributes && { id: event.childWorkflowExecutionCompletedEventAttributes.initiatedEventId, text: 'terminé', failed: false }) ||
-      (event.childWorkflowExecutionFailedEventAttributes && { id: event.childWorkflowExecutionFailedEventAttributes.initiatedEventId, text: failureText(event.childWorkflowExecutionFailedEventAttributes.failure), failed: true }) ||
-      (event.childWorkflowExecutionCanceledEventAttributes && { id: event.childWorkflowExecutionCanceledEventAttributes.initiatedEventId, text: 'annulé', failed: false }) ||
-      (event.childWorkflowExecutionTerminatedEventAttributes && { id: event.childWorkflowExecutionTerminatedEventAttributes.initiatedEventId, text: 'arrêté', failed: true }) ||
-      (event.childWorkflowExecutionTimedOutEventAttributes && { id: event.childWorkflowExecutionTimedOutEventAttributes.initiatedEventId, text: 'délai dépassé', failed: true }) ||
-      (event.startChildWorkflowExecutionFailedEventAttributes && { id: event.startChildWorkflowExecutionFailedEventAttributes.initiatedEventId, text: 'échec du lancement', failed: true });
+      (event.childWorkflowExecutionCompletedEventAttributes && {
+        id: event.childWorkflowExecutionCompletedEventAttributes.initiatedEventId,
+        text: 'terminé',
+        failed: false,
+      }) ||
+      (event.childWorkflowExecutionFailedEventAttributes && {
+        id: event.childWorkflowExecutionFailedEventAttributes.initiatedEventId,
+        text: failureText(event.childWorkflowExecutionFailedEventAttributes.failure),
+        failed: true,
+      }) ||
+      (event.childWorkflowExecutionCanceledEventAttributes && {
+        id: event.childWorkflowExecutionCanceledEventAttributes.initiatedEventId,
+        text: 'annulé',
+        failed: false,
+      }) ||
+      (event.childWorkflowExecutionTerminatedEventAttributes && {
+        id: event.childWorkflowExecutionTerminatedEventAttributes.initiatedEventId,
+        text: 'arrêté',
+        failed: true,
+      }) ||
+      (event.childWorkflowExecutionTimedOutEventAttributes && {
+        id: event.childWorkflowExecutionTimedOutEventAttributes.initiatedEventId,
+        text: 'délai dépassé',
+        failed: true,
+      }) ||
+      (event.startChildWorkflowExecutionFailedEventAttributes && {
+        id: event.startChildWorkflowExecutionFailedEventAttributes.initiatedEventId,
+        text: 'échec du lancement',
+        failed: true,
+      });
     if (childEnd) {
       settle(childEnd.id, childEnd.text, childEnd.failed);
       continue;
     }
     if (event.workflowExecutionContinuedAsNewEventAttributes) {
-      add(event, { kind: 'continue', who: SYSTEM_ACTOR, what: 'Suite dans une nouvelle exécution (l’historique repart de zéro, l’état est conservé)', outcome: 'fait' });
+      add(event, {
+        kind: 'continue',
+        who: SYSTEM_ACTOR,
+        what: 'Suite dans une nouvelle exécution (l’historique repart de zéro, l’état est conservé)',
+        outcome: 'fait',
+      });
       continue;
     }
     const end =
-      (event.workflowExecutionCompletedEventAttributes && { what: 'Fin du processus', outcome: 'terminé', failed: false }) ||
-      (event.workflowExecutionFailedEventAttributes && { what: 'Fin du processus', outcome: failureText(event.workflowExecutionFailedEventAttributes.failure), failed: true }) ||
-      (event.workflowExecutionTerminatedEventAttributes && { what: 'Processus arrêté', outcome: `arrêté${event.workflowExecutionTerminatedEventAttributes.reason ? ` : ${event.workflowExecutionTerminatedEventAttributes.reason}` : ''}`, failed: true }) ||
-      (event.workflowExecutionCanceledEventAttributes && { what: 'Processus annulé', outcome: 'annulé', failed: false }) ||
-      (event.workflowExecutionTimedOutEventAttributes && { what: 'Processus hors délai', outcome: 'délai dépassé', failed: true });
+      (event.workflowExecutionCompletedEventAttributes && {
+        what: 'Fin du processus',
+        outcome: 'terminé',
+        failed: false,
+      }) ||
+      (event.workflowExecutionFailedEventAttributes && {
+        what: 'Fin du processus',
+        outcome: failureText(event.workflowExecutionFailedEventAttributes.failure),
+        failed: true,
+      }) ||
+      (event.workflowExecutionTerminatedEventAttributes && {
+        what: 'Processus arrêté',
+        outcome: `arrêté${event.workflowExecutionTerminatedEventAttributes.reason ? ` : ${event.workflowExecutionTerminatedEventAttributes.reason}` : ''}`,
+        failed: true,
+      }) ||
+      (event.workflowExecutionCanceledEventAttributes && {
+        what: 'Processus annulé',
+        outcome: 'annulé',
+        failed: false,
+      }) ||
+      (event.workflowExecutionTimedOutEventAttributes && {
+        what: 'Processus hors délai',
+        outcome: 'délai dépassé',
+        failed: true,
+      });
     if (end) add(event, { kind: 'workflow', who: SYSTEM_ACTOR, ...end });
   }
   return entries;

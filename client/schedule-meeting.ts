@@ -30,12 +30,23 @@ export async function scheduleMeeting(
   options: { now?: Date; timing?: MeetingWorkflowInput['timing']; workflowId?: string } = {},
 ): Promise<{ meetingId: string; workflowId: string; icalUid: string }> {
   const now = options.now ?? new Date();
-  const convention = await deps.prisma.convention.findUniqueOrThrow({ where: { id: conventionId }, select: { charter: true, timezone: true } });
-  const instance = await deps.prisma.instance.findUnique({ where: { conventionId_slug: { conventionId, slug: input.instance } } });
-  if (!instance) throw new DomainError('INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
+  const convention = await deps.prisma.convention.findUniqueOrThrow({
+    where: { id: conventionId },
+    select: { charter: true, timezone: true },
+  });
+  const instance = await deps.prisma.instance.findUnique({
+    where: { conventionId_slug: { conventionId, slug: input.instance } },
+  });
+  if (!instance)
+    throw new DomainError('INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
   const kind = instance.kind as InstanceKind;
   assertMayManageMeeting(kind, actor, 'schedule');
-  assertConvocationDelay(new Date(input.startsAt), now, convocationDelayFor(parseCharter(convention.charter), kind, instance.convocationDelayDays), convention.timezone);
+  assertConvocationDelay(
+    new Date(input.startsAt),
+    now,
+    convocationDelayFor(parseCharter(convention.charter), kind, instance.convocationDelayDays),
+    convention.timezone,
+  );
 
   const record = await createMeetingRecord(deps.prisma, {
     conventionId,
@@ -49,8 +60,15 @@ export async function scheduleMeeting(
     ...(options.workflowId ? { workflowId: options.workflowId } : {}),
     at: now,
   });
-  const workflowInput: MeetingWorkflowInput = { ...record.input, ...(options.timing ? { timing: options.timing } : {}) };
-  await deps.client.workflow.start<typeof meetingWorkflow>('meetingWorkflow', { taskQueue: deps.taskQueue, workflowId: record.workflowId, args: [workflowInput] });
+  const workflowInput: MeetingWorkflowInput = {
+    ...record.input,
+    ...(options.timing ? { timing: options.timing } : {}),
+  };
+  await deps.client.workflow.start<typeof meetingWorkflow>('meetingWorkflow', {
+    taskQueue: deps.taskQueue,
+    workflowId: record.workflowId,
+    args: [workflowInput],
+  });
   const { meetingId, workflowId, icalUid } = record;
   return { meetingId, workflowId, icalUid };
 }

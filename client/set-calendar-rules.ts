@@ -4,9 +4,15 @@ import { assertMayPlanCalendar } from '../domain/meeting-recurrence.js';
 import { toLocal } from '../domain/paris-time.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { saveMeetingRules } from '../store/save-meeting-rules.js';
-import { calendarWorkflowId, reloadRulesUpdate, type CalendarYearInput, type CalendarYearState } from '../workflows/calendar-definitions.js';
+import {
+  calendarWorkflowId,
+  reloadRulesUpdate,
+  type CalendarYearInput,
+  type CalendarYearState,
+} from '../workflows/calendar-definitions.js';
 
-export type SetCalendarRulesResult = { started: true; workflowId: string; year: number } | { started: false; state: CalendarYearState };
+export type SetCalendarRulesResult =
+  { started: true; workflowId: string; year: number } | { started: false; state: CalendarYearState };
 
 /**
  * Sets a convention's calendar rules: stored first (checked there: shapes, instances, one rule an
@@ -25,12 +31,22 @@ export async function setCalendarRules(
   assertMayPlanCalendar(actor);
   await saveMeetingRules(deps.prisma, { conventionId, rules, actorEmail: actor.email, at: now });
   const handle = deps.client.workflow.getHandle(calendarWorkflowId(conventionId));
-  const reload = async (): Promise<SetCalendarRulesResult> => ({ started: false, state: await handle.executeUpdate(reloadRulesUpdate, { args: [{ actor }] }) });
-  const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
+  const reload = async (): Promise<SetCalendarRulesResult> => ({
+    started: false,
+    state: await handle.executeUpdate(reloadRulesUpdate, { args: [{ actor }] }),
+  });
+  const running = await handle.describe().then(
+    (d) => d.status.name === 'RUNNING',
+    () => false,
+  );
   if (running) return reload();
   const input: CalendarYearInput = { conventionId, year: toLocal(now).year };
   try {
-    await deps.client.workflow.start('calendarYearWorkflow', { taskQueue: deps.taskQueue, workflowId: handle.workflowId, args: [input] });
+    await deps.client.workflow.start('calendarYearWorkflow', {
+      taskQueue: deps.taskQueue,
+      workflowId: handle.workflowId,
+      args: [input],
+    });
   } catch (error) {
     // Started meanwhile by another request: tell it instead.
     if (error instanceof WorkflowExecutionAlreadyStartedError) return reload();

@@ -16,16 +16,33 @@ export interface StartedCycle {
  * Starts the convention's cycle (evaluation campaigns, the COPIL's reviews, prolongations) for
  * the current year, unless it already runs: calling it again changes nothing.
  */
-export async function startConventionCycle(deps: { client: Client; prisma: PrismaClient; taskQueue: string }, conventionId: string, now = new Date()): Promise<StartedCycle> {
+export async function startConventionCycle(
+  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  conventionId: string,
+  now = new Date(),
+): Promise<StartedCycle> {
   const workflowId = conventionWorkflowId(conventionId);
   const handle = deps.client.workflow.getHandle(workflowId);
-  const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
+  const running = await handle.describe().then(
+    (d) => d.status.name === 'RUNNING',
+    () => false,
+  );
   if (running) return { workflowId, started: false };
-  const convention = await deps.prisma.convention.findUniqueOrThrow({ where: { id: conventionId }, select: { startDate: true, endDate: true, timezone: true } });
+  const convention = await deps.prisma.convention.findUniqueOrThrow({
+    where: { id: conventionId },
+    select: { startDate: true, endDate: true, timezone: true },
+  });
   const day = (date: Date) => date.toISOString().slice(0, 10);
-  const input: ConventionCycleInput = { conventionId, year: firstCycleYear(day(convention.startDate), day(convention.endDate), localDateKey(now, convention.timezone)) };
+  const input: ConventionCycleInput = {
+    conventionId,
+    year: firstCycleYear(day(convention.startDate), day(convention.endDate), localDateKey(now, convention.timezone)),
+  };
   try {
-    await deps.client.workflow.start('conventionCycleWorkflow', { taskQueue: deps.taskQueue, workflowId, args: [input] });
+    await deps.client.workflow.start('conventionCycleWorkflow', {
+      taskQueue: deps.taskQueue,
+      workflowId,
+      args: [input],
+    });
   } catch (error) {
     // Started by another request in between: the same outcome.
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };

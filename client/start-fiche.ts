@@ -17,7 +17,11 @@ export async function startFiche(
 ): Promise<{ ficheId: string; handle: WorkflowHandle<typeof ficheLifecycleWorkflow> }> {
   const convention = await deps.prisma.convention.findUniqueOrThrow({
     where: { id: conventionId },
-    select: { charter: true, timezone: true, instances: { select: { kind: true, decisionReminderDays: true, escalationDays: true } } },
+    select: {
+      charter: true,
+      timezone: true,
+      instances: { select: { kind: true, decisionReminderDays: true, escalationDays: true } },
+    },
   });
   // An instance kind's delays, from its first instance that sets them (there is one COTECH, COPIL, Bureau).
   const byInstance: NonNullable<LifecycleTiming['byInstance']> = {};

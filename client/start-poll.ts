@@ -44,13 +44,17 @@ export async function startPoll(
   options: { now?: Date; timing?: DatePollWorkflowInput['timing']; workflowId?: string } = {},
 ): Promise<StartedPoll> {
   const now = options.now ?? new Date();
-  const convention = await deps.prisma.convention.findUniqueOrThrow({ where: { id: conventionId }, select: { charter: true, timezone: true, schoolZone: true } });
+  const convention = await deps.prisma.convention.findUniqueOrThrow({
+    where: { id: conventionId },
+    select: { charter: true, timezone: true, schoolZone: true },
+  });
   const zone = convention.timezone;
   const instance = await deps.prisma.instance.findUnique({
     where: { conventionId_slug: { conventionId, slug: input.instance } },
     include: { memberships: { select: { person: { select: { email: true } } } } },
   });
-  if (!instance) throw new DomainError('INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
+  if (!instance)
+    throw new DomainError('INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
   const kind = instance.kind as InstanceKind;
   assertMayManagePoll(kind, actor, 'create');
 
@@ -58,9 +62,15 @@ export async function startPoll(
   const deadline = new Date(input.deadline);
   const warnings = checkPollDates(convention, instance, placed, deadline, now);
 
-  const participants = [...new Set((input.participants ?? instance.memberships.map((m) => m.person.email)).map((e) => e.toLowerCase()))].sort();
+  const participants = [
+    ...new Set((input.participants ?? instance.memberships.map((m) => m.person.email)).map((e) => e.toLowerCase())),
+  ].sort();
   if (participants.length === 0) {
-    throw new DomainError('INVALID_INPUT', `L’instance « ${instance.name} » n’a aucun membre : indiquez qui répond (« participants »).`, 'participants');
+    throw new DomainError(
+      'INVALID_INPUT',
+      `L’instance « ${instance.name} » n’a aucun membre : indiquez qui répond (« participants »).`,
+      'participants',
+    );
   }
 
   const pollId = randomUUID();
@@ -98,7 +108,12 @@ export async function startPoll(
         actor: actor.email,
         action: 'poll.create',
         subject: `poll:${pollId}`,
-        details: { instance: instance.slug, options: placed.length, participants: participants.length, deadline: deadline.toISOString() },
+        details: {
+          instance: instance.slug,
+          options: placed.length,
+          participants: participants.length,
+          deadline: deadline.toISOString(),
+        },
         at: now,
       },
     });
@@ -106,7 +121,11 @@ export async function startPoll(
   });
 
   const workflowInput = pollWorkflowInput({ ...poll, deadline }, kind, zone, options.timing);
-  await deps.client.workflow.start<typeof datePollWorkflow>('datePollWorkflow', { taskQueue: deps.taskQueue, workflowId, args: [workflowInput] });
+  await deps.client.workflow.start<typeof datePollWorkflow>('datePollWorkflow', {
+    taskQueue: deps.taskQueue,
+    workflowId,
+    args: [workflowInput],
+  });
   return { pollId, workflowId, options: workflowInput.options, participants, warnings };
 }
 
@@ -125,7 +144,12 @@ export function checkPollDates(
   const zone = convention.timezone;
   const { warnings } = checkProposedDates(placed, zone, parseZone(convention.schoolZone));
   assertDeadline(deadline, placed, now, zone);
-  assertConvocationDelayAfterDeadline(placed, deadline, convocationDelayFor(parseCharter(convention.charter), instance.kind as InstanceKind, instance.convocationDelayDays), zone);
+  assertConvocationDelayAfterDeadline(
+    placed,
+    deadline,
+    convocationDelayFor(parseCharter(convention.charter), instance.kind as InstanceKind, instance.convocationDelayDays),
+    zone,
+  );
   return warnings;
 }
 
@@ -138,7 +162,14 @@ export function pollWorkflowInput(
     organizerEmail: string;
     deadline: Date;
     participants: string[];
-    options: ReadonlyArray<{ id: string; kind: string; startsAt: Date; endsAt: Date; label: string; capacity: number | null }>;
+    options: ReadonlyArray<{
+      id: string;
+      kind: string;
+      startsAt: Date;
+      endsAt: Date;
+      label: string;
+      capacity: number | null;
+    }>;
   },
   instanceKind: InstanceKind,
   zone: string,

@@ -9,7 +9,14 @@ import { pollWorkflowId, type DatePollWorkflowInput } from '../workflows/poll-de
 import { checkPollDates, pollWorkflowInput } from './start-poll.js';
 
 export type SetupPollOutcome =
-  | { key: string; pollId: string; outcome: 'started'; workflowId: string; participants: string[]; warnings: FieldIssue[] }
+  | {
+      key: string;
+      pollId: string;
+      outcome: 'started';
+      workflowId: string;
+      participants: string[];
+      warnings: FieldIssue[];
+    }
   | { key: string; pollId: string; outcome: 'already_started'; workflowId: string }
   | { key: string; pollId: string; outcome: 'refused'; code: string; message: string; field?: string };
 
@@ -28,7 +35,10 @@ export async function startSetupPolls(
   options: { now?: Date; timing?: DatePollWorkflowInput['timing'] } = {},
 ): Promise<SetupPollOutcome[]> {
   const now = options.now ?? new Date();
-  const convention = await deps.prisma.convention.findUniqueOrThrow({ where: { id: conventionId }, select: { charter: true, timezone: true, schoolZone: true } });
+  const convention = await deps.prisma.convention.findUniqueOrThrow({
+    where: { id: conventionId },
+    select: { charter: true, timezone: true, schoolZone: true },
+  });
   const polls = await deps.prisma.poll.findMany({
     where: { conventionId, status: 'ouvert', meetingId: null },
     include: {
@@ -47,24 +57,53 @@ export async function startSetupPolls(
     }
     try {
       const { instance, deadline } = poll;
-      if (!instance) throw new DomainError('INVALID_INPUT', `Le sondage « ${poll.title} » ne nomme aucune instance : indiquez dans la configuration (« instance ») celle dont la date retenue sera la réunion.`, 'instance');
-      if (!deadline) throw new DomainError('INVALID_INPUT', `Le sondage « ${poll.title} » n’a pas de date limite de réponse : indiquez-la dans la configuration (« deadline »).`, 'deadline');
+      if (!instance)
+        throw new DomainError(
+          'INVALID_INPUT',
+          `Le sondage « ${poll.title} » ne nomme aucune instance : indiquez dans la configuration (« instance ») celle dont la date retenue sera la réunion.`,
+          'instance',
+        );
+      if (!deadline)
+        throw new DomainError(
+          'INVALID_INPUT',
+          `Le sondage « ${poll.title} » n’a pas de date limite de réponse : indiquez-la dans la configuration (« deadline »).`,
+          'deadline',
+        );
       const kind = instance.kind as InstanceKind;
       assertMayManagePoll(kind, actor, 'create');
       const warnings = checkPollDates(convention, instance, poll.options, deadline, now);
-      const participants = poll.participants.length > 0 ? poll.participants : [...new Set(instance.memberships.map((m) => m.person.email.toLowerCase()))].sort();
-      if (participants.length === 0) throw new DomainError('INVALID_INPUT', `L’instance « ${instance.name} » n’a aucun membre : personne à interroger.`, 'participants');
+      const participants =
+        poll.participants.length > 0
+          ? poll.participants
+          : [...new Set(instance.memberships.map((m) => m.person.email.toLowerCase()))].sort();
+      if (participants.length === 0)
+        throw new DomainError(
+          'INVALID_INPUT',
+          `L’instance « ${instance.name} » n’a aucun membre : personne à interroger.`,
+          'participants',
+        );
       await deps.prisma.$transaction([
         deps.prisma.poll.update({ where: { id: poll.id }, data: { participants, workflowId } }),
         deps.prisma.auditEvent.upsert({
           where: { key: `${workflowId}:created` },
-          create: { key: `${workflowId}:created`, actor: actor.email, action: 'poll.start', subject: `poll:${poll.id}`, details: { key: poll.key, participants: participants.length }, at: now },
+          create: {
+            key: `${workflowId}:created`,
+            actor: actor.email,
+            action: 'poll.start',
+            subject: `poll:${poll.id}`,
+            details: { key: poll.key, participants: participants.length },
+            at: now,
+          },
           update: {},
         }),
       ]);
       const input = pollWorkflowInput({ ...poll, deadline, participants }, kind, convention.timezone, options.timing);
       try {
-        await deps.client.workflow.start<typeof datePollWorkflow>('datePollWorkflow', { taskQueue: deps.taskQueue, workflowId, args: [input] });
+        await deps.client.workflow.start<typeof datePollWorkflow>('datePollWorkflow', {
+          taskQueue: deps.taskQueue,
+          workflowId,
+          args: [input],
+        });
       } catch (error) {
         // Started meanwhile by another call.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -74,7 +113,13 @@ export async function startSetupPolls(
       outcomes.push({ ...seen, outcome: 'started', workflowId, participants, warnings });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      outcomes.push({ ...seen, outcome: 'refused', code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+      outcomes.push({
+        ...seen,
+        outcome: 'refused',
+        code: error.code,
+        message: error.message,
+        ...(error.field ? { field: error.field } : {}),
+      });
     }
   }
   return outcomes;

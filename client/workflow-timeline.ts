@@ -21,7 +21,10 @@ export interface WorkflowTimeline {
  * The latest run of a workflow with its history as a French timeline and its mails' ledger lines.
  * Throws the client's WorkflowNotFoundError when there is no such workflow.
  */
-export async function loadWorkflowTimeline(deps: { client: Client; prisma: PrismaClient }, workflowId: string): Promise<WorkflowTimeline> {
+export async function loadWorkflowTimeline(
+  deps: { client: Client; prisma: PrismaClient },
+  workflowId: string,
+): Promise<WorkflowTimeline> {
   const handle = deps.client.workflow.getHandle(workflowId);
   const description = await handle.describe();
   const [history, ledger] = await Promise.all([handle.fetchHistory(), findWorkflowMailLedger(deps.prisma, workflowId)]);
@@ -29,7 +32,9 @@ export async function loadWorkflowTimeline(deps: { client: Client; prisma: Prism
 }
 
 /** What heads a workflow's timeline, and its line in the list of workflows: from its description or a listed run. */
-export function workflowHeading(run: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'status' | 'startTime' | 'closeTime'>): Omit<WorkflowTimeline, 'entries'> {
+export function workflowHeading(
+  run: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'status' | 'startTime' | 'closeTime'>,
+): Omit<WorkflowTimeline, 'entries'> {
   return {
     workflowId: run.workflowId,
     runId: run.runId,
@@ -42,7 +47,12 @@ export function workflowHeading(run: Pick<WorkflowExecutionInfo, 'workflowId' | 
 }
 
 /** Link to a workflow in the Temporal Web UI, when its address is known. */
-export function temporalUiLink(uiUrl: string | null | undefined, namespace: string, workflowId: string, runId?: string): string | null {
+export function temporalUiLink(
+  uiUrl: string | null | undefined,
+  namespace: string,
+  workflowId: string,
+  runId?: string,
+): string | null {
   if (!uiUrl) return null;
   const base = `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
   return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;

@@ -45,11 +45,20 @@ export function appRoleOf(person: PersonAccess): AppRole | null {
 export function actorFromAccess(person: PersonAccess): Actor {
   const appRole = appRoleOf(person);
   if (!appRole) {
-    throw new DomainError('ROLE_NOT_ALLOWED', `${person.email} n’est membre d’aucune instance de cette convention : demandez à un coopérateur de vous y inscrire.`, 'actor');
+    throw new DomainError(
+      'ROLE_NOT_ALLOWED',
+      `${person.email} n’est membre d’aucune instance de cette convention : demandez à un coopérateur de vous y inscrire.`,
+      'actor',
+    );
   }
   const instanceRoles: Partial<Record<InstanceKind, MemberRole[]>> = {};
   for (const { instanceKind, role } of person.memberships) (instanceRoles[instanceKind] ??= []).push(role);
-  return { email: person.email, appRole, instanceRoles, ...(person.structureKind ? { structureKind: person.structureKind } : {}) };
+  return {
+    email: person.email,
+    appRole,
+    instanceRoles,
+    ...(person.structureKind ? { structureKind: person.structureKind } : {}),
+  };
 }
 
 /** Roles that read and export a whole convention's setup and members (names and addresses of everyone). */
@@ -58,7 +67,11 @@ const CONVENTION_STEWARDS: readonly AppRole[] = ['admin', 'cooperateur'];
 /** Exports of a convention's setup and members: its coopérateurs and the admins. */
 export function assertMayExportConvention(actor: Actor): void {
   if (!CONVENTION_STEWARDS.includes(actor.appRole)) {
-    throw new DomainError('ROLE_NOT_ALLOWED', 'Seuls les coopérateurs de la convention et les administrateurs peuvent en exporter la composition.', 'actor');
+    throw new DomainError(
+      'ROLE_NOT_ALLOWED',
+      'Seuls les coopérateurs de la convention et les administrateurs peuvent en exporter la composition.',
+      'actor',
+    );
   }
 }
 

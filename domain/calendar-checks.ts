@@ -1,7 +1,13 @@
 import { DomainError } from './errors.js';
 import { dateKey, formatFrenchDate, isValidDate, shiftDate, weekdayOf, type LocalDate } from './paris-time.js';
 import { publicHolidayOn } from './public-holidays.js';
-import { SCHOOL_HOLIDAY_COVERAGE, parseZone, schoolHolidayOn, schoolHolidaysKnownOn, type Zone } from './school-holidays.js';
+import {
+  SCHOOL_HOLIDAY_COVERAGE,
+  parseZone,
+  schoolHolidayOn,
+  schoolHolidaysKnownOn,
+  type Zone,
+} from './school-holidays.js';
 
 /**
  * Whether a day suits a meeting, for the annual calendar's recurring meetings and the date polls:
@@ -38,7 +44,13 @@ export function checkMeetingDate(date: LocalDate, zone: Zone | null): MeetingDat
   const warnings = schoolHolidayWarnings(date, parseZone(zone));
   const holiday = publicHolidayOn(date);
   const weekday = weekdayOf(date);
-  const blocked = holiday ? `${holiday} (jour férié)` : weekday === 6 ? 'samedi' : weekday === 7 ? 'dimanche' : undefined;
+  const blocked = holiday
+    ? `${holiday} (jour férié)`
+    : weekday === 6
+      ? 'samedi'
+      : weekday === 7
+        ? 'dimanche'
+        : undefined;
   return blocked === undefined ? { warnings } : { blocked, warnings };
 }
 

@@ -1,7 +1,10 @@
 import { formatFrenchDate, parseDateKey } from './paris-time.js';
 
 /** What a milestone's owner is told before it: French, for people. */
-export function milestoneReminder(milestone: { title: string; startDate: string }, daysBefore: number): { subject: string; text: string } {
+export function milestoneReminder(
+  milestone: { title: string; startDate: string },
+  daysBefore: number,
+): { subject: string; text: string } {
   const when = formatFrenchDate(parseDateKey(milestone.startDate));
   const delay = daysBefore === 1 ? 'demain' : `dans ${daysBefore} jours`;
   return {

@@ -9,10 +9,25 @@ import { capitalise, fieldPath, parseInput } from './validation.js';
  * Mellois en Poitou CTG 2023-2027 presentation describes, and the default.
  */
 
-export const INSTANCE_KINDS = ['bureau_communautaire', 'copil', 'cotech', 'gtt', 'groupe_elaboration', 'conseil_communautaire'] as const;
+export const INSTANCE_KINDS = [
+  'bureau_communautaire',
+  'copil',
+  'cotech',
+  'gtt',
+  'groupe_elaboration',
+  'conseil_communautaire',
+] as const;
 export type InstanceKind = (typeof INSTANCE_KINDS)[number];
 
-export const STRUCTURE_KINDS = ['collectivite', 'caf', 'msa', 'association', 'institution', 'commune', 'autre'] as const;
+export const STRUCTURE_KINDS = [
+  'collectivite',
+  'caf',
+  'msa',
+  'association',
+  'institution',
+  'commune',
+  'autre',
+] as const;
 export type StructureKind = (typeof STRUCTURE_KINDS)[number];
 
 export const MEMBER_ROLES = [
@@ -159,7 +174,8 @@ export const charterSchema: z.ZodType<Charter> = z.strictObject({
         .array(structureKind)
         .min(1)
         .refine((kinds) => new Set(kinds).size === kinds.length, {
-          error: (issue) => `« ${fieldPath(issue.path ?? [])} » cite plusieurs fois le même type de structure : gardez-en un.`,
+          error: (issue) =>
+            `« ${fieldPath(issue.path ?? [])} » cite plusieurs fois le même type de structure : gardez-en un.`,
         }),
       maxPersons: z.int().min(1),
     }),
@@ -167,7 +183,8 @@ export const charterSchema: z.ZodType<Charter> = z.strictObject({
   gttRepresentation: z
     .strictObject({
       inInstanceKind: instanceKind.refine((kind) => kind !== 'gtt', {
-        error: (issue) => `« ${fieldPath(issue.path ?? [])} » : un GTT ne se fait pas représenter dans un autre GTT ; choisissez par exemple « cotech ».`,
+        error: (issue) =>
+          `« ${fieldPath(issue.path ?? [])} » : un GTT ne se fait pas représenter dans un autre GTT ; choisissez par exemple « cotech ».`,
       }),
       persons: z.int().min(1).max(10),
       requiredRole: memberRole,
@@ -221,7 +238,8 @@ export const CHARTER_ISSUE_CODES = {
   STRUCTURE_LIMIT_EXCEEDED: 'More persons of one structure sit in an instance than the charter allows.',
   REPRESENTED_INSTANCE_UNKNOWN: 'A membership represents an instance the convention does not have.',
   REPRESENTED_INSTANCE_NOT_GTT: 'A membership represents an instance that is not a GTT.',
-  REPRESENTATION_OUT_OF_PLACE: 'A membership represents a GTT in an instance where the charter provides for no representation.',
+  REPRESENTATION_OUT_OF_PLACE:
+    'A membership represents a GTT in an instance where the charter provides for no representation.',
   GTT_REPRESENTATION_COUNT: 'A GTT has not exactly the number of representatives the charter asks for.',
   GTT_REPRESENTATION_ROLE: 'None of a GTT’s representatives has the role the charter requires.',
 } as const;
@@ -426,16 +444,28 @@ export function assertCharter(charter: Charter, facts: CharterFacts): void {
     field: issue.line !== undefined ? `ligne ${issue.line}` : (issue.instanceSlug ?? ''),
     message: issue.message,
   }));
-  const listed = found.map((issue, index) => `${index + 1}) ${issue.line !== undefined ? `Ligne ${issue.line} : ` : ''}${issue.message}`);
+  const listed = found.map(
+    (issue, index) => `${index + 1}) ${issue.line !== undefined ? `Ligne ${issue.line} : ` : ''}${issue.message}`,
+  );
   const count = found.length === 1 ? '1 point à corriger' : `${found.length} points à corriger`;
-  throw new DomainError('CHARTER_VIOLATION', `La composition des instances ne respecte pas la charte (${count}) : ${listed.join(' ')}`, undefined, issues);
+  throw new DomainError(
+    'CHARTER_VIOLATION',
+    `La composition des instances ne respecte pas la charte (${count}) : ${listed.join(' ')}`,
+    undefined,
+    issues,
+  );
 }
 
 /**
  * Whether someone holding `actorRolesInInstance` in an instance of `instanceKind` may record its
  * decisions. An admin may, to correct the record, but only for an instance that takes decisions.
  */
-export function mayRecordDecision(charter: Charter, instanceKind: InstanceKind, actorRolesInInstance: MemberRole[], isAdmin: boolean): boolean {
+export function mayRecordDecision(
+  charter: Charter,
+  instanceKind: InstanceKind,
+  actorRolesInInstance: MemberRole[],
+  isAdmin: boolean,
+): boolean {
   const recorders = charter.decisionRecorders[instanceKind];
   if (!recorders) return false;
   return isAdmin || actorRolesInInstance.some((role) => recorders.includes(role));

@@ -30,7 +30,13 @@ export interface CampaignTiming {
  * months before the end (2 September for a 31 December end), so the bilan reaches the COPIL
  * before the convention ends and its renewal is prepared.
  */
-export const DEFAULT_CAMPAIGN_TIMING: CampaignTiming = { opensOn: { month: 1, day: 15 }, reminderDays: [14, 28], deadlineDays: 42, finalLeadDays: 120, hour: 9 };
+export const DEFAULT_CAMPAIGN_TIMING: CampaignTiming = {
+  opensOn: { month: 1, day: 15 },
+  reminderDays: [14, 28],
+  deadlineDays: 42,
+  finalLeadDays: 120,
+  hour: 9,
+};
 
 export const CAMPAIGN_KINDS = ['annuelle', 'finale'] as const;
 export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
@@ -53,7 +59,13 @@ export interface CampaignPlan {
  * year on, while the convention still runs at its opening); in the last year, also the final one,
  * for that year, closing by the end date.
  */
-export function campaignsOfYear(year: number, startDate: string, endDate: string, timing: CampaignTiming, zone: string): CampaignPlan[] {
+export function campaignsOfYear(
+  year: number,
+  startDate: string,
+  endDate: string,
+  timing: CampaignTiming,
+  zone: string,
+): CampaignPlan[] {
   const start = parseDateKey(startDate);
   const end = parseDateKey(endDate);
   const plans: CampaignPlan[] = [];
@@ -67,7 +79,10 @@ export function campaignsOfYear(year: number, startDate: string, endDate: string
       kind,
       year: evaluated,
       opensAt: opensAt.toISOString(),
-      reminders: timing.reminderDays.map((d) => atLocalTime(shiftDate(opens, d), timing.hour, 0, zone)).filter((at) => at < deadline).map((at) => at.toISOString()),
+      reminders: timing.reminderDays
+        .map((d) => atLocalTime(shiftDate(opens, d), timing.hour, 0, zone))
+        .filter((at) => at < deadline)
+        .map((at) => at.toISOString()),
       deadline: deadline.toISOString(),
     };
   };
@@ -85,7 +100,11 @@ export function campaignsOfYear(year: number, startDate: string, endDate: string
 /** The coopérateurs run the convention's cycle (an admin may stand in); `what` says the act, « lance le cycle ». */
 export function assertMayManageCycle(actor: Actor, what: string): void {
   if (actor.appRole !== 'cooperateur' && actor.appRole !== 'admin') {
-    throw new DomainError('ROLE_NOT_ALLOWED', `Seul un coopérateur (ou un administrateur) ${what} ; ${actor.email} n’en est pas.`, 'actor.appRole');
+    throw new DomainError(
+      'ROLE_NOT_ALLOWED',
+      `Seul un coopérateur (ou un administrateur) ${what} ; ${actor.email} n’en est pas.`,
+      'actor.appRole',
+    );
   }
 }
 
@@ -96,7 +115,10 @@ export function assertMayManageCycle(actor: Actor, what: string): void {
 export function firstCycleYear(startDate: string, endDate: string, today: string): number {
   const end = parseDateKey(endDate);
   if (compareDates(parseDateKey(today), end) > 0) {
-    throw new DomainError('WRONG_STAGE', `La convention a pris fin le ${formatFrenchDate(end, { withWeekday: false })} : son cycle ne se lance plus.`);
+    throw new DomainError(
+      'WRONG_STAGE',
+      `La convention a pris fin le ${formatFrenchDate(end, { withWeekday: false })} : son cycle ne se lance plus.`,
+    );
   }
   return Math.max(parseDateKey(startDate).year, parseDateKey(today).year);
 }
@@ -133,7 +155,11 @@ function isDateKey(value: string): boolean {
 /** Reads a prolongation's fields (the new end date and the motif), with French field errors. */
 export function parseProlongation(input: unknown): ProlongationInput {
   const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  return parseInput(prolongationSchema, { newEndDate: raw.newEndDate, motif: raw.motif }, { what: 'l’avenant de prolongation' });
+  return parseInput(
+    prolongationSchema,
+    { newEndDate: raw.newEndDate, motif: raw.motif },
+    { what: 'l’avenant de prolongation' },
+  );
 }
 
 /**

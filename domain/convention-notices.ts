@@ -18,7 +18,10 @@ export interface CampaignFicheRef {
 /** A fiche as the COPIL's review shows it: its pilot, and its évaluation when recorded. */
 export interface ReviewedFiche extends CampaignFicheRef {
   pilotEmail: string;
-  evaluation: { summary: string; indicators: Array<{ label: string; value: number | string; target?: number | string; unit?: string }> } | null;
+  evaluation: {
+    summary: string;
+    indicators: Array<{ label: string; value: number | string; target?: number | string; unit?: string }>;
+  } | null;
 }
 
 const SIGNATURE = '\n\nConcerto, pour la Convention Territoriale Globale';
@@ -27,11 +30,14 @@ function mail(subject: string, body: string): Mail {
   return { subject, text: `Bonjour,\n\n${body}${SIGNATURE}` };
 }
 
-const what = (kind: CampaignKind, year: number) => (kind === 'finale' ? `le bilan de fin de convention (évaluation ${year})` : `l’évaluation ${year}`);
+const what = (kind: CampaignKind, year: number) =>
+  kind === 'finale' ? `le bilan de fin de convention (évaluation ${year})` : `l’évaluation ${year}`;
 
 /** How an évaluation is recorded: the lifecycle's recordEvaluation step, over the HTTP API. */
 function howTo(fiches: readonly CampaignFicheRef[], year: number, baseUrl: string): string {
-  const lines = fiches.map((f) => `- ${f.code} « ${f.title} » : POST ${baseUrl}/api/fiches/${f.ficheId}/actions/recordEvaluation`);
+  const lines = fiches.map(
+    (f) => `- ${f.code} « ${f.title} » : POST ${baseUrl}/api/fiches/${f.ficheId}/actions/recordEvaluation`,
+  );
   return (
     `${lines.join('\n')}\n\n` +
     `Pour chacune, donnez le bilan de l’année et la valeur de ses indicateurs d’évaluation, par exemple :\n` +
@@ -43,18 +49,35 @@ function howTo(fiches: readonly CampaignFicheRef[], year: number, baseUrl: strin
 }
 
 /** The opening of a campaign, to a pilot, for the fiches they pilot. */
-export function campaignInvitation(kind: CampaignKind, year: number, fiches: readonly CampaignFicheRef[], deadline: Date, baseUrl: string, zone: string): Mail {
+export function campaignInvitation(
+  kind: CampaignKind,
+  year: number,
+  fiches: readonly CampaignFicheRef[],
+  deadline: Date,
+  baseUrl: string,
+  zone: string,
+): Mail {
   const by = formatFrench(deadline, zone);
   const intro =
     kind === 'finale'
       ? `La Convention Territoriale Globale arrive à son terme : son bilan se prépare. Pour chaque fiche action que vous pilotez, renseignez l’évaluation ${year} — ce qui a été fait depuis le début de la convention, et ses indicateurs — avant le ${by} ; le bilan sera présenté au COPIL.`
       : `La campagne d’évaluation ${year} est ouverte. Pour chaque fiche action que vous pilotez, renseignez l’évaluation ${year} — ce qui a été fait et ses indicateurs — avant le ${by} ; la synthèse sera présentée au COPIL.`;
-  const subject = kind === 'finale' ? `Bilan de la CTG : évaluation finale de vos fiches actions avant le ${by}` : `Évaluation ${year} de vos fiches actions à renseigner avant le ${by}`;
+  const subject =
+    kind === 'finale'
+      ? `Bilan de la CTG : évaluation finale de vos fiches actions avant le ${by}`
+      : `Évaluation ${year} de vos fiches actions à renseigner avant le ${by}`;
   return mail(subject, `${intro}\n\n${howTo(fiches, year, baseUrl)}`);
 }
 
 /** A reminder, to a pilot whose fiches still lack the year's évaluation. */
-export function campaignReminder(kind: CampaignKind, year: number, fiches: readonly CampaignFicheRef[], deadline: Date, baseUrl: string, zone: string): Mail {
+export function campaignReminder(
+  kind: CampaignKind,
+  year: number,
+  fiches: readonly CampaignFicheRef[],
+  deadline: Date,
+  baseUrl: string,
+  zone: string,
+): Mail {
   const by = formatFrench(deadline, zone);
   const these = fiches.length === 1 ? 'la fiche suivante n’a' : 'les fiches suivantes n’ont';
   return mail(
@@ -65,7 +88,10 @@ export function campaignReminder(kind: CampaignKind, year: number, fiches: reado
 
 function indicatorsLine(evaluation: NonNullable<ReviewedFiche['evaluation']>): string {
   if (evaluation.indicators.length === 0) return '';
-  const parts = evaluation.indicators.map((i) => `${i.label} : ${i.value}${i.unit ? ` ${i.unit}` : ''}${i.target !== undefined ? ` (cible ${i.target}${i.unit ? ` ${i.unit}` : ''})` : ''}`);
+  const parts = evaluation.indicators.map(
+    (i) =>
+      `${i.label} : ${i.value}${i.unit ? ` ${i.unit}` : ''}${i.target !== undefined ? ` (cible ${i.target}${i.unit ? ` ${i.unit}` : ''})` : ''}`,
+  );
   return `\n    Indicateurs : ${parts.join(' ; ')}`;
 }
 
@@ -73,14 +99,26 @@ function indicatorsLine(evaluation: NonNullable<ReviewedFiche['evaluation']>): s
 export type ReviewPlace = { meetingTitle: string; startsAt: Date } | null;
 
 /** The synthesis of a campaign, to the COPIL's members and the coordinators, at its deadline. */
-export function reviewSummary(kind: CampaignKind, year: number, fiches: readonly ReviewedFiche[], place: ReviewPlace, zone: string): Mail {
+export function reviewSummary(
+  kind: CampaignKind,
+  year: number,
+  fiches: readonly ReviewedFiche[],
+  place: ReviewPlace,
+  zone: string,
+): Mail {
   const answered = fiches.filter((f) => f.evaluation);
   const pending = fiches.filter((f) => !f.evaluation);
-  const title = kind === 'finale' ? `Bilan de la Convention Territoriale Globale (évaluation ${year})` : `Revue annuelle des évaluations ${year}`;
+  const title =
+    kind === 'finale'
+      ? `Bilan de la Convention Territoriale Globale (évaluation ${year})`
+      : `Revue annuelle des évaluations ${year}`;
   const where = place
     ? `Ce point est inscrit à l’ordre du jour de « ${place.meetingTitle} », le ${formatFrench(place.startsAt, zone, { withTime: true })}.`
     : 'Aucune réunion du COPIL n’est prévue : son secrétariat est invité à en planifier une, et ce point y sera inscrit.';
-  const done = answered.map((f) => `- ${f.code} « ${f.title} » (pilote : ${f.pilotEmail}) : ${f.evaluation!.summary}${indicatorsLine(f.evaluation!)}`);
+  const done = answered.map(
+    (f) =>
+      `- ${f.code} « ${f.title} » (pilote : ${f.pilotEmail}) : ${f.evaluation!.summary}${indicatorsLine(f.evaluation!)}`,
+  );
   const missing = pending.map((f) => `- ${f.code} « ${f.title} » (pilote : ${f.pilotEmail})`);
   return mail(
     `${title} : synthèse pour le COPIL`,
@@ -92,7 +130,8 @@ export function reviewSummary(kind: CampaignKind, year: number, fiches: readonly
 
 /** To the COPIL's secretary when no COPIL meeting is scheduled for the review. */
 export function scheduleReviewRequest(kind: CampaignKind, year: number): Mail {
-  const title = kind === 'finale' ? 'le bilan de la Convention Territoriale Globale' : `la revue annuelle des évaluations ${year}`;
+  const title =
+    kind === 'finale' ? 'le bilan de la Convention Territoriale Globale' : `la revue annuelle des évaluations ${year}`;
   return mail(
     `COPIL à planifier pour ${title}`,
     `La campagne d’évaluation est close, mais aucune réunion du COPIL n’est prévue pour examiner ${title}. ` +

@@ -105,7 +105,10 @@ export const conventionSetupSchema = z.strictObject({
       /** Absent: the reference charter (domain/charter.ts). */
       charter: charterSchema.optional(),
     })
-    .refine((c) => c.endDate >= c.startDate, { error: 'La fin de la convention doit suivre son début.', path: ['endDate'] }),
+    .refine((c) => c.endDate >= c.startDate, {
+      error: 'La fin de la convention doit suivre son début.',
+      path: ['endDate'],
+    }),
   structures: z.array(
     z.strictObject({
       slug: slug(),
@@ -239,7 +242,9 @@ export function assertSetupCharter(setup: ConventionSetup): void {
     const field = issue.line !== undefined ? `memberships.${issue.line}` : at !== undefined ? `instances.${at}` : '';
     return { field, message: issue.message };
   });
-  const listed = issues.map((issue, index) => `${index + 1}) ${issue.field ? `${issue.field} : ` : ''}${issue.message}`);
+  const listed = issues.map(
+    (issue, index) => `${index + 1}) ${issue.field ? `${issue.field} : ` : ''}${issue.message}`,
+  );
   const count = issues.length === 1 ? '1 point à corriger' : `${issues.length} points à corriger`;
   throw new DomainError(
     'CHARTER_VIOLATION',
@@ -305,7 +310,10 @@ export function checkSetupReferences(setup: ConventionSetup): FieldIssue[] {
     if (m.represents !== undefined) {
       if (!instances.has(m.represents)) needInstance(m.represents, `${at}.represents`);
       else if (!gtts.has(m.represents)) {
-        issues.push({ field: `${at}.represents`, message: `« ${m.represents} » n’est pas un groupe de travail thématique (GTT).` });
+        issues.push({
+          field: `${at}.represents`,
+          message: `« ${m.represents} » n’est pas un groupe de travail thématique (GTT).`,
+        });
       }
     }
     const key = `${m.instance}\u0000${m.person}`;
@@ -342,18 +350,16 @@ export function setupCharterFacts(setup: ConventionSetup): CharterFacts {
   return {
     instances: setup.instances.map((i) => ({ slug: i.slug, kind: i.kind, name: i.name })),
     structures: setup.structures.map((s) => ({ slug: s.slug, kind: s.kind, name: s.name })),
-    memberships: setup.memberships.map(
-      (m, index): MembershipFact => ({
-        line: index,
-        personEmail: m.person,
-        personName: personName.get(m.person),
-        instanceSlug: m.instance,
-        structureSlug: m.structure ?? personStructure.get(m.person),
-        role: m.role,
-        seat: m.seat,
-        representsInstanceSlug: m.represents,
-      }),
-    ),
+    memberships: setup.memberships.map((m, index): MembershipFact => ({
+      line: index,
+      personEmail: m.person,
+      personName: personName.get(m.person),
+      instanceSlug: m.instance,
+      structureSlug: m.structure ?? personStructure.get(m.person),
+      role: m.role,
+      seat: m.seat,
+      representsInstanceSlug: m.represents,
+    })),
   };
 }
 
@@ -370,7 +376,10 @@ function uniqueKeys<T>(
     const key = keyOf(row);
     const first = seen.get(key);
     if (first !== undefined) {
-      issues.push({ field: `${section}.${i}.${keyField}`, message: `${what} « ${key} » figure déjà en ${section}.${first} : une seule fois par fichier.` });
+      issues.push({
+        field: `${section}.${i}.${keyField}`,
+        message: `${what} « ${key} » figure déjà en ${section}.${first} : une seule fois par fichier.`,
+      });
     } else seen.set(key, i);
   });
   return new Set(seen.keys());
@@ -378,7 +387,12 @@ function uniqueKeys<T>(
 
 function invalid(issues: FieldIssue[]): DomainError {
   const located = issues.map((issue) => ({ ...issue, message: `${issue.field} : ${issue.message}` }));
-  return new DomainError('INVALID_INPUT', summariseIssues('le fichier de configuration', located), issues[0]?.field, issues);
+  return new DomainError(
+    'INVALID_INPUT',
+    summariseIssues('le fichier de configuration', located),
+    issues[0]?.field,
+    issues,
+  );
 }
 
 function isTimeZone(value: string): boolean {

@@ -8,7 +8,8 @@ export const DOMAIN_ERROR_CODES = {
   ROLE_NOT_ALLOWED: 'The actor’s role may not take this action.',
   ALREADY_IN_PROGRESS: 'The same action is already being recorded.',
   CHARTER_VIOLATION: 'The members of an instance break the convention’s charter; `issues` lists each rule broken.',
-  PARTNER_OPINIONS_MISSING: 'The COPIL decision waits for the CAF’s and the MSA’s opinions on the version, and one is missing.',
+  PARTNER_OPINIONS_MISSING:
+    'The COPIL decision waits for the CAF’s and the MSA’s opinions on the version, and one is missing.',
   CONVOCATION_DELAY: 'The meeting is too soon for the instance’s legal convocation delay (jours francs).',
   CAPACITY_FULL: 'A date of a poll has no place left for another volunteer.',
 } as const;

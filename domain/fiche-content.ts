@@ -64,7 +64,10 @@ const optionalText = (label: string) =>
 
 const budgetLine = z.strictObject({
   label: nonEmptyText(200, { required: 'Chaque ligne de budget a un libellé.' }),
-  amount: z.number({ error: 'Le montant d’une ligne de budget est un nombre d’euros.' }).finite().nonnegative({ error: 'Un montant de budget ne peut pas être négatif.' }),
+  amount: z
+    .number({ error: 'Le montant d’une ligne de budget est un nombre d’euros.' })
+    .finite()
+    .nonnegative({ error: 'Un montant de budget ne peut pas être négatif.' }),
   financeur: z.string().trim().min(1).max(200).optional(),
 });
 
@@ -77,7 +80,10 @@ const indicator = z.strictObject({
 export const contentEditSchema = z
   .strictObject(
     {
-      title: nonEmptyText(200, { required: 'Le titre de la fiche ne peut pas être vide.', tooLong: 'Le titre dépasse 200 caractères : raccourcissez-le.' }),
+      title: nonEmptyText(200, {
+        required: 'Le titre de la fiche ne peut pas être vide.',
+        tooLong: 'Le titre dépasse 200 caractères : raccourcissez-le.',
+      }),
       enjeu: code.nullable(),
       objectifs: z.array(code).max(20),
       pilote: email().nullable(),
@@ -88,10 +94,17 @@ export const contentEditSchema = z
       budget: z.array(budgetLine).max(100),
       indicateurs: z.array(indicator).max(50),
     },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `Champ inconnu : ${issue.keys.join(', ')}. Les champs d’une fiche sont : ${FICHE_FIELDS.join(', ')}.` : undefined) },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `Champ inconnu : ${issue.keys.join(', ')}. Les champs d’une fiche sont : ${FICHE_FIELDS.join(', ')}.`
+          : undefined,
+    },
   )
   .partial()
-  .refine((edit) => Object.keys(edit).length > 0, { error: `Rien à modifier : envoyez au moins un des champs ${FICHE_FIELDS.join(', ')}.` });
+  .refine((edit) => Object.keys(edit).length > 0, {
+    error: `Rien à modifier : envoyez au moins un des champs ${FICHE_FIELDS.join(', ')}.`,
+  });
 
 export type FicheContentEdit = Partial<FicheContent>;
 
@@ -111,7 +124,10 @@ export function editableVersion(lifecycle: LifecycleState): number | null {
  * Who may write a draft: its author, its pilot, a coopérateur (who runs the CTG) or an admin. A
  * version under review is frozen: what the bodies decide on must be what they read.
  */
-export function assertMayEditContent(actor: Actor, fiche: { authorEmail: string; piloteEmail: string | null; lifecycle: LifecycleState }): number {
+export function assertMayEditContent(
+  actor: Actor,
+  fiche: { authorEmail: string; piloteEmail: string | null; lifecycle: LifecycleState },
+): number {
   const version = editableVersion(fiche.lifecycle);
   if (version === null) {
     throw new DomainError(
@@ -122,8 +138,17 @@ export function assertMayEditContent(actor: Actor, fiche: { authorEmail: string;
     );
   }
   const who = actor.email.toLowerCase();
-  if (actor.appRole === 'admin' || actor.appRole === 'cooperateur' || who === fiche.authorEmail.toLowerCase() || who === fiche.piloteEmail?.toLowerCase()) return version;
-  throw new DomainError('ROLE_NOT_ALLOWED', 'Seuls l’auteur de la fiche, son pilote, un coopérateur ou un administrateur peuvent modifier son brouillon.');
+  if (
+    actor.appRole === 'admin' ||
+    actor.appRole === 'cooperateur' ||
+    who === fiche.authorEmail.toLowerCase() ||
+    who === fiche.piloteEmail?.toLowerCase()
+  )
+    return version;
+  throw new DomainError(
+    'ROLE_NOT_ALLOWED',
+    'Seuls l’auteur de la fiche, son pilote, un coopérateur ou un administrateur peuvent modifier son brouillon.',
+  );
 }
 
 /** The content once the edit is applied: the fields it does not name stay as they were. */
@@ -153,12 +178,17 @@ export function describeField(content: FicheContent, field: FicheField): string 
       return content[field].length > 0 ? content[field].join(', ') : EMPTY;
     case 'budget':
       return content.budget.length > 0
-        ? content.budget.map((line) => `${line.label} : ${euros(line.amount)}${line.financeur ? ` (${line.financeur})` : ''}`).join(' ; ')
+        ? content.budget
+            .map((line) => `${line.label} : ${euros(line.amount)}${line.financeur ? ` (${line.financeur})` : ''}`)
+            .join(' ; ')
         : EMPTY;
     case 'indicateurs':
       return content.indicateurs.length > 0
         ? content.indicateurs
-            .map((i) => `${i.label}${i.target !== undefined ? ` — cible ${i.target}${i.unit ? ` ${i.unit}` : ''}` : i.unit ? ` (${i.unit})` : ''}`)
+            .map(
+              (i) =>
+                `${i.label}${i.target !== undefined ? ` — cible ${i.target}${i.unit ? ` ${i.unit}` : ''}` : i.unit ? ` (${i.unit})` : ''}`,
+            )
             .join(' ; ')
         : EMPTY;
     default:

@@ -59,63 +59,161 @@ export function noticesFor(action: Action, before: LifecycleState, after: Lifecy
   switch (action.kind) {
     case 'submit':
       return [
-        notice('soumission', { kind: 'instance', instanceKind: 'cotech' }, `Fiche ${ref.code} soumise au COTECH`, `${Of} est soumise : elle sera inscrite à l’ordre du jour de la prochaine réunion du COTECH.`),
-        notice('soumission-auteur', author, `Votre fiche ${ref.code} est soumise`, `${Of} est soumise au COTECH, qui rendra son avis en réunion.`),
+        notice(
+          'soumission',
+          { kind: 'instance', instanceKind: 'cotech' },
+          `Fiche ${ref.code} soumise au COTECH`,
+          `${Of} est soumise : elle sera inscrite à l’ordre du jour de la prochaine réunion du COTECH.`,
+        ),
+        notice(
+          'soumission-auteur',
+          author,
+          `Votre fiche ${ref.code} est soumise`,
+          `${Of} est soumise au COTECH, qui rendra son avis en réunion.`,
+        ),
       ];
     case 'recordAvis': {
       const label = AVIS_LABELS[action.outcome];
       const told = [
-        notice('avis-cotech', author, `Avis du COTECH sur la fiche ${ref.code} : ${label}`, `Le COTECH a rendu son avis sur ${of} : ${label}.${withComment(action.comment)}`),
-        notice('avis-cotech-gtt', gtt, `Avis du COTECH sur la fiche ${ref.code} : ${label}`, `Le COTECH a rendu son avis sur ${of} : ${label}.${action.outcome === 'a_retravailler' ? ' Elle revient au GTT pour être retravaillée.' : ''}${withComment(action.comment)}`),
+        notice(
+          'avis-cotech',
+          author,
+          `Avis du COTECH sur la fiche ${ref.code} : ${label}`,
+          `Le COTECH a rendu son avis sur ${of} : ${label}.${withComment(action.comment)}`,
+        ),
+        notice(
+          'avis-cotech-gtt',
+          gtt,
+          `Avis du COTECH sur la fiche ${ref.code} : ${label}`,
+          `Le COTECH a rendu son avis sur ${of} : ${label}.${action.outcome === 'a_retravailler' ? ' Elle revient au GTT pour être retravaillée.' : ''}${withComment(action.comment)}`,
+        ),
       ];
       if (action.outcome !== 'a_retravailler') {
-        told.push(notice('transmission-copil', { kind: 'instance', instanceKind: 'copil' }, `Fiche ${ref.code} transmise au COPIL`, `${Of} est transmise au COPIL avec l’avis ${label} du COTECH. La CAF et la MSA sont invitées à donner leur avis avant la décision.`));
+        told.push(
+          notice(
+            'transmission-copil',
+            { kind: 'instance', instanceKind: 'copil' },
+            `Fiche ${ref.code} transmise au COPIL`,
+            `${Of} est transmise au COPIL avec l’avis ${label} du COTECH. La CAF et la MSA sont invitées à donner leur avis avant la décision.`,
+          ),
+        );
       }
       return told;
     }
     case 'recordPartnerOpinion':
-      return [notice(`avis-${action.partner}`, author, `Avis de la ${PARTNER_LABELS[action.partner]} sur la fiche ${ref.code}`, `La ${PARTNER_LABELS[action.partner]} a donné son avis sur ${of} : ${PARTNER_OPINION_LABELS[action.opinion]}.${withComment(action.comment)}`)];
+      return [
+        notice(
+          `avis-${action.partner}`,
+          author,
+          `Avis de la ${PARTNER_LABELS[action.partner]} sur la fiche ${ref.code}`,
+          `La ${PARTNER_LABELS[action.partner]} a donné son avis sur ${of} : ${PARTNER_OPINION_LABELS[action.opinion]}.${withComment(action.comment)}`,
+        ),
+      ];
     case 'recordCopilDecision': {
       const label = COPIL_OUTCOME_LABELS[action.outcome];
       const told = [
-        notice('decision-copil', author, `Décision du COPIL sur la fiche ${ref.code} : ${label}`, `Le COPIL a décidé sur ${of} : ${label}.${withComment(action.comment)}`),
-        notice('decision-copil-gtt', gtt, `Décision du COPIL sur la fiche ${ref.code} : ${label}`, `Le COPIL a décidé sur ${of} : ${label}.${withComment(action.comment)}`),
+        notice(
+          'decision-copil',
+          author,
+          `Décision du COPIL sur la fiche ${ref.code} : ${label}`,
+          `Le COPIL a décidé sur ${of} : ${label}.${withComment(action.comment)}`,
+        ),
+        notice(
+          'decision-copil-gtt',
+          gtt,
+          `Décision du COPIL sur la fiche ${ref.code} : ${label}`,
+          `Le COPIL a décidé sur ${of} : ${label}.${withComment(action.comment)}`,
+        ),
       ];
       if (action.outcome === 'adoptee') {
-        told.push(notice('transmission-bureau', { kind: 'instance', instanceKind: 'bureau_communautaire' }, `Fiche ${ref.code} à valider`, `${Of}, adoptée par le COPIL, est soumise à la validation du Bureau communautaire.`));
+        told.push(
+          notice(
+            'transmission-bureau',
+            { kind: 'instance', instanceKind: 'bureau_communautaire' },
+            `Fiche ${ref.code} à valider`,
+            `${Of}, adoptée par le COPIL, est soumise à la validation du Bureau communautaire.`,
+          ),
+        );
       }
       return told;
     }
     case 'recordBureauValidation': {
       const label = BUREAU_OUTCOME_LABELS[action.outcome];
       const told = [
-        notice('validation-bureau', author, `Fiche ${ref.code} ${label} par le Bureau communautaire`, `Le Bureau communautaire a statué sur ${of} : ${label}.${withComment(action.comment)}`),
-        notice('validation-bureau-gtt', gtt, `Fiche ${ref.code} ${label} par le Bureau communautaire`, `Le Bureau communautaire a statué sur ${of} : ${label}.${withComment(action.comment)}`),
+        notice(
+          'validation-bureau',
+          author,
+          `Fiche ${ref.code} ${label} par le Bureau communautaire`,
+          `Le Bureau communautaire a statué sur ${of} : ${label}.${withComment(action.comment)}`,
+        ),
+        notice(
+          'validation-bureau-gtt',
+          gtt,
+          `Fiche ${ref.code} ${label} par le Bureau communautaire`,
+          `Le Bureau communautaire a statué sur ${of} : ${label}.${withComment(action.comment)}`,
+        ),
       ];
       if (action.outcome === 'validee') {
-        told.push(notice('mise-en-oeuvre', { kind: 'pilot' }, `Fiche ${ref.code} : mise en œuvre`, `${Of} est validée et entre en œuvre. Vous en êtes le pilote : une évaluation vous sera demandée chaque année.`));
+        told.push(
+          notice(
+            'mise-en-oeuvre',
+            { kind: 'pilot' },
+            `Fiche ${ref.code} : mise en œuvre`,
+            `${Of} est validée et entre en œuvre. Vous en êtes le pilote : une évaluation vous sera demandée chaque année.`,
+          ),
+        );
       }
       return told;
     }
     case 'requestAmendment':
-      return [notice('avenant', gtt, `Avenant à la fiche ${ref.code}`, `Une nouvelle version (${after.latestVersion}) de la fiche ${ref.code} « ${ref.title} » est ouverte : ${action.summary}. La version ${after.versionInForce ?? ''} reste en vigueur jusqu’à la validation de la nouvelle.`)];
+      return [
+        notice(
+          'avenant',
+          gtt,
+          `Avenant à la fiche ${ref.code}`,
+          `Une nouvelle version (${after.latestVersion}) de la fiche ${ref.code} « ${ref.title} » est ouverte : ${action.summary}. La version ${after.versionInForce ?? ''} reste en vigueur jusqu’à la validation de la nouvelle.`,
+        ),
+      ];
     case 'withdraw':
       return [
         notice('retrait', author, `Fiche ${ref.code} retirée`, `${Of} est retirée : ${action.reason}.`),
         notice('retrait-gtt', gtt, `Fiche ${ref.code} retirée`, `${Of} est retirée : ${action.reason}.`),
       ];
     case 'recordEvaluation':
-      return [notice(`evaluation-${action.year}`, author, `Évaluation ${action.year} de la fiche ${ref.code}`, `L’évaluation ${action.year} de la fiche ${ref.code} « ${ref.title} » est enregistrée : ${action.summary}`)];
+      return [
+        notice(
+          `evaluation-${action.year}`,
+          author,
+          `Évaluation ${action.year} de la fiche ${ref.code}`,
+          `L’évaluation ${action.year} de la fiche ${ref.code} « ${ref.title} » est enregistrée : ${action.summary}`,
+        ),
+      ];
     case 'close':
       return [
-        notice('cloture', author, `Fiche ${ref.code} clôturée`, `La fiche ${ref.code} « ${ref.title} » est clôturée : ${action.reason}.`),
-        notice('cloture-gtt', gtt, `Fiche ${ref.code} clôturée`, `La fiche ${ref.code} « ${ref.title} » est clôturée : ${action.reason}.`),
+        notice(
+          'cloture',
+          author,
+          `Fiche ${ref.code} clôturée`,
+          `La fiche ${ref.code} « ${ref.title} » est clôturée : ${action.reason}.`,
+        ),
+        notice(
+          'cloture-gtt',
+          gtt,
+          `Fiche ${ref.code} clôturée`,
+          `La fiche ${ref.code} « ${ref.title} » est clôturée : ${action.reason}.`,
+        ),
       ];
   }
 }
 
 /** The reminder to a body's secretary the day after a meeting with no decision recorded. */
-export function reminderNotice(instanceKind: InstanceKind, ref: FicheRef, version: number, meetingTitle: string, state: LifecycleState): Notice {
+export function reminderNotice(
+  instanceKind: InstanceKind,
+  ref: FicheRef,
+  version: number,
+  meetingTitle: string,
+  state: LifecycleState,
+): Notice {
   return notice(
     `rappel-${instanceKind}`,
     { kind: 'role', instanceKind, roles: ['secretaire'] },
@@ -125,7 +223,14 @@ export function reminderNotice(instanceKind: InstanceKind, ref: FicheRef, versio
 }
 
 /** The escalation to the coordinators when the decision is still missing. */
-export function escalationNotice(instanceKind: InstanceKind, coordinators: Audience, ref: FicheRef, version: number, meetingTitle: string, days: number): Notice {
+export function escalationNotice(
+  instanceKind: InstanceKind,
+  coordinators: Audience,
+  ref: FicheRef,
+  version: number,
+  meetingTitle: string,
+  days: number,
+): Notice {
   return notice(
     `relance-${instanceKind}`,
     coordinators,

@@ -30,7 +30,17 @@ import { email, nonEmptyText, parseInput } from './validation.js';
  * of the validation dates the start of the implementation.
  */
 
-export const STAGES = ['brouillon', 'soumise', 'attente_copil', 'attente_bureau', 'en_oeuvre', 'rejetee', 'refusee', 'retiree', 'cloturee'] as const;
+export const STAGES = [
+  'brouillon',
+  'soumise',
+  'attente_copil',
+  'attente_bureau',
+  'en_oeuvre',
+  'rejetee',
+  'refusee',
+  'retiree',
+  'cloturee',
+] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** The stages a version goes through before it is validated; a first version's stage is also the fiche's. */
@@ -87,13 +97,29 @@ export const STAGE_LABELS: Record<Stage, string> = {
   cloturee: 'clôturée',
 };
 
-export const AVIS_LABELS: Record<AvisOutcome, string> = { favorable: 'favorable', a_retravailler: 'à retravailler', defavorable: 'défavorable' };
+export const AVIS_LABELS: Record<AvisOutcome, string> = {
+  favorable: 'favorable',
+  a_retravailler: 'à retravailler',
+  defavorable: 'défavorable',
+};
 export const PARTNER_LABELS: Record<Partner, string> = { caf: 'CAF', msa: 'MSA' };
-export const PARTNER_OPINION_LABELS: Record<PartnerOpinionValue, string> = { favorable: 'favorable', reserve: 'réservé', defavorable: 'défavorable' };
-export const COPIL_OUTCOME_LABELS: Record<CopilOutcome, string> = { adoptee: 'adoptée', ajournee: 'ajournée', rejetee: 'rejetée' };
+export const PARTNER_OPINION_LABELS: Record<PartnerOpinionValue, string> = {
+  favorable: 'favorable',
+  reserve: 'réservé',
+  defavorable: 'défavorable',
+};
+export const COPIL_OUTCOME_LABELS: Record<CopilOutcome, string> = {
+  adoptee: 'adoptée',
+  ajournee: 'ajournée',
+  rejetee: 'rejetée',
+};
 export const BUREAU_OUTCOME_LABELS: Record<BureauOutcome, string> = { validee: 'validée', refusee: 'refusée' };
 /** Every body's outcome, as a relevé de décisions words it. */
-export const DECISION_OUTCOME_LABELS: Readonly<Record<string, string>> = { ...AVIS_LABELS, ...COPIL_OUTCOME_LABELS, ...BUREAU_OUTCOME_LABELS };
+export const DECISION_OUTCOME_LABELS: Readonly<Record<string, string>> = {
+  ...AVIS_LABELS,
+  ...COPIL_OUTCOME_LABELS,
+  ...BUREAU_OUTCOME_LABELS,
+};
 
 /** Who acts. `instanceRoles` are the person's roles in the instances of the fiche's convention. */
 export interface Actor {
@@ -201,7 +227,13 @@ export interface PendingStep {
   missingPartnerOpinions?: Partner[];
 }
 
-const COOPERATOR_ACTIONS: readonly ActionKind[] = ['submit', 'requestAmendment', 'withdraw', 'recordEvaluation', 'close'];
+const COOPERATOR_ACTIONS: readonly ActionKind[] = [
+  'submit',
+  'requestAmendment',
+  'withdraw',
+  'recordEvaluation',
+  'close',
+];
 
 const DECIDING_INSTANCE = {
   recordAvis: 'cotech',
@@ -229,7 +261,12 @@ export const actorSchema = z.strictObject(
     instanceRoles: z.partialRecord(z.enum(INSTANCE_KINDS), z.array(z.enum(MEMBER_ROLES))).default({}),
     structureKind: z.enum(STRUCTURE_KINDS).optional(),
   },
-  { error: (issue) => (issue.code === 'invalid_type' ? 'Indiquez qui agit (« actor ») : un objet avec au moins email et appRole.' : undefined) },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? 'Indiquez qui agit (« actor ») : un objet avec au moins email et appRole.'
+        : undefined,
+  },
 );
 
 /** Input that names only who acts: closing a poll, sending a relevé de décisions. */
@@ -242,7 +279,8 @@ const comment = () =>
     .max(MAX_COMMENT, { error: `Le commentaire dépasse ${MAX_COMMENT} caractères : raccourcissez-le.` })
     .optional();
 
-const objectError = (issue: z.core.$ZodRawIssue) => (issue.code === 'invalid_type' ? 'L’action doit être un objet JSON.' : undefined);
+const objectError = (issue: z.core.$ZodRawIssue) =>
+  issue.code === 'invalid_type' ? 'L’action doit être un objet JSON.' : undefined;
 
 /** Whether an outcome that needs its reasons comes with a comment. */
 const commented =
@@ -258,7 +296,8 @@ const commentRule = (message: string, outcomeField: 'outcome' | 'opinion') => ({
     payload.issues.every((issue) => issue.path?.[0] !== outcomeField && issue.path?.[0] !== 'comment'),
 });
 
-const indicatorValue = () => z.union([z.number(), nonEmptyText(MAX_LABEL)], { error: 'Une valeur d’indicateur est un nombre ou un texte court.' });
+const indicatorValue = () =>
+  z.union([z.number(), nonEmptyText(MAX_LABEL)], { error: 'Une valeur d’indicateur est un nombre ou un texte court.' });
 
 /** The schema of each kind of action: raw input in, a normalised {@link Action} out (texts trimmed, e-mail lower-cased). */
 export const actionSchemas = {
@@ -273,7 +312,13 @@ export const actionSchemas = {
       },
       { error: objectError },
     )
-    .refine(commented(['a_retravailler', 'defavorable']), commentRule('Un avis « à retravailler » ou « défavorable » dit pourquoi, au GTT et au COPIL : ajoutez un commentaire.', 'outcome')),
+    .refine(
+      commented(['a_retravailler', 'defavorable']),
+      commentRule(
+        'Un avis « à retravailler » ou « défavorable » dit pourquoi, au GTT et au COPIL : ajoutez un commentaire.',
+        'outcome',
+      ),
+    ),
   recordPartnerOpinion: z
     .strictObject(
       {
@@ -285,7 +330,13 @@ export const actionSchemas = {
       },
       { error: objectError },
     )
-    .refine(commented(['reserve', 'defavorable']), commentRule('Un avis « réservé » ou « défavorable » de la CAF ou de la MSA dit pourquoi au COPIL : ajoutez un commentaire.', 'opinion')),
+    .refine(
+      commented(['reserve', 'defavorable']),
+      commentRule(
+        'Un avis « réservé » ou « défavorable » de la CAF ou de la MSA dit pourquoi au COPIL : ajoutez un commentaire.',
+        'opinion',
+      ),
+    ),
   recordCopilDecision: z
     .strictObject(
       {
@@ -296,7 +347,10 @@ export const actionSchemas = {
       },
       { error: objectError },
     )
-    .refine(commented(['rejetee']), commentRule('Une fiche rejetée par le COPIL doit savoir pourquoi : ajoutez un commentaire.', 'outcome')),
+    .refine(
+      commented(['rejetee']),
+      commentRule('Une fiche rejetée par le COPIL doit savoir pourquoi : ajoutez un commentaire.', 'outcome'),
+    ),
   recordBureauValidation: z
     .strictObject(
       {
@@ -307,7 +361,13 @@ export const actionSchemas = {
       },
       { error: objectError },
     )
-    .refine(commented(['refusee']), commentRule('Une fiche refusée par le Bureau communautaire doit savoir pourquoi : ajoutez un commentaire.', 'outcome')),
+    .refine(
+      commented(['refusee']),
+      commentRule(
+        'Une fiche refusée par le Bureau communautaire doit savoir pourquoi : ajoutez un commentaire.',
+        'outcome',
+      ),
+    ),
   requestAmendment: z.strictObject(
     {
       kind: z.literal('requestAmendment'),
@@ -336,8 +396,12 @@ export const actionSchemas = {
       actor: actorSchema,
       year: z
         .int({ error: 'L’année évaluée (« year ») est obligatoire : un nombre entier, par exemple 2025.' })
-        .min(EVALUATION_YEARS.min, { error: `L’année évaluée doit être comprise entre ${EVALUATION_YEARS.min} et ${EVALUATION_YEARS.max}.` })
-        .max(EVALUATION_YEARS.max, { error: `L’année évaluée doit être comprise entre ${EVALUATION_YEARS.min} et ${EVALUATION_YEARS.max}.` }),
+        .min(EVALUATION_YEARS.min, {
+          error: `L’année évaluée doit être comprise entre ${EVALUATION_YEARS.min} et ${EVALUATION_YEARS.max}.`,
+        })
+        .max(EVALUATION_YEARS.max, {
+          error: `L’année évaluée doit être comprise entre ${EVALUATION_YEARS.min} et ${EVALUATION_YEARS.max}.`,
+        }),
       summary: nonEmptyText(MAX_COMMENT, {
         required: 'Le bilan de l’évaluation (« summary ») est obligatoire.',
         tooLong: `Le bilan dépasse ${MAX_COMMENT} caractères : raccourcissez-le.`,
@@ -385,7 +449,8 @@ export const actionSchema: z.ZodType<Action, unknown> = z.discriminatedUnion(
   ],
   {
     error: (issue) => {
-      if (issue.code === 'invalid_union') return `« kind » doit nommer l’action, l’une de : ${ACTION_KINDS.join(', ')}.`;
+      if (issue.code === 'invalid_union')
+        return `« kind » doit nommer l’action, l’une de : ${ACTION_KINDS.join(', ')}.`;
       if (issue.code === 'invalid_type') return 'L’action doit être un objet JSON.';
       return undefined;
     },
@@ -399,7 +464,14 @@ export function parseAction(input: unknown): Action {
 
 /** A new fiche: its first version, in brouillon with the GTT. */
 export function initialState(): LifecycleState {
-  return { stage: 'brouillon', versionInForce: null, latestVersion: 1, review: newReview(1), evaluations: [], history: [] };
+  return {
+    stage: 'brouillon',
+    versionInForce: null,
+    latestVersion: 1,
+    review: newReview(1),
+    evaluations: [],
+    history: [],
+  };
 }
 
 export function isTerminal(stage: Stage): stage is TerminalStage {
@@ -462,7 +534,10 @@ export function check(state: LifecycleState, action: Action, charter: Charter, n
   if (parsed.kind === 'recordCopilDecision' && review) {
     const missing = missingPartnerOpinions(review);
     if (missing.length > 0) {
-      const which = missing.length === 2 ? 'ils manquent tous deux : faites-les' : `celui de la ${PARTNER_LABELS[missing[0]!]} manque : faites-le`;
+      const which =
+        missing.length === 2
+          ? 'ils manquent tous deux : faites-les'
+          : `celui de la ${PARTNER_LABELS[missing[0]!]} manque : faites-le`;
       throw new DomainError(
         'PARTNER_OPINIONS_MISSING',
         `Le COPIL statue sur la version ${review.version} au vu des avis de la CAF et de la MSA, et ${which} ` +
@@ -534,7 +609,10 @@ function assertRole(action: Action, charter: Charter): void {
         field,
       );
     }
-    const who = recorders.length > 0 ? `un ${recorders.map((role) => MEMBER_ROLE_LABELS[role]).join(' ou un ')} ${OF_INSTANCE[kind]}` : 'un administrateur';
+    const who =
+      recorders.length > 0
+        ? `un ${recorders.map((role) => MEMBER_ROLE_LABELS[role]).join(' ou un ')} ${OF_INSTANCE[kind]}`
+        : 'un administrateur';
     throw new DomainError(
       'ROLE_NOT_ALLOWED',
       `Seul ${who}${recorders.length > 0 ? ' (ou un administrateur)' : ''} peut enregistrer ${DECISION_NAMES[kind]} : demandez-le à l’un d’eux.`,
@@ -570,7 +648,8 @@ const TERMINAL_PHRASES: Record<TerminalStage, string> = {
 export function describeState(state: LifecycleState): string {
   if (isTerminal(state.stage)) return TERMINAL_PHRASES[state.stage];
   const review = state.review;
-  if (state.versionInForce === null) return `La version ${review?.version ?? state.latestVersion} de la fiche ${REVIEW_PHRASES[review?.stage ?? 'brouillon']}`;
+  if (state.versionInForce === null)
+    return `La version ${review?.version ?? state.latestVersion} de la fiche ${REVIEW_PHRASES[review?.stage ?? 'brouillon']}`;
   const inForce = `La fiche est en œuvre (version ${state.versionInForce} en vigueur)`;
   return review ? `${inForce} et son avenant, version ${review.version}, ${REVIEW_PHRASES[review.stage]}` : inForce;
 }
@@ -584,9 +663,12 @@ function wrongStageMessage(state: LifecycleState, kind: ActionKind): string {
   const rules: Record<ActionKind, string> = {
     submit: 'seule une version en brouillon peut être soumise',
     recordAvis: 'l’avis du COTECH ne s’enregistre que sur une version soumise',
-    recordPartnerOpinion: 'les avis de la CAF et de la MSA s’enregistrent quand une version attend la décision du COPIL, après l’avis du COTECH',
-    recordCopilDecision: 'la décision du COPIL ne s’enregistre que sur une version qui l’attend, après l’avis du COTECH',
-    recordBureauValidation: 'la validation du Bureau communautaire ne s’enregistre que sur une version adoptée par le COPIL',
+    recordPartnerOpinion:
+      'les avis de la CAF et de la MSA s’enregistrent quand une version attend la décision du COPIL, après l’avis du COTECH',
+    recordCopilDecision:
+      'la décision du COPIL ne s’enregistre que sur une version qui l’attend, après l’avis du COTECH',
+    recordBureauValidation:
+      'la validation du Bureau communautaire ne s’enregistre que sur une version adoptée par le COPIL',
     requestAmendment: amendment
       ? 'un seul avenant à la fois : menez celui-ci à son terme ou retirez-le avant d’en demander un autre'
       : 'un avenant ne se demande que sur une fiche validée et en œuvre',
@@ -613,7 +695,11 @@ export function pendingStep(state: LifecycleState): PendingStep | null {
     case 'brouillon':
       return { instanceKind: 'gtt', version, what: `le GTT rédige ${of} et la soumet` };
     case 'soumise':
-      return { instanceKind: 'cotech', version, what: `le COTECH rend son avis (favorable, à retravailler ou défavorable) sur ${of}` };
+      return {
+        instanceKind: 'cotech',
+        version,
+        what: `le COTECH rend son avis (favorable, à retravailler ou défavorable) sur ${of}`,
+      };
     case 'attente_copil': {
       const missing = missingPartnerOpinions(review);
       const decide = `le COPIL statue (adoptée, ajournée ou rejetée) sur ${of}`;
@@ -632,7 +718,14 @@ export function pendingStep(state: LifecycleState): PendingStep | null {
 }
 
 function newReview(version: number, amendmentSummary?: string): VersionReview {
-  return { version, stage: 'brouillon', ...(amendmentSummary ? { amendmentSummary } : {}), partnerOpinions: {}, adjournments: 0, comments: [] };
+  return {
+    version,
+    stage: 'brouillon',
+    ...(amendmentSummary ? { amendmentSummary } : {}),
+    partnerOpinions: {},
+    adjournments: 0,
+    comments: [],
+  };
 }
 
 function text(value: string | undefined): { comment?: string } {
@@ -651,7 +744,12 @@ function unchecked(action: Action): never {
 export function apply(state: LifecycleState, action: Action, now: string): LifecycleState {
   const recorded: Recorded = { by: action.actor.email, at: now };
   const review = state.review;
-  const reviewed = (version: number, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({ action: action.kind, ...recorded, version, ...extra });
+  const reviewed = (version: number, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({
+    action: action.kind,
+    ...recorded,
+    version,
+    ...extra,
+  });
 
   /** The version under review moves on; the fiche's stage follows a first version's. */
   const move = (next: VersionReview, entry: HistoryEntry): LifecycleState => ({
@@ -686,7 +784,15 @@ export function apply(state: LifecycleState, action: Action, now: string): Lifec
         delete reworked.avis;
         return move(reworked, entry);
       }
-      return move({ ...review, stage: 'attente_copil', avis: { outcome: action.outcome, ...recorded, ...text(action.comment) }, comments }, entry);
+      return move(
+        {
+          ...review,
+          stage: 'attente_copil',
+          avis: { outcome: action.outcome, ...recorded, ...text(action.comment) },
+          comments,
+        },
+        entry,
+      );
     }
 
     case 'recordPartnerOpinion': {
@@ -703,7 +809,8 @@ export function apply(state: LifecycleState, action: Action, now: string): Lifec
       const entry = reviewed(review.version, { outcome: action.outcome, ...text(action.comment) });
       const comments = [...review.comments, ...bodyComment('copil', action.outcome, action.comment)];
       if (action.outcome === 'rejetee') return end('rejetee', entry);
-      if (action.outcome === 'ajournee') return move({ ...review, adjournments: review.adjournments + 1, comments }, entry);
+      if (action.outcome === 'ajournee')
+        return move({ ...review, adjournments: review.adjournments + 1, comments }, entry);
       return move({ ...review, stage: 'attente_bureau', comments }, entry);
     }
 
@@ -711,7 +818,13 @@ export function apply(state: LifecycleState, action: Action, now: string): Lifec
       if (!review) return unchecked(action);
       const entry = reviewed(review.version, { outcome: action.outcome, ...text(action.comment) });
       if (action.outcome === 'refusee') return end('refusee', entry);
-      return { ...state, stage: 'en_oeuvre', versionInForce: review.version, review: null, history: [...state.history, entry] };
+      return {
+        ...state,
+        stage: 'en_oeuvre',
+        versionInForce: review.version,
+        review: null,
+        history: [...state.history, entry],
+      };
     }
 
     case 'requestAmendment': {
@@ -746,7 +859,11 @@ export function apply(state: LifecycleState, action: Action, now: string): Lifec
 
     case 'close':
       if (state.versionInForce === null) return unchecked(action);
-      return { ...state, stage: 'cloturee', history: [...state.history, reviewed(state.versionInForce, text(action.reason))] };
+      return {
+        ...state,
+        stage: 'cloturee',
+        history: [...state.history, reviewed(state.versionInForce, text(action.reason))],
+      };
   }
 }
 

@@ -29,7 +29,9 @@ export const rescheduleSchema = z
 
 export const cancelSchema = z.strictObject({
   actor: actorSchema,
-  reason: nonEmptyText(1000, { required: 'Dites pourquoi la réunion est annulée (« reason ») : les membres le liront.' }),
+  reason: nonEmptyText(1000, {
+    required: 'Dites pourquoi la réunion est annulée (« reason ») : les membres le liront.',
+  }),
 });
 
 export const attendanceSchema = z.strictObject({
@@ -41,7 +43,9 @@ export const attendanceSchema = z.strictObject({
 
 export const minutesSchema = z.strictObject({
   actor: actorSchema,
-  ref: nonEmptyText(1000, { required: 'Indiquez où se trouve le compte rendu (« ref ») : une adresse web ou une référence de fichier.' }),
+  ref: nonEmptyText(1000, {
+    required: 'Indiquez où se trouve le compte rendu (« ref ») : une adresse web ou une référence de fichier.',
+  }),
 });
 
 export type RescheduleInput = z.output<typeof rescheduleSchema>;
@@ -50,8 +54,12 @@ export type AttendanceInput = z.output<typeof attendanceSchema>;
 export type MinutesInput = z.output<typeof minutesSchema>;
 export type DecisionSummaryInput = z.output<typeof actorOnlySchema>;
 
-export const parseReschedule = (input: unknown): RescheduleInput => parseInput(rescheduleSchema, input, { what: 'le report' });
+export const parseReschedule = (input: unknown): RescheduleInput =>
+  parseInput(rescheduleSchema, input, { what: 'le report' });
 export const parseCancel = (input: unknown): CancelInput => parseInput(cancelSchema, input, { what: 'l’annulation' });
-export const parseAttendance = (input: unknown): AttendanceInput => parseInput(attendanceSchema, input, { what: 'les présences' });
-export const parseMinutes = (input: unknown): MinutesInput => parseInput(minutesSchema, input, { what: 'le compte rendu' });
-export const parseDecisionSummary = (input: unknown): DecisionSummaryInput => parseInput(actorOnlySchema, input, { what: 'le relevé de décisions' });
+export const parseAttendance = (input: unknown): AttendanceInput =>
+  parseInput(attendanceSchema, input, { what: 'les présences' });
+export const parseMinutes = (input: unknown): MinutesInput =>
+  parseInput(minutesSchema, input, { what: 'le compte rendu' });
+export const parseDecisionSummary = (input: unknown): DecisionSummaryInput =>
+  parseInput(actorOnlySchema, input, { what: 'le relevé de décisions' });

@@ -17,7 +17,8 @@ export const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi'] as c
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** Which months a rule meets in: each month, every quarter (from `firstMonth`), or listed months. */
-export type Frequency = { every: 'month' } | { every: 'quarter'; firstMonth: number } | { every: 'months'; months: number[] };
+export type Frequency =
+  { every: 'month' } | { every: 'quarter'; firstMonth: number } | { every: 'months'; months: number[] };
 
 export interface MeetingRule {
   /** The instance's slug, e.g. `cotech`. */
@@ -56,7 +57,9 @@ export const ruleSchema = z.strictObject({
     z.strictObject({ every: z.literal('months'), months: z.array(month).min(1).max(12) }),
   ]),
   weekday: z.enum(WEEKDAYS, { error: `Le jour doit être l’un de : ${WEEKDAYS.join(', ')}.` }),
-  nth: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)], { error: '« nth » vaut 1, 2, 3, 4 (le premier… le quatrième) ou -1 (le dernier).' }),
+  nth: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)], {
+    error: '« nth » vaut 1, 2, 3, 4 (le premier… le quatrième) ou -1 (le dernier).',
+  }),
   time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'L’heure s’écrit HH:MM, par exemple 14:00.' }),
   durationMinutes: z.int().min(15).max(600),
   skipMonths: z.array(month).optional(),
@@ -67,7 +70,14 @@ export const instanceMeetingRuleSchema = ruleSchema.omit({ instance: true });
 export type InstanceMeetingRule = Omit<MeetingRule, 'instance'>;
 
 /** A rule as its instance holds it (in a setup, in the database). */
-export function withoutInstance({ frequency, weekday, nth, time, durationMinutes, skipMonths }: MeetingRule): InstanceMeetingRule {
+export function withoutInstance({
+  frequency,
+  weekday,
+  nth,
+  time,
+  durationMinutes,
+  skipMonths,
+}: MeetingRule): InstanceMeetingRule {
   return { frequency, weekday, nth, time, durationMinutes, ...(skipMonths ? { skipMonths } : {}) };
 }
 
@@ -80,13 +90,19 @@ export function parseMeetingRule(input: unknown): MeetingRule {
  * instance (a rule lists its months: « months » covers an instance meeting in chosen months).
  */
 export function parseMeetingRules(input: unknown, instanceSlugs: readonly string[]): MeetingRule[] {
-  if (!Array.isArray(input)) throw new DomainError('INVALID_INPUT', '« rules » doit être une liste de règles de réunion.', 'rules');
+  if (!Array.isArray(input))
+    throw new DomainError('INVALID_INPUT', '« rules » doit être une liste de règles de réunion.', 'rules');
   const rules = input.map(parseMeetingRule);
   const seen = new Set<string>();
   for (const rule of rules) {
-    if (!instanceSlugs.includes(rule.instance)) throw new DomainError('INVALID_INPUT', `Aucune instance « ${rule.instance} » dans cette convention.`, 'rules');
+    if (!instanceSlugs.includes(rule.instance))
+      throw new DomainError('INVALID_INPUT', `Aucune instance « ${rule.instance} » dans cette convention.`, 'rules');
     if (seen.has(rule.instance)) {
-      throw new DomainError('INVALID_INPUT', `Une seule règle par instance : « ${rule.instance} » en a plusieurs. Listez ses mois dans une seule règle (« every »: « months »).`, 'rules');
+      throw new DomainError(
+        'INVALID_INPUT',
+        `Une seule règle par instance : « ${rule.instance} » en a plusieurs. Listez ses mois dans une seule règle (« every »: « months »).`,
+        'rules',
+      );
     }
     seen.add(rule.instance);
   }
@@ -103,7 +119,10 @@ function monthsOf(frequency: Frequency): number[] {
 export function nthWeekday(year: number, monthNumber: number, weekday: Weekday, nth: MeetingRule['nth']): LocalDate {
   const iso = WEEKDAYS.indexOf(weekday) + 1;
   if (nth === -1) {
-    let day = shiftDate(monthNumber === 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: monthNumber + 1, day: 1 }, -1);
+    let day = shiftDate(
+      monthNumber === 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: monthNumber + 1, day: 1 },
+      -1,
+    );
     while (weekdayOf(day) !== iso) day = shiftDate(day, -1);
     return day;
   }
@@ -128,7 +147,10 @@ export function meetingsOfYear(rule: MeetingRule, year: number, zone: Zone | nul
         hour,
         minute,
         durationMinutes: rule.durationMinutes,
-        notes: [...(moved ? [`Reportée du ${dateKey(ruleDay)} au ${dateKey(open.date)} : jour férié.`] : []), ...open.warnings],
+        notes: [
+          ...(moved ? [`Reportée du ${dateKey(ruleDay)} au ${dateKey(open.date)} : jour férié.`] : []),
+          ...open.warnings,
+        ],
         key: `${rule.instance}-${dateKey(ruleDay)}`,
       };
     });
@@ -138,13 +160,18 @@ export function meetingsOfYear(rule: MeetingRule, year: number, zone: Zone | nul
 export function calendarOfYear(rules: readonly MeetingRule[], year: number, zone: Zone | null): GeneratedMeeting[] {
   return rules
     .flatMap((rule) => meetingsOfYear(rule, year, zone))
-    .sort((a, b) => dateKey(a.day).localeCompare(dateKey(b.day)) || a.hour - b.hour || a.instance.localeCompare(b.instance));
+    .sort(
+      (a, b) => dateKey(a.day).localeCompare(dateKey(b.day)) || a.hour - b.hour || a.instance.localeCompare(b.instance),
+    );
 }
-
 
 /** The coopérateurs plan the partnership's year (an admin may correct it). */
 export function assertMayPlanCalendar(actor: Actor): void {
   if (actor.appRole !== 'cooperateur' && actor.appRole !== 'admin') {
-    throw new DomainError('ROLE_NOT_ALLOWED', `Seuls les coopérateurs planifient le calendrier de la convention ; ${actor.email} n’en est pas.`, 'actor');
+    throw new DomainError(
+      'ROLE_NOT_ALLOWED',
+      `Seuls les coopérateurs planifient le calendrier de la convention ; ${actor.email} n’en est pas.`,
+      'actor',
+    );
   }
 }

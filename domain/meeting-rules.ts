@@ -26,7 +26,8 @@ export interface Attendance {
   proxies: Array<{ from: string; to: string }>;
 }
 
-export type MeetingAction = 'schedule' | 'reschedule' | 'cancel' | 'recordAttendance' | 'sendDecisionSummary' | 'fileMinutes';
+export type MeetingAction =
+  'schedule' | 'reschedule' | 'cancel' | 'recordAttendance' | 'sendDecisionSummary' | 'fileMinutes';
 
 const ACTION_LABELS: Record<MeetingAction, string> = {
   schedule: 'planifier une réunion',
@@ -74,19 +75,33 @@ export function assertMeetingAction(action: MeetingAction, status: MeetingStatus
     fileMinutes: ['tenue'],
   };
   if (!allowed[action].includes(status)) {
-    const hint = action === 'sendDecisionSummary' || action === 'fileMinutes' ? ' Enregistrez d’abord les présences.' : '';
-    throw new DomainError('WRONG_STAGE', `Impossible de ${ACTION_LABELS[action]} : la réunion est ${STATUS_LABELS[status]}.${hint}`);
+    const hint =
+      action === 'sendDecisionSummary' || action === 'fileMinutes' ? ' Enregistrez d’abord les présences.' : '';
+    throw new DomainError(
+      'WRONG_STAGE',
+      `Impossible de ${ACTION_LABELS[action]} : la réunion est ${STATUS_LABELS[status]}.${hint}`,
+    );
   }
   if (action === 'recordAttendance' && now < startsAt) {
-    throw new DomainError('WRONG_STAGE', `Les présences s’enregistrent à partir du début de la réunion (${formatFrench(startsAt)}).`);
+    throw new DomainError(
+      'WRONG_STAGE',
+      `Les présences s’enregistrent à partir du début de la réunion (${formatFrench(startsAt)}).`,
+    );
   }
   if ((action === 'reschedule' || action === 'cancel') && now >= startsAt) {
-    throw new DomainError('WRONG_STAGE', `La réunion a commencé (${formatFrench(startsAt)}) : elle ne peut plus être ${action === 'cancel' ? 'annulée' : 'déplacée'} ; enregistrez les présences.`);
+    throw new DomainError(
+      'WRONG_STAGE',
+      `La réunion a commencé (${formatFrench(startsAt)}) : elle ne peut plus être ${action === 'cancel' ? 'annulée' : 'déplacée'} ; enregistrez les présences.`,
+    );
   }
 }
 
 /** The instance's own delay, else the charter's for its kind, else none. */
-export function convocationDelayFor(charter: Charter, instanceKind: InstanceKind, instanceDelay: number | null | undefined): number {
+export function convocationDelayFor(
+  charter: Charter,
+  instanceKind: InstanceKind,
+  instanceDelay: number | null | undefined,
+): number {
   return instanceDelay ?? charter.convocationDelayDays[instanceKind] ?? 0;
 }
 
@@ -101,9 +116,19 @@ export function earliestMeetingDay(convenedAt: Date, delayDays: number, zone: st
 }
 
 /** Refuses a meeting that cannot be legally convened now: too soon, or in the past. */
-export function assertConvocationDelay(startsAt: Date, convenedAt: Date, delayDays: number, zone: string, field = 'startsAt'): void {
+export function assertConvocationDelay(
+  startsAt: Date,
+  convenedAt: Date,
+  delayDays: number,
+  zone: string,
+  field = 'startsAt',
+): void {
   if (startsAt <= convenedAt) {
-    throw new DomainError('INVALID_INPUT', `La réunion doit avoir lieu dans le futur ; « ${formatFrench(startsAt, zone)} » est passé.`, field);
+    throw new DomainError(
+      'INVALID_INPUT',
+      `La réunion doit avoir lieu dans le futur ; « ${formatFrench(startsAt, zone)} » est passé.`,
+      field,
+    );
   }
   if (delayDays === 0) return;
   const earliest = earliestMeetingDay(convenedAt, delayDays, zone);
@@ -120,7 +145,13 @@ export function assertConvocationDelay(startsAt: Date, convenedAt: Date, delayDa
  * When the reminders before a meeting fall: `daysBefore` days before its local day, at `hour`
  * local time; those already past at `now`, or after the meeting starts, are dropped. Soonest first.
  */
-export function reminderTimes(startsAt: Date, days: readonly number[], hour: number, zone: string, now: Date): Array<{ at: Date; daysBefore: number }> {
+export function reminderTimes(
+  startsAt: Date,
+  days: readonly number[],
+  hour: number,
+  zone: string,
+  now: Date,
+): Array<{ at: Date; daysBefore: number }> {
   const meetingDay = toLocal(startsAt, zone);
   return [...new Set(days)]
     .map((daysBefore) => ({ at: addLocalDays(atLocalTime(meetingDay, hour, 0, zone), -daysBefore, zone), daysBefore }))
@@ -139,7 +170,8 @@ export function checkAttendance(attendance: Attendance, members: readonly string
   const note = (field: string, email: string) => {
     const key = email.toLowerCase();
     if (!known.has(key)) issues.push({ field, message: `${email} n’est pas membre de cette instance.` });
-    else if (seen.has(key)) issues.push({ field, message: `${email} figure deux fois (${seen.get(key)} et ${field}).` });
+    else if (seen.has(key))
+      issues.push({ field, message: `${email} figure deux fois (${seen.get(key)} et ${field}).` });
     else seen.set(key, field);
   };
   attendance.present.forEach((email, i) => note(`present.${i}`, email));
@@ -149,12 +181,23 @@ export function checkAttendance(attendance: Attendance, members: readonly string
   const givers = new Set<string>();
   attendance.proxies.forEach(({ from, to }, i) => {
     const field = `proxies.${i}`;
-    if (!known.has(from.toLowerCase())) issues.push({ field: `${field}.from`, message: `${from} n’est pas membre de cette instance.` });
-    else if (present.has(from.toLowerCase())) issues.push({ field: `${field}.from`, message: `${from} est présent(e) : un membre présent ne donne pas de pouvoir.` });
-    else if (givers.has(from.toLowerCase())) issues.push({ field: `${field}.from`, message: `${from} a déjà donné un pouvoir.` });
+    if (!known.has(from.toLowerCase()))
+      issues.push({ field: `${field}.from`, message: `${from} n’est pas membre de cette instance.` });
+    else if (present.has(from.toLowerCase()))
+      issues.push({
+        field: `${field}.from`,
+        message: `${from} est présent(e) : un membre présent ne donne pas de pouvoir.`,
+      });
+    else if (givers.has(from.toLowerCase()))
+      issues.push({ field: `${field}.from`, message: `${from} a déjà donné un pouvoir.` });
     givers.add(from.toLowerCase());
-    if (!present.has(to.toLowerCase())) issues.push({ field: `${field}.to`, message: `${to} doit être présent(e) pour recevoir un pouvoir.` });
-    else if (holders.has(to.toLowerCase())) issues.push({ field: `${field}.to`, message: `${to} porte déjà le pouvoir de ${holders.get(to.toLowerCase())} : un membre ne porte qu’un pouvoir.` });
+    if (!present.has(to.toLowerCase()))
+      issues.push({ field: `${field}.to`, message: `${to} doit être présent(e) pour recevoir un pouvoir.` });
+    else if (holders.has(to.toLowerCase()))
+      issues.push({
+        field: `${field}.to`,
+        message: `${to} porte déjà le pouvoir de ${holders.get(to.toLowerCase())} : un membre ne porte qu’un pouvoir.`,
+      });
     holders.set(to.toLowerCase(), from);
   });
   return issues;
@@ -163,7 +206,12 @@ export function checkAttendance(attendance: Attendance, members: readonly string
 export function assertAttendance(attendance: Attendance, members: readonly string[]): void {
   const issues = checkAttendance(attendance, members);
   if (issues.length > 0) {
-    throw new DomainError('INVALID_INPUT', `Les présences sont à corriger : ${issues.map((i) => i.message).join(' ')}`, issues[0]!.field, issues);
+    throw new DomainError(
+      'INVALID_INPUT',
+      `Les présences sont à corriger : ${issues.map((i) => i.message).join(' ')}`,
+      issues[0]!.field,
+      issues,
+    );
   }
 }
 

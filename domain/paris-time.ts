@@ -43,8 +43,18 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
 const FRENCH_MONTHS = [
-  'janvier', 'février', 'mars', 'avril', 'mai', 'juin',
-  'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre',
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
 ] as const;
 
 /** Indexed by ISO weekday: 1 = Monday … 7 = Sunday. */
@@ -133,8 +143,13 @@ export function shiftDate(day: LocalDate, days: number): LocalDate {
 /** True when `day` names a day of the calendar: integer fields, month 1–12, no 30 February. */
 export function isValidDate(day: LocalDate): boolean {
   return (
-    Number.isInteger(day.year) && Number.isInteger(day.month) && Number.isInteger(day.day) &&
-    day.month >= 1 && day.month <= 12 && day.day >= 1 && day.day <= daysInMonth(day.year, day.month)
+    Number.isInteger(day.year) &&
+    Number.isInteger(day.month) &&
+    Number.isInteger(day.day) &&
+    day.month >= 1 &&
+    day.month <= 12 &&
+    day.day >= 1 &&
+    day.day <= daysInMonth(day.year, day.month)
   );
 }
 

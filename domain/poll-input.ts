@@ -6,7 +6,11 @@ import { email, isoDate, isoInstant, nonEmptyText, parseInput, slug } from './va
 /** Input of a new date poll and of its workflow's updates, parsed with field-level French errors. */
 
 const time = (field: string) =>
-  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: `« ${field} » doit être une heure au format HH:MM, par exemple 14:00.` });
+  z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+      error: `« ${field} » doit être une heure au format HH:MM, par exemple 14:00.`,
+    });
 
 const capacity = z.int().min(1, { error: 'Une capacité compte au moins une place.' }).max(10_000).optional();
 
@@ -22,7 +26,10 @@ const proposedOptionSchema = z.discriminatedUnion(
     }),
     z.strictObject({ kind: z.literal('creneau'), date: isoDate(), start: time('start'), end: time('end'), capacity }),
   ],
-  { error: 'Chaque date proposée a un « kind » : « journee », « demi_journee » (avec « half ») ou « creneau » (avec « start » et « end »).' },
+  {
+    error:
+      'Chaque date proposée a un « kind » : « journee », « demi_journee » (avec « half ») ou « creneau » (avec « start » et « end »).',
+  },
 );
 
 export const newPollSchema = z.object({
@@ -40,7 +47,10 @@ export const newPollSchema = z.object({
   participants: z.array(email()).min(1).max(500).optional(),
 });
 
-const answers = z.record(z.string().min(1).max(64), z.enum(POLL_ANSWERS, { error: 'Chaque réponse vaut « oui », « si_necessaire » ou « non ».' }));
+const answers = z.record(
+  z.string().min(1).max(64),
+  z.enum(POLL_ANSWERS, { error: 'Chaque réponse vaut « oui », « si_necessaire » ou « non ».' }),
+);
 
 const voteSchema = z.strictObject({
   email: email(),
@@ -64,5 +74,7 @@ export type ChooseOptionInput = z.output<typeof chooseSchema>;
 export const parseNewPoll = (input: unknown): NewPollInput => parseInput(newPollSchema, input, { what: 'le sondage' });
 export const parseVote = (input: unknown): VoteInput => parseInput(voteSchema, input, { what: 'la réponse' });
 export const parseSignUp = (input: unknown): SignUpInput => parseInput(signUpSchema, input, { what: 'l’inscription' });
-export const parseClosePoll = (input: unknown): ClosePollInput => parseInput(actorOnlySchema, input, { what: 'la clôture du sondage' });
-export const parseChooseOption = (input: unknown): ChooseOptionInput => parseInput(chooseSchema, input, { what: 'le choix de la date' });
+export const parseClosePoll = (input: unknown): ClosePollInput =>
+  parseInput(actorOnlySchema, input, { what: 'la clôture du sondage' });
+export const parseChooseOption = (input: unknown): ChooseOptionInput =>
+  parseInput(chooseSchema, input, { what: 'le choix de la date' });

@@ -23,7 +23,11 @@ export type HalfDay = (typeof HALF_DAYS)[number];
 export const POLL_ANSWERS = ['oui', 'si_necessaire', 'non'] as const;
 export type PollAnswer = (typeof POLL_ANSWERS)[number];
 
-export const POLL_ANSWER_LABELS: Readonly<Record<PollAnswer, string>> = { oui: 'Oui', si_necessaire: 'Si nécessaire', non: 'Non' };
+export const POLL_ANSWER_LABELS: Readonly<Record<PollAnswer, string>> = {
+  oui: 'Oui',
+  si_necessaire: 'Si nécessaire',
+  non: 'Non',
+};
 
 /** ouvert (answers taken) · departage (a tie: the organiser chooses) · clos (the date is chosen). */
 export const POLL_STATUSES = ['ouvert', 'departage', 'clos'] as const;
@@ -38,9 +42,7 @@ export const DEFAULT_OPTION_TIMES: Readonly<Record<'journee' | HalfDay, { start:
 
 /** A date as the organiser proposes it: a local day, and the times for a slot. */
 export type ProposedOption = { date: string; capacity?: number | undefined } & (
-  | { kind: 'journee' }
-  | { kind: 'demi_journee'; half: HalfDay }
-  | { kind: 'creneau'; start: string; end: string }
+  { kind: 'journee' } | { kind: 'demi_journee'; half: HalfDay } | { kind: 'creneau'; start: string; end: string }
 );
 
 /** A proposed date once placed in time, as the poll keeps it. */
@@ -74,7 +76,8 @@ export interface OptionTally {
 /** Which rule settled the choice: the most oui, then oui + si nécessaire, then the earliest date. */
 export type ChoiceReason = 'oui' | 'oui_si_necessaire' | 'earliest';
 
-export type PollChoice = { kind: 'chosen'; optionId: string; reason: ChoiceReason } | { kind: 'tie'; optionIds: string[] };
+export type PollChoice =
+  { kind: 'chosen'; optionId: string; reason: ChoiceReason } | { kind: 'tie'; optionIds: string[] };
 
 export const CHOICE_REASON_LABELS: Readonly<Record<ChoiceReason, string>> = {
   oui: 'la date qui a recueilli le plus de « oui »',
@@ -86,7 +89,12 @@ const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 function parseTime(value: string, field: string): { hour: number; minute: number } {
   const match = HHMM.exec(value);
-  if (!match) throw new DomainError('INVALID_INPUT', `« ${field} » doit être une heure au format HH:MM, par exemple 14:00.`, field);
+  if (!match)
+    throw new DomainError(
+      'INVALID_INPUT',
+      `« ${field} » doit être une heure au format HH:MM, par exemple 14:00.`,
+      field,
+    );
   return { hour: Number(match[1]), minute: Number(match[2]) };
 }
 
@@ -94,7 +102,11 @@ function parseDay(value: string, field: string): LocalDate {
   try {
     return parseDateKey(value);
   } catch {
-    throw new DomainError('INVALID_INPUT', `« ${field} » doit être une date au format AAAA-MM-JJ, par exemple 2024-03-26.`, field);
+    throw new DomainError(
+      'INVALID_INPUT',
+      `« ${field} » doit être une date au format AAAA-MM-JJ, par exemple 2024-03-26.`,
+      field,
+    );
   }
 }
 
@@ -109,7 +121,8 @@ export function optionTimes(option: ProposedOption, zone: string, field = 'optio
   const end = parseTime(times.end, `${field}.end`);
   const startsAt = atLocalTime(day, start.hour, start.minute, zone);
   const endsAt = atLocalTime(day, end.hour, end.minute, zone);
-  if (endsAt <= startsAt) throw new DomainError('INVALID_INPUT', 'Le créneau doit finir après son début.', `${field}.end`);
+  if (endsAt <= startsAt)
+    throw new DomainError('INVALID_INPUT', 'Le créneau doit finir après son début.', `${field}.end`);
   return { startsAt, endsAt };
 }
 
@@ -152,24 +165,41 @@ export function checkProposedDates(
     const day = toLocal(option.startsAt, zone);
     const check = checkMeetingDate({ year: day.year, month: day.month, day: day.day }, schoolZone);
     const text = formatFrench(option.startsAt, zone);
-    if (check.blocked) issues.push({ field, message: `Le ${text} tombe un jour sans réunion (${check.blocked}) : proposez un autre jour.` });
+    if (check.blocked)
+      issues.push({
+        field,
+        message: `Le ${text} tombe un jour sans réunion (${check.blocked}) : proposez un autre jour.`,
+      });
     const key = `${option.startsAt.toISOString()}/${option.endsAt.toISOString()}`;
     const twin = seen.get(key);
-    if (twin !== undefined) issues.push({ field, message: `Le ${text} est proposé deux fois (dates ${twin + 1} et ${i + 1}).` });
+    if (twin !== undefined)
+      issues.push({ field, message: `Le ${text} est proposé deux fois (dates ${twin + 1} et ${i + 1}).` });
     seen.set(key, i);
     for (const message of check.warnings) warnings.push({ field, message });
   });
   if (issues.length > 0) {
-    const message = issues.length === 1 ? issues[0]!.message : `${issues.length} dates sont à changer : ${issues.map((i) => i.message).join(' ')}`;
+    const message =
+      issues.length === 1
+        ? issues[0]!.message
+        : `${issues.length} dates sont à changer : ${issues.map((i) => i.message).join(' ')}`;
     throw new DomainError('INVALID_INPUT', message, issues[0]!.field, issues);
   }
   return { warnings };
 }
 
 /** The deadline comes before every proposed date, and after now. */
-export function assertDeadline(deadline: Date, options: ReadonlyArray<{ startsAt: Date }>, now: Date, zone: string): void {
+export function assertDeadline(
+  deadline: Date,
+  options: ReadonlyArray<{ startsAt: Date }>,
+  now: Date,
+  zone: string,
+): void {
   if (deadline <= now) {
-    throw new DomainError('INVALID_INPUT', `La date limite de réponse (${formatFrench(deadline, zone, { withTime: true })}) est passée.`, 'deadline');
+    throw new DomainError(
+      'INVALID_INPUT',
+      `La date limite de réponse (${formatFrench(deadline, zone, { withTime: true })}) est passée.`,
+      'deadline',
+    );
   }
   const first = [...options].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0];
   if (first && first.startsAt <= deadline) {
@@ -222,10 +252,18 @@ const ACTION_LABELS: Record<PollAction, string> = {
  * and president, an admin); the poll's organiser may close it and break its tie.
  */
 export function mayManagePoll(instanceKind: InstanceKind, actor: Actor, organizerEmail?: string): boolean {
-  return mayManageMeeting(instanceKind, actor) || (organizerEmail !== undefined && actor.email.toLowerCase() === organizerEmail.toLowerCase());
+  return (
+    mayManageMeeting(instanceKind, actor) ||
+    (organizerEmail !== undefined && actor.email.toLowerCase() === organizerEmail.toLowerCase())
+  );
 }
 
-export function assertMayManagePoll(instanceKind: InstanceKind, actor: Actor, action: PollAction, organizerEmail?: string): void {
+export function assertMayManagePoll(
+  instanceKind: InstanceKind,
+  actor: Actor,
+  action: PollAction,
+  organizerEmail?: string,
+): void {
   if (!mayManagePoll(instanceKind, actor, organizerEmail)) {
     throw new DomainError(
       'ROLE_NOT_ALLOWED',
@@ -241,7 +279,9 @@ export function assertPollStatus(status: PollStatus, action: 'vote' | 'close' | 
     if (status === 'departage') return;
     throw new DomainError(
       'WRONG_STAGE',
-      status === 'ouvert' ? 'Le sondage est encore ouvert : il n’y a rien à départager.' : 'La date de ce sondage est déjà choisie.',
+      status === 'ouvert'
+        ? 'Le sondage est encore ouvert : il n’y a rien à départager.'
+        : 'La date de ce sondage est déjà choisie.',
     );
   }
   if (status === 'ouvert') return;
@@ -271,7 +311,12 @@ export function assertBallot(
   }
   const known = new Set(options.map((o) => o.id));
   const unknown = [...Object.keys(ballot.answers), ...ballot.signUps].find((id) => !known.has(id));
-  if (unknown !== undefined) throw new DomainError('INVALID_INPUT', `Aucune date de ce sondage ne porte l’identifiant « ${unknown} ».`, 'answers');
+  if (unknown !== undefined)
+    throw new DomainError(
+      'INVALID_INPUT',
+      `Aucune date de ce sondage ne porte l’identifiant « ${unknown} ».`,
+      'answers',
+    );
   const missing = options.filter((o) => ballot.answers[o.id] === undefined);
   if (missing.length > 0) {
     throw new DomainError(
@@ -284,7 +329,11 @@ export function assertBallot(
   for (const optionId of new Set(ballot.signUps)) {
     const option = options.find((o) => o.id === optionId)!;
     if (ballot.answers[optionId] === 'non') {
-      throw new DomainError('INVALID_INPUT', `Vous avez répondu « non » pour le ${option.label} : vous ne pouvez pas vous y inscrire.`, 'signUps');
+      throw new DomainError(
+        'INVALID_INPUT',
+        `Vous avez répondu « non » pour le ${option.label} : vous ne pouvez pas vous y inscrire.`,
+        'signUps',
+      );
     }
     if (previous?.signUps.includes(optionId)) continue;
     assertPlaceLeft(option, volunteersFor(optionId, ballots));
@@ -294,7 +343,11 @@ export function assertBallot(
 /** Refuses a sign-up on a date that takes none, or that is full. */
 export function assertPlaceLeft(option: PollOptionFacts, volunteers: number): void {
   if (option.capacity === null) {
-    throw new DomainError('INVALID_INPUT', `Le ${option.label} ne prend pas d’inscriptions : indiquez seulement votre disponibilité.`, 'signUps');
+    throw new DomainError(
+      'INVALID_INPUT',
+      `Le ${option.label} ne prend pas d’inscriptions : indiquez seulement votre disponibilité.`,
+      'signUps',
+    );
   }
   if (volunteers >= option.capacity) {
     throw new DomainError(
@@ -310,7 +363,10 @@ export function volunteersFor(optionId: string, ballots: Readonly<Record<string,
 }
 
 /** Counts the answers and the volunteers of each date, in the options' order. */
-export function tallyPoll(options: ReadonlyArray<{ id: string }>, ballots: Readonly<Record<string, Ballot>>): OptionTally[] {
+export function tallyPoll(
+  options: ReadonlyArray<{ id: string }>,
+  ballots: Readonly<Record<string, Ballot>>,
+): OptionTally[] {
   return options.map(({ id }) => {
     const tally: OptionTally = { optionId: id, oui: 0, siNecessaire: 0, non: 0, volunteers: 0 };
     for (const ballot of Object.values(ballots)) {
@@ -329,7 +385,10 @@ export function tallyPoll(options: ReadonlyArray<{ id: string }>, ballots: Reado
  * nécessaire »; among those still equal, the earliest start. Dates that start at the same instant
  * and are equal on both counts are a tie, put to the organiser (the ids in the options' order).
  */
-export function choosePollOption(options: ReadonlyArray<{ id: string; startsAt: string }>, tallies: readonly OptionTally[]): PollChoice {
+export function choosePollOption(
+  options: ReadonlyArray<{ id: string; startsAt: string }>,
+  tallies: readonly OptionTally[],
+): PollChoice {
   if (options.length === 0) throw new RangeError('choosePollOption: a poll has at least one option');
   const byId = new Map(tallies.map((t) => [t.optionId, t]));
   const counts = (id: string) => {
@@ -357,7 +416,8 @@ export function ballotsFromVotes(
   for (const vote of votes) {
     const email = vote.voterEmail.toLowerCase();
     const ballot = (ballots[email] ??= { answers: {}, signUps: [], at: vote.updatedAt.toISOString() });
-    if ((POLL_ANSWERS as readonly string[]).includes(vote.answer)) ballot.answers[vote.optionId] = vote.answer as PollAnswer;
+    if ((POLL_ANSWERS as readonly string[]).includes(vote.answer))
+      ballot.answers[vote.optionId] = vote.answer as PollAnswer;
     if (vote.volunteer) ballot.signUps.push(vote.optionId);
     if (vote.updatedAt.toISOString() > ballot.at) ballot.at = vote.updatedAt.toISOString();
   }

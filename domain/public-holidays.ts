@@ -40,7 +40,11 @@ const EASTER_HOLIDAYS: ReadonlyArray<{ offset: number; name: string }> = [
 
 function checkYear(year: number): void {
   if (!Number.isInteger(year) || year < FIRST_GREGORIAN_YEAR) {
-    throw new DomainError('INVALID_INPUT', `L’année doit être un nombre entier à partir de ${FIRST_GREGORIAN_YEAR} ; « ${year} » n’en est pas une.`, 'year');
+    throw new DomainError(
+      'INVALID_INPUT',
+      `L’année doit être un nombre entier à partir de ${FIRST_GREGORIAN_YEAR} ; « ${year} » n’en est pas une.`,
+      'year',
+    );
   }
 }
 

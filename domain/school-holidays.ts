@@ -66,7 +66,12 @@ const HOLIDAYS: Readonly<Record<Zone, readonly SchoolHoliday[]>> = Object.freeze
 });
 
 /** The days the data covers: from the first rentrée to the day before `until`. */
-export const SCHOOL_HOLIDAY_COVERAGE: Readonly<{ firstYear: string; lastYear: string; from: LocalDate; until: LocalDate }> = Object.freeze({
+export const SCHOOL_HOLIDAY_COVERAGE: Readonly<{
+  firstYear: string;
+  lastYear: string;
+  from: LocalDate;
+  until: LocalDate;
+}> = Object.freeze({
   firstYear: SCHOOL_YEARS[0]!.schoolYear,
   lastYear: SCHOOL_YEARS[SCHOOL_YEARS.length - 1]!.schoolYear,
   from: parseDateKey(SCHOOL_YEARS[0]!.start),
@@ -77,15 +82,17 @@ function holidaysOf(zone: Zone): readonly SchoolHoliday[] {
   const holidays = SCHOOL_YEARS.flatMap(({ schoolYear, verified, holidays }) =>
     holidays
       .filter((holiday) => holiday.zones.includes(zone))
-      .map(({ kind, start, end }) => Object.freeze({
-        kind,
-        name: SCHOOL_HOLIDAY_NAMES[kind],
-        zone,
-        start: Object.freeze(parseDateKey(start)),
-        end: Object.freeze(parseDateKey(end)),
-        schoolYear,
-        verified,
-      })),
+      .map(({ kind, start, end }) =>
+        Object.freeze({
+          kind,
+          name: SCHOOL_HOLIDAY_NAMES[kind],
+          zone,
+          start: Object.freeze(parseDateKey(start)),
+          end: Object.freeze(parseDateKey(end)),
+          schoolYear,
+          verified,
+        }),
+      ),
   );
   return Object.freeze(holidays.sort((a, b) => compareDates(a.start, b.start)));
 }
@@ -106,7 +113,11 @@ export function parseZone(value: string | null | undefined): Zone | null {
 
 function assertZone(zone: unknown): asserts zone is Zone {
   if (!isZone(zone)) {
-    throw new DomainError('INVALID_INPUT', `La zone de vacances scolaires doit être A, B ou C ; « ${String(zone)} » n’en est pas une.`, 'schoolZone');
+    throw new DomainError(
+      'INVALID_INPUT',
+      `La zone de vacances scolaires doit être A, B ou C ; « ${String(zone)} » n’en est pas une.`,
+      'schoolZone',
+    );
   }
 }
 
@@ -138,7 +149,10 @@ function assertCovered(date: LocalDate, field: string): void {
 export function schoolHolidayOn(date: LocalDate, zone: Zone): SchoolHoliday | null {
   assertZone(zone);
   assertCovered(date, 'date');
-  return HOLIDAYS[zone].find((holiday) => compareDates(holiday.start, date) <= 0 && compareDates(date, holiday.end) < 0) ?? null;
+  return (
+    HOLIDAYS[zone].find((holiday) => compareDates(holiday.start, date) <= 0 && compareDates(date, holiday.end) < 0) ??
+    null
+  );
 }
 
 /**
@@ -150,7 +164,13 @@ export function schoolHolidaysBetween(from: LocalDate, to: LocalDate, zone: Zone
   assertCovered(from, 'from');
   assertCovered(to, 'to');
   if (compareDates(to, from) < 0) {
-    throw new DomainError('INVALID_INPUT', `La fin de la période (${formatFrenchDate(to)}) précède son début (${formatFrenchDate(from)}).`, 'to');
+    throw new DomainError(
+      'INVALID_INPUT',
+      `La fin de la période (${formatFrenchDate(to)}) précède son début (${formatFrenchDate(from)}).`,
+      'to',
+    );
   }
-  return HOLIDAYS[zone].filter((holiday) => compareDates(holiday.start, to) <= 0 && compareDates(from, holiday.end) < 0);
+  return HOLIDAYS[zone].filter(
+    (holiday) => compareDates(holiday.start, to) <= 0 && compareDates(from, holiday.end) < 0,
+  );
 }

@@ -27,7 +27,10 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown, options: Par
   const what = options.what ?? 'la saisie';
   const result = schema.safeParse(input, { error: frenchErrorMap(what) });
   if (result.success) return result.data;
-  const issues: FieldIssue[] = result.error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message }));
+  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
+    field: fieldPath(issue.path),
+    message: issue.message,
+  }));
   const first = issues[0]?.field;
   throw new DomainError('INVALID_INPUT', summariseIssues(what, issues), first ? first : undefined, issues);
 }
@@ -52,7 +55,11 @@ const MAX_SLUG = 64;
 
 /** An e-mail address, trimmed and lower-cased. */
 export function email(): z.ZodType<string, unknown> {
-  return z.string().trim().check(z.email({ pattern: EMAIL })).toLowerCase();
+  return z
+    .string()
+    .trim()
+    .check(z.email({ pattern: EMAIL }))
+    .toLowerCase();
 }
 
 export interface TextMessages {
@@ -166,7 +173,9 @@ export function frenchErrorMap(what: string): z.core.$ZodErrorMap {
     switch (issue.code) {
       case 'invalid_type': {
         if (issue.input === undefined || (issue.input === null && issue.expected !== 'null')) {
-          return issue.path?.length ? `${who} est obligatoire.` : `${who} est vide : envoyez ${EXPECTED[issue.expected] ?? 'une valeur'}.`;
+          return issue.path?.length
+            ? `${who} est obligatoire.`
+            : `${who} est vide : envoyez ${EXPECTED[issue.expected] ?? 'une valeur'}.`;
         }
         const expected = EXPECTED[issue.expected] ?? `de type ${issue.expected}`;
         return `${who} doit être ${expected} (reçu : ${received(issue.input)}).`;
@@ -175,23 +184,33 @@ export function frenchErrorMap(what: string): z.core.$ZodErrorMap {
         const n = issue.minimum;
         const exactly = issue.exact ? 'exactement' : 'au moins';
         if (issue.origin === 'string') {
-          return Number(n) <= 1 && !issue.exact ? `${who} ne peut pas être vide.` : `${who} doit compter ${exactly} ${n} caractères.`;
+          return Number(n) <= 1 && !issue.exact
+            ? `${who} ne peut pas être vide.`
+            : `${who} doit compter ${exactly} ${n} caractères.`;
         }
         if (issue.origin === 'array' || issue.origin === 'set') {
-          return Number(n) <= 1 && !issue.exact ? `${who} doit contenir au moins un élément.` : `${who} doit contenir ${exactly} ${n} éléments.`;
+          return Number(n) <= 1 && !issue.exact
+            ? `${who} doit contenir au moins un élément.`
+            : `${who} doit contenir ${exactly} ${n} éléments.`;
         }
-        if (issue.origin === 'date') return `${who} doit être ${issue.inclusive ? 'le' : 'après le'} ${day(n)}${issue.inclusive ? ' ou après' : ''}.`;
+        if (issue.origin === 'date')
+          return `${who} doit être ${issue.inclusive ? 'le' : 'après le'} ${day(n)}${issue.inclusive ? ' ou après' : ''}.`;
         return `${who} doit être ${issue.inclusive ? 'supérieur ou égal à' : 'strictement supérieur à'} ${n}.`;
       }
       case 'too_big': {
         const n = issue.maximum;
         if (issue.origin === 'string') {
-          return issue.exact ? `${who} doit compter exactement ${n} caractères.` : `${who} dépasse ${n} caractères : raccourcissez-le.`;
+          return issue.exact
+            ? `${who} doit compter exactement ${n} caractères.`
+            : `${who} dépasse ${n} caractères : raccourcissez-le.`;
         }
         if (issue.origin === 'array' || issue.origin === 'set') {
-          return issue.exact ? `${who} doit contenir exactement ${n} éléments.` : `${who} contient trop d’éléments : ${n} au plus.`;
+          return issue.exact
+            ? `${who} doit contenir exactement ${n} éléments.`
+            : `${who} contient trop d’éléments : ${n} au plus.`;
         }
-        if (issue.origin === 'date') return `${who} doit être ${issue.inclusive ? 'le' : 'avant le'} ${day(n)}${issue.inclusive ? ' ou avant' : ''}.`;
+        if (issue.origin === 'date')
+          return `${who} doit être ${issue.inclusive ? 'le' : 'avant le'} ${day(n)}${issue.inclusive ? ' ou avant' : ''}.`;
         return `${who} doit être ${issue.inclusive ? 'inférieur ou égal à' : 'strictement inférieur à'} ${n}.`;
       }
       case 'invalid_format': {

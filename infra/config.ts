@@ -50,7 +50,10 @@ export const CONFIG_VARIABLES = {
   PUBLIC_URL: ['http://localhost:$PORT', 'Base URL used in links sent by mail.'],
   CONCERTO_DATA_DIR: ['data/', 'Folder for the embedded database, Temporal dev server and caught mail.'],
   DATABASE_URL: ['(embedded PGlite)', 'postgres://user:password@host:5432/db to use a PostgreSQL server.'],
-  TEMPORAL_ADDRESS: ['(embedded dev server)', 'host:port of a Temporal cluster or Temporal Cloud; no local server starts.'],
+  TEMPORAL_ADDRESS: [
+    '(embedded dev server)',
+    'host:port of a Temporal cluster or Temporal Cloud; no local server starts.',
+  ],
   TEMPORAL_NAMESPACE: ['default', 'Temporal namespace.'],
   TEMPORAL_TASK_QUEUE: ['concerto', 'Task queue of the workers.'],
   TEMPORAL_PORT: ['7233', 'gRPC port of the embedded dev server.'],
@@ -64,21 +67,44 @@ export const CONFIG_VARIABLES = {
   TEMPORAL_API_KEY: ['(none)', 'API key (Temporal Cloud); implies TLS.'],
   TEMPORAL_CLI_PATH: ['(PATH, then .temporal/)', 'Path of the `temporal` CLI used for the embedded dev server.'],
   TEMPORAL_TEST_SERVER_PATH: ['(PATH, then .temporal/)', 'Path of `temporal-test-server` (tests).'],
-  SMTP_URL: ['(embedded catcher)', 'smtp(s)://user:password@host:port of a relay; unset, mail is caught and shown at /api/outbox. Query options: ?requireTLS=true (no sending without STARTTLS), ?maxConnections=5, ?rateLimit=50&rateDelta=1000 (messages per ms window; 0 for none).'],
+  SMTP_URL: [
+    '(embedded catcher)',
+    'smtp(s)://user:password@host:port of a relay; unset, mail is caught and shown at /api/outbox. Query options: ?requireTLS=true (no sending without STARTTLS), ?maxConnections=5, ?rateLimit=50&rateDelta=1000 (messages per ms window; 0 for none).',
+  ],
   CONCERTO_SMTP_PORT: ['2525', 'Port of the embedded mail catcher (loopback).'],
   MAIL_FROM: ['Concerto <concerto@localhost>', 'From address of outgoing mail.'],
-  DKIM_DOMAIN: ['(none)', 'Signing domain (d=) to DKIM-sign outgoing mail; goes with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE.'],
+  DKIM_DOMAIN: [
+    '(none)',
+    'Signing domain (d=) to DKIM-sign outgoing mail; goes with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE.',
+  ],
   DKIM_SELECTOR: ['(none)', 'DKIM selector (s=): the public key is published at <selector>._domainkey.<domain>.'],
   DKIM_PRIVATE_KEY_FILE: ['(none)', 'Path of the RSA private key (PEM) that signs outgoing mail.'],
-  LINK_SECRET: ['(generated in the data folder)', 'Key signing the links in mail (answers to invitations), at least 32 bytes; set it, the same everywhere, when several processes run.'],
-  CONCERTO_IMIP_PORT: ['2526', 'Port of the listener for calendar replies (iMIP REPLY) to the organizer address (loopback).'],
+  LINK_SECRET: [
+    '(generated in the data folder)',
+    'Key signing the links in mail (answers to invitations), at least 32 bytes; set it, the same everywhere, when several processes run.',
+  ],
+  CONCERTO_IMIP_PORT: [
+    '2526',
+    'Port of the listener for calendar replies (iMIP REPLY) to the organizer address (loopback).',
+  ],
   IMIP_LISTEN: ['1', '0 to run no calendar-reply listener, when replies reach Concerto another way.'],
-  CONCERTO_DEMO: ['auto', 'Load the reference CTG as demo data into an empty database: auto (only with the embedded database), 1 or 0.'],
-  CONCERTO_ADMINS: ['(none)', 'Comma-separated addresses of the admins, made admins at each start (created if unknown); they sign in by link. The first holds the local CLI token (data/cli-token); without any, an admin admin@concerto.localhost is created for it.'],
+  CONCERTO_DEMO: [
+    'auto',
+    'Load the reference CTG as demo data into an empty database: auto (only with the embedded database), 1 or 0.',
+  ],
+  CONCERTO_ADMINS: [
+    '(none)',
+    'Comma-separated addresses of the admins, made admins at each start (created if unknown); they sign in by link. The first holds the local CLI token (data/cli-token); without any, an admin admin@concerto.localhost is created for it.',
+  ],
   CONCERTO_LOG_LEVEL: ['WARN', 'Log level of the Temporal worker runtime: ERROR, WARN, INFO, DEBUG or TRACE.'],
 } as const satisfies Record<string, readonly [string, string]>;
 
-function portFrom(env: NodeJS.ProcessEnv, name: keyof typeof CONFIG_VARIABLES, fallback: number, errors: string[]): number {
+function portFrom(
+  env: NodeJS.ProcessEnv,
+  name: keyof typeof CONFIG_VARIABLES,
+  fallback: number,
+  errors: string[],
+): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
@@ -177,11 +203,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
   if (!['auto', '0', '1'].includes(demoSetting)) errors.push('CONCERTO_DEMO must be auto, 1 or 0.');
   const demo = demoSetting === '1' || (demoSetting === 'auto' && database.kind !== 'postgres');
 
-  const admins = (env.CONCERTO_ADMINS ?? '').split(',').map((address) => address.trim().toLowerCase()).filter(Boolean);
-  for (const address of admins) if (!/^[^\s@]+@[^\s@]+$/.test(address)) errors.push(`CONCERTO_ADMINS: « ${address} » is not an e-mail address.`);
+  const admins = (env.CONCERTO_ADMINS ?? '')
+    .split(',')
+    .map((address) => address.trim().toLowerCase())
+    .filter(Boolean);
+  for (const address of admins)
+    if (!/^[^\s@]+@[^\s@]+$/.test(address)) errors.push(`CONCERTO_ADMINS: « ${address} » is not an e-mail address.`);
 
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${errors.join('\n- ')}`);
   }
-  return { host, port, publicUrl, dataDir, database, temporal, mail, links: linkSecret ? { secret: linkSecret } : {}, imip, logLevel, demo, admins };
+  return {
+    host,
+    port,
+    publicUrl,
+    dataDir,
+    database,
+    temporal,
+    mail,
+    links: linkSecret ? { secret: linkSecret } : {},
+    imip,
+    logLevel,
+    demo,
+    admins,
+  };
 }

@@ -6,9 +6,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 
 /** Where the domain lives: an embedded PGlite folder, or a PostgreSQL server. */
 export type DatabaseTarget =
-  | { kind: 'pglite'; dir: string }
-  | { kind: 'pglite-memory' }
-  | { kind: 'postgres'; url: string };
+  { kind: 'pglite'; dir: string } | { kind: 'pglite-memory' } | { kind: 'postgres'; url: string };
 
 /** Reads DATABASE_URL, else the PGlite folder under CONCERTO_DATA_DIR (default `data/`). */
 export function databaseTargetFromEnv(env: NodeJS.ProcessEnv): DatabaseTarget {

@@ -70,7 +70,9 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
     await unlock();
     throw new DatabaseOpenError(
       `Cannot open ${describeTarget(target)}: ${(error as Error).message}. ` +
-        (target.kind === 'pglite' ? 'Check that the folder is writable and not damaged.' : 'Check DATABASE_URL and that the server is running.'),
+        (target.kind === 'pglite'
+          ? 'Check that the folder is writable and not damaged.'
+          : 'Check DATABASE_URL and that the server is running.'),
       { cause: error },
     );
   }

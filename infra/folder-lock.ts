@@ -12,7 +12,6 @@ export class FolderLockedError extends Error {
   }
 }
 
-
 /**
  * Takes an exclusive lock file holding this process's pid, so one process at a time opens a
  * PGlite folder (PGlite itself does not lock it: two processes would corrupt it). A lock left by

@@ -73,7 +73,9 @@ export async function startImipListener(options: ImipListenerOptions): Promise<I
       });
     } catch (error) {
       if (error instanceof RsvpError) {
-        log(`imip: ignored: REPLY ${reply.partstat} from ${reply.from} for ${reply.uid}: ${error.code} (${error.message})`);
+        log(
+          `imip: ignored: REPLY ${reply.partstat} from ${reply.from} for ${reply.uid}: ${error.code} (${error.message})`,
+        );
         return;
       }
       throw error;
@@ -82,11 +84,17 @@ export async function startImipListener(options: ImipListenerOptions): Promise<I
     try {
       await options.onRsvp?.(recorded);
     } catch (error) {
-      log(`imip: answer of ${recorded.email} recorded, but telling the meeting workflow failed: ${(error as Error).message}`);
+      log(
+        `imip: answer of ${recorded.email} recorded, but telling the meeting workflow failed: ${(error as Error).message}`,
+      );
     }
   };
 
-  const onData = (stream: SMTPServerDataStream, _session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void): void => {
+  const onData = (
+    stream: SMTPServerDataStream,
+    _session: SMTPServerSession,
+    callback: (err?: Error | null, message?: string) => void,
+  ): void => {
     receiveMessage(stream, callback, {
       maxBytes: MAX_MESSAGE_BYTES,
       tooLarge: `Message exceeds ${MAX_MESSAGE_BYTES} bytes`,
@@ -120,7 +128,12 @@ export async function startImipListener(options: ImipListenerOptions): Promise<I
   const port = await new Promise<number>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       const hint = 'set CONCERTO_IMIP_PORT to a free port, or IMIP_LISTEN=0 if replies reach Concerto another way';
-      reject(new Error(`The calendar-reply listener cannot listen on ${host}:${options.port ?? 0} (${err.code ?? err.message}): ${hint}.`, { cause: err }));
+      reject(
+        new Error(
+          `The calendar-reply listener cannot listen on ${host}:${options.port ?? 0} (${err.code ?? err.message}): ${hint}.`,
+          { cause: err },
+        ),
+      );
     };
     server.once('error', onError);
     server.listen(options.port ?? 0, host, () => {

@@ -21,9 +21,7 @@ export interface ImipReply {
 
 /** What a mail turned out to be: a usable reply, something else (ignored), or a broken calendar. */
 export type ImipReadResult =
-  | { kind: 'reply'; reply: ImipReply }
-  | { kind: 'ignored'; reason: string }
-  | { kind: 'malformed'; reason: string };
+  { kind: 'reply'; reply: ImipReply } | { kind: 'ignored'; reason: string } | { kind: 'malformed'; reason: string };
 
 const CALENDAR_TYPES = new Set(['text/calendar', 'application/ics']);
 
@@ -75,7 +73,10 @@ function readReply(calendar: InstanceType<typeof ICAL.Component>, from: string |
   if (!from) return { kind: 'ignored', reason: `REPLY for ${uid} without a From address` };
 
   const attendees = event.getAllProperties('attendee').map((property) => ({
-    address: String(property.getFirstValue() ?? '').trim().replace(/^mailto:/i, '').toLowerCase(),
+    address: String(property.getFirstValue() ?? '')
+      .trim()
+      .replace(/^mailto:/i, '')
+      .toLowerCase(),
     partstat: String(property.getParameter('partstat') ?? '').toUpperCase(),
   }));
   const answering = attendees.find((attendee) => attendee.address === from);
@@ -84,7 +85,8 @@ function readReply(calendar: InstanceType<typeof ICAL.Component>, from: string |
     return { kind: 'ignored', reason: `REPLY for ${uid}: no ATTENDEE is the sender ${from} (attendees: ${named})` };
   }
   const partstat = RSVP_PARTSTATS.find((value) => value === answering.partstat);
-  if (!partstat) return { kind: 'ignored', reason: `REPLY for ${uid} from ${from} with PARTSTAT ${answering.partstat || '(none)'}` };
+  if (!partstat)
+    return { kind: 'ignored', reason: `REPLY for ${uid} from ${from} with PARTSTAT ${answering.partstat || '(none)'}` };
 
   const sequenceValue = event.getFirstPropertyValue('sequence');
   const sequence = typeof sequenceValue === 'number' && Number.isInteger(sequenceValue) ? sequenceValue : undefined;

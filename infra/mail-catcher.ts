@@ -93,7 +93,11 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
     return id;
   };
 
-  const onData = (stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void): void => {
+  const onData = (
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    callback: (err?: Error | null, message?: string) => void,
+  ): void => {
     // The session is reset once we answer; read the envelope now.
     const envelope = {
       from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -107,7 +111,10 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
           (id) => `OK: stored as ${id}`,
           // 4xx, not 5xx: a full disk or a deleted folder is worth another try by the sender.
           (err: unknown) => {
-            throw smtpError(451, `Message not stored, try again later: ${err instanceof Error ? err.message : String(err)}`);
+            throw smtpError(
+              451,
+              `Message not stored, try again later: ${err instanceof Error ? err.message : String(err)}`,
+            );
           },
         ),
       inFlight,
@@ -140,7 +147,10 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
     host,
     port,
     url: `smtp://${urlHost}:${port}`,
-    list: async () => [...index.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).map((m) => ({ ...m, to: [...m.to] })),
+    list: async () =>
+      [...index.values()]
+        .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+        .map((m) => ({ ...m, to: [...m.to] })),
     get: async (id) => {
       const message = ID_PATTERN.test(id) ? index.get(id) : undefined;
       return message ? { ...message, to: [...message.to] } : null;
@@ -167,19 +177,27 @@ function listen(server: SMTPServer, host: string, port: number): Promise<number>
     const onError = (err: Error) => {
       const where = `${host}:${port}`;
       if (isErrno(err, 'EADDRINUSE')) {
-        reject(new Error(
-          `Mail catcher cannot listen on ${where}: the port is already in use (another Concerto, or another mail server?). ` +
-            'Stop that process or set CONCERTO_SMTP_PORT to a free port (0 picks one).',
-          { cause: err },
-        ));
+        reject(
+          new Error(
+            `Mail catcher cannot listen on ${where}: the port is already in use (another Concerto, or another mail server?). ` +
+              'Stop that process or set CONCERTO_SMTP_PORT to a free port (0 picks one).',
+            { cause: err },
+          ),
+        );
       } else if (isErrno(err, 'EACCES')) {
-        reject(new Error(
-          `Mail catcher cannot listen on ${where}: permission denied (ports below 1024 need privileges). ` +
-            'Set CONCERTO_SMTP_PORT to a port above 1024, e.g. 2525.',
-          { cause: err },
-        ));
+        reject(
+          new Error(
+            `Mail catcher cannot listen on ${where}: permission denied (ports below 1024 need privileges). ` +
+              'Set CONCERTO_SMTP_PORT to a port above 1024, e.g. 2525.',
+            { cause: err },
+          ),
+        );
       } else {
-        reject(new Error(`Mail catcher cannot listen on ${where}: ${err.message}. Check the host and CONCERTO_SMTP_PORT.`, { cause: err }));
+        reject(
+          new Error(`Mail catcher cannot listen on ${where}: ${err.message}. Check the host and CONCERTO_SMTP_PORT.`, {
+            cause: err,
+          }),
+        );
       }
     };
     server.once('error', onError);
@@ -251,7 +269,9 @@ async function writeAtomically(file: string, data: Buffer | string): Promise<voi
 }
 
 /** Subject, From and Message-ID from the root header block only: the body may be 25 MB. */
-async function parseRootHeaders(raw: Buffer): Promise<{ messageId: string | null; from: string | null; subject: string | null }> {
+async function parseRootHeaders(
+  raw: Buffer,
+): Promise<{ messageId: string | null; from: string | null; subject: string | null }> {
   const { header } = splitEntity(raw.toString('latin1'));
   try {
     // latin1 round-trips the bytes, so 8-bit headers reach the parser unchanged.

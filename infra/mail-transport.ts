@@ -28,11 +28,25 @@ const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTim
  * for a provider allowing 30 messages a minute; `?rateLimit=0` for none). The limit holds per
  * process: several workers add up.
  */
-export const POOL_OPTIONS = { pool: true, maxConnections: 5, maxMessages: 100, rateDelta: 1000, rateLimit: 50 } as const;
+export const POOL_OPTIONS = {
+  pool: true,
+  maxConnections: 5,
+  maxMessages: 100,
+  rateDelta: 1000,
+  rateLimit: 50,
+} as const;
 
 /** SMTP_URL query parameters read as booleans or counts, checked so a typo is not silently ignored. */
 const BOOLEAN_PARAMS = ['requireTLS', 'ignoreTLS', 'opportunisticTLS', 'secure', 'pool', 'tls.rejectUnauthorized'];
-const COUNT_PARAMS = ['maxConnections', 'maxMessages', 'rateDelta', 'rateLimit', 'connectionTimeout', 'greetingTimeout', 'socketTimeout'];
+const COUNT_PARAMS = [
+  'maxConnections',
+  'maxMessages',
+  'rateDelta',
+  'rateLimit',
+  'connectionTimeout',
+  'greetingTimeout',
+  'socketTimeout',
+];
 
 /**
  * What is wrong with an SMTP_URL, as a sentence naming the variable and the expected forms, or
@@ -62,7 +76,8 @@ function smtpUrlProblem(url: string): string | null {
   }
   if (!parsed.hostname) return 'has no host name';
   for (const [key, value] of parsed.searchParams) {
-    if (BOOLEAN_PARAMS.includes(key) && value !== 'true' && value !== 'false') return `has ${key}=${value}, expected true or false`;
+    if (BOOLEAN_PARAMS.includes(key) && value !== 'true' && value !== 'false')
+      return `has ${key}=${value}, expected true or false`;
     if (COUNT_PARAMS.includes(key) && !/^\d+$/.test(value)) return `has ${key}=${value}, expected a whole number`;
   }
   if (parsed.protocol === 'smtps:' && parsed.searchParams.get('requireTLS') === 'true') {
@@ -90,7 +105,9 @@ export function dkimFromSettings(settings: DkimSettings): { dkim?: DkimOptions; 
   if (set.length < names.length) {
     const missing = names.filter((name) => !settings[name]);
     return {
-      errors: [`DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together: set all three to sign outgoing mail with DKIM, or none. Missing: ${missing.join(', ')}.`],
+      errors: [
+        `DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together: set all three to sign outgoing mail with DKIM, or none. Missing: ${missing.join(', ')}.`,
+      ],
     };
   }
   const domainName = settings.DKIM_DOMAIN!;
@@ -107,17 +124,22 @@ export function dkimFromSettings(settings: DkimSettings): { dkim?: DkimOptions; 
   try {
     privateKey = readFileSync(file, 'utf8');
   } catch (error) {
-    errors.push(`DKIM_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ${file}. Give the path of the PEM private key.`);
+    errors.push(
+      `DKIM_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ${file}. Give the path of the PEM private key.`,
+    );
   }
   if (privateKey) {
     let type: string | undefined;
     try {
       type = createPrivateKey(privateKey).asymmetricKeyType;
     } catch {
-      errors.push(`DKIM_PRIVATE_KEY_FILE is not a PEM private key: ${file}. Generate one with openssl genrsa -out dkim.pem 2048.`);
+      errors.push(
+        `DKIM_PRIVATE_KEY_FILE is not a PEM private key: ${file}. Generate one with openssl genrsa -out dkim.pem 2048.`,
+      );
     }
     // Nodemailer signs with rsa-sha256 only.
-    if (type && type !== 'rsa') errors.push(`DKIM_PRIVATE_KEY_FILE holds an ${type} key; DKIM signing here needs an RSA key: ${file}.`);
+    if (type && type !== 'rsa')
+      errors.push(`DKIM_PRIVATE_KEY_FILE holds an ${type} key; DKIM signing here needs an RSA key: ${file}.`);
   }
   return errors.length ? { errors } : { dkim: { domainName, keySelector, privateKey }, errors };
 }

@@ -24,7 +24,10 @@ const ADVISORY_LOCK_KEY = 72707369;
 /** Reads committed migrations in order; the checksum is the one Prisma records (SHA-256 of the file). */
 export async function readMigrations(dir = defaultMigrationsDir): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -38,10 +41,7 @@ export async function readMigrations(dir = defaultMigrationsDir): Promise<Migrat
  * recording them the way Prisma Migrate does so `prisma migrate status` agrees.
  * Refuses to go on when an applied migration's file has changed or a previous one failed.
  */
-export async function applyMigrations(
-  session: SqlSession,
-  migrations: Migration[],
-): Promise<{ applied: string[] }> {
+export async function applyMigrations(session: SqlSession, migrations: Migration[]): Promise<{ applied: string[] }> {
   // Lock first: two runners creating the table at once make one fail (duplicate pg_type row).
   await session.exec(`SELECT pg_advisory_lock(${ADVISORY_LOCK_KEY})`);
   try {

@@ -64,7 +64,10 @@ export class LinkError extends Error {
   readonly code = 'INVALID_LINK';
   readonly userMessage: string;
 
-  constructor(readonly reason: LinkErrorReason, detail?: string) {
+  constructor(
+    readonly reason: LinkErrorReason,
+    detail?: string,
+  ) {
     super(`signed link refused (${reason})${detail ? `: ${detail}` : ''}`);
     this.userMessage = LINK_ERROR_REASONS[reason].message;
   }
@@ -149,10 +152,15 @@ function parsePayload(body: string): LinkPayload {
   }
   const p = value as Partial<Record<keyof LinkPayload, unknown>> | null;
   const ok =
-    typeof p === 'object' && p !== null &&
-    typeof p.purpose === 'string' && (LINK_PURPOSES as readonly string[]).includes(p.purpose) &&
-    typeof p.subject === 'string' && typeof p.email === 'string' && typeof p.jti === 'string' &&
-    typeof p.exp === 'number' && Number.isInteger(p.exp) &&
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.purpose === 'string' &&
+    (LINK_PURPOSES as readonly string[]).includes(p.purpose) &&
+    typeof p.subject === 'string' &&
+    typeof p.email === 'string' &&
+    typeof p.jti === 'string' &&
+    typeof p.exp === 'number' &&
+    Number.isInteger(p.exp) &&
     (p.answer === undefined || typeof p.answer === 'string');
   if (!ok) throw new LinkError('malformed', 'payload lacks a field');
   return p as LinkPayload;
@@ -208,7 +216,13 @@ export interface VoteLinkInput {
 /** The link of a date poll's mail: to the voting page, or for the organiser to break a tie. */
 export function voteLink(input: VoteLinkInput): string {
   const token = signLink(
-    { purpose: 'vote', subject: input.pollId, email: input.email, expiresAt: input.expiresAt, ...(input.answer ? { answer: input.answer } : {}) },
+    {
+      purpose: 'vote',
+      subject: input.pollId,
+      email: input.email,
+      expiresAt: input.expiresAt,
+      ...(input.answer ? { answer: input.answer } : {}),
+    },
     input.secret,
   );
   return `${input.publicUrl.replace(/\/+$/, '')}/vote/${token}`;

@@ -27,17 +27,53 @@ const CHECK_SERVER = 'Check that the host and port in SMTP_URL are right and the
  */
 export const SMTP_ERROR_RULES: Readonly<Record<string, SmtpErrorRule>> = {
   EAUTH: { permanent: true, what: 'authentication failed', advice: 'Check the user and password in SMTP_URL.' },
-  ENOAUTH: { permanent: true, what: 'server requires authentication', advice: 'Put user:password in SMTP_URL (smtp://user:password@host:587).' },
-  EOAUTH2: { permanent: true, what: 'OAuth2 token could not be obtained', advice: 'Check the OAuth2 client credentials of the mail account.' },
-  EENVELOPE: { permanent: true, what: 'sender or recipients refused', advice: 'Check the recipient addresses and that the SMTP account may send as the From address.' },
+  ENOAUTH: {
+    permanent: true,
+    what: 'server requires authentication',
+    advice: 'Put user:password in SMTP_URL (smtp://user:password@host:587).',
+  },
+  EOAUTH2: {
+    permanent: true,
+    what: 'OAuth2 token could not be obtained',
+    advice: 'Check the OAuth2 client credentials of the mail account.',
+  },
+  EENVELOPE: {
+    permanent: true,
+    what: 'sender or recipients refused',
+    advice: 'Check the recipient addresses and that the SMTP account may send as the From address.',
+  },
   EMAXRECIPIENTS: { permanent: true, what: 'too many recipients', advice: 'Split the message into several sends.' },
-  EMESSAGE: { permanent: true, what: 'message refused', advice: 'Check the message size and attachments against the server limits.' },
-  EREQUIRETLS: { permanent: true, what: 'REQUIRETLS not available', advice: 'Send without requireTLS or use a server that supports it.' },
-  ECONFIG: { permanent: true, what: 'invalid transport configuration', advice: 'Check SMTP_URL and the transport options.' },
-  EFILEACCESS: { permanent: true, what: 'attachment file access refused', advice: 'Pass attachment content instead of a file path.' },
-  EURLACCESS: { permanent: true, what: 'attachment URL access refused', advice: 'Pass attachment content instead of a URL.' },
+  EMESSAGE: {
+    permanent: true,
+    what: 'message refused',
+    advice: 'Check the message size and attachments against the server limits.',
+  },
+  EREQUIRETLS: {
+    permanent: true,
+    what: 'REQUIRETLS not available',
+    advice: 'Send without requireTLS or use a server that supports it.',
+  },
+  ECONFIG: {
+    permanent: true,
+    what: 'invalid transport configuration',
+    advice: 'Check SMTP_URL and the transport options.',
+  },
+  EFILEACCESS: {
+    permanent: true,
+    what: 'attachment file access refused',
+    advice: 'Pass attachment content instead of a file path.',
+  },
+  EURLACCESS: {
+    permanent: true,
+    what: 'attachment URL access refused',
+    advice: 'Pass attachment content instead of a URL.',
+  },
   EOTP: { permanent: true, what: 'invalid one-time passcode data', advice: 'Fix the otp option of the message.' },
-  ERR_ACCESS_DENIED: { permanent: true, what: 'network access denied by the Node permission model', advice: 'Start the worker with --allow-net.' },
+  ERR_ACCESS_DENIED: {
+    permanent: true,
+    what: 'network access denied by the Node permission model',
+    advice: 'Start the worker with --allow-net.',
+  },
   ECONNECTION: { permanent: false, what: 'connection closed unexpectedly', advice: CHECK_SERVER },
   ESOCKET: { permanent: false, what: 'socket error', advice: CHECK_SERVER },
   ECONNREFUSED: { permanent: false, what: 'connection refused', advice: CHECK_SERVER },
@@ -45,34 +81,76 @@ export const SMTP_ERROR_RULES: Readonly<Record<string, SmtpErrorRule>> = {
   EPIPE: { permanent: false, what: 'connection closed while writing', advice: CHECK_SERVER },
   EHOSTUNREACH: { permanent: false, what: 'host unreachable', advice: CHECK_SERVER },
   ENETUNREACH: { permanent: false, what: 'network unreachable', advice: CHECK_SERVER },
-  ETIMEDOUT: { permanent: false, what: 'timed out', advice: 'Check that the server in SMTP_URL is reachable from here (firewall, port).' },
-  EDNS: { permanent: false, what: 'host name could not be resolved', advice: 'Check the host name in SMTP_URL and the DNS of this machine.' },
-  ENOTFOUND: { permanent: false, what: 'host name could not be resolved', advice: 'Check the host name in SMTP_URL and the DNS of this machine.' },
+  ETIMEDOUT: {
+    permanent: false,
+    what: 'timed out',
+    advice: 'Check that the server in SMTP_URL is reachable from here (firewall, port).',
+  },
+  EDNS: {
+    permanent: false,
+    what: 'host name could not be resolved',
+    advice: 'Check the host name in SMTP_URL and the DNS of this machine.',
+  },
+  ENOTFOUND: {
+    permanent: false,
+    what: 'host name could not be resolved',
+    advice: 'Check the host name in SMTP_URL and the DNS of this machine.',
+  },
   EAI_AGAIN: { permanent: false, what: 'host name lookup failed for now', advice: 'Check the DNS of this machine.' },
-  ETLS: { permanent: false, what: 'TLS negotiation failed', advice: 'Use smtps:// for port 465 and smtp:// for 587 in SMTP_URL, and check the server certificate.' },
-  EPROTOCOL: { permanent: false, what: 'unexpected server response', advice: 'Check that SMTP_URL points to an SMTP server.' },
+  ETLS: {
+    permanent: false,
+    what: 'TLS negotiation failed',
+    advice: 'Use smtps:// for port 465 and smtp:// for 587 in SMTP_URL, and check the server certificate.',
+  },
+  EPROTOCOL: {
+    permanent: false,
+    what: 'unexpected server response',
+    advice: 'Check that SMTP_URL points to an SMTP server.',
+  },
   EPROXY: { permanent: false, what: 'proxy connection failed', advice: 'Check the proxy settings.' },
   EMAXLIMIT: { permanent: false, what: 'connection pool limit reached', advice: 'Nothing to do unless it persists.' },
   EABORT: { permanent: false, what: 'sending aborted', advice: 'The transport was closed during the send.' },
   ESTREAM: { permanent: false, what: 'message content could not be read', advice: 'Check the attachment sources.' },
-  EFETCH: { permanent: false, what: 'attachment download failed', advice: 'Check that the attachment URL is reachable.' },
+  EFETCH: {
+    permanent: false,
+    what: 'attachment download failed',
+    advice: 'Check that the attachment URL is reachable.',
+  },
 };
 
 /** Reply codes worth their own explanation; the others fall back to the code rule. */
 const REPLY_RULES: Readonly<Record<number, Omit<SmtpErrorRule, 'permanent'>>> = {
-  421: { what: 'server is closing the connection (busy or shutting down)', advice: 'Nothing to do unless it persists.' },
+  421: {
+    what: 'server is closing the connection (busy or shutting down)',
+    advice: 'Nothing to do unless it persists.',
+  },
   450: { what: 'mailbox temporarily unavailable', advice: 'Nothing to do unless it persists.' },
   451: { what: 'server failed to process the message for now', advice: 'Nothing to do unless it persists.' },
   452: { what: 'server is out of storage or got too many recipients', advice: 'Nothing to do unless it persists.' },
   454: { what: 'authentication temporarily unavailable', advice: 'Nothing to do unless it persists.' },
-  530: { what: 'server requires authentication', advice: 'Put user:password in SMTP_URL (smtp://user:password@host:587).' },
-  534: { what: 'authentication mechanism too weak', advice: 'Use an app password or the mechanism the provider asks for.' },
+  530: {
+    what: 'server requires authentication',
+    advice: 'Put user:password in SMTP_URL (smtp://user:password@host:587).',
+  },
+  534: {
+    what: 'authentication mechanism too weak',
+    advice: 'Use an app password or the mechanism the provider asks for.',
+  },
   535: { what: 'authentication failed', advice: 'Check the user and password in SMTP_URL.' },
-  550: { what: 'mailbox unavailable or sending refused', advice: 'Check the recipient address and that the SMTP account may send as the From address.' },
+  550: {
+    what: 'mailbox unavailable or sending refused',
+    advice: 'Check the recipient address and that the SMTP account may send as the From address.',
+  },
   551: { what: 'recipient not local to the server', advice: 'Check the recipient address.' },
-  552: { what: 'message too large or mailbox over quota', advice: 'Reduce the attachments or check the recipient mailbox.' },
+  552: {
+    what: 'message too large or mailbox over quota',
+    advice: 'Reduce the attachments or check the recipient mailbox.',
+  },
   553: { what: 'mailbox name not allowed', advice: 'Check the recipient and From addresses.' },
-  554: { what: 'transaction failed (often a spam or policy rejection)', advice: 'Read the server response; the provider may need SPF/DKIM set up for the From domain.' },
+  554: {
+    what: 'transaction failed (often a spam or policy rejection)',
+    advice: 'Read the server response; the provider may need SPF/DKIM set up for the From domain.',
+  },
 };
 
 interface ErrorShape {
@@ -100,23 +178,26 @@ export function classifySmtpError(err: unknown): SmtpErrorClassification {
   const shape: ErrorShape = typeof err === 'object' && err !== null ? (err as ErrorShape) : {};
   const code = typeof shape.code === 'string' ? shape.code : undefined;
   const originalCode = typeof shape.originalCode === 'string' ? shape.originalCode : undefined;
-  const replyCode = typeof shape.responseCode === 'number' && shape.responseCode >= 400 && shape.responseCode < 600
-    ? shape.responseCode
-    : undefined;
+  const replyCode =
+    typeof shape.responseCode === 'number' && shape.responseCode >= 400 && shape.responseCode < 600
+      ? shape.responseCode
+      : undefined;
   const command = typeof shape.command === 'string' ? shape.command : undefined;
   const detail = describeError(err, shape);
 
   // The system code says more than nodemailer's wrapper: ESOCKET(ECONNREFUSED) is "refused".
-  const codeRule = (originalCode ? SMTP_ERROR_RULES[originalCode] : undefined) ?? (code ? SMTP_ERROR_RULES[code] : undefined);
+  const codeRule =
+    (originalCode ? SMTP_ERROR_RULES[originalCode] : undefined) ?? (code ? SMTP_ERROR_RULES[code] : undefined);
 
   let permanent: boolean;
   let rule: Omit<SmtpErrorRule, 'permanent'>;
   if (replyCode !== undefined) {
     permanent = replyCode >= 500 && replyCode !== 503;
-    rule = REPLY_RULES[replyCode] ?? codeRule ?? {
-      what: permanent ? 'server refused the request' : 'server deferred the request',
-      advice: 'Read the server response.',
-    };
+    rule = REPLY_RULES[replyCode] ??
+      codeRule ?? {
+        what: permanent ? 'server refused the request' : 'server deferred the request',
+        advice: 'Read the server response.',
+      };
   } else if (codeRule) {
     permanent = codeRule.permanent;
     rule = codeRule;
@@ -125,7 +206,10 @@ export function classifySmtpError(err: unknown): SmtpErrorClassification {
     rule = SMTP_ERROR_RULES.ETIMEDOUT!;
   } else {
     permanent = false;
-    rule = { what: 'send failed for an unknown reason', advice: 'Read the error below; if it persists, check SMTP_URL and the server.' };
+    rule = {
+      what: 'send failed for an unknown reason',
+      advice: 'Read the error below; if it persists, check SMTP_URL and the server.',
+    };
   }
 
   const context = [
@@ -133,7 +217,9 @@ export function classifySmtpError(err: unknown): SmtpErrorClassification {
     originalCode && originalCode !== code ? originalCode : undefined,
     replyCode !== undefined ? `reply ${replyCode}` : undefined,
     command ? `on ${command}` : undefined,
-  ].filter(Boolean).join(', ');
+  ]
+    .filter(Boolean)
+    .join(', ');
   const outcome = permanent ? 'Retrying will not help.' : 'The send will be retried.';
   return {
     permanent,
@@ -153,6 +239,8 @@ function describeError(err: unknown, shape: ErrorShape): string {
 
   const recipients = Array.isArray(shape.rejected)
     ? shape.rejected.filter((r): r is string => typeof r === 'string')
-    : typeof shape.recipient === 'string' ? [shape.recipient] : [];
+    : typeof shape.recipient === 'string'
+      ? [shape.recipient]
+      : [];
   return recipients.length ? `${text} (refused: ${recipients.join(', ')})` : text;
 }

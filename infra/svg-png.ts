@@ -15,7 +15,9 @@ const require = createRequire(import.meta.url);
 /** Names what draws the pixels, for cache validators: a new renderer or font changes the bytes. */
 export const PNG_RENDERER = 'resvg-js 2.6.2 + DejaVu Sans 2.37.3';
 
-const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'].map((file) => require.resolve(`dejavu-fonts-ttf/ttf/${file}`));
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'].map((file) =>
+  require.resolve(`dejavu-fonts-ttf/ttf/${file}`),
+);
 
 /** The largest picture drawn, in pixels a side: a bound on the memory one request may take. */
 export const MAX_PNG_SIDE = 8000;

@@ -91,7 +91,9 @@ async function findInDirs(dirs: readonly string[], name: string): Promise<string
 
 /** pip puts a wheel's scripts in `bin/` (`Scripts/` on Windows) under `--target`. */
 function localBinDirs(localDir: string): string[] {
-  return process.platform === 'win32' ? [path.join(localDir, 'Scripts'), path.join(localDir, 'bin')] : [path.join(localDir, 'bin')];
+  return process.platform === 'win32'
+    ? [path.join(localDir, 'Scripts'), path.join(localDir, 'bin')]
+    : [path.join(localDir, 'bin')];
 }
 
 function findLocal(localDir: string, which: TemporalBinary): Promise<string | undefined> {
@@ -203,7 +205,10 @@ function tail(text: string, lines = 20): string {
   return text.trimEnd().split(/\r?\n/).slice(-lines).join('\n');
 }
 
-function pip(python: string, args: string[]): Promise<{ code: number | null; stderr: string; spawnError?: NodeJS.ErrnoException }> {
+function pip(
+  python: string,
+  args: string[],
+): Promise<{ code: number | null; stderr: string; spawnError?: NodeJS.ErrnoException }> {
   return new Promise((resolve) => {
     const child = spawn(python, ['-m', 'pip', ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -238,12 +243,12 @@ async function replace(from: string, to: string): Promise<void> {
   }
 }
 
-
 /** Staging folders of installs whose process died (about 240 MB each). */
 async function removeAbandonedStaging(localDir: string): Promise<void> {
   for (const entry of await readdir(localDir)) {
     const pid = /^\.staging-(\d+)-\d+$/.exec(entry)?.[1];
-    if (pid !== undefined && !isProcessAlive(Number(pid))) await rm(path.join(localDir, entry), { recursive: true, force: true });
+    if (pid !== undefined && !isProcessAlive(Number(pid)))
+      await rm(path.join(localDir, entry), { recursive: true, force: true });
   }
 }
 
@@ -281,7 +286,9 @@ export async function installTemporalBinaries(localDir: string = localTemporalDi
       );
     }
     if (result.code !== 0) {
-      const noPip = /No module named pip/.test(result.stderr) ? ' (pip is missing: install it, e.g. `apt-get install python3-pip`)' : '';
+      const noPip = /No module named pip/.test(result.stderr)
+        ? ' (pip is missing: install it, e.g. `apt-get install python3-pip`)'
+        : '';
       throw new TemporalInstallError(
         `python3 -m pip ${args.join(' ')} exited with code ${result.code}${noPip}. pip said:\n${tail(result.stderr)}`,
       );

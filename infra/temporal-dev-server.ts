@@ -112,7 +112,9 @@ async function probe(address: string, namespace: string, timeoutMs: number): Pro
     await connection.ensureConnected();
     await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
     // The CLI registers extra namespaces after the frontend is up: wait for ours too.
-    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.describeNamespace({ namespace }));
+    await connection.withDeadline(Date.now() + timeoutMs, () =>
+      connection.workflowService.describeNamespace({ namespace }),
+    );
   } finally {
     await connection.close();
   }
@@ -136,12 +138,18 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   await mkdir(path.dirname(path.resolve(options.dbFilename)), { recursive: true });
 
   const args = [
-    'server', 'start-dev',
-    '--ip', host,
-    '--port', String(port),
-    '--db-filename', path.resolve(options.dbFilename),
-    '--namespace', namespace,
-    '--log-level', 'error',
+    'server',
+    'start-dev',
+    '--ip',
+    host,
+    '--port',
+    String(port),
+    '--db-filename',
+    path.resolve(options.dbFilename),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'error',
     ...(options.sqlitePragmas ?? SQLITE_PRAGMAS).flatMap((pragma) => ['--sqlite-pragma', pragma]),
     // No internet here, and a server should not phone out anyway.
     ...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-disable-news-fetch']),

@@ -58,11 +58,16 @@ export function renderAgendaPdf(input: AgendaPdfInput): Promise<Buffer> {
 
   doc.moveDown(1);
   const y = doc.y;
-  doc.moveTo(MARGIN, y).lineTo(MARGIN + width, y).lineWidth(0.5).stroke();
+  doc
+    .moveTo(MARGIN, y)
+    .lineTo(MARGIN + width, y)
+    .lineWidth(0.5)
+    .stroke();
   doc.moveDown(1);
 
   const points = [...input.agenda].sort((a, b) => a.position - b.position);
-  if (points.length === 0) doc.font('Helvetica-Oblique').fontSize(12).text('L’ordre du jour sera communiqué prochainement.');
+  if (points.length === 0)
+    doc.font('Helvetica-Oblique').fontSize(12).text('L’ordre du jour sera communiqué prochainement.');
   for (const point of points) {
     const title = winAnsi(point.title);
     doc.font('Helvetica').fontSize(12);
@@ -76,7 +81,10 @@ export function renderAgendaPdf(input: AgendaPdfInput): Promise<Buffer> {
   }
 
   doc.moveDown(2);
-  doc.font('Helvetica-Oblique').fontSize(9).fillColor('#555555')
+  doc
+    .font('Helvetica-Oblique')
+    .fontSize(9)
+    .fillColor('#555555')
     .text(`Document établi par Concerto le ${formatFrench(input.issuedAt, input.zone)}.`, MARGIN, doc.y, { width });
   doc.end();
   return done;
@@ -97,6 +105,14 @@ export function winAnsi(text: string): string {
 /** The characters WinAnsi puts at 0x80–0x9F. */
 const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
 const SUBSTITUTES: Readonly<Record<string, string>> = {
-  '\u2010': '-', '\u2011': '-', '\u2012': '–', '\u2212': '-', '\u2192': '->', '\u2190': '<-',
-  '\u2264': '<=', '\u2265': '>=', '\u2032': '\'', '\u2033': '"',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '–',
+  '\u2212': '-',
+  '\u2192': '->',
+  '\u2190': '<-',
+  '\u2264': '<=',
+  '\u2265': '>=',
+  '\u2032': "'",
+  '\u2033': '"',
 };

@@ -52,9 +52,12 @@ export function icalEventMismatch(claim: IcalEventClaim, content: string): strin
   else if (header.method.toUpperCase() !== claim.method.toUpperCase()) {
     problems.push(`icalEvent.method is ${claim.method} but the iCalendar content says METHOD:${header.method}`);
   }
-  if (header.uid !== claim.uid) problems.push(`icalEvent.uid is ${claim.uid} but the event's UID is ${header.uid ?? '(none)'}`);
+  if (header.uid !== claim.uid)
+    problems.push(`icalEvent.uid is ${claim.uid} but the event's UID is ${header.uid ?? '(none)'}`);
   if (header.sequence !== claim.sequence) {
-    problems.push(`icalEvent.sequence is ${claim.sequence} but the event's SEQUENCE is ${Number.isNaN(header.sequence) ? '(not a number)' : header.sequence}`);
+    problems.push(
+      `icalEvent.sequence is ${claim.sequence} but the event's SEQUENCE is ${Number.isNaN(header.sequence) ? '(not a number)' : header.sequence}`,
+    );
   }
   return problems.length ? problems.join('; ') : null;
 }

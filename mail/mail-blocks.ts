@@ -7,10 +7,21 @@
 export type Block =
   | { type: 'paragraph'; text: string }
   | { type: 'facts'; rows: Array<{ label: string; value: string; link?: boolean }> }
-  | { type: 'list'; heading: string; ordered: boolean; items: Array<{ position?: number; text: string; detail?: string }> }
+  | {
+      type: 'list';
+      heading: string;
+      ordered: boolean;
+      items: Array<{ position?: number; text: string; detail?: string }>;
+    }
   | { type: 'links'; heading: string; links: Array<{ label: string; href: string }> };
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Text made safe inside HTML elements and quoted attribute values. */
 export function escapeHtml(value: string): string {
@@ -50,7 +61,9 @@ export function renderText(blocks: readonly Block[]): string {
 
 export function renderHtml(subject: string, blocks: readonly Block[]): string {
   const anchor = (label: string, href: string) =>
-    isWebLink(href) ? `<a href="${escapeHtml(href)}" style="color:#1a56a0">${escapeHtml(label)}</a>` : escapeHtml(label);
+    isWebLink(href)
+      ? `<a href="${escapeHtml(href)}" style="color:#1a56a0">${escapeHtml(label)}</a>`
+      : escapeHtml(label);
   const body = blocks.map((block) => {
     switch (block.type) {
       case 'paragraph':
@@ -58,9 +71,11 @@ export function renderHtml(subject: string, blocks: readonly Block[]): string {
       case 'facts':
         return [
           '<table role="presentation" style="border-collapse:collapse;margin:0 0 1em">',
-          ...block.rows.map((row) =>
-            `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:2px 12px 2px 0">${escapeHtml(row.label)}</th>`
-            + `<td style="padding:2px 0">${row.link ? anchor(row.value, row.value) : escapeHtml(row.value)}</td></tr>`),
+          ...block.rows.map(
+            (row) =>
+              `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:2px 12px 2px 0">${escapeHtml(row.label)}</th>` +
+              `<td style="padding:2px 0">${row.link ? anchor(row.value, row.value) : escapeHtml(row.value)}</td></tr>`,
+          ),
           '</table>',
         ].join('\n');
       case 'list': {
@@ -70,10 +85,18 @@ export function renderHtml(subject: string, blocks: readonly Block[]): string {
           const detail = item.detail ? `<br><em>${escapeHtml(item.detail)}</em>` : '';
           return `<li${value}>${escapeHtml(item.text)}${detail}</li>`;
         });
-        return [`<h2 style="font-size:16px;margin:1em 0 0.5em">${escapeHtml(block.heading)}</h2>`, `<${tag}>`, ...items, `</${tag}>`].join('\n');
+        return [
+          `<h2 style="font-size:16px;margin:1em 0 0.5em">${escapeHtml(block.heading)}</h2>`,
+          `<${tag}>`,
+          ...items,
+          `</${tag}>`,
+        ].join('\n');
       }
       case 'links':
-        return [`<p>${escapeHtml(block.heading)}</p>`, `<p>${block.links.map((link) => anchor(link.label, link.href)).join('<br>\n')}</p>`].join('\n');
+        return [
+          `<p>${escapeHtml(block.heading)}</p>`,
+          `<p>${block.links.map((link) => anchor(link.label, link.href)).join('<br>\n')}</p>`,
+        ].join('\n');
     }
   });
   return [

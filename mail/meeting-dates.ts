@@ -13,7 +13,9 @@ export function frenchTime(instant: Date, zone: string): string {
  */
 export function frenchMeetingTimes(startsAt: Date, endsAt: Date, zone: string): string {
   if (endsAt.getTime() < startsAt.getTime()) {
-    throw new RangeError(`meeting.endsAt (${endsAt.toISOString()}) is before meeting.startsAt (${startsAt.toISOString()})`);
+    throw new RangeError(
+      `meeting.endsAt (${endsAt.toISOString()}) is before meeting.startsAt (${startsAt.toISOString()})`,
+    );
   }
   if (localDateKey(startsAt, zone) === localDateKey(endsAt, zone)) {
     return `${formatFrench(startsAt, zone)}, de ${frenchTime(startsAt, zone)} à ${frenchTime(endsAt, zone)}`;

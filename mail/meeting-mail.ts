@@ -65,7 +65,17 @@ export interface ComposedMeetingMail {
   attachments?: MeetingMailAttachment[];
 }
 
-type Section = 'intro' | 'instance' | 'reason' | 'details' | 'agenda' | 'decisions' | 'minutes' | 'rsvp' | 'calendar' | 'attachments';
+type Section =
+  | 'intro'
+  | 'instance'
+  | 'reason'
+  | 'details'
+  | 'agenda'
+  | 'decisions'
+  | 'minutes'
+  | 'rsvp'
+  | 'calendar'
+  | 'attachments';
 
 interface KindTemplate {
   /** Before « : <title> — <date> » in the subject. */
@@ -83,7 +93,11 @@ interface KindTemplate {
 }
 
 const SIGNATURE = 'Concerto, pour la Convention Territoriale Globale';
-const RSVP_LABELS = { accept: 'Je participerai', tentative: 'Je ne sais pas encore', decline: 'Je ne participerai pas' } as const;
+const RSVP_LABELS = {
+  accept: 'Je participerai',
+  tentative: 'Je ne sais pas encore',
+  decline: 'Je ne participerai pas',
+} as const;
 const BEFORE_MEETING: readonly Section[] = ['intro', 'details', 'agenda', 'rsvp', 'calendar', 'attachments'];
 
 const KINDS: Record<MeetingMailKind, KindTemplate> = {
@@ -92,7 +106,8 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     subjectWithTime: true,
     icsMethod: 'REQUEST',
     icsFilename: 'convocation.ics',
-    intro: (_input, ref) => `Vous êtes convié(e) à la réunion ${ref}. Vous trouverez ci-dessous les informations pratiques et l’ordre du jour.`,
+    intro: (_input, ref) =>
+      `Vous êtes convié(e) à la réunion ${ref}. Vous trouverez ci-dessous les informations pratiques et l’ordre du jour.`,
     calendarNote: 'L’invitation jointe ajoute la réunion à votre agenda.',
     rsvpHeading: 'Merci de nous indiquer votre présence :',
     sections: BEFORE_MEETING,
@@ -115,7 +130,8 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     subjectWithTime: true,
     icsMethod: 'CANCEL',
     icsFilename: 'annulation.ics',
-    intro: (input, ref) => `La réunion ${ref} prévue le ${formatFrench(input.meeting.startsAt, input.meeting.zone, { withTime: true })} est annulée.`,
+    intro: (input, ref) =>
+      `La réunion ${ref} prévue le ${formatFrench(input.meeting.startsAt, input.meeting.zone, { withTime: true })} est annulée.`,
     calendarNote: 'L’annulation jointe retire la réunion de votre agenda.',
     rsvpHeading: '',
     sections: ['intro', 'instance', 'reason', 'calendar', 'attachments'],
@@ -136,7 +152,8 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     subjectWithTime: false,
     icsMethod: null,
     icsFilename: '',
-    intro: ({ meeting }, ref) => `Voici le relevé des décisions de la réunion ${ref} du ${formatFrench(meeting.startsAt, meeting.zone)}.`,
+    intro: ({ meeting }, ref) =>
+      `Voici le relevé des décisions de la réunion ${ref} du ${formatFrench(meeting.startsAt, meeting.zone)}.`,
     calendarNote: '',
     rsvpHeading: '',
     sections: ['intro', 'instance', 'decisions', 'minutes', 'attachments'],
@@ -162,11 +179,16 @@ const SECTIONS: Record<Section, (input: MeetingMailInput, template: KindTemplate
   details: (input) => {
     const { meeting } = input;
     const when = frenchMeetingTimes(meeting.startsAt, meeting.endsAt, meeting.zone);
-    const rows: Array<{ label: string; value: string; link?: boolean }> = [{ label: 'Instance', value: meeting.instanceName }];
+    const rows: Array<{ label: string; value: string; link?: boolean }> = [
+      { label: 'Instance', value: meeting.instanceName },
+    ];
     if (rescheduled(input)) {
       rows.push(
         { label: 'Nouvelle date', value: when },
-        { label: 'Ancienne date', value: frenchMeetingTimes(meeting.previous!.startsAt, meeting.previous!.endsAt, meeting.zone) },
+        {
+          label: 'Ancienne date',
+          value: frenchMeetingTimes(meeting.previous!.startsAt, meeting.previous!.endsAt, meeting.zone),
+        },
       );
     } else rows.push({ label: 'Date', value: when });
     if (meeting.location) rows.push({ label: 'Lieu', value: meeting.location });
@@ -176,42 +198,75 @@ const SECTIONS: Record<Section, (input: MeetingMailInput, template: KindTemplate
   agenda: ({ agenda }) =>
     agenda.length === 0
       ? [paragraph('L’ordre du jour vous sera communiqué prochainement.')]
-      : [{
-          type: 'list',
-          heading: 'Ordre du jour',
-          ordered: true,
-          items: [...agenda].sort((a, b) => a.position - b.position).map((item) => ({ position: item.position, text: item.title })),
-        }],
+      : [
+          {
+            type: 'list',
+            heading: 'Ordre du jour',
+            ordered: true,
+            items: [...agenda]
+              .sort((a, b) => a.position - b.position)
+              .map((item) => ({ position: item.position, text: item.title })),
+          },
+        ],
   decisions: ({ decisions = [] }) =>
     decisions.length === 0
       ? [paragraph('Aucune décision n’a été enregistrée lors de cette réunion.')]
-      : [{
-          type: 'list',
-          heading: 'Décisions',
-          ordered: false,
-          items: decisions.map((d) => ({ text: `${d.item} : ${d.outcome}`, ...(d.comment ? { detail: `Commentaire : ${d.comment}` } : {}) })),
-        }],
+      : [
+          {
+            type: 'list',
+            heading: 'Décisions',
+            ordered: false,
+            items: decisions.map((d) => ({
+              text: `${d.item} : ${d.outcome}`,
+              ...(d.comment ? { detail: `Commentaire : ${d.comment}` } : {}),
+            })),
+          },
+        ],
   minutes: ({ minutes }) => {
     const blocks: Block[] = [];
-    if (minutes?.ref) blocks.push({ type: 'facts', rows: [{ label: 'Compte rendu', value: minutes.ref, link: isWebLink(minutes.ref) }] });
+    if (minutes?.ref)
+      blocks.push({
+        type: 'facts',
+        rows: [{ label: 'Compte rendu', value: minutes.ref, link: isWebLink(minutes.ref) }],
+      });
     if (minutes?.missing?.length) {
-      blocks.push({ type: 'list', heading: 'Reste à déposer', ordered: false, items: minutes.missing.map((text) => ({ text })) });
+      blocks.push({
+        type: 'list',
+        heading: 'Reste à déposer',
+        ordered: false,
+        items: minutes.missing.map((text) => ({ text })),
+      });
     }
     return blocks;
   },
   rsvp: ({ rsvpLinks }, template) =>
     rsvpLinks
-      ? [{
-          type: 'links',
-          heading: template.rsvpHeading,
-          links: (['accept', 'tentative', 'decline'] as const).map((answer) => ({ label: RSVP_LABELS[answer], href: rsvpLinks[answer] })),
-        }]
+      ? [
+          {
+            type: 'links',
+            heading: template.rsvpHeading,
+            links: (['accept', 'tentative', 'decline'] as const).map((answer) => ({
+              label: RSVP_LABELS[answer],
+              href: rsvpLinks[answer],
+            })),
+          },
+        ]
       : [],
   calendar: ({ ics }, template) => (ics ? [paragraph(template.calendarNote)] : []),
   attachments: ({ attachments = [] }) =>
     attachments.length === 0
       ? []
-      : [{ type: 'facts', rows: [{ label: attachments.length > 1 ? 'Pièces jointes' : 'Pièce jointe', value: attachments.map((a) => a.filename).join(', ') }] }],
+      : [
+          {
+            type: 'facts',
+            rows: [
+              {
+                label: attachments.length > 1 ? 'Pièces jointes' : 'Pièce jointe',
+                value: attachments.map((a) => a.filename).join(', '),
+              },
+            ],
+          },
+        ],
 };
 
 /**
@@ -221,7 +276,8 @@ const SECTIONS: Record<Section, (input: MeetingMailInput, template: KindTemplate
  */
 export function composeMeetingMail(input: MeetingMailInput): ComposedMeetingMail {
   const template = KINDS[input.kind];
-  if (!template) throw new RangeError(`kind must be one of ${Object.keys(KINDS).join(', ')}, got "${String(input.kind)}"`);
+  if (!template)
+    throw new RangeError(`kind must be one of ${Object.keys(KINDS).join(', ')}, got "${String(input.kind)}"`);
   const { meeting } = input;
   const date = formatFrench(meeting.startsAt, meeting.zone, { withTime: template.subjectWithTime });
   const subject = `${template.label(input)} : ${meeting.title} — ${date}`;
@@ -237,7 +293,9 @@ export function composeMeetingMail(input: MeetingMailInput): ComposedMeetingMail
   if (input.ics) {
     if (template.icsMethod === null) throw new RangeError(`ics: a ${input.kind} mail carries no invitation`);
     if (input.ics.method !== template.icsMethod) {
-      throw new RangeError(`ics.method must be ${template.icsMethod} for a ${input.kind} mail, got ${input.ics.method}`);
+      throw new RangeError(
+        `ics.method must be ${template.icsMethod} for a ${input.kind} mail, got ${input.ics.method}`,
+      );
     }
     mail.icalEvent = { method: input.ics.method, content: input.ics.content, filename: template.icsFilename };
   }
@@ -247,8 +305,11 @@ export function composeMeetingMail(input: MeetingMailInput): ComposedMeetingMail
 
 function rescheduled({ meeting }: MeetingMailInput): boolean {
   const { previous } = meeting;
-  return previous !== undefined
-    && (previous.startsAt.getTime() !== meeting.startsAt.getTime() || previous.endsAt.getTime() !== meeting.endsAt.getTime());
+  return (
+    previous !== undefined &&
+    (previous.startsAt.getTime() !== meeting.startsAt.getTime() ||
+      previous.endsAt.getTime() !== meeting.endsAt.getTime())
+  );
 }
 
 function inDays(days: number | undefined): string {

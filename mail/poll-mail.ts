@@ -41,9 +41,12 @@ export interface ComposedPollMail {
 const SIGNATURE = 'Concerto, pour la Convention Territoriale Globale';
 
 const counts = (tally: OptionTally | undefined) =>
-  tally ? `${tally.oui} oui, ${tally.siNecessaire} si nécessaire, ${tally.non} non${tally.volunteers > 0 ? `, ${tally.volunteers} inscrit(s)` : ''}` : '';
+  tally
+    ? `${tally.oui} oui, ${tally.siNecessaire} si nécessaire, ${tally.non} non${tally.volunteers > 0 ? `, ${tally.volunteers} inscrit(s)` : ''}`
+    : '';
 
-const places = (capacity: number | null) => (capacity === null ? undefined : `${capacity} place${capacity > 1 ? 's' : ''} : inscrivez-vous si vous venez`);
+const places = (capacity: number | null) =>
+  capacity === null ? undefined : `${capacity} place${capacity > 1 ? 's' : ''} : inscrivez-vous si vous venez`;
 
 function optionList(heading: string, options: PollMailInput['options'], withCounts: boolean): Block {
   return {
@@ -60,7 +63,11 @@ function optionList(heading: string, options: PollMailInput['options'], withCoun
 function facts(input: PollMailInput, withDeadline: boolean): Block {
   const rows = [{ label: 'Instance', value: input.poll.instanceName }];
   if (input.poll.location) rows.push({ label: 'Lieu', value: input.poll.location });
-  if (withDeadline) rows.push({ label: 'Répondre avant le', value: formatFrench(input.poll.deadline, input.poll.zone, { withTime: true }) });
+  if (withDeadline)
+    rows.push({
+      label: 'Répondre avant le',
+      value: formatFrench(input.poll.deadline, input.poll.zone, { withTime: true }),
+    });
   return { type: 'facts', rows };
 }
 
@@ -77,9 +84,12 @@ interface KindTemplate {
 
 const KINDS: Record<PollMailKind, KindTemplate> = {
   invitation: {
-    subject: ({ poll }) => `Sondage de date : ${poll.title} — répondre avant le ${formatFrench(poll.deadline, poll.zone, { withWeekday: false })}`,
+    subject: ({ poll }) =>
+      `Sondage de date : ${poll.title} — répondre avant le ${formatFrench(poll.deadline, poll.zone, { withWeekday: false })}`,
     body: (input) => [
-      paragraph(`Pour « ${input.poll.title} », plusieurs dates sont proposées : merci d’indiquer pour chacune si elle vous convient (oui, si nécessaire, non).`),
+      paragraph(
+        `Pour « ${input.poll.title} », plusieurs dates sont proposées : merci d’indiquer pour chacune si elle vous convient (oui, si nécessaire, non).`,
+      ),
       ...(input.poll.description ? [paragraph(input.poll.description)] : []),
       facts(input, true),
       optionList('Dates proposées', input.options, false),
@@ -88,7 +98,8 @@ const KINDS: Record<PollMailKind, KindTemplate> = {
     ],
   },
   reminder: {
-    subject: ({ poll, daysBefore }) => `Rappel${daysBefore === undefined ? '' : ` (J-${daysBefore})`} — sondage de date : ${poll.title}`,
+    subject: ({ poll, daysBefore }) =>
+      `Rappel${daysBefore === undefined ? '' : ` (J-${daysBefore})`} — sondage de date : ${poll.title}`,
     body: (input) => [
       paragraph(
         `Vous n’avez pas encore répondu au sondage « ${input.poll.title} » : il se clôt${inDays(input.daysBefore)}, ` +
@@ -102,8 +113,14 @@ const KINDS: Record<PollMailKind, KindTemplate> = {
   tie: {
     subject: ({ poll }) => `Sondage à départager : ${poll.title}`,
     body: (input) => [
-      paragraph(`Le sondage « ${input.poll.title} » est clos et plusieurs dates arrivent à égalité : c’est à vous, qui l’organisez, de choisir.`),
-      optionList('Dates à égalité', input.options.filter((o) => input.tied?.includes(o.id)), true),
+      paragraph(
+        `Le sondage « ${input.poll.title} » est clos et plusieurs dates arrivent à égalité : c’est à vous, qui l’organisez, de choisir.`,
+      ),
+      optionList(
+        'Dates à égalité',
+        input.options.filter((o) => input.tied?.includes(o.id)),
+        true,
+      ),
       ...linkBlock(input, 'Pour choisir la date :', 'Choisir la date'),
       paragraph('Dès votre choix, la réunion est créée, la convocation part et chaque participant est informé.'),
     ],
@@ -111,13 +128,20 @@ const KINDS: Record<PollMailKind, KindTemplate> = {
   tie_reminder: {
     subject: ({ poll }) => `Rappel — sondage à départager : ${poll.title}`,
     body: (input) => [
-      paragraph(`Les participants au sondage « ${input.poll.title} » attendent la date retenue : plusieurs dates sont à égalité et vous seul(e) pouvez choisir.`),
-      optionList('Dates à égalité', input.options.filter((o) => input.tied?.includes(o.id)), true),
+      paragraph(
+        `Les participants au sondage « ${input.poll.title} » attendent la date retenue : plusieurs dates sont à égalité et vous seul(e) pouvez choisir.`,
+      ),
+      optionList(
+        'Dates à égalité',
+        input.options.filter((o) => input.tied?.includes(o.id)),
+        true,
+      ),
       ...linkBlock(input, 'Pour choisir la date :', 'Choisir la date'),
     ],
   },
   result: {
-    subject: ({ poll, options, chosen }) => `Date retenue : ${poll.title} — ${options.find((o) => o.id === chosen?.optionId)?.label ?? ''}`,
+    subject: ({ poll, options, chosen }) =>
+      `Date retenue : ${poll.title} — ${options.find((o) => o.id === chosen?.optionId)?.label ?? ''}`,
     body: (input) => {
       const chosen = input.options.find((o) => o.id === input.chosen?.optionId);
       const how = input.chosen?.reason
@@ -137,7 +161,8 @@ const KINDS: Record<PollMailKind, KindTemplate> = {
 /** The subject, plain text and HTML of one poll mail to one recipient. */
 export function composePollMail(input: PollMailInput): ComposedPollMail {
   const template = KINDS[input.kind];
-  if (!template) throw new RangeError(`kind must be one of ${Object.keys(KINDS).join(', ')}, got "${String(input.kind)}"`);
+  if (!template)
+    throw new RangeError(`kind must be one of ${Object.keys(KINDS).join(', ')}, got "${String(input.kind)}"`);
   const subject = template.subject(input);
   const blocks: Block[] = [
     paragraph(input.recipient.name.trim() ? `Bonjour ${input.recipient.name.trim()},` : 'Bonjour,'),

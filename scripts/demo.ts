@@ -39,7 +39,8 @@ async function main(): Promise<number> {
     let step = '';
     let inStep = 0;
     const flush = (done: number, total: number) => {
-      if (step !== '') console.log(`  ${(STEP_LABELS[step] ?? step).padEnd(24)} ${String(inStep).padStart(3)}   (${done}/${total})`);
+      if (step !== '')
+        console.log(`  ${(STEP_LABELS[step] ?? step).padEnd(24)} ${String(inStep).padStart(3)}   (${done}/${total})`);
     };
     let last = { done: 0, total: 0 };
     const summary = await loadDemo(db.prisma, (done, total, current) => {

@@ -39,7 +39,9 @@ function parseCommandLine(argv: string[]): { name: string; prismaDir: string } {
   if (name === undefined) throw new UsageError('The migration needs a name.');
   if (extra.length > 0) throw new UsageError(`One name only, got also: ${extra.join(' ')}.`);
   if (!NAME.test(name)) {
-    throw new UsageError(`"${name}" is not a valid migration name: use 1-200 lowercase letters, digits and underscores.`);
+    throw new UsageError(
+      `"${name}" is not a valid migration name: use 1-200 lowercase letters, digits and underscores.`,
+    );
   }
   const dir = parsed.values['prisma-dir'];
   return { name, prismaDir: dir === undefined ? path.join(projectRoot, 'prisma') : path.resolve(callerDir, dir) };
@@ -53,7 +55,9 @@ function utcStamp(date: Date): string {
 /** Now, or one second after the newest migration if the clock is behind it: folders apply in name order. */
 async function nextStamp(migrationsDir: string, now: Date): Promise<string> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const stamps = entries.flatMap((e) => (e.isDirectory() ? (MIGRATION_DIR.exec(e.name)?.slice(1, 2) ?? []) : [])).sort();
+  const stamps = entries
+    .flatMap((e) => (e.isDirectory() ? (MIGRATION_DIR.exec(e.name)?.slice(1, 2) ?? []) : []))
+    .sort();
   const last = stamps.at(-1);
   const stamp = utcStamp(now);
   if (last === undefined || stamp > last) return stamp;
@@ -83,7 +87,9 @@ async function diffSchemas(from: string, to: string): Promise<string> {
     return stdout;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new Error(`prisma migrate diff failed${stderr ? `:\n${stderr}` : `: ${(error as Error).message}`}`, { cause: error });
+    throw new Error(`prisma migrate diff failed${stderr ? `:\n${stderr}` : `: ${(error as Error).message}`}`, {
+      cause: error,
+    });
   }
 }
 
@@ -92,7 +98,8 @@ async function main(argv: string[]): Promise<void> {
   const schema = path.join(prismaDir, 'schema.prisma');
   const migrationsDir = path.join(prismaDir, 'migrations');
   const snapshot = path.join(migrationsDir, SNAPSHOT_FILE);
-  if (!existsSync(schema)) throw new Error(`No schema at ${schema}: pass --prisma-dir the folder holding schema.prisma.`);
+  if (!existsSync(schema))
+    throw new Error(`No schema at ${schema}: pass --prisma-dir the folder holding schema.prisma.`);
   if (!existsSync(snapshot)) {
     throw new Error(
       `No ${snapshot}. It must hold the schema as of the last migration: restore it from version control ` +
@@ -112,7 +119,9 @@ async function main(argv: string[]): Promise<void> {
   await writeFile(path.join(target, 'migration.sql'), sql);
   await copyFile(schema, snapshot);
   console.log(`Wrote ${path.relative(callerDir, path.join(target, 'migration.sql'))} and updated ${SNAPSHOT_FILE}.`);
-  console.log('Read the SQL before committing: a rename shows as a drop and an add, and data changes are yours to write.');
+  console.log(
+    'Read the SQL before committing: a rename shows as a drop and an add, and data changes are yours to write.',
+  );
 }
 
 try {

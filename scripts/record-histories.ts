@@ -27,7 +27,6 @@ const IDENTITY = 'concerto-history-recorder';
 const SCENARIO_TIMEOUT_MS = 60_000;
 const only = process.argv.slice(2);
 
-
 /**
  * The SDK's JSON history format, with the worker's `pid@hostname` identities and sticky task queue
  * names fixed (replay reads neither): no host name committed, and a re-recording diffs less.
@@ -38,9 +37,13 @@ function formatHistory(history: History): string {
     if (Array.isArray(value)) return value.map(scrub);
     if (value === null || typeof value !== 'object') return value;
     const object = value as Record<string, unknown>;
-    if (object.kind === 'TASK_QUEUE_KIND_STICKY' && typeof object.name === 'string') return { ...object, name: `${IDENTITY}-sticky` };
+    if (object.kind === 'TASK_QUEUE_KIND_STICKY' && typeof object.name === 'string')
+      return { ...object, name: `${IDENTITY}-sticky` };
     return Object.fromEntries(
-      Object.entries(object).map(([key, inner]) => [key, key === 'identity' && typeof inner === 'string' ? IDENTITY : scrub(inner)]),
+      Object.entries(object).map(([key, inner]) => [
+        key,
+        key === 'identity' && typeof inner === 'string' ? IDENTITY : scrub(inner),
+      ]),
     );
   };
   return `${JSON.stringify(scrub(json), null, 2)}\n`;
@@ -49,7 +52,11 @@ function formatHistory(history: History): string {
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s: does it wait for something it never sends?`)), ms);
+    timer = setTimeout(
+      () =>
+        reject(new Error(`${what} did not finish within ${ms / 1000} s: does it wait for something it never sends?`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -60,7 +67,8 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
 
 async function main(): Promise<void> {
   const unknown = only.filter((name) => !(name in SCENARIOS));
-  if (unknown.length > 0) throw new Error(`No such scenario: ${unknown.join(', ')}. Scenarios: ${Object.keys(SCENARIOS).join(', ')}.`);
+  if (unknown.length > 0)
+    throw new Error(`No such scenario: ${unknown.join(', ')}. Scenarios: ${Object.keys(SCENARIOS).join(', ')}.`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const stops: Array<() => Promise<unknown>> = [];
   try {
@@ -76,7 +84,11 @@ async function main(): Promise<void> {
       openDatabase({ kind: 'pglite-memory' }),
       startMailCatcher({ dir: path.join(tmp, 'outbox') }),
     ]);
-    stops.push(() => server.stop(), () => db.close(), () => catcher.close());
+    stops.push(
+      () => server.stop(),
+      () => db.close(),
+      () => catcher.close(),
+    );
 
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
@@ -101,7 +113,9 @@ async function main(): Promise<void> {
     // Everything is recorded before anything is written: a failed scenario leaves the committed set whole.
     const recorded = await worker.runUntil(async () => {
       const histories: Array<{ name: string; text: string; events: number }> = [];
-      for (const [name, scenario] of Object.entries(SCENARIOS).filter(([name]) => only.length === 0 || only.includes(name))) {
+      for (const [name, scenario] of Object.entries(SCENARIOS).filter(
+        ([name]) => only.length === 0 || only.includes(name),
+      )) {
         const run = scenario({ client, taskQueue: TASK_QUEUE, workflowId: historyWorkflowId(name), prisma: db.prisma });
         const workflowId = await withTimeout(run, SCENARIO_TIMEOUT_MS, `Scenario "${name}"`);
         const history = await client.workflow.getHandle(workflowId).fetchHistory();
@@ -120,16 +134,22 @@ async function main(): Promise<void> {
     for (const entry of only.length === 0 ? await readdir(HISTORIES_DIR) : []) {
       if (entry.endsWith('.json') && !(entry.slice(0, -'.json'.length) in SCENARIOS)) {
         await rm(path.join(HISTORIES_DIR, entry));
-        console.log(`removed ${path.relative(process.cwd(), path.join(HISTORIES_DIR, entry))} (no such scenario any more)`);
+        console.log(
+          `removed ${path.relative(process.cwd(), path.join(HISTORIES_DIR, entry))} (no such scenario any more)`,
+        );
       }
     }
-    console.log('Commit these files with the workflow change that made them differ; `npx vitest run test/replay` replays them.');
+    console.log(
+      'Commit these files with the workflow change that made them differ; `npx vitest run test/replay` replays them.',
+    );
   } finally {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(`Recording the workflow histories failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  console.error(
+    `Recording the workflow histories failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   process.exitCode = 1;
 });

@@ -16,7 +16,13 @@ export interface ApiTokenView {
 
 const VIEW = { id: true, label: true, createdAt: true, expiresAt: true, lastUsedAt: true } as const;
 
-function view(row: { id: string; label: string; createdAt: Date; expiresAt: Date | null; lastUsedAt: Date | null }): ApiTokenView {
+function view(row: {
+  id: string;
+  label: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+}): ApiTokenView {
   return {
     id: row.id,
     label: row.label,
@@ -53,7 +59,10 @@ export async function deleteApiToken(prisma: PrismaClient, personId: string, id:
 
 /** The address of the person whose token `token` is, while it is valid; else null. Marks no use. */
 export async function apiTokenOwner(prisma: PrismaClient, token: string, now: Date): Promise<string | null> {
-  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashSecretToken(token) }, select: { expiresAt: true, person: { select: { email: true } } } });
+  const row = await prisma.apiToken.findUnique({
+    where: { tokenHash: hashSecretToken(token) },
+    select: { expiresAt: true, person: { select: { email: true } } },
+  });
   return row && (!row.expiresAt || row.expiresAt > now) ? row.person.email : null;
 }
 

@@ -23,7 +23,10 @@ export interface MeetingRecord {
  * Records a planned meeting and its audit line, and gives the input of its workflow. With a `key`
  * (a generated meeting: the annual calendar, a date poll), the same key gives the same meeting.
  */
-export async function createMeetingRecord(prisma: PrismaClient, record: MeetingRecord): Promise<{ meetingId: string; icalUid: string; workflowId: string; input: MeetingWorkflowInput; created: boolean }> {
+export async function createMeetingRecord(
+  prisma: PrismaClient,
+  record: MeetingRecord,
+): Promise<{ meetingId: string; icalUid: string; workflowId: string; input: MeetingWorkflowInput; created: boolean }> {
   const icalUid = record.key ? `${record.key}@concerto` : undefined;
   const existing = icalUid ? await prisma.meeting.findUnique({ where: { icalUid } }) : null;
   const meetingId = existing?.id ?? randomUUID();
@@ -47,7 +50,14 @@ export async function createMeetingRecord(prisma: PrismaClient, record: MeetingR
         },
       });
       await tx.auditEvent.create({
-        data: { key: `${workflowId}:scheduled`, actor: record.actorEmail, action: 'meeting.schedule', subject: `meeting:${meetingId}`, details: { startsAt: record.startsAt }, at: record.at },
+        data: {
+          key: `${workflowId}:scheduled`,
+          actor: record.actorEmail,
+          action: 'meeting.schedule',
+          subject: `meeting:${meetingId}`,
+          details: { startsAt: record.startsAt },
+          at: record.at,
+        },
       });
       return row;
     }));
@@ -56,6 +66,11 @@ export async function createMeetingRecord(prisma: PrismaClient, record: MeetingR
     icalUid: meeting.icalUid,
     workflowId,
     created: !existing,
-    input: { meetingId, conventionId: record.conventionId, startsAt: meeting.startsAt.toISOString(), endsAt: meeting.endsAt.toISOString() },
+    input: {
+      meetingId,
+      conventionId: record.conventionId,
+      startsAt: meeting.startsAt.toISOString(),
+      endsAt: meeting.endsAt.toISOString(),
+    },
   };
 }

@@ -22,7 +22,9 @@ export type DemoPeople = Record<keyof typeof DEMO_PEOPLE, Actor>;
 /** Each of {@link DEMO_PEOPLE} as an actor of the convention, with the roles their seats give them. */
 export async function resolveDemoPeople(prisma: PrismaClient, conventionId: string): Promise<DemoPeople> {
   const entries = await Promise.all(
-    Object.entries(DEMO_PEOPLE).map(async ([name, { email }]) => [name, await findActor(prisma, conventionId, { email })] as const),
+    Object.entries(DEMO_PEOPLE).map(
+      async ([name, { email }]) => [name, await findActor(prisma, conventionId, { email })] as const,
+    ),
   );
   return Object.fromEntries(entries) as DemoPeople;
 }

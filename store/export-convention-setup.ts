@@ -157,7 +157,10 @@ export async function exportConventionSetup(prisma: PrismaClient, conventionSlug
       ...optional('quorum', i.quorum),
       ...optional('convocationDelayDays', i.convocationDelayDays),
       // Written only when it differs from J-7 and J-1, so a default setup exports as it was imported.
-      ...optional('reminderDaysBefore', sameDays(i.reminderDaysBefore, DEFAULT_REMINDER_DAYS) ? null : i.reminderDaysBefore),
+      ...optional(
+        'reminderDaysBefore',
+        sameDays(i.reminderDaysBefore, DEFAULT_REMINDER_DAYS) ? null : i.reminderDaysBefore,
+      ),
       ...optional('decisionReminderDays', i.decisionReminderDays),
       ...optional('escalationDays', i.escalationDays),
       ...optional('meetingRule', storedMeetingRule(i)),

@@ -35,7 +35,10 @@ export interface FeedUrlOptions {
  * a new token (a fresh `jti`); every address given stays valid until it expires.
  */
 export function personFeedUrl(publicUrl: string, secret: string, email: string, options: FeedUrlOptions = {}): string {
-  const token = signLink({ purpose: 'feed', subject: PERSON_FEED_SUBJECT, email: email.trim(), expiresAt: feedLinkExpiry(options.now) }, secret);
+  const token = signLink(
+    { purpose: 'feed', subject: PERSON_FEED_SUBJECT, email: email.trim(), expiresAt: feedLinkExpiry(options.now) },
+    secret,
+  );
   return `${base(publicUrl)}/feeds/people/${token}.ics`;
 }
 
@@ -53,11 +56,17 @@ export interface ConventionFeedUrlInput extends FeedUrlOptions {
 /** The address of a convention's feed, or of one of its instances', for one of its members. */
 export function conventionFeedUrl(input: ConventionFeedUrlInput): string {
   const token = signLink(
-    { purpose: 'feed', subject: conventionFeedSubject(input.convention.id), email: input.email.trim(), expiresAt: feedLinkExpiry(input.now) },
+    {
+      purpose: 'feed',
+      subject: conventionFeedSubject(input.convention.id),
+      email: input.email.trim(),
+      expiresAt: feedLinkExpiry(input.now),
+    },
     input.secret,
   );
   const convention = `${base(input.publicUrl)}/feeds/conventions/${encodeURIComponent(input.convention.slug)}`;
-  const path = input.instanceSlug === undefined ? convention : `${convention}/instances/${encodeURIComponent(input.instanceSlug)}`;
+  const path =
+    input.instanceSlug === undefined ? convention : `${convention}/instances/${encodeURIComponent(input.instanceSlug)}`;
   return `${path}.ics?token=${token}`;
 }
 

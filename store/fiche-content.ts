@@ -1,5 +1,12 @@
 import { DomainError, type FieldIssue } from '../domain/errors.js';
-import { diffContents, type BudgetLine, type FicheContent, type FicheContentEdit, type FieldChange, type IndicatorTarget } from '../domain/fiche-content.js';
+import {
+  diffContents,
+  type BudgetLine,
+  type FicheContent,
+  type FicheContentEdit,
+  type FieldChange,
+  type IndicatorTarget,
+} from '../domain/fiche-content.js';
 import { summariseIssues } from '../domain/validation.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 
@@ -41,11 +48,20 @@ export interface FicheVersionView {
 }
 
 export async function readFicheContent(db: Db, ficheId: string, version: number): Promise<FicheContent> {
-  return contentOf(await db.ficheVersion.findUniqueOrThrow({ where: { ficheId_version: { ficheId, version } }, include: CONTENT_INCLUDE }));
+  return contentOf(
+    await db.ficheVersion.findUniqueOrThrow({
+      where: { ficheId_version: { ficheId, version } },
+      include: CONTENT_INCLUDE,
+    }),
+  );
 }
 
 export async function listFicheVersions(db: Db, ficheId: string): Promise<FicheVersionView[]> {
-  const rows = await db.ficheVersion.findMany({ where: { ficheId }, include: CONTENT_INCLUDE, orderBy: { version: 'asc' } });
+  const rows = await db.ficheVersion.findMany({
+    where: { ficheId },
+    include: CONTENT_INCLUDE,
+    orderBy: { version: 'asc' },
+  });
   return rows.map((row, index) => {
     const content = contentOf(row);
     const previous = index > 0 ? contentOf(rows[index - 1]!) : null;
@@ -65,32 +81,64 @@ async function resolveReferences(db: Db, conventionId: string, edit: FicheConten
   const issues: FieldIssue[] = [];
   let enjeuId: string | null | undefined = undefined;
   if (edit.enjeu !== undefined) {
-    enjeuId = edit.enjeu === null ? null : ((await db.enjeu.findUnique({ where: { conventionId_code: { conventionId, code: edit.enjeu } }, select: { id: true } }))?.id ?? undefined);
-    if (enjeuId === undefined) issues.push({ field: 'enjeu', message: `Aucun enjeu « ${edit.enjeu} » dans cette convention.` });
+    enjeuId =
+      edit.enjeu === null
+        ? null
+        : ((
+            await db.enjeu.findUnique({
+              where: { conventionId_code: { conventionId, code: edit.enjeu } },
+              select: { id: true },
+            })
+          )?.id ?? undefined);
+    if (enjeuId === undefined)
+      issues.push({ field: 'enjeu', message: `Aucun enjeu « ${edit.enjeu} » dans cette convention.` });
   }
   let objectifIds: string[] | undefined = undefined;
   if (edit.objectifs !== undefined) {
-    const found = await db.objectif.findMany({ where: { code: { in: edit.objectifs }, enjeu: { conventionId } }, select: { id: true, code: true } });
+    const found = await db.objectif.findMany({
+      where: { code: { in: edit.objectifs }, enjeu: { conventionId } },
+      select: { id: true, code: true },
+    });
     edit.objectifs.forEach((wanted, i) => {
-      if (!found.some((o) => o.code === wanted)) issues.push({ field: `objectifs.${i}`, message: `Aucun objectif « ${wanted} » dans cette convention.` });
+      if (!found.some((o) => o.code === wanted))
+        issues.push({ field: `objectifs.${i}`, message: `Aucun objectif « ${wanted} » dans cette convention.` });
     });
     objectifIds = found.map((o) => o.id);
   }
   let piloteId: string | null | undefined = undefined;
   if (edit.pilote !== undefined) {
-    piloteId = edit.pilote === null ? null : ((await db.person.findUnique({ where: { email: edit.pilote }, select: { id: true } }))?.id ?? undefined);
-    if (piloteId === undefined) issues.push({ field: 'pilote', message: `${edit.pilote} n’est connu de Concerto : ajoutez d’abord cette personne aux membres.` });
+    piloteId =
+      edit.pilote === null
+        ? null
+        : ((await db.person.findUnique({ where: { email: edit.pilote }, select: { id: true } }))?.id ?? undefined);
+    if (piloteId === undefined)
+      issues.push({
+        field: 'pilote',
+        message: `${edit.pilote} n’est connu de Concerto : ajoutez d’abord cette personne aux membres.`,
+      });
   }
   let structureIds: string[] | undefined = undefined;
   if (edit.partenaires !== undefined) {
-    const found = await db.structure.findMany({ where: { slug: { in: edit.partenaires } }, select: { id: true, slug: true } });
+    const found = await db.structure.findMany({
+      where: { slug: { in: edit.partenaires } },
+      select: { id: true, slug: true },
+    });
     edit.partenaires.forEach((wanted, i) => {
-      if (!found.some((s) => s.slug === wanted)) issues.push({ field: `partenaires.${i}`, message: `Aucune structure « ${wanted} » : vérifiez son identifiant (slug).` });
+      if (!found.some((s) => s.slug === wanted))
+        issues.push({
+          field: `partenaires.${i}`,
+          message: `Aucune structure « ${wanted} » : vérifiez son identifiant (slug).`,
+        });
     });
     structureIds = found.map((s) => s.id);
   }
   if (issues.length > 0) {
-    throw new DomainError('INVALID_INPUT', summariseIssues('la modification de la fiche', issues), issues[0]!.field, issues);
+    throw new DomainError(
+      'INVALID_INPUT',
+      summariseIssues('la modification de la fiche', issues),
+      issues[0]!.field,
+      issues,
+    );
   }
   return { enjeuId, objectifIds, piloteId, structureIds };
 }
@@ -101,7 +149,10 @@ export async function checkContentReferences(db: Db, conventionId: string, edit:
 }
 
 /** Writes an edit onto a draft version; the fields it does not name stay as they are. */
-export async function writeFicheContent(db: Db, input: { conventionId: string; ficheId: string; version: number; edit: FicheContentEdit }): Promise<FicheContent> {
+export async function writeFicheContent(
+  db: Db,
+  input: { conventionId: string; ficheId: string; version: number; edit: FicheContentEdit },
+): Promise<FicheContent> {
   const { edit } = input;
   const refs = await resolveReferences(db, input.conventionId, edit);
   const row = await db.ficheVersion.update({

@@ -20,7 +20,10 @@ export async function findActor(prisma: PrismaClient, conventionId: string, pers
       email: true,
       admin: true,
       structure: { select: { kind: true } },
-      memberships: { where: { instance: { conventionId } }, select: { role: true, instance: { select: { kind: true } } } },
+      memberships: {
+        where: { instance: { conventionId } },
+        select: { role: true, instance: { select: { kind: true } } },
+      },
     },
   });
   if (!found) {
@@ -31,6 +34,9 @@ export async function findActor(prisma: PrismaClient, conventionId: string, pers
     email: found.email,
     admin: found.admin,
     ...(found.structure ? { structureKind: found.structure.kind as StructureKind } : {}),
-    memberships: found.memberships.map((m) => ({ instanceKind: m.instance.kind as InstanceKind, role: m.role as MemberRole })),
+    memberships: found.memberships.map((m) => ({
+      instanceKind: m.instance.kind as InstanceKind,
+      role: m.role as MemberRole,
+    })),
   });
 }

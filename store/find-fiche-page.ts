@@ -14,7 +14,16 @@ export async function findFichePage(prisma: PrismaClient, ficheId: string) {
       gtt: { select: { name: true } },
       decisions: {
         orderBy: { decidedAt: 'asc' },
-        select: { version: true, stage: true, outcome: true, comment: true, actorEmail: true, decidedAt: true, instance: { select: { name: true } }, meeting: { select: { id: true, title: true } } },
+        select: {
+          version: true,
+          stage: true,
+          outcome: true,
+          comment: true,
+          actorEmail: true,
+          decidedAt: true,
+          instance: { select: { name: true } },
+          meeting: { select: { id: true, title: true } },
+        },
       },
     },
   });

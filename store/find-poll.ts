@@ -1,4 +1,11 @@
-import { ballotsFromVotes, tallyPoll, type Ballot, type OptionTally, type PollOptionKind, type PollStatus } from '../domain/poll-rules.js';
+import {
+  ballotsFromVotes,
+  tallyPoll,
+  type Ballot,
+  type OptionTally,
+  type PollOptionKind,
+  type PollStatus,
+} from '../domain/poll-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 
 /** A poll as the API and the voting page show it: its dates with their counts, and the ballots. */
@@ -72,7 +79,10 @@ export async function findPoll(prisma: PrismaClient, pollId: string): Promise<Po
       endsAt: o.endsAt,
       capacity: o.capacity,
       tally: tallies[i]!,
-      volunteers: o.votes.filter((v) => v.volunteer).map((v) => v.voterEmail).sort(),
+      volunteers: o.votes
+        .filter((v) => v.volunteer)
+        .map((v) => v.voterEmail)
+        .sort(),
     })),
     ballots,
   };

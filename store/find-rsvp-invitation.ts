@@ -36,7 +36,10 @@ export interface FindRsvpInvitationOptions {
  * the same RsvpError codes — so a page never offers to confirm an answer that would then be
  * refused. Writes nothing: a mail scanner that opens the link changes nothing.
  */
-export async function findRsvpInvitation(prisma: PrismaClient, options: FindRsvpInvitationOptions): Promise<RsvpInvitationView> {
+export async function findRsvpInvitation(
+  prisma: PrismaClient,
+  options: FindRsvpInvitationOptions,
+): Promise<RsvpInvitationView> {
   const meeting = await prisma.meeting.findUnique({
     where: { id: options.meetingId },
     include: { instance: { select: { name: true } }, convention: { select: { timezone: true } } },

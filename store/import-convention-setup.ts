@@ -125,7 +125,10 @@ async function writeSetup(
   const structureId = (slug: string | undefined) => (slug === undefined ? null : structureIds.get(slug)!);
 
   const personIds = new Map<string, string>();
-  const knownPeople = byKey(await tx.person.findMany({ where: { email: { in: setup.people.map((p) => p.email) } } }), (p) => p.email);
+  const knownPeople = byKey(
+    await tx.person.findMany({ where: { email: { in: setup.people.map((p) => p.email) } } }),
+    (p) => p.email,
+  );
   for (const p of setup.people) {
     const wanted = {
       displayName: p.displayName,
@@ -244,7 +247,10 @@ async function writeSetup(
       meetingRule: i.meetingRule ?? null,
     };
     // A JSON column is emptied with DbNull, not null; the comparison reads null.
-    const stored = ({ meetingRule, ...data }: typeof wanted) => ({ ...data, meetingRule: meetingRule ?? Prisma.DbNull });
+    const stored = ({ meetingRule, ...data }: typeof wanted) => ({
+      ...data,
+      meetingRule: meetingRule ?? Prisma.DbNull,
+    });
     const id = await sync(
       'instances',
       knownInstances.get(i.slug),
@@ -351,7 +357,12 @@ async function writeSetup(
           `Le sondage « ${p.key} » a déjà des réponses pour l’option ${o.position} (« ${o.label} ») : ` +
             'elle ne peut pas être retirée. Gardez-la dans le fichier.',
           `polls.${pollIndex}.options`,
-          [{ field: `polls.${pollIndex}.options`, message: `L’option ${o.position} (« ${o.label} ») a déjà des réponses.` }],
+          [
+            {
+              field: `polls.${pollIndex}.options`,
+              message: `L’option ${o.position} (« ${o.label} ») a déjà des réponses.`,
+            },
+          ],
         );
       }
       staleOptions.push(o.id);
@@ -409,7 +420,9 @@ function sameValue(a: unknown, b: unknown): boolean {
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+        )
       : v,
   );
 }

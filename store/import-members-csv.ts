@@ -19,7 +19,16 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
  * The members file staff keep in a spreadsheet: one line per person and instance, French headers,
  * `;` (French spreadsheets) or `,` between fields. {@link exportMembersCsv} writes it.
  */
-export const MEMBER_CSV_COLUMNS = ['email', 'nom', 'fonction', 'structure', 'instance', 'role', 'siege', 'represente'] as const;
+export const MEMBER_CSV_COLUMNS = [
+  'email',
+  'nom',
+  'fonction',
+  'structure',
+  'instance',
+  'role',
+  'siege',
+  'represente',
+] as const;
 export type MemberCsvColumn = (typeof MEMBER_CSV_COLUMNS)[number];
 const REQUIRED_COLUMNS: readonly MemberCsvColumn[] = ['email', 'instance', 'role'];
 
@@ -57,7 +66,11 @@ interface Row {
  * replaces their name or title; memberships are created or updated. Members the file does not list
  * are kept: the file adds and corrects, it does not remove.
  */
-export async function importMembersCsv(prisma: PrismaClient, conventionSlug: string, csvText: string): Promise<ImportMembersCsvResult> {
+export async function importMembersCsv(
+  prisma: PrismaClient,
+  conventionSlug: string,
+  csvText: string,
+): Promise<ImportMembersCsvResult> {
   const parsed = readMembersCsv(csvText);
   return prisma.$transaction((tx) => applyRows(tx, conventionSlug, parsed), { maxWait: 10_000, timeout: 60_000 });
 }
@@ -82,9 +95,18 @@ function readMembersCsv(csvText: string): ParsedCsv {
   const delimiter = count(headerLine, ';') >= count(headerLine, ',') ? ';' : ',';
   let records: string[][];
   try {
-    records = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, trim: true });
+    records = parse(text, {
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      trim: true,
+    });
   } catch (error) {
-    const line = typeof (error as { records?: unknown }).records === 'number' ? (error as { records: number }).records + 1 : undefined;
+    const line =
+      typeof (error as { records?: unknown }).records === 'number'
+        ? (error as { records: number }).records + 1
+        : undefined;
     const field = line === undefined ? 'fichier' : `ligne ${line}`;
     const reason = CSV_ERRORS[(error as { code?: string }).code ?? ''] ?? (error as Error).message;
     const message = `Le fichier n’est pas un CSV lisible${line === undefined ? '' : ` (ligne ${line})`} : ${reason}. Enregistrez-le depuis le tableur au format CSV.`;
@@ -109,7 +131,10 @@ function readMembersCsv(csvText: string): ParsedCsv {
     else columns.set(column, index);
   });
   const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
-  if (missing.length > 0) problems.push(`colonne${missing.length > 1 ? 's' : ''} ${missing.map((c) => `« ${c} »`).join(', ')} manquante${missing.length > 1 ? 's' : ''}`);
+  if (missing.length > 0)
+    problems.push(
+      `colonne${missing.length > 1 ? 's' : ''} ${missing.map((c) => `« ${c} »`).join(', ')} manquante${missing.length > 1 ? 's' : ''}`,
+    );
   if (problems.length > 0) {
     const message =
       `Ligne 1 (en-têtes) : ${problems.join(' ; ')}. Colonnes attendues, séparées par « ; » ou « , » : ${expected} ` +
@@ -127,7 +152,11 @@ function readMembersCsv(csvText: string): ParsedCsv {
   return { rows };
 }
 
-async function applyRows(tx: Prisma.TransactionClient, conventionSlug: string, parsed: ParsedCsv): Promise<ImportMembersCsvResult> {
+async function applyRows(
+  tx: Prisma.TransactionClient,
+  conventionSlug: string,
+  parsed: ParsedCsv,
+): Promise<ImportMembersCsvResult> {
   const convention = await tx.convention.findUnique({
     where: { slug: conventionSlug },
     include: { instances: { select: { id: true, slug: true, kind: true, name: true } } },
@@ -141,9 +170,7 @@ async function applyRows(tx: Prisma.TransactionClient, conventionSlug: string, p
   const structures = new Map(
     (await tx.structure.findMany({ where: { slug: { in: csvStructures } } })).map((s) => [s.slug, s]),
   );
-  const people = new Map(
-    (await tx.person.findMany({ where: { email: { in: csvEmails } } })).map((p) => [p.email, p]),
-  );
+  const people = new Map((await tx.person.findMany({ where: { email: { in: csvEmails } } })).map((p) => [p.email, p]));
 
   const issues: FieldIssue[] = [];
   const rows: Row[] = [];
@@ -162,7 +189,9 @@ async function applyRows(tx: Prisma.TransactionClient, conventionSlug: string, p
     const instanceSlug = (cells.instance ?? '').toLowerCase();
     if (instanceSlug === '') lineIssues.push('l’instance manque');
     else if (!instances.has(instanceSlug)) {
-      lineIssues.push(`instance « ${cells.instance} » inconnue (instances de la convention : ${[...instances.keys()].sort().join(', ')})`);
+      lineIssues.push(
+        `instance « ${cells.instance} » inconnue (instances de la convention : ${[...instances.keys()].sort().join(', ')})`,
+      );
     }
 
     const role = asRole(cells.role ?? '');
@@ -173,7 +202,8 @@ async function applyRows(tx: Prisma.TransactionClient, conventionSlug: string, p
     if (!seat) lineIssues.push(`siège « ${cells.siege} » inconnu (titulaire ou suppleant)`);
 
     const structureSlug = (cells.structure ?? '').toLowerCase();
-    if (structureSlug !== '' && !structures.has(structureSlug)) lineIssues.push(`structure « ${cells.structure} » inconnue`);
+    if (structureSlug !== '' && !structures.has(structureSlug))
+      lineIssues.push(`structure « ${cells.structure} » inconnue`);
 
     const represents = (cells.represente ?? '').toLowerCase();
     if (represents !== '') {
@@ -190,12 +220,17 @@ async function applyRows(tx: Prisma.TransactionClient, conventionSlug: string, p
       }
       const named = firstName.get(address);
       if (nom !== '' && named && named.nom !== nom) {
-        lineIssues.push(`nom « ${nom} » différent de celui de la ligne ${named.line} (« ${named.nom} ») pour ${address}`);
+        lineIssues.push(
+          `nom « ${nom} » différent de celui de la ligne ${named.line} (« ${named.nom} ») pour ${address}`,
+        );
       } else if (nom !== '' && !named) firstName.set(address, { line, nom });
       if (instanceSlug !== '') {
         const key = `${instanceSlug}\u0000${address}`;
         const first = seenMembership.get(key);
-        if (first !== undefined) lineIssues.push(`${address} figure déjà dans l’instance « ${instanceSlug} » ligne ${first} : gardez une seule ligne`);
+        if (first !== undefined)
+          lineIssues.push(
+            `${address} figure déjà dans l’instance « ${instanceSlug} » ligne ${first} : gardez une seule ligne`,
+          );
         else seenMembership.set(key, line);
       }
     }
@@ -203,12 +238,26 @@ async function applyRows(tx: Prisma.TransactionClient, conventionSlug: string, p
       issues.push({ field: at, message: `Ligne ${line} : ${lineIssues.join(' ; ')}.` });
       continue;
     }
-    rows.push({ line, email: address, nom, fonction, structure: structureSlug, instance: instanceSlug, role: role!, seat: seat!, represents });
+    rows.push({
+      line,
+      email: address,
+      nom,
+      fonction,
+      structure: structureSlug,
+      instance: instanceSlug,
+      role: role!,
+      seat: seat!,
+      represents,
+    });
   }
   if (parsed.rows.length === 0) {
-    issues.push({ field: 'ligne 2', message: 'Le fichier ne contient aucun membre : une ligne par personne et par instance après les en-têtes.' });
+    issues.push({
+      field: 'ligne 2',
+      message: 'Le fichier ne contient aucun membre : une ligne par personne et par instance après les en-têtes.',
+    });
   }
-  if (issues.length > 0) throw new DomainError('INVALID_INPUT', summariseIssues('le fichier', issues), issues[0]!.field, issues);
+  if (issues.length > 0)
+    throw new DomainError('INVALID_INPUT', summariseIssues('le fichier', issues), issues[0]!.field, issues);
 
   const existing = await tx.membership.findMany({
     where: { instance: { conventionId: convention.id } },

@@ -14,7 +14,11 @@ export interface FicheSummary {
 }
 
 /** The convention's fiches, by code; `status` keeps those at one stage. */
-export async function listFiches(prisma: PrismaClient, conventionId: string, filter: { status?: string } = {}): Promise<FicheSummary[]> {
+export async function listFiches(
+  prisma: PrismaClient,
+  conventionId: string,
+  filter: { status?: string } = {},
+): Promise<FicheSummary[]> {
   const fiches = await prisma.ficheAction.findMany({
     where: { conventionId, ...(filter.status ? { status: filter.status } : {}) },
     orderBy: { code: 'asc' },

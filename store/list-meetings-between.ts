@@ -13,7 +13,11 @@ export interface MeetingListItem {
 }
 
 /** The convention's meetings starting in [from, to), in time order, at most `limit`. */
-export async function listMeetingsBetween(prisma: PrismaClient, conventionId: string, range: { from: Date; to?: Date; limit?: number }): Promise<MeetingListItem[]> {
+export async function listMeetingsBetween(
+  prisma: PrismaClient,
+  conventionId: string,
+  range: { from: Date; to?: Date; limit?: number },
+): Promise<MeetingListItem[]> {
   const meetings = await prisma.meeting.findMany({
     where: { conventionId, startsAt: { gte: range.from, ...(range.to ? { lt: range.to } : {}) } },
     orderBy: { startsAt: 'asc' },

@@ -13,7 +13,11 @@ export interface MilestoneListItem {
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
 /** The convention's milestones that end on or after `from` and start before `to`, by start date. */
-export async function listMilestonesBetween(prisma: PrismaClient, conventionId: string, range: { from: string; to?: string; limit?: number }): Promise<MilestoneListItem[]> {
+export async function listMilestonesBetween(
+  prisma: PrismaClient,
+  conventionId: string,
+  range: { from: string; to?: string; limit?: number },
+): Promise<MilestoneListItem[]> {
   const from = new Date(`${range.from}T00:00:00Z`);
   const rows = await prisma.milestone.findMany({
     where: {
@@ -24,5 +28,12 @@ export async function listMilestonesBetween(prisma: PrismaClient, conventionId: 
     orderBy: { startDate: 'asc' },
     ...(range.limit ? { take: range.limit } : {}),
   });
-  return rows.map((m) => ({ key: m.key, title: m.title, startDate: day(m.startDate), endDate: m.endDate ? day(m.endDate) : null, status: m.status, ownerInstance: m.ownerInstance }));
+  return rows.map((m) => ({
+    key: m.key,
+    title: m.title,
+    startDate: day(m.startDate),
+    endDate: m.endDate ? day(m.endDate) : null,
+    status: m.status,
+    ownerInstance: m.ownerInstance,
+  }));
 }

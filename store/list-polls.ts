@@ -13,7 +13,11 @@ export interface PollListItem {
 }
 
 /** The convention's date polls, open ones first, then by deadline; `status` keeps one state. */
-export async function listPolls(prisma: PrismaClient, conventionId: string, filter: { status?: string; limit?: number } = {}): Promise<PollListItem[]> {
+export async function listPolls(
+  prisma: PrismaClient,
+  conventionId: string,
+  filter: { status?: string; limit?: number } = {},
+): Promise<PollListItem[]> {
   const polls = await prisma.poll.findMany({
     where: { conventionId, ...(filter.status ? { status: filter.status } : {}) },
     orderBy: [{ status: 'desc' }, { deadline: 'asc' }],

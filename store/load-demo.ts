@@ -5,7 +5,9 @@ import demoSetup from '../prisma/seed/ctg-mellois-en-poitou-2023-2027.json' with
 import { importConventionSetup, type ImportSummary } from './import-convention-setup.js';
 
 /** The demo data: the Mellois en Poitou CTG 2023-2027 as a setup file (domain/convention-setup.ts). */
-export const DEMO_SETUP_PATH = fileURLToPath(new URL('../prisma/seed/ctg-mellois-en-poitou-2023-2027.json', import.meta.url));
+export const DEMO_SETUP_PATH = fileURLToPath(
+  new URL('../prisma/seed/ctg-mellois-en-poitou-2023-2027.json', import.meta.url),
+);
 export const DEMO_CONVENTION_SLUG = 'ctg-mellois-en-poitou-2023-2027';
 
 /**

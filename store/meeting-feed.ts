@@ -46,12 +46,22 @@ export interface FeedInstance {
 
 /** The convention of that slug, or null. */
 export async function findFeedConvention(prisma: PrismaClient, slug: string): Promise<FeedConvention | null> {
-  return prisma.convention.findUnique({ where: { slug }, select: { id: true, slug: true, name: true, timezone: true } });
+  return prisma.convention.findUnique({
+    where: { slug },
+    select: { id: true, slug: true, name: true, timezone: true },
+  });
 }
 
 /** The instance of that slug in the convention, or null. */
-export async function findFeedInstance(prisma: PrismaClient, conventionId: string, slug: string): Promise<FeedInstance | null> {
-  return prisma.instance.findUnique({ where: { conventionId_slug: { conventionId, slug } }, select: { id: true, slug: true, name: true } });
+export async function findFeedInstance(
+  prisma: PrismaClient,
+  conventionId: string,
+  slug: string,
+): Promise<FeedInstance | null> {
+  return prisma.instance.findUnique({
+    where: { conventionId_slug: { conventionId, slug } },
+    select: { id: true, slug: true, name: true },
+  });
 }
 
 /** Whether the person of that address (in any case) sits in an instance of the convention. */
@@ -64,7 +74,11 @@ export async function isConventionMember(prisma: PrismaClient, conventionId: str
 }
 
 /** Every meeting of the convention's instances. */
-export async function conventionMeetingFeed(prisma: PrismaClient, convention: FeedConvention, options: MeetingFeedOptions): Promise<MeetingFeed> {
+export async function conventionMeetingFeed(
+  prisma: PrismaClient,
+  convention: FeedConvention,
+  options: MeetingFeedOptions,
+): Promise<MeetingFeed> {
   return {
     name: `Réunions — ${convention.name}`,
     zone: convention.timezone,
@@ -91,7 +105,11 @@ export async function instanceMeetingFeed(
  * suppléant), in every convention. A seat given up takes that instance's meetings out of the feed;
  * an unknown address gets an empty calendar.
  */
-export async function personMeetingFeed(prisma: PrismaClient, email: string, options: MeetingFeedOptions): Promise<MeetingFeed> {
+export async function personMeetingFeed(
+  prisma: PrismaClient,
+  email: string,
+  options: MeetingFeedOptions,
+): Promise<MeetingFeed> {
   const person = { email: { equals: email.trim(), mode: 'insensitive' as const } };
   const events = await feedEvents(prisma, { instance: { memberships: { some: { person } } } }, options);
   const seat = await prisma.membership.findFirst({
@@ -102,7 +120,11 @@ export async function personMeetingFeed(prisma: PrismaClient, email: string, opt
   return { name: 'Mes réunions (Concerto)', zone: seat?.instance.convention.timezone ?? DEFAULT_ZONE, events };
 }
 
-async function feedEvents(prisma: PrismaClient, where: Prisma.MeetingWhereInput, options: MeetingFeedOptions): Promise<MeetingIcsInput[]> {
+async function feedEvents(
+  prisma: PrismaClient,
+  where: Prisma.MeetingWhereInput,
+  options: MeetingFeedOptions,
+): Promise<MeetingIcsInput[]> {
   const since = new Date(options.now.getTime() - FEED_PAST_DAYS * 86_400_000);
   const meetings = await prisma.meeting.findMany({
     where: { AND: [where, { endsAt: { gte: since } }] },

@@ -155,15 +155,27 @@ export async function recordRsvp(prisma: PrismaClient, options: RecordRsvpOption
 
 /** The refusals {@link recordRsvp} and store/find-rsvp-invitation.ts share, worded once. */
 export function meetingNotFound(ref: { id: string } | { icalUid: string }): RsvpError {
-  return new RsvpError('MEETING_NOT_FOUND', `no meeting ${JSON.stringify(ref)}`, 'Cette réunion n’existe pas ou plus : elle a peut-être été supprimée.');
+  return new RsvpError(
+    'MEETING_NOT_FOUND',
+    `no meeting ${JSON.stringify(ref)}`,
+    'Cette réunion n’existe pas ou plus : elle a peut-être été supprimée.',
+  );
 }
 
 export function notInvited(email: string, meetingId: string): RsvpError {
-  return new RsvpError('NOT_INVITED', `${email} is not invited to meeting ${meetingId}`, `L’adresse ${email} ne figure pas parmi les invités de cette réunion.`);
+  return new RsvpError(
+    'NOT_INVITED',
+    `${email} is not invited to meeting ${meetingId}`,
+    `L’adresse ${email} ne figure pas parmi les invités de cette réunion.`,
+  );
 }
 
 export function meetingCancelled(meetingId: string): RsvpError {
-  return new RsvpError('MEETING_CANCELLED', `meeting ${meetingId} is cancelled`, 'Cette réunion a été annulée : il n’y a plus de réponse à donner.');
+  return new RsvpError(
+    'MEETING_CANCELLED',
+    `meeting ${meetingId} is cancelled`,
+    'Cette réunion a été annulée : il n’y a plus de réponse à donner.',
+  );
 }
 
 export function linkAlreadyUsed(linkId: string, details: LinkUseDetails): RsvpError {

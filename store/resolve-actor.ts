@@ -12,13 +12,22 @@ import type { PrismaClient } from '../generated/prisma/client.js';
  * is derived from the person's seats (domain/access.ts, store/find-actor.ts). Kept for workflow
  * tests that need an actor in a given role, and until the routes of other branches are converted.
  */
-export async function resolveActor(prisma: PrismaClient, conventionId: string, email: unknown, appRole: unknown): Promise<Actor> {
+export async function resolveActor(
+  prisma: PrismaClient,
+  conventionId: string,
+  email: unknown,
+  appRole: unknown,
+): Promise<Actor> {
   if (typeof email !== 'string' || email.trim() === '') {
     throw new DomainError('INVALID_INPUT', 'Indiquez qui agit : « actor.email ».', 'actor.email');
   }
   const role = appRole ?? 'membre';
   if (typeof role !== 'string' || !(APP_ROLES as readonly string[]).includes(role)) {
-    throw new DomainError('INVALID_INPUT', `« actor.appRole » doit être l’un de : ${APP_ROLES.join(', ')}.`, 'actor.appRole');
+    throw new DomainError(
+      'INVALID_INPUT',
+      `« actor.appRole » doit être l’un de : ${APP_ROLES.join(', ')}.`,
+      'actor.appRole',
+    );
   }
   const person = await prisma.person.findUnique({
     where: { email: email.trim().toLowerCase() },
@@ -28,7 +37,11 @@ export async function resolveActor(prisma: PrismaClient, conventionId: string, e
     },
   });
   if (!person) {
-    throw new DomainError('ROLE_NOT_ALLOWED', `${email.trim()} n’est membre d’aucune instance de cette convention.`, 'actor.email');
+    throw new DomainError(
+      'ROLE_NOT_ALLOWED',
+      `${email.trim()} n’est membre d’aucune instance de cette convention.`,
+      'actor.email',
+    );
   }
   const instanceRoles: Partial<Record<InstanceKind, MemberRole[]>> = {};
   for (const membership of person.memberships) {

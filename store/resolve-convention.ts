@@ -7,12 +7,24 @@ import type { PrismaClient } from '../generated/prisma/client.js';
  */
 export async function resolveConvention(prisma: PrismaClient, ref: unknown): Promise<{ id: string; slug: string }> {
   if (ref !== undefined && (typeof ref !== 'string' || ref.trim() === '')) {
-    throw new DomainError('INVALID_INPUT', '« convention » doit être l’identifiant ou le slug d’une convention.', 'convention');
+    throw new DomainError(
+      'INVALID_INPUT',
+      '« convention » doit être l’identifiant ou le slug d’une convention.',
+      'convention',
+    );
   }
   if (typeof ref === 'string') {
     const key = ref.trim();
-    const found = await prisma.convention.findFirst({ where: { OR: [{ id: key }, { slug: key }] }, select: { id: true, slug: true } });
-    if (!found) throw new DomainError('INVALID_INPUT', `Aucune convention « ${key} » : vérifiez l’identifiant ou le slug.`, 'convention');
+    const found = await prisma.convention.findFirst({
+      where: { OR: [{ id: key }, { slug: key }] },
+      select: { id: true, slug: true },
+    });
+    if (!found)
+      throw new DomainError(
+        'INVALID_INPUT',
+        `Aucune convention « ${key} » : vérifiez l’identifiant ou le slug.`,
+        'convention',
+      );
     return found;
   }
   const all = await prisma.convention.findMany({ select: { id: true, slug: true }, take: 2 });

@@ -18,9 +18,21 @@ import { parseZone } from '../domain/school-holidays.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 
 /** The order of the lanes: deciding bodies first, then those that prepare; other kinds last. */
-export const LANE_ORDER: readonly string[] = ['conseil_communautaire', 'bureau_communautaire', 'copil', 'cotech', 'groupe_elaboration', 'gtt'];
+export const LANE_ORDER: readonly string[] = [
+  'conseil_communautaire',
+  'bureau_communautaire',
+  'copil',
+  'cotech',
+  'groupe_elaboration',
+  'gtt',
+];
 
-const MEETING_STATUSES: readonly string[] = ['planifiee', 'convoquee', 'tenue', 'annulee'] satisfies RetroplanningMeetingStatus[];
+const MEETING_STATUSES: readonly string[] = [
+  'planifiee',
+  'convoquee',
+  'tenue',
+  'annulee',
+] satisfies RetroplanningMeetingStatus[];
 const MILESTONE_STATUSES: readonly string[] = ['a_venir', 'fait', 'reporte'] satisfies RetroplanningMilestoneStatus[];
 
 /** Options of {@link loadRetroplanning}. */
@@ -32,7 +44,11 @@ export interface LoadRetroplanningOptions {
 }
 
 /** The builder's input for the convention of that slug, or null when there is none. */
-export async function loadRetroplanning(prisma: PrismaClient, slug: string, options: LoadRetroplanningOptions): Promise<RetroplanningInput | null> {
+export async function loadRetroplanning(
+  prisma: PrismaClient,
+  slug: string,
+  options: LoadRetroplanningOptions,
+): Promise<RetroplanningInput | null> {
   const convention = await prisma.convention.findUnique({
     where: { slug },
     select: {
@@ -91,7 +107,9 @@ export async function loadRetroplanning(prisma: PrismaClient, slug: string, opti
       ...(milestone.endDate ? { endDate: localDateOf(milestone.endDate) } : {}),
       title: milestone.title,
       ...(milestone.ownerInstance && laneIds.has(milestone.ownerInstance) ? { owner: milestone.ownerInstance } : {}),
-      status: (MILESTONE_STATUSES.includes(milestone.status) ? milestone.status : 'a_venir') as RetroplanningMilestoneStatus,
+      status: (MILESTONE_STATUSES.includes(milestone.status)
+        ? milestone.status
+        : 'a_venir') as RetroplanningMilestoneStatus,
     })),
   };
   const schoolZone = parseZone(convention.schoolZone);

@@ -1,5 +1,11 @@
 import { DomainError } from '../domain/errors.js';
-import { instanceMeetingRuleSchema, parseMeetingRules, withoutInstance, type InstanceMeetingRule, type MeetingRule } from '../domain/meeting-recurrence.js';
+import {
+  instanceMeetingRuleSchema,
+  parseMeetingRules,
+  withoutInstance,
+  type InstanceMeetingRule,
+  type MeetingRule,
+} from '../domain/meeting-recurrence.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 
 /**
@@ -8,16 +14,34 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
  * (at each year's start and when told the rules changed), what pages and the setup export show.
  * Returns the rules as stored, by instance slug.
  */
-export async function saveMeetingRules(prisma: PrismaClient, input: { conventionId: string; rules: unknown; actorEmail: string; at: Date }): Promise<MeetingRule[]> {
+export async function saveMeetingRules(
+  prisma: PrismaClient,
+  input: { conventionId: string; rules: unknown; actorEmail: string; at: Date },
+): Promise<MeetingRule[]> {
   return prisma.$transaction(async (tx) => {
-    const instances = await tx.instance.findMany({ where: { conventionId: input.conventionId }, select: { id: true, slug: true } });
-    const rules = parseMeetingRules(input.rules, instances.map((i) => i.slug));
+    const instances = await tx.instance.findMany({
+      where: { conventionId: input.conventionId },
+      select: { id: true, slug: true },
+    });
+    const rules = parseMeetingRules(
+      input.rules,
+      instances.map((i) => i.slug),
+    );
     for (const instance of instances) {
       const rule = rules.find((r) => r.instance === instance.slug);
-      await tx.instance.update({ where: { id: instance.id }, data: { meetingRule: rule ? { ...withoutInstance(rule) } : Prisma.DbNull } });
+      await tx.instance.update({
+        where: { id: instance.id },
+        data: { meetingRule: rule ? { ...withoutInstance(rule) } : Prisma.DbNull },
+      });
     }
     await tx.auditEvent.create({
-      data: { actor: input.actorEmail, action: 'calendar.rules', subject: `convention:${input.conventionId}`, details: { rules: rules.map((r) => r.instance) }, at: input.at },
+      data: {
+        actor: input.actorEmail,
+        action: 'calendar.rules',
+        subject: `convention:${input.conventionId}`,
+        details: { rules: rules.map((r) => r.instance) },
+        at: input.at,
+      },
     });
     return [...rules].sort((a, b) => a.instance.localeCompare(b.instance));
   });
@@ -27,7 +51,12 @@ export async function saveMeetingRules(prisma: PrismaClient, input: { convention
 export function storedMeetingRule(instance: { slug: string; meetingRule: unknown }): InstanceMeetingRule | null {
   if (instance.meetingRule === null) return null;
   const parsed = instanceMeetingRuleSchema.safeParse(instance.meetingRule);
-  if (!parsed.success) throw new DomainError('INVALID_INPUT', `La règle de réunion enregistrée pour « ${instance.slug} » est illisible : donnez-la à nouveau.`, 'rules');
+  if (!parsed.success)
+    throw new DomainError(
+      'INVALID_INPUT',
+      `La règle de réunion enregistrée pour « ${instance.slug} » est illisible : donnez-la à nouveau.`,
+      'rules',
+    );
   return parsed.data as InstanceMeetingRule;
 }
 

@@ -9,7 +9,11 @@ export const SESSION_DAYS = 30;
  * A new session for the person: the cookie's token (given once, never stored) and its end. The
  * sessions already expired, everyone's, go at the same time, so the table keeps only live ones.
  */
-export async function createSession(prisma: Pick<PrismaClient, 'session'>, personId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(
+  prisma: Pick<PrismaClient, 'session'>,
+  personId: string,
+  now: Date,
+): Promise<{ token: string; expiresAt: Date }> {
   const { token, hash } = newSecretToken();
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
   await prisma.session.deleteMany({ where: { expiresAt: { lte: now } } });

@@ -16,9 +16,15 @@ export async function signInWithLink(
   at: Date,
 ): Promise<{ token: string; expiresAt: Date; personId: string } | { refused: SignInRefusal }> {
   return prisma.$transaction(async (tx) => {
-    const person = await tx.person.findFirst({ where: { email: { equals: link.email.trim(), mode: 'insensitive' } }, select: { id: true } });
+    const person = await tx.person.findFirst({
+      where: { email: { equals: link.email.trim(), mode: 'insensitive' } },
+      select: { id: true },
+    });
     if (!person) return { refused: 'UNKNOWN_PERSON' as const };
-    const consumed = await tx.usedLink.createMany({ data: [{ id: link.jti, purpose: 'signin', subject: SIGN_IN_SUBJECT, usedAt: at }], skipDuplicates: true });
+    const consumed = await tx.usedLink.createMany({
+      data: [{ id: link.jti, purpose: 'signin', subject: SIGN_IN_SUBJECT, usedAt: at }],
+      skipDuplicates: true,
+    });
     if (consumed.count === 0) return { refused: 'LINK_ALREADY_USED' as const };
     return { ...(await createSession(tx, person.id, at)), personId: person.id };
   });

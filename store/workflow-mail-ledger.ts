@@ -9,7 +9,12 @@ import type { LedgerLine } from '../client/history-timeline.js';
 export async function findWorkflowMailLedger(prisma: PrismaClient, workflowId: string): Promise<LedgerLine[]> {
   const rows = await prisma.notification.findMany({
     where: { OR: [{ workflowId }, { idempotencyKey: { startsWith: `${workflowId}:` } }] },
-    select: { idempotencyKey: true, recipient: true, subject: true, history: { select: { attempt: true, outcome: true, at: true, error: true }, orderBy: { attempt: 'asc' } } },
+    select: {
+      idempotencyKey: true,
+      recipient: true,
+      subject: true,
+      history: { select: { attempt: true, outcome: true, at: true, error: true }, orderBy: { attempt: 'asc' } },
+    },
   });
   return rows.map(({ history, ...line }) => ({ ...line, attempts: history }));
 }

@@ -48,16 +48,19 @@ export async function createConcertoWorker(options: ConcertoWorkerOptions): Prom
       linkSecret: options.links.secret,
     }),
     ...createPollActivities(options.prisma),
-    ...createPollMailActivities({ prisma: options.prisma, send: mail.sendNotification, publicUrl: options.links.publicUrl, linkSecret: options.links.secret }),
+    ...createPollMailActivities({
+      prisma: options.prisma,
+      send: mail.sendNotification,
+      publicUrl: options.links.publicUrl,
+      linkSecret: options.links.secret,
+    }),
   };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: workflowsEntry() }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsEntry() }),
   });
 }
 

@@ -12,13 +12,19 @@ const log = (line: string) => console.log(`[concerto-worker] ${line}`);
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.temporal.mode !== 'cluster') {
-    throw new Error('A standalone worker joins a running Temporal: set TEMPORAL_ADDRESS (npm start runs its own server).');
+    throw new Error(
+      'A standalone worker joins a running Temporal: set TEMPORAL_ADDRESS (npm start runs its own server).',
+    );
   }
   if (!config.mail.smtpUrl) {
-    throw new Error('A standalone worker sends mail through a relay: set SMTP_URL (the embedded mail catcher lives in npm start).');
+    throw new Error(
+      'A standalone worker sends mail through a relay: set SMTP_URL (the embedded mail catcher lives in npm start).',
+    );
   }
   if (!config.links.secret) {
-    throw new Error('A standalone worker signs the links of meeting mails like the app checks them: set LINK_SECRET, the same in every process.');
+    throw new Error(
+      'A standalone worker signs the links of meeting mails like the app checks them: set LINK_SECRET, the same in every process.',
+    );
   }
   // SIGINT / SIGTERM: the runtime drains the worker, then run() returns and we close the rest.
   Runtime.install({ logger: new DefaultLogger(config.logLevel) });
@@ -35,7 +41,9 @@ async function main(): Promise<void> {
       mailFrom: config.mail.from,
       links: { publicUrl: config.publicUrl, secret: config.links.secret },
     });
-    log(`polling ${config.temporal.taskQueue} on ${config.temporal.address}; store: ${describeTarget(config.database)}`);
+    log(
+      `polling ${config.temporal.taskQueue} on ${config.temporal.address}; store: ${describeTarget(config.database)}`,
+    );
     await worker.run();
   } finally {
     transport.close();

@@ -11,7 +11,11 @@ export interface CalendarTiming {
   convokeAheadDays: number;
 }
 
-export const DEFAULT_CALENDAR_TIMING: CalendarTiming = { reminderHour: 9, milestoneReminderDays: [14, 1], convokeAheadDays: 7 };
+export const DEFAULT_CALENDAR_TIMING: CalendarTiming = {
+  reminderHour: 9,
+  milestoneReminderDays: [14, 1],
+  convokeAheadDays: 7,
+};
 
 /** The rules are not in the input: the workflow reads them from the store (saveMeetingRules), its one source. */
 export interface CalendarYearInput {
@@ -55,7 +59,9 @@ export interface CalendarYearState {
 
 /** The rules changed in the store: the calendar reads them again and re-plans what has not happened yet. */
 export const reloadRulesUpdate = defineUpdate<CalendarYearState, [{ actor: Actor }]>('reloadRules');
-export const moveMilestoneUpdate = defineUpdate<CalendarYearState, [{ actor: Actor; key: string; startDate: string }]>('moveMilestone');
+export const moveMilestoneUpdate = defineUpdate<CalendarYearState, [{ actor: Actor; key: string; startDate: string }]>(
+  'moveMilestone',
+);
 export const calendarYearStateQuery = defineQuery<CalendarYearState>('calendarYearState');
 
 /** One calendar workflow per convention: it continues as new into each following year. */

@@ -44,7 +44,14 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
   const { workflowId } = workflowInfo();
   const timing = { ...DEFAULT_CALENDAR_TIMING, ...input.timing };
   const startedAt = new Date();
-  const state: CalendarYearState = { conventionId: input.conventionId, year: input.year, rules: [], meetings: [], milestones: [], nextWake: null };
+  const state: CalendarYearState = {
+    conventionId: input.conventionId,
+    year: input.year,
+    rules: [],
+    meetings: [],
+    milestones: [],
+    nextWake: null,
+  };
   let facts: CalendarYearFacts | undefined = undefined;
   let changes = 0;
   let recording = false;
@@ -53,7 +60,11 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
 
   const ready = (): CalendarYearFacts => {
     if (!facts) throw new DomainError('ALREADY_IN_PROGRESS', 'Le calendrier se prépare : réessayez dans un instant.');
-    if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Une autre modification du calendrier est en cours : réessayez dans un instant.');
+    if (recording)
+      throw new DomainError(
+        'ALREADY_IN_PROGRESS',
+        'Une autre modification du calendrier est en cours : réessayez dans un instant.',
+      );
     return facts;
   };
 
@@ -61,34 +72,54 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
   function plan(): void {
     const known = ready();
     const created = new Map(state.meetings.filter((m) => m.meetingId).map((m) => [m.key, m]));
-    const generated = calendarOfYear(state.rules, input.year, parseZone(known.schoolZone)).flatMap((g): PlannedMeeting[] => {
-      const instance = known.instances[g.instance];
-      if (!instance) return [];
-      const startsAt = atLocalTime(g.day, g.hour, g.minute, known.zone);
-      const createAt = atLocalTime(shiftDate(g.day, -(instance.convocationDelayDays + 1 + timing.convokeAheadDays)), timing.reminderHour, 0, known.zone);
-      return [
-        created.get(g.key) ?? {
-          key: g.key,
-          instance: g.instance,
-          title: instance.name,
-          startsAt: startsAt.toISOString(),
-          endsAt: new Date(startsAt.getTime() + g.durationMinutes * 60_000).toISOString(),
-          createAt: createAt.toISOString(),
-          notes: g.notes,
-        },
-      ];
-    });
-    state.meetings = [...generated, ...[...created.values()].filter((m) => !generated.some((g) => g.key === m.key))].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+    const generated = calendarOfYear(state.rules, input.year, parseZone(known.schoolZone)).flatMap(
+      (g): PlannedMeeting[] => {
+        const instance = known.instances[g.instance];
+        if (!instance) return [];
+        const startsAt = atLocalTime(g.day, g.hour, g.minute, known.zone);
+        const createAt = atLocalTime(
+          shiftDate(g.day, -(instance.convocationDelayDays + 1 + timing.convokeAheadDays)),
+          timing.reminderHour,
+          0,
+          known.zone,
+        );
+        return [
+          created.get(g.key) ?? {
+            key: g.key,
+            instance: g.instance,
+            title: instance.name,
+            startsAt: startsAt.toISOString(),
+            endsAt: new Date(startsAt.getTime() + g.durationMinutes * 60_000).toISOString(),
+            createAt: createAt.toISOString(),
+            notes: g.notes,
+          },
+        ];
+      },
+    );
+    state.meetings = [
+      ...generated,
+      ...[...created.values()].filter((m) => !generated.some((g) => g.key === m.key)),
+    ].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   }
 
-  function reminders(): Array<{ key: string; at: Date; milestone: CalendarYearState['milestones'][number]; daysBefore: number }> {
+  function reminders(): Array<{
+    key: string;
+    at: Date;
+    milestone: CalendarYearState['milestones'][number];
+    daysBefore: number;
+  }> {
     const known = ready();
     return state.milestones.flatMap((milestone) =>
       milestone.ownerEmail === null || milestone.status === 'fait'
         ? []
         : timing.milestoneReminderDays.map((daysBefore) => ({
             key: `${milestone.key}:${milestone.startDate}:J${daysBefore}`,
-            at: atLocalTime(shiftDate(parseDateKey(milestone.startDate), -daysBefore), timing.reminderHour, 0, known.zone),
+            at: atLocalTime(
+              shiftDate(parseDateKey(milestone.startDate), -daysBefore),
+              timing.reminderHour,
+              0,
+              known.zone,
+            ),
             milestone,
             daysBefore,
           })),
@@ -145,11 +176,16 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
         asFailure(() => {
           ready();
           assertMayPlanCalendar(actor);
-          if (!state.milestones.some((m) => m.key === key)) throw new DomainError('INVALID_INPUT', `Aucune étape « ${key} » dans le calendrier ${input.year}.`, 'key');
+          if (!state.milestones.some((m) => m.key === key))
+            throw new DomainError('INVALID_INPUT', `Aucune étape « ${key} » dans le calendrier ${input.year}.`, 'key');
           try {
             parseDateKey(startDate);
           } catch {
-            throw new DomainError('INVALID_INPUT', '« startDate » s’écrit AAAA-MM-JJ, par exemple 2024-03-01.', 'startDate');
+            throw new DomainError(
+              'INVALID_INPUT',
+              '« startDate » s’écrit AAAA-MM-JJ, par exemple 2024-03-01.',
+              'startDate',
+            );
           }
         }),
     },
@@ -166,16 +202,35 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
     const now = new Date();
     for (const meeting of state.meetings) {
       // Past ones (a calendar started during the year) are history, not work.
-      if (meeting.meetingId || meeting.tooLate || meeting.createAt > now.toISOString() || meeting.startsAt <= now.toISOString()) continue;
-      if (new Date(meeting.startsAt) < earliestMeetingDay(now, facts!.instances[meeting.instance]!.convocationDelayDays, facts!.zone)) {
+      if (
+        meeting.meetingId ||
+        meeting.tooLate ||
+        meeting.createAt > now.toISOString() ||
+        meeting.startsAt <= now.toISOString()
+      )
+        continue;
+      if (
+        new Date(meeting.startsAt) <
+        earliestMeetingDay(now, facts!.instances[meeting.instance]!.convocationDelayDays, facts!.zone)
+      ) {
         // Too late for the legal delay (the calendar started, or the rule changed, late): left to a person.
         meeting.tooLate = true;
-        meeting.notes.push('Trop tard pour convoquer dans le délai légal : planifiez-la à la main, ou à une autre date.');
+        meeting.notes.push(
+          'Trop tard pour convoquer dans le délai légal : planifiez-la à la main, ou à une autre date.',
+        );
         continue;
       }
-      const created = await calendar.createCalendarMeeting({ conventionId: input.conventionId, ...meeting, at: now.toISOString() });
+      const created = await calendar.createCalendarMeeting({
+        conventionId: input.conventionId,
+        ...meeting,
+        at: now.toISOString(),
+      });
       meeting.meetingId = created.meetingId;
-      await startChild<typeof meetingWorkflow>('meetingWorkflow', { workflowId: created.workflowId, args: [created.input], parentClosePolicy: ParentClosePolicy.ABANDON }).catch((error: unknown) => {
+      await startChild<typeof meetingWorkflow>('meetingWorkflow', {
+        workflowId: created.workflowId,
+        args: [created.input],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      }).catch((error: unknown) => {
         // Already running: the meeting was created by an earlier run of this calendar.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       });
@@ -184,11 +239,21 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
       if (reminded.has(due.key) || due.at > now || due.at < startedAt) continue;
       reminded.add(due.key);
       const notice = milestoneReminder(due.milestone, due.daysBefore);
-      await mail.sendNotification({ idempotencyKey: `${workflowId}:milestone:${due.key}:${due.milestone.ownerEmail}`, workflowId, to: due.milestone.ownerEmail!, subject: notice.subject, text: notice.text });
+      await mail.sendNotification({
+        idempotencyKey: `${workflowId}:milestone:${due.key}:${due.milestone.ownerEmail}`,
+        workflowId,
+        to: due.milestone.ownerEmail!,
+        subject: notice.subject,
+        text: notice.text,
+      });
     }
     const upcoming = [
-      ...state.meetings.filter((m) => !m.meetingId && !m.tooLate && m.startsAt > now.toISOString()).map((m) => new Date(m.createAt)),
-      ...reminders().filter((r) => !reminded.has(r.key) && r.at >= startedAt).map((r) => r.at),
+      ...state.meetings
+        .filter((m) => !m.meetingId && !m.tooLate && m.startsAt > now.toISOString())
+        .map((m) => new Date(m.createAt)),
+      ...reminders()
+        .filter((r) => !reminded.has(r.key) && r.at >= startedAt)
+        .map((r) => r.at),
     ].filter((at) => at > now);
     const next = new Date(Math.min(yearEnd.getTime(), ...upcoming.map((at) => at.getTime())));
     state.nextWake = next.toISOString();

@@ -56,7 +56,9 @@ export interface ConventionCycleState {
 }
 
 /** Prolongs the convention by amendment: a coopérateur or an admin, a later end date, a motif. */
-export const prolongUpdate = defineUpdate<ConventionCycleState, [{ actor: Actor; newEndDate: string; motif: string }]>('prolong');
+export const prolongUpdate = defineUpdate<ConventionCycleState, [{ actor: Actor; newEndDate: string; motif: string }]>(
+  'prolong',
+);
 
 /** A fiche's évaluation for `year` was recorded (sent by the fiche's workflow), so the state shows it at once. */
 export const evaluationRecordedSignal = defineSignal<[{ ficheId: string; year: number }]>('evaluationRecorded');

@@ -1,8 +1,29 @@
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ConventionCycleActivities, ConventionCycleFacts } from '../activities/convention-cycle.js';
 import type { MailActivities } from '../activities/mail.js';
-import { DEFAULT_CAMPAIGN_TIMING, campaignsOfYear, checkProlongation, parseProlongation } from '../domain/convention-cycle.js';
-import { campaignInvitation, campaignReminder, prolongationNotice, reviewSummary, scheduleReviewRequest, type Mail, type ReviewedFiche } from '../domain/convention-notices.js';
+import {
+  DEFAULT_CAMPAIGN_TIMING,
+  campaignsOfYear,
+  checkProlongation,
+  parseProlongation,
+} from '../domain/convention-cycle.js';
+import {
+  campaignInvitation,
+  campaignReminder,
+  prolongationNotice,
+  reviewSummary,
+  scheduleReviewRequest,
+  type Mail,
+  type ReviewedFiche,
+} from '../domain/convention-notices.js';
 import { DomainError } from '../domain/errors.js';
 import { addLocalDays, durationUntil, fromLocal, localDateKey, parseDateKey } from '../domain/paris-time.js';
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
@@ -39,7 +60,15 @@ const REVIEW_LOOK_AGAIN_DAYS = 7;
 export async function conventionCycleWorkflow(input: ConventionCycleInput): Promise<void> {
   const { workflowId } = workflowInfo();
   const timing = { ...DEFAULT_CAMPAIGN_TIMING, ...input.timing };
-  const state: ConventionCycleState = { conventionId: input.conventionId, year: input.year, startDate: '', endDate: '', campaigns: [], amendments: [], nextWake: null };
+  const state: ConventionCycleState = {
+    conventionId: input.conventionId,
+    year: input.year,
+    startDate: '',
+    endDate: '',
+    campaigns: [],
+    amendments: [],
+    nextWake: null,
+  };
   let facts: ConventionCycleFacts | undefined = undefined;
   let changes = 0;
   let recording = false;
@@ -49,8 +78,13 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
   const lookAgain = new Map<string, Date>();
 
   const ready = (): ConventionCycleFacts => {
-    if (!facts) throw new DomainError('ALREADY_IN_PROGRESS', 'Le cycle de la convention se prépare : réessayez dans un instant.');
-    if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Un autre avenant est en cours d’enregistrement : réessayez dans un instant.');
+    if (!facts)
+      throw new DomainError('ALREADY_IN_PROGRESS', 'Le cycle de la convention se prépare : réessayez dans un instant.');
+    if (recording)
+      throw new DomainError(
+        'ALREADY_IN_PROGRESS',
+        'Un autre avenant est en cours d’enregistrement : réessayez dans un instant.',
+      );
     return facts;
   };
 
@@ -59,7 +93,16 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     const kept = state.campaigns.filter((c) => c.status !== 'a_venir');
     const fresh = campaignsOfYear(input.year, state.startDate, state.endDate, timing, known.zone)
       .filter((p) => !kept.some((c) => c.key === p.key))
-      .map((p): CampaignState => ({ ...p, status: 'a_venir', openedAt: null, fiches: [], answered: [], pending: [], remindersSent: [], review: null }));
+      .map((p): CampaignState => ({
+        ...p,
+        status: 'a_venir',
+        openedAt: null,
+        fiches: [],
+        answered: [],
+        pending: [],
+        remindersSent: [],
+        review: null,
+      }));
     state.campaigns = [...kept, ...fresh].sort((a, b) => a.opensAt.localeCompare(b.opensAt));
   }
 
@@ -72,14 +115,28 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
 
   async function refresh(campaign: CampaignState): Promise<ReviewedFiche[]> {
     const fiches = await cycle.loadCampaign({ conventionId: input.conventionId, year: campaign.year });
-    campaign.fiches = fiches.map((f) => ({ ficheId: f.ficheId, code: f.code, title: f.title, pilotEmail: f.pilotEmail, answered: f.evaluation !== null }));
+    campaign.fiches = fiches.map((f) => ({
+      ficheId: f.ficheId,
+      code: f.code,
+      title: f.title,
+      pilotEmail: f.pilotEmail,
+      answered: f.evaluation !== null,
+    }));
     tally(campaign);
     return fiches;
   }
 
   async function send(occasion: string, recipients: readonly string[], message: Mail): Promise<void> {
     await Promise.all(
-      [...new Set(recipients)].map((to) => mail.sendNotification({ idempotencyKey: `${workflowId}:${occasion}:${to}`, workflowId, to, subject: message.subject, text: message.text })),
+      [...new Set(recipients)].map((to) =>
+        mail.sendNotification({
+          idempotencyKey: `${workflowId}:${occasion}:${to}`,
+          workflowId,
+          to,
+          subject: message.subject,
+          text: message.text,
+        }),
+      ),
     );
   }
 
@@ -89,13 +146,26 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     await refresh(campaign);
     await Promise.all(
       campaign.pending.map((pilot) =>
-        send(`${campaign.key}:${occasion}`, [pilot], build(campaign.kind, campaign.year, campaign.fiches.filter((f) => f.pilotEmail === pilot && !f.answered), new Date(campaign.deadline), known.baseUrl, known.zone)),
+        send(
+          `${campaign.key}:${occasion}`,
+          [pilot],
+          build(
+            campaign.kind,
+            campaign.year,
+            campaign.fiches.filter((f) => f.pilotEmail === pilot && !f.answered),
+            new Date(campaign.deadline),
+            known.baseUrl,
+            known.zone,
+          ),
+        ),
       ),
     );
   }
 
   const reviewTitle = (campaign: CampaignState) =>
-    campaign.kind === 'finale' ? `Bilan de la Convention Territoriale Globale (évaluation ${campaign.year})` : `Revue annuelle des évaluations ${campaign.year}`;
+    campaign.kind === 'finale'
+      ? `Bilan de la Convention Territoriale Globale (évaluation ${campaign.year})`
+      : `Revue annuelle des évaluations ${campaign.year}`;
 
   /** Puts the review on the next COPIL meeting's ordre du jour; false when none is scheduled. */
   async function placeReview(campaign: CampaignState): Promise<boolean> {
@@ -110,10 +180,18 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
       lookAgain.set(campaign.key, addLocalDays(new Date(), REVIEW_LOOK_AGAIN_DAYS, ready().zone));
       return false;
     }
-    campaign.review = { status: 'inscrite', meetingId: placed.meetingId, meetingTitle: placed.meetingTitle, startsAt: placed.startsAt };
+    campaign.review = {
+      status: 'inscrite',
+      meetingId: placed.meetingId,
+      meetingTitle: placed.meetingTitle,
+      startsAt: placed.startsAt,
+    };
     lookAgain.delete(campaign.key);
     // The meeting sends its members the new ordre du jour.
-    if (placed.added) await getExternalWorkflowHandle(meetingWorkflowId(placed.meetingId)).signal(agendaChangedSignal).catch(() => undefined);
+    if (placed.added)
+      await getExternalWorkflowHandle(meetingWorkflowId(placed.meetingId))
+        .signal(agendaChangedSignal)
+        .catch(() => undefined);
     return true;
   }
 
@@ -128,10 +206,22 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
       cycle.conventionAudience({ conventionId: input.conventionId, instanceKind: 'copil' }),
       cycle.conventionAudience({ conventionId: input.conventionId, ...DEFAULT_TIMING.coordinators }),
     ]);
-    await send(`${campaign.key}:synthese`, [...copil, ...coordinators], reviewSummary(campaign.kind, campaign.year, fiches, place, known.zone));
+    await send(
+      `${campaign.key}:synthese`,
+      [...copil, ...coordinators],
+      reviewSummary(campaign.kind, campaign.year, fiches, place, known.zone),
+    );
     if (!placed) {
-      const secretaries = await cycle.conventionAudience({ conventionId: input.conventionId, instanceKind: 'copil', roles: ['secretaire'] });
-      await send(`${campaign.key}:copil-a-planifier`, secretaries.length > 0 ? secretaries : coordinators, scheduleReviewRequest(campaign.kind, campaign.year));
+      const secretaries = await cycle.conventionAudience({
+        conventionId: input.conventionId,
+        instanceKind: 'copil',
+        roles: ['secretaire'],
+      });
+      await send(
+        `${campaign.key}:copil-a-planifier`,
+        secretaries.length > 0 ? secretaries : coordinators,
+        scheduleReviewRequest(campaign.kind, campaign.year),
+      );
     }
     campaign.status = 'close';
   }
@@ -151,14 +241,25 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
           idempotencyKey: `${workflowId}:prolong:${previous}:${prolongation.newEndDate}`,
           at,
         });
-        state.amendments.push({ number: recorded.number, previousEndDate: previous, newEndDate: recorded.newEndDate, motif: prolongation.motif, by: actor.email, at });
+        state.amendments.push({
+          number: recorded.number,
+          previousEndDate: previous,
+          newEndDate: recorded.newEndDate,
+          motif: prolongation.motif,
+          by: actor.email,
+          at,
+        });
         state.endDate = recorded.newEndDate;
         plan(facts!);
         const [copil, coordinators] = await Promise.all([
           cycle.conventionAudience({ conventionId: input.conventionId, instanceKind: 'copil' }),
           cycle.conventionAudience({ conventionId: input.conventionId, ...DEFAULT_TIMING.coordinators }),
         ]);
-        outbox.push({ occasion: `avenant-${recorded.number}`, to: [...copil, ...coordinators], mail: prolongationNotice(recorded.number, previous, recorded.newEndDate, prolongation.motif) });
+        outbox.push({
+          occasion: `avenant-${recorded.number}`,
+          to: [...copil, ...coordinators],
+          mail: prolongationNotice(recorded.number, previous, recorded.newEndDate, prolongation.motif),
+        });
         changes += 1;
         return state;
       } finally {
@@ -169,7 +270,12 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
       validator: ({ actor, newEndDate, motif }) =>
         asFailure(() => {
           const known = ready();
-          checkProlongation(actor, parseProlongation({ newEndDate, motif }), state.endDate, localDateKey(new Date(), known.zone));
+          checkProlongation(
+            actor,
+            parseProlongation({ newEndDate, motif }),
+            state.endDate,
+            localDateKey(new Date(), known.zone),
+          );
         }),
     },
   );
@@ -215,7 +321,10 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     }
     const upcoming = state.campaigns.flatMap((c) => {
       if (c.status === 'a_venir') return [new Date(c.opensAt)];
-      if (c.status === 'ouverte') return [...c.reminders.filter((at) => at >= c.openedAt! && !c.remindersSent.includes(at)), c.deadline].map((at) => new Date(at));
+      if (c.status === 'ouverte')
+        return [...c.reminders.filter((at) => at >= c.openedAt! && !c.remindersSent.includes(at)), c.deadline].map(
+          (at) => new Date(at),
+        );
       const look = lookAgain.get(c.key);
       return look ? [look] : [];
     });

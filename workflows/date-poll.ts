@@ -78,7 +78,10 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
   function guardVote(): void {
     assertPollStatus(state.status, 'vote');
     if (closeRequestedBy !== null || Date.now() >= deadline.getTime()) {
-      throw new DomainError('WRONG_STAGE', `Le sondage est clos depuis le ${formatFrench(deadline, input.zone, { withTime: true })} : les réponses ne sont plus prises.`);
+      throw new DomainError(
+        'WRONG_STAGE',
+        `Le sondage est clos depuis le ${formatFrench(deadline, input.zone, { withTime: true })} : les réponses ne sont plus prises.`,
+      );
     }
   }
 
@@ -93,11 +96,17 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
     const voter = email.toLowerCase();
     // Checked again: another update may have taken the last place since the validator ran.
     asFailure(() => checkBallot(voter, ballot));
-    const taken: Ballot = { answers: { ...ballot.answers }, signUps: [...new Set(ballot.signUps)].sort(), at: new Date().toISOString() };
+    const taken: Ballot = {
+      answers: { ...ballot.answers },
+      signUps: [...new Set(ballot.signUps)].sort(),
+      at: new Date().toISOString(),
+    };
     state.ballots[voter] = taken;
     state.tallies = tallyPoll(input.options, state.ballots);
     state.awaiting = participants.filter((p) => !state.ballots[p]);
-    persisted = persisted.then(() => store.recordBallot({ pollId: input.pollId, email: voter, answers: taken.answers, signUps: taken.signUps }));
+    persisted = persisted.then(() =>
+      store.recordBallot({ pollId: input.pollId, email: voter, answers: taken.answers, signUps: taken.signUps }),
+    );
     await persisted;
     return state;
   }
@@ -105,7 +114,12 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
   /** A participant's ballot with one sign-up more or less; signing up wants an answer first. */
   function withSignUp(email: string, optionId: string, signed: boolean): Pick<Ballot, 'answers' | 'signUps'> {
     const current = state.ballots[email.toLowerCase()];
-    if (!current) throw new DomainError('WRONG_STAGE', 'Répondez d’abord au sondage, date par date : l’inscription se fait avec votre réponse.', 'optionId');
+    if (!current)
+      throw new DomainError(
+        'WRONG_STAGE',
+        'Répondez d’abord au sondage, date par date : l’inscription se fait avec votre réponse.',
+        'optionId',
+      );
     const others = current.signUps.filter((id) => id !== optionId);
     return { answers: current.answers, signUps: signed ? [...others, optionId] : others };
   }
@@ -121,11 +135,20 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
       const vote = parseVote(raw);
       return take(vote.email, vote);
     },
-    { validator: (raw) => asFailure(() => { const vote = parseVote(raw); checkBallot(vote.email, vote); }) },
+    {
+      validator: (raw) =>
+        asFailure(() => {
+          const vote = parseVote(raw);
+          checkBallot(vote.email, vote);
+        }),
+    },
   );
 
   // Signing up for a date, and withdrawing: the participant's ballot with one sign-up more or less.
-  for (const [update, signed] of [[signUpUpdate, true], [withdrawSignUpUpdate, false]] as const) {
+  for (const [update, signed] of [
+    [signUpUpdate, true],
+    [withdrawSignUpUpdate, false],
+  ] as const) {
     setHandler(
       update,
       async (raw) => {
@@ -168,10 +191,20 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
         asFailure(() => {
           const { actor, optionId } = parseChooseOption(raw);
           guardManage(actor, 'choose');
-          if (tieBrokenWith !== null) throw new DomainError('ALREADY_IN_PROGRESS', 'Une date vient d’être choisie : elle est en cours d’enregistrement.');
+          if (tieBrokenWith !== null)
+            throw new DomainError(
+              'ALREADY_IN_PROGRESS',
+              'Une date vient d’être choisie : elle est en cours d’enregistrement.',
+            );
           if (!state.tied.includes(optionId)) {
-            const labels = input.options.filter((o) => state.tied.includes(o.id)).map((o) => `« ${o.label} » (${o.id})`);
-            throw new DomainError('INVALID_INPUT', `Choisissez parmi les dates à égalité : ${labels.join(', ')}.`, 'optionId');
+            const labels = input.options
+              .filter((o) => state.tied.includes(o.id))
+              .map((o) => `« ${o.label} » (${o.id})`);
+            throw new DomainError(
+              'INVALID_INPUT',
+              `Choisissez parmi les dates à égalité : ${labels.join(', ')}.`,
+              'optionId',
+            );
           }
         }),
     },
@@ -180,7 +213,9 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
   setHandler(pollStateQuery, () => state);
 
   const send = (recipients: readonly string[], request: Omit<PollMailRequest, 'pollId' | 'workflowId' | 'recipient'>) =>
-    Promise.all(recipients.map((recipient) => mail.sendPollMail({ ...request, pollId: input.pollId, workflowId, recipient })));
+    Promise.all(
+      recipients.map((recipient) => mail.sendPollMail({ ...request, pollId: input.pollId, workflowId, recipient })),
+    );
 
   await send(participants, { kind: 'invitation', occasion: 'invitation' });
 
@@ -190,7 +225,11 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
     state.nextReminder = next?.at.toISOString() ?? null;
     if (await condition(() => closeRequestedBy !== null, durationUntil(new Date(), next?.at ?? deadline))) break;
     if (next && Date.now() >= next.at.getTime() && state.awaiting.length > 0) {
-      await send(state.awaiting, { kind: 'reminder', occasion: `reminder-J${next.daysBefore}`, daysBefore: next.daysBefore });
+      await send(state.awaiting, {
+        kind: 'reminder',
+        occasion: `reminder-J${next.daysBefore}`,
+        daysBefore: next.daysBefore,
+      });
     }
   }
   state.nextReminder = null;
@@ -214,10 +253,19 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
     });
     await send([input.organizerEmail], { kind: 'tie', occasion: 'tie', tied: state.tied });
     for (let reminders = 1; tieBrokenWith === null; reminders += 1) {
-      const due = atLocalTime(shiftDate(toLocal(new Date(), input.zone), timing.tieReminderEveryDays), timing.reminderHour, 0, input.zone);
+      const due = atLocalTime(
+        shiftDate(toLocal(new Date(), input.zone), timing.tieReminderEveryDays),
+        timing.reminderHour,
+        0,
+        input.zone,
+      );
       state.nextReminder = due.toISOString();
       if (await condition(() => tieBrokenWith !== null, durationUntil(new Date(), due))) break;
-      await send([input.organizerEmail], { kind: 'tie_reminder', occasion: `tie-reminder-${reminders}`, tied: state.tied });
+      await send([input.organizerEmail], {
+        kind: 'tie_reminder',
+        occasion: `tie-reminder-${reminders}`,
+        tied: state.tied,
+      });
     }
     state.nextReminder = null;
     const broken = tieBrokenWith as { optionId: string; by: string } | null;
@@ -226,8 +274,19 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
     chosen = { optionId: choice.optionId, reason: choice.reason, chosenBy: 'regle' };
   }
 
-  const meeting = await store.createPollMeeting({ pollId: input.pollId, optionId: chosen.optionId, chosenBy: chosen.chosenBy, at: new Date().toISOString() });
-  Object.assign(state, { status: 'clos', chosenOptionId: chosen.optionId, reason: chosen.reason, chosenBy: chosen.chosenBy, meetingId: meeting.meetingId });
+  const meeting = await store.createPollMeeting({
+    pollId: input.pollId,
+    optionId: chosen.optionId,
+    chosenBy: chosen.chosenBy,
+    at: new Date().toISOString(),
+  });
+  Object.assign(state, {
+    status: 'clos',
+    chosenOptionId: chosen.optionId,
+    reason: chosen.reason,
+    chosenBy: chosen.chosenBy,
+    meetingId: meeting.meetingId,
+  });
   try {
     // The meeting lives on after the poll: its workflow convenes the members, reminds them, and so on.
     await startChild<typeof meetingWorkflow>('meetingWorkflow', {
@@ -239,7 +298,11 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
     // Started before a worker restart replayed this far: it runs already.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
-  await send([...new Set([...participants, input.organizerEmail.toLowerCase()])], { kind: 'result', occasion: 'result', chosen });
+  await send([...new Set([...participants, input.organizerEmail.toLowerCase()])], {
+    kind: 'result',
+    occasion: 'result',
+    chosen,
+  });
 
   await condition(allHandlersFinished);
   return state;

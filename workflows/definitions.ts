@@ -91,7 +91,8 @@ export const editContentUpdate = defineUpdate<FicheState, [{ actor: Actor; edit:
  * A meeting of some body was scheduled, or (with `meetingId`) the meeting the fiche is on the
  * agenda of was moved or cancelled: the workflow looks for its agenda again.
  */
-export const meetingScheduledSignal = defineSignal<[{ instanceKind: InstanceKind; meetingId?: string }]>('meetingScheduled');
+export const meetingScheduledSignal =
+  defineSignal<[{ instanceKind: InstanceKind; meetingId?: string }]>('meetingScheduled');
 
 /** A comment on the fiche, kept in its timeline. */
 export const commentSignal = defineSignal<[{ authorEmail: string; text: string }]>('comment');

@@ -14,7 +14,9 @@ export function asFailure(rule: () => void): void {
         type: error.code,
         message: error.message,
         nonRetryable: true,
-        details: [{ ...(error.field ? { field: error.field } : {}), ...(error.issues?.length ? { issues: error.issues } : {}) }],
+        details: [
+          { ...(error.field ? { field: error.field } : {}), ...(error.issues?.length ? { issues: error.issues } : {}) },
+        ],
       });
     }
     throw error;

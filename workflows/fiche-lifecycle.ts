@@ -10,11 +10,29 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import { escalationNotice, evaluationNotice, noticesFor, reminderNotice, type Audience, type Notice } from '../domain/fiche-notices.js';
+import {
+  escalationNotice,
+  evaluationNotice,
+  noticesFor,
+  reminderNotice,
+  type Audience,
+  type Notice,
+} from '../domain/fiche-notices.js';
 import type { InstanceKind } from '../domain/charter.js';
 import { assertMayEditContent, parseContentEdit, type FicheContentEdit } from '../domain/fiche-content.js';
 import { DomainError } from '../domain/errors.js';
-import { ACTION_KINDS, actorOnlySchema, apply, check, initialState, isTerminal, parseAction, pendingStep, type Action, type ActionKind } from '../domain/lifecycle.js';
+import {
+  ACTION_KINDS,
+  actorOnlySchema,
+  apply,
+  check,
+  initialState,
+  isTerminal,
+  parseAction,
+  pendingStep,
+  type Action,
+  type ActionKind,
+} from '../domain/lifecycle.js';
 import { parseInput } from '../domain/validation.js';
 import { addLocalDays, anniversary, atLocalTime, dayAfterAt, durationUntil, toLocal } from '../domain/paris-time.js';
 import type { AgendaActivities } from '../activities/agenda.js';
@@ -37,11 +55,17 @@ import { asFailure } from './failures.js';
 import { agendaChangedSignal, meetingWorkflowId } from './meeting-definitions.js';
 import { conventionWorkflowId, evaluationRecordedSignal } from './convention-definitions.js';
 
-const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities & FicheContentActivities>(STORE_ACTIVITY);
+const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities & FicheContentActivities>(
+  STORE_ACTIVITY,
+);
 const mail = proxyActivities<MailActivities>(MAIL_ACTIVITY);
 
 /** Decisions a body takes at a meeting: recorded at or after the meeting the fiche is on the agenda of. */
-const MEETING_DECISIONS: Partial<Record<ActionKind, true>> = { recordAvis: true, recordCopilDecision: true, recordBureauValidation: true };
+const MEETING_DECISIONS: Partial<Record<ActionKind, true>> = {
+  recordAvis: true,
+  recordCopilDecision: true,
+  recordBureauValidation: true,
+};
 const REVIEWING_BODIES: ReadonlySet<InstanceKind> = new Set(['cotech', 'copil', 'bureau_communautaire']);
 
 /**
@@ -77,7 +101,11 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
 
   /** Sends a notice to each of its recipients once: `occasion` tells this sending from others. */
   async function tell(notice: Notice, occasion: string): Promise<void> {
-    const recipients = await local.resolveAudience({ conventionId: input.conventionId, ficheId: input.ficheId, audience: notice.audience });
+    const recipients = await local.resolveAudience({
+      conventionId: input.conventionId,
+      ficheId: input.ficheId,
+      audience: notice.audience,
+    });
     // All recipients at once: a notice to a whole body does not wait for each address in turn.
     await Promise.all(
       recipients.map(async (to) => {
@@ -102,7 +130,11 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
 
   /** One step at a time: a step arriving while another is recorded is refused, to be sent again. */
   function assertNotRecording(): void {
-    if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Une autre action est en cours d’enregistrement sur cette fiche : réessayez dans un instant.');
+    if (recording)
+      throw new DomainError(
+        'ALREADY_IN_PROGRESS',
+        'Une autre action est en cours d’enregistrement sur cette fiche : réessayez dans un instant.',
+      );
   }
 
   function validate(kind: ActionKind, raw: unknown): Action {
@@ -114,10 +146,16 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       const step = state.pending;
       const agenda = state.agenda;
       if (!agenda || !step || agenda.round !== reviewRound(step.instanceKind, step.version)) {
-        throw new DomainError('WRONG_STAGE', 'La fiche n’est encore inscrite à l’ordre du jour d’aucune réunion de cette instance : la décision se prend en réunion.');
+        throw new DomainError(
+          'WRONG_STAGE',
+          'La fiche n’est encore inscrite à l’ordre du jour d’aucune réunion de cette instance : la décision se prend en réunion.',
+        );
       }
       if (now < agenda.startsAt) {
-        throw new DomainError('WRONG_STAGE', `La décision se prend en réunion : elle s’enregistre à partir du début de « ${agenda.title} ».`);
+        throw new DomainError(
+          'WRONG_STAGE',
+          `La décision se prend en réunion : elle s’enregistre à partir du début de « ${agenda.title} ».`,
+        );
       }
     }
     return action;
@@ -153,10 +191,18 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
             version: entry.version,
             fromStage: before.review?.stage ?? before.stage,
             toStage: after.stage,
-            ...(MEETING_DECISIONS[kind] && state.agenda ? { instanceKind: state.agenda.instanceKind, meetingId: state.agenda.meetingId } : {}),
+            ...(MEETING_DECISIONS[kind] && state.agenda
+              ? { instanceKind: state.agenda.instanceKind, meetingId: state.agenda.meetingId }
+              : {}),
             versionInForce: after.versionInForce,
             ...(action.kind === 'recordEvaluation'
-              ? { evaluation: { year: action.year, summary: action.summary.trim(), ...(action.indicators?.length ? { indicators: action.indicators } : {}) } }
+              ? {
+                  evaluation: {
+                    year: action.year,
+                    summary: action.summary.trim(),
+                    ...(action.indicators?.length ? { indicators: action.indicators } : {}),
+                  },
+                }
               : {}),
             at,
           });
@@ -168,9 +214,15 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
               .signal(evaluationRecordedSignal, { ficheId: input.ficheId, year: action.year })
               .catch(() => undefined);
           }
-          if (kind === 'recordBureauValidation' && after.versionInForce !== before.versionInForce && !implementationStarted) implementationStarted = at;
+          if (
+            kind === 'recordBureauValidation' &&
+            after.versionInForce !== before.versionInForce &&
+            !implementationStarted
+          )
+            implementationStarted = at;
           // Sent by the notifier, so the person acting gets the answer without waiting for the mail.
-          for (const notice of noticesFor(action, before, after, ref())) outbox.push({ notice, occasion: `step-${epoch}` });
+          for (const notice of noticesFor(action, before, after, ref()))
+            outbox.push({ notice, occasion: `step-${epoch}` });
           return state;
         } finally {
           recording = false;
@@ -179,10 +231,18 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       { validator: (raw) => asFailure(() => void validate(kind, raw)) },
     );
   }
-  function validateEdit(raw: { actor: unknown; edit: unknown }): { version: number; edit: FicheContentEdit; actorEmail: string } {
+  function validateEdit(raw: { actor: unknown; edit: unknown }): {
+    version: number;
+    edit: FicheContentEdit;
+    actorEmail: string;
+  } {
     assertNotRecording();
     const { actor } = parseInput(actorOnlySchema, { actor: raw.actor }, { what: 'la modification de la fiche' });
-    const version = assertMayEditContent(actor, { authorEmail: input.authorEmail, piloteEmail: state.piloteEmail ?? null, lifecycle: state.lifecycle });
+    const version = assertMayEditContent(actor, {
+      authorEmail: input.authorEmail,
+      piloteEmail: state.piloteEmail ?? null,
+      lifecycle: state.lifecycle,
+    });
     return { version, edit: parseContentEdit(raw.edit), actorEmail: actor.email };
   }
   setHandler(
@@ -249,7 +309,11 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
   /** Which review this is: each submission, and each adjournment, needs a meeting of its own. */
   function reviewRound(instanceKind: string, version: number): string {
     const reviews = state.lifecycle.history.filter(
-      (h) => h.version === version && (h.action === 'submit' || (h.action === 'recordAvis' && h.outcome !== 'a_retravailler') || h.action === 'recordCopilDecision'),
+      (h) =>
+        h.version === version &&
+        (h.action === 'submit' ||
+          (h.action === 'recordAvis' && h.outcome !== 'a_retravailler') ||
+          h.action === 'recordCopilDecision'),
     ).length;
     return `${instanceKind}-v${version}-r${reviews}`;
   }
@@ -301,20 +365,29 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     await tell(reminderNotice(agenda.instanceKind, ref(), version, agenda.title, state.lifecycle), round);
     if (await actedWithin(epoch, durationUntil(new Date(), escalation))) return;
     const coordinators: Audience = { kind: 'role', ...timing.coordinators };
-    await tell(escalationNotice(agenda.instanceKind, coordinators, ref(), version, agenda.title, escalateAfterDays), round);
+    await tell(
+      escalationNotice(agenda.instanceKind, coordinators, ref(), version, agenda.title, escalateAfterDays),
+      round,
+    );
     await actedWithin(epoch);
   }
 
   async function followImplementation(epoch: number): Promise<void> {
     // Each year on the anniversary of the start, at the reminder hour: the pilot fills the évaluation.
-    const start = atLocalTime(toLocal(implementationStarted ?? new Date().toISOString(), timing.zone), timing.reminderHour, 0, timing.zone);
+    const start = atLocalTime(
+      toLocal(implementationStarted ?? new Date().toISOString(), timing.zone),
+      timing.reminderHour,
+      0,
+      timing.zone,
+    );
     let years = 1;
     let due = anniversary(start, years, timing.zone);
     while (due.getTime() <= Date.now()) due = anniversary(start, ++years, timing.zone);
     state.deadlines = { evaluation: due.toISOString() };
     if (await actedWithin(epoch, durationUntil(new Date(), due))) return;
     const year = toLocal(due, timing.zone).year;
-    if (!state.lifecycle.evaluations.some((e) => e.year === year)) await tell(evaluationNotice(ref(), year), `evaluation-${year}`);
+    if (!state.lifecycle.evaluations.some((e) => e.year === year))
+      await tell(evaluationNotice(ref(), year), `evaluation-${year}`);
   }
 
   while (!isTerminal(state.lifecycle.stage)) {

@@ -1,5 +1,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AttendanceInput, CancelInput, DecisionSummaryInput, MinutesInput, RescheduleInput } from '../domain/meeting-input.js';
+import type {
+  AttendanceInput,
+  CancelInput,
+  DecisionSummaryInput,
+  MinutesInput,
+  RescheduleInput,
+} from '../domain/meeting-input.js';
 import type { Attendance, MeetingStatus, PartStat } from '../domain/meeting-rules.js';
 
 export interface MeetingWorkflowInput {
@@ -60,7 +66,8 @@ export const fileMinutesUpdate = defineUpdate<MeetingState, [MinutesInput]>('fil
 export const agendaChangedSignal = defineSignal('agendaChanged');
 
 /** A member answered the invitation, by a signed link or by their calendar's iMIP REPLY. */
-export const rsvpSignal = defineSignal<[{ email: string; partstat: PartStat; source: 'link' | 'imip'; at: string }]>('rsvp');
+export const rsvpSignal =
+  defineSignal<[{ email: string; partstat: PartStat; source: 'link' | 'imip'; at: string }]>('rsvp');
 
 export const meetingStateQuery = defineQuery<MeetingState>('meetingState');
 

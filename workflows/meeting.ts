@@ -6,7 +6,13 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { parseAttendance, parseCancel, parseDecisionSummary, parseMinutes, parseReschedule } from '../domain/meeting-input.js';
+import {
+  parseAttendance,
+  parseCancel,
+  parseDecisionSummary,
+  parseMinutes,
+  parseReschedule,
+} from '../domain/meeting-input.js';
 import {
   assertAttendance,
   assertConvocationDelay,
@@ -41,7 +47,8 @@ import {
 const store = proxyActivities<MeetingActivities>(STORE_ACTIVITY);
 const mail = proxyActivities<MeetingMailActivities>(MAIL_ACTIVITY);
 
-type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> & Partial<Pick<MeetingMailRequest, 'previous' | 'daysBefore' | 'missing'>> & { to: 'members' | 'secretaries' };
+type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> &
+  Partial<Pick<MeetingMailRequest, 'previous' | 'daysBefore' | 'missing'>> & { to: 'members' | 'secretaries' };
 
 /**
  * One meeting of an instance, from its convocation to its compte rendu: the members are convened
@@ -55,7 +62,11 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   let loaded: MeetingFacts | undefined = undefined;
   /** The meeting's facts, once read at start; a step arriving before is asked to wait a moment. */
   const facts = (): MeetingFacts => {
-    if (!loaded) throw new DomainError('ALREADY_IN_PROGRESS', 'La réunion est en cours de préparation : réessayez dans un instant.');
+    if (!loaded)
+      throw new DomainError(
+        'ALREADY_IN_PROGRESS',
+        'La réunion est en cours de préparation : réessayez dans un instant.',
+      );
     return loaded;
   };
   const state: MeetingState = {
@@ -86,8 +97,13 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
 
   async function send({ mailing, sequence, issuedAt }: (typeof outbox)[number]): Promise<void> {
     const { to, ...request } = mailing;
-    const recipients = to === 'members' ? facts().members : facts().secretaries.length > 0 ? facts().secretaries : facts().members;
-    await Promise.all(recipients.map((recipient) => mail.sendMeetingMail({ ...request, meetingId: input.meetingId, workflowId, recipient, sequence, issuedAt })));
+    const recipients =
+      to === 'members' ? facts().members : facts().secretaries.length > 0 ? facts().secretaries : facts().members;
+    await Promise.all(
+      recipients.map((recipient) =>
+        mail.sendMeetingMail({ ...request, meetingId: input.meetingId, workflowId, recipient, sequence, issuedAt }),
+      ),
+    );
   }
 
   let finished = false;
@@ -105,24 +121,39 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     for (const ficheWorkflowId of ficheWorkflowIds) {
       // A fiche whose workflow has ended has nothing left to do with it.
       await getExternalWorkflowHandle(ficheWorkflowId)
-        .signal(meetingScheduledSignal, { instanceKind: facts().instanceKind, ...(moved ? { meetingId: input.meetingId } : {}) })
+        .signal(meetingScheduledSignal, {
+          instanceKind: facts().instanceKind,
+          ...(moved ? { meetingId: input.meetingId } : {}),
+        })
         .catch(() => undefined);
     }
   }
 
   function guard(action: MeetingAction, actor: Actor): void {
-    if (recording) throw new DomainError('ALREADY_IN_PROGRESS', 'Une autre modification de cette réunion est en cours d’enregistrement : réessayez dans un instant.');
+    if (recording)
+      throw new DomainError(
+        'ALREADY_IN_PROGRESS',
+        'Une autre modification de cette réunion est en cours d’enregistrement : réessayez dans un instant.',
+      );
     assertMayManageMeeting(facts().instanceKind, actor, action);
     assertMeetingAction(action, state.status, new Date(state.startsAt), new Date());
   }
 
   /** Records a change (meeting row + audit line) before the state moves, so both agree. */
-  async function record(change: Omit<MeetingChange, 'meetingId' | 'idempotencyKey' | 'at'>, apply: () => void): Promise<MeetingState> {
+  async function record(
+    change: Omit<MeetingChange, 'meetingId' | 'idempotencyKey' | 'at'>,
+    apply: () => void,
+  ): Promise<MeetingState> {
     recording = true;
     try {
       const at = new Date().toISOString();
       recorded += 1;
-      await store.recordMeetingChange({ ...change, meetingId: input.meetingId, idempotencyKey: `${workflowId}:change-${recorded}`, at });
+      await store.recordMeetingChange({
+        ...change,
+        meetingId: input.meetingId,
+        idempotencyKey: `${workflowId}:change-${recorded}`,
+        at,
+      });
       apply();
       return state;
     } finally {
@@ -151,7 +182,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
           state.startsAt = change.startsAt;
           state.endsAt = change.endsAt;
           changes += 1;
-          if (state.status === 'convoquee') queue({ kind: 'update', occasion: `update-${state.sequence}`, previous, to: 'members' });
+          if (state.status === 'convoquee')
+            queue({ kind: 'update', occasion: `update-${state.sequence}`, previous, to: 'members' });
         },
       );
     },
@@ -170,12 +202,21 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     async (raw) => {
       const change = parseCancel(raw);
       const wasConvened = state.status === 'convoquee';
-      return record({ action: 'cancel', actorEmail: change.actor.email, status: 'annulee', sequence: state.sequence + 1, cancelReason: change.reason }, () => {
-        state.status = 'annulee';
-        state.sequence += 1;
-        changes += 1;
-        if (wasConvened) queue({ kind: 'cancel', occasion: `cancel-${state.sequence}`, to: 'members' });
-      });
+      return record(
+        {
+          action: 'cancel',
+          actorEmail: change.actor.email,
+          status: 'annulee',
+          sequence: state.sequence + 1,
+          cancelReason: change.reason,
+        },
+        () => {
+          state.status = 'annulee';
+          state.sequence += 1;
+          changes += 1;
+          if (wasConvened) queue({ kind: 'cancel', occasion: `cancel-${state.sequence}`, to: 'members' });
+        },
+      );
     },
     { validator: (raw) => asFailure(() => guard('cancel', parseCancel(raw).actor)) },
   );
@@ -184,7 +225,11 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     recordAttendanceUpdate,
     async (raw) => {
       const { actor, ...attendance } = parseAttendance(raw);
-      const reached = quorumReached(attendance.present.filter((e) => facts().titulaires.includes(e)).length, facts().titulaires.length, facts().quorum);
+      const reached = quorumReached(
+        attendance.present.filter((e) => facts().titulaires.includes(e)).length,
+        facts().titulaires.length,
+        facts().quorum,
+      );
       return record(
         {
           action: 'recordAttendance',
@@ -192,7 +237,11 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
           status: 'tenue',
           attendance,
           quorumReached: reached,
-          details: { present: attendance.present.length, excused: attendance.excused.length, proxies: attendance.proxies.length },
+          details: {
+            present: attendance.present.length,
+            excused: attendance.excused.length,
+            proxies: attendance.proxies.length,
+          },
         },
         () => {
           state.status = 'tenue';
@@ -242,29 +291,47 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
 
   // Handlers first, so a query or an update arriving while the facts load finds them.
   loaded = await store.prepareMeeting({ meetingId: input.meetingId });
-  Object.assign(state, { status: loaded.status, startsAt: loaded.startsAt, endsAt: loaded.endsAt, sequence: loaded.sequence });
+  Object.assign(state, {
+    status: loaded.status,
+    startsAt: loaded.startsAt,
+    endsAt: loaded.endsAt,
+    sequence: loaded.sequence,
+  });
   // Fiches waiting for a meeting of this body put themselves on its agenda before the convocation.
-  if (state.status === 'planifiee') await tellFiches(await store.fichesUnderReview({ conventionId: input.conventionId }), false);
+  if (state.status === 'planifiee')
+    await tellFiches(await store.fichesUnderReview({ conventionId: input.conventionId }), false);
   const notifications = notifier();
 
   /** Waits until `ready()` or the instant `until` (ISO), whichever first; true when ready. */
-  const waitUntil = (ready: () => boolean, until: string) => condition(ready, durationUntil(new Date(), new Date(until)));
+  const waitUntil = (ready: () => boolean, until: string) =>
+    condition(ready, durationUntil(new Date(), new Date(until)));
   const cancelled = () => state.status === 'annulee';
 
   // The convocation carries the ordre du jour: it waits until the fiches stop joining it.
   if (state.status === 'planifiee') {
     // Never past the start: a meeting convened at short notice is convened before it begins.
     const assemblyEnds = Math.min(Date.now() + 10 * timing.agendaQuietMs, Date.parse(state.startsAt));
-    for (let seen = -1; seen !== agendaChanges && Date.now() < assemblyEnds && !cancelled(); ) {
+    for (let seen = -1; seen !== agendaChanges && Date.now() < assemblyEnds && !cancelled();) {
       seen = agendaChanges;
-      await condition(() => agendaChanges !== seen || cancelled(), Math.min(timing.agendaQuietMs, assemblyEnds - Date.now()));
+      await condition(
+        () => agendaChanges !== seen || cancelled(),
+        Math.min(timing.agendaQuietMs, assemblyEnds - Date.now()),
+      );
     }
     if (!cancelled()) {
       state.agendaSent = await store.meetingAgenda({ meetingId: input.meetingId });
-      await record({ action: 'convene', actorEmail: 'concerto', status: 'convoquee', details: { agendaItems: state.agendaSent.length } }, () => {
-        state.status = 'convoquee';
-        queue({ kind: 'convocation', occasion: `convocation-${state.sequence}`, to: 'members' });
-      });
+      await record(
+        {
+          action: 'convene',
+          actorEmail: 'concerto',
+          status: 'convoquee',
+          details: { agendaItems: state.agendaSent.length },
+        },
+        () => {
+          state.status = 'convoquee';
+          queue({ kind: 'convocation', occasion: `convocation-${state.sequence}`, to: 'members' });
+        },
+      );
     }
   }
 
@@ -278,31 +345,56 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     }
     const seenChanges = changes;
     const seenAgenda = agendaChanges;
-    const next = reminderTimes(new Date(state.startsAt), facts().reminderDaysBefore, timing.reminderHour, facts().zone, new Date())[0];
+    const next = reminderTimes(
+      new Date(state.startsAt),
+      facts().reminderDaysBefore,
+      timing.reminderHour,
+      facts().zone,
+      new Date(),
+    )[0];
     state.nextReminder = next?.at.toISOString() ?? null;
     const wake = state.nextReminder ?? state.startsAt;
     if (await waitUntil(() => changes !== seenChanges || agendaChanges !== seenAgenda, wake)) {
       if (agendaChanges !== seenAgenda && changes === seenChanges) {
         // Several fiches often join at once: one update once they stop.
-        for (let seen = -1; seen !== agendaChanges && changes === seenChanges; ) {
+        for (let seen = -1; seen !== agendaChanges && changes === seenChanges;) {
           seen = agendaChanges;
           await condition(() => agendaChanges !== seen || changes !== seenChanges, timing.agendaUpdateQuietMs);
         }
         const agenda = await store.meetingAgenda({ meetingId: input.meetingId });
-        if (!cancelled() && agenda.join('\n') !== state.agendaSent.join('\n') && Date.now() < Date.parse(state.startsAt)) {
-          await record({ action: 'convene', actorEmail: 'concerto', sequence: state.sequence + 1, details: { agendaItems: agenda.length } }, () => {
-            state.sequence += 1;
-            state.agendaSent = agenda;
-            queue({ kind: 'update', occasion: `update-${state.sequence}`, to: 'members' });
-          });
+        if (
+          !cancelled() &&
+          agenda.join('\n') !== state.agendaSent.join('\n') &&
+          Date.now() < Date.parse(state.startsAt)
+        ) {
+          await record(
+            {
+              action: 'convene',
+              actorEmail: 'concerto',
+              sequence: state.sequence + 1,
+              details: { agendaItems: agenda.length },
+            },
+            () => {
+              state.sequence += 1;
+              state.agendaSent = agenda;
+              queue({ kind: 'update', occasion: `update-${state.sequence}`, to: 'members' });
+            },
+          );
         }
       }
       continue;
     }
-    if (next) queue({ kind: 'reminder', occasion: `reminder-${state.startsAt}-J${next.daysBefore}`, daysBefore: next.daysBefore, to: 'members' });
+    if (next)
+      queue({
+        kind: 'reminder',
+        occasion: `reminder-${state.startsAt}-J${next.daysBefore}`,
+        daysBefore: next.daysBefore,
+        to: 'members',
+      });
   }
   state.nextReminder = null;
-  if (fichesToldOf.changes !== changes) await tellFiches(await store.fichesOnAgenda({ meetingId: input.meetingId }), true);
+  if (fichesToldOf.changes !== changes)
+    await tellFiches(await store.fichesOnAgenda({ meetingId: input.meetingId }), true);
 
   // After the meeting: the secretary is reminded until the compte rendu is filed.
   if (!cancelled()) {

@@ -23,12 +23,19 @@ export function registerApiTokenRoutes(app: FastifyInstance, deps: { prisma: Pri
     const viewer = requireViewer(request);
     const input = parseInput(newApiTokenSchema, request.body, { what: 'le jeton' });
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : undefined;
-    if (expiresAt && expiresAt <= now()) throw new HttpError(400, 'INVALID_INPUT', '« expiresAt » est déjà passé : donnez une date à venir.', 'expiresAt');
-    const created = await createApiToken(deps.prisma, { personId: viewer.personId, label: input.label, ...(expiresAt ? { expiresAt } : {}) });
+    if (expiresAt && expiresAt <= now())
+      throw new HttpError(400, 'INVALID_INPUT', '« expiresAt » est déjà passé : donnez une date à venir.', 'expiresAt');
+    const created = await createApiToken(deps.prisma, {
+      personId: viewer.personId,
+      label: input.label,
+      ...(expiresAt ? { expiresAt } : {}),
+    });
     return reply.code(201).header('cache-control', 'no-store').send(created);
   });
 
-  app.get('/api/tokens', async (request) => ({ tokens: await listApiTokens(deps.prisma, requireViewer(request).personId) }));
+  app.get('/api/tokens', async (request) => ({
+    tokens: await listApiTokens(deps.prisma, requireViewer(request).personId),
+  }));
 
   app.delete<{ Params: { id: string } }>('/api/tokens/:id', async (request, reply) => {
     const viewer = requireViewer(request);

@@ -59,13 +59,18 @@ const FASTIFY_CLIENT_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'Le corps de la requête n’est pas un JSON valide.',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'Le corps de la requête est vide : envoyez un objet JSON.',
   FST_ERR_CTP_BODY_TOO_LARGE: 'Le corps de la requête dépasse 1 Mo.',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Type de contenu non pris en charge : envoyez du JSON (Content-Type: application/json).',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE:
+    'Type de contenu non pris en charge : envoyez du JSON (Content-Type: application/json).',
 };
 
 /** The HTTP API. Anything a client sends wrong is a 4xx with a message for people, never a 500. */
 export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   // Signed links carry their token as a path parameter, longer than find-my-way's default 100.
-  const app = Fastify({ logger: deps.log ? { level: 'warn' } : false, bodyLimit: 1_048_576, routerOptions: { maxParamLength: 2048 } });
+  const app = Fastify({
+    logger: deps.log ? { level: 'warn' } : false,
+    bodyLimit: 1_048_576,
+    routerOptions: { maxParamLength: 2048 },
+  });
 
   const routes = collectRoutes(app);
   boundTemporalCalls(app, deps.client, deps.temporalDeadlineMs);
@@ -83,7 +88,9 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     return reply.code(mapped.status).send(mapped.toBody());
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `Rien à l’adresse ${request.method} ${request.url}.` } }),
+    reply
+      .code(404)
+      .send({ error: { code: 'NOT_FOUND', message: `Rien à l’adresse ${request.method} ${request.url}.` } }),
   );
 
   // Sessions are Secure-only when the pages are served over TLS.
@@ -103,15 +110,27 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   registerPollRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
   registerWorkflowRoutes(app, { client: deps.client, prisma: deps.prisma, temporalUiUrl: deps.temporalUiUrl ?? null });
-  registerPages(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue, catcher: deps.catcher, temporalUiUrl: deps.temporalUiUrl ?? null });
+  registerPages(app, {
+    client: deps.client,
+    prisma: deps.prisma,
+    taskQueue: deps.taskQueue,
+    catcher: deps.catcher,
+    temporalUiUrl: deps.temporalUiUrl ?? null,
+  });
   registerRetroplanningRoutes(app, { prisma: deps.prisma, ...deps.retroplanning });
   if (deps.rsvp) {
     registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });
     // The voting pages of date polls check their links with the same secret.
-    registerVoteRoutes(app, { prisma: deps.prisma, client: deps.client, secret: deps.rsvp.secret, ...(deps.rsvp.now ? { now: deps.rsvp.now } : {}) });
+    registerVoteRoutes(app, {
+      prisma: deps.prisma,
+      client: deps.client,
+      secret: deps.rsvp.secret,
+      ...(deps.rsvp.now ? { now: deps.rsvp.now } : {}),
+    });
   }
   if (deps.signIn) {
-    if (!deps.rsvp) throw new Error('buildHttpApp: sign-in links are signed with the secret of `rsvp`: give `rsvp` too.');
+    if (!deps.rsvp)
+      throw new Error('buildHttpApp: sign-in links are signed with the secret of `rsvp`: give `rsvp` too.');
     registerSignInRoutes(app, {
       prisma: deps.prisma,
       secret: deps.rsvp.secret,
@@ -122,7 +141,8 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     });
   }
   if (deps.feeds) {
-    if (!deps.rsvp) throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');
+    if (!deps.rsvp)
+      throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');
     registerFeedRoutes(app, { prisma: deps.prisma, secret: deps.rsvp.secret, ...deps.feeds });
     registerConventionCalendarRoute(app, { prisma: deps.prisma, ...deps.feeds });
   }

@@ -76,7 +76,10 @@ export function registerAuth(app: FastifyInstance, deps: AuthDependencies): void
   // After the body is parsed, so the form field can be read.
   app.addHook('preHandler', async (request) => {
     const body = request.body;
-    const field = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)[CSRF_FIELD] : undefined;
+    const field =
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? (body as Record<string, unknown>)[CSRF_FIELD]
+        : undefined;
     // The field is the transport's, not the route's: strict input schemas must not see it.
     if (field !== undefined) delete (body as Record<string, unknown>)[CSRF_FIELD];
     if (request.viewer?.via !== 'session' || !UNSAFE_METHODS.has(request.method)) return;
@@ -105,11 +108,23 @@ export function requireViewer(request: FastifyRequest): Viewer {
   if (request.viewer) return request.viewer;
   switch (refusals.get(request)) {
     case 'csrf':
-      throw new HttpError(403, 'CSRF_TOKEN_INVALID', 'Jeton anti-falsification (CSRF) absent ou erroné : rechargez la page et recommencez.');
+      throw new HttpError(
+        403,
+        'CSRF_TOKEN_INVALID',
+        'Jeton anti-falsification (CSRF) absent ou erroné : rechargez la page et recommencez.',
+      );
     case 'bad_token':
-      throw new HttpError(401, 'UNAUTHENTICATED', 'Ce jeton d’API n’est pas valide, a expiré ou a été révoqué : créez-en un autre depuis votre compte.');
+      throw new HttpError(
+        401,
+        'UNAUTHENTICATED',
+        'Ce jeton d’API n’est pas valide, a expiré ou a été révoqué : créez-en un autre depuis votre compte.',
+      );
     default:
-      throw new HttpError(401, 'UNAUTHENTICATED', 'Connectez-vous : demandez un lien de connexion par courriel (POST /auth/sign-in) ou utilisez un jeton d’API.');
+      throw new HttpError(
+        401,
+        'UNAUTHENTICATED',
+        'Connectez-vous : demandez un lien de connexion par courriel (POST /auth/sign-in) ou utilisez un jeton d’API.',
+      );
   }
 }
 
@@ -140,7 +155,12 @@ export function sessionTokenOf(request: FastifyRequest): string | null {
 }
 
 /** Sets the session cookie: HttpOnly (no script reads it), SameSite=Lax (not sent by other sites' forms). */
-export function setSessionCookie(reply: FastifyReply, session: { token: string; expiresAt: Date }, secure: boolean, now: Date): void {
+export function setSessionCookie(
+  reply: FastifyReply,
+  session: { token: string; expiresAt: Date },
+  secure: boolean,
+  now: Date,
+): void {
   const maxAge = Math.max(0, Math.round((session.expiresAt.getTime() - now.getTime()) / 1000));
   void reply.header('set-cookie', cookie(session.token, maxAge, secure));
 }
@@ -151,7 +171,14 @@ export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
 }
 
 function cookie(value: string, maxAge: number, secure: boolean): string {
-  return [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAge}`, ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=${value}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${maxAge}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 /** One cookie's value from a Cookie header (RFC 6265: `name=value` pairs separated by `; `). */

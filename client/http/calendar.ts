@@ -3,7 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { storedMeetingRules } from '../../store/save-meeting-rules.js';
-import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate } from '../../workflows/calendar-definitions.js';
+import {
+  calendarWorkflowId,
+  calendarYearStateQuery,
+  moveMilestoneUpdate,
+} from '../../workflows/calendar-definitions.js';
 import { setCalendarRules } from '../set-calendar-rules.js';
 import { startConventionCycle } from '../start-convention-cycle.js';
 import { actorOf, requireViewer } from './auth.js';
@@ -17,7 +21,10 @@ const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== nu
  * rules of recurring meetings (stored, then the calendar told; the first time starts it for this year),
  * and moving a milestone.
  */
-export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient; taskQueue: string }): void {
+export function registerCalendarRoutes(
+  app: FastifyInstance,
+  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+): void {
   /** The convention's calendar workflow, once the viewer is known to be one of its people. */
   const handleOf = async (request: FastifyRequest, slug: string) => {
     requireViewer(request);
@@ -25,7 +32,12 @@ export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Cli
     const actor = await actorOf(request, deps.prisma, convention.id);
     return { convention, actor, handle: deps.client.workflow.getHandle(calendarWorkflowId(convention.id)) };
   };
-  const notStarted = () => new HttpError(404, 'NOT_FOUND', 'Le calendrier de cette convention n’est pas encore lancé : donnez d’abord les règles de ses réunions (PUT …/calendar/rules).');
+  const notStarted = () =>
+    new HttpError(
+      404,
+      'NOT_FOUND',
+      'Le calendrier de cette convention n’est pas encore lancé : donnez d’abord les règles de ses réunions (PUT …/calendar/rules).',
+    );
 
   app.get<{ Params: { slug: string } }>('/api/conventions/:slug/calendar', async (request) => {
     const { handle } = await handleOf(request, request.params.slug);
@@ -37,7 +49,10 @@ export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Cli
   // The rules as stored: what the calendar follows, whether it runs yet or not.
   app.get<{ Params: { slug: string } }>('/api/conventions/:slug/calendar/rules', async (request) => {
     const { convention } = await handleOf(request, request.params.slug);
-    const instances = await deps.prisma.instance.findMany({ where: { conventionId: convention.id }, select: { slug: true, meetingRule: true } });
+    const instances = await deps.prisma.instance.findMany({
+      where: { conventionId: convention.id },
+      select: { slug: true, meetingRule: true },
+    });
     return { rules: storedMeetingRules(instances) };
   });
 
@@ -47,14 +62,23 @@ export function registerCalendarRoutes(app: FastifyInstance, deps: { client: Cli
     if (!result.started) return result.state;
     // The convention's cycle (evaluation campaigns, reviews, prolongations) starts with its calendar.
     const cycle = await startConventionCycle(deps, convention.id);
-    return reply.code(201).send({ workflowId: result.workflowId, year: result.year, cycleWorkflowId: cycle.workflowId });
+    return reply
+      .code(201)
+      .send({ workflowId: result.workflowId, year: result.year, cycleWorkflowId: cycle.workflowId });
   });
 
-  app.post<{ Params: { slug: string; key: string } }>('/api/conventions/:slug/calendar/milestones/:key/move', async (request) => {
-    const { actor, handle } = await handleOf(request, request.params.slug);
-    const body = bodyOf(request.body);
-    return handle.executeUpdate(moveMilestoneUpdate, { args: [{ actor, key: request.params.key, startDate: String(body.startDate ?? '') }] }).catch((error: unknown) => {
-      throw error instanceof WorkflowNotFoundError ? notStarted() : error;
-    });
-  });
+  app.post<{ Params: { slug: string; key: string } }>(
+    '/api/conventions/:slug/calendar/milestones/:key/move',
+    async (request) => {
+      const { actor, handle } = await handleOf(request, request.params.slug);
+      const body = bodyOf(request.body);
+      return handle
+        .executeUpdate(moveMilestoneUpdate, {
+          args: [{ actor, key: request.params.key, startDate: String(body.startDate ?? '') }],
+        })
+        .catch((error: unknown) => {
+          throw error instanceof WorkflowNotFoundError ? notStarted() : error;
+        });
+    },
+  );
 }

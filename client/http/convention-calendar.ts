@@ -17,10 +17,14 @@ export function registerConventionCalendarRoute(
   app.get<{ Params: { slug: string } }>('/api/conventions/:slug/calendar.ics', async (request, reply) => {
     requireViewer(request);
     const convention = await findFeedConvention(deps.prisma, request.params.slug);
-    if (!convention) throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${request.params.slug.slice(0, 80)} ».`);
+    if (!convention)
+      throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${request.params.slug.slice(0, 80)} ».`);
     // As the feed's token does, it takes a seat in the convention (or an admin): visio links are in it.
     await actorOf(request, deps.prisma, convention.id);
-    const feed = await conventionMeetingFeed(deps.prisma, convention, { organizerEmail: deps.organizerEmail, now: (deps.now ?? (() => new Date()))() });
+    const feed = await conventionMeetingFeed(deps.prisma, convention, {
+      organizerEmail: deps.organizerEmail,
+      now: (deps.now ?? (() => new Date()))(),
+    });
     return sendFeed(request, reply, feed, `${convention.slug}.ics`);
   });
 }

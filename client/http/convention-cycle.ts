@@ -3,7 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertMayManageCycle } from '../../domain/convention-cycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
-import { conventionCycleStateQuery, conventionWorkflowId, prolongUpdate } from '../../workflows/convention-definitions.js';
+import {
+  conventionCycleStateQuery,
+  conventionWorkflowId,
+  prolongUpdate,
+} from '../../workflows/convention-definitions.js';
 import { startConventionCycle } from '../start-convention-cycle.js';
 import { actorOf } from './auth.js';
 import { HttpError } from './errors.js';
@@ -15,7 +19,10 @@ const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== nu
  * The convention's cycle over its years: its state (campaigns, who answered, the COPIL's reviews,
  * amendments), starting it, and prolonging the convention by amendment.
  */
-export function registerConventionCycleRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient; taskQueue: string }): void {
+export function registerConventionCycleRoutes(
+  app: FastifyInstance,
+  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+): void {
   /** The convention's cycle workflow, and the viewer as one of its people (401 / 403 otherwise). */
   const handleOf = async (request: FastifyRequest, slug: string) => {
     const convention = await resolveConvention(deps.prisma, slug);
@@ -23,7 +30,13 @@ export function registerConventionCycleRoutes(app: FastifyInstance, deps: { clie
     return { convention, actor, handle: deps.client.workflow.getHandle(conventionWorkflowId(convention.id)) };
   };
   const notStarted = (error: unknown) =>
-    error instanceof WorkflowNotFoundError ? new HttpError(404, 'NOT_FOUND', 'Le cycle de cette convention n’est pas lancé : lancez-le (POST …/cycle), ou donnez les règles de son calendrier.') : error;
+    error instanceof WorkflowNotFoundError
+      ? new HttpError(
+          404,
+          'NOT_FOUND',
+          'Le cycle de cette convention n’est pas lancé : lancez-le (POST …/cycle), ou donnez les règles de son calendrier.',
+        )
+      : error;
 
   app.get<{ Params: { slug: string } }>('/api/conventions/:slug/cycle', async (request) => {
     const { handle } = await handleOf(request, request.params.slug);
@@ -43,7 +56,9 @@ export function registerConventionCycleRoutes(app: FastifyInstance, deps: { clie
     const { actor, handle } = await handleOf(request, request.params.slug);
     const body = bodyOf(request.body);
     const state = await handle
-      .executeUpdate(prolongUpdate, { args: [{ actor, newEndDate: String(body.newEndDate ?? ''), motif: String(body.motif ?? '') }] })
+      .executeUpdate(prolongUpdate, {
+        args: [{ actor, newEndDate: String(body.newEndDate ?? ''), motif: String(body.motif ?? '') }],
+      })
       .catch((error: unknown) => {
         throw notStarted(error);
       });

@@ -36,7 +36,9 @@ async function exportable(request: FastifyRequest, prisma: PrismaClient, slug: s
 export function registerConventionRoutes(app: FastifyInstance, deps: { prisma: PrismaClient }): void {
   // CSV is accepted by the members import only: the parser lives in that route's own scope.
   void app.register(async (csvScope) => {
-    csvScope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_LIMIT }, (_request, body, done) => done(null, body));
+    csvScope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_LIMIT }, (_request, body, done) =>
+      done(null, body),
+    );
     csvScope.post<{ Params: { slug: string } }>('/api/conventions/:slug/members.csv', async (request) => {
       requireAdmin(request);
       if (typeof request.body !== 'string') {

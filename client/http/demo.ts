@@ -13,6 +13,9 @@ export function registerDemoRoute(app: FastifyInstance, deps: { prisma: PrismaCl
   app.post('/api/demo', async (request, reply) => {
     // Like any import of a setup, it sets who sits where, and so who may do what: admins only.
     requireAdmin(request);
-    return answerWithProgress(request, reply, async (onProgress) => ({ slug: DEMO_CONVENTION_SLUG, ...(await loadDemo(deps.prisma, onProgress)) }));
+    return answerWithProgress(request, reply, async (onProgress) => ({
+      slug: DEMO_CONVENTION_SLUG,
+      ...(await loadDemo(deps.prisma, onProgress)),
+    }));
   });
 }

@@ -14,7 +14,13 @@ import { DomainError, isDomainErrorCode, type DomainErrorCode, type FieldIssue }
  * one and the same list, are kept for the clients written before `fields`).
  */
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string; issues?: readonly FieldIssue[]; fields?: readonly FieldIssue[] };
+  error: {
+    code: string;
+    message: string;
+    field?: string;
+    issues?: readonly FieldIssue[];
+    fields?: readonly FieldIssue[];
+  };
 }
 
 export class HttpError extends Error {
@@ -64,7 +70,13 @@ export function toHttpError(error: unknown): HttpError {
     const failure = error.cause;
     if (isDomainErrorCode(failure.type)) {
       const details = failure.details?.[0] as { field?: string; issues?: FieldIssue[] } | undefined;
-      return new HttpError(STATUS_BY_CODE[failure.type], failure.type, failure.message, details?.field, details?.issues);
+      return new HttpError(
+        STATUS_BY_CODE[failure.type],
+        failure.type,
+        failure.message,
+        details?.field,
+        details?.issues,
+      );
     }
   }
   if (error instanceof WorkflowNotFoundError) {
@@ -76,7 +88,10 @@ export function toHttpError(error: unknown): HttpError {
   if (isGrpcServiceError(error) && error.code === 5 /* NOT_FOUND */) {
     return new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');
   }
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (isGrpcServiceError(error) && error.code === 4 /* DEADLINE_EXCEEDED */)) {
+  if (
+    error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+    (isGrpcServiceError(error) && error.code === 4) /* DEADLINE_EXCEEDED */
+  ) {
     return new HttpError(
       503,
       'TEMPORAL_TIMEOUT',
@@ -84,7 +99,15 @@ export function toHttpError(error: unknown): HttpError {
     );
   }
   if (isGrpcServiceError(error) && error.code === 14 /* UNAVAILABLE */) {
-    return new HttpError(503, 'TEMPORAL_UNAVAILABLE', 'Le moteur de workflows ne répond pas : réessayez dans un instant.');
+    return new HttpError(
+      503,
+      'TEMPORAL_UNAVAILABLE',
+      'Le moteur de workflows ne répond pas : réessayez dans un instant.',
+    );
   }
-  return new HttpError(500, 'INTERNAL', 'Erreur interne : elle a été consignée, réessayez ou prévenez un administrateur.');
+  return new HttpError(
+    500,
+    'INTERNAL',
+    'Erreur interne : elle a été consignée, réessayez ou prévenez un administrateur.',
+  );
 }

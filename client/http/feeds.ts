@@ -31,7 +31,8 @@ export interface FeedRouteDependencies {
 export const FEED_CACHE_CONTROL = 'private, max-age=300';
 export const FEED_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 
-const ASK_AGAIN = 'Demandez au secrétariat de la convention une nouvelle adresse d’abonnement, puis remplacez l’ancienne dans votre agenda.';
+const ASK_AGAIN =
+  'Demandez au secrétariat de la convention une nouvelle adresse d’abonnement, puis remplacez l’ancienne dans votre agenda.';
 const CHECK_ADDRESS = 'Vérifiez l’adresse, ou demandez-la de nouveau au secrétariat de la convention.';
 
 /** A refusal: its status and the French text a person who opens the address reads. */
@@ -75,16 +76,27 @@ export function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDependen
       request.log.error({ err: error }, 'calendar feed failed');
       return sendRefusal(
         reply,
-        new FeedRefusal(500, 'Erreur interne', 'Le calendrier n’a pas pu être produit : l’erreur a été consignée.', 'Votre agenda réessaiera de lui-même ; si cela dure, prévenez le secrétariat de la convention.'),
+        new FeedRefusal(
+          500,
+          'Erreur interne',
+          'Le calendrier n’a pas pu être produit : l’erreur a été consignée.',
+          'Votre agenda réessaiera de lui-même ; si cela dure, prévenez le secrétariat de la convention.',
+        ),
       );
     });
 
-    scope.get<{ Params: { slug: string }; Querystring: { token?: unknown } }>('/feeds/conventions/:slug.ics', async (request, reply) => {
-      const at = now();
-      const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
-      const feed = await conventionMeetingFeed(deps.prisma, convention, { organizerEmail: deps.organizerEmail, now: at });
-      return sendFeed(request, reply, feed, `${convention.slug}.ics`);
-    });
+    scope.get<{ Params: { slug: string }; Querystring: { token?: unknown } }>(
+      '/feeds/conventions/:slug.ics',
+      async (request, reply) => {
+        const at = now();
+        const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
+        const feed = await conventionMeetingFeed(deps.prisma, convention, {
+          organizerEmail: deps.organizerEmail,
+          now: at,
+        });
+        return sendFeed(request, reply, feed, `${convention.slug}.ics`);
+      },
+    );
 
     scope.get<{ Params: { slug: string; instance: string }; Querystring: { token?: unknown } }>(
       '/feeds/conventions/:slug/instances/:instance.ics',
@@ -93,9 +105,17 @@ export function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDependen
         const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
         const instance = await findFeedInstance(deps.prisma, convention.id, request.params.instance);
         if (!instance) {
-          throw new FeedRefusal(404, 'Calendrier introuvable', `Aucune instance « ${shown(request.params.instance)} » dans la convention « ${convention.slug} ».`, CHECK_ADDRESS);
+          throw new FeedRefusal(
+            404,
+            'Calendrier introuvable',
+            `Aucune instance « ${shown(request.params.instance)} » dans la convention « ${convention.slug} ».`,
+            CHECK_ADDRESS,
+          );
         }
-        const feed = await instanceMeetingFeed(deps.prisma, convention, instance, { organizerEmail: deps.organizerEmail, now: at });
+        const feed = await instanceMeetingFeed(deps.prisma, convention, instance, {
+          organizerEmail: deps.organizerEmail,
+          now: at,
+        });
         return sendFeed(request, reply, feed, `${convention.slug}-${instance.slug}.ics`);
       },
     );
@@ -104,17 +124,26 @@ export function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDependen
       const at = now();
       const payload = openToken(request.params.token, deps.secret, at);
       if (payload.subject !== PERSON_FEED_SUBJECT) throw notThisCalendar();
-      const feed = await personMeetingFeed(deps.prisma, payload.email, { organizerEmail: deps.organizerEmail, now: at });
+      const feed = await personMeetingFeed(deps.prisma, payload.email, {
+        organizerEmail: deps.organizerEmail,
+        now: at,
+      });
       return sendFeed(request, reply, feed, 'mes-reunions.ics');
     });
   });
 }
 
 /** The convention a convention or instance feed names, once its token is checked against it. */
-async function openConventionFeed(deps: FeedRouteDependencies, slug: string, token: unknown, at: Date): Promise<FeedConvention> {
+async function openConventionFeed(
+  deps: FeedRouteDependencies,
+  slug: string,
+  token: unknown,
+  at: Date,
+): Promise<FeedConvention> {
   const payload = openToken(typeof token === 'string' ? token : '', deps.secret, at);
   const convention = await findFeedConvention(deps.prisma, slug);
-  if (!convention) throw new FeedRefusal(404, 'Calendrier introuvable', `Aucune convention « ${shown(slug)} ».`, CHECK_ADDRESS);
+  if (!convention)
+    throw new FeedRefusal(404, 'Calendrier introuvable', `Aucune convention « ${shown(slug)} ».`, CHECK_ADDRESS);
   if (payload.subject !== conventionFeedSubject(convention.id)) throw notThisCalendar();
   if (!(await isConventionMember(deps.prisma, convention.id, payload.email))) {
     throw new FeedRefusal(
@@ -185,5 +214,8 @@ function sendRefusal(reply: FastifyReply, refusal: FeedRefusal) {
 
 /** The address holds a token: not sent on to other sites, not indexed, not sniffed. */
 function privateHeaders(reply: FastifyReply): FastifyReply {
-  return reply.header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex, nofollow').header('x-content-type-options', 'nosniff');
+  return reply
+    .header('referrer-policy', 'no-referrer')
+    .header('x-robots-tag', 'noindex, nofollow')
+    .header('x-content-type-options', 'nosniff');
 }

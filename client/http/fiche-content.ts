@@ -22,7 +22,12 @@ const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte ce
  */
 export function registerFicheContentRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient }): void {
   const ficheOf = async (id: string) => {
-    const fiche = ID.test(id) ? await deps.prisma.ficheAction.findUnique({ where: { id }, select: { id: true, conventionId: true, workflowId: true } }) : null;
+    const fiche = ID.test(id)
+      ? await deps.prisma.ficheAction.findUnique({
+          where: { id },
+          select: { id: true, conventionId: true, workflowId: true },
+        })
+      : null;
     if (!fiche) throw notFound();
     return fiche;
   };
@@ -48,6 +53,8 @@ export function registerFicheContentRoutes(app: FastifyInstance, deps: { client:
     const actor = await actorOf(request, deps.prisma, fiche.conventionId);
     const edit = parseContentEdit(request.body);
     await checkContentReferences(deps.prisma, fiche.conventionId, edit);
-    return deps.client.workflow.getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id)).executeUpdate(editContentUpdate, { args: [{ actor, edit }] });
+    return deps.client.workflow
+      .getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id))
+      .executeUpdate(editContentUpdate, { args: [{ actor, edit }] });
   });
 }

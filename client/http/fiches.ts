@@ -34,7 +34,10 @@ export function registerFicheRoutes(
   app.get<{ Params: { id: string } }>('/api/fiches/:id', async (request) => {
     requireViewer(request);
     if (!ID.test(request.params.id)) throw notFound();
-    const fiche = await deps.prisma.ficheAction.findUnique({ where: { id: request.params.id }, select: { conventionId: true } });
+    const fiche = await deps.prisma.ficheAction.findUnique({
+      where: { id: request.params.id },
+      select: { conventionId: true },
+    });
     // Until its workflow has written it to the store, a new fiche is read by any signed-in person.
     if (fiche) await actorOf(request, deps.prisma, fiche.conventionId);
     return deps.client.workflow.getHandle(ficheWorkflowId(request.params.id)).query(ficheStateQuery);
@@ -52,6 +55,8 @@ export function registerFicheRoutes(
     const actor = await actorOf(request, deps.prisma, fiche.conventionId);
     const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
     const update = actionUpdates[kind as ActionKind];
-    return deps.client.workflow.getHandle(ficheWorkflowId(id)).executeUpdate(update as never, { args: [{ ...body, actor }] as never });
+    return deps.client.workflow
+      .getHandle(ficheWorkflowId(id))
+      .executeUpdate(update as never, { args: [{ ...body, actor }] as never });
   });
 }

@@ -31,12 +31,25 @@ export function createJobRegistry() {
   return {
     /** Starts `work` in the background; its result (a French sentence) or its error ends the job. */
     start(label: string, work: (report: ReportProgress) => Promise<string>): JobState {
-      const job: JobState = { id: randomUUID(), label, status: 'running', done: 0, total: null, step: null, message: null, startedAt: new Date().toISOString() };
+      const job: JobState = {
+        id: randomUUID(),
+        label,
+        status: 'running',
+        done: 0,
+        total: null,
+        step: null,
+        message: null,
+        startedAt: new Date().toISOString(),
+      };
       jobs.set(job.id, job);
       for (const old of [...jobs.keys()].slice(0, Math.max(0, jobs.size - KEEP))) jobs.delete(old);
       work((done, total, step) => Object.assign(job, { done, total, step })).then(
         (message) => Object.assign(job, { status: 'done', message }),
-        (error: unknown) => Object.assign(job, { status: 'failed', message: error instanceof DomainError ? error.message : 'Le travail a échoué : l’erreur a été consignée.' }),
+        (error: unknown) =>
+          Object.assign(job, {
+            status: 'failed',
+            message: error instanceof DomainError ? error.message : 'Le travail a échoué : l’erreur a été consignée.',
+          }),
       );
       return job;
     },

@@ -40,14 +40,22 @@ const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune réunion ne porte
  * step — reschedule, cancel, attendance, relevé de décisions, compte rendu — is an update of that
  * workflow whose validator refuses a wrong role, moment or input before anything is recorded.
  */
-export function registerMeetingRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient; taskQueue: string }): void {
+export function registerMeetingRoutes(
+  app: FastifyInstance,
+  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+): void {
   app.post('/api/meetings', async (request, reply) => {
     requireViewer(request);
     const base = parseInput(newMeetingSchema, request.body, { what: 'la réunion' });
     const times = parseInput(meetingTimesSchema, request.body, { what: 'la réunion' });
     const convention = await resolveConvention(deps.prisma, base.convention);
     const actor = await actorOf(request, deps.prisma, convention.id);
-    const created = await scheduleMeeting(deps, convention.id, { instance: base.instance, title: base.title, ...times }, actor);
+    const created = await scheduleMeeting(
+      deps,
+      convention.id,
+      { instance: base.instance, title: base.title, ...times },
+      actor,
+    );
     return reply.code(201).send(created);
   });
 
@@ -64,7 +72,12 @@ export function registerMeetingRoutes(app: FastifyInstance, deps: { client: Clie
     });
     if (!meeting) throw notFound();
     await actorOf(request, deps.prisma, meeting.conventionId);
-    const workflow = meeting.workflowId ? await deps.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery).catch(() => null) : null;
+    const workflow = meeting.workflowId
+      ? await deps.client.workflow
+          .getHandle(meeting.workflowId)
+          .query(meetingStateQuery)
+          .catch(() => null)
+      : null;
     return {
       meetingId: meeting.id,
       title: meeting.title,
@@ -80,7 +93,14 @@ export function registerMeetingRoutes(app: FastifyInstance, deps: { client: Clie
       minutesRef: meeting.minutesRef,
       agenda: meeting.agenda,
       invitations: meeting.invitations
-        .map((i) => ({ email: i.person.email, name: i.person.displayName, role: i.role, partstat: i.partstat, respondedAt: i.respondedAt, attendance: i.attendance }))
+        .map((i) => ({
+          email: i.person.email,
+          name: i.person.displayName,
+          role: i.role,
+          partstat: i.partstat,
+          respondedAt: i.respondedAt,
+          attendance: i.attendance,
+        }))
         .sort((a, b) => a.email.localeCompare(b.email)),
       nextReminder: workflow?.nextReminder ?? null,
     };
@@ -93,14 +113,21 @@ export function registerMeetingRoutes(app: FastifyInstance, deps: { client: Clie
       throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(MEETING_UPDATES).join(', ')}.`);
     }
     if (!ID.test(id)) throw notFound();
-    const meeting = await deps.prisma.meeting.findUnique({ where: { id }, select: { conventionId: true, workflowId: true, status: true, minutesFiledAt: true } });
+    const meeting = await deps.prisma.meeting.findUnique({
+      where: { id },
+      select: { conventionId: true, workflowId: true, status: true, minutesFiledAt: true },
+    });
     if (!meeting?.workflowId) throw notFound();
     // Its workflow has ended: say why rather than let Temporal answer that it is gone.
-    if (meeting.status === 'annulee') throw new HttpError(409, 'WRONG_STAGE', 'La réunion est annulée : plus rien ne s’y enregistre.');
-    if (meeting.minutesFiledAt) throw new HttpError(409, 'WRONG_STAGE', 'Le compte rendu de cette réunion est déposé : elle est close.');
+    if (meeting.status === 'annulee')
+      throw new HttpError(409, 'WRONG_STAGE', 'La réunion est annulée : plus rien ne s’y enregistre.');
+    if (meeting.minutesFiledAt)
+      throw new HttpError(409, 'WRONG_STAGE', 'Le compte rendu de cette réunion est déposé : elle est close.');
     const actor = await actorOf(request, deps.prisma, meeting.conventionId);
     const update = MEETING_UPDATES[step as keyof typeof MEETING_UPDATES];
     const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
-    return deps.client.workflow.getHandle(meeting.workflowId).executeUpdate(update as never, { args: [{ ...body, actor }] as never });
+    return deps.client.workflow
+      .getHandle(meeting.workflowId)
+      .executeUpdate(update as never, { args: [{ ...body, actor }] as never });
   });
 }

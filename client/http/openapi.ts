@@ -33,7 +33,8 @@ const ACCESS_TEXT: Record<Access, string> = {
   link: 'Whoever holds the signed link or tokenised address in the URL.',
   'signed-in': 'Anyone signed in.',
   convention: 'A person of the convention concerned (a seat in one of its instances), or an admin.',
-  domain: 'A person of the convention; the domain rules then decide by their role, the stage and the moment (403, 409, 422).',
+  domain:
+    'A person of the convention; the domain rules then decide by their role, the stage and the moment (403, 409, 422).',
   steward: 'The convention’s coopérateurs and the admins.',
   admin: 'The admins.',
 };
@@ -57,7 +58,11 @@ const ERROR_BODY = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', description: 'For programs: INVALID_INPUT, UNAUTHENTICATED, ROLE_NOT_ALLOWED, CSRF_TOKEN_INVALID, NOT_FOUND, WRONG_STAGE…' },
+        code: {
+          type: 'string',
+          description:
+            'For programs: INVALID_INPUT, UNAUTHENTICATED, ROLE_NOT_ALLOWED, CSRF_TOKEN_INVALID, NOT_FOUND, WRONG_STAGE…',
+        },
         message: { type: 'string', description: 'For people, in French: what happened and what to do' },
         field: { type: 'string', description: 'The first field at fault' },
         issues: { $ref: '#/components/schemas/FieldIssues' },
@@ -77,7 +82,8 @@ function bodySchema(body: BodyDoc): JsonSchema {
     delete json.$schema;
     const properties = json.properties as Record<string, unknown> | undefined;
     for (const field of body.omit ?? []) delete properties?.[field];
-    if (Array.isArray(json.required)) json.required = json.required.filter((field: string) => !body.omit?.includes(field));
+    if (Array.isArray(json.required))
+      json.required = json.required.filter((field: string) => !body.omit?.includes(field));
     return json;
   });
   return parts.length === 1 ? parts[0]! : { allOf: parts };
@@ -86,25 +92,41 @@ function bodySchema(body: BodyDoc): JsonSchema {
 function operation(route: RegisteredRoute, doc: OperationDoc, path: string, body: BodyDoc | undefined): JsonSchema {
   const open = doc.access === 'public' || doc.access === 'link';
   const params = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
-  const errors = new Set<number>([...(body || params.length ? [400] : []), ...(open ? [] : [401]), ...(open || doc.access === 'signed-in' ? [] : [403]), ...(doc.errors ?? [])]);
+  const errors = new Set<number>([
+    ...(body || params.length ? [400] : []),
+    ...(open ? [] : [401]),
+    ...(open || doc.access === 'signed-in' ? [] : [403]),
+    ...(doc.errors ?? []),
+  ]);
   const responses: JsonSchema = {
     [doc.success.status]: {
       description: doc.success.description,
-      ...(doc.success.status === 204 || doc.success.status === 303 ? {} : { content: { [doc.success.contentType ?? 'application/json']: { schema: {} } } }),
+      ...(doc.success.status === 204 || doc.success.status === 303
+        ? {}
+        : { content: { [doc.success.contentType ?? 'application/json']: { schema: {} } } }),
     },
   };
   for (const status of [...errors].sort()) {
-    responses[status] = { description: STATUS_TEXT[status] ?? 'Client error', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
+    responses[status] = {
+      description: STATUS_TEXT[status] ?? 'Client error',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+    };
   }
   return {
-    operationId: `${route.method.toLowerCase()}${path.replace(/\.(\w+)/g, '_$1').split(/[^A-Za-z0-9]+/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}`,
+    operationId: `${route.method.toLowerCase()}${path
+      .replace(/\.(\w+)/g, '_$1')
+      .split(/[^A-Za-z0-9]+/)
+      .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+      .join('')}`,
     summary: doc.summary,
     description: [doc.description, `Access: ${ACCESS_TEXT[doc.access]}`].filter(Boolean).join('\n\n'),
     tags: [doc.tag],
     security: open ? [] : [{ sessionCookie: [] }, { bearerToken: [] }],
     'x-route': `${route.method} ${route.url}`,
     'x-access': doc.access,
-    ...(params.length ? { parameters: params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })) } : {}),
+    ...(params.length
+      ? { parameters: params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })) }
+      : {}),
     ...(body
       ? {
           requestBody: {
@@ -126,7 +148,9 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], info: {
     if (!doc) throw new Error(`${route.method} ${route.url} has no entry in client/http/api-doc.ts`);
     const path = route.url.replace(/:(\w+)/g, '{$1}');
     const variants = doc.variants
-      ? Object.entries(doc.variants.bodies).map(([value, body]) => [path.replace(`{${doc.variants!.param}}`, value), body] as const)
+      ? Object.entries(doc.variants.bodies).map(
+          ([value, body]) => [path.replace(`{${doc.variants!.param}}`, value), body] as const,
+        )
       : [[path, doc.body] as const];
     for (const [variantPath, body] of variants) {
       (paths[variantPath] ??= {})[route.method.toLowerCase()] = operation(route, doc, variantPath, body);
@@ -151,14 +175,25 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], info: {
       },
       schemas: {
         ErrorBody: ERROR_BODY,
-        FieldIssues: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+        FieldIssues: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['field', 'message'],
+            properties: { field: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
       },
     },
   };
 }
 
 /** Serves the document, built once on first request (every route is registered by then). */
-export function registerOpenApiRoute(app: FastifyInstance, routes: readonly RegisteredRoute[], info: { version: string }): void {
+export function registerOpenApiRoute(
+  app: FastifyInstance,
+  routes: readonly RegisteredRoute[],
+  info: { version: string },
+): void {
   let document: JsonSchema | undefined;
   app.get('/api/openapi.json', async () => {
     try {

@@ -9,7 +9,10 @@ import { requireAdmin } from './auth.js';
  */
 export function registerOutboxRoutes(app: FastifyInstance, catcher: MailCatcher | undefined): void {
   const unavailable = {
-    error: { code: 'NO_OUTBOX', message: 'Les e-mails partent par le relais SMTP_URL : il n’y a pas de boîte d’envoi locale.' },
+    error: {
+      code: 'NO_OUTBOX',
+      message: 'Les e-mails partent par le relais SMTP_URL : il n’y a pas de boîte d’envoi locale.',
+    },
   };
 
   app.get('/api/outbox', async (request, reply) => {
@@ -23,7 +26,8 @@ export function registerOutboxRoutes(app: FastifyInstance, catcher: MailCatcher 
     if (!catcher) return reply.code(404).send(unavailable);
     const id = request.params.file.replace(/\.eml$/, '');
     const raw = request.params.file.endsWith('.eml') ? await catcher.readRaw(id) : null;
-    if (!raw) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'Aucun message ne porte cet identifiant.' } });
+    if (!raw)
+      return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'Aucun message ne porte cet identifiant.' } });
     return reply
       .header('content-type', 'message/rfc822')
       .header('content-disposition', `attachment; filename="${id}.eml"`)

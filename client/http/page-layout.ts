@@ -48,7 +48,12 @@ export interface PageFrame {
 }
 
 /** A whole page: `body` parts (HTML, already escaped) inside `main`. */
-export function renderPage(title: string, body: readonly string[], style: string = BASE_PAGE_STYLE, frame: PageFrame = {}): string {
+export function renderPage(
+  title: string,
+  body: readonly string[],
+  style: string = BASE_PAGE_STYLE,
+  frame: PageFrame = {},
+): string {
   return [
     '<!doctype html>',
     '<html lang="fr">',

@@ -25,7 +25,10 @@ const POLL_UPDATES = { close: closePollUpdate, choose: chooseAmongTiedUpdate } a
  * validators refuse a wrong role or moment before anything is recorded. Participants answer
  * through the voting page their signed link opens (client/http/vote.ts).
  */
-export function registerPollRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient; taskQueue: string }): void {
+export function registerPollRoutes(
+  app: FastifyInstance,
+  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+): void {
   app.post('/api/polls', async (request, reply) => {
     requireViewer(request);
     const input = parseNewPoll(request.body);
@@ -50,7 +53,12 @@ export function registerPollRoutes(app: FastifyInstance, deps: { client: Client;
     const poll = await findPoll(deps.prisma, request.params.id);
     if (!poll) throw notFound();
     await actorOf(request, deps.prisma, poll.conventionId);
-    const workflow = poll.workflowId ? await deps.client.workflow.getHandle(poll.workflowId).query(pollStateQuery).catch(() => null) : null;
+    const workflow = poll.workflowId
+      ? await deps.client.workflow
+          .getHandle(poll.workflowId)
+          .query(pollStateQuery)
+          .catch(() => null)
+      : null;
     return {
       pollId: poll.pollId,
       title: poll.title,
@@ -86,9 +94,13 @@ export function registerPollRoutes(app: FastifyInstance, deps: { client: Client;
   app.post<{ Params: { id: string; step: string } }>('/api/polls/:id/:step', async (request) => {
     const { id, step } = request.params;
     requireViewer(request);
-    if (!Object.hasOwn(POLL_UPDATES, step)) throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(POLL_UPDATES).join(', ')}.`);
+    if (!Object.hasOwn(POLL_UPDATES, step))
+      throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(POLL_UPDATES).join(', ')}.`);
     if (!ID.test(id)) throw notFound();
-    const poll = await deps.prisma.poll.findUnique({ where: { id }, select: { conventionId: true, workflowId: true, status: true } });
+    const poll = await deps.prisma.poll.findUnique({
+      where: { id },
+      select: { conventionId: true, workflowId: true, status: true },
+    });
     if (!poll?.workflowId) throw notFound();
     // Its workflow has ended: say why rather than let Temporal answer that it is gone.
     if (poll.status === 'clos') throw new HttpError(409, 'WRONG_STAGE', 'La date de ce sondage est déjà choisie.');

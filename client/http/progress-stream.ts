@@ -15,7 +15,11 @@ export type OnProgress = (done: number, total: number, step: string) => void;
  * (bad input) is still an ordinary error answer with its status; a failure after it is a last line
  * `{"error": …}`, the status being sent already. Without that Accept, the result is plain JSON.
  */
-export async function answerWithProgress<T>(request: FastifyRequest, reply: FastifyReply, work: (onProgress?: OnProgress) => Promise<T>): Promise<unknown> {
+export async function answerWithProgress<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (onProgress?: OnProgress) => Promise<T>,
+): Promise<unknown> {
   if (!(request.headers.accept ?? '').includes('application/x-ndjson')) return work();
   let stream: PassThrough | undefined;
   const onProgress: OnProgress = (done, total, step) => {

@@ -21,7 +21,10 @@ export const RETROPLANNING_CACHE_CONTROL = 'public, max-age=300';
 const PNG_SCALE = 2;
 
 type Format = 'svg' | 'png';
-type RetroplanningRequest = FastifyRequest<{ Params: { slug: string; year: string }; Querystring: { download?: unknown } }>;
+type RetroplanningRequest = FastifyRequest<{
+  Params: { slug: string; year: string };
+  Querystring: { download?: unknown };
+}>;
 
 /**
  * The rétroplanning of a convention as a picture, for the web pages (an <img>) and to download:
@@ -44,28 +47,46 @@ type RetroplanningRequest = FastifyRequest<{ Params: { slug: string; year: strin
 export function registerRetroplanningRoutes(app: FastifyInstance, deps: RetroplanningRouteDependencies): void {
   const now = deps.now ?? (() => new Date());
   for (const format of ['svg', 'png'] as const) {
-    app.get(`/conventions/:slug/retroplanning/:year.${format}`, (request: RetroplanningRequest, reply) => answer(deps, now(), format, request, reply));
+    app.get(`/conventions/:slug/retroplanning/:year.${format}`, (request: RetroplanningRequest, reply) =>
+      answer(deps, now(), format, request, reply),
+    );
   }
 }
 
-async function answer(deps: RetroplanningRouteDependencies, at: Date, format: Format, request: RetroplanningRequest, reply: FastifyReply) {
+async function answer(
+  deps: RetroplanningRouteDependencies,
+  at: Date,
+  format: Format,
+  request: RetroplanningRequest,
+  reply: FastifyReply,
+) {
   const { slug, year } = request.params;
   const period = parsePeriodKey(year);
   if (!period) {
-    throw new HttpError(404, 'NOT_FOUND', `« ${shown(year)} » n’est pas une période de rétroplanning : demandez une année civile (2024) ou une année scolaire (2024-2025).`);
+    throw new HttpError(
+      404,
+      'NOT_FOUND',
+      `« ${shown(year)} » n’est pas une période de rétroplanning : demandez une année civile (2024) ou une année scolaire (2024-2025).`,
+    );
   }
   const input = await loadRetroplanning(deps.prisma, slug, { period, now: at });
   if (!input) throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${shown(slug)} ».`);
   const svg = retroplanningSvg(input);
 
   // The PNG follows from the SVG and the renderer: its validator needs no drawing.
-  const etag = `"${createHash('sha256').update(format === 'png' ? `${PNG_RENDERER}\n${PNG_SCALE}\n` : '').update(svg, 'utf8').digest('base64url')}"`;
+  const etag = `"${createHash('sha256')
+    .update(format === 'png' ? `${PNG_RENDERER}\n${PNG_SCALE}\n` : '')
+    .update(svg, 'utf8')
+    .digest('base64url')}"`;
   const filename = `retroplanning-${slug}-${period.key}.${format}`.replace(/[^A-Za-z0-9._-]/g, '-');
   reply
     .header('etag', etag)
     .header('cache-control', RETROPLANNING_CACHE_CONTROL)
     .header('x-content-type-options', 'nosniff')
-    .header('content-disposition', `${isDownload(request.query.download) ? 'attachment' : 'inline'}; filename="${filename}"`);
+    .header(
+      'content-disposition',
+      `${isDownload(request.query.download) ? 'attachment' : 'inline'}; filename="${filename}"`,
+    );
   if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
 
   if (format === 'svg') {

@@ -34,9 +34,10 @@ export interface ConfirmPageInput {
  * it. Opening the link records nothing, because mail security scanners open links too.
  */
 export function confirmPage(input: ConfirmPageInput): string {
-  const current = input.current === 'NEEDS-ACTION'
-    ? ''
-    : `<p>Votre réponse enregistrée jusqu’ici : <strong>${escapeHtml(ANSWER_LABELS[input.current])}</strong>.</p>`;
+  const current =
+    input.current === 'NEEDS-ACTION'
+      ? ''
+      : `<p>Votre réponse enregistrée jusqu’ici : <strong>${escapeHtml(ANSWER_LABELS[input.current])}</strong>.</p>`;
   return layout('Confirmer votre réponse', [
     '<h1>Confirmer votre réponse</h1>',
     `<p>Invitation adressée à <strong>${escapeHtml(input.email)}</strong>.</p>`,
@@ -111,7 +112,10 @@ function meetingSection(meeting: RsvpMeetingView): string {
   if (meeting.location) rows.push(['Lieu', escapeHtml(meeting.location)]);
   if (meeting.visioUrl && /^https?:\/\//i.test(meeting.visioUrl)) {
     // rel=noreferrer: the page's address holds the link's token, which must not reach the visio host.
-    rows.push(['Visioconférence', `<a href="${escapeHtml(meeting.visioUrl)}" rel="noreferrer noopener">${escapeHtml(meeting.visioUrl)}</a>`]);
+    rows.push([
+      'Visioconférence',
+      `<a href="${escapeHtml(meeting.visioUrl)}" rel="noreferrer noopener">${escapeHtml(meeting.visioUrl)}</a>`,
+    ]);
   }
   const list = rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('');
   return `<section aria-labelledby="meeting"><h2 id="meeting">La réunion</h2><dl>${list}</dl></section>`;
@@ -126,7 +130,8 @@ function whenText(meeting: RsvpMeetingView): string {
   if (start.year !== end.year || start.month !== end.month || start.day !== end.day) {
     return `du ${formatFrench(startsAt, zone, { withTime: true })} au ${formatFrench(endsAt, zone, { withTime: true })} (${zoneText})`;
   }
-  const hhmm = (t: { hour: number; minute: number }) => `${String(t.hour).padStart(2, '0')} h ${String(t.minute).padStart(2, '0')}`;
+  const hhmm = (t: { hour: number; minute: number }) =>
+    `${String(t.hour).padStart(2, '0')} h ${String(t.minute).padStart(2, '0')}`;
   return `${formatFrench(startsAt, zone)}, de ${hhmm(start)} à ${hhmm(end)} (${zoneText})`;
 }
 

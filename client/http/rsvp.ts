@@ -3,9 +3,23 @@ import { formatFrench } from '../../domain/paris-time.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { LinkError, rsvpLinks, verifyLink, type LinkPayload } from '../../infra/signed-links.js';
 import { findRsvpInvitation } from '../../store/find-rsvp-invitation.js';
-import { RSVP_PARTSTATS, RsvpError, recordRsvp, type RsvpErrorCode, type RsvpPartStat, type RsvpRecorded } from '../../store/record-rsvp.js';
+import {
+  RSVP_PARTSTATS,
+  RsvpError,
+  recordRsvp,
+  type RsvpErrorCode,
+  type RsvpPartStat,
+  type RsvpRecorded,
+} from '../../store/record-rsvp.js';
 import { sendPage as sendHtmlPage } from './page-layout.js';
-import { ANSWER_LABELS, RSVP_PAGE_CSP, confirmPage, recordedPage, refusedPage, type RefusedPageInput } from './rsvp-pages.js';
+import {
+  ANSWER_LABELS,
+  RSVP_PAGE_CSP,
+  confirmPage,
+  recordedPage,
+  refusedPage,
+  type RefusedPageInput,
+} from './rsvp-pages.js';
 
 /** Dependencies of {@link registerRsvpRoutes}. */
 export interface RsvpRouteDependencies {
@@ -53,18 +67,35 @@ export function registerRsvpRoutes(app: FastifyInstance, deps: RsvpRouteDependen
 
   void app.register(async (scope) => {
     // What the confirmation form posts; its body carries nothing the route needs.
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 4096 },
+      (_request, body, done) => done(null, body),
+    );
     scope.setErrorHandler((error, request, reply) => {
       const status = (error as { statusCode?: number }).statusCode;
       if (status && status >= 400 && status < 500) {
-        return sendPage(reply, status, refusedPage({ title: 'Requête non valide', message: 'Cette demande n’a pas pu être lue.', whatToDo: ASK_AGAIN }));
+        return sendPage(
+          reply,
+          status,
+          refusedPage({
+            title: 'Requête non valide',
+            message: 'Cette demande n’a pas pu être lue.',
+            whatToDo: ASK_AGAIN,
+          }),
+        );
       }
       request.log.error({ err: error }, 'rsvp page failed');
-      return sendPage(reply, 500, refusedPage({
-        title: 'Erreur interne',
-        message: 'Votre réponse n’a pas pu être traitée : l’erreur a été consignée.',
-        whatToDo: 'Réessayez dans un instant ; si cela se reproduit, répondez depuis votre agenda ou prévenez le secrétariat de l’instance.',
-      }));
+      return sendPage(
+        reply,
+        500,
+        refusedPage({
+          title: 'Erreur interne',
+          message: 'Votre réponse n’a pas pu être traitée : l’erreur a été consignée.',
+          whatToDo:
+            'Réessayez dans un instant ; si cela se reproduit, répondez depuis votre agenda ou prévenez le secrétariat de l’instance.',
+        }),
+      );
     });
 
     scope.get<{ Params: { token: string } }>('/rsvp/:token', async (request, reply) => {
@@ -77,7 +108,11 @@ export function registerRsvpRoutes(app: FastifyInstance, deps: RsvpRouteDependen
           email: payload.email,
           link: { id: payload.jti, answer },
         });
-        return sendPage(reply, 200, confirmPage({ meeting: view.meeting, email: view.email, answer, current: view.partstat }));
+        return sendPage(
+          reply,
+          200,
+          confirmPage({ meeting: view.meeting, email: view.email, answer, current: view.partstat }),
+        );
       } catch (error) {
         if (error instanceof RsvpError) return sendRefusal(reply, error);
         throw error;
@@ -106,7 +141,10 @@ export function registerRsvpRoutes(app: FastifyInstance, deps: RsvpRouteDependen
       try {
         await deps.onRsvp?.(recorded);
       } catch (error) {
-        request.log.error({ err: error, meetingId: recorded.meetingId }, 'rsvp recorded, but telling the meeting workflow failed');
+        request.log.error(
+          { err: error, meetingId: recorded.meetingId },
+          'rsvp recorded, but telling the meeting workflow failed',
+        );
       }
       const view = await findRsvpInvitation(deps.prisma, { meetingId: recorded.meetingId, email: recorded.email });
       const fresh = rsvpLinks({
@@ -123,7 +161,17 @@ export function registerRsvpRoutes(app: FastifyInstance, deps: RsvpRouteDependen
           { answer: 'DECLINED', url: fresh.decline },
         ] as const
       ).filter((link) => link.answer !== answer);
-      return sendPage(reply, 200, recordedPage({ meeting: view.meeting, email: view.email, answer, at: recorded.at, changeLinks: [...changeLinks] }));
+      return sendPage(
+        reply,
+        200,
+        recordedPage({
+          meeting: view.meeting,
+          email: view.email,
+          answer,
+          at: recorded.at,
+          changeLinks: [...changeLinks],
+        }),
+      );
     });
   });
 }
@@ -149,7 +197,9 @@ function sendRefusal(reply: FastifyReply, error: RsvpError) {
   let whatToDo = ASK_AGAIN;
   if (error.details) {
     const { usedAt, answer, current } = error.details;
-    details.push(`Il a été utilisé le ${formatFrench(usedAt, 'Europe/Paris', { withTime: true })} pour répondre « ${ANSWER_LABELS[answer]} ».`);
+    details.push(
+      `Il a été utilisé le ${formatFrench(usedAt, 'Europe/Paris', { withTime: true })} pour répondre « ${ANSWER_LABELS[answer]} ».`,
+    );
     if (current !== answer) details.push(`Votre réponse enregistrée aujourd’hui : « ${ANSWER_LABELS[current]} ».`);
     whatToDo =
       'Pour changer de réponse, utilisez un autre bouton du courriel d’invitation ou répondez depuis votre agenda ; ' +

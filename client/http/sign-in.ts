@@ -58,19 +58,26 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDepe
   };
 
   void app.register(async (scope) => {
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) =>
-      done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 4096 },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
 
     scope.post('/auth/sign-in', async (request, reply) => {
       const { email: address } = parseInput(signInSchema, request.body, { what: 'la demande de connexion' });
-      const person = await deps.prisma.person.findFirst({ where: { email: { equals: address, mode: 'insensitive' } }, select: { email: true, displayName: true } });
+      const person = await deps.prisma.person.findFirst({
+        where: { email: { equals: address, mode: 'insensitive' } },
+        select: { email: true, displayName: true },
+      });
       if (person && mayMail(person.email, now().getTime())) {
         const link = signInLink({ publicUrl: deps.publicUrl, secret: deps.secret, email: person.email, now: now() });
         // Not awaited: an answer as fast for a known address as for an unknown one tells nothing.
-        deps.sendMail({ to: person.email, ...composeSignInMail({ name: person.displayName, link }) }).catch((error: unknown) => {
-          request.log.error({ err: error }, 'sign-in mail not sent');
-        });
+        deps
+          .sendMail({ to: person.email, ...composeSignInMail({ name: person.displayName, link }) })
+          .catch((error: unknown) => {
+            request.log.error({ err: error }, 'sign-in mail not sent');
+          });
       }
       if (isForm(request)) return sendPage(reply, 202, signInSentPage(), SIGN_IN_PAGE_CSP);
       return reply.code(202).send({ message: SIGN_IN_SENT_MESSAGE });
@@ -88,7 +95,12 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDepe
       if ('refused' in opened) return refuse(reply, opened.refused);
       const session = await signInWithLink(deps.prisma, { jti: opened.payload.jti, email: opened.payload.email }, at);
       if ('refused' in session) {
-        return refuse(reply, session.refused === 'LINK_ALREADY_USED' ? USED_LINK : { status: 404, title: 'Compte introuvable', message: 'Cette adresse n’a plus de compte.' });
+        return refuse(
+          reply,
+          session.refused === 'LINK_ALREADY_USED'
+            ? USED_LINK
+            : { status: 404, title: 'Compte introuvable', message: 'Cette adresse n’a plus de compte.' },
+        );
       }
       setSessionCookie(reply, session, deps.secureCookies, at);
       return reply.code(303).header('location', home).header('cache-control', 'no-store').send();
@@ -118,7 +130,12 @@ function openLink(token: string, secret: string, at: Date): { payload: LinkPaylo
 }
 
 function refuse(reply: FastifyReply, refusal: Refusal) {
-  return sendPage(reply, refusal.status, refusedPage({ title: refusal.title, message: refusal.message, whatToDo: ASK_AGAIN }), SIGN_IN_PAGE_CSP);
+  return sendPage(
+    reply,
+    refusal.status,
+    refusedPage({ title: refusal.title, message: refusal.message, whatToDo: ASK_AGAIN }),
+    SIGN_IN_PAGE_CSP,
+  );
 }
 
 function isForm(request: FastifyRequest): boolean {

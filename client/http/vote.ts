@@ -35,11 +35,19 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
   const now = deps.now ?? (() => new Date());
 
   void app.register(async (scope) => {
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 16_384 },
+      (_request, body, done) => done(null, body),
+    );
     scope.setErrorHandler((error, request, reply) => {
       const status = (error as { statusCode?: number }).statusCode;
       if (status && status >= 400 && status < 500) {
-        return refuse(reply, status, { title: 'Requête non valide', message: 'Cette demande n’a pas pu être lue.', whatToDo: ASK_AGAIN });
+        return refuse(reply, status, {
+          title: 'Requête non valide',
+          message: 'Cette demande n’a pas pu être lue.',
+          whatToDo: ASK_AGAIN,
+        });
       }
       request.log.error({ err: error }, 'vote page failed');
       return refuse(reply, 500, {
@@ -54,12 +62,26 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
       if ('refused' in opened) return refuse(reply, opened.refused.status, opened.refused.page);
       const { payload, poll } = opened;
       if (payload.answer === 'departage') {
-        if (poll.status === 'departage') return sendVotePage(reply, 200, choosePage({ poll, tied: await tiedOf(poll) }));
+        if (poll.status === 'departage')
+          return sendVotePage(reply, 200, choosePage({ poll, tied: await tiedOf(poll) }));
         return sendVotePage(reply, 200, resultPage({ poll, message: statusMessage(poll) }));
       }
-      if (!isOpen(poll)) return sendVotePage(reply, 200, resultPage({ poll, answers: poll.ballots[payload.email.toLowerCase()]?.answers ?? {}, message: statusMessage(poll) }));
+      if (!isOpen(poll))
+        return sendVotePage(
+          reply,
+          200,
+          resultPage({
+            poll,
+            answers: poll.ballots[payload.email.toLowerCase()]?.answers ?? {},
+            message: statusMessage(poll),
+          }),
+        );
       const ballot = poll.ballots[payload.email.toLowerCase()];
-      return sendVotePage(reply, 200, votePage({ poll, email: payload.email, answers: ballot?.answers ?? {}, signUps: ballot?.signUps ?? [] }));
+      return sendVotePage(
+        reply,
+        200,
+        votePage({ poll, email: payload.email, answers: ballot?.answers ?? {}, signUps: ballot?.signUps ?? [] }),
+      );
     });
 
     scope.post<{ Params: { token: string }; Body: unknown }>('/vote/:token', async (request, reply) => {
@@ -70,20 +92,35 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
       const handle = deps.client.workflow.getHandle(poll.workflowId ?? '');
 
       if (payload.answer === 'departage') {
-        if (poll.status !== 'departage' || !poll.workflowId) return sendVotePage(reply, 409, resultPage({ poll, message: statusMessage(poll) }));
+        if (poll.status !== 'departage' || !poll.workflowId)
+          return sendVotePage(reply, 409, resultPage({ poll, message: statusMessage(poll) }));
         const optionId = form.get('optionId') ?? '';
         try {
-          await handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: { email: payload.email, appRole: 'membre', instanceRoles: {} }, optionId }] });
+          await handle.executeUpdate(chooseAmongTiedUpdate, {
+            args: [{ actor: { email: payload.email, appRole: 'membre', instanceRoles: {} }, optionId }],
+          });
         } catch (error) {
           const refusal = refusalOf(error);
-          return sendVotePage(reply, refusal.status, choosePage({ poll, tied: await tiedOf(poll), error: refusal.message }));
+          return sendVotePage(
+            reply,
+            refusal.status,
+            choosePage({ poll, tied: await tiedOf(poll), error: refusal.message }),
+          );
         }
         const settled = (await findPoll(deps.prisma, poll.pollId)) ?? poll;
         return sendVotePage(reply, 200, resultPage({ poll: settled, message: statusMessage(settled) }));
       }
 
       if (!isOpen(poll) || !poll.workflowId) {
-        return sendVotePage(reply, 409, resultPage({ poll, answers: poll.ballots[payload.email.toLowerCase()]?.answers ?? {}, message: statusMessage(poll) }));
+        return sendVotePage(
+          reply,
+          409,
+          resultPage({
+            poll,
+            answers: poll.ballots[payload.email.toLowerCase()]?.answers ?? {},
+            message: statusMessage(poll),
+          }),
+        );
       }
       const answers: Record<string, string> = {};
       for (const option of poll.options) {
@@ -92,14 +129,30 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
       }
       const signUps = form.getAll('signup');
       try {
-        await handle.executeUpdate(voteUpdate, { args: [{ email: payload.email, answers: answers as Record<string, PollAnswer>, signUps }] });
+        await handle.executeUpdate(voteUpdate, {
+          args: [{ email: payload.email, answers: answers as Record<string, PollAnswer>, signUps }],
+        });
       } catch (error) {
         const refusal = refusalOf(error);
-        return sendVotePage(reply, refusal.status, votePage({ poll, email: payload.email, answers, signUps, error: refusal.message }));
+        return sendVotePage(
+          reply,
+          refusal.status,
+          votePage({ poll, email: payload.email, answers, signUps, error: refusal.message }),
+        );
       }
       const recorded = (await findPoll(deps.prisma, poll.pollId)) ?? poll;
       const ballot = recorded.ballots[payload.email.toLowerCase()];
-      return sendVotePage(reply, 200, votePage({ poll: recorded, email: payload.email, answers: ballot?.answers ?? answers, signUps: ballot?.signUps ?? signUps, recordedAt: now() }));
+      return sendVotePage(
+        reply,
+        200,
+        votePage({
+          poll: recorded,
+          email: payload.email,
+          answers: ballot?.answers ?? answers,
+          signUps: ballot?.signUps ?? signUps,
+          recordedAt: now(),
+        }),
+      );
     });
   });
 
@@ -110,7 +163,8 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
     let payload: LinkPayload;
     try {
       payload = verifyLink(token, deps.secret, { purpose: 'vote', now: now() });
-      if (payload.answer !== undefined && payload.answer !== 'departage') throw new LinkError('malformed', `vote link with answer ${payload.answer}`);
+      if (payload.answer !== undefined && payload.answer !== 'departage')
+        throw new LinkError('malformed', `vote link with answer ${payload.answer}`);
     } catch (error) {
       if (!(error instanceof LinkError)) throw error;
       const { status, title } = LINK_REFUSALS[error.reason];
@@ -118,15 +172,29 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
     }
     const poll = await findPoll(deps.prisma, payload.subject);
     if (!poll) {
-      return { refused: { status: 404, page: { title: 'Sondage introuvable', message: 'Ce sondage n’existe pas ou plus : il a peut-être été supprimé.', whatToDo: ASK_AGAIN } } };
+      return {
+        refused: {
+          status: 404,
+          page: {
+            title: 'Sondage introuvable',
+            message: 'Ce sondage n’existe pas ou plus : il a peut-être été supprimé.',
+            whatToDo: ASK_AGAIN,
+          },
+        },
+      };
     }
     const email = payload.email.toLowerCase();
-    const allowed = payload.answer === 'departage' ? email === poll.organizerEmail.toLowerCase() : poll.participants.includes(email);
+    const allowed =
+      payload.answer === 'departage' ? email === poll.organizerEmail.toLowerCase() : poll.participants.includes(email);
     if (!allowed) {
       return {
         refused: {
           status: 403,
-          page: { title: 'Accès refusé', message: `L’adresse ${payload.email} ne figure pas parmi les participants de ce sondage.`, whatToDo: ASK_AGAIN },
+          page: {
+            title: 'Accès refusé',
+            message: `L’adresse ${payload.email} ne figure pas parmi les participants de ce sondage.`,
+            whatToDo: ASK_AGAIN,
+          },
         },
       };
     }
@@ -140,16 +208,22 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
   /** The dates of a tie, as the workflow holds them. */
   async function tiedOf(poll: PollView): Promise<string[]> {
     if (!poll.workflowId) return [];
-    const state = await deps.client.workflow.getHandle(poll.workflowId).query(pollStateQuery).catch(() => null);
+    const state = await deps.client.workflow
+      .getHandle(poll.workflowId)
+      .query(pollStateQuery)
+      .catch(() => null);
     return state?.tied ?? [];
   }
 }
 
 function statusMessage(poll: PollView): string {
   const chosen = poll.options.find((o) => o.id === poll.chosenOptionId);
-  if (poll.status === 'clos' && chosen) return `Le sondage est clos. Date retenue : ${chosen.label}. La convocation suit par courriel.`;
-  if (poll.status === 'departage') return 'Le sondage est clos : plusieurs dates sont à égalité, l’organisateur choisit. Chacun sera informé de la date retenue.';
-  if (poll.status === 'ouvert' && poll.deadline) return `Le sondage est ouvert jusqu’au ${formatFrench(poll.deadline, poll.zone, { withTime: true })} : il n’y a encore rien à départager.`;
+  if (poll.status === 'clos' && chosen)
+    return `Le sondage est clos. Date retenue : ${chosen.label}. La convocation suit par courriel.`;
+  if (poll.status === 'departage')
+    return 'Le sondage est clos : plusieurs dates sont à égalité, l’organisateur choisit. Chacun sera informé de la date retenue.';
+  if (poll.status === 'ouvert' && poll.deadline)
+    return `Le sondage est ouvert jusqu’au ${formatFrench(poll.deadline, poll.zone, { withTime: true })} : il n’y a encore rien à départager.`;
   return 'Le sondage est clos : la date retenue sera communiquée par courriel.';
 }
 

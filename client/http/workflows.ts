@@ -23,7 +23,10 @@ export async function listWorkflows(deps: WorkflowRouteDependencies, limit = LIS
   const namespace = deps.client.options.namespace;
   const found: WorkflowSummary[] = [];
   for await (const run of deps.client.workflow.list({ pageSize: Math.min(limit, 100) })) {
-    found.push({ ...workflowHeading(run), temporalUiUrl: temporalUiLink(deps.temporalUiUrl, namespace, run.workflowId, run.runId) });
+    found.push({
+      ...workflowHeading(run),
+      temporalUiUrl: temporalUiLink(deps.temporalUiUrl, namespace, run.workflowId, run.runId),
+    });
     if (found.length >= limit) break;
   }
   return found;
@@ -33,9 +36,13 @@ export async function listWorkflows(deps: WorkflowRouteDependencies, limit = LIS
 export async function workflowTimelineOr404(deps: WorkflowRouteDependencies, workflowId: string) {
   try {
     const timeline = await loadWorkflowTimeline(deps, workflowId);
-    return { ...timeline, temporalUiUrl: temporalUiLink(deps.temporalUiUrl, deps.client.options.namespace, workflowId, timeline.runId) };
+    return {
+      ...timeline,
+      temporalUiUrl: temporalUiLink(deps.temporalUiUrl, deps.client.options.namespace, workflowId, timeline.runId),
+    };
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'NOT_FOUND', `Aucun processus ne porte l’identifiant « ${workflowId} ».`);
+    if (error instanceof WorkflowNotFoundError)
+      throw new HttpError(404, 'NOT_FOUND', `Aucun processus ne porte l’identifiant « ${workflowId} ».`);
     throw error;
   }
 }

@@ -36,7 +36,11 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
 
   afterAll(async () => {
     for (const workflowId of [fiche?.workflowId, meeting?.workflowId]) {
-      if (workflowId) await running.env.client.workflow.getHandle(workflowId).terminate('fin du test').catch(() => undefined);
+      if (workflowId)
+        await running.env.client.workflow
+          .getHandle(workflowId)
+          .terminate('fin du test')
+          .catch(() => undefined);
     }
     await running?.stop();
   });
@@ -63,7 +67,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
 
   /** Opens a page, checks its status, its single h1 and its accessibility; gives back the main text. */
   async function visit(path: string, h1: RegExp): Promise<string> {
-        const answer = await page.goto(running.base + path);
+    const answer = await page.goto(running.base + path);
     expect(answer?.status(), path).toBe(200);
     expect(answer?.headers()['content-security-policy']).toContain("default-src 'none'");
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
@@ -91,20 +95,31 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     text = await visit(`/fiches/${ficheId}`, /^FA-\d{4}-\d+ — Ludothèque itinérante$/);
     expect(text).toMatch(/Étape\s*soumise, en attente de l’avis du COTECH/);
     expect(await page.getByRole('button', { name: 'Soumettre la fiche au COTECH' }).count()).toBe(0);
-    expect(await page.locator('.timeline').textContent()).toMatch(/directrice\.education@example\.org : Soumission de la fiche — fait/);
-    expect(await running.db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } })).toMatchObject({ status: 'soumise' });
+    expect(await page.locator('.timeline').textContent()).toMatch(
+      /directrice\.education@example\.org : Soumission de la fiche — fait/,
+    );
+    expect(await running.db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } })).toMatchObject({
+      status: 'soumise',
+    });
     // Not an admin: no admin pages in the navigation, and a refusal page at their address.
     expect(await page.getByRole('link', { name: 'Processus' }).count()).toBe(0);
     expect((await page.goto(`${running.base}/admin/processus`))?.status()).toBe(403);
   });
 
   it('a meeting is convened and a poll opened (the fiche goes on the agenda, the members are mailed)', async () => {
-    const conventionId = (await running.db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+    const conventionId = (
+      await running.db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })
+    ).id;
     meetingDay = atLocalTime(toLocal(addLocalDays(new Date(), 12), ZONE), 14, 0);
     meeting = await scheduleMeeting(
       { client: running.env.client, prisma: running.db.prisma, taskQueue: running.stack.taskQueue },
       conventionId,
-      { instance: 'cotech', title: 'COTECH des pages', startsAt: meetingDay.toISOString(), endsAt: new Date(meetingDay.getTime() + 7_200_000).toISOString() },
+      {
+        instance: 'cotech',
+        title: 'COTECH des pages',
+        startsAt: meetingDay.toISOString(),
+        endsAt: new Date(meetingDay.getTime() + 7_200_000).toISOString(),
+      },
       await resolveActor(running.db.prisma, conventionId, COOPERATEUR.email, COOPERATEUR.appRole),
       { timing: { agendaQuietMs: 300 } },
     );
@@ -126,20 +141,38 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     });
     expect(pollCreated.statusCode, pollCreated.body).toBe(201);
     poll = pollCreated.json();
-    await eventually(async () => (await running.stack.catcher.list()).some((m) => m.subject.startsWith('Convocation : ')), 'a convocation', 60_000);
-    await eventually(async () => (await running.db.prisma.agendaItem.count({ where: { meetingId: meeting.meetingId, ficheId: fiche.ficheId } })) > 0, 'the fiche on the agenda', 60_000);
+    await eventually(
+      async () => (await running.stack.catcher.list()).some((m) => m.subject.startsWith('Convocation : ')),
+      'a convocation',
+      60_000,
+    );
+    await eventually(
+      async () =>
+        (await running.db.prisma.agendaItem.count({
+          where: { meetingId: meeting.meetingId, ficheId: fiche.ficheId },
+        })) > 0,
+      'the fiche on the agenda',
+      60_000,
+    );
   });
 
   it('the dashboard: the fiche in its stage’s column, the meeting ahead, the poll’s deadline', async () => {
     await signIn(ADMIN);
     const text = await visit('/', /^Tableau de bord/);
-    const column = page.locator('.column', { has: page.getByRole('heading', { name: /^Soumise, en attente de l’avis du COTECH \(1\)$/ }) });
+    const column = page.locator('.column', {
+      has: page.getByRole('heading', { name: /^Soumise, en attente de l’avis du COTECH \(1\)$/ }),
+    });
     await expect(column.getByRole('link').textContent()).resolves.toMatch(/^FA-\d{4}-\d+ — Ludothèque itinérante$/);
     expect(text).toContain('COTECH des pages');
     expect(text).toMatch(/Réponses au sondage GTT de printemps attendues avant le .* \(0 sur 2\)/);
     // The fiche's deadline, from its workflow's timers: the COTECH's avis awaited, and when it is reminded.
     expect(text).toMatch(/FA-\d{4}-\d+ Ludothèque itinérante : le COTECH rend son avis[^—]*— relance le /);
-    expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Tableau de bord' }).getAttribute('aria-current')).toBe('page');
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Navigation principale' })
+        .getByRole('link', { name: 'Tableau de bord' })
+        .getAttribute('aria-current'),
+    ).toBe('page');
   });
 
   it('the fiche page: content, decisions, and its timeline from the workflow', async () => {
@@ -147,29 +180,44 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     expect(text).toContain('Titre');
     expect(text).toContain('Aucune décision enregistrée.');
     const timeline = page.locator('.timeline');
-    await expect(timeline.textContent()).resolves.toMatch(/directrice\.education@example\.org : Soumission de la fiche — fait/);
+    await expect(timeline.textContent()).resolves.toMatch(
+      /directrice\.education@example\.org : Soumission de la fiche — fait/,
+    );
   });
 
   it('the meeting page: the agenda with the fiche, the members and their answers', async () => {
     const text = await visit(`/reunions/${meeting.meetingId}`, /^COTECH des pages$/);
-    await expect(page.getByRole('link', { name: 'Ludothèque itinérante' }).getAttribute('href')).resolves.toBe(`/fiches/${fiche.ficheId}`);
+    await expect(page.getByRole('link', { name: 'Ludothèque itinérante' }).getAttribute('href')).resolves.toBe(
+      `/fiches/${fiche.ficheId}`,
+    );
     expect(text).toMatch(/\d+ pas encore répondu/);
     expect(await page.locator('table tbody tr').count()).toBeGreaterThan(1);
     // The convocation's mailing, as far as it is: every member convened is sent one, none failed.
     const members = await running.db.prisma.invitation.count({ where: { meetingId: meeting.meetingId } });
-    await eventually(async () => {
-      await page.reload();
-      return (await page.getByRole('row', { name: /^Convocation/ }).textContent()) === `Convocation${members} sur ${members}00` ? true : undefined;
-    }, 'the convocation sent to every member', 30_000);
+    await eventually(
+      async () => {
+        await page.reload();
+        return (await page.getByRole('row', { name: /^Convocation/ }).textContent()) ===
+          `Convocation${members} sur ${members}00`
+          ? true
+          : undefined;
+      },
+      'the convocation sent to every member',
+      30_000,
+    );
   });
 
   it('the calendar: the meeting on its day, and the rétroplanning picture', async () => {
     const local = toLocal(meetingDay, ZONE);
     await visit(`/calendrier?mois=${local.year}-${String(local.month).padStart(2, '0')}`, /^Calendrier/);
-    await expect(page.getByRole('link', { name: /14 h 00 COTECH des pages/ }).getAttribute('href')).resolves.toBe(`/reunions/${meeting.meetingId}`);
+    await expect(page.getByRole('link', { name: /14 h 00 COTECH des pages/ }).getAttribute('href')).resolves.toBe(
+      `/reunions/${meeting.meetingId}`,
+    );
     const picture = page.getByRole('img', { name: new RegExp(`^Rétroplanning ${local.year}`) });
     // The picture loaded (the page's CSP allows its own images): it has a width.
-    expect(await picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    expect(await picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(
+      0,
+    );
   });
 
   it('the polls: the list, and the poll with its dates and who has not answered', async () => {
@@ -194,27 +242,58 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     await visit('/admin/processus', /^Processus$/);
     await page.getByRole('link', { name: fiche.workflowId, exact: true }).click();
     expect(page.url()).toBe(`${running.base}/admin/processus/${encodeURIComponent(fiche.workflowId)}`);
-    const text = await visit(`/admin/processus/${encodeURIComponent(fiche.workflowId)}`, /^Cycle de vie d’une fiche action/);
+    const text = await visit(
+      `/admin/processus/${encodeURIComponent(fiche.workflowId)}`,
+      /^Cycle de vie d’une fiche action/,
+    );
     expect(text).toMatch(/Début : Cycle de vie d’une fiche action « Ludothèque itinérante »/);
     expect(text).toMatch(/directrice\.education@example\.org : Soumission de la fiche — fait/);
     // The mail to the COTECH's secretary, with its ledger line.
-    expect(text).toMatch(/Courriel « Fiche FA-\d{4}-\d+ soumise au COTECH » à assistante\.education@example\.org — fait\s*Essai 1, .* : envoyé/);
+    expect(text).toMatch(
+      /Courriel « Fiche FA-\d{4}-\d+ soumise au COTECH » à assistante\.education@example\.org — fait\s*Essai 1, .* : envoyé/,
+    );
     const temporal = page.getByRole('link', { name: `Ouvrir ${fiche.workflowId} dans Temporal` });
-    await expect(temporal.getAttribute('href')).resolves.toMatch(new RegExp(`^${TEMPORAL_UI}/namespaces/default/workflows/${fiche.workflowId}/[0-9a-f-]+/history$`));
+    await expect(temporal.getAttribute('href')).resolves.toMatch(
+      new RegExp(`^${TEMPORAL_UI}/namespaces/default/workflows/${fiche.workflowId}/[0-9a-f-]+/history$`),
+    );
 
     const admin = await tokenFor(running.db.prisma, ADMIN);
-    const api = await running.app.inject({ method: 'GET', url: `/api/workflows/${fiche.workflowId}/timeline`, headers: admin });
+    const api = await running.app.inject({
+      method: 'GET',
+      url: `/api/workflows/${fiche.workflowId}/timeline`,
+      headers: admin,
+    });
     expect(api.statusCode).toBe(200);
-    expect(api.json().entries.find((e: { what: string }) => e.what === 'Soumission de la fiche')).toMatchObject({ who: COOPERATEUR.email, kind: 'update', outcome: 'fait' });
-    expect((await running.app.inject({ method: 'GET', url: '/api/workflows/nothing-here/timeline', headers: admin })).statusCode).toBe(404);
-    expect((await running.app.inject({ method: 'GET', url: `/api/workflows/${fiche.workflowId}/timeline`, headers: await tokenFor(running.db.prisma, COOPERATEUR.email) })).statusCode).toBe(403);
+    expect(api.json().entries.find((e: { what: string }) => e.what === 'Soumission de la fiche')).toMatchObject({
+      who: COOPERATEUR.email,
+      kind: 'update',
+      outcome: 'fait',
+    });
+    expect(
+      (await running.app.inject({ method: 'GET', url: '/api/workflows/nothing-here/timeline', headers: admin }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await running.app.inject({
+          method: 'GET',
+          url: `/api/workflows/${fiche.workflowId}/timeline`,
+          headers: await tokenFor(running.db.prisma, COOPERATEUR.email),
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 
   it('the audit log: the submission and the meeting, linked to their pages', async () => {
     const text = await visit('/admin/journal', /^Journal$/);
     expect(text).toContain('Soumission de la fiche');
     expect(text).toContain('Réunion programmée');
-    await expect(page.getByRole('link', { name: `fiche:${fiche.ficheId}` }).first().getAttribute('href')).resolves.toBe(`/fiches/${fiche.ficheId}`);
+    await expect(
+      page
+        .getByRole('link', { name: `fiche:${fiche.ficheId}` })
+        .first()
+        .getAttribute('href'),
+    ).resolves.toBe(`/fiches/${fiche.ficheId}`);
   });
 
   it('loading the demo shows its progress on the page until it is done', async () => {
@@ -225,45 +304,85 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     // The page's script took over the status line (its no-script reload link is hidden) and ends with the outcome.
     await expect(page.locator('.reload').isHidden()).resolves.toBe(true);
     const status = page.getByRole('status');
-    await eventually(async () => /^Démonstration « ctg-mellois-en-poitou-2023-2027 » chargée : 0 créés, 0 mis à jour, \d+ inchangés, 0 retirés\.$/.test((await status.textContent()) ?? ''), 'the outcome on the page', 60_000);
-    expect(await page.locator('progress').evaluate((bar) => (bar as unknown as { value: number; max: number }).value === (bar as unknown as { max: number }).max)).toBe(true);
+    await eventually(
+      async () =>
+        /^Démonstration « ctg-mellois-en-poitou-2023-2027 » chargée : 0 créés, 0 mis à jour, \d+ inchangés, 0 retirés\.$/.test(
+          (await status.textContent()) ?? '',
+        ),
+      'the outcome on the page',
+      60_000,
+    );
+    expect(
+      await page
+        .locator('progress')
+        .evaluate(
+          (bar) => (bar as unknown as { value: number; max: number }).value === (bar as unknown as { max: number }).max,
+        ),
+    ).toBe(true);
     await expectNoSeriousAxeViolations(page);
     const id = new URL(page.url()).pathname.split('/').at(-1)!;
-    const job = await running.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: await tokenFor(running.db.prisma, ADMIN) });
+    const job = await running.app.inject({
+      method: 'GET',
+      url: `/api/jobs/${id}`,
+      headers: await tokenFor(running.db.prisma, ADMIN),
+    });
     expect(job.json()).toMatchObject({ status: 'done', done: expect.any(Number), total: expect.any(Number) });
     expect(job.json().done).toBe(job.json().total);
     expect(job.json().total).toBeGreaterThan(50);
   });
 
-  it('importing a setup shows its progress, and a wrong one says what is wrong without writing anything', { timeout: 180_000 }, async () => {
-    const admin = await tokenFor(running.db.prisma, ADMIN);
-    const exported = await running.app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin });
-    expect(exported.statusCode).toBe(200);
-    const importing = async (text: string) => {
-      await visit('/admin/import', /^Importer une configuration$/);
-      await expectNoSeriousAxeViolations(page);
-      await page.getByLabel('Configuration (JSON)').fill(text);
-      await page.getByRole('button', { name: 'Importer' }).click();
-      await page.waitForURL(/\/admin\/taches\/[0-9a-f-]+$/);
-      expect(await page.locator('h1').textContent()).toBe('Import d’une configuration');
-      // The job ends (its API says so), then the page's script shows its outcome.
-      const id = new URL(page.url()).pathname.split('/').at(-1)!;
-      const job = await eventually(async () => {
-        const answer = (await running.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: admin })).json<{ status: string; message: string }>();
-        return answer.status === 'running' ? undefined : answer;
-      }, 'the import to end', 60_000);
-      const status = page.getByRole('status');
-      await eventually(async () => ((await status.textContent()) === job.message ? true : undefined), 'the outcome on the page', 10_000);
-      return (await status.textContent()) ?? '';
-    };
-    expect(await importing(exported.body)).toMatch(/^Configuration importée : \d+ créés, \d+ mis à jour, \d+ inchangés, \d+ retirés\.$/);
-    const people = await running.db.prisma.person.count();
-    expect(await importing('{"format":')).toContain('n’est pas un JSON valide');
-    const broken = JSON.parse(exported.body) as { people: Array<{ email: string }> };
-    broken.people.push({ ...broken.people[0]!, email: 'pas-une-adresse' });
-    expect(await importing(JSON.stringify(broken))).toContain(`« people.${broken.people.length - 1}.email » doit être une adresse e-mail valide`);
-    expect(await running.db.prisma.person.count()).toBe(people);
-  });
+  it(
+    'importing a setup shows its progress, and a wrong one says what is wrong without writing anything',
+    { timeout: 180_000 },
+    async () => {
+      const admin = await tokenFor(running.db.prisma, ADMIN);
+      const exported = await running.app.inject({
+        method: 'GET',
+        url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`,
+        headers: admin,
+      });
+      expect(exported.statusCode).toBe(200);
+      const importing = async (text: string) => {
+        await visit('/admin/import', /^Importer une configuration$/);
+        await expectNoSeriousAxeViolations(page);
+        await page.getByLabel('Configuration (JSON)').fill(text);
+        await page.getByRole('button', { name: 'Importer' }).click();
+        await page.waitForURL(/\/admin\/taches\/[0-9a-f-]+$/);
+        expect(await page.locator('h1').textContent()).toBe('Import d’une configuration');
+        // The job ends (its API says so), then the page's script shows its outcome.
+        const id = new URL(page.url()).pathname.split('/').at(-1)!;
+        const job = await eventually(
+          async () => {
+            const answer = (await running.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: admin })).json<{
+              status: string;
+              message: string;
+            }>();
+            return answer.status === 'running' ? undefined : answer;
+          },
+          'the import to end',
+          60_000,
+        );
+        const status = page.getByRole('status');
+        await eventually(
+          async () => ((await status.textContent()) === job.message ? true : undefined),
+          'the outcome on the page',
+          10_000,
+        );
+        return (await status.textContent()) ?? '';
+      };
+      expect(await importing(exported.body)).toMatch(
+        /^Configuration importée : \d+ créés, \d+ mis à jour, \d+ inchangés, \d+ retirés\.$/,
+      );
+      const people = await running.db.prisma.person.count();
+      expect(await importing('{"format":')).toContain('n’est pas un JSON valide');
+      const broken = JSON.parse(exported.body) as { people: Array<{ email: string }> };
+      broken.people.push({ ...broken.people[0]!, email: 'pas-une-adresse' });
+      expect(await importing(JSON.stringify(broken))).toContain(
+        `« people.${broken.people.length - 1}.email » doit être une adresse e-mail valide`,
+      );
+      expect(await running.db.prisma.person.count()).toBe(people);
+    },
+  );
 
   it('a page that does not exist is a French 404 page', async () => {
     const answer = await page.goto(`${running.base}/reunions/00000000-0000-0000-0000-000000000000`);

@@ -32,13 +32,20 @@ describe('a partner answers from the links of the mails (headless Chromium)', ()
   });
 
   it('answers an invitation: the page asks, the button records, the workflow knows', async () => {
-    const conventionId = (await running.db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+    const conventionId = (
+      await running.db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })
+    ).id;
     const actor = await resolveActor(running.db.prisma, conventionId, ORGANISER.email, ORGANISER.appRole);
     const startsAt = atLocalTime(toLocal(addLocalDays(new Date(), 12), ZONE), 14, 0);
     const meeting = await scheduleMeeting(
       { client: running.env.client, prisma: running.db.prisma, taskQueue: running.stack.taskQueue },
       conventionId,
-      { instance: 'cotech', title: 'COTECH du navigateur', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString() },
+      {
+        instance: 'cotech',
+        title: 'COTECH du navigateur',
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString(),
+      },
       actor,
       { timing: { agendaQuietMs: 300 } },
     );
@@ -50,15 +57,28 @@ describe('a partner answers from the links of the mails (headless Chromium)', ()
     expect(await page.locator('h1').textContent()).toBe('Confirmer votre réponse');
     await expectNoSeriousAxeViolations(page);
     // Opening the page records nothing (mail scanners open links too).
-    expect(await running.db.prisma.invitation.findFirstOrThrow({ where: { meetingId: meeting.meetingId, person: { email: CAF } } })).toMatchObject({ partstat: 'NEEDS-ACTION' });
+    expect(
+      await running.db.prisma.invitation.findFirstOrThrow({
+        where: { meetingId: meeting.meetingId, person: { email: CAF } },
+      }),
+    ).toMatchObject({ partstat: 'NEEDS-ACTION' });
 
     await page.getByRole('button', { name: 'Confirmer : je participerai' }).click();
     await page.waitForURL(link);
     expect(await page.locator('h1').textContent()).toBe('Réponse enregistrée');
     expect(await page.locator('main').textContent()).toContain('Votre réponse : Je participerai');
     await expectNoSeriousAxeViolations(page);
-    expect(await running.db.prisma.invitation.findFirstOrThrow({ where: { meetingId: meeting.meetingId, person: { email: CAF } } })).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'link' });
-    await eventually(async () => (await running.env.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery)).rsvp[CAF] === 'ACCEPTED', 'the workflow to know');
+    expect(
+      await running.db.prisma.invitation.findFirstOrThrow({
+        where: { meetingId: meeting.meetingId, person: { email: CAF } },
+      }),
+    ).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'link' });
+    await eventually(
+      async () =>
+        (await running.env.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery)).rsvp[CAF] ===
+        'ACCEPTED',
+      'the workflow to know',
+    );
 
     await running.env.client.workflow.getHandle(meeting.workflowId).terminate('fin du test');
   });
@@ -99,7 +119,10 @@ describe('a partner answers from the links of the mails (headless Chromium)', ()
     expect(await page.locator('main').textContent()).toContain('Vos réponses sont enregistrées');
     await expectNoSeriousAxeViolations(page);
 
-    const votes = await running.db.prisma.vote.findMany({ where: { option: { pollId: poll.pollId } }, orderBy: { option: { position: 'asc' } } });
+    const votes = await running.db.prisma.vote.findMany({
+      where: { option: { pollId: poll.pollId } },
+      orderBy: { option: { position: 'asc' } },
+    });
     expect(votes.map((v) => [v.voterEmail, v.answer, v.volunteer])).toEqual([
       [CAF, 'oui', false],
       [CAF, 'si_necessaire', true],

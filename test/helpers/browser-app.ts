@@ -29,7 +29,10 @@ export interface BrowserApp {
  * worker's mails to the same catcher, answers signalled to the workflows) on the run's dev server
  * and a fresh PostgreSQL database with the demo convention.
  */
-export async function startBrowserApp(name: string, options: Pick<HttpAppDependencies, 'temporalUiUrl'> = {}): Promise<BrowserApp> {
+export async function startBrowserApp(
+  name: string,
+  options: Pick<HttpAppDependencies, 'temporalUiUrl'> = {},
+): Promise<BrowserApp> {
   const [env, db] = await Promise.all([devServerEnv(), openTestDatabase('postgres')]);
   const stack = await startTestWorker(env, db, name);
   await loadDemo(db.prisma);

@@ -26,7 +26,10 @@ export function mimeOutline(entity: MimeEntity, depth = 0): string[] {
 }
 
 /** Every entity of the tree, depth first, with its parent. */
-export function mimeEntities(entity: MimeEntity, parent: MimeEntity | null = null): Array<{ entity: MimeEntity; parent: MimeEntity | null }> {
+export function mimeEntities(
+  entity: MimeEntity,
+  parent: MimeEntity | null = null,
+): Array<{ entity: MimeEntity; parent: MimeEntity | null }> {
   return [{ entity, parent }, ...entity.children.flatMap((child) => mimeEntities(child, entity))];
 }
 
@@ -45,13 +48,29 @@ function parseEntity(source: string): MimeEntity {
   const params: Record<string, string> = {};
   for (const field of paramFields) {
     const eq = field.indexOf('=');
-    if (eq > 0) params[field.slice(0, eq).trim().toLowerCase()] = field.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (eq > 0)
+      params[field.slice(0, eq).trim().toLowerCase()] = field
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1');
   }
   const type = typeField.trim().toLowerCase();
   if (type.startsWith('multipart/') && params.boundary) {
-    return { type, params, headers, children: splitMultipart(rest, params.boundary).map(parseEntity), body: Buffer.alloc(0) };
+    return {
+      type,
+      params,
+      headers,
+      children: splitMultipart(rest, params.boundary).map(parseEntity),
+      body: Buffer.alloc(0),
+    };
   }
-  return { type, params, headers, children: [], body: decodeBody(rest, (headers['content-transfer-encoding'] ?? '7bit').toLowerCase()) };
+  return {
+    type,
+    params,
+    headers,
+    children: [],
+    body: decodeBody(rest, (headers['content-transfer-encoding'] ?? '7bit').toLowerCase()),
+  };
 }
 
 /** `a; b="x;y"; c` → [a, b="x;y", c]. */

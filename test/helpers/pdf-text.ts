@@ -22,7 +22,11 @@ export function pdfTextLines(pdf: Buffer): string[] {
     }
     for (const [, array] of content.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
       const bytes = [...array!.matchAll(/<([0-9a-f]*)>/gi)].map(([, hex]) => Buffer.from(hex!, 'hex'));
-      lines.push([...Buffer.concat(bytes)].map((b) => (b >= 0x80 && b <= 0x9f ? WIN_ANSI_HIGH[b - 0x80] : String.fromCharCode(b))).join(''));
+      lines.push(
+        [...Buffer.concat(bytes)]
+          .map((b) => (b >= 0x80 && b <= 0x9f ? WIN_ANSI_HIGH[b - 0x80] : String.fromCharCode(b)))
+          .join(''),
+      );
     }
   }
   return lines;

@@ -34,14 +34,21 @@ export function decodePng(png: Buffer): DecodedPng {
   const chunks: string[] = [];
   const idat: Buffer[] = [];
   let header: { width: number; height: number; bitDepth: number; colourType: number; interlace: number } | undefined;
-  for (let offset = 8; offset < png.length; ) {
+  for (let offset = 8; offset < png.length;) {
     const length = png.readUInt32BE(offset);
     const type = png.toString('latin1', offset + 4, offset + 8);
     const data = png.subarray(offset + 8, offset + 8 + length);
-    if (crc32(png.subarray(offset + 4, offset + 8 + length)) !== png.readUInt32BE(offset + 8 + length)) throw new Error(`bad CRC in ${type}`);
+    if (crc32(png.subarray(offset + 4, offset + 8 + length)) !== png.readUInt32BE(offset + 8 + length))
+      throw new Error(`bad CRC in ${type}`);
     chunks.push(type);
     if (type === 'IHDR') {
-      header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), bitDepth: data[8]!, colourType: data[9]!, interlace: data[12]! };
+      header = {
+        width: data.readUInt32BE(0),
+        height: data.readUInt32BE(4),
+        bitDepth: data[8]!,
+        colourType: data[9]!,
+        interlace: data[12]!,
+      };
     } else if (type === 'IDAT') idat.push(data);
     offset += 12 + length;
     if (type === 'IEND') break;
@@ -88,7 +95,11 @@ function paeth(a: number, b: number, c: number): number {
 }
 
 /** The [r, g, b, a] of one pixel. */
-export function pixelAt(image: { width: number; rgba: Buffer }, x: number, y: number): [number, number, number, number] {
+export function pixelAt(
+  image: { width: number; rgba: Buffer },
+  x: number,
+  y: number,
+): [number, number, number, number] {
   const i = (y * image.width + x) * 4;
   return [image.rgba[i]!, image.rgba[i + 1]!, image.rgba[i + 2]!, image.rgba[i + 3]!];
 }

@@ -59,7 +59,9 @@ export async function startTestPostgres(env: NodeJS.ProcessEnv = process.env): P
  */
 export async function createTestDatabase(adminUrl: string, prefix = 'concerto_test'): Promise<TestDatabase> {
   if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) {
-    throw new Error(`createTestDatabase: prefix "${prefix}" must be 1-41 characters of [a-z0-9_], not starting with a digit.`);
+    throw new Error(
+      `createTestDatabase: prefix "${prefix}" must be 1-41 characters of [a-z0-9_], not starting with a digit.`,
+    );
   }
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   // template0: CREATE DATABASE from template1 fails while anyone else is connected to template1.
@@ -76,7 +78,9 @@ export async function createTestDatabase(adminUrl: string, prefix = 'concerto_te
           'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
           [name],
         );
-        const { rows } = await client.query<{ version: string }>(`SELECT current_setting('server_version_num') AS version`);
+        const { rows } = await client.query<{ version: string }>(
+          `SELECT current_setting('server_version_num') AS version`,
+        );
         // WITH (FORCE) (PostgreSQL 13+) also ends connections opened between the two statements.
         const force = Number(rows[0]?.version ?? 0) >= 130000 ? ' WITH (FORCE)' : '';
         await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}${force}`);
@@ -100,12 +104,24 @@ async function startThrowawayCluster(binDir: string): Promise<PostgresServer> {
     await mkdir(socketDir);
     if (asRoot) await chownToSystemUser(dir, [socketDir]);
     await run(join(binDir, 'initdb'), [
-      '--pgdata', dataDir, '--username', SUPERUSER, '--auth', 'trust',
-      '--encoding', 'UTF8', '--locale', 'C', '--no-sync',
+      '--pgdata',
+      dataDir,
+      '--username',
+      SUPERUSER,
+      '--auth',
+      'trust',
+      '--encoding',
+      'UTF8',
+      '--locale',
+      'C',
+      '--no-sync',
     ]);
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`Could not create a throwaway PostgreSQL cluster (initdb as ${runAs}): ${describe(error)}\nTo fix: ${WHAT_TO_DO}.`, { cause: error });
+    throw new Error(
+      `Could not create a throwaway PostgreSQL cluster (initdb as ${runAs}): ${describe(error)}\nTo fix: ${WHAT_TO_DO}.`,
+      { cause: error },
+    );
   }
 
   // A port found free can be taken before the server binds it: try a few.
@@ -113,16 +129,19 @@ async function startThrowawayCluster(binDir: string): Promise<PostgresServer> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await findFreePort();
     // Later lines win in postgresql.conf; the file stays owned by the cluster's user.
-    await appendFile(join(dataDir, 'postgresql.conf'), [
-      '',
-      `listen_addresses = '127.0.0.1'`,
-      `port = ${port}`,
-      `unix_socket_directories = '${socketDir}'`,
-      'fsync = off',
-      'synchronous_commit = off',
-      'full_page_writes = off',
-      '',
-    ].join('\n'));
+    await appendFile(
+      join(dataDir, 'postgresql.conf'),
+      [
+        '',
+        `listen_addresses = '127.0.0.1'`,
+        `port = ${port}`,
+        `unix_socket_directories = '${socketDir}'`,
+        'fsync = off',
+        'synchronous_commit = off',
+        'full_page_writes = off',
+        '',
+      ].join('\n'),
+    );
     try {
       await run(pgCtl, ['start', '--pgdata', dataDir, '--log', logFile, '--wait', '--timeout', '60']);
     } catch (error) {
@@ -195,7 +214,9 @@ async function runPostgresTool(file: string, args: string[], asRoot: boolean): P
 
 async function chownToSystemUser(dir: string, subdirs: string[]): Promise<void> {
   const { stdout } = await execFileAsync('id', ['-u', SYSTEM_USER]).catch((error: unknown) => {
-    throw new Error(`running as root, but there is no "${SYSTEM_USER}" system user to run PostgreSQL as: ${describe(error)}`);
+    throw new Error(
+      `running as root, but there is no "${SYSTEM_USER}" system user to run PostgreSQL as: ${describe(error)}`,
+    );
   });
   const { stdout: gid } = await execFileAsync('id', ['-g', SYSTEM_USER]);
   for (const path of [dir, ...subdirs]) await chown(path, Number(stdout.trim()), Number(gid.trim()));
@@ -206,7 +227,9 @@ async function findBinDir(): Promise<string | undefined> {
   const versions = await readdir(PG_ROOT).catch(() => [] as string[]);
   const usable = versions
     .filter((version) => /^\d+(\.\d+)?$/.test(version))
-    .filter((version) => ['initdb', 'pg_ctl', 'postgres'].every((tool) => existsSync(join(PG_ROOT, version, 'bin', tool))))
+    .filter((version) =>
+      ['initdb', 'pg_ctl', 'postgres'].every((tool) => existsSync(join(PG_ROOT, version, 'bin', tool))),
+    )
     .sort((a, b) => Number(b) - Number(a));
   return usable[0] === undefined ? undefined : join(PG_ROOT, usable[0], 'bin');
 }
@@ -230,7 +253,10 @@ async function checkConnection(url: string): Promise<void> {
   try {
     await withClient(url, (client) => client.query('SELECT 1'));
   } catch (error) {
-    throw new Error(`TEST_DATABASE_URL (${redact(url)}) is set but connecting to it failed: ${describe(error)}. To fix: ${WHAT_TO_DO}.`, { cause: error });
+    throw new Error(
+      `TEST_DATABASE_URL (${redact(url)}) is set but connecting to it failed: ${describe(error)}. To fix: ${WHAT_TO_DO}.`,
+      { cause: error },
+    );
   }
 }
 
@@ -261,7 +287,9 @@ function redact(url: string): string {
 function describe(error: unknown): string {
   if (error instanceof Error) {
     const stderr = (error as { stderr?: unknown }).stderr;
-    return typeof stderr === 'string' && stderr.trim() ? `${error.message.split('\n')[0]}\n${stderr.trim()}` : error.message;
+    return typeof stderr === 'string' && stderr.trim()
+      ? `${error.message.split('\n')[0]}\n${stderr.trim()}`
+      : error.message;
   }
   return String(error);
 }

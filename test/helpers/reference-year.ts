@@ -1,5 +1,13 @@
 import { DEFAULT_TIMEZONE, formatInstant, type ConventionSetup } from '../../domain/convention-setup.js';
-import { addLocalDays, compareDates, dateKey, parseDateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
+import {
+  addLocalDays,
+  compareDates,
+  dateKey,
+  parseDateKey,
+  shiftDate,
+  toLocal,
+  type LocalDate,
+} from '../../domain/paris-time.js';
 import { optionLabel } from '../../domain/poll-rules.js';
 import { publicHolidayOn } from '../../domain/public-holidays.js';
 
@@ -20,8 +28,13 @@ export function referenceDays(setup: ConventionSetup, year: number): LocalDate[]
   const zone = setup.convention.timezone ?? DEFAULT_TIMEZONE;
   const day = (instant: string) => toLocal(new Date(instant), zone);
   return [
-    ...setup.milestones.filter((m) => m.year === year).flatMap((m) => [m.startDate, ...(m.endDate ? [m.endDate] : [])].map(parseDateKey)),
-    ...referencePolls(setup, year, zone).flatMap((p) => [...(p.deadline ? [day(p.deadline)] : []), ...p.options.flatMap((o) => [day(o.startsAt), day(o.endsAt)])]),
+    ...setup.milestones
+      .filter((m) => m.year === year)
+      .flatMap((m) => [m.startDate, ...(m.endDate ? [m.endDate] : [])].map(parseDateKey)),
+    ...referencePolls(setup, year, zone).flatMap((p) => [
+      ...(p.deadline ? [day(p.deadline)] : []),
+      ...p.options.flatMap((o) => [day(o.startsAt), day(o.endsAt)]),
+    ]),
   ];
 }
 
@@ -31,7 +44,14 @@ export function referenceShiftWeeks(days: readonly LocalDate[], notBefore: Local
   const first = sorted[0];
   const last = sorted.at(-1);
   if (!first || !last) throw new Error('no reference days to move');
-  let weeks = Math.max(0, Math.ceil((Date.UTC(notBefore.year, notBefore.month - 1, notBefore.day) - Date.UTC(first.year, first.month - 1, first.day)) / (7 * 86_400_000)));
+  let weeks = Math.max(
+    0,
+    Math.ceil(
+      (Date.UTC(notBefore.year, notBefore.month - 1, notBefore.day) -
+        Date.UTC(first.year, first.month - 1, first.day)) /
+        (7 * 86_400_000),
+    ),
+  );
   for (const limit = weeks + 520; weeks <= limit; weeks += 1) {
     const moved = sorted.map((d) => shiftDate(d, 7 * weeks));
     if (moved[0]!.year === moved.at(-1)!.year && moved.every((d) => publicHolidayOn(d) === null)) return weeks;
@@ -51,7 +71,12 @@ export function moveReferenceYear(setup: ConventionSetup, year: number, weeks: n
     milestones: setup.milestones.map((m) =>
       m.year !== year
         ? m
-        : { ...m, year: parseDateKey(moveDay(m.startDate)).year, startDate: moveDay(m.startDate), ...(m.endDate ? { endDate: moveDay(m.endDate) } : {}) },
+        : {
+            ...m,
+            year: parseDateKey(moveDay(m.startDate)).year,
+            startDate: moveDay(m.startDate),
+            ...(m.endDate ? { endDate: moveDay(m.endDate) } : {}),
+          },
     ),
     polls: setup.polls.map((p) =>
       !moving.has(p.key)

@@ -29,9 +29,20 @@ export const SAMPLE: RetroplanningInput = {
   ],
   milestones: [
     { date: day('2024-09-10'), title: 'Lancement des groupes de travail thématiques', owner: 'cotech', status: 'fait' },
-    { date: day('2024-09-12'), title: 'Comité de rédaction des fiches actions et de leurs indicateurs', owner: 'gtt-1', status: 'fait' },
+    {
+      date: day('2024-09-12'),
+      title: 'Comité de rédaction des fiches actions et de leurs indicateurs',
+      owner: 'gtt-1',
+      status: 'fait',
+    },
     { date: day('2024-12-01'), endDate: day('2025-01-31'), title: 'Écriture du plan d’actions', owner: 'copil' },
-    { date: day('2025-03-01'), endDate: day('2025-04-30'), title: 'Passage en bureau communautaire', owner: 'bureau-communautaire', status: 'reporte' },
+    {
+      date: day('2025-03-01'),
+      endDate: day('2025-04-30'),
+      title: 'Passage en bureau communautaire',
+      owner: 'bureau-communautaire',
+      status: 'reporte',
+    },
     { date: day('2025-08-25'), title: 'Bilan de l’année, juste avant la fin de la période' },
   ],
 };

@@ -117,7 +117,9 @@ export class SmtpSink {
     }
     if (this.holdNext) {
       this.holdNext = false;
-      const socketClosed = new Promise<'closed'>((resolve) => this.closeWatchers.set(session.id, () => resolve('closed')));
+      const socketClosed = new Promise<'closed'>((resolve) =>
+        this.closeWatchers.set(session.id, () => resolve('closed')),
+      );
       const released = new Promise<'released'>((resolve) => {
         this.release = () => resolve('released');
       });

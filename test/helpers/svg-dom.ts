@@ -18,7 +18,8 @@ type Raw = Record<string, unknown> & { ':@'?: Record<string, string> };
 /** Throws, with the parser's line and column, unless `xml` is well-formed. */
 export function assertWellFormed(xml: string): void {
   const result = XMLValidator.validate(xml);
-  if (result !== true) throw new Error(`not well-formed XML: ${result.err.msg} (line ${result.err.line}, column ${result.err.col})`);
+  if (result !== true)
+    throw new Error(`not well-formed XML: ${result.err.msg} (line ${result.err.line}, column ${result.err.col})`);
 }
 
 /** The document element of `xml`, once checked well-formed. */

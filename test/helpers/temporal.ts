@@ -29,7 +29,9 @@ type CreateOptions = {
  * time skipping off, so this goes through the factory it wraps, with time skipping on.
  */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const factory = TestWorkflowEnvironment as unknown as { create(options: CreateOptions): Promise<TestWorkflowEnvironment> };
+  const factory = TestWorkflowEnvironment as unknown as {
+    create(options: CreateOptions): Promise<TestWorkflowEnvironment>;
+  };
   return factory.create({
     server: { type: 'existing' },
     supportsTimeSkipping: true,
@@ -45,4 +47,7 @@ export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** The secret test workers sign meeting links with (LINK_SECRET wants 32 bytes or more). */
-export const TEST_LINKS = { publicUrl: 'http://concerto.test', secret: 'test-link-secret-0123456789abcdef-0123456789' } as const;
+export const TEST_LINKS = {
+  publicUrl: 'http://concerto.test',
+  secret: 'test-link-secret-0123456789abcdef-0123456789',
+} as const;

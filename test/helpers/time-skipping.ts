@@ -4,7 +4,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolveTemporalBinary } from '../../infra/temporal-binaries.js';
 
 /** Polls `probe` until it gives a value (not undefined, null or false). */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -35,5 +39,7 @@ export async function sleepUntil(env: TestWorkflowEnvironment, handle: WorkflowH
  */
 export async function privateTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const server = await resolveTemporalBinary('test-server');
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server.path } } });
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: server.path } },
+  });
 }

@@ -51,7 +51,11 @@ describe('the role × action matrix of the HTTP API', () => {
   let app: FastifyInstance;
   const auth = {} as Record<Role, AuthHeaders>;
   /** What each role created, for the steps it then takes on it; `shared` for the roles that could not. */
-  const own: Record<'fiche' | 'meeting' | 'poll', Partial<Record<Role | 'shared' | 'copil', string>>> = { fiche: {}, meeting: {}, poll: {} };
+  const own: Record<'fiche' | 'meeting' | 'poll', Partial<Record<Role | 'shared' | 'copil', string>>> = {
+    fiche: {},
+    meeting: {},
+    poll: {},
+  };
   /** The routes the matrix reached (`METHOD /url` as registered). */
   const reached = new Set<string>();
 
@@ -104,22 +108,44 @@ describe('the role × action matrix of the HTTP API', () => {
     // The shared objects, made by the admin: a fiche awaiting the COPIL, one awaiting the COTECH's
     // avis, a meeting, a poll, the calendar.
     const submitted = async (title: string) => {
-      const { ficheId } = (await call('admin', 'POST', '/api/fiches', { title, authorEmail: PEOPLE.cooperateur })).json<{ ficheId: string }>();
-      await eventually(async () => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }), `${title} in the store`);
+      const { ficheId } = (
+        await call('admin', 'POST', '/api/fiches', { title, authorEmail: PEOPLE.cooperateur })
+      ).json<{ ficheId: string }>();
+      await eventually(
+        async () => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }),
+        `${title} in the store`,
+      );
       expect((await call('admin', 'POST', `/api/fiches/${ficheId}/actions/submit`, {})).statusCode).toBe(200);
       return ficheId;
     };
     own.fiche.copil = await submitted('Fiche au COPIL');
     const startsAt = new Date(Date.now() + NEAR_MEETING_MS);
-    const near = await call('admin', 'POST', '/api/meetings', { instance: 'cotech', title: 'COTECH imminent', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString() });
+    const near = await call('admin', 'POST', '/api/meetings', {
+      instance: 'cotech',
+      title: 'COTECH imminent',
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+    });
     expect(near.statusCode, near.body).toBe(201);
-    await eventually(async () => db.prisma.agendaItem.findFirst({ where: { ficheId: own.fiche.copil!, meetingId: near.json<{ meetingId: string }>().meetingId } }), 'the fiche on the COTECH’s agenda');
+    await eventually(
+      async () =>
+        db.prisma.agendaItem.findFirst({
+          where: { ficheId: own.fiche.copil!, meetingId: near.json<{ meetingId: string }>().meetingId },
+        }),
+      'the fiche on the COTECH’s agenda',
+    );
     expect(Date.now(), 'the COTECH started before the fiche joined its agenda').toBeLessThan(startsAt.getTime());
     await sleep(startsAt.getTime() - Date.now() + 300);
-    const avis = await call('secretaire', 'POST', `/api/fiches/${own.fiche.copil}/actions/recordAvis`, { outcome: 'favorable' });
+    const avis = await call('secretaire', 'POST', `/api/fiches/${own.fiche.copil}/actions/recordAvis`, {
+      outcome: 'favorable',
+    });
     expect(avis.statusCode, avis.body).toBe(200);
     own.fiche.shared = await submitted('Fiche partagée');
-    const meeting = await call('admin', 'POST', '/api/meetings', { instance: 'cotech', title: 'COTECH partagé', ...meetingTimes(9) });
+    const meeting = await call('admin', 'POST', '/api/meetings', {
+      instance: 'cotech',
+      title: 'COTECH partagé',
+      ...meetingTimes(9),
+    });
     expect(meeting.statusCode, meeting.body).toBe(201);
     own.meeting.shared = meeting.json<{ meetingId: string }>().meetingId;
     const poll = await call('admin', 'POST', '/api/polls', newPoll);
@@ -130,7 +156,11 @@ describe('the role × action matrix of the HTTP API', () => {
 
   afterAll(async () => {
     const { id } = (await db?.prisma.convention.findFirst({ select: { id: true } })) ?? {};
-    if (id) await env?.client.workflow.getHandle(calendarWorkflowId(id)).terminate('end of test').catch(() => undefined);
+    if (id)
+      await env?.client.workflow
+        .getHandle(calendarWorkflowId(id))
+        .terminate('end of test')
+        .catch(() => undefined);
     await app?.close();
     await stack?.stop();
     await db?.close();
@@ -144,121 +174,245 @@ describe('the role × action matrix of the HTTP API', () => {
     MATRIX.push([name, cell, Object.fromEntries(ROLES.map((role, i) => [role, statuses[i]!])) as Record<Role, number>]);
 
   //                                                                                                 anon membre partn secr  coop  admin
-  row('GET /healthz', (r) => call(r, 'GET', '/healthz'),                                             [200, 200, 200, 200, 200, 200]);
-  row('GET /api/openapi.json', (r) => call(r, 'GET', '/api/openapi.json'),                           [200, 200, 200, 200, 200, 200]);
-  row('GET /auth/session', (r) => call(r, 'GET', '/auth/session'),                                   [401, 200, 200, 200, 200, 200]);
-  row('POST /api/tokens', (r) => call(r, 'POST', '/api/tokens', { label: 'matrice' }),               [401, 201, 201, 201, 201, 201]);
-  row('GET /api/tokens', (r) => call(r, 'GET', '/api/tokens'),                                       [401, 200, 200, 200, 200, 200]);
-  row('DELETE /api/tokens/:id (none such)', (r) => call(r, 'DELETE', '/api/tokens/inconnu'),         [401, 404, 404, 404, 404, 404]);
-  row('GET /api/conventions', (r) => call(r, 'GET', '/api/conventions'),                             [401, 200, 200, 200, 200, 200]);
-  row('GET …/setup', (r) => call(r, 'GET', `${CONVENTION}/setup`),                                   [401, 403, 403, 403, 200, 200]);
-  row('GET …/members.csv', (r) => call(r, 'GET', `${CONVENTION}/members.csv`),                       [401, 403, 403, 403, 200, 200]);
-  row('PUT /api/conventions/setup (empty)', (r) => call(r, 'PUT', '/api/conventions/setup', {}),     [401, 403, 403, 403, 403, 400]);
-  row('POST …/members.csv (bad)', (r) =>
-    app.inject({ method: 'POST', url: `${CONVENTION}/members.csv`, headers: { ...auth[r], 'content-type': 'text/csv' }, payload: 'pas;un;fichier' }),
-                                                                                                      [401, 403, 403, 403, 403, 400]);
-  row('GET /api/outbox', (r) => call(r, 'GET', '/api/outbox'),                                       [401, 403, 403, 403, 403, 200]);
-  row('GET /api/outbox/:file (none such)', (r) => call(r, 'GET', '/api/outbox/inconnu.eml'),         [401, 403, 403, 403, 403, 404]);
-  row('GET /api/workflows', (r) => call(r, 'GET', '/api/workflows'),                                 [401, 403, 403, 403, 403, 200]);
-  row('GET /api/workflows/:id/timeline (none such)', (r) => call(r, 'GET', '/api/workflows/inconnu/timeline'), [401, 403, 403, 403, 403, 404]);
-  row('GET /api/jobs/:id (none such)', (r) => call(r, 'GET', '/api/jobs/inconnu'),                  [401, 403, 403, 403, 403, 404]);
+  row('GET /healthz', (r) => call(r, 'GET', '/healthz'), [200, 200, 200, 200, 200, 200]);
+  row('GET /api/openapi.json', (r) => call(r, 'GET', '/api/openapi.json'), [200, 200, 200, 200, 200, 200]);
+  row('GET /auth/session', (r) => call(r, 'GET', '/auth/session'), [401, 200, 200, 200, 200, 200]);
+  row('POST /api/tokens', (r) => call(r, 'POST', '/api/tokens', { label: 'matrice' }), [401, 201, 201, 201, 201, 201]);
+  row('GET /api/tokens', (r) => call(r, 'GET', '/api/tokens'), [401, 200, 200, 200, 200, 200]);
+  row(
+    'DELETE /api/tokens/:id (none such)',
+    (r) => call(r, 'DELETE', '/api/tokens/inconnu'),
+    [401, 404, 404, 404, 404, 404],
+  );
+  row('GET /api/conventions', (r) => call(r, 'GET', '/api/conventions'), [401, 200, 200, 200, 200, 200]);
+  row('GET …/setup', (r) => call(r, 'GET', `${CONVENTION}/setup`), [401, 403, 403, 403, 200, 200]);
+  row('GET …/members.csv', (r) => call(r, 'GET', `${CONVENTION}/members.csv`), [401, 403, 403, 403, 200, 200]);
+  row(
+    'PUT /api/conventions/setup (empty)',
+    (r) => call(r, 'PUT', '/api/conventions/setup', {}),
+    [401, 403, 403, 403, 403, 400],
+  );
+  row(
+    'POST …/members.csv (bad)',
+    (r) =>
+      app.inject({
+        method: 'POST',
+        url: `${CONVENTION}/members.csv`,
+        headers: { ...auth[r], 'content-type': 'text/csv' },
+        payload: 'pas;un;fichier',
+      }),
+    [401, 403, 403, 403, 403, 400],
+  );
+  row('GET /api/outbox', (r) => call(r, 'GET', '/api/outbox'), [401, 403, 403, 403, 403, 200]);
+  row(
+    'GET /api/outbox/:file (none such)',
+    (r) => call(r, 'GET', '/api/outbox/inconnu.eml'),
+    [401, 403, 403, 403, 403, 404],
+  );
+  row('GET /api/workflows', (r) => call(r, 'GET', '/api/workflows'), [401, 403, 403, 403, 403, 200]);
+  row(
+    'GET /api/workflows/:id/timeline (none such)',
+    (r) => call(r, 'GET', '/api/workflows/inconnu/timeline'),
+    [401, 403, 403, 403, 403, 404],
+  );
+  row('GET /api/jobs/:id (none such)', (r) => call(r, 'GET', '/api/jobs/inconnu'), [401, 403, 403, 403, 403, 404]);
 
   // The web pages: a browser without a session is sent to the sign-in page (303).
-  row('GET /connexion', (r) => call(r, 'GET', '/connexion'),                                         [200, 200, 200, 200, 200, 200]);
-  row('GET /assets/progress.js', (r) => call(r, 'GET', '/assets/progress.js'),                       [200, 200, 200, 200, 200, 200]);
-  row('GET / (dashboard)', (r) => call(r, 'GET', '/'),                                                [303, 200, 200, 200, 200, 200]);
-  row('GET /fiches/:id', (r) => call(r, 'GET', `/fiches/${own.fiche.shared}`),                       [303, 200, 200, 200, 200, 200]);
-  row('POST /fiches/:id/soumettre (none such)', (r) => call(r, 'POST', '/fiches/inconnu/soumettre', {}), [401, 404, 404, 404, 404, 404]);
-  row('GET /reunions/:id', (r) => call(r, 'GET', `/reunions/${own.meeting.shared}`),                 [303, 200, 200, 200, 200, 200]);
-  row('GET /calendrier', (r) => call(r, 'GET', '/calendrier'),                                       [303, 200, 200, 200, 200, 200]);
-  row('GET /sondages', (r) => call(r, 'GET', '/sondages'),                                           [303, 200, 200, 200, 200, 200]);
-  row('GET /sondages/:id', (r) => call(r, 'GET', `/sondages/${own.poll.shared}`),                    [303, 200, 200, 200, 200, 200]);
-  row('GET /boite-d-envoi', (r) => call(r, 'GET', '/boite-d-envoi'),                                 [303, 403, 403, 403, 403, 200]);
-  row('GET /admin/processus', (r) => call(r, 'GET', '/admin/processus'),                             [303, 403, 403, 403, 403, 200]);
-  row('GET /admin/processus/:id (none such)', (r) => call(r, 'GET', '/admin/processus/inconnu'),     [303, 403, 403, 403, 403, 404]);
-  row('GET /admin/journal', (r) => call(r, 'GET', '/admin/journal'),                                 [303, 403, 403, 403, 403, 200]);
-  row('GET /admin/demo', (r) => call(r, 'GET', '/admin/demo'),                                       [303, 403, 403, 403, 403, 200]);
-  row('GET /admin/import', (r) => call(r, 'GET', '/admin/import'),                                   [303, 403, 403, 403, 403, 200]);
+  row('GET /connexion', (r) => call(r, 'GET', '/connexion'), [200, 200, 200, 200, 200, 200]);
+  row('GET /assets/progress.js', (r) => call(r, 'GET', '/assets/progress.js'), [200, 200, 200, 200, 200, 200]);
+  row('GET / (dashboard)', (r) => call(r, 'GET', '/'), [303, 200, 200, 200, 200, 200]);
+  row('GET /fiches/:id', (r) => call(r, 'GET', `/fiches/${own.fiche.shared}`), [303, 200, 200, 200, 200, 200]);
+  row(
+    'POST /fiches/:id/soumettre (none such)',
+    (r) => call(r, 'POST', '/fiches/inconnu/soumettre', {}),
+    [401, 404, 404, 404, 404, 404],
+  );
+  row('GET /reunions/:id', (r) => call(r, 'GET', `/reunions/${own.meeting.shared}`), [303, 200, 200, 200, 200, 200]);
+  row('GET /calendrier', (r) => call(r, 'GET', '/calendrier'), [303, 200, 200, 200, 200, 200]);
+  row('GET /sondages', (r) => call(r, 'GET', '/sondages'), [303, 200, 200, 200, 200, 200]);
+  row('GET /sondages/:id', (r) => call(r, 'GET', `/sondages/${own.poll.shared}`), [303, 200, 200, 200, 200, 200]);
+  row('GET /boite-d-envoi', (r) => call(r, 'GET', '/boite-d-envoi'), [303, 403, 403, 403, 403, 200]);
+  row('GET /admin/processus', (r) => call(r, 'GET', '/admin/processus'), [303, 403, 403, 403, 403, 200]);
+  row(
+    'GET /admin/processus/:id (none such)',
+    (r) => call(r, 'GET', '/admin/processus/inconnu'),
+    [303, 403, 403, 403, 403, 404],
+  );
+  row('GET /admin/journal', (r) => call(r, 'GET', '/admin/journal'), [303, 403, 403, 403, 403, 200]);
+  row('GET /admin/demo', (r) => call(r, 'GET', '/admin/demo'), [303, 403, 403, 403, 403, 200]);
+  row('GET /admin/import', (r) => call(r, 'GET', '/admin/import'), [303, 403, 403, 403, 403, 200]);
   // No `setup` field: the admin is told what to paste.
-  row('POST /admin/import (empty)', (r) => call(r, 'POST', '/admin/import', {}),                     [401, 403, 403, 403, 403, 400]);
-  row('GET /admin/taches/:id (none such)', (r) => call(r, 'GET', '/admin/taches/inconnu'),           [303, 403, 403, 403, 403, 404]);
+  row('POST /admin/import (empty)', (r) => call(r, 'POST', '/admin/import', {}), [401, 403, 403, 403, 403, 400]);
+  row(
+    'GET /admin/taches/:id (none such)',
+    (r) => call(r, 'GET', '/admin/taches/inconnu'),
+    [303, 403, 403, 403, 403, 404],
+  );
 
-  row('POST /fiches (the dashboard’s form)', (r) => call(r, 'POST', '/fiches', { title: `Fiche de la page de ${r}` }), [401, 303, 303, 303, 303, 303]);
+  row(
+    'POST /fiches (the dashboard’s form)',
+    (r) => call(r, 'POST', '/fiches', { title: `Fiche de la page de ${r}` }),
+    [401, 303, 303, 303, 303, 303],
+  );
 
-  row('POST /api/fiches', async (r) => {
-    const response = await call(r, 'POST', '/api/fiches', { title: `Fiche de ${r}`, authorEmail: PEOPLE.cooperateur });
-    if (response.statusCode === 201) {
-      const { ficheId } = response.json<{ ficheId: string }>();
-      await eventually(async () => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }), `the fiche of ${r} in the store`);
-      own.fiche[r] = ficheId;
-    }
-    return response;
-  },                                                                                                  [401, 201, 201, 201, 201, 201]);
+  row(
+    'POST /api/fiches',
+    async (r) => {
+      const response = await call(r, 'POST', '/api/fiches', {
+        title: `Fiche de ${r}`,
+        authorEmail: PEOPLE.cooperateur,
+      });
+      if (response.statusCode === 201) {
+        const { ficheId } = response.json<{ ficheId: string }>();
+        await eventually(
+          async () => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }),
+          `the fiche of ${r} in the store`,
+        );
+        own.fiche[r] = ficheId;
+      }
+      return response;
+    },
+    [401, 201, 201, 201, 201, 201],
+  );
   // The author is the coopérateur: the others have no hand in the draft (neither author nor pilot).
-  row('PATCH /api/fiches/:id/content', (r) => call(r, 'PATCH', `/api/fiches/${target('fiche', r)}/content`, { secteur: 'Mellois' }),
-                                                                                                      [401, 403, 403, 403, 200, 200]);
-  row('GET /api/fiches', (r) => call(r, 'GET', `/api/fiches?convention=${DEMO_CONVENTION_SLUG}`),    [401, 200, 200, 200, 200, 200]);
-  row('GET /api/fiches/:id/versions', (r) => call(r, 'GET', `/api/fiches/${target('fiche', r)}/versions`),
-                                                                                                      [401, 200, 200, 200, 200, 200]);
-  row('GET /api/fiches/:id', (r) => call(r, 'GET', `/api/fiches/${target('fiche', r)}`),            [401, 200, 200, 200, 200, 200]);
-  row('submit', (r) => call(r, 'POST', `/api/fiches/${target('fiche', r)}/actions/submit`, {}),      [401, 403, 403, 403, 200, 200]);
-  row('withdraw', (r) => call(r, 'POST', `/api/fiches/${target('fiche', r)}/actions/withdraw`, { reason: 'Doublon.' }),
-                                                                                                      [401, 403, 403, 403, 200, 200]);
-  const onShared = (kind: string, body: unknown) => (r: Role) => call(r, 'POST', `/api/fiches/${own.fiche.shared}/actions/${kind}`, body);
+  row(
+    'PATCH /api/fiches/:id/content',
+    (r) => call(r, 'PATCH', `/api/fiches/${target('fiche', r)}/content`, { secteur: 'Mellois' }),
+    [401, 403, 403, 403, 200, 200],
+  );
+  row(
+    'GET /api/fiches',
+    (r) => call(r, 'GET', `/api/fiches?convention=${DEMO_CONVENTION_SLUG}`),
+    [401, 200, 200, 200, 200, 200],
+  );
+  row(
+    'GET /api/fiches/:id/versions',
+    (r) => call(r, 'GET', `/api/fiches/${target('fiche', r)}/versions`),
+    [401, 200, 200, 200, 200, 200],
+  );
+  row(
+    'GET /api/fiches/:id',
+    (r) => call(r, 'GET', `/api/fiches/${target('fiche', r)}`),
+    [401, 200, 200, 200, 200, 200],
+  );
+  row(
+    'submit',
+    (r) => call(r, 'POST', `/api/fiches/${target('fiche', r)}/actions/submit`, {}),
+    [401, 403, 403, 403, 200, 200],
+  );
+  row(
+    'withdraw',
+    (r) => call(r, 'POST', `/api/fiches/${target('fiche', r)}/actions/withdraw`, { reason: 'Doublon.' }),
+    [401, 403, 403, 403, 200, 200],
+  );
+  const onShared = (kind: string, body: unknown) => (r: Role) =>
+    call(r, 'POST', `/api/fiches/${own.fiche.shared}/actions/${kind}`, body);
   // No COTECH has the fiche on its agenda yet: who may record the avis is told so (409).
-  row('recordAvis', onShared('recordAvis', { outcome: 'favorable' }),                                [401, 403, 403, 409, 403, 409]);
-  const onCopil = (kind: string, body: unknown) => (r: Role) => call(r, 'POST', `/api/fiches/${own.fiche.copil}/actions/${kind}`, body);
-  row('recordPartnerOpinion (CAF)', onCopil('recordPartnerOpinion', { partner: 'caf', opinion: 'favorable' }), [401, 403, 200, 403, 403, 200]);
+  row('recordAvis', onShared('recordAvis', { outcome: 'favorable' }), [401, 403, 403, 409, 403, 409]);
+  const onCopil = (kind: string, body: unknown) => (r: Role) =>
+    call(r, 'POST', `/api/fiches/${own.fiche.copil}/actions/${kind}`, body);
+  row(
+    'recordPartnerOpinion (CAF)',
+    onCopil('recordPartnerOpinion', { partner: 'caf', opinion: 'favorable' }),
+    [401, 403, 200, 403, 403, 200],
+  );
   // The COPIL's secretary and an admin may record its decision, once the MSA's opinion is in.
-  row('recordCopilDecision', onCopil('recordCopilDecision', { outcome: 'adoptee' }),                 [401, 403, 403, 409, 403, 409]);
-  row('recordBureauValidation', onShared('recordBureauValidation', { outcome: 'validee' }),          [401, 409, 409, 409, 409, 409]);
-  row('requestAmendment', onShared('requestAmendment', { summary: 'Budget revu.' }),                 [401, 409, 409, 409, 409, 409]);
-  row('recordEvaluation', onShared('recordEvaluation', { year: today.year, summary: 'Bilan.' }),     [401, 409, 409, 409, 409, 409]);
-  row('close', onShared('close', { reason: 'Terminée.' }),                                           [401, 409, 409, 409, 409, 409]);
+  row('recordCopilDecision', onCopil('recordCopilDecision', { outcome: 'adoptee' }), [401, 403, 403, 409, 403, 409]);
+  row(
+    'recordBureauValidation',
+    onShared('recordBureauValidation', { outcome: 'validee' }),
+    [401, 409, 409, 409, 409, 409],
+  );
+  row('requestAmendment', onShared('requestAmendment', { summary: 'Budget revu.' }), [401, 409, 409, 409, 409, 409]);
+  row(
+    'recordEvaluation',
+    onShared('recordEvaluation', { year: today.year, summary: 'Bilan.' }),
+    [401, 409, 409, 409, 409, 409],
+  );
+  row('close', onShared('close', { reason: 'Terminée.' }), [401, 409, 409, 409, 409, 409]);
 
-  row('POST /api/meetings', async (r) => {
-    const response = await call(r, 'POST', '/api/meetings', { instance: 'cotech', title: `COTECH de ${r}`, ...meetingTimes(14) });
-    if (response.statusCode === 201) own.meeting[r] = response.json<{ meetingId: string }>().meetingId;
-    return response;
-  },                                                                                                  [401, 403, 403, 201, 201, 201]);
-  const onMeeting = (step: string, body: unknown) => (r: Role) => call(r, 'POST', `/api/meetings/${target('meeting', r)}/${step}`, body);
-  row('GET /api/meetings/:id', (r) => call(r, 'GET', `/api/meetings/${target('meeting', r)}`),       [401, 200, 200, 200, 200, 200]);
-  row('reschedule', onMeeting('reschedule', { ...meetingTimes(15), reason: 'Salle prise.' }),        [401, 403, 403, 200, 200, 200]);
+  row(
+    'POST /api/meetings',
+    async (r) => {
+      const response = await call(r, 'POST', '/api/meetings', {
+        instance: 'cotech',
+        title: `COTECH de ${r}`,
+        ...meetingTimes(14),
+      });
+      if (response.statusCode === 201) own.meeting[r] = response.json<{ meetingId: string }>().meetingId;
+      return response;
+    },
+    [401, 403, 403, 201, 201, 201],
+  );
+  const onMeeting = (step: string, body: unknown) => (r: Role) =>
+    call(r, 'POST', `/api/meetings/${target('meeting', r)}/${step}`, body);
+  row(
+    'GET /api/meetings/:id',
+    (r) => call(r, 'GET', `/api/meetings/${target('meeting', r)}`),
+    [401, 200, 200, 200, 200, 200],
+  );
+  row(
+    'reschedule',
+    onMeeting('reschedule', { ...meetingTimes(15), reason: 'Salle prise.' }),
+    [401, 403, 403, 200, 200, 200],
+  );
   // Before the meeting: attendance waits for its start, the relevé and the compte rendu for it to be held.
-  row('attendance', onMeeting('attendance', { present: [PEOPLE.secretaire] }),                       [401, 403, 403, 409, 409, 409]);
-  row('decision-summary', onMeeting('decision-summary', {}),                                         [401, 403, 403, 409, 409, 409]);
-  row('minutes', onMeeting('minutes', { ref: 'https://example.org/cr.pdf' }),                        [401, 403, 403, 409, 409, 409]);
-  row('cancel', onMeeting('cancel', { reason: 'Plus nécessaire.' }),                                 [401, 403, 403, 200, 200, 200]);
+  row('attendance', onMeeting('attendance', { present: [PEOPLE.secretaire] }), [401, 403, 403, 409, 409, 409]);
+  row('decision-summary', onMeeting('decision-summary', {}), [401, 403, 403, 409, 409, 409]);
+  row('minutes', onMeeting('minutes', { ref: 'https://example.org/cr.pdf' }), [401, 403, 403, 409, 409, 409]);
+  row('cancel', onMeeting('cancel', { reason: 'Plus nécessaire.' }), [401, 403, 403, 200, 200, 200]);
 
-  row('POST /api/polls', async (r) => {
-    const response = await call(r, 'POST', '/api/polls', newPoll);
-    if (response.statusCode === 201) own.poll[r] = response.json<{ pollId: string }>().pollId;
-    return response;
-  },                                                                                                  [401, 403, 403, 201, 201, 201]);
-  row('GET /api/polls/:id', (r) => call(r, 'GET', `/api/polls/${target('poll', r)}`),                [401, 200, 200, 200, 200, 200]);
+  row(
+    'POST /api/polls',
+    async (r) => {
+      const response = await call(r, 'POST', '/api/polls', newPoll);
+      if (response.statusCode === 201) own.poll[r] = response.json<{ pollId: string }>().pollId;
+      return response;
+    },
+    [401, 403, 403, 201, 201, 201],
+  );
+  row('GET /api/polls/:id', (r) => call(r, 'GET', `/api/polls/${target('poll', r)}`), [401, 200, 200, 200, 200, 200]);
   // No tie to break while the poll is open.
-  row('choose', (r) => call(r, 'POST', `/api/polls/${target('poll', r)}/choose`, { optionId: 'x' }), [401, 403, 403, 409, 409, 409]);
-  row('close (poll)', (r) => call(r, 'POST', `/api/polls/${target('poll', r)}/close`, {}),           [401, 403, 403, 200, 200, 200]);
+  row(
+    'choose',
+    (r) => call(r, 'POST', `/api/polls/${target('poll', r)}/choose`, { optionId: 'x' }),
+    [401, 403, 403, 409, 409, 409],
+  );
+  row(
+    'close (poll)',
+    (r) => call(r, 'POST', `/api/polls/${target('poll', r)}/close`, {}),
+    [401, 403, 403, 200, 200, 200],
+  );
 
-  row('GET …/calendar', (r) => call(r, 'GET', `${CONVENTION}/calendar`),                             [401, 200, 200, 200, 200, 200]);
-  row('PUT …/calendar/rules', (r) => call(r, 'PUT', `${CONVENTION}/calendar/rules`, { rules: [] }),  [401, 403, 403, 403, 200, 200]);
-  row('move a milestone (none such)', (r) => call(r, 'POST', `${CONVENTION}/calendar/milestones/inconnue/move`, { startDate: dateKey(pollDay) }),
-                                                                                                      [401, 403, 403, 403, 400, 400]);
+  row('GET …/calendar', (r) => call(r, 'GET', `${CONVENTION}/calendar`), [401, 200, 200, 200, 200, 200]);
+  row(
+    'PUT …/calendar/rules',
+    (r) => call(r, 'PUT', `${CONVENTION}/calendar/rules`, { rules: [] }),
+    [401, 403, 403, 403, 200, 200],
+  );
+  row(
+    'move a milestone (none such)',
+    (r) => call(r, 'POST', `${CONVENTION}/calendar/milestones/inconnue/move`, { startDate: dateKey(pollDay) }),
+    [401, 403, 403, 403, 400, 400],
+  );
 
-  row('GET …/calendar/rules', (r) => call(r, 'GET', `${CONVENTION}/calendar/rules`),                 [401, 200, 200, 200, 200, 200]);
+  row('GET …/calendar/rules', (r) => call(r, 'GET', `${CONVENTION}/calendar/rules`), [401, 200, 200, 200, 200, 200]);
   // Started with the calendar: starting it again answers 200.
-  row('GET …/cycle', (r) => call(r, 'GET', `${CONVENTION}/cycle`),                                   [401, 200, 200, 200, 200, 200]);
-  row('POST …/cycle', (r) => call(r, 'POST', `${CONVENTION}/cycle`, {}),                             [401, 403, 403, 403, 200, 200]);
-  row('POST …/amendments (an earlier end)', (r) => call(r, 'POST', `${CONVENTION}/amendments`, { newEndDate: '2020-12-31', motif: 'Essai.' }),
-                                                                                                      [401, 403, 403, 403, 400, 400]);
+  row('GET …/cycle', (r) => call(r, 'GET', `${CONVENTION}/cycle`), [401, 200, 200, 200, 200, 200]);
+  row('POST …/cycle', (r) => call(r, 'POST', `${CONVENTION}/cycle`, {}), [401, 403, 403, 403, 200, 200]);
+  row(
+    'POST …/amendments (an earlier end)',
+    (r) => call(r, 'POST', `${CONVENTION}/amendments`, { newEndDate: '2020-12-31', motif: 'Essai.' }),
+    [401, 403, 403, 403, 400, 400],
+  );
   // The demo's 2024 polls are past: each is refused, with why.
-  row('POST …/polls/start', (r) => call(r, 'POST', `${CONVENTION}/polls/start`, {}),                 [401, 403, 403, 403, 200, 200]);
+  row('POST …/polls/start', (r) => call(r, 'POST', `${CONVENTION}/polls/start`, {}), [401, 403, 403, 403, 200, 200]);
   // Last: loading the demo again puts back the setup's values this test changed (the COTECH's delay).
-  row('POST /admin/demo', (r) => call(r, 'POST', '/admin/demo', {}),                                 [401, 403, 403, 403, 403, 303]);
+  row('POST /admin/demo', (r) => call(r, 'POST', '/admin/demo', {}), [401, 403, 403, 403, 403, 303]);
 
-  row('GET …/calendar.ics', (r) => call(r, 'GET', `${CONVENTION}/calendar.ics`),                     [401, 200, 200, 200, 200, 200]);
+  row('GET …/calendar.ics', (r) => call(r, 'GET', `${CONVENTION}/calendar.ics`), [401, 200, 200, 200, 200, 200]);
   // Last: loading the demo again puts its setup back (the COTECH's convocation delay too).
-  row('POST /api/demo', (r) => call(r, 'POST', '/api/demo', {}),                                     [401, 403, 403, 403, 403, 200]);
+  row('POST /api/demo', (r) => call(r, 'POST', '/api/demo', {}), [401, 403, 403, 403, 403, 200]);
 
   it('answers each role as the table says, for every action', { timeout: 300_000 }, async () => {
     reached.clear();
@@ -287,7 +441,12 @@ describe('the role × action matrix of the HTTP API', () => {
     const doc = (await call('anonymous', 'GET', '/api/openapi.json')).json<Doc>();
     const apiRoutes = Object.values(doc.paths)
       .flatMap((operations) => Object.values(operations))
-      .filter((op) => op['x-access'] !== 'link' && !/^POST \/auth\/sign-(in|out)$/.test(op['x-route']) && !op['x-route'].includes('/retroplanning/'))
+      .filter(
+        (op) =>
+          op['x-access'] !== 'link' &&
+          !/^POST \/auth\/sign-(in|out)$/.test(op['x-route']) &&
+          !op['x-route'].includes('/retroplanning/'),
+      )
       .map((op) => op['x-route']);
     expect(new Set(apiRoutes).size).toBeGreaterThan(20);
     expect([...new Set(apiRoutes)].filter((route) => !reached.has(route))).toEqual([]);

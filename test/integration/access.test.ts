@@ -30,7 +30,8 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
   let db: Database;
   let sink: SmtpSink;
   let app: FastifyInstance;
-  const transport = () => nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
+  const transport = () =>
+    nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
 
   const build = (publicUrl: string) => {
     const mailer = transport();
@@ -60,18 +61,38 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
   it('derives for the demo people the roles they act in, and the coopérateur role for the 13 coopérateurs only', async () => {
     const { id: conventionId } = await db.prisma.convention.findFirstOrThrow({ select: { id: true } });
     for (const [name, { email, appRole }] of Object.entries(DEMO_PEOPLE)) {
-      expect({ name, appRole: (await findActor(db.prisma, conventionId, { email })).appRole }).toEqual({ name, appRole });
+      expect({ name, appRole: (await findActor(db.prisma, conventionId, { email })).appRole }).toEqual({
+        name,
+        appRole,
+      });
     }
-    const setup = JSON.parse(await readFile(DEMO_SETUP_PATH, 'utf8')) as { people: Array<{ email: string; title?: string }> };
-    const derived = await Promise.all(setup.people.map(async (p) => [p, (await findActor(db.prisma, conventionId, { email: p.email })).appRole] as const));
-    const cooperateurs = derived.filter(([, role]) => role === 'cooperateur').map(([p]) => p.email).sort();
-    expect(cooperateurs).toEqual(setup.people.filter((p) => p.title === 'Coopérateur CTG').map((p) => p.email).sort());
+    const setup = JSON.parse(await readFile(DEMO_SETUP_PATH, 'utf8')) as {
+      people: Array<{ email: string; title?: string }>;
+    };
+    const derived = await Promise.all(
+      setup.people.map(
+        async (p) => [p, (await findActor(db.prisma, conventionId, { email: p.email })).appRole] as const,
+      ),
+    );
+    const cooperateurs = derived
+      .filter(([, role]) => role === 'cooperateur')
+      .map(([p]) => p.email)
+      .sort();
+    expect(cooperateurs).toEqual(
+      setup.people
+        .filter((p) => p.title === 'Coopérateur CTG')
+        .map((p) => p.email)
+        .sort(),
+    );
     expect(cooperateurs).toHaveLength(13);
   });
 
   /** The sign-in link the sink received for `email`, as a path. */
   const linkMailedTo = async (email: string, after: number) => {
-    const mail = await eventually(async () => sink.accepted.slice(after).find((m) => m.to.includes(email)), `the sign-in mail to ${email}`);
+    const mail = await eventually(
+      async () => sink.accepted.slice(after).find((m) => m.to.includes(email)),
+      `the sign-in mail to ${email}`,
+    );
     expect(mail.subject).toBe('Votre lien de connexion à Concerto');
     const link = /(\S+\/auth\/link\/\S+)/.exec(mail.parsed.text ?? '')?.[1];
     expect(link?.startsWith(`${TEST_LINKS.publicUrl}/auth/link/`)).toBe(true);
@@ -81,14 +102,20 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
 
   it('mails a single-use link that a button confirms, answers alike for unknown addresses, and signs out for good', async () => {
     const before = sink.accepted.length;
-    const unknown = await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: 'personne@example.org' }) });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/auth/sign-in',
+      ...json({ email: 'personne@example.org' }),
+    });
     const known = await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: PERSON.toUpperCase() }) });
     expect([unknown.statusCode, known.statusCode]).toEqual([202, 202]);
     expect(unknown.body).toBe(known.body);
 
     const bad = await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: 'pas une adresse' }) });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT', fields: [{ field: 'email', message: expect.any(String) }] } });
+    expect(bad.json()).toMatchObject({
+      error: { code: 'INVALID_INPUT', fields: [{ field: 'email', message: expect.any(String) }] },
+    });
 
     const path = await linkMailedTo(PERSON, before);
     expect(sink.accepted.slice(before).map((m) => m.to)).toEqual([[PERSON]]);
@@ -104,11 +131,16 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     expect(confirmed.statusCode).toBe(303);
     expect(confirmed.headers.location).toBe('/');
     const setCookie = String(confirmed.headers['set-cookie']);
-    expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000$`));
+    expect(setCookie).toMatch(
+      new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000$`),
+    );
     const cookie = setCookie.split(';')[0]!;
     const session = await app.inject({ method: 'GET', url: '/auth/session', headers: { cookie } });
     expect(session.statusCode).toBe(200);
-    expect(session.json()).toMatchObject({ viewer: { email: PERSON, admin: false, via: 'session' }, csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(session.json()).toMatchObject({
+      viewer: { email: PERSON, admin: false, via: 'session' },
+      csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
     // The store keeps a hash of the cookie's secret, never the secret.
     const rows = await db.prisma.session.findMany({ select: { id: true } });
     expect(rows.some((row) => cookie.includes(row.id))).toBe(false);
@@ -118,22 +150,40 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     expect(again.body).toMatch(/Lien déjà utilisé/);
     expect(again.headers['set-cookie']).toBeUndefined();
 
-    const expired = signInLink({ publicUrl: '', secret: TEST_LINKS.secret, email: PERSON, now: new Date(Date.now() - 3_600_000) });
+    const expired = signInLink({
+      publicUrl: '',
+      secret: TEST_LINKS.secret,
+      email: PERSON,
+      now: new Date(Date.now() - 3_600_000),
+    });
     expect((await app.inject({ method: 'POST', url: expired })).statusCode).toBe(410);
-    const rsvp = signLink({ purpose: 'rsvp', subject: 'x', email: PERSON, answer: 'ACCEPTED', expiresAt: new Date(Date.now() + 60_000) }, TEST_LINKS.secret);
+    const rsvp = signLink(
+      { purpose: 'rsvp', subject: 'x', email: PERSON, answer: 'ACCEPTED', expiresAt: new Date(Date.now() + 60_000) },
+      TEST_LINKS.secret,
+    );
     expect((await app.inject({ method: 'POST', url: `/auth/link/${rsvp}` })).statusCode).toBe(400);
 
     const csrfToken = session.json<{ csrfToken: string }>().csrfToken;
     const withoutToken = await app.inject({ method: 'POST', url: '/auth/sign-out', headers: { cookie } });
     expect(withoutToken.statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: '/auth/session', headers: { cookie } })).statusCode).toBe(200);
-    const signedOut = await app.inject({ method: 'POST', url: '/auth/sign-out', headers: { cookie, 'x-csrf-token': csrfToken } });
+    const signedOut = await app.inject({
+      method: 'POST',
+      url: '/auth/sign-out',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+    });
     expect(signedOut.statusCode).toBe(204);
     expect(String(signedOut.headers['set-cookie'])).toMatch(new RegExp(`^${SESSION_COOKIE}=; .*Max-Age=0`));
     // The cookie a copy of which was kept signs nobody in any more.
     expect((await app.inject({ method: 'GET', url: '/auth/session', headers: { cookie } })).statusCode).toBe(401);
     // An expired session is swept when another opens.
-    const stale = await db.prisma.session.create({ data: { id: 'expiree', personId: (await db.prisma.person.findUniqueOrThrow({ where: { email: PERSON } })).id, expiresAt: new Date(Date.now() - 1000) } });
+    const stale = await db.prisma.session.create({
+      data: {
+        id: 'expiree',
+        personId: (await db.prisma.person.findUniqueOrThrow({ where: { email: PERSON } })).id,
+        expiresAt: new Date(Date.now() - 1000),
+      },
+    });
     await signIn(app, db.prisma, OTHER);
     expect(await db.prisma.session.findUnique({ where: { id: stale.id } })).toBeNull();
   });
@@ -142,11 +192,19 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     const secure = build('https://concerto.example.org');
     try {
       const before = sink.accepted.length;
-      const asked = await secure.inject({ method: 'POST', url: '/auth/sign-in', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `email=${encodeURIComponent(OTHER)}` });
+      const asked = await secure.inject({
+        method: 'POST',
+        url: '/auth/sign-in',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `email=${encodeURIComponent(OTHER)}`,
+      });
       expect(asked.statusCode).toBe(202);
       expect(asked.headers['content-type']).toMatch(/^text\/html/);
       expect(asked.body).toMatch(/Vérifiez votre messagerie/);
-      const mail = await eventually(async () => sink.accepted.slice(before).find((m) => m.to.includes(OTHER)), 'the sign-in mail');
+      const mail = await eventually(
+        async () => sink.accepted.slice(before).find((m) => m.to.includes(OTHER)),
+        'the sign-in mail',
+      );
       const path = new URL(/(\S+\/auth\/link\/\S+)/.exec(mail.parsed.text ?? '')![1]!).pathname;
       const confirmed = await secure.inject({ method: 'POST', url: path });
       expect(confirmed.statusCode).toBe(303);
@@ -165,22 +223,35 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
       answers.add(`${asked.statusCode} ${asked.body}`);
     }
     expect(answers.size).toBe(1);
-    await eventually(async () => sink.accepted.slice(before).filter((m) => m.to.includes(address)).length === SIGN_IN_MAILS_PER_ADDRESS, 'the mails');
+    await eventually(
+      async () =>
+        sink.accepted.slice(before).filter((m) => m.to.includes(address)).length === SIGN_IN_MAILS_PER_ADDRESS,
+      'the mails',
+    );
     // The ones beyond the limit were never sent: another address is still mailed, after them.
     await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: 'coordinateur.0-6-ans@example.org' }) });
-    await eventually(async () => sink.accepted.slice(before).some((m) => m.to.includes('coordinateur.0-6-ans@example.org')), 'the other mail');
+    await eventually(
+      async () => sink.accepted.slice(before).some((m) => m.to.includes('coordinateur.0-6-ans@example.org')),
+      'the other mail',
+    );
     expect(sink.accepted.slice(before).filter((m) => m.to.includes(address))).toHaveLength(SIGN_IN_MAILS_PER_ADDRESS);
   });
 
   it('refuses an unsafe request signed in by cookie without its session’s CSRF token; bearer tokens need none', async () => {
     const mine = await signIn(app, db.prisma, PERSON);
     const theirs = await signIn(app, db.prisma, OTHER);
-    const create = (headers: AuthHeaders, body: unknown = { label: 'script' }) => app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs(headers, body) });
+    const create = (headers: AuthHeaders, body: unknown = { label: 'script' }) =>
+      app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs(headers, body) });
 
     const cases: Array<[string, AuthHeaders, unknown, number]> = [
       ['no token', { cookie: mine.cookie! }, { label: 'script' }, 403],
       ['a wrong token', { cookie: mine.cookie!, 'x-csrf-token': 'x'.repeat(43) }, { label: 'script' }, 403],
-      ['another session’s token', { cookie: mine.cookie!, 'x-csrf-token': theirs['x-csrf-token']! }, { label: 'script' }, 403],
+      [
+        'another session’s token',
+        { cookie: mine.cookie!, 'x-csrf-token': theirs['x-csrf-token']! },
+        { label: 'script' },
+        403,
+      ],
       ['the header', mine, { label: 'script' }, 201],
       ['the form field', { cookie: mine.cookie! }, { label: 'script', _csrf: mine['x-csrf-token'] }, 201],
     ];
@@ -190,34 +261,65 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
       if (status === 403) expect(response.json()).toMatchObject({ error: { code: 'CSRF_TOKEN_INVALID' } });
     }
     // A safe request needs none.
-    expect((await app.inject({ method: 'GET', url: '/api/tokens', headers: { cookie: mine.cookie! } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/tokens', headers: { cookie: mine.cookie! } })).statusCode,
+    ).toBe(200);
     // A form posted with a token field by the CSRF-exempt bearer is fine too.
     expect((await create(await tokenFor(db.prisma, PERSON))).statusCode).toBe(201);
   });
 
   it('creates an API token shown once, lists it without its secret, and revokes it for good', async () => {
     const session = await signIn(app, db.prisma, OTHER);
-    const refused = await app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs(session, { label: '', expiresAt: 'demain' }) });
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      ...jsonAs(session, { label: '', expiresAt: 'demain' }),
+    });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json<{ error: { fields: Array<{ field: string }> } }>().error.fields.map((f) => f.field).sort()).toEqual(['expiresAt', 'label']);
-    const past = await app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs(session, { label: 'vieux', expiresAt: '2020-01-01T00:00:00Z' }) });
+    expect(
+      refused
+        .json<{ error: { fields: Array<{ field: string }> } }>()
+        .error.fields.map((f) => f.field)
+        .sort(),
+    ).toEqual(['expiresAt', 'label']);
+    const past = await app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      ...jsonAs(session, { label: 'vieux', expiresAt: '2020-01-01T00:00:00Z' }),
+    });
     expect(past.statusCode).toBe(400);
 
-    const created = await app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs(session, { label: 'Export nocturne', expiresAt: '2099-01-01T00:00:00+01:00' }) });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      ...jsonAs(session, { label: 'Export nocturne', expiresAt: '2099-01-01T00:00:00+01:00' }),
+    });
     expect(created.statusCode).toBe(201);
     const token = created.json<{ id: string; token: string; label: string; expiresAt: string }>();
-    expect(token).toMatchObject({ label: 'Export nocturne', expiresAt: '2098-12-31T23:00:00.000Z', token: expect.stringMatching(/^cct_[A-Za-z0-9_-]{43}$/) });
+    expect(token).toMatchObject({
+      label: 'Export nocturne',
+      expiresAt: '2098-12-31T23:00:00.000Z',
+      token: expect.stringMatching(/^cct_[A-Za-z0-9_-]{43}$/),
+    });
     const bearer = { authorization: `Bearer ${token.token}` };
 
     const listed = await app.inject({ method: 'GET', url: '/api/tokens', headers: bearer });
     expect(listed.statusCode).toBe(200);
     expect(listed.body).not.toContain(token.token);
-    expect(listed.json<{ tokens: Array<{ id: string; lastUsedAt: string | null }> }>().tokens.find((t) => t.id === token.id)?.lastUsedAt).toEqual(expect.any(String));
-    expect((await app.inject({ method: 'GET', url: '/auth/session', headers: bearer })).json()).toMatchObject({ viewer: { email: OTHER, via: 'token' }, csrfToken: null });
+    expect(
+      listed.json<{ tokens: Array<{ id: string; lastUsedAt: string | null }> }>().tokens.find((t) => t.id === token.id)
+        ?.lastUsedAt,
+    ).toEqual(expect.any(String));
+    expect((await app.inject({ method: 'GET', url: '/auth/session', headers: bearer })).json()).toMatchObject({
+      viewer: { email: OTHER, via: 'token' },
+      csrfToken: null,
+    });
 
     // Someone else cannot revoke it.
     const stranger = await tokenFor(db.prisma, PERSON);
-    expect((await app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: stranger })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: stranger })).statusCode).toBe(
+      404,
+    );
     expect((await app.inject({ method: 'GET', url: '/api/tokens', headers: bearer })).statusCode).toBe(200);
 
     const revoked = await app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: session });
@@ -225,12 +327,23 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     const after = await app.inject({ method: 'GET', url: '/api/tokens', headers: bearer });
     expect(after.statusCode).toBe(401);
     expect(after.headers['www-authenticate']).toBe('Bearer realm="concerto"');
-    expect(after.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/révoqué/) } });
-    expect((await app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: session })).statusCode).toBe(404);
+    expect(after.json()).toMatchObject({
+      error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/révoqué/) },
+    });
+    expect((await app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: session })).statusCode).toBe(
+      404,
+    );
 
     // An expired token signs nobody in.
     const person = await db.prisma.person.findUniqueOrThrow({ where: { email: OTHER } });
-    const old = await createApiToken(db.prisma, { personId: person.id, label: 'expiré', expiresAt: new Date(Date.now() - 1000) });
-    expect((await app.inject({ method: 'GET', url: '/api/tokens', headers: { authorization: `Bearer ${old.token}` } })).statusCode).toBe(401);
+    const old = await createApiToken(db.prisma, {
+      personId: person.id,
+      label: 'expiré',
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/tokens', headers: { authorization: `Bearer ${old.token}` } }))
+        .statusCode,
+    ).toBe(401);
   });
 });

@@ -29,7 +29,11 @@ describe('bootstrapAdmins', () => {
     const { holder, cliTokenFile } = await bootstrapAdmins(db.prisma, { admins: [], dataDir });
     expect(holder).toBe(LOCAL_ADMIN_EMAIL);
     expect((await stat(cliTokenFile)).mode & 0o777).toBe(0o600);
-    expect(await viewerOfApiToken(db.prisma, await token(), new Date())).toMatchObject({ email: LOCAL_ADMIN_EMAIL, admin: true, via: 'token' });
+    expect(await viewerOfApiToken(db.prisma, await token(), new Date())).toMatchObject({
+      email: LOCAL_ADMIN_EMAIL,
+      admin: true,
+      via: 'token',
+    });
     // The workflows check who acts: the local admin's address must pass as any person's does.
     expect(actorSchema.safeParse({ email: LOCAL_ADMIN_EMAIL, appRole: 'admin' }).success).toBe(true);
   });
@@ -53,14 +57,24 @@ describe('bootstrapAdmins', () => {
   it('makes admins of CONCERTO_ADMINS, known or not, and gives the first the CLI token', async () => {
     await db.prisma.person.create({ data: { email: 'connue@example.org', displayName: 'Connue' } });
     // The file still holds admin@concerto.localhost's token, valid: another holder gets a token of their own.
-    const { holder } = await bootstrapAdmins(db.prisma, { admins: ['connue@example.org', 'nouvelle@example.org'], dataDir });
+    const { holder } = await bootstrapAdmins(db.prisma, {
+      admins: ['connue@example.org', 'nouvelle@example.org'],
+      dataDir,
+    });
     expect(holder).toBe('connue@example.org');
-    const admins = await db.prisma.person.findMany({ where: { admin: true }, select: { email: true, displayName: true }, orderBy: { email: 'asc' } });
+    const admins = await db.prisma.person.findMany({
+      where: { admin: true },
+      select: { email: true, displayName: true },
+      orderBy: { email: 'asc' },
+    });
     expect(admins).toEqual([
       { email: LOCAL_ADMIN_EMAIL, displayName: 'Administrateur local' },
       { email: 'connue@example.org', displayName: 'Connue' },
       { email: 'nouvelle@example.org', displayName: 'nouvelle@example.org' },
     ]);
-    expect(await viewerOfApiToken(db.prisma, await token(), new Date())).toMatchObject({ email: 'connue@example.org', admin: true });
+    expect(await viewerOfApiToken(db.prisma, await token(), new Date())).toMatchObject({
+      email: 'connue@example.org',
+      admin: true,
+    });
   });
 });

@@ -41,9 +41,14 @@ interface Run {
 /** Runs the real `concerto` command as a child process. */
 function runConcerto(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -74,10 +79,15 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const bound = app.server.address();
     const port = typeof bound === 'object' && bound ? bound.port : 0;
     // The local admin's token in the data folder, as `npm start` writes it: the CLI's default.
-    const admin = await db.prisma.person.create({ data: { email: 'admin@concerto.localhost', displayName: 'Administrateur local', admin: true } });
+    const admin = await db.prisma.person.create({
+      data: { email: 'admin@concerto.localhost', displayName: 'Administrateur local', admin: true },
+    });
     const dataDir = path.join(tmp, 'data');
     await mkdir(dataDir);
-    await writeFile(path.join(dataDir, CLI_TOKEN_FILE), `${(await createApiToken(db.prisma, { personId: admin.id, label: 'test' })).token}\n`);
+    await writeFile(
+      path.join(dataDir, CLI_TOKEN_FILE),
+      `${(await createApiToken(db.prisma, { personId: admin.id, label: 'test' })).token}\n`,
+    );
     cliEnv = { CONCERTO_URL: `http://127.0.0.1:${port}`, CONCERTO_DATA_DIR: dataDir };
   });
 
@@ -100,7 +110,26 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
   it('prints its help with every verb and the exit codes, without reaching the app', async () => {
     const run = await runConcerto(['--help'], { CONCERTO_URL: 'http://127.0.0.1:9' });
     expect(run.code).toBe(0);
-    for (const verb of ['demo', 'convention import', 'fiche create', 'fiche edit', 'fiche submit', 'fiche show', 'fiche list', 'decide', 'meeting create', 'meeting reschedule', 'meeting cancel', 'meeting attendance', 'poll create', 'poll vote', 'poll close', 'calendar', 'history', 'outbox']) {
+    for (const verb of [
+      'demo',
+      'convention import',
+      'fiche create',
+      'fiche edit',
+      'fiche submit',
+      'fiche show',
+      'fiche list',
+      'decide',
+      'meeting create',
+      'meeting reschedule',
+      'meeting cancel',
+      'meeting attendance',
+      'poll create',
+      'poll vote',
+      'poll close',
+      'calendar',
+      'history',
+      'outbox',
+    ]) {
       expect(run.stdout).toContain(`concerto ${verb}`);
     }
     for (const [code, meaning] of EXIT_CODE_MEANINGS) expect(run.stdout).toContain(`${code}  ${meaning}`);
@@ -113,7 +142,10 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(run.code).toBe(EXIT.unavailable);
     expect(run.stderr).toContain(`l’application ne répond pas à http://127.0.0.1:${closed}`);
     expect(run.stderr).toContain('npm start');
-    expect(JSON.parse(run.stdout)).toMatchObject({ exitCode: EXIT.unavailable, error: { message: expect.stringContaining('ne répond pas') } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      exitCode: EXIT.unavailable,
+      error: { message: expect.stringContaining('ne répond pas') },
+    });
   });
 
   it('refuses a wrong command line with its usage (exit 2), before any request', async () => {
@@ -127,9 +159,14 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
   });
 
   it('says how to sign in without a token or with a refused one, and refuses an admin’s work to a member (exit 3)', async () => {
-    const noToken = await runConcerto(['outbox'], { CONCERTO_URL: cliEnv.CONCERTO_URL!, CONCERTO_DATA_DIR: path.join(tmp, 'nowhere') });
+    const noToken = await runConcerto(['outbox'], {
+      CONCERTO_URL: cliEnv.CONCERTO_URL!,
+      CONCERTO_DATA_DIR: path.join(tmp, 'nowhere'),
+    });
     expect(noToken.code).toBe(EXIT.access);
-    expect(noToken.stderr).toContain('Aucun jeton : donnez CONCERTO_TOKEN, ou lancez `npm start` dans ce dossier, qui écrit data/cli-token.');
+    expect(noToken.stderr).toContain(
+      'Aucun jeton : donnez CONCERTO_TOKEN, ou lancez `npm start` dans ce dossier, qui écrit data/cli-token.',
+    );
     const revoked = await runConcerto(['outbox', '--json'], { ...cliEnv, CONCERTO_TOKEN: 'cct_not-a-token' });
     expect(revoked.code).toBe(EXIT.access);
     expect(revoked.stderr).toContain('Le jeton lu dans CONCERTO_TOKEN n’est pas accepté');
@@ -151,7 +188,9 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
 
     const again = await concerto('demo');
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/^Convention de démonstration chargée \(ctg-mellois-en-poitou-2023-2027\) : 0 créé\(s\), 0 modifié\(s\), \d+ inchangé\(s\)\.\n$/);
+    expect(again.stdout).toMatch(
+      /^Convention de démonstration chargée \(ctg-mellois-en-poitou-2023-2027\) : 0 créé\(s\), 0 modifié\(s\), \d+ inchangé\(s\)\.\n$/,
+    );
 
     const member = await concertoAs(CAF, 'demo');
     expect(member.code).toBe(EXIT.access);
@@ -159,7 +198,17 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
   });
 
   it('creates a fiche, shows it as JSON and in French, edits its draft and submits it; a second submission exits 1, an unknown fiche 4', async () => {
-    const created = await concerto('fiche', 'create', '--title', 'Ludothèque itinérante', '--author', 'directrice.education@example.org', '--convention', DEMO_CONVENTION_SLUG, '--json');
+    const created = await concerto(
+      'fiche',
+      'create',
+      '--title',
+      'Ludothèque itinérante',
+      '--author',
+      'directrice.education@example.org',
+      '--convention',
+      DEMO_CONVENTION_SLUG,
+      '--json',
+    );
     expect(created.code, created.stderr).toBe(0);
     const { ficheId, workflowId } = JSON.parse(created.stdout) as { ficheId: string; workflowId: string };
     expect(workflowId).toBe(`fiche-${ficheId}`);
@@ -169,27 +218,62 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
 
     const shown = await concerto('fiche', 'show', ficheId, '--json');
     expect(shown.code, shown.stderr).toBe(0);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ ficheId, title: 'Ludothèque itinérante', lifecycle: { stage: 'brouillon' } });
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      ficheId,
+      title: 'Ludothèque itinérante',
+      lifecycle: { stage: 'brouillon' },
+    });
     const human = await concerto('fiche', 'show', ficheId);
     expect(human.stdout).toMatch(/^Fiche\s+: .* — Ludothèque itinérante$/m);
     expect(human.stdout).toMatch(/^Étape\s+: brouillon$/m);
 
     const versions = await concerto('fiche', 'show', ficheId, '--versions', '--json');
     expect(versions.code, versions.stderr).toBe(0);
-    expect(JSON.parse(versions.stdout)).toMatchObject({ ficheId, versions: [{ version: 1, content: { title: 'Ludothèque itinérante' }, changes: [] }] });
+    expect(JSON.parse(versions.stdout)).toMatchObject({
+      ficheId,
+      versions: [{ version: 1, content: { title: 'Ludothèque itinérante' }, changes: [] }],
+    });
     const listed = await concerto('fiche', 'list', '--convention', DEMO_CONVENTION_SLUG);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(new RegExp(`^FA-\\d{4}-\\d{2}\\s+brouillon\\s+Ludothèque itinérante  \\(${ficheId}\\)$`, 'm'));
+    expect(listed.stdout).toMatch(
+      new RegExp(`^FA-\\d{4}-\\d{2}\\s+brouillon\\s+Ludothèque itinérante  \\(${ficheId}\\)$`, 'm'),
+    );
 
     // Its draft written by a coopérateur of the demo, by their own token; a wrong reference is refused first.
-    const edited = await concertoAs(COOPERATOR, 'fiche', 'edit', ficheId, '--enjeu', 'E2', '--public', 'Familles du territoire', '--partenaire', 'pas-une-structure');
+    const edited = await concertoAs(
+      COOPERATOR,
+      'fiche',
+      'edit',
+      ficheId,
+      '--enjeu',
+      'E2',
+      '--public',
+      'Familles du territoire',
+      '--partenaire',
+      'pas-une-structure',
+    );
     expect(edited.code).toBe(EXIT.usage);
     expect(edited.stderr).toContain('pas-une-structure');
-    const fixed = await concertoAs(COOPERATOR, 'fiche', 'edit', ficheId, '--enjeu', 'E2', '--public', 'Familles du territoire');
+    const fixed = await concertoAs(
+      COOPERATOR,
+      'fiche',
+      'edit',
+      ficheId,
+      '--enjeu',
+      'E2',
+      '--public',
+      'Familles du territoire',
+    );
     expect(fixed.code, fixed.stderr).toBe(0);
     expect(fixed.stdout).toBe(`Contenu de la fiche ${ficheId} enregistré (enjeu, publicVise).\n`);
-    const draft = JSON.parse((await concerto('fiche', 'show', ficheId, '--versions', '--json')).stdout) as { versions: Array<{ content: Record<string, unknown> }> };
-    expect(draft.versions.at(-1)!.content).toMatchObject({ title: 'Ludothèque itinérante', enjeu: 'E2', publicVise: 'Familles du territoire' });
+    const draft = JSON.parse((await concerto('fiche', 'show', ficheId, '--versions', '--json')).stdout) as {
+      versions: Array<{ content: Record<string, unknown> }>;
+    };
+    expect(draft.versions.at(-1)!.content).toMatchObject({
+      title: 'Ludothèque itinérante',
+      enjeu: 'E2',
+      publicVise: 'Familles du territoire',
+    });
 
     // Submitted by the coopérateur; a second time, the rules refuse it.
     const submitted = await concertoAs(COOPERATOR, 'fiche', 'submit', ficheId, '--json');
@@ -203,18 +287,42 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const wrongOutcome = await concertoAs(COTECH_SECRETARY, 'decide', ficheId, 'cotech', 'adoptee');
     expect(wrongOutcome.code).toBe(EXIT.usage);
     expect(wrongOutcome.stderr).toContain('Décisions possibles : favorable, a_retravailler, defavorable.');
-    const early = await concertoAs(COTECH_SECRETARY, 'decide', ficheId, 'cotech', 'favorable', '--comment', 'Très bon projet', '--json');
+    const early = await concertoAs(
+      COTECH_SECRETARY,
+      'decide',
+      ficheId,
+      'cotech',
+      'favorable',
+      '--comment',
+      'Très bon projet',
+      '--json',
+    );
     expect(early.code, early.stderr).toBe(EXIT.refused);
-    expect(JSON.parse(early.stdout)).toMatchObject({ exitCode: EXIT.refused, error: { code: 'WRONG_STAGE', message: expect.stringContaining('réunion') } });
+    expect(JSON.parse(early.stdout)).toMatchObject({
+      exitCode: EXIT.refused,
+      error: { code: 'WRONG_STAGE', message: expect.stringContaining('réunion') },
+    });
 
     const unknown = await concerto('fiche', 'show', 'no-such-fiche', '--json');
     expect(unknown.code).toBe(EXIT.notFound);
     expect(unknown.stderr).toContain('Aucune fiche ne porte cet identifiant.');
-    expect(JSON.parse(unknown.stdout)).toEqual({ exitCode: EXIT.notFound, error: { code: 'NOT_FOUND', message: 'Aucune fiche ne porte cet identifiant.' } });
+    expect(JSON.parse(unknown.stdout)).toEqual({
+      exitCode: EXIT.notFound,
+      error: { code: 'NOT_FOUND', message: 'Aucune fiche ne porte cet identifiant.' },
+    });
   });
 
   it('gives the API’s field errors for bad input (exit 2)', async () => {
-    const run = await concerto('fiche', 'create', '--title', 'Sans auteur valable', '--author', 'pas-une-adresse', '--convention', DEMO_CONVENTION_SLUG);
+    const run = await concerto(
+      'fiche',
+      'create',
+      '--title',
+      'Sans auteur valable',
+      '--author',
+      'pas-une-adresse',
+      '--convention',
+      DEMO_CONVENTION_SLUG,
+    );
     expect(run.code).toBe(EXIT.usage);
     expect(run.stderr).toMatch(/^ {2}- authorEmail : .+$/m);
     expect(run.stderr).toContain('Corrigez la saisie');
@@ -232,13 +340,42 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
 
   it('schedules a meeting, moves it and cancels it; one convened too late exits 1 with the delay', async () => {
     const day = openDayAfter(toLocal(new Date()), 12);
-    const tooSoon = await concertoAs(COOPERATOR, 'meeting', 'create', '--convention', DEMO_CONVENTION_SLUG, '--instance', 'cotech', '--title', 'COTECH pressé',
-      '--start', `${dateKey(openDayAfter(toLocal(new Date()), 1))} 14:00`, '--end', `${dateKey(openDayAfter(toLocal(new Date()), 1))} 17:00`);
+    const tooSoon = await concertoAs(
+      COOPERATOR,
+      'meeting',
+      'create',
+      '--convention',
+      DEMO_CONVENTION_SLUG,
+      '--instance',
+      'cotech',
+      '--title',
+      'COTECH pressé',
+      '--start',
+      `${dateKey(openDayAfter(toLocal(new Date()), 1))} 14:00`,
+      '--end',
+      `${dateKey(openDayAfter(toLocal(new Date()), 1))} 17:00`,
+    );
     expect(tooSoon.code).toBe(EXIT.refused);
     expect(tooSoon.stderr).toContain('7 jours francs');
 
-    const created = await concertoAs(COOPERATOR, 'meeting', 'create', '--convention', DEMO_CONVENTION_SLUG, '--instance', 'cotech', '--title', 'COTECH de suivi',
-      '--start', `${dateKey(day)} 14:00`, '--end', `${dateKey(day)} 17:00`, '--location', 'Salle du conseil, Melle', '--json');
+    const created = await concertoAs(
+      COOPERATOR,
+      'meeting',
+      'create',
+      '--convention',
+      DEMO_CONVENTION_SLUG,
+      '--instance',
+      'cotech',
+      '--title',
+      'COTECH de suivi',
+      '--start',
+      `${dateKey(day)} 14:00`,
+      '--end',
+      `${dateKey(day)} 17:00`,
+      '--location',
+      'Salle du conseil, Melle',
+      '--json',
+    );
     expect(created.code, created.stderr).toBe(0);
     const { meetingId } = JSON.parse(created.stdout) as { meetingId: string };
     const row = await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId } });
@@ -246,10 +383,26 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
 
     const later = openDayAfter(day, 1);
     // Until its workflow has started and read the meeting, a step is refused as premature: ask again.
-    const moved = await eventually(async () => {
-      const run = await concertoAs(COOPERATOR, 'meeting', 'reschedule', meetingId, '--start', `${dateKey(later)} 09:30`, '--end', `${dateKey(later)} 12:00`, '--reason', 'Salle prise', '--json');
-      return run.code === 0 ? run : undefined;
-    }, 'the meeting to be rescheduled', 60_000);
+    const moved = await eventually(
+      async () => {
+        const run = await concertoAs(
+          COOPERATOR,
+          'meeting',
+          'reschedule',
+          meetingId,
+          '--start',
+          `${dateKey(later)} 09:30`,
+          '--end',
+          `${dateKey(later)} 12:00`,
+          '--reason',
+          'Salle prise',
+          '--json',
+        );
+        return run.code === 0 ? run : undefined;
+      },
+      'the meeting to be rescheduled',
+      60_000,
+    );
     expect(JSON.parse(moved.stdout)).toMatchObject({ meetingId, startsAt: atLocalTime(later, 9, 30).toISOString() });
     const cancelled = await concertoAs(COOPERATOR, 'meeting', 'cancel', meetingId, '--reason', 'Ordre du jour vide');
     expect(cancelled.code, cancelled.stderr).toBe(0);
@@ -304,24 +457,80 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
   it('answers a date poll with the link a participant received, as the voting page does', async () => {
     const deadlineDay = openDayAfter(toLocal(new Date()), 3);
     const [first, second] = [openDayAfter(deadlineDay, 10), openDayAfter(deadlineDay, 11)];
-    const created = await concertoAs(COOPERATOR, 'poll', 'create', '--instance', 'cotech', '--title', 'COTECH de rentrée', '--deadline', `${dateKey(deadlineDay)} 12:00`,
-      '--date', dateKey(first), '--date', `${dateKey(second)}/14:00-16:00@2`, '--participant', CAF, '--convention', DEMO_CONVENTION_SLUG, '--json');
+    const created = await concertoAs(
+      COOPERATOR,
+      'poll',
+      'create',
+      '--instance',
+      'cotech',
+      '--title',
+      'COTECH de rentrée',
+      '--deadline',
+      `${dateKey(deadlineDay)} 12:00`,
+      '--date',
+      dateKey(first),
+      '--date',
+      `${dateKey(second)}/14:00-16:00@2`,
+      '--participant',
+      CAF,
+      '--convention',
+      DEMO_CONVENTION_SLUG,
+      '--json',
+    );
     expect(created.code, created.stderr).toBe(0);
-    const poll = JSON.parse(created.stdout) as { pollId: string; options: Array<{ id: string; capacity: number | null }> };
+    const poll = JSON.parse(created.stdout) as {
+      pollId: string;
+      options: Array<{ id: string; capacity: number | null }>;
+    };
     expect(poll.options.map((o) => o.capacity)).toEqual([null, 2]);
-    expect((await db.prisma.poll.findUniqueOrThrow({ where: { id: poll.pollId } })).deadline).toEqual(atLocalTime(deadlineDay, 12, 0));
-    const invitation = await eventually(async () => (await stack.catcher.list()).find((m) => m.subject.startsWith('Sondage de date : COTECH de rentrée')), 'the invitation to vote');
-    const link = /Répondre au sondage : (\S+)/.exec((await simpleParser((await stack.catcher.readRaw(invitation.id))!)).text ?? '')?.[1];
+    expect((await db.prisma.poll.findUniqueOrThrow({ where: { id: poll.pollId } })).deadline).toEqual(
+      atLocalTime(deadlineDay, 12, 0),
+    );
+    const invitation = await eventually(
+      async () => (await stack.catcher.list()).find((m) => m.subject.startsWith('Sondage de date : COTECH de rentrée')),
+      'the invitation to vote',
+    );
+    const link = /Répondre au sondage : (\S+)/.exec(
+      (await simpleParser((await stack.catcher.readRaw(invitation.id))!)).text ?? '',
+    )?.[1];
     expect(link).toBeDefined();
 
     // The participant has the link and no account: no token at all.
     const noAccount = { CONCERTO_URL: cliEnv.CONCERTO_URL!, CONCERTO_DATA_DIR: path.join(tmp, 'nowhere') };
-    const voted = await runConcerto(['poll', 'vote', link!, '--date', dateKey(first), '--answer', 'oui', '--date', `${dateKey(second)}/14:00`, '--answer', 'si_necessaire', '--signup', dateKey(second), '--json'], noAccount);
+    const voted = await runConcerto(
+      [
+        'poll',
+        'vote',
+        link!,
+        '--date',
+        dateKey(first),
+        '--answer',
+        'oui',
+        '--date',
+        `${dateKey(second)}/14:00`,
+        '--answer',
+        'si_necessaire',
+        '--signup',
+        dateKey(second),
+        '--json',
+      ],
+      noAccount,
+    );
     expect(voted.code, voted.stderr).toBe(0);
     const [optionA, optionB] = poll.options.map((o) => o.id);
-    expect(JSON.parse(voted.stdout)).toEqual({ pollId: poll.pollId, answers: { [optionA!]: 'oui', [optionB!]: 'si_necessaire' }, signUps: [optionB] });
+    expect(JSON.parse(voted.stdout)).toEqual({
+      pollId: poll.pollId,
+      answers: { [optionA!]: 'oui', [optionB!]: 'si_necessaire' },
+      signUps: [optionB],
+    });
     const shown = await concerto('poll', 'show', poll.pollId, '--json');
-    expect(JSON.parse(shown.stdout)).toMatchObject({ answered: 1, options: [{ oui: 1, siNecessaire: 0 }, { oui: 0, siNecessaire: 1, volunteers: [CAF] }] });
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      answered: 1,
+      options: [
+        { oui: 1, siNecessaire: 0 },
+        { oui: 0, siNecessaire: 1, volunteers: [CAF] },
+      ],
+    });
 
     // A link changed by hand: the page's refusal, in its words.
     // The signature's first character: all six of its bits are signature (the last one's are not).
@@ -331,7 +540,10 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const refused = await runConcerto(['poll', 'vote', forged, '--date', dateKey(first), '--answer', 'non'], noAccount);
     expect(refused.code).toBe(EXIT.usage);
     expect(refused.stderr).toContain('Ce lien n’est pas valide : il a peut-être été modifié ou mal copié.');
-    const notProposed = await runConcerto(['poll', 'vote', link!, '--date', dateKey(deadlineDay), '--answer', 'non'], noAccount);
+    const notProposed = await runConcerto(
+      ['poll', 'vote', link!, '--date', dateKey(deadlineDay), '--answer', 'non'],
+      noAccount,
+    );
     expect(notProposed.code).toBe(EXIT.usage);
     expect(notProposed.stderr).toContain('ce sondage ne propose pas cette date');
     const oneOfTwo = await runConcerto(['poll', 'vote', link!, '--date', dateKey(first), '--answer', 'non'], noAccount);

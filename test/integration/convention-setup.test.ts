@@ -73,17 +73,26 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       expect(first.created).toBeGreaterThan(100);
       const countsBefore = await rowCounts(prisma);
       const exportBefore = await exportConventionSetup(prisma, DEMO_CONVENTION_SLUG);
-      const stampsBefore = await prisma.person.findMany({ select: { email: true, updatedAt: true }, orderBy: { email: 'asc' } });
+      const stampsBefore = await prisma.person.findMany({
+        select: { email: true, updatedAt: true },
+        orderBy: { email: 'asc' },
+      });
       const conventionBefore = await prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } });
 
       const second = await loadDemo(prisma);
 
       expect(second).toEqual({ created: 0, updated: 0, unchanged: first.created, removed: 0 });
       expect(await rowCounts(prisma)).toEqual(countsBefore);
-      expect(JSON.stringify(await exportConventionSetup(prisma, DEMO_CONVENTION_SLUG))).toBe(JSON.stringify(exportBefore));
+      expect(JSON.stringify(await exportConventionSetup(prisma, DEMO_CONVENTION_SLUG))).toBe(
+        JSON.stringify(exportBefore),
+      );
       // No UPDATE at all: Prisma would have moved the @updatedAt stamps.
-      expect(await prisma.person.findMany({ select: { email: true, updatedAt: true }, orderBy: { email: 'asc' } })).toEqual(stampsBefore);
-      expect((await prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).updatedAt).toEqual(conventionBefore.updatedAt);
+      expect(
+        await prisma.person.findMany({ select: { email: true, updatedAt: true }, orderBy: { email: 'asc' } }),
+      ).toEqual(stampsBefore);
+      expect((await prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).updatedAt).toEqual(
+        conventionBefore.updatedAt,
+      );
     });
 
     it('holds the reference CTG: convention, signatories, enjeux, coopérateurs', async () => {
@@ -94,12 +103,21 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
           enjeux: { orderBy: { position: 'asc' }, include: { objectifs: true } },
         },
       });
-      expect(convention).toMatchObject({ territory: 'Mellois en Poitou', status: 'en_cours', schoolZone: 'A', timezone: 'Europe/Paris' });
+      expect(convention).toMatchObject({
+        territory: 'Mellois en Poitou',
+        status: 'en_cours',
+        schoolZone: 'A',
+        timezone: 'Europe/Paris',
+      });
       expect(convention.startDate.toISOString().slice(0, 10)).toBe('2023-01-01');
       expect(convention.endDate.toISOString().slice(0, 10)).toBe('2027-12-31');
       expect(convention.charter).toEqual(REFERENCE_CHARTER);
 
-      expect(convention.signatories.map((s) => [s.structure.name, s.structure.kind, s.signedAt?.toISOString().slice(0, 10)]).sort()).toEqual([
+      expect(
+        convention.signatories
+          .map((s) => [s.structure.name, s.structure.kind, s.signedAt?.toISOString().slice(0, 10)])
+          .sort(),
+      ).toEqual([
         ['CAF des Deux-Sèvres', 'caf', '2023-12-18'],
         ['Communauté de communes Mellois en Poitou', 'collectivite', '2023-12-18'],
         ['MSA Poitou', 'msa', '2023-12-18'],
@@ -120,7 +138,10 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
         'E3 strategique Travailler à partir des différents diagnostics',
       ]);
 
-      const cooperateurs = await prisma.person.findMany({ where: { title: 'Coopérateur CTG' }, include: { structure: true } });
+      const cooperateurs = await prisma.person.findMany({
+        where: { title: 'Coopérateur CTG' },
+        include: { structure: true },
+      });
       expect(cooperateurs.map((p) => p.displayName).sort()).toEqual(
         [
           'Directrice de l’éducation',
@@ -144,7 +165,11 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       }
       // No real person's address in the demo: every e-mail is on the reserved example.org domain.
       expect(await prisma.person.count({ where: { NOT: { email: { endsWith: '@example.org' } } } })).toBe(0);
-      expect(await prisma.structure.count({ where: { kind: { in: ['association', 'institution'] }, NOT: { name: { contains: '(exemple)' } } } })).toBe(0);
+      expect(
+        await prisma.structure.count({
+          where: { kind: { in: ['association', 'institution'] }, NOT: { name: { contains: '(exemple)' } } },
+        }),
+      ).toBe(0);
     });
 
     it('holds the governance: instances, GTT binômes in the COTECH, secretaries', async () => {
@@ -154,7 +179,16 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       });
       const bySlug = new Map(instances.map((i) => [i.slug, i]));
       expect(instances.map((i) => i.kind).sort()).toEqual(
-        ['bureau_communautaire', 'conseil_communautaire', 'copil', 'cotech', 'groupe_elaboration', 'gtt', 'gtt', 'gtt'].sort(),
+        [
+          'bureau_communautaire',
+          'conseil_communautaire',
+          'copil',
+          'cotech',
+          'groupe_elaboration',
+          'gtt',
+          'gtt',
+          'gtt',
+        ].sort(),
       );
       expect(bySlug.get('conseil-communautaire')?.convocationDelayDays).toBe(5);
       expect(bySlug.get('bureau-communautaire')?.mission).toMatch(/VALIDE/);
@@ -172,11 +206,17 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       for (const gtt of gtts) {
         const binome = cotech.memberships.filter((m) => m.representsInstanceId === gtt.id);
         expect(binome, gtt.slug).toHaveLength(2);
-        expect(binome.some((m) => m.role === 'charge_cooperation'), gtt.slug).toBe(true);
+        expect(
+          binome.some((m) => m.role === 'charge_cooperation'),
+          gtt.slug,
+        ).toBe(true);
       }
       for (const kind of Object.keys(REFERENCE_CHARTER.decisionRecorders)) {
         for (const instance of instances.filter((i) => i.kind === kind)) {
-          expect(instance.memberships.some((m) => m.role === 'secretaire'), instance.slug).toBe(true);
+          expect(
+            instance.memberships.some((m) => m.role === 'secretaire'),
+            instance.slug,
+          ).toBe(true);
         }
       }
       const copil = bySlug.get('copil')!;
@@ -201,7 +241,13 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
         orderBy: [{ startDate: 'asc' }, { key: 'asc' }],
       });
       const month = (d: Date | null) => d?.toISOString().slice(0, 7);
-      const plan = milestones.map((m) => [m.key, m.year, m.startDate.toISOString().slice(0, 10), month(m.endDate), m.ownerInstance]);
+      const plan = milestones.map((m) => [
+        m.key,
+        m.year,
+        m.startDate.toISOString().slice(0, 10),
+        month(m.endDate),
+        m.ownerInstance,
+      ]);
       expect(plan).toEqual(
         expect.arrayContaining([
           ['signature-administrative-2023', 2023, '2023-12-18', undefined, null],
@@ -262,7 +308,9 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       );
       expect(error.field).toBe(error.issues![0]!.field);
       expect(await rowCounts(prisma)).toEqual(counts);
-      expect((await prisma.structure.findUniqueOrThrow({ where: { slug: file.structures[0]!.slug } })).name).not.toMatch(/modifié/);
+      expect(
+        (await prisma.structure.findUniqueOrThrow({ where: { slug: file.structures[0]!.slug } })).name,
+      ).not.toMatch(/modifié/);
     });
 
     it('refuses three persons of one association in the COPIL (CHARTER_VIOLATION) and writes nothing', async () => {
@@ -290,7 +338,9 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       expect(issue!.field).toMatch(/^memberships\.\d+$/);
       expect(issue!.message).toMatch(/3 personnes de la structure « Centre socioculturel \(exemple\) »/);
       expect(await rowCounts(prisma)).toEqual(counts);
-      expect(await prisma.person.findUnique({ where: { email: 'benevole.centre-socioculturel@example.org' } })).toBeNull();
+      expect(
+        await prisma.person.findUnique({ where: { email: 'benevole.centre-socioculturel@example.org' } }),
+      ).toBeNull();
     });
 
     it('reports the shape of a malformed file field by field', async () => {
@@ -300,7 +350,11 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       (file.instances[0] as Record<string, unknown>).kind = 'assemblee';
       const error = await importError(prisma, file);
       expect(error.code).toBe('INVALID_INPUT');
-      expect(error.issues!.map((i) => i.field).sort()).toEqual(['format', 'instances.0.kind', 'polls.0.options.0.startsAt']);
+      expect(error.issues!.map((i) => i.field).sort()).toEqual([
+        'format',
+        'instances.0.kind',
+        'polls.0.options.0.startsAt',
+      ]);
     });
 
     it('removes the memberships the file no longer lists, and rolls back a failure met while writing', async () => {
@@ -318,7 +372,9 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       const option = await prisma.pollOption.findFirstOrThrow({
         where: { poll: { key: 'journee-plan-actions-2024' }, position: 2 },
       });
-      await prisma.vote.create({ data: { optionId: option.id, voterEmail: 'directrice.education@example.org', answer: 'oui' } });
+      await prisma.vote.create({
+        data: { optionId: option.id, voterEmail: 'directrice.education@example.org', answer: 'oui' },
+      });
       const counts = await rowCounts(prisma);
       const edited = await demoFile();
       edited.structures[0]!.name = 'Nom modifié qui ne doit pas rester';
@@ -326,15 +382,24 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       const error = await importError(prisma, edited);
       expect(error.field).toBe('polls.0.options');
       expect(await rowCounts(prisma)).toEqual(counts);
-      expect((await prisma.structure.findUniqueOrThrow({ where: { slug: edited.structures[0]!.slug } })).name).not.toMatch(/modifié/);
+      expect(
+        (await prisma.structure.findUniqueOrThrow({ where: { slug: edited.structures[0]!.slug } })).name,
+      ).not.toMatch(/modifié/);
       await prisma.vote.deleteMany({ where: { optionId: option.id } });
     });
 
     it('stores the COTECH’s meeting rule, rewrites a changed one, and clears one the file drops', async () => {
-      const ruleOf = async (slug: string) => (await prisma.instance.findFirstOrThrow({ where: { slug, convention: { slug: DEMO_CONVENTION_SLUG } } })).meetingRule;
+      const ruleOf = async (slug: string) =>
+        (await prisma.instance.findFirstOrThrow({ where: { slug, convention: { slug: DEMO_CONVENTION_SLUG } } }))
+          .meetingRule;
       const demo = await demoFile();
       const cotech = demo.instances.find((i) => i.slug === 'cotech')!;
-      expect(cotech.meetingRule).toMatchObject({ frequency: { every: 'quarter', firstMonth: 1 }, weekday: 'mardi', nth: 1, time: '14:00' });
+      expect(cotech.meetingRule).toMatchObject({
+        frequency: { every: 'quarter', firstMonth: 1 },
+        weekday: 'mardi',
+        nth: 1,
+        time: '14:00',
+      });
       expect(await ruleOf('cotech')).toEqual(cotech.meetingRule);
 
       cotech.meetingRule = { ...cotech.meetingRule!, nth: -1, skipMonths: [7] };
@@ -347,9 +412,13 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       const malformed = await demoFile();
       const rule = malformed.instances.find((i) => i.slug === 'cotech')!.meetingRule!;
       malformed.instances.find((i) => i.slug === 'copil')!.meetingRule = { ...rule, weekday: 'samedi' } as never;
-      expect((await importError(prisma, malformed)).issues!.map((i) => i.field)).toEqual([expect.stringMatching(/^instances\.\d+\.meetingRule\.weekday$/)]);
+      expect((await importError(prisma, malformed)).issues!.map((i) => i.field)).toEqual([
+        expect.stringMatching(/^instances\.\d+\.meetingRule\.weekday$/),
+      ]);
       expect(await loadDemo(prisma)).toMatchObject({ updated: 1 });
-      expect(await ruleOf('cotech')).toEqual((await demoFile()).instances.find((i) => i.slug === 'cotech')!.meetingRule);
+      expect(await ruleOf('cotech')).toEqual(
+        (await demoFile()).instances.find((i) => i.slug === 'cotech')!.meetingRule,
+      );
     });
   });
 
@@ -386,7 +455,13 @@ describe.each(DATABASE_KINDS)('convention setup on %s', (kind) => {
       expect(exported.enjeux).toEqual(demo.enjeux);
       expect(sortBy(exported.milestones, (m) => m.key)).toEqual(sortBy(demo.milestones, (m) => m.key));
       expect(sortBy(exported.instances, (i) => i.slug)).toEqual(sortBy(demo.instances, (i) => i.slug));
-      expect(exported.instances.find((i) => i.slug === 'cotech')?.meetingRule).toEqual({ frequency: { every: 'quarter', firstMonth: 1 }, weekday: 'mardi', nth: 1, time: '14:00', durationMinutes: 180 });
+      expect(exported.instances.find((i) => i.slug === 'cotech')?.meetingRule).toEqual({
+        frequency: { every: 'quarter', firstMonth: 1 },
+        weekday: 'mardi',
+        nth: 1,
+        time: '14:00',
+        durationMinutes: 180,
+      });
     });
   });
 });

@@ -16,27 +16,40 @@ describe('an embedded database folder is opened by one process at a time', () =>
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('refuses a second opener while the first holds it, naming the holder, and lets it in once closed', { timeout: 60_000 }, async () => {
-    const target = { kind: 'pglite' as const, dir: path.join(dir, 'pglite') };
-    const first = await openDatabase(target);
-    try {
-      // Another process, as `npm run demo` beside a running `npm start`.
-      const child = spawn(process.execPath, ['--import', 'tsx', '-e', `
+  it(
+    'refuses a second opener while the first holds it, naming the holder, and lets it in once closed',
+    { timeout: 60_000 },
+    async () => {
+      const target = { kind: 'pglite' as const, dir: path.join(dir, 'pglite') };
+      const first = await openDatabase(target);
+      try {
+        // Another process, as `npm run demo` beside a running `npm start`.
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            '-e',
+            `
         const { openDatabase } = await import('./infra/database.ts');
         try { await openDatabase(${JSON.stringify(target)}); console.log('opened'); }
         catch (error) { console.log(error.message); }
-      `], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      await new Promise((resolve) => child.on('exit', resolve));
-      expect(output).toContain(`is open in another process (pid ${process.pid})`);
-      expect(output).not.toContain('opened');
-    } finally {
-      await first.close();
-    }
-    const again = await openDatabase(target);
-    await again.close();
-  });
+      `,
+          ],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        await new Promise((resolve) => child.on('exit', resolve));
+        expect(output).toContain(`is open in another process (pid ${process.pid})`);
+        expect(output).not.toContain('opened');
+      } finally {
+        await first.close();
+      }
+      const again = await openDatabase(target);
+      await again.close();
+    },
+  );
 
   it('takes over a lock left by a process that died', { timeout: 60_000 }, async () => {
     const target = { kind: 'pglite' as const, dir: path.join(dir, 'stale') };

@@ -40,21 +40,36 @@ describe('Fiche content: the draft written through its workflow, its versions an
   let membre: AuthHeaders;
 
   const call = (options: InjectOptions) => app.inject(options);
-  const patch = (auth: AuthHeaders, body: object) => call({ method: 'PATCH', url: `/api/fiches/${ficheId}/content`, ...jsonAs(auth, body) });
-  const versions = async () => (await call({ method: 'GET', url: `/api/fiches/${ficheId}/versions`, headers: cooperateur })).json<{ versions: FicheVersionView[] }>().versions;
-  const edits = () => db.prisma.auditEvent.count({ where: { subject: `fiche:${ficheId}`, action: 'fiche.editContent' } });
+  const patch = (auth: AuthHeaders, body: object) =>
+    call({ method: 'PATCH', url: `/api/fiches/${ficheId}/content`, ...jsonAs(auth, body) });
+  const versions = async () =>
+    (await call({ method: 'GET', url: `/api/fiches/${ficheId}/versions`, headers: cooperateur })).json<{
+      versions: FicheVersionView[];
+    }>().versions;
+  const edits = () =>
+    db.prisma.auditEvent.count({ where: { subject: `fiche:${ficheId}`, action: 'fiche.editContent' } });
 
   beforeAll(async () => {
     [env, db] = await Promise.all([devServerEnv(), openTestDatabase('pglite')]);
     await loadDemo(db.prisma);
     stack = await startTestWorker(env, db, 'fiche-content');
-    app = buildHttpApp({ client: env.client, prisma: db.prisma, taskQueue: stack.taskQueue, probes: { temporal: async () => undefined, database: () => db.ping() } });
+    app = buildHttpApp({
+      client: env.client,
+      prisma: db.prisma,
+      taskQueue: stack.taskQueue,
+      probes: { temporal: async () => undefined, database: () => db.ping() },
+    });
     [cooperateur, membre] = await Promise.all([tokenFor(db.prisma, COOPERATEUR), tokenFor(db.prisma, MEMBRE)]);
-    const created = await call({ method: 'POST', url: '/api/fiches', ...jsonAs(cooperateur, { title: 'Brouillon', authorEmail: AUTHOR }) });
+    const created = await call({
+      method: 'POST',
+      url: '/api/fiches',
+      ...jsonAs(cooperateur, { title: 'Brouillon', authorEmail: AUTHOR }),
+    });
     expect(created.statusCode).toBe(201);
     ficheId = created.json<{ ficheId: string }>().ficheId;
     // The workflow records the fiche before it takes any update.
-    for (let i = 0; i < 100 && !(await db.prisma.ficheAction.findUnique({ where: { id: ficheId } })); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && !(await db.prisma.ficheAction.findUnique({ where: { id: ficheId } })); i++)
+      await new Promise((r) => setTimeout(r, 100));
   });
 
   afterAll(async () => {
@@ -78,7 +93,11 @@ describe('Fiche content: the draft written through its workflow, its versions an
   });
 
   it('refuses unknown references with every field at fault, and writes nothing', async () => {
-    const response = await patch(cooperateur, { enjeu: 'E9', partenaires: ['caf-deux-sevres', 'nulle-part'], pilote: 'inconnu@example.org' });
+    const response = await patch(cooperateur, {
+      enjeu: 'E9',
+      partenaires: ['caf-deux-sevres', 'nulle-part'],
+      pilote: 'inconnu@example.org',
+    });
     expect(response.statusCode).toBe(400);
     const { error } = response.json<{ error: { code: string; issues: Array<{ field: string }> } }>();
     expect(error.code).toBe('INVALID_INPUT');
@@ -93,7 +112,9 @@ describe('Fiche content: the draft written through its workflow, its versions an
     expect(unknown.json<{ error: { message: string } }>().error.message).toContain('Champ inconnu : titre');
     expect((await patch(cooperateur, {})).statusCode).toBe(400);
     const negative = await patch(cooperateur, { budget: [{ label: 'x', amount: -5 }] });
-    expect(negative.json<{ error: { issues: Array<{ field: string }> } }>().error.issues[0]?.field).toBe('budget.0.amount');
+    expect(negative.json<{ error: { issues: Array<{ field: string }> } }>().error.issues[0]?.field).toBe(
+      'budget.0.amount',
+    );
   });
 
   it('lets the author, the pilot and coopérateurs write, and no one else', async () => {
@@ -119,7 +140,11 @@ describe('Fiche content: the draft written through its workflow, its versions an
   });
 
   it('freezes the content once the fiche is submitted', async () => {
-    const submitted = await call({ method: 'POST', url: `/api/fiches/${ficheId}/actions/submit`, ...jsonAs(cooperateur, {}) });
+    const submitted = await call({
+      method: 'POST',
+      url: `/api/fiches/${ficheId}/actions/submit`,
+      ...jsonAs(cooperateur, {}),
+    });
     expect(submitted.statusCode, submitted.body).toBe(200);
     const frozen = await patch(cooperateur, { calendrier: '2027' });
     expect(frozen.statusCode).toBe(409);

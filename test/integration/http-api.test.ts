@@ -119,7 +119,11 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
 
   it('runs a fiche from creation to the author’s mail about the COTECH’s avis, decided at its meeting', async () => {
     // No convention named: the only one there is.
-    const created = await app.inject({ method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { title: 'Ludothèque itinérante', authorEmail: 'Auteur@Example.org' }) });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/fiches',
+      ...jsonAs(as.cooperator, { title: 'Ludothèque itinérante', authorEmail: 'Auteur@Example.org' }),
+    });
     expect(created.statusCode).toBe(201);
     const { ficheId, workflowId } = created.json<{ ficheId: string; workflowId: string }>();
     expect(workflowId).toBe(`fiche-${ficheId}`);
@@ -130,14 +134,24 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     expect(draft.lifecycle.stage).toBe('brouillon');
     expect(draft.code).toMatch(/^FA-\d{4}-\d{2}$/);
 
-    const submitted = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/submit`, ...jsonAs(as.cooperator, {}) });
+    const submitted = await app.inject({
+      method: 'POST',
+      url: `/api/fiches/${ficheId}/actions/submit`,
+      ...jsonAs(as.cooperator, {}),
+    });
     expect(submitted.statusCode, submitted.body).toBe(200);
     expect(submitted.json<FicheState>().lifecycle.stage).toBe('soumise');
 
     // Decided in a meeting: with none scheduled, the avis has nowhere to be taken.
-    const noMeeting = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...jsonAs(as.secretary, { outcome: 'favorable' }) });
+    const noMeeting = await app.inject({
+      method: 'POST',
+      url: `/api/fiches/${ficheId}/actions/recordAvis`,
+      ...jsonAs(as.secretary, { outcome: 'favorable' }),
+    });
     expect(noMeeting.statusCode).toBe(409);
-    expect(noMeeting.json()).toMatchObject({ error: { code: 'WRONG_STAGE', message: expect.stringMatching(/ordre du jour/) } });
+    expect(noMeeting.json()).toMatchObject({
+      error: { code: 'WRONG_STAGE', message: expect.stringMatching(/ordre du jour/) },
+    });
 
     // A COTECH convened at once: this convention's COTECH takes no convocation delay.
     await db.prisma.instance.updateMany({ where: { slug: 'cotech' }, data: { convocationDelayDays: 0 } });
@@ -158,7 +172,12 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       const state = await getState(ficheId);
       return state.agenda ? state : undefined;
     });
-    expect(onAgenda.agenda).toMatchObject({ instanceKind: 'cotech', version: 1, meetingId, startsAt: startsAt.toISOString() });
+    expect(onAgenda.agenda).toMatchObject({
+      instanceKind: 'cotech',
+      version: 1,
+      meetingId,
+      startsAt: startsAt.toISOString(),
+    });
     expect(await db.prisma.agendaItem.count({ where: { meetingId, ficheId } })).toBe(1);
 
     // A COTECH member who is not its secretary may not record the avis.
@@ -171,9 +190,15 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     expect(member.json()).toMatchObject({ error: { code: 'ROLE_NOT_ALLOWED', field: 'actor.instanceRoles.cotech' } });
 
     expect(Date.now(), 'the meeting started before the early avis could be tried').toBeLessThan(startsAt.getTime());
-    const early = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...jsonAs(as.secretary, { outcome: 'favorable' }) });
+    const early = await app.inject({
+      method: 'POST',
+      url: `/api/fiches/${ficheId}/actions/recordAvis`,
+      ...jsonAs(as.secretary, { outcome: 'favorable' }),
+    });
     expect(early.statusCode).toBe(409);
-    expect(early.json()).toMatchObject({ error: { code: 'WRONG_STAGE', message: expect.stringContaining('COTECH de test') } });
+    expect(early.json()).toMatchObject({
+      error: { code: 'WRONG_STAGE', message: expect.stringContaining('COTECH de test') },
+    });
 
     await sleep(Math.max(0, startsAt.getTime() - Date.now()) + 200);
     const decided = await app.inject({
@@ -189,20 +214,29 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       ['recordAvis', cotechSecretary.email],
     ]);
 
-    const again = await app.inject({ method: 'POST', url: `/api/fiches/${ficheId}/actions/recordAvis`, ...jsonAs(as.secretary, { outcome: 'defavorable', comment: 'Non.' }) });
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/fiches/${ficheId}/actions/recordAvis`,
+      ...jsonAs(as.secretary, { outcome: 'defavorable', comment: 'Non.' }),
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: { code: 'WRONG_STAGE' } });
 
-    expect(await db.prisma.decision.findMany({ where: { ficheId }, select: { outcome: true, actorEmail: true, meetingId: true, stage: true } })).toEqual([
-      { outcome: 'favorable', actorEmail: cotechSecretary.email, meetingId, stage: 'soumise' },
-    ]);
+    expect(
+      await db.prisma.decision.findMany({
+        where: { ficheId },
+        select: { outcome: true, actorEmail: true, meetingId: true, stage: true },
+      }),
+    ).toEqual([{ outcome: 'favorable', actorEmail: cotechSecretary.email, meetingId, stage: 'soumise' }]);
 
     // The workflow records who it told once the relay has the mail.
     await eventually('the author told of the avis', async () => {
       const { notified } = await getState(ficheId);
       return notified.includes(`${workflowId}:step-2:avis-cotech:auteur@example.org`) || undefined;
     });
-    const outbox = (await app.inject({ method: 'GET', url: '/api/outbox', headers: as.admin })).json<{ messages: Array<{ id: string; to: string[]; subject: string; hasCalendar: boolean; date: string }> }>();
+    const outbox = (await app.inject({ method: 'GET', url: '/api/outbox', headers: as.admin })).json<{
+      messages: Array<{ id: string; to: string[]; subject: string; hasCalendar: boolean; date: string }>;
+    }>();
     const toAuthor = outbox.messages.filter((m) => m.to.includes('auteur@example.org'));
     expect(toAuthor.map((m) => m.subject).sort()).toEqual([
       `Avis du COTECH sur la fiche ${draft.code} : favorable`,
@@ -223,14 +257,27 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
   });
 
   it('starts the annual calendar from the rules of recurring meetings, then changes them; refuses a member and a malformed rule', async () => {
-    const rules = [{ instance: 'cotech', frequency: { every: 'quarter', firstMonth: 1 }, weekday: 'mardi', nth: 1, time: '14:00', durationMinutes: 180 }];
+    const rules = [
+      {
+        instance: 'cotech',
+        frequency: { every: 'quarter', firstMonth: 1 },
+        weekday: 'mardi',
+        nth: 1,
+        time: '14:00',
+        durationMinutes: 180,
+      },
+    ];
     const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/calendar';
     expect((await app.inject({ method: 'GET', url, headers: as.member })).statusCode).toBe(404);
     // The demo's setup gives the COTECH its rule: stored before any calendar runs.
     expect((await app.inject({ method: 'GET', url: `${url}/rules`, headers: as.member })).json()).toEqual({ rules });
     const byMember = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.member, { rules }) });
     expect(byMember.statusCode).toBe(403);
-    const malformed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.cooperator, { rules: [{ ...rules[0], time: '2 pm' }] }) });
+    const malformed = await app.inject({
+      method: 'PUT',
+      url: `${url}/rules`,
+      ...jsonAs(as.cooperator, { rules: [{ ...rules[0], time: '2 pm' }] }),
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'time' } });
 
@@ -241,11 +288,25 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       return response.statusCode === 200 ? response.json<{ year: number; meetings: unknown[] }>() : undefined;
     });
     expect(state).toMatchObject({ year: new Date().getFullYear(), meetings: expect.any(Array) });
-    const changed = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.cooperator, { rules: [...rules, { ...rules[0], instance: 'copil', frequency: { every: 'months', months: [6, 12] } }] }) });
+    const changed = await app.inject({
+      method: 'PUT',
+      url: `${url}/rules`,
+      ...jsonAs(as.cooperator, {
+        rules: [...rules, { ...rules[0], instance: 'copil', frequency: { every: 'months', months: [6, 12] } }],
+      }),
+    });
     expect(changed.statusCode).toBe(200);
     expect(changed.json<{ rules: unknown[] }>().rules).toHaveLength(2);
-    expect((await app.inject({ method: 'GET', url: `${url}/rules`, headers: as.member })).json<{ rules: Array<{ instance: string }> }>().rules.map((r) => r.instance)).toEqual(['copil', 'cotech']);
-    const unknownMilestone = await app.inject({ method: 'POST', url: `${url}/milestones/inconnue/move`, ...jsonAs(as.cooperator, { startDate: '2026-12-15' }) });
+    expect(
+      (await app.inject({ method: 'GET', url: `${url}/rules`, headers: as.member }))
+        .json<{ rules: Array<{ instance: string }> }>()
+        .rules.map((r) => r.instance),
+    ).toEqual(['copil', 'cotech']);
+    const unknownMilestone = await app.inject({
+      method: 'POST',
+      url: `${url}/milestones/inconnue/move`,
+      ...jsonAs(as.cooperator, { startDate: '2026-12-15' }),
+    });
     expect(unknownMilestone.statusCode).toBe(400);
     await env.client.workflow.getHandle(started.json<{ workflowId: string }>().workflowId).terminate('end of test');
   });
@@ -254,7 +315,9 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027';
     const state = await eventually('the cycle', async () => {
       const response = await app.inject({ method: 'GET', url: `${url}/cycle`, headers: as.member });
-      return response.statusCode === 200 ? response.json<{ year: number; endDate: string; campaigns: unknown[] }>() : undefined;
+      return response.statusCode === 200
+        ? response.json<{ year: number; endDate: string; campaigns: unknown[] }>()
+        : undefined;
     });
     expect(state).toMatchObject({ year: new Date().getFullYear(), endDate: '2027-12-31' });
     const again = await app.inject({ method: 'POST', url: `${url}/cycle`, ...jsonAs(as.cooperator, {}) });
@@ -262,24 +325,44 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     expect(again.json()).toMatchObject({ started: false });
     expect((await app.inject({ method: 'POST', url: `${url}/cycle`, ...jsonAs(as.member, {}) })).statusCode).toBe(403);
 
-    const amend = (body: Record<string, unknown>, auth = as.cooperator) => app.inject({ method: 'POST', url: `${url}/amendments`, ...jsonAs(auth, body) });
+    const amend = (body: Record<string, unknown>, auth = as.cooperator) =>
+      app.inject({ method: 'POST', url: `${url}/amendments`, ...jsonAs(auth, body) });
     expect((await amend({ newEndDate: '2028-12-31', motif: 'Report' }, as.member)).statusCode).toBe(403);
-    expect((await app.inject({ method: 'POST', url: `${url}/amendments`, ...json({ newEndDate: '2028-12-31', motif: 'Report' }) })).statusCode).toBe(401);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `${url}/amendments`,
+          ...json({ newEndDate: '2028-12-31', motif: 'Report' }),
+        })
+      ).statusCode,
+    ).toBe(401);
     const earlier = await amend({ newEndDate: '2027-06-30', motif: 'Report' });
     expect(earlier.statusCode).toBe(400);
     expect(earlier.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'newEndDate' } });
-    expect((await amend({ newEndDate: '2028-12-31' })).json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'motif' } });
+    expect((await amend({ newEndDate: '2028-12-31' })).json()).toMatchObject({
+      error: { code: 'INVALID_INPUT', field: 'motif' },
+    });
     const signed = await amend({ newEndDate: '2028-12-31', motif: 'Le diagnostic du territoire est reporté d’un an.' });
     expect(signed.statusCode).toBe(201);
-    expect(signed.json()).toMatchObject({ endDate: '2028-12-31', amendment: { number: 1, previousEndDate: '2027-12-31', newEndDate: '2028-12-31', by: cooperator.email } });
-    const convention = await db.prisma.convention.findUniqueOrThrow({ where: { slug: 'ctg-mellois-en-poitou-2023-2027' }, include: { amendments: true } });
+    expect(signed.json()).toMatchObject({
+      endDate: '2028-12-31',
+      amendment: { number: 1, previousEndDate: '2027-12-31', newEndDate: '2028-12-31', by: cooperator.email },
+    });
+    const convention = await db.prisma.convention.findUniqueOrThrow({
+      where: { slug: 'ctg-mellois-en-poitou-2023-2027' },
+      include: { amendments: true },
+    });
     expect(convention.endDate.toISOString().slice(0, 10)).toBe('2028-12-31');
     expect(convention.amendments).toHaveLength(1);
     const workflowId = again.json<{ workflowId: string }>().workflowId;
     await env.client.workflow.getHandle(workflowId).terminate('end of test');
     // Not running any more: the amendment route says how to start it.
     expect((await amend({ newEndDate: '2029-12-31', motif: 'Report' })).statusCode).toBe(404);
-    await db.prisma.convention.update({ where: { id: convention.id }, data: { endDate: new Date('2027-12-31T00:00:00Z'), status: 'en_cours' } });
+    await db.prisma.convention.update({
+      where: { id: convention.id },
+      data: { endDate: new Date('2027-12-31T00:00:00Z'), status: 'en_cours' },
+    });
   });
 
   it('starts the polls of the convention’s setup only when they can start: the demo’s 2024 polls are past, and said so', async () => {
@@ -288,7 +371,13 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json<{ polls: unknown[] }>().polls).toEqual(
       ['lancement-evaluation-pedt-2024', 'journee-plan-actions-2024'].map((key) =>
-        expect.objectContaining({ key, outcome: 'refused', code: 'INVALID_INPUT', field: 'deadline', message: expect.stringMatching(/date limite de réponse .* est passée/) }),
+        expect.objectContaining({
+          key,
+          outcome: 'refused',
+          code: 'INVALID_INPUT',
+          field: 'deadline',
+          message: expect.stringMatching(/date limite de réponse .* est passée/),
+        }),
       ),
     );
     expect(await db.prisma.poll.count({ where: { key: { endsWith: '-2024' }, workflowId: { not: null } } })).toBe(0);
@@ -296,38 +385,173 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
   });
 
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {
-    const created = await app.inject({ method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { title: 'Fiche pour les erreurs', authorEmail: 'a@example.org' }) });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/fiches',
+      ...jsonAs(as.cooperator, { title: 'Fiche pour les erreurs', authorEmail: 'a@example.org' }),
+    });
     expect(created.statusCode).toBe(201);
     const { ficheId } = created.json<{ ficheId: string }>();
     // Actions look the fiche up in the store, where the workflow's first activity writes it.
-    await eventually('the fiche in the store', async () => (await db.prisma.ficheAction.findUnique({ where: { id: ficheId } })) ?? undefined);
+    await eventually(
+      'the fiche in the store',
+      async () => (await db.prisma.ficheAction.findUnique({ where: { id: ficheId } })) ?? undefined,
+    );
     const avisOn = (id: string) => `/api/fiches/${id}/actions/recordAvis`;
     const cases: Array<[string, InjectOptions, number, Record<string, unknown>]> = [
-      ['no title', { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { authorEmail: 'a@example.org' }) }, 400, { code: 'INVALID_INPUT', field: 'title' }],
-      ['everything missing', { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, {}) }, 400, {
-        code: 'INVALID_INPUT',
-        field: 'title',
-        issues: [expect.objectContaining({ field: 'title' }), expect.objectContaining({ field: 'authorEmail' })],
-        fields: [expect.objectContaining({ field: 'title', message: expect.any(String) }), expect.objectContaining({ field: 'authorEmail' })],
-      }],
-      ['unknown convention', { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { title: 'T', authorEmail: 'a@example.org', convention: 'ctg-ailleurs' }) }, 400, { code: 'INVALID_INPUT', field: 'convention' }],
-      ['bad email', { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { title: 'T', authorEmail: 'pas-une-adresse' }) }, 400, { code: 'INVALID_INPUT', field: 'authorEmail' }],
-      ['array body', { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, [1, 2]) }, 400, { code: 'INVALID_INPUT' }],
-      ['malformed JSON', { method: 'POST', url: '/api/fiches', headers: { ...as.cooperator, 'content-type': 'application/json' }, payload: '{"title":' }, 400, { code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: 'Le corps de la requête n’est pas un JSON valide.' }],
-      ['not JSON', { method: 'POST', url: '/api/fiches', headers: { ...as.cooperator, 'content-type': 'text/csv' }, payload: 'a,b' }, 415, { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }],
-      ['unknown fiche', { method: 'GET', url: '/api/fiches/00000000-0000-0000-0000-000000000000', headers: as.cooperator }, 404, { code: 'NOT_FOUND' }],
-      ['odd fiche id', { method: 'GET', url: '/api/fiches/..%2F..%2Fetc', headers: as.cooperator }, 404, { code: 'NOT_FOUND' }],
-      ['unknown action', { method: 'POST', url: `/api/fiches/${ficheId}/actions/approve`, ...jsonAs(as.secretary, {}) }, 404, { code: 'NOT_FOUND' }],
-      ['action on unknown fiche', { method: 'POST', url: avisOn('nope'), ...jsonAs(as.secretary, { outcome: 'favorable' }) }, 404, { code: 'NOT_FOUND' }],
-      ['unknown outcome', { method: 'POST', url: avisOn(ficheId), ...jsonAs(as.secretary, { outcome: 'oui' }) }, 400, { code: 'INVALID_INPUT', field: 'outcome' }],
+      [
+        'no title',
+        { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { authorEmail: 'a@example.org' }) },
+        400,
+        { code: 'INVALID_INPUT', field: 'title' },
+      ],
+      [
+        'everything missing',
+        { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, {}) },
+        400,
+        {
+          code: 'INVALID_INPUT',
+          field: 'title',
+          issues: [expect.objectContaining({ field: 'title' }), expect.objectContaining({ field: 'authorEmail' })],
+          fields: [
+            expect.objectContaining({ field: 'title', message: expect.any(String) }),
+            expect.objectContaining({ field: 'authorEmail' }),
+          ],
+        },
+      ],
+      [
+        'unknown convention',
+        {
+          method: 'POST',
+          url: '/api/fiches',
+          ...jsonAs(as.cooperator, { title: 'T', authorEmail: 'a@example.org', convention: 'ctg-ailleurs' }),
+        },
+        400,
+        { code: 'INVALID_INPUT', field: 'convention' },
+      ],
+      [
+        'bad email',
+        {
+          method: 'POST',
+          url: '/api/fiches',
+          ...jsonAs(as.cooperator, { title: 'T', authorEmail: 'pas-une-adresse' }),
+        },
+        400,
+        { code: 'INVALID_INPUT', field: 'authorEmail' },
+      ],
+      [
+        'array body',
+        { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, [1, 2]) },
+        400,
+        { code: 'INVALID_INPUT' },
+      ],
+      [
+        'malformed JSON',
+        {
+          method: 'POST',
+          url: '/api/fiches',
+          headers: { ...as.cooperator, 'content-type': 'application/json' },
+          payload: '{"title":',
+        },
+        400,
+        { code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: 'Le corps de la requête n’est pas un JSON valide.' },
+      ],
+      [
+        'not JSON',
+        {
+          method: 'POST',
+          url: '/api/fiches',
+          headers: { ...as.cooperator, 'content-type': 'text/csv' },
+          payload: 'a,b',
+        },
+        415,
+        { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' },
+      ],
+      [
+        'unknown fiche',
+        { method: 'GET', url: '/api/fiches/00000000-0000-0000-0000-000000000000', headers: as.cooperator },
+        404,
+        { code: 'NOT_FOUND' },
+      ],
+      [
+        'odd fiche id',
+        { method: 'GET', url: '/api/fiches/..%2F..%2Fetc', headers: as.cooperator },
+        404,
+        { code: 'NOT_FOUND' },
+      ],
+      [
+        'unknown action',
+        { method: 'POST', url: `/api/fiches/${ficheId}/actions/approve`, ...jsonAs(as.secretary, {}) },
+        404,
+        { code: 'NOT_FOUND' },
+      ],
+      [
+        'action on unknown fiche',
+        { method: 'POST', url: avisOn('nope'), ...jsonAs(as.secretary, { outcome: 'favorable' }) },
+        404,
+        { code: 'NOT_FOUND' },
+      ],
+      [
+        'unknown outcome',
+        { method: 'POST', url: avisOn(ficheId), ...jsonAs(as.secretary, { outcome: 'oui' }) },
+        400,
+        { code: 'INVALID_INPUT', field: 'outcome' },
+      ],
       // Who acts is who is signed in: an actor claimed in the body changes nothing.
-      ['nobody signed in', { method: 'POST', url: avisOn(ficheId), ...json({ outcome: 'favorable', actor: { email: cotechSecretary.email, appRole: 'admin' } }) }, 401, { code: 'UNAUTHENTICATED' }],
-      ['a member claiming to be a coopérateur', { method: 'POST', url: `/api/fiches/${ficheId}/actions/submit`, ...jsonAs(as.member, { actor: { email: cooperator.email, appRole: 'cooperateur' } }) }, 403, { code: 'ROLE_NOT_ALLOWED' }],
-      ['a forged token', { method: 'POST', url: avisOn(ficheId), ...jsonAs({ authorization: 'Bearer cct_forged' }, { outcome: 'favorable' }) }, 401, { code: 'UNAUTHENTICATED' }],
-      ['a person of no instance of the convention', { method: 'POST', url: avisOn(ficheId), ...jsonAs(as.outsider, { outcome: 'favorable' }) }, 403, { code: 'ROLE_NOT_ALLOWED', field: 'actor' }],
-      ['unknown route', { method: 'GET', url: '/api/nothing-here', headers: as.cooperator }, 404, { code: 'NOT_FOUND' }],
-      ['unknown message', { method: 'GET', url: '/api/outbox/20990101T000000000Z-000000.eml', headers: as.admin }, 404, { code: 'NOT_FOUND' }],
-      ['traversal in outbox', { method: 'GET', url: '/api/outbox/..%2F..%2Fpackage.json.eml', headers: as.admin }, 404, { code: 'NOT_FOUND' }],
+      [
+        'nobody signed in',
+        {
+          method: 'POST',
+          url: avisOn(ficheId),
+          ...json({ outcome: 'favorable', actor: { email: cotechSecretary.email, appRole: 'admin' } }),
+        },
+        401,
+        { code: 'UNAUTHENTICATED' },
+      ],
+      [
+        'a member claiming to be a coopérateur',
+        {
+          method: 'POST',
+          url: `/api/fiches/${ficheId}/actions/submit`,
+          ...jsonAs(as.member, { actor: { email: cooperator.email, appRole: 'cooperateur' } }),
+        },
+        403,
+        { code: 'ROLE_NOT_ALLOWED' },
+      ],
+      [
+        'a forged token',
+        {
+          method: 'POST',
+          url: avisOn(ficheId),
+          ...jsonAs({ authorization: 'Bearer cct_forged' }, { outcome: 'favorable' }),
+        },
+        401,
+        { code: 'UNAUTHENTICATED' },
+      ],
+      [
+        'a person of no instance of the convention',
+        { method: 'POST', url: avisOn(ficheId), ...jsonAs(as.outsider, { outcome: 'favorable' }) },
+        403,
+        { code: 'ROLE_NOT_ALLOWED', field: 'actor' },
+      ],
+      [
+        'unknown route',
+        { method: 'GET', url: '/api/nothing-here', headers: as.cooperator },
+        404,
+        { code: 'NOT_FOUND' },
+      ],
+      [
+        'unknown message',
+        { method: 'GET', url: '/api/outbox/20990101T000000000Z-000000.eml', headers: as.admin },
+        404,
+        { code: 'NOT_FOUND' },
+      ],
+      [
+        'traversal in outbox',
+        { method: 'GET', url: '/api/outbox/..%2F..%2Fpackage.json.eml', headers: as.admin },
+        404,
+        { code: 'NOT_FOUND' },
+      ],
     ];
     for (const [name, request, status, error] of cases) {
       const response = await app.inject(request);
@@ -367,9 +591,15 @@ describe('/healthz names what is down', () => {
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       await db.prisma.person.create({ data: { email: 'admin@example.org', displayName: 'Admin', admin: true } });
       const admin = await tokenFor(db.prisma, 'admin@example.org');
-      const none = await app.inject({ method: 'POST', url: '/api/fiches', ...jsonAs(admin, { title: 'Sans convention', authorEmail: 'a@example.org' }) });
+      const none = await app.inject({
+        method: 'POST',
+        url: '/api/fiches',
+        ...jsonAs(admin, { title: 'Sans convention', authorEmail: 'a@example.org' }),
+      });
       expect(none.statusCode).toBe(400);
-      expect(none.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'convention', message: expect.stringMatching(/npm run demo/) } });
+      expect(none.json()).toMatchObject({
+        error: { code: 'INVALID_INPUT', field: 'convention', message: expect.stringMatching(/npm run demo/) },
+      });
 
       await db.close();
       const noDatabase = await app.inject({ method: 'GET', url: '/healthz' });
@@ -379,7 +609,10 @@ describe('/healthz names what is down', () => {
       await server.stop();
       const nothing = await app.inject({ method: 'GET', url: '/healthz' });
       expect(nothing.statusCode).toBe(503);
-      expect(nothing.json()).toMatchObject({ temporal: expect.stringMatching(/^down: /), database: expect.stringMatching(/^down: /) });
+      expect(nothing.json()).toMatchObject({
+        temporal: expect.stringMatching(/^down: /),
+        database: expect.stringMatching(/^down: /),
+      });
     } finally {
       await app.close();
       await connection.close();

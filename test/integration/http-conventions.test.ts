@@ -11,13 +11,18 @@ import { devServerEnv } from '../helpers/temporal.js';
 
 /** Imports are the admins': every request here is an admin's (the access matrix is tested in access-matrix.test.ts). */
 let admin: AuthHeaders;
-const json = (body: unknown) => ({ headers: { ...admin, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  headers: { ...admin, 'content-type': 'application/json' },
+  payload: JSON.stringify(body),
+});
 
 describe('conventions over HTTP: list, setup import/export, members CSV', () => {
   let env: TestWorkflowEnvironment;
   let db: Database;
   let app: FastifyInstance;
-  let demo: { memberships: Array<{ person: string; instance: string; structure?: string; role: string; seat: string }> } & Record<string, unknown>;
+  let demo: {
+    memberships: Array<{ person: string; instance: string; structure?: string; role: string; seat: string }>;
+  } & Record<string, unknown>;
 
   beforeAll(async () => {
     env = await devServerEnv();
@@ -46,7 +51,9 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
   });
 
   it('imports a whole setup once, and the same file again changes nothing', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/conventions', headers: admin })).json()).toEqual({ conventions: [] });
+    expect((await app.inject({ method: 'GET', url: '/api/conventions', headers: admin })).json()).toEqual({
+      conventions: [],
+    });
 
     const first = await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(demo) });
     expect(first.statusCode).toBe(200);
@@ -55,12 +62,18 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
     const again = await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(demo) });
     expect(again.json()).toMatchObject({ imported: { created: 0, updated: 0, removed: 0 } });
 
-    const list = (await app.inject({ method: 'GET', url: '/api/conventions', headers: admin })).json<{ conventions: Array<{ slug: string }> }>();
+    const list = (await app.inject({ method: 'GET', url: '/api/conventions', headers: admin })).json<{
+      conventions: Array<{ slug: string }>;
+    }>();
     expect(list.conventions.map((c) => c.slug)).toEqual([DEMO_CONVENTION_SLUG]);
   });
 
   it('exports the setup as a JSON file that imports back to the same thing', async () => {
-    const exported = await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin });
+    const exported = await app.inject({
+      method: 'GET',
+      url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`,
+      headers: admin,
+    });
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-disposition']).toContain(`${DEMO_CONVENTION_SLUG}.json`);
     const setup = exported.json<{ format: string; enjeux: unknown[]; instances: unknown[] }>();
@@ -74,8 +87,17 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
     const before = await counts();
     const crowded = structuredClone(demo);
     for (const n of [1, 2, 3]) {
-      (crowded.people as Array<Record<string, unknown>>).push({ email: `benevole${n}@example.org`, displayName: `Bénévole ${n}` });
-      crowded.memberships.push({ person: `benevole${n}@example.org`, instance: 'copil', structure: 'aide-domicile-exemple', role: 'membre', seat: 'titulaire' });
+      (crowded.people as Array<Record<string, unknown>>).push({
+        email: `benevole${n}@example.org`,
+        displayName: `Bénévole ${n}`,
+      });
+      crowded.memberships.push({
+        person: `benevole${n}@example.org`,
+        instance: 'copil',
+        structure: 'aide-domicile-exemple',
+        role: 'membre',
+        seat: 'titulaire',
+      });
     }
     const response = await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(crowded) });
     expect(response.statusCode).toBe(422);
@@ -98,37 +120,61 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
   });
 
   it('exports members as CSV and takes a corrected CSV back; a bad line is named and nothing is written', async () => {
-    const csv = await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`, headers: admin });
+    const csv = await app.inject({
+      method: 'GET',
+      url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`,
+      headers: admin,
+    });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = csv.body.trim().split(/\r?\n/);
     expect(lines[0]).toBe('email;nom;fonction;structure;instance;role;siege;represente');
     expect(lines).toHaveLength(demo.memberships.length + 1);
 
-    const same = await app.inject({ method: 'POST', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`, headers: { ...admin, 'content-type': 'text/csv' }, payload: csv.body });
+    const same = await app.inject({
+      method: 'POST',
+      url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`,
+      headers: { ...admin, 'content-type': 'text/csv' },
+      payload: csv.body,
+    });
     expect(same.json()).toMatchObject({ imported: { created: 0, updated: 0 } });
 
     const before = await counts();
     const bad = `${lines[0]}\nnouvelle@example.org;Nouvelle;;;gtt-1;membre;titulaire;\npas-une-adresse;X;;;gtt-1;membre;titulaire;\n`;
-    const refused = await app.inject({ method: 'POST', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`, headers: { ...admin, 'content-type': 'text/csv' }, payload: bad });
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`,
+      headers: { ...admin, 'content-type': 'text/csv' },
+      payload: bad,
+    });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json<{ error: { issues: Array<{ field: string }> } }>().error.issues.map((i) => i.field)).toEqual(['ligne 3']);
+    expect(refused.json<{ error: { issues: Array<{ field: string }> } }>().error.issues.map((i) => i.field)).toEqual([
+      'ligne 3',
+    ]);
     expect(await counts()).toEqual(before);
   });
 
   it('makes admins of the people its setup flags `admin: true`, exports the flag, and leaves it alone when the setup says nothing', async () => {
     const secretary = 'assistante.education@example.org';
-    const setup = (await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin })).json<{ people: Array<{ email: string; admin?: boolean }> }>();
+    const setup = (
+      await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin })
+    ).json<{ people: Array<{ email: string; admin?: boolean }> }>();
     expect(setup.people.some((p) => 'admin' in p)).toBe(false);
     const flagged = structuredClone(setup);
     flagged.people.find((p) => p.email === secretary)!.admin = true;
-    expect((await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(flagged) })).json()).toMatchObject({ imported: { updated: 1 } });
+    expect((await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(flagged) })).json()).toMatchObject(
+      { imported: { updated: 1 } },
+    );
     expect((await db.prisma.person.findUniqueOrThrow({ where: { email: secretary } })).admin).toBe(true);
-    const exported = (await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin })).json<{ people: Array<{ email: string; admin?: boolean }> }>();
+    const exported = (
+      await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin })
+    ).json<{ people: Array<{ email: string; admin?: boolean }> }>();
     expect(exported.people.filter((p) => p.admin).map((p) => p.email)).toEqual([secretary]);
 
     // The setup without the flag changes nothing; `admin: false` takes it back.
-    expect((await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(setup) })).json()).toMatchObject({ imported: { updated: 0 } });
+    expect((await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(setup) })).json()).toMatchObject({
+      imported: { updated: 0 },
+    });
     expect((await db.prisma.person.findUniqueOrThrow({ where: { email: secretary } })).admin).toBe(true);
     flagged.people.find((p) => p.email === secretary)!.admin = false;
     await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(flagged) });
@@ -136,9 +182,17 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
   });
 
   it('answers an unknown convention with 404 and a CSV sent as JSON with 415', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/conventions/ailleurs/setup', headers: admin })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/api/conventions/ailleurs/members.csv', headers: admin })).statusCode).toBe(404);
-    const asJson = await app.inject({ method: 'POST', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`, ...json({ email: 'x' }) });
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/conventions/ailleurs/setup', headers: admin })).statusCode,
+    ).toBe(404);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/conventions/ailleurs/members.csv', headers: admin })).statusCode,
+    ).toBe(404);
+    const asJson = await app.inject({
+      method: 'POST',
+      url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`,
+      ...json({ email: 'x' }),
+    });
     expect(asJson.statusCode).toBe(415);
   });
 });

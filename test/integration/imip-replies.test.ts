@@ -9,7 +9,13 @@ import { createTestMeeting } from '../helpers/meeting.js';
 const ORGANIZER = 'concerto@example.org';
 
 /** A REPLY as Thunderbird writes it (folded to 75 octets, CRLF), for one attendee. */
-function replyIcs(options: { uid: string; attendee: string; partstat: string; sequence?: number; method?: string }): string {
+function replyIcs(options: {
+  uid: string;
+  attendee: string;
+  partstat: string;
+  sequence?: number;
+  method?: string;
+}): string {
   return [
     'BEGIN:VCALENDAR',
     'PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN',
@@ -71,8 +77,14 @@ describe('calendar replies (iMIP) to the organizer address', () => {
     const elue = emails[0]!;
     await db.prisma.notification.create({
       data: {
-        idempotencyKey: `${meeting.id}:${elue}`, recipient: elue, subject: 'Convocation', messageId: '<c@x>', status: 'sent',
-        icalUid: meeting.icalUid, icalSequence: 0, partstat: 'NEEDS-ACTION',
+        idempotencyKey: `${meeting.id}:${elue}`,
+        recipient: elue,
+        subject: 'Convocation',
+        messageId: '<c@x>',
+        status: 'sent',
+        icalUid: meeting.icalUid,
+        icalSequence: 0,
+        partstat: 'NEEDS-ACTION',
       },
     });
 
@@ -81,15 +93,23 @@ describe('calendar replies (iMIP) to the organizer address', () => {
       to: ORGANIZER,
       subject: 'Accepté : COTECH de juin',
       text: 'Membre a accepté votre invitation.',
-      icalEvent: { method: 'REPLY', filename: 'invite.ics', content: replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'ACCEPTED', sequence: 0 }) },
+      icalEvent: {
+        method: 'REPLY',
+        filename: 'invite.ics',
+        content: replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'ACCEPTED', sequence: 0 }),
+      },
     });
     expect(info.accepted).toEqual([ORGANIZER]);
 
     expect(await invitation(meeting.id, elue)).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'imip' });
     expect((await invitation(meeting.id, elue)).respondedAt).toBeInstanceOf(Date);
     expect(await invitation(meeting.id, emails[1]!)).toMatchObject({ partstat: 'NEEDS-ACTION' });
-    expect(await db.prisma.notification.findUniqueOrThrow({ where: { idempotencyKey: `${meeting.id}:${elue}` } })).toMatchObject({ partstat: 'ACCEPTED' });
-    expect(told).toEqual([expect.objectContaining({ meetingId: meeting.id, email: elue, partstat: 'ACCEPTED', source: 'imip' })]);
+    expect(
+      await db.prisma.notification.findUniqueOrThrow({ where: { idempotencyKey: `${meeting.id}:${elue}` } }),
+    ).toMatchObject({ partstat: 'ACCEPTED' });
+    expect(told).toEqual([
+      expect.objectContaining({ meetingId: meeting.id, email: elue, partstat: 'ACCEPTED', source: 'imip' }),
+    ]);
   });
 
   it('takes an Outlook REPLY: base64 text/calendar alternative beside HTML, MAILTO and address in other capitals', async () => {
@@ -101,11 +121,18 @@ describe('calendar replies (iMIP) to the organizer address', () => {
       subject: 'Refusé : COTECH de juin',
       text: 'Refusé',
       html: '<p>Refusé</p>',
-      alternatives: [{
-        contentType: 'text/calendar; charset="utf-8"; method=REPLY',
-        contentTransferEncoding: 'base64',
-        content: replyIcs({ uid: meeting.icalUid, attendee: `MAILTO:${directrice.toUpperCase()}`, partstat: 'DECLINED', sequence: 2 }),
-      }],
+      alternatives: [
+        {
+          contentType: 'text/calendar; charset="utf-8"; method=REPLY',
+          contentTransferEncoding: 'base64',
+          content: replyIcs({
+            uid: meeting.icalUid,
+            attendee: `MAILTO:${directrice.toUpperCase()}`,
+            partstat: 'DECLINED',
+            sequence: 2,
+          }),
+        },
+      ],
     });
     expect(await invitation(meeting.id, directrice)).toMatchObject({ partstat: 'DECLINED', rsvpSource: 'imip' });
   });
@@ -118,7 +145,10 @@ describe('calendar replies (iMIP) to the organizer address', () => {
       to: ORGANIZER,
       subject: 'Accepté : COTECH de juin',
       text: 'Accepté',
-      icalEvent: { method: 'REPLY', content: replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'DECLINED' }) },
+      icalEvent: {
+        method: 'REPLY',
+        content: replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'DECLINED' }),
+      },
     });
     expect(info.accepted).toEqual([ORGANIZER]);
     expect(await invitation(meeting.id, elue)).toMatchObject({ partstat: 'NEEDS-ACTION', rsvpSource: null });
@@ -130,11 +160,31 @@ describe('calendar replies (iMIP) to the organizer address', () => {
   it('accepts and ignores mail that is no usable REPLY: plain text, another method, unknown UID, stale SEQUENCE, broken calendar', async () => {
     const { meeting, emails } = await createTestMeeting(db.prisma, { sequence: 3 });
     const elue = emails[0]!;
-    const reply = (ics: string) => smtp.sendMail({ from: elue, to: ORGANIZER, subject: 'Réponse', text: 'Réponse', icalEvent: { method: 'REPLY', content: ics } });
+    const reply = (ics: string) =>
+      smtp.sendMail({
+        from: elue,
+        to: ORGANIZER,
+        subject: 'Réponse',
+        text: 'Réponse',
+        icalEvent: { method: 'REPLY', content: ics },
+      });
 
-    const plain = await smtp.sendMail({ from: elue, to: ORGANIZER, subject: 'Re: Convocation COTECH', text: 'Je serai en retard de dix minutes.' });
+    const plain = await smtp.sendMail({
+      from: elue,
+      to: ORGANIZER,
+      subject: 'Re: Convocation COTECH',
+      text: 'Je serai en retard de dix minutes.',
+    });
     expect(plain.accepted).toEqual([ORGANIZER]);
-    await reply(replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'ACCEPTED', method: 'COUNTER', sequence: 3 }));
+    await reply(
+      replyIcs({
+        uid: meeting.icalUid,
+        attendee: `mailto:${elue}`,
+        partstat: 'ACCEPTED',
+        method: 'COUNTER',
+        sequence: 3,
+      }),
+    );
     await reply(replyIcs({ uid: 'unknown@elsewhere', attendee: `mailto:${elue}`, partstat: 'ACCEPTED' }));
     await reply(replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'ACCEPTED', sequence: 2 }));
     await reply('BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nthis is not iCalendar\r\n');
@@ -155,6 +205,8 @@ describe('calendar replies (iMIP) to the organizer address', () => {
   });
 
   it('refuses mail for any address but the organizer’s at RCPT TO', async () => {
-    await expect(smtp.sendMail({ from: 'a@example.org', to: 'someone@example.org', subject: 'x', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
+    await expect(
+      smtp.sendMail({ from: 'a@example.org', to: 'someone@example.org', subject: 'x', text: 'x' }),
+    ).rejects.toMatchObject({ responseCode: 550 });
   });
 });

@@ -137,7 +137,10 @@ describe('mail catcher', () => {
     await send(catcher, { envelope, raw: nested });
     await send(catcher, { envelope, raw: mentionOnly });
     const listed = await catcher.list();
-    expect(listed.map((m) => [m.subject, m.hasCalendar])).toEqual([['Pas une invitation', false], ['Invitation', true]]);
+    expect(listed.map((m) => [m.subject, m.hasCalendar])).toEqual([
+      ['Pas une invitation', false],
+      ['Invitation', true],
+    ]);
   });
 
   it('serves the raw source, which parses back to the same message', async () => {
@@ -160,7 +163,13 @@ describe('mail catcher', () => {
 
   it('keeps every delivery, duplicates included', async () => {
     const catcher = await start();
-    const message = { from: 'a@concerto.test', to: 'b@example.org', subject: 'Rappel', text: 'x', messageId: '<same@concerto.test>' };
+    const message = {
+      from: 'a@concerto.test',
+      to: 'b@example.org',
+      subject: 'Rappel',
+      text: 'x',
+      messageId: '<same@concerto.test>',
+    };
     await send(catcher, message);
     await send(catcher, message);
     const listed = await catcher.list();
@@ -188,7 +197,14 @@ describe('mail catcher', () => {
     const catcher = await start();
     await send(catcher, { from: 'a@concerto.test', to: 'b@example.org', subject: 'x', text: 'x' });
     const [message] = await catcher.list();
-    for (const id of ['../../etc/passwd', `../${path.basename(dir)}/${message!.id}`, `${message!.id}.eml`, '', '20240620T120000123Z-zzzzzz', '20240620T120000123Z-000000']) {
+    for (const id of [
+      '../../etc/passwd',
+      `../${path.basename(dir)}/${message!.id}`,
+      `${message!.id}.eml`,
+      '',
+      '20240620T120000123Z-zzzzzz',
+      '20240620T120000123Z-000000',
+    ]) {
       expect(await catcher.get(id)).toBeNull();
       expect(await catcher.readRaw(id)).toBeNull();
     }
@@ -197,7 +213,9 @@ describe('mail catcher', () => {
   it('answers 4xx when it cannot store, so the sender retries', async () => {
     const catcher = await start();
     await rm(dir, { recursive: true, force: true });
-    const error = await send(catcher, { from: 'a@concerto.test', to: 'b@example.org', subject: 'x', text: 'x' }).catch((err: unknown) => err);
+    const error = await send(catcher, { from: 'a@concerto.test', to: 'b@example.org', subject: 'x', text: 'x' }).catch(
+      (err: unknown) => err,
+    );
     expect(error).toMatchObject({ responseCode: 451 });
     expect(classifySmtpError(error).permanent).toBe(false);
     expect(await catcher.list()).toEqual([]);
@@ -215,9 +233,16 @@ describe('mail catcher', () => {
 describe('mail transport configuration', () => {
   it('sends through a pooled SMTP_URL, credentials included', async () => {
     const catcher = await start();
-    const transport = createMailTransport({ kind: 'smtp', url: `smtp://secretariat:s%40cret@127.0.0.1:${catcher.port}` });
+    const transport = createMailTransport({
+      kind: 'smtp',
+      url: `smtp://secretariat:s%40cret@127.0.0.1:${catcher.port}`,
+    });
     try {
-      await Promise.all(['un', 'deux', 'trois'].map((subject) => transport.sendMail({ from: 'a@concerto.test', to: 'b@example.org', subject, text: subject })));
+      await Promise.all(
+        ['un', 'deux', 'trois'].map((subject) =>
+          transport.sendMail({ from: 'a@concerto.test', to: 'b@example.org', subject, text: subject }),
+        ),
+      );
     } finally {
       transport.close();
     }

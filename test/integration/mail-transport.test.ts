@@ -48,7 +48,12 @@ function transportFor(...args: Parameters<typeof createMailTransport>): Transpor
   return transport;
 }
 
-const message = (subject: string) => ({ from: 'secretariat@ctg.example.org', to: 'elue@example.org', subject, text: `Bonjour, ${subject}.` });
+const message = (subject: string) => ({
+  from: 'secretariat@ctg.example.org',
+  to: 'elue@example.org',
+  subject,
+  text: `Bonjour, ${subject}.`,
+});
 
 afterEach(async () => {
   for (const transport of transports.splice(0)) transport.close();
@@ -58,7 +63,10 @@ afterEach(async () => {
 describe('SMTP_URL transport', () => {
   it('speaks TLS from the start on smtps://, with the credentials of the URL, pooled', async () => {
     const { port, seen } = await startServer({ secure: true });
-    const transport = transportFor({ kind: 'smtp', url: `smtps://secretariat:p%40ss@127.0.0.1:${port}?tls.rejectUnauthorized=false` });
+    const transport = transportFor({
+      kind: 'smtp',
+      url: `smtps://secretariat:p%40ss@127.0.0.1:${port}?tls.rejectUnauthorized=false`,
+    });
     for (const subject of ['un', 'deux', 'trois']) await transport.sendMail(message(subject));
     expect(seen.messages).toHaveLength(3);
     expect(seen.messages.every((m) => m.secure)).toBe(true);
@@ -68,7 +76,10 @@ describe('SMTP_URL transport', () => {
 
   it('upgrades smtp:// with STARTTLS before logging in when the URL requires it', async () => {
     const { port, seen } = await startServer({});
-    const transport = transportFor({ kind: 'smtp', url: `smtp://secretariat:p%40ss@127.0.0.1:${port}?requireTLS=true&tls.rejectUnauthorized=false` });
+    const transport = transportFor({
+      kind: 'smtp',
+      url: `smtp://secretariat:p%40ss@127.0.0.1:${port}?requireTLS=true&tls.rejectUnauthorized=false`,
+    });
     await transport.sendMail(message('STARTTLS'));
     expect(seen.logins).toEqual([{ user: 'secretariat', secure: true }]);
     expect(seen.messages.map((m) => m.secure)).toEqual([true]);
@@ -76,7 +87,10 @@ describe('SMTP_URL transport', () => {
 
   it('refuses to go on in clear text when STARTTLS is required and not offered', async () => {
     const { port, seen } = await startServer({ disabledCommands: ['STARTTLS'], allowInsecureAuth: true });
-    const transport = transportFor({ kind: 'smtp', url: `smtp://secretariat:p%40ss@127.0.0.1:${port}?requireTLS=true` });
+    const transport = transportFor({
+      kind: 'smtp',
+      url: `smtp://secretariat:p%40ss@127.0.0.1:${port}?requireTLS=true`,
+    });
     const error = await transport.sendMail(message('en clair')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ETLS' });
     expect(classifySmtpError(error).message).toContain('Use smtps:// for port 465 and smtp:// for 587 in SMTP_URL');
@@ -86,17 +100,24 @@ describe('SMTP_URL transport', () => {
 
   it('reports wrong credentials as a permanent authentication failure', async () => {
     const { port, seen } = await startServer({ secure: true });
-    const transport = transportFor({ kind: 'smtp', url: `smtps://secretariat:wrong@127.0.0.1:${port}?tls.rejectUnauthorized=false` });
+    const transport = transportFor({
+      kind: 'smtp',
+      url: `smtps://secretariat:wrong@127.0.0.1:${port}?tls.rejectUnauthorized=false`,
+    });
     const error = await transport.sendMail(message('refusé')).catch((e: unknown) => e);
     expect(classifySmtpError(error)).toMatchObject({ permanent: true, code: 'EAUTH' });
     expect(seen.messages).toEqual([]);
   });
 
   it('pools with Concerto’s limits unless the URL says otherwise', () => {
-    const options = (url: string) => (transportFor({ kind: 'smtp', url }).transporter as unknown as { options: Record<string, unknown> }).options;
+    const options = (url: string) =>
+      (transportFor({ kind: 'smtp', url }).transporter as unknown as { options: Record<string, unknown> }).options;
     expect(options('smtp://relay.example.org:587')).toMatchObject(POOL_OPTIONS);
     expect(options('smtp://relay.example.org:587?maxConnections=2&rateLimit=30&rateDelta=60000')).toMatchObject({
-      pool: true, maxConnections: 2, rateLimit: 30, rateDelta: 60000,
+      pool: true,
+      maxConnections: 2,
+      rateLimit: 30,
+      rateDelta: 60000,
     });
   });
 });
@@ -105,8 +126,15 @@ describe('DKIM', () => {
   it('signs every message with the configured key, verifiably', async () => {
     const { port, seen } = await startServer({ disabledCommands: ['STARTTLS', 'AUTH'] });
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const dkim = { domainName: 'ctg.example.org', keySelector: 'concerto2026', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
-    await transportFor({ kind: 'smtp', url: `smtp://127.0.0.1:${port}`, dkim }).sendMail({ ...message('Convocation signée'), text: 'Bonjour,\r\n\r\nL’ordre du jour est joint.  \r\n\r\n\r\n' });
+    const dkim = {
+      domainName: 'ctg.example.org',
+      keySelector: 'concerto2026',
+      privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
+    await transportFor({ kind: 'smtp', url: `smtp://127.0.0.1:${port}`, dkim }).sendMail({
+      ...message('Convocation signée'),
+      text: 'Bonjour,\r\n\r\nL’ordre du jour est joint.  \r\n\r\n\r\n',
+    });
     await transportFor({ kind: 'catcher', host: '127.0.0.1', port, dkim }).sendMail(message('Par le catcher'));
 
     expect(seen.messages).toHaveLength(2);
@@ -133,17 +161,32 @@ function verifyDkim(raw: Buffer, publicKey: KeyObject): Record<string, string> {
   const signatureField = fields.find((field) => /^dkim-signature:/i.test(field));
   if (!signatureField) throw new Error('no DKIM-Signature');
   const tags = Object.fromEntries(
-    signatureField.slice(signatureField.indexOf(':') + 1).replace(/\s+/g, '').split(';').filter(Boolean).map((tag) => [tag.slice(0, tag.indexOf('=')), tag.slice(tag.indexOf('=') + 1)]),
+    signatureField
+      .slice(signatureField.indexOf(':') + 1)
+      .replace(/\s+/g, '')
+      .split(';')
+      .filter(Boolean)
+      .map((tag) => [tag.slice(0, tag.indexOf('=')), tag.slice(tag.indexOf('=') + 1)]),
   ) as Record<string, string>;
   if (tags.c !== 'relaxed/relaxed') throw new Error(`unexpected canonicalization ${tags.c}`);
 
-  const relaxedBody = body.split('\r\n').map((line) => line.replace(/[ \t]+/g, ' ').replace(/ $/, '')).join('\r\n').replace(/(\r\n)*$/, '');
-  const bodyHash = createHash('sha256').update(relaxedBody ? `${relaxedBody}\r\n` : '', 'latin1').digest('base64');
+  const relaxedBody = body
+    .split('\r\n')
+    .map((line) => line.replace(/[ \t]+/g, ' ').replace(/ $/, ''))
+    .join('\r\n')
+    .replace(/(\r\n)*$/, '');
+  const bodyHash = createHash('sha256')
+    .update(relaxedBody ? `${relaxedBody}\r\n` : '', 'latin1')
+    .digest('base64');
   if (bodyHash !== tags.bh) throw new Error('body hash does not match bh=');
 
   const relaxedField = (field: string) => {
     const colon = field.indexOf(':');
-    return `${field.slice(0, colon).trim().toLowerCase()}:${field.slice(colon + 1).replace(/\r\n/g, '').replace(/[ \t]+/g, ' ').trim()}`;
+    return `${field.slice(0, colon).trim().toLowerCase()}:${field
+      .slice(colon + 1)
+      .replace(/\r\n/g, '')
+      .replace(/[ \t]+/g, ' ')
+      .trim()}`;
   };
   const remaining = [...fields];
   const signed = tags.h!.split(':').map((name) => {

@@ -93,7 +93,12 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
     meeting = await scheduleMeeting(
       { client: env.client, prisma: db.prisma, taskQueue },
       conventionId,
-      { instance: 'cotech', title: 'COTECH de livraison', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString() },
+      {
+        instance: 'cotech',
+        title: 'COTECH de livraison',
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString(),
+      },
       actor,
       { timing: { agendaQuietMs: 300 } },
     );
@@ -104,17 +109,31 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
 
     // Each member's convocation fails at least once while nothing listens.
     await eventually(
-      async () => (await db.prisma.notificationAttempt.count({ where: { outcome: 'retrying', notification: { workflowId: meeting.workflowId } } })) >= expected,
+      async () =>
+        (await db.prisma.notificationAttempt.count({
+          where: { outcome: 'retrying', notification: { workflowId: meeting.workflowId } },
+        })) >= expected,
       'a failed attempt per member',
     );
     await sink.start(port);
     await eventually(async () => convocations().length >= expected, 'the convocations once the server is back', 60_000);
     await sleep(2_000); // room for a duplicate to show
 
-    const members = (await db.prisma.invitation.findMany({ where: { meetingId: meeting.meetingId }, include: { person: true } })).map((r) => r.person.email.toLowerCase()).sort();
-    expect(convocations().flatMap((m) => m.to).sort()).toEqual(members);
+    const members = (
+      await db.prisma.invitation.findMany({ where: { meetingId: meeting.meetingId }, include: { person: true } })
+    )
+      .map((r) => r.person.email.toLowerCase())
+      .sort();
+    expect(
+      convocations()
+        .flatMap((m) => m.to)
+        .sort(),
+    ).toEqual(members);
     expect(new Set(convocations().map((m) => m.messageId)).size).toBe(members.length);
-    const ledger = await db.prisma.notification.findMany({ where: { workflowId: meeting.workflowId }, include: { history: true } });
+    const ledger = await db.prisma.notification.findMany({
+      where: { workflowId: meeting.workflowId },
+      include: { history: true },
+    });
     expect(ledger).toHaveLength(members.length);
     for (const row of ledger) {
       expect(row).toMatchObject({ status: 'sent', icalUid: meeting.icalUid, icalSequence: 0, icalMethod: 'REQUEST' });
@@ -141,12 +160,24 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
     const page = await app.inject({ method: 'GET', url });
     expect(page.statusCode).toBe(200);
     expect(page.body).toMatch(/<form method="post"/i);
-    expect(await db.prisma.invitation.findFirstOrThrow({ where: { meetingId: meeting.meetingId, person: { email: MEMBER } } })).toMatchObject({ partstat: 'NEEDS-ACTION' });
+    expect(
+      await db.prisma.invitation.findFirstOrThrow({
+        where: { meetingId: meeting.meetingId, person: { email: MEMBER } },
+      }),
+    ).toMatchObject({ partstat: 'NEEDS-ACTION' });
 
     const answered = await app.inject({ method: 'POST', url });
     expect(answered.statusCode).toBe(200);
-    expect(await db.prisma.invitation.findFirstOrThrow({ where: { meetingId: meeting.meetingId, person: { email: MEMBER } } })).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'link' });
-    await eventually(async () => (await env.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery)).rsvp[MEMBER] === 'ACCEPTED', 'the workflow to know');
+    expect(
+      await db.prisma.invitation.findFirstOrThrow({
+        where: { meetingId: meeting.meetingId, person: { email: MEMBER } },
+      }),
+    ).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'link' });
+    await eventually(
+      async () =>
+        (await env.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery)).rsvp[MEMBER] === 'ACCEPTED',
+      'the workflow to know',
+    );
     expect((await app.inject({ method: 'POST', url })).statusCode).toBe(409);
   });
 
@@ -170,8 +201,17 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
       icalEvent: { method: 'REPLY', content: calendar.toString() },
     });
     client.close();
-    await eventually(async () => (await env.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery)).rsvp[OTHER_MEMBER] === 'DECLINED', 'the workflow to know');
-    expect(await db.prisma.invitation.findFirstOrThrow({ where: { meetingId: meeting.meetingId, person: { email: OTHER_MEMBER } } })).toMatchObject({ partstat: 'DECLINED', rsvpSource: 'imip' });
+    await eventually(
+      async () =>
+        (await env.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery)).rsvp[OTHER_MEMBER] ===
+        'DECLINED',
+      'the workflow to know',
+    );
+    expect(
+      await db.prisma.invitation.findFirstOrThrow({
+        where: { meetingId: meeting.meetingId, person: { email: OTHER_MEMBER } },
+      }),
+    ).toMatchObject({ partstat: 'DECLINED', rsvpSource: 'imip' });
     await env.client.workflow.getHandle(meeting.workflowId).cancel();
   });
 });

@@ -56,7 +56,8 @@ interface ReadCalendar {
 
 function readIcalJs(ics: string): ReadCalendar {
   const calendar = new ICAL.Component(ICAL.parse(ics));
-  const time = (event: ICAL.Component, name: string) => (event.getFirstPropertyValue(name) as ICAL.Time).toJSDate().toISOString();
+  const time = (event: ICAL.Component, name: string) =>
+    (event.getFirstPropertyValue(name) as ICAL.Time).toJSDate().toISOString();
   return {
     method: String(calendar.getFirstPropertyValue('method')),
     // ical.js gives unknown properties as written, escaped: the names here have nothing to escape.
@@ -64,7 +65,9 @@ function readIcalJs(ics: string): ReadCalendar {
     zone: String(calendar.getFirstPropertyValue('x-wr-timezone')),
     events: calendar.getAllSubcomponents('vevent').map((event) => {
       const organizer = event.getFirstProperty('organizer')!;
-      expect(event.getFirstProperty('dtend')!.getParameter('tzid')).toBe(event.getFirstProperty('dtstart')!.getParameter('tzid'));
+      expect(event.getFirstProperty('dtend')!.getParameter('tzid')).toBe(
+        event.getFirstProperty('dtstart')!.getParameter('tzid'),
+      );
       return {
         uid: String(event.getFirstPropertyValue('uid')),
         sequence: Number(event.getFirstPropertyValue('sequence')),
@@ -76,7 +79,10 @@ function readIcalJs(ics: string): ReadCalendar {
         location: (event.getFirstPropertyValue('location') as string | null) ?? null,
         status: String(event.getFirstPropertyValue('status')),
         description: String(event.getFirstPropertyValue('description')),
-        organizer: { cn: String(organizer.getParameter('cn')), address: String(organizer.getFirstValue()).replace(/^mailto:/i, '') },
+        organizer: {
+          cn: String(organizer.getParameter('cn')),
+          address: String(organizer.getFirstValue()).replace(/^mailto:/i, ''),
+        },
         attendees: event.getAllProperties('attendee').length,
         alarms: event.getAllSubcomponents('valarm').length,
       };
@@ -133,12 +139,23 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
   let app: FastifyInstance;
   let convention: { id: string; slug: string; name: string };
   let other: { id: string; slug: string };
-  const meetings: Record<'cotechOld' | 'cotechPast' | 'cotechNext' | 'gttCancelled' | 'gttSummer' | 'otherCopil', Meeting> = {} as never;
+  const meetings: Record<
+    'cotechOld' | 'cotechPast' | 'cotechNext' | 'gttCancelled' | 'gttSummer' | 'otherCopil',
+    Meeting
+  > = {} as never;
   const people = { secretaire: '', animatrice: '', outsider: '' };
 
-  const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: pathOf(url), headers });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url: pathOf(url), headers });
   const conventionUrl = (email: string, instanceSlug?: string) =>
-    conventionFeedUrl({ publicUrl: PUBLIC_URL, secret: SECRET, convention, email, ...(instanceSlug ? { instanceSlug } : {}), now: NOW });
+    conventionFeedUrl({
+      publicUrl: PUBLIC_URL,
+      secret: SECRET,
+      convention,
+      email,
+      ...(instanceSlug ? { instanceSlug } : {}),
+      now: NOW,
+    });
   const uids = (response: LightMyRequestResponse) => readFeed(response.body).events.map((event) => event.uid);
 
   beforeAll(async () => {
@@ -156,13 +173,23 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
     const prisma = db.prisma;
     convention = await createTestConvention(prisma);
     other = await createTestConvention(prisma);
-    const cotech = await prisma.instance.create({ data: { conventionId: convention.id, slug: 'cotech', kind: 'cotech', name: 'Comité technique (COTECH)' } });
-    const gtt = await prisma.instance.create({ data: { conventionId: convention.id, slug: 'gtt-1', kind: 'gtt', name: 'GTT 1 « Petite enfance »' } });
-    const copil = await prisma.instance.create({ data: { conventionId: other.id, slug: 'copil', kind: 'copil', name: 'Comité de pilotage (COPIL)' } });
+    const cotech = await prisma.instance.create({
+      data: { conventionId: convention.id, slug: 'cotech', kind: 'cotech', name: 'Comité technique (COTECH)' },
+    });
+    const gtt = await prisma.instance.create({
+      data: { conventionId: convention.id, slug: 'gtt-1', kind: 'gtt', name: 'GTT 1 « Petite enfance »' },
+    });
+    const copil = await prisma.instance.create({
+      data: { conventionId: other.id, slug: 'copil', kind: 'copil', name: 'Comité de pilotage (COPIL)' },
+    });
     const suffix = convention.slug.slice(-8);
     const seat = async (local: string, instanceId: string) => {
       const email = `${local}-${suffix}@example.org`;
-      const person = await prisma.person.upsert({ where: { email }, create: { email, displayName: local }, update: {} });
+      const person = await prisma.person.upsert({
+        where: { email },
+        create: { email, displayName: local },
+        update: {},
+      });
       await prisma.membership.create({ data: { instanceId, personId: person.id, role: 'membre' } });
       return email;
     };
@@ -170,17 +197,40 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
     people.animatrice = await seat('animatrice', gtt.id);
     people.outsider = await seat('outsider', copil.id);
 
-    const meeting = async (instance: { id: string; conventionId: string }, data: Partial<Meeting> & Pick<Meeting, 'title' | 'startsAt' | 'endsAt'>, agenda: string[] = []) => {
+    const meeting = async (
+      instance: { id: string; conventionId: string },
+      data: Partial<Meeting> & Pick<Meeting, 'title' | 'startsAt' | 'endsAt'>,
+      agenda: string[] = [],
+    ) => {
       const row = await prisma.meeting.create({
-        data: { conventionId: instance.conventionId, instanceId: instance.id, status: 'convoquee', icalUid: `${randomUUID()}@concerto`, ...data },
+        data: {
+          conventionId: instance.conventionId,
+          instanceId: instance.id,
+          status: 'convoquee',
+          icalUid: `${randomUUID()}@concerto`,
+          ...data,
+        },
       });
-      for (const [index, title] of agenda.entries()) await prisma.agendaItem.create({ data: { meetingId: row.id, position: index + 1, title } });
+      for (const [index, title] of agenda.entries())
+        await prisma.agendaItem.create({ data: { meetingId: row.id, position: index + 1, title } });
       return row;
     };
-    meetings.cotechOld = await meeting(cotech, { title: 'COTECH d’octobre 2025', startsAt: new Date('2025-10-14T12:00:00Z'), endsAt: new Date('2025-10-14T15:00:00Z'), status: 'tenue' });
+    meetings.cotechOld = await meeting(cotech, {
+      title: 'COTECH d’octobre 2025',
+      startsAt: new Date('2025-10-14T12:00:00Z'),
+      endsAt: new Date('2025-10-14T15:00:00Z'),
+      status: 'tenue',
+    });
     meetings.cotechPast = await meeting(
       cotech,
-      { title: 'COTECH de mars', startsAt: new Date('2026-03-10T13:00:00Z'), endsAt: new Date('2026-03-10T16:00:00Z'), status: 'tenue', sequence: 1, location: 'Salle du conseil, Melle' },
+      {
+        title: 'COTECH de mars',
+        startsAt: new Date('2026-03-10T13:00:00Z'),
+        endsAt: new Date('2026-03-10T16:00:00Z'),
+        status: 'tenue',
+        sequence: 1,
+        location: 'Salle du conseil, Melle',
+      },
       ['Approbation du compte rendu', 'Fiche FA-2026-01 « Ludothèque itinérante » : avis'],
     );
     meetings.cotechNext = await meeting(
@@ -203,8 +253,17 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
       cancelReason: 'Salle indisponible',
       location: 'Centre social, Celles-sur-Belle',
     });
-    meetings.gttSummer = await meeting(gtt, { title: 'GTT 1 de juin', startsAt: new Date('2027-06-15T07:30:00Z'), endsAt: new Date('2027-06-15T09:30:00Z'), status: 'planifiee' });
-    meetings.otherCopil = await meeting(copil, { title: 'COPIL de l’autre convention', startsAt: new Date('2027-01-26T13:00:00Z'), endsAt: new Date('2027-01-26T15:00:00Z') });
+    meetings.gttSummer = await meeting(gtt, {
+      title: 'GTT 1 de juin',
+      startsAt: new Date('2027-06-15T07:30:00Z'),
+      endsAt: new Date('2027-06-15T09:30:00Z'),
+      status: 'planifiee',
+    });
+    meetings.otherCopil = await meeting(copil, {
+      title: 'COPIL de l’autre convention',
+      startsAt: new Date('2027-01-26T13:00:00Z'),
+      endsAt: new Date('2027-01-26T15:00:00Z'),
+    });
   });
 
   afterAll(async () => {
@@ -288,7 +347,13 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
         summary: 'GTT 1 de janvier',
         location: 'Centre social, Celles-sur-Belle',
         status: 'CANCELLED',
-        description: ['Réunion annulée.', '', 'GTT 1 « Petite enfance »', 'Mardi 19 janvier 2027, de 10 h 00 à 12 h 00 (heure de Paris)', 'Lieu : Centre social, Celles-sur-Belle'].join('\n'),
+        description: [
+          'Réunion annulée.',
+          '',
+          'GTT 1 « Petite enfance »',
+          'Mardi 19 janvier 2027, de 10 h 00 à 12 h 00 (heure de Paris)',
+          'Lieu : Centre social, Celles-sur-Belle',
+        ].join('\n'),
         organizer: gttOrganizer,
         ...quiet,
       },
@@ -302,7 +367,13 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
         summary: 'GTT 1 de juin',
         location: null,
         status: 'CONFIRMED',
-        description: ['GTT 1 « Petite enfance »', 'Mardi 15 juin 2027, de 09 h 30 à 11 h 30 (heure de Paris)', '', 'Ordre du jour :', 'à venir.'].join('\n'),
+        description: [
+          'GTT 1 « Petite enfance »',
+          'Mardi 15 juin 2027, de 09 h 30 à 11 h 30 (heure de Paris)',
+          '',
+          'Ordre du jour :',
+          'à venir.',
+        ].join('\n'),
         organizer: gttOrganizer,
         ...quiet,
       },
@@ -335,7 +406,9 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
       `Calendrier introuvable\n\nAucune instance « gtt-9 » dans la convention « ${convention.slug} ».\n\n` +
         'Vérifiez l’adresse, ou demandez-la de nouveau au secrétariat de la convention.\n',
     );
-    const noConvention = await get(conventionUrl(people.secretaire).replace(`/${convention.slug}.ics`, '/ctg-inconnue.ics'));
+    const noConvention = await get(
+      conventionUrl(people.secretaire).replace(`/${convention.slug}.ics`, '/ctg-inconnue.ics'),
+    );
     expect(noConvention.statusCode).toBe(404);
     expect(noConvention.body).toContain('Aucune convention « ctg-inconnue ».');
   });
@@ -362,13 +435,21 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
     // What the meeting workflow writes on a reschedule: new times, SEQUENCE + 1.
     const moved = await db.prisma.meeting.update({
       where: { id: meetings.cotechNext.id },
-      data: { startsAt: new Date('2027-01-14T08:00:00Z'), endsAt: new Date('2027-01-14T11:00:00Z'), sequence: { increment: 1 } },
+      data: {
+        startsAt: new Date('2027-01-14T08:00:00Z'),
+        endsAt: new Date('2027-01-14T11:00:00Z'),
+        sequence: { increment: 1 },
+      },
     });
     const changed = await get(url, { 'if-none-match': etag });
     expect(changed.statusCode).toBe(200);
     expect(changed.headers['etag']).not.toBe(etag);
     const event = readFeed(changed.body).events.find((e) => e.uid === meetings.cotechNext.icalUid)!;
-    expect([event.sequence, event.start, event.dtstamp]).toEqual([1, '2027-01-14T08:00:00.000Z', toSecond(moved.updatedAt)]);
+    expect([event.sequence, event.start, event.dtstamp]).toEqual([
+      1,
+      '2027-01-14T08:00:00.000Z',
+      toSecond(moved.updatedAt),
+    ]);
     expect(uids(changed)).toEqual(uids(first));
     // The convention's feed moved with it.
     expect((await get(conventionUrl(people.secretaire), { 'if-none-match': etag })).statusCode).toBe(200);
@@ -390,9 +471,15 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
   it('a person’s feed holds the meetings of their own instances, in every convention, and follows their seats', async () => {
     const url = personFeedUrl(PUBLIC_URL, SECRET, people.secretaire, { now: NOW });
     expect(url).toMatch(/^https:\/\/concerto\.example\.org\/feeds\/people\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.ics$/);
-    const payload = JSON.parse(Buffer.from(url.split('/').at(-1)!.split('.')[0]!, 'base64url').toString()) as { exp: number; purpose: string; email: string };
+    const payload = JSON.parse(Buffer.from(url.split('/').at(-1)!.split('.')[0]!, 'base64url').toString()) as {
+      exp: number;
+      purpose: string;
+      email: string;
+    };
     expect(payload).toMatchObject({ purpose: 'feed', subject: 'person', email: people.secretaire });
-    expect(new Date(payload.exp * 1000).toISOString()).toBe(`${NOW.getUTCFullYear() + FEED_LINK_YEARS}-12-01T09:00:00.000Z`);
+    expect(new Date(payload.exp * 1000).toISOString()).toBe(
+      `${NOW.getUTCFullYear() + FEED_LINK_YEARS}-12-01T09:00:00.000Z`,
+    );
 
     const secretaire = await get(url);
     expect(secretaire.statusCode, secretaire.body).toBe(200);
@@ -405,14 +492,22 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
     const animatrice = await get(personFeedUrl(PUBLIC_URL, SECRET, people.animatrice.toUpperCase(), { now: NOW }));
     expect(uids(animatrice)).toEqual([meetings.gttCancelled.icalUid, meetings.gttSummer.icalUid]);
     expect(readFeed(animatrice.body).events[0]!.status).toBe('CANCELLED');
-    expect(uids(await get(personFeedUrl(PUBLIC_URL, SECRET, people.outsider, { now: NOW })))).toEqual([meetings.otherCopil.icalUid]);
+    expect(uids(await get(personFeedUrl(PUBLIC_URL, SECRET, people.outsider, { now: NOW })))).toEqual([
+      meetings.otherCopil.icalUid,
+    ]);
 
     // A second seat adds its instance's meetings; giving one up takes them away, with the same link.
     const outsiderUrl = personFeedUrl(PUBLIC_URL, SECRET, people.outsider, { now: NOW });
     const person = await db.prisma.person.findUniqueOrThrow({ where: { email: people.outsider } });
     const gtt = await db.prisma.instance.findFirstOrThrow({ where: { conventionId: convention.id, slug: 'gtt-1' } });
-    const seat = await db.prisma.membership.create({ data: { instanceId: gtt.id, personId: person.id, role: 'membre' } });
-    expect(uids(await get(outsiderUrl))).toEqual([meetings.gttCancelled.icalUid, meetings.otherCopil.icalUid, meetings.gttSummer.icalUid]);
+    const seat = await db.prisma.membership.create({
+      data: { instanceId: gtt.id, personId: person.id, role: 'membre' },
+    });
+    expect(uids(await get(outsiderUrl))).toEqual([
+      meetings.gttCancelled.icalUid,
+      meetings.otherCopil.icalUid,
+      meetings.gttSummer.icalUid,
+    ]);
     await db.prisma.membership.delete({ where: { id: seat.id } });
     expect(uids(await get(outsiderUrl))).toEqual([meetings.otherCopil.icalUid]);
 
@@ -423,12 +518,28 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
   });
 
   it('refuses a changed, cut, foreign, expired or misdirected link with its status and a French text, and serves nothing', async () => {
-    const genuine = personFeedUrl(PUBLIC_URL, SECRET, people.secretaire, { now: NOW }).split('/').at(-1)!.replace(/\.ics$/, '');
+    const genuine = personFeedUrl(PUBLIC_URL, SECRET, people.secretaire, { now: NOW })
+      .split('/')
+      .at(-1)!
+      .replace(/\.ics$/, '');
     const [body, mac] = genuine.split('.') as [string, string];
-    const otherPerson = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), email: people.animatrice })).toString('base64url');
-    const sign = (subject: string, email: string, expiresAt: Date, secret = SECRET) => signLink({ purpose: 'feed', subject, email, expiresAt }, secret);
+    const otherPerson = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), email: people.animatrice }),
+    ).toString('base64url');
+    const sign = (subject: string, email: string, expiresAt: Date, secret = SECRET) =>
+      signLink({ purpose: 'feed', subject, email, expiresAt }, secret);
     const later = new Date(NOW.getTime() + 86_400_000);
-    const rsvp = new URL(rsvpLinks({ publicUrl: PUBLIC_URL, secret: SECRET, meetingId: meetings.cotechNext.id, email: people.secretaire, expiresAt: later }).accept).pathname.split('/').at(-1)!;
+    const rsvp = new URL(
+      rsvpLinks({
+        publicUrl: PUBLIC_URL,
+        secret: SECRET,
+        meetingId: meetings.cotechNext.id,
+        email: people.secretaire,
+        expiresAt: later,
+      }).accept,
+    ).pathname
+      .split('/')
+      .at(-1)!;
     const conventionToken = new URL(conventionUrl(people.secretaire)).searchParams.get('token')!;
     const otherConventionToken = sign(`convention:${other.id}`, people.outsider, later);
     const outsiderToken = sign(`convention:${convention.id}`, people.outsider, later);
@@ -438,14 +549,24 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
       `/feeds/conventions/${convention.slug}${instance ? `/instances/${instance}` : ''}.ics${token === null ? '' : `?token=${token}`}`;
     const cases: Array<[string, string, number, string]> = [
       ['changed payload', person(`${otherPerson}.${mac}`), 400, 'Lien non valide'],
-      ['another secret', person(sign('person', people.secretaire, later, 'someone-elses-secret-of-sufficient-length!!')), 400, 'Lien non valide'],
+      [
+        'another secret',
+        person(sign('person', people.secretaire, later, 'someone-elses-secret-of-sufficient-length!!')),
+        400,
+        'Lien non valide',
+      ],
       ['cut', person(genuine.slice(0, 40)), 400, 'Lien non valide'],
       ['an answer link', person(rsvp), 400, 'Lien non valide'],
       ['expired', person(sign('person', people.secretaire, new Date(NOW.getTime() - 1000))), 410, 'Lien expiré'],
       ['a convention’s token for a person’s feed', person(conventionToken), 403, 'Accès refusé'],
       ['no token', ofConvention(null), 400, 'Lien non valide'],
       ['changed convention token', ofConvention(`${conventionToken.split('.')[0]}.${mac}`), 400, 'Lien non valide'],
-      ['expired convention token', ofConvention(sign(`convention:${convention.id}`, people.secretaire, NOW)), 410, 'Lien expiré'],
+      [
+        'expired convention token',
+        ofConvention(sign(`convention:${convention.id}`, people.secretaire, NOW)),
+        410,
+        'Lien expiré',
+      ],
       ['a person’s token for a convention', ofConvention(genuine), 403, 'Accès refusé'],
       ['another convention’s token', ofConvention(otherConventionToken, 'cotech'), 403, 'Accès refusé'],
       ['a token given to someone with no seat in the convention', ofConvention(outsiderToken), 403, 'Accès refusé'],
@@ -460,7 +581,9 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
       expect(response.body, what).not.toContain('BEGIN:VCALENDAR');
     }
     const outsider = await app.inject({ method: 'GET', url: ofConvention(outsiderToken) });
-    expect(outsider.body).toContain(`Cette adresse a été donnée à ${people.outsider}, qui ne siège plus dans aucune instance de la convention.`);
+    expect(outsider.body).toContain(
+      `Cette adresse a été donnée à ${people.outsider}, qui ne siège plus dans aucune instance de la convention.`,
+    );
     const expired = await app.inject({ method: 'GET', url: person(sign('person', people.secretaire, NOW)) });
     expect(expired.body).toBe(
       'Lien expiré\n\nCe lien a expiré.\n\nDemandez au secrétariat de la convention une nouvelle adresse d’abonnement, puis remplacez l’ancienne dans votre agenda.\n',

@@ -3,7 +3,12 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { Transporter } from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMailActivities, messageIdFor, type NotificationInput, type NotificationResult } from '../../activities/mail.js';
+import {
+  createMailActivities,
+  messageIdFor,
+  type NotificationInput,
+  type NotificationResult,
+} from '../../activities/mail.js';
 import type { Database } from '../../infra/database.js';
 import { createMailTransport } from '../../infra/mail-transport.js';
 import { AGENDA_PDF_CONTENT_TYPE, AGENDA_PDF_FILENAME, renderAgendaPdf } from '../../mail/agenda-pdf.js';
@@ -17,7 +22,12 @@ const UID = 'meeting-42@concerto.test';
 const WORKFLOW_ID = 'meeting-42';
 
 /** A small valid invitation, as the calendar builder would write it. */
-function vcalendar(method: 'REQUEST' | 'CANCEL', sequence: number, startsAt = '20240618T120000Z', endsAt = '20240618T150000Z'): string {
+function vcalendar(
+  method: 'REQUEST' | 'CANCEL',
+  sequence: number,
+  startsAt = '20240618T120000Z',
+  endsAt = '20240618T150000Z',
+): string {
   return [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -60,7 +70,14 @@ const RSVP = {
 };
 
 function mailInput(overrides: Partial<MeetingMailInput> = {}): MeetingMailInput {
-  return { kind: 'convocation', meeting: MEETING, recipient: { name: 'Claire Martin', email: 'elue@example.org' }, agenda: AGENDA, rsvpLinks: RSVP, ...overrides };
+  return {
+    kind: 'convocation',
+    meeting: MEETING,
+    recipient: { name: 'Claire Martin', email: 'elue@example.org' },
+    agenda: AGENDA,
+    rsvpLinks: RSVP,
+    ...overrides,
+  };
 }
 
 /** The notification the meeting side sends for one composed mail. */
@@ -94,7 +111,10 @@ describe('meeting mail over SMTP', () => {
   let mail: ReturnType<typeof createMailActivities>;
   // Failed attempts are expected here: keep the activity's failure log quiet.
   const send = (input: NotificationInput): Promise<NotificationResult> =>
-    new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(mail.sendNotification, input) as Promise<NotificationResult>;
+    new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(
+      mail.sendNotification,
+      input,
+    ) as Promise<NotificationResult>;
   const received = (): SinkMessage => {
     expect(sink.accepted).toHaveLength(1);
     return sink.accepted[0]!;
@@ -120,11 +140,16 @@ describe('meeting mail over SMTP', () => {
   });
 
   const ledger = (key: string) =>
-    db.prisma.notification.findUniqueOrThrow({ where: { idempotencyKey: key }, include: { history: { orderBy: { attempt: 'asc' } } } });
+    db.prisma.notification.findUniqueOrThrow({
+      where: { idempotencyKey: key },
+      include: { history: { orderBy: { attempt: 'asc' } } },
+    });
 
   it('sends a convocation as text, HTML and a REQUEST calendar alternative, and records it', async () => {
     const key = `${WORKFLOW_ID}:convocation:0:elue@example.org`;
-    const result = await send(notification(key, mailInput({ ics: { method: 'REQUEST', content: vcalendar('REQUEST', 0) } })));
+    const result = await send(
+      notification(key, mailInput({ ics: { method: 'REQUEST', content: vcalendar('REQUEST', 0) } })),
+    );
     expect(result).toEqual({ messageId: messageIdFor(key, 'concerto.test'), sent: true });
 
     const message = received();
@@ -157,15 +182,38 @@ describe('meeting mail over SMTP', () => {
     expect(message.messageId).toBe(result.messageId);
 
     const row = await ledger(key);
-    expect(row).toMatchObject({ status: 'sent', attempts: 1, workflowId: WORKFLOW_ID, icalUid: UID, icalSequence: 0, icalMethod: 'REQUEST', lastError: null });
+    expect(row).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      workflowId: WORKFLOW_ID,
+      icalUid: UID,
+      icalSequence: 0,
+      icalMethod: 'REQUEST',
+      lastError: null,
+    });
     expect(row.history.map((h) => [h.attempt, h.outcome, h.error])).toEqual([[1, 'sent', null]]);
     expect(row.history[0]!.response).toMatch(/^250\b/);
   });
 
   it('sends an update with a higher SEQUENCE and says what changed', async () => {
     const key = `${WORKFLOW_ID}:update:1:elue@example.org`;
-    const moved = { ...MEETING, sequence: 1, startsAt: new Date('2024-06-20T07:30:00Z'), endsAt: new Date('2024-06-20T10:00:00Z'), previous: { startsAt: MEETING.startsAt, endsAt: MEETING.endsAt } };
-    await send(notification(key, mailInput({ kind: 'update', meeting: moved, ics: { method: 'REQUEST', content: vcalendar('REQUEST', 1, '20240620T073000Z', '20240620T100000Z') } })));
+    const moved = {
+      ...MEETING,
+      sequence: 1,
+      startsAt: new Date('2024-06-20T07:30:00Z'),
+      endsAt: new Date('2024-06-20T10:00:00Z'),
+      previous: { startsAt: MEETING.startsAt, endsAt: MEETING.endsAt },
+    };
+    await send(
+      notification(
+        key,
+        mailInput({
+          kind: 'update',
+          meeting: moved,
+          ics: { method: 'REQUEST', content: vcalendar('REQUEST', 1, '20240620T073000Z', '20240620T100000Z') },
+        }),
+      ),
+    );
 
     const message = received();
     const { entity: calendar, parent } = only(parseMimeTree(message.raw), 'text/calendar');
@@ -181,7 +229,12 @@ describe('meeting mail over SMTP', () => {
   it('sends a cancellation as a CANCEL calendar alternative', async () => {
     const key = `${WORKFLOW_ID}:cancel:2:elue@example.org`;
     const cancelled = { ...MEETING, sequence: 2, cancelReason: 'Quorum non atteint' };
-    await send(notification(key, mailInput({ kind: 'cancel', meeting: cancelled, ics: { method: 'CANCEL', content: vcalendar('CANCEL', 2) } })));
+    await send(
+      notification(
+        key,
+        mailInput({ kind: 'cancel', meeting: cancelled, ics: { method: 'CANCEL', content: vcalendar('CANCEL', 2) } }),
+      ),
+    );
 
     const message = received();
     const tree = parseMimeTree(message.raw);
@@ -199,15 +252,24 @@ describe('meeting mail over SMTP', () => {
   it('keeps the calendar alternative when the agenda PDF is attached too', async () => {
     const key = `${WORKFLOW_ID}:convocation-pdf:0:elue@example.org`;
     const pdf = await renderAgendaPdf({ ...MEETING, agenda: AGENDA, issuedAt: new Date('2024-06-01T08:00:00Z') });
-    const composed = notification(key, mailInput({
-      ics: { method: 'REQUEST', content: vcalendar('REQUEST', 0) },
-      attachments: [{ filename: AGENDA_PDF_FILENAME, content: pdf, contentType: AGENDA_PDF_CONTENT_TYPE }],
-    }));
+    const composed = notification(
+      key,
+      mailInput({
+        ics: { method: 'REQUEST', content: vcalendar('REQUEST', 0) },
+        attachments: [{ filename: AGENDA_PDF_FILENAME, content: pdf, contentType: AGENDA_PDF_CONTENT_TYPE }],
+      }),
+    );
     // As a workflow passes it: through JSON, the PDF as base64.
-    const input = JSON.parse(JSON.stringify({
-      ...composed,
-      attachments: composed.attachments!.map((a) => ({ ...a, content: (a.content as Buffer).toString('base64'), encoding: 'base64' })),
-    })) as NotificationInput;
+    const input = JSON.parse(
+      JSON.stringify({
+        ...composed,
+        attachments: composed.attachments!.map((a) => ({
+          ...a,
+          content: (a.content as Buffer).toString('base64'),
+          encoding: 'base64',
+        })),
+      }),
+    ) as NotificationInput;
     await send(input);
 
     const message = received();
@@ -227,12 +289,18 @@ describe('meeting mail over SMTP', () => {
   it('refuses an invitation whose method contradicts its content, before sending or recording', async () => {
     const key = `${WORKFLOW_ID}:mismatch:0:elue@example.org`;
     const input = notification(key, mailInput({ ics: { method: 'REQUEST', content: vcalendar('REQUEST', 0) } }));
-    const error = await send({ ...input, icalEvent: { ...input.icalEvent!, method: 'CANCEL' } }).catch((e: unknown) => e);
+    const error = await send({ ...input, icalEvent: { ...input.icalEvent!, method: 'CANCEL' } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect(error).toMatchObject({ type: 'ICAL_MISMATCH', nonRetryable: true });
-    expect((error as Error).message).toContain('icalEvent.method is CANCEL but the iCalendar content says METHOD:REQUEST');
-    const wrongSequence = await send({ ...input, icalEvent: { ...input.icalEvent!, sequence: 3 } }).catch((e: unknown) => e);
-    expect((wrongSequence as Error).message).toContain('icalEvent.sequence is 3 but the event\'s SEQUENCE is 0');
+    expect((error as Error).message).toContain(
+      'icalEvent.method is CANCEL but the iCalendar content says METHOD:REQUEST',
+    );
+    const wrongSequence = await send({ ...input, icalEvent: { ...input.icalEvent!, sequence: 3 } }).catch(
+      (e: unknown) => e,
+    );
+    expect((wrongSequence as Error).message).toContain("icalEvent.sequence is 3 but the event's SEQUENCE is 0");
     expect(sink.accepted).toHaveLength(0);
     expect(await db.prisma.notification.findUnique({ where: { idempotencyKey: key } })).toBeNull();
   });
@@ -240,7 +308,13 @@ describe('meeting mail over SMTP', () => {
   it('records a refused recipient as a failed attempt with the server’s answer, and gives up', async () => {
     const key = `${WORKFLOW_ID}:convocation:0:inconnu@example.org`;
     sink.refuseRecipients(550, 'No such user here');
-    const input = notification(key, mailInput({ recipient: { name: 'Inconnu', email: 'inconnu@example.org' }, ics: { method: 'REQUEST', content: vcalendar('REQUEST', 0) } }));
+    const input = notification(
+      key,
+      mailInput({
+        recipient: { name: 'Inconnu', email: 'inconnu@example.org' },
+        ics: { method: 'REQUEST', content: vcalendar('REQUEST', 0) },
+      }),
+    );
     const error = await send(input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect(error).toMatchObject({ nonRetryable: true, type: 'EENVELOPE' });
@@ -267,7 +341,10 @@ describe('meeting mail over SMTP', () => {
     expect(result.sent).toBe(true);
     const row = await ledger(key);
     expect(row).toMatchObject({ status: 'sent', attempts: 2, icalUid: null, icalMethod: null });
-    expect(row.history.map((h) => [h.attempt, h.outcome])).toEqual([[1, 'retrying'], [2, 'sent']]);
+    expect(row.history.map((h) => [h.attempt, h.outcome])).toEqual([
+      [1, 'retrying'],
+      [2, 'sent'],
+    ]);
     expect(row.history[0]!.response).toMatch(/^451 Greylisted/);
     expect(row.history[1]!.response).toMatch(/^250\b/);
 
@@ -278,14 +355,27 @@ describe('meeting mail over SMTP', () => {
 
   it('records an attempt that never came back before the next one', async () => {
     const key = `${WORKFLOW_ID}:decisions:elue@example.org`;
-    const input = notification(key, mailInput({ kind: 'decisions', decisions: [{ item: 'Fiche FA-12', outcome: 'Avis favorable' }] }));
+    const input = notification(
+      key,
+      mailInput({ kind: 'decisions', decisions: [{ item: 'Fiche FA-12', outcome: 'Avis favorable' }] }),
+    );
     // What a worker killed during the send leaves behind.
     await db.prisma.notification.create({
-      data: { idempotencyKey: key, recipient: input.to, subject: input.subject, messageId: messageIdFor(key, 'concerto.test'), status: 'sending', attempts: 1 },
+      data: {
+        idempotencyKey: key,
+        recipient: input.to,
+        subject: input.subject,
+        messageId: messageIdFor(key, 'concerto.test'),
+        status: 'sending',
+        attempts: 1,
+      },
     });
     await send(input);
     const row = await ledger(key);
-    expect(row.history.map((h) => [h.attempt, h.outcome])).toEqual([[1, 'retrying'], [2, 'sent']]);
+    expect(row.history.map((h) => [h.attempt, h.outcome])).toEqual([
+      [1, 'retrying'],
+      [2, 'sent'],
+    ]);
     expect(row.history[0]!.error).toMatch(/^INTERRUPTED:/);
   });
 });

@@ -16,7 +16,10 @@ async function snapshot(prisma: PrismaClient) {
   return {
     people: await prisma.person.count(),
     memberships: await prisma.membership.count(),
-    names: await prisma.person.findMany({ select: { email: true, displayName: true, title: true }, orderBy: { email: 'asc' } }),
+    names: await prisma.person.findMany({
+      select: { email: true, displayName: true, title: true },
+      orderBy: { email: 'asc' },
+    }),
   };
 }
 
@@ -72,12 +75,14 @@ describe.each(DATABASE_KINDS)('members CSV on %s', (kind) => {
     expect(referent).toMatchObject({ role: 'technicien', seat: 'suppleant' });
     expect(referent?.person.displayName).toBe('Référent(e) ; accueil des familles (exemple)');
     expect(referent?.person.title).toBe('Chargé(e) d’accueil, "France Services"');
-    expect(await membership(prisma, 'responsable.cellois@example.org', 'gtt-3')).toMatchObject({ role: 'charge_cooperation' });
+    expect(await membership(prisma, 'responsable.cellois@example.org', 'gtt-3')).toMatchObject({
+      role: 'charge_cooperation',
+    });
     // An empty « nom » keeps the name a known person has.
     expect((await membership(prisma, 'direction.aide-domicile@example.org', 'gtt-1'))?.seat).toBe('suppleant');
-    expect((await prisma.person.findUniqueOrThrow({ where: { email: 'direction.aide-domicile@example.org' } })).displayName).toBe(
-      'Direction de l’association d’aide à domicile (exemple)',
-    );
+    expect(
+      (await prisma.person.findUniqueOrThrow({ where: { email: 'direction.aide-domicile@example.org' } })).displayName,
+    ).toBe('Direction de l’association d’aide à domicile (exemple)');
 
     // The same file again changes nothing.
     expect(await importMembersCsv(prisma, SLUG, csv)).toEqual({ created: 0, updated: 0, unchanged: 4 });
@@ -152,7 +157,10 @@ describe.each(DATABASE_KINDS)('members CSV on %s', (kind) => {
       const error = await importError(prisma, csv);
       expect(error.code).toBe('CHARTER_VIOLATION');
       expect(error.issues).toEqual([
-        { field: 'ligne 3', message: expect.stringMatching(/3 personnes de la structure « Centre socioculturel \(exemple\) »/) },
+        {
+          field: 'ligne 3',
+          message: expect.stringMatching(/3 personnes de la structure « Centre socioculturel \(exemple\) »/),
+        },
       ]);
       expect(error.message).toMatch(/Ligne 3/);
       expect(await snapshot(prisma)).toEqual(before);
@@ -166,11 +174,16 @@ describe.each(DATABASE_KINDS)('members CSV on %s', (kind) => {
 
   it('exports what it imports: export, empty the instances, import, export again', async () => {
     const exported = await exportMembersCsv(prisma, SLUG);
-    const lines = exported.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const lines = exported
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe(HEADER);
     const total = await prisma.membership.count({ where: { instance: { convention: { slug: SLUG } } } });
     expect(lines).toHaveLength(total + 1);
-    expect(exported).toContain('"Référent(e) ; accueil des familles (exemple)";"Chargé(e) d’accueil, ""France Services"""');
+    expect(exported).toContain(
+      '"Référent(e) ; accueil des familles (exemple)";"Chargé(e) d’accueil, ""France Services"""',
+    );
 
     expect(await importMembersCsv(prisma, SLUG, exported)).toEqual({ created: 0, updated: 0, unchanged: total });
 

@@ -17,7 +17,8 @@ const snapshotFile = path.join(root, 'prisma', 'migrations', 'schema.snapshot.pr
 // Each `prisma` run takes 15-20 s here: the in-memory PGlite prisma.config.ts opens keeps the CLI
 // alive about 10 s after its work is done. The tests run concurrently and get generous timeouts.
 const PRISMA_TIMEOUT = 180_000;
-const FIX = 'Write the migration with `npm run migration:new -- <name>` and commit the folder it writes with schema.snapshot.prisma.';
+const FIX =
+  'Write the migration with `npm run migration:new -- <name>` and commit the folder it writes with schema.snapshot.prisma.';
 
 /** Runs a command from the project root (where prisma.config.ts is); never on a configured database. */
 async function run(file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -28,7 +29,11 @@ async function run(file: string, args: string[]): Promise<{ code: number; stdout
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : -1,
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? '',
+    };
   }
 }
 
@@ -81,32 +86,40 @@ async function describeSchema(session: SqlSession) {
 }
 
 describe.concurrent('committed migrations and prisma/schema.prisma', () => {
-  it('no schema change is waiting for a migration', async ({ expect }) => {
-    const sql = await migrateDiff(['--from-schema-datamodel', snapshotFile], ['--to-schema-datamodel', schemaFile]);
-
-    expect(
-      statements(sql),
-      `prisma/schema.prisma changed since the last migration. ${FIX}\nThe migration it needs:\n${sql}`,
-    ).toBe('');
-  }, PRISMA_TIMEOUT);
-
-  it('schema.snapshot.prisma describes what the committed migrations build', async ({ expect }) => {
-    const fromSnapshot = await migrateDiff(['--from-empty'], ['--to-schema-datamodel', snapshotFile]);
-    const migrated = new PGlite();
-    const expected = new PGlite();
-    try {
-      await applyMigrations(pgliteSession(migrated), await readMigrations());
-      await expected.exec(fromSnapshot);
+  it(
+    'no schema change is waiting for a migration',
+    async ({ expect }) => {
+      const sql = await migrateDiff(['--from-schema-datamodel', snapshotFile], ['--to-schema-datamodel', schemaFile]);
 
       expect(
-        await describeSchema(pgliteSession(migrated)),
-        'The committed migrations do not build the schema in prisma/migrations/schema.snapshot.prisma ' +
-          '(a migration or the snapshot was edited by hand?). The snapshot must be the schema as of the last migration.',
-      ).toEqual(await describeSchema(pgliteSession(expected)));
-    } finally {
-      await Promise.all([migrated.close(), expected.close()]);
-    }
-  }, PRISMA_TIMEOUT);
+        statements(sql),
+        `prisma/schema.prisma changed since the last migration. ${FIX}\nThe migration it needs:\n${sql}`,
+      ).toBe('');
+    },
+    PRISMA_TIMEOUT,
+  );
+
+  it(
+    'schema.snapshot.prisma describes what the committed migrations build',
+    async ({ expect }) => {
+      const fromSnapshot = await migrateDiff(['--from-empty'], ['--to-schema-datamodel', snapshotFile]);
+      const migrated = new PGlite();
+      const expected = new PGlite();
+      try {
+        await applyMigrations(pgliteSession(migrated), await readMigrations());
+        await expected.exec(fromSnapshot);
+
+        expect(
+          await describeSchema(pgliteSession(migrated)),
+          'The committed migrations do not build the schema in prisma/migrations/schema.snapshot.prisma ' +
+            '(a migration or the snapshot was edited by hand?). The snapshot must be the schema as of the last migration.',
+        ).toEqual(await describeSchema(pgliteSession(expected)));
+      } finally {
+        await Promise.all([migrated.close(), expected.close()]);
+      }
+    },
+    PRISMA_TIMEOUT,
+  );
 });
 
 describe.concurrent('npm run migration:new', () => {
@@ -127,50 +140,64 @@ describe.concurrent('npm run migration:new', () => {
     return dir;
   }
 
-  it('writes the migration for an added model, updates the snapshot, then finds nothing more to do', async ({ expect }) => {
-    const prismaDir = await scratchPrismaDir('added-model');
-    const migrationsDir = path.join(prismaDir, 'migrations');
-    const before = await readdir(migrationsDir);
-    await appendFile(
-      path.join(prismaDir, 'schema.prisma'),
-      '\n/// Added by the test.\nmodel ScratchThing {\n  id    String   @id\n  title String\n  at    DateTime\n}\n',
-    );
-    const startedAt = Date.now();
+  it(
+    'writes the migration for an added model, updates the snapshot, then finds nothing more to do',
+    async ({ expect }) => {
+      const prismaDir = await scratchPrismaDir('added-model');
+      const migrationsDir = path.join(prismaDir, 'migrations');
+      const before = await readdir(migrationsDir);
+      await appendFile(
+        path.join(prismaDir, 'schema.prisma'),
+        '\n/// Added by the test.\nmodel ScratchThing {\n  id    String   @id\n  title String\n  at    DateTime\n}\n',
+      );
+      const startedAt = Date.now();
 
-    const first = await newMigration(['add_scratch_thing', '--prisma-dir', prismaDir]);
+      const first = await newMigration(['add_scratch_thing', '--prisma-dir', prismaDir]);
 
-    expect(first.code, first.stderr).toBe(0);
-    const added = (await readdir(migrationsDir)).filter((name) => !before.includes(name));
-    expect(added).toHaveLength(1);
-    const folder = added[0]!;
-    expect(folder).toMatch(/^\d{14}_add_scratch_thing$/);
-    const stamp = folder.slice(0, 14);
-    const at = Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(8, 10), +stamp.slice(10, 12), +stamp.slice(12, 14));
-    expect(Math.abs(at - startedAt)).toBeLessThan(5 * 60_000);
-    const sql = await readFile(path.join(migrationsDir, folder, 'migration.sql'), 'utf8');
-    expect(sql).toContain('CREATE TABLE "ScratchThing"');
-    expect(await readFile(path.join(migrationsDir, 'schema.snapshot.prisma'), 'utf8')).toBe(
-      await readFile(path.join(prismaDir, 'schema.prisma'), 'utf8'),
-    );
+      expect(first.code, first.stderr).toBe(0);
+      const added = (await readdir(migrationsDir)).filter((name) => !before.includes(name));
+      expect(added).toHaveLength(1);
+      const folder = added[0]!;
+      expect(folder).toMatch(/^\d{14}_add_scratch_thing$/);
+      const stamp = folder.slice(0, 14);
+      const at = Date.UTC(
+        +stamp.slice(0, 4),
+        +stamp.slice(4, 6) - 1,
+        +stamp.slice(6, 8),
+        +stamp.slice(8, 10),
+        +stamp.slice(10, 12),
+        +stamp.slice(12, 14),
+      );
+      expect(Math.abs(at - startedAt)).toBeLessThan(5 * 60_000);
+      const sql = await readFile(path.join(migrationsDir, folder, 'migration.sql'), 'utf8');
+      expect(sql).toContain('CREATE TABLE "ScratchThing"');
+      expect(await readFile(path.join(migrationsDir, 'schema.snapshot.prisma'), 'utf8')).toBe(
+        await readFile(path.join(prismaDir, 'schema.prisma'), 'utf8'),
+      );
 
-    // The new folder sorts after the others, and the history builds the table from empty.
-    const db = new PGlite();
-    try {
-      const migrations = await readMigrations(migrationsDir);
-      expect(migrations.at(-1)?.name).toBe(folder);
-      await applyMigrations(pgliteSession(db), migrations);
-      expect(await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'ScratchThing' ORDER BY column_name`))
-        .toMatchObject({ rows: [{ column_name: 'at' }, { column_name: 'id' }, { column_name: 'title' }] });
-    } finally {
-      await db.close();
-    }
+      // The new folder sorts after the others, and the history builds the table from empty.
+      const db = new PGlite();
+      try {
+        const migrations = await readMigrations(migrationsDir);
+        expect(migrations.at(-1)?.name).toBe(folder);
+        await applyMigrations(pgliteSession(db), migrations);
+        expect(
+          await db.query(
+            `SELECT column_name FROM information_schema.columns WHERE table_name = 'ScratchThing' ORDER BY column_name`,
+          ),
+        ).toMatchObject({ rows: [{ column_name: 'at' }, { column_name: 'id' }, { column_name: 'title' }] });
+      } finally {
+        await db.close();
+      }
 
-    const second = await newMigration(['add_scratch_thing_again', '--prisma-dir', prismaDir]);
+      const second = await newMigration(['add_scratch_thing_again', '--prisma-dir', prismaDir]);
 
-    expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toMatch(/No schema change since the last migration/);
-    expect((await readdir(migrationsDir)).sort()).toEqual([...before, folder].sort());
-  }, PRISMA_TIMEOUT);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toMatch(/No schema change since the last migration/);
+      expect((await readdir(migrationsDir)).sort()).toEqual([...before, folder].sort());
+    },
+    PRISMA_TIMEOUT,
+  );
 
   it('refuses a name that is not lowercase letters, digits and underscores, and writes nothing', async ({ expect }) => {
     const prismaDir = await scratchPrismaDir('bad-names');

@@ -14,7 +14,13 @@ import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 // The OpenAPI document of the whole app, every optional part on: checked by an OpenAPI 3.1
 // validator (@apidevtools/swagger-parser) and against the routes Fastify itself reports.
 
-type Operation = { 'x-route': string; 'x-access': string; security: unknown[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, unknown> };
+type Operation = {
+  'x-route': string;
+  'x-access': string;
+  security: unknown[];
+  requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<string, unknown>;
+};
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
 /** "METHOD /url" of every route, from Fastify's own tree (`printRoutes`), HEAD twins left out. */
@@ -76,7 +82,9 @@ describe('GET /api/openapi.json', () => {
   it('has every registered route, and nothing that is not one', () => {
     const registered = registeredRoutes(app);
     expect(registered.length).toBeGreaterThan(30);
-    const documented = new Set(Object.values(document.paths).flatMap((operations) => Object.values(operations).map((op) => op['x-route'])));
+    const documented = new Set(
+      Object.values(document.paths).flatMap((operations) => Object.values(operations).map((op) => op['x-route'])),
+    );
     expect([...documented].sort()).toEqual(registered);
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const method of Object.keys(operations)) expect(path.startsWith('/'), `${method} ${path}`).toBe(true);
@@ -84,11 +92,19 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('gives one path per step, with the body its zod schema checks, without what the server sets', () => {
-    for (const kind of ACTION_KINDS) expect(document.paths[`/api/fiches/{id}/actions/${kind}`]?.post, kind).toBeDefined();
-    const avis = document.paths['/api/fiches/{id}/actions/recordAvis']!.post!.requestBody!.content['application/json']!.schema;
-    expect(avis).toMatchObject({ type: 'object', required: ['outcome'], properties: { outcome: { enum: ['favorable', 'a_retravailler', 'defavorable'] } } });
+    for (const kind of ACTION_KINDS)
+      expect(document.paths[`/api/fiches/{id}/actions/${kind}`]?.post, kind).toBeDefined();
+    const avis =
+      document.paths['/api/fiches/{id}/actions/recordAvis']!.post!.requestBody!.content['application/json']!.schema;
+    expect(avis).toMatchObject({
+      type: 'object',
+      required: ['outcome'],
+      properties: { outcome: { enum: ['favorable', 'a_retravailler', 'defavorable'] } },
+    });
     expect(Object.keys(avis.properties as object).sort()).toEqual(['comment', 'outcome']);
-    expect(document.paths['/api/meetings/{id}/cancel']!.post!.requestBody!.content['application/json']!.schema).toMatchObject({ required: ['reason'] });
+    expect(
+      document.paths['/api/meetings/{id}/cancel']!.post!.requestBody!.content['application/json']!.schema,
+    ).toMatchObject({ required: ['reason'] });
     expect(document.paths['/api/conventions/{slug}/members.csv']!.post!.requestBody!.content['text/csv']).toBeDefined();
   });
 
@@ -98,7 +114,10 @@ describe('GET /api/openapi.json', () => {
       ['application/json', '[]'],
       ['application/json', '"texte"'],
       ['application/json', 'null'],
-      ['application/json', '{"actor":{"email":"x"},"outcome":[1],"rules":{"a":1},"startDate":5,"label":{},"reason":null,"optionId":7}'],
+      [
+        'application/json',
+        '{"actor":{"email":"x"},"outcome":[1],"rules":{"a":1},"startDate":5,"label":{},"reason":null,"optionId":7}',
+      ],
       ['application/json', '{"title":'],
       ['text/csv', 'a;b\n"'],
       ['application/x-www-form-urlencoded', 'email=%%&_csrf='],
@@ -106,11 +125,21 @@ describe('GET /api/openapi.json', () => {
     const served: string[] = [];
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const method of Object.keys(operations)) {
-        const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'slug' ? 'ctg-mellois-en-poitou-2023-2027' : name === 'year' ? '20x4' : 'inconnu'));
+        const url = path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+          name === 'slug' ? 'ctg-mellois-en-poitou-2023-2027' : name === 'year' ? '20x4' : 'inconnu',
+        );
         for (const [type, payload] of method === 'get' || method === 'delete' ? [['', '']] : bodies) {
           for (const headers of [{}, admin]) {
-            const response = await app.inject({ method: method.toUpperCase() as 'GET', url, headers: { ...headers, ...(type ? { 'content-type': type } : {}) }, ...(type ? { payload } : {}) });
-            if (response.statusCode >= 500) served.push(`${method.toUpperCase()} ${url} (${type} ${payload}): ${response.statusCode} ${response.body.slice(0, 200)}`);
+            const response = await app.inject({
+              method: method.toUpperCase() as 'GET',
+              url,
+              headers: { ...headers, ...(type ? { 'content-type': type } : {}) },
+              ...(type ? { payload } : {}),
+            });
+            if (response.statusCode >= 500)
+              served.push(
+                `${method.toUpperCase()} ${url} (${type} ${payload}): ${response.statusCode} ${response.body.slice(0, 200)}`,
+              );
           }
         }
       }
@@ -119,11 +148,24 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('says who may call each route: public ones need nothing, the others a session or a token, and answer 401', () => {
-    const byRoute = new Map(Object.values(document.paths).flatMap((operations) => Object.values(operations).map((op) => [op['x-route'], op] as const)));
-    for (const route of ['GET /healthz', 'POST /auth/sign-in', 'GET /rsvp/:token', 'GET /conventions/:slug/retroplanning/:year.png']) {
+    const byRoute = new Map(
+      Object.values(document.paths).flatMap((operations) =>
+        Object.values(operations).map((op) => [op['x-route'], op] as const),
+      ),
+    );
+    for (const route of [
+      'GET /healthz',
+      'POST /auth/sign-in',
+      'GET /rsvp/:token',
+      'GET /conventions/:slug/retroplanning/:year.png',
+    ]) {
       expect(byRoute.get(route)?.security, route).toEqual([]);
     }
-    expect(byRoute.get('GET /api/outbox')).toMatchObject({ 'x-access': 'admin', security: [{ sessionCookie: [] }, { bearerToken: [] }], responses: { 401: expect.anything(), 403: expect.anything() } });
+    expect(byRoute.get('GET /api/outbox')).toMatchObject({
+      'x-access': 'admin',
+      security: [{ sessionCookie: [] }, { bearerToken: [] }],
+      responses: { 401: expect.anything(), 403: expect.anything() },
+    });
     expect(byRoute.get('PUT /api/conventions/setup')).toMatchObject({ 'x-access': 'admin' });
   });
 });

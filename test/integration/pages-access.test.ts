@@ -24,7 +24,12 @@ describe('access to the web pages', () => {
   beforeAll(async () => {
     [env, db] = await Promise.all([devServerEnv(), openTestDatabase('pglite')]);
     await loadDemo(db.prisma);
-    await db.prisma.person.createMany({ data: [{ email: STRANGER, displayName: 'Inconnu' }, { email: ADMIN, displayName: 'Admin', admin: true }] });
+    await db.prisma.person.createMany({
+      data: [
+        { email: STRANGER, displayName: 'Inconnu' },
+        { email: ADMIN, displayName: 'Admin', admin: true },
+      ],
+    });
     app = buildHttpApp({
       client: env.client,
       prisma: db.prisma,
@@ -41,7 +46,8 @@ describe('access to the web pages', () => {
     await env?.teardown();
   });
 
-  const get = (url: string, who?: string) => app.inject({ method: 'GET', url, headers: who ? { cookie: as[who]!.cookie! } : {} });
+  const get = (url: string, who?: string) =>
+    app.inject({ method: 'GET', url, headers: who ? { cookie: as[who]!.cookie! } : {} });
 
   it('sends a browser without a session to the sign-in page, which anyone may open', async () => {
     for (const url of ['/', '/calendrier', '/sondages', '/admin/processus', '/boite-d-envoi']) {
@@ -64,7 +70,15 @@ describe('access to the web pages', () => {
   });
 
   it('keeps the admin pages, the outbox and the processes’ API to admins', async () => {
-    for (const url of ['/admin/processus', '/admin/journal', '/admin/demo', '/admin/import', '/boite-d-envoi', '/api/workflows', '/api/jobs/x']) {
+    for (const url of [
+      '/admin/processus',
+      '/admin/journal',
+      '/admin/demo',
+      '/admin/import',
+      '/boite-d-envoi',
+      '/api/workflows',
+      '/api/jobs/x',
+    ]) {
       expect((await get(url, COOPERATEUR)).statusCode, url).toBe(403);
     }
     expect((await get('/admin/journal', ADMIN)).statusCode).toBe(200);
@@ -77,7 +91,12 @@ describe('access to the web pages', () => {
   it('refuses a form posted with the session cookie but without its CSRF token, and creates nothing', async () => {
     const before = await db.prisma.ficheAction.count();
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const forged = await app.inject({ method: 'POST', url: '/fiches', headers: { ...form, cookie: as[COOPERATEUR]!.cookie! }, payload: 'title=Forg%C3%A9e' });
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/fiches',
+      headers: { ...form, cookie: as[COOPERATEUR]!.cookie! },
+      payload: 'title=Forg%C3%A9e',
+    });
     expect(forged.statusCode).toBe(403);
     expect(forged.body).toContain('CSRF');
     const anonymous = await app.inject({ method: 'POST', url: '/fiches', headers: form, payload: 'title=Anonyme' });

@@ -33,7 +33,13 @@ describe('rétroplanning of the demo convention', () => {
   let conventionId: string;
   const instanceIds: Record<string, string> = {};
 
-  const meeting = async (instance: string, title: string, startsAt: string, status: string, extra: Record<string, string> = {}) => {
+  const meeting = async (
+    instance: string,
+    title: string,
+    startsAt: string,
+    status: string,
+    extra: Record<string, string> = {},
+  ) => {
     const starts = new Date(startsAt);
     return db.prisma.meeting.create({
       data: {
@@ -52,7 +58,10 @@ describe('rétroplanning of the demo convention', () => {
   beforeAll(async () => {
     db = await openTestDatabase('pglite');
     await loadDemo(db.prisma);
-    const convention = await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG }, include: { instances: true } });
+    const convention = await db.prisma.convention.findUniqueOrThrow({
+      where: { slug: DEMO_CONVENTION_SLUG },
+      include: { instances: true },
+    });
     conventionId = convention.id;
     for (const instance of convention.instances) instanceIds[instance.slug] = instance.id;
     // The year of the slide, as meetings: the ones it names, and the bodies' ordinary sittings.
@@ -60,7 +69,12 @@ describe('rétroplanning of the demo convention', () => {
       location: 'Chef-Boutonne, salle Raymond Quiard',
       visioUrl: 'https://visio.example.org/secret-room-19-01',
     });
-    await meeting('groupe-elaboration', 'Journée d’élaboration du plan d’actions', '2024-03-26T09:00:00+01:00', 'tenue');
+    await meeting(
+      'groupe-elaboration',
+      'Journée d’élaboration du plan d’actions',
+      '2024-03-26T09:00:00+01:00',
+      'tenue',
+    );
     await meeting('bureau-communautaire', 'Bureau : plan d’actions', '2024-05-27T18:00:00+02:00', 'tenue');
     await meeting('cotech', 'COTECH', '2024-06-04T14:00:00+02:00', 'annulee');
     await meeting('cotech', 'COTECH (reporté)', '2024-06-11T14:00:00+02:00', 'tenue');
@@ -85,9 +99,22 @@ describe('rétroplanning of the demo convention', () => {
 
   it('reads the 2024 milestones of the seed and the meetings by instance, and draws the golden picture', async () => {
     const input = (await loadRetroplanning(db.prisma, DEMO_CONVENTION_SLUG, { period: PERIOD_2024, now: NOW }))!;
-    expect(input).toMatchObject({ from: PERIOD_2024.from, to: PERIOD_2024.to, title: 'Rétroplanning 2024', zone: 'A', today: { year: 2024, month: 6, day: 5 } });
+    expect(input).toMatchObject({
+      from: PERIOD_2024.from,
+      to: PERIOD_2024.to,
+      title: 'Rétroplanning 2024',
+      zone: 'A',
+      today: { year: 2024, month: 6, day: 5 },
+    });
     expect(input.lanes.map((lane) => lane.id)).toEqual([
-      'conseil-communautaire', 'bureau-communautaire', 'copil', 'cotech', 'groupe-elaboration', 'gtt-1', 'gtt-2', 'gtt-3',
+      'conseil-communautaire',
+      'bureau-communautaire',
+      'copil',
+      'cotech',
+      'groupe-elaboration',
+      'gtt-1',
+      'gtt-2',
+      'gtt-3',
     ]);
     // Every milestone of the seed that touches 2024, the 2023 signature left out.
     expect(input.milestones.map((milestone) => milestone.title)).toEqual([
@@ -109,7 +136,12 @@ describe('rétroplanning of the demo convention', () => {
       status: 'a_venir',
     });
     expect(input.meetings).toHaveLength(10);
-    expect(input.meetings[0]).toEqual({ lane: 'groupe-elaboration', date: { year: 2024, month: 1, day: 19 }, title: 'Réunion partenariale de lancement', status: 'tenue' });
+    expect(input.meetings[0]).toEqual({
+      lane: 'groupe-elaboration',
+      date: { year: 2024, month: 1, day: 19 },
+      title: 'Réunion partenariale de lancement',
+      status: 'tenue',
+    });
 
     const svg = retroplanningSvg(input);
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, svg);
@@ -132,11 +164,20 @@ describe('rétroplanning of the demo convention', () => {
     const early = await meeting('cotech', 'Début d’année', '2025-01-01T00:30:00+01:00', 'planifiee');
     try {
       const titles = async (key: string) =>
-        (await loadRetroplanning(db.prisma, DEMO_CONVENTION_SLUG, { period: parsePeriodKey(key)! }))!.meetings.map((m) => m.title);
+        (await loadRetroplanning(db.prisma, DEMO_CONVENTION_SLUG, { period: parsePeriodKey(key)! }))!.meetings.map(
+          (m) => m.title,
+        );
       expect(await titles('2024')).toContain('Fin d’année');
       expect(await titles('2024')).not.toContain('Début d’année');
       expect(await titles('2025')).toEqual(['Début d’année']);
-      expect(await titles('2024-2025')).toEqual(['GTT petite enfance', 'GTT enfance', 'GTT jeunesse', 'Conseil communautaire', 'Fin d’année', 'Début d’année']);
+      expect(await titles('2024-2025')).toEqual([
+        'GTT petite enfance',
+        'GTT enfance',
+        'GTT jeunesse',
+        'Conseil communautaire',
+        'Fin d’année',
+        'Début d’année',
+      ]);
     } finally {
       await db.prisma.meeting.deleteMany({ where: { id: { in: [late.id, early.id] } } });
     }
@@ -147,7 +188,9 @@ describe('rétroplanning of the demo convention', () => {
     const first = await app.inject({ method: 'GET', url: `${BASE}/2024.svg` });
     expect(first.statusCode).toBe(200);
     expect(first.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
-    expect(first.headers['content-disposition']).toBe(`inline; filename="retroplanning-${DEMO_CONVENTION_SLUG}-2024.svg"`);
+    expect(first.headers['content-disposition']).toBe(
+      `inline; filename="retroplanning-${DEMO_CONVENTION_SLUG}-2024.svg"`,
+    );
     expect(first.headers['cache-control']).toBe('public, max-age=300');
     expect(first.headers['x-content-type-options']).toBe('nosniff');
     expect(first.headers['content-security-policy']).toContain("default-src 'none'");
@@ -155,13 +198,19 @@ describe('rétroplanning of the demo convention', () => {
     const etag = first.headers.etag as string;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
 
-    const again = await app.inject({ method: 'GET', url: `${BASE}/2024.svg`, headers: { 'if-none-match': `W/${etag}` } });
+    const again = await app.inject({
+      method: 'GET',
+      url: `${BASE}/2024.svg`,
+      headers: { 'if-none-match': `W/${etag}` },
+    });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
     expect(again.headers.etag).toBe(etag);
 
     const download = await app.inject({ method: 'GET', url: `${BASE}/2024.svg?download=1` });
-    expect(download.headers['content-disposition']).toBe(`attachment; filename="retroplanning-${DEMO_CONVENTION_SLUG}-2024.svg"`);
+    expect(download.headers['content-disposition']).toBe(
+      `attachment; filename="retroplanning-${DEMO_CONVENTION_SLUG}-2024.svg"`,
+    );
 
     // A meeting called off changes the picture, so its validator.
     const cotech = await db.prisma.meeting.findFirstOrThrow({ where: { title: 'COTECH (reporté)' } });
@@ -179,7 +228,9 @@ describe('rétroplanning of the demo convention', () => {
     const png = await app.inject({ method: 'GET', url: `${BASE}/2024.png?download=1` });
     expect(png.statusCode).toBe(200);
     expect(png.headers['content-type']).toBe('image/png');
-    expect(png.headers['content-disposition']).toBe(`attachment; filename="retroplanning-${DEMO_CONVENTION_SLUG}-2024.png"`);
+    expect(png.headers['content-disposition']).toBe(
+      `attachment; filename="retroplanning-${DEMO_CONVENTION_SLUG}-2024.png"`,
+    );
     const image = decodePng(png.rawPayload);
     expect(image.width).toBe(2400);
     const svg = parseXml(readFileSync(GOLDEN, 'utf8'));
@@ -204,7 +255,9 @@ describe('rétroplanning of the demo convention', () => {
     for (const path of ['24.svg', '2024-2026.png', 'toutes.svg']) {
       const bad = await app.inject({ method: 'GET', url: `${BASE}/${path}` });
       expect(bad.statusCode).toBe(404);
-      expect(bad.json<{ error: { message: string } }>().error.message).toContain('année civile (2024) ou une année scolaire (2024-2025)');
+      expect(bad.json<{ error: { message: string } }>().error.message).toContain(
+        'année civile (2024) ou une année scolaire (2024-2025)',
+      );
     }
     expect((await app.inject({ method: 'GET', url: `${BASE}/2024.gif` })).statusCode).toBe(404);
   });

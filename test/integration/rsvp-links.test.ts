@@ -58,7 +58,13 @@ describe.each(DATABASE_KINDS)('answer links (%s)', (kind) => {
 
   it('shows the meeting and the answer on GET, with a confirm form, and records nothing', async () => {
     const { meeting, emails } = await createTestMeeting(db.prisma);
-    const links = rsvpLinks({ publicUrl: PUBLIC_URL, secret: SECRET, meetingId: meeting.id, email: emails[0]!, expiresAt: IN_A_MONTH });
+    const links = rsvpLinks({
+      publicUrl: PUBLIC_URL,
+      secret: SECRET,
+      meetingId: meeting.id,
+      email: emails[0]!,
+      expiresAt: IN_A_MONTH,
+    });
 
     const page = await app.inject({ method: 'GET', url: pathOf(links.accept) });
     expect(page.statusCode, page.body).toBe(200);
@@ -88,7 +94,11 @@ describe.each(DATABASE_KINDS)('answer links (%s)', (kind) => {
     // Opened three times (a mail scanner, then the person): still nothing recorded.
     await app.inject({ method: 'GET', url: pathOf(links.accept) });
     await app.inject({ method: 'GET', url: pathOf(links.decline) });
-    expect(await invitation(meeting.id, emails[0]!)).toMatchObject({ partstat: 'NEEDS-ACTION', respondedAt: null, rsvpSource: null });
+    expect(await invitation(meeting.id, emails[0]!)).toMatchObject({
+      partstat: 'NEEDS-ACTION',
+      respondedAt: null,
+      rsvpSource: null,
+    });
     expect(await db.prisma.usedLink.count({ where: { subject: meeting.id } })).toBe(0);
   });
 
@@ -109,7 +119,13 @@ describe.each(DATABASE_KINDS)('answer links (%s)', (kind) => {
       data: [ledgerRow(elue, 0), ledgerRow(`Élue <${elue.toUpperCase()}>`, 1), ledgerRow(directrice, 1)],
     });
     // The link names the person with other capitals than the database: addresses compare without case.
-    const links = rsvpLinks({ publicUrl: PUBLIC_URL, secret: SECRET, meetingId: meeting.id, email: elue.toUpperCase(), expiresAt: IN_A_MONTH });
+    const links = rsvpLinks({
+      publicUrl: PUBLIC_URL,
+      secret: SECRET,
+      meetingId: meeting.id,
+      email: elue.toUpperCase(),
+      expiresAt: IN_A_MONTH,
+    });
 
     const before = new Date();
     const page = await app.inject({ method: 'POST', url: pathOf(links.accept), ...formPost });
@@ -121,7 +137,10 @@ describe.each(DATABASE_KINDS)('answer links (%s)', (kind) => {
     expect(row).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'link' });
     expect(row.respondedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
     expect(await invitation(meeting.id, directrice)).toMatchObject({ partstat: 'NEEDS-ACTION' });
-    const ledger = await db.prisma.notification.findMany({ where: { icalUid: meeting.icalUid }, orderBy: { idempotencyKey: 'asc' } });
+    const ledger = await db.prisma.notification.findMany({
+      where: { icalUid: meeting.icalUid },
+      orderBy: { idempotencyKey: 'asc' },
+    });
     expect(Object.fromEntries(ledger.map((n) => [n.idempotencyKey, n.partstat]))).toEqual({
       [`${meeting.id}:${elue}:0`]: 'NEEDS-ACTION',
       [`${meeting.id}:Élue <${elue.toUpperCase()}>:1`]: 'ACCEPTED',
@@ -141,7 +160,13 @@ describe.each(DATABASE_KINDS)('answer links (%s)', (kind) => {
 
   it('refuses a link used before with a 409 page naming the answer it recorded', async () => {
     const { meeting, emails } = await createTestMeeting(db.prisma);
-    const links = rsvpLinks({ publicUrl: PUBLIC_URL, secret: SECRET, meetingId: meeting.id, email: emails[0]!, expiresAt: IN_A_MONTH });
+    const links = rsvpLinks({
+      publicUrl: PUBLIC_URL,
+      secret: SECRET,
+      meetingId: meeting.id,
+      email: emails[0]!,
+      expiresAt: IN_A_MONTH,
+    });
     expect((await app.inject({ method: 'POST', url: pathOf(links.tentative), ...formPost })).statusCode).toBe(200);
     expect((await app.inject({ method: 'POST', url: pathOf(links.decline), ...formPost })).statusCode).toBe(200);
 
@@ -149,26 +174,48 @@ describe.each(DATABASE_KINDS)('answer links (%s)', (kind) => {
       const again = await app.inject({ method, url: pathOf(links.tentative), ...(method === 'POST' ? formPost : {}) });
       expect(again.statusCode, method).toBe(409);
       expect(again.body).toContain('<h1>Lien déjà utilisé</h1>');
-      expect(again.body).toMatch(/Il a été utilisé le \S+ \d{1,2}(er)? \S+ \d{4} à \d\d h \d\d pour répondre « Je participerai peut-être »/);
+      expect(again.body).toMatch(
+        /Il a été utilisé le \S+ \d{1,2}(er)? \S+ \d{4} à \d\d h \d\d pour répondre « Je participerai peut-être »/,
+      );
       expect(again.body).toContain('Votre réponse enregistrée aujourd’hui : « Je ne participerai pas »');
       expect(again.body).toContain('répondez depuis votre agenda');
     }
     expect(await invitation(meeting.id, emails[0]!)).toMatchObject({ partstat: 'DECLINED' });
 
     // Two confirmations of one link at once (a double click): one records, the other is refused.
-    const twice = rsvpLinks({ publicUrl: PUBLIC_URL, secret: SECRET, meetingId: meeting.id, email: emails[1]!, expiresAt: IN_A_MONTH });
-    const statuses = await Promise.all([1, 2].map(() => app.inject({ method: 'POST', url: pathOf(twice.accept), ...formPost })));
+    const twice = rsvpLinks({
+      publicUrl: PUBLIC_URL,
+      secret: SECRET,
+      meetingId: meeting.id,
+      email: emails[1]!,
+      expiresAt: IN_A_MONTH,
+    });
+    const statuses = await Promise.all(
+      [1, 2].map(() => app.inject({ method: 'POST', url: pathOf(twice.accept), ...formPost })),
+    );
     expect(statuses.map((page) => page.statusCode).sort()).toEqual([200, 409]);
   });
 
   it('refuses an expired link with 410, and a forged or malformed one with 400, recording nothing', async () => {
     const { meeting, emails } = await createTestMeeting(db.prisma);
     const sign = (overrides: { expiresAt?: Date; email?: string }, secret = SECRET) =>
-      signLink({ purpose: 'rsvp', subject: meeting.id, email: emails[0]!, answer: 'ACCEPTED', expiresAt: IN_A_MONTH, ...overrides }, secret);
+      signLink(
+        {
+          purpose: 'rsvp',
+          subject: meeting.id,
+          email: emails[0]!,
+          answer: 'ACCEPTED',
+          expiresAt: IN_A_MONTH,
+          ...overrides,
+        },
+        secret,
+      );
     const expired = sign({ expiresAt: new Date(Date.now() - 60_000) });
     const genuine = sign({});
     const [body, mac] = genuine.split('.') as [string, string];
-    const otherPerson = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), email: emails[1] })).toString('base64url');
+    const otherPerson = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), email: emails[1] }),
+    ).toString('base64url');
 
     const cases: Array<[string, number, string]> = [
       [expired, 410, 'Lien expiré'],
@@ -201,7 +248,11 @@ describe.each(DATABASE_KINDS)('answer links (%s)', (kind) => {
     const stranger = await app.inject({ method: 'GET', url: link(meeting.id, 'inconnu@example.org') });
     expect(stranger.statusCode).toBe(404);
     expect(stranger.body).toContain('<h1>Invitation introuvable</h1>');
-    const called = await app.inject({ method: 'POST', url: link(cancelled.meeting.id, cancelled.emails[0]!), ...formPost });
+    const called = await app.inject({
+      method: 'POST',
+      url: link(cancelled.meeting.id, cancelled.emails[0]!),
+      ...formPost,
+    });
     expect(called.statusCode).toBe(410);
     expect(called.body).toContain('<h1>Réunion annulée</h1>');
     expect(await db.prisma.usedLink.count({ where: { subject: { in: [meeting.id, cancelled.meeting.id] } } })).toBe(0);

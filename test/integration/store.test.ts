@@ -42,7 +42,10 @@ async function openRawDatabase(kind: TestDatabaseKind): Promise<RawDatabase> {
 /** The migration folders as committed, listed and hashed here rather than by the code under test. */
 async function committedMigrations(): Promise<Array<{ name: string; checksum: string }>> {
   const entries = await readdir(defaultMigrationsDir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const file = await readFile(path.join(defaultMigrationsDir, name, 'migration.sql'));
@@ -65,12 +68,16 @@ async function recordedMigrations(session: SqlSession) {
 }
 
 async function tableExists(session: SqlSession, table: string): Promise<boolean> {
-  const [row] = await session.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [`public."${table}"`]);
+  const [row] = await session.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
+    `public."${table}"`,
+  ]);
   return row?.found != null;
 }
 
 async function heldAdvisoryLocks(session: SqlSession): Promise<number> {
-  const [row] = await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);
+  const [row] = await session.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`,
+  );
   return row?.n ?? -1;
 }
 
@@ -106,15 +113,35 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       const result = await applyMigrations(raw.session, await readMigrations());
 
       expect(result.applied).toEqual(committed.map((m) => m.name));
-      for (const table of ['Convention', 'FicheAction', 'FicheVersion', 'Decision', 'Meeting', 'Poll', 'Notification', 'AuditEvent', '_prisma_migrations']) {
+      for (const table of [
+        'Convention',
+        'FicheAction',
+        'FicheVersion',
+        'Decision',
+        'Meeting',
+        'Poll',
+        'Notification',
+        'AuditEvent',
+        '_prisma_migrations',
+      ]) {
         expect(await tableExists(raw.session, table), `table ${table}`).toBe(true);
       }
       const rows = await recordedMigrations(raw.session);
-      expect(rows.map(({ migration_name, checksum, rolled_back_at, applied_steps_count }) => ({
-        migration_name, checksum, rolled_back_at, applied_steps_count,
-      }))).toEqual(committed.map((m) => ({
-        migration_name: m.name, checksum: m.checksum, rolled_back_at: null, applied_steps_count: 1,
-      })));
+      expect(
+        rows.map(({ migration_name, checksum, rolled_back_at, applied_steps_count }) => ({
+          migration_name,
+          checksum,
+          rolled_back_at,
+          applied_steps_count,
+        })),
+      ).toEqual(
+        committed.map((m) => ({
+          migration_name: m.name,
+          checksum: m.checksum,
+          rolled_back_at: null,
+          applied_steps_count: 1,
+        })),
+      );
       for (const row of rows) expect(row.finished_at).toBeInstanceOf(Date);
       expect(await heldAdvisoryLocks(raw.session)).toBe(0);
     });
@@ -182,7 +209,9 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       );
       expect(columns).toEqual([]);
       // The migrations before it stay applied and recorded; the broken one left no row, finished or not.
-      expect((await recordedMigrations(raw.session)).map((r) => r.migration_name)).toEqual(committed.map((m) => m.name));
+      expect((await recordedMigrations(raw.session)).map((r) => r.migration_name)).toEqual(
+        committed.map((m) => m.name),
+      );
       expect(await heldAdvisoryLocks(raw.session)).toBe(0);
 
       // Nothing blocks the corrected migration.
@@ -205,7 +234,10 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       store = createStoreActivities(db.prisma);
       await loadDemo(db.prisma);
       conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
-      cotech = await db.prisma.instance.findUniqueOrThrow({ where: { conventionId_slug: { conventionId, slug: 'cotech' } }, select: { id: true } });
+      cotech = await db.prisma.instance.findUniqueOrThrow({
+        where: { conventionId_slug: { conventionId, slug: 'cotech' } },
+        select: { id: true },
+      });
       meetingId = (
         await db.prisma.meeting.create({
           data: {
@@ -284,7 +316,11 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
     async function rowsFor(ficheId: string) {
       const [fiches, versions, decisions, audits] = await Promise.all([
         db.prisma.ficheAction.findMany({ where: { id: ficheId }, select: { status: true } }),
-        db.prisma.ficheVersion.findMany({ where: { ficheId }, select: { version: true, state: true }, orderBy: { version: 'asc' } }),
+        db.prisma.ficheVersion.findMany({
+          where: { ficheId },
+          select: { version: true, state: true },
+          orderBy: { version: 'asc' },
+        }),
         db.prisma.decision.findMany({ where: { ficheId }, orderBy: { decidedAt: 'asc' } }),
         db.prisma.auditEvent.findMany({ where: { subject: `fiche:${ficheId}` }, orderBy: { at: 'asc' } }),
       ]);
@@ -314,7 +350,8 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       const other = (await createTestConvention(db.prisma)).id;
       const year = new Date().getUTCFullYear();
       const codes = [];
-      for (const cId of [other, other, other]) codes.push((await store.saveFiche({ ...newFiche(), conventionId: cId })).code);
+      for (const cId of [other, other, other])
+        codes.push((await store.saveFiche({ ...newFiche(), conventionId: cId })).code);
       expect(codes).toEqual([`FA-${year}-01`, `FA-${year}-02`, `FA-${year}-03`]);
     });
 
@@ -347,9 +384,18 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
         conventionId,
         ficheId: fiche.ficheId,
         version: 1,
-        edit: { enjeu: 'E2', objectifs: ['E2-OS1'], partenaires: ['caf-deux-sevres'], secteur: 'Mellois', budget: [{ label: 'Animation', amount: 500 }] },
+        edit: {
+          enjeu: 'E2',
+          objectifs: ['E2-OS1'],
+          partenaires: ['caf-deux-sevres'],
+          secteur: 'Mellois',
+          budget: [{ label: 'Animation', amount: 500 }],
+        },
       });
-      await db.prisma.ficheVersion.update({ where: { ficheId_version: { ficheId: fiche.ficheId, version: 1 } }, data: { state: 'en_vigueur' } });
+      await db.prisma.ficheVersion.update({
+        where: { ficheId_version: { ficheId: fiche.ficheId, version: 1 } },
+        data: { state: 'en_vigueur' },
+      });
       await store.recordLifecycleStep({
         ...submitStep(fiche.ficheId),
         action: 'requestAmendment',
@@ -391,12 +437,25 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       expect(after.audits[1]).toMatchObject({
         key: step.idempotencyKey,
         actor: 'assistante.education@example.org',
-        details: { version: 1, from: 'soumise', to: 'attente_copil', role: 'secretaire_instance', outcome: 'favorable', comment: 'Bien argumenté.', meetingId },
+        details: {
+          version: 1,
+          from: 'soumise',
+          to: 'attente_copil',
+          role: 'secretaire_instance',
+          outcome: 'favorable',
+          comment: 'Bien argumenté.',
+          meetingId,
+        },
         at: new Date(step.at),
       });
 
       // A retry, even one carrying another outcome, finds the key and writes nothing.
-      const retry: LifecycleStepInput = { ...step, outcome: 'a_retravailler', toStage: 'brouillon', at: '2026-11-21T10:00:00.000Z' };
+      const retry: LifecycleStepInput = {
+        ...step,
+        outcome: 'a_retravailler',
+        toStage: 'brouillon',
+        at: '2026-11-21T10:00:00.000Z',
+      };
       expect(await store.recordLifecycleStep(retry)).toEqual({ created: false });
       expect(await rowsFor(fiche.ficheId)).toEqual(after);
     });
@@ -441,7 +500,11 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       // The key was not consumed: the retry records the step.
       expect(await store.recordLifecycleStep(step)).toEqual({ created: true });
       const retried = await rowsFor(fiche.ficheId);
-      expect([retried.fiches[0]?.status, retried.decisions.length, retried.audits.length]).toEqual(['attente_copil', 1, 2]);
+      expect([retried.fiches[0]?.status, retried.decisions.length, retried.audits.length]).toEqual([
+        'attente_copil',
+        1,
+        2,
+      ]);
     });
   });
 });
@@ -453,10 +516,15 @@ describe('applyMigrations twice at once on one fresh PostgreSQL database', () =>
     // Several rounds: a race lost by luck in one round shows up in another.
     for (let round = 0; round < 5; round += 1) {
       const created = await createTestDatabase(inject('postgresAdminUrl'), 'store_concurrent');
-      const clients = [new pg.Client({ connectionString: created.url }), new pg.Client({ connectionString: created.url })];
+      const clients = [
+        new pg.Client({ connectionString: created.url }),
+        new pg.Client({ connectionString: created.url }),
+      ];
       try {
         await Promise.all(clients.map((client) => client.connect()));
-        const results = await Promise.all(clients.map((client) => applyMigrations(pgClientSession(client), migrations)));
+        const results = await Promise.all(
+          clients.map((client) => applyMigrations(pgClientSession(client), migrations)),
+        );
 
         expect(results.map((r) => r.applied).sort((a, b) => a.length - b.length)).toEqual([[], names]);
         const rows = await pgClientSession(clients[0]!).query<{ migration_name: string; n: number }>(

@@ -19,7 +19,13 @@ describe('an API request waiting on Temporal with no worker to run its update', 
     [env, db] = await Promise.all([devServerEnv(), openTestDatabase('pglite')]);
     await loadDemo(db.prisma);
     await db.prisma.instance.updateMany({ where: { slug: 'cotech' }, data: { convocationDelayDays: 0 } });
-    app = buildHttpApp({ client: env.client, prisma: db.prisma, taskQueue, temporalDeadlineMs: 1_500, probes: { temporal: async () => undefined, database: () => db.ping() } });
+    app = buildHttpApp({
+      client: env.client,
+      prisma: db.prisma,
+      taskQueue,
+      temporalDeadlineMs: 1_500,
+      probes: { temporal: async () => undefined, database: () => db.ping() },
+    });
   });
 
   afterAll(async () => {
@@ -27,20 +33,36 @@ describe('an API request waiting on Temporal with no worker to run its update', 
     await db?.close();
   });
 
-  it('answers 503 by its deadline, saying the step may still be recorded, instead of hanging', { timeout: 30_000 }, async () => {
-    const cooperateur = await tokenFor(db.prisma, 'directrice.education@example.org');
-    const startsAt = new Date(Date.now() + 3 * 86_400_000);
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/meetings',
-      ...jsonAs(cooperateur, { instance: 'cotech', title: 'COTECH sans worker', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString() }),
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    const { meetingId, workflowId } = created.json<{ meetingId: string; workflowId: string }>();
+  it(
+    'answers 503 by its deadline, saying the step may still be recorded, instead of hanging',
+    { timeout: 30_000 },
+    async () => {
+      const cooperateur = await tokenFor(db.prisma, 'directrice.education@example.org');
+      const startsAt = new Date(Date.now() + 3 * 86_400_000);
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/meetings',
+        ...jsonAs(cooperateur, {
+          instance: 'cotech',
+          title: 'COTECH sans worker',
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+        }),
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const { meetingId, workflowId } = created.json<{ meetingId: string; workflowId: string }>();
 
-    const cancel = await app.inject({ method: 'POST', url: `/api/meetings/${meetingId}/cancel`, ...jsonAs(cooperateur, { reason: 'Salle prise.' }) });
-    expect(cancel.statusCode).toBe(503);
-    expect(cancel.json<{ error: { code: string; message: string } }>().error).toMatchObject({ code: 'TEMPORAL_TIMEOUT', message: expect.stringContaining('peut-être prise en compte') });
-    await env.client.workflow.getHandle(workflowId).terminate('end of test');
-  });
+      const cancel = await app.inject({
+        method: 'POST',
+        url: `/api/meetings/${meetingId}/cancel`,
+        ...jsonAs(cooperateur, { reason: 'Salle prise.' }),
+      });
+      expect(cancel.statusCode).toBe(503);
+      expect(cancel.json<{ error: { code: string; message: string } }>().error).toMatchObject({
+        code: 'TEMPORAL_TIMEOUT',
+        message: expect.stringContaining('peut-être prise en compte'),
+      });
+      await env.client.workflow.getHandle(workflowId).terminate('end of test');
+    },
+  );
 });

@@ -38,7 +38,9 @@ async function twoFreePorts(): Promise<[number, number]> {
   return [first, second];
 }
 
-async function start(options: Omit<Parameters<typeof startDevServer>[0], 'cliPath'>): Promise<{ server: DevServer; ms: number }> {
+async function start(
+  options: Omit<Parameters<typeof startDevServer>[0], 'cliPath'>,
+): Promise<{ server: DevServer; ms: number }> {
   const started = Date.now();
   const server = await startDevServer({ cliPath, ...options });
   servers.push(server);
@@ -53,7 +55,8 @@ async function connect(server: DevServer): Promise<Client> {
 
 async function listIds(client: Client, query: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const info of client.workflow.list({ query }) as AsyncIterable<WorkflowExecutionInfo>) ids.push(info.workflowId);
+  for await (const info of client.workflow.list({ query }) as AsyncIterable<WorkflowExecutionInfo>)
+    ids.push(info.workflowId);
   return ids;
 }
 
@@ -109,7 +112,9 @@ describe('startDevServer', () => {
     const query = `WorkflowId = '${workflowId}'`;
     expect(await listUntilFound(before, query, workflowId)).toEqual([workflowId]);
     const closedId = `closed-${randomUUID()}`;
-    await (await before.workflow.start('nothing', { taskQueue, workflowId: closedId })).terminate('closed before the restart');
+    await (
+      await before.workflow.start('nothing', { taskQueue, workflowId: closedId })
+    ).terminate('closed before the restart');
     const closedQuery = `WorkflowId = '${closedId}' AND ExecutionStatus = 'Terminated'`;
     expect(await listUntilFound(before, closedQuery, closedId)).toEqual([closedId]);
 
@@ -128,9 +133,9 @@ describe('startDevServer', () => {
 
     // temporalio/temporal#7919: listings after a restart were reported to miss workflows.
     expect(await listUntilFound(after, query, workflowId)).toEqual([workflowId]);
-    expect(await listUntilFound(after, `WorkflowType = 'nothing' AND ExecutionStatus = 'Running'`, workflowId)).toContain(
-      workflowId,
-    );
+    expect(
+      await listUntilFound(after, `WorkflowType = 'nothing' AND ExecutionStatus = 'Running'`, workflowId),
+    ).toContain(workflowId);
 
     expect(await listUntilFound(after, closedQuery, closedId)).toEqual([closedId]);
     expect((await after.workflow.getHandle(closedId).describe()).status.name).toBe('TERMINATED');
@@ -162,13 +167,20 @@ describe('startDevServer', () => {
     expect((await after.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
     expect(await listUntilFound(after, `WorkflowId = '${workflowId}'`, workflowId)).toEqual([workflowId]);
     const history = await after.workflow.getHandle(workflowId).fetchHistory();
-    expect((history.events ?? []).some((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'poke')).toBe(true);
+    expect(
+      (history.events ?? []).some((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'poke'),
+    ).toBe(true);
     await second.server.stop();
   });
 
   it('runs headless when the UI is disabled', async () => {
     const port = await findFreePort();
-    const { server } = await start({ dbFilename: path.join(scratch, 'headless.db'), port, uiPort: false, namespace: 'concerto-test' });
+    const { server } = await start({
+      dbFilename: path.join(scratch, 'headless.db'),
+      port,
+      uiPort: false,
+      namespace: 'concerto-test',
+    });
     expect(server.uiUrl).toBeNull();
     expect(server.namespace).toBe('concerto-test');
     const client = await connect(server);
@@ -201,7 +213,12 @@ describe('startDevServer', () => {
   it('reports the last output of a server that exits before it is ready', async () => {
     const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join('\\n');
     const failing = await script('exits.sh', `printf '${lines}\\n'; echo 'fatal: db locked' >&2; exit 3`);
-    const attempt = startDevServer({ cliPath: failing, dbFilename: path.join(scratch, 'exits.db'), port: await findFreePort(), uiPort: false });
+    const attempt = startDevServer({
+      cliPath: failing,
+      dbFilename: path.join(scratch, 'exits.db'),
+      port: await findFreePort(),
+      uiPort: false,
+    });
     await expect(attempt).rejects.toBeInstanceOf(TemporalDevServerError);
     const error = (await attempt.catch((e: unknown) => e)) as Error;
     expect(error.message).toContain('exited with code 3 before it was ready');

@@ -37,7 +37,11 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
   let stack: TestWorker;
   let catcher: MailCatcher;
   let app: FastifyInstance;
-  let poll: { pollId: string; workflowId: string; options: Array<{ id: string; label: string; capacity: number | null }> };
+  let poll: {
+    pollId: string;
+    workflowId: string;
+    options: Array<{ id: string; label: string; capacity: number | null }>;
+  };
   let links: Record<string, string>;
   /** API tokens of the organiser (a coopérateur) and of a member of the CAF. */
   let asOrganiser: AuthHeaders;
@@ -64,7 +68,12 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
   /** Cancels a meeting a poll created, once its workflow has read it (before, it asks to retry). */
   async function cancelMeeting(meetingId: string): Promise<void> {
     await eventually(async () => {
-      const cancelled = await app.inject({ method: 'POST', url: `/api/meetings/${meetingId}/cancel`, headers: asOrganiser, payload: { reason: 'Fin du test' } });
+      const cancelled = await app.inject({
+        method: 'POST',
+        url: `/api/meetings/${meetingId}/cancel`,
+        headers: asOrganiser,
+        payload: { reason: 'Fin du test' },
+      });
       return cancelled.statusCode === 200;
     }, 'the meeting to be cancelled');
   }
@@ -86,9 +95,18 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
         { kind: 'creneau', date: dateKey(openDayAfter(first, 1)), start: '14:00', end: '16:00', capacity: 1 },
       ],
     };
-    const refused = await app.inject({ method: 'POST', url: '/api/polls', headers: asOrganiser, payload: { ...body, options: [...body.options, { kind: 'journee', date: dateKey(saturday) }] } });
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/api/polls',
+      headers: asOrganiser,
+      payload: { ...body, options: [...body.options, { kind: 'journee', date: dateKey(saturday) }] },
+    });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json().error).toMatchObject({ code: 'INVALID_INPUT', field: 'options.2', message: expect.stringMatching(/samedi .* tombe un jour sans réunion \(samedi\)/) });
+    expect(refused.json().error).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'options.2',
+      message: expect.stringMatching(/samedi .* tombe un jour sans réunion \(samedi\)/),
+    });
 
     const created = await app.inject({ method: 'POST', url: '/api/polls', headers: asOrganiser, payload: body });
     expect(created.statusCode).toBe(201);
@@ -118,16 +136,31 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.body).toMatch(/<html lang="fr">/);
     expect(page.body).toContain(`<legend>${A!.label}</legend>`);
-    expect(page.body).toMatch(new RegExp(`name="answer-${A!.id}" value="si_necessaire" required>Si nécessaire</label>`));
-    expect(page.body).toMatch(new RegExp(`<input type="checkbox" name="signup" value="${B!.id}"[^>]*>Je m’inscris pour cette date`));
+    expect(page.body).toMatch(
+      new RegExp(`name="answer-${A!.id}" value="si_necessaire" required>Si nécessaire</label>`),
+    );
+    expect(page.body).toMatch(
+      new RegExp(`<input type="checkbox" name="signup" value="${B!.id}"[^>]*>Je m’inscris pour cette date`),
+    );
     expect(page.body).toContain('1 place restante sur 1.');
     expect(await db.prisma.vote.count({ where: { option: { pollId: poll.pollId } } })).toBe(0);
 
-    const answered = await app.inject({ method: 'POST', url: links[CAF]!, ...form([[`answer-${A!.id}`, 'oui'], [`answer-${B!.id}`, 'oui'], ['signup', B!.id]]) });
+    const answered = await app.inject({
+      method: 'POST',
+      url: links[CAF]!,
+      ...form([
+        [`answer-${A!.id}`, 'oui'],
+        [`answer-${B!.id}`, 'oui'],
+        ['signup', B!.id],
+      ]),
+    });
     expect(answered.statusCode).toBe(200);
     expect(answered.body).toContain('Vos réponses sont enregistrées');
     expect(answered.body).toMatch(new RegExp(`name="answer-${A!.id}" value="oui" required checked>`));
-    const votes = await db.prisma.vote.findMany({ where: { option: { pollId: poll.pollId } }, orderBy: { option: { position: 'asc' } } });
+    const votes = await db.prisma.vote.findMany({
+      where: { option: { pollId: poll.pollId } },
+      orderBy: { option: { position: 'asc' } },
+    });
     expect(votes.map((v) => [v.voterEmail, v.answer, v.volunteer])).toEqual([
       [CAF, 'oui', false],
       [CAF, 'oui', true],
@@ -140,7 +173,15 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
 
   it('a full date is refused with the form shown again and the reason; a missing answer too; nothing is recorded', async () => {
     const [A, B] = poll.options;
-    const full = await app.inject({ method: 'POST', url: links[MSA]!, ...form([[`answer-${A!.id}`, 'si_necessaire'], [`answer-${B!.id}`, 'oui'], ['signup', B!.id]]) });
+    const full = await app.inject({
+      method: 'POST',
+      url: links[MSA]!,
+      ...form([
+        [`answer-${A!.id}`, 'si_necessaire'],
+        [`answer-${B!.id}`, 'oui'],
+        ['signup', B!.id],
+      ]),
+    });
     expect(full.statusCode).toBe(409);
     expect(full.body).toMatch(/role="alert">Le .* est complet \(1 place, toutes prises\)/);
     expect(full.body).toMatch(new RegExp(`name="answer-${A!.id}" value="si_necessaire" required checked>`));
@@ -149,7 +190,14 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     expect(partial.body).toMatch(/Répondez pour chaque date/);
     expect(await db.prisma.vote.count({ where: { voterEmail: MSA } })).toBe(0);
 
-    const answered = await app.inject({ method: 'POST', url: links[MSA]!, ...form([[`answer-${A!.id}`, 'oui'], [`answer-${B!.id}`, 'non']]) });
+    const answered = await app.inject({
+      method: 'POST',
+      url: links[MSA]!,
+      ...form([
+        [`answer-${A!.id}`, 'oui'],
+        [`answer-${B!.id}`, 'non'],
+      ]),
+    });
     expect(answered.statusCode).toBe(200);
   });
 
@@ -158,10 +206,24 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     const forged = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
     const cases: Array<[string, number, RegExp]> = [
       [`/vote/${forged}`, 400, /Lien non valide/],
-      [`/vote/${signLink({ purpose: 'vote', subject: poll.pollId, email: CAF, expiresAt: new Date(Date.now() - 1000) }, TEST_LINKS.secret)}`, 410, /Lien expiré/],
-      [`/vote/${signLink({ purpose: 'rsvp', subject: poll.pollId, email: CAF, answer: 'ACCEPTED', expiresAt: new Date(Date.now() + 86_400_000) }, TEST_LINKS.secret)}`, 400, /ne sert pas à cette action/],
       [
-        voteLink({ publicUrl: '', secret: TEST_LINKS.secret, pollId: poll.pollId, email: 'coordinateur.0-6-ans@example.org', expiresAt: new Date(Date.now() + 86_400_000) }),
+        `/vote/${signLink({ purpose: 'vote', subject: poll.pollId, email: CAF, expiresAt: new Date(Date.now() - 1000) }, TEST_LINKS.secret)}`,
+        410,
+        /Lien expiré/,
+      ],
+      [
+        `/vote/${signLink({ purpose: 'rsvp', subject: poll.pollId, email: CAF, answer: 'ACCEPTED', expiresAt: new Date(Date.now() + 86_400_000) }, TEST_LINKS.secret)}`,
+        400,
+        /ne sert pas à cette action/,
+      ],
+      [
+        voteLink({
+          publicUrl: '',
+          secret: TEST_LINKS.secret,
+          pollId: poll.pollId,
+          email: 'coordinateur.0-6-ans@example.org',
+          expiresAt: new Date(Date.now() + 86_400_000),
+        }),
         403,
         /ne figure pas parmi les participants/,
       ],
@@ -178,21 +240,40 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
 
   it('closed early by its organiser: the date with the most oui becomes a meeting, the page shows the result and takes no more answers', async () => {
     const [A] = poll.options;
-    const byMember = await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/close`, headers: asCaf, payload: {} });
+    const byMember = await app.inject({
+      method: 'POST',
+      url: `/api/polls/${poll.pollId}/close`,
+      headers: asCaf,
+      payload: {},
+    });
     expect(byMember.statusCode).toBe(403);
-    const closed = await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/close`, headers: asOrganiser, payload: {} });
+    const closed = await app.inject({
+      method: 'POST',
+      url: `/api/polls/${poll.pollId}/close`,
+      headers: asOrganiser,
+      payload: {},
+    });
     expect(closed.statusCode).toBe(200);
     expect(closed.json()).toMatchObject({ chosenOptionId: A!.id, reason: 'oui' });
 
     const state = await eventually(async () => {
-      const current = (await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}`, headers: asOrganiser })).json();
+      const current = (
+        await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}`, headers: asOrganiser })
+      ).json();
       return current.status === 'clos' && current.meetingId ? current : undefined;
     }, 'the poll to be settled');
     expect(state.chosenOptionId).toBe(A!.id);
-    const meeting = (await app.inject({ method: 'GET', url: `/api/meetings/${state.meetingId}`, headers: asOrganiser })).json();
+    const meeting = (
+      await app.inject({ method: 'GET', url: `/api/meetings/${state.meetingId}`, headers: asOrganiser })
+    ).json();
     expect(meeting).toMatchObject({ title: TITLE, status: 'planifiee', instance: { slug: 'cotech' } });
-    expect((await env.client.workflow.getHandle(meetingWorkflowId(state.meetingId)).describe()).status.name).toBe('RUNNING');
-    await eventually(async () => (await catcher.list()).filter((m) => m.subject.startsWith(`Date retenue : ${TITLE}`)).length >= 4, 'the result to everyone');
+    expect((await env.client.workflow.getHandle(meetingWorkflowId(state.meetingId)).describe()).status.name).toBe(
+      'RUNNING',
+    );
+    await eventually(
+      async () => (await catcher.list()).filter((m) => m.subject.startsWith(`Date retenue : ${TITLE}`)).length >= 4,
+      'the result to everyone',
+    );
 
     const page = await app.inject({ method: 'GET', url: links[SECRETAIRE]! });
     expect(page.statusCode).toBe(200);
@@ -200,7 +281,16 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     expect(page.body).not.toMatch(/<form/);
     const late = await app.inject({ method: 'POST', url: links[SECRETAIRE]!, ...form([[`answer-${A!.id}`, 'oui']]) });
     expect(late.statusCode).toBe(409);
-    expect((await app.inject({ method: 'POST', url: `/api/polls/${poll.pollId}/choose`, headers: asOrganiser, payload: { optionId: A!.id } })).statusCode).toBe(409);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/polls/${poll.pollId}/choose`,
+          headers: asOrganiser,
+          payload: { optionId: A!.id },
+        })
+      ).statusCode,
+    ).toBe(409);
 
     await cancelMeeting(state.meetingId);
   });
@@ -229,11 +319,20 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     const [A, B, C] = tied.options;
     const handle = env.client.workflow.getHandle(created.json().workflowId);
     for (const email of [CAF, MSA]) {
-      await handle.executeUpdate(voteUpdate, { args: [{ email, answers: { [A!.id]: 'oui', [B!.id]: 'oui', [C!.id]: 'non' }, signUps: [] }] });
+      await handle.executeUpdate(voteUpdate, {
+        args: [{ email, answers: { [A!.id]: 'oui', [B!.id]: 'oui', [C!.id]: 'non' }, signUps: [] }],
+      });
     }
-    expect((await app.inject({ method: 'POST', url: `/api/polls/${tied.pollId}/close`, headers: asOrganiser, payload: {} })).json()).toMatchObject({ status: 'departage', tied: [A!.id, B!.id] });
+    expect(
+      (
+        await app.inject({ method: 'POST', url: `/api/polls/${tied.pollId}/close`, headers: asOrganiser, payload: {} })
+      ).json(),
+    ).toMatchObject({ status: 'departage', tied: [A!.id, B!.id] });
 
-    const mail = await eventually(async () => (await catcher.list()).find((m) => m.subject === `Sondage à départager : ${title}`), 'the mail to the organiser');
+    const mail = await eventually(
+      async () => (await catcher.list()).find((m) => m.subject === `Sondage à départager : ${title}`),
+      'the mail to the organiser',
+    );
     expect(mail.to).toEqual([ORGANISER.email]);
     const text = (await simpleParser((await catcher.readRaw(mail.id))!)).text ?? '';
     const url = /Choisir la date : (\S+)/.exec(text)![1]!.slice(TEST_LINKS.publicUrl.length);
@@ -243,7 +342,13 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     expect(page.body).toContain(`value="${B!.id}" required>${B!.label}</label>`);
     expect(page.body).not.toContain(`value="${C!.id}"`);
     // A participant's own link does not choose.
-    const participant = voteLink({ publicUrl: '', secret: TEST_LINKS.secret, pollId: tied.pollId, email: CAF, expiresAt: new Date(Date.now() + 86_400_000) });
+    const participant = voteLink({
+      publicUrl: '',
+      secret: TEST_LINKS.secret,
+      pollId: tied.pollId,
+      email: CAF,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
     expect((await app.inject({ method: 'GET', url: participant })).body).toMatch(/l’organisateur choisit/);
 
     const notTied = await app.inject({ method: 'POST', url, ...form([['optionId', C!.id]]) });

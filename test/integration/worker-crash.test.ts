@@ -24,7 +24,11 @@ const COTECH_SECRETARY = 'assistante.education@example.org';
 const MEETING_LEAD_MS = 2_000;
 
 /** Polls until `check` returns a value, or fails after `ms` with `what`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  ms = 60_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
@@ -105,7 +109,11 @@ describe('a worker killed mid-workflow', () => {
       charter: parseCharter(convention.charter),
       timing: { zone: convention.timezone },
     };
-    const handle = await env.client.workflow.start('ficheLifecycleWorkflow', { taskQueue, workflowId: ficheWorkflowId(ficheId), args: [input] });
+    const handle = await env.client.workflow.start('ficheLifecycleWorkflow', {
+      taskQueue,
+      workflowId: ficheWorkflowId(ficheId),
+      args: [input],
+    });
     const key = (step: string, to: string) => `${handle.workflowId}:${step}:${to}`;
     const state = () => handle.query(ficheStateQuery);
     await eventually('the fiche row', () => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }));
@@ -129,7 +137,9 @@ describe('a worker killed mid-workflow', () => {
     const meeting = await db.prisma.meeting.create({
       data: {
         conventionId,
-        instanceId: (await db.prisma.instance.findUniqueOrThrow({ where: { conventionId_slug: { conventionId, slug: 'cotech' } } })).id,
+        instanceId: (
+          await db.prisma.instance.findUniqueOrThrow({ where: { conventionId_slug: { conventionId, slug: 'cotech' } } })
+        ).id,
         title: 'COTECH',
         startsAt,
         endsAt: new Date(startsAt.getTime() + 3_600_000),
@@ -148,7 +158,12 @@ describe('a worker killed mid-workflow', () => {
     // The relay reads the first notice of the avis (to the author) but has not said 250 when the worker dies.
     sink.hold();
     const avis = handle.executeUpdate(actionUpdates.recordAvis, {
-      args: [{ outcome: 'favorable', actor: await resolveActor(db.prisma, conventionId, COTECH_SECRETARY, 'secretaire_instance') }],
+      args: [
+        {
+          outcome: 'favorable',
+          actor: await resolveActor(db.prisma, conventionId, COTECH_SECRETARY, 'secretaire_instance'),
+        },
+      ],
     });
     // Whether the update answers before its mails or after them, the held one arrives first.
     await Promise.race([sink.heldArrived, avis.then(() => sink.heldArrived)]);
@@ -177,20 +192,24 @@ describe('a worker killed mid-workflow', () => {
     // Each key reached the relay exactly once.
     const delivered = sink.accepted.map((m) => m.parsed.headers.get('x-concerto-key') as string);
     expect(delivered.toSorted()).toEqual(expected.toSorted());
-    const ledger = await db.prisma.notification.findMany({ where: { idempotencyKey: { startsWith: `${handle.workflowId}:` } } });
+    const ledger = await db.prisma.notification.findMany({
+      where: { idempotencyKey: { startsWith: `${handle.workflowId}:` } },
+    });
     expect(ledger).toHaveLength(expected.length);
-    expect(ledger.filter((row) => row.status !== 'sent' || row.attempts !== 1).map((row) => [row.idempotencyKey, row.status, row.attempts])).toEqual([
-      [heldKey, 'sent', 2],
-    ]);
+    expect(
+      ledger
+        .filter((row) => row.status !== 'sent' || row.attempts !== 1)
+        .map((row) => [row.idempotencyKey, row.status, row.attempts]),
+    ).toEqual([[heldKey, 'sent', 2]]);
     // The retry reused the Message-ID of the abandoned attempt.
     const held = ledger.find((row) => row.idempotencyKey === heldKey)!;
     const redelivered = sink.accepted.filter((m) => m.parsed.headers.get('x-concerto-key') === heldKey);
     expect(redelivered.map((m) => [m.to, m.messageId])).toEqual([[[author], held.messageId]]);
     expect(sink.abandoned[0]!.messageId).toBe(held.messageId);
 
-    expect(await db.prisma.decision.findMany({ where: { ficheId }, select: { outcome: true, meetingId: true } })).toEqual([
-      { outcome: 'favorable', meetingId: meeting.id },
-    ]);
+    expect(
+      await db.prisma.decision.findMany({ where: { ficheId }, select: { outcome: true, meetingId: true } }),
+    ).toEqual([{ outcome: 'favorable', meetingId: meeting.id }]);
     expect(await db.prisma.auditEvent.count({ where: { subject: `fiche:${ficheId}` } })).toBe(2);
     expect((await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } })).status).toBe('attente_copil');
   }, 120_000);

@@ -19,7 +19,11 @@ function loadHistory(scenario: string): History {
 }
 
 function replay(scenario: string, history: History): Promise<void> {
-  return Worker.runReplayHistory({ workflowBundle: workflowBundle(), replayName: scenario }, history, historyWorkflowId(scenario));
+  return Worker.runReplayHistory(
+    { workflowBundle: workflowBundle(), replayName: scenario },
+    history,
+    historyWorkflowId(scenario),
+  );
 }
 
 const RERECORD_HINT =

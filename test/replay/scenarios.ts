@@ -6,7 +6,12 @@ import type { ActionKind } from '../../domain/lifecycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveDemoPeople, type DemoPeople } from '../../store/demo-people.js';
-import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput, type FicheState } from '../../workflows/definitions.js';
+import {
+  ficheStateQuery,
+  meetingScheduledSignal,
+  type FicheLifecycleInput,
+  type FicheState,
+} from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { startPoll } from '../../client/start-poll.js';
@@ -14,7 +19,11 @@ import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { dateKey, shiftDate, toLocal } from '../../domain/paris-time.js';
 import { chooseAmongTiedUpdate, closePollUpdate, voteUpdate } from '../../workflows/poll-definitions.js';
 import { cancelUpdate, meetingStateQuery, rescheduleUpdate } from '../../workflows/meeting-definitions.js';
-import { conventionCycleStateQuery, evaluationRecordedSignal, prolongUpdate } from '../../workflows/convention-definitions.js';
+import {
+  conventionCycleStateQuery,
+  evaluationRecordedSignal,
+  prolongUpdate,
+} from '../../workflows/convention-definitions.js';
 import { conventionCycleWorkflow } from '../../workflows/convention.js';
 
 /**
@@ -80,7 +89,11 @@ async function startFiche(ctx: ScenarioContext, ficheId: string): Promise<Fiche>
     authorEmail: 'redactrice.fiche@example.org',
     charter: REFERENCE_CHARTER,
   };
-  const handle = await ctx.client.workflow.start(ficheLifecycleWorkflow, { taskQueue: ctx.taskQueue, workflowId: ctx.workflowId, args: [input] });
+  const handle = await ctx.client.workflow.start(ficheLifecycleWorkflow, {
+    taskQueue: ctx.taskQueue,
+    workflowId: ctx.workflowId,
+    args: [input],
+  });
   // Acting only once the fiche is recorded gives each re-recording the same history shape,
   // rather than one that depends on whether the update overtook the saveFiche activity.
   await waitFor(async () => (await handle.query(ficheStateQuery)).code, 'the fiche to be recorded');
@@ -92,13 +105,20 @@ function act<K extends ActionKind>(fiche: Fiche, kind: K, input: ActionInput<K>)
 }
 
 /** Expects the validator to refuse the update with `code`: nothing enters the history. */
-async function refused<K extends ActionKind>(fiche: Fiche, kind: K, input: ActionInput<K>, code: string): Promise<void> {
+async function refused<K extends ActionKind>(
+  fiche: Fiche,
+  kind: K,
+  input: ActionInput<K>,
+  code: string,
+): Promise<void> {
   const error = await act(fiche, kind, input).then(
     () => null,
     (e: unknown) => e,
   );
-  const type = error instanceof WorkflowUpdateFailedError ? (error.cause as { type?: string } | undefined)?.type : undefined;
-  if (type !== code) throw new Error(`${kind} should have been refused with ${code} by the validator, got ${String(error)}`);
+  const type =
+    error instanceof WorkflowUpdateFailedError ? (error.cause as { type?: string } | undefined)?.type : undefined;
+  if (type !== code)
+    throw new Error(`${kind} should have been refused with ${code} by the validator, got ${String(error)}`);
 }
 
 /** Schedules a meeting of `kind`, waits until the fiche is on its agenda, then until it starts. */
@@ -118,14 +138,20 @@ async function holdMeeting(fiche: Fiche, kind: InstanceKind, beforeStart?: () =>
     },
   });
   await fiche.handle.signal(meetingScheduledSignal, { instanceKind: kind });
-  await waitFor(async () => ((await fiche.handle.query(ficheStateQuery)).agenda?.meetingId === meeting.id ? true : undefined), `the agenda of ${meeting.title}`);
+  await waitFor(
+    async () => ((await fiche.handle.query(ficheStateQuery)).agenda?.meetingId === meeting.id ? true : undefined),
+    `the agenda of ${meeting.title}`,
+  );
   await beforeStart?.();
   await sleep(Math.max(0, startsAt.getTime() - Date.now()) + 300);
 }
 
 /** Submission to validation by the Bureau: three meetings. */
 async function validate(fiche: Fiche): Promise<void> {
-  await driveToValidation({ act: (kind, input) => act(fiche, kind, input), holdMeeting: (kind) => holdMeeting(fiche, kind) }, fiche.people);
+  await driveToValidation(
+    { act: (kind, input) => act(fiche, kind, input), holdMeeting: (kind) => holdMeeting(fiche, kind) },
+    fiche.people,
+  );
 }
 
 async function finish(fiche: Fiche): Promise<string> {
@@ -141,7 +167,11 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   'validated-and-amended': async (ctx) => {
     const fiche = await startFiche(ctx, 'validated-and-amended');
     await validate(fiche);
-    await act(fiche, 'recordEvaluation', { actor: fiche.people.cooperateur, year: new Date().getUTCFullYear(), summary: 'Douze familles accueillies.' });
+    await act(fiche, 'recordEvaluation', {
+      actor: fiche.people.cooperateur,
+      year: new Date().getUTCFullYear(),
+      summary: 'Douze familles accueillies.',
+    });
     await act(fiche, 'requestAmendment', { actor: fiche.people.cooperateur, summary: 'Étendre au Cellois' });
     await validate(fiche);
     await act(fiche, 'close', { actor: fiche.people.cooperateur, reason: 'Action terminée' });
@@ -153,10 +183,18 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     const { people } = fiche;
     await act(fiche, 'submit', { actor: people.cooperateur });
     await holdMeeting(fiche, 'cotech');
-    await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'a_retravailler', comment: 'Préciser le public visé.' });
+    await act(fiche, 'recordAvis', {
+      actor: people.secretaire,
+      outcome: 'a_retravailler',
+      comment: 'Préciser le public visé.',
+    });
     await act(fiche, 'submit', { actor: people.cooperateur });
     await holdMeeting(fiche, 'cotech');
-    await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'defavorable', comment: 'Doublon avec une autre fiche.' });
+    await act(fiche, 'recordAvis', {
+      actor: people.secretaire,
+      outcome: 'defavorable',
+      comment: 'Doublon avec une autre fiche.',
+    });
     await act(fiche, 'withdraw', { actor: people.cooperateur, reason: 'Reprise dans une autre fiche' });
     return finish(fiche);
   },
@@ -170,9 +208,17 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     await act(fiche, 'recordPartnerOpinion', { actor: people.caf, partner: 'caf', opinion: 'favorable' });
     await act(fiche, 'recordPartnerOpinion', { actor: people.msa, partner: 'msa', opinion: 'favorable' });
     await holdMeeting(fiche, 'copil');
-    await act(fiche, 'recordCopilDecision', { actor: people.secretaire, outcome: 'ajournee', comment: 'Attendre le budget.' });
+    await act(fiche, 'recordCopilDecision', {
+      actor: people.secretaire,
+      outcome: 'ajournee',
+      comment: 'Attendre le budget.',
+    });
     await holdMeeting(fiche, 'copil');
-    await act(fiche, 'recordCopilDecision', { actor: people.secretaire, outcome: 'rejetee', comment: 'Hors des objectifs de la CTG.' });
+    await act(fiche, 'recordCopilDecision', {
+      actor: people.secretaire,
+      outcome: 'rejetee',
+      comment: 'Hors des objectifs de la CTG.',
+    });
     return finish(fiche);
   },
 
@@ -186,20 +232,52 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     const meeting = await scheduleMeeting(
       ctx,
       fiche.conventionId,
-      { instance: 'cotech', title: 'COTECH (replay)', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString() },
+      {
+        instance: 'cotech',
+        title: 'COTECH (replay)',
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString(),
+      },
       people.cooperateur,
       { timing: { agendaQuietMs: 500, agendaUpdateQuietMs: 500 }, workflowId: ctx.workflowId },
     );
     const handle = ctx.client.workflow.getHandle(meeting.workflowId);
-    await waitFor(async () => ((await handle.query(meetingStateQuery)).status === 'convoquee' ? true : undefined), 'the convocation');
+    await waitFor(
+      async () => ((await handle.query(meetingStateQuery)).status === 'convoquee' ? true : undefined),
+      'the convocation',
+    );
     const tooSoon = new Date(Date.now() + day);
     const error = await handle
-      .executeUpdate(rescheduleUpdate, { args: [{ actor: people.secretaire, startsAt: tooSoon.toISOString(), endsAt: new Date(tooSoon.getTime() + 3_600_000).toISOString() }] })
-      .then(() => null, (e: unknown) => e);
-    if (!(error instanceof WorkflowUpdateFailedError)) throw new Error(`a reschedule 1 day ahead should have been refused, got ${String(error)}`);
+      .executeUpdate(rescheduleUpdate, {
+        args: [
+          {
+            actor: people.secretaire,
+            startsAt: tooSoon.toISOString(),
+            endsAt: new Date(tooSoon.getTime() + 3_600_000).toISOString(),
+          },
+        ],
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    if (!(error instanceof WorkflowUpdateFailedError))
+      throw new Error(`a reschedule 1 day ahead should have been refused, got ${String(error)}`);
     const later = new Date(startsAt.getTime() + 7 * day);
-    await handle.executeUpdate(rescheduleUpdate, { args: [{ actor: people.secretaire, startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 7_200_000).toISOString() }] });
-    await waitFor(async () => ((await fiche.handle.query(ficheStateQuery)).agenda?.startsAt === later.toISOString() ? true : undefined), 'the fiche to follow');
+    await handle.executeUpdate(rescheduleUpdate, {
+      args: [
+        {
+          actor: people.secretaire,
+          startsAt: later.toISOString(),
+          endsAt: new Date(later.getTime() + 7_200_000).toISOString(),
+        },
+      ],
+    });
+    await waitFor(
+      async () =>
+        (await fiche.handle.query(ficheStateQuery)).agenda?.startsAt === later.toISOString() ? true : undefined,
+      'the fiche to follow',
+    );
     await handle.executeUpdate(cancelUpdate, { args: [{ actor: people.secretaire, reason: 'Fin du scénario' }] });
     await handle.result();
     await act(fiche, 'withdraw', { actor: people.cooperateur, reason: 'Fin du scénario' });
@@ -233,12 +311,22 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     );
     const handle = ctx.client.workflow.getHandle(poll.workflowId);
     const [a, b, c] = poll.options.map((o) => o.id) as [string, string, string];
-    await handle.executeUpdate(voteUpdate, { args: [{ email: people.secretaire.email, answers: { [a]: 'oui', [b]: 'oui', [c]: 'non' }, signUps: [b] }] });
+    await handle.executeUpdate(voteUpdate, {
+      args: [{ email: people.secretaire.email, answers: { [a]: 'oui', [b]: 'oui', [c]: 'non' }, signUps: [b] }],
+    });
     const full = await handle
-      .executeUpdate(voteUpdate, { args: [{ email: people.membre.email, answers: { [a]: 'oui', [b]: 'oui', [c]: 'si_necessaire' }, signUps: [b] }] })
-      .then(() => null, (e: unknown) => e);
-    if (!(full instanceof WorkflowUpdateFailedError)) throw new Error(`a sign-up on a full date should have been refused, got ${String(full)}`);
-    await handle.executeUpdate(voteUpdate, { args: [{ email: people.membre.email, answers: { [a]: 'oui', [b]: 'oui', [c]: 'si_necessaire' }, signUps: [] }] });
+      .executeUpdate(voteUpdate, {
+        args: [{ email: people.membre.email, answers: { [a]: 'oui', [b]: 'oui', [c]: 'si_necessaire' }, signUps: [b] }],
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    if (!(full instanceof WorkflowUpdateFailedError))
+      throw new Error(`a sign-up on a full date should have been refused, got ${String(full)}`);
+    await handle.executeUpdate(voteUpdate, {
+      args: [{ email: people.membre.email, answers: { [a]: 'oui', [b]: 'oui', [c]: 'si_necessaire' }, signUps: [] }],
+    });
     await handle.executeUpdate(closePollUpdate, { args: [{ actor: people.cooperateur }] });
     await handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: people.cooperateur, optionId: b }] });
     await handle.result();
@@ -250,7 +338,9 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     // a prolongation is refused to a member, then signed. Left waiting for the first reminder.
     const { conventionId, people } = await demo(ctx);
     const today = toLocal(new Date(), 'Europe/Paris');
-    const pilots = await ctx.prisma.person.findMany({ where: { email: { in: [people.secretaire.email, people.membre.email] } } });
+    const pilots = await ctx.prisma.person.findMany({
+      where: { email: { in: [people.secretaire.email, people.membre.email] } },
+    });
     const fiches = await Promise.all(
       pilots.map((pilot, i) =>
         ctx.prisma.ficheAction.create({
@@ -259,7 +349,15 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
             code: `FA-REPLAY-0${i + 1}`,
             status: 'en_oeuvre',
             authorEmail: people.cooperateur.email,
-            versions: { create: { version: 1, title: `Action du scénario ${i + 1}`, piloteId: pilot.id, state: 'en_vigueur', createdBy: people.cooperateur.email } },
+            versions: {
+              create: {
+                version: 1,
+                title: `Action du scénario ${i + 1}`,
+                piloteId: pilot.id,
+                state: 'en_vigueur',
+                createdBy: people.cooperateur.email,
+              },
+            },
           },
         }),
       ),
@@ -269,13 +367,14 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       workflowId: ctx.workflowId,
       args: [{ conventionId, year: today.year, timing: { opensOn: { month: today.month, day: today.day }, hour: 0 } }],
     });
-    const opened = () => handle.query(conventionCycleStateQuery).then((state) => state.campaigns.find((c) => c.status === 'ouverte'));
+    const opened = () =>
+      handle.query(conventionCycleStateQuery).then((state) => state.campaigns.find((c) => c.status === 'ouverte'));
     // Each step once the workflow sleeps again with its mails sent, so every recording has one shape.
     const settled = (keys: string, count: number, what: string) =>
       waitFor(
         async () =>
-          (await ctx.prisma.notification.count({ where: { idempotencyKey: { startsWith: keys }, status: 'sent' } })) === count &&
-          ((await handle.describe()).raw.pendingActivities?.length ?? 0) === 0
+          (await ctx.prisma.notification.count({ where: { idempotencyKey: { startsWith: keys }, status: 'sent' } })) ===
+            count && ((await handle.describe()).raw.pendingActivities?.length ?? 0) === 0
             ? true
             : undefined,
         what,
@@ -283,20 +382,44 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     await waitFor(async () => ((await opened())?.pending.length === 2 ? true : undefined), 'the campaign to open');
     await settled(`${ctx.workflowId}:annuelle-${today.year - 1}:ouverture:`, 2, 'the invitations');
     const answered = fiches[0]!;
-    await ctx.prisma.ficheEvaluation.create({ data: { ficheId: answered.id, year: today.year - 1, version: 1, summary: 'Bilan du scénario.', recordedBy: people.cooperateur.email, recordedAt: new Date() } });
+    await ctx.prisma.ficheEvaluation.create({
+      data: {
+        ficheId: answered.id,
+        year: today.year - 1,
+        version: 1,
+        summary: 'Bilan du scénario.',
+        recordedBy: people.cooperateur.email,
+        recordedAt: new Date(),
+      },
+    });
     await handle.signal(evaluationRecordedSignal, { ficheId: answered.id, year: today.year - 1 });
     await waitFor(async () => ((await opened())?.answered.length === 1 ? true : undefined), 'the answer');
     const endDate = (await ctx.prisma.convention.findUniqueOrThrow({ where: { id: conventionId } })).endDate;
     const newEndDate = `${endDate.getUTCFullYear() + 1}-12-31`;
-    const byMember = await handle.executeUpdate(prolongUpdate, { args: [{ actor: people.membre, newEndDate, motif: 'Scénario' }] }).then(() => null, (e: unknown) => e);
-    if (!(byMember instanceof WorkflowUpdateFailedError)) throw new Error(`a prolongation by a member should have been refused, got ${String(byMember)}`);
-    await handle.executeUpdate(prolongUpdate, { args: [{ actor: people.cooperateur, newEndDate, motif: 'Scénario de prolongation' }] });
+    const byMember = await handle
+      .executeUpdate(prolongUpdate, { args: [{ actor: people.membre, newEndDate, motif: 'Scénario' }] })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    if (!(byMember instanceof WorkflowUpdateFailedError))
+      throw new Error(`a prolongation by a member should have been refused, got ${String(byMember)}`);
+    await handle.executeUpdate(prolongUpdate, {
+      args: [{ actor: people.cooperateur, newEndDate, motif: 'Scénario de prolongation' }],
+    });
     // The COPIL and the coordinators (the COTECH's chargés de coopération) are told.
     const told = await ctx.prisma.membership.findMany({
-      where: { instance: { conventionId }, OR: [{ instance: { kind: 'copil' } }, { instance: { kind: 'cotech' }, role: 'charge_cooperation' }] },
+      where: {
+        instance: { conventionId },
+        OR: [{ instance: { kind: 'copil' } }, { instance: { kind: 'cotech' }, role: 'charge_cooperation' }],
+      },
       select: { person: { select: { email: true } } },
     });
-    await settled(`${ctx.workflowId}:avenant-1:`, new Set(told.map((m) => m.person.email.toLowerCase())).size, 'the amendment notices');
+    await settled(
+      `${ctx.workflowId}:avenant-1:`,
+      new Set(told.map((m) => m.person.email.toLowerCase())).size,
+      'the amendment notices',
+    );
     return ctx.workflowId;
   },
 
@@ -306,10 +429,17 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     await refused(fiche, 'submit', { actor: people.membre }, 'ROLE_NOT_ALLOWED');
     await act(fiche, 'submit', { actor: people.cooperateur });
     await refused(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' }, 'WRONG_STAGE');
-    await holdMeeting(fiche, 'cotech', () => refused(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' }, 'WRONG_STAGE'));
+    await holdMeeting(fiche, 'cotech', () =>
+      refused(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' }, 'WRONG_STAGE'),
+    );
     await refused(fiche, 'recordAvis', { actor: people.caf, outcome: 'favorable' }, 'ROLE_NOT_ALLOWED');
     await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable', comment: 'Bien construite.' });
-    await refused(fiche, 'recordCopilDecision', { actor: people.secretaire, outcome: 'adoptee' }, 'PARTNER_OPINIONS_MISSING');
+    await refused(
+      fiche,
+      'recordCopilDecision',
+      { actor: people.secretaire, outcome: 'adoptee' },
+      'PARTNER_OPINIONS_MISSING',
+    );
     await act(fiche, 'withdraw', { actor: people.cooperateur, reason: 'Fin du scénario' });
     return finish(fiche);
   },

@@ -66,7 +66,9 @@ describe('renderAgendaPdf', () => {
   });
 
   it('says so when there are no points yet, and keeps a long agenda readable across pages', async () => {
-    expect(pdfTextLines(await renderAgendaPdf({ ...INPUT, agenda: [] }))).toContain('L’ordre du jour sera communiqué prochainement.');
+    expect(pdfTextLines(await renderAgendaPdf({ ...INPUT, agenda: [] }))).toContain(
+      'L’ordre du jour sera communiqué prochainement.',
+    );
     const agenda = Array.from({ length: 60 }, (_, i) => ({ position: i + 1, title: `Point ${i + 1}` }));
     const pdf = await renderAgendaPdf({ ...INPUT, agenda });
     expect(pdf.toString('latin1').match(/\/Type \/Page\n/g)!.length).toBeGreaterThan(1);

@@ -26,18 +26,25 @@ describe('checkMeetingDate', () => {
       ],
     });
     expect(checkMeetingDate(day('2025-02-25'), 'B')).toEqual({ warnings: [] });
-    expect(checkMeetingDate(day('2024-11-01'), 'A')).toMatchObject({ blocked: 'Toussaint (jour férié)', warnings: [expect.stringMatching(/^Vacances de la Toussaint/)] });
+    expect(checkMeetingDate(day('2024-11-01'), 'A')).toMatchObject({
+      blocked: 'Toussaint (jour férié)',
+      warnings: [expect.stringMatching(/^Vacances de la Toussaint/)],
+    });
   });
 
   it('says when a holiday’s dates are not verified yet', () => {
     const [warning] = checkMeetingDate(day('2027-02-16'), 'A').warnings;
-    expect(warning).toMatch(/^Vacances d’hiver \(zone A\), du samedi 13 février 2027 à la reprise des cours le lundi 1er mars 2027/);
+    expect(warning).toMatch(
+      /^Vacances d’hiver \(zone A\), du samedi 13 février 2027 à la reprise des cours le lundi 1er mars 2027/,
+    );
     expect(warning).toMatch(/Dates à confirmer : le calendrier scolaire 2026-2027/);
   });
 
   it('warns, rather than fails, beyond the school-holiday data; no zone, no school warning', () => {
     expect(checkMeetingDate(day('2030-02-19'), 'A')).toEqual({
-      warnings: ['Les vacances scolaires de la zone A ne sont pas connues pour le mardi 19 février 2030 (seulement de 2022-2023 à 2027-2028) : vérifiez-les avant de retenir cette date.'],
+      warnings: [
+        'Les vacances scolaires de la zone A ne sont pas connues pour le mardi 19 février 2030 (seulement de 2022-2023 à 2027-2028) : vérifiez-les avant de retenir cette date.',
+      ],
     });
     expect(checkMeetingDate(day('2030-12-25'), null)).toEqual({ blocked: 'Noël (jour férié)', warnings: [] });
     expect(checkMeetingDate(day('2025-02-25'), null)).toEqual({ warnings: [] });
@@ -62,6 +69,10 @@ describe('nextOpenDay', () => {
   it('carries the school-holiday warnings of the day it lands on', () => {
     const open = nextOpenDay(day('2024-10-19'), 'A');
     expect(dateKey(open.date)).toBe('2024-10-21');
-    expect(open.warnings).toEqual([expect.stringMatching(/^Vacances de la Toussaint \(zone A\), du samedi 19 octobre 2024 à la reprise des cours le lundi 4 novembre 2024/)]);
+    expect(open.warnings).toEqual([
+      expect.stringMatching(
+        /^Vacances de la Toussaint \(zone A\), du samedi 19 octobre 2024 à la reprise des cours le lundi 4 novembre 2024/,
+      ),
+    ]);
   });
 });

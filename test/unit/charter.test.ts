@@ -16,7 +16,6 @@ import {
 } from '../../domain/charter.js';
 import { domainError } from '../helpers/domain-error.js';
 
-
 const instances: CharterFacts['instances'] = [
   { slug: 'bureau', kind: 'bureau_communautaire', name: 'Bureau communautaire' },
   { slug: 'copil', kind: 'copil', name: 'COPIL CTG' },
@@ -52,7 +51,11 @@ function binomes(): MembershipFact[] {
   return [
     member('anne', 'cotech', { role: 'charge_cooperation', structureSlug: 'mellois', representsInstanceSlug: 'gtt-1' }),
     member('bruno', 'cotech', { role: 'representant_gtt', structureSlug: 'csc', representsInstanceSlug: 'gtt-1' }),
-    member('chloe', 'cotech', { role: 'charge_cooperation', structureSlug: 'mellois', representsInstanceSlug: 'gtt-2' }),
+    member('chloe', 'cotech', {
+      role: 'charge_cooperation',
+      structureSlug: 'mellois',
+      representsInstanceSlug: 'gtt-2',
+    }),
     member('damien', 'cotech', { role: 'technicien', structureSlug: 'caf-79', representsInstanceSlug: 'gtt-2' }),
   ];
 }
@@ -85,7 +88,11 @@ describe('the reference charter', () => {
       const third = member('ines', 'copil', { structureSlug: 'csc', seat: 'suppleant' });
       const issues = checkMemberships(
         REFERENCE_CHARTER,
-        facts(member('emma', 'copil', { structureSlug: 'csc' }), member('fanny', 'copil', { structureSlug: 'csc' }), third),
+        facts(
+          member('emma', 'copil', { structureSlug: 'csc' }),
+          member('fanny', 'copil', { structureSlug: 'csc' }),
+          third,
+        ),
       );
       expect(issues).toHaveLength(1);
       expect(issues[0]).toMatchObject({ code: 'STRUCTURE_LIMIT_EXCEEDED', line: third.line, instanceSlug: 'copil' });
@@ -113,7 +120,11 @@ describe('the reference charter', () => {
   });
 
   describe('COTECH: each GTT represented by a binôme including a chargé de coopération', () => {
-    const gtt1 = (ms: MembershipFact[]) => ({ instances, structures, memberships: [...binomes().filter((m) => m.representsInstanceSlug !== 'gtt-1'), ...ms] });
+    const gtt1 = (ms: MembershipFact[]) => ({
+      instances,
+      structures,
+      memberships: [...binomes().filter((m) => m.representsInstanceSlug !== 'gtt-1'), ...ms],
+    });
 
     it('accepts 2 with a chargé de coopération', () => {
       const two = [
@@ -135,9 +146,14 @@ describe('the reference charter', () => {
     });
 
     it('refuses 1', () => {
-      const issues = checkMemberships(REFERENCE_CHARTER, gtt1([member('y', 'cotech', { role: 'charge_cooperation', representsInstanceSlug: 'gtt-1' })]));
+      const issues = checkMemberships(
+        REFERENCE_CHARTER,
+        gtt1([member('y', 'cotech', { role: 'charge_cooperation', representsInstanceSlug: 'gtt-1' })]),
+      );
       expect(issues).toMatchObject([{ code: 'GTT_REPRESENTATION_COUNT', instanceSlug: 'cotech' }]);
-      expect(issues[0]!.message).toMatch(/a 1 représentant dans l’instance « COTECH CTG » \(cotech\) \(Y\) : la charte en demande un binôme \(2 personnes\) ; ajoutez-en 1\./);
+      expect(issues[0]!.message).toMatch(
+        /a 1 représentant dans l’instance « COTECH CTG » \(cotech\) \(Y\) : la charte en demande un binôme \(2 personnes\) ; ajoutez-en 1\./,
+      );
     });
 
     it('refuses 3, pointing at the surplus line', () => {
@@ -147,7 +163,9 @@ describe('the reference charter', () => {
         member('z', 'cotech', { role: 'technicien', representsInstanceSlug: 'gtt-1' }),
       ];
       const issues = checkMemberships(REFERENCE_CHARTER, gtt1(three));
-      expect(issues).toMatchObject([{ code: 'GTT_REPRESENTATION_COUNT', line: three[2]!.line, instanceSlug: 'cotech' }]);
+      expect(issues).toMatchObject([
+        { code: 'GTT_REPRESENTATION_COUNT', line: three[2]!.line, instanceSlug: 'cotech' },
+      ]);
       expect(issues[0]!.message).toContain('retirez-en 1');
     });
 
@@ -164,7 +182,10 @@ describe('the reference charter', () => {
     });
 
     it('refuses 1 without a chargé de coopération twice over', () => {
-      const issues = checkMemberships(REFERENCE_CHARTER, gtt1([member('y', 'cotech', { role: 'technicien', representsInstanceSlug: 'gtt-1' })]));
+      const issues = checkMemberships(
+        REFERENCE_CHARTER,
+        gtt1([member('y', 'cotech', { role: 'technicien', representsInstanceSlug: 'gtt-1' })]),
+      );
       expect(issues.map((i) => i.code)).toEqual(['GTT_REPRESENTATION_COUNT', 'GTT_REPRESENTATION_ROLE']);
     });
 
@@ -178,14 +199,23 @@ describe('the reference charter', () => {
     it('must be an existing instance', () => {
       const bad = member('x', 'cotech', { representsInstanceSlug: 'gtt-9' });
       expect(checkMemberships(REFERENCE_CHARTER, facts(bad))).toMatchObject([
-        { code: 'REPRESENTED_INSTANCE_UNKNOWN', line: bad.line, instanceSlug: 'cotech', message: expect.stringContaining('« gtt-9 »') },
+        {
+          code: 'REPRESENTED_INSTANCE_UNKNOWN',
+          line: bad.line,
+          instanceSlug: 'cotech',
+          message: expect.stringContaining('« gtt-9 »'),
+        },
       ]);
     });
 
     it('must be a GTT', () => {
       const bad = member('x', 'cotech', { representsInstanceSlug: 'copil' });
       expect(checkMemberships(REFERENCE_CHARTER, facts(bad))).toMatchObject([
-        { code: 'REPRESENTED_INSTANCE_NOT_GTT', line: bad.line, message: expect.stringContaining('n’est pas un groupe de travail thématique') },
+        {
+          code: 'REPRESENTED_INSTANCE_NOT_GTT',
+          line: bad.line,
+          message: expect.stringContaining('n’est pas un groupe de travail thématique'),
+        },
       ]);
     });
 
@@ -206,7 +236,10 @@ describe('the reference charter', () => {
   describe('references and duplicates', () => {
     it('refuses a person twice in one instance, whatever the seat or the case of the address', () => {
       const first = member('emma', 'copil', { structureSlug: 'csc' });
-      const again = { ...member('emma', 'copil', { structureSlug: 'csc', seat: 'suppleant' }), personEmail: 'Emma@Example.org' };
+      const again = {
+        ...member('emma', 'copil', { structureSlug: 'csc', seat: 'suppleant' }),
+        personEmail: 'Emma@Example.org',
+      };
       const issues = checkMemberships(REFERENCE_CHARTER, facts(first, again));
       expect(issues).toMatchObject([{ code: 'DUPLICATE_MEMBERSHIP', line: again.line, instanceSlug: 'copil' }]);
       expect(issues[0]!.message).toContain(`figure déjà dans l’instance « COPIL CTG » (copil) (ligne ${first.line})`);
@@ -217,12 +250,21 @@ describe('the reference charter', () => {
     });
 
     it('refuses unknown instances and structures', () => {
-      const issues = checkMemberships(REFERENCE_CHARTER, facts(member('x', 'gtt-7'), member('y', 'copil', { structureSlug: 'inconnue' })));
+      const issues = checkMemberships(
+        REFERENCE_CHARTER,
+        facts(member('x', 'gtt-7'), member('y', 'copil', { structureSlug: 'inconnue' })),
+      );
       expect(issues.map((i) => i.code)).toEqual(['UNKNOWN_INSTANCE', 'UNKNOWN_STRUCTURE']);
     });
 
     it('gives no line when the facts have none (a JSON import gives paths instead)', () => {
-      const noLine: MembershipFact = { personEmail: 'x@example.org', instanceSlug: 'cotech', role: 'membre', seat: 'titulaire', representsInstanceSlug: 'gtt-9' };
+      const noLine: MembershipFact = {
+        personEmail: 'x@example.org',
+        instanceSlug: 'cotech',
+        role: 'membre',
+        seat: 'titulaire',
+        representsInstanceSlug: 'gtt-9',
+      };
       expect(checkMemberships(REFERENCE_CHARTER, facts(noLine))[0]).not.toHaveProperty('line');
     });
   });
@@ -232,7 +274,10 @@ describe('a charter of another territory', () => {
   it('changes the outcome: 1 person per CAF or MSA in the COTECH', () => {
     const strict: Charter = {
       ...REFERENCE_CHARTER,
-      structureLimits: [...REFERENCE_CHARTER.structureLimits, { instanceKind: 'cotech', structureKinds: ['caf', 'msa'], maxPersons: 1 }],
+      structureLimits: [
+        ...REFERENCE_CHARTER.structureLimits,
+        { instanceKind: 'cotech', structureKinds: ['caf', 'msa'], maxPersons: 1 },
+      ],
     };
     const twoCaf = facts(member('xavier', 'cotech', { structureSlug: 'caf-79', role: 'technicien' }));
     expect(checkMemberships(REFERENCE_CHARTER, twoCaf)).toEqual([]);
@@ -243,7 +288,10 @@ describe('a charter of another territory', () => {
   });
 
   it('changes the outcome: a single technicien per GTT', () => {
-    const single: Charter = { ...REFERENCE_CHARTER, gttRepresentation: { inInstanceKind: 'cotech', persons: 1, requiredRole: 'technicien' } };
+    const single: Charter = {
+      ...REFERENCE_CHARTER,
+      gttRepresentation: { inInstanceKind: 'cotech', persons: 1, requiredRole: 'technicien' },
+    };
     const input = {
       instances,
       structures,
@@ -290,7 +338,9 @@ describe('assertCharter', () => {
       { field: `ligne ${third.line}`, message: expect.stringContaining('Centre socioculturel du Mellois') },
       { field: 'cotech', message: expect.stringContaining('Parcours socio-éducatifs') },
     ]);
-    expect(error.message).toMatch(/^La composition des instances ne respecte pas la charte \(2 points à corriger\) : 1\) Ligne \d+ : 3 personnes/);
+    expect(error.message).toMatch(
+      /^La composition des instances ne respecte pas la charte \(2 points à corriger\) : 1\) Ligne \d+ : 3 personnes/,
+    );
     expect(error.message).toContain('2) Le GTT « Parcours socio-éducatifs » (gtt-2) n’est pas représenté');
   });
 });
@@ -299,7 +349,9 @@ describe('charterSchema', () => {
   it('accepts the reference charter, also after a trip through JSON', () => {
     expect(charterSchema.parse(REFERENCE_CHARTER)).toEqual(REFERENCE_CHARTER);
     expect(parseCharter(JSON.parse(JSON.stringify(REFERENCE_CHARTER)))).toEqual(REFERENCE_CHARTER);
-    expect(parseCharter({ structureLimits: [], gttRepresentation: null, decisionRecorders: {}, convocationDelayDays: {} })).toBeTruthy();
+    expect(
+      parseCharter({ structureLimits: [], gttRepresentation: null, decisionRecorders: {}, convocationDelayDays: {} }),
+    ).toBeTruthy();
   });
 
   it('keeps the reference charter from being changed by accident', () => {
@@ -310,14 +362,38 @@ describe('charterSchema', () => {
 
   const bad = (patch: Record<string, unknown>) => ({ ...REFERENCE_CHARTER, ...patch });
   it.each([
-    [bad({ structureLimits: [{ instanceKind: 'copil', structureKinds: ['association'], maxPersons: 0 }] }), 'structureLimits.0.maxPersons'],
-    [bad({ structureLimits: [{ instanceKind: 'copil', structureKinds: ['asso'], maxPersons: 2 }] }), 'structureLimits.0.structureKinds.0'],
-    [bad({ structureLimits: [{ instanceKind: 'copil', structureKinds: [], maxPersons: 2 }] }), 'structureLimits.0.structureKinds'],
-    [bad({ structureLimits: [{ instanceKind: 'copil', structureKinds: ['caf', 'caf'], maxPersons: 2 }] }), 'structureLimits.0.structureKinds'],
-    [bad({ structureLimits: [{ instanceKind: 'pleniere', structureKinds: ['caf'], maxPersons: 2 }] }), 'structureLimits.0.instanceKind'],
-    [bad({ structureLimits: [{ instanceKind: 'copil', structureKinds: ['caf'], maxPerson: 2 }] }), 'structureLimits.0.maxPersons'],
-    [bad({ gttRepresentation: { inInstanceKind: 'gtt', persons: 2, requiredRole: 'charge_cooperation' } }), 'gttRepresentation.inInstanceKind'],
-    [bad({ gttRepresentation: { inInstanceKind: 'cotech', persons: 2, requiredRole: 'maire' } }), 'gttRepresentation.requiredRole'],
+    [
+      bad({ structureLimits: [{ instanceKind: 'copil', structureKinds: ['association'], maxPersons: 0 }] }),
+      'structureLimits.0.maxPersons',
+    ],
+    [
+      bad({ structureLimits: [{ instanceKind: 'copil', structureKinds: ['asso'], maxPersons: 2 }] }),
+      'structureLimits.0.structureKinds.0',
+    ],
+    [
+      bad({ structureLimits: [{ instanceKind: 'copil', structureKinds: [], maxPersons: 2 }] }),
+      'structureLimits.0.structureKinds',
+    ],
+    [
+      bad({ structureLimits: [{ instanceKind: 'copil', structureKinds: ['caf', 'caf'], maxPersons: 2 }] }),
+      'structureLimits.0.structureKinds',
+    ],
+    [
+      bad({ structureLimits: [{ instanceKind: 'pleniere', structureKinds: ['caf'], maxPersons: 2 }] }),
+      'structureLimits.0.instanceKind',
+    ],
+    [
+      bad({ structureLimits: [{ instanceKind: 'copil', structureKinds: ['caf'], maxPerson: 2 }] }),
+      'structureLimits.0.maxPersons',
+    ],
+    [
+      bad({ gttRepresentation: { inInstanceKind: 'gtt', persons: 2, requiredRole: 'charge_cooperation' } }),
+      'gttRepresentation.inInstanceKind',
+    ],
+    [
+      bad({ gttRepresentation: { inInstanceKind: 'cotech', persons: 2, requiredRole: 'maire' } }),
+      'gttRepresentation.requiredRole',
+    ],
     [bad({ gttRepresentation: undefined }), 'gttRepresentation'],
     [bad({ decisionRecorders: { copil: ['maire'] } }), 'decisionRecorders.copil.0'],
     [bad({ decisionRecorders: { pleniere: ['president'] } }), 'decisionRecorders'],
@@ -332,7 +408,12 @@ describe('charterSchema', () => {
 
   it('refuses a misspelt key at the top, and says so in French', () => {
     const error = domainError(() => parseCharter({ ...REFERENCE_CHARTER, structureLimit: [] }));
-    expect(error.issues).toEqual([{ field: '', message: 'La charte contient un champ inconnu : structureLimit. Retirez-le ou corrigez son orthographe.' }]);
+    expect(error.issues).toEqual([
+      {
+        field: '',
+        message: 'La charte contient un champ inconnu : structureLimit. Retirez-le ou corrigez son orthographe.',
+      },
+    ]);
   });
 });
 
@@ -348,16 +429,18 @@ describe('mayRecordDecision under the reference charter', () => {
   };
   const deciding: InstanceKind[] = ['bureau_communautaire', 'copil', 'cotech', 'conseil_communautaire'];
 
-  it.each(INSTANCE_KINDS.flatMap((kind) => MEMBER_ROLES.map((role) => [kind, role, recorders[kind].includes(role)] as const)))(
-    '%s, %s: %s',
-    (kind, role, allowed) => {
-      expect(mayRecordDecision(REFERENCE_CHARTER, kind, [role], false)).toBe(allowed);
+  it.each(
+    INSTANCE_KINDS.flatMap((kind) => MEMBER_ROLES.map((role) => [kind, role, recorders[kind].includes(role)] as const)),
+  )('%s, %s: %s', (kind, role, allowed) => {
+    expect(mayRecordDecision(REFERENCE_CHARTER, kind, [role], false)).toBe(allowed);
+  });
+
+  it.each(INSTANCE_KINDS.map((kind) => [kind, deciding.includes(kind)] as const))(
+    'an admin in %s: %s',
+    (kind, allowed) => {
+      expect(mayRecordDecision(REFERENCE_CHARTER, kind, [], true)).toBe(allowed);
     },
   );
-
-  it.each(INSTANCE_KINDS.map((kind) => [kind, deciding.includes(kind)] as const))('an admin in %s: %s', (kind, allowed) => {
-    expect(mayRecordDecision(REFERENCE_CHARTER, kind, [], true)).toBe(allowed);
-  });
 
   it('takes any of the actor’s roles, and nobody without one', () => {
     expect(mayRecordDecision(REFERENCE_CHARTER, 'copil', ['vice_president', 'secretaire'], false)).toBe(true);

@@ -11,20 +11,41 @@ describe('the CLI’s reading of what people type', () => {
     expect(instantArg('2027-09-14 14:00', 'start')).toBe('2027-09-14T12:00:00.000Z');
     expect(instantArg('2027-01-12T14:00', 'start')).toBe('2027-01-12T13:00:00.000Z');
     expect(instantArg('2027-01-12T14:00:00+01:00', 'start')).toBe('2027-01-12T14:00:00+01:00');
-    expect(() => instantArg('demain 14h', 'start')).toThrow(expect.objectContaining({ exitCode: EXIT.usage, message: expect.stringContaining('--start') }));
+    expect(() => instantArg('demain 14h', 'start')).toThrow(
+      expect.objectContaining({ exitCode: EXIT.usage, message: expect.stringContaining('--start') }),
+    );
   });
 
   it('reads proposed dates: a day, a half day, a slot, with places', () => {
     expect(parseProposedDate('2027-09-14')).toEqual({ kind: 'journee', date: '2027-09-14' });
-    expect(parseProposedDate('2027-09-16/apres_midi')).toEqual({ kind: 'demi_journee', date: '2027-09-16', half: 'apres_midi' });
-    expect(parseProposedDate('2027-09-17/10:00-12:00@12')).toEqual({ kind: 'creneau', date: '2027-09-17', start: '10:00', end: '12:00', capacity: 12 });
+    expect(parseProposedDate('2027-09-16/apres_midi')).toEqual({
+      kind: 'demi_journee',
+      date: '2027-09-16',
+      half: 'apres_midi',
+    });
+    expect(parseProposedDate('2027-09-17/10:00-12:00@12')).toEqual({
+      kind: 'creneau',
+      date: '2027-09-17',
+      start: '10:00',
+      end: '12:00',
+      capacity: 12,
+    });
     expect(() => parseProposedDate('2027-09-16/soir')).toThrow(CliError);
     expect(() => parseProposedDate('2027-09-14@douze')).toThrow(/entier/);
   });
 
   it('maps each HTTP status to its documented exit code', () => {
     expect([400, 401, 403, 404, 409, 410, 415, 422, 500, 503].map(exitCodeForStatus)).toEqual([
-      EXIT.usage, EXIT.access, EXIT.access, EXIT.notFound, EXIT.refused, EXIT.notFound, EXIT.usage, EXIT.refused, EXIT.unavailable, EXIT.unavailable,
+      EXIT.usage,
+      EXIT.access,
+      EXIT.access,
+      EXIT.notFound,
+      EXIT.refused,
+      EXIT.notFound,
+      EXIT.usage,
+      EXIT.refused,
+      EXIT.unavailable,
+      EXIT.unavailable,
     ]);
   });
 });
@@ -62,9 +83,16 @@ describe('the CLI’s output', () => {
 
   it('reports a failure on stderr for people, and as JSON on stdout under --json', () => {
     const io = capture(false);
-    const code = new Output(true, io.streams).failure(new CliError('Saisie invalide.', EXIT.usage, 'Corrigez.', [{ field: 'title', message: 'Le titre est obligatoire.' }]));
+    const code = new Output(true, io.streams).failure(
+      new CliError('Saisie invalide.', EXIT.usage, 'Corrigez.', [
+        { field: 'title', message: 'Le titre est obligatoire.' },
+      ]),
+    );
     expect(code).toBe(EXIT.usage);
     expect(io.err()).toBe('concerto : Saisie invalide.\n  - title : Le titre est obligatoire.\nCorrigez.\n');
-    expect(JSON.parse(io.out())).toEqual({ exitCode: EXIT.usage, error: { message: 'Saisie invalide.', issues: [{ field: 'title', message: 'Le titre est obligatoire.' }] } });
+    expect(JSON.parse(io.out())).toEqual({
+      exitCode: EXIT.usage,
+      error: { message: 'Saisie invalide.', issues: [{ field: 'title', message: 'Le titre est obligatoire.' }] },
+    });
   });
 });

@@ -44,7 +44,10 @@ describe('loadConfig', () => {
 
   it('takes mTLS files and keeps TLS off for a plain cluster', () => {
     expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' }).temporal).toMatchObject({ tls: false });
-    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_TLS_CERT: '/c.pem', TEMPORAL_TLS_KEY: '/k.pem' }).temporal).toMatchObject({
+    expect(
+      loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_TLS_CERT: '/c.pem', TEMPORAL_TLS_KEY: '/k.pem' })
+        .temporal,
+    ).toMatchObject({
       tls: { clientCertPath: '/c.pem', clientKeyPath: '/k.pem' },
     });
   });
@@ -127,10 +130,13 @@ describe('mail configuration', () => {
     writeFileSync(file, pem);
     return file;
   };
-  const rsaPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const rsaPem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
 
   it('takes STARTTLS, pool and rate settings from the SMTP_URL query', () => {
-    const url = 'smtp://u:p@smtp.example.org:587?requireTLS=true&rateLimit=30&rateDelta=60000&tls.rejectUnauthorized=false';
+    const url =
+      'smtp://u:p@smtp.example.org:587?requireTLS=true&rateLimit=30&rateDelta=60000&tls.rejectUnauthorized=false';
     expect(loadConfig({ SMTP_URL: url }).mail.smtpUrl).toBe(url);
   });
 
@@ -148,8 +154,16 @@ describe('mail configuration', () => {
   });
 
   it('signs with DKIM when all three variables are set, the key read at start', () => {
-    const config = loadConfig({ DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 'concerto2026', DKIM_PRIVATE_KEY_FILE: keyFile('dkim.pem', rsaPem) });
-    expect(config.mail.dkim).toEqual({ domainName: 'ctg.example.org', keySelector: 'concerto2026', privateKey: rsaPem });
+    const config = loadConfig({
+      DKIM_DOMAIN: 'ctg.example.org',
+      DKIM_SELECTOR: 'concerto2026',
+      DKIM_PRIVATE_KEY_FILE: keyFile('dkim.pem', rsaPem),
+    });
+    expect(config.mail.dkim).toEqual({
+      domainName: 'ctg.example.org',
+      keySelector: 'concerto2026',
+      privateKey: rsaPem,
+    });
     expect(loadConfig({}).mail.dkim).toBeUndefined();
   });
 
@@ -161,13 +175,42 @@ describe('mail configuration', () => {
   });
 
   it('names the DKIM variable at fault: domain, selector, unreadable or unsuitable key', () => {
-    const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     const cases: Array<[NodeJS.ProcessEnv, string]> = [
-      [{ DKIM_DOMAIN: 'not a domain', DKIM_SELECTOR: 'bad selector', DKIM_PRIVATE_KEY_FILE: keyFile('ok.pem', rsaPem) }, 'DKIM_DOMAIN must be a domain name'],
-      [{ DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 'bad selector', DKIM_PRIVATE_KEY_FILE: keyFile('ok.pem', rsaPem) }, 'DKIM_SELECTOR must be a DNS label'],
-      [{ DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: path.join(dir, 'missing.pem') }, 'DKIM_PRIVATE_KEY_FILE cannot be read (ENOENT)'],
-      [{ DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: keyFile('junk.pem', 'not a key') }, 'DKIM_PRIVATE_KEY_FILE is not a PEM private key'],
-      [{ DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: keyFile('ec.pem', ecPem) }, 'holds an ec key; DKIM signing here needs an RSA key'],
+      [
+        {
+          DKIM_DOMAIN: 'not a domain',
+          DKIM_SELECTOR: 'bad selector',
+          DKIM_PRIVATE_KEY_FILE: keyFile('ok.pem', rsaPem),
+        },
+        'DKIM_DOMAIN must be a domain name',
+      ],
+      [
+        {
+          DKIM_DOMAIN: 'ctg.example.org',
+          DKIM_SELECTOR: 'bad selector',
+          DKIM_PRIVATE_KEY_FILE: keyFile('ok.pem', rsaPem),
+        },
+        'DKIM_SELECTOR must be a DNS label',
+      ],
+      [
+        { DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: path.join(dir, 'missing.pem') },
+        'DKIM_PRIVATE_KEY_FILE cannot be read (ENOENT)',
+      ],
+      [
+        {
+          DKIM_DOMAIN: 'ctg.example.org',
+          DKIM_SELECTOR: 's1',
+          DKIM_PRIVATE_KEY_FILE: keyFile('junk.pem', 'not a key'),
+        },
+        'DKIM_PRIVATE_KEY_FILE is not a PEM private key',
+      ],
+      [
+        { DKIM_DOMAIN: 'ctg.example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: keyFile('ec.pem', ecPem) },
+        'holds an ec key; DKIM signing here needs an RSA key',
+      ],
     ];
     for (const [env, words] of cases) expect(configErrorOf(env)).toContain(words);
   });

@@ -50,11 +50,26 @@ describe('campaignsOfYear', () => {
   it('closes the final campaign by the end date, and drops the reminders that would fall after', () => {
     const plans = campaignsOfYear(2027, '2023-01-01', '2027-01-10', DEFAULT_CAMPAIGN_TIMING, ZONE);
     // The yearly campaign would open after the end: only the final one, from 1 January.
-    expect(plans).toEqual([{ key: 'finale-2027', kind: 'finale', year: 2027, opensAt: '2027-01-01T08:00:00.000Z', reminders: [], deadline: '2027-01-10T08:00:00.000Z' }]);
+    expect(plans).toEqual([
+      {
+        key: 'finale-2027',
+        kind: 'finale',
+        year: 2027,
+        opensAt: '2027-01-01T08:00:00.000Z',
+        reminders: [],
+        deadline: '2027-01-10T08:00:00.000Z',
+      },
+    ]);
   });
 
   it('follows a configured timing', () => {
-    const timing = { ...DEFAULT_CAMPAIGN_TIMING, opensOn: { month: 2, day: 1 }, reminderDays: [7], deadlineDays: 21, hour: 10 };
+    const timing = {
+      ...DEFAULT_CAMPAIGN_TIMING,
+      opensOn: { month: 2, day: 1 },
+      reminderDays: [7],
+      deadlineDays: 21,
+      hour: 10,
+    };
     expect(campaignsOfYear(2025, '2023-01-01', '2027-12-31', timing, ZONE)[0]).toMatchObject({
       opensAt: '2025-02-01T09:00:00.000Z',
       reminders: ['2025-02-08T09:00:00.000Z'],
@@ -65,28 +80,47 @@ describe('campaignsOfYear', () => {
 
 describe('prolongation rules', () => {
   it('accepts a coopérateur or an admin, a later end date and a motif', () => {
-    for (const who of [actor('cooperateur'), actor('admin')]) expect(() => checkProlongation(who, prolongation, '2027-12-31', '2027-06-01')).not.toThrow();
+    for (const who of [actor('cooperateur'), actor('admin')])
+      expect(() => checkProlongation(who, prolongation, '2027-12-31', '2027-06-01')).not.toThrow();
   });
 
   it('refuses anyone else, in French, naming the role', () => {
     for (const role of ['membre', 'secretaire_instance', 'partenaire'] as const) {
       const error = domainError(() => checkProlongation(actor(role), prolongation, '2027-12-31', '2027-06-01'));
       expect(error).toMatchObject({ code: 'ROLE_NOT_ALLOWED', field: 'actor.appRole' });
-      expect(error.message).toMatch(/^Seul un coopérateur \(ou un administrateur\) enregistre un avenant de prolongation/);
+      expect(error.message).toMatch(
+        /^Seul un coopérateur \(ou un administrateur\) enregistre un avenant de prolongation/,
+      );
     }
   });
 
   it('refuses an end date that is not later than the current one', () => {
     for (const newEndDate of ['2027-12-31', '2027-06-30']) {
-      const error = domainError(() => checkProlongation(actor('cooperateur'), { ...prolongation, newEndDate }, '2027-12-31', '2027-06-01'));
+      const error = domainError(() =>
+        checkProlongation(actor('cooperateur'), { ...prolongation, newEndDate }, '2027-12-31', '2027-06-01'),
+      );
       expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'newEndDate' });
       expect(error.message).toContain('doit être postérieure à la fin actuelle, le 31 décembre 2027');
     }
   });
 
   it(`refuses more than ${MAX_PROLONGATION_YEARS} years at once`, () => {
-    expect(() => checkProlongation(actor('cooperateur'), { ...prolongation, newEndDate: '2032-12-31' }, '2027-12-31', '2027-06-01')).not.toThrow();
-    const error = domainError(() => checkProlongation(actor('cooperateur'), { ...prolongation, newEndDate: '2033-01-01' }, '2027-12-31', '2027-06-01'));
+    expect(() =>
+      checkProlongation(
+        actor('cooperateur'),
+        { ...prolongation, newEndDate: '2032-12-31' },
+        '2027-12-31',
+        '2027-06-01',
+      ),
+    ).not.toThrow();
+    const error = domainError(() =>
+      checkProlongation(
+        actor('cooperateur'),
+        { ...prolongation, newEndDate: '2033-01-01' },
+        '2027-12-31',
+        '2027-06-01',
+      ),
+    );
     expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'newEndDate' });
     expect(error.message).toMatch(/5 ans au plus \(jusqu’au 31 décembre 2032\)/);
   });
@@ -99,16 +133,30 @@ describe('prolongation rules', () => {
   });
 
   it('parses the new end date and the motif, with field errors', () => {
-    expect(parseProlongation({ newEndDate: '2028-12-31', motif: '  Report  ' })).toEqual({ newEndDate: '2028-12-31', motif: 'Report' });
-    expect(domainError(() => parseProlongation({ newEndDate: '2028-02-30', motif: 'Report' }))).toMatchObject({ code: 'INVALID_INPUT', field: 'newEndDate', message: expect.stringMatching(/AAAA-MM-JJ/) });
-    expect(domainError(() => parseProlongation({ newEndDate: '31/12/2028', motif: 'Report' }))).toMatchObject({ field: 'newEndDate' });
-    expect(domainError(() => parseProlongation({ newEndDate: '2028-12-31', motif: '   ' }))).toMatchObject({ field: 'motif', message: expect.stringMatching(/Dites pourquoi la convention est prolongée/) });
+    expect(parseProlongation({ newEndDate: '2028-12-31', motif: '  Report  ' })).toEqual({
+      newEndDate: '2028-12-31',
+      motif: 'Report',
+    });
+    expect(domainError(() => parseProlongation({ newEndDate: '2028-02-30', motif: 'Report' }))).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'newEndDate',
+      message: expect.stringMatching(/AAAA-MM-JJ/),
+    });
+    expect(domainError(() => parseProlongation({ newEndDate: '31/12/2028', motif: 'Report' }))).toMatchObject({
+      field: 'newEndDate',
+    });
+    expect(domainError(() => parseProlongation({ newEndDate: '2028-12-31', motif: '   ' }))).toMatchObject({
+      field: 'motif',
+      message: expect.stringMatching(/Dites pourquoi la convention est prolongée/),
+    });
     expect(domainError(() => parseProlongation(null)).issues?.map((i) => i.field)).toEqual(['newEndDate', 'motif']);
   });
 
   it('lets only coopérateurs and admins start the cycle', () => {
     expect(() => assertMayManageCycle(actor('admin'), 'lance le cycle')).not.toThrow();
-    expect(domainError(() => assertMayManageCycle(actor('membre'), 'lance le cycle'))).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+    expect(domainError(() => assertMayManageCycle(actor('membre'), 'lance le cycle'))).toMatchObject({
+      code: 'ROLE_NOT_ALLOWED',
+    });
   });
 });
 
@@ -116,7 +164,9 @@ describe('firstCycleYear', () => {
   it('is the current year, or the first one before the convention starts, and refuses an ended convention', () => {
     expect(firstCycleYear('2023-01-01', '2027-12-31', '2026-11-28')).toBe(2026);
     expect(firstCycleYear('2027-01-01', '2030-12-31', '2026-11-28')).toBe(2027);
-    expect(domainError(() => firstCycleYear('2018-01-01', '2021-12-31', '2026-11-28'))).toMatchObject({ code: 'WRONG_STAGE' });
+    expect(domainError(() => firstCycleYear('2018-01-01', '2021-12-31', '2026-11-28'))).toMatchObject({
+      code: 'WRONG_STAGE',
+    });
   });
 });
 
@@ -127,9 +177,13 @@ describe('campaign mails', () => {
   it('say what to record, by when, and where', () => {
     const mail = campaignInvitation('annuelle', 2024, fiches, deadline, 'https://concerto.example.org', ZONE);
     expect(mail.subject).toBe('Évaluation 2024 de vos fiches actions à renseigner avant le mercredi 26 février 2025');
-    expect(mail.text).toContain('- FA-2024-01 « Ludothèque itinérante » : POST https://concerto.example.org/api/fiches/f1/actions/recordEvaluation');
+    expect(mail.text).toContain(
+      '- FA-2024-01 « Ludothèque itinérante » : POST https://concerto.example.org/api/fiches/f1/actions/recordEvaluation',
+    );
     expect(mail.text).toContain('"year": 2024');
-    expect(campaignReminder('finale', 2027, fiches, deadline, 'https://x', ZONE).subject).toBe('Rappel : bilan de la CTG à renseigner avant le mercredi 26 février 2025');
+    expect(campaignReminder('finale', 2027, fiches, deadline, 'https://x', ZONE).subject).toBe(
+      'Rappel : bilan de la CTG à renseigner avant le mercredi 26 février 2025',
+    );
   });
 
   it('sum up the answers for the COPIL, with the indicators, and where the review is', () => {
@@ -137,7 +191,11 @@ describe('campaign mails', () => {
       'annuelle',
       2024,
       [
-        { ...fiches[0]!, pilotEmail: 'a@example.org', evaluation: { summary: 'Douze familles.', indicators: [{ label: 'Familles', value: 12, target: 10 }] } },
+        {
+          ...fiches[0]!,
+          pilotEmail: 'a@example.org',
+          evaluation: { summary: 'Douze familles.', indicators: [{ label: 'Familles', value: 12, target: 10 }] },
+        },
         { ficheId: 'f2', code: 'FA-2024-02', title: 'Accueil', pilotEmail: 'b@example.org', evaluation: null },
       ],
       { meetingTitle: 'COPIL de printemps', startsAt: new Date('2025-03-23T13:00:00Z') },

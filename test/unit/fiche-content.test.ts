@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../domain/errors.js';
-import { assertMayEditContent, diffContents, editableVersion, parseContentEdit, type FicheContent } from '../../domain/fiche-content.js';
+import {
+  assertMayEditContent,
+  diffContents,
+  editableVersion,
+  parseContentEdit,
+  type FicheContent,
+} from '../../domain/fiche-content.js';
 import { apply, initialState, type Actor, type LifecycleState } from '../../domain/lifecycle.js';
 
 const actor = (email: string, appRole: Actor['appRole']): Actor => ({ email, appRole, instanceRoles: {} });
@@ -32,7 +38,11 @@ function refusal(run: () => unknown): { code: string; message: string } {
 
 describe('fiche content rules', () => {
   it('normalises an edit: trimmed texts, blank texts cleared, e-mail lower-cased', () => {
-    expect(parseContentEdit({ title: '  Ludothèque ', secteur: '   ', pilote: 'Pilote@Example.ORG' })).toEqual({ title: 'Ludothèque', secteur: null, pilote: 'pilote@example.org' });
+    expect(parseContentEdit({ title: '  Ludothèque ', secteur: '   ', pilote: 'Pilote@Example.ORG' })).toEqual({
+      title: 'Ludothèque',
+      secteur: null,
+      pilote: 'pilote@example.org',
+    });
   });
 
   it('refuses an empty edit, an unknown field and a wrong budget line, naming each field', () => {
@@ -54,19 +64,34 @@ describe('fiche content rules', () => {
     expect(editableVersion(draft)).toBe(1);
     const submitted = apply(draft, { kind: 'submit', actor: cooperateur }, AT);
     expect(editableVersion(submitted)).toBeNull();
-    expect(refusal(() => assertMayEditContent(cooperateur, { authorEmail: 'a@example.org', piloteEmail: null, lifecycle: submitted })).code).toBe('WRONG_STAGE');
+    expect(
+      refusal(() =>
+        assertMayEditContent(cooperateur, { authorEmail: 'a@example.org', piloteEmail: null, lifecycle: submitted }),
+      ).code,
+    ).toBe('WRONG_STAGE');
     const inForce: LifecycleState = { ...draft, stage: 'en_oeuvre', versionInForce: 1, review: null };
-    expect(refusal(() => assertMayEditContent(cooperateur, { authorEmail: 'a@example.org', piloteEmail: null, lifecycle: inForce })).message).toContain('avenant');
+    expect(
+      refusal(() =>
+        assertMayEditContent(cooperateur, { authorEmail: 'a@example.org', piloteEmail: null, lifecycle: inForce }),
+      ).message,
+    ).toContain('avenant');
     const amending = apply(inForce, { kind: 'requestAmendment', actor: cooperateur, summary: 'Nouveau public' }, AT);
     expect(editableVersion(amending)).toBe(2);
   });
 
   it('lets the author, the pilot, coopérateurs and admins write a draft, case aside', () => {
     const fiche = { authorEmail: 'Auteur@example.org', piloteEmail: 'pilote@example.org', lifecycle: initialState() };
-    for (const who of [cooperateur, actor('x@example.org', 'admin'), actor('auteur@example.org', 'membre'), actor('PILOTE@example.org', 'partenaire')]) {
+    for (const who of [
+      cooperateur,
+      actor('x@example.org', 'admin'),
+      actor('auteur@example.org', 'membre'),
+      actor('PILOTE@example.org', 'partenaire'),
+    ]) {
       expect(assertMayEditContent(who, fiche)).toBe(1);
     }
-    expect(refusal(() => assertMayEditContent(actor('autre@example.org', 'secretaire_instance'), fiche)).code).toBe('ROLE_NOT_ALLOWED');
+    expect(refusal(() => assertMayEditContent(actor('autre@example.org', 'secretaire_instance'), fiche)).code).toBe(
+      'ROLE_NOT_ALLOWED',
+    );
   });
 
   it('tells what changed between two versions, field by field in the fiche’s order, for people', () => {

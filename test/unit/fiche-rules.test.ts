@@ -3,7 +3,6 @@ import { DOMAIN_ERROR_CODES } from '../../domain/errors.js';
 import { domainError } from '../helpers/domain-error.js';
 import { parseNewFiche } from '../../domain/fiche.js';
 
-
 describe('parseNewFiche', () => {
   it('normalises a valid fiche', () => {
     expect(parseNewFiche({ title: '  Lieu d’accueil  ', authorEmail: ' Pilote@Example.ORG ' })).toEqual({
@@ -32,7 +31,10 @@ describe('messages people read', () => {
     [null, 'Le corps de la requête doit être un objet JSON.'],
     [{ title: ' ', authorEmail: 'a@example.org' }, 'Le titre de la fiche est obligatoire.'],
     [{ title: 'x'.repeat(201), authorEmail: 'a@example.org' }, 'Le titre dépasse 200 caractères : raccourcissez-le.'],
-    [{ title: 'T', authorEmail: 'a@b' }, '« authorEmail » doit être une adresse e-mail valide, par exemple prenom.nom@example.org.'],
+    [
+      { title: 'T', authorEmail: 'a@b' },
+      '« authorEmail » doit être une adresse e-mail valide, par exemple prenom.nom@example.org.',
+    ],
   ])('new fiche %j: %s', (input, message) => {
     expect(domainError(() => parseNewFiche(input)).message).toBe(message);
   });
@@ -40,7 +42,16 @@ describe('messages people read', () => {
 
 describe('error codes', () => {
   it('are listed once, each with its description', () => {
-    expect(Object.keys(DOMAIN_ERROR_CODES)).toEqual(['INVALID_INPUT', 'WRONG_STAGE', 'ROLE_NOT_ALLOWED', 'ALREADY_IN_PROGRESS', 'CHARTER_VIOLATION', 'PARTNER_OPINIONS_MISSING', 'CONVOCATION_DELAY', 'CAPACITY_FULL']);
+    expect(Object.keys(DOMAIN_ERROR_CODES)).toEqual([
+      'INVALID_INPUT',
+      'WRONG_STAGE',
+      'ROLE_NOT_ALLOWED',
+      'ALREADY_IN_PROGRESS',
+      'CHARTER_VIOLATION',
+      'PARTNER_OPINIONS_MISSING',
+      'CONVOCATION_DELAY',
+      'CAPACITY_FULL',
+    ]);
     for (const description of Object.values(DOMAIN_ERROR_CODES)) expect(description.length).toBeGreaterThan(10);
   });
 });

@@ -2,16 +2,28 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
-import { ACTIVITY_LABELS, SIGNAL_LABELS, SYSTEM_ACTOR, UPDATE_LABELS, buildTimeline, type LedgerLine } from '../../client/history-timeline.js';
+import {
+  ACTIVITY_LABELS,
+  SIGNAL_LABELS,
+  SYSTEM_ACTOR,
+  UPDATE_LABELS,
+  buildTimeline,
+  type LedgerLine,
+} from '../../client/history-timeline.js';
 
 const HISTORIES = path.join(import.meta.dirname, '../fixtures/histories');
-const SCENARIOS = readdirSync(HISTORIES).filter((file) => file.endsWith('.json')).map((file) => file.slice(0, -'.json'.length));
+const SCENARIOS = readdirSync(HISTORIES)
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => file.slice(0, -'.json'.length));
 
 /** The fields of the JSON history events these tests read for themselves. */
 interface RawEvent {
   eventId: string;
   eventTime: string;
-  activityTaskScheduledEventAttributes?: { activityType: { name: string }; input: { payloads: Array<{ data: string }> } };
+  activityTaskScheduledEventAttributes?: {
+    activityType: { name: string };
+    input: { payloads: Array<{ data: string }> };
+  };
   workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest: { input: { name: string } } };
   workflowExecutionSignaledEventAttributes?: { signalName: string };
 }
@@ -23,7 +35,8 @@ function recorded(scenario: string): { workflowId: string; history: History; raw
 }
 
 /** The decoded first argument of a scheduled activity, read from the JSON independently of the module. */
-const argOf = (attributes: RawEvent['activityTaskScheduledEventAttributes']) => JSON.parse(Buffer.from(attributes!.input.payloads[0]!.data, 'base64').toString('utf8'));
+const argOf = (attributes: RawEvent['activityTaskScheduledEventAttributes']) =>
+  JSON.parse(Buffer.from(attributes!.input.payloads[0]!.data, 'base64').toString('utf8'));
 
 describe('the French names', () => {
   it('name every update and signal the workflows define, and every activity the worker registers', async () => {
@@ -34,53 +47,73 @@ describe('the French names', () => {
       import('../../workflows/calendar-definitions.js'),
       import('../../workflows/convention-definitions.js'),
     ]);
-    const definitions = modules.flatMap((m) => Object.values(m)).flatMap((v) => (v && typeof v === 'object' && 'type' in v ? [v] : Object.values(v ?? {})));
-    const named = (type: string) => definitions.filter((d) => (d as { type?: string }).type === type).map((d) => (d as { name: string }).name);
+    const definitions = modules
+      .flatMap((m) => Object.values(m))
+      .flatMap((v) => (v && typeof v === 'object' && 'type' in v ? [v] : Object.values(v ?? {})));
+    const named = (type: string) =>
+      definitions.filter((d) => (d as { type?: string }).type === type).map((d) => (d as { name: string }).name);
     expect(named('update').length).toBeGreaterThan(15);
     for (const name of named('update')) expect(UPDATE_LABELS, name).toHaveProperty(name);
     for (const name of named('signal')) expect(SIGNAL_LABELS, name).toHaveProperty(name);
     // The activities are the methods of the factories' objects: read from their source.
     const dir = path.join(import.meta.dirname, '../../activities');
-    const activities = readdirSync(dir).flatMap((file) => [...readFileSync(path.join(dir, file), 'utf8').matchAll(/^ {4}async (\w+)\(/gm)].map((m) => m[1]!));
+    const activities = readdirSync(dir).flatMap((file) =>
+      [...readFileSync(path.join(dir, file), 'utf8').matchAll(/^ {4}async (\w+)\(/gm)].map((m) => m[1]!),
+    );
     expect(activities.length).toBeGreaterThan(15);
     for (const name of activities) expect(ACTIVITY_LABELS, name).toHaveProperty(name);
   });
 });
 
 describe('buildTimeline on the recorded histories', () => {
-  it.each(SCENARIOS)('%s: every activity, update and signal has a French name, one entry each, in the history’s order', (scenario) => {
-    const { workflowId, history, raw } = recorded(scenario);
-    const timeline = buildTimeline(workflowId, history);
-    const count = (key: string) => raw.events.filter((e) => key in e).length;
-    expect(timeline.filter((e) => e.kind === 'update')).toHaveLength(count('workflowExecutionUpdateAcceptedEventAttributes'));
-    expect(timeline.filter((e) => e.kind === 'activity' || e.kind === 'mail')).toHaveLength(count('activityTaskScheduledEventAttributes'));
-    expect(timeline.filter((e) => e.kind === 'timer')).toHaveLength(count('timerStartedEventAttributes'));
-    // No raw wire name left: the fallback quotes unknown names « like this ».
-    for (const entry of timeline) expect(entry.what, `event ${entry.eventId}`).not.toMatch(/^« /);
-    for (const e of raw.events) {
-      const name = e.activityTaskScheduledEventAttributes?.activityType.name ?? e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest.input.name ?? e.workflowExecutionSignaledEventAttributes?.signalName;
-      if (name) expect({ ...ACTIVITY_LABELS, ...UPDATE_LABELS, ...SIGNAL_LABELS }, name).toHaveProperty(name);
-    }
-    // In the history's order (an update's acceptance may carry an earlier time than the event before it).
-    const ids = timeline.map((e) => e.eventId);
-    expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    expect(timeline[0]).toMatchObject({ kind: 'workflow', what: expect.stringMatching(/^Début : /) });
-    // A recording stops at the workflow's end, or at a stable waiting point (the convention's cycle runs for years).
-    if (count('workflowExecutionCompletedEventAttributes') > 0) {
-      expect(timeline.at(-1)).toMatchObject({ kind: 'workflow', what: 'Fin du processus', outcome: 'terminé' });
-      // Everything the run did finished: nothing is left « en cours » but a child workflow, which
-      // runs on after its parent (the poll's meeting).
-      expect(timeline.filter((e) => e.outcome === 'en cours' && e.kind !== 'child').map((e) => e.eventId)).toEqual([]);
-    } else {
-      expect(timeline.at(-1)!.kind).not.toBe('workflow');
-    }
-  });
+  it.each(SCENARIOS)(
+    '%s: every activity, update and signal has a French name, one entry each, in the history’s order',
+    (scenario) => {
+      const { workflowId, history, raw } = recorded(scenario);
+      const timeline = buildTimeline(workflowId, history);
+      const count = (key: string) => raw.events.filter((e) => key in e).length;
+      expect(timeline.filter((e) => e.kind === 'update')).toHaveLength(
+        count('workflowExecutionUpdateAcceptedEventAttributes'),
+      );
+      expect(timeline.filter((e) => e.kind === 'activity' || e.kind === 'mail')).toHaveLength(
+        count('activityTaskScheduledEventAttributes'),
+      );
+      expect(timeline.filter((e) => e.kind === 'timer')).toHaveLength(count('timerStartedEventAttributes'));
+      // No raw wire name left: the fallback quotes unknown names « like this ».
+      for (const entry of timeline) expect(entry.what, `event ${entry.eventId}`).not.toMatch(/^« /);
+      for (const e of raw.events) {
+        const name =
+          e.activityTaskScheduledEventAttributes?.activityType.name ??
+          e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest.input.name ??
+          e.workflowExecutionSignaledEventAttributes?.signalName;
+        if (name) expect({ ...ACTIVITY_LABELS, ...UPDATE_LABELS, ...SIGNAL_LABELS }, name).toHaveProperty(name);
+      }
+      // In the history's order (an update's acceptance may carry an earlier time than the event before it).
+      const ids = timeline.map((e) => e.eventId);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(timeline[0]).toMatchObject({ kind: 'workflow', what: expect.stringMatching(/^Début : /) });
+      // A recording stops at the workflow's end, or at a stable waiting point (the convention's cycle runs for years).
+      if (count('workflowExecutionCompletedEventAttributes') > 0) {
+        expect(timeline.at(-1)).toMatchObject({ kind: 'workflow', what: 'Fin du processus', outcome: 'terminé' });
+        // Everything the run did finished: nothing is left « en cours » but a child workflow, which
+        // runs on after its parent (the poll's meeting).
+        expect(timeline.filter((e) => e.outcome === 'en cours' && e.kind !== 'child').map((e) => e.eventId)).toEqual(
+          [],
+        );
+      } else {
+        expect(timeline.at(-1)!.kind).not.toBe('workflow');
+      }
+    },
+  );
 
   it('a fiche validated then amended: who decided what, in order, at Paris time', () => {
     const { workflowId, history, raw } = recorded('validated-and-amended');
     const timeline = buildTimeline(workflowId, history);
     const first = timeline[0]!;
-    expect(first).toMatchObject({ who: 'redactrice.fiche@example.org', what: 'Début : Cycle de vie d’une fiche action « Accueil des familles à Melle »' });
+    expect(first).toMatchObject({
+      who: 'redactrice.fiche@example.org',
+      what: 'Début : Cycle de vie d’une fiche action « Accueil des familles à Melle »',
+    });
     // 15:14 UTC on 28 November is 16:14 in Paris (winter time).
     expect(raw.events[0]!.eventTime).toMatch(/^2026-11-28T15:14/);
     expect(first.when).toBe('samedi 28 novembre 2026 à 16 h 14');
@@ -97,12 +130,18 @@ describe('buildTimeline on the recorded histories', () => {
     ]);
     expect(steps[7]).toBe('directrice.education@example.org — Demande d’avenant — fait');
     // A reminder's wait, ended early by the decision: said as such.
-    expect(timeline.find((e) => e.kind === 'timer')).toMatchObject({ who: SYSTEM_ACTOR, what: expect.stringMatching(/^Attente de .*, jusqu’au dimanche 29 novembre 2026 à 09 h 00$/), outcome: expect.stringMatching(/^interrompue le /) });
+    expect(timeline.find((e) => e.kind === 'timer')).toMatchObject({
+      who: SYSTEM_ACTOR,
+      what: expect.stringMatching(/^Attente de .*, jusqu’au dimanche 29 novembre 2026 à 09 h 00$/),
+      outcome: expect.stringMatching(/^interrompue le /),
+    });
   });
 
   it('a mail carries its ledger line: the attempts in order, in French, at Paris time', () => {
     const { workflowId, history, raw } = recorded('validated-and-amended');
-    const mails = raw.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'sendNotification');
+    const mails = raw.events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'sendNotification',
+    );
     const input = argOf(mails[0]!.activityTaskScheduledEventAttributes);
     const ledger: LedgerLine[] = [
       {
@@ -111,20 +150,43 @@ describe('buildTimeline on the recorded histories', () => {
         subject: input.subject,
         attempts: [
           { attempt: 2, outcome: 'sent', at: new Date('2026-11-28T15:15:00Z') },
-          { attempt: 1, outcome: 'retrying', at: new Date('2026-11-28T15:14:40Z'), error: 'connect ECONNREFUSED 127.0.0.1:2525' },
+          {
+            attempt: 1,
+            outcome: 'retrying',
+            at: new Date('2026-11-28T15:14:40Z'),
+            error: 'connect ECONNREFUSED 127.0.0.1:2525',
+          },
         ],
       },
       { idempotencyKey: 'another-workflow:step-1:x', recipient: 'x@example.org', subject: 'Autre', attempts: [] },
     ];
     const timeline = buildTimeline(workflowId, history, ledger);
     const entry = timeline.find((e) => e.eventId === Number(mails[0]!.eventId))!;
-    expect(entry).toMatchObject({ kind: 'mail', who: SYSTEM_ACTOR, what: `Courriel « ${input.subject} » à ${input.to}`, outcome: 'fait' });
+    expect(entry).toMatchObject({
+      kind: 'mail',
+      who: SYSTEM_ACTOR,
+      what: `Courriel « ${input.subject} » à ${input.to}`,
+      outcome: 'fait',
+    });
     expect(entry.mail).toEqual({
       recipient: input.to,
       subject: input.subject,
       attempts: [
-        { attempt: 1, outcome: 'retrying', label: 'échec, nouvel essai prévu', at: '2026-11-28T15:14:40.000Z', when: 'samedi 28 novembre 2026 à 16 h 14', error: 'connect ECONNREFUSED 127.0.0.1:2525' },
-        { attempt: 2, outcome: 'sent', label: 'envoyé', at: '2026-11-28T15:15:00.000Z', when: 'samedi 28 novembre 2026 à 16 h 15' },
+        {
+          attempt: 1,
+          outcome: 'retrying',
+          label: 'échec, nouvel essai prévu',
+          at: '2026-11-28T15:14:40.000Z',
+          when: 'samedi 28 novembre 2026 à 16 h 14',
+          error: 'connect ECONNREFUSED 127.0.0.1:2525',
+        },
+        {
+          attempt: 2,
+          outcome: 'sent',
+          label: 'envoyé',
+          at: '2026-11-28T15:15:00.000Z',
+          when: 'samedi 28 novembre 2026 à 16 h 15',
+        },
       ],
     });
     // The other mails have no line in this ledger, and the foreign line attaches to nothing.
@@ -133,14 +195,30 @@ describe('buildTimeline on the recorded histories', () => {
 
   it('a meeting rescheduled then cancelled: the new date, the convocations by their kind and ledger key, the signals to the fiche', () => {
     const { workflowId, history, raw } = recorded('meeting-rescheduled-then-cancelled');
-    const convocation = raw.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'sendMeetingMail')!;
+    const convocation = raw.events.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'sendMeetingMail',
+    )!;
     const request = argOf(convocation.activityTaskScheduledEventAttributes);
-    const ledger: LedgerLine[] = [{ idempotencyKey: `${workflowId}:${request.occasion}:${request.recipient}`, recipient: request.recipient, subject: 'Convocation : COTECH', attempts: [{ attempt: 1, outcome: 'sent', at: new Date('2026-11-28T17:16:17Z') }] }];
+    const ledger: LedgerLine[] = [
+      {
+        idempotencyKey: `${workflowId}:${request.occasion}:${request.recipient}`,
+        recipient: request.recipient,
+        subject: 'Convocation : COTECH',
+        attempts: [{ attempt: 1, outcome: 'sent', at: new Date('2026-11-28T17:16:17Z') }],
+      },
+    ];
     const timeline = buildTimeline(workflowId, history, ledger);
 
-    expect(timeline.find((e) => e.eventId === Number(convocation.eventId))).toMatchObject({ kind: 'mail', what: `Convocation à ${request.recipient}`, mail: { subject: 'Convocation : COTECH' } });
+    expect(timeline.find((e) => e.eventId === Number(convocation.eventId))).toMatchObject({
+      kind: 'mail',
+      what: `Convocation à ${request.recipient}`,
+      mail: { subject: 'Convocation : COTECH' },
+    });
     const updates = timeline.filter((e) => e.kind === 'update');
-    expect(updates.map((e) => e.what)).toEqual([expect.stringMatching(/^Report de la réunion au mardi 15 décembre 2026 à \d\d h \d\d$/), 'Annulation de la réunion (motif : Fin du scénario)']);
+    expect(updates.map((e) => e.what)).toEqual([
+      expect.stringMatching(/^Report de la réunion au mardi 15 décembre 2026 à \d\d h \d\d$/),
+      'Annulation de la réunion (motif : Fin du scénario)',
+    ]);
     expect(updates.every((e) => e.who === 'assistante.education@example.org' && e.outcome === 'fait')).toBe(true);
     expect(timeline.filter((e) => e.kind === 'signal').map((e) => e.what)).toEqual(
       Array(3).fill(`Signal au processus ${workflowId}-fiche : Réunion programmée (COTECH)`),
@@ -151,38 +229,118 @@ describe('buildTimeline on the recorded histories', () => {
   it('a date poll whose tie is broken: the voters, the organiser, and the meeting it starts as a child workflow', () => {
     const { workflowId, history } = recorded('date-poll-tie-broken');
     const timeline = buildTimeline(workflowId, history);
-    expect(timeline[0]).toMatchObject({ who: 'directrice.education@example.org', what: 'Début : Sondage de date « COTECH (replay du sondage) »' });
+    expect(timeline[0]).toMatchObject({
+      who: 'directrice.education@example.org',
+      what: 'Début : Sondage de date « COTECH (replay du sondage) »',
+    });
     expect(timeline.filter((e) => e.kind === 'update').map((e) => `${e.who} — ${e.what}`)).toEqual([
       'assistante.education@example.org — Réponse au sondage',
       'direction.aide-domicile@example.org — Réponse au sondage',
       'directrice.education@example.org — Clôture',
       'directrice.education@example.org — Choix de la date entre les ex aequo',
     ]);
-    expect(timeline.find((e) => e.kind === 'child')).toMatchObject({ what: expect.stringMatching(/^Lancement du processus Réunion \(meeting-[0-9a-f-]+\)$/), outcome: 'en cours' });
+    expect(timeline.find((e) => e.kind === 'child')).toMatchObject({
+      what: expect.stringMatching(/^Lancement du processus Réunion \(meeting-[0-9a-f-]+\)$/),
+      outcome: 'en cours',
+    });
   });
 
   it('the convention’s cycle, recorded while it waits: the prolongation by whom and until when, the wait still running', () => {
     const { workflowId, history } = recorded('convention-campaign-prolonged');
     const timeline = buildTimeline(workflowId, history);
     expect(timeline.filter((e) => e.kind === 'update').map((e) => `${e.who} — ${e.what}`)).toEqual([
-      expect.stringMatching(/^directrice\.education@example\.org — Prolongation de la convention par avenant jusqu’au \S+ \d{1,2}(er)? \S+ \d{4}$/),
+      expect.stringMatching(
+        /^directrice\.education@example\.org — Prolongation de la convention par avenant jusqu’au \S+ \d{1,2}(er)? \S+ \d{4}$/,
+      ),
     ]);
     expect(timeline.at(-1)).toMatchObject({ kind: 'timer', outcome: 'en cours' });
   });
 });
 
 describe('buildTimeline on what the recordings do not hold', () => {
-  const payload = (value: unknown) => ({ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify(value)).toString('base64') });
+  const payload = (value: unknown) => ({
+    metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+    data: Buffer.from(JSON.stringify(value)).toString('base64'),
+  });
   const at = (second: number) => `2026-06-16T12:00:${String(second).padStart(2, '0')}Z`;
   const history = historyFromJSON({
     events: [
-      { eventId: '1', eventTime: at(0), eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', workflowExecutionStartedEventAttributes: { workflowType: { name: 'calendarYearWorkflow' }, taskQueue: { name: 'q' }, input: { payloads: [payload({ conventionId: 'c', year: 2026 })] } } },
-      { eventId: '5', eventTime: at(1), eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', activityTaskScheduledEventAttributes: { activityId: '1', activityType: { name: 'loadCalendarYear' }, input: { payloads: [payload({ conventionId: 'c', year: 2026 })] } } },
-      { eventId: '6', eventTime: at(2), eventType: 'EVENT_TYPE_ACTIVITY_TASK_STARTED', activityTaskStartedEventAttributes: { scheduledEventId: '5', attempt: 3 } },
-      { eventId: '7', eventTime: at(3), eventType: 'EVENT_TYPE_ACTIVITY_TASK_FAILED', activityTaskFailedEventAttributes: { scheduledEventId: '5', startedEventId: '6', failure: { message: 'base injoignable' } } },
-      { eventId: '8', eventTime: at(4), eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED', workflowExecutionUpdateAcceptedEventAttributes: { protocolInstanceId: 'u1', acceptedRequestMessageId: 'm', acceptedRequestSequencingEventId: '4', acceptedRequest: { meta: { updateId: 'u1' }, input: { name: 'moveMilestone', args: { payloads: [payload({ actor: { email: 'coordination@example.org' }, key: 'copil-1', startDate: '2026-06-20' })] } } } } },
-      { eventId: '9', eventTime: at(5), eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED', workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId: 'u1' }, acceptedEventId: '8', outcome: { failure: { message: 'Ce jalon est déjà passé.' } } } },
-      { eventId: '10', eventTime: at(6), eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW', workflowExecutionContinuedAsNewEventAttributes: { newExecutionRunId: 'r2', workflowType: { name: 'calendarYearWorkflow' } } },
+      {
+        eventId: '1',
+        eventTime: at(0),
+        eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED',
+        workflowExecutionStartedEventAttributes: {
+          workflowType: { name: 'calendarYearWorkflow' },
+          taskQueue: { name: 'q' },
+          input: { payloads: [payload({ conventionId: 'c', year: 2026 })] },
+        },
+      },
+      {
+        eventId: '5',
+        eventTime: at(1),
+        eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED',
+        activityTaskScheduledEventAttributes: {
+          activityId: '1',
+          activityType: { name: 'loadCalendarYear' },
+          input: { payloads: [payload({ conventionId: 'c', year: 2026 })] },
+        },
+      },
+      {
+        eventId: '6',
+        eventTime: at(2),
+        eventType: 'EVENT_TYPE_ACTIVITY_TASK_STARTED',
+        activityTaskStartedEventAttributes: { scheduledEventId: '5', attempt: 3 },
+      },
+      {
+        eventId: '7',
+        eventTime: at(3),
+        eventType: 'EVENT_TYPE_ACTIVITY_TASK_FAILED',
+        activityTaskFailedEventAttributes: {
+          scheduledEventId: '5',
+          startedEventId: '6',
+          failure: { message: 'base injoignable' },
+        },
+      },
+      {
+        eventId: '8',
+        eventTime: at(4),
+        eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
+        workflowExecutionUpdateAcceptedEventAttributes: {
+          protocolInstanceId: 'u1',
+          acceptedRequestMessageId: 'm',
+          acceptedRequestSequencingEventId: '4',
+          acceptedRequest: {
+            meta: { updateId: 'u1' },
+            input: {
+              name: 'moveMilestone',
+              args: {
+                payloads: [
+                  payload({ actor: { email: 'coordination@example.org' }, key: 'copil-1', startDate: '2026-06-20' }),
+                ],
+              },
+            },
+          },
+        },
+      },
+      {
+        eventId: '9',
+        eventTime: at(5),
+        eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED',
+        workflowExecutionUpdateCompletedEventAttributes: {
+          meta: { updateId: 'u1' },
+          acceptedEventId: '8',
+          outcome: { failure: { message: 'Ce jalon est déjà passé.' } },
+        },
+      },
+      {
+        eventId: '10',
+        eventTime: at(6),
+        eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW',
+        workflowExecutionContinuedAsNewEventAttributes: {
+          newExecutionRunId: 'r2',
+          workflowType: { name: 'calendarYearWorkflow' },
+        },
+      },
     ],
   });
 
@@ -192,7 +350,13 @@ describe('buildTimeline on what the recordings do not hold', () => {
       [1, SYSTEM_ACTOR, 'Début : Calendrier annuel', 'lancé', false],
       [5, SYSTEM_ACTOR, 'Lecture du calendrier de l’année', 'échec : base injoignable', true],
       [8, 'coordination@example.org', 'Déplacement d’un jalon', 'refusé : Ce jalon est déjà passé.', true],
-      [10, SYSTEM_ACTOR, 'Suite dans une nouvelle exécution (l’historique repart de zéro, l’état est conservé)', 'fait', false],
+      [
+        10,
+        SYSTEM_ACTOR,
+        'Suite dans une nouvelle exécution (l’historique repart de zéro, l’état est conservé)',
+        'fait',
+        false,
+      ],
     ]);
     expect(timeline[0]!.when).toBe('mardi 16 juin 2026 à 14 h 00');
   });

@@ -32,9 +32,21 @@ const charter = REFERENCE_CHARTER;
 
 const admin: Actor = { email: 'admin@example.org', appRole: 'admin', instanceRoles: {} };
 const cooperateur: Actor = { email: 'coop@example.org', appRole: 'cooperateur', instanceRoles: {} };
-const cotechSecretary: Actor = { email: 'cotech@example.org', appRole: 'secretaire_instance', instanceRoles: { cotech: ['secretaire'] } };
-const copilPresident: Actor = { email: 'copil@example.org', appRole: 'membre', instanceRoles: { copil: ['president'] } };
-const bureauSecretary: Actor = { email: 'bureau@example.org', appRole: 'secretaire_instance', instanceRoles: { bureau_communautaire: ['secretaire'] } };
+const cotechSecretary: Actor = {
+  email: 'cotech@example.org',
+  appRole: 'secretaire_instance',
+  instanceRoles: { cotech: ['secretaire'] },
+};
+const copilPresident: Actor = {
+  email: 'copil@example.org',
+  appRole: 'membre',
+  instanceRoles: { copil: ['president'] },
+};
+const bureauSecretary: Actor = {
+  email: 'bureau@example.org',
+  appRole: 'secretaire_instance',
+  instanceRoles: { bureau_communautaire: ['secretaire'] },
+};
 const cafAgent: Actor = { email: 'caf@example.org', appRole: 'partenaire', instanceRoles: {}, structureKind: 'caf' };
 const msaAgent: Actor = { email: 'msa@example.org', appRole: 'partenaire', instanceRoles: {}, structureKind: 'msa' };
 
@@ -57,7 +69,8 @@ const anyone: fc.Arbitrary<Actor> = fc.oneof(
 );
 
 /** Mostly the person whose job it is, sometimes an admin. */
-const usual = (...holders: Actor[]) => fc.oneof({ arbitrary: fc.constantFrom(...holders), weight: 4 }, { arbitrary: fc.constant(admin), weight: 1 });
+const usual = (...holders: Actor[]) =>
+  fc.oneof({ arbitrary: fc.constantFrom(...holders), weight: 4 }, { arbitrary: fc.constant(admin), weight: 1 });
 const byJob: Record<ActionKind, fc.Arbitrary<Actor>> = {
   submit: usual(cooperateur),
   recordAvis: usual(cotechSecretary),
@@ -72,28 +85,37 @@ const byJob: Record<ActionKind, fc.Arbitrary<Actor>> = {
 
 /** Sometimes missing or blank, so that the rule « say why » comes up too. */
 const comment = fc.constantFrom<string | undefined>(undefined, 'Motif', '  ');
-const withComment = (action: Action, text: string | undefined): Action => (text === undefined ? action : ({ ...action, comment: text } as Action));
+const withComment = (action: Action, text: string | undefined): Action =>
+  text === undefined ? action : ({ ...action, comment: text } as Action);
 
 function actionOf(kind: ActionKind, who: fc.Arbitrary<Actor>): fc.Arbitrary<Action> {
   switch (kind) {
     case 'submit':
       return who.map((actor) => ({ kind, actor }));
     case 'recordAvis':
-      return fc.tuple(who, fc.constantFrom(...AVIS_OUTCOMES), comment).map(([actor, outcome, text]) => withComment({ kind, actor, outcome }, text));
+      return fc
+        .tuple(who, fc.constantFrom(...AVIS_OUTCOMES), comment)
+        .map(([actor, outcome, text]) => withComment({ kind, actor, outcome }, text));
     case 'recordPartnerOpinion':
       return fc
         .tuple(who, fc.constantFrom(...PARTNERS), fc.constantFrom(...PARTNER_OPINIONS), comment)
         .map(([actor, partner, opinion, text]) => withComment({ kind, actor, partner, opinion }, text));
     case 'recordCopilDecision':
-      return fc.tuple(who, fc.constantFrom(...COPIL_OUTCOMES, 'adoptee'), comment).map(([actor, outcome, text]) => withComment({ kind, actor, outcome }, text));
+      return fc
+        .tuple(who, fc.constantFrom(...COPIL_OUTCOMES, 'adoptee'), comment)
+        .map(([actor, outcome, text]) => withComment({ kind, actor, outcome }, text));
     case 'recordBureauValidation':
-      return fc.tuple(who, fc.constantFrom(...BUREAU_OUTCOMES, 'validee'), comment).map(([actor, outcome, text]) => withComment({ kind, actor, outcome }, text));
+      return fc
+        .tuple(who, fc.constantFrom(...BUREAU_OUTCOMES, 'validee'), comment)
+        .map(([actor, outcome, text]) => withComment({ kind, actor, outcome }, text));
     case 'requestAmendment':
       return who.map((actor) => ({ kind, actor, summary: 'Avenant' }));
     case 'withdraw':
       return who.map((actor) => ({ kind, actor, reason: 'Abandon' }));
     case 'recordEvaluation':
-      return fc.tuple(who, fc.integer({ min: 2023, max: 2027 })).map(([actor, year]) => ({ kind, actor, year, summary: 'Bilan' }));
+      return fc
+        .tuple(who, fc.integer({ min: 2023, max: 2027 }))
+        .map(([actor, year]) => ({ kind, actor, year, summary: 'Bilan' }));
     case 'close':
       return who.map((actor) => ({ kind, actor, reason: 'Terminée' }));
   }
@@ -120,7 +142,12 @@ const stepArb = fc.record({
   directed: fc.integer({ min: 0, max: 3 }).map((n) => n > 0),
   pick: fc.nat(),
   random: fc.oneof(...ACTION_KINDS.map((kind) => ({ weight: WEIGHT[kind], arbitrary: actionOf(kind, anyone) }))),
-  job: fc.record(Object.fromEntries(ACTION_KINDS.map((kind) => [kind, actionOf(kind, byJob[kind])])) as Record<ActionKind, fc.Arbitrary<Action>>),
+  job: fc.record(
+    Object.fromEntries(ACTION_KINDS.map((kind) => [kind, actionOf(kind, byJob[kind])])) as Record<
+      ActionKind,
+      fc.Arbitrary<Action>
+    >,
+  ),
 });
 type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -202,7 +229,11 @@ function isPlainJson(value: unknown): boolean {
 function assertInvariants(state: LifecycleState): void {
   const { review, versionInForce, stage } = state;
   holds(STAGES.includes(stage), 'the stage is a known one', state);
-  holds(Number.isInteger(state.latestVersion) && state.latestVersion >= 1, 'latestVersion is a positive integer', state);
+  holds(
+    Number.isInteger(state.latestVersion) && state.latestVersion >= 1,
+    'latestVersion is a positive integer',
+    state,
+  );
 
   if (versionInForce === null) {
     holds(stage !== 'en_oeuvre' && stage !== 'cloturee', 'no version in force before validation', state);
@@ -211,7 +242,8 @@ function assertInvariants(state: LifecycleState): void {
     holds(stage === 'en_oeuvre' || stage === 'cloturee', 'a version is in force only en œuvre or clôturée', state);
     holds(versionInForce >= 1 && versionInForce <= state.latestVersion, 'the version in force is one given', state);
   }
-  if ((REVIEW_STAGES as readonly string[]).includes(stage)) holds(review?.stage === stage, 'a first version’s stage is the fiche’s', state);
+  if ((REVIEW_STAGES as readonly string[]).includes(stage))
+    holds(review?.stage === stage, 'a first version’s stage is the fiche’s', state);
   if (isTerminal(stage)) {
     holds(review === null, 'nothing under review at a terminal stage', state);
     holds(allowedActions(state).length === 0, 'a terminal stage admits no action', state);
@@ -220,21 +252,46 @@ function assertInvariants(state: LifecycleState): void {
 
   if (review) {
     holds(review.version === state.latestVersion, 'the version under review is the latest', state);
-    if (versionInForce !== null) holds(stage === 'en_oeuvre' && review.version > versionInForce, 'an amendment is newer than the version in force', state);
+    if (versionInForce !== null)
+      holds(
+        stage === 'en_oeuvre' && review.version > versionInForce,
+        'an amendment is newer than the version in force',
+        state,
+      );
     if (review.stage === 'brouillon' || review.stage === 'soumise') {
-      holds(review.avis === undefined && Object.keys(review.partnerOpinions).length === 0 && review.adjournments === 0, 'nothing decided on a version before the COTECH', state);
+      holds(
+        review.avis === undefined && Object.keys(review.partnerOpinions).length === 0 && review.adjournments === 0,
+        'nothing decided on a version before the COTECH',
+        state,
+      );
     } else {
-      holds(review.avis?.outcome === 'favorable' || review.avis?.outcome === 'defavorable', 'past the COTECH, its avis is kept', state);
+      holds(
+        review.avis?.outcome === 'favorable' || review.avis?.outcome === 'defavorable',
+        'past the COTECH, its avis is kept',
+        state,
+      );
     }
     if (review.stage === 'attente_bureau') {
-      holds(review.partnerOpinions.caf !== undefined && review.partnerOpinions.msa !== undefined, 'the Bureau sees both partner opinions', state);
+      holds(
+        review.partnerOpinions.caf !== undefined && review.partnerOpinions.msa !== undefined,
+        'the Bureau sees both partner opinions',
+        state,
+      );
     }
   }
 
   const years = state.evaluations.map((evaluation) => evaluation.year);
   holds(new Set(years).size === years.length, 'one évaluation a year', state);
-  holds(years.every((year, index) => index === 0 || years[index - 1]! < year), 'évaluations sorted by year', state);
-  holds(state.evaluations.every((evaluation) => evaluation.version <= (versionInForce ?? 0)), 'an évaluation concerns a version in force', state);
+  holds(
+    years.every((year, index) => index === 0 || years[index - 1]! < year),
+    'évaluations sorted by year',
+    state,
+  );
+  holds(
+    state.evaluations.every((evaluation) => evaluation.version <= (versionInForce ?? 0)),
+    'an évaluation concerns a version in force',
+    state,
+  );
 }
 
 /** What one accepted action may change. */
@@ -246,18 +303,34 @@ function assertTransition(before: LifecycleState, after: LifecycleState, action:
     after,
   );
   const last = after.history.at(-1)!;
-  holds(last.action === action.kind && last.at === now && last.by === action.actor.email.toLowerCase(), 'the entry says what, when, who', after);
+  holds(
+    last.action === action.kind && last.at === now && last.by === action.actor.email.toLowerCase(),
+    'the entry says what, when, who',
+    after,
+  );
   holds(isPlainJson(after), 'the state is plain JSON', after);
 
   if (action.kind === 'recordCopilDecision') {
-    holds(before.review?.partnerOpinions.caf !== undefined && before.review.partnerOpinions.msa !== undefined, 'the COPIL decides seeing both opinions', after);
+    holds(
+      before.review?.partnerOpinions.caf !== undefined && before.review.partnerOpinions.msa !== undefined,
+      'the COPIL decides seeing both opinions',
+      after,
+    );
   }
   if (after.versionInForce !== before.versionInForce) {
-    holds(action.kind === 'recordBureauValidation' && action.outcome === 'validee', 'only the Bureau’s validation puts a version in force', after);
+    holds(
+      action.kind === 'recordBureauValidation' && action.outcome === 'validee',
+      'only the Bureau’s validation puts a version in force',
+      after,
+    );
     holds(after.versionInForce === before.review?.version, 'the validated version is the one reviewed', after);
     holds((after.versionInForce ?? 0) > (before.versionInForce ?? 0), 'the version in force only increases', after);
   }
-  holds(after.latestVersion === before.latestVersion + (action.kind === 'requestAmendment' ? 1 : 0), 'a new version only by amendment', after);
+  holds(
+    after.latestVersion === before.latestVersion + (action.kind === 'requestAmendment' ? 1 : 0),
+    'a new version only by amendment',
+    after,
+  );
 }
 
 /** The shrunk counterexample as people read it: one line per action, accepted or refused. */
@@ -301,16 +374,25 @@ describe('the lifecycle under random sequences of actions', () => {
         }
         if (refusal) {
           reached.add(`refused ${refusal.code}`);
-          if (refusal.code === 'WRONG_STAGE') holds(!allowedActions(before).includes(action.kind), 'a kind refused for its stage is not allowed', before);
-          if (isTerminal(before.stage)) holds(refusal.code === 'WRONG_STAGE' || refusal.code === 'INVALID_INPUT', 'a terminal stage refuses for the stage', before);
+          if (refusal.code === 'WRONG_STAGE')
+            holds(!allowedActions(before).includes(action.kind), 'a kind refused for its stage is not allowed', before);
+          if (isTerminal(before.stage))
+            holds(
+              refusal.code === 'WRONG_STAGE' || refusal.code === 'INVALID_INPUT',
+              'a terminal stage refuses for the stage',
+              before,
+            );
         } else {
           holds(!isTerminal(before.stage), 'a terminal stage accepts nothing', before);
           holds(allowedActions(before).includes(action.kind), 'an accepted kind is allowed', before);
           state = deepFreeze(apply(before, action, now));
           accepted++;
           assertTransition(before, state, action, now);
-          const amendment = before.versionInForce !== null && before.review !== null && action.kind !== 'recordEvaluation';
-          reached.add(`${amendment ? 'amendment ' : ''}${action.kind}${'outcome' in action ? `:${action.outcome}` : ''}`);
+          const amendment =
+            before.versionInForce !== null && before.review !== null && action.kind !== 'recordEvaluation';
+          reached.add(
+            `${amendment ? 'amendment ' : ''}${action.kind}${'outcome' in action ? `:${action.outcome}` : ''}`,
+          );
           reached.add(state.stage);
         }
         assertInvariants(state);
@@ -323,7 +405,11 @@ describe('the lifecycle under random sequences of actions', () => {
           const allowed = allowedActions(state);
           for (const kind of ACTION_KINDS) {
             const someonePasses = bestCandidates(kind, state, next).some((candidate) => passes(state, candidate, next));
-            holds(allowed.includes(kind) === someonePasses, `allowedActions lists ${kind} iff check lets it pass`, state);
+            holds(
+              allowed.includes(kind) === someonePasses,
+              `allowedActions lists ${kind} iff check lets it pass`,
+              state,
+            );
           }
           agreedState = state;
           agreedYear = next.slice(0, 4);
@@ -332,13 +418,20 @@ describe('the lifecycle under random sequences of actions', () => {
       // The COPIL never decided on a version before both partners gave their opinion on it.
       state.history.forEach((entry, index) => {
         if (entry.action !== 'recordCopilDecision') return;
-        const partners = state.history.slice(0, index).filter((e) => e.action === 'recordPartnerOpinion' && e.version === entry.version);
-        holds(PARTNERS.every((partner) => partners.some((e) => e.partner === partner)), 'the COPIL decides after both opinions', state);
+        const partners = state.history
+          .slice(0, index)
+          .filter((e) => e.action === 'recordPartnerOpinion' && e.version === entry.version);
+        holds(
+          PARTNERS.every((partner) => partners.some((e) => e.partner === partner)),
+          'the COPIL decides after both opinions',
+          state,
+        );
       });
     });
     const details = fc.check(property, { seed: SEED, numRuns: NUM_RUNS });
     if (details.failed) {
-      const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      const error =
+        details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
       const steps = details.counterexample?.[0] ?? [];
       throw new Error(
         `Property failed after ${details.numRuns} runs (seed ${SEED}, path ${details.counterexamplePath}; replay with FC_SEED=${SEED}):\n` +

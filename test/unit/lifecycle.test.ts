@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MEMBER_ROLES, REFERENCE_CHARTER, STRUCTURE_KINDS, type Charter, type InstanceKind, type MemberRole } from '../../domain/charter.js';
+import {
+  MEMBER_ROLES,
+  REFERENCE_CHARTER,
+  STRUCTURE_KINDS,
+  type Charter,
+  type InstanceKind,
+  type MemberRole,
+} from '../../domain/charter.js';
 import {
   ACTION_KINDS,
   APP_ROLES,
@@ -23,9 +30,21 @@ const NOW = '2025-06-15T10:00:00.000Z';
 
 const cooperateur: Actor = { email: 'coop@example.org', appRole: 'cooperateur', instanceRoles: {} };
 const admin: Actor = { email: 'admin@example.org', appRole: 'admin', instanceRoles: {} };
-const cotechSecretary: Actor = { email: 'cotech@example.org', appRole: 'secretaire_instance', instanceRoles: { cotech: ['secretaire'] } };
-const copilPresident: Actor = { email: 'copil@example.org', appRole: 'membre', instanceRoles: { copil: ['president'] } };
-const bureauSecretary: Actor = { email: 'bureau@example.org', appRole: 'secretaire_instance', instanceRoles: { bureau_communautaire: ['secretaire'] } };
+const cotechSecretary: Actor = {
+  email: 'cotech@example.org',
+  appRole: 'secretaire_instance',
+  instanceRoles: { cotech: ['secretaire'] },
+};
+const copilPresident: Actor = {
+  email: 'copil@example.org',
+  appRole: 'membre',
+  instanceRoles: { copil: ['president'] },
+};
+const bureauSecretary: Actor = {
+  email: 'bureau@example.org',
+  appRole: 'secretaire_instance',
+  instanceRoles: { bureau_communautaire: ['secretaire'] },
+};
 const cafAgent: Actor = { email: 'caf@example.org', appRole: 'partenaire', instanceRoles: {}, structureKind: 'caf' };
 const msaAgent: Actor = { email: 'msa@example.org', appRole: 'partenaire', instanceRoles: {}, structureKind: 'msa' };
 
@@ -36,7 +55,11 @@ const avis = (outcome: 'favorable' | 'a_retravailler' | 'defavorable', comment?:
   outcome,
   ...(comment ? { comment } : {}),
 });
-const opinion = (partner: 'caf' | 'msa', value: 'favorable' | 'reserve' | 'defavorable' = 'favorable', comment?: string): Action => ({
+const opinion = (
+  partner: 'caf' | 'msa',
+  value: 'favorable' | 'reserve' | 'defavorable' = 'favorable',
+  comment?: string,
+): Action => ({
   kind: 'recordPartnerOpinion',
   actor: partner === 'caf' ? cafAgent : msaAgent,
   partner,
@@ -55,9 +78,18 @@ const bureau = (outcome: 'validee' | 'refusee', comment?: string): Action => ({
   outcome,
   ...(comment ? { comment } : {}),
 });
-const amend = (summary = 'Étendre l’action au secteur de Melle'): Action => ({ kind: 'requestAmendment', actor: cooperateur, summary });
+const amend = (summary = 'Étendre l’action au secteur de Melle'): Action => ({
+  kind: 'requestAmendment',
+  actor: cooperateur,
+  summary,
+});
 const withdraw = (reason = 'Le porteur renonce'): Action => ({ kind: 'withdraw', actor: cooperateur, reason });
-const evaluate = (year: number, summary = 'Bilan positif'): Action => ({ kind: 'recordEvaluation', actor: cooperateur, year, summary });
+const evaluate = (year: number, summary = 'Bilan positif'): Action => ({
+  kind: 'recordEvaluation',
+  actor: cooperateur,
+  year,
+  summary,
+});
 const close = (reason = 'Action menée à son terme'): Action => ({ kind: 'close', actor: cooperateur, reason });
 
 /** Checks then applies each action, as the workflow's validator and handler do, one day apart. */
@@ -166,11 +198,18 @@ describe('accepted transitions', () => {
 
     state = run(state, avis('favorable', 'Bien construite'));
     expect(state.stage).toBe('attente_copil');
-    expect(state.review?.avis).toMatchObject({ outcome: 'favorable', by: cotechSecretary.email, comment: 'Bien construite' });
+    expect(state.review?.avis).toMatchObject({
+      outcome: 'favorable',
+      by: cotechSecretary.email,
+      comment: 'Bien construite',
+    });
     expect(pendingStep(state)).toMatchObject({ instanceKind: 'copil', missingPartnerOpinions: ['caf', 'msa'] });
 
     state = run(state, opinion('caf'), opinion('msa', 'reserve', 'Préciser le cofinancement'));
-    expect(state.review?.partnerOpinions).toMatchObject({ caf: { opinion: 'favorable' }, msa: { opinion: 'reserve', comment: 'Préciser le cofinancement' } });
+    expect(state.review?.partnerOpinions).toMatchObject({
+      caf: { opinion: 'favorable' },
+      msa: { opinion: 'reserve', comment: 'Préciser le cofinancement' },
+    });
     expect(pendingStep(state)).toStrictEqual({
       instanceKind: 'copil',
       version: 1,
@@ -208,7 +247,11 @@ describe('accepted transitions', () => {
   it('sends a version « à retravailler » back to the GTT with the comment, then takes it again', () => {
     let state = run(initialState(), submit(), avis('a_retravailler', 'Préciser le public visé'));
     expect(state.stage).toBe('brouillon');
-    expect(state.review).toMatchObject({ version: 1, stage: 'brouillon', comments: [{ from: 'cotech', outcome: 'a_retravailler', text: 'Préciser le public visé' }] });
+    expect(state.review).toMatchObject({
+      version: 1,
+      stage: 'brouillon',
+      comments: [{ from: 'cotech', outcome: 'a_retravailler', text: 'Préciser le public visé' }],
+    });
     expect(state.review).not.toHaveProperty('avis');
     expect(pendingStep(state)).toMatchObject({ instanceKind: 'gtt' });
 
@@ -219,15 +262,30 @@ describe('accepted transitions', () => {
   });
 
   it('takes an avis défavorable to the COPIL all the same: the COTECH only advises', () => {
-    const state = run(initialState(), submit(), avis('defavorable', 'Doublon avec la fiche 2.3'), ...bothOpinions, copil('adoptee'));
+    const state = run(
+      initialState(),
+      submit(),
+      avis('defavorable', 'Doublon avec la fiche 2.3'),
+      ...bothOpinions,
+      copil('adoptee'),
+    );
     expect(state.stage).toBe('attente_bureau');
     expect(state.review?.avis).toMatchObject({ outcome: 'defavorable', comment: 'Doublon avec la fiche 2.3' });
   });
 
   it('keeps an adjourned version for the next COPIL, twice, then adopts it', () => {
-    let state = run(initialState(), ...toCopil, ...bothOpinions, copil('ajournee', 'Attendre le budget 2026'), copil('ajournee'));
+    let state = run(
+      initialState(),
+      ...toCopil,
+      ...bothOpinions,
+      copil('ajournee', 'Attendre le budget 2026'),
+      copil('ajournee'),
+    );
     expect(state.stage).toBe('attente_copil');
-    expect(state.review).toMatchObject({ adjournments: 2, comments: [{ from: 'copil', outcome: 'ajournee', text: 'Attendre le budget 2026' }] });
+    expect(state.review).toMatchObject({
+      adjournments: 2,
+      comments: [{ from: 'copil', outcome: 'ajournee', text: 'Attendre le budget 2026' }],
+    });
     expect(state.review?.partnerOpinions).toHaveProperty('caf');
     state = run(state, copil('adoptee'));
     expect(state.stage).toBe('attente_bureau');
@@ -235,7 +293,12 @@ describe('accepted transitions', () => {
   });
 
   it('lets a partner restate its opinion before the COPIL decides: the latest stands', () => {
-    const state = run(initialState(), ...toCopil, opinion('caf', 'reserve', 'Budget flou'), opinion('caf', 'favorable'));
+    const state = run(
+      initialState(),
+      ...toCopil,
+      opinion('caf', 'reserve', 'Budget flou'),
+      opinion('caf', 'favorable'),
+    );
     expect(state.review?.partnerOpinions.caf).toMatchObject({ opinion: 'favorable' });
     expect(state.review?.partnerOpinions.caf).not.toHaveProperty('comment');
     expect(state.history).toHaveLength(4);
@@ -247,18 +310,33 @@ describe('accepted transitions', () => {
     expect(states.refusee!()).toMatchObject({ stage: 'refusee', versionInForce: null, review: null });
   });
 
-  it.each(['brouillon', 'soumise', 'attente_copil', 'attente_bureau'])('withdraws a first version at stage %s', (name) => {
-    const state = run(states[name]!(), withdraw('Projet repris par la commune'));
-    expect(state).toMatchObject({ stage: 'retiree', versionInForce: null, review: null });
-    expect(state.history.at(-1)).toMatchObject({ action: 'withdraw', version: 1, comment: 'Projet repris par la commune' });
-    expect(allowedActions(state)).toEqual([]);
-  });
+  it.each(['brouillon', 'soumise', 'attente_copil', 'attente_bureau'])(
+    'withdraws a first version at stage %s',
+    (name) => {
+      const state = run(states[name]!(), withdraw('Projet repris par la commune'));
+      expect(state).toMatchObject({ stage: 'retiree', versionInForce: null, review: null });
+      expect(state.history.at(-1)).toMatchObject({
+        action: 'withdraw',
+        version: 1,
+        comment: 'Projet repris par la commune',
+      });
+      expect(allowedActions(state)).toEqual([]);
+    },
+  );
 
   it('reviews an amendment while the validated version stays in force, then puts it in force', () => {
     let state = run(inForce(), amend('Ajouter un second lieu d’accueil'));
     expect(state).toMatchObject({ stage: 'en_oeuvre', versionInForce: 1, latestVersion: 2 });
-    expect(state.review).toMatchObject({ version: 2, stage: 'brouillon', amendmentSummary: 'Ajouter un second lieu d’accueil' });
-    expect(pendingStep(state)).toMatchObject({ instanceKind: 'gtt', version: 2, what: 'le GTT rédige la version 2 (avenant) et la soumet' });
+    expect(state.review).toMatchObject({
+      version: 2,
+      stage: 'brouillon',
+      amendmentSummary: 'Ajouter un second lieu d’accueil',
+    });
+    expect(pendingStep(state)).toMatchObject({
+      instanceKind: 'gtt',
+      version: 2,
+      what: 'le GTT rédige la version 2 (avenant) et la soumet',
+    });
 
     state = run(state, submit(), avis('favorable'), evaluate(2025));
     expect(state.stage).toBe('en_oeuvre');
@@ -287,29 +365,42 @@ describe('accepted transitions', () => {
   });
 
   it('records one évaluation a year, sorted by year, with its indicators', () => {
-    const state = run(
-      inForce(),
-      evaluate(2025),
-      {
-        kind: 'recordEvaluation',
-        actor: admin,
-        year: 2024,
-        summary: '  Première année  ',
-        indicators: [{ label: 'Familles accueillies', value: 42, target: 50, unit: 'familles' }, { label: 'Lieu ouvert', value: 'oui' }],
-      },
-    );
+    const state = run(inForce(), evaluate(2025), {
+      kind: 'recordEvaluation',
+      actor: admin,
+      year: 2024,
+      summary: '  Première année  ',
+      indicators: [
+        { label: 'Familles accueillies', value: 42, target: 50, unit: 'familles' },
+        { label: 'Lieu ouvert', value: 'oui' },
+      ],
+    });
     expect(state.evaluations.map((evaluation) => evaluation.year)).toEqual([2024, 2025]);
     expect(state.evaluations[0]).toMatchObject({
       version: 1,
       summary: 'Première année',
-      indicators: [{ label: 'Familles accueillies', value: 42, target: 50, unit: 'familles' }, { label: 'Lieu ouvert', value: 'oui' }],
+      indicators: [
+        { label: 'Familles accueillies', value: 42, target: 50, unit: 'familles' },
+        { label: 'Lieu ouvert', value: 'oui' },
+      ],
     });
     expect(state.evaluations[1]).not.toHaveProperty('indicators');
   });
 
   it('never changes the state it is given, and gives plain JSON back', () => {
     let state = deepFreeze(initialState());
-    for (const action of [...toCopil, ...bothOpinions, copil('ajournee'), copil('adoptee'), bureau('validee'), amend(), submit(), withdraw(), evaluate(2025), close()]) {
+    for (const action of [
+      ...toCopil,
+      ...bothOpinions,
+      copil('ajournee'),
+      copil('adoptee'),
+      bureau('validee'),
+      amend(),
+      submit(),
+      withdraw(),
+      evaluate(2025),
+      close(),
+    ]) {
       check(state, action, charter, NOW);
       state = deepFreeze(apply(state, action, NOW));
       expect(JSON.parse(JSON.stringify(state))).toStrictEqual(state);
@@ -334,9 +425,12 @@ describe('refused: wrong stage', () => {
     expect(error.code).toBe('WRONG_STAGE');
   });
 
-  it.each(Object.entries(ADMITTED).flatMap(([name, kinds]) => kinds.map((kind) => [name, kind] as const)))('at %s, %s passes', (name, kind) => {
-    expect(() => check(states[name]!(), adminAction(kind), charter, NOW)).not.toThrow();
-  });
+  it.each(Object.entries(ADMITTED).flatMap(([name, kinds]) => kinds.map((kind) => [name, kind] as const)))(
+    'at %s, %s passes',
+    (name, kind) => {
+      expect(() => check(states[name]!(), adminAction(kind), charter, NOW)).not.toThrow();
+    },
+  );
 
   it('says why and what comes next', () => {
     expect(domainError(() => check(states.soumise!(), submit(), charter, NOW)).message).toBe(
@@ -384,28 +478,48 @@ describe('refused: wrong role', () => {
     const allowed = appRole === 'admin' || (charter.decisionRecorders[instanceKind] ?? []).includes(role);
     const run = () => check(states[stage]!(), action, charter, NOW);
     if (allowed) expect(run).not.toThrow();
-    else expect(domainError(run)).toMatchObject({ code: 'ROLE_NOT_ALLOWED', field: `actor.instanceRoles.${instanceKind}` });
+    else
+      expect(domainError(run)).toMatchObject({
+        code: 'ROLE_NOT_ALLOWED',
+        field: `actor.instanceRoles.${instanceKind}`,
+      });
   });
 
   it.each(decisions)('%s: roles in the other instances do not count', (kind, instanceKind, stage) => {
     const everywhere = Object.fromEntries(
-      (['bureau_communautaire', 'copil', 'cotech', 'gtt', 'groupe_elaboration', 'conseil_communautaire'] as InstanceKind[])
+      (
+        [
+          'bureau_communautaire',
+          'copil',
+          'cotech',
+          'gtt',
+          'groupe_elaboration',
+          'conseil_communautaire',
+        ] as InstanceKind[]
+      )
         .filter((other) => other !== instanceKind)
         .map((other) => [other, [...MEMBER_ROLES] as MemberRole[]]),
     );
     const actor: Actor = { email: 'x@example.org', appRole: 'secretaire_instance', instanceRoles: everywhere };
-    expect(domainError(() => check(states[stage]!(), { ...adminAction(kind), actor } as Action, charter, NOW)).code).toBe('ROLE_NOT_ALLOWED');
+    expect(
+      domainError(() => check(states[stage]!(), { ...adminAction(kind), actor } as Action, charter, NOW)).code,
+    ).toBe('ROLE_NOT_ALLOWED');
   });
 
   it('names who may record the decision', () => {
     const actor: Actor = { email: 'x@example.org', appRole: 'membre', instanceRoles: { copil: ['elu'] } };
-    expect(domainError(() => check(states.attente_copil!(), { ...copil('adoptee'), actor } as Action, charter, NOW)).message).toBe(
+    expect(
+      domainError(() => check(states.attente_copil!(), { ...copil('adoptee'), actor } as Action, charter, NOW)).message,
+    ).toBe(
       'Seul un secrétaire ou un président du COPIL (ou un administrateur) peut enregistrer la décision du COPIL : demandez-le à l’un d’eux.',
     );
   });
 
   it('refuses even an admin when the charter gives an instance no decisions to record', () => {
-    const withoutCopil: Charter = { ...charter, decisionRecorders: { cotech: ['secretaire'], bureau_communautaire: ['secretaire'] } };
+    const withoutCopil: Charter = {
+      ...charter,
+      decisionRecorders: { cotech: ['secretaire'], bureau_communautaire: ['secretaire'] },
+    };
     const state = states.attente_copil!();
     const error = domainError(() => check(state, adminAction('recordCopilDecision'), withoutCopil, NOW));
     expect(error.code).toBe('ROLE_NOT_ALLOWED');
@@ -425,7 +539,12 @@ describe('refused: wrong role', () => {
     '%s at %s by app role %s',
     (kind, stage, appRole) => {
       // Even the decision recorders of every instance: these actions belong to the coopérateurs.
-      const actor: Actor = { email: 'x@example.org', appRole, instanceRoles: { cotech: ['secretaire'], copil: ['president'] }, structureKind: 'caf' };
+      const actor: Actor = {
+        email: 'x@example.org',
+        appRole,
+        instanceRoles: { cotech: ['secretaire'], copil: ['president'] },
+        structureKind: 'caf',
+      };
       const run = () => check(states[stage]!(), { ...adminAction(kind), actor } as Action, charter, NOW);
       if (appRole === 'cooperateur' || appRole === 'admin') expect(run).not.toThrow();
       else expect(domainError(run)).toMatchObject({ code: 'ROLE_NOT_ALLOWED', field: 'actor.appRole' });
@@ -433,18 +552,43 @@ describe('refused: wrong role', () => {
   );
 
   const partnerMatrix = (['caf', 'msa'] as const).flatMap((partner) =>
-    STRUCTURE_KINDS.flatMap((structureKind) => (['partenaire', 'membre', 'admin'] as AppRole[]).map((appRole) => [partner, structureKind, appRole] as const)),
+    STRUCTURE_KINDS.flatMap((structureKind) =>
+      (['partenaire', 'membre', 'admin'] as AppRole[]).map((appRole) => [partner, structureKind, appRole] as const),
+    ),
   );
-  it.each(partnerMatrix)('the %s opinion, by someone of a %s structure with app role %s', (partner, structureKind, appRole) => {
-    const actor: Actor = { email: 'x@example.org', appRole, instanceRoles: { copil: ['president', 'secretaire'] }, structureKind };
-    const run = () => check(states.attente_copil!(), { kind: 'recordPartnerOpinion', actor, partner, opinion: 'favorable' }, charter, NOW);
-    if (structureKind === partner || appRole === 'admin') expect(run).not.toThrow();
-    else expect(domainError(run)).toMatchObject({ code: 'ROLE_NOT_ALLOWED', field: 'actor.structureKind' });
-  });
+  it.each(partnerMatrix)(
+    'the %s opinion, by someone of a %s structure with app role %s',
+    (partner, structureKind, appRole) => {
+      const actor: Actor = {
+        email: 'x@example.org',
+        appRole,
+        instanceRoles: { copil: ['president', 'secretaire'] },
+        structureKind,
+      };
+      const run = () =>
+        check(
+          states.attente_copil!(),
+          { kind: 'recordPartnerOpinion', actor, partner, opinion: 'favorable' },
+          charter,
+          NOW,
+        );
+      if (structureKind === partner || appRole === 'admin') expect(run).not.toThrow();
+      else expect(domainError(run)).toMatchObject({ code: 'ROLE_NOT_ALLOWED', field: 'actor.structureKind' });
+    },
+  );
 
   it('refuses a partner opinion from someone who names no structure', () => {
     const actor: Actor = { email: 'x@example.org', appRole: 'partenaire', instanceRoles: {} };
-    expect(domainError(() => check(states.attente_copil!(), { kind: 'recordPartnerOpinion', actor, partner: 'msa', opinion: 'favorable' }, charter, NOW)).message).toBe(
+    expect(
+      domainError(() =>
+        check(
+          states.attente_copil!(),
+          { kind: 'recordPartnerOpinion', actor, partner: 'msa', opinion: 'favorable' },
+          charter,
+          NOW,
+        ),
+      ).message,
+    ).toBe(
       'Seul un représentant de la MSA (ou un administrateur) peut enregistrer l’avis de la MSA : demandez-le à la MSA.',
     );
   });
@@ -465,7 +609,9 @@ describe('refused: partner opinions missing', () => {
       const error = domainError(() => check(state, decision, charter, NOW));
       expect(error.code).toBe('PARTNER_OPINIONS_MISSING');
       expect(allowedActions(state)).not.toContain('recordCopilDecision');
-      expect(pendingStep(state)?.missingPartnerOpinions).toEqual(['caf', 'msa'].filter((partner) => !given.some((action) => 'partner' in action && action.partner === partner)));
+      expect(pendingStep(state)?.missingPartnerOpinions).toEqual(
+        ['caf', 'msa'].filter((partner) => !given.some((action) => 'partner' in action && action.partner === partner)),
+      );
     },
   );
 
@@ -474,7 +620,9 @@ describe('refused: partner opinions missing', () => {
     expect(domainError(() => check(state, copil('adoptee'), charter, NOW)).message).toBe(
       'Le COPIL statue sur la version 1 au vu des avis de la CAF et de la MSA, et celui de la MSA manque : faites-le enregistrer d’abord ; la fiche reste en attente du COPIL.',
     );
-    expect(pendingStep(state)?.what).toBe('le COPIL statue (adoptée, ajournée ou rejetée) sur la version 1, une fois enregistré l’avis de la MSA');
+    expect(pendingStep(state)?.what).toBe(
+      'le COPIL statue (adoptée, ajournée ou rejetée) sur la version 1, une fois enregistré l’avis de la MSA',
+    );
     expect(domainError(() => check(run(initialState(), ...toCopil), copil('adoptee'), charter, NOW)).message).toBe(
       'Le COPIL statue sur la version 1 au vu des avis de la CAF et de la MSA, et ils manquent tous deux : faites-les enregistrer d’abord ; la fiche reste en attente du COPIL.',
     );
@@ -497,7 +645,10 @@ describe('refused: évaluations', () => {
   });
 
   it('refuses a year still to come', () => {
-    expect(domainError(() => check(inForce(), evaluate(2026), charter, NOW))).toMatchObject({ code: 'INVALID_INPUT', field: 'year' });
+    expect(domainError(() => check(inForce(), evaluate(2026), charter, NOW))).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'year',
+    });
     expect(() => check(inForce(), evaluate(2025), charter, NOW)).not.toThrow();
   });
 });
@@ -506,13 +657,23 @@ describe('refused: bad input', () => {
   const actor = { email: 'Coop@Example.org', appRole: 'cooperateur' };
 
   it('normalises a valid action', () => {
-    expect(parseAction({ kind: 'recordAvis', actor: { ...actor, instanceRoles: { cotech: ['secretaire'] } }, outcome: 'favorable', comment: '  Bien  ' })).toStrictEqual({
+    expect(
+      parseAction({
+        kind: 'recordAvis',
+        actor: { ...actor, instanceRoles: { cotech: ['secretaire'] } },
+        outcome: 'favorable',
+        comment: '  Bien  ',
+      }),
+    ).toStrictEqual({
       kind: 'recordAvis',
       actor: { email: 'coop@example.org', appRole: 'cooperateur', instanceRoles: { cotech: ['secretaire'] } },
       outcome: 'favorable',
       comment: 'Bien',
     });
-    expect(actionSchemas.submit.parse({ kind: 'submit', actor })).toStrictEqual({ kind: 'submit', actor: { email: 'coop@example.org', appRole: 'cooperateur', instanceRoles: {} } });
+    expect(actionSchemas.submit.parse({ kind: 'submit', actor })).toStrictEqual({
+      kind: 'submit',
+      actor: { email: 'coop@example.org', appRole: 'cooperateur', instanceRoles: {} },
+    });
   });
 
   it.each([
@@ -546,8 +707,14 @@ describe('refused: bad input', () => {
     [{ kind: 'recordEvaluation', actor, year: 2024.5, summary: 'Bilan' }, 'year'],
     [{ kind: 'recordEvaluation', actor, year: 1999, summary: 'Bilan' }, 'year'],
     [{ kind: 'recordEvaluation', actor, year: 2024 }, 'summary'],
-    [{ kind: 'recordEvaluation', actor, year: 2024, summary: 'Bilan', indicators: [{ label: '', value: 1 }] }, 'indicators.0.label'],
-    [{ kind: 'recordEvaluation', actor, year: 2024, summary: 'Bilan', indicators: [{ label: 'Taux', value: true }] }, 'indicators.0.value'],
+    [
+      { kind: 'recordEvaluation', actor, year: 2024, summary: 'Bilan', indicators: [{ label: '', value: 1 }] },
+      'indicators.0.label',
+    ],
+    [
+      { kind: 'recordEvaluation', actor, year: 2024, summary: 'Bilan', indicators: [{ label: 'Taux', value: true }] },
+      'indicators.0.value',
+    ],
     [{ kind: 'close', actor }, 'reason'],
   ])('refuses %j, naming the field %j', (input, field) => {
     const error = domainError(() => parseAction(input));
@@ -561,24 +728,44 @@ describe('refused: bad input', () => {
 
   it.each([
     [null, 'L’action doit être un objet JSON.'],
-    [{ kind: 'publish', actor }, '« kind » doit nommer l’action, l’une de : submit, recordAvis, recordPartnerOpinion, recordCopilDecision, recordBureauValidation, requestAmendment, withdraw, recordEvaluation, close.'],
+    [
+      { kind: 'publish', actor },
+      '« kind » doit nommer l’action, l’une de : submit, recordAvis, recordPartnerOpinion, recordCopilDecision, recordBureauValidation, requestAmendment, withdraw, recordEvaluation, close.',
+    ],
     [{ kind: 'submit' }, 'Indiquez qui agit (« actor ») : un objet avec au moins email et appRole.'],
-    [{ kind: 'recordAvis', actor, outcome: 'oui' }, 'L’avis du COTECH (« outcome ») doit être l’une des valeurs : favorable, a_retravailler, defavorable.'],
-    [{ kind: 'recordAvis', actor, outcome: 'a_retravailler' }, 'Un avis « à retravailler » ou « défavorable » dit pourquoi, au GTT et au COPIL : ajoutez un commentaire.'],
+    [
+      { kind: 'recordAvis', actor, outcome: 'oui' },
+      'L’avis du COTECH (« outcome ») doit être l’une des valeurs : favorable, a_retravailler, defavorable.',
+    ],
+    [
+      { kind: 'recordAvis', actor, outcome: 'a_retravailler' },
+      'Un avis « à retravailler » ou « défavorable » dit pourquoi, au GTT et au COPIL : ajoutez un commentaire.',
+    ],
     [{ kind: 'withdraw', actor }, 'Dites pourquoi la fiche est retirée (« reason ») : le motif est obligatoire.'],
-    [{ kind: 'recordEvaluation', actor, year: 1999, summary: 'Bilan' }, 'L’année évaluée doit être comprise entre 2000 et 2100.'],
-    [{ kind: 'submit', actor, extra: 1 }, 'L’action contient un champ inconnu : extra. Retirez-le ou corrigez son orthographe.'],
+    [
+      { kind: 'recordEvaluation', actor, year: 1999, summary: 'Bilan' },
+      'L’année évaluée doit être comprise entre 2000 et 2100.',
+    ],
+    [
+      { kind: 'submit', actor, extra: 1 },
+      'L’action contient un champ inconnu : extra. Retirez-le ou corrigez son orthographe.',
+    ],
   ])('explains %j in French', (input, message) => {
     expect(domainError(() => parseAction(input)).message).toBe(message);
   });
 
   it('reports every problem at once', () => {
-    const error = domainError(() => parseAction({ kind: 'recordAvis', actor: { email: 'nope', appRole: 'maire' }, outcome: 'a_retravailler' }));
+    const error = domainError(() =>
+      parseAction({ kind: 'recordAvis', actor: { email: 'nope', appRole: 'maire' }, outcome: 'a_retravailler' }),
+    );
     expect(error.issues?.map((issue) => issue.field)).toEqual(['actor.email', 'actor.appRole', 'comment']);
   });
 
   it('has check refuse a malformed action built in code, before looking at the stage', () => {
     const action = { kind: 'recordAvis', actor: cotechSecretary, outcome: 'a_retravailler' } as Action;
-    expect(domainError(() => check(states.soumise!(), action, charter, NOW))).toMatchObject({ code: 'INVALID_INPUT', field: 'comment' });
+    expect(domainError(() => check(states.soumise!(), action, charter, NOW))).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'comment',
+    });
   });
 });

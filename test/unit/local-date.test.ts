@@ -17,7 +17,8 @@ import {
 
 const SEED = Number(process.env.FC_SEED ?? 20250222);
 
-const localDate = fc.date({ min: new Date('1600-01-01T00:00:00Z'), max: new Date('2400-12-31T00:00:00Z'), noInvalidDate: true })
+const localDate = fc
+  .date({ min: new Date('1600-01-01T00:00:00Z'), max: new Date('2400-12-31T00:00:00Z'), noInvalidDate: true })
   .map((d): LocalDate => ({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }));
 
 const luxon = (day: LocalDate) => DateTime.fromObject(day, { zone: 'UTC' });

@@ -40,17 +40,33 @@ const SUMMER: MeetingIcsInput = {
   instanceName: 'Comité technique (COTECH)',
   organizer: { name: 'Secrétariat de la CTG', email: 'secretariat.ctg@example.org' },
   attendees: [
-    { name: 'Directrice de l’éducation', email: 'directrice.education@example.org', role: 'CHAIR', partstat: 'ACCEPTED' },
-    { name: 'Chargée de coopération, CAF', email: 'cooperation@caf.example.org', role: 'REQ-PARTICIPANT', partstat: 'NEEDS-ACTION' },
+    {
+      name: 'Directrice de l’éducation',
+      email: 'directrice.education@example.org',
+      role: 'CHAIR',
+      partstat: 'ACCEPTED',
+    },
+    {
+      name: 'Chargée de coopération, CAF',
+      email: 'cooperation@caf.example.org',
+      role: 'REQ-PARTICIPANT',
+      partstat: 'NEEDS-ACTION',
+    },
     { name: 'Référent MSA', email: 'referent@msa.example.org', role: 'REQ-PARTICIPANT', partstat: 'TENTATIVE' },
-    { name: 'Élu délégué « enfance-jeunesse »', email: 'elu.enfance@example.org', role: 'OPT-PARTICIPANT', partstat: 'DECLINED' },
+    {
+      name: 'Élu délégué « enfance-jeunesse »',
+      email: 'elu.enfance@example.org',
+      role: 'OPT-PARTICIPANT',
+      partstat: 'DECLINED',
+    },
   ],
   agenda: [
     { position: 2, title: 'Fiche 3.2 « Ludothèque itinérante » : avis du COTECH; budget, calendrier' },
     { position: 1, title: 'Approbation du compte rendu du 12 mars' },
     {
       position: 3,
-      title: 'Présentation du diagnostic partagé « petite enfance, enfance, jeunesse » : état des lieux, priorités et échéancier des fiches à venir',
+      title:
+        'Présentation du diagnostic partagé « petite enfance, enfance, jeunesse » : état des lieux, priorités et échéancier des fiches à venir',
     },
   ],
 };
@@ -86,7 +102,11 @@ const CANCELLED: MeetingIcsInput = {
 };
 
 const FEED_OPTIONS = { name: 'CTG Mellois en Poitou, réunions; 2024', zone: 'Europe/Paris' };
-const FEED_EVENTS = [WINTER, RESCHEDULED, { ...CANCELLED, uid: 'meeting-gtt1-2024-06@concerto', title: 'GTT 1, annulé' }];
+const FEED_EVENTS = [
+  WINTER,
+  RESCHEDULED,
+  { ...CANCELLED, uid: 'meeting-gtt1-2024-06@concerto', title: 'GTT 1, annulé' },
+];
 
 const GOLDEN: Array<{ file: string; build: () => string }> = [
   { file: 'summer-request.ics', build: () => meetingIcs(SUMMER) },
@@ -107,9 +127,15 @@ function onlyEvent(ics: string): { calendar: ICAL.Component; event: ICAL.Compone
   return { calendar, event: events[0]! };
 }
 
-function readNodeIcal(ics: string): { calendar: nodeIcal.VCalendar; events: nodeIcal.VEvent[]; zones: nodeIcal.VTimeZone[] } {
+function readNodeIcal(ics: string): {
+  calendar: nodeIcal.VCalendar;
+  events: nodeIcal.VEvent[];
+  zones: nodeIcal.VTimeZone[];
+} {
   const parsed = nodeIcal.sync.parseICS(ics);
-  const components = Object.entries(parsed).filter(([key]) => key !== 'vcalendar').map(([, value]) => value);
+  const components = Object.entries(parsed)
+    .filter(([key]) => key !== 'vcalendar')
+    .map(([, value]) => value);
   return {
     calendar: parsed.vcalendar!,
     events: components.filter((c): c is nodeIcal.VEvent => c?.type === 'VEVENT'),
@@ -164,7 +190,9 @@ describe('the shape of every file', () => {
 
   it('folds by octets: a line of accented letters is cut sooner than a line of ASCII', () => {
     const accented = meetingIcs({ ...SUMMER, title: 'é'.repeat(60) });
-    const summary = accented.split('\r\n').filter((line, i, lines) => line.startsWith('SUMMARY:') || lines[i - 1]?.startsWith('SUMMARY:'));
+    const summary = accented
+      .split('\r\n')
+      .filter((line, i, lines) => line.startsWith('SUMMARY:') || lines[i - 1]?.startsWith('SUMMARY:'));
     expect(summary[0]).toBe(`SUMMARY:${'é'.repeat(33)}`); // 8 + 66 = 74 octets: one more é would make 76
     expect(summary[1]).toBe(` ${'é'.repeat(27)}`);
   });
@@ -297,7 +325,9 @@ describe('read back by ical.js', () => {
     const again = onlyEvent(meetingIcs(RESCHEDULED));
     expect(again.calendar.getFirstPropertyValue('method')).toBe('REQUEST');
     expect(again.event.getFirstPropertyValue('uid')).toBe(first.event.getFirstPropertyValue('uid'));
-    expect(Number(again.event.getFirstPropertyValue('sequence'))).toBeGreaterThan(Number(first.event.getFirstPropertyValue('sequence')));
+    expect(Number(again.event.getFirstPropertyValue('sequence'))).toBeGreaterThan(
+      Number(first.event.getFirstPropertyValue('sequence')),
+    );
     expect(timeOf(again.event, 'dtstart').toJSDate().toISOString()).toBe('2024-06-25T07:30:00.000Z');
     expect(timeOf(again.event, 'dtstamp').compare(timeOf(first.event, 'dtstamp'))).toBe(1);
     expect(again.event.getAllProperties('attendee')).toHaveLength(SUMMER.attendees.length);
@@ -313,7 +343,9 @@ describe('read back by ical.js', () => {
     const attendees = event.getAllProperties('attendee');
     expect(attendees).toHaveLength(SUMMER.attendees.length);
     for (const attendee of attendees) expect(attendee.getParameter('rsvp')).toBe('FALSE');
-    expect(String(event.getFirstPropertyValue('description'))).toMatch(/^Réunion annulée\.\n\nComité technique \(COTECH\)\nMardi 25 juin 2024, de 09 h 30 à 12 h 00/);
+    expect(String(event.getFirstPropertyValue('description'))).toMatch(
+      /^Réunion annulée\.\n\nComité technique \(COTECH\)\nMardi 25 juin 2024, de 09 h 30 à 12 h 00/,
+    );
   });
 
   it('the feed: METHOD PUBLISH, its name, X-WR-TIMEZONE among the calendar’s properties, no attendees', () => {
@@ -382,7 +414,14 @@ describe('read back by node-ical', () => {
     expect(organizer.val).toBe('mailto:secretariat.ctg@example.org');
     const attendees = [event.attendee ?? []].flat().map((a) => {
       const { params, val } = paramsOf(a);
-      return { name: params.CN, email: val.replace(/^mailto:/i, ''), role: params.ROLE, partstat: params.PARTSTAT, rsvp: params.RSVP, cutype: params.CUTYPE };
+      return {
+        name: params.CN,
+        email: val.replace(/^mailto:/i, ''),
+        role: params.ROLE,
+        partstat: params.PARTSTAT,
+        rsvp: params.RSVP,
+        cutype: params.CUTYPE,
+      };
     });
     expect(attendees).toEqual(SUMMER.attendees.map((a) => ({ ...a, rsvp: true, cutype: 'INDIVIDUAL' })));
   });
@@ -392,10 +431,19 @@ describe('read back by node-ical', () => {
     expect(alarm?.action).toBe('DISPLAY');
     expect(alarm?.trigger).toBe('-PT1H');
     const rescheduled = onlyNodeEvent(meetingIcs(RESCHEDULED));
-    expect([rescheduled.uid, Number(rescheduled.sequence), rescheduled.start.toISOString()]).toEqual([SUMMER.uid, 1, '2024-06-25T07:30:00.000Z']);
+    expect([rescheduled.uid, Number(rescheduled.sequence), rescheduled.start.toISOString()]).toEqual([
+      SUMMER.uid,
+      1,
+      '2024-06-25T07:30:00.000Z',
+    ]);
     const { calendar, events } = readNodeIcal(meetingIcs(CANCELLED));
     expect(calendar.method).toBe('CANCEL');
-    expect([events[0]!.uid, Number(events[0]!.sequence), events[0]!.status, events[0]!.alarms]).toEqual([SUMMER.uid, 2, 'CANCELLED', undefined]);
+    expect([events[0]!.uid, Number(events[0]!.sequence), events[0]!.status, events[0]!.alarms]).toEqual([
+      SUMMER.uid,
+      2,
+      'CANCELLED',
+      undefined,
+    ]);
   });
 
   it('the feed: its name unescaped, its zone, three events and no attendee', () => {
@@ -432,7 +480,9 @@ describe('the raw text', () => {
     const ics = meetingIcs({
       ...SUMMER,
       organizer: { name: 'Le "secrétariat"\\CTG', email: 'secretariat.ctg@example.org' },
-      attendees: [{ name: 'Dupont; Marie\nCAF', email: 'marie@example.org', role: 'REQ-PARTICIPANT', partstat: 'NEEDS-ACTION' }],
+      attendees: [
+        { name: 'Dupont; Marie\nCAF', email: 'marie@example.org', role: 'REQ-PARTICIPANT', partstat: 'NEEDS-ACTION' },
+      ],
     });
     const names = [
       onlyEvent(ics).event.getFirstProperty('organizer')!.getParameter('cn'),
@@ -464,18 +514,27 @@ describe('the raw text', () => {
       expect(error).toBeInstanceOf(DomainError);
       expect((error as DomainError).field).toBe(field);
     }
-    expect(() => calendarIcs([SUMMER, { ...WINTER, sequence: 0.5 }], FEED_OPTIONS)).toThrow(expect.objectContaining({ field: 'events.1.sequence' }));
+    expect(() => calendarIcs([SUMMER, { ...WINTER, sequence: 0.5 }], FEED_OPTIONS)).toThrow(
+      expect.objectContaining({ field: 'events.1.sequence' }),
+    );
   });
 });
 
 describe('arbitrary French text survives the round trip through ical.js', () => {
   const letters = [...'aeiouyzAÉÈÊÀÂÇÎÏÔÙÛÜŒœæçéèêëàâîïôùûü «»—–’\'",;:\\/.!?()&€0123456789\n📅'];
-  const frenchText = fc.string({ unit: fc.constantFrom(...letters), minLength: 1, maxLength: 120 }).filter((s) => s.trim() !== '');
+  const frenchText = fc
+    .string({ unit: fc.constantFrom(...letters), minLength: 1, maxLength: 120 })
+    .filter((s) => s.trim() !== '');
 
   it('titles, places, agenda items and the description come back as given', () => {
     fc.assert(
       fc.property(frenchText, frenchText, fc.array(frenchText, { maxLength: 5 }), (title, location, items) => {
-        const input: MeetingIcsInput = { ...SUMMER, title, location, agenda: items.map((t, i) => ({ position: i + 1, title: t })) };
+        const input: MeetingIcsInput = {
+          ...SUMMER,
+          title,
+          location,
+          agenda: items.map((t, i) => ({ position: i + 1, title: t })),
+        };
         const ics = meetingIcs(input);
         for (const line of physicalLines(ics)) {
           expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);

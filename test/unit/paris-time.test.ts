@@ -21,15 +21,34 @@ const iso = (date: Date) => date.toISOString();
 describe('toLocal', () => {
   it('reads winter time as UTC+1 and summer time as UTC+2', () => {
     expect(toLocal(at('2024-03-26T13:00:00Z'))).toEqual({
-      year: 2024, month: 3, day: 26, hour: 14, minute: 0, weekday: 2, offsetMinutes: 60,
+      year: 2024,
+      month: 3,
+      day: 26,
+      hour: 14,
+      minute: 0,
+      weekday: 2,
+      offsetMinutes: 60,
     });
     expect(toLocal(at('2024-07-14T08:30:00Z'))).toEqual({
-      year: 2024, month: 7, day: 14, hour: 10, minute: 30, weekday: 7, offsetMinutes: 120,
+      year: 2024,
+      month: 7,
+      day: 14,
+      hour: 10,
+      minute: 30,
+      weekday: 7,
+      offsetMinutes: 120,
     });
   });
 
   it('crosses midnight and the new year into the local day', () => {
-    expect(toLocal('2023-12-31T23:30:00Z')).toMatchObject({ year: 2024, month: 1, day: 1, hour: 0, minute: 30, weekday: 1 });
+    expect(toLocal('2023-12-31T23:30:00Z')).toMatchObject({
+      year: 2024,
+      month: 1,
+      day: 1,
+      hour: 0,
+      minute: 30,
+      weekday: 1,
+    });
   });
 
   it('accepts ISO strings with an offset and refuses those without one', () => {
@@ -52,7 +71,13 @@ describe('toLocal', () => {
 });
 
 describe('fromLocal', () => {
-  const local = (month: number, day: number, hour: number, minute = 0): LocalDateTime => ({ year: 2024, month, day, hour, minute });
+  const local = (month: number, day: number, hour: number, minute = 0): LocalDateTime => ({
+    year: 2024,
+    month,
+    day,
+    hour,
+    minute,
+  });
 
   it('converts winter and summer wall-clock times', () => {
     expect(iso(fromLocal(local(1, 15, 9)))).toBe('2024-01-15T08:00:00.000Z');
@@ -178,14 +203,22 @@ describe('localDateKey', () => {
 describe('formatFrench', () => {
   it('formats the date as mails show it', () => {
     expect(formatFrench(at('2024-03-26T13:00:00Z'))).toBe('mardi 26 mars 2024');
-    expect(formatFrench(at('2024-03-29T08:00:00Z'), DEFAULT_ZONE, { withTime: true })).toBe('vendredi 29 mars 2024 à 09 h 00');
+    expect(formatFrench(at('2024-03-29T08:00:00Z'), DEFAULT_ZONE, { withTime: true })).toBe(
+      'vendredi 29 mars 2024 à 09 h 00',
+    );
     expect(formatFrench(at('2024-02-16T09:00:00Z'))).toBe('vendredi 16 février 2024');
-    expect(formatFrench(at('2024-03-26T13:00:00Z'), DEFAULT_ZONE, { withTime: true })).toBe('mardi 26 mars 2024 à 14 h 00');
+    expect(formatFrench(at('2024-03-26T13:00:00Z'), DEFAULT_ZONE, { withTime: true })).toBe(
+      'mardi 26 mars 2024 à 14 h 00',
+    );
   });
 
   it('uses summer time, the local day, « 1er » and leaves the weekday out on request', () => {
-    expect(formatFrench(at('2024-08-15T12:05:00Z'), DEFAULT_ZONE, { withTime: true })).toBe('jeudi 15 août 2024 à 14 h 05');
-    expect(formatFrench(at('2024-06-30T22:30:00Z'), DEFAULT_ZONE, { withTime: true })).toBe('lundi 1er juillet 2024 à 00 h 30');
+    expect(formatFrench(at('2024-08-15T12:05:00Z'), DEFAULT_ZONE, { withTime: true })).toBe(
+      'jeudi 15 août 2024 à 14 h 05',
+    );
+    expect(formatFrench(at('2024-06-30T22:30:00Z'), DEFAULT_ZONE, { withTime: true })).toBe(
+      'lundi 1er juillet 2024 à 00 h 30',
+    );
     expect(formatFrench(at('2024-12-01T10:00:00Z'), DEFAULT_ZONE, { withWeekday: false })).toBe('1er décembre 2024');
   });
 });
@@ -203,8 +236,12 @@ describe('another zone', () => {
     const zone = 'America/New_York';
     expect(toLocal(at('2024-01-15T14:00:00Z'), zone)).toMatchObject({ hour: 9, offsetMinutes: -300 });
     expect(toLocal(at('2024-07-15T13:00:00Z'), zone)).toMatchObject({ hour: 9, offsetMinutes: -240 });
-    expect(iso(fromLocal({ year: 2024, month: 3, day: 10, hour: 2, minute: 30 }, zone))).toBe('2024-03-10T07:30:00.000Z');
-    expect(iso(fromLocal({ year: 2024, month: 11, day: 3, hour: 1, minute: 30 }, zone))).toBe('2024-11-03T05:30:00.000Z');
+    expect(iso(fromLocal({ year: 2024, month: 3, day: 10, hour: 2, minute: 30 }, zone))).toBe(
+      '2024-03-10T07:30:00.000Z',
+    );
+    expect(iso(fromLocal({ year: 2024, month: 11, day: 3, hour: 1, minute: 30 }, zone))).toBe(
+      '2024-11-03T05:30:00.000Z',
+    );
     expect(iso(addLocalDays(at('2024-03-09T09:00:00-05:00'), 1, zone))).toBe('2024-03-10T13:00:00.000Z');
     // Paris has not changed yet on 10 March: the same instants there are an hour apart from New York's.
     expect(iso(addLocalDays(at('2024-03-09T09:00:00+01:00'), 1))).toBe('2024-03-10T08:00:00.000Z');
@@ -212,7 +249,12 @@ describe('another zone', () => {
 
   it('Nouméa (New Caledonia) is UTC+11 all year', () => {
     const zone = 'Pacific/Noumea';
-    expect(toLocal(at('2024-03-31T01:30:00Z'), zone)).toMatchObject({ day: 31, hour: 12, minute: 30, offsetMinutes: 660 });
+    expect(toLocal(at('2024-03-31T01:30:00Z'), zone)).toMatchObject({
+      day: 31,
+      hour: 12,
+      minute: 30,
+      offsetMinutes: 660,
+    });
     expect(iso(dayAfterAt(at('2024-10-26T20:00:00Z'), 9, 0, zone))).toBe('2024-10-27T22:00:00.000Z');
     expect(formatFrench(at('2024-03-26T13:00:00Z'), zone, { withTime: true })).toBe('mercredi 27 mars 2024 à 00 h 00');
     expect(localDateKey(at('2024-03-26T13:00:00Z'), zone)).toBe('2024-03-27');
@@ -245,14 +287,25 @@ describe('cross-check against Luxon', () => {
   it.each(zones)('agrees on %s for 3000 random instants and wall-clock times', (zone) => {
     const next = random(0xc0ffee);
     for (let i = 0; i < 3000; i++) {
-      const instant = new Date(start + Math.floor(next() * (end - start) / 60_000) * 60_000);
+      const instant = new Date(start + Math.floor((next() * (end - start)) / 60_000) * 60_000);
       const luxon = DateTime.fromJSDate(instant, { zone });
       const local = toLocal(instant, zone);
       expect(local).toEqual({
-        year: luxon.year, month: luxon.month, day: luxon.day, hour: luxon.hour, minute: luxon.minute,
-        weekday: luxon.weekday, offsetMinutes: luxon.offset,
+        year: luxon.year,
+        month: luxon.month,
+        day: luxon.day,
+        hour: luxon.hour,
+        minute: luxon.minute,
+        weekday: luxon.weekday,
+        offsetMinutes: luxon.offset,
       });
-      const wall: LocalDateTime = { year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute };
+      const wall: LocalDateTime = {
+        year: local.year,
+        month: local.month,
+        day: local.day,
+        hour: local.hour,
+        minute: local.minute,
+      };
       expect(fromLocal(wall, zone).getTime()).toBe(luxonFromLocal(wall, zone));
       expect(localDateKey(instant, zone)).toBe(luxon.toISODate());
 
@@ -268,7 +321,9 @@ describe('cross-check against Luxon', () => {
         expect(anniversary(instant, years, zone).getTime()).toBe(later.toMillis());
       }
       if (local.day !== 1) {
-        expect(formatFrench(instant, zone, { withTime: true })).toBe(luxon.setLocale('fr').toFormat("cccc d LLLL yyyy 'à' HH 'h' mm"));
+        expect(formatFrench(instant, zone, { withTime: true })).toBe(
+          luxon.setLocale('fr').toFormat("cccc d LLLL yyyy 'à' HH 'h' mm"),
+        );
       }
     }
   });
@@ -281,8 +336,11 @@ describe('cross-check against Luxon', () => {
         if (midnight.year !== year || midnight.isInDST === midnight.plus({ days: 1 }).isInDST) continue;
         for (let quarter = 0; quarter < 96; quarter++) {
           const wall: LocalDateTime = {
-            year: midnight.year, month: midnight.month, day: midnight.day,
-            hour: Math.floor(quarter / 4), minute: (quarter % 4) * 15,
+            year: midnight.year,
+            month: midnight.month,
+            day: midnight.day,
+            hour: Math.floor(quarter / 4),
+            minute: (quarter % 4) * 15,
           };
           expect(fromLocal(wall, zone).getTime(), JSON.stringify(wall)).toBe(luxonFromLocal(wall, zone));
           checked++;

@@ -11,11 +11,20 @@ const DAY = 86_400_000;
 
 /** Up to 8 dates, some starting at the same instant, each with counts from a small range (ties are common). */
 const poll = fc
-  .array(fc.record({ day: fc.integer({ min: 0, max: 5 }), oui: fc.nat(4), siNecessaire: fc.nat(4), non: fc.nat(4) }), { minLength: 1, maxLength: 8 })
+  .array(fc.record({ day: fc.integer({ min: 0, max: 5 }), oui: fc.nat(4), siNecessaire: fc.nat(4), non: fc.nat(4) }), {
+    minLength: 1,
+    maxLength: 8,
+  })
   .map((rows) =>
     rows.map((row, i) => ({
       option: { id: `o${i}`, startsAt: new Date(BASE + row.day * DAY).toISOString() },
-      tally: { optionId: `o${i}`, oui: row.oui, siNecessaire: row.siNecessaire, non: row.non, volunteers: 0 } satisfies OptionTally,
+      tally: {
+        optionId: `o${i}`,
+        oui: row.oui,
+        siNecessaire: row.siNecessaire,
+        non: row.non,
+        volunteers: 0,
+      } satisfies OptionTally,
     })),
   );
 
@@ -27,7 +36,10 @@ describe('choosePollOption (property)', () => {
   it('the chosen date is beaten by none, on oui, then oui + si nécessaire, then date; a tie lists exactly the best, equal ones', () => {
     fc.assert(
       fc.property(poll, (rows) => {
-        const choice = choosePollOption(rows.map((r) => r.option), rows.map((r) => r.tally));
+        const choice = choosePollOption(
+          rows.map((r) => r.option),
+          rows.map((r) => r.tally),
+        );
         const keyOf = (id: string) => {
           const row = rows.find((r) => r.option.id === id)!;
           return key(row.tally, row.option.startsAt);
@@ -35,7 +47,8 @@ describe('choosePollOption (property)', () => {
         const best = rows.map((r) => key(r.tally, r.option.startsAt)).reduce((m, k) => (compare(k, m) > 0 ? k : m));
         const atBest = rows.filter((r) => compare(key(r.tally, r.option.startsAt), best) === 0).map((r) => r.option.id);
         if (choice.kind === 'chosen') {
-          for (const row of rows) expect(compare(key(row.tally, row.option.startsAt), keyOf(choice.optionId))).toBeLessThanOrEqual(0);
+          for (const row of rows)
+            expect(compare(key(row.tally, row.option.startsAt), keyOf(choice.optionId))).toBeLessThanOrEqual(0);
           expect(atBest).toEqual([choice.optionId]);
         } else {
           expect(choice.optionIds).toEqual(atBest);
@@ -49,11 +62,20 @@ describe('choosePollOption (property)', () => {
   it('does not depend on the order the dates are listed in', () => {
     fc.assert(
       fc.property(
-        poll.chain((rows) => fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows, { minLength: rows.length, maxLength: rows.length }))),
+        poll.chain((rows) =>
+          fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows, { minLength: rows.length, maxLength: rows.length })),
+        ),
         ([rows, shuffled]) => {
-          const first = choosePollOption(rows.map((r) => r.option), rows.map((r) => r.tally));
-          const again = choosePollOption(shuffled.map((r) => r.option), [...shuffled].reverse().map((r) => r.tally));
-          if (first.kind === 'tie' && again.kind === 'tie') expect([...again.optionIds].sort()).toEqual([...first.optionIds].sort());
+          const first = choosePollOption(
+            rows.map((r) => r.option),
+            rows.map((r) => r.tally),
+          );
+          const again = choosePollOption(
+            shuffled.map((r) => r.option),
+            [...shuffled].reverse().map((r) => r.tally),
+          );
+          if (first.kind === 'tie' && again.kind === 'tie')
+            expect([...again.optionIds].sort()).toEqual([...first.optionIds].sort());
           else expect(again).toEqual(first);
         },
       ),

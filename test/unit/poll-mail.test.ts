@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { composePollMail, type PollMailInput, type PollMailKind } from '../../mail/poll-mail.js';
 
-const TALLY = (optionId: string, oui: number, siNecessaire: number, non: number, volunteers = 0) => ({ optionId, oui, siNecessaire, non, volunteers });
+const TALLY = (optionId: string, oui: number, siNecessaire: number, non: number, volunteers = 0) => ({
+  optionId,
+  oui,
+  siNecessaire,
+  non,
+  volunteers,
+});
 
 const base: PollMailInput = {
   kind: 'invitation',
@@ -31,7 +37,13 @@ describe('composePollMail', () => {
       result: 'Date retenue : Journée <plan> d’actions — vendredi 29 mars 2024 (journée)',
     };
     for (const [kind, subject] of Object.entries(subjects)) {
-      const mail = composePollMail({ ...base, kind: kind as PollMailKind, daysBefore: 3, tied: ['a', 'b'], chosen: { optionId: 'b', reason: null, chosenBy: 'orga@example.org' } });
+      const mail = composePollMail({
+        ...base,
+        kind: kind as PollMailKind,
+        daysBefore: 3,
+        tied: ['a', 'b'],
+        chosen: { optionId: 'b', reason: null, chosenBy: 'orga@example.org' },
+      });
       expect(mail.subject).toBe(subject);
     }
   });
@@ -48,11 +60,19 @@ describe('composePollMail', () => {
   });
 
   it('the result says which rule chose the date, or who did, with the counts', () => {
-    const byRule = composePollMail({ ...base, kind: 'result', chosen: { optionId: 'a', reason: 'oui', chosenBy: 'regle' } });
+    const byRule = composePollMail({
+      ...base,
+      kind: 'result',
+      chosen: { optionId: 'a', reason: 'oui', chosenBy: 'regle' },
+    });
     expect(byRule.text).toContain('Date retenue : mardi 26 mars 2024 (journée).');
     expect(byRule.text).toContain('C’est la date qui a recueilli le plus de « oui ».');
     expect(byRule.text).toContain('   3 oui, 2 si nécessaire, 1 non, 2 inscrit(s)');
-    const byOrganiser = composePollMail({ ...base, kind: 'result', chosen: { optionId: 'b', reason: null, chosenBy: 'orga@example.org' } });
+    const byOrganiser = composePollMail({
+      ...base,
+      kind: 'result',
+      chosen: { optionId: 'b', reason: null, chosenBy: 'orga@example.org' },
+    });
     expect(byOrganiser.text).toContain('orga@example.org a choisi celle-ci');
   });
 

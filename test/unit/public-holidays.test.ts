@@ -13,12 +13,36 @@ const SEED = Number(process.env.FC_SEED ?? 20250420);
  * Easter » give the same days.
  */
 const EASTER_2000_2030: Record<number, string> = {
-  2000: '2000-04-23', 2001: '2001-04-15', 2002: '2002-03-31', 2003: '2003-04-20', 2004: '2004-04-11',
-  2005: '2005-03-27', 2006: '2006-04-16', 2007: '2007-04-08', 2008: '2008-03-23', 2009: '2009-04-12',
-  2010: '2010-04-04', 2011: '2011-04-24', 2012: '2012-04-08', 2013: '2013-03-31', 2014: '2014-04-20',
-  2015: '2015-04-05', 2016: '2016-03-27', 2017: '2017-04-16', 2018: '2018-04-01', 2019: '2019-04-21',
-  2020: '2020-04-12', 2021: '2021-04-04', 2022: '2022-04-17', 2023: '2023-04-09', 2024: '2024-03-31',
-  2025: '2025-04-20', 2026: '2026-04-05', 2027: '2027-03-28', 2028: '2028-04-16', 2029: '2029-04-01',
+  2000: '2000-04-23',
+  2001: '2001-04-15',
+  2002: '2002-03-31',
+  2003: '2003-04-20',
+  2004: '2004-04-11',
+  2005: '2005-03-27',
+  2006: '2006-04-16',
+  2007: '2007-04-08',
+  2008: '2008-03-23',
+  2009: '2009-04-12',
+  2010: '2010-04-04',
+  2011: '2011-04-24',
+  2012: '2012-04-08',
+  2013: '2013-03-31',
+  2014: '2014-04-20',
+  2015: '2015-04-05',
+  2016: '2016-03-27',
+  2017: '2017-04-16',
+  2018: '2018-04-01',
+  2019: '2019-04-21',
+  2020: '2020-04-12',
+  2021: '2021-04-04',
+  2022: '2022-04-17',
+  2023: '2023-04-09',
+  2024: '2024-03-31',
+  2025: '2025-04-20',
+  2026: '2026-04-05',
+  2027: '2027-03-28',
+  2028: '2028-04-16',
+  2029: '2029-04-01',
   2030: '2030-04-21',
 };
 
@@ -26,12 +50,19 @@ const day = (year: number, month: number, d: number): LocalDate => ({ year, mont
 
 describe('easterSunday', () => {
   it('gives the published Easter Sunday of every year from 2000 to 2030', () => {
-    const computed = Object.fromEntries(Object.keys(EASTER_2000_2030).map((year) => [year, dateKey(easterSunday(Number(year)))]));
+    const computed = Object.fromEntries(
+      Object.keys(EASTER_2000_2030).map((year) => [year, dateKey(easterSunday(Number(year)))]),
+    );
     expect(computed).toEqual(EASTER_2000_2030);
   });
 
   it('reaches both ends of its range: 22 March (1818, 2285) and 25 April (1943, 2038)', () => {
-    expect([1818, 2285, 1943, 2038].map((year) => dateKey(easterSunday(year)))).toEqual(['1818-03-22', '2285-03-22', '1943-04-25', '2038-04-25']);
+    expect([1818, 2285, 1943, 2038].map((year) => dateKey(easterSunday(year)))).toEqual([
+      '1818-03-22',
+      '2285-03-22',
+      '1943-04-25',
+      '2038-04-25',
+    ]);
   });
 
   it('refuses a year before the Gregorian calendar or not a whole number', () => {
@@ -88,7 +119,11 @@ describe('publicHolidays', () => {
       }),
       { seed: SEED, numRuns: 200 },
     );
-    expect(publicHolidays(2008).filter((holiday) => dateKey(holiday.date) === '2008-05-01').map((h) => h.name)).toEqual(['Fête du Travail', 'Ascension']);
+    expect(
+      publicHolidays(2008)
+        .filter((holiday) => dateKey(holiday.date) === '2008-05-01')
+        .map((h) => h.name),
+    ).toEqual(['Fête du Travail', 'Ascension']);
   });
 });
 

@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { ConventionSetup } from '../../domain/convention-setup.js';
 import { parseConventionSetup } from '../../domain/convention-setup.js';
-import { compareDates, formatFrenchDate, parseDateKey, shiftDate, toLocal, weekdayOf } from '../../domain/paris-time.js';
+import {
+  compareDates,
+  formatFrenchDate,
+  parseDateKey,
+  shiftDate,
+  toLocal,
+  weekdayOf,
+} from '../../domain/paris-time.js';
 import { publicHolidayOn } from '../../domain/public-holidays.js';
 import { DEMO_SETUP_PATH } from '../../store/load-demo.js';
 import { moveReferenceYear, referenceDays, referenceShiftWeeks } from '../helpers/reference-year.js';
@@ -28,11 +35,15 @@ describe('the reference year moved by whole weeks (test helper)', () => {
     expect(moved.every((d) => compareDates(d, notBefore) >= 0 && publicHolidayOn(d) === null)).toBe(true);
     // The fewest: one week less breaks one of the conditions.
     const earlier = days.map((d) => shiftDate(d, 7 * (weeks - 1)));
-    expect(earlier.some((d) => compareDates(d, notBefore) < 0 || publicHolidayOn(d) !== null || d.year !== earlier[0]!.year)).toBe(true);
+    expect(
+      earlier.some((d) => compareDates(d, notBefore) < 0 || publicHolidayOn(d) !== null || d.year !== earlier[0]!.year),
+    ).toBe(true);
 
     const result = moveReferenceYear(setup, 2024, weeks);
     const year = moved[0]!.year;
-    expect(result.milestones.filter((m) => m.key.endsWith('-2024')).map((m) => m.year)).toEqual(setup.milestones.filter((m) => m.key.endsWith('-2024')).map(() => year));
+    expect(result.milestones.filter((m) => m.key.endsWith('-2024')).map((m) => m.year)).toEqual(
+      setup.milestones.filter((m) => m.key.endsWith('-2024')).map(() => year),
+    );
     // The 2023 milestone is not the reference year's: it stays.
     expect(result.milestones.find((m) => m.year === 2023)).toEqual(setup.milestones.find((m) => m.year === 2023));
     for (const [index, poll] of result.polls.entries()) {
@@ -45,7 +56,9 @@ describe('the reference year moved by whole weeks (test helper)', () => {
       });
     }
     const journee = result.polls.find((p) => p.key === 'journee-plan-actions-2024')!;
-    expect(journee.options.map((o) => o.label)).toEqual(['2024-03-26', '2024-03-29'].map((d) => `${formatFrenchDate(shiftDate(parseDateKey(d), 7 * weeks))} (journée)`));
+    expect(journee.options.map((o) => o.label)).toEqual(
+      ['2024-03-26', '2024-03-29'].map((d) => `${formatFrenchDate(shiftDate(parseDateKey(d), 7 * weeks))} (journée)`),
+    );
     expect(journee.options.map((o) => o.label.split(' ')[0])).toEqual(['mardi', 'vendredi']);
     expect(() => parseConventionSetup(result)).not.toThrow();
   });

@@ -29,7 +29,20 @@ import { byClass, findAll, parseXml, type XmlNode } from '../helpers/svg-dom.js'
 
 const GOLDEN = fileURLToPath(new URL('../fixtures/svg/retroplanning-sample.svg', import.meta.url));
 
-const MONTHS = ['Janvier', 'Février', 'Mars', 'Avril', 'Mai', 'Juin', 'Juillet', 'Août', 'Septembre', 'Octobre', 'Novembre', 'Décembre'];
+const MONTHS = [
+  'Janvier',
+  'Février',
+  'Mars',
+  'Avril',
+  'Mai',
+  'Juin',
+  'Juillet',
+  'Août',
+  'Septembre',
+  'Octobre',
+  'Novembre',
+  'Décembre',
+];
 
 const year2024 = (extra: Partial<RetroplanningInput> = {}): RetroplanningInput => ({
   year: 2024,
@@ -55,7 +68,11 @@ function rootOf(svg: string): XmlNode {
 describe('retroplanningSvg', () => {
   it('writes the same bytes for the same input, whatever the order of its lists, as the golden file holds them', () => {
     const svg = retroplanningSvg(SAMPLE);
-    const shuffled = { ...SAMPLE, meetings: [...SAMPLE.meetings].reverse(), milestones: [...SAMPLE.milestones].reverse() };
+    const shuffled = {
+      ...SAMPLE,
+      meetings: [...SAMPLE.meetings].reverse(),
+      milestones: [...SAMPLE.milestones].reverse(),
+    };
     expect(retroplanningSvg(structuredClone(shuffled))).toBe(svg);
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, svg);
     expect(svg).toBe(readFileSync(GOLDEN, 'utf8'));
@@ -63,12 +80,18 @@ describe('retroplanningSvg', () => {
 
   it('is well-formed XML, accessible: role img, a title and a desc it is labelled by, real text in a generic font', () => {
     const root = rootOf(retroplanningSvg(SAMPLE));
-    expect(root.attrs).toMatchObject({ xmlns: 'http://www.w3.org/2000/svg', role: 'img', 'font-family': 'sans-serif', 'xml:lang': 'fr' });
+    expect(root.attrs).toMatchObject({
+      xmlns: 'http://www.w3.org/2000/svg',
+      role: 'img',
+      'font-family': 'sans-serif',
+      'xml:lang': 'fr',
+    });
     expect(root.attrs.viewBox).toBe(`0 0 ${root.attrs.width} ${root.attrs.height}`);
     const [title, desc] = root.children;
     expect(title).toMatchObject({ name: 'title', text: 'Rétroplanning 2024-2025 — « essai » & <test>' });
     expect(desc?.name).toBe('desc');
-    for (const id of root.attrs['aria-labelledby']!.split(' ')) expect(findAll(root, (node) => node.attrs.id === id)).toHaveLength(1);
+    for (const id of root.attrs['aria-labelledby']!.split(' '))
+      expect(findAll(root, (node) => node.attrs.id === id)).toHaveLength(1);
     // Text is text: every month name and label is a <text>, none drawn as a path.
     const texts = findAll(root, (node) => node.name === 'text').map((node) => node.text);
     expect(texts).toContain('Rétroplanning 2024-2025 — « essai » & <test>');
@@ -144,13 +167,17 @@ describe('retroplanningSvg', () => {
     expect(line.attrs.fill).toBe(TODAY_COLOUR);
     expect(marker.children.find((node) => node.name === 'text')!.text).toBe('Aujourd’hui, 5 juin 2024');
 
-    expect(layoutRetroplanning(year2024({ today: day('2024-01-01') })).todayX).toBeCloseTo(PLOT_LEFT + (0.5 * (PLOT_RIGHT - PLOT_LEFT)) / 366, 1);
+    expect(layoutRetroplanning(year2024({ today: day('2024-01-01') })).todayX).toBeCloseTo(
+      PLOT_LEFT + (0.5 * (PLOT_RIGHT - PLOT_LEFT)) / 366,
+      1,
+    );
     expect(layoutRetroplanning(year2024({ today: day('2025-01-01') })).todayX).toBeUndefined();
     expect(byClass(rootOf(retroplanningSvg(year2024({ today: day('2025-01-01') }))), 'today')).toEqual([]);
   });
 
   it('staggers milestones whose labels would overlap into rows, and keeps the others on the first row', () => {
-    const long = 'Réunion partenariale : présentation de la CTG et constitution du groupe d’élaboration du plan d’actions';
+    const long =
+      'Réunion partenariale : présentation de la CTG et constitution du groupe d’élaboration du plan d’actions';
     const layout = layoutRetroplanning(
       year2024({
         milestones: [
@@ -182,7 +209,10 @@ describe('retroplanningSvg', () => {
       .record({
         start: fc.integer({ min: 0, max: 365 }),
         length: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 120 })),
-        words: fc.array(fc.constantFrom('COPIL', 'plan', 'd’actions', 'évaluation', 'GTT', 'Mellois', 'WWW', 'i', 'bureau'), { minLength: 1, maxLength: 30 }),
+        words: fc.array(
+          fc.constantFrom('COPIL', 'plan', 'd’actions', 'évaluation', 'GTT', 'Mellois', 'WWW', 'i', 'bureau'),
+          { minLength: 1, maxLength: 30 },
+        ),
       })
       .map(({ start, length, words }): RetroplanningMilestone => {
         const date = shiftDate(day('2024-01-01'), start);
@@ -194,7 +224,8 @@ describe('retroplanningSvg', () => {
         expect(layout.milestones).toHaveLength(milestones.length);
         for (const box of layout.milestones) {
           expect(box.labelLeft).toBeGreaterThanOrEqual(PLOT_LEFT);
-          for (const line of box.lines) expect(box.labelLeft + estimateTextWidth(line, 11)).toBeLessThanOrEqual(PLOT_RIGHT + 0.01);
+          for (const line of box.lines)
+            expect(box.labelLeft + estimateTextWidth(line, 11)).toBeLessThanOrEqual(PLOT_RIGHT + 0.01);
           expect(box.left).toBeLessThanOrEqual(box.markerLeft);
           expect(box.right).toBeGreaterThanOrEqual(box.markerRight);
         }
@@ -207,7 +238,9 @@ describe('retroplanningSvg', () => {
         // A row is opened only when every row above is taken where the milestone starts.
         for (const box of layout.milestones) {
           for (let row = 0; row < box.row; row++) {
-            const blocked = layout.milestones.some((other) => other !== box && other.row === row && other.left <= box.left && other.right + 10 > box.left);
+            const blocked = layout.milestones.some(
+              (other) => other !== box && other.row === row && other.left <= box.left && other.right + 10 > box.left,
+            );
             expect(blocked).toBe(true);
           }
         }
@@ -227,7 +260,9 @@ describe('retroplanningSvg', () => {
 
     const root = rootOf(retroplanningSvg(SAMPLE));
     const meetings = byClass(root, 'meeting');
-    expect(meetings.map((group) => `${group.attrs['data-lane']} ${group.attrs['data-date']} ${group.attrs['data-status']}`)).toEqual([
+    expect(
+      meetings.map((group) => `${group.attrs['data-lane']} ${group.attrs['data-date']} ${group.attrs['data-status']}`),
+    ).toEqual([
       'bureau-communautaire 2025-01-27 tenue',
       'copil 2025-06-17 convoquee',
       'cotech 2025-05-13 tenue',
@@ -235,9 +270,15 @@ describe('retroplanningSvg', () => {
       'gtt-1 2024-11-19 planifiee',
     ]);
     const cancelled = meetings.find((group) => group.attrs['data-status'] === 'annulee')!;
-    expect(cancelled.children.find((node) => node.name === 'circle')!.attrs).toMatchObject({ fill: '#FFFFFF', stroke: '#9E9E9E' });
+    expect(cancelled.children.find((node) => node.name === 'circle')!.attrs).toMatchObject({
+      fill: '#FFFFFF',
+      stroke: '#9E9E9E',
+    });
     expect(cancelled.children.some((node) => node.name === 'line')).toBe(true);
-    expect(cancelled.children[0]).toMatchObject({ name: 'title', text: 'COTECH reporté — Comité technique partenarial (COTECH), jeudi 15 mai 2025 (annulée)' });
+    expect(cancelled.children[0]).toMatchObject({
+      name: 'title',
+      text: 'COTECH reporté — Comité technique partenarial (COTECH), jeudi 15 mai 2025 (annulée)',
+    });
     // Two days after the other COTECH: its day number would touch the first one's, so it is left out.
     expect(cancelled.children.some((node) => node.name === 'text')).toBe(false);
     const planned = meetings.find((group) => group.attrs['data-status'] === 'planifiee')!;
@@ -257,7 +298,9 @@ describe('retroplanningSvg', () => {
     expect(layoutRetroplanning(year2024()).schoolHolidays).toEqual([]);
 
     expect(layout.publicHolidays).toHaveLength(11);
-    expect(layout.publicHolidays.find((holiday) => holiday.name === 'Lundi de Pâques')!.date).toEqual(day('2024-04-01'));
+    expect(layout.publicHolidays.find((holiday) => holiday.name === 'Lundi de Pâques')!.date).toEqual(
+      day('2024-04-01'),
+    );
     const ticks = byClass(rootOf(retroplanningSvg(year2024({ zone: 'A' }))), 'public-holiday');
     expect(ticks.map((tick) => tick.attrs['data-date'])).toContain('2024-05-08');
 
@@ -277,11 +320,23 @@ describe('retroplanningSvg', () => {
       }
       return 'no error';
     };
-    expect(field(year2024({ meetings: [{ lane: 'nope', date: day('2024-02-01'), title: 'x', status: 'tenue' }] }))).toBe('meetings.0.lane');
-    expect(field(year2024({ meetings: [{ lane: 'copil', date: day('2024-02-01'), title: 'x', status: 'perdue' as never }] }))).toBe('meetings.0.status');
-    expect(field(year2024({ milestones: [{ date: day('2024-02-01'), endDate: day('2024-01-01'), title: 'x' }] }))).toBe('milestones.0.endDate');
-    expect(field(year2024({ milestones: [{ date: { year: 2024, month: 2, day: 30 }, title: 'x' }] }))).toBe('milestones.0.date');
-    expect(field(year2024({ milestones: [{ date: day('2024-02-01'), title: 'x', owner: 'nope' }] }))).toBe('milestones.0.owner');
+    expect(
+      field(year2024({ meetings: [{ lane: 'nope', date: day('2024-02-01'), title: 'x', status: 'tenue' }] })),
+    ).toBe('meetings.0.lane');
+    expect(
+      field(
+        year2024({ meetings: [{ lane: 'copil', date: day('2024-02-01'), title: 'x', status: 'perdue' as never }] }),
+      ),
+    ).toBe('meetings.0.status');
+    expect(field(year2024({ milestones: [{ date: day('2024-02-01'), endDate: day('2024-01-01'), title: 'x' }] }))).toBe(
+      'milestones.0.endDate',
+    );
+    expect(field(year2024({ milestones: [{ date: { year: 2024, month: 2, day: 30 }, title: 'x' }] }))).toBe(
+      'milestones.0.date',
+    );
+    expect(field(year2024({ milestones: [{ date: day('2024-02-01'), title: 'x', owner: 'nope' }] }))).toBe(
+      'milestones.0.owner',
+    );
     expect(field(span('2024-02-01', '2024-01-01'))).toBe('to');
     expect(field(span('2020-01-01', '2024-01-01'))).toBe('to');
     expect(field(year2024({ lanes: [LANES[0]!, LANES[0]!] }))).toBe('lanes.1.id');
@@ -290,8 +345,18 @@ describe('retroplanningSvg', () => {
 
 describe('rétroplanning helpers', () => {
   it('reads a calendar year or a school year from an address', () => {
-    expect(parsePeriodKey('2024')).toEqual({ from: day('2024-01-01'), to: day('2024-12-31'), key: '2024', label: '2024' });
-    expect(parsePeriodKey('2024-2025')).toEqual({ from: day('2024-09-01'), to: day('2025-08-31'), key: '2024-2025', label: '2024-2025' });
+    expect(parsePeriodKey('2024')).toEqual({
+      from: day('2024-01-01'),
+      to: day('2024-12-31'),
+      key: '2024',
+      label: '2024',
+    });
+    expect(parsePeriodKey('2024-2025')).toEqual({
+      from: day('2024-09-01'),
+      to: day('2025-08-31'),
+      key: '2024-2025',
+      label: '2024-2025',
+    });
     for (const key of ['2024-2026', '24', '2024.svg', '', '0999', '2024-25']) expect(parsePeriodKey(key)).toBeNull();
   });
 

@@ -15,7 +15,8 @@ import {
 } from '../../domain/school-holidays.js';
 
 const day = (key: string): LocalDate => parseDateKey(key);
-const span = (holiday: SchoolHoliday | null) => holiday && `${holiday.name} ${dateKey(holiday.start)} → ${dateKey(holiday.end)}`;
+const span = (holiday: SchoolHoliday | null) =>
+  holiday && `${holiday.name} ${dateKey(holiday.start)} → ${dateKey(holiday.end)}`;
 
 describe('schoolHolidayOn', () => {
   it('finds the known holidays of zone A, the reference territory’s (académie de Poitiers)', () => {
@@ -45,7 +46,11 @@ describe('schoolHolidayOn', () => {
 
   it('says whether a year’s dates are verified', () => {
     expect(schoolHolidayOn(day('2025-10-20'), 'A')).toMatchObject({ schoolYear: '2025-2026', verified: true });
-    expect(schoolHolidayOn(day('2027-02-15'), 'A')).toMatchObject({ schoolYear: '2026-2027', verified: false, kind: 'hiver' });
+    expect(schoolHolidayOn(day('2027-02-15'), 'A')).toMatchObject({
+      schoolYear: '2026-2027',
+      verified: false,
+      kind: 'hiver',
+    });
   });
 
   it('refuses a date outside the data, saying which years are covered and how to add one', () => {
@@ -53,13 +58,17 @@ describe('schoolHolidayOn', () => {
     expect(call).toThrow(DomainError);
     expect(call).toThrow(/2022-2023 à 2027-2028/);
     expect(call).toThrow(/domain\/data\/school-holidays\.ts/);
-    expect(() => schoolHolidayOn(day('2022-08-31'), 'A')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', field: 'date' }));
+    expect(() => schoolHolidayOn(day('2022-08-31'), 'A')).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', field: 'date' }),
+    );
     expect(schoolHolidayOn(day('2022-09-01'), 'A')).toBeNull();
     expect(() => schoolHolidayOn(SCHOOL_HOLIDAY_COVERAGE.until, 'A')).toThrow(DomainError);
   });
 
   it('refuses an unknown zone and a day the calendar lacks', () => {
-    expect(() => schoolHolidayOn(day('2025-02-24'), 'D' as Zone)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', field: 'schoolZone' }));
+    expect(() => schoolHolidayOn(day('2025-02-24'), 'D' as Zone)).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', field: 'schoolZone' }),
+    );
     expect(() => schoolHolidayOn({ year: 2025, month: 2, day: 30 }, 'A')).toThrow(/n’existe pas/);
   });
 });
@@ -76,12 +85,17 @@ describe('schoolHolidaysBetween', () => {
       'Vacances d’été 2025-07-05 → 2025-09-01',
     ]);
     expect(names('2025-03-10', '2025-04-18', 'A')).toEqual([]);
-    expect(names('2025-03-09', '2025-04-19', 'A')).toEqual(['Vacances d’hiver 2025-02-22 → 2025-03-10', 'Vacances de printemps 2025-04-19 → 2025-05-05']);
+    expect(names('2025-03-09', '2025-04-19', 'A')).toEqual([
+      'Vacances d’hiver 2025-02-22 → 2025-03-10',
+      'Vacances de printemps 2025-04-19 → 2025-05-05',
+    ]);
   });
 
   it('refuses a period that ends before it starts or leaves the data', () => {
     expect(() => schoolHolidaysBetween(day('2025-03-01'), day('2025-02-01'), 'A')).toThrow(/précède son début/);
-    expect(() => schoolHolidaysBetween(day('2028-01-01'), day('2029-01-01'), 'A')).toThrow(expect.objectContaining({ field: 'to' }));
+    expect(() => schoolHolidaysBetween(day('2028-01-01'), day('2029-01-01'), 'A')).toThrow(
+      expect.objectContaining({ field: 'to' }),
+    );
   });
 });
 
@@ -107,7 +121,14 @@ describe('the school-holiday data', () => {
       expect(year.source, year.schoolYear).toMatch(/^Arrêté /);
       if (!year.verified) expect(year.note, year.schoolYear).toBeTruthy();
     }
-    expect(SCHOOL_YEARS.map((year) => year.schoolYear)).toEqual(['2022-2023', '2023-2024', '2024-2025', '2025-2026', '2026-2027', '2027-2028']);
+    expect(SCHOOL_YEARS.map((year) => year.schoolYear)).toEqual([
+      '2022-2023',
+      '2023-2024',
+      '2024-2025',
+      '2025-2026',
+      '2026-2027',
+      '2027-2028',
+    ]);
   });
 
   it('chains the school years: each starts at the previous one’s end, the rentrée, in September', () => {
@@ -139,8 +160,12 @@ describe('the school-holiday data', () => {
     for (const year of SCHOOL_YEARS) {
       for (const zone of SCHOOL_ZONES) {
         const own = year.holidays.filter((holiday) => holiday.zones.includes(zone));
-        expect(own.map((holiday) => holiday.kind).sort(), `${year.schoolYear} ${zone}`).toEqual([...SCHOOL_HOLIDAY_KINDS].sort());
-        const sorted = own.map((holiday) => [day(holiday.start), day(holiday.end)] as const).sort(([a], [b]) => compareDates(a, b));
+        expect(own.map((holiday) => holiday.kind).sort(), `${year.schoolYear} ${zone}`).toEqual(
+          [...SCHOOL_HOLIDAY_KINDS].sort(),
+        );
+        const sorted = own
+          .map((holiday) => [day(holiday.start), day(holiday.end)] as const)
+          .sort(([a], [b]) => compareDates(a, b));
         sorted.slice(1).forEach(([start], i) => {
           expect(compareDates(sorted[i]![1], start), `${year.schoolYear} ${zone}`).toBeLessThan(0);
         });
@@ -150,7 +175,9 @@ describe('the school-holiday data', () => {
 
   it('keeps Toussaint, Noël and the summer common to the three zones', () => {
     for (const year of SCHOOL_YEARS) {
-      for (const holiday of year.holidays.filter((h) => h.kind === 'toussaint' || h.kind === 'noel' || h.kind === 'ete')) {
+      for (const holiday of year.holidays.filter(
+        (h) => h.kind === 'toussaint' || h.kind === 'noel' || h.kind === 'ete',
+      )) {
         expect(holiday.zones, `${year.schoolYear} ${holiday.kind}`).toEqual(['A', 'B', 'C']);
       }
     }

@@ -17,7 +17,13 @@ const SECRET = 'a-test-secret-of-forty-two-bytes-at-least!';
 const OTHER_SECRET = 'another-secret-also-long-enough-to-be-used';
 const NOW = new Date('2026-06-01T10:00:00Z');
 const LATER = new Date('2026-06-16T15:00:00Z');
-const input = { purpose: 'rsvp' as const, subject: 'meeting-1', email: 'Elue@Example.org', answer: 'ACCEPTED', expiresAt: LATER };
+const input = {
+  purpose: 'rsvp' as const,
+  subject: 'meeting-1',
+  email: 'Elue@Example.org',
+  answer: 'ACCEPTED',
+  expiresAt: LATER,
+};
 
 function refusal(run: () => unknown): LinkErrorReason {
   try {
@@ -62,7 +68,9 @@ describe('signed links', () => {
     expect(refusal(() => verifyLink(tamper(token, 0), SECRET, { purpose: 'rsvp', now: NOW }))).toBe('forged');
     // A payload rewritten whole (another answer), keeping the original signature.
     const [, mac] = token.split('.');
-    const rewritten = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()), answer: 'DECLINED' })).toString('base64url');
+    const rewritten = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()), answer: 'DECLINED' }),
+    ).toString('base64url');
     expect(refusal(() => verifyLink(`${rewritten}.${mac}`, SECRET, { purpose: 'rsvp', now: NOW }))).toBe('forged');
   });
 
@@ -79,7 +87,9 @@ describe('signed links', () => {
 
   it('refuses an expired token, from its expiry second on, and a forged one as forged even when expired', () => {
     const token = signLink(input, SECRET);
-    expect(verifyLink(token, SECRET, { purpose: 'rsvp', now: new Date(LATER.getTime() - 1000) }).subject).toBe('meeting-1');
+    expect(verifyLink(token, SECRET, { purpose: 'rsvp', now: new Date(LATER.getTime() - 1000) }).subject).toBe(
+      'meeting-1',
+    );
     expect(refusal(() => verifyLink(token, SECRET, { purpose: 'rsvp', now: LATER }))).toBe('expired');
     expect(refusal(() => verifyLink(tamper(token, 1), SECRET, { purpose: 'rsvp', now: LATER }))).toBe('forged');
   });
@@ -95,7 +105,10 @@ describe('signed links', () => {
 
   it('refuses malformed tokens', () => {
     for (const token of ['', 'abc', 'a.b.c', 'not base64!.abc', `${signLink(input, SECRET)}.x`]) {
-      expect(refusal(() => verifyLink(token, SECRET, { purpose: 'rsvp', now: NOW })), token).toBe('malformed');
+      expect(
+        refusal(() => verifyLink(token, SECRET, { purpose: 'rsvp', now: NOW })),
+        token,
+      ).toBe('malformed');
     }
   });
 
@@ -105,7 +118,13 @@ describe('signed links', () => {
   });
 
   it('gives one link per answer for an invitation mail', () => {
-    const links = rsvpLinks({ publicUrl: 'https://concerto.example.org/', secret: SECRET, meetingId: 'm-1', email: 'a@example.org', expiresAt: LATER });
+    const links = rsvpLinks({
+      publicUrl: 'https://concerto.example.org/',
+      secret: SECRET,
+      meetingId: 'm-1',
+      email: 'a@example.org',
+      expiresAt: LATER,
+    });
     const answers = Object.entries(links).map(([key, url]) => {
       expect(url).toMatch(/^https:\/\/concerto\.example\.org\/rsvp\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
       const payload = verifyLink(url.split('/rsvp/')[1]!, SECRET, { purpose: 'rsvp', now: NOW });

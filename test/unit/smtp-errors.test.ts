@@ -5,7 +5,10 @@ import { createMailTransport } from '../../infra/mail-transport.js';
 import { classifySmtpError, SMTP_ERROR_RULES } from '../../infra/smtp-errors.js';
 
 /** An Error shaped like the ones nodemailer hands back. */
-function smtpError(fields: { code?: string; responseCode?: number; command?: string; originalCode?: string; timeoutType?: string }, message = 'failed') {
+function smtpError(
+  fields: { code?: string; responseCode?: number; command?: string; originalCode?: string; timeoutType?: string },
+  message = 'failed',
+) {
   return Object.assign(new Error(message), fields);
 }
 
@@ -43,11 +46,24 @@ describe('classifySmtpError', () => {
   });
 
   it('says what the operator can do', () => {
-    expect(classifySmtpError(smtpError({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' }, 'Invalid login: 535 bad credentials')).message)
-      .toBe('SMTP authentication failed (EAUTH, reply 535, on AUTH PLAIN): Invalid login: 535 bad credentials. Check the user and password in SMTP_URL. Retrying will not help.');
-    expect(classifySmtpError(smtpError({ code: 'ESOCKET', originalCode: 'ECONNREFUSED', command: 'CONN' }, 'connect ECONNREFUSED 127.0.0.1:25')).message)
-      .toMatch(/^SMTP connection refused \(ESOCKET, ECONNREFUSED, on CONN\).*SMTP_URL.*will be retried/);
-    const rejected = Object.assign(smtpError({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' }), { rejected: ['nobody@example.org'] });
+    expect(
+      classifySmtpError(
+        smtpError({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' }, 'Invalid login: 535 bad credentials'),
+      ).message,
+    ).toBe(
+      'SMTP authentication failed (EAUTH, reply 535, on AUTH PLAIN): Invalid login: 535 bad credentials. Check the user and password in SMTP_URL. Retrying will not help.',
+    );
+    expect(
+      classifySmtpError(
+        smtpError(
+          { code: 'ESOCKET', originalCode: 'ECONNREFUSED', command: 'CONN' },
+          'connect ECONNREFUSED 127.0.0.1:25',
+        ),
+      ).message,
+    ).toMatch(/^SMTP connection refused \(ESOCKET, ECONNREFUSED, on CONN\).*SMTP_URL.*will be retried/);
+    const rejected = Object.assign(smtpError({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' }), {
+      rejected: ['nobody@example.org'],
+    });
     expect(classifySmtpError(rejected).message).toContain('refused: nobody@example.org');
   });
 
@@ -57,14 +73,42 @@ describe('classifySmtpError', () => {
   });
 
   it('knows a fixed list of codes', () => {
-    const permanent = Object.entries(SMTP_ERROR_RULES).filter(([, rule]) => rule.permanent).map(([code]) => code);
+    const permanent = Object.entries(SMTP_ERROR_RULES)
+      .filter(([, rule]) => rule.permanent)
+      .map(([code]) => code);
     expect(permanent).toEqual([
-      'EAUTH', 'ENOAUTH', 'EOAUTH2', 'EENVELOPE', 'EMAXRECIPIENTS', 'EMESSAGE', 'EREQUIRETLS', 'ECONFIG',
-      'EFILEACCESS', 'EURLACCESS', 'EOTP', 'ERR_ACCESS_DENIED',
+      'EAUTH',
+      'ENOAUTH',
+      'EOAUTH2',
+      'EENVELOPE',
+      'EMAXRECIPIENTS',
+      'EMESSAGE',
+      'EREQUIRETLS',
+      'ECONFIG',
+      'EFILEACCESS',
+      'EURLACCESS',
+      'EOTP',
+      'ERR_ACCESS_DENIED',
     ]);
     expect(Object.keys(SMTP_ERROR_RULES).filter((code) => !permanent.includes(code))).toEqual([
-      'ECONNECTION', 'ESOCKET', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT',
-      'EDNS', 'ENOTFOUND', 'EAI_AGAIN', 'ETLS', 'EPROTOCOL', 'EPROXY', 'EMAXLIMIT', 'EABORT', 'ESTREAM', 'EFETCH',
+      'ECONNECTION',
+      'ESOCKET',
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'EPIPE',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'ETIMEDOUT',
+      'EDNS',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'ETLS',
+      'EPROTOCOL',
+      'EPROXY',
+      'EMAXLIMIT',
+      'EABORT',
+      'ESTREAM',
+      'EFETCH',
     ]);
   });
 });
@@ -92,7 +136,8 @@ describe('classifySmtpError on real failures', () => {
       disableReverseLookup: true,
       logger: false,
       closeTimeout: 1_000,
-      onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('No such user here'), { responseCode: 550 })),
+      onRcptTo: (_address, _session, callback) =>
+        callback(Object.assign(new Error('No such user here'), { responseCode: 550 })),
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.server.address() as net.AddressInfo;

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { domainError } from '../helpers/domain-error.js';
 import { email, fieldPath, isoDate, nonEmptyText, parseInput, slug, summariseIssues } from '../../domain/validation.js';
 
-
 const fiche = z.object({
   title: nonEmptyText(20),
   actor: z.object({ email: email() }),
@@ -11,7 +10,10 @@ const fiche = z.object({
   instance: slug(),
   kind: z.enum(['copil', 'cotech']),
   participants: z.number().int().min(1).max(30),
-  budget: z.array(z.object({ amount: z.number().positive(), label: z.string() })).min(1).max(3),
+  budget: z
+    .array(z.object({ amount: z.number().positive(), label: z.string() }))
+    .min(1)
+    .max(3),
   published: z.boolean().optional(),
 });
 
@@ -40,12 +42,23 @@ describe('parseInput', () => {
 
   it('reports every issue at once, with dotted paths, the first one as `field`', () => {
     const error = domainError(() =>
-      parseInput(fiche, { ...valid, title: '', actor: { email: 'nope' }, budget: [{ amount: 0, label: 'Jeux' }, { amount: 5 }] }, { what: 'la fiche' }),
+      parseInput(
+        fiche,
+        { ...valid, title: '', actor: { email: 'nope' }, budget: [{ amount: 0, label: 'Jeux' }, { amount: 5 }] },
+        { what: 'la fiche' },
+      ),
     );
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.field).toBe('title');
-    expect(error.issues?.map((issue) => issue.field)).toEqual(['title', 'actor.email', 'budget.0.amount', 'budget.1.label']);
-    expect(error.message).toMatch(/^La fiche comporte 4 erreurs à corriger : 1\) « title » ne peut pas être vide\. 2\) « actor\.email »/);
+    expect(error.issues?.map((issue) => issue.field)).toEqual([
+      'title',
+      'actor.email',
+      'budget.0.amount',
+      'budget.1.label',
+    ]);
+    expect(error.message).toMatch(
+      /^La fiche comporte 4 erreurs à corriger : 1\) « title » ne peut pas être vide\. 2\) « actor\.email »/,
+    );
     for (const issue of error.issues ?? []) expect(error.message).toContain(issue.message);
   });
 
@@ -54,21 +67,56 @@ describe('parseInput', () => {
     ['null as missing', { title: null }, 'title', '« title » est obligatoire.'],
     ['wrong type', { title: 42 }, 'title', '« title » doit être un texte (reçu : 42).'],
     ['wrong type (list)', { actor: [] }, 'actor', '« actor » doit être un objet JSON (reçu : une liste).'],
-    ['not an integer', { participants: 2.5 }, 'participants', '« participants » doit être un nombre entier (reçu : 2.5).'],
+    [
+      'not an integer',
+      { participants: 2.5 },
+      'participants',
+      '« participants » doit être un nombre entier (reçu : 2.5).',
+    ],
     ['not a number', { participants: '12' }, 'participants', '« participants » doit être un nombre (reçu : un texte).'],
     ['blank text', { title: '   ' }, 'title', '« title » ne peut pas être vide.'],
     ['too long', { title: 'x'.repeat(21) }, 'title', '« title » dépasse 20 caractères : raccourcissez-le.'],
-    ['invalid email', { actor: { email: 'a@b' } }, 'actor.email', '« actor.email » doit être une adresse e-mail valide, par exemple prenom.nom@example.org.'],
+    [
+      'invalid email',
+      { actor: { email: 'a@b' } },
+      'actor.email',
+      '« actor.email » doit être une adresse e-mail valide, par exemple prenom.nom@example.org.',
+    ],
     ['enum', { kind: 'gtt' }, 'kind', '« kind » doit être l’une des valeurs : copil, cotech.'],
     ['number too small', { participants: 0 }, 'participants', '« participants » doit être supérieur ou égal à 1.'],
     ['number too big', { participants: 31 }, 'participants', '« participants » doit être inférieur ou égal à 30.'],
-    ['positive', { budget: [{ amount: -1, label: 'x' }] }, 'budget.0.amount', '« budget.0.amount » doit être strictement supérieur à 0.'],
+    [
+      'positive',
+      { budget: [{ amount: -1, label: 'x' }] },
+      'budget.0.amount',
+      '« budget.0.amount » doit être strictement supérieur à 0.',
+    ],
     ['empty list', { budget: [] }, 'budget', '« budget » doit contenir au moins un élément.'],
-    ['long list', { budget: Array.from({ length: 4 }, () => ({ amount: 1, label: 'x' })) }, 'budget', '« budget » contient trop d’éléments : 3 au plus.'],
+    [
+      'long list',
+      { budget: Array.from({ length: 4 }, () => ({ amount: 1, label: 'x' })) },
+      'budget',
+      '« budget » contient trop d’éléments : 3 au plus.',
+    ],
     ['boolean', { published: 'oui' }, 'published', '« published » doit être vrai ou faux (booléen) (reçu : un texte).'],
-    ['date format', { startDate: '26/03/2024' }, 'startDate', '« startDate » doit être une date au format AAAA-MM-JJ, par exemple 2024-03-26.'],
-    ['impossible date', { startDate: '2023-02-29' }, 'startDate', '« startDate » doit être une date au format AAAA-MM-JJ, par exemple 2024-03-26.'],
-    ['slug', { instance: 'gtt 1' }, 'instance', '« instance » doit être un identifiant court en minuscules, chiffres et tirets, par exemple gtt-1.'],
+    [
+      'date format',
+      { startDate: '26/03/2024' },
+      'startDate',
+      '« startDate » doit être une date au format AAAA-MM-JJ, par exemple 2024-03-26.',
+    ],
+    [
+      'impossible date',
+      { startDate: '2023-02-29' },
+      'startDate',
+      '« startDate » doit être une date au format AAAA-MM-JJ, par exemple 2024-03-26.',
+    ],
+    [
+      'slug',
+      { instance: 'gtt 1' },
+      'instance',
+      '« instance » doit être un identifiant court en minuscules, chiffres et tirets, par exemple gtt-1.',
+    ],
   ])('%s: names the field in French', (_kind, patch, field, message) => {
     const error = domainError(() => parseInput(fiche, { ...valid, ...patch }));
     expect(error).toMatchObject({ code: 'INVALID_INPUT', field, message, issues: [{ field, message }] });
@@ -85,12 +133,17 @@ describe('parseInput', () => {
 
   it('names unknown keys of a strict object', () => {
     const error = domainError(() => parseInput(z.strictObject({ a: z.string() }), { a: 'x', b: 1, c: 2 }));
-    expect(error.message).toBe('La saisie contient des champs inconnus : b, c. Retirez-les ou corrigez leur orthographe.');
+    expect(error.message).toBe(
+      'La saisie contient des champs inconnus : b, c. Retirez-les ou corrigez leur orthographe.',
+    );
   });
 
   it('lets a schema’s own message win over the French defaults', () => {
     const schema = z.object({ outcome: z.enum(['oui', 'non'], { error: 'Répondez oui ou non.' }) });
-    expect(domainError(() => parseInput(schema, { outcome: 'peut-être' }))).toMatchObject({ field: 'outcome', message: 'Répondez oui ou non.' });
+    expect(domainError(() => parseInput(schema, { outcome: 'peut-être' }))).toMatchObject({
+      field: 'outcome',
+      message: 'Répondez oui ou non.',
+    });
   });
 
   it('leaves zod’s global configuration alone', () => {
@@ -134,8 +187,11 @@ describe('schema helpers', () => {
     expect(fieldPath(['budget', 0, 'amount'])).toBe('budget.0.amount');
     expect(fieldPath([])).toBe('');
     expect(summariseIssues('la fiche', [{ field: 'a', message: 'Un.' }])).toBe('Un.');
-    expect(summariseIssues('la fiche', [{ field: 'a', message: 'Un.' }, { field: 'b', message: 'Deux.' }])).toBe(
-      'La fiche comporte 2 erreurs à corriger : 1) Un. 2) Deux.',
-    );
+    expect(
+      summariseIssues('la fiche', [
+        { field: 'a', message: 'Un.' },
+        { field: 'b', message: 'Deux.' },
+      ]),
+    ).toBe('La fiche comporte 2 erreurs à corriger : 1) Un. 2) Deux.');
   });
 });

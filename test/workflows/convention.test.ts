@@ -12,7 +12,12 @@ import { resolveActor } from '../../store/resolve-actor.js';
 import { calendarWorkflowId, calendarYearStateQuery } from '../../workflows/calendar-definitions.js';
 import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
 import { conventionCycleWorkflow } from '../../workflows/convention.js';
-import { conventionCycleStateQuery, conventionWorkflowId, evaluationRecordedSignal, prolongUpdate } from '../../workflows/convention-definitions.js';
+import {
+  conventionCycleStateQuery,
+  conventionWorkflowId,
+  evaluationRecordedSignal,
+  prolongUpdate,
+} from '../../workflows/convention-definitions.js';
 import { startDemoStack, type DemoStack } from '../helpers/demo-stack.js';
 import { eventually, sleepUntil } from '../helpers/time-skipping.js';
 import { acceptedUpdates, updateRefusal } from '../helpers/updates.js';
@@ -42,10 +47,17 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
     ({ env, db, catcher, taskQueue, conventionId } = stack);
     cooperateur = await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur');
     year = toLocal(new Date(await env.currentTimeMs()), ZONE).year + 1;
-    await db.prisma.convention.update({ where: { id: conventionId }, data: { endDate: new Date(`${year}-12-31T00:00:00Z`) } });
+    await db.prisma.convention.update({
+      where: { id: conventionId },
+      data: { endDate: new Date(`${year}-12-31T00:00:00Z`) },
+    });
 
     // Three fiches en œuvre with three pilots, and a draft whose pilot is never asked.
-    const people = await db.prisma.person.findMany({ where: { email: { endsWith: '@example.org' } }, orderBy: { email: 'asc' }, take: 4 });
+    const people = await db.prisma.person.findMany({
+      where: { email: { endsWith: '@example.org' } },
+      orderBy: { email: 'asc' },
+      take: 4,
+    });
     for (const [i, person] of people.entries()) {
       const id = randomUUID();
       const code = `FA-${year - 2}-0${i + 1}`;
@@ -57,14 +69,24 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
           code,
           status: inForce ? 'en_oeuvre' : 'brouillon',
           authorEmail: cooperateur.email,
-          versions: { create: { version: 1, title: `Action ${i + 1}`, piloteId: person.id, state: inForce ? 'en_vigueur' : 'brouillon', createdBy: cooperateur.email } },
+          versions: {
+            create: {
+              version: 1,
+              title: `Action ${i + 1}`,
+              piloteId: person.id,
+              state: inForce ? 'en_vigueur' : 'brouillon',
+              createdBy: cooperateur.email,
+            },
+          },
         },
       });
       if (inForce) fiches.push({ id, code, pilot: person.email });
       else draftPilot = person.email;
     }
     // A COPIL meeting in March: the yearly review joins its ordre du jour.
-    const copil = await db.prisma.instance.findUniqueOrThrow({ where: { conventionId_slug: { conventionId, slug: 'copil' } } });
+    const copil = await db.prisma.instance.findUniqueOrThrow({
+      where: { conventionId_slug: { conventionId, slug: 'copil' } },
+    });
     copilMeetingId = (
       await db.prisma.meeting.create({
         data: {
@@ -86,7 +108,8 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
 
   const mails = async (subject: RegExp) => (await catcher.list()).filter((m) => subject.test(m.subject));
   const recipients = (list: CaughtMessage[]) => list.flatMap((m) => m.to).sort();
-  const textOf = async (message: CaughtMessage) => (await simpleParser((await catcher.readRaw(message.id))!)).text ?? '';
+  const textOf = async (message: CaughtMessage) =>
+    (await simpleParser((await catcher.readRaw(message.id))!)).text ?? '';
   const store = () => createStoreActivities(db.prisma);
 
   /** Records a fiche's évaluation the way its lifecycle workflow does (the recordEvaluation step's activity). */
@@ -108,139 +131,229 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
   }
 
   const audience = async (instance: string, roles?: string[]) =>
-    (await db.prisma.membership.findMany({ where: { instance: { conventionId, slug: instance }, ...(roles ? { role: { in: roles } } : {}) }, include: { person: true } })).map((m) => m.person.email);
+    (
+      await db.prisma.membership.findMany({
+        where: { instance: { conventionId, slug: instance }, ...(roles ? { role: { in: roles } } : {}) },
+        include: { person: true },
+      })
+    ).map((m) => m.person.email);
 
-  it('asks the pilots each year, reminds only those still missing, takes the review to the COPIL, follows a prolongation into an extra year with its calendar, and runs the final campaign in the last year', { timeout: 600_000 }, async () => {
-    const handle = await env.client.workflow.start(conventionCycleWorkflow, { taskQueue, workflowId: conventionWorkflowId(conventionId), args: [{ conventionId, year }] });
-    // No recurring meetings (the demo's COTECH has a rule): this calendar only shows it goes on.
-    await db.prisma.instance.updateMany({ where: { conventionId }, data: { meetingRule: Prisma.DbNull } });
-    const calendar = await env.client.workflow.start(calendarYearWorkflow, { taskQueue, workflowId: calendarWorkflowId(conventionId), args: [{ conventionId, year }] });
-    const planned = await eventually(async () => {
-      const state = await handle.query(conventionCycleStateQuery);
-      return state.campaigns.length > 0 ? state : undefined;
-    }, 'the plan');
-    // The convention ends this year: January's campaign for last year, and the final one.
-    expect(planned.campaigns.map((c) => [c.key, c.opensAt, c.deadline])).toEqual([
-      [`annuelle-${year - 1}`, atLocalTime({ year, month: 1, day: 15 }, 9, 0, ZONE).toISOString(), atLocalTime({ year, month: 2, day: 26 }, 9, 0, ZONE).toISOString()],
-      [`finale-${year}`, atLocalTime({ year, month: 9, day: 2 }, 9, 0, ZONE).toISOString(), atLocalTime({ year, month: 10, day: 14 }, 9, 0, ZONE).toISOString()],
-    ]);
+  it(
+    'asks the pilots each year, reminds only those still missing, takes the review to the COPIL, follows a prolongation into an extra year with its calendar, and runs the final campaign in the last year',
+    { timeout: 600_000 },
+    async () => {
+      const handle = await env.client.workflow.start(conventionCycleWorkflow, {
+        taskQueue,
+        workflowId: conventionWorkflowId(conventionId),
+        args: [{ conventionId, year }],
+      });
+      // No recurring meetings (the demo's COTECH has a rule): this calendar only shows it goes on.
+      await db.prisma.instance.updateMany({ where: { conventionId }, data: { meetingRule: Prisma.DbNull } });
+      const calendar = await env.client.workflow.start(calendarYearWorkflow, {
+        taskQueue,
+        workflowId: calendarWorkflowId(conventionId),
+        args: [{ conventionId, year }],
+      });
+      const planned = await eventually(async () => {
+        const state = await handle.query(conventionCycleStateQuery);
+        return state.campaigns.length > 0 ? state : undefined;
+      }, 'the plan');
+      // The convention ends this year: January's campaign for last year, and the final one.
+      expect(planned.campaigns.map((c) => [c.key, c.opensAt, c.deadline])).toEqual([
+        [
+          `annuelle-${year - 1}`,
+          atLocalTime({ year, month: 1, day: 15 }, 9, 0, ZONE).toISOString(),
+          atLocalTime({ year, month: 2, day: 26 }, 9, 0, ZONE).toISOString(),
+        ],
+        [
+          `finale-${year}`,
+          atLocalTime({ year, month: 9, day: 2 }, 9, 0, ZONE).toISOString(),
+          atLocalTime({ year, month: 10, day: 14 }, 9, 0, ZONE).toISOString(),
+        ],
+      ]);
 
-    // 15 January, 09:00: each pilot of a fiche en œuvre is asked, with the route that records it.
-    const opening = atLocalTime({ year, month: 1, day: 15 }, 9, 0, ZONE);
-    await sleepUntil(env, handle, new Date(opening.getTime() - MINUTE));
-    expect(await mails(/^Évaluation/)).toEqual([]);
-    await sleepUntil(env, handle, new Date(opening.getTime() + MINUTE));
-    const invitations = await eventually(async () => {
-      const list = await mails(new RegExp(`^Évaluation ${year - 1} de vos fiches actions`));
-      return list.length === 3 ? list : undefined;
-    }, 'the invitations');
-    expect(recipients(invitations)).toEqual(fiches.map((f) => f.pilot).sort());
-    expect(recipients(invitations)).not.toContain(draftPilot);
-    const first = invitations.find((m) => m.to.includes(fiches[0]!.pilot))!;
-    const body = await textOf(first);
-    expect(body).toContain(`POST ${TEST_LINKS.publicUrl}/api/fiches/${fiches[0]!.id}/actions/recordEvaluation`);
-    expect(body).toContain(fiches[0]!.code);
-    expect(body).not.toContain(fiches[1]!.code);
+      // 15 January, 09:00: each pilot of a fiche en œuvre is asked, with the route that records it.
+      const opening = atLocalTime({ year, month: 1, day: 15 }, 9, 0, ZONE);
+      await sleepUntil(env, handle, new Date(opening.getTime() - MINUTE));
+      expect(await mails(/^Évaluation/)).toEqual([]);
+      await sleepUntil(env, handle, new Date(opening.getTime() + MINUTE));
+      const invitations = await eventually(async () => {
+        const list = await mails(new RegExp(`^Évaluation ${year - 1} de vos fiches actions`));
+        return list.length === 3 ? list : undefined;
+      }, 'the invitations');
+      expect(recipients(invitations)).toEqual(fiches.map((f) => f.pilot).sort());
+      expect(recipients(invitations)).not.toContain(draftPilot);
+      const first = invitations.find((m) => m.to.includes(fiches[0]!.pilot))!;
+      const body = await textOf(first);
+      expect(body).toContain(`POST ${TEST_LINKS.publicUrl}/api/fiches/${fiches[0]!.id}/actions/recordEvaluation`);
+      expect(body).toContain(fiches[0]!.code);
+      expect(body).not.toContain(fiches[1]!.code);
 
-    // The first pilot's évaluation is recorded, and the fiche's workflow tells the cycle.
-    await recordEvaluation(fiches[0]!, year - 1, 'Douze familles accueillies.');
-    await handle.signal(evaluationRecordedSignal, { ficheId: fiches[0]!.id, year: year - 1 });
-    const afterFirst = await eventually(async () => {
-      const campaign = (await handle.query(conventionCycleStateQuery)).campaigns[0]!;
-      return campaign.answered.length === 1 ? campaign : undefined;
-    }, 'the first answer');
-    expect(afterFirst).toMatchObject({ status: 'ouverte', answered: [fiches[0]!.pilot], pending: [fiches[1]!.pilot, fiches[2]!.pilot].sort() });
+      // The first pilot's évaluation is recorded, and the fiche's workflow tells the cycle.
+      await recordEvaluation(fiches[0]!, year - 1, 'Douze familles accueillies.');
+      await handle.signal(evaluationRecordedSignal, { ficheId: fiches[0]!.id, year: year - 1 });
+      const afterFirst = await eventually(async () => {
+        const campaign = (await handle.query(conventionCycleStateQuery)).campaigns[0]!;
+        return campaign.answered.length === 1 ? campaign : undefined;
+      }, 'the first answer');
+      expect(afterFirst).toMatchObject({
+        status: 'ouverte',
+        answered: [fiches[0]!.pilot],
+        pending: [fiches[1]!.pilot, fiches[2]!.pilot].sort(),
+      });
 
-    // J+14: the two others are reminded, not the one who answered.
-    await sleepUntil(env, handle, atLocalTime({ year, month: 1, day: 29 }, 9, 1, ZONE));
-    const firstReminders = await eventually(async () => {
-      const list = await mails(/^Rappel : évaluation/);
-      return list.length === 2 ? list : undefined;
-    }, 'the J+14 reminders');
-    expect(recipients(firstReminders)).toEqual([fiches[1]!.pilot, fiches[2]!.pilot].sort());
+      // J+14: the two others are reminded, not the one who answered.
+      await sleepUntil(env, handle, atLocalTime({ year, month: 1, day: 29 }, 9, 1, ZONE));
+      const firstReminders = await eventually(async () => {
+        const list = await mails(/^Rappel : évaluation/);
+        return list.length === 2 ? list : undefined;
+      }, 'the J+14 reminders');
+      expect(recipients(firstReminders)).toEqual([fiches[1]!.pilot, fiches[2]!.pilot].sort());
 
-    // The second pilot's évaluation is recorded with no signal: the cycle reads the store before reminding.
-    await recordEvaluation(fiches[1]!, year - 1, 'Deux ateliers de plus que prévu.');
-    await sleepUntil(env, handle, atLocalTime({ year, month: 2, day: 12 }, 9, 1, ZONE));
-    await eventually(async () => (await mails(/^Rappel : évaluation/)).length === 3, 'the J+28 reminder');
-    expect(recipients(await mails(/^Rappel : évaluation/))).toEqual([fiches[1]!.pilot, fiches[2]!.pilot, fiches[2]!.pilot].sort());
+      // The second pilot's évaluation is recorded with no signal: the cycle reads the store before reminding.
+      await recordEvaluation(fiches[1]!, year - 1, 'Deux ateliers de plus que prévu.');
+      await sleepUntil(env, handle, atLocalTime({ year, month: 2, day: 12 }, 9, 1, ZONE));
+      await eventually(async () => (await mails(/^Rappel : évaluation/)).length === 3, 'the J+28 reminder');
+      expect(recipients(await mails(/^Rappel : évaluation/))).toEqual(
+        [fiches[1]!.pilot, fiches[2]!.pilot, fiches[2]!.pilot].sort(),
+      );
 
-    // The deadline: the synthesis goes to the COPIL and the coordinators, the review joins the March COPIL.
-    await sleepUntil(env, handle, atLocalTime({ year, month: 2, day: 26 }, 9, 1, ZONE));
-    const closed = await eventually(async () => {
-      const campaign = (await handle.query(conventionCycleStateQuery)).campaigns[0]!;
-      return campaign.status === 'close' ? campaign : undefined;
-    }, 'the review');
-    expect(closed.review).toMatchObject({ status: 'inscrite', meetingId: copilMeetingId, meetingTitle: 'COPIL de printemps' });
-    expect(closed.pending).toEqual([fiches[2]!.pilot]);
-    const agenda = await db.prisma.agendaItem.findMany({ where: { meetingId: copilMeetingId } });
-    expect(agenda.map((a) => a.title)).toEqual([`Revue annuelle des évaluations ${year - 1}`]);
-    const synthesis = await eventually(async () => {
-      const list = await mails(new RegExp(`^Revue annuelle des évaluations ${year - 1} : synthèse`));
-      return list.length > 0 ? list : undefined;
-    }, 'the synthesis');
-    const expected = [...new Set([...(await audience('copil')), ...(await audience('cotech', ['charge_cooperation']))])].sort();
-    expect(recipients(synthesis)).toEqual(expected);
-    const summary = await textOf(synthesis[0]!);
-    expect(summary).toContain('2 fiche(s) sur 3');
-    expect(summary).toContain('Douze familles accueillies.');
-    expect(summary).toContain('COPIL de printemps');
+      // The deadline: the synthesis goes to the COPIL and the coordinators, the review joins the March COPIL.
+      await sleepUntil(env, handle, atLocalTime({ year, month: 2, day: 26 }, 9, 1, ZONE));
+      const closed = await eventually(async () => {
+        const campaign = (await handle.query(conventionCycleStateQuery)).campaigns[0]!;
+        return campaign.status === 'close' ? campaign : undefined;
+      }, 'the review');
+      expect(closed.review).toMatchObject({
+        status: 'inscrite',
+        meetingId: copilMeetingId,
+        meetingTitle: 'COPIL de printemps',
+      });
+      expect(closed.pending).toEqual([fiches[2]!.pilot]);
+      const agenda = await db.prisma.agendaItem.findMany({ where: { meetingId: copilMeetingId } });
+      expect(agenda.map((a) => a.title)).toEqual([`Revue annuelle des évaluations ${year - 1}`]);
+      const synthesis = await eventually(async () => {
+        const list = await mails(new RegExp(`^Revue annuelle des évaluations ${year - 1} : synthèse`));
+        return list.length > 0 ? list : undefined;
+      }, 'the synthesis');
+      const expected = [
+        ...new Set([...(await audience('copil')), ...(await audience('cotech', ['charge_cooperation']))]),
+      ].sort();
+      expect(recipients(synthesis)).toEqual(expected);
+      const summary = await textOf(synthesis[0]!);
+      expect(summary).toContain('2 fiche(s) sur 3');
+      expect(summary).toContain('Douze familles accueillies.');
+      expect(summary).toContain('COPIL de printemps');
 
-    // Prolongation: refused before history for a member and for an earlier date, then signed.
-    const membre = await resolveActor(db.prisma, conventionId, 'caf.conseiller-territorial@example.org', 'membre');
-    const before = await acceptedUpdates(handle);
-    expect(await updateRefusal(handle.executeUpdate(prolongUpdate, { args: [{ actor: membre, newEndDate: `${year + 1}-12-31`, motif: 'Renouvellement en préparation' }] }))).toMatchObject({ type: 'ROLE_NOT_ALLOWED' });
-    expect(await updateRefusal(handle.executeUpdate(prolongUpdate, { args: [{ actor: cooperateur, newEndDate: `${year}-06-30`, motif: 'Renouvellement en préparation' }] }))).toMatchObject({
-      type: 'INVALID_INPUT',
-      message: expect.stringMatching(/postérieure à la fin actuelle/),
-    });
-    expect(await acceptedUpdates(handle)).toBe(before);
-    const prolonged = await handle.executeUpdate(prolongUpdate, { args: [{ actor: cooperateur, newEndDate: `${year + 1}-12-31`, motif: 'Le diagnostic du territoire est reporté d’un an.' }] });
-    expect(prolonged.endDate).toBe(`${year + 1}-12-31`);
-    // The final campaign moves to the new last year.
-    expect(prolonged.campaigns.map((c) => c.key)).toEqual([`annuelle-${year - 1}`]);
-    const convention = await db.prisma.convention.findUniqueOrThrow({ where: { id: conventionId }, include: { amendments: true } });
-    expect(convention).toMatchObject({ endDate: new Date(`${year + 1}-12-31T00:00:00Z`), status: 'prolongee' });
-    expect(convention.amendments).toMatchObject([{ number: 1, newEndDate: new Date(`${year + 1}-12-31T00:00:00Z`), description: 'Le diagnostic du territoire est reporté d’un an.' }]);
-    await eventually(async () => (await mails(/^Avenant n° 1 : la convention est prolongée/)).length === expected.length, 'the amendment notices');
+      // Prolongation: refused before history for a member and for an earlier date, then signed.
+      const membre = await resolveActor(db.prisma, conventionId, 'caf.conseiller-territorial@example.org', 'membre');
+      const before = await acceptedUpdates(handle);
+      expect(
+        await updateRefusal(
+          handle.executeUpdate(prolongUpdate, {
+            args: [{ actor: membre, newEndDate: `${year + 1}-12-31`, motif: 'Renouvellement en préparation' }],
+          }),
+        ),
+      ).toMatchObject({ type: 'ROLE_NOT_ALLOWED' });
+      expect(
+        await updateRefusal(
+          handle.executeUpdate(prolongUpdate, {
+            args: [{ actor: cooperateur, newEndDate: `${year}-06-30`, motif: 'Renouvellement en préparation' }],
+          }),
+        ),
+      ).toMatchObject({
+        type: 'INVALID_INPUT',
+        message: expect.stringMatching(/postérieure à la fin actuelle/),
+      });
+      expect(await acceptedUpdates(handle)).toBe(before);
+      const prolonged = await handle.executeUpdate(prolongUpdate, {
+        args: [
+          {
+            actor: cooperateur,
+            newEndDate: `${year + 1}-12-31`,
+            motif: 'Le diagnostic du territoire est reporté d’un an.',
+          },
+        ],
+      });
+      expect(prolonged.endDate).toBe(`${year + 1}-12-31`);
+      // The final campaign moves to the new last year.
+      expect(prolonged.campaigns.map((c) => c.key)).toEqual([`annuelle-${year - 1}`]);
+      const convention = await db.prisma.convention.findUniqueOrThrow({
+        where: { id: conventionId },
+        include: { amendments: true },
+      });
+      expect(convention).toMatchObject({ endDate: new Date(`${year + 1}-12-31T00:00:00Z`), status: 'prolongee' });
+      expect(convention.amendments).toMatchObject([
+        {
+          number: 1,
+          newEndDate: new Date(`${year + 1}-12-31T00:00:00Z`),
+          description: 'Le diagnostic du territoire est reporté d’un an.',
+        },
+      ]);
+      await eventually(
+        async () => (await mails(/^Avenant n° 1 : la convention est prolongée/)).length === expected.length,
+        'the amendment notices',
+      );
 
-    // No final campaign this year any more; on 1 January both the cycle and the calendar go on.
-    await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 1, day: 1 }, 0, 5, ZONE));
-    expect(await mails(/^Bilan de la CTG/)).toEqual([]);
-    const next = await eventually(async () => {
-      const state = await env.client.workflow.getHandle(conventionWorkflowId(conventionId)).query(conventionCycleStateQuery);
-      return state.year === year + 1 ? state : undefined;
-    }, 'the extra year');
-    expect(next.campaigns.map((c) => c.key)).toEqual([`annuelle-${year}`, `finale-${year + 1}`]);
-    await eventually(async () => (await env.client.workflow.getHandle(calendar.workflowId).query(calendarYearStateQuery)).year === year + 1, 'the calendar of the extra year');
+      // No final campaign this year any more; on 1 January both the cycle and the calendar go on.
+      await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 1, day: 1 }, 0, 5, ZONE));
+      expect(await mails(/^Bilan de la CTG/)).toEqual([]);
+      const next = await eventually(async () => {
+        const state = await env.client.workflow
+          .getHandle(conventionWorkflowId(conventionId))
+          .query(conventionCycleStateQuery);
+        return state.year === year + 1 ? state : undefined;
+      }, 'the extra year');
+      expect(next.campaigns.map((c) => c.key)).toEqual([`annuelle-${year}`, `finale-${year + 1}`]);
+      await eventually(
+        async () =>
+          (await env.client.workflow.getHandle(calendar.workflowId).query(calendarYearStateQuery)).year === year + 1,
+        'the calendar of the extra year',
+      );
 
-    // The extra year's January campaign asks for the prolonged year.
-    await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 1, day: 15 }, 9, 1, ZONE));
-    await eventually(async () => (await mails(new RegExp(`^Évaluation ${year} de vos fiches actions`))).length === 3, `the ${year} invitations`);
+      // The extra year's January campaign asks for the prolonged year.
+      await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 1, day: 15 }, 9, 1, ZONE));
+      await eventually(
+        async () => (await mails(new RegExp(`^Évaluation ${year} de vos fiches actions`))).length === 3,
+        `the ${year} invitations`,
+      );
 
-    // The final campaign (bilan de la CTG) in the new last year, before its end date.
-    await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 9, day: 2 }, 9, 1, ZONE));
-    const finals = await eventually(async () => {
-      const list = await mails(/^Bilan de la CTG : évaluation finale/);
-      return list.length === 3 ? list : undefined;
-    }, 'the final campaign');
-    expect(await textOf(finals[0]!)).toMatch(/arrive à son terme/);
-    await recordEvaluation(fiches[2]!, year + 1, 'Action pérennisée.');
-    await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 10, day: 14 }, 9, 1, ZONE));
-    const finalState = await eventually(async () => {
-      const campaign = (await handle.query(conventionCycleStateQuery)).campaigns.find((c) => c.kind === 'finale')!;
-      return campaign.status === 'close' ? campaign : undefined;
-    }, 'the bilan');
-    expect(finalState.remindersSent).toHaveLength(2);
-    expect(finalState.answered).toEqual([fiches[2]!.pilot]);
-    // No COPIL meeting after October: its secretary is asked to schedule one.
-    expect(finalState.review).toMatchObject({ status: 'a_planifier' });
-    await eventually(async () => (await mails(/^COPIL à planifier pour le bilan/)).length > 0, 'the request to schedule a COPIL');
-    expect(recipients(await mails(/^COPIL à planifier pour le bilan/))).toEqual((await audience('copil', ['secretaire'])).sort());
-    expect(await mails(new RegExp(`^Bilan de la Convention Territoriale Globale \\(évaluation ${year + 1}\\) : synthèse`))).toHaveLength(expected.length);
+      // The final campaign (bilan de la CTG) in the new last year, before its end date.
+      await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 9, day: 2 }, 9, 1, ZONE));
+      const finals = await eventually(async () => {
+        const list = await mails(/^Bilan de la CTG : évaluation finale/);
+        return list.length === 3 ? list : undefined;
+      }, 'the final campaign');
+      expect(await textOf(finals[0]!)).toMatch(/arrive à son terme/);
+      await recordEvaluation(fiches[2]!, year + 1, 'Action pérennisée.');
+      await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 10, day: 14 }, 9, 1, ZONE));
+      const finalState = await eventually(async () => {
+        const campaign = (await handle.query(conventionCycleStateQuery)).campaigns.find((c) => c.kind === 'finale')!;
+        return campaign.status === 'close' ? campaign : undefined;
+      }, 'the bilan');
+      expect(finalState.remindersSent).toHaveLength(2);
+      expect(finalState.answered).toEqual([fiches[2]!.pilot]);
+      // No COPIL meeting after October: its secretary is asked to schedule one.
+      expect(finalState.review).toMatchObject({ status: 'a_planifier' });
+      await eventually(
+        async () => (await mails(/^COPIL à planifier pour le bilan/)).length > 0,
+        'the request to schedule a COPIL',
+      );
+      expect(recipients(await mails(/^COPIL à planifier pour le bilan/))).toEqual(
+        (await audience('copil', ['secretaire'])).sort(),
+      );
+      expect(
+        await mails(new RegExp(`^Bilan de la Convention Territoriale Globale \\(évaluation ${year + 1}\\) : synthèse`)),
+      ).toHaveLength(expected.length);
 
-    // The convention ends with its last year: the cycle ends too.
-    await sleepUntil(env, handle, atLocalTime({ year: year + 2, month: 1, day: 1 }, 0, 5, ZONE));
-    await eventually(async () => (await env.client.workflow.getHandle(conventionWorkflowId(conventionId)).describe()).status.name === 'COMPLETED', 'the end of the cycle');
-  });
+      // The convention ends with its last year: the cycle ends too.
+      await sleepUntil(env, handle, atLocalTime({ year: year + 2, month: 1, day: 1 }, 0, 5, ZONE));
+      await eventually(
+        async () =>
+          (await env.client.workflow.getHandle(conventionWorkflowId(conventionId)).describe()).status.name ===
+          'COMPLETED',
+        'the end of the cycle',
+      );
+    },
+  );
 });

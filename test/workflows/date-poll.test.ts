@@ -56,7 +56,10 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
   beforeAll(async () => {
     stack = await startDemoStack('date-poll');
     ({ env, db, catcher, taskQueue, conventionId } = stack);
-    const memberships = await db.prisma.membership.findMany({ where: { instance: { conventionId, slug: 'cotech' } }, include: { person: true } });
+    const memberships = await db.prisma.membership.findMany({
+      where: { instance: { conventionId, slug: 'cotech' } },
+      include: { person: true },
+    });
     cotechMembers = [...new Set(memberships.map((m) => m.person.email.toLowerCase()))].sort();
     organiser = await resolveActor(db.prisma, conventionId, PEOPLE.organiser, 'cooperateur');
     membre = await resolveActor(db.prisma, conventionId, PEOPLE.caf, 'membre');
@@ -74,13 +77,25 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
   const openDayAfter = (day: LocalDate, days: number) => nextOpenDay(shiftDate(day, days), null).date;
 
   /** A poll of the COTECH with answers due at noon on the first open day `inDays` days ahead. */
-  async function start(title: string, inDays: number, options: (deadlineDay: LocalDate) => NewPoll['options'], participants = PARTICIPANTS) {
+  async function start(
+    title: string,
+    inDays: number,
+    options: (deadlineDay: LocalDate) => NewPoll['options'],
+    participants = PARTICIPANTS,
+  ) {
     const deadlineDay = openDayAfter(await today(), inDays);
     const deadline = atLocalTime(deadlineDay, 12, 0, ZONE);
     const started = await startPoll(
       { client: env.client, prisma: db.prisma, taskQueue },
       conventionId,
-      { instance: 'cotech', title, deadline: deadline.toISOString(), options: options(deadlineDay), participants, location: 'Salle du conseil, Melle' },
+      {
+        instance: 'cotech',
+        title,
+        deadline: deadline.toISOString(),
+        options: options(deadlineDay),
+        participants,
+        location: 'Salle du conseil, Melle',
+      },
       organiser,
       { now: await now(), timing: { meetingTiming: { agendaQuietMs: 1_000 } } },
     );
@@ -93,7 +108,10 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
 
   /** Waits until `count` mails of that kind arrived, then gives their recipients, sorted. */
   async function recipients(prefix: string, title: string, count: number): Promise<string[]> {
-    await eventually(async () => (await mails(prefix, title)).length >= count, `${count} mails « ${prefix} » about ${title}`);
+    await eventually(
+      async () => (await mails(prefix, title)).length >= count,
+      `${count} mails « ${prefix} » about ${title}`,
+    );
     await delay(150); // room for a duplicate to show
     return (await mails(prefix, title)).flatMap((m) => m.to).sort();
   }
@@ -104,9 +122,11 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
     return (await simpleParser((await catcher.readRaw(message.id))!)).text ?? '';
   }
 
-
   async function completed(handle: WorkflowHandle): Promise<void> {
-    await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 'the poll workflow to complete');
+    await eventually(
+      async () => (await handle.describe()).status.name === 'COMPLETED',
+      'the poll workflow to complete',
+    );
   }
 
   /**
@@ -118,7 +138,10 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
   async function convened(meetingId: string): Promise<void> {
     const meeting = env.client.workflow.getHandle(meetingWorkflowId(meetingId));
     await sleepUntil(env, meeting, new Date((await env.currentTimeMs()) + 11_000));
-    await eventually(async () => (await meeting.query(meetingStateQuery)).status === 'convoquee', 'the meeting to be convened');
+    await eventually(
+      async () => (await meeting.query(meetingStateQuery)).status === 'convoquee',
+      'the meeting to be convened',
+    );
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -133,19 +156,31 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
         instance: 'cotech',
         title: 'Sondage refusé',
         deadline: atLocalTime({ year, month: 6, day: 1 }, 12, 0, ZONE).toISOString(),
-        options: [{ kind: 'journee', date: `${year}-07-14` }, { kind: 'journee', date: dateKey(nextOpenDay({ year, month: 7, day: 16 }, null).date) }],
+        options: [
+          { kind: 'journee', date: `${year}-07-14` },
+          { kind: 'journee', date: dateKey(nextOpenDay({ year, month: 7, day: 16 }, null).date) },
+        ],
       },
       organiser,
       { now: await now() },
     ).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(DomainError);
-    expect(refused).toMatchObject({ code: 'INVALID_INPUT', field: 'options.0', message: expect.stringMatching(/Fête nationale \(jour férié\)/) });
+    expect(refused).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'options.0',
+      message: expect.stringMatching(/Fête nationale \(jour férié\)/),
+    });
     expect(await db.prisma.poll.count()).toBe(before);
 
     const byMember = await startPoll(
       { client: env.client, prisma: db.prisma, taskQueue },
       conventionId,
-      { instance: 'cotech', title: 'Sondage d’un membre', deadline: atLocalTime({ year, month: 6, day: 1 }, 12, 0, ZONE).toISOString(), options: [{ kind: 'journee', date: `${year}-06-16` }] },
+      {
+        instance: 'cotech',
+        title: 'Sondage d’un membre',
+        deadline: atLocalTime({ year, month: 6, day: 1 }, 12, 0, ZONE).toISOString(),
+        options: [{ kind: 'journee', date: `${year}-06-16` }],
+      },
       membre,
       { now: await now() },
     ).catch((e: unknown) => e);
@@ -173,11 +208,26 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
     expect(invitationText).toMatch(/1 place : inscrivez-vous/);
 
     // Answers and sign-ups; a full date and a stranger are refused before anything is recorded.
-    const first = await poll.handle.executeUpdate(voteUpdate, { args: [{ email: PEOPLE.caf, answers: { [A]: 'oui', [B]: 'si_necessaire', [C]: 'oui' }, signUps: [C] }] });
+    const first = await poll.handle.executeUpdate(voteUpdate, {
+      args: [{ email: PEOPLE.caf, answers: { [A]: 'oui', [B]: 'si_necessaire', [C]: 'oui' }, signUps: [C] }],
+    });
     expect(first.tallies.find((t) => t.optionId === C)).toMatchObject({ oui: 1, volunteers: 1 });
-    const full = await refusal(poll.handle.executeUpdate(voteUpdate, { args: [{ email: PEOPLE.msa, answers: { [A]: 'oui', [B]: 'oui', [C]: 'si_necessaire' }, signUps: [C] }] }));
-    expect(full).toMatchObject({ type: 'CAPACITY_FULL', message: expect.stringMatching(/complet \(1 place, toutes prises\)/) });
-    expect(await refusal(poll.handle.executeUpdate(voteUpdate, { args: [{ email: PEOPLE.outsider, answers: { [A]: 'oui', [B]: 'oui', [C]: 'oui' }, signUps: [] }] }))).toMatchObject({
+    const full = await refusal(
+      poll.handle.executeUpdate(voteUpdate, {
+        args: [{ email: PEOPLE.msa, answers: { [A]: 'oui', [B]: 'oui', [C]: 'si_necessaire' }, signUps: [C] }],
+      }),
+    );
+    expect(full).toMatchObject({
+      type: 'CAPACITY_FULL',
+      message: expect.stringMatching(/complet \(1 place, toutes prises\)/),
+    });
+    expect(
+      await refusal(
+        poll.handle.executeUpdate(voteUpdate, {
+          args: [{ email: PEOPLE.outsider, answers: { [A]: 'oui', [B]: 'oui', [C]: 'oui' }, signUps: [] }],
+        }),
+      ),
+    ).toMatchObject({
       type: 'ROLE_NOT_ALLOWED',
     });
     expect(await acceptedUpdates(poll.handle)).toBe(1);
@@ -201,9 +251,13 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
     await delay(300);
     expect(await mails('Rappel (J-3)', title)).toEqual([]);
     await sleepUntil(env, poll.handle, new Date(j3.getTime() + MINUTE));
-    expect(await recipients('Rappel (J-3) — sondage de date : ', title, 2)).toEqual([PEOPLE.msa, PEOPLE.secretaire].sort());
+    expect(await recipients('Rappel (J-3) — sondage de date : ', title, 2)).toEqual(
+      [PEOPLE.msa, PEOPLE.secretaire].sort(),
+    );
 
-    await poll.handle.executeUpdate(voteUpdate, { args: [{ email: PEOPLE.msa, answers: { [A]: 'oui', [B]: 'oui', [C]: 'si_necessaire' }, signUps: [] }] });
+    await poll.handle.executeUpdate(voteUpdate, {
+      args: [{ email: PEOPLE.msa, answers: { [A]: 'oui', [B]: 'oui', [C]: 'si_necessaire' }, signUps: [] }],
+    });
     await sleepUntil(env, poll.handle, new Date(j1.getTime() - MINUTE));
     await delay(300);
     expect(await mails('Rappel (J-1)', title)).toEqual([]);
@@ -214,11 +268,26 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
     await sleepUntil(env, poll.handle, new Date(poll.deadline.getTime() + MINUTE));
     await completed(poll.handle);
     const state = await poll.handle.query(pollStateQuery);
-    expect(state).toMatchObject({ status: 'clos', chosenOptionId: A, reason: 'oui', chosenBy: 'regle', awaiting: [PEOPLE.secretaire] });
+    expect(state).toMatchObject({
+      status: 'clos',
+      chosenOptionId: A,
+      reason: 'oui',
+      chosenBy: 'regle',
+      awaiting: [PEOPLE.secretaire],
+    });
     const row = await db.prisma.poll.findUniqueOrThrow({ where: { id: poll.pollId } });
     expect(row).toMatchObject({ status: 'clos', chosenOptionId: A, chosenBy: 'regle', meetingId: state.meetingId });
-    const meeting = await db.prisma.meeting.findUniqueOrThrow({ where: { id: state.meetingId! }, include: { instance: true } });
-    expect(meeting).toMatchObject({ title, startsAt: new Date(poll.options[0]!.startsAt), endsAt: new Date(poll.options[0]!.endsAt), location: 'Salle du conseil, Melle', workflowId: meetingWorkflowId(meeting.id) });
+    const meeting = await db.prisma.meeting.findUniqueOrThrow({
+      where: { id: state.meetingId! },
+      include: { instance: true },
+    });
+    expect(meeting).toMatchObject({
+      title,
+      startsAt: new Date(poll.options[0]!.startsAt),
+      endsAt: new Date(poll.options[0]!.endsAt),
+      location: 'Salle du conseil, Melle',
+      workflowId: meetingWorkflowId(meeting.id),
+    });
     expect(meeting.instance.slug).toBe('cotech');
 
     // The meeting's workflow outlives the poll's and convenes the COTECH.
@@ -246,32 +315,54 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
     });
     const [A, B, C] = poll.options.map((o) => o.id) as [string, string, string];
     await recipients('Sondage de date : ', title, PARTICIPANTS.length);
-    await poll.handle.executeUpdate(voteUpdate, { args: [{ email: PEOPLE.caf, answers: { [A]: 'oui', [B]: 'oui', [C]: 'non' }, signUps: [] }] });
-    await poll.handle.executeUpdate(voteUpdate, { args: [{ email: PEOPLE.msa, answers: { [A]: 'si_necessaire', [B]: 'si_necessaire', [C]: 'oui' }, signUps: [] }] });
+    await poll.handle.executeUpdate(voteUpdate, {
+      args: [{ email: PEOPLE.caf, answers: { [A]: 'oui', [B]: 'oui', [C]: 'non' }, signUps: [] }],
+    });
+    await poll.handle.executeUpdate(voteUpdate, {
+      args: [{ email: PEOPLE.msa, answers: { [A]: 'si_necessaire', [B]: 'si_necessaire', [C]: 'oui' }, signUps: [] }],
+    });
 
-    expect(await refusal(poll.handle.executeUpdate(closePollUpdate, { args: [{ actor: membre }] }))).toMatchObject({ type: 'ROLE_NOT_ALLOWED' });
-    expect(await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: organiser, optionId: A }] }))).toMatchObject({ type: 'WRONG_STAGE' });
+    expect(await refusal(poll.handle.executeUpdate(closePollUpdate, { args: [{ actor: membre }] }))).toMatchObject({
+      type: 'ROLE_NOT_ALLOWED',
+    });
+    expect(
+      await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: organiser, optionId: A }] })),
+    ).toMatchObject({ type: 'WRONG_STAGE' });
     const closed = await poll.handle.executeUpdate(closePollUpdate, { args: [{ actor: organiser }] });
     expect(closed).toMatchObject({ status: 'departage', tied: [A, B], closedBy: PEOPLE.organiser });
-    expect(await refusal(poll.handle.executeUpdate(voteUpdate, { args: [{ email: PEOPLE.secretaire, answers: { [A]: 'oui', [B]: 'non', [C]: 'non' }, signUps: [] }] }))).toMatchObject({
+    expect(
+      await refusal(
+        poll.handle.executeUpdate(voteUpdate, {
+          args: [{ email: PEOPLE.secretaire, answers: { [A]: 'oui', [B]: 'non', [C]: 'non' }, signUps: [] }],
+        }),
+      ),
+    ).toMatchObject({
       type: 'WRONG_STAGE',
     });
     expect(await recipients('Sondage à départager : ', title, 1)).toEqual([PEOPLE.organiser]);
     const [tie] = await mails('Sondage à départager : ', title);
     expect(await textOf(tie)).toMatch(/Choisir la date : http:\/\/concerto\.test\/vote\//);
-    expect(await db.prisma.poll.findUniqueOrThrow({ where: { id: poll.pollId } })).toMatchObject({ status: 'departage' });
+    expect(await db.prisma.poll.findUniqueOrThrow({ where: { id: poll.pollId } })).toMatchObject({
+      status: 'departage',
+    });
 
     const reminder = atLocalTime(shiftDate(await today(), 3), 9, 0, ZONE);
     expect((await poll.handle.query(pollStateQuery)).nextReminder).toBe(reminder.toISOString());
     await sleepUntil(env, poll.handle, new Date(reminder.getTime() + MINUTE));
     expect(await recipients('Rappel — sondage à départager : ', title, 1)).toEqual([PEOPLE.organiser]);
 
-    expect(await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: organiser, optionId: C }] }))).toMatchObject({
+    expect(
+      await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: organiser, optionId: C }] })),
+    ).toMatchObject({
       type: 'INVALID_INPUT',
       message: expect.stringMatching(/parmi les dates à égalité/),
     });
-    expect(await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: membre, optionId: B }] }))).toMatchObject({ type: 'ROLE_NOT_ALLOWED' });
-    const chosen = await poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: organiser, optionId: B }] });
+    expect(
+      await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: membre, optionId: B }] })),
+    ).toMatchObject({ type: 'ROLE_NOT_ALLOWED' });
+    const chosen = await poll.handle.executeUpdate(chooseAmongTiedUpdate, {
+      args: [{ actor: organiser, optionId: B }],
+    });
     expect(chosen).toMatchObject({ status: 'clos', chosenOptionId: B, reason: null, chosenBy: PEOPLE.organiser });
     await completed(poll.handle);
     const { meetingId } = await poll.handle.query(pollStateQuery);
@@ -282,7 +373,10 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
     expect(await recipients('Date retenue : ', title, everyone.length)).toEqual(everyone);
     const [result] = await mails('Date retenue : ', title);
     expect(await textOf(result)).toMatch(/directrice\.education@example\.org a choisi celle-ci/);
-    const audit = await db.prisma.auditEvent.findMany({ where: { subject: `poll:${poll.pollId}` }, orderBy: { at: 'asc' } });
+    const audit = await db.prisma.auditEvent.findMany({
+      where: { subject: `poll:${poll.pollId}` },
+      orderBy: { at: 'asc' },
+    });
     expect(audit.map((a) => a.action)).toEqual(['poll.create', 'poll.departage', 'poll.clos']);
     await convened(meeting.id);
   });

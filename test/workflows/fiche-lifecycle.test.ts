@@ -31,7 +31,12 @@ import type { Database } from '../../infra/database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/mail-catcher.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
-import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput, type FicheState } from '../../workflows/definitions.js';
+import {
+  ficheStateQuery,
+  meetingScheduledSignal,
+  type FicheLifecycleInput,
+  type FicheState,
+} from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
@@ -98,7 +103,10 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
   afterEach(async () => {
     // Nothing of one test may wake up in the next one's time jumps, nor take its meetings.
     for (const handle of started.splice(0)) await stop(handle);
-    await db.prisma.meeting.updateMany({ where: { conventionId, status: { in: ['planifiee', 'convoquee'] } }, data: { status: 'tenue' } });
+    await db.prisma.meeting.updateMany({
+      where: { conventionId, status: { in: ['planifiee', 'convoquee'] } },
+      data: { status: 'tenue' },
+    });
   });
 
   afterAll(async () => {
@@ -110,7 +118,11 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
   // ---------------------------------------------------------------------------------------------
   // Helpers
 
-  async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  async function eventually<T>(
+    probe: () => Promise<T | undefined | null | false>,
+    what: string,
+    timeoutMs = 20_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await probe();
@@ -165,12 +177,24 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     }, 'the workflow to have no activity in flight');
   }
 
-  async function startFiche(name: string, timing?: FicheLifecycleInput['timing']): Promise<{ handle: Handle; ficheId: string; code: string }> {
+  async function startFiche(
+    name: string,
+    timing?: FicheLifecycleInput['timing'],
+  ): Promise<{ handle: Handle; ficheId: string; code: string }> {
     const ficheId = randomUUID();
     const handle = await env.client.workflow.start(ficheLifecycleWorkflow, {
       taskQueue,
       workflowId: `fiche-${name}-${ficheId.slice(0, 8)}`,
-      args: [{ ficheId, conventionId, title: `Fiche ${name}`, authorEmail: AUTHOR, charter: REFERENCE_CHARTER, ...(timing ? { timing } : {}) }],
+      args: [
+        {
+          ficheId,
+          conventionId,
+          title: `Fiche ${name}`,
+          authorEmail: AUTHOR,
+          charter: REFERENCE_CHARTER,
+          ...(timing ? { timing } : {}),
+        },
+      ],
     });
     started.push(handle);
     const code = await eventually(async () => (await handle.query(ficheStateQuery)).code, 'the fiche to be recorded');
@@ -215,13 +239,18 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
 
   /** From brouillon to en œuvre (or, for an amendment, to the new version in force): three meetings. */
   function validate(handle: Handle) {
-    return driveToValidation({ act: (kind, input) => act(handle, kind, input), holdMeeting: (kind) => holdMeeting(handle, kind) }, A);
+    return driveToValidation(
+      { act: (kind, input) => act(handle, kind, input), holdMeeting: (kind) => holdMeeting(handle, kind) },
+      A,
+    );
   }
 
   const codePattern = (code: string) => new RegExp(`${code}(?!\\d)`);
   async function mailsOf(code: string, subject?: string): Promise<CaughtMessage[]> {
     const pattern = codePattern(code);
-    return (await catcher.list()).filter((m) => pattern.test(m.subject) && (subject === undefined || m.subject === subject));
+    return (await catcher.list()).filter(
+      (m) => pattern.test(m.subject) && (subject === undefined || m.subject === subject),
+    );
   }
   /** Waits until `count` mails with this exact subject arrived, and gives their recipients, sorted. */
   async function recipientsOf(code: string, subject: string, count: number): Promise<string[]> {
@@ -251,8 +280,14 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     const { handle, ficheId, code } = await startFiche('happy');
     expect(code).toMatch(/^FA-\d{4}-\d{2}$/);
     const initial = await handle.query(ficheStateQuery);
-    expect(initial).toMatchObject({ lifecycle: { stage: 'brouillon' }, pending: { instanceKind: 'gtt', version: 1 }, agenda: null });
-    expect(await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: true } })).toMatchObject({
+    expect(initial).toMatchObject({
+      lifecycle: { stage: 'brouillon' },
+      pending: { instanceKind: 'gtt', version: 1 },
+      agenda: null,
+    });
+    expect(
+      await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: true } }),
+    ).toMatchObject({
       status: 'brouillon',
       authorEmail: AUTHOR,
       versions: [{ version: 1, state: 'brouillon', title: 'Fiche happy' }],
@@ -269,13 +304,22 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     expect(await db.prisma.agendaItem.findMany({ where: { meetingId: cotech.id, ficheId } })).toEqual([
       expect.objectContaining({ kind: 'avis', title: `Fiche ${code} (version 1) : Fiche happy` }),
     ]);
-    const avis = await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable', comment: 'Fiche claire.' });
+    const avis = await act(handle, 'recordAvis', {
+      actor: A.secretaire,
+      outcome: 'favorable',
+      comment: 'Fiche claire.',
+    });
     expect(avis.lifecycle.stage).toBe('attente_copil');
     expect(avis.pending).toMatchObject({ instanceKind: 'copil', missingPartnerOpinions: ['caf', 'msa'] });
     expect((await db.prisma.ficheVersion.findFirstOrThrow({ where: { ficheId, version: 1 } })).state).toBe('proposee');
 
     await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'favorable' });
-    const opinions = await act(handle, 'recordPartnerOpinion', { actor: A.msa, partner: 'msa', opinion: 'reserve', comment: 'Préciser les financeurs.' });
+    const opinions = await act(handle, 'recordPartnerOpinion', {
+      actor: A.msa,
+      partner: 'msa',
+      opinion: 'reserve',
+      comment: 'Préciser les financeurs.',
+    });
     expect(opinions.pending).toMatchObject({ instanceKind: 'copil' });
     expect(opinions.pending?.missingPartnerOpinions).toBeUndefined();
 
@@ -290,25 +334,74 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     expect(row.versions.map((v) => [v.version, v.state])).toEqual([[1, 'en_vigueur']]);
 
     const year = toLocal(await now(), ZONE).year;
-    await act(handle, 'recordEvaluation', { actor: A.cooperateur, year, summary: 'Douze familles accueillies.', indicators: [{ label: 'Familles', value: 12, target: 10 }] });
+    await act(handle, 'recordEvaluation', {
+      actor: A.cooperateur,
+      year,
+      summary: 'Douze familles accueillies.',
+      indicators: [{ label: 'Familles', value: 12, target: 10 }],
+    });
     await act(handle, 'close', { actor: A.cooperateur, reason: 'Action terminée' });
     const result = await finished(handle);
     expect(result.lifecycle.stage).toBe('cloturee');
-    expect(result.lifecycle.evaluations).toEqual([expect.objectContaining({ year, version: 1, by: PEOPLE.cooperateur })]);
+    expect(result.lifecycle.evaluations).toEqual([
+      expect.objectContaining({ year, version: 1, by: PEOPLE.cooperateur }),
+    ]);
     // Stored for the convention's campaigns and the COPIL's review.
     expect(await db.prisma.ficheEvaluation.findMany({ where: { ficheId } })).toEqual([
-      expect.objectContaining({ year, version: 1, summary: 'Douze familles accueillies.', indicators: [{ label: 'Familles', value: 12, target: 10 }], recordedBy: PEOPLE.cooperateur }),
+      expect.objectContaining({
+        year,
+        version: 1,
+        summary: 'Douze familles accueillies.',
+        indicators: [{ label: 'Familles', value: 12, target: 10 }],
+        recordedBy: PEOPLE.cooperateur,
+      }),
     ]);
 
-    const done = await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: true, decisions: { orderBy: { decidedAt: 'asc' } } } });
+    const done = await db.prisma.ficheAction.findUniqueOrThrow({
+      where: { id: ficheId },
+      include: { versions: true, decisions: { orderBy: { decidedAt: 'asc' } } },
+    });
     expect(done.status).toBe('cloturee');
     expect(done.versions.map((v) => [v.version, v.state])).toEqual([[1, 'cloturee']]);
-    expect(done.decisions.map((d) => ({ outcome: d.outcome, stage: d.stage, meetingId: d.meetingId, instanceId: d.instanceId, actorEmail: d.actorEmail, version: d.version }))).toEqual([
-      { outcome: 'favorable', stage: 'soumise', meetingId: cotech.id, instanceId: instances.get('cotech')!.id, actorEmail: PEOPLE.secretaire, version: 1 },
-      { outcome: 'adoptee', stage: 'attente_copil', meetingId: copil.id, instanceId: instances.get('copil')!.id, actorEmail: PEOPLE.secretaire, version: 1 },
-      { outcome: 'validee', stage: 'attente_bureau', meetingId: bureau.id, instanceId: instances.get('bureau_communautaire')!.id, actorEmail: PEOPLE.secretaireBureau, version: 1 },
+    expect(
+      done.decisions.map((d) => ({
+        outcome: d.outcome,
+        stage: d.stage,
+        meetingId: d.meetingId,
+        instanceId: d.instanceId,
+        actorEmail: d.actorEmail,
+        version: d.version,
+      })),
+    ).toEqual([
+      {
+        outcome: 'favorable',
+        stage: 'soumise',
+        meetingId: cotech.id,
+        instanceId: instances.get('cotech')!.id,
+        actorEmail: PEOPLE.secretaire,
+        version: 1,
+      },
+      {
+        outcome: 'adoptee',
+        stage: 'attente_copil',
+        meetingId: copil.id,
+        instanceId: instances.get('copil')!.id,
+        actorEmail: PEOPLE.secretaire,
+        version: 1,
+      },
+      {
+        outcome: 'validee',
+        stage: 'attente_bureau',
+        meetingId: bureau.id,
+        instanceId: instances.get('bureau_communautaire')!.id,
+        actorEmail: PEOPLE.secretaireBureau,
+        version: 1,
+      },
     ]);
-    const audit = await db.prisma.auditEvent.findMany({ where: { subject: `fiche:${ficheId}` }, orderBy: { at: 'asc' } });
+    const audit = await db.prisma.auditEvent.findMany({
+      where: { subject: `fiche:${ficheId}` },
+      orderBy: { at: 'asc' },
+    });
     expect(audit.map((e) => [e.action, e.actor, (e.details as { role?: string }).role])).toEqual([
       ['fiche.submit', PEOPLE.cooperateur, 'cooperateur'],
       ['fiche.recordAvis', PEOPLE.secretaire, 'secretaire_instance'],
@@ -319,17 +412,28 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
       ['fiche.recordEvaluation', PEOPLE.cooperateur, 'cooperateur'],
       ['fiche.close', PEOPLE.cooperateur, 'cooperateur'],
     ]);
-    expect(audit[1]!.details).toMatchObject({ from: 'soumise', to: 'attente_copil', outcome: 'favorable', meetingId: cotech.id });
+    expect(audit[1]!.details).toMatchObject({
+      from: 'soumise',
+      to: 'attente_copil',
+      outcome: 'favorable',
+      meetingId: cotech.id,
+    });
 
     // Who got what: the author at each step, the bodies when the fiche reaches them, the pilot (here the author).
     const gtt = await membersOf('gtt');
-    expect(await recipientsOf(code, `Avis du COTECH sur la fiche ${code} : favorable`, gtt.length + 1)).toEqual([AUTHOR, ...gtt].sort());
+    expect(await recipientsOf(code, `Avis du COTECH sur la fiche ${code} : favorable`, gtt.length + 1)).toEqual(
+      [AUTHOR, ...gtt].sort(),
+    );
     expect(await recipientsOf(code, `Fiche ${code} transmise au COPIL`, 1)).toEqual(await membersOf('copil'));
     expect(await recipientsOf(code, `Avis de la CAF sur la fiche ${code}`, 1)).toEqual([AUTHOR]);
     expect(await recipientsOf(code, `Avis de la MSA sur la fiche ${code}`, 1)).toEqual([AUTHOR]);
-    expect(await recipientsOf(code, `Décision du COPIL sur la fiche ${code} : adoptée`, gtt.length + 1)).toEqual([AUTHOR, ...gtt].sort());
+    expect(await recipientsOf(code, `Décision du COPIL sur la fiche ${code} : adoptée`, gtt.length + 1)).toEqual(
+      [AUTHOR, ...gtt].sort(),
+    );
     expect(await recipientsOf(code, `Fiche ${code} à valider`, 1)).toEqual(await membersOf('bureau_communautaire'));
-    expect(await recipientsOf(code, `Fiche ${code} validée par le Bureau communautaire`, gtt.length + 1)).toEqual([AUTHOR, ...gtt].sort());
+    expect(await recipientsOf(code, `Fiche ${code} validée par le Bureau communautaire`, gtt.length + 1)).toEqual(
+      [AUTHOR, ...gtt].sort(),
+    );
     expect(await recipientsOf(code, `Fiche ${code} : mise en œuvre`, 1)).toEqual([AUTHOR]);
     expect(await recipientsOf(code, `Évaluation ${year} de la fiche ${code}`, 1)).toEqual([AUTHOR]);
     expect(await recipientsOf(code, `Fiche ${code} clôturée`, gtt.length + 1)).toEqual([AUTHOR, ...gtt].sort());
@@ -338,7 +442,9 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     const pairs = all.flatMap((m) => m.to.map((to) => `${m.subject} → ${to}`));
     expect(new Set(pairs).size).toBe(pairs.length);
     expect(all.some((m) => /^(Rappel|Relance)/.test(m.subject))).toBe(false);
-    const ledger = await db.prisma.notification.findMany({ where: { idempotencyKey: { startsWith: `${handle.workflowId}:` } } });
+    const ledger = await db.prisma.notification.findMany({
+      where: { idempotencyKey: { startsWith: `${handle.workflowId}:` } },
+    });
     expect(ledger).toHaveLength(all.length);
     expect(ledger.every((n) => n.status === 'sent' && n.attempts === 1)).toBe(true);
     expect(result.notified).toHaveLength(all.length);
@@ -350,13 +456,21 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     const first = await holdMeeting(handle, 'cotech');
     const missingComment = await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'a_retravailler' }));
     expect(missingComment.type).toBe('INVALID_INPUT');
-    const reworked = await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'a_retravailler', comment: 'Préciser le public visé.' });
+    const reworked = await act(handle, 'recordAvis', {
+      actor: A.secretaire,
+      outcome: 'a_retravailler',
+      comment: 'Préciser le public visé.',
+    });
     expect(reworked.lifecycle.stage).toBe('brouillon');
     expect(reworked.pending).toMatchObject({ instanceKind: 'gtt' });
-    expect(reworked.lifecycle.review?.comments).toEqual([expect.objectContaining({ from: 'cotech', outcome: 'a_retravailler', text: 'Préciser le public visé.' })]);
+    expect(reworked.lifecycle.review?.comments).toEqual([
+      expect.objectContaining({ from: 'cotech', outcome: 'a_retravailler', text: 'Préciser le public visé.' }),
+    ]);
     expect((await db.prisma.ficheVersion.findFirstOrThrow({ where: { ficheId, version: 1 } })).state).toBe('brouillon');
     expect(await recipientsOf(code, `Avis du COTECH sur la fiche ${code} : à retravailler`, 1)).toContain(AUTHOR);
-    expect((await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }))).type).toBe('WRONG_STAGE');
+    expect((await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }))).type).toBe(
+      'WRONG_STAGE',
+    );
 
     await act(handle, 'submit', { actor: A.cooperateur });
     // The meeting that sent it back does not count for the new submission.
@@ -369,7 +483,10 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     const withdrawn = await act(handle, 'withdraw', { actor: A.cooperateur, reason: 'Reprise dans une autre fiche' });
     expect(withdrawn.lifecycle.stage).toBe('retiree');
     expect((await finished(handle)).lifecycle.stage).toBe('retiree');
-    const row = await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: true, decisions: { orderBy: { decidedAt: 'asc' } }, agendaItems: true } });
+    const row = await db.prisma.ficheAction.findUniqueOrThrow({
+      where: { id: ficheId },
+      include: { versions: true, decisions: { orderBy: { decidedAt: 'asc' } }, agendaItems: true },
+    });
     expect(row.status).toBe('retiree');
     expect(row.versions.map((v) => v.state)).toEqual(['abandonnee']);
     expect(row.decisions.map((d) => [d.outcome, d.meetingId])).toEqual([
@@ -388,24 +505,39 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'favorable' });
     await act(handle, 'recordPartnerOpinion', { actor: A.msa, partner: 'msa', opinion: 'favorable' });
     const first = await holdMeeting(handle, 'copil');
-    const adjourned = await act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'ajournee', comment: 'Attendre le budget.' });
+    const adjourned = await act(handle, 'recordCopilDecision', {
+      actor: A.secretaire,
+      outcome: 'ajournee',
+      comment: 'Attendre le budget.',
+    });
     expect(adjourned.lifecycle).toMatchObject({ stage: 'attente_copil', review: { adjournments: 1 } });
-    expect((await refusal(act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' }))).type).toBe('WRONG_STAGE');
+    expect((await refusal(act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' }))).type).toBe(
+      'WRONG_STAGE',
+    );
 
     const start = (await env.currentTimeMs()) + 2 * DAY;
     const next = await scheduleMeeting('copil', new Date(start));
     const later = await scheduleMeeting('copil', new Date(start + 3 * DAY));
     await handle.signal(meetingScheduledSignal, { instanceKind: 'copil' });
     await onAgendaOf(handle, next);
-    expect((await db.prisma.agendaItem.findMany({ where: { ficheId, kind: 'decision' } })).map((i) => i.meetingId).sort()).toEqual([first.id, next.id].sort());
+    expect(
+      (await db.prisma.agendaItem.findMany({ where: { ficheId, kind: 'decision' } })).map((i) => i.meetingId).sort(),
+    ).toEqual([first.id, next.id].sort());
     expect(await db.prisma.agendaItem.count({ where: { meetingId: later.id } })).toBe(0);
     const early = await refusal(act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' }));
     expect(early.message).toMatch(/à partir du début/);
     await sleepUntil(handle, new Date(start + MINUTE));
 
-    await act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'rejetee', comment: 'Hors des objectifs de la CTG.' });
+    await act(handle, 'recordCopilDecision', {
+      actor: A.secretaire,
+      outcome: 'rejetee',
+      comment: 'Hors des objectifs de la CTG.',
+    });
     expect((await finished(handle)).lifecycle.stage).toBe('rejetee');
-    const row = await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: true, decisions: { orderBy: { decidedAt: 'asc' } } } });
+    const row = await db.prisma.ficheAction.findUniqueOrThrow({
+      where: { id: ficheId },
+      include: { versions: true, decisions: { orderBy: { decidedAt: 'asc' } } },
+    });
     expect(row.status).toBe('rejetee');
     expect(row.versions.map((v) => v.state)).toEqual(['abandonnee']);
     expect(row.decisions.map((d) => [d.outcome, d.meetingId])).toEqual([
@@ -423,18 +555,33 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     await act(handle, 'submit', { actor: A.cooperateur });
     await holdMeeting(handle, 'cotech');
     await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'defavorable', comment: 'Budget flou.' });
-    await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'defavorable', comment: 'Doublon.' });
+    await act(handle, 'recordPartnerOpinion', {
+      actor: A.caf,
+      partner: 'caf',
+      opinion: 'defavorable',
+      comment: 'Doublon.',
+    });
     await act(handle, 'recordPartnerOpinion', { actor: A.admin, partner: 'msa', opinion: 'favorable' });
     await holdMeeting(handle, 'copil');
     await act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' });
     const bureau = await holdMeeting(handle, 'bureau_communautaire');
-    await act(handle, 'recordBureauValidation', { actor: A.secretaireBureau, outcome: 'refusee', comment: 'Pas de crédits cette année.' });
+    await act(handle, 'recordBureauValidation', {
+      actor: A.secretaireBureau,
+      outcome: 'refusee',
+      comment: 'Pas de crédits cette année.',
+    });
     const result = await finished(handle);
     expect(result.lifecycle).toMatchObject({ stage: 'refusee', versionInForce: null, review: null });
-    const row = await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: true, decisions: true } });
+    const row = await db.prisma.ficheAction.findUniqueOrThrow({
+      where: { id: ficheId },
+      include: { versions: true, decisions: true },
+    });
     expect(row.status).toBe('refusee');
     expect(row.versions.map((v) => v.state)).toEqual(['abandonnee']);
-    expect(row.decisions.find((d) => d.outcome === 'refusee')).toMatchObject({ meetingId: bureau.id, comment: 'Pas de crédits cette année.' });
+    expect(row.decisions.find((d) => d.outcome === 'refusee')).toMatchObject({
+      meetingId: bureau.id,
+      comment: 'Pas de crédits cette année.',
+    });
     expect(await recipientsOf(code, `Fiche ${code} refusée par le Bureau communautaire`, 1)).toContain(AUTHOR);
     expect(await mailsOf(code, `Fiche ${code} : mise en œuvre`)).toEqual([]);
   });
@@ -443,20 +590,33 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     const { handle, ficheId, code } = await startFiche('avenant');
     await validate(handle);
     const opened = await act(handle, 'requestAmendment', { actor: A.cooperateur, summary: 'Étendre au Cellois' });
-    expect(opened.lifecycle).toMatchObject({ stage: 'en_oeuvre', versionInForce: 1, latestVersion: 2, review: { version: 2, stage: 'brouillon' } });
+    expect(opened.lifecycle).toMatchObject({
+      stage: 'en_oeuvre',
+      versionInForce: 1,
+      latestVersion: 2,
+      review: { version: 2, stage: 'brouillon' },
+    });
     expect(opened.pending).toMatchObject({ instanceKind: 'gtt', version: 2 });
-    const amended = await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: { orderBy: { version: 'asc' } } } });
+    const amended = await db.prisma.ficheAction.findUniqueOrThrow({
+      where: { id: ficheId },
+      include: { versions: { orderBy: { version: 'asc' } } },
+    });
     expect(amended.versions.map((v) => [v.version, v.state, v.title])).toEqual([
       [1, 'en_vigueur', 'Fiche avenant'],
       [2, 'brouillon', 'Fiche avenant'],
     ]);
     expect(await recipientsOf(code, `Avenant à la fiche ${code}`, 1)).toEqual(expect.arrayContaining([PEOPLE.pilote]));
     expect((await refusal(act(handle, 'close', { actor: A.cooperateur, reason: 'Fin' }))).type).toBe('WRONG_STAGE');
-    expect((await refusal(act(handle, 'requestAmendment', { actor: A.cooperateur, summary: 'Un autre' }))).type).toBe('WRONG_STAGE');
+    expect((await refusal(act(handle, 'requestAmendment', { actor: A.cooperateur, summary: 'Un autre' }))).type).toBe(
+      'WRONG_STAGE',
+    );
 
     const second = await validate(handle);
     expect(second.state.lifecycle).toMatchObject({ stage: 'en_oeuvre', versionInForce: 2, review: null });
-    const row = await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: { orderBy: { version: 'asc' } }, decisions: { orderBy: { decidedAt: 'asc' } } } });
+    const row = await db.prisma.ficheAction.findUniqueOrThrow({
+      where: { id: ficheId },
+      include: { versions: { orderBy: { version: 'asc' } }, decisions: { orderBy: { decidedAt: 'asc' } } },
+    });
     expect(row.status).toBe('en_oeuvre');
     expect(row.versions.map((v) => [v.version, v.state])).toEqual([
       [1, 'remplacee'],
@@ -470,7 +630,11 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
       [2, 'adoptee'],
       [2, 'validee'],
     ]);
-    expect(row.decisions.slice(3).map((d) => d.meetingId)).toEqual([second.cotech.id, second.copil.id, second.bureau.id]);
+    expect(row.decisions.slice(3).map((d) => d.meetingId)).toEqual([
+      second.cotech.id,
+      second.copil.id,
+      second.bureau.id,
+    ]);
     await act(handle, 'close', { actor: A.cooperateur, reason: 'Action terminée' });
     expect((await finished(handle)).lifecycle).toMatchObject({ stage: 'cloturee', versionInForce: 2 });
   });
@@ -481,11 +645,16 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     expect(notCooperator).toMatchObject({ type: 'ROLE_NOT_ALLOWED', message: expect.stringMatching(/coopérateur/) });
 
     // Two submissions at once: one is recorded, the other refused (being recorded, or no longer a draft).
-    const both = await Promise.allSettled([act(handle, 'submit', { actor: A.cooperateur }), act(handle, 'submit', { actor: A.cooperateur })]);
+    const both = await Promise.allSettled([
+      act(handle, 'submit', { actor: A.cooperateur }),
+      act(handle, 'submit', { actor: A.cooperateur }),
+    ]);
     expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const other = both.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
     expect(other.reason).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect(['ALREADY_IN_PROGRESS', 'WRONG_STAGE']).toContain(((other.reason as WorkflowUpdateFailedError).cause as ApplicationFailure).type);
+    expect(['ALREADY_IN_PROGRESS', 'WRONG_STAGE']).toContain(
+      ((other.reason as WorkflowUpdateFailedError).cause as ApplicationFailure).type,
+    );
 
     const noMeeting = await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }));
     expect(noMeeting).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/ordre du jour/) });
@@ -495,24 +664,34 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     const early = await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }));
     expect(early).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/à partir du début/) });
     await sleepUntil(handle, new Date(meeting.startsAt.getTime() - MINUTE));
-    expect((await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }))).message).toMatch(/à partir du début/);
+    expect((await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }))).message).toMatch(
+      /à partir du début/,
+    );
     await sleepUntil(handle, new Date(meeting.startsAt.getTime() + MINUTE));
     const partnerForAvis = await refusal(act(handle, 'recordAvis', { actor: A.caf, outcome: 'favorable' }));
-    expect(partnerForAvis).toMatchObject({ type: 'ROLE_NOT_ALLOWED', message: expect.stringMatching(/secrétaire du COTECH/) });
+    expect(partnerForAvis).toMatchObject({
+      type: 'ROLE_NOT_ALLOWED',
+      message: expect.stringMatching(/secrétaire du COTECH/),
+    });
     const bureauForAvis = await refusal(act(handle, 'recordAvis', { actor: A.secretaireBureau, outcome: 'favorable' }));
     expect(bureauForAvis.type).toBe('ROLE_NOT_ALLOWED');
     await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
 
     const noOpinion = await refusal(act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' }));
     expect(noOpinion).toMatchObject({ type: 'PARTNER_OPINIONS_MISSING', message: expect.stringMatching(/tous deux/) });
-    const msaForCaf = await refusal(act(handle, 'recordPartnerOpinion', { actor: A.msa, partner: 'caf', opinion: 'favorable' }));
+    const msaForCaf = await refusal(
+      act(handle, 'recordPartnerOpinion', { actor: A.msa, partner: 'caf', opinion: 'favorable' }),
+    );
     expect(msaForCaf).toMatchObject({ type: 'ROLE_NOT_ALLOWED', message: expect.stringMatching(/CAF/) });
     await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'favorable' });
     await holdMeeting(handle, 'copil');
     const oneMissing = await refusal(act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' }));
     expect(oneMissing).toMatchObject({ type: 'PARTNER_OPINIONS_MISSING', message: expect.stringMatching(/MSA/) });
     const cafForCopil = await refusal(act(handle, 'recordCopilDecision', { actor: A.caf, outcome: 'adoptee' }));
-    expect(cafForCopil).toMatchObject({ type: 'ROLE_NOT_ALLOWED', message: expect.stringMatching(/secrétaire ou un président du COPIL/) });
+    expect(cafForCopil).toMatchObject({
+      type: 'ROLE_NOT_ALLOWED',
+      message: expect.stringMatching(/secrétaire ou un président du COPIL/),
+    });
 
     const state = await handle.query(ficheStateQuery);
     expect(state.lifecycle.history.map((h) => h.action)).toEqual(['submit', 'recordAvis', 'recordPartnerOpinion']);
@@ -525,7 +704,13 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
   // Reminders and escalations: durable timers, in local time
 
   /** Sleeps to one minute before `at`: no mail; then to one minute after: exactly these recipients. */
-  async function expectMailAt(handle: Handle, code: string, at: Date, subject: string, recipients: string[]): Promise<void> {
+  async function expectMailAt(
+    handle: Handle,
+    code: string,
+    at: Date,
+    subject: string,
+    recipients: string[],
+  ): Promise<void> {
     await sleepUntil(handle, new Date(at.getTime() - MINUTE));
     await expectNoMail(code, subject);
     await sleepUntil(handle, new Date(at.getTime() + MINUTE));
@@ -546,19 +731,37 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     expect(escalation.getTime() - reminder.getTime()).toBe(6 * DAY);
     expect(placed.deadlines).toEqual({ reminder: reminder.toISOString(), escalation: escalation.toISOString() });
 
-    await expectMailAt(handle, code, reminder, `Rappel : décision à enregistrer sur la fiche ${code}`, await membersOf('cotech', ['secretaire']));
-    expect(await recipientsOf(code, `Rappel : décision à enregistrer sur la fiche ${code}`, 1)).toEqual([PEOPLE.secretaire]);
-    await expectMailAt(handle, code, escalation, `Relance : décision du COTECH attendue sur la fiche ${code}`, await membersOf('cotech', ['charge_cooperation']));
+    await expectMailAt(
+      handle,
+      code,
+      reminder,
+      `Rappel : décision à enregistrer sur la fiche ${code}`,
+      await membersOf('cotech', ['secretaire']),
+    );
+    expect(await recipientsOf(code, `Rappel : décision à enregistrer sur la fiche ${code}`, 1)).toEqual([
+      PEOPLE.secretaire,
+    ]);
+    await expectMailAt(
+      handle,
+      code,
+      escalation,
+      `Relance : décision du COTECH attendue sur la fiche ${code}`,
+      await membersOf('cotech', ['charge_cooperation']),
+    );
     // Late, but recorded: no more reminders, and the fiche moves on.
     await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
     await act(handle, 'withdraw', { actor: A.cooperateur, reason: 'Fin du test' });
     await finished(handle);
     expect(await mailsOf(code, `Rappel : décision à enregistrer sur la fiche ${code}`)).toHaveLength(1);
-    expect(await mailsOf(code, `Relance : décision du COTECH attendue sur la fiche ${code}`)).toHaveLength((await membersOf('cotech', ['charge_cooperation'])).length);
+    expect(await mailsOf(code, `Relance : décision du COTECH attendue sur la fiche ${code}`)).toHaveLength(
+      (await membersOf('cotech', ['charge_cooperation'])).length,
+    );
   });
 
   it('follows an instance’s own delays: the COTECH secretary reminded 3 days after its meeting, the coordinators 10 days after', async () => {
-    const { handle, code } = await startFiche('delais-instance', { byInstance: { cotech: { remindAfterDays: 3, escalateAfterDays: 10 } } });
+    const { handle, code } = await startFiche('delais-instance', {
+      byInstance: { cotech: { remindAfterDays: 3, escalateAfterDays: 10 } },
+    });
     await act(handle, 'submit', { actor: A.cooperateur });
     const meeting = await scheduleMeeting('cotech', new Date((await env.currentTimeMs()) + 2 * HOUR));
     await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
@@ -566,8 +769,20 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     const reminder = addLocalDays(dayAfterAt(meeting.startsAt, 9, 0, ZONE), 2, ZONE);
     const escalation = addLocalDays(dayAfterAt(meeting.startsAt, 9, 0, ZONE), 9, ZONE);
     expect(placed.deadlines).toEqual({ reminder: reminder.toISOString(), escalation: escalation.toISOString() });
-    await expectMailAt(handle, code, reminder, `Rappel : décision à enregistrer sur la fiche ${code}`, await membersOf('cotech', ['secretaire']));
-    await expectMailAt(handle, code, escalation, `Relance : décision du COTECH attendue sur la fiche ${code}`, await membersOf('cotech', ['charge_cooperation']));
+    await expectMailAt(
+      handle,
+      code,
+      reminder,
+      `Rappel : décision à enregistrer sur la fiche ${code}`,
+      await membersOf('cotech', ['secretaire']),
+    );
+    await expectMailAt(
+      handle,
+      code,
+      escalation,
+      `Relance : décision du COTECH attendue sur la fiche ${code}`,
+      await membersOf('cotech', ['charge_cooperation']),
+    );
     await act(handle, 'withdraw', { actor: A.cooperateur, reason: 'Fin du test' });
     await finished(handle);
   });
@@ -591,7 +806,8 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     const today = toLocal(await now(), ZONE);
     let year = today.year;
     let sunday = lastSundayOfMarch(year);
-    if (atLocalTime({ year, month: 3, day: sunday - 1 }, 19, 30, ZONE).getTime() <= (await env.currentTimeMs()) + DAY) sunday = lastSundayOfMarch(++year);
+    if (atLocalTime({ year, month: 3, day: sunday - 1 }, 19, 30, ZONE).getTime() <= (await env.currentTimeMs()) + DAY)
+      sunday = lastSundayOfMarch(++year);
     const meetingAt = atLocalTime({ year, month: 3, day: sunday - 1 }, 19, 30, ZONE);
     expect(toLocal(meetingAt, ZONE)).toMatchObject({ weekday: 6, offsetMinutes: 60 });
 
@@ -607,13 +823,24 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
 
     // Months ahead: the meeting is held, no decision is recorded. 08:59 CEST is 06:59Z, an hour
     // after 09:00 CET would have been: a reminder computed with a fixed offset would already be out.
-    await expectMailAt(handle, code, reminder, `Rappel : décision à enregistrer sur la fiche ${code}`, [PEOPLE.secretaire]);
-    await expectMailAt(handle, code, escalation, `Relance : décision du COTECH attendue sur la fiche ${code}`, await membersOf('cotech', ['charge_cooperation']));
+    await expectMailAt(handle, code, reminder, `Rappel : décision à enregistrer sur la fiche ${code}`, [
+      PEOPLE.secretaire,
+    ]);
+    await expectMailAt(
+      handle,
+      code,
+      escalation,
+      `Relance : décision du COTECH attendue sur la fiche ${code}`,
+      await membersOf('cotech', ['charge_cooperation']),
+    );
   });
 
   it('reminds the pilot of the évaluation every year on the anniversary of the validation, at 09:00 Paris', async () => {
     const { handle, ficheId, code } = await startFiche('evaluation');
-    await db.prisma.ficheVersion.updateMany({ where: { ficheId }, data: { piloteId: (await db.prisma.person.findUniqueOrThrow({ where: { email: PEOPLE.pilote } })).id } });
+    await db.prisma.ficheVersion.updateMany({
+      where: { ficheId },
+      data: { piloteId: (await db.prisma.person.findUniqueOrThrow({ where: { email: PEOPLE.pilote } })).id },
+    });
     const { state } = await validate(handle);
     const validatedAt = state.lifecycle.history.at(-1)!.at;
     const due = anniversary(atLocalTime(toLocal(validatedAt, ZONE), 9, 0, ZONE), 1, ZONE);
@@ -625,7 +852,10 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     await expectMailAt(handle, code, due, `Évaluation ${year} de la fiche ${code} à renseigner`, [PEOPLE.pilote]);
     // The next one is due a year later.
     const next = anniversary(atLocalTime(toLocal(validatedAt, ZONE), 9, 0, ZONE), 2, ZONE);
-    await eventually(async () => (await handle.query(ficheStateQuery)).deadlines.evaluation === next.toISOString(), 'the next évaluation deadline');
+    await eventually(
+      async () => (await handle.query(ficheStateQuery)).deadlines.evaluation === next.toISOString(),
+      'the next évaluation deadline',
+    );
     await act(handle, 'recordEvaluation', { actor: A.cooperateur, year, summary: 'Bilan de la première année.' });
     expect(await recipientsOf(code, `Évaluation ${year} de la fiche ${code}`, 1)).toEqual([AUTHOR]);
   });
@@ -639,13 +869,24 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     | { type: 'any'; kind: ActionKind; actor: (typeof actorKeys)[number]; variant: number; withComment: boolean };
 
   /** The input for `kind`, chosen by `variant`: outcomes, partners and years, sometimes invalid ones. */
-  function inputFor(kind: ActionKind, actor: Actor, variant: number, withComment: boolean, year: number): Record<string, unknown> {
+  function inputFor(
+    kind: ActionKind,
+    actor: Actor,
+    variant: number,
+    withComment: boolean,
+    year: number,
+  ): Record<string, unknown> {
     const comment = withComment ? { comment: 'Motif.' } : {};
     switch (kind) {
       case 'recordAvis':
         return { actor, outcome: AVIS_OUTCOMES[variant % 3], ...comment };
       case 'recordPartnerOpinion':
-        return { actor, partner: PARTNERS[variant % 2], opinion: PARTNER_OPINIONS[Math.floor(variant / 2) % 3], ...comment };
+        return {
+          actor,
+          partner: PARTNERS[variant % 2],
+          opinion: PARTNER_OPINIONS[Math.floor(variant / 2) % 3],
+          ...comment,
+        };
       case 'recordCopilDecision':
         return { actor, outcome: COPIL_OUTCOMES[variant % 3], ...comment };
       case 'recordBureauValidation':
@@ -664,7 +905,10 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
   }
 
   /** The actions the model accepts now, with the actor whose job it is; not withdraw nor close, which would end most runs at once. */
-  function validMoves(model: LifecycleState, year: number): Array<{ kind: ActionKind; input: Record<string, unknown> }> {
+  function validMoves(
+    model: LifecycleState,
+    year: number,
+  ): Array<{ kind: ActionKind; input: Record<string, unknown> }> {
     const moves: Array<{ kind: ActionKind; input: Record<string, unknown> }> = [];
     const kinds: Array<[ActionKind, Actor]> = [
       ['submit', A.cooperateur],
@@ -680,13 +924,19 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
       for (let variant = 0; variant < 6; variant++) {
         const input = inputFor(kind, actor, variant, true, year);
         if (kind === 'recordPartnerOpinion' && input.partner !== actor.structureKind) continue;
-        if (modelRefusal(model, kind, input, new Date(Date.UTC(year, 6, 1)).toISOString()) === null) moves.push({ kind, input });
+        if (modelRefusal(model, kind, input, new Date(Date.UTC(year, 6, 1)).toISOString()) === null)
+          moves.push({ kind, input });
       }
     }
     return moves;
   }
 
-  function modelRefusal(model: LifecycleState, kind: ActionKind, input: Record<string, unknown>, at: string): string | null {
+  function modelRefusal(
+    model: LifecycleState,
+    kind: ActionKind,
+    input: Record<string, unknown>,
+    at: string,
+  ): string | null {
     try {
       check(model, parseAction({ ...input, kind }), REFERENCE_CHARTER, at);
       return null;
@@ -699,7 +949,11 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
   /** The workflow's own rule of which meeting a decision belongs to (see reviewRound in the workflow). */
   function roundOf(model: LifecycleState, kind: InstanceKind, version: number): string {
     const reviews = model.history.filter(
-      (h) => h.version === version && (h.action === 'submit' || (h.action === 'recordAvis' && h.outcome !== 'a_retravailler') || h.action === 'recordCopilDecision'),
+      (h) =>
+        h.version === version &&
+        (h.action === 'submit' ||
+          (h.action === 'recordAvis' && h.outcome !== 'a_retravailler') ||
+          h.action === 'recordCopilDecision'),
     ).length;
     return `${kind}-v${version}-r${reviews}`;
   }
@@ -711,7 +965,8 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     if (isTerminal(lifecycle.stage)) expect(lifecycle.review).toBeNull();
     else if (lifecycle.versionInForce === null) expect(lifecycle.review?.stage).toBe(lifecycle.stage);
     else expect(lifecycle.stage).toBe('en_oeuvre');
-    if (lifecycle.versionInForce !== null) expect(lifecycle.versionInForce).toBeLessThanOrEqual(lifecycle.latestVersion);
+    if (lifecycle.versionInForce !== null)
+      expect(lifecycle.versionInForce).toBeLessThanOrEqual(lifecycle.latestVersion);
   }
 
   it('random sequences of updates: the workflow state follows the pure model, valid or not', async () => {
@@ -721,7 +976,19 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
         weight: 2,
         arbitrary: fc.record({
           type: fc.constant('any' as const),
-          kind: fc.constantFrom(...(['submit', 'recordAvis', 'recordPartnerOpinion', 'recordCopilDecision', 'recordBureauValidation', 'requestAmendment', 'withdraw', 'recordEvaluation', 'close'] as const)),
+          kind: fc.constantFrom(
+            ...([
+              'submit',
+              'recordAvis',
+              'recordPartnerOpinion',
+              'recordCopilDecision',
+              'recordBureauValidation',
+              'requestAmendment',
+              'withdraw',
+              'recordEvaluation',
+              'close',
+            ] as const),
+          ),
           actor: fc.constantFrom(...actorKeys),
           variant: fc.nat(11),
           withComment: fc.boolean(),
@@ -738,7 +1005,8 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
           const pending = pendingStep(model);
           if (pending && ['cotech', 'copil', 'bureau_communautaire'].includes(pending.instanceKind)) {
             const round = roundOf(model, pending.instanceKind, pending.version);
-            if ((await handle.query(ficheStateQuery)).agenda?.round !== round) await holdMeeting(handle, pending.instanceKind);
+            if ((await handle.query(ficheStateQuery)).agenda?.round !== round)
+              await holdMeeting(handle, pending.instanceKind);
           }
           const at = await now();
           const year = toLocal(at, ZONE).year;
@@ -781,5 +1049,6 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
 });
 
 function lastSundayOfMarch(year: number): number {
-  for (let day = 31; ; day--) if (toLocal(atLocalTime({ year, month: 3, day }, 12, 0, ZONE), ZONE).weekday === 7) return day;
+  for (let day = 31; ; day--)
+    if (toLocal(atLocalTime({ year, month: 3, day }, 12, 0, ZONE), ZONE).weekday === 7) return day;
 }

@@ -62,7 +62,10 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     ({ catcher, taskQueue } = stack);
     await loadDemo(db.prisma);
     conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
-    const memberships = await db.prisma.membership.findMany({ where: { instance: { conventionId, slug: 'cotech' } }, include: { person: true } });
+    const memberships = await db.prisma.membership.findMany({
+      where: { instance: { conventionId, slug: 'cotech' } },
+      include: { person: true },
+    });
     cotechMembers = [...new Set(memberships.map((m) => m.person.email.toLowerCase()))].sort();
     A = {
       cooperateur: await resolveActor(db.prisma, conventionId, PEOPLE.cooperateur, 'cooperateur'),
@@ -89,7 +92,13 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     const created = await scheduleMeeting(
       deps,
       conventionId,
-      { instance: 'cotech', title, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 150 * MINUTE).toISOString(), visioUrl: 'https://visio.example.org/cotech' },
+      {
+        instance: 'cotech',
+        title,
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 150 * MINUTE).toISOString(),
+        visioUrl: 'https://visio.example.org/cotech',
+      },
       A.cooperateur,
       { now: await now() },
     );
@@ -110,7 +119,10 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
 
   /** Waits until `count` mails of that kind arrived, then gives their recipients, sorted. */
   async function recipients(title: string, label: string, count: number): Promise<string[]> {
-    await eventually(async () => (await mailsAbout(title, label)).length >= count, `${count} mails « ${label} » about ${title}`);
+    await eventually(
+      async () => (await mailsAbout(title, label)).length >= count,
+      `${count} mails « ${label} » about ${title}`,
+    );
     await delay(100); // room for a duplicate to show
     return (await mailsAbout(title, label)).flatMap((m) => m.to).sort();
   }
@@ -121,7 +133,13 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
   }
 
   /** Sleeps to a minute before `at`: no such mail; then a minute after: one to each member. */
-  async function expectMailAt(handle: WorkflowHandle, title: string, label: string, at: Date, to: string[]): Promise<void> {
+  async function expectMailAt(
+    handle: WorkflowHandle,
+    title: string,
+    label: string,
+    at: Date,
+    to: string[],
+  ): Promise<void> {
     await sleepUntil(env, handle, new Date(at.getTime() - MINUTE));
     await expectNone(title, label);
     await sleepUntil(env, handle, new Date(at.getTime() + MINUTE));
@@ -134,19 +152,20 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     const part = parsed.attachments.find((a) => a.contentType === 'text/calendar') ?? null;
     const raw = (await catcher.readRaw(message.id))!.toString('utf8');
     const method = /Content-Type: text\/calendar;[^\n]*method=(\w+)/i.exec(raw)?.[1];
-    const text = part ? part.content.toString('utf8') : /BEGIN:VCALENDAR[\s\S]*END:VCALENDAR/.exec(raw)?.[0] ?? '';
+    const text = part ? part.content.toString('utf8') : (/BEGIN:VCALENDAR[\s\S]*END:VCALENDAR/.exec(raw)?.[0] ?? '');
     const calendar = new ICAL.Component(ICAL.parse(text.replace(/=\r?\n/g, '')));
     const event = calendar.getFirstSubcomponent('vevent')!;
     return { method, calendar, event, parsed };
   }
-
 
   async function startSubmittedFiche(name: string) {
     const ficheId = randomUUID();
     const handle = await env.client.workflow.start(ficheLifecycleWorkflow, {
       taskQueue,
       workflowId: `fiche-${name}-${ficheId.slice(0, 8)}`,
-      args: [{ ficheId, conventionId, title: `Fiche ${name}`, authorEmail: PEOPLE.cooperateur, charter: REFERENCE_CHARTER }],
+      args: [
+        { ficheId, conventionId, title: `Fiche ${name}`, authorEmail: PEOPLE.cooperateur, charter: REFERENCE_CHARTER },
+      ],
     });
     await eventually(async () => (await handle.query(ficheStateQuery)).code, 'the fiche to be recorded');
     await takeStep(handle, 'submit', { actor: A.cooperateur });
@@ -155,8 +174,14 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
 
   /** Ends a fiche's workflow as a person would, so no activity is left in flight for the clock's jumps. */
   async function withdraw(fiche: WorkflowHandle): Promise<void> {
-    await takeStep(fiche, 'withdraw', { actor: { email: 'admin@example.org', appRole: 'admin', instanceRoles: {} }, reason: 'Fin du test' });
-    await eventually(async () => (await fiche.describe()).status.name === 'COMPLETED', 'the fiche workflow to complete');
+    await takeStep(fiche, 'withdraw', {
+      actor: { email: 'admin@example.org', appRole: 'admin', instanceRoles: {} },
+      reason: 'Fin du test',
+    });
+    await eventually(
+      async () => (await fiche.describe()).status.name === 'COMPLETED',
+      'the fiche workflow to complete',
+    );
   }
 
   /** The Tuesday after the last Sunday of March (the change to summer time) of the first year it is 3+ weeks ahead. */
@@ -188,12 +213,16 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     expect(calendar.getFirstPropertyValue('method')).toBe('REQUEST');
     expect(event.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
     expect(event.getFirstPropertyValue('sequence')).toBe(0);
-    expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(meeting.startsAt.toISOString());
+    expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(
+      meeting.startsAt.toISOString(),
+    );
     expect(String(event.getFirstPropertyValue('description'))).toContain('Fiche convocation');
     expect(event.getAllProperties('attendee')).toHaveLength(cotechMembers.length);
     expect(parsed.text).toMatch(/rsvp\//);
     // The ordre du jour as PDF beside the invitation: the calendar part survives the attachment.
-    expect(parsed.attachments.map((a) => a.contentType)).toEqual(expect.arrayContaining(['text/calendar', 'application/pdf']));
+    expect(parsed.attachments.map((a) => a.contentType)).toEqual(
+      expect.arrayContaining(['text/calendar', 'application/pdf']),
+    );
 
     // The fiche is on the agenda: its decision waits for the meeting.
     expect((await fiche.query(ficheStateQuery)).agenda?.meetingId).toBe(meeting.meetingId);
@@ -207,8 +236,16 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     await expectMailAt(meeting.handle, title, 'Rappel (J-1)', j1, cotechMembers);
 
     // An answer by link or by calendar reaches the workflow.
-    await meeting.handle.signal(rsvpSignal, { email: PEOPLE.membre, partstat: 'ACCEPTED', source: 'link', at: (await now()).toISOString() });
-    await eventually(async () => (await meeting.handle.query(meetingStateQuery)).rsvp[PEOPLE.membre] === 'ACCEPTED', 'the RSVP');
+    await meeting.handle.signal(rsvpSignal, {
+      email: PEOPLE.membre,
+      partstat: 'ACCEPTED',
+      source: 'link',
+      at: (await now()).toISOString(),
+    });
+    await eventually(
+      async () => (await meeting.handle.query(meetingStateQuery)).rsvp[PEOPLE.membre] === 'ACCEPTED',
+      'the RSVP',
+    );
     await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
     await withdraw(fiche);
   });
@@ -224,13 +261,25 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     const tooSoon = addLocalDays(await now(), 3, ZONE);
     const refused = await refusal(
       meeting.handle.executeUpdate(rescheduleUpdate, {
-        args: [{ actor: A.secretaire, startsAt: tooSoon.toISOString(), endsAt: new Date(tooSoon.getTime() + HOUR).toISOString() }],
+        args: [
+          {
+            actor: A.secretaire,
+            startsAt: tooSoon.toISOString(),
+            endsAt: new Date(tooSoon.getTime() + HOUR).toISOString(),
+          },
+        ],
       }),
     );
     expect(refused).toMatchObject({ type: 'CONVOCATION_DELAY', message: expect.stringMatching(/7 jours francs/) });
     const byMember = await refusal(
       meeting.handle.executeUpdate(rescheduleUpdate, {
-        args: [{ actor: A.membre, startsAt: tooSoon.toISOString(), endsAt: new Date(tooSoon.getTime() + HOUR).toISOString() }],
+        args: [
+          {
+            actor: A.membre,
+            startsAt: tooSoon.toISOString(),
+            endsAt: new Date(tooSoon.getTime() + HOUR).toISOString(),
+          },
+        ],
       }),
     );
     expect(byMember.type).toBe('ROLE_NOT_ALLOWED');
@@ -238,7 +287,14 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
 
     const later = addLocalDays(meeting.startsAt, 7, ZONE);
     const moved = await meeting.handle.executeUpdate(rescheduleUpdate, {
-      args: [{ actor: A.secretaire, startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 2 * HOUR).toISOString(), reason: 'Salle indisponible' }],
+      args: [
+        {
+          actor: A.secretaire,
+          startsAt: later.toISOString(),
+          endsAt: new Date(later.getTime() + 2 * HOUR).toISOString(),
+          reason: 'Salle indisponible',
+        },
+      ],
     });
     expect(moved).toMatchObject({ sequence: 1, startsAt: later.toISOString() });
     expect(await recipients(title, 'Modification', cotechMembers.length)).toEqual(cotechMembers);
@@ -248,12 +304,18 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     expect(event.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
     expect(event.getFirstPropertyValue('sequence')).toBe(1);
     expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(later.toISOString());
-    expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({ sequence: 1, startsAt: later });
+    expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({
+      sequence: 1,
+      startsAt: later,
+    });
 
     // The fiche's reminders now follow the new date.
     await eventually(async () => {
       const state = await fiche.query(ficheStateQuery);
-      return state.agenda?.startsAt === later.toISOString() && state.deadlines.reminder === dayAfterAt(later, 9, 0, ZONE).toISOString();
+      return (
+        state.agenda?.startsAt === later.toISOString() &&
+        state.deadlines.reminder === dayAfterAt(later, 9, 0, ZONE).toISOString()
+      );
     }, 'the fiche to follow the meeting');
     await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
     await withdraw(fiche);
@@ -268,7 +330,10 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
 
     const late = await startSubmittedFiche('retardataire');
     const later = await startSubmittedFiche('retardataire-bis');
-    await eventually(async () => (await later.query(ficheStateQuery)).agenda?.meetingId === meeting.meetingId, 'the second fiche on the agenda');
+    await eventually(
+      async () => (await later.query(ficheStateQuery)).agenda?.meetingId === meeting.meetingId,
+      'the second fiche on the agenda',
+    );
     await sleepUntil(env, meeting.handle, new Date((await env.currentTimeMs()) + 11 * MINUTE));
     const state = await eventually(async () => {
       const current = await meeting.handle.query(meetingStateQuery);
@@ -279,7 +344,9 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     const [update] = await mailsAbout(title, 'Modification');
     const { event } = await calendarOf(update!);
     expect(event.getFirstPropertyValue('sequence')).toBe(1);
-    expect(String(event.getFirstPropertyValue('description'))).toMatch(/Fiche retardataire[\s\S]*Fiche retardataire-bis/);
+    expect(String(event.getFirstPropertyValue('description'))).toMatch(
+      /Fiche retardataire[\s\S]*Fiche retardataire-bis/,
+    );
     await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
     await withdraw(late);
     await withdraw(later);
@@ -292,13 +359,20 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     const title = `COTECH annulé ${first.year}-${first.month}-${first.day}`;
     const meeting = await schedule(title, first);
     await convened(meeting.handle);
-    await eventually(async () => (await fiche.query(ficheStateQuery)).agenda?.meetingId === meeting.meetingId, 'the fiche on the first agenda');
+    await eventually(
+      async () => (await fiche.query(ficheStateQuery)).agenda?.meetingId === meeting.meetingId,
+      'the fiche on the first agenda',
+    );
     const next = await schedule(`COTECH suivant ${second.year}-${second.month}-${second.day}`, second);
     await convened(next.handle);
 
-    const missingReason = await refusal(meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.secretaire, reason: ' ' }] }));
+    const missingReason = await refusal(
+      meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.secretaire, reason: ' ' }] }),
+    );
     expect(missingReason).toMatchObject({ type: 'INVALID_INPUT', message: expect.stringMatching(/pourquoi/) });
-    const cancelled = await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.secretaire, reason: 'Quorum impossible à réunir' }] });
+    const cancelled = await meeting.handle.executeUpdate(cancelUpdate, {
+      args: [{ actor: A.secretaire, reason: 'Quorum impossible à réunir' }],
+    });
     expect(cancelled).toMatchObject({ status: 'annulee', sequence: 1 });
     expect(await recipients(title, 'Annulée', cotechMembers.length)).toEqual(cotechMembers);
     const [one] = await mailsAbout(title, 'Annulée');
@@ -308,7 +382,10 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     expect(event.getFirstPropertyValue('status')).toBe('CANCELLED');
     expect(event.getFirstPropertyValue('sequence')).toBe(1);
 
-    await eventually(async () => (await fiche.query(ficheStateQuery)).agenda?.meetingId === next.meetingId, 'the fiche on the next agenda');
+    await eventually(
+      async () => (await fiche.query(ficheStateQuery)).agenda?.meetingId === next.meetingId,
+      'the fiche on the next agenda',
+    );
     await next.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
     await withdraw(fiche);
   });
@@ -319,14 +396,25 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     const meeting = await schedule(title, start);
     await convened(meeting.handle);
 
-    const early = await refusal(meeting.handle.executeUpdate(recordAttendanceUpdate, { args: [{ actor: A.secretaire, present: [PEOPLE.secretaire], excused: [], proxies: [] }] }));
+    const early = await refusal(
+      meeting.handle.executeUpdate(recordAttendanceUpdate, {
+        args: [{ actor: A.secretaire, present: [PEOPLE.secretaire], excused: [], proxies: [] }],
+      }),
+    );
     expect(early).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/à partir du début/) });
     await sleepUntil(env, meeting.handle, new Date(meeting.startsAt.getTime() + 3 * HOUR));
 
     const others = cotechMembers.filter((m) => m !== PEOPLE.secretaire);
     const wrong = await refusal(
       meeting.handle.executeUpdate(recordAttendanceUpdate, {
-        args: [{ actor: A.secretaire, present: [PEOPLE.secretaire, 'inconnu@example.org'], excused: [others[0]!], proxies: [{ from: others[0]!, to: others[1]! }] }],
+        args: [
+          {
+            actor: A.secretaire,
+            present: [PEOPLE.secretaire, 'inconnu@example.org'],
+            excused: [others[0]!],
+            proxies: [{ from: others[0]!, to: others[1]! }],
+          },
+        ],
       }),
     );
     expect(wrong.type).toBe('INVALID_INPUT');
@@ -335,10 +423,20 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
 
     const present = [PEOPLE.secretaire, ...others.slice(2, 9)];
     const held = await meeting.handle.executeUpdate(recordAttendanceUpdate, {
-      args: [{ actor: A.secretaire, present, excused: [others[0]!, others[1]!], proxies: [{ from: others[0]!, to: present[1]! }] }],
+      args: [
+        {
+          actor: A.secretaire,
+          present,
+          excused: [others[0]!, others[1]!],
+          proxies: [{ from: others[0]!, to: present[1]! }],
+        },
+      ],
     });
     expect(held).toMatchObject({ status: 'tenue', quorumReached: true });
-    const invitations = await db.prisma.invitation.findMany({ where: { meetingId: meeting.meetingId }, include: { person: true } });
+    const invitations = await db.prisma.invitation.findMany({
+      where: { meetingId: meeting.meetingId },
+      include: { person: true },
+    });
     const attendanceOf = (email: string) => invitations.find((i) => i.person.email === email)?.attendance;
     expect(attendanceOf(PEOPLE.secretaire)).toBe('present');
     expect(attendanceOf(others[0]!)).toBe('represente');
@@ -348,20 +446,45 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     await meeting.handle.executeUpdate(sendDecisionSummaryUpdate, { args: [{ actor: A.secretaire }] });
     expect(await recipients(title, 'Relevé de décisions', cotechMembers.length)).toEqual(cotechMembers);
 
-    const secretaries = (await db.prisma.membership.findMany({ where: { instance: { conventionId, slug: 'cotech' }, role: 'secretaire' }, include: { person: true } }))
+    const secretaries = (
+      await db.prisma.membership.findMany({
+        where: { instance: { conventionId, slug: 'cotech' }, role: 'secretaire' },
+        include: { person: true },
+      })
+    )
       .map((m) => m.person.email)
       .sort();
     const first = dayAfterAt(meeting.startsAt, 9, 0, ZONE);
     await expectMailAt(meeting.handle, title, 'Compte rendu à déposer', first, secretaries);
     const second = addLocalDays(first, 7, ZONE);
     await sleepUntil(env, meeting.handle, new Date(second.getTime() + MINUTE));
-    expect(await recipients(title, 'Compte rendu à déposer', 2 * secretaries.length)).toEqual([...secretaries, ...secretaries].sort());
+    expect(await recipients(title, 'Compte rendu à déposer', 2 * secretaries.length)).toEqual(
+      [...secretaries, ...secretaries].sort(),
+    );
 
-    await meeting.handle.executeUpdate(fileMinutesUpdate, { args: [{ actor: A.secretaire, ref: 'https://ged.example.org/cotech/cr.pdf' }] });
-    await eventually(async () => (await meeting.handle.describe()).status.name === 'COMPLETED', 'the meeting workflow to complete');
-    expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({ status: 'tenue', quorumReached: true, minutesRef: 'https://ged.example.org/cotech/cr.pdf' });
-    const audit = await db.prisma.auditEvent.findMany({ where: { subject: `meeting:${meeting.meetingId}` }, orderBy: { at: 'asc' } });
-    expect(audit.map((a) => a.action)).toEqual(['meeting.schedule', 'meeting.convene', 'meeting.recordAttendance', 'meeting.sendDecisionSummary', 'meeting.fileMinutes']);
+    await meeting.handle.executeUpdate(fileMinutesUpdate, {
+      args: [{ actor: A.secretaire, ref: 'https://ged.example.org/cotech/cr.pdf' }],
+    });
+    await eventually(
+      async () => (await meeting.handle.describe()).status.name === 'COMPLETED',
+      'the meeting workflow to complete',
+    );
+    expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({
+      status: 'tenue',
+      quorumReached: true,
+      minutesRef: 'https://ged.example.org/cotech/cr.pdf',
+    });
+    const audit = await db.prisma.auditEvent.findMany({
+      where: { subject: `meeting:${meeting.meetingId}` },
+      orderBy: { at: 'asc' },
+    });
+    expect(audit.map((a) => a.action)).toEqual([
+      'meeting.schedule',
+      'meeting.convene',
+      'meeting.recordAttendance',
+      'meeting.sendDecisionSummary',
+      'meeting.fileMinutes',
+    ]);
     await idle(meeting.handle);
   });
 });

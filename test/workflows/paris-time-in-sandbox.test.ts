@@ -57,9 +57,21 @@ describe('domain/paris-time and the French calendar modules inside the workflow 
 
     expect(inSandbox).toEqual(cases.map(probe));
     expect(inSandbox.slice(0, 3)).toEqual([
-      { dayAfter: '2024-03-31T07:00:00.000Z', next0230: '2024-03-31T01:30:00.000Z', dayAfterText: 'dimanche 31 mars 2024 à 09 h 00' },
-      { dayAfter: '2024-10-27T08:00:00.000Z', next0230: '2024-10-27T00:30:00.000Z', dayAfterText: 'dimanche 27 octobre 2024 à 09 h 00' },
-      { dayAfter: '2024-10-28T08:00:00.000Z', next0230: '2024-10-28T01:30:00.000Z', dayAfterText: 'lundi 28 octobre 2024 à 09 h 00' },
+      {
+        dayAfter: '2024-03-31T07:00:00.000Z',
+        next0230: '2024-03-31T01:30:00.000Z',
+        dayAfterText: 'dimanche 31 mars 2024 à 09 h 00',
+      },
+      {
+        dayAfter: '2024-10-27T08:00:00.000Z',
+        next0230: '2024-10-27T00:30:00.000Z',
+        dayAfterText: 'dimanche 27 octobre 2024 à 09 h 00',
+      },
+      {
+        dayAfter: '2024-10-28T08:00:00.000Z',
+        next0230: '2024-10-28T01:30:00.000Z',
+        dayAfterText: 'lundi 28 octobre 2024 à 09 h 00',
+      },
     ]);
   });
 

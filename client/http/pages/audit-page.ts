@@ -19,7 +19,11 @@ export function auditActionLabel(action: string): string {
   return OTHER_ACTIONS[action] ?? UPDATE_LABELS[action.slice(action.indexOf('.') + 1)] ?? action;
 }
 
-const SUBJECT_PAGES: Readonly<Record<string, string>> = { fiche: '/fiches/', meeting: '/reunions/', poll: '/sondages/' };
+const SUBJECT_PAGES: Readonly<Record<string, string>> = {
+  fiche: '/fiches/',
+  meeting: '/reunions/',
+  poll: '/sondages/',
+};
 
 function subjectCell(subject: string): string {
   const [kind, id] = subject.split(':', 2) as [string, string | undefined];
@@ -36,7 +40,12 @@ export function auditPage(log: { total: number; lines: AuditLine[] }, page: numb
       `<tr><td>${escapeHtml(frenchInstant(l.at))}</td><td>${escapeHtml(l.actor)}</td><td>${escapeHtml(auditActionLabel(l.action))}</td><td>${subjectCell(l.subject)}</td><td><code>${escapeHtml(l.details ? JSON.stringify(l.details) : '')}</code></td></tr>`,
   );
   const pages = Math.max(1, Math.ceil(log.total / AUDIT_PAGE_SIZE));
-  const nav = [page > 1 ? `<a href="/admin/journal?page=${page - 1}">Page précédente</a>` : '', page < pages ? `<a href="/admin/journal?page=${page + 1}">Page suivante</a>` : ''].filter(Boolean).join(' · ');
+  const nav = [
+    page > 1 ? `<a href="/admin/journal?page=${page - 1}">Page précédente</a>` : '',
+    page < pages ? `<a href="/admin/journal?page=${page + 1}">Page suivante</a>` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return renderAppPage({
     title: 'Journal',
     current: '/admin/journal',

@@ -1,9 +1,30 @@
-import { dateKey, formatFrenchDate, localDateKey, shiftDate, toLocal, weekdayOf, type LocalDate } from '../../../domain/paris-time.js';
+import {
+  dateKey,
+  formatFrenchDate,
+  localDateKey,
+  shiftDate,
+  toLocal,
+  weekdayOf,
+  type LocalDate,
+} from '../../../domain/paris-time.js';
 import type { MeetingListItem } from '../../../store/list-meetings-between.js';
 import type { MilestoneListItem } from '../../../store/list-milestones-between.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 
-const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const MONTHS = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
 const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 
 export interface CalendarView {
@@ -39,10 +60,15 @@ function monthGrid(view: CalendarView): string {
       const meetings = view.meetings.filter((m) => localDateKey(m.startsAt) === key);
       const milestones = view.milestones.filter((m) => m.startDate <= key && (m.endDate ?? m.startDate) >= key);
       const items = [
-        ...meetings.map((m) => `<li><a href="/reunions/${encodeURIComponent(m.id)}">${clock(m.startsAt)} ${escapeHtml(m.title)}</a></li>`),
+        ...meetings.map(
+          (m) =>
+            `<li><a href="/reunions/${encodeURIComponent(m.id)}">${clock(m.startsAt)} ${escapeHtml(m.title)}</a></li>`,
+        ),
         ...milestones.map((m) => `<li>${escapeHtml(m.title)}</li>`),
       ];
-      cells.push(`<td${inMonth ? '' : ' class="other"'}><span aria-label="${escapeHtml(formatFrenchDate(day))}">${day.day}</span>${items.length ? `<ul>${items.join('')}</ul>` : ''}</td>`);
+      cells.push(
+        `<td${inMonth ? '' : ' class="other"'}><span aria-label="${escapeHtml(formatFrenchDate(day))}">${day.day}</span>${items.length ? `<ul>${items.join('')}</ul>` : ''}</td>`,
+      );
     }
     rows.push(`<tr>${cells.join('')}</tr>`);
   } while (day.month === first.month);

@@ -20,7 +20,10 @@ export interface DashboardView {
 function board(fiches: FicheSummary[]): string {
   const columns = STAGES.map((stage) => {
     const here = fiches.filter((f) => f.status === stage);
-    const cards = here.map((f) => `<li class="card"><a href="/fiches/${encodeURIComponent(f.id)}">${escapeHtml(f.code)} — ${escapeHtml(f.title)}</a>${f.pilote ? `<br><span class="muted">Pilote : ${escapeHtml(f.pilote)}</span>` : ''}</li>`);
+    const cards = here.map(
+      (f) =>
+        `<li class="card"><a href="/fiches/${encodeURIComponent(f.id)}">${escapeHtml(f.code)} — ${escapeHtml(f.title)}</a>${f.pilote ? `<br><span class="muted">Pilote : ${escapeHtml(f.pilote)}</span>` : ''}</li>`,
+    );
     return `<li class="column"><h3>${escapeHtml(capitalized(STAGE_LABELS[stage]))} (${here.length})</h3>${cards.length ? `<ul>${cards.join('')}</ul>` : '<p>Aucune fiche.</p>'}</li>`;
   });
   return `<ul class="board" aria-label="Fiches actions par étape">${columns.join('')}</ul>`;
@@ -36,21 +39,40 @@ function meetingsTable(meetings: MeetingListItem[]): string {
 }
 
 function deadlines(fiches: FicheDeadline[], milestones: MilestoneListItem[], polls: PollListItem[]): string {
-  const ficheLink = (d: FicheDeadline) => `<a href="/fiches/${encodeURIComponent(d.fiche.id)}">${escapeHtml(d.fiche.code)} ${escapeHtml(d.fiche.title)}</a>`;
+  const ficheLink = (d: FicheDeadline) =>
+    `<a href="/fiches/${encodeURIComponent(d.fiche.id)}">${escapeHtml(d.fiche.code)} ${escapeHtml(d.fiche.title)}</a>`;
   const items = [
     ...fiches.flatMap((d) =>
       d.reminder || d.escalation
-        ? [{ key: localDateKey(new Date((d.reminder ?? d.escalation)!)), html: `${ficheLink(d)} : ${escapeHtml(d.what ?? 'décision attendue')}${d.reminder ? ` — relance le ${escapeHtml(frenchInstant(d.reminder))}` : ''}${d.escalation ? ` — alerte des coordinateurs le ${escapeHtml(frenchInstant(d.escalation))}` : ''}` }]
+        ? [
+            {
+              key: localDateKey(new Date((d.reminder ?? d.escalation)!)),
+              html: `${ficheLink(d)} : ${escapeHtml(d.what ?? 'décision attendue')}${d.reminder ? ` — relance le ${escapeHtml(frenchInstant(d.reminder))}` : ''}${d.escalation ? ` — alerte des coordinateurs le ${escapeHtml(frenchInstant(d.escalation))}` : ''}`,
+            },
+          ]
         : d.evaluation
-          ? [{ key: localDateKey(new Date(d.evaluation)), html: `${ficheLink(d)} : évaluation annuelle attendue le ${escapeHtml(frenchInstant(d.evaluation))}` }]
+          ? [
+              {
+                key: localDateKey(new Date(d.evaluation)),
+                html: `${ficheLink(d)} : évaluation annuelle attendue le ${escapeHtml(frenchInstant(d.evaluation))}`,
+              },
+            ]
           : [],
     ),
     ...polls
       .filter((p) => p.status === 'ouvert' && p.deadline)
-      .map((p) => ({ key: localDateKey(p.deadline!), html: `Réponses au sondage <a href="/sondages/${encodeURIComponent(p.id)}">${escapeHtml(p.title)}</a> attendues avant le ${escapeHtml(frenchInstant(p.deadline!))} (${p.answered} sur ${p.participants})` })),
-    ...milestones.map((m) => ({ key: m.startDate, html: `${escapeHtml(frenchDay(m.startDate))}${m.endDate && m.endDate !== m.startDate ? ` au ${escapeHtml(frenchDay(m.endDate))}` : ''} : ${escapeHtml(m.title)}` })),
+      .map((p) => ({
+        key: localDateKey(p.deadline!),
+        html: `Réponses au sondage <a href="/sondages/${encodeURIComponent(p.id)}">${escapeHtml(p.title)}</a> attendues avant le ${escapeHtml(frenchInstant(p.deadline!))} (${p.answered} sur ${p.participants})`,
+      })),
+    ...milestones.map((m) => ({
+      key: m.startDate,
+      html: `${escapeHtml(frenchDay(m.startDate))}${m.endDate && m.endDate !== m.startDate ? ` au ${escapeHtml(frenchDay(m.endDate))}` : ''} : ${escapeHtml(m.title)}`,
+    })),
   ].sort((a, b) => a.key.localeCompare(b.key));
-  return items.length ? `<ul>${items.map((i) => `<li>${i.html}</li>`).join('')}</ul>` : '<p>Aucune échéance à venir.</p>';
+  return items.length
+    ? `<ul>${items.map((i) => `<li>${i.html}</li>`).join('')}</ul>`
+    : '<p>Aucune échéance à venir.</p>';
 }
 
 /** The dashboard: the fiches by stage as a board, the next meetings, the deadlines and milestones. */

@@ -24,7 +24,10 @@ function contentList(version: FicheVersionView): string {
 
 function changesTable(version: FicheVersionView): string {
   if (version.changes.length === 0) return '<p>Aucun changement de contenu par rapport à la version précédente.</p>';
-  const rows = version.changes.map((c) => `<tr><th scope="row">${escapeHtml(c.label)}</th><td><del>${escapeHtml(c.before)}</del></td><td><ins>${escapeHtml(c.after)}</ins></td></tr>`);
+  const rows = version.changes.map(
+    (c) =>
+      `<tr><th scope="row">${escapeHtml(c.label)}</th><td><del>${escapeHtml(c.before)}</del></td><td><ins>${escapeHtml(c.after)}</ins></td></tr>`,
+  );
   return `<table><caption>Changements de la version ${version.version}</caption><thead><tr><th scope="col">Champ</th><th scope="col">Avant</th><th scope="col">Après</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
@@ -66,8 +69,12 @@ export function fichePage(view: FichePageView, viewer: PageViewer | null): strin
       '<h2>Décisions</h2>',
       decisions(fiche),
       '<h2>Histoire de la fiche</h2>',
-      view.timeline ? timelineList(view.timeline) : '<p>L’histoire de cette fiche n’est pas lisible pour l’instant (Temporal injoignable ?).</p>',
-      viewer?.admin && fiche.workflowId ? `<p><a href="/admin/processus/${encodeURIComponent(fiche.workflowId)}">Histoire complète du processus</a></p>` : '',
+      view.timeline
+        ? timelineList(view.timeline)
+        : '<p>L’histoire de cette fiche n’est pas lisible pour l’instant (Temporal injoignable ?).</p>',
+      viewer?.admin && fiche.workflowId
+        ? `<p><a href="/admin/processus/${encodeURIComponent(fiche.workflowId)}">Histoire complète du processus</a></p>`
+        : '',
     ],
   });
 }

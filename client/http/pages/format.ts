@@ -13,4 +13,9 @@ export function frenchDay(key: string): string {
 export const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The meeting states of the schema, in French. */
-export const MEETING_STATUS_LABELS: Readonly<Record<string, string>> = { planifiee: 'planifiée', convoquee: 'convoquée', tenue: 'tenue', annulee: 'annulée' };
+export const MEETING_STATUS_LABELS: Readonly<Record<string, string>> = {
+  planifiee: 'planifiée',
+  convoquee: 'convoquée',
+  tenue: 'tenue',
+  annulee: 'annulée',
+};

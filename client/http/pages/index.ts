@@ -53,14 +53,21 @@ export interface PageDependencies {
 /** Who the page is for (request.viewer, from the session), with the CSRF token of its forms. */
 function viewerOf(request: FastifyRequest): PageViewer | null {
   const viewer = request.viewer;
-  return viewer ? { displayName: viewer.displayName, email: viewer.email, admin: viewer.admin, csrfToken: csrfTokenOf(request) } : null;
+  return viewer
+    ? { displayName: viewer.displayName, email: viewer.email, admin: viewer.admin, csrfToken: csrfTokenOf(request) }
+    : null;
 }
 
 /** Pages anyone may open: the sign-in page, and the pages' script. */
 const PUBLIC_PAGES = new Set(['/connexion', PROGRESS_SCRIPT_PATH]);
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
-const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} introuvable : l’adresse est peut-être incomplète, ou la page a été supprimée.`);
+const notFound = (what: string) =>
+  new HttpError(
+    404,
+    'NOT_FOUND',
+    `${what} introuvable : l’adresse est peut-être incomplète, ou la page a été supprimée.`,
+  );
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /**
@@ -97,7 +104,8 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
     // to the sign-in page; a form posted without its CSRF token is refused.
     scope.addHook('preHandler', async (request, reply) => {
       if (request.viewer || PUBLIC_PAGES.has(request.routeOptions.url ?? '')) return;
-      if (request.method === 'GET') return reply.code(303).header('location', '/connexion').header('cache-control', 'no-store').send();
+      if (request.method === 'GET')
+        return reply.code(303).header('location', '/connexion').header('cache-control', 'no-store').send();
       requireViewer(request);
     });
 
@@ -105,12 +113,24 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
       // Fastify's own client errors (malformed body, wrong content type) carry their 4xx.
       const status = (error as { statusCode?: number }).statusCode;
       if (status && status >= 400 && status < 500 && !(error instanceof HttpError)) {
-        return sendAppPage(reply, status, messagePage('Demande refusée', 'Cette demande n’a pas pu être lue : renvoyez le formulaire de la page.', viewerOf(request)));
+        return sendAppPage(
+          reply,
+          status,
+          messagePage(
+            'Demande refusée',
+            'Cette demande n’a pas pu être lue : renvoyez le formulaire de la page.',
+            viewerOf(request),
+          ),
+        );
       }
       const mapped = toHttpError(error);
       if (mapped.status >= 500) request.log.error({ err: error }, 'page failed');
-      const title = mapped.status === 404 ? 'Page introuvable' : mapped.status >= 500 ? 'Erreur interne' : 'Demande refusée';
-      const message = mapped.status >= 500 ? 'La page n’a pas pu être affichée : l’erreur a été consignée. Réessayez dans un instant.' : mapped.message;
+      const title =
+        mapped.status === 404 ? 'Page introuvable' : mapped.status >= 500 ? 'Erreur interne' : 'Demande refusée';
+      const message =
+        mapped.status >= 500
+          ? 'La page n’a pas pu être affichée : l’erreur a été consignée. Réessayez dans un instant.'
+          : mapped.message;
       return sendAppPage(reply, mapped.status, messagePage(title, message, viewerOf(request)));
     });
 
@@ -128,7 +148,11 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
         listPolls(deps.prisma, convention.id, { status: 'ouvert' }),
       ]);
       const deadlines = await ficheDeadlines(deps.client, fiches);
-      return sendAppPage(reply, 200, dashboardPage({ convention: row, fiches, deadlines, meetings, milestones, polls }, viewerOf(request), today));
+      return sendAppPage(
+        reply,
+        200,
+        dashboardPage({ convention: row, fiches, deadlines, meetings, milestones, polls }, viewerOf(request), today),
+      );
     });
 
     scope.get<{ Params: { id: string } }>('/fiches/:id', async (request, reply) => {
@@ -137,9 +161,18 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
       const actor = await actorOf(request, deps.prisma, fiche.conventionId);
       const [versions, timeline] = await Promise.all([
         listFicheVersions(deps.prisma, fiche.id),
-        fiche.workflowId ? loadWorkflowTimeline(deps, fiche.workflowId).then((t) => peoplesSteps(t.entries), () => null) : Promise.resolve(null),
+        fiche.workflowId
+          ? loadWorkflowTimeline(deps, fiche.workflowId).then(
+              (t) => peoplesSteps(t.entries),
+              () => null,
+            )
+          : Promise.resolve(null),
       ]);
-      return sendAppPage(reply, 200, fichePage({ fiche, versions, timeline, mayAct: actor.appRole !== 'membre' }, viewerOf(request)));
+      return sendAppPage(
+        reply,
+        200,
+        fichePage({ fiche, versions, timeline, mayAct: actor.appRole !== 'membre' }, viewerOf(request)),
+      );
     });
 
     scope.get<{ Params: { id: string } }>('/reunions/:id', async (request, reply) => {
@@ -153,7 +186,12 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
       const convention = await resolveConvention(deps.prisma, request.query.convention);
       await actorOf(request, deps.prisma, convention.id);
       const wanted = request.query.mois;
-      if (wanted !== undefined && !MONTH.test(wanted)) throw new HttpError(400, 'INVALID_INPUT', `« ${wanted.slice(0, 20)} » n’est pas un mois : écrivez-le AAAA-MM, par exemple 2026-06.`);
+      if (wanted !== undefined && !MONTH.test(wanted))
+        throw new HttpError(
+          400,
+          'INVALID_INPUT',
+          `« ${wanted.slice(0, 20)} » n’est pas un mois : écrivez-le AAAA-MM, par exemple 2026-06.`,
+        );
       const today = toLocal(now());
       const month = parseDateKey(`${wanted ?? monthKey({ year: today.year, month: today.month, day: 1 })}-01`);
       const next = parseDateKey(`${monthKey(month, 1)}-01`);
@@ -205,15 +243,26 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
     });
 
     scope.post<{ Params: { id: string } }>('/fiches/:id/soumettre', async (request, reply) => {
-      const fiche = ID.test(request.params.id) ? await deps.prisma.ficheAction.findUnique({ where: { id: request.params.id }, select: { id: true, conventionId: true, workflowId: true } }) : null;
+      const fiche = ID.test(request.params.id)
+        ? await deps.prisma.ficheAction.findUnique({
+            where: { id: request.params.id },
+            select: { id: true, conventionId: true, workflowId: true },
+          })
+        : null;
       if (!fiche) throw notFound('Fiche');
       const actor = await actorOf(request, deps.prisma, fiche.conventionId);
-      await takeStep(deps.client.workflow.getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id)), 'submit', { actor });
+      await takeStep(deps.client.workflow.getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id)), 'submit', {
+        actor,
+      });
       return reply.code(303).header('location', `/fiches/${fiche.id}`).send();
     });
 
     scope.get(PROGRESS_SCRIPT_PATH, async (_request, reply) =>
-      reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(PROGRESS_SCRIPT),
+      reply
+        .header('content-type', 'text/javascript; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .header('x-content-type-options', 'nosniff')
+        .send(PROGRESS_SCRIPT),
     );
 
     scope.get('/admin/demo', async (request, reply) => {
@@ -240,13 +289,22 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
     scope.post<{ Body: { setup?: string } }>('/admin/import', { bodyLimit: IMPORT_LIMIT }, async (request, reply) => {
       requireAdmin(request);
       const text = typeof request.body === 'object' && request.body !== null ? request.body.setup : undefined;
-      if (typeof text !== 'string') throw new HttpError(400, 'INVALID_INPUT', 'Collez la configuration (JSON) dans le champ « Configuration » du formulaire.', 'setup');
+      if (typeof text !== 'string')
+        throw new HttpError(
+          400,
+          'INVALID_INPUT',
+          'Collez la configuration (JSON) dans le champ « Configuration » du formulaire.',
+          'setup',
+        );
       const job = jobs.start('Import d’une configuration', async (report) => {
         let setup: unknown;
         try {
           setup = JSON.parse(text);
         } catch (error) {
-          throw new DomainError('INVALID_INPUT', `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : collez le fichier exporté tel quel.`);
+          throw new DomainError(
+            'INVALID_INPUT',
+            `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : collez le fichier exporté tel quel.`,
+          );
         }
         const summary = await importConventionSetup(deps.prisma, setup, { onProgress: report });
         return `Configuration importée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
@@ -261,6 +319,11 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
       return sendAppPage(reply, 200, progressPage(job, viewerOf(request)));
     });
 
-    registerAdminWorkflowPages(scope, { client: deps.client, prisma: deps.prisma, temporalUiUrl: deps.temporalUiUrl ?? null, viewerOf });
+    registerAdminWorkflowPages(scope, {
+      client: deps.client,
+      prisma: deps.prisma,
+      temporalUiUrl: deps.temporalUiUrl ?? null,
+      viewerOf,
+    });
   });
 }

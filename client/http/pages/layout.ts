@@ -20,7 +20,8 @@ export interface PageViewer {
 }
 
 /** The hidden field that carries the CSRF token in a page's form. */
-export const csrfField = (viewer: PageViewer | null | undefined) => (viewer?.csrfToken ? `<input type="hidden" name="_csrf" value="${escapeHtml(viewer.csrfToken)}">` : '');
+export const csrfField = (viewer: PageViewer | null | undefined) =>
+  viewer?.csrfToken ? `<input type="hidden" name="_csrf" value="${escapeHtml(viewer.csrfToken)}">` : '';
 
 /** The app pages' style: the base, wider, plus the header, boards, tables and timelines. */
 export const APP_PAGE_STYLE = [
@@ -82,7 +83,8 @@ export interface AppPage {
 
 function header(current: string | undefined, viewer: PageViewer | null | undefined): string {
   const links = NAV.filter((item) => (item.admin ? viewer?.admin : viewer)).map(
-    (item) => `<li><a href="${item.href}"${item.href === current ? ' aria-current="page"' : ''}>${escapeHtml(item.label)}</a></li>`,
+    (item) =>
+      `<li><a href="${item.href}"${item.href === current ? ' aria-current="page"' : ''}>${escapeHtml(item.label)}</a></li>`,
   );
   const who = viewer
     ? `<form class="who" method="post" action="/auth/sign-out">${csrfField(viewer)}<span>${escapeHtml(viewer.displayName)}</span> <button type="submit" class="link">Se déconnecter</button></form>`
@@ -101,7 +103,10 @@ function header(current: string | undefined, viewer: PageViewer | null | undefin
 
 /** A whole app page. */
 export function renderAppPage(page: AppPage): string {
-  return renderPage(page.title, page.body, APP_PAGE_STYLE, { header: header(page.current, page.viewer), ...(page.scripts ? { scripts: page.scripts } : {}) });
+  return renderPage(page.title, page.body, APP_PAGE_STYLE, {
+    header: header(page.current, page.viewer),
+    ...(page.scripts ? { scripts: page.scripts } : {}),
+  });
 }
 
 /** Sends an app page: never cached (it may show a person's data), never framed. */
@@ -118,5 +123,13 @@ export function sendAppPage(reply: FastifyReply, status: number, html: string) {
 
 /** A page that says what is missing and where to go, for 404s and refusals. */
 export function messagePage(title: string, message: string, viewer?: PageViewer | null): string {
-  return renderAppPage({ title, viewer: viewer ?? null, body: [`<h1>${escapeHtml(title)}</h1>`, `<p>${escapeHtml(message)}</p>`, '<p><a href="/">Retour au tableau de bord</a></p>'] });
+  return renderAppPage({
+    title,
+    viewer: viewer ?? null,
+    body: [
+      `<h1>${escapeHtml(title)}</h1>`,
+      `<p>${escapeHtml(message)}</p>`,
+      '<p><a href="/">Retour au tableau de bord</a></p>',
+    ],
+  });
 }

@@ -4,15 +4,32 @@ import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { frenchInstant, MEETING_STATUS_LABELS } from './format.js';
 
 /** Answers to an invitation (RFC 5545 PARTSTAT), in French. */
-const PARTSTAT_LABELS: Readonly<Record<string, string>> = { ACCEPTED: 'participera', TENTATIVE: 'peut-être', DECLINED: 'ne participera pas', 'NEEDS-ACTION': 'pas encore répondu' };
-const ATTENDANCE_LABELS: Readonly<Record<string, string>> = { present: 'présent·e', excuse: 'excusé·e', absent: 'absent·e', represente: 'représenté·e' };
+const PARTSTAT_LABELS: Readonly<Record<string, string>> = {
+  ACCEPTED: 'participera',
+  TENTATIVE: 'peut-être',
+  DECLINED: 'ne participera pas',
+  'NEEDS-ACTION': 'pas encore répondu',
+};
+const ATTENDANCE_LABELS: Readonly<Record<string, string>> = {
+  present: 'présent·e',
+  excuse: 'excusé·e',
+  absent: 'absent·e',
+  represente: 'représenté·e',
+};
 const SOURCE_LABELS: Readonly<Record<string, string>> = { link: 'par le lien du courriel', imip: 'depuis son agenda' };
-const AGENDA_KIND_LABELS: Readonly<Record<string, string>> = { information: 'information', decision: 'décision', avis: 'avis' };
+const AGENDA_KIND_LABELS: Readonly<Record<string, string>> = {
+  information: 'information',
+  decision: 'décision',
+  avis: 'avis',
+};
 
 function agenda(meeting: MeetingPageRow): string {
   if (meeting.agenda.length === 0) return '<p>L’ordre du jour est vide pour l’instant.</p>';
   return `<ol>${meeting.agenda
-    .map((item) => `<li>${item.fiche ? `<a href="/fiches/${encodeURIComponent(item.fiche.id)}">${escapeHtml(item.title)}</a>` : escapeHtml(item.title)} <span class="muted">(${escapeHtml(AGENDA_KIND_LABELS[item.kind] ?? item.kind)})</span></li>`)
+    .map(
+      (item) =>
+        `<li>${item.fiche ? `<a href="/fiches/${encodeURIComponent(item.fiche.id)}">${escapeHtml(item.title)}</a>` : escapeHtml(item.title)} <span class="muted">(${escapeHtml(AGENDA_KIND_LABELS[item.kind] ?? item.kind)})</span></li>`,
+    )
     .join('')}</ol>`;
 }
 
@@ -33,7 +50,13 @@ function occasionLabel(occasion: string): string {
   const reminder = /-J(\d+)$/.exec(occasion);
   if (occasion.startsWith('reminder-') && reminder) return `Rappel J-${reminder[1]}`;
   const kind = occasion.replace(/-.*$/, '');
-  const labels: Readonly<Record<string, string>> = { convocation: 'Convocation', update: 'Mise à jour', cancel: 'Annulation', decisions: 'Relevé de décisions', minutes: 'Rappel du compte rendu' };
+  const labels: Readonly<Record<string, string>> = {
+    convocation: 'Convocation',
+    update: 'Mise à jour',
+    cancel: 'Annulation',
+    decisions: 'Relevé de décisions',
+    minutes: 'Rappel du compte rendu',
+  };
   return labels[kind] ?? occasion;
 }
 
@@ -75,11 +98,17 @@ export function meetingPage(meeting: MeetingPageRow, viewer: PageViewer | null):
       `<dt>Début</dt><dd>${escapeHtml(frenchInstant(meeting.startsAt))}</dd>`,
       `<dt>Fin</dt><dd>${escapeHtml(frenchInstant(meeting.endsAt))}</dd>`,
       meeting.location ? `<dt>Lieu</dt><dd>${escapeHtml(meeting.location)}</dd>` : '',
-      meeting.visioUrl ? `<dt>Visio</dt><dd><a href="${escapeHtml(meeting.visioUrl)}" rel="noreferrer noopener">${escapeHtml(meeting.visioUrl)}</a></dd>` : '',
+      meeting.visioUrl
+        ? `<dt>Visio</dt><dd><a href="${escapeHtml(meeting.visioUrl)}" rel="noreferrer noopener">${escapeHtml(meeting.visioUrl)}</a></dd>`
+        : '',
       `<dt>État</dt><dd>${escapeHtml(MEETING_STATUS_LABELS[meeting.status] ?? meeting.status)}${meeting.cancelReason ? ` (motif : ${escapeHtml(meeting.cancelReason)})` : ''}</dd>`,
-      meeting.instance.quorum ? `<dt>Quorum</dt><dd>${meeting.instance.quorum} membres${meeting.quorumReached === null ? '' : meeting.quorumReached ? ', atteint' : ', non atteint'}</dd>` : '',
+      meeting.instance.quorum
+        ? `<dt>Quorum</dt><dd>${meeting.instance.quorum} membres${meeting.quorumReached === null ? '' : meeting.quorumReached ? ', atteint' : ', non atteint'}</dd>`
+        : '',
       meeting.minutesRef ? `<dt>Compte rendu</dt><dd>${escapeHtml(meeting.minutesRef)}</dd>` : '',
-      meeting.poll ? `<dt>Date choisie par</dt><dd><a href="/sondages/${encodeURIComponent(meeting.poll.id)}">le sondage « ${escapeHtml(meeting.poll.title)} »</a></dd>` : '',
+      meeting.poll
+        ? `<dt>Date choisie par</dt><dd><a href="/sondages/${encodeURIComponent(meeting.poll.id)}">le sondage « ${escapeHtml(meeting.poll.title)} »</a></dd>`
+        : '',
       '</dl>',
       '<h2>Ordre du jour</h2>',
       agenda(meeting),

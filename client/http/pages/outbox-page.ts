@@ -6,7 +6,9 @@ import { frenchInstant } from './format.js';
 export function outboxPage(messages: CaughtMessage[] | null, viewer: PageViewer | null): string {
   const body = ['<h1>Boîte d’envoi</h1>'];
   if (!messages) {
-    body.push('<p>Les courriels partent par le relais SMTP configuré (SMTP_URL) : il n’y a pas de boîte d’envoi locale à montrer.</p>');
+    body.push(
+      '<p>Les courriels partent par le relais SMTP configuré (SMTP_URL) : il n’y a pas de boîte d’envoi locale à montrer.</p>',
+    );
   } else if (messages.length === 0) {
     body.push('<p>Aucun courriel envoyé pour l’instant.</p>');
   } else {

@@ -4,7 +4,10 @@ import { escapeHtml } from './layout.js';
 function entryItem(entry: TimelineEntry): string {
   const mail = entry.mail
     ? `<ul class="mail">${entry.mail.attempts
-        .map((a) => `<li>Essai ${a.attempt}, <time datetime="${a.at}">${escapeHtml(a.when)}</time> : <span class="${a.outcome === 'sent' ? 'ok' : 'failed'}">${escapeHtml(a.label)}</span>${a.error ? ` (${escapeHtml(a.error)})` : ''}</li>`)
+        .map(
+          (a) =>
+            `<li>Essai ${a.attempt}, <time datetime="${a.at}">${escapeHtml(a.when)}</time> : <span class="${a.outcome === 'sent' ? 'ok' : 'failed'}">${escapeHtml(a.label)}</span>${a.error ? ` (${escapeHtml(a.error)})` : ''}</li>`,
+        )
         .join('')}</ul>`
     : '';
   return [
@@ -18,8 +21,11 @@ function entryItem(entry: TimelineEntry): string {
 
 /** A French timeline as an ordered list: when, who, what, how it ended, and the mails' attempts. */
 export function timelineList(entries: readonly TimelineEntry[]): string {
-  return entries.length ? `<ol class="timeline">${entries.map(entryItem).join('')}</ol>` : '<p>Rien encore dans cette histoire.</p>';
+  return entries.length
+    ? `<ol class="timeline">${entries.map(entryItem).join('')}</ol>`
+    : '<p>Rien encore dans cette histoire.</p>';
 }
 
 /** What people did and who was told: the timeline without the workflow's own bookkeeping. */
-export const peoplesSteps = (entries: readonly TimelineEntry[]) => entries.filter((e) => e.kind !== 'activity' && e.kind !== 'timer');
+export const peoplesSteps = (entries: readonly TimelineEntry[]) =>
+  entries.filter((e) => e.kind !== 'activity' && e.kind !== 'timer');
