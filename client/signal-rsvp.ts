@@ -13,14 +13,12 @@ export function createRsvpSignaller(
 ): (rsvp: RsvpRecorded) => Promise<void> {
   return async (rsvp) => {
     try {
-      await client.workflow
-        .getHandle(meetingWorkflowId(rsvp.meetingId))
-        .signal(rsvpSignal, {
-          email: rsvp.email,
-          partstat: rsvp.partstat,
-          source: rsvp.source,
-          at: rsvp.at.toISOString(),
-        });
+      await client.workflow.getHandle(meetingWorkflowId(rsvp.meetingId)).signal(rsvpSignal, {
+        email: rsvp.email,
+        partstat: rsvp.partstat,
+        source: rsvp.source,
+        at: rsvp.at.toISOString(),
+      });
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       log(

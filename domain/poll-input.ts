@@ -6,11 +6,9 @@ import { email, isoDate, isoInstant, nonEmptyText, parseInput, slug } from './va
 /** Input of a new date poll and of its workflow's updates, parsed with field-level French errors. */
 
 const time = (field: string) =>
-  z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
-      error: `« ${field} » doit être une heure au format HH:MM, par exemple 14:00.`,
-    });
+  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+    error: `« ${field} » doit être une heure au format HH:MM, par exemple 14:00.`,
+  });
 
 const capacity = z.int().min(1, { error: 'Une capacité compte au moins une place.' }).max(10_000).optional();
 
