@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
-import { openAdapter } from './infra/database-adapter.js';
+import { openAdapter } from './store/database/adapter.js';
 
 // Prisma 6.19 runs offline only with the JS engine and a driver adapter (see ENVIRONMENT.md).
 // The CLI works on DATABASE_URL when set, else on a scratch in-memory PGlite: the app applies

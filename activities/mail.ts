@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { classifySmtpError } from '../infra/smtp-errors.js';
-import { icalEventMismatch } from '../mail/ics-check.js';
+import { classifySmtpError } from '../infra/smtp-out/smtp-errors.js';
+import { icalEventMismatch } from '../documents/ics/ics-check.js';
 
 /** A calendar invitation sent as nodemailer's calendar alternative (text/calendar; method=…). */
 export interface NotificationIcalEvent {
@@ -55,7 +55,7 @@ export interface MailDependencies {
   heartbeatEveryMs?: number;
 }
 
-/** Codes of the failures this module raises itself (SMTP failures keep the codes of infra/smtp-errors.ts). */
+/** Codes of the failures this module raises itself (SMTP failures keep the codes of infra/smtp-out/smtp-errors.ts). */
 export const MAIL_ERROR_CODES = {
   ICAL_MISMATCH:
     'The icalEvent’s method, UID or SEQUENCE differs from its iCalendar content: nothing was sent or recorded.',

@@ -1,10 +1,10 @@
-import { meetingIcs, type AttendeeRole } from '../calendar/meeting-ics.js';
+import { meetingIcs, type AttendeeRole } from '../documents/ics/meeting-ics.js';
 import type { PartStat } from '../domain/meeting-rules.js';
 import { DECISION_OUTCOME_LABELS } from '../domain/lifecycle.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { rsvpLinks } from '../infra/signed-links.js';
-import { AGENDA_PDF_CONTENT_TYPE, AGENDA_PDF_FILENAME, renderAgendaPdf } from '../mail/agenda-pdf.js';
-import { composeMeetingMail, type MeetingFacts, type MeetingMailKind } from '../mail/meeting-mail.js';
+import { rsvpLinks } from '../infra/links/signed-links.js';
+import { AGENDA_PDF_CONTENT_TYPE, AGENDA_PDF_FILENAME, renderAgendaPdf } from '../documents/pdf/agenda-pdf.js';
+import { composeMeetingMail, type MeetingFacts, type MeetingMailKind } from '../documents/mail/meeting-mail.js';
 import { sendWorkflowMail, type MailActivities, type NotificationResult } from './mail.js';
 
 /** One mail of a meeting to one member; the meeting's facts are read when it is sent. */

@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ChoiceReason } from '../domain/poll-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { voteLink } from '../infra/signed-links.js';
-import { composePollMail, type PollMailKind } from '../mail/poll-mail.js';
+import { voteLink } from '../infra/links/signed-links.js';
+import { composePollMail, type PollMailKind } from '../documents/mail/poll-mail.js';
 import { findPoll } from '../store/find-poll.js';
 import { sendWorkflowMail, type MailActivities, type NotificationResult } from './mail.js';
 

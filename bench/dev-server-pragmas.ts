@@ -4,9 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { findFreePort } from '../infra/ports.js';
-import { resolveTemporalBinary } from '../infra/temporal-binaries.js';
-import { SQLITE_PRAGMAS, startDevServer } from '../infra/temporal-dev-server.js';
+import { findFreePort } from '../infra/process/ports.js';
+import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
+import { SQLITE_PRAGMAS, startDevServer } from '../infra/temporal/dev-server.js';
 
 // `npm run bench:dev-server`: workflows per second through the embedded dev server with file
 // persistence (as `npm start` runs it), with Concerto's SQLite pragmas against SQLite's defaults,

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalAlarmType, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
-import { calendarIcs, meetingDescription, PRODID, type MeetingIcsInput } from '../calendar/meeting-ics.js';
+import { calendarIcs, meetingDescription, PRODID, type MeetingIcsInput } from '../documents/ics/meeting-ics.js';
 
 // `npm run bench:ics`: a calendar of 10,000 meetings serialised by calendarIcs (input checks,
 // text cleaning, the VTIMEZONE, X-WR-TIMEZONE and the closing CRLF) against the same fields handed
@@ -51,7 +51,7 @@ function meetings(count: number): MeetingIcsInput[] {
   });
 }
 
-/** The baseline: written out here on purpose, not shared with calendar/meeting-ics.ts. */
+/** The baseline: written out here on purpose, not shared with documents/ics/meeting-ics.ts. */
 function rawIcalGenerator(events: readonly MeetingIcsInput[]): string {
   const calendar = ical({ prodId: PRODID, method: ICalCalendarMethod.PUBLISH, name: NAME });
   calendar.timezone({ name: null, generator: getVtimezoneComponent });

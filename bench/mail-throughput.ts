@@ -1,10 +1,10 @@
 import os from 'node:os';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
-import { createMailTransport, POOL_OPTIONS } from '../infra/mail-transport.js';
-import { composeMeetingMail } from '../mail/meeting-mail.js';
+import { createMailTransport, POOL_OPTIONS } from '../infra/smtp-out/mail-transport.js';
+import { composeMeetingMail } from '../documents/mail/meeting-mail.js';
 
-// `npm run bench:mail`: mails per second from Concerto's relay transport (infra/mail-transport.ts,
+// `npm run bench:mail`: mails per second from Concerto's relay transport (infra/smtp-out/mail-transport.ts,
 // what SMTP_URL gets) against raw nodemailer, to the same SMTP server on loopback that reads and
 // drops each message, the settings alternated round by round in one run. Each mail is a meeting
 // convocation with its invitation (text, HTML, text/calendar, .ics), `CONCURRENCY` sends in flight.

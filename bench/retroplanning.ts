@@ -1,6 +1,6 @@
-import { openDatabase } from '../infra/database.js';
-import { svgToPng } from '../infra/svg-png.js';
-import { parsePeriodKey, retroplanningSvg } from '../calendar/retroplanning-svg.js';
+import { openDatabase } from '../store/database/open-database.js';
+import { svgToPng } from '../documents/retroplanning/svg-png.js';
+import { parsePeriodKey, retroplanningSvg } from '../documents/retroplanning/retroplanning-svg.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../store/load-demo.js';
 import { loadRetroplanning } from '../store/retroplanning.js';
 

@@ -59,7 +59,7 @@ export class ApiClient {
 
   /**
    * The result of long work, its progress handed to `onProgress` as it goes: the app streams
-   * NDJSON lines (client/http/progress-stream.ts) `{"progress": …}`, then `{"done": result}`, or
+   * NDJSON lines (server/progress-stream.ts) `{"progress": …}`, then `{"done": result}`, or
    * `{"error": …}` when the work failed once begun. A plain JSON answer is the result itself.
    */
   async withProgress<T>(

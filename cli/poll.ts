@@ -76,7 +76,7 @@ function voteToken(link: string): string {
   return decodeURIComponent(match ? match[1]! : link.trim());
 }
 
-/** The poll a vote token names: its payload is readable (infra/signed-links.ts), only its signature is secret. */
+/** The poll a vote token names: its payload is readable (infra/links/signed-links.ts), only its signature is secret. */
 function pollIdOf(token: string): string {
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
@@ -138,7 +138,7 @@ function pageText(html: string): string {
     .trim();
 }
 
-/** The voting page's dates (one fieldset each, client/http/vote-pages.ts) and title. */
+/** The voting page's dates (one fieldset each, server/vote-pages.ts) and title. */
 function readVotePage(html: string): { title: string; options: PageOption[] } {
   const options = [
     ...html.matchAll(

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { databaseTargetFromEnv, type DatabaseTarget } from './database-adapter.js';
-import { dkimFromSettings, smtpUrlError, type DkimOptions } from './mail-transport.js';
-import { linkSecretError } from './signed-links.js';
+import { databaseTargetFromEnv, type DatabaseTarget } from './database-target.js';
+import { dkimFromSettings, smtpUrlError, type DkimOptions } from './smtp-out/mail-transport.js';
+import { linkSecretError } from './links/signed-links.js';
 
 /** Where Temporal runs: our own dev server beside the app, or a cluster given by address. */
 export type TemporalConfig =

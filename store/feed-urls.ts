@@ -1,10 +1,10 @@
 /**
- * The addresses of the calendar feeds (client/http/feeds.ts), each carrying a signed link
- * (infra/signed-links.ts, purpose `feed`) that names the person it was given to. Nothing here reads
+ * The addresses of the calendar feeds (server/feeds.ts), each carrying a signed link
+ * (infra/links/signed-links.ts, purpose `feed`) that names the person it was given to. Nothing here reads
  * the database: the page that shows a person their addresses (issue 7, once people sign in) calls
  * these with the signed-in person's address.
  */
-import { signLink } from '../infra/signed-links.js';
+import { signLink } from '../infra/links/signed-links.js';
 
 /**
  * How long a feed address works. A calendar application is given the address once and polls it

@@ -1,11 +1,11 @@
 /**
- * The meetings of a subscription feed (calendar/meeting-ics.ts `calendarIcs`): those of a
+ * The meetings of a subscription feed (documents/ics/meeting-ics.ts `calendarIcs`): those of a
  * convention, of one of its instances, or of the instances a person sits in. Each meeting is written
  * as its invitations state it — same UID, SEQUENCE, title, place and ordre du jour — so a calendar
  * that holds both the invitation and the feed sees one meeting; a cancelled one stays, CANCELLED,
  * so a subscriber's calendar drops it rather than keeping a stale copy.
  */
-import type { MeetingIcsInput } from '../calendar/meeting-ics.js';
+import type { MeetingIcsInput } from '../documents/ics/meeting-ics.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 /** How far back a feed goes: a year of past meetings, then all those to come. */

@@ -1,6 +1,6 @@
 /**
  * A convention's rétroplanning for one period, read from the database into the input of the
- * picture builder (calendar/retroplanning-svg.ts): its milestones, and its meetings lane by lane,
+ * picture builder (documents/retroplanning/retroplanning-svg.ts): its milestones, and its meetings lane by lane,
  * one lane per instance in the order of the governance (conseil, bureau, COPIL, COTECH, groupe
  * d'élaboration, GTT).
  *
@@ -12,7 +12,7 @@ import {
   type RetroplanningMeetingStatus,
   type RetroplanningMilestoneStatus,
   type RetroplanningPeriod,
-} from '../calendar/retroplanning-svg.js';
+} from '../documents/retroplanning/retroplanning-svg.js';
 import { atLocalTime, shiftDate, toLocal, type LocalDate } from '../domain/paris-time.js';
 import { parseZone } from '../domain/school-holidays.js';
 import type { PrismaClient } from '../generated/prisma/client.js';

@@ -1,6 +1,6 @@
 import type { Viewer } from '../domain/access.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { hashSecretToken, newSecretToken } from '../infra/secret-tokens.js';
+import { hashSecretToken, newSecretToken } from '../infra/links/secret-tokens.js';
 
 /** How long a browser stays signed in without signing in again. */
 export const SESSION_DAYS = 30;

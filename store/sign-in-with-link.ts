@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { SIGN_IN_SUBJECT } from '../infra/signed-links.js';
+import { SIGN_IN_SUBJECT } from '../infra/links/signed-links.js';
 import { createSession } from './sessions.js';
 
 /** Why a genuine, unexpired sign-in link still signs nobody in. */

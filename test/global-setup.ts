@@ -4,9 +4,9 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { findFreePort } from '../infra/ports.js';
-import { resolveTemporalBinary } from '../infra/temporal-binaries.js';
-import { startDevServer } from '../infra/temporal-dev-server.js';
+import { findFreePort } from '../infra/process/ports.js';
+import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
+import { startDevServer } from '../infra/temporal/dev-server.js';
 import { workflowsEntry } from '../worker/create-worker.js';
 import { startTestPostgres } from './helpers/postgres.js';
 

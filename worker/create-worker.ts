@@ -11,7 +11,7 @@ import { createMeetingActivities } from '../activities/meetings.js';
 import { createPollMailActivities } from '../activities/poll-mail.js';
 import { createPollActivities } from '../activities/polls.js';
 import { createStoreActivities } from '../activities/store.js';
-import { addressOf } from '../mail/addresses.js';
+import { addressOf } from '../documents/mail/addresses.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
 

@@ -1,8 +1,8 @@
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../infra/config.js';
-import { describeTarget, openDatabase } from '../infra/database.js';
-import { createMailTransport } from '../infra/mail-transport.js';
-import { clusterConnectionOptions } from '../infra/temporal-connection.js';
+import { describeTarget, openDatabase } from '../store/database/open-database.js';
+import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
+import { clusterConnectionOptions } from '../infra/temporal/connection.js';
 import { createConcertoWorker } from './create-worker.js';
 
 // A worker on its own, for scale-out: as many as needed, beside a Temporal cluster, a PostgreSQL

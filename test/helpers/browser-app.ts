@@ -1,10 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
-import { buildHttpApp, type HttpAppDependencies } from '../../client/http/app.js';
+import { buildHttpApp, type HttpAppDependencies } from '../../server/app.js';
 import { createRsvpSignaller } from '../../client/signal-rsvp.js';
-import type { Database } from '../../infra/database.js';
-import { createMailTransport } from '../../infra/mail-transport.js';
+import type { Database } from '../../store/database/open-database.js';
+import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
 import { loadDemo } from '../../store/load-demo.js';
 import { openTestDatabase } from './database.js';
 import { devServerEnv, TEST_LINKS } from './temporal.js';

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { openDatabase, type Database } from '../../infra/database.js';
+import { openDatabase, type Database } from '../../store/database/open-database.js';
 import { createTestDatabase } from './postgres.js';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';

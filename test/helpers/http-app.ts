@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { buildHttpApp } from '../../client/http/app.js';
-import type { Database } from '../../infra/database.js';
+import { buildHttpApp } from '../../server/app.js';
+import type { Database } from '../../store/database/open-database.js';
 import { TEST_LINKS } from './temporal.js';
 
 /** The HTTP app over a test's Temporal and database, serving the signed-link pages with the test secret. */

@@ -1,5 +1,5 @@
 /** A rétroplanning input of every kind of mark, shared by the SVG and PNG tests. */
-import type { RetroplanningInput, RetroplanningLane } from '../../calendar/retroplanning-svg.js';
+import type { RetroplanningInput, RetroplanningLane } from '../../documents/retroplanning/retroplanning-svg.js';
 import { parseDateKey } from '../../domain/paris-time.js';
 
 export const day = parseDateKey;

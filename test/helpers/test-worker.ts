@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { Database } from '../../infra/database.js';
-import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher.js';
-import { createMailTransport } from '../../infra/mail-transport.js';
+import type { Database } from '../../store/database/open-database.js';
+import { startMailCatcher, type MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
+import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
 import { TEST_LINKS, uniqueTaskQueue, workflowBundle } from './temporal.js';
 

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { resolveTemporalBinary } from '../../infra/temporal-binaries.js';
+import { resolveTemporalBinary } from '../../infra/temporal/binaries.js';
 
 /** Polls `probe` until it gives a value (not undefined, null or false). */
 export async function eventually<T>(

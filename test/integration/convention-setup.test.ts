@@ -5,7 +5,7 @@ import { REFERENCE_CHARTER } from '../../domain/charter.js';
 import type { ConventionSetup } from '../../domain/convention-setup.js';
 import { DomainError } from '../../domain/errors.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { Database } from '../../infra/database.js';
+import type { Database } from '../../store/database/open-database.js';
 import { exportConventionSetup } from '../../store/export-convention-setup.js';
 import { importConventionSetup } from '../../store/import-convention-setup.js';
 import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH, loadDemo } from '../../store/load-demo.js';

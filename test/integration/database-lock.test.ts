@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../infra/database.js';
+import { openDatabase } from '../../store/database/open-database.js';
 
 describe('an embedded database folder is opened by one process at a time', () => {
   let dir: string;
@@ -31,7 +31,7 @@ describe('an embedded database folder is opened by one process at a time', () =>
             'tsx',
             '-e',
             `
-        const { openDatabase } = await import('./infra/database.ts');
+        const { openDatabase } = await import('./store/database/open-database.ts');
         try { await openDatabase(${JSON.stringify(target)}); console.log('opened'); }
         catch (error) { console.log(error.message); }
       `,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHttpApp } from '../../client/http/app.js';
-import type { Database } from '../../infra/database.js';
+import { buildHttpApp } from '../../server/app.js';
+import type { Database } from '../../store/database/open-database.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import type { FicheSummary } from '../../store/list-fiches.js';
 import type { FicheVersionView } from '../../store/fiche-content.js';

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { SendMailOptions } from 'nodemailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher.js';
-import { createMailTransport } from '../../infra/mail-transport.js';
-import { classifySmtpError } from '../../infra/smtp-errors.js';
+import { startMailCatcher, type MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
+import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
+import { classifySmtpError } from '../../infra/smtp-out/smtp-errors.js';
 
 const VCALENDAR = [
   'BEGIN:VCALENDAR',

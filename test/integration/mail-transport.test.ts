@@ -3,8 +3,8 @@ import { simpleParser } from 'mailparser';
 import type { Transporter } from 'nodemailer';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMailTransport, POOL_OPTIONS } from '../../infra/mail-transport.js';
-import { classifySmtpError } from '../../infra/smtp-errors.js';
+import { createMailTransport, POOL_OPTIONS } from '../../infra/smtp-out/mail-transport.js';
+import { classifySmtpError } from '../../infra/smtp-out/smtp-errors.js';
 
 /** What a test server saw: each session's TLS state and login, and each message. */
 interface Seen {

@@ -1,5 +1,5 @@
 /**
- * Calendar feeds (client/http/feeds.ts, store/meeting-feed.ts): a convention with meetings in two
+ * Calendar feeds (server/feeds.ts, store/meeting-feed.ts): a convention with meetings in two
  * instances, one cancelled, one older than the feeds' year, and a second convention, read through
  * the HTTP app. Every feed is parsed by ical.js and by node-ical, field by field.
  */
@@ -9,10 +9,10 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import ICAL from 'ical.js';
 import nodeIcal from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHttpApp } from '../../client/http/app.js';
+import { buildHttpApp } from '../../server/app.js';
 import type { Meeting } from '../../generated/prisma/client.js';
-import type { Database } from '../../infra/database.js';
-import { rsvpLinks, signLink } from '../../infra/signed-links.js';
+import type { Database } from '../../store/database/open-database.js';
+import { rsvpLinks, signLink } from '../../infra/links/signed-links.js';
 import { FEED_LINK_YEARS, conventionFeedUrl, personFeedUrl } from '../../store/feed-urls.js';
 import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase } from '../helpers/database.js';

@@ -9,10 +9,10 @@ import {
   type NotificationInput,
   type NotificationResult,
 } from '../../activities/mail.js';
-import type { Database } from '../../infra/database.js';
-import { createMailTransport } from '../../infra/mail-transport.js';
-import { AGENDA_PDF_CONTENT_TYPE, AGENDA_PDF_FILENAME, renderAgendaPdf } from '../../mail/agenda-pdf.js';
-import { composeMeetingMail, type MeetingMailInput } from '../../mail/meeting-mail.js';
+import type { Database } from '../../store/database/open-database.js';
+import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
+import { AGENDA_PDF_CONTENT_TYPE, AGENDA_PDF_FILENAME, renderAgendaPdf } from '../../documents/pdf/agenda-pdf.js';
+import { composeMeetingMail, type MeetingMailInput } from '../../documents/mail/meeting-mail.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { mimeEntities, mimeOutline, parseMimeTree, type MimeEntity } from '../helpers/mime-tree.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';

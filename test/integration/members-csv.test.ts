@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEMBER_ROLES } from '../../domain/charter.js';
 import { DomainError } from '../../domain/errors.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { Database } from '../../infra/database.js';
+import type { Database } from '../../store/database/open-database.js';
 import { exportMembersCsv } from '../../store/export-members-csv.js';
 import { importMembersCsv } from '../../store/import-members-csv.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';

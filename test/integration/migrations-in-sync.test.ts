@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { applyMigrations, readMigrations, type SqlSession } from '../../infra/migrations.js';
-import { pgliteSession } from '../../infra/sql-session.js';
+import { applyMigrations, readMigrations, type SqlSession } from '../../store/database/migrations.js';
+import { pgliteSession } from '../../store/database/sql-session.js';
 
 const execFileAsync = promisify(execFile);
 

@@ -9,9 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CaughtMessage } from '../../infra/mail-catcher.js';
+import type { CaughtMessage } from '../../infra/smtp-in/mail-catcher.js';
 import { CONFIG_VARIABLES } from '../../infra/config.js';
-import { findFreePort } from '../../infra/ports.js';
+import { findFreePort } from '../../infra/process/ports.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
 import type { FicheState } from '../../workflows/definitions.js';
 

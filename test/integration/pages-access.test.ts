@@ -1,8 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHttpApp } from '../../client/http/app.js';
-import type { Database } from '../../infra/database.js';
+import { buildHttpApp } from '../../server/app.js';
+import type { Database } from '../../store/database/open-database.js';
 import { loadDemo } from '../../store/load-demo.js';
 import { signIn, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';

@@ -1,10 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHttpApp } from '../../client/http/app.js';
+import { buildHttpApp } from '../../server/app.js';
 import { createRsvpSignaller } from '../../client/signal-rsvp.js';
-import type { Database } from '../../infra/database.js';
-import { rsvpLinks, signLink } from '../../infra/signed-links.js';
+import type { Database } from '../../store/database/open-database.js';
+import { rsvpLinks, signLink } from '../../infra/links/signed-links.js';
 import type { RsvpRecorded } from '../../store/record-rsvp.js';
 import { DATABASE_KINDS, openTestDatabase } from '../helpers/database.js';
 import { createTestMeeting } from '../helpers/meeting.js';

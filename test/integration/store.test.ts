@@ -6,9 +6,14 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createStoreActivities, type LifecycleStepInput, type StoreActivities } from '../../activities/store.js';
-import type { Database } from '../../infra/database.js';
-import { applyMigrations, defaultMigrationsDir, readMigrations, type SqlSession } from '../../infra/migrations.js';
-import { pgClientSession, pgliteSession } from '../../infra/sql-session.js';
+import type { Database } from '../../store/database/open-database.js';
+import {
+  applyMigrations,
+  defaultMigrationsDir,
+  readMigrations,
+  type SqlSession,
+} from '../../store/database/migrations.js';
+import { pgClientSession, pgliteSession } from '../../store/database/sql-session.js';
 import { listFicheVersions, writeFicheContent } from '../../store/fiche-content.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { createTestConvention } from '../helpers/convention.js';

@@ -9,9 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort, PortInUseError } from '../../infra/ports.js';
-import { resolveTemporalBinary } from '../../infra/temporal-binaries.js';
-import { startDevServer, TemporalDevServerError, type DevServer } from '../../infra/temporal-dev-server.js';
+import { findFreePort, PortInUseError } from '../../infra/process/ports.js';
+import { resolveTemporalBinary } from '../../infra/temporal/binaries.js';
+import { startDevServer, TemporalDevServerError, type DevServer } from '../../infra/temporal/dev-server.js';
 
 let cliPath: string;
 let scratch: string;
@@ -249,7 +249,7 @@ describe('startDevServer', () => {
     await writeFile(
       child,
       [
-        `import { startDevServer } from ${JSON.stringify(path.resolve(import.meta.dirname, '../../infra/temporal-dev-server.ts'))};`,
+        `import { startDevServer } from ${JSON.stringify(path.resolve(import.meta.dirname, '../../infra/temporal/dev-server.ts'))};`,
         `const server = await startDevServer(${JSON.stringify({ cliPath, dbFilename: path.join(scratch, 'orphan.db'), port, uiPort: false })});`,
         'console.log(server.pid);',
         'process.exit(0);',

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderAgendaPdf, winAnsi, type AgendaPdfInput } from '../../mail/agenda-pdf.js';
+import { renderAgendaPdf, winAnsi, type AgendaPdfInput } from '../../documents/pdf/agenda-pdf.js';
 import { pdfTextLines } from '../helpers/pdf-text.js';
 
 const GOLDEN = fileURLToPath(new URL('../fixtures/pdf/ordre-du-jour.pdf', import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * Meeting invitations and feeds (calendar/meeting-ics.ts).
+ * Meeting invitations and feeds (documents/ics/meeting-ics.ts).
  *
  * Golden files in test/fixtures/ics/ pin the exact bytes at fixed timestamps. After a change meant
  * to alter the output, rewrite them and review the diff before committing:
@@ -21,7 +21,7 @@ import {
   meetingDescription,
   meetingIcs,
   type MeetingIcsInput,
-} from '../../calendar/meeting-ics.js';
+} from '../../documents/ics/meeting-ics.js';
 import { DomainError } from '../../domain/errors.js';
 
 const FIXTURES = new URL('../fixtures/ics/', import.meta.url);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { icalEventMismatch, readIcsHeader } from '../../mail/ics-check.js';
+import { icalEventMismatch, readIcsHeader } from '../../documents/ics/ics-check.js';
 import {
   composeMeetingMail,
   escapeHtml,
   type MeetingMailInput,
   type MeetingMailKind,
-} from '../../mail/meeting-mail.js';
+} from '../../documents/mail/meeting-mail.js';
 
 const MEETING: MeetingMailInput['meeting'] = {
   title: 'COTECH',

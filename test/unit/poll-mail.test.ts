@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composePollMail, type PollMailInput, type PollMailKind } from '../../mail/poll-mail.js';
+import { composePollMail, type PollMailInput, type PollMailKind } from '../../documents/mail/poll-mail.js';
 
 const TALLY = (optionId: string, oui: number, siNecessaire: number, non: number, volunteers = 0) => ({
   optionId,

@@ -1,5 +1,5 @@
 /**
- * The rétroplanning picture (calendar/retroplanning-svg.ts): its layout, read from
+ * The rétroplanning picture (documents/retroplanning/retroplanning-svg.ts): its layout, read from
  * layoutRetroplanning, and the SVG read back by a real XML parser. A golden file pins the sample's
  * bytes; after a deliberate change write it again with
  *   UPDATE_GOLDEN=1 npx vitest run test/unit/retroplanning-svg.test.ts
@@ -21,7 +21,7 @@ import {
   wrapText,
   type RetroplanningInput,
   type RetroplanningMilestone,
-} from '../../calendar/retroplanning-svg.js';
+} from '../../documents/retroplanning/retroplanning-svg.js';
 import { DomainError } from '../../domain/errors.js';
 import { shiftDate } from '../../domain/paris-time.js';
 import { LANES, SAMPLE, day } from '../helpers/retroplanning.js';

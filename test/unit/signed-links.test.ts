@@ -11,7 +11,7 @@ import {
   signLink,
   verifyLink,
   type LinkErrorReason,
-} from '../../infra/signed-links.js';
+} from '../../infra/links/signed-links.js';
 
 const SECRET = 'a-test-secret-of-forty-two-bytes-at-least!';
 const OTHER_SECRET = 'another-secret-also-long-enough-to-be-used';

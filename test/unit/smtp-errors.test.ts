@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
-import { createMailTransport } from '../../infra/mail-transport.js';
-import { classifySmtpError, SMTP_ERROR_RULES } from '../../infra/smtp-errors.js';
+import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
+import { classifySmtpError, SMTP_ERROR_RULES } from '../../infra/smtp-out/smtp-errors.js';
 
 /** An Error shaped like the ones nodemailer hands back. */
 function smtpError(

@@ -1,11 +1,15 @@
 /**
- * The PNG of the rétroplanning (infra/svg-png.ts, resvg with the DejaVu font files): its bytes read
+ * The PNG of the rétroplanning (documents/retroplanning/svg-png.ts, resvg with the DejaVu font files): its bytes read
  * by a decoder of our own (test/helpers/png.ts), not by the library that wrote them, then a few
  * pixels where the layout says something is drawn.
  */
 import { describe, expect, it } from 'vitest';
-import { TODAY_COLOUR, layoutRetroplanning, retroplanningSvg } from '../../calendar/retroplanning-svg.js';
-import { svgToPng } from '../../infra/svg-png.js';
+import {
+  TODAY_COLOUR,
+  layoutRetroplanning,
+  retroplanningSvg,
+} from '../../documents/retroplanning/retroplanning-svg.js';
+import { svgToPng } from '../../documents/retroplanning/svg-png.js';
 import { PNG_SIGNATURE, decodePng, pixelAt } from '../helpers/png.js';
 import { SAMPLE } from '../helpers/retroplanning.js';
 

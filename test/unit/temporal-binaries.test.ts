@@ -9,7 +9,7 @@ import {
   localTemporalDir,
   resolveTemporalBinary,
   TemporalBinaryNotFoundError,
-} from '../../infra/temporal-binaries.js';
+} from '../../infra/temporal/binaries.js';
 
 let scratch: string;
 

@@ -27,8 +27,8 @@ import {
 } from '../../domain/lifecycle.js';
 import { addLocalDays, anniversary, atLocalTime, dayAfterAt, fromLocal, toLocal } from '../../domain/paris-time.js';
 import type { Meeting } from '../../generated/prisma/client.js';
-import type { Database } from '../../infra/database.js';
-import type { CaughtMessage, MailCatcher } from '../../infra/mail-catcher.js';
+import type { Database } from '../../store/database/open-database.js';
+import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';
 import {

@@ -19,8 +19,8 @@ import {
   toLocal,
   type LocalDate,
 } from '../../domain/paris-time.js';
-import type { Database } from '../../infra/database.js';
-import type { CaughtMessage, MailCatcher } from '../../infra/mail-catcher.js';
+import type { Database } from '../../store/database/open-database.js';
+import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
 import { importConventionSetup } from '../../store/import-convention-setup.js';
 import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH } from '../../store/load-demo.js';
 import { resolveActor } from '../../store/resolve-actor.js';

@@ -1,0 +1,113 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcServiceError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError, isDomainErrorCode, type DomainErrorCode, type FieldIssue } from '../domain/errors.js';
+
+/**
+ * The JSON body of every error answer: `code` for programs, `message` (French) for people; for bad
+ * input, `fields` lists every field at fault with what to change (`field` and `issues`, the first
+ * one and the same list, are kept for the clients written before `fields`).
+ */
+export interface ErrorBody {
+  error: {
+    code: string;
+    message: string;
+    field?: string;
+    issues?: readonly FieldIssue[];
+    fields?: readonly FieldIssue[];
+  };
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly issues?: readonly FieldIssue[],
+  ) {
+    super(message);
+  }
+
+  toBody(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.field ? { field: this.field } : {}),
+        ...(this.issues?.length ? { issues: this.issues } : {}),
+        ...(this.status === 400 && (this.issues?.length || this.field)
+          ? { fields: this.issues?.length ? this.issues : [{ field: this.field!, message: this.message }] }
+          : {}),
+      },
+    };
+  }
+}
+
+const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
+  INVALID_INPUT: 400,
+  WRONG_STAGE: 409,
+  ROLE_NOT_ALLOWED: 403,
+  ALREADY_IN_PROGRESS: 409,
+  CHARTER_VIOLATION: 422,
+  PARTNER_OPINIONS_MISSING: 409,
+  CONVOCATION_DELAY: 422,
+  CAPACITY_FULL: 409,
+};
+
+/** Maps what the domain, Temporal or the transport threw to an HTTP status and a body for people. */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof DomainError) {
+    return new HttpError(STATUS_BY_CODE[error.code], error.code, error.message, error.field, error.issues);
+  }
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const failure = error.cause;
+    if (isDomainErrorCode(failure.type)) {
+      const details = failure.details?.[0] as { field?: string; issues?: FieldIssue[] } | undefined;
+      return new HttpError(
+        STATUS_BY_CODE[failure.type],
+        failure.type,
+        failure.message,
+        details?.field,
+        details?.issues,
+      );
+    }
+  }
+  if (error instanceof WorkflowNotFoundError) {
+    return new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');
+  }
+  if (error instanceof WorkflowExecutionAlreadyStartedError) {
+    return new HttpError(409, 'ALREADY_EXISTS', 'Cette fiche existe déjà.');
+  }
+  if (isGrpcServiceError(error) && error.code === 5 /* NOT_FOUND */) {
+    return new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');
+  }
+  if (
+    error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+    (isGrpcServiceError(error) && error.code === 4) /* DEADLINE_EXCEEDED */
+  ) {
+    return new HttpError(
+      503,
+      'TEMPORAL_TIMEOUT',
+      'Le moteur de workflows n’a pas répondu à temps (aucun worker disponible ?) : l’action sera peut-être prise en compte quand il reprendra. Vérifiez l’état avant de recommencer.',
+    );
+  }
+  if (isGrpcServiceError(error) && error.code === 14 /* UNAVAILABLE */) {
+    return new HttpError(
+      503,
+      'TEMPORAL_UNAVAILABLE',
+      'Le moteur de workflows ne répond pas : réessayez dans un instant.',
+    );
+  }
+  return new HttpError(
+    500,
+    'INTERNAL',
+    'Erreur interne : elle a été consignée, réessayez ou prévenez un administrateur.',
+  );
+}

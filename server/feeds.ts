@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { calendarIcs } from '../documents/ics/meeting-ics.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { LinkError, verifyLink, type LinkPayload } from '../infra/links/signed-links.js';
+import { PERSON_FEED_SUBJECT, conventionFeedSubject } from '../store/feed-urls.js';
+import {
+  conventionMeetingFeed,
+  findFeedConvention,
+  findFeedInstance,
+  instanceMeetingFeed,
+  isConventionMember,
+  personMeetingFeed,
+  type FeedConvention,
+  type MeetingFeed,
+} from '../store/meeting-feed.js';
+import { LINK_REFUSALS } from './rsvp.js';
+
+/** Dependencies of {@link registerFeedRoutes}. */
+export interface FeedRouteDependencies {
+  prisma: PrismaClient;
+  /** The secret links are signed with (infra/links/signed-links.ts): the one of the answer links. */
+  secret: string;
+  /** The ORGANIZER of the events, the address invitations come from (MAIL_FROM's address). */
+  organizerEmail: string;
+  /** Default: the clock. */
+  now?: () => Date;
+}
+
+/** How long a calendar application, or a cache of the person's own, may keep a feed unasked. */
+export const FEED_CACHE_CONTROL = 'private, max-age=300';
+export const FEED_CONTENT_TYPE = 'text/calendar; charset=utf-8';
+
+const ASK_AGAIN =
+  'Demandez au secrétariat de la convention une nouvelle adresse d’abonnement, puis remplacez l’ancienne dans votre agenda.';
+const CHECK_ADDRESS = 'Vérifiez l’adresse, ou demandez-la de nouveau au secrétariat de la convention.';
+
+/** A refusal: its status and the French text a person who opens the address reads. */
+class FeedRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+    readonly whatToDo: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Calendar feeds (iCalendar, METHOD:PUBLISH) to subscribe to from a calendar application:
+ *
+ * - GET /feeds/conventions/:slug.ics?token=… — every meeting of the convention;
+ * - GET /feeds/conventions/:slug/instances/:instance.ics?token=… — those of one instance;
+ * - GET /feeds/people/:token.ics — those of the instances the token's person sits in.
+ *
+ * The convention and instance feeds are behind a token too, although partners share what they
+ * show: they give each meeting's visio link, which lets anyone in, and the COPIL, COTECH and GTT are
+ * not public sittings. Their token (store/feed-urls.ts) names the member it was given to and works
+ * while that member sits in one of the convention's instances, which is how someone who leaves the
+ * partnership loses the feed. One token per member and convention opens the convention's feed and
+ * each instance's.
+ *
+ * Each answer carries a strong ETag (SHA-256 of the body): a calendar application asking again with
+ * If-None-Match gets a 304 without the body while nothing changed. A refused address gets a French
+ * text saying why and what to do — 400 changed or cut, 410 expired, 403 not for this calendar,
+ * 404 no such convention or instance — which calendar applications show as a failed subscription and
+ * a browser shows as it is.
+ */
+export function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDependencies): void {
+  const now = deps.now ?? (() => new Date());
+
+  void app.register(async (scope) => {
+    scope.setErrorHandler((error, request, reply) => {
+      if (error instanceof FeedRefusal) return sendRefusal(reply, error);
+      request.log.error({ err: error }, 'calendar feed failed');
+      return sendRefusal(
+        reply,
+        new FeedRefusal(
+          500,
+          'Erreur interne',
+          'Le calendrier n’a pas pu être produit : l’erreur a été consignée.',
+          'Votre agenda réessaiera de lui-même ; si cela dure, prévenez le secrétariat de la convention.',
+        ),
+      );
+    });
+
+    scope.get<{ Params: { slug: string }; Querystring: { token?: unknown } }>(
+      '/feeds/conventions/:slug.ics',
+      async (request, reply) => {
+        const at = now();
+        const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
+        const feed = await conventionMeetingFeed(deps.prisma, convention, {
+          organizerEmail: deps.organizerEmail,
+          now: at,
+        });
+        return sendFeed(request, reply, feed, `${convention.slug}.ics`);
+      },
+    );
+
+    scope.get<{ Params: { slug: string; instance: string }; Querystring: { token?: unknown } }>(
+      '/feeds/conventions/:slug/instances/:instance.ics',
+      async (request, reply) => {
+        const at = now();
+        const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
+        const instance = await findFeedInstance(deps.prisma, convention.id, request.params.instance);
+        if (!instance) {
+          throw new FeedRefusal(
+            404,
+            'Calendrier introuvable',
+            `Aucune instance « ${shown(request.params.instance)} » dans la convention « ${convention.slug} ».`,
+            CHECK_ADDRESS,
+          );
+        }
+        const feed = await instanceMeetingFeed(deps.prisma, convention, instance, {
+          organizerEmail: deps.organizerEmail,
+          now: at,
+        });
+        return sendFeed(request, reply, feed, `${convention.slug}-${instance.slug}.ics`);
+      },
+    );
+
+    scope.get<{ Params: { token: string } }>('/feeds/people/:token.ics', async (request, reply) => {
+      const at = now();
+      const payload = openToken(request.params.token, deps.secret, at);
+      if (payload.subject !== PERSON_FEED_SUBJECT) throw notThisCalendar();
+      const feed = await personMeetingFeed(deps.prisma, payload.email, {
+        organizerEmail: deps.organizerEmail,
+        now: at,
+      });
+      return sendFeed(request, reply, feed, 'mes-reunions.ics');
+    });
+  });
+}
+
+/** The convention a convention or instance feed names, once its token is checked against it. */
+async function openConventionFeed(
+  deps: FeedRouteDependencies,
+  slug: string,
+  token: unknown,
+  at: Date,
+): Promise<FeedConvention> {
+  const payload = openToken(typeof token === 'string' ? token : '', deps.secret, at);
+  const convention = await findFeedConvention(deps.prisma, slug);
+  if (!convention)
+    throw new FeedRefusal(404, 'Calendrier introuvable', `Aucune convention « ${shown(slug)} ».`, CHECK_ADDRESS);
+  if (payload.subject !== conventionFeedSubject(convention.id)) throw notThisCalendar();
+  if (!(await isConventionMember(deps.prisma, convention.id, payload.email))) {
+    throw new FeedRefusal(
+      403,
+      'Accès refusé',
+      `Cette adresse a été donnée à ${payload.email}, qui ne siège plus dans aucune instance de la convention.`,
+      'Si vous en êtes membre, demandez au secrétariat de la convention votre propre adresse d’abonnement.',
+    );
+  }
+  return convention;
+}
+
+function openToken(token: string, secret: string, at: Date): LinkPayload {
+  try {
+    return verifyLink(token, secret, { purpose: 'feed', now: at });
+  } catch (error) {
+    if (!(error instanceof LinkError)) throw error;
+    const { status, title } = LINK_REFUSALS[error.reason];
+    throw new FeedRefusal(status, title, error.userMessage, ASK_AGAIN);
+  }
+}
+
+function notThisCalendar(): FeedRefusal {
+  return new FeedRefusal(403, 'Accès refusé', 'Ce lien ne donne pas accès à ce calendrier.', ASK_AGAIN);
+}
+
+/** A path segment echoed in a message: printable, and short. */
+function shown(segment: string): string {
+  // eslint-disable-next-line no-control-regex
+  return segment.replace(/[\x00-\x1f\x7f]/g, '').slice(0, 80);
+}
+
+/**
+ * Sends a feed as iCalendar (METHOD:PUBLISH) with its strong ETag, or a 304 when the caller holds
+ * it already. Shared by the subscription feeds and the API's calendar of a convention.
+ */
+export function sendFeed(request: FastifyRequest, reply: FastifyReply, feed: MeetingFeed, filename: string) {
+  const ics = calendarIcs(feed.events, { name: feed.name, zone: feed.zone, method: 'PUBLISH' });
+  const etag = `"${createHash('sha256').update(ics, 'utf8').digest('base64url')}"`;
+  privateHeaders(reply).header('etag', etag).header('cache-control', FEED_CACHE_CONTROL);
+  if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
+  return reply
+    .code(200)
+    .header('content-type', FEED_CONTENT_TYPE)
+    .header('content-disposition', `inline; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '-')}"`)
+    .send(ics);
+}
+
+/**
+ * If-None-Match compares weakly (RFC 9110 §13.1.2): `W/"x"` matches `"x"`; `*` matches any
+ * representation, and there always is one here.
+ */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const value = tag.trim();
+    return value === '*' || value.replace(/^W\//, '') === etag;
+  });
+}
+
+function sendRefusal(reply: FastifyReply, refusal: FeedRefusal) {
+  return privateHeaders(reply)
+    .code(refusal.status)
+    .header('content-type', 'text/plain; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(`${refusal.title}\n\n${refusal.message}\n\n${refusal.whatToDo}\n`);
+}
+
+/** The address holds a token: not sent on to other sites, not indexed, not sniffed. */
+function privateHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('referrer-policy', 'no-referrer')
+    .header('x-robots-tag', 'noindex, nofollow')
+    .header('x-content-type-options', 'nosniff');
+}

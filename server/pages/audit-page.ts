@@ -1,0 +1,62 @@
+import type { AuditLine } from '../../store/list-audit-events.js';
+import { UPDATE_LABELS } from '../../client/history-timeline.js';
+import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
+import { frenchInstant } from './format.js';
+
+/** What the audit log's actions mean, beyond the workflows' updates (named in history-timeline.ts). */
+const OTHER_ACTIONS: Readonly<Record<string, string>> = {
+  'meeting.schedule': 'Réunion programmée',
+  'meeting.convene': 'Convocation envoyée',
+  'milestone.move': 'Jalon déplacé',
+  'poll.create': 'Sondage créé',
+  'poll.clos': 'Sondage clos',
+  'poll.departage': 'Sondage à départager',
+  'poll.ouvert': 'Sondage ouvert',
+};
+
+/** An audit action in French: `fiche.submit` → « Soumission de la fiche ». */
+export function auditActionLabel(action: string): string {
+  return OTHER_ACTIONS[action] ?? UPDATE_LABELS[action.slice(action.indexOf('.') + 1)] ?? action;
+}
+
+const SUBJECT_PAGES: Readonly<Record<string, string>> = {
+  fiche: '/fiches/',
+  meeting: '/reunions/',
+  poll: '/sondages/',
+};
+
+function subjectCell(subject: string): string {
+  const [kind, id] = subject.split(':', 2) as [string, string | undefined];
+  const page = SUBJECT_PAGES[kind];
+  return page && id ? `<a href="${page}${encodeURIComponent(id)}">${escapeHtml(subject)}</a>` : escapeHtml(subject);
+}
+
+export const AUDIT_PAGE_SIZE = 100;
+
+/** The audit log, newest first, a page at a time. */
+export function auditPage(log: { total: number; lines: AuditLine[] }, page: number, viewer: PageViewer | null): string {
+  const rows = log.lines.map(
+    (l) =>
+      `<tr><td>${escapeHtml(frenchInstant(l.at))}</td><td>${escapeHtml(l.actor)}</td><td>${escapeHtml(auditActionLabel(l.action))}</td><td>${subjectCell(l.subject)}</td><td><code>${escapeHtml(l.details ? JSON.stringify(l.details) : '')}</code></td></tr>`,
+  );
+  const pages = Math.max(1, Math.ceil(log.total / AUDIT_PAGE_SIZE));
+  const nav = [
+    page > 1 ? `<a href="/admin/journal?page=${page - 1}">Page précédente</a>` : '',
+    page < pages ? `<a href="/admin/journal?page=${page + 1}">Page suivante</a>` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return renderAppPage({
+    title: 'Journal',
+    current: '/admin/journal',
+    viewer,
+    body: [
+      '<h1>Journal</h1>',
+      '<p>Chaque étape enregistrée : qui, quoi, sur quoi, quand.</p>',
+      log.lines.length
+        ? `<table><caption>Page ${page} sur ${pages} (${log.total} lignes)</caption><thead><tr><th scope="col">Date</th><th scope="col">Qui</th><th scope="col">Action</th><th scope="col">Sur</th><th scope="col">Détails</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+        : '<p>Le journal est vide.</p>',
+      nav ? `<nav aria-label="Pages du journal">${nav}</nav>` : '',
+    ],
+  });
+}

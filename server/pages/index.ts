@@ -1,0 +1,329 @@
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { localDateKey, parseDateKey, toLocal } from '../../domain/paris-time.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
+import { listFicheVersions } from '../../store/fiche-content.js';
+import { findFichePage } from '../../store/find-fiche-page.js';
+import { findMeetingPage } from '../../store/find-meeting-page.js';
+import { findPoll } from '../../store/find-poll.js';
+import { listAuditEvents } from '../../store/list-audit-events.js';
+import { listFiches } from '../../store/list-fiches.js';
+import { listMeetingsBetween } from '../../store/list-meetings-between.js';
+import { listMilestonesBetween } from '../../store/list-milestones-between.js';
+import { listPolls } from '../../store/list-polls.js';
+import { resolveConvention } from '../../store/resolve-convention.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseNewFiche } from '../../domain/fiche.js';
+import { ficheDeadlines } from '../../client/fiche-deadlines.js';
+import { takeStep } from '../../client/fiche-steps.js';
+import { startFiche } from '../../client/start-fiche.js';
+import { ficheWorkflowId } from '../../workflows/definitions.js';
+import { loadWorkflowTimeline } from '../../client/workflow-timeline.js';
+import { actorOf, csrfTokenOf, requireAdmin, requireViewer } from '../auth.js';
+import { IMPORT_LIMIT } from '../conventions.js';
+import { HttpError, toHttpError } from '../errors.js';
+import { registerAdminWorkflowPages } from './admin-workflows.js';
+import { AUDIT_PAGE_SIZE, auditPage } from './audit-page.js';
+import { calendarPage, monthKey } from './calendar-page.js';
+import { dashboardPage } from './dashboard.js';
+import { fichePage } from './fiche-page.js';
+import { messagePage, sendAppPage, type PageViewer } from './layout.js';
+import { signInPage } from './sign-in-page.js';
+import { createJobRegistry } from '../jobs.js';
+import { importConventionSetup } from '../../store/import-convention-setup.js';
+import { loadDemo, DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
+import { demoPage, importPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
+import { meetingPage } from './meeting-page.js';
+import { outboxPage } from './outbox-page.js';
+import { pollListPage, pollPage } from './poll-pages.js';
+import { peoplesSteps } from './timeline-list.js';
+import { DomainError } from '../../domain/errors.js';
+
+/** Dependencies of {@link registerPages}. */
+export interface PageDependencies {
+  client: Client;
+  prisma: PrismaClient;
+  taskQueue: string;
+  catcher?: MailCatcher | undefined;
+  temporalUiUrl?: string | null;
+  now?: () => Date;
+}
+
+/** Who the page is for (request.viewer, from the session), with the CSRF token of its forms. */
+function viewerOf(request: FastifyRequest): PageViewer | null {
+  const viewer = request.viewer;
+  return viewer
+    ? { displayName: viewer.displayName, email: viewer.email, admin: viewer.admin, csrfToken: csrfTokenOf(request) }
+    : null;
+}
+
+/** Pages anyone may open: the sign-in page, and the pages' script. */
+const PUBLIC_PAGES = new Set(['/connexion', PROGRESS_SCRIPT_PATH]);
+
+const ID = /^[A-Za-z0-9-]{1,64}$/;
+const notFound = (what: string) =>
+  new HttpError(
+    404,
+    'NOT_FOUND',
+    `${what} introuvable : l’adresse est peut-être incomplète, ou la page a été supprimée.`,
+  );
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/**
+ * Waits for a new fiche's workflow to record it in the store (its first activity), so the page
+ * it leads to finds it; after 15 s the page says it is not there yet.
+ */
+async function untilStored(prisma: PrismaClient, ficheId: string): Promise<void> {
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    if (await prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { id: true } })) return;
+    await sleep(100);
+  }
+}
+
+/** The app's French pages, server-rendered; errors are pages too, with the API's status and message. */
+export function registerPages(app: FastifyInstance, deps: PageDependencies): void {
+  const now = deps.now ?? (() => new Date());
+  const jobs = createJobRegistry();
+
+  // Where a long piece of work stands, for the script of its page (JSON, so outside the pages' scope).
+  app.get<{ Params: { id: string } }>('/api/jobs/:id', async (request) => {
+    requireAdmin(request);
+    const job = jobs.get(request.params.id);
+    if (!job) throw notFound('Travail');
+    return job;
+  });
+
+  void app.register(async (scope) => {
+    // The pages' forms: fields as an object, where the auth hook finds `_csrf`.
+    // The server's limit (1 Mo) unless a route sets its own (the setup import).
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+    // Every page but the sign-in page is for people signed in: a browser without a session goes
+    // to the sign-in page; a form posted without its CSRF token is refused.
+    scope.addHook('preHandler', async (request, reply) => {
+      if (request.viewer || PUBLIC_PAGES.has(request.routeOptions.url ?? '')) return;
+      if (request.method === 'GET')
+        return reply.code(303).header('location', '/connexion').header('cache-control', 'no-store').send();
+      requireViewer(request);
+    });
+
+    scope.setErrorHandler((error, request, reply) => {
+      // Fastify's own client errors (malformed body, wrong content type) carry their 4xx.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status && status >= 400 && status < 500 && !(error instanceof HttpError)) {
+        return sendAppPage(
+          reply,
+          status,
+          messagePage(
+            'Demande refusée',
+            'Cette demande n’a pas pu être lue : renvoyez le formulaire de la page.',
+            viewerOf(request),
+          ),
+        );
+      }
+      const mapped = toHttpError(error);
+      if (mapped.status >= 500) request.log.error({ err: error }, 'page failed');
+      const title =
+        mapped.status === 404 ? 'Page introuvable' : mapped.status >= 500 ? 'Erreur interne' : 'Demande refusée';
+      const message =
+        mapped.status >= 500
+          ? 'La page n’a pas pu être affichée : l’erreur a été consignée. Réessayez dans un instant.'
+          : mapped.message;
+      return sendAppPage(reply, mapped.status, messagePage(title, message, viewerOf(request)));
+    });
+
+    scope.get('/connexion', async (request, reply) => sendAppPage(reply, 200, signInPage(viewerOf(request))));
+
+    scope.get<{ Querystring: { convention?: string } }>('/', async (request, reply) => {
+      const convention = await resolveConvention(deps.prisma, request.query.convention);
+      await actorOf(request, deps.prisma, convention.id);
+      const today = now();
+      const [row, fiches, meetings, milestones, polls] = await Promise.all([
+        deps.prisma.convention.findUniqueOrThrow({ where: { id: convention.id }, select: { name: true, slug: true } }),
+        listFiches(deps.prisma, convention.id),
+        listMeetingsBetween(deps.prisma, convention.id, { from: today, limit: 10 }),
+        listMilestonesBetween(deps.prisma, convention.id, { from: localDateKey(today), limit: 10 }),
+        listPolls(deps.prisma, convention.id, { status: 'ouvert' }),
+      ]);
+      const deadlines = await ficheDeadlines(deps.client, fiches);
+      return sendAppPage(
+        reply,
+        200,
+        dashboardPage({ convention: row, fiches, deadlines, meetings, milestones, polls }, viewerOf(request), today),
+      );
+    });
+
+    scope.get<{ Params: { id: string } }>('/fiches/:id', async (request, reply) => {
+      const fiche = ID.test(request.params.id) ? await findFichePage(deps.prisma, request.params.id) : null;
+      if (!fiche) throw notFound('Fiche');
+      const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+      const [versions, timeline] = await Promise.all([
+        listFicheVersions(deps.prisma, fiche.id),
+        fiche.workflowId
+          ? loadWorkflowTimeline(deps, fiche.workflowId).then(
+              (t) => peoplesSteps(t.entries),
+              () => null,
+            )
+          : Promise.resolve(null),
+      ]);
+      return sendAppPage(
+        reply,
+        200,
+        fichePage({ fiche, versions, timeline, mayAct: actor.appRole !== 'membre' }, viewerOf(request)),
+      );
+    });
+
+    scope.get<{ Params: { id: string } }>('/reunions/:id', async (request, reply) => {
+      const meeting = ID.test(request.params.id) ? await findMeetingPage(deps.prisma, request.params.id) : null;
+      if (!meeting) throw notFound('Réunion');
+      await actorOf(request, deps.prisma, meeting.conventionId);
+      return sendAppPage(reply, 200, meetingPage(meeting, viewerOf(request)));
+    });
+
+    scope.get<{ Querystring: { convention?: string; mois?: string } }>('/calendrier', async (request, reply) => {
+      const convention = await resolveConvention(deps.prisma, request.query.convention);
+      await actorOf(request, deps.prisma, convention.id);
+      const wanted = request.query.mois;
+      if (wanted !== undefined && !MONTH.test(wanted))
+        throw new HttpError(
+          400,
+          'INVALID_INPUT',
+          `« ${wanted.slice(0, 20)} » n’est pas un mois : écrivez-le AAAA-MM, par exemple 2026-06.`,
+        );
+      const today = toLocal(now());
+      const month = parseDateKey(`${wanted ?? monthKey({ year: today.year, month: today.month, day: 1 })}-01`);
+      const next = parseDateKey(`${monthKey(month, 1)}-01`);
+      // A week either side: the grid shows the days of the weeks the month touches.
+      const from = new Date(Date.UTC(month.year, month.month - 1, 1) - 7 * 86_400_000);
+      const to = new Date(Date.UTC(next.year, next.month - 1, 1) + 7 * 86_400_000);
+      const [row, meetings, milestones] = await Promise.all([
+        deps.prisma.convention.findUniqueOrThrow({ where: { id: convention.id }, select: { name: true, slug: true } }),
+        listMeetingsBetween(deps.prisma, convention.id, { from, to }),
+        listMilestonesBetween(deps.prisma, convention.id, { from: localDateKey(from), to: localDateKey(to) }),
+      ]);
+      return sendAppPage(reply, 200, calendarPage({ convention: row, month, meetings, milestones }, viewerOf(request)));
+    });
+
+    scope.get<{ Querystring: { convention?: string } }>('/sondages', async (request, reply) => {
+      const convention = await resolveConvention(deps.prisma, request.query.convention);
+      await actorOf(request, deps.prisma, convention.id);
+      return sendAppPage(reply, 200, pollListPage(await listPolls(deps.prisma, convention.id), viewerOf(request)));
+    });
+
+    scope.get<{ Params: { id: string } }>('/sondages/:id', async (request, reply) => {
+      const poll = ID.test(request.params.id) ? await findPoll(deps.prisma, request.params.id) : null;
+      if (!poll) throw notFound('Sondage');
+      await actorOf(request, deps.prisma, poll.conventionId);
+      return sendAppPage(reply, 200, pollPage(poll, viewerOf(request)));
+    });
+
+    // The caught mails hold every signed link sent, sign-in links included: admins only.
+    scope.get('/boite-d-envoi', async (request, reply) => {
+      requireAdmin(request);
+      return sendAppPage(reply, 200, outboxPage(deps.catcher ? await deps.catcher.list() : null, viewerOf(request)));
+    });
+
+    scope.get<{ Querystring: { page?: string } }>('/admin/journal', async (request, reply) => {
+      requireAdmin(request);
+      const page = Math.max(1, Number.parseInt(request.query.page ?? '1', 10) || 1);
+      const log = await listAuditEvents(deps.prisma, { limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE });
+      return sendAppPage(reply, 200, auditPage(log, page, viewerOf(request)));
+    });
+
+    scope.post<{ Body: { title?: string; convention?: string } }>('/fiches', async (request, reply) => {
+      const viewer = requireViewer(request);
+      const convention = await resolveConvention(deps.prisma, request.body?.convention);
+      await actorOf(request, deps.prisma, convention.id);
+      const fiche = parseNewFiche({ title: request.body?.title, authorEmail: viewer.email });
+      const { ficheId } = await startFiche(deps, convention.id, fiche);
+      await untilStored(deps.prisma, ficheId);
+      return reply.code(303).header('location', `/fiches/${ficheId}`).send();
+    });
+
+    scope.post<{ Params: { id: string } }>('/fiches/:id/soumettre', async (request, reply) => {
+      const fiche = ID.test(request.params.id)
+        ? await deps.prisma.ficheAction.findUnique({
+            where: { id: request.params.id },
+            select: { id: true, conventionId: true, workflowId: true },
+          })
+        : null;
+      if (!fiche) throw notFound('Fiche');
+      const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+      await takeStep(deps.client.workflow.getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id)), 'submit', {
+        actor,
+      });
+      return reply.code(303).header('location', `/fiches/${fiche.id}`).send();
+    });
+
+    scope.get(PROGRESS_SCRIPT_PATH, async (_request, reply) =>
+      reply
+        .header('content-type', 'text/javascript; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .header('x-content-type-options', 'nosniff')
+        .send(PROGRESS_SCRIPT),
+    );
+
+    scope.get('/admin/demo', async (request, reply) => {
+      requireAdmin(request);
+      return sendAppPage(reply, 200, demoPage(viewerOf(request)));
+    });
+
+    // Loading the demo writes a few hundred rows: it runs on, and its page shows how far it is.
+    scope.post('/admin/demo', async (request, reply) => {
+      requireAdmin(request);
+      const job = jobs.start('Chargement de la démonstration', async (report) => {
+        const summary = await loadDemo(deps.prisma, report);
+        return `Démonstration « ${DEMO_CONVENTION_SLUG} » chargée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
+      });
+      return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
+    });
+
+    scope.get('/admin/import', async (request, reply) => {
+      requireAdmin(request);
+      return sendAppPage(reply, 200, importPage(viewerOf(request)));
+    });
+
+    // An import writes everything or nothing; it runs on, and its page shows how far it is.
+    scope.post<{ Body: { setup?: string } }>('/admin/import', { bodyLimit: IMPORT_LIMIT }, async (request, reply) => {
+      requireAdmin(request);
+      const text = typeof request.body === 'object' && request.body !== null ? request.body.setup : undefined;
+      if (typeof text !== 'string')
+        throw new HttpError(
+          400,
+          'INVALID_INPUT',
+          'Collez la configuration (JSON) dans le champ « Configuration » du formulaire.',
+          'setup',
+        );
+      const job = jobs.start('Import d’une configuration', async (report) => {
+        let setup: unknown;
+        try {
+          setup = JSON.parse(text);
+        } catch (error) {
+          throw new DomainError(
+            'INVALID_INPUT',
+            `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : collez le fichier exporté tel quel.`,
+          );
+        }
+        const summary = await importConventionSetup(deps.prisma, setup, { onProgress: report });
+        return `Configuration importée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
+      });
+      return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
+    });
+
+    scope.get<{ Params: { id: string } }>('/admin/taches/:id', async (request, reply) => {
+      requireAdmin(request);
+      const job = jobs.get(request.params.id);
+      if (!job) throw notFound('Travail');
+      return sendAppPage(reply, 200, progressPage(job, viewerOf(request)));
+    });
+
+    registerAdminWorkflowPages(scope, {
+      client: deps.client,
+      prisma: deps.prisma,
+      temporalUiUrl: deps.temporalUiUrl ?? null,
+      viewerOf,
+    });
+  });
+}

@@ -1,0 +1,125 @@
+import { DECISION_OUTCOME_LABELS } from '../../domain/lifecycle.js';
+import type { MeetingPageRow } from '../../store/find-meeting-page.js';
+import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
+import { frenchInstant, MEETING_STATUS_LABELS } from './format.js';
+
+/** Answers to an invitation (RFC 5545 PARTSTAT), in French. */
+const PARTSTAT_LABELS: Readonly<Record<string, string>> = {
+  ACCEPTED: 'participera',
+  TENTATIVE: 'peut-être',
+  DECLINED: 'ne participera pas',
+  'NEEDS-ACTION': 'pas encore répondu',
+};
+const ATTENDANCE_LABELS: Readonly<Record<string, string>> = {
+  present: 'présent·e',
+  excuse: 'excusé·e',
+  absent: 'absent·e',
+  represente: 'représenté·e',
+};
+const SOURCE_LABELS: Readonly<Record<string, string>> = { link: 'par le lien du courriel', imip: 'depuis son agenda' };
+const AGENDA_KIND_LABELS: Readonly<Record<string, string>> = {
+  information: 'information',
+  decision: 'décision',
+  avis: 'avis',
+};
+
+function agenda(meeting: MeetingPageRow): string {
+  if (meeting.agenda.length === 0) return '<p>L’ordre du jour est vide pour l’instant.</p>';
+  return `<ol>${meeting.agenda
+    .map(
+      (item) =>
+        `<li>${item.fiche ? `<a href="/fiches/${encodeURIComponent(item.fiche.id)}">${escapeHtml(item.title)}</a>` : escapeHtml(item.title)} <span class="muted">(${escapeHtml(AGENDA_KIND_LABELS[item.kind] ?? item.kind)})</span></li>`,
+    )
+    .join('')}</ol>`;
+}
+
+function invitations(meeting: MeetingPageRow): string {
+  if (meeting.invitations.length === 0) return '<p>Personne n’est encore convoqué.</p>';
+  const counts = new Map<string, number>();
+  for (const i of meeting.invitations) counts.set(i.partstat, (counts.get(i.partstat) ?? 0) + 1);
+  const summary = [...counts].map(([partstat, n]) => `${n} ${PARTSTAT_LABELS[partstat] ?? partstat}`).join(', ');
+  const rows = meeting.invitations.map(
+    (i) =>
+      `<tr><td>${escapeHtml(i.person.displayName)}</td><td>${escapeHtml(i.person.email)}</td><td>${escapeHtml(PARTSTAT_LABELS[i.partstat] ?? i.partstat)}${i.respondedAt ? ` <span class="muted">(${escapeHtml(frenchInstant(i.respondedAt))}${i.rsvpSource ? `, ${escapeHtml(SOURCE_LABELS[i.rsvpSource] ?? i.rsvpSource)}` : ''})</span>` : ''}</td><td>${escapeHtml(i.attendance ? (ATTENDANCE_LABELS[i.attendance] ?? i.attendance) : '—')}</td></tr>`,
+  );
+  return `<p>${escapeHtml(summary)}.</p><table><thead><tr><th scope="col">Membre</th><th scope="col">Adresse</th><th scope="col">Réponse</th><th scope="col">Présence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** A mailing of the meeting's workflow by its ledger occasion (`convocation-1`, `reminder-…-J7`, `update-2`…), in French. */
+function occasionLabel(occasion: string): string {
+  const reminder = /-J(\d+)$/.exec(occasion);
+  if (occasion.startsWith('reminder-') && reminder) return `Rappel J-${reminder[1]}`;
+  const kind = occasion.replace(/-.*$/, '');
+  const labels: Readonly<Record<string, string>> = {
+    convocation: 'Convocation',
+    update: 'Mise à jour',
+    cancel: 'Annulation',
+    decisions: 'Relevé de décisions',
+    minutes: 'Rappel du compte rendu',
+  };
+  return labels[kind] ?? occasion;
+}
+
+/**
+ * How far each mailing is: sent, being retried, failed, out of the members convened (the ledger
+ * has a line for a recipient once their mail is first tried).
+ */
+function mailings(meeting: MeetingPageRow): string {
+  if (meeting.mails.length === 0) return '<p>Aucun envoi pour l’instant.</p>';
+  const prefix = `${meeting.workflowId}:`;
+  const byOccasion = new Map<string, { sent: number; failed: number; pending: number }>();
+  for (const mail of meeting.mails) {
+    if (!mail.idempotencyKey.startsWith(prefix)) continue;
+    const occasion = mail.idempotencyKey.slice(prefix.length, mail.idempotencyKey.lastIndexOf(':'));
+    const tally = byOccasion.get(occasion) ?? { sent: 0, failed: 0, pending: 0 };
+    if (mail.status === 'sent') tally.sent += 1;
+    else if (mail.status === 'failed') tally.failed += 1;
+    else tally.pending += 1;
+    byOccasion.set(occasion, tally);
+  }
+  const total = meeting.invitations.length;
+  const rows = [...byOccasion].map(
+    ([occasion, t]) =>
+      `<tr><td>${escapeHtml(occasionLabel(occasion))}</td><td>${t.sent} sur ${Math.max(total, t.sent + t.failed + t.pending)}</td><td>${t.pending}</td><td${t.failed ? ' class="failed"' : ''}>${t.failed}</td></tr>`,
+  );
+  return `<table><thead><tr><th scope="col">Envoi</th><th scope="col">Envoyés</th><th scope="col">En cours</th><th scope="col">En échec</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** A meeting: when and where, its agenda, who answered what, who attended, what was decided. */
+export function meetingPage(meeting: MeetingPageRow, viewer: PageViewer | null): string {
+  return renderAppPage({
+    title: meeting.title,
+    current: '/calendrier',
+    viewer,
+    body: [
+      `<h1>${escapeHtml(meeting.title)}</h1>`,
+      '<dl>',
+      `<dt>Instance</dt><dd>${escapeHtml(meeting.instance.name)}</dd>`,
+      `<dt>Début</dt><dd>${escapeHtml(frenchInstant(meeting.startsAt))}</dd>`,
+      `<dt>Fin</dt><dd>${escapeHtml(frenchInstant(meeting.endsAt))}</dd>`,
+      meeting.location ? `<dt>Lieu</dt><dd>${escapeHtml(meeting.location)}</dd>` : '',
+      meeting.visioUrl
+        ? `<dt>Visio</dt><dd><a href="${escapeHtml(meeting.visioUrl)}" rel="noreferrer noopener">${escapeHtml(meeting.visioUrl)}</a></dd>`
+        : '',
+      `<dt>État</dt><dd>${escapeHtml(MEETING_STATUS_LABELS[meeting.status] ?? meeting.status)}${meeting.cancelReason ? ` (motif : ${escapeHtml(meeting.cancelReason)})` : ''}</dd>`,
+      meeting.instance.quorum
+        ? `<dt>Quorum</dt><dd>${meeting.instance.quorum} membres${meeting.quorumReached === null ? '' : meeting.quorumReached ? ', atteint' : ', non atteint'}</dd>`
+        : '',
+      meeting.minutesRef ? `<dt>Compte rendu</dt><dd>${escapeHtml(meeting.minutesRef)}</dd>` : '',
+      meeting.poll
+        ? `<dt>Date choisie par</dt><dd><a href="/sondages/${encodeURIComponent(meeting.poll.id)}">le sondage « ${escapeHtml(meeting.poll.title)} »</a></dd>`
+        : '',
+      '</dl>',
+      '<h2>Ordre du jour</h2>',
+      agenda(meeting),
+      '<h2>Convocations et réponses</h2>',
+      invitations(meeting),
+      '<h2>Envois</h2>',
+      mailings(meeting),
+      '<h2>Décisions</h2>',
+      meeting.decisions.length
+        ? `<ul>${meeting.decisions.map((d) => `<li><a href="/fiches/${encodeURIComponent(d.fiche.id)}">${escapeHtml(d.fiche.code)}</a> : ${escapeHtml(DECISION_OUTCOME_LABELS[d.outcome] ?? d.outcome)}${d.comment ? ` — ${escapeHtml(d.comment)}` : ''}</li>`).join('')}</ul>`
+        : '<p>Aucune décision enregistrée.</p>',
+    ],
+  });
+}
