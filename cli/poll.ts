@@ -138,7 +138,7 @@ function pageText(html: string): string {
     .trim();
 }
 
-/** The voting page's dates (one fieldset each, server/vote-pages.ts) and title. */
+/** The voting page's dates (one fieldset each, server/pages/vote-pages.ts) and title. */
 function readVotePage(html: string): { title: string; options: PageOption[] } {
   const options = [
     ...html.matchAll(

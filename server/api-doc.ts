@@ -20,9 +20,9 @@ import {
 import { ruleSchema } from '../domain/meeting-recurrence.js';
 import { chooseSchema, newPollSchema } from '../domain/poll-input.js';
 import { isoDate } from '../domain/validation.js';
-import { newApiTokenSchema } from './api-tokens.js';
-import { newMeetingSchema } from './meetings.js';
-import { signInSchema } from './sign-in.js';
+import { newApiTokenSchema } from './routes/api-tokens.js';
+import { newMeetingSchema } from './routes/meetings.js';
+import { signInSchema } from './routes/sign-in.js';
 
 /**
  * Who may call a route: `public` anyone; `link` whoever holds the signed link or tokenised

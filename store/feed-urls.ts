@@ -1,5 +1,5 @@
 /**
- * The addresses of the calendar feeds (server/feeds.ts), each carrying a signed link
+ * The addresses of the calendar feeds (server/routes/feeds.ts), each carrying a signed link
  * (infra/links/signed-links.ts, purpose `feed`) that names the person it was given to. Nothing here reads
  * the database: the page that shows a person their addresses (issue 7, once people sign in) calls
  * these with the signed-in person's address.

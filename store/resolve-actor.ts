@@ -8,7 +8,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
  * them in its instances and the kind of structure they speak for, and the application role given.
  *
  * @deprecated for HTTP routes: the role here is the caller's word. Routes take the actor from the
- * signed-in viewer with `actorOf(request, prisma, conventionId)` (server/auth.ts), whose role
+ * signed-in viewer with `actorOf(request, prisma, conventionId)` (server/plugins/auth.ts), whose role
  * is derived from the person's seats (domain/access.ts, store/find-actor.ts). Kept for workflow
  * tests that need an actor in a given role, and until the routes of other branches are converted.
  */

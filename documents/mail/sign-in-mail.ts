@@ -1,4 +1,4 @@
-/** The French mail that carries a sign-in link (server/sign-in.ts). Pure. */
+/** The French mail that carries a sign-in link (server/routes/sign-in.ts). Pure. */
 import { SIGN_IN_LINK_MINUTES } from '../../infra/links/signed-links.js';
 import { paragraph, renderHtml, renderText, type Block } from './mail-blocks.js';
 

@@ -14,7 +14,7 @@ import path from 'node:path';
  * an answer to an invitation (single use); `feed`: reading a calendar feed (store/feed-urls.ts);
  * `vote`: answering a date poll, again and again until it closes, or for its organiser (answer
  * `departage`) choosing among the dates of a tie; `signin`: signing in to the web pages (single
- * use, short-lived: server/sign-in.ts).
+ * use, short-lived: server/routes/sign-in.ts).
  */
 export const LINK_PURPOSES = ['rsvp', 'feed', 'vote', 'signin'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireAdmin } from '../auth.js';
-import { listWorkflows, workflowTimelineOr404, type WorkflowRouteDependencies } from '../workflows.js';
+import { requireAdmin } from '../plugins/auth.js';
+import { listWorkflows, workflowTimelineOr404, type WorkflowRouteDependencies } from '../routes/workflows.js';
 import { escapeHtml, renderAppPage, sendAppPage, type PageViewer } from './layout.js';
 import { frenchInstant } from './format.js';
 import { timelineList } from './timeline-list.js';

@@ -6,7 +6,7 @@
  * #18753c on white 5.4:1).
  */
 import type { FastifyReply } from 'fastify';
-import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from '../page-layout.js';
+import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-layout.js';
 
 export { escapeHtml };
 

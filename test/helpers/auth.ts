@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { createApiToken } from '../../store/api-tokens.js';
 import { createSession } from '../../store/sessions.js';
-import { SESSION_COOKIE } from '../../server/auth.js';
+import { SESSION_COOKIE } from '../../server/plugins/auth.js';
 
 /** Headers that sign a request in. */
 export type AuthHeaders = Record<string, string>;

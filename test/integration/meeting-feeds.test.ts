@@ -1,5 +1,5 @@
 /**
- * Calendar feeds (server/feeds.ts, store/meeting-feed.ts): a convention with meetings in two
+ * Calendar feeds (server/routes/feeds.ts, store/meeting-feed.ts): a convention with meetings in two
  * instances, one cancelled, one older than the feeds' year, and a second convention, read through
  * the HTTP app. Every feed is parsed by ical.js and by node-ical, field by field.
  */

@@ -1,5 +1,5 @@
 /**
- * The rétroplanning of the demo convention (store/retroplanning.ts, server/retroplanning.ts):
+ * The rétroplanning of the demo convention (store/retroplanning.ts, server/routes/retroplanning.ts):
  * its 2024 milestones from prisma/seed and a year of meetings, read from the database into the
  * picture, then served as SVG and PNG. The 2024 picture is pinned by a golden file; after a
  * deliberate change (or a change of the demo's 2024) write it again with

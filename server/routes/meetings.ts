@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { meetingTimesSchema } from '../domain/meeting-input.js';
-import { nonEmptyText, parseInput, slug } from '../domain/validation.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveConvention } from '../store/resolve-convention.js';
+import { meetingTimesSchema } from '../../domain/meeting-input.js';
+import { nonEmptyText, parseInput, slug } from '../../domain/validation.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { resolveConvention } from '../../store/resolve-convention.js';
 import {
   cancelUpdate,
   fileMinutesUpdate,
@@ -12,10 +12,10 @@ import {
   recordAttendanceUpdate,
   rescheduleUpdate,
   sendDecisionSummaryUpdate,
-} from '../workflows/meeting-definitions.js';
-import { scheduleMeeting } from '../client/schedule-meeting.js';
-import { actorOf, requireViewer } from './auth.js';
-import { HttpError } from './errors.js';
+} from '../../workflows/meeting-definitions.js';
+import { scheduleMeeting } from '../../client/schedule-meeting.js';
+import { actorOf, requireViewer } from '../plugins/auth.js';
+import { HttpError } from '../errors.js';
 
 export const newMeetingSchema = z.object({
   convention: z.string().optional(),

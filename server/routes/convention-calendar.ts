@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { conventionMeetingFeed, findFeedConvention } from '../store/meeting-feed.js';
-import { actorOf, requireViewer } from './auth.js';
-import { HttpError } from './errors.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { conventionMeetingFeed, findFeedConvention } from '../../store/meeting-feed.js';
+import { actorOf, requireViewer } from '../plugins/auth.js';
+import { HttpError } from '../errors.js';
 import { sendFeed } from './feeds.js';
 
 /**
  * GET /api/conventions/:slug/calendar.ics: the convention's meetings as its subscription feed shows
- * them (server/feeds.ts), for a caller of the API rather than a calendar application holding a
+ * them (server/routes/feeds.ts), for a caller of the API rather than a calendar application holding a
  * feed token: a signed-in person who sits in the convention, or an admin; errors are the API's JSON.
  */
 export function registerConventionCalendarRoute(

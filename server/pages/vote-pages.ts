@@ -1,14 +1,14 @@
 /**
- * The French pages of a date poll that a signed link opens, in the frame of ./page-layout.ts: the
+ * The French pages of a date poll that a signed link opens, in the frame of ./link-page-layout.ts: the
  * voting form (oui / si nécessaire / non for each date, « je m’inscris » where a date takes
  * volunteers), the organiser's choice among tied dates, and the result once the poll is closed.
  * A radio group per date in a fieldset whose legend is the date, so a screen reader says which
  * date each answer is for.
  */
-import { formatFrench } from '../domain/paris-time.js';
-import { POLL_ANSWERS, POLL_ANSWER_LABELS, type PollAnswer } from '../domain/poll-rules.js';
-import type { PollView } from '../store/find-poll.js';
-import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './page-layout.js';
+import { formatFrench } from '../../domain/paris-time.js';
+import { POLL_ANSWERS, POLL_ANSWER_LABELS, type PollAnswer } from '../../domain/poll-rules.js';
+import type { PollView } from '../../store/find-poll.js';
+import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-layout.js';
 
 const VOTE_PAGE_STYLE = [
   BASE_PAGE_STYLE,

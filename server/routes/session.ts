@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { csrfTokenOf, requireViewer } from './auth.js';
+import { csrfTokenOf, requireViewer } from '../plugins/auth.js';
 
 /**
  * `GET /auth/session`: who is signed in, and — for a browser session — the CSRF token its unsafe

@@ -1,16 +1,16 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { formatFrench } from '../domain/paris-time.js';
-import type { PollAnswer } from '../domain/poll-rules.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { LinkError, verifyLink, type LinkPayload } from '../infra/links/signed-links.js';
-import { findPoll, type PollView } from '../store/find-poll.js';
-import { chooseAmongTiedUpdate, pollStateQuery, voteUpdate } from '../workflows/poll-definitions.js';
-import { toHttpError } from './errors.js';
-import { sendPage } from './page-layout.js';
+import { formatFrench } from '../../domain/paris-time.js';
+import type { PollAnswer } from '../../domain/poll-rules.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { LinkError, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
+import { findPoll, type PollView } from '../../store/find-poll.js';
+import { chooseAmongTiedUpdate, pollStateQuery, voteUpdate } from '../../workflows/poll-definitions.js';
+import { toHttpError } from '../errors.js';
+import { sendPage } from '../pages/link-page-layout.js';
 import { LINK_REFUSALS } from './rsvp.js';
-import { RSVP_PAGE_CSP, refusedPage, type RefusedPageInput } from './rsvp-pages.js';
-import { VOTE_PAGE_CSP, choosePage, resultPage, votePage } from './vote-pages.js';
+import { RSVP_PAGE_CSP, refusedPage, type RefusedPageInput } from '../pages/rsvp-pages.js';
+import { VOTE_PAGE_CSP, choosePage, resultPage, votePage } from '../pages/vote-pages.js';
 
 /** Dependencies of {@link registerVoteRoutes}. */
 export interface VoteRouteDependencies {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parsePeriodKey, retroplanningSvg } from '../documents/retroplanning/retroplanning-svg.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { PNG_RENDERER, svgToPng } from '../documents/retroplanning/svg-png.js';
-import { loadRetroplanning } from '../store/retroplanning.js';
-import { HttpError } from './errors.js';
+import { parsePeriodKey, retroplanningSvg } from '../../documents/retroplanning/retroplanning-svg.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { PNG_RENDERER, svgToPng } from '../../documents/retroplanning/svg-png.js';
+import { loadRetroplanning } from '../../store/retroplanning.js';
+import { HttpError } from '../errors.js';
 import { ifNoneMatchHits } from './feeds.js';
 
 /** Dependencies of {@link registerRetroplanningRoutes}. */
@@ -36,7 +36,7 @@ type RetroplanningRequest = FastifyRequest<{
  * `?download=1` asks for the file as an attachment. Each answer has a strong ETag, and a request
  * with a matching If-None-Match gets a 304 — for the PNG before anything is drawn.
  *
- * Public, without a token, unlike the calendar feeds (server/feeds.ts): the picture holds what
+ * Public, without a token, unlike the calendar feeds (server/routes/feeds.ts): the picture holds what
  * the partnership already shows its partners on the rétroplanning slide of its public meetings —
  * milestones, meeting titles and days, by instance — and nothing that opens a door: no visio link,
  * place, ordre du jour, member or address (store/retroplanning.ts selects only titles, days and

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { MailCatcher } from '../infra/smtp-in/mail-catcher.js';
-import { requireAdmin } from './auth.js';
+import type { MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
+import { requireAdmin } from '../plugins/auth.js';
 
 /**
  * The embedded catcher's messages: a JSON list, and each message's source as a .eml file. For the

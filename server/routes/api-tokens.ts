@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isoInstant, nonEmptyText, parseInput } from '../domain/validation.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { createApiToken, deleteApiToken, listApiTokens } from '../store/api-tokens.js';
-import { requireViewer } from './auth.js';
-import { HttpError } from './errors.js';
+import { isoInstant, nonEmptyText, parseInput } from '../../domain/validation.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { createApiToken, deleteApiToken, listApiTokens } from '../../store/api-tokens.js';
+import { requireViewer } from '../plugins/auth.js';
+import { HttpError } from '../errors.js';
 
 export const newApiTokenSchema = z.strictObject({
   label: nonEmptyText(100, { required: 'Donnez un nom au jeton (« label ») : à quoi, ou à quel script, il sert.' }),

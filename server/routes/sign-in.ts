@@ -1,22 +1,27 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { email, parseInput } from '../domain/validation.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { email, parseInput } from '../../domain/validation.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
 import {
   LinkError,
   SIGN_IN_LINK_MINUTES,
   signInLink,
   verifyLink,
   type LinkPayload,
-} from '../infra/links/signed-links.js';
-import { composeSignInMail } from '../documents/mail/sign-in-mail.js';
-import { deleteSession } from '../store/sessions.js';
-import { signInWithLink } from '../store/sign-in-with-link.js';
-import { clearSessionCookie, csrfRefused, requireViewer, sessionTokenOf, setSessionCookie } from './auth.js';
-import { sendPage } from './page-layout.js';
+} from '../../infra/links/signed-links.js';
+import { composeSignInMail } from '../../documents/mail/sign-in-mail.js';
+import { deleteSession } from '../../store/sessions.js';
+import { signInWithLink } from '../../store/sign-in-with-link.js';
+import { clearSessionCookie, csrfRefused, requireViewer, sessionTokenOf, setSessionCookie } from '../plugins/auth.js';
+import { sendPage } from '../pages/link-page-layout.js';
 import { LINK_REFUSALS } from './rsvp.js';
-import { refusedPage } from './rsvp-pages.js';
-import { SIGN_IN_PAGE_CSP, SIGN_IN_SENT_MESSAGE, signInConfirmPage, signInSentPage } from './sign-in-pages.js';
+import { refusedPage } from '../pages/rsvp-pages.js';
+import {
+  SIGN_IN_PAGE_CSP,
+  SIGN_IN_SENT_MESSAGE,
+  signInConfirmPage,
+  signInSentPage,
+} from '../pages/sign-in-link-pages.js';
 
 /** Sends one mail; the HTTP process sends sign-in links itself: nothing durable to orchestrate. */
 export type SendMail = (message: { to: string; subject: string; text: string; html: string }) => Promise<unknown>;

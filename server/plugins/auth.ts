@@ -1,6 +1,6 @@
 /**
  * Who makes each request: `request.viewer`, read from the session cookie (`concerto_session`, set
- * by the sign-in link: ./sign-in.ts) or an API token (`Authorization: Bearer cct_…`: ./api-tokens.ts),
+ * by the sign-in link: ../routes/sign-in.ts) or an API token (`Authorization: Bearer cct_…`: ../routes/api-tokens.ts),
  * and never from what the request body claims. Routes ask {@link requireViewer},
  * {@link requireAdmin} or {@link actorOf}, which derives the person's role in a convention from
  * their seats (domain/access.ts).
@@ -15,13 +15,13 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Viewer } from '../domain/access.js';
-import type { Actor } from '../domain/lifecycle.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { viewerOfApiToken } from '../store/api-tokens.js';
-import { findActor } from '../store/find-actor.js';
-import { viewerOfSession } from '../store/sessions.js';
-import { HttpError } from './errors.js';
+import type { Viewer } from '../../domain/access.js';
+import type { Actor } from '../../domain/lifecycle.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { viewerOfApiToken } from '../../store/api-tokens.js';
+import { findActor } from '../../store/find-actor.js';
+import { viewerOfSession } from '../../store/sessions.js';
+import { HttpError } from '../errors.js';
 
 export type { Viewer };
 

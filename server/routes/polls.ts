@@ -1,15 +1,15 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { assertMayPlanCalendar } from '../domain/meeting-recurrence.js';
-import { parseNewPoll } from '../domain/poll-input.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { findPoll } from '../store/find-poll.js';
-import { resolveConvention } from '../store/resolve-convention.js';
-import { chooseAmongTiedUpdate, closePollUpdate, pollStateQuery } from '../workflows/poll-definitions.js';
-import { startPoll } from '../client/start-poll.js';
-import { startSetupPolls } from '../client/start-setup-polls.js';
-import { actorOf, requireViewer } from './auth.js';
-import { HttpError } from './errors.js';
+import { assertMayPlanCalendar } from '../../domain/meeting-recurrence.js';
+import { parseNewPoll } from '../../domain/poll-input.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { findPoll } from '../../store/find-poll.js';
+import { resolveConvention } from '../../store/resolve-convention.js';
+import { chooseAmongTiedUpdate, closePollUpdate, pollStateQuery } from '../../workflows/poll-definitions.js';
+import { startPoll } from '../../client/start-poll.js';
+import { startSetupPolls } from '../../client/start-setup-polls.js';
+import { actorOf, requireViewer } from '../plugins/auth.js';
+import { HttpError } from '../errors.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucun sondage ne porte cet identifiant.');
@@ -23,7 +23,7 @@ const POLL_UPDATES = { close: closePollUpdate, choose: chooseAmongTiedUpdate } a
  * Date polls: starting one starts its workflow (invitations, reminders, the choice at the
  * deadline, the meeting); closing it early and breaking a tie are updates of that workflow, whose
  * validators refuse a wrong role or moment before anything is recorded. Participants answer
- * through the voting page their signed link opens (server/vote.ts).
+ * through the voting page their signed link opens (server/routes/vote.ts).
  */
 export function registerPollRoutes(
   app: FastifyInstance,

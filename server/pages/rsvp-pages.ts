@@ -1,11 +1,11 @@
 /**
  * The small French pages behind the answer links of an invitation mail, in the frame of
- * ./page-layout.ts (self-contained, no script, accessible).
+ * ./link-page-layout.ts (self-contained, no script, accessible).
  */
-import type { PartStat } from '../domain/meeting-rules.js';
-import { formatFrench, toLocal } from '../domain/paris-time.js';
-import type { RsvpMeetingView } from '../store/find-rsvp-invitation.js';
-import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './page-layout.js';
+import type { PartStat } from '../../domain/meeting-rules.js';
+import { formatFrench, toLocal } from '../../domain/paris-time.js';
+import type { RsvpMeetingView } from '../../store/find-rsvp-invitation.js';
+import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-layout.js';
 
 export { escapeHtml };
 

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { assertMayExportConvention } from '../domain/access.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { exportConventionSetup } from '../store/export-convention-setup.js';
-import { exportMembersCsv } from '../store/export-members-csv.js';
-import { importConventionSetup } from '../store/import-convention-setup.js';
-import { importMembersCsv } from '../store/import-members-csv.js';
-import { actorOf, requireAdmin, requireViewer } from './auth.js';
-import { HttpError } from './errors.js';
-import { answerWithProgress } from './progress-stream.js';
+import { assertMayExportConvention } from '../../domain/access.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { exportConventionSetup } from '../../store/export-convention-setup.js';
+import { exportMembersCsv } from '../../store/export-members-csv.js';
+import { importConventionSetup } from '../../store/import-convention-setup.js';
+import { importMembersCsv } from '../../store/import-members-csv.js';
+import { actorOf, requireAdmin, requireViewer } from '../plugins/auth.js';
+import { HttpError } from '../errors.js';
+import { answerWithProgress } from '../progress-stream.js';
 
 // A whole setup or a members list can be larger than an ordinary request.
 export const IMPORT_LIMIT = 10 * 1_048_576;
@@ -65,7 +65,7 @@ export function registerConventionRoutes(app: FastifyInstance, deps: { prisma: P
       .send(await exportConventionSetup(deps.prisma, slug));
   });
 
-  // Its progress streams as NDJSON to a caller that asks for it (./progress-stream.ts).
+  // Its progress streams as NDJSON to a caller that asks for it (../progress-stream.ts).
   app.put('/api/conventions/setup', { bodyLimit: IMPORT_LIMIT }, async (request, reply) => {
     requireAdmin(request);
     return answerWithProgress(request, reply, async (onProgress) => ({

@@ -1,15 +1,15 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '../domain/errors.js';
-import { parseContentEdit } from '../domain/fiche-content.js';
-import { STAGES } from '../domain/lifecycle.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { checkContentReferences, listFicheVersions } from '../store/fiche-content.js';
-import { listFiches } from '../store/list-fiches.js';
-import { resolveConvention } from '../store/resolve-convention.js';
-import { editContentUpdate, ficheWorkflowId } from '../workflows/definitions.js';
-import { actorOf } from './auth.js';
-import { HttpError } from './errors.js';
+import { DomainError } from '../../domain/errors.js';
+import { parseContentEdit } from '../../domain/fiche-content.js';
+import { STAGES } from '../../domain/lifecycle.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { checkContentReferences, listFicheVersions } from '../../store/fiche-content.js';
+import { listFiches } from '../../store/list-fiches.js';
+import { resolveConvention } from '../../store/resolve-convention.js';
+import { editContentUpdate, ficheWorkflowId } from '../../workflows/definitions.js';
+import { actorOf } from '../plugins/auth.js';
+import { HttpError } from '../errors.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');

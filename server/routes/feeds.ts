@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { calendarIcs } from '../documents/ics/meeting-ics.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { LinkError, verifyLink, type LinkPayload } from '../infra/links/signed-links.js';
-import { PERSON_FEED_SUBJECT, conventionFeedSubject } from '../store/feed-urls.js';
+import { calendarIcs } from '../../documents/ics/meeting-ics.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { LinkError, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
+import { PERSON_FEED_SUBJECT, conventionFeedSubject } from '../../store/feed-urls.js';
 import {
   conventionMeetingFeed,
   findFeedConvention,
@@ -13,7 +13,7 @@ import {
   personMeetingFeed,
   type FeedConvention,
   type MeetingFeed,
-} from '../store/meeting-feed.js';
+} from '../../store/meeting-feed.js';
 import { LINK_REFUSALS } from './rsvp.js';
 
 /** Dependencies of {@link registerFeedRoutes}. */

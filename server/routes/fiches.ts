@@ -1,13 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { parseNewFiche } from '../domain/fiche.js';
-import { ACTION_KINDS, type ActionKind } from '../domain/lifecycle.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveConvention } from '../store/resolve-convention.js';
-import { actionUpdates, ficheStateQuery, ficheWorkflowId } from '../workflows/definitions.js';
-import { startFiche } from '../client/start-fiche.js';
-import { actorOf, requireViewer } from './auth.js';
-import { HttpError } from './errors.js';
+import { parseNewFiche } from '../../domain/fiche.js';
+import { ACTION_KINDS, type ActionKind } from '../../domain/lifecycle.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { resolveConvention } from '../../store/resolve-convention.js';
+import { actionUpdates, ficheStateQuery, ficheWorkflowId } from '../../workflows/definitions.js';
+import { startFiche } from '../../client/start-fiche.js';
+import { actorOf, requireViewer } from '../plugins/auth.js';
+import { HttpError } from '../errors.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');

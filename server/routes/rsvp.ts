@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { formatFrench } from '../domain/paris-time.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { LinkError, rsvpLinks, verifyLink, type LinkPayload } from '../infra/links/signed-links.js';
-import { findRsvpInvitation } from '../store/find-rsvp-invitation.js';
+import { formatFrench } from '../../domain/paris-time.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { LinkError, rsvpLinks, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
+import { findRsvpInvitation } from '../../store/find-rsvp-invitation.js';
 import {
   RSVP_PARTSTATS,
   RsvpError,
@@ -10,8 +10,8 @@ import {
   type RsvpErrorCode,
   type RsvpPartStat,
   type RsvpRecorded,
-} from '../store/record-rsvp.js';
-import { sendPage as sendHtmlPage } from './page-layout.js';
+} from '../../store/record-rsvp.js';
+import { sendPage as sendHtmlPage } from '../pages/link-page-layout.js';
 import {
   ANSWER_LABELS,
   RSVP_PAGE_CSP,
@@ -19,7 +19,7 @@ import {
   recordedPage,
   refusedPage,
   type RefusedPageInput,
-} from './rsvp-pages.js';
+} from '../pages/rsvp-pages.js';
 
 /** Dependencies of {@link registerRsvpRoutes}. */
 export interface RsvpRouteDependencies {

@@ -1,14 +1,14 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
 import {
   loadWorkflowTimeline,
   temporalUiLink,
   workflowHeading,
   type WorkflowTimeline,
-} from '../client/workflow-timeline.js';
-import { requireAdmin } from './auth.js';
-import { HttpError } from './errors.js';
+} from '../../client/workflow-timeline.js';
+import { requireAdmin } from '../plugins/auth.js';
+import { HttpError } from '../errors.js';
 
 /** Dependencies of {@link registerWorkflowRoutes}. */
 export interface WorkflowRouteDependencies {

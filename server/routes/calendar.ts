@@ -1,13 +1,17 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveConvention } from '../store/resolve-convention.js';
-import { storedMeetingRules } from '../store/save-meeting-rules.js';
-import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate } from '../workflows/calendar-definitions.js';
-import { setCalendarRules } from '../client/set-calendar-rules.js';
-import { startConventionCycle } from '../client/start-convention-cycle.js';
-import { actorOf, requireViewer } from './auth.js';
-import { HttpError } from './errors.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { resolveConvention } from '../../store/resolve-convention.js';
+import { storedMeetingRules } from '../../store/save-meeting-rules.js';
+import {
+  calendarWorkflowId,
+  calendarYearStateQuery,
+  moveMilestoneUpdate,
+} from '../../workflows/calendar-definitions.js';
+import { setCalendarRules } from '../../client/set-calendar-rules.js';
+import { startConventionCycle } from '../../client/start-convention-cycle.js';
+import { actorOf, requireViewer } from '../plugins/auth.js';
+import { HttpError } from '../errors.js';
 
 type Body = { rules?: unknown; startDate?: unknown };
 const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== null ? body : {}) as Body;

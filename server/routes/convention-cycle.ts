@@ -1,12 +1,16 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { assertMayManageCycle } from '../domain/convention-cycle.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveConvention } from '../store/resolve-convention.js';
-import { conventionCycleStateQuery, conventionWorkflowId, prolongUpdate } from '../workflows/convention-definitions.js';
-import { startConventionCycle } from '../client/start-convention-cycle.js';
-import { actorOf } from './auth.js';
-import { HttpError } from './errors.js';
+import { assertMayManageCycle } from '../../domain/convention-cycle.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { resolveConvention } from '../../store/resolve-convention.js';
+import {
+  conventionCycleStateQuery,
+  conventionWorkflowId,
+  prolongUpdate,
+} from '../../workflows/convention-definitions.js';
+import { startConventionCycle } from '../../client/start-convention-cycle.js';
+import { actorOf } from '../plugins/auth.js';
+import { HttpError } from '../errors.js';
 
 type Body = { newEndDate?: unknown; motif?: unknown };
 const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== null ? body : {}) as Body;

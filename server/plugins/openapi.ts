@@ -6,9 +6,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { API_DOC, type Access, type BodyDoc, type OperationDoc } from './api-doc.js';
+import { API_DOC, type Access, type BodyDoc, type OperationDoc } from '../api-doc.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth.js';
-import { HttpError } from './errors.js';
+import { HttpError } from '../errors.js';
 
 /** A registered route: Fastify's method and URL pattern (`/api/fiches/:id`). */
 export interface RegisteredRoute {
