@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { localDateKey, parseDateKey, toLocal } from '../../domain/paris-time.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
@@ -20,7 +20,7 @@ import { takeStep } from '../../client/fiche-steps.js';
 import { startFiche } from '../../client/start-fiche.js';
 import { ficheWorkflowId } from '../../workflows/definitions.js';
 import { loadWorkflowTimeline } from '../../client/workflow-timeline.js';
-import { actorOf, csrfTokenOf, requireAdmin, requireViewer } from '../plugins/auth.js';
+import { actorOf, csrfTokenOf } from '../plugins/auth.js';
 import { IMPORT_LIMIT } from '../routes/conventions.js';
 import { HttpError, toHttpError } from '../errors.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
@@ -30,7 +30,7 @@ import { dashboardPage } from './dashboard.js';
 import { fichePage } from './fiche-page.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
-import { createJobRegistry } from '../jobs.js';
+import type { JobRegistry } from '../jobs.js';
 import { importConventionSetup } from '../../store/import-convention-setup.js';
 import { loadDemo, DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
 import { demoPage, importPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
@@ -39,9 +39,12 @@ import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
 import { peoplesSteps } from './timeline-list.js';
 import { DomainError } from '../../domain/errors.js';
+import { route, routeViewer } from '../route.js';
 
-/** Dependencies of {@link registerPages}. */
+/** Dependencies of {@link pageRoutes}. */
 export interface PageDependencies {
+  /** The long pieces of work the pages start (demo loading, imports), shared with GET /api/jobs/:id. */
+  jobs: JobRegistry;
   client: Client;
   prisma: PrismaClient;
   taskQueue: string;
@@ -57,9 +60,6 @@ function viewerOf(request: FastifyRequest): PageViewer | null {
     ? { displayName: viewer.displayName, email: viewer.email, admin: viewer.admin, csrfToken: csrfTokenOf(request) }
     : null;
 }
-
-/** Pages anyone may open: the sign-in page, and the pages' script. */
-const PUBLIC_PAGES = new Set(['/connexion', PROGRESS_SCRIPT_PATH]);
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = (what: string) =>
@@ -82,66 +82,81 @@ async function untilStored(prisma: PrismaClient, ficheId: string): Promise<void>
 }
 
 /** The app's French pages, server-rendered; errors are pages too, with the API's status and message. */
-export function registerPages(app: FastifyInstance, deps: PageDependencies): void {
+export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
-  const jobs = createJobRegistry();
+  const { jobs } = deps;
 
-  // Where a long piece of work stands, for the script of its page (JSON, so outside the pages' scope).
-  app.get<{ Params: { id: string } }>('/api/jobs/:id', async (request) => {
-    requireAdmin(request);
-    const job = jobs.get(request.params.id);
-    if (!job) throw notFound('Travail');
-    return job;
+  // The pages' forms: fields as an object, where the auth hook finds `_csrf`.
+  // The server's limit (1 Mo) unless a route sets its own (the setup import).
+  scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
+  // A browser without a session asking for a page that is not public goes to the sign-in page;
+  // anything else is refused by the access the route declares (a form posted without its CSRF
+  // token too).
+  scope.addHook('preHandler', async (request, reply) => {
+    if (request.viewer || request.routeOptions.config.declaration?.access === 'public') return;
+    if (request.method === 'GET')
+      return reply.code(303).header('location', '/connexion').header('cache-control', 'no-store').send();
   });
 
-  void app.register(async (scope) => {
-    // The pages' forms: fields as an object, where the auth hook finds `_csrf`.
-    // The server's limit (1 Mo) unless a route sets its own (the setup import).
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
-      done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
-    // Every page but the sign-in page is for people signed in: a browser without a session goes
-    // to the sign-in page; a form posted without its CSRF token is refused.
-    scope.addHook('preHandler', async (request, reply) => {
-      if (request.viewer || PUBLIC_PAGES.has(request.routeOptions.url ?? '')) return;
-      if (request.method === 'GET')
-        return reply.code(303).header('location', '/connexion').header('cache-control', 'no-store').send();
-      requireViewer(request);
-    });
+  scope.setErrorHandler((error, request, reply) => {
+    // Fastify's own client errors (malformed body, wrong content type) carry their 4xx.
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500 && !(error instanceof HttpError)) {
+      return sendAppPage(
+        reply,
+        status,
+        messagePage(
+          'Demande refusée',
+          'Cette demande n’a pas pu être lue : renvoyez le formulaire de la page.',
+          viewerOf(request),
+        ),
+      );
+    }
+    const mapped = toHttpError(error);
+    if (mapped.status >= 500) request.log.error({ err: error }, 'page failed');
+    const title =
+      mapped.status === 404 ? 'Page introuvable' : mapped.status >= 500 ? 'Erreur interne' : 'Demande refusée';
+    const message =
+      mapped.status >= 500
+        ? 'La page n’a pas pu être affichée : l’erreur a été consignée. Réessayez dans un instant.'
+        : mapped.message;
+    return sendAppPage(reply, mapped.status, messagePage(title, message, viewerOf(request)));
+  });
 
-    scope.setErrorHandler((error, request, reply) => {
-      // Fastify's own client errors (malformed body, wrong content type) carry their 4xx.
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status && status >= 400 && status < 500 && !(error instanceof HttpError)) {
-        return sendAppPage(
-          reply,
-          status,
-          messagePage(
-            'Demande refusée',
-            'Cette demande n’a pas pu être lue : renvoyez le formulaire de la page.',
-            viewerOf(request),
-          ),
-        );
-      }
-      const mapped = toHttpError(error);
-      if (mapped.status >= 500) request.log.error({ err: error }, 'page failed');
-      const title =
-        mapped.status === 404 ? 'Page introuvable' : mapped.status >= 500 ? 'Erreur interne' : 'Demande refusée';
-      const message =
-        mapped.status >= 500
-          ? 'La page n’a pas pu être affichée : l’erreur a été consignée. Réessayez dans un instant.'
-          : mapped.message;
-      return sendAppPage(reply, mapped.status, messagePage(title, message, viewerOf(request)));
-    });
+  route(
+    scope,
+    {
+      method: 'GET',
+      url: '/connexion',
+      summary: 'The sign-in page (an address, a link by mail)',
+      tag: 'pages',
+      access: 'public',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    async (request, reply) => sendAppPage(reply, 200, signInPage(viewerOf(request))),
+  );
 
-    scope.get('/connexion', async (request, reply) => sendAppPage(reply, 200, signInPage(viewerOf(request))));
-
-    scope.get<{ Querystring: { convention?: string } }>('/', async (request, reply) => {
+  route<{ Querystring: { convention?: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/',
+      summary: 'The dashboard: fiches by stage, next meetings, deadlines (anonymous browsers: 303 to /connexion)',
+      tag: 'pages',
+      access: 'convention',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    async (request, reply) => {
       const convention = await resolveConvention(deps.prisma, request.query.convention);
       await actorOf(request, deps.prisma, convention.id);
       const today = now();
       const [row, fiches, meetings, milestones, polls] = await Promise.all([
-        deps.prisma.convention.findUniqueOrThrow({ where: { id: convention.id }, select: { name: true, slug: true } }),
+        deps.prisma.convention.findUniqueOrThrow({
+          where: { id: convention.id },
+          select: { name: true, slug: true },
+        }),
         listFiches(deps.prisma, convention.id),
         listMeetingsBetween(deps.prisma, convention.id, { from: today, limit: 10 }),
         listMilestonesBetween(deps.prisma, convention.id, { from: localDateKey(today), limit: 10 }),
@@ -153,9 +168,21 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
         200,
         dashboardPage({ convention: row, fiches, deadlines, meetings, milestones, polls }, viewerOf(request), today),
       );
-    });
+    },
+  );
 
-    scope.get<{ Params: { id: string } }>('/fiches/:id', async (request, reply) => {
+  route<{ Params: { id: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/fiches/:id',
+      summary: 'A fiche: content, versions’ changes, decisions, timeline',
+      tag: 'pages',
+      access: 'convention',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+      errors: [404],
+    },
+    async (request, reply) => {
       const fiche = ID.test(request.params.id) ? await findFichePage(deps.prisma, request.params.id) : null;
       if (!fiche) throw notFound('Fiche');
       const actor = await actorOf(request, deps.prisma, fiche.conventionId);
@@ -173,16 +200,39 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
         200,
         fichePage({ fiche, versions, timeline, mayAct: actor.appRole !== 'membre' }, viewerOf(request)),
       );
-    });
+    },
+  );
 
-    scope.get<{ Params: { id: string } }>('/reunions/:id', async (request, reply) => {
+  route<{ Params: { id: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/reunions/:id',
+      summary: 'A meeting: agenda, answers, attendance, decisions',
+      tag: 'pages',
+      access: 'convention',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+      errors: [404],
+    },
+    async (request, reply) => {
       const meeting = ID.test(request.params.id) ? await findMeetingPage(deps.prisma, request.params.id) : null;
       if (!meeting) throw notFound('Réunion');
       await actorOf(request, deps.prisma, meeting.conventionId);
       return sendAppPage(reply, 200, meetingPage(meeting, viewerOf(request)));
-    });
+    },
+  );
 
-    scope.get<{ Querystring: { convention?: string; mois?: string } }>('/calendrier', async (request, reply) => {
+  route<{ Querystring: { convention?: string; mois?: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/calendrier',
+      summary: 'A month of meetings and milestones (?mois=AAAA-MM), and the rétroplanning',
+      tag: 'pages',
+      access: 'convention',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    async (request, reply) => {
       const convention = await resolveConvention(deps.prisma, request.query.convention);
       await actorOf(request, deps.prisma, convention.id);
       const wanted = request.query.mois;
@@ -199,50 +249,122 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
       const from = new Date(Date.UTC(month.year, month.month - 1, 1) - 7 * 86_400_000);
       const to = new Date(Date.UTC(next.year, next.month - 1, 1) + 7 * 86_400_000);
       const [row, meetings, milestones] = await Promise.all([
-        deps.prisma.convention.findUniqueOrThrow({ where: { id: convention.id }, select: { name: true, slug: true } }),
+        deps.prisma.convention.findUniqueOrThrow({
+          where: { id: convention.id },
+          select: { name: true, slug: true },
+        }),
         listMeetingsBetween(deps.prisma, convention.id, { from, to }),
         listMilestonesBetween(deps.prisma, convention.id, { from: localDateKey(from), to: localDateKey(to) }),
       ]);
       return sendAppPage(reply, 200, calendarPage({ convention: row, month, meetings, milestones }, viewerOf(request)));
-    });
+    },
+  );
 
-    scope.get<{ Querystring: { convention?: string } }>('/sondages', async (request, reply) => {
+  route<{ Querystring: { convention?: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/sondages',
+      summary: 'The date polls',
+      tag: 'pages',
+      access: 'convention',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    async (request, reply) => {
       const convention = await resolveConvention(deps.prisma, request.query.convention);
       await actorOf(request, deps.prisma, convention.id);
       return sendAppPage(reply, 200, pollListPage(await listPolls(deps.prisma, convention.id), viewerOf(request)));
-    });
+    },
+  );
 
-    scope.get<{ Params: { id: string } }>('/sondages/:id', async (request, reply) => {
+  route<{ Params: { id: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/sondages/:id',
+      summary: 'A date poll: answers by date, who has not answered',
+      tag: 'pages',
+      access: 'convention',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+      errors: [404],
+    },
+    async (request, reply) => {
       const poll = ID.test(request.params.id) ? await findPoll(deps.prisma, request.params.id) : null;
       if (!poll) throw notFound('Sondage');
       await actorOf(request, deps.prisma, poll.conventionId);
       return sendAppPage(reply, 200, pollPage(poll, viewerOf(request)));
-    });
+    },
+  );
 
-    // The caught mails hold every signed link sent, sign-in links included: admins only.
-    scope.get('/boite-d-envoi', async (request, reply) => {
-      requireAdmin(request);
+  // The caught mails hold every signed link sent, sign-in links included: admins only.
+  route(
+    scope,
+    {
+      method: 'GET',
+      url: '/boite-d-envoi',
+      summary: 'The embedded catcher’s mails',
+      tag: 'pages',
+      access: 'admin',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    async (request, reply) => {
       return sendAppPage(reply, 200, outboxPage(deps.catcher ? await deps.catcher.list() : null, viewerOf(request)));
-    });
+    },
+  );
 
-    scope.get<{ Querystring: { page?: string } }>('/admin/journal', async (request, reply) => {
-      requireAdmin(request);
+  route<{ Querystring: { page?: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/admin/journal',
+      summary: 'The audit log (?page=)',
+      tag: 'pages',
+      access: 'admin',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    async (request, reply) => {
       const page = Math.max(1, Number.parseInt(request.query.page ?? '1', 10) || 1);
-      const log = await listAuditEvents(deps.prisma, { limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE });
+      const log = await listAuditEvents(deps.prisma, {
+        limit: AUDIT_PAGE_SIZE,
+        offset: (page - 1) * AUDIT_PAGE_SIZE,
+      });
       return sendAppPage(reply, 200, auditPage(log, page, viewerOf(request)));
-    });
+    },
+  );
 
-    scope.post<{ Body: { title?: string; convention?: string } }>('/fiches', async (request, reply) => {
-      const viewer = requireViewer(request);
+  route<{ Body: { title?: string; convention?: string } }>(
+    scope,
+    {
+      method: 'POST',
+      url: '/fiches',
+      summary: 'Draft a fiche from the dashboard’s form (field `title`, `_csrf`)',
+      tag: 'pages',
+      access: 'convention',
+      success: { status: 303, description: 'Redirect to the fiche’s page', contentType: 'text/html' },
+    },
+    async (request, reply) => {
+      const viewer = routeViewer(request);
       const convention = await resolveConvention(deps.prisma, request.body?.convention);
       await actorOf(request, deps.prisma, convention.id);
       const fiche = parseNewFiche({ title: request.body?.title, authorEmail: viewer.email });
       const { ficheId } = await startFiche(deps, convention.id, fiche);
       await untilStored(deps.prisma, ficheId);
       return reply.code(303).header('location', `/fiches/${ficheId}`).send();
-    });
+    },
+  );
 
-    scope.post<{ Params: { id: string } }>('/fiches/:id/soumettre', async (request, reply) => {
+  route<{ Params: { id: string } }>(
+    scope,
+    {
+      method: 'POST',
+      url: '/fiches/:id/soumettre',
+      summary: 'Submit the fiche (form with `_csrf`)',
+      tag: 'pages',
+      access: 'domain',
+      success: { status: 303, description: 'Redirect to the fiche’s page', contentType: 'text/html' },
+      errors: [404, 409],
+    },
+    async (request, reply) => {
       const fiche = ID.test(request.params.id)
         ? await deps.prisma.ficheAction.findUnique({
             where: { id: request.params.id },
@@ -255,39 +377,94 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
         actor,
       });
       return reply.code(303).header('location', `/fiches/${fiche.id}`).send();
-    });
+    },
+  );
 
-    scope.get(PROGRESS_SCRIPT_PATH, async (_request, reply) =>
+  route(
+    scope,
+    {
+      method: 'GET',
+      url: PROGRESS_SCRIPT_PATH,
+      summary: 'The script that keeps a progress page up to date',
+      tag: 'pages',
+      access: 'public',
+      success: { status: 200, description: 'JavaScript', contentType: 'text/javascript' },
+    },
+    async (_request, reply) =>
       reply
         .header('content-type', 'text/javascript; charset=utf-8')
         .header('cache-control', 'no-cache')
         .header('x-content-type-options', 'nosniff')
         .send(PROGRESS_SCRIPT),
-    );
+  );
 
-    scope.get('/admin/demo', async (request, reply) => {
-      requireAdmin(request);
+  route(
+    scope,
+    {
+      method: 'GET',
+      url: '/admin/demo',
+      summary: 'The page that loads the demo convention',
+      tag: 'pages',
+      access: 'admin',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    async (request, reply) => {
       return sendAppPage(reply, 200, demoPage(viewerOf(request)));
-    });
+    },
+  );
 
-    // Loading the demo writes a few hundred rows: it runs on, and its page shows how far it is.
-    scope.post('/admin/demo', async (request, reply) => {
-      requireAdmin(request);
+  // Loading the demo writes a few hundred rows: it runs on, and its page shows how far it is.
+  route(
+    scope,
+    {
+      method: 'POST',
+      url: '/admin/demo',
+      summary: 'Load the demo convention in the background',
+      tag: 'pages',
+      access: 'admin',
+      success: { status: 303, description: 'Redirect to its progress page', contentType: 'text/html' },
+    },
+    async (request, reply) => {
       const job = jobs.start('Chargement de la démonstration', async (report) => {
         const summary = await loadDemo(deps.prisma, report);
         return `Démonstration « ${DEMO_CONVENTION_SLUG} » chargée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
       });
       return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
-    });
+    },
+  );
 
-    scope.get('/admin/import', async (request, reply) => {
-      requireAdmin(request);
+  route(
+    scope,
+    {
+      method: 'GET',
+      url: '/admin/import',
+      summary: 'The page that imports a convention’s setup',
+      tag: 'pages',
+      access: 'admin',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    async (request, reply) => {
       return sendAppPage(reply, 200, importPage(viewerOf(request)));
-    });
+    },
+  );
 
-    // An import writes everything or nothing; it runs on, and its page shows how far it is.
-    scope.post<{ Body: { setup?: string } }>('/admin/import', { bodyLimit: IMPORT_LIMIT }, async (request, reply) => {
-      requireAdmin(request);
+  // An import writes everything or nothing; it runs on, and its page shows how far it is.
+  route<{ Body: { setup?: string } }>(
+    scope,
+    {
+      method: 'POST',
+      url: '/admin/import',
+      summary: 'Import the setup pasted in the form, in the background (all or nothing)',
+      tag: 'pages',
+      access: 'admin',
+      success: { status: 303, description: 'Redirect to its progress page', contentType: 'text/html' },
+      body: {
+        contentType: 'application/x-www-form-urlencoded',
+        description: 'Form fields `setup` (the JSON text) and `_csrf`',
+      },
+      bodyLimit: IMPORT_LIMIT,
+    },
+    async (request, reply) => {
       const text = typeof request.body === 'object' && request.body !== null ? request.body.setup : undefined;
       if (typeof text !== 'string')
         throw new HttpError(
@@ -310,20 +487,31 @@ export function registerPages(app: FastifyInstance, deps: PageDependencies): voi
         return `Configuration importée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
       });
       return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
-    });
+    },
+  );
 
-    scope.get<{ Params: { id: string } }>('/admin/taches/:id', async (request, reply) => {
-      requireAdmin(request);
+  route<{ Params: { id: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/admin/taches/:id',
+      summary: 'A long piece of work’s progress page',
+      tag: 'pages',
+      access: 'admin',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+      errors: [404],
+    },
+    async (request, reply) => {
       const job = jobs.get(request.params.id);
       if (!job) throw notFound('Travail');
       return sendAppPage(reply, 200, progressPage(job, viewerOf(request)));
-    });
+    },
+  );
 
-    registerAdminWorkflowPages(scope, {
-      client: deps.client,
-      prisma: deps.prisma,
-      temporalUiUrl: deps.temporalUiUrl ?? null,
-      viewerOf,
-    });
+  registerAdminWorkflowPages(scope, {
+    client: deps.client,
+    prisma: deps.prisma,
+    temporalUiUrl: deps.temporalUiUrl ?? null,
+    viewerOf,
   });
-}
+};

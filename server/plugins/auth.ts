@@ -29,6 +29,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is signed in for this request, or null (anonymous). */
     viewer: Viewer | null;
+    /** The route's convention and the person as its actor, once its access check found them (../route.ts); else null. */
+    convention: { id: string; actor: Actor } | null;
+  }
+  interface FastifyInstance {
+    /** The signed-in person as an actor of the convention: {@link actorOf} with the app's store. */
+    actorIn(request: FastifyRequest, conventionId: string): Promise<Actor>;
   }
 }
 
@@ -58,6 +64,10 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function registerAuth(app: FastifyInstance, deps: AuthDependencies): void {
   const now = deps.now ?? (() => new Date());
   app.decorateRequest('viewer', null);
+  app.decorateRequest('convention', null);
+  app.decorate('actorIn', (request: FastifyRequest, conventionId: string) =>
+    actorOf(request, deps.prisma, conventionId),
+  );
 
   app.addHook('onRequest', async (request) => {
     const authorization = request.headers.authorization;

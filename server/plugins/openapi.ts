@@ -1,28 +1,36 @@
 /**
  * The OpenAPI 3.1 document of the HTTP API (`GET /api/openapi.json`), generated from what is
- * registered: the paths and methods from Fastify's routes as they are added (`onRoute`), each one's
- * summary, access and body from ./api-doc.ts, whose bodies are the zod schemas the routes parse
- * with, turned into JSON Schema 2020-12 (OpenAPI 3.1's dialect) by `z.toJSONSchema`.
+ * registered: each route's declaration (../route.ts), collected as Fastify adds it (`onRoute`) —
+ * its summary, access and body, whose schemas are the zod objects the route parses with, turned
+ * into JSON Schema 2020-12 (OpenAPI 3.1's dialect) by `z.toJSONSchema`.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { API_DOC, type Access, type BodyDoc, type OperationDoc } from '../api-doc.js';
-import { CSRF_HEADER, SESSION_COOKIE } from './auth.js';
 import { HttpError } from '../errors.js';
+import { route, type Access, type BodyDoc, type RouteDeclaration } from '../route.js';
+import { CSRF_HEADER, SESSION_COOKIE } from './auth.js';
 
-/** A registered route: Fastify's method and URL pattern (`/api/fiches/:id`). */
+/** A registered route: Fastify's method and URL pattern (`/api/fiches/:id`), and its declaration. */
 export interface RegisteredRoute {
   method: string;
   url: string;
+  declaration: RouteDeclaration;
 }
 
-/** Collects every route `app` registers from now on: call it before registering any. */
+/**
+ * Collects every route `app` registers from now on: call it before registering any. A route
+ * registered without its declaration (a plain `app.get`, not ../route.ts) stops the start-up.
+ */
 export function collectRoutes(app: FastifyInstance): RegisteredRoute[] {
   const routes: RegisteredRoute[] = [];
-  app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) {
+  app.addHook('onRoute', (options) => {
+    for (const method of [options.method].flat()) {
       // HEAD twins of GET routes are Fastify's own; OPTIONS is not served.
-      if (method !== 'HEAD') routes.push({ method, url: route.url });
+      if (method === 'HEAD') continue;
+      const declaration = options.config?.declaration;
+      if (!declaration)
+        throw new Error(`${method} ${options.url} is registered without a declaration: register it with route().`);
+      routes.push({ method, url: options.url, declaration });
     }
   });
   return routes;
@@ -89,7 +97,8 @@ function bodySchema(body: BodyDoc): JsonSchema {
   return parts.length === 1 ? parts[0]! : { allOf: parts };
 }
 
-function operation(route: RegisteredRoute, doc: OperationDoc, path: string, body: BodyDoc | undefined): JsonSchema {
+function operation(registered: RegisteredRoute, path: string, body: BodyDoc | undefined): JsonSchema {
+  const doc = registered.declaration;
   const open = doc.access === 'public' || doc.access === 'link';
   const params = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
   const errors = new Set<number>([
@@ -113,7 +122,7 @@ function operation(route: RegisteredRoute, doc: OperationDoc, path: string, body
     };
   }
   return {
-    operationId: `${route.method.toLowerCase()}${path
+    operationId: `${registered.method.toLowerCase()}${path
       .replace(/\.(\w+)/g, '_$1')
       .split(/[^A-Za-z0-9]+/)
       .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
@@ -122,7 +131,7 @@ function operation(route: RegisteredRoute, doc: OperationDoc, path: string, body
     description: [doc.description, `Access: ${ACCESS_TEXT[doc.access]}`].filter(Boolean).join('\n\n'),
     tags: [doc.tag],
     security: open ? [] : [{ sessionCookie: [] }, { bearerToken: [] }],
-    'x-route': `${route.method} ${route.url}`,
+    'x-route': `${registered.method} ${registered.url}`,
     'x-access': doc.access,
     ...(params.length
       ? { parameters: params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })) }
@@ -140,20 +149,19 @@ function operation(route: RegisteredRoute, doc: OperationDoc, path: string, body
   };
 }
 
-/** The document for the routes given; throws for a route without its entry in API_DOC. */
+/** The document for the routes given. */
 export function buildOpenApiDocument(routes: readonly RegisteredRoute[], info: { version: string }): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const route of routes) {
-    const doc = API_DOC[`${route.method} ${route.url}`];
-    if (!doc) throw new Error(`${route.method} ${route.url} has no entry in server/api-doc.ts`);
-    const path = route.url.replace(/:(\w+)/g, '{$1}');
+  for (const registered of routes) {
+    const doc = registered.declaration;
+    const path = registered.url.replace(/:(\w+)/g, '{$1}');
     const variants = doc.variants
       ? Object.entries(doc.variants.bodies).map(
           ([value, body]) => [path.replace(`{${doc.variants!.param}}`, value), body] as const,
         )
       : [[path, doc.body] as const];
     for (const [variantPath, body] of variants) {
-      (paths[variantPath] ??= {})[route.method.toLowerCase()] = operation(route, doc, variantPath, body);
+      (paths[variantPath] ??= {})[registered.method.toLowerCase()] = operation(registered, variantPath, body);
     }
   }
   return {
@@ -195,12 +203,23 @@ export function registerOpenApiRoute(
   info: { version: string },
 ): void {
   let document: JsonSchema | undefined;
-  app.get('/api/openapi.json', async () => {
-    try {
-      document ??= buildOpenApiDocument(routes, info);
-    } catch (error) {
-      throw new HttpError(500, 'INTERNAL', `Document OpenAPI incomplet : ${(error as Error).message}`);
-    }
-    return document;
-  });
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/openapi.json',
+      summary: 'This document',
+      tag: 'système',
+      access: 'public',
+      success: { status: 200, description: 'OpenAPI 3.1' },
+    },
+    async () => {
+      try {
+        document ??= buildOpenApiDocument(routes, info);
+      } catch (error) {
+        throw new HttpError(500, 'INTERNAL', `Document OpenAPI incomplet : ${(error as Error).message}`);
+      }
+      return document;
+    },
+  );
 }

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { isoInstant, nonEmptyText, parseInput } from '../../domain/validation.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { createApiToken, deleteApiToken, listApiTokens } from '../../store/api-tokens.js';
-import { requireViewer } from '../plugins/auth.js';
 import { HttpError } from '../errors.js';
+import { route, routeViewer } from '../route.js';
 
 export const newApiTokenSchema = z.strictObject({
   label: nonEmptyText(100, { required: 'Donnez un nom au jeton (« label ») : à quoi, ou à quel script, il sert.' }),
@@ -16,32 +16,72 @@ export const newApiTokenSchema = z.strictObject({
  * Bearer <token>` then acts as them, with their roles), lists them and revokes them. The secret is
  * in the answer of its creation only; the store keeps its hash.
  */
-export function registerApiTokenRoutes(app: FastifyInstance, deps: { prisma: PrismaClient; now?: () => Date }): void {
+export const apiTokenRoutes: FastifyPluginAsync<{ prisma: PrismaClient; now?: () => Date }> = async (app, deps) => {
   const now = deps.now ?? (() => new Date());
 
-  app.post('/api/tokens', async (request, reply) => {
-    const viewer = requireViewer(request);
-    const input = parseInput(newApiTokenSchema, request.body, { what: 'le jeton' });
-    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : undefined;
-    if (expiresAt && expiresAt <= now())
-      throw new HttpError(400, 'INVALID_INPUT', '« expiresAt » est déjà passé : donnez une date à venir.', 'expiresAt');
-    const created = await createApiToken(deps.prisma, {
-      personId: viewer.personId,
-      label: input.label,
-      ...(expiresAt ? { expiresAt } : {}),
-    });
-    return reply.code(201).header('cache-control', 'no-store').send(created);
-  });
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/tokens',
+      summary: 'Create an API token for oneself (shown once)',
+      tag: 'accès',
+      access: 'signed-in',
+      body: { schema: newApiTokenSchema },
+      success: { status: 201, description: '{ id, token, label, createdAt, expiresAt, lastUsedAt }' },
+    },
+    async (request, reply) => {
+      const viewer = routeViewer(request);
+      const input = parseInput(newApiTokenSchema, request.body, { what: 'le jeton' });
+      const expiresAt = input.expiresAt ? new Date(input.expiresAt) : undefined;
+      if (expiresAt && expiresAt <= now())
+        throw new HttpError(
+          400,
+          'INVALID_INPUT',
+          '« expiresAt » est déjà passé : donnez une date à venir.',
+          'expiresAt',
+        );
+      const created = await createApiToken(deps.prisma, {
+        personId: viewer.personId,
+        label: input.label,
+        ...(expiresAt ? { expiresAt } : {}),
+      });
+      return reply.code(201).header('cache-control', 'no-store').send(created);
+    },
+  );
 
-  app.get('/api/tokens', async (request) => ({
-    tokens: await listApiTokens(deps.prisma, requireViewer(request).personId),
-  }));
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/tokens',
+      summary: 'One’s API tokens (never their secret)',
+      tag: 'accès',
+      access: 'signed-in',
+      success: { status: 200, description: '{ tokens }' },
+    },
+    async (request) => ({
+      tokens: await listApiTokens(deps.prisma, routeViewer(request).personId),
+    }),
+  );
 
-  app.delete<{ Params: { id: string } }>('/api/tokens/:id', async (request, reply) => {
-    const viewer = requireViewer(request);
-    if (!(await deleteApiToken(deps.prisma, viewer.personId, request.params.id))) {
-      throw new HttpError(404, 'NOT_FOUND', 'Vous n’avez aucun jeton portant cet identifiant.');
-    }
-    return reply.code(204).send();
-  });
-}
+  route<{ Params: { id: string } }>(
+    app,
+    {
+      method: 'DELETE',
+      url: '/api/tokens/:id',
+      summary: 'Revoke one of one’s API tokens',
+      tag: 'accès',
+      access: 'signed-in',
+      success: { status: 204, description: 'Revoked' },
+      errors: [404],
+    },
+    async (request, reply) => {
+      const viewer = routeViewer(request);
+      if (!(await deleteApiToken(deps.prisma, viewer.personId, request.params.id))) {
+        throw new HttpError(404, 'NOT_FOUND', 'Vous n’avez aucun jeton portant cet identifiant.');
+      }
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,5 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ruleSchema } from '../../domain/meeting-recurrence.js';
+import { isoDate } from '../../domain/validation.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { storedMeetingRules } from '../../store/save-meeting-rules.js';
@@ -10,10 +13,15 @@ import {
 } from '../../workflows/calendar-definitions.js';
 import { setCalendarRules } from '../../client/set-calendar-rules.js';
 import { startConventionCycle } from '../../client/start-convention-cycle.js';
-import { actorOf, requireViewer } from '../plugins/auth.js';
 import { HttpError } from '../errors.js';
+import { route, routeConvention } from '../route.js';
 
 type Body = { rules?: unknown; startDate?: unknown };
+type BySlug = { Params: { slug: string } };
+
+/** The bodies, for the document: each rule is parsed with `ruleSchema` (domain/meeting-recurrence.ts), the date by the workflow. */
+const rulesSchema = z.object({ rules: z.array(ruleSchema) });
+const moveSchema = z.object({ startDate: isoDate() });
 const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== null ? body : {}) as Body;
 
 /**
@@ -21,16 +29,20 @@ const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== nu
  * rules of recurring meetings (stored, then the calendar told; the first time starts it for this year),
  * and moving a milestone.
  */
-export function registerCalendarRoutes(
-  app: FastifyInstance,
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
-): void {
-  /** The convention's calendar workflow, once the viewer is known to be one of its people. */
-  const handleOf = async (request: FastifyRequest, slug: string) => {
-    requireViewer(request);
-    const convention = await resolveConvention(deps.prisma, slug);
-    const actor = await actorOf(request, deps.prisma, convention.id);
-    return { convention, actor, handle: deps.client.workflow.getHandle(calendarWorkflowId(convention.id)) };
+export const calendarRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClient; taskQueue: string }> = async (
+  app,
+  deps,
+) => {
+  /** Each route acts in the convention of its slug, for its people. */
+  const ofConvention = {
+    convention: async (request: FastifyRequest<BySlug>) =>
+      (await resolveConvention(deps.prisma, request.params.slug)).id,
+    errors: [404],
+  };
+  /** The convention's calendar workflow, and the viewer as one of its people (found by the access check). */
+  const handleOf = (request: FastifyRequest) => {
+    const { id, actor } = routeConvention(request);
+    return { convention: { id }, actor, handle: deps.client.workflow.getHandle(calendarWorkflowId(id)) };
   };
   const notStarted = () =>
     new HttpError(
@@ -39,38 +51,85 @@ export function registerCalendarRoutes(
       'Le calendrier de cette convention n’est pas encore lancé : donnez d’abord les règles de ses réunions (PUT …/calendar/rules).',
     );
 
-  app.get<{ Params: { slug: string } }>('/api/conventions/:slug/calendar', async (request) => {
-    const { handle } = await handleOf(request, request.params.slug);
-    return handle.query(calendarYearStateQuery).catch((error: unknown) => {
-      throw error instanceof WorkflowNotFoundError ? notStarted() : error;
-    });
-  });
+  route<BySlug>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/conventions/:slug/calendar',
+      summary: 'The annual calendar: meetings planned and created, milestones',
+      tag: 'calendrier',
+      access: 'convention',
+      ...ofConvention,
+      success: { status: 200, description: 'The calendar state' },
+    },
+    async (request) => {
+      const { handle } = handleOf(request);
+      return handle.query(calendarYearStateQuery).catch((error: unknown) => {
+        throw error instanceof WorkflowNotFoundError ? notStarted() : error;
+      });
+    },
+  );
 
   // The rules as stored: what the calendar follows, whether it runs yet or not.
-  app.get<{ Params: { slug: string } }>('/api/conventions/:slug/calendar/rules', async (request) => {
-    const { convention } = await handleOf(request, request.params.slug);
-    const instances = await deps.prisma.instance.findMany({
-      where: { conventionId: convention.id },
-      select: { slug: true, meetingRule: true },
-    });
-    return { rules: storedMeetingRules(instances) };
-  });
-
-  app.put<{ Params: { slug: string } }>('/api/conventions/:slug/calendar/rules', async (request, reply) => {
-    const { convention, actor } = await handleOf(request, request.params.slug);
-    const result = await setCalendarRules(deps, convention.id, bodyOf(request.body).rules, actor);
-    if (!result.started) return result.state;
-    // The convention's cycle (evaluation campaigns, reviews, prolongations) starts with its calendar.
-    const cycle = await startConventionCycle(deps, convention.id);
-    return reply
-      .code(201)
-      .send({ workflowId: result.workflowId, year: result.year, cycleWorkflowId: cycle.workflowId });
-  });
-
-  app.post<{ Params: { slug: string; key: string } }>(
-    '/api/conventions/:slug/calendar/milestones/:key/move',
+  route<BySlug>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/conventions/:slug/calendar/rules',
+      summary: 'The rules of recurring meetings as stored, whether the calendar runs yet or not',
+      tag: 'calendrier',
+      access: 'convention',
+      ...ofConvention,
+      success: { status: 200, description: '{ rules }' },
+    },
     async (request) => {
-      const { actor, handle } = await handleOf(request, request.params.slug);
+      const { convention } = handleOf(request);
+      const instances = await deps.prisma.instance.findMany({
+        where: { conventionId: convention.id },
+        select: { slug: true, meetingRule: true },
+      });
+      return { rules: storedMeetingRules(instances) };
+    },
+  );
+
+  route<BySlug>(
+    app,
+    {
+      method: 'PUT',
+      url: '/api/conventions/:slug/calendar/rules',
+      summary: 'Set the rules of recurring meetings (the first time starts the calendar)',
+      tag: 'calendrier',
+      access: 'domain',
+      ...ofConvention,
+      body: { schema: rulesSchema },
+      success: { status: 200, description: 'The calendar state (201 when this starts it)' },
+    },
+    async (request, reply) => {
+      const { convention, actor } = handleOf(request);
+      const result = await setCalendarRules(deps, convention.id, bodyOf(request.body).rules, actor);
+      if (!result.started) return result.state;
+      // The convention's cycle (evaluation campaigns, reviews, prolongations) starts with its calendar.
+      const cycle = await startConventionCycle(deps, convention.id);
+      return reply
+        .code(201)
+        .send({ workflowId: result.workflowId, year: result.year, cycleWorkflowId: cycle.workflowId });
+    },
+  );
+
+  route<{ Params: { slug: string; key: string } }>(
+    app,
+    {
+      method: 'POST',
+      url: '/api/conventions/:slug/calendar/milestones/:key/move',
+      summary: 'Move a milestone',
+      tag: 'calendrier',
+      access: 'domain',
+      ...ofConvention,
+      body: { schema: moveSchema },
+      success: { status: 200, description: 'The calendar state' },
+    },
+    async (request) => {
+      const { actor, handle } = handleOf(request);
       const body = bodyOf(request.body);
       return handle
         .executeUpdate(moveMilestoneUpdate, {
@@ -81,4 +140,4 @@ export function registerCalendarRoutes(
         });
     },
   );
-}
+};

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { conventionMeetingFeed, findFeedConvention } from '../../store/meeting-feed.js';
-import { actorOf, requireViewer } from '../plugins/auth.js';
 import { HttpError } from '../errors.js';
+import { route } from '../route.js';
 import { sendFeed } from './feeds.js';
 
 /**
@@ -10,21 +10,37 @@ import { sendFeed } from './feeds.js';
  * them (server/routes/feeds.ts), for a caller of the API rather than a calendar application holding a
  * feed token: a signed-in person who sits in the convention, or an admin; errors are the API's JSON.
  */
-export function registerConventionCalendarRoute(
-  app: FastifyInstance,
-  deps: { prisma: PrismaClient; organizerEmail: string; now?: () => Date },
-): void {
-  app.get<{ Params: { slug: string } }>('/api/conventions/:slug/calendar.ics', async (request, reply) => {
-    requireViewer(request);
-    const convention = await findFeedConvention(deps.prisma, request.params.slug);
-    if (!convention)
-      throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${request.params.slug.slice(0, 80)} ».`);
-    // As the feed's token does, it takes a seat in the convention (or an admin): visio links are in it.
-    await actorOf(request, deps.prisma, convention.id);
-    const feed = await conventionMeetingFeed(deps.prisma, convention, {
-      organizerEmail: deps.organizerEmail,
-      now: (deps.now ?? (() => new Date()))(),
-    });
-    return sendFeed(request, reply, feed, `${convention.slug}.ics`);
-  });
-}
+export const conventionCalendarRoutes: FastifyPluginAsync<{
+  prisma: PrismaClient;
+  organizerEmail: string;
+  now?: () => Date;
+}> = async (app, deps) => {
+  const conventionOf = async (slug: string) => {
+    const convention = await findFeedConvention(deps.prisma, slug);
+    if (!convention) throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${slug.slice(0, 80)} ».`);
+    return convention;
+  };
+
+  route<{ Params: { slug: string } }>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/conventions/:slug/calendar.ics',
+      summary: 'The convention’s meetings as iCalendar, as its subscription feed shows them',
+      tag: 'agendas',
+      // As the feed's token does, it takes a seat in the convention (or an admin): visio links are in it.
+      access: 'convention',
+      convention: async (request) => (await conventionOf(request.params.slug)).id,
+      success: { status: 200, description: 'iCalendar', contentType: 'text/calendar' },
+      errors: [404],
+    },
+    async (request, reply) => {
+      const convention = await conventionOf(request.params.slug);
+      const feed = await conventionMeetingFeed(deps.prisma, convention, {
+        organizerEmail: deps.organizerEmail,
+        now: (deps.now ?? (() => new Date()))(),
+      });
+      return sendFeed(request, reply, feed, `${convention.slug}.ics`);
+    },
+  );
+};

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { assertMayManageCycle } from '../../domain/convention-cycle.js';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { assertMayManageCycle, prolongationSchema } from '../../domain/convention-cycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import {
@@ -9,25 +9,29 @@ import {
   prolongUpdate,
 } from '../../workflows/convention-definitions.js';
 import { startConventionCycle } from '../../client/start-convention-cycle.js';
-import { actorOf } from '../plugins/auth.js';
 import { HttpError } from '../errors.js';
+import { route, routeConvention } from '../route.js';
 
 type Body = { newEndDate?: unknown; motif?: unknown };
+type BySlug = { Params: { slug: string } };
 const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== null ? body : {}) as Body;
 
 /**
  * The convention's cycle over its years: its state (campaigns, who answered, the COPIL's reviews,
  * amendments), starting it, and prolonging the convention by amendment.
  */
-export function registerConventionCycleRoutes(
-  app: FastifyInstance,
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
-): void {
-  /** The convention's cycle workflow, and the viewer as one of its people (401 / 403 otherwise). */
-  const handleOf = async (request: FastifyRequest, slug: string) => {
-    const convention = await resolveConvention(deps.prisma, slug);
-    const actor = await actorOf(request, deps.prisma, convention.id);
-    return { convention, actor, handle: deps.client.workflow.getHandle(conventionWorkflowId(convention.id)) };
+export const conventionCycleRoutes: FastifyPluginAsync<{
+  client: Client;
+  prisma: PrismaClient;
+  taskQueue: string;
+}> = async (app, deps) => {
+  /** Each route acts in the convention of its slug. */
+  const convention = async (request: FastifyRequest<BySlug>) =>
+    (await resolveConvention(deps.prisma, request.params.slug)).id;
+  /** The convention's cycle workflow, and the viewer as one of its people (found by the access check). */
+  const handleOf = (request: FastifyRequest) => {
+    const { id, actor } = routeConvention(request);
+    return { convention: { id }, actor, handle: deps.client.workflow.getHandle(conventionWorkflowId(id)) };
   };
   const notStarted = (error: unknown) =>
     error instanceof WorkflowNotFoundError
@@ -38,30 +42,70 @@ export function registerConventionCycleRoutes(
         )
       : error;
 
-  app.get<{ Params: { slug: string } }>('/api/conventions/:slug/cycle', async (request) => {
-    const { handle } = await handleOf(request, request.params.slug);
-    return handle.query(conventionCycleStateQuery).catch((error: unknown) => {
-      throw notStarted(error);
-    });
-  });
-
-  app.post<{ Params: { slug: string } }>('/api/conventions/:slug/cycle', async (request, reply) => {
-    const { convention, actor } = await handleOf(request, request.params.slug);
-    assertMayManageCycle(actor, 'lance le cycle de la convention');
-    const started = await startConventionCycle(deps, convention.id);
-    return reply.code(started.started ? 201 : 200).send(started);
-  });
-
-  app.post<{ Params: { slug: string } }>('/api/conventions/:slug/amendments', async (request, reply) => {
-    const { actor, handle } = await handleOf(request, request.params.slug);
-    const body = bodyOf(request.body);
-    const state = await handle
-      .executeUpdate(prolongUpdate, {
-        args: [{ actor, newEndDate: String(body.newEndDate ?? ''), motif: String(body.motif ?? '') }],
-      })
-      .catch((error: unknown) => {
+  route<BySlug>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/conventions/:slug/cycle',
+      summary:
+        'The convention’s cycle: evaluation campaigns (who answered, who is pending), the COPIL’s reviews, amendments',
+      tag: 'convention',
+      access: 'convention',
+      convention,
+      success: { status: 200, description: 'The cycle state' },
+      errors: [404],
+    },
+    async (request) => {
+      const { handle } = handleOf(request);
+      return handle.query(conventionCycleStateQuery).catch((error: unknown) => {
         throw notStarted(error);
       });
-    return reply.code(201).send({ amendment: state.amendments.at(-1), endDate: state.endDate, cycle: state });
-  });
-}
+    },
+  );
+
+  route<BySlug>(
+    app,
+    {
+      method: 'POST',
+      url: '/api/conventions/:slug/cycle',
+      summary: 'Start the convention’s cycle (201; 200 when it runs already)',
+      tag: 'convention',
+      access: 'steward',
+      convention,
+      steward: (actor) => assertMayManageCycle(actor, 'lance le cycle de la convention'),
+      success: { status: 201, description: '{ workflowId, started }' },
+    },
+    async (request, reply) => {
+      const started = await startConventionCycle(deps, handleOf(request).convention.id);
+      return reply.code(started.started ? 201 : 200).send(started);
+    },
+  );
+
+  // The workflow's validator refuses who may not sign it (coopérateurs and admins), after checking the input.
+  route<BySlug>(
+    app,
+    {
+      method: 'POST',
+      url: '/api/conventions/:slug/amendments',
+      summary: 'Prolong the convention by amendment: a later end date and a motif; the calendar and the cycle go on',
+      tag: 'convention',
+      access: 'domain',
+      convention,
+      body: { schema: prolongationSchema },
+      success: { status: 201, description: '{ amendment, endDate, cycle }' },
+      errors: [404, 409],
+    },
+    async (request, reply) => {
+      const { actor, handle } = handleOf(request);
+      const body = bodyOf(request.body);
+      const state = await handle
+        .executeUpdate(prolongUpdate, {
+          args: [{ actor, newEndDate: String(body.newEndDate ?? ''), motif: String(body.motif ?? '') }],
+        })
+        .catch((error: unknown) => {
+          throw notStarted(error);
+        });
+      return reply.code(201).send({ amendment: state.amendments.at(-1), endDate: state.endDate, cycle: state });
+    },
+  );
+};

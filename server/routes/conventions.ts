@@ -1,13 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { assertMayExportConvention } from '../../domain/access.js';
+import { conventionSetupSchema } from '../../domain/convention-setup.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { exportConventionSetup } from '../../store/export-convention-setup.js';
 import { exportMembersCsv } from '../../store/export-members-csv.js';
 import { importConventionSetup } from '../../store/import-convention-setup.js';
 import { importMembersCsv } from '../../store/import-members-csv.js';
-import { actorOf, requireAdmin, requireViewer } from '../plugins/auth.js';
 import { HttpError } from '../errors.js';
 import { answerWithProgress } from '../progress-stream.js';
+import { route } from '../route.js';
 
 // A whole setup or a members list can be larger than an ordinary request.
 export const IMPORT_LIMIT = 10 * 1_048_576;
@@ -18,66 +19,127 @@ async function existing(prisma: PrismaClient, slug: string): Promise<{ id: strin
   return found;
 }
 
-/** The convention, once the viewer is one of its coopérateurs or an admin: its exports name everyone. */
-async function exportable(request: FastifyRequest, prisma: PrismaClient, slug: string): Promise<string> {
-  requireViewer(request);
-  const convention = await existing(prisma, slug);
-  assertMayExportConvention(await actorOf(request, prisma, convention.id));
-  return convention.slug;
-}
+type BySlug = { Params: { slug: string } };
 
 /**
  * Conventions: the list, and import / export of a whole setup (JSON) and of members (CSV, as
  * staff keep them in spreadsheets). Imports write everything or nothing; their errors list every
- * problem with its field or line. The list is for anyone signed in; exports for the convention's
- * coopérateurs and the admins; imports, which replace who sits where (and so who may do what),
- * for the admins only.
+ * problem with its field or line. The list is for anyone signed in; exports, which name everyone,
+ * for the convention's coopérateurs and the admins; imports, which replace who sits where (and so
+ * who may do what), for the admins only.
  */
-export function registerConventionRoutes(app: FastifyInstance, deps: { prisma: PrismaClient }): void {
+export const conventionRoutes: FastifyPluginAsync<{ prisma: PrismaClient }> = async (app, deps) => {
+  const exported = {
+    access: 'steward',
+    convention: async (request: FastifyRequest<BySlug>) => (await existing(deps.prisma, request.params.slug)).id,
+    steward: assertMayExportConvention,
+    errors: [404],
+  } as const;
+
   // CSV is accepted by the members import only: the parser lives in that route's own scope.
   void app.register(async (csvScope) => {
     csvScope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_LIMIT }, (_request, body, done) =>
       done(null, body),
     );
-    csvScope.post<{ Params: { slug: string } }>('/api/conventions/:slug/members.csv', async (request) => {
-      requireAdmin(request);
-      if (typeof request.body !== 'string') {
-        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier CSV avec Content-Type: text/csv.');
-      }
-      const { slug } = await existing(deps.prisma, request.params.slug);
-      return { imported: await importMembersCsv(deps.prisma, slug, request.body) };
-    });
+    route<BySlug>(
+      csvScope,
+      {
+        method: 'POST',
+        url: '/api/conventions/:slug/members.csv',
+        summary: 'Import the members (CSV: email;nom;fonction;structure;instance;role;siege;represente)',
+        tag: 'conventions',
+        access: 'admin',
+        body: { contentType: 'text/csv', description: 'The CSV file, as spreadsheets save it' },
+        success: { status: 200, description: '{ imported }' },
+        errors: [404, 415, 422],
+      },
+      async (request) => {
+        if (typeof request.body !== 'string') {
+          throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier CSV avec Content-Type: text/csv.');
+        }
+        const { slug } = await existing(deps.prisma, request.params.slug);
+        return { imported: await importMembersCsv(deps.prisma, slug, request.body) };
+      },
+    );
   });
 
-  app.get('/api/conventions', async (request) => {
-    requireViewer(request);
-    const conventions = await deps.prisma.convention.findMany({
-      orderBy: { startDate: 'asc' },
-      select: { id: true, slug: true, name: true, territory: true, startDate: true, endDate: true, status: true },
-    });
-    return { conventions };
-  });
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/conventions',
+      summary: 'The conventions',
+      tag: 'conventions',
+      access: 'signed-in',
+      success: { status: 200, description: '{ conventions }' },
+    },
+    async () => {
+      const conventions = await deps.prisma.convention.findMany({
+        orderBy: { startDate: 'asc' },
+        select: { id: true, slug: true, name: true, territory: true, startDate: true, endDate: true, status: true },
+      });
+      return { conventions };
+    },
+  );
 
-  app.get<{ Params: { slug: string } }>('/api/conventions/:slug/setup', async (request, reply) => {
-    const slug = await exportable(request, deps.prisma, request.params.slug);
-    return reply
-      .header('content-disposition', `attachment; filename="${slug}.json"`)
-      .send(await exportConventionSetup(deps.prisma, slug));
-  });
+  route<BySlug>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/conventions/:slug/setup',
+      summary: 'Export the convention’s whole setup (JSON file)',
+      tag: 'conventions',
+      ...exported,
+      success: { status: 200, description: 'The setup' },
+    },
+    async (request, reply) => {
+      const { slug } = request.params;
+      return reply
+        .header('content-disposition', `attachment; filename="${slug}.json"`)
+        .send(await exportConventionSetup(deps.prisma, slug));
+    },
+  );
 
   // Its progress streams as NDJSON to a caller that asks for it (../progress-stream.ts).
-  app.put('/api/conventions/setup', { bodyLimit: IMPORT_LIMIT }, async (request, reply) => {
-    requireAdmin(request);
-    return answerWithProgress(request, reply, async (onProgress) => ({
-      imported: await importConventionSetup(deps.prisma, request.body, onProgress ? { onProgress } : {}),
-    }));
-  });
+  route(
+    app,
+    {
+      method: 'PUT',
+      url: '/api/conventions/setup',
+      summary: 'Import a whole setup: all or nothing, every problem listed',
+      tag: 'conventions',
+      access: 'admin',
+      body: { schema: conventionSetupSchema },
+      success: {
+        status: 200,
+        description:
+          '{ imported }; with Accept: application/x-ndjson, its progress as NDJSON lines { progress: { done, total, step } }, then { done: { imported } }',
+      },
+      errors: [422],
+      bodyLimit: IMPORT_LIMIT,
+    },
+    async (request, reply) =>
+      answerWithProgress(request, reply, async (onProgress) => ({
+        imported: await importConventionSetup(deps.prisma, request.body, onProgress ? { onProgress } : {}),
+      })),
+  );
 
-  app.get<{ Params: { slug: string } }>('/api/conventions/:slug/members.csv', async (request, reply) => {
-    const slug = await exportable(request, deps.prisma, request.params.slug);
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${slug}-membres.csv"`)
-      .send(await exportMembersCsv(deps.prisma, slug));
-  });
-}
+  route<BySlug>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/conventions/:slug/members.csv',
+      summary: 'Export the members (CSV)',
+      tag: 'conventions',
+      ...exported,
+      success: { status: 200, description: 'CSV file', contentType: 'text/csv' },
+    },
+    async (request, reply) => {
+      const { slug } = request.params;
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${slug}-membres.csv"`)
+        .send(await exportMembersCsv(deps.prisma, slug));
+    },
+  );
+};

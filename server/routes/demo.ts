@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
-import { requireAdmin } from '../plugins/auth.js';
+import { route } from '../route.js';
 import { answerWithProgress } from '../progress-stream.js';
 
 /**
@@ -9,13 +9,26 @@ import { answerWithProgress } from '../progress-stream.js';
  * "unchanged", "removed"}`, its progress streamed as NDJSON to a caller that accepts it
  * (../progress-stream.ts); the CLI draws it as a progress bar, a page can read it the same way.
  */
-export function registerDemoRoute(app: FastifyInstance, deps: { prisma: PrismaClient }): void {
-  app.post('/api/demo', async (request, reply) => {
-    // Like any import of a setup, it sets who sits where, and so who may do what: admins only.
-    requireAdmin(request);
-    return answerWithProgress(request, reply, async (onProgress) => ({
-      slug: DEMO_CONVENTION_SLUG,
-      ...(await loadDemo(deps.prisma, onProgress)),
-    }));
-  });
-}
+export const demoRoutes: FastifyPluginAsync<{ prisma: PrismaClient }> = async (app, deps) => {
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/demo',
+      summary: 'Load the demo convention (the Mellois en Poitou CTG); loading it again changes nothing',
+      tag: 'conventions',
+      // Like any import of a setup, it sets who sits where, and so who may do what: admins only.
+      access: 'admin',
+      success: {
+        status: 200,
+        description:
+          '{ slug, created, updated, unchanged, removed }; with Accept: application/x-ndjson, its progress as NDJSON lines, then { done: … }',
+      },
+    },
+    async (request, reply) =>
+      answerWithProgress(request, reply, async (onProgress) => ({
+        slug: DEMO_CONVENTION_SLUG,
+        ...(await loadDemo(deps.prisma, onProgress)),
+      })),
+  );
+};

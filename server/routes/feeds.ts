@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { calendarIcs } from '../../documents/ics/meeting-ics.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { LinkError, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
@@ -15,8 +15,9 @@ import {
   type MeetingFeed,
 } from '../../store/meeting-feed.js';
 import { LINK_REFUSALS } from './rsvp.js';
+import { route } from '../route.js';
 
-/** Dependencies of {@link registerFeedRoutes}. */
+/** Dependencies of {@link feedRoutes}. */
 export interface FeedRouteDependencies {
   prisma: PrismaClient;
   /** The secret links are signed with (infra/links/signed-links.ts): the one of the answer links. */
@@ -67,60 +68,88 @@ class FeedRefusal extends Error {
  * 404 no such convention or instance — which calendar applications show as a failed subscription and
  * a browser shows as it is.
  */
-export function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDependencies): void {
+export const feedRoutes: FastifyPluginAsync<FeedRouteDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
 
-  void app.register(async (scope) => {
-    scope.setErrorHandler((error, request, reply) => {
-      if (error instanceof FeedRefusal) return sendRefusal(reply, error);
-      request.log.error({ err: error }, 'calendar feed failed');
-      return sendRefusal(
-        reply,
-        new FeedRefusal(
-          500,
-          'Erreur interne',
-          'Le calendrier n’a pas pu être produit : l’erreur a été consignée.',
-          'Votre agenda réessaiera de lui-même ; si cela dure, prévenez le secrétariat de la convention.',
-        ),
-      );
-    });
-
-    scope.get<{ Params: { slug: string }; Querystring: { token?: unknown } }>(
-      '/feeds/conventions/:slug.ics',
-      async (request, reply) => {
-        const at = now();
-        const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
-        const feed = await conventionMeetingFeed(deps.prisma, convention, {
-          organizerEmail: deps.organizerEmail,
-          now: at,
-        });
-        return sendFeed(request, reply, feed, `${convention.slug}.ics`);
-      },
+  scope.setErrorHandler((error, request, reply) => {
+    if (error instanceof FeedRefusal) return sendRefusal(reply, error);
+    request.log.error({ err: error }, 'calendar feed failed');
+    return sendRefusal(
+      reply,
+      new FeedRefusal(
+        500,
+        'Erreur interne',
+        'Le calendrier n’a pas pu être produit : l’erreur a été consignée.',
+        'Votre agenda réessaiera de lui-même ; si cela dure, prévenez le secrétariat de la convention.',
+      ),
     );
+  });
 
-    scope.get<{ Params: { slug: string; instance: string }; Querystring: { token?: unknown } }>(
-      '/feeds/conventions/:slug/instances/:instance.ics',
-      async (request, reply) => {
-        const at = now();
-        const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
-        const instance = await findFeedInstance(deps.prisma, convention.id, request.params.instance);
-        if (!instance) {
-          throw new FeedRefusal(
-            404,
-            'Calendrier introuvable',
-            `Aucune instance « ${shown(request.params.instance)} » dans la convention « ${convention.slug} ».`,
-            CHECK_ADDRESS,
-          );
-        }
-        const feed = await instanceMeetingFeed(deps.prisma, convention, instance, {
-          organizerEmail: deps.organizerEmail,
-          now: at,
-        });
-        return sendFeed(request, reply, feed, `${convention.slug}-${instance.slug}.ics`);
-      },
-    );
+  route<{ Params: { slug: string }; Querystring: { token?: unknown } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/feeds/conventions/:slug.ics',
+      summary: 'A convention’s calendar feed (?token=)',
+      tag: 'agendas',
+      access: 'link',
+      success: { status: 200, description: 'iCalendar', contentType: 'text/calendar' },
+      errors: [404, 410],
+    },
+    async (request, reply) => {
+      const at = now();
+      const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
+      const feed = await conventionMeetingFeed(deps.prisma, convention, {
+        organizerEmail: deps.organizerEmail,
+        now: at,
+      });
+      return sendFeed(request, reply, feed, `${convention.slug}.ics`);
+    },
+  );
 
-    scope.get<{ Params: { token: string } }>('/feeds/people/:token.ics', async (request, reply) => {
+  route<{ Params: { slug: string; instance: string }; Querystring: { token?: unknown } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/feeds/conventions/:slug/instances/:instance.ics',
+      summary: 'An instance’s calendar feed (?token=)',
+      tag: 'agendas',
+      access: 'link',
+      success: { status: 200, description: 'iCalendar', contentType: 'text/calendar' },
+      errors: [404, 410],
+    },
+    async (request, reply) => {
+      const at = now();
+      const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
+      const instance = await findFeedInstance(deps.prisma, convention.id, request.params.instance);
+      if (!instance) {
+        throw new FeedRefusal(
+          404,
+          'Calendrier introuvable',
+          `Aucune instance « ${shown(request.params.instance)} » dans la convention « ${convention.slug} ».`,
+          CHECK_ADDRESS,
+        );
+      }
+      const feed = await instanceMeetingFeed(deps.prisma, convention, instance, {
+        organizerEmail: deps.organizerEmail,
+        now: at,
+      });
+      return sendFeed(request, reply, feed, `${convention.slug}-${instance.slug}.ics`);
+    },
+  );
+
+  route<{ Params: { token: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/feeds/people/:token.ics',
+      summary: 'A person’s calendar feed (tokenised address)',
+      tag: 'agendas',
+      access: 'link',
+      success: { status: 200, description: 'iCalendar', contentType: 'text/calendar' },
+      errors: [404, 410],
+    },
+    async (request, reply) => {
       const at = now();
       const payload = openToken(request.params.token, deps.secret, at);
       if (payload.subject !== PERSON_FEED_SUBJECT) throw notThisCalendar();
@@ -129,9 +158,9 @@ export function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDependen
         now: at,
       });
       return sendFeed(request, reply, feed, 'mes-reunions.ics');
-    });
-  });
-}
+    },
+  );
+};
 
 /** The convention a convention or instance feed names, once its token is checked against it. */
 async function openConventionFeed(

@@ -1,15 +1,16 @@
 import type { Client } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { parseContentEdit } from '../../domain/fiche-content.js';
+import { contentEditSchema, parseContentEdit } from '../../domain/fiche-content.js';
 import { STAGES } from '../../domain/lifecycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { checkContentReferences, listFicheVersions } from '../../store/fiche-content.js';
 import { listFiches } from '../../store/list-fiches.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { editContentUpdate, ficheWorkflowId } from '../../workflows/definitions.js';
-import { actorOf } from '../plugins/auth.js';
 import { HttpError } from '../errors.js';
+import { actorOf } from '../plugins/auth.js';
+import { route } from '../route.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');
@@ -20,7 +21,7 @@ const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte ce
  * is under review and it shows in the fiche's history; its references (enjeu, objectifs, pilote,
  * partenaires) are checked here first, so a wrong code is a 400 that never reaches the workflow.
  */
-export function registerFicheContentRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient }): void {
+export const ficheContentRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClient }> = async (app, deps) => {
   const ficheOf = async (id: string) => {
     const fiche = ID.test(id)
       ? await deps.prisma.ficheAction.findUnique({
@@ -32,29 +33,67 @@ export function registerFicheContentRoutes(app: FastifyInstance, deps: { client:
     return fiche;
   };
 
-  app.get<{ Querystring: { convention?: string; status?: string } }>('/api/fiches', async (request) => {
-    const { convention, status } = request.query;
-    if (status !== undefined && !(STAGES as readonly string[]).includes(status)) {
-      throw new DomainError('INVALID_INPUT', `« status » doit être l’une des étapes : ${STAGES.join(', ')}.`, 'status');
-    }
-    const { id } = await resolveConvention(deps.prisma, convention);
-    await actorOf(request, deps.prisma, id);
-    return { fiches: await listFiches(deps.prisma, id, status ? { status } : {}) };
-  });
+  route<{ Querystring: { convention?: string; status?: string } }>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/fiches',
+      summary:
+        'The convention’s fiches, by code, with their latest title and pilot (`?convention=` its slug when there are several, `?status=` one stage)',
+      tag: 'fiches',
+      access: 'convention',
+      success: { status: 200, description: '{ fiches }' },
+    },
+    async (request) => {
+      const { convention, status } = request.query;
+      if (status !== undefined && !(STAGES as readonly string[]).includes(status)) {
+        throw new DomainError(
+          'INVALID_INPUT',
+          `« status » doit être l’une des étapes : ${STAGES.join(', ')}.`,
+          'status',
+        );
+      }
+      const { id } = await resolveConvention(deps.prisma, convention);
+      await actorOf(request, deps.prisma, id);
+      return { fiches: await listFiches(deps.prisma, id, status ? { status } : {}) };
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/fiches/:id/versions', async (request) => {
-    const fiche = await ficheOf(request.params.id);
-    await actorOf(request, deps.prisma, fiche.conventionId);
-    return { versions: await listFicheVersions(deps.prisma, fiche.id) };
-  });
+  route<{ Params: { id: string } }>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/fiches/:id/versions',
+      summary: 'A fiche’s versions: each one’s content and what it changed from the one before',
+      tag: 'fiches',
+      access: 'convention',
+      convention: async (request) => (await ficheOf(request.params.id)).conventionId,
+      success: { status: 200, description: '{ versions }' },
+      errors: [404],
+    },
+    async (request) => ({ versions: await listFicheVersions(deps.prisma, request.params.id) }),
+  );
 
-  app.patch<{ Params: { id: string } }>('/api/fiches/:id/content', async (request) => {
-    const fiche = await ficheOf(request.params.id);
-    const actor = await actorOf(request, deps.prisma, fiche.conventionId);
-    const edit = parseContentEdit(request.body);
-    await checkContentReferences(deps.prisma, fiche.conventionId, edit);
-    return deps.client.workflow
-      .getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id))
-      .executeUpdate(editContentUpdate, { args: [{ actor, edit }] });
-  });
-}
+  route<{ Params: { id: string } }>(
+    app,
+    {
+      method: 'PATCH',
+      url: '/api/fiches/:id/content',
+      summary: 'Write the draft (of a new fiche, or of an amendment): any of its fields; refused once under review',
+      tag: 'fiches',
+      access: 'domain',
+      body: { schema: contentEditSchema },
+      success: { status: 200, description: 'The fiche state, with the edit in `edits`' },
+      errors: [404, 409],
+    },
+    async (request) => {
+      const fiche = await ficheOf(request.params.id);
+      const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+      const edit = parseContentEdit(request.body);
+      await checkContentReferences(deps.prisma, fiche.conventionId, edit);
+      return deps.client.workflow
+        .getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id))
+        .executeUpdate(editContentUpdate, { args: [{ actor, edit }] });
+    },
+  );
+};

@@ -1,13 +1,14 @@
 import type { Client } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
-import { parseNewFiche } from '../../domain/fiche.js';
-import { ACTION_KINDS, type ActionKind } from '../../domain/lifecycle.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { newFicheSchema, parseNewFiche } from '../../domain/fiche.js';
+import { ACTION_KINDS, actionSchemas, type ActionKind } from '../../domain/lifecycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { actionUpdates, ficheStateQuery, ficheWorkflowId } from '../../workflows/definitions.js';
 import { startFiche } from '../../client/start-fiche.js';
-import { actorOf, requireViewer } from '../plugins/auth.js';
 import { HttpError } from '../errors.js';
+import { actorOf } from '../plugins/auth.js';
+import { route, serverSet } from '../route.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');
@@ -17,46 +18,83 @@ const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte ce
  * a lifecycle step (`POST /api/fiches/:id/actions/:kind`, a Temporal update whose validator refuses
  * a wrong stage, role or input before anything enters the workflow's history).
  */
-export function registerFicheRoutes(
-  app: FastifyInstance,
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
-): void {
-  app.post('/api/fiches', async (request, reply) => {
-    requireViewer(request);
-    const fiche = parseNewFiche(request.body);
-    const ref = await resolveConvention(deps.prisma, (request.body as { convention?: unknown }).convention);
-    // Any person of the convention may draft one (the GTTs write them); submitting it is the coopérateurs'.
-    await actorOf(request, deps.prisma, ref.id);
-    const { ficheId, handle } = await startFiche(deps, ref.id, fiche);
-    return reply.code(201).send({ ficheId, workflowId: handle.workflowId });
-  });
+export const ficheRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClient; taskQueue: string }> = async (
+  app,
+  deps,
+) => {
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/fiches',
+      summary: 'Create a fiche action (starts its workflow, as a brouillon)',
+      tag: 'fiches',
+      access: 'convention',
+      body: { schema: newFicheSchema, description: 'With `convention` (its slug) when there are several' },
+      success: { status: 201, description: '{ ficheId, workflowId }' },
+    },
+    async (request, reply) => {
+      const fiche = parseNewFiche(request.body);
+      const ref = await resolveConvention(deps.prisma, (request.body as { convention?: unknown }).convention);
+      // Any person of the convention may draft one (the GTTs write them); submitting it is the coopérateurs'.
+      await actorOf(request, deps.prisma, ref.id);
+      const { ficheId, handle } = await startFiche(deps, ref.id, fiche);
+      return reply.code(201).send({ ficheId, workflowId: handle.workflowId });
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/fiches/:id', async (request) => {
-    requireViewer(request);
-    if (!ID.test(request.params.id)) throw notFound();
-    const fiche = await deps.prisma.ficheAction.findUnique({
-      where: { id: request.params.id },
-      select: { conventionId: true },
-    });
-    // Until its workflow has written it to the store, a new fiche is read by any signed-in person.
-    if (fiche) await actorOf(request, deps.prisma, fiche.conventionId);
-    return deps.client.workflow.getHandle(ficheWorkflowId(request.params.id)).query(ficheStateQuery);
-  });
+  route<{ Params: { id: string } }>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/fiches/:id',
+      summary: 'A fiche’s state: stage, pending step, agenda, deadlines, history',
+      tag: 'fiches',
+      access: 'convention',
+      success: { status: 200, description: 'The fiche state' },
+      errors: [404],
+    },
+    async (request) => {
+      if (!ID.test(request.params.id)) throw notFound();
+      const fiche = await deps.prisma.ficheAction.findUnique({
+        where: { id: request.params.id },
+        select: { conventionId: true },
+      });
+      // Until its workflow has written it to the store, a new fiche is read by any signed-in person.
+      if (fiche) await actorOf(request, deps.prisma, fiche.conventionId);
+      return deps.client.workflow.getHandle(ficheWorkflowId(request.params.id)).query(ficheStateQuery);
+    },
+  );
 
-  app.post<{ Params: { id: string; kind: string } }>('/api/fiches/:id/actions/:kind', async (request) => {
-    const { id, kind } = request.params;
-    requireViewer(request);
-    if (!(ACTION_KINDS as readonly string[]).includes(kind)) {
-      throw new HttpError(404, 'NOT_FOUND', `Action inconnue « ${kind} » : ${ACTION_KINDS.join(', ')}.`);
-    }
-    if (!ID.test(id)) throw notFound();
-    const fiche = await deps.prisma.ficheAction.findUnique({ where: { id }, select: { conventionId: true } });
-    if (!fiche) throw notFound();
-    const actor = await actorOf(request, deps.prisma, fiche.conventionId);
-    const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
-    const update = actionUpdates[kind as ActionKind];
-    return deps.client.workflow
-      .getHandle(ficheWorkflowId(id))
-      .executeUpdate(update as never, { args: [{ ...body, actor }] as never });
-  });
-}
+  route<{ Params: { id: string; kind: string } }>(
+    app,
+    {
+      method: 'POST',
+      url: '/api/fiches/:id/actions/:kind',
+      summary: 'Take a step of the fiche’s lifecycle, as the person signed in',
+      tag: 'fiches',
+      access: 'domain',
+      success: { status: 200, description: 'The fiche state after the step' },
+      errors: [404, 409, 422],
+      variants: {
+        param: 'kind',
+        bodies: Object.fromEntries(ACTION_KINDS.map((kind) => [kind, serverSet(actionSchemas[kind])])),
+      },
+    },
+    async (request) => {
+      const { id, kind } = request.params;
+      if (!(ACTION_KINDS as readonly string[]).includes(kind)) {
+        throw new HttpError(404, 'NOT_FOUND', `Action inconnue « ${kind} » : ${ACTION_KINDS.join(', ')}.`);
+      }
+      if (!ID.test(id)) throw notFound();
+      const fiche = await deps.prisma.ficheAction.findUnique({ where: { id }, select: { conventionId: true } });
+      if (!fiche) throw notFound();
+      const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+      const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
+      const update = actionUpdates[kind as ActionKind];
+      return deps.client.workflow
+        .getHandle(ficheWorkflowId(id))
+        .executeUpdate(update as never, { args: [{ ...body, actor }] as never });
+    },
+  );
+};

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { route } from '../route.js';
 
 export interface HealthProbes {
   temporal: () => Promise<void>;
@@ -25,10 +26,21 @@ async function probe(check: () => Promise<void>): Promise<string> {
 }
 
 /** `GET /healthz`: 200 only when Temporal and the database both really answer, else 503 naming what is down. */
-export function registerHealth(app: FastifyInstance, probes: HealthProbes): void {
-  app.get('/healthz', async (_request, reply) => {
-    const [temporal, database] = await Promise.all([probe(probes.temporal), probe(probes.database)]);
-    const healthy = temporal === 'ok' && database === 'ok';
-    return reply.code(healthy ? 200 : 503).send({ temporal, database });
-  });
-}
+export const healthRoutes: FastifyPluginAsync<HealthProbes> = async (app, probes) => {
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/healthz',
+      summary: 'Health of Temporal and the database (503 naming what is down)',
+      tag: 'système',
+      access: 'public',
+      success: { status: 200, description: '{ temporal, database }: "ok" or "down: …"' },
+    },
+    async (_request, reply) => {
+      const [temporal, database] = await Promise.all([probe(probes.temporal), probe(probes.database)]);
+      const healthy = temporal === 'ok' && database === 'ok';
+      return reply.code(healthy ? 200 : 503).send({ temporal, database });
+    },
+  );
+};

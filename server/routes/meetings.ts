@@ -1,7 +1,14 @@
 import type { Client } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { meetingTimesSchema } from '../../domain/meeting-input.js';
+import {
+  attendanceSchema,
+  cancelSchema,
+  meetingTimesSchema,
+  minutesSchema,
+  rescheduleSchema,
+} from '../../domain/meeting-input.js';
+import { actorOnlySchema } from '../../domain/lifecycle.js';
 import { nonEmptyText, parseInput, slug } from '../../domain/validation.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
@@ -14,8 +21,9 @@ import {
   sendDecisionSummaryUpdate,
 } from '../../workflows/meeting-definitions.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
-import { actorOf, requireViewer } from '../plugins/auth.js';
 import { HttpError } from '../errors.js';
+import { actorOf } from '../plugins/auth.js';
+import { route, serverSet } from '../route.js';
 
 export const newMeetingSchema = z.object({
   convention: z.string().optional(),
@@ -40,94 +48,142 @@ const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune réunion ne porte
  * step — reschedule, cancel, attendance, relevé de décisions, compte rendu — is an update of that
  * workflow whose validator refuses a wrong role, moment or input before anything is recorded.
  */
-export function registerMeetingRoutes(
-  app: FastifyInstance,
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
-): void {
-  app.post('/api/meetings', async (request, reply) => {
-    requireViewer(request);
-    const base = parseInput(newMeetingSchema, request.body, { what: 'la réunion' });
-    const times = parseInput(meetingTimesSchema, request.body, { what: 'la réunion' });
-    const convention = await resolveConvention(deps.prisma, base.convention);
-    const actor = await actorOf(request, deps.prisma, convention.id);
-    const created = await scheduleMeeting(
-      deps,
-      convention.id,
-      { instance: base.instance, title: base.title, ...times },
-      actor,
-    );
-    return reply.code(201).send(created);
-  });
+export const meetingRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClient; taskQueue: string }> = async (
+  app,
+  deps,
+) => {
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/meetings',
+      summary: 'Schedule a meeting (starts its workflow: convocation, reminders)',
+      tag: 'réunions',
+      access: 'domain',
+      body: { schema: [newMeetingSchema, meetingTimesSchema] },
+      success: { status: 201, description: '{ meetingId, workflowId }' },
+      errors: [422],
+    },
+    async (request, reply) => {
+      const base = parseInput(newMeetingSchema, request.body, { what: 'la réunion' });
+      const times = parseInput(meetingTimesSchema, request.body, { what: 'la réunion' });
+      const convention = await resolveConvention(deps.prisma, base.convention);
+      const actor = await actorOf(request, deps.prisma, convention.id);
+      const created = await scheduleMeeting(
+        deps,
+        convention.id,
+        { instance: base.instance, title: base.title, ...times },
+        actor,
+      );
+      return reply.code(201).send(created);
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/meetings/:id', async (request) => {
-    requireViewer(request);
-    if (!ID.test(request.params.id)) throw notFound();
-    const meeting = await deps.prisma.meeting.findUnique({
-      where: { id: request.params.id },
-      include: {
-        instance: { select: { slug: true, name: true } },
-        agenda: { orderBy: { position: 'asc' }, select: { position: true, title: true, kind: true, ficheId: true } },
-        invitations: { include: { person: { select: { email: true, displayName: true } } } },
+  route<{ Params: { id: string } }>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/meetings/:id',
+      summary: 'A meeting: agenda, invitations and their answers',
+      tag: 'réunions',
+      access: 'convention',
+      success: { status: 200, description: 'The meeting' },
+      errors: [404],
+    },
+    async (request) => {
+      if (!ID.test(request.params.id)) throw notFound();
+      const meeting = await deps.prisma.meeting.findUnique({
+        where: { id: request.params.id },
+        include: {
+          instance: { select: { slug: true, name: true } },
+          agenda: { orderBy: { position: 'asc' }, select: { position: true, title: true, kind: true, ficheId: true } },
+          invitations: { include: { person: { select: { email: true, displayName: true } } } },
+        },
+      });
+      if (!meeting) throw notFound();
+      await actorOf(request, deps.prisma, meeting.conventionId);
+      const workflow = meeting.workflowId
+        ? await deps.client.workflow
+            .getHandle(meeting.workflowId)
+            .query(meetingStateQuery)
+            .catch(() => null)
+        : null;
+      return {
+        meetingId: meeting.id,
+        title: meeting.title,
+        instance: meeting.instance,
+        startsAt: meeting.startsAt.toISOString(),
+        endsAt: meeting.endsAt.toISOString(),
+        location: meeting.location,
+        visioUrl: meeting.visioUrl,
+        status: meeting.status,
+        icalUid: meeting.icalUid,
+        sequence: meeting.sequence,
+        quorumReached: meeting.quorumReached,
+        minutesRef: meeting.minutesRef,
+        agenda: meeting.agenda,
+        invitations: meeting.invitations
+          .map((i) => ({
+            email: i.person.email,
+            name: i.person.displayName,
+            role: i.role,
+            partstat: i.partstat,
+            respondedAt: i.respondedAt,
+            attendance: i.attendance,
+          }))
+          .sort((a, b) => a.email.localeCompare(b.email)),
+        nextReminder: workflow?.nextReminder ?? null,
+      };
+    },
+  );
+
+  route<{ Params: { id: string; step: string } }>(
+    app,
+    {
+      method: 'POST',
+      url: '/api/meetings/:id/:step',
+      summary: 'A step of the meeting',
+      tag: 'réunions',
+      access: 'domain',
+      success: { status: 200, description: 'The meeting workflow’s answer' },
+      errors: [404, 409, 422],
+      variants: {
+        param: 'step',
+        bodies: {
+          reschedule: serverSet(rescheduleSchema),
+          cancel: serverSet(cancelSchema),
+          attendance: serverSet(attendanceSchema),
+          'decision-summary': serverSet(actorOnlySchema),
+          minutes: serverSet(minutesSchema),
+        },
       },
-    });
-    if (!meeting) throw notFound();
-    await actorOf(request, deps.prisma, meeting.conventionId);
-    const workflow = meeting.workflowId
-      ? await deps.client.workflow
-          .getHandle(meeting.workflowId)
-          .query(meetingStateQuery)
-          .catch(() => null)
-      : null;
-    return {
-      meetingId: meeting.id,
-      title: meeting.title,
-      instance: meeting.instance,
-      startsAt: meeting.startsAt.toISOString(),
-      endsAt: meeting.endsAt.toISOString(),
-      location: meeting.location,
-      visioUrl: meeting.visioUrl,
-      status: meeting.status,
-      icalUid: meeting.icalUid,
-      sequence: meeting.sequence,
-      quorumReached: meeting.quorumReached,
-      minutesRef: meeting.minutesRef,
-      agenda: meeting.agenda,
-      invitations: meeting.invitations
-        .map((i) => ({
-          email: i.person.email,
-          name: i.person.displayName,
-          role: i.role,
-          partstat: i.partstat,
-          respondedAt: i.respondedAt,
-          attendance: i.attendance,
-        }))
-        .sort((a, b) => a.email.localeCompare(b.email)),
-      nextReminder: workflow?.nextReminder ?? null,
-    };
-  });
-
-  app.post<{ Params: { id: string; step: string } }>('/api/meetings/:id/:step', async (request) => {
-    const { id, step } = request.params;
-    requireViewer(request);
-    if (!Object.hasOwn(MEETING_UPDATES, step)) {
-      throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(MEETING_UPDATES).join(', ')}.`);
-    }
-    if (!ID.test(id)) throw notFound();
-    const meeting = await deps.prisma.meeting.findUnique({
-      where: { id },
-      select: { conventionId: true, workflowId: true, status: true, minutesFiledAt: true },
-    });
-    if (!meeting?.workflowId) throw notFound();
-    // Its workflow has ended: say why rather than let Temporal answer that it is gone.
-    if (meeting.status === 'annulee')
-      throw new HttpError(409, 'WRONG_STAGE', 'La réunion est annulée : plus rien ne s’y enregistre.');
-    if (meeting.minutesFiledAt)
-      throw new HttpError(409, 'WRONG_STAGE', 'Le compte rendu de cette réunion est déposé : elle est close.');
-    const actor = await actorOf(request, deps.prisma, meeting.conventionId);
-    const update = MEETING_UPDATES[step as keyof typeof MEETING_UPDATES];
-    const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
-    return deps.client.workflow
-      .getHandle(meeting.workflowId)
-      .executeUpdate(update as never, { args: [{ ...body, actor }] as never });
-  });
-}
+    },
+    async (request) => {
+      const { id, step } = request.params;
+      if (!Object.hasOwn(MEETING_UPDATES, step)) {
+        throw new HttpError(
+          404,
+          'NOT_FOUND',
+          `Étape inconnue « ${step} » : ${Object.keys(MEETING_UPDATES).join(', ')}.`,
+        );
+      }
+      if (!ID.test(id)) throw notFound();
+      const meeting = await deps.prisma.meeting.findUnique({
+        where: { id },
+        select: { conventionId: true, workflowId: true, status: true, minutesFiledAt: true },
+      });
+      if (!meeting?.workflowId) throw notFound();
+      // Its workflow has ended: say why rather than let Temporal answer that it is gone.
+      if (meeting.status === 'annulee')
+        throw new HttpError(409, 'WRONG_STAGE', 'La réunion est annulée : plus rien ne s’y enregistre.');
+      if (meeting.minutesFiledAt)
+        throw new HttpError(409, 'WRONG_STAGE', 'Le compte rendu de cette réunion est déposé : elle est close.');
+      const actor = await actorOf(request, deps.prisma, meeting.conventionId);
+      const update = MEETING_UPDATES[step as keyof typeof MEETING_UPDATES];
+      const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
+      return deps.client.workflow
+        .getHandle(meeting.workflowId)
+        .executeUpdate(update as never, { args: [{ ...body, actor }] as never });
+    },
+  );
+};

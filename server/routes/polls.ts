@@ -1,15 +1,17 @@
 import type { Client } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { actorOnlySchema } from '../../domain/lifecycle.js';
 import { assertMayPlanCalendar } from '../../domain/meeting-recurrence.js';
-import { parseNewPoll } from '../../domain/poll-input.js';
+import { chooseSchema, newPollSchema, parseNewPoll } from '../../domain/poll-input.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { findPoll } from '../../store/find-poll.js';
 import { resolveConvention } from '../../store/resolve-convention.js';
 import { chooseAmongTiedUpdate, closePollUpdate, pollStateQuery } from '../../workflows/poll-definitions.js';
 import { startPoll } from '../../client/start-poll.js';
 import { startSetupPolls } from '../../client/start-setup-polls.js';
-import { actorOf, requireViewer } from '../plugins/auth.js';
 import { HttpError } from '../errors.js';
+import { actorOf } from '../plugins/auth.js';
+import { route, routeConvention, serverSet } from '../route.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucun sondage ne porte cet identifiant.');
@@ -25,89 +27,136 @@ const POLL_UPDATES = { close: closePollUpdate, choose: chooseAmongTiedUpdate } a
  * validators refuse a wrong role or moment before anything is recorded. Participants answer
  * through the voting page their signed link opens (server/routes/vote.ts).
  */
-export function registerPollRoutes(
-  app: FastifyInstance,
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
-): void {
-  app.post('/api/polls', async (request, reply) => {
-    requireViewer(request);
-    const input = parseNewPoll(request.body);
-    const convention = await resolveConvention(deps.prisma, input.convention);
-    const actor = await actorOf(request, deps.prisma, convention.id);
-    const started = await startPoll(deps, convention.id, input, actor);
-    return reply.code(201).send(started);
-  });
+export const pollRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClient; taskQueue: string }> = async (
+  app,
+  deps,
+) => {
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/polls',
+      summary: 'Start a date poll (invitations, reminders, the choice)',
+      tag: 'sondages',
+      access: 'domain',
+      body: { schema: newPollSchema },
+      success: { status: 201, description: '{ pollId, workflowId, options, warnings }' },
+      errors: [422],
+    },
+    async (request, reply) => {
+      const input = parseNewPoll(request.body);
+      const convention = await resolveConvention(deps.prisma, input.convention);
+      const actor = await actorOf(request, deps.prisma, convention.id);
+      const started = await startPoll(deps, convention.id, input, actor);
+      return reply.code(201).send(started);
+    },
+  );
 
   // The polls of the convention's setup (imported with it) whose workflow has not started yet.
-  app.post<{ Params: { slug: string } }>('/api/conventions/:slug/polls/start', async (request) => {
-    const convention = await resolveConvention(deps.prisma, request.params.slug);
-    const actor = await actorOf(request, deps.prisma, convention.id);
-    // The setup's polls are part of the year's plan, which the coopérateurs run.
-    assertMayPlanCalendar(actor);
-    return { polls: await startSetupPolls(deps, convention.id, actor) };
-  });
+  route<{ Params: { slug: string } }>(
+    app,
+    {
+      method: 'POST',
+      url: '/api/conventions/:slug/polls/start',
+      summary:
+        'Start the date polls of the convention’s setup whose workflow has not started: each one started, already started or refused (with why)',
+      tag: 'sondages',
+      access: 'steward',
+      convention: async (request) => (await resolveConvention(deps.prisma, request.params.slug)).id,
+      // The setup's polls are part of the year's plan, which the coopérateurs run.
+      steward: assertMayPlanCalendar,
+      success: { status: 200, description: '{ polls }' },
+    },
+    async (request) => {
+      const { id, actor } = routeConvention(request);
+      return { polls: await startSetupPolls(deps, id, actor) };
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/polls/:id', async (request) => {
-    requireViewer(request);
-    if (!ID.test(request.params.id)) throw notFound();
-    const poll = await findPoll(deps.prisma, request.params.id);
-    if (!poll) throw notFound();
-    await actorOf(request, deps.prisma, poll.conventionId);
-    const workflow = poll.workflowId
-      ? await deps.client.workflow
-          .getHandle(poll.workflowId)
-          .query(pollStateQuery)
-          .catch(() => null)
-      : null;
-    return {
-      pollId: poll.pollId,
-      title: poll.title,
-      description: poll.description,
-      location: poll.location,
-      instance: poll.instance,
-      organizerEmail: poll.organizerEmail,
-      status: workflow?.status ?? poll.status,
-      deadline: poll.deadline?.toISOString() ?? null,
-      options: poll.options.map((o) => ({
-        id: o.id,
-        kind: o.kind,
-        label: o.label,
-        startsAt: o.startsAt.toISOString(),
-        endsAt: o.endsAt.toISOString(),
-        capacity: o.capacity,
-        oui: o.tally.oui,
-        siNecessaire: o.tally.siNecessaire,
-        non: o.tally.non,
-        volunteers: o.volunteers,
-      })),
-      participants: poll.participants.length,
-      answered: poll.participants.filter((p) => poll.ballots[p]).length,
-      awaiting: poll.participants.filter((p) => !poll.ballots[p]),
-      tied: workflow?.tied ?? [],
-      chosenOptionId: workflow?.chosenOptionId ?? poll.chosenOptionId,
-      chosenBy: workflow?.chosenBy ?? poll.chosenBy,
-      meetingId: workflow?.meetingId ?? poll.meetingId,
-      nextReminder: workflow?.nextReminder ?? null,
-    };
-  });
+  route<{ Params: { id: string } }>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/polls/:id',
+      summary: 'A poll: counts per date, volunteers, who has not answered',
+      tag: 'sondages',
+      access: 'convention',
+      success: { status: 200, description: 'The poll' },
+      errors: [404],
+    },
+    async (request) => {
+      if (!ID.test(request.params.id)) throw notFound();
+      const poll = await findPoll(deps.prisma, request.params.id);
+      if (!poll) throw notFound();
+      await actorOf(request, deps.prisma, poll.conventionId);
+      const workflow = poll.workflowId
+        ? await deps.client.workflow
+            .getHandle(poll.workflowId)
+            .query(pollStateQuery)
+            .catch(() => null)
+        : null;
+      return {
+        pollId: poll.pollId,
+        title: poll.title,
+        description: poll.description,
+        location: poll.location,
+        instance: poll.instance,
+        organizerEmail: poll.organizerEmail,
+        status: workflow?.status ?? poll.status,
+        deadline: poll.deadline?.toISOString() ?? null,
+        options: poll.options.map((o) => ({
+          id: o.id,
+          kind: o.kind,
+          label: o.label,
+          startsAt: o.startsAt.toISOString(),
+          endsAt: o.endsAt.toISOString(),
+          capacity: o.capacity,
+          oui: o.tally.oui,
+          siNecessaire: o.tally.siNecessaire,
+          non: o.tally.non,
+          volunteers: o.volunteers,
+        })),
+        participants: poll.participants.length,
+        answered: poll.participants.filter((p) => poll.ballots[p]).length,
+        awaiting: poll.participants.filter((p) => !poll.ballots[p]),
+        tied: workflow?.tied ?? [],
+        chosenOptionId: workflow?.chosenOptionId ?? poll.chosenOptionId,
+        chosenBy: workflow?.chosenBy ?? poll.chosenBy,
+        meetingId: workflow?.meetingId ?? poll.meetingId,
+        nextReminder: workflow?.nextReminder ?? null,
+      };
+    },
+  );
 
-  app.post<{ Params: { id: string; step: string } }>('/api/polls/:id/:step', async (request) => {
-    const { id, step } = request.params;
-    requireViewer(request);
-    if (!Object.hasOwn(POLL_UPDATES, step))
-      throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(POLL_UPDATES).join(', ')}.`);
-    if (!ID.test(id)) throw notFound();
-    const poll = await deps.prisma.poll.findUnique({
-      where: { id },
-      select: { conventionId: true, workflowId: true, status: true },
-    });
-    if (!poll?.workflowId) throw notFound();
-    // Its workflow has ended: say why rather than let Temporal answer that it is gone.
-    if (poll.status === 'clos') throw new HttpError(409, 'WRONG_STAGE', 'La date de ce sondage est déjà choisie.');
-    const body = bodyOf(request.body);
-    const actor = await actorOf(request, deps.prisma, poll.conventionId);
-    const update = POLL_UPDATES[step as keyof typeof POLL_UPDATES];
-    const args = step === 'choose' ? { optionId: body.optionId, actor } : { actor };
-    return deps.client.workflow.getHandle(poll.workflowId).executeUpdate(update as never, { args: [args] as never });
-  });
-}
+  route<{ Params: { id: string; step: string } }>(
+    app,
+    {
+      method: 'POST',
+      url: '/api/polls/:id/:step',
+      summary: 'The organiser’s steps: close early, or choose among tied dates',
+      tag: 'sondages',
+      access: 'domain',
+      success: { status: 200, description: 'The poll workflow’s answer' },
+      errors: [404, 409],
+      variants: { param: 'step', bodies: { close: serverSet(actorOnlySchema), choose: serverSet(chooseSchema) } },
+    },
+    async (request) => {
+      const { id, step } = request.params;
+      if (!Object.hasOwn(POLL_UPDATES, step))
+        throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(POLL_UPDATES).join(', ')}.`);
+      if (!ID.test(id)) throw notFound();
+      const poll = await deps.prisma.poll.findUnique({
+        where: { id },
+        select: { conventionId: true, workflowId: true, status: true },
+      });
+      if (!poll?.workflowId) throw notFound();
+      // Its workflow has ended: say why rather than let Temporal answer that it is gone.
+      if (poll.status === 'clos') throw new HttpError(409, 'WRONG_STAGE', 'La date de ce sondage est déjà choisie.');
+      const body = bodyOf(request.body);
+      const actor = await actorOf(request, deps.prisma, poll.conventionId);
+      const update = POLL_UPDATES[step as keyof typeof POLL_UPDATES];
+      const args = step === 'choose' ? { optionId: body.optionId, actor } : { actor };
+      return deps.client.workflow.getHandle(poll.workflowId).executeUpdate(update as never, { args: [args] as never });
+    },
+  );
+};

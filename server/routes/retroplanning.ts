@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parsePeriodKey, retroplanningSvg } from '../../documents/retroplanning/retroplanning-svg.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { PNG_RENDERER, svgToPng } from '../../documents/retroplanning/svg-png.js';
 import { loadRetroplanning } from '../../store/retroplanning.js';
 import { HttpError } from '../errors.js';
+import { route } from '../route.js';
 import { ifNoneMatchHits } from './feeds.js';
 
-/** Dependencies of {@link registerRetroplanningRoutes}. */
+/** Dependencies of {@link retroplanningRoutes}. */
 export interface RetroplanningRouteDependencies {
   prisma: PrismaClient;
   /** Places the today marker; default: the clock. */
@@ -21,10 +22,8 @@ export const RETROPLANNING_CACHE_CONTROL = 'public, max-age=300';
 const PNG_SCALE = 2;
 
 type Format = 'svg' | 'png';
-type RetroplanningRequest = FastifyRequest<{
-  Params: { slug: string; year: string };
-  Querystring: { download?: unknown };
-}>;
+const CONTENT_TYPES: Record<Format, string> = { svg: 'image/svg+xml', png: 'image/png' };
+type RetroplanningRequest = { Params: { slug: string; year: string }; Querystring: { download?: unknown } };
 
 /**
  * The rétroplanning of a convention as a picture, for the web pages (an <img>) and to download:
@@ -41,23 +40,32 @@ type RetroplanningRequest = FastifyRequest<{
  * milestones, meeting titles and days, by instance — and nothing that opens a door: no visio link,
  * place, ordre du jour, member or address (store/retroplanning.ts selects only titles, days and
  * statuses). The web pages embed it as an <img>, which cannot send a header, and a token in its
- * address would end up in every page, history and shared screenshot link. The convention routes
- * beside it (/api/conventions…) are public too until people sign in (issue 7).
+ * address would end up in every page, history and shared screenshot link.
  */
-export function registerRetroplanningRoutes(app: FastifyInstance, deps: RetroplanningRouteDependencies): void {
+export const retroplanningRoutes: FastifyPluginAsync<RetroplanningRouteDependencies> = async (app, deps) => {
   const now = deps.now ?? (() => new Date());
   for (const format of ['svg', 'png'] as const) {
-    app.get(`/conventions/:slug/retroplanning/:year.${format}`, (request: RetroplanningRequest, reply) =>
-      answer(deps, now(), format, request, reply),
+    route<RetroplanningRequest>(
+      app,
+      {
+        method: 'GET',
+        url: `/conventions/:slug/retroplanning/:year.${format}`,
+        summary: `The rétroplanning of a year as ${format.toUpperCase()} (public: titles and days only)`,
+        tag: 'calendrier',
+        access: 'public',
+        success: { status: 200, description: format.toUpperCase(), contentType: CONTENT_TYPES[format] },
+        errors: [404],
+      },
+      (request, reply) => answer(deps, now(), format, request, reply),
     );
   }
-}
+};
 
 async function answer(
   deps: RetroplanningRouteDependencies,
   at: Date,
   format: Format,
-  request: RetroplanningRequest,
+  request: FastifyRequest<RetroplanningRequest>,
   reply: FastifyReply,
 ) {
   const { slug, year } = request.params;

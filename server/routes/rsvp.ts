@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { formatFrench } from '../../domain/paris-time.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { LinkError, rsvpLinks, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
@@ -20,8 +20,9 @@ import {
   refusedPage,
   type RefusedPageInput,
 } from '../pages/rsvp-pages.js';
+import { route } from '../route.js';
 
-/** Dependencies of {@link registerRsvpRoutes}. */
+/** Dependencies of {@link rsvpRoutes}. */
 export interface RsvpRouteDependencies {
   prisma: PrismaClient;
   /** The secret links are signed with (infra/links/signed-links.ts). */
@@ -62,43 +63,53 @@ const RSVP_REFUSALS: Record<RsvpErrorCode, { status: number; title: string }> = 
  * because mail security scanners (Outlook Safe Links and the like) open every link of a mail.
  * Every answer is an HTML page in French; a refused link gets its own status and says what to do.
  */
-export function registerRsvpRoutes(app: FastifyInstance, deps: RsvpRouteDependencies): void {
+export const rsvpRoutes: FastifyPluginAsync<RsvpRouteDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
 
-  void app.register(async (scope) => {
-    // What the confirmation form posts; its body carries nothing the route needs.
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 4096 },
-      (_request, body, done) => done(null, body),
-    );
-    scope.setErrorHandler((error, request, reply) => {
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status && status >= 400 && status < 500) {
-        return sendPage(
-          reply,
-          status,
-          refusedPage({
-            title: 'Requête non valide',
-            message: 'Cette demande n’a pas pu être lue.',
-            whatToDo: ASK_AGAIN,
-          }),
-        );
-      }
-      request.log.error({ err: error }, 'rsvp page failed');
+  // What the confirmation form posts; its body carries nothing the route needs.
+  scope.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 4096 },
+    (_request, body, done) => done(null, body),
+  );
+  scope.setErrorHandler((error, request, reply) => {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
       return sendPage(
         reply,
-        500,
+        status,
         refusedPage({
-          title: 'Erreur interne',
-          message: 'Votre réponse n’a pas pu être traitée : l’erreur a été consignée.',
-          whatToDo:
-            'Réessayez dans un instant ; si cela se reproduit, répondez depuis votre agenda ou prévenez le secrétariat de l’instance.',
+          title: 'Requête non valide',
+          message: 'Cette demande n’a pas pu être lue.',
+          whatToDo: ASK_AGAIN,
         }),
       );
-    });
+    }
+    request.log.error({ err: error }, 'rsvp page failed');
+    return sendPage(
+      reply,
+      500,
+      refusedPage({
+        title: 'Erreur interne',
+        message: 'Votre réponse n’a pas pu être traitée : l’erreur a été consignée.',
+        whatToDo:
+          'Réessayez dans un instant ; si cela se reproduit, répondez depuis votre agenda ou prévenez le secrétariat de l’instance.',
+      }),
+    );
+  });
 
-    scope.get<{ Params: { token: string } }>('/rsvp/:token', async (request, reply) => {
+  route<{ Params: { token: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/rsvp/:token',
+      summary: 'The page an invitation’s answer link opens (asks to confirm)',
+      tag: 'liens signés',
+      access: 'link',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+      errors: [404, 409, 410],
+    },
+    async (request, reply) => {
       const opened = openLink(request.params.token, deps.secret, now());
       if ('refused' in opened) return sendPage(reply, opened.refused.status, refusedPage(opened.refused.page));
       const { payload, answer } = opened;
@@ -117,9 +128,21 @@ export function registerRsvpRoutes(app: FastifyInstance, deps: RsvpRouteDependen
         if (error instanceof RsvpError) return sendRefusal(reply, error);
         throw error;
       }
-    });
+    },
+  );
 
-    scope.post<{ Params: { token: string } }>('/rsvp/:token', async (request, reply) => {
+  route<{ Params: { token: string } }>(
+    scope,
+    {
+      method: 'POST',
+      url: '/rsvp/:token',
+      summary: 'Record the answer the link gives',
+      tag: 'liens signés',
+      access: 'link',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+      errors: [404, 409, 410],
+    },
+    async (request, reply) => {
       const at = now();
       const opened = openLink(request.params.token, deps.secret, at);
       if ('refused' in opened) return sendPage(reply, opened.refused.status, refusedPage(opened.refused.page));
@@ -172,9 +195,9 @@ export function registerRsvpRoutes(app: FastifyInstance, deps: RsvpRouteDependen
           changeLinks: [...changeLinks],
         }),
       );
-    });
-  });
-}
+    },
+  );
+};
 
 type Opened = { payload: LinkPayload; answer: RsvpPartStat } | { refused: { status: number; page: RefusedPageInput } };
 

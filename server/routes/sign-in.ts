@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { email, parseInput } from '../../domain/validation.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
@@ -22,11 +22,12 @@ import {
   signInConfirmPage,
   signInSentPage,
 } from '../pages/sign-in-link-pages.js';
+import { route } from '../route.js';
 
 /** Sends one mail; the HTTP process sends sign-in links itself: nothing durable to orchestrate. */
 export type SendMail = (message: { to: string; subject: string; text: string; html: string }) => Promise<unknown>;
 
-/** Dependencies of {@link registerSignInRoutes}. */
+/** Dependencies of {@link signInRoutes}. */
 export interface SignInRouteDependencies {
   prisma: PrismaClient;
   secret: string;
@@ -56,7 +57,7 @@ const USED_LINK = { status: 409, title: 'Lien déjà utilisé', message: 'Ce lie
  * the link and sets the session cookie; `POST /auth/sign-out` ends the session (its row is deleted,
  * so the cookie is dead wherever a copy of it is).
  */
-export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDependencies): void {
+export const signInRoutes: FastifyPluginAsync<SignInRouteDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
   const home = deps.home ?? '/';
   // Only addresses of people are kept, so the map is bounded by the people there are.
@@ -68,14 +69,27 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDepe
     return allowed;
   };
 
-  void app.register(async (scope) => {
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 4096 },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
+  scope.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 4096 },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
 
-    scope.post('/auth/sign-in', async (request, reply) => {
+  route(
+    scope,
+    {
+      method: 'POST',
+      url: '/auth/sign-in',
+      summary: 'Mail a single-use sign-in link (same answer whether the address is known or not)',
+      tag: 'accès',
+      access: 'public',
+      body: {
+        schema: signInSchema,
+        description: 'JSON, or a form (application/x-www-form-urlencoded), which gets an HTML page',
+      },
+      success: { status: 202, description: '{ message }' },
+    },
+    async (request, reply) => {
       const { email: address } = parseInput(signInSchema, request.body, { what: 'la demande de connexion' });
       const person = await deps.prisma.person.findFirst({
         where: { email: { equals: address, mode: 'insensitive' } },
@@ -92,15 +106,39 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDepe
       }
       if (isForm(request)) return sendPage(reply, 202, signInSentPage(), SIGN_IN_PAGE_CSP);
       return reply.code(202).send({ message: SIGN_IN_SENT_MESSAGE });
-    });
+    },
+  );
 
-    scope.get<{ Params: { token: string } }>('/auth/link/:token', async (request, reply) => {
+  route<{ Params: { token: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/auth/link/:token',
+      summary: 'The page a sign-in link opens: a button that confirms',
+      tag: 'accès',
+      access: 'link',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+      errors: [409, 410],
+    },
+    async (request, reply) => {
       const opened = openLink(request.params.token, deps.secret, now());
       if ('refused' in opened) return refuse(reply, opened.refused);
       return sendPage(reply, 200, signInConfirmPage(opened.payload.email), SIGN_IN_PAGE_CSP);
-    });
+    },
+  );
 
-    scope.post<{ Params: { token: string } }>('/auth/link/:token', async (request, reply) => {
+  route<{ Params: { token: string } }>(
+    scope,
+    {
+      method: 'POST',
+      url: '/auth/link/:token',
+      summary: 'Consume the sign-in link and set the session cookie',
+      tag: 'accès',
+      access: 'link',
+      success: { status: 303, description: 'Signed in: Set-Cookie concerto_session, redirect to /' },
+      errors: [404, 409, 410],
+    },
+    async (request, reply) => {
       const at = now();
       const opened = openLink(request.params.token, deps.secret, at);
       if ('refused' in opened) return refuse(reply, opened.refused);
@@ -115,9 +153,21 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDepe
       }
       setSessionCookie(reply, session, deps.secureCookies, at);
       return reply.code(303).header('location', home).header('cache-control', 'no-store').send();
-    });
+    },
+  );
 
-    scope.post('/auth/sign-out', async (request, reply) => {
+  route(
+    scope,
+    {
+      method: 'POST',
+      url: '/auth/sign-out',
+      summary: 'End the session (its row is deleted)',
+      tag: 'accès',
+      access: 'public',
+      success: { status: 204, description: 'Signed out' },
+      errors: [403],
+    },
+    async (request, reply) => {
       // A live session is signed out only by a request carrying its CSRF token; a dead cookie is just cleared.
       if (csrfRefused(request)) requireViewer(request);
       const token = sessionTokenOf(request);
@@ -125,9 +175,9 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDepe
       clearSessionCookie(reply, deps.secureCookies);
       if (isForm(request)) return reply.code(303).header('location', home).send();
       return reply.code(204).send();
-    });
-  });
-}
+    },
+  );
+};
 
 type Refusal = { status: number; title: string; message: string };
 

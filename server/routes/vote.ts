@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { formatFrench } from '../../domain/paris-time.js';
 import type { PollAnswer } from '../../domain/poll-rules.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
@@ -11,8 +11,9 @@ import { sendPage } from '../pages/link-page-layout.js';
 import { LINK_REFUSALS } from './rsvp.js';
 import { RSVP_PAGE_CSP, refusedPage, type RefusedPageInput } from '../pages/rsvp-pages.js';
 import { VOTE_PAGE_CSP, choosePage, resultPage, votePage } from '../pages/vote-pages.js';
+import { route } from '../route.js';
 
-/** Dependencies of {@link registerVoteRoutes}. */
+/** Dependencies of {@link voteRoutes}. */
 export interface VoteRouteDependencies {
   prisma: PrismaClient;
   client: Client;
@@ -31,33 +32,43 @@ const ASK_AGAIN = 'Demandez un nouveau lien à l’organisateur du sondage.';
  * recorded. The organiser's link (answer `departage`) opens the choice among tied dates instead.
  * Only the POST records, since mail security scanners open every link of a mail.
  */
-export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependencies): void {
+export const voteRoutes: FastifyPluginAsync<VoteRouteDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
 
-  void app.register(async (scope) => {
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 16_384 },
-      (_request, body, done) => done(null, body),
-    );
-    scope.setErrorHandler((error, request, reply) => {
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status && status >= 400 && status < 500) {
-        return refuse(reply, status, {
-          title: 'Requête non valide',
-          message: 'Cette demande n’a pas pu être lue.',
-          whatToDo: ASK_AGAIN,
-        });
-      }
-      request.log.error({ err: error }, 'vote page failed');
-      return refuse(reply, 500, {
-        title: 'Erreur interne',
-        message: 'Votre réponse n’a pas pu être traitée : l’erreur a été consignée.',
-        whatToDo: 'Réessayez dans un instant ; si cela se reproduit, prévenez l’organisateur du sondage.',
+  scope.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16_384 },
+    (_request, body, done) => done(null, body),
+  );
+  scope.setErrorHandler((error, request, reply) => {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return refuse(reply, status, {
+        title: 'Requête non valide',
+        message: 'Cette demande n’a pas pu être lue.',
+        whatToDo: ASK_AGAIN,
       });
+    }
+    request.log.error({ err: error }, 'vote page failed');
+    return refuse(reply, 500, {
+      title: 'Erreur interne',
+      message: 'Votre réponse n’a pas pu être traitée : l’erreur a été consignée.',
+      whatToDo: 'Réessayez dans un instant ; si cela se reproduit, prévenez l’organisateur du sondage.',
     });
+  });
 
-    scope.get<{ Params: { token: string } }>('/vote/:token', async (request, reply) => {
+  route<{ Params: { token: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/vote/:token',
+      summary: 'The voting page of a date poll',
+      tag: 'liens signés',
+      access: 'link',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+      errors: [404, 409, 410],
+    },
+    async (request, reply) => {
       const opened = await open(request.params.token);
       if ('refused' in opened) return refuse(reply, opened.refused.status, opened.refused.page);
       const { payload, poll } = opened;
@@ -82,9 +93,21 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
         200,
         votePage({ poll, email: payload.email, answers: ballot?.answers ?? {}, signUps: ballot?.signUps ?? [] }),
       );
-    });
+    },
+  );
 
-    scope.post<{ Params: { token: string }; Body: unknown }>('/vote/:token', async (request, reply) => {
+  route<{ Params: { token: string }; Body: unknown }>(
+    scope,
+    {
+      method: 'POST',
+      url: '/vote/:token',
+      summary: 'Record a vote, or the organiser’s choice among tied dates',
+      tag: 'liens signés',
+      access: 'link',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+      errors: [404, 409, 410],
+    },
+    async (request, reply) => {
       const opened = await open(request.params.token);
       if ('refused' in opened) return refuse(reply, opened.refused.status, opened.refused.page);
       const { payload, poll } = opened;
@@ -153,8 +176,8 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
           recordedAt: now(),
         }),
       );
-    });
-  });
+    },
+  );
 
   type Opened = { payload: LinkPayload; poll: PollView } | { refused: { status: number; page: RefusedPageInput } };
 
@@ -214,7 +237,7 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
       .catch(() => null);
     return state?.tied ?? [];
   }
-}
+};
 
 function statusMessage(poll: PollView): string {
   const chosen = poll.options.find((o) => o.id === poll.chosenOptionId);

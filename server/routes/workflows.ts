@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import {
   loadWorkflowTimeline,
@@ -7,10 +7,10 @@ import {
   workflowHeading,
   type WorkflowTimeline,
 } from '../../client/workflow-timeline.js';
-import { requireAdmin } from '../plugins/auth.js';
 import { HttpError } from '../errors.js';
+import { route } from '../route.js';
 
-/** Dependencies of {@link registerWorkflowRoutes}. */
+/** Dependencies of {@link workflowRoutes}. */
 export interface WorkflowRouteDependencies {
   client: Client;
   prisma: PrismaClient;
@@ -53,13 +53,33 @@ export async function workflowTimelineOr404(deps: WorkflowRouteDependencies, wor
 }
 
 /** GET /api/workflows and GET /api/workflows/:id/timeline: the admins' view of the processes (admins only). */
-export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRouteDependencies): void {
-  app.get('/api/workflows', async (request) => {
-    requireAdmin(request);
-    return { workflows: await listWorkflows(deps) };
-  });
-  app.get<{ Params: { id: string } }>('/api/workflows/:id/timeline', async (request) => {
-    requireAdmin(request);
-    return workflowTimelineOr404(deps, request.params.id);
-  });
-}
+export const workflowRoutes: FastifyPluginAsync<WorkflowRouteDependencies> = async (app, deps) => {
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/workflows',
+      summary: 'The most recent workflows, with their links in the Temporal Web UI',
+      tag: 'processus',
+      access: 'admin',
+      success: { status: 200, description: '{ workflows }' },
+    },
+    async () => ({ workflows: await listWorkflows(deps) }),
+  );
+  route<{ Params: { id: string } }>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/workflows/:id/timeline',
+      summary: 'A workflow’s history as a French timeline (who, what, when; mails with their ledger lines)',
+      tag: 'processus',
+      access: 'admin',
+      success: {
+        status: 200,
+        description: '{ workflowId, runId, type, label, status, startedAt, closedAt, temporalUiUrl, entries }',
+      },
+      errors: [404],
+    },
+    async (request) => workflowTimelineOr404(deps, request.params.id),
+  );
+};
