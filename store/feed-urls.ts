@@ -1,8 +1,8 @@
 /**
  * The addresses of the calendar feeds (server/routes/feeds.ts), each carrying a signed link
  * (infra/links/signed-links.ts, purpose `feed`) that names the person it was given to. Nothing here reads
- * the database: the page that shows a person their addresses (issue 7, once people sign in) calls
- * these with the signed-in person's address.
+ * the database: a page that shows a signed-in person their addresses is to call these with their
+ * address (no route hands them out yet).
  */
 import { signLink } from '../infra/links/signed-links.js';
 

@@ -1,17 +1,17 @@
 /**
  * Who makes each request: `request.viewer`, read from the session cookie (`concerto_session`, set
- * by the sign-in link: ../routes/sign-in.ts) or an API token (`Authorization: Bearer cct_…`: ../routes/api-tokens.ts),
- * and never from what the request body claims. Routes ask {@link requireViewer},
- * {@link requireAdmin} or {@link actorOf}, which derives the person's role in a convention from
- * their seats (domain/access.ts).
+ * by the sign-in link: ../routes/sign-in.ts) or an API token (`Authorization: Bearer cct_…`:
+ * ../routes/api-tokens.ts), and never from what the request body claims. The access a route declares (../route.ts) asks
+ * {@link requireViewer} or {@link requireAdmin} before its handler; {@link actorOf} derives the
+ * person's role in a convention from their seats (domain/access.ts), for the access check of a
+ * route that names its convention and for the domain routes' handlers.
  *
  * CSRF: a browser sends the cookie with any request, even one another site makes it send. So an
  * unsafe request (POST, PUT, PATCH, DELETE) signed in by the cookie counts as signed in only with
  * the session's CSRF token — header `x-csrf-token` or form field `_csrf` — which pages get from
  * {@link csrfTokenOf}. Without it, the request is anonymous and a route that needs someone
  * answers 403 CSRF_TOKEN_INVALID. Bearer tokens are never sent by a browser on its own: exempt.
- * The signed-link pages (/rsvp, /vote, /auth/link) are authorised by their link, not the cookie,
- * and work as before.
+ * The signed-link pages (/rsvp, /vote, /auth/link) are authorised by their link, not the cookie.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
