@@ -1,8 +1,9 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
+import { collectRoutes } from '../../server/plugins/openapi.js';
 import { ACTION_KINDS } from '../../domain/lifecycle.js';
 import { loadDemo } from '../../store/load-demo.js';
 import type { Database } from '../../store/database/open-database.js';
@@ -167,5 +168,17 @@ describe('GET /api/openapi.json', () => {
       responses: { 401: expect.anything(), 403: expect.anything() },
     });
     expect(byRoute.get('PUT /api/conventions/setup')).toMatchObject({ 'x-access': 'admin' });
+  });
+});
+
+describe('a route registered without its declaration', () => {
+  it('stops the start-up, naming the route', async () => {
+    const app = Fastify();
+    collectRoutes(app);
+    void app.register(async (scope) => {
+      scope.get('/undeclared', async () => 'hidden');
+    });
+    await expect(app.ready()).rejects.toThrow('GET /undeclared is registered without a declaration');
+    await app.close();
   });
 });
