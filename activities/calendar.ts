@@ -3,8 +3,8 @@ import { parseCharter } from '../domain/charter.js';
 import type { MeetingRule } from '../domain/meeting-recurrence.js';
 import { convocationDelayFor } from '../domain/meeting-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { createMeetingRecord } from '../store/create-meeting.js';
-import { storedMeetingRules } from '../store/save-meeting-rules.js';
+import { createMeetingRecord } from '../store/meetings/create-meeting.js';
+import { storedMeetingRules } from '../store/conventions/save-meeting-rules.js';
 import type { MeetingWorkflowInput } from '../workflows/meeting-definitions.js';
 import type { PlannedMilestone } from '../workflows/calendar-definitions.js';
 

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { DomainError } from '../domain/errors.js';
 import { diffContents, type FicheContent, type FicheContentEdit, type FieldChange } from '../domain/fiche-content.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { readFicheContent, writeFicheContent } from '../store/fiche-content.js';
+import { readFicheContent, writeFicheContent } from '../store/fiches/fiche-content.js';
 
 export interface SaveContentInput {
   /** One edit per key: a retried activity finds its audit line and writes nothing again. */

@@ -3,7 +3,7 @@ import type { ChoiceReason } from '../domain/poll-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { voteLink } from '../infra/links/signed-links.js';
 import { composePollMail, type PollMailKind } from '../documents/mail/poll-mail.js';
-import { findPoll } from '../store/find-poll.js';
+import { findPoll } from '../store/polls/find-poll.js';
 import { sendWorkflowMail, type MailActivities, type NotificationResult } from './mail.js';
 
 /** One mail of a poll to one person; the poll's facts and answers are read when it is sent. */

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { PollAnswer, PollStatus } from '../domain/poll-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { createMeetingRecord } from '../store/create-meeting.js';
+import { createMeetingRecord } from '../store/meetings/create-meeting.js';
 import type { MeetingWorkflowInput } from '../workflows/meeting-definitions.js';
 
 /** One participant's whole ballot, written over what they answered before. */

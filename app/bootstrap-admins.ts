@@ -1,7 +1,7 @@
 import { chmod, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { apiTokenOwner, createApiToken } from '../store/api-tokens.js';
+import { apiTokenOwner, createApiToken } from '../store/access/api-tokens.js';
 
 /** Name of the file, in the data folder, holding the local CLI's API token. */
 export const CLI_TOKEN_FILE = 'cli-token';

@@ -15,7 +15,7 @@ import { resolveLinkSecret } from '../infra/links/signed-links.js';
 import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
 import { clusterConnectionOptions } from '../infra/temporal/connection.js';
 import { startDevServer } from '../infra/temporal/dev-server.js';
-import { loadDemo } from '../store/load-demo.js';
+import { loadDemo } from '../store/conventions/load-demo.js';
 import { bootstrapAdmins } from './bootstrap-admins.js';
 import { createConcertoWorker } from '../worker/create-worker.js';
 

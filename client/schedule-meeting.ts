@@ -4,7 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Actor } from '../domain/lifecycle.js';
 import { assertConvocationDelay, assertMayManageMeeting, convocationDelayFor } from '../domain/meeting-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { createMeetingRecord } from '../store/create-meeting.js';
+import { createMeetingRecord } from '../store/meetings/create-meeting.js';
 import type { MeetingWorkflowInput } from '../workflows/meeting-definitions.js';
 import type { meetingWorkflow } from '../workflows/meeting.js';
 

@@ -3,7 +3,7 @@ import type { Actor } from '../domain/lifecycle.js';
 import { assertMayPlanCalendar } from '../domain/meeting-recurrence.js';
 import { toLocal } from '../domain/paris-time.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { saveMeetingRules } from '../store/save-meeting-rules.js';
+import { saveMeetingRules } from '../store/conventions/save-meeting-rules.js';
 import {
   calendarWorkflowId,
   reloadRulesUpdate,

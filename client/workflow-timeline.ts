@@ -1,6 +1,6 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { findWorkflowMailLedger } from '../store/workflow-mail-ledger.js';
+import { findWorkflowMailLedger } from '../store/mail-ledger/workflow-mail-ledger.js';
 import { buildTimeline, WORKFLOW_LABELS, type TimelineEntry } from './history-timeline.js';
 
 /** A workflow as the admin pages and `GET /api/workflows/:id/timeline` show it. */

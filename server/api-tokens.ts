@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isoInstant, nonEmptyText, parseInput } from '../domain/validation.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { createApiToken, deleteApiToken, listApiTokens } from '../store/api-tokens.js';
+import { createApiToken, deleteApiToken, listApiTokens } from '../store/access/api-tokens.js';
 import { requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 

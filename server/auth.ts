@@ -18,9 +18,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Viewer } from '../domain/access.js';
 import type { Actor } from '../domain/lifecycle.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { viewerOfApiToken } from '../store/api-tokens.js';
-import { findActor } from '../store/find-actor.js';
-import { viewerOfSession } from '../store/sessions.js';
+import { viewerOfApiToken } from '../store/access/api-tokens.js';
+import { findActor } from '../store/access/find-actor.js';
+import { viewerOfSession } from '../store/access/sessions.js';
 import { HttpError } from './errors.js';
 
 export type { Viewer };

@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveConvention } from '../store/resolve-convention.js';
-import { storedMeetingRules } from '../store/save-meeting-rules.js';
+import { resolveConvention } from '../store/conventions/resolve-convention.js';
+import { storedMeetingRules } from '../store/conventions/save-meeting-rules.js';
 import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate } from '../workflows/calendar-definitions.js';
 import { setCalendarRules } from '../client/set-calendar-rules.js';
 import { startConventionCycle } from '../client/start-convention-cycle.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { conventionMeetingFeed, findFeedConvention } from '../store/meeting-feed.js';
+import { conventionMeetingFeed, findFeedConvention } from '../store/meetings/meeting-feed.js';
 import { actorOf, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 import { sendFeed } from './feeds.js';

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertMayManageCycle } from '../domain/convention-cycle.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveConvention } from '../store/resolve-convention.js';
+import { resolveConvention } from '../store/conventions/resolve-convention.js';
 import { conventionCycleStateQuery, conventionWorkflowId, prolongUpdate } from '../workflows/convention-definitions.js';
 import { startConventionCycle } from '../client/start-convention-cycle.js';
 import { actorOf } from './auth.js';

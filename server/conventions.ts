@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertMayExportConvention } from '../domain/access.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { exportConventionSetup } from '../store/export-convention-setup.js';
-import { exportMembersCsv } from '../store/export-members-csv.js';
-import { importConventionSetup } from '../store/import-convention-setup.js';
-import { importMembersCsv } from '../store/import-members-csv.js';
+import { exportConventionSetup } from '../store/conventions/export-convention-setup.js';
+import { exportMembersCsv } from '../store/conventions/export-members-csv.js';
+import { importConventionSetup } from '../store/conventions/import-convention-setup.js';
+import { importMembersCsv } from '../store/conventions/import-members-csv.js';
 import { actorOf, requireAdmin, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 import { answerWithProgress } from './progress-stream.js';

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../store/load-demo.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../store/conventions/load-demo.js';
 import { requireAdmin } from './auth.js';
 import { answerWithProgress } from './progress-stream.js';
 
 /**
- * POST /api/demo loads the demo convention (store/load-demo.ts): `{"slug", "created", "updated",
+ * POST /api/demo loads the demo convention (store/conventions/load-demo.ts): `{"slug", "created", "updated",
  * "unchanged", "removed"}`, its progress streamed as NDJSON to a caller that accepts it
  * (./progress-stream.ts); the CLI draws it as a progress bar, a page can read it the same way.
  */

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { calendarIcs } from '../documents/ics/meeting-ics.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { LinkError, verifyLink, type LinkPayload } from '../infra/links/signed-links.js';
-import { PERSON_FEED_SUBJECT, conventionFeedSubject } from '../store/feed-urls.js';
+import { PERSON_FEED_SUBJECT, conventionFeedSubject } from '../infra/links/feed-urls.js';
 import {
   conventionMeetingFeed,
   findFeedConvention,
@@ -13,7 +13,7 @@ import {
   personMeetingFeed,
   type FeedConvention,
   type MeetingFeed,
-} from '../store/meeting-feed.js';
+} from '../store/meetings/meeting-feed.js';
 import { LINK_REFUSALS } from './rsvp.js';
 
 /** Dependencies of {@link registerFeedRoutes}. */
@@ -56,7 +56,7 @@ class FeedRefusal extends Error {
  *
  * The convention and instance feeds are behind a token too, although partners share what they
  * show: they give each meeting's visio link, which lets anyone in, and the COPIL, COTECH and GTT are
- * not public sittings. Their token (store/feed-urls.ts) names the member it was given to and works
+ * not public sittings. Their token (infra/links/feed-urls.ts) names the member it was given to and works
  * while that member sits in one of the convention's instances, which is how someone who leaves the
  * partnership loses the feed. One token per member and convention opens the convention's feed and
  * each instance's.

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseNewFiche } from '../domain/fiche.js';
 import { ACTION_KINDS, type ActionKind } from '../domain/lifecycle.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveConvention } from '../store/resolve-convention.js';
+import { resolveConvention } from '../store/conventions/resolve-convention.js';
 import { actionUpdates, ficheStateQuery, ficheWorkflowId } from '../workflows/definitions.js';
 import { startFiche } from '../client/start-fiche.js';
 import { actorOf, requireViewer } from './auth.js';

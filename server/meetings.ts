@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { meetingTimesSchema } from '../domain/meeting-input.js';
 import { nonEmptyText, parseInput, slug } from '../domain/validation.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveConvention } from '../store/resolve-convention.js';
+import { resolveConvention } from '../store/conventions/resolve-convention.js';
 import {
   cancelUpdate,
   fileMinutesUpdate,

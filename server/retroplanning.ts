@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parsePeriodKey, retroplanningSvg } from '../documents/retroplanning/retroplanning-svg.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { PNG_RENDERER, svgToPng } from '../documents/retroplanning/svg-png.js';
-import { loadRetroplanning } from '../store/retroplanning.js';
+import { loadRetroplanning } from '../store/conventions/retroplanning.js';
 import { HttpError } from './errors.js';
 import { ifNoneMatchHits } from './feeds.js';
 
@@ -39,7 +39,7 @@ type RetroplanningRequest = FastifyRequest<{
  * Public, without a token, unlike the calendar feeds (server/feeds.ts): the picture holds what
  * the partnership already shows its partners on the rétroplanning slide of its public meetings —
  * milestones, meeting titles and days, by instance — and nothing that opens a door: no visio link,
- * place, ordre du jour, member or address (store/retroplanning.ts selects only titles, days and
+ * place, ordre du jour, member or address (store/conventions/retroplanning.ts selects only titles, days and
  * statuses). The web pages embed it as an <img>, which cannot send a header, and a token in its
  * address would end up in every page, history and shared screenshot link. The convention routes
  * beside it (/api/conventions…) are public too until people sign in (issue 7).

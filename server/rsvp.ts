@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formatFrench } from '../domain/paris-time.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { LinkError, rsvpLinks, verifyLink, type LinkPayload } from '../infra/links/signed-links.js';
-import { findRsvpInvitation } from '../store/find-rsvp-invitation.js';
+import { findRsvpInvitation } from '../store/meetings/find-rsvp-invitation.js';
 import {
   RSVP_PARTSTATS,
   RsvpError,
@@ -10,7 +10,7 @@ import {
   type RsvpErrorCode,
   type RsvpPartStat,
   type RsvpRecorded,
-} from '../store/record-rsvp.js';
+} from '../store/meetings/record-rsvp.js';
 import { sendPage as sendHtmlPage } from './page-layout.js';
 import {
   ANSWER_LABELS,

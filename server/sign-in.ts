@@ -10,8 +10,8 @@ import {
   type LinkPayload,
 } from '../infra/links/signed-links.js';
 import { composeSignInMail } from '../documents/mail/sign-in-mail.js';
-import { deleteSession } from '../store/sessions.js';
-import { signInWithLink } from '../store/sign-in-with-link.js';
+import { deleteSession } from '../store/access/sessions.js';
+import { signInWithLink } from '../store/access/sign-in-with-link.js';
 import { clearSessionCookie, csrfRefused, requireViewer, sessionTokenOf, setSessionCookie } from './auth.js';
 import { sendPage } from './page-layout.js';
 import { LINK_REFUSALS } from './rsvp.js';

@@ -4,7 +4,7 @@ import { formatFrench } from '../domain/paris-time.js';
 import type { PollAnswer } from '../domain/poll-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { LinkError, verifyLink, type LinkPayload } from '../infra/links/signed-links.js';
-import { findPoll, type PollView } from '../store/find-poll.js';
+import { findPoll, type PollView } from '../store/polls/find-poll.js';
 import { chooseAmongTiedUpdate, pollStateQuery, voteUpdate } from '../workflows/poll-definitions.js';
 import { toHttpError } from './errors.js';
 import { sendPage } from './page-layout.js';

@@ -1,6 +1,6 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { RsvpError, recordRsvp, type RsvpRecorded } from '../../store/record-rsvp.js';
+import { RsvpError, recordRsvp, type RsvpRecorded } from '../../store/meetings/record-rsvp.js';
 import { readImipReply } from './imip-reply.js';
 import { receiveMessage, smtpError } from './smtp-message.js';
 
@@ -36,7 +36,7 @@ const CLOSE_TIMEOUT_MS = 1_000;
 
 /**
  * An inbound SMTP server for the calendar replies sent to the organizer's address: each iMIP
- * REPLY updates the attendee's answer (store/record-rsvp.ts), then `onRsvp` is called.
+ * REPLY updates the attendee's answer (store/meetings/record-rsvp.ts), then `onRsvp` is called.
  *
  * Whatever a message is — no calendar, not a REPLY, an unknown UID, someone not invited, a
  * broken calendar — it is accepted (250) and logged: a person who writes to that address by hand,

@@ -5,7 +5,7 @@ import { buildHttpApp, type HttpAppDependencies } from '../../server/app.js';
 import { createRsvpSignaller } from '../../client/signal-rsvp.js';
 import type { Database } from '../../store/database/open-database.js';
 import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
-import { loadDemo } from '../../store/load-demo.js';
+import { loadDemo } from '../../store/conventions/load-demo.js';
 import { openTestDatabase } from './database.js';
 import { devServerEnv, TEST_LINKS } from './temporal.js';
 import { startTestWorker, type TestWorker } from './test-worker.js';

@@ -6,7 +6,7 @@ import { buildHttpApp } from '../../server/app.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { atLocalTime, dateKey, shiftDate, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import { calendarWorkflowId } from '../../workflows/calendar-definitions.js';
 import { jsonAs, tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';

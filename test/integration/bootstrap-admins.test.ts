@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdmins, CLI_TOKEN_FILE, LOCAL_ADMIN_EMAIL } from '../../app/bootstrap-admins.js';
 import { actorSchema } from '../../domain/lifecycle.js';
 import type { Database } from '../../store/database/open-database.js';
-import { deleteApiToken, listApiTokens, viewerOfApiToken } from '../../store/api-tokens.js';
+import { deleteApiToken, listApiTokens, viewerOfApiToken } from '../../store/access/api-tokens.js';
 import { openTestDatabase } from '../helpers/database.js';
 
 // What `npm start` does about admins, on a real PostgreSQL and a real data folder.

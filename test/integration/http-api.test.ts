@@ -14,7 +14,7 @@ import { startMailCatcher, type MailCatcher } from '../../infra/smtp-in/mail-cat
 import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
 import { findFreePort } from '../../infra/process/ports.js';
 import { startDevServer } from '../../infra/temporal/dev-server.js';
-import { loadDemo } from '../../store/load-demo.js';
+import { loadDemo } from '../../store/conventions/load-demo.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
 import type { FicheState } from '../../workflows/definitions.js';
 import { jsonAs, tokenFor, type AuthHeaders } from '../helpers/auth.js';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import type { Database } from '../../store/database/open-database.js';
-import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH } from '../../store/load-demo.js';
+import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH } from '../../store/conventions/load-demo.js';
 import { tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv } from '../helpers/temporal.js';

@@ -2,7 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../store/database/open-database.js';
 import { startImipListener, type ImipListener } from '../../infra/smtp-in/imip-listener.js';
-import type { RsvpRecorded } from '../../store/record-rsvp.js';
+import type { RsvpRecorded } from '../../store/meetings/record-rsvp.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { createTestMeeting } from '../helpers/meeting.js';
 

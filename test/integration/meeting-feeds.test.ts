@@ -1,5 +1,5 @@
 /**
- * Calendar feeds (server/feeds.ts, store/meeting-feed.ts): a convention with meetings in two
+ * Calendar feeds (server/feeds.ts, store/meetings/meeting-feed.ts): a convention with meetings in two
  * instances, one cancelled, one older than the feeds' year, and a second convention, read through
  * the HTTP app. Every feed is parsed by ical.js and by node-ical, field by field.
  */
@@ -13,7 +13,7 @@ import { buildHttpApp } from '../../server/app.js';
 import type { Meeting } from '../../generated/prisma/client.js';
 import type { Database } from '../../store/database/open-database.js';
 import { rsvpLinks, signLink } from '../../infra/links/signed-links.js';
-import { FEED_LINK_YEARS, conventionFeedUrl, personFeedUrl } from '../../store/feed-urls.js';
+import { FEED_LINK_YEARS, conventionFeedUrl, personFeedUrl } from '../../infra/links/feed-urls.js';
 import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import type { Database } from '../../store/database/open-database.js';
-import { loadDemo } from '../../store/load-demo.js';
+import { loadDemo } from '../../store/conventions/load-demo.js';
 import { signIn, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS, uniqueTaskQueue } from '../helpers/temporal.js';

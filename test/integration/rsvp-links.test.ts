@@ -5,7 +5,7 @@ import { buildHttpApp } from '../../server/app.js';
 import { createRsvpSignaller } from '../../client/signal-rsvp.js';
 import type { Database } from '../../store/database/open-database.js';
 import { rsvpLinks, signLink } from '../../infra/links/signed-links.js';
-import type { RsvpRecorded } from '../../store/record-rsvp.js';
+import type { RsvpRecorded } from '../../store/meetings/record-rsvp.js';
 import { DATABASE_KINDS, openTestDatabase } from '../helpers/database.js';
 import { createTestMeeting } from '../helpers/meeting.js';
 import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';

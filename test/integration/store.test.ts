@@ -14,8 +14,8 @@ import {
   type SqlSession,
 } from '../../store/database/migrations.js';
 import { pgClientSession, pgliteSession } from '../../store/database/sql-session.js';
-import { listFicheVersions, writeFicheContent } from '../../store/fiche-content.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { listFicheVersions, writeFicheContent } from '../../store/fiches/fiche-content.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from '../helpers/database.js';
 import { createTestDatabase } from '../helpers/postgres.js';

@@ -4,8 +4,8 @@ import { driveToValidation, takeStep, type ActionInput } from '../../client/fich
 import { REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
 import type { ActionKind } from '../../domain/lifecycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
-import { resolveDemoPeople, type DemoPeople } from '../../store/demo-people.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
+import { resolveDemoPeople, type DemoPeople } from '../../store/conventions/demo-people.js';
 import {
   ficheStateQuery,
   meetingScheduledSignal,

@@ -8,8 +8,8 @@ import { atLocalTime, shiftDate, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { resolveActor } from '../../store/resolve-actor.js';
-import { saveMeetingRules } from '../../store/save-meeting-rules.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
+import { saveMeetingRules } from '../../store/conventions/save-meeting-rules.js';
 import { setCalendarRules } from '../../client/set-calendar-rules.js';
 import {
   calendarWorkflowId,

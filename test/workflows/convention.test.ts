@@ -8,7 +8,7 @@ import { atLocalTime, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { resolveActor } from '../../store/resolve-actor.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
 import { calendarWorkflowId, calendarYearStateQuery } from '../../workflows/calendar-definitions.js';
 import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
 import { conventionCycleWorkflow } from '../../workflows/convention.js';

@@ -10,7 +10,7 @@ import type { Actor } from '../../domain/lifecycle.js';
 import { addLocalDays, atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
-import { resolveActor } from '../../store/resolve-actor.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
 import { meetingStateQuery, meetingWorkflowId } from '../../workflows/meeting-definitions.js';
 import {
   chooseAmongTiedUpdate,

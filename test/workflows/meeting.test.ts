@@ -12,8 +12,8 @@ import type { Actor } from '../../domain/lifecycle.js';
 import { addLocalDays, atLocalTime, dayAfterAt, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
-import { resolveActor } from '../../store/resolve-actor.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
 import { ficheStateQuery } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import {

@@ -21,10 +21,10 @@ import {
 } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
-import { importConventionSetup } from '../../store/import-convention-setup.js';
-import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH } from '../../store/load-demo.js';
-import { resolveActor } from '../../store/resolve-actor.js';
-import { saveMeetingRules } from '../../store/save-meeting-rules.js';
+import { importConventionSetup } from '../../store/conventions/import-convention-setup.js';
+import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH } from '../../store/conventions/load-demo.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
+import { saveMeetingRules } from '../../store/conventions/save-meeting-rules.js';
 import { DEFAULT_CALENDAR_TIMING, calendarWorkflowId } from '../../workflows/calendar-definitions.js';
 import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
 import { DEFAULT_POLL_TIMING } from '../../workflows/poll-definitions.js';

@@ -1,0 +1,20 @@
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { LedgerLine } from '../../client/history-timeline.js';
+
+/**
+ * Every mail a workflow sent or tried to send, with each attempt: the ledger lines of its timeline.
+ * The fiche's mails name their workflow only in their key (`<workflowId>:step-…`), the meeting's and
+ * poll's in `workflowId` too.
+ */
+export async function findWorkflowMailLedger(prisma: PrismaClient, workflowId: string): Promise<LedgerLine[]> {
+  const rows = await prisma.notification.findMany({
+    where: { OR: [{ workflowId }, { idempotencyKey: { startsWith: `${workflowId}:` } }] },
+    select: {
+      idempotencyKey: true,
+      recipient: true,
+      subject: true,
+      history: { select: { attempt: true, outcome: true, at: true, error: true }, orderBy: { attempt: 'asc' } },
+    },
+  });
+  return rows.map(({ history, ...line }) => ({ ...line, attempts: history }));
+}
