@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parsePeriodKey, retroplanningSvg } from '../documents/retroplanning/retroplanning-svg.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Store } from '../store/index.js';
 import { PNG_RENDERER, svgToPng } from '../documents/retroplanning/svg-png.js';
-import { loadRetroplanning } from '../store/conventions/retroplanning.js';
 import { HttpError } from './errors.js';
 import { ifNoneMatchHits } from './feeds.js';
 
 /** Dependencies of {@link registerRetroplanningRoutes}. */
 export interface RetroplanningRouteDependencies {
-  prisma: PrismaClient;
+  store: Store;
   /** Places the today marker; default: the clock. */
   now?: () => Date;
 }
@@ -69,7 +68,7 @@ async function answer(
       `« ${shown(year)} » n’est pas une période de rétroplanning : demandez une année civile (2024) ou une année scolaire (2024-2025).`,
     );
   }
-  const input = await loadRetroplanning(deps.prisma, slug, { period, now: at });
+  const input = await deps.store.conventions.loadRetroplanning(slug, { period, now: at });
   if (!input) throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${shown(slug)} ».`);
   const svg = retroplanningSvg(input);
 

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { bindTo } from '../database/bind.js';
 import { checkContentReferences, listFicheVersions, readFicheContent } from './fiche-content.js';
+import { findFicheRef } from './find-fiche-ref.js';
 import { findFichePage } from './find-fiche-page.js';
 import { listCampaignFiches } from './list-campaign-fiches.js';
 import { listFichesUnderReview } from './list-fiches-under-review.js';
@@ -20,6 +21,7 @@ export function createFicheStore(db: PrismaClient) {
     readContent: bind(readFicheContent),
     listVersions: bind(listFicheVersions),
     checkContentReferences: bind(checkContentReferences),
+    findRef: bind(findFicheRef),
     findForPage: bind(findFichePage),
     list: bind(listFiches),
     listCampaign: bind(listCampaignFiches),

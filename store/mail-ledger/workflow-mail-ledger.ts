@@ -1,5 +1,21 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { LedgerLine } from '../../client/history-timeline.js';
+
+/** One attempt of one mail, from the ledger (NotificationAttempt). */
+export interface LedgerAttempt {
+  attempt: number;
+  /** sent · retrying · failed */
+  outcome: string;
+  at: Date;
+  error?: string | null;
+}
+
+/** One mail of the workflow, from the ledger (Notification and its attempts). */
+export interface LedgerLine {
+  idempotencyKey: string;
+  recipient: string;
+  subject: string;
+  attempts: LedgerAttempt[];
+}
 
 /**
  * Every mail a workflow sent or tried to send, with each attempt: the ledger lines of its timeline.

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { meetingWorkflowId, type MeetingWorkflowInput } from '../../workflows/meeting-definitions.js';
 
 export interface MeetingRecord {
+  /** The new meeting's id and its workflow's; a keyed meeting already recorded keeps its own. */
+  meetingId: string;
+  workflowId: string;
   conventionId: string;
   instanceId: string;
   title: string;
@@ -15,22 +16,31 @@ export interface MeetingRecord {
   actorEmail: string;
   /** Makes the record idempotent: a second call with the same key finds the first meeting. */
   key?: string;
-  workflowId?: string;
   at: Date;
 }
 
+/** A recorded meeting: what its workflow's input is made of. */
+export interface RecordedMeeting {
+  meetingId: string;
+  conventionId: string;
+  icalUid: string;
+  workflowId: string;
+  /** ISO instants, as stored. */
+  startsAt: string;
+  endsAt: string;
+  /** False when the key found a meeting recorded before. */
+  created: boolean;
+}
+
 /**
- * Records a planned meeting and its audit line, and gives the input of its workflow. With a `key`
+ * Records a planned meeting and its audit line. With a `key`
  * (a generated meeting: the annual calendar, a date poll), the same key gives the same meeting.
  */
-export async function createMeetingRecord(
-  prisma: PrismaClient,
-  record: MeetingRecord,
-): Promise<{ meetingId: string; icalUid: string; workflowId: string; input: MeetingWorkflowInput; created: boolean }> {
+export async function createMeetingRecord(prisma: PrismaClient, record: MeetingRecord): Promise<RecordedMeeting> {
   const icalUid = record.key ? `${record.key}@concerto` : undefined;
   const existing = icalUid ? await prisma.meeting.findUnique({ where: { icalUid } }) : null;
-  const meetingId = existing?.id ?? randomUUID();
-  const workflowId = existing?.workflowId ?? record.workflowId ?? meetingWorkflowId(meetingId);
+  const meetingId = existing?.id ?? record.meetingId;
+  const workflowId = existing?.workflowId ?? record.workflowId;
   const meeting =
     existing ??
     (await prisma.$transaction(async (tx) => {
@@ -63,14 +73,11 @@ export async function createMeetingRecord(
     }));
   return {
     meetingId,
+    conventionId: meeting.conventionId,
     icalUid: meeting.icalUid,
     workflowId,
+    startsAt: meeting.startsAt.toISOString(),
+    endsAt: meeting.endsAt.toISOString(),
     created: !existing,
-    input: {
-      meetingId,
-      conventionId: record.conventionId,
-      startsAt: meeting.startsAt.toISOString(),
-      endsAt: meeting.endsAt.toISOString(),
-    },
   };
 }

@@ -1,6 +1,7 @@
 import type { PartStat } from '../../domain/meeting-rules.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { linkAlreadyUsed, meetingCancelled, meetingNotFound, notInvited, type RsvpPartStat } from './record-rsvp.js';
+import type { RsvpPartStat } from '../../domain/meeting-rules.js';
+import { linkAlreadyUsed, meetingCancelled, meetingNotFound, notInvited } from './record-rsvp.js';
 
 /** A meeting as the answer pages show it. */
 export interface RsvpMeetingView {

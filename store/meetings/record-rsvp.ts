@@ -1,9 +1,5 @@
-import type { PartStat } from '../../domain/meeting-rules.js';
+import type { PartStat, RsvpPartStat } from '../../domain/meeting-rules.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-
-/** An answer a person can give; NEEDS-ACTION is where everyone starts, not an answer. */
-export type RsvpPartStat = Exclude<PartStat, 'NEEDS-ACTION'>;
-export const RSVP_PARTSTATS: readonly RsvpPartStat[] = ['ACCEPTED', 'TENTATIVE', 'DECLINED'];
 
 /** How an answer came: a signed link in the mail, or a calendar client's iMIP REPLY. */
 export type RsvpSource = 'link' | 'imip';

@@ -17,6 +17,7 @@ import { openTestDatabase } from '../helpers/database.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
 import { eventually } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // Signing in by a link sent through a real SMTP server, sessions, CSRF and API tokens, through the
 // real HTTP app (fastify inject) over PostgreSQL.
@@ -37,7 +38,7 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     const mailer = transport();
     return buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: 'unused',
       probes: { temporal: async () => undefined, database: () => db.ping() },
       rsvp: { secret: TEST_LINKS.secret, publicUrl },

@@ -22,6 +22,7 @@ import { createTestMeeting } from '../helpers/meeting.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // People of the demo convention (prisma/seed/ctg-mellois-en-poitou-2023-2027.json).
 const COOPERATOR = 'directrice.education@example.org';
@@ -68,7 +69,7 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'concerto-cli-'));
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: stack.taskQueue,
       catcher: stack.catcher,
       rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },

@@ -11,6 +11,7 @@ import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createStore } from '../../store/index.js';
 
 // Demo people (prisma/seed/ctg-mellois-en-poitou-2023-2027.json): the roles come from their seats.
 const COOPERATEUR = 'directrice.education@example.org';
@@ -55,7 +56,7 @@ describe('Fiche content: the draft written through its workflow, its versions an
     stack = await startTestWorker(env, db, 'fiche-content');
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: stack.taskQueue,
       probes: { temporal: async () => undefined, database: () => db.ping() },
     });

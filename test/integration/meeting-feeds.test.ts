@@ -17,6 +17,7 @@ import { FEED_LINK_YEARS, conventionFeedUrl, personFeedUrl } from '../../infra/l
 import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+import { createStore } from '../../store/index.js';
 
 const SECRET = 'meeting-feeds-test-secret-0123456789-abcdefghij';
 const PUBLIC_URL = 'https://concerto.example.org';
@@ -163,7 +164,7 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
     db = await openTestDatabase(kind);
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: uniqueTaskQueue('feeds'),
       probes: { temporal: async () => {}, database: () => db.ping() },
       rsvp: { secret: SECRET, publicUrl: PUBLIC_URL, now: () => NOW },

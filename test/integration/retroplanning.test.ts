@@ -20,6 +20,7 @@ import { loadRetroplanning } from '../../store/conventions/retroplanning.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { decodePng } from '../helpers/png.js';
 import { byClass, parseXml } from '../helpers/svg-dom.js';
+import { createStore } from '../../store/index.js';
 
 const GOLDEN = fileURLToPath(new URL('../fixtures/svg/retroplanning-2024.svg', import.meta.url));
 /** Wednesday 5 June 2024, midday in Paris: the today marker of the golden picture. */
@@ -85,7 +86,7 @@ describe('rétroplanning of the demo convention', () => {
     await meeting('conseil-communautaire', 'Conseil communautaire', '2024-11-19T18:30:00+01:00', 'planifiee');
     app = buildHttpApp({
       client: {} as Client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: 'unused',
       probes: { temporal: async () => {}, database: () => db.ping() },
       retroplanning: { now: () => NOW },

@@ -19,6 +19,7 @@ import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-dem
 import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from '../helpers/database.js';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { createStore } from '../../store/index.js';
 
 /** An empty database reached without Prisma, the way the app's migration runner reaches it. */
 interface RawDatabase {
@@ -236,7 +237,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
 
     beforeAll(async () => {
       db = await openTestDatabase(kind);
-      store = createStoreActivities(db.prisma);
+      store = createStoreActivities(createStore(db.prisma).fiches);
       await loadDemo(db.prisma);
       conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
       cotech = await db.prisma.instance.findUniqueOrThrow({
