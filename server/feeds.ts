@@ -1,24 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { calendarIcs } from '../documents/ics/meeting-ics.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Store } from '../store/index.js';
 import { LinkError, verifyLink, type LinkPayload } from '../infra/links/signed-links.js';
-import { PERSON_FEED_SUBJECT, conventionFeedSubject } from '../store/feed-urls.js';
-import {
-  conventionMeetingFeed,
-  findFeedConvention,
-  findFeedInstance,
-  instanceMeetingFeed,
-  isConventionMember,
-  personMeetingFeed,
-  type FeedConvention,
-  type MeetingFeed,
-} from '../store/meeting-feed.js';
+import { PERSON_FEED_SUBJECT, conventionFeedSubject } from '../infra/links/feed-urls.js';
+import { type FeedConvention, type MeetingFeed } from '../store/meetings/meeting-feed.js';
 import { LINK_REFUSALS } from './rsvp.js';
 
 /** Dependencies of {@link registerFeedRoutes}. */
 export interface FeedRouteDependencies {
-  prisma: PrismaClient;
+  store: Store;
   /** The secret links are signed with (infra/links/signed-links.ts): the one of the answer links. */
   secret: string;
   /** The ORGANIZER of the events, the address invitations come from (MAIL_FROM's address). */
@@ -56,7 +47,7 @@ class FeedRefusal extends Error {
  *
  * The convention and instance feeds are behind a token too, although partners share what they
  * show: they give each meeting's visio link, which lets anyone in, and the COPIL, COTECH and GTT are
- * not public sittings. Their token (store/feed-urls.ts) names the member it was given to and works
+ * not public sittings. Their token (infra/links/feed-urls.ts) names the member it was given to and works
  * while that member sits in one of the convention's instances, which is how someone who leaves the
  * partnership loses the feed. One token per member and convention opens the convention's feed and
  * each instance's.
@@ -90,7 +81,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDependen
       async (request, reply) => {
         const at = now();
         const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
-        const feed = await conventionMeetingFeed(deps.prisma, convention, {
+        const feed = await deps.store.meetings.conventionFeed(convention, {
           organizerEmail: deps.organizerEmail,
           now: at,
         });
@@ -103,7 +94,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDependen
       async (request, reply) => {
         const at = now();
         const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
-        const instance = await findFeedInstance(deps.prisma, convention.id, request.params.instance);
+        const instance = await deps.store.meetings.findFeedInstance(convention.id, request.params.instance);
         if (!instance) {
           throw new FeedRefusal(
             404,
@@ -112,7 +103,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDependen
             CHECK_ADDRESS,
           );
         }
-        const feed = await instanceMeetingFeed(deps.prisma, convention, instance, {
+        const feed = await deps.store.meetings.instanceFeed(convention, instance, {
           organizerEmail: deps.organizerEmail,
           now: at,
         });
@@ -124,7 +115,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDependen
       const at = now();
       const payload = openToken(request.params.token, deps.secret, at);
       if (payload.subject !== PERSON_FEED_SUBJECT) throw notThisCalendar();
-      const feed = await personMeetingFeed(deps.prisma, payload.email, {
+      const feed = await deps.store.meetings.personFeed(payload.email, {
         organizerEmail: deps.organizerEmail,
         now: at,
       });
@@ -141,11 +132,11 @@ async function openConventionFeed(
   at: Date,
 ): Promise<FeedConvention> {
   const payload = openToken(typeof token === 'string' ? token : '', deps.secret, at);
-  const convention = await findFeedConvention(deps.prisma, slug);
+  const convention = await deps.store.meetings.findFeedConvention(slug);
   if (!convention)
     throw new FeedRefusal(404, 'Calendrier introuvable', `Aucune convention « ${shown(slug)} ».`, CHECK_ADDRESS);
   if (payload.subject !== conventionFeedSubject(convention.id)) throw notThisCalendar();
-  if (!(await isConventionMember(deps.prisma, convention.id, payload.email))) {
+  if (!(await deps.store.meetings.isConventionMember(convention.id, payload.email))) {
     throw new FeedRefusal(
       403,
       'Accès refusé',

@@ -3,7 +3,7 @@
  * invitation today; vote in a poll or read a feed later). A token is
  * `base64url(JSON payload) "." base64url(HMAC-SHA256(secret, "v1." + payload part))`: anyone can
  * read the payload, nobody without the secret can change it. Each token serves one purpose, ends
- * at `exp`, and carries a random `jti` so a single-use link can be consumed (store/record-rsvp.ts).
+ * at `exp`, and carries a random `jti` so a single-use link can be consumed (store/meetings/record-rsvp.ts).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, open, readFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import path from 'node:path';
 
 /**
  * What a link may be used for: a token signed for one purpose is refused for any other. `rsvp`:
- * an answer to an invitation (single use); `feed`: reading a calendar feed (store/feed-urls.ts);
+ * an answer to an invitation (single use); `feed`: reading a calendar feed (infra/links/feed-urls.ts);
  * `vote`: answering a date poll, again and again until it closes, or for its organiser (answer
  * `departage`) choosing among the dates of a tie; `signin`: signing in to the web pages (single
  * use, short-lived: server/sign-in.ts).
