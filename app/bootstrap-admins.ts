@@ -1,9 +1,7 @@
 import { chmod, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { CLI_TOKEN_FILE } from '../domain/local-app.js';
 import type { AccessStore } from '../store/access/access-store.js';
-
-/** Name of the file, in the data folder, holding the local CLI's API token. */
-export const CLI_TOKEN_FILE = 'cli-token';
 
 /** The admin created for the CLI token when CONCERTO_ADMINS names none and the database has none. */
 export const LOCAL_ADMIN_EMAIL = 'admin@concerto.localhost';

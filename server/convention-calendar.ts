@@ -20,10 +20,7 @@ export function registerConventionCalendarRoute(
       throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${request.params.slug.slice(0, 80)} ».`);
     // As the feed's token does, it takes a seat in the convention (or an admin): visio links are in it.
     await actorOf(request, deps.store, convention.id);
-    const feed = await deps.store.meetings.conventionFeed(convention, {
-      organizerEmail: deps.organizerEmail,
-      now: (deps.now ?? (() => new Date()))(),
-    });
-    return sendFeed(request, reply, feed, `${convention.slug}.ics`);
+    const feed = await deps.store.meetings.conventionFeed(convention, (deps.now ?? (() => new Date()))());
+    return sendFeed(request, reply, feed, `${convention.slug}.ics`, deps.organizerEmail);
   });
 }

@@ -1,14 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { SIGN_IN_LINK_MINUTES } from '../domain/sign-in-link.js';
 import { email, parseInput } from '../domain/validation.js';
 import type { Store } from '../store/index.js';
-import {
-  LinkError,
-  SIGN_IN_LINK_MINUTES,
-  signInLink,
-  verifyLink,
-  type LinkPayload,
-} from '../infra/links/signed-links.js';
+import { LinkError, signInLink, verifyLink, type LinkPayload } from '../infra/links/signed-links.js';
 import { composeSignInMail } from '../documents/mail/sign-in-mail.js';
 import { clearSessionCookie, csrfRefused, requireViewer, sessionTokenOf, setSessionCookie } from './auth.js';
 import { sendPage } from './page-layout.js';

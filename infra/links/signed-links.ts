@@ -8,6 +8,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SIGN_IN_LINK_MINUTES } from '../../domain/sign-in-link.js';
 
 /**
  * What a link may be used for: a token signed for one purpose is refused for any other. `rsvp`:
@@ -227,9 +228,6 @@ export function voteLink(input: VoteLinkInput): string {
   );
   return `${input.publicUrl.replace(/\/+$/, '')}/vote/${token}`;
 }
-
-/** How long a sign-in link works: long enough to read the mail, short enough not to matter once it sits in a mailbox. */
-export const SIGN_IN_LINK_MINUTES = 15;
 
 /** The subject of sign-in links: they act on no record, only on who they were sent to. */
 export const SIGN_IN_SUBJECT = 'session';

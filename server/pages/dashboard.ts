@@ -1,6 +1,6 @@
 import { STAGES, STAGE_LABELS } from '../../domain/lifecycle.js';
 import { formatFrenchDate, localDateKey, toLocal } from '../../domain/paris-time.js';
-import type { FicheSummary } from '../../store/fiches/list-fiches.js';
+import type { FicheSummary } from '../../domain/fiche-views.js';
 import type { FicheDeadline } from '../../client/fiche-deadlines.js';
 import type { MeetingListItem } from '../../store/meetings/list-meetings-between.js';
 import type { MilestoneListItem } from '../../store/conventions/list-milestones-between.js';

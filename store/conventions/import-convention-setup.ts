@@ -81,19 +81,58 @@ export function countRecords(setup: ConventionSetup): number {
   );
 }
 
+/** Writes one record: creates it when missing, updates it when different, counts which; returns its id. */
+type Sync = <W extends object>(
+  step: string,
+  existing: ({ id: string } & Record<string, unknown>) | undefined,
+  wanted: W,
+  create: (data: W) => Promise<{ id: string }>,
+  update: (id: string, data: W) => Promise<unknown>,
+) => Promise<string>;
+
+/** The transaction an import writes in, and how it writes a record. */
+interface SetupWriter {
+  tx: Tx;
+  sync: Sync;
+}
+
+/** Record ids by the natural key the file names them with. */
+type Ids = ReadonlyMap<string, string>;
+
+/** What the file no longer lists, removed once everything else is written. */
+interface Stale {
+  objectifs: Array<{ id: string; parentId: string | null }>;
+  memberships: string[];
+  pollOptions: string[];
+}
+
 async function writeSetup(
   tx: Tx,
   setup: ConventionSetup,
   tally: (outcome: Outcome, step: string) => void,
   summary: ImportSummary,
 ): Promise<void> {
-  const sync = async <W extends object>(
-    step: string,
-    existing: ({ id: string } & Record<string, unknown>) | undefined,
-    wanted: W,
-    create: (data: W) => Promise<{ id: string }>,
-    update: (id: string, data: W) => Promise<unknown>,
-  ): Promise<string> => {
+  const writer: SetupWriter = { tx, sync: syncCounted(tally) };
+  const structureIds = await writeStructures(writer, setup.structures);
+  const personIds = await writePeople(writer, setup.people, structureIds);
+  const conventionId = await writeConvention(writer, setup.convention);
+  await writeSignatories(writer, conventionId, setup.signatories, structureIds);
+  await writeAmendments(writer, conventionId, setup.amendments);
+  const objectifs = await writeEnjeux(writer, conventionId, setup.enjeux);
+  const instanceIds = await writeInstances(writer, conventionId, setup.instances);
+  const memberships = await writeMemberships(writer, conventionId, setup.memberships, {
+    structureIds,
+    personIds,
+    instanceIds,
+  });
+  await writeMilestones(writer, conventionId, setup.milestones);
+  const pollOptions = await writePolls(writer, conventionId, setup.polls, instanceIds);
+  await assertObjectifsUncited(tx, objectifs);
+  summary.removed += await removeStale(tx, { objectifs, memberships, pollOptions });
+}
+
+function syncCounted(tally: (outcome: Outcome, step: string) => void): Sync {
+  return async (step, existing, wanted, create, update) => {
     if (!existing) {
       const row = await create(wanted);
       tally('created', step);
@@ -105,50 +144,65 @@ async function writeSetup(
     } else tally('unchanged', step);
     return existing.id;
   };
+}
 
+/** The id of the structure of that slug, null for none: the file was checked, so it is there. */
+function structureIdOf(structureIds: Ids, slug: string | undefined): string | null {
+  return slug === undefined ? null : structureIds.get(slug)!;
+}
+
+async function writeStructures({ tx, sync }: SetupWriter, structures: ConventionSetup['structures']): Promise<Ids> {
   const structureIds = new Map<string, string>();
-  const knownStructures = byKey(
-    await tx.structure.findMany({ where: { slug: { in: setup.structures.map((s) => s.slug) } } }),
+  const known = byKey(
+    await tx.structure.findMany({ where: { slug: { in: structures.map((s) => s.slug) } } }),
     (s) => s.slug,
   );
-  for (const s of setup.structures) {
+  for (const s of structures) {
     const wanted = { name: s.name, kind: s.kind, email: s.email ?? null, address: s.address ?? null };
     const id = await sync(
       'structures',
-      knownStructures.get(s.slug),
+      known.get(s.slug),
       wanted,
       (data) => tx.structure.create({ data: { slug: s.slug, ...data } }),
       (rowId, data) => tx.structure.update({ where: { id: rowId }, data }),
     );
     structureIds.set(s.slug, id);
   }
-  const structureId = (slug: string | undefined) => (slug === undefined ? null : structureIds.get(slug)!);
+  return structureIds;
+}
 
+async function writePeople(
+  { tx, sync }: SetupWriter,
+  people: ConventionSetup['people'],
+  structureIds: Ids,
+): Promise<Ids> {
   const personIds = new Map<string, string>();
-  const knownPeople = byKey(
-    await tx.person.findMany({ where: { email: { in: setup.people.map((p) => p.email) } } }),
+  const known = byKey(
+    await tx.person.findMany({ where: { email: { in: people.map((p) => p.email) } } }),
     (p) => p.email,
   );
-  for (const p of setup.people) {
+  for (const p of people) {
     const wanted = {
       displayName: p.displayName,
       title: p.title ?? null,
       phone: p.phone ?? null,
-      structureId: structureId(p.structure),
+      structureId: structureIdOf(structureIds, p.structure),
       ...(p.admin === undefined ? {} : { admin: p.admin }),
     };
     const id = await sync(
       'personnes',
-      knownPeople.get(p.email),
+      known.get(p.email),
       wanted,
       (data) => tx.person.create({ data: { email: p.email, ...data } }),
       (rowId, data) => tx.person.update({ where: { id: rowId }, data }),
     );
     personIds.set(p.email, id);
   }
+  return personIds;
+}
 
-  const c = setup.convention;
-  const conventionWanted = {
+async function writeConvention({ tx, sync }: SetupWriter, c: ConventionSetup['convention']): Promise<string> {
+  const wanted = {
     name: c.name,
     territory: c.territory,
     startDate: dateFromIso(c.startDate),
@@ -158,29 +212,42 @@ async function writeSetup(
     timezone: c.timezone,
     schoolZone: c.schoolZone ?? null,
   };
-  const knownConvention = await tx.convention.findUnique({ where: { slug: c.slug } });
-  const conventionId = await sync(
+  const known = await tx.convention.findUnique({ where: { slug: c.slug } });
+  return sync(
     'convention',
-    knownConvention ?? undefined,
-    conventionWanted,
+    known ?? undefined,
+    wanted,
     (data) => tx.convention.create({ data: { slug: c.slug, ...data } }),
     (rowId, data) => tx.convention.update({ where: { id: rowId }, data }),
   );
+}
 
-  const knownSignatories = byKey(await tx.signatory.findMany({ where: { conventionId } }), (s) => s.structureId);
-  for (const s of setup.signatories) {
-    const sid = structureIds.get(s.structure)!;
+async function writeSignatories(
+  { tx, sync }: SetupWriter,
+  conventionId: string,
+  signatories: ConventionSetup['signatories'],
+  structureIds: Ids,
+): Promise<void> {
+  const known = byKey(await tx.signatory.findMany({ where: { conventionId } }), (s) => s.structureId);
+  for (const s of signatories) {
+    const structureId = structureIds.get(s.structure)!;
     await sync(
       'signataires',
-      knownSignatories.get(sid),
+      known.get(structureId),
       { signedAt: s.signedAt === undefined ? null : dateFromIso(s.signedAt) },
-      (data) => tx.signatory.create({ data: { conventionId, structureId: sid, ...data } }),
+      (data) => tx.signatory.create({ data: { conventionId, structureId, ...data } }),
       (rowId, data) => tx.signatory.update({ where: { id: rowId }, data }),
     );
   }
+}
 
-  const knownAmendments = byKey(await tx.amendment.findMany({ where: { conventionId } }), (a) => String(a.number));
-  for (const a of setup.amendments) {
+async function writeAmendments(
+  { tx, sync }: SetupWriter,
+  conventionId: string,
+  amendments: ConventionSetup['amendments'],
+): Promise<void> {
+  const known = byKey(await tx.amendment.findMany({ where: { conventionId } }), (a) => String(a.number));
+  for (const a of amendments) {
     const wanted = {
       title: a.title,
       description: a.description ?? null,
@@ -189,20 +256,27 @@ async function writeSetup(
     };
     await sync(
       'avenants',
-      knownAmendments.get(String(a.number)),
+      known.get(String(a.number)),
       wanted,
       (data) => tx.amendment.create({ data: { conventionId, number: a.number, ...data } }),
       (rowId, data) => tx.amendment.update({ where: { id: rowId }, data }),
     );
   }
+}
 
+/** Writes the enjeux and their objectifs; returns the convention's objectifs the file no longer lists. */
+async function writeEnjeux(
+  { tx, sync }: SetupWriter,
+  conventionId: string,
+  enjeux: ConventionSetup['enjeux'],
+): Promise<Stale['objectifs']> {
   const knownEnjeux = byKey(await tx.enjeu.findMany({ where: { conventionId } }), (e) => e.code);
   const knownObjectifs = byKey(
     await tx.objectif.findMany({ where: { enjeu: { conventionId } } }),
     (o) => `${o.enjeuId}\u0000${o.code}`,
   );
   const keptObjectifs = new Set<string>();
-  for (const [index, e] of setup.enjeux.entries()) {
+  for (const [index, e] of enjeux.entries()) {
     const enjeuId = await sync(
       'enjeux',
       knownEnjeux.get(e.code),
@@ -214,10 +288,9 @@ async function writeSetup(
       o: { code: string; kind: string; title: string; description?: string | undefined },
       parentId: string | null,
     ): Promise<string> => {
-      const key = `${enjeuId}\u0000${o.code}`;
       const id = await sync(
         'enjeux',
-        knownObjectifs.get(key),
+        knownObjectifs.get(`${enjeuId}\u0000${o.code}`),
         { kind: o.kind, title: o.title, description: o.description ?? null, parentId },
         (data) => tx.objectif.create({ data: { enjeuId, code: o.code, ...data } }),
         (rowId, data) => tx.objectif.update({ where: { id: rowId }, data }),
@@ -230,10 +303,17 @@ async function writeSetup(
       for (const oo of os.objectifs ?? []) await syncObjectif(oo, parentId);
     }
   }
+  return [...knownObjectifs.values()].filter((o) => !keptObjectifs.has(o.id));
+}
 
+async function writeInstances(
+  { tx, sync }: SetupWriter,
+  conventionId: string,
+  instances: ConventionSetup['instances'],
+): Promise<Ids> {
   const instanceIds = new Map<string, string>();
-  const knownInstances = byKey(await tx.instance.findMany({ where: { conventionId } }), (i) => i.slug);
-  for (const i of setup.instances) {
+  const known = byKey(await tx.instance.findMany({ where: { conventionId } }), (i) => i.slug);
+  for (const i of instances) {
     const wanted = {
       kind: i.kind,
       name: i.name,
@@ -253,40 +333,56 @@ async function writeSetup(
     });
     const id = await sync(
       'instances',
-      knownInstances.get(i.slug),
+      known.get(i.slug),
       wanted,
       (data) => tx.instance.create({ data: { conventionId, slug: i.slug, ...stored(data) } }),
       (rowId, data) => tx.instance.update({ where: { id: rowId }, data: stored(data) }),
     );
     instanceIds.set(i.slug, id);
   }
+  return instanceIds;
+}
 
-  const knownMemberships = byKey(
+/** Writes the seats of the convention's instances; returns the ids of those the file no longer lists. */
+async function writeMemberships(
+  { tx, sync }: SetupWriter,
+  conventionId: string,
+  memberships: ConventionSetup['memberships'],
+  ids: { structureIds: Ids; personIds: Ids; instanceIds: Ids },
+): Promise<Stale['memberships']> {
+  const known = byKey(
     await tx.membership.findMany({ where: { instance: { conventionId } } }),
     (m) => `${m.instanceId}\u0000${m.personId}`,
   );
-  const keptMemberships = new Set<string>();
-  for (const m of setup.memberships) {
-    const instanceId = instanceIds.get(m.instance)!;
-    const personId = personIds.get(m.person)!;
+  const kept = new Set<string>();
+  for (const m of memberships) {
+    const instanceId = ids.instanceIds.get(m.instance)!;
+    const personId = ids.personIds.get(m.person)!;
     const wanted = {
-      structureId: structureId(m.structure),
+      structureId: structureIdOf(ids.structureIds, m.structure),
       role: m.role,
       seat: m.seat,
-      representsInstanceId: m.represents === undefined ? null : instanceIds.get(m.represents)!,
+      representsInstanceId: m.represents === undefined ? null : ids.instanceIds.get(m.represents)!,
     };
     const id = await sync(
       'membres',
-      knownMemberships.get(`${instanceId}\u0000${personId}`),
+      known.get(`${instanceId}\u0000${personId}`),
       wanted,
       (data) => tx.membership.create({ data: { instanceId, personId, ...data } }),
       (rowId, data) => tx.membership.update({ where: { id: rowId }, data }),
     );
-    keptMemberships.add(id);
+    kept.add(id);
   }
+  return [...known.values()].filter((m) => !kept.has(m.id)).map((m) => m.id);
+}
 
-  const knownMilestones = byKey(await tx.milestone.findMany({ where: { conventionId } }), (m) => m.key);
-  for (const m of setup.milestones) {
+async function writeMilestones(
+  { tx, sync }: SetupWriter,
+  conventionId: string,
+  milestones: ConventionSetup['milestones'],
+): Promise<void> {
+  const known = byKey(await tx.milestone.findMany({ where: { conventionId } }), (m) => m.key);
+  for (const m of milestones) {
     const wanted = {
       year: m.year,
       title: m.title,
@@ -299,13 +395,24 @@ async function writeSetup(
     };
     await sync(
       'jalons',
-      knownMilestones.get(m.key),
+      known.get(m.key),
       wanted,
       (data) => tx.milestone.create({ data: { conventionId, key: m.key, ...data } }),
       (rowId, data) => tx.milestone.update({ where: { id: rowId }, data }),
     );
   }
+}
 
+/**
+ * Writes the polls and their options; returns the ids of the options past the last one listed. An
+ * option already answered, or chosen, cannot go: the import fails and names it.
+ */
+async function writePolls(
+  { tx, sync }: SetupWriter,
+  conventionId: string,
+  polls: ConventionSetup['polls'],
+  instanceIds: Ids,
+): Promise<Stale['pollOptions']> {
   const knownPolls = byKey(
     await tx.poll.findMany({
       where: { conventionId },
@@ -314,7 +421,7 @@ async function writeSetup(
     (p) => p.key,
   );
   const staleOptions: string[] = [];
-  for (const [pollIndex, p] of setup.polls.entries()) {
+  for (const [pollIndex, p] of polls.entries()) {
     const known = knownPolls.get(p.key);
     const wanted = {
       title: p.title,
@@ -368,33 +475,40 @@ async function writeSetup(
       staleOptions.push(o.id);
     }
   }
+  return staleOptions;
+}
 
-  const staleObjectifs = [...knownObjectifs.values()].filter((o) => !keptObjectifs.has(o.id));
-  if (staleObjectifs.length > 0) {
-    const cited = await tx.objectif.findMany({
-      where: { id: { in: staleObjectifs.map((o) => o.id) }, fiches: { some: {} } },
-      select: { code: true, enjeu: { select: { code: true } } },
-    });
-    if (cited.length > 0) {
-      const issues = cited.map((o) => ({
-        field: 'enjeux',
-        message: `L’objectif « ${o.code} » de l’enjeu « ${o.enjeu.code} » est cité par une fiche action : gardez-le dans le fichier.`,
-      }));
-      throw new DomainError('INVALID_INPUT', issues.map((i) => i.message).join(' '), 'enjeux', issues);
-    }
+/** An objectif a fiche action cites is never removed: the import fails instead and names it. */
+async function assertObjectifsUncited(tx: Tx, staleObjectifs: Stale['objectifs']): Promise<void> {
+  if (staleObjectifs.length === 0) return;
+  const cited = await tx.objectif.findMany({
+    where: { id: { in: staleObjectifs.map((o) => o.id) }, fiches: { some: {} } },
+    select: { code: true, enjeu: { select: { code: true } } },
+  });
+  if (cited.length > 0) {
+    const issues = cited.map((o) => ({
+      field: 'enjeux',
+      message: `L’objectif « ${o.code} » de l’enjeu « ${o.enjeu.code} » est cité par une fiche action : gardez-le dans le fichier.`,
+    }));
+    throw new DomainError('INVALID_INPUT', issues.map((i) => i.message).join(' '), 'enjeux', issues);
   }
-  const staleMemberships = [...knownMemberships.values()].filter((m) => !keptMemberships.has(m.id)).map((m) => m.id);
-  if (staleMemberships.length > 0) {
-    summary.removed += (await tx.membership.deleteMany({ where: { id: { in: staleMemberships } } })).count;
+}
+
+/** Removes what the file no longer lists; returns how many rows went. */
+async function removeStale(tx: Tx, stale: Stale): Promise<number> {
+  let removed = 0;
+  if (stale.memberships.length > 0) {
+    removed += (await tx.membership.deleteMany({ where: { id: { in: stale.memberships } } })).count;
   }
-  if (staleObjectifs.length > 0) {
+  if (stale.objectifs.length > 0) {
     // Children first: deleting a parent would cascade and hide them from the count.
-    const ordered = [...staleObjectifs].sort((a, b) => Number(a.parentId === null) - Number(b.parentId === null));
-    for (const o of ordered) summary.removed += (await tx.objectif.deleteMany({ where: { id: o.id } })).count;
+    const ordered = [...stale.objectifs].sort((a, b) => Number(a.parentId === null) - Number(b.parentId === null));
+    for (const o of ordered) removed += (await tx.objectif.deleteMany({ where: { id: o.id } })).count;
   }
-  if (staleOptions.length > 0) {
-    summary.removed += (await tx.pollOption.deleteMany({ where: { id: { in: staleOptions } } })).count;
+  if (stale.pollOptions.length > 0) {
+    removed += (await tx.pollOption.deleteMany({ where: { id: { in: stale.pollOptions } } })).count;
   }
+  return removed;
 }
 
 function byKey<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T> {

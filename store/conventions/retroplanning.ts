@@ -1,20 +1,16 @@
 /**
- * A convention's rétroplanning for one period, read from the database into the input of the
- * picture builder (documents/retroplanning/retroplanning-svg.ts): its milestones, and its meetings lane by lane,
- * one lane per instance in the order of the governance (conseil, bureau, COPIL, COTECH, groupe
+ * A convention's rétroplanning for one period, read from the database as the picture builder
+ * (documents/retroplanning/retroplanning-svg.ts) takes it: its milestones, and its meetings lane by
+ * lane, one lane per instance in the order of the governance (conseil, bureau, COPIL, COTECH, groupe
  * d'élaboration, GTT).
  *
  * Only what the picture shows leaves the database: titles, days and statuses. No visio link, place,
  * ordre du jour, attendee or address (not even a milestone's owner's: its instance stands for it).
  */
-import {
-  type RetroplanningInput,
-  type RetroplanningMeetingStatus,
-  type RetroplanningMilestoneStatus,
-  type RetroplanningPeriod,
-} from '../../documents/retroplanning/retroplanning-svg.js';
+import { MILESTONE_STATUSES, type MilestoneStatus } from '../../domain/convention-setup.js';
+import { MEETING_STATUSES, type MeetingStatus } from '../../domain/meeting-rules.js';
 import { atLocalTime, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
-import { parseZone } from '../../domain/school-holidays.js';
+import { parseZone, type Zone } from '../../domain/school-holidays.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 /** The order of the lanes: deciding bodies first, then those that prepare; other kinds last. */
@@ -27,28 +23,65 @@ export const LANE_ORDER: readonly string[] = [
   'gtt',
 ];
 
-const MEETING_STATUSES: readonly string[] = [
-  'planifiee',
-  'convoquee',
-  'tenue',
-  'annulee',
-] satisfies RetroplanningMeetingStatus[];
-const MILESTONE_STATUSES: readonly string[] = ['a_venir', 'fait', 'reporte'] satisfies RetroplanningMilestoneStatus[];
+/** An instance, as a lane of the picture. */
+export interface RetroplanningLaneRow {
+  /** Its slug, which meetings and milestones refer to. */
+  id: string;
+  name: string;
+  kind: string;
+}
+
+/** A meeting of the period, on its local day. */
+export interface RetroplanningMeetingRow {
+  /** The slug of its instance. */
+  lane: string;
+  date: LocalDate;
+  title: string;
+  status: MeetingStatus;
+}
+
+/** A milestone of the period: a day, or a span when it has an end. */
+export interface RetroplanningMilestoneRow {
+  date: LocalDate;
+  endDate?: LocalDate;
+  title: string;
+  /** The slug of the instance in charge, when it is one of the lanes. */
+  owner?: string;
+  status: MilestoneStatus;
+}
+
+/** A convention's rétroplanning for one period: what the picture shows, and nothing more. */
+export interface ConventionRetroplanning {
+  from: LocalDate;
+  to: LocalDate;
+  title: string;
+  subtitle: string;
+  /** In the order of {@link LANE_ORDER}. */
+  lanes: RetroplanningLaneRow[];
+  /** By start. */
+  meetings: RetroplanningMeetingRow[];
+  /** By first day. */
+  milestones: RetroplanningMilestoneRow[];
+  /** The convention's school holiday zone, when it has a known one. */
+  zone?: Zone;
+  /** Today in the convention's time zone, when asked for. */
+  today?: LocalDate;
+}
 
 /** Options of {@link loadRetroplanning}. */
 export interface LoadRetroplanningOptions {
-  /** The period: `parsePeriodKey('2024')`, `schoolYear(2024)`…; `label` goes into the title. */
-  period: RetroplanningPeriod & { label: string };
+  /** The period, both days included (`parsePeriodKey('2024')`…); `label` goes into the title. */
+  period: { from: LocalDate; to: LocalDate; label: string };
   /** Marks today (in the convention's time zone) when it falls in the period; left out, no marker. */
   now?: Date;
 }
 
-/** The builder's input for the convention of that slug, or null when there is none. */
+/** The rétroplanning of the convention of that slug, or null when there is none. */
 export async function loadRetroplanning(
   prisma: PrismaClient,
   slug: string,
   options: LoadRetroplanningOptions,
-): Promise<RetroplanningInput | null> {
+): Promise<ConventionRetroplanning | null> {
   const convention = await prisma.convention.findUnique({
     where: { slug },
     select: {
@@ -89,7 +122,7 @@ export async function loadRetroplanning(
     }),
   ]);
 
-  const input: RetroplanningInput = {
+  const retroplanning: ConventionRetroplanning = {
     from,
     to,
     title: `Rétroplanning ${label}`,
@@ -100,22 +133,25 @@ export async function loadRetroplanning(
       date: dayOf(toLocal(meeting.startsAt, zone)),
       title: meeting.title,
       // A status this code does not know yet is drawn as a meeting still to convene.
-      status: (MEETING_STATUSES.includes(meeting.status) ? meeting.status : 'planifiee') as RetroplanningMeetingStatus,
+      status: knownOr(MEETING_STATUSES, meeting.status, 'planifiee'),
     })),
     milestones: milestones.map((milestone) => ({
       date: localDateOf(milestone.startDate),
       ...(milestone.endDate ? { endDate: localDateOf(milestone.endDate) } : {}),
       title: milestone.title,
       ...(milestone.ownerInstance && laneIds.has(milestone.ownerInstance) ? { owner: milestone.ownerInstance } : {}),
-      status: (MILESTONE_STATUSES.includes(milestone.status)
-        ? milestone.status
-        : 'a_venir') as RetroplanningMilestoneStatus,
+      status: knownOr(MILESTONE_STATUSES, milestone.status, 'a_venir'),
     })),
   };
   const schoolZone = parseZone(convention.schoolZone);
-  if (schoolZone) input.zone = schoolZone;
-  if (options.now) input.today = dayOf(toLocal(options.now, zone));
-  return input;
+  if (schoolZone) retroplanning.zone = schoolZone;
+  if (options.now) retroplanning.today = dayOf(toLocal(options.now, zone));
+  return retroplanning;
+}
+
+/** The status, when this code knows it; else the fallback. */
+function knownOr<S extends string>(known: readonly S[], status: string, fallback: S): S {
+  return (known as readonly string[]).includes(status) ? (status as S) : fallback;
 }
 
 function laneRank(kind: string): number {

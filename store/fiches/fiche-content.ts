@@ -4,9 +4,9 @@ import {
   type BudgetLine,
   type FicheContent,
   type FicheContentEdit,
-  type FieldChange,
   type IndicatorTarget,
 } from '../../domain/fiche-content.js';
+import type { FicheVersionView } from '../../domain/fiche-views.js';
 import { summariseIssues } from '../../domain/validation.js';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 
@@ -34,17 +34,6 @@ function contentOf(row: VersionRow): FicheContent {
     budget: (row.budget as BudgetLine[] | null) ?? [],
     indicateurs: (row.indicateurs as IndicatorTarget[] | null) ?? [],
   };
-}
-
-/** One version of a fiche as pages, the CLI and exports show it: its content and what it changed. */
-export interface FicheVersionView {
-  version: number;
-  state: string;
-  createdBy: string;
-  createdAt: string;
-  content: FicheContent;
-  /** Against the version before it; empty for the first. */
-  changes: FieldChange[];
 }
 
 export async function readFicheContent(db: Db, ficheId: string, version: number): Promise<FicheContent> {

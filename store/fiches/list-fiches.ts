@@ -1,17 +1,5 @@
+import type { FicheSummary } from '../../domain/fiche-views.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-
-/** A fiche in a list: what a board or a table shows, from its latest version. */
-export interface FicheSummary {
-  id: string;
-  code: string;
-  title: string;
-  status: string;
-  authorEmail: string;
-  pilote: string | null;
-  latestVersion: number;
-  workflowId: string | null;
-  updatedAt: string;
-}
 
 /** The convention's fiches, by code; `status` keeps those at one stage. */
 export async function listFiches(

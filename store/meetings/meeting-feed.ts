@@ -1,11 +1,10 @@
 /**
- * The meetings of a subscription feed (documents/ics/meeting-ics.ts `calendarIcs`): those of a
- * convention, of one of its instances, or of the instances a person sits in. Each meeting is written
- * as its invitations state it — same UID, SEQUENCE, title, place and ordre du jour — so a calendar
- * that holds both the invitation and the feed sees one meeting; a cancelled one stays, CANCELLED,
- * so a subscriber's calendar drops it rather than keeping a stale copy.
+ * The meetings of a subscription feed (server/feeds.ts writes them as iCalendar): those of a
+ * convention, of one of its instances, or of the instances a person sits in. Each meeting comes with
+ * what its invitations state — UID, SEQUENCE, title, place and ordre du jour — so a calendar that
+ * holds both the invitation and the feed sees one meeting; a cancelled one stays, marked, so a
+ * subscriber's calendar drops it rather than keeping a stale copy.
  */
-import type { MeetingIcsInput } from '../../documents/ics/meeting-ics.js';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 
 /** How far back a feed goes: a year of past meetings, then all those to come. */
@@ -14,19 +13,32 @@ export const FEED_PAST_DAYS = 365;
 /** The calendar zone of a feed whose meetings come from no convention (a person with no seat). */
 const DEFAULT_ZONE = 'Europe/Paris';
 
-/** A feed's calendar: its name and zone (calendarIcs options) and its meetings, by start. */
+/** A meeting of a feed, as its invitations last stated it. */
+export interface FeedMeeting {
+  /** The UID of its invitations. */
+  icalUid: string;
+  /** The SEQUENCE of its last invitation. */
+  sequence: number;
+  /** The last change of the row. */
+  updatedAt: Date;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** The IANA zone of its convention. */
+  zone: string;
+  location: string | null;
+  visioUrl: string | null;
+  instanceName: string;
+  cancelled: boolean;
+  /** By position. */
+  agenda: Array<{ position: number; title: string }>;
+}
+
+/** A feed's calendar: its name and zone, and its meetings by start. */
 export interface MeetingFeed {
   name: string;
   zone: string;
-  events: MeetingIcsInput[];
-}
-
-/** Options of the feed loaders. */
-export interface MeetingFeedOptions {
-  /** The ORGANIZER address of every event, the one invitations come from (the MAIL_FROM address). */
-  organizerEmail: string;
-  /** The feed holds the meetings ending at most {@link FEED_PAST_DAYS} days before this. */
-  now: Date;
+  meetings: FeedMeeting[];
 }
 
 /** A convention, as its feeds need it. */
@@ -77,12 +89,12 @@ export async function isConventionMember(prisma: PrismaClient, conventionId: str
 export async function conventionMeetingFeed(
   prisma: PrismaClient,
   convention: FeedConvention,
-  options: MeetingFeedOptions,
+  now: Date,
 ): Promise<MeetingFeed> {
   return {
     name: `Réunions — ${convention.name}`,
     zone: convention.timezone,
-    events: await feedEvents(prisma, { conventionId: convention.id }, options),
+    meetings: await feedMeetings(prisma, { conventionId: convention.id }, now),
   };
 }
 
@@ -91,12 +103,12 @@ export async function instanceMeetingFeed(
   prisma: PrismaClient,
   convention: FeedConvention,
   instance: FeedInstance,
-  options: MeetingFeedOptions,
+  now: Date,
 ): Promise<MeetingFeed> {
   return {
     name: `${instance.name} — ${convention.name}`,
     zone: convention.timezone,
-    events: await feedEvents(prisma, { instanceId: instance.id }, options),
+    meetings: await feedMeetings(prisma, { instanceId: instance.id }, now),
   };
 }
 
@@ -105,60 +117,42 @@ export async function instanceMeetingFeed(
  * suppléant), in every convention. A seat given up takes that instance's meetings out of the feed;
  * an unknown address gets an empty calendar.
  */
-export async function personMeetingFeed(
-  prisma: PrismaClient,
-  email: string,
-  options: MeetingFeedOptions,
-): Promise<MeetingFeed> {
+export async function personMeetingFeed(prisma: PrismaClient, email: string, now: Date): Promise<MeetingFeed> {
   const person = { email: { equals: email.trim(), mode: 'insensitive' as const } };
-  const events = await feedEvents(prisma, { instance: { memberships: { some: { person } } } }, options);
+  const meetings = await feedMeetings(prisma, { instance: { memberships: { some: { person } } } }, now);
   const seat = await prisma.membership.findFirst({
     where: { person },
     orderBy: { createdAt: 'asc' },
     select: { instance: { select: { convention: { select: { timezone: true } } } } },
   });
-  return { name: 'Mes réunions (Concerto)', zone: seat?.instance.convention.timezone ?? DEFAULT_ZONE, events };
+  return { name: 'Mes réunions (Concerto)', zone: seat?.instance.convention.timezone ?? DEFAULT_ZONE, meetings };
 }
 
-async function feedEvents(
-  prisma: PrismaClient,
-  where: Prisma.MeetingWhereInput,
-  options: MeetingFeedOptions,
-): Promise<MeetingIcsInput[]> {
-  const since = new Date(options.now.getTime() - FEED_PAST_DAYS * 86_400_000);
+/** The meetings ending at most {@link FEED_PAST_DAYS} days before `now`, then all those to come. */
+async function feedMeetings(prisma: PrismaClient, where: Prisma.MeetingWhereInput, now: Date): Promise<FeedMeeting[]> {
+  const since = new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000);
   const meetings = await prisma.meeting.findMany({
     where: { AND: [where, { endsAt: { gte: since } }] },
     orderBy: [{ startsAt: 'asc' }, { icalUid: 'asc' }],
-    include: {
+    select: {
+      icalUid: true,
+      sequence: true,
+      updatedAt: true,
+      title: true,
+      startsAt: true,
+      endsAt: true,
+      location: true,
+      visioUrl: true,
+      status: true,
       convention: { select: { timezone: true } },
       instance: { select: { name: true } },
       agenda: { orderBy: { position: 'asc' }, select: { position: true, title: true } },
     },
   });
-  return meetings.map((meeting) => {
-    const cancelled = meeting.status === 'annulee';
-    return {
-      // calendarIcs writes no METHOD per event; this one only says what the invitation last was.
-      method: cancelled ? 'CANCEL' : 'REQUEST',
-      status: cancelled ? 'CANCELLED' : 'CONFIRMED',
-      uid: meeting.icalUid,
-      sequence: meeting.sequence,
-      // The last change of the row: a new DTSTAMP only when something about the meeting moved.
-      dtstamp: meeting.updatedAt,
-      title: meeting.title,
-      startsAt: meeting.startsAt,
-      endsAt: meeting.endsAt,
-      zone: meeting.convention.timezone,
-      ...(meeting.location ? { location: meeting.location } : {}),
-      ...(meeting.visioUrl ? { visioUrl: meeting.visioUrl } : {}),
-      instanceName: meeting.instance.name,
-      // As in the invitations (activities/meeting-mail.ts), so both name the same organizer.
-      organizer: { name: `Secrétariat — ${meeting.instance.name}`, email: options.organizerEmail },
-      // PUBLISH has no attendees (calendarIcs writes none): the members' addresses stay out.
-      attendees: [],
-      agenda: meeting.agenda,
-      // The invitation a member accepted rings already; a feed showing the same meeting stays quiet.
-      alarmMinutesBefore: null,
-    } satisfies MeetingIcsInput;
-  });
+  return meetings.map(({ status, convention, instance, ...meeting }) => ({
+    ...meeting,
+    zone: convention.timezone,
+    instanceName: instance.name,
+    cancelled: status === 'annulee',
+  }));
 }

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_TOKEN_FILE } from '../../app/bootstrap-admins.js';
+import { CLI_TOKEN_FILE } from '../../domain/local-app.js';
 import { EXIT, EXIT_CODE_MEANINGS } from '../../cli/exit-codes.js';
 import { buildHttpApp } from '../../server/app.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';

@@ -16,7 +16,7 @@ import { findFreePort } from '../../infra/process/ports.js';
 import { startDevServer } from '../../infra/temporal/dev-server.js';
 import { loadDemo } from '../../store/conventions/load-demo.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
-import type { FicheState } from '../../workflows/definitions.js';
+import type { FicheState } from '../../domain/fiche-views.js';
 import { jsonAs, tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';

@@ -6,12 +6,8 @@ import type { ActionKind } from '../../domain/lifecycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import { resolveDemoPeople, type DemoPeople } from '../../store/conventions/demo-people.js';
-import {
-  ficheStateQuery,
-  meetingScheduledSignal,
-  type FicheLifecycleInput,
-  type FicheState,
-} from '../../workflows/definitions.js';
+import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput } from '../../workflows/definitions.js';
+import type { FicheState } from '../../domain/fiche-views.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { startPoll } from '../../client/start-poll.js';
