@@ -16,6 +16,13 @@ export interface ChromiumLaunch {
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const SYSTEM_NAMES_ON_PATH = ['chromium', 'chromium-browser', 'google-chrome'];
 const SYSTEM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+/**
+ * Flags of @sparticuz/chromium (made for one page in a serverless function) left out, so the
+ * browser behaves as a person's: under `--single-process`, a script's fetch() in a second browser
+ * context sends the first context's cookies (seen here: the admin's page polled as the
+ * coopérateur); the other two lift the same-origin and mixed-content rules pages are tested under.
+ */
+const NPM_FLAGS_LEFT_OUT = new Set(['--single-process', '--disable-web-security', '--allow-running-insecure-content']);
 
 /**
  * `CHROMIUM_PATH` if set, else a system Chromium (`/usr/bin/chromium`, then `chromium`,
@@ -63,7 +70,7 @@ async function npmChromium(): Promise<ChromiumLaunch> {
       { cause: error },
     );
   }
-  return { executablePath, args: chromium.args, source: 'npm' };
+  return { executablePath, args: chromium.args.filter((flag) => !NPM_FLAGS_LEFT_OUT.has(flag)), source: 'npm' };
 }
 
 async function isExecutable(file: string): Promise<boolean> {
