@@ -5,7 +5,7 @@ import {
   PARTNER_OPINIONS,
   type ActionKind,
 } from '../domain/lifecycle.js';
-import type { FicheState } from '../workflows/definitions.js';
+import type { FicheState } from '../domain/fiche-views.js';
 import { usageError } from './cli-error.js';
 import { text, type Command } from './command.js';
 import { describeFiche } from './fiche.js';

@@ -15,27 +15,11 @@ import {
   PARTNER_OPINION_LABELS,
 } from '../domain/lifecycle.js';
 import { formatFrench, formatFrenchDate, parseDateKey } from '../domain/paris-time.js';
+import type { LedgerLine } from '../store/mail-ledger/workflow-mail-ledger.js';
 
 const ZONE = 'Europe/Paris';
 /** Who acts when no person does: the workflow itself, through its activities and timers. */
 export const SYSTEM_ACTOR = 'Concerto';
-
-/** One attempt of one mail, from the ledger (NotificationAttempt). */
-export interface LedgerAttempt {
-  attempt: number;
-  /** sent · retrying · failed */
-  outcome: string;
-  at: Date;
-  error?: string | null;
-}
-
-/** One mail of the workflow, from the ledger (Notification and its attempts). */
-export interface LedgerLine {
-  idempotencyKey: string;
-  recipient: string;
-  subject: string;
-  attempts: LedgerAttempt[];
-}
 
 export interface TimelineMail {
   recipient: string;

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isoInstant, nonEmptyText, parseInput } from '../domain/validation.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { createApiToken, deleteApiToken, listApiTokens } from '../store/api-tokens.js';
+import type { Store } from '../store/index.js';
 import { requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 
@@ -16,7 +15,7 @@ export const newApiTokenSchema = z.strictObject({
  * Bearer <token>` then acts as them, with their roles), lists them and revokes them. The secret is
  * in the answer of its creation only; the store keeps its hash.
  */
-export function registerApiTokenRoutes(app: FastifyInstance, deps: { prisma: PrismaClient; now?: () => Date }): void {
+export function registerApiTokenRoutes(app: FastifyInstance, deps: { store: Store; now?: () => Date }): void {
   const now = deps.now ?? (() => new Date());
 
   app.post('/api/tokens', async (request, reply) => {
@@ -25,7 +24,7 @@ export function registerApiTokenRoutes(app: FastifyInstance, deps: { prisma: Pri
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : undefined;
     if (expiresAt && expiresAt <= now())
       throw new HttpError(400, 'INVALID_INPUT', '« expiresAt » est déjà passé : donnez une date à venir.', 'expiresAt');
-    const created = await createApiToken(deps.prisma, {
+    const created = await deps.store.access.createApiToken({
       personId: viewer.personId,
       label: input.label,
       ...(expiresAt ? { expiresAt } : {}),
@@ -34,12 +33,12 @@ export function registerApiTokenRoutes(app: FastifyInstance, deps: { prisma: Pri
   });
 
   app.get('/api/tokens', async (request) => ({
-    tokens: await listApiTokens(deps.prisma, requireViewer(request).personId),
+    tokens: await deps.store.access.listApiTokens(requireViewer(request).personId),
   }));
 
   app.delete<{ Params: { id: string } }>('/api/tokens/:id', async (request, reply) => {
     const viewer = requireViewer(request);
-    if (!(await deleteApiToken(deps.prisma, viewer.personId, request.params.id))) {
+    if (!(await deps.store.access.deleteApiToken(viewer.personId, request.params.id))) {
       throw new HttpError(404, 'NOT_FOUND', 'Vous n’avez aucun jeton portant cet identifiant.');
     }
     return reply.code(204).send();

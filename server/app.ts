@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Store } from '../store/index.js';
 import type { MailCatcher } from '../infra/smtp-in/mail-catcher.js';
 import { registerApiTokenRoutes } from './api-tokens.js';
 import { registerAuth } from './auth.js';
@@ -29,19 +29,19 @@ import { registerWorkflowRoutes } from './workflows.js';
 
 export interface HttpAppDependencies {
   client: Client;
-  prisma: PrismaClient;
+  store: Store;
   taskQueue: string;
   probes: HealthProbes;
   catcher?: MailCatcher;
   /** The answer pages of invitation links (/rsvp/:token) and the voting pages of date polls
    * (/vote/:token); left out, they are not served. */
-  rsvp?: Omit<RsvpRouteDependencies, 'prisma'>;
+  rsvp?: Omit<RsvpRouteDependencies, 'store'>;
   /** The calendar feeds (/feeds/…) and the API's calendar of a convention
    * (/api/conventions/:slug/calendar.ics); left out, they are not served. Their links are checked with
    * the secret of `rsvp`, which must be given too: one secret signs every link. */
-  feeds?: Omit<FeedRouteDependencies, 'prisma' | 'secret'>;
+  feeds?: Omit<FeedRouteDependencies, 'store' | 'secret'>;
   /** Options of the rétroplanning pictures (/conventions/:slug/retroplanning/…), always served. */
-  retroplanning?: Omit<RetroplanningRouteDependencies, 'prisma'>;
+  retroplanning?: Omit<RetroplanningRouteDependencies, 'store'>;
   /** The Temporal Web UI's address, for the admins' links to each workflow. */
   temporalUiUrl?: string | null;
   /** Signing in by a link sent by mail (/auth/…); left out, nobody can sign in but with an API
@@ -95,34 +95,34 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
 
   // Sessions are Secure-only when the pages are served over TLS.
   const secureCookies = deps.rsvp?.publicUrl.startsWith('https:') ?? false;
-  registerAuth(app, { prisma: deps.prisma, secureCookies, ...(deps.rsvp?.now ? { now: deps.rsvp.now } : {}) });
+  registerAuth(app, { store: deps.store, secureCookies, ...(deps.rsvp?.now ? { now: deps.rsvp.now } : {}) });
   registerHealth(app, deps.probes);
   registerOpenApiRoute(app, routes, { version: API_VERSION });
   registerSessionRoutes(app);
-  registerApiTokenRoutes(app, { prisma: deps.prisma, ...(deps.rsvp?.now ? { now: deps.rsvp.now } : {}) });
-  registerConventionRoutes(app, { prisma: deps.prisma });
-  registerDemoRoute(app, { prisma: deps.prisma });
-  registerFicheRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
-  registerFicheContentRoutes(app, { client: deps.client, prisma: deps.prisma });
-  registerMeetingRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
-  registerCalendarRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
-  registerConventionCycleRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
-  registerPollRoutes(app, { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue });
+  registerApiTokenRoutes(app, { store: deps.store, ...(deps.rsvp?.now ? { now: deps.rsvp.now } : {}) });
+  registerConventionRoutes(app, { store: deps.store });
+  registerDemoRoute(app, { store: deps.store });
+  registerFicheRoutes(app, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue });
+  registerFicheContentRoutes(app, { client: deps.client, store: deps.store });
+  registerMeetingRoutes(app, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue });
+  registerCalendarRoutes(app, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue });
+  registerConventionCycleRoutes(app, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue });
+  registerPollRoutes(app, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue });
   registerOutboxRoutes(app, deps.catcher);
-  registerWorkflowRoutes(app, { client: deps.client, prisma: deps.prisma, temporalUiUrl: deps.temporalUiUrl ?? null });
+  registerWorkflowRoutes(app, { client: deps.client, store: deps.store, temporalUiUrl: deps.temporalUiUrl ?? null });
   registerPages(app, {
     client: deps.client,
-    prisma: deps.prisma,
+    store: deps.store,
     taskQueue: deps.taskQueue,
     catcher: deps.catcher,
     temporalUiUrl: deps.temporalUiUrl ?? null,
   });
-  registerRetroplanningRoutes(app, { prisma: deps.prisma, ...deps.retroplanning });
+  registerRetroplanningRoutes(app, { store: deps.store, ...deps.retroplanning });
   if (deps.rsvp) {
-    registerRsvpRoutes(app, { prisma: deps.prisma, ...deps.rsvp });
+    registerRsvpRoutes(app, { store: deps.store, ...deps.rsvp });
     // The voting pages of date polls check their links with the same secret.
     registerVoteRoutes(app, {
-      prisma: deps.prisma,
+      store: deps.store,
       client: deps.client,
       secret: deps.rsvp.secret,
       ...(deps.rsvp.now ? { now: deps.rsvp.now } : {}),
@@ -132,7 +132,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     if (!deps.rsvp)
       throw new Error('buildHttpApp: sign-in links are signed with the secret of `rsvp`: give `rsvp` too.');
     registerSignInRoutes(app, {
-      prisma: deps.prisma,
+      store: deps.store,
       secret: deps.rsvp.secret,
       publicUrl: deps.rsvp.publicUrl,
       secureCookies,
@@ -143,8 +143,8 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   if (deps.feeds) {
     if (!deps.rsvp)
       throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');
-    registerFeedRoutes(app, { prisma: deps.prisma, secret: deps.rsvp.secret, ...deps.feeds });
-    registerConventionCalendarRoute(app, { prisma: deps.prisma, ...deps.feeds });
+    registerFeedRoutes(app, { store: deps.store, secret: deps.rsvp.secret, ...deps.feeds });
+    registerConventionCalendarRoute(app, { store: deps.store, ...deps.feeds });
   }
   return app;
 }

@@ -1,8 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveConvention } from '../store/resolve-convention.js';
-import { storedMeetingRules } from '../store/save-meeting-rules.js';
+import type { Store } from '../store/index.js';
 import { calendarWorkflowId, calendarYearStateQuery, moveMilestoneUpdate } from '../workflows/calendar-definitions.js';
 import { setCalendarRules } from '../client/set-calendar-rules.js';
 import { startConventionCycle } from '../client/start-convention-cycle.js';
@@ -19,13 +17,13 @@ const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== nu
  */
 export function registerCalendarRoutes(
   app: FastifyInstance,
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  deps: { client: Client; store: Store; taskQueue: string },
 ): void {
   /** The convention's calendar workflow, once the viewer is known to be one of its people. */
   const handleOf = async (request: FastifyRequest, slug: string) => {
     requireViewer(request);
-    const convention = await resolveConvention(deps.prisma, slug);
-    const actor = await actorOf(request, deps.prisma, convention.id);
+    const convention = await deps.store.conventions.resolve(slug);
+    const actor = await actorOf(request, deps.store, convention.id);
     return { convention, actor, handle: deps.client.workflow.getHandle(calendarWorkflowId(convention.id)) };
   };
   const notStarted = () =>
@@ -45,11 +43,7 @@ export function registerCalendarRoutes(
   // The rules as stored: what the calendar follows, whether it runs yet or not.
   app.get<{ Params: { slug: string } }>('/api/conventions/:slug/calendar/rules', async (request) => {
     const { convention } = await handleOf(request, request.params.slug);
-    const instances = await deps.prisma.instance.findMany({
-      where: { conventionId: convention.id },
-      select: { slug: true, meetingRule: true },
-    });
-    return { rules: storedMeetingRules(instances) };
+    return { rules: await deps.store.conventions.findMeetingRules(convention.id) };
   });
 
   app.put<{ Params: { slug: string } }>('/api/conventions/:slug/calendar/rules', async (request, reply) => {

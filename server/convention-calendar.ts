@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { conventionMeetingFeed, findFeedConvention } from '../store/meeting-feed.js';
+import type { Store } from '../store/index.js';
 import { actorOf, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 import { sendFeed } from './feeds.js';
@@ -12,19 +11,16 @@ import { sendFeed } from './feeds.js';
  */
 export function registerConventionCalendarRoute(
   app: FastifyInstance,
-  deps: { prisma: PrismaClient; organizerEmail: string; now?: () => Date },
+  deps: { store: Store; organizerEmail: string; now?: () => Date },
 ): void {
   app.get<{ Params: { slug: string } }>('/api/conventions/:slug/calendar.ics', async (request, reply) => {
     requireViewer(request);
-    const convention = await findFeedConvention(deps.prisma, request.params.slug);
+    const convention = await deps.store.meetings.findFeedConvention(request.params.slug);
     if (!convention)
       throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${request.params.slug.slice(0, 80)} ».`);
     // As the feed's token does, it takes a seat in the convention (or an admin): visio links are in it.
-    await actorOf(request, deps.prisma, convention.id);
-    const feed = await conventionMeetingFeed(deps.prisma, convention, {
-      organizerEmail: deps.organizerEmail,
-      now: (deps.now ?? (() => new Date()))(),
-    });
-    return sendFeed(request, reply, feed, `${convention.slug}.ics`);
+    await actorOf(request, deps.store, convention.id);
+    const feed = await deps.store.meetings.conventionFeed(convention, (deps.now ?? (() => new Date()))());
+    return sendFeed(request, reply, feed, `${convention.slug}.ics`, deps.organizerEmail);
   });
 }

@@ -1,8 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertMayManageCycle } from '../domain/convention-cycle.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveConvention } from '../store/resolve-convention.js';
+import type { Store } from '../store/index.js';
 import { conventionCycleStateQuery, conventionWorkflowId, prolongUpdate } from '../workflows/convention-definitions.js';
 import { startConventionCycle } from '../client/start-convention-cycle.js';
 import { actorOf } from './auth.js';
@@ -17,12 +16,12 @@ const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== nu
  */
 export function registerConventionCycleRoutes(
   app: FastifyInstance,
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  deps: { client: Client; store: Store; taskQueue: string },
 ): void {
   /** The convention's cycle workflow, and the viewer as one of its people (401 / 403 otherwise). */
   const handleOf = async (request: FastifyRequest, slug: string) => {
-    const convention = await resolveConvention(deps.prisma, slug);
-    const actor = await actorOf(request, deps.prisma, convention.id);
+    const convention = await deps.store.conventions.resolve(slug);
+    const actor = await actorOf(request, deps.store, convention.id);
     return { convention, actor, handle: deps.client.workflow.getHandle(conventionWorkflowId(convention.id)) };
   };
   const notStarted = (error: unknown) =>

@@ -1,10 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertMayExportConvention } from '../domain/access.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { exportConventionSetup } from '../store/export-convention-setup.js';
-import { exportMembersCsv } from '../store/export-members-csv.js';
-import { importConventionSetup } from '../store/import-convention-setup.js';
-import { importMembersCsv } from '../store/import-members-csv.js';
+import type { Store } from '../store/index.js';
 import { actorOf, requireAdmin, requireViewer } from './auth.js';
 import { HttpError } from './errors.js';
 import { answerWithProgress } from './progress-stream.js';
@@ -12,17 +8,17 @@ import { answerWithProgress } from './progress-stream.js';
 // A whole setup or a members list can be larger than an ordinary request.
 export const IMPORT_LIMIT = 10 * 1_048_576;
 
-async function existing(prisma: PrismaClient, slug: string): Promise<{ id: string; slug: string }> {
-  const found = await prisma.convention.findUnique({ where: { slug }, select: { id: true, slug: true } });
+async function existing(store: Store, slug: string): Promise<{ id: string; slug: string }> {
+  const found = await store.conventions.findBySlug(slug);
   if (!found) throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${slug} ».`);
   return found;
 }
 
 /** The convention, once the viewer is one of its coopérateurs or an admin: its exports name everyone. */
-async function exportable(request: FastifyRequest, prisma: PrismaClient, slug: string): Promise<string> {
+async function exportable(request: FastifyRequest, store: Store, slug: string): Promise<string> {
   requireViewer(request);
-  const convention = await existing(prisma, slug);
-  assertMayExportConvention(await actorOf(request, prisma, convention.id));
+  const convention = await existing(store, slug);
+  assertMayExportConvention(await actorOf(request, store, convention.id));
   return convention.slug;
 }
 
@@ -33,7 +29,7 @@ async function exportable(request: FastifyRequest, prisma: PrismaClient, slug: s
  * coopérateurs and the admins; imports, which replace who sits where (and so who may do what),
  * for the admins only.
  */
-export function registerConventionRoutes(app: FastifyInstance, deps: { prisma: PrismaClient }): void {
+export function registerConventionRoutes(app: FastifyInstance, deps: { store: Store }): void {
   // CSV is accepted by the members import only: the parser lives in that route's own scope.
   void app.register(async (csvScope) => {
     csvScope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_LIMIT }, (_request, body, done) =>
@@ -44,40 +40,37 @@ export function registerConventionRoutes(app: FastifyInstance, deps: { prisma: P
       if (typeof request.body !== 'string') {
         throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier CSV avec Content-Type: text/csv.');
       }
-      const { slug } = await existing(deps.prisma, request.params.slug);
-      return { imported: await importMembersCsv(deps.prisma, slug, request.body) };
+      const { slug } = await existing(deps.store, request.params.slug);
+      return { imported: await deps.store.conventions.importMembersCsv(slug, request.body) };
     });
   });
 
   app.get('/api/conventions', async (request) => {
     requireViewer(request);
-    const conventions = await deps.prisma.convention.findMany({
-      orderBy: { startDate: 'asc' },
-      select: { id: true, slug: true, name: true, territory: true, startDate: true, endDate: true, status: true },
-    });
+    const conventions = await deps.store.conventions.list();
     return { conventions };
   });
 
   app.get<{ Params: { slug: string } }>('/api/conventions/:slug/setup', async (request, reply) => {
-    const slug = await exportable(request, deps.prisma, request.params.slug);
+    const slug = await exportable(request, deps.store, request.params.slug);
     return reply
       .header('content-disposition', `attachment; filename="${slug}.json"`)
-      .send(await exportConventionSetup(deps.prisma, slug));
+      .send(await deps.store.conventions.exportSetup(slug));
   });
 
   // Its progress streams as NDJSON to a caller that asks for it (./progress-stream.ts).
   app.put('/api/conventions/setup', { bodyLimit: IMPORT_LIMIT }, async (request, reply) => {
     requireAdmin(request);
     return answerWithProgress(request, reply, async (onProgress) => ({
-      imported: await importConventionSetup(deps.prisma, request.body, onProgress ? { onProgress } : {}),
+      imported: await deps.store.conventions.importSetup(request.body, onProgress ? { onProgress } : {}),
     }));
   });
 
   app.get<{ Params: { slug: string } }>('/api/conventions/:slug/members.csv', async (request, reply) => {
-    const slug = await exportable(request, deps.prisma, request.params.slug);
+    const slug = await exportable(request, deps.store, request.params.slug);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${slug}-membres.csv"`)
-      .send(await exportMembersCsv(deps.prisma, slug));
+      .send(await deps.store.conventions.exportMembersCsv(slug));
   });
 }

@@ -3,10 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../domain/errors.js';
 import { parseContentEdit } from '../domain/fiche-content.js';
 import { STAGES } from '../domain/lifecycle.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { checkContentReferences, listFicheVersions } from '../store/fiche-content.js';
-import { listFiches } from '../store/list-fiches.js';
-import { resolveConvention } from '../store/resolve-convention.js';
+import type { Store } from '../store/index.js';
 import { editContentUpdate, ficheWorkflowId } from '../workflows/definitions.js';
 import { actorOf } from './auth.js';
 import { HttpError } from './errors.js';
@@ -20,14 +17,9 @@ const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte ce
  * is under review and it shows in the fiche's history; its references (enjeu, objectifs, pilote,
  * partenaires) are checked here first, so a wrong code is a 400 that never reaches the workflow.
  */
-export function registerFicheContentRoutes(app: FastifyInstance, deps: { client: Client; prisma: PrismaClient }): void {
+export function registerFicheContentRoutes(app: FastifyInstance, deps: { client: Client; store: Store }): void {
   const ficheOf = async (id: string) => {
-    const fiche = ID.test(id)
-      ? await deps.prisma.ficheAction.findUnique({
-          where: { id },
-          select: { id: true, conventionId: true, workflowId: true },
-        })
-      : null;
+    const fiche = ID.test(id) ? await deps.store.fiches.findRef(id) : null;
     if (!fiche) throw notFound();
     return fiche;
   };
@@ -37,22 +29,22 @@ export function registerFicheContentRoutes(app: FastifyInstance, deps: { client:
     if (status !== undefined && !(STAGES as readonly string[]).includes(status)) {
       throw new DomainError('INVALID_INPUT', `« status » doit être l’une des étapes : ${STAGES.join(', ')}.`, 'status');
     }
-    const { id } = await resolveConvention(deps.prisma, convention);
-    await actorOf(request, deps.prisma, id);
-    return { fiches: await listFiches(deps.prisma, id, status ? { status } : {}) };
+    const { id } = await deps.store.conventions.resolve(convention);
+    await actorOf(request, deps.store, id);
+    return { fiches: await deps.store.fiches.list(id, status ? { status } : {}) };
   });
 
   app.get<{ Params: { id: string } }>('/api/fiches/:id/versions', async (request) => {
     const fiche = await ficheOf(request.params.id);
-    await actorOf(request, deps.prisma, fiche.conventionId);
-    return { versions: await listFicheVersions(deps.prisma, fiche.id) };
+    await actorOf(request, deps.store, fiche.conventionId);
+    return { versions: await deps.store.fiches.listVersions(fiche.id) };
   });
 
   app.patch<{ Params: { id: string } }>('/api/fiches/:id/content', async (request) => {
     const fiche = await ficheOf(request.params.id);
-    const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+    const actor = await actorOf(request, deps.store, fiche.conventionId);
     const edit = parseContentEdit(request.body);
-    await checkContentReferences(deps.prisma, fiche.conventionId, edit);
+    await deps.store.fiches.checkContentReferences(fiche.conventionId, edit);
     return deps.client.workflow
       .getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id))
       .executeUpdate(editContentUpdate, { args: [{ actor, edit }] });

@@ -2,8 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { parseNewFiche } from '../domain/fiche.js';
 import { ACTION_KINDS, type ActionKind } from '../domain/lifecycle.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { resolveConvention } from '../store/resolve-convention.js';
+import type { Store } from '../store/index.js';
 import { actionUpdates, ficheStateQuery, ficheWorkflowId } from '../workflows/definitions.js';
 import { startFiche } from '../client/start-fiche.js';
 import { actorOf, requireViewer } from './auth.js';
@@ -19,14 +18,14 @@ const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte ce
  */
 export function registerFicheRoutes(
   app: FastifyInstance,
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  deps: { client: Client; store: Store; taskQueue: string },
 ): void {
   app.post('/api/fiches', async (request, reply) => {
     requireViewer(request);
     const fiche = parseNewFiche(request.body);
-    const ref = await resolveConvention(deps.prisma, (request.body as { convention?: unknown }).convention);
+    const ref = await deps.store.conventions.resolve((request.body as { convention?: unknown }).convention);
     // Any person of the convention may draft one (the GTTs write them); submitting it is the coopérateurs'.
-    await actorOf(request, deps.prisma, ref.id);
+    await actorOf(request, deps.store, ref.id);
     const { ficheId, handle } = await startFiche(deps, ref.id, fiche);
     return reply.code(201).send({ ficheId, workflowId: handle.workflowId });
   });
@@ -34,12 +33,9 @@ export function registerFicheRoutes(
   app.get<{ Params: { id: string } }>('/api/fiches/:id', async (request) => {
     requireViewer(request);
     if (!ID.test(request.params.id)) throw notFound();
-    const fiche = await deps.prisma.ficheAction.findUnique({
-      where: { id: request.params.id },
-      select: { conventionId: true },
-    });
+    const fiche = await deps.store.fiches.findRef(request.params.id);
     // Until its workflow has written it to the store, a new fiche is read by any signed-in person.
-    if (fiche) await actorOf(request, deps.prisma, fiche.conventionId);
+    if (fiche) await actorOf(request, deps.store, fiche.conventionId);
     return deps.client.workflow.getHandle(ficheWorkflowId(request.params.id)).query(ficheStateQuery);
   });
 
@@ -50,9 +46,9 @@ export function registerFicheRoutes(
       throw new HttpError(404, 'NOT_FOUND', `Action inconnue « ${kind} » : ${ACTION_KINDS.join(', ')}.`);
     }
     if (!ID.test(id)) throw notFound();
-    const fiche = await deps.prisma.ficheAction.findUnique({ where: { id }, select: { conventionId: true } });
+    const fiche = await deps.store.fiches.findRef(id);
     if (!fiche) throw notFound();
-    const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+    const actor = await actorOf(request, deps.store, fiche.conventionId);
     const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
     const update = actionUpdates[kind as ActionKind];
     return deps.client.workflow

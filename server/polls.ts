@@ -2,9 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { assertMayPlanCalendar } from '../domain/meeting-recurrence.js';
 import { parseNewPoll } from '../domain/poll-input.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { findPoll } from '../store/find-poll.js';
-import { resolveConvention } from '../store/resolve-convention.js';
+import type { Store } from '../store/index.js';
 import { chooseAmongTiedUpdate, closePollUpdate, pollStateQuery } from '../workflows/poll-definitions.js';
 import { startPoll } from '../client/start-poll.js';
 import { startSetupPolls } from '../client/start-setup-polls.js';
@@ -27,21 +25,21 @@ const POLL_UPDATES = { close: closePollUpdate, choose: chooseAmongTiedUpdate } a
  */
 export function registerPollRoutes(
   app: FastifyInstance,
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  deps: { client: Client; store: Store; taskQueue: string },
 ): void {
   app.post('/api/polls', async (request, reply) => {
     requireViewer(request);
     const input = parseNewPoll(request.body);
-    const convention = await resolveConvention(deps.prisma, input.convention);
-    const actor = await actorOf(request, deps.prisma, convention.id);
+    const convention = await deps.store.conventions.resolve(input.convention);
+    const actor = await actorOf(request, deps.store, convention.id);
     const started = await startPoll(deps, convention.id, input, actor);
     return reply.code(201).send(started);
   });
 
   // The polls of the convention's setup (imported with it) whose workflow has not started yet.
   app.post<{ Params: { slug: string } }>('/api/conventions/:slug/polls/start', async (request) => {
-    const convention = await resolveConvention(deps.prisma, request.params.slug);
-    const actor = await actorOf(request, deps.prisma, convention.id);
+    const convention = await deps.store.conventions.resolve(request.params.slug);
+    const actor = await actorOf(request, deps.store, convention.id);
     // The setup's polls are part of the year's plan, which the coopérateurs run.
     assertMayPlanCalendar(actor);
     return { polls: await startSetupPolls(deps, convention.id, actor) };
@@ -50,9 +48,9 @@ export function registerPollRoutes(
   app.get<{ Params: { id: string } }>('/api/polls/:id', async (request) => {
     requireViewer(request);
     if (!ID.test(request.params.id)) throw notFound();
-    const poll = await findPoll(deps.prisma, request.params.id);
+    const poll = await deps.store.polls.find(request.params.id);
     if (!poll) throw notFound();
-    await actorOf(request, deps.prisma, poll.conventionId);
+    await actorOf(request, deps.store, poll.conventionId);
     const workflow = poll.workflowId
       ? await deps.client.workflow
           .getHandle(poll.workflowId)
@@ -97,15 +95,12 @@ export function registerPollRoutes(
     if (!Object.hasOwn(POLL_UPDATES, step))
       throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(POLL_UPDATES).join(', ')}.`);
     if (!ID.test(id)) throw notFound();
-    const poll = await deps.prisma.poll.findUnique({
-      where: { id },
-      select: { conventionId: true, workflowId: true, status: true },
-    });
+    const poll = await deps.store.polls.findState(id);
     if (!poll?.workflowId) throw notFound();
     // Its workflow has ended: say why rather than let Temporal answer that it is gone.
     if (poll.status === 'clos') throw new HttpError(409, 'WRONG_STAGE', 'La date de ce sondage est déjà choisie.');
     const body = bodyOf(request.body);
-    const actor = await actorOf(request, deps.prisma, poll.conventionId);
+    const actor = await actorOf(request, deps.store, poll.conventionId);
     const update = POLL_UPDATES[step as keyof typeof POLL_UPDATES];
     const args = step === 'choose' ? { optionId: body.optionId, actor } : { actor };
     return deps.client.workflow.getHandle(poll.workflowId).executeUpdate(update as never, { args: [args] as never });

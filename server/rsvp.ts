@@ -1,16 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formatFrench } from '../domain/paris-time.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Store } from '../store/index.js';
 import { LinkError, rsvpLinks, verifyLink, type LinkPayload } from '../infra/links/signed-links.js';
-import { findRsvpInvitation } from '../store/find-rsvp-invitation.js';
-import {
-  RSVP_PARTSTATS,
-  RsvpError,
-  recordRsvp,
-  type RsvpErrorCode,
-  type RsvpPartStat,
-  type RsvpRecorded,
-} from '../store/record-rsvp.js';
+import { RSVP_PARTSTATS, type RsvpPartStat } from '../domain/meeting-rules.js';
+import { RsvpError, type RsvpErrorCode, type RsvpRecorded } from '../store/meetings/record-rsvp.js';
 import { sendPage as sendHtmlPage } from './page-layout.js';
 import {
   ANSWER_LABELS,
@@ -23,7 +16,7 @@ import {
 
 /** Dependencies of {@link registerRsvpRoutes}. */
 export interface RsvpRouteDependencies {
-  prisma: PrismaClient;
+  store: Store;
   /** The secret links are signed with (infra/links/signed-links.ts). */
   secret: string;
   /** Base of the fresh links the confirmation page offers (PUBLIC_URL). */
@@ -103,7 +96,7 @@ export function registerRsvpRoutes(app: FastifyInstance, deps: RsvpRouteDependen
       if ('refused' in opened) return sendPage(reply, opened.refused.status, refusedPage(opened.refused.page));
       const { payload, answer } = opened;
       try {
-        const view = await findRsvpInvitation(deps.prisma, {
+        const view = await deps.store.meetings.findRsvpInvitation({
           meetingId: payload.subject,
           email: payload.email,
           link: { id: payload.jti, answer },
@@ -126,7 +119,7 @@ export function registerRsvpRoutes(app: FastifyInstance, deps: RsvpRouteDependen
       const { payload, answer } = opened;
       let recorded: RsvpRecorded;
       try {
-        recorded = await recordRsvp(deps.prisma, {
+        recorded = await deps.store.meetings.recordRsvp({
           meeting: { id: payload.subject },
           email: payload.email,
           partstat: answer,
@@ -146,7 +139,10 @@ export function registerRsvpRoutes(app: FastifyInstance, deps: RsvpRouteDependen
           'rsvp recorded, but telling the meeting workflow failed',
         );
       }
-      const view = await findRsvpInvitation(deps.prisma, { meetingId: recorded.meetingId, email: recorded.email });
+      const view = await deps.store.meetings.findRsvpInvitation({
+        meetingId: recorded.meetingId,
+        email: recorded.email,
+      });
       const fresh = rsvpLinks({
         publicUrl: deps.publicUrl,
         secret: deps.secret,

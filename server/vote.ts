@@ -2,9 +2,9 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formatFrench } from '../domain/paris-time.js';
 import type { PollAnswer } from '../domain/poll-rules.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Store } from '../store/index.js';
 import { LinkError, verifyLink, type LinkPayload } from '../infra/links/signed-links.js';
-import { findPoll, type PollView } from '../store/find-poll.js';
+import { type PollView } from '../store/polls/find-poll.js';
 import { chooseAmongTiedUpdate, pollStateQuery, voteUpdate } from '../workflows/poll-definitions.js';
 import { toHttpError } from './errors.js';
 import { sendPage } from './page-layout.js';
@@ -14,7 +14,7 @@ import { VOTE_PAGE_CSP, choosePage, resultPage, votePage } from './vote-pages.js
 
 /** Dependencies of {@link registerVoteRoutes}. */
 export interface VoteRouteDependencies {
-  prisma: PrismaClient;
+  store: Store;
   client: Client;
   /** The secret links are signed with (infra/links/signed-links.ts). */
   secret: string;
@@ -107,7 +107,7 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
             choosePage({ poll, tied: await tiedOf(poll), error: refusal.message }),
           );
         }
-        const settled = (await findPoll(deps.prisma, poll.pollId)) ?? poll;
+        const settled = (await deps.store.polls.find(poll.pollId)) ?? poll;
         return sendVotePage(reply, 200, resultPage({ poll: settled, message: statusMessage(settled) }));
       }
 
@@ -140,7 +140,7 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
           votePage({ poll, email: payload.email, answers, signUps, error: refusal.message }),
         );
       }
-      const recorded = (await findPoll(deps.prisma, poll.pollId)) ?? poll;
+      const recorded = (await deps.store.polls.find(poll.pollId)) ?? poll;
       const ballot = recorded.ballots[payload.email.toLowerCase()];
       return sendVotePage(
         reply,
@@ -170,7 +170,7 @@ export function registerVoteRoutes(app: FastifyInstance, deps: VoteRouteDependen
       const { status, title } = LINK_REFUSALS[error.reason];
       return { refused: { status, page: { title, message: error.userMessage, whatToDo: ASK_AGAIN } } };
     }
-    const poll = await findPoll(deps.prisma, payload.subject);
+    const poll = await deps.store.polls.find(payload.subject);
     if (!poll) {
       return {
         refused: {

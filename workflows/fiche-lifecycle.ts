@@ -20,6 +20,7 @@ import {
 } from '../domain/fiche-notices.js';
 import type { InstanceKind } from '../domain/charter.js';
 import { assertMayEditContent, parseContentEdit, type FicheContentEdit } from '../domain/fiche-content.js';
+import type { FicheState } from '../domain/fiche-views.js';
 import { DomainError } from '../domain/errors.js';
 import {
   ACTION_KINDS,
@@ -48,7 +49,6 @@ import {
   ficheStateQuery,
   meetingScheduledSignal,
   type FicheLifecycleInput,
-  type FicheState,
 } from './definitions.js';
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';

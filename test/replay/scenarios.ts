@@ -4,14 +4,10 @@ import { driveToValidation, takeStep, type ActionInput } from '../../client/fich
 import { REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
 import type { ActionKind } from '../../domain/lifecycle.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
-import { resolveDemoPeople, type DemoPeople } from '../../store/demo-people.js';
-import {
-  ficheStateQuery,
-  meetingScheduledSignal,
-  type FicheLifecycleInput,
-  type FicheState,
-} from '../../workflows/definitions.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
+import { resolveDemoPeople, type DemoPeople } from '../../store/conventions/demo-people.js';
+import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput } from '../../workflows/definitions.js';
+import type { FicheState } from '../../domain/fiche-views.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { startPoll } from '../../client/start-poll.js';
@@ -25,6 +21,7 @@ import {
   prolongUpdate,
 } from '../../workflows/convention-definitions.js';
 import { conventionCycleWorkflow } from '../../workflows/convention.js';
+import { createStore } from '../../store/index.js';
 
 /**
  * What a scenario drives a workflow with: a client on a server whose worker polls `taskQueue`
@@ -230,7 +227,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     const day = 86_400_000;
     const startsAt = new Date(Date.now() + 10 * day);
     const meeting = await scheduleMeeting(
-      ctx,
+      { ...ctx, store: createStore(ctx.prisma) },
       fiche.conventionId,
       {
         instance: 'cotech',
@@ -293,7 +290,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     const deadlineDay = nextOpenDay(shiftDate(today, 5), null).date;
     const day = nextOpenDay(shiftDate(deadlineDay, 10), null).date;
     const poll = await startPoll(
-      ctx,
+      { ...ctx, store: createStore(ctx.prisma) },
       conventionId,
       {
         instance: 'cotech',

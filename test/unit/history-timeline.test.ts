@@ -1,3 +1,4 @@
+import type { LedgerLine } from '../../store/mail-ledger/workflow-mail-ledger.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils.js';
@@ -8,7 +9,6 @@ import {
   SYSTEM_ACTOR,
   UPDATE_LABELS,
   buildTimeline,
-  type LedgerLine,
 } from '../../client/history-timeline.js';
 
 const HISTORIES = path.join(import.meta.dirname, '../fixtures/histories');
