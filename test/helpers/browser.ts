@@ -1,23 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
-
-const SYSTEM_CHROMIUMS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-
-/**
- * The browser the tests drive, never one downloaded at run time: `CHROMIUM_PATH`, else a system
- * Chromium, else the one shipped inside the `@sparticuz/chromium` npm package (unpacked to /tmp on
- * first use; it needs no system library beyond Debian's base).
- */
-async function chromiumToLaunch(): Promise<{ executablePath: string; args: string[] }> {
-  const configured = process.env.CHROMIUM_PATH?.trim();
-  const system = configured ? configured : SYSTEM_CHROMIUMS.find((path) => existsSync(path));
-  if (system) return { executablePath: system, args: CHROMIUM_FLAGS };
-  const { default: packaged } = await import('@sparticuz/chromium');
-  return { executablePath: await packaged.executablePath(), args: CHROMIUM_FLAGS };
-}
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 
 /**
  * One headless Chromium for the test file: launched in beforeAll, closed in afterAll (with every
@@ -28,7 +12,9 @@ export function useBrowser(): { newPage(): Promise<Page> } {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    browser = await chromium.launch({ ...(await chromiumToLaunch()), headless: true });
+    // The Chromium the global setup resolved (see chromium.ts): never a downloaded browser.
+    const { executablePath, args } = inject('chromium');
+    browser = await chromium.launch({ executablePath, args, headless: true });
   });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
