@@ -19,6 +19,7 @@ import { atLocalTime, durationUntil, fromLocal, parseDateKey, shiftDate } from '
 import { parseZone } from '../domain/school-holidays.js';
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
+import { OneStepAtATime } from './plumbing/one-step-at-a-time.js';
 import {
   DEFAULT_CALENDAR_TIMING,
   calendarYearStateQuery,
@@ -54,19 +55,14 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
   };
   let facts: CalendarYearFacts | undefined = undefined;
   let changes = 0;
-  let recording = false;
+  const steps = new OneStepAtATime({
+    busy: 'Une autre modification du calendrier est en cours : réessayez dans un instant.',
+    preparing: 'Le calendrier se prépare : réessayez dans un instant.',
+  });
   /** Reminders sent this year, by key: a moved milestone gets its reminders again, for its new date. */
   const reminded = new Set<string>();
 
-  const ready = (): CalendarYearFacts => {
-    if (!facts) throw new DomainError('ALREADY_IN_PROGRESS', 'Le calendrier se prépare : réessayez dans un instant.');
-    if (recording)
-      throw new DomainError(
-        'ALREADY_IN_PROGRESS',
-        'Une autre modification du calendrier est en cours : réessayez dans un instant.',
-      );
-    return facts;
-  };
+  const ready = (): CalendarYearFacts => steps.ready(facts);
 
   /** The year's meetings from the rules, keeping those already created as they are. */
   function plan(): void {
@@ -137,13 +133,8 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
     reloadRulesUpdate,
     async () => {
       // Never refused for timing: the rules are already stored, and the calendar must follow them.
-      await condition(() => facts !== undefined && !recording);
-      recording = true;
-      try {
-        await load();
-      } finally {
-        recording = false;
-      }
+      await condition(() => facts !== undefined && !steps.busy);
+      await steps.run(load);
       plan();
       changes += 1;
       return state;
@@ -153,9 +144,8 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
 
   setHandler(
     moveMilestoneUpdate,
-    async ({ actor, key, startDate }) => {
-      recording = true;
-      try {
+    async ({ actor, key, startDate }) =>
+      steps.run(async () => {
         const moved = await calendar.moveMilestone({
           conventionId: input.conventionId,
           key,
@@ -167,10 +157,7 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
         state.milestones = state.milestones.map((m) => (m.key === key ? moved : m));
         changes += 1;
         return state;
-      } finally {
-        recording = false;
-      }
-    },
+      }),
     {
       validator: ({ actor, key, startDate }) =>
         asFailure(() => {

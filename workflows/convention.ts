@@ -24,7 +24,6 @@ import {
   type Mail,
   type ReviewedFiche,
 } from '../domain/convention-notices.js';
-import { DomainError } from '../domain/errors.js';
 import { addLocalDays, durationUntil, fromLocal, localDateKey, parseDateKey } from '../domain/paris-time.js';
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import {
@@ -37,6 +36,8 @@ import {
 } from './convention-definitions.js';
 import { DEFAULT_TIMING } from './definitions.js';
 import { asFailure } from './failures.js';
+import { OneStepAtATime } from './plumbing/one-step-at-a-time.js';
+import { Outbox } from './plumbing/outbox.js';
 import { agendaChangedSignal, meetingWorkflowId } from './meeting-definitions.js';
 
 const cycle = proxyActivities<ConventionCycleActivities>(STORE_ACTIVITY);
@@ -71,22 +72,18 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
   };
   let facts: ConventionCycleFacts | undefined = undefined;
   let changes = 0;
-  let recording = false;
+  const steps = new OneStepAtATime({
+    busy: 'Un autre avenant est en cours d’enregistrement : réessayez dans un instant.',
+    preparing: 'Le cycle de la convention se prépare : réessayez dans un instant.',
+  });
   /** Mails decided by an update handler, sent by the main loop so the caller need not wait for them. */
-  const outbox: Array<{ occasion: string; to: string[]; mail: Mail }> = [];
+  const outbox = new Outbox<{ occasion: string; to: string[]; mail: Mail }>(({ occasion, to, mail: message }) =>
+    send(occasion, to, message),
+  );
   /** When to look at the COPIL's agenda again, by campaign key, while its review waits for a meeting. */
   const lookAgain = new Map<string, Date>();
 
-  const ready = (): ConventionCycleFacts => {
-    if (!facts)
-      throw new DomainError('ALREADY_IN_PROGRESS', 'Le cycle de la convention se prépare : réessayez dans un instant.');
-    if (recording)
-      throw new DomainError(
-        'ALREADY_IN_PROGRESS',
-        'Un autre avenant est en cours d’enregistrement : réessayez dans un instant.',
-      );
-    return facts;
-  };
+  const ready = (): ConventionCycleFacts => steps.ready(facts);
 
   /** This year's campaigns from the current end date, keeping those already opened as they are. */
   function plan(known: ConventionCycleFacts): void {
@@ -230,8 +227,7 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     prolongUpdate,
     async ({ actor, newEndDate, motif }) => {
       const prolongation = parseProlongation({ newEndDate, motif });
-      recording = true;
-      try {
+      return steps.run(async () => {
         const previous = state.endDate;
         const at = new Date().toISOString();
         const recorded = await cycle.recordProlongation({
@@ -262,9 +258,7 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
         });
         changes += 1;
         return state;
-      } finally {
-        recording = false;
-      }
+      });
     },
     {
       validator: ({ actor, newEndDate, motif }) =>
@@ -296,7 +290,7 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
   while (Date.now() < yearEnd.getTime()) {
     const now = new Date();
     const iso = now.toISOString();
-    for (const { occasion, to, mail: message } of outbox.splice(0)) await send(occasion, to, message);
+    await outbox.flush();
     for (const campaign of state.campaigns) {
       if (campaign.status === 'a_venir' && campaign.opensAt <= iso) {
         if (campaign.deadline <= iso) {
@@ -332,11 +326,11 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     state.nextWake = next.toISOString();
     const seen = changes;
     // The outbox too: an update may have filled it while this pass was busy, before `seen` was taken.
-    await condition(() => changes !== seen || outbox.length > 0, durationUntil(new Date(), next));
+    await condition(() => changes !== seen || outbox.pending, durationUntil(new Date(), next));
   }
   state.nextWake = null;
   await condition(allHandlersFinished);
-  for (const { occasion, to, mail: message } of outbox.splice(0)) await send(occasion, to, message);
+  await outbox.flush();
   // Read again: an amendment recorded elsewhere (or by this cycle) may have moved the end.
   const { endDate } = await cycle.loadConventionCycle({ conventionId: input.conventionId });
   if (input.year + 1 <= parseDateKey(endDate).year) {
