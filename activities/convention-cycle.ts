@@ -1,6 +1,6 @@
 import type { InstanceKind, MemberRole } from '../domain/charter.js';
 import type { ReviewedFiche } from '../domain/convention-notices.js';
-import type { Indicator } from '../domain/lifecycle.js';
+import type { Indicator } from '../domain/lifecycle/model.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 
 export interface ConventionCycleFacts {

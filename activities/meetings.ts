@@ -1,5 +1,5 @@
 import { parseCharter, type InstanceKind } from '../domain/charter.js';
-import { REVIEW_STAGES, type Stage } from '../domain/lifecycle.js';
+import { REVIEW_STAGES, type Stage } from '../domain/lifecycle/vocabulary.js';
 import { convocationDelayFor, type Attendance, type MeetingStatus } from '../domain/meeting-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 

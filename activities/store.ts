@@ -1,4 +1,5 @@
-import type { ActionKind, Indicator, Stage } from '../domain/lifecycle.js';
+import type { Indicator } from '../domain/lifecycle/model.js';
+import type { ActionKind, Stage } from '../domain/lifecycle/vocabulary.js';
 import type { InstanceKind } from '../domain/charter.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { parseCharter, type InstanceKind } from '../domain/charter.js';
 import { DomainError } from '../domain/errors.js';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import { assertConvocationDelay, assertMayManageMeeting, convocationDelayFor } from '../domain/meeting-rules.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { createMeetingRecord } from '../store/create-meeting.js';

@@ -6,9 +6,8 @@ import {
   PARTNER_LABELS,
   PARTNER_OPINION_LABELS,
   STAGE_LABELS,
-  type Action,
-  type LifecycleState,
-} from './lifecycle.js';
+} from './lifecycle/labels.js';
+import type { Action, LifecycleState } from './lifecycle/model.js';
 
 /** Who a notice is for; the worker turns it into addresses from the convention's members. */
 export type Audience =

@@ -16,7 +16,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Viewer } from '../domain/access.js';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { viewerOfApiToken } from '../store/api-tokens.js';
 import { findActor } from '../store/find-actor.js';

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { parseNewFiche } from '../domain/fiche.js';
-import { ACTION_KINDS, type ActionKind } from '../domain/lifecycle.js';
+import { ACTION_KINDS, type ActionKind } from '../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { resolveConvention } from '../store/resolve-convention.js';
 import { actionUpdates, ficheStateQuery, ficheWorkflowId } from '../workflows/definitions.js';

@@ -21,18 +21,12 @@ import {
 import type { InstanceKind } from '../domain/charter.js';
 import { assertMayEditContent, parseContentEdit, type FicheContentEdit } from '../domain/fiche-content.js';
 import { DomainError } from '../domain/errors.js';
-import {
-  ACTION_KINDS,
-  actorOnlySchema,
-  apply,
-  check,
-  initialState,
-  isTerminal,
-  parseAction,
-  pendingStep,
-  type Action,
-  type ActionKind,
-} from '../domain/lifecycle.js';
+import { actorOnlySchema, parseAction } from '../domain/lifecycle/action-schemas.js';
+import type { Action } from '../domain/lifecycle/model.js';
+import { pendingStep } from '../domain/lifecycle/pending-step.js';
+import { check } from '../domain/lifecycle/rules.js';
+import { apply, initialState } from '../domain/lifecycle/transitions.js';
+import { ACTION_KINDS, isTerminal, type ActionKind } from '../domain/lifecycle/vocabulary.js';
 import { parseInput } from '../domain/validation.js';
 import { addLocalDays, anniversary, atLocalTime, dayAfterAt, durationUntil, toLocal } from '../domain/paris-time.js';
 import type { AgendaActivities } from '../activities/agenda.js';
@@ -71,7 +65,7 @@ const MEETING_DECISIONS: Partial<Record<ActionKind, true>> = {
 const REVIEWING_BODIES: ReadonlySet<InstanceKind> = new Set(['cotech', 'copil', 'bureau_communautaire']);
 
 /**
- * One fiche action, from its draft to its clôture (see domain/lifecycle.ts): each human step is an
+ * One fiche action, from its draft to its clôture (see domain/lifecycle/): each human step is an
  * update whose validator applies the lifecycle's rules before anything enters history; each review
  * waits for a meeting of the body, reminds its secretary the day after, then the coordinators; a
  * fiche en œuvre reminds its pilot of the yearly évaluation. Everyone concerned is told, once.

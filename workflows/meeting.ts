@@ -25,7 +25,7 @@ import {
 import { addLocalDays, dayAfterAt, durationUntil } from '../domain/paris-time.js';
 import type { MeetingActivities, MeetingChange, MeetingFacts } from '../activities/meetings.js';
 import type { MeetingMailActivities, MeetingMailRequest } from '../activities/meeting-mail.js';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import { meetingScheduledSignal } from './definitions.js';
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdmins, CLI_TOKEN_FILE, LOCAL_ADMIN_EMAIL } from '../../app/bootstrap-admins.js';
-import { actorSchema } from '../../domain/lifecycle.js';
+import { actorSchema } from '../../domain/lifecycle/action-schemas.js';
 import type { Database } from '../../store/database/open-database.js';
 import { deleteApiToken, listApiTokens, viewerOfApiToken } from '../../store/api-tokens.js';
 import { openTestDatabase } from '../helpers/database.js';

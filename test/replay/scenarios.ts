@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { driveToValidation, takeStep, type ActionInput } from '../../client/fiche-steps.js';
 import { REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
-import type { ActionKind } from '../../domain/lifecycle.js';
+import type { ActionKind } from '../../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
 import { resolveDemoPeople, type DemoPeople } from '../../store/demo-people.js';

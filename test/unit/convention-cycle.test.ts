@@ -9,7 +9,7 @@ import {
   parseProlongation,
 } from '../../domain/convention-cycle.js';
 import { campaignInvitation, campaignReminder, reviewSummary } from '../../domain/convention-notices.js';
-import type { Actor } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import { domainError } from '../helpers/domain-error.js';
 
 const ZONE = 'Europe/Paris';

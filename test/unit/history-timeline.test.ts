@@ -2,14 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
-import {
-  ACTIVITY_LABELS,
-  SIGNAL_LABELS,
-  SYSTEM_ACTOR,
-  UPDATE_LABELS,
-  buildTimeline,
-  type LedgerLine,
-} from '../../client/history-timeline.js';
+import { SYSTEM_ACTOR, buildTimeline, type LedgerLine } from '../../client/history-timeline.js';
+import { ACTIVITY_LABELS, SIGNAL_LABELS, UPDATE_LABELS } from '../../client/timeline-labels.js';
 
 const HISTORIES = path.join(import.meta.dirname, '../fixtures/histories');
 const SCENARIOS = readdirSync(HISTORIES)
