@@ -15,6 +15,7 @@ import {
   PARTNER_OPINION_LABELS,
 } from '../domain/lifecycle/labels.js';
 import { formatFrench, formatFrenchDate, parseDateKey } from '../domain/paris-time.js';
+import { renderNotice, type NoticeContent } from '../documents/mail/notices/render-notice.js';
 import {
   ACTIVITY_LABELS,
   ATTEMPT_LABELS,
@@ -151,6 +152,11 @@ function signalDetail(name: string, input: Input | null): string {
   return '';
 }
 
+/** A notice sent as facts (activities/mail.ts' NoticeInput) is named by the subject it is worded with. */
+function noticeSubject(notice: unknown): string {
+  return typeof notice === 'object' && notice !== null ? renderNotice(notice as NoticeContent).subject : '';
+}
+
 /** The mail an activity sends, named in French, with the ledger key it is written under. */
 function mailOf(
   name: string,
@@ -161,7 +167,7 @@ function mailOf(
   const recipient = str(input.recipient) ?? str(input.to) ?? '';
   if (name === 'sendNotification')
     return {
-      what: `Courriel « ${str(input.subject) ?? ''} » à ${recipient}`,
+      what: `Courriel « ${str(input.subject) ?? noticeSubject(input.notice)} » à ${recipient}`,
       recipient,
       key: str(input.idempotencyKey) ?? '',
     };

@@ -11,7 +11,6 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarActivities, CalendarYearFacts } from '../activities/calendar.js';
 import type { MailActivities } from '../activities/mail.js';
-import { milestoneReminder } from '../domain/calendar-notices.js';
 import { DomainError } from '../domain/errors.js';
 import { earliestMeetingDay } from '../domain/meeting-rules.js';
 import { assertMayPlanCalendar, calendarOfYear } from '../domain/meeting-recurrence.js';
@@ -225,13 +224,16 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
     for (const due of reminders()) {
       if (reminded.has(due.key) || due.at > now || due.at < startedAt) continue;
       reminded.add(due.key);
-      const notice = milestoneReminder(due.milestone, due.daysBefore);
       await mail.sendNotification({
         idempotencyKey: `${workflowId}:milestone:${due.key}:${due.milestone.ownerEmail}`,
         workflowId,
         to: due.milestone.ownerEmail!,
-        subject: notice.subject,
-        text: notice.text,
+        notice: {
+          topic: 'calendar',
+          kind: 'milestone-reminder',
+          milestone: { title: due.milestone.title, startDate: due.milestone.startDate },
+          daysBefore: due.daysBefore,
+        },
       });
     }
     const upcoming = [

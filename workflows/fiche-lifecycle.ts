@@ -109,7 +109,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       recipients.map(async (to) => {
         const key = `${workflowId}:${occasion}:${notice.step}:${to}`;
         if (state.notified.includes(key)) return;
-        await mail.sendNotification({ idempotencyKey: key, to, subject: notice.subject, text: notice.text });
+        await mail.sendNotification({ idempotencyKey: key, to, notice: notice.content });
         state.notified.push(key);
       }),
     );

@@ -8,7 +8,11 @@ import {
   firstCycleYear,
   parseProlongation,
 } from '../../domain/convention-cycle.js';
-import { campaignInvitation, campaignReminder, reviewSummary } from '../../domain/convention-notices.js';
+import {
+  campaignInvitation,
+  campaignReminder,
+  reviewSummary,
+} from '../../documents/mail/notices/convention-notices.js';
 import type { Actor } from '../../domain/lifecycle/model.js';
 import { domainError } from '../helpers/domain-error.js';
 
