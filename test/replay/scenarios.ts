@@ -199,6 +199,10 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     return finish(fiche);
   },
 
+  // The same run once the workflow hands sendNotification the notice's facts (worded by the activity
+  // through documents/mail/notices/) instead of its subject and text: payloads changed, commands did not.
+  'a-retravailler-notices-as-facts': (ctx) => SCENARIOS['a-retravailler']!(ctx),
+
   'ajournee-then-rejetee': async (ctx) => {
     const fiche = await startFiche(ctx, 'ajournee-then-rejetee');
     const { people } = fiche;
