@@ -3,6 +3,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { SendMailOptions, Transporter } from 'nodemailer';
 import { classifySmtpError } from '../infra/smtp-out/smtp-errors.js';
 import { icalEventMismatch } from '../documents/ics/ics-check.js';
+import { renderNotice, type NoticeContent } from '../documents/mail/notices/render-notice.js';
 import type { AttemptOutcome } from '../store/mail-ledger/notification-ledger.js';
 import type { MailLedgerStore } from '../store/mail-ledger/mail-ledger-store.js';
 
@@ -41,6 +42,12 @@ export interface NotificationInput {
   icalEvent?: NotificationIcalEvent;
   attachments?: NotificationAttachment[];
 }
+
+/**
+ * A notice a workflow decided, as facts: the activity words it (subject, text, HTML) when it sends
+ * it, since a workflow may not import documents/.
+ */
+export type NoticeInput = Omit<NotificationInput, 'subject' | 'text' | 'html'> & { notice: NoticeContent };
 
 export interface NotificationResult {
   messageId: string;
@@ -91,9 +98,10 @@ export function createMailActivities({ transport, ledger, from, heartbeatEveryMs
      * skipped. Every attempt gets its ledger row (number, outcome, the server's answer or the
      * error); an invitation's UID, SEQUENCE and method are recorded on the notification. An
      * invitation whose method, UID or SEQUENCE contradicts its content is refused before anything
-     * is sent or recorded.
+     * is sent or recorded. A notice given as facts is worded here (documents/mail/notices/).
      */
-    async sendNotification(input: NotificationInput): Promise<NotificationResult> {
+    async sendNotification(request: NotificationInput | NoticeInput): Promise<NotificationResult> {
+      const input = 'notice' in request ? withNoticeRendered(request) : request;
       const ical = input.icalEvent;
       if (ical) {
         const mismatch = icalEventMismatch(ical, ical.content);
@@ -168,6 +176,10 @@ export function createMailActivities({ transport, ledger, from, heartbeatEveryMs
 }
 
 export type MailActivities = ReturnType<typeof createMailActivities>;
+
+function withNoticeRendered({ notice, ...envelope }: NoticeInput): NotificationInput {
+  return { ...envelope, ...renderNotice(notice) };
+}
 
 /** Which mail of a workflow this is: one per recipient and occasion. */
 export interface WorkflowMail {

@@ -1,6 +1,6 @@
 import { meetingIcs, type AttendeeRole } from '../documents/ics/meeting-ics.js';
 import type { PartStat } from '../domain/meeting-rules.js';
-import { DECISION_OUTCOME_LABELS } from '../domain/lifecycle.js';
+import { DECISION_OUTCOME_LABELS } from '../domain/lifecycle/labels.js';
 import { rsvpLinks } from '../infra/links/signed-links.js';
 import { AGENDA_PDF_CONTENT_TYPE, AGENDA_PDF_FILENAME, renderAgendaPdf } from '../documents/pdf/agenda-pdf.js';
 import { composeMeetingMail, type MeetingFacts, type MeetingMailKind } from '../documents/mail/meeting-mail.js';

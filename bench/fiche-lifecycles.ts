@@ -10,7 +10,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { driveToValidation, takeStep, type ActionInput } from '../client/fiche-steps.js';
 import { startFiche } from '../client/start-fiche.js';
 import type { InstanceKind } from '../domain/charter.js';
-import type { ActionKind } from '../domain/lifecycle.js';
+import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { openDatabase } from '../store/database/open-database.js';
 import { startMailCatcher } from '../infra/smtp-in/mail-catcher.js';

@@ -4,7 +4,7 @@ import {
   COPIL_OUTCOMES,
   PARTNER_OPINIONS,
   type ActionKind,
-} from '../domain/lifecycle.js';
+} from '../domain/lifecycle/vocabulary.js';
 import type { FicheState } from '../domain/fiche-views.js';
 import { usageError } from './cli-error.js';
 import { text, type Command } from './command.js';

@@ -1,5 +1,6 @@
 import { FICHE_FIELD_LABELS, describeField, type FicheField } from '../domain/fiche-content.js';
-import { STAGES, STAGE_LABELS, type Stage } from '../domain/lifecycle.js';
+import { STAGE_LABELS } from '../domain/lifecycle/labels.js';
+import { STAGES, type Stage } from '../domain/lifecycle/vocabulary.js';
 import type { FicheState, FicheSummary, FicheVersionView } from '../domain/fiche-views.js';
 import { usageError } from './cli-error.js';
 import { list, text, type Command } from './command.js';

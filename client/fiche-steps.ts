@@ -1,6 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { InstanceKind } from '../domain/charter.js';
-import type { ActionKind, ActionOf, Actor } from '../domain/lifecycle.js';
+import type { ActionOf, Actor } from '../domain/lifecycle/model.js';
+import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
 import type { FicheState } from '../domain/fiche-views.js';
 import { actionUpdates } from '../workflows/definitions.js';
 

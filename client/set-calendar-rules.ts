@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import { assertMayPlanCalendar } from '../domain/meeting-recurrence.js';
 import { toLocal } from '../domain/paris-time.js';
 import type { Store } from '../store/index.js';

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { InstanceKind } from '../domain/charter.js';
 import { DomainError, type FieldIssue } from '../domain/errors.js';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import { assertMayManagePoll } from '../domain/poll-rules.js';
 import type { Store } from '../store/index.js';
 import type { datePollWorkflow } from '../workflows/date-poll.js';

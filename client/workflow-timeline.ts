@@ -1,6 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { Store } from '../store/index.js';
-import { buildTimeline, WORKFLOW_LABELS, type TimelineEntry } from './history-timeline.js';
+import { buildTimeline, type TimelineEntry } from './history-timeline.js';
+import { WORKFLOW_LABELS } from './timeline-labels.js';
 
 /** A workflow as the admin pages and `GET /api/workflows/:id/timeline` show it. */
 export interface WorkflowTimeline {

@@ -4,7 +4,7 @@
  */
 import type { InstanceKind } from './charter.js';
 import type { FicheContent, FieldChange } from './fiche-content.js';
-import type { LifecycleState, PendingStep } from './lifecycle.js';
+import type { LifecycleState, PendingStep } from './lifecycle/model.js';
 
 /** The meeting a version is on the agenda of. */
 export interface AgendaEntry {

@@ -1,6 +1,6 @@
 import type { Charter, InstanceKind } from './charter.js';
 import { DomainError, type FieldIssue } from './errors.js';
-import type { Actor } from './lifecycle.js';
+import type { Actor } from './lifecycle/model.js';
 import { addLocalDays, atLocalTime, formatFrench, toLocal } from './paris-time.js';
 
 /**

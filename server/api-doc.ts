@@ -9,7 +9,8 @@ import { prolongationSchema } from '../domain/convention-cycle.js';
 import { conventionSetupSchema } from '../domain/convention-setup.js';
 import { contentEditSchema } from '../domain/fiche-content.js';
 import { newFicheSchema } from '../domain/fiche.js';
-import { ACTION_KINDS, actionSchemas, actorOnlySchema } from '../domain/lifecycle.js';
+import { actionSchemas, actorOnlySchema } from '../domain/lifecycle/action-schemas.js';
+import { ACTION_KINDS } from '../domain/lifecycle/vocabulary.js';
 import {
   attendanceSchema,
   cancelSchema,

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../domain/errors.js';
 import { parseContentEdit } from '../domain/fiche-content.js';
-import { STAGES } from '../domain/lifecycle.js';
+import { STAGES } from '../domain/lifecycle/vocabulary.js';
 import type { Store } from '../store/index.js';
 import { editContentUpdate, ficheWorkflowId } from '../workflows/definitions.js';
 import { actorOf } from './auth.js';

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { parseNewFiche } from '../domain/fiche.js';
-import { ACTION_KINDS, type ActionKind } from '../domain/lifecycle.js';
+import { ACTION_KINDS, type ActionKind } from '../domain/lifecycle/vocabulary.js';
 import type { Store } from '../store/index.js';
 import { actionUpdates, ficheStateQuery, ficheWorkflowId } from '../workflows/definitions.js';
 import { startFiche } from '../client/start-fiche.js';

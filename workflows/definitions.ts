@@ -2,7 +2,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Charter, InstanceKind, MemberRole } from '../domain/charter.js';
 import type { FicheContentEdit } from '../domain/fiche-content.js';
 import type { FicheState } from '../domain/fiche-views.js';
-import type { ActionKind, ActionOf, Actor } from '../domain/lifecycle.js';
+import type { ActionOf, Actor } from '../domain/lifecycle/model.js';
+import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
 
 /** The task queue every Concerto worker polls. */
 export const TASK_QUEUE = 'concerto';

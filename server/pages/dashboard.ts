@@ -1,4 +1,5 @@
-import { STAGES, STAGE_LABELS } from '../../domain/lifecycle.js';
+import { STAGE_LABELS } from '../../domain/lifecycle/labels.js';
+import { STAGES } from '../../domain/lifecycle/vocabulary.js';
 import { formatFrenchDate, localDateKey, toLocal } from '../../domain/paris-time.js';
 import type { FicheSummary } from '../../domain/fiche-views.js';
 import type { FicheDeadline } from '../../client/fiche-deadlines.js';

@@ -1,7 +1,7 @@
 import { actorFromAccess } from '../../domain/access.js';
 import type { InstanceKind, MemberRole, StructureKind } from '../../domain/charter.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Actor } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 /** Which person: by id (a signed-in viewer) or by address (demo data, tests, the CLI). */

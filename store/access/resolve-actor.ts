@@ -1,4 +1,5 @@
-import { APP_ROLES, type Actor, type AppRole } from '../../domain/lifecycle.js';
+import { type Actor } from '../../domain/lifecycle/model.js';
+import { APP_ROLES, type AppRole } from '../../domain/lifecycle/vocabulary.js';
 import type { InstanceKind, MemberRole, StructureKind } from '../../domain/charter.js';
 import { DomainError } from '../../domain/errors.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';

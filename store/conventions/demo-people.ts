@@ -1,4 +1,5 @@
-import type { Actor, AppRole } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
+import type { AppRole } from '../../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { findActor } from '../access/find-actor.js';
 

@@ -1,5 +1,5 @@
 import type { ReviewedFiche } from '../../domain/convention-notices.js';
-import type { Indicator } from '../../domain/lifecycle.js';
+import type { Indicator } from '../../domain/lifecycle/model.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 /**

@@ -1,4 +1,4 @@
-import { REVIEW_STAGES, type Stage } from '../../domain/lifecycle.js';
+import { REVIEW_STAGES, type Stage } from '../../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 /** Stages at which a fiche may wait for a body's meeting: under review (an amendment's, en œuvre), not in draft. */

@@ -1,5 +1,6 @@
 import type { InstanceKind } from '../../domain/charter.js';
-import type { ActionKind, Indicator, Stage } from '../../domain/lifecycle.js';
+import type { Indicator } from '../../domain/lifecycle/model.js';
+import type { ActionKind, Stage } from '../../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 /** One accepted step of a fiche's lifecycle, as the workflow recorded it. */

@@ -1,4 +1,4 @@
-import type { Stage } from '../../domain/lifecycle.js';
+import type { Stage } from '../../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 export interface SaveFicheInput {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../store/index.js';
 import { bootstrapAdmins, LOCAL_ADMIN_EMAIL } from '../../app/bootstrap-admins.js';
 import { CLI_TOKEN_FILE } from '../../domain/local-app.js';
-import { actorSchema } from '../../domain/lifecycle.js';
+import { actorSchema } from '../../domain/lifecycle/action-schemas.js';
 import type { Database } from '../../store/database/open-database.js';
 import { deleteApiToken, listApiTokens, viewerOfApiToken } from '../../store/access/api-tokens.js';
 import { openTestDatabase } from '../helpers/database.js';

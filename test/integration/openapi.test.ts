@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
-import { ACTION_KINDS } from '../../domain/lifecycle.js';
+import { ACTION_KINDS } from '../../domain/lifecycle/vocabulary.js';
 import { loadDemo } from '../../store/conventions/load-demo.js';
 import type { Database } from '../../store/database/open-database.js';
 import { tokenFor } from '../helpers/auth.js';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { driveToValidation, takeStep, type ActionInput } from '../../client/fiche-steps.js';
 import { REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
-import type { ActionKind } from '../../domain/lifecycle.js';
+import type { ActionKind } from '../../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import { resolveDemoPeople, type DemoPeople } from '../../store/conventions/demo-people.js';
@@ -195,6 +195,10 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     await act(fiche, 'withdraw', { actor: people.cooperateur, reason: 'Reprise dans une autre fiche' });
     return finish(fiche);
   },
+
+  // The same run once the workflow hands sendNotification the notice's facts (worded by the activity
+  // through documents/mail/notices/) instead of its subject and text: payloads changed, commands did not.
+  'a-retravailler-notices-as-facts': (ctx) => SCENARIOS['a-retravailler']!(ctx),
 
   'ajournee-then-rejetee': async (ctx) => {
     const fiche = await startFiche(ctx, 'ajournee-then-rejetee');

@@ -1,15 +1,11 @@
-import type { LedgerLine } from '../../store/mail-ledger/workflow-mail-ledger.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
-import {
-  ACTIVITY_LABELS,
-  SIGNAL_LABELS,
-  SYSTEM_ACTOR,
-  UPDATE_LABELS,
-  buildTimeline,
-} from '../../client/history-timeline.js';
+import { SYSTEM_ACTOR, buildTimeline } from '../../client/history-timeline.js';
+import { ACTIVITY_LABELS, SIGNAL_LABELS, UPDATE_LABELS } from '../../client/timeline-labels.js';
+import { renderNotice } from '../../documents/mail/notices/render-notice.js';
+import type { LedgerLine } from '../../store/mail-ledger/workflow-mail-ledger.js';
 
 const HISTORIES = path.join(import.meta.dirname, '../fixtures/histories');
 const SCENARIOS = readdirSync(HISTORIES)
@@ -191,6 +187,23 @@ describe('buildTimeline on the recorded histories', () => {
     });
     // The other mails have no line in this ledger, and the foreign line attaches to nothing.
     expect(timeline.filter((e) => e.mail)).toHaveLength(1);
+  });
+
+  it('a notice sent as facts is named by the subject the mail activity words it with', () => {
+    const { workflowId, history, raw } = recorded('a-retravailler-notices-as-facts');
+    const mails = raw.events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'sendNotification',
+    );
+    const inputs = mails.map((mail) => argOf(mail.activityTaskScheduledEventAttributes));
+    expect(inputs[0]).toMatchObject({ notice: { topic: 'fiche', kind: 'submitted' } });
+    expect(inputs[0]).not.toHaveProperty('subject');
+    const timeline = buildTimeline(workflowId, history);
+    const what = (i: number) => timeline.find((e) => e.eventId === Number(mails[i]!.eventId))!.what;
+    expect(what(0)).toMatch(
+      /^Courriel « (Votre fiche FA-\d{4}-\d+ est soumise|Fiche FA-\d{4}-\d+ soumise au COTECH) » à /,
+    );
+    for (const [i, input] of inputs.entries())
+      expect(what(i)).toBe(`Courriel « ${renderNotice(input.notice).subject} » à ${input.to}`);
   });
 
   it('a meeting rescheduled then cancelled: the new date, the convocations by their kind and ledger key, the signals to the fiche', () => {

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import type { MeetingRule } from '../../domain/meeting-recurrence.js';
 import { atLocalTime, shiftDate, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';

@@ -8,6 +8,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { driveToValidation, takeStep, type ActionInput } from '../../client/fiche-steps.js';
 import { INSTANCE_KIND_LABELS, REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
 import { DomainError } from '../../domain/errors.js';
+import { parseAction } from '../../domain/lifecycle/action-schemas.js';
+import type { Actor, LifecycleState } from '../../domain/lifecycle/model.js';
+import { pendingStep } from '../../domain/lifecycle/pending-step.js';
+import { check } from '../../domain/lifecycle/rules.js';
+import { apply, initialState } from '../../domain/lifecycle/transitions.js';
 import {
   AVIS_OUTCOMES,
   BUREAU_OUTCOMES,
@@ -15,16 +20,9 @@ import {
   PARTNER_OPINIONS,
   PARTNERS,
   STAGES,
-  apply,
-  check,
-  initialState,
   isTerminal,
-  parseAction,
-  pendingStep,
   type ActionKind,
-  type Actor,
-  type LifecycleState,
-} from '../../domain/lifecycle.js';
+} from '../../domain/lifecycle/vocabulary.js';
 import { addLocalDays, anniversary, atLocalTime, dayAfterAt, fromLocal, toLocal } from '../../domain/paris-time.js';
 import type { Meeting } from '../../generated/prisma/client.js';
 import type { Database } from '../../store/database/open-database.js';

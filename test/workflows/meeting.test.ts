@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { takeStep } from '../../client/fiche-steps.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { REFERENCE_CHARTER } from '../../domain/charter.js';
-import type { Actor } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import { addLocalDays, atLocalTime, dayAfterAt, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';

@@ -8,7 +8,7 @@ import nodeIcal from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSetupPolls } from '../../client/start-setup-polls.js';
 import type { ConventionSetup } from '../../domain/convention-setup.js';
-import type { Actor } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import {
   atLocalTime,
   dateKey,
