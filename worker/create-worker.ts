@@ -28,11 +28,25 @@ export interface ConcertoWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
+/** What the activities depend on: the store, the mail transport and the signed links. */
+export type ActivityDependencies = Pick<ConcertoWorkerOptions, 'store' | 'transport' | 'mailFrom' | 'links'>;
+
 /** The only place real activities are wired to their dependencies. */
 export async function createConcertoWorker(options: ConcertoWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    activities: createActivities(options),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsEntry() }),
+  });
+}
+
+/** Every activity the worker registers, by name. */
+export function createActivities(options: ActivityDependencies) {
   const { store } = options;
   const mail = createMailActivities({ transport: options.transport, ledger: store.mailLedger, from: options.mailFrom });
-  const activities = {
+  return {
     ...createStoreActivities(store.fiches),
     ...createFicheContentActivities(store.fiches),
     ...createAgendaActivities(store.meetings),
@@ -62,13 +76,6 @@ export async function createConcertoWorker(options: ConcertoWorkerOptions): Prom
       linkSecret: options.links.secret,
     }),
   };
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue ?? TASK_QUEUE,
-    activities,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsEntry() }),
-  });
 }
 
 /** The bundle entry, as a TypeScript source when run by tsx, or the compiled file from dist/. */
