@@ -1,70 +1,14 @@
-import type { InstanceKind } from '../domain/charter.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-
-export interface AgendaPlacement {
-  meetingId: string;
-  /** False when the fiche was already on that ordre du jour. */
-  added: boolean;
-  /** ISO instant. */
-  startsAt: string;
-  title: string;
-}
-
-export interface PutOnAgendaInput {
-  conventionId: string;
-  ficheId: string;
-  version: number;
-  instanceKind: InstanceKind;
-  /** Only meetings starting at or after this instant (ISO) count. */
-  after: string;
-}
+import type { MeetingStore } from '../store/meetings/meeting-store.js';
 
 /** Activities around the meetings a fiche is reviewed at. */
-export function createAgendaActivities(prisma: PrismaClient) {
+export function createAgendaActivities(meetings: MeetingStore) {
   return {
     /**
      * Puts the fiche on the ordre du jour of the next scheduled meeting of that body — unless it
      * is already on that of a scheduled one (which may have been moved later) — and says where;
      * null when no meeting is scheduled yet (the workflow then waits for one).
      */
-    async putOnNextAgenda(input: PutOnAgendaInput): Promise<AgendaPlacement | null> {
-      return prisma.$transaction(async (tx) => {
-        const scheduled = {
-          conventionId: input.conventionId,
-          instance: { kind: input.instanceKind },
-          status: { in: ['planifiee', 'convoquee'] },
-          startsAt: { gte: new Date(input.after) },
-        };
-        const fiche = await tx.ficheAction.findUniqueOrThrow({
-          where: { id: input.ficheId },
-          include: { versions: { where: { version: input.version } } },
-        });
-        const title = `Fiche ${fiche.code} (version ${input.version}) : ${fiche.versions[0]?.title ?? ''}`;
-        const placed = await tx.meeting.findFirst({
-          where: { ...scheduled, agenda: { some: { ficheId: input.ficheId, title } } },
-          orderBy: { startsAt: 'asc' },
-        });
-        if (placed)
-          return { meetingId: placed.id, added: false, startsAt: placed.startsAt.toISOString(), title: placed.title };
-        const meeting = await tx.meeting.findFirst({
-          where: scheduled,
-          orderBy: { startsAt: 'asc' },
-          include: { agenda: true },
-        });
-        if (!meeting) return null;
-        const position = Math.max(0, ...meeting.agenda.map((item) => item.position)) + 1;
-        await tx.agendaItem.create({
-          data: {
-            meetingId: meeting.id,
-            position,
-            title,
-            kind: input.instanceKind === 'cotech' ? 'avis' : 'decision',
-            ficheId: input.ficheId,
-          },
-        });
-        return { meetingId: meeting.id, added: true, startsAt: meeting.startsAt.toISOString(), title: meeting.title };
-      });
-    },
+    putOnNextAgenda: meetings.putFicheOnNextAgenda,
   };
 }
 

@@ -1,43 +1,10 @@
-import type { Audience } from '../domain/fiche-notices.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-
-export interface ResolveAudienceInput {
-  conventionId: string;
-  ficheId: string;
-  audience: Audience;
-}
+import type { FicheStore } from '../store/fiches/fiche-store.js';
 
 /** Activities that turn an audience into addresses, from the convention's members. */
-export function createAudienceActivities(prisma: PrismaClient) {
+export function createAudienceActivities(fiches: FicheStore) {
   return {
     /** The addresses of an audience, lower-cased, sorted and without duplicates. */
-    async resolveAudience({ conventionId, ficheId, audience }: ResolveAudienceInput): Promise<string[]> {
-      const fiche = await prisma.ficheAction.findUniqueOrThrow({
-        where: { id: ficheId },
-        include: { versions: { orderBy: { version: 'desc' }, take: 1, include: { pilote: true } } },
-      });
-      let emails: string[] = [];
-      if (audience.kind === 'author') emails = [fiche.authorEmail];
-      else if (audience.kind === 'pilot') emails = [fiche.versions[0]?.pilote?.email ?? fiche.authorEmail];
-      else {
-        const members = await prisma.membership.findMany({
-          where: {
-            instance: {
-              conventionId,
-              ...(audience.kind === 'gtt'
-                ? fiche.gttId
-                  ? { id: fiche.gttId }
-                  : { kind: 'gtt' }
-                : { kind: audience.instanceKind }),
-            },
-            ...(audience.kind === 'role' ? { role: { in: audience.roles } } : {}),
-          },
-          include: { person: { select: { email: true } } },
-        });
-        emails = members.map((m) => m.person.email);
-      }
-      return [...new Set(emails.map((e) => e.toLowerCase()))].sort();
-    },
+    resolveAudience: fiches.resolveAudience,
   };
 }
 

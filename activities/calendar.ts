@@ -1,59 +1,24 @@
-import type { InstanceKind } from '../domain/charter.js';
-import { parseCharter } from '../domain/charter.js';
-import type { MeetingRule } from '../domain/meeting-recurrence.js';
-import { convocationDelayFor } from '../domain/meeting-rules.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { createMeetingRecord } from '../store/create-meeting.js';
-import { storedMeetingRules } from '../store/save-meeting-rules.js';
-import type { MeetingWorkflowInput } from '../workflows/meeting-definitions.js';
-import type { PlannedMilestone } from '../workflows/calendar-definitions.js';
+import { randomUUID } from 'node:crypto';
+import type { ConventionStore } from '../store/conventions/convention-store.js';
+import type { MeetingStore } from '../store/meetings/meeting-store.js';
+import {
+  meetingWorkflowId,
+  meetingWorkflowInput,
+  type MeetingWorkflowInput,
+} from '../workflows/meeting-definitions.js';
 
-export interface CalendarYearFacts {
-  zone: string;
-  schoolZone: string | null;
-  /** The convention's last day (YYYY-MM-DD): the calendar goes on into each year it reaches. */
-  endDate: string;
-  instances: Record<string, { kind: InstanceKind; name: string; convocationDelayDays: number }>;
-  milestones: PlannedMilestone[];
-  /** The recurring meetings' rules, as stored on the instances. */
-  rules: MeetingRule[];
-}
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
+export type { CalendarYearFacts } from '../store/conventions/load-calendar-year.js';
 
 /** Activities of the annual calendar: the year's facts, generated meetings, moved milestones. */
-export function createCalendarActivities(prisma: PrismaClient) {
+export function createCalendarActivities({
+  conventions,
+  meetings,
+}: {
+  conventions: ConventionStore;
+  meetings: MeetingStore;
+}) {
   return {
-    async loadCalendarYear({ conventionId, year }: { conventionId: string; year: number }): Promise<CalendarYearFacts> {
-      const convention = await prisma.convention.findUniqueOrThrow({
-        where: { id: conventionId },
-        include: { instances: true, milestones: { where: { year }, orderBy: { startDate: 'asc' } } },
-      });
-      const charter = parseCharter(convention.charter);
-      return {
-        zone: convention.timezone,
-        schoolZone: convention.schoolZone,
-        endDate: day(convention.endDate),
-        instances: Object.fromEntries(
-          convention.instances.map((i) => [
-            i.slug,
-            {
-              kind: i.kind as InstanceKind,
-              name: i.name,
-              convocationDelayDays: convocationDelayFor(charter, i.kind as InstanceKind, i.convocationDelayDays),
-            },
-          ]),
-        ),
-        milestones: convention.milestones.map((m) => ({
-          key: m.key,
-          title: m.title,
-          startDate: day(m.startDate),
-          ownerEmail: m.ownerEmail,
-          status: m.status,
-        })),
-        rules: storedMeetingRules(convention.instances),
-      };
-    },
+    loadCalendarYear: conventions.loadCalendarYear,
 
     /** Records a meeting the calendar generated, once per key; the workflow then starts its workflow. */
     async createCalendarMeeting(input: {
@@ -65,10 +30,12 @@ export function createCalendarActivities(prisma: PrismaClient) {
       endsAt: string;
       at: string;
     }): Promise<{ meetingId: string; workflowId: string; input: MeetingWorkflowInput }> {
-      const instance = await prisma.instance.findUniqueOrThrow({
-        where: { conventionId_slug: { conventionId: input.conventionId, slug: input.instance } },
-      });
-      const record = await createMeetingRecord(prisma, {
+      const instance = await conventions.findInstance(input.conventionId, input.instance);
+      if (!instance) throw new Error(`No instance ${input.instance} in convention ${input.conventionId}.`);
+      const meetingId = randomUUID();
+      const record = await meetings.create({
+        meetingId,
+        workflowId: meetingWorkflowId(meetingId),
         conventionId: input.conventionId,
         instanceId: instance.id,
         title: input.title,
@@ -78,54 +45,11 @@ export function createCalendarActivities(prisma: PrismaClient) {
         key: `calendar-${input.conventionId}-${input.key}`,
         at: new Date(input.at),
       });
-      return { meetingId: record.meetingId, workflowId: record.workflowId, input: record.input };
+      return { meetingId: record.meetingId, workflowId: record.workflowId, input: meetingWorkflowInput(record) };
     },
 
     /** Moves a milestone's start (its end too, by as many days) with its audit line, once per key. */
-    async moveMilestone(input: {
-      conventionId: string;
-      key: string;
-      startDate: string;
-      actorEmail: string;
-      idempotencyKey: string;
-      at: string;
-    }): Promise<PlannedMilestone> {
-      return prisma.$transaction(async (tx) => {
-        const milestone = await tx.milestone.findUniqueOrThrow({
-          where: { conventionId_key: { conventionId: input.conventionId, key: input.key } },
-        });
-        if (!(await tx.auditEvent.findUnique({ where: { key: input.idempotencyKey } }))) {
-          const start = new Date(`${input.startDate}T00:00:00Z`);
-          const shift = start.getTime() - milestone.startDate.getTime();
-          await tx.milestone.update({
-            where: { id: milestone.id },
-            data: {
-              startDate: start,
-              ...(milestone.endDate ? { endDate: new Date(milestone.endDate.getTime() + shift) } : {}),
-              status: 'reporte',
-            },
-          });
-          await tx.auditEvent.create({
-            data: {
-              key: input.idempotencyKey,
-              actor: input.actorEmail,
-              action: 'milestone.move',
-              subject: `milestone:${milestone.id}`,
-              details: { from: day(milestone.startDate), to: input.startDate },
-              at: new Date(input.at),
-            },
-          });
-        }
-        const moved = await tx.milestone.findUniqueOrThrow({ where: { id: milestone.id } });
-        return {
-          key: moved.key,
-          title: moved.title,
-          startDate: day(moved.startDate),
-          ownerEmail: moved.ownerEmail,
-          status: moved.status,
-        };
-      });
-    },
+    moveMilestone: conventions.moveMilestone,
   };
 }
 

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { SendMailOptions, Transporter } from 'nodemailer';
-import type { PrismaClient } from '../generated/prisma/client.js';
 import { classifySmtpError } from '../infra/smtp-out/smtp-errors.js';
 import { icalEventMismatch } from '../documents/ics/ics-check.js';
+import { renderNotice, type NoticeContent } from '../documents/mail/notices/render-notice.js';
+import type { AttemptOutcome } from '../store/mail-ledger/notification-ledger.js';
+import type { MailLedgerStore } from '../store/mail-ledger/mail-ledger-store.js';
 
 /** A calendar invitation sent as nodemailer's calendar alternative (text/calendar; method=…). */
 export interface NotificationIcalEvent {
@@ -41,6 +43,12 @@ export interface NotificationInput {
   attachments?: NotificationAttachment[];
 }
 
+/**
+ * A notice a workflow decided, as facts: the activity words it (subject, text, HTML) when it sends
+ * it, since a workflow may not import documents/.
+ */
+export type NoticeInput = Omit<NotificationInput, 'subject' | 'text' | 'html'> & { notice: NoticeContent };
+
 export interface NotificationResult {
   messageId: string;
   /** False when the ledger showed this key already sent: nothing was sent again. */
@@ -49,7 +57,8 @@ export interface NotificationResult {
 
 export interface MailDependencies {
   transport: Transporter;
-  prisma: PrismaClient;
+  /** The notification ledger, where each key is sent once. */
+  ledger: MailLedgerStore;
   /** The From address, e.g. `Concerto <concerto@example.org>`. */
   from: string;
   heartbeatEveryMs?: number;
@@ -60,9 +69,6 @@ export const MAIL_ERROR_CODES = {
   ICAL_MISMATCH:
     'The icalEvent’s method, UID or SEQUENCE differs from its iCalendar content: nothing was sent or recorded.',
 } as const;
-
-/** Outcome of one attempt in the ledger (NotificationAttempt.outcome). */
-export type AttemptOutcome = 'sent' | 'retrying' | 'failed';
 
 const INTERRUPTED =
   'INTERRUPTED: the attempt ended without recording an answer (worker stopped or database unreachable); ' +
@@ -85,16 +91,17 @@ function serverResponse(error: unknown): string | null {
 }
 
 /** Mail activities over a nodemailer transport, with the notification ledger in the domain store. */
-export function createMailActivities({ transport, prisma, from, heartbeatEveryMs = 2000 }: MailDependencies) {
+export function createMailActivities({ transport, ledger, from, heartbeatEveryMs = 2000 }: MailDependencies) {
   return {
     /**
      * Sends one notification at most once per idempotency key: a key the ledger marks sent is
      * skipped. Every attempt gets its ledger row (number, outcome, the server's answer or the
      * error); an invitation's UID, SEQUENCE and method are recorded on the notification. An
      * invitation whose method, UID or SEQUENCE contradicts its content is refused before anything
-     * is sent or recorded.
+     * is sent or recorded. A notice given as facts is worded here (documents/mail/notices/).
      */
-    async sendNotification(input: NotificationInput): Promise<NotificationResult> {
+    async sendNotification(request: NotificationInput | NoticeInput): Promise<NotificationResult> {
+      const input = 'notice' in request ? withNoticeRendered(request) : request;
       const ical = input.icalEvent;
       if (ical) {
         const mismatch = icalEventMismatch(ical, ical.content);
@@ -104,39 +111,21 @@ export function createMailActivities({ transport, prisma, from, heartbeatEveryMs
             'ICAL_MISMATCH',
           );
       }
-      const previous = await prisma.notification.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+      const previous = await ledger.find(input.idempotencyKey);
       if (previous?.status === 'sent') return { messageId: previous.messageId, sent: false };
       const messageId = previous?.messageId ?? messageIdFor(input.idempotencyKey, domainOf(from));
-      const described = {
+      const row = await ledger.startAttempt({
+        idempotencyKey: input.idempotencyKey,
+        recipient: input.to,
+        subject: input.subject,
+        messageId,
         ...(input.workflowId ? { workflowId: input.workflowId } : {}),
         ...(ical ? { icalUid: ical.uid, icalSequence: ical.sequence, icalMethod: ical.method } : {}),
-      };
-      const row = await prisma.notification.upsert({
-        where: { idempotencyKey: input.idempotencyKey },
-        create: {
-          idempotencyKey: input.idempotencyKey,
-          recipient: input.to,
-          subject: input.subject,
-          messageId,
-          status: 'sending',
-          attempts: 1,
-          ...described,
-        },
-        update: { status: 'sending', attempts: { increment: 1 }, ...described },
       });
       const attempt = row.attempts;
       if (previous?.status === 'sending' && previous.attempts > 0) {
         // The previous attempt never came back to say how it ended: say so rather than leave a gap.
-        await prisma.notificationAttempt.upsert({
-          where: { notificationId_attempt: { notificationId: row.id, attempt: previous.attempts } },
-          create: {
-            notificationId: row.id,
-            attempt: previous.attempts,
-            outcome: 'retrying' satisfies AttemptOutcome,
-            error: INTERRUPTED,
-          },
-          update: {},
-        });
+        await ledger.recordInterrupted({ notificationId: row.id, attempt: previous.attempts, error: INTERRUPTED });
       }
 
       const message: SendMailOptions = {
@@ -169,31 +158,14 @@ export function createMailActivities({ transport, prisma, from, heartbeatEveryMs
       try {
         const info = await transport.sendMail(message);
         const response = String(info.response ?? '');
-        await prisma.notification.update({
-          where: { id: row.id },
-          data: {
-            status: 'sent',
-            sentAt: new Date(),
-            lastResponse: response,
-            lastError: null,
-            history: { create: { attempt, outcome: 'sent' satisfies AttemptOutcome, response } },
-          },
-        });
+        await ledger.recordSent({ notificationId: row.id, attempt, response, at: new Date() });
         return { messageId, sent: true };
       } catch (error) {
         const failure = classifySmtpError(error);
         const outcome: AttemptOutcome = failure.permanent ? 'failed' : 'retrying';
         const response = serverResponse(error);
         const lastError = `${failure.code}: ${failure.message}`;
-        await prisma.notification.update({
-          where: { id: row.id },
-          data: {
-            status: outcome,
-            lastError,
-            ...(response ? { lastResponse: response } : {}),
-            history: { create: { attempt, outcome, response, error: lastError } },
-          },
-        });
+        await ledger.recordFailed({ notificationId: row.id, attempt, outcome, response, error: lastError });
         if (failure.permanent) throw ApplicationFailure.nonRetryable(failure.message, failure.code);
         throw ApplicationFailure.retryable(failure.message, failure.code);
       } finally {
@@ -204,6 +176,10 @@ export function createMailActivities({ transport, prisma, from, heartbeatEveryMs
 }
 
 export type MailActivities = ReturnType<typeof createMailActivities>;
+
+function withNoticeRendered({ notice, ...envelope }: NoticeInput): NotificationInput {
+  return { ...envelope, ...renderNotice(notice) };
+}
 
 /** Which mail of a workflow this is: one per recipient and occasion. */
 export interface WorkflowMail {

@@ -1,10 +1,10 @@
 import { meetingIcs, type AttendeeRole } from '../documents/ics/meeting-ics.js';
 import type { PartStat } from '../domain/meeting-rules.js';
-import { DECISION_OUTCOME_LABELS } from '../domain/lifecycle.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { DECISION_OUTCOME_LABELS } from '../domain/lifecycle/labels.js';
 import { rsvpLinks } from '../infra/links/signed-links.js';
 import { AGENDA_PDF_CONTENT_TYPE, AGENDA_PDF_FILENAME, renderAgendaPdf } from '../documents/pdf/agenda-pdf.js';
 import { composeMeetingMail, type MeetingFacts, type MeetingMailKind } from '../documents/mail/meeting-mail.js';
+import type { MeetingStore } from '../store/meetings/meeting-store.js';
 import { sendWorkflowMail, type MailActivities, type NotificationResult } from './mail.js';
 
 /** One mail of a meeting to one member; the meeting's facts are read when it is sent. */
@@ -25,7 +25,7 @@ export interface MeetingMailRequest {
 }
 
 export interface MeetingMailDependencies {
-  prisma: PrismaClient;
+  meetings: MeetingStore;
   send: MailActivities['sendNotification'];
   /** The ORGANIZER address, where calendar clients send their iMIP replies. */
   organizerEmail: string;
@@ -47,7 +47,7 @@ const CALENDAR_METHOD: Partial<Record<MeetingMailKind, 'REQUEST' | 'CANCEL'>> = 
  * sent once per (meeting, occasion, recipient) through the notification ledger.
  */
 export function createMeetingMailActivities({
-  prisma,
+  meetings,
   send,
   organizerEmail,
   publicUrl,
@@ -55,16 +55,7 @@ export function createMeetingMailActivities({
 }: MeetingMailDependencies) {
   return {
     async sendMeetingMail(request: MeetingMailRequest): Promise<NotificationResult> {
-      const meeting = await prisma.meeting.findUniqueOrThrow({
-        where: { id: request.meetingId },
-        include: {
-          convention: { select: { timezone: true } },
-          instance: { select: { name: true } },
-          agenda: { orderBy: { position: 'asc' } },
-          invitations: { include: { person: { select: { email: true, displayName: true } } } },
-          decisions: { orderBy: { decidedAt: 'asc' }, include: { fiche: { select: { code: true } } } },
-        },
-      });
+      const meeting = await meetings.findForMail(request.meetingId);
       const invitation = meeting.invitations.find(
         (i) => i.person.email.toLowerCase() === request.recipient.toLowerCase(),
       );

@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ChoiceReason } from '../domain/poll-rules.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
 import { voteLink } from '../infra/links/signed-links.js';
 import { composePollMail, type PollMailKind } from '../documents/mail/poll-mail.js';
-import { findPoll } from '../store/find-poll.js';
+import type { ConventionStore } from '../store/conventions/convention-store.js';
+import type { PollStore } from '../store/polls/poll-store.js';
 import { sendWorkflowMail, type MailActivities, type NotificationResult } from './mail.js';
 
 /** One mail of a poll to one person; the poll's facts and answers are read when it is sent. */
@@ -20,7 +20,8 @@ export interface PollMailRequest {
 }
 
 export interface PollMailDependencies {
-  prisma: PrismaClient;
+  polls: PollStore;
+  conventions: ConventionStore;
   send: MailActivities['sendNotification'];
   /** Base URL of the web pages, for the signed links. */
   publicUrl: string;
@@ -35,16 +36,13 @@ const LINK_GRACE_MS = 60 * 86_400_000;
  * voting page; the tie mails carry the organiser's link to choose. Each is sent once per (poll,
  * occasion, recipient) through the notification ledger (activities/mail.ts).
  */
-export function createPollMailActivities({ prisma, send, publicUrl, linkSecret }: PollMailDependencies) {
+export function createPollMailActivities({ polls, conventions, send, publicUrl, linkSecret }: PollMailDependencies) {
   return {
     async sendPollMail(request: PollMailRequest): Promise<NotificationResult> {
-      const poll = await findPoll(prisma, request.pollId);
+      const poll = await polls.find(request.pollId);
       if (!poll) throw ApplicationFailure.nonRetryable(`No poll ${request.pollId}.`, 'INVALID_INPUT');
       const deadline = poll.deadline ?? new Date();
-      const person = await prisma.person.findUnique({
-        where: { email: request.recipient.toLowerCase() },
-        select: { displayName: true },
-      });
+      const name = await conventions.findPersonName(request.recipient);
       const forOrganiser = request.kind === 'tie' || request.kind === 'tie_reminder';
       const linked = forOrganiser || request.kind === 'invitation' || request.kind === 'reminder';
       const composed = composePollMail({
@@ -58,7 +56,7 @@ export function createPollMailActivities({ prisma, send, publicUrl, linkSecret }
           zone: poll.zone,
         },
         options: poll.options.map((o) => ({ id: o.id, label: o.label, capacity: o.capacity, tally: o.tally })),
-        recipient: { name: person?.displayName ?? '', email: request.recipient },
+        recipient: { name: name ?? '', email: request.recipient },
         ...(linked
           ? {
               link: voteLink({

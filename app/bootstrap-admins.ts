@@ -1,10 +1,7 @@
 import { chmod, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { apiTokenOwner, createApiToken } from '../store/api-tokens.js';
-
-/** Name of the file, in the data folder, holding the local CLI's API token. */
-export const CLI_TOKEN_FILE = 'cli-token';
+import { CLI_TOKEN_FILE } from '../domain/local-app.js';
+import type { AccessStore } from '../store/access/access-store.js';
 
 /** The admin created for the CLI token when CONCERTO_ADMINS names none and the database has none. */
 export const LOCAL_ADMIN_EMAIL = 'admin@concerto.localhost';
@@ -21,39 +18,25 @@ const CLI_TOKEN_LABEL = 'CLI locale (npm start)';
  * one made.
  */
 export async function bootstrapAdmins(
-  prisma: PrismaClient,
+  access: AccessStore,
   options: { admins: readonly string[]; dataDir: string; now?: Date },
 ): Promise<{ cliTokenFile: string; holder: string }> {
   const now = options.now ?? new Date();
-  for (const email of options.admins) {
-    await prisma.person.upsert({
-      where: { email },
-      update: { admin: true },
-      create: { email, displayName: email, admin: true },
-    });
-  }
-  const holder =
-    options.admins[0] ??
-    (await prisma.person.findFirst({ where: { admin: true }, orderBy: { createdAt: 'asc' }, select: { email: true } }))
-      ?.email ??
-    (
-      await prisma.person.create({
-        data: { email: LOCAL_ADMIN_EMAIL, displayName: 'Administrateur local', admin: true },
-        select: { email: true },
-      })
-    ).email;
+  const holder = await access.ensureAdmins(options.admins, {
+    email: LOCAL_ADMIN_EMAIL,
+    displayName: 'Administrateur local',
+  });
 
   const file = path.join(options.dataDir, CLI_TOKEN_FILE);
   const kept = await readFile(file, 'utf8').then(
     (text) => text.trim(),
     () => '',
   );
-  if (kept && (await apiTokenOwner(prisma, kept, now)) === holder) {
+  if (kept && (await access.apiTokenOwner(kept, now)) === holder.email) {
     await chmod(file, 0o600);
-    return { cliTokenFile: file, holder };
+    return { cliTokenFile: file, holder: holder.email };
   }
-  const person = await prisma.person.findUniqueOrThrow({ where: { email: holder }, select: { id: true } });
-  const { token } = await createApiToken(prisma, { personId: person.id, label: CLI_TOKEN_LABEL });
+  const { token } = await access.createApiToken({ personId: holder.personId, label: CLI_TOKEN_LABEL });
   // Written aside then renamed: a reader never sees half a token.
   const partial = `${file}.${process.pid}.tmp`;
   const handle = await open(partial, 'w', 0o600);
@@ -64,5 +47,5 @@ export async function bootstrapAdmins(
     await handle.close();
   }
   await rename(partial, file);
-  return { cliTokenFile: file, holder };
+  return { cliTokenFile: file, holder: holder.email };
 }

@@ -7,6 +7,7 @@ import { createRsvpSignaller } from '../client/signal-rsvp.js';
 import { addressOf } from '../documents/mail/addresses.js';
 import type { ConcertoConfig } from '../infra/config.js';
 import { describeTarget, openDatabase } from '../store/database/open-database.js';
+import { recordImipReplies } from './imip-replies.js';
 import { startImipListener, type ImipListener } from '../infra/smtp-in/imip-listener.js';
 import { startMailCatcher, type MailCatcher } from '../infra/smtp-in/mail-catcher.js';
 import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
@@ -15,9 +16,9 @@ import { resolveLinkSecret } from '../infra/links/signed-links.js';
 import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
 import { clusterConnectionOptions } from '../infra/temporal/connection.js';
 import { startDevServer } from '../infra/temporal/dev-server.js';
-import { loadDemo } from '../store/load-demo.js';
 import { bootstrapAdmins } from './bootstrap-admins.js';
 import { createConcertoWorker } from '../worker/create-worker.js';
+import { createStore } from '../store/index.js';
 
 export interface RunningConcerto {
   url: string;
@@ -141,13 +142,14 @@ export async function startConcerto(
     const db = await openDatabase(config.database);
     closers.push(() => db.close());
     checkpoint();
-    if (config.demo && (await db.prisma.convention.count()) === 0) {
+    const store = createStore(db.prisma);
+    if (config.demo && (await store.conventions.count()) === 0) {
       log('empty database: loading the demo convention (CONCERTO_DEMO=0 to skip)');
-      const loaded = await loadDemo(db.prisma);
+      const loaded = await store.conventions.loadDemo();
       log(`demo loaded: ${loaded.created} records`);
     }
 
-    const { cliTokenFile, holder } = await bootstrapAdmins(db.prisma, {
+    const { cliTokenFile, holder } = await bootstrapAdmins(store.access, {
       admins: config.admins,
       dataDir: config.dataDir,
     });
@@ -178,7 +180,7 @@ export async function startConcerto(
       connection: nativeConnection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      prisma: db.prisma,
+      store,
       transport,
       mailFrom: config.mail.from,
       links: { publicUrl: config.publicUrl, secret: linkSecret },
@@ -193,9 +195,8 @@ export async function startConcerto(
     let imip: ImipListener | undefined;
     if (config.imip.listen) {
       imip = await startImipListener({
-        prisma: db.prisma,
         organizers: [addressOf(config.mail.from)],
-        onRsvp,
+        onReply: recordImipReplies({ meetings: store.meetings, onRsvp, log }),
         port: config.imip.port,
         log,
       });
@@ -205,7 +206,7 @@ export async function startConcerto(
 
     const app = buildHttpApp({
       client,
-      prisma: db.prisma,
+      store,
       taskQueue: config.temporal.taskQueue,
       catcher,
       rsvp: { secret: linkSecret, publicUrl: config.publicUrl, onRsvp },

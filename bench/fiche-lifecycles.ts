@@ -10,7 +10,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { driveToValidation, takeStep, type ActionInput } from '../client/fiche-steps.js';
 import { startFiche } from '../client/start-fiche.js';
 import type { InstanceKind } from '../domain/charter.js';
-import type { ActionKind } from '../domain/lifecycle.js';
+import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { openDatabase } from '../store/database/open-database.js';
 import { startMailCatcher } from '../infra/smtp-in/mail-catcher.js';
@@ -18,11 +18,12 @@ import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
 import { findFreePort } from '../infra/process/ports.js';
 import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
 import { SQLITE_PRAGMAS, startDevServer } from '../infra/temporal/dev-server.js';
-import { DEMO_PEOPLE, resolveDemoPeople, type DemoPeople } from '../store/demo-people.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../store/load-demo.js';
+import { DEMO_PEOPLE, resolveDemoPeople, type DemoPeople } from '../store/conventions/demo-people.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../store/conventions/load-demo.js';
 import { createConcertoWorker } from '../worker/create-worker.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
 import { bareWorkflow, touchUpdate } from './workflows/bare-workflow.js';
+import { createStore } from '../store/index.js';
 
 // `npm run bench:lifecycles`: fiche lifecycles per second on the embedded dev server with file
 // persistence (as `npm start` runs it), with the real worker, PGlite with the demo convention and
@@ -147,7 +148,7 @@ interface Stack {
 
 async function runLifecycle(stack: Stack, title: string): Promise<string> {
   const { ficheId, handle } = await startFiche(
-    { client: stack.client, prisma: stack.prisma, taskQueue: TASK_QUEUE },
+    { client: stack.client, store: createStore(stack.prisma), taskQueue: TASK_QUEUE },
     stack.conventionId,
     { title, authorEmail: DEMO_PEOPLE.cooperateur.email },
   );
@@ -203,7 +204,7 @@ try {
   const concerto = await createConcertoWorker({
     connection: nativeConnection,
     namespace: 'default',
-    prisma: db.prisma,
+    store: createStore(db.prisma),
     transport,
     mailFrom: 'Concerto <concerto@localhost>',
     links: { publicUrl: 'http://localhost:3000', secret: randomBytes(32).toString('hex') },

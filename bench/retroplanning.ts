@@ -1,8 +1,8 @@
 import { openDatabase } from '../store/database/open-database.js';
 import { svgToPng } from '../documents/retroplanning/svg-png.js';
 import { parsePeriodKey, retroplanningSvg } from '../documents/retroplanning/retroplanning-svg.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../store/load-demo.js';
-import { loadRetroplanning } from '../store/retroplanning.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../store/conventions/load-demo.js';
+import { loadRetroplanning } from '../store/conventions/retroplanning.js';
 
 // `npm run bench:retroplanning`: the demo convention's 2024 rétroplanning (its milestones from the
 // seed, and BENCH_MEETINGS meetings spread over its instances and the year, one in ten cancelled),

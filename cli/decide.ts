@@ -4,8 +4,8 @@ import {
   COPIL_OUTCOMES,
   PARTNER_OPINIONS,
   type ActionKind,
-} from '../domain/lifecycle.js';
-import type { FicheState } from '../workflows/definitions.js';
+} from '../domain/lifecycle/vocabulary.js';
+import type { FicheState } from '../domain/fiche-views.js';
 import { usageError } from './cli-error.js';
 import { text, type Command } from './command.js';
 import { describeFiche } from './fiche.js';

@@ -1,8 +1,7 @@
 import { FICHE_FIELD_LABELS, describeField, type FicheField } from '../domain/fiche-content.js';
-import { STAGES, STAGE_LABELS, type Stage } from '../domain/lifecycle.js';
-import type { FicheVersionView } from '../store/fiche-content.js';
-import type { FicheSummary } from '../store/list-fiches.js';
-import type { FicheState } from '../workflows/definitions.js';
+import { STAGE_LABELS } from '../domain/lifecycle/labels.js';
+import { STAGES, type Stage } from '../domain/lifecycle/vocabulary.js';
+import type { FicheState, FicheSummary, FicheVersionView } from '../domain/fiche-views.js';
 import { usageError } from './cli-error.js';
 import { list, text, type Command } from './command.js';
 import { readJsonFile } from './files.js';

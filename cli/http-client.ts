@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CLI_TOKEN_FILE } from '../app/bootstrap-admins.js';
-import { CONFIG_VARIABLES } from '../infra/config.js';
 import type { FieldIssue } from '../domain/errors.js';
+import { CLI_TOKEN_FILE, DEFAULT_HOST, DEFAULT_PORT } from '../domain/local-app.js';
 import { CliError } from './cli-error.js';
 import { EXIT, exitCodeForStatus } from './exit-codes.js';
 
@@ -16,12 +15,12 @@ export interface ApiTarget {
 
 /**
  * The app's address and token from the environment: `CONCERTO_URL`, else the address `npm start`
- * listens on (`HOST`, `PORT`, as infra/config.ts defaults them); `CONCERTO_TOKEN`, else the token
+ * listens on (`HOST`, `PORT`, defaulted as the app defaults them); `CONCERTO_TOKEN`, else the token
  * file in the data folder (`CONCERTO_DATA_DIR`).
  */
 export async function resolveTarget(env: NodeJS.ProcessEnv): Promise<ApiTarget> {
-  const host = env.HOST?.trim() || CONFIG_VARIABLES.HOST[0];
-  const port = env.PORT?.trim() || CONFIG_VARIABLES.PORT[0];
+  const host = env.HOST?.trim() || DEFAULT_HOST;
+  const port = env.PORT?.trim() || String(DEFAULT_PORT);
   const url = (env.CONCERTO_URL?.trim() || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`).replace(
     /\/+$/,
     '',

@@ -1,4 +1,4 @@
-import { CLI_TOKEN_FILE } from '../app/bootstrap-admins.js';
+import { CLI_TOKEN_FILE } from '../domain/local-app.js';
 import { calendarCommands } from './calendar.js';
 import { usageError } from './cli-error.js';
 import { parseCommandLine, type Command } from './command.js';

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { FicheSummary } from '../store/list-fiches.js';
+import type { FicheSummary } from '../domain/fiche-views.js';
 import { ficheStateQuery, ficheWorkflowId } from '../workflows/definitions.js';
 
 /** What a fiche waits for, and when its workflow reminds or escalates (ISO instants). */

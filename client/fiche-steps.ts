@@ -1,7 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { InstanceKind } from '../domain/charter.js';
-import type { ActionKind, ActionOf, Actor } from '../domain/lifecycle.js';
-import { actionUpdates, type FicheState } from '../workflows/definitions.js';
+import type { ActionOf, Actor } from '../domain/lifecycle/model.js';
+import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
+import type { FicheState } from '../domain/fiche-views.js';
+import { actionUpdates } from '../workflows/definitions.js';
 
 /** What an action's update takes: the action without its kind. */
 export type ActionInput<K extends ActionKind> = Omit<ActionOf<K>, 'kind'>;

@@ -13,29 +13,24 @@ import {
   COPIL_OUTCOME_LABELS,
   PARTNER_LABELS,
   PARTNER_OPINION_LABELS,
-} from '../domain/lifecycle.js';
+} from '../domain/lifecycle/labels.js';
 import { formatFrench, formatFrenchDate, parseDateKey } from '../domain/paris-time.js';
+import { renderNotice, type NoticeContent } from '../documents/mail/notices/render-notice.js';
+import {
+  ACTIVITY_LABELS,
+  ATTEMPT_LABELS,
+  MEETING_MAIL_LABELS,
+  PARTSTAT_LABELS,
+  POLL_MAIL_LABELS,
+  SIGNAL_LABELS,
+  UPDATE_LABELS,
+  WORKFLOW_LABELS,
+} from './timeline-labels.js';
+import type { LedgerLine } from '../store/mail-ledger/workflow-mail-ledger.js';
 
 const ZONE = 'Europe/Paris';
 /** Who acts when no person does: the workflow itself, through its activities and timers. */
 export const SYSTEM_ACTOR = 'Concerto';
-
-/** One attempt of one mail, from the ledger (NotificationAttempt). */
-export interface LedgerAttempt {
-  attempt: number;
-  /** sent · retrying · failed */
-  outcome: string;
-  at: Date;
-  error?: string | null;
-}
-
-/** One mail of the workflow, from the ledger (Notification and its attempts). */
-export interface LedgerLine {
-  idempotencyKey: string;
-  recipient: string;
-  subject: string;
-  attempts: LedgerAttempt[];
-}
 
 export interface TimelineMail {
   recipient: string;
@@ -63,109 +58,6 @@ export interface TimelineEntry {
   /** For mails: the ledger line, when the ledger has it. */
   mail?: TimelineMail;
 }
-
-/** French names of the workflow types (workflows/index.ts). */
-export const WORKFLOW_LABELS: Readonly<Record<string, string>> = {
-  ficheLifecycleWorkflow: 'Cycle de vie d’une fiche action',
-  meetingWorkflow: 'Réunion',
-  datePollWorkflow: 'Sondage de date',
-  calendarYearWorkflow: 'Calendrier annuel',
-  conventionCycleWorkflow: 'Cycle de la convention',
-};
-
-/** French names of the updates (workflows/*definitions.ts). */
-export const UPDATE_LABELS: Readonly<Record<string, string>> = {
-  submit: 'Soumission de la fiche',
-  recordAvis: 'Avis du COTECH',
-  recordPartnerOpinion: 'Avis d’un partenaire',
-  recordCopilDecision: 'Décision du COPIL',
-  recordBureauValidation: 'Validation par le Bureau communautaire',
-  requestAmendment: 'Demande d’avenant',
-  withdraw: 'Retrait de la fiche',
-  recordEvaluation: 'Évaluation annuelle',
-  close: 'Clôture',
-  editContent: 'Modification du contenu de la fiche',
-  reschedule: 'Report de la réunion',
-  cancel: 'Annulation de la réunion',
-  recordAttendance: 'Présences et excusés',
-  sendDecisionSummary: 'Envoi du relevé de décisions',
-  fileMinutes: 'Dépôt du compte rendu',
-  vote: 'Réponse au sondage',
-  signUp: 'Inscription à une date',
-  withdrawSignUp: 'Retrait d’une inscription',
-  chooseAmongTied: 'Choix de la date entre les ex aequo',
-  setRules: 'Règles du calendrier',
-  reloadRules: 'Relecture des règles du calendrier (changées dans la convention)',
-  moveMilestone: 'Déplacement d’un jalon',
-  prolong: 'Prolongation de la convention par avenant',
-};
-
-/** French names of the signals (workflows/*definitions.ts). */
-export const SIGNAL_LABELS: Readonly<Record<string, string>> = {
-  meetingScheduled: 'Réunion programmée',
-  comment: 'Commentaire',
-  agendaChanged: 'Ordre du jour modifié',
-  rsvp: 'Réponse à l’invitation',
-  evaluationRecorded: 'Évaluation d’une fiche enregistrée',
-};
-
-/** French names of the activities (activities/*.ts). */
-export const ACTIVITY_LABELS: Readonly<Record<string, string>> = {
-  saveFiche: 'Enregistrement de la fiche',
-  saveFicheContent: 'Enregistrement du contenu de la fiche',
-  recordLifecycleStep: 'Inscription de l’étape au journal',
-  resolveAudience: 'Recherche des destinataires',
-  putOnNextAgenda: 'Inscription à l’ordre du jour de la prochaine réunion',
-  sendNotification: 'Courriel',
-  sendMeetingMail: 'Courriel de réunion',
-  sendPollMail: 'Courriel du sondage',
-  prepareMeeting: 'Préparation de la réunion',
-  meetingAgenda: 'Lecture de l’ordre du jour',
-  fichesOnAgenda: 'Fiches à l’ordre du jour',
-  fichesUnderReview: 'Fiches en attente d’examen',
-  recordMeetingChange: 'Inscription du changement au journal',
-  recordBallot: 'Enregistrement des réponses',
-  recordPollStatus: 'Inscription de l’état du sondage au journal',
-  createPollMeeting: 'Création de la réunion retenue',
-  loadCalendarYear: 'Lecture du calendrier de l’année',
-  createCalendarMeeting: 'Création d’une réunion du calendrier',
-  moveMilestone: 'Déplacement d’un jalon',
-  loadConventionCycle: 'Lecture des dates de la convention',
-  loadCampaign: 'Fiches de la campagne d’évaluation',
-  recordProlongation: 'Enregistrement de la prolongation',
-  placeReviewOnCopilAgenda: 'Inscription du bilan à l’ordre du jour du COPIL',
-  conventionAudience: 'Recherche des destinataires de la convention',
-};
-
-const MEETING_MAIL_LABELS: Readonly<Record<string, string>> = {
-  convocation: 'Convocation',
-  update: 'Modification de la réunion',
-  cancel: 'Annulation de la réunion',
-  reminder: 'Rappel de la réunion',
-  decisions: 'Relevé de décisions',
-  minutes_reminder: 'Rappel du compte rendu',
-};
-
-const POLL_MAIL_LABELS: Readonly<Record<string, string>> = {
-  invitation: 'Invitation au sondage',
-  reminder: 'Relance du sondage',
-  tie: 'Égalité à départager',
-  tie_reminder: 'Relance : égalité à départager',
-  result: 'Date retenue',
-};
-
-const ATTEMPT_LABELS: Readonly<Record<string, string>> = {
-  sent: 'envoyé',
-  retrying: 'échec, nouvel essai prévu',
-  failed: 'échec définitif',
-};
-
-const PARTSTAT_LABELS: Readonly<Record<string, string>> = {
-  ACCEPTED: 'participera',
-  TENTATIVE: 'participera peut-être',
-  DECLINED: 'ne participera pas',
-  'NEEDS-ACTION': 'sans réponse',
-};
 
 type HistoryEvent = NonNullable<History['events']>[number];
 type ProtoTime = { seconds?: number | { toNumber(): number } | null; nanos?: number | null } | null | undefined;
@@ -244,6 +136,11 @@ function signalDetail(name: string, input: Input | null): string {
   return '';
 }
 
+/** A notice sent as facts (activities/mail.ts' NoticeInput) is named by the subject it is worded with. */
+function noticeSubject(notice: unknown): string {
+  return typeof notice === 'object' && notice !== null ? renderNotice(notice as NoticeContent).subject : '';
+}
+
 /** The mail an activity sends, named in French, with the ledger key it is written under. */
 function mailOf(
   name: string,
@@ -254,7 +151,7 @@ function mailOf(
   const recipient = str(input.recipient) ?? str(input.to) ?? '';
   if (name === 'sendNotification')
     return {
-      what: `Courriel « ${str(input.subject) ?? ''} » à ${recipient}`,
+      what: `Courriel « ${str(input.subject) ?? noticeSubject(input.notice)} » à ${recipient}`,
       recipient,
       key: str(input.idempotencyKey) ?? '',
     };

@@ -1,11 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { parseCharter, type InstanceKind } from '../domain/charter.js';
 import { DomainError } from '../domain/errors.js';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import { assertConvocationDelay, assertMayManageMeeting, convocationDelayFor } from '../domain/meeting-rules.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { createMeetingRecord } from '../store/create-meeting.js';
-import type { MeetingWorkflowInput } from '../workflows/meeting-definitions.js';
+import type { Store } from '../store/index.js';
+import {
+  meetingWorkflowId,
+  meetingWorkflowInput,
+  type MeetingWorkflowInput,
+} from '../workflows/meeting-definitions.js';
 import type { meetingWorkflow } from '../workflows/meeting.js';
 
 export interface NewMeeting {
@@ -23,20 +27,15 @@ export interface NewMeeting {
  * on its agenda) and convenes the members with the ordre du jour.
  */
 export async function scheduleMeeting(
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  deps: { client: Client; store: Store; taskQueue: string },
   conventionId: string,
   input: NewMeeting,
   actor: Actor,
   options: { now?: Date; timing?: MeetingWorkflowInput['timing']; workflowId?: string } = {},
 ): Promise<{ meetingId: string; workflowId: string; icalUid: string }> {
   const now = options.now ?? new Date();
-  const convention = await deps.prisma.convention.findUniqueOrThrow({
-    where: { id: conventionId },
-    select: { charter: true, timezone: true },
-  });
-  const instance = await deps.prisma.instance.findUnique({
-    where: { conventionId_slug: { conventionId, slug: input.instance } },
-  });
+  const convention = await deps.store.conventions.findSettings(conventionId);
+  const instance = await deps.store.conventions.findInstance(conventionId, input.instance);
   if (!instance)
     throw new DomainError('INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
   const kind = instance.kind as InstanceKind;
@@ -48,7 +47,10 @@ export async function scheduleMeeting(
     convention.timezone,
   );
 
-  const record = await createMeetingRecord(deps.prisma, {
+  const meetingId = randomUUID();
+  const record = await deps.store.meetings.create({
+    meetingId,
+    workflowId: options.workflowId ?? meetingWorkflowId(meetingId),
     conventionId,
     instanceId: instance.id,
     title: input.title,
@@ -57,11 +59,10 @@ export async function scheduleMeeting(
     location: input.location,
     visioUrl: input.visioUrl,
     actorEmail: actor.email,
-    ...(options.workflowId ? { workflowId: options.workflowId } : {}),
     at: now,
   });
   const workflowInput: MeetingWorkflowInput = {
-    ...record.input,
+    ...meetingWorkflowInput(record),
     ...(options.timing ? { timing: options.timing } : {}),
   };
   await deps.client.workflow.start<typeof meetingWorkflow>('meetingWorkflow', {
@@ -69,6 +70,5 @@ export async function scheduleMeeting(
     workflowId: record.workflowId,
     args: [workflowInput],
   });
-  const { meetingId, workflowId, icalUid } = record;
-  return { meetingId, workflowId, icalUid };
+  return { meetingId: record.meetingId, workflowId: record.workflowId, icalUid: record.icalUid };
 }

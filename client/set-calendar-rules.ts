@@ -1,9 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import { assertMayPlanCalendar } from '../domain/meeting-recurrence.js';
 import { toLocal } from '../domain/paris-time.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { saveMeetingRules } from '../store/save-meeting-rules.js';
+import type { Store } from '../store/index.js';
 import {
   calendarWorkflowId,
   reloadRulesUpdate,
@@ -22,14 +21,14 @@ export type SetCalendarRulesResult =
  * them at each year's start, so it never keeps old rules past the year.
  */
 export async function setCalendarRules(
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  deps: { client: Client; store: Store; taskQueue: string },
   conventionId: string,
   rules: unknown,
   actor: Actor,
   now = new Date(),
 ): Promise<SetCalendarRulesResult> {
   assertMayPlanCalendar(actor);
-  await saveMeetingRules(deps.prisma, { conventionId, rules, actorEmail: actor.email, at: now });
+  await deps.store.conventions.saveMeetingRules({ conventionId, rules, actorEmail: actor.email, at: now });
   const handle = deps.client.workflow.getHandle(calendarWorkflowId(conventionId));
   const reload = async (): Promise<SetCalendarRulesResult> => ({
     started: false,

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { RsvpRecorded } from '../store/record-rsvp.js';
+import type { RsvpRecorded } from '../store/meetings/record-rsvp.js';
 import { meetingWorkflowId, rsvpSignal } from '../workflows/meeting-definitions.js';
 
 /**

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { firstCycleYear } from '../domain/convention-cycle.js';
 import { localDateKey } from '../domain/paris-time.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Store } from '../store/index.js';
 import { conventionWorkflowId, type ConventionCycleInput } from '../workflows/convention-definitions.js';
 
 export interface StartedCycle {
@@ -17,7 +17,7 @@ export interface StartedCycle {
  * the current year, unless it already runs: calling it again changes nothing.
  */
 export async function startConventionCycle(
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  deps: { client: Client; store: Store; taskQueue: string },
   conventionId: string,
   now = new Date(),
 ): Promise<StartedCycle> {
@@ -28,14 +28,10 @@ export async function startConventionCycle(
     () => false,
   );
   if (running) return { workflowId, started: false };
-  const convention = await deps.prisma.convention.findUniqueOrThrow({
-    where: { id: conventionId },
-    select: { startDate: true, endDate: true, timezone: true },
-  });
-  const day = (date: Date) => date.toISOString().slice(0, 10);
+  const convention = await deps.store.conventions.findDates(conventionId);
   const input: ConventionCycleInput = {
     conventionId,
-    year: firstCycleYear(day(convention.startDate), day(convention.endDate), localDateKey(now, convention.timezone)),
+    year: firstCycleYear(convention.startDate, convention.endDate, localDateKey(now, convention.zone)),
   };
   try {
     await deps.client.workflow.start('conventionCycleWorkflow', {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { parseCharter, type InstanceKind } from '../domain/charter.js';
 import type { NewFiche } from '../domain/fiche.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Store } from '../store/index.js';
 import { ficheWorkflowId, type FicheLifecycleInput, type LifecycleTiming } from '../workflows/definitions.js';
 import type { ficheLifecycleWorkflow } from '../workflows/fiche-lifecycle.js';
 
@@ -11,18 +11,11 @@ import type { ficheLifecycleWorkflow } from '../workflows/fiche-lifecycle.js';
  * convention's charter and time zone. The workflow records the fiche in the store itself.
  */
 export async function startFiche(
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  deps: { client: Client; store: Store; taskQueue: string },
   conventionId: string,
   fiche: NewFiche,
 ): Promise<{ ficheId: string; handle: WorkflowHandle<typeof ficheLifecycleWorkflow> }> {
-  const convention = await deps.prisma.convention.findUniqueOrThrow({
-    where: { id: conventionId },
-    select: {
-      charter: true,
-      timezone: true,
-      instances: { select: { kind: true, decisionReminderDays: true, escalationDays: true } },
-    },
-  });
+  const convention = await deps.store.conventions.findSettings(conventionId);
   // An instance kind's delays, from its first instance that sets them (there is one COTECH, COPIL, Bureau).
   const byInstance: NonNullable<LifecycleTiming['byInstance']> = {};
   for (const instance of convention.instances) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { parseCharter, type InstanceKind } from '../domain/charter.js';
 import { DomainError, type FieldIssue } from '../domain/errors.js';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import { convocationDelayFor } from '../domain/meeting-rules.js';
 import type { NewPollInput } from '../domain/poll-input.js';
 import {
@@ -15,7 +15,7 @@ import {
   type PollOptionFacts,
 } from '../domain/poll-rules.js';
 import { parseZone } from '../domain/school-holidays.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Store } from '../store/index.js';
 import type { datePollWorkflow } from '../workflows/date-poll.js';
 import { pollWorkflowId, type DatePollWorkflowInput } from '../workflows/poll-definitions.js';
 
@@ -37,22 +37,16 @@ export interface StartedPoll {
  * workflow, which invites the participants (the instance's members unless others are named).
  */
 export async function startPoll(
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  deps: { client: Client; store: Store; taskQueue: string },
   conventionId: string,
   input: NewPoll,
   actor: Actor,
   options: { now?: Date; timing?: DatePollWorkflowInput['timing']; workflowId?: string } = {},
 ): Promise<StartedPoll> {
   const now = options.now ?? new Date();
-  const convention = await deps.prisma.convention.findUniqueOrThrow({
-    where: { id: conventionId },
-    select: { charter: true, timezone: true, schoolZone: true },
-  });
+  const convention = await deps.store.conventions.findSettings(conventionId);
   const zone = convention.timezone;
-  const instance = await deps.prisma.instance.findUnique({
-    where: { conventionId_slug: { conventionId, slug: input.instance } },
-    include: { memberships: { select: { person: { select: { email: true } } } } },
-  });
+  const instance = await deps.store.conventions.findInstance(conventionId, input.instance);
   if (!instance)
     throw new DomainError('INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
   const kind = instance.kind as InstanceKind;
@@ -62,9 +56,7 @@ export async function startPoll(
   const deadline = new Date(input.deadline);
   const warnings = checkPollDates(convention, instance, placed, deadline, now);
 
-  const participants = [
-    ...new Set((input.participants ?? instance.memberships.map((m) => m.person.email)).map((e) => e.toLowerCase())),
-  ].sort();
+  const participants = [...new Set((input.participants ?? instance.members).map((e) => e.toLowerCase()))].sort();
   if (participants.length === 0) {
     throw new DomainError(
       'INVALID_INPUT',
@@ -75,49 +67,27 @@ export async function startPoll(
 
   const pollId = randomUUID();
   const workflowId = options.workflowId ?? pollWorkflowId(pollId);
-  const poll = await deps.prisma.$transaction(async (tx) => {
-    const created = await tx.poll.create({
-      data: {
-        id: pollId,
-        conventionId,
-        key: `${keyOf(input.title)}-${pollId.slice(0, 8)}`,
-        title: input.title,
-        description: input.description ?? null,
-        organizerEmail: actor.email.toLowerCase(),
-        instanceId: instance.id,
-        location: input.location ?? null,
-        participants,
-        deadline,
-        workflowId,
-        options: {
-          create: placed.map((o, i) => ({
-            position: i + 1,
-            kind: o.kind,
-            startsAt: o.startsAt,
-            endsAt: o.endsAt,
-            label: optionLabel(o.kind, o.startsAt, o.endsAt, zone),
-            capacity: o.capacity ?? null,
-          })),
-        },
-      },
-      include: { options: { orderBy: { position: 'asc' } } },
-    });
-    await tx.auditEvent.create({
-      data: {
-        key: `${workflowId}:created`,
-        actor: actor.email,
-        action: 'poll.create',
-        subject: `poll:${pollId}`,
-        details: {
-          instance: instance.slug,
-          options: placed.length,
-          participants: participants.length,
-          deadline: deadline.toISOString(),
-        },
-        at: now,
-      },
-    });
-    return created;
+  const poll = await deps.store.polls.create({
+    id: pollId,
+    conventionId,
+    key: `${keyOf(input.title)}-${pollId.slice(0, 8)}`,
+    title: input.title,
+    description: input.description ?? null,
+    organizerEmail: actor.email.toLowerCase(),
+    instance: { id: instance.id, slug: instance.slug },
+    location: input.location ?? null,
+    participants,
+    deadline,
+    workflowId,
+    options: placed.map((o) => ({
+      kind: o.kind,
+      startsAt: o.startsAt,
+      endsAt: o.endsAt,
+      label: optionLabel(o.kind, o.startsAt, o.endsAt, zone),
+      capacity: o.capacity ?? null,
+    })),
+    actorEmail: actor.email,
+    at: now,
   });
 
   const workflowInput = pollWorkflowInput({ ...poll, deadline }, kind, zone, options.timing);

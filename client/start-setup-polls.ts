@@ -1,9 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { InstanceKind } from '../domain/charter.js';
 import { DomainError, type FieldIssue } from '../domain/errors.js';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import { assertMayManagePoll } from '../domain/poll-rules.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Store } from '../store/index.js';
 import type { datePollWorkflow } from '../workflows/date-poll.js';
 import { pollWorkflowId, type DatePollWorkflowInput } from '../workflows/poll-definitions.js';
 import { checkPollDates, pollWorkflowInput } from './start-poll.js';
@@ -29,24 +29,14 @@ export type SetupPollOutcome =
  * (its deadline passed, no instance…) is reported with the reason, in French, and the others go on.
  */
 export async function startSetupPolls(
-  deps: { client: Client; prisma: PrismaClient; taskQueue: string },
+  deps: { client: Client; store: Store; taskQueue: string },
   conventionId: string,
   actor: Actor,
   options: { now?: Date; timing?: DatePollWorkflowInput['timing'] } = {},
 ): Promise<SetupPollOutcome[]> {
   const now = options.now ?? new Date();
-  const convention = await deps.prisma.convention.findUniqueOrThrow({
-    where: { id: conventionId },
-    select: { charter: true, timezone: true, schoolZone: true },
-  });
-  const polls = await deps.prisma.poll.findMany({
-    where: { conventionId, status: 'ouvert', meetingId: null },
-    include: {
-      options: { orderBy: { position: 'asc' } },
-      instance: { include: { memberships: { select: { person: { select: { email: true } } } } } },
-    },
-    orderBy: [{ deadline: 'asc' }, { key: 'asc' }],
-  });
+  const convention = await deps.store.conventions.findSettings(conventionId);
+  const polls = await deps.store.polls.listSetupPolls(conventionId);
   const outcomes: SetupPollOutcome[] = [];
   for (const poll of polls) {
     const workflowId = poll.workflowId ?? pollWorkflowId(poll.id);
@@ -75,28 +65,21 @@ export async function startSetupPolls(
       const participants =
         poll.participants.length > 0
           ? poll.participants
-          : [...new Set(instance.memberships.map((m) => m.person.email.toLowerCase()))].sort();
+          : [...new Set(instance.members.map((email) => email.toLowerCase()))].sort();
       if (participants.length === 0)
         throw new DomainError(
           'INVALID_INPUT',
           `L’instance « ${instance.name} » n’a aucun membre : personne à interroger.`,
           'participants',
         );
-      await deps.prisma.$transaction([
-        deps.prisma.poll.update({ where: { id: poll.id }, data: { participants, workflowId } }),
-        deps.prisma.auditEvent.upsert({
-          where: { key: `${workflowId}:created` },
-          create: {
-            key: `${workflowId}:created`,
-            actor: actor.email,
-            action: 'poll.start',
-            subject: `poll:${poll.id}`,
-            details: { key: poll.key, participants: participants.length },
-            at: now,
-          },
-          update: {},
-        }),
-      ]);
+      await deps.store.polls.recordSetupPollStart({
+        pollId: poll.id,
+        key: poll.key,
+        participants,
+        workflowId,
+        actorEmail: actor.email,
+        at: now,
+      });
       const input = pollWorkflowInput({ ...poll, deadline, participants }, kind, convention.timezone, options.timing);
       try {
         await deps.client.workflow.start<typeof datePollWorkflow>('datePollWorkflow', {

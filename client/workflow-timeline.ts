@@ -1,7 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { findWorkflowMailLedger } from '../store/workflow-mail-ledger.js';
-import { buildTimeline, WORKFLOW_LABELS, type TimelineEntry } from './history-timeline.js';
+import type { Store } from '../store/index.js';
+import { buildTimeline, type TimelineEntry } from './history-timeline.js';
+import { WORKFLOW_LABELS } from './timeline-labels.js';
 
 /** A workflow as the admin pages and `GET /api/workflows/:id/timeline` show it. */
 export interface WorkflowTimeline {
@@ -22,12 +22,12 @@ export interface WorkflowTimeline {
  * Throws the client's WorkflowNotFoundError when there is no such workflow.
  */
 export async function loadWorkflowTimeline(
-  deps: { client: Client; prisma: PrismaClient },
+  deps: { client: Client; store: Pick<Store, 'mailLedger'> },
   workflowId: string,
 ): Promise<WorkflowTimeline> {
   const handle = deps.client.workflow.getHandle(workflowId);
   const description = await handle.describe();
-  const [history, ledger] = await Promise.all([handle.fetchHistory(), findWorkflowMailLedger(deps.prisma, workflowId)]);
+  const [history, ledger] = await Promise.all([handle.fetchHistory(), deps.store.mailLedger.ofWorkflow(workflowId)]);
   return { ...workflowHeading(description), entries: buildTimeline(workflowId, history, ledger) };
 }
 

@@ -1,6 +1,7 @@
 import type { InstanceKind, MemberRole, StructureKind } from './charter.js';
 import { DomainError } from './errors.js';
-import { PARTNERS, type Actor, type AppRole } from './lifecycle.js';
+import type { Actor } from './lifecycle/model.js';
+import { PARTNERS, type AppRole } from './lifecycle/vocabulary.js';
 
 /**
  * Who a signed-in person acts as in a convention, derived from what the store knows of them —

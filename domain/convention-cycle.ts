@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from './errors.js';
-import type { Actor } from './lifecycle.js';
+import type { Actor } from './lifecycle/model.js';
 import { atLocalTime, compareDates, formatFrenchDate, parseDateKey, shiftDate, type LocalDate } from './paris-time.js';
 import { nonEmptyText, parseInput } from './validation.js';
 

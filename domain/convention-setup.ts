@@ -32,6 +32,7 @@ export { SCHOOL_ZONES };
 /** Defined with the poll rules; re-exported for the setup's readers. */
 export { POLL_OPTION_KINDS };
 export const MILESTONE_STATUSES = ['a_venir', 'fait', 'reporte'] as const;
+export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
 export const DEFAULT_TIMEZONE = 'Europe/Paris';
 
 const optionalText = (max: number) => nonEmptyText(max).optional();

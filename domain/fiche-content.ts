@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { DomainError } from './errors.js';
-import type { Actor, LifecycleState } from './lifecycle.js';
+import type { Actor, LifecycleState } from './lifecycle/model.js';
 import { email, nonEmptyText, parseInput } from './validation.js';
 
 /**
  * What a fiche action says (the content of one of its versions), as people write it: the enjeu and
  * objectives by their codes, the pilot by e-mail, partners by their structure's slug. The lifecycle
- * (domain/lifecycle.ts) says when a version may still change; this module says how and by whom.
+ * (domain/lifecycle/) says when a version may still change; this module says how and by whom.
  */
 export interface BudgetLine {
   label: string;

@@ -1,14 +1,14 @@
-import { INSTANCE_KIND_LABELS, type InstanceKind, type MemberRole } from './charter.js';
-import {
-  AVIS_LABELS,
-  BUREAU_OUTCOME_LABELS,
-  COPIL_OUTCOME_LABELS,
-  PARTNER_LABELS,
-  PARTNER_OPINION_LABELS,
-  STAGE_LABELS,
-  type Action,
-  type LifecycleState,
-} from './lifecycle.js';
+import type { InstanceKind, MemberRole } from './charter.js';
+import type { Action } from './lifecycle/model.js';
+import type { LifecycleState } from './lifecycle/model.js';
+import type {
+  AvisOutcome,
+  BureauOutcome,
+  CopilOutcome,
+  Partner,
+  PartnerOpinionValue,
+  Stage,
+} from './lifecycle/vocabulary.js';
 
 /** Who a notice is for; the worker turns it into addresses from the convention's members. */
 export type Audience =
@@ -19,32 +19,48 @@ export type Audience =
   | { kind: 'instance'; instanceKind: InstanceKind }
   | { kind: 'role'; instanceKind: InstanceKind; roles: MemberRole[] };
 
-/** One notice: a short step name (part of its idempotency key), its audience, a French mail. */
-export interface Notice {
-  step: string;
-  audience: Audience;
-  subject: string;
-  text: string;
-}
-
 export interface FicheRef {
   code: string;
   title: string;
 }
 
-const SIGNATURE = '\n\nConcerto, pour la Convention Territoriale Globale';
+/**
+ * What a fiche's notice says, as facts: documents/mail/notices/ words it (subject, text, HTML)
+ * when the mail activity sends it. `gtt` marks the GTT's copy where it says more than the author's.
+ */
+export type FicheNoticeContent = { topic: 'fiche'; fiche: FicheRef } & (
+  | { kind: 'submitted'; version: number; to: 'cotech' | 'author' }
+  | { kind: 'avis'; version: number; outcome: AvisOutcome; comment?: string; gtt: boolean }
+  | { kind: 'sent-to-copil'; version: number; avis: AvisOutcome }
+  | { kind: 'partner-opinion'; version: number; partner: Partner; opinion: PartnerOpinionValue; comment?: string }
+  | { kind: 'copil-decision'; version: number; outcome: CopilOutcome; comment?: string }
+  | { kind: 'sent-to-bureau'; version: number }
+  | { kind: 'bureau-validation'; version: number; outcome: BureauOutcome; comment?: string }
+  | { kind: 'implementation'; version: number }
+  | { kind: 'amendment'; latestVersion: number; versionInForce: number | null; summary: string }
+  | { kind: 'withdrawn'; version: number; reason: string }
+  | { kind: 'evaluation-recorded'; year: number; summary: string }
+  | { kind: 'closed'; reason: string }
+  | { kind: 'decision-reminder'; version: number; instanceKind: InstanceKind; meetingTitle: string; stage: Stage }
+  | { kind: 'escalation'; version: number; instanceKind: InstanceKind; meetingTitle: string; days: number }
+  | { kind: 'evaluation-due'; year: number }
+);
 
-function fiche(ref: FicheRef, version: number): string {
-  return `la fiche action ${ref.code} « ${ref.title} » (version ${version})`;
+/** Facts without the fiche, which every notice of a fiche carries. */
+type Facts = FicheNoticeContent extends infer C ? (C extends unknown ? Omit<C, 'topic' | 'fiche'> : never) : never;
+
+/** One notice: a short step name (part of its idempotency key), its audience, what it says. */
+export interface Notice {
+  step: string;
+  audience: Audience;
+  content: FicheNoticeContent;
 }
 
-function withComment(comment: string | undefined): string {
-  return comment ? `\n\nCommentaire : ${comment}` : '';
+function notice(step: string, audience: Audience, fiche: FicheRef, facts: Facts): Notice {
+  return { step, audience, content: { topic: 'fiche', fiche, ...facts } as FicheNoticeContent };
 }
 
-function notice(step: string, audience: Audience, subject: string, body: string): Notice {
-  return { step, audience, subject, text: `Bonjour,\n\n${body}${SIGNATURE}` };
-}
+const commented = (comment: string | undefined) => (comment ? { comment } : {});
 
 /**
  * Who is told what after an accepted action: `before` and `after` are the lifecycle states around
@@ -52,156 +68,102 @@ function notice(step: string, audience: Audience, subject: string, body: string)
  */
 export function noticesFor(action: Action, before: LifecycleState, after: LifecycleState, ref: FicheRef): Notice[] {
   const version = before.review?.version ?? after.review?.version ?? after.versionInForce ?? 1;
-  const of = fiche(ref, version);
-  const Of = of.charAt(0).toUpperCase() + of.slice(1);
   const author: Audience = { kind: 'author' };
   const gtt: Audience = { kind: 'gtt' };
   switch (action.kind) {
     case 'submit':
       return [
-        notice(
-          'soumission',
-          { kind: 'instance', instanceKind: 'cotech' },
-          `Fiche ${ref.code} soumise au COTECH`,
-          `${Of} est soumise : elle sera inscrite à l’ordre du jour de la prochaine réunion du COTECH.`,
-        ),
-        notice(
-          'soumission-auteur',
-          author,
-          `Votre fiche ${ref.code} est soumise`,
-          `${Of} est soumise au COTECH, qui rendra son avis en réunion.`,
-        ),
+        notice('soumission', { kind: 'instance', instanceKind: 'cotech' }, ref, {
+          kind: 'submitted',
+          to: 'cotech',
+          version,
+        }),
+        notice('soumission-auteur', author, ref, { kind: 'submitted', to: 'author', version }),
       ];
     case 'recordAvis': {
-      const label = AVIS_LABELS[action.outcome];
+      const avis = { kind: 'avis', version, outcome: action.outcome, ...commented(action.comment) } as const;
       const told = [
-        notice(
-          'avis-cotech',
-          author,
-          `Avis du COTECH sur la fiche ${ref.code} : ${label}`,
-          `Le COTECH a rendu son avis sur ${of} : ${label}.${withComment(action.comment)}`,
-        ),
-        notice(
-          'avis-cotech-gtt',
-          gtt,
-          `Avis du COTECH sur la fiche ${ref.code} : ${label}`,
-          `Le COTECH a rendu son avis sur ${of} : ${label}.${action.outcome === 'a_retravailler' ? ' Elle revient au GTT pour être retravaillée.' : ''}${withComment(action.comment)}`,
-        ),
+        notice('avis-cotech', author, ref, { ...avis, gtt: false }),
+        notice('avis-cotech-gtt', gtt, ref, { ...avis, gtt: true }),
       ];
-      if (action.outcome !== 'a_retravailler') {
+      if (action.outcome !== 'a_retravailler')
         told.push(
-          notice(
-            'transmission-copil',
-            { kind: 'instance', instanceKind: 'copil' },
-            `Fiche ${ref.code} transmise au COPIL`,
-            `${Of} est transmise au COPIL avec l’avis ${label} du COTECH. La CAF et la MSA sont invitées à donner leur avis avant la décision.`,
-          ),
+          notice('transmission-copil', { kind: 'instance', instanceKind: 'copil' }, ref, {
+            kind: 'sent-to-copil',
+            version,
+            avis: action.outcome,
+          }),
         );
-      }
       return told;
     }
     case 'recordPartnerOpinion':
       return [
-        notice(
-          `avis-${action.partner}`,
-          author,
-          `Avis de la ${PARTNER_LABELS[action.partner]} sur la fiche ${ref.code}`,
-          `La ${PARTNER_LABELS[action.partner]} a donné son avis sur ${of} : ${PARTNER_OPINION_LABELS[action.opinion]}.${withComment(action.comment)}`,
-        ),
+        notice(`avis-${action.partner}`, author, ref, {
+          kind: 'partner-opinion',
+          version,
+          partner: action.partner,
+          opinion: action.opinion,
+          ...commented(action.comment),
+        }),
       ];
     case 'recordCopilDecision': {
-      const label = COPIL_OUTCOME_LABELS[action.outcome];
-      const told = [
-        notice(
-          'decision-copil',
-          author,
-          `Décision du COPIL sur la fiche ${ref.code} : ${label}`,
-          `Le COPIL a décidé sur ${of} : ${label}.${withComment(action.comment)}`,
-        ),
-        notice(
-          'decision-copil-gtt',
-          gtt,
-          `Décision du COPIL sur la fiche ${ref.code} : ${label}`,
-          `Le COPIL a décidé sur ${of} : ${label}.${withComment(action.comment)}`,
-        ),
-      ];
-      if (action.outcome === 'adoptee') {
+      const decision = {
+        kind: 'copil-decision',
+        version,
+        outcome: action.outcome,
+        ...commented(action.comment),
+      } as const;
+      const told = [notice('decision-copil', author, ref, decision), notice('decision-copil-gtt', gtt, ref, decision)];
+      if (action.outcome === 'adoptee')
         told.push(
-          notice(
-            'transmission-bureau',
-            { kind: 'instance', instanceKind: 'bureau_communautaire' },
-            `Fiche ${ref.code} à valider`,
-            `${Of}, adoptée par le COPIL, est soumise à la validation du Bureau communautaire.`,
-          ),
+          notice('transmission-bureau', { kind: 'instance', instanceKind: 'bureau_communautaire' }, ref, {
+            kind: 'sent-to-bureau',
+            version,
+          }),
         );
-      }
       return told;
     }
     case 'recordBureauValidation': {
-      const label = BUREAU_OUTCOME_LABELS[action.outcome];
+      const validation = {
+        kind: 'bureau-validation',
+        version,
+        outcome: action.outcome,
+        ...commented(action.comment),
+      } as const;
       const told = [
-        notice(
-          'validation-bureau',
-          author,
-          `Fiche ${ref.code} ${label} par le Bureau communautaire`,
-          `Le Bureau communautaire a statué sur ${of} : ${label}.${withComment(action.comment)}`,
-        ),
-        notice(
-          'validation-bureau-gtt',
-          gtt,
-          `Fiche ${ref.code} ${label} par le Bureau communautaire`,
-          `Le Bureau communautaire a statué sur ${of} : ${label}.${withComment(action.comment)}`,
-        ),
+        notice('validation-bureau', author, ref, validation),
+        notice('validation-bureau-gtt', gtt, ref, validation),
       ];
-      if (action.outcome === 'validee') {
-        told.push(
-          notice(
-            'mise-en-oeuvre',
-            { kind: 'pilot' },
-            `Fiche ${ref.code} : mise en œuvre`,
-            `${Of} est validée et entre en œuvre. Vous en êtes le pilote : une évaluation vous sera demandée chaque année.`,
-          ),
-        );
-      }
+      if (action.outcome === 'validee')
+        told.push(notice('mise-en-oeuvre', { kind: 'pilot' }, ref, { kind: 'implementation', version }));
       return told;
     }
     case 'requestAmendment':
       return [
-        notice(
-          'avenant',
-          gtt,
-          `Avenant à la fiche ${ref.code}`,
-          `Une nouvelle version (${after.latestVersion}) de la fiche ${ref.code} « ${ref.title} » est ouverte : ${action.summary}. La version ${after.versionInForce ?? ''} reste en vigueur jusqu’à la validation de la nouvelle.`,
-        ),
+        notice('avenant', gtt, ref, {
+          kind: 'amendment',
+          latestVersion: after.latestVersion,
+          versionInForce: after.versionInForce,
+          summary: action.summary,
+        }),
       ];
     case 'withdraw':
       return [
-        notice('retrait', author, `Fiche ${ref.code} retirée`, `${Of} est retirée : ${action.reason}.`),
-        notice('retrait-gtt', gtt, `Fiche ${ref.code} retirée`, `${Of} est retirée : ${action.reason}.`),
+        notice('retrait', author, ref, { kind: 'withdrawn', version, reason: action.reason }),
+        notice('retrait-gtt', gtt, ref, { kind: 'withdrawn', version, reason: action.reason }),
       ];
     case 'recordEvaluation':
       return [
-        notice(
-          `evaluation-${action.year}`,
-          author,
-          `Évaluation ${action.year} de la fiche ${ref.code}`,
-          `L’évaluation ${action.year} de la fiche ${ref.code} « ${ref.title} » est enregistrée : ${action.summary}`,
-        ),
+        notice(`evaluation-${action.year}`, author, ref, {
+          kind: 'evaluation-recorded',
+          year: action.year,
+          summary: action.summary,
+        }),
       ];
     case 'close':
       return [
-        notice(
-          'cloture',
-          author,
-          `Fiche ${ref.code} clôturée`,
-          `La fiche ${ref.code} « ${ref.title} » est clôturée : ${action.reason}.`,
-        ),
-        notice(
-          'cloture-gtt',
-          gtt,
-          `Fiche ${ref.code} clôturée`,
-          `La fiche ${ref.code} « ${ref.title} » est clôturée : ${action.reason}.`,
-        ),
+        notice('cloture', author, ref, { kind: 'closed', reason: action.reason }),
+        notice('cloture-gtt', gtt, ref, { kind: 'closed', reason: action.reason }),
       ];
   }
 }
@@ -214,12 +176,13 @@ export function reminderNotice(
   meetingTitle: string,
   state: LifecycleState,
 ): Notice {
-  return notice(
-    `rappel-${instanceKind}`,
-    { kind: 'role', instanceKind, roles: ['secretaire'] },
-    `Rappel : décision à enregistrer sur la fiche ${ref.code}`,
-    `La réunion « ${meetingTitle} » a eu lieu, mais aucune décision n’est enregistrée sur ${fiche(ref, version)} (${STAGE_LABELS[state.stage]}). Enregistrez-la dans Concerto.`,
-  );
+  return notice(`rappel-${instanceKind}`, { kind: 'role', instanceKind, roles: ['secretaire'] }, ref, {
+    kind: 'decision-reminder',
+    version,
+    instanceKind,
+    meetingTitle,
+    stage: state.stage,
+  });
 }
 
 /** The escalation to the coordinators when the decision is still missing. */
@@ -231,20 +194,16 @@ export function escalationNotice(
   meetingTitle: string,
   days: number,
 ): Notice {
-  return notice(
-    `relance-${instanceKind}`,
-    coordinators,
-    `Relance : décision du ${INSTANCE_KIND_LABELS[instanceKind]} attendue sur la fiche ${ref.code}`,
-    `${days} jours après la réunion « ${meetingTitle} », la décision du ${INSTANCE_KIND_LABELS[instanceKind]} sur ${fiche(ref, version)} n’est toujours pas enregistrée.`,
-  );
+  return notice(`relance-${instanceKind}`, coordinators, ref, {
+    kind: 'escalation',
+    version,
+    instanceKind,
+    meetingTitle,
+    days,
+  });
 }
 
 /** The yearly reminder to the pilot of a fiche en œuvre. */
 export function evaluationNotice(ref: FicheRef, year: number): Notice {
-  return notice(
-    `rappel-evaluation-${year}`,
-    { kind: 'pilot' },
-    `Évaluation ${year} de la fiche ${ref.code} à renseigner`,
-    `Il est temps de renseigner l’évaluation ${year} de la fiche ${ref.code} « ${ref.title} » : ses indicateurs et ce qui a été fait.`,
-  );
+  return notice(`rappel-evaluation-${year}`, { kind: 'pilot' }, ref, { kind: 'evaluation-due', year });
 }

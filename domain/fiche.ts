@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { email, nonEmptyText, parseInput } from './validation.js';
 
-/** A fiche action as its author creates it; its lifecycle is domain/lifecycle.ts. */
+/** A fiche action as its author creates it; its lifecycle is domain/lifecycle/. */
 export interface NewFiche {
   title: string;
   authorEmail: string;

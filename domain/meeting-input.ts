@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOnlySchema, actorSchema } from './lifecycle.js';
+import { actorOnlySchema, actorSchema } from './lifecycle/action-schemas.js';
 import { email, isoInstant, nonEmptyText, parseInput } from './validation.js';
 
 /** Input of the meeting workflow's updates, parsed with field-level French errors. */

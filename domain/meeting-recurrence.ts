@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nextOpenDay } from './calendar-checks.js';
 import { DomainError } from './errors.js';
-import type { Actor } from './lifecycle.js';
+import type { Actor } from './lifecycle/model.js';
 import { dateKey, shiftDate, weekdayOf, type LocalDate } from './paris-time.js';
 import type { Zone } from './school-holidays.js';
 import { parseInput, slug } from './validation.js';

@@ -1,6 +1,6 @@
 import type { Charter, InstanceKind } from './charter.js';
 import { DomainError, type FieldIssue } from './errors.js';
-import type { Actor } from './lifecycle.js';
+import type { Actor } from './lifecycle/model.js';
 import { addLocalDays, atLocalTime, formatFrench, toLocal } from './paris-time.js';
 
 /**
@@ -14,6 +14,10 @@ export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 
 export const PARTSTATS = ['NEEDS-ACTION', 'ACCEPTED', 'DECLINED', 'TENTATIVE'] as const;
 export type PartStat = (typeof PARTSTATS)[number];
+
+/** An answer a person can give; NEEDS-ACTION is where everyone starts, not an answer. */
+export type RsvpPartStat = Exclude<PartStat, 'NEEDS-ACTION'>;
+export const RSVP_PARTSTATS: readonly RsvpPartStat[] = ['ACCEPTED', 'TENTATIVE', 'DECLINED'];
 
 /** J-7 and J-1, unless the instance sets its own. */
 export const DEFAULT_REMINDER_DAYS: readonly number[] = [7, 1];

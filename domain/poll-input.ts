@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOnlySchema, actorSchema } from './lifecycle.js';
+import { actorOnlySchema, actorSchema } from './lifecycle/action-schemas.js';
 import { HALF_DAYS, POLL_ANSWERS } from './poll-rules.js';
 import { email, isoDate, isoInstant, nonEmptyText, parseInput, slug } from './validation.js';
 

@@ -1,7 +1,7 @@
 import type { InstanceKind } from './charter.js';
 import { checkMeetingDate } from './calendar-checks.js';
 import { DomainError, type FieldIssue } from './errors.js';
-import type { Actor } from './lifecycle.js';
+import type { Actor } from './lifecycle/model.js';
 import { earliestMeetingDay, mayManageMeeting } from './meeting-rules.js';
 import { atLocalTime, formatFrench, parseDateKey, toLocal, type LocalDate } from './paris-time.js';
 import type { Zone } from './school-holidays.js';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../domain/local-app.js';
 import { databaseTargetFromEnv, type DatabaseTarget } from './database-target.js';
 import { dkimFromSettings, smtpUrlError, type DkimOptions } from './smtp-out/mail-transport.js';
 import { linkSecretError } from './links/signed-links.js';
@@ -45,8 +46,8 @@ export class ConfigError extends Error {
 
 /** Every variable Concerto reads, its default and meaning: the README's table comes from here. */
 export const CONFIG_VARIABLES = {
-  PORT: ['3000', 'HTTP port of the web pages and API.'],
-  HOST: ['127.0.0.1', 'Interface the HTTP server listens on (0.0.0.0 to expose it).'],
+  PORT: [String(DEFAULT_PORT), 'HTTP port of the web pages and API.'],
+  HOST: [DEFAULT_HOST, 'Interface the HTTP server listens on (0.0.0.0 to expose it).'],
   PUBLIC_URL: ['http://localhost:$PORT', 'Base URL used in links sent by mail.'],
   CONCERTO_DATA_DIR: ['data/', 'Folder for the embedded database, Temporal dev server and caught mail.'],
   DATABASE_URL: ['(embedded PGlite)', 'postgres://user:password@host:5432/db to use a PostgreSQL server.'],
@@ -118,8 +119,8 @@ function portFrom(
 /** Reads the environment; every problem is reported at once, each naming its variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig {
   const errors: string[] = [];
-  const port = portFrom(env, 'PORT', 3000, errors);
-  const host = env.HOST?.trim() || '127.0.0.1';
+  const port = portFrom(env, 'PORT', DEFAULT_PORT, errors);
+  const host = env.HOST?.trim() || DEFAULT_HOST;
   const dataDir = path.resolve(env.CONCERTO_DATA_DIR?.trim() || 'data');
   const publicUrl = (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, '');
   try {

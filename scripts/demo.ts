@@ -1,7 +1,7 @@
 import { loadConfig } from '../infra/config.js';
 import { DatabaseOpenError, describeTarget, openDatabase } from '../store/database/open-database.js';
 import { DomainError } from '../domain/errors.js';
-import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH, loadDemo } from '../store/load-demo.js';
+import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH, loadDemo } from '../store/conventions/load-demo.js';
 
 // `npm run demo`: loads the Mellois en Poitou CTG 2023-2027 into the configured database.
 

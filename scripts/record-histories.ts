@@ -14,6 +14,7 @@ import { startDevServer } from '../infra/temporal/dev-server.js';
 import { createConcertoWorker, workflowsEntry } from '../worker/create-worker.js';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { historyWorkflowId, SCENARIOS } from '../test/replay/scenarios.js';
+import { createStore } from '../store/index.js';
 
 // `npm run histories:record`: runs every replay scenario against a throwaway dev server, store and
 // mail catcher, and writes each workflow history to test/fixtures/histories/<scenario>.json.
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: server.namespace,
       taskQueue: TASK_QUEUE,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       transport,
       mailFrom: 'Concerto <concerto@example.org>',
       // Recorded scenarios follow links nowhere: any secret signs them.

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Store } from '../store/index.js';
 import type { MailCatcher } from '../infra/smtp-in/mail-catcher.js';
 import { createJobRegistry } from './jobs.js';
 import { pageRoutes } from './pages/index.js';
@@ -31,19 +31,19 @@ import { workflowRoutes } from './routes/workflows.js';
 
 export interface HttpAppDependencies {
   client: Client;
-  prisma: PrismaClient;
+  store: Store;
   taskQueue: string;
   probes: HealthProbes;
   catcher?: MailCatcher;
   /** The answer pages of invitation links (/rsvp/:token) and the voting pages of date polls
    * (/vote/:token); left out, they are not served. */
-  rsvp?: Omit<RsvpRouteDependencies, 'prisma'>;
+  rsvp?: Omit<RsvpRouteDependencies, 'store'>;
   /** The calendar feeds (/feeds/…) and the API's calendar of a convention
    * (/api/conventions/:slug/calendar.ics); left out, they are not served. Their links are checked with
    * the secret of `rsvp`, which must be given too: one secret signs every link. */
-  feeds?: Omit<FeedRouteDependencies, 'prisma' | 'secret'>;
+  feeds?: Omit<FeedRouteDependencies, 'store' | 'secret'>;
   /** Options of the rétroplanning pictures (/conventions/:slug/retroplanning/…), always served. */
-  retroplanning?: Omit<RetroplanningRouteDependencies, 'prisma'>;
+  retroplanning?: Omit<RetroplanningRouteDependencies, 'store'>;
   /** The Temporal Web UI's address, for the admins' links to each workflow. */
   temporalUiUrl?: string | null;
   /** Signing in by a link sent by mail (/auth/…); left out, nobody can sign in but with an API
@@ -74,17 +74,17 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   // Sessions are Secure-only when the pages are served over TLS.
   const secureCookies = deps.rsvp?.publicUrl.startsWith('https:') ?? false;
   const now = deps.rsvp?.now ? { now: deps.rsvp.now } : {};
-  const temporal = { client: deps.client, prisma: deps.prisma, taskQueue: deps.taskQueue };
+  const temporal = { client: deps.client, store: deps.store, taskQueue: deps.taskQueue };
   const jobs = createJobRegistry();
-  registerAuth(app, { prisma: deps.prisma, secureCookies, ...now });
+  registerAuth(app, { store: deps.store, secureCookies, ...now });
   registerOpenApiRoute(app, routes, { version: API_VERSION });
   void app.register(healthRoutes, deps.probes);
   void app.register(sessionRoutes);
-  void app.register(apiTokenRoutes, { prisma: deps.prisma, ...now });
-  void app.register(conventionRoutes, { prisma: deps.prisma });
-  void app.register(demoRoutes, { prisma: deps.prisma });
+  void app.register(apiTokenRoutes, { store: deps.store, ...now });
+  void app.register(conventionRoutes, { store: deps.store });
+  void app.register(demoRoutes, { store: deps.store });
   void app.register(ficheRoutes, temporal);
-  void app.register(ficheContentRoutes, { client: deps.client, prisma: deps.prisma });
+  void app.register(ficheContentRoutes, { client: deps.client, store: deps.store });
   void app.register(meetingRoutes, temporal);
   void app.register(calendarRoutes, temporal);
   void app.register(conventionCycleRoutes, temporal);
@@ -92,7 +92,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   void app.register(outboxRoutes, { catcher: deps.catcher });
   void app.register(workflowRoutes, {
     client: deps.client,
-    prisma: deps.prisma,
+    store: deps.store,
     temporalUiUrl: deps.temporalUiUrl ?? null,
   });
   void app.register(jobRoutes, { jobs });
@@ -102,17 +102,17 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     catcher: deps.catcher,
     temporalUiUrl: deps.temporalUiUrl ?? null,
   });
-  void app.register(retroplanningRoutes, { prisma: deps.prisma, ...deps.retroplanning });
+  void app.register(retroplanningRoutes, { store: deps.store, ...deps.retroplanning });
   if (deps.rsvp) {
-    void app.register(rsvpRoutes, { prisma: deps.prisma, ...deps.rsvp });
+    void app.register(rsvpRoutes, { store: deps.store, ...deps.rsvp });
     // The voting pages of date polls check their links with the same secret.
-    void app.register(voteRoutes, { prisma: deps.prisma, client: deps.client, secret: deps.rsvp.secret, ...now });
+    void app.register(voteRoutes, { store: deps.store, client: deps.client, secret: deps.rsvp.secret, ...now });
   }
   if (deps.signIn) {
     if (!deps.rsvp)
       throw new Error('buildHttpApp: sign-in links are signed with the secret of `rsvp`: give `rsvp` too.');
     void app.register(signInRoutes, {
-      prisma: deps.prisma,
+      store: deps.store,
       secret: deps.rsvp.secret,
       publicUrl: deps.rsvp.publicUrl,
       secureCookies,
@@ -123,8 +123,8 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   if (deps.feeds) {
     if (!deps.rsvp)
       throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');
-    void app.register(feedRoutes, { prisma: deps.prisma, secret: deps.rsvp.secret, ...deps.feeds });
-    void app.register(conventionCalendarRoutes, { prisma: deps.prisma, ...deps.feeds });
+    void app.register(feedRoutes, { store: deps.store, secret: deps.rsvp.secret, ...deps.feeds });
+    void app.register(conventionCalendarRoutes, { store: deps.store, ...deps.feeds });
   }
   return app;
 }

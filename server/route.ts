@@ -17,7 +17,7 @@ import type {
 } from 'fastify';
 import type { z } from 'zod';
 import type { Viewer } from '../domain/access.js';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import { requireAdmin, requireViewer } from './plugins/auth.js';
 
 /**

@@ -8,6 +8,7 @@ import { findFreePort } from '../infra/process/ports.js';
 import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
 import { startDevServer } from '../infra/temporal/dev-server.js';
 import { workflowsEntry } from '../worker/create-worker.js';
+import { resolveChromium, type ChromiumLaunch } from './helpers/chromium.js';
 import { startTestPostgres } from './helpers/postgres.js';
 
 declare module 'vitest' {
@@ -22,6 +23,8 @@ declare module 'vitest' {
     postgresAdminUrl: string;
     /** The workflow bundle, built once per run. */
     workflowBundlePath: string;
+    /** The Chromium the browser tests launch. */
+    chromium: ChromiumLaunch;
   }
 }
 
@@ -35,7 +38,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const dir = await mkdtemp(path.join(os.tmpdir(), 'concerto-test-'));
     stops.push(() => rm(dir, { recursive: true, force: true }));
 
-    const [cli, testServer] = await Promise.all([resolveTemporalBinary('cli'), resolveTemporalBinary('test-server')]);
+    const [cli, testServer, chromium] = await Promise.all([
+      resolveTemporalBinary('cli'),
+      resolveTemporalBinary('test-server'),
+      resolveChromium(),
+    ]);
     const timeSkipping = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: testServer.path } },
     });
@@ -61,6 +68,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('temporalCliPath', cli.path);
     project.provide('postgresAdminUrl', postgres.adminUrl);
     project.provide('workflowBundlePath', workflowBundlePath);
+    project.provide('chromium', chromium);
     return teardown;
   } catch (error) {
     await teardown();

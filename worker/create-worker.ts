@@ -12,13 +12,13 @@ import { createPollMailActivities } from '../activities/poll-mail.js';
 import { createPollActivities } from '../activities/polls.js';
 import { createStoreActivities } from '../activities/store.js';
 import { addressOf } from '../documents/mail/addresses.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Store } from '../store/index.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
 
 export interface ConcertoWorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  prisma: PrismaClient;
+  store: Store;
   transport: Transporter;
   mailFrom: string;
   /** Signed links in meeting and poll mails: the web pages' base URL and the secret they are signed with. */
@@ -28,40 +28,54 @@ export interface ConcertoWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
+/** What the activities depend on: the store, the mail transport and the signed links. */
+export type ActivityDependencies = Pick<ConcertoWorkerOptions, 'store' | 'transport' | 'mailFrom' | 'links'>;
+
 /** The only place real activities are wired to their dependencies. */
 export async function createConcertoWorker(options: ConcertoWorkerOptions): Promise<Worker> {
-  const mail = createMailActivities({ transport: options.transport, prisma: options.prisma, from: options.mailFrom });
-  const activities = {
-    ...createStoreActivities(options.prisma),
-    ...createFicheContentActivities(options.prisma),
-    ...createAgendaActivities(options.prisma),
-    ...createAudienceActivities(options.prisma),
-    ...createMeetingActivities(options.prisma),
-    ...createCalendarActivities(options.prisma),
-    ...createConventionCycleActivities({ prisma: options.prisma, publicUrl: options.links.publicUrl }),
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    activities: createActivities(options),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsEntry() }),
+  });
+}
+
+/** Every activity the worker registers, by name. */
+export function createActivities(options: ActivityDependencies) {
+  const { store } = options;
+  const mail = createMailActivities({ transport: options.transport, ledger: store.mailLedger, from: options.mailFrom });
+  return {
+    ...createStoreActivities(store.fiches),
+    ...createFicheContentActivities(store.fiches),
+    ...createAgendaActivities(store.meetings),
+    ...createAudienceActivities(store.fiches),
+    ...createMeetingActivities({ meetings: store.meetings, fiches: store.fiches }),
+    ...createCalendarActivities({ conventions: store.conventions, meetings: store.meetings }),
+    ...createConventionCycleActivities({
+      conventions: store.conventions,
+      fiches: store.fiches,
+      meetings: store.meetings,
+      publicUrl: options.links.publicUrl,
+    }),
     ...mail,
     ...createMeetingMailActivities({
-      prisma: options.prisma,
+      meetings: store.meetings,
       send: mail.sendNotification,
       organizerEmail: addressOf(options.mailFrom),
       publicUrl: options.links.publicUrl,
       linkSecret: options.links.secret,
     }),
-    ...createPollActivities(options.prisma),
+    ...createPollActivities({ polls: store.polls, meetings: store.meetings }),
     ...createPollMailActivities({
-      prisma: options.prisma,
+      polls: store.polls,
+      conventions: store.conventions,
       send: mail.sendNotification,
       publicUrl: options.links.publicUrl,
       linkSecret: options.links.secret,
     }),
   };
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue ?? TASK_QUEUE,
-    activities,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsEntry() }),
-  });
 }
 
 /** The bundle entry, as a TypeScript source when run by tsx, or the compiled file from dist/. */

@@ -4,6 +4,7 @@ import { describeTarget, openDatabase } from '../store/database/open-database.js
 import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
 import { clusterConnectionOptions } from '../infra/temporal/connection.js';
 import { createConcertoWorker } from './create-worker.js';
+import { createStore } from '../store/index.js';
 
 // A worker on its own, for scale-out: as many as needed, beside a Temporal cluster, a PostgreSQL
 // server and an SMTP relay. (`npm start` runs one inside the app process.)
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       transport,
       mailFrom: config.mail.from,
       links: { publicUrl: config.publicUrl, secret: config.links.secret },

@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import type { MeetingRule } from '../domain/meeting-recurrence.js';
 
 export interface CalendarTiming {

@@ -11,7 +11,6 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarActivities, CalendarYearFacts } from '../activities/calendar.js';
 import type { MailActivities } from '../activities/mail.js';
-import { milestoneReminder } from '../domain/calendar-notices.js';
 import { DomainError } from '../domain/errors.js';
 import { earliestMeetingDay } from '../domain/meeting-rules.js';
 import { assertMayPlanCalendar, calendarOfYear } from '../domain/meeting-recurrence.js';
@@ -19,6 +18,7 @@ import { atLocalTime, durationUntil, fromLocal, parseDateKey, shiftDate } from '
 import { parseZone } from '../domain/school-holidays.js';
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
+import { OneStepAtATime } from './plumbing/one-step-at-a-time.js';
 import {
   DEFAULT_CALENDAR_TIMING,
   calendarYearStateQuery,
@@ -54,19 +54,14 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
   };
   let facts: CalendarYearFacts | undefined = undefined;
   let changes = 0;
-  let recording = false;
+  const steps = new OneStepAtATime({
+    busy: 'Une autre modification du calendrier est en cours : réessayez dans un instant.',
+    preparing: 'Le calendrier se prépare : réessayez dans un instant.',
+  });
   /** Reminders sent this year, by key: a moved milestone gets its reminders again, for its new date. */
   const reminded = new Set<string>();
 
-  const ready = (): CalendarYearFacts => {
-    if (!facts) throw new DomainError('ALREADY_IN_PROGRESS', 'Le calendrier se prépare : réessayez dans un instant.');
-    if (recording)
-      throw new DomainError(
-        'ALREADY_IN_PROGRESS',
-        'Une autre modification du calendrier est en cours : réessayez dans un instant.',
-      );
-    return facts;
-  };
+  const ready = (): CalendarYearFacts => steps.ready(facts);
 
   /** The year's meetings from the rules, keeping those already created as they are. */
   function plan(): void {
@@ -137,13 +132,8 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
     reloadRulesUpdate,
     async () => {
       // Never refused for timing: the rules are already stored, and the calendar must follow them.
-      await condition(() => facts !== undefined && !recording);
-      recording = true;
-      try {
-        await load();
-      } finally {
-        recording = false;
-      }
+      await condition(() => facts !== undefined && !steps.busy);
+      await steps.run(load);
       plan();
       changes += 1;
       return state;
@@ -153,9 +143,8 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
 
   setHandler(
     moveMilestoneUpdate,
-    async ({ actor, key, startDate }) => {
-      recording = true;
-      try {
+    async ({ actor, key, startDate }) =>
+      steps.run(async () => {
         const moved = await calendar.moveMilestone({
           conventionId: input.conventionId,
           key,
@@ -167,10 +156,7 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
         state.milestones = state.milestones.map((m) => (m.key === key ? moved : m));
         changes += 1;
         return state;
-      } finally {
-        recording = false;
-      }
-    },
+      }),
     {
       validator: ({ actor, key, startDate }) =>
         asFailure(() => {
@@ -238,13 +224,16 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
     for (const due of reminders()) {
       if (reminded.has(due.key) || due.at > now || due.at < startedAt) continue;
       reminded.add(due.key);
-      const notice = milestoneReminder(due.milestone, due.daysBefore);
       await mail.sendNotification({
         idempotencyKey: `${workflowId}:milestone:${due.key}:${due.milestone.ownerEmail}`,
         workflowId,
         to: due.milestone.ownerEmail!,
-        subject: notice.subject,
-        text: notice.text,
+        notice: {
+          topic: 'calendar',
+          kind: 'milestone-reminder',
+          milestone: { title: due.milestone.title, startDate: due.milestone.startDate },
+          daysBefore: due.daysBefore,
+        },
       });
     }
     const upcoming = [

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CampaignPlan, CampaignTiming } from '../domain/convention-cycle.js';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 
 export interface ConventionCycleInput {
   conventionId: string;

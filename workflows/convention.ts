@@ -15,16 +15,7 @@ import {
   checkProlongation,
   parseProlongation,
 } from '../domain/convention-cycle.js';
-import {
-  campaignInvitation,
-  campaignReminder,
-  prolongationNotice,
-  reviewSummary,
-  scheduleReviewRequest,
-  type Mail,
-  type ReviewedFiche,
-} from '../domain/convention-notices.js';
-import { DomainError } from '../domain/errors.js';
+import type { ConventionNoticeContent, ReviewedFiche } from '../domain/convention-notices.js';
 import { addLocalDays, durationUntil, fromLocal, localDateKey, parseDateKey } from '../domain/paris-time.js';
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import {
@@ -37,6 +28,8 @@ import {
 } from './convention-definitions.js';
 import { DEFAULT_TIMING } from './definitions.js';
 import { asFailure } from './failures.js';
+import { OneStepAtATime } from './plumbing/one-step-at-a-time.js';
+import { Outbox } from './plumbing/outbox.js';
 import { agendaChangedSignal, meetingWorkflowId } from './meeting-definitions.js';
 
 const cycle = proxyActivities<ConventionCycleActivities>(STORE_ACTIVITY);
@@ -71,22 +64,18 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
   };
   let facts: ConventionCycleFacts | undefined = undefined;
   let changes = 0;
-  let recording = false;
+  const steps = new OneStepAtATime({
+    busy: 'Un autre avenant est en cours d’enregistrement : réessayez dans un instant.',
+    preparing: 'Le cycle de la convention se prépare : réessayez dans un instant.',
+  });
   /** Mails decided by an update handler, sent by the main loop so the caller need not wait for them. */
-  const outbox: Array<{ occasion: string; to: string[]; mail: Mail }> = [];
+  const outbox = new Outbox<{ occasion: string; to: string[]; notice: ConventionNoticeContent }>(
+    ({ occasion, to, notice }) => send(occasion, to, notice),
+  );
   /** When to look at the COPIL's agenda again, by campaign key, while its review waits for a meeting. */
   const lookAgain = new Map<string, Date>();
 
-  const ready = (): ConventionCycleFacts => {
-    if (!facts)
-      throw new DomainError('ALREADY_IN_PROGRESS', 'Le cycle de la convention se prépare : réessayez dans un instant.');
-    if (recording)
-      throw new DomainError(
-        'ALREADY_IN_PROGRESS',
-        'Un autre avenant est en cours d’enregistrement : réessayez dans un instant.',
-      );
-    return facts;
-  };
+  const ready = (): ConventionCycleFacts => steps.ready(facts);
 
   /** This year's campaigns from the current end date, keeping those already opened as they are. */
   function plan(known: ConventionCycleFacts): void {
@@ -126,38 +115,41 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     return fiches;
   }
 
-  async function send(occasion: string, recipients: readonly string[], message: Mail): Promise<void> {
+  async function send(occasion: string, recipients: readonly string[], notice: ConventionNoticeContent): Promise<void> {
     await Promise.all(
       [...new Set(recipients)].map((to) =>
         mail.sendNotification({
           idempotencyKey: `${workflowId}:${occasion}:${to}`,
           workflowId,
           to,
-          subject: message.subject,
-          text: message.text,
+          notice,
         }),
       ),
     );
   }
 
   /** Each pending pilot gets one mail for all the fiches they pilot still without the year's évaluation. */
-  async function askPilots(campaign: CampaignState, occasion: string, build: typeof campaignInvitation): Promise<void> {
+  async function askPilots(
+    campaign: CampaignState,
+    occasion: string,
+    kind: 'campaign-invitation' | 'campaign-reminder',
+  ): Promise<void> {
     const known = ready();
     await refresh(campaign);
     await Promise.all(
       campaign.pending.map((pilot) =>
-        send(
-          `${campaign.key}:${occasion}`,
-          [pilot],
-          build(
-            campaign.kind,
-            campaign.year,
-            campaign.fiches.filter((f) => f.pilotEmail === pilot && !f.answered),
-            new Date(campaign.deadline),
-            known.baseUrl,
-            known.zone,
-          ),
-        ),
+        send(`${campaign.key}:${occasion}`, [pilot], {
+          topic: 'convention',
+          kind,
+          campaignKind: campaign.kind,
+          year: campaign.year,
+          fiches: campaign.fiches
+            .filter((f) => f.pilotEmail === pilot && !f.answered)
+            .map(({ ficheId, code, title }) => ({ ficheId, code, title })),
+          deadline: campaign.deadline,
+          baseUrl: known.baseUrl,
+          zone: known.zone,
+        }),
       ),
     );
   }
@@ -201,27 +193,32 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     const fiches = await refresh(campaign);
     const placed = await placeReview(campaign);
     const review = campaign.review!;
-    const place = placed ? { meetingTitle: review.meetingTitle!, startsAt: new Date(review.startsAt!) } : null;
+    const place = placed ? { meetingTitle: review.meetingTitle!, startsAt: review.startsAt! } : null;
     const [copil, coordinators] = await Promise.all([
       cycle.conventionAudience({ conventionId: input.conventionId, instanceKind: 'copil' }),
       cycle.conventionAudience({ conventionId: input.conventionId, ...DEFAULT_TIMING.coordinators }),
     ]);
-    await send(
-      `${campaign.key}:synthese`,
-      [...copil, ...coordinators],
-      reviewSummary(campaign.kind, campaign.year, fiches, place, known.zone),
-    );
+    await send(`${campaign.key}:synthese`, [...copil, ...coordinators], {
+      topic: 'convention',
+      kind: 'review-summary',
+      campaignKind: campaign.kind,
+      year: campaign.year,
+      fiches,
+      place,
+      zone: known.zone,
+    });
     if (!placed) {
       const secretaries = await cycle.conventionAudience({
         conventionId: input.conventionId,
         instanceKind: 'copil',
         roles: ['secretaire'],
       });
-      await send(
-        `${campaign.key}:copil-a-planifier`,
-        secretaries.length > 0 ? secretaries : coordinators,
-        scheduleReviewRequest(campaign.kind, campaign.year),
-      );
+      await send(`${campaign.key}:copil-a-planifier`, secretaries.length > 0 ? secretaries : coordinators, {
+        topic: 'convention',
+        kind: 'schedule-review',
+        campaignKind: campaign.kind,
+        year: campaign.year,
+      });
     }
     campaign.status = 'close';
   }
@@ -230,8 +227,7 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     prolongUpdate,
     async ({ actor, newEndDate, motif }) => {
       const prolongation = parseProlongation({ newEndDate, motif });
-      recording = true;
-      try {
+      return steps.run(async () => {
         const previous = state.endDate;
         const at = new Date().toISOString();
         const recorded = await cycle.recordProlongation({
@@ -258,13 +254,18 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
         outbox.push({
           occasion: `avenant-${recorded.number}`,
           to: [...copil, ...coordinators],
-          mail: prolongationNotice(recorded.number, previous, recorded.newEndDate, prolongation.motif),
+          notice: {
+            topic: 'convention',
+            kind: 'prolongation',
+            number: recorded.number,
+            previousEnd: previous,
+            newEnd: recorded.newEndDate,
+            motif: prolongation.motif,
+          },
         });
         changes += 1;
         return state;
-      } finally {
-        recording = false;
-      }
+      });
     },
     {
       validator: ({ actor, newEndDate, motif }) =>
@@ -296,7 +297,7 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
   while (Date.now() < yearEnd.getTime()) {
     const now = new Date();
     const iso = now.toISOString();
-    for (const { occasion, to, mail: message } of outbox.splice(0)) await send(occasion, to, message);
+    await outbox.flush();
     for (const campaign of state.campaigns) {
       if (campaign.status === 'a_venir' && campaign.opensAt <= iso) {
         if (campaign.deadline <= iso) {
@@ -306,13 +307,13 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
         }
         campaign.status = 'ouverte';
         campaign.openedAt = iso;
-        await askPilots(campaign, 'ouverture', campaignInvitation);
+        await askPilots(campaign, 'ouverture', 'campaign-invitation');
       }
       if (campaign.status === 'ouverte') {
         for (const at of campaign.reminders) {
           if (at > iso || at < campaign.openedAt! || campaign.remindersSent.includes(at)) continue;
           campaign.remindersSent.push(at);
-          await askPilots(campaign, `rappel-${localDateKey(new Date(at), facts.zone)}`, campaignReminder);
+          await askPilots(campaign, `rappel-${localDateKey(new Date(at), facts.zone)}`, 'campaign-reminder');
         }
         if (campaign.deadline <= iso) await close(campaign);
       }
@@ -332,11 +333,11 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     state.nextWake = next.toISOString();
     const seen = changes;
     // The outbox too: an update may have filled it while this pass was busy, before `seen` was taken.
-    await condition(() => changes !== seen || outbox.length > 0, durationUntil(new Date(), next));
+    await condition(() => changes !== seen || outbox.pending, durationUntil(new Date(), next));
   }
   state.nextWake = null;
   await condition(allHandlersFinished);
-  for (const { occasion, to, mail: message } of outbox.splice(0)) await send(occasion, to, message);
+  await outbox.flush();
   // Read again: an amendment recorded elsewhere (or by this cycle) may have moved the end.
   const { endDate } = await cycle.loadConventionCycle({ conventionId: input.conventionId });
   if (input.year + 1 <= parseDateKey(endDate).year) {

@@ -1,7 +1,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Charter, InstanceKind, MemberRole } from '../domain/charter.js';
-import type { FicheContentEdit, FieldChange } from '../domain/fiche-content.js';
-import type { ActionKind, ActionOf, Actor, LifecycleState, PendingStep } from '../domain/lifecycle.js';
+import type { FicheContentEdit } from '../domain/fiche-content.js';
+import type { FicheState } from '../domain/fiche-views.js';
+import type { ActionOf, Actor } from '../domain/lifecycle/model.js';
+import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
 
 /** The task queue every Concerto worker polls. */
 export const TASK_QUEUE = 'concerto';
@@ -37,36 +39,6 @@ export interface FicheLifecycleInput {
   /** The convention's charter: who may decide what. */
   charter: Charter;
   timing?: Partial<LifecycleTiming>;
-}
-
-/** The meeting a version is on the agenda of. */
-export interface AgendaEntry {
-  instanceKind: InstanceKind;
-  version: number;
-  /** Which review of the version this is: a new submission or an adjournment asks for a new meeting. */
-  round: string;
-  meetingId: string;
-  startsAt: string;
-  title: string;
-}
-
-export interface FicheState {
-  ficheId: string;
-  /** FA-<year>-<n>, once the fiche is recorded. */
-  code?: string;
-  title: string;
-  lifecycle: LifecycleState;
-  pending: PendingStep | null;
-  agenda: AgendaEntry | null;
-  /** When the next reminder and escalation fall (ISO), while a body has a decision to record. */
-  deadlines: { reminder?: string; escalation?: string; evaluation?: string };
-  /** Who has been told what, by idempotency key. */
-  notified: string[];
-  comments: Array<{ authorEmail: string; text: string; at: string }>;
-  /** Its pilot, once a draft names one: the pilot may write the draft too. */
-  piloteEmail?: string | null;
-  /** Each change made to a draft's content, oldest first. */
-  edits?: Array<{ by: string; at: string; version: number; changes: FieldChange[] }>;
 }
 
 type ActionInput<K extends ActionKind> = Omit<ActionOf<K>, 'kind'>;

@@ -20,19 +20,14 @@ import {
 } from '../domain/fiche-notices.js';
 import type { InstanceKind } from '../domain/charter.js';
 import { assertMayEditContent, parseContentEdit, type FicheContentEdit } from '../domain/fiche-content.js';
+import type { FicheState } from '../domain/fiche-views.js';
 import { DomainError } from '../domain/errors.js';
-import {
-  ACTION_KINDS,
-  actorOnlySchema,
-  apply,
-  check,
-  initialState,
-  isTerminal,
-  parseAction,
-  pendingStep,
-  type Action,
-  type ActionKind,
-} from '../domain/lifecycle.js';
+import { actorOnlySchema, parseAction } from '../domain/lifecycle/action-schemas.js';
+import type { Action } from '../domain/lifecycle/model.js';
+import { pendingStep } from '../domain/lifecycle/pending-step.js';
+import { check } from '../domain/lifecycle/rules.js';
+import { apply, initialState } from '../domain/lifecycle/transitions.js';
+import { ACTION_KINDS, isTerminal, type ActionKind } from '../domain/lifecycle/vocabulary.js';
 import { parseInput } from '../domain/validation.js';
 import { addLocalDays, anniversary, atLocalTime, dayAfterAt, durationUntil, toLocal } from '../domain/paris-time.js';
 import type { AgendaActivities } from '../activities/agenda.js';
@@ -48,10 +43,11 @@ import {
   ficheStateQuery,
   meetingScheduledSignal,
   type FicheLifecycleInput,
-  type FicheState,
 } from './definitions.js';
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
+import { OneStepAtATime } from './plumbing/one-step-at-a-time.js';
+import { Outbox } from './plumbing/outbox.js';
 import { agendaChangedSignal, meetingWorkflowId } from './meeting-definitions.js';
 import { conventionWorkflowId, evaluationRecordedSignal } from './convention-definitions.js';
 
@@ -69,7 +65,7 @@ const MEETING_DECISIONS: Partial<Record<ActionKind, true>> = {
 const REVIEWING_BODIES: ReadonlySet<InstanceKind> = new Set(['cotech', 'copil', 'bureau_communautaire']);
 
 /**
- * One fiche action, from its draft to its clôture (see domain/lifecycle.ts): each human step is an
+ * One fiche action, from its draft to its clôture (see domain/lifecycle/): each human step is an
  * update whose validator applies the lifecycle's rules before anything enters history; each review
  * waits for a meeting of the body, reminds its secretary the day after, then the coordinators; a
  * fiche en œuvre reminds its pilot of the yearly évaluation. Everyone concerned is told, once.
@@ -90,7 +86,9 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     edits: [],
   };
   state.pending = pendingStep(state.lifecycle);
-  let recording = false;
+  const steps = new OneStepAtATime({
+    busy: 'Une autre action est en cours d’enregistrement sur cette fiche : réessayez dans un instant.',
+  });
   let meetingNews = false;
   /** The meeting the fiche is on the agenda of was moved or cancelled. */
   let agendaMoved = false;
@@ -111,34 +109,16 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       recipients.map(async (to) => {
         const key = `${workflowId}:${occasion}:${notice.step}:${to}`;
         if (state.notified.includes(key)) return;
-        await mail.sendNotification({ idempotencyKey: key, to, subject: notice.subject, text: notice.text });
+        await mail.sendNotification({ idempotencyKey: key, to, notice: notice.content });
         state.notified.push(key);
       }),
     );
   }
 
-  const outbox: Array<{ notice: Notice; occasion: string }> = [];
-  let finished = false;
-  async function notifier(): Promise<void> {
-    for (;;) {
-      await condition(() => outbox.length > 0 || finished);
-      const next = outbox.shift();
-      if (!next) return;
-      await tell(next.notice, next.occasion);
-    }
-  }
-
-  /** One step at a time: a step arriving while another is recorded is refused, to be sent again. */
-  function assertNotRecording(): void {
-    if (recording)
-      throw new DomainError(
-        'ALREADY_IN_PROGRESS',
-        'Une autre action est en cours d’enregistrement sur cette fiche : réessayez dans un instant.',
-      );
-  }
+  const outbox = new Outbox<{ notice: Notice; occasion: string }>(({ notice, occasion }) => tell(notice, occasion));
 
   function validate(kind: ActionKind, raw: unknown): Action {
-    assertNotRecording();
+    steps.assertIdle();
     const action = parseAction({ ...(raw as object), kind });
     const now = new Date().toISOString();
     check(state.lifecycle, action, input.charter, now);
@@ -166,14 +146,14 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     setHandler(
       update,
       async (raw) => {
-        // Validated before `recording` is set, since validate() refuses any action while one is recorded.
-        let action: Action | undefined;
+        // Validated before the step starts, since validate() refuses any action while one is recorded.
+        let validated: Action | undefined;
         asFailure(() => {
-          action = validate(kind, raw);
+          validated = validate(kind, raw);
         });
-        if (!action) throw new Error(`validate(${kind}) returned no action`);
-        recording = true;
-        try {
+        if (!validated) throw new Error(`validate(${kind}) returned no action`);
+        const action = validated;
+        return steps.run(async () => {
           const before = state.lifecycle;
           const at = new Date().toISOString();
           const after = apply(before, action, at);
@@ -224,9 +204,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
           for (const notice of noticesFor(action, before, after, ref()))
             outbox.push({ notice, occasion: `step-${epoch}` });
           return state;
-        } finally {
-          recording = false;
-        }
+        });
       },
       { validator: (raw) => asFailure(() => void validate(kind, raw)) },
     );
@@ -236,7 +214,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     edit: FicheContentEdit;
     actorEmail: string;
   } {
-    assertNotRecording();
+    steps.assertIdle();
     const { actor } = parseInput(actorOnlySchema, { actor: raw.actor }, { what: 'la modification de la fiche' });
     const version = assertMayEditContent(actor, {
       authorEmail: input.authorEmail,
@@ -253,29 +231,29 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
         checked = validateEdit(raw);
       });
       if (!checked) throw new Error('validateEdit returned nothing');
-      recording = true;
-      try {
-        const at = new Date().toISOString();
-        const edits = (state.edits ??= []);
-        const { content, changes } = await local.saveFicheContent({
-          idempotencyKey: `${workflowId}:edit-${edits.length + 1}`,
-          conventionId: input.conventionId,
-          ficheId: input.ficheId,
-          version: checked.version,
-          edit: checked.edit,
-          actorEmail: checked.actorEmail,
-          at,
-        });
-        state.title = content.title;
-        state.piloteEmail = content.pilote;
-        edits.push({ by: checked.actorEmail, at, version: checked.version, changes });
-        return state;
-      } catch (error) {
-        // A reference gone since the API checked it: the caller gets the domain error itself.
-        throw error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : error;
-      } finally {
-        recording = false;
-      }
+      const { version, edit, actorEmail } = checked;
+      return steps.run(async () => {
+        try {
+          const at = new Date().toISOString();
+          const edits = (state.edits ??= []);
+          const { content, changes } = await local.saveFicheContent({
+            idempotencyKey: `${workflowId}:edit-${edits.length + 1}`,
+            conventionId: input.conventionId,
+            ficheId: input.ficheId,
+            version,
+            edit,
+            actorEmail,
+            at,
+          });
+          state.title = content.title;
+          state.piloteEmail = content.pilote;
+          edits.push({ by: actorEmail, at, version, changes });
+          return state;
+        } catch (error) {
+          // A reference gone since the API checked it: the caller gets the domain error itself.
+          throw error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : error;
+        }
+      });
     },
     { validator: (raw) => asFailure(() => void validateEdit(raw)) },
   );
@@ -288,7 +266,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     state.comments.push({ authorEmail, text, at: new Date().toISOString() });
   });
 
-  const notifications = notifier();
+  outbox.start();
   state.code = (
     await local.saveFiche({
       ficheId: input.ficheId,
@@ -405,7 +383,6 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
   }
   state.deadlines = {};
   await condition(allHandlersFinished);
-  finished = true;
-  await notifications;
+  await outbox.close();
   return state;
 }

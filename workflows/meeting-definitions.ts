@@ -75,3 +75,14 @@ export const meetingStateQuery = defineQuery<MeetingState>('meetingState');
 export function meetingWorkflowId(meetingId: string): string {
   return `meeting-${meetingId}`;
 }
+
+/** The input of a recorded meeting's workflow. */
+export function meetingWorkflowInput(meeting: {
+  meetingId: string;
+  conventionId: string;
+  startsAt: string;
+  endsAt: string;
+}): MeetingWorkflowInput {
+  const { meetingId, conventionId, startsAt, endsAt } = meeting;
+  return { meetingId, conventionId, startsAt, endsAt };
+}

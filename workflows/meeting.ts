@@ -23,13 +23,14 @@ import {
   type MeetingAction,
 } from '../domain/meeting-rules.js';
 import { addLocalDays, dayAfterAt, durationUntil } from '../domain/paris-time.js';
-import { DomainError } from '../domain/errors.js';
 import type { MeetingActivities, MeetingChange, MeetingFacts } from '../activities/meetings.js';
 import type { MeetingMailActivities, MeetingMailRequest } from '../activities/meeting-mail.js';
-import type { Actor } from '../domain/lifecycle.js';
+import type { Actor } from '../domain/lifecycle/model.js';
 import { meetingScheduledSignal } from './definitions.js';
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
+import { OneStepAtATime } from './plumbing/one-step-at-a-time.js';
+import { Outbox } from './plumbing/outbox.js';
 import {
   DEFAULT_MEETING_TIMING,
   agendaChangedSignal,
@@ -60,15 +61,12 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   const { workflowId } = workflowInfo();
   const timing = { ...DEFAULT_MEETING_TIMING, ...input.timing };
   let loaded: MeetingFacts | undefined = undefined;
+  const steps = new OneStepAtATime({
+    busy: 'Une autre modification de cette réunion est en cours d’enregistrement : réessayez dans un instant.',
+    preparing: 'La réunion est en cours de préparation : réessayez dans un instant.',
+  });
   /** The meeting's facts, once read at start; a step arriving before is asked to wait a moment. */
-  const facts = (): MeetingFacts => {
-    if (!loaded)
-      throw new DomainError(
-        'ALREADY_IN_PROGRESS',
-        'La réunion est en cours de préparation : réessayez dans un instant.',
-      );
-    return loaded;
-  };
+  const facts = (): MeetingFacts => steps.prepared(loaded);
   const state: MeetingState = {
     meetingId: input.meetingId,
     status: 'planifiee',
@@ -83,19 +81,26 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     nextReminder: null,
     rsvp: {},
   };
-  let recording = false;
   /** Numbers the changes recorded, for their idempotency keys. */
   let recorded = 0;
   let agendaChanges = 0;
   /** Raised by a reschedule or a cancellation: the waits before the meeting start again. */
   let changes = 0;
-  const outbox: Array<{ mailing: Mailing; sequence: number; issuedAt: string }> = [];
+  const outbox = new Outbox<{ mailing: Mailing; sequence: number; issuedAt: string }>(send);
 
   function queue(mailing: Mailing): void {
     outbox.push({ mailing, sequence: state.sequence, issuedAt: new Date().toISOString() });
   }
 
-  async function send({ mailing, sequence, issuedAt }: (typeof outbox)[number]): Promise<void> {
+  async function send({
+    mailing,
+    sequence,
+    issuedAt,
+  }: {
+    mailing: Mailing;
+    sequence: number;
+    issuedAt: string;
+  }): Promise<void> {
     const { to, ...request } = mailing;
     const recipients =
       to === 'members' ? facts().members : facts().secretaries.length > 0 ? facts().secretaries : facts().members;
@@ -104,16 +109,6 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         mail.sendMeetingMail({ ...request, meetingId: input.meetingId, workflowId, recipient, sequence, issuedAt }),
       ),
     );
-  }
-
-  let finished = false;
-  async function notifier(): Promise<void> {
-    for (;;) {
-      await condition(() => outbox.length > 0 || finished);
-      const next = outbox.shift();
-      if (!next) return;
-      await send(next);
-    }
   }
 
   /** Tells fiches of this meeting: that it exists (`moved` false), or that it moved or was cancelled. */
@@ -130,11 +125,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   }
 
   function guard(action: MeetingAction, actor: Actor): void {
-    if (recording)
-      throw new DomainError(
-        'ALREADY_IN_PROGRESS',
-        'Une autre modification de cette réunion est en cours d’enregistrement : réessayez dans un instant.',
-      );
+    steps.assertIdle();
     assertMayManageMeeting(facts().instanceKind, actor, action);
     assertMeetingAction(action, state.status, new Date(state.startsAt), new Date());
   }
@@ -144,8 +135,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     change: Omit<MeetingChange, 'meetingId' | 'idempotencyKey' | 'at'>,
     apply: () => void,
   ): Promise<MeetingState> {
-    recording = true;
-    try {
+    return steps.run(async () => {
       const at = new Date().toISOString();
       recorded += 1;
       await store.recordMeetingChange({
@@ -156,9 +146,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       });
       apply();
       return state;
-    } finally {
-      recording = false;
-    }
+    });
   }
 
   setHandler(
@@ -300,7 +288,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   // Fiches waiting for a meeting of this body put themselves on its agenda before the convocation.
   if (state.status === 'planifiee')
     await tellFiches(await store.fichesUnderReview({ conventionId: input.conventionId }), false);
-  const notifications = notifier();
+  outbox.start();
 
   /** Waits until `ready()` or the instant `until` (ISO), whichever first; true when ready. */
   const waitUntil = (ready: () => boolean, until: string) =>
@@ -414,7 +402,6 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   }
 
   await condition(allHandlersFinished);
-  finished = true;
-  await notifications;
+  await outbox.close();
   return state;
 }

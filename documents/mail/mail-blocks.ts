@@ -1,11 +1,12 @@
 /**
  * The blocks a French mail is made of, rendered twice: as plain text and as HTML, so both parts
- * always carry the same information. Shared by the meeting and the date-poll mails. Pure.
+ * always carry the same information. Shared by every mail Concerto sends. Pure.
  */
 
-/** A paragraph, label/value rows, a list under a heading, or links under a heading. */
+/** A paragraph, lines kept as written, label/value rows, a list under a heading, or links under a heading. */
 export type Block =
   | { type: 'paragraph'; text: string }
+  | { type: 'lines'; lines: string[] }
   | { type: 'facts'; rows: Array<{ label: string; value: string; link?: boolean }> }
   | {
       type: 'list';
@@ -37,11 +38,14 @@ export function isWebLink(value: string): boolean {
   return /^(https?:\/\/|mailto:)/i.test(value);
 }
 
-export function renderText(blocks: readonly Block[]): string {
+/** The text part; `finalNewline: false` for the notices, whose text always ended on the signature. */
+export function renderText(blocks: readonly Block[], { finalNewline = true } = {}): string {
   const rendered = blocks.map((block) => {
     switch (block.type) {
       case 'paragraph':
         return block.text;
+      case 'lines':
+        return block.lines.join('\n');
       case 'facts':
         return block.rows.map((row) => `${row.label} : ${row.value}`).join('\n');
       case 'list':
@@ -56,7 +60,7 @@ export function renderText(blocks: readonly Block[]): string {
         return [block.heading, ...block.links.map((link) => `- ${link.label} : ${link.href}`)].join('\n');
     }
   });
-  return `${rendered.join('\n\n')}\n`;
+  return `${rendered.join('\n\n')}${finalNewline ? '\n' : ''}`;
 }
 
 export function renderHtml(subject: string, blocks: readonly Block[]): string {
@@ -68,6 +72,8 @@ export function renderHtml(subject: string, blocks: readonly Block[]): string {
     switch (block.type) {
       case 'paragraph':
         return `<p>${escapeHtml(block.text)}</p>`;
+      case 'lines':
+        return `<p>${block.lines.map(escapeHtml).join('<br>\n')}</p>`;
       case 'facts':
         return [
           '<table role="presentation" style="border-collapse:collapse;margin:0 0 1em">',

@@ -1,5 +1,5 @@
 /** The French mail that carries a sign-in link (server/routes/sign-in.ts). Pure. */
-import { SIGN_IN_LINK_MINUTES } from '../../infra/links/signed-links.js';
+import { SIGN_IN_LINK_MINUTES } from '../../domain/sign-in-link.js';
 import { paragraph, renderHtml, renderText, type Block } from './mail-blocks.js';
 
 export interface SignInMailInput {

@@ -15,7 +15,9 @@
  * {@link layoutRetroplanning} computes the geometry, {@link retroplanningSvg} draws it; tests read
  * the first to check the layout and parse the second.
  */
+import type { MilestoneStatus } from '../../domain/convention-setup.js';
 import { DomainError } from '../../domain/errors.js';
+import type { MeetingStatus } from '../../domain/meeting-rules.js';
 import {
   compareDates,
   dateKey,
@@ -40,7 +42,7 @@ export interface RetroplanningLane {
 }
 
 /** The status of a meeting, as the Meeting table records it. */
-export type RetroplanningMeetingStatus = 'planifiee' | 'convoquee' | 'tenue' | 'annulee';
+export type RetroplanningMeetingStatus = MeetingStatus;
 
 /** A meeting: a marker in its instance's lane. */
 export interface RetroplanningMeeting {
@@ -53,7 +55,7 @@ export interface RetroplanningMeeting {
 }
 
 /** The status of a milestone, as the Milestone table records it. */
-export type RetroplanningMilestoneStatus = 'a_venir' | 'fait' | 'reporte';
+export type RetroplanningMilestoneStatus = MilestoneStatus;
 
 /** A milestone: a diamond for a day, a bar for a period (`endDate`), in the band above the months. */
 export interface RetroplanningMilestone {

@@ -3,15 +3,16 @@
  * invitation today; vote in a poll or read a feed later). A token is
  * `base64url(JSON payload) "." base64url(HMAC-SHA256(secret, "v1." + payload part))`: anyone can
  * read the payload, nobody without the secret can change it. Each token serves one purpose, ends
- * at `exp`, and carries a random `jti` so a single-use link can be consumed (store/record-rsvp.ts).
+ * at `exp`, and carries a random `jti` so a single-use link can be consumed (store/meetings/record-rsvp.ts).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SIGN_IN_LINK_MINUTES } from '../../domain/sign-in-link.js';
 
 /**
  * What a link may be used for: a token signed for one purpose is refused for any other. `rsvp`:
- * an answer to an invitation (single use); `feed`: reading a calendar feed (store/feed-urls.ts);
+ * an answer to an invitation (single use); `feed`: reading a calendar feed (infra/links/feed-urls.ts);
  * `vote`: answering a date poll, again and again until it closes, or for its organiser (answer
  * `departage`) choosing among the dates of a tie; `signin`: signing in to the web pages (single
  * use, short-lived: server/routes/sign-in.ts).
@@ -227,9 +228,6 @@ export function voteLink(input: VoteLinkInput): string {
   );
   return `${input.publicUrl.replace(/\/+$/, '')}/vote/${token}`;
 }
-
-/** How long a sign-in link works: long enough to read the mail, short enough not to matter once it sits in a mailbox. */
-export const SIGN_IN_LINK_MINUTES = 15;
 
 /** The subject of sign-in links: they act on no record, only on who they were sent to. */
 export const SIGN_IN_SUBJECT = 'session';

@@ -1,16 +1,16 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { RsvpError, recordRsvp, type RsvpRecorded } from '../../store/record-rsvp.js';
-import { readImipReply } from './imip-reply.js';
+import { readImipReply, type ImipReply } from './imip-reply.js';
 import { receiveMessage, smtpError } from './smtp-message.js';
 
 /** Options of {@link startImipListener}. */
 export interface ImipListenerOptions {
-  prisma: PrismaClient;
   /** The addresses invitations name as ORGANIZER: mail to any other recipient is refused. */
   organizers: readonly string[];
-  /** Called once an answer is recorded (the meeting workflow is told through it); its failure is logged. */
-  onRsvp?: (rsvp: RsvpRecorded) => Promise<void> | void;
+  /**
+   * Takes a usable reply (records the answer: app/imip-replies.ts); a reply it cannot use it logs
+   * and returns, while its failure (the database unreachable) has the sender try again later.
+   */
+  onReply: (reply: ImipReply, at: Date) => Promise<void>;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a free port. */
@@ -36,7 +36,7 @@ const CLOSE_TIMEOUT_MS = 1_000;
 
 /**
  * An inbound SMTP server for the calendar replies sent to the organizer's address: each iMIP
- * REPLY updates the attendee's answer (store/record-rsvp.ts), then `onRsvp` is called.
+ * REPLY is handed to `onReply`, which updates the attendee's answer.
  *
  * Whatever a message is — no calendar, not a REPLY, an unknown UID, someone not invited, a
  * broken calendar — it is accepted (250) and logged: a person who writes to that address by hand,
@@ -60,34 +60,7 @@ export async function startImipListener(options: ImipListenerOptions): Promise<I
       log(`imip: ${read.kind === 'malformed' ? 'malformed calendar' : 'ignored'}: ${read.reason}`);
       return;
     }
-    const { reply } = read;
-    let recorded: RsvpRecorded;
-    try {
-      recorded = await recordRsvp(options.prisma, {
-        meeting: { icalUid: reply.uid },
-        email: reply.attendee,
-        partstat: reply.partstat,
-        source: 'imip',
-        at: now(),
-        ...(reply.sequence === undefined ? {} : { sequence: reply.sequence }),
-      });
-    } catch (error) {
-      if (error instanceof RsvpError) {
-        log(
-          `imip: ignored: REPLY ${reply.partstat} from ${reply.from} for ${reply.uid}: ${error.code} (${error.message})`,
-        );
-        return;
-      }
-      throw error;
-    }
-    log(`imip: recorded ${recorded.partstat} from ${recorded.email} for meeting ${recorded.meetingId}`);
-    try {
-      await options.onRsvp?.(recorded);
-    } catch (error) {
-      log(
-        `imip: answer of ${recorded.email} recorded, but telling the meeting workflow failed: ${(error as Error).message}`,
-      );
-    }
+    await options.onReply(read.reply, now());
   };
 
   const onData = (

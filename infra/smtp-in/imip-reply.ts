@@ -4,7 +4,7 @@
  */
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
-import { RSVP_PARTSTATS, type RsvpPartStat } from '../../store/record-rsvp.js';
+import { RSVP_PARTSTATS, type RsvpPartStat } from '../../domain/meeting-rules.js';
 
 /** The answer a REPLY carries. */
 export interface ImipReply {

@@ -1,5 +1,5 @@
-import type { AuditLine } from '../../store/list-audit-events.js';
-import { UPDATE_LABELS } from '../../client/history-timeline.js';
+import type { AuditLine } from '../../store/audit/list-audit-events.js';
+import { UPDATE_LABELS } from '../../client/timeline-labels.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { frenchInstant } from './format.js';
 

@@ -7,8 +7,8 @@ import {
   weekdayOf,
   type LocalDate,
 } from '../../domain/paris-time.js';
-import type { MeetingListItem } from '../../store/list-meetings-between.js';
-import type { MilestoneListItem } from '../../store/list-milestones-between.js';
+import type { MeetingListItem } from '../../store/meetings/list-meetings-between.js';
+import type { MilestoneListItem } from '../../store/conventions/list-milestones-between.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 
 const MONTHS = [

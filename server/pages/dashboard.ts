@@ -1,10 +1,11 @@
-import { STAGES, STAGE_LABELS } from '../../domain/lifecycle.js';
+import { STAGE_LABELS } from '../../domain/lifecycle/labels.js';
+import { STAGES } from '../../domain/lifecycle/vocabulary.js';
 import { formatFrenchDate, localDateKey, toLocal } from '../../domain/paris-time.js';
-import type { FicheSummary } from '../../store/list-fiches.js';
+import type { FicheSummary } from '../../domain/fiche-views.js';
 import type { FicheDeadline } from '../../client/fiche-deadlines.js';
-import type { MeetingListItem } from '../../store/list-meetings-between.js';
-import type { MilestoneListItem } from '../../store/list-milestones-between.js';
-import type { PollListItem } from '../../store/list-polls.js';
+import type { MeetingListItem } from '../../store/meetings/list-meetings-between.js';
+import type { MilestoneListItem } from '../../store/conventions/list-milestones-between.js';
+import type { PollListItem } from '../../store/polls/list-polls.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { capitalized, frenchDay, frenchInstant, MEETING_STATUS_LABELS } from './format.js';
 

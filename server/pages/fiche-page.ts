@@ -1,7 +1,8 @@
 import { describeField, FICHE_FIELD_LABELS, type FicheField } from '../../domain/fiche-content.js';
-import { DECISION_OUTCOME_LABELS, STAGE_LABELS, type Stage } from '../../domain/lifecycle.js';
-import type { FicheVersionView } from '../../store/fiche-content.js';
-import type { FichePageRow } from '../../store/find-fiche-page.js';
+import { DECISION_OUTCOME_LABELS, STAGE_LABELS } from '../../domain/lifecycle/labels.js';
+import { type Stage } from '../../domain/lifecycle/vocabulary.js';
+import type { FicheVersionView } from '../../domain/fiche-views.js';
+import type { FichePageRow } from '../../store/fiches/find-fiche-page.js';
 import type { TimelineEntry } from '../../client/history-timeline.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { frenchInstant } from './format.js';

@@ -1,18 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { localDateKey, parseDateKey, toLocal } from '../../domain/paris-time.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Store } from '../../store/index.js';
 import type { MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
-import { listFicheVersions } from '../../store/fiche-content.js';
-import { findFichePage } from '../../store/find-fiche-page.js';
-import { findMeetingPage } from '../../store/find-meeting-page.js';
-import { findPoll } from '../../store/find-poll.js';
-import { listAuditEvents } from '../../store/list-audit-events.js';
-import { listFiches } from '../../store/list-fiches.js';
-import { listMeetingsBetween } from '../../store/list-meetings-between.js';
-import { listMilestonesBetween } from '../../store/list-milestones-between.js';
-import { listPolls } from '../../store/list-polls.js';
-import { resolveConvention } from '../../store/resolve-convention.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseNewFiche } from '../../domain/fiche.js';
 import { ficheDeadlines } from '../../client/fiche-deadlines.js';
@@ -31,8 +21,7 @@ import { fichePage } from './fiche-page.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
 import type { JobRegistry } from '../jobs.js';
-import { importConventionSetup } from '../../store/import-convention-setup.js';
-import { loadDemo, DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
+import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
 import { demoPage, importPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
 import { meetingPage } from './meeting-page.js';
 import { outboxPage } from './outbox-page.js';
@@ -46,7 +35,7 @@ export interface PageDependencies {
   /** The long pieces of work the pages start (demo loading, imports), shared with GET /api/jobs/:id. */
   jobs: JobRegistry;
   client: Client;
-  prisma: PrismaClient;
+  store: Store;
   taskQueue: string;
   catcher?: MailCatcher | undefined;
   temporalUiUrl?: string | null;
@@ -74,9 +63,9 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
  * Waits for a new fiche's workflow to record it in the store (its first activity), so the page
  * it leads to finds it; after 15 s the page says it is not there yet.
  */
-async function untilStored(prisma: PrismaClient, ficheId: string): Promise<void> {
+async function untilStored(store: Store, ficheId: string): Promise<void> {
   for (let waited = 0; waited < 15_000; waited += 100) {
-    if (await prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { id: true } })) return;
+    if (await store.fiches.findRef(ficheId)) return;
     await sleep(100);
   }
 }
@@ -149,18 +138,15 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const convention = await resolveConvention(deps.prisma, request.query.convention);
-      await actorOf(request, deps.prisma, convention.id);
+      const convention = await deps.store.conventions.resolve(request.query.convention);
+      await actorOf(request, deps.store, convention.id);
       const today = now();
       const [row, fiches, meetings, milestones, polls] = await Promise.all([
-        deps.prisma.convention.findUniqueOrThrow({
-          where: { id: convention.id },
-          select: { name: true, slug: true },
-        }),
-        listFiches(deps.prisma, convention.id),
-        listMeetingsBetween(deps.prisma, convention.id, { from: today, limit: 10 }),
-        listMilestonesBetween(deps.prisma, convention.id, { from: localDateKey(today), limit: 10 }),
-        listPolls(deps.prisma, convention.id, { status: 'ouvert' }),
+        deps.store.conventions.findHeading(convention.id),
+        deps.store.fiches.list(convention.id),
+        deps.store.meetings.listBetween(convention.id, { from: today, limit: 10 }),
+        deps.store.conventions.listMilestonesBetween(convention.id, { from: localDateKey(today), limit: 10 }),
+        deps.store.polls.list(convention.id, { status: 'ouvert' }),
       ]);
       const deadlines = await ficheDeadlines(deps.client, fiches);
       return sendAppPage(
@@ -183,11 +169,11 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       errors: [404],
     },
     async (request, reply) => {
-      const fiche = ID.test(request.params.id) ? await findFichePage(deps.prisma, request.params.id) : null;
+      const fiche = ID.test(request.params.id) ? await deps.store.fiches.findForPage(request.params.id) : null;
       if (!fiche) throw notFound('Fiche');
-      const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+      const actor = await actorOf(request, deps.store, fiche.conventionId);
       const [versions, timeline] = await Promise.all([
-        listFicheVersions(deps.prisma, fiche.id),
+        deps.store.fiches.listVersions(fiche.id),
         fiche.workflowId
           ? loadWorkflowTimeline(deps, fiche.workflowId).then(
               (t) => peoplesSteps(t.entries),
@@ -215,9 +201,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       errors: [404],
     },
     async (request, reply) => {
-      const meeting = ID.test(request.params.id) ? await findMeetingPage(deps.prisma, request.params.id) : null;
+      const meeting = ID.test(request.params.id) ? await deps.store.meetings.findForPage(request.params.id) : null;
       if (!meeting) throw notFound('Réunion');
-      await actorOf(request, deps.prisma, meeting.conventionId);
+      await actorOf(request, deps.store, meeting.conventionId);
       return sendAppPage(reply, 200, meetingPage(meeting, viewerOf(request)));
     },
   );
@@ -233,8 +219,8 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const convention = await resolveConvention(deps.prisma, request.query.convention);
-      await actorOf(request, deps.prisma, convention.id);
+      const convention = await deps.store.conventions.resolve(request.query.convention);
+      await actorOf(request, deps.store, convention.id);
       const wanted = request.query.mois;
       if (wanted !== undefined && !MONTH.test(wanted))
         throw new HttpError(
@@ -249,12 +235,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const from = new Date(Date.UTC(month.year, month.month - 1, 1) - 7 * 86_400_000);
       const to = new Date(Date.UTC(next.year, next.month - 1, 1) + 7 * 86_400_000);
       const [row, meetings, milestones] = await Promise.all([
-        deps.prisma.convention.findUniqueOrThrow({
-          where: { id: convention.id },
-          select: { name: true, slug: true },
-        }),
-        listMeetingsBetween(deps.prisma, convention.id, { from, to }),
-        listMilestonesBetween(deps.prisma, convention.id, { from: localDateKey(from), to: localDateKey(to) }),
+        deps.store.conventions.findHeading(convention.id),
+        deps.store.meetings.listBetween(convention.id, { from, to }),
+        deps.store.conventions.listMilestonesBetween(convention.id, { from: localDateKey(from), to: localDateKey(to) }),
       ]);
       return sendAppPage(reply, 200, calendarPage({ convention: row, month, meetings, milestones }, viewerOf(request)));
     },
@@ -271,9 +254,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const convention = await resolveConvention(deps.prisma, request.query.convention);
-      await actorOf(request, deps.prisma, convention.id);
-      return sendAppPage(reply, 200, pollListPage(await listPolls(deps.prisma, convention.id), viewerOf(request)));
+      const convention = await deps.store.conventions.resolve(request.query.convention);
+      await actorOf(request, deps.store, convention.id);
+      return sendAppPage(reply, 200, pollListPage(await deps.store.polls.list(convention.id), viewerOf(request)));
     },
   );
 
@@ -289,9 +272,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       errors: [404],
     },
     async (request, reply) => {
-      const poll = ID.test(request.params.id) ? await findPoll(deps.prisma, request.params.id) : null;
+      const poll = ID.test(request.params.id) ? await deps.store.polls.find(request.params.id) : null;
       if (!poll) throw notFound('Sondage');
-      await actorOf(request, deps.prisma, poll.conventionId);
+      await actorOf(request, deps.store, poll.conventionId);
       return sendAppPage(reply, 200, pollPage(poll, viewerOf(request)));
     },
   );
@@ -324,10 +307,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
     async (request, reply) => {
       const page = Math.max(1, Number.parseInt(request.query.page ?? '1', 10) || 1);
-      const log = await listAuditEvents(deps.prisma, {
-        limit: AUDIT_PAGE_SIZE,
-        offset: (page - 1) * AUDIT_PAGE_SIZE,
-      });
+      const log = await deps.store.audit.list({ limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE });
       return sendAppPage(reply, 200, auditPage(log, page, viewerOf(request)));
     },
   );
@@ -344,11 +324,11 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
     async (request, reply) => {
       const viewer = routeViewer(request);
-      const convention = await resolveConvention(deps.prisma, request.body?.convention);
-      await actorOf(request, deps.prisma, convention.id);
+      const convention = await deps.store.conventions.resolve(request.body?.convention);
+      await actorOf(request, deps.store, convention.id);
       const fiche = parseNewFiche({ title: request.body?.title, authorEmail: viewer.email });
       const { ficheId } = await startFiche(deps, convention.id, fiche);
-      await untilStored(deps.prisma, ficheId);
+      await untilStored(deps.store, ficheId);
       return reply.code(303).header('location', `/fiches/${ficheId}`).send();
     },
   );
@@ -365,14 +345,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       errors: [404, 409],
     },
     async (request, reply) => {
-      const fiche = ID.test(request.params.id)
-        ? await deps.prisma.ficheAction.findUnique({
-            where: { id: request.params.id },
-            select: { id: true, conventionId: true, workflowId: true },
-          })
-        : null;
+      const fiche = ID.test(request.params.id) ? await deps.store.fiches.findRef(request.params.id) : null;
       if (!fiche) throw notFound('Fiche');
-      const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+      const actor = await actorOf(request, deps.store, fiche.conventionId);
       await takeStep(deps.client.workflow.getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id)), 'submit', {
         actor,
       });
@@ -426,7 +401,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
     async (request, reply) => {
       const job = jobs.start('Chargement de la démonstration', async (report) => {
-        const summary = await loadDemo(deps.prisma, report);
+        const summary = await deps.store.conventions.loadDemo(report);
         return `Démonstration « ${DEMO_CONVENTION_SLUG} » chargée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
       });
       return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
@@ -483,7 +458,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
             `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : collez le fichier exporté tel quel.`,
           );
         }
-        const summary = await importConventionSetup(deps.prisma, setup, { onProgress: report });
+        const summary = await deps.store.conventions.importSetup(setup, { onProgress: report });
         return `Configuration importée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
       });
       return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
@@ -510,7 +485,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
 
   registerAdminWorkflowPages(scope, {
     client: deps.client,
-    prisma: deps.prisma,
+    store: deps.store,
     temporalUiUrl: deps.temporalUiUrl ?? null,
     viewerOf,
   });

@@ -1,5 +1,5 @@
-import { DECISION_OUTCOME_LABELS } from '../../domain/lifecycle.js';
-import type { MeetingPageRow } from '../../store/find-meeting-page.js';
+import { DECISION_OUTCOME_LABELS } from '../../domain/lifecycle/labels.js';
+import type { MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { frenchInstant, MEETING_STATUS_LABELS } from './format.js';
 

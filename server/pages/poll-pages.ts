@@ -1,6 +1,6 @@
 import { POLL_ANSWER_LABELS, type PollAnswer } from '../../domain/poll-rules.js';
-import type { PollView } from '../../store/find-poll.js';
-import type { PollListItem } from '../../store/list-polls.js';
+import type { PollView } from '../../store/polls/find-poll.js';
+import type { PollListItem } from '../../store/polls/list-polls.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { frenchInstant } from './format.js';
 

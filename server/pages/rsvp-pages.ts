@@ -4,7 +4,7 @@
  */
 import type { PartStat } from '../../domain/meeting-rules.js';
 import { formatFrench, toLocal } from '../../domain/paris-time.js';
-import type { RsvpMeetingView } from '../../store/find-rsvp-invitation.js';
+import type { RsvpMeetingView } from '../../store/meetings/find-rsvp-invitation.js';
 import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-layout.js';
 
 export { escapeHtml };

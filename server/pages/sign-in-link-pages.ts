@@ -2,7 +2,7 @@
  * The French pages of signing in by link, in the frame of ./link-page-layout.ts (self-contained, no
  * script): the confirmation a sign-in link opens, and what a form asking for a link gets back.
  */
-import { SIGN_IN_LINK_MINUTES } from '../../infra/links/signed-links.js';
+import { SIGN_IN_LINK_MINUTES } from '../../domain/sign-in-link.js';
 import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-layout.js';
 
 export const SIGN_IN_PAGE_CSP = pageCsp(BASE_PAGE_STYLE);

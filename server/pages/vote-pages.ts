@@ -7,7 +7,7 @@
  */
 import { formatFrench } from '../../domain/paris-time.js';
 import { POLL_ANSWERS, POLL_ANSWER_LABELS, type PollAnswer } from '../../domain/poll-rules.js';
-import type { PollView } from '../../store/find-poll.js';
+import type { PollView } from '../../store/polls/find-poll.js';
 import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-layout.js';
 
 const VOTE_PAGE_STYLE = [

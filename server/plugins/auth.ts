@@ -16,11 +16,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Viewer } from '../../domain/access.js';
-import type { Actor } from '../../domain/lifecycle.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { viewerOfApiToken } from '../../store/api-tokens.js';
-import { findActor } from '../../store/find-actor.js';
-import { viewerOfSession } from '../../store/sessions.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
+import type { Store } from '../../store/index.js';
 import { HttpError } from '../errors.js';
 
 export type { Viewer };
@@ -44,7 +41,7 @@ export const CSRF_FIELD = '_csrf';
 
 /** Dependencies of {@link registerAuth}. */
 export interface AuthDependencies {
-  prisma: PrismaClient;
+  store: Store;
   /** Mark the cookie `Secure` (PUBLIC_URL is https): the browser then sends it over TLS only. */
   secureCookies: boolean;
   /** Default: the clock. */
@@ -66,20 +63,20 @@ export function registerAuth(app: FastifyInstance, deps: AuthDependencies): void
   app.decorateRequest('viewer', null);
   app.decorateRequest('convention', null);
   app.decorate('actorIn', (request: FastifyRequest, conventionId: string) =>
-    actorOf(request, deps.prisma, conventionId),
+    actorOf(request, deps.store, conventionId),
   );
 
   app.addHook('onRequest', async (request) => {
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
-      request.viewer = bearer ? await viewerOfApiToken(deps.prisma, bearer, now()) : null;
+      request.viewer = bearer ? await deps.store.access.viewerOfApiToken(bearer, now()) : null;
       if (!request.viewer) refusals.set(request, 'bad_token');
       return;
     }
     const token = cookieValue(request.headers.cookie, SESSION_COOKIE);
     if (!token) return;
-    request.viewer = await viewerOfSession(deps.prisma, token, now());
+    request.viewer = await deps.store.access.viewerOfSession(token, now());
     if (request.viewer) sessionTokens.set(request, token);
   });
 
@@ -149,9 +146,9 @@ export function requireAdmin(request: FastifyRequest): Viewer {
  * The signed-in person as an actor of the convention, with the role their seats and admin flag
  * give them there (domain/access.ts): 401 without a viewer, 403 for a person with no part in it.
  */
-export async function actorOf(request: FastifyRequest, prisma: PrismaClient, conventionId: string): Promise<Actor> {
+export async function actorOf(request: FastifyRequest, store: Store, conventionId: string): Promise<Actor> {
   const viewer = requireViewer(request);
-  return findActor(prisma, conventionId, { id: viewer.personId });
+  return store.access.findActor(conventionId, { id: viewer.personId });
 }
 
 /** Whether the request came with a live session but without its CSRF token. */

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { isoInstant, nonEmptyText, parseInput } from '../../domain/validation.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { createApiToken, deleteApiToken, listApiTokens } from '../../store/api-tokens.js';
+import type { Store } from '../../store/index.js';
 import { HttpError } from '../errors.js';
 import { route, routeViewer } from '../route.js';
 
@@ -16,7 +15,7 @@ export const newApiTokenSchema = z.strictObject({
  * Bearer <token>` then acts as them, with their roles), lists them and revokes them. The secret is
  * in the answer of its creation only; the store keeps its hash.
  */
-export const apiTokenRoutes: FastifyPluginAsync<{ prisma: PrismaClient; now?: () => Date }> = async (app, deps) => {
+export const apiTokenRoutes: FastifyPluginAsync<{ store: Store; now?: () => Date }> = async (app, deps) => {
   const now = deps.now ?? (() => new Date());
 
   route(
@@ -41,7 +40,7 @@ export const apiTokenRoutes: FastifyPluginAsync<{ prisma: PrismaClient; now?: ()
           '« expiresAt » est déjà passé : donnez une date à venir.',
           'expiresAt',
         );
-      const created = await createApiToken(deps.prisma, {
+      const created = await deps.store.access.createApiToken({
         personId: viewer.personId,
         label: input.label,
         ...(expiresAt ? { expiresAt } : {}),
@@ -61,7 +60,7 @@ export const apiTokenRoutes: FastifyPluginAsync<{ prisma: PrismaClient; now?: ()
       success: { status: 200, description: '{ tokens }' },
     },
     async (request) => ({
-      tokens: await listApiTokens(deps.prisma, routeViewer(request).personId),
+      tokens: await deps.store.access.listApiTokens(routeViewer(request).personId),
     }),
   );
 
@@ -78,7 +77,7 @@ export const apiTokenRoutes: FastifyPluginAsync<{ prisma: PrismaClient; now?: ()
     },
     async (request, reply) => {
       const viewer = routeViewer(request);
-      if (!(await deleteApiToken(deps.prisma, viewer.personId, request.params.id))) {
+      if (!(await deps.store.access.deleteApiToken(viewer.personId, request.params.id))) {
         throw new HttpError(404, 'NOT_FOUND', 'Vous n’avez aucun jeton portant cet identifiant.');
       }
       return reply.code(204).send();

@@ -3,9 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ruleSchema } from '../../domain/meeting-recurrence.js';
 import { isoDate } from '../../domain/validation.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { resolveConvention } from '../../store/resolve-convention.js';
-import { storedMeetingRules } from '../../store/save-meeting-rules.js';
+import type { Store } from '../../store/index.js';
 import {
   calendarWorkflowId,
   calendarYearStateQuery,
@@ -29,14 +27,14 @@ const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== nu
  * rules of recurring meetings (stored, then the calendar told; the first time starts it for this year),
  * and moving a milestone.
  */
-export const calendarRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClient; taskQueue: string }> = async (
+export const calendarRoutes: FastifyPluginAsync<{ client: Client; store: Store; taskQueue: string }> = async (
   app,
   deps,
 ) => {
   /** Each route acts in the convention of its slug, for its people. */
   const ofConvention = {
     convention: async (request: FastifyRequest<BySlug>) =>
-      (await resolveConvention(deps.prisma, request.params.slug)).id,
+      (await deps.store.conventions.resolve(request.params.slug)).id,
     errors: [404],
   };
   /** The convention's calendar workflow, and the viewer as one of its people (found by the access check). */
@@ -84,11 +82,7 @@ export const calendarRoutes: FastifyPluginAsync<{ client: Client; prisma: Prisma
     },
     async (request) => {
       const { convention } = handleOf(request);
-      const instances = await deps.prisma.instance.findMany({
-        where: { conventionId: convention.id },
-        select: { slug: true, meetingRule: true },
-      });
-      return { rules: storedMeetingRules(instances) };
+      return { rules: await deps.store.conventions.findMeetingRules(convention.id) };
     },
   );
 

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { conventionMeetingFeed, findFeedConvention } from '../../store/meeting-feed.js';
+import type { Store } from '../../store/index.js';
 import { HttpError } from '../errors.js';
 import { route } from '../route.js';
 import { sendFeed } from './feeds.js';
@@ -11,12 +10,12 @@ import { sendFeed } from './feeds.js';
  * feed token: a signed-in person who sits in the convention, or an admin; errors are the API's JSON.
  */
 export const conventionCalendarRoutes: FastifyPluginAsync<{
-  prisma: PrismaClient;
+  store: Store;
   organizerEmail: string;
   now?: () => Date;
 }> = async (app, deps) => {
   const conventionOf = async (slug: string) => {
-    const convention = await findFeedConvention(deps.prisma, slug);
+    const convention = await deps.store.meetings.findFeedConvention(slug);
     if (!convention) throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${slug.slice(0, 80)} ».`);
     return convention;
   };
@@ -36,11 +35,8 @@ export const conventionCalendarRoutes: FastifyPluginAsync<{
     },
     async (request, reply) => {
       const convention = await conventionOf(request.params.slug);
-      const feed = await conventionMeetingFeed(deps.prisma, convention, {
-        organizerEmail: deps.organizerEmail,
-        now: (deps.now ?? (() => new Date()))(),
-      });
-      return sendFeed(request, reply, feed, `${convention.slug}.ics`);
+      const feed = await deps.store.meetings.conventionFeed(convention, (deps.now ?? (() => new Date()))());
+      return sendFeed(request, reply, feed, `${convention.slug}.ics`, deps.organizerEmail);
     },
   );
 };

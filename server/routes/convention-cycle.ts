@@ -1,8 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { assertMayManageCycle, prolongationSchema } from '../../domain/convention-cycle.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { resolveConvention } from '../../store/resolve-convention.js';
+import type { Store } from '../../store/index.js';
 import {
   conventionCycleStateQuery,
   conventionWorkflowId,
@@ -22,12 +21,12 @@ const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== nu
  */
 export const conventionCycleRoutes: FastifyPluginAsync<{
   client: Client;
-  prisma: PrismaClient;
+  store: Store;
   taskQueue: string;
 }> = async (app, deps) => {
   /** Each route acts in the convention of its slug. */
   const convention = async (request: FastifyRequest<BySlug>) =>
-    (await resolveConvention(deps.prisma, request.params.slug)).id;
+    (await deps.store.conventions.resolve(request.params.slug)).id;
   /** The convention's cycle workflow, and the viewer as one of its people (found by the access check). */
   const handleOf = (request: FastifyRequest) => {
     const { id, actor } = routeConvention(request);

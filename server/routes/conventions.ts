@@ -1,11 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { assertMayExportConvention } from '../../domain/access.js';
 import { conventionSetupSchema } from '../../domain/convention-setup.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { exportConventionSetup } from '../../store/export-convention-setup.js';
-import { exportMembersCsv } from '../../store/export-members-csv.js';
-import { importConventionSetup } from '../../store/import-convention-setup.js';
-import { importMembersCsv } from '../../store/import-members-csv.js';
+import type { Store } from '../../store/index.js';
 import { HttpError } from '../errors.js';
 import { answerWithProgress } from '../progress-stream.js';
 import { route } from '../route.js';
@@ -13,8 +9,8 @@ import { route } from '../route.js';
 // A whole setup or a members list can be larger than an ordinary request.
 export const IMPORT_LIMIT = 10 * 1_048_576;
 
-async function existing(prisma: PrismaClient, slug: string): Promise<{ id: string; slug: string }> {
-  const found = await prisma.convention.findUnique({ where: { slug }, select: { id: true, slug: true } });
+async function existing(store: Store, slug: string): Promise<{ id: string; slug: string }> {
+  const found = await store.conventions.findBySlug(slug);
   if (!found) throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${slug} ».`);
   return found;
 }
@@ -28,10 +24,10 @@ type BySlug = { Params: { slug: string } };
  * for the convention's coopérateurs and the admins; imports, which replace who sits where (and so
  * who may do what), for the admins only.
  */
-export const conventionRoutes: FastifyPluginAsync<{ prisma: PrismaClient }> = async (app, deps) => {
+export const conventionRoutes: FastifyPluginAsync<{ store: Store }> = async (app, deps) => {
   const exported = {
     access: 'steward',
-    convention: async (request: FastifyRequest<BySlug>) => (await existing(deps.prisma, request.params.slug)).id,
+    convention: async (request: FastifyRequest<BySlug>) => (await existing(deps.store, request.params.slug)).id,
     steward: assertMayExportConvention,
     errors: [404],
   } as const;
@@ -57,8 +53,8 @@ export const conventionRoutes: FastifyPluginAsync<{ prisma: PrismaClient }> = as
         if (typeof request.body !== 'string') {
           throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier CSV avec Content-Type: text/csv.');
         }
-        const { slug } = await existing(deps.prisma, request.params.slug);
-        return { imported: await importMembersCsv(deps.prisma, slug, request.body) };
+        const { slug } = await existing(deps.store, request.params.slug);
+        return { imported: await deps.store.conventions.importMembersCsv(slug, request.body) };
       },
     );
   });
@@ -74,10 +70,7 @@ export const conventionRoutes: FastifyPluginAsync<{ prisma: PrismaClient }> = as
       success: { status: 200, description: '{ conventions }' },
     },
     async () => {
-      const conventions = await deps.prisma.convention.findMany({
-        orderBy: { startDate: 'asc' },
-        select: { id: true, slug: true, name: true, territory: true, startDate: true, endDate: true, status: true },
-      });
+      const conventions = await deps.store.conventions.list();
       return { conventions };
     },
   );
@@ -96,7 +89,7 @@ export const conventionRoutes: FastifyPluginAsync<{ prisma: PrismaClient }> = as
       const { slug } = request.params;
       return reply
         .header('content-disposition', `attachment; filename="${slug}.json"`)
-        .send(await exportConventionSetup(deps.prisma, slug));
+        .send(await deps.store.conventions.exportSetup(slug));
     },
   );
 
@@ -120,7 +113,7 @@ export const conventionRoutes: FastifyPluginAsync<{ prisma: PrismaClient }> = as
     },
     async (request, reply) =>
       answerWithProgress(request, reply, async (onProgress) => ({
-        imported: await importConventionSetup(deps.prisma, request.body, onProgress ? { onProgress } : {}),
+        imported: await deps.store.conventions.importSetup(request.body, onProgress ? { onProgress } : {}),
       })),
   );
 
@@ -139,7 +132,7 @@ export const conventionRoutes: FastifyPluginAsync<{ prisma: PrismaClient }> = as
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${slug}-membres.csv"`)
-        .send(await exportMembersCsv(deps.prisma, slug));
+        .send(await deps.store.conventions.exportMembersCsv(slug));
     },
   );
 };

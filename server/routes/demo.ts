@@ -1,15 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import type { Store } from '../../store/index.js';
+import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
 import { route } from '../route.js';
 import { answerWithProgress } from '../progress-stream.js';
 
 /**
- * POST /api/demo loads the demo convention (store/load-demo.ts): `{"slug", "created", "updated",
+ * POST /api/demo loads the demo convention (store/conventions/load-demo.ts): `{"slug", "created", "updated",
  * "unchanged", "removed"}`, its progress streamed as NDJSON to a caller that accepts it
  * (../progress-stream.ts); the CLI draws it as a progress bar, a page can read it the same way.
  */
-export const demoRoutes: FastifyPluginAsync<{ prisma: PrismaClient }> = async (app, deps) => {
+export const demoRoutes: FastifyPluginAsync<{ store: Store }> = async (app, deps) => {
   route(
     app,
     {
@@ -28,7 +28,7 @@ export const demoRoutes: FastifyPluginAsync<{ prisma: PrismaClient }> = async (a
     async (request, reply) =>
       answerWithProgress(request, reply, async (onProgress) => ({
         slug: DEMO_CONVENTION_SLUG,
-        ...(await loadDemo(deps.prisma, onProgress)),
+        ...(await deps.store.conventions.loadDemo(onProgress)),
       })),
   );
 };

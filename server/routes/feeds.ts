@@ -1,25 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { calendarIcs } from '../../documents/ics/meeting-ics.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import { calendarIcs, type MeetingIcsInput } from '../../documents/ics/meeting-ics.js';
+import { PERSON_FEED_SUBJECT, conventionFeedSubject } from '../../infra/links/feed-urls.js';
 import { LinkError, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
-import { PERSON_FEED_SUBJECT, conventionFeedSubject } from '../../store/feed-urls.js';
-import {
-  conventionMeetingFeed,
-  findFeedConvention,
-  findFeedInstance,
-  instanceMeetingFeed,
-  isConventionMember,
-  personMeetingFeed,
-  type FeedConvention,
-  type MeetingFeed,
-} from '../../store/meeting-feed.js';
+import type { Store } from '../../store/index.js';
+import type { FeedConvention, FeedMeeting, MeetingFeed } from '../../store/meetings/meeting-feed.js';
 import { LINK_REFUSALS } from './rsvp.js';
 import { route } from '../route.js';
 
 /** Dependencies of {@link feedRoutes}. */
 export interface FeedRouteDependencies {
-  prisma: PrismaClient;
+  store: Store;
   /** The secret links are signed with (infra/links/signed-links.ts): the one of the answer links. */
   secret: string;
   /** The ORGANIZER of the events, the address invitations come from (MAIL_FROM's address). */
@@ -57,7 +48,7 @@ class FeedRefusal extends Error {
  *
  * The convention and instance feeds are behind a token too, although partners share what they
  * show: they give each meeting's visio link, which lets anyone in, and the COPIL, COTECH and GTT are
- * not public sittings. Their token (store/feed-urls.ts) names the member it was given to and works
+ * not public sittings. Their token (infra/links/feed-urls.ts) names the member it was given to and works
  * while that member sits in one of the convention's instances, which is how someone who leaves the
  * partnership loses the feed. One token per member and convention opens the convention's feed and
  * each instance's.
@@ -99,11 +90,8 @@ export const feedRoutes: FastifyPluginAsync<FeedRouteDependencies> = async (scop
     async (request, reply) => {
       const at = now();
       const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
-      const feed = await conventionMeetingFeed(deps.prisma, convention, {
-        organizerEmail: deps.organizerEmail,
-        now: at,
-      });
-      return sendFeed(request, reply, feed, `${convention.slug}.ics`);
+      const feed = await deps.store.meetings.conventionFeed(convention, at);
+      return sendFeed(request, reply, feed, `${convention.slug}.ics`, deps.organizerEmail);
     },
   );
 
@@ -121,7 +109,7 @@ export const feedRoutes: FastifyPluginAsync<FeedRouteDependencies> = async (scop
     async (request, reply) => {
       const at = now();
       const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
-      const instance = await findFeedInstance(deps.prisma, convention.id, request.params.instance);
+      const instance = await deps.store.meetings.findFeedInstance(convention.id, request.params.instance);
       if (!instance) {
         throw new FeedRefusal(
           404,
@@ -130,11 +118,8 @@ export const feedRoutes: FastifyPluginAsync<FeedRouteDependencies> = async (scop
           CHECK_ADDRESS,
         );
       }
-      const feed = await instanceMeetingFeed(deps.prisma, convention, instance, {
-        organizerEmail: deps.organizerEmail,
-        now: at,
-      });
-      return sendFeed(request, reply, feed, `${convention.slug}-${instance.slug}.ics`);
+      const feed = await deps.store.meetings.instanceFeed(convention, instance, at);
+      return sendFeed(request, reply, feed, `${convention.slug}-${instance.slug}.ics`, deps.organizerEmail);
     },
   );
 
@@ -153,11 +138,8 @@ export const feedRoutes: FastifyPluginAsync<FeedRouteDependencies> = async (scop
       const at = now();
       const payload = openToken(request.params.token, deps.secret, at);
       if (payload.subject !== PERSON_FEED_SUBJECT) throw notThisCalendar();
-      const feed = await personMeetingFeed(deps.prisma, payload.email, {
-        organizerEmail: deps.organizerEmail,
-        now: at,
-      });
-      return sendFeed(request, reply, feed, 'mes-reunions.ics');
+      const feed = await deps.store.meetings.personFeed(payload.email, at);
+      return sendFeed(request, reply, feed, 'mes-reunions.ics', deps.organizerEmail);
     },
   );
 };
@@ -170,11 +152,11 @@ async function openConventionFeed(
   at: Date,
 ): Promise<FeedConvention> {
   const payload = openToken(typeof token === 'string' ? token : '', deps.secret, at);
-  const convention = await findFeedConvention(deps.prisma, slug);
+  const convention = await deps.store.meetings.findFeedConvention(slug);
   if (!convention)
     throw new FeedRefusal(404, 'Calendrier introuvable', `Aucune convention « ${shown(slug)} ».`, CHECK_ADDRESS);
   if (payload.subject !== conventionFeedSubject(convention.id)) throw notThisCalendar();
-  if (!(await isConventionMember(deps.prisma, convention.id, payload.email))) {
+  if (!(await deps.store.meetings.isConventionMember(convention.id, payload.email))) {
     throw new FeedRefusal(
       403,
       'Accès refusé',
@@ -208,9 +190,17 @@ function shown(segment: string): string {
 /**
  * Sends a feed as iCalendar (METHOD:PUBLISH) with its strong ETag, or a 304 when the caller holds
  * it already. Shared by the subscription feeds and the API's calendar of a convention.
+ * `organizerEmail` is the ORGANIZER of every event, the address invitations come from.
  */
-export function sendFeed(request: FastifyRequest, reply: FastifyReply, feed: MeetingFeed, filename: string) {
-  const ics = calendarIcs(feed.events, { name: feed.name, zone: feed.zone, method: 'PUBLISH' });
+export function sendFeed(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  feed: MeetingFeed,
+  filename: string,
+  organizerEmail: string,
+) {
+  const events = feed.meetings.map((meeting) => feedEvent(meeting, organizerEmail));
+  const ics = calendarIcs(events, { name: feed.name, zone: feed.zone, method: 'PUBLISH' });
   const etag = `"${createHash('sha256').update(ics, 'utf8').digest('base64url')}"`;
   privateHeaders(reply).header('etag', etag).header('cache-control', FEED_CACHE_CONTROL);
   if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
@@ -219,6 +209,37 @@ export function sendFeed(request: FastifyRequest, reply: FastifyReply, feed: Mee
     .header('content-type', FEED_CONTENT_TYPE)
     .header('content-disposition', `inline; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '-')}"`)
     .send(ics);
+}
+
+/**
+ * A meeting of a feed written as its invitations state it (same UID, SEQUENCE, title, place and
+ * ordre du jour), so a calendar holding both sees one meeting; a cancelled one is CANCELLED, so a
+ * subscriber's calendar drops it rather than keeping a stale copy.
+ */
+function feedEvent(meeting: FeedMeeting, organizerEmail: string): MeetingIcsInput {
+  return {
+    // calendarIcs writes no METHOD per event; this one only says what the invitation last was.
+    method: meeting.cancelled ? 'CANCEL' : 'REQUEST',
+    status: meeting.cancelled ? 'CANCELLED' : 'CONFIRMED',
+    uid: meeting.icalUid,
+    sequence: meeting.sequence,
+    // The last change of the row: a new DTSTAMP only when something about the meeting moved.
+    dtstamp: meeting.updatedAt,
+    title: meeting.title,
+    startsAt: meeting.startsAt,
+    endsAt: meeting.endsAt,
+    zone: meeting.zone,
+    ...(meeting.location ? { location: meeting.location } : {}),
+    ...(meeting.visioUrl ? { visioUrl: meeting.visioUrl } : {}),
+    instanceName: meeting.instanceName,
+    // As in the invitations (activities/meeting-mail.ts), so both name the same organizer.
+    organizer: { name: `Secrétariat — ${meeting.instanceName}`, email: organizerEmail },
+    // PUBLISH has no attendees (calendarIcs writes none): the members' addresses stay out.
+    attendees: [],
+    agenda: meeting.agenda,
+    // The invitation a member accepted rings already; a feed showing the same meeting stays quiet.
+    alarmMinutesBefore: null,
+  };
 }
 
 /**

@@ -2,11 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { contentEditSchema, parseContentEdit } from '../../domain/fiche-content.js';
-import { STAGES } from '../../domain/lifecycle.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { checkContentReferences, listFicheVersions } from '../../store/fiche-content.js';
-import { listFiches } from '../../store/list-fiches.js';
-import { resolveConvention } from '../../store/resolve-convention.js';
+import { STAGES } from '../../domain/lifecycle/vocabulary.js';
+import type { Store } from '../../store/index.js';
 import { editContentUpdate, ficheWorkflowId } from '../../workflows/definitions.js';
 import { HttpError } from '../errors.js';
 import { actorOf } from '../plugins/auth.js';
@@ -21,14 +18,9 @@ const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte ce
  * is under review and it shows in the fiche's history; its references (enjeu, objectifs, pilote,
  * partenaires) are checked here first, so a wrong code is a 400 that never reaches the workflow.
  */
-export const ficheContentRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClient }> = async (app, deps) => {
+export const ficheContentRoutes: FastifyPluginAsync<{ client: Client; store: Store }> = async (app, deps) => {
   const ficheOf = async (id: string) => {
-    const fiche = ID.test(id)
-      ? await deps.prisma.ficheAction.findUnique({
-          where: { id },
-          select: { id: true, conventionId: true, workflowId: true },
-        })
-      : null;
+    const fiche = ID.test(id) ? await deps.store.fiches.findRef(id) : null;
     if (!fiche) throw notFound();
     return fiche;
   };
@@ -53,9 +45,9 @@ export const ficheContentRoutes: FastifyPluginAsync<{ client: Client; prisma: Pr
           'status',
         );
       }
-      const { id } = await resolveConvention(deps.prisma, convention);
-      await actorOf(request, deps.prisma, id);
-      return { fiches: await listFiches(deps.prisma, id, status ? { status } : {}) };
+      const { id } = await deps.store.conventions.resolve(convention);
+      await actorOf(request, deps.store, id);
+      return { fiches: await deps.store.fiches.list(id, status ? { status } : {}) };
     },
   );
 
@@ -71,7 +63,7 @@ export const ficheContentRoutes: FastifyPluginAsync<{ client: Client; prisma: Pr
       success: { status: 200, description: '{ versions }' },
       errors: [404],
     },
-    async (request) => ({ versions: await listFicheVersions(deps.prisma, request.params.id) }),
+    async (request) => ({ versions: await deps.store.fiches.listVersions(request.params.id) }),
   );
 
   route<{ Params: { id: string } }>(
@@ -88,9 +80,9 @@ export const ficheContentRoutes: FastifyPluginAsync<{ client: Client; prisma: Pr
     },
     async (request) => {
       const fiche = await ficheOf(request.params.id);
-      const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+      const actor = await actorOf(request, deps.store, fiche.conventionId);
       const edit = parseContentEdit(request.body);
-      await checkContentReferences(deps.prisma, fiche.conventionId, edit);
+      await deps.store.fiches.checkContentReferences(fiche.conventionId, edit);
       return deps.client.workflow
         .getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id))
         .executeUpdate(editContentUpdate, { args: [{ actor, edit }] });

@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { newFicheSchema, parseNewFiche } from '../../domain/fiche.js';
-import { ACTION_KINDS, actionSchemas, type ActionKind } from '../../domain/lifecycle.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { resolveConvention } from '../../store/resolve-convention.js';
+import { actionSchemas } from '../../domain/lifecycle/action-schemas.js';
+import { ACTION_KINDS, type ActionKind } from '../../domain/lifecycle/vocabulary.js';
+import type { Store } from '../../store/index.js';
 import { actionUpdates, ficheStateQuery, ficheWorkflowId } from '../../workflows/definitions.js';
 import { startFiche } from '../../client/start-fiche.js';
 import { HttpError } from '../errors.js';
@@ -18,7 +18,7 @@ const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte ce
  * a lifecycle step (`POST /api/fiches/:id/actions/:kind`, a Temporal update whose validator refuses
  * a wrong stage, role or input before anything enters the workflow's history).
  */
-export const ficheRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClient; taskQueue: string }> = async (
+export const ficheRoutes: FastifyPluginAsync<{ client: Client; store: Store; taskQueue: string }> = async (
   app,
   deps,
 ) => {
@@ -35,9 +35,9 @@ export const ficheRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaCli
     },
     async (request, reply) => {
       const fiche = parseNewFiche(request.body);
-      const ref = await resolveConvention(deps.prisma, (request.body as { convention?: unknown }).convention);
+      const ref = await deps.store.conventions.resolve((request.body as { convention?: unknown }).convention);
       // Any person of the convention may draft one (the GTTs write them); submitting it is the coopérateurs'.
-      await actorOf(request, deps.prisma, ref.id);
+      await actorOf(request, deps.store, ref.id);
       const { ficheId, handle } = await startFiche(deps, ref.id, fiche);
       return reply.code(201).send({ ficheId, workflowId: handle.workflowId });
     },
@@ -56,12 +56,9 @@ export const ficheRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaCli
     },
     async (request) => {
       if (!ID.test(request.params.id)) throw notFound();
-      const fiche = await deps.prisma.ficheAction.findUnique({
-        where: { id: request.params.id },
-        select: { conventionId: true },
-      });
+      const fiche = await deps.store.fiches.findRef(request.params.id);
       // Until its workflow has written it to the store, a new fiche is read by any signed-in person.
-      if (fiche) await actorOf(request, deps.prisma, fiche.conventionId);
+      if (fiche) await actorOf(request, deps.store, fiche.conventionId);
       return deps.client.workflow.getHandle(ficheWorkflowId(request.params.id)).query(ficheStateQuery);
     },
   );
@@ -87,9 +84,9 @@ export const ficheRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaCli
         throw new HttpError(404, 'NOT_FOUND', `Action inconnue « ${kind} » : ${ACTION_KINDS.join(', ')}.`);
       }
       if (!ID.test(id)) throw notFound();
-      const fiche = await deps.prisma.ficheAction.findUnique({ where: { id }, select: { conventionId: true } });
+      const fiche = await deps.store.fiches.findRef(id);
       if (!fiche) throw notFound();
-      const actor = await actorOf(request, deps.prisma, fiche.conventionId);
+      const actor = await actorOf(request, deps.store, fiche.conventionId);
       const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
       const update = actionUpdates[kind as ActionKind];
       return deps.client.workflow

@@ -8,10 +8,9 @@ import {
   minutesSchema,
   rescheduleSchema,
 } from '../../domain/meeting-input.js';
-import { actorOnlySchema } from '../../domain/lifecycle.js';
+import { actorOnlySchema } from '../../domain/lifecycle/action-schemas.js';
 import { nonEmptyText, parseInput, slug } from '../../domain/validation.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { resolveConvention } from '../../store/resolve-convention.js';
+import type { Store } from '../../store/index.js';
 import {
   cancelUpdate,
   fileMinutesUpdate,
@@ -48,7 +47,7 @@ const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune réunion ne porte
  * step — reschedule, cancel, attendance, relevé de décisions, compte rendu — is an update of that
  * workflow whose validator refuses a wrong role, moment or input before anything is recorded.
  */
-export const meetingRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClient; taskQueue: string }> = async (
+export const meetingRoutes: FastifyPluginAsync<{ client: Client; store: Store; taskQueue: string }> = async (
   app,
   deps,
 ) => {
@@ -67,8 +66,8 @@ export const meetingRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaC
     async (request, reply) => {
       const base = parseInput(newMeetingSchema, request.body, { what: 'la réunion' });
       const times = parseInput(meetingTimesSchema, request.body, { what: 'la réunion' });
-      const convention = await resolveConvention(deps.prisma, base.convention);
-      const actor = await actorOf(request, deps.prisma, convention.id);
+      const convention = await deps.store.conventions.resolve(base.convention);
+      const actor = await actorOf(request, deps.store, convention.id);
       const created = await scheduleMeeting(
         deps,
         convention.id,
@@ -92,16 +91,9 @@ export const meetingRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaC
     },
     async (request) => {
       if (!ID.test(request.params.id)) throw notFound();
-      const meeting = await deps.prisma.meeting.findUnique({
-        where: { id: request.params.id },
-        include: {
-          instance: { select: { slug: true, name: true } },
-          agenda: { orderBy: { position: 'asc' }, select: { position: true, title: true, kind: true, ficheId: true } },
-          invitations: { include: { person: { select: { email: true, displayName: true } } } },
-        },
-      });
+      const meeting = await deps.store.meetings.find(request.params.id);
       if (!meeting) throw notFound();
-      await actorOf(request, deps.prisma, meeting.conventionId);
+      await actorOf(request, deps.store, meeting.conventionId);
       const workflow = meeting.workflowId
         ? await deps.client.workflow
             .getHandle(meeting.workflowId)
@@ -168,17 +160,14 @@ export const meetingRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaC
         );
       }
       if (!ID.test(id)) throw notFound();
-      const meeting = await deps.prisma.meeting.findUnique({
-        where: { id },
-        select: { conventionId: true, workflowId: true, status: true, minutesFiledAt: true },
-      });
+      const meeting = await deps.store.meetings.findState(id);
       if (!meeting?.workflowId) throw notFound();
       // Its workflow has ended: say why rather than let Temporal answer that it is gone.
       if (meeting.status === 'annulee')
         throw new HttpError(409, 'WRONG_STAGE', 'La réunion est annulée : plus rien ne s’y enregistre.');
       if (meeting.minutesFiledAt)
         throw new HttpError(409, 'WRONG_STAGE', 'Le compte rendu de cette réunion est déposé : elle est close.');
-      const actor = await actorOf(request, deps.prisma, meeting.conventionId);
+      const actor = await actorOf(request, deps.store, meeting.conventionId);
       const update = MEETING_UPDATES[step as keyof typeof MEETING_UPDATES];
       const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
       return deps.client.workflow

@@ -1,11 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
-import { actorOnlySchema } from '../../domain/lifecycle.js';
+import { actorOnlySchema } from '../../domain/lifecycle/action-schemas.js';
 import { assertMayPlanCalendar } from '../../domain/meeting-recurrence.js';
 import { chooseSchema, newPollSchema, parseNewPoll } from '../../domain/poll-input.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { findPoll } from '../../store/find-poll.js';
-import { resolveConvention } from '../../store/resolve-convention.js';
+import type { Store } from '../../store/index.js';
 import { chooseAmongTiedUpdate, closePollUpdate, pollStateQuery } from '../../workflows/poll-definitions.js';
 import { startPoll } from '../../client/start-poll.js';
 import { startSetupPolls } from '../../client/start-setup-polls.js';
@@ -27,7 +25,7 @@ const POLL_UPDATES = { close: closePollUpdate, choose: chooseAmongTiedUpdate } a
  * validators refuse a wrong role or moment before anything is recorded. Participants answer
  * through the voting page their signed link opens (server/routes/vote.ts).
  */
-export const pollRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClient; taskQueue: string }> = async (
+export const pollRoutes: FastifyPluginAsync<{ client: Client; store: Store; taskQueue: string }> = async (
   app,
   deps,
 ) => {
@@ -45,8 +43,8 @@ export const pollRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClie
     },
     async (request, reply) => {
       const input = parseNewPoll(request.body);
-      const convention = await resolveConvention(deps.prisma, input.convention);
-      const actor = await actorOf(request, deps.prisma, convention.id);
+      const convention = await deps.store.conventions.resolve(input.convention);
+      const actor = await actorOf(request, deps.store, convention.id);
       const started = await startPoll(deps, convention.id, input, actor);
       return reply.code(201).send(started);
     },
@@ -62,7 +60,7 @@ export const pollRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClie
         'Start the date polls of the convention’s setup whose workflow has not started: each one started, already started or refused (with why)',
       tag: 'sondages',
       access: 'steward',
-      convention: async (request) => (await resolveConvention(deps.prisma, request.params.slug)).id,
+      convention: async (request) => (await deps.store.conventions.resolve(request.params.slug)).id,
       // The setup's polls are part of the year's plan, which the coopérateurs run.
       steward: assertMayPlanCalendar,
       success: { status: 200, description: '{ polls }' },
@@ -86,9 +84,9 @@ export const pollRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClie
     },
     async (request) => {
       if (!ID.test(request.params.id)) throw notFound();
-      const poll = await findPoll(deps.prisma, request.params.id);
+      const poll = await deps.store.polls.find(request.params.id);
       if (!poll) throw notFound();
-      await actorOf(request, deps.prisma, poll.conventionId);
+      await actorOf(request, deps.store, poll.conventionId);
       const workflow = poll.workflowId
         ? await deps.client.workflow
             .getHandle(poll.workflowId)
@@ -145,15 +143,12 @@ export const pollRoutes: FastifyPluginAsync<{ client: Client; prisma: PrismaClie
       if (!Object.hasOwn(POLL_UPDATES, step))
         throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(POLL_UPDATES).join(', ')}.`);
       if (!ID.test(id)) throw notFound();
-      const poll = await deps.prisma.poll.findUnique({
-        where: { id },
-        select: { conventionId: true, workflowId: true, status: true },
-      });
+      const poll = await deps.store.polls.findState(id);
       if (!poll?.workflowId) throw notFound();
       // Its workflow has ended: say why rather than let Temporal answer that it is gone.
       if (poll.status === 'clos') throw new HttpError(409, 'WRONG_STAGE', 'La date de ce sondage est déjà choisie.');
       const body = bodyOf(request.body);
-      const actor = await actorOf(request, deps.prisma, poll.conventionId);
+      const actor = await actorOf(request, deps.store, poll.conventionId);
       const update = POLL_UPDATES[step as keyof typeof POLL_UPDATES];
       const args = step === 'choose' ? { optionId: body.optionId, actor } : { actor };
       return deps.client.workflow.getHandle(poll.workflowId).executeUpdate(update as never, { args: [args] as never });

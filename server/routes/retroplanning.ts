@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parsePeriodKey, retroplanningSvg } from '../../documents/retroplanning/retroplanning-svg.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Store } from '../../store/index.js';
 import { PNG_RENDERER, svgToPng } from '../../documents/retroplanning/svg-png.js';
-import { loadRetroplanning } from '../../store/retroplanning.js';
 import { HttpError } from '../errors.js';
 import { route } from '../route.js';
 import { ifNoneMatchHits } from './feeds.js';
 
 /** Dependencies of {@link retroplanningRoutes}. */
 export interface RetroplanningRouteDependencies {
-  prisma: PrismaClient;
+  store: Store;
   /** Places the today marker; default: the clock. */
   now?: () => Date;
 }
@@ -38,7 +37,7 @@ type RetroplanningRequest = { Params: { slug: string; year: string }; Querystrin
  * Public, without a token, unlike the calendar feeds (server/routes/feeds.ts): the picture holds what
  * the partnership already shows its partners on the rétroplanning slide of its public meetings —
  * milestones, meeting titles and days, by instance — and nothing that opens a door: no visio link,
- * place, ordre du jour, member or address (store/retroplanning.ts selects only titles, days and
+ * place, ordre du jour, member or address (store/conventions/retroplanning.ts selects only titles, days and
  * statuses). The web pages embed it as an <img>, which cannot send a header, and a token in its
  * address would end up in every page, history and shared screenshot link.
  */
@@ -77,7 +76,7 @@ async function answer(
       `« ${shown(year)} » n’est pas une période de rétroplanning : demandez une année civile (2024) ou une année scolaire (2024-2025).`,
     );
   }
-  const input = await loadRetroplanning(deps.prisma, slug, { period, now: at });
+  const input = await deps.store.conventions.loadRetroplanning(slug, { period, now: at });
   if (!input) throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${shown(slug)} ».`);
   const svg = retroplanningSvg(input);
 

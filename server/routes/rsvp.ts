@@ -1,16 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { RSVP_PARTSTATS, type RsvpPartStat } from '../../domain/meeting-rules.js';
 import { formatFrench } from '../../domain/paris-time.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
 import { LinkError, rsvpLinks, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
-import { findRsvpInvitation } from '../../store/find-rsvp-invitation.js';
-import {
-  RSVP_PARTSTATS,
-  RsvpError,
-  recordRsvp,
-  type RsvpErrorCode,
-  type RsvpPartStat,
-  type RsvpRecorded,
-} from '../../store/record-rsvp.js';
+import type { Store } from '../../store/index.js';
+import { RsvpError, type RsvpErrorCode, type RsvpRecorded } from '../../store/meetings/record-rsvp.js';
 import { sendPage as sendHtmlPage } from '../pages/link-page-layout.js';
 import {
   ANSWER_LABELS,
@@ -24,7 +17,7 @@ import { route } from '../route.js';
 
 /** Dependencies of {@link rsvpRoutes}. */
 export interface RsvpRouteDependencies {
-  prisma: PrismaClient;
+  store: Store;
   /** The secret links are signed with (infra/links/signed-links.ts). */
   secret: string;
   /** Base of the fresh links the confirmation page offers (PUBLIC_URL). */
@@ -114,7 +107,7 @@ export const rsvpRoutes: FastifyPluginAsync<RsvpRouteDependencies> = async (scop
       if ('refused' in opened) return sendPage(reply, opened.refused.status, refusedPage(opened.refused.page));
       const { payload, answer } = opened;
       try {
-        const view = await findRsvpInvitation(deps.prisma, {
+        const view = await deps.store.meetings.findRsvpInvitation({
           meetingId: payload.subject,
           email: payload.email,
           link: { id: payload.jti, answer },
@@ -149,7 +142,7 @@ export const rsvpRoutes: FastifyPluginAsync<RsvpRouteDependencies> = async (scop
       const { payload, answer } = opened;
       let recorded: RsvpRecorded;
       try {
-        recorded = await recordRsvp(deps.prisma, {
+        recorded = await deps.store.meetings.recordRsvp({
           meeting: { id: payload.subject },
           email: payload.email,
           partstat: answer,
@@ -169,7 +162,10 @@ export const rsvpRoutes: FastifyPluginAsync<RsvpRouteDependencies> = async (scop
           'rsvp recorded, but telling the meeting workflow failed',
         );
       }
-      const view = await findRsvpInvitation(deps.prisma, { meetingId: recorded.meetingId, email: recorded.email });
+      const view = await deps.store.meetings.findRsvpInvitation({
+        meetingId: recorded.meetingId,
+        email: recorded.email,
+      });
       const fresh = rsvpLinks({
         publicUrl: deps.publicUrl,
         secret: deps.secret,

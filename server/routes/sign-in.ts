@@ -1,17 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { SIGN_IN_LINK_MINUTES } from '../../domain/sign-in-link.js';
 import { email, parseInput } from '../../domain/validation.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import {
-  LinkError,
-  SIGN_IN_LINK_MINUTES,
-  signInLink,
-  verifyLink,
-  type LinkPayload,
-} from '../../infra/links/signed-links.js';
+import type { Store } from '../../store/index.js';
+import { LinkError, signInLink, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
 import { composeSignInMail } from '../../documents/mail/sign-in-mail.js';
-import { deleteSession } from '../../store/sessions.js';
-import { signInWithLink } from '../../store/sign-in-with-link.js';
 import { clearSessionCookie, csrfRefused, requireViewer, sessionTokenOf, setSessionCookie } from '../plugins/auth.js';
 import { sendPage } from '../pages/link-page-layout.js';
 import { LINK_REFUSALS } from './rsvp.js';
@@ -29,7 +22,7 @@ export type SendMail = (message: { to: string; subject: string; text: string; ht
 
 /** Dependencies of {@link signInRoutes}. */
 export interface SignInRouteDependencies {
-  prisma: PrismaClient;
+  store: Store;
   secret: string;
   publicUrl: string;
   sendMail: SendMail;
@@ -91,10 +84,7 @@ export const signInRoutes: FastifyPluginAsync<SignInRouteDependencies> = async (
     },
     async (request, reply) => {
       const { email: address } = parseInput(signInSchema, request.body, { what: 'la demande de connexion' });
-      const person = await deps.prisma.person.findFirst({
-        where: { email: { equals: address, mode: 'insensitive' } },
-        select: { email: true, displayName: true },
-      });
+      const person = await deps.store.access.findPersonByEmail(address);
       if (person && mayMail(person.email, now().getTime())) {
         const link = signInLink({ publicUrl: deps.publicUrl, secret: deps.secret, email: person.email, now: now() });
         // Not awaited: an answer as fast for a known address as for an unknown one tells nothing.
@@ -142,7 +132,10 @@ export const signInRoutes: FastifyPluginAsync<SignInRouteDependencies> = async (
       const at = now();
       const opened = openLink(request.params.token, deps.secret, at);
       if ('refused' in opened) return refuse(reply, opened.refused);
-      const session = await signInWithLink(deps.prisma, { jti: opened.payload.jti, email: opened.payload.email }, at);
+      const session = await deps.store.access.signInWithLink(
+        { jti: opened.payload.jti, email: opened.payload.email },
+        at,
+      );
       if ('refused' in session) {
         return refuse(
           reply,
@@ -171,7 +164,7 @@ export const signInRoutes: FastifyPluginAsync<SignInRouteDependencies> = async (
       // A live session is signed out only by a request carrying its CSRF token; a dead cookie is just cleared.
       if (csrfRefused(request)) requireViewer(request);
       const token = sessionTokenOf(request);
-      if (token) await deleteSession(deps.prisma, token);
+      if (token) await deps.store.access.deleteSession(token);
       clearSessionCookie(reply, deps.secureCookies);
       if (isForm(request)) return reply.code(303).header('location', home).send();
       return reply.code(204).send();

@@ -2,9 +2,9 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { formatFrench } from '../../domain/paris-time.js';
 import type { PollAnswer } from '../../domain/poll-rules.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Store } from '../../store/index.js';
 import { LinkError, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
-import { findPoll, type PollView } from '../../store/find-poll.js';
+import { type PollView } from '../../store/polls/find-poll.js';
 import { chooseAmongTiedUpdate, pollStateQuery, voteUpdate } from '../../workflows/poll-definitions.js';
 import { toHttpError } from '../errors.js';
 import { sendPage } from '../pages/link-page-layout.js';
@@ -15,7 +15,7 @@ import { route } from '../route.js';
 
 /** Dependencies of {@link voteRoutes}. */
 export interface VoteRouteDependencies {
-  prisma: PrismaClient;
+  store: Store;
   client: Client;
   /** The secret links are signed with (infra/links/signed-links.ts). */
   secret: string;
@@ -130,7 +130,7 @@ export const voteRoutes: FastifyPluginAsync<VoteRouteDependencies> = async (scop
             choosePage({ poll, tied: await tiedOf(poll), error: refusal.message }),
           );
         }
-        const settled = (await findPoll(deps.prisma, poll.pollId)) ?? poll;
+        const settled = (await deps.store.polls.find(poll.pollId)) ?? poll;
         return sendVotePage(reply, 200, resultPage({ poll: settled, message: statusMessage(settled) }));
       }
 
@@ -163,7 +163,7 @@ export const voteRoutes: FastifyPluginAsync<VoteRouteDependencies> = async (scop
           votePage({ poll, email: payload.email, answers, signUps, error: refusal.message }),
         );
       }
-      const recorded = (await findPoll(deps.prisma, poll.pollId)) ?? poll;
+      const recorded = (await deps.store.polls.find(poll.pollId)) ?? poll;
       const ballot = recorded.ballots[payload.email.toLowerCase()];
       return sendVotePage(
         reply,
@@ -193,7 +193,7 @@ export const voteRoutes: FastifyPluginAsync<VoteRouteDependencies> = async (scop
       const { status, title } = LINK_REFUSALS[error.reason];
       return { refused: { status, page: { title, message: error.userMessage, whatToDo: ASK_AGAIN } } };
     }
-    const poll = await findPoll(deps.prisma, payload.subject);
+    const poll = await deps.store.polls.find(payload.subject);
     if (!poll) {
       return {
         refused: {

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Store } from '../../store/index.js';
 import {
   loadWorkflowTimeline,
   temporalUiLink,
@@ -13,7 +13,7 @@ import { route } from '../route.js';
 /** Dependencies of {@link workflowRoutes}. */
 export interface WorkflowRouteDependencies {
   client: Client;
-  prisma: PrismaClient;
+  store: Store;
   /** The Temporal Web UI, for links to each workflow; null when unknown (a cluster without TEMPORAL_UI_URL). */
   temporalUiUrl?: string | null;
 }

@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { addLocalDays, atLocalTime, dateKey, shiftDate, toLocal } from '../../domain/paris-time.js';
-import { DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
-import { resolveActor } from '../../store/resolve-actor.js';
+import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
 import { tokenFor } from '../helpers/auth.js';
 import { startBrowserApp, type BrowserApp } from '../helpers/browser-app.js';
 import { expectNoSeriousAxeViolations, useBrowser } from '../helpers/browser.js';
 import { eventually } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // The app's French pages in headless Chromium, on the demo convention, run by a real worker on
 // the dev server: a coopérateur signs in with the link mailed to them, creates a fiche and submits
@@ -112,7 +113,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     ).id;
     meetingDay = atLocalTime(toLocal(addLocalDays(new Date(), 12), ZONE), 14, 0);
     meeting = await scheduleMeeting(
-      { client: running.env.client, prisma: running.db.prisma, taskQueue: running.stack.taskQueue },
+      { client: running.env.client, store: createStore(running.db.prisma), taskQueue: running.stack.taskQueue },
       conventionId,
       {
         instance: 'cotech',

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { addLocalDays, atLocalTime, dateKey, shiftDate, toLocal } from '../../domain/paris-time.js';
-import { DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
-import { resolveActor } from '../../store/resolve-actor.js';
+import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
 import { meetingStateQuery } from '../../workflows/meeting-definitions.js';
 import { startBrowserApp, type BrowserApp } from '../helpers/browser-app.js';
 import { expectNoSeriousAxeViolations, useBrowser } from '../helpers/browser.js';
 import { tokenFor } from '../helpers/auth.js';
 import { eventually } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // A partner acts from the mail, in headless Chromium: the signed links come from the mails the
 // real worker sent to the catcher; the app listens on a real port; the meeting and the poll run
@@ -38,7 +39,7 @@ describe('a partner answers from the links of the mails (headless Chromium)', ()
     const actor = await resolveActor(running.db.prisma, conventionId, ORGANISER.email, ORGANISER.appRole);
     const startsAt = atLocalTime(toLocal(addLocalDays(new Date(), 12), ZONE), 14, 0);
     const meeting = await scheduleMeeting(
-      { client: running.env.client, prisma: running.db.prisma, taskQueue: running.stack.taskQueue },
+      { client: running.env.client, store: createStore(running.db.prisma), taskQueue: running.stack.taskQueue },
       conventionId,
       {
         instance: 'cotech',

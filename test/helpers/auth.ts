@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { createApiToken } from '../../store/api-tokens.js';
-import { createSession } from '../../store/sessions.js';
+import { createApiToken } from '../../store/access/api-tokens.js';
+import { createSession } from '../../store/access/sessions.js';
 import { SESSION_COOKIE } from '../../server/plugins/auth.js';
 
 /** Headers that sign a request in. */

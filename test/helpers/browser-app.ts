@@ -5,11 +5,12 @@ import { buildHttpApp, type HttpAppDependencies } from '../../server/app.js';
 import { createRsvpSignaller } from '../../client/signal-rsvp.js';
 import type { Database } from '../../store/database/open-database.js';
 import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
-import { loadDemo } from '../../store/load-demo.js';
+import { loadDemo } from '../../store/conventions/load-demo.js';
 import { openTestDatabase } from './database.js';
 import { devServerEnv, TEST_LINKS } from './temporal.js';
 import { startTestWorker, type TestWorker } from './test-worker.js';
 import { eventually } from './time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 /** The whole app on a real port for a browser: the demo convention, a worker, mail to a catcher. */
 export interface BrowserApp {
@@ -39,7 +40,7 @@ export async function startBrowserApp(
   const mailer = createMailTransport({ kind: 'catcher', host: stack.catcher.host, port: stack.catcher.port });
   const app = buildHttpApp({
     client: env.client,
-    prisma: db.prisma,
+    store: createStore(db.prisma),
     taskQueue: stack.taskQueue,
     catcher: stack.catcher,
     probes: { temporal: async () => undefined, database: () => db.ping() },

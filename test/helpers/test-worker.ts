@@ -8,6 +8,7 @@ import { startMailCatcher, type MailCatcher } from '../../infra/smtp-in/mail-cat
 import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
 import { TEST_LINKS, uniqueTaskQueue, workflowBundle } from './temporal.js';
+import { createStore } from '../../store/index.js';
 
 /** A Concerto worker with its real activities, on a task queue of its own, mailing a catcher. */
 export interface TestWorker {
@@ -27,7 +28,7 @@ export async function startTestWorker(env: TestWorkflowEnvironment, db: Database
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    prisma: db.prisma,
+    store: createStore(db.prisma),
     transport,
     mailFrom: 'Concerto <concerto@example.org>',
     links: TEST_LINKS,

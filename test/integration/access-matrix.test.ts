@@ -6,13 +6,14 @@ import { buildHttpApp } from '../../server/app.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { atLocalTime, dateKey, shiftDate, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import { calendarWorkflowId } from '../../workflows/calendar-definitions.js';
 import { jsonAs, tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // Every action of the HTTP API, by every role, through the real app, worker, dev server and
 // PostgreSQL: the status each answers comes from the table below. The roles are derived from the
@@ -94,7 +95,7 @@ describe('the role × action matrix of the HTTP API', () => {
     for (const [role, email] of Object.entries(PEOPLE)) auth[role as Role] = await tokenFor(db.prisma, email);
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: stack.taskQueue,
       catcher: stack.catcher,
       probes: { temporal: async () => undefined, database: () => db.ping() },

@@ -7,16 +7,17 @@ import { SESSION_COOKIE } from '../../server/plugins/auth.js';
 import { SIGN_IN_MAILS_PER_ADDRESS } from '../../server/routes/sign-in.js';
 import type { Database } from '../../store/database/open-database.js';
 import { signInLink, signLink } from '../../infra/links/signed-links.js';
-import { createApiToken } from '../../store/api-tokens.js';
+import { createApiToken } from '../../store/access/api-tokens.js';
 import { readFile } from 'node:fs/promises';
-import { DEMO_PEOPLE } from '../../store/demo-people.js';
-import { findActor } from '../../store/find-actor.js';
-import { DEMO_SETUP_PATH, loadDemo } from '../../store/load-demo.js';
+import { DEMO_PEOPLE } from '../../store/conventions/demo-people.js';
+import { findActor } from '../../store/access/find-actor.js';
+import { DEMO_SETUP_PATH, loadDemo } from '../../store/conventions/load-demo.js';
 import { jsonAs, signIn, tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
 import { eventually } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // Signing in by a link sent through a real SMTP server, sessions, CSRF and API tokens, through the
 // real HTTP app (fastify inject) over PostgreSQL.
@@ -37,7 +38,7 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     const mailer = transport();
     return buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: 'unused',
       probes: { temporal: async () => undefined, database: () => db.ping() },
       rsvp: { secret: TEST_LINKS.secret, publicUrl },

@@ -8,20 +8,21 @@ import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_TOKEN_FILE } from '../../app/bootstrap-admins.js';
+import { CLI_TOKEN_FILE } from '../../domain/local-app.js';
 import { EXIT, EXIT_CODE_MEANINGS } from '../../cli/exit-codes.js';
 import { buildHttpApp } from '../../server/app.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import { findFreePort } from '../../infra/process/ports.js';
-import { DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
-import { createApiToken } from '../../store/api-tokens.js';
+import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
+import { createApiToken } from '../../store/access/api-tokens.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { createTestMeeting } from '../helpers/meeting.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // People of the demo convention (prisma/seed/ctg-mellois-en-poitou-2023-2027.json).
 const COOPERATOR = 'directrice.education@example.org';
@@ -68,7 +69,7 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'concerto-cli-'));
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: stack.taskQueue,
       catcher: stack.catcher,
       rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },

@@ -6,9 +6,9 @@ import type { ConventionSetup } from '../../domain/convention-setup.js';
 import { DomainError } from '../../domain/errors.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Database } from '../../store/database/open-database.js';
-import { exportConventionSetup } from '../../store/export-convention-setup.js';
-import { importConventionSetup } from '../../store/import-convention-setup.js';
-import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH, loadDemo } from '../../store/load-demo.js';
+import { exportConventionSetup } from '../../store/conventions/export-convention-setup.js';
+import { importConventionSetup } from '../../store/conventions/import-convention-setup.js';
+import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH, loadDemo } from '../../store/conventions/load-demo.js';
 import { DATABASE_KINDS, openTestDatabase } from '../helpers/database.js';
 
 /** Rows in every table of the schema (Prisma's bookkeeping aside), to prove an import wrote nothing. */

@@ -2,15 +2,14 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import type { Database } from '../../store/database/open-database.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
-import type { FicheSummary } from '../../store/list-fiches.js';
-import type { FicheVersionView } from '../../store/fiche-content.js';
-import type { FicheState } from '../../workflows/definitions.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
+import type { FicheState, FicheSummary, FicheVersionView } from '../../domain/fiche-views.js';
 import { jsonAs, tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createStore } from '../../store/index.js';
 
 // Demo people (prisma/seed/ctg-mellois-en-poitou-2023-2027.json): the roles come from their seats.
 const COOPERATEUR = 'directrice.education@example.org';
@@ -55,7 +54,7 @@ describe('Fiche content: the draft written through its workflow, its versions an
     stack = await startTestWorker(env, db, 'fiche-content');
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: stack.taskQueue,
       probes: { temporal: async () => undefined, database: () => db.ping() },
     });

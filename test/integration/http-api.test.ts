@@ -14,12 +14,13 @@ import { startMailCatcher, type MailCatcher } from '../../infra/smtp-in/mail-cat
 import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
 import { findFreePort } from '../../infra/process/ports.js';
 import { startDevServer } from '../../infra/temporal/dev-server.js';
-import { loadDemo } from '../../store/load-demo.js';
+import { loadDemo } from '../../store/conventions/load-demo.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
-import type { FicheState } from '../../workflows/definitions.js';
+import type { FicheState } from '../../domain/fiche-views.js';
 import { jsonAs, tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { createStore } from '../../store/index.js';
 
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 // Members of the demo convention (prisma/seed/ctg-mellois-en-poitou-2023-2027.json).
@@ -62,7 +63,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       transport: createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port }),
       mailFrom: 'Concerto <concerto@example.org>',
       links: TEST_LINKS,
@@ -83,7 +84,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     as.outsider = await tokenFor(db.prisma, 'outsider@example.org');
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue,
       catcher,
       probes: {
@@ -578,7 +579,7 @@ describe('/healthz names what is down', () => {
     const db = await openTestDatabase('postgres');
     const app = buildHttpApp({
       client: new Client({ connection }),
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: 'unused',
       probes: {
         temporal: async () => {

@@ -4,10 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import type { Database } from '../../store/database/open-database.js';
-import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH } from '../../store/load-demo.js';
+import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH } from '../../store/conventions/load-demo.js';
 import { tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv } from '../helpers/temporal.js';
+import { createStore } from '../../store/index.js';
 
 /** Imports are the admins': every request here is an admin's (the access matrix is tested in access-matrix.test.ts). */
 let admin: AuthHeaders;
@@ -31,7 +32,7 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
     admin = await tokenFor(db.prisma, 'admin@example.org');
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: 'unused',
       probes: { temporal: async () => {}, database: () => db.ping() },
     });

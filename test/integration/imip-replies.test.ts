@@ -1,8 +1,10 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../store/database/open-database.js';
+import { recordImipReplies } from '../../app/imip-replies.js';
 import { startImipListener, type ImipListener } from '../../infra/smtp-in/imip-listener.js';
-import type { RsvpRecorded } from '../../store/record-rsvp.js';
+import { createStore } from '../../store/index.js';
+import type { RsvpRecorded } from '../../store/meetings/record-rsvp.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { createTestMeeting } from '../helpers/meeting.js';
 
@@ -47,13 +49,17 @@ describe('calendar replies (iMIP) to the organizer address', () => {
 
   beforeAll(async () => {
     db = await openTestDatabase('postgres');
+    const log = (line: string) => logged.push(line);
     listener = await startImipListener({
-      prisma: db.prisma,
       organizers: ['Concerto@Example.org'],
-      onRsvp: (rsvp) => {
-        told.push(rsvp);
-      },
-      log: (line) => logged.push(line),
+      onReply: recordImipReplies({
+        meetings: createStore(db.prisma).meetings,
+        onRsvp: (rsvp) => {
+          told.push(rsvp);
+        },
+        log,
+      }),
+      log,
     });
     smtp = nodemailer.createTransport({ host: listener.host, port: listener.port, secure: false, ignoreTLS: true });
   });

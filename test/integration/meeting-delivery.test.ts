@@ -10,17 +10,19 @@ import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { createRsvpSignaller } from '../../client/signal-rsvp.js';
 import { addLocalDays, atLocalTime, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
+import { recordImipReplies } from '../../app/imip-replies.js';
 import { startImipListener, type ImipListener } from '../../infra/smtp-in/imip-listener.js';
 import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
 import { findFreePort } from '../../infra/process/ports.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
-import { resolveActor } from '../../store/resolve-actor.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
 import { meetingStateQuery } from '../../workflows/meeting-definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
 import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 import { eventually } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // A meeting's mails on the dev server (real time), PostgreSQL and a real SMTP server on loopback:
 // the server away for a while, then back; the answers coming back by link and by calendar reply.
@@ -54,7 +56,7 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       transport,
       mailFrom: `Concerto <${ORGANIZER}>`,
       links: TEST_LINKS,
@@ -64,12 +66,15 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
     const onRsvp = createRsvpSignaller(env.client);
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue,
       probes: { temporal: async () => undefined, database: () => db.ping() },
       rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl, onRsvp },
     });
-    imip = await startImipListener({ prisma: db.prisma, organizers: [ORGANIZER], onRsvp });
+    imip = await startImipListener({
+      organizers: [ORGANIZER],
+      onReply: recordImipReplies({ meetings: createStore(db.prisma).meetings, onRsvp }),
+    });
   });
 
   afterAll(async () => {
@@ -91,7 +96,7 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
     const day = toLocal(addLocalDays(new Date(), 12), 'Europe/Paris');
     const startsAt = atLocalTime(day, 14, 0);
     meeting = await scheduleMeeting(
-      { client: env.client, prisma: db.prisma, taskQueue },
+      { client: env.client, store: createStore(db.prisma), taskQueue },
       conventionId,
       {
         instance: 'cotech',

@@ -1,5 +1,5 @@
 /**
- * Calendar feeds (server/routes/feeds.ts, store/meeting-feed.ts): a convention with meetings in two
+ * Calendar feeds (server/routes/feeds.ts, store/meetings/meeting-feed.ts): a convention with meetings in two
  * instances, one cancelled, one older than the feeds' year, and a second convention, read through
  * the HTTP app. Every feed is parsed by ical.js and by node-ical, field by field.
  */
@@ -13,10 +13,11 @@ import { buildHttpApp } from '../../server/app.js';
 import type { Meeting } from '../../generated/prisma/client.js';
 import type { Database } from '../../store/database/open-database.js';
 import { rsvpLinks, signLink } from '../../infra/links/signed-links.js';
-import { FEED_LINK_YEARS, conventionFeedUrl, personFeedUrl } from '../../store/feed-urls.js';
+import { FEED_LINK_YEARS, conventionFeedUrl, personFeedUrl } from '../../infra/links/feed-urls.js';
 import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+import { createStore } from '../../store/index.js';
 
 const SECRET = 'meeting-feeds-test-secret-0123456789-abcdefghij';
 const PUBLIC_URL = 'https://concerto.example.org';
@@ -163,7 +164,7 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
     db = await openTestDatabase(kind);
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: uniqueTaskQueue('feeds'),
       probes: { temporal: async () => {}, database: () => db.ping() },
       rsvp: { secret: SECRET, publicUrl: PUBLIC_URL, now: () => NOW },

@@ -16,6 +16,7 @@ import { composeMeetingMail, type MeetingMailInput } from '../../documents/mail/
 import { openTestDatabase } from '../helpers/database.js';
 import { mimeEntities, mimeOutline, parseMimeTree, type MimeEntity } from '../helpers/mime-tree.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
+import { createStore } from '../../store/index.js';
 
 const FROM = 'Secrétariat CTG <secretariat@concerto.test>';
 const UID = 'meeting-42@concerto.test';
@@ -125,7 +126,12 @@ describe('meeting mail over SMTP', () => {
     sink = await new SmtpSink().start();
     // The relay transport, pooled, as a deployment with SMTP_URL uses it.
     transport = createMailTransport({ kind: 'smtp', url: sink.url });
-    mail = createMailActivities({ transport, prisma: db.prisma, from: FROM, heartbeatEveryMs: 50 });
+    mail = createMailActivities({
+      transport,
+      ledger: createStore(db.prisma).mailLedger,
+      from: FROM,
+      heartbeatEveryMs: 50,
+    });
   });
 
   afterAll(async () => {

@@ -3,9 +3,9 @@ import { MEMBER_ROLES } from '../../domain/charter.js';
 import { DomainError } from '../../domain/errors.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Database } from '../../store/database/open-database.js';
-import { exportMembersCsv } from '../../store/export-members-csv.js';
-import { importMembersCsv } from '../../store/import-members-csv.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { exportMembersCsv } from '../../store/conventions/export-members-csv.js';
+import { importMembersCsv } from '../../store/conventions/import-members-csv.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import { DATABASE_KINDS, openTestDatabase } from '../helpers/database.js';
 
 const SLUG = DEMO_CONVENTION_SLUG;

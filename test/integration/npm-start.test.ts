@@ -12,8 +12,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import type { CaughtMessage } from '../../infra/smtp-in/mail-catcher.js';
 import { CONFIG_VARIABLES } from '../../infra/config.js';
 import { findFreePort } from '../../infra/process/ports.js';
-import { DEMO_CONVENTION_SLUG } from '../../store/load-demo.js';
-import type { FicheState } from '../../workflows/definitions.js';
+import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
+import type { FicheState } from '../../domain/fiche-views.js';
 
 // `npm start` as a person runs it: `node --import tsx app/main.ts` in a process of its own, checked
 // only from outside (HTTP, exit code, output, the process table).

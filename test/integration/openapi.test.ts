@@ -4,13 +4,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import { collectRoutes } from '../../server/plugins/openapi.js';
-import { ACTION_KINDS } from '../../domain/lifecycle.js';
-import { loadDemo } from '../../store/load-demo.js';
+import { ACTION_KINDS } from '../../domain/lifecycle/vocabulary.js';
+import { loadDemo } from '../../store/conventions/load-demo.js';
 import type { Database } from '../../store/database/open-database.js';
 import { tokenFor } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+import { createStore } from '../../store/index.js';
 
 // The OpenAPI document of the whole app, every optional part on: checked by an OpenAPI 3.1
 // validator (@apidevtools/swagger-parser) and against the routes Fastify itself reports.
@@ -55,7 +56,7 @@ describe('GET /api/openapi.json', () => {
     stack = await startTestWorker(env, db, 'openapi');
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: stack.taskQueue,
       probes: { temporal: async () => undefined, database: () => db.ping() },
       rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },

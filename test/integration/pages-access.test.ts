@@ -3,10 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import type { Database } from '../../store/database/open-database.js';
-import { loadDemo } from '../../store/load-demo.js';
+import { loadDemo } from '../../store/conventions/load-demo.js';
 import { signIn, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS, uniqueTaskQueue } from '../helpers/temporal.js';
+import { createStore } from '../../store/index.js';
 
 // Who may open which page: anonymous browsers go to the sign-in page, people outside the
 // convention and non-admins get a French refusal page, a form without its CSRF token does nothing.
@@ -32,7 +33,7 @@ describe('access to the web pages', () => {
     });
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: uniqueTaskQueue('pages-access'),
       probes: { temporal: async () => undefined, database: () => db.ping() },
       rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl },

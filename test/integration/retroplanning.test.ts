@@ -1,5 +1,5 @@
 /**
- * The rétroplanning of the demo convention (store/retroplanning.ts, server/routes/retroplanning.ts):
+ * The rétroplanning of the demo convention (store/conventions/retroplanning.ts, server/routes/retroplanning.ts):
  * its 2024 milestones from prisma/seed and a year of meetings, read from the database into the
  * picture, then served as SVG and PNG. The 2024 picture is pinned by a golden file; after a
  * deliberate change (or a change of the demo's 2024) write it again with
@@ -15,11 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriodKey, retroplanningSvg } from '../../documents/retroplanning/retroplanning-svg.js';
 import { buildHttpApp } from '../../server/app.js';
 import type { Database } from '../../store/database/open-database.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
-import { loadRetroplanning } from '../../store/retroplanning.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
+import { loadRetroplanning } from '../../store/conventions/retroplanning.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { decodePng } from '../helpers/png.js';
 import { byClass, parseXml } from '../helpers/svg-dom.js';
+import { createStore } from '../../store/index.js';
 
 const GOLDEN = fileURLToPath(new URL('../fixtures/svg/retroplanning-2024.svg', import.meta.url));
 /** Wednesday 5 June 2024, midday in Paris: the today marker of the golden picture. */
@@ -85,7 +86,7 @@ describe('rétroplanning of the demo convention', () => {
     await meeting('conseil-communautaire', 'Conseil communautaire', '2024-11-19T18:30:00+01:00', 'planifiee');
     app = buildHttpApp({
       client: {} as Client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: 'unused',
       probes: { temporal: async () => {}, database: () => db.ping() },
       retroplanning: { now: () => NOW },

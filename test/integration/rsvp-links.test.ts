@@ -5,10 +5,11 @@ import { buildHttpApp } from '../../server/app.js';
 import { createRsvpSignaller } from '../../client/signal-rsvp.js';
 import type { Database } from '../../store/database/open-database.js';
 import { rsvpLinks, signLink } from '../../infra/links/signed-links.js';
-import type { RsvpRecorded } from '../../store/record-rsvp.js';
+import type { RsvpRecorded } from '../../store/meetings/record-rsvp.js';
 import { DATABASE_KINDS, openTestDatabase } from '../helpers/database.js';
 import { createTestMeeting } from '../helpers/meeting.js';
 import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+import { createStore } from '../../store/index.js';
 
 const SECRET = 'rsvp-links-test-secret-0123456789-abcdefghij';
 const PUBLIC_URL = 'https://concerto.example.org';
@@ -33,7 +34,7 @@ describe.each(DATABASE_KINDS)('answer links (%s)', (kind) => {
     const signal = createRsvpSignaller(env.client, (line) => logged.push(line));
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue: uniqueTaskQueue('rsvp'),
       probes: { temporal: async () => {}, database: () => db.ping() },
       rsvp: {

@@ -14,11 +14,12 @@ import {
   type SqlSession,
 } from '../../store/database/migrations.js';
 import { pgClientSession, pgliteSession } from '../../store/database/sql-session.js';
-import { listFicheVersions, writeFicheContent } from '../../store/fiche-content.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
+import { listFicheVersions, writeFicheContent } from '../../store/fiches/fiche-content.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from '../helpers/database.js';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { createStore } from '../../store/index.js';
 
 /** An empty database reached without Prisma, the way the app's migration runner reaches it. */
 interface RawDatabase {
@@ -236,7 +237,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
 
     beforeAll(async () => {
       db = await openTestDatabase(kind);
-      store = createStoreActivities(db.prisma);
+      store = createStoreActivities(createStore(db.prisma).fiches);
       await loadDemo(db.prisma);
       conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
       cotech = await db.prisma.instance.findUniqueOrThrow({

@@ -3,10 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import type { Database } from '../../store/database/open-database.js';
-import { loadDemo } from '../../store/load-demo.js';
+import { loadDemo } from '../../store/conventions/load-demo.js';
 import { jsonAs, tokenFor } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+import { createStore } from '../../store/index.js';
 
 // No worker polls this app's task queue: its workflows start, but nothing runs their updates.
 describe('an API request waiting on Temporal with no worker to run its update', () => {
@@ -21,7 +22,7 @@ describe('an API request waiting on Temporal with no worker to run its update', 
     await db.prisma.instance.updateMany({ where: { slug: 'cotech' }, data: { convocationDelayDays: 0 } });
     app = buildHttpApp({
       client: env.client,
-      prisma: db.prisma,
+      store: createStore(db.prisma),
       taskQueue,
       temporalDeadlineMs: 1_500,
       probes: { temporal: async () => undefined, database: () => db.ping() },

@@ -7,7 +7,7 @@ import { atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../
 import type { Database } from '../../store/database/open-database.js';
 import type { MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
 import { signLink, voteLink } from '../../infra/links/signed-links.js';
-import { loadDemo } from '../../store/load-demo.js';
+import { loadDemo } from '../../store/conventions/load-demo.js';
 import { meetingWorkflowId } from '../../workflows/meeting-definitions.js';
 import { voteUpdate } from '../../workflows/poll-definitions.js';
 import { tokenFor, type AuthHeaders } from '../helpers/auth.js';

@@ -2,16 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { driveToValidation, takeStep, type ActionInput } from '../../client/fiche-steps.js';
 import { REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
-import type { ActionKind } from '../../domain/lifecycle.js';
+import type { ActionKind } from '../../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
-import { resolveDemoPeople, type DemoPeople } from '../../store/demo-people.js';
-import {
-  ficheStateQuery,
-  meetingScheduledSignal,
-  type FicheLifecycleInput,
-  type FicheState,
-} from '../../workflows/definitions.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
+import { resolveDemoPeople, type DemoPeople } from '../../store/conventions/demo-people.js';
+import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput } from '../../workflows/definitions.js';
+import type { FicheState } from '../../domain/fiche-views.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { startPoll } from '../../client/start-poll.js';
@@ -25,6 +21,7 @@ import {
   prolongUpdate,
 } from '../../workflows/convention-definitions.js';
 import { conventionCycleWorkflow } from '../../workflows/convention.js';
+import { createStore } from '../../store/index.js';
 
 /**
  * What a scenario drives a workflow with: a client on a server whose worker polls `taskQueue`
@@ -199,6 +196,10 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     return finish(fiche);
   },
 
+  // The same run once the workflow hands sendNotification the notice's facts (worded by the activity
+  // through documents/mail/notices/) instead of its subject and text: payloads changed, commands did not.
+  'a-retravailler-notices-as-facts': (ctx) => SCENARIOS['a-retravailler']!(ctx),
+
   'ajournee-then-rejetee': async (ctx) => {
     const fiche = await startFiche(ctx, 'ajournee-then-rejetee');
     const { people } = fiche;
@@ -230,7 +231,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     const day = 86_400_000;
     const startsAt = new Date(Date.now() + 10 * day);
     const meeting = await scheduleMeeting(
-      ctx,
+      { ...ctx, store: createStore(ctx.prisma) },
       fiche.conventionId,
       {
         instance: 'cotech',
@@ -293,7 +294,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     const deadlineDay = nextOpenDay(shiftDate(today, 5), null).date;
     const day = nextOpenDay(shiftDate(deadlineDay, 10), null).date;
     const poll = await startPoll(
-      ctx,
+      { ...ctx, store: createStore(ctx.prisma) },
       conventionId,
       {
         instance: 'cotech',

@@ -8,8 +8,12 @@ import {
   firstCycleYear,
   parseProlongation,
 } from '../../domain/convention-cycle.js';
-import { campaignInvitation, campaignReminder, reviewSummary } from '../../domain/convention-notices.js';
-import type { Actor } from '../../domain/lifecycle.js';
+import {
+  campaignInvitation,
+  campaignReminder,
+  reviewSummary,
+} from '../../documents/mail/notices/convention-notices.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import { domainError } from '../helpers/domain-error.js';
 
 const ZONE = 'Europe/Paris';

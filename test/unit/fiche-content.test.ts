@@ -7,7 +7,8 @@ import {
   parseContentEdit,
   type FicheContent,
 } from '../../domain/fiche-content.js';
-import { apply, initialState, type Actor, type LifecycleState } from '../../domain/lifecycle.js';
+import type { Actor, LifecycleState } from '../../domain/lifecycle/model.js';
+import { apply, initialState } from '../../domain/lifecycle/transitions.js';
 
 const actor = (email: string, appRole: Actor['appRole']): Actor => ({ email, appRole, instanceRoles: {} });
 const cooperateur = actor('coop@example.org', 'cooperateur');

@@ -2,14 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
-import {
-  ACTIVITY_LABELS,
-  SIGNAL_LABELS,
-  SYSTEM_ACTOR,
-  UPDATE_LABELS,
-  buildTimeline,
-  type LedgerLine,
-} from '../../client/history-timeline.js';
+import { SYSTEM_ACTOR, buildTimeline } from '../../client/history-timeline.js';
+import { ACTIVITY_LABELS, SIGNAL_LABELS, UPDATE_LABELS } from '../../client/timeline-labels.js';
+import { renderNotice } from '../../documents/mail/notices/render-notice.js';
+import type { LedgerLine } from '../../store/mail-ledger/workflow-mail-ledger.js';
+import type { Transporter } from 'nodemailer';
+import type { Store } from '../../store/index.js';
+import { createActivities } from '../../worker/create-worker.js';
 
 const HISTORIES = path.join(import.meta.dirname, '../fixtures/histories');
 const SCENARIOS = readdirSync(HISTORIES)
@@ -55,10 +54,17 @@ describe('the French names', () => {
     expect(named('update').length).toBeGreaterThan(15);
     for (const name of named('update')) expect(UPDATE_LABELS, name).toHaveProperty(name);
     for (const name of named('signal')) expect(SIGNAL_LABELS, name).toHaveProperty(name);
-    // The activities are the methods of the factories' objects: read from their source.
-    const dir = path.join(import.meta.dirname, '../../activities');
-    const activities = readdirSync(dir).flatMap((file) =>
-      [...readFileSync(path.join(dir, file), 'utf8').matchAll(/^ {4}async (\w+)\(/gm)].map((m) => m[1]!),
+    // The activities as the worker registers them; nothing is called, so any store will do.
+    const anything: unknown = new Proxy(() => undefined, {
+      get: (_target, key) => (key === 'then' ? undefined : anything),
+    });
+    const activities = Object.keys(
+      createActivities({
+        store: anything as Store,
+        transport: anything as Transporter,
+        mailFrom: 'c@example.org',
+        links: { publicUrl: 'http://localhost', secret: 's' },
+      }),
     );
     expect(activities.length).toBeGreaterThan(15);
     for (const name of activities) expect(ACTIVITY_LABELS, name).toHaveProperty(name);
@@ -191,6 +197,23 @@ describe('buildTimeline on the recorded histories', () => {
     });
     // The other mails have no line in this ledger, and the foreign line attaches to nothing.
     expect(timeline.filter((e) => e.mail)).toHaveLength(1);
+  });
+
+  it('a notice sent as facts is named by the subject the mail activity words it with', () => {
+    const { workflowId, history, raw } = recorded('a-retravailler-notices-as-facts');
+    const mails = raw.events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'sendNotification',
+    );
+    const inputs = mails.map((mail) => argOf(mail.activityTaskScheduledEventAttributes));
+    expect(inputs[0]).toMatchObject({ notice: { topic: 'fiche', kind: 'submitted' } });
+    expect(inputs[0]).not.toHaveProperty('subject');
+    const timeline = buildTimeline(workflowId, history);
+    const what = (i: number) => timeline.find((e) => e.eventId === Number(mails[i]!.eventId))!.what;
+    expect(what(0)).toMatch(
+      /^Courriel « (Votre fiche FA-\d{4}-\d+ est soumise|Fiche FA-\d{4}-\d+ soumise au COTECH) » à /,
+    );
+    for (const [i, input] of inputs.entries())
+      expect(what(i)).toBe(`Courriel « ${renderNotice(input.notice).subject} » à ${input.to}`);
   });
 
   it('a meeting rescheduled then cancelled: the new date, the convocations by their kind and ledger key, the signals to the fiche', () => {

@@ -2,6 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MEMBER_ROLES, REFERENCE_CHARTER, STRUCTURE_KINDS } from '../../domain/charter.js';
 import { DomainError } from '../../domain/errors.js';
+import type { Action, Actor, LifecycleState } from '../../domain/lifecycle/model.js';
+import { pendingStep } from '../../domain/lifecycle/pending-step.js';
+import { allowedActions, check } from '../../domain/lifecycle/rules.js';
+import { apply, initialState } from '../../domain/lifecycle/transitions.js';
 import {
   ACTION_KINDS,
   APP_ROLES,
@@ -13,17 +17,9 @@ import {
   PARTNER_OPINIONS,
   REVIEW_STAGES,
   STAGES,
-  allowedActions,
-  apply,
-  check,
-  initialState,
   isTerminal,
-  pendingStep,
-  type Action,
   type ActionKind,
-  type Actor,
-  type LifecycleState,
-} from '../../domain/lifecycle.js';
+} from '../../domain/lifecycle/vocabulary.js';
 
 /** Fixed so that a failure replays: the report gives the seed and the path; FC_SEED explores others. */
 const SEED = Number(process.env.FC_SEED ?? 20250615);

@@ -7,22 +7,12 @@ import {
   type InstanceKind,
   type MemberRole,
 } from '../../domain/charter.js';
-import {
-  ACTION_KINDS,
-  APP_ROLES,
-  actionSchemas,
-  allowedActions,
-  apply,
-  check,
-  initialState,
-  parseAction,
-  pendingStep,
-  type Action,
-  type ActionKind,
-  type Actor,
-  type AppRole,
-  type LifecycleState,
-} from '../../domain/lifecycle.js';
+import { actionSchemas, parseAction } from '../../domain/lifecycle/action-schemas.js';
+import type { Action, Actor, LifecycleState } from '../../domain/lifecycle/model.js';
+import { pendingStep } from '../../domain/lifecycle/pending-step.js';
+import { allowedActions, check } from '../../domain/lifecycle/rules.js';
+import { apply, initialState } from '../../domain/lifecycle/transitions.js';
+import { ACTION_KINDS, APP_ROLES, type ActionKind, type AppRole } from '../../domain/lifecycle/vocabulary.js';
 import { domainError } from '../helpers/domain-error.js';
 
 const charter = REFERENCE_CHARTER;

@@ -40,4 +40,49 @@ describe('lint rules', () => {
     );
     expect(messages.some((m) => m.startsWith('@typescript-eslint/no-floating-promises'))).toBe(true);
   });
+
+  const restricted = (messages: string[]) => messages.filter((m) => m.startsWith('no-restricted-imports'));
+
+  it('keeps the generated Prisma client and the database drivers in store/', async () => {
+    const code = [
+      "import { PrismaClient } from '../generated/prisma/client.js';",
+      "import { PGlite } from '@electric-sql/pglite';",
+      'export const used = [PrismaClient, PGlite];',
+    ].join('\n');
+    for (const file of ['activities/mail.ts', 'server/app.ts', 'client/start-fiche.ts', 'app/concerto.ts']) {
+      expect(restricted(await ruleIds(code, file)), file).toHaveLength(2);
+    }
+    const inStore = code.replace('../generated', '../../generated');
+    expect(restricted(await ruleIds(inStore, 'store/fiches/list-fiches.ts'))).toEqual([]);
+  });
+
+  it('forbids a lower layer to import a higher one', async () => {
+    const importing = (spec: string) => `import * as m from '${spec}';\nexport const used = m;\n`;
+    const refused: Array<[file: string, spec: string]> = [
+      ['store/fiches/list-fiches.ts', '../../server/app.js'],
+      ['store/meetings/meeting-feed.ts', '../../documents/ics/meeting-ics.js'],
+      ['infra/smtp-in/imip-listener.ts', '../../store/index.js'],
+      ['documents/mail/sign-in-mail.ts', '../../infra/links/signed-links.js'],
+      ['activities/mail.ts', '../client/start-fiche.js'],
+      ['client/start-fiche.ts', '../server/app.js'],
+      ['server/app.ts', '../app/concerto.js'],
+      ['cli/fiche.ts', '../store/index.js'],
+      ['cli/main.ts', '../app/bootstrap-admins.js'],
+      ['domain/charter.ts', '../documents/mail/mail-blocks.js'],
+      ['server/app.ts', '../workflows/fiche-lifecycle.js'],
+    ];
+    for (const [file, spec] of refused) {
+      expect(restricted(await ruleIds(importing(spec), file)), `${file} → ${spec}`).toHaveLength(1);
+    }
+    const allowed: Array<[file: string, spec: string]> = [
+      ['server/app.ts', '../store/index.js'],
+      ['server/app.ts', '../workflows/definitions.js'],
+      ['activities/mail.ts', '../documents/mail/mail-blocks.js'],
+      ['store/fiches/list-fiches.ts', '../../domain/charter.js'],
+      ['cli/fiche.ts', '../domain/charter.js'],
+    ];
+    for (const [file, spec] of allowed) {
+      expect(restricted(await ruleIds(importing(spec), file)), `${file} → ${spec}`).toEqual([]);
+    }
+  });
 });

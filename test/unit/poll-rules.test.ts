@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Actor } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import { parseVote } from '../../domain/poll-input.js';
 import {
   assertBallot,

@@ -11,7 +11,7 @@ import {
   weekdayOf,
 } from '../../domain/paris-time.js';
 import { publicHolidayOn } from '../../domain/public-holidays.js';
-import { DEMO_SETUP_PATH } from '../../store/load-demo.js';
+import { DEMO_SETUP_PATH } from '../../store/conventions/load-demo.js';
 import { moveReferenceYear, referenceDays, referenceShiftWeeks } from '../helpers/reference-year.js';
 
 const ZONE = 'Europe/Paris';

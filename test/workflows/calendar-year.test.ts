@@ -2,14 +2,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import type { MeetingRule } from '../../domain/meeting-recurrence.js';
 import { atLocalTime, shiftDate, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { resolveActor } from '../../store/resolve-actor.js';
-import { saveMeetingRules } from '../../store/save-meeting-rules.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
+import { saveMeetingRules } from '../../store/conventions/save-meeting-rules.js';
 import { setCalendarRules } from '../../client/set-calendar-rules.js';
 import {
   calendarWorkflowId,
@@ -22,6 +22,7 @@ import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
 import { meetingStateQuery } from '../../workflows/meeting-definitions.js';
 import { startDemoStack, type DemoStack } from '../helpers/demo-stack.js';
 import { eventually, sleepUntil } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // The annual calendar on a time-skipping server of its own: a whole year runs in seconds.
 
@@ -76,7 +77,7 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
   /** New rules the way the API sets them: stored, then the running calendar told. */
   async function setRules(rules: MeetingRule[]): Promise<CalendarYearState> {
     const result = await setCalendarRules(
-      { client: env.client, prisma: db.prisma, taskQueue },
+      { client: env.client, store: createStore(db.prisma), taskQueue },
       conventionId,
       rules,
       cooperateur,

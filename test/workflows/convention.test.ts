@@ -3,12 +3,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStoreActivities } from '../../activities/store.js';
-import type { Actor } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import { atLocalTime, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { resolveActor } from '../../store/resolve-actor.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
 import { calendarWorkflowId, calendarYearStateQuery } from '../../workflows/calendar-definitions.js';
 import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
 import { conventionCycleWorkflow } from '../../workflows/convention.js';
@@ -22,6 +22,7 @@ import { startDemoStack, type DemoStack } from '../helpers/demo-stack.js';
 import { eventually, sleepUntil } from '../helpers/time-skipping.js';
 import { acceptedUpdates, updateRefusal } from '../helpers/updates.js';
 import { TEST_LINKS } from '../helpers/temporal.js';
+import { createStore } from '../../store/index.js';
 
 // The convention's cycle on a time-skipping server of its own: two years run in seconds.
 
@@ -110,7 +111,7 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
   const recipients = (list: CaughtMessage[]) => list.flatMap((m) => m.to).sort();
   const textOf = async (message: CaughtMessage) =>
     (await simpleParser((await catcher.readRaw(message.id))!)).text ?? '';
-  const store = () => createStoreActivities(db.prisma);
+  const store = () => createStoreActivities(createStore(db.prisma).fiches);
 
   /** Records a fiche's évaluation the way its lifecycle workflow does (the recordEvaluation step's activity). */
   async function recordEvaluation(fiche: { id: string }, evaluated: number, summary: string): Promise<void> {

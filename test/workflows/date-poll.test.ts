@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPoll, type NewPoll } from '../../client/start-poll.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Actor } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import { addLocalDays, atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
-import { resolveActor } from '../../store/resolve-actor.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
 import { meetingStateQuery, meetingWorkflowId } from '../../workflows/meeting-definitions.js';
 import {
   chooseAmongTiedUpdate,
@@ -24,6 +24,7 @@ import { startDemoStack, type DemoStack } from '../helpers/demo-stack.js';
 import { TEST_LINKS } from '../helpers/temporal.js';
 import { acceptedUpdates, updateRefusal as refusal } from '../helpers/updates.js';
 import { eventually, sleepUntil } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // The date poll workflow on a time-skipping server of this file's own (its clock only moves
 // forward: the tests run in order, weeks apart), the demo convention in PGlite, real SMTP.
@@ -86,7 +87,7 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
     const deadlineDay = openDayAfter(await today(), inDays);
     const deadline = atLocalTime(deadlineDay, 12, 0, ZONE);
     const started = await startPoll(
-      { client: env.client, prisma: db.prisma, taskQueue },
+      { client: env.client, store: createStore(db.prisma), taskQueue },
       conventionId,
       {
         instance: 'cotech',
@@ -150,7 +151,7 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
     const before = await db.prisma.poll.count();
     const year = (await today()).year + 1;
     const refused = await startPoll(
-      { client: env.client, prisma: db.prisma, taskQueue },
+      { client: env.client, store: createStore(db.prisma), taskQueue },
       conventionId,
       {
         instance: 'cotech',
@@ -173,7 +174,7 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
     expect(await db.prisma.poll.count()).toBe(before);
 
     const byMember = await startPoll(
-      { client: env.client, prisma: db.prisma, taskQueue },
+      { client: env.client, store: createStore(db.prisma), taskQueue },
       conventionId,
       {
         instance: 'cotech',

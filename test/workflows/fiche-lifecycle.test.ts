@@ -8,6 +8,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { driveToValidation, takeStep, type ActionInput } from '../../client/fiche-steps.js';
 import { INSTANCE_KIND_LABELS, REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
 import { DomainError } from '../../domain/errors.js';
+import { parseAction } from '../../domain/lifecycle/action-schemas.js';
+import type { Actor, LifecycleState } from '../../domain/lifecycle/model.js';
+import { pendingStep } from '../../domain/lifecycle/pending-step.js';
+import { check } from '../../domain/lifecycle/rules.js';
+import { apply, initialState } from '../../domain/lifecycle/transitions.js';
 import {
   AVIS_OUTCOMES,
   BUREAU_OUTCOMES,
@@ -15,28 +20,17 @@ import {
   PARTNER_OPINIONS,
   PARTNERS,
   STAGES,
-  apply,
-  check,
-  initialState,
   isTerminal,
-  parseAction,
-  pendingStep,
   type ActionKind,
-  type Actor,
-  type LifecycleState,
-} from '../../domain/lifecycle.js';
+} from '../../domain/lifecycle/vocabulary.js';
 import { addLocalDays, anniversary, atLocalTime, dayAfterAt, fromLocal, toLocal } from '../../domain/paris-time.js';
 import type { Meeting } from '../../generated/prisma/client.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
-import { resolveActor } from '../../store/resolve-actor.js';
-import {
-  ficheStateQuery,
-  meetingScheduledSignal,
-  type FicheLifecycleInput,
-  type FicheState,
-} from '../../workflows/definitions.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
+import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput } from '../../workflows/definitions.js';
+import type { FicheState } from '../../domain/fiche-views.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';

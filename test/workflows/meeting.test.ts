@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { takeStep } from '../../client/fiche-steps.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { REFERENCE_CHARTER } from '../../domain/charter.js';
-import type { Actor } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import { addLocalDays, atLocalTime, dayAfterAt, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
-import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/load-demo.js';
-import { resolveActor } from '../../store/resolve-actor.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
 import { ficheStateQuery } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import {
@@ -29,6 +29,7 @@ import { openTestDatabase } from '../helpers/database.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { acceptedUpdates, updateRefusal as refusal } from '../helpers/updates.js';
 import { eventually, idle, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // The meeting workflow on a time-skipping server of this file's own (its clock only moves
 // forward: the tests run in order, months apart), the demo convention in PGlite, real SMTP.
@@ -88,7 +89,7 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
   /** A COTECH meeting on that local day, 14:00–16:30, scheduled through the same path as the API. */
   async function schedule(title: string, day: { year: number; month: number; day: number }) {
     const startsAt = atLocalTime(day, 14, 0, ZONE);
-    const deps = { client: env.client, prisma: db.prisma, taskQueue };
+    const deps = { client: env.client, store: createStore(db.prisma), taskQueue };
     const created = await scheduleMeeting(
       deps,
       conventionId,

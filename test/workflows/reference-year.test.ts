@@ -8,7 +8,7 @@ import nodeIcal from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSetupPolls } from '../../client/start-setup-polls.js';
 import type { ConventionSetup } from '../../domain/convention-setup.js';
-import type { Actor } from '../../domain/lifecycle.js';
+import type { Actor } from '../../domain/lifecycle/model.js';
 import {
   atLocalTime,
   dateKey,
@@ -21,10 +21,10 @@ import {
 } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
-import { importConventionSetup } from '../../store/import-convention-setup.js';
-import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH } from '../../store/load-demo.js';
-import { resolveActor } from '../../store/resolve-actor.js';
-import { saveMeetingRules } from '../../store/save-meeting-rules.js';
+import { importConventionSetup } from '../../store/conventions/import-convention-setup.js';
+import { DEMO_CONVENTION_SLUG, DEMO_SETUP_PATH } from '../../store/conventions/load-demo.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
+import { saveMeetingRules } from '../../store/conventions/save-meeting-rules.js';
 import { DEFAULT_CALENDAR_TIMING, calendarWorkflowId } from '../../workflows/calendar-definitions.js';
 import { calendarYearWorkflow } from '../../workflows/calendar-year.js';
 import { DEFAULT_POLL_TIMING } from '../../workflows/poll-definitions.js';
@@ -34,6 +34,7 @@ import { moveReferenceYear, referenceDays, referenceShiftWeeks } from '../helper
 import { TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually, idle, privateTimeSkippingEnv } from '../helpers/time-skipping.js';
+import { createStore } from '../../store/index.js';
 
 // The reference 2024 of the Mellois en Poitou CTG end to end, on a time-skipping server of its own:
 // the rétroplanning's milestones, both date polls, the meetings they give and their invitations.
@@ -141,7 +142,7 @@ describe('the reference year end to end (time-skipping server, PGlite, HTTP vote
       // The setup's polls start once, whoever asks again.
       const timing = { meetingTiming: { agendaQuietMs: 1_000 } };
       const started = await startSetupPolls(
-        { client: env.client, prisma: db.prisma, taskQueue: stack.taskQueue },
+        { client: env.client, store: createStore(db.prisma), taskQueue: stack.taskQueue },
         conventionId,
         organiser,
         { now: await now(), timing },
@@ -151,7 +152,7 @@ describe('the reference year end to end (time-skipping server, PGlite, HTTP vote
         [PEDT.key, 'started'],
       ]);
       const again = await startSetupPolls(
-        { client: env.client, prisma: db.prisma, taskQueue: stack.taskQueue },
+        { client: env.client, store: createStore(db.prisma), taskQueue: stack.taskQueue },
         conventionId,
         organiser,
         { now: await now(), timing },

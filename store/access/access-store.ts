@@ -1,0 +1,31 @@
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { bindTo } from '../database/bind.js';
+import { apiTokenOwner, createApiToken, deleteApiToken, listApiTokens, viewerOfApiToken } from './api-tokens.js';
+import { ensureAdmins } from './ensure-admins.js';
+import { findActor } from './find-actor.js';
+import { findPersonByEmail } from './find-person-by-email.js';
+import { resolveActor } from './resolve-actor.js';
+import { createSession, deleteSession, viewerOfSession } from './sessions.js';
+import { signInWithLink } from './sign-in-with-link.js';
+
+/** Who may do what: sessions, sign-in links, API tokens, admins, and the actor a person is in a convention. */
+export function createAccessStore(db: PrismaClient) {
+  const bind = bindTo(db);
+  return {
+    createSession: bind(createSession),
+    viewerOfSession: bind(viewerOfSession),
+    deleteSession: bind(deleteSession),
+    signInWithLink: bind(signInWithLink),
+    createApiToken: bind(createApiToken),
+    listApiTokens: bind(listApiTokens),
+    deleteApiToken: bind(deleteApiToken),
+    apiTokenOwner: bind(apiTokenOwner),
+    viewerOfApiToken: bind(viewerOfApiToken),
+    ensureAdmins: bind(ensureAdmins),
+    findPersonByEmail: bind(findPersonByEmail),
+    findActor: bind(findActor),
+    resolveActor: bind(resolveActor),
+  };
+}
+
+export type AccessStore = ReturnType<typeof createAccessStore>;

@@ -1,0 +1,11 @@
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { bindTo } from '../database/bind.js';
+import { listAuditEvents } from './list-audit-events.js';
+
+/** The audit log: who did what, when. */
+export function createAuditStore(db: PrismaClient) {
+  const bind = bindTo(db);
+  return { list: bind(listAuditEvents) };
+}
+
+export type AuditStore = ReturnType<typeof createAuditStore>;

@@ -1,0 +1,61 @@
+import type { PrismaClient } from '../../generated/prisma/client.js';
+
+export interface ProlongationRecordInput {
+  conventionId: string;
+  newEndDate: string;
+  motif: string;
+  actorEmail: string;
+  /** One amendment per key: a retried activity finds it written. */
+  idempotencyKey: string;
+  at: string;
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * Records the amendment (next number, the new end date, the motif) and moves the convention's
+ * end date, with its audit line, all at once; a retry finds them written and changes nothing.
+ */
+export async function recordProlongation(
+  db: PrismaClient,
+
+  input: ProlongationRecordInput,
+): Promise<{ number: number; previousEndDate: string; newEndDate: string }> {
+  return db.$transaction(async (tx) => {
+    const done = await tx.auditEvent.findUnique({ where: { key: input.idempotencyKey } });
+    if (done) return done.details as { number: number; previousEndDate: string; newEndDate: string };
+    const convention = await tx.convention.findUniqueOrThrow({ where: { id: input.conventionId } });
+    const last = await tx.amendment.findFirst({
+      where: { conventionId: input.conventionId },
+      orderBy: { number: 'desc' },
+    });
+    const number = (last?.number ?? 0) + 1;
+    const newEnd = new Date(`${input.newEndDate}T00:00:00Z`);
+    await tx.amendment.create({
+      data: {
+        conventionId: input.conventionId,
+        number,
+        title: `Avenant n° ${number} : prolongation jusqu’au ${input.newEndDate}`,
+        description: input.motif,
+        newEndDate: newEnd,
+        signedAt: new Date(input.at),
+      },
+    });
+    await tx.convention.update({
+      where: { id: input.conventionId },
+      data: { endDate: newEnd, status: 'prolongee' },
+    });
+    const details = { number, previousEndDate: day(convention.endDate), newEndDate: input.newEndDate };
+    await tx.auditEvent.create({
+      data: {
+        key: input.idempotencyKey,
+        actor: input.actorEmail,
+        action: 'convention.prolong',
+        subject: `convention:${input.conventionId}`,
+        details: { ...details, motif: input.motif },
+        at: new Date(input.at),
+      },
+    });
+    return details;
+  });
+}

@@ -1,0 +1,29 @@
+import type { FicheSummary } from '../../domain/fiche-views.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+
+/** The convention's fiches, by code; `status` keeps those at one stage. */
+export async function listFiches(
+  prisma: PrismaClient,
+  conventionId: string,
+  filter: { status?: string } = {},
+): Promise<FicheSummary[]> {
+  const fiches = await prisma.ficheAction.findMany({
+    where: { conventionId, ...(filter.status ? { status: filter.status } : {}) },
+    orderBy: { code: 'asc' },
+    include: { versions: { orderBy: { version: 'desc' }, take: 1, include: { pilote: { select: { email: true } } } } },
+  });
+  return fiches.map((fiche) => {
+    const latest = fiche.versions[0];
+    return {
+      id: fiche.id,
+      code: fiche.code,
+      title: latest?.title ?? '',
+      status: fiche.status,
+      authorEmail: fiche.authorEmail,
+      pilote: latest?.pilote?.email ?? null,
+      latestVersion: latest?.version ?? 1,
+      workflowId: fiche.workflowId,
+      updatedAt: fiche.updatedAt.toISOString(),
+    };
+  });
+}

@@ -1,0 +1,37 @@
+import type { Stage } from '../../domain/lifecycle/vocabulary.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+
+export interface SaveFicheInput {
+  ficheId: string;
+  conventionId: string;
+  title: string;
+  authorEmail: string;
+  workflowId: string;
+  status: Stage;
+}
+
+/**
+ * Creates the fiche and its first version, numbered FA-<year>-<n> within its convention; a
+ * retry finds it there and changes nothing. Two fiches numbered at once collide on the unique
+ * code, and the activity's retry numbers the loser again.
+ */
+export async function saveFiche(db: PrismaClient, input: SaveFicheInput): Promise<{ code: string }> {
+  return db.$transaction(async (tx) => {
+    const existing = await tx.ficheAction.findUnique({ where: { id: input.ficheId } });
+    if (existing) return { code: existing.code };
+    const count = await tx.ficheAction.count({ where: { conventionId: input.conventionId } });
+    const code = `FA-${new Date().getUTCFullYear()}-${String(count + 1).padStart(2, '0')}`;
+    await tx.ficheAction.create({
+      data: {
+        id: input.ficheId,
+        conventionId: input.conventionId,
+        code,
+        status: input.status,
+        workflowId: input.workflowId,
+        authorEmail: input.authorEmail,
+        versions: { create: { version: 1, title: input.title, state: 'brouillon', createdBy: input.authorEmail } },
+      },
+    });
+    return { code };
+  });
+}

@@ -1,0 +1,103 @@
+import type { PrismaClient } from '../../generated/prisma/client.js';
+
+/** An item of the ordre du jour, with the fiche it reviews. */
+export interface MeetingPageAgendaItem {
+  position: number;
+  title: string;
+  kind: string;
+  fiche: { id: string; code: string } | null;
+}
+
+/** A member convened, their answer and their attendance. */
+export interface MeetingPageInvitation {
+  partstat: string;
+  respondedAt: Date | null;
+  rsvpSource: string | null;
+  attendance: string | null;
+  person: { email: string; displayName: string };
+}
+
+/** A decision taken at the meeting. */
+export interface MeetingPageDecision {
+  outcome: string;
+  stage: string;
+  comment: string | null;
+  fiche: { id: string; code: string };
+}
+
+/** A meeting with its agenda, invitations, decisions and its workflow's mails, for its page. */
+export interface MeetingPageRow {
+  id: string;
+  conventionId: string;
+  workflowId: string | null;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  location: string | null;
+  visioUrl: string | null;
+  status: string;
+  cancelReason: string | null;
+  quorumReached: boolean | null;
+  minutesRef: string | null;
+  instance: { name: string; quorum: number | null };
+  /** By position. */
+  agenda: MeetingPageAgendaItem[];
+  /** By the members' names. */
+  invitations: MeetingPageInvitation[];
+  /** In the order they were taken. */
+  decisions: MeetingPageDecision[];
+  /** The date poll that chose its date, if one did. */
+  poll: { id: string; title: string } | null;
+  /** The mails its workflow sent, one per recipient and occasion (by ledger key), with where each stands. */
+  mails: Array<{ idempotencyKey: string; status: string }>;
+}
+
+/** A meeting with its agenda, its invitations (answers and attendance), its decisions and its workflow's mails, for its page. */
+export async function findMeetingPage(prisma: PrismaClient, meetingId: string): Promise<MeetingPageRow | null> {
+  const meeting = await prisma.meeting.findUnique({
+    where: { id: meetingId },
+    select: {
+      id: true,
+      conventionId: true,
+      workflowId: true,
+      title: true,
+      startsAt: true,
+      endsAt: true,
+      location: true,
+      visioUrl: true,
+      status: true,
+      cancelReason: true,
+      quorumReached: true,
+      minutesRef: true,
+      instance: { select: { name: true, quorum: true } },
+      agenda: {
+        orderBy: { position: 'asc' },
+        select: { position: true, title: true, kind: true, fiche: { select: { id: true, code: true } } },
+      },
+      invitations: {
+        orderBy: { person: { displayName: 'asc' } },
+        select: {
+          partstat: true,
+          respondedAt: true,
+          rsvpSource: true,
+          attendance: true,
+          person: { select: { email: true, displayName: true } },
+        },
+      },
+      decisions: {
+        orderBy: { decidedAt: 'asc' },
+        select: { outcome: true, stage: true, comment: true, fiche: { select: { id: true, code: true } } },
+      },
+      poll: { select: { id: true, title: true } },
+    },
+  });
+  if (!meeting) return null;
+  // The mails its workflow sent (one per recipient and occasion, by ledger key), to show how far each mailing is.
+  const mails = meeting.workflowId
+    ? await prisma.notification.findMany({
+        where: { workflowId: meeting.workflowId },
+        select: { idempotencyKey: true, status: true },
+      })
+    : [];
+  return { ...meeting, mails };
+}

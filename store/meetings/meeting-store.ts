@@ -1,0 +1,51 @@
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { bindTo } from '../database/bind.js';
+import { createMeetingRecord } from './create-meeting.js';
+import { findMeeting, findMeetingState } from './find-meeting.js';
+import { findMeetingForMail } from './find-meeting-for-mail.js';
+import { findMeetingPage } from './find-meeting-page.js';
+import { findRsvpInvitation } from './find-rsvp-invitation.js';
+import { listMeetingsBetween } from './list-meetings-between.js';
+import { fichesOnAgenda, meetingAgenda } from './meeting-agenda.js';
+import {
+  conventionMeetingFeed,
+  findFeedConvention,
+  findFeedInstance,
+  instanceMeetingFeed,
+  isConventionMember,
+  personMeetingFeed,
+} from './meeting-feed.js';
+import { placeReviewOnCopilAgenda } from './place-review-on-copil-agenda.js';
+import { prepareMeeting } from './prepare-meeting.js';
+import { putOnNextAgenda } from './put-on-next-agenda.js';
+import { recordMeetingChange } from './record-meeting-change.js';
+import { recordRsvp } from './record-rsvp.js';
+
+/** Meetings with their invitations, answers, ordre du jour and calendar feeds. */
+export function createMeetingStore(db: PrismaClient) {
+  const bind = bindTo(db);
+  return {
+    create: bind(createMeetingRecord),
+    prepare: bind(prepareMeeting),
+    recordChange: bind(recordMeetingChange),
+    find: bind(findMeeting),
+    findState: bind(findMeetingState),
+    findForMail: bind(findMeetingForMail),
+    findForPage: bind(findMeetingPage),
+    listBetween: bind(listMeetingsBetween),
+    agendaTitles: bind(meetingAgenda),
+    fichesOnAgenda: bind(fichesOnAgenda),
+    putFicheOnNextAgenda: bind(putOnNextAgenda),
+    placeReviewOnCopilAgenda: bind(placeReviewOnCopilAgenda),
+    findRsvpInvitation: bind(findRsvpInvitation),
+    recordRsvp: bind(recordRsvp),
+    findFeedConvention: bind(findFeedConvention),
+    findFeedInstance: bind(findFeedInstance),
+    isConventionMember: bind(isConventionMember),
+    conventionFeed: bind(conventionMeetingFeed),
+    instanceFeed: bind(instanceMeetingFeed),
+    personFeed: bind(personMeetingFeed),
+  };
+}
+
+export type MeetingStore = ReturnType<typeof createMeetingStore>;
