@@ -46,7 +46,8 @@ async function assertWritableDir(dir: string): Promise<void> {
     await rm(probe);
   } catch (error) {
     throw new StartupError(
-      `The data folder ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ` +
+      `The data folder ${dir} is not writable ` +
+        `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ` +
         'Set CONCERTO_DATA_DIR to a folder this user can write.',
     );
   }

@@ -29,7 +29,8 @@ export function recordImipReplies({ meetings, onRsvp, log = () => {} }: ImipRepl
     } catch (error) {
       if (error instanceof RsvpError) {
         log(
-          `imip: ignored: REPLY ${reply.partstat} from ${reply.from} for ${reply.uid}: ${error.code} (${error.message})`,
+          `imip: ignored: REPLY ${reply.partstat} from ${reply.from} ` +
+            `for ${reply.uid}: ${error.code} (${error.message})`,
         );
         return;
       }
@@ -40,7 +41,8 @@ export function recordImipReplies({ meetings, onRsvp, log = () => {} }: ImipRepl
       await onRsvp?.(recorded);
     } catch (error) {
       log(
-        `imip: answer of ${recorded.email} recorded, but telling the meeting workflow failed: ${(error as Error).message}`,
+        `imip: answer of ${recorded.email} recorded, but telling ` +
+          `the meeting workflow failed: ${(error as Error).message}`,
       );
     }
   };

@@ -80,7 +80,8 @@ for (let round = 0; round < ROUNDS; round += 1) {
   }
 }
 console.log(
-  `\n${WORKFLOWS} workflows (3 activities + 1 timer each), ${CONCURRENCY} at a time, ${ROUNDS} rounds, ${os.cpus().length} cores:`,
+  `\n${WORKFLOWS} workflows (3 activities + 1 timer each), ${CONCURRENCY} ` +
+    `at a time, ${ROUNDS} rounds, ${os.cpus().length} cores:`,
 );
 for (const [name, rates] of results) {
   console.log(

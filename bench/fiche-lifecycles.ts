@@ -237,8 +237,10 @@ try {
       if (name) kinds.set(name, (kinds.get(name) ?? 0) + 1);
     }
     console.log(
-      `counts from ${sample}'s history: ${counts.activities} activities (${[...kinds].map(([name, n]) => `${n} ${name}`).join(', ')}), ` +
-        `${counts.timers} timers, ${counts.updates} updates, ${signals} signals to other workflows (not in the bare workflow); ` +
+      `counts from ${sample}'s history: ${counts.activities} activities ` +
+        `(${[...kinds].map(([name, n]) => `${n} ${name}`).join(', ')}), ` +
+        `${counts.timers} timers, ${counts.updates} updates, ${signals} ` +
+        `signals to other workflows (not in the bare workflow); ` +
         `${counts.events} events, the bare workflow's history ${bareEvents} events`,
     );
     const loadBefore = os.loadavg()[0]!;
@@ -273,17 +275,21 @@ try {
     const ratios = rates.lifecycles.map((rate, i) => (rate / rates.bare[i]!).toFixed(2));
     console.log(
       `\n${LIFECYCLES} lifecycles (brouillon → en œuvre → clôturée) against ${LIFECYCLES} bare workflows of ` +
-        `${counts.activities} activities, ${counts.timers} timers, ${counts.updates} updates, ${CONCURRENCY} at a time, ${ROUNDS} rounds, ${os.cpus().length} cores:`,
+        `${counts.activities} activities, ${counts.timers} timers, ${counts.updates} ` +
+        `updates, ${CONCURRENCY} at a time, ${ROUNDS} rounds, ${os.cpus().length} cores:`,
     );
     console.log(
-      `  fiche lifecycles  best ${Math.max(...rates.lifecycles).toFixed(2)}  worst ${Math.min(...rates.lifecycles).toFixed(2)} lifecycles/s`,
+      `  fiche lifecycles  best ${Math.max(...rates.lifecycles).toFixed(2)}  ` +
+        `worst ${Math.min(...rates.lifecycles).toFixed(2)} lifecycles/s`,
     );
     console.log(
-      `  bare workflows    best ${Math.max(...rates.bare).toFixed(2)}  worst ${Math.min(...rates.bare).toFixed(2)} workflows/s`,
+      `  bare workflows    best ${Math.max(...rates.bare).toFixed(2)}  ` +
+        `worst ${Math.min(...rates.bare).toFixed(2)} workflows/s`,
     );
     console.log(`  ratio per round   ${ratios.join(', ')}`);
     console.log(
-      `  the last round's lifecycles: ${spread('activities')} activities, ${spread('timers')} timers, ${spread('updates')} updates, ` +
+      `  the last round's lifecycles: ${spread('activities')} activities, ` +
+        `${spread('timers')} timers, ${spread('updates')} updates, ` +
         `${spread('events')} events; ${refusals} decisions taken again because the fiche was not yet on the agenda`,
     );
     console.log(

@@ -131,7 +131,8 @@ for (let round = 0; round < ROUNDS; round += 1) {
     const run = measure(name, events);
     runs.get(name)!.push(run);
     console.log(
-      `round ${round + 1}: ${name.padEnd(18)} ${run.ms.toFixed(0).padStart(6)} ms (cpu ${run.cpuMs.toFixed(0).padStart(6)} ms)  ` +
+      `round ${round + 1}: ${name.padEnd(18)} ${run.ms.toFixed(0).padStart(6)} ` +
+        `ms (cpu ${run.cpuMs.toFixed(0).padStart(6)} ms)  ` +
         `${Math.round(EVENTS / (run.ms / 1000))
           .toLocaleString('en-US')
           .padStart(7)} events/s  ` +
@@ -146,15 +147,18 @@ function median(values: number[]): number {
   return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
 }
 console.log(
-  `\n${EVENTS.toLocaleString('en-US')} events, ${runs.get('calendarIcs')![0]!.outputMb.toFixed(1)} MB of iCalendar, ${ROUNDS} rounds, ` +
+  `\n${EVENTS.toLocaleString('en-US')} events, ` +
+    `${runs.get('calendarIcs')![0]!.outputMb.toFixed(1)} MB of iCalendar, ${ROUNDS} rounds, ` +
     `${os.cpus().length} cores (load average ${os.loadavg()[0]!.toFixed(1)}), Node ${process.version}:`,
 );
 for (const [name, list] of runs) {
   const ms = list.map((r) => r.ms);
   console.log(
-    `  ${name.padEnd(18)} median ${median(ms).toFixed(0)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)}), ` +
+    `  ${name.padEnd(18)} median ${median(ms).toFixed(0)} ms ` +
+      `(${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)}), ` +
       `cpu ${median(list.map((r) => r.cpuMs)).toFixed(0)} ms, ` +
       `${Math.round(EVENTS / (median(ms) / 1000)).toLocaleString('en-US')} events/s, ` +
-      `heap +${median(list.map((r) => r.heapMb)).toFixed(0)} MB, rss +${median(list.map((r) => r.rssMb)).toFixed(0)} MB (medians)`,
+      `heap +${median(list.map((r) => r.heapMb)).toFixed(0)} MB, rss ` +
+      `+${median(list.map((r) => r.rssMb)).toFixed(0)} MB (medians)`,
   );
 }

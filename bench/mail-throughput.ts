@@ -160,10 +160,12 @@ for (let round = 1; round <= ROUNDS; round += 1) {
 await new Promise<void>((resolve) => server.close(() => resolve()));
 
 console.log(
-  `\n${MAILS} convocations of ${(size / 1024).toFixed(1)} KiB each, ${CONCURRENCY} sends in flight, ${ROUNDS} rounds, ${os.cpus().length} cores;`,
+  `\n${MAILS} convocations of ${(size / 1024).toFixed(1)} KiB each, ` +
+    `${CONCURRENCY} sends in flight, ${ROUNDS} rounds, ${os.cpus().length} cores;`,
 );
 console.log(
-  `pool: ${POOL_OPTIONS.maxConnections} connections, ${POOL_OPTIONS.maxMessages} messages each, rate limit ${POOL_OPTIONS.rateLimit} per ${POOL_OPTIONS.rateDelta} ms:`,
+  `pool: ${POOL_OPTIONS.maxConnections} connections, ${POOL_OPTIONS.maxMessages} ` +
+    `messages each, rate limit ${POOL_OPTIONS.rateLimit} per ${POOL_OPTIONS.rateDelta} ms:`,
 );
 for (const [name, rates] of results) {
   console.log(

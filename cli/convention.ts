@@ -12,7 +12,8 @@ interface ImportSummary {
 }
 
 const describeImport = ({ imported }: { imported: ImportSummary }) =>
-  `Import terminé : ${imported.created} créé(s), ${imported.updated} modifié(s), ${imported.unchanged} inchangé(s), ${imported.removed} retiré(s).`;
+  `Import terminé : ${imported.created} créé(s), ${imported.updated} ` +
+  `modifié(s), ${imported.unchanged} inchangé(s), ${imported.removed} retiré(s).`;
 
 const slugRoute = (slug: string) => `/api/conventions/${encodeURIComponent(slug)}`;
 
@@ -37,7 +38,8 @@ export const conventionCommands: Record<string, Command> = {
   'convention import': {
     usage: 'convention import <fichier.json | fichier.csv> [--convention <slug>]',
     summary:
-      'importe la configuration entière (JSON) ou les membres (CSV « ; ») : tout ou rien, chaque problème avec son champ ou sa ligne',
+      'importe la configuration entière (JSON) ou les membres (CSV « ' +
+      '; ») : tout ou rien, chaque problème avec son champ ou sa ligne',
     options: { convention: { type: 'string' } },
     positionals: ['fichier'],
     async run({ values, positionals, api, out }) {

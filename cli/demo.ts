@@ -20,7 +20,8 @@ export const demoCommands: Record<string, Command> = {
       out.result(
         loaded,
         (r) =>
-          `Convention de démonstration chargée (${r.slug}) : ${r.created} créé(s), ${r.updated} modifié(s), ${r.unchanged} inchangé(s).`,
+          `Convention de démonstration chargée (${r.slug}) : ${r.created} ` +
+          `créé(s), ${r.updated} modifié(s), ${r.unchanged} inchangé(s).`,
       );
     },
   },

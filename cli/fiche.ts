@@ -52,13 +52,15 @@ export const ficheCommands: Record<string, Command> = {
       out.result(
         created,
         (c) =>
-          `Fiche créée : ${c.ficheId} (workflow ${c.workflowId}).\nSuite : concerto fiche edit ${c.ficheId} …, puis concerto fiche submit ${c.ficheId}`,
+          `Fiche créée : ${c.ficheId} (workflow ${c.workflowId}).\nSuite : concerto ` +
+          `fiche edit ${c.ficheId} …, puis concerto fiche submit ${c.ficheId}`,
       );
     },
   },
   'fiche edit': {
     usage:
-      'fiche edit <fiche> [--title …] [--enjeu <code>] [--objectif <code>]… [--pilote <e-mail>] [--partenaire <structure>]… [--public …] [--secteur …] [--calendrier …] [--file contenu.json]',
+      'fiche edit <fiche> [--title …] [--enjeu <code>] [--objectif <code>]… [--pilote <e-mail>] ' +
+      '[--partenaire <structure>]… [--public …] [--secteur …] [--calendrier …] [--file contenu.json]',
     summary: 'modifie le contenu du brouillon (les champs donnés ; --file : un objet JSON de champs)',
     options: {
       title: { type: 'string' },
@@ -137,7 +139,8 @@ export const ficheCommands: Record<string, Command> = {
 
 /** One version: who wrote it, when, its content, and what it changed from the one before. */
 function describeVersion(version: FicheVersionView): string {
-  const head = `Version ${version.version} (${version.state}), par ${version.createdBy} le ${frenchDay(version.createdAt)}`;
+  const head =
+    `Version ${version.version} (${version.state}), par ${version.createdBy} le ` + `${frenchDay(version.createdAt)}`;
   const content = (Object.keys(FICHE_FIELD_LABELS) as FicheField[]).map(
     (field) => [FICHE_FIELD_LABELS[field], describeField(version.content, field)] as const,
   );

@@ -27,7 +27,9 @@ function describeTimeline(timeline: WorkflowTimeline): string {
     ['Temporal', timeline.temporalUiUrl],
   ]);
   const lines = timeline.entries.flatMap((entry) => [
-    `${entry.when} — ${entry.who} — ${entry.what}${entry.outcome ? ` : ${entry.outcome}` : ''}${entry.failed ? ' (échec)' : ''}`,
+    `${entry.when} — ${entry.who} — ${entry.what}${entry.outcome ? ` : ${entry.outcome}` : ''}${
+      entry.failed ? ' (échec)' : ''
+    }`,
     ...(entry.mail?.attempts ?? []).map((a) => `    ${a.when} : ${a.label}${a.error ? ` (${a.error})` : ''}`),
   ]);
   return `${head}\n\n${lines.length ? lines.join('\n') : 'Rien encore dans cette histoire.'}`;
@@ -38,7 +40,8 @@ export const historyCommands: Record<string, Command> = {
   history: {
     usage: 'history <workflow>',
     summary:
-      'raconte l’histoire d’un workflow (fiche-…, meeting-…, poll-…) : qui, quoi, quand, rappels et courriels avec leurs envois',
+      'raconte l’histoire d’un workflow (fiche-…, meeting-…, poll-…) ' +
+      ': qui, quoi, quand, rappels et courriels avec leurs envois',
     positionals: ['workflow'],
     async run({ positionals, api, out }) {
       const timeline = await api.json<WorkflowTimeline>(

@@ -164,8 +164,10 @@ function errorFromBody(status: number, body: ErrorBody, target?: ApiTarget): Cli
 function hintFor(status: number, code: string | undefined, message: string, target?: ApiTarget): string | undefined {
   if (status === 401) {
     return target?.tokenSource
-      ? `Le jeton lu dans ${target.tokenSource} n’est pas accepté : créez-en un autre (POST /api/tokens) ou relancez \`npm start\`, qui récrit data/${CLI_TOKEN_FILE}.`
-      : `Aucun jeton : donnez CONCERTO_TOKEN, ou lancez \`npm start\` dans ce dossier, qui écrit data/${CLI_TOKEN_FILE}.`;
+      ? `Le jeton lu dans ${target.tokenSource} n’est pas accepté : créez-en un autre ` +
+          `(POST /api/tokens) ou relancez \`npm start\`, qui récrit data/${CLI_TOKEN_FILE}.`
+      : `Aucun jeton : donnez CONCERTO_TOKEN, ou lancez \`npm ` +
+          `start\` dans ce dossier, qui écrit data/${CLI_TOKEN_FILE}.`;
   }
   if (status === 403)
     return 'Ce jeton n’a pas le rôle que cette action demande : demandez-le à un administrateur de la convention.';

@@ -45,7 +45,8 @@ export function helpText(): string {
     '',
     'Application et jeton :',
     '  CONCERTO_URL     adresse de l’application (défaut : http://$HOST:$PORT, soit http://127.0.0.1:3000)',
-    `  CONCERTO_TOKEN   jeton d’API (Authorization: Bearer) ; défaut : le fichier data/${CLI_TOKEN_FILE} écrit par \`npm start\``,
+    `  CONCERTO_TOKEN   jeton d’API (Authorization: Bearer) ; défaut ` +
+      `: le fichier data/${CLI_TOKEN_FILE} écrit par \`npm start\``,
     '                   (dans CONCERTO_DATA_DIR s’il est donné)',
     '',
     'Codes de sortie :',

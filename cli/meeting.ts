@@ -46,7 +46,8 @@ function timesOf(values: CommandInput['values']) {
 export const meetingCommands: Record<string, Command> = {
   'meeting create': {
     usage:
-      'meeting create --instance <instance> --title <titre> --start "2027-09-14 14:00" --end "2027-09-14 17:00" [--location …] [--visio <url>] [--convention <slug>]',
+      'meeting create --instance <instance> --title <titre> --start "2027-09-14 14:00" ' +
+      '--end "2027-09-14 17:00" [--location …] [--visio <url>] [--convention <slug>]',
     summary: 'convoque une réunion d’une instance (délai légal en jours francs vérifié) et invite ses membres',
     options: {
       instance: { type: 'string' },
@@ -68,7 +69,11 @@ export const meetingCommands: Record<string, Command> = {
       out.result(
         created,
         (m) =>
-          `Réunion convoquée.\n${describeMeeting({ ...meeting, meetingId: m.meetingId, status: 'convocation en préparation' })}`,
+          `Réunion convoquée.\n${describeMeeting({
+            ...meeting,
+            meetingId: m.meetingId,
+            status: 'convocation en préparation',
+          })}`,
       );
     },
   },
@@ -121,7 +126,9 @@ export const meetingCommands: Record<string, Command> = {
       out.result(
         state,
         (s) =>
-          `Présences enregistrées.${typeof s.quorumReached === 'boolean' ? ` Quorum ${s.quorumReached ? 'atteint' : 'non atteint'}.` : ''}`,
+          `Présences enregistrées.${
+            typeof s.quorumReached === 'boolean' ? ` Quorum ${s.quorumReached ? 'atteint' : 'non atteint'}.` : ''
+          }`,
       );
     },
   },

@@ -24,7 +24,8 @@ export const outboxCommands: Record<string, Command> = {
           : messages
               .map(
                 (m) =>
-                  `${frenchInstant(m.date)}  ${m.to.join(', ')}\n  ${m.subject}  (${api.target.url}/api/outbox/${m.id}.eml)`,
+                  `${frenchInstant(m.date)}  ${m.to.join(', ')}\n  ` +
+                  `${m.subject}  (${api.target.url}/api/outbox/${m.id}.eml)`,
               )
               .join('\n'),
       );

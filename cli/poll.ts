@@ -27,7 +27,8 @@ export function parseProposedDate(value: string): Record<string, unknown> {
   if (slot) return { kind: 'creneau', date: slot[1], start: slot[2], end: slot[3], ...capacity };
   throw usageError(
     `--date « ${value} » n’est pas une date proposée.`,
-    'Écrivez 2027-09-14 (journée), 2027-09-16/matin ou /apres_midi (demi-journée), 2027-09-17/10:00-12:00 (créneau), suivi de @12 pour 12 places.',
+    'Écrivez 2027-09-14 (journée), 2027-09-16/matin ou /apres_midi (demi-journée), ' +
+      '2027-09-17/10:00-12:00 (créneau), suivi de @12 pour 12 places.',
   );
 }
 
@@ -65,7 +66,9 @@ function describePoll(poll: PollView): string {
   ]);
   const dates = poll.options.map(
     (o) =>
-      `  ${o.label} : ${o.oui} oui, ${o.siNecessaire} si nécessaire, ${o.non} non${o.capacity ? `, ${o.volunteers.length}/${o.capacity} inscrits` : ''}  [${o.id}]`,
+      `  ${o.label} : ${o.oui} oui, ${o.siNecessaire} si nécessaire, ${o.non} non${
+        o.capacity ? `, ${o.volunteers.length}/${o.capacity} inscrits` : ''
+      }  [${o.id}]`,
   );
   return `${head}\n${dates.join('\n')}`;
 }
@@ -176,9 +179,11 @@ function pageRefusal(status: number, html: string): CliError {
 export const pollCommands: Record<string, Command> = {
   'poll create': {
     usage:
-      'poll create --instance <instance> --title <titre> --deadline "2027-09-03 12:00" --date <date>… [--participant <e-mail>]… [--location …] [--description …] [--convention <slug>]',
+      'poll create --instance <instance> --title <titre> --deadline "2027-09-03 12:00" --date ' +
+      '<date>… [--participant <e-mail>]… [--location …] [--description …] [--convention <slug>]',
     summary:
-      'propose des dates (2027-09-14, 2027-09-16/matin, 2027-09-17/10:00-12:00, @12 pour 12 places) et invite les participants à voter',
+      'propose des dates (2027-09-14, 2027-09-16/matin, 2027-09-17/10:00-12:00, ' +
+      '@12 pour 12 places) et invite les participants à voter',
     options: {
       instance: { type: 'string' },
       title: { type: 'string' },
@@ -219,9 +224,12 @@ export const pollCommands: Record<string, Command> = {
     },
   },
   'poll vote': {
-    usage: `poll vote <lien-de-vote> --date <date> --answer <${POLL_ANSWERS.join('|')}> [--date … --answer …]… [--signup <date>]…`,
+    usage:
+      `poll vote <lien-de-vote> --date <date> --answer ` +
+      `<${POLL_ANSWERS.join('|')}> [--date … --answer …]… [--signup <date>]…`,
     summary:
-      'répond au sondage avec le lien reçu par courriel, sans compte, comme la page de vote : une --answer par --date proposée, dans l’ordre',
+      'répond au sondage avec le lien reçu par courriel, sans compte, comme ' +
+      'la page de vote : une --answer par --date proposée, dans l’ordre',
     options: {
       date: { type: 'string', multiple: true },
       answer: { type: 'string', multiple: true },

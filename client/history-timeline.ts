@@ -132,7 +132,12 @@ function signalDetail(name: string, input: Input | null): string {
   if (!input) return '';
   if (name === 'meetingScheduled') return ` (${instanceLabel(input.instanceKind)})`;
   if (name === 'rsvp')
-    return ` : ${PARTSTAT_LABELS[str(input.partstat) ?? ''] ?? str(input.partstat) ?? ''}${input.source === 'imip' ? ' (depuis l’agenda)' : input.source === 'link' ? ' (par le lien du courriel)' : ''}`;
+    return (
+      ` : ` +
+      `${PARTSTAT_LABELS[str(input.partstat) ?? ''] ?? str(input.partstat) ?? ''}${
+        input.source === 'imip' ? ' (depuis l’agenda)' : input.source === 'link' ? ' (par le lien du courriel)' : ''
+      }`
+    );
   return '';
 }
 
@@ -346,7 +351,9 @@ export function buildTimeline(
       add(event, {
         kind: 'signal',
         who: SYSTEM_ACTOR,
-        what: `Signal au processus ${external.workflowExecution?.workflowId ?? '?'} : ${labelOf(SIGNAL_LABELS, name)}${signalDetail(name, firstArg(external.input))}`,
+        what:
+          `Signal au processus ${external.workflowExecution?.workflowId ?? '?'} : ` +
+          `${labelOf(SIGNAL_LABELS, name)}${signalDetail(name, firstArg(external.input))}`,
       });
       continue;
     }
@@ -367,7 +374,9 @@ export function buildTimeline(
       add(event, {
         kind: 'child',
         who: SYSTEM_ACTOR,
-        what: `Lancement du processus ${labelOf(WORKFLOW_LABELS, child.workflowType?.name)} (${child.workflowId ?? '?'})`,
+        what:
+          `Lancement du processus ${labelOf(WORKFLOW_LABELS, child.workflowType?.name)} ` +
+          `(${child.workflowId ?? '?'})`,
       });
       continue;
     }
@@ -433,7 +442,11 @@ export function buildTimeline(
       }) ||
       (event.workflowExecutionTerminatedEventAttributes && {
         what: 'Processus arrêté',
-        outcome: `arrêté${event.workflowExecutionTerminatedEventAttributes.reason ? ` : ${event.workflowExecutionTerminatedEventAttributes.reason}` : ''}`,
+        outcome: `arrêté${
+          event.workflowExecutionTerminatedEventAttributes.reason
+            ? ` : ${event.workflowExecutionTerminatedEventAttributes.reason}`
+            : ''
+        }`,
         failed: true,
       }) ||
       (event.workflowExecutionCanceledEventAttributes && {

@@ -22,7 +22,8 @@ export function createRsvpSignaller(
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       log(
-        `answer of ${rsvp.email} to meeting ${rsvp.meetingId} recorded; its workflow is not running, so it was not told`,
+        `answer of ${rsvp.email} to meeting ${rsvp.meetingId} ` +
+          `recorded; its workflow is not running, so it was not told`,
       );
     }
   };

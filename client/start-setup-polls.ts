@@ -50,13 +50,15 @@ export async function startSetupPolls(
       if (!instance)
         throw new DomainError(
           'INVALID_INPUT',
-          `Le sondage « ${poll.title} » ne nomme aucune instance : indiquez dans la configuration (« instance ») celle dont la date retenue sera la réunion.`,
+          `Le sondage « ${poll.title} » ne nomme aucune instance : indiquez dans la ` +
+            `configuration (« instance ») celle dont la date retenue sera la réunion.`,
           'instance',
         );
       if (!deadline)
         throw new DomainError(
           'INVALID_INPUT',
-          `Le sondage « ${poll.title} » n’a pas de date limite de réponse : indiquez-la dans la configuration (« deadline »).`,
+          `Le sondage « ${poll.title} » n’a pas de date limite de ` +
+            `réponse : indiquez-la dans la configuration (« deadline »).`,
           'deadline',
         );
       const kind = instance.kind as InstanceKind;

@@ -54,6 +54,8 @@ export function temporalUiLink(
   runId?: string,
 ): string | null {
   if (!uiUrl) return null;
-  const base = `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  const base =
+    `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}` +
+    `/workflows/${encodeURIComponent(workflowId)}`;
   return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
 }

@@ -48,7 +48,8 @@ export function actorFromAccess(person: PersonAccess): Actor {
   if (!appRole) {
     throw new DomainError(
       'ROLE_NOT_ALLOWED',
-      `${person.email} n’est membre d’aucune instance de cette convention : demandez à un coopérateur de vous y inscrire.`,
+      `${person.email} n’est membre d’aucune instance de cette ` +
+        `convention : demandez à un coopérateur de vous y inscrire.`,
       'actor',
     );
   }

@@ -82,7 +82,8 @@ function schoolHolidayWarnings(date: LocalDate, zone: Zone | null): string[] {
     ? ''
     : ` Dates à confirmer : le calendrier scolaire ${holiday.schoolYear} n’a pas encore été vérifié sur son arrêté.`;
   return [
-    `${holiday.name} (zone ${zone}), du ${formatFrenchDate(holiday.start)} à la reprise des cours le ${formatFrenchDate(holiday.end)} : ` +
+    `${holiday.name} (zone ${zone}), du ${formatFrenchDate(holiday.start)} ` +
+      `à la reprise des cours le ${formatFrenchDate(holiday.end)} : ` +
       `des participants risquent d’être absents.${unchecked}`,
   ];
 }

@@ -160,7 +160,8 @@ function byInstanceKind<T extends z.ZodType>(value: T) {
     // Typed for the record's own issues; at run time the enum keys report `unrecognized_keys` here.
     error: (issue: z.core.$ZodRawIssue) =>
       issue.code === 'unrecognized_keys'
-        ? `« ${fieldPath(issue.path ?? [])} » cite un type d’instance inconnu (${issue.keys.join(', ')}) : types possibles ${INSTANCE_KINDS.join(', ')}.`
+        ? `« ${fieldPath(issue.path ?? [])} » cite un type d’instance inconnu ` +
+          `(${issue.keys.join(', ')}) : types possibles ${INSTANCE_KINDS.join(', ')}.`
         : undefined,
   });
 }
@@ -184,7 +185,8 @@ export const charterSchema: z.ZodType<Charter> = z.strictObject({
     .strictObject({
       inInstanceKind: instanceKind.refine((kind) => kind !== 'gtt', {
         error: (issue) =>
-          `« ${fieldPath(issue.path ?? [])} » : un GTT ne se fait pas représenter dans un autre GTT ; choisissez par exemple « cotech ».`,
+          `« ${fieldPath(issue.path ?? [])} » : un GTT ne se fait pas ` +
+          `représenter dans un autre GTT ; choisissez par exemple « cotech ».`,
       }),
       persons: z.int().min(1).max(10),
       requiredRole: memberRole,
@@ -307,7 +309,9 @@ export function checkMemberships(charter: Charter, facts: CharterFacts): Charter
     if (!instances.has(m.instanceSlug)) {
       issues.push({
         code: 'UNKNOWN_INSTANCE',
-        message: `${capitalise(personLabel(m))} est inscrit dans l’instance « ${m.instanceSlug} », qui n’existe pas : corrigez son identifiant ou créez l’instance.`,
+        message:
+          `${capitalise(personLabel(m))} est inscrit dans l’instance « ${m.instanceSlug} ` +
+          `», qui n’existe pas : corrigez son identifiant ou créez l’instance.`,
         ...lineOf(m),
       });
       continue;
@@ -315,7 +319,9 @@ export function checkMemberships(charter: Charter, facts: CharterFacts): Charter
     if (m.structureSlug !== undefined && !structures.has(m.structureSlug)) {
       issues.push({
         code: 'UNKNOWN_STRUCTURE',
-        message: `${capitalise(personLabel(m))} siège pour la structure « ${m.structureSlug} », qui n’existe pas : corrigez son identifiant ou déclarez la structure.`,
+        message:
+          `${capitalise(personLabel(m))} siège pour la structure « ${m.structureSlug} ` +
+          `», qui n’existe pas : corrigez son identifiant ou déclarez la structure.`,
         ...lineOf(m),
         instanceSlug: m.instanceSlug,
       });
@@ -332,7 +338,9 @@ export function checkMemberships(charter: Charter, facts: CharterFacts): Charter
       const where = first.line !== undefined ? ` (ligne ${first.line})` : '';
       issues.push({
         code: 'DUPLICATE_MEMBERSHIP',
-        message: `${capitalise(personLabel(m))} figure déjà dans ${instanceLabel(instance)}${where} : une seule ligne par personne et par instance, supprimez l’une des deux.`,
+        message:
+          `${capitalise(personLabel(m))} figure déjà dans ${instanceLabel(instance)}${where} ` +
+          `: une seule ligne par personne et par instance, supprimez l’une des deux.`,
         ...lineOf(m),
         instanceSlug: m.instanceSlug,
       });
@@ -357,8 +365,10 @@ export function checkMemberships(charter: Charter, facts: CharterFacts): Charter
         issues.push({
           code: 'STRUCTURE_LIMIT_EXCEEDED',
           message:
-            `${persons.length} personnes de la structure « ${structure.name} » (${structure.slug}) siègent dans ${instanceLabel(instance)} : ${names(persons)}. ` +
-            `La charte en admet ${limit.maxPersons} au plus par structure (${STRUCTURE_KIND_LABELS[structure.kind]}), titulaires et suppléants compris : ` +
+            `${persons.length} personnes de la structure « ${structure.name} » ` +
+            `(${structure.slug}) siègent dans ${instanceLabel(instance)} : ${names(persons)}. ` +
+            `La charte en admet ${limit.maxPersons} au plus par structure ` +
+            `(${STRUCTURE_KIND_LABELS[structure.kind]}), titulaires et suppléants compris : ` +
             `retirez-en ${surplus} de cette instance, ou corrigez la structure de qui y siège pour une autre.`,
           ...lineOf(persons[limit.maxPersons]),
           instanceSlug: instance.slug,
@@ -376,20 +386,28 @@ export function checkMemberships(charter: Charter, facts: CharterFacts): Charter
     if (!represented) {
       issues.push({
         code: 'REPRESENTED_INSTANCE_UNKNOWN',
-        message: `${capitalise(personLabel(m))} représente « ${m.representsInstanceSlug} » dans ${instanceLabel(instance)}, mais aucune instance ne porte cet identifiant : indiquez celui d’un GTT existant.`,
+        message:
+          `${capitalise(personLabel(m))} représente « ${m.representsInstanceSlug} » dans ` +
+          `${instanceLabel(instance)}, mais aucune instance ne porte cet identifiant : indiquez celui d’un GTT ` +
+          `existant.`,
         ...base,
       });
     } else if (represented.kind !== 'gtt') {
       issues.push({
         code: 'REPRESENTED_INSTANCE_NOT_GTT',
-        message: `${capitalise(personLabel(m))} représente ${instanceLabel(represented)} dans ${instanceLabel(instance)}, qui n’est pas un groupe de travail thématique : seul un GTT se fait représenter ; indiquez un GTT ou retirez cette mention.`,
+        message:
+          `${capitalise(personLabel(m))} représente ${instanceLabel(represented)} dans ` +
+          `${instanceLabel(instance)}, qui n’est pas un groupe de travail thématique : seul un GTT se fait ` +
+          `représenter ; indiquez un GTT ou retirez cette mention.`,
         ...base,
       });
     } else if (!rep || instance.kind !== rep.inInstanceKind) {
       const where = rep ? `qu’au ${INSTANCE_KIND_LABELS[rep.inInstanceKind]}` : 'nulle part';
       issues.push({
         code: 'REPRESENTATION_OUT_OF_PLACE',
-        message: `${capitalise(personLabel(m))} représente ${gttLabel(represented)} dans ${instanceLabel(instance)} : la charte ne prévoit la représentation des GTT ${where} ; retirez cette mention.`,
+        message:
+          `${capitalise(personLabel(m))} représente ${gttLabel(represented)} dans ${instanceLabel(instance)} ` +
+          `: la charte ne prévoit la représentation des GTT ${where} ; retirez cette mention.`,
         ...base,
       });
     }
@@ -407,14 +425,18 @@ export function checkMemberships(charter: Charter, facts: CharterFacts): Charter
         if (n === 0) {
           issues.push({
             code: 'GTT_REPRESENTATION_COUNT',
-            message: `${capitalise(gttLabel(gtt))} n’est pas représenté dans ${instanceLabel(host)} : désignez ${wanted} dont au moins un ${role}, en indiquant le GTT qu’ils représentent (${gtt.slug}).`,
+            message:
+              `${capitalise(gttLabel(gtt))} n’est pas représenté dans ${instanceLabel(host)} : désignez ` +
+              `${wanted} dont au moins un ${role}, en indiquant le GTT qu’ils représentent (${gtt.slug}).`,
             instanceSlug: host.slug,
           });
         } else if (n !== rep.persons) {
           const change = n < rep.persons ? `ajoutez-en ${rep.persons - n}` : `retirez-en ${n - rep.persons}`;
           issues.push({
             code: 'GTT_REPRESENTATION_COUNT',
-            message: `${capitalise(gttLabel(gtt))} a ${n} représentant${n > 1 ? 's' : ''} dans ${instanceLabel(host)} (${names(representatives)}) : la charte en demande ${wanted} ; ${change}.`,
+            message:
+              `${capitalise(gttLabel(gtt))} a ${n} représentant${n > 1 ? 's' : ''} dans ` +
+              `${instanceLabel(host)} (${names(representatives)}) : la charte en demande ${wanted} ; ${change}.`,
             ...(n > rep.persons ? lineOf(representatives[rep.persons]) : {}),
             instanceSlug: host.slug,
           });
@@ -422,7 +444,10 @@ export function checkMemberships(charter: Charter, facts: CharterFacts): Charter
         if (n > 0 && !representatives.some((m) => m.role === rep.requiredRole)) {
           issues.push({
             code: 'GTT_REPRESENTATION_ROLE',
-            message: `Aucun des représentants du ${gttLabel(gtt).replace(/^le /, '')} dans ${instanceLabel(host)} (${names(representatives)}) n’est ${role} : la charte en demande au moins un ; remplacez l’un d’eux par un ${role} ou corrigez son rôle.`,
+            message:
+              `Aucun des représentants du ${gttLabel(gtt).replace(/^le /, '')} dans ${instanceLabel(host)} ` +
+              `(${names(representatives)}) n’est ${role} : la charte en demande au moins un ; remplacez l’un d’eux ` +
+              `par un ${role} ou corrigez son rôle.`,
             instanceSlug: host.slug,
           });
         }

@@ -173,21 +173,25 @@ export function checkProlongation(actor: Actor, input: ProlongationInput, curren
   if (compareDates(parseDateKey(today), current) > 0) {
     throw new DomainError(
       'WRONG_STAGE',
-      `La convention a pris fin le ${formatFrenchDate(current, { withWeekday: false })} : elle ne se prolonge plus ; une nouvelle convention se signe.`,
+      `La convention a pris fin le ${formatFrenchDate(current, { withWeekday: false })} ` +
+        `: elle ne se prolonge plus ; une nouvelle convention se signe.`,
     );
   }
   const next = parseDateKey(input.newEndDate);
   if (compareDates(next, current) <= 0) {
     throw new DomainError(
       'INVALID_INPUT',
-      `La nouvelle date de fin (${formatFrenchDate(next, { withWeekday: false })}) doit être postérieure à la fin actuelle, le ${formatFrenchDate(current, { withWeekday: false })}.`,
+      `La nouvelle date de fin (${formatFrenchDate(next, { withWeekday: false })}) doit être ` +
+        `postérieure à la fin actuelle, le ${formatFrenchDate(current, { withWeekday: false })}.`,
       'newEndDate',
     );
   }
   if (compareDates(next, { ...current, year: current.year + MAX_PROLONGATION_YEARS }) > 0) {
     throw new DomainError(
       'INVALID_INPUT',
-      `Un avenant prolonge la convention de ${MAX_PROLONGATION_YEARS} ans au plus (jusqu’au ${formatFrenchDate({ ...current, year: current.year + MAX_PROLONGATION_YEARS }, { withWeekday: false })}) : au-delà, signez une nouvelle convention.`,
+      `Un avenant prolonge la convention de ${MAX_PROLONGATION_YEARS} ans au plus (jusqu’au ` +
+        `${formatFrenchDate({ ...current, year: current.year + MAX_PROLONGATION_YEARS }, { withWeekday: false })}) : ` +
+        `au-delà, signez une nouvelle convention.`,
       'newEndDate',
     );
   }

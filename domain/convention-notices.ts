@@ -16,7 +16,10 @@ export interface ReviewedFiche extends CampaignFicheRef {
   } | null;
 }
 
-/** Where the review is: on a COPIL meeting's ordre du jour (its start an ISO instant), or a meeting still to be scheduled. */
+/**
+ * Where the review is: on a COPIL meeting's ordre du jour (its start an ISO instant), or a meeting still to be
+ * scheduled.
+ */
 export type ReviewPlace = { meetingTitle: string; startsAt: string } | null;
 
 /**

@@ -322,7 +322,9 @@ export function checkSetupReferences(setup: ConventionSetup): FieldIssue[] {
     if (first !== undefined) {
       issues.push({
         field: at,
-        message: `${m.person} figure déjà dans l’instance « ${m.instance} » (memberships.${first}) : une ligne par personne et par instance.`,
+        message:
+          `${m.person} figure déjà dans l’instance « ${m.instance} » ` +
+          `(memberships.${first}) : une ligne par personne et par instance.`,
       });
     } else memberKeys.set(key, i);
   });
@@ -436,5 +438,8 @@ export function formatInstant(at: Date, timeZone: string): string {
   const offset = zone === 'GMT' ? '+00:00' : zone.slice(3);
   const millis = at.getUTCMilliseconds();
   const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0')}`;
-  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}:${part('second')}${fraction}${offset}`;
+  return (
+    `${part('year')}-${part('month')}-${part('day')}T${part('hour')}` +
+    `:${part('minute')}:${part('second')}${fraction}${offset}`
+  );
 }

@@ -133,8 +133,10 @@ export function assertMayEditContent(
     throw new DomainError(
       'WRONG_STAGE',
       fiche.lifecycle.stage === 'en_oeuvre' && !fiche.lifecycle.review
-        ? 'La fiche est validée : pour la changer, demandez un avenant (action « requestAmendment »), puis modifiez son brouillon.'
-        : 'La fiche est en cours d’examen : son contenu ne change plus jusqu’à la décision. S’il faut la retravailler, l’instance la renvoie au brouillon.',
+        ? 'La fiche est validée : pour la changer, demandez un avenant ' +
+            '(action « requestAmendment »), puis modifiez son brouillon.'
+        : 'La fiche est en cours d’examen : son contenu ne change plus jusqu’à la ' +
+            'décision. S’il faut la retravailler, l’instance la renvoie au brouillon.',
     );
   }
   const who = actor.email.toLowerCase();
@@ -187,7 +189,14 @@ export function describeField(content: FicheContent, field: FicheField): string 
         ? content.indicateurs
             .map(
               (i) =>
-                `${i.label}${i.target !== undefined ? ` — cible ${i.target}${i.unit ? ` ${i.unit}` : ''}` : i.unit ? ` (${i.unit})` : ''}`,
+                `${i.label}` +
+                `${
+                  i.target !== undefined
+                    ? ` — cible ${i.target}${i.unit ? ` ${i.unit}` : ''}`
+                    : i.unit
+                      ? ` (${i.unit})`
+                      : ''
+                }`,
             )
             .join(' ; ')
         : EMPTY;

@@ -100,7 +100,8 @@ export function parseMeetingRules(input: unknown, instanceSlugs: readonly string
     if (seen.has(rule.instance)) {
       throw new DomainError(
         'INVALID_INPUT',
-        `Une seule règle par instance : « ${rule.instance} » en a plusieurs. Listez ses mois dans une seule règle (« every »: « months »).`,
+        `Une seule règle par instance : « ${rule.instance} » en a plusieurs. ` +
+          `Listez ses mois dans une seule règle (« every »: « months »).`,
         'rules',
       );
     }

@@ -62,7 +62,8 @@ export function assertMayManageMeeting(instanceKind: InstanceKind, actor: Actor,
   if (!mayManageMeeting(instanceKind, actor)) {
     throw new DomainError(
       'ROLE_NOT_ALLOWED',
-      `Seuls les coopérateurs, le ou la secrétaire et le président ou la présidente de l’instance peuvent ${ACTION_LABELS[action]} ; ${actor.email} n’a aucun de ces rôles.`,
+      `Seuls les coopérateurs, le ou la secrétaire et le président ou la présidente de ` +
+        `l’instance peuvent ${ACTION_LABELS[action]} ; ${actor.email} n’a aucun de ces rôles.`,
       'actor',
     );
   }
@@ -95,7 +96,8 @@ export function assertMeetingAction(action: MeetingAction, status: MeetingStatus
   if ((action === 'reschedule' || action === 'cancel') && now >= startsAt) {
     throw new DomainError(
       'WRONG_STAGE',
-      `La réunion a commencé (${formatFrench(startsAt)}) : elle ne peut plus être ${action === 'cancel' ? 'annulée' : 'déplacée'} ; enregistrez les présences.`,
+      `La réunion a commencé (${formatFrench(startsAt)}) : elle ne peut plus être ` +
+        `${action === 'cancel' ? 'annulée' : 'déplacée'} ; enregistrez les présences.`,
     );
   }
 }
@@ -139,7 +141,8 @@ export function assertConvocationDelay(
   if (startsAt < earliest) {
     throw new DomainError(
       'CONVOCATION_DELAY',
-      `Cette instance se convoque au moins ${delayDays} jours francs à l’avance : convoquée aujourd’hui, elle peut se réunir au plus tôt le ${formatFrench(earliest, zone)}.`,
+      `Cette instance se convoque au moins ${delayDays} jours francs à l’avance : convoquée ` +
+        `aujourd’hui, elle peut se réunir au plus tôt le ${formatFrench(earliest, zone)}.`,
       field,
     );
   }

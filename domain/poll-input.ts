@@ -26,7 +26,8 @@ const proposedOptionSchema = z.discriminatedUnion(
   ],
   {
     error:
-      'Chaque date proposée a un « kind » : « journee », « demi_journee » (avec « half ») ou « creneau » (avec « start » et « end »).',
+      'Chaque date proposée a un « kind » : « journee », « demi_journee ' +
+      '» (avec « half ») ou « creneau » (avec « start » et « end »).',
   },
 );
 

@@ -205,7 +205,8 @@ export function assertDeadline(
   if (first && first.startsAt <= deadline) {
     throw new DomainError(
       'INVALID_INPUT',
-      `La date limite de réponse doit précéder la première date proposée (${formatFrench(first.startsAt, zone, { withTime: true })}).`,
+      `La date limite de réponse doit précéder la première date proposée ` +
+        `(${formatFrench(first.startsAt, zone, { withTime: true })}).`,
       'deadline',
     );
   }
@@ -231,8 +232,10 @@ export function assertConvocationDelayAfterDeadline(
   if (issues.length === 0) return;
   throw new DomainError(
     'CONVOCATION_DELAY',
-    `Cette instance se convoque au moins ${delayDays} jours francs à l’avance : avec une réponse attendue le ${formatFrench(deadline, zone)}, ` +
-      `la réunion peut avoir lieu au plus tôt le ${formatFrench(earliest, zone)}. ${issues.map((i) => i.message).join(' ')} ` +
+    `Cette instance se convoque au moins ${delayDays} jours francs à l’avance ` +
+      `: avec une réponse attendue le ${formatFrench(deadline, zone)}, ` +
+      `la réunion peut avoir lieu au plus tôt le ${formatFrench(earliest, zone)}. ` +
+      `${issues.map((i) => i.message).join(' ')} ` +
       'Avancez la date limite ou proposez des dates plus tardives.',
     issues[0]!.field,
     issues,
@@ -267,7 +270,8 @@ export function assertMayManagePoll(
   if (!mayManagePoll(instanceKind, actor, organizerEmail)) {
     throw new DomainError(
       'ROLE_NOT_ALLOWED',
-      `Seuls l’organisateur du sondage, les coopérateurs, le ou la secrétaire et le président ou la présidente de l’instance peuvent ${ACTION_LABELS[action]} ; ${actor.email} n’a aucun de ces rôles.`,
+      `Seuls l’organisateur du sondage, les coopérateurs, le ou la secrétaire et le président ou la ` +
+        `présidente de l’instance peuvent ${ACTION_LABELS[action]} ; ${actor.email} n’a aucun de ces rôles.`,
       'actor',
     );
   }
@@ -352,7 +356,8 @@ export function assertPlaceLeft(option: PollOptionFacts, volunteers: number): vo
   if (volunteers >= option.capacity) {
     throw new DomainError(
       'CAPACITY_FULL',
-      `Le ${option.label} est complet (${option.capacity} place${option.capacity > 1 ? 's' : ''}, toutes prises) : inscrivez-vous sur une autre date.`,
+      `Le ${option.label} est complet (${option.capacity} place${option.capacity > 1 ? 's' : ''}, ` +
+        `toutes prises) : inscrivez-vous sur une autre date.`,
       'signUps',
     );
   }

@@ -135,8 +135,10 @@ function assertCovered(date: LocalDate, field: string): void {
     throw new DomainError(
       'INVALID_INPUT',
       `Les vacances scolaires ne sont connues que pour les années scolaires ${firstYear} à ${lastYear} ` +
-        `(du ${formatFrenchDate(from)} à la veille du ${formatFrenchDate(until)}) ; le ${formatFrenchDate(date)} n’en fait pas partie. ` +
-        'Pour ajouter une année scolaire, recopiez les dates de l’arrêté qui fixe son calendrier dans domain/data/school-holidays.ts.',
+        `(du ${formatFrenchDate(from)} à la veille du ${formatFrenchDate(until)}) ` +
+        `; le ${formatFrenchDate(date)} n’en fait pas partie. ` +
+        'Pour ajouter une année scolaire, recopiez les dates de l’arrêté ' +
+        'qui fixe son calendrier dans domain/data/school-holidays.ts.',
       field,
     );
   }

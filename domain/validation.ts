@@ -84,7 +84,9 @@ export function isoDate(): z.ZodType<string, unknown> {
   return z.iso.date();
 }
 
-/** An instant written ISO 8601 with its offset (2024-06-20T14:00:00+02:00 or …Z): a meeting's hour is never floating. */
+/**
+ * An instant written ISO 8601 with its offset (2024-06-20T14:00:00+02:00 or …Z): a meeting's hour is never floating.
+ */
 export function isoInstant(field: string): z.ZodType<string, unknown> {
   const error = `« ${field} » doit être une date et heure ISO avec fuseau, par exemple 2024-06-20T14:00:00+02:00.`;
   return z
@@ -103,7 +105,8 @@ export function slug(): z.ZodType<string, unknown> {
     .max(MAX_SLUG)
     .regex(SLUG, {
       error: (issue) =>
-        `${subject(issue.path, 'L’identifiant')} doit être un identifiant court en minuscules, chiffres et tirets, par exemple gtt-1.`,
+        `${subject(issue.path, 'L’identifiant')} doit être un identifiant ` +
+        `court en minuscules, chiffres et tirets, par exemple gtt-1.`,
     });
 }
 
@@ -194,7 +197,10 @@ export function frenchErrorMap(what: string): z.core.$ZodErrorMap {
             : `${who} doit contenir ${exactly} ${n} éléments.`;
         }
         if (issue.origin === 'date')
-          return `${who} doit être ${issue.inclusive ? 'le' : 'après le'} ${day(n)}${issue.inclusive ? ' ou après' : ''}.`;
+          return (
+            `${who} doit être ${issue.inclusive ? 'le' : 'après le'} ` +
+            `${day(n)}${issue.inclusive ? ' ou après' : ''}.`
+          );
         return `${who} doit être ${issue.inclusive ? 'supérieur ou égal à' : 'strictement supérieur à'} ${n}.`;
       }
       case 'too_big': {
@@ -210,7 +216,10 @@ export function frenchErrorMap(what: string): z.core.$ZodErrorMap {
             : `${who} contient trop d’éléments : ${n} au plus.`;
         }
         if (issue.origin === 'date')
-          return `${who} doit être ${issue.inclusive ? 'le' : 'avant le'} ${day(n)}${issue.inclusive ? ' ou avant' : ''}.`;
+          return (
+            `${who} doit être ${issue.inclusive ? 'le' : 'avant le'} ` +
+            `${day(n)}${issue.inclusive ? ' ou avant' : ''}.`
+          );
         return `${who} doit être ${issue.inclusive ? 'inférieur ou égal à' : 'strictement inférieur à'} ${n}.`;
       }
       case 'invalid_format': {

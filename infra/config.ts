@@ -70,7 +70,9 @@ export const CONFIG_VARIABLES = {
   TEMPORAL_TEST_SERVER_PATH: ['(PATH, then .temporal/)', 'Path of `temporal-test-server` (tests).'],
   SMTP_URL: [
     '(embedded catcher)',
-    'smtp(s)://user:password@host:port of a relay; unset, mail is caught and shown at /api/outbox. Query options: ?requireTLS=true (no sending without STARTTLS), ?maxConnections=5, ?rateLimit=50&rateDelta=1000 (messages per ms window; 0 for none).',
+    'smtp(s)://user:password@host:port of a relay; unset, mail is caught and shown at /api/outbox. Query options: ' +
+      '?requireTLS=true (no sending without STARTTLS), ?maxConnections=5, ?rateLimit=50&rateDelta=1000 (messages per ' +
+      'ms window; 0 for none).',
   ],
   CONCERTO_SMTP_PORT: ['2525', 'Port of the embedded mail catcher (loopback).'],
   MAIL_FROM: ['Concerto <concerto@localhost>', 'From address of outgoing mail.'],
@@ -82,7 +84,8 @@ export const CONFIG_VARIABLES = {
   DKIM_PRIVATE_KEY_FILE: ['(none)', 'Path of the RSA private key (PEM) that signs outgoing mail.'],
   LINK_SECRET: [
     '(generated in the data folder)',
-    'Key signing the links in mail (answers to invitations), at least 32 bytes; set it, the same everywhere, when several processes run.',
+    'Key signing the links in mail (answers to invitations), at least ' +
+      '32 bytes; set it, the same everywhere, when several processes run.',
   ],
   CONCERTO_IMIP_PORT: [
     '2526',
@@ -95,7 +98,9 @@ export const CONFIG_VARIABLES = {
   ],
   CONCERTO_ADMINS: [
     '(none)',
-    'Comma-separated addresses of the admins, made admins at each start (created if unknown); they sign in by link. The first holds the local CLI token (data/cli-token); without any, an admin admin@concerto.localhost is created for it.',
+    'Comma-separated addresses of the admins, made admins at each start (created if unknown); they sign in by link. ' +
+      'The first holds the local CLI token (data/cli-token); without any, an admin admin@concerto.localhost is ' +
+      'created for it.',
   ],
   CONCERTO_LOG_LEVEL: ['WARN', 'Log level of the Temporal worker runtime: ERROR, WARN, INFO, DEBUG or TRACE.'],
 } as const satisfies Record<string, readonly [string, string]>;

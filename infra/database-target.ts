@@ -10,7 +10,8 @@ export function databaseTargetFromEnv(env: NodeJS.ProcessEnv): DatabaseTarget {
   if (url) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
       throw new Error(
-        `DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/db), got "${url.split(':')[0]}:…". ` +
+        `DATABASE_URL must be a PostgreSQL URL ` +
+          `(postgres://user:password@host:5432/db), got "${url.split(':')[0]}:…". ` +
           'Unset it to use the embedded database under CONCERTO_DATA_DIR.',
       );
     }

@@ -150,7 +150,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(
-    `Recording the workflow histories failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    `Recording the workflow histories failed: ` +
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
   );
   process.exitCode = 1;
 });

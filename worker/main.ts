@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   }
   if (!config.links.secret) {
     throw new Error(
-      'A standalone worker signs the links of meeting mails like the app checks them: set LINK_SECRET, the same in every process.',
+      'A standalone worker signs the links of meeting mails like the ' +
+        'app checks them: set LINK_SECRET, the same in every process.',
     );
   }
   // SIGINT / SIGTERM: the runtime drains the worker, then run() returns and we close the rest.

@@ -80,7 +80,8 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
     if (closeRequestedBy !== null || Date.now() >= deadline.getTime()) {
       throw new DomainError(
         'WRONG_STAGE',
-        `Le sondage est clos depuis le ${formatFrench(deadline, input.zone, { withTime: true })} : les réponses ne sont plus prises.`,
+        `Le sondage est clos depuis le ${formatFrench(deadline, input.zone, { withTime: true })} ` +
+          `: les réponses ne sont plus prises.`,
       );
     }
   }

@@ -128,7 +128,8 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       if (!agenda || !step || agenda.round !== reviewRound(step.instanceKind, step.version)) {
         throw new DomainError(
           'WRONG_STAGE',
-          'La fiche n’est encore inscrite à l’ordre du jour d’aucune réunion de cette instance : la décision se prend en réunion.',
+          'La fiche n’est encore inscrite à l’ordre du jour d’aucune ' +
+            'réunion de cette instance : la décision se prend en réunion.',
         );
       }
       if (now < agenda.startsAt) {

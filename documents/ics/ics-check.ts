@@ -56,7 +56,9 @@ export function icalEventMismatch(claim: IcalEventClaim, content: string): strin
     problems.push(`icalEvent.uid is ${claim.uid} but the event's UID is ${header.uid ?? '(none)'}`);
   if (header.sequence !== claim.sequence) {
     problems.push(
-      `icalEvent.sequence is ${claim.sequence} but the event's SEQUENCE is ${Number.isNaN(header.sequence) ? '(not a number)' : header.sequence}`,
+      `icalEvent.sequence is ${claim.sequence} but the event's SEQUENCE is ${
+        Number.isNaN(header.sequence) ? '(not a number)' : header.sequence
+      }`,
     );
   }
   return problems.length ? problems.join('; ') : null;

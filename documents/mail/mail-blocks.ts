@@ -79,7 +79,8 @@ export function renderHtml(subject: string, blocks: readonly Block[]): string {
           '<table role="presentation" style="border-collapse:collapse;margin:0 0 1em">',
           ...block.rows.map(
             (row) =>
-              `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:2px 12px 2px 0">${escapeHtml(row.label)}</th>` +
+              `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:2px ` +
+              `12px 2px 0">${escapeHtml(row.label)}</th>` +
               `<td style="padding:2px 0">${row.link ? anchor(row.value, row.value) : escapeHtml(row.value)}</td></tr>`,
           ),
           '</table>',
@@ -108,7 +109,8 @@ export function renderHtml(subject: string, blocks: readonly Block[]): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="fr">',
-    `<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>`,
+    `<head><meta charset="utf-8"><meta name="viewport" ` +
+      `content="width=device-width"><title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1e1e1e">',
     ...body,
     '</body>',

@@ -107,7 +107,8 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     icsMethod: 'REQUEST',
     icsFilename: 'convocation.ics',
     intro: (_input, ref) =>
-      `Vous êtes convié(e) à la réunion ${ref}. Vous trouverez ci-dessous les informations pratiques et l’ordre du jour.`,
+      `Vous êtes convié(e) à la réunion ${ref}. Vous trouverez ` +
+      `ci-dessous les informations pratiques et l’ordre du jour.`,
     calendarNote: 'L’invitation jointe ajoute la réunion à votre agenda.',
     rsvpHeading: 'Merci de nous indiquer votre présence :',
     sections: BEFORE_MEETING,
@@ -120,7 +121,8 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     intro: (input, ref) =>
       rescheduled(input)
         ? `La réunion ${ref} est déplacée : merci de noter la nouvelle date ci-dessous.`
-        : `La réunion ${ref} a été modifiée : les informations ci-dessous remplacent celles de la précédente invitation.`,
+        : `La réunion ${ref} a été modifiée : les informations ` +
+          `ci-dessous remplacent celles de la précédente invitation.`,
     calendarNote: 'L’invitation jointe met à jour la réunion dans votre agenda.',
     rsvpHeading: 'Merci de nous confirmer votre présence :',
     sections: BEFORE_MEETING,
@@ -131,7 +133,8 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     icsMethod: 'CANCEL',
     icsFilename: 'annulation.ics',
     intro: (input, ref) =>
-      `La réunion ${ref} prévue le ${formatFrench(input.meeting.startsAt, input.meeting.zone, { withTime: true })} est annulée.`,
+      `La réunion ${ref} prévue le ` +
+      `${formatFrench(input.meeting.startsAt, input.meeting.zone, { withTime: true })} est annulée.`,
     calendarNote: 'L’annulation jointe retire la réunion de votre agenda.',
     rsvpHeading: '',
     sections: ['intro', 'instance', 'reason', 'calendar', 'attachments'],
@@ -142,7 +145,8 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     icsMethod: 'REQUEST',
     icsFilename: 'invitation.ics',
     intro: ({ meeting }, ref) =>
-      `Pour rappel, la réunion ${ref} a lieu ${inDays(meeting.daysBefore)}le ${formatFrench(meeting.startsAt, meeting.zone, { withTime: true })}.`,
+      `Pour rappel, la réunion ${ref} a lieu ${inDays(meeting.daysBefore)}le ` +
+      `${formatFrench(meeting.startsAt, meeting.zone, { withTime: true })}.`,
     calendarNote: 'L’invitation jointe ajoute la réunion à votre agenda.',
     rsvpHeading: 'Si ce n’est pas encore fait, merci de nous indiquer votre présence :',
     sections: BEFORE_MEETING,
@@ -164,7 +168,8 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     icsMethod: null,
     icsFilename: '',
     intro: ({ meeting }, ref) =>
-      `Le compte rendu de la réunion ${ref} du ${formatFrench(meeting.startsAt, meeting.zone)} n’a pas encore été déposé. Merci de le déposer dans Concerto dès que possible.`,
+      `Le compte rendu de la réunion ${ref} du ${formatFrench(meeting.startsAt, meeting.zone)} ` +
+      `n’a pas encore été déposé. Merci de le déposer dans Concerto dès que possible.`,
     calendarNote: '',
     rsvpHeading: '',
     sections: ['intro', 'instance', 'minutes', 'attachments'],

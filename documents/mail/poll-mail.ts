@@ -42,7 +42,9 @@ const SIGNATURE = 'Concerto, pour la Convention Territoriale Globale';
 
 const counts = (tally: OptionTally | undefined) =>
   tally
-    ? `${tally.oui} oui, ${tally.siNecessaire} si nécessaire, ${tally.non} non${tally.volunteers > 0 ? `, ${tally.volunteers} inscrit(s)` : ''}`
+    ? `${tally.oui} oui, ${tally.siNecessaire} si nécessaire, ${tally.non} non${
+        tally.volunteers > 0 ? `, ${tally.volunteers} inscrit(s)` : ''
+      }`
     : '';
 
 const places = (capacity: number | null) =>
@@ -85,10 +87,12 @@ interface KindTemplate {
 const KINDS: Record<PollMailKind, KindTemplate> = {
   invitation: {
     subject: ({ poll }) =>
-      `Sondage de date : ${poll.title} — répondre avant le ${formatFrench(poll.deadline, poll.zone, { withWeekday: false })}`,
+      `Sondage de date : ${poll.title} — répondre avant le ` +
+      `${formatFrench(poll.deadline, poll.zone, { withWeekday: false })}`,
     body: (input) => [
       paragraph(
-        `Pour « ${input.poll.title} », plusieurs dates sont proposées : merci d’indiquer pour chacune si elle vous convient (oui, si nécessaire, non).`,
+        `Pour « ${input.poll.title} », plusieurs dates sont proposées : merci ` +
+          `d’indiquer pour chacune si elle vous convient (oui, si nécessaire, non).`,
       ),
       ...(input.poll.description ? [paragraph(input.poll.description)] : []),
       facts(input, true),
@@ -114,7 +118,8 @@ const KINDS: Record<PollMailKind, KindTemplate> = {
     subject: ({ poll }) => `Sondage à départager : ${poll.title}`,
     body: (input) => [
       paragraph(
-        `Le sondage « ${input.poll.title} » est clos et plusieurs dates arrivent à égalité : c’est à vous, qui l’organisez, de choisir.`,
+        `Le sondage « ${input.poll.title} » est clos et plusieurs dates ` +
+          `arrivent à égalité : c’est à vous, qui l’organisez, de choisir.`,
       ),
       optionList(
         'Dates à égalité',
@@ -129,7 +134,8 @@ const KINDS: Record<PollMailKind, KindTemplate> = {
     subject: ({ poll }) => `Rappel — sondage à départager : ${poll.title}`,
     body: (input) => [
       paragraph(
-        `Les participants au sondage « ${input.poll.title} » attendent la date retenue : plusieurs dates sont à égalité et vous seul(e) pouvez choisir.`,
+        `Les participants au sondage « ${input.poll.title} » attendent la date ` +
+          `retenue : plusieurs dates sont à égalité et vous seul(e) pouvez choisir.`,
       ),
       optionList(
         'Dates à égalité',

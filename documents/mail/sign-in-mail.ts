@@ -15,7 +15,8 @@ export function composeSignInMail(input: SignInMailInput): { subject: string; te
     paragraph('Vous avez demandé à vous connecter à Concerto. Ouvrez ce lien, puis confirmez :'),
     { type: 'links', heading: 'Se connecter :', links: [{ label: 'Me connecter à Concerto', href: input.link }] },
     paragraph(
-      `Le lien fonctionne une seule fois, pendant ${SIGN_IN_LINK_MINUTES} minutes. Ne le transférez à personne : il ouvre votre compte.`,
+      `Le lien fonctionne une seule fois, pendant ${SIGN_IN_LINK_MINUTES} ` +
+        `minutes. Ne le transférez à personne : il ouvre votre compte.`,
     ),
     paragraph('Si vous n’avez rien demandé, ignorez ce message : personne ne peut se connecter sans ouvrir ce lien.'),
   ];

@@ -545,14 +545,16 @@ function placeMilestones(
         checkDate(milestone.endDate, `milestones.${index}.endDate`);
         if (compareDates(milestone.endDate, milestone.date) < 0) {
           throw invalid(
-            `Le jalon « ${clean(milestone.title)} » finit (${formatFrenchDate(milestone.endDate)}) avant de commencer (${formatFrenchDate(milestone.date)}).`,
+            `Le jalon « ${clean(milestone.title)} » finit (${formatFrenchDate(milestone.endDate)}) ` +
+              `avant de commencer (${formatFrenchDate(milestone.date)}).`,
             `milestones.${index}.endDate`,
           );
         }
       }
       if (milestone.owner !== undefined && !laneById.has(milestone.owner)) {
         throw invalid(
-          `Le jalon « ${clean(milestone.title)} » est confié à « ${milestone.owner} », qui n’est pas une instance du rétroplanning.`,
+          `Le jalon « ${clean(milestone.title)} » est confié à « ` +
+            `${milestone.owner} », qui n’est pas une instance du rétroplanning.`,
           `milestones.${index}.owner`,
         );
       }
@@ -637,12 +639,14 @@ function placeMeetings(
       const lane = laneById.get(meeting.lane);
       if (!lane)
         throw invalid(
-          `La réunion « ${clean(meeting.title)} » est d’une instance, « ${meeting.lane} », qui n’est pas dans le rétroplanning.`,
+          `La réunion « ${clean(meeting.title)} » est d’une instance, ` +
+            `« ${meeting.lane} », qui n’est pas dans le rétroplanning.`,
           `meetings.${index}.lane`,
         );
       if (!Object.hasOwn(MEETING_STATUS_WORDS, meeting.status)) {
         throw invalid(
-          `Le statut « ${meeting.status} » de la réunion « ${clean(meeting.title)} » est inconnu : planifiee, convoquee, tenue ou annulee.`,
+          `Le statut « ${meeting.status} » de la réunion « ${clean(meeting.title)} ` +
+            `» est inconnu : planifiee, convoquee, tenue ou annulee.`,
           `meetings.${index}.status`,
         );
       }
@@ -800,7 +804,10 @@ function description(layout: RetroplanningLayout, input: RetroplanningInput): st
       const owner =
         milestone.owner === undefined ? '' : `, ${input.lanes.find((lane) => lane.id === milestone.owner)!.name}`;
       const status = MILESTONE_STATUS_WORDS[milestone.status ?? 'a_venir'];
-      return `${clean(milestone.title)} (${frenchSpan(milestone.date, milestone.endDate ?? milestone.date)}${owner}, ${status})`;
+      return (
+        `${clean(milestone.title)} ` +
+        `(${frenchSpan(milestone.date, milestone.endDate ?? milestone.date)}${owner}, ${status})`
+      );
     });
     parts.push(`${layout.milestones.length} jalon${layout.milestones.length > 1 ? 's' : ''} : ${listed.join(' ; ')}.`);
   }
@@ -816,7 +823,9 @@ function description(layout: RetroplanningLayout, input: RetroplanningInput): st
     parts.push(
       layout.schoolHolidays.length === 0
         ? `Vacances scolaires de la zone ${input.zone} non connues pour cette période.`
-        : `Vacances scolaires (zone ${input.zone}) sur fond bleu clair${layout.schoolHolidaysComplete ? '' : ', connues pour une partie de la période seulement'}.`,
+        : `Vacances scolaires (zone ${input.zone}) sur fond bleu clair${
+            layout.schoolHolidaysComplete ? '' : ', connues pour une partie de la période seulement'
+          }.`,
     );
   }
   if (layout.todayX !== undefined && input.today) parts.push(`Aujourd’hui : ${formatFrenchDate(input.today)}.`);
@@ -904,7 +913,9 @@ export function retroplanningSvg(input: RetroplanningInput): string {
   if (layout.schoolHolidays.length > 0) {
     out.push('<g class="school-holidays">');
     for (const holiday of layout.schoolHolidays) {
-      const text = `${holiday.name} : du ${formatFrenchDate(holiday.from)}, reprise le ${formatFrenchDate(holiday.until)}${holiday.verified ? '' : ' (dates à vérifier)'}`;
+      const text =
+        `${holiday.name} : du ${formatFrenchDate(holiday.from)}, reprise le ` +
+        `${formatFrenchDate(holiday.until)}${holiday.verified ? '' : ' (dates à vérifier)'}`;
       out.push(`<g class="school-holiday" data-from="${dateKey(holiday.from)}">${tooltip(text)}`);
       out.push(
         element('rect', {
@@ -963,7 +974,9 @@ export function retroplanningSvg(input: RetroplanningInput): string {
     out.push('<g class="public-holidays">');
     for (const holiday of layout.publicHolidays) {
       out.push(
-        `<g class="public-holiday" data-date="${dateKey(holiday.date)}">${tooltip(`${holiday.name}, ${formatFrenchDate(holiday.date)} (jour férié)`)}`,
+        `<g class="public-holiday" data-date="${dateKey(holiday.date)}">${tooltip(
+          `${holiday.name}, ${formatFrenchDate(holiday.date)} (jour férié)`,
+        )}`,
       );
       out.push(
         element('rect', { x: holiday.x - 1, y: layout.lanesTop - 8, width: 2, height: 8, fill: PUBLIC_HOLIDAY_COLOUR }),
@@ -1026,9 +1039,12 @@ export function retroplanningSvg(input: RetroplanningInput): string {
     const status = milestone.status ?? 'a_venir';
     const owner =
       milestone.owner === undefined ? '' : ` — ${input.lanes.find((lane) => lane.id === milestone.owner)!.name}`;
-    const text = `${clean(milestone.title)} : ${frenchSpan(milestone.date, milestone.endDate ?? milestone.date)}${owner} (${MILESTONE_STATUS_WORDS[status]})`;
+    const text =
+      `${clean(milestone.title)} : ${frenchSpan(milestone.date, milestone.endDate ?? milestone.date)}${owner} ` +
+      `(${MILESTONE_STATUS_WORDS[status]})`;
     out.push(
-      `<g class="milestone" data-date="${dateKey(milestone.date)}" data-row="${box.row}" data-status="${status}">${tooltip(text)}`,
+      `<g class="milestone" data-date="${dateKey(milestone.date)}" ` +
+        `data-row="${box.row}" data-status="${status}">${tooltip(text)}`,
     );
     const paint: Attributes =
       status === 'fait'
@@ -1064,9 +1080,12 @@ export function retroplanningSvg(input: RetroplanningInput): string {
     const { meeting } = mark;
     const cancelled = meeting.status === 'annulee';
     const laneName = input.lanes.find((lane) => lane.id === meeting.lane)!.name;
-    const text = `${clean(meeting.title)} — ${laneName}, ${formatFrenchDate(meeting.date)} (${MEETING_STATUS_WORDS[meeting.status]})`;
+    const text =
+      `${clean(meeting.title)} — ${laneName}, ${formatFrenchDate(meeting.date)} ` +
+      `(${MEETING_STATUS_WORDS[meeting.status]})`;
     out.push(
-      `<g class="meeting" data-lane="${escapeXml(meeting.lane)}" data-date="${dateKey(meeting.date)}" data-status="${meeting.status}">${tooltip(text)}`,
+      `<g class="meeting" data-lane="${escapeXml(meeting.lane)}" ` +
+        `data-date="${dateKey(meeting.date)}" data-status="${meeting.status}">${tooltip(text)}`,
     );
     if (cancelled) out.push(cancelledMark(mark.x, mark.y));
     else if (meeting.status === 'planifiee')

@@ -26,7 +26,8 @@ import type { SchoolYearRecord } from '../school-holidays.js';
 export const SCHOOL_YEARS: readonly SchoolYearRecord[] = deepFreeze([
   {
     schoolYear: '2022-2023',
-    source: 'Arrêté du 7 juillet 2021 fixant le calendrier scolaire de l’année 2022-2023 (JORF n° 160 du 11 juillet 2021)',
+    source:
+      'Arrêté du 7 juillet 2021 fixant le calendrier scolaire de l’année 2022-2023 (JORF n° 160 du 11 juillet 2021)',
     verified: true,
     start: '2022-09-01',
     end: '2023-09-04',
@@ -44,7 +45,9 @@ export const SCHOOL_YEARS: readonly SchoolYearRecord[] = deepFreeze([
   },
   {
     schoolYear: '2023-2024',
-    source: 'Arrêté du 7 décembre 2022 fixant le calendrier scolaire des années 2023-2024, 2024-2025 et 2025-2026 (NOR MENE2229099A, JORF n° 0284 du 8 décembre 2022)',
+    source:
+      'Arrêté du 7 décembre 2022 fixant le calendrier scolaire des années 2023-2024, ' +
+      '2024-2025 et 2025-2026 (NOR MENE2229099A, JORF n° 0284 du 8 décembre 2022)',
     verified: true,
     start: '2023-09-04',
     end: '2024-09-02',
@@ -62,7 +65,9 @@ export const SCHOOL_YEARS: readonly SchoolYearRecord[] = deepFreeze([
   },
   {
     schoolYear: '2024-2025',
-    source: 'Arrêté du 7 décembre 2022 fixant le calendrier scolaire des années 2023-2024, 2024-2025 et 2025-2026 (NOR MENE2229099A, JORF n° 0284 du 8 décembre 2022)',
+    source:
+      'Arrêté du 7 décembre 2022 fixant le calendrier scolaire des années 2023-2024, ' +
+      '2024-2025 et 2025-2026 (NOR MENE2229099A, JORF n° 0284 du 8 décembre 2022)',
     verified: true,
     start: '2024-09-02',
     end: '2025-09-01',
@@ -80,7 +85,9 @@ export const SCHOOL_YEARS: readonly SchoolYearRecord[] = deepFreeze([
   },
   {
     schoolYear: '2025-2026',
-    source: 'Arrêté du 7 décembre 2022 fixant le calendrier scolaire des années 2023-2024, 2024-2025 et 2025-2026 (NOR MENE2229099A, JORF n° 0284 du 8 décembre 2022)',
+    source:
+      'Arrêté du 7 décembre 2022 fixant le calendrier scolaire des années 2023-2024, ' +
+      '2024-2025 et 2025-2026 (NOR MENE2229099A, JORF n° 0284 du 8 décembre 2022)',
     verified: true,
     note: 'La rentrée 2026 (fin des vacances d’été) relève de l’arrêté de l’année 2026-2027.',
     start: '2025-09-01',
@@ -99,9 +106,14 @@ export const SCHOOL_YEARS: readonly SchoolYearRecord[] = deepFreeze([
   },
   {
     schoolYear: '2026-2027',
-    source: 'Arrêté fixant le calendrier scolaire de l’année 2026-2027 (JORF, octobre 2025 ; Légifrance JORFTEXT000052416058)',
+    source:
+      'Arrêté fixant le calendrier scolaire de l’année 2026-2027 ' +
+      '(JORF, octobre 2025 ; Légifrance JORFTEXT000052416058)',
     verified: false,
-    note: 'Toussaint, Noël, les vacances de la zone C et la fin des cours recoupées avec des copies publiques ; zones A et B données de mémoire, conformes à la rotation des zones ; rentrée 2027 supposée (jeudi 2 septembre, comme en 2021).',
+    note:
+      'Toussaint, Noël, les vacances de la zone C et la fin des cours recoupées avec ' +
+      'des copies publiques ; zones A et B données de mémoire, conformes à la ' +
+      'rotation des zones ; rentrée 2027 supposée (jeudi 2 septembre, comme en 2021).',
     start: '2026-09-01',
     end: '2027-09-02',
     holidays: [
@@ -118,9 +130,13 @@ export const SCHOOL_YEARS: readonly SchoolYearRecord[] = deepFreeze([
   },
   {
     schoolYear: '2027-2028',
-    source: 'Arrêté fixant le calendrier scolaire de l’année 2027-2028 (Légifrance JORFTEXT000054457294, d’après des sources tierces ; texte non consulté)',
+    source:
+      'Arrêté fixant le calendrier scolaire de l’année 2027-2028 (Légifrance ' +
+      'JORFTEXT000054457294, d’après des sources tierces ; texte non consulté)',
     verified: false,
-    note: 'Dates d’une seule source non officielle (contribution de données ouvertes, non validée) ; la fin des cours y est le mardi 4 juillet 2028, d’où un premier jour de vacances le 5 ; rentrées 2027 et 2028 supposées.',
+    note:
+      'Dates d’une seule source non officielle (contribution de données ouvertes, non validée) ; la fin des cours ' +
+      'y est le mardi 4 juillet 2028, d’où un premier jour de vacances le 5 ; rentrées 2027 et 2028 supposées.',
     start: '2027-09-02',
     end: '2028-09-04',
     holidays: [

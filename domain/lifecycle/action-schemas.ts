@@ -67,7 +67,9 @@ const commentRule = (message: string, outcomeField: 'outcome' | 'opinion') => ({
 const indicatorValue = () =>
   z.union([z.number(), nonEmptyText(MAX_LABEL)], { error: 'Une valeur d’indicateur est un nombre ou un texte court.' });
 
-/** The schema of each kind of action: raw input in, a normalised {@link Action} out (texts trimmed, e-mail lower-cased). */
+/**
+ * The schema of each kind of action: raw input in, a normalised {@link Action} out (texts trimmed, e-mail lower-cased).
+ */
 export const actionSchemas = {
   submit: z.strictObject({ kind: z.literal('submit'), actor: actorSchema }, { error: objectError }),
   recordAvis: z

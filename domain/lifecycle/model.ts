@@ -80,7 +80,9 @@ export interface VersionReview {
   stage: ReviewStage;
   /** For an amendment: what it changes. */
   amendmentSummary?: string;
-  /** The COTECH's avis on the submission in progress; « à retravailler » clears it, as the version goes back to the GTT. */
+  /**
+   * The COTECH's avis on the submission in progress; « à retravailler » clears it, as the version goes back to the GTT.
+   */
   avis?: Recorded & { outcome: Exclude<AvisOutcome, 'a_retravailler'>; comment?: string };
   /** Recorded while the version awaits the COPIL; a partner may restate its opinion, the latest stands. */
   partnerOpinions: Partial<Record<Partner, PartnerOpinion>>;

@@ -23,14 +23,20 @@ export function describeState(state: LifecycleState): string {
   if (isTerminal(state.stage)) return TERMINAL_PHRASES[state.stage];
   const review = state.review;
   if (state.versionInForce === null)
-    return `La version ${review?.version ?? state.latestVersion} de la fiche ${REVIEW_PHRASES[review?.stage ?? 'brouillon']}`;
+    return (
+      `La version ${review?.version ?? state.latestVersion} de ` +
+      `la fiche ${REVIEW_PHRASES[review?.stage ?? 'brouillon']}`
+    );
   const inForce = `La fiche est en œuvre (version ${state.versionInForce} en vigueur)`;
   return review ? `${inForce} et son avenant, version ${review.version}, ${REVIEW_PHRASES[review.stage]}` : inForce;
 }
 
 export function wrongStageMessage(state: LifecycleState, kind: ActionKind): string {
   if (isTerminal(state.stage)) {
-    return `${describeState(state)} : elle n’admet plus aucune action ; pour reprendre le projet, rédigez une nouvelle fiche.`;
+    return (
+      `${describeState(state)} : elle n’admet plus aucune action ` +
+      `; pour reprendre le projet, rédigez une nouvelle fiche.`
+    );
   }
   const review = state.review;
   const amendment = state.versionInForce !== null && review !== null;
@@ -38,7 +44,8 @@ export function wrongStageMessage(state: LifecycleState, kind: ActionKind): stri
     submit: 'seule une version en brouillon peut être soumise',
     recordAvis: 'l’avis du COTECH ne s’enregistre que sur une version soumise',
     recordPartnerOpinion:
-      'les avis de la CAF et de la MSA s’enregistrent quand une version attend la décision du COPIL, après l’avis du COTECH',
+      'les avis de la CAF et de la MSA s’enregistrent quand une ' +
+      'version attend la décision du COPIL, après l’avis du COTECH',
     recordCopilDecision:
       'la décision du COPIL ne s’enregistre que sur une version qui l’attend, après l’avis du COTECH',
     recordBureauValidation:

@@ -71,7 +71,8 @@ export function assertRole(action: Action, charter: Charter): void {
       throw new DomainError(
         'ROLE_NOT_ALLOWED',
         `La charte de la convention ne fait enregistrer aucune décision au ${INSTANCE_KIND_LABELS[instanceKind]} : ` +
-          `pour y enregistrer ${DECISION_NAMES[kind]}, un administrateur doit d’abord compléter la charte (« decisionRecorders »).`,
+          `pour y enregistrer ${DECISION_NAMES[kind]}, un administrateur ` +
+          `doit d’abord compléter la charte (« decisionRecorders »).`,
         field,
       );
     }
@@ -81,7 +82,8 @@ export function assertRole(action: Action, charter: Charter): void {
         : 'un administrateur';
     throw new DomainError(
       'ROLE_NOT_ALLOWED',
-      `Seul ${who}${recorders.length > 0 ? ' (ou un administrateur)' : ''} peut enregistrer ${DECISION_NAMES[kind]} : demandez-le à l’un d’eux.`,
+      `Seul ${who}${recorders.length > 0 ? ' (ou un administrateur)' : ''} ` +
+        `peut enregistrer ${DECISION_NAMES[kind]} : demandez-le à l’un d’eux.`,
       field,
     );
   }
@@ -90,7 +92,8 @@ export function assertRole(action: Action, charter: Charter): void {
     const label = PARTNER_LABELS[action.partner];
     throw new DomainError(
       'ROLE_NOT_ALLOWED',
-      `Seul un représentant de la ${label} (ou un administrateur) peut enregistrer l’avis de la ${label} : demandez-le à la ${label}.`,
+      `Seul un représentant de la ${label} (ou un administrateur) peut ` +
+        `enregistrer l’avis de la ${label} : demandez-le à la ${label}.`,
       'actor.structureKind',
     );
   }

@@ -79,7 +79,8 @@ export function check(state: LifecycleState, action: Action, charter: Charter, n
     if (parsed.year > thisYear) {
       throw new DomainError(
         'INVALID_INPUT',
-        `L’année ${parsed.year} n’a pas commencé : une évaluation porte sur une année en cours ou passée (${thisYear} au plus).`,
+        `L’année ${parsed.year} n’a pas commencé : une évaluation ` +
+          `porte sur une année en cours ou passée (${thisYear} au plus).`,
         'year',
       );
     }

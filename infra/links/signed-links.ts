@@ -171,7 +171,8 @@ function parsePayload(body: string): LinkPayload {
 export function linkSecretError(secret: string): string | null {
   const bytes = Buffer.byteLength(secret, 'utf8');
   return bytes < MIN_SECRET_BYTES
-    ? `LINK_SECRET must be at least ${MIN_SECRET_BYTES} bytes long, it has ${bytes}: generate one with \`openssl rand -base64 48\`.`
+    ? `LINK_SECRET must be at least ${MIN_SECRET_BYTES} bytes long, ` +
+        `it has ${bytes}: generate one with \`openssl rand -base64 48\`.`
     : null;
 }
 
@@ -198,7 +199,10 @@ export type RsvpAnswer = (typeof RSVP_ANSWERS)[keyof typeof RSVP_ANSWERS];
 export function rsvpLinks(input: RsvpLinksInput): Record<keyof typeof RSVP_ANSWERS, string> {
   const base = input.publicUrl.replace(/\/+$/, '');
   const link = (answer: RsvpAnswer) =>
-    `${base}/rsvp/${signLink({ purpose: 'rsvp', subject: input.meetingId, email: input.email, answer, expiresAt: input.expiresAt }, input.secret)}`;
+    `${base}/rsvp/${signLink(
+      { purpose: 'rsvp', subject: input.meetingId, email: input.email, answer, expiresAt: input.expiresAt },
+      input.secret,
+    )}`;
   return { accept: link('ACCEPTED'), tentative: link('TENTATIVE'), decline: link('DECLINED') };
 }
 

@@ -56,7 +56,8 @@ export async function assertPortFree(host: string, port: number, hint: string): 
       throw new PortInUseError(
         host,
         port,
-        `Cannot listen on ${host}:${port}: ${host} is not an address of this machine. Use 127.0.0.1 or another local address.`,
+        `Cannot listen on ${host}:${port}: ${host} is not an address ` +
+          `of this machine. Use 127.0.0.1 or another local address.`,
         { cause: error },
       );
     }

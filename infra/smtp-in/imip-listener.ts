@@ -103,7 +103,8 @@ export async function startImipListener(options: ImipListenerOptions): Promise<I
       const hint = 'set CONCERTO_IMIP_PORT to a free port, or IMIP_LISTEN=0 if replies reach Concerto another way';
       reject(
         new Error(
-          `The calendar-reply listener cannot listen on ${host}:${options.port ?? 0} (${err.code ?? err.message}): ${hint}.`,
+          `The calendar-reply listener cannot listen on ` +
+            `${host}:${options.port ?? 0} (${err.code ?? err.message}): ${hint}.`,
           { cause: err },
         ),
       );

@@ -179,7 +179,8 @@ function listen(server: SMTPServer, host: string, port: number): Promise<number>
       if (isErrno(err, 'EADDRINUSE')) {
         reject(
           new Error(
-            `Mail catcher cannot listen on ${where}: the port is already in use (another Concerto, or another mail server?). ` +
+            `Mail catcher cannot listen on ${where}: the port is already ` +
+              `in use (another Concerto, or another mail server?). ` +
               'Stop that process or set CONCERTO_SMTP_PORT to a free port (0 picks one).',
             { cause: err },
           ),

@@ -81,7 +81,10 @@ function smtpUrlProblem(url: string): string | null {
     if (COUNT_PARAMS.includes(key) && !/^\d+$/.test(value)) return `has ${key}=${value}, expected a whole number`;
   }
   if (parsed.protocol === 'smtps:' && parsed.searchParams.get('requireTLS') === 'true') {
-    return 'asks for STARTTLS (requireTLS) on smtps://, which is TLS from the start: drop ?requireTLS=true, or use smtp:// on port 587';
+    return (
+      'asks for STARTTLS (requireTLS) on smtps://, which is TLS from ' +
+      'the start: drop ?requireTLS=true, or use smtp:// on port 587'
+    );
   }
   return null;
 }
@@ -106,7 +109,8 @@ export function dkimFromSettings(settings: DkimSettings): { dkim?: DkimOptions; 
     const missing = names.filter((name) => !settings[name]);
     return {
       errors: [
-        `DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together: set all three to sign outgoing mail with DKIM, or none. Missing: ${missing.join(', ')}.`,
+        `DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together: set all three ` +
+          `to sign outgoing mail with DKIM, or none. Missing: ${missing.join(', ')}.`,
       ],
     };
   }
@@ -125,7 +129,8 @@ export function dkimFromSettings(settings: DkimSettings): { dkim?: DkimOptions; 
     privateKey = readFileSync(file, 'utf8');
   } catch (error) {
     errors.push(
-      `DKIM_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ${file}. Give the path of the PEM private key.`,
+      `DKIM_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ` +
+        `${file}. Give the path of the PEM private key.`,
     );
   }
   if (privateKey) {

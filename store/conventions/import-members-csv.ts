@@ -109,7 +109,9 @@ function readMembersCsv(csvText: string): ParsedCsv {
         : undefined;
     const field = line === undefined ? 'fichier' : `ligne ${line}`;
     const reason = CSV_ERRORS[(error as { code?: string }).code ?? ''] ?? (error as Error).message;
-    const message = `Le fichier n’est pas un CSV lisible${line === undefined ? '' : ` (ligne ${line})`} : ${reason}. Enregistrez-le depuis le tableur au format CSV.`;
+    const message =
+      `Le fichier n’est pas un CSV lisible${line === undefined ? '' : ` (ligne ${line})`} ` +
+      `: ${reason}. Enregistrez-le depuis le tableur au format CSV.`;
     throw new DomainError('INVALID_INPUT', message, field, [{ field, message }]);
   }
 
@@ -133,7 +135,8 @@ function readMembersCsv(csvText: string): ParsedCsv {
   const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
   if (missing.length > 0)
     problems.push(
-      `colonne${missing.length > 1 ? 's' : ''} ${missing.map((c) => `« ${c} »`).join(', ')} manquante${missing.length > 1 ? 's' : ''}`,
+      `colonne${missing.length > 1 ? 's' : ''} ${missing.map((c) => `« ${c} »`).join(', ')} ` +
+        `manquante${missing.length > 1 ? 's' : ''}`,
     );
   if (problems.length > 0) {
     const message =
@@ -190,7 +193,8 @@ async function applyRows(
     if (instanceSlug === '') lineIssues.push('l’instance manque');
     else if (!instances.has(instanceSlug)) {
       lineIssues.push(
-        `instance « ${cells.instance} » inconnue (instances de la convention : ${[...instances.keys()].sort().join(', ')})`,
+        `instance « ${cells.instance} » inconnue (instances de la ` +
+          `convention : ${[...instances.keys()].sort().join(', ')})`,
       );
     }
 

@@ -52,7 +52,10 @@ export interface MeetingPageRow {
   mails: Array<{ idempotencyKey: string; status: string }>;
 }
 
-/** A meeting with its agenda, its invitations (answers and attendance), its decisions and its workflow's mails, for its page. */
+/**
+ * A meeting with its agenda, its invitations (answers and attendance), its decisions and its workflow's mails, for its
+ * page.
+ */
 export async function findMeetingPage(prisma: PrismaClient, meetingId: string): Promise<MeetingPageRow | null> {
   const meeting = await prisma.meeting.findUnique({
     where: { id: meetingId },

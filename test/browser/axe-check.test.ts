@@ -8,7 +8,8 @@ describe('expectNoSeriousAxeViolations', () => {
   it('fails on a form field without a label and a page without a language, naming the rules', async () => {
     const page = await browser.newPage();
     await page.setContent(
-      '<!doctype html><html><head><title>x</title></head><body><main><h1>x</h1><input type="text"></main></body></html>',
+      '<!doctype html><html><head><title>x</title></head><body><main><h1>x</h1><input ' +
+        'type="text"></main></body></html>',
     );
     const error = await expectNoSeriousAxeViolations(page).then(
       () => undefined,
@@ -21,7 +22,8 @@ describe('expectNoSeriousAxeViolations', () => {
   it('passes a small labelled French page', async () => {
     const page = await browser.newPage();
     await page.setContent(
-      '<!doctype html><html lang="fr"><head><title>Essai</title></head><body><main><h1>Essai</h1><label>Nom <input type="text"></label></main></body></html>',
+      '<!doctype html><html lang="fr"><head><title>Essai</title></head><body><main><h1>Essai</h1><label>Nom ' +
+        '<input type="text"></label></main></body></html>',
     );
     await expectNoSeriousAxeViolations(page);
   });

@@ -323,7 +323,8 @@ async function checkConnection(url: string): Promise<void> {
     await withClient(url, (client) => client.query('SELECT 1'));
   } catch (error) {
     throw new Error(
-      `TEST_DATABASE_URL (${redact(url)}) is set but connecting to it failed: ${describe(error)}. To fix: ${WHAT_TO_DO}.`,
+      `TEST_DATABASE_URL (${redact(url)}) is set but connecting ` +
+        `to it failed: ${describe(error)}. To fix: ${WHAT_TO_DO}.`,
       { cause: error },
     );
   }

@@ -38,7 +38,10 @@ export function referenceDays(setup: ConventionSetup, year: number): LocalDate[]
   ];
 }
 
-/** The fewest whole weeks that move `days` on or after `notBefore`, their first and last in one year, none on a public holiday. */
+/**
+ * The fewest whole weeks that move `days` on or after `notBefore`, their first and last in one year, none on a public
+ * holiday.
+ */
 export function referenceShiftWeeks(days: readonly LocalDate[], notBefore: LocalDate): number {
   const sorted = [...days].sort(compareDates);
   const first = sorted[0];

@@ -27,34 +27,41 @@ describe('bootstrapAdmins', () => {
 
   const token = async () => (await readFile(path.join(dataDir, CLI_TOKEN_FILE), 'utf8')).trim();
 
-  it('with no admin anywhere, makes admin@concerto.localhost and gives it the CLI token, in a file only its owner reads', async () => {
-    const { holder, cliTokenFile } = await bootstrapAdmins(createStore(db.prisma).access, { admins: [], dataDir });
-    expect(holder).toBe(LOCAL_ADMIN_EMAIL);
-    expect((await stat(cliTokenFile)).mode & 0o777).toBe(0o600);
-    expect(await viewerOfApiToken(db.prisma, await token(), new Date())).toMatchObject({
-      email: LOCAL_ADMIN_EMAIL,
-      admin: true,
-      via: 'token',
-    });
-    // The workflows check who acts: the local admin's address must pass as any person's does.
-    expect(actorSchema.safeParse({ email: LOCAL_ADMIN_EMAIL, appRole: 'admin' }).success).toBe(true);
-  });
+  it(
+    'with no admin anywhere, makes admin@concerto.localhost and ' +
+      'gives it the CLI token, in a file only its owner reads',
+    async () => {
+      const { holder, cliTokenFile } = await bootstrapAdmins(createStore(db.prisma).access, { admins: [], dataDir });
+      expect(holder).toBe(LOCAL_ADMIN_EMAIL);
+      expect((await stat(cliTokenFile)).mode & 0o777).toBe(0o600);
+      expect(await viewerOfApiToken(db.prisma, await token(), new Date())).toMatchObject({
+        email: LOCAL_ADMIN_EMAIL,
+        admin: true,
+        via: 'token',
+      });
+      // The workflows check who acts: the local admin's address must pass as any person's does.
+      expect(actorSchema.safeParse({ email: LOCAL_ADMIN_EMAIL, appRole: 'admin' }).success).toBe(true);
+    },
+  );
 
-  it('keeps a token still valid across starts, and makes a new one once it is revoked or its file is gone', async () => {
-    const first = await token();
-    await bootstrapAdmins(createStore(db.prisma).access, { admins: [], dataDir });
-    expect(await token()).toBe(first);
-    const admin = await db.prisma.person.findUniqueOrThrow({ where: { email: LOCAL_ADMIN_EMAIL } });
-    const [listed] = await listApiTokens(db.prisma, admin.id);
-    expect(await deleteApiToken(db.prisma, admin.id, listed!.id)).toBe(true);
-    await bootstrapAdmins(createStore(db.prisma).access, { admins: [], dataDir });
-    const second = await token();
-    expect(second).not.toBe(first);
-    expect(await viewerOfApiToken(db.prisma, second, new Date())).toMatchObject({ email: LOCAL_ADMIN_EMAIL });
-    await writeFile(path.join(dataDir, CLI_TOKEN_FILE), 'cct_not-a-token\n');
-    await bootstrapAdmins(createStore(db.prisma).access, { admins: [], dataDir });
-    expect(await viewerOfApiToken(db.prisma, await token(), new Date())).toMatchObject({ email: LOCAL_ADMIN_EMAIL });
-  });
+  it(
+    'keeps a token still valid across starts, and makes ' + 'a new one once it is revoked or its file is gone',
+    async () => {
+      const first = await token();
+      await bootstrapAdmins(createStore(db.prisma).access, { admins: [], dataDir });
+      expect(await token()).toBe(first);
+      const admin = await db.prisma.person.findUniqueOrThrow({ where: { email: LOCAL_ADMIN_EMAIL } });
+      const [listed] = await listApiTokens(db.prisma, admin.id);
+      expect(await deleteApiToken(db.prisma, admin.id, listed!.id)).toBe(true);
+      await bootstrapAdmins(createStore(db.prisma).access, { admins: [], dataDir });
+      const second = await token();
+      expect(second).not.toBe(first);
+      expect(await viewerOfApiToken(db.prisma, second, new Date())).toMatchObject({ email: LOCAL_ADMIN_EMAIL });
+      await writeFile(path.join(dataDir, CLI_TOKEN_FILE), 'cct_not-a-token\n');
+      await bootstrapAdmins(createStore(db.prisma).access, { admins: [], dataDir });
+      expect(await viewerOfApiToken(db.prisma, await token(), new Date())).toMatchObject({ email: LOCAL_ADMIN_EMAIL });
+    },
+  );
 
   it('makes admins of CONCERTO_ADMINS, known or not, and gives the first the CLI token', async () => {
     await db.prisma.person.create({ data: { email: 'connue@example.org', displayName: 'Connue' } });

@@ -159,20 +159,23 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(unknown.stderr).toContain('create, edit, submit, show, list');
   });
 
-  it('says how to sign in without a token or with a refused one, and refuses an admin’s work to a member (exit 3)', async () => {
-    const noToken = await runConcerto(['outbox'], {
-      CONCERTO_URL: cliEnv.CONCERTO_URL!,
-      CONCERTO_DATA_DIR: path.join(tmp, 'nowhere'),
-    });
-    expect(noToken.code).toBe(EXIT.access);
-    expect(noToken.stderr).toContain(
-      'Aucun jeton : donnez CONCERTO_TOKEN, ou lancez `npm start` dans ce dossier, qui écrit data/cli-token.',
-    );
-    const revoked = await runConcerto(['outbox', '--json'], { ...cliEnv, CONCERTO_TOKEN: 'cct_not-a-token' });
-    expect(revoked.code).toBe(EXIT.access);
-    expect(revoked.stderr).toContain('Le jeton lu dans CONCERTO_TOKEN n’est pas accepté');
-    expect(JSON.parse(revoked.stdout)).toMatchObject({ exitCode: EXIT.access, error: { code: 'UNAUTHENTICATED' } });
-  });
+  it(
+    'says how to sign in without a token or with a refused ' + 'one, and refuses an admin’s work to a member (exit 3)',
+    async () => {
+      const noToken = await runConcerto(['outbox'], {
+        CONCERTO_URL: cliEnv.CONCERTO_URL!,
+        CONCERTO_DATA_DIR: path.join(tmp, 'nowhere'),
+      });
+      expect(noToken.code).toBe(EXIT.access);
+      expect(noToken.stderr).toContain(
+        'Aucun jeton : donnez CONCERTO_TOKEN, ou lancez `npm start` dans ce dossier, qui écrit data/cli-token.',
+      );
+      const revoked = await runConcerto(['outbox', '--json'], { ...cliEnv, CONCERTO_TOKEN: 'cct_not-a-token' });
+      expect(revoked.code).toBe(EXIT.access);
+      expect(revoked.stderr).toContain('Le jeton lu dans CONCERTO_TOKEN n’est pas accepté');
+      expect(JSON.parse(revoked.stdout)).toMatchObject({ exitCode: EXIT.access, error: { code: 'UNAUTHENTICATED' } });
+    },
+  );
 
   it('loads the demo convention with its progress on stderr, and again without changing anything', async () => {
     const first = await concerto('demo', '--json');
@@ -190,7 +193,10 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     const again = await concerto('demo');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(
-      /^Convention de démonstration chargée \(ctg-mellois-en-poitou-2023-2027\) : 0 créé\(s\), 0 modifié\(s\), \d+ inchangé\(s\)\.\n$/,
+      new RegExp(
+        String.raw`^Convention de démonstration chargée \(ctg-mellois-en-poitou-2023-2027\) ` +
+          String.raw`: 0 créé\(s\), 0 modifié\(s\), \d+ inchangé\(s\)\.\n$`,
+      ),
     );
 
     const member = await concertoAs(CAF, 'demo');
@@ -198,120 +204,124 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(member.stderr).toContain('Seul un administrateur peut faire cela.');
   });
 
-  it('creates a fiche, shows it as JSON and in French, edits its draft and submits it; a second submission exits 1, an unknown fiche 4', async () => {
-    const created = await concerto(
-      'fiche',
-      'create',
-      '--title',
-      'Ludothèque itinérante',
-      '--author',
-      'directrice.education@example.org',
-      '--convention',
-      DEMO_CONVENTION_SLUG,
-      '--json',
-    );
-    expect(created.code, created.stderr).toBe(0);
-    const { ficheId, workflowId } = JSON.parse(created.stdout) as { ficheId: string; workflowId: string };
-    expect(workflowId).toBe(`fiche-${ficheId}`);
+  it(
+    'creates a fiche, shows it as JSON and in French, edits its draft ' +
+      'and submits it; a second submission exits 1, an unknown fiche 4',
+    async () => {
+      const created = await concerto(
+        'fiche',
+        'create',
+        '--title',
+        'Ludothèque itinérante',
+        '--author',
+        'directrice.education@example.org',
+        '--convention',
+        DEMO_CONVENTION_SLUG,
+        '--json',
+      );
+      expect(created.code, created.stderr).toBe(0);
+      const { ficheId, workflowId } = JSON.parse(created.stdout) as { ficheId: string; workflowId: string };
+      expect(workflowId).toBe(`fiche-${ficheId}`);
 
-    // The fiche's row and code are written by its workflow's first activity.
-    await eventually(() => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }), 'the fiche’s row');
+      // The fiche's row and code are written by its workflow's first activity.
+      await eventually(() => db.prisma.ficheAction.findUnique({ where: { id: ficheId } }), 'the fiche’s row');
 
-    const shown = await concerto('fiche', 'show', ficheId, '--json');
-    expect(shown.code, shown.stderr).toBe(0);
-    expect(JSON.parse(shown.stdout)).toMatchObject({
-      ficheId,
-      title: 'Ludothèque itinérante',
-      lifecycle: { stage: 'brouillon' },
-    });
-    const human = await concerto('fiche', 'show', ficheId);
-    expect(human.stdout).toMatch(/^Fiche\s+: .* — Ludothèque itinérante$/m);
-    expect(human.stdout).toMatch(/^Étape\s+: brouillon$/m);
+      const shown = await concerto('fiche', 'show', ficheId, '--json');
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(JSON.parse(shown.stdout)).toMatchObject({
+        ficheId,
+        title: 'Ludothèque itinérante',
+        lifecycle: { stage: 'brouillon' },
+      });
+      const human = await concerto('fiche', 'show', ficheId);
+      expect(human.stdout).toMatch(/^Fiche\s+: .* — Ludothèque itinérante$/m);
+      expect(human.stdout).toMatch(/^Étape\s+: brouillon$/m);
 
-    const versions = await concerto('fiche', 'show', ficheId, '--versions', '--json');
-    expect(versions.code, versions.stderr).toBe(0);
-    expect(JSON.parse(versions.stdout)).toMatchObject({
-      ficheId,
-      versions: [{ version: 1, content: { title: 'Ludothèque itinérante' }, changes: [] }],
-    });
-    const listed = await concerto('fiche', 'list', '--convention', DEMO_CONVENTION_SLUG);
-    expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(
-      new RegExp(`^FA-\\d{4}-\\d{2}\\s+brouillon\\s+Ludothèque itinérante  \\(${ficheId}\\)$`, 'm'),
-    );
+      const versions = await concerto('fiche', 'show', ficheId, '--versions', '--json');
+      expect(versions.code, versions.stderr).toBe(0);
+      expect(JSON.parse(versions.stdout)).toMatchObject({
+        ficheId,
+        versions: [{ version: 1, content: { title: 'Ludothèque itinérante' }, changes: [] }],
+      });
+      const listed = await concerto('fiche', 'list', '--convention', DEMO_CONVENTION_SLUG);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(
+        new RegExp(`^FA-\\d{4}-\\d{2}\\s+brouillon\\s+Ludothèque itinérante  \\(${ficheId}\\)$`, 'm'),
+      );
 
-    // Its draft written by a coopérateur of the demo, by their own token; a wrong reference is refused first.
-    const edited = await concertoAs(
-      COOPERATOR,
-      'fiche',
-      'edit',
-      ficheId,
-      '--enjeu',
-      'E2',
-      '--public',
-      'Familles du territoire',
-      '--partenaire',
-      'pas-une-structure',
-    );
-    expect(edited.code).toBe(EXIT.usage);
-    expect(edited.stderr).toContain('pas-une-structure');
-    const fixed = await concertoAs(
-      COOPERATOR,
-      'fiche',
-      'edit',
-      ficheId,
-      '--enjeu',
-      'E2',
-      '--public',
-      'Familles du territoire',
-    );
-    expect(fixed.code, fixed.stderr).toBe(0);
-    expect(fixed.stdout).toBe(`Contenu de la fiche ${ficheId} enregistré (enjeu, publicVise).\n`);
-    const draft = JSON.parse((await concerto('fiche', 'show', ficheId, '--versions', '--json')).stdout) as {
-      versions: Array<{ content: Record<string, unknown> }>;
-    };
-    expect(draft.versions.at(-1)!.content).toMatchObject({
-      title: 'Ludothèque itinérante',
-      enjeu: 'E2',
-      publicVise: 'Familles du territoire',
-    });
+      // Its draft written by a coopérateur of the demo, by their own token; a wrong reference is refused first.
+      const edited = await concertoAs(
+        COOPERATOR,
+        'fiche',
+        'edit',
+        ficheId,
+        '--enjeu',
+        'E2',
+        '--public',
+        'Familles du territoire',
+        '--partenaire',
+        'pas-une-structure',
+      );
+      expect(edited.code).toBe(EXIT.usage);
+      expect(edited.stderr).toContain('pas-une-structure');
+      const fixed = await concertoAs(
+        COOPERATOR,
+        'fiche',
+        'edit',
+        ficheId,
+        '--enjeu',
+        'E2',
+        '--public',
+        'Familles du territoire',
+      );
+      expect(fixed.code, fixed.stderr).toBe(0);
+      expect(fixed.stdout).toBe(`Contenu de la fiche ${ficheId} enregistré (enjeu, publicVise).\n`);
+      const draft = JSON.parse((await concerto('fiche', 'show', ficheId, '--versions', '--json')).stdout) as {
+        versions: Array<{ content: Record<string, unknown> }>;
+      };
+      expect(draft.versions.at(-1)!.content).toMatchObject({
+        title: 'Ludothèque itinérante',
+        enjeu: 'E2',
+        publicVise: 'Familles du territoire',
+      });
 
-    // Submitted by the coopérateur; a second time, the rules refuse it.
-    const submitted = await concertoAs(COOPERATOR, 'fiche', 'submit', ficheId, '--json');
-    expect(submitted.code, submitted.stderr).toBe(0);
-    expect(JSON.parse(submitted.stdout)).toMatchObject({ ficheId, lifecycle: { stage: 'soumise' } });
-    const again = await concertoAs(COOPERATOR, 'fiche', 'submit', ficheId, '--json');
-    expect(again.code).toBe(EXIT.refused);
-    expect(JSON.parse(again.stdout)).toMatchObject({ exitCode: EXIT.refused, error: { code: 'WRONG_STAGE' } });
+      // Submitted by the coopérateur; a second time, the rules refuse it.
+      const submitted = await concertoAs(COOPERATOR, 'fiche', 'submit', ficheId, '--json');
+      expect(submitted.code, submitted.stderr).toBe(0);
+      expect(JSON.parse(submitted.stdout)).toMatchObject({ ficheId, lifecycle: { stage: 'soumise' } });
+      const again = await concertoAs(COOPERATOR, 'fiche', 'submit', ficheId, '--json');
+      expect(again.code).toBe(EXIT.refused);
+      expect(JSON.parse(again.stdout)).toMatchObject({ exitCode: EXIT.refused, error: { code: 'WRONG_STAGE' } });
 
-    // The COTECH's avis waits for its meeting: the secretary's decision is refused until then.
-    const wrongOutcome = await concertoAs(COTECH_SECRETARY, 'decide', ficheId, 'cotech', 'adoptee');
-    expect(wrongOutcome.code).toBe(EXIT.usage);
-    expect(wrongOutcome.stderr).toContain('Décisions possibles : favorable, a_retravailler, defavorable.');
-    const early = await concertoAs(
-      COTECH_SECRETARY,
-      'decide',
-      ficheId,
-      'cotech',
-      'favorable',
-      '--comment',
-      'Très bon projet',
-      '--json',
-    );
-    expect(early.code, early.stderr).toBe(EXIT.refused);
-    expect(JSON.parse(early.stdout)).toMatchObject({
-      exitCode: EXIT.refused,
-      error: { code: 'WRONG_STAGE', message: expect.stringContaining('réunion') },
-    });
+      // The COTECH's avis waits for its meeting: the secretary's decision is refused until then.
+      const wrongOutcome = await concertoAs(COTECH_SECRETARY, 'decide', ficheId, 'cotech', 'adoptee');
+      expect(wrongOutcome.code).toBe(EXIT.usage);
+      expect(wrongOutcome.stderr).toContain('Décisions possibles : favorable, a_retravailler, defavorable.');
+      const early = await concertoAs(
+        COTECH_SECRETARY,
+        'decide',
+        ficheId,
+        'cotech',
+        'favorable',
+        '--comment',
+        'Très bon projet',
+        '--json',
+      );
+      expect(early.code, early.stderr).toBe(EXIT.refused);
+      expect(JSON.parse(early.stdout)).toMatchObject({
+        exitCode: EXIT.refused,
+        error: { code: 'WRONG_STAGE', message: expect.stringContaining('réunion') },
+      });
 
-    const unknown = await concerto('fiche', 'show', 'no-such-fiche', '--json');
-    expect(unknown.code).toBe(EXIT.notFound);
-    expect(unknown.stderr).toContain('Aucune fiche ne porte cet identifiant.');
-    expect(JSON.parse(unknown.stdout)).toEqual({
-      exitCode: EXIT.notFound,
-      error: { code: 'NOT_FOUND', message: 'Aucune fiche ne porte cet identifiant.' },
-    });
-  });
+      const unknown = await concerto('fiche', 'show', 'no-such-fiche', '--json');
+      expect(unknown.code).toBe(EXIT.notFound);
+      expect(unknown.stderr).toContain('Aucune fiche ne porte cet identifiant.');
+      expect(JSON.parse(unknown.stdout)).toEqual({
+        exitCode: EXIT.notFound,
+        error: { code: 'NOT_FOUND', message: 'Aucune fiche ne porte cet identifiant.' },
+      });
+    },
+  );
 
   it('gives the API’s field errors for bad input (exit 2)', async () => {
     const run = await concerto(
@@ -427,33 +437,40 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(unknown.stderr).toContain('Aucune convention « pas-de-convention »');
   });
 
-  it('exports the setup and the members and imports them again, the setup with its progress; a wrong file gives its fields (exit 2)', async () => {
-    const setup = await concerto('convention', 'export', '--convention', DEMO_CONVENTION_SLUG);
-    expect(setup.code, setup.stderr).toBe(0);
-    const setupFile = path.join(tmp, 'setup.json');
-    await writeFile(setupFile, setup.stdout);
-    const reloaded = await concerto('convention', 'import', setupFile, '--json');
-    expect(reloaded.code, reloaded.stderr).toBe(0);
-    expect(JSON.parse(reloaded.stdout)).toMatchObject({ imported: { created: 0, updated: 0, removed: 0 } });
-    expect(reloaded.stderr).toMatch(/^100 % \(\d+\/\d+\) /m);
+  it(
+    'exports the setup and the members and imports them again, the ' +
+      'setup with its progress; a wrong file gives its fields (exit 2)',
+    async () => {
+      const setup = await concerto('convention', 'export', '--convention', DEMO_CONVENTION_SLUG);
+      expect(setup.code, setup.stderr).toBe(0);
+      const setupFile = path.join(tmp, 'setup.json');
+      await writeFile(setupFile, setup.stdout);
+      const reloaded = await concerto('convention', 'import', setupFile, '--json');
+      expect(reloaded.code, reloaded.stderr).toBe(0);
+      expect(JSON.parse(reloaded.stdout)).toMatchObject({ imported: { created: 0, updated: 0, removed: 0 } });
+      expect(reloaded.stderr).toMatch(/^100 % \(\d+\/\d+\) /m);
 
-    const members = await concerto('convention', 'export', '--convention', DEMO_CONVENTION_SLUG, '--members');
-    expect(members.code, members.stderr).toBe(0);
-    const csvFile = path.join(tmp, 'membres.csv');
-    await writeFile(csvFile, members.stdout);
-    const imported = await concerto('convention', 'import', csvFile, '--convention', DEMO_CONVENTION_SLUG, '--json');
-    expect(imported.code, imported.stderr).toBe(0);
-    const { imported: summary } = JSON.parse(imported.stdout) as { imported: { created: number; unchanged: number } };
-    expect(summary.created).toBe(0);
-    expect(summary.unchanged).toBeGreaterThan(10);
+      const members = await concerto('convention', 'export', '--convention', DEMO_CONVENTION_SLUG, '--members');
+      expect(members.code, members.stderr).toBe(0);
+      const csvFile = path.join(tmp, 'membres.csv');
+      await writeFile(csvFile, members.stdout);
+      const imported = await concerto('convention', 'import', csvFile, '--convention', DEMO_CONVENTION_SLUG, '--json');
+      expect(imported.code, imported.stderr).toBe(0);
+      const { imported: summary } = JSON.parse(imported.stdout) as { imported: { created: number; unchanged: number } };
+      expect(summary.created).toBe(0);
+      expect(summary.unchanged).toBeGreaterThan(10);
 
-    const broken = JSON.parse(setup.stdout) as { convention: Record<string, unknown> };
-    await writeFile(setupFile, JSON.stringify({ ...broken, convention: { ...broken.convention, endDate: 'bientôt' } }));
-    const refused = await concerto('convention', 'import', setupFile);
-    expect(refused.code).toBe(EXIT.usage);
-    expect(refused.stderr).toMatch(/^ {2}- convention\.endDate : .+$/m);
-    expect(refused.stderr).not.toContain(' % (');
-  });
+      const broken = JSON.parse(setup.stdout) as { convention: Record<string, unknown> };
+      await writeFile(
+        setupFile,
+        JSON.stringify({ ...broken, convention: { ...broken.convention, endDate: 'bientôt' } }),
+      );
+      const refused = await concerto('convention', 'import', setupFile);
+      expect(refused.code).toBe(EXIT.usage);
+      expect(refused.stderr).toMatch(/^ {2}- convention\.endDate : .+$/m);
+      expect(refused.stderr).not.toContain(' % (');
+    },
+  );
 
   it('answers a date poll with the link a participant received, as the voting page does', async () => {
     const deadlineDay = openDayAfter(toLocal(new Date()), 3);
@@ -537,7 +554,8 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     // The signature's first character: all six of its bits are signature (the last one's are not).
     const token = link!.slice(link!.lastIndexOf('/') + 1);
     const at = token.indexOf('.') + 1;
-    const forged = `${TEST_LINKS.publicUrl}/vote/${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
+    const forged =
+      `${TEST_LINKS.publicUrl}/vote/${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}` + `${token.slice(at + 1)}`;
     const refused = await runConcerto(['poll', 'vote', forged, '--date', dateKey(first), '--answer', 'non'], noAccount);
     expect(refused.code).toBe(EXIT.usage);
     expect(refused.stderr).toContain('Ce lien n’est pas valide : il a peut-être été modifié ou mal copié.');

@@ -257,133 +257,150 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     expect(parsed.text).toContain('Commentaire : Cohérent avec la CTG.');
   });
 
-  it('starts the annual calendar from the rules of recurring meetings, then changes them; refuses a member and a malformed rule', async () => {
-    const rules = [
-      {
-        instance: 'cotech',
-        frequency: { every: 'quarter', firstMonth: 1 },
-        weekday: 'mardi',
-        nth: 1,
-        time: '14:00',
-        durationMinutes: 180,
-      },
-    ];
-    const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/calendar';
-    expect((await app.inject({ method: 'GET', url, headers: as.member })).statusCode).toBe(404);
-    // The demo's setup gives the COTECH its rule: stored before any calendar runs.
-    expect((await app.inject({ method: 'GET', url: `${url}/rules`, headers: as.member })).json()).toEqual({ rules });
-    const byMember = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.member, { rules }) });
-    expect(byMember.statusCode).toBe(403);
-    const malformed = await app.inject({
-      method: 'PUT',
-      url: `${url}/rules`,
-      ...jsonAs(as.cooperator, { rules: [{ ...rules[0], time: '2 pm' }] }),
-    });
-    expect(malformed.statusCode).toBe(400);
-    expect(malformed.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'time' } });
+  it(
+    'starts the annual calendar from the rules of recurring meetings, ' +
+      'then changes them; refuses a member and a malformed rule',
+    async () => {
+      const rules = [
+        {
+          instance: 'cotech',
+          frequency: { every: 'quarter', firstMonth: 1 },
+          weekday: 'mardi',
+          nth: 1,
+          time: '14:00',
+          durationMinutes: 180,
+        },
+      ];
+      const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/calendar';
+      expect((await app.inject({ method: 'GET', url, headers: as.member })).statusCode).toBe(404);
+      // The demo's setup gives the COTECH its rule: stored before any calendar runs.
+      expect((await app.inject({ method: 'GET', url: `${url}/rules`, headers: as.member })).json()).toEqual({ rules });
+      const byMember = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.member, { rules }) });
+      expect(byMember.statusCode).toBe(403);
+      const malformed = await app.inject({
+        method: 'PUT',
+        url: `${url}/rules`,
+        ...jsonAs(as.cooperator, { rules: [{ ...rules[0], time: '2 pm' }] }),
+      });
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'time' } });
 
-    const started = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.cooperator, { rules }) });
-    expect(started.statusCode).toBe(201);
-    const state = await eventually('the calendar', async () => {
-      const response = await app.inject({ method: 'GET', url, headers: as.member });
-      return response.statusCode === 200 ? response.json<{ year: number; meetings: unknown[] }>() : undefined;
-    });
-    expect(state).toMatchObject({ year: new Date().getFullYear(), meetings: expect.any(Array) });
-    const changed = await app.inject({
-      method: 'PUT',
-      url: `${url}/rules`,
-      ...jsonAs(as.cooperator, {
-        rules: [...rules, { ...rules[0], instance: 'copil', frequency: { every: 'months', months: [6, 12] } }],
-      }),
-    });
-    expect(changed.statusCode).toBe(200);
-    expect(changed.json<{ rules: unknown[] }>().rules).toHaveLength(2);
-    expect(
-      (await app.inject({ method: 'GET', url: `${url}/rules`, headers: as.member }))
-        .json<{ rules: Array<{ instance: string }> }>()
-        .rules.map((r) => r.instance),
-    ).toEqual(['copil', 'cotech']);
-    const unknownMilestone = await app.inject({
-      method: 'POST',
-      url: `${url}/milestones/inconnue/move`,
-      ...jsonAs(as.cooperator, { startDate: '2026-12-15' }),
-    });
-    expect(unknownMilestone.statusCode).toBe(400);
-    await env.client.workflow.getHandle(started.json<{ workflowId: string }>().workflowId).terminate('end of test');
-  });
-
-  it('started the convention’s cycle with its calendar; shows it, starts it again idempotently, and prolongs the convention by amendment', async () => {
-    const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027';
-    const state = await eventually('the cycle', async () => {
-      const response = await app.inject({ method: 'GET', url: `${url}/cycle`, headers: as.member });
-      return response.statusCode === 200
-        ? response.json<{ year: number; endDate: string; campaigns: unknown[] }>()
-        : undefined;
-    });
-    expect(state).toMatchObject({ year: new Date().getFullYear(), endDate: '2027-12-31' });
-    const again = await app.inject({ method: 'POST', url: `${url}/cycle`, ...jsonAs(as.cooperator, {}) });
-    expect(again.statusCode).toBe(200);
-    expect(again.json()).toMatchObject({ started: false });
-    expect((await app.inject({ method: 'POST', url: `${url}/cycle`, ...jsonAs(as.member, {}) })).statusCode).toBe(403);
-
-    const amend = (body: Record<string, unknown>, auth = as.cooperator) =>
-      app.inject({ method: 'POST', url: `${url}/amendments`, ...jsonAs(auth, body) });
-    expect((await amend({ newEndDate: '2028-12-31', motif: 'Report' }, as.member)).statusCode).toBe(403);
-    expect(
-      (
-        await app.inject({
-          method: 'POST',
-          url: `${url}/amendments`,
-          ...json({ newEndDate: '2028-12-31', motif: 'Report' }),
-        })
-      ).statusCode,
-    ).toBe(401);
-    const earlier = await amend({ newEndDate: '2027-06-30', motif: 'Report' });
-    expect(earlier.statusCode).toBe(400);
-    expect(earlier.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'newEndDate' } });
-    expect((await amend({ newEndDate: '2028-12-31' })).json()).toMatchObject({
-      error: { code: 'INVALID_INPUT', field: 'motif' },
-    });
-    const signed = await amend({ newEndDate: '2028-12-31', motif: 'Le diagnostic du territoire est reporté d’un an.' });
-    expect(signed.statusCode).toBe(201);
-    expect(signed.json()).toMatchObject({
-      endDate: '2028-12-31',
-      amendment: { number: 1, previousEndDate: '2027-12-31', newEndDate: '2028-12-31', by: cooperator.email },
-    });
-    const convention = await db.prisma.convention.findUniqueOrThrow({
-      where: { slug: 'ctg-mellois-en-poitou-2023-2027' },
-      include: { amendments: true },
-    });
-    expect(convention.endDate.toISOString().slice(0, 10)).toBe('2028-12-31');
-    expect(convention.amendments).toHaveLength(1);
-    const workflowId = again.json<{ workflowId: string }>().workflowId;
-    await env.client.workflow.getHandle(workflowId).terminate('end of test');
-    // Not running any more: the amendment route says how to start it.
-    expect((await amend({ newEndDate: '2029-12-31', motif: 'Report' })).statusCode).toBe(404);
-    await db.prisma.convention.update({
-      where: { id: convention.id },
-      data: { endDate: new Date('2027-12-31T00:00:00Z'), status: 'en_cours' },
-    });
-  });
-
-  it('starts the polls of the convention’s setup only when they can start: the demo’s 2024 polls are past, and said so', async () => {
-    const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/polls/start';
-    const response = await app.inject({ method: 'POST', url, ...jsonAs(as.cooperator, {}) });
-    expect(response.statusCode).toBe(200);
-    expect(response.json<{ polls: unknown[] }>().polls).toEqual(
-      ['lancement-evaluation-pedt-2024', 'journee-plan-actions-2024'].map((key) =>
-        expect.objectContaining({
-          key,
-          outcome: 'refused',
-          code: 'INVALID_INPUT',
-          field: 'deadline',
-          message: expect.stringMatching(/date limite de réponse .* est passée/),
+      const started = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.cooperator, { rules }) });
+      expect(started.statusCode).toBe(201);
+      const state = await eventually('the calendar', async () => {
+        const response = await app.inject({ method: 'GET', url, headers: as.member });
+        return response.statusCode === 200 ? response.json<{ year: number; meetings: unknown[] }>() : undefined;
+      });
+      expect(state).toMatchObject({ year: new Date().getFullYear(), meetings: expect.any(Array) });
+      const changed = await app.inject({
+        method: 'PUT',
+        url: `${url}/rules`,
+        ...jsonAs(as.cooperator, {
+          rules: [...rules, { ...rules[0], instance: 'copil', frequency: { every: 'months', months: [6, 12] } }],
         }),
-      ),
-    );
-    expect(await db.prisma.poll.count({ where: { key: { endsWith: '-2024' }, workflowId: { not: null } } })).toBe(0);
-    expect((await app.inject({ method: 'POST', url, ...jsonAs(as.outsider, {}) })).statusCode).toBe(403);
-  });
+      });
+      expect(changed.statusCode).toBe(200);
+      expect(changed.json<{ rules: unknown[] }>().rules).toHaveLength(2);
+      expect(
+        (await app.inject({ method: 'GET', url: `${url}/rules`, headers: as.member }))
+          .json<{ rules: Array<{ instance: string }> }>()
+          .rules.map((r) => r.instance),
+      ).toEqual(['copil', 'cotech']);
+      const unknownMilestone = await app.inject({
+        method: 'POST',
+        url: `${url}/milestones/inconnue/move`,
+        ...jsonAs(as.cooperator, { startDate: '2026-12-15' }),
+      });
+      expect(unknownMilestone.statusCode).toBe(400);
+      await env.client.workflow.getHandle(started.json<{ workflowId: string }>().workflowId).terminate('end of test');
+    },
+  );
+
+  it(
+    'started the convention’s cycle with its calendar; shows it, starts ' +
+      'it again idempotently, and prolongs the convention by amendment',
+    async () => {
+      const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027';
+      const state = await eventually('the cycle', async () => {
+        const response = await app.inject({ method: 'GET', url: `${url}/cycle`, headers: as.member });
+        return response.statusCode === 200
+          ? response.json<{ year: number; endDate: string; campaigns: unknown[] }>()
+          : undefined;
+      });
+      expect(state).toMatchObject({ year: new Date().getFullYear(), endDate: '2027-12-31' });
+      const again = await app.inject({ method: 'POST', url: `${url}/cycle`, ...jsonAs(as.cooperator, {}) });
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toMatchObject({ started: false });
+      expect((await app.inject({ method: 'POST', url: `${url}/cycle`, ...jsonAs(as.member, {}) })).statusCode).toBe(
+        403,
+      );
+
+      const amend = (body: Record<string, unknown>, auth = as.cooperator) =>
+        app.inject({ method: 'POST', url: `${url}/amendments`, ...jsonAs(auth, body) });
+      expect((await amend({ newEndDate: '2028-12-31', motif: 'Report' }, as.member)).statusCode).toBe(403);
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: `${url}/amendments`,
+            ...json({ newEndDate: '2028-12-31', motif: 'Report' }),
+          })
+        ).statusCode,
+      ).toBe(401);
+      const earlier = await amend({ newEndDate: '2027-06-30', motif: 'Report' });
+      expect(earlier.statusCode).toBe(400);
+      expect(earlier.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'newEndDate' } });
+      expect((await amend({ newEndDate: '2028-12-31' })).json()).toMatchObject({
+        error: { code: 'INVALID_INPUT', field: 'motif' },
+      });
+      const signed = await amend({
+        newEndDate: '2028-12-31',
+        motif: 'Le diagnostic du territoire est reporté d’un an.',
+      });
+      expect(signed.statusCode).toBe(201);
+      expect(signed.json()).toMatchObject({
+        endDate: '2028-12-31',
+        amendment: { number: 1, previousEndDate: '2027-12-31', newEndDate: '2028-12-31', by: cooperator.email },
+      });
+      const convention = await db.prisma.convention.findUniqueOrThrow({
+        where: { slug: 'ctg-mellois-en-poitou-2023-2027' },
+        include: { amendments: true },
+      });
+      expect(convention.endDate.toISOString().slice(0, 10)).toBe('2028-12-31');
+      expect(convention.amendments).toHaveLength(1);
+      const workflowId = again.json<{ workflowId: string }>().workflowId;
+      await env.client.workflow.getHandle(workflowId).terminate('end of test');
+      // Not running any more: the amendment route says how to start it.
+      expect((await amend({ newEndDate: '2029-12-31', motif: 'Report' })).statusCode).toBe(404);
+      await db.prisma.convention.update({
+        where: { id: convention.id },
+        data: { endDate: new Date('2027-12-31T00:00:00Z'), status: 'en_cours' },
+      });
+    },
+  );
+
+  it(
+    'starts the polls of the convention’s setup only when they ' +
+      'can start: the demo’s 2024 polls are past, and said so',
+    async () => {
+      const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/polls/start';
+      const response = await app.inject({ method: 'POST', url, ...jsonAs(as.cooperator, {}) });
+      expect(response.statusCode).toBe(200);
+      expect(response.json<{ polls: unknown[] }>().polls).toEqual(
+        ['lancement-evaluation-pedt-2024', 'journee-plan-actions-2024'].map((key) =>
+          expect.objectContaining({
+            key,
+            outcome: 'refused',
+            code: 'INVALID_INPUT',
+            field: 'deadline',
+            message: expect.stringMatching(/date limite de réponse .* est passée/),
+          }),
+        ),
+      );
+      expect(await db.prisma.poll.count({ where: { key: { endsWith: '-2024' }, workflowId: { not: null } } })).toBe(0);
+      expect((await app.inject({ method: 'POST', url, ...jsonAs(as.outsider, {}) })).statusCode).toBe(403);
+    },
+  );
 
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {
     const created = await app.inject({
@@ -567,58 +584,63 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
 });
 
 describe('/healthz names what is down', () => {
-  it('asks for a convention when none exists, then answers 503 naming the database once it stops answering, and Temporal once its server is gone', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'concerto-health-'));
-    const server = await startDevServer({
-      cliPath: inject('temporalCliPath'),
-      dbFilename: path.join(dir, 'temporal.db'),
-      port: await findFreePort(),
-      uiPort: false,
-    });
-    const connection = await Connection.connect({ address: server.address });
-    const db = await openTestDatabase('postgres');
-    const app = buildHttpApp({
-      client: new Client({ connection }),
-      store: createStore(db.prisma),
-      taskQueue: 'unused',
-      probes: {
-        temporal: async () => {
-          await connection.workflowService.getSystemInfo({});
+  it(
+    'asks for a convention when none exists, then answers 503 naming the ' +
+      'database once it stops answering, and Temporal once its server is gone',
+    async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'concerto-health-'));
+      const server = await startDevServer({
+        cliPath: inject('temporalCliPath'),
+        dbFilename: path.join(dir, 'temporal.db'),
+        port: await findFreePort(),
+        uiPort: false,
+      });
+      const connection = await Connection.connect({ address: server.address });
+      const db = await openTestDatabase('postgres');
+      const app = buildHttpApp({
+        client: new Client({ connection }),
+        store: createStore(db.prisma),
+        taskQueue: 'unused',
+        probes: {
+          temporal: async () => {
+            await connection.workflowService.getSystemInfo({});
+          },
+          database: () => db.ping(),
         },
-        database: () => db.ping(),
-      },
-    });
-    try {
-      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-      await db.prisma.person.create({ data: { email: 'admin@example.org', displayName: 'Admin', admin: true } });
-      const admin = await tokenFor(db.prisma, 'admin@example.org');
-      const none = await app.inject({
-        method: 'POST',
-        url: '/api/fiches',
-        ...jsonAs(admin, { title: 'Sans convention', authorEmail: 'a@example.org' }),
       });
-      expect(none.statusCode).toBe(400);
-      expect(none.json()).toMatchObject({
-        error: { code: 'INVALID_INPUT', field: 'convention', message: expect.stringMatching(/npm run demo/) },
-      });
+      try {
+        expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+        await db.prisma.person.create({ data: { email: 'admin@example.org', displayName: 'Admin', admin: true } });
+        const admin = await tokenFor(db.prisma, 'admin@example.org');
+        const none = await app.inject({
+          method: 'POST',
+          url: '/api/fiches',
+          ...jsonAs(admin, { title: 'Sans convention', authorEmail: 'a@example.org' }),
+        });
+        expect(none.statusCode).toBe(400);
+        expect(none.json()).toMatchObject({
+          error: { code: 'INVALID_INPUT', field: 'convention', message: expect.stringMatching(/npm run demo/) },
+        });
 
-      await db.close();
-      const noDatabase = await app.inject({ method: 'GET', url: '/healthz' });
-      expect(noDatabase.statusCode).toBe(503);
-      expect(noDatabase.json()).toMatchObject({ temporal: 'ok', database: expect.stringMatching(/^down: /) });
+        await db.close();
+        const noDatabase = await app.inject({ method: 'GET', url: '/healthz' });
+        expect(noDatabase.statusCode).toBe(503);
+        expect(noDatabase.json()).toMatchObject({ temporal: 'ok', database: expect.stringMatching(/^down: /) });
 
-      await server.stop();
-      const nothing = await app.inject({ method: 'GET', url: '/healthz' });
-      expect(nothing.statusCode).toBe(503);
-      expect(nothing.json()).toMatchObject({
-        temporal: expect.stringMatching(/^down: /),
-        database: expect.stringMatching(/^down: /),
-      });
-    } finally {
-      await app.close();
-      await connection.close();
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+        await server.stop();
+        const nothing = await app.inject({ method: 'GET', url: '/healthz' });
+        expect(nothing.statusCode).toBe(503);
+        expect(nothing.json()).toMatchObject({
+          temporal: expect.stringMatching(/^down: /),
+          database: expect.stringMatching(/^down: /),
+        });
+      } finally {
+        await app.close();
+        await connection.close();
+        await server.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

@@ -141,7 +141,9 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
     expect(same.json()).toMatchObject({ imported: { created: 0, updated: 0 } });
 
     const before = await counts();
-    const bad = `${lines[0]}\nnouvelle@example.org;Nouvelle;;;gtt-1;membre;titulaire;\npas-une-adresse;X;;;gtt-1;membre;titulaire;\n`;
+    const bad =
+      `${lines[0]}\nnouvelle@example.org;Nouvelle;;;gtt-1;membre` +
+      `;titulaire;\npas-une-adresse;X;;;gtt-1;membre;titulaire;\n`;
     const refused = await app.inject({
       method: 'POST',
       url: `/api/conventions/${DEMO_CONVENTION_SLUG}/members.csv`,
@@ -155,32 +157,38 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
     expect(await counts()).toEqual(before);
   });
 
-  it('makes admins of the people its setup flags `admin: true`, exports the flag, and leaves it alone when the setup says nothing', async () => {
-    const secretary = 'assistante.education@example.org';
-    const setup = (
-      await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin })
-    ).json<{ people: Array<{ email: string; admin?: boolean }> }>();
-    expect(setup.people.some((p) => 'admin' in p)).toBe(false);
-    const flagged = structuredClone(setup);
-    flagged.people.find((p) => p.email === secretary)!.admin = true;
-    expect((await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(flagged) })).json()).toMatchObject(
-      { imported: { updated: 1 } },
-    );
-    expect((await db.prisma.person.findUniqueOrThrow({ where: { email: secretary } })).admin).toBe(true);
-    const exported = (
-      await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin })
-    ).json<{ people: Array<{ email: string; admin?: boolean }> }>();
-    expect(exported.people.filter((p) => p.admin).map((p) => p.email)).toEqual([secretary]);
+  it(
+    'makes admins of the people its setup flags `admin: true`, exports ' +
+      'the flag, and leaves it alone when the setup says nothing',
+    async () => {
+      const secretary = 'assistante.education@example.org';
+      const setup = (
+        await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin })
+      ).json<{ people: Array<{ email: string; admin?: boolean }> }>();
+      expect(setup.people.some((p) => 'admin' in p)).toBe(false);
+      const flagged = structuredClone(setup);
+      flagged.people.find((p) => p.email === secretary)!.admin = true;
+      expect(
+        (await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(flagged) })).json(),
+      ).toMatchObject({ imported: { updated: 1 } });
+      expect((await db.prisma.person.findUniqueOrThrow({ where: { email: secretary } })).admin).toBe(true);
+      const exported = (
+        await app.inject({ method: 'GET', url: `/api/conventions/${DEMO_CONVENTION_SLUG}/setup`, headers: admin })
+      ).json<{ people: Array<{ email: string; admin?: boolean }> }>();
+      expect(exported.people.filter((p) => p.admin).map((p) => p.email)).toEqual([secretary]);
 
-    // The setup without the flag changes nothing; `admin: false` takes it back.
-    expect((await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(setup) })).json()).toMatchObject({
-      imported: { updated: 0 },
-    });
-    expect((await db.prisma.person.findUniqueOrThrow({ where: { email: secretary } })).admin).toBe(true);
-    flagged.people.find((p) => p.email === secretary)!.admin = false;
-    await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(flagged) });
-    expect((await db.prisma.person.findUniqueOrThrow({ where: { email: secretary } })).admin).toBe(false);
-  });
+      // The setup without the flag changes nothing; `admin: false` takes it back.
+      expect((await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(setup) })).json()).toMatchObject(
+        {
+          imported: { updated: 0 },
+        },
+      );
+      expect((await db.prisma.person.findUniqueOrThrow({ where: { email: secretary } })).admin).toBe(true);
+      flagged.people.find((p) => p.email === secretary)!.admin = false;
+      await app.inject({ method: 'PUT', url: '/api/conventions/setup', ...json(flagged) });
+      expect((await db.prisma.person.findUniqueOrThrow({ where: { email: secretary } })).admin).toBe(false);
+    },
+  );
 
   it('answers an unknown convention with 404 and a CSV sent as JSON with 415', async () => {
     expect(

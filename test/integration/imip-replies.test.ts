@@ -78,70 +78,76 @@ describe('calendar replies (iMIP) to the organizer address', () => {
   const invitation = (meetingId: string, email: string) =>
     db.prisma.invitation.findFirstOrThrow({ where: { meetingId, person: { email } } });
 
-  it('takes a Thunderbird REPLY (text/calendar; method=REPLY, with its .ics attachment) and changes the attendance', async () => {
-    const { meeting, emails } = await createTestMeeting(db.prisma);
-    const elue = emails[0]!;
-    await db.prisma.notification.create({
-      data: {
-        idempotencyKey: `${meeting.id}:${elue}`,
-        recipient: elue,
-        subject: 'Convocation',
-        messageId: '<c@x>',
-        status: 'sent',
-        icalUid: meeting.icalUid,
-        icalSequence: 0,
-        partstat: 'NEEDS-ACTION',
-      },
-    });
-
-    const info = await smtp.sendMail({
-      from: `Membre <${elue}>`,
-      to: ORGANIZER,
-      subject: 'Accepté : COTECH de juin',
-      text: 'Membre a accepté votre invitation.',
-      icalEvent: {
-        method: 'REPLY',
-        filename: 'invite.ics',
-        content: replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'ACCEPTED', sequence: 0 }),
-      },
-    });
-    expect(info.accepted).toEqual([ORGANIZER]);
-
-    expect(await invitation(meeting.id, elue)).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'imip' });
-    expect((await invitation(meeting.id, elue)).respondedAt).toBeInstanceOf(Date);
-    expect(await invitation(meeting.id, emails[1]!)).toMatchObject({ partstat: 'NEEDS-ACTION' });
-    expect(
-      await db.prisma.notification.findUniqueOrThrow({ where: { idempotencyKey: `${meeting.id}:${elue}` } }),
-    ).toMatchObject({ partstat: 'ACCEPTED' });
-    expect(told).toEqual([
-      expect.objectContaining({ meetingId: meeting.id, email: elue, partstat: 'ACCEPTED', source: 'imip' }),
-    ]);
-  });
-
-  it('takes an Outlook REPLY: base64 text/calendar alternative beside HTML, MAILTO and address in other capitals', async () => {
-    const { meeting, emails } = await createTestMeeting(db.prisma, { sequence: 2 });
-    const directrice = emails[1]!;
-    await smtp.sendMail({
-      from: directrice.toUpperCase(),
-      to: ORGANIZER,
-      subject: 'Refusé : COTECH de juin',
-      text: 'Refusé',
-      html: '<p>Refusé</p>',
-      alternatives: [
-        {
-          contentType: 'text/calendar; charset="utf-8"; method=REPLY',
-          contentTransferEncoding: 'base64',
-          content: replyIcs({
-            uid: meeting.icalUid,
-            attendee: `MAILTO:${directrice.toUpperCase()}`,
-            partstat: 'DECLINED',
-            sequence: 2,
-          }),
+  it(
+    'takes a Thunderbird REPLY (text/calendar; method=REPLY, ' + 'with its .ics attachment) and changes the attendance',
+    async () => {
+      const { meeting, emails } = await createTestMeeting(db.prisma);
+      const elue = emails[0]!;
+      await db.prisma.notification.create({
+        data: {
+          idempotencyKey: `${meeting.id}:${elue}`,
+          recipient: elue,
+          subject: 'Convocation',
+          messageId: '<c@x>',
+          status: 'sent',
+          icalUid: meeting.icalUid,
+          icalSequence: 0,
+          partstat: 'NEEDS-ACTION',
         },
-      ],
-    });
-    expect(await invitation(meeting.id, directrice)).toMatchObject({ partstat: 'DECLINED', rsvpSource: 'imip' });
-  });
+      });
+
+      const info = await smtp.sendMail({
+        from: `Membre <${elue}>`,
+        to: ORGANIZER,
+        subject: 'Accepté : COTECH de juin',
+        text: 'Membre a accepté votre invitation.',
+        icalEvent: {
+          method: 'REPLY',
+          filename: 'invite.ics',
+          content: replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'ACCEPTED', sequence: 0 }),
+        },
+      });
+      expect(info.accepted).toEqual([ORGANIZER]);
+
+      expect(await invitation(meeting.id, elue)).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'imip' });
+      expect((await invitation(meeting.id, elue)).respondedAt).toBeInstanceOf(Date);
+      expect(await invitation(meeting.id, emails[1]!)).toMatchObject({ partstat: 'NEEDS-ACTION' });
+      expect(
+        await db.prisma.notification.findUniqueOrThrow({ where: { idempotencyKey: `${meeting.id}:${elue}` } }),
+      ).toMatchObject({ partstat: 'ACCEPTED' });
+      expect(told).toEqual([
+        expect.objectContaining({ meetingId: meeting.id, email: elue, partstat: 'ACCEPTED', source: 'imip' }),
+      ]);
+    },
+  );
+
+  it(
+    'takes an Outlook REPLY: base64 text/calendar alternative ' + 'beside HTML, MAILTO and address in other capitals',
+    async () => {
+      const { meeting, emails } = await createTestMeeting(db.prisma, { sequence: 2 });
+      const directrice = emails[1]!;
+      await smtp.sendMail({
+        from: directrice.toUpperCase(),
+        to: ORGANIZER,
+        subject: 'Refusé : COTECH de juin',
+        text: 'Refusé',
+        html: '<p>Refusé</p>',
+        alternatives: [
+          {
+            contentType: 'text/calendar; charset="utf-8"; method=REPLY',
+            contentTransferEncoding: 'base64',
+            content: replyIcs({
+              uid: meeting.icalUid,
+              attendee: `MAILTO:${directrice.toUpperCase()}`,
+              partstat: 'DECLINED',
+              sequence: 2,
+            }),
+          },
+        ],
+      });
+      expect(await invitation(meeting.id, directrice)).toMatchObject({ partstat: 'DECLINED', rsvpSource: 'imip' });
+    },
+  );
 
   it('ignores a REPLY whose attendee is not the sender, without an SMTP error', async () => {
     const { meeting, emails } = await createTestMeeting(db.prisma);
@@ -163,52 +169,56 @@ describe('calendar replies (iMIP) to the organizer address', () => {
     expect(logged.join('\n')).toContain(`no ATTENDEE is the sender ${directrice}`);
   });
 
-  it('accepts and ignores mail that is no usable REPLY: plain text, another method, unknown UID, stale SEQUENCE, broken calendar', async () => {
-    const { meeting, emails } = await createTestMeeting(db.prisma, { sequence: 3 });
-    const elue = emails[0]!;
-    const reply = (ics: string) =>
-      smtp.sendMail({
+  it(
+    'accepts and ignores mail that is no usable REPLY: plain text, ' +
+      'another method, unknown UID, stale SEQUENCE, broken calendar',
+    async () => {
+      const { meeting, emails } = await createTestMeeting(db.prisma, { sequence: 3 });
+      const elue = emails[0]!;
+      const reply = (ics: string) =>
+        smtp.sendMail({
+          from: elue,
+          to: ORGANIZER,
+          subject: 'Réponse',
+          text: 'Réponse',
+          icalEvent: { method: 'REPLY', content: ics },
+        });
+
+      const plain = await smtp.sendMail({
         from: elue,
         to: ORGANIZER,
-        subject: 'Réponse',
-        text: 'Réponse',
-        icalEvent: { method: 'REPLY', content: ics },
+        subject: 'Re: Convocation COTECH',
+        text: 'Je serai en retard de dix minutes.',
       });
+      expect(plain.accepted).toEqual([ORGANIZER]);
+      await reply(
+        replyIcs({
+          uid: meeting.icalUid,
+          attendee: `mailto:${elue}`,
+          partstat: 'ACCEPTED',
+          method: 'COUNTER',
+          sequence: 3,
+        }),
+      );
+      await reply(replyIcs({ uid: 'unknown@elsewhere', attendee: `mailto:${elue}`, partstat: 'ACCEPTED' }));
+      await reply(replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'ACCEPTED', sequence: 2 }));
+      await reply('BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nthis is not iCalendar\r\n');
 
-    const plain = await smtp.sendMail({
-      from: elue,
-      to: ORGANIZER,
-      subject: 'Re: Convocation COTECH',
-      text: 'Je serai en retard de dix minutes.',
-    });
-    expect(plain.accepted).toEqual([ORGANIZER]);
-    await reply(
-      replyIcs({
-        uid: meeting.icalUid,
-        attendee: `mailto:${elue}`,
-        partstat: 'ACCEPTED',
-        method: 'COUNTER',
-        sequence: 3,
-      }),
-    );
-    await reply(replyIcs({ uid: 'unknown@elsewhere', attendee: `mailto:${elue}`, partstat: 'ACCEPTED' }));
-    await reply(replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'ACCEPTED', sequence: 2 }));
-    await reply('BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nthis is not iCalendar\r\n');
+      expect(await invitation(meeting.id, elue)).toMatchObject({ partstat: 'NEEDS-ACTION', rsvpSource: null });
+      expect(told).toEqual([]);
+      expect(logged).toEqual([
+        'imip: ignored: no calendar part',
+        'imip: ignored: no calendar part with METHOD:REPLY',
+        expect.stringContaining('MEETING_NOT_FOUND'),
+        expect.stringContaining('STALE_REPLY'),
+        expect.stringMatching(/^imip: malformed calendar: /),
+      ]);
 
-    expect(await invitation(meeting.id, elue)).toMatchObject({ partstat: 'NEEDS-ACTION', rsvpSource: null });
-    expect(told).toEqual([]);
-    expect(logged).toEqual([
-      'imip: ignored: no calendar part',
-      'imip: ignored: no calendar part with METHOD:REPLY',
-      expect.stringContaining('MEETING_NOT_FOUND'),
-      expect.stringContaining('STALE_REPLY'),
-      expect.stringMatching(/^imip: malformed calendar: /),
-    ]);
-
-    // The same answer for the current SEQUENCE, or without one, is taken.
-    await reply(replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'TENTATIVE' }));
-    expect(await invitation(meeting.id, elue)).toMatchObject({ partstat: 'TENTATIVE', rsvpSource: 'imip' });
-  });
+      // The same answer for the current SEQUENCE, or without one, is taken.
+      await reply(replyIcs({ uid: meeting.icalUid, attendee: `mailto:${elue}`, partstat: 'TENTATIVE' }));
+      expect(await invitation(meeting.id, elue)).toMatchObject({ partstat: 'TENTATIVE', rsvpSource: 'imip' });
+    },
+  );
 
   it('refuses mail for any address but the organizer’s at RCPT TO', async () => {
     await expect(

@@ -90,65 +90,73 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
 
   const convocations = () => sink.accepted.filter((m) => m.subject?.startsWith('Convocation : '));
 
-  it('the SMTP server down, then back: every member gets the convocation exactly once, and the ledger shows each attempt', async () => {
-    const conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
-    const actor = await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur');
-    const day = toLocal(addLocalDays(new Date(), 12), 'Europe/Paris');
-    const startsAt = atLocalTime(day, 14, 0);
-    meeting = await scheduleMeeting(
-      { client: env.client, store: createStore(db.prisma), taskQueue },
-      conventionId,
-      {
-        instance: 'cotech',
-        title: 'COTECH de livraison',
-        startsAt: startsAt.toISOString(),
-        endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString(),
-      },
-      actor,
-      { timing: { agendaQuietMs: 300 } },
-    );
-    const expected = await eventually(async () => {
-      const rows = await db.prisma.invitation.count({ where: { meetingId: meeting.meetingId } });
-      return rows > 0 ? rows : undefined;
-    }, 'the invitations');
+  it(
+    'the SMTP server down, then back: every member gets the ' +
+      'convocation exactly once, and the ledger shows each attempt',
+    async () => {
+      const conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+      const actor = await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur');
+      const day = toLocal(addLocalDays(new Date(), 12), 'Europe/Paris');
+      const startsAt = atLocalTime(day, 14, 0);
+      meeting = await scheduleMeeting(
+        { client: env.client, store: createStore(db.prisma), taskQueue },
+        conventionId,
+        {
+          instance: 'cotech',
+          title: 'COTECH de livraison',
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString(),
+        },
+        actor,
+        { timing: { agendaQuietMs: 300 } },
+      );
+      const expected = await eventually(async () => {
+        const rows = await db.prisma.invitation.count({ where: { meetingId: meeting.meetingId } });
+        return rows > 0 ? rows : undefined;
+      }, 'the invitations');
 
-    // Each member's convocation fails at least once while nothing listens.
-    await eventually(
-      async () =>
-        (await db.prisma.notificationAttempt.count({
-          where: { outcome: 'retrying', notification: { workflowId: meeting.workflowId } },
-        })) >= expected,
-      'a failed attempt per member',
-    );
-    await sink.start(port);
-    await eventually(async () => convocations().length >= expected, 'the convocations once the server is back', 60_000);
-    await sleep(2_000); // room for a duplicate to show
+      // Each member's convocation fails at least once while nothing listens.
+      await eventually(
+        async () =>
+          (await db.prisma.notificationAttempt.count({
+            where: { outcome: 'retrying', notification: { workflowId: meeting.workflowId } },
+          })) >= expected,
+        'a failed attempt per member',
+      );
+      await sink.start(port);
+      await eventually(
+        async () => convocations().length >= expected,
+        'the convocations once the server is back',
+        60_000,
+      );
+      await sleep(2_000); // room for a duplicate to show
 
-    const members = (
-      await db.prisma.invitation.findMany({ where: { meetingId: meeting.meetingId }, include: { person: true } })
-    )
-      .map((r) => r.person.email.toLowerCase())
-      .sort();
-    expect(
-      convocations()
-        .flatMap((m) => m.to)
-        .sort(),
-    ).toEqual(members);
-    expect(new Set(convocations().map((m) => m.messageId)).size).toBe(members.length);
-    const ledger = await db.prisma.notification.findMany({
-      where: { workflowId: meeting.workflowId },
-      include: { history: true },
-    });
-    expect(ledger).toHaveLength(members.length);
-    for (const row of ledger) {
-      expect(row).toMatchObject({ status: 'sent', icalUid: meeting.icalUid, icalSequence: 0, icalMethod: 'REQUEST' });
-      const outcomes = row.history.sort((a, b) => a.attempt - b.attempt).map((h) => h.outcome);
-      expect(outcomes.at(-1)).toBe('sent');
-      expect(outcomes.slice(0, -1).every((o) => o === 'retrying')).toBe(true);
-      expect(outcomes.length).toBeGreaterThanOrEqual(2);
-      expect(row.history.find((h) => h.outcome === 'retrying')?.error).toMatch(/ECONNECTION|ECONNREFUSED|connect/i);
-    }
-  });
+      const members = (
+        await db.prisma.invitation.findMany({ where: { meetingId: meeting.meetingId }, include: { person: true } })
+      )
+        .map((r) => r.person.email.toLowerCase())
+        .sort();
+      expect(
+        convocations()
+          .flatMap((m) => m.to)
+          .sort(),
+      ).toEqual(members);
+      expect(new Set(convocations().map((m) => m.messageId)).size).toBe(members.length);
+      const ledger = await db.prisma.notification.findMany({
+        where: { workflowId: meeting.workflowId },
+        include: { history: true },
+      });
+      expect(ledger).toHaveLength(members.length);
+      for (const row of ledger) {
+        expect(row).toMatchObject({ status: 'sent', icalUid: meeting.icalUid, icalSequence: 0, icalMethod: 'REQUEST' });
+        const outcomes = row.history.sort((a, b) => a.attempt - b.attempt).map((h) => h.outcome);
+        expect(outcomes.at(-1)).toBe('sent');
+        expect(outcomes.slice(0, -1).every((o) => o === 'retrying')).toBe(true);
+        expect(outcomes.length).toBeGreaterThanOrEqual(2);
+        expect(row.history.find((h) => h.outcome === 'retrying')?.error).toMatch(/ECONNECTION|ECONNREFUSED|connect/i);
+      }
+    },
+  );
 
   function convocationOf(email: string): SinkMessage {
     const message = convocations().find((m) => m.to.includes(email));
@@ -156,67 +164,76 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
     return message;
   }
 
-  it('a member answers through the signed link in the mail: the page asks, the POST records, the workflow knows; the link cannot be used twice', async () => {
-    const text = convocationOf(MEMBER).parsed.text ?? '';
-    const link = /Je participerai : (\S+)/.exec(text)?.[1];
-    expect(link).toMatch(new RegExp(`^${TEST_LINKS.publicUrl}/rsvp/`));
-    const url = link!.slice(TEST_LINKS.publicUrl.length);
+  it(
+    'a member answers through the signed link in the mail: the page asks, ' +
+      'the POST records, the workflow knows; the link cannot be used twice',
+    async () => {
+      const text = convocationOf(MEMBER).parsed.text ?? '';
+      const link = /Je participerai : (\S+)/.exec(text)?.[1];
+      expect(link).toMatch(new RegExp(`^${TEST_LINKS.publicUrl}/rsvp/`));
+      const url = link!.slice(TEST_LINKS.publicUrl.length);
 
-    const page = await app.inject({ method: 'GET', url });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toMatch(/<form method="post"/i);
-    expect(
-      await db.prisma.invitation.findFirstOrThrow({
-        where: { meetingId: meeting.meetingId, person: { email: MEMBER } },
-      }),
-    ).toMatchObject({ partstat: 'NEEDS-ACTION' });
+      const page = await app.inject({ method: 'GET', url });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toMatch(/<form method="post"/i);
+      expect(
+        await db.prisma.invitation.findFirstOrThrow({
+          where: { meetingId: meeting.meetingId, person: { email: MEMBER } },
+        }),
+      ).toMatchObject({ partstat: 'NEEDS-ACTION' });
 
-    const answered = await app.inject({ method: 'POST', url });
-    expect(answered.statusCode).toBe(200);
-    expect(
-      await db.prisma.invitation.findFirstOrThrow({
-        where: { meetingId: meeting.meetingId, person: { email: MEMBER } },
-      }),
-    ).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'link' });
-    await eventually(
-      async () =>
-        (await env.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery)).rsvp[MEMBER] === 'ACCEPTED',
-      'the workflow to know',
-    );
-    expect((await app.inject({ method: 'POST', url })).statusCode).toBe(409);
-  });
+      const answered = await app.inject({ method: 'POST', url });
+      expect(answered.statusCode).toBe(200);
+      expect(
+        await db.prisma.invitation.findFirstOrThrow({
+          where: { meetingId: meeting.meetingId, person: { email: MEMBER } },
+        }),
+      ).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'link' });
+      await eventually(
+        async () =>
+          (await env.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery)).rsvp[MEMBER] ===
+          'ACCEPTED',
+        'the workflow to know',
+      );
+      expect((await app.inject({ method: 'POST', url })).statusCode).toBe(409);
+    },
+  );
 
-  it('a member declines from their calendar: the iMIP REPLY to the organizer changes their answer and reaches the workflow', async () => {
-    const request = convocationOf(OTHER_MEMBER).parsed.attachments.find((a) => a.contentType === 'text/calendar');
-    const calendar = new ICAL.Component(ICAL.parse(request ? request.content.toString('utf8') : ''));
-    // What a calendar client sends: the same event, METHOD:REPLY, only the answering attendee.
-    calendar.updatePropertyWithValue('method', 'REPLY');
-    const event = calendar.getFirstSubcomponent('vevent')!;
-    for (const attendee of event.getAllProperties('attendee')) {
-      if (String(attendee.getFirstValue()).toLowerCase() !== `mailto:${OTHER_MEMBER}`) event.removeProperty(attendee);
-      else attendee.setParameter('partstat', 'DECLINED');
-    }
-    for (const alarm of event.getAllSubcomponents('valarm')) event.removeSubcomponent(alarm);
-    const client = nodemailer.createTransport({ host: imip.host, port: imip.port, secure: false, ignoreTLS: true });
-    await client.sendMail({
-      from: OTHER_MEMBER,
-      to: ORGANIZER,
-      subject: 'Refusé : COTECH de livraison',
-      text: 'Je ne pourrai pas venir.',
-      icalEvent: { method: 'REPLY', content: calendar.toString() },
-    });
-    client.close();
-    await eventually(
-      async () =>
-        (await env.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery)).rsvp[OTHER_MEMBER] ===
-        'DECLINED',
-      'the workflow to know',
-    );
-    expect(
-      await db.prisma.invitation.findFirstOrThrow({
-        where: { meetingId: meeting.meetingId, person: { email: OTHER_MEMBER } },
-      }),
-    ).toMatchObject({ partstat: 'DECLINED', rsvpSource: 'imip' });
-    await env.client.workflow.getHandle(meeting.workflowId).cancel();
-  });
+  it(
+    'a member declines from their calendar: the iMIP REPLY to ' +
+      'the organizer changes their answer and reaches the workflow',
+    async () => {
+      const request = convocationOf(OTHER_MEMBER).parsed.attachments.find((a) => a.contentType === 'text/calendar');
+      const calendar = new ICAL.Component(ICAL.parse(request ? request.content.toString('utf8') : ''));
+      // What a calendar client sends: the same event, METHOD:REPLY, only the answering attendee.
+      calendar.updatePropertyWithValue('method', 'REPLY');
+      const event = calendar.getFirstSubcomponent('vevent')!;
+      for (const attendee of event.getAllProperties('attendee')) {
+        if (String(attendee.getFirstValue()).toLowerCase() !== `mailto:${OTHER_MEMBER}`) event.removeProperty(attendee);
+        else attendee.setParameter('partstat', 'DECLINED');
+      }
+      for (const alarm of event.getAllSubcomponents('valarm')) event.removeSubcomponent(alarm);
+      const client = nodemailer.createTransport({ host: imip.host, port: imip.port, secure: false, ignoreTLS: true });
+      await client.sendMail({
+        from: OTHER_MEMBER,
+        to: ORGANIZER,
+        subject: 'Refusé : COTECH de livraison',
+        text: 'Je ne pourrai pas venir.',
+        icalEvent: { method: 'REPLY', content: calendar.toString() },
+      });
+      client.close();
+      await eventually(
+        async () =>
+          (await env.client.workflow.getHandle(meeting.workflowId).query(meetingStateQuery)).rsvp[OTHER_MEMBER] ===
+          'DECLINED',
+        'the workflow to know',
+      );
+      expect(
+        await db.prisma.invitation.findFirstOrThrow({
+          where: { meetingId: meeting.meetingId, person: { email: OTHER_MEMBER } },
+        }),
+      ).toMatchObject({ partstat: 'DECLINED', rsvpSource: 'imip' });
+      await env.client.workflow.getHandle(meeting.workflowId).cancel();
+    },
+  );
 });

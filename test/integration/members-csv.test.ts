@@ -55,8 +55,10 @@ describe.each(DATABASE_KINDS)('members CSV on %s', (kind) => {
   it('imports a ;-separated file with a BOM and accented headers', async () => {
     const csv =
       '\uFEFFE-mail;Nom;Fonction;Structure;Instance;Rôle;Siège;Représente\r\n' +
-      'benevole.aide-domicile@example.org;Bénévole de l’association d’aide à domicile (exemple);Bénévole;aide-domicile-exemple;gtt-1;membre;;\r\n' +
-      'referent.accueil@example.org;"Référent(e) ; accueil des familles (exemple)";"Chargé(e) d’accueil, ""France Services""";mellois-en-poitou;gtt-3;Technicien;Suppléant;\r\n' +
+      'benevole.aide-domicile@example.org;Bénévole de l’association d’aide à ' +
+      'domicile (exemple);Bénévole;aide-domicile-exemple;gtt-1;membre;;\r\n' +
+      'referent.accueil@example.org;"Référent(e) ; accueil des familles (exemple)";"Chargé(e) ' +
+      'd’accueil, ""France Services""";mellois-en-poitou;gtt-3;Technicien;Suppléant;\r\n' +
       '\r\n' +
       'responsable.cellois@example.org;;;mellois-en-poitou;gtt-3;charge_cooperation;titulaire;\r\n' +
       'direction.aide-domicile@example.org;;;aide-domicile-exemple;gtt-1;membre;suppleant;\r\n';
@@ -91,7 +93,8 @@ describe.each(DATABASE_KINDS)('members CSV on %s', (kind) => {
   it('imports a ,-separated file with headers in any case and order', async () => {
     const csv =
       'INSTANCE,EMAIL,NOM,ROLE,,\n' +
-      'groupe-elaboration,"benevole.parents-eleves@example.org","Parent délégué, association de parents d’élèves (exemple)",membre,,\n' +
+      'groupe-elaboration,"benevole.parents-eleves@example.org","Parent ' +
+      'délégué, association de parents d’élèves (exemple)",membre,,\n' +
       'gtt-2,benevole.parents-eleves@example.org,,usager,,\n';
     expect(await importMembersCsv(prisma, SLUG, csv)).toEqual({ created: 2, updated: 0, unchanged: 0 });
     const m = await membership(prisma, 'benevole.parents-eleves@example.org', 'groupe-elaboration');
@@ -152,7 +155,8 @@ describe.each(DATABASE_KINDS)('members CSV on %s', (kind) => {
       const csv = [
         HEADER,
         'benevole.aide-domicile@example.org;;;aide-domicile-exemple;gtt-2;membre;;',
-        'benevole.centre-socioculturel@example.org;Bénévole du centre socioculturel (exemple);;centre-socioculturel-exemple;copil;membre;;',
+        'benevole.centre-socioculturel@example.org;Bénévole du centre ' +
+          'socioculturel (exemple);;centre-socioculturel-exemple;copil;membre;;',
       ].join('\r\n');
       const error = await importError(prisma, csv);
       expect(error.code).toBe('CHARTER_VIOLATION');

@@ -18,7 +18,8 @@ const snapshotFile = path.join(root, 'prisma', 'migrations', 'schema.snapshot.pr
 // alive about 10 s after its work is done. The tests run concurrently and get generous timeouts.
 const PRISMA_TIMEOUT = 180_000;
 const FIX =
-  'Write the migration with `npm run migration:new -- <name>` and commit the folder it writes with schema.snapshot.prisma.';
+  'Write the migration with `npm run migration:new -- <name>` ' +
+  'and commit the folder it writes with schema.snapshot.prisma.';
 
 /** Runs a command from the project root (where prisma.config.ts is); never on a configured database. */
 async function run(file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -112,7 +113,8 @@ describe.concurrent('committed migrations and prisma/schema.prisma', () => {
         expect(
           await describeSchema(pgliteSession(migrated)),
           'The committed migrations do not build the schema in prisma/migrations/schema.snapshot.prisma ' +
-            '(a migration or the snapshot was edited by hand?). The snapshot must be the schema as of the last migration.',
+            '(a migration or the snapshot was edited by hand?). The ' +
+            'snapshot must be the schema as of the last migration.',
         ).toEqual(await describeSchema(pgliteSession(expected)));
       } finally {
         await Promise.all([migrated.close(), expected.close()]);

@@ -111,7 +111,8 @@ async function waitForOutput(app: AppProcess, pattern: RegExp, timeoutMs: number
     if (match) return match;
     if (app.exit) {
       throw new Error(
-        `npm start exited (code ${app.exit.code}, signal ${app.exit.signal}) before printing ${pattern}. ${describeOutput(app)}`,
+        `npm start exited (code ${app.exit.code}, signal ${app.exit.signal}) ` +
+          `before printing ${pattern}. ${describeOutput(app)}`,
       );
     }
     if (Date.now() > deadline)
@@ -237,7 +238,10 @@ async function cliToken(dataDir: string): Promise<Auth> {
   return { authorization: `Bearer ${(await readFile(file, 'utf8')).trim()}` };
 }
 
-/** Signs in as a browser does: asks for a link, takes it from the outbox, confirms it; then asks for the session's CSRF token. */
+/**
+ * Signs in as a browser does: asks for a link, takes it from the outbox, confirms it; then asks for the session's CSRF
+ * token.
+ */
 async function signInByLink(base: string, email: string): Promise<Auth> {
   const asked = await fetch(`${base}/auth/sign-in`, {
     method: 'POST',
@@ -419,7 +423,8 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
           return last.agenda ?? undefined;
         }).catch((error: unknown) => {
           throw new Error(
-            `${(error as Error).message}; the fiche's state: ${JSON.stringify({ lifecycle: last?.lifecycle.stage, pending: last?.pending, agenda: last?.agenda })}`,
+            `${(error as Error).message}; the fiche's state: ` +
+              `${JSON.stringify({ lifecycle: last?.lifecycle.stage, pending: last?.pending, agenda: last?.agenda })}`,
           );
         });
         expect(agenda).toMatchObject({ instanceKind: 'cotech', meetingId: meeting.body.meetingId });

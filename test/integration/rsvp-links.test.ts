@@ -103,61 +103,67 @@ describe.each(DATABASE_KINDS)('answer links (%s)', (kind) => {
     expect(await db.prisma.usedLink.count({ where: { subject: meeting.id } })).toBe(0);
   });
 
-  it('records the answer on POST, in the invitation and the ledger’s latest rows, tells onRsvp, and offers the other answers', async () => {
-    const { meeting, emails } = await createTestMeeting(db.prisma);
-    const [elue, directrice] = emails as [string, string];
-    const ledgerRow = (recipient: string, sequence: number) => ({
-      idempotencyKey: `${meeting.id}:${recipient}:${sequence}`,
-      recipient,
-      subject: 'Convocation',
-      messageId: `<${sequence}.${recipient}>`,
-      status: 'sent',
-      icalUid: meeting.icalUid,
-      icalSequence: sequence,
-      partstat: 'NEEDS-ACTION',
-    });
-    await db.prisma.notification.createMany({
-      data: [ledgerRow(elue, 0), ledgerRow(`Élue <${elue.toUpperCase()}>`, 1), ledgerRow(directrice, 1)],
-    });
-    // The link names the person with other capitals than the database: addresses compare without case.
-    const links = rsvpLinks({
-      publicUrl: PUBLIC_URL,
-      secret: SECRET,
-      meetingId: meeting.id,
-      email: elue.toUpperCase(),
-      expiresAt: IN_A_MONTH,
-    });
+  it(
+    'records the answer on POST, in the invitation and the ledger’s ' +
+      'latest rows, tells onRsvp, and offers the other answers',
+    async () => {
+      const { meeting, emails } = await createTestMeeting(db.prisma);
+      const [elue, directrice] = emails as [string, string];
+      const ledgerRow = (recipient: string, sequence: number) => ({
+        idempotencyKey: `${meeting.id}:${recipient}:${sequence}`,
+        recipient,
+        subject: 'Convocation',
+        messageId: `<${sequence}.${recipient}>`,
+        status: 'sent',
+        icalUid: meeting.icalUid,
+        icalSequence: sequence,
+        partstat: 'NEEDS-ACTION',
+      });
+      await db.prisma.notification.createMany({
+        data: [ledgerRow(elue, 0), ledgerRow(`Élue <${elue.toUpperCase()}>`, 1), ledgerRow(directrice, 1)],
+      });
+      // The link names the person with other capitals than the database: addresses compare without case.
+      const links = rsvpLinks({
+        publicUrl: PUBLIC_URL,
+        secret: SECRET,
+        meetingId: meeting.id,
+        email: elue.toUpperCase(),
+        expiresAt: IN_A_MONTH,
+      });
 
-    const before = new Date();
-    const page = await app.inject({ method: 'POST', url: pathOf(links.accept), ...formPost });
-    expect(page.statusCode, page.body).toBe(200);
-    expect(page.body).toContain('<h1>Réponse enregistrée</h1>');
-    expect(page.body).toContain('Votre réponse : <strong>Je participerai</strong>');
+      const before = new Date();
+      const page = await app.inject({ method: 'POST', url: pathOf(links.accept), ...formPost });
+      expect(page.statusCode, page.body).toBe(200);
+      expect(page.body).toContain('<h1>Réponse enregistrée</h1>');
+      expect(page.body).toContain('Votre réponse : <strong>Je participerai</strong>');
 
-    const row = await invitation(meeting.id, elue);
-    expect(row).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'link' });
-    expect(row.respondedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
-    expect(await invitation(meeting.id, directrice)).toMatchObject({ partstat: 'NEEDS-ACTION' });
-    const ledger = await db.prisma.notification.findMany({
-      where: { icalUid: meeting.icalUid },
-      orderBy: { idempotencyKey: 'asc' },
-    });
-    expect(Object.fromEntries(ledger.map((n) => [n.idempotencyKey, n.partstat]))).toEqual({
-      [`${meeting.id}:${elue}:0`]: 'NEEDS-ACTION',
-      [`${meeting.id}:Élue <${elue.toUpperCase()}>:1`]: 'ACCEPTED',
-      [`${meeting.id}:${directrice}:1`]: 'NEEDS-ACTION',
-    });
-    expect(told.at(-1)).toMatchObject({ meetingId: meeting.id, email: elue, partstat: 'ACCEPTED', source: 'link' });
-    expect(logged.at(-1)).toContain('workflow is not running');
+      const row = await invitation(meeting.id, elue);
+      expect(row).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'link' });
+      expect(row.respondedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+      expect(await invitation(meeting.id, directrice)).toMatchObject({ partstat: 'NEEDS-ACTION' });
+      const ledger = await db.prisma.notification.findMany({
+        where: { icalUid: meeting.icalUid },
+        orderBy: { idempotencyKey: 'asc' },
+      });
+      expect(Object.fromEntries(ledger.map((n) => [n.idempotencyKey, n.partstat]))).toEqual({
+        [`${meeting.id}:${elue}:0`]: 'NEEDS-ACTION',
+        [`${meeting.id}:Élue <${elue.toUpperCase()}>:1`]: 'ACCEPTED',
+        [`${meeting.id}:${directrice}:1`]: 'NEEDS-ACTION',
+      });
+      expect(told.at(-1)).toMatchObject({ meetingId: meeting.id, email: elue, partstat: 'ACCEPTED', source: 'link' });
+      expect(logged.at(-1)).toContain('workflow is not running');
 
-    // Fresh links to change the answer: each asks for confirmation again.
-    const changes = [...page.body.matchAll(/<a href="(https:\/\/concerto\.example\.org\/rsvp\/[^"]+)">([^<]+)<\/a>/g)];
-    expect(changes.map((m) => m[2])).toEqual(['Je participerai peut-être', 'Je ne participerai pas']);
-    const decline = pathOf(changes[1]![1]!);
-    expect((await app.inject({ method: 'GET', url: decline })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'POST', url: decline, ...formPost })).statusCode).toBe(200);
-    expect(await invitation(meeting.id, elue)).toMatchObject({ partstat: 'DECLINED', rsvpSource: 'link' });
-  });
+      // Fresh links to change the answer: each asks for confirmation again.
+      const changes = [
+        ...page.body.matchAll(/<a href="(https:\/\/concerto\.example\.org\/rsvp\/[^"]+)">([^<]+)<\/a>/g),
+      ];
+      expect(changes.map((m) => m[2])).toEqual(['Je participerai peut-être', 'Je ne participerai pas']);
+      const decline = pathOf(changes[1]![1]!);
+      expect((await app.inject({ method: 'GET', url: decline })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'POST', url: decline, ...formPost })).statusCode).toBe(200);
+      expect(await invitation(meeting.id, elue)).toMatchObject({ partstat: 'DECLINED', rsvpSource: 'link' });
+    },
+  );
 
   it('refuses a link used before with a 409 page naming the answer it recorded', async () => {
     const { meeting, emails } = await createTestMeeting(db.prisma);
@@ -237,25 +243,30 @@ describe.each(DATABASE_KINDS)('answer links (%s)', (kind) => {
     expect(await db.prisma.usedLink.count({ where: { subject: meeting.id } })).toBe(0);
   });
 
-  it('answers 404 for a meeting that does not exist or a person not invited, and 410 for a cancelled meeting', async () => {
-    const { meeting } = await createTestMeeting(db.prisma);
-    const cancelled = await createTestMeeting(db.prisma, { status: 'annulee' });
-    const link = (meetingId: string, email: string) =>
-      pathOf(rsvpLinks({ publicUrl: PUBLIC_URL, secret: SECRET, meetingId, email, expiresAt: IN_A_MONTH }).accept);
+  it(
+    'answers 404 for a meeting that does not exist or a ' + 'person not invited, and 410 for a cancelled meeting',
+    async () => {
+      const { meeting } = await createTestMeeting(db.prisma);
+      const cancelled = await createTestMeeting(db.prisma, { status: 'annulee' });
+      const link = (meetingId: string, email: string) =>
+        pathOf(rsvpLinks({ publicUrl: PUBLIC_URL, secret: SECRET, meetingId, email, expiresAt: IN_A_MONTH }).accept);
 
-    const gone = await app.inject({ method: 'POST', url: link('no-such-meeting', 'a@example.org'), ...formPost });
-    expect(gone.statusCode).toBe(404);
-    expect(gone.body).toContain('<h1>Réunion introuvable</h1>');
-    const stranger = await app.inject({ method: 'GET', url: link(meeting.id, 'inconnu@example.org') });
-    expect(stranger.statusCode).toBe(404);
-    expect(stranger.body).toContain('<h1>Invitation introuvable</h1>');
-    const called = await app.inject({
-      method: 'POST',
-      url: link(cancelled.meeting.id, cancelled.emails[0]!),
-      ...formPost,
-    });
-    expect(called.statusCode).toBe(410);
-    expect(called.body).toContain('<h1>Réunion annulée</h1>');
-    expect(await db.prisma.usedLink.count({ where: { subject: { in: [meeting.id, cancelled.meeting.id] } } })).toBe(0);
-  });
+      const gone = await app.inject({ method: 'POST', url: link('no-such-meeting', 'a@example.org'), ...formPost });
+      expect(gone.statusCode).toBe(404);
+      expect(gone.body).toContain('<h1>Réunion introuvable</h1>');
+      const stranger = await app.inject({ method: 'GET', url: link(meeting.id, 'inconnu@example.org') });
+      expect(stranger.statusCode).toBe(404);
+      expect(stranger.body).toContain('<h1>Invitation introuvable</h1>');
+      const called = await app.inject({
+        method: 'POST',
+        url: link(cancelled.meeting.id, cancelled.emails[0]!),
+        ...formPost,
+      });
+      expect(called.statusCode).toBe(410);
+      expect(called.body).toContain('<h1>Réunion annulée</h1>');
+      expect(await db.prisma.usedLink.count({ where: { subject: { in: [meeting.id, cancelled.meeting.id] } } })).toBe(
+        0,
+      );
+    },
+  );
 });

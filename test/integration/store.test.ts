@@ -336,21 +336,24 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
     const withVersions = (ficheId: string) =>
       db.prisma.ficheAction.findMany({ where: { id: ficheId }, include: { versions: true } });
 
-    it('saveFiche twice leaves one fiche and its first version in brouillon, unchanged by the second call', async () => {
-      const fiche = newFiche();
-      expect(await store.saveFiche(fiche)).toEqual({ code: expect.stringMatching(/^FA-\d{4}-\d{2}$/) });
-      const [first] = await withVersions(fiche.ficheId);
-      expect(first).toMatchObject({ authorEmail: fiche.authorEmail, status: 'brouillon', conventionId });
-      expect(first!.versions).toEqual([
-        expect.objectContaining({ version: 1, title: fiche.title, state: 'brouillon', createdBy: fiche.authorEmail }),
-      ]);
+    it(
+      'saveFiche twice leaves one fiche and its first ' + 'version in brouillon, unchanged by the second call',
+      async () => {
+        const fiche = newFiche();
+        expect(await store.saveFiche(fiche)).toEqual({ code: expect.stringMatching(/^FA-\d{4}-\d{2}$/) });
+        const [first] = await withVersions(fiche.ficheId);
+        expect(first).toMatchObject({ authorEmail: fiche.authorEmail, status: 'brouillon', conventionId });
+        expect(first!.versions).toEqual([
+          expect.objectContaining({ version: 1, title: fiche.title, state: 'brouillon', createdBy: fiche.authorEmail }),
+        ]);
 
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      await store.saveFiche(fiche);
-      await store.saveFiche({ ...fiche, title: 'Un autre titre', status: 'soumise' });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await store.saveFiche(fiche);
+        await store.saveFiche({ ...fiche, title: 'Un autre titre', status: 'soumise' });
 
-      expect(await withVersions(fiche.ficheId)).toEqual([first]);
-    });
+        expect(await withVersions(fiche.ficheId)).toEqual([first]);
+      },
+    );
 
     it('numbers fiches one after the other within their convention', async () => {
       const other = (await createTestConvention(db.prisma)).id;
@@ -361,110 +364,122 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       expect(codes).toEqual([`FA-${year}-01`, `FA-${year}-02`, `FA-${year}-03`]);
     });
 
-    it('recordLifecycleStep for a submission writes the status, the version’s state and the audit line, and no decision', async () => {
-      const fiche = newFiche();
-      await store.saveFiche(fiche);
-      const step = submitStep(fiche.ficheId);
+    it(
+      'recordLifecycleStep for a submission writes the status, ' +
+        'the version’s state and the audit line, and no decision',
+      async () => {
+        const fiche = newFiche();
+        await store.saveFiche(fiche);
+        const step = submitStep(fiche.ficheId);
 
-      expect(await store.recordLifecycleStep(step)).toEqual({ created: true });
+        expect(await store.recordLifecycleStep(step)).toEqual({ created: true });
 
-      const after = await rowsFor(fiche.ficheId);
-      expect(after.fiches).toEqual([{ status: 'soumise' }]);
-      expect(after.versions).toEqual([{ version: 1, state: 'proposee' }]);
-      expect(after.decisions).toEqual([]);
-      expect(after.audits).toEqual([
-        expect.objectContaining({
-          key: step.idempotencyKey,
-          actor: 'directrice.education@example.org',
-          action: 'fiche.submit',
-          details: { version: 1, from: 'brouillon', to: 'soumise', role: 'cooperateur' },
-          at: new Date(step.at),
-        }),
-      ]);
-    });
+        const after = await rowsFor(fiche.ficheId);
+        expect(after.fiches).toEqual([{ status: 'soumise' }]);
+        expect(after.versions).toEqual([{ version: 1, state: 'proposee' }]);
+        expect(after.decisions).toEqual([]);
+        expect(after.audits).toEqual([
+          expect.objectContaining({
+            key: step.idempotencyKey,
+            actor: 'directrice.education@example.org',
+            action: 'fiche.submit',
+            details: { version: 1, from: 'brouillon', to: 'soumise', role: 'cooperateur' },
+            at: new Date(step.at),
+          }),
+        ]);
+      },
+    );
 
-    it('recordLifecycleStep for an amendment starts a draft with the whole content in force, objectifs and partenaires too', async () => {
-      const fiche = newFiche();
-      await store.saveFiche(fiche);
-      await writeFicheContent(db.prisma, {
-        conventionId,
-        ficheId: fiche.ficheId,
-        version: 1,
-        edit: {
-          enjeu: 'E2',
-          objectifs: ['E2-OS1'],
-          partenaires: ['caf-deux-sevres'],
-          secteur: 'Mellois',
-          budget: [{ label: 'Animation', amount: 500 }],
-        },
-      });
-      await db.prisma.ficheVersion.update({
-        where: { ficheId_version: { ficheId: fiche.ficheId, version: 1 } },
-        data: { state: 'en_vigueur' },
-      });
-      await store.recordLifecycleStep({
-        ...submitStep(fiche.ficheId),
-        action: 'requestAmendment',
-        version: 2,
-        fromStage: 'en_oeuvre',
-        toStage: 'en_oeuvre',
-        versionInForce: 1,
-      });
-      const [inForce, draft] = await listFicheVersions(db.prisma, fiche.ficheId);
-      expect(draft).toMatchObject({ version: 2, state: 'brouillon', changes: [] });
-      expect(draft!.content).toEqual(inForce!.content);
-    });
-
-    it('recordLifecycleStep for the COTECH’s avis also writes the decision, with its instance and meeting, once per key', async () => {
-      const fiche = await submittedFiche();
-      const step = avisStep(fiche.ficheId);
-
-      expect(await store.recordLifecycleStep(step)).toEqual({ created: true });
-
-      const after = await rowsFor(fiche.ficheId);
-      expect(after.fiches).toEqual([{ status: 'attente_copil' }]);
-      expect(after.versions).toEqual([{ version: 1, state: 'proposee' }]);
-      expect(after.decisions).toEqual([
-        expect.objectContaining({
-          idempotencyKey: step.idempotencyKey,
+    it(
+      'recordLifecycleStep for an amendment starts a draft with ' +
+        'the whole content in force, objectifs and partenaires too',
+      async () => {
+        const fiche = newFiche();
+        await store.saveFiche(fiche);
+        await writeFicheContent(db.prisma, {
+          conventionId,
           ficheId: fiche.ficheId,
           version: 1,
-          instanceId: cotech.id,
-          meetingId,
-          stage: 'soumise',
-          outcome: 'favorable',
-          comment: 'Bien argumenté.',
-          actorEmail: 'assistante.education@example.org',
-          actorRole: 'secretaire_instance',
-          decidedAt: new Date(step.at),
-        }),
-      ]);
-      expect(after.audits.map((a) => a.action)).toEqual(['fiche.submit', 'fiche.recordAvis']);
-      expect(after.audits[1]).toMatchObject({
-        key: step.idempotencyKey,
-        actor: 'assistante.education@example.org',
-        details: {
-          version: 1,
-          from: 'soumise',
-          to: 'attente_copil',
-          role: 'secretaire_instance',
-          outcome: 'favorable',
-          comment: 'Bien argumenté.',
-          meetingId,
-        },
-        at: new Date(step.at),
-      });
+          edit: {
+            enjeu: 'E2',
+            objectifs: ['E2-OS1'],
+            partenaires: ['caf-deux-sevres'],
+            secteur: 'Mellois',
+            budget: [{ label: 'Animation', amount: 500 }],
+          },
+        });
+        await db.prisma.ficheVersion.update({
+          where: { ficheId_version: { ficheId: fiche.ficheId, version: 1 } },
+          data: { state: 'en_vigueur' },
+        });
+        await store.recordLifecycleStep({
+          ...submitStep(fiche.ficheId),
+          action: 'requestAmendment',
+          version: 2,
+          fromStage: 'en_oeuvre',
+          toStage: 'en_oeuvre',
+          versionInForce: 1,
+        });
+        const [inForce, draft] = await listFicheVersions(db.prisma, fiche.ficheId);
+        expect(draft).toMatchObject({ version: 2, state: 'brouillon', changes: [] });
+        expect(draft!.content).toEqual(inForce!.content);
+      },
+    );
 
-      // A retry, even one carrying another outcome, finds the key and writes nothing.
-      const retry: LifecycleStepInput = {
-        ...step,
-        outcome: 'a_retravailler',
-        toStage: 'brouillon',
-        at: '2026-11-21T10:00:00.000Z',
-      };
-      expect(await store.recordLifecycleStep(retry)).toEqual({ created: false });
-      expect(await rowsFor(fiche.ficheId)).toEqual(after);
-    });
+    it(
+      'recordLifecycleStep for the COTECH’s avis also writes the ' +
+        'decision, with its instance and meeting, once per key',
+      async () => {
+        const fiche = await submittedFiche();
+        const step = avisStep(fiche.ficheId);
+
+        expect(await store.recordLifecycleStep(step)).toEqual({ created: true });
+
+        const after = await rowsFor(fiche.ficheId);
+        expect(after.fiches).toEqual([{ status: 'attente_copil' }]);
+        expect(after.versions).toEqual([{ version: 1, state: 'proposee' }]);
+        expect(after.decisions).toEqual([
+          expect.objectContaining({
+            idempotencyKey: step.idempotencyKey,
+            ficheId: fiche.ficheId,
+            version: 1,
+            instanceId: cotech.id,
+            meetingId,
+            stage: 'soumise',
+            outcome: 'favorable',
+            comment: 'Bien argumenté.',
+            actorEmail: 'assistante.education@example.org',
+            actorRole: 'secretaire_instance',
+            decidedAt: new Date(step.at),
+          }),
+        ]);
+        expect(after.audits.map((a) => a.action)).toEqual(['fiche.submit', 'fiche.recordAvis']);
+        expect(after.audits[1]).toMatchObject({
+          key: step.idempotencyKey,
+          actor: 'assistante.education@example.org',
+          details: {
+            version: 1,
+            from: 'soumise',
+            to: 'attente_copil',
+            role: 'secretaire_instance',
+            outcome: 'favorable',
+            comment: 'Bien argumenté.',
+            meetingId,
+          },
+          at: new Date(step.at),
+        });
+
+        // A retry, even one carrying another outcome, finds the key and writes nothing.
+        const retry: LifecycleStepInput = {
+          ...step,
+          outcome: 'a_retravailler',
+          toStage: 'brouillon',
+          at: '2026-11-21T10:00:00.000Z',
+        };
+        expect(await store.recordLifecycleStep(retry)).toEqual({ created: false });
+        expect(await rowsFor(fiche.ficheId)).toEqual(after);
+      },
+    );
 
     it('recordLifecycleStep on a missing fiche fails and leaves no decision and no audit line', async () => {
       const ficheId = `missing-${randomUUID()}`;
@@ -476,42 +491,46 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       expect(await db.prisma.auditEvent.count({ where: { key: step.idempotencyKey } })).toBe(0);
     });
 
-    it('recordLifecycleStep failing at its last write undoes the status, the version’s state and the decision it already wrote', async () => {
-      const fiche = await submittedFiche();
-      const before = await rowsFor(fiche.ficheId);
-      const step = avisStep(fiche.ficheId);
-      // The audit insert comes after the status, the version and the decision: refuse it for this
-      // fiche only, so the failure happens with every earlier write done inside the transaction.
-      const fn = `refuse_audit_${randomUUID().replaceAll('-', '')}`;
-      await db.prisma.$executeRawUnsafe(
-        `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+    it(
+      'recordLifecycleStep failing at its last write undoes the ' +
+        'status, the version’s state and the decision it already wrote',
+      async () => {
+        const fiche = await submittedFiche();
+        const before = await rowsFor(fiche.ficheId);
+        const step = avisStep(fiche.ficheId);
+        // The audit insert comes after the status, the version and the decision: refuse it for this
+        // fiche only, so the failure happens with every earlier write done inside the transaction.
+        const fn = `refuse_audit_${randomUUID().replaceAll('-', '')}`;
+        await db.prisma.$executeRawUnsafe(
+          `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
          BEGIN
            IF NEW.subject = 'fiche:${fiche.ficheId}' THEN RAISE EXCEPTION 'audit refused by the test'; END IF;
            RETURN NEW;
          END $$`,
-      );
-      await db.prisma.$executeRawUnsafe(
-        `CREATE TRIGGER ${fn} BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
-      );
-      try {
-        await expect(store.recordLifecycleStep(step)).rejects.toThrow(/audit refused by the test/);
-      } finally {
-        await db.prisma.$executeRawUnsafe(`DROP TRIGGER ${fn} ON "AuditEvent"`);
-        await db.prisma.$executeRawUnsafe(`DROP FUNCTION ${fn}()`);
-      }
+        );
+        await db.prisma.$executeRawUnsafe(
+          `CREATE TRIGGER ${fn} BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+        );
+        try {
+          await expect(store.recordLifecycleStep(step)).rejects.toThrow(/audit refused by the test/);
+        } finally {
+          await db.prisma.$executeRawUnsafe(`DROP TRIGGER ${fn} ON "AuditEvent"`);
+          await db.prisma.$executeRawUnsafe(`DROP FUNCTION ${fn}()`);
+        }
 
-      expect(before).toMatchObject({ fiches: [{ status: 'soumise' }], decisions: [] });
-      expect(await rowsFor(fiche.ficheId)).toEqual(before);
+        expect(before).toMatchObject({ fiches: [{ status: 'soumise' }], decisions: [] });
+        expect(await rowsFor(fiche.ficheId)).toEqual(before);
 
-      // The key was not consumed: the retry records the step.
-      expect(await store.recordLifecycleStep(step)).toEqual({ created: true });
-      const retried = await rowsFor(fiche.ficheId);
-      expect([retried.fiches[0]?.status, retried.decisions.length, retried.audits.length]).toEqual([
-        'attente_copil',
-        1,
-        2,
-      ]);
-    });
+        // The key was not consumed: the retry records the step.
+        expect(await store.recordLifecycleStep(step)).toEqual({ created: true });
+        const retried = await rowsFor(fiche.ficheId);
+        expect([retried.fiches[0]?.status, retried.decisions.length, retried.audits.length]).toEqual([
+          'attente_copil',
+          1,
+          2,
+        ]);
+      },
+    );
   });
 });
 
@@ -534,7 +553,8 @@ describe('applyMigrations twice at once on one fresh PostgreSQL database', () =>
 
         expect(results.map((r) => r.applied).sort((a, b) => a.length - b.length)).toEqual([[], names]);
         const rows = await pgClientSession(clients[0]!).query<{ migration_name: string; n: number }>(
-          `SELECT migration_name, count(*)::int AS n FROM "_prisma_migrations" GROUP BY migration_name ORDER BY migration_name`,
+          `SELECT migration_name, count(*)::int AS n FROM "_prisma_migrations" ` +
+            `GROUP BY migration_name ORDER BY migration_name`,
         );
         expect(rows).toEqual(names.map((name) => ({ migration_name: name, n: 1 })));
       } finally {

@@ -146,7 +146,8 @@ describe('startDevServer', () => {
     expect(signals.map((event) => event.workflowExecutionSignaledEventAttributes?.signalName)).toEqual(['poke']);
 
     console.info(
-      `dev server ready in ${first.ms} ms (fresh db), ${second.ms} ms (restart); ${output.length} log lines at warn level`,
+      `dev server ready in ${first.ms} ms (fresh db), ${second.ms} ` +
+        `ms (restart); ${output.length} log lines at warn level`,
     );
   });
 
@@ -200,7 +201,8 @@ describe('startDevServer', () => {
       const grpc = startDevServer({ cliPath, dbFilename: path.join(scratch, 'taken.db'), port: taken, uiPort: false });
       await expect(grpc).rejects.toBeInstanceOf(PortInUseError);
       await expect(grpc).rejects.toThrow(
-        `Port ${taken} on 127.0.0.1 is already in use: stop whatever uses it (perhaps another Concerto or Temporal dev server), or set TEMPORAL_PORT / TEMPORAL_UI_PORT`,
+        `Port ${taken} on 127.0.0.1 is already in use: stop whatever uses it (perhaps ` +
+          `another Concerto or Temporal dev server), or set TEMPORAL_PORT / TEMPORAL_UI_PORT`,
       );
       const ui = startDevServer({ cliPath, dbFilename: path.join(scratch, 'taken.db'), port: free, uiPort: taken });
       await expect(ui).rejects.toThrow(`Port ${taken} on 127.0.0.1 is already in use`);
@@ -249,8 +251,11 @@ describe('startDevServer', () => {
     await writeFile(
       child,
       [
-        `import { startDevServer } from ${JSON.stringify(path.resolve(import.meta.dirname, '../../infra/temporal/dev-server.ts'))};`,
-        `const server = await startDevServer(${JSON.stringify({ cliPath, dbFilename: path.join(scratch, 'orphan.db'), port, uiPort: false })});`,
+        `import { startDevServer } from ` +
+          `${JSON.stringify(path.resolve(import.meta.dirname, '../../infra/temporal/dev-server.ts'))};`,
+        `const server = await ` +
+          `startDevServer(` +
+          `${JSON.stringify({ cliPath, dbFilename: path.join(scratch, 'orphan.db'), port, uiPort: false })});`,
         'console.log(server.pid);',
         'process.exit(0);',
       ].join('\n'),

@@ -78,128 +78,140 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     }, 'the meeting to be cancelled');
   }
 
-  it('POST /api/polls refuses a Saturday with a French message naming the date, and starts a poll of open days', async () => {
-    const today = toLocal(new Date(), ZONE);
-    const deadlineDay = openDayAfter(today, 3);
-    const deadline = atLocalTime(deadlineDay, 12, 0, ZONE).toISOString();
-    const first = openDayAfter(deadlineDay, 10);
-    let saturday = first;
-    while (toLocal(atLocalTime(saturday, 12, 0, ZONE), ZONE).weekday !== 6) saturday = shiftDate(saturday, 1);
-    const body = {
-      instance: 'cotech',
-      title: TITLE,
-      deadline,
-      participants: [CAF, MSA, SECRETAIRE],
-      options: [
-        { kind: 'journee', date: dateKey(first) },
-        { kind: 'creneau', date: dateKey(openDayAfter(first, 1)), start: '14:00', end: '16:00', capacity: 1 },
-      ],
-    };
-    const refused = await app.inject({
-      method: 'POST',
-      url: '/api/polls',
-      headers: asOrganiser,
-      payload: { ...body, options: [...body.options, { kind: 'journee', date: dateKey(saturday) }] },
-    });
-    expect(refused.statusCode).toBe(400);
-    expect(refused.json().error).toMatchObject({
-      code: 'INVALID_INPUT',
-      field: 'options.2',
-      message: expect.stringMatching(/samedi .* tombe un jour sans réunion \(samedi\)/),
-    });
+  it(
+    'POST /api/polls refuses a Saturday with a French ' + 'message naming the date, and starts a poll of open days',
+    async () => {
+      const today = toLocal(new Date(), ZONE);
+      const deadlineDay = openDayAfter(today, 3);
+      const deadline = atLocalTime(deadlineDay, 12, 0, ZONE).toISOString();
+      const first = openDayAfter(deadlineDay, 10);
+      let saturday = first;
+      while (toLocal(atLocalTime(saturday, 12, 0, ZONE), ZONE).weekday !== 6) saturday = shiftDate(saturday, 1);
+      const body = {
+        instance: 'cotech',
+        title: TITLE,
+        deadline,
+        participants: [CAF, MSA, SECRETAIRE],
+        options: [
+          { kind: 'journee', date: dateKey(first) },
+          { kind: 'creneau', date: dateKey(openDayAfter(first, 1)), start: '14:00', end: '16:00', capacity: 1 },
+        ],
+      };
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/api/polls',
+        headers: asOrganiser,
+        payload: { ...body, options: [...body.options, { kind: 'journee', date: dateKey(saturday) }] },
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error).toMatchObject({
+        code: 'INVALID_INPUT',
+        field: 'options.2',
+        message: expect.stringMatching(/samedi .* tombe un jour sans réunion \(samedi\)/),
+      });
 
-    const created = await app.inject({ method: 'POST', url: '/api/polls', headers: asOrganiser, payload: body });
-    expect(created.statusCode).toBe(201);
-    poll = created.json();
-    expect(poll.options.map((o) => o.capacity)).toEqual([null, 1]);
+      const created = await app.inject({ method: 'POST', url: '/api/polls', headers: asOrganiser, payload: body });
+      expect(created.statusCode).toBe(201);
+      poll = created.json();
+      expect(poll.options.map((o) => o.capacity)).toEqual([null, 1]);
 
-    // Each participant's own link, from the invitation the catcher received.
-    const invitations = await eventually(async () => {
-      const caught = (await catcher.list()).filter((m) => m.subject.startsWith(`Sondage de date : ${TITLE}`));
-      return caught.length >= 3 ? caught : undefined;
-    }, 'the three invitations');
-    links = {};
-    for (const message of invitations) {
-      const text = (await simpleParser((await catcher.readRaw(message.id))!)).text ?? '';
-      const link = /Répondre au sondage : (\S+)/.exec(text)?.[1];
-      expect(link).toMatch(new RegExp(`^${TEST_LINKS.publicUrl}/vote/`));
-      links[message.to[0]!] = link!.slice(TEST_LINKS.publicUrl.length);
-    }
-    expect(Object.keys(links).sort()).toEqual([CAF, MSA, SECRETAIRE].sort());
-  });
+      // Each participant's own link, from the invitation the catcher received.
+      const invitations = await eventually(async () => {
+        const caught = (await catcher.list()).filter((m) => m.subject.startsWith(`Sondage de date : ${TITLE}`));
+        return caught.length >= 3 ? caught : undefined;
+      }, 'the three invitations');
+      links = {};
+      for (const message of invitations) {
+        const text = (await simpleParser((await catcher.readRaw(message.id))!)).text ?? '';
+        const link = /Répondre au sondage : (\S+)/.exec(text)?.[1];
+        expect(link).toMatch(new RegExp(`^${TEST_LINKS.publicUrl}/vote/`));
+        links[message.to[0]!] = link!.slice(TEST_LINKS.publicUrl.length);
+      }
+      expect(Object.keys(links).sort()).toEqual([CAF, MSA, SECRETAIRE].sort());
+    },
+  );
 
-  it('GET shows the dates as a French, accessible form and records nothing; POST records the answers and the sign-up', async () => {
-    const [A, B] = poll.options;
-    const page = await app.inject({ method: 'GET', url: links[CAF]! });
-    expect(page.statusCode).toBe(200);
-    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/);
-    expect(page.headers['cache-control']).toBe('no-store');
-    expect(page.body).toMatch(/<html lang="fr">/);
-    expect(page.body).toContain(`<legend>${A!.label}</legend>`);
-    expect(page.body).toMatch(
-      new RegExp(`name="answer-${A!.id}" value="si_necessaire" required>Si nécessaire</label>`),
-    );
-    expect(page.body).toMatch(
-      new RegExp(`<input type="checkbox" name="signup" value="${B!.id}"[^>]*>Je m’inscris pour cette date`),
-    );
-    expect(page.body).toContain('1 place restante sur 1.');
-    expect(await db.prisma.vote.count({ where: { option: { pollId: poll.pollId } } })).toBe(0);
+  it(
+    'GET shows the dates as a French, accessible form and ' +
+      'records nothing; POST records the answers and the sign-up',
+    async () => {
+      const [A, B] = poll.options;
+      const page = await app.inject({ method: 'GET', url: links[CAF]! });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/);
+      expect(page.headers['cache-control']).toBe('no-store');
+      expect(page.body).toMatch(/<html lang="fr">/);
+      expect(page.body).toContain(`<legend>${A!.label}</legend>`);
+      expect(page.body).toMatch(
+        new RegExp(`name="answer-${A!.id}" value="si_necessaire" required>Si nécessaire</label>`),
+      );
+      expect(page.body).toMatch(
+        new RegExp(`<input type="checkbox" name="signup" value="${B!.id}"[^>]*>Je m’inscris pour cette date`),
+      );
+      expect(page.body).toContain('1 place restante sur 1.');
+      expect(await db.prisma.vote.count({ where: { option: { pollId: poll.pollId } } })).toBe(0);
 
-    const answered = await app.inject({
-      method: 'POST',
-      url: links[CAF]!,
-      ...form([
-        [`answer-${A!.id}`, 'oui'],
-        [`answer-${B!.id}`, 'oui'],
-        ['signup', B!.id],
-      ]),
-    });
-    expect(answered.statusCode).toBe(200);
-    expect(answered.body).toContain('Vos réponses sont enregistrées');
-    expect(answered.body).toMatch(new RegExp(`name="answer-${A!.id}" value="oui" required checked>`));
-    const votes = await db.prisma.vote.findMany({
-      where: { option: { pollId: poll.pollId } },
-      orderBy: { option: { position: 'asc' } },
-    });
-    expect(votes.map((v) => [v.voterEmail, v.answer, v.volunteer])).toEqual([
-      [CAF, 'oui', false],
-      [CAF, 'oui', true],
-    ]);
+      const answered = await app.inject({
+        method: 'POST',
+        url: links[CAF]!,
+        ...form([
+          [`answer-${A!.id}`, 'oui'],
+          [`answer-${B!.id}`, 'oui'],
+          ['signup', B!.id],
+        ]),
+      });
+      expect(answered.statusCode).toBe(200);
+      expect(answered.body).toContain('Vos réponses sont enregistrées');
+      expect(answered.body).toMatch(new RegExp(`name="answer-${A!.id}" value="oui" required checked>`));
+      const votes = await db.prisma.vote.findMany({
+        where: { option: { pollId: poll.pollId } },
+        orderBy: { option: { position: 'asc' } },
+      });
+      expect(votes.map((v) => [v.voterEmail, v.answer, v.volunteer])).toEqual([
+        [CAF, 'oui', false],
+        [CAF, 'oui', true],
+      ]);
 
-    const state = (await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}`, headers: asOrganiser })).json();
-    expect(state).toMatchObject({ status: 'ouvert', answered: 1, awaiting: [MSA, SECRETAIRE].sort() });
-    expect(state.options[1]).toMatchObject({ oui: 1, volunteers: [CAF] });
-  });
+      const state = (
+        await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}`, headers: asOrganiser })
+      ).json();
+      expect(state).toMatchObject({ status: 'ouvert', answered: 1, awaiting: [MSA, SECRETAIRE].sort() });
+      expect(state.options[1]).toMatchObject({ oui: 1, volunteers: [CAF] });
+    },
+  );
 
-  it('a full date is refused with the form shown again and the reason; a missing answer too; nothing is recorded', async () => {
-    const [A, B] = poll.options;
-    const full = await app.inject({
-      method: 'POST',
-      url: links[MSA]!,
-      ...form([
-        [`answer-${A!.id}`, 'si_necessaire'],
-        [`answer-${B!.id}`, 'oui'],
-        ['signup', B!.id],
-      ]),
-    });
-    expect(full.statusCode).toBe(409);
-    expect(full.body).toMatch(/role="alert">Le .* est complet \(1 place, toutes prises\)/);
-    expect(full.body).toMatch(new RegExp(`name="answer-${A!.id}" value="si_necessaire" required checked>`));
-    const partial = await app.inject({ method: 'POST', url: links[MSA]!, ...form([[`answer-${A!.id}`, 'oui']]) });
-    expect(partial.statusCode).toBe(400);
-    expect(partial.body).toMatch(/Répondez pour chaque date/);
-    expect(await db.prisma.vote.count({ where: { voterEmail: MSA } })).toBe(0);
+  it(
+    'a full date is refused with the form shown again and ' + 'the reason; a missing answer too; nothing is recorded',
+    async () => {
+      const [A, B] = poll.options;
+      const full = await app.inject({
+        method: 'POST',
+        url: links[MSA]!,
+        ...form([
+          [`answer-${A!.id}`, 'si_necessaire'],
+          [`answer-${B!.id}`, 'oui'],
+          ['signup', B!.id],
+        ]),
+      });
+      expect(full.statusCode).toBe(409);
+      expect(full.body).toMatch(/role="alert">Le .* est complet \(1 place, toutes prises\)/);
+      expect(full.body).toMatch(new RegExp(`name="answer-${A!.id}" value="si_necessaire" required checked>`));
+      const partial = await app.inject({ method: 'POST', url: links[MSA]!, ...form([[`answer-${A!.id}`, 'oui']]) });
+      expect(partial.statusCode).toBe(400);
+      expect(partial.body).toMatch(/Répondez pour chaque date/);
+      expect(await db.prisma.vote.count({ where: { voterEmail: MSA } })).toBe(0);
 
-    const answered = await app.inject({
-      method: 'POST',
-      url: links[MSA]!,
-      ...form([
-        [`answer-${A!.id}`, 'oui'],
-        [`answer-${B!.id}`, 'non'],
-      ]),
-    });
-    expect(answered.statusCode).toBe(200);
-  });
+      const answered = await app.inject({
+        method: 'POST',
+        url: links[MSA]!,
+        ...form([
+          [`answer-${A!.id}`, 'oui'],
+          [`answer-${B!.id}`, 'non'],
+        ]),
+      });
+      expect(answered.statusCode).toBe(200);
+    },
+  );
 
   it('a changed, expired, wrong-purpose or stranger’s link gets a French page that says so', async () => {
     const token = links[CAF]!.slice('/vote/'.length);
@@ -207,12 +219,24 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     const cases: Array<[string, number, RegExp]> = [
       [`/vote/${forged}`, 400, /Lien non valide/],
       [
-        `/vote/${signLink({ purpose: 'vote', subject: poll.pollId, email: CAF, expiresAt: new Date(Date.now() - 1000) }, TEST_LINKS.secret)}`,
+        `/vote/${signLink(
+          { purpose: 'vote', subject: poll.pollId, email: CAF, expiresAt: new Date(Date.now() - 1000) },
+          TEST_LINKS.secret,
+        )}`,
         410,
         /Lien expiré/,
       ],
       [
-        `/vote/${signLink({ purpose: 'rsvp', subject: poll.pollId, email: CAF, answer: 'ACCEPTED', expiresAt: new Date(Date.now() + 86_400_000) }, TEST_LINKS.secret)}`,
+        `/vote/${signLink(
+          {
+            purpose: 'rsvp',
+            subject: poll.pollId,
+            email: CAF,
+            answer: 'ACCEPTED',
+            expiresAt: new Date(Date.now() + 86_400_000),
+          },
+          TEST_LINKS.secret,
+        )}`,
         400,
         /ne sert pas à cette action/,
       ],
@@ -238,127 +262,139 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
     }
   });
 
-  it('closed early by its organiser: the date with the most oui becomes a meeting, the page shows the result and takes no more answers', async () => {
-    const [A] = poll.options;
-    const byMember = await app.inject({
-      method: 'POST',
-      url: `/api/polls/${poll.pollId}/close`,
-      headers: asCaf,
-      payload: {},
-    });
-    expect(byMember.statusCode).toBe(403);
-    const closed = await app.inject({
-      method: 'POST',
-      url: `/api/polls/${poll.pollId}/close`,
-      headers: asOrganiser,
-      payload: {},
-    });
-    expect(closed.statusCode).toBe(200);
-    expect(closed.json()).toMatchObject({ chosenOptionId: A!.id, reason: 'oui' });
-
-    const state = await eventually(async () => {
-      const current = (
-        await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}`, headers: asOrganiser })
-      ).json();
-      return current.status === 'clos' && current.meetingId ? current : undefined;
-    }, 'the poll to be settled');
-    expect(state.chosenOptionId).toBe(A!.id);
-    const meeting = (
-      await app.inject({ method: 'GET', url: `/api/meetings/${state.meetingId}`, headers: asOrganiser })
-    ).json();
-    expect(meeting).toMatchObject({ title: TITLE, status: 'planifiee', instance: { slug: 'cotech' } });
-    expect((await env.client.workflow.getHandle(meetingWorkflowId(state.meetingId)).describe()).status.name).toBe(
-      'RUNNING',
-    );
-    await eventually(
-      async () => (await catcher.list()).filter((m) => m.subject.startsWith(`Date retenue : ${TITLE}`)).length >= 4,
-      'the result to everyone',
-    );
-
-    const page = await app.inject({ method: 'GET', url: links[SECRETAIRE]! });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toMatch(/Le sondage est clos\. Date retenue/);
-    expect(page.body).not.toMatch(/<form/);
-    const late = await app.inject({ method: 'POST', url: links[SECRETAIRE]!, ...form([[`answer-${A!.id}`, 'oui']]) });
-    expect(late.statusCode).toBe(409);
-    expect(
-      (
-        await app.inject({
-          method: 'POST',
-          url: `/api/polls/${poll.pollId}/choose`,
-          headers: asOrganiser,
-          payload: { optionId: A!.id },
-        })
-      ).statusCode,
-    ).toBe(409);
-
-    await cancelMeeting(state.meetingId);
-  });
-
-  it('a tie: the organiser’s link from the mail shows the tied dates only, and choosing one settles the poll', async () => {
-    const title = 'GTT à départager';
-    const day = openDayAfter(openDayAfter(toLocal(new Date(), ZONE), 3), 10);
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/polls',
-      headers: asOrganiser,
-      payload: {
-        instance: 'cotech',
-        title,
-        deadline: atLocalTime(openDayAfter(toLocal(new Date(), ZONE), 3), 12, 0, ZONE).toISOString(),
-        participants: [CAF, MSA],
-        options: [
-          { kind: 'demi_journee', date: dateKey(day), half: 'matin' },
-          { kind: 'creneau', date: dateKey(day), start: '09:00', end: '10:30' },
-          { kind: 'journee', date: dateKey(openDayAfter(day, 1)) },
-        ],
-      },
-    });
-    expect(created.statusCode).toBe(201);
-    const tied: { pollId: string; options: Array<{ id: string; label: string }> } = created.json();
-    const [A, B, C] = tied.options;
-    const handle = env.client.workflow.getHandle(created.json().workflowId);
-    for (const email of [CAF, MSA]) {
-      await handle.executeUpdate(voteUpdate, {
-        args: [{ email, answers: { [A!.id]: 'oui', [B!.id]: 'oui', [C!.id]: 'non' }, signUps: [] }],
+  it(
+    'closed early by its organiser: the date with the most oui becomes ' +
+      'a meeting, the page shows the result and takes no more answers',
+    async () => {
+      const [A] = poll.options;
+      const byMember = await app.inject({
+        method: 'POST',
+        url: `/api/polls/${poll.pollId}/close`,
+        headers: asCaf,
+        payload: {},
       });
-    }
-    expect(
-      (
-        await app.inject({ method: 'POST', url: `/api/polls/${tied.pollId}/close`, headers: asOrganiser, payload: {} })
-      ).json(),
-    ).toMatchObject({ status: 'departage', tied: [A!.id, B!.id] });
+      expect(byMember.statusCode).toBe(403);
+      const closed = await app.inject({
+        method: 'POST',
+        url: `/api/polls/${poll.pollId}/close`,
+        headers: asOrganiser,
+        payload: {},
+      });
+      expect(closed.statusCode).toBe(200);
+      expect(closed.json()).toMatchObject({ chosenOptionId: A!.id, reason: 'oui' });
 
-    const mail = await eventually(
-      async () => (await catcher.list()).find((m) => m.subject === `Sondage à départager : ${title}`),
-      'the mail to the organiser',
-    );
-    expect(mail.to).toEqual([ORGANISER.email]);
-    const text = (await simpleParser((await catcher.readRaw(mail.id))!)).text ?? '';
-    const url = /Choisir la date : (\S+)/.exec(text)![1]!.slice(TEST_LINKS.publicUrl.length);
-    const page = await app.inject({ method: 'GET', url });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain(`value="${A!.id}" required>${A!.label}</label>`);
-    expect(page.body).toContain(`value="${B!.id}" required>${B!.label}</label>`);
-    expect(page.body).not.toContain(`value="${C!.id}"`);
-    // A participant's own link does not choose.
-    const participant = voteLink({
-      publicUrl: '',
-      secret: TEST_LINKS.secret,
-      pollId: tied.pollId,
-      email: CAF,
-      expiresAt: new Date(Date.now() + 86_400_000),
-    });
-    expect((await app.inject({ method: 'GET', url: participant })).body).toMatch(/l’organisateur choisit/);
+      const state = await eventually(async () => {
+        const current = (
+          await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}`, headers: asOrganiser })
+        ).json();
+        return current.status === 'clos' && current.meetingId ? current : undefined;
+      }, 'the poll to be settled');
+      expect(state.chosenOptionId).toBe(A!.id);
+      const meeting = (
+        await app.inject({ method: 'GET', url: `/api/meetings/${state.meetingId}`, headers: asOrganiser })
+      ).json();
+      expect(meeting).toMatchObject({ title: TITLE, status: 'planifiee', instance: { slug: 'cotech' } });
+      expect((await env.client.workflow.getHandle(meetingWorkflowId(state.meetingId)).describe()).status.name).toBe(
+        'RUNNING',
+      );
+      await eventually(
+        async () => (await catcher.list()).filter((m) => m.subject.startsWith(`Date retenue : ${TITLE}`)).length >= 4,
+        'the result to everyone',
+      );
 
-    const notTied = await app.inject({ method: 'POST', url, ...form([['optionId', C!.id]]) });
-    expect(notTied.statusCode).toBe(400);
-    expect(notTied.body).toMatch(/role="alert">Choisissez parmi les dates à égalité/);
-    const chosen = await app.inject({ method: 'POST', url, ...form([['optionId', B!.id]]) });
-    expect(chosen.statusCode).toBe(200);
-    expect(chosen.body).toContain(`Date retenue : ${B!.label}`);
-    const settled = await db.prisma.poll.findUniqueOrThrow({ where: { id: tied.pollId } });
-    expect(settled).toMatchObject({ status: 'clos', chosenOptionId: B!.id, chosenBy: ORGANISER.email });
-    await cancelMeeting(settled.meetingId!);
-  });
+      const page = await app.inject({ method: 'GET', url: links[SECRETAIRE]! });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toMatch(/Le sondage est clos\. Date retenue/);
+      expect(page.body).not.toMatch(/<form/);
+      const late = await app.inject({ method: 'POST', url: links[SECRETAIRE]!, ...form([[`answer-${A!.id}`, 'oui']]) });
+      expect(late.statusCode).toBe(409);
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: `/api/polls/${poll.pollId}/choose`,
+            headers: asOrganiser,
+            payload: { optionId: A!.id },
+          })
+        ).statusCode,
+      ).toBe(409);
+
+      await cancelMeeting(state.meetingId);
+    },
+  );
+
+  it(
+    'a tie: the organiser’s link from the mail shows the ' + 'tied dates only, and choosing one settles the poll',
+    async () => {
+      const title = 'GTT à départager';
+      const day = openDayAfter(openDayAfter(toLocal(new Date(), ZONE), 3), 10);
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/polls',
+        headers: asOrganiser,
+        payload: {
+          instance: 'cotech',
+          title,
+          deadline: atLocalTime(openDayAfter(toLocal(new Date(), ZONE), 3), 12, 0, ZONE).toISOString(),
+          participants: [CAF, MSA],
+          options: [
+            { kind: 'demi_journee', date: dateKey(day), half: 'matin' },
+            { kind: 'creneau', date: dateKey(day), start: '09:00', end: '10:30' },
+            { kind: 'journee', date: dateKey(openDayAfter(day, 1)) },
+          ],
+        },
+      });
+      expect(created.statusCode).toBe(201);
+      const tied: { pollId: string; options: Array<{ id: string; label: string }> } = created.json();
+      const [A, B, C] = tied.options;
+      const handle = env.client.workflow.getHandle(created.json().workflowId);
+      for (const email of [CAF, MSA]) {
+        await handle.executeUpdate(voteUpdate, {
+          args: [{ email, answers: { [A!.id]: 'oui', [B!.id]: 'oui', [C!.id]: 'non' }, signUps: [] }],
+        });
+      }
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: `/api/polls/${tied.pollId}/close`,
+            headers: asOrganiser,
+            payload: {},
+          })
+        ).json(),
+      ).toMatchObject({ status: 'departage', tied: [A!.id, B!.id] });
+
+      const mail = await eventually(
+        async () => (await catcher.list()).find((m) => m.subject === `Sondage à départager : ${title}`),
+        'the mail to the organiser',
+      );
+      expect(mail.to).toEqual([ORGANISER.email]);
+      const text = (await simpleParser((await catcher.readRaw(mail.id))!)).text ?? '';
+      const url = /Choisir la date : (\S+)/.exec(text)![1]!.slice(TEST_LINKS.publicUrl.length);
+      const page = await app.inject({ method: 'GET', url });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(`value="${A!.id}" required>${A!.label}</label>`);
+      expect(page.body).toContain(`value="${B!.id}" required>${B!.label}</label>`);
+      expect(page.body).not.toContain(`value="${C!.id}"`);
+      // A participant's own link does not choose.
+      const participant = voteLink({
+        publicUrl: '',
+        secret: TEST_LINKS.secret,
+        pollId: tied.pollId,
+        email: CAF,
+        expiresAt: new Date(Date.now() + 86_400_000),
+      });
+      expect((await app.inject({ method: 'GET', url: participant })).body).toMatch(/l’organisateur choisit/);
+
+      const notTied = await app.inject({ method: 'POST', url, ...form([['optionId', C!.id]]) });
+      expect(notTied.statusCode).toBe(400);
+      expect(notTied.body).toMatch(/role="alert">Choisissez parmi les dates à égalité/);
+      const chosen = await app.inject({ method: 'POST', url, ...form([['optionId', B!.id]]) });
+      expect(chosen.statusCode).toBe(200);
+      expect(chosen.body).toContain(`Date retenue : ${B!.label}`);
+      const settled = await db.prisma.poll.findUniqueOrThrow({ where: { id: tied.pollId } });
+      expect(settled).toMatchObject({ status: 'clos', chosenOptionId: B!.id, chosenBy: ORGANISER.email });
+      await cancelMeeting(settled.meetingId!);
+    },
+  );
 });

@@ -45,25 +45,30 @@ describe('replay of the committed workflow histories (test/fixtures/histories)',
     );
     expect(
       error,
-      `Replaying test/fixtures/histories/${scenario}.json failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n${RERECORD_HINT}`,
+      `Replaying test/fixtures/histories/${scenario}.json failed: ${
+        error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      }\n${RERECORD_HINT}`,
     ).toBeUndefined();
   });
 
-  it('fails with DeterminismViolationError on a history altered to schedule another activity (the test can fail)', async () => {
-    const scenario = committed[0];
-    expect(scenario, 'no committed history to alter').toBeDefined();
-    const history = loadHistory(scenario!);
-    const scheduled = history.events?.find((event) => event.activityTaskScheduledEventAttributes?.activityType)
-      ?.activityTaskScheduledEventAttributes?.activityType;
-    expect(scheduled?.name, 'the history schedules no activity').toBeTruthy();
-    // The workflow code still schedules the original activity: replay must refuse the history.
-    scheduled!.name = `${scheduled!.name}Renamed`;
+  it(
+    'fails with DeterminismViolationError on a history ' + 'altered to schedule another activity (the test can fail)',
+    async () => {
+      const scenario = committed[0];
+      expect(scenario, 'no committed history to alter').toBeDefined();
+      const history = loadHistory(scenario!);
+      const scheduled = history.events?.find((event) => event.activityTaskScheduledEventAttributes?.activityType)
+        ?.activityTaskScheduledEventAttributes?.activityType;
+      expect(scheduled?.name, 'the history schedules no activity').toBeTruthy();
+      // The workflow code still schedules the original activity: replay must refuse the history.
+      scheduled!.name = `${scheduled!.name}Renamed`;
 
-    const error = await replay(scenario!, history).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(DeterminismViolationError);
-    expect((error as Error).message).toMatch(/Renamed/);
-  });
+      const error = await replay(scenario!, history).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DeterminismViolationError);
+      expect((error as Error).message).toMatch(/Renamed/);
+    },
+  );
 });

@@ -72,27 +72,30 @@ describe('the role a person acts in, derived from their seats', () => {
     for (const [name, access, role] of cases) expect({ name, role: appRoleOf(access) }).toEqual({ name, role });
   });
 
-  it('gives the actor its per-instance roles and structure, and refuses a person with no part in the convention', () => {
-    expect(
-      actorFromAccess(
-        person({
-          structureKind: 'caf',
-          memberships: [
-            { instanceKind: 'cotech', role: 'technicien' },
-            { instanceKind: 'gtt', role: 'membre' },
-            { instanceKind: 'gtt', role: 'technicien' },
-          ],
-        }),
-      ),
-    ).toEqual({
-      email: 'p@example.org',
-      appRole: 'partenaire',
-      instanceRoles: { cotech: ['technicien'], gtt: ['membre', 'technicien'] },
-      structureKind: 'caf',
-    });
-    expect(() => actorFromAccess(person({ email: 'x@example.org' }))).toThrow(DomainError);
-    expect(() => actorFromAccess(person({ email: 'x@example.org' }))).toThrow(
-      /x@example\.org n’est membre d’aucune instance/,
-    );
-  });
+  it(
+    'gives the actor its per-instance roles and structure, ' + 'and refuses a person with no part in the convention',
+    () => {
+      expect(
+        actorFromAccess(
+          person({
+            structureKind: 'caf',
+            memberships: [
+              { instanceKind: 'cotech', role: 'technicien' },
+              { instanceKind: 'gtt', role: 'membre' },
+              { instanceKind: 'gtt', role: 'technicien' },
+            ],
+          }),
+        ),
+      ).toEqual({
+        email: 'p@example.org',
+        appRole: 'partenaire',
+        instanceRoles: { cotech: ['technicien'], gtt: ['membre', 'technicien'] },
+        structureKind: 'caf',
+      });
+      expect(() => actorFromAccess(person({ email: 'x@example.org' }))).toThrow(DomainError);
+      expect(() => actorFromAccess(person({ email: 'x@example.org' }))).toThrow(
+        /x@example\.org n’est membre d’aucune instance/,
+      );
+    },
+  );
 });

@@ -22,7 +22,8 @@ describe('checkMeetingDate', () => {
   it('warns about the zone’s school holidays, in French, without blocking', () => {
     expect(checkMeetingDate(day('2025-02-25'), 'A')).toEqual({
       warnings: [
-        'Vacances d’hiver (zone A), du samedi 22 février 2025 à la reprise des cours le lundi 10 mars 2025 : des participants risquent d’être absents.',
+        'Vacances d’hiver (zone A), du samedi 22 février 2025 à la reprise des ' +
+          'cours le lundi 10 mars 2025 : des participants risquent d’être absents.',
       ],
     });
     expect(checkMeetingDate(day('2025-02-25'), 'B')).toEqual({ warnings: [] });
@@ -43,7 +44,8 @@ describe('checkMeetingDate', () => {
   it('warns, rather than fails, beyond the school-holiday data; no zone, no school warning', () => {
     expect(checkMeetingDate(day('2030-02-19'), 'A')).toEqual({
       warnings: [
-        'Les vacances scolaires de la zone A ne sont pas connues pour le mardi 19 février 2030 (seulement de 2022-2023 à 2027-2028) : vérifiez-les avant de retenir cette date.',
+        'Les vacances scolaires de la zone A ne sont pas connues pour le mardi 19 février 2030 ' +
+          '(seulement de 2022-2023 à 2027-2028) : vérifiez-les avant de retenir cette date.',
       ],
     });
     expect(checkMeetingDate(day('2030-12-25'), null)).toEqual({ blocked: 'Noël (jour férié)', warnings: [] });
@@ -71,7 +73,10 @@ describe('nextOpenDay', () => {
     expect(dateKey(open.date)).toBe('2024-10-21');
     expect(open.warnings).toEqual([
       expect.stringMatching(
-        /^Vacances de la Toussaint \(zone A\), du samedi 19 octobre 2024 à la reprise des cours le lundi 4 novembre 2024/,
+        new RegExp(
+          String.raw`^Vacances de la Toussaint \(zone A\), du samedi 19 ` +
+            String.raw`octobre 2024 à la reprise des cours le lundi 4 novembre 2024`,
+        ),
       ),
     ]);
   });

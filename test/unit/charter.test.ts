@@ -152,7 +152,10 @@ describe('the reference charter', () => {
       );
       expect(issues).toMatchObject([{ code: 'GTT_REPRESENTATION_COUNT', instanceSlug: 'cotech' }]);
       expect(issues[0]!.message).toMatch(
-        /a 1 représentant dans l’instance « COTECH CTG » \(cotech\) \(Y\) : la charte en demande un binôme \(2 personnes\) ; ajoutez-en 1\./,
+        new RegExp(
+          String.raw`a 1 représentant dans l’instance « COTECH CTG » \(cotech\) \(Y\) ` +
+            String.raw`: la charte en demande un binôme \(2 personnes\) ; ajoutez-en 1\.`,
+        ),
       );
     });
 
@@ -175,7 +178,9 @@ describe('the reference charter', () => {
         {
           code: 'GTT_REPRESENTATION_COUNT',
           message:
-            'Le GTT « Coopération » (gtt-1) n’est pas représenté dans l’instance « COTECH CTG » (cotech) : désignez un binôme (2 personnes) dont au moins un chargé de coopération, en indiquant le GTT qu’ils représentent (gtt-1).',
+            'Le GTT « Coopération » (gtt-1) n’est pas représenté dans l’instance « COTECH CTG » (cotech) : désignez ' +
+            'un binôme (2 personnes) dont au moins un chargé de coopération, en indiquant le GTT qu’ils représentent ' +
+            '(gtt-1).',
           instanceSlug: 'cotech',
         },
       ]);

@@ -182,7 +182,8 @@ describe('campaign mails', () => {
     const mail = campaignInvitation('annuelle', 2024, fiches, deadline, 'https://concerto.example.org', ZONE);
     expect(mail.subject).toBe('Évaluation 2024 de vos fiches actions à renseigner avant le mercredi 26 février 2025');
     expect(mail.text).toContain(
-      '- FA-2024-01 « Ludothèque itinérante » : POST https://concerto.example.org/api/fiches/f1/actions/recordEvaluation',
+      '- FA-2024-01 « Ludothèque itinérante » : POST ' +
+        'https://concerto.example.org/api/fiches/f1/actions/recordEvaluation',
     );
     expect(mail.text).toContain('"year": 2024');
     expect(campaignReminder('finale', 2027, fiches, deadline, 'https://x', ZONE).subject).toBe(

@@ -216,68 +216,82 @@ describe('buildTimeline on the recorded histories', () => {
       expect(what(i)).toBe(`Courriel « ${renderNotice(input.notice).subject} » à ${input.to}`);
   });
 
-  it('a meeting rescheduled then cancelled: the new date, the convocations by their kind and ledger key, the signals to the fiche', () => {
-    const { workflowId, history, raw } = recorded('meeting-rescheduled-then-cancelled');
-    const convocation = raw.events.find(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'sendMeetingMail',
-    )!;
-    const request = argOf(convocation.activityTaskScheduledEventAttributes);
-    const ledger: LedgerLine[] = [
-      {
-        idempotencyKey: `${workflowId}:${request.occasion}:${request.recipient}`,
-        recipient: request.recipient,
-        subject: 'Convocation : COTECH',
-        attempts: [{ attempt: 1, outcome: 'sent', at: new Date('2026-11-28T17:16:17Z') }],
-      },
-    ];
-    const timeline = buildTimeline(workflowId, history, ledger);
+  it(
+    'a meeting rescheduled then cancelled: the new date, the ' +
+      'convocations by their kind and ledger key, the signals to the fiche',
+    () => {
+      const { workflowId, history, raw } = recorded('meeting-rescheduled-then-cancelled');
+      const convocation = raw.events.find(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'sendMeetingMail',
+      )!;
+      const request = argOf(convocation.activityTaskScheduledEventAttributes);
+      const ledger: LedgerLine[] = [
+        {
+          idempotencyKey: `${workflowId}:${request.occasion}:${request.recipient}`,
+          recipient: request.recipient,
+          subject: 'Convocation : COTECH',
+          attempts: [{ attempt: 1, outcome: 'sent', at: new Date('2026-11-28T17:16:17Z') }],
+        },
+      ];
+      const timeline = buildTimeline(workflowId, history, ledger);
 
-    expect(timeline.find((e) => e.eventId === Number(convocation.eventId))).toMatchObject({
-      kind: 'mail',
-      what: `Convocation à ${request.recipient}`,
-      mail: { subject: 'Convocation : COTECH' },
-    });
-    const updates = timeline.filter((e) => e.kind === 'update');
-    expect(updates.map((e) => e.what)).toEqual([
-      expect.stringMatching(/^Report de la réunion au mardi 15 décembre 2026 à \d\d h \d\d$/),
-      'Annulation de la réunion (motif : Fin du scénario)',
-    ]);
-    expect(updates.every((e) => e.who === 'assistante.education@example.org' && e.outcome === 'fait')).toBe(true);
-    expect(timeline.filter((e) => e.kind === 'signal').map((e) => e.what)).toEqual(
-      Array(3).fill(`Signal au processus ${workflowId}-fiche : Réunion programmée (COTECH)`),
-    );
-    expect(timeline.find((e) => e.kind === 'timer' && e.outcome.startsWith('échue le '))).toBeDefined();
-  });
+      expect(timeline.find((e) => e.eventId === Number(convocation.eventId))).toMatchObject({
+        kind: 'mail',
+        what: `Convocation à ${request.recipient}`,
+        mail: { subject: 'Convocation : COTECH' },
+      });
+      const updates = timeline.filter((e) => e.kind === 'update');
+      expect(updates.map((e) => e.what)).toEqual([
+        expect.stringMatching(/^Report de la réunion au mardi 15 décembre 2026 à \d\d h \d\d$/),
+        'Annulation de la réunion (motif : Fin du scénario)',
+      ]);
+      expect(updates.every((e) => e.who === 'assistante.education@example.org' && e.outcome === 'fait')).toBe(true);
+      expect(timeline.filter((e) => e.kind === 'signal').map((e) => e.what)).toEqual(
+        Array(3).fill(`Signal au processus ${workflowId}-fiche : Réunion programmée (COTECH)`),
+      );
+      expect(timeline.find((e) => e.kind === 'timer' && e.outcome.startsWith('échue le '))).toBeDefined();
+    },
+  );
 
-  it('a date poll whose tie is broken: the voters, the organiser, and the meeting it starts as a child workflow', () => {
-    const { workflowId, history } = recorded('date-poll-tie-broken');
-    const timeline = buildTimeline(workflowId, history);
-    expect(timeline[0]).toMatchObject({
-      who: 'directrice.education@example.org',
-      what: 'Début : Sondage de date « COTECH (replay du sondage) »',
-    });
-    expect(timeline.filter((e) => e.kind === 'update').map((e) => `${e.who} — ${e.what}`)).toEqual([
-      'assistante.education@example.org — Réponse au sondage',
-      'direction.aide-domicile@example.org — Réponse au sondage',
-      'directrice.education@example.org — Clôture',
-      'directrice.education@example.org — Choix de la date entre les ex aequo',
-    ]);
-    expect(timeline.find((e) => e.kind === 'child')).toMatchObject({
-      what: expect.stringMatching(/^Lancement du processus Réunion \(meeting-[0-9a-f-]+\)$/),
-      outcome: 'en cours',
-    });
-  });
+  it(
+    'a date poll whose tie is broken: the voters, the ' + 'organiser, and the meeting it starts as a child workflow',
+    () => {
+      const { workflowId, history } = recorded('date-poll-tie-broken');
+      const timeline = buildTimeline(workflowId, history);
+      expect(timeline[0]).toMatchObject({
+        who: 'directrice.education@example.org',
+        what: 'Début : Sondage de date « COTECH (replay du sondage) »',
+      });
+      expect(timeline.filter((e) => e.kind === 'update').map((e) => `${e.who} — ${e.what}`)).toEqual([
+        'assistante.education@example.org — Réponse au sondage',
+        'direction.aide-domicile@example.org — Réponse au sondage',
+        'directrice.education@example.org — Clôture',
+        'directrice.education@example.org — Choix de la date entre les ex aequo',
+      ]);
+      expect(timeline.find((e) => e.kind === 'child')).toMatchObject({
+        what: expect.stringMatching(/^Lancement du processus Réunion \(meeting-[0-9a-f-]+\)$/),
+        outcome: 'en cours',
+      });
+    },
+  );
 
-  it('the convention’s cycle, recorded while it waits: the prolongation by whom and until when, the wait still running', () => {
-    const { workflowId, history } = recorded('convention-campaign-prolonged');
-    const timeline = buildTimeline(workflowId, history);
-    expect(timeline.filter((e) => e.kind === 'update').map((e) => `${e.who} — ${e.what}`)).toEqual([
-      expect.stringMatching(
-        /^directrice\.education@example\.org — Prolongation de la convention par avenant jusqu’au \S+ \d{1,2}(er)? \S+ \d{4}$/,
-      ),
-    ]);
-    expect(timeline.at(-1)).toMatchObject({ kind: 'timer', outcome: 'en cours' });
-  });
+  it(
+    'the convention’s cycle, recorded while it waits: the ' +
+      'prolongation by whom and until when, the wait still running',
+    () => {
+      const { workflowId, history } = recorded('convention-campaign-prolonged');
+      const timeline = buildTimeline(workflowId, history);
+      expect(timeline.filter((e) => e.kind === 'update').map((e) => `${e.who} — ${e.what}`)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            String.raw`^directrice\.education@example\.org — Prolongation de la ` +
+              String.raw`convention par avenant jusqu’au \S+ \d{1,2}(er)? \S+ \d{4}$`,
+          ),
+        ),
+      ]);
+      expect(timeline.at(-1)).toMatchObject({ kind: 'timer', outcome: 'en cours' });
+    },
+  );
 });
 
 describe('buildTimeline on what the recordings do not hold', () => {

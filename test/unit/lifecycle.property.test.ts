@@ -212,7 +212,9 @@ function holds(condition: boolean, invariant: string, state: LifecycleState): vo
   if (!condition) throw new Error(`invariant broken: ${invariant}\nstate: ${JSON.stringify(state)}`);
 }
 
-/** Plain JSON all the way down: no undefined, no class instances, no NaN, so it survives Temporal's payloads unchanged. */
+/**
+ * Plain JSON all the way down: no undefined, no class instances, no NaN, so it survives Temporal's payloads unchanged.
+ */
 function isPlainJson(value: unknown): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);
@@ -336,7 +338,16 @@ function replay(steps: readonly Step[]): string[] {
     const now = nowAt(index);
     const action = chooseAction(state, step);
     const { kind, actor, ...input } = action;
-    const line = `${index + 1}. [${state.stage}${state.review && state.versionInForce !== null ? `, avenant ${state.review.stage}` : ''}] ${kind} ${JSON.stringify(input)} by ${actor.email} ${JSON.stringify({ appRole: actor.appRole, instanceRoles: actor.instanceRoles, structureKind: actor.structureKind })}`;
+    const line =
+      `${index + 1}. [${state.stage}${
+        state.review && state.versionInForce !== null ? `, avenant ${state.review.stage}` : ''
+      }] ` +
+      `${kind} ${JSON.stringify(input)} by ${actor.email} ` +
+      `${JSON.stringify({
+        appRole: actor.appRole,
+        instanceRoles: actor.instanceRoles,
+        structureKind: actor.structureKind,
+      })}`;
     try {
       check(state, action, charter, now);
       state = apply(state, action, now);
@@ -430,7 +441,8 @@ describe('the lifecycle under random sequences of actions', () => {
         details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
       const steps = details.counterexample?.[0] ?? [];
       throw new Error(
-        `Property failed after ${details.numRuns} runs (seed ${SEED}, path ${details.counterexamplePath}; replay with FC_SEED=${SEED}):\n` +
+        `Property failed after ${details.numRuns} runs (seed ${SEED}, path ` +
+          `${details.counterexamplePath}; replay with FC_SEED=${SEED}):\n` +
           `${error}\nShrunk sequence, as applied:\n${replay(steps).join('\n')}`,
       );
     }

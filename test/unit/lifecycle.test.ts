@@ -428,10 +428,12 @@ describe('refused: wrong stage', () => {
         'Prochaine étape : le COTECH rend son avis (favorable, à retravailler ou défavorable) sur la version 1.',
     );
     expect(domainError(() => check(states.rejetee!(), submit(), charter, NOW)).message).toBe(
-      'La fiche a été rejetée par le COPIL : elle n’admet plus aucune action ; pour reprendre le projet, rédigez une nouvelle fiche.',
+      'La fiche a été rejetée par le COPIL : elle n’admet plus aucune ' +
+        'action ; pour reprendre le projet, rédigez une nouvelle fiche.',
     );
     expect(domainError(() => check(states.en_oeuvre!(), withdraw(), charter, NOW)).message).toBe(
-      'La fiche est en œuvre (version 1 en vigueur) : une fiche validée ne se retire pas : pour y mettre fin, clôturez-la.',
+      'La fiche est en œuvre (version 1 en vigueur) : une fiche ' +
+        'validée ne se retire pas : pour y mettre fin, clôturez-la.',
     );
   });
 
@@ -441,7 +443,8 @@ describe('refused: wrong stage', () => {
     expect(error.message).toBe(
       'La fiche est en œuvre (version 1 en vigueur) et son avenant, version 2, attend l’avis du COTECH : ' +
         'un seul avenant à la fois : menez celui-ci à son terme ou retirez-le avant d’en demander un autre. ' +
-        'Prochaine étape : le COTECH rend son avis (favorable, à retravailler ou défavorable) sur la version 2 (avenant).',
+        'Prochaine étape : le COTECH rend son avis (favorable, à ' +
+        'retravailler ou défavorable) sur la version 2 (avenant).',
     );
   });
 
@@ -501,7 +504,8 @@ describe('refused: wrong role', () => {
     expect(
       domainError(() => check(states.attente_copil!(), { ...copil('adoptee'), actor } as Action, charter, NOW)).message,
     ).toBe(
-      'Seul un secrétaire ou un président du COPIL (ou un administrateur) peut enregistrer la décision du COPIL : demandez-le à l’un d’eux.',
+      'Seul un secrétaire ou un président du COPIL (ou un administrateur) ' +
+        'peut enregistrer la décision du COPIL : demandez-le à l’un d’eux.',
     );
   });
 
@@ -608,13 +612,15 @@ describe('refused: partner opinions missing', () => {
   it('says which opinion is missing', () => {
     const state = run(initialState(), ...toCopil, opinion('caf'));
     expect(domainError(() => check(state, copil('adoptee'), charter, NOW)).message).toBe(
-      'Le COPIL statue sur la version 1 au vu des avis de la CAF et de la MSA, et celui de la MSA manque : faites-le enregistrer d’abord ; la fiche reste en attente du COPIL.',
+      'Le COPIL statue sur la version 1 au vu des avis de la CAF et de la MSA, et celui de ' +
+        'la MSA manque : faites-le enregistrer d’abord ; la fiche reste en attente du COPIL.',
     );
     expect(pendingStep(state)?.what).toBe(
       'le COPIL statue (adoptée, ajournée ou rejetée) sur la version 1, une fois enregistré l’avis de la MSA',
     );
     expect(domainError(() => check(run(initialState(), ...toCopil), copil('adoptee'), charter, NOW)).message).toBe(
-      'Le COPIL statue sur la version 1 au vu des avis de la CAF et de la MSA, et ils manquent tous deux : faites-les enregistrer d’abord ; la fiche reste en attente du COPIL.',
+      'Le COPIL statue sur la version 1 au vu des avis de la CAF et de la MSA, et ils manquent ' +
+        'tous deux : faites-les enregistrer d’abord ; la fiche reste en attente du COPIL.',
     );
   });
 
@@ -720,7 +726,8 @@ describe('refused: bad input', () => {
     [null, 'L’action doit être un objet JSON.'],
     [
       { kind: 'publish', actor },
-      '« kind » doit nommer l’action, l’une de : submit, recordAvis, recordPartnerOpinion, recordCopilDecision, recordBureauValidation, requestAmendment, withdraw, recordEvaluation, close.',
+      '« kind » doit nommer l’action, l’une de : submit, recordAvis, recordPartnerOpinion, ' +
+        'recordCopilDecision, recordBureauValidation, requestAmendment, withdraw, recordEvaluation, close.',
     ],
     [{ kind: 'submit' }, 'Indiquez qui agit (« actor ») : un objet avec au moins email et appRole.'],
     [

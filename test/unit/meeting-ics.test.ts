@@ -66,7 +66,8 @@ const SUMMER: MeetingIcsInput = {
     {
       position: 3,
       title:
-        'Présentation du diagnostic partagé « petite enfance, enfance, jeunesse » : état des lieux, priorités et échéancier des fiches à venir',
+        'Présentation du diagnostic partagé « petite enfance, enfance, ' +
+        'jeunesse » : état des lieux, priorités et échéancier des fiches à venir',
     },
   ],
 };
@@ -304,7 +305,8 @@ describe('read back by ical.js', () => {
         'Ordre du jour :',
         '1. Approbation du compte rendu du 12 mars',
         '2. Fiche 3.2 « Ludothèque itinérante » : avis du COTECH; budget, calendrier',
-        '3. Présentation du diagnostic partagé « petite enfance, enfance, jeunesse » : état des lieux, priorités et échéancier des fiches à venir',
+        '3. Présentation du diagnostic partagé « petite enfance, enfance, ' +
+          'jeunesse » : état des lieux, priorités et échéancier des fiches à venir',
       ].join('\n'),
     );
     expect(onlyEvent(meetingIcs(WINTER)).event.getFirstPropertyValue('description')).toBe(

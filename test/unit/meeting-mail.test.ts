@@ -75,7 +75,10 @@ describe('composeMeetingMail', () => {
       'Ordre du jour :\n1. Approbation du compte rendu\n2. Fiche FA-12 « Ludothèque itinérante » : avis',
     );
     expect(mail.html).toMatch(
-      /<ol>\n<li value="1">Approbation du compte rendu<\/li>\n<li value="2">Fiche FA-12 « Ludothèque itinérante » : avis<\/li>\n<\/ol>/,
+      new RegExp(
+        String.raw`<ol>\n<li value="1">Approbation du compte rendu<\/li>\n<li ` +
+          String.raw`value="2">Fiche FA-12 « Ludothèque itinérante » : avis<\/li>\n<\/ol>`,
+      ),
     );
     expect(mail.text).toContain('Date : mardi 18 juin 2024, de 14 h 00 à 17 h 00');
     expect(mail.text).toContain('Lieu : Salle du conseil, Melle');
@@ -190,7 +193,8 @@ describe('composeMeetingMail', () => {
       }),
     );
     expect(mail.text).toContain(
-      'Décisions :\n- Fiche FA-12 : Avis favorable\n   Commentaire : Sous réserve du budget\n- Fiche FA-13 : À retravailler',
+      'Décisions :\n- Fiche FA-12 : Avis favorable\n   Commentaire ' +
+        ': Sous réserve du budget\n- Fiche FA-13 : À retravailler',
     );
     expect(mail.text).toContain('Compte rendu : https://concerto.example.org/cr/12');
     expect(mail.html).toContain('<a href="https://concerto.example.org/cr/12"');

@@ -33,31 +33,37 @@ const key = (t: OptionTally, startsAt: string) => [t.oui, t.oui + t.siNecessaire
 const compare = (x: readonly number[], y: readonly number[]) => x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
 
 describe('choosePollOption (property)', () => {
-  it('the chosen date is beaten by none, on oui, then oui + si nécessaire, then date; a tie lists exactly the best, equal ones', () => {
-    fc.assert(
-      fc.property(poll, (rows) => {
-        const choice = choosePollOption(
-          rows.map((r) => r.option),
-          rows.map((r) => r.tally),
-        );
-        const keyOf = (id: string) => {
-          const row = rows.find((r) => r.option.id === id)!;
-          return key(row.tally, row.option.startsAt);
-        };
-        const best = rows.map((r) => key(r.tally, r.option.startsAt)).reduce((m, k) => (compare(k, m) > 0 ? k : m));
-        const atBest = rows.filter((r) => compare(key(r.tally, r.option.startsAt), best) === 0).map((r) => r.option.id);
-        if (choice.kind === 'chosen') {
-          for (const row of rows)
-            expect(compare(key(row.tally, row.option.startsAt), keyOf(choice.optionId))).toBeLessThanOrEqual(0);
-          expect(atBest).toEqual([choice.optionId]);
-        } else {
-          expect(choice.optionIds).toEqual(atBest);
-          expect(choice.optionIds.length).toBeGreaterThan(1);
-        }
-      }),
-      { seed: SEED, numRuns: NUM_RUNS },
-    );
-  });
+  it(
+    'the chosen date is beaten by none, on oui, then oui + si ' +
+      'nécessaire, then date; a tie lists exactly the best, equal ones',
+    () => {
+      fc.assert(
+        fc.property(poll, (rows) => {
+          const choice = choosePollOption(
+            rows.map((r) => r.option),
+            rows.map((r) => r.tally),
+          );
+          const keyOf = (id: string) => {
+            const row = rows.find((r) => r.option.id === id)!;
+            return key(row.tally, row.option.startsAt);
+          };
+          const best = rows.map((r) => key(r.tally, r.option.startsAt)).reduce((m, k) => (compare(k, m) > 0 ? k : m));
+          const atBest = rows
+            .filter((r) => compare(key(r.tally, r.option.startsAt), best) === 0)
+            .map((r) => r.option.id);
+          if (choice.kind === 'chosen') {
+            for (const row of rows)
+              expect(compare(key(row.tally, row.option.startsAt), keyOf(choice.optionId))).toBeLessThanOrEqual(0);
+            expect(atBest).toEqual([choice.optionId]);
+          } else {
+            expect(choice.optionIds).toEqual(atBest);
+            expect(choice.optionIds.length).toBeGreaterThan(1);
+          }
+        }),
+        { seed: SEED, numRuns: NUM_RUNS },
+      );
+    },
+  );
 
   it('does not depend on the order the dates are listed in', () => {
     fc.assert(

@@ -70,25 +70,29 @@ describe('easterSunday', () => {
     expect(() => easterSunday(2024.5)).toThrow(/nombre entier/);
   });
 
-  it('always falls on a Sunday from 22 March to 25 April, with Ascension a Thursday 39 days after and Pentecost Monday 50 days after', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1583, max: 9999 }), (year) => {
-        const easter = easterSunday(year);
-        expect(weekdayOf(easter)).toBe(7);
-        expect(compareDates(easter, day(year, 3, 22))).toBeGreaterThanOrEqual(0);
-        expect(compareDates(easter, day(year, 4, 25))).toBeLessThanOrEqual(0);
-        const names = new Map(publicHolidays(year).map((holiday) => [dateKey(holiday.date), holiday.name]));
-        const ascension = shiftDate(easter, 39);
-        const pentecostMonday = shiftDate(easter, 50);
-        expect(weekdayOf(ascension)).toBe(4);
-        expect(weekdayOf(pentecostMonday)).toBe(1);
-        expect(names.get(dateKey(shiftDate(easter, 1)))).toBe('Lundi de Pâques');
-        expect(names.get(dateKey(ascension))).toBe('Ascension');
-        expect(names.get(dateKey(pentecostMonday))).toBe('Lundi de Pentecôte');
-      }),
-      { seed: SEED, numRuns: 500 },
-    );
-  });
+  it(
+    'always falls on a Sunday from 22 March to 25 April, with Ascension ' +
+      'a Thursday 39 days after and Pentecost Monday 50 days after',
+    () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1583, max: 9999 }), (year) => {
+          const easter = easterSunday(year);
+          expect(weekdayOf(easter)).toBe(7);
+          expect(compareDates(easter, day(year, 3, 22))).toBeGreaterThanOrEqual(0);
+          expect(compareDates(easter, day(year, 4, 25))).toBeLessThanOrEqual(0);
+          const names = new Map(publicHolidays(year).map((holiday) => [dateKey(holiday.date), holiday.name]));
+          const ascension = shiftDate(easter, 39);
+          const pentecostMonday = shiftDate(easter, 50);
+          expect(weekdayOf(ascension)).toBe(4);
+          expect(weekdayOf(pentecostMonday)).toBe(1);
+          expect(names.get(dateKey(shiftDate(easter, 1)))).toBe('Lundi de Pâques');
+          expect(names.get(dateKey(ascension))).toBe('Ascension');
+          expect(names.get(dateKey(pentecostMonday))).toBe('Lundi de Pentecôte');
+        }),
+        { seed: SEED, numRuns: 500 },
+      );
+    },
+  );
 });
 
 describe('publicHolidays', () => {

@@ -26,40 +26,46 @@ describe('the reference year moved by whole weeks (test helper)', () => {
     expect(referenceShiftWeeks([parseDateKey('2027-02-02')], parseDateKey('2026-12-19'))).toBe(0);
   });
 
-  it('moves the demo’s 2024 into one later year, weekdays and Paris hours kept, on no public holiday, and gives a file that still reads', async () => {
-    const setup = await demo();
-    const days = referenceDays(setup, 2024);
-    const notBefore = parseDateKey('2026-12-19');
-    const weeks = referenceShiftWeeks(days, notBefore);
-    const moved = days.map((d) => shiftDate(d, 7 * weeks));
-    expect(moved.every((d) => compareDates(d, notBefore) >= 0 && publicHolidayOn(d) === null)).toBe(true);
-    // The fewest: one week less breaks one of the conditions.
-    const earlier = days.map((d) => shiftDate(d, 7 * (weeks - 1)));
-    expect(
-      earlier.some((d) => compareDates(d, notBefore) < 0 || publicHolidayOn(d) !== null || d.year !== earlier[0]!.year),
-    ).toBe(true);
+  it(
+    'moves the demo’s 2024 into one later year, weekdays and Paris hours ' +
+      'kept, on no public holiday, and gives a file that still reads',
+    async () => {
+      const setup = await demo();
+      const days = referenceDays(setup, 2024);
+      const notBefore = parseDateKey('2026-12-19');
+      const weeks = referenceShiftWeeks(days, notBefore);
+      const moved = days.map((d) => shiftDate(d, 7 * weeks));
+      expect(moved.every((d) => compareDates(d, notBefore) >= 0 && publicHolidayOn(d) === null)).toBe(true);
+      // The fewest: one week less breaks one of the conditions.
+      const earlier = days.map((d) => shiftDate(d, 7 * (weeks - 1)));
+      expect(
+        earlier.some(
+          (d) => compareDates(d, notBefore) < 0 || publicHolidayOn(d) !== null || d.year !== earlier[0]!.year,
+        ),
+      ).toBe(true);
 
-    const result = moveReferenceYear(setup, 2024, weeks);
-    const year = moved[0]!.year;
-    expect(result.milestones.filter((m) => m.key.endsWith('-2024')).map((m) => m.year)).toEqual(
-      setup.milestones.filter((m) => m.key.endsWith('-2024')).map(() => year),
-    );
-    // The 2023 milestone is not the reference year's: it stays.
-    expect(result.milestones.find((m) => m.year === 2023)).toEqual(setup.milestones.find((m) => m.year === 2023));
-    for (const [index, poll] of result.polls.entries()) {
-      poll.options.forEach((option, i) => {
-        const before = toLocal(new Date(setup.polls[index]!.options[i]!.startsAt), ZONE);
-        const after = toLocal(new Date(option.startsAt), ZONE);
-        expect([after.weekday, after.hour, after.minute]).toEqual([before.weekday, before.hour, before.minute]);
-        expect(weekdayOf(after)).toBe(weekdayOf(before));
-        expect(option.label.startsWith(formatFrenchDate(after))).toBe(true);
-      });
-    }
-    const journee = result.polls.find((p) => p.key === 'journee-plan-actions-2024')!;
-    expect(journee.options.map((o) => o.label)).toEqual(
-      ['2024-03-26', '2024-03-29'].map((d) => `${formatFrenchDate(shiftDate(parseDateKey(d), 7 * weeks))} (journée)`),
-    );
-    expect(journee.options.map((o) => o.label.split(' ')[0])).toEqual(['mardi', 'vendredi']);
-    expect(() => parseConventionSetup(result)).not.toThrow();
-  });
+      const result = moveReferenceYear(setup, 2024, weeks);
+      const year = moved[0]!.year;
+      expect(result.milestones.filter((m) => m.key.endsWith('-2024')).map((m) => m.year)).toEqual(
+        setup.milestones.filter((m) => m.key.endsWith('-2024')).map(() => year),
+      );
+      // The 2023 milestone is not the reference year's: it stays.
+      expect(result.milestones.find((m) => m.year === 2023)).toEqual(setup.milestones.find((m) => m.year === 2023));
+      for (const [index, poll] of result.polls.entries()) {
+        poll.options.forEach((option, i) => {
+          const before = toLocal(new Date(setup.polls[index]!.options[i]!.startsAt), ZONE);
+          const after = toLocal(new Date(option.startsAt), ZONE);
+          expect([after.weekday, after.hour, after.minute]).toEqual([before.weekday, before.hour, before.minute]);
+          expect(weekdayOf(after)).toBe(weekdayOf(before));
+          expect(option.label.startsWith(formatFrenchDate(after))).toBe(true);
+        });
+      }
+      const journee = result.polls.find((p) => p.key === 'journee-plan-actions-2024')!;
+      expect(journee.options.map((o) => o.label)).toEqual(
+        ['2024-03-26', '2024-03-29'].map((d) => `${formatFrenchDate(shiftDate(parseDateKey(d), 7 * weeks))} (journée)`),
+      );
+      expect(journee.options.map((o) => o.label.split(' ')[0])).toEqual(['mardi', 'vendredi']);
+      expect(() => parseConventionSetup(result)).not.toThrow();
+    },
+  );
 });

@@ -78,27 +78,30 @@ describe('retroplanningSvg', () => {
     expect(svg).toBe(readFileSync(GOLDEN, 'utf8'));
   });
 
-  it('is well-formed XML, accessible: role img, a title and a desc it is labelled by, real text in a generic font', () => {
-    const root = rootOf(retroplanningSvg(SAMPLE));
-    expect(root.attrs).toMatchObject({
-      xmlns: 'http://www.w3.org/2000/svg',
-      role: 'img',
-      'font-family': 'sans-serif',
-      'xml:lang': 'fr',
-    });
-    expect(root.attrs.viewBox).toBe(`0 0 ${root.attrs.width} ${root.attrs.height}`);
-    const [title, desc] = root.children;
-    expect(title).toMatchObject({ name: 'title', text: 'Rétroplanning 2024-2025 — « essai » & <test>' });
-    expect(desc?.name).toBe('desc');
-    for (const id of root.attrs['aria-labelledby']!.split(' '))
-      expect(findAll(root, (node) => node.attrs.id === id)).toHaveLength(1);
-    // Text is text: every month name and label is a <text>, none drawn as a path.
-    const texts = findAll(root, (node) => node.name === 'text').map((node) => node.text);
-    expect(texts).toContain('Rétroplanning 2024-2025 — « essai » & <test>');
-    expect(texts).toContain('Juin');
-    expect(findAll(root, (node) => node.name === 'path').every((node) => node.attrs.d!.length < 40)).toBe(true);
-    expect(findAll(root, (node) => ['script', 'foreignObject', 'image', 'style'].includes(node.name))).toEqual([]);
-  });
+  it(
+    'is well-formed XML, accessible: role img, a title and ' + 'a desc it is labelled by, real text in a generic font',
+    () => {
+      const root = rootOf(retroplanningSvg(SAMPLE));
+      expect(root.attrs).toMatchObject({
+        xmlns: 'http://www.w3.org/2000/svg',
+        role: 'img',
+        'font-family': 'sans-serif',
+        'xml:lang': 'fr',
+      });
+      expect(root.attrs.viewBox).toBe(`0 0 ${root.attrs.width} ${root.attrs.height}`);
+      const [title, desc] = root.children;
+      expect(title).toMatchObject({ name: 'title', text: 'Rétroplanning 2024-2025 — « essai » & <test>' });
+      expect(desc?.name).toBe('desc');
+      for (const id of root.attrs['aria-labelledby']!.split(' '))
+        expect(findAll(root, (node) => node.attrs.id === id)).toHaveLength(1);
+      // Text is text: every month name and label is a <text>, none drawn as a path.
+      const texts = findAll(root, (node) => node.name === 'text').map((node) => node.text);
+      expect(texts).toContain('Rétroplanning 2024-2025 — « essai » & <test>');
+      expect(texts).toContain('Juin');
+      expect(findAll(root, (node) => node.name === 'path').every((node) => node.attrs.d!.length < 40)).toBe(true);
+      expect(findAll(root, (node) => ['script', 'foreignObject', 'image', 'style'].includes(node.name))).toEqual([]);
+    },
+  );
 
   it('says in its desc every milestone and every meeting in the period, by instance', () => {
     const desc = rootOf(retroplanningSvg(SAMPLE)).children[1]!.text;

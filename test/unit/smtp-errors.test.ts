@@ -51,7 +51,8 @@ describe('classifySmtpError', () => {
         smtpError({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' }, 'Invalid login: 535 bad credentials'),
       ).message,
     ).toBe(
-      'SMTP authentication failed (EAUTH, reply 535, on AUTH PLAIN): Invalid login: 535 bad credentials. Check the user and password in SMTP_URL. Retrying will not help.',
+      'SMTP authentication failed (EAUTH, reply 535, on AUTH PLAIN): Invalid login: 535 ' +
+        'bad credentials. Check the user and password in SMTP_URL. Retrying will not help.',
     );
     expect(
       classifySmtpError(

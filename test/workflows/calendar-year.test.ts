@@ -91,7 +91,8 @@ describe('calendarYearWorkflow (time-skipping server, PGlite with the demo, real
     (await catcher.list()).filter((m) => m.to.includes(to) && subject.test(m.subject));
 
   it(
-    'creates each generated meeting in time for its convocation, reminds milestone owners on their day, follows a moved milestone and a new rule, and goes on into the next year only while the convention runs',
+    'creates each generated meeting in time for its convocation, reminds milestone owners on their day, ' +
+      'follows a moved milestone and a new rule, and goes on into the next year only while the convention runs',
     { timeout: 300_000 },
     async () => {
       // Stored first, as the API does; the workflow reads them from the store.

@@ -140,7 +140,8 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
     ).map((m) => m.person.email);
 
   it(
-    'asks the pilots each year, reminds only those still missing, takes the review to the COPIL, follows a prolongation into an extra year with its calendar, and runs the final campaign in the last year',
+    'asks the pilots each year, reminds only those still missing, takes the review to the COPIL, follows ' +
+      'a prolongation into an extra year with its calendar, and runs the final campaign in the last year',
     { timeout: 600_000 },
     async () => {
       const handle = await env.client.workflow.start(conventionCycleWorkflow, {

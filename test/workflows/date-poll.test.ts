@@ -147,238 +147,251 @@ describe('datePollWorkflow (time-skipping server, PGlite with the demo, real SMT
 
   // ---------------------------------------------------------------------------------------------
 
-  it('refuses a weekend or a public holiday at creation, and a member without a role in the instance, and starts nothing', async () => {
-    const before = await db.prisma.poll.count();
-    const year = (await today()).year + 1;
-    const refused = await startPoll(
-      { client: env.client, store: createStore(db.prisma), taskQueue },
-      conventionId,
-      {
-        instance: 'cotech',
-        title: 'Sondage refusé',
-        deadline: atLocalTime({ year, month: 6, day: 1 }, 12, 0, ZONE).toISOString(),
-        options: [
-          { kind: 'journee', date: `${year}-07-14` },
-          { kind: 'journee', date: dateKey(nextOpenDay({ year, month: 7, day: 16 }, null).date) },
-        ],
-      },
-      organiser,
-      { now: await now() },
-    ).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(DomainError);
-    expect(refused).toMatchObject({
-      code: 'INVALID_INPUT',
-      field: 'options.0',
-      message: expect.stringMatching(/Fête nationale \(jour férié\)/),
-    });
-    expect(await db.prisma.poll.count()).toBe(before);
+  it(
+    'refuses a weekend or a public holiday at creation, and a ' +
+      'member without a role in the instance, and starts nothing',
+    async () => {
+      const before = await db.prisma.poll.count();
+      const year = (await today()).year + 1;
+      const refused = await startPoll(
+        { client: env.client, store: createStore(db.prisma), taskQueue },
+        conventionId,
+        {
+          instance: 'cotech',
+          title: 'Sondage refusé',
+          deadline: atLocalTime({ year, month: 6, day: 1 }, 12, 0, ZONE).toISOString(),
+          options: [
+            { kind: 'journee', date: `${year}-07-14` },
+            { kind: 'journee', date: dateKey(nextOpenDay({ year, month: 7, day: 16 }, null).date) },
+          ],
+        },
+        organiser,
+        { now: await now() },
+      ).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(DomainError);
+      expect(refused).toMatchObject({
+        code: 'INVALID_INPUT',
+        field: 'options.0',
+        message: expect.stringMatching(/Fête nationale \(jour férié\)/),
+      });
+      expect(await db.prisma.poll.count()).toBe(before);
 
-    const byMember = await startPoll(
-      { client: env.client, store: createStore(db.prisma), taskQueue },
-      conventionId,
-      {
-        instance: 'cotech',
-        title: 'Sondage d’un membre',
-        deadline: atLocalTime({ year, month: 6, day: 1 }, 12, 0, ZONE).toISOString(),
-        options: [{ kind: 'journee', date: `${year}-06-16` }],
-      },
-      membre,
-      { now: await now() },
-    ).catch((e: unknown) => e);
-    expect(byMember).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
-  });
+      const byMember = await startPoll(
+        { client: env.client, store: createStore(db.prisma), taskQueue },
+        conventionId,
+        {
+          instance: 'cotech',
+          title: 'Sondage d’un membre',
+          deadline: atLocalTime({ year, month: 6, day: 1 }, 12, 0, ZONE).toISOString(),
+          options: [{ kind: 'journee', date: `${year}-06-16` }],
+        },
+        membre,
+        { now: await now() },
+      ).catch((e: unknown) => e);
+      expect(byMember).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+    },
+  );
 
-  it('invites, takes answers and sign-ups (a full date refused), reminds only those who have not answered at 09:00 on J-3 and J-1, then at the deadline chooses the date with the most oui, creates its meeting whose workflow convenes the COTECH, and tells everyone', async () => {
-    const title = 'Journée plan d’actions';
-    const poll = await start(title, 12, (deadlineDay) => {
-      const first = openDayAfter(deadlineDay, 10);
-      const second = openDayAfter(first, 1);
-      const third = openDayAfter(second, 1);
-      return [
-        { kind: 'journee', date: dateKey(first) },
-        { kind: 'demi_journee', date: dateKey(second), half: 'apres_midi' },
-        { kind: 'creneau', date: dateKey(third), start: '10:00', end: '12:00', capacity: 1 },
-      ];
-    });
-    const [A, B, C] = poll.options.map((o) => o.id) as [string, string, string];
-    expect(poll.participants).toEqual(PARTICIPANTS);
-    expect(await recipients('Sondage de date : ', title, PARTICIPANTS.length)).toEqual(PARTICIPANTS);
-    const [invitation] = await mails('Sondage de date : ', title);
-    const invitationText = await textOf(invitation);
-    expect(invitationText).toContain(`${TEST_LINKS.publicUrl}/vote/`);
-    expect(invitationText).toMatch(/1 place : inscrivez-vous/);
+  it(
+    'invites, takes answers and sign-ups (a full date refused), reminds only those who have not answered at 09:00 ' +
+      'on J-3 and J-1, then at the deadline chooses the date with the most oui, creates its meeting whose workflow ' +
+      'convenes the COTECH, and tells everyone',
+    async () => {
+      const title = 'Journée plan d’actions';
+      const poll = await start(title, 12, (deadlineDay) => {
+        const first = openDayAfter(deadlineDay, 10);
+        const second = openDayAfter(first, 1);
+        const third = openDayAfter(second, 1);
+        return [
+          { kind: 'journee', date: dateKey(first) },
+          { kind: 'demi_journee', date: dateKey(second), half: 'apres_midi' },
+          { kind: 'creneau', date: dateKey(third), start: '10:00', end: '12:00', capacity: 1 },
+        ];
+      });
+      const [A, B, C] = poll.options.map((o) => o.id) as [string, string, string];
+      expect(poll.participants).toEqual(PARTICIPANTS);
+      expect(await recipients('Sondage de date : ', title, PARTICIPANTS.length)).toEqual(PARTICIPANTS);
+      const [invitation] = await mails('Sondage de date : ', title);
+      const invitationText = await textOf(invitation);
+      expect(invitationText).toContain(`${TEST_LINKS.publicUrl}/vote/`);
+      expect(invitationText).toMatch(/1 place : inscrivez-vous/);
 
-    // Answers and sign-ups; a full date and a stranger are refused before anything is recorded.
-    const first = await poll.handle.executeUpdate(voteUpdate, {
-      args: [{ email: PEOPLE.caf, answers: { [A]: 'oui', [B]: 'si_necessaire', [C]: 'oui' }, signUps: [C] }],
-    });
-    expect(first.tallies.find((t) => t.optionId === C)).toMatchObject({ oui: 1, volunteers: 1 });
-    const full = await refusal(
-      poll.handle.executeUpdate(voteUpdate, {
-        args: [{ email: PEOPLE.msa, answers: { [A]: 'oui', [B]: 'oui', [C]: 'si_necessaire' }, signUps: [C] }],
-      }),
-    );
-    expect(full).toMatchObject({
-      type: 'CAPACITY_FULL',
-      message: expect.stringMatching(/complet \(1 place, toutes prises\)/),
-    });
-    expect(
-      await refusal(
+      // Answers and sign-ups; a full date and a stranger are refused before anything is recorded.
+      const first = await poll.handle.executeUpdate(voteUpdate, {
+        args: [{ email: PEOPLE.caf, answers: { [A]: 'oui', [B]: 'si_necessaire', [C]: 'oui' }, signUps: [C] }],
+      });
+      expect(first.tallies.find((t) => t.optionId === C)).toMatchObject({ oui: 1, volunteers: 1 });
+      const full = await refusal(
         poll.handle.executeUpdate(voteUpdate, {
-          args: [{ email: PEOPLE.outsider, answers: { [A]: 'oui', [B]: 'oui', [C]: 'oui' }, signUps: [] }],
+          args: [{ email: PEOPLE.msa, answers: { [A]: 'oui', [B]: 'oui', [C]: 'si_necessaire' }, signUps: [C] }],
         }),
-      ),
-    ).toMatchObject({
-      type: 'ROLE_NOT_ALLOWED',
-    });
-    expect(await acceptedUpdates(poll.handle)).toBe(1);
-    // The place frees when its holder withdraws, and is held again when they sign up.
-    await poll.handle.executeUpdate(withdrawSignUpUpdate, { args: [{ email: PEOPLE.caf, optionId: C }] });
-    expect((await poll.handle.query(pollStateQuery)).tallies.find((t) => t.optionId === C)?.volunteers).toBe(0);
-    await poll.handle.executeUpdate(signUpUpdate, { args: [{ email: PEOPLE.caf, optionId: C }] });
-    const votes = await db.prisma.vote.findMany({ where: { option: { pollId: poll.pollId } } });
-    expect(votes.map((v) => [v.voterEmail, v.optionId, v.answer, v.volunteer]).sort()).toEqual(
-      [
-        [PEOPLE.caf, A, 'oui', false],
-        [PEOPLE.caf, B, 'si_necessaire', false],
-        [PEOPLE.caf, C, 'oui', true],
-      ].sort(),
-    );
+      );
+      expect(full).toMatchObject({
+        type: 'CAPACITY_FULL',
+        message: expect.stringMatching(/complet \(1 place, toutes prises\)/),
+      });
+      expect(
+        await refusal(
+          poll.handle.executeUpdate(voteUpdate, {
+            args: [{ email: PEOPLE.outsider, answers: { [A]: 'oui', [B]: 'oui', [C]: 'oui' }, signUps: [] }],
+          }),
+        ),
+      ).toMatchObject({
+        type: 'ROLE_NOT_ALLOWED',
+      });
+      expect(await acceptedUpdates(poll.handle)).toBe(1);
+      // The place frees when its holder withdraws, and is held again when they sign up.
+      await poll.handle.executeUpdate(withdrawSignUpUpdate, { args: [{ email: PEOPLE.caf, optionId: C }] });
+      expect((await poll.handle.query(pollStateQuery)).tallies.find((t) => t.optionId === C)?.volunteers).toBe(0);
+      await poll.handle.executeUpdate(signUpUpdate, { args: [{ email: PEOPLE.caf, optionId: C }] });
+      const votes = await db.prisma.vote.findMany({ where: { option: { pollId: poll.pollId } } });
+      expect(votes.map((v) => [v.voterEmail, v.optionId, v.answer, v.volunteer]).sort()).toEqual(
+        [
+          [PEOPLE.caf, A, 'oui', false],
+          [PEOPLE.caf, B, 'si_necessaire', false],
+          [PEOPLE.caf, C, 'oui', true],
+        ].sort(),
+      );
 
-    const j3 = addLocalDays(atLocalTime(poll.deadlineDay, 9, 0, ZONE), -3, ZONE);
-    const j1 = addLocalDays(atLocalTime(poll.deadlineDay, 9, 0, ZONE), -1, ZONE);
-    expect((await poll.handle.query(pollStateQuery)).nextReminder).toBe(j3.toISOString());
-    await sleepUntil(env, poll.handle, new Date(j3.getTime() - MINUTE));
-    await delay(300);
-    expect(await mails('Rappel (J-3)', title)).toEqual([]);
-    await sleepUntil(env, poll.handle, new Date(j3.getTime() + MINUTE));
-    expect(await recipients('Rappel (J-3) — sondage de date : ', title, 2)).toEqual(
-      [PEOPLE.msa, PEOPLE.secretaire].sort(),
-    );
+      const j3 = addLocalDays(atLocalTime(poll.deadlineDay, 9, 0, ZONE), -3, ZONE);
+      const j1 = addLocalDays(atLocalTime(poll.deadlineDay, 9, 0, ZONE), -1, ZONE);
+      expect((await poll.handle.query(pollStateQuery)).nextReminder).toBe(j3.toISOString());
+      await sleepUntil(env, poll.handle, new Date(j3.getTime() - MINUTE));
+      await delay(300);
+      expect(await mails('Rappel (J-3)', title)).toEqual([]);
+      await sleepUntil(env, poll.handle, new Date(j3.getTime() + MINUTE));
+      expect(await recipients('Rappel (J-3) — sondage de date : ', title, 2)).toEqual(
+        [PEOPLE.msa, PEOPLE.secretaire].sort(),
+      );
 
-    await poll.handle.executeUpdate(voteUpdate, {
-      args: [{ email: PEOPLE.msa, answers: { [A]: 'oui', [B]: 'oui', [C]: 'si_necessaire' }, signUps: [] }],
-    });
-    await sleepUntil(env, poll.handle, new Date(j1.getTime() - MINUTE));
-    await delay(300);
-    expect(await mails('Rappel (J-1)', title)).toEqual([]);
-    await sleepUntil(env, poll.handle, new Date(j1.getTime() + MINUTE));
-    expect(await recipients('Rappel (J-1) — sondage de date : ', title, 1)).toEqual([PEOPLE.secretaire]);
+      await poll.handle.executeUpdate(voteUpdate, {
+        args: [{ email: PEOPLE.msa, answers: { [A]: 'oui', [B]: 'oui', [C]: 'si_necessaire' }, signUps: [] }],
+      });
+      await sleepUntil(env, poll.handle, new Date(j1.getTime() - MINUTE));
+      await delay(300);
+      expect(await mails('Rappel (J-1)', title)).toEqual([]);
+      await sleepUntil(env, poll.handle, new Date(j1.getTime() + MINUTE));
+      expect(await recipients('Rappel (J-1) — sondage de date : ', title, 1)).toEqual([PEOPLE.secretaire]);
 
-    // The deadline: A has 2 oui, B and C 1 each.
-    await sleepUntil(env, poll.handle, new Date(poll.deadline.getTime() + MINUTE));
-    await completed(poll.handle);
-    const state = await poll.handle.query(pollStateQuery);
-    expect(state).toMatchObject({
-      status: 'clos',
-      chosenOptionId: A,
-      reason: 'oui',
-      chosenBy: 'regle',
-      awaiting: [PEOPLE.secretaire],
-    });
-    const row = await db.prisma.poll.findUniqueOrThrow({ where: { id: poll.pollId } });
-    expect(row).toMatchObject({ status: 'clos', chosenOptionId: A, chosenBy: 'regle', meetingId: state.meetingId });
-    const meeting = await db.prisma.meeting.findUniqueOrThrow({
-      where: { id: state.meetingId! },
-      include: { instance: true },
-    });
-    expect(meeting).toMatchObject({
-      title,
-      startsAt: new Date(poll.options[0]!.startsAt),
-      endsAt: new Date(poll.options[0]!.endsAt),
-      location: 'Salle du conseil, Melle',
-      workflowId: meetingWorkflowId(meeting.id),
-    });
-    expect(meeting.instance.slug).toBe('cotech');
+      // The deadline: A has 2 oui, B and C 1 each.
+      await sleepUntil(env, poll.handle, new Date(poll.deadline.getTime() + MINUTE));
+      await completed(poll.handle);
+      const state = await poll.handle.query(pollStateQuery);
+      expect(state).toMatchObject({
+        status: 'clos',
+        chosenOptionId: A,
+        reason: 'oui',
+        chosenBy: 'regle',
+        awaiting: [PEOPLE.secretaire],
+      });
+      const row = await db.prisma.poll.findUniqueOrThrow({ where: { id: poll.pollId } });
+      expect(row).toMatchObject({ status: 'clos', chosenOptionId: A, chosenBy: 'regle', meetingId: state.meetingId });
+      const meeting = await db.prisma.meeting.findUniqueOrThrow({
+        where: { id: state.meetingId! },
+        include: { instance: true },
+      });
+      expect(meeting).toMatchObject({
+        title,
+        startsAt: new Date(poll.options[0]!.startsAt),
+        endsAt: new Date(poll.options[0]!.endsAt),
+        location: 'Salle du conseil, Melle',
+        workflowId: meetingWorkflowId(meeting.id),
+      });
+      expect(meeting.instance.slug).toBe('cotech');
 
-    // The meeting's workflow outlives the poll's and convenes the COTECH.
-    const meetingHandle = env.client.workflow.getHandle(meetingWorkflowId(meeting.id));
-    expect((await meetingHandle.describe()).status.name).toBe('RUNNING');
-    await sleepUntil(env, meetingHandle, new Date((await env.currentTimeMs()) + 11_000));
-    expect(await recipients('Convocation : ', title, cotechMembers.length)).toEqual(cotechMembers);
+      // The meeting's workflow outlives the poll's and convenes the COTECH.
+      const meetingHandle = env.client.workflow.getHandle(meetingWorkflowId(meeting.id));
+      expect((await meetingHandle.describe()).status.name).toBe('RUNNING');
+      await sleepUntil(env, meetingHandle, new Date((await env.currentTimeMs()) + 11_000));
+      expect(await recipients('Convocation : ', title, cotechMembers.length)).toEqual(cotechMembers);
 
-    const everyone = [...PARTICIPANTS, PEOPLE.organiser].sort();
-    expect(await recipients('Date retenue : ', title, everyone.length)).toEqual(everyone);
-    const [result] = await mails('Date retenue : ', title);
-    expect(await textOf(result)).toMatch(/le plus de « oui »/);
-  });
+      const everyone = [...PARTICIPANTS, PEOPLE.organiser].sort();
+      expect(await recipients('Date retenue : ', title, everyone.length)).toEqual(everyone);
+      const [result] = await mails('Date retenue : ', title);
+      expect(await textOf(result)).toMatch(/le plus de « oui »/);
+    },
+  );
 
-  it('closed early by its organiser with a tie: answers stop, the organiser is asked and reminded three days later at 09:00, chooses among the tied dates, and the meeting takes that date', async () => {
-    const title = 'COTECH à départager';
-    const poll = await start(title, 20, (deadlineDay) => {
-      const day = openDayAfter(deadlineDay, 10);
-      // The same morning start: equal on both counts, they tie.
-      return [
-        { kind: 'journee', date: dateKey(day) },
-        { kind: 'creneau', date: dateKey(day), start: '09:00', end: '11:00' },
-        { kind: 'journee', date: dateKey(openDayAfter(day, 1)) },
-      ];
-    });
-    const [A, B, C] = poll.options.map((o) => o.id) as [string, string, string];
-    await recipients('Sondage de date : ', title, PARTICIPANTS.length);
-    await poll.handle.executeUpdate(voteUpdate, {
-      args: [{ email: PEOPLE.caf, answers: { [A]: 'oui', [B]: 'oui', [C]: 'non' }, signUps: [] }],
-    });
-    await poll.handle.executeUpdate(voteUpdate, {
-      args: [{ email: PEOPLE.msa, answers: { [A]: 'si_necessaire', [B]: 'si_necessaire', [C]: 'oui' }, signUps: [] }],
-    });
+  it(
+    'closed early by its organiser with a tie: answers stop, the organiser is asked and reminded ' +
+      'three days later at 09:00, chooses among the tied dates, and the meeting takes that date',
+    async () => {
+      const title = 'COTECH à départager';
+      const poll = await start(title, 20, (deadlineDay) => {
+        const day = openDayAfter(deadlineDay, 10);
+        // The same morning start: equal on both counts, they tie.
+        return [
+          { kind: 'journee', date: dateKey(day) },
+          { kind: 'creneau', date: dateKey(day), start: '09:00', end: '11:00' },
+          { kind: 'journee', date: dateKey(openDayAfter(day, 1)) },
+        ];
+      });
+      const [A, B, C] = poll.options.map((o) => o.id) as [string, string, string];
+      await recipients('Sondage de date : ', title, PARTICIPANTS.length);
+      await poll.handle.executeUpdate(voteUpdate, {
+        args: [{ email: PEOPLE.caf, answers: { [A]: 'oui', [B]: 'oui', [C]: 'non' }, signUps: [] }],
+      });
+      await poll.handle.executeUpdate(voteUpdate, {
+        args: [{ email: PEOPLE.msa, answers: { [A]: 'si_necessaire', [B]: 'si_necessaire', [C]: 'oui' }, signUps: [] }],
+      });
 
-    expect(await refusal(poll.handle.executeUpdate(closePollUpdate, { args: [{ actor: membre }] }))).toMatchObject({
-      type: 'ROLE_NOT_ALLOWED',
-    });
-    expect(
-      await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: organiser, optionId: A }] })),
-    ).toMatchObject({ type: 'WRONG_STAGE' });
-    const closed = await poll.handle.executeUpdate(closePollUpdate, { args: [{ actor: organiser }] });
-    expect(closed).toMatchObject({ status: 'departage', tied: [A, B], closedBy: PEOPLE.organiser });
-    expect(
-      await refusal(
-        poll.handle.executeUpdate(voteUpdate, {
-          args: [{ email: PEOPLE.secretaire, answers: { [A]: 'oui', [B]: 'non', [C]: 'non' }, signUps: [] }],
-        }),
-      ),
-    ).toMatchObject({
-      type: 'WRONG_STAGE',
-    });
-    expect(await recipients('Sondage à départager : ', title, 1)).toEqual([PEOPLE.organiser]);
-    const [tie] = await mails('Sondage à départager : ', title);
-    expect(await textOf(tie)).toMatch(/Choisir la date : http:\/\/concerto\.test\/vote\//);
-    expect(await db.prisma.poll.findUniqueOrThrow({ where: { id: poll.pollId } })).toMatchObject({
-      status: 'departage',
-    });
+      expect(await refusal(poll.handle.executeUpdate(closePollUpdate, { args: [{ actor: membre }] }))).toMatchObject({
+        type: 'ROLE_NOT_ALLOWED',
+      });
+      expect(
+        await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: organiser, optionId: A }] })),
+      ).toMatchObject({ type: 'WRONG_STAGE' });
+      const closed = await poll.handle.executeUpdate(closePollUpdate, { args: [{ actor: organiser }] });
+      expect(closed).toMatchObject({ status: 'departage', tied: [A, B], closedBy: PEOPLE.organiser });
+      expect(
+        await refusal(
+          poll.handle.executeUpdate(voteUpdate, {
+            args: [{ email: PEOPLE.secretaire, answers: { [A]: 'oui', [B]: 'non', [C]: 'non' }, signUps: [] }],
+          }),
+        ),
+      ).toMatchObject({
+        type: 'WRONG_STAGE',
+      });
+      expect(await recipients('Sondage à départager : ', title, 1)).toEqual([PEOPLE.organiser]);
+      const [tie] = await mails('Sondage à départager : ', title);
+      expect(await textOf(tie)).toMatch(/Choisir la date : http:\/\/concerto\.test\/vote\//);
+      expect(await db.prisma.poll.findUniqueOrThrow({ where: { id: poll.pollId } })).toMatchObject({
+        status: 'departage',
+      });
 
-    const reminder = atLocalTime(shiftDate(await today(), 3), 9, 0, ZONE);
-    expect((await poll.handle.query(pollStateQuery)).nextReminder).toBe(reminder.toISOString());
-    await sleepUntil(env, poll.handle, new Date(reminder.getTime() + MINUTE));
-    expect(await recipients('Rappel — sondage à départager : ', title, 1)).toEqual([PEOPLE.organiser]);
+      const reminder = atLocalTime(shiftDate(await today(), 3), 9, 0, ZONE);
+      expect((await poll.handle.query(pollStateQuery)).nextReminder).toBe(reminder.toISOString());
+      await sleepUntil(env, poll.handle, new Date(reminder.getTime() + MINUTE));
+      expect(await recipients('Rappel — sondage à départager : ', title, 1)).toEqual([PEOPLE.organiser]);
 
-    expect(
-      await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: organiser, optionId: C }] })),
-    ).toMatchObject({
-      type: 'INVALID_INPUT',
-      message: expect.stringMatching(/parmi les dates à égalité/),
-    });
-    expect(
-      await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: membre, optionId: B }] })),
-    ).toMatchObject({ type: 'ROLE_NOT_ALLOWED' });
-    const chosen = await poll.handle.executeUpdate(chooseAmongTiedUpdate, {
-      args: [{ actor: organiser, optionId: B }],
-    });
-    expect(chosen).toMatchObject({ status: 'clos', chosenOptionId: B, reason: null, chosenBy: PEOPLE.organiser });
-    await completed(poll.handle);
-    const { meetingId } = await poll.handle.query(pollStateQuery);
-    const meeting = await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId! } });
-    expect(meeting.startsAt.toISOString()).toBe(poll.options[1]!.startsAt);
-    expect(meeting.endsAt.toISOString()).toBe(poll.options[1]!.endsAt);
-    const everyone = [...PARTICIPANTS, PEOPLE.organiser].sort();
-    expect(await recipients('Date retenue : ', title, everyone.length)).toEqual(everyone);
-    const [result] = await mails('Date retenue : ', title);
-    expect(await textOf(result)).toMatch(/directrice\.education@example\.org a choisi celle-ci/);
-    const audit = await db.prisma.auditEvent.findMany({
-      where: { subject: `poll:${poll.pollId}` },
-      orderBy: { at: 'asc' },
-    });
-    expect(audit.map((a) => a.action)).toEqual(['poll.create', 'poll.departage', 'poll.clos']);
-    await convened(meeting.id);
-  });
+      expect(
+        await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: organiser, optionId: C }] })),
+      ).toMatchObject({
+        type: 'INVALID_INPUT',
+        message: expect.stringMatching(/parmi les dates à égalité/),
+      });
+      expect(
+        await refusal(poll.handle.executeUpdate(chooseAmongTiedUpdate, { args: [{ actor: membre, optionId: B }] })),
+      ).toMatchObject({ type: 'ROLE_NOT_ALLOWED' });
+      const chosen = await poll.handle.executeUpdate(chooseAmongTiedUpdate, {
+        args: [{ actor: organiser, optionId: B }],
+      });
+      expect(chosen).toMatchObject({ status: 'clos', chosenOptionId: B, reason: null, chosenBy: PEOPLE.organiser });
+      await completed(poll.handle);
+      const { meetingId } = await poll.handle.query(pollStateQuery);
+      const meeting = await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId! } });
+      expect(meeting.startsAt.toISOString()).toBe(poll.options[1]!.startsAt);
+      expect(meeting.endsAt.toISOString()).toBe(poll.options[1]!.endsAt);
+      const everyone = [...PARTICIPANTS, PEOPLE.organiser].sort();
+      expect(await recipients('Date retenue : ', title, everyone.length)).toEqual(everyone);
+      const [result] = await mails('Date retenue : ', title);
+      expect(await textOf(result)).toMatch(/directrice\.education@example\.org a choisi celle-ci/);
+      const audit = await db.prisma.auditEvent.findMany({
+        where: { subject: `poll:${poll.pollId}` },
+        orderBy: { at: 'asc' },
+      });
+      expect(audit.map((a) => a.action)).toEqual(['poll.create', 'poll.departage', 'poll.clos']);
+      await convened(meeting.id);
+    },
+  );
 });

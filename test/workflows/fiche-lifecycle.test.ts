@@ -270,226 +270,243 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
   // ---------------------------------------------------------------------------------------------
   // The paths through the lifecycle
 
-  it('happy path: brouillon → COTECH → CAF and MSA → COPIL → Bureau → en œuvre → évaluation → clôturée, in the store and the mails', async () => {
-    const { handle, ficheId, code } = await startFiche('happy');
-    expect(code).toMatch(/^FA-\d{4}-\d{2}$/);
-    const initial = await handle.query(ficheStateQuery);
-    expect(initial).toMatchObject({
-      lifecycle: { stage: 'brouillon' },
-      pending: { instanceKind: 'gtt', version: 1 },
-      agenda: null,
-    });
-    expect(
-      await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: true } }),
-    ).toMatchObject({
-      status: 'brouillon',
-      authorEmail: AUTHOR,
-      versions: [{ version: 1, state: 'brouillon', title: 'Fiche happy' }],
-    });
+  it(
+    'happy path: brouillon → COTECH → CAF and MSA → COPIL → Bureau ' +
+      '→ en œuvre → évaluation → clôturée, in the store and the mails',
+    async () => {
+      const { handle, ficheId, code } = await startFiche('happy');
+      expect(code).toMatch(/^FA-\d{4}-\d{2}$/);
+      const initial = await handle.query(ficheStateQuery);
+      expect(initial).toMatchObject({
+        lifecycle: { stage: 'brouillon' },
+        pending: { instanceKind: 'gtt', version: 1 },
+        agenda: null,
+      });
+      expect(
+        await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: true } }),
+      ).toMatchObject({
+        status: 'brouillon',
+        authorEmail: AUTHOR,
+        versions: [{ version: 1, state: 'brouillon', title: 'Fiche happy' }],
+      });
 
-    const submitted = await act(handle, 'submit', { actor: A.cooperateur });
-    expect(submitted.lifecycle.stage).toBe('soumise');
-    expect(submitted.pending).toMatchObject({ instanceKind: 'cotech', version: 1 });
-    expect(await recipientsOf(code, `Votre fiche ${code} est soumise`, 1)).toEqual([AUTHOR]);
-    const cotechMembers = await membersOf('cotech');
-    expect(await recipientsOf(code, `Fiche ${code} soumise au COTECH`, cotechMembers.length)).toEqual(cotechMembers);
+      const submitted = await act(handle, 'submit', { actor: A.cooperateur });
+      expect(submitted.lifecycle.stage).toBe('soumise');
+      expect(submitted.pending).toMatchObject({ instanceKind: 'cotech', version: 1 });
+      expect(await recipientsOf(code, `Votre fiche ${code} est soumise`, 1)).toEqual([AUTHOR]);
+      const cotechMembers = await membersOf('cotech');
+      expect(await recipientsOf(code, `Fiche ${code} soumise au COTECH`, cotechMembers.length)).toEqual(cotechMembers);
 
-    const cotech = await holdMeeting(handle, 'cotech');
-    expect(await db.prisma.agendaItem.findMany({ where: { meetingId: cotech.id, ficheId } })).toEqual([
-      expect.objectContaining({ kind: 'avis', title: `Fiche ${code} (version 1) : Fiche happy` }),
-    ]);
-    const avis = await act(handle, 'recordAvis', {
-      actor: A.secretaire,
-      outcome: 'favorable',
-      comment: 'Fiche claire.',
-    });
-    expect(avis.lifecycle.stage).toBe('attente_copil');
-    expect(avis.pending).toMatchObject({ instanceKind: 'copil', missingPartnerOpinions: ['caf', 'msa'] });
-    expect((await db.prisma.ficheVersion.findFirstOrThrow({ where: { ficheId, version: 1 } })).state).toBe('proposee');
+      const cotech = await holdMeeting(handle, 'cotech');
+      expect(await db.prisma.agendaItem.findMany({ where: { meetingId: cotech.id, ficheId } })).toEqual([
+        expect.objectContaining({ kind: 'avis', title: `Fiche ${code} (version 1) : Fiche happy` }),
+      ]);
+      const avis = await act(handle, 'recordAvis', {
+        actor: A.secretaire,
+        outcome: 'favorable',
+        comment: 'Fiche claire.',
+      });
+      expect(avis.lifecycle.stage).toBe('attente_copil');
+      expect(avis.pending).toMatchObject({ instanceKind: 'copil', missingPartnerOpinions: ['caf', 'msa'] });
+      expect((await db.prisma.ficheVersion.findFirstOrThrow({ where: { ficheId, version: 1 } })).state).toBe(
+        'proposee',
+      );
 
-    await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'favorable' });
-    const opinions = await act(handle, 'recordPartnerOpinion', {
-      actor: A.msa,
-      partner: 'msa',
-      opinion: 'reserve',
-      comment: 'Préciser les financeurs.',
-    });
-    expect(opinions.pending).toMatchObject({ instanceKind: 'copil' });
-    expect(opinions.pending?.missingPartnerOpinions).toBeUndefined();
+      await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'favorable' });
+      const opinions = await act(handle, 'recordPartnerOpinion', {
+        actor: A.msa,
+        partner: 'msa',
+        opinion: 'reserve',
+        comment: 'Préciser les financeurs.',
+      });
+      expect(opinions.pending).toMatchObject({ instanceKind: 'copil' });
+      expect(opinions.pending?.missingPartnerOpinions).toBeUndefined();
 
-    const copil = await holdMeeting(handle, 'copil');
-    await act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' });
-    const bureau = await holdMeeting(handle, 'bureau_communautaire');
-    const validated = await act(handle, 'recordBureauValidation', { actor: A.secretaireBureau, outcome: 'validee' });
-    expect(validated.lifecycle).toMatchObject({ stage: 'en_oeuvre', versionInForce: 1, review: null });
-    expect(validated.pending).toBeNull();
-    const row = await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, include: { versions: true } });
-    expect(row.status).toBe('en_oeuvre');
-    expect(row.versions.map((v) => [v.version, v.state])).toEqual([[1, 'en_vigueur']]);
+      const copil = await holdMeeting(handle, 'copil');
+      await act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' });
+      const bureau = await holdMeeting(handle, 'bureau_communautaire');
+      const validated = await act(handle, 'recordBureauValidation', { actor: A.secretaireBureau, outcome: 'validee' });
+      expect(validated.lifecycle).toMatchObject({ stage: 'en_oeuvre', versionInForce: 1, review: null });
+      expect(validated.pending).toBeNull();
+      const row = await db.prisma.ficheAction.findUniqueOrThrow({
+        where: { id: ficheId },
+        include: { versions: true },
+      });
+      expect(row.status).toBe('en_oeuvre');
+      expect(row.versions.map((v) => [v.version, v.state])).toEqual([[1, 'en_vigueur']]);
 
-    const year = toLocal(await now(), ZONE).year;
-    await act(handle, 'recordEvaluation', {
-      actor: A.cooperateur,
-      year,
-      summary: 'Douze familles accueillies.',
-      indicators: [{ label: 'Familles', value: 12, target: 10 }],
-    });
-    await act(handle, 'close', { actor: A.cooperateur, reason: 'Action terminée' });
-    const result = await finished(handle);
-    expect(result.lifecycle.stage).toBe('cloturee');
-    expect(result.lifecycle.evaluations).toEqual([
-      expect.objectContaining({ year, version: 1, by: PEOPLE.cooperateur }),
-    ]);
-    // Stored for the convention's campaigns and the COPIL's review.
-    expect(await db.prisma.ficheEvaluation.findMany({ where: { ficheId } })).toEqual([
-      expect.objectContaining({
+      const year = toLocal(await now(), ZONE).year;
+      await act(handle, 'recordEvaluation', {
+        actor: A.cooperateur,
         year,
-        version: 1,
         summary: 'Douze familles accueillies.',
         indicators: [{ label: 'Familles', value: 12, target: 10 }],
-        recordedBy: PEOPLE.cooperateur,
-      }),
-    ]);
+      });
+      await act(handle, 'close', { actor: A.cooperateur, reason: 'Action terminée' });
+      const result = await finished(handle);
+      expect(result.lifecycle.stage).toBe('cloturee');
+      expect(result.lifecycle.evaluations).toEqual([
+        expect.objectContaining({ year, version: 1, by: PEOPLE.cooperateur }),
+      ]);
+      // Stored for the convention's campaigns and the COPIL's review.
+      expect(await db.prisma.ficheEvaluation.findMany({ where: { ficheId } })).toEqual([
+        expect.objectContaining({
+          year,
+          version: 1,
+          summary: 'Douze familles accueillies.',
+          indicators: [{ label: 'Familles', value: 12, target: 10 }],
+          recordedBy: PEOPLE.cooperateur,
+        }),
+      ]);
 
-    const done = await db.prisma.ficheAction.findUniqueOrThrow({
-      where: { id: ficheId },
-      include: { versions: true, decisions: { orderBy: { decidedAt: 'asc' } } },
-    });
-    expect(done.status).toBe('cloturee');
-    expect(done.versions.map((v) => [v.version, v.state])).toEqual([[1, 'cloturee']]);
-    expect(
-      done.decisions.map((d) => ({
-        outcome: d.outcome,
-        stage: d.stage,
-        meetingId: d.meetingId,
-        instanceId: d.instanceId,
-        actorEmail: d.actorEmail,
-        version: d.version,
-      })),
-    ).toEqual([
-      {
+      const done = await db.prisma.ficheAction.findUniqueOrThrow({
+        where: { id: ficheId },
+        include: { versions: true, decisions: { orderBy: { decidedAt: 'asc' } } },
+      });
+      expect(done.status).toBe('cloturee');
+      expect(done.versions.map((v) => [v.version, v.state])).toEqual([[1, 'cloturee']]);
+      expect(
+        done.decisions.map((d) => ({
+          outcome: d.outcome,
+          stage: d.stage,
+          meetingId: d.meetingId,
+          instanceId: d.instanceId,
+          actorEmail: d.actorEmail,
+          version: d.version,
+        })),
+      ).toEqual([
+        {
+          outcome: 'favorable',
+          stage: 'soumise',
+          meetingId: cotech.id,
+          instanceId: instances.get('cotech')!.id,
+          actorEmail: PEOPLE.secretaire,
+          version: 1,
+        },
+        {
+          outcome: 'adoptee',
+          stage: 'attente_copil',
+          meetingId: copil.id,
+          instanceId: instances.get('copil')!.id,
+          actorEmail: PEOPLE.secretaire,
+          version: 1,
+        },
+        {
+          outcome: 'validee',
+          stage: 'attente_bureau',
+          meetingId: bureau.id,
+          instanceId: instances.get('bureau_communautaire')!.id,
+          actorEmail: PEOPLE.secretaireBureau,
+          version: 1,
+        },
+      ]);
+      const audit = await db.prisma.auditEvent.findMany({
+        where: { subject: `fiche:${ficheId}` },
+        orderBy: { at: 'asc' },
+      });
+      expect(audit.map((e) => [e.action, e.actor, (e.details as { role?: string }).role])).toEqual([
+        ['fiche.submit', PEOPLE.cooperateur, 'cooperateur'],
+        ['fiche.recordAvis', PEOPLE.secretaire, 'secretaire_instance'],
+        ['fiche.recordPartnerOpinion', PEOPLE.caf, 'partenaire'],
+        ['fiche.recordPartnerOpinion', PEOPLE.msa, 'partenaire'],
+        ['fiche.recordCopilDecision', PEOPLE.secretaire, 'secretaire_instance'],
+        ['fiche.recordBureauValidation', PEOPLE.secretaireBureau, 'secretaire_instance'],
+        ['fiche.recordEvaluation', PEOPLE.cooperateur, 'cooperateur'],
+        ['fiche.close', PEOPLE.cooperateur, 'cooperateur'],
+      ]);
+      expect(audit[1]!.details).toMatchObject({
+        from: 'soumise',
+        to: 'attente_copil',
         outcome: 'favorable',
-        stage: 'soumise',
         meetingId: cotech.id,
-        instanceId: instances.get('cotech')!.id,
-        actorEmail: PEOPLE.secretaire,
-        version: 1,
-      },
-      {
-        outcome: 'adoptee',
-        stage: 'attente_copil',
-        meetingId: copil.id,
-        instanceId: instances.get('copil')!.id,
-        actorEmail: PEOPLE.secretaire,
-        version: 1,
-      },
-      {
-        outcome: 'validee',
-        stage: 'attente_bureau',
-        meetingId: bureau.id,
-        instanceId: instances.get('bureau_communautaire')!.id,
-        actorEmail: PEOPLE.secretaireBureau,
-        version: 1,
-      },
-    ]);
-    const audit = await db.prisma.auditEvent.findMany({
-      where: { subject: `fiche:${ficheId}` },
-      orderBy: { at: 'asc' },
-    });
-    expect(audit.map((e) => [e.action, e.actor, (e.details as { role?: string }).role])).toEqual([
-      ['fiche.submit', PEOPLE.cooperateur, 'cooperateur'],
-      ['fiche.recordAvis', PEOPLE.secretaire, 'secretaire_instance'],
-      ['fiche.recordPartnerOpinion', PEOPLE.caf, 'partenaire'],
-      ['fiche.recordPartnerOpinion', PEOPLE.msa, 'partenaire'],
-      ['fiche.recordCopilDecision', PEOPLE.secretaire, 'secretaire_instance'],
-      ['fiche.recordBureauValidation', PEOPLE.secretaireBureau, 'secretaire_instance'],
-      ['fiche.recordEvaluation', PEOPLE.cooperateur, 'cooperateur'],
-      ['fiche.close', PEOPLE.cooperateur, 'cooperateur'],
-    ]);
-    expect(audit[1]!.details).toMatchObject({
-      from: 'soumise',
-      to: 'attente_copil',
-      outcome: 'favorable',
-      meetingId: cotech.id,
-    });
+      });
 
-    // Who got what: the author at each step, the bodies when the fiche reaches them, the pilot (here the author).
-    const gtt = await membersOf('gtt');
-    expect(await recipientsOf(code, `Avis du COTECH sur la fiche ${code} : favorable`, gtt.length + 1)).toEqual(
-      [AUTHOR, ...gtt].sort(),
-    );
-    expect(await recipientsOf(code, `Fiche ${code} transmise au COPIL`, 1)).toEqual(await membersOf('copil'));
-    expect(await recipientsOf(code, `Avis de la CAF sur la fiche ${code}`, 1)).toEqual([AUTHOR]);
-    expect(await recipientsOf(code, `Avis de la MSA sur la fiche ${code}`, 1)).toEqual([AUTHOR]);
-    expect(await recipientsOf(code, `Décision du COPIL sur la fiche ${code} : adoptée`, gtt.length + 1)).toEqual(
-      [AUTHOR, ...gtt].sort(),
-    );
-    expect(await recipientsOf(code, `Fiche ${code} à valider`, 1)).toEqual(await membersOf('bureau_communautaire'));
-    expect(await recipientsOf(code, `Fiche ${code} validée par le Bureau communautaire`, gtt.length + 1)).toEqual(
-      [AUTHOR, ...gtt].sort(),
-    );
-    expect(await recipientsOf(code, `Fiche ${code} : mise en œuvre`, 1)).toEqual([AUTHOR]);
-    expect(await recipientsOf(code, `Évaluation ${year} de la fiche ${code}`, 1)).toEqual([AUTHOR]);
-    expect(await recipientsOf(code, `Fiche ${code} clôturée`, gtt.length + 1)).toEqual([AUTHOR, ...gtt].sort());
-    // Each (subject, recipient) once, each recorded as sent in the ledger, and no reminder: all was on time.
-    const all = await mailsOf(code);
-    const pairs = all.flatMap((m) => m.to.map((to) => `${m.subject} → ${to}`));
-    expect(new Set(pairs).size).toBe(pairs.length);
-    expect(all.some((m) => /^(Rappel|Relance)/.test(m.subject))).toBe(false);
-    const ledger = await db.prisma.notification.findMany({
-      where: { idempotencyKey: { startsWith: `${handle.workflowId}:` } },
-    });
-    expect(ledger).toHaveLength(all.length);
-    expect(ledger.every((n) => n.status === 'sent' && n.attempts === 1)).toBe(true);
-    expect(result.notified).toHaveLength(all.length);
-  });
+      // Who got what: the author at each step, the bodies when the fiche reaches them, the pilot (here the author).
+      const gtt = await membersOf('gtt');
+      expect(await recipientsOf(code, `Avis du COTECH sur la fiche ${code} : favorable`, gtt.length + 1)).toEqual(
+        [AUTHOR, ...gtt].sort(),
+      );
+      expect(await recipientsOf(code, `Fiche ${code} transmise au COPIL`, 1)).toEqual(await membersOf('copil'));
+      expect(await recipientsOf(code, `Avis de la CAF sur la fiche ${code}`, 1)).toEqual([AUTHOR]);
+      expect(await recipientsOf(code, `Avis de la MSA sur la fiche ${code}`, 1)).toEqual([AUTHOR]);
+      expect(await recipientsOf(code, `Décision du COPIL sur la fiche ${code} : adoptée`, gtt.length + 1)).toEqual(
+        [AUTHOR, ...gtt].sort(),
+      );
+      expect(await recipientsOf(code, `Fiche ${code} à valider`, 1)).toEqual(await membersOf('bureau_communautaire'));
+      expect(await recipientsOf(code, `Fiche ${code} validée par le Bureau communautaire`, gtt.length + 1)).toEqual(
+        [AUTHOR, ...gtt].sort(),
+      );
+      expect(await recipientsOf(code, `Fiche ${code} : mise en œuvre`, 1)).toEqual([AUTHOR]);
+      expect(await recipientsOf(code, `Évaluation ${year} de la fiche ${code}`, 1)).toEqual([AUTHOR]);
+      expect(await recipientsOf(code, `Fiche ${code} clôturée`, gtt.length + 1)).toEqual([AUTHOR, ...gtt].sort());
+      // Each (subject, recipient) once, each recorded as sent in the ledger, and no reminder: all was on time.
+      const all = await mailsOf(code);
+      const pairs = all.flatMap((m) => m.to.map((to) => `${m.subject} → ${to}`));
+      expect(new Set(pairs).size).toBe(pairs.length);
+      expect(all.some((m) => /^(Rappel|Relance)/.test(m.subject))).toBe(false);
+      const ledger = await db.prisma.notification.findMany({
+        where: { idempotencyKey: { startsWith: `${handle.workflowId}:` } },
+      });
+      expect(ledger).toHaveLength(all.length);
+      expect(ledger.every((n) => n.status === 'sent' && n.attempts === 1)).toBe(true);
+      expect(result.notified).toHaveLength(all.length);
+    },
+  );
 
-  it('à retravailler goes back to the GTT; the resubmission waits for a new COTECH meeting; then the fiche is withdrawn', async () => {
-    const { handle, ficheId, code } = await startFiche('retravailler');
-    await act(handle, 'submit', { actor: A.cooperateur });
-    const first = await holdMeeting(handle, 'cotech');
-    const missingComment = await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'a_retravailler' }));
-    expect(missingComment.type).toBe('INVALID_INPUT');
-    const reworked = await act(handle, 'recordAvis', {
-      actor: A.secretaire,
-      outcome: 'a_retravailler',
-      comment: 'Préciser le public visé.',
-    });
-    expect(reworked.lifecycle.stage).toBe('brouillon');
-    expect(reworked.pending).toMatchObject({ instanceKind: 'gtt' });
-    expect(reworked.lifecycle.review?.comments).toEqual([
-      expect.objectContaining({ from: 'cotech', outcome: 'a_retravailler', text: 'Préciser le public visé.' }),
-    ]);
-    expect((await db.prisma.ficheVersion.findFirstOrThrow({ where: { ficheId, version: 1 } })).state).toBe('brouillon');
-    expect(await recipientsOf(code, `Avis du COTECH sur la fiche ${code} : à retravailler`, 1)).toContain(AUTHOR);
-    expect((await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }))).type).toBe(
-      'WRONG_STAGE',
-    );
+  it(
+    'à retravailler goes back to the GTT; the resubmission waits ' +
+      'for a new COTECH meeting; then the fiche is withdrawn',
+    async () => {
+      const { handle, ficheId, code } = await startFiche('retravailler');
+      await act(handle, 'submit', { actor: A.cooperateur });
+      const first = await holdMeeting(handle, 'cotech');
+      const missingComment = await refusal(
+        act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'a_retravailler' }),
+      );
+      expect(missingComment.type).toBe('INVALID_INPUT');
+      const reworked = await act(handle, 'recordAvis', {
+        actor: A.secretaire,
+        outcome: 'a_retravailler',
+        comment: 'Préciser le public visé.',
+      });
+      expect(reworked.lifecycle.stage).toBe('brouillon');
+      expect(reworked.pending).toMatchObject({ instanceKind: 'gtt' });
+      expect(reworked.lifecycle.review?.comments).toEqual([
+        expect.objectContaining({ from: 'cotech', outcome: 'a_retravailler', text: 'Préciser le public visé.' }),
+      ]);
+      expect((await db.prisma.ficheVersion.findFirstOrThrow({ where: { ficheId, version: 1 } })).state).toBe(
+        'brouillon',
+      );
+      expect(await recipientsOf(code, `Avis du COTECH sur la fiche ${code} : à retravailler`, 1)).toContain(AUTHOR);
+      expect((await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }))).type).toBe(
+        'WRONG_STAGE',
+      );
 
-    await act(handle, 'submit', { actor: A.cooperateur });
-    // The meeting that sent it back does not count for the new submission.
-    const stale = await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }));
-    expect(stale).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/ordre du jour/) });
-    const second = await holdMeeting(handle, 'cotech');
-    expect(second.id).not.toBe(first.id);
-    await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
+      await act(handle, 'submit', { actor: A.cooperateur });
+      // The meeting that sent it back does not count for the new submission.
+      const stale = await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }));
+      expect(stale).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/ordre du jour/) });
+      const second = await holdMeeting(handle, 'cotech');
+      expect(second.id).not.toBe(first.id);
+      await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
 
-    const withdrawn = await act(handle, 'withdraw', { actor: A.cooperateur, reason: 'Reprise dans une autre fiche' });
-    expect(withdrawn.lifecycle.stage).toBe('retiree');
-    expect((await finished(handle)).lifecycle.stage).toBe('retiree');
-    const row = await db.prisma.ficheAction.findUniqueOrThrow({
-      where: { id: ficheId },
-      include: { versions: true, decisions: { orderBy: { decidedAt: 'asc' } }, agendaItems: true },
-    });
-    expect(row.status).toBe('retiree');
-    expect(row.versions.map((v) => v.state)).toEqual(['abandonnee']);
-    expect(row.decisions.map((d) => [d.outcome, d.meetingId])).toEqual([
-      ['a_retravailler', first.id],
-      ['favorable', second.id],
-    ]);
-    expect(row.agendaItems.map((i) => i.meetingId).sort()).toEqual([first.id, second.id].sort());
-    expect(await recipientsOf(code, `Fiche ${code} retirée`, 1)).toContain(AUTHOR);
-  });
+      const withdrawn = await act(handle, 'withdraw', { actor: A.cooperateur, reason: 'Reprise dans une autre fiche' });
+      expect(withdrawn.lifecycle.stage).toBe('retiree');
+      expect((await finished(handle)).lifecycle.stage).toBe('retiree');
+      const row = await db.prisma.ficheAction.findUniqueOrThrow({
+        where: { id: ficheId },
+        include: { versions: true, decisions: { orderBy: { decidedAt: 'asc' } }, agendaItems: true },
+      });
+      expect(row.status).toBe('retiree');
+      expect(row.versions.map((v) => v.state)).toEqual(['abandonnee']);
+      expect(row.decisions.map((d) => [d.outcome, d.meetingId])).toEqual([
+        ['a_retravailler', first.id],
+        ['favorable', second.id],
+      ]);
+      expect(row.agendaItems.map((i) => i.meetingId).sort()).toEqual([first.id, second.id].sort());
+      expect(await recipientsOf(code, `Fiche ${code} retirée`, 1)).toContain(AUTHOR);
+    },
+  );
 
   it('ajournée puts the fiche on the agenda of the NEXT COPIL meeting, where it is rejetée', async () => {
     const { handle, ficheId, code } = await startFiche('ajournee');
@@ -580,119 +597,134 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     expect(await mailsOf(code, `Fiche ${code} : mise en œuvre`)).toEqual([]);
   });
 
-  it('an amendment goes through the same chain; once validated the new version is in force and the old one remplacée', async () => {
-    const { handle, ficheId, code } = await startFiche('avenant');
-    await validate(handle);
-    const opened = await act(handle, 'requestAmendment', { actor: A.cooperateur, summary: 'Étendre au Cellois' });
-    expect(opened.lifecycle).toMatchObject({
-      stage: 'en_oeuvre',
-      versionInForce: 1,
-      latestVersion: 2,
-      review: { version: 2, stage: 'brouillon' },
-    });
-    expect(opened.pending).toMatchObject({ instanceKind: 'gtt', version: 2 });
-    const amended = await db.prisma.ficheAction.findUniqueOrThrow({
-      where: { id: ficheId },
-      include: { versions: { orderBy: { version: 'asc' } } },
-    });
-    expect(amended.versions.map((v) => [v.version, v.state, v.title])).toEqual([
-      [1, 'en_vigueur', 'Fiche avenant'],
-      [2, 'brouillon', 'Fiche avenant'],
-    ]);
-    expect(await recipientsOf(code, `Avenant à la fiche ${code}`, 1)).toEqual(expect.arrayContaining([PEOPLE.pilote]));
-    expect((await refusal(act(handle, 'close', { actor: A.cooperateur, reason: 'Fin' }))).type).toBe('WRONG_STAGE');
-    expect((await refusal(act(handle, 'requestAmendment', { actor: A.cooperateur, summary: 'Un autre' }))).type).toBe(
-      'WRONG_STAGE',
-    );
+  it(
+    'an amendment goes through the same chain; once validated ' +
+      'the new version is in force and the old one remplacée',
+    async () => {
+      const { handle, ficheId, code } = await startFiche('avenant');
+      await validate(handle);
+      const opened = await act(handle, 'requestAmendment', { actor: A.cooperateur, summary: 'Étendre au Cellois' });
+      expect(opened.lifecycle).toMatchObject({
+        stage: 'en_oeuvre',
+        versionInForce: 1,
+        latestVersion: 2,
+        review: { version: 2, stage: 'brouillon' },
+      });
+      expect(opened.pending).toMatchObject({ instanceKind: 'gtt', version: 2 });
+      const amended = await db.prisma.ficheAction.findUniqueOrThrow({
+        where: { id: ficheId },
+        include: { versions: { orderBy: { version: 'asc' } } },
+      });
+      expect(amended.versions.map((v) => [v.version, v.state, v.title])).toEqual([
+        [1, 'en_vigueur', 'Fiche avenant'],
+        [2, 'brouillon', 'Fiche avenant'],
+      ]);
+      expect(await recipientsOf(code, `Avenant à la fiche ${code}`, 1)).toEqual(
+        expect.arrayContaining([PEOPLE.pilote]),
+      );
+      expect((await refusal(act(handle, 'close', { actor: A.cooperateur, reason: 'Fin' }))).type).toBe('WRONG_STAGE');
+      expect((await refusal(act(handle, 'requestAmendment', { actor: A.cooperateur, summary: 'Un autre' }))).type).toBe(
+        'WRONG_STAGE',
+      );
 
-    const second = await validate(handle);
-    expect(second.state.lifecycle).toMatchObject({ stage: 'en_oeuvre', versionInForce: 2, review: null });
-    const row = await db.prisma.ficheAction.findUniqueOrThrow({
-      where: { id: ficheId },
-      include: { versions: { orderBy: { version: 'asc' } }, decisions: { orderBy: { decidedAt: 'asc' } } },
-    });
-    expect(row.status).toBe('en_oeuvre');
-    expect(row.versions.map((v) => [v.version, v.state])).toEqual([
-      [1, 'remplacee'],
-      [2, 'en_vigueur'],
-    ]);
-    expect(row.decisions.map((d) => [d.version, d.outcome])).toEqual([
-      [1, 'favorable'],
-      [1, 'adoptee'],
-      [1, 'validee'],
-      [2, 'favorable'],
-      [2, 'adoptee'],
-      [2, 'validee'],
-    ]);
-    expect(row.decisions.slice(3).map((d) => d.meetingId)).toEqual([
-      second.cotech.id,
-      second.copil.id,
-      second.bureau.id,
-    ]);
-    await act(handle, 'close', { actor: A.cooperateur, reason: 'Action terminée' });
-    expect((await finished(handle)).lifecycle).toMatchObject({ stage: 'cloturee', versionInForce: 2 });
-  });
+      const second = await validate(handle);
+      expect(second.state.lifecycle).toMatchObject({ stage: 'en_oeuvre', versionInForce: 2, review: null });
+      const row = await db.prisma.ficheAction.findUniqueOrThrow({
+        where: { id: ficheId },
+        include: { versions: { orderBy: { version: 'asc' } }, decisions: { orderBy: { decidedAt: 'asc' } } },
+      });
+      expect(row.status).toBe('en_oeuvre');
+      expect(row.versions.map((v) => [v.version, v.state])).toEqual([
+        [1, 'remplacee'],
+        [2, 'en_vigueur'],
+      ]);
+      expect(row.decisions.map((d) => [d.version, d.outcome])).toEqual([
+        [1, 'favorable'],
+        [1, 'adoptee'],
+        [1, 'validee'],
+        [2, 'favorable'],
+        [2, 'adoptee'],
+        [2, 'validee'],
+      ]);
+      expect(row.decisions.slice(3).map((d) => d.meetingId)).toEqual([
+        second.cotech.id,
+        second.copil.id,
+        second.bureau.id,
+      ]);
+      await act(handle, 'close', { actor: A.cooperateur, reason: 'Action terminée' });
+      expect((await finished(handle)).lifecycle).toMatchObject({ stage: 'cloturee', versionInForce: 2 });
+    },
+  );
 
-  it('refuses, in the validator and with no trace in history: a decision before the meeting starts, a wrong role, missing partner opinions, two actions at once', async () => {
-    const { handle, ficheId } = await startFiche('refus');
-    const notCooperator = await refusal(act(handle, 'submit', { actor: A.membre }));
-    expect(notCooperator).toMatchObject({ type: 'ROLE_NOT_ALLOWED', message: expect.stringMatching(/coopérateur/) });
+  it(
+    'refuses, in the validator and with no trace in history: a decision before the ' +
+      'meeting starts, a wrong role, missing partner opinions, two actions at once',
+    async () => {
+      const { handle, ficheId } = await startFiche('refus');
+      const notCooperator = await refusal(act(handle, 'submit', { actor: A.membre }));
+      expect(notCooperator).toMatchObject({ type: 'ROLE_NOT_ALLOWED', message: expect.stringMatching(/coopérateur/) });
 
-    // Two submissions at once: one is recorded, the other refused (being recorded, or no longer a draft).
-    const both = await Promise.allSettled([
-      act(handle, 'submit', { actor: A.cooperateur }),
-      act(handle, 'submit', { actor: A.cooperateur }),
-    ]);
-    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const other = both.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
-    expect(other.reason).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect(['ALREADY_IN_PROGRESS', 'WRONG_STAGE']).toContain(
-      ((other.reason as WorkflowUpdateFailedError).cause as ApplicationFailure).type,
-    );
+      // Two submissions at once: one is recorded, the other refused (being recorded, or no longer a draft).
+      const both = await Promise.allSettled([
+        act(handle, 'submit', { actor: A.cooperateur }),
+        act(handle, 'submit', { actor: A.cooperateur }),
+      ]);
+      expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const other = both.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+      expect(other.reason).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(['ALREADY_IN_PROGRESS', 'WRONG_STAGE']).toContain(
+        ((other.reason as WorkflowUpdateFailedError).cause as ApplicationFailure).type,
+      );
 
-    const noMeeting = await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }));
-    expect(noMeeting).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/ordre du jour/) });
-    const meeting = await scheduleMeeting('cotech', new Date((await env.currentTimeMs()) + 3 * HOUR));
-    await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
-    await onAgendaOf(handle, meeting);
-    const early = await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }));
-    expect(early).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/à partir du début/) });
-    await sleepUntil(handle, new Date(meeting.startsAt.getTime() - MINUTE));
-    expect((await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }))).message).toMatch(
-      /à partir du début/,
-    );
-    await sleepUntil(handle, new Date(meeting.startsAt.getTime() + MINUTE));
-    const partnerForAvis = await refusal(act(handle, 'recordAvis', { actor: A.caf, outcome: 'favorable' }));
-    expect(partnerForAvis).toMatchObject({
-      type: 'ROLE_NOT_ALLOWED',
-      message: expect.stringMatching(/secrétaire du COTECH/),
-    });
-    const bureauForAvis = await refusal(act(handle, 'recordAvis', { actor: A.secretaireBureau, outcome: 'favorable' }));
-    expect(bureauForAvis.type).toBe('ROLE_NOT_ALLOWED');
-    await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
+      const noMeeting = await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }));
+      expect(noMeeting).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/ordre du jour/) });
+      const meeting = await scheduleMeeting('cotech', new Date((await env.currentTimeMs()) + 3 * HOUR));
+      await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
+      await onAgendaOf(handle, meeting);
+      const early = await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }));
+      expect(early).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/à partir du début/) });
+      await sleepUntil(handle, new Date(meeting.startsAt.getTime() - MINUTE));
+      expect((await refusal(act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' }))).message).toMatch(
+        /à partir du début/,
+      );
+      await sleepUntil(handle, new Date(meeting.startsAt.getTime() + MINUTE));
+      const partnerForAvis = await refusal(act(handle, 'recordAvis', { actor: A.caf, outcome: 'favorable' }));
+      expect(partnerForAvis).toMatchObject({
+        type: 'ROLE_NOT_ALLOWED',
+        message: expect.stringMatching(/secrétaire du COTECH/),
+      });
+      const bureauForAvis = await refusal(
+        act(handle, 'recordAvis', { actor: A.secretaireBureau, outcome: 'favorable' }),
+      );
+      expect(bureauForAvis.type).toBe('ROLE_NOT_ALLOWED');
+      await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
 
-    const noOpinion = await refusal(act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' }));
-    expect(noOpinion).toMatchObject({ type: 'PARTNER_OPINIONS_MISSING', message: expect.stringMatching(/tous deux/) });
-    const msaForCaf = await refusal(
-      act(handle, 'recordPartnerOpinion', { actor: A.msa, partner: 'caf', opinion: 'favorable' }),
-    );
-    expect(msaForCaf).toMatchObject({ type: 'ROLE_NOT_ALLOWED', message: expect.stringMatching(/CAF/) });
-    await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'favorable' });
-    await holdMeeting(handle, 'copil');
-    const oneMissing = await refusal(act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' }));
-    expect(oneMissing).toMatchObject({ type: 'PARTNER_OPINIONS_MISSING', message: expect.stringMatching(/MSA/) });
-    const cafForCopil = await refusal(act(handle, 'recordCopilDecision', { actor: A.caf, outcome: 'adoptee' }));
-    expect(cafForCopil).toMatchObject({
-      type: 'ROLE_NOT_ALLOWED',
-      message: expect.stringMatching(/secrétaire ou un président du COPIL/),
-    });
+      const noOpinion = await refusal(act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' }));
+      expect(noOpinion).toMatchObject({
+        type: 'PARTNER_OPINIONS_MISSING',
+        message: expect.stringMatching(/tous deux/),
+      });
+      const msaForCaf = await refusal(
+        act(handle, 'recordPartnerOpinion', { actor: A.msa, partner: 'caf', opinion: 'favorable' }),
+      );
+      expect(msaForCaf).toMatchObject({ type: 'ROLE_NOT_ALLOWED', message: expect.stringMatching(/CAF/) });
+      await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'favorable' });
+      await holdMeeting(handle, 'copil');
+      const oneMissing = await refusal(act(handle, 'recordCopilDecision', { actor: A.secretaire, outcome: 'adoptee' }));
+      expect(oneMissing).toMatchObject({ type: 'PARTNER_OPINIONS_MISSING', message: expect.stringMatching(/MSA/) });
+      const cafForCopil = await refusal(act(handle, 'recordCopilDecision', { actor: A.caf, outcome: 'adoptee' }));
+      expect(cafForCopil).toMatchObject({
+        type: 'ROLE_NOT_ALLOWED',
+        message: expect.stringMatching(/secrétaire ou un président du COPIL/),
+      });
 
-    const state = await handle.query(ficheStateQuery);
-    expect(state.lifecycle.history.map((h) => h.action)).toEqual(['submit', 'recordAvis', 'recordPartnerOpinion']);
-    expect(await acceptedUpdates(handle)).toBe(3);
-    expect(await db.prisma.auditEvent.count({ where: { subject: `fiche:${ficheId}` } })).toBe(3);
-    expect(await db.prisma.decision.count({ where: { ficheId } })).toBe(1);
-  });
+      const state = await handle.query(ficheStateQuery);
+      expect(state.lifecycle.history.map((h) => h.action)).toEqual(['submit', 'recordAvis', 'recordPartnerOpinion']);
+      expect(await acceptedUpdates(handle)).toBe(3);
+      expect(await db.prisma.auditEvent.count({ where: { subject: `fiche:${ficheId}` } })).toBe(3);
+      expect(await db.prisma.decision.count({ where: { ficheId } })).toBe(1);
+    },
+  );
 
   // ---------------------------------------------------------------------------------------------
   // Reminders and escalations: durable timers, in local time
@@ -711,75 +743,83 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     expect(await recipientsOf(code, subject, recipients.length)).toEqual(recipients);
   }
 
-  it('reminds the COTECH secretary the day after the meeting at 09:00 (winter, CET), then the coordinators 7 days after', async () => {
-    const { handle, code } = await startFiche('rappel-hiver');
-    await act(handle, 'submit', { actor: A.cooperateur });
-    const meeting = await scheduleMeeting('cotech', new Date((await env.currentTimeMs()) + 2 * HOUR));
-    await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
-    const placed = await onAgendaOf(handle, meeting);
+  it(
+    'reminds the COTECH secretary the day after the meeting at ' +
+      '09:00 (winter, CET), then the coordinators 7 days after',
+    async () => {
+      const { handle, code } = await startFiche('rappel-hiver');
+      await act(handle, 'submit', { actor: A.cooperateur });
+      const meeting = await scheduleMeeting('cotech', new Date((await env.currentTimeMs()) + 2 * HOUR));
+      await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
+      const placed = await onAgendaOf(handle, meeting);
 
-    const reminder = dayAfterAt(meeting.startsAt, 9, 0, ZONE);
-    const escalation = addLocalDays(reminder, 6, ZONE);
-    expect(toLocal(reminder, ZONE)).toMatchObject({ hour: 9, minute: 0, offsetMinutes: 60 });
-    expect(reminder.getUTCHours()).toBe(8);
-    expect(escalation.getTime() - reminder.getTime()).toBe(6 * DAY);
-    expect(placed.deadlines).toEqual({ reminder: reminder.toISOString(), escalation: escalation.toISOString() });
+      const reminder = dayAfterAt(meeting.startsAt, 9, 0, ZONE);
+      const escalation = addLocalDays(reminder, 6, ZONE);
+      expect(toLocal(reminder, ZONE)).toMatchObject({ hour: 9, minute: 0, offsetMinutes: 60 });
+      expect(reminder.getUTCHours()).toBe(8);
+      expect(escalation.getTime() - reminder.getTime()).toBe(6 * DAY);
+      expect(placed.deadlines).toEqual({ reminder: reminder.toISOString(), escalation: escalation.toISOString() });
 
-    await expectMailAt(
-      handle,
-      code,
-      reminder,
-      `Rappel : décision à enregistrer sur la fiche ${code}`,
-      await membersOf('cotech', ['secretaire']),
-    );
-    expect(await recipientsOf(code, `Rappel : décision à enregistrer sur la fiche ${code}`, 1)).toEqual([
-      PEOPLE.secretaire,
-    ]);
-    await expectMailAt(
-      handle,
-      code,
-      escalation,
-      `Relance : décision du COTECH attendue sur la fiche ${code}`,
-      await membersOf('cotech', ['charge_cooperation']),
-    );
-    // Late, but recorded: no more reminders, and the fiche moves on.
-    await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
-    await act(handle, 'withdraw', { actor: A.cooperateur, reason: 'Fin du test' });
-    await finished(handle);
-    expect(await mailsOf(code, `Rappel : décision à enregistrer sur la fiche ${code}`)).toHaveLength(1);
-    expect(await mailsOf(code, `Relance : décision du COTECH attendue sur la fiche ${code}`)).toHaveLength(
-      (await membersOf('cotech', ['charge_cooperation'])).length,
-    );
-  });
+      await expectMailAt(
+        handle,
+        code,
+        reminder,
+        `Rappel : décision à enregistrer sur la fiche ${code}`,
+        await membersOf('cotech', ['secretaire']),
+      );
+      expect(await recipientsOf(code, `Rappel : décision à enregistrer sur la fiche ${code}`, 1)).toEqual([
+        PEOPLE.secretaire,
+      ]);
+      await expectMailAt(
+        handle,
+        code,
+        escalation,
+        `Relance : décision du COTECH attendue sur la fiche ${code}`,
+        await membersOf('cotech', ['charge_cooperation']),
+      );
+      // Late, but recorded: no more reminders, and the fiche moves on.
+      await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
+      await act(handle, 'withdraw', { actor: A.cooperateur, reason: 'Fin du test' });
+      await finished(handle);
+      expect(await mailsOf(code, `Rappel : décision à enregistrer sur la fiche ${code}`)).toHaveLength(1);
+      expect(await mailsOf(code, `Relance : décision du COTECH attendue sur la fiche ${code}`)).toHaveLength(
+        (await membersOf('cotech', ['charge_cooperation'])).length,
+      );
+    },
+  );
 
-  it('follows an instance’s own delays: the COTECH secretary reminded 3 days after its meeting, the coordinators 10 days after', async () => {
-    const { handle, code } = await startFiche('delais-instance', {
-      byInstance: { cotech: { remindAfterDays: 3, escalateAfterDays: 10 } },
-    });
-    await act(handle, 'submit', { actor: A.cooperateur });
-    const meeting = await scheduleMeeting('cotech', new Date((await env.currentTimeMs()) + 2 * HOUR));
-    await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
-    const placed = await onAgendaOf(handle, meeting);
-    const reminder = addLocalDays(dayAfterAt(meeting.startsAt, 9, 0, ZONE), 2, ZONE);
-    const escalation = addLocalDays(dayAfterAt(meeting.startsAt, 9, 0, ZONE), 9, ZONE);
-    expect(placed.deadlines).toEqual({ reminder: reminder.toISOString(), escalation: escalation.toISOString() });
-    await expectMailAt(
-      handle,
-      code,
-      reminder,
-      `Rappel : décision à enregistrer sur la fiche ${code}`,
-      await membersOf('cotech', ['secretaire']),
-    );
-    await expectMailAt(
-      handle,
-      code,
-      escalation,
-      `Relance : décision du COTECH attendue sur la fiche ${code}`,
-      await membersOf('cotech', ['charge_cooperation']),
-    );
-    await act(handle, 'withdraw', { actor: A.cooperateur, reason: 'Fin du test' });
-    await finished(handle);
-  });
+  it(
+    'follows an instance’s own delays: the COTECH secretary reminded ' +
+      '3 days after its meeting, the coordinators 10 days after',
+    async () => {
+      const { handle, code } = await startFiche('delais-instance', {
+        byInstance: { cotech: { remindAfterDays: 3, escalateAfterDays: 10 } },
+      });
+      await act(handle, 'submit', { actor: A.cooperateur });
+      const meeting = await scheduleMeeting('cotech', new Date((await env.currentTimeMs()) + 2 * HOUR));
+      await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
+      const placed = await onAgendaOf(handle, meeting);
+      const reminder = addLocalDays(dayAfterAt(meeting.startsAt, 9, 0, ZONE), 2, ZONE);
+      const escalation = addLocalDays(dayAfterAt(meeting.startsAt, 9, 0, ZONE), 9, ZONE);
+      expect(placed.deadlines).toEqual({ reminder: reminder.toISOString(), escalation: escalation.toISOString() });
+      await expectMailAt(
+        handle,
+        code,
+        reminder,
+        `Rappel : décision à enregistrer sur la fiche ${code}`,
+        await membersOf('cotech', ['secretaire']),
+      );
+      await expectMailAt(
+        handle,
+        code,
+        escalation,
+        `Relance : décision du COTECH attendue sur la fiche ${code}`,
+        await membersOf('cotech', ['charge_cooperation']),
+      );
+      await act(handle, 'withdraw', { actor: A.cooperateur, reason: 'Fin du test' });
+      await finished(handle);
+    },
+  );
 
   it('sends no reminder when the decision is recorded in time', async () => {
     const { handle, code } = await startFiche('a-temps');
@@ -793,66 +833,73 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     expect((await handle.query(ficheStateQuery)).deadlines).toEqual({});
   });
 
-  it('reminds at 09:00 Paris across the spring DST change: COTECH on a Saturday evening → Sunday 07:00Z, escalation the next Saturday', async () => {
-    const { handle, code } = await startFiche('rappel-ete');
-    await act(handle, 'submit', { actor: A.cooperateur });
-    // The next last Sunday of March, when Paris goes from CET (UTC+1) to CEST (UTC+2) at 02:00.
-    const today = toLocal(await now(), ZONE);
-    let year = today.year;
-    let sunday = lastSundayOfMarch(year);
-    if (atLocalTime({ year, month: 3, day: sunday - 1 }, 19, 30, ZONE).getTime() <= (await env.currentTimeMs()) + DAY)
-      sunday = lastSundayOfMarch(++year);
-    const meetingAt = atLocalTime({ year, month: 3, day: sunday - 1 }, 19, 30, ZONE);
-    expect(toLocal(meetingAt, ZONE)).toMatchObject({ weekday: 6, offsetMinutes: 60 });
+  it(
+    'reminds at 09:00 Paris across the spring DST change: COTECH on a ' +
+      'Saturday evening → Sunday 07:00Z, escalation the next Saturday',
+    async () => {
+      const { handle, code } = await startFiche('rappel-ete');
+      await act(handle, 'submit', { actor: A.cooperateur });
+      // The next last Sunday of March, when Paris goes from CET (UTC+1) to CEST (UTC+2) at 02:00.
+      const today = toLocal(await now(), ZONE);
+      let year = today.year;
+      let sunday = lastSundayOfMarch(year);
+      if (atLocalTime({ year, month: 3, day: sunday - 1 }, 19, 30, ZONE).getTime() <= (await env.currentTimeMs()) + DAY)
+        sunday = lastSundayOfMarch(++year);
+      const meetingAt = atLocalTime({ year, month: 3, day: sunday - 1 }, 19, 30, ZONE);
+      expect(toLocal(meetingAt, ZONE)).toMatchObject({ weekday: 6, offsetMinutes: 60 });
 
-    const meeting = await scheduleMeeting('cotech', meetingAt);
-    await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
-    const placed = await onAgendaOf(handle, meeting);
-    const reminder = new Date(`${year}-03-${String(sunday).padStart(2, '0')}T07:00:00.000Z`);
-    expect(dayAfterAt(meetingAt, 9, 0, ZONE)).toEqual(reminder);
-    expect(toLocal(reminder, ZONE)).toMatchObject({ weekday: 7, hour: 9, offsetMinutes: 120 });
-    const escalation = fromLocal({ year, month: 4, day: sunday + 6 - 31, hour: 9, minute: 0 }, ZONE);
-    expect(escalation.toISOString()).toBe(`${year}-04-${String(sunday + 6 - 31).padStart(2, '0')}T07:00:00.000Z`);
-    expect(placed.deadlines).toEqual({ reminder: reminder.toISOString(), escalation: escalation.toISOString() });
+      const meeting = await scheduleMeeting('cotech', meetingAt);
+      await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
+      const placed = await onAgendaOf(handle, meeting);
+      const reminder = new Date(`${year}-03-${String(sunday).padStart(2, '0')}T07:00:00.000Z`);
+      expect(dayAfterAt(meetingAt, 9, 0, ZONE)).toEqual(reminder);
+      expect(toLocal(reminder, ZONE)).toMatchObject({ weekday: 7, hour: 9, offsetMinutes: 120 });
+      const escalation = fromLocal({ year, month: 4, day: sunday + 6 - 31, hour: 9, minute: 0 }, ZONE);
+      expect(escalation.toISOString()).toBe(`${year}-04-${String(sunday + 6 - 31).padStart(2, '0')}T07:00:00.000Z`);
+      expect(placed.deadlines).toEqual({ reminder: reminder.toISOString(), escalation: escalation.toISOString() });
 
-    // Months ahead: the meeting is held, no decision is recorded. 08:59 CEST is 06:59Z, an hour
-    // after 09:00 CET would have been: a reminder computed with a fixed offset would already be out.
-    await expectMailAt(handle, code, reminder, `Rappel : décision à enregistrer sur la fiche ${code}`, [
-      PEOPLE.secretaire,
-    ]);
-    await expectMailAt(
-      handle,
-      code,
-      escalation,
-      `Relance : décision du COTECH attendue sur la fiche ${code}`,
-      await membersOf('cotech', ['charge_cooperation']),
-    );
-  });
+      // Months ahead: the meeting is held, no decision is recorded. 08:59 CEST is 06:59Z, an hour
+      // after 09:00 CET would have been: a reminder computed with a fixed offset would already be out.
+      await expectMailAt(handle, code, reminder, `Rappel : décision à enregistrer sur la fiche ${code}`, [
+        PEOPLE.secretaire,
+      ]);
+      await expectMailAt(
+        handle,
+        code,
+        escalation,
+        `Relance : décision du COTECH attendue sur la fiche ${code}`,
+        await membersOf('cotech', ['charge_cooperation']),
+      );
+    },
+  );
 
-  it('reminds the pilot of the évaluation every year on the anniversary of the validation, at 09:00 Paris', async () => {
-    const { handle, ficheId, code } = await startFiche('evaluation');
-    await db.prisma.ficheVersion.updateMany({
-      where: { ficheId },
-      data: { piloteId: (await db.prisma.person.findUniqueOrThrow({ where: { email: PEOPLE.pilote } })).id },
-    });
-    const { state } = await validate(handle);
-    const validatedAt = state.lifecycle.history.at(-1)!.at;
-    const due = anniversary(atLocalTime(toLocal(validatedAt, ZONE), 9, 0, ZONE), 1, ZONE);
-    expect(toLocal(due, ZONE)).toMatchObject({ hour: 9, minute: 0 });
-    expect((await handle.query(ficheStateQuery)).deadlines).toEqual({ evaluation: due.toISOString() });
-    expect(await recipientsOf(code, `Fiche ${code} : mise en œuvre`, 1)).toEqual([PEOPLE.pilote]);
+  it(
+    'reminds the pilot of the évaluation every year on ' + 'the anniversary of the validation, at 09:00 Paris',
+    async () => {
+      const { handle, ficheId, code } = await startFiche('evaluation');
+      await db.prisma.ficheVersion.updateMany({
+        where: { ficheId },
+        data: { piloteId: (await db.prisma.person.findUniqueOrThrow({ where: { email: PEOPLE.pilote } })).id },
+      });
+      const { state } = await validate(handle);
+      const validatedAt = state.lifecycle.history.at(-1)!.at;
+      const due = anniversary(atLocalTime(toLocal(validatedAt, ZONE), 9, 0, ZONE), 1, ZONE);
+      expect(toLocal(due, ZONE)).toMatchObject({ hour: 9, minute: 0 });
+      expect((await handle.query(ficheStateQuery)).deadlines).toEqual({ evaluation: due.toISOString() });
+      expect(await recipientsOf(code, `Fiche ${code} : mise en œuvre`, 1)).toEqual([PEOPLE.pilote]);
 
-    const year = toLocal(due, ZONE).year;
-    await expectMailAt(handle, code, due, `Évaluation ${year} de la fiche ${code} à renseigner`, [PEOPLE.pilote]);
-    // The next one is due a year later.
-    const next = anniversary(atLocalTime(toLocal(validatedAt, ZONE), 9, 0, ZONE), 2, ZONE);
-    await eventually(
-      async () => (await handle.query(ficheStateQuery)).deadlines.evaluation === next.toISOString(),
-      'the next évaluation deadline',
-    );
-    await act(handle, 'recordEvaluation', { actor: A.cooperateur, year, summary: 'Bilan de la première année.' });
-    expect(await recipientsOf(code, `Évaluation ${year} de la fiche ${code}`, 1)).toEqual([AUTHOR]);
-  });
+      const year = toLocal(due, ZONE).year;
+      await expectMailAt(handle, code, due, `Évaluation ${year} de la fiche ${code} à renseigner`, [PEOPLE.pilote]);
+      // The next one is due a year later.
+      const next = anniversary(atLocalTime(toLocal(validatedAt, ZONE), 9, 0, ZONE), 2, ZONE);
+      await eventually(
+        async () => (await handle.query(ficheStateQuery)).deadlines.evaluation === next.toISOString(),
+        'the next évaluation deadline',
+      );
+      await act(handle, 'recordEvaluation', { actor: A.cooperateur, year, summary: 'Bilan de la première année.' });
+      expect(await recipientsOf(code, `Évaluation ${year} de la fiche ${code}`, 1)).toEqual([AUTHOR]);
+    },
+  );
 
   // ---------------------------------------------------------------------------------------------
   // Random sequences: the workflow against the pure model
@@ -898,7 +945,10 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     }
   }
 
-  /** The actions the model accepts now, with the actor whose job it is; not withdraw nor close, which would end most runs at once. */
+  /**
+   * The actions the model accepts now, with the actor whose job it is; not withdraw nor close, which would end most
+   * runs at once.
+   */
   function validMoves(
     model: LifecycleState,
     year: number,

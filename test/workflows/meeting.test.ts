@@ -197,161 +197,175 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
 
   // ---------------------------------------------------------------------------------------------
 
-  it('convenes the members with the ordre du jour the fiches put on it, then reminds them at J-7 (winter time) and J-1 (summer time) at 09:00', async () => {
-    const fiche = await startSubmittedFiche('convocation');
-    const day = await tuesdayAfterDstChange();
-    const title = `COTECH ${day.year}-03-${day.day}`;
-    const meeting = await schedule(title, day);
-    const state = await convened(meeting.handle);
-    expect(await db.prisma.invitation.count({ where: { meetingId: meeting.meetingId } })).toBe(cotechMembers.length);
-    expect(state).toMatchObject({ status: 'convoquee', sequence: 0 });
-    expect(state.agendaSent).toEqual([expect.stringMatching(/^Fiche FA-\d{4}-\d+ \(version 1\) : Fiche convocation$/)]);
-    expect(await recipients(title, 'Convocation', cotechMembers.length)).toEqual(cotechMembers);
+  it(
+    'convenes the members with the ordre du jour the fiches put on it, ' +
+      'then reminds them at J-7 (winter time) and J-1 (summer time) at 09:00',
+    async () => {
+      const fiche = await startSubmittedFiche('convocation');
+      const day = await tuesdayAfterDstChange();
+      const title = `COTECH ${day.year}-03-${day.day}`;
+      const meeting = await schedule(title, day);
+      const state = await convened(meeting.handle);
+      expect(await db.prisma.invitation.count({ where: { meetingId: meeting.meetingId } })).toBe(cotechMembers.length);
+      expect(state).toMatchObject({ status: 'convoquee', sequence: 0 });
+      expect(state.agendaSent).toEqual([
+        expect.stringMatching(/^Fiche FA-\d{4}-\d+ \(version 1\) : Fiche convocation$/),
+      ]);
+      expect(await recipients(title, 'Convocation', cotechMembers.length)).toEqual(cotechMembers);
 
-    const [one] = await mailsAbout(title, 'Convocation');
-    const { method, calendar, event, parsed } = await calendarOf(one!);
-    expect(method).toBe('REQUEST');
-    expect(calendar.getFirstPropertyValue('method')).toBe('REQUEST');
-    expect(event.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
-    expect(event.getFirstPropertyValue('sequence')).toBe(0);
-    expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(
-      meeting.startsAt.toISOString(),
-    );
-    expect(String(event.getFirstPropertyValue('description'))).toContain('Fiche convocation');
-    expect(event.getAllProperties('attendee')).toHaveLength(cotechMembers.length);
-    expect(parsed.text).toMatch(/rsvp\//);
-    // The ordre du jour as PDF beside the invitation: the calendar part survives the attachment.
-    expect(parsed.attachments.map((a) => a.contentType)).toEqual(
-      expect.arrayContaining(['text/calendar', 'application/pdf']),
-    );
+      const [one] = await mailsAbout(title, 'Convocation');
+      const { method, calendar, event, parsed } = await calendarOf(one!);
+      expect(method).toBe('REQUEST');
+      expect(calendar.getFirstPropertyValue('method')).toBe('REQUEST');
+      expect(event.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
+      expect(event.getFirstPropertyValue('sequence')).toBe(0);
+      expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(
+        meeting.startsAt.toISOString(),
+      );
+      expect(String(event.getFirstPropertyValue('description'))).toContain('Fiche convocation');
+      expect(event.getAllProperties('attendee')).toHaveLength(cotechMembers.length);
+      expect(parsed.text).toMatch(/rsvp\//);
+      // The ordre du jour as PDF beside the invitation: the calendar part survives the attachment.
+      expect(parsed.attachments.map((a) => a.contentType)).toEqual(
+        expect.arrayContaining(['text/calendar', 'application/pdf']),
+      );
 
-    // The fiche is on the agenda: its decision waits for the meeting.
-    expect((await fiche.query(ficheStateQuery)).agenda?.meetingId).toBe(meeting.meetingId);
+      // The fiche is on the agenda: its decision waits for the meeting.
+      expect((await fiche.query(ficheStateQuery)).agenda?.meetingId).toBe(meeting.meetingId);
 
-    const j7 = addLocalDays(atLocalTime(day, 9, 0, ZONE), -7, ZONE);
-    const j1 = addLocalDays(atLocalTime(day, 9, 0, ZONE), -1, ZONE);
-    expect(toLocal(j7, ZONE)).toMatchObject({ hour: 9, offsetMinutes: 60 });
-    expect(toLocal(j1, ZONE)).toMatchObject({ hour: 9, offsetMinutes: 120 });
-    expect((await meeting.handle.query(meetingStateQuery)).nextReminder).toBe(j7.toISOString());
-    await expectMailAt(meeting.handle, title, 'Rappel (J-7)', j7, cotechMembers);
-    await expectMailAt(meeting.handle, title, 'Rappel (J-1)', j1, cotechMembers);
+      const j7 = addLocalDays(atLocalTime(day, 9, 0, ZONE), -7, ZONE);
+      const j1 = addLocalDays(atLocalTime(day, 9, 0, ZONE), -1, ZONE);
+      expect(toLocal(j7, ZONE)).toMatchObject({ hour: 9, offsetMinutes: 60 });
+      expect(toLocal(j1, ZONE)).toMatchObject({ hour: 9, offsetMinutes: 120 });
+      expect((await meeting.handle.query(meetingStateQuery)).nextReminder).toBe(j7.toISOString());
+      await expectMailAt(meeting.handle, title, 'Rappel (J-7)', j7, cotechMembers);
+      await expectMailAt(meeting.handle, title, 'Rappel (J-1)', j1, cotechMembers);
 
-    // An answer by link or by calendar reaches the workflow.
-    await meeting.handle.signal(rsvpSignal, {
-      email: PEOPLE.membre,
-      partstat: 'ACCEPTED',
-      source: 'link',
-      at: (await now()).toISOString(),
-    });
-    await eventually(
-      async () => (await meeting.handle.query(meetingStateQuery)).rsvp[PEOPLE.membre] === 'ACCEPTED',
-      'the RSVP',
-    );
-    await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
-    await withdraw(fiche);
-  });
+      // An answer by link or by calendar reaches the workflow.
+      await meeting.handle.signal(rsvpSignal, {
+        email: PEOPLE.membre,
+        partstat: 'ACCEPTED',
+        source: 'link',
+        at: (await now()).toISOString(),
+      });
+      await eventually(
+        async () => (await meeting.handle.query(meetingStateQuery)).rsvp[PEOPLE.membre] === 'ACCEPTED',
+        'the RSVP',
+      );
+      await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
+      await withdraw(fiche);
+    },
+  );
 
-  it('reschedules with the same UID and a higher SEQUENCE, tells every member, and the fiche on its agenda follows; too soon is refused', async () => {
-    const fiche = await startSubmittedFiche('report');
-    const start = toLocal(addLocalDays(await now(), 30, ZONE), ZONE);
-    const title = `COTECH report ${start.year}-${start.month}-${start.day}`;
-    const meeting = await schedule(title, start);
-    await convened(meeting.handle);
-    await recipients(title, 'Convocation', cotechMembers.length);
+  it(
+    'reschedules with the same UID and a higher SEQUENCE, tells every ' +
+      'member, and the fiche on its agenda follows; too soon is refused',
+    async () => {
+      const fiche = await startSubmittedFiche('report');
+      const start = toLocal(addLocalDays(await now(), 30, ZONE), ZONE);
+      const title = `COTECH report ${start.year}-${start.month}-${start.day}`;
+      const meeting = await schedule(title, start);
+      await convened(meeting.handle);
+      await recipients(title, 'Convocation', cotechMembers.length);
 
-    const tooSoon = addLocalDays(await now(), 3, ZONE);
-    const refused = await refusal(
-      meeting.handle.executeUpdate(rescheduleUpdate, {
+      const tooSoon = addLocalDays(await now(), 3, ZONE);
+      const refused = await refusal(
+        meeting.handle.executeUpdate(rescheduleUpdate, {
+          args: [
+            {
+              actor: A.secretaire,
+              startsAt: tooSoon.toISOString(),
+              endsAt: new Date(tooSoon.getTime() + HOUR).toISOString(),
+            },
+          ],
+        }),
+      );
+      expect(refused).toMatchObject({ type: 'CONVOCATION_DELAY', message: expect.stringMatching(/7 jours francs/) });
+      const byMember = await refusal(
+        meeting.handle.executeUpdate(rescheduleUpdate, {
+          args: [
+            {
+              actor: A.membre,
+              startsAt: tooSoon.toISOString(),
+              endsAt: new Date(tooSoon.getTime() + HOUR).toISOString(),
+            },
+          ],
+        }),
+      );
+      expect(byMember.type).toBe('ROLE_NOT_ALLOWED');
+      expect(await acceptedUpdates(meeting.handle)).toBe(0);
+
+      const later = addLocalDays(meeting.startsAt, 7, ZONE);
+      const moved = await meeting.handle.executeUpdate(rescheduleUpdate, {
         args: [
           {
             actor: A.secretaire,
-            startsAt: tooSoon.toISOString(),
-            endsAt: new Date(tooSoon.getTime() + HOUR).toISOString(),
+            startsAt: later.toISOString(),
+            endsAt: new Date(later.getTime() + 2 * HOUR).toISOString(),
+            reason: 'Salle indisponible',
           },
         ],
-      }),
-    );
-    expect(refused).toMatchObject({ type: 'CONVOCATION_DELAY', message: expect.stringMatching(/7 jours francs/) });
-    const byMember = await refusal(
-      meeting.handle.executeUpdate(rescheduleUpdate, {
-        args: [
-          {
-            actor: A.membre,
-            startsAt: tooSoon.toISOString(),
-            endsAt: new Date(tooSoon.getTime() + HOUR).toISOString(),
-          },
-        ],
-      }),
-    );
-    expect(byMember.type).toBe('ROLE_NOT_ALLOWED');
-    expect(await acceptedUpdates(meeting.handle)).toBe(0);
+      });
+      expect(moved).toMatchObject({ sequence: 1, startsAt: later.toISOString() });
+      expect(await recipients(title, 'Modification', cotechMembers.length)).toEqual(cotechMembers);
+      const [update] = await mailsAbout(title, 'Modification');
+      const { method, event } = await calendarOf(update!);
+      expect(method).toBe('REQUEST');
+      expect(event.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
+      expect(event.getFirstPropertyValue('sequence')).toBe(1);
+      expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(later.toISOString());
+      expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({
+        sequence: 1,
+        startsAt: later,
+      });
 
-    const later = addLocalDays(meeting.startsAt, 7, ZONE);
-    const moved = await meeting.handle.executeUpdate(rescheduleUpdate, {
-      args: [
-        {
-          actor: A.secretaire,
-          startsAt: later.toISOString(),
-          endsAt: new Date(later.getTime() + 2 * HOUR).toISOString(),
-          reason: 'Salle indisponible',
-        },
-      ],
-    });
-    expect(moved).toMatchObject({ sequence: 1, startsAt: later.toISOString() });
-    expect(await recipients(title, 'Modification', cotechMembers.length)).toEqual(cotechMembers);
-    const [update] = await mailsAbout(title, 'Modification');
-    const { method, event } = await calendarOf(update!);
-    expect(method).toBe('REQUEST');
-    expect(event.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
-    expect(event.getFirstPropertyValue('sequence')).toBe(1);
-    expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(later.toISOString());
-    expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({
-      sequence: 1,
-      startsAt: later,
-    });
+      // The fiche's reminders now follow the new date.
+      await eventually(async () => {
+        const state = await fiche.query(ficheStateQuery);
+        return (
+          state.agenda?.startsAt === later.toISOString() &&
+          state.deadlines.reminder === dayAfterAt(later, 9, 0, ZONE).toISOString()
+        );
+      }, 'the fiche to follow the meeting');
+      await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
+      await withdraw(fiche);
+    },
+  );
 
-    // The fiche's reminders now follow the new date.
-    await eventually(async () => {
-      const state = await fiche.query(ficheStateQuery);
-      return (
-        state.agenda?.startsAt === later.toISOString() &&
-        state.deadlines.reminder === dayAfterAt(later, 9, 0, ZONE).toISOString()
+  it(
+    'a fiche joining the ordre du jour after the convocation: one update ' +
+      'with the new agenda once fiches stop joining, SEQUENCE raised',
+    async () => {
+      const start = toLocal(addLocalDays(await now(), 25, ZONE), ZONE);
+      const title = `COTECH complété ${start.year}-${start.month}-${start.day}`;
+      const meeting = await schedule(title, start);
+      expect(await convened(meeting.handle)).toMatchObject({ agendaSent: [], sequence: 0 });
+      await recipients(title, 'Convocation', cotechMembers.length);
+
+      const late = await startSubmittedFiche('retardataire');
+      const later = await startSubmittedFiche('retardataire-bis');
+      await eventually(
+        async () => (await later.query(ficheStateQuery)).agenda?.meetingId === meeting.meetingId,
+        'the second fiche on the agenda',
       );
-    }, 'the fiche to follow the meeting');
-    await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
-    await withdraw(fiche);
-  });
-
-  it('a fiche joining the ordre du jour after the convocation: one update with the new agenda once fiches stop joining, SEQUENCE raised', async () => {
-    const start = toLocal(addLocalDays(await now(), 25, ZONE), ZONE);
-    const title = `COTECH complété ${start.year}-${start.month}-${start.day}`;
-    const meeting = await schedule(title, start);
-    expect(await convened(meeting.handle)).toMatchObject({ agendaSent: [], sequence: 0 });
-    await recipients(title, 'Convocation', cotechMembers.length);
-
-    const late = await startSubmittedFiche('retardataire');
-    const later = await startSubmittedFiche('retardataire-bis');
-    await eventually(
-      async () => (await later.query(ficheStateQuery)).agenda?.meetingId === meeting.meetingId,
-      'the second fiche on the agenda',
-    );
-    await sleepUntil(env, meeting.handle, new Date((await env.currentTimeMs()) + 11 * MINUTE));
-    const state = await eventually(async () => {
-      const current = await meeting.handle.query(meetingStateQuery);
-      return current.agendaSent.length === 2 ? current : undefined;
-    }, 'the new agenda');
-    expect(state.sequence).toBe(1);
-    expect(await recipients(title, 'Modification', cotechMembers.length)).toEqual(cotechMembers);
-    const [update] = await mailsAbout(title, 'Modification');
-    const { event } = await calendarOf(update!);
-    expect(event.getFirstPropertyValue('sequence')).toBe(1);
-    expect(String(event.getFirstPropertyValue('description'))).toMatch(
-      /Fiche retardataire[\s\S]*Fiche retardataire-bis/,
-    );
-    await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
-    await withdraw(late);
-    await withdraw(later);
-  });
+      await sleepUntil(env, meeting.handle, new Date((await env.currentTimeMs()) + 11 * MINUTE));
+      const state = await eventually(async () => {
+        const current = await meeting.handle.query(meetingStateQuery);
+        return current.agendaSent.length === 2 ? current : undefined;
+      }, 'the new agenda');
+      expect(state.sequence).toBe(1);
+      expect(await recipients(title, 'Modification', cotechMembers.length)).toEqual(cotechMembers);
+      const [update] = await mailsAbout(title, 'Modification');
+      const { event } = await calendarOf(update!);
+      expect(event.getFirstPropertyValue('sequence')).toBe(1);
+      expect(String(event.getFirstPropertyValue('description'))).toMatch(
+        /Fiche retardataire[\s\S]*Fiche retardataire-bis/,
+      );
+      await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
+      await withdraw(late);
+      await withdraw(later);
+    },
+  );
 
   it('cancels with METHOD:CANCEL to every member; the fiche goes to the next meeting', async () => {
     const fiche = await startSubmittedFiche('annulation');
@@ -391,101 +405,105 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     await withdraw(fiche);
   });
 
-  it('after the meeting: attendance checked with quorum and pouvoirs, relevé de décisions, and the secretary reminded the day after at 09:00, then weekly, until the compte rendu is filed', async () => {
-    const start = toLocal(addLocalDays(await now(), 10, ZONE), ZONE);
-    const title = `COTECH tenu ${start.year}-${start.month}-${start.day}`;
-    const meeting = await schedule(title, start);
-    await convened(meeting.handle);
+  it(
+    'after the meeting: attendance checked with quorum and pouvoirs, relevé de décisions, and ' +
+      'the secretary reminded the day after at 09:00, then weekly, until the compte rendu is filed',
+    async () => {
+      const start = toLocal(addLocalDays(await now(), 10, ZONE), ZONE);
+      const title = `COTECH tenu ${start.year}-${start.month}-${start.day}`;
+      const meeting = await schedule(title, start);
+      await convened(meeting.handle);
 
-    const early = await refusal(
-      meeting.handle.executeUpdate(recordAttendanceUpdate, {
-        args: [{ actor: A.secretaire, present: [PEOPLE.secretaire], excused: [], proxies: [] }],
-      }),
-    );
-    expect(early).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/à partir du début/) });
-    await sleepUntil(env, meeting.handle, new Date(meeting.startsAt.getTime() + 3 * HOUR));
+      const early = await refusal(
+        meeting.handle.executeUpdate(recordAttendanceUpdate, {
+          args: [{ actor: A.secretaire, present: [PEOPLE.secretaire], excused: [], proxies: [] }],
+        }),
+      );
+      expect(early).toMatchObject({ type: 'WRONG_STAGE', message: expect.stringMatching(/à partir du début/) });
+      await sleepUntil(env, meeting.handle, new Date(meeting.startsAt.getTime() + 3 * HOUR));
 
-    const others = cotechMembers.filter((m) => m !== PEOPLE.secretaire);
-    const wrong = await refusal(
-      meeting.handle.executeUpdate(recordAttendanceUpdate, {
+      const others = cotechMembers.filter((m) => m !== PEOPLE.secretaire);
+      const wrong = await refusal(
+        meeting.handle.executeUpdate(recordAttendanceUpdate, {
+          args: [
+            {
+              actor: A.secretaire,
+              present: [PEOPLE.secretaire, 'inconnu@example.org'],
+              excused: [others[0]!],
+              proxies: [{ from: others[0]!, to: others[1]! }],
+            },
+          ],
+        }),
+      );
+      expect(wrong.type).toBe('INVALID_INPUT');
+      expect(wrong.message).toMatch(/inconnu@example.org n’est pas membre/);
+      expect(wrong.message).toMatch(/doit être présent/);
+
+      const present = [PEOPLE.secretaire, ...others.slice(2, 9)];
+      const held = await meeting.handle.executeUpdate(recordAttendanceUpdate, {
         args: [
           {
             actor: A.secretaire,
-            present: [PEOPLE.secretaire, 'inconnu@example.org'],
-            excused: [others[0]!],
-            proxies: [{ from: others[0]!, to: others[1]! }],
+            present,
+            excused: [others[0]!, others[1]!],
+            proxies: [{ from: others[0]!, to: present[1]! }],
           },
         ],
-      }),
-    );
-    expect(wrong.type).toBe('INVALID_INPUT');
-    expect(wrong.message).toMatch(/inconnu@example.org n’est pas membre/);
-    expect(wrong.message).toMatch(/doit être présent/);
-
-    const present = [PEOPLE.secretaire, ...others.slice(2, 9)];
-    const held = await meeting.handle.executeUpdate(recordAttendanceUpdate, {
-      args: [
-        {
-          actor: A.secretaire,
-          present,
-          excused: [others[0]!, others[1]!],
-          proxies: [{ from: others[0]!, to: present[1]! }],
-        },
-      ],
-    });
-    expect(held).toMatchObject({ status: 'tenue', quorumReached: true });
-    const invitations = await db.prisma.invitation.findMany({
-      where: { meetingId: meeting.meetingId },
-      include: { person: true },
-    });
-    const attendanceOf = (email: string) => invitations.find((i) => i.person.email === email)?.attendance;
-    expect(attendanceOf(PEOPLE.secretaire)).toBe('present');
-    expect(attendanceOf(others[0]!)).toBe('represente');
-    expect(attendanceOf(others[1]!)).toBe('excuse');
-    expect(attendanceOf(others[others.length - 1]!)).toBe('absent');
-
-    await meeting.handle.executeUpdate(sendDecisionSummaryUpdate, { args: [{ actor: A.secretaire }] });
-    expect(await recipients(title, 'Relevé de décisions', cotechMembers.length)).toEqual(cotechMembers);
-
-    const secretaries = (
-      await db.prisma.membership.findMany({
-        where: { instance: { conventionId, slug: 'cotech' }, role: 'secretaire' },
+      });
+      expect(held).toMatchObject({ status: 'tenue', quorumReached: true });
+      const invitations = await db.prisma.invitation.findMany({
+        where: { meetingId: meeting.meetingId },
         include: { person: true },
-      })
-    )
-      .map((m) => m.person.email)
-      .sort();
-    const first = dayAfterAt(meeting.startsAt, 9, 0, ZONE);
-    await expectMailAt(meeting.handle, title, 'Compte rendu à déposer', first, secretaries);
-    const second = addLocalDays(first, 7, ZONE);
-    await sleepUntil(env, meeting.handle, new Date(second.getTime() + MINUTE));
-    expect(await recipients(title, 'Compte rendu à déposer', 2 * secretaries.length)).toEqual(
-      [...secretaries, ...secretaries].sort(),
-    );
+      });
+      const attendanceOf = (email: string) => invitations.find((i) => i.person.email === email)?.attendance;
+      expect(attendanceOf(PEOPLE.secretaire)).toBe('present');
+      expect(attendanceOf(others[0]!)).toBe('represente');
+      expect(attendanceOf(others[1]!)).toBe('excuse');
+      expect(attendanceOf(others[others.length - 1]!)).toBe('absent');
 
-    await meeting.handle.executeUpdate(fileMinutesUpdate, {
-      args: [{ actor: A.secretaire, ref: 'https://ged.example.org/cotech/cr.pdf' }],
-    });
-    await eventually(
-      async () => (await meeting.handle.describe()).status.name === 'COMPLETED',
-      'the meeting workflow to complete',
-    );
-    expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({
-      status: 'tenue',
-      quorumReached: true,
-      minutesRef: 'https://ged.example.org/cotech/cr.pdf',
-    });
-    const audit = await db.prisma.auditEvent.findMany({
-      where: { subject: `meeting:${meeting.meetingId}` },
-      orderBy: { at: 'asc' },
-    });
-    expect(audit.map((a) => a.action)).toEqual([
-      'meeting.schedule',
-      'meeting.convene',
-      'meeting.recordAttendance',
-      'meeting.sendDecisionSummary',
-      'meeting.fileMinutes',
-    ]);
-    await idle(meeting.handle);
-  });
+      await meeting.handle.executeUpdate(sendDecisionSummaryUpdate, { args: [{ actor: A.secretaire }] });
+      expect(await recipients(title, 'Relevé de décisions', cotechMembers.length)).toEqual(cotechMembers);
+
+      const secretaries = (
+        await db.prisma.membership.findMany({
+          where: { instance: { conventionId, slug: 'cotech' }, role: 'secretaire' },
+          include: { person: true },
+        })
+      )
+        .map((m) => m.person.email)
+        .sort();
+      const first = dayAfterAt(meeting.startsAt, 9, 0, ZONE);
+      await expectMailAt(meeting.handle, title, 'Compte rendu à déposer', first, secretaries);
+      const second = addLocalDays(first, 7, ZONE);
+      await sleepUntil(env, meeting.handle, new Date(second.getTime() + MINUTE));
+      expect(await recipients(title, 'Compte rendu à déposer', 2 * secretaries.length)).toEqual(
+        [...secretaries, ...secretaries].sort(),
+      );
+
+      await meeting.handle.executeUpdate(fileMinutesUpdate, {
+        args: [{ actor: A.secretaire, ref: 'https://ged.example.org/cotech/cr.pdf' }],
+      });
+      await eventually(
+        async () => (await meeting.handle.describe()).status.name === 'COMPLETED',
+        'the meeting workflow to complete',
+      );
+      expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({
+        status: 'tenue',
+        quorumReached: true,
+        minutesRef: 'https://ged.example.org/cotech/cr.pdf',
+      });
+      const audit = await db.prisma.auditEvent.findMany({
+        where: { subject: `meeting:${meeting.meetingId}` },
+        orderBy: { at: 'asc' },
+      });
+      expect(audit.map((a) => a.action)).toEqual([
+        'meeting.schedule',
+        'meeting.convene',
+        'meeting.recordAttendance',
+        'meeting.sendDecisionSummary',
+        'meeting.fileMinutes',
+      ]);
+      await idle(meeting.handle);
+    },
+  );
 });

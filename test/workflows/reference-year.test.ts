@@ -111,7 +111,8 @@ describe('the reference year end to end (time-skipping server, PGlite, HTTP vote
   }
 
   it(
-    'runs the milestones, both polls — voted through the signed links, decided by the rule — their meetings and invitations, every reminder on its day, across the change to summer time, nobody mailed twice',
+    'runs the milestones, both polls — voted through the signed links, decided by the rule — their meetings ' +
+      'and invitations, every reminder on its day, across the change to summer time, nobody mailed twice',
     { timeout: 900_000 },
     async () => {
       // The reference's dates, moved: weekdays hold.
@@ -188,7 +189,9 @@ describe('the reference year end to end (time-skipping server, PGlite, HTTP vote
         const other = poll.options.find((o) => !isChosen(o));
 
         // Each participant is invited once, with a link of their own to the voting page.
-        const invitationSubject = `Sondage de date : ${poll.title} — répondre avant le ${formatFrench(poll.deadline!, ZONE, { withWeekday: false })}`;
+        const invitationSubject =
+          `Sondage de date : ${poll.title} — répondre avant le ` +
+          `${formatFrench(poll.deadline!, ZONE, { withWeekday: false })}`;
         await eventually(
           async () => (await mailsWith(invitationSubject)).length === participants.length,
           `the invitations to ${ref.key}`,
@@ -260,7 +263,8 @@ describe('the reference year end to end (time-skipping server, PGlite, HTTP vote
           if (at < startedAt) continue;
           expected.push({
             at,
-            subject: `Rétroplanning : « ${milestone.title} » ${daysBefore === 1 ? 'demain' : `dans ${daysBefore} jours`}`,
+            subject:
+              `Rétroplanning : « ${milestone.title} » ` + `${daysBefore === 1 ? 'demain' : `dans ${daysBefore} jours`}`,
             to: [milestone.ownerEmail!],
           });
         }

@@ -11,7 +11,8 @@ export function composeCalendarNotice({ milestone, daysBefore }: CalendarNoticeC
     `Rétroplanning : « ${milestone.title} » ${delay}`,
     [
       paragraph(
-        `L’étape « ${milestone.title} » du rétroplanning de la Convention Territoriale Globale commence ${delay}, le ${when}. ` +
+        `L’étape « ${milestone.title} » du rétroplanning de la Convention ` +
+          `Territoriale Globale commence ${delay}, le ${when}. ` +
           `Vous en êtes responsable : si elle doit être décalée, déplacez-la dans le calendrier, les rappels suivront.`,
       ),
     ],

@@ -22,7 +22,8 @@ function howTo(fiches: readonly CampaignFicheRef[], year: number, baseUrl: strin
       type: 'lines',
       lines: [
         'Pour chacune, donnez le bilan de l’année et la valeur de ses indicateurs d’évaluation, par exemple :',
-        `{"year": ${year}, "summary": "Ce qui a été fait, ce qui reste à faire", "indicators": [{"label": "Familles accueillies", "value": 12, "target": 10}], ` +
+        `{"year": ${year}, "summary": "Ce qui a été fait, ce qui reste à faire", ` +
+          `"indicators": [{"label": "Familles accueillies", "value": 12, "target": 10}], ` +
           `"actor": {"email": "…", "appRole": "cooperateur"}}`,
       ],
     },
@@ -45,8 +46,12 @@ export function campaignInvitation(
   const by = formatFrench(deadline, zone);
   const intro =
     kind === 'finale'
-      ? `La Convention Territoriale Globale arrive à son terme : son bilan se prépare. Pour chaque fiche action que vous pilotez, renseignez l’évaluation ${year} — ce qui a été fait depuis le début de la convention, et ses indicateurs — avant le ${by} ; le bilan sera présenté au COPIL.`
-      : `La campagne d’évaluation ${year} est ouverte. Pour chaque fiche action que vous pilotez, renseignez l’évaluation ${year} — ce qui a été fait et ses indicateurs — avant le ${by} ; la synthèse sera présentée au COPIL.`;
+      ? `La Convention Territoriale Globale arrive à son terme : son bilan se prépare. Pour chaque fiche action que ` +
+        `vous pilotez, renseignez l’évaluation ${year} — ce qui a été fait depuis le début de la convention, et ses ` +
+        `indicateurs — avant le ${by} ; le bilan sera présenté au COPIL.`
+      : `La campagne d’évaluation ${year} est ouverte. Pour chaque fiche action que vous pilotez, renseignez ` +
+        `l’évaluation ${year} — ce qui a été fait et ses indicateurs — avant le ${by} ; la synthèse sera présentée ` +
+        `au COPIL.`;
   const subject =
     kind === 'finale'
       ? `Bilan de la CTG : évaluation finale de vos fiches actions avant le ${by}`
@@ -69,7 +74,8 @@ export function campaignReminder(
     `Rappel : ${kind === 'finale' ? 'bilan de la CTG' : `évaluation ${year}`} à renseigner avant le ${by}`,
     [
       paragraph(
-        `Pour ${what(kind, year)}, ${these} pas encore d’évaluation ${year} enregistrée. Elle est attendue avant le ${by}.`,
+        `Pour ${what(kind, year)}, ${these} pas encore d’évaluation ` +
+          `${year} enregistrée. Elle est attendue avant le ${by}.`,
       ),
       ...howTo(fiches, year, baseUrl),
     ],
@@ -81,7 +87,9 @@ function indicatorsLine(evaluation: NonNullable<ReviewedFiche['evaluation']>): s
   if (evaluation.indicators.length === 0) return [];
   const parts = evaluation.indicators.map(
     (i) =>
-      `${i.label} : ${i.value}${i.unit ? ` ${i.unit}` : ''}${i.target !== undefined ? ` (cible ${i.target}${i.unit ? ` ${i.unit}` : ''})` : ''}`,
+      `${i.label} : ${i.value}${i.unit ? ` ${i.unit}` : ''}${
+        i.target !== undefined ? ` (cible ${i.target}${i.unit ? ` ${i.unit}` : ''})` : ''
+      }`,
   );
   return [`    Indicateurs : ${parts.join(' ; ')}`];
 }
@@ -106,8 +114,10 @@ export function reviewSummary(
       ? `Bilan de la Convention Territoriale Globale (évaluation ${year})`
       : `Revue annuelle des évaluations ${year}`;
   const where = place
-    ? `Ce point est inscrit à l’ordre du jour de « ${place.meetingTitle} », le ${formatFrench(place.startsAt, zone, { withTime: true })}.`
-    : 'Aucune réunion du COPIL n’est prévue : son secrétariat est invité à en planifier une, et ce point y sera inscrit.';
+    ? `Ce point est inscrit à l’ordre du jour de « ${place.meetingTitle} ` +
+      `», le ${formatFrench(place.startsAt, zone, { withTime: true })}.`
+    : 'Aucune réunion du COPIL n’est prévue : son secrétariat ' +
+      'est invité à en planifier une, et ce point y sera inscrit.';
   const done = answered.flatMap((f) => [
     `- ${f.code} « ${f.title} » (pilote : ${f.pilotEmail}) : ${f.evaluation!.summary}`,
     ...indicatorsLine(f.evaluation!),
@@ -116,7 +126,8 @@ export function reviewSummary(
   const closed = what(kind, year);
   return composeNotice(`${title} : synthèse pour le COPIL`, [
     paragraph(
-      `${closed.charAt(0).toUpperCase()}${closed.slice(1)} est close : ${answered.length} fiche(s) sur ${fiches.length} évaluée(s). ${where}`,
+      `${closed.charAt(0).toUpperCase()}${closed.slice(1)} est close : ` +
+        `${answered.length} fiche(s) sur ${fiches.length} évaluée(s). ${where}`,
     ),
     ...linesUnder('Évaluations reçues :', done),
     ...linesUnder('Sans évaluation à ce jour :', missing),
@@ -130,7 +141,8 @@ export function scheduleReviewRequest(kind: CampaignKind, year: number): Compose
   return composeNotice(`COPIL à planifier pour ${title}`, [
     paragraph(
       `La campagne d’évaluation est close, mais aucune réunion du COPIL n’est prévue pour examiner ${title}. ` +
-        `Planifiez-en une (en respectant le délai de convocation) : ce point sera inscrit à son ordre du jour dès qu’elle existe.`,
+        `Planifiez-en une (en respectant le délai de convocation) : ` +
+        `ce point sera inscrit à son ordre du jour dès qu’elle existe.`,
     ),
   ]);
 }
@@ -140,11 +152,13 @@ export function prolongationNotice(number: number, previousEnd: string, newEnd: 
   const day = (key: string) => formatFrenchDate(parseDateKey(key), { withWeekday: false });
   return composeNotice(`Avenant n° ${number} : la convention est prolongée jusqu’au ${day(newEnd)}`, [
     paragraph(
-      `L’avenant n° ${number} prolonge la Convention Territoriale Globale, qui devait prendre fin le ${day(previousEnd)}, jusqu’au ${day(newEnd)}.`,
+      `L’avenant n° ${number} prolonge la Convention Territoriale Globale, qui ` +
+        `devait prendre fin le ${day(previousEnd)}, jusqu’au ${day(newEnd)}.`,
     ),
     paragraph(`Motif : ${motif}`),
     paragraph(
-      'Le calendrier annuel et les campagnes d’évaluation se poursuivent jusqu’à la nouvelle date ; le bilan de fin de convention aura lieu dans sa dernière année.',
+      'Le calendrier annuel et les campagnes d’évaluation se poursuivent jusqu’à la ' +
+        'nouvelle date ; le bilan de fin de convention aura lieu dans sa dernière année.',
     ),
   ]);
 }

@@ -49,7 +49,8 @@ export function composeFicheNotice(notice: FicheNoticeContent): ComposedNotice {
     case 'sent-to-copil':
       return composeNotice(`Fiche ${code} transmise au COPIL`, [
         paragraph(
-          `${capitalised(fiche(ref, notice.version))} est transmise au COPIL avec l’avis ${AVIS_LABELS[notice.avis]} du COTECH. La CAF et la MSA sont invitées à donner leur avis avant la décision.`,
+          `${capitalised(fiche(ref, notice.version))} est transmise au COPIL avec l’avis ${AVIS_LABELS[notice.avis]} ` +
+            `du COTECH. La CAF et la MSA sont invitées à donner leur avis avant la décision.`,
         ),
       ]);
     case 'partner-opinion': {
@@ -57,7 +58,8 @@ export function composeFicheNotice(notice: FicheNoticeContent): ComposedNotice {
       return composeNotice(
         `Avis de la ${partner} sur la fiche ${code}`,
         withComment(
-          `La ${partner} a donné son avis sur ${fiche(ref, notice.version)} : ${PARTNER_OPINION_LABELS[notice.opinion]}.`,
+          `La ${partner} a donné son avis sur ${fiche(ref, notice.version)} ` +
+            `: ${PARTNER_OPINION_LABELS[notice.opinion]}.`,
           notice.comment,
         ),
       );
@@ -72,7 +74,8 @@ export function composeFicheNotice(notice: FicheNoticeContent): ComposedNotice {
     case 'sent-to-bureau':
       return composeNotice(`Fiche ${code} à valider`, [
         paragraph(
-          `${capitalised(fiche(ref, notice.version))}, adoptée par le COPIL, est soumise à la validation du Bureau communautaire.`,
+          `${capitalised(fiche(ref, notice.version))}, adoptée par le ` +
+            `COPIL, est soumise à la validation du Bureau communautaire.`,
         ),
       ]);
     case 'bureau-validation': {
@@ -85,13 +88,16 @@ export function composeFicheNotice(notice: FicheNoticeContent): ComposedNotice {
     case 'implementation':
       return composeNotice(`Fiche ${code} : mise en œuvre`, [
         paragraph(
-          `${capitalised(fiche(ref, notice.version))} est validée et entre en œuvre. Vous en êtes le pilote : une évaluation vous sera demandée chaque année.`,
+          `${capitalised(fiche(ref, notice.version))} est validée et entre en œuvre. ` +
+            `Vous en êtes le pilote : une évaluation vous sera demandée chaque année.`,
         ),
       ]);
     case 'amendment':
       return composeNotice(`Avenant à la fiche ${code}`, [
         paragraph(
-          `Une nouvelle version (${notice.latestVersion}) de la fiche ${code} « ${title} » est ouverte : ${notice.summary}. La version ${notice.versionInForce ?? ''} reste en vigueur jusqu’à la validation de la nouvelle.`,
+          `Une nouvelle version (${notice.latestVersion}) de la fiche ${code} « ${title} » est ouverte : ` +
+            `${notice.summary}. La version ${notice.versionInForce ?? ''} reste en vigueur jusqu’à la validation de ` +
+            `la nouvelle.`,
         ),
       ]);
     case 'withdrawn':
@@ -109,21 +115,24 @@ export function composeFicheNotice(notice: FicheNoticeContent): ComposedNotice {
     case 'decision-reminder':
       return composeNotice(`Rappel : décision à enregistrer sur la fiche ${code}`, [
         paragraph(
-          `La réunion « ${notice.meetingTitle} » a eu lieu, mais aucune décision n’est enregistrée sur ${fiche(ref, notice.version)} (${STAGE_LABELS[notice.stage]}). Enregistrez-la dans Concerto.`,
+          `La réunion « ${notice.meetingTitle} » a eu lieu, mais aucune décision n’est enregistrée sur ` +
+            `${fiche(ref, notice.version)} (${STAGE_LABELS[notice.stage]}). Enregistrez-la dans Concerto.`,
         ),
       ]);
     case 'escalation': {
       const body = INSTANCE_KIND_LABELS[notice.instanceKind];
       return composeNotice(`Relance : décision du ${body} attendue sur la fiche ${code}`, [
         paragraph(
-          `${notice.days} jours après la réunion « ${notice.meetingTitle} », la décision du ${body} sur ${fiche(ref, notice.version)} n’est toujours pas enregistrée.`,
+          `${notice.days} jours après la réunion « ${notice.meetingTitle} », la décision ` +
+            `du ${body} sur ${fiche(ref, notice.version)} n’est toujours pas enregistrée.`,
         ),
       ]);
     }
     case 'evaluation-due':
       return composeNotice(`Évaluation ${notice.year} de la fiche ${code} à renseigner`, [
         paragraph(
-          `Il est temps de renseigner l’évaluation ${notice.year} de la fiche ${code} « ${title} » : ses indicateurs et ce qui a été fait.`,
+          `Il est temps de renseigner l’évaluation ${notice.year} de la fiche ` +
+            `${code} « ${title} » : ses indicateurs et ce qui a été fait.`,
         ),
       ]);
   }
