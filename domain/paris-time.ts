@@ -42,7 +42,8 @@ export interface FormatFrenchOptions {
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-const FRENCH_MONTHS = [
+/** The months' names, lower-case, January first. */
+export const FRENCH_MONTHS = [
   'janvier',
   'février',
   'mars',
@@ -58,7 +59,7 @@ const FRENCH_MONTHS = [
 ] as const;
 
 /** Indexed by ISO weekday: 1 = Monday … 7 = Sunday. */
-const FRENCH_WEEKDAYS = ['', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'] as const;
+export const FRENCH_WEEKDAYS = ['', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'] as const;
 
 /** Full ISO 8601 instants only: a string without `Z` or an offset would be read in the process's
  * own zone, which differs between machines. */

@@ -25,6 +25,7 @@ import {
   isValidDate,
   shiftDate,
   type LocalDate,
+  FRENCH_MONTHS,
 } from '../../domain/paris-time.js';
 import { publicHolidays } from '../../domain/public-holidays.js';
 import { SCHOOL_HOLIDAY_COVERAGE, schoolHolidaysBetween, type Zone } from '../../domain/school-holidays.js';
@@ -136,20 +137,6 @@ const MONTH_SHADE = '#F4F4F4';
 const HOLIDAY_SHADE = '#DCE8F5';
 const PUBLIC_HOLIDAY_COLOUR = '#B00020';
 
-const MONTHS = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-] as const;
 /** The abbreviations of the Imprimerie nationale, for columns too narrow for the full name. */
 const MONTH_ABBREVIATIONS = [
   'janv.',
@@ -442,7 +429,7 @@ export function layoutRetroplanning(input: RetroplanningInput): RetroplanningLay
     const next = month === 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: month + 1, day: 1 };
     const x = xOf(start);
     const width = round(xOf(next) - x);
-    const full = capitalise(MONTHS[month - 1]!);
+    const full = capitalise(FRENCH_MONTHS[month - 1]!);
     const label = estimateTextWidth(full, 12) + 4 <= width ? full : MONTH_ABBREVIATIONS[month - 1]!;
     const column: MonthColumn = { year, month, x, width, label: estimateTextWidth(label, 12) <= width ? label : '' };
     if (months.length === 0 || month === 1) column.yearLabel = String(year);
@@ -867,7 +854,7 @@ export function retroplanningSvg(input: RetroplanningInput): string {
   // Month columns, shaded one in two, from the band down to the last lane.
   out.push('<g class="months">');
   layout.months.forEach((column, index) => {
-    const name = `${capitalise(MONTHS[column.month - 1]!)} ${column.year}`;
+    const name = `${capitalise(FRENCH_MONTHS[column.month - 1]!)} ${column.year}`;
     out.push(`<g class="month" data-month="${column.year}-${String(column.month).padStart(2, '0')}">${tooltip(name)}`);
     out.push(
       element('rect', {
