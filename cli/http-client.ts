@@ -109,7 +109,7 @@ export class ApiClient {
     const response = await this.fetch(method, route, body, accept);
     if (response.ok) return response;
     const text = await response.text();
-    let parsed: ErrorBody = {};
+    let parsed: ErrorBody;
     try {
       parsed = JSON.parse(text) as ErrorBody;
     } catch {

@@ -16,7 +16,7 @@ export async function resolveFicheAudience(
     where: { id: ficheId },
     include: { versions: { orderBy: { version: 'desc' }, take: 1, include: { pilote: true } } },
   });
-  let emails: string[] = [];
+  let emails: string[];
   if (audience.kind === 'author') emails = [fiche.authorEmail];
   else if (audience.kind === 'pilot') emails = [fiche.versions[0]?.pilote?.email ?? fiche.authorEmail];
   else {
