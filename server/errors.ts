@@ -95,7 +95,8 @@ export function toHttpError(error: unknown): HttpError {
     return new HttpError(
       503,
       'TEMPORAL_TIMEOUT',
-      'Le moteur de workflows n’a pas répondu à temps (aucun worker disponible ?) : l’action sera peut-être prise en compte quand il reprendra. Vérifiez l’état avant de recommencer.',
+      'Le moteur de workflows n’a pas répondu à temps (aucun worker disponible ?) : l’action sera peut-être prise en ' +
+        'compte quand il reprendra. Vérifiez l’état avant de recommencer.',
     );
   }
   if (isGrpcServiceError(error) && error.code === 14 /* UNAVAILABLE */) {

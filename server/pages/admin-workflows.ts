@@ -42,7 +42,10 @@ export function registerAdminWorkflowPages(
       const workflows = await listWorkflows(deps);
       const rows = workflows.map(
         (w) =>
-          `<tr><td><a href="${processPath(w.workflowId)}">${escapeHtml(w.workflowId)}</a></td><td>${escapeHtml(w.label)}</td><td>${escapeHtml(statusLabel(w.status))}</td><td>${escapeHtml(frenchInstant(w.startedAt))}</td><td>${temporalLink(w.temporalUiUrl, w.workflowId)}</td></tr>`,
+          `<tr><td><a href="${processPath(w.workflowId)}">${escapeHtml(w.workflowId)}</a></td>` +
+          `<td>${escapeHtml(w.label)}</td><td>${escapeHtml(statusLabel(w.status))}</td>` +
+          `<td>${escapeHtml(frenchInstant(w.startedAt))}</td><td>${temporalLink(w.temporalUiUrl, w.workflowId)}</td>` +
+          `</tr>`,
       );
       return sendAppPage(
         reply,
@@ -53,10 +56,13 @@ export function registerAdminWorkflowPages(
           viewer: deps.viewerOf(request),
           body: [
             '<h1>Processus</h1>',
-            '<p>Chaque fiche, réunion, sondage et calendrier annuel est un processus durable. Ouvrez-en un pour lire son histoire : qui a fait quoi, quand, les rappels et les courriels envoyés.</p>',
+            '<p>Chaque fiche, réunion, sondage et calendrier annuel est un processus durable. Ouvrez-en un pour lire ' +
+              'son histoire : qui a fait quoi, quand, les rappels et les courriels envoyés.</p>',
             workflows.length === 0
               ? '<p>Aucun processus pour l’instant.</p>'
-              : `<table><caption>Les ${workflows.length} processus les plus récents</caption><thead><tr><th scope="col">Identifiant</th><th scope="col">Type</th><th scope="col">État</th><th scope="col">Début</th><th scope="col">Temporal</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+              : `<table><caption>Les ${workflows.length} processus les plus récents</caption><thead><tr>` +
+                `<th scope="col">Identifiant</th><th scope="col">Type</th><th scope="col">État</th><th scope="col">` +
+                `Début</th><th scope="col">Temporal</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
           ],
         }),
       );

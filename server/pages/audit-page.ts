@@ -37,7 +37,9 @@ export const AUDIT_PAGE_SIZE = 100;
 export function auditPage(log: { total: number; lines: AuditLine[] }, page: number, viewer: PageViewer | null): string {
   const rows = log.lines.map(
     (l) =>
-      `<tr><td>${escapeHtml(frenchInstant(l.at))}</td><td>${escapeHtml(l.actor)}</td><td>${escapeHtml(auditActionLabel(l.action))}</td><td>${subjectCell(l.subject)}</td><td><code>${escapeHtml(l.details ? JSON.stringify(l.details) : '')}</code></td></tr>`,
+      `<tr><td>${escapeHtml(frenchInstant(l.at))}</td><td>${escapeHtml(l.actor)}</td>` +
+      `<td>${escapeHtml(auditActionLabel(l.action))}</td><td>${subjectCell(l.subject)}</td><td>` +
+      `<code>${escapeHtml(l.details ? JSON.stringify(l.details) : '')}</code></td></tr>`,
   );
   const pages = Math.max(1, Math.ceil(log.total / AUDIT_PAGE_SIZE));
   const nav = [
@@ -54,7 +56,9 @@ export function auditPage(log: { total: number; lines: AuditLine[] }, page: numb
       '<h1>Journal</h1>',
       '<p>Chaque étape enregistrée : qui, quoi, sur quoi, quand.</p>',
       log.lines.length
-        ? `<table><caption>Page ${page} sur ${pages} (${log.total} lignes)</caption><thead><tr><th scope="col">Date</th><th scope="col">Qui</th><th scope="col">Action</th><th scope="col">Sur</th><th scope="col">Détails</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+        ? `<table><caption>Page ${page} sur ${pages} (${log.total} lignes)</caption><thead><tr><th scope="col">` +
+          `Date</th><th scope="col">Qui</th><th scope="col">Action</th><th scope="col">Sur</th><th scope="col">` +
+          `Détails</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
         : '<p>Le journal est vide.</p>',
       nav ? `<nav aria-label="Pages du journal">${nav}</nav>` : '',
     ],

@@ -67,13 +67,18 @@ function monthGrid(view: CalendarView): string {
         ...milestones.map((m) => `<li>${escapeHtml(m.title)}</li>`),
       ];
       cells.push(
-        `<td${inMonth ? '' : ' class="other"'}><span aria-label="${escapeHtml(formatFrenchDate(day))}">${day.day}</span>${items.length ? `<ul>${items.join('')}</ul>` : ''}</td>`,
+        `<td${inMonth ? '' : ' class="other"'}>` +
+          `<span aria-label="${escapeHtml(formatFrenchDate(day))}">${day.day}</span>${
+            items.length ? `<ul>${items.join('')}</ul>` : ''
+          }</td>`,
       );
     }
     rows.push(`<tr>${cells.join('')}</tr>`);
   } while (day.month === first.month);
   const title = `${MONTHS[first.month - 1]} ${first.year}`;
-  return `<table class="month"><caption>${escapeHtml(title)}</caption><thead><tr>${WEEKDAYS.map((d) => `<th scope="col">${d}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="month"><caption>${escapeHtml(title)}</caption><thead><tr>${WEEKDAYS.map(
+    (d) => `<th scope="col">${d}</th>`,
+  ).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** The calendar: a month of meetings and milestones, and the year's rétroplanning picture. */
@@ -86,11 +91,14 @@ export function calendarPage(view: CalendarView, viewer: PageViewer | null): str
     viewer,
     body: [
       `<h1>Calendrier <span class="muted">${escapeHtml(title)}</span></h1>`,
-      `<nav aria-label="Mois"><a href="/calendrier?mois=${monthKey(view.month, -1)}">Mois précédent</a> · <a href="/calendrier?mois=${monthKey(view.month, 1)}">Mois suivant</a></nav>`,
+      `<nav aria-label="Mois"><a href="/calendrier?mois=${monthKey(view.month, -1)}">Mois précédent</a>` +
+        ` · <a href="/calendrier?mois=${monthKey(view.month, 1)}">Mois suivant</a></nav>`,
       monthGrid(view),
       `<h2>Rétroplanning ${view.month.year}</h2>`,
-      `<p><img src="/conventions/${slug}/retroplanning/${view.month.year}.svg" alt="Rétroplanning ${view.month.year} de la convention ${escapeHtml(view.convention.name)} : jalons et réunions par instance, mois par mois."></p>`,
-      `<p><a href="/conventions/${slug}/retroplanning/${view.month.year}.png?download=1">Télécharger le rétroplanning ${view.month.year} en PNG</a></p>`,
+      `<p><img src="/conventions/${slug}/retroplanning/${view.month.year}.svg" alt="Rétroplanning ${view.month.year} ` +
+        `de la convention ${escapeHtml(view.convention.name)} : jalons et réunions par instance, mois par mois."></p>`,
+      `<p><a href="/conventions/${slug}/retroplanning/${view.month.year}.png?download=1">` +
+        `Télécharger le rétroplanning ${view.month.year} en PNG</a></p>`,
     ],
   });
 }

@@ -23,9 +23,15 @@ function board(fiches: FicheSummary[]): string {
     const here = fiches.filter((f) => f.status === stage);
     const cards = here.map(
       (f) =>
-        `<li class="card"><a href="/fiches/${encodeURIComponent(f.id)}">${escapeHtml(f.code)} — ${escapeHtml(f.title)}</a>${f.pilote ? `<br><span class="muted">Pilote : ${escapeHtml(f.pilote)}</span>` : ''}</li>`,
+        `<li class="card"><a href="/fiches/${encodeURIComponent(f.id)}">${escapeHtml(f.code)} ` +
+        `— ${escapeHtml(f.title)}</a>${
+          f.pilote ? `<br><span class="muted">Pilote : ${escapeHtml(f.pilote)}</span>` : ''
+        }</li>`,
     );
-    return `<li class="column"><h3>${escapeHtml(capitalized(STAGE_LABELS[stage]))} (${here.length})</h3>${cards.length ? `<ul>${cards.join('')}</ul>` : '<p>Aucune fiche.</p>'}</li>`;
+    return (
+      `<li class="column"><h3>${escapeHtml(capitalized(STAGE_LABELS[stage]))} ` +
+      `(${here.length})</h3>${cards.length ? `<ul>${cards.join('')}</ul>` : '<p>Aucune fiche.</p>'}</li>`
+    );
   });
   return `<ul class="board" aria-label="Fiches actions par étape">${columns.join('')}</ul>`;
 }
@@ -34,9 +40,15 @@ function meetingsTable(meetings: MeetingListItem[]): string {
   if (meetings.length === 0) return '<p>Aucune réunion à venir.</p>';
   const rows = meetings.map(
     (m) =>
-      `<tr><td>${escapeHtml(frenchInstant(m.startsAt))}</td><td>${escapeHtml(m.instance)}</td><td><a href="/reunions/${encodeURIComponent(m.id)}">${escapeHtml(m.title)}</a></td><td>${escapeHtml(MEETING_STATUS_LABELS[m.status] ?? m.status)}</td><td>${m.accepted} sur ${m.invited}</td></tr>`,
+      `<tr><td>${escapeHtml(frenchInstant(m.startsAt))}</td><td>${escapeHtml(m.instance)}</td><td>` +
+      `<a href="/reunions/${encodeURIComponent(m.id)}">${escapeHtml(m.title)}</a></td>` +
+      `<td>${escapeHtml(MEETING_STATUS_LABELS[m.status] ?? m.status)}</td><td>${m.accepted} sur ${m.invited}</td></tr>`,
   );
-  return `<table><thead><tr><th scope="col">Date</th><th scope="col">Instance</th><th scope="col">Réunion</th><th scope="col">État</th><th scope="col">Présences annoncées</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return (
+    `<table><thead><tr><th scope="col">Date</th><th scope="col">Instance</th><th scope="col">Réunion</th>` +
+    `<th scope="col">État</th><th scope="col">Présences annoncées</th></tr></thead><tbody>${rows.join('')}</tbody>` +
+    `</table>`
+  );
 }
 
 function deadlines(fiches: FicheDeadline[], milestones: MilestoneListItem[], polls: PollListItem[]): string {
@@ -48,7 +60,9 @@ function deadlines(fiches: FicheDeadline[], milestones: MilestoneListItem[], pol
         ? [
             {
               key: localDateKey(new Date((d.reminder ?? d.escalation)!)),
-              html: `${ficheLink(d)} : ${escapeHtml(d.what ?? 'décision attendue')}${d.reminder ? ` — relance le ${escapeHtml(frenchInstant(d.reminder))}` : ''}${d.escalation ? ` — alerte des coordinateurs le ${escapeHtml(frenchInstant(d.escalation))}` : ''}`,
+              html: `${ficheLink(d)} : ${escapeHtml(d.what ?? 'décision attendue')}${
+                d.reminder ? ` — relance le ${escapeHtml(frenchInstant(d.reminder))}` : ''
+              }${d.escalation ? ` — alerte des coordinateurs le ${escapeHtml(frenchInstant(d.escalation))}` : ''}`,
             },
           ]
         : d.evaluation
@@ -64,11 +78,15 @@ function deadlines(fiches: FicheDeadline[], milestones: MilestoneListItem[], pol
       .filter((p) => p.status === 'ouvert' && p.deadline)
       .map((p) => ({
         key: localDateKey(p.deadline!),
-        html: `Réponses au sondage <a href="/sondages/${encodeURIComponent(p.id)}">${escapeHtml(p.title)}</a> attendues avant le ${escapeHtml(frenchInstant(p.deadline!))} (${p.answered} sur ${p.participants})`,
+        html:
+          `Réponses au sondage <a href="/sondages/${encodeURIComponent(p.id)}">${escapeHtml(p.title)}</a>` +
+          ` attendues avant le ${escapeHtml(frenchInstant(p.deadline!))} (${p.answered} sur ${p.participants})`,
       })),
     ...milestones.map((m) => ({
       key: m.startDate,
-      html: `${escapeHtml(frenchDay(m.startDate))}${m.endDate && m.endDate !== m.startDate ? ` au ${escapeHtml(frenchDay(m.endDate))}` : ''} : ${escapeHtml(m.title)}`,
+      html: `${escapeHtml(frenchDay(m.startDate))}${
+        m.endDate && m.endDate !== m.startDate ? ` au ${escapeHtml(frenchDay(m.endDate))}` : ''
+      } : ${escapeHtml(m.title)}`,
     })),
   ].sort((a, b) => a.key.localeCompare(b.key));
   return items.length
@@ -88,7 +106,10 @@ export function dashboardPage(view: DashboardView, viewer: PageViewer | null, to
       '<h2>Fiches actions par étape</h2>',
       board(view.fiches),
       '<h2>Nouvelle fiche action</h2>',
-      `<form class="inline" method="post" action="/fiches">${csrfField(viewer)}<input type="hidden" name="convention" value="${escapeHtml(view.convention.slug)}"><div><label for="fiche-title">Titre de la fiche</label><input id="fiche-title" name="title" required maxlength="200" size="40"></div><button type="submit">Créer le brouillon</button></form>`,
+      `<form class="inline" method="post" action="/fiches">${csrfField(viewer)}<input type="hidden" ` +
+        `name="convention" value="${escapeHtml(view.convention.slug)}"><div><label for="fiche-title">` +
+        `Titre de la fiche</label><input id="fiche-title" name="title" required maxlength="200" size="40"></div>` +
+        `<button type="submit">Créer le brouillon</button></form>`,
       '<h2>Prochaines réunions</h2>',
       meetingsTable(view.meetings),
       '<h2>Échéances et jalons</h2>',

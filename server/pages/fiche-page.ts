@@ -20,25 +20,42 @@ export interface FichePageView {
 const FIELDS = Object.keys(FICHE_FIELD_LABELS) as FicheField[];
 
 function contentList(version: FicheVersionView): string {
-  return `<dl>${FIELDS.map((field) => `<dt>${escapeHtml(FICHE_FIELD_LABELS[field])}</dt><dd>${escapeHtml(describeField(version.content, field))}</dd>`).join('')}</dl>`;
+  return `<dl>${FIELDS.map(
+    (field) =>
+      `<dt>${escapeHtml(FICHE_FIELD_LABELS[field])}</dt>` +
+      `<dd>${escapeHtml(describeField(version.content, field))}</dd>`,
+  ).join('')}</dl>`;
 }
 
 function changesTable(version: FicheVersionView): string {
   if (version.changes.length === 0) return '<p>Aucun changement de contenu par rapport à la version précédente.</p>';
   const rows = version.changes.map(
     (c) =>
-      `<tr><th scope="row">${escapeHtml(c.label)}</th><td><del>${escapeHtml(c.before)}</del></td><td><ins>${escapeHtml(c.after)}</ins></td></tr>`,
+      `<tr><th scope="row">${escapeHtml(c.label)}</th><td><del>${escapeHtml(c.before)}</del></td><td>` +
+      `<ins>${escapeHtml(c.after)}</ins></td></tr>`,
   );
-  return `<table><caption>Changements de la version ${version.version}</caption><thead><tr><th scope="col">Champ</th><th scope="col">Avant</th><th scope="col">Après</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return (
+    `<table><caption>Changements de la version ${version.version}</caption><thead><tr><th scope="col">Champ</th>` +
+    `<th scope="col">Avant</th><th scope="col">Après</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  );
 }
 
 function decisions(fiche: FichePageRow): string {
   if (fiche.decisions.length === 0) return '<p>Aucune décision enregistrée.</p>';
   const rows = fiche.decisions.map(
     (d) =>
-      `<tr><td>${escapeHtml(frenchInstant(d.decidedAt))}</td><td>${escapeHtml(d.instance?.name ?? '')}</td><td>${d.version ?? ''}</td><td>${escapeHtml(DECISION_OUTCOME_LABELS[d.outcome] ?? d.outcome)}</td><td>${escapeHtml(d.actorEmail)}</td><td>${d.meeting ? `<a href="/reunions/${encodeURIComponent(d.meeting.id)}">${escapeHtml(d.meeting.title)}</a>` : ''}</td><td>${escapeHtml(d.comment ?? '')}</td></tr>`,
+      `<tr><td>${escapeHtml(frenchInstant(d.decidedAt))}</td><td>${escapeHtml(d.instance?.name ?? '')}</td>` +
+      `<td>${d.version ?? ''}</td><td>${escapeHtml(DECISION_OUTCOME_LABELS[d.outcome] ?? d.outcome)}</td>` +
+      `<td>${escapeHtml(d.actorEmail)}</td>` +
+      `<td>${
+        d.meeting ? `<a href="/reunions/${encodeURIComponent(d.meeting.id)}">${escapeHtml(d.meeting.title)}</a>` : ''
+      }</td><td>${escapeHtml(d.comment ?? '')}</td></tr>`,
   );
-  return `<table><thead><tr><th scope="col">Date</th><th scope="col">Instance</th><th scope="col">Version</th><th scope="col">Décision</th><th scope="col">Par</th><th scope="col">Réunion</th><th scope="col">Commentaire</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return (
+    `<table><thead><tr><th scope="col">Date</th><th scope="col">Instance</th><th scope="col">Version</th>` +
+    `<th scope="col">Décision</th><th scope="col">Par</th><th scope="col">Réunion</th><th scope="col">` +
+    `Commentaire</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  );
 }
 
 /** A fiche action: its content, what each version changed, its decisions and its timeline. */
@@ -59,7 +76,9 @@ export function fichePage(view: FichePageView, viewer: PageViewer | null): strin
       `<dt>Version</dt><dd>${latest?.version ?? 1} (${escapeHtml(latest?.state ?? '')})</dd>`,
       '</dl>',
       view.mayAct && fiche.status === 'brouillon'
-        ? `<form method="post" action="/fiches/${encodeURIComponent(fiche.id)}/soumettre">${csrfField(viewer)}<button type="submit">Soumettre la fiche au COTECH</button></form>`
+        ? `<form method="post" ` +
+          `action="/fiches/${encodeURIComponent(fiche.id)}/soumettre">${csrfField(viewer)}<button type="submit">` +
+          `Soumettre la fiche au COTECH</button></form>`
         : '',
       '<h2>Contenu</h2>',
       latest ? contentList(latest) : '<p>Aucun contenu enregistré.</p>',

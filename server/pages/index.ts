@@ -402,7 +402,10 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     async (request, reply) => {
       const job = jobs.start('Chargement de la démonstration', async (report) => {
         const summary = await deps.store.conventions.loadDemo(report);
-        return `Démonstration « ${DEMO_CONVENTION_SLUG} » chargée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
+        return (
+          `Démonstration « ${DEMO_CONVENTION_SLUG} » chargée : ${summary.created} créés, ` +
+          `${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`
+        );
       });
       return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
     },
@@ -455,11 +458,15 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
         } catch (error) {
           throw new DomainError(
             'INVALID_INPUT',
-            `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : collez le fichier exporté tel quel.`,
+            `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : ` +
+              `collez le fichier exporté tel quel.`,
           );
         }
         const summary = await deps.store.conventions.importSetup(setup, { onProgress: report });
-        return `Configuration importée : ${summary.created} créés, ${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`;
+        return (
+          `Configuration importée : ${summary.created} créés, ${summary.updated} mis à jour,` +
+          ` ${summary.unchanged} inchangés, ${summary.removed} retirés.`
+        );
       });
       return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
     },

@@ -29,7 +29,8 @@ export const APP_PAGE_STYLE = [
   'main{max-width:72rem}',
   '.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:1}',
   'header.site{background:#000091;color:#fff}',
-  'header.site nav{max-width:72rem;margin:0 auto;padding:.5rem 1.25rem;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;align-items:center}',
+  'header.site nav{max-width:72rem;margin:0 auto;padding:.5rem 1.25rem;' +
+    'display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;align-items:center}',
   'header.site a{color:#fff;text-decoration:none;padding:.25rem 0}',
   'header.site a[aria-current=page]{text-decoration:underline;text-decoration-thickness:3px;text-underline-offset:6px}',
   'header.site a:focus-visible{outline:3px solid #fff}',
@@ -48,13 +49,15 @@ export const APP_PAGE_STYLE = [
   'caption{text-align:left;font-weight:600;padding:.25rem 0}',
   '.failed{color:#ce0500;font-weight:600}.ok{color:#18753c}',
   'del{background:#fde8e8;color:#6e0000}ins{background:#e3f3e8;color:#0b4f1c;text-decoration:none}',
-  '.timeline{list-style:none;padding:0;margin:0}.timeline li{border-left:4px solid #000091;padding:.25rem 0 .5rem .75rem;margin:0 0 .25rem}',
+  '.timeline{list-style:none;padding:0;margin:0}' +
+    '.timeline li{border-left:4px solid #000091;padding:.25rem 0 .5rem .75rem;margin:0 0 .25rem}',
   '.timeline .mail{font-size:.9375rem;color:#3a3a3a}',
   '.muted{color:#3a3a3a}',
   'table.month td{height:5.5rem;width:14%}table.month .other{background:#f6f6f6}',
   'img{max-width:100%;height:auto}',
   'progress{width:100%;height:1.25rem}',
-  'label{display:block;margin:.5rem 0 .25rem}input,select,textarea{font:inherit;padding:.4rem;border:1px solid #3a3a3a;border-radius:.25rem}',
+  'label{display:block;margin:.5rem 0 .25rem}' +
+    'input,select,textarea{font:inherit;padding:.4rem;border:1px solid #3a3a3a;border-radius:.25rem}',
 ].join('');
 
 /** Content-Security-Policy of every app page: its style, the app's own scripts, nothing else. */
@@ -84,10 +87,13 @@ export interface AppPage {
 function header(current: string | undefined, viewer: PageViewer | null | undefined): string {
   const links = NAV.filter((item) => (item.admin ? viewer?.admin : viewer)).map(
     (item) =>
-      `<li><a href="${item.href}"${item.href === current ? ' aria-current="page"' : ''}>${escapeHtml(item.label)}</a></li>`,
+      `<li><a href="${item.href}"${item.href === current ? ' aria-current="page"' : ''}>${escapeHtml(item.label)}</a>` +
+      `</li>`,
   );
   const who = viewer
-    ? `<form class="who" method="post" action="/auth/sign-out">${csrfField(viewer)}<span>${escapeHtml(viewer.displayName)}</span> <button type="submit" class="link">Se déconnecter</button></form>`
+    ? `<form class="who" method="post" ` +
+      `action="/auth/sign-out">${csrfField(viewer)}<span>${escapeHtml(viewer.displayName)}</span>` +
+      ` <button type="submit" class="link">Se déconnecter</button></form>`
     : '<a class="who" href="/connexion">Se connecter</a>';
   return [
     '<a class="skip" href="#contenu">Aller au contenu</a>',

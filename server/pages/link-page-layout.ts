@@ -10,7 +10,8 @@ import type { FastifyReply } from 'fastify';
 
 /** The style every such page starts from; a page kind may add its own rules after it. */
 export const BASE_PAGE_STYLE = [
-  'body{margin:0;background:#fff;color:#1e1e1e;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}',
+  'body{margin:0;background:#fff;color:#1e1e1e;' +
+    'font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}',
   'main{max-width:40rem;margin:0 auto;padding:2rem 1.25rem}',
   'h1{font-size:1.75rem;line-height:1.25;margin:0 0 1rem}',
   'h2{font-size:1.25rem;margin:2rem 0 .5rem}',
@@ -19,7 +20,8 @@ export const BASE_PAGE_STYLE = [
   '.note{background:#f6f6f6;color:#3a3a3a;border-left:4px solid #000091;padding:.75rem 1rem}',
   '.refused{border-left-color:#ce0500}',
   'a{color:#000091}',
-  'button{font:inherit;font-weight:600;color:#fff;background:#000091;border:0;border-radius:.25rem;padding:.75rem 1.25rem;cursor:pointer}',
+  'button{font:inherit;font-weight:600;color:#fff;background:#000091;border:0;border-radius:.25rem;' +
+    'padding:.75rem 1.25rem;cursor:pointer}',
   'button:hover{background:#1212ff}',
   'a:focus-visible,button:focus-visible{outline:3px solid #0a76f6;outline-offset:2px}',
 ].join('');

@@ -28,7 +28,11 @@ function agenda(meeting: MeetingPageRow): string {
   return `<ol>${meeting.agenda
     .map(
       (item) =>
-        `<li>${item.fiche ? `<a href="/fiches/${encodeURIComponent(item.fiche.id)}">${escapeHtml(item.title)}</a>` : escapeHtml(item.title)} <span class="muted">(${escapeHtml(AGENDA_KIND_LABELS[item.kind] ?? item.kind)})</span></li>`,
+        `<li>${
+          item.fiche
+            ? `<a href="/fiches/${encodeURIComponent(item.fiche.id)}">${escapeHtml(item.title)}</a>`
+            : escapeHtml(item.title)
+        } <span class="muted">(${escapeHtml(AGENDA_KIND_LABELS[item.kind] ?? item.kind)})</span></li>`,
     )
     .join('')}</ol>`;
 }
@@ -40,12 +44,25 @@ function invitations(meeting: MeetingPageRow): string {
   const summary = [...counts].map(([partstat, n]) => `${n} ${PARTSTAT_LABELS[partstat] ?? partstat}`).join(', ');
   const rows = meeting.invitations.map(
     (i) =>
-      `<tr><td>${escapeHtml(i.person.displayName)}</td><td>${escapeHtml(i.person.email)}</td><td>${escapeHtml(PARTSTAT_LABELS[i.partstat] ?? i.partstat)}${i.respondedAt ? ` <span class="muted">(${escapeHtml(frenchInstant(i.respondedAt))}${i.rsvpSource ? `, ${escapeHtml(SOURCE_LABELS[i.rsvpSource] ?? i.rsvpSource)}` : ''})</span>` : ''}</td><td>${escapeHtml(i.attendance ? (ATTENDANCE_LABELS[i.attendance] ?? i.attendance) : '—')}</td></tr>`,
+      `<tr><td>${escapeHtml(i.person.displayName)}</td><td>${escapeHtml(i.person.email)}</td>` +
+      `<td>${escapeHtml(PARTSTAT_LABELS[i.partstat] ?? i.partstat)}${
+        i.respondedAt
+          ? ` <span class="muted">(${escapeHtml(frenchInstant(i.respondedAt))}${
+              i.rsvpSource ? `, ${escapeHtml(SOURCE_LABELS[i.rsvpSource] ?? i.rsvpSource)}` : ''
+            })</span>`
+          : ''
+      }</td><td>${escapeHtml(i.attendance ? (ATTENDANCE_LABELS[i.attendance] ?? i.attendance) : '—')}</td></tr>`,
   );
-  return `<p>${escapeHtml(summary)}.</p><table><thead><tr><th scope="col">Membre</th><th scope="col">Adresse</th><th scope="col">Réponse</th><th scope="col">Présence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return (
+    `<p>${escapeHtml(summary)}.</p><table><thead><tr><th scope="col">Membre</th><th scope="col">Adresse</th>` +
+    `<th scope="col">Réponse</th><th scope="col">Présence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  );
 }
 
-/** A mailing of the meeting's workflow by its ledger occasion (`convocation-1`, `reminder-…-J7`, `update-2`…), in French. */
+/**
+ * A mailing of the meeting's workflow by its ledger occasion (`convocation-1`, `reminder-…-J7`, `update-2`…), in
+ * French.
+ */
 function occasionLabel(occasion: string): string {
   const reminder = /-J(\d+)$/.exec(occasion);
   if (occasion.startsWith('reminder-') && reminder) return `Rappel J-${reminder[1]}`;
@@ -80,9 +97,14 @@ function mailings(meeting: MeetingPageRow): string {
   const total = meeting.invitations.length;
   const rows = [...byOccasion].map(
     ([occasion, t]) =>
-      `<tr><td>${escapeHtml(occasionLabel(occasion))}</td><td>${t.sent} sur ${Math.max(total, t.sent + t.failed + t.pending)}</td><td>${t.pending}</td><td${t.failed ? ' class="failed"' : ''}>${t.failed}</td></tr>`,
+      `<tr><td>${escapeHtml(occasionLabel(occasion))}</td>` +
+      `<td>${t.sent} sur ${Math.max(total, t.sent + t.failed + t.pending)}</td><td>${t.pending}</td>` +
+      `<td${t.failed ? ' class="failed"' : ''}>${t.failed}</td></tr>`,
   );
-  return `<table><thead><tr><th scope="col">Envoi</th><th scope="col">Envoyés</th><th scope="col">En cours</th><th scope="col">En échec</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return (
+    `<table><thead><tr><th scope="col">Envoi</th><th scope="col">Envoyés</th><th scope="col">En cours</th>` +
+    `<th scope="col">En échec</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  );
 }
 
 /** A meeting: when and where, its agenda, who answered what, who attended, what was decided. */
@@ -99,15 +121,19 @@ export function meetingPage(meeting: MeetingPageRow, viewer: PageViewer | null):
       `<dt>Fin</dt><dd>${escapeHtml(frenchInstant(meeting.endsAt))}</dd>`,
       meeting.location ? `<dt>Lieu</dt><dd>${escapeHtml(meeting.location)}</dd>` : '',
       meeting.visioUrl
-        ? `<dt>Visio</dt><dd><a href="${escapeHtml(meeting.visioUrl)}" rel="noreferrer noopener">${escapeHtml(meeting.visioUrl)}</a></dd>`
+        ? `<dt>Visio</dt><dd><a href="${escapeHtml(meeting.visioUrl)}" ` +
+          `rel="noreferrer noopener">${escapeHtml(meeting.visioUrl)}</a></dd>`
         : '',
-      `<dt>État</dt><dd>${escapeHtml(MEETING_STATUS_LABELS[meeting.status] ?? meeting.status)}${meeting.cancelReason ? ` (motif : ${escapeHtml(meeting.cancelReason)})` : ''}</dd>`,
+      `<dt>État</dt><dd>${escapeHtml(MEETING_STATUS_LABELS[meeting.status] ?? meeting.status)}` +
+        `${meeting.cancelReason ? ` (motif : ${escapeHtml(meeting.cancelReason)})` : ''}</dd>`,
       meeting.instance.quorum
-        ? `<dt>Quorum</dt><dd>${meeting.instance.quorum} membres${meeting.quorumReached === null ? '' : meeting.quorumReached ? ', atteint' : ', non atteint'}</dd>`
+        ? `<dt>Quorum</dt><dd>${meeting.instance.quorum} ` +
+          `membres${meeting.quorumReached === null ? '' : meeting.quorumReached ? ', atteint' : ', non atteint'}</dd>`
         : '',
       meeting.minutesRef ? `<dt>Compte rendu</dt><dd>${escapeHtml(meeting.minutesRef)}</dd>` : '',
       meeting.poll
-        ? `<dt>Date choisie par</dt><dd><a href="/sondages/${encodeURIComponent(meeting.poll.id)}">le sondage « ${escapeHtml(meeting.poll.title)} »</a></dd>`
+        ? `<dt>Date choisie par</dt><dd><a href="/sondages/${encodeURIComponent(meeting.poll.id)}">` +
+          `le sondage « ${escapeHtml(meeting.poll.title)} »</a></dd>`
         : '',
       '</dl>',
       '<h2>Ordre du jour</h2>',
@@ -118,7 +144,15 @@ export function meetingPage(meeting: MeetingPageRow, viewer: PageViewer | null):
       mailings(meeting),
       '<h2>Décisions</h2>',
       meeting.decisions.length
-        ? `<ul>${meeting.decisions.map((d) => `<li><a href="/fiches/${encodeURIComponent(d.fiche.id)}">${escapeHtml(d.fiche.code)}</a> : ${escapeHtml(DECISION_OUTCOME_LABELS[d.outcome] ?? d.outcome)}${d.comment ? ` — ${escapeHtml(d.comment)}` : ''}</li>`).join('')}</ul>`
+        ? `<ul>${meeting.decisions
+            .map(
+              (d) =>
+                `<li><a href="/fiches/${encodeURIComponent(d.fiche.id)}">${escapeHtml(d.fiche.code)}</a>` +
+                ` : ${escapeHtml(DECISION_OUTCOME_LABELS[d.outcome] ?? d.outcome)}${
+                  d.comment ? ` — ${escapeHtml(d.comment)}` : ''
+                }</li>`,
+            )
+            .join('')}</ul>`
         : '<p>Aucune décision enregistrée.</p>',
     ],
   });

@@ -15,7 +15,10 @@ export const pollStatusLabel = (status: string) => POLL_STATUS_LABELS[status] ??
 export function pollListPage(polls: PollListItem[], viewer: PageViewer | null): string {
   const rows = polls.map(
     (p) =>
-      `<tr><td><a href="/sondages/${encodeURIComponent(p.id)}">${escapeHtml(p.title)}</a></td><td>${escapeHtml(pollStatusLabel(p.status))}</td><td>${p.deadline ? escapeHtml(frenchInstant(p.deadline)) : '—'}</td><td>${p.answered} sur ${p.participants}</td><td>${escapeHtml(p.organizerEmail)}</td></tr>`,
+      `<tr><td><a href="/sondages/${encodeURIComponent(p.id)}">${escapeHtml(p.title)}</a></td>` +
+      `<td>${escapeHtml(pollStatusLabel(p.status))}</td>` +
+      `<td>${p.deadline ? escapeHtml(frenchInstant(p.deadline)) : '—'}</td>` +
+      `<td>${p.answered} sur ${p.participants}</td><td>${escapeHtml(p.organizerEmail)}</td></tr>`,
   );
   return renderAppPage({
     title: 'Sondages de date',
@@ -24,7 +27,9 @@ export function pollListPage(polls: PollListItem[], viewer: PageViewer | null): 
     body: [
       '<h1>Sondages de date</h1>',
       polls.length
-        ? `<table><thead><tr><th scope="col">Sondage</th><th scope="col">État</th><th scope="col">Réponses avant le</th><th scope="col">Réponses</th><th scope="col">Organisé par</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+        ? `<table><thead><tr><th scope="col">Sondage</th><th scope="col">État</th><th scope="col">` +
+          `Réponses avant le</th><th scope="col">Réponses</th><th scope="col">Organisé par</th></tr></thead>` +
+          `<tbody>${rows.join('')}</tbody></table>`
         : '<p>Aucun sondage pour l’instant.</p>',
     ],
   });
@@ -40,7 +45,10 @@ export function pollPage(poll: PollView, viewer: PageViewer | null): string {
   ];
   const rows = poll.options.map(
     (o) =>
-      `<tr><th scope="row">${escapeHtml(o.label)}${o.id === poll.chosenOptionId ? ' <strong>(retenue)</strong>' : ''}</th>${answers.map(([, count]) => `<td>${o.tally[count]}</td>`).join('')}<td>${o.capacity === null ? '—' : `${o.volunteers.length} sur ${o.capacity}`}</td></tr>`,
+      `<tr><th scope="row">${escapeHtml(o.label)}${
+        o.id === poll.chosenOptionId ? ' <strong>(retenue)</strong>' : ''
+      }</th>${answers.map(([, count]) => `<td>${o.tally[count]}</td>`).join('')}<td>` +
+      `${o.capacity === null ? '—' : `${o.volunteers.length} sur ${o.capacity}`}</td></tr>`,
   );
   return renderAppPage({
     title: poll.title,
@@ -54,10 +62,13 @@ export function pollPage(poll: PollView, viewer: PageViewer | null): string {
       poll.deadline ? `<dt>Réponses avant le</dt><dd>${escapeHtml(frenchInstant(poll.deadline))}</dd>` : '',
       `<dt>Organisé par</dt><dd>${escapeHtml(poll.organizerEmail)}</dd>`,
       poll.meetingId
-        ? `<dt>Réunion</dt><dd><a href="/reunions/${encodeURIComponent(poll.meetingId)}">la réunion créée à la date retenue</a></dd>`
+        ? `<dt>Réunion</dt><dd><a href="/reunions/${encodeURIComponent(poll.meetingId)}">` +
+          `la réunion créée à la date retenue</a></dd>`
         : '',
       '</dl>',
-      `<table><caption>Réponses par date</caption><thead><tr><th scope="col">Date</th>${answers.map(([answer]) => `<th scope="col">${POLL_ANSWER_LABELS[answer]}</th>`).join('')}<th scope="col">Inscrits</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+      `<table><caption>Réponses par date</caption><thead><tr><th scope="col">Date</th>` +
+        `${answers.map(([answer]) => `<th scope="col">${POLL_ANSWER_LABELS[answer]}</th>`).join('')}` +
+        `<th scope="col">Inscrits</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
       '<h2>Sans réponse</h2>',
       awaiting.length
         ? `<ul>${awaiting.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>`

@@ -9,7 +9,8 @@ export const PROGRESS_SCRIPT_PATH = '/assets/progress.js';
  * the work ends, then shows its outcome. Without it the page still shows where the work stood, and
  * a link reloads it.
  */
-export const PROGRESS_SCRIPT = `(() => {
+export const PROGRESS_SCRIPT =
+  `(() => {
   const root = document.querySelector('[data-job]');
   if (!root) return;
   const bar = root.querySelector('progress');
@@ -17,11 +18,13 @@ export const PROGRESS_SCRIPT = `(() => {
   const reload = root.querySelector('.reload');
   if (reload) reload.hidden = true;
   const tick = async () => {
-    const answer = await fetch('/api/jobs/' + encodeURIComponent(root.dataset.job), { headers: { accept: 'application/json' } });
+    const answer = await fetch('/api/jobs/' + encodeURIComponent(root.dataset.job), ` +
+  `{ headers: { accept: 'application/json' } });
     if (!answer.ok) return setTimeout(tick, 2000);
     const job = await answer.json();
     if (job.total) { bar.max = job.total; bar.value = job.done; }
-    status.textContent = job.status === 'running' ? (job.total ? job.done + ' sur ' + job.total + (job.step ? ' : ' + job.step : '') : 'En cours…') : job.message;
+    status.textContent = job.status === 'running' ? ` +
+  `(job.total ? job.done + ' sur ' + job.total + (job.step ? ' : ' + job.step : '') : 'En cours…') : job.message;
     if (job.status === 'running') setTimeout(tick, 500);
     else { bar.max = 1; bar.value = 1; root.dataset.status = job.status; }
   };
@@ -61,8 +64,10 @@ export function demoPage(viewer: PageViewer | null): string {
     viewer,
     body: [
       '<h1>Charger la démonstration</h1>',
-      '<p>La Convention Territoriale Globale de Mellois en Poitou 2023-2027 : signataires, enjeux et objectifs, instances et membres, rétroplanning 2024. La charger à nouveau ne change rien.</p>',
-      `<form method="post" action="/admin/demo">${csrfField(viewer)}<button type="submit">Charger la démonstration</button></form>`,
+      '<p>La Convention Territoriale Globale de Mellois en Poitou 2023-2027 : signataires, enjeux et objectifs, ' +
+        'instances et membres, rétroplanning 2024. La charger à nouveau ne change rien.</p>',
+      `<form method="post" action="/admin/demo">${csrfField(viewer)}<button type="submit">` +
+        `Charger la démonstration</button></form>`,
     ],
   });
 }
@@ -75,9 +80,12 @@ export function importPage(viewer: PageViewer | null): string {
     viewer,
     body: [
       '<h1>Importer une configuration</h1>',
-      '<p>Collez le fichier de configuration d’une convention (JSON, tel que l’export ou <code>concerto convention export</code> l’écrit). L’import écrit tout ou rien ; l’importer à nouveau ne change rien.</p>',
+      '<p>Collez le fichier de configuration d’une convention (JSON, tel que l’export ou ' +
+        '<code>concerto convention export</code> l’écrit). ' +
+        'L’import écrit tout ou rien ; l’importer à nouveau ne change rien.</p>',
       `<form method="post" action="/admin/import">${csrfField(viewer)}`,
-      '<p><label for="setup">Configuration (JSON)</label><br><textarea id="setup" name="setup" rows="16" cols="80" required spellcheck="false"></textarea></p>',
+      '<p><label for="setup">Configuration (JSON)</label><br><textarea id="setup" name="setup" rows="16" cols="80" ' +
+        'required spellcheck="false"></textarea></p>',
       '<button type="submit">Importer</button></form>',
     ],
   });

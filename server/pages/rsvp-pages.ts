@@ -47,7 +47,8 @@ export function confirmPage(input: ConfirmPageInput): string {
     // No action attribute: the form posts to the address of the page, whatever prefix a proxy adds.
     '<form method="post">',
     `<p id="answer">Réponse proposée : <strong>${escapeHtml(ANSWER_LABELS[input.answer])}</strong>.</p>`,
-    `<button type="submit" aria-describedby="answer">Confirmer : ${escapeHtml(lowerFirst(ANSWER_LABELS[input.answer]))}</button>`,
+    `<button type="submit" aria-describedby="answer">` +
+      `Confirmer : ${escapeHtml(lowerFirst(ANSWER_LABELS[input.answer]))}</button>`,
     '</form>',
     '<p class="note">Rien n’est enregistré tant que vous n’avez pas confirmé. ' +
       'Vous pouvez aussi répondre depuis votre agenda, avec les boutons de l’invitation.</p>',
@@ -72,7 +73,8 @@ export function recordedPage(input: RecordedPageInput): string {
   return layout('Réponse enregistrée', [
     '<h1>Réponse enregistrée</h1>',
     `<p class="note" role="status">Votre réponse : <strong>${escapeHtml(ANSWER_LABELS[input.answer])}</strong>, ` +
-      `enregistrée le ${escapeHtml(formatFrench(input.at, input.meeting.zone, { withTime: true, withWeekday: false }))} ` +
+      `enregistrée le ` +
+      `${escapeHtml(formatFrench(input.at, input.meeting.zone, { withTime: true, withWeekday: false }))} ` +
       `pour ${escapeHtml(input.email)}.</p>`,
     meetingSection(input.meeting),
     '<h2>Changer de réponse</h2>',
@@ -128,7 +130,10 @@ function whenText(meeting: RsvpMeetingView): string {
   const start = toLocal(startsAt, zone);
   const end = toLocal(endsAt, zone);
   if (start.year !== end.year || start.month !== end.month || start.day !== end.day) {
-    return `du ${formatFrench(startsAt, zone, { withTime: true })} au ${formatFrench(endsAt, zone, { withTime: true })} (${zoneText})`;
+    return (
+      `du ${formatFrench(startsAt, zone, { withTime: true })} ` +
+      `au ${formatFrench(endsAt, zone, { withTime: true })} (${zoneText})`
+    );
   }
   const hhmm = (t: { hour: number; minute: number }) =>
     `${String(t.hour).padStart(2, '0')} h ${String(t.minute).padStart(2, '0')}`;

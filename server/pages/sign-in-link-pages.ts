@@ -8,7 +8,9 @@ import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-la
 export const SIGN_IN_PAGE_CSP = pageCsp(BASE_PAGE_STYLE);
 
 /** What asking for a link answers, whether the address is known or not: nobody learns who has an account. */
-export const SIGN_IN_SENT_MESSAGE = `Si cette adresse est celle d’une personne de la convention, un lien de connexion vient d’y être envoyé. Il fonctionne une fois, pendant ${SIGN_IN_LINK_MINUTES} minutes.`;
+export const SIGN_IN_SENT_MESSAGE =
+  `Si cette adresse est celle d’une personne de la convention, un lien de ` +
+  `connexion vient d’y être envoyé. Il fonctionne une fois, pendant ${SIGN_IN_LINK_MINUTES} minutes.`;
 
 /** Opened from the mail: a button posts the link, because mail scanners open every link of a mail. */
 export function signInConfirmPage(email: string): string {

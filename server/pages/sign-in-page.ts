@@ -8,7 +8,8 @@ export function signInPage(viewer: PageViewer | null): string {
     body: [
       '<h1>Se connecter</h1>',
       viewer
-        ? `<p class="note">Vous êtes connecté·e en tant que ${escapeHtml(viewer.email)}. <a href="/">Aller au tableau de bord</a></p>`
+        ? `<p class="note">Vous êtes connecté·e en tant que ${escapeHtml(viewer.email)}. <a href="/">` +
+          `Aller au tableau de bord</a></p>`
         : '',
       '<p>Pas de mot de passe : indiquez votre adresse, Concerto vous envoie un lien de connexion.</p>',
       `<form method="post" action="/auth/sign-in">${csrfField(viewer)}`,

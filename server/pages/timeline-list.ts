@@ -6,13 +6,17 @@ function entryItem(entry: TimelineEntry): string {
     ? `<ul class="mail">${entry.mail.attempts
         .map(
           (a) =>
-            `<li>Essai ${a.attempt}, <time datetime="${a.at}">${escapeHtml(a.when)}</time> : <span class="${a.outcome === 'sent' ? 'ok' : 'failed'}">${escapeHtml(a.label)}</span>${a.error ? ` (${escapeHtml(a.error)})` : ''}</li>`,
+            `<li>Essai ${a.attempt}, <time datetime="${a.at}">${escapeHtml(a.when)}</time>` +
+            ` : <span class="${a.outcome === 'sent' ? 'ok' : 'failed'}">${escapeHtml(a.label)}</span>${
+              a.error ? ` (${escapeHtml(a.error)})` : ''
+            }</li>`,
         )
         .join('')}</ul>`
     : '';
   return [
     '<li>',
-    `<time datetime="${entry.at}">${escapeHtml(entry.when)}</time> — <strong>${escapeHtml(entry.who)}</strong> : ${escapeHtml(entry.what)}`,
+    `<time datetime="${entry.at}">${escapeHtml(entry.when)}</time> — <strong>${escapeHtml(entry.who)}</strong>` +
+      ` : ${escapeHtml(entry.what)}`,
     ` — <span${entry.failed ? ' class="failed"' : ''}>${escapeHtml(entry.outcome)}</span>`,
     mail,
     '</li>',

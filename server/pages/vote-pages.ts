@@ -48,9 +48,13 @@ export function votePage(input: VotePageInput): string {
     const name = `answer-${option.id}`;
     const radios = POLL_ANSWERS.map((answer) => {
       const checked = input.answers[option.id] === answer ? ' checked' : '';
-      return `<label><input type="radio" name="${escapeHtml(name)}" value="${answer}" required${checked}>${escapeHtml(POLL_ANSWER_LABELS[answer])}</label>`;
+      return (
+        `<label><input type="radio" name="${escapeHtml(name)}" value="${answer}" ` +
+        `required${checked}>${escapeHtml(POLL_ANSWER_LABELS[answer])}</label>`
+      );
     }).join('');
-    const counts = `${option.tally.oui} oui, ${option.tally.siNecessaire} si nécessaire, ${option.tally.non} non jusqu’ici.`;
+    const counts =
+      `${option.tally.oui} oui, ${option.tally.siNecessaire} si nécessaire, ` + `${option.tally.non} non jusqu’ici.`;
     let signUp = '';
     if (option.capacity !== null) {
       const mine = input.signUps.includes(option.id);
@@ -58,18 +62,28 @@ export function votePage(input: VotePageInput): string {
       const full = left === 0 && !option.volunteers.includes(input.email.toLowerCase());
       const hintId = `places-${escapeHtml(option.id)}`;
       signUp =
-        `<p><label><input type="checkbox" name="signup" value="${escapeHtml(option.id)}" aria-describedby="${hintId}"${mine ? ' checked' : ''}${full ? ' disabled' : ''}>Je m’inscris pour cette date</label></p>` +
-        `<p class="hint" id="${hintId}">${full ? 'Complet' : `${left} place${left > 1 ? 's' : ''} restante${left > 1 ? 's' : ''}`} sur ${option.capacity}.</p>`;
+        `<p><label><input type="checkbox" name="signup" value="${escapeHtml(option.id)}" ` +
+        `aria-describedby="${hintId}"${mine ? ' checked' : ''}${full ? ' disabled' : ''}>` +
+        `Je m’inscris pour cette date</label></p>` +
+        `<p class="hint" id="${hintId}">${
+          full ? 'Complet' : `${left} place${left > 1 ? 's' : ''} restante${left > 1 ? 's' : ''}`
+        } sur ${option.capacity}.</p>`;
     }
-    return `<fieldset><legend>${escapeHtml(option.label)}</legend><div class="choices">${radios}</div><p class="hint">${counts}</p>${signUp}</fieldset>`;
+    return (
+      `<fieldset><legend>${escapeHtml(option.label)}</legend><div class="choices">${radios}</div>` +
+      `<p class="hint">${counts}</p>${signUp}</fieldset>`
+    );
   });
   return page(`Sondage : ${poll.title}`, [
     `<h1>${escapeHtml(poll.title)}</h1>`,
     input.error ? `<p class="note refused" role="alert">${escapeHtml(input.error)}</p>` : '',
     input.recordedAt
-      ? `<p class="note" role="status">Vos réponses sont enregistrées (${escapeHtml(formatFrench(input.recordedAt, poll.zone, { withTime: true }))}).</p>`
+      ? `<p class="note" role="status">Vos réponses sont enregistrées ` +
+        `(${escapeHtml(formatFrench(input.recordedAt, poll.zone, { withTime: true }))}).</p>`
       : '',
-    `<p>Réponses de <strong>${escapeHtml(input.email)}</strong>${deadline ? `, jusqu’au ${escapeHtml(deadline)}` : ''}.</p>`,
+    `<p>Réponses de <strong>${escapeHtml(input.email)}</strong>${
+      deadline ? `, jusqu’au ${escapeHtml(deadline)}` : ''
+    }.</p>`,
     pollFacts(poll),
     '<h2>Vos disponibilités</h2>',
     '<p>Pour chaque date : « Oui », « Si nécessaire » (possible, mais pas idéal) ou « Non ».</p>',
@@ -93,15 +107,18 @@ export function choosePage(input: ChoosePageInput): string {
     .filter((o) => input.tied.includes(o.id))
     .map(
       (o) =>
-        `<p><label><input type="radio" name="optionId" value="${escapeHtml(o.id)}" required>${escapeHtml(o.label)}</label></p>` +
+        `<p><label><input type="radio" name="optionId" value="${escapeHtml(o.id)}" ` +
+        `required>${escapeHtml(o.label)}</label></p>` +
         `<p class="hint">${o.tally.oui} oui, ${o.tally.siNecessaire} si nécessaire, ${o.tally.non} non.</p>`,
     );
   return page(`Départager : ${poll.title}`, [
     `<h1>Départager : ${escapeHtml(poll.title)}</h1>`,
     input.error ? `<p class="note refused" role="alert">${escapeHtml(input.error)}</p>` : '',
-    '<p>Le sondage est clos et ces dates sont à égalité. Choisissez celle de la réunion : elle sera créée, la convocation partira et chaque participant sera informé.</p>',
+    '<p>Le sondage est clos et ces dates sont à égalité. Choisissez celle de la réunion : elle sera créée, la ' +
+      'convocation partira et chaque participant sera informé.</p>',
     pollFacts(poll),
-    `<form method="post"><fieldset><legend>Date retenue</legend>${radios.join('')}</fieldset><button type="submit">Retenir cette date</button></form>`,
+    `<form method="post"><fieldset><legend>Date retenue</legend>${radios.join('')}</fieldset><button type="submit">` +
+      `Retenir cette date</button></form>`,
   ]);
 }
 

@@ -26,7 +26,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is signed in for this request, or null (anonymous). */
     viewer: Viewer | null;
-    /** The route's convention and the person as its actor, once its access check found them (../route.ts); else null. */
+    /**
+     * The route's convention and the person as its actor, once its access check found them (../route.ts); else
+     * null.
+     */
     convention: { id: string; actor: Actor } | null;
   }
   interface FastifyInstance {

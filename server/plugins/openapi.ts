@@ -50,7 +50,9 @@ const ACCESS_TEXT: Record<Access, string> = {
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad input: `fields` lists every field at fault with what to change',
   401: 'Nobody signed in (or a bad, expired or revoked API token)',
-  403: 'Not allowed for this person (ROLE_NOT_ALLOWED), or a cookie request without its CSRF token (CSRF_TOKEN_INVALID)',
+  403:
+    'Not allowed for this person (ROLE_NOT_ALLOWED), or a cookie request without its CSRF token ' +
+    '(CSRF_TOKEN_INVALID)',
   404: 'Nothing with this identifier',
   409: 'Not at this stage or moment, or already done',
   410: 'The link has expired, or what it names is gone',
@@ -69,7 +71,8 @@ const ERROR_BODY = {
         code: {
           type: 'string',
           description:
-            'For programs: INVALID_INPUT, UNAUTHENTICATED, ROLE_NOT_ALLOWED, CSRF_TOKEN_INVALID, NOT_FOUND, WRONG_STAGE…',
+            'For programs: INVALID_INPUT, UNAUTHENTICATED, ROLE_NOT_ALLOWED, ' +
+            'CSRF_TOKEN_INVALID, NOT_FOUND, WRONG_STAGE…',
         },
         message: { type: 'string', description: 'For people, in French: what happened and what to do' },
         field: { type: 'string', description: 'The first field at fault' },
@@ -171,8 +174,10 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], info: {
       version: info.version,
       description:
         'The governance of a Convention Territoriale Globale: fiches actions, meetings, date polls, calendars. ' +
-        `Sign in by a link sent by mail (POST /auth/sign-in), which sets the cookie ${SESSION_COOKIE}; unsafe requests signed in by it carry the header ${CSRF_HEADER} ` +
-        '(GET /auth/session gives it). Scripts send an API token: Authorization: Bearer cct_… (POST /api/tokens). Messages for people are in French.',
+        `Sign in by a link sent by mail (POST /auth/sign-in), which sets the cookie ${SESSION_COOKIE}; unsafe ` +
+        `requests signed in by it carry the header ${CSRF_HEADER} ` +
+        '(GET /auth/session gives it). Scripts send an API token: Authorization: Bearer cct_… (POST /api/tokens). ' +
+        'Messages for people are in French.',
     },
     servers: [{ url: '/' }],
     paths,

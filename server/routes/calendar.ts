@@ -17,7 +17,10 @@ import { route, routeConvention } from '../route.js';
 type Body = { rules?: unknown; startDate?: unknown };
 type BySlug = { Params: { slug: string } };
 
-/** The bodies, for the document: each rule is parsed with `ruleSchema` (domain/meeting-recurrence.ts), the date by the workflow. */
+/**
+ * The bodies, for the document: each rule is parsed with `ruleSchema` (domain/meeting-recurrence.ts), the date by
+ * the workflow.
+ */
 const rulesSchema = z.object({ rules: z.array(ruleSchema) });
 const moveSchema = z.object({ startDate: isoDate() });
 const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== null ? body : {}) as Body;
@@ -46,7 +49,8 @@ export const calendarRoutes: FastifyPluginAsync<{ client: Client; store: Store; 
     new HttpError(
       404,
       'NOT_FOUND',
-      'Le calendrier de cette convention n’est pas encore lancé : donnez d’abord les règles de ses réunions (PUT …/calendar/rules).',
+      'Le calendrier de cette convention n’est pas encore lancé : ' +
+        'donnez d’abord les règles de ses réunions (PUT …/calendar/rules).',
     );
 
   route<BySlug>(

@@ -37,7 +37,8 @@ export const conventionCycleRoutes: FastifyPluginAsync<{
       ? new HttpError(
           404,
           'NOT_FOUND',
-          'Le cycle de cette convention n’est pas lancé : lancez-le (POST …/cycle), ou donnez les règles de son calendrier.',
+          'Le cycle de cette convention n’est pas lancé : lancez-le (POST …/cycle), ' +
+            'ou donnez les règles de son calendrier.',
         )
       : error;
 

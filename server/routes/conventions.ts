@@ -106,7 +106,8 @@ export const conventionRoutes: FastifyPluginAsync<{ store: Store }> = async (app
       success: {
         status: 200,
         description:
-          '{ imported }; with Accept: application/x-ndjson, its progress as NDJSON lines { progress: { done, total, step } }, then { done: { imported } }',
+          '{ imported }; with Accept: application/x-ndjson, its progress as NDJSON lines { progress: { done, total, ' +
+          'step } }, then { done: { imported } }',
       },
       errors: [422],
       bodyLimit: IMPORT_LIMIT,

@@ -22,7 +22,8 @@ export const demoRoutes: FastifyPluginAsync<{ store: Store }> = async (app, deps
       success: {
         status: 200,
         description:
-          '{ slug, created, updated, unchanged, removed }; with Accept: application/x-ndjson, its progress as NDJSON lines, then { done: … }',
+          '{ slug, created, updated, unchanged, removed }; with Accept: application/x-ndjson, its progress as NDJSON ' +
+          'lines, then { done: … }',
       },
     },
     async (request, reply) =>

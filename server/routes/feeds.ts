@@ -24,7 +24,8 @@ export const FEED_CACHE_CONTROL = 'private, max-age=300';
 export const FEED_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 
 const ASK_AGAIN =
-  'Demandez au secrétariat de la convention une nouvelle adresse d’abonnement, puis remplacez l’ancienne dans votre agenda.';
+  'Demandez au secrétariat de la convention une nouvelle adresse d’abonnement, ' +
+  'puis remplacez l’ancienne dans votre agenda.';
 const CHECK_ADDRESS = 'Vérifiez l’adresse, ou demandez-la de nouveau au secrétariat de la convention.';
 
 /** A refusal: its status and the French text a person who opens the address reads. */

@@ -31,7 +31,8 @@ export const ficheContentRoutes: FastifyPluginAsync<{ client: Client; store: Sto
       method: 'GET',
       url: '/api/fiches',
       summary:
-        'The convention’s fiches, by code, with their latest title and pilot (`?convention=` its slug when there are several, `?status=` one stage)',
+        'The convention’s fiches, by code, with their latest title and pilot (`?convention=` its slug when there are ' +
+        'several, `?status=` one stage)',
       tag: 'fiches',
       access: 'convention',
       success: { status: 200, description: '{ fiches }' },

@@ -57,7 +57,8 @@ export const pollRoutes: FastifyPluginAsync<{ client: Client; store: Store; task
       method: 'POST',
       url: '/api/conventions/:slug/polls/start',
       summary:
-        'Start the date polls of the convention’s setup whose workflow has not started: each one started, already started or refused (with why)',
+        'Start the date polls of the convention’s setup whose workflow has not started: each one started, already ' +
+        'started or refused (with why)',
       tag: 'sondages',
       access: 'steward',
       convention: async (request) => (await deps.store.conventions.resolve(request.params.slug)).id,

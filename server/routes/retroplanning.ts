@@ -73,7 +73,8 @@ async function answer(
     throw new HttpError(
       404,
       'NOT_FOUND',
-      `« ${shown(year)} » n’est pas une période de rétroplanning : demandez une année civile (2024) ou une année scolaire (2024-2025).`,
+      `« ${shown(year)} » n’est pas une période de rétroplanning : demandez une année civile (2024) ` +
+        `ou une année scolaire (2024-2025).`,
     );
   }
   const input = await deps.store.conventions.loadRetroplanning(slug, { period, now: at });

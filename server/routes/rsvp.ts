@@ -86,7 +86,8 @@ export const rsvpRoutes: FastifyPluginAsync<RsvpRouteDependencies> = async (scop
         title: 'Erreur interne',
         message: 'Votre réponse n’a pas pu être traitée : l’erreur a été consignée.',
         whatToDo:
-          'Réessayez dans un instant ; si cela se reproduit, répondez depuis votre agenda ou prévenez le secrétariat de l’instance.',
+          'Réessayez dans un instant ; si cela se reproduit, répondez depuis votre agenda ou prévenez le secrétariat ' +
+          'de l’instance.',
       }),
     );
   });
@@ -217,7 +218,8 @@ function sendRefusal(reply: FastifyReply, error: RsvpError) {
   if (error.details) {
     const { usedAt, answer, current } = error.details;
     details.push(
-      `Il a été utilisé le ${formatFrench(usedAt, 'Europe/Paris', { withTime: true })} pour répondre « ${ANSWER_LABELS[answer]} ».`,
+      `Il a été utilisé le ${formatFrench(usedAt, 'Europe/Paris', { withTime: true })} pour répondre ` +
+        `« ${ANSWER_LABELS[answer]} ».`,
     );
     if (current !== answer) details.push(`Votre réponse enregistrée aujourd’hui : « ${ANSWER_LABELS[current]} ».`);
     whatToDo =

@@ -244,9 +244,15 @@ function statusMessage(poll: PollView): string {
   if (poll.status === 'clos' && chosen)
     return `Le sondage est clos. Date retenue : ${chosen.label}. La convocation suit par courriel.`;
   if (poll.status === 'departage')
-    return 'Le sondage est clos : plusieurs dates sont à égalité, l’organisateur choisit. Chacun sera informé de la date retenue.';
+    return (
+      'Le sondage est clos : plusieurs dates sont à égalité, l’organisateur choisit. ' +
+      'Chacun sera informé de la date retenue.'
+    );
   if (poll.status === 'ouvert' && poll.deadline)
-    return `Le sondage est ouvert jusqu’au ${formatFrench(poll.deadline, poll.zone, { withTime: true })} : il n’y a encore rien à départager.`;
+    return (
+      `Le sondage est ouvert jusqu’au ${formatFrench(poll.deadline, poll.zone, { withTime: true })} ` +
+      `: il n’y a encore rien à départager.`
+    );
   return 'Le sondage est clos : la date retenue sera communiquée par courriel.';
 }
 

@@ -23,7 +23,10 @@ export type WorkflowSummary = Omit<WorkflowTimeline, 'entries'> & { temporalUiUr
 
 const LIST_LIMIT = 200;
 
-/** The most recent workflows of the namespace (at most `limit`), newest first as visibility lists them (the SQLite dev server refuses ORDER BY). */
+/**
+ * The most recent workflows of the namespace (at most `limit`), newest first as visibility lists them (the SQLite
+ * dev server refuses ORDER BY).
+ */
 export async function listWorkflows(deps: WorkflowRouteDependencies, limit = LIST_LIMIT): Promise<WorkflowSummary[]> {
   const namespace = deps.client.options.namespace;
   const found: WorkflowSummary[] = [];

@@ -41,7 +41,10 @@ const PEOPLE: Record<Exclude<Role, 'anonymous'>, string> = {
 };
 
 const ZONE = 'Europe/Paris';
-/** How far ahead the COTECH that gives the shared fiche its avis starts: long enough for the fiche to join its agenda. */
+/**
+ * How far ahead the COTECH that gives the shared fiche its avis starts: long enough for the fiche to join its
+ * agenda.
+ */
 const NEAR_MEETING_MS = 10_000;
 const CONVENTION = `/api/conventions/${DEMO_CONVENTION_SLUG}`;
 

@@ -273,188 +273,199 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
     await env?.teardown();
   });
 
-  it('the convention’s feed: METHOD:PUBLISH, every meeting of its instances within the year, the cancelled one as CANCELLED, field by field', async () => {
-    const response = await get(conventionUrl(people.secretaire));
-    expect(response.statusCode, response.body).toBe(200);
-    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
-    expect(response.headers['content-disposition']).toBe(`inline; filename="${convention.slug}.ics"`);
-    expect(response.headers['cache-control']).toBe('private, max-age=300');
-    expect(response.headers['etag']).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
-    expect(response.headers['referrer-policy']).toBe('no-referrer');
+  it(
+    'the convention’s feed: METHOD:PUBLISH, every meeting of its instances within the year, ' +
+      'the cancelled one as CANCELLED, field by field',
+    async () => {
+      const response = await get(conventionUrl(people.secretaire));
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+      expect(response.headers['content-disposition']).toBe(`inline; filename="${convention.slug}.ics"`);
+      expect(response.headers['cache-control']).toBe('private, max-age=300');
+      expect(response.headers['etag']).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
 
-    const ics = response.body;
-    // METHOD belongs to the calendar, once, before the first component.
-    expect(ics.match(/\r\nMETHOD:/g)).toHaveLength(1);
-    expect(ics.indexOf('\r\nMETHOD:PUBLISH\r\n')).toBeLessThan(ics.indexOf('BEGIN:VTIMEZONE'));
-    const feed = readFeed(ics);
-    expect(feed.method).toBe('PUBLISH');
-    expect(feed.name).toBe(`Réunions — ${convention.name}`);
-    expect(feed.zone).toBe('Europe/Paris');
+      const ics = response.body;
+      // METHOD belongs to the calendar, once, before the first component.
+      expect(ics.match(/\r\nMETHOD:/g)).toHaveLength(1);
+      expect(ics.indexOf('\r\nMETHOD:PUBLISH\r\n')).toBeLessThan(ics.indexOf('BEGIN:VTIMEZONE'));
+      const feed = readFeed(ics);
+      expect(feed.method).toBe('PUBLISH');
+      expect(feed.name).toBe(`Réunions — ${convention.name}`);
+      expect(feed.zone).toBe('Europe/Paris');
 
-    const rows = await db.prisma.meeting.findMany({ where: { conventionId: convention.id } });
-    const stamp = (id: string) => toSecond(rows.find((row) => row.id === id)!.updatedAt);
-    const cotechOrganizer = { cn: 'Secrétariat — Comité technique (COTECH)', address: ORGANIZER };
-    const gttOrganizer = { cn: 'Secrétariat — GTT 1 « Petite enfance »', address: ORGANIZER };
-    const quiet = { tzid: 'Europe/Paris', attendees: 0, alarms: 0 };
-    expect(feed.events).toEqual([
-      {
-        uid: meetings.cotechPast.icalUid,
-        sequence: 1,
-        dtstamp: stamp(meetings.cotechPast.id),
-        start: '2026-03-10T13:00:00.000Z',
-        end: '2026-03-10T16:00:00.000Z',
-        summary: 'COTECH de mars',
-        location: 'Salle du conseil, Melle',
-        status: 'CONFIRMED',
-        description: [
-          'Comité technique (COTECH)',
-          'Mardi 10 mars 2026, de 14 h 00 à 17 h 00 (heure de Paris)',
-          'Lieu : Salle du conseil, Melle',
-          '',
-          'Ordre du jour :',
-          '1. Approbation du compte rendu',
-          '2. Fiche FA-2026-01 « Ludothèque itinérante » : avis',
-        ].join('\n'),
-        organizer: cotechOrganizer,
-        ...quiet,
-      },
-      {
-        uid: meetings.cotechNext.icalUid,
-        sequence: 0,
-        dtstamp: stamp(meetings.cotechNext.id),
-        start: '2027-01-12T13:00:00.000Z',
-        end: '2027-01-12T16:00:00.000Z',
-        summary: 'COTECH de janvier',
-        location: 'Maison de l’intercommunalité; 2 place de Strasbourg, Melle',
-        status: 'CONFIRMED',
-        description: [
-          'Comité technique (COTECH)',
-          'Mardi 12 janvier 2027, de 14 h 00 à 17 h 00 (heure de Paris)',
-          'Lieu : Maison de l’intercommunalité; 2 place de Strasbourg, Melle',
-          'Visioconférence : https://visio.example.org/cotech-janvier',
-          '',
-          'Ordre du jour :',
-          '1. Bilan 2026, suite',
-        ].join('\n'),
-        organizer: cotechOrganizer,
-        ...quiet,
-      },
-      {
-        uid: meetings.gttCancelled.icalUid,
-        sequence: 2,
-        dtstamp: stamp(meetings.gttCancelled.id),
-        start: '2027-01-19T09:00:00.000Z',
-        end: '2027-01-19T11:00:00.000Z',
-        summary: 'GTT 1 de janvier',
-        location: 'Centre social, Celles-sur-Belle',
-        status: 'CANCELLED',
-        description: [
-          'Réunion annulée.',
-          '',
-          'GTT 1 « Petite enfance »',
-          'Mardi 19 janvier 2027, de 10 h 00 à 12 h 00 (heure de Paris)',
-          'Lieu : Centre social, Celles-sur-Belle',
-        ].join('\n'),
-        organizer: gttOrganizer,
-        ...quiet,
-      },
-      {
-        uid: meetings.gttSummer.icalUid,
-        sequence: 0,
-        dtstamp: stamp(meetings.gttSummer.id),
-        // Summer time: 09:30 in Paris.
-        start: '2027-06-15T07:30:00.000Z',
-        end: '2027-06-15T09:30:00.000Z',
-        summary: 'GTT 1 de juin',
-        location: null,
-        status: 'CONFIRMED',
-        description: [
-          'GTT 1 « Petite enfance »',
-          'Mardi 15 juin 2027, de 09 h 30 à 11 h 30 (heure de Paris)',
-          '',
-          'Ordre du jour :',
-          'à venir.',
-        ].join('\n'),
-        organizer: gttOrganizer,
-        ...quiet,
-      },
-    ]);
-    // The raw lines: the cancelled event says so itself, and no address of a member is anywhere.
-    expect(ics).toContain('\r\nSTATUS:CANCELLED\r\n');
-    expect(ics).toContain('\r\nDTSTART;TZID=Europe/Paris:20270119T100000\r\n');
-    expect(ics).not.toContain(people.secretaire);
-    expect(ics).not.toContain('ATTENDEE');
-  });
+      const rows = await db.prisma.meeting.findMany({ where: { conventionId: convention.id } });
+      const stamp = (id: string) => toSecond(rows.find((row) => row.id === id)!.updatedAt);
+      const cotechOrganizer = { cn: 'Secrétariat — Comité technique (COTECH)', address: ORGANIZER };
+      const gttOrganizer = { cn: 'Secrétariat — GTT 1 « Petite enfance »', address: ORGANIZER };
+      const quiet = { tzid: 'Europe/Paris', attendees: 0, alarms: 0 };
+      expect(feed.events).toEqual([
+        {
+          uid: meetings.cotechPast.icalUid,
+          sequence: 1,
+          dtstamp: stamp(meetings.cotechPast.id),
+          start: '2026-03-10T13:00:00.000Z',
+          end: '2026-03-10T16:00:00.000Z',
+          summary: 'COTECH de mars',
+          location: 'Salle du conseil, Melle',
+          status: 'CONFIRMED',
+          description: [
+            'Comité technique (COTECH)',
+            'Mardi 10 mars 2026, de 14 h 00 à 17 h 00 (heure de Paris)',
+            'Lieu : Salle du conseil, Melle',
+            '',
+            'Ordre du jour :',
+            '1. Approbation du compte rendu',
+            '2. Fiche FA-2026-01 « Ludothèque itinérante » : avis',
+          ].join('\n'),
+          organizer: cotechOrganizer,
+          ...quiet,
+        },
+        {
+          uid: meetings.cotechNext.icalUid,
+          sequence: 0,
+          dtstamp: stamp(meetings.cotechNext.id),
+          start: '2027-01-12T13:00:00.000Z',
+          end: '2027-01-12T16:00:00.000Z',
+          summary: 'COTECH de janvier',
+          location: 'Maison de l’intercommunalité; 2 place de Strasbourg, Melle',
+          status: 'CONFIRMED',
+          description: [
+            'Comité technique (COTECH)',
+            'Mardi 12 janvier 2027, de 14 h 00 à 17 h 00 (heure de Paris)',
+            'Lieu : Maison de l’intercommunalité; 2 place de Strasbourg, Melle',
+            'Visioconférence : https://visio.example.org/cotech-janvier',
+            '',
+            'Ordre du jour :',
+            '1. Bilan 2026, suite',
+          ].join('\n'),
+          organizer: cotechOrganizer,
+          ...quiet,
+        },
+        {
+          uid: meetings.gttCancelled.icalUid,
+          sequence: 2,
+          dtstamp: stamp(meetings.gttCancelled.id),
+          start: '2027-01-19T09:00:00.000Z',
+          end: '2027-01-19T11:00:00.000Z',
+          summary: 'GTT 1 de janvier',
+          location: 'Centre social, Celles-sur-Belle',
+          status: 'CANCELLED',
+          description: [
+            'Réunion annulée.',
+            '',
+            'GTT 1 « Petite enfance »',
+            'Mardi 19 janvier 2027, de 10 h 00 à 12 h 00 (heure de Paris)',
+            'Lieu : Centre social, Celles-sur-Belle',
+          ].join('\n'),
+          organizer: gttOrganizer,
+          ...quiet,
+        },
+        {
+          uid: meetings.gttSummer.icalUid,
+          sequence: 0,
+          dtstamp: stamp(meetings.gttSummer.id),
+          // Summer time: 09:30 in Paris.
+          start: '2027-06-15T07:30:00.000Z',
+          end: '2027-06-15T09:30:00.000Z',
+          summary: 'GTT 1 de juin',
+          location: null,
+          status: 'CONFIRMED',
+          description: [
+            'GTT 1 « Petite enfance »',
+            'Mardi 15 juin 2027, de 09 h 30 à 11 h 30 (heure de Paris)',
+            '',
+            'Ordre du jour :',
+            'à venir.',
+          ].join('\n'),
+          organizer: gttOrganizer,
+          ...quiet,
+        },
+      ]);
+      // The raw lines: the cancelled event says so itself, and no address of a member is anywhere.
+      expect(ics).toContain('\r\nSTATUS:CANCELLED\r\n');
+      expect(ics).toContain('\r\nDTSTART;TZID=Europe/Paris:20270119T100000\r\n');
+      expect(ics).not.toContain(people.secretaire);
+      expect(ics).not.toContain('ATTENDEE');
+    },
+  );
 
-  it('each instance’s feed holds that instance’s meetings; an unknown instance or convention is a 404 in French', async () => {
-    const cotech = await get(conventionUrl(people.animatrice, 'cotech'));
-    expect(cotech.statusCode, cotech.body).toBe(200);
-    expect(cotech.headers['content-disposition']).toBe(`inline; filename="${convention.slug}-cotech.ics"`);
-    expect(readFeed(cotech.body).name).toBe(`Comité technique (COTECH) — ${convention.name}`);
-    expect(uids(cotech)).toEqual([meetings.cotechPast.icalUid, meetings.cotechNext.icalUid]);
+  it(
+    'each instance’s feed holds that instance’s meetings; ' + 'an unknown instance or convention is a 404 in French',
+    async () => {
+      const cotech = await get(conventionUrl(people.animatrice, 'cotech'));
+      expect(cotech.statusCode, cotech.body).toBe(200);
+      expect(cotech.headers['content-disposition']).toBe(`inline; filename="${convention.slug}-cotech.ics"`);
+      expect(readFeed(cotech.body).name).toBe(`Comité technique (COTECH) — ${convention.name}`);
+      expect(uids(cotech)).toEqual([meetings.cotechPast.icalUid, meetings.cotechNext.icalUid]);
 
-    const gtt = await get(conventionUrl(people.secretaire, 'gtt-1'));
-    expect(gtt.statusCode, gtt.body).toBe(200);
-    expect(readFeed(gtt.body).events.map((event) => [event.uid, event.status])).toEqual([
-      [meetings.gttCancelled.icalUid, 'CANCELLED'],
-      [meetings.gttSummer.icalUid, 'CONFIRMED'],
-    ]);
+      const gtt = await get(conventionUrl(people.secretaire, 'gtt-1'));
+      expect(gtt.statusCode, gtt.body).toBe(200);
+      expect(readFeed(gtt.body).events.map((event) => [event.uid, event.status])).toEqual([
+        [meetings.gttCancelled.icalUid, 'CANCELLED'],
+        [meetings.gttSummer.icalUid, 'CONFIRMED'],
+      ]);
 
-    const noInstance = await get(conventionUrl(people.secretaire, 'gtt-9'));
-    expect(noInstance.statusCode).toBe(404);
-    expect(noInstance.headers['content-type']).toBe('text/plain; charset=utf-8');
-    expect(noInstance.body).toBe(
-      `Calendrier introuvable\n\nAucune instance « gtt-9 » dans la convention « ${convention.slug} ».\n\n` +
-        'Vérifiez l’adresse, ou demandez-la de nouveau au secrétariat de la convention.\n',
-    );
-    const noConvention = await get(
-      conventionUrl(people.secretaire).replace(`/${convention.slug}.ics`, '/ctg-inconnue.ics'),
-    );
-    expect(noConvention.statusCode).toBe(404);
-    expect(noConvention.body).toContain('Aucune convention « ctg-inconnue ».');
-  });
+      const noInstance = await get(conventionUrl(people.secretaire, 'gtt-9'));
+      expect(noInstance.statusCode).toBe(404);
+      expect(noInstance.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(noInstance.body).toBe(
+        `Calendrier introuvable\n\nAucune instance « gtt-9 » dans la convention « ${convention.slug} ».\n\n` +
+          'Vérifiez l’adresse, ou demandez-la de nouveau au secrétariat de la convention.\n',
+      );
+      const noConvention = await get(
+        conventionUrl(people.secretaire).replace(`/${convention.slug}.ics`, '/ctg-inconnue.ics'),
+      );
+      expect(noConvention.statusCode).toBe(404);
+      expect(noConvention.body).toContain('Aucune convention « ctg-inconnue ».');
+    },
+  );
 
-  it('the same bytes, UIDs and ETag while nothing changes; 304 on If-None-Match; a new ETag once a meeting is rescheduled', async () => {
-    const url = conventionUrl(people.secretaire, 'cotech');
-    const first = await get(url);
-    const second = await get(url);
-    expect(second.body).toBe(first.body);
-    expect(uids(second)).toEqual(uids(first));
-    const etag = first.headers['etag'] as string;
-    expect(second.headers['etag']).toBe(etag);
-    expect(etag).toBe(`"${createHash('sha256').update(first.body, 'utf8').digest('base64url')}"`);
+  it(
+    'the same bytes, UIDs and ETag while nothing changes; 304 on If-None-Match; ' +
+      'a new ETag once a meeting is rescheduled',
+    async () => {
+      const url = conventionUrl(people.secretaire, 'cotech');
+      const first = await get(url);
+      const second = await get(url);
+      expect(second.body).toBe(first.body);
+      expect(uids(second)).toEqual(uids(first));
+      const etag = first.headers['etag'] as string;
+      expect(second.headers['etag']).toBe(etag);
+      expect(etag).toBe(`"${createHash('sha256').update(first.body, 'utf8').digest('base64url')}"`);
 
-    for (const header of [etag, `W/${etag}`, `"something-else", ${etag}`, '*']) {
-      const unchanged = await get(url, { 'if-none-match': header });
-      expect(unchanged.statusCode, header).toBe(304);
-      expect(unchanged.body).toBe('');
-      expect(unchanged.headers['etag']).toBe(etag);
-      expect(unchanged.headers['cache-control']).toBe('private, max-age=300');
-    }
-    expect((await get(url, { 'if-none-match': '"something-else"' })).statusCode).toBe(200);
+      for (const header of [etag, `W/${etag}`, `"something-else", ${etag}`, '*']) {
+        const unchanged = await get(url, { 'if-none-match': header });
+        expect(unchanged.statusCode, header).toBe(304);
+        expect(unchanged.body).toBe('');
+        expect(unchanged.headers['etag']).toBe(etag);
+        expect(unchanged.headers['cache-control']).toBe('private, max-age=300');
+      }
+      expect((await get(url, { 'if-none-match': '"something-else"' })).statusCode).toBe(200);
 
-    // What the meeting workflow writes on a reschedule: new times, SEQUENCE + 1.
-    const moved = await db.prisma.meeting.update({
-      where: { id: meetings.cotechNext.id },
-      data: {
-        startsAt: new Date('2027-01-14T08:00:00Z'),
-        endsAt: new Date('2027-01-14T11:00:00Z'),
-        sequence: { increment: 1 },
-      },
-    });
-    const changed = await get(url, { 'if-none-match': etag });
-    expect(changed.statusCode).toBe(200);
-    expect(changed.headers['etag']).not.toBe(etag);
-    const event = readFeed(changed.body).events.find((e) => e.uid === meetings.cotechNext.icalUid)!;
-    expect([event.sequence, event.start, event.dtstamp]).toEqual([
-      1,
-      '2027-01-14T08:00:00.000Z',
-      toSecond(moved.updatedAt),
-    ]);
-    expect(uids(changed)).toEqual(uids(first));
-    // The convention's feed moved with it.
-    expect((await get(conventionUrl(people.secretaire), { 'if-none-match': etag })).statusCode).toBe(200);
-  });
+      // What the meeting workflow writes on a reschedule: new times, SEQUENCE + 1.
+      const moved = await db.prisma.meeting.update({
+        where: { id: meetings.cotechNext.id },
+        data: {
+          startsAt: new Date('2027-01-14T08:00:00Z'),
+          endsAt: new Date('2027-01-14T11:00:00Z'),
+          sequence: { increment: 1 },
+        },
+      });
+      const changed = await get(url, { 'if-none-match': etag });
+      expect(changed.statusCode).toBe(200);
+      expect(changed.headers['etag']).not.toBe(etag);
+      const event = readFeed(changed.body).events.find((e) => e.uid === meetings.cotechNext.icalUid)!;
+      expect([event.sequence, event.start, event.dtstamp]).toEqual([
+        1,
+        '2027-01-14T08:00:00.000Z',
+        toSecond(moved.updatedAt),
+      ]);
+      expect(uids(changed)).toEqual(uids(first));
+      // The convention's feed moved with it.
+      expect((await get(conventionUrl(people.secretaire), { 'if-none-match': etag })).statusCode).toBe(200);
+    },
+  );
 
   it('over a real connection too: 200, then 304 without a body', async () => {
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -469,125 +480,134 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
     expect(await again.text()).toBe('');
   });
 
-  it('a person’s feed holds the meetings of their own instances, in every convention, and follows their seats', async () => {
-    const url = personFeedUrl(PUBLIC_URL, SECRET, people.secretaire, { now: NOW });
-    expect(url).toMatch(/^https:\/\/concerto\.example\.org\/feeds\/people\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.ics$/);
-    const payload = JSON.parse(Buffer.from(url.split('/').at(-1)!.split('.')[0]!, 'base64url').toString()) as {
-      exp: number;
-      purpose: string;
-      email: string;
-    };
-    expect(payload).toMatchObject({ purpose: 'feed', subject: 'person', email: people.secretaire });
-    expect(new Date(payload.exp * 1000).toISOString()).toBe(
-      `${NOW.getUTCFullYear() + FEED_LINK_YEARS}-12-01T09:00:00.000Z`,
-    );
+  it(
+    'a person’s feed holds the meetings of their own instances, ' + 'in every convention, and follows their seats',
+    async () => {
+      const url = personFeedUrl(PUBLIC_URL, SECRET, people.secretaire, { now: NOW });
+      expect(url).toMatch(/^https:\/\/concerto\.example\.org\/feeds\/people\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.ics$/);
+      const payload = JSON.parse(Buffer.from(url.split('/').at(-1)!.split('.')[0]!, 'base64url').toString()) as {
+        exp: number;
+        purpose: string;
+        email: string;
+      };
+      expect(payload).toMatchObject({ purpose: 'feed', subject: 'person', email: people.secretaire });
+      expect(new Date(payload.exp * 1000).toISOString()).toBe(
+        `${NOW.getUTCFullYear() + FEED_LINK_YEARS}-12-01T09:00:00.000Z`,
+      );
 
-    const secretaire = await get(url);
-    expect(secretaire.statusCode, secretaire.body).toBe(200);
-    expect(secretaire.headers['content-disposition']).toBe('inline; filename="mes-reunions.ics"');
-    const feed = readFeed(secretaire.body);
-    expect([feed.method, feed.name, feed.zone]).toEqual(['PUBLISH', 'Mes réunions (Concerto)', 'Europe/Paris']);
-    expect(feed.events.map((event) => event.uid)).toEqual([meetings.cotechPast.icalUid, meetings.cotechNext.icalUid]);
+      const secretaire = await get(url);
+      expect(secretaire.statusCode, secretaire.body).toBe(200);
+      expect(secretaire.headers['content-disposition']).toBe('inline; filename="mes-reunions.ics"');
+      const feed = readFeed(secretaire.body);
+      expect([feed.method, feed.name, feed.zone]).toEqual(['PUBLISH', 'Mes réunions (Concerto)', 'Europe/Paris']);
+      expect(feed.events.map((event) => event.uid)).toEqual([meetings.cotechPast.icalUid, meetings.cotechNext.icalUid]);
 
-    // Addresses compare without case.
-    const animatrice = await get(personFeedUrl(PUBLIC_URL, SECRET, people.animatrice.toUpperCase(), { now: NOW }));
-    expect(uids(animatrice)).toEqual([meetings.gttCancelled.icalUid, meetings.gttSummer.icalUid]);
-    expect(readFeed(animatrice.body).events[0]!.status).toBe('CANCELLED');
-    expect(uids(await get(personFeedUrl(PUBLIC_URL, SECRET, people.outsider, { now: NOW })))).toEqual([
-      meetings.otherCopil.icalUid,
-    ]);
+      // Addresses compare without case.
+      const animatrice = await get(personFeedUrl(PUBLIC_URL, SECRET, people.animatrice.toUpperCase(), { now: NOW }));
+      expect(uids(animatrice)).toEqual([meetings.gttCancelled.icalUid, meetings.gttSummer.icalUid]);
+      expect(readFeed(animatrice.body).events[0]!.status).toBe('CANCELLED');
+      expect(uids(await get(personFeedUrl(PUBLIC_URL, SECRET, people.outsider, { now: NOW })))).toEqual([
+        meetings.otherCopil.icalUid,
+      ]);
 
-    // A second seat adds its instance's meetings; giving one up takes them away, with the same link.
-    const outsiderUrl = personFeedUrl(PUBLIC_URL, SECRET, people.outsider, { now: NOW });
-    const person = await db.prisma.person.findUniqueOrThrow({ where: { email: people.outsider } });
-    const gtt = await db.prisma.instance.findFirstOrThrow({ where: { conventionId: convention.id, slug: 'gtt-1' } });
-    const seat = await db.prisma.membership.create({
-      data: { instanceId: gtt.id, personId: person.id, role: 'membre' },
-    });
-    expect(uids(await get(outsiderUrl))).toEqual([
-      meetings.gttCancelled.icalUid,
-      meetings.otherCopil.icalUid,
-      meetings.gttSummer.icalUid,
-    ]);
-    await db.prisma.membership.delete({ where: { id: seat.id } });
-    expect(uids(await get(outsiderUrl))).toEqual([meetings.otherCopil.icalUid]);
+      // A second seat adds its instance's meetings; giving one up takes them away, with the same link.
+      const outsiderUrl = personFeedUrl(PUBLIC_URL, SECRET, people.outsider, { now: NOW });
+      const person = await db.prisma.person.findUniqueOrThrow({ where: { email: people.outsider } });
+      const gtt = await db.prisma.instance.findFirstOrThrow({ where: { conventionId: convention.id, slug: 'gtt-1' } });
+      const seat = await db.prisma.membership.create({
+        data: { instanceId: gtt.id, personId: person.id, role: 'membre' },
+      });
+      expect(uids(await get(outsiderUrl))).toEqual([
+        meetings.gttCancelled.icalUid,
+        meetings.otherCopil.icalUid,
+        meetings.gttSummer.icalUid,
+      ]);
+      await db.prisma.membership.delete({ where: { id: seat.id } });
+      expect(uids(await get(outsiderUrl))).toEqual([meetings.otherCopil.icalUid]);
 
-    // Someone with no seat anywhere: an empty calendar, not an error.
-    const nobody = await get(personFeedUrl(PUBLIC_URL, SECRET, 'personne@example.org', { now: NOW }));
-    expect(nobody.statusCode).toBe(200);
-    expect(readFeed(nobody.body).events).toEqual([]);
-  });
+      // Someone with no seat anywhere: an empty calendar, not an error.
+      const nobody = await get(personFeedUrl(PUBLIC_URL, SECRET, 'personne@example.org', { now: NOW }));
+      expect(nobody.statusCode).toBe(200);
+      expect(readFeed(nobody.body).events).toEqual([]);
+    },
+  );
 
-  it('refuses a changed, cut, foreign, expired or misdirected link with its status and a French text, and serves nothing', async () => {
-    const genuine = personFeedUrl(PUBLIC_URL, SECRET, people.secretaire, { now: NOW })
-      .split('/')
-      .at(-1)!
-      .replace(/\.ics$/, '');
-    const [body, mac] = genuine.split('.') as [string, string];
-    const otherPerson = Buffer.from(
-      JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), email: people.animatrice }),
-    ).toString('base64url');
-    const sign = (subject: string, email: string, expiresAt: Date, secret = SECRET) =>
-      signLink({ purpose: 'feed', subject, email, expiresAt }, secret);
-    const later = new Date(NOW.getTime() + 86_400_000);
-    const rsvp = new URL(
-      rsvpLinks({
-        publicUrl: PUBLIC_URL,
-        secret: SECRET,
-        meetingId: meetings.cotechNext.id,
-        email: people.secretaire,
-        expiresAt: later,
-      }).accept,
-    ).pathname
-      .split('/')
-      .at(-1)!;
-    const conventionToken = new URL(conventionUrl(people.secretaire)).searchParams.get('token')!;
-    const otherConventionToken = sign(`convention:${other.id}`, people.outsider, later);
-    const outsiderToken = sign(`convention:${convention.id}`, people.outsider, later);
+  it(
+    'refuses a changed, cut, foreign, expired or misdirected link with its status ' +
+      'and a French text, and serves nothing',
+    async () => {
+      const genuine = personFeedUrl(PUBLIC_URL, SECRET, people.secretaire, { now: NOW })
+        .split('/')
+        .at(-1)!
+        .replace(/\.ics$/, '');
+      const [body, mac] = genuine.split('.') as [string, string];
+      const otherPerson = Buffer.from(
+        JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), email: people.animatrice }),
+      ).toString('base64url');
+      const sign = (subject: string, email: string, expiresAt: Date, secret = SECRET) =>
+        signLink({ purpose: 'feed', subject, email, expiresAt }, secret);
+      const later = new Date(NOW.getTime() + 86_400_000);
+      const rsvp = new URL(
+        rsvpLinks({
+          publicUrl: PUBLIC_URL,
+          secret: SECRET,
+          meetingId: meetings.cotechNext.id,
+          email: people.secretaire,
+          expiresAt: later,
+        }).accept,
+      ).pathname
+        .split('/')
+        .at(-1)!;
+      const conventionToken = new URL(conventionUrl(people.secretaire)).searchParams.get('token')!;
+      const otherConventionToken = sign(`convention:${other.id}`, people.outsider, later);
+      const outsiderToken = sign(`convention:${convention.id}`, people.outsider, later);
 
-    const person = (token: string) => `/feeds/people/${token}.ics`;
-    const ofConvention = (token: string | null, instance = '') =>
-      `/feeds/conventions/${convention.slug}${instance ? `/instances/${instance}` : ''}.ics${token === null ? '' : `?token=${token}`}`;
-    const cases: Array<[string, string, number, string]> = [
-      ['changed payload', person(`${otherPerson}.${mac}`), 400, 'Lien non valide'],
-      [
-        'another secret',
-        person(sign('person', people.secretaire, later, 'someone-elses-secret-of-sufficient-length!!')),
-        400,
-        'Lien non valide',
-      ],
-      ['cut', person(genuine.slice(0, 40)), 400, 'Lien non valide'],
-      ['an answer link', person(rsvp), 400, 'Lien non valide'],
-      ['expired', person(sign('person', people.secretaire, new Date(NOW.getTime() - 1000))), 410, 'Lien expiré'],
-      ['a convention’s token for a person’s feed', person(conventionToken), 403, 'Accès refusé'],
-      ['no token', ofConvention(null), 400, 'Lien non valide'],
-      ['changed convention token', ofConvention(`${conventionToken.split('.')[0]}.${mac}`), 400, 'Lien non valide'],
-      [
-        'expired convention token',
-        ofConvention(sign(`convention:${convention.id}`, people.secretaire, NOW)),
-        410,
-        'Lien expiré',
-      ],
-      ['a person’s token for a convention', ofConvention(genuine), 403, 'Accès refusé'],
-      ['another convention’s token', ofConvention(otherConventionToken, 'cotech'), 403, 'Accès refusé'],
-      ['a token given to someone with no seat in the convention', ofConvention(outsiderToken), 403, 'Accès refusé'],
-    ];
-    for (const [what, url, status, title] of cases) {
-      const response = await app.inject({ method: 'GET', url });
-      expect(response.statusCode, what).toBe(status);
-      expect(response.headers['content-type'], what).toBe('text/plain; charset=utf-8');
-      expect(response.headers['cache-control'], what).toBe('no-store');
-      expect(response.headers['etag'], what).toBeUndefined();
-      expect(response.body.startsWith(`${title}\n\n`), `${what}: ${response.body}`).toBe(true);
-      expect(response.body, what).not.toContain('BEGIN:VCALENDAR');
-    }
-    const outsider = await app.inject({ method: 'GET', url: ofConvention(outsiderToken) });
-    expect(outsider.body).toContain(
-      `Cette adresse a été donnée à ${people.outsider}, qui ne siège plus dans aucune instance de la convention.`,
-    );
-    const expired = await app.inject({ method: 'GET', url: person(sign('person', people.secretaire, NOW)) });
-    expect(expired.body).toBe(
-      'Lien expiré\n\nCe lien a expiré.\n\nDemandez au secrétariat de la convention une nouvelle adresse d’abonnement, puis remplacez l’ancienne dans votre agenda.\n',
-    );
-  });
+      const person = (token: string) => `/feeds/people/${token}.ics`;
+      const ofConvention = (token: string | null, instance = '') =>
+        `/feeds/conventions/${convention.slug}${instance ? `/instances/${instance}` : ''}.ics` +
+        `${token === null ? '' : `?token=${token}`}`;
+      const cases: Array<[string, string, number, string]> = [
+        ['changed payload', person(`${otherPerson}.${mac}`), 400, 'Lien non valide'],
+        [
+          'another secret',
+          person(sign('person', people.secretaire, later, 'someone-elses-secret-of-sufficient-length!!')),
+          400,
+          'Lien non valide',
+        ],
+        ['cut', person(genuine.slice(0, 40)), 400, 'Lien non valide'],
+        ['an answer link', person(rsvp), 400, 'Lien non valide'],
+        ['expired', person(sign('person', people.secretaire, new Date(NOW.getTime() - 1000))), 410, 'Lien expiré'],
+        ['a convention’s token for a person’s feed', person(conventionToken), 403, 'Accès refusé'],
+        ['no token', ofConvention(null), 400, 'Lien non valide'],
+        ['changed convention token', ofConvention(`${conventionToken.split('.')[0]}.${mac}`), 400, 'Lien non valide'],
+        [
+          'expired convention token',
+          ofConvention(sign(`convention:${convention.id}`, people.secretaire, NOW)),
+          410,
+          'Lien expiré',
+        ],
+        ['a person’s token for a convention', ofConvention(genuine), 403, 'Accès refusé'],
+        ['another convention’s token', ofConvention(otherConventionToken, 'cotech'), 403, 'Accès refusé'],
+        ['a token given to someone with no seat in the convention', ofConvention(outsiderToken), 403, 'Accès refusé'],
+      ];
+      for (const [what, url, status, title] of cases) {
+        const response = await app.inject({ method: 'GET', url });
+        expect(response.statusCode, what).toBe(status);
+        expect(response.headers['content-type'], what).toBe('text/plain; charset=utf-8');
+        expect(response.headers['cache-control'], what).toBe('no-store');
+        expect(response.headers['etag'], what).toBeUndefined();
+        expect(response.body.startsWith(`${title}\n\n`), `${what}: ${response.body}`).toBe(true);
+        expect(response.body, what).not.toContain('BEGIN:VCALENDAR');
+      }
+      const outsider = await app.inject({ method: 'GET', url: ofConvention(outsiderToken) });
+      expect(outsider.body).toContain(
+        `Cette adresse a été donnée à ${people.outsider}, qui ne siège plus dans aucune instance de la convention.`,
+      );
+      const expired = await app.inject({ method: 'GET', url: person(sign('person', people.secretaire, NOW)) });
+      expect(expired.body).toBe(
+        'Lien expiré\n\nCe lien a expiré.\n\nDemandez au secrétariat de la convention une nouvelle adresse ' +
+          'd’abonnement, puis remplacez l’ancienne dans votre agenda.\n',
+      );
+    },
+  );
 });

@@ -140,7 +140,8 @@ describe('GET /api/openapi.json', () => {
             });
             if (response.statusCode >= 500)
               served.push(
-                `${method.toUpperCase()} ${url} (${type} ${payload}): ${response.statusCode} ${response.body.slice(0, 200)}`,
+                `${method.toUpperCase()} ${url} ` +
+                  `(${type} ${payload}): ${response.statusCode} ${response.body.slice(0, 200)}`,
               );
           }
         }
