@@ -77,7 +77,10 @@ export function assertMayExportConvention(actor: Actor): void {
   }
 }
 
-/** Who made a request, as the HTTP layer knows them (server/plugins/auth.ts): signed in by a session cookie or an API token. */
+/**
+ * Who made a request, as the HTTP layer knows them (server/plugins/auth.ts): signed in by a session cookie or an API
+ * token.
+ */
 export interface Viewer {
   personId: string;
   email: string;

@@ -6,26 +6,12 @@ import {
   toLocal,
   weekdayOf,
   type LocalDate,
+  FRENCH_MONTHS,
+  FRENCH_WEEKDAYS,
 } from '../../domain/paris-time.js';
 import type { MeetingListItem } from '../../store/meetings/list-meetings-between.js';
 import type { MilestoneListItem } from '../../store/conventions/list-milestones-between.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
-
-const MONTHS = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
-const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 
 export interface CalendarView {
   convention: { slug: string; name: string };
@@ -75,15 +61,15 @@ function monthGrid(view: CalendarView): string {
     }
     rows.push(`<tr>${cells.join('')}</tr>`);
   } while (day.month === first.month);
-  const title = `${MONTHS[first.month - 1]} ${first.year}`;
-  return `<table class="month"><caption>${escapeHtml(title)}</caption><thead><tr>${WEEKDAYS.map(
-    (d) => `<th scope="col">${d}</th>`,
-  ).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const title = `${FRENCH_MONTHS[first.month - 1]} ${first.year}`;
+  return `<table class="month"><caption>${escapeHtml(title)}</caption><thead><tr>${FRENCH_WEEKDAYS.slice(1)
+    .map((d) => `<th scope="col">${d}</th>`)
+    .join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** The calendar: a month of meetings and milestones, and the year's rétroplanning picture. */
 export function calendarPage(view: CalendarView, viewer: PageViewer | null): string {
-  const title = `${MONTHS[view.month.month - 1]} ${view.month.year}`;
+  const title = `${FRENCH_MONTHS[view.month.month - 1]} ${view.month.year}`;
   const slug = encodeURIComponent(view.convention.slug);
   return renderAppPage({
     title: `Calendrier — ${title}`,

@@ -115,7 +115,7 @@ async function startThrowawayCluster(binaries: PostgresBinaries): Promise<Postgr
   const socketDir = join(dir, 'socket');
   const logFile = join(dir, 'postgres.log');
   const run = (file: string, args: string[]) => runPostgresTool(file, args, user?.name);
-  let binDir = binaries.binDir;
+  let binDir: string;
 
   try {
     await mkdir(socketDir);

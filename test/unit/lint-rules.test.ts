@@ -41,6 +41,14 @@ describe('lint rules', () => {
     expect(messages.some((m) => m.startsWith('@typescript-eslint/no-floating-promises'))).toBe(true);
   });
 
+  it('keeps lines to 120 columns, strings and comments included (Prettier does not break those)', async () => {
+    const long = `export const text = '${'x'.repeat(120)}';\n`;
+    expect((await ruleIds(long, 'domain/charter.ts')).filter((m) => m.startsWith('@stylistic/max-len'))).toHaveLength(
+      1,
+    );
+    expect(await ruleIds("export const text = 'short';\n", 'domain/charter.ts')).toEqual([]);
+  });
+
   const restricted = (messages: string[]) => messages.filter((m) => m.startsWith('no-restricted-imports'));
 
   it('keeps the generated Prisma client and the database drivers in store/', async () => {
