@@ -5,6 +5,7 @@ import { appendFile, chown, cp, mkdir, mkdtemp, readdir, readFile, rm } from 'no
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -16,6 +17,12 @@ export interface PostgresServer {
   adminUrl: string;
   /** Stops a throwaway cluster and removes its files; does nothing for `TEST_DATABASE_URL`. */
   stop(): Promise<void>;
+  /**
+   * A throwaway cluster only: stops the server (fast mode: every connection cut, transactions in
+   * flight rolled back) and starts it again on the same port after `downMs`. Not immediate mode:
+   * with synchronous_commit off, that would lose the last commits, which a durable server keeps.
+   */
+  restart?(downMs?: number): Promise<void>;
 }
 
 /** A database created for one test file. */
@@ -144,6 +151,7 @@ async function startThrowawayCluster(binaries: PostgresBinaries): Promise<Postgr
   }
 
   const pgCtl = join(binDir, 'pg_ctl');
+  const startArgs = ['start', '--pgdata', dataDir, '--log', logFile, '--wait', '--timeout', '60'];
   // A port found free can be taken before the server binds it: try a few.
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -163,13 +171,13 @@ async function startThrowawayCluster(binaries: PostgresBinaries): Promise<Postgr
       ].join('\n'),
     );
     try {
-      await run(pgCtl, ['start', '--pgdata', dataDir, '--log', logFile, '--wait', '--timeout', '60']);
+      await run(pgCtl, startArgs);
     } catch (error) {
       lastError = error;
       continue;
     }
     const stopArgs = ['stop', '--pgdata', dataDir, '--mode', 'immediate', '--wait'];
-    return trackCluster(
+    const cluster = trackCluster(
       `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`,
       async () => {
         try {
@@ -186,6 +194,14 @@ async function startThrowawayCluster(binaries: PostgresBinaries): Promise<Postgr
         }
       },
     );
+    return {
+      ...cluster,
+      async restart(downMs = 0) {
+        await run(pgCtl, ['stop', '--pgdata', dataDir, '--mode', 'fast', '--wait']);
+        await sleep(downMs);
+        await run(pgCtl, startArgs);
+      },
+    };
   }
   const log = await readFile(logFile, 'utf8').catch(() => '');
   await rm(dir, { recursive: true, force: true });

@@ -50,6 +50,19 @@ describe('PostgreSQL test harness', () => {
     expect(await query(second.url, `SELECT to_regclass('public.note') AS note`)).toEqual([{ note: null }]);
   });
 
+  it.skipIf(Boolean(process.env.TEST_DATABASE_URL))(
+    'restarts a throwaway cluster: down in between, then back on the same URL with what was committed',
+    async () => {
+      await query(second.url, 'CREATE TABLE kept (body text NOT NULL)');
+      await query(second.url, 'INSERT INTO kept (body) VALUES ($1)', ['before the restart']);
+      const restarting = server.restart!(1500);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await expect(query(second.url, 'SELECT 1')).rejects.toThrow();
+      await restarting;
+      expect(await query(second.url, 'SELECT body FROM kept')).toEqual([{ body: 'before the restart' }]);
+    },
+  );
+
   it('drops a database even while a connection to it is open, and a second drop is harmless', async () => {
     const third = await createTestDatabase(server.adminUrl, 'harness_c');
     const open = new pg.Client({ connectionString: third.url });

@@ -14,6 +14,7 @@ import {
   toLocal,
   type LocalDateTime,
 } from '../../domain/paris-time.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const at = (iso: string) => new Date(iso);
 const iso = (date: Date) => date.toISOString();
@@ -262,18 +263,6 @@ describe('another zone', () => {
 });
 
 describe('cross-check against Luxon', () => {
-  // A deterministic pseudo-random sequence (mulberry32), so a failure replays identically.
-  function random(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
-  }
-
   const start = Date.UTC(2023, 0, 1);
   const end = Date.UTC(2031, 0, 1);
   const zones = [DEFAULT_ZONE, 'America/New_York', 'Pacific/Noumea', 'Australia/Lord_Howe'];
@@ -285,7 +274,7 @@ describe('cross-check against Luxon', () => {
   }
 
   it.each(zones)('agrees on %s for 3000 random instants and wall-clock times', (zone) => {
-    const next = random(0xc0ffee);
+    const next = seededRandom(0xc0ffee);
     for (let i = 0; i < 3000; i++) {
       const instant = new Date(start + Math.floor((next() * (end - start)) / 60_000) * 60_000);
       const luxon = DateTime.fromJSDate(instant, { zone });
