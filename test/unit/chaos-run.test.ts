@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readOptions } from '../../bench/chaos/options.js';
 import { pickAddresses, planChaos } from '../../bench/chaos/plan.js';
+import { messageIdOf } from '../../bench/chaos/relay.js';
+import { ProgressWatch, type WorkflowSighting } from '../../bench/chaos/survey.js';
 import { tallyMail } from '../../bench/chaos/tally.js';
 
 // The chaos run's own logic (npm run chaos, bench/chaos/): its counts and its seeded plan.
@@ -95,5 +97,30 @@ describe('the seeded plan', () => {
     expect(events.map((e) => e.at)).toEqual([...events.map((e) => e.at)].sort((a, b) => a - b));
     expect(starts).toHaveLength(6);
     for (const start of starts) expect(start).toBeLessThanOrEqual(window / 2);
+  });
+});
+
+describe('what the relay and the survey read', () => {
+  it('takes the Message-ID from the headers, folded or not, never from the body', () => {
+    const raw = (headers: string, body = '') => Buffer.from(`${headers}\r\n\r\n${body}`);
+    expect(messageIdOf(raw('Subject: a\r\nMessage-ID: <k@concerto.test>\r\nTo: x@y'))).toBe('<k@concerto.test>');
+    expect(messageIdOf(raw('Subject: a\r\nMessage-Id:\r\n <folded@concerto.test>'))).toBe('<folded@concerto.test>');
+    expect(messageIdOf(raw('Subject: a', 'Message-ID: <in-body@x>'))).toBeNull();
+  });
+
+  it('calls stuck a running workflow whose history has not grown for the stall time, and only that', () => {
+    const seen = (workflowId: string, historyLength: number, status = 'RUNNING'): WorkflowSighting => ({
+      workflowId,
+      type: 'ficheLifecycleWorkflow',
+      status,
+      historyLength,
+    });
+    const watch = new ProgressWatch();
+    watch.observe([seen('still', 10), seen('moving', 10), seen('done', 10)], 0);
+    watch.observe([seen('still', 10), seen('moving', 12), seen('done', 14, 'COMPLETED')], 50_000);
+    const last = [seen('still', 10), seen('moving', 12), seen('done', 14, 'COMPLETED'), seen('unseen', 3)];
+    expect(watch.stalled(last, 60_000, 60_000).map((s) => s.workflowId)).toEqual(['still', 'unseen']);
+    expect(watch.stalled(last, 109_999, 60_000).map((s) => s.workflowId)).toEqual(['still', 'unseen']);
+    expect(watch.stalled(last, 110_000, 60_000).map((s) => s.workflowId)).toEqual(['still', 'moving', 'unseen']);
   });
 });
