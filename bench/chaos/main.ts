@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,6 +62,9 @@ const bringUp = (part: string) => {
 };
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'concerto-chaos-'));
+// Interrupted, the run still goes through the exit hooks that stop its workers, servers and cluster.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 const postgres = await startTestPostgres();
 if (options.postgresRestarts > 0 && !postgres.restart)
   throw new Error(
