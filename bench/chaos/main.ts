@@ -118,7 +118,9 @@ const workers = new WorkerProcesses(
   log,
 );
 
-const windowEnds = started + options.windowSeconds * 1000;
+// The window opens once the parts are set up: the plan's times count from here.
+const windowOpens = Date.now();
+const windowEnds = windowOpens + options.windowSeconds * 1000;
 const deadline = windowEnds + options.settleSeconds * 1000;
 const harness: Harness = {
   client,
@@ -217,12 +219,13 @@ function countBy(values: readonly string[]): Record<string, number> {
 
 let exitCode = 0;
 try {
+  log(`set up; the window opens for ${options.windowSeconds} s (times in the plan count from here)`);
   workers.startAll();
   const chaos = Promise.all(
-    plan.events.map((event) => sleep(started + event.at - Date.now()).then(() => inflict(event))),
+    plan.events.map((event) => sleep(windowOpens + event.at - Date.now()).then(() => inflict(event))),
   );
   const drivers = plan.starts.map(async (at, index) => {
-    await sleep(started + at - Date.now());
+    await sleep(windowOpens + at - Date.now());
     const title = `Fiche du chaos n° ${index + 1}`;
     try {
       await driveLifecycle(harness, meetings, title);

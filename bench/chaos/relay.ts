@@ -23,7 +23,8 @@ export function messageIdOf(raw: Buffer): string | null {
  */
 export class CountingRelay {
   readonly deliveries: Array<Delivery & { at: number }> = [];
-  readonly counts = { accepted: 0, refused550: 0, deferred421: 0 };
+  /** `connectionErrors`: sessions cut by the client (a worker SIGKILLed mid-transaction resets its socket). */
+  readonly counts = { accepted: 0, refused550: 0, deferred421: 0, connectionErrors: 0 };
   down = false;
   port = 0;
   private readonly server: SMTPServer;
@@ -57,6 +58,9 @@ export class CountingRelay {
           callback();
         });
       },
+    });
+    this.server.on('error', () => {
+      this.counts.connectionErrors += 1;
     });
   }
 
