@@ -284,7 +284,10 @@ try {
   }
   for (const id of mail.duplicatedMessageIds.slice(0, 10)) {
     const line = lineOf(id);
-    log(`duplicated: ${id} to ${line?.recipient} (${line?.idempotencyKey})`);
+    const times = relay.deliveries
+      .filter((d) => d.messageId !== null && normalizeMessageId(d.messageId) === id)
+      .map((d) => `+${((d.at - started) / 1000).toFixed(1)}s`);
+    log(`duplicated: ${id} to ${line?.recipient} (${line?.idempotencyKey}), delivered at ${times.join(', ')}`);
   }
   const fiches = final.filter((s) => s.type === 'ficheLifecycleWorkflow');
   const figures = {
