@@ -8,7 +8,7 @@ import type { ActionKind } from '../../domain/lifecycle/vocabulary.js';
 import { ficheStateQuery, type FicheLifecycleInput } from '../../workflows/definitions.js';
 import { call, takeUntilDone, type Harness } from './harness.js';
 import type { MeetingPlanner } from './meetings.js';
-import { persist } from './persist.js';
+import { GiveUp, persist } from './persist.js';
 
 /**
  * Starts the fiche's workflow once. A start whose answer was lost (the server went down mid-call)
@@ -18,6 +18,7 @@ import { persist } from './persist.js';
 async function startOnce(harness: Harness, title: string): Promise<{ ficheId: string; handle: WorkflowHandle }> {
   const author = { title, authorEmail: harness.people.cooperateur.email };
   for (;;) {
+    if (Date.now() > harness.deadline) throw new GiveUp(`${title}: never started`);
     await harness.whenUp();
     const since = new Date(Date.now() - 5000);
     try {
@@ -26,6 +27,7 @@ async function startOnce(harness: Harness, title: string): Promise<{ ficheId: st
       harness.log(`${title}: start failed (${(error as Error).message.split('\n')[0]}): looking for it`);
     }
     await harness.whenUp();
+    await sleep(2000); // Visibility lists a new workflow a moment after its start.
     const found = await persist(
       `${title}: looking for a lost start`,
       () => findStarted(harness, title, since),
