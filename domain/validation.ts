@@ -52,31 +52,94 @@ export function capitalise(text: string): string {
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_SLUG = 64;
+const MAX_EMAIL = 254;
+const MAX_URL = 2048;
 
-/** An e-mail address, trimmed and lower-cased. */
-export function email(): z.ZodType<string, unknown> {
-  return z
-    .string()
-    .trim()
-    .check(z.email({ pattern: EMAIL }))
-    .toLowerCase();
+/**
+ * What no text from outside may carry: C0 controls (NUL included), DEL, C1 controls, the bidi
+ * embeddings, overrides and isolates that reorder what people read (U+202A–U+202E, U+2066–U+2069),
+ * and lone surrogates (not Unicode, refused by PostgreSQL's UTF-8). The implicit marks U+200E,
+ * U+200F and U+061C stay allowed: they only set the direction of neutral characters next to them,
+ * and mixed Arabic or Hebrew names need them. Multi-line fields allow tab, line feed and carriage return.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point.
+const FORBIDDEN_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point.
+const FORBIDDEN_MULTI_LINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+
+/** The first character a text may not carry, or undefined; `multiline` admits tab and line breaks. */
+export function forbiddenCharacter(value: string, multiline = false): string | undefined {
+  return (multiline ? FORBIDDEN_MULTI_LINE : FORBIDDEN_SINGLE_LINE).exec(value)?.[0];
 }
 
-export interface TextMessages {
+/** « U+0000 (caractère de contrôle) » for a refused character. */
+function describeCharacter(character: string): string {
+  const code = character.codePointAt(0)!;
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (code >= 0xd800 && code <= 0xdfff) return `${hex} (moitié de caractère isolée)`;
+  if (code === 0x09 || code === 0x0a || code === 0x0d) return `${hex} (tabulation ou saut de ligne)`;
+  if (code >= 0x202a) return `${hex} (caractère qui inverse le sens du texte)`;
+  return `${hex} (caractère de contrôle invisible)`;
+}
+
+export interface TextOptions {
   /** When the text is missing or blank. */
   required?: string;
   /** When it is longer than `max`. */
   tooLong?: string;
+  /** Whether it may span lines: tab, line feed and carriage return are then allowed. */
+  multiline?: boolean;
 }
 
-/** A trimmed text of 1 to `max` characters; `messages` replace the generic ones for this field. */
-export function nonEmptyText(max: number, messages: TextMessages = {}): z.ZodType<string, unknown> {
-  const required = messages.required;
+/**
+ * The one kind of text that enters, whatever the door (API, forms, CLI, imports, signed links,
+ * iMIP): normalised to NFC, trimmed, free of the characters {@link forbiddenCharacter} names, at
+ * most `max` characters; may be empty (see {@link nonEmptyText}). Every string schema at the edge
+ * is built on it, so no NUL or control character reaches PostgreSQL or a workflow's input.
+ */
+export function text(max: number, options: TextOptions = {}): z.ZodString {
+  const { required, tooLong, multiline = false } = options;
   return z
     .string({ error: (issue) => (issue.input === undefined || issue.input === null ? required : undefined) })
+    .overwrite((value) => value.normalize('NFC'))
     .trim()
-    .min(1, { error: required })
-    .max(max, { error: messages.tooLong });
+    .refine((value) => forbiddenCharacter(value, multiline) === undefined, {
+      error: (issue) => {
+        const found = forbiddenCharacter(String(issue.input), multiline) ?? '';
+        const who = subject(issue.path, 'Le texte');
+        return `${who} contient un caractère interdit, ${describeCharacter(found)} : retirez-le.`;
+      },
+      abort: true,
+    })
+    .max(max, { error: tooLong });
+}
+
+/** A text of 1 to `max` characters (see {@link text}); `options` replace the generic messages for this field. */
+export function nonEmptyText(max: number, options: TextOptions = {}): z.ZodString {
+  return text(max, options).min(1, { error: options.required });
+}
+
+/** An e-mail address, trimmed and lower-cased. */
+export function email(): z.ZodString {
+  return text(MAX_EMAIL)
+    .check(z.email({ pattern: EMAIL }))
+    .toLowerCase();
+}
+
+/**
+ * A web address people will open: `https:` or `http:` only (no `javascript:`, `data:`, `file:`…),
+ * with a host name.
+ */
+export function webUrl(): z.ZodString {
+  return text(MAX_URL).check(
+    z.url({
+      protocol: /^https?$/,
+      hostname: z.regexes.domain,
+      error: (issue) =>
+        `${subject(issue.path, 'L’adresse')} doit être une adresse web en https:// (ou http://), ` +
+        'par exemple https://visio.example.org/salle.',
+    }),
+  );
 }
 
 /** A calendar date written YYYY-MM-DD (a real one: no 2024-02-30). */
@@ -96,13 +159,10 @@ export function isoInstant(field: string): z.ZodType<string, unknown> {
 }
 
 /** A short identifier (`gtt-1`, `caf-79`): trimmed, lower-cased, letters, digits and single dashes. */
-export function slug(): z.ZodType<string, unknown> {
-  return z
-    .string()
-    .trim()
+export function slug(): z.ZodString {
+  return text(MAX_SLUG)
     .toLowerCase()
     .min(1)
-    .max(MAX_SLUG)
     .regex(SLUG, {
       error: (issue) =>
         `${subject(issue.path, 'L’identifiant')} doit être un identifiant ` +
