@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError, type FieldIssue } from './errors.js';
+import { readInstant } from './instant-input.js';
 
 /**
  * The one way input is checked at every entry (HTTP API, CLI, imports, workflow updates): a zod
@@ -148,14 +149,16 @@ export function isoDate(): z.ZodType<string, unknown> {
 }
 
 /**
- * An instant written ISO 8601 with its offset (2024-06-20T14:00:00+02:00 or …Z): a meeting's hour is never floating.
+ * An instant, read by {@link readInstant}: ISO 8601 with its offset, or a local time in Europe/Paris;
+ * calendar-strict, and a time the clocks skip or show twice refused with the times that exist.
  */
 export function isoInstant(field: string): z.ZodType<string, unknown> {
-  const error = `« ${field} » doit être une date et heure ISO avec fuseau, par exemple 2024-06-20T14:00:00+02:00.`;
-  return z
-    .string({ error })
-    .refine((value) => /(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)), { error })
-    .transform((value) => new Date(value).toISOString());
+  return text(40, { required: `« ${field} » est obligatoire.` })
+    .check((payload) => {
+      const reading = readInstant(payload.value, field);
+      if (!reading.ok) payload.issues.push({ code: 'custom', message: reading.message, input: payload.value });
+    })
+    .transform((value) => (readInstant(value, field) as { instant: Date }).instant.toISOString());
 }
 
 /** A short identifier (`gtt-1`, `caf-79`): trimmed, lower-cased, letters, digits and single dashes. */
