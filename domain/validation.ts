@@ -173,6 +173,24 @@ export function slug(): z.ZodString {
     });
 }
 
+const PATH_PARAMETER = /^[A-Za-z0-9._~-]+$/;
+/** The longest path parameter: a signed link's token (the router's maxParamLength). */
+export const MAX_PATH_PARAMETER = 2048;
+
+/**
+ * A path parameter (an id, a slug, a step, a signed link's token, a file name): URL-safe
+ * characters only, so nothing else reaches a lookup.
+ */
+export function pathParameter(max: number = MAX_PATH_PARAMETER): z.ZodString {
+  return text(max)
+    .min(1)
+    .regex(PATH_PARAMETER, {
+      error: (issue) =>
+        `${subject(issue.path, 'Le paramètre')} n’a pas la forme d’un identifiant : lettres sans accent, chiffres, ` +
+        '« - », « _ », « . » ou « ~ ».',
+    });
+}
+
 type RawIssue = z.core.$ZodRawIssue;
 
 const EXPECTED: Record<string, string> = {

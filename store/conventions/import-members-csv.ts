@@ -167,11 +167,14 @@ function readMembersCsv(csvText: string): ParsedCsv {
 }
 
 const MAX_CELL = 500;
+// A name or a fonction may span lines in a spreadsheet cell; the other cells are one line.
 const cellsSchema = z.object(
-  Object.fromEntries(MEMBER_CSV_COLUMNS.map((column) => [column, text(MAX_CELL).optional()])) as Record<
-    MemberCsvColumn,
-    z.ZodOptional<z.ZodString>
-  >,
+  Object.fromEntries(
+    MEMBER_CSV_COLUMNS.map((column) => [
+      column,
+      text(MAX_CELL, { multiline: column === 'nom' || column === 'fonction' }).optional(),
+    ]),
+  ) as Record<MemberCsvColumn, z.ZodOptional<z.ZodString>>,
 );
 
 async function applyRows(
