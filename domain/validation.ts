@@ -73,8 +73,8 @@ export function forbiddenCharacter(value: string, multiline = false): string | u
   return (multiline ? FORBIDDEN_MULTI_LINE : FORBIDDEN_SINGLE_LINE).exec(value)?.[0];
 }
 
-/** « U+0000 (caractère de contrôle) » for a refused character. */
-function describeCharacter(character: string): string {
+/** « U+0000 (caractère de contrôle invisible) » for a refused character. */
+export function describeCharacter(character: string): string {
   const code = character.codePointAt(0)!;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
   if (code >= 0xd800 && code <= 0xdfff) return `${hex} (moitié de caractère isolée)`;
