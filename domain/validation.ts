@@ -128,14 +128,12 @@ export function email(): z.ZodString {
 }
 
 /**
- * A web address people will open: `https:` or `http:` only (no `javascript:`, `data:`, `file:`…),
- * with a host name.
+ * A web address people will open: `https:` or `http:` only (no `javascript:`, `data:`, `file:`…).
  */
 export function webUrl(): z.ZodString {
   return text(MAX_URL).check(
     z.url({
       protocol: /^https?$/,
-      hostname: z.regexes.domain,
       error: (issue) =>
         `${subject(issue.path, 'L’adresse')} doit être une adresse web en https:// (ou http://), ` +
         'par exemple https://visio.example.org/salle.',
