@@ -1,4 +1,5 @@
 import { CLI_TOKEN_FILE } from '../domain/local-app.js';
+import { describeCharacter, forbiddenCharacter } from '../domain/validation.js';
 import { calendarCommands } from './calendar.js';
 import { usageError } from './cli-error.js';
 import { parseCommandLine, type Command } from './command.js';
@@ -90,11 +91,24 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, streams: St
       streams.stdout.write(`Usage : concerto ${found.command.usage}\n${found.command.summary}\n`);
       return EXIT.ok;
     }
+    checkArguments(found.rest);
     const parsed = parseCommandLine(found.name, found.command, found.rest);
     const api = new ApiClient(await resolveTarget(env));
     await found.command.run({ ...parsed, api, out });
     return EXIT.ok;
   } catch (error) {
     return out.failure(error);
+  }
+}
+
+/** The edge's rules for what is typed (multi-line: a comment may span lines), before anything is sent. */
+function checkArguments(args: readonly string[]): void {
+  for (const [index, arg] of args.entries()) {
+    const found = forbiddenCharacter(arg, true);
+    if (found !== undefined) {
+      throw usageError(
+        `l’argument n° ${index + 1} contient un caractère interdit, ${describeCharacter(found)} : retirez-le.`,
+      );
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { usageError } from './cli-error.js';
 import type { Command } from './command.js';
 import { frenchInstant } from './output.js';
 
@@ -15,8 +16,10 @@ export const outboxCommands: Record<string, Command> = {
     summary: 'liste les courriels retenus par la boîte d’envoi locale, les plus récents d’abord',
     options: { limit: { type: 'string' } },
     async run({ values, api, out }) {
+      if (typeof values.limit === 'string' && !/^\d{1,6}$/.test(values.limit))
+        throw usageError(`--limit « ${values.limit} » n’est pas un nombre entier.`, 'Par exemple : --limit 10.');
       const answer = await api.json<{ messages: CaughtMessage[] }>('GET', '/api/outbox');
-      const limit = typeof values.limit === 'string' ? Math.max(0, Number.parseInt(values.limit, 10) || 0) : undefined;
+      const limit = typeof values.limit === 'string' ? Number(values.limit) : undefined;
       const messages = limit === undefined ? answer.messages : answer.messages.slice(0, limit);
       out.result({ messages }, () =>
         messages.length === 0

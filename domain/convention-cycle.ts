@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DomainError } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
 import { atLocalTime, compareDates, formatFrenchDate, parseDateKey, shiftDate, type LocalDate } from './paris-time.js';
-import { nonEmptyText, parseInput } from './validation.js';
+import { nonEmptyText, parseInput, text } from './validation.js';
 
 /**
  * The convention's multi-year cycle as pure rules: when each year's evaluation campaign opens,
@@ -136,8 +136,9 @@ export interface ProlongationInput {
 
 export const prolongationSchema = z.object({
   // Not zod's ISO date: it is refused inside Temporal's workflow sandbox, where this runs too.
-  newEndDate: z.string().refine(isDateKey, { error: '« newEndDate » s’écrit AAAA-MM-JJ, par exemple 2028-12-31.' }),
+  newEndDate: text(10).refine(isDateKey, { error: '« newEndDate » s’écrit AAAA-MM-JJ, par exemple 2028-12-31.' }),
   motif: nonEmptyText(MAX_MOTIF, {
+    multiline: true,
     required: 'Dites pourquoi la convention est prolongée (« motif ») : l’avenant le mentionne.',
     tooLong: `Le motif dépasse ${MAX_MOTIF} caractères : raccourcissez-le.`,
   }),

@@ -14,7 +14,7 @@ import { DomainError, type FieldIssue } from './errors.js';
 import { instanceMeetingRuleSchema } from './meeting-recurrence.js';
 import { POLL_OPTION_KINDS } from './poll-rules.js';
 import { SCHOOL_ZONES } from './school-holidays.js';
-import { email, isoDate, nonEmptyText, parseInput, slug, summariseIssues } from './validation.js';
+import { email, isoDate, nonEmptyText, parseInput, slug, summariseIssues, text } from './validation.js';
 
 /**
  * The whole setup of one convention as a JSON document: the file an administrator imports, the one
@@ -36,15 +36,13 @@ export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
 export const DEFAULT_TIMEZONE = 'Europe/Paris';
 
 const optionalText = (max: number) => nonEmptyText(max).optional();
+const optionalParagraphs = (max: number) => nonEmptyText(max, { multiline: true }).optional();
 
 /** Enjeu and objectif codes: « E1 », « E1-OS2 », « E1-OS2-OO1 ». */
 const code = () =>
-  z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, {
-      error: 'Un code est fait de lettres, chiffres, points, tirets (40 caractères au plus), par exemple « E1-OS2 ».',
-    });
+  text(40).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, {
+    error: 'Un code est fait de lettres, chiffres, points, tirets (40 caractères au plus), par exemple « E1-OS2 ».',
+  });
 
 /** An instant with its offset, e.g. « 2024-03-26T09:00:00+01:00 »: the hour people read stays visible. */
 const instant = () =>
@@ -54,10 +52,7 @@ const instant = () =>
   });
 
 const timeZone = () =>
-  z
-    .string()
-    .trim()
-    .refine(isTimeZone, { error: 'Fuseau horaire inconnu : utilisez un nom IANA tel que « Europe/Paris ».' });
+  text(64).refine(isTimeZone, { error: 'Fuseau horaire inconnu : utilisez un nom IANA tel que « Europe/Paris ».' });
 
 const enumOf = <const T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: `${what} : valeurs possibles ${values.map((v) => `« ${v} »`).join(', ')}.` });
@@ -66,14 +61,14 @@ const objectifOperationnelSchema = z.strictObject({
   code: code(),
   kind: z.literal('operationnel', { error: 'Sous un objectif stratégique, « kind » vaut « operationnel ».' }),
   title: nonEmptyText(300),
-  description: optionalText(5000),
+  description: optionalParagraphs(5000),
 });
 
 const objectifStrategiqueSchema = z.strictObject({
   code: code(),
   kind: z.literal('strategique', { error: 'Sous un enjeu, « kind » vaut « strategique ».' }),
   title: nonEmptyText(300),
-  description: optionalText(5000),
+  description: optionalParagraphs(5000),
   objectifs: z.array(objectifOperationnelSchema).optional(),
 });
 
@@ -135,7 +130,7 @@ export const conventionSetupSchema = z.strictObject({
     z.strictObject({
       number: z.int().min(1),
       title: nonEmptyText(200),
-      description: optionalText(5000),
+      description: optionalParagraphs(5000),
       newEndDate: isoDate().optional(),
       signedAt: isoDate().optional(),
     }),
@@ -144,7 +139,7 @@ export const conventionSetupSchema = z.strictObject({
     z.strictObject({
       code: code(),
       title: nonEmptyText(300),
-      description: optionalText(5000),
+      description: optionalParagraphs(5000),
       objectifs: z.array(objectifStrategiqueSchema),
     }),
   ),
@@ -153,7 +148,7 @@ export const conventionSetupSchema = z.strictObject({
       slug: slug(),
       kind: enumOf(INSTANCE_KINDS, 'Type d’instance'),
       name: nonEmptyText(200),
-      mission: optionalText(2000),
+      mission: optionalParagraphs(2000),
       theme: optionalText(300),
       quorum: z.int().min(1).optional(),
       convocationDelayDays: z.int().min(0).max(365).optional(),
@@ -184,7 +179,7 @@ export const conventionSetupSchema = z.strictObject({
         key: slug(),
         year: z.int().min(2000).max(2100),
         title: nonEmptyText(200),
-        description: optionalText(5000),
+        description: optionalParagraphs(5000),
         startDate: isoDate(),
         endDate: isoDate().optional(),
         ownerInstance: slug().optional(),
@@ -200,7 +195,7 @@ export const conventionSetupSchema = z.strictObject({
     z.strictObject({
       key: slug(),
       title: nonEmptyText(200),
-      description: optionalText(5000),
+      description: optionalParagraphs(5000),
       organizerEmail: email(),
       /** The instance whose meeting the chosen date becomes (its slug). */
       instance: slug().optional(),

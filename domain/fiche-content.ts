@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors.js';
 import type { Actor, LifecycleState } from './lifecycle/model.js';
-import { email, nonEmptyText, parseInput } from './validation.js';
+import { email, nonEmptyText, parseInput, text } from './validation.js';
 
 /**
  * What a fiche action says (the content of one of its versions), as people write it: the enjeu and
@@ -53,12 +53,9 @@ export const FICHE_FIELD_LABELS: Record<FicheField, string> = {
 const FICHE_FIELDS = Object.keys(FICHE_FIELD_LABELS) as FicheField[];
 
 const MAX_TEXT = 4000;
-const code = z.string().trim().min(1).max(64);
+const code = nonEmptyText(64);
 const optionalText = (label: string) =>
-  z
-    .string()
-    .trim()
-    .max(MAX_TEXT, { error: `${label} dépasse ${MAX_TEXT} caractères : raccourcissez-le.` })
+  text(MAX_TEXT, { multiline: true, tooLong: `${label} dépasse ${MAX_TEXT} caractères : raccourcissez-le.` })
     .nullable()
     .transform((text) => (text === '' ? null : text));
 
@@ -68,13 +65,13 @@ const budgetLine = z.strictObject({
     .number({ error: 'Le montant d’une ligne de budget est un nombre d’euros.' })
     .finite()
     .nonnegative({ error: 'Un montant de budget ne peut pas être négatif.' }),
-  financeur: z.string().trim().min(1).max(200).optional(),
+  financeur: nonEmptyText(200).optional(),
 });
 
 const indicator = z.strictObject({
   label: nonEmptyText(200, { required: 'Chaque indicateur a un libellé.' }),
-  target: z.union([z.number().finite(), z.string().trim().min(1).max(200)]).optional(),
-  unit: z.string().trim().min(1).max(50).optional(),
+  target: z.union([z.number().finite(), nonEmptyText(200)]).optional(),
+  unit: nonEmptyText(50).optional(),
 });
 
 export const contentEditSchema = z

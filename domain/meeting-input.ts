@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorOnlySchema, actorSchema } from './lifecycle/action-schemas.js';
-import { email, isoInstant, nonEmptyText, parseInput } from './validation.js';
+import { email, isoInstant, nonEmptyText, parseInput, text, webUrl } from './validation.js';
 
 /** Input of the meeting workflow's updates, parsed with field-level French errors. */
 
@@ -11,8 +11,8 @@ export const meetingTimesSchema = z
   .object({
     startsAt: isoInstant('startsAt'),
     endsAt: isoInstant('endsAt'),
-    location: z.string().trim().max(500, { error: '« location » : 500 caractères au plus.' }).optional(),
-    visioUrl: z.url({ error: '« visioUrl » doit être une adresse web (https://…).' }).optional(),
+    location: text(500, { tooLong: '« location » : 500 caractères au plus.' }).optional(),
+    visioUrl: webUrl().optional(),
   })
   .refine(ends, endsAfterStart);
 
@@ -21,15 +21,16 @@ export const rescheduleSchema = z
     actor: actorSchema,
     startsAt: isoInstant('startsAt'),
     endsAt: isoInstant('endsAt'),
-    location: z.string().trim().max(500).optional(),
-    visioUrl: z.url({ error: '« visioUrl » doit être une adresse web (https://…).' }).optional(),
-    reason: z.string().trim().max(1000).optional(),
+    location: text(500).optional(),
+    visioUrl: webUrl().optional(),
+    reason: text(1000, { multiline: true }).optional(),
   })
   .refine(ends, endsAfterStart);
 
 export const cancelSchema = z.strictObject({
   actor: actorSchema,
   reason: nonEmptyText(1000, {
+    multiline: true,
     required: 'Dites pourquoi la réunion est annulée (« reason ») : les membres le liront.',
   }),
 });

@@ -4,7 +4,7 @@ import { DomainError } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
 import { dateKey, shiftDate, weekdayOf, type LocalDate } from './paris-time.js';
 import type { Zone } from './school-holidays.js';
-import { parseInput, slug } from './validation.js';
+import { parseInput, slug, text } from './validation.js';
 
 /**
  * Rules of an instance's recurring meetings, e.g. « the COTECH every quarter, the first Tuesday at
@@ -60,7 +60,7 @@ export const ruleSchema = z.strictObject({
   nth: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)], {
     error: '« nth » vaut 1, 2, 3, 4 (le premier… le quatrième) ou -1 (le dernier).',
   }),
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'L’heure s’écrit HH:MM, par exemple 14:00.' }),
+  time: text(5).regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'L’heure s’écrit HH:MM, par exemple 14:00.' }),
   durationMinutes: z.int().min(15).max(600),
   skipMonths: z.array(month).optional(),
 });

@@ -218,18 +218,8 @@ export function toLocal(
  * Throws a RangeError when a field is out of range (month 13, 30 February, hour 24…).
  */
 export function fromLocal(local: LocalDateTime, zone: string = DEFAULT_ZONE): Date {
-  checkInteger(local.year, 'year');
-  checkInteger(local.month, 'month', 1, 12);
-  checkInteger(local.day, 'day', 1, daysInMonth(local.year, local.month));
-  checkInteger(local.hour, 'hour', 0, 23);
-  checkInteger(local.minute, 'minute', 0, 59);
-  const wall = wallMs(local.year, local.month, local.day, local.hour, local.minute);
-  // The offsets in force a day either side bracket any transition near this wall time (zones
-  // change offset at most once in two days). Each offset gives a candidate instant, valid when
-  // the zone really has that offset then.
-  const before = offsetMsAt(wall - DAY_MS, zone);
-  const after = offsetMsAt(wall + DAY_MS, zone);
-  const valid = [wall - before, wall - after].filter((ms) => ms + offsetMsAt(ms, zone) === wall);
+  checkLocal(local);
+  const { wall, before, valid } = readingsOf(local, zone);
   if (valid.length > 0) {
     // Two valid candidates: the overlap; the earlier one is the first occurrence.
     return new Date(Math.min(...valid));
@@ -237,6 +227,59 @@ export function fromLocal(local: LocalDateTime, zone: string = DEFAULT_ZONE): Da
   // None: the gap. Reading the wall time with the offset from before the change lands as far
   // past the change as the wall time is past its start, that is, moved forward by the gap.
   return new Date(wall - before);
+}
+
+/** How a local time reads in `zone`: each instant it names (none in a gap, two in an overlap). */
+export type LocalReading =
+  | { kind: 'one'; instant: Date }
+  | { kind: 'gap'; lastBefore: LocalDateTime; firstAfter: LocalDateTime }
+  | { kind: 'twice'; instants: [Date, Date]; offsetsMinutes: [number, number] };
+
+/**
+ * The instants at which clocks in `zone` show `local`, told apart rather than resolved as
+ * {@link fromLocal} does: for a gap, the last minute before it and the first after it, which people
+ * can choose instead. Throws a RangeError when a field is out of range.
+ */
+export function readLocal(local: LocalDateTime, zone: string = DEFAULT_ZONE): LocalReading {
+  checkLocal(local);
+  const { wall, before, after, valid } = readingsOf(local, zone);
+  if (valid.length === 1) return { kind: 'one', instant: new Date(valid[0]!) };
+  if (valid.length === 2) {
+    const [first, second] = [Math.min(...valid), Math.max(...valid)];
+    return {
+      kind: 'twice',
+      instants: [new Date(first), new Date(second)],
+      offsetsMinutes: [(wall - first) / MINUTE_MS, (wall - second) / MINUTE_MS],
+    };
+  }
+  // The change happens at a minute between `wall - after` and `wall - before`: find it.
+  let change = wall - after;
+  while (change < wall - before && offsetMsAt(change, zone) !== after) change += MINUTE_MS;
+  return {
+    kind: 'gap',
+    lastBefore: toLocal(new Date(change - MINUTE_MS), zone),
+    firstAfter: toLocal(new Date(change), zone),
+  };
+}
+
+function checkLocal(local: LocalDateTime): void {
+  checkInteger(local.year, 'year');
+  checkInteger(local.month, 'month', 1, 12);
+  checkInteger(local.day, 'day', 1, daysInMonth(local.year, local.month));
+  checkInteger(local.hour, 'hour', 0, 23);
+  checkInteger(local.minute, 'minute', 0, 59);
+}
+
+function readingsOf(local: LocalDateTime, zone: string) {
+  const wall = wallMs(local.year, local.month, local.day, local.hour, local.minute);
+  // The offsets in force a day either side bracket any transition near this wall time (zones
+  // change offset at most once in two days). Each offset gives a candidate instant, valid when
+  // the zone really has that offset then.
+  const before = offsetMsAt(wall - DAY_MS, zone);
+  const after = offsetMsAt(wall + DAY_MS, zone);
+  const candidates = before === after ? [wall - before] : [wall - before, wall - after];
+  const valid = candidates.filter((ms) => ms + offsetMsAt(ms, zone) === wall);
+  return { wall, before, after, valid };
 }
 
 /** The instant of `hour:minute` on the local `day` in `zone`; gaps and overlaps as {@link fromLocal}. */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { actorOnlySchema, actorSchema } from './lifecycle/action-schemas.js';
 import { HALF_DAYS, POLL_ANSWERS } from './poll-rules.js';
-import { email, isoDate, isoInstant, nonEmptyText, parseInput, slug } from './validation.js';
+import { email, isoDate, isoInstant, nonEmptyText, parseInput, slug, text } from './validation.js';
 
 /** Input of a new date poll and of its workflow's updates, parsed with field-level French errors. */
 
 const time = (field: string) =>
-  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+  text(5).regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
     error: `« ${field} » doit être une heure au format HH:MM, par exemple 14:00.`,
   });
 
@@ -32,10 +32,10 @@ const proposedOptionSchema = z.discriminatedUnion(
 );
 
 export const newPollSchema = z.object({
-  convention: z.string().optional(),
+  convention: nonEmptyText(64).optional(),
   instance: slug(),
   title: nonEmptyText(200, { required: 'Donnez un titre au sondage (« title ») : il sera celui de la réunion.' }),
-  description: nonEmptyText(5000).optional(),
+  description: nonEmptyText(5000, { multiline: true }).optional(),
   location: nonEmptyText(500).optional(),
   deadline: isoInstant('deadline'),
   options: z
@@ -47,17 +47,17 @@ export const newPollSchema = z.object({
 });
 
 const answers = z.record(
-  z.string().min(1).max(64),
+  nonEmptyText(64),
   z.enum(POLL_ANSWERS, { error: 'Chaque réponse vaut « oui », « si_necessaire » ou « non ».' }),
 );
 
 const voteSchema = z.strictObject({
   email: email(),
   answers,
-  signUps: z.array(z.string().min(1).max(64)).max(20).default([]),
+  signUps: z.array(nonEmptyText(64)).max(20).default([]),
 });
 
-const signUpSchema = z.strictObject({ email: email(), optionId: z.string().min(1).max(64) });
+const signUpSchema = z.strictObject({ email: email(), optionId: nonEmptyText(64) });
 
 export const chooseSchema = z.strictObject({
   actor: actorSchema,

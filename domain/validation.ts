@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError, type FieldIssue } from './errors.js';
+import { readInstant } from './instant-input.js';
 
 /**
  * The one way input is checked at every entry (HTTP API, CLI, imports, workflow updates): a zod
@@ -52,31 +53,92 @@ export function capitalise(text: string): string {
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_SLUG = 64;
+const MAX_EMAIL = 254;
+const MAX_URL = 2048;
 
-/** An e-mail address, trimmed and lower-cased. */
-export function email(): z.ZodType<string, unknown> {
-  return z
-    .string()
-    .trim()
-    .check(z.email({ pattern: EMAIL }))
-    .toLowerCase();
+/**
+ * What no text from outside may carry: C0 controls (NUL included), DEL, C1 controls, the bidi
+ * embeddings, overrides and isolates that reorder what people read (U+202A–U+202E, U+2066–U+2069),
+ * and lone surrogates (not Unicode, refused by PostgreSQL's UTF-8). The implicit marks U+200E,
+ * U+200F and U+061C stay allowed: they only set the direction of neutral characters next to them,
+ * and mixed Arabic or Hebrew names need them. Multi-line fields allow tab, line feed and carriage return.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point.
+const FORBIDDEN_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point.
+const FORBIDDEN_MULTI_LINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+
+/** The first character a text may not carry, or undefined; `multiline` admits tab and line breaks. */
+export function forbiddenCharacter(value: string, multiline = false): string | undefined {
+  return (multiline ? FORBIDDEN_MULTI_LINE : FORBIDDEN_SINGLE_LINE).exec(value)?.[0];
 }
 
-export interface TextMessages {
+/** « U+0000 (caractère de contrôle invisible) » for a refused character. */
+export function describeCharacter(character: string): string {
+  const code = character.codePointAt(0)!;
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (code >= 0xd800 && code <= 0xdfff) return `${hex} (moitié de caractère isolée)`;
+  if (code === 0x09 || code === 0x0a || code === 0x0d) return `${hex} (tabulation ou saut de ligne)`;
+  if (code >= 0x202a) return `${hex} (caractère qui inverse le sens du texte)`;
+  return `${hex} (caractère de contrôle invisible)`;
+}
+
+export interface TextOptions {
   /** When the text is missing or blank. */
   required?: string;
   /** When it is longer than `max`. */
   tooLong?: string;
+  /** Whether it may span lines: tab, line feed and carriage return are then allowed. */
+  multiline?: boolean;
 }
 
-/** A trimmed text of 1 to `max` characters; `messages` replace the generic ones for this field. */
-export function nonEmptyText(max: number, messages: TextMessages = {}): z.ZodType<string, unknown> {
-  const required = messages.required;
+/**
+ * The one kind of text that enters, whatever the door (API, forms, CLI, imports, signed links,
+ * iMIP): normalised to NFC, trimmed, free of the characters {@link forbiddenCharacter} names, at
+ * most `max` characters; may be empty (see {@link nonEmptyText}). Every string schema at the edge
+ * is built on it, so no NUL or control character reaches PostgreSQL or a workflow's input.
+ */
+export function text(max: number, options: TextOptions = {}): z.ZodString {
+  const { required, tooLong, multiline = false } = options;
   return z
     .string({ error: (issue) => (issue.input === undefined || issue.input === null ? required : undefined) })
+    .overwrite((value) => value.normalize('NFC'))
     .trim()
-    .min(1, { error: required })
-    .max(max, { error: messages.tooLong });
+    .refine((value) => forbiddenCharacter(value, multiline) === undefined, {
+      error: (issue) => {
+        const found = forbiddenCharacter(String(issue.input), multiline) ?? '';
+        const who = subject(issue.path, 'Le texte');
+        return `${who} contient un caractère interdit, ${describeCharacter(found)} : retirez-le.`;
+      },
+      abort: true,
+    })
+    .max(max, { error: tooLong });
+}
+
+/** A text of 1 to `max` characters (see {@link text}); `options` replace the generic messages for this field. */
+export function nonEmptyText(max: number, options: TextOptions = {}): z.ZodString {
+  return text(max, options).min(1, { error: options.required });
+}
+
+/** An e-mail address, trimmed and lower-cased. */
+export function email(): z.ZodString {
+  return text(MAX_EMAIL)
+    .check(z.email({ pattern: EMAIL }))
+    .toLowerCase();
+}
+
+/**
+ * A web address people will open: `https:` or `http:` only (no `javascript:`, `data:`, `file:`…).
+ */
+export function webUrl(): z.ZodString {
+  return text(MAX_URL).check(
+    z.url({
+      protocol: /^https?$/,
+      error: (issue) =>
+        `${subject(issue.path, 'L’adresse')} doit être une adresse web en https:// (ou http://), ` +
+        'par exemple https://visio.example.org/salle.',
+    }),
+  );
 }
 
 /** A calendar date written YYYY-MM-DD (a real one: no 2024-02-30). */
@@ -85,28 +147,45 @@ export function isoDate(): z.ZodType<string, unknown> {
 }
 
 /**
- * An instant written ISO 8601 with its offset (2024-06-20T14:00:00+02:00 or …Z): a meeting's hour is never floating.
+ * An instant, read by {@link readInstant}: ISO 8601 with its offset, or a local time in Europe/Paris;
+ * calendar-strict, and a time the clocks skip or show twice refused with the times that exist.
  */
 export function isoInstant(field: string): z.ZodType<string, unknown> {
-  const error = `« ${field} » doit être une date et heure ISO avec fuseau, par exemple 2024-06-20T14:00:00+02:00.`;
-  return z
-    .string({ error })
-    .refine((value) => /(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)), { error })
-    .transform((value) => new Date(value).toISOString());
+  return text(40, { required: `« ${field} » est obligatoire.` })
+    .check((payload) => {
+      const reading = readInstant(payload.value, field);
+      if (!reading.ok) payload.issues.push({ code: 'custom', message: reading.message, input: payload.value });
+    })
+    .transform((value) => (readInstant(value, field) as { instant: Date }).instant.toISOString());
 }
 
 /** A short identifier (`gtt-1`, `caf-79`): trimmed, lower-cased, letters, digits and single dashes. */
-export function slug(): z.ZodType<string, unknown> {
-  return z
-    .string()
-    .trim()
+export function slug(): z.ZodString {
+  return text(MAX_SLUG)
     .toLowerCase()
     .min(1)
-    .max(MAX_SLUG)
     .regex(SLUG, {
       error: (issue) =>
         `${subject(issue.path, 'L’identifiant')} doit être un identifiant ` +
         `court en minuscules, chiffres et tirets, par exemple gtt-1.`,
+    });
+}
+
+const PATH_PARAMETER = /^[A-Za-z0-9._~-]+$/;
+/** The longest path parameter: a signed link's token (the router's maxParamLength). */
+export const MAX_PATH_PARAMETER = 2048;
+
+/**
+ * A path parameter (an id, a slug, a step, a signed link's token, a file name): URL-safe
+ * characters only, so nothing else reaches a lookup.
+ */
+export function pathParameter(max: number = MAX_PATH_PARAMETER): z.ZodString {
+  return text(max)
+    .min(1)
+    .regex(PATH_PARAMETER, {
+      error: (issue) =>
+        `${subject(issue.path, 'Le paramètre')} n’a pas la forme d’un identifiant : lettres sans accent, chiffres, ` +
+        '« - », « _ », « . » ou « ~ ».',
     });
 }
 

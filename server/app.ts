@@ -5,7 +5,9 @@ import type { MailCatcher } from '../infra/smtp-in/mail-catcher.js';
 import { createJobRegistry } from './jobs.js';
 import { pageRoutes } from './pages/index.js';
 import { registerAuth } from './plugins/auth.js';
-import { handleErrors } from './plugins/error-handler.js';
+import { MAX_PATH_PARAMETER } from '../domain/validation.js';
+import { frenchClientErrors, frenchFrameworkErrors, handleErrors } from './plugins/error-handler.js';
+import { limitJsonDepth } from './plugins/json-body.js';
 import { collectRoutes, registerOpenApiRoute } from './plugins/openapi.js';
 import { boundTemporalCalls } from './plugins/temporal-deadline.js';
 import { apiTokenRoutes } from './routes/api-tokens.js';
@@ -60,11 +62,15 @@ export const API_VERSION = '1.0.0';
 /** The HTTP API. Anything a client sends wrong is a 4xx with a message for people, never a 500. */
 export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   // Signed links carry their token as a path parameter, longer than find-my-way's default 100.
+  // Bodies: 1 MiB, more than any JSON input needs (imports declare their own, larger, limit).
   const app = Fastify({
     logger: deps.log ? { level: 'warn' } : false,
     bodyLimit: 1_048_576,
-    routerOptions: { maxParamLength: 2048 },
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER },
+    frameworkErrors: frenchFrameworkErrors,
+    clientErrorHandler: frenchClientErrors,
   });
+  limitJsonDepth(app);
 
   // First the hooks every route gets as it is added (its declaration collected, its Temporal calls bounded).
   const routes = collectRoutes(app);

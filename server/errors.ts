@@ -34,6 +34,11 @@ export class HttpError extends Error {
     super(message);
   }
 
+  /** Fastify's name for the status, read by the scopes' error handlers as for its own client errors. */
+  get statusCode(): number {
+    return this.status;
+  }
+
   toBody(): ErrorBody {
     return {
       error: {

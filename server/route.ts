@@ -15,9 +15,11 @@ import type {
   RouteGenericInterface,
   RouteHandlerMethod,
 } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Viewer } from '../domain/access.js';
 import type { Actor } from '../domain/lifecycle/model.js';
+import { parseInput, pathParameter } from '../domain/validation.js';
+import { toHttpError } from './errors.js';
 import { requireAdmin, requireViewer } from './plugins/auth.js';
 
 /**
@@ -71,6 +73,11 @@ export type RouteDeclaration<RG extends RouteGenericInterface = RouteGenericInte
   variants?: { param: string; bodies: Record<string, BodyDoc | undefined> };
   /** Fastify's body limit, for the routes that take more than the server's (imports). */
   bodyLimit?: number;
+  /**
+   * The path parameters' schema, a zod object by parameter name; left out, each is a
+   * {@link pathParameter}. Checked before the access, so a bad one is a 400 naming it.
+   */
+  params?: z.ZodObject;
 };
 
 declare module 'fastify' {
@@ -94,14 +101,39 @@ export function route<RG extends RouteGenericInterface = RouteGenericInterface>(
   handler: Handler<RG>,
 ): void {
   const check = accessCheck(declaration);
+  const params = paramsSchema(declaration);
   app.route<RG>({
     method: declaration.method,
     url: declaration.url,
     config: { declaration: declaration as RouteDeclaration },
     ...(declaration.bodyLimit ? { bodyLimit: declaration.bodyLimit } : {}),
+    ...(params
+      ? {
+          preValidation: async (request: FastifyRequest<RG>) => {
+            try {
+              request.params = parseInput(params, request.params, { what: 'l’adresse' }) as RG['Params'];
+            } catch (error) {
+              // An HttpError, so the signed-link pages' handlers answer it as the 400 it is.
+              throw toHttpError(error);
+            }
+          },
+        }
+      : {}),
     ...(check ? { preHandler: check } : {}),
     handler,
   });
+}
+
+/** The names of a URL pattern's parameters: `/api/meetings/:id/:step` → id, step. */
+export function paramNames(url: string): string[] {
+  return [...url.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+}
+
+/** The schema a route's path parameters are checked with (see {@link RouteDeclaration.params}); none without any. */
+export function paramsSchema(declaration: Pick<RouteDeclaration, 'url' | 'params'>): z.ZodObject | undefined {
+  if (declaration.params) return declaration.params;
+  const names = paramNames(declaration.url);
+  return names.length ? z.object(Object.fromEntries(names.map((name) => [name, pathParameter()]))) : undefined;
 }
 
 /** The signed-in viewer of a route whose declared access needs one. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INSTANCE_KINDS, MEMBER_ROLES, STRUCTURE_KINDS } from '../charter.js';
-import { email, nonEmptyText, parseInput } from '../validation.js';
+import { email, nonEmptyText, parseInput, text } from '../validation.js';
 import type { Action } from './model.js';
 import {
   ACTION_KINDS,
@@ -41,11 +41,11 @@ export const actorSchema = z.strictObject(
 export const actorOnlySchema = z.strictObject({ actor: actorSchema });
 
 const comment = () =>
-  z
-    .string({ error: `Le commentaire doit être un texte de ${MAX_COMMENT} caractères au plus.` })
-    .trim()
-    .max(MAX_COMMENT, { error: `Le commentaire dépasse ${MAX_COMMENT} caractères : raccourcissez-le.` })
-    .optional();
+  text(MAX_COMMENT, {
+    multiline: true,
+    required: `Le commentaire doit être un texte de ${MAX_COMMENT} caractères au plus.`,
+    tooLong: `Le commentaire dépasse ${MAX_COMMENT} caractères : raccourcissez-le.`,
+  }).optional();
 
 const objectError = (issue: z.core.$ZodRawIssue) =>
   issue.code === 'invalid_type' ? 'L’action doit être un objet JSON.' : undefined;
@@ -143,6 +143,7 @@ export const actionSchemas = {
       kind: z.literal('requestAmendment'),
       actor: actorSchema,
       summary: nonEmptyText(MAX_REASON, {
+        multiline: true,
         required: 'Dites ce que l’avenant change (« summary ») : il est obligatoire.',
         tooLong: `Le résumé de l’avenant dépasse ${MAX_REASON} caractères : raccourcissez-le.`,
       }),
@@ -154,6 +155,7 @@ export const actionSchemas = {
       kind: z.literal('withdraw'),
       actor: actorSchema,
       reason: nonEmptyText(MAX_REASON, {
+        multiline: true,
         required: 'Dites pourquoi la fiche est retirée (« reason ») : le motif est obligatoire.',
         tooLong: `Le motif dépasse ${MAX_REASON} caractères : raccourcissez-le.`,
       }),
@@ -173,6 +175,7 @@ export const actionSchemas = {
           error: `L’année évaluée doit être comprise entre ${EVALUATION_YEARS.min} et ${EVALUATION_YEARS.max}.`,
         }),
       summary: nonEmptyText(MAX_COMMENT, {
+        multiline: true,
         required: 'Le bilan de l’évaluation (« summary ») est obligatoire.',
         tooLong: `Le bilan dépasse ${MAX_COMMENT} caractères : raccourcissez-le.`,
       }),
@@ -195,6 +198,7 @@ export const actionSchemas = {
       kind: z.literal('close'),
       actor: actorSchema,
       reason: nonEmptyText(MAX_REASON, {
+        multiline: true,
         required: 'Dites pourquoi la fiche est clôturée (« reason ») : le motif est obligatoire.',
         tooLong: `Le motif dépasse ${MAX_REASON} caractères : raccourcissez-le.`,
       }),

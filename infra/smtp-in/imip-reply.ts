@@ -4,7 +4,9 @@
  */
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
+import { z } from 'zod';
 import { RSVP_PARTSTATS, type RsvpPartStat } from '../../domain/meeting-rules.js';
+import { email, fieldPath, nonEmptyText } from '../../domain/validation.js';
 
 /** The answer a REPLY carries. */
 export interface ImipReply {
@@ -65,12 +67,23 @@ export async function readImipReply(raw: Buffer): Promise<ImipReadResult> {
   return problem;
 }
 
+const edgeSchema = z.object({ from: email(), uid: nonEmptyText(255) });
+
 function readReply(calendar: InstanceType<typeof ICAL.Component>, from: string | undefined): ImipReadResult {
   const event = calendar.getFirstSubcomponent('vevent');
   if (!event) return { kind: 'malformed', reason: 'REPLY without VEVENT' };
   const uid = String(event.getFirstPropertyValue('uid') ?? '').trim();
   if (!uid) return { kind: 'malformed', reason: 'REPLY without UID' };
   if (!from) return { kind: 'ignored', reason: `REPLY for ${uid} without a From address` };
+  // What reaches the store passes the edge's text rules, as every input does: no control characters.
+  const edge = edgeSchema.safeParse({ from, uid });
+  if (!edge.success) {
+    const fields = edge.error.issues.map((issue) => fieldPath(issue.path)).join(', ');
+    return {
+      kind: 'malformed',
+      reason: `REPLY refused: ${fields} refused by the edge text rules (control or bidi characters, or not an address)`,
+    };
+  }
 
   const attendees = event.getAllProperties('attendee').map((property) => ({
     address: String(property.getFirstValue() ?? '')

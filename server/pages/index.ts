@@ -13,6 +13,7 @@ import { loadWorkflowTimeline } from '../../client/workflow-timeline.js';
 import { actorOf, csrfTokenOf } from '../plugins/auth.js';
 import { IMPORT_LIMIT } from '../routes/conventions.js';
 import { HttpError, toHttpError } from '../errors.js';
+import { checkJsonDepth } from '../plugins/json-body.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
 import { AUDIT_PAGE_SIZE, auditPage } from './audit-page.js';
 import { calendarPage, monthKey } from './calendar-page.js';
@@ -451,6 +452,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
           'Collez la configuration (JSON) dans le champ « Configuration » du formulaire.',
           'setup',
         );
+      checkJsonDepth(text);
       const job = jobs.start('Import d’une configuration', async (report) => {
         let setup: unknown;
         try {

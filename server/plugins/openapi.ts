@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HttpError } from '../errors.js';
-import { route, type Access, type BodyDoc, type RouteDeclaration } from '../route.js';
+import { paramsSchema, route, type Access, type BodyDoc, type RouteDeclaration } from '../route.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth.js';
 
 /** A registered route: Fastify's method and URL pattern (`/api/fiches/:id`), and its declaration. */
@@ -100,6 +100,15 @@ function bodySchema(body: BodyDoc): JsonSchema {
   return parts.length === 1 ? parts[0]! : { allOf: parts };
 }
 
+/** A path parameter's JSON Schema, from the schema the route checks it with. */
+function paramSchema(doc: RouteDeclaration, name: string): JsonSchema {
+  const schema = paramsSchema(doc)?.shape[name] as z.ZodType | undefined;
+  if (!schema) return { type: 'string' };
+  const json = z.toJSONSchema(schema, { io: 'input' }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
 function operation(registered: RegisteredRoute, path: string, body: BodyDoc | undefined): JsonSchema {
   const doc = registered.declaration;
   const open = doc.access === 'public' || doc.access === 'link';
@@ -137,7 +146,7 @@ function operation(registered: RegisteredRoute, path: string, body: BodyDoc | un
     'x-route': `${registered.method} ${registered.url}`,
     'x-access': doc.access,
     ...(params.length
-      ? { parameters: params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })) }
+      ? { parameters: params.map((name) => ({ name, in: 'path', required: true, schema: paramSchema(doc, name) })) }
       : {}),
     ...(body
       ? {

@@ -65,6 +65,11 @@ export const feedRoutes: FastifyPluginAsync<FeedRouteDependencies> = async (scop
 
   scope.setErrorHandler((error, request, reply) => {
     if (error instanceof FeedRefusal) return sendRefusal(reply, error);
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      const what = 'Vérifiez l’adresse du calendrier : copiez-la de nouveau depuis Concerto.';
+      return sendRefusal(reply, new FeedRefusal(status, 'Adresse non valide', (error as Error).message, what));
+    }
     request.log.error({ err: error }, 'calendar feed failed');
     return sendRefusal(
       reply,

@@ -25,7 +25,7 @@ import { actorOf } from '../plugins/auth.js';
 import { route, serverSet } from '../route.js';
 
 export const newMeetingSchema = z.object({
-  convention: z.string().optional(),
+  convention: nonEmptyText(64).optional(),
   instance: slug(),
   title: nonEmptyText(200),
 });

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
 import {
   MEMBER_ROLES,
   MEMBER_ROLE_LABELS,
@@ -12,7 +13,7 @@ import {
   type StructureKind,
 } from '../../domain/charter.js';
 import { DomainError, type FieldIssue } from '../../domain/errors.js';
-import { email, summariseIssues } from '../../domain/validation.js';
+import { email, frenchErrorMap, summariseIssues, text } from '../../domain/validation.js';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 
 /**
@@ -146,14 +147,35 @@ function readMembersCsv(csvText: string): ParsedCsv {
   }
 
   const rows: ParsedCsv['rows'] = [];
+  const issues: FieldIssue[] = [];
   body.forEach((record, index) => {
     if (record.every((cell) => cell === '')) return;
     const cells: Partial<Record<MemberCsvColumn, string>> = {};
     for (const [column, at] of columns) cells[column] = record[at] ?? '';
-    rows.push({ line: index + 2, cells });
+    // Every cell is text from outside: the edge's rules (NFC, no control or bidi characters, a cap).
+    const checked = cellsSchema.safeParse(cells, { error: frenchErrorMap('la ligne') });
+    const line = index + 2;
+    if (checked.success) rows.push({ line, cells: checked.data });
+    else
+      for (const issue of checked.error.issues)
+        issues.push({ field: `ligne ${line}`, message: `Ligne ${line} : ${issue.message}` });
   });
+  if (issues.length > 0) {
+    throw new DomainError('INVALID_INPUT', summariseIssues('le fichier', issues), issues[0]!.field, issues);
+  }
   return { rows };
 }
+
+const MAX_CELL = 500;
+// A name or a fonction may span lines in a spreadsheet cell; the other cells are one line.
+const cellsSchema = z.object(
+  Object.fromEntries(
+    MEMBER_CSV_COLUMNS.map((column) => [
+      column,
+      text(MAX_CELL, { multiline: column === 'nom' || column === 'fonction' }).optional(),
+    ]),
+  ) as Record<MemberCsvColumn, z.ZodOptional<z.ZodString>>,
+);
 
 async function applyRows(
   tx: Prisma.TransactionClient,

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
+import { nonEmptyText, parseInput } from '../../domain/validation.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 /**
@@ -6,15 +8,8 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
  * is. Errors name the `convention` field and say what to send.
  */
 export async function resolveConvention(prisma: PrismaClient, ref: unknown): Promise<{ id: string; slug: string }> {
-  if (ref !== undefined && (typeof ref !== 'string' || ref.trim() === '')) {
-    throw new DomainError(
-      'INVALID_INPUT',
-      '« convention » doit être l’identifiant ou le slug d’une convention.',
-      'convention',
-    );
-  }
-  if (typeof ref === 'string') {
-    const key = ref.trim();
+  const { convention: key } = parseInput(referenceSchema, { convention: ref }, { what: 'la convention' });
+  if (key !== undefined) {
     const found = await prisma.convention.findFirst({
       where: { OR: [{ id: key }, { slug: key }] },
       select: { id: true, slug: true },
@@ -37,3 +32,9 @@ export async function resolveConvention(prisma: PrismaClient, ref: unknown): Pro
     'convention',
   );
 }
+
+const referenceSchema = z.object({
+  convention: nonEmptyText(64, {
+    required: '« convention » doit être l’identifiant ou le slug d’une convention.',
+  }).optional(),
+});

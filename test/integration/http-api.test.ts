@@ -494,8 +494,8 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       [
         'odd fiche id',
         { method: 'GET', url: '/api/fiches/..%2F..%2Fetc', headers: as.cooperator },
-        404,
-        { code: 'NOT_FOUND' },
+        400,
+        { code: 'INVALID_INPUT', field: 'id', message: expect.stringContaining('« id »') },
       ],
       [
         'unknown action',
@@ -567,8 +567,8 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       [
         'traversal in outbox',
         { method: 'GET', url: '/api/outbox/..%2F..%2Fpackage.json.eml', headers: as.admin },
-        404,
-        { code: 'NOT_FOUND' },
+        400,
+        { code: 'INVALID_INPUT', field: 'file' },
       ],
     ];
     for (const [name, request, status, error] of cases) {

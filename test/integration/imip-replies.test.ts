@@ -169,6 +169,24 @@ describe('calendar replies (iMIP) to the organizer address', () => {
     expect(logged.join('\n')).toContain(`no ATTENDEE is the sender ${directrice}`);
   });
 
+  it('refuses a REPLY whose UID carries control or bidi characters before it reaches the store', async () => {
+    const { meeting, emails } = await createTestMeeting(db.prisma);
+    const [elue] = emails as [string];
+    for (const uid of [`${meeting.icalUid}\u0001`, `${meeting.icalUid}\u202E`]) {
+      const info = await smtp.sendMail({
+        from: elue,
+        to: ORGANIZER,
+        subject: 'Accepté : COTECH de juin',
+        text: 'Accepté',
+        icalEvent: { method: 'REPLY', content: replyIcs({ uid, attendee: `mailto:${elue}`, partstat: 'ACCEPTED' }) },
+      });
+      expect(info.accepted).toEqual([ORGANIZER]);
+    }
+    expect(await invitation(meeting.id, elue)).toMatchObject({ partstat: 'NEEDS-ACTION', rsvpSource: null });
+    expect(told).toEqual([]);
+    expect(logged.filter((line) => line.includes('REPLY refused: uid'))).toHaveLength(2);
+  });
+
   it(
     'accepts and ignores mail that is no usable REPLY: plain text, ' +
       'another method, unknown UID, stale SEQUENCE, broken calendar',

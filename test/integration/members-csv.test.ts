@@ -170,6 +170,21 @@ describe.each(DATABASE_KINDS)('members CSV on %s', (kind) => {
       expect(await snapshot(prisma)).toEqual(before);
     });
 
+    it('control or bidi characters in a cell: refused on their line, naming the column', async () => {
+      const csv = [
+        HEADER,
+        'nul\u0000@example.org;Nul;;;gtt-1;membre;;',
+        'bidi@example.org;Nom \u202Einversé;;;gtt-1;membre;;',
+        'bell@example.org;Nom;;;gtt\u0007-1;membre;;',
+      ].join('\n');
+      const error = await importError(prisma, csv);
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.issues!.map((issue) => issue.field)).toEqual(['ligne 2', 'ligne 3', 'ligne 4']);
+      expect(error.issues![0]!.message).toMatch(/^Ligne 2 : « email » contient un caractère interdit, U\+0000/);
+      expect(error.issues![1]!.message).toMatch(/« nom » contient un caractère interdit, U\+202E/);
+      expect(error.issues![2]!.message).toMatch(/« instance » contient un caractère interdit, U\+0007/);
+    });
+
     it('a file with only its header, or nothing readable', async () => {
       expect((await importError(prisma, `${HEADER}\n`)).field).toBe('ligne 2');
       expect((await importError(prisma, '')).field).toBe('ligne 1');

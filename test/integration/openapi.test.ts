@@ -21,6 +21,7 @@ type Operation = {
   'x-access': string;
   security: unknown[];
   requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  parameters?: { name: string; in: string; schema: Record<string, unknown> }[];
   responses: Record<string, unknown>;
 };
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
@@ -91,6 +92,19 @@ describe('GET /api/openapi.json', () => {
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const method of Object.keys(operations)) expect(path.startsWith('/'), `${method} ${path}`).toBe(true);
     }
+  });
+
+  it('states the schema each path parameter is checked with, and a 400 for it', () => {
+    const show = document.paths['/api/fiches/{id}']!.get!;
+    expect(show.parameters).toEqual([
+      {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: expect.objectContaining({ type: 'string', minLength: 1, maxLength: 2048, pattern: expect.any(String) }),
+      },
+    ]);
+    expect(show.responses[400]).toBeDefined();
   });
 
   it('gives one path per step, with the body its zod schema checks, without what the server sets', () => {

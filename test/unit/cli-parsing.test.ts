@@ -10,9 +10,21 @@ describe('the CLI’s reading of what people type', () => {
   it('takes « 2027-09-14 14:00 » as Paris time, in summer and in winter, and a full instant as it is', () => {
     expect(instantArg('2027-09-14 14:00', 'start')).toBe('2027-09-14T12:00:00.000Z');
     expect(instantArg('2027-01-12T14:00', 'start')).toBe('2027-01-12T13:00:00.000Z');
-    expect(instantArg('2027-01-12T14:00:00+01:00', 'start')).toBe('2027-01-12T14:00:00+01:00');
+    expect(instantArg('2027-01-12T14:00:00+01:00', 'start')).toBe('2027-01-12T13:00:00.000Z');
     expect(() => instantArg('demain 14h', 'start')).toThrow(
       expect.objectContaining({ exitCode: EXIT.usage, message: expect.stringContaining('--start') }),
+    );
+  });
+
+  it('refuses a day the calendar lacks or an hour the clocks skip: a usage error (exit 2) saying what exists', () => {
+    expect(() => instantArg('2027-02-30 14:00', 'start')).toThrow(
+      expect.objectContaining({ exitCode: EXIT.usage, message: '« --start » : le 30 février 2027 n’existe pas.' }),
+    );
+    expect(() => instantArg('2027-03-28 02:30', 'end')).toThrow(
+      expect.objectContaining({ exitCode: EXIT.usage, message: expect.stringContaining('choisissez 01:59 ou 03:00') }),
+    );
+    expect(() => instantArg('2027-10-31 02:30', 'end')).toThrow(
+      expect.objectContaining({ exitCode: EXIT.usage, message: expect.stringContaining('+02:00') }),
     );
   });
 
