@@ -7,12 +7,23 @@ import { email, isoInstant, nonEmptyText, parseInput } from './validation.js';
 const ends = <T extends { startsAt: string; endsAt: string }>(m: T) => Date.parse(m.endsAt) > Date.parse(m.startsAt);
 const endsAfterStart = { path: ['endsAt'], error: 'La réunion doit finir après son début.' };
 
+/**
+ * Holds a date that breaks a calendar rule (weekend, public holiday, convocation delay) anyway:
+ * the reason goes into the meeting's history (domain/convocation-date.ts).
+ */
+export const overrideSchema = z.strictObject({
+  reason: nonEmptyText(1000, {
+    required: 'Donnez le motif de la dérogation (« override.reason ») : il sera consigné dans l’historique.',
+  }),
+});
+
 export const meetingTimesSchema = z
   .object({
     startsAt: isoInstant('startsAt'),
     endsAt: isoInstant('endsAt'),
     location: z.string().trim().max(500, { error: '« location » : 500 caractères au plus.' }).optional(),
     visioUrl: z.url({ error: '« visioUrl » doit être une adresse web (https://…).' }).optional(),
+    override: overrideSchema.optional(),
   })
   .refine(ends, endsAfterStart);
 
@@ -24,6 +35,7 @@ export const rescheduleSchema = z
     location: z.string().trim().max(500).optional(),
     visioUrl: z.url({ error: '« visioUrl » doit être une adresse web (https://…).' }).optional(),
     reason: z.string().trim().max(1000).optional(),
+    override: overrideSchema.optional(),
   })
   .refine(ends, endsAfterStart);
 

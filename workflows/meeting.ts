@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -13,9 +14,9 @@ import {
   parseMinutes,
   parseReschedule,
 } from '../domain/meeting-input.js';
+import { assertConvocationDate, type ConvocationDate } from '../domain/convocation-date.js';
 import {
   assertAttendance,
-  assertConvocationDelay,
   assertMayManageMeeting,
   assertMeetingAction,
   quorumReached,
@@ -54,8 +55,10 @@ type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> &
 /**
  * One meeting of an instance, from its convocation to its compte rendu: the members are convened
  * with the ordre du jour as the fiches put themselves on it, reminded before (J-7, J-1 unless the
- * instance says otherwise), told of each change with the same calendar UID and a higher SEQUENCE,
- * and after the meeting the secretary is reminded until the compte rendu is filed.
+ * instance says otherwise, on the working day before when that is a day off; those who declined
+ * are not), told of each change with the same calendar UID and a higher SEQUENCE (a new date asks
+ * everyone's answer again), and after the meeting the secretary is reminded until the compte
+ * rendu is filed. A new date passes the checks of domain/convocation-date.ts, or is overridden.
  */
 export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<MeetingState> {
   const { workflowId } = workflowInfo();
@@ -149,11 +152,22 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     });
   }
 
+  /** A new date as the convocation rules see it: the update goes out now. */
+  const newDate = (startsAt: string): ConvocationDate => ({
+    startsAt: new Date(startsAt),
+    convenedAt: new Date(),
+    delayDays: facts().convocationDelayDays,
+    zone: facts().zone,
+    schoolZone: facts().schoolZone ?? null,
+  });
+
   setHandler(
     rescheduleUpdate,
     async (raw) => {
       const change = parseReschedule(raw);
       const previous = { startsAt: state.startsAt, endsAt: state.endsAt };
+      // Same activation, same clock as the validator, which refused a breach without an override.
+      const { overridden } = assertConvocationDate(newDate(change.startsAt), change.override);
       return record(
         {
           action: 'reschedule',
@@ -164,11 +178,14 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
           ...(change.location !== undefined ? { location: change.location } : {}),
           ...(change.visioUrl !== undefined ? { visioUrl: change.visioUrl } : {}),
           ...(change.reason ? { details: { reason: change.reason } } : {}),
+          ...(overridden ? { override: overridden } : {}),
         },
         () => {
           state.sequence += 1;
           state.startsAt = change.startsAt;
           state.endsAt = change.endsAt;
+          // The store put every answer back to « en attente »: the update asks again.
+          state.rsvp = {};
           changes += 1;
           if (state.status === 'convoquee')
             queue({ kind: 'update', occasion: `update-${state.sequence}`, previous, to: 'members' });
@@ -180,7 +197,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         asFailure(() => {
           const change = parseReschedule(raw);
           guard('reschedule', change.actor);
-          assertConvocationDelay(new Date(change.startsAt), new Date(), facts().convocationDelayDays, facts().zone);
+          assertConvocationDate(newDate(change.startsAt), change.override);
         }),
     },
   );
@@ -339,6 +356,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       timing.reminderHour,
       facts().zone,
       new Date(),
+      // A reminder due on a weekend or a public holiday goes the working day before; runs started
+      // before this change keep their timers where they were.
+      { workingDays: patched('reminders-on-working-days') },
     )[0];
     state.nextReminder = next?.at.toISOString() ?? null;
     const wake = state.nextReminder ?? state.startsAt;
@@ -376,7 +396,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       queue({
         kind: 'reminder',
         occasion: `reminder-${state.startsAt}-J${next.daysBefore}`,
-        daysBefore: next.daysBefore,
+        daysBefore: next.daysAhead,
         to: 'members',
       });
   }

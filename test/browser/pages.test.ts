@@ -111,7 +111,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     const conventionId = (
       await running.db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })
     ).id;
-    meetingDay = atLocalTime(toLocal(addLocalDays(new Date(), 12), ZONE), 14, 0);
+    meetingDay = atLocalTime(nextOpenDay(toLocal(addLocalDays(new Date(), 12), ZONE), null).date, 14, 0);
     meeting = await scheduleMeeting(
       { client: running.env.client, store: createStore(running.db.prisma), taskQueue: running.stack.taskQueue },
       conventionId,

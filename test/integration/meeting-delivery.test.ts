@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { createRsvpSignaller } from '../../client/signal-rsvp.js';
+import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { addLocalDays, atLocalTime, toLocal } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import { recordImipReplies } from '../../app/imip-replies.js';
@@ -96,7 +97,7 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
     async () => {
       const conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
       const actor = await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur');
-      const day = toLocal(addLocalDays(new Date(), 12), 'Europe/Paris');
+      const day = nextOpenDay(toLocal(addLocalDays(new Date(), 12), 'Europe/Paris'), null).date;
       const startsAt = atLocalTime(day, 14, 0);
       meeting = await scheduleMeeting(
         { client: env.client, store: createStore(db.prisma), taskQueue },
