@@ -87,6 +87,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   /** Numbers the changes recorded, for their idempotency keys. */
   let recorded = 0;
   let agendaChanges = 0;
+  /** When a reschedule last asked every member again (ISO): answers given before are void. */
+  let answersAskedAt: string | null = null;
   /** Raised by a reschedule or a cancellation: the waits before the meeting start again. */
   let changes = 0;
   const outbox = new Outbox<{ mailing: Mailing; sequence: number; issuedAt: string }>(send);
@@ -186,6 +188,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
           state.endsAt = change.endsAt;
           // The store put every answer back to « en attente »: the update asks again.
           state.rsvp = {};
+          answersAskedAt = new Date().toISOString();
           changes += 1;
           if (state.status === 'convoquee')
             queue({ kind: 'update', occasion: `update-${state.sequence}`, previous, to: 'members' });
@@ -289,7 +292,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   setHandler(agendaChangedSignal, () => {
     agendaChanges += 1;
   });
-  setHandler(rsvpSignal, ({ email, partstat }) => {
+  setHandler(rsvpSignal, ({ email, partstat, at }) => {
+    // Told late of an answer to a date since moved: the store reset it, and so does the state.
+    if (answersAskedAt !== null && at < answersAskedAt) return;
     state.rsvp[email.toLowerCase()] = partstat;
   });
   setHandler(meetingStateQuery, () => state);

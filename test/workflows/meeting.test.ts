@@ -430,6 +430,21 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
         overridden: expect.stringMatching(/samedi/),
       });
 
+      // An answer to the old date the workflow hears of late stays void; one given since counts.
+      const beforeMove = new Date((await now()).getTime() - HOUR).toISOString();
+      await meeting.handle.signal(rsvpSignal, {
+        email: accepting!,
+        partstat: 'ACCEPTED',
+        source: 'link',
+        at: beforeMove,
+      });
+      await answer(meeting.meetingId, declining!, 'TENTATIVE');
+      await eventually(
+        async () => Object.keys((await meeting.handle.query(meetingStateQuery)).rsvp).length > 0,
+        'the answer given since',
+      );
+      expect((await meeting.handle.query(meetingStateQuery)).rsvp).toEqual({ [declining!]: 'TENTATIVE' });
+
       // The fiche's reminders now follow the new date.
       await eventually(async () => {
         const state = await fiche.query(ficheStateQuery);
