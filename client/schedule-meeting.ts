@@ -46,7 +46,7 @@ export async function scheduleMeeting(
     throw new DomainError('INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
   const kind = instance.kind as InstanceKind;
   assertMayManageMeeting(kind, actor, 'schedule');
-  const { warnings, overridden } = assertConvocationDate(
+  const dateCheck = assertConvocationDate(
     {
       startsAt: new Date(input.startsAt),
       convenedAt: now,
@@ -70,7 +70,7 @@ export async function scheduleMeeting(
     visioUrl: input.visioUrl,
     actorEmail: actor.email,
     at: now,
-    ...(overridden ? { override: overridden } : {}),
+    dateCheck,
   });
   const workflowInput: MeetingWorkflowInput = {
     ...meetingWorkflowInput(record),
@@ -81,5 +81,10 @@ export async function scheduleMeeting(
     workflowId: record.workflowId,
     args: [workflowInput],
   });
-  return { meetingId: record.meetingId, workflowId: record.workflowId, icalUid: record.icalUid, warnings };
+  return {
+    meetingId: record.meetingId,
+    workflowId: record.workflowId,
+    icalUid: record.icalUid,
+    warnings: dateCheck.warnings,
+  };
 }

@@ -77,6 +77,14 @@ export function checkConvocationDate(date: ConvocationDate, field = 'startsAt'):
   return { breaches, warnings: day.warnings };
 }
 
+/** What a date accepted comes with, for the organiser and the history. */
+export interface ConvocationDateOutcome {
+  /** The zone's school holidays and the like: the date stands. */
+  warnings: string[];
+  /** The rules an override set aside, and why. */
+  overridden?: OverrideRecord;
+}
+
 /**
  * Refuses a date that breaks a rule, unless `override` gives a reason: then returns what it sets
  * aside, for the history. The warnings are returned either way.
@@ -85,7 +93,7 @@ export function assertConvocationDate(
   date: ConvocationDate,
   override: ConvocationOverride | undefined,
   field = 'startsAt',
-): { warnings: string[]; overridden?: OverrideRecord } {
+): ConvocationDateOutcome {
   const { breaches, warnings } = checkConvocationDate(date, field);
   if (breaches.length === 0) return { warnings };
   if (override) return { warnings, overridden: { reason: override.reason, breaches: breaches.map((b) => b.message) } };

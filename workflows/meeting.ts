@@ -169,7 +169,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       const change = parseReschedule(raw);
       const previous = { startsAt: state.startsAt, endsAt: state.endsAt };
       // Same activation, same clock as the validator, which refused a breach without an override.
-      const { overridden } = assertConvocationDate(newDate(change.startsAt), change.override);
+      const dateCheck = assertConvocationDate(newDate(change.startsAt), change.override);
       return record(
         {
           action: 'reschedule',
@@ -180,7 +180,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
           ...(change.location !== undefined ? { location: change.location } : {}),
           ...(change.visioUrl !== undefined ? { visioUrl: change.visioUrl } : {}),
           ...(change.reason ? { details: { reason: change.reason } } : {}),
-          ...(overridden ? { override: overridden } : {}),
+          dateCheck,
         },
         () => {
           state.sequence += 1;

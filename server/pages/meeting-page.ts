@@ -126,8 +126,8 @@ const HISTORY_LABELS: Readonly<Record<string, (details: Record<string, unknown>)
 const instantOf = (value: unknown) => (typeof value === 'string' ? frenchInstant(value) : '—');
 
 /**
- * The meeting's history from its audit lines, oldest first: who did what, and an override of the
- * date rules with the rules set aside and its reason.
+ * The meeting's history from its audit lines, oldest first: who did what, an override of the
+ * date rules with the rules set aside and its reason, and the warnings its date came with.
  */
 function history(lines: readonly AuditLine[]): string {
   if (lines.length === 0) return '<p>Aucun événement enregistré.</p>';
@@ -142,9 +142,10 @@ function history(lines: readonly AuditLine[]): string {
         ? ` <strong>Dérogation</strong> : ${escapeHtml(String(details.overridden ?? ''))} ` +
           `Motif : ${escapeHtml(details.overrideReason)}.`
         : '';
+    const warnings = typeof details.warnings === 'string' ? ` Attention : ${escapeHtml(details.warnings)}` : '';
     return (
       `<li>${escapeHtml(frenchInstant(line.at))} — ${escapeHtml(line.actor === 'concerto' ? 'Concerto' : line.actor)}` +
-      ` : ${escapeHtml(what)}.${override}</li>`
+      ` : ${escapeHtml(what)}.${override}${warnings}</li>`
     );
   });
   return `<ol class="timeline">${items.join('')}</ol>`;

@@ -1,7 +1,7 @@
-import type { OverrideRecord } from '../../domain/convocation-date.js';
+import type { ConvocationDateOutcome } from '../../domain/convocation-date.js';
 import type { Attendance, MeetingStatus } from '../../domain/meeting-rules.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { overrideDetails } from './override-details.js';
+import { dateCheckDetails } from './date-check-details.js';
 
 export interface MeetingChange {
   meetingId: string;
@@ -20,8 +20,8 @@ export interface MeetingChange {
   quorumReached?: boolean;
   attendance?: Attendance;
   minutesRef?: string;
-  /** A reschedule held on a day off or within the convocation delay, and why. */
-  override?: OverrideRecord;
+  /** A reschedule's date checks: the rules an override set aside and why, the warnings. */
+  dateCheck?: ConvocationDateOutcome;
   details?: Record<string, string | number | boolean>;
 }
 
@@ -94,7 +94,7 @@ export async function recordMeetingChange(db: PrismaClient, change: MeetingChang
           ...(change.quorumReached !== undefined ? { quorumReached: change.quorumReached } : {}),
           ...(change.minutesRef ? { minutesRef: change.minutesRef } : {}),
           ...(reset ? { answersReset: reset.count } : {}),
-          ...overrideDetails(change.override),
+          ...dateCheckDetails(change.dateCheck),
           ...(change.details ?? {}),
         },
         at,
