@@ -86,6 +86,19 @@ export interface ConvocationDateOutcome {
 }
 
 /**
+ * What a checked date comes with once accepted: its warnings, and with an override the rules it
+ * sets aside. Never throws, so a workflow's update handler can record it whatever it is replayed on.
+ */
+export function convocationDateOutcome(
+  check: ConvocationDateCheck,
+  override: ConvocationOverride | undefined,
+): ConvocationDateOutcome {
+  const { breaches, warnings } = check;
+  if (breaches.length === 0 || !override) return { warnings };
+  return { warnings, overridden: { reason: override.reason, breaches: breaches.map((b) => b.message) } };
+}
+
+/**
  * Refuses a date that breaks a rule, unless `override` gives a reason: then returns what it sets
  * aside, for the history. The warnings are returned either way.
  */
@@ -94,9 +107,9 @@ export function assertConvocationDate(
   override: ConvocationOverride | undefined,
   field = 'startsAt',
 ): ConvocationDateOutcome {
-  const { breaches, warnings } = checkConvocationDate(date, field);
-  if (breaches.length === 0) return { warnings };
-  if (override) return { warnings, overridden: { reason: override.reason, breaches: breaches.map((b) => b.message) } };
+  const check = checkConvocationDate(date, field);
+  if (check.breaches.length === 0 || override) return convocationDateOutcome(check, override);
+  const { breaches } = check;
   const issues: FieldIssue[] = breaches.map((b) => ({ field, message: b.message }));
   throw new DomainError(
     breaches.some((b) => b.rule === 'day') ? 'NON_WORKING_DAY' : 'CONVOCATION_DELAY',

@@ -14,7 +14,12 @@ import {
   parseMinutes,
   parseReschedule,
 } from '../domain/meeting-input.js';
-import { assertConvocationDate, type ConvocationDate } from '../domain/convocation-date.js';
+import {
+  assertConvocationDate,
+  checkConvocationDate,
+  convocationDateOutcome,
+  type ConvocationDate,
+} from '../domain/convocation-date.js';
 import {
   assertAttendance,
   assertMayManageMeeting,
@@ -168,8 +173,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     async (raw) => {
       const change = parseReschedule(raw);
       const previous = { startsAt: state.startsAt, endsAt: state.endsAt };
-      // Same activation, same clock as the validator, which refused a breach without an override.
-      const dateCheck = assertConvocationDate(newDate(change.startsAt), change.override);
+      // The validator refused a breach without an override; recorded without throwing, so a run that
+      // took a date before these checks existed replays.
+      const dateCheck = convocationDateOutcome(checkConvocationDate(newDate(change.startsAt)), change.override);
       return record(
         {
           action: 'reschedule',

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { previousWorkingDay } from '../../domain/calendar-checks.js';
-import { assertConvocationDate, checkConvocationDate, type ConvocationDate } from '../../domain/convocation-date.js';
+import {
+  assertConvocationDate,
+  checkConvocationDate,
+  convocationDateOutcome,
+  type ConvocationDate,
+} from '../../domain/convocation-date.js';
 import { reminderTimes } from '../../domain/meeting-rules.js';
 import { atLocalTime, dateKey, parseDateKey } from '../../domain/paris-time.js';
 import { domainError } from '../helpers/domain-error.js';
@@ -98,6 +103,15 @@ describe('the date of a meeting convened or moved by hand', () => {
     });
     // Nothing to override: nothing recorded.
     expect(assertConvocationDate(date(at('2026-05-12', 14)), { reason: 'Par précaution' })).toEqual({ warnings: [] });
+  });
+
+  it('gives the outcome of a check without ever throwing, for a workflow handler replaying an older run', () => {
+    const saturday = checkConvocationDate(date(at('2026-05-16', 14)));
+    expect(convocationDateOutcome(saturday, undefined)).toEqual({ warnings: [] });
+    expect(convocationDateOutcome(saturday, { reason: 'Exceptionnel' })).toEqual({
+      warnings: [],
+      overridden: { reason: 'Exceptionnel', breaches: [expect.stringMatching(/samedi/)] },
+    });
   });
 
   it('refuses a date already past, override or not', () => {
