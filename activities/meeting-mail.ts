@@ -45,6 +45,10 @@ const CALENDAR_METHOD: Partial<Record<MeetingMailKind, 'REQUEST' | 'CANCEL'>> = 
  * Mails of a meeting: convocation, update and cancellation with their iCalendar invitation and
  * signed RSVP links, reminders, relevé de décisions, reminders to file the compte rendu. Each is
  * sent once per (meeting, occasion, recipient) through the notification ledger.
+ *
+ * A reminder goes only to those who have not declined, as their invitation stands when it is
+ * sent (an answer by link or by calendar is in the store before the workflow hears of it), and
+ * carries their own answer links like the invitation.
  */
 export function createMeetingMailActivities({
   meetings,
@@ -54,11 +58,12 @@ export function createMeetingMailActivities({
   linkSecret,
 }: MeetingMailDependencies) {
   return {
-    async sendMeetingMail(request: MeetingMailRequest): Promise<NotificationResult> {
+    async sendMeetingMail(request: MeetingMailRequest): Promise<NotificationResult | { declined: true }> {
       const meeting = await meetings.findForMail(request.meetingId);
       const invitation = meeting.invitations.find(
         (i) => i.person.email.toLowerCase() === request.recipient.toLowerCase(),
       );
+      if (request.kind === 'reminder' && invitation?.partstat === 'DECLINED') return { declined: true };
       const recipient = { name: invitation?.person.displayName ?? request.recipient, email: request.recipient };
       const agenda = meeting.agenda.map((item) => ({ position: item.position, title: item.title }));
       const zone = meeting.convention.timezone;
@@ -104,8 +109,8 @@ export function createMeetingMailActivities({
         },
         recipient,
         agenda,
-        // Answers are asked of invited members, until the meeting ends.
-        ...(method === 'REQUEST' && invitation
+        // Answers are asked of invited members, until the meeting ends: with the invitation and its reminders.
+        ...((method === 'REQUEST' || request.kind === 'reminder') && invitation
           ? {
               rsvpLinks: rsvpLinks({
                 publicUrl,

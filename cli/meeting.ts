@@ -28,17 +28,20 @@ function describeMeeting(meeting: MeetingSummary): string {
 
 const meetingStep = (id: string, step: string) => `/api/meetings/${encodeURIComponent(id)}/${step}`;
 
-/** Place and visio options, shared by create and reschedule. */
-const placeOptions = { location: { type: 'string' }, visio: { type: 'string' } } as const;
+/** Place, visio and override options, shared by create and reschedule. */
+const placeOptions = { location: { type: 'string' }, visio: { type: 'string' }, force: { type: 'string' } } as const;
 
 function timesOf(values: CommandInput['values']) {
   const location = text(values, 'location');
   const visio = text(values, 'visio');
+  // A weekend, a public holiday or a short delay is refused unless forced with a reason, which is recorded.
+  const force = text(values, 'force');
   return {
     startsAt: instantArg(text(values, 'start')!, 'start'),
     endsAt: instantArg(text(values, 'end')!, 'end'),
     ...(location ? { location } : {}),
     ...(visio ? { visioUrl: visio } : {}),
+    ...(force !== undefined ? { override: { reason: force } } : {}),
   };
 }
 
@@ -47,8 +50,10 @@ export const meetingCommands: Record<string, Command> = {
   'meeting create': {
     usage:
       'meeting create --instance <instance> --title <titre> --start "2027-09-14 14:00" ' +
-      '--end "2027-09-14 17:00" [--location …] [--visio <url>] [--convention <slug>]',
-    summary: 'convoque une réunion d’une instance (délai légal en jours francs vérifié) et invite ses membres',
+      '--end "2027-09-14 17:00" [--location …] [--visio <url>] [--force <motif>] [--convention <slug>]',
+    summary:
+      'convoque une réunion d’une instance et invite ses membres ; un week-end, un jour férié ou un délai ' +
+      'légal non tenu est refusé, sauf --force avec le motif, consigné',
     options: {
       instance: { type: 'string' },
       title: { type: 'string' },
@@ -61,25 +66,30 @@ export const meetingCommands: Record<string, Command> = {
     async run({ values, api, out }) {
       const convention = text(values, 'convention');
       const meeting = { instance: text(values, 'instance'), title: text(values, 'title'), ...timesOf(values) };
-      const created = await api.json<{ meetingId: string; workflowId: string; icalUid: string }>(
+      const created = await api.json<{ meetingId: string; workflowId: string; icalUid: string; warnings: string[] }>(
         'POST',
         '/api/meetings',
         { json: { ...meeting, ...(convention ? { convention } : {}) } },
       );
-      out.result(
-        created,
-        (m) =>
+      out.result(created, (m) =>
+        [
           `Réunion convoquée.\n${describeMeeting({
             ...meeting,
             meetingId: m.meetingId,
             status: 'convocation en préparation',
           })}`,
+          ...m.warnings.map((w) => `Attention : ${w}`),
+        ].join('\n'),
       );
     },
   },
   'meeting reschedule': {
-    usage: 'meeting reschedule <réunion> --start "…" --end "…" [--location …] [--visio <url>] [--reason <motif>]',
-    summary: 'reporte la réunion : chaque membre reçoit la mise à jour',
+    usage:
+      'meeting reschedule <réunion> --start "…" --end "…" [--location …] [--visio <url>] [--reason <motif>] ' +
+      '[--force <motif>]',
+    summary:
+      'reporte la réunion : chaque membre reçoit la mise à jour et les réponses repassent en attente ; ' +
+      'mêmes règles de date que la convocation (--force avec le motif pour y déroger)',
     options: { start: { type: 'string' }, end: { type: 'string' }, reason: { type: 'string' }, ...placeOptions },
     required: ['start', 'end'],
     positionals: ['réunion'],

@@ -3,7 +3,9 @@ import type { Client } from '@temporalio/client';
 import { parseCharter, type InstanceKind } from '../domain/charter.js';
 import { DomainError } from '../domain/errors.js';
 import type { Actor } from '../domain/lifecycle/model.js';
-import { assertConvocationDelay, assertMayManageMeeting, convocationDelayFor } from '../domain/meeting-rules.js';
+import { assertConvocationDate, type ConvocationOverride } from '../domain/convocation-date.js';
+import { assertMayManageMeeting, convocationDelayFor } from '../domain/meeting-rules.js';
+import { parseZone } from '../domain/school-holidays.js';
 import type { Store } from '../store/index.js';
 import {
   meetingWorkflowId,
@@ -19,12 +21,16 @@ export interface NewMeeting {
   endsAt: string;
   location?: string | undefined;
   visioUrl?: string | undefined;
+  /** Holds a date on a day off or within the convocation delay; recorded in the meeting's history. */
+  override?: ConvocationOverride | undefined;
 }
 
 /**
- * Schedules a meeting of an instance: checks who asks and the legal convocation delay, records
- * it and starts its workflow, which tells the fiches waiting for that body (they put themselves
- * on its agenda) and convenes the members with the ordre du jour.
+ * Schedules a meeting of an instance: checks who asks and its date (domain/convocation-date.ts:
+ * no weekend or public holiday, the legal convocation delay, unless overridden with a reason),
+ * records it with the override if any, and starts its workflow, which tells the fiches waiting
+ * for that body (they put themselves on its agenda) and convenes the members with the ordre du
+ * jour. Gives back the school-holiday warnings, for the organiser.
  */
 export async function scheduleMeeting(
   deps: { client: Client; store: Store; taskQueue: string },
@@ -32,7 +38,7 @@ export async function scheduleMeeting(
   input: NewMeeting,
   actor: Actor,
   options: { now?: Date; timing?: MeetingWorkflowInput['timing']; workflowId?: string } = {},
-): Promise<{ meetingId: string; workflowId: string; icalUid: string }> {
+): Promise<{ meetingId: string; workflowId: string; icalUid: string; warnings: string[] }> {
   const now = options.now ?? new Date();
   const convention = await deps.store.conventions.findSettings(conventionId);
   const instance = await deps.store.conventions.findInstance(conventionId, input.instance);
@@ -40,11 +46,15 @@ export async function scheduleMeeting(
     throw new DomainError('INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
   const kind = instance.kind as InstanceKind;
   assertMayManageMeeting(kind, actor, 'schedule');
-  assertConvocationDelay(
-    new Date(input.startsAt),
-    now,
-    convocationDelayFor(parseCharter(convention.charter), kind, instance.convocationDelayDays),
-    convention.timezone,
+  const dateCheck = assertConvocationDate(
+    {
+      startsAt: new Date(input.startsAt),
+      convenedAt: now,
+      delayDays: convocationDelayFor(parseCharter(convention.charter), kind, instance.convocationDelayDays),
+      zone: convention.timezone,
+      schoolZone: parseZone(convention.schoolZone),
+    },
+    input.override,
   );
 
   const meetingId = randomUUID();
@@ -60,6 +70,7 @@ export async function scheduleMeeting(
     visioUrl: input.visioUrl,
     actorEmail: actor.email,
     at: now,
+    dateCheck,
   });
   const workflowInput: MeetingWorkflowInput = {
     ...meetingWorkflowInput(record),
@@ -70,5 +81,10 @@ export async function scheduleMeeting(
     workflowId: record.workflowId,
     args: [workflowInput],
   });
-  return { meetingId: record.meetingId, workflowId: record.workflowId, icalUid: record.icalUid };
+  return {
+    meetingId: record.meetingId,
+    workflowId: record.workflowId,
+    icalUid: record.icalUid,
+    warnings: dateCheck.warnings,
+  };
 }

@@ -67,6 +67,17 @@ export function nextOpenDay(date: LocalDate, zone: Zone | null): OpenDay {
   }
 }
 
+/**
+ * `date` itself when it is a working day, else the last working day before it: weekends and public
+ * holidays are skipped (a long weekend such as Ascension's Thursday to Sunday goes back to the
+ * Wednesday). What a reminder due on a day off moves to.
+ */
+export function previousWorkingDay(date: LocalDate): LocalDate {
+  let day = date;
+  while (checkMeetingDate(day, null).blocked !== undefined) day = shiftDate(day, -1);
+  return day;
+}
+
 function schoolHolidayWarnings(date: LocalDate, zone: Zone | null): string[] {
   if (zone === null) return [];
   if (!schoolHolidaysKnownOn(date)) {

@@ -10,7 +10,11 @@ export const DOMAIN_ERROR_CODES = {
   CHARTER_VIOLATION: 'The members of an instance break the convention’s charter; `issues` lists each rule broken.',
   PARTNER_OPINIONS_MISSING:
     'The COPIL decision waits for the CAF’s and the MSA’s opinions on the version, and one is missing.',
-  CONVOCATION_DELAY: 'The meeting is too soon for the instance’s legal convocation delay (jours francs).',
+  CONVOCATION_DELAY:
+    'The meeting is too soon for the instance’s legal convocation delay (jours francs); an override with a reason ' +
+    'holds it anyway.',
+  NON_WORKING_DAY:
+    'The meeting falls on a Saturday, a Sunday or a public holiday; an override with a reason holds it anyway.',
   CAPACITY_FULL: 'A date of a poll has no place left for another volunteer.',
 } as const;
 

@@ -7,12 +7,23 @@ import { email, isoInstant, nonEmptyText, parseInput, text, webUrl } from './val
 const ends = <T extends { startsAt: string; endsAt: string }>(m: T) => Date.parse(m.endsAt) > Date.parse(m.startsAt);
 const endsAfterStart = { path: ['endsAt'], error: 'La réunion doit finir après son début.' };
 
+/**
+ * Holds a date that breaks a calendar rule (weekend, public holiday, convocation delay) anyway:
+ * the reason goes into the meeting's history (domain/convocation-date.ts).
+ */
+export const overrideSchema = z.strictObject({
+  reason: nonEmptyText(1000, {
+    required: 'Donnez le motif de la dérogation (« override.reason ») : il sera consigné dans l’historique.',
+  }),
+});
+
 export const meetingTimesSchema = z
   .object({
     startsAt: isoInstant('startsAt'),
     endsAt: isoInstant('endsAt'),
     location: text(500, { tooLong: '« location » : 500 caractères au plus.' }).optional(),
     visioUrl: webUrl().optional(),
+    override: overrideSchema.optional(),
   })
   .refine(ends, endsAfterStart);
 
@@ -24,6 +35,7 @@ export const rescheduleSchema = z
     location: text(500).optional(),
     visioUrl: webUrl().optional(),
     reason: text(1000, { multiline: true }).optional(),
+    override: overrideSchema.optional(),
   })
   .refine(ends, endsAfterStart);
 

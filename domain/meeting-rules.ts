@@ -1,7 +1,8 @@
 import type { Charter, InstanceKind } from './charter.js';
 import { DomainError, type FieldIssue } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
-import { addLocalDays, atLocalTime, formatFrench, toLocal } from './paris-time.js';
+import { previousWorkingDay } from './calendar-checks.js';
+import { addLocalDays, atLocalTime, dateKey, formatFrench, shiftDate, toLocal, type LocalDate } from './paris-time.js';
 
 /**
  * The rules of a meeting of an instance, shared by the meeting workflow, the API and the CLI:
@@ -121,36 +122,20 @@ export function earliestMeetingDay(convenedAt: Date, delayDays: number, zone: st
   return atLocalTime(toLocal(addLocalDays(atLocalTime(day, 12, 0, zone), delayDays + 1, zone), zone), 0, 0, zone);
 }
 
-/** Refuses a meeting that cannot be legally convened now: too soon, or in the past. */
-export function assertConvocationDelay(
-  startsAt: Date,
-  convenedAt: Date,
-  delayDays: number,
-  zone: string,
-  field = 'startsAt',
-): void {
-  if (startsAt <= convenedAt) {
-    throw new DomainError(
-      'INVALID_INPUT',
-      `La réunion doit avoir lieu dans le futur ; « ${formatFrench(startsAt, zone)} » est passé.`,
-      field,
-    );
-  }
-  if (delayDays === 0) return;
-  const earliest = earliestMeetingDay(convenedAt, delayDays, zone);
-  if (startsAt < earliest) {
-    throw new DomainError(
-      'CONVOCATION_DELAY',
-      `Cette instance se convoque au moins ${delayDays} jours francs à l’avance : convoquée ` +
-        `aujourd’hui, elle peut se réunir au plus tôt le ${formatFrench(earliest, zone)}.`,
-      field,
-    );
-  }
+/** A reminder before a meeting: when it goes, and how many days before the meeting's local day. */
+export interface ReminderTime {
+  at: Date;
+  /** As configured (J-7, J-1): names the reminder, whatever day it moved to. */
+  daysBefore: number;
+  /** Days between the day it goes and the meeting's day: more than `daysBefore` once moved. */
+  daysAhead: number;
 }
 
 /**
  * When the reminders before a meeting fall: `daysBefore` days before its local day, at `hour`
- * local time; those already past at `now`, or after the meeting starts, are dropped. Soonest first.
+ * local time, or with `workingDays` on the working day before when that day is a weekend or a
+ * public holiday (two reminders landing on the same day go once, as the nearer one); those
+ * already past at `now`, or after the meeting starts, are dropped. Soonest first.
  */
 export function reminderTimes(
   startsAt: Date,
@@ -158,12 +143,30 @@ export function reminderTimes(
   hour: number,
   zone: string,
   now: Date,
-): Array<{ at: Date; daysBefore: number }> {
-  const meetingDay = toLocal(startsAt, zone);
-  return [...new Set(days)]
-    .map((daysBefore) => ({ at: addLocalDays(atLocalTime(meetingDay, hour, 0, zone), -daysBefore, zone), daysBefore }))
+  options: { workingDays?: boolean } = {},
+): ReminderTime[] {
+  const local = toLocal(startsAt, zone);
+  const meetingDay = { year: local.year, month: local.month, day: local.day };
+  const byDay = new Map<string, ReminderTime>();
+  for (const daysBefore of [...new Set(days)].sort((a, b) => a - b)) {
+    const nominal = shiftDate(meetingDay, -daysBefore);
+    const day = options.workingDays ? previousWorkingDay(nominal) : nominal;
+    const key = dateKey(day);
+    if (byDay.has(key)) continue;
+    byDay.set(key, {
+      at: atLocalTime(day, hour, 0, zone),
+      daysBefore,
+      daysAhead: daysBefore + daysBetween(day, nominal),
+    });
+  }
+  return [...byDay.values()]
     .filter(({ at }) => at > now && at < startsAt)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/** Whole days from `from` to `to` (local dates). */
+function daysBetween(from: LocalDate, to: LocalDate): number {
+  return Math.round((Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / 864e5);
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -14,8 +15,13 @@ import {
   parseReschedule,
 } from '../domain/meeting-input.js';
 import {
+  assertConvocationDate,
+  checkConvocationDate,
+  convocationDateOutcome,
+  type ConvocationDate,
+} from '../domain/convocation-date.js';
+import {
   assertAttendance,
-  assertConvocationDelay,
   assertMayManageMeeting,
   assertMeetingAction,
   quorumReached,
@@ -54,8 +60,10 @@ type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> &
 /**
  * One meeting of an instance, from its convocation to its compte rendu: the members are convened
  * with the ordre du jour as the fiches put themselves on it, reminded before (J-7, J-1 unless the
- * instance says otherwise), told of each change with the same calendar UID and a higher SEQUENCE,
- * and after the meeting the secretary is reminded until the compte rendu is filed.
+ * instance says otherwise, on the working day before when that is a day off; those who declined
+ * are not), told of each change with the same calendar UID and a higher SEQUENCE (a new date asks
+ * everyone's answer again), and after the meeting the secretary is reminded until the compte
+ * rendu is filed. A new date passes the checks of domain/convocation-date.ts, or is overridden.
  */
 export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<MeetingState> {
   const { workflowId } = workflowInfo();
@@ -84,6 +92,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   /** Numbers the changes recorded, for their idempotency keys. */
   let recorded = 0;
   let agendaChanges = 0;
+  /** When a reschedule last asked every member again (ISO): answers given before are void. */
+  let answersAskedAt: string | null = null;
   /** Raised by a reschedule or a cancellation: the waits before the meeting start again. */
   let changes = 0;
   const outbox = new Outbox<{ mailing: Mailing; sequence: number; issuedAt: string }>(send);
@@ -149,11 +159,23 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     });
   }
 
+  /** A new date as the convocation rules see it: the update goes out now. */
+  const newDate = (startsAt: string): ConvocationDate => ({
+    startsAt: new Date(startsAt),
+    convenedAt: new Date(),
+    delayDays: facts().convocationDelayDays,
+    zone: facts().zone,
+    schoolZone: facts().schoolZone ?? null,
+  });
+
   setHandler(
     rescheduleUpdate,
     async (raw) => {
       const change = parseReschedule(raw);
       const previous = { startsAt: state.startsAt, endsAt: state.endsAt };
+      // The validator refused a breach without an override; recorded without throwing, so a run that
+      // took a date before these checks existed replays.
+      const dateCheck = convocationDateOutcome(checkConvocationDate(newDate(change.startsAt)), change.override);
       return record(
         {
           action: 'reschedule',
@@ -164,11 +186,15 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
           ...(change.location !== undefined ? { location: change.location } : {}),
           ...(change.visioUrl !== undefined ? { visioUrl: change.visioUrl } : {}),
           ...(change.reason ? { details: { reason: change.reason } } : {}),
+          dateCheck,
         },
         () => {
           state.sequence += 1;
           state.startsAt = change.startsAt;
           state.endsAt = change.endsAt;
+          // The store put every answer back to « en attente »: the update asks again.
+          state.rsvp = {};
+          answersAskedAt = new Date().toISOString();
           changes += 1;
           if (state.status === 'convoquee')
             queue({ kind: 'update', occasion: `update-${state.sequence}`, previous, to: 'members' });
@@ -180,7 +206,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         asFailure(() => {
           const change = parseReschedule(raw);
           guard('reschedule', change.actor);
-          assertConvocationDelay(new Date(change.startsAt), new Date(), facts().convocationDelayDays, facts().zone);
+          assertConvocationDate(newDate(change.startsAt), change.override);
         }),
     },
   );
@@ -272,7 +298,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   setHandler(agendaChangedSignal, () => {
     agendaChanges += 1;
   });
-  setHandler(rsvpSignal, ({ email, partstat }) => {
+  setHandler(rsvpSignal, ({ email, partstat, at }) => {
+    // Told late of an answer to a date since moved: the store reset it, and so does the state.
+    if (answersAskedAt !== null && at < answersAskedAt) return;
     state.rsvp[email.toLowerCase()] = partstat;
   });
   setHandler(meetingStateQuery, () => state);
@@ -339,6 +367,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       timing.reminderHour,
       facts().zone,
       new Date(),
+      // A reminder due on a weekend or a public holiday goes the working day before; runs started
+      // before this change keep their timers where they were.
+      { workingDays: patched('reminders-on-working-days') },
     )[0];
     state.nextReminder = next?.at.toISOString() ?? null;
     const wake = state.nextReminder ?? state.startsAt;
@@ -376,7 +407,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       queue({
         kind: 'reminder',
         occasion: `reminder-${state.startsAt}-J${next.daysBefore}`,
-        daysBefore: next.daysBefore,
+        daysBefore: next.daysAhead,
         to: 'members',
       });
   }

@@ -205,7 +205,8 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const meeting = ID.test(request.params.id) ? await deps.store.meetings.findForPage(request.params.id) : null;
       if (!meeting) throw notFound('Réunion');
       await actorOf(request, deps.store, meeting.conventionId);
-      return sendAppPage(reply, 200, meetingPage(meeting, viewerOf(request)));
+      const history = await deps.store.audit.list({ limit: 200, subject: `meeting:${meeting.id}` });
+      return sendAppPage(reply, 200, meetingPage(meeting, history.lines, viewerOf(request)));
     },
   );
 

@@ -1,4 +1,5 @@
 import { DECISION_OUTCOME_LABELS } from '../../domain/lifecycle/labels.js';
+import type { AuditLine } from '../../store/audit/list-audit-events.js';
 import type { MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { frenchInstant, MEETING_STATUS_LABELS } from './format.js';
@@ -8,7 +9,7 @@ const PARTSTAT_LABELS: Readonly<Record<string, string>> = {
   ACCEPTED: 'participera',
   TENTATIVE: 'peut-être',
   DECLINED: 'ne participera pas',
-  'NEEDS-ACTION': 'pas encore répondu',
+  'NEEDS-ACTION': 'en attente',
 };
 const ATTENDANCE_LABELS: Readonly<Record<string, string>> = {
   present: 'présent·e',
@@ -107,8 +108,55 @@ function mailings(meeting: MeetingPageRow): string {
   );
 }
 
-/** A meeting: when and where, its agenda, who answered what, who attended, what was decided. */
-export function meetingPage(meeting: MeetingPageRow, viewer: PageViewer | null): string {
+/** What each change of the meeting did, in French, from its audit line. */
+const HISTORY_LABELS: Readonly<Record<string, (details: Record<string, unknown>) => string>> = {
+  'meeting.schedule': (d) => `Planifiée pour le ${instantOf(d.startsAt)}`,
+  'meeting.convene': (d) =>
+    d.sequence === undefined ? 'Convocation envoyée aux membres' : 'Ordre du jour mis à jour, envoyé aux membres',
+  'meeting.reschedule': (d) =>
+    `Déplacée au ${instantOf(d.startsAt)}${typeof d.reason === 'string' ? ` (motif : ${d.reason})` : ''} ; ` +
+    `les membres sont invités à répondre de nouveau : toutes les réponses repassent « en attente »` +
+    (typeof d.answersReset === 'number' && d.answersReset > 0 ? ` (${d.answersReset} à l’ancienne date)` : ''),
+  'meeting.cancel': (d) => `Annulée${typeof d.reason === 'string' ? ` (motif : ${d.reason})` : ''}`,
+  'meeting.recordAttendance': () => 'Présences enregistrées',
+  'meeting.sendDecisionSummary': () => 'Relevé de décisions envoyé',
+  'meeting.fileMinutes': () => 'Compte rendu déposé',
+};
+
+const instantOf = (value: unknown) => (typeof value === 'string' ? frenchInstant(value) : '—');
+
+/**
+ * The meeting's history from its audit lines, oldest first: who did what, an override of the
+ * date rules with the rules set aside and its reason, and the warnings its date came with.
+ */
+function history(lines: readonly AuditLine[]): string {
+  if (lines.length === 0) return '<p>Aucun événement enregistré.</p>';
+  const items = [...lines].reverse().map((line) => {
+    const details = (typeof line.details === 'object' && line.details !== null ? line.details : {}) as Record<
+      string,
+      unknown
+    >;
+    const what = HISTORY_LABELS[line.action]?.(details) ?? line.action;
+    const override =
+      typeof details.overrideReason === 'string'
+        ? ` <strong>Dérogation</strong> : ${escapeHtml(String(details.overridden ?? ''))} ` +
+          `Motif : ${escapeHtml(details.overrideReason)}.`
+        : '';
+    const warnings = typeof details.warnings === 'string' ? ` Attention : ${escapeHtml(details.warnings)}` : '';
+    return (
+      `<li>${escapeHtml(frenchInstant(line.at))} — ${escapeHtml(line.actor === 'concerto' ? 'Concerto' : line.actor)}` +
+      ` : ${escapeHtml(what)}.${override}${warnings}</li>`
+    );
+  });
+  return `<ol class="timeline">${items.join('')}</ol>`;
+}
+
+/** A meeting: when and where, its agenda, who answered what, who attended, what was decided, its history. */
+export function meetingPage(
+  meeting: MeetingPageRow,
+  auditLines: readonly AuditLine[],
+  viewer: PageViewer | null,
+): string {
   return renderAppPage({
     title: meeting.title,
     current: '/calendrier',
@@ -154,6 +202,8 @@ export function meetingPage(meeting: MeetingPageRow, viewer: PageViewer | null):
             )
             .join('')}</ul>`
         : '<p>Aucune décision enregistrée.</p>',
+      '<h2>Historique</h2>',
+      history(auditLines),
     ],
   });
 }

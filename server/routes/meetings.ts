@@ -56,12 +56,15 @@ export const meetingRoutes: FastifyPluginAsync<{ client: Client; store: Store; t
     {
       method: 'POST',
       url: '/api/meetings',
-      summary: 'Schedule a meeting (starts its workflow: convocation, reminders)',
+      summary:
+        'Schedule a meeting (starts its workflow: convocation, reminders). A weekend, a public holiday ' +
+        '(409 NON_WORKING_DAY) or a date within the convocation delay (422 CONVOCATION_DELAY) is refused ' +
+        'unless `override: { reason }` holds it, recorded in its history',
       tag: 'réunions',
       access: 'domain',
       body: { schema: [newMeetingSchema, meetingTimesSchema] },
-      success: { status: 201, description: '{ meetingId, workflowId }' },
-      errors: [422],
+      success: { status: 201, description: '{ meetingId, workflowId, icalUid, warnings } (warnings: school holidays)' },
+      errors: [409, 422],
     },
     async (request, reply) => {
       const base = parseInput(newMeetingSchema, request.body, { what: 'la réunion' });

@@ -1,4 +1,6 @@
+import type { ConvocationDateOutcome } from '../../domain/convocation-date.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { dateCheckDetails } from './date-check-details.js';
 
 export interface MeetingRecord {
   /** The new meeting's id and its workflow's; a keyed meeting already recorded keeps its own. */
@@ -14,6 +16,8 @@ export interface MeetingRecord {
   visioUrl?: string | undefined;
   /** Who scheduled it (a person, or the calendar or a poll that generated it), for the audit log. */
   actorEmail: string;
+  /** What the date checks said: the rules an override set aside and why, the warnings; for the audit log. */
+  dateCheck?: ConvocationDateOutcome;
   /** Makes the record idempotent: a second call with the same key finds the first meeting. */
   key?: string;
   at: Date;
@@ -65,7 +69,7 @@ export async function createMeetingRecord(prisma: PrismaClient, record: MeetingR
           actor: record.actorEmail,
           action: 'meeting.schedule',
           subject: `meeting:${meetingId}`,
-          details: { startsAt: record.startsAt },
+          details: { startsAt: record.startsAt, ...dateCheckDetails(record.dateCheck) },
           at: record.at,
         },
       });

@@ -1,5 +1,6 @@
 import { parseCharter, type InstanceKind } from '../../domain/charter.js';
 import { convocationDelayFor, type MeetingStatus } from '../../domain/meeting-rules.js';
+import { parseZone, type Zone } from '../../domain/school-holidays.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 /** What the meeting workflow needs to know of its meeting, read once at start. */
@@ -14,6 +15,8 @@ export interface MeetingFacts {
   status: MeetingStatus;
   sequence: number;
   zone: string;
+  /** The territory's school-holiday zone, for a reschedule's warnings; absent from facts read before it was added. */
+  schoolZone?: Zone | null;
   /** Jours francs between convocation and meeting: the instance's own, else the charter's. */
   convocationDelayDays: number;
   reminderDaysBefore: number[];
@@ -34,7 +37,7 @@ export async function prepareMeeting(db: PrismaClient, { meetingId }: { meetingI
   const meeting = await db.meeting.findUniqueOrThrow({
     where: { id: meetingId },
     include: {
-      convention: { select: { timezone: true, charter: true } },
+      convention: { select: { timezone: true, charter: true, schoolZone: true } },
       instance: { include: { memberships: { include: { person: { select: { id: true, email: true } } } } } },
     },
   });
@@ -65,6 +68,7 @@ export async function prepareMeeting(db: PrismaClient, { meetingId }: { meetingI
     status: meeting.status as MeetingStatus,
     sequence: meeting.sequence,
     zone: meeting.convention.timezone,
+    schoolZone: parseZone(meeting.convention.schoolZone),
     convocationDelayDays: convocationDelayFor(
       parseCharter(meeting.convention.charter),
       meeting.instance.kind as InstanceKind,

@@ -1,5 +1,7 @@
+import type { ConvocationDateOutcome } from '../../domain/convocation-date.js';
 import type { Attendance, MeetingStatus } from '../../domain/meeting-rules.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { dateCheckDetails } from './date-check-details.js';
 
 export interface MeetingChange {
   meetingId: string;
@@ -18,10 +20,16 @@ export interface MeetingChange {
   quorumReached?: boolean;
   attendance?: Attendance;
   minutesRef?: string;
+  /** A reschedule's date checks: the rules an override set aside and why, the warnings. */
+  dateCheck?: ConvocationDateOutcome;
   details?: Record<string, string | number | boolean>;
 }
 
-/** Records a change of the meeting and its audit line together, once per key. */
+/**
+ * Records a change of the meeting and its audit line together, once per key. A reschedule puts
+ * every answer back to NEEDS-ACTION (« en attente »): an answer was about the old date, and the
+ * update asks again (RFC 5546 §2.1.4); the audit line says how many answers were reset.
+ */
 export async function recordMeetingChange(db: PrismaClient, change: MeetingChange): Promise<{ created: boolean }> {
   return db.$transaction(async (tx) => {
     if (await tx.auditEvent.findUnique({ where: { key: change.idempotencyKey } })) return { created: false };
@@ -40,6 +48,13 @@ export async function recordMeetingChange(db: PrismaClient, change: MeetingChang
         ...(change.minutesRef ? { minutesRef: change.minutesRef, minutesFiledAt: at } : {}),
       },
     });
+    const reset =
+      change.action === 'reschedule'
+        ? await tx.invitation.updateMany({
+            where: { meetingId: change.meetingId, partstat: { not: 'NEEDS-ACTION' } },
+            data: { partstat: 'NEEDS-ACTION', respondedAt: null, rsvpSource: null },
+          })
+        : null;
     if (change.attendance) {
       const { present, excused, proxies } = change.attendance;
       const people = await tx.person.findMany({
@@ -78,6 +93,8 @@ export async function recordMeetingChange(db: PrismaClient, change: MeetingChang
           ...(change.cancelReason ? { reason: change.cancelReason } : {}),
           ...(change.quorumReached !== undefined ? { quorumReached: change.quorumReached } : {}),
           ...(change.minutesRef ? { minutesRef: change.minutesRef } : {}),
+          ...(reset ? { answersReset: reset.count } : {}),
+          ...dateCheckDetails(change.dateCheck),
           ...(change.details ?? {}),
         },
         at,

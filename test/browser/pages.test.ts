@@ -111,7 +111,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     const conventionId = (
       await running.db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })
     ).id;
-    meetingDay = atLocalTime(toLocal(addLocalDays(new Date(), 12), ZONE), 14, 0);
+    meetingDay = atLocalTime(nextOpenDay(toLocal(addLocalDays(new Date(), 12), ZONE), null).date, 14, 0);
     meeting = await scheduleMeeting(
       { client: running.env.client, store: createStore(running.db.prisma), taskQueue: running.stack.taskQueue },
       conventionId,
@@ -191,7 +191,9 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     await expect(page.getByRole('link', { name: 'Ludothèque itinérante' }).getAttribute('href')).resolves.toBe(
       `/fiches/${fiche.ficheId}`,
     );
-    expect(text).toMatch(/\d+ pas encore répondu/);
+    expect(text).toMatch(/\d+ en attente/);
+    // Its history, from the audit log: who scheduled it, and the convocation.
+    expect(text).toMatch(/Historique[\s\S]*directrice\.education@example\.org : Planifiée pour le /);
     expect(await page.locator('table tbody tr').count()).toBeGreaterThan(1);
     // The convocation's mailing, as far as it is: every member convened is sent one, none failed.
     const members = await running.db.prisma.invitation.count({ where: { meetingId: meeting.meetingId } });

@@ -37,7 +37,7 @@ describe('a partner answers from the links of the mails (headless Chromium)', ()
       await running.db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })
     ).id;
     const actor = await resolveActor(running.db.prisma, conventionId, ORGANISER.email, ORGANISER.appRole);
-    const startsAt = atLocalTime(toLocal(addLocalDays(new Date(), 12), ZONE), 14, 0);
+    const startsAt = atLocalTime(nextOpenDay(toLocal(addLocalDays(new Date(), 12), ZONE), null).date, 14, 0);
     const meeting = await scheduleMeeting(
       { client: running.env.client, store: createStore(running.db.prisma), taskQueue: running.stack.taskQueue },
       conventionId,

@@ -129,6 +129,8 @@ describe('the role × action matrix of the HTTP API', () => {
       title: 'COTECH imminent',
       startsAt: startsAt.toISOString(),
       endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+      // Moments ahead, whatever the day: a weekend or a public holiday is held by an override.
+      override: { reason: 'Test : réunion imminente' },
     });
     expect(near.statusCode, near.body).toBe(201);
     await eventually(

@@ -12,7 +12,7 @@ import { CLI_TOKEN_FILE } from '../../domain/local-app.js';
 import { EXIT, EXIT_CODE_MEANINGS } from '../../cli/exit-codes.js';
 import { buildHttpApp } from '../../server/app.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
-import { atLocalTime, dateKey, shiftDate, toLocal, type LocalDate } from '../../domain/paris-time.js';
+import { atLocalTime, dateKey, shiftDate, toLocal, weekdayOf, type LocalDate } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import { findFreePort } from '../../infra/process/ports.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
@@ -349,77 +349,111 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ exitCode: EXIT.refused, error: { code: 'WRONG_STAGE' } });
   });
 
-  it('schedules a meeting, moves it and cancels it; one convened too late exits 1 with the delay', async () => {
-    const day = openDayAfter(toLocal(new Date()), 12);
-    const tooSoon = await concertoAs(
-      COOPERATOR,
-      'meeting',
-      'create',
-      '--convention',
-      DEMO_CONVENTION_SLUG,
-      '--instance',
-      'cotech',
-      '--title',
-      'COTECH pressé',
-      '--start',
-      `${dateKey(openDayAfter(toLocal(new Date()), 1))} 14:00`,
-      '--end',
-      `${dateKey(openDayAfter(toLocal(new Date()), 1))} 17:00`,
-    );
-    expect(tooSoon.code).toBe(EXIT.refused);
-    expect(tooSoon.stderr).toContain('7 jours francs');
+  it(
+    'schedules a meeting, moves it and cancels it; one convened too late exits 1 with the delay, ' +
+      'a move to a Saturday exits 1 with the reason and is held by --force with its motif, recorded',
+    async () => {
+      const day = openDayAfter(toLocal(new Date()), 12);
+      const tooSoon = await concertoAs(
+        COOPERATOR,
+        'meeting',
+        'create',
+        '--convention',
+        DEMO_CONVENTION_SLUG,
+        '--instance',
+        'cotech',
+        '--title',
+        'COTECH pressé',
+        '--start',
+        `${dateKey(openDayAfter(toLocal(new Date()), 1))} 14:00`,
+        '--end',
+        `${dateKey(openDayAfter(toLocal(new Date()), 1))} 17:00`,
+      );
+      expect(tooSoon.code).toBe(EXIT.refused);
+      expect(tooSoon.stderr).toContain('7 jours francs');
 
-    const created = await concertoAs(
-      COOPERATOR,
-      'meeting',
-      'create',
-      '--convention',
-      DEMO_CONVENTION_SLUG,
-      '--instance',
-      'cotech',
-      '--title',
-      'COTECH de suivi',
-      '--start',
-      `${dateKey(day)} 14:00`,
-      '--end',
-      `${dateKey(day)} 17:00`,
-      '--location',
-      'Salle du conseil, Melle',
-      '--json',
-    );
-    expect(created.code, created.stderr).toBe(0);
-    const { meetingId } = JSON.parse(created.stdout) as { meetingId: string };
-    const row = await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId } });
-    expect(row.startsAt).toEqual(atLocalTime(day, 14, 0));
+      const created = await concertoAs(
+        COOPERATOR,
+        'meeting',
+        'create',
+        '--convention',
+        DEMO_CONVENTION_SLUG,
+        '--instance',
+        'cotech',
+        '--title',
+        'COTECH de suivi',
+        '--start',
+        `${dateKey(day)} 14:00`,
+        '--end',
+        `${dateKey(day)} 17:00`,
+        '--location',
+        'Salle du conseil, Melle',
+        '--json',
+      );
+      expect(created.code, created.stderr).toBe(0);
+      const { meetingId } = JSON.parse(created.stdout) as { meetingId: string };
+      const row = await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId } });
+      expect(row.startsAt).toEqual(atLocalTime(day, 14, 0));
 
-    const later = openDayAfter(day, 1);
-    // Until its workflow has started and read the meeting, a step is refused as premature: ask again.
-    const moved = await eventually(
-      async () => {
-        const run = await concertoAs(
+      const later = openDayAfter(day, 1);
+      // Until its workflow has started and read the meeting, a step is refused as premature: ask again.
+      const moved = await eventually(
+        async () => {
+          const run = await concertoAs(
+            COOPERATOR,
+            'meeting',
+            'reschedule',
+            meetingId,
+            '--start',
+            `${dateKey(later)} 09:30`,
+            '--end',
+            `${dateKey(later)} 12:00`,
+            '--reason',
+            'Salle prise',
+            '--json',
+          );
+          return run.code === 0 ? run : undefined;
+        },
+        'the meeting to be rescheduled',
+        60_000,
+      );
+      expect(JSON.parse(moved.stdout)).toMatchObject({ meetingId, startsAt: atLocalTime(later, 9, 30).toISOString() });
+
+      // A Saturday is refused with its reason (exit 1), and held with --force and the reason for it.
+      let saturday = shiftDate(later, 1);
+      while (weekdayOf(saturday) !== 6) saturday = shiftDate(saturday, 1);
+      const toSaturday = (...force: string[]) =>
+        concertoAs(
           COOPERATOR,
           'meeting',
           'reschedule',
           meetingId,
           '--start',
-          `${dateKey(later)} 09:30`,
+          `${dateKey(saturday)} 10:00`,
           '--end',
-          `${dateKey(later)} 12:00`,
-          '--reason',
-          'Salle prise',
-          '--json',
+          `${dateKey(saturday)} 12:00`,
+          ...force,
         );
-        return run.code === 0 ? run : undefined;
-      },
-      'the meeting to be rescheduled',
-      60_000,
-    );
-    expect(JSON.parse(moved.stdout)).toMatchObject({ meetingId, startsAt: atLocalTime(later, 9, 30).toISOString() });
-    const cancelled = await concertoAs(COOPERATOR, 'meeting', 'cancel', meetingId, '--reason', 'Ordre du jour vide');
-    expect(cancelled.code, cancelled.stderr).toBe(0);
-    expect(cancelled.stdout).toBe(`Réunion ${meetingId} annulée.\n`);
-    expect((await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId } })).status).toBe('annulee');
-  });
+      const weekend = await toSaturday();
+      expect(weekend.code).toBe(EXIT.refused);
+      expect(weekend.stderr).toMatch(/tombe un jour sans réunion \(samedi\)/);
+      const forced = await toSaturday('--force', 'Seul jour où la salle est libre', '--json');
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(JSON.parse(forced.stdout)).toMatchObject({ startsAt: atLocalTime(saturday, 10, 0).toISOString() });
+      const audit = await db.prisma.auditEvent.findFirstOrThrow({
+        where: { subject: `meeting:${meetingId}`, action: 'meeting.reschedule' },
+        orderBy: { at: 'desc' },
+      });
+      expect(audit).toMatchObject({
+        actor: COOPERATOR,
+        details: { overrideReason: 'Seul jour où la salle est libre', overridden: expect.stringMatching(/samedi/) },
+      });
+      const cancelled = await concertoAs(COOPERATOR, 'meeting', 'cancel', meetingId, '--reason', 'Ordre du jour vide');
+      expect(cancelled.code, cancelled.stderr).toBe(0);
+      expect(cancelled.stdout).toBe(`Réunion ${meetingId} annulée.\n`);
+      expect((await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId } })).status).toBe('annulee');
+    },
+  );
 
   it('writes the convention’s meetings as iCalendar that ical.js reads', async () => {
     const { convention, meeting } = await createTestMeeting(db.prisma);

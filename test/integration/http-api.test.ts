@@ -165,6 +165,8 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
         title: 'COTECH de test',
         startsAt: startsAt.toISOString(),
         endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+        // Moments ahead, whatever the day: a weekend or a public holiday is held by an override.
+        override: { reason: 'Test : réunion imminente' },
       }),
     });
     expect(meeting.statusCode).toBe(201);

@@ -3,12 +3,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
+import nodeIcal from 'node-ical';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { createRsvpSignaller } from '../../client/signal-rsvp.js';
-import { addLocalDays, atLocalTime, toLocal } from '../../domain/paris-time.js';
+import { nextOpenDay } from '../../domain/calendar-checks.js';
+import { addLocalDays, atLocalTime, shiftDate, toLocal, weekdayOf } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import { recordImipReplies } from '../../app/imip-replies.js';
 import { startImipListener, type ImipListener } from '../../infra/smtp-in/imip-listener.js';
@@ -18,6 +20,7 @@ import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-dem
 import { resolveActor } from '../../store/access/resolve-actor.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
 import { meetingStateQuery } from '../../workflows/meeting-definitions.js';
+import { jsonAs, signIn, tokenFor } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
 import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
@@ -27,6 +30,7 @@ import { createStore } from '../../store/index.js';
 // A meeting's mails on the dev server (real time), PostgreSQL and a real SMTP server on loopback:
 // the server away for a while, then back; the answers coming back by link and by calendar reply.
 
+const ZONE = 'Europe/Paris';
 const ORGANIZER = 'concerto@example.org';
 const MEMBER = 'caf.conseiller-territorial@example.org';
 const OTHER_MEMBER = 'msa.travailleur-social@example.org';
@@ -96,7 +100,7 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
     async () => {
       const conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
       const actor = await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur');
-      const day = toLocal(addLocalDays(new Date(), 12), 'Europe/Paris');
+      const day = nextOpenDay(toLocal(addLocalDays(new Date(), 12), 'Europe/Paris'), null).date;
       const startsAt = atLocalTime(day, 14, 0);
       meeting = await scheduleMeeting(
         { client: env.client, store: createStore(db.prisma), taskQueue },
@@ -233,6 +237,92 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
           where: { meetingId: meeting.meetingId, person: { email: OTHER_MEMBER } },
         }),
       ).toMatchObject({ partstat: 'DECLINED', rsvpSource: 'imip' });
+    },
+  );
+
+  it(
+    'moved through the API: a Saturday refused with its reason, held by an override the history keeps; ' +
+      'the update on the wire asks everyone again (SEQUENCE 1, same UID, RSVP=TRUE, PARTSTAT=NEEDS-ACTION)',
+    async () => {
+      const organiser = 'directrice.education@example.org';
+      const api = await tokenFor(db.prisma, organiser);
+      const row = await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } });
+      let saturday = shiftDate(toLocal(row.startsAt, ZONE), 7);
+      while (weekdayOf(saturday) !== 6) saturday = shiftDate(saturday, 1);
+      const startsAt = atLocalTime(saturday, 10, 0, ZONE);
+      const times = {
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString(),
+        reason: 'Salle prise en semaine',
+      };
+      const url = `/api/meetings/${meeting.meetingId}/reschedule`;
+      const refused = await app.inject({ method: 'POST', url, ...jsonAs(api, times) });
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json()).toMatchObject({
+        error: { code: 'NON_WORKING_DAY', message: expect.stringMatching(/\(samedi\).*motif de cette dérogation/) },
+      });
+      const moved = await app.inject({
+        method: 'POST',
+        url,
+        ...jsonAs(api, { ...times, override: { reason: 'Seule date où la salle est libre' } }),
+      });
+      expect(moved.statusCode, moved.body).toBe(200);
+      expect(moved.json()).toMatchObject({ sequence: 1, startsAt: startsAt.toISOString() });
+      expect(moved.json<{ rsvp: object }>().rsvp).toEqual({});
+
+      // The update as the SMTP server received it, read by two parsers that are not the one that wrote it.
+      const updates = () => sink.accepted.filter((m) => m.subject?.startsWith('Modification : '));
+      const members = await db.prisma.invitation.count({ where: { meetingId: meeting.meetingId } });
+      await eventually(async () => updates().length >= members, 'the update to every member', 30_000);
+      for (const message of [MEMBER, OTHER_MEMBER].map((email) => updates().find((m) => m.to.includes(email)))) {
+        const ics = message?.parsed.attachments.find((a) => a.contentType === 'text/calendar')?.content.toString();
+        expect(ics, 'the update carries its invitation').toBeDefined();
+        const calendar = new ICAL.Component(ICAL.parse(ics!));
+        expect(calendar.getFirstPropertyValue('method')).toBe('REQUEST');
+        const event = calendar.getFirstSubcomponent('vevent')!;
+        expect(event.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
+        expect(event.getFirstPropertyValue('sequence')).toBe(1);
+        expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate()).toEqual(startsAt);
+        const attendees = event.getAllProperties('attendee');
+        expect(attendees).toHaveLength(members);
+        expect(attendees.map((a) => [a.getParameter('rsvp'), a.getParameter('partstat')])).toEqual(
+          attendees.map(() => ['TRUE', 'NEEDS-ACTION']),
+        );
+        const [vevent] = Object.values(nodeIcal.sync.parseICS(ics!)).filter(
+          (c): c is nodeIcal.VEvent => c?.type === 'VEVENT',
+        );
+        expect([vevent?.uid, Number(vevent?.sequence)]).toEqual([meeting.icalUid, 1]);
+        const nodeAttendees = [vevent?.attendee ?? []].flat();
+        expect(nodeAttendees).toHaveLength(members);
+        for (const attendee of nodeAttendees) {
+          expect(typeof attendee === 'string' ? {} : attendee.params).toMatchObject({
+            RSVP: true,
+            PARTSTAT: 'NEEDS-ACTION',
+          });
+        }
+      }
+
+      // In the store and on the page: the answer given to the old date is « en attente » for the new one.
+      expect(
+        await db.prisma.invitation.findMany({
+          where: { meetingId: meeting.meetingId, person: { email: { in: [MEMBER, OTHER_MEMBER] } } },
+          select: { partstat: true, respondedAt: true },
+        }),
+      ).toEqual([
+        { partstat: 'NEEDS-ACTION', respondedAt: null },
+        { partstat: 'NEEDS-ACTION', respondedAt: null },
+      ]);
+      const page = await app.inject({
+        method: 'GET',
+        url: `/reunions/${meeting.meetingId}`,
+        headers: await signIn(app, db.prisma, organiser),
+      });
+      expect(page.statusCode).toBe(200);
+      const text = page.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+      expect(text).toMatch(new RegExp(`${MEMBER.replace(/\./g, '\\.')} en attente`));
+      expect(text).not.toMatch(/participera|ne participera pas/);
+      expect(text).toMatch(/toutes les réponses repassent « en attente » \(2 à l’ancienne date\)/);
+      expect(text).toMatch(/Dérogation : Le samedi .* tombe un jour sans réunion \(samedi\)\. Motif : Seule date/);
       await env.client.workflow.getHandle(meeting.workflowId).cancel();
     },
   );

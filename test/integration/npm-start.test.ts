@@ -415,6 +415,8 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
           title: 'COTECH npm start',
           startsAt: startsAt.toISOString(),
           endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+          // Moments ahead, whatever the day: a weekend or a public holiday is held by an override.
+          override: { reason: 'Test : réunion imminente' },
         });
         expect(meeting.status).toBe(201);
         let last: FicheState | undefined;

@@ -48,6 +48,8 @@ describe('an API request waiting on Temporal with no worker to run its update', 
           title: 'COTECH sans worker',
           startsAt: startsAt.toISOString(),
           endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+          // Whatever the day three days ahead: a weekend or a public holiday is held by an override.
+          override: { reason: 'Test : date indifférente' },
         }),
       });
       expect(created.statusCode, created.body).toBe(201);

@@ -12,9 +12,9 @@ import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { startPoll } from '../../client/start-poll.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
-import { dateKey, shiftDate, toLocal } from '../../domain/paris-time.js';
+import { atLocalTime, dateKey, shiftDate, toLocal, weekdayOf } from '../../domain/paris-time.js';
 import { chooseAmongTiedUpdate, closePollUpdate, voteUpdate } from '../../workflows/poll-definitions.js';
-import { cancelUpdate, meetingStateQuery, rescheduleUpdate } from '../../workflows/meeting-definitions.js';
+import { cancelUpdate, meetingStateQuery, rescheduleUpdate, rsvpSignal } from '../../workflows/meeting-definitions.js';
 import {
   conventionCycleStateQuery,
   evaluationRecordedSignal,
@@ -143,6 +143,29 @@ async function holdMeeting(fiche: Fiche, kind: InstanceKind, beforeStart?: () =>
   await sleep(Math.max(0, startsAt.getTime() - Date.now()) + 300);
 }
 
+/** A two-hour COTECH scheduled by the coopérateur, as the API does, under the scenario's workflow id. */
+async function scheduleCotech(
+  ctx: ScenarioContext,
+  conventionId: string,
+  people: DemoPeople,
+  title: string,
+  startsAt: Date,
+) {
+  const meeting = await scheduleMeeting(
+    { ...ctx, store: createStore(ctx.prisma) },
+    conventionId,
+    {
+      instance: 'cotech',
+      title,
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString(),
+    },
+    people.cooperateur,
+    { timing: { agendaQuietMs: 500, agendaUpdateQuietMs: 500 }, workflowId: ctx.workflowId },
+  );
+  return { meeting, handle: ctx.client.workflow.getHandle(meeting.workflowId) };
+}
+
 /** Submission to validation by the Bureau: three meetings. */
 async function validate(fiche: Fiche): Promise<void> {
   await driveToValidation(
@@ -229,20 +252,9 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     const { people } = fiche;
     await act(fiche, 'submit', { actor: people.cooperateur });
     const day = 86_400_000;
-    const startsAt = new Date(Date.now() + 10 * day);
-    const meeting = await scheduleMeeting(
-      { ...ctx, store: createStore(ctx.prisma) },
-      fiche.conventionId,
-      {
-        instance: 'cotech',
-        title: 'COTECH (replay)',
-        startsAt: startsAt.toISOString(),
-        endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString(),
-      },
-      people.cooperateur,
-      { timing: { agendaQuietMs: 500, agendaUpdateQuietMs: 500 }, workflowId: ctx.workflowId },
-    );
-    const handle = ctx.client.workflow.getHandle(meeting.workflowId);
+    // Working days: a weekend or a public holiday would be refused (domain/convocation-date.ts).
+    const startsAt = atLocalTime(nextOpenDay(shiftDate(toLocal(new Date(), 'Europe/Paris'), 10), null).date, 14);
+    const { meeting, handle } = await scheduleCotech(ctx, fiche.conventionId, people, 'COTECH (replay)', startsAt);
     await waitFor(
       async () => ((await handle.query(meetingStateQuery)).status === 'convoquee' ? true : undefined),
       'the convocation',
@@ -264,7 +276,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       );
     if (!(error instanceof WorkflowUpdateFailedError))
       throw new Error(`a reschedule 1 day ahead should have been refused, got ${String(error)}`);
-    const later = new Date(startsAt.getTime() + 7 * day);
+    const later = atLocalTime(nextOpenDay(shiftDate(toLocal(startsAt, 'Europe/Paris'), 7), null).date, 14);
     await handle.executeUpdate(rescheduleUpdate, {
       args: [
         {
@@ -283,6 +295,51 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     await handle.result();
     await act(fiche, 'withdraw', { actor: people.cooperateur, reason: 'Fin du scénario' });
     await finish(fiche);
+    return meeting.workflowId;
+  },
+
+  'meeting-answers-asked-again': async (ctx) => {
+    // Since patched('reminders-on-working-days'): a Monday COTECH, whose J-1 reminder moves to the
+    // Friday; a member declines; the meeting moves to a Saturday by an override, which asks every
+    // member again; then it is cancelled.
+    const { conventionId, people } = await demo(ctx);
+    const store = createStore(ctx.prisma);
+    let day = nextOpenDay(shiftDate(toLocal(new Date(), 'Europe/Paris'), 9), null).date;
+    while (weekdayOf(day) !== 1) day = nextOpenDay(shiftDate(day, 1), null).date;
+    const startsAt = atLocalTime(day, 14);
+    const { meeting, handle } = await scheduleCotech(ctx, conventionId, people, 'COTECH du lundi (replay)', startsAt);
+    await waitFor(
+      async () => ((await handle.query(meetingStateQuery)).nextReminder !== null ? true : undefined),
+      'the convocation and the first reminder set',
+    );
+    const declined = await store.meetings.recordRsvp({
+      meeting: { id: meeting.meetingId },
+      email: people.secretaire.email,
+      partstat: 'DECLINED',
+      source: 'link',
+      at: new Date(),
+    });
+    // As client/signal-rsvp.ts tells it, to this scenario's workflow id.
+    const { email, partstat, source, at } = declined;
+    await handle.signal(rsvpSignal, { email, partstat, source, at: at.toISOString() });
+    await waitFor(
+      async () => (Object.keys((await handle.query(meetingStateQuery)).rsvp).length > 0 ? true : undefined),
+      'the answer',
+    );
+    const saturday = shiftDate(day, 5);
+    const moved = atLocalTime(saturday, 10);
+    await handle.executeUpdate(rescheduleUpdate, {
+      args: [
+        {
+          actor: people.secretaire,
+          startsAt: moved.toISOString(),
+          endsAt: new Date(moved.getTime() + 7_200_000).toISOString(),
+          override: { reason: 'Séance extraordinaire' },
+        },
+      ],
+    });
+    await handle.executeUpdate(cancelUpdate, { args: [{ actor: people.secretaire, reason: 'Fin du scénario' }] });
+    await handle.result();
     return meeting.workflowId;
   },
 

@@ -50,6 +50,7 @@ describe('error codes', () => {
       'CHARTER_VIOLATION',
       'PARTNER_OPINIONS_MISSING',
       'CONVOCATION_DELAY',
+      'NON_WORKING_DAY',
       'CAPACITY_FULL',
     ]);
     for (const description of Object.values(DOMAIN_ERROR_CODES)) expect(description.length).toBeGreaterThan(10);

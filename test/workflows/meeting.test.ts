@@ -7,9 +7,22 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { takeStep } from '../../client/fiche-steps.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
+import { createRsvpSignaller } from '../../client/signal-rsvp.js';
+import { reminderTimes, type RsvpPartStat } from '../../domain/meeting-rules.js';
 import { REFERENCE_CHARTER } from '../../domain/charter.js';
 import type { Actor } from '../../domain/lifecycle/model.js';
-import { addLocalDays, atLocalTime, dayAfterAt, toLocal } from '../../domain/paris-time.js';
+import { nextOpenDay } from '../../domain/calendar-checks.js';
+import { verifyLink } from '../../infra/links/signed-links.js';
+import {
+  addLocalDays,
+  atLocalTime,
+  dateKey,
+  dayAfterAt,
+  shiftDate,
+  toLocal,
+  weekdayOf,
+  type LocalDate,
+} from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
@@ -26,6 +39,7 @@ import {
   sendDecisionSummaryUpdate,
 } from '../../workflows/meeting-definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
+import { TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { acceptedUpdates, updateRefusal as refusal } from '../helpers/updates.js';
 import { eventually, idle, privateTimeSkippingEnv, sleepUntil } from '../helpers/time-skipping.js';
@@ -159,6 +173,18 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     return { method, calendar, event, parsed };
   }
 
+  /** Records an answer as a signed link or a calendar reply does: in the store, then told to the workflow. */
+  async function answer(meetingId: string, email: string, partstat: RsvpPartStat): Promise<void> {
+    const recorded = await createStore(db.prisma).meetings.recordRsvp({
+      meeting: { id: meetingId },
+      email,
+      partstat,
+      source: 'link',
+      at: await now(),
+    });
+    await createRsvpSignaller(env.client)(recorded);
+  }
+
   async function startSubmittedFiche(name: string) {
     const ficheId = randomUUID();
     const handle = await env.client.workflow.start(ficheLifecycleWorkflow, {
@@ -185,14 +211,22 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     );
   }
 
-  /** The Tuesday after the last Sunday of March (the change to summer time) of the first year it is 3+ weeks ahead. */
-  async function tuesdayAfterDstChange(): Promise<{ year: number; month: number; day: number }> {
+  /**
+   * The Wednesday after the last Sunday of March (the change to summer time) of the first year it
+   * is 3+ weeks ahead: its J-1 is a Tuesday, never a public holiday (Easter Monday may be the day before).
+   */
+  async function wednesdayAfterDstChange(): Promise<{ year: number; month: number; day: number }> {
     const today = await now();
     for (let year = today.getUTCFullYear(); ; year += 1) {
       const lastSunday = 31 - new Date(Date.UTC(year, 2, 31)).getUTCDay();
-      const day = { year, month: 3, day: lastSunday + 2 };
+      const day = shiftDate({ year, month: 3, day: lastSunday }, 3);
       if (atLocalTime(day, 0, 0, ZONE).getTime() > today.getTime() + 21 * DAY) return day;
     }
+  }
+
+  /** The first day a meeting may be held (no weekend, no public holiday) `days` days from now or after. */
+  async function openDay(days: number): Promise<LocalDate> {
+    return nextOpenDay(toLocal(addLocalDays(await now(), days, ZONE), ZONE), null).date;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -202,8 +236,8 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
       'then reminds them at J-7 (winter time) and J-1 (summer time) at 09:00',
     async () => {
       const fiche = await startSubmittedFiche('convocation');
-      const day = await tuesdayAfterDstChange();
-      const title = `COTECH ${day.year}-03-${day.day}`;
+      const day = await wednesdayAfterDstChange();
+      const title = `COTECH ${dateKey(day)}`;
       const meeting = await schedule(title, day);
       const state = await convened(meeting.handle);
       expect(await db.prisma.invitation.count({ where: { meetingId: meeting.meetingId } })).toBe(cotechMembers.length);
@@ -258,17 +292,58 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
   );
 
   it(
-    'reschedules with the same UID and a higher SEQUENCE, tells every ' +
-      'member, and the fiche on its agenda follows; too soon is refused',
+    'reminds only those who have not declined, each with their own answer links; ' +
+      'a reminder due on a Sunday goes on the working day before',
+    async () => {
+      let day = await openDay(10);
+      while (weekdayOf(day) !== 1) day = nextOpenDay(shiftDate(day, 1), null).date;
+      const title = `COTECH du lundi ${dateKey(day)}`;
+      const meeting = await schedule(title, day);
+      await convened(meeting.handle);
+      const others = cotechMembers.filter((m) => m !== PEOPLE.secretaire);
+      const [declining, hesitating] = others;
+      await answer(meeting.meetingId, declining!, 'DECLINED');
+      await answer(meeting.meetingId, hesitating!, 'TENTATIVE');
+      const reminded = cotechMembers.filter((m) => m !== declining);
+
+      // J-1 is the Sunday: it goes on the Friday (or before, should that be a holiday), at 09:00.
+      const [j7, j1] = reminderTimes(meeting.startsAt, [7, 1], 9, ZONE, await now(), { workingDays: true });
+      expect(j1).toMatchObject({ daysBefore: 1 });
+      expect(weekdayOf(toLocal(j1!.at, ZONE))).toBeLessThanOrEqual(5);
+      expect(j1!.at.getTime()).toBeLessThan(atLocalTime(shiftDate(day, -2), 0, 0, ZONE).getTime());
+      await expectMailAt(meeting.handle, title, `Rappel (J-${j7!.daysAhead})`, j7!.at, reminded);
+      await expectMailAt(meeting.handle, title, `Rappel (J-${j1!.daysAhead})`, j1!.at, reminded);
+
+      // Each reminder carries its recipient's own signed answer links, as the invitation does.
+      for (const message of await mailsAbout(title, `Rappel (J-${j1!.daysAhead})`)) {
+        const text = (await simpleParser((await catcher.readRaw(message.id))!)).text ?? '';
+        const links = ['Je participerai', 'Je ne sais pas encore', 'Je ne participerai pas'].map((label) => {
+          const url = new RegExp(`${label} : (\\S+)`).exec(text)?.[1] ?? '';
+          expect(url, `${label} in the reminder to ${message.to[0]}`).toMatch(/\/rsvp\//);
+          return verifyLink(url.slice(url.indexOf('/rsvp/') + 6), TEST_LINKS.secret, { purpose: 'rsvp' });
+        });
+        expect(links.map((l) => [l.subject, l.email.toLowerCase(), l.answer])).toEqual([
+          [meeting.meetingId, message.to[0], 'ACCEPTED'],
+          [meeting.meetingId, message.to[0], 'TENTATIVE'],
+          [meeting.meetingId, message.to[0], 'DECLINED'],
+        ]);
+      }
+      await meeting.handle.executeUpdate(cancelUpdate, { args: [{ actor: A.cooperateur, reason: 'Fin du test' }] });
+    },
+  );
+
+  it(
+    'reschedules with the same UID and a higher SEQUENCE, asks every member again (every answer back to ' +
+      'NEEDS-ACTION), and the fiche on its agenda follows; too soon or a Saturday is refused unless overridden',
     async () => {
       const fiche = await startSubmittedFiche('report');
-      const start = toLocal(addLocalDays(await now(), 30, ZONE), ZONE);
+      const start = await openDay(30);
       const title = `COTECH report ${start.year}-${start.month}-${start.day}`;
       const meeting = await schedule(title, start);
       await convened(meeting.handle);
       await recipients(title, 'Convocation', cotechMembers.length);
 
-      const tooSoon = addLocalDays(await now(), 3, ZONE);
+      const tooSoon = atLocalTime(await openDay(3), 14, 0, ZONE);
       const refused = await refusal(
         meeting.handle.executeUpdate(rescheduleUpdate, {
           args: [
@@ -295,18 +370,33 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
       expect(byMember.type).toBe('ROLE_NOT_ALLOWED');
       expect(await acceptedUpdates(meeting.handle)).toBe(0);
 
-      const later = addLocalDays(meeting.startsAt, 7, ZONE);
+      // Two answers to the first date, by the path the links and the calendar replies take.
+      const [accepting, declining] = cotechMembers.filter((m) => m !== PEOPLE.secretaire);
+      await answer(meeting.meetingId, accepting!, 'ACCEPTED');
+      await answer(meeting.meetingId, declining!, 'DECLINED');
+      await eventually(
+        async () => Object.keys((await meeting.handle.query(meetingStateQuery)).rsvp).length === 2,
+        'the workflow to know both answers',
+      );
+
+      // A Saturday is refused, saying why; with an override and its reason it is held, and recorded.
+      let saturday = shiftDate(start, 7);
+      while (weekdayOf(saturday) !== 6) saturday = shiftDate(saturday, 1);
+      const later = atLocalTime(saturday, 10, 0, ZONE);
+      const newTimes = {
+        actor: A.secretaire,
+        startsAt: later.toISOString(),
+        endsAt: new Date(later.getTime() + 2 * HOUR).toISOString(),
+        reason: 'Salle indisponible',
+      };
+      const weekend = await refusal(meeting.handle.executeUpdate(rescheduleUpdate, { args: [newTimes] }));
+      expect(weekend).toMatchObject({ type: 'NON_WORKING_DAY', message: expect.stringMatching(/\(samedi\)/) });
+      expect(await acceptedUpdates(meeting.handle)).toBe(0);
       const moved = await meeting.handle.executeUpdate(rescheduleUpdate, {
-        args: [
-          {
-            actor: A.secretaire,
-            startsAt: later.toISOString(),
-            endsAt: new Date(later.getTime() + 2 * HOUR).toISOString(),
-            reason: 'Salle indisponible',
-          },
-        ],
+        args: [{ ...newTimes, override: { reason: 'Séance extraordinaire' } }],
       });
       expect(moved).toMatchObject({ sequence: 1, startsAt: later.toISOString() });
+      expect(moved.rsvp).toEqual({});
       expect(await recipients(title, 'Modification', cotechMembers.length)).toEqual(cotechMembers);
       const [update] = await mailsAbout(title, 'Modification');
       const { method, event } = await calendarOf(update!);
@@ -314,10 +404,46 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
       expect(event.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
       expect(event.getFirstPropertyValue('sequence')).toBe(1);
       expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(later.toISOString());
+      // Everyone is asked again (RFC 5546): nobody's answer to the old date stands for the new one.
+      const attendees = event.getAllProperties('attendee');
+      expect(attendees).toHaveLength(cotechMembers.length);
+      for (const attendee of attendees) {
+        expect(attendee.getParameter('partstat')).toBe('NEEDS-ACTION');
+        expect(attendee.getParameter('rsvp')).toBe('TRUE');
+      }
       expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({
         sequence: 1,
         startsAt: later,
       });
+      const answers = await db.prisma.invitation.findMany({ where: { meetingId: meeting.meetingId } });
+      expect(answers.map((i) => [i.partstat, i.respondedAt, i.rsvpSource])).toEqual(
+        answers.map(() => ['NEEDS-ACTION', null, null]),
+      );
+      const line = await db.prisma.auditEvent.findFirstOrThrow({
+        where: { subject: `meeting:${meeting.meetingId}`, action: 'meeting.reschedule' },
+      });
+      expect(line.actor).toBe(PEOPLE.secretaire);
+      expect(line.details).toMatchObject({
+        answersReset: 2,
+        reason: 'Salle indisponible',
+        overrideReason: 'Séance extraordinaire',
+        overridden: expect.stringMatching(/samedi/),
+      });
+
+      // An answer to the old date the workflow hears of late stays void; one given since counts.
+      const beforeMove = new Date((await now()).getTime() - HOUR).toISOString();
+      await meeting.handle.signal(rsvpSignal, {
+        email: accepting!,
+        partstat: 'ACCEPTED',
+        source: 'link',
+        at: beforeMove,
+      });
+      await answer(meeting.meetingId, declining!, 'TENTATIVE');
+      await eventually(
+        async () => Object.keys((await meeting.handle.query(meetingStateQuery)).rsvp).length > 0,
+        'the answer given since',
+      );
+      expect((await meeting.handle.query(meetingStateQuery)).rsvp).toEqual({ [declining!]: 'TENTATIVE' });
 
       // The fiche's reminders now follow the new date.
       await eventually(async () => {
@@ -336,7 +462,7 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     'a fiche joining the ordre du jour after the convocation: one update ' +
       'with the new agenda once fiches stop joining, SEQUENCE raised',
     async () => {
-      const start = toLocal(addLocalDays(await now(), 25, ZONE), ZONE);
+      const start = await openDay(25);
       const title = `COTECH complété ${start.year}-${start.month}-${start.day}`;
       const meeting = await schedule(title, start);
       expect(await convened(meeting.handle)).toMatchObject({ agendaSent: [], sequence: 0 });
@@ -369,8 +495,8 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
 
   it('cancels with METHOD:CANCEL to every member; the fiche goes to the next meeting', async () => {
     const fiche = await startSubmittedFiche('annulation');
-    const first = toLocal(addLocalDays(await now(), 20, ZONE), ZONE);
-    const second = toLocal(addLocalDays(await now(), 40, ZONE), ZONE);
+    const first = await openDay(20);
+    const second = await openDay(40);
     const title = `COTECH annulé ${first.year}-${first.month}-${first.day}`;
     const meeting = await schedule(title, first);
     await convened(meeting.handle);
@@ -409,7 +535,7 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
     'after the meeting: attendance checked with quorum and pouvoirs, relevé de décisions, and ' +
       'the secretary reminded the day after at 09:00, then weekly, until the compte rendu is filed',
     async () => {
-      const start = toLocal(addLocalDays(await now(), 10, ZONE), ZONE);
+      const start = await openDay(10);
       const title = `COTECH tenu ${start.year}-${start.month}-${start.day}`;
       const meeting = await schedule(title, start);
       await convened(meeting.handle);
