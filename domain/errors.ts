@@ -12,6 +12,7 @@ export const DOMAIN_ERROR_CODES = {
     'The COPIL decision waits for the CAF’s and the MSA’s opinions on the version, and one is missing.',
   CONVOCATION_DELAY: 'The meeting is too soon for the instance’s legal convocation delay (jours francs).',
   CAPACITY_FULL: 'A date of a poll has no place left for another volunteer.',
+  DATA_REFUSED: 'The database refused a value (a forbidden character, too long, already taken): nothing was written.',
 } as const;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;

@@ -51,6 +51,7 @@ describe('error codes', () => {
       'PARTNER_OPINIONS_MISSING',
       'CONVOCATION_DELAY',
       'CAPACITY_FULL',
+      'DATA_REFUSED',
     ]);
     for (const description of Object.values(DOMAIN_ERROR_CODES)) expect(description.length).toBeGreaterThan(10);
   });
