@@ -205,6 +205,7 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
     if (line.alertedAt) return;
     const audience = await ledger.alertAudience({
       workflowId: line.workflowId,
+      idempotencyKey: line.idempotencyKey,
       coordinators: DEFAULT_TIMING.coordinators,
     });
     const composed = composeDeliveryAlert({

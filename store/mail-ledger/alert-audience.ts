@@ -19,13 +19,15 @@ const CONVENTION_WIDE = /^(?:convention|calendar)-(.+)$/;
 
 /**
  * The people to tell when a mail of this workflow fails: its organiser, where it has one, and the
- * convention's coordinators. Empty for a mail that belongs to no workflow (the alerts themselves).
+ * convention's coordinators. Empty for a mail that belongs to no workflow (the alerts themselves,
+ * keyed `alert:…`).
  */
 export async function findAlertAudience(
   db: PrismaClient,
-  input: { workflowId: string | null; coordinators: CoordinatorsSpec },
+  input: { workflowId: string | null; idempotencyKey: string; coordinators: CoordinatorsSpec },
 ): Promise<AlertAudience> {
-  const { workflowId } = input;
+  // The fiche's mails name their workflow only in their key (`<workflowId>:step-…`).
+  const workflowId = input.workflowId ?? input.idempotencyKey.split(':')[0];
   if (!workflowId) return { about: '', recipients: [] };
   let found: { conventionId: string; about: string; organiser?: string } | null = null;
   const fiche = await db.ficheAction.findUnique({
