@@ -97,7 +97,7 @@ describe('refusals do not wedge a fiche (time-skipping server, PGlite, real SMTP
       return (raw.pendingActivities?.length ?? 0) === 0;
     }, 'no activity in flight');
 
-  it('one COTECH member refused (550 5.1.1): the others get the notice, people are told, the fiche goes on', async () => {
+  it('one COTECH member refused (550 5.1.1): the others get it, people are told, the fiche goes on', async () => {
     const handle = await startFiche('adresse-refusee');
     const cotech = (
       await db.prisma.membership.findMany({
