@@ -82,11 +82,12 @@ export const MAIL_ERROR_CODES = {
 } as const;
 
 /**
- * How long a claim on a ledger line holds: longer than one SMTP transaction can last (connection,
- * greeting and socket timeouts of infra/smtp-out/mail-transport.ts, and the activity's
- * startToCloseTimeout), so a live sender keeps it; a dead one's line is free again after it.
+ * How long a claim on a ledger line holds without being renewed. The sender renews it with each
+ * heartbeat while its SMTP transaction lasts, so a live sender keeps it; a dead one's line is free
+ * again soon after Temporal's heartbeat timeout (10 s, workflows/activity-options.ts) gives its
+ * activity to another worker.
  */
-export const MAIL_LEASE_MS = 2 * 60_000 + 30_000;
+export const MAIL_LEASE_MS = 30_000;
 
 const INTERRUPTED =
   'INTERRUPTED: the attempt ended without recording an answer (worker stopped or database unreachable); ' +
@@ -244,6 +245,7 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
         );
     }
     const context = activityContext();
+    const owner = ownerOf(context);
     const now = new Date();
     const claim = await ledger.claim(
       {
@@ -254,7 +256,7 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
         ...(input.workflowId ? { workflowId: input.workflowId } : {}),
         ...(ical ? { icalUid: ical.uid, icalSequence: ical.sequence, icalMethod: ical.method } : {}),
       },
-      { owner: ownerOf(context), now, leaseUntil: new Date(now.getTime() + MAIL_LEASE_MS) },
+      { owner, now, leaseUntil: new Date(now.getTime() + MAIL_LEASE_MS) },
     );
     const row = claim.line;
     if (claim.kind === 'done') {
@@ -302,7 +304,13 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
       headers: { 'X-Concerto-Key': input.idempotencyKey },
     };
 
-    const beat = context ? setInterval(() => context.heartbeat(), heartbeatEveryMs) : undefined;
+    const beat = setInterval(() => {
+      context?.heartbeat();
+      // A renewal that fails (the database away) lets the lease run out: another attempt may then send.
+      ledger
+        .renewLease({ notificationId: row.id, owner, leaseUntil: new Date(Date.now() + MAIL_LEASE_MS) })
+        .catch(() => undefined);
+    }, heartbeatEveryMs);
     let failure: SmtpErrorClassification;
     let response: string | null;
     try {

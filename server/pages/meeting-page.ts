@@ -41,7 +41,8 @@ function agenda(meeting: MeetingPageRow): string {
 function refusal(person: { mailRefusedAt: Date | null; mailRefusal: string | null }): string {
   if (!person.mailRefusedAt) return '';
   const answer = person.mailRefusal ? ` : ${person.mailRefusal}` : '';
-  return `<br><span class="failed">adresse refusée le ${escapeHtml(frenchInstant(person.mailRefusedAt) + answer)}</span>`;
+  const text = `adresse refusée le ${frenchInstant(person.mailRefusedAt)}${answer}`;
+  return `<br><span class="failed">${escapeHtml(text)}</span>`;
 }
 
 function invitations(meeting: MeetingPageRow): string {

@@ -10,6 +10,7 @@ import {
   recordFailedAttempt,
   recordInterruptedAttempt,
   recordSent,
+  renewLease,
 } from './notification-ledger.js';
 import { flagRefusedAddress } from './refused-addresses.js';
 import { findWorkflowMailLedger } from './workflow-mail-ledger.js';
@@ -21,6 +22,7 @@ export function createMailLedgerStore(db: PrismaClient) {
     find: bind(findLedgerEntry),
     findById: bind(findLedgerEntryById),
     claim: bind(claimLine),
+    renewLease: bind(renewLease),
     recordInterrupted: bind(recordInterruptedAttempt),
     recordSent: bind(recordSent),
     recordFailed: bind(recordFailedAttempt),

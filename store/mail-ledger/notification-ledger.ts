@@ -104,6 +104,17 @@ export async function claimLine(db: PrismaClient, start: AttemptStart, claim: Cl
   return { kind: (FINAL_STATUSES as readonly string[]).includes(line.status) ? 'done' : 'held', line };
 }
 
+/** Extends the claim of its owner while its SMTP transaction lasts (no effect once it lost the line). */
+export async function renewLease(
+  db: PrismaClient,
+  input: { notificationId: string; owner: string; leaseUntil: Date },
+): Promise<void> {
+  await db.notification.updateMany({
+    where: { id: input.notificationId, claimedBy: input.owner },
+    data: { leaseUntil: input.leaseUntil },
+  });
+}
+
 /** Records an attempt that ended without its outcome being written (once: a second call changes nothing). */
 export async function recordInterruptedAttempt(
   db: PrismaClient,
