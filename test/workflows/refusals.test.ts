@@ -2,26 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { Transporter } from 'nodemailer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { takeStep } from '../../client/fiche-steps.js';
 import { buildTimeline } from '../../client/history-timeline.js';
 import { REFERENCE_CHARTER } from '../../domain/charter.js';
 import type { FicheState } from '../../domain/fiche-views.js';
 import type { Actor } from '../../domain/lifecycle/model.js';
-import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
 import { toHttpError } from '../../server/errors.js';
 import { resolveActor } from '../../store/access/resolve-actor.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import type { Database } from '../../store/database/open-database.js';
 import { createStore } from '../../store/index.js';
-import { createConcertoWorker } from '../../worker/create-worker.js';
 import { DEFAULT_TIMING, editContentUpdate, ficheStateQuery } from '../../workflows/definitions.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
-import { TEST_LINKS, timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { timeSkippingEnv } from '../helpers/temporal.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { eventually } from '../helpers/time-skipping.js';
 
 // Nothing wedges a fiche: one member's address refused for good, or a value the database refuses.
@@ -34,13 +31,10 @@ describe('refusals do not wedge a fiche (time-skipping server, PGlite, real SMTP
   let env: TestWorkflowEnvironment;
   let db: Database;
   let sink: SmtpSink;
-  let transport: Transporter;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: TestWorker;
   let conventionId: string;
   let cooperateur: Actor;
   const admin: Actor = { email: 'admin@example.org', appRole: 'admin', instanceRoles: {} };
-  const taskQueue = uniqueTaskQueue('refusals');
   const started: Handle[] = [];
 
   beforeAll(async () => {
@@ -49,18 +43,7 @@ describe('refusals do not wedge a fiche (time-skipping server, PGlite, real SMTP
     conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
     cooperateur = await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur');
     sink = await new SmtpSink().start();
-    transport = createMailTransport({ kind: 'smtp', url: sink.url });
-    worker = await createConcertoWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      store: createStore(db.prisma),
-      transport,
-      mailFrom: 'Concerto <concerto@example.org>',
-      links: TEST_LINKS,
-      workflowBundle: workflowBundle(),
-    });
-    running = worker.run();
+    stack = await startTestWorker(env, db, 'refusals', { smtpUrl: sink.url });
   });
 
   afterEach(async () => {
@@ -70,9 +53,7 @@ describe('refusals do not wedge a fiche (time-skipping server, PGlite, real SMTP
   });
 
   afterAll(async () => {
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    transport?.close();
+    await stack?.stop();
     await sink?.stop();
     await db?.close();
     await env?.teardown();
@@ -81,7 +62,7 @@ describe('refusals do not wedge a fiche (time-skipping server, PGlite, real SMTP
   async function startFiche(name: string): Promise<Handle> {
     const ficheId = randomUUID();
     const handle = await env.client.workflow.start(ficheLifecycleWorkflow, {
-      taskQueue,
+      taskQueue: stack.taskQueue,
       workflowId: `fiche-${name}-${ficheId.slice(0, 8)}`,
       args: [{ ficheId, conventionId, title: `Fiche ${name}`, authorEmail: AUTHOR, charter: REFERENCE_CHARTER }],
     });
