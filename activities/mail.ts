@@ -7,6 +7,7 @@ import { BOUNCE_LOCAL_PART } from '../infra/smtp-in/bounce-report.js';
 import { icalEventMismatch } from '../documents/ics/ics-check.js';
 import { composeDeliveryAlert, UNDELIVERED_LABELS, type UndeliveredReason } from '../documents/mail/delivery-alert.js';
 import { renderNotice, type NoticeContent } from '../documents/mail/notices/render-notice.js';
+import { classifyDatabaseError } from '../store/database/database-errors.js';
 import type { AttemptOutcome, LedgerEntry } from '../store/mail-ledger/notification-ledger.js';
 import type { MailLedgerStore } from '../store/mail-ledger/mail-ledger-store.js';
 import { DEFAULT_TIMING } from '../workflows/definitions.js';
@@ -247,17 +248,29 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
     const context = activityContext();
     const owner = ownerOf(context);
     const now = new Date();
-    const claim = await ledger.claim(
-      {
-        idempotencyKey: input.idempotencyKey,
-        recipient: input.to,
-        subject: input.subject,
-        messageId: messageIdFor(input.idempotencyKey, domain),
-        ...(input.workflowId ? { workflowId: input.workflowId } : {}),
-        ...(ical ? { icalUid: ical.uid, icalSequence: ical.sequence, icalMethod: ical.method } : {}),
-      },
-      { owner, now, leaseUntil: new Date(now.getTime() + MAIL_LEASE_MS) },
-    );
+    const messageId = messageIdFor(input.idempotencyKey, domain);
+    const claim = await ledger
+      .claim(
+        {
+          idempotencyKey: input.idempotencyKey,
+          recipient: input.to,
+          subject: input.subject,
+          messageId,
+          ...(input.workflowId ? { workflowId: input.workflowId } : {}),
+          ...(ical ? { icalUid: ical.uid, icalSequence: ical.sequence, icalMethod: ical.method } : {}),
+        },
+        { owner, now, leaseUntil: new Date(now.getTime() + MAIL_LEASE_MS) },
+      )
+      .catch((error: unknown) => {
+        // A mail the ledger cannot even record (a value PostgreSQL refuses) is not sent, and fails no workflow.
+        if (classifyDatabaseError(error).kind !== 'data') throw error;
+        return null;
+      });
+    if (!claim) {
+      const response = `DATA_REFUSED: the ledger refused this mail's values; nothing was sent`;
+      context?.log.error(`Mail ${input.idempotencyKey} not sent: ${response}`);
+      return { messageId, sent: false, undelivered: { reason: 'refused', response } };
+    }
     const row = claim.line;
     if (claim.kind === 'done') {
       if (row.status === 'sent') return { messageId: row.messageId, sent: false };

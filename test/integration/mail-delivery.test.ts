@@ -100,6 +100,13 @@ describe('mail delivery per recipient (real SMTP on loopback, PGlite)', () => {
     ).toBeNull();
   });
 
+  it('a mail whose values the ledger refuses (a NUL byte) is not sent, and the activity still returns', async () => {
+    const result = await send({ ...notice('n7:claire@example.org', 'claire@example.org'), subject: 'Essai\u0000' });
+    expect(result).toMatchObject({ sent: false, undelivered: { reason: 'refused' } });
+    expect(result.undelivered!.response).toMatch(/^DATA_REFUSED/);
+    expect(sink.accepted).toHaveLength(0);
+  });
+
   it('a 421 is retried, then the same line is sent once with the same Message-ID and a VERP return path', async () => {
     const key = 'n2:claire@example.org';
     sink.refuse(421, '4.3.2 Service shutting down, try later');
