@@ -1,11 +1,16 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { msToNumber } from '@temporalio/common';
 import type { SendMailOptions, Transporter } from 'nodemailer';
-import { classifySmtpError } from '../infra/smtp-out/smtp-errors.js';
+import { classifySmtpError, type SmtpErrorClassification } from '../infra/smtp-out/smtp-errors.js';
+import { BOUNCE_LOCAL_PART } from '../infra/smtp-in/bounce-report.js';
 import { icalEventMismatch } from '../documents/ics/ics-check.js';
+import { composeDeliveryAlert, UNDELIVERED_LABELS, type UndeliveredReason } from '../documents/mail/delivery-alert.js';
 import { renderNotice, type NoticeContent } from '../documents/mail/notices/render-notice.js';
-import type { AttemptOutcome } from '../store/mail-ledger/notification-ledger.js';
+import { classifyDatabaseError } from '../store/database/database-errors.js';
+import type { AttemptOutcome, LedgerEntry } from '../store/mail-ledger/notification-ledger.js';
 import type { MailLedgerStore } from '../store/mail-ledger/mail-ledger-store.js';
+import { DEFAULT_TIMING } from '../workflows/definitions.js';
 
 /** A calendar invitation sent as nodemailer's calendar alternative (text/calendar; method=…). */
 export interface NotificationIcalEvent {
@@ -51,8 +56,14 @@ export type NoticeInput = Omit<NotificationInput, 'subject' | 'text' | 'html'> &
 
 export interface NotificationResult {
   messageId: string;
-  /** False when the ledger showed this key already sent: nothing was sent again. */
+  /** False when the ledger showed this key already sent, or when the mail will not be delivered. */
   sent: boolean;
+  /**
+   * Set when the mail will not reach its recipient: refused for good by a mail server, or the relay
+   * out of reach for hours (`unreachable`). The line is failed, the organiser and the coordinators
+   * are told; the workflow goes on, since everyone else got their mail.
+   */
+  undelivered?: { reason: UndeliveredReason; response: string | null };
 }
 
 export interface MailDependencies {
@@ -68,7 +79,16 @@ export interface MailDependencies {
 export const MAIL_ERROR_CODES = {
   ICAL_MISMATCH:
     'The icalEvent’s method, UID or SEQUENCE differs from its iCalendar content: nothing was sent or recorded.',
+  MAIL_CLAIMED: 'Another attempt holds the ledger line’s lease and may be sending it: this one tries again later.',
 } as const;
+
+/**
+ * How long a claim on a ledger line holds without being renewed. The sender renews it with each
+ * heartbeat while its SMTP transaction lasts, so a live sender keeps it; a dead one's line is free
+ * again soon after Temporal's heartbeat timeout (10 s, workflows/activity-options.ts) gives its
+ * activity to another worker.
+ */
+export const MAIL_LEASE_MS = 30_000;
 
 const INTERRUPTED =
   'INTERRUPTED: the attempt ended without recording an answer (worker stopped or database unreachable); ' +
@@ -77,6 +97,14 @@ const INTERRUPTED =
 /** A stable Message-ID per key, so a message re-sent after an ambiguous failure can be recognised. */
 export function messageIdFor(idempotencyKey: string, domain: string): string {
   return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@${domain}>`;
+}
+
+/**
+ * The envelope sender (VERP) of one ledger line: a bounce comes back to `bounces+<line id>@domain`,
+ * which names the line it is about (infra/smtp-in/bounce-report.ts reads it).
+ */
+export function returnPathFor(lineId: string, domain: string): string {
+  return `${BOUNCE_LOCAL_PART}+${lineId}@${domain}`;
 }
 
 function domainOf(address: string): string {
@@ -90,89 +118,240 @@ function serverResponse(error: unknown): string | null {
   return typeof response === 'string' && response ? response : null;
 }
 
+/** The running activity's context, or none when called outside one (a bounce handled by the app). */
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when this attempt is the last the retry policy leaves before the activity's
+ * scheduleToCloseTimeout (workflows/activity-options.ts): a transient failure then gives up with an
+ * alert instead of failing the workflow. Outside an activity (the app's bounce handler), a failure
+ * is thrown to the caller, which tries again.
+ */
+function lastAttempt(context: Context | undefined): boolean {
+  const info = context?.info;
+  if (!info?.scheduleToCloseTimeoutMs) return false;
+  const policy = info.retryPolicy;
+  const initial = msToNumber(policy?.initialInterval ?? 1000);
+  const coefficient = policy?.backoffCoefficient ?? 2;
+  const maximum = msToNumber(policy?.maximumInterval ?? initial * 100);
+  if (policy?.maximumAttempts && info.attempt >= policy.maximumAttempts) return true;
+  const nextDelay = Math.min(initial * coefficient ** (info.attempt - 1), maximum);
+  const deadline = info.scheduledTimestampMs + info.scheduleToCloseTimeoutMs;
+  return Date.now() + nextDelay + info.startToCloseTimeoutMs >= deadline;
+}
+
+/** Who claims a line: this activity attempt, told apart from any other by a random suffix. */
+function ownerOf(context: Context | undefined): string {
+  const info = context?.info;
+  const who = info ? `${info.workflowExecution?.workflowId ?? ''}/${info.activityId}#${info.attempt}` : 'app';
+  return `${who}/${randomUUID().slice(0, 8)}`;
+}
+
 /** Mail activities over a nodemailer transport, with the notification ledger in the domain store. */
-export function createMailActivities({ transport, ledger, from, heartbeatEveryMs = 2000 }: MailDependencies) {
+export function createMailActivities(dependencies: MailDependencies) {
+  const mailer = createMailer(dependencies);
   return {
     /**
-     * Sends one notification at most once per idempotency key: a key the ledger marks sent is
-     * skipped. Every attempt gets its ledger row (number, outcome, the server's answer or the
-     * error); an invitation's UID, SEQUENCE and method are recorded on the notification. An
-     * invitation whose method, UID or SEQUENCE contradicts its content is refused before anything
-     * is sent or recorded. A notice given as facts is worded here (documents/mail/notices/).
+     * Sends one notification at most once per idempotency key. The ledger line is claimed first,
+     * in one statement (owner and lease): a line sent, failed or bounced is not sent again, a line
+     * another attempt holds is left to it (this one retries later). Every attempt gets its ledger
+     * row (number, outcome, the server's answer or the error); an invitation's UID, SEQUENCE and
+     * method are recorded on the notification. A recipient refused for good, or a relay out of
+     * reach until the last attempt, does not fail the activity: the line is failed, the address
+     * flagged, the organiser and the coordinators told, and the result says so. An invitation whose
+     * method, UID or SEQUENCE contradicts its content is refused before anything is sent or
+     * recorded. A notice given as facts is worded here (documents/mail/notices/).
      */
-    async sendNotification(request: NotificationInput | NoticeInput): Promise<NotificationResult> {
-      const input = 'notice' in request ? withNoticeRendered(request) : request;
-      const ical = input.icalEvent;
-      if (ical) {
-        const mismatch = icalEventMismatch(ical, ical.content);
-        if (mismatch)
-          throw ApplicationFailure.nonRetryable(
-            `Invitation for ${input.idempotencyKey} refused: ${mismatch}.`,
-            'ICAL_MISMATCH',
-          );
-      }
-      const previous = await ledger.find(input.idempotencyKey);
-      if (previous?.status === 'sent') return { messageId: previous.messageId, sent: false };
-      const messageId = previous?.messageId ?? messageIdFor(input.idempotencyKey, domainOf(from));
-      const row = await ledger.startAttempt({
-        idempotencyKey: input.idempotencyKey,
-        recipient: input.to,
-        subject: input.subject,
-        messageId,
-        ...(input.workflowId ? { workflowId: input.workflowId } : {}),
-        ...(ical ? { icalUid: ical.uid, icalSequence: ical.sequence, icalMethod: ical.method } : {}),
-      });
-      const attempt = row.attempts;
-      if (previous?.status === 'sending' && previous.attempts > 0) {
-        // The previous attempt never came back to say how it ended: say so rather than leave a gap.
-        await ledger.recordInterrupted({ notificationId: row.id, attempt: previous.attempts, error: INTERRUPTED });
-      }
-
-      const message: SendMailOptions = {
-        from,
-        to: input.to,
-        subject: input.subject,
-        text: input.text,
-        ...(input.html ? { html: input.html } : {}),
-        ...(ical
-          ? { icalEvent: { method: ical.method, content: ical.content, filename: ical.filename ?? 'invite.ics' } }
-          : {}),
-        ...(input.attachments?.length
-          ? {
-              attachments: input.attachments.map((a) => ({
-                filename: a.filename,
-                contentType: a.contentType,
-                content:
-                  a.encoding === 'base64' && typeof a.content === 'string'
-                    ? Buffer.from(a.content, 'base64')
-                    : a.content,
-              })),
-            }
-          : {}),
-        messageId,
-        headers: { 'X-Concerto-Key': input.idempotencyKey },
-      };
-
-      const context = Context.current();
-      const beat = setInterval(() => context.heartbeat(), heartbeatEveryMs);
-      try {
-        const info = await transport.sendMail(message);
-        const response = String(info.response ?? '');
-        await ledger.recordSent({ notificationId: row.id, attempt, response, at: new Date() });
-        return { messageId, sent: true };
-      } catch (error) {
-        const failure = classifySmtpError(error);
-        const outcome: AttemptOutcome = failure.permanent ? 'failed' : 'retrying';
-        const response = serverResponse(error);
-        const lastError = `${failure.code}: ${failure.message}`;
-        await ledger.recordFailed({ notificationId: row.id, attempt, outcome, response, error: lastError });
-        if (failure.permanent) throw ApplicationFailure.nonRetryable(failure.message, failure.code);
-        throw ApplicationFailure.retryable(failure.message, failure.code);
-      } finally {
-        clearInterval(beat);
-      }
-    },
+    sendNotification: (request: NotificationInput | NoticeInput): Promise<NotificationResult> =>
+      mailer.send('notice' in request ? withNoticeRendered(request) : request),
   };
+}
+
+/** A delivery status notification about one ledger line (infra/smtp-in/bounce-report.ts). */
+export interface BounceNotice {
+  lineId: string;
+  /** The report's Status and Diagnostic-Code, for the ledger. */
+  response: string;
+}
+
+/**
+ * What the bounce listener does with a report: marks the line bounced, flags the address, tells
+ * the organiser and the coordinators. A report naming no line is ignored (false).
+ */
+export function createBounceRecorder(dependencies: MailDependencies) {
+  const mailer = createMailer(dependencies);
+  return async (bounce: BounceNotice, at: Date): Promise<boolean> => {
+    const line = await dependencies.ledger.recordBounce({
+      notificationId: bounce.lineId,
+      at,
+      response: bounce.response,
+    });
+    if (!line) return false;
+    await dependencies.ledger.flagRefusedAddress({ email: line.recipient, at, refusal: bounce.response });
+    await mailer.alert(line, 'bounced', bounce.response);
+    return true;
+  };
+}
+
+function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: MailDependencies) {
+  const domain = domainOf(from);
+
+  /** Tells the organiser and the coordinators, once per line, that its mail will not be delivered. */
+  async function alert(line: LedgerEntry, reason: UndeliveredReason, response: string | null): Promise<void> {
+    if (line.alertedAt) return;
+    const audience = await ledger.alertAudience({
+      workflowId: line.workflowId,
+      idempotencyKey: line.idempotencyKey,
+      coordinators: DEFAULT_TIMING.coordinators,
+    });
+    const composed = composeDeliveryAlert({
+      recipient: line.recipient,
+      subject: line.subject,
+      about: audience.about,
+      reason,
+      response,
+    });
+    // The alerts belong to no workflow: one of them refused alerts nobody in turn.
+    for (const to of audience.recipients.filter((r) => r !== line.recipient.toLowerCase()))
+      await send({ idempotencyKey: `alert:${line.id}:${to}`, to, ...composed });
+    await ledger.recordAlerted({ notificationId: line.id, at: new Date() });
+  }
+
+  /** The line will not be delivered: failed, its address flagged when refused, people told. */
+  async function undelivered(
+    line: LedgerEntry,
+    reason: UndeliveredReason,
+    response: string | null,
+  ): Promise<NotificationResult> {
+    if (reason !== 'unreachable')
+      await ledger.flagRefusedAddress({ email: line.recipient, at: new Date(), refusal: response ?? reason });
+    await alert(line, reason, response);
+    return { messageId: line.messageId, sent: false, undelivered: { reason, response } };
+  }
+
+  async function send(input: NotificationInput): Promise<NotificationResult> {
+    const ical = input.icalEvent;
+    if (ical) {
+      const mismatch = icalEventMismatch(ical, ical.content);
+      if (mismatch)
+        throw ApplicationFailure.nonRetryable(
+          `Invitation for ${input.idempotencyKey} refused: ${mismatch}.`,
+          'ICAL_MISMATCH',
+        );
+    }
+    const context = activityContext();
+    const owner = ownerOf(context);
+    const now = new Date();
+    const messageId = messageIdFor(input.idempotencyKey, domain);
+    const claim = await ledger
+      .claim(
+        {
+          idempotencyKey: input.idempotencyKey,
+          recipient: input.to,
+          subject: input.subject,
+          messageId,
+          ...(input.workflowId ? { workflowId: input.workflowId } : {}),
+          ...(ical ? { icalUid: ical.uid, icalSequence: ical.sequence, icalMethod: ical.method } : {}),
+        },
+        { owner, now, leaseUntil: new Date(now.getTime() + MAIL_LEASE_MS) },
+      )
+      .catch((error: unknown) => {
+        // A mail the ledger cannot even record (a value PostgreSQL refuses) is not sent, and fails no workflow.
+        if (classifyDatabaseError(error).kind !== 'data') throw error;
+        return null;
+      });
+    if (!claim) {
+      const response = `DATA_REFUSED: the ledger refused this mail's values; nothing was sent`;
+      context?.log.error(`Mail ${input.idempotencyKey} not sent: ${response}`);
+      return { messageId, sent: false, undelivered: { reason: 'refused', response } };
+    }
+    const row = claim.line;
+    if (claim.kind === 'done') {
+      if (row.status === 'sent') return { messageId: row.messageId, sent: false };
+      // Failed or bounced before: this attempt only finishes telling people, if that was interrupted.
+      const reason: UndeliveredReason = row.status === 'bounced' ? 'bounced' : 'refused';
+      await alert(row, reason, row.lastResponse);
+      return { messageId: row.messageId, sent: false, undelivered: { reason, response: row.lastResponse } };
+    }
+    if (claim.kind === 'held') {
+      const wait = Math.max(1000, (row.leaseUntil?.getTime() ?? now.getTime()) - now.getTime());
+      throw ApplicationFailure.create({
+        type: 'MAIL_CLAIMED',
+        message: `Another attempt is sending ${input.idempotencyKey} (lease until ${row.leaseUntil?.toISOString()}).`,
+        nextRetryDelay: wait,
+      });
+    }
+    const attempt = row.attempts;
+    // The previous attempt may never have come back to say how it ended: say so rather than leave a gap.
+    if (attempt > 1)
+      await ledger.recordInterrupted({ notificationId: row.id, attempt: attempt - 1, error: INTERRUPTED });
+
+    const message: SendMailOptions = {
+      from,
+      to: input.to,
+      // VERP: a later bounce names its line.
+      envelope: { from: returnPathFor(row.id, domain), to: input.to },
+      subject: input.subject,
+      text: input.text,
+      ...(input.html ? { html: input.html } : {}),
+      ...(ical
+        ? { icalEvent: { method: ical.method, content: ical.content, filename: ical.filename ?? 'invite.ics' } }
+        : {}),
+      ...(input.attachments?.length
+        ? {
+            attachments: input.attachments.map((a) => ({
+              filename: a.filename,
+              contentType: a.contentType,
+              content:
+                a.encoding === 'base64' && typeof a.content === 'string' ? Buffer.from(a.content, 'base64') : a.content,
+            })),
+          }
+        : {}),
+      messageId: row.messageId,
+      headers: { 'X-Concerto-Key': input.idempotencyKey },
+    };
+
+    const beat = setInterval(() => {
+      context?.heartbeat();
+      // A renewal that fails (the database away) lets the lease run out: another attempt may then send.
+      ledger
+        .renewLease({ notificationId: row.id, owner, leaseUntil: new Date(Date.now() + MAIL_LEASE_MS) })
+        .catch(() => undefined);
+    }, heartbeatEveryMs);
+    let failure: SmtpErrorClassification;
+    let response: string | null;
+    try {
+      const info = await transport.sendMail(message);
+      // The window: a crash here, after the server's 250 and before this write, sends the line again.
+      await ledger.recordSent({
+        notificationId: row.id,
+        attempt,
+        response: String(info.response ?? ''),
+        at: new Date(),
+      });
+      return { messageId: row.messageId, sent: true };
+    } catch (error) {
+      failure = classifySmtpError(error);
+      response = serverResponse(error);
+    } finally {
+      clearInterval(beat);
+    }
+    const giveUp = !failure.permanent && lastAttempt(context);
+    const outcome: AttemptOutcome = failure.permanent || giveUp ? 'failed' : 'retrying';
+    const lastError = `${giveUp ? `${UNDELIVERED_LABELS.unreachable} : ` : ''}${failure.code}: ${failure.message}`;
+    await ledger.recordFailed({ notificationId: row.id, attempt, outcome, response, error: lastError });
+    if (failure.permanent) return undelivered(row, 'refused', response ?? failure.message);
+    if (giveUp) return undelivered(row, 'unreachable', response ?? failure.message);
+    throw ApplicationFailure.retryable(failure.message, failure.code);
+  }
+
+  return { send, alert };
 }
 
 export type MailActivities = ReturnType<typeof createMailActivities>;

@@ -7,6 +7,7 @@ import { createRsvpSignaller } from '../client/signal-rsvp.js';
 import { addressOf } from '../documents/mail/addresses.js';
 import type { ConcertoConfig } from '../infra/config.js';
 import { describeTarget, openDatabase } from '../store/database/open-database.js';
+import { createBounceRecorder } from '../activities/mail.js';
 import { recordImipReplies } from './imip-replies.js';
 import { startImipListener, type ImipListener } from '../infra/smtp-in/imip-listener.js';
 import { startMailCatcher, type MailCatcher } from '../infra/smtp-in/mail-catcher.js';
@@ -198,6 +199,8 @@ export async function startConcerto(
       imip = await startImipListener({
         organizers: [addressOf(config.mail.from)],
         onReply: recordImipReplies({ meetings: store.meetings, onRsvp, log }),
+        // Mail goes out with its return path at the From address's domain (VERP): its bounces come back here.
+        onBounce: createBounceRecorder({ transport, ledger: store.mailLedger, from: config.mail.from }),
         port: config.imip.port,
         log,
       });

@@ -15,6 +15,7 @@ import {
   PARTNER_OPINION_LABELS,
 } from '../domain/lifecycle/labels.js';
 import { formatFrench, formatFrenchDate, parseDateKey } from '../domain/paris-time.js';
+import { UNDELIVERED_LABELS } from '../documents/mail/delivery-alert.js';
 import { renderNotice, type NoticeContent } from '../documents/mail/notices/render-notice.js';
 import {
   ACTIVITY_LABELS,
@@ -35,6 +36,8 @@ export const SYSTEM_ACTOR = 'Concerto';
 export interface TimelineMail {
   recipient: string;
   subject: string;
+  /** For a mail that will not reach its recipient: why, in French, with the server's answer. */
+  undelivered?: string;
   attempts: Array<{ attempt: number; outcome: string; label: string; at: string; when: string; error?: string }>;
 }
 
@@ -170,10 +173,23 @@ function mailOf(
   };
 }
 
+/** « non remis (adresse refusée par le serveur du destinataire) : 550 5.1.1 … » for a line failed or bounced. */
+function undeliveredText(line: LedgerLine): string | undefined {
+  if (line.status !== 'failed' && line.status !== 'bounced') return undefined;
+  // activities/mail.ts starts the error of a line given up on with this label.
+  if (line.lastError?.startsWith(UNDELIVERED_LABELS.unreachable))
+    return `non remis (${UNDELIVERED_LABELS.unreachable})`;
+  const answer = line.lastResponse ?? line.lastError;
+  const why = UNDELIVERED_LABELS[line.status === 'bounced' ? 'bounced' : 'refused'];
+  return `non remis (${why})${answer ? ` : ${answer}` : ''}`;
+}
+
 function mailLine(line: LedgerLine): TimelineMail {
+  const undelivered = undeliveredText(line);
   return {
     recipient: line.recipient,
     subject: line.subject,
+    ...(undelivered ? { undelivered } : {}),
     attempts: [...line.attempts]
       .sort((a, b) => a.attempt - b.attempt)
       .map((a) => ({
@@ -460,6 +476,11 @@ export function buildTimeline(
         failed: true,
       });
     if (end) add(event, { kind: 'workflow', who: SYSTEM_ACTOR, ...end });
+  }
+  // A mail refused, given up or bounced (even long after its activity ended) shows as not delivered.
+  for (const entry of entries) {
+    const line = entry.mail && entry.mail.undelivered;
+    if (line) Object.assign(entry, { outcome: line, failed: true });
   }
   return entries;
 }

@@ -97,6 +97,7 @@ export const ATTEMPT_LABELS: Readonly<Record<string, string>> = {
   sent: 'envoyé',
   retrying: 'échec, nouvel essai prévu',
   failed: 'échec définitif',
+  bounced: 'avis de non-remise reçu',
 };
 
 /** An invitee's answer (iCalendar PARTSTAT). */

@@ -16,6 +16,7 @@ export const DOMAIN_ERROR_CODES = {
   NON_WORKING_DAY:
     'The meeting falls on a Saturday, a Sunday or a public holiday; an override with a reason holds it anyway.',
   CAPACITY_FULL: 'A date of a poll has no place left for another volunteer.',
+  DATA_REFUSED: 'The database refused a value (a forbidden character, too long, already taken): nothing was written.',
 } as const;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;

@@ -5,7 +5,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { DomainError, isDomainErrorCode, type DomainErrorCode, type FieldIssue } from '../domain/errors.js';
 
 /**
@@ -64,6 +64,7 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   CONVOCATION_DELAY: 422,
   NON_WORKING_DAY: 409,
   CAPACITY_FULL: 409,
+  DATA_REFUSED: 422,
 };
 
 /** Maps what the domain, Temporal or the transport threw to an HTTP status and a body for people. */
@@ -72,8 +73,10 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof DomainError) {
     return new HttpError(STATUS_BY_CODE[error.code], error.code, error.message, error.field, error.issues);
   }
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const failure = error.cause;
+  // A step's activity that failed for good (a value the database refused) fails the update with its cause.
+  const cause = error instanceof WorkflowUpdateFailedError ? unwrapActivity(error.cause) : undefined;
+  if (cause instanceof ApplicationFailure) {
+    const failure = cause;
     if (isDomainErrorCode(failure.type)) {
       const details = failure.details?.[0] as { field?: string; issues?: FieldIssue[] } | undefined;
       return new HttpError(
@@ -117,4 +120,8 @@ export function toHttpError(error: unknown): HttpError {
     'INTERNAL',
     'Erreur interne : elle a été consignée, réessayez ou prévenez un administrateur.',
   );
+}
+
+function unwrapActivity(error: unknown): unknown {
+  return error instanceof ActivityFailure ? error.cause : error;
 }

@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Transporter } from 'nodemailer';
 import { createAgendaActivities } from '../activities/agenda.js';
 import { createAudienceActivities } from '../activities/audience.js';
+import { withClassifiedFailures } from '../activities/classified-failures.js';
 import { createCalendarActivities } from '../activities/calendar.js';
 import { createConventionCycleActivities } from '../activities/convention-cycle.js';
 import { createFicheContentActivities } from '../activities/fiche-content.js';
@@ -42,11 +43,11 @@ export async function createConcertoWorker(options: ConcertoWorkerOptions): Prom
   });
 }
 
-/** Every activity the worker registers, by name. */
+/** Every activity the worker registers, by name, each with its failures classified once (retry or not). */
 export function createActivities(options: ActivityDependencies) {
   const { store } = options;
   const mail = createMailActivities({ transport: options.transport, ledger: store.mailLedger, from: options.mailFrom });
-  return {
+  return withClassifiedFailures({
     ...createStoreActivities(store.fiches),
     ...createFicheContentActivities(store.fiches),
     ...createAgendaActivities(store.meetings),
@@ -75,7 +76,7 @@ export function createActivities(options: ActivityDependencies) {
       publicUrl: options.links.publicUrl,
       linkSecret: options.links.secret,
     }),
-  };
+  });
 }
 
 /** The bundle entry, as a TypeScript source when run by tsx, or the compiled file from dist/. */

@@ -1,4 +1,5 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { lineIdOfReturnPath, readBounceReport, type DeliveryFailure } from './bounce-report.js';
 import { readImipReply, type ImipReply } from './imip-reply.js';
 import { receiveMessage, smtpError } from './smtp-message.js';
 
@@ -11,6 +12,12 @@ export interface ImipListenerOptions {
    * and returns, while its failure (the database unreachable) has the sender try again later.
    */
   onReply: (reply: ImipReply, at: Date) => Promise<void>;
+  /**
+   * Takes a delivery status notification saying a mail failed, sent back to that mail's return
+   * path (`bounces+<line id>@…`, VERP): marks the ledger line bounced (activities/mail.ts'
+   * createBounceRecorder). Without it, return paths are refused like any other address.
+   */
+  onBounce?: (bounce: DeliveryFailure & { lineId: string }, at: Date) => Promise<unknown>;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a free port. */
@@ -36,7 +43,8 @@ const CLOSE_TIMEOUT_MS = 1_000;
 
 /**
  * An inbound SMTP server for the calendar replies sent to the organizer's address: each iMIP
- * REPLY is handed to `onReply`, which updates the attendee's answer.
+ * REPLY is handed to `onReply`, which updates the attendee's answer; and, with `onBounce`, for
+ * the delivery status notifications sent back to a mail's return path.
  *
  * Whatever a message is — no calendar, not a REPLY, an unknown UID, someone not invited, a
  * broken calendar — it is accepted (250) and logged: a person who writes to that address by hand,
@@ -54,7 +62,18 @@ export async function startImipListener(options: ImipListenerOptions): Promise<I
   const now = options.now ?? (() => new Date());
   const inFlight = new Set<Promise<void>>();
 
-  const handle = async (raw: Buffer): Promise<void> => {
+  const handle = async (raw: Buffer, recipients: readonly string[]): Promise<void> => {
+    const lineIds = recipients.map(lineIdOfReturnPath).filter((id): id is string => id !== null);
+    if (lineIds.length > 0 && options.onBounce) {
+      const failure = await readBounceReport(raw);
+      if (!failure) {
+        log(`bounce: ignored, not a failure report (to ${lineIds.join(', ')})`);
+        return;
+      }
+      for (const lineId of lineIds) await options.onBounce({ ...failure, lineId }, now());
+      log(`bounce: ${failure.status} for ledger line ${lineIds.join(', ')}`);
+      return;
+    }
     const read = await readImipReply(raw);
     if (read.kind !== 'reply') {
       log(`imip: ${read.kind === 'malformed' ? 'malformed calendar' : 'ignored'}: ${read.reason}`);
@@ -65,14 +84,17 @@ export async function startImipListener(options: ImipListenerOptions): Promise<I
 
   const onData = (
     stream: SMTPServerDataStream,
-    _session: SMTPServerSession,
+    session: SMTPServerSession,
     callback: (err?: Error | null, message?: string) => void,
   ): void => {
     receiveMessage(stream, callback, {
       maxBytes: MAX_MESSAGE_BYTES,
       tooLarge: `Message exceeds ${MAX_MESSAGE_BYTES} bytes`,
       handle: (raw) =>
-        handle(raw).then(
+        handle(
+          raw,
+          session.envelope.rcptTo.map((r) => r.address),
+        ).then(
           () => 'OK',
           (err: unknown) => {
             log(`imip: message not handled, the sender will retry: ${(err as Error).message}`);
@@ -93,6 +115,7 @@ export async function startImipListener(options: ImipListenerOptions): Promise<I
     closeTimeout: CLOSE_TIMEOUT_MS,
     onRcptTo: (address, _session, callback) => {
       if (organizers.has(address.address.trim().toLowerCase())) return callback();
+      if (options.onBounce && lineIdOfReturnPath(address.address)) return callback();
       callback(smtpError(550, `No such mailbox here: ${address.address}`));
     },
     onData,

@@ -22,18 +22,18 @@ const CHECK_SERVER = 'Check that the host and port in SMTP_URL are right and the
 /**
  * Every code this module knows, once. Nodemailer's own codes come first, then the system codes
  * it keeps as `originalCode` (or that reach us unwrapped). Misconfiguration that the operator can
- * fix without touching the message (wrong host, TLS mode) is retried on purpose: once the worker
- * restarts with a corrected SMTP_URL, the pending sends go out by themselves.
+ * fix without touching the message (wrong host, TLS mode, the relay's credentials) is retried on
+ * purpose: once the worker restarts with a corrected SMTP_URL, the pending sends go out by themselves.
  */
 export const SMTP_ERROR_RULES: Readonly<Record<string, SmtpErrorRule>> = {
-  EAUTH: { permanent: true, what: 'authentication failed', advice: 'Check the user and password in SMTP_URL.' },
+  EAUTH: { permanent: false, what: 'authentication failed', advice: 'Check the user and password in SMTP_URL.' },
   ENOAUTH: {
-    permanent: true,
+    permanent: false,
     what: 'server requires authentication',
     advice: 'Put user:password in SMTP_URL (smtp://user:password@host:587).',
   },
   EOAUTH2: {
-    permanent: true,
+    permanent: false,
     what: 'OAuth2 token could not be obtained',
     advice: 'Check the OAuth2 client credentials of the mail account.',
   },
@@ -118,6 +118,12 @@ export const SMTP_ERROR_RULES: Readonly<Record<string, SmtpErrorRule>> = {
   },
 };
 
+/**
+ * 5xx replies about our account at the relay, not about the message or its recipient: fixed by the
+ * operator, after which the same message goes through, so they are retried like a 4xx.
+ */
+const RELAY_ACCOUNT_REPLIES: ReadonlySet<number> = new Set([530, 534, 535]);
+
 /** Reply codes worth their own explanation; the others fall back to the code rule. */
 const REPLY_RULES: Readonly<Record<number, Omit<SmtpErrorRule, 'permanent'>>> = {
   421: {
@@ -171,7 +177,8 @@ interface ErrorShape {
  * The SMTP reply code wins when there is one (RFC 5321: 4xx transient, 5xx permanent), so a
  * greylisting 450 on RCPT is retried although nodemailer files it under `EENVELOPE`. 503 ("bad
  * sequence of commands") is the exception nodemailer also makes: it is about the session, not
- * the message, so a new connection can succeed. Without a reply code the nodemailer code decides;
+ * the message, so a new connection can succeed; so are 530, 534 and 535, about our account at the
+ * relay (RELAY_ACCOUNT_REPLIES). Without a reply code the nodemailer code decides;
  * an error nobody recognises is treated as transient and left to the retry policy's limits.
  */
 export function classifySmtpError(err: unknown): SmtpErrorClassification {
@@ -192,7 +199,7 @@ export function classifySmtpError(err: unknown): SmtpErrorClassification {
   let permanent: boolean;
   let rule: Omit<SmtpErrorRule, 'permanent'>;
   if (replyCode !== undefined) {
-    permanent = replyCode >= 500 && replyCode !== 503;
+    permanent = replyCode >= 500 && replyCode !== 503 && !RELAY_ACCOUNT_REPLIES.has(replyCode);
     rule = REPLY_RULES[replyCode] ??
       codeRule ?? {
         what: permanent ? 'server refused the request' : 'server deferred the request',

@@ -38,6 +38,14 @@ function agenda(meeting: MeetingPageRow): string {
     .join('')}</ol>`;
 }
 
+/** « adresse refusée le … : 550 5.1.1 … » under an address a mail server refused for good. */
+function refusal(person: { mailRefusedAt: Date | null; mailRefusal: string | null }): string {
+  if (!person.mailRefusedAt) return '';
+  const answer = person.mailRefusal ? ` : ${person.mailRefusal}` : '';
+  const text = `adresse refusée le ${frenchInstant(person.mailRefusedAt)}${answer}`;
+  return `<br><span class="failed">${escapeHtml(text)}</span>`;
+}
+
 function invitations(meeting: MeetingPageRow): string {
   if (meeting.invitations.length === 0) return '<p>Personne n’est encore convoqué.</p>';
   const counts = new Map<string, number>();
@@ -45,7 +53,7 @@ function invitations(meeting: MeetingPageRow): string {
   const summary = [...counts].map(([partstat, n]) => `${n} ${PARTSTAT_LABELS[partstat] ?? partstat}`).join(', ');
   const rows = meeting.invitations.map(
     (i) =>
-      `<tr><td>${escapeHtml(i.person.displayName)}</td><td>${escapeHtml(i.person.email)}</td>` +
+      `<tr><td>${escapeHtml(i.person.displayName)}</td><td>${escapeHtml(i.person.email)}${refusal(i.person)}</td>` +
       `<td>${escapeHtml(PARTSTAT_LABELS[i.partstat] ?? i.partstat)}${
         i.respondedAt
           ? ` <span class="muted">(${escapeHtml(frenchInstant(i.respondedAt))}${

@@ -125,6 +125,8 @@ export const meetingRoutes: FastifyPluginAsync<{ client: Client; store: Store; t
             partstat: i.partstat,
             respondedAt: i.respondedAt,
             attendance: i.attendance,
+            // A mail server refused the address for good (activities/mail.ts): its mails do not arrive.
+            mailRefused: i.person.mailRefusedAt ? { at: i.person.mailRefusedAt, answer: i.person.mailRefusal } : null,
           }))
           .sort((a, b) => a.email.localeCompare(b.email)),
         nextReminder: workflow?.nextReminder ?? null,

@@ -3,7 +3,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 /** One attempt of one mail, from the ledger (NotificationAttempt). */
 export interface LedgerAttempt {
   attempt: number;
-  /** sent · retrying · failed */
+  /** sent · retrying · failed · bounced */
   outcome: string;
   at: Date;
   error?: string | null;
@@ -14,6 +14,10 @@ export interface LedgerLine {
   idempotencyKey: string;
   recipient: string;
   subject: string;
+  /** sending · retrying · sent · failed · bounced (absent from lines read before it was kept). */
+  status?: string;
+  lastResponse?: string | null;
+  lastError?: string | null;
   attempts: LedgerAttempt[];
 }
 
@@ -29,6 +33,9 @@ export async function findWorkflowMailLedger(prisma: PrismaClient, workflowId: s
       idempotencyKey: true,
       recipient: true,
       subject: true,
+      status: true,
+      lastResponse: true,
+      lastError: true,
       history: { select: { attempt: true, outcome: true, at: true, error: true }, orderBy: { attempt: 'asc' } },
     },
   });

@@ -14,7 +14,8 @@ export interface MeetingPageInvitation {
   respondedAt: Date | null;
   rsvpSource: string | null;
   attendance: string | null;
-  person: { email: string; displayName: string };
+  /** `mailRefusedAt`: when a mail server last refused the address for good, with its answer. */
+  person: { email: string; displayName: string; mailRefusedAt: Date | null; mailRefusal: string | null };
 }
 
 /** A decision taken at the meeting. */
@@ -84,7 +85,7 @@ export async function findMeetingPage(prisma: PrismaClient, meetingId: string): 
           respondedAt: true,
           rsvpSource: true,
           attendance: true,
-          person: { select: { email: true, displayName: true } },
+          person: { select: { email: true, displayName: true, mailRefusedAt: true, mailRefusal: true } },
         },
       },
       decisions: {

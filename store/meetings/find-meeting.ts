@@ -6,7 +6,8 @@ export interface MeetingInvitation {
   partstat: string;
   respondedAt: Date | null;
   attendance: string | null;
-  person: { email: string; displayName: string };
+  /** `mailRefusedAt`: when a mail server last refused the address for good, with its answer. */
+  person: { email: string; displayName: string; mailRefusedAt: Date | null; mailRefusal: string | null };
 }
 
 /** A meeting as the API shows it. */
@@ -56,7 +57,7 @@ export async function findMeeting(db: PrismaClient, meetingId: string): Promise<
           partstat: true,
           respondedAt: true,
           attendance: true,
-          person: { select: { email: true, displayName: true } },
+          person: { select: { email: true, displayName: true, mailRefusedAt: true, mailRefusal: true } },
         },
       },
     },

@@ -187,7 +187,21 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
   });
 
   it('the meeting page: the agenda with the fiche, the members and their answers', async () => {
+    // One member's address refused for good by their mail server (activities/mail.ts flags it so).
+    const refused = await running.db.prisma.invitation.findFirstOrThrow({
+      where: { meetingId: meeting.meetingId },
+      include: { person: true },
+      orderBy: { person: { email: 'asc' } },
+    });
+    await running.db.prisma.person.update({
+      where: { id: refused.personId },
+      data: { mailRefusedAt: new Date(), mailRefusal: '550 5.1.1 User unknown' },
+    });
     const text = await visit(`/reunions/${meeting.meetingId}`, /^COTECH des pages$/);
+    await expect(page.getByRole('row', { name: new RegExp(refused.person.email) }).textContent()).resolves.toMatch(
+      /adresse refusée le .* : 550 5\.1\.1 User unknown/,
+    );
+    expect(text.match(/adresse refusée le/g)).toHaveLength(1);
     await expect(page.getByRole('link', { name: 'Ludothèque itinérante' }).getAttribute('href')).resolves.toBe(
       `/fiches/${fiche.ficheId}`,
     );

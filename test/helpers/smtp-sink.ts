@@ -2,6 +2,8 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 
 export interface SinkMessage {
+  /** The envelope sender (MAIL FROM), where bounces go. */
+  from: string;
   to: string[];
   messageId: string | undefined;
   subject: string | undefined;
@@ -23,6 +25,7 @@ export class SmtpSink {
   private release?: () => void;
   private refuseWith?: { code: number; message: string };
   private refuseRcptWith?: { code: number; message: string };
+  private readonly refusedAddresses = new Map<string, { code: number; message: string }>();
   private server?: SMTPServer;
   port = 0;
 
@@ -36,8 +39,8 @@ export class SmtpSink {
       // Pooled senders keep idle connections open; do not wait the default 30 s for them on stop.
       closeTimeout: 1000,
       logger: false,
-      onRcptTo: (_address, _session, callback) => {
-        const refusal = this.refuseRcptWith;
+      onRcptTo: (address, _session, callback) => {
+        const refusal = this.refusedAddresses.get(address.address.toLowerCase()) ?? this.refuseRcptWith;
         callback(refusal ? Object.assign(new Error(refusal.message), { responseCode: refusal.code }) : undefined);
       },
       onData: (stream, session, callback) => {
@@ -81,9 +84,15 @@ export class SmtpSink {
     this.refuseRcptWith = { code, message };
   }
 
+  /** This one address is refused at RCPT TO with this reply (e.g. 550 5.1.1), until `accept()`. */
+  refuseAddress(address: string, code: number, message: string): void {
+    this.refusedAddresses.set(address.toLowerCase(), { code, message });
+  }
+
   accept(): void {
     this.refuseWith = undefined;
     this.refuseRcptWith = undefined;
+    this.refusedAddresses.clear();
   }
 
   async stop(): Promise<void> {
@@ -96,7 +105,7 @@ export class SmtpSink {
 
   private async receive(
     stream: NodeJS.ReadableStream,
-    session: { id: string; envelope: { rcptTo: Array<{ address: string }> } },
+    session: { id: string; envelope: { mailFrom: { address: string } | false; rcptTo: Array<{ address: string }> } },
     callback: (error?: Error | null) => void,
   ): Promise<void> {
     const chunks: Buffer[] = [];
@@ -104,6 +113,7 @@ export class SmtpSink {
     const raw = Buffer.concat(chunks);
     const parsed = await simpleParser(raw);
     const message: SinkMessage = {
+      from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
       to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
       messageId: parsed.messageId,
       subject: parsed.subject,

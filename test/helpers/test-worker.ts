@@ -19,10 +19,18 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-export async function startTestWorker(env: TestWorkflowEnvironment, db: Database, name: string): Promise<TestWorker> {
+/** `smtpUrl`: mail goes to that server (a test's own SmtpSink) rather than to the catcher. */
+export async function startTestWorker(
+  env: TestWorkflowEnvironment,
+  db: Database,
+  name: string,
+  options: { smtpUrl?: string } = {},
+): Promise<TestWorker> {
   const outboxDir = await mkdtemp(path.join(os.tmpdir(), `concerto-${name}-outbox-`));
   const catcher = await startMailCatcher({ dir: outboxDir });
-  const transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
+  const transport = options.smtpUrl
+    ? createMailTransport({ kind: 'smtp', url: options.smtpUrl })
+    : createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
   const taskQueue = uniqueTaskQueue(name);
   const worker = await createConcertoWorker({
     connection: env.nativeConnection,

@@ -98,14 +98,14 @@ describe('SMTP_URL transport', () => {
     expect(seen.messages).toEqual([]);
   });
 
-  it('reports wrong credentials as a permanent authentication failure', async () => {
+  it('reports wrong credentials (535) as an authentication failure to retry once SMTP_URL is fixed', async () => {
     const { port, seen } = await startServer({ secure: true });
     const transport = transportFor({
       kind: 'smtp',
       url: `smtps://secretariat:wrong@127.0.0.1:${port}?tls.rejectUnauthorized=false`,
     });
     const error = await transport.sendMail(message('refusé')).catch((e: unknown) => e);
-    expect(classifySmtpError(error)).toMatchObject({ permanent: true, code: 'EAUTH' });
+    expect(classifySmtpError(error)).toMatchObject({ permanent: false, code: 'EAUTH' });
     expect(seen.messages).toEqual([]);
   });
 

@@ -110,9 +110,10 @@ describe('meeting mail over SMTP', () => {
   let sink: SmtpSink;
   let transport: Transporter;
   let mail: ReturnType<typeof createMailActivities>;
-  // Failed attempts are expected here: keep the activity's failure log quiet.
+  // Failed attempts are expected here: keep the activity's failure log quiet. No schedule-to-close
+  // timeout (the mock's default is 1 s, long past): a transient failure is thrown to be retried.
   const send = (input: NotificationInput): Promise<NotificationResult> =>
-    new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(
+    new MockActivityEnvironment({ scheduleToCloseTimeoutMs: 0 }, { logger: new DefaultLogger('ERROR') }).run(
       mail.sendNotification,
       input,
     ) as Promise<NotificationResult>;
@@ -311,7 +312,7 @@ describe('meeting mail over SMTP', () => {
     expect(await db.prisma.notification.findUnique({ where: { idempotencyKey: key } })).toBeNull();
   });
 
-  it('records a refused recipient as a failed attempt with the server’s answer, and gives up', async () => {
+  it('records a refused recipient as a failed attempt with the server’s answer, and returns', async () => {
     const key = `${WORKFLOW_ID}:convocation:0:inconnu@example.org`;
     sink.refuseRecipients(550, 'No such user here');
     const input = notification(
@@ -321,9 +322,11 @@ describe('meeting mail over SMTP', () => {
         ics: { method: 'REQUEST', content: vcalendar('REQUEST', 0) },
       }),
     );
-    const error = await send(input).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ApplicationFailure);
-    expect(error).toMatchObject({ nonRetryable: true, type: 'EENVELOPE' });
+    const result = await send(input);
+    expect(result).toMatchObject({ sent: false, undelivered: { reason: 'refused' } });
+    expect(result.undelivered?.response).toMatch(/^550 No such user here/);
+    // Tried again (a replayed workflow, a retried activity), it stays refused and sends nothing.
+    expect(await send(input)).toMatchObject({ sent: false, undelivered: { reason: 'refused' } });
 
     const row = await ledger(key);
     expect(row).toMatchObject({ status: 'failed', attempts: 1, icalUid: UID });

@@ -52,6 +52,7 @@ describe('error codes', () => {
       'CONVOCATION_DELAY',
       'NON_WORKING_DAY',
       'CAPACITY_FULL',
+      'DATA_REFUSED',
     ]);
     for (const description of Object.values(DOMAIN_ERROR_CODES)) expect(description.length).toBeGreaterThan(10);
   });

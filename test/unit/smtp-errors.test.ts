@@ -15,16 +15,17 @@ function smtpError(
 describe('classifySmtpError', () => {
   it.each([
     // permanent: retrying the same message gets the same answer
-    [{ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' }, true, 'EAUTH'],
-    [{ code: 'EAUTH', command: 'API' }, true, 'EAUTH'],
-    [{ code: 'ENOAUTH' }, true, 'ENOAUTH'],
     [{ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' }, true, 'EENVELOPE'],
     [{ code: 'EENVELOPE', responseCode: 553, command: 'MAIL FROM' }, true, 'EENVELOPE'],
     [{ code: 'EENVELOPE', command: 'API' }, true, 'EENVELOPE'],
     [{ code: 'EMESSAGE', responseCode: 552, command: 'DATA' }, true, 'EMESSAGE'],
     [{ code: 'EMESSAGE', responseCode: 554, command: 'DATA' }, true, 'EMESSAGE'],
     [{ responseCode: 550 }, true, 'SMTP_550'],
-    // transient: the network, the server's mood, or a 4xx reply
+    // transient: the network, the server's mood, a 4xx reply, or our account at the relay (fixed by the operator)
+    [{ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' }, false, 'EAUTH'],
+    [{ code: 'EAUTH', command: 'API' }, false, 'EAUTH'],
+    [{ code: 'ENOAUTH' }, false, 'ENOAUTH'],
+    [{ responseCode: 530 }, false, 'SMTP_530'],
     [{ code: 'ECONNECTION', command: 'CONN' }, false, 'ECONNECTION'],
     [{ code: 'ESOCKET', originalCode: 'ECONNREFUSED', command: 'CONN' }, false, 'ESOCKET'],
     [{ code: 'ECONNREFUSED' }, false, 'ECONNREFUSED'],
@@ -52,7 +53,7 @@ describe('classifySmtpError', () => {
       ).message,
     ).toBe(
       'SMTP authentication failed (EAUTH, reply 535, on AUTH PLAIN): Invalid login: 535 ' +
-        'bad credentials. Check the user and password in SMTP_URL. Retrying will not help.',
+        'bad credentials. Check the user and password in SMTP_URL. The send will be retried.',
     );
     expect(
       classifySmtpError(
@@ -78,9 +79,6 @@ describe('classifySmtpError', () => {
       .filter(([, rule]) => rule.permanent)
       .map(([code]) => code);
     expect(permanent).toEqual([
-      'EAUTH',
-      'ENOAUTH',
-      'EOAUTH2',
       'EENVELOPE',
       'EMAXRECIPIENTS',
       'EMESSAGE',
@@ -92,6 +90,9 @@ describe('classifySmtpError', () => {
       'ERR_ACCESS_DENIED',
     ]);
     expect(Object.keys(SMTP_ERROR_RULES).filter((code) => !permanent.includes(code))).toEqual([
+      'EAUTH',
+      'ENOAUTH',
+      'EOAUTH2',
       'ECONNECTION',
       'ESOCKET',
       'ECONNREFUSED',

@@ -1,4 +1,4 @@
-import { condition, log } from '@temporalio/workflow';
+import { TemporalFailure, condition, log } from '@temporalio/workflow';
 
 /**
  * Notices decided by an update handler or the main loop, sent in the order they were decided.
@@ -28,19 +28,26 @@ export class Outbox<T> {
     for (const item of this.queue.splice(0)) await this.deliver(item);
   }
 
-  /** Starts the notifier: from now on, what is pushed is sent without the caller waiting for it. */
+  /**
+   * Starts the notifier: from now on, what is pushed is sent without the caller waiting for it.
+   * Its promise is never left to reject unseen: whatever ends it is kept for close().
+   */
   start(): void {
-    this.sending ??= this.notify();
+    this.sending ??= this.notify().catch((error: unknown) => {
+      this.failure ??= { error };
+    });
   }
 
   /**
-   * Sends what is left, then stops the notifier. A send that failed fails here, so the run does
-   * not end as a success with a notice lost: the others were still sent.
+   * Sends what is left, then stops the notifier. A mail that could not be delivered does not fail
+   * the run: the mail activity returns for a refused recipient (the ledger line failed, people
+   * told), and an activity failure is logged, the ledger showing it. Only an error of the
+   * workflow's own code (not a Temporal failure) is thrown here, so its task fails and is retried.
    */
   async close(): Promise<void> {
     this.closed = true;
     await this.sending;
-    if (this.failure) throw this.failure.error;
+    if (this.failure && !(this.failure.error instanceof TemporalFailure)) throw this.failure.error;
   }
 
   private async notify(): Promise<void> {

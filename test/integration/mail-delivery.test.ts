@@ -1,0 +1,287 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createBounceRecorder,
+  createMailActivities,
+  type NotificationInput,
+  type NotificationResult,
+} from '../../activities/mail.js';
+import { startImipListener, type ImipListener } from '../../infra/smtp-in/imip-listener.js';
+import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
+import { findFreePort } from '../../infra/process/ports.js';
+import type { Database } from '../../store/database/open-database.js';
+import { createStore } from '../../store/index.js';
+import { openTestDatabase } from '../helpers/database.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
+
+// sendNotification against real SMTP servers on loopback: one address refused for good, a relay
+// that defers then accepts, a relay that refuses our login (535), a relay out of reach until the
+// last attempt, two attempts racing for one line, and a bounce coming back later as a DSN.
+
+const FROM = 'Concerto <concerto@concerto.test>';
+const HOUR = 3_600_000;
+
+/** What a real worker's activity info says on attempt `attempt` of MAIL_ACTIVITY (workflows/activity-options.ts). */
+function mailActivityInfo(attempt: number, scheduledAgoMs: number) {
+  return {
+    attempt,
+    scheduledTimestampMs: Date.now() - scheduledAgoMs,
+    scheduleToCloseTimeoutMs: 24 * HOUR,
+    startToCloseTimeoutMs: 2 * 60_000,
+    retryPolicy: { initialInterval: 2000, backoffCoefficient: 2, maximumInterval: 30 * 60_000 },
+  };
+}
+
+describe('mail delivery per recipient (real SMTP on loopback, PGlite)', () => {
+  let db: Database;
+  let sink: SmtpSink;
+  let transport: Transporter;
+  let mail: ReturnType<typeof createMailActivities>;
+  const quiet = { logger: new DefaultLogger('ERROR') };
+  const send = (input: NotificationInput, info = mailActivityInfo(1, 0)): Promise<NotificationResult> =>
+    new MockActivityEnvironment(info, quiet).run(mail.sendNotification, input) as Promise<NotificationResult>;
+  const notice = (key: string, to: string): NotificationInput => ({
+    idempotencyKey: key,
+    to,
+    subject: `Essai ${key}`,
+    text: 'Bonjour.',
+  });
+  const line = (key: string) =>
+    db.prisma.notification.findUniqueOrThrow({
+      where: { idempotencyKey: key },
+      include: { history: { orderBy: { attempt: 'asc' } } },
+    });
+
+  beforeAll(async () => {
+    db = await openTestDatabase('pglite');
+    sink = await new SmtpSink().start();
+    transport = createMailTransport({ kind: 'smtp', url: sink.url });
+    mail = createMailActivities({ transport, ledger: createStore(db.prisma).mailLedger, from: FROM });
+    await db.prisma.person.createMany({
+      data: [
+        { email: 'inconnu@example.org', displayName: 'Inconnu' },
+        { email: 'claire@example.org', displayName: 'Claire' },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    transport?.close();
+    await sink?.stop();
+    await db?.close();
+  });
+
+  beforeEach(() => {
+    sink.accepted.length = 0;
+    sink.accept();
+  });
+
+  it('a 550 5.1.1 for one address fails that line only, flags the person, and the others get their mail', async () => {
+    sink.refuseAddress('inconnu@example.org', 550, '5.1.1 No such user here');
+    const results = await Promise.all(
+      ['claire@example.org', 'inconnu@example.org', 'autre@example.org'].map((to) => send(notice(`n1:${to}`, to))),
+    );
+    expect(results.map((r) => r.sent)).toEqual([true, false, true]);
+    expect(results[1]!.undelivered).toMatchObject({ reason: 'refused' });
+    expect(results[1]!.undelivered!.response).toMatch(/^550 5\.1\.1 No such user here/);
+    expect(sink.accepted.flatMap((m) => m.to).sort()).toEqual(['autre@example.org', 'claire@example.org']);
+
+    const refused = await line('n1:inconnu@example.org');
+    expect(refused).toMatchObject({ status: 'failed', attempts: 1, claimedBy: null, leaseUntil: null });
+    expect(refused.lastResponse).toMatch(/^550 5\.1\.1/);
+    const person = await db.prisma.person.findUniqueOrThrow({ where: { email: 'inconnu@example.org' } });
+    expect(person.mailRefusedAt).toBeInstanceOf(Date);
+    expect(person.mailRefusal).toMatch(/^550 5\.1\.1 No such user here/);
+    expect(
+      (await db.prisma.person.findUniqueOrThrow({ where: { email: 'claire@example.org' } })).mailRefusedAt,
+    ).toBeNull();
+  });
+
+  it('a mail whose values the ledger refuses (a NUL byte) is not sent, and the activity still returns', async () => {
+    const result = await send({ ...notice('n7:claire@example.org', 'claire@example.org'), subject: 'Essai\u0000' });
+    expect(result).toMatchObject({ sent: false, undelivered: { reason: 'refused' } });
+    expect(result.undelivered!.response).toMatch(/^DATA_REFUSED/);
+    expect(sink.accepted).toHaveLength(0);
+  });
+
+  it('a 421 is retried, then the same line is sent once with the same Message-ID and a VERP return path', async () => {
+    const key = 'n2:claire@example.org';
+    sink.refuse(421, '4.3.2 Service shutting down, try later');
+    const error = await send(notice(key, 'claire@example.org')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ nonRetryable: false });
+    expect(await line(key)).toMatchObject({ status: 'retrying', claimedBy: null });
+
+    sink.accept();
+    const result = await send(notice(key, 'claire@example.org'), mailActivityInfo(2, 5000));
+    expect(result.sent).toBe(true);
+    const row = await line(key);
+    expect(row.history.map((h) => h.outcome)).toEqual(['retrying', 'sent']);
+    expect(sink.accepted).toHaveLength(1);
+    expect(sink.accepted[0]!.messageId).toBe(row.messageId);
+    expect(sink.accepted[0]!.from).toBe(`bounces+${row.id}@concerto.test`);
+  });
+
+  it('a 535 from the relay is retried, not counted against the recipient', async () => {
+    const relay = new SMTPServer({
+      logger: false,
+      closeTimeout: 500,
+      authOptional: false,
+      allowInsecureAuth: true,
+      disabledCommands: ['STARTTLS'],
+      onAuth: (_auth, _session, callback) =>
+        callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 })),
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', () => resolve()));
+    const port = (relay.server.address() as { port: number }).port;
+    const refusing = createMailTransport({ kind: 'smtp', url: `smtp://concerto:wrong@127.0.0.1:${port}` });
+    const viaRelay = createMailActivities({
+      transport: refusing,
+      ledger: createStore(db.prisma).mailLedger,
+      from: FROM,
+    });
+    try {
+      const key = 'n3:claire@example.org';
+      const error = await new MockActivityEnvironment(mailActivityInfo(1, 0), quiet)
+        .run(viaRelay.sendNotification, notice(key, 'claire@example.org'))
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ nonRetryable: false, type: 'EAUTH' });
+      expect(await line(key)).toMatchObject({ status: 'retrying' });
+      expect(
+        (await db.prisma.person.findUniqueOrThrow({ where: { email: 'claire@example.org' } })).mailRefusedAt,
+      ).toBeNull();
+    } finally {
+      refusing.close();
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
+    }
+  });
+
+  it('a relay out of reach until the last attempt gives up with « relais injoignable », without throwing', async () => {
+    const closed = await findFreePort();
+    const unreachable = createMailTransport({ kind: 'smtp', url: `smtp://127.0.0.1:${closed}` });
+    const viaNothing = createMailActivities({
+      transport: unreachable,
+      ledger: createStore(db.prisma).mailLedger,
+      from: FROM,
+    });
+    const key = 'n4:claire@example.org';
+    const run = (info: ReturnType<typeof mailActivityInfo>) =>
+      new MockActivityEnvironment(info, quiet).run(viaNothing.sendNotification, notice(key, 'claire@example.org'));
+    try {
+      // Early on, the failure is thrown for Temporal to retry.
+      expect(await run(mailActivityInfo(1, 0)).catch((e: unknown) => e)).toMatchObject({ nonRetryable: false });
+      // Near the end of the day the policy allows, the attempt gives up by itself.
+      const result = (await run(mailActivityInfo(50, 23.8 * HOUR))) as NotificationResult;
+      expect(result).toMatchObject({ sent: false, undelivered: { reason: 'unreachable' } });
+      const row = await line(key);
+      expect(row.status).toBe('failed');
+      expect(row.lastError).toMatch(/^relais injoignable : /);
+      expect(row.history.map((h) => h.outcome)).toEqual(['retrying', 'failed']);
+      // The address is not at fault: not flagged.
+      expect(
+        (await db.prisma.person.findUniqueOrThrow({ where: { email: 'claire@example.org' } })).mailRefusedAt,
+      ).toBeNull();
+    } finally {
+      unreachable.close();
+    }
+  });
+
+  it('two attempts racing for one line send it once: the second finds the lease held and waits', async () => {
+    const key = 'n5:claire@example.org';
+    sink.hold();
+    const first = send(notice(key, 'claire@example.org'));
+    await sink.heldArrived;
+    const second = await send(notice(key, 'claire@example.org'), mailActivityInfo(2, 1000)).catch((e: unknown) => e);
+    expect(second).toMatchObject({ type: 'MAIL_CLAIMED', nonRetryable: false });
+    sink.releaseHeld();
+    expect(await first).toMatchObject({ sent: true });
+    // The retry, once the line is sent, sends nothing.
+    expect(await send(notice(key, 'claire@example.org'), mailActivityInfo(3, 5000))).toMatchObject({ sent: false });
+    expect(sink.accepted.filter((m) => m.to.includes('claire@example.org'))).toHaveLength(1);
+    expect((await line(key)).attempts).toBe(1);
+  });
+
+  describe('a bounce arriving later (RFC 3464 DSN to the VERP return path)', () => {
+    let listener: ImipListener;
+    let sender: Transporter;
+
+    beforeAll(async () => {
+      listener = await startImipListener({
+        organizers: ['concerto@concerto.test'],
+        onReply: async () => {},
+        onBounce: createBounceRecorder({ transport, ledger: createStore(db.prisma).mailLedger, from: FROM }),
+      });
+      sender = nodemailer.createTransport({ host: listener.host, port: listener.port, secure: false, ignoreTLS: true });
+    });
+
+    afterAll(async () => {
+      sender?.close();
+      await listener?.close();
+    });
+
+    /** A delivery status notification as a remote MTA writes it. */
+    function dsn(returnPath: string, recipient: string, action: string, status: string): string {
+      const boundary = 'dsn-boundary-42';
+      return [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>',
+        `To: ${returnPath}`,
+        'Subject: Undelivered Mail Returned to Sender',
+        'MIME-Version: 1.0',
+        `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+        '',
+        `--${boundary}`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Your message could not be delivered.',
+        '',
+        `--${boundary}`,
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.org',
+        'Arrival-Date: Thu, 3 Dec 2026 12:00:00 +0100',
+        '',
+        `Final-Recipient: rfc822; ${recipient}`,
+        `Original-Recipient: rfc822; ${recipient}`,
+        `Action: ${action}`,
+        `Status: ${status}`,
+        `Diagnostic-Code: smtp; 550 ${status} Mailbox does not exist`,
+        '',
+        `--${boundary}--`,
+        '',
+      ].join('\r\n');
+    }
+
+    it('marks the line bounced and flags the address; a delay notice changes nothing', async () => {
+      const key = 'n6:inconnu@example.org';
+      await db.prisma.person.update({
+        where: { email: 'inconnu@example.org' },
+        data: { mailRefusedAt: null, mailRefusal: null },
+      });
+      expect(await send(notice(key, 'inconnu@example.org'))).toMatchObject({ sent: true });
+      const sent = await line(key);
+      const returnPath = sink.accepted.find((m) => m.to.includes('inconnu@example.org'))!.from;
+      expect(returnPath).toBe(`bounces+${sent.id}@concerto.test`);
+
+      const deliver = (raw: string) => sender.sendMail({ envelope: { from: '', to: returnPath }, raw });
+      await deliver(dsn(returnPath, 'inconnu@example.org', 'delayed', '4.4.1'));
+      expect((await line(key)).status).toBe('sent');
+
+      await deliver(dsn(returnPath, 'inconnu@example.org', 'failed', '5.1.1'));
+      const bounced = await line(key);
+      expect(bounced).toMatchObject({ status: 'bounced' });
+      expect(bounced.bouncedAt).toBeInstanceOf(Date);
+      expect(bounced.lastResponse).toBe('5.1.1 (smtp; 550 5.1.1 Mailbox does not exist)');
+      expect(bounced.history.map((h) => h.outcome)).toEqual(['sent', 'bounced']);
+      const person = await db.prisma.person.findUniqueOrThrow({ where: { email: 'inconnu@example.org' } });
+      expect(person.mailRefusal).toBe('5.1.1 (smtp; 550 5.1.1 Mailbox does not exist)');
+
+      // An address that is neither the organizer's nor a return path is still refused.
+      const stray = await sender
+        .sendMail({ envelope: { from: '', to: 'someone@concerto.test' }, raw: 'Subject: x\r\n\r\nx' })
+        .catch((e: unknown) => e);
+      expect(stray).toMatchObject({ responseCode: 550 });
+    });
+  });
+});
