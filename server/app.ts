@@ -5,6 +5,7 @@ import type { MailCatcher } from '../infra/smtp-in/mail-catcher.js';
 import { createJobRegistry } from './jobs.js';
 import { pageRoutes } from './pages/index.js';
 import { registerAuth } from './plugins/auth.js';
+import { applySecurityHeaders } from './plugins/security-headers.js';
 import { handleErrors } from './plugins/error-handler.js';
 import { collectRoutes, registerOpenApiRoute } from './plugins/openapi.js';
 import { boundTemporalCalls } from './plugins/temporal-deadline.js';
@@ -76,7 +77,13 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   const now = deps.rsvp?.now ? { now: deps.rsvp.now } : {};
   const temporal = { client: deps.client, store: deps.store, taskQueue: deps.taskQueue };
   const jobs = createJobRegistry();
-  registerAuth(app, { store: deps.store, secureCookies, ...now });
+  applySecurityHeaders(app);
+  registerAuth(app, {
+    store: deps.store,
+    secureCookies,
+    ...(deps.rsvp ? { publicUrl: deps.rsvp.publicUrl } : {}),
+    ...now,
+  });
   registerOpenApiRoute(app, routes, { version: API_VERSION });
   void app.register(healthRoutes, deps.probes);
   void app.register(sessionRoutes);

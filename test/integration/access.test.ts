@@ -24,6 +24,10 @@ import { createStore } from '../../store/index.js';
 
 const PERSON = 'directrice.education@example.org';
 const OTHER = 'assistante.education@example.org';
+const pick = (headers: Record<string, unknown>) => ({
+  'cache-control': headers['cache-control'],
+  'x-content-type-options': headers['x-content-type-options'],
+});
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 
 describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
@@ -288,6 +292,76 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
       expect((await create(await tokenFor(db.prisma, PERSON))).statusCode).toBe(201);
     },
   );
+
+  it(
+    'refuses an unsafe request from another site by Sec-Fetch-Site, Origin or Referer, ' +
+      'the sign-in link’s included; a program’s Bearer request passes',
+    async () => {
+      const session = await signIn(app, db.prisma, PERSON);
+      const post = (headers: Record<string, string>) =>
+        app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs({ ...session, ...headers }, { label: 'o' }) });
+      const cases: Array<[string, Record<string, string>, number]> = [
+        ['another Origin', { origin: 'https://malveillant.example' }, 403],
+        ['Origin null', { origin: 'null' }, 403],
+        ['a cross-site fetch', { 'sec-fetch-site': 'cross-site' }, 403],
+        ['a same-site fetch', { 'sec-fetch-site': 'same-site' }, 403],
+        ['another site’s Referer', { referer: 'https://malveillant.example/page' }, 403],
+        ['the public origin', { origin: new URL(TEST_LINKS.publicUrl).origin }, 201],
+        ['the host it was sent to', { origin: 'http://localhost:80' }, 201],
+        ['a same-origin fetch', { 'sec-fetch-site': 'same-origin' }, 201],
+        ['a no-referrer page’s form', { origin: 'null', 'sec-fetch-site': 'same-origin' }, 201],
+        ['no browser header', {}, 201],
+      ];
+      for (const [name, headers, status] of cases) {
+        const response = await post(headers);
+        expect({ name, status: response.statusCode }).toEqual({ name, status });
+        if (status === 403) {
+          expect(response.json()).toMatchObject({
+            error: { code: 'ORIGIN_REFUSED', message: expect.stringMatching(/autre site/) },
+          });
+        }
+      }
+
+      // Login CSRF: another site's form cannot sign the visitor in with the forger's link.
+      const link = signInLink({ publicUrl: '', secret: TEST_LINKS.secret, email: OTHER, now: new Date() });
+      const forged = await app.inject({
+        method: 'POST',
+        url: link,
+        headers: { origin: 'https://malveillant.example' },
+      });
+      expect(forged.statusCode).toBe(403);
+      expect(forged.headers['set-cookie']).toBeUndefined();
+      // The link was not consumed: from Concerto's own page it still signs in.
+      const own = await app.inject({ method: 'POST', url: link, headers: { 'sec-fetch-site': 'same-origin' } });
+      expect(own.statusCode).toBe(303);
+
+      // A program's request is exempt: it is no browser's, whatever it says.
+      const bearer = await tokenFor(db.prisma, PERSON);
+      const revoke = await app.inject({
+        method: 'DELETE',
+        url: '/api/tokens/inconnu',
+        headers: { ...bearer, origin: 'https://malveillant.example' },
+      });
+      expect(revoke.statusCode).toBe(404);
+    },
+  );
+
+  it('answers the API with no-store and nosniff, and pages with nosniff', async () => {
+    const session = await signIn(app, db.prisma, PERSON);
+    for (const url of ['/api/conventions', '/api/tokens', '/auth/session']) {
+      const response = await app.inject({ method: 'GET', url, headers: session });
+      expect({ url, status: response.statusCode, ...pick(response.headers) }).toEqual({
+        url,
+        status: 200,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+    }
+    const refused = await app.inject({ method: 'GET', url: '/api/conventions' });
+    expect(pick(refused.headers)).toEqual({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    const page = await app.inject({ method: 'GET', url: '/connexion' });
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+  });
 
   it('creates an API token shown once, lists it without its secret, and revokes it for good', async () => {
     const session = await signIn(app, db.prisma, OTHER);
