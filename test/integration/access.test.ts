@@ -28,6 +28,8 @@ const pick = (headers: Record<string, unknown>) => ({
   'cache-control': headers['cache-control'],
   'x-content-type-options': headers['x-content-type-options'],
 });
+const shiftDay = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 
 describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
@@ -288,8 +290,10 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
       expect(
         (await app.inject({ method: 'GET', url: '/api/tokens', headers: { cookie: mine.cookie! } })).statusCode,
       ).toBe(200);
-      // A form posted with a token field by the CSRF-exempt bearer is fine too.
-      expect((await create(await tokenFor(db.prisma, PERSON))).statusCode).toBe(201);
+      // A bearer needs no CSRF token (but a token mints no token: refused for that, not for CSRF).
+      expect((await create(await tokenFor(db.prisma, PERSON))).json()).toMatchObject({
+        error: { code: 'ROLE_NOT_ALLOWED', message: expect.stringMatching(/^Un jeton d’API ne peut pas créer/) },
+      });
     },
   );
 
@@ -363,6 +367,53 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     expect(page.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it(
+    'lets admins only mint tokens for others, for a year at most (90 days by default), ' +
+      'and writes each creation and revocation in the audit log',
+    async () => {
+      const admin = 'admin.jetons@example.org';
+      await db.prisma.person.create({ data: { email: admin, displayName: 'Admin', admin: true } });
+      const [asAdmin, asPerson] = [await signIn(app, db.prisma, admin), await signIn(app, db.prisma, PERSON)];
+      const mint = (as: AuthHeaders, body: Record<string, unknown>) =>
+        app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs(as, { label: 'script', ...body }) });
+
+      const forever = await mint(asPerson, { expiresAt: '9999-12-31T00:00:00Z' });
+      expect(forever.statusCode).toBe(400);
+      expect(forever.json()).toMatchObject({
+        error: { field: 'expiresAt', message: expect.stringMatching(/trop lointain.*365 jours/) },
+      });
+      const byDefault = await mint(asPerson, {});
+      expect(byDefault.statusCode).toBe(201);
+      const days = (Date.parse(byDefault.json<{ expiresAt: string }>().expiresAt) - Date.now()) / 86_400_000;
+      expect(Math.round(days)).toBe(90);
+
+      const forOther = await mint(asPerson, { person: OTHER });
+      expect(forOther.statusCode).toBe(403);
+      expect(forOther.json()).toMatchObject({ error: { message: expect.stringMatching(/administrateur/) } });
+      expect((await mint(asAdmin, { person: 'inconnu@example.org' })).statusCode).toBe(404);
+      const made = await mint(asAdmin, { person: OTHER.toUpperCase(), label: 'pour l’assistante' });
+      expect(made.statusCode).toBe(201);
+      const { token, id } = made.json<{ token: string; id: string }>();
+      const session = await app.inject({
+        method: 'GET',
+        url: '/auth/session',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(session.json()).toMatchObject({ viewer: { email: OTHER } });
+
+      const asOther = await signIn(app, db.prisma, OTHER);
+      expect((await app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: asOther })).statusCode).toBe(204);
+      const lines = await db.prisma.auditEvent.findMany({
+        where: { action: { in: ['token.create', 'token.revoke'] }, subject: `person:${OTHER}` },
+        orderBy: { createdAt: 'asc' },
+      });
+      expect(lines.map((l) => [l.actor, l.action, (l.details as { tokenId: string }).tokenId])).toEqual([
+        [admin, 'token.create', id],
+        [OTHER, 'token.revoke', id],
+      ]);
+    },
+  );
+
   it('creates an API token shown once, lists it without its secret, and revokes it for good', async () => {
     const session = await signIn(app, db.prisma, OTHER);
     const refused = await app.inject({
@@ -384,16 +435,19 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     });
     expect(past.statusCode).toBe(400);
 
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000);
+    inAMonth.setUTCHours(23, 0, 0, 0);
+    const nextDay = inAMonth.toISOString().slice(0, 10);
     const created = await app.inject({
       method: 'POST',
       url: '/api/tokens',
-      ...jsonAs(session, { label: 'Export nocturne', expiresAt: '2099-01-01T00:00:00+01:00' }),
+      ...jsonAs(session, { label: 'Export nocturne', expiresAt: `${shiftDay(nextDay, 1)}T00:00:00+01:00` }),
     });
     expect(created.statusCode).toBe(201);
     const token = created.json<{ id: string; token: string; label: string; expiresAt: string }>();
     expect(token).toMatchObject({
       label: 'Export nocturne',
-      expiresAt: '2098-12-31T23:00:00.000Z',
+      expiresAt: inAMonth.toISOString(),
       token: expect.stringMatching(/^cct_[A-Za-z0-9_-]{43}$/),
     });
     const bearer = { authorization: `Bearer ${token.token}` };
