@@ -326,8 +326,8 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const viewer = routeViewer(request);
       const convention = await deps.store.conventions.resolve(request.body?.convention);
       await actorOf(request, deps.store, convention.id);
-      const fiche = parseNewFiche({ title: request.body?.title, authorEmail: viewer.email });
-      const { ficheId } = await startFiche(deps, convention.id, fiche);
+      const fiche = parseNewFiche({ title: request.body?.title }, viewer.email);
+      const { ficheId } = await startFiche(deps, convention.id, fiche, viewer.email);
       await untilStored(deps.store, ficheId);
       return reply.code(303).header('location', `/fiches/${ficheId}`).send();
     },

@@ -150,9 +150,9 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
   });
 
   it('refuses a wrong command line with its usage (exit 2), before any request', async () => {
-    const missing = await concerto('fiche', 'create', '--title', 'Ludothèque');
+    const missing = await concerto('fiche', 'create', '--author', 'directrice.education@example.org');
     expect(missing.code).toBe(EXIT.usage);
-    expect(missing.stderr).toContain('il manque --author');
+    expect(missing.stderr).toContain('il manque --title');
     expect(missing.stderr).toContain('Usage : concerto fiche create');
     const unknown = await concerto('fiche', 'frobnicate');
     expect(unknown.code).toBe(EXIT.usage);
