@@ -49,7 +49,7 @@ export interface HttpAppDependencies {
   temporalUiUrl?: string | null;
   /** Signing in by a link sent by mail (/auth/…); left out, nobody can sign in but with an API
    * token. Its links are signed with the secret of `rsvp` and point to its `publicUrl`: give `rsvp` too. */
-  signIn?: Pick<SignInRouteDependencies, 'sendMail' | 'home'>;
+  signIn?: Pick<SignInRouteDependencies, 'sendMail' | 'home' | 'limits'>;
   log?: boolean;
   /** How long an API request may wait on Temporal before answering 503 (60 s unless set). */
   temporalDeadlineMs?: number;

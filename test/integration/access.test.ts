@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import { SESSION_COOKIE } from '../../server/plugins/auth.js';
-import { SIGN_IN_MAILS_PER_ADDRESS } from '../../server/routes/sign-in.js';
+import type { SignInLimits } from '../../domain/sign-in-limits.js';
 import type { Database } from '../../store/database/open-database.js';
 import { signInLink, signLink } from '../../infra/links/signed-links.js';
 import { createApiToken } from '../../store/access/api-tokens.js';
@@ -40,7 +40,7 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
   const transport = () =>
     nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
 
-  const build = (publicUrl: string) => {
+  const build = (publicUrl: string, limits?: SignInLimits) => {
     const mailer = transport();
     return buildHttpApp({
       client: env.client,
@@ -48,7 +48,10 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
       taskQueue: 'unused',
       probes: { temporal: async () => undefined, database: () => db.ping() },
       rsvp: { secret: TEST_LINKS.secret, publicUrl },
-      signIn: { sendMail: (message) => mailer.sendMail({ from: 'Concerto <concerto@example.org>', ...message }) },
+      signIn: {
+        sendMail: (message) => mailer.sendMail({ from: 'Concerto <concerto@example.org>', ...message }),
+        ...(limits ? { limits } : {}),
+      },
     });
   };
 
@@ -163,6 +166,14 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
 
       const again = await app.inject({ method: 'POST', url: path });
       expect(again.statusCode).toBe(409);
+      const signIns = await db.prisma.auditEvent.findMany({
+        where: { subject: `person:${PERSON}`, action: { startsWith: 'signin' } },
+        orderBy: { createdAt: 'asc' },
+      });
+      expect(signIns.map((l) => [l.actor, l.action, (l.details as { reason?: string }).reason])).toEqual([
+        [PERSON, 'signin', undefined],
+        [PERSON, 'signin.refused', 'LINK_ALREADY_USED'],
+      ]);
       expect(again.body).toMatch(/Lien déjà utilisé/);
       expect(again.headers['set-cookie']).toBeUndefined();
 
@@ -232,32 +243,66 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
   });
 
   it(
-    'mails one address at most SIGN_IN_MAILS_PER_ADDRESS ' + 'links within a link’s lifetime, answering alike beyond',
+    'limits sign-in links per address, per IP and overall in the database (429 in French, Retry-After), ' +
+      'across a restart or a second process, and audits what it refuses',
     async () => {
-      const address = 'chef-service.enfance-jeunesse@example.org';
-      const before = sink.accepted.length;
-      const answers = new Set<string>();
-      for (let i = 0; i < SIGN_IN_MAILS_PER_ADDRESS + 2; i++) {
-        const asked = await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: address }) });
-        answers.add(`${asked.statusCode} ${asked.body}`);
+      await db.prisma.signInAttempt.deleteMany();
+      const limits: SignInLimits = { windowMinutes: 15, perAddress: 2, perIp: 3, overall: 6 };
+      const [first, second] = [build(TEST_LINKS.publicUrl, limits), build(TEST_LINKS.publicUrl, limits)];
+      try {
+        const ask = (app: FastifyInstance, email: string, ip: string) =>
+          app.inject({ method: 'POST', url: '/auth/sign-in', remoteAddress: ip, ...json({ email }) });
+        const address = 'chef-service.enfance-jeunesse@example.org';
+        const before = sink.accepted.length;
+        expect((await ask(first, address, '10.0.0.1')).statusCode).toBe(202);
+        expect((await ask(first, address, '10.0.0.1')).statusCode).toBe(202);
+        const over = await ask(first, address, '10.0.0.1');
+        expect(over.statusCode).toBe(429);
+        expect(Number(over.headers['retry-after'])).toBeGreaterThan(890);
+        expect(Number(over.headers['retry-after'])).toBeLessThanOrEqual(900);
+        expect(over.json()).toMatchObject({
+          error: {
+            code: 'TOO_MANY_REQUESTS',
+            message: expect.stringMatching(/^Trop de liens .* cette adresse : réessayez dans 15 minutes/),
+          },
+        });
+        // Another process on the same database (or the same one restarted) counts them too.
+        expect((await ask(second, address, '10.0.0.9')).statusCode).toBe(429);
+        await eventually(
+          async () => sink.accepted.slice(before).filter((m) => m.to.includes(address)).length === 2,
+          'the two mails',
+        );
+
+        for (const n of [1, 2, 3])
+          expect((await ask(second, `inconnu${n}@example.org`, '10.0.0.2')).statusCode).toBe(202);
+        const network = await ask(first, 'inconnu4@example.org', '10.0.0.2');
+        expect(network.statusCode).toBe(429);
+        expect(network.json()).toMatchObject({ error: { message: expect.stringMatching(/depuis votre réseau/) } });
+
+        expect((await ask(first, 'autre1@example.org', '10.0.0.3')).statusCode).toBe(202);
+        const everyone = await second.inject({
+          method: 'POST',
+          url: '/auth/sign-in',
+          remoteAddress: '10.0.0.4',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'email=autre2%40example.org',
+        });
+        expect(everyone.statusCode).toBe(429);
+        expect(everyone.headers['content-type']).toMatch(/^text\/html/);
+        expect(everyone.headers['retry-after']).toMatch(/^\d+$/);
+        expect(everyone.body).toMatch(/Trop de demandes de connexion en ce moment/);
+
+        const limited = await db.prisma.auditEvent.findMany({ where: { action: 'signin.limited' } });
+        expect(limited.map((l) => [l.subject, (l.details as { limit: string }).limit]).sort()).toEqual([
+          ['person:autre2@example.org', 'overall'],
+          [`person:${address}`, 'address'],
+          [`person:${address}`, 'address'],
+          ['person:inconnu4@example.org', 'ip'],
+        ]);
+      } finally {
+        await Promise.all([first.close(), second.close()]);
+        await db.prisma.signInAttempt.deleteMany();
       }
-      expect(answers.size).toBe(1);
-      await eventually(
-        async () =>
-          sink.accepted.slice(before).filter((m) => m.to.includes(address)).length === SIGN_IN_MAILS_PER_ADDRESS,
-        'the mails',
-      );
-      // The ones beyond the limit were never sent: another address is still mailed, after them.
-      await app.inject({
-        method: 'POST',
-        url: '/auth/sign-in',
-        ...json({ email: 'coordinateur.0-6-ans@example.org' }),
-      });
-      await eventually(
-        async () => sink.accepted.slice(before).some((m) => m.to.includes('coordinateur.0-6-ans@example.org')),
-        'the other mail',
-      );
-      expect(sink.accepted.slice(before).filter((m) => m.to.includes(address))).toHaveLength(SIGN_IN_MAILS_PER_ADDRESS);
     },
   );
 

@@ -298,8 +298,9 @@ afterAll(async () => {
 
 describe.runIf(process.platform === 'linux')('npm start', () => {
   describe('runs, stops cleanly and starts again on the same data', () => {
-    // A person of the convention (an admin may name them author), seated in a GTT only: mailed as the author only.
-    const author = 'elu.referent-petite-enfance@example.org';
+    // A person of the convention (an admin may name them author), seated in the conseil communautaire only: the
+    // fiche's review mails them as its author, and as nothing else.
+    const author = 'conseiller.communautaire@example.org';
     const title = `Fiche npm start ${randomUUID().slice(0, 8)}`;
     let dataDir: string;
     let first: AppProcess;
