@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { localDateKey, parseDateKey, toLocal } from '../../domain/paris-time.js';
 import type { Store } from '../../store/index.js';
 import type { MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
@@ -16,6 +16,8 @@ import { HttpError, toHttpError } from '../errors.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
 import { AUDIT_PAGE_SIZE, auditPage } from './audit-page.js';
 import { calendarPage, monthKey } from './calendar-page.js';
+import { conventionChoicePage } from './convention-choice-page.js';
+import type { ConventionListItem } from '../../store/conventions/list-conventions.js';
 import { dashboardPage } from './dashboard.js';
 import { fichePage } from './fiche-page.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
@@ -74,6 +76,29 @@ async function untilStored(store: Store, ficheId: string): Promise<void> {
 export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
   const { jobs } = deps;
+
+  /**
+   * The convention a page shows: the one named (?convention=), else the only one the person has a
+   * seat in (an admin: the only one there is); someone in several gets the list to choose from.
+   */
+  const pageConvention = async (
+    request: FastifyRequest,
+    named: string | undefined,
+  ): Promise<{ id: string; slug: string } | { choices: ConventionListItem[] }> => {
+    if (named === undefined) {
+      const viewer = routeViewer(request);
+      const theirs = await deps.store.conventions.list(viewer.admin ? {} : { personId: viewer.personId });
+      if (theirs.length === 1) return theirs[0]!;
+      if (theirs.length > 1) return { choices: theirs };
+    }
+    return deps.store.conventions.resolve(named);
+  };
+  const sendChoice = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    choices: ConventionListItem[],
+    page: { path: string; title: string },
+  ) => sendAppPage(reply, 200, conventionChoicePage(choices, page, viewerOf(request)));
 
   // The pages' forms: fields as an object, where the auth hook finds `_csrf`.
   // The server's limit (1 Mo) unless a route sets its own (the setup import).
@@ -138,7 +163,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const convention = await deps.store.conventions.resolve(request.query.convention);
+      const convention = await pageConvention(request, request.query.convention);
+      if ('choices' in convention)
+        return sendChoice(request, reply, convention.choices, { path: '/', title: 'Vos conventions' });
       await actorOf(request, deps.store, convention.id);
       const today = now();
       const [row, fiches, meetings, milestones, polls] = await Promise.all([
@@ -219,7 +246,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const convention = await deps.store.conventions.resolve(request.query.convention);
+      const convention = await pageConvention(request, request.query.convention);
+      if ('choices' in convention)
+        return sendChoice(request, reply, convention.choices, { path: '/calendrier', title: 'Calendrier' });
       await actorOf(request, deps.store, convention.id);
       const wanted = request.query.mois;
       if (wanted !== undefined && !MONTH.test(wanted))
@@ -254,7 +283,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const convention = await deps.store.conventions.resolve(request.query.convention);
+      const convention = await pageConvention(request, request.query.convention);
+      if ('choices' in convention)
+        return sendChoice(request, reply, convention.choices, { path: '/sondages', title: 'Sondages de date' });
       await actorOf(request, deps.store, convention.id);
       return sendAppPage(reply, 200, pollListPage(await deps.store.polls.list(convention.id), viewerOf(request)));
     },
