@@ -5,6 +5,19 @@ import { frenchInstant } from './format.js';
 
 /** What the audit log's actions mean, beyond the workflows' updates (named in history-timeline.ts). */
 const OTHER_ACTIONS: Readonly<Record<string, string>> = {
+  'fiche.create': 'Fiche créée',
+  'meeting.rsvp': 'Réponse à une invitation',
+  'poll.vote': 'Réponse au sondage',
+  'poll.start': 'Sondage lancé',
+  'calendar.rules': 'Règles du calendrier',
+  'convention.import': 'Configuration importée',
+  'convention.importMembers': 'Membres importés (CSV)',
+  'convention.loadDemo': 'Démonstration chargée',
+  signin: 'Connexion',
+  'signin.refused': 'Connexion refusée',
+  'signin.limited': 'Lien de connexion refusé (trop de demandes)',
+  'token.create': 'Jeton d’API créé',
+  'token.revoke': 'Jeton d’API révoqué',
   'meeting.schedule': 'Réunion programmée',
   'meeting.convene': 'Convocation envoyée',
   'milestone.move': 'Jalon déplacé',

@@ -11,7 +11,8 @@ import { startFiche } from '../../client/start-fiche.js';
 import { ficheWorkflowId } from '../../workflows/definitions.js';
 import { loadWorkflowTimeline } from '../../client/workflow-timeline.js';
 import { actorOf, csrfTokenOf } from '../plugins/auth.js';
-import { IMPORT_LIMIT } from '../routes/conventions.js';
+import { IMPORT_LIMIT, setupSubject } from '../routes/conventions.js';
+import { auditAs } from '../audit.js';
 import { HttpError, toHttpError } from '../errors.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
 import { AUDIT_PAGE_SIZE, auditPage } from './audit-page.js';
@@ -431,8 +432,10 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       success: { status: 303, description: 'Redirect to its progress page', contentType: 'text/html' },
     },
     async (request, reply) => {
+      const audit = auditAs(deps.store, request);
       const job = jobs.start('Chargement de la démonstration', async (report) => {
         const summary = await deps.store.conventions.loadDemo(report);
+        await audit('convention.loadDemo', `convention:${DEMO_CONVENTION_SLUG}`, { ...summary });
         return (
           `Démonstration « ${DEMO_CONVENTION_SLUG} » chargée : ${summary.created} créés, ` +
           `${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`
@@ -482,6 +485,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
           'Collez la configuration (JSON) dans le champ « Configuration » du formulaire.',
           'setup',
         );
+      const audit = auditAs(deps.store, request);
       const job = jobs.start('Import d’une configuration', async (report) => {
         let setup: unknown;
         try {
@@ -494,6 +498,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
           );
         }
         const summary = await deps.store.conventions.importSetup(setup, { onProgress: report });
+        await audit('convention.import', setupSubject(setup), { ...summary });
         return (
           `Configuration importée : ${summary.created} créés, ${summary.updated} mis à jour,` +
           ` ${summary.unchanged} inchangés, ${summary.removed} retirés.`

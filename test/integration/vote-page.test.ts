@@ -198,6 +198,12 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
         [CAF, 'oui', false],
         [CAF, 'oui', true],
       ]);
+      const audited = await db.prisma.auditEvent.findMany({
+        where: { subject: `poll:${poll.pollId}`, action: 'poll.vote' },
+      });
+      expect(audited.map((l) => [l.actor, l.details, l.key?.startsWith('vote:')])).toEqual([
+        [CAF, { answers: { [A!.id]: 'oui', [B!.id]: 'oui' }, signUps: [B!.id] }, true],
+      ]);
 
       const state = (
         await app.inject({ method: 'GET', url: `/api/polls/${poll.pollId}`, headers: asOrganiser })
