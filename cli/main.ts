@@ -1,4 +1,5 @@
 import { CLI_TOKEN_FILE } from '../domain/local-app.js';
+import { auditCommands } from './audit.js';
 import { calendarCommands } from './calendar.js';
 import { usageError } from './cli-error.js';
 import { parseCommandLine, type Command } from './command.js';
@@ -25,6 +26,7 @@ export const COMMANDS: Record<string, Command> = {
   ...calendarCommands,
   ...historyCommands,
   ...outboxCommands,
+  ...auditCommands,
 };
 
 /** `concerto --help`. */

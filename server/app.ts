@@ -10,6 +10,7 @@ import { handleErrors } from './plugins/error-handler.js';
 import { collectRoutes, registerOpenApiRoute } from './plugins/openapi.js';
 import { boundTemporalCalls } from './plugins/temporal-deadline.js';
 import { apiTokenRoutes } from './routes/api-tokens.js';
+import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { conventionCalendarRoutes } from './routes/convention-calendar.js';
 import { conventionCycleRoutes } from './routes/convention-cycle.js';
@@ -88,6 +89,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   void app.register(healthRoutes, deps.probes);
   void app.register(sessionRoutes);
   void app.register(apiTokenRoutes, { store: deps.store, ...now });
+  void app.register(auditRoutes, { store: deps.store });
   void app.register(conventionRoutes, { store: deps.store });
   void app.register(demoRoutes, { store: deps.store });
   void app.register(ficheRoutes, temporal);

@@ -15,7 +15,8 @@ import { IMPORT_LIMIT, setupSubject } from '../routes/conventions.js';
 import { auditAs } from '../audit.js';
 import { HttpError, toHttpError } from '../errors.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
-import { AUDIT_PAGE_SIZE, auditPage } from './audit-page.js';
+import { AUDIT_PAGE_SIZE, auditPage, type AuditFilterFields } from './audit-page.js';
+import { parseAuditFilter } from '../../domain/audit-filter.js';
 import { calendarPage, monthKey } from './calendar-page.js';
 import { conventionChoicePage } from './convention-choice-page.js';
 import type { ConventionListItem } from '../../store/conventions/list-conventions.js';
@@ -327,20 +328,29 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route<{ Querystring: { page?: string } }>(
+  route<{ Querystring: AuditFilterFields & { page?: string } }>(
     scope,
     {
       method: 'GET',
       url: '/admin/journal',
-      summary: 'The audit log (?page=)',
+      summary: 'The audit log, filtered (?since=&until=&actor=&action=&page=)',
       tag: 'pages',
       access: 'admin',
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const page = Math.max(1, Number.parseInt(request.query.page ?? '1', 10) || 1);
-      const log = await deps.store.audit.list({ limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE });
-      return sendAppPage(reply, 200, auditPage(log, page, viewerOf(request)));
+      const { since, until, actor, action, page: pageNumber } = request.query;
+      const fields = Object.fromEntries(
+        Object.entries({ since, until, actor, action }).filter(([, value]) => value !== undefined),
+      ) as AuditFilterFields;
+      const filter = parseAuditFilter(fields);
+      const page = Math.max(1, Number.parseInt(pageNumber ?? '1', 10) || 1);
+      const log = await deps.store.audit.list({
+        ...filter,
+        limit: AUDIT_PAGE_SIZE,
+        offset: (page - 1) * AUDIT_PAGE_SIZE,
+      });
+      return sendAppPage(reply, 200, auditPage(log, page, fields, viewerOf(request)));
     },
   );
 

@@ -29,7 +29,8 @@ export const ficheRoutes: FastifyPluginAsync<{ client: Client; store: Store; tas
       url: '/api/fiches',
       summary: 'Create a fiche action (starts its workflow, as a brouillon)',
       tag: 'fiches',
-      access: 'convention',
+      // A person of the convention, then the rule of who may name another author (domain/fiche.ts).
+      access: 'domain',
       body: {
         schema: newFicheSchema,
         description:
