@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MeetingStore } from '../store/meetings/meeting-store.js';
 import type { PollStore } from '../store/polls/poll-store.js';
+import type { BallotRecord } from '../store/polls/record-ballot.js';
 import {
   meetingWorkflowId,
   meetingWorkflowInput,
@@ -19,8 +20,14 @@ export interface PollMeetingRequest {
 /** Activities over the polls tables: ballots, closing, and the meeting of the chosen date. */
 export function createPollActivities({ polls, meetings }: { polls: PollStore; meetings: MeetingStore }) {
   return {
-    /** Writes a ballot: one Vote row per date, the sign-up on each; the same ballot twice changes nothing. */
-    recordBallot: polls.recordBallot,
+    /**
+     * Writes a ballot: one Vote row per date, the sign-up on each, and its audit line, keyed by this
+     * activity (its workflow run and id), so a retry writes none twice; the same ballot twice changes nothing.
+     */
+    async recordBallot(ballot: BallotRecord): Promise<void> {
+      const { workflowExecution, activityId } = Context.current().info;
+      await polls.recordBallot(ballot, workflowExecution && `vote:${workflowExecution.runId}:${activityId}`);
+    },
 
     /** Records the poll's status (closed to answers, waiting for the organiser's choice) with its audit line. */
     recordPollStatus: polls.recordStatus,

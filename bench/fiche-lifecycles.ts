@@ -151,6 +151,7 @@ async function runLifecycle(stack: Stack, title: string): Promise<string> {
     { client: stack.client, store: createStore(stack.prisma), taskQueue: TASK_QUEUE },
     stack.conventionId,
     { title, authorEmail: DEMO_PEOPLE.cooperateur.email },
+    DEMO_PEOPLE.cooperateur.email,
   );
   // As the HTTP API does, act once the workflow has recorded the fiche in the store.
   while (!(await stack.prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { id: true } })))

@@ -1,4 +1,5 @@
 import { CLI_TOKEN_FILE } from '../domain/local-app.js';
+import { auditCommands } from './audit.js';
 import { describeCharacter, forbiddenCharacter } from '../domain/validation.js';
 import { calendarCommands } from './calendar.js';
 import { usageError } from './cli-error.js';
@@ -26,6 +27,7 @@ export const COMMANDS: Record<string, Command> = {
   ...calendarCommands,
   ...historyCommands,
   ...outboxCommands,
+  ...auditCommands,
 };
 
 /** `concerto --help`. */

@@ -180,7 +180,8 @@ export const pollCommands: Record<string, Command> = {
   'poll create': {
     usage:
       'poll create --instance <instance> --title <titre> --deadline "2027-09-03 12:00" --date ' +
-      '<date>… [--participant <e-mail>]… [--location …] [--description …] [--convention <slug>]',
+      '<date>… [--participant <e-mail>]… [--outsider <e-mail>]… [--location …] [--description …] ' +
+      '[--convention <slug>]',
     summary:
       'propose des dates (2027-09-14, 2027-09-16/matin, 2027-09-17/10:00-12:00, ' +
       '@12 pour 12 places) et invite les participants à voter',
@@ -190,6 +191,8 @@ export const pollCommands: Record<string, Command> = {
       deadline: { type: 'string' },
       date: { type: 'string', multiple: true },
       participant: { type: 'string', multiple: true },
+      // An address outside the convention, invited on purpose (the API refuses one not confirmed so).
+      outsider: { type: 'string', multiple: true },
       location: { type: 'string' },
       description: { type: 'string' },
       convention: { type: 'string' },
@@ -200,6 +203,7 @@ export const pollCommands: Record<string, Command> = {
         ['location', 'description', 'convention'].flatMap((k) => (text(values, k) ? [[k, text(values, k)]] : [])),
       );
       const participants = list(values, 'participant');
+      const outsiders = list(values, 'outsider');
       const started = await api.json<{ pollId: string; warnings: Array<{ message: string }> }>('POST', '/api/polls', {
         json: {
           instance: text(values, 'instance'),
@@ -207,6 +211,7 @@ export const pollCommands: Record<string, Command> = {
           deadline: instantArg(text(values, 'deadline')!, 'deadline'),
           options: list(values, 'date').map(parseProposedDate),
           ...(participants.length ? { participants } : {}),
+          ...(outsiders.length ? { outsiders } : {}),
           ...optional,
         },
       });

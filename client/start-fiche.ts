@@ -8,12 +8,14 @@ import type { ficheLifecycleWorkflow } from '../workflows/fiche-lifecycle.js';
 
 /**
  * Starts the lifecycle workflow of a new fiche of the convention, as a brouillon, under the
- * convention's charter and time zone. The workflow records the fiche in the store itself.
+ * convention's charter and time zone, and writes its creation to the audit log: who created it, for
+ * which author. The workflow records the fiche in the store itself.
  */
 export async function startFiche(
   deps: { client: Client; store: Store; taskQueue: string },
   conventionId: string,
   fiche: NewFiche,
+  createdBy: string,
 ): Promise<{ ficheId: string; handle: WorkflowHandle<typeof ficheLifecycleWorkflow> }> {
   const convention = await deps.store.conventions.findSettings(conventionId);
   // An instance kind's delays, from its first instance that sets them (there is one COTECH, COPIL, Bureau).
@@ -38,6 +40,14 @@ export async function startFiche(
     taskQueue: deps.taskQueue,
     workflowId: ficheWorkflowId(ficheId),
     args: [input],
+  });
+  await deps.store.audit.record({
+    actor: createdBy,
+    action: 'fiche.create',
+    subject: `fiche:${ficheId}`,
+    details: { title: fiche.title, author: fiche.authorEmail },
+    at: new Date(),
+    key: `fiche.create:${ficheId}`,
   });
   return { ficheId, handle };
 }

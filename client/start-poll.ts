@@ -12,6 +12,7 @@ import {
   checkProposedDates,
   optionLabel,
   optionTimes,
+  pollInvitees,
   type PollOptionFacts,
 } from '../domain/poll-rules.js';
 import { parseZone } from '../domain/school-holidays.js';
@@ -34,7 +35,8 @@ export interface StartedPoll {
  * Starts a date poll for a meeting of an instance: checks who asks, the proposed dates against
  * the French calendar (weekends and public holidays refused, school holidays warned about), the
  * deadline and the instance's convocation delay; records the poll and its dates, then starts its
- * workflow, which invites the participants (the instance's members unless others are named).
+ * workflow, which invites the participants (the instance's members unless others are named; outside
+ * addresses only when the organiser confirms them).
  */
 export async function startPoll(
   deps: { client: Client; store: Store; taskQueue: string },
@@ -56,7 +58,8 @@ export async function startPoll(
   const deadline = new Date(input.deadline);
   const warnings = checkPollDates(convention, instance, placed, deadline, now);
 
-  const participants = [...new Set((input.participants ?? instance.members).map((e) => e.toLowerCase()))].sort();
+  const members = new Set(await deps.store.conventions.listInstanceMembers({ conventionId }));
+  const participants = pollInvitees(input.participants ?? instance.members, members, input.outsiders);
   if (participants.length === 0) {
     throw new DomainError(
       'INVALID_INPUT',

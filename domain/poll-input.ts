@@ -44,6 +44,8 @@ export const newPollSchema = z.object({
     .max(20, { error: 'Vingt dates au plus (« options »).' }),
   /** Absent: the instance's members. */
   participants: z.array(email()).min(1).max(500).optional(),
+  /** Addresses outside the convention the organiser confirms inviting (domain/poll-rules.ts, pollInvitees). */
+  outsiders: z.array(email()).max(100).optional(),
 });
 
 const answers = z.record(

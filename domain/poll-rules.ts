@@ -428,3 +428,29 @@ export function ballotsFromVotes(
   }
   return ballots;
 }
+
+/**
+ * Who a poll asks: its participants, who must be persons of the convention, and outside addresses
+ * only when the organiser lists them again under `outsiders`, one by one (a poll mails everyone it
+ * asks: it must not become a way to mail anyone). Refuses, naming them, the outside addresses not
+ * confirmed. Addresses lower-cased, sorted, once each.
+ */
+export function pollInvitees(
+  participants: readonly string[],
+  conventionMembers: ReadonlySet<string>,
+  outsiders: readonly string[] = [],
+): string[] {
+  const confirmed = new Set(outsiders.map((e) => e.toLowerCase()));
+  const invitees = [...new Set([...participants, ...outsiders].map((e) => e.toLowerCase()))].sort();
+  const unconfirmed = invitees.filter((e) => !conventionMembers.has(e) && !confirmed.has(e));
+  if (unconfirmed.length > 0) {
+    throw new DomainError(
+      'INVALID_INPUT',
+      `${unconfirmed.length > 1 ? 'Ces adresses ne sont' : 'Cette adresse n’est'} d’aucun membre de la ` +
+        `convention : ${unconfirmed.join(', ')}. Pour ${unconfirmed.length > 1 ? 'les' : 'l’'}inviter quand même, ` +
+        'confirmez-les en les listant aussi dans « outsiders ».',
+      'participants',
+    );
+  }
+  return invitees;
+}

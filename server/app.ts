@@ -6,11 +6,13 @@ import { createJobRegistry } from './jobs.js';
 import { pageRoutes } from './pages/index.js';
 import { registerAuth } from './plugins/auth.js';
 import { MAX_PATH_PARAMETER } from '../domain/validation.js';
+import { applySecurityHeaders } from './plugins/security-headers.js';
 import { frenchClientErrors, frenchFrameworkErrors, handleErrors } from './plugins/error-handler.js';
 import { limitJsonDepth } from './plugins/json-body.js';
 import { collectRoutes, registerOpenApiRoute } from './plugins/openapi.js';
 import { boundTemporalCalls } from './plugins/temporal-deadline.js';
 import { apiTokenRoutes } from './routes/api-tokens.js';
+import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { conventionCalendarRoutes } from './routes/convention-calendar.js';
 import { conventionCycleRoutes } from './routes/convention-cycle.js';
@@ -50,7 +52,7 @@ export interface HttpAppDependencies {
   temporalUiUrl?: string | null;
   /** Signing in by a link sent by mail (/auth/…); left out, nobody can sign in but with an API
    * token. Its links are signed with the secret of `rsvp` and point to its `publicUrl`: give `rsvp` too. */
-  signIn?: Pick<SignInRouteDependencies, 'sendMail' | 'home'>;
+  signIn?: Pick<SignInRouteDependencies, 'sendMail' | 'home' | 'limits'>;
   log?: boolean;
   /** How long an API request may wait on Temporal before answering 503 (60 s unless set). */
   temporalDeadlineMs?: number;
@@ -82,11 +84,18 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   const now = deps.rsvp?.now ? { now: deps.rsvp.now } : {};
   const temporal = { client: deps.client, store: deps.store, taskQueue: deps.taskQueue };
   const jobs = createJobRegistry();
-  registerAuth(app, { store: deps.store, secureCookies, ...now });
+  applySecurityHeaders(app);
+  registerAuth(app, {
+    store: deps.store,
+    secureCookies,
+    ...(deps.rsvp ? { publicUrl: deps.rsvp.publicUrl } : {}),
+    ...now,
+  });
   registerOpenApiRoute(app, routes, { version: API_VERSION });
   void app.register(healthRoutes, deps.probes);
   void app.register(sessionRoutes);
   void app.register(apiTokenRoutes, { store: deps.store, ...now });
+  void app.register(auditRoutes, { store: deps.store });
   void app.register(conventionRoutes, { store: deps.store });
   void app.register(demoRoutes, { store: deps.store });
   void app.register(ficheRoutes, temporal);

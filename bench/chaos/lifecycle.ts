@@ -22,7 +22,7 @@ async function startOnce(harness: Harness, title: string): Promise<{ ficheId: st
     await harness.whenUp();
     const since = new Date(Date.now() - 5000);
     try {
-      return await startFiche(harness, harness.conventionId, author);
+      return await startFiche(harness, harness.conventionId, author, harness.people.cooperateur.email);
     } catch (error) {
       harness.log(`${title}: start failed (${(error as Error).message.split('\n')[0]}): looking for it`);
     }

@@ -5,6 +5,19 @@ import { frenchInstant } from './format.js';
 
 /** What the audit log's actions mean, beyond the workflows' updates (named in history-timeline.ts). */
 const OTHER_ACTIONS: Readonly<Record<string, string>> = {
+  'fiche.create': 'Fiche créée',
+  'meeting.rsvp': 'Réponse à une invitation',
+  'poll.vote': 'Réponse au sondage',
+  'poll.start': 'Sondage lancé',
+  'calendar.rules': 'Règles du calendrier',
+  'convention.import': 'Configuration importée',
+  'convention.importMembers': 'Membres importés (CSV)',
+  'convention.loadDemo': 'Démonstration chargée',
+  signin: 'Connexion',
+  'signin.refused': 'Connexion refusée',
+  'signin.limited': 'Lien de connexion refusé (trop de demandes)',
+  'token.create': 'Jeton d’API créé',
+  'token.revoke': 'Jeton d’API révoqué',
   'meeting.schedule': 'Réunion programmée',
   'meeting.convene': 'Convocation envoyée',
   'milestone.move': 'Jalon déplacé',
@@ -33,8 +46,60 @@ function subjectCell(subject: string): string {
 
 export const AUDIT_PAGE_SIZE = 100;
 
-/** The audit log, newest first, a page at a time. */
-export function auditPage(log: { total: number; lines: AuditLine[] }, page: number, viewer: PageViewer | null): string {
+/** The filter's fields as typed in the form (kept as given, for the form and the links). */
+export interface AuditFilterFields {
+  since?: string;
+  until?: string;
+  actor?: string;
+  action?: string;
+}
+
+/** What the form offers to choose: every kind of subject, then each action with a French name. */
+const ACTION_CHOICES: ReadonlyArray<[string, string]> = [
+  ['fiche', 'Fiches : tout'],
+  ['meeting', 'Réunions : tout'],
+  ['poll', 'Sondages : tout'],
+  ['signin', 'Connexions : tout'],
+  ['token', 'Jetons d’API : tout'],
+  ['convention', 'Conventions : tout'],
+  ...Object.entries(OTHER_ACTIONS),
+];
+
+/** The query of the current filter (and page), for the links that keep it. */
+export function auditQuery(fields: AuditFilterFields, page?: number): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(fields)) if (value) query.set(key, value);
+  if (page && page > 1) query.set('page', String(page));
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+function filterForm(fields: AuditFilterFields): string {
+  const input = (name: keyof AuditFilterFields, label: string, type: string) =>
+    `<div><label for="audit-${name}">${label}</label> <input id="audit-${name}" name="${name}" type="${type}" ` +
+    `value="${escapeHtml(fields[name] ?? '')}"></div>`;
+  const options = ACTION_CHOICES.map(
+    ([value, label]) =>
+      `<option value="${escapeHtml(value)}"${value === fields.action ? ' selected' : ''}>${escapeHtml(label)}</option>`,
+  );
+  return (
+    '<form method="get" action="/admin/journal" aria-label="Filtrer le journal">' +
+    input('since', 'Depuis le', 'date') +
+    input('until', 'Jusqu’au (inclus)', 'date') +
+    input('actor', 'Qui (adresse)', 'text') +
+    '<div><label for="audit-action">Action</label> <select id="audit-action" name="action">' +
+    `<option value="">Toutes</option>${options.join('')}</select></div>` +
+    '<div><button type="submit">Filtrer</button></div></form>'
+  );
+}
+
+/** The audit log, newest first, a page at a time, with its filter and its CSV export. */
+export function auditPage(
+  log: { total: number; lines: AuditLine[] },
+  page: number,
+  fields: AuditFilterFields,
+  viewer: PageViewer | null,
+): string {
   const rows = log.lines.map(
     (l) =>
       `<tr><td>${escapeHtml(frenchInstant(l.at))}</td><td>${escapeHtml(l.actor)}</td>` +
@@ -43,8 +108,8 @@ export function auditPage(log: { total: number; lines: AuditLine[] }, page: numb
   );
   const pages = Math.max(1, Math.ceil(log.total / AUDIT_PAGE_SIZE));
   const nav = [
-    page > 1 ? `<a href="/admin/journal?page=${page - 1}">Page précédente</a>` : '',
-    page < pages ? `<a href="/admin/journal?page=${page + 1}">Page suivante</a>` : '',
+    page > 1 ? `<a href="/admin/journal${escapeHtml(auditQuery(fields, page - 1))}">Page précédente</a>` : '',
+    page < pages ? `<a href="/admin/journal${escapeHtml(auditQuery(fields, page + 1))}">Page suivante</a>` : '',
   ]
     .filter(Boolean)
     .join(' · ');
@@ -54,12 +119,14 @@ export function auditPage(log: { total: number; lines: AuditLine[] }, page: numb
     viewer,
     body: [
       '<h1>Journal</h1>',
-      '<p>Chaque étape enregistrée : qui, quoi, sur quoi, quand.</p>',
+      '<p>Chaque acte enregistré : qui, quoi, sur quoi, quand.</p>',
+      filterForm(fields),
+      `<p><a href="/api/audit.csv${escapeHtml(auditQuery(fields))}" download>Exporter ces lignes en CSV</a></p>`,
       log.lines.length
         ? `<table><caption>Page ${page} sur ${pages} (${log.total} lignes)</caption><thead><tr><th scope="col">` +
           `Date</th><th scope="col">Qui</th><th scope="col">Action</th><th scope="col">Sur</th><th scope="col">` +
           `Détails</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
-        : '<p>Le journal est vide.</p>',
+        : '<p>Aucune ligne ne répond à ce filtre.</p>',
       nav ? `<nav aria-label="Pages du journal">${nav}</nav>` : '',
     ],
   });

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { localDateKey, parseDateKey, toLocal } from '../../domain/paris-time.js';
 import type { Store } from '../../store/index.js';
 import type { MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
@@ -11,12 +11,16 @@ import { startFiche } from '../../client/start-fiche.js';
 import { ficheWorkflowId } from '../../workflows/definitions.js';
 import { loadWorkflowTimeline } from '../../client/workflow-timeline.js';
 import { actorOf, csrfTokenOf } from '../plugins/auth.js';
-import { IMPORT_LIMIT } from '../routes/conventions.js';
+import { IMPORT_LIMIT, setupSubject } from '../routes/conventions.js';
+import { auditAs } from '../audit.js';
 import { HttpError, toHttpError } from '../errors.js';
 import { checkJsonDepth } from '../plugins/json-body.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
-import { AUDIT_PAGE_SIZE, auditPage } from './audit-page.js';
+import { AUDIT_PAGE_SIZE, auditPage, type AuditFilterFields } from './audit-page.js';
+import { parseAuditFilter } from '../../domain/audit-filter.js';
 import { calendarPage, monthKey } from './calendar-page.js';
+import { conventionChoicePage } from './convention-choice-page.js';
+import type { ConventionListItem } from '../../store/conventions/list-conventions.js';
 import { dashboardPage } from './dashboard.js';
 import { fichePage } from './fiche-page.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
@@ -75,6 +79,29 @@ async function untilStored(store: Store, ficheId: string): Promise<void> {
 export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
   const { jobs } = deps;
+
+  /**
+   * The convention a page shows: the one named (?convention=), else the only one the person has a
+   * seat in (an admin: the only one there is); someone in several gets the list to choose from.
+   */
+  const pageConvention = async (
+    request: FastifyRequest,
+    named: string | undefined,
+  ): Promise<{ id: string; slug: string } | { choices: ConventionListItem[] }> => {
+    if (named === undefined) {
+      const viewer = routeViewer(request);
+      const theirs = await deps.store.conventions.list(viewer.admin ? {} : { personId: viewer.personId });
+      if (theirs.length === 1) return theirs[0]!;
+      if (theirs.length > 1) return { choices: theirs };
+    }
+    return deps.store.conventions.resolve(named);
+  };
+  const sendChoice = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    choices: ConventionListItem[],
+    page: { path: string; title: string },
+  ) => sendAppPage(reply, 200, conventionChoicePage(choices, page, viewerOf(request)));
 
   // The pages' forms: fields as an object, where the auth hook finds `_csrf`.
   // The server's limit (1 Mo) unless a route sets its own (the setup import).
@@ -139,7 +166,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const convention = await deps.store.conventions.resolve(request.query.convention);
+      const convention = await pageConvention(request, request.query.convention);
+      if ('choices' in convention)
+        return sendChoice(request, reply, convention.choices, { path: '/', title: 'Vos conventions' });
       await actorOf(request, deps.store, convention.id);
       const today = now();
       const [row, fiches, meetings, milestones, polls] = await Promise.all([
@@ -221,7 +250,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const convention = await deps.store.conventions.resolve(request.query.convention);
+      const convention = await pageConvention(request, request.query.convention);
+      if ('choices' in convention)
+        return sendChoice(request, reply, convention.choices, { path: '/calendrier', title: 'Calendrier' });
       await actorOf(request, deps.store, convention.id);
       const wanted = request.query.mois;
       if (wanted !== undefined && !MONTH.test(wanted))
@@ -256,7 +287,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const convention = await deps.store.conventions.resolve(request.query.convention);
+      const convention = await pageConvention(request, request.query.convention);
+      if ('choices' in convention)
+        return sendChoice(request, reply, convention.choices, { path: '/sondages', title: 'Sondages de date' });
       await actorOf(request, deps.store, convention.id);
       return sendAppPage(reply, 200, pollListPage(await deps.store.polls.list(convention.id), viewerOf(request)));
     },
@@ -297,20 +330,29 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route<{ Querystring: { page?: string } }>(
+  route<{ Querystring: AuditFilterFields & { page?: string } }>(
     scope,
     {
       method: 'GET',
       url: '/admin/journal',
-      summary: 'The audit log (?page=)',
+      summary: 'The audit log, filtered (?since=&until=&actor=&action=&page=)',
       tag: 'pages',
       access: 'admin',
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const page = Math.max(1, Number.parseInt(request.query.page ?? '1', 10) || 1);
-      const log = await deps.store.audit.list({ limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE });
-      return sendAppPage(reply, 200, auditPage(log, page, viewerOf(request)));
+      const { since, until, actor, action, page: pageNumber } = request.query;
+      const fields = Object.fromEntries(
+        Object.entries({ since, until, actor, action }).filter(([, value]) => value !== undefined),
+      ) as AuditFilterFields;
+      const filter = parseAuditFilter(fields);
+      const page = Math.max(1, Number.parseInt(pageNumber ?? '1', 10) || 1);
+      const log = await deps.store.audit.list({
+        ...filter,
+        limit: AUDIT_PAGE_SIZE,
+        offset: (page - 1) * AUDIT_PAGE_SIZE,
+      });
+      return sendAppPage(reply, 200, auditPage(log, page, fields, viewerOf(request)));
     },
   );
 
@@ -328,8 +370,8 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const viewer = routeViewer(request);
       const convention = await deps.store.conventions.resolve(request.body?.convention);
       await actorOf(request, deps.store, convention.id);
-      const fiche = parseNewFiche({ title: request.body?.title, authorEmail: viewer.email });
-      const { ficheId } = await startFiche(deps, convention.id, fiche);
+      const fiche = parseNewFiche({ title: request.body?.title }, viewer.email);
+      const { ficheId } = await startFiche(deps, convention.id, fiche, viewer.email);
       await untilStored(deps.store, ficheId);
       return reply.code(303).header('location', `/fiches/${ficheId}`).send();
     },
@@ -402,8 +444,10 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       success: { status: 303, description: 'Redirect to its progress page', contentType: 'text/html' },
     },
     async (request, reply) => {
+      const audit = auditAs(deps.store, request);
       const job = jobs.start('Chargement de la démonstration', async (report) => {
         const summary = await deps.store.conventions.loadDemo(report);
+        await audit('convention.loadDemo', `convention:${DEMO_CONVENTION_SLUG}`, { ...summary });
         return (
           `Démonstration « ${DEMO_CONVENTION_SLUG} » chargée : ${summary.created} créés, ` +
           `${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`
@@ -454,6 +498,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
           'setup',
         );
       checkJsonDepth(text);
+      const audit = auditAs(deps.store, request);
       const job = jobs.start('Import d’une configuration', async (report) => {
         let setup: unknown;
         try {
@@ -466,6 +511,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
           );
         }
         const summary = await deps.store.conventions.importSetup(setup, { onProgress: report });
+        await audit('convention.import', setupSubject(setup), { ...summary });
         return (
           `Configuration importée : ${summary.created} créés, ${summary.updated} mis à jour,` +
           ` ${summary.unchanged} inchangés, ${summary.removed} retirés.`

@@ -12,6 +12,12 @@
  * {@link csrfTokenOf}. Without it, the request is anonymous and a route that needs someone
  * answers 403 CSRF_TOKEN_INVALID. Bearer tokens are never sent by a browser on its own: exempt.
  * The signed-link pages (/rsvp, /vote, /auth/link) are authorised by their link, not the cookie.
+ *
+ * Origin: every unsafe request a browser makes — signed in by cookie, by a signed link, or by nobody
+ * (the sign-in link's POST, whose forgery would sign the victim in as the forger) — must come from
+ * this application's own pages: {@link isSameOrigin} reads Sec-Fetch-Site, else Origin, else Referer,
+ * and anything else is a 403 ORIGIN_REFUSED before the body is read. A request with none of them is
+ * no browser's; a Bearer request is a program's: both pass.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -47,6 +53,8 @@ export interface AuthDependencies {
   store: Store;
   /** Mark the cookie `Secure` (PUBLIC_URL is https): the browser then sends it over TLS only. */
   secureCookies: boolean;
+  /** The application's public address (PUBLIC_URL): a request from its origin is its own pages'. */
+  publicUrl?: string;
   /** Default: the clock. */
   now?: () => Date;
 }
@@ -69,8 +77,17 @@ export function registerAuth(app: FastifyInstance, deps: AuthDependencies): void
     actorOf(request, deps.store, conventionId),
   );
 
+  const publicOrigin = deps.publicUrl ? new URL(deps.publicUrl).origin : null;
   app.addHook('onRequest', async (request) => {
     const authorization = request.headers.authorization;
+    if (UNSAFE_METHODS.has(request.method) && authorization === undefined && !isSameOrigin(request, publicOrigin)) {
+      throw new HttpError(
+        403,
+        'ORIGIN_REFUSED',
+        'Cette demande vient d’un autre site que Concerto : elle est refusée. ' +
+          'Si vous l’avez faite vous-même, recommencez depuis les pages de Concerto.',
+      );
+    }
     if (authorization !== undefined) {
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
       request.viewer = bearer ? await deps.store.access.viewerOfApiToken(bearer, now()) : null;
@@ -189,6 +206,42 @@ function cookie(value: string, maxAge: number, secure: boolean): string {
     `Max-Age=${maxAge}`,
     ...(secure ? ['Secure'] : []),
   ].join('; ');
+}
+
+/**
+ * Whether a request comes from the application's own pages, as the browser says: Sec-Fetch-Site
+ * (`same-origin`, or `none` for an address typed by the person; first, because a page served with
+ * `Referrer-Policy: no-referrer`, as the signed-link pages are, posts with `Origin: null`), else the
+ * Origin header (the public address's origin, or the host the request was sent to), else the
+ * Referer's origin. A request that carries none of them was not made by a browser's page: it passes.
+ */
+export function isSameOrigin(request: FastifyRequest, publicOrigin: string | null): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site === 'same-origin' || site === 'none';
+  const origin = request.headers.origin;
+  if (origin !== undefined) return ownOrigin(origin, request, publicOrigin);
+  const referer = request.headers.referer;
+  return referer === undefined || ownOrigin(referer, request, publicOrigin);
+}
+
+function ownOrigin(address: string, request: FastifyRequest, publicOrigin: string | null): boolean {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    // `Origin: null` (a sandboxed frame, a redirect across sites) and garbage alike.
+    return false;
+  }
+  return url.origin === publicOrigin || (url.host !== '' && url.host === hostOf(url.protocol, request.headers.host));
+}
+
+/** The Host header as a URL of that scheme has it (its default port left out), or null. */
+function hostOf(protocol: string, host: string | undefined): string | null {
+  try {
+    return host ? new URL(`${protocol}//${host}`).host : null;
+  } catch {
+    return null;
+  }
 }
 
 /** One cookie's value from a Cookie header (RFC 6265: `name=value` pairs separated by `; `). */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { isoInstant, nonEmptyText, parseInput } from '../../domain/validation.js';
+import { apiTokenExpiry, assertMayMintToken } from '../../domain/api-token-rules.js';
+import { email, isoInstant, nonEmptyText, parseInput } from '../../domain/validation.js';
 import type { Store } from '../../store/index.js';
 import { HttpError } from '../errors.js';
 import { route, routeViewer } from '../route.js';
@@ -8,12 +9,16 @@ import { route, routeViewer } from '../route.js';
 export const newApiTokenSchema = z.strictObject({
   label: nonEmptyText(100, { required: 'Donnez un nom au jeton (« label ») : à quoi, ou à quel script, il sert.' }),
   expiresAt: isoInstant('expiresAt').optional(),
+  /** Whose token it is (admins only): oneself when absent. */
+  person: email().optional(),
 });
 
 /**
- * API tokens for scripts: a signed-in person creates tokens for themselves (`Authorization:
- * Bearer <token>` then acts as them, with their roles), lists them and revokes them. The secret is
- * in the answer of its creation only; the store keeps its hash.
+ * API tokens for scripts: a person signed in by a browser session creates tokens for themselves
+ * (`Authorization: Bearer <token>` then acts as them, with their roles), an admin for anyone; a
+ * token lives 90 days unless told otherwise, a year at most (domain/api-token-rules.ts), and never
+ * makes another token. One lists and revokes one's own. The secret is in the answer of its creation
+ * only; the store keeps its hash. Creations and revocations are in the audit log.
  */
 export const apiTokenRoutes: FastifyPluginAsync<{ store: Store; now?: () => Date }> = async (app, deps) => {
   const now = deps.now ?? (() => new Date());
@@ -23,29 +28,35 @@ export const apiTokenRoutes: FastifyPluginAsync<{ store: Store; now?: () => Date
     {
       method: 'POST',
       url: '/api/tokens',
-      summary: 'Create an API token for oneself (shown once)',
+      summary: 'Create an API token (shown once): for oneself, or for someone else by an admin; never by a token',
       tag: 'accès',
       access: 'signed-in',
       body: { schema: newApiTokenSchema },
       success: { status: 201, description: '{ id, token, label, createdAt, expiresAt, lastUsedAt }' },
+      errors: [404],
     },
     async (request, reply) => {
       const viewer = routeViewer(request);
       const input = parseInput(newApiTokenSchema, request.body, { what: 'le jeton' });
-      const expiresAt = input.expiresAt ? new Date(input.expiresAt) : undefined;
-      if (expiresAt && expiresAt <= now())
-        throw new HttpError(
-          400,
-          'INVALID_INPUT',
-          '« expiresAt » est déjà passé : donnez une date à venir.',
-          'expiresAt',
-        );
+      assertMayMintToken(viewer, input.person ?? viewer.email);
+      const at = now();
+      const expiresAt = apiTokenExpiry(input.expiresAt ? new Date(input.expiresAt) : undefined, at);
+      const owner = input.person ? await deps.store.access.findPersonByEmail(input.person) : null;
+      if (input.person && !owner)
+        throw new HttpError(404, 'NOT_FOUND', `Personne n’a l’adresse ${input.person} : aucun jeton créé.`, 'person');
       const created = await deps.store.access.createApiToken({
-        personId: viewer.personId,
+        personId: owner?.id ?? viewer.personId,
         label: input.label,
-        ...(expiresAt ? { expiresAt } : {}),
+        expiresAt,
       });
-      return reply.code(201).header('cache-control', 'no-store').send(created);
+      await deps.store.audit.record({
+        actor: viewer.email,
+        action: 'token.create',
+        subject: `person:${owner?.email ?? viewer.email}`,
+        details: { tokenId: created.id, label: created.label, expiresAt: created.expiresAt },
+        at,
+      });
+      return reply.code(201).send(created);
     },
   );
 
@@ -80,6 +91,13 @@ export const apiTokenRoutes: FastifyPluginAsync<{ store: Store; now?: () => Date
       if (!(await deps.store.access.deleteApiToken(viewer.personId, request.params.id))) {
         throw new HttpError(404, 'NOT_FOUND', 'Vous n’avez aucun jeton portant cet identifiant.');
       }
+      await deps.store.audit.record({
+        actor: viewer.email,
+        action: 'token.revoke',
+        subject: `person:${viewer.email}`,
+        details: { tokenId: request.params.id },
+        at: now(),
+      });
       return reply.code(204).send();
     },
   );

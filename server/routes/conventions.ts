@@ -4,6 +4,7 @@ import { conventionSetupSchema } from '../../domain/convention-setup.js';
 import type { Store } from '../../store/index.js';
 import { HttpError } from '../errors.js';
 import { answerWithProgress } from '../progress-stream.js';
+import { auditAs } from '../audit.js';
 import { route } from '../route.js';
 
 // A whole setup or a members list can be larger than an ordinary request.
@@ -16,6 +17,12 @@ async function existing(store: Store, slug: string): Promise<{ id: string; slug:
 }
 
 type BySlug = { Params: { slug: string } };
+
+/** The audit subject of an imported setup: its convention, by the slug the setup gives it. */
+export function setupSubject(setup: unknown): string {
+  const slug = (setup as { convention?: { slug?: unknown } } | null)?.convention?.slug;
+  return `convention:${typeof slug === 'string' ? slug : '?'}`;
+}
 
 /**
  * Conventions: the list, and import / export of a whole setup (JSON) and of members (CSV, as
@@ -54,7 +61,9 @@ export const conventionRoutes: FastifyPluginAsync<{ store: Store }> = async (app
           throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier CSV avec Content-Type: text/csv.');
         }
         const { slug } = await existing(deps.store, request.params.slug);
-        return { imported: await deps.store.conventions.importMembersCsv(slug, request.body) };
+        const imported = await deps.store.conventions.importMembersCsv(slug, request.body);
+        await auditAs(deps.store, request)('convention.importMembers', `convention:${slug}`, { ...imported });
+        return { imported };
       },
     );
   });
@@ -113,9 +122,11 @@ export const conventionRoutes: FastifyPluginAsync<{ store: Store }> = async (app
       bodyLimit: IMPORT_LIMIT,
     },
     async (request, reply) =>
-      answerWithProgress(request, reply, async (onProgress) => ({
-        imported: await deps.store.conventions.importSetup(request.body, onProgress ? { onProgress } : {}),
-      })),
+      answerWithProgress(request, reply, async (onProgress) => {
+        const imported = await deps.store.conventions.importSetup(request.body, onProgress ? { onProgress } : {});
+        await auditAs(deps.store, request)('convention.import', setupSubject(request.body), { ...imported });
+        return { imported };
+      }),
   );
 
   route<BySlug>(

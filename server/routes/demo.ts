@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Store } from '../../store/index.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
+import { auditAs } from '../audit.js';
 import { route } from '../route.js';
 import { answerWithProgress } from '../progress-stream.js';
 
@@ -27,9 +28,10 @@ export const demoRoutes: FastifyPluginAsync<{ store: Store }> = async (app, deps
       },
     },
     async (request, reply) =>
-      answerWithProgress(request, reply, async (onProgress) => ({
-        slug: DEMO_CONVENTION_SLUG,
-        ...(await deps.store.conventions.loadDemo(onProgress)),
-      })),
+      answerWithProgress(request, reply, async (onProgress) => {
+        const summary = await deps.store.conventions.loadDemo(onProgress);
+        await auditAs(deps.store, request)('convention.loadDemo', `convention:${DEMO_CONVENTION_SLUG}`, { ...summary });
+        return { slug: DEMO_CONVENTION_SLUG, ...summary };
+      }),
   );
 };

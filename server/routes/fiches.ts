@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
-import { newFicheSchema, parseNewFiche } from '../../domain/fiche.js';
+import { assertMayNameAuthor, newFicheSchema, parseNewFiche } from '../../domain/fiche.js';
 import { actionSchemas } from '../../domain/lifecycle/action-schemas.js';
 import { ACTION_KINDS, type ActionKind } from '../../domain/lifecycle/vocabulary.js';
 import type { Store } from '../../store/index.js';
@@ -8,7 +8,7 @@ import { actionUpdates, ficheStateQuery, ficheWorkflowId } from '../../workflows
 import { startFiche } from '../../client/start-fiche.js';
 import { HttpError } from '../errors.js';
 import { actorOf } from '../plugins/auth.js';
-import { route, serverSet } from '../route.js';
+import { route, routeViewer, serverSet } from '../route.js';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');
@@ -29,16 +29,26 @@ export const ficheRoutes: FastifyPluginAsync<{ client: Client; store: Store; tas
       url: '/api/fiches',
       summary: 'Create a fiche action (starts its workflow, as a brouillon)',
       tag: 'fiches',
-      access: 'convention',
-      body: { schema: newFicheSchema, description: 'With `convention` (its slug) when there are several' },
+      // A person of the convention, then the rule of who may name another author (domain/fiche.ts).
+      access: 'domain',
+      body: {
+        schema: newFicheSchema,
+        description:
+          'With `convention` (its slug) when there are several; `authorEmail`, another person of the convention, ' +
+          'by an admin only (the creator when absent)',
+      },
       success: { status: 201, description: '{ ficheId, workflowId }' },
     },
     async (request, reply) => {
-      const fiche = parseNewFiche(request.body);
+      const viewer = routeViewer(request);
+      const fiche = parseNewFiche(request.body, viewer.email);
       const ref = await deps.store.conventions.resolve((request.body as { convention?: unknown }).convention);
       // Any person of the convention may draft one (the GTTs write them); submitting it is the coopérateurs'.
-      await actorOf(request, deps.store, ref.id);
-      const { ficheId, handle } = await startFiche(deps, ref.id, fiche);
+      const creator = await actorOf(request, deps.store, ref.id);
+      assertMayNameAuthor(creator, fiche.authorEmail);
+      // A named author is a person of the convention, never an outside address.
+      await deps.store.access.findActor(ref.id, { email: fiche.authorEmail });
+      const { ficheId, handle } = await startFiche(deps, ref.id, fiche, viewer.email);
       return reply.code(201).send({ ficheId, workflowId: handle.workflowId });
     },
   );

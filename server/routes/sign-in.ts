@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { SIGN_IN_LINK_MINUTES } from '../../domain/sign-in-link.js';
+import { SIGN_IN_LIMITS, signInLimitMessage, type SignInLimits } from '../../domain/sign-in-limits.js';
 import { email, parseInput } from '../../domain/validation.js';
 import type { Store } from '../../store/index.js';
 import { LinkError, signInLink, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
@@ -15,6 +15,7 @@ import {
   signInConfirmPage,
   signInSentPage,
 } from '../pages/sign-in-link-pages.js';
+import { HttpError } from '../errors.js';
 import { route } from '../route.js';
 
 /** Sends one mail; the HTTP process sends sign-in links itself: nothing durable to orchestrate. */
@@ -29,16 +30,12 @@ export interface SignInRouteDependencies {
   secureCookies: boolean;
   /** Where a browser goes once signed in. Default: `/`. */
   home?: string;
+  /** How many links may be asked for, per address, per IP and in all. Default: {@link SIGN_IN_LIMITS}. */
+  limits?: SignInLimits;
   now?: () => Date;
 }
 
 export const signInSchema = z.strictObject({ email: email() });
-
-/**
- * Sign-in mails to one address within a link's lifetime, per process: enough to ask again, too few
- * for anyone to flood a mailbox by asking on its owner's behalf. Beyond, the answer stays the same.
- */
-export const SIGN_IN_MAILS_PER_ADDRESS = 5;
 
 const ASK_AGAIN = 'Demandez un nouveau lien de connexion depuis la page de connexion.';
 const USED_LINK = { status: 409, title: 'Lien déjà utilisé', message: 'Ce lien de connexion a déjà servi.' };
@@ -46,21 +43,25 @@ const USED_LINK = { status: 409, title: 'Lien déjà utilisé', message: 'Ce lie
 /**
  * Signing in by a link sent by mail, without passwords: `POST /auth/sign-in {email}` (JSON or a
  * form) mails a signed, single-use link valid a few minutes and always answers the same, so nobody
- * learns which addresses have an account; `GET /auth/link/:token` shows a button, `POST` consumes
- * the link and sets the session cookie; `POST /auth/sign-out` ends the session (its row is deleted,
- * so the cookie is dead wherever a copy of it is).
+ * learns which addresses have an account — within limits per address, per IP and overall, counted
+ * in the database whether the address is known or not, beyond which it answers 429 with
+ * Retry-After; `GET /auth/link/:token` shows a button, `POST` consumes the link and sets the session
+ * cookie; `POST /auth/sign-out` ends the session (its row is deleted, so the cookie is dead
+ * wherever a copy of it is). Sign-ins, refused ones and requests over a limit go to the audit log.
  */
 export const signInRoutes: FastifyPluginAsync<SignInRouteDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
   const home = deps.home ?? '/';
-  // Only addresses of people are kept, so the map is bounded by the people there are.
-  const mailed = new Map<string, number[]>();
-  const mayMail = (email: string, at: number) => {
-    const recent = (mailed.get(email) ?? []).filter((time) => at - time < SIGN_IN_LINK_MINUTES * 60_000);
-    const allowed = recent.length < SIGN_IN_MAILS_PER_ADDRESS;
-    mailed.set(email, allowed ? [...recent, at] : recent);
-    return allowed;
-  };
+  const limits = deps.limits ?? SIGN_IN_LIMITS;
+  /** A sign-in, refused or not, in the audit log: on whose account (if the link says), from where, why refused. */
+  const audit = (request: FastifyRequest, at: Date, email: string | null, refused?: string) =>
+    deps.store.audit.record({
+      actor: email ?? 'anonyme',
+      action: refused ? 'signin.refused' : 'signin',
+      subject: email ? `person:${email.toLowerCase()}` : 'signin',
+      details: { ip: request.ip, ...(refused ? { reason: refused } : {}) },
+      at,
+    });
 
   scope.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -81,12 +82,35 @@ export const signInRoutes: FastifyPluginAsync<SignInRouteDependencies> = async (
         description: 'JSON, or a form (application/x-www-form-urlencoded), which gets an HTML page',
       },
       success: { status: 202, description: '{ message }' },
+      errors: [429],
     },
     async (request, reply) => {
       const { email: address } = parseInput(signInSchema, request.body, { what: 'la demande de connexion' });
+      const at = now();
+      const claim = await deps.store.access.claimSignInAttempt({ email: address, ip: request.ip, at }, limits);
+      if (!claim.allowed) {
+        await deps.store.audit.record({
+          actor: 'anonyme',
+          action: 'signin.limited',
+          subject: `person:${address}`,
+          details: { ip: request.ip, limit: claim.scope },
+          at,
+        });
+        const message = signInLimitMessage(claim.scope, claim.retryAfterSeconds);
+        void reply.header('retry-after', String(claim.retryAfterSeconds));
+        if (isForm(request)) {
+          return sendPage(
+            reply,
+            429,
+            refusedPage({ title: 'Trop de demandes', message, whatToDo: 'Patientez, puis redemandez un lien.' }),
+            SIGN_IN_PAGE_CSP,
+          );
+        }
+        throw new HttpError(429, 'TOO_MANY_REQUESTS', message);
+      }
       const person = await deps.store.access.findPersonByEmail(address);
-      if (person && mayMail(person.email, now().getTime())) {
-        const link = signInLink({ publicUrl: deps.publicUrl, secret: deps.secret, email: person.email, now: now() });
+      if (person) {
+        const link = signInLink({ publicUrl: deps.publicUrl, secret: deps.secret, email: person.email, now: at });
         // Not awaited: an answer as fast for a known address as for an unknown one tells nothing.
         deps
           .sendMail({ to: person.email, ...composeSignInMail({ name: person.displayName, link }) })
@@ -131,12 +155,14 @@ export const signInRoutes: FastifyPluginAsync<SignInRouteDependencies> = async (
     async (request, reply) => {
       const at = now();
       const opened = openLink(request.params.token, deps.secret, at);
-      if ('refused' in opened) return refuse(reply, opened.refused);
-      const session = await deps.store.access.signInWithLink(
-        { jti: opened.payload.jti, email: opened.payload.email },
-        at,
-      );
+      if ('refused' in opened) {
+        await audit(request, at, null, opened.refused.title);
+        return refuse(reply, opened.refused);
+      }
+      const { email } = opened.payload;
+      const session = await deps.store.access.signInWithLink({ jti: opened.payload.jti, email }, at);
       if ('refused' in session) {
+        await audit(request, at, email, session.refused);
         return refuse(
           reply,
           session.refused === 'LINK_ALREADY_USED'
@@ -144,6 +170,7 @@ export const signInRoutes: FastifyPluginAsync<SignInRouteDependencies> = async (
             : { status: 404, title: 'Compte introuvable', message: 'Cette adresse n’a plus de compte.' },
         );
       }
+      await audit(request, at, email);
       setSessionCookie(reply, session, deps.secureCookies, at);
       return reply.code(303).header('location', home).header('cache-control', 'no-store').send();
     },

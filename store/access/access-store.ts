@@ -6,6 +6,7 @@ import { findActor } from './find-actor.js';
 import { findPersonByEmail } from './find-person-by-email.js';
 import { resolveActor } from './resolve-actor.js';
 import { createSession, deleteSession, viewerOfSession } from './sessions.js';
+import { claimSignInAttempt } from './sign-in-attempts.js';
 import { signInWithLink } from './sign-in-with-link.js';
 
 /** Who may do what: sessions, sign-in links, API tokens, admins, and the actor a person is in a convention. */
@@ -16,6 +17,7 @@ export function createAccessStore(db: PrismaClient) {
     viewerOfSession: bind(viewerOfSession),
     deleteSession: bind(deleteSession),
     signInWithLink: bind(signInWithLink),
+    claimSignInAttempt: bind(claimSignInAttempt),
     createApiToken: bind(createApiToken),
     listApiTokens: bind(listApiTokens),
     deleteApiToken: bind(deleteApiToken),

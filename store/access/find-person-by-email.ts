@@ -4,9 +4,9 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 export async function findPersonByEmail(
   db: PrismaClient,
   email: string,
-): Promise<{ email: string; displayName: string } | null> {
+): Promise<{ id: string; email: string; displayName: string } | null> {
   return db.person.findFirst({
     where: { email: { equals: email, mode: 'insensitive' } },
-    select: { email: true, displayName: true },
+    select: { id: true, email: true, displayName: true },
   });
 }

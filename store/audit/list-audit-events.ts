@@ -1,4 +1,5 @@
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { AuditFilter } from '../../domain/audit-filter.js';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 
 /** One line of the audit log. */
 export interface AuditLine {
@@ -10,13 +11,20 @@ export interface AuditLine {
   details: unknown;
 }
 
-/** The audit log, newest first, a page of `limit` lines; `actor` or `subject` narrow it. */
+/**
+ * The audit log, newest first, a page of `limit` lines, narrowed by a period (`since` included,
+ * `until` excluded), an actor (whatever the case), an action (`fiche` takes every `fiche.…`) or a subject.
+ */
 export async function listAuditEvents(
   prisma: PrismaClient,
-  filter: { limit: number; offset?: number; actor?: string; subject?: string },
+  filter: AuditFilter & { limit: number; offset?: number; subject?: string },
 ): Promise<{ total: number; lines: AuditLine[] }> {
-  const where = {
-    ...(filter.actor ? { actor: filter.actor } : {}),
+  const where: Prisma.AuditEventWhereInput = {
+    ...(filter.since || filter.until
+      ? { at: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } }
+      : {}),
+    ...(filter.actor ? { actor: { equals: filter.actor, mode: 'insensitive' } } : {}),
+    ...(filter.action ? { OR: [{ action: filter.action }, { action: { startsWith: `${filter.action}.` } }] } : {}),
     ...(filter.subject ? { subject: filter.subject } : {}),
   };
   const [total, rows] = await Promise.all([

@@ -11,9 +11,15 @@ export interface ConventionListItem {
   status: string;
 }
 
-/** Every convention, the earliest first. */
-export async function listConventions(db: PrismaClient): Promise<ConventionListItem[]> {
+/** Every convention, the earliest first; with `personId`, those the person has a seat in. */
+export async function listConventions(
+  db: PrismaClient,
+  filter: { personId?: string } = {},
+): Promise<ConventionListItem[]> {
   return db.convention.findMany({
+    ...(filter.personId
+      ? { where: { instances: { some: { memberships: { some: { personId: filter.personId } } } } } }
+      : {}),
     orderBy: { startDate: 'asc' },
     select: { id: true, slug: true, name: true, territory: true, startDate: true, endDate: true, status: true },
   });

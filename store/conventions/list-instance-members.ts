@@ -1,7 +1,10 @@
 import type { InstanceKind, MemberRole } from '../../domain/charter.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
-/** The addresses of an instance's members (of some roles only, when given), lower-cased and sorted. */
+/**
+ * The addresses of the members of an instance kind (of every instance when none is given; of some
+ * roles only, when given), lower-cased and sorted.
+ */
 export async function listInstanceMembers(
   db: PrismaClient,
   {
@@ -10,12 +13,15 @@ export async function listInstanceMembers(
     roles,
   }: {
     conventionId: string;
-    instanceKind: InstanceKind;
+    instanceKind?: InstanceKind;
     roles?: MemberRole[];
   },
 ): Promise<string[]> {
   const members = await db.membership.findMany({
-    where: { instance: { conventionId, kind: instanceKind }, ...(roles ? { role: { in: roles } } : {}) },
+    where: {
+      instance: { conventionId, ...(instanceKind ? { kind: instanceKind } : {}) },
+      ...(roles ? { role: { in: roles } } : {}),
+    },
     include: { person: { select: { email: true } } },
   });
   return [...new Set(members.map((m) => m.person.email.toLowerCase()))].sort();

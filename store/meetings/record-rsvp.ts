@@ -1,5 +1,6 @@
 import type { PartStat, RsvpPartStat } from '../../domain/meeting-rules.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
 
 /** How an answer came: a signed link in the mail, or a calendar client's iMIP REPLY. */
 export type RsvpSource = 'link' | 'imip';
@@ -65,8 +66,8 @@ export class RsvpError extends Error {
 
 /**
  * Records a person's answer to a meeting invitation, all in one transaction: the signed link (if
- * any) is consumed, the person's Invitation gets the PARTSTAT, when and how, and the notification
- * ledger's latest rows for the meeting's UID and that person get the PARTSTAT too. Throws an
+ * any) is consumed, the person's Invitation gets the PARTSTAT, when and how, the audit log a line,
+ * and the notification ledger's latest rows for the meeting's UID and that person get the PARTSTAT too. Throws an
  * {@link RsvpError} and writes nothing when the answer cannot be taken.
  *
  * A REPLY whose SEQUENCE is lower than the meeting's is refused as STALE_REPLY: it accepts or
@@ -123,6 +124,13 @@ export async function recordRsvp(prisma: PrismaClient, options: RecordRsvpOption
         data: { partstat: options.partstat, respondedAt: options.at, rsvpSource: options.source },
       });
       const recipient = invitation.person.email;
+      await recordAuditEvent(tx, {
+        actor: recipient,
+        action: 'meeting.rsvp',
+        subject: `meeting:${meeting.id}`,
+        details: { partstat: options.partstat, source: options.source },
+        at: options.at,
+      });
       const ledgerRows = {
         icalUid: meeting.icalUid,
         OR: [

@@ -318,6 +318,23 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
         .first()
         .getAttribute('href'),
     ).resolves.toBe(`/fiches/${fiche.ficheId}`);
+
+    // Filtered by a plain form (no script needed), the export keeping the filter.
+    await page.getByLabel('Action').selectOption({ label: 'Connexions : tout' });
+    await page.getByLabel('Qui (adresse)').fill(ADMIN);
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForURL(/\/admin\/journal\?/);
+    expect(new URL(page.url()).searchParams.get('action')).toBe('signin');
+    const rows = await page.locator('tbody tr').allTextContents();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatch(new RegExp(`^.*${ADMIN}Connexion`));
+    await expectNoSeriousAxeViolations(page);
+    const csvLink = page.getByRole('link', { name: 'Exporter ces lignes en CSV' });
+    const href = (await csvLink.getAttribute('href'))!;
+    expect(href).toBe(`/api/audit.csv?actor=${encodeURIComponent(ADMIN)}&action=signin`);
+    const csv = await page.request.get(running.base + href);
+    expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+    expect((await csv.text()).split('\r\n')[0]).toBe('\uFEFFDate (UTC);Qui;Action;Libellé;Sur;Détails');
   });
 
   it('loading the demo shows its progress on the page until it is done', async () => {

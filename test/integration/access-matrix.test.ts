@@ -32,6 +32,8 @@ const ROLES = ['anonymous', 'membre', 'partenaire', 'secretaire', 'cooperateur',
 type Role = (typeof ROLES)[number];
 
 /** The demo people each role is, by their seats (and the admin flag). */
+/** A person of the demo convention none of the roles below is: only an admin may make them a fiche's author. */
+const OTHER_MEMBER = 'elu.referent-petite-enfance@example.org';
 const PEOPLE: Record<Exclude<Role, 'anonymous'>, string> = {
   membre: 'direction.aide-domicile@example.org',
   partenaire: 'caf.action-sociale@example.org',
@@ -186,9 +188,11 @@ describe('the role × action matrix of the HTTP API', () => {
   row('GET /healthz', (r) => call(r, 'GET', '/healthz'), 200);
   row('GET /api/openapi.json', (r) => call(r, 'GET', '/api/openapi.json'), 200);
   row('GET /auth/session', (r) => call(r, 'GET', '/auth/session'), 200);
-  row('POST /api/tokens', (r) => call(r, 'POST', '/api/tokens', { label: 'matrice' }), 201);
+  row('POST /api/tokens', (r) => call(r, 'POST', '/api/tokens', { label: 'matrice' }), 403, 'a token mints none');
   row('GET /api/tokens', (r) => call(r, 'GET', '/api/tokens'), 200);
   row('DELETE /api/tokens/:id', (r) => call(r, 'DELETE', '/api/tokens/inconnu'), 404, 'none such');
+  row('GET /api/audit', (r) => call(r, 'GET', '/api/audit?since=2026-01-01&action=fiche'), 200);
+  row('GET /api/audit.csv', (r) => call(r, 'GET', '/api/audit.csv?action=fiche'), 200);
   row('GET /api/conventions', (r) => call(r, 'GET', '/api/conventions'), 200);
   row('GET /api/conventions/:slug/setup', (r) => call(r, 'GET', `${CONVENTION}/setup`), 200);
   row('GET /api/conventions/:slug/members.csv', (r) => call(r, 'GET', `${CONVENTION}/members.csv`), 200);
@@ -246,9 +250,10 @@ describe('the role × action matrix of the HTTP API', () => {
   row(
     'POST /api/fiches',
     async (r) => {
+      // Each one's own draft, its author who creates it (the admin names the coopérateur).
       const response = await call(r, 'POST', '/api/fiches', {
         title: `Fiche de ${r}`,
-        authorEmail: PEOPLE.cooperateur,
+        ...(r === 'admin' ? { authorEmail: PEOPLE.cooperateur } : {}),
       });
       if (response.statusCode === 201) {
         const { ficheId } = response.json<{ ficheId: string }>();
@@ -260,13 +265,19 @@ describe('the role × action matrix of the HTTP API', () => {
       }
       return response;
     },
-    201,
+    [401, 201, 201, 201, 201, 201],
+  );
+  row(
+    'POST /api/fiches',
+    (r) => call(r, 'POST', '/api/fiches', { title: `Fiche pour un autre, par ${r}`, authorEmail: OTHER_MEMBER }),
+    [401, 403, 403, 403, 403, 201],
+    'naming another author',
   );
   //                                                                            anon membre partn secr  coop  admin
-  // The author is the coopérateur: the others have no hand in the draft (neither author nor pilot).
+  // The admin's draft is the coopérateur's: the others have no hand in it (neither author nor pilot).
   row(
     'PATCH /api/fiches/:id/content',
-    (r) => call(r, 'PATCH', `/api/fiches/${target('fiche', r)}/content`, { secteur: 'Mellois' }),
+    (r) => call(r, 'PATCH', `/api/fiches/${own.fiche.admin!}/content`, { secteur: 'Mellois' }),
     [401, 403, 403, 403, 200, 200],
   );
   row('GET /api/fiches', (r) => call(r, 'GET', `/api/fiches?convention=${DEMO_CONVENTION_SLUG}`), 200);

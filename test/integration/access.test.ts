@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import { SESSION_COOKIE } from '../../server/plugins/auth.js';
-import { SIGN_IN_MAILS_PER_ADDRESS } from '../../server/routes/sign-in.js';
+import type { SignInLimits } from '../../domain/sign-in-limits.js';
 import type { Database } from '../../store/database/open-database.js';
 import { signInLink, signLink } from '../../infra/links/signed-links.js';
 import { createApiToken } from '../../store/access/api-tokens.js';
@@ -24,6 +24,12 @@ import { createStore } from '../../store/index.js';
 
 const PERSON = 'directrice.education@example.org';
 const OTHER = 'assistante.education@example.org';
+const pick = (headers: Record<string, unknown>) => ({
+  'cache-control': headers['cache-control'],
+  'x-content-type-options': headers['x-content-type-options'],
+});
+const shiftDay = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 
 describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
@@ -34,7 +40,7 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
   const transport = () =>
     nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
 
-  const build = (publicUrl: string) => {
+  const build = (publicUrl: string, limits?: SignInLimits) => {
     const mailer = transport();
     return buildHttpApp({
       client: env.client,
@@ -42,7 +48,10 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
       taskQueue: 'unused',
       probes: { temporal: async () => undefined, database: () => db.ping() },
       rsvp: { secret: TEST_LINKS.secret, publicUrl },
-      signIn: { sendMail: (message) => mailer.sendMail({ from: 'Concerto <concerto@example.org>', ...message }) },
+      signIn: {
+        sendMail: (message) => mailer.sendMail({ from: 'Concerto <concerto@example.org>', ...message }),
+        ...(limits ? { limits } : {}),
+      },
     });
   };
 
@@ -157,6 +166,14 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
 
       const again = await app.inject({ method: 'POST', url: path });
       expect(again.statusCode).toBe(409);
+      const signIns = await db.prisma.auditEvent.findMany({
+        where: { subject: `person:${PERSON}`, action: { startsWith: 'signin' } },
+        orderBy: { createdAt: 'asc' },
+      });
+      expect(signIns.map((l) => [l.actor, l.action, (l.details as { reason?: string }).reason])).toEqual([
+        [PERSON, 'signin', undefined],
+        [PERSON, 'signin.refused', 'LINK_ALREADY_USED'],
+      ]);
       expect(again.body).toMatch(/Lien déjà utilisé/);
       expect(again.headers['set-cookie']).toBeUndefined();
 
@@ -226,32 +243,66 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
   });
 
   it(
-    'mails one address at most SIGN_IN_MAILS_PER_ADDRESS ' + 'links within a link’s lifetime, answering alike beyond',
+    'limits sign-in links per address, per IP and overall in the database (429 in French, Retry-After), ' +
+      'across a restart or a second process, and audits what it refuses',
     async () => {
-      const address = 'chef-service.enfance-jeunesse@example.org';
-      const before = sink.accepted.length;
-      const answers = new Set<string>();
-      for (let i = 0; i < SIGN_IN_MAILS_PER_ADDRESS + 2; i++) {
-        const asked = await app.inject({ method: 'POST', url: '/auth/sign-in', ...json({ email: address }) });
-        answers.add(`${asked.statusCode} ${asked.body}`);
+      await db.prisma.signInAttempt.deleteMany();
+      const limits: SignInLimits = { windowMinutes: 15, perAddress: 2, perIp: 3, overall: 6 };
+      const [first, second] = [build(TEST_LINKS.publicUrl, limits), build(TEST_LINKS.publicUrl, limits)];
+      try {
+        const ask = (app: FastifyInstance, email: string, ip: string) =>
+          app.inject({ method: 'POST', url: '/auth/sign-in', remoteAddress: ip, ...json({ email }) });
+        const address = 'chef-service.enfance-jeunesse@example.org';
+        const before = sink.accepted.length;
+        expect((await ask(first, address, '10.0.0.1')).statusCode).toBe(202);
+        expect((await ask(first, address, '10.0.0.1')).statusCode).toBe(202);
+        const over = await ask(first, address, '10.0.0.1');
+        expect(over.statusCode).toBe(429);
+        expect(Number(over.headers['retry-after'])).toBeGreaterThan(890);
+        expect(Number(over.headers['retry-after'])).toBeLessThanOrEqual(900);
+        expect(over.json()).toMatchObject({
+          error: {
+            code: 'TOO_MANY_REQUESTS',
+            message: expect.stringMatching(/^Trop de liens .* cette adresse : réessayez dans 15 minutes/),
+          },
+        });
+        // Another process on the same database (or the same one restarted) counts them too.
+        expect((await ask(second, address, '10.0.0.9')).statusCode).toBe(429);
+        await eventually(
+          async () => sink.accepted.slice(before).filter((m) => m.to.includes(address)).length === 2,
+          'the two mails',
+        );
+
+        for (const n of [1, 2, 3])
+          expect((await ask(second, `inconnu${n}@example.org`, '10.0.0.2')).statusCode).toBe(202);
+        const network = await ask(first, 'inconnu4@example.org', '10.0.0.2');
+        expect(network.statusCode).toBe(429);
+        expect(network.json()).toMatchObject({ error: { message: expect.stringMatching(/depuis votre réseau/) } });
+
+        expect((await ask(first, 'autre1@example.org', '10.0.0.3')).statusCode).toBe(202);
+        const everyone = await second.inject({
+          method: 'POST',
+          url: '/auth/sign-in',
+          remoteAddress: '10.0.0.4',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'email=autre2%40example.org',
+        });
+        expect(everyone.statusCode).toBe(429);
+        expect(everyone.headers['content-type']).toMatch(/^text\/html/);
+        expect(everyone.headers['retry-after']).toMatch(/^\d+$/);
+        expect(everyone.body).toMatch(/Trop de demandes de connexion en ce moment/);
+
+        const limited = await db.prisma.auditEvent.findMany({ where: { action: 'signin.limited' } });
+        expect(limited.map((l) => [l.subject, (l.details as { limit: string }).limit]).sort()).toEqual([
+          ['person:autre2@example.org', 'overall'],
+          [`person:${address}`, 'address'],
+          [`person:${address}`, 'address'],
+          ['person:inconnu4@example.org', 'ip'],
+        ]);
+      } finally {
+        await Promise.all([first.close(), second.close()]);
+        await db.prisma.signInAttempt.deleteMany();
       }
-      expect(answers.size).toBe(1);
-      await eventually(
-        async () =>
-          sink.accepted.slice(before).filter((m) => m.to.includes(address)).length === SIGN_IN_MAILS_PER_ADDRESS,
-        'the mails',
-      );
-      // The ones beyond the limit were never sent: another address is still mailed, after them.
-      await app.inject({
-        method: 'POST',
-        url: '/auth/sign-in',
-        ...json({ email: 'coordinateur.0-6-ans@example.org' }),
-      });
-      await eventually(
-        async () => sink.accepted.slice(before).some((m) => m.to.includes('coordinateur.0-6-ans@example.org')),
-        'the other mail',
-      );
-      expect(sink.accepted.slice(before).filter((m) => m.to.includes(address))).toHaveLength(SIGN_IN_MAILS_PER_ADDRESS);
     },
   );
 
@@ -284,8 +335,127 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
       expect(
         (await app.inject({ method: 'GET', url: '/api/tokens', headers: { cookie: mine.cookie! } })).statusCode,
       ).toBe(200);
-      // A form posted with a token field by the CSRF-exempt bearer is fine too.
-      expect((await create(await tokenFor(db.prisma, PERSON))).statusCode).toBe(201);
+      // A bearer needs no CSRF token (but a token mints no token: refused for that, not for CSRF).
+      expect((await create(await tokenFor(db.prisma, PERSON))).json()).toMatchObject({
+        error: { code: 'ROLE_NOT_ALLOWED', message: expect.stringMatching(/^Un jeton d’API ne peut pas créer/) },
+      });
+    },
+  );
+
+  it(
+    'refuses an unsafe request from another site by Sec-Fetch-Site, Origin or Referer, ' +
+      'the sign-in link’s included; a program’s Bearer request passes',
+    async () => {
+      const session = await signIn(app, db.prisma, PERSON);
+      const post = (headers: Record<string, string>) =>
+        app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs({ ...session, ...headers }, { label: 'o' }) });
+      const cases: Array<[string, Record<string, string>, number]> = [
+        ['another Origin', { origin: 'https://malveillant.example' }, 403],
+        ['Origin null', { origin: 'null' }, 403],
+        ['a cross-site fetch', { 'sec-fetch-site': 'cross-site' }, 403],
+        ['a same-site fetch', { 'sec-fetch-site': 'same-site' }, 403],
+        ['another site’s Referer', { referer: 'https://malveillant.example/page' }, 403],
+        ['the public origin', { origin: new URL(TEST_LINKS.publicUrl).origin }, 201],
+        ['the host it was sent to', { origin: 'http://localhost:80' }, 201],
+        ['a same-origin fetch', { 'sec-fetch-site': 'same-origin' }, 201],
+        ['a no-referrer page’s form', { origin: 'null', 'sec-fetch-site': 'same-origin' }, 201],
+        ['no browser header', {}, 201],
+      ];
+      for (const [name, headers, status] of cases) {
+        const response = await post(headers);
+        expect({ name, status: response.statusCode }).toEqual({ name, status });
+        if (status === 403) {
+          expect(response.json()).toMatchObject({
+            error: { code: 'ORIGIN_REFUSED', message: expect.stringMatching(/autre site/) },
+          });
+        }
+      }
+
+      // Login CSRF: another site's form cannot sign the visitor in with the forger's link.
+      const link = signInLink({ publicUrl: '', secret: TEST_LINKS.secret, email: OTHER, now: new Date() });
+      const forged = await app.inject({
+        method: 'POST',
+        url: link,
+        headers: { origin: 'https://malveillant.example' },
+      });
+      expect(forged.statusCode).toBe(403);
+      expect(forged.headers['set-cookie']).toBeUndefined();
+      // The link was not consumed: from Concerto's own page it still signs in.
+      const own = await app.inject({ method: 'POST', url: link, headers: { 'sec-fetch-site': 'same-origin' } });
+      expect(own.statusCode).toBe(303);
+
+      // A program's request is exempt: it is no browser's, whatever it says.
+      const bearer = await tokenFor(db.prisma, PERSON);
+      const revoke = await app.inject({
+        method: 'DELETE',
+        url: '/api/tokens/inconnu',
+        headers: { ...bearer, origin: 'https://malveillant.example' },
+      });
+      expect(revoke.statusCode).toBe(404);
+    },
+  );
+
+  it('answers the API with no-store and nosniff, and pages with nosniff', async () => {
+    const session = await signIn(app, db.prisma, PERSON);
+    for (const url of ['/api/conventions', '/api/tokens', '/auth/session']) {
+      const response = await app.inject({ method: 'GET', url, headers: session });
+      expect({ url, status: response.statusCode, ...pick(response.headers) }).toEqual({
+        url,
+        status: 200,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+    }
+    const refused = await app.inject({ method: 'GET', url: '/api/conventions' });
+    expect(pick(refused.headers)).toEqual({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    const page = await app.inject({ method: 'GET', url: '/connexion' });
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it(
+    'lets admins only mint tokens for others, for a year at most (90 days by default), ' +
+      'and writes each creation and revocation in the audit log',
+    async () => {
+      const admin = 'admin.jetons@example.org';
+      await db.prisma.person.create({ data: { email: admin, displayName: 'Admin', admin: true } });
+      const [asAdmin, asPerson] = [await signIn(app, db.prisma, admin), await signIn(app, db.prisma, PERSON)];
+      const mint = (as: AuthHeaders, body: Record<string, unknown>) =>
+        app.inject({ method: 'POST', url: '/api/tokens', ...jsonAs(as, { label: 'script', ...body }) });
+
+      const forever = await mint(asPerson, { expiresAt: '9999-12-31T00:00:00Z' });
+      expect(forever.statusCode).toBe(400);
+      expect(forever.json()).toMatchObject({
+        error: { field: 'expiresAt', message: expect.stringMatching(/trop lointain.*365 jours/) },
+      });
+      const byDefault = await mint(asPerson, {});
+      expect(byDefault.statusCode).toBe(201);
+      const days = (Date.parse(byDefault.json<{ expiresAt: string }>().expiresAt) - Date.now()) / 86_400_000;
+      expect(Math.round(days)).toBe(90);
+
+      const forOther = await mint(asPerson, { person: OTHER });
+      expect(forOther.statusCode).toBe(403);
+      expect(forOther.json()).toMatchObject({ error: { message: expect.stringMatching(/administrateur/) } });
+      expect((await mint(asAdmin, { person: 'inconnu@example.org' })).statusCode).toBe(404);
+      const made = await mint(asAdmin, { person: OTHER.toUpperCase(), label: 'pour l’assistante' });
+      expect(made.statusCode).toBe(201);
+      const { token, id } = made.json<{ token: string; id: string }>();
+      const session = await app.inject({
+        method: 'GET',
+        url: '/auth/session',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(session.json()).toMatchObject({ viewer: { email: OTHER } });
+
+      const asOther = await signIn(app, db.prisma, OTHER);
+      expect((await app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: asOther })).statusCode).toBe(204);
+      const lines = await db.prisma.auditEvent.findMany({
+        where: { action: { in: ['token.create', 'token.revoke'] }, subject: `person:${OTHER}` },
+        orderBy: { createdAt: 'asc' },
+      });
+      expect(lines.map((l) => [l.actor, l.action, (l.details as { tokenId: string }).tokenId])).toEqual([
+        [admin, 'token.create', id],
+        [OTHER, 'token.revoke', id],
+      ]);
     },
   );
 
@@ -310,16 +480,19 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
     });
     expect(past.statusCode).toBe(400);
 
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000);
+    inAMonth.setUTCHours(23, 0, 0, 0);
+    const nextDay = inAMonth.toISOString().slice(0, 10);
     const created = await app.inject({
       method: 'POST',
       url: '/api/tokens',
-      ...jsonAs(session, { label: 'Export nocturne', expiresAt: '2099-01-01T00:00:00+01:00' }),
+      ...jsonAs(session, { label: 'Export nocturne', expiresAt: `${shiftDay(nextDay, 1)}T00:00:00+01:00` }),
     });
     expect(created.statusCode).toBe(201);
     const token = created.json<{ id: string; token: string; label: string; expiresAt: string }>();
     expect(token).toMatchObject({
       label: 'Export nocturne',
-      expiresAt: '2098-12-31T23:00:00.000Z',
+      expiresAt: inAMonth.toISOString(),
       token: expect.stringMatching(/^cct_[A-Za-z0-9_-]{43}$/),
     });
     const bearer = { authorization: `Bearer ${token.token}` };

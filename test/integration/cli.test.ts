@@ -130,6 +130,7 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
       'calendar',
       'history',
       'outbox',
+      'audit',
     ]) {
       expect(run.stdout).toContain(`concerto ${verb}`);
     }
@@ -150,9 +151,9 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
   });
 
   it('refuses a wrong command line with its usage (exit 2), before any request', async () => {
-    const missing = await concerto('fiche', 'create', '--title', 'Ludothèque');
+    const missing = await concerto('fiche', 'create', '--author', 'directrice.education@example.org');
     expect(missing.code).toBe(EXIT.usage);
-    expect(missing.stderr).toContain('il manque --author');
+    expect(missing.stderr).toContain('il manque --title');
     expect(missing.stderr).toContain('Usage : concerto fiche create');
     const unknown = await concerto('fiche', 'frobnicate');
     expect(unknown.code).toBe(EXIT.usage);
@@ -614,5 +615,33 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(run.code, run.stderr).toBe(0);
     const { messages } = JSON.parse(run.stdout) as { messages: unknown[] };
     expect(messages).toEqual(await stack.catcher.list());
+  });
+
+  it('lists the audit log since a date, by actor and action; a wrong date exits 2, a non-admin 3', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const admin = 'admin@concerto.localhost';
+    const run = await concerto('audit', '--since', yesterday, '--action', 'fiche', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const { events } = JSON.parse(run.stdout) as { events: Array<{ actor: string; action: string }> };
+    expect(events.some((e) => e.action === 'fiche.create' && e.actor === admin)).toBe(true);
+    expect(events.every((e) => e.action.startsWith('fiche.'))).toBe(true);
+
+    const text = await concerto('audit', '--since', yesterday, '--actor', admin, '--action', 'fiche.create');
+    expect(text.code, text.stderr).toBe(0);
+    expect(
+      text.stdout
+        .trim()
+        .split('\n')
+        .every((line) => line.includes(`${admin}  Fiche créée  fiche:`)),
+    ).toBe(true);
+    expect((await concerto('audit', '--since', '2099-01-01')).stdout).toContain('Aucune ligne');
+
+    const wrong = await concerto('audit', '--since', '2026-02-30');
+    expect(wrong.code).toBe(EXIT.usage);
+    expect(wrong.stderr).toMatch(/since/);
+    const missing = await concerto('audit');
+    expect(missing.code).toBe(EXIT.usage);
+    expect(missing.stderr).toContain('il manque --since');
+    expect((await concertoAs(COOPERATOR, 'audit', '--since', yesterday)).code).toBe(EXIT.access);
   });
 });

@@ -14,7 +14,6 @@ import { createStore } from '../../store/index.js';
 // Demo people (prisma/seed/ctg-mellois-en-poitou-2023-2027.json): the roles come from their seats.
 const COOPERATEUR = 'directrice.education@example.org';
 const MEMBRE = 'direction.aide-domicile@example.org';
-const AUTHOR = 'auteur.fiche@example.org';
 
 const FULL = {
   title: 'Ludothèque itinérante',
@@ -64,7 +63,7 @@ describe(
       const created = await call({
         method: 'POST',
         url: '/api/fiches',
-        ...jsonAs(cooperateur, { title: 'Brouillon', authorEmail: AUTHOR }),
+        ...jsonAs(cooperateur, { title: 'Brouillon' }),
       });
       expect(created.statusCode).toBe(201);
       ficheId = created.json<{ ficheId: string }>().ficheId;
@@ -137,7 +136,7 @@ describe(
       });
       expect(list.statusCode).toBe(200);
       const mine = list.json<{ fiches: FicheSummary[] }>().fiches.find((f) => f.id === ficheId);
-      expect(mine).toMatchObject({ title: FULL.title, status: 'brouillon', pilote: MEMBRE, authorEmail: AUTHOR });
+      expect(mine).toMatchObject({ title: FULL.title, status: 'brouillon', pilote: MEMBRE, authorEmail: COOPERATEUR });
       const wrong = await call({ method: 'GET', url: '/api/fiches?status=partout', headers: membre });
       expect(wrong.statusCode).toBe(400);
       const anonymous = await call({ method: 'GET', url: '/api/fiches' });

@@ -77,6 +77,15 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
         { email: 'outsider@example.org', displayName: 'Personne d’ailleurs' },
       ],
     });
+    // The author of the first fiche: a person of the convention, whom the admin names.
+    const gtt = await db.prisma.instance.findFirstOrThrow({ where: { kind: 'gtt' }, select: { id: true } });
+    await db.prisma.person.create({
+      data: {
+        email: 'auteur@example.org',
+        displayName: 'Auteur',
+        memberships: { create: { instanceId: gtt.id, role: 'membre' } },
+      },
+    });
     as.cooperator = await tokenFor(db.prisma, cooperator.email);
     as.secretary = await tokenFor(db.prisma, cotechSecretary.email);
     as.member = await tokenFor(db.prisma, cotechMember.email);
@@ -123,7 +132,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     const created = await app.inject({
       method: 'POST',
       url: '/api/fiches',
-      ...jsonAs(as.cooperator, { title: 'Ludothèque itinérante', authorEmail: 'Auteur@Example.org' }),
+      ...jsonAs(as.admin, { title: 'Ludothèque itinérante', authorEmail: 'Auteur@Example.org' }),
     });
     expect(created.statusCode).toBe(201);
     const { ficheId, workflowId } = created.json<{ ficheId: string; workflowId: string }>();
@@ -404,11 +413,49 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     },
   );
 
+  it('makes the creator the author of a new fiche; only an admin names another person of the convention', async () => {
+    const create = (as: AuthHeaders, body: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: '/api/fiches', ...jsonAs(as, { title: 'Auteur ?', ...body }) });
+    const mine = await create(as.member, {});
+    expect(mine.statusCode).toBe(201);
+    const someoneElse = await create(as.member, { authorEmail: cooperator.email });
+    expect(someoneElse.statusCode).toBe(403);
+    expect(someoneElse.json()).toMatchObject({
+      error: { code: 'ROLE_NOT_ALLOWED', field: 'authorEmail', message: expect.stringMatching(/administrateur/) },
+    });
+    const outside = await create(as.admin, { authorEmail: 'outsider@example.org' });
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json()).toMatchObject({ error: { message: expect.stringMatching(/^outsider@example.org n’est/) } });
+    const named = await create(as.admin, { authorEmail: cotechMember.email });
+    expect(named.statusCode).toBe(201);
+
+    const ids = [mine, named].map((r) => r.json<{ ficheId: string }>().ficheId);
+    const lines = await db.prisma.auditEvent.findMany({
+      where: { action: 'fiche.create', subject: { in: ids.map((id) => `fiche:${id}`) } },
+    });
+    expect(
+      ids.map((id) => {
+        const line = lines.find((l) => l.subject === `fiche:${id}`);
+        return [line?.actor, (line?.details as { author?: string } | undefined)?.author];
+      }),
+    ).toEqual([
+      [cotechMember.email, cotechMember.email],
+      ['admin@example.org', cotechMember.email],
+    ]);
+    for (const id of ids) {
+      await eventually(
+        'the fiche in the store',
+        async () => (await db.prisma.ficheAction.findUnique({ where: { id } })) ?? undefined,
+      );
+      await env.client.workflow.getHandle(`fiche-${id}`).terminate('fin du test');
+    }
+  });
+
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {
     const created = await app.inject({
       method: 'POST',
       url: '/api/fiches',
-      ...jsonAs(as.cooperator, { title: 'Fiche pour les erreurs', authorEmail: 'a@example.org' }),
+      ...jsonAs(as.cooperator, { title: 'Fiche pour les erreurs' }),
     });
     expect(created.statusCode).toBe(201);
     const { ficheId } = created.json<{ ficheId: string }>();
@@ -426,8 +473,8 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
         { code: 'INVALID_INPUT', field: 'title' },
       ],
       [
-        'everything missing',
-        { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, {}) },
+        'nothing right',
+        { method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { authorEmail: 42 }) },
         400,
         {
           code: 'INVALID_INPUT',

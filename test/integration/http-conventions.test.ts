@@ -67,6 +67,15 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
       conventions: Array<{ slug: string }>;
     }>();
     expect(list.conventions.map((c) => c.slug)).toEqual([DEMO_CONVENTION_SLUG]);
+    // Each import is an admin's act in the audit log, with what it changed.
+    const audited = await db.prisma.auditEvent.findMany({
+      where: { action: 'convention.import' },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(audited.map((l) => [l.actor, l.subject, (l.details as { created: number }).created > 100])).toEqual([
+      ['admin@example.org', `convention:${DEMO_CONVENTION_SLUG}`, true],
+      ['admin@example.org', `convention:${DEMO_CONVENTION_SLUG}`, false],
+    ]);
   });
 
   it('exports the setup as a JSON file that imports back to the same thing', async () => {
@@ -139,6 +148,11 @@ describe('conventions over HTTP: list, setup import/export, members CSV', () => 
       payload: csv.body,
     });
     expect(same.json()).toMatchObject({ imported: { created: 0, updated: 0 } });
+    expect(
+      await db.prisma.auditEvent.count({
+        where: { action: 'convention.importMembers', subject: `convention:${DEMO_CONVENTION_SLUG}` },
+      }),
+    ).toBeGreaterThan(0);
 
     const before = await counts();
     const bad =

@@ -118,6 +118,10 @@ describe('calendar replies (iMIP) to the organizer address', () => {
       expect(told).toEqual([
         expect.objectContaining({ meetingId: meeting.id, email: elue, partstat: 'ACCEPTED', source: 'imip' }),
       ]);
+      const audited = await db.prisma.auditEvent.findMany({ where: { subject: `meeting:${meeting.id}` } });
+      expect(audited.map((l) => [l.actor, l.action, l.details])).toEqual([
+        [elue, 'meeting.rsvp', { partstat: 'ACCEPTED', source: 'imip' }],
+      ]);
     },
   );
 

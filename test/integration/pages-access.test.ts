@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../server/app.js';
 import type { Database } from '../../store/database/open-database.js';
-import { loadDemo } from '../../store/conventions/load-demo.js';
+import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import { signIn, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS, uniqueTaskQueue } from '../helpers/temporal.js';
@@ -103,5 +103,48 @@ describe('access to the web pages', () => {
     const anonymous = await app.inject({ method: 'POST', url: '/fiches', headers: form, payload: 'title=Anonyme' });
     expect(anonymous.statusCode).toBe(401);
     expect(await db.prisma.ficheAction.count()).toBe(before);
+  });
+
+  // Last: the conventions it adds change what `/` shows everyone after.
+  it('shows at `/` the conventions someone takes part in, when several; their only one’s dashboard', async () => {
+    const demo = await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } });
+    const another = (slug: string, name: string) =>
+      db.prisma.convention.create({
+        data: {
+          slug,
+          name,
+          territory: 'Ailleurs',
+          startDate: new Date('2024-01-01'),
+          endDate: new Date('2028-12-31'),
+          status: 'en_cours',
+          charter: demo.charter as object,
+          instances: { create: { slug: 'cotech', kind: 'cotech', name: 'COTECH' } },
+        },
+        select: { instances: { select: { id: true } } },
+      });
+    const second = await another('ctg-deux', 'CTG deux');
+    await another('ctg-trois', 'CTG trois');
+    const cooperateur = await db.prisma.person.findUniqueOrThrow({ where: { email: COOPERATEUR } });
+    await db.prisma.membership.create({
+      data: { instanceId: second.instances[0]!.id, personId: cooperateur.id, role: 'membre' },
+    });
+
+    const choice = await get('/', COOPERATEUR);
+    expect(choice.statusCode).toBe(200);
+    expect(choice.body).toContain('<h1>Vos conventions</h1>');
+    const links = [...choice.body.matchAll(/<a href="(\/\?convention=[^"]+)">/g)].map((m) => m[1]);
+    expect(links).toEqual([`/?convention=${DEMO_CONVENTION_SLUG}`, '/?convention=ctg-deux']);
+    for (const url of links) expect((await get(url!, COOPERATEUR)).body, url).toMatch(/<h1>Tableau de bord/);
+    const calendar = await get('/calendrier', COOPERATEUR);
+    expect(calendar.body).toContain('href="/calendrier?convention=ctg-deux"');
+
+    // Someone seated in the demo only gets its dashboard, the other conventions notwithstanding.
+    const secretary = 'assistante.education@example.org';
+    as[secretary] = await signIn(app, db.prisma, secretary);
+    const theirs = await get('/', secretary);
+    expect(theirs.statusCode).toBe(200);
+    expect(theirs.body).toMatch(/<h1>Tableau de bord <span class="muted">/);
+    // An admin chooses among all of them.
+    expect([...(await get('/', ADMIN)).body.matchAll(/href="\/\?convention=/g)]).toHaveLength(3);
   });
 });

@@ -139,6 +139,11 @@ describe.each(DATABASE_KINDS)('answer links (%s)', (kind) => {
 
       const row = await invitation(meeting.id, elue);
       expect(row).toMatchObject({ partstat: 'ACCEPTED', rsvpSource: 'link' });
+      expect(
+        (
+          await db.prisma.auditEvent.findMany({ where: { subject: `meeting:${meeting.id}`, action: 'meeting.rsvp' } })
+        ).map((l) => [l.actor, l.details]),
+      ).toEqual([[elue, { partstat: 'ACCEPTED', source: 'link' }]]);
       expect(row.respondedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
       expect(await invitation(meeting.id, directrice)).toMatchObject({ partstat: 'NEEDS-ACTION' });
       const ledger = await db.prisma.notification.findMany({

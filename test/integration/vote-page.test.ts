@@ -110,6 +110,33 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
         message: expect.stringMatching(/samedi .* tombe un jour sans réunion \(samedi\)/),
       });
 
+      // A poll mails whom it asks: outside the convention, only addresses the organiser confirms.
+      const outside = await app.inject({
+        method: 'POST',
+        url: '/api/polls',
+        headers: asOrganiser,
+        payload: { ...body, participants: [...body.participants, 'Dehors@Example.org', 'ailleurs@example.org'] },
+      });
+      expect(outside.statusCode).toBe(400);
+      expect(outside.json().error).toMatchObject({
+        field: 'participants',
+        message: expect.stringMatching(
+          /^Ces adresses ne sont d’aucun membre de la convention : ailleurs@example.org, /,
+        ),
+      });
+      expect(outside.json().error.message).toMatch(/dehors@example.org\. .*« outsiders »/);
+      const confirmed = await app.inject({
+        method: 'POST',
+        url: '/api/polls',
+        headers: asOrganiser,
+        payload: { ...body, title: 'Sondage avec un invité', outsiders: ['Dehors@Example.org'] },
+      });
+      expect(confirmed.statusCode, confirmed.body).toBe(201);
+      expect(confirmed.json<{ participants: string[] }>().participants).toEqual(
+        [CAF, SECRETAIRE, 'dehors@example.org', MSA].sort(),
+      );
+      await env.client.workflow.getHandle(confirmed.json<{ workflowId: string }>().workflowId).terminate('fin du test');
+
       const created = await app.inject({ method: 'POST', url: '/api/polls', headers: asOrganiser, payload: body });
       expect(created.statusCode).toBe(201);
       poll = created.json();
@@ -170,6 +197,12 @@ describe('the voting page of a date poll (HTTP app, dev server, real SMTP)', () 
       expect(votes.map((v) => [v.voterEmail, v.answer, v.volunteer])).toEqual([
         [CAF, 'oui', false],
         [CAF, 'oui', true],
+      ]);
+      const audited = await db.prisma.auditEvent.findMany({
+        where: { subject: `poll:${poll.pollId}`, action: 'poll.vote' },
+      });
+      expect(audited.map((l) => [l.actor, l.details, l.key?.startsWith('vote:')])).toEqual([
+        [CAF, { answers: { [A!.id]: 'oui', [B!.id]: 'oui' }, signUps: [B!.id] }, true],
       ]);
 
       const state = (

@@ -5,22 +5,29 @@ import { parseNewFiche } from '../../domain/fiche.js';
 
 describe('parseNewFiche', () => {
   it('normalises a valid fiche', () => {
-    expect(parseNewFiche({ title: '  Lieu d’accueil  ', authorEmail: ' Pilote@Example.ORG ' })).toEqual({
-      title: 'Lieu d’accueil',
-      authorEmail: 'pilote@example.org',
+    expect(
+      parseNewFiche({ title: '  Lieu d’accueil  ', authorEmail: ' Pilote@Example.ORG ' }, 'x@example.org'),
+    ).toEqual({ title: 'Lieu d’accueil', authorEmail: 'pilote@example.org' });
+  });
+
+  it('gives the fiche to its creator when no author is named', () => {
+    expect(parseNewFiche({ title: 'T' }, 'Createur@Example.org')).toEqual({
+      title: 'T',
+      authorEmail: 'createur@example.org',
     });
   });
 
   it.each([
     [null, undefined],
     [{ authorEmail: 'a@example.org' }, 'title'],
+    [{}, 'title'],
     [{ title: '   ', authorEmail: 'a@example.org' }, 'title'],
     [{ title: 'x'.repeat(201), authorEmail: 'a@example.org' }, 'title'],
     [{ title: 'T', authorEmail: 'a@b' }, 'authorEmail'],
     [{ title: 'T', authorEmail: 'a b@example.org' }, 'authorEmail'],
     [{ title: 'T', authorEmail: 42 }, 'authorEmail'],
   ])('refuses %j, naming the field', (input, field) => {
-    const error = domainError(() => parseNewFiche(input));
+    const error = domainError(() => parseNewFiche(input, 'c@example.org'));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.field).toBe(field);
   });
@@ -36,7 +43,7 @@ describe('messages people read', () => {
       '« authorEmail » doit être une adresse e-mail valide, par exemple prenom.nom@example.org.',
     ],
   ])('new fiche %j: %s', (input, message) => {
-    expect(domainError(() => parseNewFiche(input)).message).toBe(message);
+    expect(domainError(() => parseNewFiche(input, 'c@example.org')).message).toBe(message);
   });
 });
 

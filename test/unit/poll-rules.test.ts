@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../domain/lifecycle/model.js';
 import { parseVote } from '../../domain/poll-input.js';
 import {
+  pollInvitees,
   assertBallot,
   assertConvocationDelayAfterDeadline,
   assertDeadline,
@@ -280,5 +281,26 @@ describe('choosePollOption', () => {
       kind: 'tie',
       optionIds: ['a', 'c'],
     });
+  });
+});
+
+describe('pollInvitees', () => {
+  const members = new Set(['a@example.org', 'b@example.org']);
+  it('asks members, and outside addresses confirmed one by one', () => {
+    expect(pollInvitees(['B@example.org', 'a@example.org', 'b@example.org'], members)).toEqual([
+      'a@example.org',
+      'b@example.org',
+    ]);
+    expect(pollInvitees(['a@example.org', 'X@example.org'], members, ['x@example.org', 'y@example.org'])).toEqual([
+      'a@example.org',
+      'x@example.org',
+      'y@example.org',
+    ]);
+  });
+
+  it('refuses the outside addresses not confirmed, naming each', () => {
+    const error = domainError(() => pollInvitees(['a@example.org', 'x@example.org'], members, ['y@example.org']));
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'participants' });
+    expect(error.message).toMatch(/^Cette adresse n’est d’aucun membre de la convention : x@example.org\. /);
   });
 });
