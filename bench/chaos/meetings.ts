@@ -83,6 +83,8 @@ export class MeetingPlanner {
           title: meeting.title,
           startsAt: new Date(meeting.startsAt).toISOString(),
           endsAt: new Date(meeting.startsAt + 3_600_000).toISOString(),
+          // Seconds ahead, on whatever day the run happens: the calendar checks are set aside, on the record.
+          override: { reason: 'Exercice de panne : réunion convoquée quelques secondes à l’avance.' },
         },
         this.secretary(kind),
         { timing: TIMING },
