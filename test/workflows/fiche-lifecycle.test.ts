@@ -619,8 +619,10 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
         [1, 'en_vigueur', 'Fiche avenant'],
         [2, 'brouillon', 'Fiche avenant'],
       ]);
-      expect(await recipientsOf(code, `Avenant à la fiche ${code}`, 1)).toEqual(
-        expect.arrayContaining([PEOPLE.pilote]),
+      // The notice goes out one recipient at a time: wait for the pilot's, not for the first.
+      await eventually(
+        async () => (await recipientsOf(code, `Avenant à la fiche ${code}`, 1)).includes(PEOPLE.pilote),
+        `the amendment's notice to the pilot`,
       );
       expect((await refusal(act(handle, 'close', { actor: A.cooperateur, reason: 'Fin' }))).type).toBe('WRONG_STAGE');
       expect((await refusal(act(handle, 'requestAmendment', { actor: A.cooperateur, summary: 'Un autre' }))).type).toBe(
