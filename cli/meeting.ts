@@ -1,3 +1,4 @@
+import { PARTSTAT_LABELS, type PartStat } from '../domain/meeting-rules.js';
 import { usageError } from './cli-error.js';
 import { list, text, type Command, type CommandInput } from './command.js';
 import { instantArg } from './instant.js';
@@ -24,6 +25,25 @@ function describeMeeting(meeting: MeetingSummary): string {
       ? []
       : [['Quorum', meeting.quorumReached ? 'atteint' : 'non atteint'] as const]),
   ]);
+}
+
+interface MeetingInvitee {
+  email: string;
+  name: string;
+  partstat: string;
+  mailRefused: { at: string; answer: string | null } | null;
+}
+
+/** One line per person convened: their answer, and a mail server's refusal of their address. */
+function describeInvitees(invitees: readonly MeetingInvitee[]): string {
+  if (invitees.length === 0) return 'Personne n’est encore convoqué.';
+  const lines = invitees.map((i) => {
+    const answer = PARTSTAT_LABELS[i.partstat as PartStat] ?? i.partstat;
+    const serverAnswer = i.mailRefused?.answer ? ` (${i.mailRefused.answer})` : '';
+    const refused = i.mailRefused ? ` ; adresse refusée le ${frenchInstant(i.mailRefused.at)}${serverAnswer}` : '';
+    return `  - ${i.name} <${i.email}> : ${answer}${refused}`;
+  });
+  return ['Convoqués :', ...lines].join('\n');
 }
 
 const meetingStep = (id: string, step: string) => `/api/meetings/${encodeURIComponent(id)}/${step}`;
@@ -81,6 +101,18 @@ export const meetingCommands: Record<string, Command> = {
           ...m.warnings.map((w) => `Attention : ${w}`),
         ].join('\n'),
       );
+    },
+  },
+  'meeting show': {
+    usage: 'meeting show <réunion>',
+    summary: 'montre la réunion, chaque convoqué avec sa réponse, et les adresses qu’un serveur de courriel refuse',
+    positionals: ['réunion'],
+    async run({ positionals, api, out }) {
+      const meeting = await api.json<MeetingSummary & { invitations: MeetingInvitee[] }>(
+        'GET',
+        `/api/meetings/${encodeURIComponent(positionals[0]!)}`,
+      );
+      out.result(meeting, (m) => `${describeMeeting(m)}\n${describeInvitees(m.invitations)}`);
     },
   },
   'meeting reschedule': {

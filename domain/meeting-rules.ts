@@ -16,6 +16,14 @@ export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 export const PARTSTATS = ['NEEDS-ACTION', 'ACCEPTED', 'DECLINED', 'TENTATIVE'] as const;
 export type PartStat = (typeof PARTSTATS)[number];
 
+/** An answer to an invitation (RFC 5545 PARTSTAT) as pages and the CLI write it. */
+export const PARTSTAT_LABELS: Readonly<Record<PartStat, string>> = {
+  ACCEPTED: 'participera',
+  TENTATIVE: 'peut-être',
+  DECLINED: 'ne participera pas',
+  'NEEDS-ACTION': 'en attente',
+};
+
 /** An answer a person can give; NEEDS-ACTION is where everyone starts, not an answer. */
 export type RsvpPartStat = Exclude<PartStat, 'NEEDS-ACTION'>;
 export const RSVP_PARTSTATS: readonly RsvpPartStat[] = ['ACCEPTED', 'TENTATIVE', 'DECLINED'];

@@ -1,16 +1,10 @@
 import { DECISION_OUTCOME_LABELS } from '../../domain/lifecycle/labels.js';
+import { PARTSTAT_LABELS, type PartStat } from '../../domain/meeting-rules.js';
 import type { AuditLine } from '../../store/audit/list-audit-events.js';
 import type { MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { frenchInstant, MEETING_STATUS_LABELS } from './format.js';
 
-/** Answers to an invitation (RFC 5545 PARTSTAT), in French. */
-const PARTSTAT_LABELS: Readonly<Record<string, string>> = {
-  ACCEPTED: 'participera',
-  TENTATIVE: 'peut-être',
-  DECLINED: 'ne participera pas',
-  'NEEDS-ACTION': 'en attente',
-};
 const ATTENDANCE_LABELS: Readonly<Record<string, string>> = {
   present: 'présent·e',
   excuse: 'excusé·e',
@@ -50,11 +44,13 @@ function invitations(meeting: MeetingPageRow): string {
   if (meeting.invitations.length === 0) return '<p>Personne n’est encore convoqué.</p>';
   const counts = new Map<string, number>();
   for (const i of meeting.invitations) counts.set(i.partstat, (counts.get(i.partstat) ?? 0) + 1);
-  const summary = [...counts].map(([partstat, n]) => `${n} ${PARTSTAT_LABELS[partstat] ?? partstat}`).join(', ');
+  const summary = [...counts]
+    .map(([partstat, n]) => `${n} ${PARTSTAT_LABELS[partstat as PartStat] ?? partstat}`)
+    .join(', ');
   const rows = meeting.invitations.map(
     (i) =>
       `<tr><td>${escapeHtml(i.person.displayName)}</td><td>${escapeHtml(i.person.email)}${refusal(i.person)}</td>` +
-      `<td>${escapeHtml(PARTSTAT_LABELS[i.partstat] ?? i.partstat)}${
+      `<td>${escapeHtml(PARTSTAT_LABELS[i.partstat as PartStat] ?? i.partstat)}${
         i.respondedAt
           ? ` <span class="muted">(${escapeHtml(frenchInstant(i.respondedAt))}${
               i.rsvpSource ? `, ${escapeHtml(SOURCE_LABELS[i.rsvpSource] ?? i.rsvpSource)}` : ''

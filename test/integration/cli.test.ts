@@ -121,6 +121,7 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
       'fiche list',
       'decide',
       'meeting create',
+      'meeting show',
       'meeting reschedule',
       'meeting cancel',
       'meeting attendance',
@@ -339,6 +340,21 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     expect(run.stderr).toMatch(/^ {2}- authorEmail : .+$/m);
     expect(run.stderr).toContain('Corrigez la saisie');
     expect(run.stdout).toBe('');
+  });
+
+  it('shows a meeting with each person convened, their answer, and an address a mail server refused', async () => {
+    const { meeting, emails } = await createTestMeeting(db.prisma);
+    await db.prisma.person.update({
+      where: { email: emails[1]! },
+      data: { mailRefusedAt: new Date('2026-06-01T08:00:00Z'), mailRefusal: '550 5.1.1 user unknown' },
+    });
+    const run = await concerto('meeting', 'show', meeting.id);
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout).toContain(`  - elue <${emails[0]}> : en attente\n`);
+    expect(run.stdout).toContain(
+      `  - directrice <${emails[1]}> : en attente ; ` +
+        'adresse refusée le lundi 1er juin 2026 à 10 h 00 (550 5.1.1 user unknown)',
+    );
   });
 
   it('exits 1 when the rules refuse the step (409): nothing is recorded at a cancelled meeting', async () => {
