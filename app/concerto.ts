@@ -218,6 +218,7 @@ export async function startConcerto(
       temporalUiUrl,
       signIn: { sendMail: (message) => transport.sendMail({ from: config.mail.from, ...message }) },
       log: true,
+      trustProxy: config.trustProxy,
       probes: {
         temporal: async () => {
           await connection.workflowService.getSystemInfo({});

@@ -35,6 +35,11 @@ export interface ConcertoConfig {
   demo: boolean;
   /** Addresses of the people made admins at start (created if unknown). */
   admins: string[];
+  /**
+   * Which proxies' X-Forwarded-For to believe, as Fastify's `trustProxy`: false (none), a number of hops, or
+   * addresses and CIDR ranges. The sign-in limits per address count by the client's IP this gives.
+   */
+  trustProxy: boolean | number | string[];
 }
 
 export const LOG_LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'] as const;
@@ -101,6 +106,11 @@ export const CONFIG_VARIABLES = {
     'Comma-separated addresses of the admins, made admins at each start (created if unknown); they sign in by link. ' +
       'The first holds the local CLI token (data/cli-token); without any, an admin admin@concerto.localhost is ' +
       'created for it.',
+  ],
+  CONCERTO_TRUST_PROXY: [
+    '(none)',
+    "Behind a reverse proxy: how many proxy hops to trust (1), or the proxies' addresses or CIDR ranges, " +
+      "comma-separated; the client's IP (sign-in limits per IP) is then read from X-Forwarded-For.",
   ],
   CONCERTO_LOG_LEVEL: ['WARN', 'Log level of the Temporal worker runtime: ERROR, WARN, INFO, DEBUG or TRACE.'],
 } as const satisfies Record<string, readonly [string, string]>;
@@ -216,6 +226,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
   for (const address of admins)
     if (!/^[^\s@]+@[^\s@]+$/.test(address)) errors.push(`CONCERTO_ADMINS: « ${address} » is not an e-mail address.`);
 
+  const trustProxy = trustedProxies(env.CONCERTO_TRUST_PROXY, errors);
+
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${errors.join('\n- ')}`);
   }
@@ -232,5 +244,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
     logLevel,
     demo,
     admins,
+    trustProxy,
   };
+}
+
+function trustedProxies(raw: string | undefined, errors: string[]): ConcertoConfig['trustProxy'] {
+  const value = raw?.trim();
+  if (!value) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const proxies = value
+    .split(',')
+    .map((proxy) => proxy.trim())
+    .filter(Boolean);
+  for (const proxy of proxies)
+    if (!/^[0-9a-f.:]+(\/\d{1,3})?$/i.test(proxy))
+      errors.push(`CONCERTO_TRUST_PROXY: « ${proxy} » is neither a number of hops nor an IP address or CIDR range.`);
+  return proxies;
 }

@@ -56,10 +56,16 @@ export interface HttpAppDependencies {
   log?: boolean;
   /** How long an API request may wait on Temporal before answering 503 (60 s unless set). */
   temporalDeadlineMs?: number;
+  /** The proxies whose X-Forwarded-For gives the client's IP (infra/config.ts); none unless set. */
+  trustProxy?: boolean | number | string[];
 }
 
 /** The version of the API the OpenAPI document states. */
 export const API_VERSION = '1.0.0';
+
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
 
 /** The HTTP API. Anything a client sends wrong is a 4xx with a message for people, never a 500. */
 export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
@@ -68,6 +74,8 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   const app = Fastify({
     logger: deps.log ? { level: 'warn' } : false,
     bodyLimit: 1_048_576,
+    // Fastify takes a number of hops at run time, but its types do not: the same rule as a function.
+    trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER },
     frameworkErrors: frenchFrameworkErrors,
     clientErrorHandler: frenchClientErrors,

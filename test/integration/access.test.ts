@@ -40,9 +40,10 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
   const transport = () =>
     nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
 
-  const build = (publicUrl: string, limits?: SignInLimits) => {
+  const build = (publicUrl: string, limits?: SignInLimits, trustProxy?: number) => {
     const mailer = transport();
     return buildHttpApp({
+      ...(trustProxy === undefined ? {} : { trustProxy }),
       client: env.client,
       store: createStore(db.prisma),
       taskQueue: 'unused',
@@ -305,6 +306,31 @@ describe('access: sign-in by link, sessions, CSRF, API tokens', () => {
       }
     },
   );
+
+  it('counts sign-ins by the client address X-Forwarded-For gives only behind a trusted proxy', async () => {
+    await db.prisma.signInAttempt.deleteMany();
+    const [direct, proxied] = [build(TEST_LINKS.publicUrl), build(TEST_LINKS.publicUrl, undefined, 1)];
+    try {
+      const ask = (app: FastifyInstance, email: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/auth/sign-in',
+          remoteAddress: '10.0.0.250',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
+          payload: JSON.stringify({ email }),
+        });
+      expect((await ask(direct, 'direct@example.org')).statusCode).toBe(202);
+      expect((await ask(proxied, 'proxied@example.org')).statusCode).toBe(202);
+      const attempts = await db.prisma.signInAttempt.findMany({ orderBy: { email: 'asc' } });
+      expect(attempts.map((a) => [a.email, a.ip])).toEqual([
+        ['direct@example.org', '10.0.0.250'],
+        ['proxied@example.org', '203.0.113.7'],
+      ]);
+    } finally {
+      await Promise.all([direct.close(), proxied.close()]);
+      await db.prisma.signInAttempt.deleteMany();
+    }
+  });
 
   it(
     'refuses an unsafe request signed in by cookie without ' + 'its session’s CSRF token; bearer tokens need none',

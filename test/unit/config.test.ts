@@ -99,6 +99,13 @@ describe('loadConfig', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('trusts no proxy unless told: a number of hops, or addresses and CIDR ranges', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ CONCERTO_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ CONCERTO_TRUST_PROXY: '10.0.0.0/8, ::1' }).trustProxy).toEqual(['10.0.0.0/8', '::1']);
+    expect(configErrorOf({ CONCERTO_TRUST_PROXY: 'proxy.local' })).toContain('CONCERTO_TRUST_PROXY: « proxy.local »');
+  });
+
   it('documents every variable it reads', async () => {
     const { readFile } = await import('node:fs/promises');
     const source = await readFile(new URL('../../infra/config.ts', import.meta.url), 'utf8');
