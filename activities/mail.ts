@@ -328,15 +328,14 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
     let response: string | null;
     try {
       const info = await transport.sendMail(message);
-      // The window: a crash here, after the server's 250 and before this write, sends the line again.
-      await ledger.recordSent({
-        notificationId: row.id,
-        attempt,
-        response: String(info.response ?? ''),
-        at: new Date(),
-      });
+      // The window: a crash here, after the server's 250 and before this write, sends the line again. A database
+      // away for a moment (a restart) does not: the write is tried again, the activity heartbeating meanwhile.
+      await patiently(() =>
+        ledger.recordSent({ notificationId: row.id, attempt, response: String(info.response ?? ''), at: new Date() }),
+      );
       return { messageId: row.messageId, sent: true };
     } catch (error) {
+      if (error instanceof LedgerUnwritable) throw error.cause;
       failure = classifySmtpError(error);
       response = serverResponse(error);
     } finally {
@@ -355,6 +354,24 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
 }
 
 export type MailActivities = ReturnType<typeof createMailActivities>;
+
+/** How long a sent line's ledger write is tried again before the attempt fails (and the line may be sent again). */
+export const RECORD_SENT_PATIENCE_MS = 60_000;
+
+/** The ledger write after a 250 that failed for good: not an SMTP failure, so not recorded as one. */
+class LedgerUnwritable extends Error {}
+
+async function patiently(write: () => Promise<void>): Promise<void> {
+  const giveUpAt = Date.now() + RECORD_SENT_PATIENCE_MS;
+  for (let pauseMs = 500; ; pauseMs = Math.min(pauseMs * 2, 5000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() + pauseMs > giveUpAt) throw new LedgerUnwritable('ledger write failed', { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+}
 
 function withNoticeRendered({ notice, ...envelope }: NoticeInput): NotificationInput {
   return { ...envelope, ...renderNotice(notice) };

@@ -77,7 +77,8 @@ export async function driveLifecycle(harness: Harness, meetings: MeetingPlanner,
       () => takeStep(handle, kind, input),
       async () => (await state()).lifecycle.history.length > epoch,
     );
-    return state();
+    // Asked again until it answers: a restart of Temporal here must not end the lifecycle.
+    return persist(`${title}: state after ${kind}`, state, harness);
   };
   const holdMeeting = async (kind: InstanceKind) => {
     const agenda = await persist(

@@ -12,13 +12,14 @@ export interface SaveFicheInput {
 
 /**
  * Creates the fiche and its first version, numbered FA-<year>-<n> within its convention; a
- * retry finds it there and changes nothing. Two fiches numbered at once collide on the unique
- * code, and the activity's retry numbers the loser again.
+ * retry finds it there and changes nothing. Fiches of one convention are numbered one at a time
+ * (its row locked until the transaction ends): twenty started at once never collide on a code.
  */
 export async function saveFiche(db: PrismaClient, input: SaveFicheInput): Promise<{ code: string }> {
   return db.$transaction(async (tx) => {
     const existing = await tx.ficheAction.findUnique({ where: { id: input.ficheId } });
     if (existing) return { code: existing.code };
+    await tx.$queryRaw`SELECT 1 FROM "Convention" WHERE id = ${input.conventionId} FOR UPDATE`;
     const count = await tx.ficheAction.count({ where: { conventionId: input.conventionId } });
     const code = `FA-${new Date().getUTCFullYear()}-${String(count + 1).padStart(2, '0')}`;
     await tx.ficheAction.create({

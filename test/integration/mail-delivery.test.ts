@@ -14,7 +14,9 @@ import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
 import { findFreePort } from '../../infra/process/ports.js';
 import type { Database } from '../../store/database/open-database.js';
 import { createStore } from '../../store/index.js';
+import { openDatabase } from '../../store/database/open-database.js';
 import { openTestDatabase } from '../helpers/database.js';
+import { createTestDatabase, startTestPostgres, type PostgresServer, type TestDatabase } from '../helpers/postgres.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 
 // sendNotification against real SMTP servers on loopback: one address refused for good, a relay
@@ -283,5 +285,55 @@ describe('mail delivery per recipient (real SMTP on loopback, PGlite)', () => {
         .catch((e: unknown) => e);
       expect(stray).toMatchObject({ responseCode: 550 });
     });
+  });
+});
+
+describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('a sent line’s ledger write (own PostgreSQL cluster)', () => {
+  let server: PostgresServer;
+  let created: TestDatabase;
+  let db: Database;
+  let sink: SmtpSink;
+  let transport: Transporter;
+
+  beforeAll(async () => {
+    server = await startTestPostgres();
+    created = await createTestDatabase(server.adminUrl);
+    db = await openDatabase({ kind: 'postgres', url: created.url });
+    sink = await new SmtpSink().start();
+    transport = createMailTransport({ kind: 'smtp', url: sink.url });
+  });
+
+  afterAll(async () => {
+    transport?.close();
+    await sink?.stop();
+    await db?.close();
+    await created?.drop();
+    await server?.stop();
+  });
+
+  it('waits out a database restart between the relay’s 250 and its write: the mail leaves once', async () => {
+    const mail = createMailActivities({ transport, ledger: createStore(db.prisma).mailLedger, from: FROM });
+    sink.hold();
+    const sending = new MockActivityEnvironment(mailActivityInfo(1, 0), {
+      logger: new DefaultLogger('ERROR'),
+    }).run(mail.sendNotification, {
+      idempotencyKey: 'restart:claire@example.org',
+      to: 'claire@example.org',
+      subject: 'Essai pendant un redémarrage',
+      text: 'Bonjour.',
+    }) as Promise<NotificationResult>;
+    await sink.heldArrived;
+    const restarting = server.restart!(2000);
+    await new Promise((resolve) => setTimeout(resolve, 700)); // the cluster is down: the 250 goes now
+    sink.releaseHeld();
+    await restarting;
+    expect(await sending).toMatchObject({ sent: true });
+    expect(sink.accepted).toHaveLength(1);
+    const row = await db.prisma.notification.findUniqueOrThrow({
+      where: { idempotencyKey: 'restart:claire@example.org' },
+      include: { history: true },
+    });
+    expect(row).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(row.history.map((h) => h.outcome)).toEqual(['sent']);
   });
 });

@@ -364,6 +364,16 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       expect(codes).toEqual([`FA-${year}-01`, `FA-${year}-02`, `FA-${year}-03`]);
     });
 
+    it('numbers twelve fiches created at once without a collision', async () => {
+      const other = (await createTestConvention(db.prisma)).id;
+      const year = new Date().getUTCFullYear();
+      const saved = await Promise.all(
+        Array.from({ length: 12 }, () => store.saveFiche({ ...newFiche(), conventionId: other })),
+      );
+      const expected = Array.from({ length: 12 }, (_, i) => `FA-${year}-${String(i + 1).padStart(2, '0')}`);
+      expect(saved.map((s) => s.code).sort()).toEqual(expected);
+    });
+
     it(
       'recordLifecycleStep for a submission writes the status, ' +
         'the version’s state and the audit line, and no decision',
