@@ -4,17 +4,29 @@ import { type Stage } from '../../domain/lifecycle/vocabulary.js';
 import type { FicheVersionView } from '../../domain/fiche-views.js';
 import type { FichePageRow } from '../../store/fiches/find-fiche-page.js';
 import type { TimelineEntry } from '../../client/history-timeline.js';
-import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
+import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { frenchInstant } from './format.js';
 import { timelineList } from './timeline-list.js';
+import type { OpenStep } from '../../domain/lifecycle/reader-steps.js';
+import type { FicheContentChoices } from '../../store/fiches/find-content-choices.js';
+import { contentForm, type ContentFormState } from './fiche-content-form.js';
+import { stepForms, type StepFailure } from './fiche-step-forms.js';
 
 export interface FichePageView {
   fiche: FichePageRow;
   versions: FicheVersionView[];
   /** People's steps and mails of the fiche's workflow; null when it cannot be read. */
   timeline: TimelineEntry[] | null;
-  /** Whether the viewer may take the fiche's steps (anyone of the convention but a plain member). */
-  mayAct: boolean;
+  /** The steps its reader may take and what the fiche waits for; null when the workflow cannot be read. */
+  steps: { steps: OpenStep[]; waitingFor: string | null } | null;
+  /** A step form refused, shown again with its input and its error. */
+  stepFailure: StepFailure | null;
+  /** The content's form, for a reader who may write the draft now; else the content is read-only. */
+  contentForm: { choices: FicheContentChoices; state: ContentFormState } | null;
+  /** What the last action did (post/redirect/get). */
+  done: string | null;
+  /** A refusal no form on the page shows. */
+  refused: string | null;
 }
 
 const FIELDS = Object.keys(FICHE_FIELD_LABELS) as FicheField[];
@@ -58,7 +70,10 @@ function decisions(fiche: FichePageRow): string {
   );
 }
 
-/** A fiche action: its content, what each version changed, its decisions and its timeline. */
+/**
+ * A fiche action: the steps its reader may take, its content (a form for who may write it), what
+ * each version changed, its decisions and its timeline.
+ */
 export function fichePage(view: FichePageView, viewer: PageViewer | null): string {
   const { fiche, versions } = view;
   const latest = versions.at(-1);
@@ -75,13 +90,18 @@ export function fichePage(view: FichePageView, viewer: PageViewer | null): strin
       fiche.gtt ? `<dt>Groupe de travail</dt><dd>${escapeHtml(fiche.gtt.name)}</dd>` : '',
       `<dt>Version</dt><dd>${latest?.version ?? 1} (${escapeHtml(latest?.state ?? '')})</dd>`,
       '</dl>',
-      view.mayAct && fiche.status === 'brouillon'
-        ? `<form method="post" ` +
-          `action="/fiches/${encodeURIComponent(fiche.id)}/soumettre">${csrfField(viewer)}<button type="submit">` +
-          `Soumettre la fiche au COTECH</button></form>`
-        : '',
-      '<h2>Contenu</h2>',
-      latest ? contentList(latest) : '<p>Aucun contenu enregistré.</p>',
+      view.done ? `<div class="alert ok" role="status">${escapeHtml(view.done)}</div>` : '',
+      view.refused ? `<div class="alert failed" role="alert">${escapeHtml(view.refused)}</div>` : '',
+      '<h2 id="etapes">Étapes</h2>',
+      view.steps
+        ? stepForms(fiche.id, view.steps, view.stepFailure, viewer)
+        : '<p>Les étapes de cette fiche ne sont pas lisibles pour l’instant (Temporal injoignable ?).</p>',
+      '<h2 id="contenu">Contenu</h2>',
+      view.contentForm
+        ? contentForm(fiche.id, view.contentForm.choices, view.contentForm.state, viewer)
+        : latest
+          ? contentList(latest)
+          : '<p>Aucun contenu enregistré.</p>',
       '<h2>Versions</h2>',
       versions.length <= 1
         ? '<p>Une seule version pour l’instant.</p>'
