@@ -1,4 +1,4 @@
-import { describeField, FICHE_FIELD_LABELS, type FicheField } from '../../domain/fiche-content.js';
+import { describeField, FICHE_FIELD_LABELS, type FicheField, type FieldChange } from '../../domain/fiche-content.js';
 import { DECISION_OUTCOME_LABELS, STAGE_LABELS } from '../../domain/lifecycle/labels.js';
 import { type Stage } from '../../domain/lifecycle/vocabulary.js';
 import type { FicheVersionView } from '../../domain/fiche-views.js';
@@ -25,6 +25,8 @@ export interface FichePageView {
   contentForm: { choices: FicheContentChoices; state: ContentFormState } | null;
   /** What the last action did (post/redirect/get). */
   done: string | null;
+  /** When the version under review went back to its draft: who last decided on it, when, and what changed since. */
+  sinceSeen: { by: string; at: Date; changes: FieldChange[] } | null;
   /** A refusal no form on the page shows. */
   refused: string | null;
 }
@@ -39,17 +41,31 @@ function contentList(version: FicheVersionView): string {
   ).join('')}</dl>`;
 }
 
-function changesTable(version: FicheVersionView): string {
-  if (version.changes.length === 0) return '<p>Aucun changement de contenu par rapport à la version précédente.</p>';
-  const rows = version.changes.map(
+/** Fields side by side: as they were, as they are. */
+function changesTable(changes: readonly FieldChange[], caption: string, columns: [string, string]): string {
+  const rows = changes.map(
     (c) =>
       `<tr><th scope="row">${escapeHtml(c.label)}</th><td><del>${escapeHtml(c.before)}</del></td><td>` +
       `<ins>${escapeHtml(c.after)}</ins></td></tr>`,
   );
   return (
-    `<table><caption>Changements de la version ${version.version}</caption><thead><tr><th scope="col">Champ</th>` +
-    `<th scope="col">Avant</th><th scope="col">Après</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    `<table><caption>${escapeHtml(caption)}</caption><thead><tr><th scope="col">Champ</th>` +
+    `<th scope="col">${escapeHtml(columns[0])}</th><th scope="col">${escapeHtml(columns[1])}</th></tr></thead>` +
+    `<tbody>${rows.join('')}</tbody></table>`
   );
+}
+
+function versionChanges(version: FicheVersionView): string {
+  if (version.changes.length === 0) return '<p>Aucun changement de contenu par rapport à la version précédente.</p>';
+  return changesTable(version.changes, `Changements de la version ${version.version}`, ['Avant', 'Après']);
+}
+
+/** What the draft's edits changed since the body last decided on this version. */
+function sinceSeen(seen: NonNullable<FichePageView['sinceSeen']>): string {
+  const when = `${seen.by} l’a examinée le ${frenchInstant(seen.at)}`;
+  return seen.changes.length === 0
+    ? `<p>Aucun changement depuis que ${escapeHtml(when)}.</p>`
+    : changesTable(seen.changes, `Ce qui a changé depuis que ${when}`, ['Ce qu’elle a lu', 'Maintenant']);
 }
 
 function decisions(fiche: FichePageRow): string {
@@ -103,9 +119,10 @@ export function fichePage(view: FichePageView, viewer: PageViewer | null): strin
           ? contentList(latest)
           : '<p>Aucun contenu enregistré.</p>',
       '<h2>Versions</h2>',
+      view.sinceSeen ? sinceSeen(view.sinceSeen) : '',
       versions.length <= 1
         ? '<p>Une seule version pour l’instant.</p>'
-        : versions.slice(1).reverse().map(changesTable).join(''),
+        : versions.slice(1).reverse().map(versionChanges).join(''),
       '<h2>Décisions</h2>',
       decisions(fiche),
       '<h2>Histoire de la fiche</h2>',

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCharter } from '../../domain/charter.js';
 import { DomainError, type FieldIssue } from '../../domain/errors.js';
-import { assertMayEditContent, editableVersion, FICHE_FIELD_LABELS } from '../../domain/fiche-content.js';
+import { assertMayEditContent, changesSince, editableVersion, FICHE_FIELD_LABELS } from '../../domain/fiche-content.js';
 import type { FicheState } from '../../domain/fiche-views.js';
 import type { Actor } from '../../domain/lifecycle/model.js';
 import { stepsOpenTo } from '../../domain/lifecycle/reader-steps.js';
@@ -120,6 +120,17 @@ export function registerFichePages(
         },
       };
     }
+    // A version sent back to its draft: what changed since its body read it.
+    const review = state?.lifecycle.review;
+    const seen = review ? fiche.decisions.filter((d) => d.version === review.version).at(-1) : undefined;
+    const sinceSeen =
+      state && review && seen
+        ? {
+            by: seen.instance?.name ?? 'l’instance',
+            at: seen.decidedAt,
+            changes: changesSince(state.edits ?? [], review.version, seen.decidedAt.toISOString()),
+          }
+        : null;
     const page = fichePage(
       {
         fiche,
@@ -128,6 +139,7 @@ export function registerFichePages(
         steps: state ? stepsOpenTo(state.lifecycle, actor, parseCharter(settings.charter)) : null,
         stepFailure: refusal?.step ?? null,
         contentForm,
+        sinceSeen,
         done: 'done' in outcome ? outcome.done : null,
         // The content's refusal when its form is no longer offered (the draft went under review meanwhile).
         refused: refusal?.content && !contentForm ? (refusal.content.failure ?? null) : null,
