@@ -1,7 +1,7 @@
 import { describeField, FICHE_FIELD_LABELS, type FicheField, type FieldChange } from '../../domain/fiche-content.js';
 import { DECISION_OUTCOME_LABELS, STAGE_LABELS } from '../../domain/lifecycle/labels.js';
 import { type Stage } from '../../domain/lifecycle/vocabulary.js';
-import type { FicheVersionView } from '../../domain/fiche-views.js';
+import type { AgendaEntry, FicheVersionView } from '../../domain/fiche-views.js';
 import type { FichePageRow } from '../../store/fiches/find-fiche-page.js';
 import type { TimelineEntry } from '../../client/history-timeline.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
@@ -18,7 +18,7 @@ export interface FichePageView {
   /** People's steps and mails of the fiche's workflow; null when it cannot be read. */
   timeline: TimelineEntry[] | null;
   /** The steps its reader may take and what the fiche waits for; null when the workflow cannot be read. */
-  steps: { steps: OpenStep[]; waitingFor: string | null } | null;
+  steps: { steps: OpenStep[]; waitingFor: string | null; agenda: AgendaEntry | null } | null;
   /** A step form refused, shown again with its input and its error. */
   stepFailure: StepFailure | null;
   /** The content's form, for a reader who may write the draft now; else the content is read-only. */
@@ -110,7 +110,7 @@ export function fichePage(view: FichePageView, viewer: PageViewer | null): strin
       view.refused ? `<div class="alert failed" role="alert">${escapeHtml(view.refused)}</div>` : '',
       '<h2 id="etapes">Étapes</h2>',
       view.steps
-        ? stepForms(fiche.id, view.steps, view.stepFailure, viewer)
+        ? stepForms(fiche.id, view.steps, view.steps.agenda, view.stepFailure, viewer)
         : '<p>Les étapes de cette fiche ne sont pas lisibles pour l’instant (Temporal injoignable ?).</p>',
       '<h2 id="contenu">Contenu</h2>',
       view.contentForm

@@ -136,7 +136,9 @@ export function registerFichePages(
         fiche,
         versions,
         timeline,
-        steps: state ? stepsOpenTo(state.lifecycle, actor, parseCharter(settings.charter)) : null,
+        steps: state
+          ? { ...stepsOpenTo(state.lifecycle, actor, parseCharter(settings.charter)), agenda: state.agenda }
+          : null,
         stepFailure: refusal?.step ?? null,
         contentForm,
         sinceSeen,

@@ -5,10 +5,13 @@ import {
   PARTNER_LABELS,
   PARTNER_OPINION_LABELS,
 } from '../../domain/lifecycle/labels.js';
+import type { AgendaEntry } from '../../domain/fiche-views.js';
 import type { OpenStep } from '../../domain/lifecycle/reader-steps.js';
+import { DECIDING_INSTANCE, isDecision } from '../../domain/lifecycle/roles.js';
 import { PARTNERS, type ActionKind, type Partner } from '../../domain/lifecycle/vocabulary.js';
 import { csrfField, escapeHtml, type PageViewer } from './layout.js';
 import type { FormValues } from './fiche-content-form.js';
+import { frenchInstant } from './format.js';
 
 /**
  * A form per lifecycle step its reader may take: the outcome to choose and the comment or reason
@@ -122,7 +125,28 @@ export interface StepFailure {
 
 const sameStep = (a: OpenStep, b: OpenStep) => a.kind === b.kind && a.partner === b.partner;
 
-function stepForm(ficheId: string, step: OpenStep, failure: StepFailure | null, viewer: PageViewer | null): string {
+/** Where a body's decision is taken: the meeting the fiche is on the agenda of, from its start. */
+function meetingNote(kind: ActionKind, agenda: AgendaEntry | null): string {
+  if (!isDecision(kind)) return '';
+  if (agenda && agenda.instanceKind === DECIDING_INSTANCE[kind])
+    return (
+      `<p>La décision se prend en séance : à enregistrer pendant « <a href="/reunions/` +
+      `${encodeURIComponent(agenda.meetingId)}">${escapeHtml(agenda.title)}</a> », à partir du ` +
+      `${escapeHtml(frenchInstant(agenda.startsAt))}.</p>`
+    );
+  return (
+    '<p>La décision se prend en séance, et la fiche n’est encore inscrite à l’ordre du jour ' +
+    'd’aucune réunion de cette instance.</p>'
+  );
+}
+
+function stepForm(
+  ficheId: string,
+  step: OpenStep,
+  agenda: AgendaEntry | null,
+  failure: StepFailure | null,
+  viewer: PageViewer | null,
+): string {
   const form = STEP_FORMS[step.kind];
   const id = `etape-${step.kind}${step.partner ? `-${step.partner}` : ''}`;
   const mine = failure && sameStep(failure.step, step) ? failure : null;
@@ -133,6 +157,7 @@ function stepForm(ficheId: string, step: OpenStep, failure: StepFailure | null, 
     mine?.errors[field] ? ` aria-invalid="true" aria-describedby="${id}-${field}-err"` : '';
   const parts = [
     `<section aria-labelledby="${id}-h"><h3 id="${id}-h">${escapeHtml(form.title(step.partner))}</h3>`,
+    meetingNote(step.kind, agenda),
     `<form method="post" action="/fiches/${encodeURIComponent(ficheId)}/etapes/${step.kind}">`,
     csrfField(viewer),
     mine ? `<div class="alert failed" role="alert">${escapeHtml(mine.message)}</div>` : '',
@@ -177,6 +202,7 @@ function stepForm(ficheId: string, step: OpenStep, failure: StepFailure | null, 
 export function stepForms(
   ficheId: string,
   open: { steps: OpenStep[]; waitingFor: string | null },
+  agenda: AgendaEntry | null,
   failure: StepFailure | null,
   viewer: PageViewer | null,
 ): string {
@@ -186,6 +212,6 @@ export function stepForms(
     orphan ? `<div class="alert failed" role="alert">${escapeHtml(orphan)}</div>` : '',
     open.waitingFor ? `<p class="waiting">${escapeHtml(open.waitingFor)}</p>` : '',
     open.steps.length === 0 ? '<p>Aucune étape ne vous revient sur cette fiche pour l’instant.</p>' : '',
-    ...open.steps.map((step) => stepForm(ficheId, step, failure, viewer)),
+    ...open.steps.map((step) => stepForm(ficheId, step, agenda, failure, viewer)),
   ].join('');
 }

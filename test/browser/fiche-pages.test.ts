@@ -160,6 +160,9 @@ describe('the fiche page’s forms (headless Chromium, dev server)', () => {
     await checkPage(page);
 
     const avis = page.getByRole('region', { name: 'Avis du COTECH' });
+    await expect(avis.textContent()).resolves.toContain(
+      'La décision se prend en séance, et la fiche n’est encore inscrite à l’ordre du jour d’aucune réunion',
+    );
     await avis.getByLabel('défavorable').check();
     let answer = page.waitForResponse((r) => r.url().endsWith('/etapes/recordAvis'));
     await avis.getByRole('button', { name: AVIS_BUTTON }).click();
