@@ -9,8 +9,8 @@ import { expectNoSeriousAxeViolations, useBrowser } from '../helpers/browser.js'
 // A fiche's page, through the pages only, in headless Chromium on the demo convention: the
 // coopérateur writes the whole content (a wrong amount is shown beside its field, with what was
 // typed, then fixed) and submits it; a second, stale submission is refused in French; the COTECH's
-// avis form shows to the COTECH's secretary only, and its refusals too. Each state is checked
-// with axe, at 360 px wide.
+// avis form shows to the COTECH's secretary only, and its refusals too; a draft withdrawn needs its
+// reason, then admits no step. Each state is checked with axe, at 360 px wide.
 
 const COOPERATEUR = DEMO_PEOPLE.cooperateur.email;
 const SECRETAIRE = DEMO_PEOPLE.secretaire.email;
@@ -21,14 +21,14 @@ describe('the fiche page’s forms (headless Chromium, dev server)', () => {
   const browser = useBrowser();
   let running: BrowserApp;
   let ficheId: string;
-  let workflowId: string | null = null;
+  const workflowIds: string[] = [];
 
   beforeAll(async () => {
     running = await startBrowserApp('browser-fiche-pages');
   });
 
   afterAll(async () => {
-    if (workflowId)
+    for (const workflowId of workflowIds)
       await running.env.client.workflow
         .getHandle(workflowId)
         .terminate('fin du test')
@@ -61,14 +61,21 @@ describe('the fiche page’s forms (headless Chromium, dev server)', () => {
   const onFiche = (page: Page, done: string) =>
     page.waitForURL((url) => url.pathname === `/fiches/${ficheId}` && url.searchParams.get('fait') === done);
 
-  it('the coopérateur writes the content, an error shown beside its field and fixed, then submits', async () => {
-    const page = await signedIn(COOPERATEUR);
+  /** Drafts a fiche from the dashboard's form; its page is open. */
+  async function draft(page: Page, title: string): Promise<string> {
     await page.goto(`${running.base}/`);
-    await page.getByLabel('Titre de la fiche').fill('Ludothèque itinérante');
+    await page.getByLabel('Titre de la fiche').fill(title);
     await page.getByRole('button', { name: 'Créer le brouillon' }).click();
     await page.waitForURL(/\/fiches\/[0-9a-f-]+$/);
-    ficheId = new URL(page.url()).pathname.split('/').at(-1)!;
-    workflowId = (await running.db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } })).workflowId;
+    const id = new URL(page.url()).pathname.split('/').at(-1)!;
+    const row = await running.db.prisma.ficheAction.findUniqueOrThrow({ where: { id } });
+    if (row.workflowId) workflowIds.push(row.workflowId);
+    return id;
+  }
+
+  it('the coopérateur writes the content, an error shown beside its field and fixed, then submits', async () => {
+    const page = await signedIn(COOPERATEUR);
+    ficheId = await draft(page, 'Ludothèque itinérante');
     await checkPage(page);
     expect(await page.getByRole('button', { name: AVIS_BUTTON }).count()).toBe(0);
 
@@ -189,6 +196,34 @@ describe('the fiche page’s forms (headless Chromium, dev server)', () => {
         .getByLabel(/^Commentaire/)
         .inputValue(),
     ).resolves.toBe('Public à préciser.');
+    await checkPage(page);
+  });
+
+  it('the coopérateur withdraws a draft: the reason is required, then the fiche admits no step', async () => {
+    const page = await signedIn(COOPERATEUR);
+    ficheId = await draft(page, 'Fiche abandonnée');
+    const withdraw = page.getByRole('region', { name: 'Retirer la fiche' });
+    const answer = page.waitForResponse((r) => r.url().endsWith('/etapes/withdraw'));
+    await withdraw.getByRole('button', { name: 'Retirer la fiche' }).click();
+    expect((await answer).status()).toBe(400);
+    const reason = page.getByRole('region', { name: 'Retirer la fiche' }).getByLabel('Motif du retrait');
+    expect(await reason.getAttribute('aria-invalid')).toBe('true');
+    await expect(page.locator(`#${await reason.getAttribute('aria-describedby')}`).textContent()).resolves.toBe(
+      'Dites pourquoi la fiche est retirée (« reason ») : le motif est obligatoire.',
+    );
+    await checkPage(page);
+
+    await reason.fill('Projet repris par la commune.');
+    await page
+      .getByRole('region', { name: 'Retirer la fiche' })
+      .getByRole('button', { name: 'Retirer la fiche' })
+      .click();
+    await onFiche(page, 'withdraw');
+    await expect(page.getByRole('status').textContent()).resolves.toBe('La fiche est retirée.');
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'Aucune étape ne vous revient sur cette fiche pour l’instant.',
+    );
+    expect(await page.locator('main form').count()).toBe(0);
     await checkPage(page);
   });
 });
