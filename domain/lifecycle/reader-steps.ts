@@ -4,7 +4,8 @@ import type { Action, Actor, LifecycleState } from './model.js';
 import { missingPartnerOpinions, pendingStep } from './pending-step.js';
 import { assertRole } from './roles.js';
 import { allowedActions } from './rules.js';
-import { PARTNERS, type ActionKind, type Partner } from './vocabulary.js';
+import { describeState } from './phrasing.js';
+import { isTerminal, PARTNERS, type ActionKind, type Partner } from './vocabulary.js';
 
 /** The steps that move a version under review on; withdrawing or evaluating leaves it waiting. */
 const ADVANCING: readonly ActionKind[] = [
@@ -23,13 +24,14 @@ export interface OpenStep {
 
 /**
  * The steps `actor` may take now on a fiche, by the same rules the workflow checks (stage, charter,
- * role), and, when the review waits for someone else, what it waits for, as a French sentence.
+ * role), and a French sentence when the fiche does not move on by them: what its review waits for,
+ * or that it admits no step any more.
  */
 export function stepsOpenTo(
   state: LifecycleState,
   actor: Actor,
   charter: Charter,
-): { steps: OpenStep[]; waitingFor: string | null } {
+): { steps: OpenStep[]; notice: string | null } {
   const steps = allowedActions(state, charter).flatMap((kind): OpenStep[] => {
     const candidates: OpenStep[] =
       kind === 'recordPartnerOpinion'
@@ -37,10 +39,11 @@ export function stepsOpenTo(
         : [{ kind }];
     return candidates.filter((step) => mayTake(actor, step, charter));
   });
+  if (isTerminal(state.stage)) return { steps, notice: `${describeState(state)} : elle n’admet plus aucune étape.` };
   const pending = pendingStep(state);
-  const waitingFor =
+  const notice =
     pending && !steps.some((step) => ADVANCING.includes(step.kind)) ? `En attente : ${pending.what}.` : null;
-  return { steps, waitingFor };
+  return { steps, notice };
 }
 
 function mayTake(actor: Actor, step: OpenStep, charter: Charter): boolean {

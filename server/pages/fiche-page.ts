@@ -18,7 +18,7 @@ export interface FichePageView {
   /** People's steps and mails of the fiche's workflow; null when it cannot be read. */
   timeline: TimelineEntry[] | null;
   /** The steps its reader may take and what the fiche waits for; null when the workflow cannot be read. */
-  steps: { steps: OpenStep[]; waitingFor: string | null; agenda: AgendaEntry | null } | null;
+  steps: { steps: OpenStep[]; notice: string | null; agenda: AgendaEntry | null } | null;
   /** A step form refused, shown again with its input and its error. */
   stepFailure: StepFailure | null;
   /** The content's form, for a reader who may write the draft now; else the content is read-only. */

@@ -198,10 +198,10 @@ function stepForm(
   return parts.join('');
 }
 
-/** The steps its reader may take, each a form, or what the fiche waits for. */
+/** The steps its reader may take, each a form, and what the fiche waits for or that it admits none. */
 export function stepForms(
   ficheId: string,
-  open: { steps: OpenStep[]; waitingFor: string | null },
+  open: { steps: OpenStep[]; notice: string | null },
   agenda: AgendaEntry | null,
   failure: StepFailure | null,
   viewer: PageViewer | null,
@@ -210,8 +210,10 @@ export function stepForms(
   const orphan = failure && !open.steps.some((step) => sameStep(step, failure.step)) ? failure.message : null;
   return [
     orphan ? `<div class="alert failed" role="alert">${escapeHtml(orphan)}</div>` : '',
-    open.waitingFor ? `<p class="waiting">${escapeHtml(open.waitingFor)}</p>` : '',
-    open.steps.length === 0 ? '<p>Aucune étape ne vous revient sur cette fiche pour l’instant.</p>' : '',
+    open.notice ? `<p class="waiting">${escapeHtml(open.notice)}</p>` : '',
+    open.steps.length === 0 && !open.notice
+      ? '<p>Aucune étape ne vous revient sur cette fiche pour l’instant.</p>'
+      : '',
     ...open.steps.map((step) => stepForm(ficheId, step, agenda, failure, viewer)),
   ].join('');
 }

@@ -220,8 +220,8 @@ describe('the fiche page’s forms (headless Chromium, dev server)', () => {
       .click();
     await onFiche(page, 'withdraw');
     await expect(page.getByRole('status').textContent()).resolves.toBe('La fiche est retirée.');
-    await expect(page.locator('main').textContent()).resolves.toContain(
-      'Aucune étape ne vous revient sur cette fiche pour l’instant.',
+    await expect(page.locator('.waiting').textContent()).resolves.toBe(
+      'La fiche a été retirée : elle n’admet plus aucune étape.',
     );
     expect(await page.locator('main form').count()).toBe(0);
     await checkPage(page);

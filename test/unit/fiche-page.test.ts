@@ -17,7 +17,7 @@ const view = (sinceSeen: FichePageView['sinceSeen']): FichePageView => ({
   },
   versions: [],
   timeline: [],
-  steps: { steps: [], waitingFor: 'En attente : le GTT rédige la version 1 et la soumet.', agenda: null },
+  steps: { steps: [], notice: 'En attente : le GTT rédige la version 1 et la soumet.', agenda: null },
   stepFailure: null,
   contentForm: null,
   sinceSeen,

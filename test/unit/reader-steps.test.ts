@@ -31,23 +31,31 @@ describe('stepsOpenTo', () => {
   it('gives a draft’s submission and withdrawal to a coopérateur, nothing to wait for', () => {
     expect(open(initialState(), cooperateur)).toEqual({
       steps: [{ kind: 'submit' }, { kind: 'withdraw' }],
-      waitingFor: null,
+      notice: null,
     });
   });
 
   it('gives the COTECH’s avis to its secretary only; the others are told what the fiche waits for', () => {
-    expect(open(submitted, secretaire)).toEqual({ steps: [{ kind: 'recordAvis' }], waitingFor: null });
+    expect(open(submitted, secretaire)).toEqual({ steps: [{ kind: 'recordAvis' }], notice: null });
     const waiting = 'En attente : le COTECH rend son avis (favorable, à retravailler ou défavorable) sur la version 1.';
-    expect(open(submitted, cooperateur)).toEqual({ steps: [{ kind: 'withdraw' }], waitingFor: waiting });
-    expect(open(submitted, membre)).toEqual({ steps: [], waitingFor: waiting });
+    expect(open(submitted, cooperateur)).toEqual({ steps: [{ kind: 'withdraw' }], notice: waiting });
+    expect(open(submitted, membre)).toEqual({ steps: [], notice: waiting });
   });
 
   it('gives each partner its own missing opinion, and names the one the COPIL still waits for', () => {
     expect(open(awaitingCopil, msa).steps).toEqual([{ kind: 'recordPartnerOpinion', partner: 'msa' }]);
     const cafView = open(awaitingCopil, caf);
     expect(cafView.steps).toEqual([]);
-    expect(cafView.waitingFor).toMatch(/une fois enregistré l’avis de la MSA\.$/);
+    expect(cafView.notice).toMatch(/une fois enregistré l’avis de la MSA\.$/);
     // The COPIL decides once both opinions are in: not yet.
     expect(open(awaitingCopil, secretaire).steps).toEqual([]);
+  });
+
+  it('says a fiche that has ended admits no step', () => {
+    const withdrawn = after({ kind: 'withdraw', actor: cooperateur, reason: 'Repris par la commune.' });
+    expect(open(withdrawn, cooperateur)).toEqual({
+      steps: [],
+      notice: 'La fiche a été retirée : elle n’admet plus aucune étape.',
+    });
   });
 });
