@@ -209,3 +209,24 @@ export function diffContents(before: FicheContent, after: FicheContent): FieldCh
     return was === is ? [] : [{ field, label: FICHE_FIELD_LABELS[field], before: was, after: is }];
   });
 }
+
+/**
+ * What a version's draft edits changed after an instant (when a body last decided on it), one line
+ * per field: as the body saw it, as it is now; a field changed and changed back is left out.
+ */
+export function changesSince(
+  edits: ReadonlyArray<{ at: string; version: number; changes: readonly FieldChange[] }>,
+  version: number,
+  since: string,
+): FieldChange[] {
+  const byField = new Map<FicheField, FieldChange>();
+  for (const edit of edits) {
+    if (edit.version !== version || edit.at <= since) continue;
+    for (const change of edit.changes)
+      byField.set(change.field, { ...change, before: byField.get(change.field)?.before ?? change.before });
+  }
+  return FICHE_FIELDS.flatMap((field) => {
+    const change = byField.get(field);
+    return change && change.before !== change.after ? [change] : [];
+  });
+}

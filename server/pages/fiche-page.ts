@@ -1,20 +1,34 @@
-import { describeField, FICHE_FIELD_LABELS, type FicheField } from '../../domain/fiche-content.js';
+import { describeField, FICHE_FIELD_LABELS, type FicheField, type FieldChange } from '../../domain/fiche-content.js';
 import { DECISION_OUTCOME_LABELS, STAGE_LABELS } from '../../domain/lifecycle/labels.js';
 import { type Stage } from '../../domain/lifecycle/vocabulary.js';
-import type { FicheVersionView } from '../../domain/fiche-views.js';
+import type { AgendaEntry, FicheVersionView } from '../../domain/fiche-views.js';
 import type { FichePageRow } from '../../store/fiches/find-fiche-page.js';
 import type { TimelineEntry } from '../../client/history-timeline.js';
-import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
+import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { frenchInstant } from './format.js';
 import { timelineList } from './timeline-list.js';
+import type { OpenStep } from '../../domain/lifecycle/reader-steps.js';
+import type { FicheContentChoices } from '../../store/fiches/find-content-choices.js';
+import { contentForm, type ContentFormState } from './fiche-content-form.js';
+import { stepForms, type StepFailure } from './fiche-step-forms.js';
 
 export interface FichePageView {
   fiche: FichePageRow;
   versions: FicheVersionView[];
   /** People's steps and mails of the fiche's workflow; null when it cannot be read. */
   timeline: TimelineEntry[] | null;
-  /** Whether the viewer may take the fiche's steps (anyone of the convention but a plain member). */
-  mayAct: boolean;
+  /** The steps its reader may take and what the fiche waits for; null when the workflow cannot be read. */
+  steps: { steps: OpenStep[]; notice: string | null; agenda: AgendaEntry | null } | null;
+  /** A step form refused, shown again with its input and its error. */
+  stepFailure: StepFailure | null;
+  /** The content's form, for a reader who may write the draft now; else the content is read-only. */
+  contentForm: { choices: FicheContentChoices; state: ContentFormState } | null;
+  /** What the last action did (post/redirect/get). */
+  done: string | null;
+  /** When the version under review went back to its draft: who last decided on it, when, and what changed since. */
+  sinceSeen: { by: string; at: Date; changes: FieldChange[] } | null;
+  /** A refusal no form on the page shows. */
+  refused: string | null;
 }
 
 const FIELDS = Object.keys(FICHE_FIELD_LABELS) as FicheField[];
@@ -27,17 +41,31 @@ function contentList(version: FicheVersionView): string {
   ).join('')}</dl>`;
 }
 
-function changesTable(version: FicheVersionView): string {
-  if (version.changes.length === 0) return '<p>Aucun changement de contenu par rapport à la version précédente.</p>';
-  const rows = version.changes.map(
+/** Fields side by side: as they were, as they are. */
+function changesTable(changes: readonly FieldChange[], caption: string, columns: [string, string]): string {
+  const rows = changes.map(
     (c) =>
       `<tr><th scope="row">${escapeHtml(c.label)}</th><td><del>${escapeHtml(c.before)}</del></td><td>` +
       `<ins>${escapeHtml(c.after)}</ins></td></tr>`,
   );
   return (
-    `<table><caption>Changements de la version ${version.version}</caption><thead><tr><th scope="col">Champ</th>` +
-    `<th scope="col">Avant</th><th scope="col">Après</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    `<table><caption>${escapeHtml(caption)}</caption><thead><tr><th scope="col">Champ</th>` +
+    `<th scope="col">${escapeHtml(columns[0])}</th><th scope="col">${escapeHtml(columns[1])}</th></tr></thead>` +
+    `<tbody>${rows.join('')}</tbody></table>`
   );
+}
+
+function versionChanges(version: FicheVersionView): string {
+  if (version.changes.length === 0) return '<p>Aucun changement de contenu par rapport à la version précédente.</p>';
+  return changesTable(version.changes, `Changements de la version ${version.version}`, ['Avant', 'Après']);
+}
+
+/** What the draft's edits changed since the body last decided on this version. */
+function sinceSeen(seen: NonNullable<FichePageView['sinceSeen']>): string {
+  const when = `${seen.by} l’a examinée le ${frenchInstant(seen.at)}`;
+  return seen.changes.length === 0
+    ? `<p>Aucun changement depuis que ${escapeHtml(when)}.</p>`
+    : changesTable(seen.changes, `Ce qui a changé depuis que ${when}`, ['Ce qu’elle a lu', 'Maintenant']);
 }
 
 function decisions(fiche: FichePageRow): string {
@@ -58,7 +86,10 @@ function decisions(fiche: FichePageRow): string {
   );
 }
 
-/** A fiche action: its content, what each version changed, its decisions and its timeline. */
+/**
+ * A fiche action: the steps its reader may take, its content (a form for who may write it), what
+ * each version changed, its decisions and its timeline.
+ */
 export function fichePage(view: FichePageView, viewer: PageViewer | null): string {
   const { fiche, versions } = view;
   const latest = versions.at(-1);
@@ -75,17 +106,23 @@ export function fichePage(view: FichePageView, viewer: PageViewer | null): strin
       fiche.gtt ? `<dt>Groupe de travail</dt><dd>${escapeHtml(fiche.gtt.name)}</dd>` : '',
       `<dt>Version</dt><dd>${latest?.version ?? 1} (${escapeHtml(latest?.state ?? '')})</dd>`,
       '</dl>',
-      view.mayAct && fiche.status === 'brouillon'
-        ? `<form method="post" ` +
-          `action="/fiches/${encodeURIComponent(fiche.id)}/soumettre">${csrfField(viewer)}<button type="submit">` +
-          `Soumettre la fiche au COTECH</button></form>`
-        : '',
-      '<h2>Contenu</h2>',
-      latest ? contentList(latest) : '<p>Aucun contenu enregistré.</p>',
+      view.done ? `<div class="alert ok" role="status">${escapeHtml(view.done)}</div>` : '',
+      view.refused ? `<div class="alert failed" role="alert">${escapeHtml(view.refused)}</div>` : '',
+      '<h2 id="etapes">Étapes</h2>',
+      view.steps
+        ? stepForms(fiche.id, view.steps, view.steps.agenda, view.stepFailure, viewer)
+        : '<p>Les étapes de cette fiche ne sont pas lisibles pour l’instant (Temporal injoignable ?).</p>',
+      '<h2 id="contenu">Contenu</h2>',
+      view.contentForm
+        ? contentForm(fiche.id, view.contentForm.choices, view.contentForm.state, viewer)
+        : latest
+          ? contentList(latest)
+          : '<p>Aucun contenu enregistré.</p>',
       '<h2>Versions</h2>',
+      view.sinceSeen ? sinceSeen(view.sinceSeen) : '',
       versions.length <= 1
         ? '<p>Une seule version pour l’instant.</p>'
-        : versions.slice(1).reverse().map(changesTable).join(''),
+        : versions.slice(1).reverse().map(versionChanges).join(''),
       '<h2>Décisions</h2>',
       decisions(fiche),
       '<h2>Histoire de la fiche</h2>',

@@ -6,23 +6,21 @@ import type { MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseNewFiche } from '../../domain/fiche.js';
 import { ficheDeadlines } from '../../client/fiche-deadlines.js';
-import { takeStep } from '../../client/fiche-steps.js';
 import { startFiche } from '../../client/start-fiche.js';
-import { ficheWorkflowId } from '../../workflows/definitions.js';
-import { loadWorkflowTimeline } from '../../client/workflow-timeline.js';
 import { actorOf, csrfTokenOf } from '../plugins/auth.js';
 import { IMPORT_LIMIT, setupSubject } from '../routes/conventions.js';
 import { auditAs } from '../audit.js';
 import { HttpError, toHttpError } from '../errors.js';
 import { checkJsonDepth } from '../plugins/json-body.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
+import { ID, notFound } from './page-lookup.js';
 import { AUDIT_PAGE_SIZE, auditPage, type AuditFilterFields } from './audit-page.js';
 import { parseAuditFilter } from '../../domain/audit-filter.js';
 import { calendarPage, monthKey } from './calendar-page.js';
 import { conventionChoicePage } from './convention-choice-page.js';
 import type { ConventionListItem } from '../../store/conventions/list-conventions.js';
 import { dashboardPage } from './dashboard.js';
-import { fichePage } from './fiche-page.js';
+import { registerFichePages } from './fiche-pages.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
 import type { JobRegistry } from '../jobs.js';
@@ -31,7 +29,6 @@ import { demoPage, importPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPa
 import { meetingPage } from './meeting-page.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
-import { peoplesSteps } from './timeline-list.js';
 import { DomainError } from '../../domain/errors.js';
 import { route, routeViewer } from '../route.js';
 
@@ -55,13 +52,6 @@ function viewerOf(request: FastifyRequest): PageViewer | null {
     : null;
 }
 
-const ID = /^[A-Za-z0-9-]{1,64}$/;
-const notFound = (what: string) =>
-  new HttpError(
-    404,
-    'NOT_FOUND',
-    `${what} introuvable : l’adresse est peut-être incomplète, ou la page a été supprimée.`,
-  );
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /**
@@ -183,38 +173,6 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
         reply,
         200,
         dashboardPage({ convention: row, fiches, deadlines, meetings, milestones, polls }, viewerOf(request), today),
-      );
-    },
-  );
-
-  route<{ Params: { id: string } }>(
-    scope,
-    {
-      method: 'GET',
-      url: '/fiches/:id',
-      summary: 'A fiche: content, versions’ changes, decisions, timeline',
-      tag: 'pages',
-      access: 'convention',
-      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
-      errors: [404],
-    },
-    async (request, reply) => {
-      const fiche = ID.test(request.params.id) ? await deps.store.fiches.findForPage(request.params.id) : null;
-      if (!fiche) throw notFound('Fiche');
-      const actor = await actorOf(request, deps.store, fiche.conventionId);
-      const [versions, timeline] = await Promise.all([
-        deps.store.fiches.listVersions(fiche.id),
-        fiche.workflowId
-          ? loadWorkflowTimeline(deps, fiche.workflowId).then(
-              (t) => peoplesSteps(t.entries),
-              () => null,
-            )
-          : Promise.resolve(null),
-      ]);
-      return sendAppPage(
-        reply,
-        200,
-        fichePage({ fiche, versions, timeline, mayAct: actor.appRole !== 'membre' }, viewerOf(request)),
       );
     },
   );
@@ -377,28 +335,6 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route<{ Params: { id: string } }>(
-    scope,
-    {
-      method: 'POST',
-      url: '/fiches/:id/soumettre',
-      summary: 'Submit the fiche (form with `_csrf`)',
-      tag: 'pages',
-      access: 'domain',
-      success: { status: 303, description: 'Redirect to the fiche’s page', contentType: 'text/html' },
-      errors: [404, 409],
-    },
-    async (request, reply) => {
-      const fiche = ID.test(request.params.id) ? await deps.store.fiches.findRef(request.params.id) : null;
-      if (!fiche) throw notFound('Fiche');
-      const actor = await actorOf(request, deps.store, fiche.conventionId);
-      await takeStep(deps.client.workflow.getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id)), 'submit', {
-        actor,
-      });
-      return reply.code(303).header('location', `/fiches/${fiche.id}`).send();
-    },
-  );
-
   route(
     scope,
     {
@@ -539,6 +475,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
+  registerFichePages(scope, { client: deps.client, store: deps.store, viewerOf });
   registerAdminWorkflowPages(scope, {
     client: deps.client,
     store: deps.store,

@@ -48,6 +48,13 @@ export const APP_PAGE_STYLE = [
   'th,td{border-bottom:1px solid #929292;text-align:left;padding:.4rem .5rem;vertical-align:top}',
   'caption{text-align:left;font-weight:600;padding:.25rem 0}',
   '.failed{color:#ce0500;font-weight:600}.ok{color:#18753c}',
+  // Forms: errors beside their fields, confirmations and refusals above them; rows that wrap at 360 px.
+  '.error{color:#ce0500;font-weight:600;margin:.25rem 0}.alert{border:2px solid;padding:.5rem .75rem;margin:.5rem 0}' +
+    'fieldset{border:1px solid #929292;margin:.75rem 0;padding:.5rem .75rem;min-width:0}' +
+    'fieldset.row{display:flex;flex-wrap:wrap;gap:0 1rem}.field input,.field select,.field textarea{max-width:100%}' +
+    'textarea{width:100%;box-sizing:border-box}.choices{list-style:none;padding:0;margin:0}' +
+    'label.inline{display:inline}.waiting{font-weight:600}main{overflow-wrap:anywhere}' +
+    '@media (max-width:30rem){dl{grid-template-columns:1fr;gap:0}dd{margin-bottom:.5rem}}',
   'del{background:#fde8e8;color:#6e0000}ins{background:#e3f3e8;color:#0b4f1c;text-decoration:none}',
   '.timeline{list-style:none;padding:0;margin:0}' +
     '.timeline li{border-left:4px solid #000091;padding:.25rem 0 .5rem .75rem;margin:0 0 .25rem}',

@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { contentEditSchema, parseContentEdit } from '../../domain/fiche-content.js';
+import { contentEditSchema } from '../../domain/fiche-content.js';
 import { STAGES } from '../../domain/lifecycle/vocabulary.js';
 import type { Store } from '../../store/index.js';
-import { editContentUpdate, ficheWorkflowId } from '../../workflows/definitions.js';
+import { editFicheContent } from '../../client/edit-fiche-content.js';
 import { HttpError } from '../errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { route } from '../route.js';
@@ -82,11 +82,7 @@ export const ficheContentRoutes: FastifyPluginAsync<{ client: Client; store: Sto
     async (request) => {
       const fiche = await ficheOf(request.params.id);
       const actor = await actorOf(request, deps.store, fiche.conventionId);
-      const edit = parseContentEdit(request.body);
-      await deps.store.fiches.checkContentReferences(fiche.conventionId, edit);
-      return deps.client.workflow
-        .getHandle(fiche.workflowId ?? ficheWorkflowId(fiche.id))
-        .executeUpdate(editContentUpdate, { args: [{ actor, edit }] });
+      return editFicheContent(deps, fiche, actor, request.body);
     },
   );
 };

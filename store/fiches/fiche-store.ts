@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { bindTo } from '../database/bind.js';
 import { checkContentReferences, listFicheVersions, readFicheContent } from './fiche-content.js';
+import { findContentChoices } from './find-content-choices.js';
 import { findFicheRef } from './find-fiche-ref.js';
 import { findFichePage } from './find-fiche-page.js';
 import { listCampaignFiches } from './list-campaign-fiches.js';
@@ -23,6 +24,7 @@ export function createFicheStore(db: PrismaClient) {
     checkContentReferences: bind(checkContentReferences),
     findRef: bind(findFicheRef),
     findForPage: bind(findFichePage),
+    findContentChoices: bind(findContentChoices),
     list: bind(listFiches),
     listCampaign: bind(listCampaignFiches),
     listUnderReview: bind(listFichesUnderReview),

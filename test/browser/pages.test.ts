@@ -92,7 +92,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     expect(text).toMatch(/Étape\s*brouillon/);
 
     await page.getByRole('button', { name: 'Soumettre la fiche au COTECH' }).click();
-    await page.waitForURL(`${running.base}/fiches/${ficheId}`);
+    await page.waitForURL((url) => url.pathname === `/fiches/${ficheId}` && url.searchParams.get('fait') === 'submit');
     text = await visit(`/fiches/${ficheId}`, /^FA-\d{4}-\d+ — Ludothèque itinérante$/);
     expect(text).toMatch(/Étape\s*soumise, en attente de l’avis du COTECH/);
     expect(await page.getByRole('button', { name: 'Soumettre la fiche au COTECH' }).count()).toBe(0);

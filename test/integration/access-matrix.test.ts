@@ -221,8 +221,14 @@ describe('the role × action matrix of the HTTP API', () => {
   row('GET /', (r) => call(r, 'GET', '/'), 200, 'dashboard');
   row('GET /fiches/:id', (r) => call(r, 'GET', `/fiches/${own.fiche.shared}`), 200);
   row(
-    'POST /fiches/:id/soumettre',
-    (r) => call(r, 'POST', '/fiches/inconnu/soumettre', {}),
+    'POST /fiches/:id/contenu',
+    (r) => call(r, 'POST', '/fiches/inconnu/contenu', {}),
+    [401, 404, 404, 404, 404, 404],
+    'none such',
+  );
+  row(
+    'POST /fiches/:id/etapes/:kind',
+    (r) => call(r, 'POST', '/fiches/inconnu/etapes/submit', {}),
     [401, 404, 404, 404, 404, 404],
     'none such',
   );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../domain/errors.js';
 import {
   assertMayEditContent,
+  changesSince,
   diffContents,
   editableVersion,
   parseContentEdit,
@@ -108,5 +109,36 @@ describe('fiche content rules', () => {
       { field: 'indicateurs', label: 'Indicateurs d’évaluation', before: '—', after: 'Familles — cible 200 familles' },
     ]);
     expect(diffContents(after, { ...after })).toEqual([]);
+  });
+});
+
+describe('changesSince', () => {
+  const change = (field: 'title' | 'secteur', before: string, after: string) => ({
+    field,
+    label: field === 'title' ? 'Titre' : 'Territoire / secteur',
+    before,
+    after,
+  });
+  const edits = [
+    { at: '2025-01-06T09:00:00.000Z', version: 1, changes: [change('title', 'A', 'B')] },
+    {
+      at: '2025-01-07T09:00:00.000Z',
+      version: 1,
+      changes: [change('secteur', '—', 'Nord'), change('title', 'B', 'C')],
+    },
+    {
+      at: '2025-01-08T09:00:00.000Z',
+      version: 1,
+      changes: [change('title', 'C', 'D'), change('secteur', 'Nord', '—')],
+    },
+    { at: '2025-01-09T09:00:00.000Z', version: 2, changes: [change('title', 'D', 'E')] },
+  ];
+
+  it('gives each field as the body saw it and as it is now, in the fiche’s order, for that version only', () => {
+    // Seen on the 6th at 10 h: the title was B; the secteur was set and cleared since.
+    expect(changesSince(edits, 1, AT)).toEqual([change('title', 'B', 'D')]);
+    expect(changesSince(edits, 1, '2025-01-01T00:00:00.000Z')).toEqual([change('title', 'A', 'D')]);
+    expect(changesSince(edits, 1, '2025-01-08T09:00:00.000Z')).toEqual([]);
+    expect(changesSince(edits, 2, AT)).toEqual([change('title', 'D', 'E')]);
   });
 });

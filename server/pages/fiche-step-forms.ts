@@ -1,0 +1,219 @@
+import {
+  AVIS_LABELS,
+  BUREAU_OUTCOME_LABELS,
+  COPIL_OUTCOME_LABELS,
+  PARTNER_LABELS,
+  PARTNER_OPINION_LABELS,
+} from '../../domain/lifecycle/labels.js';
+import type { AgendaEntry } from '../../domain/fiche-views.js';
+import type { OpenStep } from '../../domain/lifecycle/reader-steps.js';
+import { DECIDING_INSTANCE, isDecision } from '../../domain/lifecycle/roles.js';
+import { PARTNERS, type ActionKind, type Partner } from '../../domain/lifecycle/vocabulary.js';
+import { csrfField, escapeHtml, type PageViewer } from './layout.js';
+import type { FormValues } from './fiche-content-form.js';
+import { frenchInstant } from './format.js';
+
+/**
+ * A form per lifecycle step its reader may take: the outcome to choose and the comment or reason
+ * the step asks for, posted to `/fiches/:id/etapes/:kind`; its input goes to the same update as the
+ * API's, which checks it.
+ */
+
+interface StepForm {
+  title: (partner?: Partner) => string;
+  button: (partner?: Partner) => string;
+  /** Said once the step is taken. */
+  done: string;
+  /** The choice of an outcome, when the step has one: its field and its labels. */
+  choice?: { field: 'outcome' | 'opinion'; legend: (partner?: Partner) => string; labels: Record<string, string> };
+  /** The text the step takes: an optional comment, or a summary or reason it requires. */
+  text?: { field: 'comment' | 'summary' | 'reason'; label: string };
+  year?: boolean;
+}
+
+const COMMENT = { field: 'comment', label: 'Commentaire (obligatoire pour un avis ou une décision négatifs)' } as const;
+
+export const STEP_FORMS: Record<ActionKind, StepForm> = {
+  submit: {
+    title: () => 'Soumettre',
+    button: () => 'Soumettre la fiche au COTECH',
+    done: 'La fiche est soumise au COTECH.',
+  },
+  recordAvis: {
+    title: () => 'Avis du COTECH',
+    button: () => 'Enregistrer l’avis du COTECH',
+    done: 'L’avis du COTECH est enregistré.',
+    choice: { field: 'outcome', legend: () => 'Avis du COTECH', labels: AVIS_LABELS },
+    text: COMMENT,
+  },
+  recordPartnerOpinion: {
+    title: (partner) => `Avis de la ${PARTNER_LABELS[partner ?? 'caf']}`,
+    button: (partner) => `Enregistrer l’avis de la ${PARTNER_LABELS[partner ?? 'caf']}`,
+    done: 'L’avis du partenaire est enregistré.',
+    choice: {
+      field: 'opinion',
+      legend: (partner) => `Avis de la ${PARTNER_LABELS[partner ?? 'caf']}`,
+      labels: PARTNER_OPINION_LABELS,
+    },
+    text: COMMENT,
+  },
+  recordCopilDecision: {
+    title: () => 'Décision du COPIL',
+    button: () => 'Enregistrer la décision du COPIL',
+    done: 'La décision du COPIL est enregistrée.',
+    choice: { field: 'outcome', legend: () => 'Décision du COPIL', labels: COPIL_OUTCOME_LABELS },
+    text: COMMENT,
+  },
+  recordBureauValidation: {
+    title: () => 'Décision du Bureau communautaire',
+    button: () => 'Enregistrer la décision du Bureau',
+    done: 'La décision du Bureau communautaire est enregistrée.',
+    choice: { field: 'outcome', legend: () => 'Décision du Bureau communautaire', labels: BUREAU_OUTCOME_LABELS },
+    text: COMMENT,
+  },
+  requestAmendment: {
+    title: () => 'Demander un avenant',
+    button: () => 'Demander un avenant',
+    done: 'L’avenant est ouvert : son brouillon est à rédiger.',
+    text: { field: 'summary', label: 'Ce que l’avenant change' },
+  },
+  withdraw: {
+    title: () => 'Retirer la fiche',
+    button: () => 'Retirer la fiche',
+    done: 'La fiche est retirée.',
+    text: { field: 'reason', label: 'Motif du retrait' },
+  },
+  recordEvaluation: {
+    title: () => 'Évaluation annuelle',
+    button: () => 'Enregistrer l’évaluation',
+    done: 'L’évaluation est enregistrée.',
+    text: { field: 'summary', label: 'Bilan de l’année' },
+    year: true,
+  },
+  close: {
+    title: () => 'Clôturer la fiche',
+    button: () => 'Clôturer la fiche',
+    done: 'La fiche est clôturée.',
+    text: { field: 'reason', label: 'Motif de la clôture' },
+  },
+};
+
+/** The update's input a posted step form stands for (who acts is added by the route, from the session). */
+export function stepInputFromForm(kind: ActionKind, values: FormValues): Record<string, unknown> {
+  const form = STEP_FORMS[kind];
+  const input: Record<string, unknown> = {};
+  if (kind === 'recordPartnerOpinion') input.partner = values.partner ?? '';
+  if (form.choice && values[form.choice.field]) input[form.choice.field] = values[form.choice.field];
+  // An empty optional comment is no comment; a required text is checked, so its absence is told.
+  if (form.text && (values[form.text.field]?.trim() || form.text.field !== 'comment'))
+    input[form.text.field] = values[form.text.field] ?? '';
+  if (form.year) input.year = /^\d+$/.test(values.year ?? '') ? Number(values.year) : values.year;
+  return input;
+}
+
+/** A posted partner's value, when it is one. */
+export const partnerOf = (value: string | undefined): Partner | undefined =>
+  (PARTNERS as readonly string[]).includes(value ?? '') ? (value as Partner) : undefined;
+
+/** What a refused step form shows again: the step, what was typed, the refusal and each field's error. */
+export interface StepFailure {
+  step: OpenStep;
+  values: FormValues;
+  message: string;
+  errors: Readonly<Record<string, string>>;
+}
+
+const sameStep = (a: OpenStep, b: OpenStep) => a.kind === b.kind && a.partner === b.partner;
+
+/** Where a body's decision is taken: the meeting the fiche is on the agenda of, from its start. */
+function meetingNote(kind: ActionKind, agenda: AgendaEntry | null): string {
+  if (!isDecision(kind)) return '';
+  if (agenda && agenda.instanceKind === DECIDING_INSTANCE[kind])
+    return (
+      `<p>La décision se prend en séance : à enregistrer pendant « <a href="/reunions/` +
+      `${encodeURIComponent(agenda.meetingId)}">${escapeHtml(agenda.title)}</a> », à partir du ` +
+      `${escapeHtml(frenchInstant(agenda.startsAt))}.</p>`
+    );
+  return (
+    '<p>La décision se prend en séance, et la fiche n’est encore inscrite à l’ordre du jour ' +
+    'd’aucune réunion de cette instance.</p>'
+  );
+}
+
+function stepForm(
+  ficheId: string,
+  step: OpenStep,
+  agenda: AgendaEntry | null,
+  failure: StepFailure | null,
+  viewer: PageViewer | null,
+): string {
+  const form = STEP_FORMS[step.kind];
+  const id = `etape-${step.kind}${step.partner ? `-${step.partner}` : ''}`;
+  const mine = failure && sameStep(failure.step, step) ? failure : null;
+  const values = mine?.values ?? {};
+  const error = (field: string) =>
+    mine?.errors[field] ? `<p class="error" id="${id}-${field}-err">${escapeHtml(mine.errors[field])}</p>` : '';
+  const described = (field: string) =>
+    mine?.errors[field] ? ` aria-invalid="true" aria-describedby="${id}-${field}-err"` : '';
+  const parts = [
+    `<section aria-labelledby="${id}-h"><h3 id="${id}-h">${escapeHtml(form.title(step.partner))}</h3>`,
+    meetingNote(step.kind, agenda),
+    `<form method="post" action="/fiches/${encodeURIComponent(ficheId)}/etapes/${step.kind}">`,
+    csrfField(viewer),
+    mine ? `<div class="alert failed" role="alert">${escapeHtml(mine.message)}</div>` : '',
+    step.partner ? `<input type="hidden" name="partner" value="${step.partner}">` : '',
+  ];
+  if (form.choice) {
+    const { field, labels } = form.choice;
+    parts.push(
+      `<fieldset${mine?.errors[field] ? ` aria-describedby="${id}-${field}-err"` : ''}>`,
+      `<legend>${escapeHtml(form.choice.legend(step.partner))}</legend>${error(field)}`,
+      Object.entries(labels)
+        .map(
+          ([value, label]) =>
+            `<div><input type="radio" id="${id}-${value}" name="${field}" value="${value}"` +
+            `${values[field] === value ? ' checked' : ''}> <label class="inline" for="${id}-${value}">` +
+            `${escapeHtml(label)}</label></div>`,
+        )
+        .join(''),
+      '</fieldset>',
+    );
+  }
+  if (form.year) {
+    parts.push(
+      `<label for="${id}-year">Année évaluée</label>`,
+      `<input type="text" inputmode="numeric" id="${id}-year" name="year" value="${escapeHtml(values.year ?? '')}"` +
+        `${described('year')}>${error('year')}`,
+    );
+  }
+  if (form.text) {
+    const { field, label } = form.text;
+    parts.push(
+      `<label for="${id}-${field}">${escapeHtml(label)}</label>`,
+      `<textarea id="${id}-${field}" name="${field}" rows="3"${described(field)}>${escapeHtml(values[field] ?? '')}` +
+        `</textarea>${error(field)}`,
+    );
+  }
+  parts.push(`<button type="submit">${escapeHtml(form.button(step.partner))}</button></form></section>`);
+  return parts.join('');
+}
+
+/** The steps its reader may take, each a form, and what the fiche waits for or that it admits none. */
+export function stepForms(
+  ficheId: string,
+  open: { steps: OpenStep[]; notice: string | null },
+  agenda: AgendaEntry | null,
+  failure: StepFailure | null,
+  viewer: PageViewer | null,
+): string {
+  // A step no longer offered (taken meanwhile, or sent twice): its refusal still shows.
+  const orphan = failure && !open.steps.some((step) => sameStep(step, failure.step)) ? failure.message : null;
+  return [
+    orphan ? `<div class="alert failed" role="alert">${escapeHtml(orphan)}</div>` : '',
+    open.notice ? `<p class="waiting">${escapeHtml(open.notice)}</p>` : '',
+    open.steps.length === 0 && !open.notice
+      ? '<p>Aucune étape ne vous revient sur cette fiche pour l’instant.</p>'
+      : '',
+    ...open.steps.map((step) => stepForm(ficheId, step, agenda, failure, viewer)),
+  ].join('');
+}
