@@ -164,13 +164,20 @@ export function meetingPage(
   meeting: MeetingPageRow,
   auditLines: readonly AuditLine[],
   viewer: PageViewer | null,
+  actions: { mayChange: boolean; notice: string | null } = { mayChange: false, notice: null },
 ): string {
+  const id = encodeURIComponent(meeting.id);
   return renderAppPage({
     title: meeting.title,
     current: '/calendrier',
     viewer,
     body: [
       `<h1>${escapeHtml(meeting.title)}</h1>`,
+      actions.notice ? `<p role="status" class="ok">${escapeHtml(actions.notice)}</p>` : '',
+      actions.mayChange
+        ? `<p><a href="/reunions/${id}/deplacer">Déplacer la réunion</a> · ` +
+          `<a href="/reunions/${id}/annuler">Annuler la réunion</a></p>`
+        : '',
       '<dl>',
       `<dt>Instance</dt><dd>${escapeHtml(meeting.instance.name)}</dd>`,
       `<dt>Début</dt><dd>${escapeHtml(frenchInstant(meeting.startsAt))}</dd>`,
