@@ -1,27 +1,35 @@
 import type { Client } from '@temporalio/client';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { convocationRules, scheduleMeeting } from '../../client/schedule-meeting.js';
 import type { InstanceKind } from '../../domain/charter.js';
 import { checkConvocationDate, type ConvocationDate } from '../../domain/convocation-date.js';
 import { DomainError } from '../../domain/errors.js';
 import { readInstant } from '../../domain/instant-input.js';
 import type { Actor } from '../../domain/lifecycle/model.js';
-import { cancelSchema, meetingTimesSchema, rescheduleSchema } from '../../domain/meeting-input.js';
+import { attendanceSchema, cancelSchema, meetingTimesSchema, rescheduleSchema } from '../../domain/meeting-input.js';
 import {
   assertMayManageMeeting,
   assertMeetingAction,
+  checkAttendance,
   mayManageMeeting,
+  type Attendance,
   type MeetingAction,
   type MeetingStatus,
 } from '../../domain/meeting-rules.js';
 import { parseInput } from '../../domain/validation.js';
 import type { Store } from '../../store/index.js';
 import type { MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
-import { cancelUpdate, rescheduleUpdate } from '../../workflows/meeting-definitions.js';
+import {
+  cancelUpdate,
+  recordAttendanceUpdate,
+  rescheduleUpdate,
+  sendDecisionSummaryUpdate,
+} from '../../workflows/meeting-definitions.js';
 import { HttpError } from '../errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { route } from '../route.js';
 import { newMeetingSchema } from '../routes/meetings.js';
+import { attendanceOf, attendancePage, postedRows, storedRows, type AttendanceRow } from './attendance-page.js';
 import { sendAppPage, type PageViewer } from './layout.js';
 import {
   cancelFormPage,
@@ -45,6 +53,9 @@ export interface MeetingFormPagesDependencies {
 }
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
+/** After a step: back to the meeting's page, which confirms it (post/redirect/get). */
+const toMeetingPage = (reply: FastifyReply, meetingId: string, done: keyof typeof MEETING_NOTICES) =>
+  reply.code(303).header('location', `/reunions/${meetingId}?fait=${done}`).send();
 const FORM_PAGE = { status: 200, description: 'HTML page', contentType: 'text/html' } as const;
 const POSTED = {
   status: 303,
@@ -143,22 +154,41 @@ function reviewForm<T>(
 const stepOf = (body: unknown) =>
   typeof body === 'object' && body !== null ? String((body as Record<string, unknown>).etape ?? '') : undefined;
 
-/** Who may manage which meeting, and whether it can still be changed: the meeting page's actions. */
+/** What the meeting's page offers its reader now, and the confirmation of what they just did. */
+export interface MeetingPageActions {
+  /** Move or cancel it. */
+  mayChange: boolean;
+  /** Take attendance (from its start). */
+  mayRecord: boolean;
+  /** Send the relevé de décisions (once attendance is in). */
+  maySendSummary: boolean;
+  notice: string | null;
+}
+
+/** Who may manage the meeting ({@link mayManageMeeting}) and which of its steps it is open to now. */
 export function meetingPageActions(
   meeting: Pick<MeetingPageRow, 'status' | 'startsAt' | 'instance'>,
   actor: Actor,
   done: string | undefined,
   now: Date,
-): { mayChange: boolean; notice: string | null } {
-  let changeable = true;
-  try {
-    assertMeetingAction('cancel', meeting.status as MeetingStatus, meeting.startsAt, now);
-  } catch {
-    changeable = false;
-  }
+): MeetingPageActions {
+  const manages = mayManageMeeting(meeting.instance.kind as InstanceKind, actor);
+  const open = (action: MeetingAction) => {
+    try {
+      assertMeetingAction(action, meeting.status as MeetingStatus, meeting.startsAt, now);
+      return manages;
+    } catch {
+      return false;
+    }
+  };
   return {
-    mayChange: changeable && mayManageMeeting(meeting.instance.kind as InstanceKind, actor),
-    notice: (done !== undefined && MEETING_NOTICES[done]) || null,
+    mayChange: open('cancel'),
+    mayRecord: open('recordAttendance'),
+    maySendSummary: open('sendDecisionSummary'),
+    notice:
+      done !== undefined && Object.hasOwn(MEETING_NOTICES, done)
+        ? MEETING_NOTICES[done as keyof typeof MEETING_NOTICES]
+        : null,
   };
 }
 
@@ -166,6 +196,28 @@ export function meetingPageActions(
 export async function instancesToConvene(store: Store, conventionId: string, actor: Actor) {
   const instances = await store.conventions.listInstances(conventionId);
   return instances.filter((i) => mayManageMeeting(i.kind as InstanceKind, actor));
+}
+
+/**
+ * The attendance's issues (domain/meeting-rules.ts checkAttendance, against the members convened)
+ * by the row they are about; a pouvoir given to no one is one too.
+ */
+function attendanceErrors(attendance: Attendance, rows: readonly AttendanceRow[]): Map<string, string> {
+  const errors = new Map<string, string>();
+  for (const { from, to } of attendance.proxies)
+    if (!to) errors.set(from, 'Choisissez le membre présent qui porte son pouvoir.');
+  if (errors.size) return errors;
+  const about = (field: string): string | undefined => {
+    const [list, index] = field.split('.') as [keyof Attendance, string];
+    const entry = attendance[list]?.[Number(index)];
+    return typeof entry === 'string' ? entry : entry?.from;
+  };
+  const members = rows.map((r) => r.email);
+  for (const issue of checkAttendance(attendance, members)) {
+    const email = about(issue.field);
+    if (email && !errors.has(email)) errors.set(email, issue.message);
+  }
+  return errors;
 }
 
 /**
@@ -245,7 +297,7 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
         const { meetingId } = await scheduleMeeting(deps, context.convention.id, confirmed, context.actor, {
           now: now(),
         });
-        return reply.code(303).header('location', `/reunions/${meetingId}?fait=convoquee`).send();
+        return toMeetingPage(reply, meetingId, 'convoquee');
       }
       const status = Object.keys(errors).length ? 422 : 200;
       return sendAppPage(reply, status, conveneFormPage({ ...context, values, errors, review }, viewerOf(request)));
@@ -292,7 +344,7 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
       );
       if (confirmed) {
         await deps.client.workflow.getHandle(workflowId).executeUpdate(rescheduleUpdate, { args: [confirmed] });
-        return reply.code(303).header('location', `/reunions/${meeting.id}?fait=deplacee`).send();
+        return toMeetingPage(reply, meeting.id, 'deplacee');
       }
       const status = Object.keys(errors).length ? 422 : 200;
       return sendAppPage(reply, status, moveFormPage({ meeting, values, errors, review }, viewerOf(request)));
@@ -338,9 +390,70 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
       const input = parsed(() => parseInput(cancelSchema, { actor, reason: values.motif.trim() }), errors);
       if (input) {
         await deps.client.workflow.getHandle(workflowId).executeUpdate(cancelUpdate, { args: [input] });
-        return reply.code(303).header('location', `/reunions/${meeting.id}?fait=annulee`).send();
+        return toMeetingPage(reply, meeting.id, 'annulee');
       }
       return sendAppPage(reply, 422, cancelFormPage({ meeting, values, errors }, viewerOf(request)));
+    },
+  );
+
+  route<{ Params: { id: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/reunions/:id/presences',
+      summary: 'The secretary’s attendance form, with the quorum',
+      tag: 'pages',
+      access: 'domain',
+      success: FORM_PAGE,
+      errors: [403, 404, 409],
+    },
+    async (request, reply) => {
+      const { meeting } = await changeableMeeting(request, request.params.id, 'recordAttendance');
+      const form = { meeting, rows: storedRows(meeting), errors: new Map<string, string>() };
+      return sendAppPage(reply, 200, attendancePage(form, viewerOf(request)));
+    },
+  );
+
+  route<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    scope,
+    {
+      method: 'POST',
+      url: '/reunions/:id/presences',
+      summary: 'Record attendance (fields membre-i, statut-i, pouvoir-i), as the meeting’s attendance step',
+      tag: 'pages',
+      access: 'domain',
+      success: POSTED,
+      errors: [403, 404, 409, 422],
+    },
+    async (request, reply) => {
+      const { meeting, workflowId, actor } = await changeableMeeting(request, request.params.id, 'recordAttendance');
+      const rows = postedRows(meeting, request.body);
+      const attendance = attendanceOf(rows);
+      const errors = attendanceErrors(attendance, rows);
+      if (errors.size === 0) {
+        const input = parseInput(attendanceSchema, { actor, ...attendance });
+        await deps.client.workflow.getHandle(workflowId).executeUpdate(recordAttendanceUpdate, { args: [input] });
+        return toMeetingPage(reply, meeting.id, 'presences');
+      }
+      return sendAppPage(reply, 422, attendancePage({ meeting, rows, errors }, viewerOf(request)));
+    },
+  );
+
+  route<{ Params: { id: string } }>(
+    scope,
+    {
+      method: 'POST',
+      url: '/reunions/:id/releve',
+      summary: 'Send the relevé de décisions to the members, as the meeting’s decision-summary step',
+      tag: 'pages',
+      access: 'domain',
+      success: POSTED,
+      errors: [403, 404, 409],
+    },
+    async (request, reply) => {
+      const { meeting, workflowId, actor } = await changeableMeeting(request, request.params.id, 'sendDecisionSummary');
+      await deps.client.workflow.getHandle(workflowId).executeUpdate(sendDecisionSummaryUpdate, { args: [{ actor }] });
+      return toMeetingPage(reply, meeting.id, 'releve');
     },
   );
 }

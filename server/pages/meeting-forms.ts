@@ -269,8 +269,10 @@ export function cancelFormPage(form: CancelForm, viewer: PageViewer | null): str
 }
 
 /** The confirmations a meeting's page shows after an action (`?fait=`), in French. */
-export const MEETING_NOTICES: Readonly<Record<string, string>> = {
+export const MEETING_NOTICES = {
   convoquee: 'La réunion est planifiée : la convocation part aux membres avec l’ordre du jour dans quelques instants.',
   deplacee: 'La réunion est déplacée : les membres reçoivent la nouvelle date.',
   annulee: 'La réunion est annulée : les membres en sont avertis.',
-};
+  presences: 'Les présences sont enregistrées.',
+  releve: 'Le relevé de décisions part aux membres.',
+} as const satisfies Record<string, string>;

@@ -2,7 +2,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { addLocalDays, dateKey, shiftDate, toLocal, weekdayOf, type LocalDate } from '../../domain/paris-time.js';
+import { scheduleMeeting } from '../../client/schedule-meeting.js';
+import { findActor } from '../../store/access/find-actor.js';
 import { DEMO_PEOPLE } from '../../store/conventions/demo-people.js';
+import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
+import { createStore } from '../../store/index.js';
 import { startBrowserApp, type BrowserApp } from '../helpers/browser-app.js';
 import { expectNoSeriousAxeViolations, useBrowser } from '../helpers/browser.js';
 import { eventually } from '../helpers/time-skipping.js';
@@ -15,12 +19,14 @@ import { eventually } from '../helpers/time-skipping.js';
 const ZONE = 'Europe/Paris';
 const SECRETARY = DEMO_PEOPLE.secretaire.email;
 const TITLE = 'COTECH convoqué par la page';
+const HELD = 'COTECH tenu ce jour';
 
 describe('convening, moving and cancelling a meeting from the pages (headless Chromium, dev server)', () => {
   const browser = useBrowser();
   let running: BrowserApp;
   let page: Page;
   let meetingId: string | undefined;
+  let heldWorkflowId: string | undefined;
 
   beforeAll(async () => {
     running = await startBrowserApp('browser-meeting-forms');
@@ -28,11 +34,12 @@ describe('convening, moving and cancelling a meeting from the pages (headless Ch
 
   afterAll(async () => {
     const row = meetingId ? await running.db.prisma.meeting.findUnique({ where: { id: meetingId } }) : null;
-    if (row?.workflowId)
-      await running.env.client.workflow
-        .getHandle(row.workflowId)
-        .terminate('fin du test')
-        .catch(() => undefined);
+    for (const workflowId of [row?.workflowId, heldWorkflowId])
+      if (workflowId)
+        await running.env.client.workflow
+          .getHandle(workflowId)
+          .terminate('fin du test')
+          .catch(() => undefined);
     await running?.stop();
   });
 
@@ -146,6 +153,73 @@ describe('convening, moving and cancelling a meeting from the pages (headless Ch
     expect(await page.getByRole('link', { name: 'Déplacer la réunion' }).count()).toBe(0);
     expect((await page.goto(`${running.base}/reunions/${meetingId}/annuler`))?.status()).toBe(409);
     await eventually(async () => (await mailsTo('Annulée')).length > 0, 'the cancellation mails', 60_000);
+  }, 180_000);
+
+  it('takes attendance on the day (a pouvoir, the quorum) and sends the relevé de décisions', async () => {
+    // Set-up: a meeting of the COTECH starting in seconds, convened at once.
+    const conventionId = (
+      await running.db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })
+    ).id;
+    const startsAt = new Date(Date.now() + 15_000);
+    const held = await scheduleMeeting(
+      { client: running.env.client, store: createStore(running.db.prisma), taskQueue: running.stack.taskQueue },
+      conventionId,
+      {
+        instance: 'cotech',
+        title: HELD,
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+        override: { reason: 'Test : réunion imminente' },
+      },
+      await findActor(running.db.prisma, conventionId, { email: SECRETARY }),
+      { timing: { agendaQuietMs: 300 } },
+    );
+    heldWorkflowId = held.workflowId;
+    await eventually(
+      async () =>
+        Date.now() > startsAt.getTime() &&
+        (await running.db.prisma.meeting.findUniqueOrThrow({ where: { id: held.meetingId } })).status === 'convoquee',
+      'the meeting convened and begun',
+      60_000,
+    );
+
+    await page.goto(`${running.base}/reunions/${held.meetingId}`);
+    await page.getByRole('link', { name: 'Enregistrer les présences' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Présences');
+    expect(await formText()).toMatch(/quorum non atteint/);
+    const rows = await page.locator('fieldset').count();
+    expect(rows).toBeGreaterThan(2);
+    // The first gives a pouvoir, to no one yet; the others are present.
+    await page.locator('input[name="statut-0"][value="pouvoir"]').check();
+    for (let i = 1; i < rows; i += 1) await page.locator(`input[name="statut-${i}"][value="present"]`).check();
+    await page.getByRole('button', { name: 'Enregistrer les présences' }).click();
+    expect(await page.locator('#membre-0-erreur').textContent()).toMatch(/Choisissez le membre présent/);
+    expect(await page.locator('input[name="statut-1"][value="present"]').isChecked()).toBe(true);
+    await formText();
+    const holder = await page.locator('input[name="membre-1"]').inputValue();
+    await page.locator('select[name="pouvoir-0"]').selectOption(holder);
+    await page.getByRole('button', { name: 'Enregistrer les présences' }).click();
+    await page.waitForURL(/\?fait=presences$/);
+    expect(await page.getByRole('status').textContent()).toMatch(/Les présences sont enregistrées/);
+    await mainText();
+    expect(await running.db.prisma.meeting.findUniqueOrThrow({ where: { id: held.meetingId } })).toMatchObject({
+      status: 'tenue',
+      quorumReached: true,
+    });
+    const invitations = await running.db.prisma.invitation.findMany({ where: { meetingId: held.meetingId } });
+    expect(invitations.filter((i) => i.attendance === 'present')).toHaveLength(rows - 1);
+    expect(invitations.filter((i) => i.attendance === 'represente')).toHaveLength(1);
+
+    await page.getByRole('button', { name: 'Envoyer le relevé de décisions' }).click();
+    await page.waitForURL(/\?fait=releve$/);
+    expect(await page.getByRole('status').textContent()).toMatch(/Le relevé de décisions part aux membres/);
+    await mainText();
+    await eventually(
+      async () =>
+        (await running.stack.catcher.list()).some((m) => m.subject.startsWith(`Relevé de décisions : ${HELD}`)),
+      'the relevé de décisions',
+      60_000,
+    );
   }, 180_000);
 });
 

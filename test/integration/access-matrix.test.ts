@@ -372,6 +372,10 @@ describe('the role × action matrix of the HTTP API', () => {
   );
   row('GET /reunions/:id/annuler', onMeetingPage('GET', 'annuler'), pageForm(200, false));
   row('POST /reunions/:id/annuler', onMeetingPage('POST', 'annuler', {}), pageForm(422, true), 'no reason');
+  // Before the meeting: no attendance yet, no relevé.
+  row('GET /reunions/:id/presences', onMeetingPage('GET', 'presences'), pageForm(409, false), 'not begun');
+  row('POST /reunions/:id/presences', onMeetingPage('POST', 'presences', {}), pageForm(409, true), 'not begun');
+  row('POST /reunions/:id/releve', onMeetingPage('POST', 'releve', {}), pageForm(409, true), 'not held');
   row(
     STEP,
     onMeeting('reschedule', { ...meetingTimes(15), reason: 'Salle prise.' }),
