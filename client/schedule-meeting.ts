@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { parseCharter, type InstanceKind } from '../domain/charter.js';
 import { DomainError } from '../domain/errors.js';
 import type { Actor } from '../domain/lifecycle/model.js';
-import { assertConvocationDate, type ConvocationOverride } from '../domain/convocation-date.js';
+import { assertConvocationDate, type ConvocationDate, type ConvocationOverride } from '../domain/convocation-date.js';
 import { assertMayManageMeeting, convocationDelayFor } from '../domain/meeting-rules.js';
 import { parseZone } from '../domain/school-holidays.js';
 import type { Store } from '../store/index.js';
@@ -26,6 +26,28 @@ export interface NewMeeting {
 }
 
 /**
+ * An instance of the convention and what a date of its meetings is checked against (its convocation
+ * delay, the convention's zone and school-holiday zone): the scheduling below, and the pages that
+ * show the checks before anything is sent.
+ */
+export async function convocationRules(store: Store, conventionId: string, instanceSlug: string) {
+  const convention = await store.conventions.findSettings(conventionId);
+  const instance = await store.conventions.findInstance(conventionId, instanceSlug);
+  if (!instance)
+    throw new DomainError('INVALID_INPUT', `Aucune instance « ${instanceSlug} » dans cette convention.`, 'instance');
+  const kind = instance.kind as InstanceKind;
+  const delayDays = convocationDelayFor(parseCharter(convention.charter), kind, instance.convocationDelayDays);
+  const dateOf = (startsAt: Date, convenedAt: Date): ConvocationDate => ({
+    startsAt,
+    convenedAt,
+    delayDays,
+    zone: convention.timezone,
+    schoolZone: parseZone(convention.schoolZone),
+  });
+  return { instance, kind, zone: convention.timezone, dateOf };
+}
+
+/**
  * Schedules a meeting of an instance: checks who asks and its date (domain/convocation-date.ts:
  * no weekend or public holiday, the legal convocation delay, unless overridden with a reason),
  * records it with the override if any, and starts its workflow, which tells the fiches waiting
@@ -40,22 +62,9 @@ export async function scheduleMeeting(
   options: { now?: Date; timing?: MeetingWorkflowInput['timing']; workflowId?: string } = {},
 ): Promise<{ meetingId: string; workflowId: string; icalUid: string; warnings: string[] }> {
   const now = options.now ?? new Date();
-  const convention = await deps.store.conventions.findSettings(conventionId);
-  const instance = await deps.store.conventions.findInstance(conventionId, input.instance);
-  if (!instance)
-    throw new DomainError('INVALID_INPUT', `Aucune instance « ${input.instance} » dans cette convention.`, 'instance');
-  const kind = instance.kind as InstanceKind;
+  const { instance, kind, dateOf } = await convocationRules(deps.store, conventionId, input.instance);
   assertMayManageMeeting(kind, actor, 'schedule');
-  const dateCheck = assertConvocationDate(
-    {
-      startsAt: new Date(input.startsAt),
-      convenedAt: now,
-      delayDays: convocationDelayFor(parseCharter(convention.charter), kind, instance.convocationDelayDays),
-      zone: convention.timezone,
-      schoolZone: parseZone(convention.schoolZone),
-    },
-    input.override,
-  );
+  const dateCheck = assertConvocationDate(dateOf(new Date(input.startsAt), now), input.override);
 
   const meetingId = randomUUID();
   const record = await deps.store.meetings.create({

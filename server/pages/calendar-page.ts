@@ -19,6 +19,8 @@ export interface CalendarView {
   month: LocalDate;
   meetings: MeetingListItem[];
   milestones: MilestoneListItem[];
+  /** Whether the reader may convene a meeting of one of its instances. */
+  mayConvene: boolean;
 }
 
 /** `YYYY-MM` of the month `offset` months from `month`. */
@@ -79,6 +81,7 @@ export function calendarPage(view: CalendarView, viewer: PageViewer | null): str
       `<h1>Calendrier <span class="muted">${escapeHtml(title)}</span></h1>`,
       `<nav aria-label="Mois"><a href="/calendrier?mois=${monthKey(view.month, -1)}">Mois précédent</a>` +
         ` · <a href="/calendrier?mois=${monthKey(view.month, 1)}">Mois suivant</a></nav>`,
+      view.mayConvene ? `<p><a href="/reunions/nouvelle?convention=${slug}">Convoquer une réunion</a></p>` : '',
       monthGrid(view),
       `<h2>Rétroplanning ${view.month.year}</h2>`,
       `<p><img src="/conventions/${slug}/retroplanning/${view.month.year}.svg" alt="Rétroplanning ${view.month.year} ` +

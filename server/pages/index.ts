@@ -27,6 +27,7 @@ import type { JobRegistry } from '../jobs.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
 import { demoPage, importPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
 import { meetingPage } from './meeting-page.js';
+import { instancesToConvene, meetingPageActions, registerMeetingFormPages } from './meeting-form-routes.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
 import { DomainError } from '../../domain/errors.js';
@@ -177,7 +178,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route<{ Params: { id: string } }>(
+  route<{ Params: { id: string }; Querystring: { fait?: string } }>(
     scope,
     {
       method: 'GET',
@@ -191,9 +192,10 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     async (request, reply) => {
       const meeting = ID.test(request.params.id) ? await deps.store.meetings.findForPage(request.params.id) : null;
       if (!meeting) throw notFound('Réunion');
-      await actorOf(request, deps.store, meeting.conventionId);
+      const actor = await actorOf(request, deps.store, meeting.conventionId);
       const history = await deps.store.audit.list({ limit: 200, subject: `meeting:${meeting.id}` });
-      return sendAppPage(reply, 200, meetingPage(meeting, history.lines, viewerOf(request)));
+      const actions = meetingPageActions(meeting, actor, request.query.fait, now());
+      return sendAppPage(reply, 200, meetingPage(meeting, history.lines, viewerOf(request), actions));
     },
   );
 
@@ -211,7 +213,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const convention = await pageConvention(request, request.query.convention);
       if ('choices' in convention)
         return sendChoice(request, reply, convention.choices, { path: '/calendrier', title: 'Calendrier' });
-      await actorOf(request, deps.store, convention.id);
+      const actor = await actorOf(request, deps.store, convention.id);
       const wanted = request.query.mois;
       if (wanted !== undefined && !MONTH.test(wanted))
         throw new HttpError(
@@ -225,12 +227,14 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       // A week either side: the grid shows the days of the weeks the month touches.
       const from = new Date(Date.UTC(month.year, month.month - 1, 1) - 7 * 86_400_000);
       const to = new Date(Date.UTC(next.year, next.month - 1, 1) + 7 * 86_400_000);
-      const [row, meetings, milestones] = await Promise.all([
+      const [row, meetings, milestones, toConvene] = await Promise.all([
         deps.store.conventions.findHeading(convention.id),
         deps.store.meetings.listBetween(convention.id, { from, to }),
         deps.store.conventions.listMilestonesBetween(convention.id, { from: localDateKey(from), to: localDateKey(to) }),
+        instancesToConvene(deps.store, convention.id, actor),
       ]);
-      return sendAppPage(reply, 200, calendarPage({ convention: row, month, meetings, milestones }, viewerOf(request)));
+      const view = { convention: row, month, meetings, milestones, mayConvene: toConvene.length > 0 };
+      return sendAppPage(reply, 200, calendarPage(view, viewerOf(request)));
     },
   );
 
@@ -476,6 +480,8 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
   );
 
   registerFichePages(scope, { client: deps.client, store: deps.store, viewerOf });
+  registerMeetingFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
+
   registerAdminWorkflowPages(scope, {
     client: deps.client,
     store: deps.store,

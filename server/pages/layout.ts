@@ -65,6 +65,9 @@ export const APP_PAGE_STYLE = [
   'progress{width:100%;height:1.25rem}',
   'label{display:block;margin:.5rem 0 .25rem}' +
     'input,select,textarea{font:inherit;padding:.4rem;border:1px solid #3a3a3a;border-radius:.25rem}',
+  // A form's fields take the width they have, up to a line's: usable at 360 px.
+  '.field input,.field select,.field textarea,fieldset select{width:100%;max-width:32rem;box-sizing:border-box}',
+  'fieldset{min-width:0}legend{overflow-wrap:anywhere}',
 ].join('');
 
 /** Content-Security-Policy of every app page: its style, the app's own scripts, nothing else. */

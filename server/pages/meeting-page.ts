@@ -2,7 +2,8 @@ import { DECISION_OUTCOME_LABELS } from '../../domain/lifecycle/labels.js';
 import { PARTSTAT_LABELS, type PartStat } from '../../domain/meeting-rules.js';
 import type { AuditLine } from '../../store/audit/list-audit-events.js';
 import type { MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
-import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
+import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
+import type { MeetingPageActions } from './meeting-form-routes.js';
 import { frenchInstant, MEETING_STATUS_LABELS } from './format.js';
 
 const ATTENDANCE_LABELS: Readonly<Record<string, string>> = {
@@ -160,13 +161,25 @@ export function meetingPage(
   meeting: MeetingPageRow,
   auditLines: readonly AuditLine[],
   viewer: PageViewer | null,
+  actions: MeetingPageActions = { mayChange: false, mayRecord: false, maySendSummary: false, notice: null },
 ): string {
+  const id = encodeURIComponent(meeting.id);
   return renderAppPage({
     title: meeting.title,
     current: '/calendrier',
     viewer,
     body: [
       `<h1>${escapeHtml(meeting.title)}</h1>`,
+      actions.notice ? `<p role="status" class="ok">${escapeHtml(actions.notice)}</p>` : '',
+      actions.mayChange
+        ? `<p><a href="/reunions/${id}/deplacer">Déplacer la réunion</a> · ` +
+          `<a href="/reunions/${id}/annuler">Annuler la réunion</a></p>`
+        : '',
+      actions.mayRecord ? `<p><a href="/reunions/${id}/presences">Enregistrer les présences</a></p>` : '',
+      actions.maySendSummary
+        ? `<form method="post" action="/reunions/${id}/releve">${csrfField(viewer)}` +
+          '<button type="submit">Envoyer le relevé de décisions</button></form>'
+        : '',
       '<dl>',
       `<dt>Instance</dt><dd>${escapeHtml(meeting.instance.name)}</dd>`,
       `<dt>Début</dt><dd>${escapeHtml(frenchInstant(meeting.startsAt))}</dd>`,

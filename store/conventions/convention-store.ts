@@ -11,6 +11,7 @@ import { importConventionSetup } from './import-convention-setup.js';
 import { importMembersCsv } from './import-members-csv.js';
 import { countConventions, findConventionBySlug, findConventionHeading, listConventions } from './list-conventions.js';
 import { listInstanceMembers } from './list-instance-members.js';
+import { listInstances } from './list-instances.js';
 import { listMilestonesBetween } from './list-milestones-between.js';
 import { loadCalendarYear } from './load-calendar-year.js';
 import { loadDemo } from './load-demo.js';
@@ -33,6 +34,7 @@ export function createConventionStore(db: PrismaClient) {
     findDates: bind(findConventionDates),
     findInstance: bind(findInstance),
     listInstanceMembers: bind(listInstanceMembers),
+    listInstances: bind(listInstances),
     findPersonName: bind(findPersonName),
     loadCalendarYear: bind(loadCalendarYear),
     findMeetingRules: bind(findMeetingRules),

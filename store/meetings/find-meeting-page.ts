@@ -40,7 +40,7 @@ export interface MeetingPageRow {
   cancelReason: string | null;
   quorumReached: boolean | null;
   minutesRef: string | null;
-  instance: { name: string; quorum: number | null };
+  instance: { slug: string; kind: string; name: string; quorum: number | null };
   /** By position. */
   agenda: MeetingPageAgendaItem[];
   /** By the members' names. */
@@ -73,7 +73,7 @@ export async function findMeetingPage(prisma: PrismaClient, meetingId: string): 
       cancelReason: true,
       quorumReached: true,
       minutesRef: true,
-      instance: { select: { name: true, quorum: true } },
+      instance: { select: { slug: true, kind: true, name: true, quorum: true } },
       agenda: {
         orderBy: { position: 'asc' },
         select: { position: true, title: true, kind: true, fiche: { select: { id: true, code: true } } },

@@ -358,6 +358,30 @@ describe('the role × action matrix of the HTTP API', () => {
   const onMeeting = (step: string, body: unknown) => (r: Role) =>
     call(r, 'POST', `/api/meetings/${target('meeting', r)}/${step}`, body);
   row('GET /api/meetings/:id', (r) => call(r, 'GET', `/api/meetings/${target('meeting', r)}`), 200);
+  // The meeting pages' forms: only those who may manage the instance's meetings get them.
+  const onMeetingPage = (method: 'GET' | 'POST', step: string, body?: unknown) => (r: Role) =>
+    call(r, method, `/reunions/${target('meeting', r)}/${step}`, body);
+  const pageForm = (ok: number, post: boolean): Statuses => [post ? 401 : 303, 403, 403, ok, ok, ok];
+  row('GET /reunions/nouvelle', (r) => call(r, 'GET', '/reunions/nouvelle'), pageForm(200, false));
+  row(
+    'POST /reunions/nouvelle',
+    (r) => call(r, 'POST', '/reunions/nouvelle', { instance: 'cotech', title: 'COTECH', etape: 'verifier' }),
+    pageForm(422, true),
+    'no date: the form again',
+  );
+  row('GET /reunions/:id/deplacer', onMeetingPage('GET', 'deplacer'), pageForm(200, false));
+  row(
+    'POST /reunions/:id/deplacer',
+    onMeetingPage('POST', 'deplacer', { date: dateKey(meetingDay), debut: '15:00', fin: '17:00', etape: 'verifier' }),
+    pageForm(200, true),
+    'the date checked, nothing moved',
+  );
+  row('GET /reunions/:id/annuler', onMeetingPage('GET', 'annuler'), pageForm(200, false));
+  row('POST /reunions/:id/annuler', onMeetingPage('POST', 'annuler', {}), pageForm(422, true), 'no reason');
+  // Before the meeting: no attendance yet, no relevé.
+  row('GET /reunions/:id/presences', onMeetingPage('GET', 'presences'), pageForm(409, false), 'not begun');
+  row('POST /reunions/:id/presences', onMeetingPage('POST', 'presences', {}), pageForm(409, true), 'not begun');
+  row('POST /reunions/:id/releve', onMeetingPage('POST', 'releve', {}), pageForm(409, true), 'not held');
   row(
     STEP,
     onMeeting('reschedule', { ...meetingTimes(15), reason: 'Salle prise.' }),
@@ -458,7 +482,7 @@ describe('the role × action matrix of the HTTP API', () => {
         if (response.statusCode >= 400 && response.statusCode !== 404) {
           // The web pages say it in a page, the API in its error body.
           const message = response.body.startsWith('<!doctype html>')
-            ? (/<h1>[^<]+<\/h1>\s*<p>([^<]*)<\/p>/.exec(response.body)?.[1] ?? '')
+            ? (/<h1>[^<]+<\/h1>\s*<p[^>]*>([^<]*)<\/p>/.exec(response.body)?.[1] ?? '')
             : response.json<{ error: { message: string } }>().error.message;
           expect(message.length, `${name} × ${role}`).toBeGreaterThan(10);
         }

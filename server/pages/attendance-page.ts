@@ -1,0 +1,125 @@
+import type { Attendance } from '../../domain/meeting-rules.js';
+import type { MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
+import { frenchInstant } from './format.js';
+import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
+
+/**
+ * The secretary's page on the day: each member convened présent, excusé, absent, or absent with a
+ * pouvoir given to a member present; the quorum; recorded through the meeting workflow's
+ * attendance step. Fields by row: `membre-i` (the address), `statut-i`, `pouvoir-i`.
+ */
+
+const STATUSES = [
+  ['present', 'Présent·e'],
+  ['excuse', 'Excusé·e'],
+  ['absent', 'Absent·e'],
+  ['pouvoir', 'Pouvoir donné à'],
+] as const;
+type RowStatus = (typeof STATUSES)[number][0];
+
+/** A member's row as the form holds it. */
+export interface AttendanceRow {
+  email: string;
+  name: string;
+  status: RowStatus | '';
+  to: string;
+}
+
+/** The rows as stored (a représenté·e's holder is not on the page's row: chosen again). */
+export function storedRows(meeting: MeetingPageRow): AttendanceRow[] {
+  const status = (attendance: string | null): AttendanceRow['status'] =>
+    attendance === 'represente' ? 'pouvoir' : ((attendance ?? '') as AttendanceRow['status']);
+  return meeting.invitations.map((i) => ({
+    email: i.person.email,
+    name: i.person.displayName,
+    status: status(i.attendance),
+    to: '',
+  }));
+}
+
+/** The rows posted: each member of the meeting by index, what the form says of them. */
+export function postedRows(meeting: MeetingPageRow, body: unknown): AttendanceRow[] {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const text = (name: string) => (typeof fields[name] === 'string' ? fields[name] : '');
+  return storedRows(meeting).map((row, i) => {
+    const status = text(`statut-${i}`);
+    return {
+      ...row,
+      status: STATUSES.some(([value]) => value === status) ? (status as RowStatus) : '',
+      to: text(`pouvoir-${i}`),
+    };
+  });
+}
+
+/** The attendance the rows say, as the workflow takes it (absent: in no list). */
+export function attendanceOf(rows: readonly AttendanceRow[]): Attendance {
+  return {
+    present: rows.filter((r) => r.status === 'present').map((r) => r.email),
+    excused: rows.filter((r) => r.status === 'excuse').map((r) => r.email),
+    proxies: rows.filter((r) => r.status === 'pouvoir').map((r) => ({ from: r.email, to: r.to })),
+  };
+}
+
+function memberRow(row: AttendanceRow, i: number, rows: readonly AttendanceRow[], error: string | undefined): string {
+  const id = `membre-${i}`;
+  const radios = STATUSES.map(
+    ([value, label]) =>
+      `<label><input type="radio" name="statut-${i}" value="${value}"${row.status === value ? ' checked' : ''}> ` +
+      `${escapeHtml(label)}</label>`,
+  ).join('');
+  const others = rows
+    .filter((other) => other.email !== row.email)
+    .map(
+      (other) =>
+        `<option value="${escapeHtml(other.email)}"${other.email === row.to ? ' selected' : ''}>` +
+        `${escapeHtml(other.name)}</option>`,
+    )
+    .join('');
+  return (
+    `<fieldset${error ? ` aria-describedby="${id}-erreur"` : ''}><legend>${escapeHtml(row.name)} ` +
+    `<span class="muted">(${escapeHtml(row.email)})</span></legend>` +
+    `<input type="hidden" name="${id}" value="${escapeHtml(row.email)}">${radios}` +
+    `<label for="${id}-pouvoir">Pouvoir de ${escapeHtml(row.name)} donné à</label>` +
+    `<select id="${id}-pouvoir" name="pouvoir-${i}"><option value="">—</option>${others}</select>` +
+    (error ? `<p class="failed" id="${id}-erreur">${escapeHtml(error)}</p>` : '') +
+    '</fieldset>'
+  );
+}
+
+/** Input of {@link attendancePage}. */
+export interface AttendanceForm {
+  meeting: MeetingPageRow;
+  rows: AttendanceRow[];
+  /** By the member's address. */
+  errors: Map<string, string>;
+}
+
+/** The attendance form, with the quorum the rows reach. */
+export function attendancePage(form: AttendanceForm, viewer: PageViewer | null): string {
+  const { meeting, rows, errors } = form;
+  const present = rows.filter((r) => r.status === 'present').length;
+  const needed = meeting.instance.quorum ?? Math.floor(rows.length / 2) + 1;
+  const quorum =
+    `<p role="status">Quorum : ${needed} membres présents requis ; ${present} présent${present > 1 ? 's' : ''} ` +
+    `sur ${rows.length} — ${present >= needed ? 'quorum atteint' : 'quorum non atteint'}` +
+    ' (les pouvoirs ne comptent pas pour le quorum).</p>';
+  return renderAppPage({
+    title: `Présences — ${meeting.title}`,
+    current: '/calendrier',
+    viewer,
+    body: [
+      '<h1>Présences</h1>',
+      errors.size
+        ? `<p role="alert" class="failed">Les présences sont à corriger : voir les membres signalés.</p>`
+        : '',
+      `<p>Réunion « <a href="/reunions/${encodeURIComponent(meeting.id)}">${escapeHtml(meeting.title)}</a> » du ` +
+        `${escapeHtml(frenchInstant(meeting.startsAt))}.</p>`,
+      quorum,
+      `<form method="post" action="/reunions/${encodeURIComponent(meeting.id)}/presences" novalidate>`,
+      csrfField(viewer),
+      rows.map((row, i) => memberRow(row, i, rows, errors.get(row.email))).join(''),
+      '<p class="actions"><button type="submit">Enregistrer les présences</button></p>',
+      '</form>',
+    ],
+  });
+}
