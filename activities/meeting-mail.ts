@@ -1,6 +1,6 @@
 import { meetingIcs, type AttendeeRole } from '../documents/ics/meeting-ics.js';
 import type { PartStat } from '../domain/meeting-rules.js';
-import { DECISION_OUTCOME_LABELS } from '../domain/lifecycle/labels.js';
+import { decisionSummary } from '../domain/decision-summary.js';
 import { rsvpLinks } from '../infra/links/signed-links.js';
 import { AGENDA_PDF_CONTENT_TYPE, AGENDA_PDF_FILENAME, renderAgendaPdf } from '../documents/pdf/agenda-pdf.js';
 import { composeMeetingMail, type MeetingFacts, type MeetingMailKind } from '../documents/mail/meeting-mail.js';
@@ -123,17 +123,13 @@ export function createMeetingMailActivities({
           : {}),
         ...(request.kind === 'decisions'
           ? {
-              decisions: meeting.decisions.map((d) => ({
-                item: meeting.agenda.find((a) => a.ficheId === d.ficheId)?.title ?? `Fiche ${d.fiche.code}`,
-                outcome: DECISION_OUTCOME_LABELS[d.outcome] ?? d.outcome,
-                ...(d.comment ? { comment: d.comment } : {}),
-              })),
+              decisions: decisionSummary(meeting.agenda, meeting.decisions),
               ...(meeting.minutesRef ? { minutes: { ref: meeting.minutesRef } } : {}),
             }
           : {}),
         ...(request.missing ? { minutes: { missing: request.missing } } : {}),
         ...(ics && method ? { ics: { method, content: ics } } : {}),
-        // The ordre du jour travels as a PDF with the invitations that carry it.
+        // The ordre du jour travels as a PDF with the invitations that carry it; the compte rendu as uploaded.
         ...(method === 'REQUEST'
           ? {
               attachments: [
@@ -145,6 +141,7 @@ export function createMeetingMailActivities({
               ],
             }
           : {}),
+        ...(request.kind === 'minutes' ? { attachments: [await minutesAttachment(meetings, meeting.id)] } : {}),
       });
       return sendWorkflowMail(send, request, {
         subject: composed.subject,
@@ -157,6 +154,13 @@ export function createMeetingMailActivities({
       });
     },
   };
+}
+
+/** The compte rendu uploaded for the meeting, as a PDF attachment; missing, the attempt fails and is retried. */
+async function minutesAttachment(meetings: MeetingStore, meetingId: string) {
+  const file = await meetings.findMinutesFile(meetingId);
+  if (!file) throw new Error(`no compte rendu stored for meeting ${meetingId}`);
+  return { filename: file.filename, contentType: 'application/pdf', content: file.content };
 }
 
 export type MeetingMailActivities = ReturnType<typeof createMeetingMailActivities>;

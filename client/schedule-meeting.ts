@@ -7,6 +7,7 @@ import { assertConvocationDate, type ConvocationDate, type ConvocationOverride }
 import { assertMayManageMeeting, convocationDelayFor } from '../domain/meeting-rules.js';
 import { parseZone } from '../domain/school-holidays.js';
 import type { Store } from '../store/index.js';
+import type { FreeAgendaItem } from '../store/meetings/agenda-items.js';
 import {
   meetingWorkflowId,
   meetingWorkflowInput,
@@ -23,6 +24,8 @@ export interface NewMeeting {
   visioUrl?: string | undefined;
   /** Holds a date on a day off or within the convocation delay; recorded in the meeting's history. */
   override?: ConvocationOverride | undefined;
+  /** Free items of the ordre du jour, in order; the fiches due put themselves after them. */
+  agenda?: readonly FreeAgendaItem[] | undefined;
 }
 
 /**
@@ -77,6 +80,7 @@ export async function scheduleMeeting(
     endsAt: input.endsAt,
     location: input.location,
     visioUrl: input.visioUrl,
+    agenda: input.agenda,
     actorEmail: actor.email,
     at: now,
     dateCheck,

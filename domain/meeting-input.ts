@@ -76,3 +76,22 @@ export const parseMinutes = (input: unknown): MinutesInput =>
   parseInput(minutesSchema, input, { what: 'le compte rendu' });
 export const parseDecisionSummary = (input: unknown): DecisionSummaryInput =>
   parseInput(actorOnlySchema, input, { what: 'le relevé de décisions' });
+
+/** A free item of the ordre du jour: a title, an optional note. */
+export const freeItemSchema = z.strictObject({
+  title: nonEmptyText(200, {
+    required: 'Donnez un titre au point.',
+    tooLong: 'Le titre d’un point : 200 caractères au plus.',
+  }),
+  note: text(1000, { multiline: true, tooLong: 'La note d’un point : 1 000 caractères au plus.' }).optional(),
+});
+export type FreeItemInput = z.output<typeof freeItemSchema>;
+
+/** What a meeting decided on a free item, written in séance. */
+export const itemDecisionSchema = z.strictObject({
+  text: nonEmptyText(2000, {
+    multiline: true,
+    required: 'Écrivez la décision prise sur ce point.',
+    tooLong: 'Une décision : 2 000 caractères au plus.',
+  }),
+});

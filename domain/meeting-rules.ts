@@ -40,13 +40,22 @@ export interface Attendance {
 }
 
 export type MeetingAction =
-  'schedule' | 'reschedule' | 'cancel' | 'recordAttendance' | 'sendDecisionSummary' | 'fileMinutes';
+  | 'schedule'
+  | 'reschedule'
+  | 'cancel'
+  | 'editAgenda'
+  | 'recordAttendance'
+  | 'recordItemDecision'
+  | 'sendDecisionSummary'
+  | 'fileMinutes';
 
 const ACTION_LABELS: Record<MeetingAction, string> = {
   schedule: 'planifier une réunion',
   reschedule: 'déplacer la réunion',
   cancel: 'annuler la réunion',
+  editAgenda: 'modifier l’ordre du jour',
   recordAttendance: 'enregistrer les présences',
+  recordItemDecision: 'enregistrer une décision de la séance',
   sendDecisionSummary: 'envoyer le relevé de décisions',
   fileMinutes: 'déposer le compte rendu',
 };
@@ -84,7 +93,9 @@ export function assertMeetingAction(action: MeetingAction, status: MeetingStatus
     schedule: ['planifiee'],
     reschedule: ['planifiee', 'convoquee'],
     cancel: ['planifiee', 'convoquee'],
+    editAgenda: ['planifiee', 'convoquee'],
     recordAttendance: ['convoquee', 'tenue'],
+    recordItemDecision: ['convoquee', 'tenue'],
     sendDecisionSummary: ['tenue'],
     fileMinutes: ['tenue'],
   };
@@ -96,10 +107,14 @@ export function assertMeetingAction(action: MeetingAction, status: MeetingStatus
       `Impossible de ${ACTION_LABELS[action]} : la réunion est ${STATUS_LABELS[status]}.${hint}`,
     );
   }
-  if (action === 'recordAttendance' && now < startsAt) {
+  if ((action === 'recordAttendance' || action === 'recordItemDecision') && now < startsAt) {
+    const what = action === 'recordAttendance' ? 'Les présences s’enregistrent' : 'Les décisions s’enregistrent';
+    throw new DomainError('WRONG_STAGE', `${what} à partir du début de la réunion (${formatFrench(startsAt)}).`);
+  }
+  if (action === 'editAgenda' && now >= startsAt) {
     throw new DomainError(
       'WRONG_STAGE',
-      `Les présences s’enregistrent à partir du début de la réunion (${formatFrench(startsAt)}).`,
+      `La réunion a commencé (${formatFrench(startsAt)}) : son ordre du jour ne change plus.`,
     );
   }
   if ((action === 'reschedule' || action === 'cancel') && now >= startsAt) {

@@ -63,7 +63,8 @@ type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> &
  * instance says otherwise, on the working day before when that is a day off; those who declined
  * are not), told of each change with the same calendar UID and a higher SEQUENCE (a new date asks
  * everyone's answer again), and after the meeting the secretary is reminded until the compte
- * rendu is filed. A new date passes the checks of domain/convocation-date.ts, or is overridden.
+ * rendu is filed, which then goes to the members. A new date passes the checks of
+ * domain/convocation-date.ts, or is overridden.
  */
 export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<MeetingState> {
   const { workflowId } = workflowInfo();
@@ -290,6 +291,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       const { actor, ref } = parseMinutes(raw);
       return record({ action: 'fileMinutes', actorEmail: actor.email, minutesRef: ref }, () => {
         state.minutesFiledAt = new Date().toISOString();
+        // The compte rendu goes to the members; runs that filed theirs before this change did not mail it.
+        if (patched('minutes-mailed'))
+          queue({ kind: 'minutes', occasion: `filed-minutes-${state.minutesFiledAt}`, to: 'members' });
       });
     },
     { validator: (raw) => asFailure(() => guard('fileMinutes', parseMinutes(raw).actor)) },

@@ -1,6 +1,6 @@
 /**
  * The French mails of a meeting's life: convocation, update, cancellation, reminders, the relevé
- * de décisions and the reminder to file the compte rendu. Pure: no I/O, no clock, so the same
+ * de décisions, the compte rendu (attached) and the reminder to file it. Pure: no I/O, no clock, so the same
  * input always gives the same mail (and a workflow may call it).
  *
  * Every kind is one row of {@link KINDS}; a mail is a list of blocks rendered twice, as plain text
@@ -12,7 +12,8 @@ import { frenchMeetingTimes } from './meeting-dates.js';
 
 export { escapeHtml } from './mail-blocks.js';
 
-export type MeetingMailKind = 'convocation' | 'update' | 'cancel' | 'reminder' | 'decisions' | 'minutes_reminder';
+export type MeetingMailKind =
+  'convocation' | 'update' | 'cancel' | 'reminder' | 'decisions' | 'minutes' | 'minutes_reminder';
 
 /** A file attached as is (e.g. the agenda as PDF). */
 export interface MeetingMailAttachment {
@@ -161,6 +162,18 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     calendarNote: '',
     rsvpHeading: '',
     sections: ['intro', 'instance', 'decisions', 'minutes', 'attachments'],
+  },
+  minutes: {
+    label: () => 'Compte rendu',
+    subjectWithTime: false,
+    icsMethod: null,
+    icsFilename: '',
+    intro: ({ meeting }, ref) =>
+      `Voici le compte rendu de la réunion ${ref} du ${formatFrench(meeting.startsAt, meeting.zone)}, ` +
+      'en pièce jointe.',
+    calendarNote: '',
+    rsvpHeading: '',
+    sections: ['intro', 'instance', 'attachments'],
   },
   minutes_reminder: {
     label: () => 'Compte rendu à déposer',

@@ -1,5 +1,6 @@
 import type { ConvocationDateOutcome } from '../../domain/convocation-date.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { FreeAgendaItem } from './agenda-items.js';
 import { dateCheckDetails } from './date-check-details.js';
 
 export interface MeetingRecord {
@@ -18,6 +19,8 @@ export interface MeetingRecord {
   actorEmail: string;
   /** What the date checks said: the rules an override set aside and why, the warnings; for the audit log. */
   dateCheck?: ConvocationDateOutcome;
+  /** Free items of its ordre du jour, in order, given when it is convened (the fiches join later). */
+  agenda?: readonly FreeAgendaItem[] | undefined;
   /** Makes the record idempotent: a second call with the same key finds the first meeting. */
   key?: string;
   at: Date;
@@ -61,6 +64,14 @@ export async function createMeetingRecord(prisma: PrismaClient, record: MeetingR
           status: 'planifiee',
           icalUid: icalUid ?? `${meetingId}@concerto`,
           workflowId,
+          agenda: {
+            create: (record.agenda ?? []).map((item, index) => ({
+              position: index + 1,
+              title: item.title,
+              note: item.note ?? null,
+              kind: 'information',
+            })),
+          },
         },
       });
       await tx.auditEvent.create({

@@ -14,7 +14,7 @@ export interface MeetingForMail {
   convention: { timezone: string };
   instance: { name: string };
   /** By position. */
-  agenda: Array<{ position: number; title: string; ficheId: string | null }>;
+  agenda: Array<{ position: number; title: string; ficheId: string | null; decisionText: string | null }>;
   /** Each member convened: their ROLE and PARTSTAT (RFC 5545). */
   invitations: Array<{ role: string; partstat: string; person: { email: string; displayName: string } }>;
   /** In the order they were taken. */
@@ -37,7 +37,10 @@ export async function findMeetingForMail(db: PrismaClient, meetingId: string): P
       minutesRef: true,
       convention: { select: { timezone: true } },
       instance: { select: { name: true } },
-      agenda: { orderBy: { position: 'asc' }, select: { position: true, title: true, ficheId: true } },
+      agenda: {
+        orderBy: { position: 'asc' },
+        select: { position: true, title: true, ficheId: true, decisionText: true },
+      },
       invitations: { select: { role: true, partstat: true, person: { select: { email: true, displayName: true } } } },
       decisions: {
         orderBy: { decidedAt: 'asc' },

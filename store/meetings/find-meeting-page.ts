@@ -2,10 +2,16 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 
 /** An item of the ordre du jour, with the fiche it reviews. */
 export interface MeetingPageAgendaItem {
+  id: string;
   position: number;
   title: string;
+  /** A free item's note. */
+  note: string | null;
   kind: string;
-  fiche: { id: string; code: string } | null;
+  fiche: { id: string; code: string; workflowId: string | null } | null;
+  /** What the meeting decided on a free item, and when. */
+  decisionText: string | null;
+  decidedAt: Date | null;
 }
 
 /** A member convened, their answer and their attendance. */
@@ -49,6 +55,8 @@ export interface MeetingPageRow {
   decisions: MeetingPageDecision[];
   /** The date poll that chose its date, if one did. */
   poll: { id: string; title: string } | null;
+  /** The compte rendu uploaded, if any (its bytes are read apart). */
+  minutesFile: { filename: string; size: number; uploadedAt: Date } | null;
   /** The mails its workflow sent, one per recipient and occasion (by ledger key), with where each stands. */
   mails: Array<{ idempotencyKey: string; status: string }>;
 }
@@ -76,7 +84,16 @@ export async function findMeetingPage(prisma: PrismaClient, meetingId: string): 
       instance: { select: { slug: true, kind: true, name: true, quorum: true } },
       agenda: {
         orderBy: { position: 'asc' },
-        select: { position: true, title: true, kind: true, fiche: { select: { id: true, code: true } } },
+        select: {
+          id: true,
+          position: true,
+          title: true,
+          note: true,
+          kind: true,
+          decisionText: true,
+          decidedAt: true,
+          fiche: { select: { id: true, code: true, workflowId: true } },
+        },
       },
       invitations: {
         orderBy: { person: { displayName: 'asc' } },
@@ -93,6 +110,7 @@ export async function findMeetingPage(prisma: PrismaClient, meetingId: string): 
         select: { outcome: true, stage: true, comment: true, fiche: { select: { id: true, code: true } } },
       },
       poll: { select: { id: true, title: true } },
+      minutesFile: { select: { filename: true, size: true, uploadedAt: true } },
     },
   });
   if (!meeting) return null;

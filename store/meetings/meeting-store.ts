@@ -1,11 +1,14 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { bindTo } from '../database/bind.js';
+import { addFreeAgendaItem, moveAgendaItem, recordFreeItemDecision } from './agenda-items.js';
 import { createMeetingRecord } from './create-meeting.js';
 import { findMeeting, findMeetingState } from './find-meeting.js';
 import { findMeetingForMail } from './find-meeting-for-mail.js';
 import { findMeetingPage } from './find-meeting-page.js';
 import { findRsvpInvitation } from './find-rsvp-invitation.js';
+import { listFichesDue } from './list-fiches-due.js';
 import { listMeetingsBetween } from './list-meetings-between.js';
+import { findMinutesFile, saveMinutesFile } from './minutes-file.js';
 import { fichesOnAgenda, meetingAgenda } from './meeting-agenda.js';
 import {
   conventionMeetingFeed,
@@ -35,6 +38,12 @@ export function createMeetingStore(db: PrismaClient) {
     listBetween: bind(listMeetingsBetween),
     agendaTitles: bind(meetingAgenda),
     fichesOnAgenda: bind(fichesOnAgenda),
+    listFichesDue: bind(listFichesDue),
+    addFreeAgendaItem: bind(addFreeAgendaItem),
+    moveAgendaItem: bind(moveAgendaItem),
+    recordFreeItemDecision: bind(recordFreeItemDecision),
+    saveMinutesFile: bind(saveMinutesFile),
+    findMinutesFile: bind(findMinutesFile),
     putFicheOnNextAgenda: bind(putOnNextAgenda),
     placeReviewOnCopilAgenda: bind(placeReviewOnCopilAgenda),
     findRsvpInvitation: bind(findRsvpInvitation),

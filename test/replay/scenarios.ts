@@ -14,7 +14,15 @@ import { startPoll } from '../../client/start-poll.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { atLocalTime, dateKey, shiftDate, toLocal, weekdayOf } from '../../domain/paris-time.js';
 import { chooseAmongTiedUpdate, closePollUpdate, voteUpdate } from '../../workflows/poll-definitions.js';
-import { cancelUpdate, meetingStateQuery, rescheduleUpdate, rsvpSignal } from '../../workflows/meeting-definitions.js';
+import {
+  cancelUpdate,
+  fileMinutesUpdate,
+  meetingStateQuery,
+  recordAttendanceUpdate,
+  rescheduleUpdate,
+  rsvpSignal,
+  sendDecisionSummaryUpdate,
+} from '../../workflows/meeting-definitions.js';
 import {
   conventionCycleStateQuery,
   evaluationRecordedSignal,
@@ -339,6 +347,48 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       ],
     });
     await handle.executeUpdate(cancelUpdate, { args: [{ actor: people.secretaire, reason: 'Fin du scénario' }] });
+    await handle.result();
+    return meeting.workflowId;
+  },
+
+  'meeting-minutes-mailed': async (ctx) => {
+    // Since patched('minutes-mailed'): a COTECH held at once (a dérogation), its attendance and
+    // relevé, then its compte rendu filed, which goes to the members; the workflow then ends.
+    const { conventionId, people } = await demo(ctx);
+    const startsAt = new Date(Date.now() + MEETING_LEAD_MS);
+    const meeting = await scheduleMeeting(
+      { ...ctx, store: createStore(ctx.prisma) },
+      conventionId,
+      {
+        instance: 'cotech',
+        title: 'COTECH du compte rendu (replay)',
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+        override: { reason: 'Séance immédiate du scénario' },
+        agenda: [{ title: 'Point libre', note: 'Une note' }],
+      },
+      people.cooperateur,
+      { timing: { agendaQuietMs: 300, agendaUpdateQuietMs: 300 }, workflowId: ctx.workflowId },
+    );
+    const handle = ctx.client.workflow.getHandle(meeting.workflowId);
+    await sleep(Math.max(0, startsAt.getTime() - Date.now()) + 300);
+    await waitFor(
+      async () => ((await handle.query(meetingStateQuery)).status === 'convoquee' ? true : undefined),
+      'the convocation',
+    );
+    const actor = people.secretaire;
+    await handle.executeUpdate(recordAttendanceUpdate, {
+      args: [{ actor, present: [actor.email], excused: [], proxies: [] }],
+    });
+    await handle.executeUpdate(sendDecisionSummaryUpdate, { args: [{ actor }] });
+    await createStore(ctx.prisma).meetings.saveMinutesFile({
+      meetingId: meeting.meetingId,
+      filename: 'compte-rendu.pdf',
+      content: Buffer.from('%PDF-1.4\n%%EOF\n'),
+      uploadedBy: actor.email,
+      uploadedAt: new Date(),
+    });
+    await handle.executeUpdate(fileMinutesUpdate, { args: [{ actor, ref: 'compte-rendu.pdf' }] });
     await handle.result();
     return meeting.workflowId;
   },
