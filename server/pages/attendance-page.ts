@@ -94,19 +94,67 @@ export interface AttendanceForm {
   errors: Map<string, string>;
 }
 
-/** The attendance form, with the quorum the rows reach. */
-export function attendancePage(form: AttendanceForm, viewer: PageViewer | null): string {
-  const { meeting, rows, errors } = form;
+/** Path of the script that recounts the quorum as the secretary ticks the rows. */
+export const QUORUM_SCRIPT_PATH = '/assets/quorum.js';
+
+/**
+ * Recounts the members ticked present on each change and says the quorum in the status line,
+ * as the server does ({@link quorumLine}); without it, the count shown is the one last recorded.
+ */
+export const QUORUM_SCRIPT = `(() => {
+  const form = document.querySelector('form[data-quorum]');
+  const status = document.getElementById('quorum');
+  if (!form || !status) return;
+  const needed = Number(form.dataset.quorum);
+  const total = Number(form.dataset.members);
+  const recount = () => {
+    const present = form.querySelectorAll('input[type=radio][value=present]:checked').length;
+    const reached = present >= needed ? 'quorum atteint' : 'quorum non atteint';
+    status.textContent = 'Quorum : ' + needed + ' membres présents requis ; ' + present + ' présent' +
+      (present > 1 ? 's' : '') + ' sur ' + total + ' — ' + reached + ' (les pouvoirs ne comptent pas pour le quorum).';
+  };
+  form.addEventListener('change', recount);
+})();
+`;
+
+/** The quorum the rows reach: how many present are needed, how many are. */
+function quorumLine(meeting: MeetingPageRow, rows: readonly AttendanceRow[]): { needed: number; text: string } {
   const present = rows.filter((r) => r.status === 'present').length;
   const needed = meeting.instance.quorum ?? Math.floor(rows.length / 2) + 1;
-  const quorum =
-    `<p role="status">Quorum : ${needed} membres présents requis ; ${present} présent${present > 1 ? 's' : ''} ` +
+  const text =
+    `Quorum : ${needed} membres présents requis ; ${present} présent${present > 1 ? 's' : ''} ` +
     `sur ${rows.length} — ${present >= needed ? 'quorum atteint' : 'quorum non atteint'}` +
-    ' (les pouvoirs ne comptent pas pour le quorum).</p>';
+    ' (les pouvoirs ne comptent pas pour le quorum).';
+  return { needed, text };
+}
+
+/**
+ * The attendance form with its quorum, recounted live by {@link QUORUM_SCRIPT}; `back` names the
+ * page the form returns to once recorded (the séance's, or the meeting's).
+ */
+export function attendanceForm(form: AttendanceForm, viewer: PageViewer | null, back?: 'seance'): string {
+  const { meeting, rows, errors } = form;
+  const quorum = quorumLine(meeting, rows);
+  return [
+    `<p role="status" id="quorum">${escapeHtml(quorum.text)}</p>`,
+    `<form method="post" action="/reunions/${encodeURIComponent(meeting.id)}/presences" novalidate ` +
+      `data-quorum="${quorum.needed}" data-members="${rows.length}">`,
+    csrfField(viewer),
+    back ? `<input type="hidden" name="retour" value="${back}">` : '',
+    rows.map((row, i) => memberRow(row, i, rows, errors.get(row.email))).join(''),
+    '<p class="actions"><button type="submit">Enregistrer les présences</button></p>',
+    '</form>',
+  ].join('');
+}
+
+/** The attendance form, with the quorum the rows reach. */
+export function attendancePage(form: AttendanceForm, viewer: PageViewer | null): string {
+  const { meeting, errors } = form;
   return renderAppPage({
     title: `Présences — ${meeting.title}`,
     current: '/calendrier',
     viewer,
+    scripts: [QUORUM_SCRIPT_PATH],
     body: [
       '<h1>Présences</h1>',
       errors.size
@@ -114,12 +162,7 @@ export function attendancePage(form: AttendanceForm, viewer: PageViewer | null):
         : '',
       `<p>Réunion « <a href="/reunions/${encodeURIComponent(meeting.id)}">${escapeHtml(meeting.title)}</a> » du ` +
         `${escapeHtml(frenchInstant(meeting.startsAt))}.</p>`,
-      quorum,
-      `<form method="post" action="/reunions/${encodeURIComponent(meeting.id)}/presences" novalidate>`,
-      csrfField(viewer),
-      rows.map((row, i) => memberRow(row, i, rows, errors.get(row.email))).join(''),
-      '<p class="actions"><button type="submit">Enregistrer les présences</button></p>',
-      '</form>',
+      attendanceForm(form, viewer),
     ],
   });
 }

@@ -19,8 +19,8 @@ export interface CalendarView {
   month: LocalDate;
   meetings: MeetingListItem[];
   milestones: MilestoneListItem[];
-  /** Whether the reader may convene a meeting of one of its instances. */
-  mayConvene: boolean;
+  /** The instances whose meetings the reader may convene: a link each, and one per day of the month. */
+  toConvene: ReadonlyArray<{ slug: string; name: string }>;
 }
 
 /** `YYYY-MM` of the month `offset` months from `month`. */
@@ -33,6 +33,12 @@ export function monthKey(month: LocalDate, offset = 0): string {
 function clock(at: Date): string {
   const local = toLocal(at);
   return `${String(local.hour).padStart(2, '0')} h ${String(local.minute).padStart(2, '0')}`;
+}
+
+/** The convene form, prefilled with an instance or a day. */
+function conveneHref(view: CalendarView, prefill: { instance?: string; date?: string }): string {
+  const query = new URLSearchParams({ convention: view.convention.slug, ...prefill });
+  return escapeHtml(`/reunions/nouvelle?${query.toString()}`);
 }
 
 function monthGrid(view: CalendarView): string {
@@ -54,9 +60,14 @@ function monthGrid(view: CalendarView): string {
         ),
         ...milestones.map((m) => `<li>${escapeHtml(m.title)}</li>`),
       ];
+      const convene =
+        inMonth && view.toConvene.length
+          ? ` <a href="${conveneHref(view, { date: key })}" ` +
+            `aria-label="${escapeHtml(`Convoquer le ${formatFrenchDate(day)}`)}">+</a>`
+          : '';
       cells.push(
         `<td${inMonth ? '' : ' class="other"'}>` +
-          `<span aria-label="${escapeHtml(formatFrenchDate(day))}">${day.day}</span>${
+          `<span aria-label="${escapeHtml(formatFrenchDate(day))}">${day.day}</span>${convene}${
             items.length ? `<ul>${items.join('')}</ul>` : ''
           }</td>`,
       );
@@ -81,7 +92,14 @@ export function calendarPage(view: CalendarView, viewer: PageViewer | null): str
       `<h1>Calendrier <span class="muted">${escapeHtml(title)}</span></h1>`,
       `<nav aria-label="Mois"><a href="/calendrier?mois=${monthKey(view.month, -1)}">Mois précédent</a>` +
         ` · <a href="/calendrier?mois=${monthKey(view.month, 1)}">Mois suivant</a></nav>`,
-      view.mayConvene ? `<p><a href="/reunions/nouvelle?convention=${slug}">Convoquer une réunion</a></p>` : '',
+      view.toConvene.length
+        ? `<p><a href="${conveneHref(view, {})}">Convoquer une réunion</a> : ${view.toConvene
+            .map(
+              (i) =>
+                `<a href="${conveneHref(view, { instance: i.slug })}">` + `${escapeHtml(`Convoquer ${i.name}`)}</a>`,
+            )
+            .join(' · ')}</p>`
+        : '',
       monthGrid(view),
       `<h2>Rétroplanning ${view.month.year}</h2>`,
       `<p><img src="/conventions/${slug}/retroplanning/${view.month.year}.svg" alt="Rétroplanning ${view.month.year} ` +

@@ -32,7 +32,7 @@ interface Refusal {
 const CONTENT_SAVED = 'Le contenu de la fiche est enregistré.';
 
 /** A form's fields as texts, without its CSRF token. */
-function formValues(body: unknown): FormValues {
+export function formValues(body: unknown): FormValues {
   if (typeof body !== 'object' || body === null) return {};
   return Object.fromEntries(
     Object.entries(body).filter(
@@ -42,7 +42,7 @@ function formValues(body: unknown): FormValues {
 }
 
 /** A refusal's messages by field, through `fieldOf`; null when one is about no field of the form. */
-function errorsByField(
+export function errorsByField(
   refusal: { message: string; field?: string | undefined; issues?: readonly FieldIssue[] | undefined },
   fieldOf: (issue: FieldIssue) => string | null,
 ): Record<string, string> | null {

@@ -140,15 +140,25 @@ function meetingNote(kind: ActionKind, agenda: AgendaEntry | null): string {
   );
 }
 
+/**
+ * Where a step form is shown apart from its fiche's page (the séance's page): where it posts, and a
+ * prefix that keeps its ids apart from the other fiches' on the page; the meeting is not named again.
+ */
+export interface StepFormPlace {
+  action: (step: OpenStep) => string;
+  idPrefix: string;
+}
+
 function stepForm(
   ficheId: string,
   step: OpenStep,
   agenda: AgendaEntry | null,
   failure: StepFailure | null,
   viewer: PageViewer | null,
+  place?: StepFormPlace,
 ): string {
   const form = STEP_FORMS[step.kind];
-  const id = `etape-${step.kind}${step.partner ? `-${step.partner}` : ''}`;
+  const id = `${place?.idPrefix ?? ''}etape-${step.kind}${step.partner ? `-${step.partner}` : ''}`;
   const mine = failure && sameStep(failure.step, step) ? failure : null;
   const values = mine?.values ?? {};
   const error = (field: string) =>
@@ -157,8 +167,10 @@ function stepForm(
     mine?.errors[field] ? ` aria-invalid="true" aria-describedby="${id}-${field}-err"` : '';
   const parts = [
     `<section aria-labelledby="${id}-h"><h3 id="${id}-h">${escapeHtml(form.title(step.partner))}</h3>`,
-    meetingNote(step.kind, agenda),
-    `<form method="post" action="/fiches/${encodeURIComponent(ficheId)}/etapes/${step.kind}">`,
+    place ? '' : meetingNote(step.kind, agenda),
+    `<form method="post" action="${
+      place ? escapeHtml(place.action(step)) : `/fiches/${encodeURIComponent(ficheId)}/etapes/${step.kind}`
+    }">`,
     csrfField(viewer),
     mine ? `<div class="alert failed" role="alert">${escapeHtml(mine.message)}</div>` : '',
     step.partner ? `<input type="hidden" name="partner" value="${step.partner}">` : '',
@@ -205,6 +217,7 @@ export function stepForms(
   agenda: AgendaEntry | null,
   failure: StepFailure | null,
   viewer: PageViewer | null,
+  place?: StepFormPlace,
 ): string {
   // A step no longer offered (taken meanwhile, or sent twice): its refusal still shows.
   const orphan = failure && !open.steps.some((step) => sameStep(step, failure.step)) ? failure.message : null;
@@ -214,6 +227,6 @@ export function stepForms(
     open.steps.length === 0 && !open.notice
       ? '<p>Aucune étape ne vous revient sur cette fiche pour l’instant.</p>'
       : '',
-    ...open.steps.map((step) => stepForm(ficheId, step, agenda, failure, viewer)),
+    ...open.steps.map((step) => stepForm(ficheId, step, agenda, failure, viewer, place)),
   ].join('');
 }

@@ -28,6 +28,8 @@ import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
 import { demoPage, importPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
 import { meetingPage } from './meeting-page.js';
 import { instancesToConvene, meetingPageActions, registerMeetingFormPages } from './meeting-form-routes.js';
+import { registerMeetingAgendaPages } from './meeting-agenda-routes.js';
+import { registerMeetingDayPages } from './meeting-day-routes.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
 import { DomainError } from '../../domain/errors.js';
@@ -233,7 +235,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
         deps.store.conventions.listMilestonesBetween(convention.id, { from: localDateKey(from), to: localDateKey(to) }),
         instancesToConvene(deps.store, convention.id, actor),
       ]);
-      const view = { convention: row, month, meetings, milestones, mayConvene: toConvene.length > 0 };
+      const view = { convention: row, month, meetings, milestones, toConvene };
       return sendAppPage(reply, 200, calendarPage(view, viewerOf(request)));
     },
   );
@@ -481,6 +483,8 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
 
   registerFichePages(scope, { client: deps.client, store: deps.store, viewerOf });
   registerMeetingFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
+  registerMeetingAgendaPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
+  registerMeetingDayPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
 
   registerAdminWorkflowPages(scope, {
     client: deps.client,

@@ -31,6 +31,7 @@ import { route } from '../route.js';
 import { newMeetingSchema } from '../routes/meetings.js';
 import { attendanceOf, attendancePage, postedRows, storedRows, type AttendanceRow } from './attendance-page.js';
 import { sendAppPage, type PageViewer } from './layout.js';
+import { parseFreeItems, readFreeItemRows } from './meeting-agenda.js';
 import {
   cancelFormPage,
   conveneFormPage,
@@ -53,9 +54,13 @@ export interface MeetingFormPagesDependencies {
 }
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
-/** After a step: back to the meeting's page, which confirms it (post/redirect/get). */
-const toMeetingPage = (reply: FastifyReply, meetingId: string, done: keyof typeof MEETING_NOTICES) =>
-  reply.code(303).header('location', `/reunions/${meetingId}?fait=${done}`).send();
+/** After a step: back to the meeting's page (or its séance's), which confirms it (post/redirect/get). */
+export const toMeetingPage = (
+  reply: FastifyReply,
+  meetingId: string,
+  done: keyof typeof MEETING_NOTICES,
+  page: '' | '/seance' = '',
+) => reply.code(303).header('location', `/reunions/${meetingId}${page}?fait=${done}`).send();
 const FORM_PAGE = { status: 200, description: 'HTML page', contentType: 'text/html' } as const;
 const POSTED = {
   status: 303,
@@ -158,10 +163,14 @@ const stepOf = (body: unknown) =>
 export interface MeetingPageActions {
   /** Move or cancel it. */
   mayChange: boolean;
+  /** Add and order its ordre du jour's items (before it). */
+  mayEditAgenda: boolean;
   /** Take attendance (from its start). */
   mayRecord: boolean;
   /** Send the relevé de décisions (once attendance is in). */
   maySendSummary: boolean;
+  /** Upload the compte rendu (once attendance is in). */
+  mayFileMinutes: boolean;
   notice: string | null;
 }
 
@@ -183,13 +192,30 @@ export function meetingPageActions(
   };
   return {
     mayChange: open('cancel'),
+    mayEditAgenda: open('editAgenda'),
     mayRecord: open('recordAttendance'),
     maySendSummary: open('sendDecisionSummary'),
+    mayFileMinutes: open('fileMinutes'),
     notice:
       done !== undefined && Object.hasOwn(MEETING_NOTICES, done)
         ? MEETING_NOTICES[done as keyof typeof MEETING_NOTICES]
         : null,
   };
+}
+
+/** A meeting the reader may take `action` on now, with the reader as an actor. */
+export async function manageableMeeting(
+  { store, now }: { store: Store; now: () => Date },
+  request: FastifyRequest,
+  id: string,
+  action: MeetingAction,
+) {
+  const meeting = ID.test(id) ? await store.meetings.findForPage(id) : null;
+  if (!meeting?.workflowId) throw notFound();
+  const actor = await actorOf(request, store, meeting.conventionId);
+  assertMayManageMeeting(meeting.instance.kind as InstanceKind, actor, action);
+  assertMeetingAction(action, meeting.status as MeetingStatus, meeting.startsAt, now());
+  return { meeting, workflowId: meeting.workflowId, actor };
 }
 
 /** The convention's instances whose meetings `actor` may convene (the calendar links to the form when any). */
@@ -240,34 +266,39 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
     return { convention: { id: convention.id, ...heading }, actor, instances };
   }
 
-  /** A meeting the reader may take `action` on now, with the reader as an actor. */
-  async function changeableMeeting(request: FastifyRequest, id: string, action: MeetingAction) {
-    const meeting = ID.test(id) ? await store.meetings.findForPage(id) : null;
-    if (!meeting?.workflowId) throw notFound();
-    const actor = await actorOf(request, store, meeting.conventionId);
-    assertMayManageMeeting(meeting.instance.kind as InstanceKind, actor, action);
-    assertMeetingAction(action, meeting.status as MeetingStatus, meeting.startsAt, now());
-    return { meeting, workflowId: meeting.workflowId, actor };
-  }
+  const changeableMeeting = (request: FastifyRequest, id: string, action: MeetingAction) =>
+    manageableMeeting({ store, now }, request, id, action);
 
-  route<{ Querystring: { convention?: string; instance?: string } }>(
+  /** The fiches waiting for the instance chosen, if one is. */
+  const dueFor = async (conventionId: string, instance: { kind: string } | undefined) =>
+    instance ? store.meetings.listFichesDue({ conventionId, instanceKind: instance.kind }) : null;
+
+  route<{ Querystring: { convention?: string; instance?: string; date?: string } }>(
     scope,
     {
       method: 'GET',
       url: '/reunions/nouvelle',
-      summary: 'The form that convenes a meeting (?convention=&instance=)',
+      summary: 'The form that convenes a meeting (?convention=&instance=&date=AAAA-MM-JJ, prefilled)',
       tag: 'pages',
       access: 'domain',
       success: FORM_PAGE,
     },
     async (request, reply) => {
       const context = await conveneContext(request, request.query.convention);
-      const values = { ...readMeetingForm({}), instance: request.query.instance ?? '', debut: '14:00', fin: '16:00' };
-      return sendAppPage(
-        reply,
-        200,
-        conveneFormPage({ ...context, values, errors: {}, review: null }, viewerOf(request)),
+      const { instance = '', date = '' } = request.query;
+      const values = {
+        ...readMeetingForm({}),
+        instance,
+        date: DAY.test(date) ? date : '',
+        debut: '14:00',
+        fin: '16:00',
+      };
+      const dueFiches = await dueFor(
+        context.convention.id,
+        context.instances.find((i) => i.slug === instance),
       );
+      const form = { ...context, values, errors: {}, review: null, items: [], itemErrors: new Map(), dueFiches };
+      return sendAppPage(reply, 200, conveneFormPage(form, viewerOf(request)));
     },
   );
 
@@ -293,14 +324,22 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
         ...parseInput(meetingTimesSchema, { ...times, ...placeOf(values) }),
       }));
       if (!instance) errors.instance = 'Choisissez l’instance qui se réunit.';
-      if (confirmed && instance) {
-        const { meetingId } = await scheduleMeeting(deps, context.convention.id, confirmed, context.actor, {
-          now: now(),
-        });
+      const items = readFreeItemRows(body);
+      const { items: agenda, errors: itemErrors } = parseFreeItems(items);
+      if (confirmed && instance && itemErrors.size === 0) {
+        const { meetingId } = await scheduleMeeting(
+          deps,
+          context.convention.id,
+          { ...confirmed, agenda },
+          context.actor,
+          { now: now() },
+        );
         return toMeetingPage(reply, meetingId, 'convoquee');
       }
-      const status = Object.keys(errors).length ? 422 : 200;
-      return sendAppPage(reply, status, conveneFormPage({ ...context, values, errors, review }, viewerOf(request)));
+      const status = Object.keys(errors).length || itemErrors.size ? 422 : 200;
+      const dueFiches = await dueFor(context.convention.id, instance);
+      const form = { ...context, values, errors, review, items, itemErrors, dueFiches };
+      return sendAppPage(reply, status, conveneFormPage(form, viewerOf(request)));
     },
   );
 
@@ -433,7 +472,8 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
       if (errors.size === 0) {
         const input = parseInput(attendanceSchema, { actor, ...attendance });
         await deps.client.workflow.getHandle(workflowId).executeUpdate(recordAttendanceUpdate, { args: [input] });
-        return toMeetingPage(reply, meeting.id, 'presences');
+        const back = (request.body as Record<string, unknown> | undefined)?.retour === 'seance' ? '/seance' : '';
+        return toMeetingPage(reply, meeting.id, 'presences', back);
       }
       return sendAppPage(reply, 422, attendancePage({ meeting, rows, errors }, viewerOf(request)));
     },

@@ -4,6 +4,7 @@ import type { InstanceListItem } from '../../store/conventions/list-instances.js
 import type { MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
 import { frenchInstant } from './format.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
+import { dueFichesSection, freeItemsFieldset, type FreeItemRow, type RowErrors } from './meeting-agenda.js';
 
 /**
  * The forms that convene, move and cancel a meeting. A date is first checked (étape « verifier »):
@@ -111,8 +112,8 @@ const textarea =
   (attributes: string) =>
     `<textarea ${attributes} rows="3"${extra}>${escapeHtml(value)}</textarea>`;
 
-function errorSummary(errors: FieldErrors): string {
-  const count = Object.keys(errors).length;
+function errorSummary(errors: FieldErrors, others = 0): string {
+  const count = Object.keys(errors).length + others;
   if (count === 0) return '';
   return (
     `<p role="alert" class="failed">${count === 1 ? 'Une erreur empêche' : `${count} erreurs empêchent`} ` +
@@ -161,9 +162,9 @@ function reviewSection(review: DateReview | null, values: MeetingFormValues, err
   );
 }
 
-/** The buttons: check the date; once checked without error, confirm. */
-function buttons(review: DateReview | null, errors: FieldErrors, confirm: string): string {
-  const checked = review !== null && Object.keys(errors).every((name) => name === 'derogation');
+/** The buttons: check the date; once checked without error (`others`: errors outside the date's fields), confirm. */
+function buttons(review: DateReview | null, errors: FieldErrors, confirm: string, others = 0): string {
+  const checked = review !== null && others === 0 && Object.keys(errors).every((name) => name === 'derogation');
   return (
     '<p class="actions">' +
     (checked ? `<button type="submit" name="etape" value="confirmer">${escapeHtml(confirm)}</button> ` : '') +
@@ -172,13 +173,20 @@ function buttons(review: DateReview | null, errors: FieldErrors, confirm: string
   );
 }
 
-/** A form's page: its heading, the count of its errors first, then its body. */
-function formPage(title: string, heading: string, errors: FieldErrors, viewer: PageViewer | null, body: string[]) {
+/** A form's page: its heading, the count of its errors first (`others` beyond the fields'), then its body. */
+function formPage(
+  title: string,
+  heading: string,
+  errors: FieldErrors,
+  viewer: PageViewer | null,
+  body: string[],
+  others = 0,
+) {
   return renderAppPage({
     title,
     current: '/calendrier',
     viewer,
-    body: [`<h1>${escapeHtml(heading)}</h1>`, errorSummary(errors), ...body],
+    body: [`<h1>${escapeHtml(heading)}</h1>`, errorSummary(errors, others), ...body],
   });
 }
 
@@ -190,11 +198,17 @@ export interface ConveneForm {
   values: MeetingFormValues;
   errors: FieldErrors;
   review: DateReview | null;
+  /** The free items of the ordre du jour as typed, and their errors by row. */
+  items: FreeItemRow[];
+  itemErrors: RowErrors;
+  /** The fiches waiting for the instance chosen, once one is. */
+  dueFiches: Array<{ id: string; code: string; title: string }> | null;
 }
 
 /** Convene a meeting of an instance. */
 export function conveneFormPage(form: ConveneForm, viewer: PageViewer | null): string {
   const { values, errors } = form;
+  const others = form.itemErrors.size;
   const options = form.instances
     .map(
       (i) =>
@@ -202,7 +216,7 @@ export function conveneFormPage(form: ConveneForm, viewer: PageViewer | null): s
         `${escapeHtml(i.name)}</option>`,
     )
     .join('');
-  return formPage('Convoquer une réunion', 'Convoquer une réunion', errors, viewer, [
+  const body = [
     `<p>Convention ${escapeHtml(form.convention.name)}. Les fiches qui attendent l’avis ou la décision de ` +
       'l’instance s’inscrivent d’elles-mêmes à l’ordre du jour ; la convocation part aux membres ' +
       'avec l’ordre du jour.</p>',
@@ -212,10 +226,13 @@ export function conveneFormPage(form: ConveneForm, viewer: PageViewer | null): s
     field('instance', 'Instance', (a) => `<select ${a} required>${options}</select>`, errors),
     field('title', 'Titre de la réunion', input('text', values.title, ' required maxlength="200"'), errors),
     whenAndWhere(values, errors),
+    freeItemsFieldset(form.items, form.itemErrors),
+    dueFichesSection(form.dueFiches),
     reviewSection(form.review, values, errors),
-    buttons(form.review, errors, 'Convoquer la réunion'),
+    buttons(form.review, errors, 'Convoquer la réunion', others),
     '</form>',
-  ]);
+  ];
+  return formPage('Convoquer une réunion', 'Convoquer une réunion', errors, viewer, body, others);
 }
 
 /** Input of {@link moveFormPage}. */
@@ -275,4 +292,8 @@ export const MEETING_NOTICES = {
   annulee: 'La réunion est annulée : les membres en sont avertis.',
   presences: 'Les présences sont enregistrées.',
   releve: 'Le relevé de décisions part aux membres.',
+  point: 'Le point est ajouté à l’ordre du jour.',
+  ordre: 'L’ordre du jour est mis à jour.',
+  decision: 'La décision sur ce point est enregistrée.',
+  'compte-rendu': 'Le compte rendu est déposé : il part aux membres en pièce jointe.',
 } as const satisfies Record<string, string>;

@@ -28,7 +28,9 @@ function agenda(meeting: MeetingPageRow): string {
           item.fiche
             ? `<a href="/fiches/${encodeURIComponent(item.fiche.id)}">${escapeHtml(item.title)}</a>`
             : escapeHtml(item.title)
-        } <span class="muted">(${escapeHtml(AGENDA_KIND_LABELS[item.kind] ?? item.kind)})</span></li>`,
+        } <span class="muted">(${escapeHtml(AGENDA_KIND_LABELS[item.kind] ?? item.kind)})</span>` +
+        `${item.note ? `<br><span class="muted">${escapeHtml(item.note)}</span>` : ''}` +
+        `${item.decisionText ? `<br>Décision : ${escapeHtml(item.decisionText)}` : ''}</li>`,
     )
     .join('')}</ol>`;
 }
@@ -79,6 +81,7 @@ function occasionLabel(occasion: string): string {
     cancel: 'Annulation',
     decisions: 'Relevé de décisions',
     minutes: 'Rappel du compte rendu',
+    filed: 'Compte rendu',
   };
   return labels[kind] ?? occasion;
 }
@@ -125,7 +128,9 @@ const HISTORY_LABELS: Readonly<Record<string, (details: Record<string, unknown>)
   'meeting.cancel': (d) => `Annulée${typeof d.reason === 'string' ? ` (motif : ${d.reason})` : ''}`,
   'meeting.recordAttendance': () => 'Présences enregistrées',
   'meeting.sendDecisionSummary': () => 'Relevé de décisions envoyé',
-  'meeting.fileMinutes': () => 'Compte rendu déposé',
+  'meeting.fileMinutes': () => 'Compte rendu déposé, envoyé aux membres',
+  'meeting.recordItemDecision': (d) =>
+    `Décision enregistrée sur le point « ${typeof d.item === 'string' ? d.item : '—'} »`,
 };
 
 const instantOf = (value: unknown) => (typeof value === 'string' ? frenchInstant(value) : '—');
@@ -161,7 +166,14 @@ export function meetingPage(
   meeting: MeetingPageRow,
   auditLines: readonly AuditLine[],
   viewer: PageViewer | null,
-  actions: MeetingPageActions = { mayChange: false, mayRecord: false, maySendSummary: false, notice: null },
+  actions: MeetingPageActions = {
+    mayChange: false,
+    mayEditAgenda: false,
+    mayRecord: false,
+    maySendSummary: false,
+    mayFileMinutes: false,
+    notice: null,
+  },
 ): string {
   const id = encodeURIComponent(meeting.id);
   return renderAppPage({
@@ -175,7 +187,11 @@ export function meetingPage(
         ? `<p><a href="/reunions/${id}/deplacer">Déplacer la réunion</a> · ` +
           `<a href="/reunions/${id}/annuler">Annuler la réunion</a></p>`
         : '',
-      actions.mayRecord ? `<p><a href="/reunions/${id}/presences">Enregistrer les présences</a></p>` : '',
+      actions.mayEditAgenda ? `<p><a href="/reunions/${id}/ordre-du-jour">Modifier l’ordre du jour</a></p>` : '',
+      actions.mayRecord
+        ? `<p><a href="/reunions/${id}/seance">Tenir la séance : présences, avis et décisions, compte rendu</a> · ` +
+          `<a href="/reunions/${id}/presences">Enregistrer les présences</a></p>`
+        : '',
       actions.maySendSummary
         ? `<form method="post" action="/reunions/${id}/releve">${csrfField(viewer)}` +
           '<button type="submit">Envoyer le relevé de décisions</button></form>'
@@ -195,7 +211,12 @@ export function meetingPage(
         ? `<dt>Quorum</dt><dd>${meeting.instance.quorum} ` +
           `membres${meeting.quorumReached === null ? '' : meeting.quorumReached ? ', atteint' : ', non atteint'}</dd>`
         : '',
-      meeting.minutesRef ? `<dt>Compte rendu</dt><dd>${escapeHtml(meeting.minutesRef)}</dd>` : '',
+      meeting.minutesFile
+        ? `<dt>Compte rendu</dt><dd><a href="/reunions/${id}/compte-rendu.pdf">Télécharger le compte rendu ` +
+          `(PDF, déposé le ${escapeHtml(frenchInstant(meeting.minutesFile.uploadedAt))})</a></dd>`
+        : meeting.minutesRef
+          ? `<dt>Compte rendu</dt><dd>${escapeHtml(meeting.minutesRef)}</dd>`
+          : '',
       meeting.poll
         ? `<dt>Date choisie par</dt><dd><a href="/sondages/${encodeURIComponent(meeting.poll.id)}">` +
           `le sondage « ${escapeHtml(meeting.poll.title)} »</a></dd>`

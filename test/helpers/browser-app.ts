@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
 import { simpleParser } from 'mailparser';
 import { buildHttpApp, type HttpAppDependencies } from '../../server/app.js';
 import { createRsvpSignaller } from '../../client/signal-rsvp.js';
@@ -11,6 +12,8 @@ import { devServerEnv, TEST_LINKS } from './temporal.js';
 import { startTestWorker, type TestWorker } from './test-worker.js';
 import { eventually } from './time-skipping.js';
 import { createStore } from '../../store/index.js';
+import { createSession } from '../../store/access/sessions.js';
+import { SESSION_COOKIE } from '../../server/plugins/auth.js';
 
 /** The whole app on a real port for a browser: the demo convention, a worker, mail to a catcher. */
 export interface BrowserApp {
@@ -74,4 +77,18 @@ export async function startBrowserApp(
       await env.teardown();
     },
   };
+}
+
+/** A page signed in as `email` by a session made directly (the sign-in by link has its own test), 360 px wide. */
+export async function signedInPage(
+  running: Pick<BrowserApp, 'db' | 'base'>,
+  browser: { newPage(): Promise<Page> },
+  email: string,
+): Promise<Page> {
+  const person = await running.db.prisma.person.findUniqueOrThrow({ where: { email } });
+  const { token } = await createSession(running.db.prisma, person.id, new Date());
+  const page = await browser.newPage();
+  await page.context().addCookies([{ name: SESSION_COOKIE, value: token, url: running.base }]);
+  await page.setViewportSize({ width: 360, height: 800 });
+  return page;
 }
