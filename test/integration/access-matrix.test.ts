@@ -218,6 +218,7 @@ describe('the role × action matrix of the HTTP API', () => {
   // The web pages: a browser without a session is sent to the sign-in page (303).
   row('GET /connexion', (r) => call(r, 'GET', '/connexion'), 200);
   row('GET /assets/progress.js', (r) => call(r, 'GET', '/assets/progress.js'), 200);
+  row('GET /assets/quorum.js', (r) => call(r, 'GET', '/assets/quorum.js'), 200);
   row('GET /', (r) => call(r, 'GET', '/'), 200, 'dashboard');
   row('GET /fiches/:id', (r) => call(r, 'GET', `/fiches/${own.fiche.shared}`), 200);
   row(
@@ -382,6 +383,29 @@ describe('the role × action matrix of the HTTP API', () => {
   row('GET /reunions/:id/presences', onMeetingPage('GET', 'presences'), pageForm(409, false), 'not begun');
   row('POST /reunions/:id/presences', onMeetingPage('POST', 'presences', {}), pageForm(409, true), 'not begun');
   row('POST /reunions/:id/releve', onMeetingPage('POST', 'releve', {}), pageForm(409, true), 'not held');
+  row('GET /reunions/:id/ordre-du-jour', onMeetingPage('GET', 'ordre-du-jour'), pageForm(200, false));
+  row('POST /reunions/:id/ordre-du-jour', onMeetingPage('POST', 'ordre-du-jour', {}), pageForm(422, true), 'no title');
+  row(
+    'POST /reunions/:id/ordre-du-jour/:itemId',
+    onMeetingPage('POST', 'ordre-du-jour/inconnu', {}),
+    pageForm(400, true),
+    'no direction',
+  );
+  row('GET /reunions/:id/seance', onMeetingPage('GET', 'seance'), pageForm(409, false), 'not begun');
+  row(
+    'POST /reunions/:id/seance/points/:itemId',
+    onMeetingPage('POST', 'seance/points/inconnu', {}),
+    pageForm(409, true),
+    'not begun',
+  );
+  row(
+    'POST /reunions/:id/seance/fiches/:ficheId/:kind',
+    onMeetingPage('POST', 'seance/fiches/inconnu/recordAvis', {}),
+    pageForm(409, true),
+    'not begun',
+  );
+  row('POST /reunions/:id/compte-rendu', onMeetingPage('POST', 'compte-rendu', {}), pageForm(409, true), 'not held');
+  row('GET /reunions/:id/compte-rendu.pdf', onMeetingPage('GET', 'compte-rendu.pdf'), 404, 'none filed');
   row(
     STEP,
     onMeeting('reschedule', { ...meetingTimes(15), reason: 'Salle prise.' }),
