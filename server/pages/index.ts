@@ -30,6 +30,7 @@ import { meetingPage } from './meeting-page.js';
 import { instancesToConvene, meetingPageActions, registerMeetingFormPages } from './meeting-form-routes.js';
 import { registerMeetingAgendaPages } from './meeting-agenda-routes.js';
 import { registerMeetingDayPages } from './meeting-day-routes.js';
+import { registerPageScript } from './page-script.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
 import { DomainError } from '../../domain/errors.js';
@@ -341,23 +342,11 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route(
-    scope,
-    {
-      method: 'GET',
-      url: PROGRESS_SCRIPT_PATH,
-      summary: 'The script that keeps a progress page up to date',
-      tag: 'pages',
-      access: 'public',
-      success: { status: 200, description: 'JavaScript', contentType: 'text/javascript' },
-    },
-    async (_request, reply) =>
-      reply
-        .header('content-type', 'text/javascript; charset=utf-8')
-        .header('cache-control', 'no-cache')
-        .header('x-content-type-options', 'nosniff')
-        .send(PROGRESS_SCRIPT),
-  );
+  registerPageScript(scope, {
+    url: PROGRESS_SCRIPT_PATH,
+    summary: 'The script that keeps a progress page up to date',
+    body: PROGRESS_SCRIPT,
+  });
 
   route(
     scope,

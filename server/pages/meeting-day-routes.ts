@@ -26,6 +26,7 @@ import { sendAppPage, type PageViewer } from './layout.js';
 import { meetingDayPage, type FicheItemSteps, type MeetingDay } from './meeting-day-page.js';
 import { manageableMeeting, meetingPageActions, toMeetingPage } from './meeting-form-routes.js';
 import { ID } from './page-lookup.js';
+import { registerPageScript } from './page-script.js';
 
 /** Dependencies of {@link registerMeetingDayPages}. */
 export interface MeetingDayPagesDependencies {
@@ -135,22 +136,11 @@ export function registerMeetingDayPages(scope: FastifyInstance, deps: MeetingDay
   const toDay = (reply: FastifyReply, meetingId: string, done: string, anchor = '') =>
     reply.code(303).header('location', `/reunions/${meetingId}/seance?fait=${done}${anchor}`).send();
 
-  route(
-    scope,
-    {
-      method: 'GET',
-      url: QUORUM_SCRIPT_PATH,
-      summary: 'The script that recounts the quorum as attendance is ticked',
-      tag: 'pages',
-      access: 'public',
-      success: { status: 200, description: 'JavaScript', contentType: 'text/javascript' },
-    },
-    async (_request, reply) =>
-      reply
-        .header('content-type', 'text/javascript; charset=utf-8')
-        .header('cache-control', 'no-cache')
-        .send(QUORUM_SCRIPT),
-  );
+  registerPageScript(scope, {
+    url: QUORUM_SCRIPT_PATH,
+    summary: 'The script that recounts the quorum as attendance is ticked',
+    body: QUORUM_SCRIPT,
+  });
 
   route<{ Params: { id: string }; Querystring: { fait?: string } }>(
     scope,
