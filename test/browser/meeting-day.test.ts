@@ -26,9 +26,10 @@ const ZONE = 'Europe/Paris';
 const SECRETARY = DEMO_PEOPLE.secretaire.email;
 const CONVENED = 'COTECH de la page du jour';
 const HELD = 'COTECH en séance';
+/** A PDF past the app's 1 Mio body limit (a comment pads it): only the upload's own cap applies. */
 const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n' +
-    'trailer<</Root 1 0 R>>\n%%EOF\n',
+    `%${'x'.repeat(1_500_000)}\ntrailer<</Root 1 0 R>>\n%%EOF\n`,
 );
 
 describe('the meeting’s ordre du jour and its séance from the pages (headless Chromium, dev server)', () => {
@@ -260,6 +261,14 @@ describe('the meeting’s ordre du jour and its séance from the pages (headless
     await page.getByRole('button', { name: 'Déposer et envoyer le compte rendu' }).click();
     expect(await page.locator('#compte-rendu-erreur').textContent()).toMatch(/n’est pas un PDF/);
     await checked();
+    await page.getByLabel(/Compte rendu \(PDF/).setInputFiles({
+      name: 'trop-lourd.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([PDF, Buffer.alloc(9 * 1024 * 1024)]),
+    });
+    await page.getByRole('button', { name: 'Déposer et envoyer le compte rendu' }).click();
+    expect(await page.locator('#compte-rendu-erreur').textContent()).toMatch(/dépasse 10 Mo/);
+    expect(await running.db.prisma.minutesFile.count()).toBe(0);
     await page.getByLabel(/Compte rendu \(PDF/).setInputFiles({
       name: 'compte-rendu.pdf',
       mimeType: 'application/pdf',
