@@ -92,6 +92,8 @@ export interface AttendanceForm {
   rows: AttendanceRow[];
   /** By the member's address. */
   errors: Map<string, string>;
+  /** Posted from the séance's page: recorded, it goes back there. */
+  back?: 'seance';
 }
 
 /** Path of the script that recounts the quorum as the secretary ticks the rows. */
@@ -132,8 +134,8 @@ function quorumLine(meeting: MeetingPageRow, rows: readonly AttendanceRow[]): { 
  * The attendance form with its quorum, recounted live by {@link QUORUM_SCRIPT}; `back` names the
  * page the form returns to once recorded (the séance's, or the meeting's).
  */
-export function attendanceForm(form: AttendanceForm, viewer: PageViewer | null, back?: 'seance'): string {
-  const { meeting, rows, errors } = form;
+export function attendanceForm(form: AttendanceForm, viewer: PageViewer | null): string {
+  const { meeting, rows, errors, back } = form;
   const quorum = quorumLine(meeting, rows);
   return [
     `<p role="status" id="quorum">${escapeHtml(quorum.text)}</p>`,

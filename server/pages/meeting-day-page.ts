@@ -118,6 +118,7 @@ function summarySection(day: MeetingDay, viewer: PageViewer | null): string {
     : '<p>Aucune décision enregistrée pour l’instant.</p>';
   const send = day.maySendSummary
     ? `<form method="post" action="/reunions/${encodeURIComponent(day.meeting.id)}/releve">${csrfField(viewer)}` +
+      '<input type="hidden" name="retour" value="seance">' +
       '<button type="submit">Envoyer le relevé de décisions</button></form>'
     : '<p class="waiting">Le relevé s’envoie une fois les présences enregistrées.</p>';
   return list + send;
@@ -161,7 +162,7 @@ export function meetingDayPage(day: MeetingDay, viewer: PageViewer | null): stri
       `<p>Réunion « <a href="/reunions/${encodeURIComponent(meeting.id)}">${escapeHtml(meeting.title)}</a> » du ` +
         `${escapeHtml(frenchInstant(meeting.startsAt))}.</p>`,
       '<h2>Présences</h2>',
-      attendanceForm({ meeting, rows: day.rows, errors: new Map() }, viewer, 'seance'),
+      attendanceForm({ meeting, rows: day.rows, errors: new Map(), back: 'seance' }, viewer),
       '<h2>Ordre du jour : avis et décisions</h2>',
       agendaSection(day, viewer),
       '<h2>Relevé de décisions</h2>',

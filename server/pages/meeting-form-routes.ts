@@ -156,6 +156,12 @@ function reviewForm<T>(
   return { errors, review, confirmed: { ...input, override: { reason } } };
 }
 
+/** A form posted from the séance's page goes back to it (field `retour`). */
+const backTo = (body: unknown): 'seance' | undefined =>
+  typeof body === 'object' && body !== null && (body as Record<string, unknown>).retour === 'seance'
+    ? 'seance'
+    : undefined;
+
 const stepOf = (body: unknown) =>
   typeof body === 'object' && body !== null ? String((body as Record<string, unknown>).etape ?? '') : undefined;
 
@@ -469,17 +475,18 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
       const rows = postedRows(meeting, request.body);
       const attendance = attendanceOf(rows);
       const errors = attendanceErrors(attendance, rows);
+      const back = backTo(request.body);
       if (errors.size === 0) {
         const input = parseInput(attendanceSchema, { actor, ...attendance });
         await deps.client.workflow.getHandle(workflowId).executeUpdate(recordAttendanceUpdate, { args: [input] });
-        const back = (request.body as Record<string, unknown> | undefined)?.retour === 'seance' ? '/seance' : '';
-        return toMeetingPage(reply, meeting.id, 'presences', back);
+        return toMeetingPage(reply, meeting.id, 'presences', back ? '/seance' : '');
       }
-      return sendAppPage(reply, 422, attendancePage({ meeting, rows, errors }, viewerOf(request)));
+      const form = { meeting, rows, errors, ...(back ? { back } : {}) };
+      return sendAppPage(reply, 422, attendancePage(form, viewerOf(request)));
     },
   );
 
-  route<{ Params: { id: string } }>(
+  route<{ Params: { id: string }; Body: Record<string, unknown> }>(
     scope,
     {
       method: 'POST',
@@ -493,7 +500,7 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
     async (request, reply) => {
       const { meeting, workflowId, actor } = await changeableMeeting(request, request.params.id, 'sendDecisionSummary');
       await deps.client.workflow.getHandle(workflowId).executeUpdate(sendDecisionSummaryUpdate, { args: [{ actor }] });
-      return toMeetingPage(reply, meeting.id, 'releve');
+      return toMeetingPage(reply, meeting.id, 'releve', backTo(request.body) ? '/seance' : '');
     },
   );
 }

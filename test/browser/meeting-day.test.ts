@@ -191,6 +191,10 @@ describe('the meeting’s ordre du jour and its séance from the pages (headless
     for (let i = 1; i < rows; i += 1) await page.locator(`input[name="statut-${i}"][value="present"]`).check();
     expect(await quorum.textContent()).toMatch(new RegExp(`${rows - 1} présents sur ${rows} — quorum atteint`));
     await page.locator('input[name="statut-0"][value="pouvoir"]').check();
+    // A pouvoir given to no one: refused beside the row, on the attendance form that returns to the séance.
+    await page.getByRole('button', { name: 'Enregistrer les présences' }).click();
+    expect(await page.locator('#membre-0-erreur').textContent()).toMatch(/Choisissez le membre présent/);
+    await checked();
     await page
       .locator('select[name="pouvoir-0"]')
       .selectOption(await page.locator('input[name="membre-1"]').inputValue());
@@ -237,7 +241,7 @@ describe('the meeting’s ordre du jour and its séance from the pages (headless
     expect(text).toMatch(/Accueil des familles le samedi : favorable/);
 
     await page.getByRole('button', { name: 'Envoyer le relevé de décisions' }).click();
-    await page.waitForURL(/\?fait=releve$/);
+    await page.waitForURL(/\/seance\?fait=releve$/);
     await checked();
     const releve = await eventually(
       async () =>
