@@ -78,15 +78,23 @@ const FORM_FIELD: Readonly<Record<string, keyof MeetingFormValues>> = {
   'override.reason': 'derogation',
 };
 
-/** Runs a parse; its field issues become the form's errors (the first per field). */
-function parsed<T>(parse: () => T, errors: FieldErrors): T | undefined {
+/**
+ * Runs a parse; its field issues become the form's errors (the first per field), each under the form
+ * field `fields` maps its path to; an issue of another path, or another error, is thrown.
+ */
+export function parsed<T, Name extends string = keyof MeetingFormValues>(
+  parse: () => T,
+  errors: Partial<Record<Name, string>>,
+  fields: Readonly<Record<string, Name>> = FORM_FIELD as Readonly<Record<string, Name>>,
+  codes: readonly string[] = ['INVALID_INPUT'],
+): T | undefined {
   try {
     return parse();
   } catch (error) {
-    if (!(error instanceof DomainError) || error.code !== 'INVALID_INPUT') throw error;
+    if (!(error instanceof DomainError) || !codes.includes(error.code)) throw error;
     const issues = error.issues ?? [{ field: error.field ?? '', message: error.message }];
     for (const issue of issues) {
-      const name = FORM_FIELD[issue.field];
+      const name = fields[issue.field];
       if (!name) throw error;
       errors[name] ??= issue.message;
     }
