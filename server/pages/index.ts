@@ -30,7 +30,7 @@ import { meetingPage } from './meeting-page.js';
 import { instancesToConvene, meetingPageActions, registerMeetingFormPages } from './meeting-form-routes.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
-import { instancesToPoll, pollPageActions, registerPollFormPages } from './poll-form-routes.js';
+import { instancesToPoll, pollPageView, registerPollFormPages } from './poll-form-routes.js';
 import { DomainError } from '../../domain/errors.js';
 import { route, routeViewer } from '../route.js';
 
@@ -280,8 +280,8 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const poll = ID.test(request.params.id) ? await deps.store.polls.find(request.params.id) : null;
       if (!poll) throw notFound('Sondage');
       const actor = await actorOf(request, deps.store, poll.conventionId);
-      const actions = await pollPageActions(deps, poll, actor, request.query.fait);
-      return sendAppPage(reply, 200, pollPage(poll, viewerOf(request), actions));
+      const view = await pollPageView(deps, poll, actor, request.query.fait);
+      return sendAppPage(reply, 200, pollPage(view.poll, viewerOf(request), view.actions));
     },
   );
 

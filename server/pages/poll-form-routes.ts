@@ -58,13 +58,32 @@ function ruleText(rule: InstanceMeetingRule | null): string | null {
   return rule ? `le ${rule.weekday}, à ${rule.time.replace(':', ' h ')}` : null;
 }
 
-/** What the poll's page offers its reader now, and the confirmation of what they just did. */
-export async function pollPageActions(
+/**
+ * A poll as its page shows it, and what the page offers its reader now with the confirmation of
+ * what they just did. While its workflow runs, its state is the workflow's (the store follows a
+ * moment later: a tie is put before it is recorded), as GET /api/polls/:id answers it.
+ */
+export async function pollPageView(
   deps: { client: Client; store: Store },
-  poll: PollView,
+  stored: PollView,
   actor: Actor,
   done: string | undefined,
-): Promise<PollPageActions> {
+): Promise<{ poll: PollView; actions: PollPageActions }> {
+  const state =
+    stored.workflowId && stored.status !== 'clos'
+      ? await deps.client.workflow
+          .getHandle(stored.workflowId)
+          .query(pollStateQuery)
+          .catch(() => null)
+      : null;
+  const poll: PollView = state
+    ? {
+        ...stored,
+        status: state.status,
+        chosenOptionId: state.chosenOptionId ?? stored.chosenOptionId,
+        meetingId: state.meetingId ?? stored.meetingId,
+      }
+    : stored;
   const instance = poll.instance
     ? await deps.store.conventions.findInstance(poll.conventionId, poll.instance.slug)
     : null;
@@ -79,16 +98,8 @@ export async function pollPageActions(
     refusal = error.message;
   }
   const open = poll.status !== 'clos' && poll.workflowId !== null;
-  const tied =
-    open && refusal === null && poll.status === 'departage'
-      ? ((
-          await deps.client.workflow
-            .getHandle(poll.workflowId!)
-            .query(pollStateQuery)
-            .catch(() => null)
-        )?.tied ?? [])
-      : [];
-  return {
+  const tied = open && refusal === null && poll.status === 'departage' ? (state?.tied ?? []) : [];
+  const actions = {
     refusal: open ? refusal : null,
     mayClose: open && poll.status === 'ouvert' && refusal === null,
     tied: poll.options.filter((o) => tied.includes(o.id)),
@@ -96,6 +107,7 @@ export async function pollPageActions(
       done !== undefined && Object.hasOwn(POLL_NOTICES, done) ? POLL_NOTICES[done as keyof typeof POLL_NOTICES] : null,
     error: null,
   };
+  return { poll, actions };
 }
 
 /** What a new poll of an instance is checked against, and whom it asks by default. */
@@ -406,13 +418,14 @@ export function registerPollFormPages(scope: FastifyInstance, deps: PollFormPage
           await runPollStep(deps.client, poll, 'choose' satisfies PollStep, { actor, optionId });
         } catch (error) {
           const mapped = toHttpError(error);
-          if (mapped.status >= 500) throw error;
+          // A date not among the tied ones goes beside the dates; a refused role or moment is a page of its own.
+          if (mapped.code !== 'INVALID_INPUT') throw error;
           refused = { status: mapped.status, message: mapped.message };
         }
       if (!refused) return toPollPage(reply, request.params.id, 'choisie');
-      const view = (await store.polls.find(request.params.id))!;
-      const actions = { ...(await pollPageActions(deps, view, actor, undefined)), error: refused.message };
-      return sendAppPage(reply, refused.status, pollPage(view, viewerOf(request), actions));
+      const view = await pollPageView(deps, (await store.polls.find(request.params.id))!, actor, undefined);
+      const actions = { ...view.actions, error: refused.message };
+      return sendAppPage(reply, refused.status, pollPage(view.poll, viewerOf(request), actions));
     },
   );
 }
