@@ -20,7 +20,7 @@ import { HttpError, toHttpError } from '../errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { route } from '../route.js';
 import { sendAppPage, type PageViewer } from './layout.js';
-import { parsed } from './meeting-form-routes.js';
+import { instanceFormContext, parsed } from './meeting-form-routes.js';
 import { OTHER_DATES, pollFormPage, type PollForm, type PollFormErrors, type PollFormValues } from './poll-form.js';
 import { pollPage, type PollPageActions } from './poll-pages.js';
 
@@ -275,17 +275,10 @@ export function registerPollFormPages(scope: FastifyInstance, deps: PollFormPage
   const { store, viewerOf, now } = deps;
 
   /** The convention, the reader, and the instances they may run polls for; refused when none. */
-  async function formContext(request: FastifyRequest, named: string | undefined) {
-    const convention = await store.conventions.resolve(named);
-    const actor = await actorOf(request, store, convention.id);
-    const [heading, instances] = await Promise.all([
-      store.conventions.findHeading(convention.id),
-      instancesToPoll(store, convention.id, actor),
-    ]);
-    // None: the rule's own refusal, in French.
-    if (instances.length === 0) assertMayManagePoll('cotech', actor, 'create');
-    return { conventionId: convention.id, convention: heading, actor, instances };
-  }
+  const formContext = (request: FastifyRequest, named: string | undefined) =>
+    instanceFormContext(store, request, named, instancesToPoll, (actor) =>
+      assertMayManagePoll('cotech', actor, 'create'),
+    );
 
   type Context = Awaited<ReturnType<typeof formContext>>;
   const formOf = (
@@ -322,7 +315,7 @@ export function registerPollFormPages(scope: FastifyInstance, deps: PollFormPage
     async (request, reply) => {
       const context = await formContext(request, request.query.convention);
       const instance = chosenInstance(context, request.query.instance);
-      const facts = instance ? await instanceFacts(store, context.conventionId, instance.slug, now()) : null;
+      const facts = instance ? await instanceFacts(store, context.convention.id, instance.slug, now()) : null;
       const values = facts ? initialValues(facts, now()) : {};
       const suggestions = facts ? reviewPollForm(values, facts, now()).suggestions : [];
       const form = formOf(context, facts, { values, errors: {}, suggestions, review: null });
@@ -352,12 +345,12 @@ export function registerPollFormPages(scope: FastifyInstance, deps: PollFormPage
         const form = formOf(context, null, { values: {}, errors, suggestions: [], review: null });
         return sendAppPage(reply, 422, pollFormPage(form, viewerOf(request)));
       }
-      const facts = await instanceFacts(store, context.conventionId, instance.slug, now());
+      const facts = await instanceFacts(store, context.convention.id, instance.slug, now());
       const values = readPollForm(body);
       const checked = reviewPollForm(values, facts, now());
       const step = values.etape;
       if (step === 'lancer' && checked.poll && values.verifie === checked.review.fingerprint) {
-        const started = await startPoll(deps, context.conventionId, checked.poll, context.actor, { now: now() });
+        const started = await startPoll(deps, context.convention.id, checked.poll, context.actor, { now: now() });
         return reply.code(303).header('location', `/sondages/${started.pollId}?fait=lance`).send();
       }
       // Asking for suggestions is not a check: no error shown yet.
