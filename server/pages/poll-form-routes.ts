@@ -8,7 +8,7 @@ import { DomainError } from '../../domain/errors.js';
 import { readInstant } from '../../domain/instant-input.js';
 import type { Actor } from '../../domain/lifecycle/model.js';
 import type { InstanceMeetingRule } from '../../domain/meeting-recurrence.js';
-import { localDateKey, toLocal } from '../../domain/paris-time.js';
+import { dateKey, toLocal } from '../../domain/paris-time.js';
 import { newPollSchema } from '../../domain/poll-input.js';
 import { assertMayManagePoll, mayManagePoll, optionLabel, optionTimes } from '../../domain/poll-rules.js';
 import { suggestedDeadline, suggestPollDates } from '../../domain/poll-suggestions.js';
@@ -53,7 +53,7 @@ export async function instancesToPoll(store: Store, conventionId: string, actor:
   return instances.filter((i) => mayManagePoll(i.kind as InstanceKind, actor));
 }
 
-/** The rule of the instance's calendar, as the form says it: « le mardi, de 14:00 à 17:00 ». */
+/** What the suggestions take of the instance's calendar rule, as the form says it: « le mardi, à 14 h 00 ». */
 function ruleText(rule: InstanceMeetingRule | null): string | null {
   return rule ? `le ${rule.weekday}, à ${rule.time.replace(':', ' h ')}` : null;
 }
@@ -140,7 +140,7 @@ function readPollForm(body: unknown): PollFormValues {
 function initialValues(facts: InstanceFacts, now: Date): PollFormValues {
   const deadline = toLocal(suggestedDeadline(now, facts.zone), facts.zone);
   return {
-    echeance: localDateKey(suggestedDeadline(now, facts.zone), facts.zone),
+    echeance: dateKey(deadline),
     'echeance-heure': `${pad2(deadline.hour)}:${pad2(deadline.minute)}`,
     ...Object.fromEntries(facts.members.map((email, i) => [`participant-${i}`, email])),
   };
