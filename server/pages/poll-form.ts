@@ -137,12 +137,7 @@ export function pollFormPage(form: PollForm, viewer: PageViewer | null): string 
       errors,
     ) +
     `<button type="submit">${instance ? 'Changer d’instance' : 'Continuer'}</button></form>`;
-  const body = [
-    `<h1>${title}</h1>`,
-    errorSummary(errors),
-    `<p>Convention ${escapeHtml(form.convention.name)}.</p>`,
-    choose,
-  ];
+  const body = [`<h1>${title}</h1>`, errorSummary(errors), `<p>${escapeHtml(form.convention.name)}.</p>`, choose];
   if (instance) {
     body.push(
       `<p>Les dates suggérées pour « ${escapeHtml(instance.name)} » évitent les week-ends et les jours fériés, ` +

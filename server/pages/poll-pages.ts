@@ -107,7 +107,8 @@ function answersTable(poll: PollView): string {
       const answer = ballot?.answers[o.id];
       return `<td>${answer ? short[answer] : '—'}</td>`;
     });
-    return `<tr><th scope="row">${escapeHtml(email)}</th>${cells.join('')}</tr>`;
+    // The address may break before its domain, so the answers stay in sight at 360 px.
+    return `<tr><th scope="row">${escapeHtml(email).replace('@', '<wbr>@')}</th>${cells.join('')}</tr>`;
   });
   return scrolling(
     'Réponses de chaque participant',
