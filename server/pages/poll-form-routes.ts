@@ -112,15 +112,27 @@ export async function pollPageView(
 
 /** What a new poll of an instance is checked against, and whom it asks by default. */
 async function instanceFacts(store: Store, conventionId: string, slug: string, now: Date) {
-  const [rules, settings, stored] = await Promise.all([
+  const [rules, settings, stored, everyone] = await Promise.all([
     convocationRules(store, conventionId, slug),
     store.conventions.findSettings(conventionId),
     store.conventions.findMeetingRules(conventionId),
+    store.conventions.listInstanceMembers({ conventionId }),
   ]);
   const { delayDays, schoolZone } = rules.dateOf(now, now);
   const rule = stored.find((r) => r.instance === slug) ?? null;
   const members = [...new Set(rules.instance.members.map((e) => e.toLowerCase()))].sort();
-  return { instance: rules.instance, zone: rules.zone, delayDays, schoolZone, rule, members, settings };
+  // Whom else the poll may ask: a poll mails everyone it asks, so only people of the convention (see pollInvitees).
+  const conventionMembers = new Set(everyone);
+  return {
+    instance: rules.instance,
+    zone: rules.zone,
+    delayDays,
+    schoolZone,
+    rule,
+    members,
+    conventionMembers,
+    settings,
+  };
 }
 type InstanceFacts = Awaited<ReturnType<typeof instanceFacts>>;
 
@@ -200,8 +212,18 @@ function reviewPollForm(values: PollFormValues, facts: InstanceFacts, now: Date)
   });
   const dates = proposedDates(values, errors);
   if (dates.length < 2) errors.dates = 'Cochez ou indiquez au moins deux dates.';
-  const participants = facts.members.filter((email, i) => values[`participant-${i}`] === email);
-  if (participants.length === 0) errors.participants = 'Cochez au moins un participant.';
+  const others = (values['autres-participants'] ?? '')
+    .split(/[\s,;]+/)
+    .map((email) => email.toLowerCase())
+    .filter(Boolean);
+  const strangers = others.filter((email) => !facts.conventionMembers.has(email));
+  if (strangers.length)
+    errors['autres-participants'] =
+      `${strangers.length > 1 ? 'Ces adresses ne sont' : 'Cette adresse n’est'} d’aucune personne de la ` +
+      `convention : ${strangers.join(', ')}.`;
+  const ticked = facts.members.filter((email, i) => values[`participant-${i}`] === email);
+  const participants = [...new Set([...ticked, ...others])];
+  if (participants.length === 0) errors.participants = 'Cochez ou indiquez au moins un participant.';
   // Where each error of the API's input goes.
   const fields: Record<string, string> = {
     title: 'titre',
@@ -215,8 +237,12 @@ function reviewPollForm(values: PollFormValues, facts: InstanceFacts, now: Date)
     for (const path of ['', '.date', '.start', '.end']) fields[`options.${i}${path}`] = field;
   });
   const text = (name: string) => (values[name] ?? '').trim() || undefined;
+  participants.forEach((_, i) => (fields[`participants.${i}`] = 'autres-participants'));
+  // The dates are checked whatever is wrong with the participants (left out then): every error shows at once.
+  const asked = !errors.participants && !errors['autres-participants'];
+  const datesRead = Object.keys(errors).every((name) => name === 'participants' || name === 'autres-participants');
   const input =
-    deadline && Object.keys(errors).length === 0
+    deadline && datesRead
       ? parsed(
           () =>
             parseInput(newPollSchema, {
@@ -226,7 +252,7 @@ function reviewPollForm(values: PollFormValues, facts: InstanceFacts, now: Date)
               ...(text('lieu') ? { location: text('lieu') } : {}),
               deadline: deadline.toISOString(),
               options: dates.map((d) => d.option),
-              participants,
+              ...(asked ? { participants } : {}),
             }),
           errors,
           fields,

@@ -95,9 +95,14 @@ function participantList(form: PollForm, members: readonly string[]): string {
   return (
     `<fieldset${error ? ' aria-describedby="participants-erreur"' : ''}><legend>Participants</legend>` +
     (error ? `<p class="failed" id="participants-erreur">${escapeHtml(error)}</p>` : '') +
-    (members.length
-      ? `<ul class="choices">${boxes.join('')}</ul>`
-      : '<p>L’instance n’a aucun membre : personne à interroger.</p>') +
+    (members.length ? `<ul class="choices">${boxes.join('')}</ul>` : '<p>L’instance n’a aucun membre.</p>') +
+    field(
+      'autres-participants',
+      'Autres participants (facultatif)',
+      textarea(form.values['autres-participants'] ?? '', ' maxlength="5000"'),
+      form.errors,
+      'Les adresses de personnes de la convention, une par ligne.',
+    ) +
     '</fieldset>'
   );
 }

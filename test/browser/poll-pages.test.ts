@@ -103,11 +103,15 @@ describe('proposing dates, following the answers, closing and choosing from the 
     await other.getByLabel('Jour').fill(dateKey(saturday));
     await other.getByLabel('Début (heure de Paris)').fill('10:00');
     await other.getByLabel('Fin (heure de Paris)').fill('12:00');
+    await page.getByLabel('Autres participants (facultatif)').fill(`${MEMBER}\ninconnu@example.org`);
     await page.getByRole('button', { name: 'Vérifier les dates' }).click();
+    expect(await page.locator('#champ-autres-participants-erreur').textContent()).toBe(
+      'Cette adresse n’est d’aucune personne de la convention : inconnu@example.org.',
+    );
     expect(await page.locator('#champ-autre-0-date-erreur').textContent()).toMatch(
       /samedi .* tombe un jour sans réunion \(samedi\)/,
     );
-    expect(await page.getByRole('alert').textContent()).toMatch(/Une erreur empêche/);
+    expect(await page.getByRole('alert').textContent()).toMatch(/2 erreurs empêchent/);
     expect(await page.getByRole('button', { name: 'Lancer le sondage' }).count()).toBe(0);
     expect(await page.getByLabel('Titre (celui de la réunion)').inputValue()).toBe(TITLE);
     expect(await page.locator('#date-0').isChecked()).toBe(true);
@@ -117,9 +121,11 @@ describe('proposing dates, following the answers, closing and choosing from the 
     await other.getByLabel('Jour').fill(dateKey(firstDay));
     await other.getByLabel('Début (heure de Paris)').fill('14:00');
     await other.getByLabel('Fin (heure de Paris)').fill('16:00');
+    // A member of the COPIL asked too: a person of the convention, not of the COTECH.
+    await page.getByLabel('Autres participants (facultatif)').fill(MEMBER);
     await page.getByRole('button', { name: 'Vérifier les dates' }).click();
     text = await checked();
-    expect(text).toMatch(/Ces 3 dates respectent les règles ; l’invitation part à 15 participants\./);
+    expect(text).toMatch(/Ces 3 dates respectent les règles ; l’invitation part à 16 participants\./);
     expect(await running.db.prisma.poll.count({ where: { title: TITLE } })).toBe(0);
     await page.getByRole('button', { name: 'Lancer le sondage' }).click();
     await page.waitForURL(/\/sondages\/[0-9a-f-]+\?fait=lance$/);
@@ -131,7 +137,8 @@ describe('proposing dates, following the answers, closing and choosing from the 
       include: { options: { orderBy: { position: 'asc' } } },
     });
     expect(poll).toMatchObject({ title: TITLE, status: 'ouvert', organizerEmail: ORGANISER });
-    expect(poll.participants).toHaveLength(15);
+    expect(poll.participants).toHaveLength(16);
+    expect(poll.participants).toContain(MEMBER);
     expect(poll.options.map((o) => o.label)).toEqual([
       expect.stringMatching(/^mardi .* de 14 h 00 à 17 h 00$/),
       expect.stringMatching(/^mardi .* de 14 h 00 à 17 h 00$/),
@@ -160,7 +167,7 @@ describe('proposing dates, following the answers, closing and choosing from the 
     const row = page.getByRole('row', { name: new RegExp(SECRETARY) });
     expect(await row.locator('td').allTextContents()).toEqual(['Oui', 'Non', 'Oui']);
     const awaiting = await page.locator('h2:has-text("Sans réponse") + ul li').allTextContents();
-    expect(awaiting).toHaveLength(14);
+    expect(awaiting).toHaveLength(15);
     expect(awaiting).not.toContain(SECRETARY);
     expect(awaiting).toContain(ORGANISER);
 
