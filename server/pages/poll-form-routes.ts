@@ -16,29 +16,22 @@ import { parseInput } from '../../domain/validation.js';
 import type { Store } from '../../store/index.js';
 import type { PollView } from '../../store/polls/find-poll.js';
 import { pollStateQuery } from '../../workflows/poll-definitions.js';
-import { HttpError, toHttpError } from '../errors.js';
+import { toHttpError } from '../errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { route } from '../route.js';
-import { sendAppPage, type PageViewer } from './layout.js';
-import { instanceFormContext, parsed } from './meeting-form-routes.js';
+import { sendAppPage } from './layout.js';
+import { instanceFormContext, parsed, type MeetingFormPagesDependencies } from './meeting-form-routes.js';
+import { ID, notFound } from './page-lookup.js';
 import { OTHER_DATES, pollFormPage, type PollForm, type PollFormErrors, type PollFormValues } from './poll-form.js';
 import { pollPage, type PollPageActions } from './poll-pages.js';
 
-/** Dependencies of {@link registerPollFormPages}. */
-export interface PollFormPagesDependencies {
-  client: Client;
-  store: Store;
-  taskQueue: string;
-  viewerOf: (request: FastifyRequest) => PageViewer | null;
-  now: () => Date;
-}
+/** Dependencies of {@link registerPollFormPages}: those of the meeting forms. */
+export type PollFormPagesDependencies = MeetingFormPagesDependencies;
 
-const ID = /^[A-Za-z0-9-]{1,64}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const KEY = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})-(\d{2}:\d{2})$/;
 const HTML = { status: 200, description: 'HTML page', contentType: 'text/html' } as const;
-const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucun sondage ne porte cet identifiant.');
 
 /** The confirmations the poll's page shows after a step (`?fait=`), in French. */
 export const POLL_NOTICES = {
@@ -390,7 +383,7 @@ export function registerPollFormPages(scope: FastifyInstance, deps: PollFormPage
   /** A started poll, with the reader as an actor of its convention. */
   async function startedPoll(request: FastifyRequest, id: string) {
     const poll = ID.test(id) ? await store.polls.findState(id) : null;
-    if (!poll?.workflowId) throw notFound();
+    if (!poll?.workflowId) throw notFound('Sondage');
     const actor = await actorOf(request, store, poll.conventionId);
     return { poll: { workflowId: poll.workflowId, status: poll.status }, actor };
   }
