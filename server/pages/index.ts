@@ -33,6 +33,7 @@ import { registerMeetingDayPages } from './meeting-day-routes.js';
 import { registerPageScript } from './page-script.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
+import { instancesToPoll, pollPageView, registerPollFormPages } from './poll-form-routes.js';
 import { DomainError } from '../../domain/errors.js';
 import { route, routeViewer } from '../route.js';
 
@@ -255,12 +256,19 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const convention = await pageConvention(request, request.query.convention);
       if ('choices' in convention)
         return sendChoice(request, reply, convention.choices, { path: '/sondages', title: 'Sondages de date' });
-      await actorOf(request, deps.store, convention.id);
-      return sendAppPage(reply, 200, pollListPage(await deps.store.polls.list(convention.id), viewerOf(request)));
+      const actor = await actorOf(request, deps.store, convention.id);
+      const [polls, toPoll] = await Promise.all([
+        deps.store.polls.list(convention.id),
+        instancesToPoll(deps.store, convention.id, actor),
+      ]);
+      const proposal = toPoll.length
+        ? { href: `/sondages/nouveau?convention=${encodeURIComponent(convention.slug)}` }
+        : { reason: 'Les coopérateurs, les secrétaires et les présidents d’instance proposent les dates.' };
+      return sendAppPage(reply, 200, pollListPage(polls, viewerOf(request), proposal));
     },
   );
 
-  route<{ Params: { id: string } }>(
+  route<{ Params: { id: string }; Querystring: { fait?: string } }>(
     scope,
     {
       method: 'GET',
@@ -274,8 +282,9 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     async (request, reply) => {
       const poll = ID.test(request.params.id) ? await deps.store.polls.find(request.params.id) : null;
       if (!poll) throw notFound('Sondage');
-      await actorOf(request, deps.store, poll.conventionId);
-      return sendAppPage(reply, 200, pollPage(poll, viewerOf(request)));
+      const actor = await actorOf(request, deps.store, poll.conventionId);
+      const view = await pollPageView(deps, poll, actor, request.query.fait);
+      return sendAppPage(reply, 200, pollPage(view.poll, viewerOf(request), view.actions));
     },
   );
 
@@ -474,6 +483,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
   registerMeetingFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
   registerMeetingAgendaPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerMeetingDayPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
+  registerPollFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
 
   registerAdminWorkflowPages(scope, {
     client: deps.client,

@@ -45,6 +45,8 @@ export const APP_PAGE_STYLE = [
   '.column ul{list-style:none;margin:0;padding:0}',
   '.card{background:#fff;border:1px solid #929292;border-radius:.25rem;padding:.5rem;margin:0 0 .5rem}',
   'table{border-collapse:collapse;width:100%;margin:.5rem 0}',
+  // A wide table scrolls inside its region (focusable) rather than the page at 360 px.
+  '.scroll{overflow-x:auto;max-width:100%;overflow-wrap:normal}.scroll:focus-visible{outline:3px solid #0a76f6}',
   'th,td{border-bottom:1px solid #929292;text-align:left;padding:.4rem .5rem;vertical-align:top}',
   'caption{text-align:left;font-weight:600;padding:.25rem 0}',
   '.failed{color:#ce0500;font-weight:600}.ok{color:#18753c}',

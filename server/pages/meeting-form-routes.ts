@@ -18,6 +18,7 @@ import {
 } from '../../domain/meeting-rules.js';
 import { parseInput } from '../../domain/validation.js';
 import type { Store } from '../../store/index.js';
+import type { InstanceListItem } from '../../store/conventions/list-instances.js';
 import type { MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
 import {
   cancelUpdate,
@@ -83,15 +84,23 @@ const FORM_FIELD: Readonly<Record<string, keyof MeetingFormValues>> = {
   'override.reason': 'derogation',
 };
 
-/** Runs a parse; its field issues become the form's errors (the first per field). */
-function parsed<T>(parse: () => T, errors: FieldErrors): T | undefined {
+/**
+ * Runs a parse; its field issues become the form's errors (the first per field), each under the form
+ * field `fields` maps its path to; an issue of another path, or another error, is thrown.
+ */
+export function parsed<T, Name extends string = keyof MeetingFormValues>(
+  parse: () => T,
+  errors: Partial<Record<Name, string>>,
+  fields: Readonly<Record<string, Name>> = FORM_FIELD as Readonly<Record<string, Name>>,
+  codes: readonly string[] = ['INVALID_INPUT'],
+): T | undefined {
   try {
     return parse();
   } catch (error) {
-    if (!(error instanceof DomainError) || error.code !== 'INVALID_INPUT') throw error;
+    if (!(error instanceof DomainError) || !codes.includes(error.code)) throw error;
     const issues = error.issues ?? [{ field: error.field ?? '', message: error.message }];
     for (const issue of issues) {
-      const name = FORM_FIELD[issue.field];
+      const name = fields[issue.field];
       if (!name) throw error;
       errors[name] ??= issue.message;
     }
@@ -231,6 +240,28 @@ export async function instancesToConvene(store: Store, conventionId: string, act
 }
 
 /**
+ * What a form about an instance's meetings starts from: the convention (named, else the reader's
+ * only one), the reader as its actor, and the instances `mayAct` lists for them; none, and `refuse`
+ * throws the rule's own refusal, in French.
+ */
+export async function instanceFormContext(
+  store: Store,
+  request: FastifyRequest,
+  named: string | undefined,
+  mayAct: (store: Store, conventionId: string, actor: Actor) => Promise<InstanceListItem[]>,
+  refuse: (actor: Actor) => void,
+) {
+  const convention = await store.conventions.resolve(named);
+  const actor = await actorOf(request, store, convention.id);
+  const [heading, instances] = await Promise.all([
+    store.conventions.findHeading(convention.id),
+    mayAct(store, convention.id, actor),
+  ]);
+  if (instances.length === 0) refuse(actor);
+  return { convention: { id: convention.id, ...heading }, actor, instances };
+}
+
+/**
  * The attendance's issues (domain/meeting-rules.ts checkAttendance, against the members convened)
  * by the row they are about; a pouvoir given to no one is one too.
  */
@@ -260,17 +291,10 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
   const { store, viewerOf, now } = deps;
 
   /** The convention and the instances the reader may convene; refused when none. */
-  async function conveneContext(request: FastifyRequest, named: string | undefined) {
-    const convention = await store.conventions.resolve(named);
-    const actor = await actorOf(request, store, convention.id);
-    const [heading, instances] = await Promise.all([
-      store.conventions.findHeading(convention.id),
-      instancesToConvene(store, convention.id, actor),
-    ]);
-    // None: the rule's own refusal, in French.
-    if (instances.length === 0) assertMayManageMeeting('cotech', actor, 'schedule');
-    return { convention: { id: convention.id, ...heading }, actor, instances };
-  }
+  const conveneContext = (request: FastifyRequest, named: string | undefined) =>
+    instanceFormContext(store, request, named, instancesToConvene, (actor) =>
+      assertMayManageMeeting('cotech', actor, 'schedule'),
+    );
 
   const changeableMeeting = (request: FastifyRequest, id: string, action: MeetingAction) =>
     manageableMeeting({ store, now }, request, id, action);

@@ -80,11 +80,11 @@ export interface DateReview {
 }
 
 /** A labelled field with its error beside it (`aria-describedby`), or its hint. */
-function field(
-  name: keyof MeetingFormValues,
+export function field<Name extends string>(
+  name: Name,
   label: string,
   control: (attributes: string) => string,
-  errors: FieldErrors,
+  errors: Partial<Record<Name, string>>,
   hint?: string,
 ): string {
   const id = `champ-${name}`;
@@ -103,16 +103,17 @@ function field(
   );
 }
 
-const input =
+export const input =
   (type: string, value: string, extra = '') =>
   (attributes: string) =>
     `<input type="${type}" ${attributes} value="${escapeHtml(value)}"${extra}>`;
-const textarea =
+export const textarea =
   (value: string, extra = '') =>
   (attributes: string) =>
     `<textarea ${attributes} rows="3"${extra}>${escapeHtml(value)}</textarea>`;
 
-function errorSummary(errors: FieldErrors, others = 0): string {
+/** How many fields are wrong, above the form (`role="alert"`); `others` counts errors kept outside `errors`. */
+export function errorSummary(errors: Partial<Record<string, string>>, others = 0): string {
   const count = Object.keys(errors).length + others;
   if (count === 0) return '';
   return (

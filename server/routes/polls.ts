@@ -4,7 +4,8 @@ import { actorOnlySchema } from '../../domain/lifecycle/action-schemas.js';
 import { assertMayPlanCalendar } from '../../domain/meeting-recurrence.js';
 import { chooseSchema, newPollSchema, parseNewPoll } from '../../domain/poll-input.js';
 import type { Store } from '../../store/index.js';
-import { chooseAmongTiedUpdate, closePollUpdate, pollStateQuery } from '../../workflows/poll-definitions.js';
+import { pollStateQuery } from '../../workflows/poll-definitions.js';
+import { POLL_STEPS, runPollStep, type PollStep } from '../../client/poll-steps.js';
 import { startPoll } from '../../client/start-poll.js';
 import { startSetupPolls } from '../../client/start-setup-polls.js';
 import { HttpError } from '../errors.js';
@@ -15,9 +16,6 @@ const ID = /^[A-Za-z0-9-]{1,64}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Aucun sondage ne porte cet identifiant.');
 
 const bodyOf = (body: unknown) => (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-
-/** The organiser's steps, by the name the API gives them. */
-const POLL_UPDATES = { close: closePollUpdate, choose: chooseAmongTiedUpdate } as const;
 
 /**
  * Date polls: starting one starts its workflow (invitations, reminders, the choice at the
@@ -141,18 +139,17 @@ export const pollRoutes: FastifyPluginAsync<{ client: Client; store: Store; task
     },
     async (request) => {
       const { id, step } = request.params;
-      if (!Object.hasOwn(POLL_UPDATES, step))
-        throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${Object.keys(POLL_UPDATES).join(', ')}.`);
+      if (!(POLL_STEPS as readonly string[]).includes(step))
+        throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${step} » : ${POLL_STEPS.join(', ')}.`);
       if (!ID.test(id)) throw notFound();
       const poll = await deps.store.polls.findState(id);
       if (!poll?.workflowId) throw notFound();
-      // Its workflow has ended: say why rather than let Temporal answer that it is gone.
-      if (poll.status === 'clos') throw new HttpError(409, 'WRONG_STAGE', 'La date de ce sondage est déjà choisie.');
-      const body = bodyOf(request.body);
       const actor = await actorOf(request, deps.store, poll.conventionId);
-      const update = POLL_UPDATES[step as keyof typeof POLL_UPDATES];
-      const args = step === 'choose' ? { optionId: body.optionId, actor } : { actor };
-      return deps.client.workflow.getHandle(poll.workflowId).executeUpdate(update as never, { args: [args] as never });
+      const { workflowId, status } = poll;
+      return runPollStep(deps.client, { workflowId, status }, step as PollStep, {
+        actor,
+        optionId: bodyOf(request.body).optionId,
+      });
     },
   );
 };

@@ -441,6 +441,26 @@ describe('the role × action matrix of the HTTP API', () => {
     [401, 403, 403, 200, 200, 200],
     'close',
   );
+  // The poll pages' forms: only those who may run the instance's polls get them; the polls closed just above.
+  row('GET /sondages/nouveau', (r) => call(r, 'GET', '/sondages/nouveau?instance=cotech'), pageForm(200, false));
+  row(
+    'POST /sondages/nouveau',
+    (r) => call(r, 'POST', '/sondages/nouveau', { instance: 'cotech', etape: 'verifier' }),
+    pageForm(422, true),
+    'no title, no date: the form again',
+  );
+  row(
+    'POST /sondages/:id/clore',
+    (r) => call(r, 'POST', `/sondages/${target('poll', r)}/clore`, {}),
+    [401, 403, 403, 409, 409, 409],
+    'already closed',
+  );
+  row(
+    'POST /sondages/:id/choisir',
+    (r) => call(r, 'POST', `/sondages/${target('poll', r)}/choisir`, { date: 'x' }),
+    [401, 403, 403, 409, 409, 409],
+    'already closed',
+  );
 
   row('GET /api/conventions/:slug/calendar', (r) => call(r, 'GET', `${CONVENTION}/calendar`), 200);
   row(
