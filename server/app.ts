@@ -40,8 +40,8 @@ export interface HttpAppDependencies {
   taskQueue: string;
   probes: HealthProbes;
   catcher?: MailCatcher;
-  /** The answer pages of invitation links (/rsvp/:token) and the voting pages of date polls
-   * (/vote/:token); left out, they are not served. */
+  /** The answer pages of invitation links (/rsvp/:token), the voting pages of date polls
+   * (/vote/:token) and the partners' opinion pages (/avis/:token); left out, they are not served. */
   rsvp?: Omit<RsvpRouteDependencies, 'store'>;
   /** The calendar feeds (/feeds/…) and the API's calendar of a convention
    * (/api/conventions/:slug/calendar.ics); left out, they are not served. Their links are checked with

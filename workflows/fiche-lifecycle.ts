@@ -373,19 +373,24 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
           ficheId: input.ficheId,
           audience: { kind: 'partner', partner },
         });
+        const occasion = `${reminder ? 'rappel-' : ''}avis-${partner}-v${version}`;
         await Promise.all(
-          referents.map((recipient) =>
-            mail.sendPartnerOpinionMail({
+          referents.map(async (recipient) => {
+            // The ledger's key of the mail (activities/mail.ts' sendWorkflowMail).
+            const key = `${workflowId}:${occasion}:${recipient}`;
+            if (state.notified.includes(key)) return;
+            await mail.sendPartnerOpinionMail({
               workflowId,
               ficheId: input.ficheId,
               fiche: ref(),
               version,
               partner,
               recipient,
-              occasion: `${reminder ? 'rappel-' : ''}avis-${partner}-v${version}`,
+              occasion,
               ...(reminder ? { askedAt: askedAt.toISOString() } : {}),
-            }),
-          ),
+            });
+            state.notified.push(key);
+          }),
         );
       }
     };

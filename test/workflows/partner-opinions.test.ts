@@ -6,7 +6,6 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { takeStep, type ActionInput } from '../../client/fiche-steps.js';
 import { REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
-import type { Actor } from '../../domain/lifecycle/model.js';
 import type { ActionKind, Partner } from '../../domain/lifecycle/vocabulary.js';
 import { addLocalDays, dayAfterAt } from '../../domain/paris-time.js';
 import { parseOpinionSubject, verifyLink } from '../../infra/links/signed-links.js';
