@@ -23,6 +23,7 @@ import {
 } from '../pages/opinion-pages.js';
 import { refusedPage, type RefusedPageInput } from '../pages/rsvp-pages.js';
 import { route } from '../route.js';
+import { prepareLinkPageScope } from './link-page-scope.js';
 import { LINK_REFUSALS } from './rsvp.js';
 
 /** Dependencies of {@link opinionRoutes}. */
@@ -53,28 +54,15 @@ type Opened = { payload: LinkPayload; fiche: OpinionFiche; conventionId: string;
 export const opinionRoutes: FastifyPluginAsync<OpinionRouteDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
 
-  scope.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 16_384 },
-    (_request, body, done) => done(null, body),
-  );
-  scope.setErrorHandler((error, request, reply) => {
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      return refuse(reply, {
-        status,
-        page: { title: 'Requête non valide', message: 'Cette demande n’a pas pu être lue.', whatToDo: ASK_AGAIN },
-      });
-    }
-    request.log.error({ err: error }, 'opinion page failed');
-    return refuse(reply, {
-      status: 500,
-      page: {
-        title: 'Erreur interne',
-        message: 'L’avis n’a pas pu être traité : l’erreur a été consignée.',
-        whatToDo: `Réessayez dans un instant avec le même lien. ${ASK_AGAIN}`,
-      },
-    });
+  prepareLinkPageScope(scope, {
+    bodyLimit: 16_384,
+    csp: OPINION_PAGE_CSP,
+    askAgain: ASK_AGAIN,
+    failed: {
+      message: 'L’avis n’a pas pu être traité : l’erreur a été consignée.',
+      whatToDo: `Réessayez dans un instant avec le même lien. ${ASK_AGAIN}`,
+    },
+    logAs: 'opinion page',
   });
 
   route<{ Params: { token: string } }>(
