@@ -5,10 +5,12 @@ import { startFiche } from '../../client/start-fiche.js';
 import { takeStep } from '../../client/fiche-steps.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
 import { resolveDemoPeople, type DemoPeople } from '../../store/conventions/demo-people.js';
+import { opinionLink } from '../../infra/links/signed-links.js';
 import { createStore } from '../../store/index.js';
 import { editContentUpdate, ficheStateQuery, meetingScheduledSignal } from '../../workflows/definitions.js';
 import { startBrowserApp, type BrowserApp } from '../helpers/browser-app.js';
 import { expectNoSeriousAxeViolations, useBrowser } from '../helpers/browser.js';
+import { TEST_LINKS } from '../helpers/temporal.js';
 import { eventually } from '../helpers/time-skipping.js';
 
 // A CAF referent with no account gives the CAF's opinion from the mail the fiche's workflow sent,
@@ -144,6 +146,30 @@ describe('a partner gives its opinion from the link of the mail (headless Chromi
     );
     expect((await again.goto(otherLink))?.status()).toBe(409);
     expect(await again.locator('h1').textContent()).toBe('Avis déjà enregistré');
+    await checkPage(again);
+
+    // A link past its day: expired.
+    const expired = opinionLink({
+      ...TEST_LINKS,
+      ficheId,
+      version: 1,
+      partner: 'msa',
+      email: people.msa.email,
+      expiresAt: new Date(Date.now() - 60_000),
+    });
+    expect((await again.goto(running.base + expired.slice(TEST_LINKS.publicUrl.length)))?.status()).toBe(410);
+    expect(await again.locator('h1').textContent()).toBe('Lien expiré');
+    await checkPage(again);
+    // The fiche withdrawn: the MSA's link from the mail says its opinion is no longer awaited.
+    const msaLink = await running.linkFromMail(
+      `Avis de la MSA demandé sur la fiche ${code}`,
+      people.msa.email,
+      'Donner l’avis de la MSA',
+    );
+    await takeStep(handle, 'withdraw', { actor: people.cooperateur, reason: 'Fin du test' });
+    expect((await again.goto(msaLink))?.status()).toBe(410);
+    expect(await again.locator('h1').textContent()).toBe('Avis plus attendu');
+    expect(await again.locator('main').textContent()).toContain('retirée');
     await checkPage(again);
   });
 });
