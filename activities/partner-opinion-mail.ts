@@ -17,6 +17,8 @@ export interface PartnerOpinionMailRequest {
   occasion: string;
   /** For the reminder: when the opinion was first asked (ISO instant). */
   askedAt?: string;
+  /** IANA zone the mail writes its dates in; the default timing's when left out. */
+  zone?: string;
 }
 
 export interface PartnerOpinionMailDependencies {
@@ -53,7 +55,7 @@ export function createPartnerOpinionMailActivities({ send, publicUrl, linkSecret
         }),
         expiresAt,
         ...(request.askedAt ? { askedAt: new Date(request.askedAt) } : {}),
-        zone: DEFAULT_TIMING.zone,
+        zone: request.zone ?? DEFAULT_TIMING.zone,
       });
       return sendWorkflowMail(send, request, composed);
     },

@@ -387,6 +387,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
               partner,
               recipient,
               occasion,
+              zone: timing.zone,
               ...(reminder ? { askedAt: askedAt.toISOString() } : {}),
             });
             state.notified.push(key);
