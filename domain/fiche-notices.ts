@@ -17,7 +17,9 @@ export type Audience =
   /** The members of the fiche's GTT (all GTTs while the fiche has none). */
   | { kind: 'gtt' }
   | { kind: 'instance'; instanceKind: InstanceKind }
-  | { kind: 'role'; instanceKind: InstanceKind; roles: MemberRole[] };
+  | { kind: 'role'; instanceKind: InstanceKind; roles: MemberRole[] }
+  /** The referents of a partner: the people of a structure of that kind with a seat in the convention. */
+  | { kind: 'partner'; partner: Partner };
 
 export interface FicheRef {
   code: string;
@@ -44,6 +46,7 @@ export type FicheNoticeContent = { topic: 'fiche'; fiche: FicheRef } & (
   | { kind: 'decision-reminder'; version: number; instanceKind: InstanceKind; meetingTitle: string; stage: Stage }
   | { kind: 'escalation'; version: number; instanceKind: InstanceKind; meetingTitle: string; days: number }
   | { kind: 'evaluation-due'; year: number }
+  | { kind: 'partner-opinions-missing'; version: number; partners: Partner[]; days: number }
 );
 
 /** Facts without the fiche, which every notice of a fiche carries. */
@@ -206,4 +209,20 @@ export function escalationNotice(
 /** The yearly reminder to the pilot of a fiche en œuvre. */
 export function evaluationNotice(ref: FicheRef, year: number): Notice {
   return notice(`rappel-evaluation-${year}`, { kind: 'pilot' }, ref, { kind: 'evaluation-due', year });
+}
+
+/** The coordinators told that partners asked `days` ago still have not given their opinion. */
+export function partnerOpinionsMissingNotice(
+  coordinators: Audience,
+  ref: FicheRef,
+  version: number,
+  partners: Partner[],
+  days: number,
+): Notice {
+  return notice(`relance-avis-partenaires`, coordinators, ref, {
+    kind: 'partner-opinions-missing',
+    version,
+    partners,
+    days,
+  });
 }

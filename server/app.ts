@@ -31,6 +31,7 @@ import { rsvpRoutes, type RsvpRouteDependencies } from './routes/rsvp.js';
 import { sessionRoutes } from './routes/session.js';
 import { signInRoutes, type SignInRouteDependencies } from './routes/sign-in.js';
 import { voteRoutes } from './routes/vote.js';
+import { opinionRoutes } from './routes/opinion.js';
 import { workflowRoutes } from './routes/workflows.js';
 
 export interface HttpAppDependencies {
@@ -39,8 +40,8 @@ export interface HttpAppDependencies {
   taskQueue: string;
   probes: HealthProbes;
   catcher?: MailCatcher;
-  /** The answer pages of invitation links (/rsvp/:token) and the voting pages of date polls
-   * (/vote/:token); left out, they are not served. */
+  /** The answer pages of invitation links (/rsvp/:token), the voting pages of date polls
+   * (/vote/:token) and the partners' opinion pages (/avis/:token); left out, they are not served. */
   rsvp?: Omit<RsvpRouteDependencies, 'store'>;
   /** The calendar feeds (/feeds/…) and the API's calendar of a convention
    * (/api/conventions/:slug/calendar.ics); left out, they are not served. Their links are checked with
@@ -130,6 +131,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     void app.register(rsvpRoutes, { store: deps.store, ...deps.rsvp });
     // The voting pages of date polls check their links with the same secret.
     void app.register(voteRoutes, { store: deps.store, client: deps.client, secret: deps.rsvp.secret, ...now });
+    void app.register(opinionRoutes, { store: deps.store, client: deps.client, secret: deps.rsvp.secret, ...now });
   }
   if (deps.signIn) {
     if (!deps.rsvp)

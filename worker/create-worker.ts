@@ -11,6 +11,7 @@ import { createMeetingMailActivities } from '../activities/meeting-mail.js';
 import { createMeetingActivities } from '../activities/meetings.js';
 import { createPollMailActivities } from '../activities/poll-mail.js';
 import { createPollActivities } from '../activities/polls.js';
+import { createPartnerOpinionMailActivities } from '../activities/partner-opinion-mail.js';
 import { createStoreActivities } from '../activities/store.js';
 import { addressOf } from '../documents/mail/addresses.js';
 import type { Store } from '../store/index.js';
@@ -72,6 +73,11 @@ export function createActivities(options: ActivityDependencies) {
     ...createPollMailActivities({
       polls: store.polls,
       conventions: store.conventions,
+      send: mail.sendNotification,
+      publicUrl: options.links.publicUrl,
+      linkSecret: options.links.secret,
+    }),
+    ...createPartnerOpinionMailActivities({
       send: mail.sendNotification,
       publicUrl: options.links.publicUrl,
       linkSecret: options.links.secret,

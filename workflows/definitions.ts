@@ -21,6 +21,10 @@ export interface LifecycleTiming {
   coordinators: { instanceKind: InstanceKind; roles: MemberRole[] };
   /** An instance's own delays, over the two above. */
   byInstance?: Partial<Record<InstanceKind, { remindAfterDays?: number; escalateAfterDays?: number }>>;
+  /** A partner asked for its opinion and still silent is reminded (a fresh link) this many days after. */
+  partnerRemindAfterDays: number;
+  /** Then the coordinators are told, this many days after the request. */
+  partnerEscalateAfterDays: number;
 }
 
 export const DEFAULT_TIMING: LifecycleTiming = {
@@ -28,6 +32,8 @@ export const DEFAULT_TIMING: LifecycleTiming = {
   reminderHour: 9,
   remindAfterDays: 1,
   escalateAfterDays: 7,
+  partnerRemindAfterDays: 7,
+  partnerEscalateAfterDays: 14,
   coordinators: { instanceKind: 'cotech', roles: ['charge_cooperation'] },
 };
 

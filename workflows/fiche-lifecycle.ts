@@ -14,6 +14,7 @@ import {
   escalationNotice,
   evaluationNotice,
   noticesFor,
+  partnerOpinionsMissingNotice,
   reminderNotice,
   type Audience,
   type Notice,
@@ -24,7 +25,7 @@ import type { FicheState } from '../domain/fiche-views.js';
 import { DomainError } from '../domain/errors.js';
 import { actorOnlySchema, parseAction } from '../domain/lifecycle/action-schemas.js';
 import type { Action } from '../domain/lifecycle/model.js';
-import { pendingStep } from '../domain/lifecycle/pending-step.js';
+import { missingPartnerOpinions, pendingStep } from '../domain/lifecycle/pending-step.js';
 import { check } from '../domain/lifecycle/rules.js';
 import { apply, initialState } from '../domain/lifecycle/transitions.js';
 import { ACTION_KINDS, isTerminal, type ActionKind } from '../domain/lifecycle/vocabulary.js';
@@ -34,6 +35,7 @@ import type { AgendaActivities } from '../activities/agenda.js';
 import type { AudienceActivities } from '../activities/audience.js';
 import type { FicheContentActivities } from '../activities/fiche-content.js';
 import type { MailActivities } from '../activities/mail.js';
+import type { PartnerOpinionMailActivities } from '../activities/partner-opinion-mail.js';
 import type { StoreActivities } from '../activities/store.js';
 import {
   DEFAULT_TIMING,
@@ -54,7 +56,7 @@ import { conventionWorkflowId, evaluationRecordedSignal } from './convention-def
 const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities & FicheContentActivities>(
   STORE_ACTIVITY,
 );
-const mail = proxyActivities<MailActivities>(MAIL_ACTIVITY);
+const mail = proxyActivities<MailActivities & PartnerOpinionMailActivities>(MAIL_ACTIVITY);
 
 /** Decisions a body takes at a meeting: recorded at or after the meeting the fiche is on the agenda of. */
 const MEETING_DECISIONS: Partial<Record<ActionKind, true>> = {
@@ -68,7 +70,9 @@ const REVIEWING_BODIES: ReadonlySet<InstanceKind> = new Set(['cotech', 'copil', 
  * One fiche action, from its draft to its clôture (see domain/lifecycle/): each human step is an
  * update whose validator applies the lifecycle's rules before anything enters history; each review
  * waits for a meeting of the body, reminds its secretary the day after, then the coordinators; a
- * fiche en œuvre reminds its pilot of the yearly évaluation. Everyone concerned is told, once.
+ * fiche en œuvre reminds its pilot of the yearly évaluation. While the COPIL waits for the CAF's and
+ * the MSA's opinions, their referents are asked by mail, reminded, then the coordinators told.
+ * Everyone concerned is told, once.
  */
 export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promise<FicheState> {
   const { workflowId } = workflowInfo();
@@ -351,6 +355,66 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     await actedWithin(epoch);
   }
 
+  /**
+   * Asks the referents of each partner whose opinion on `version` the COPIL waits for (a mail with
+   * their own link), reminds the silent ones with a fresh link, then tells the coordinators; stops
+   * as soon as the opinions are in or the version no longer waits for them.
+   */
+  async function followPartnerOpinions(version: number): Promise<void> {
+    const silent = () => {
+      const review = state.lifecycle.review;
+      return review?.version === version && review.stage === 'attente_copil' ? missingPartnerOpinions(review) : [];
+    };
+    const askedAt = new Date();
+    const ask = async (reminder: boolean) => {
+      for (const partner of silent()) {
+        const referents = await local.resolveAudience({
+          conventionId: input.conventionId,
+          ficheId: input.ficheId,
+          audience: { kind: 'partner', partner },
+        });
+        const occasion = `${reminder ? 'rappel-' : ''}avis-${partner}-v${version}`;
+        await Promise.all(
+          referents.map(async (recipient) => {
+            // The ledger's key of the mail (activities/mail.ts' sendWorkflowMail).
+            const key = `${workflowId}:${occasion}:${recipient}`;
+            if (state.notified.includes(key)) return;
+            await mail.sendPartnerOpinionMail({
+              workflowId,
+              ficheId: input.ficheId,
+              fiche: ref(),
+              version,
+              partner,
+              recipient,
+              occasion,
+              zone: timing.zone,
+              ...(reminder ? { askedAt: askedAt.toISOString() } : {}),
+            });
+            state.notified.push(key);
+          }),
+        );
+      }
+    };
+    /** `days` after the request, at the reminder hour. */
+    const after = (days: number) =>
+      addLocalDays(dayAfterAt(askedAt, timing.reminderHour, 0, timing.zone), days - 1, timing.zone);
+    const answered = (until: Date) => condition(() => silent().length === 0, durationUntil(new Date(), until));
+    await ask(false);
+    if (await answered(after(timing.partnerRemindAfterDays))) return;
+    await ask(true);
+    const days = Math.max(timing.partnerEscalateAfterDays, timing.partnerRemindAfterDays);
+    if (await answered(after(days))) return;
+    const coordinators: Audience = { kind: 'role', ...timing.coordinators };
+    await tell(
+      partnerOpinionsMissingNotice(coordinators, ref(), version, silent(), days),
+      `avis-partenaires-v${version}`,
+    );
+  }
+  /** Each version's partners are asked once, the first time the COPIL waits for their opinions. */
+  const partnersAsked = new Set<number>();
+  // Beside the main loop, which follows the COPIL's meeting meanwhile.
+  const partnerRequests = new Outbox<number>(followPartnerOpinions);
+
   async function followImplementation(epoch: number): Promise<void> {
     // Each year on the anniversary of the start, at the reminder hour: the pilot fills the évaluation.
     const start = atLocalTime(
@@ -373,6 +437,11 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     const epoch = state.lifecycle.history.length;
     const step = state.pending;
     state.deadlines = {};
+    if (step?.missingPartnerOpinions && !partnersAsked.has(step.version) && patched('ask-partner-opinions')) {
+      partnersAsked.add(step.version);
+      partnerRequests.push(step.version);
+      partnerRequests.start();
+    }
     if (step && REVIEWING_BODIES.has(step.instanceKind)) {
       // Also while the COPIL waits for the CAF's and the MSA's opinions: the fiche is on its agenda.
       await followReview(step.instanceKind, step.version, epoch);
@@ -384,6 +453,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
   }
   state.deadlines = {};
   await condition(allHandlersFinished);
+  await partnerRequests.close();
   await outbox.close();
   return state;
 }

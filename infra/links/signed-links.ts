@@ -15,9 +15,10 @@ import { SIGN_IN_LINK_MINUTES } from '../../domain/sign-in-link.js';
  * an answer to an invitation (single use); `feed`: reading a calendar feed (infra/links/feed-urls.ts);
  * `vote`: answering a date poll, again and again until it closes, or for its organiser (answer
  * `departage`) choosing among the dates of a tie; `signin`: signing in to the web pages (single
- * use, short-lived: server/routes/sign-in.ts).
+ * use, short-lived: server/routes/sign-in.ts); `opinion`: a partner's opinion on a fiche's version awaited by the
+ * COPIL (single use: server/routes/opinion.ts).
  */
-export const LINK_PURPOSES = ['rsvp', 'feed', 'vote', 'signin'] as const;
+export const LINK_PURPOSES = ['rsvp', 'feed', 'vote', 'signin', 'opinion'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** What a token says. */
@@ -231,6 +232,46 @@ export function voteLink(input: VoteLinkInput): string {
     input.secret,
   );
   return `${input.publicUrl.replace(/\/+$/, '')}/vote/${token}`;
+}
+
+/** Options of {@link opinionLink}. */
+export interface OpinionLinkInput {
+  /** Base URL of the web pages, without a trailing slash (PUBLIC_URL). */
+  publicUrl: string;
+  secret: string;
+  ficheId: string;
+  /** The version under review the opinion is asked on. */
+  version: number;
+  /** The partner whose opinion it gives (`caf`, `msa`). */
+  partner: string;
+  email: string;
+  expiresAt: Date;
+}
+
+/** What an opinion link acts on: one version of a fiche. */
+export function opinionSubject(ficheId: string, version: number): string {
+  return `${ficheId}/v${version}`;
+}
+
+/** The fiche and version of an opinion link's subject, or null when it is not one. */
+export function parseOpinionSubject(subject: string): { ficheId: string; version: number } | null {
+  const match = /^([^/]+)\/v([1-9]\d{0,5})$/.exec(subject);
+  return match ? { ficheId: match[1]!, version: Number(match[2]) } : null;
+}
+
+/** The link of a partner's opinion request: to the page that shows the fiche and takes the opinion. */
+export function opinionLink(input: OpinionLinkInput): string {
+  const token = signLink(
+    {
+      purpose: 'opinion',
+      subject: opinionSubject(input.ficheId, input.version),
+      email: input.email,
+      answer: input.partner,
+      expiresAt: input.expiresAt,
+    },
+    input.secret,
+  );
+  return `${input.publicUrl.replace(/\/+$/, '')}/avis/${token}`;
 }
 
 /** The subject of sign-in links: they act on no record, only on who they were sent to. */

@@ -33,7 +33,8 @@ export interface FichePageView {
 
 const FIELDS = Object.keys(FICHE_FIELD_LABELS) as FicheField[];
 
-function contentList(version: FicheVersionView): string {
+/** A version's content, read-only: each field's label and its value. */
+export function contentList(version: FicheVersionView): string {
   return `<dl>${FIELDS.map(
     (field) =>
       `<dt>${escapeHtml(FICHE_FIELD_LABELS[field])}</dt>` +

@@ -26,6 +26,18 @@ export const BASE_PAGE_STYLE = [
   'a:focus-visible,button:focus-visible{outline:3px solid #0a76f6;outline-offset:2px}',
 ].join('');
 
+/** The style of a page with a form: radio groups in fieldsets, hints under them. */
+export const FORM_PAGE_STYLE = [
+  BASE_PAGE_STYLE,
+  'fieldset{border:1px solid #929292;border-radius:.25rem;margin:0 0 1rem;padding:.75rem 1rem}',
+  'legend{font-weight:600;padding:0 .25rem}',
+  '.choices{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin:.5rem 0}',
+  'label{cursor:pointer}',
+  'input{accent-color:#000091;width:1.15rem;height:1.15rem;vertical-align:-.2rem;margin:0 .4rem 0 0}',
+  'input:focus-visible{outline:3px solid #0a76f6;outline-offset:2px}',
+  '.hint{color:#3a3a3a;margin:.25rem 0;font-size:.9375rem}',
+].join('');
+
 /**
  * The Content-Security-Policy of a page with this style sheet: nothing but it and its own form;
  * with `scripts`, also the app's own scripts (/assets/…) and their requests to the same origin.

@@ -8,19 +8,9 @@
 import { formatFrench } from '../../domain/paris-time.js';
 import { POLL_ANSWERS, POLL_ANSWER_LABELS, type PollAnswer } from '../../domain/poll-rules.js';
 import type { PollView } from '../../store/polls/find-poll.js';
-import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-layout.js';
+import { FORM_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-layout.js';
 
-const VOTE_PAGE_STYLE = [
-  BASE_PAGE_STYLE,
-  'fieldset{border:1px solid #929292;border-radius:.25rem;margin:0 0 1rem;padding:.75rem 1rem}',
-  'legend{font-weight:600;padding:0 .25rem}',
-  '.choices{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin:.5rem 0}',
-  'label{cursor:pointer}',
-  'input{accent-color:#000091;width:1.15rem;height:1.15rem;vertical-align:-.2rem;margin:0 .4rem 0 0}',
-  'input:focus-visible{outline:3px solid #0a76f6;outline-offset:2px}',
-  '.hint{color:#3a3a3a;margin:.25rem 0;font-size:.9375rem}',
-  '.chosen{font-weight:600}',
-].join('');
+const VOTE_PAGE_STYLE = `${FORM_PAGE_STYLE}.chosen{font-weight:600}`;
 
 /** The Content-Security-Policy of these pages: nothing but their own inline style and form. */
 export const VOTE_PAGE_CSP = pageCsp(VOTE_PAGE_STYLE);

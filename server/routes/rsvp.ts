@@ -14,6 +14,7 @@ import {
   type RefusedPageInput,
 } from '../pages/rsvp-pages.js';
 import { route } from '../route.js';
+import { prepareLinkPageScope } from './link-page-scope.js';
 
 /** Dependencies of {@link rsvpRoutes}. */
 export interface RsvpRouteDependencies {
@@ -59,37 +60,18 @@ const RSVP_REFUSALS: Record<RsvpErrorCode, { status: number; title: string }> = 
 export const rsvpRoutes: FastifyPluginAsync<RsvpRouteDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
 
-  // What the confirmation form posts; its body carries nothing the route needs.
-  scope.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 4096 },
-    (_request, body, done) => done(null, body),
-  );
-  scope.setErrorHandler((error, request, reply) => {
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      return sendPage(
-        reply,
-        status,
-        refusedPage({
-          title: 'Requête non valide',
-          message: 'Cette demande n’a pas pu être lue.',
-          whatToDo: ASK_AGAIN,
-        }),
-      );
-    }
-    request.log.error({ err: error }, 'rsvp page failed');
-    return sendPage(
-      reply,
-      500,
-      refusedPage({
-        title: 'Erreur interne',
-        message: 'Votre réponse n’a pas pu être traitée : l’erreur a été consignée.',
-        whatToDo:
-          'Réessayez dans un instant ; si cela se reproduit, répondez depuis votre agenda ou prévenez le secrétariat ' +
-          'de l’instance.',
-      }),
-    );
+  // What the confirmation form posts carries nothing the route needs.
+  prepareLinkPageScope(scope, {
+    bodyLimit: 4096,
+    csp: RSVP_PAGE_CSP,
+    askAgain: ASK_AGAIN,
+    failed: {
+      message: 'Votre réponse n’a pas pu être traitée : l’erreur a été consignée.',
+      whatToDo:
+        'Réessayez dans un instant ; si cela se reproduit, répondez depuis votre agenda ou prévenez le secrétariat ' +
+        'de l’instance.',
+    },
+    logAs: 'rsvp page',
   });
 
   route<{ Params: { token: string } }>(

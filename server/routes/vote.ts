@@ -12,6 +12,7 @@ import { LINK_REFUSALS } from './rsvp.js';
 import { RSVP_PAGE_CSP, refusedPage, type RefusedPageInput } from '../pages/rsvp-pages.js';
 import { VOTE_PAGE_CSP, choosePage, resultPage, votePage } from '../pages/vote-pages.js';
 import { route } from '../route.js';
+import { prepareLinkPageScope } from './link-page-scope.js';
 
 /** Dependencies of {@link voteRoutes}. */
 export interface VoteRouteDependencies {
@@ -35,26 +36,15 @@ const ASK_AGAIN = 'Demandez un nouveau lien à l’organisateur du sondage.';
 export const voteRoutes: FastifyPluginAsync<VoteRouteDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
 
-  scope.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 16_384 },
-    (_request, body, done) => done(null, body),
-  );
-  scope.setErrorHandler((error, request, reply) => {
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      return refuse(reply, status, {
-        title: 'Requête non valide',
-        message: 'Cette demande n’a pas pu être lue.',
-        whatToDo: ASK_AGAIN,
-      });
-    }
-    request.log.error({ err: error }, 'vote page failed');
-    return refuse(reply, 500, {
-      title: 'Erreur interne',
+  prepareLinkPageScope(scope, {
+    bodyLimit: 16_384,
+    csp: RSVP_PAGE_CSP,
+    askAgain: ASK_AGAIN,
+    failed: {
       message: 'Votre réponse n’a pas pu être traitée : l’erreur a été consignée.',
       whatToDo: 'Réessayez dans un instant ; si cela se reproduit, prévenez l’organisateur du sondage.',
-    });
+    },
+    logAs: 'vote page',
   });
 
   route<{ Params: { token: string } }>(

@@ -8,8 +8,12 @@ import { resolveActor } from './resolve-actor.js';
 import { createSession, deleteSession, viewerOfSession } from './sessions.js';
 import { claimSignInAttempt } from './sign-in-attempts.js';
 import { signInWithLink } from './sign-in-with-link.js';
+import { consumeLink, findLinkUse, releaseLink } from './used-links.js';
 
-/** Who may do what: sessions, sign-in links, API tokens, admins, and the actor a person is in a convention. */
+/**
+ * Who may do what: sessions, sign-in and other single-use links, API tokens, admins, and the actor a
+ * person is in a convention.
+ */
 export function createAccessStore(db: PrismaClient) {
   const bind = bindTo(db);
   return {
@@ -27,6 +31,9 @@ export function createAccessStore(db: PrismaClient) {
     findPersonByEmail: bind(findPersonByEmail),
     findActor: bind(findActor),
     resolveActor: bind(resolveActor),
+    consumeLink: bind(consumeLink),
+    findLinkUse: bind(findLinkUse),
+    releaseLink: bind(releaseLink),
   };
 }
 

@@ -1,12 +1,13 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { SIGN_IN_SUBJECT } from '../../infra/links/signed-links.js';
 import { createSession } from './sessions.js';
+import { consumeLink } from './used-links.js';
 
 /** Why a genuine, unexpired sign-in link still signs nobody in. */
 export type SignInRefusal = 'LINK_ALREADY_USED' | 'UNKNOWN_PERSON';
 
 /**
- * Consumes a sign-in link (its `jti`, once: store/meetings/record-rsvp.ts does the same for answers) and
+ * Consumes a sign-in link (its `jti`, once: ./used-links.ts) and
  * opens a session for the person it was sent to, in one transaction: a link used twice, even at
  * once, opens one session.
  */
@@ -21,11 +22,8 @@ export async function signInWithLink(
       select: { id: true },
     });
     if (!person) return { refused: 'UNKNOWN_PERSON' as const };
-    const consumed = await tx.usedLink.createMany({
-      data: [{ id: link.jti, purpose: 'signin', subject: SIGN_IN_SUBJECT, usedAt: at }],
-      skipDuplicates: true,
-    });
-    if (consumed.count === 0) return { refused: 'LINK_ALREADY_USED' as const };
+    if (await consumeLink(tx, { jti: link.jti, purpose: 'signin', subject: SIGN_IN_SUBJECT }, at))
+      return { refused: 'LINK_ALREADY_USED' as const };
     return { ...(await createSession(tx, person.id, at)), personId: person.id };
   });
 }

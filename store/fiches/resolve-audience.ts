@@ -19,7 +19,14 @@ export async function resolveFicheAudience(
   let emails: string[];
   if (audience.kind === 'author') emails = [fiche.authorEmail];
   else if (audience.kind === 'pilot') emails = [fiche.versions[0]?.pilote?.email ?? fiche.authorEmail];
-  else {
+  else if (audience.kind === 'partner') {
+    // Whoever speaks for a structure of that kind and sits in the convention may record its opinion (domain/access.ts).
+    const referents = await db.person.findMany({
+      where: { structure: { kind: audience.partner }, memberships: { some: { instance: { conventionId } } } },
+      select: { email: true },
+    });
+    emails = referents.map((p) => p.email);
+  } else {
     const members = await db.membership.findMany({
       where: {
         instance: {

@@ -1,6 +1,7 @@
 import type { PartStat } from '../../domain/meeting-rules.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { RsvpPartStat } from '../../domain/meeting-rules.js';
+import { findLinkUse } from '../access/used-links.js';
 import { linkAlreadyUsed, meetingCancelled, meetingNotFound, notInvited } from './record-rsvp.js';
 
 /** A meeting as the answer pages show it. */
@@ -51,10 +52,10 @@ export async function findRsvpInvitation(
     select: { partstat: true, respondedAt: true, person: { select: { email: true } } },
   });
   if (options.link) {
-    const used = await prisma.usedLink.findUnique({ where: { id: options.link.id }, select: { usedAt: true } });
-    if (used) {
+    const usedAt = await findLinkUse(prisma, options.link.id);
+    if (usedAt) {
       throw linkAlreadyUsed(options.link.id, {
-        usedAt: used.usedAt,
+        usedAt,
         answer: options.link.answer,
         current: (invitation?.partstat ?? 'NEEDS-ACTION') as PartStat,
       });

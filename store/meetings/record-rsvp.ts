@@ -1,6 +1,7 @@
 import type { PartStat, RsvpPartStat } from '../../domain/meeting-rules.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { consumeLink } from '../access/used-links.js';
 
 /** How an answer came: a signed link in the mail, or a calendar client's iMIP REPLY. */
 export type RsvpSource = 'link' | 'imip';
@@ -93,16 +94,10 @@ export async function recordRsvp(prisma: PrismaClient, options: RecordRsvpOption
       });
 
       if (options.linkId !== undefined) {
-        // ON CONFLICT DO NOTHING: a second use (even a concurrent one, which waits for the first
-        // to commit) inserts nothing, without aborting the transaction as a failed INSERT would.
-        const consumed = await tx.usedLink.createMany({
-          data: [{ id: options.linkId, purpose: 'rsvp', subject: meeting.id, usedAt: options.at }],
-          skipDuplicates: true,
-        });
-        if (consumed.count === 0) {
-          const used = await tx.usedLink.findUnique({ where: { id: options.linkId }, select: { usedAt: true } });
+        const used = await consumeLink(tx, { jti: options.linkId, purpose: 'rsvp', subject: meeting.id }, options.at);
+        if (used) {
           throw linkAlreadyUsed(options.linkId, {
-            usedAt: used?.usedAt ?? options.at,
+            usedAt: used.usedAt,
             answer: options.partstat,
             current: (invitation?.partstat ?? 'NEEDS-ACTION') as PartStat,
           });

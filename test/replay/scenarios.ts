@@ -551,4 +551,42 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     await act(fiche, 'withdraw', { actor: people.cooperateur, reason: 'Fin du scénario' });
     return finish(fiche);
   },
+
+  'partner-opinions-asked': async (ctx) => {
+    // Since patched('ask-partner-opinions'): once the COTECH's avis is favorable, each referent of the
+    // CAF and of the MSA is mailed a link; both answer before the week is out, so the reminder's
+    // timer is cancelled; the COPIL rejects the fiche.
+    const fiche = await startFiche(ctx, 'partner-opinions-asked');
+    const { people } = fiche;
+    await act(fiche, 'submit', { actor: people.cooperateur });
+    await holdMeeting(fiche, 'cotech');
+    await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' });
+    const referents = await ctx.prisma.person.count({
+      where: {
+        structure: { kind: { in: ['caf', 'msa'] } },
+        memberships: { some: { instance: { conventionId: fiche.conventionId } } },
+      },
+    });
+    // The requests out before the answers, so each recording has the same shape.
+    await waitFor(async () => {
+      const sent = await ctx.prisma.notification.count({
+        where: { idempotencyKey: { startsWith: `${ctx.workflowId}:avis-` }, status: 'sent' },
+      });
+      return sent === referents ? true : undefined;
+    }, 'the requests for the partners’ opinions');
+    await act(fiche, 'recordPartnerOpinion', { actor: people.caf, partner: 'caf', opinion: 'favorable' });
+    await act(fiche, 'recordPartnerOpinion', {
+      actor: people.msa,
+      partner: 'msa',
+      opinion: 'reserve',
+      comment: 'Préciser les financeurs.',
+    });
+    await holdMeeting(fiche, 'copil');
+    await act(fiche, 'recordCopilDecision', {
+      actor: people.secretaire,
+      outcome: 'rejetee',
+      comment: 'Hors des objectifs de la CTG.',
+    });
+    return finish(fiche);
+  },
 };

@@ -828,6 +828,9 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     await act(handle, 'submit', { actor: A.cooperateur });
     const meeting = await holdMeeting(handle, 'cotech');
     await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
+    // The partners give their opinions within the week they are asked in.
+    await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'favorable' });
+    await act(handle, 'recordPartnerOpinion', { actor: A.msa, partner: 'msa', opinion: 'favorable' });
     // No COPIL meeting yet: the fiche waits, looking again every day, and nobody is reminded.
     await sleepUntil(handle, new Date(meeting.startsAt.getTime() + 9 * DAY));
     await idle(handle);

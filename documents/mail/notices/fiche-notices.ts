@@ -128,6 +128,18 @@ export function composeFicheNotice(notice: FicheNoticeContent): ComposedNotice {
         ),
       ]);
     }
+    case 'partner-opinions-missing': {
+      const partners = notice.partners.map((partner) => `de la ${PARTNER_LABELS[partner]}`).join(' et ');
+      const many = notice.partners.length > 1;
+      return composeNotice(`Relance : avis ${partners} attendu${many ? 's' : ''} sur la fiche ${code}`, [
+        paragraph(
+          `${many ? 'Les avis' : 'L’avis'} ${partners} ${many ? 'ont été demandés' : 'a été demandé'} il y a ` +
+            `${notice.days} jours sur ${fiche(ref, notice.version)}, puis ${many ? 'rappelés' : 'rappelé'}, sans ` +
+            `réponse : le COPIL ne peut pas statuer sans ${many ? 'eux' : 'lui'}. Prenez contact avec le partenaire, ` +
+            'ou enregistrez son avis dans Concerto s’il vous l’a transmis autrement.',
+        ),
+      ]);
+    }
     case 'evaluation-due':
       return composeNotice(`Évaluation ${notice.year} de la fiche ${code} à renseigner`, [
         paragraph(
