@@ -1,0 +1,37 @@
+import type { Client } from '@temporalio/client';
+import { DEMO_CONVENTION_SLUG } from '../store/conventions/load-demo.js';
+import type { ImportSummary } from '../store/conventions/import-convention-setup.js';
+import type { Store } from '../store/index.js';
+import { bringDemoToLife, type LiveDemoSummary } from './live-demo.js';
+
+/** How long loading the demo may wait on Temporal: its three sessions alone take some 45 s. */
+const DEMO_TEMPORAL_DEADLINE_MS = 5 * 60_000;
+
+/** The demo loaded: its setup, as an import counts it, and what bringing it to life added. */
+export type LivingDemoSummary = ImportSummary & { slug: string; live: LiveDemoSummary };
+
+/**
+ * `concerto demo`, POST /api/demo and the admin's page: the demo convention's setup imported (loading it again
+ * changes nothing), then brought to life from `now` (client/live-demo.ts) unless it is alive already. The progress
+ * counts the import's records, then the living demo's steps.
+ */
+export async function loadLivingDemo(
+  deps: { client: Client; store: Store; taskQueue: string },
+  options: { now: Date; onProgress?: ((done: number, total: number, step: string) => void) | undefined },
+): Promise<LivingDemoSummary> {
+  const { onProgress } = options;
+  let imported = 0;
+  const setup = await deps.store.conventions.loadDemo((done, total, step) => {
+    imported = total;
+    onProgress?.(done, total, step);
+  });
+  const convention = await deps.store.conventions.findBySlug(DEMO_CONVENTION_SLUG);
+  if (!convention) throw new Error(`the demo convention ${DEMO_CONVENTION_SLUG} is not there after its import`);
+  const live = await deps.client.withDeadline(Date.now() + DEMO_TEMPORAL_DEADLINE_MS, () =>
+    bringDemoToLife(deps, convention.id, {
+      now: options.now,
+      ...(onProgress ? { onProgress: (done, total, step) => onProgress(imported + done, imported + total, step) } : {}),
+    }),
+  );
+  return { slug: DEMO_CONVENTION_SLUG, ...setup, live };
+}
