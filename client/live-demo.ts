@@ -63,13 +63,14 @@ const TIMING: Partial<MeetingTiming> = { agendaQuietMs: 5_000 };
 const SESSION_REASON =
   'Séance tenue au chargement de la démonstration : les avis et décisions ne s’enregistrent qu’en réunion ' +
   'commencée, et ces fiches en montrent le parcours dès aujourd’hui.';
-const STEPS = [
-  'réunions de ce trimestre et du suivant',
-  'calendrier annuel',
+/** The steps its progress counts. */
+export const LIVE_DEMO_STEPS = [
   'fiches',
   'séance du COTECH',
   'séance du COPIL',
   'séance du Bureau communautaire',
+  'réunions de ce trimestre et du suivant',
+  'calendrier annuel',
   'réponses aux convocations',
   'sondage de date',
 ] as const;
@@ -121,20 +122,17 @@ export async function bringDemoToLife(
   // The day's sessions happen on the workflows' clock: the injected instant plus the time loading has taken.
   const clock = () => new Date(options.now.getTime() + (performance.now() - started));
   const summary: LiveDemoSummary = { animated: false, meetings: 0, fiches: 0, answers: 0, votes: 0, seconds: 0 };
-  const done = () => ({ ...summary, seconds: Math.round((performance.now() - started) / 100) / 10 });
+  const done = () => {
+    options.onProgress?.(LIVE_DEMO_STEPS.length, LIVE_DEMO_STEPS.length, summary.animated ? 'terminé' : 'déjà vivante');
+    return { ...summary, seconds: Math.round((performance.now() - started) / 100) / 10 };
+  };
   if (await isAlive(deps, conventionId)) return done();
   summary.animated = true;
   let step = 0;
-  const progress = () => options.onProgress?.(step, STEPS.length, STEPS[step++]!);
-  const lead = options.sessionLeadMs ?? 15_000;
+  const progress = () => options.onProgress?.(step, LIVE_DEMO_STEPS.length, LIVE_DEMO_STEPS[step++]!);
+  const lead = options.sessionLeadMs ?? 20_000;
   const people = await deps.store.conventions.resolveDemoPeople(conventionId);
   const rules = await deps.store.conventions.findMeetingRules(conventionId);
-
-  progress();
-  const upcoming = await convokeRuleMeetings(deps, conventionId, people.cooperateur, rules, options.now);
-  summary.meetings += upcoming.length;
-  progress();
-  await setCalendarRules(deps, conventionId, rules, people.cooperateur, clock());
 
   progress();
   const fiches = {} as Record<FicheName, WorkflowHandle>;
@@ -201,6 +199,14 @@ export async function bringDemoToLife(
     actor: people.cooperateur,
     summary: 'Ouvrir le conseil aux jeunes de 18 ans et plus.',
   });
+  // The rules' meetings after the sessions: the fiches that reached a body once its session had begun wait for its
+  // next meeting, and go on its agenda as it is convened.
+  progress();
+  const upcoming = await convokeRuleMeetings(deps, conventionId, people.cooperateur, rules, clock());
+  summary.meetings += upcoming.length;
+  progress();
+  await setCalendarRules(deps, conventionId, rules, people.cooperateur, clock());
+
   const amended = { id: ids.amendee, conventionId, workflowId: fiches.amendee.workflowId };
   await retried(() => editFicheContent(deps, amended, people.cooperateur, { publicVise: 'Jeunes de 11 à 21 ans' }));
   for (const name of ['amendee', 'soumise'] as const) await act(name, 'submit', { actor: people.cooperateur });
@@ -341,9 +347,14 @@ async function holdSession(
   return {
     async held(fiches: WorkflowHandle[]): Promise<void> {
       for (const handle of fiches) {
-        while ((await handle.query(ficheStateQuery)).agenda?.meetingId !== scheduled.meetingId) {
+        for (;;) {
+          const { agenda, lifecycle } = await handle.query(ficheStateQuery);
+          if (agenda?.meetingId === scheduled.meetingId) break;
           if (clock() >= startsAt)
-            throw new Error(`the demo fiche ${handle.workflowId} did not reach the agenda of ${body} in time`);
+            throw new Error(
+              `the demo fiche ${handle.workflowId} (${lifecycle.stage}) did not reach the agenda of ${body} ` +
+                `(${scheduled.meetingId}) before it began; its agenda: ${JSON.stringify(agenda)}`,
+            );
           await sleep(100);
         }
       }
@@ -384,7 +395,7 @@ async function answerInvitations(deps: Deps, upcoming: Upcoming[], clock: () => 
   for (const meeting of upcoming.slice(0, 4)) {
     const handle = deps.client.workflow.getHandle(meeting.workflowId);
     for (let waited = 0; (await handle.query(meetingStateQuery)).status !== 'convoquee'; waited += 200) {
-      if (waited > 60_000) throw new Error(`the demo meeting ${meeting.meetingId} was not convened within 60 s`);
+      if (waited > 120_000) throw new Error(`the demo meeting ${meeting.meetingId} was not convened within 2 min`);
       await sleep(200);
     }
     for (const [i, email] of meeting.members.slice(0, ANSWERS.length).entries()) {

@@ -2,9 +2,9 @@ import type { Client } from '@temporalio/client';
 import { DEMO_CONVENTION_SLUG } from '../store/conventions/load-demo.js';
 import type { ImportSummary } from '../store/conventions/import-convention-setup.js';
 import type { Store } from '../store/index.js';
-import { bringDemoToLife, type LiveDemoSummary } from './live-demo.js';
+import { LIVE_DEMO_STEPS, bringDemoToLife, type LiveDemoSummary } from './live-demo.js';
 
-/** How long loading the demo may wait on Temporal: its three sessions alone take some 45 s. */
+/** How long loading the demo may wait on Temporal: its three sessions alone take a minute or more. */
 const DEMO_TEMPORAL_DEADLINE_MS = 5 * 60_000;
 
 /** The demo loaded: its setup, as an import counts it, and what bringing it to life added. */
@@ -20,10 +20,11 @@ export async function loadLivingDemo(
   options: { now: Date; onProgress?: ((done: number, total: number, step: string) => void) | undefined },
 ): Promise<LivingDemoSummary> {
   const { onProgress } = options;
+  // The import's records first, then the living demo's steps: one count that only goes up.
   let imported = 0;
   const setup = await deps.store.conventions.loadDemo((done, total, step) => {
     imported = total;
-    onProgress?.(done, total, step);
+    onProgress?.(done, total + LIVE_DEMO_STEPS.length, step);
   });
   const convention = await deps.store.conventions.findBySlug(DEMO_CONVENTION_SLUG);
   if (!convention) throw new Error(`the demo convention ${DEMO_CONVENTION_SLUG} is not there after its import`);
