@@ -7,6 +7,8 @@ import { LIVE_DEMO_STEPS, bringDemoToLife, type LiveDemoSummary } from './live-d
 /** How long loading the demo may wait on Temporal: its three sessions alone take a minute or more. */
 const DEMO_TEMPORAL_DEADLINE_MS = 5 * 60_000;
 
+const NOT_ANIMATED: LiveDemoSummary = { animated: false, meetings: 0, fiches: 0, answers: 0, votes: 0, seconds: 0 };
+
 /** The demo loaded: its setup, as an import counts it, and what bringing it to life added. */
 export type LivingDemoSummary = ImportSummary & { slug: string; live: LiveDemoSummary };
 
@@ -17,7 +19,12 @@ export type LivingDemoSummary = ImportSummary & { slug: string; live: LiveDemoSu
  */
 export async function loadLivingDemo(
   deps: { client: Client; store: Store; taskQueue: string },
-  options: { now: Date; onProgress?: ((done: number, total: number, step: string) => void) | undefined },
+  options: {
+    now: Date;
+    onProgress?: ((done: number, total: number, step: string) => void) | undefined;
+    /** False: the setup only, as `npm start` loads it into an empty database. */
+    live?: boolean;
+  },
 ): Promise<LivingDemoSummary> {
   const { onProgress } = options;
   // The import's records first, then the living demo's steps: one count that only goes up.
@@ -28,6 +35,7 @@ export async function loadLivingDemo(
   });
   const convention = await deps.store.conventions.findBySlug(DEMO_CONVENTION_SLUG);
   if (!convention) throw new Error(`the demo convention ${DEMO_CONVENTION_SLUG} is not there after its import`);
+  if (options.live === false) return { slug: DEMO_CONVENTION_SLUG, ...setup, live: NOT_ANIMATED };
   const live = await deps.client.withDeadline(Date.now() + DEMO_TEMPORAL_DEADLINE_MS, () =>
     bringDemoToLife(deps, convention.id, {
       now: options.now,

@@ -1,10 +1,15 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { parseInput } from '../../domain/validation.js';
 import type { Store } from '../../store/index.js';
 import { loadLivingDemo } from '../../client/load-living-demo.js';
 import { auditAs } from '../audit.js';
 import { route } from '../route.js';
 import { answerWithProgress } from '../progress-stream.js';
+
+/** `{"live": false}` loads the setup only, as `npm start` does on an empty database; no body brings it to life. */
+const demoSchema = z.strictObject({ live: z.boolean({ error: '« live » vaut true ou false.' }).optional() });
 
 /**
  * POST /api/demo loads the demo convention and brings it to life from today (client/load-living-demo.ts):
@@ -24,9 +29,10 @@ export const demoRoutes: FastifyPluginAsync<{
       method: 'POST',
       url: '/api/demo',
       summary:
-        'Load the demo convention (the Mellois en Poitou CTG) and bring it to life from today; loading it again ' +
-        'changes nothing',
+        'Load the demo convention (the Mellois en Poitou CTG) and bring it to life from today ({"live": false}: ' +
+        'the setup only); loading it again changes nothing',
       tag: 'conventions',
+      body: { schema: demoSchema },
       // Like any import of a setup, it sets who sits where, and so who may do what: admins only.
       access: 'admin',
       success: {
@@ -36,11 +42,14 @@ export const demoRoutes: FastifyPluginAsync<{
           'seconds } }; with Accept: application/x-ndjson, its progress as NDJSON lines, then { done: … }',
       },
     },
-    async (request, reply) =>
-      answerWithProgress(request, reply, async (onProgress) => {
-        const { slug, ...summary } = await loadLivingDemo(deps, { now: now(), onProgress });
+    async (request, reply) => {
+      // No body is {}; any other body, `null` included, is checked: one the schema refuses starts nothing.
+      const { live } = parseInput(demoSchema, request.body === undefined ? {} : request.body, { what: 'la demande' });
+      return answerWithProgress(request, reply, async (onProgress) => {
+        const { slug, ...summary } = await loadLivingDemo(deps, { now: now(), onProgress, live: live ?? true });
         await auditAs(deps.store, request)('convention.loadDemo', `convention:${slug}`, summary);
         return { slug, ...summary };
-      }),
+      });
+    },
   );
 };

@@ -39,13 +39,13 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the real `concerto` command as a child process. */
+/** Runs the real `concerto` command as a child process (`concerto demo` brings the demo to life: a minute or two). */
 function runConcerto(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 200_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },
