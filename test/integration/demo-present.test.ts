@@ -82,7 +82,9 @@ describe('a demo that lives in the present (dev server, PGlite, mail catcher)', 
     console.info(`demo loaded in ${seconds.toFixed(1)} s (its living part: ${loaded.live.seconds} s)`);
     expect(loaded).toMatchObject({ slug: DEMO_CONVENTION_SLUG, updated: 0, removed: 0 });
     expect(loaded.created).toBeGreaterThan(100);
-    expect(loaded.live).toMatchObject({ animated: true, fiches: 9, answers: 16, votes: 3 });
+    // Four members answer each of the first four meetings ahead (three, on a date when only three lie ahead).
+    expect(loaded.live).toMatchObject({ animated: true, fiches: 9, votes: 3 });
+    expect([12, 16]).toContain(loaded.live.answers);
     expect(seconds).toBeLessThan(120);
     conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
     expect(await db.prisma.meeting.count({ where: { conventionId } })).toBe(loaded.live.meetings);
@@ -203,10 +205,11 @@ describe('a demo that lives in the present (dev server, PGlite, mail catcher)', 
       where: { meeting: { conventionId }, respondedAt: { not: null } },
       _count: true,
     });
+    const quarter = loaded.live.answers / 4;
     expect(Object.fromEntries(answers.map((a) => [a.partstat, a._count]))).toEqual({
-      ACCEPTED: 8,
-      DECLINED: 4,
-      TENTATIVE: 4,
+      ACCEPTED: 2 * quarter,
+      DECLINED: quarter,
+      TENTATIVE: quarter,
     });
 
     const subjects = (await stack.catcher.list()).map((m) => m.subject);
