@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConventionStore } from '../store/conventions/convention-store.js';
 import type { MeetingStore } from '../store/meetings/meeting-store.js';
+import { calendarMeetingKey } from '../workflows/calendar-definitions.js';
 import {
   meetingWorkflowId,
   meetingWorkflowInput,
@@ -42,7 +43,7 @@ export function createCalendarActivities({
         startsAt: input.startsAt,
         endsAt: input.endsAt,
         actorEmail: 'calendrier annuel',
-        key: `calendar-${input.conventionId}-${input.key}`,
+        key: calendarMeetingKey(input.conventionId, input.key),
         at: new Date(input.at),
       });
       return { meetingId: record.meetingId, workflowId: record.workflowId, input: meetingWorkflowInput(record) };

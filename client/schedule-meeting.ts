@@ -62,7 +62,13 @@ export async function scheduleMeeting(
   conventionId: string,
   input: NewMeeting,
   actor: Actor,
-  options: { now?: Date; timing?: MeetingWorkflowInput['timing']; workflowId?: string } = {},
+  options: {
+    now?: Date;
+    timing?: MeetingWorkflowInput['timing'];
+    workflowId?: string;
+    /** The calendar's key of a rule's meeting convened ahead of the calendar, which then finds it and leaves it. */
+    key?: string;
+  } = {},
 ): Promise<{ meetingId: string; workflowId: string; icalUid: string; warnings: string[] }> {
   const now = options.now ?? new Date();
   const { instance, kind, dateOf } = await convocationRules(deps.store, conventionId, input.instance);
@@ -84,6 +90,7 @@ export async function scheduleMeeting(
     actorEmail: actor.email,
     at: now,
     dateCheck,
+    ...(options.key ? { key: options.key } : {}),
   });
   const workflowInput: MeetingWorkflowInput = {
     ...meetingWorkflowInput(record),

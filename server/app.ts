@@ -106,7 +106,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   void app.register(apiTokenRoutes, { store: deps.store, ...now });
   void app.register(auditRoutes, { store: deps.store });
   void app.register(conventionRoutes, { store: deps.store });
-  void app.register(demoRoutes, { store: deps.store });
+  void app.register(demoRoutes, { ...temporal, ...now });
   void app.register(ficheRoutes, temporal);
   void app.register(ficheContentRoutes, { client: deps.client, store: deps.store });
   void app.register(meetingRoutes, temporal);

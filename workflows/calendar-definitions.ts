@@ -68,3 +68,8 @@ export const calendarYearStateQuery = defineQuery<CalendarYearState>('calendarYe
 export function calendarWorkflowId(conventionId: string): string {
   return `calendar-${conventionId}`;
 }
+
+/** The record key of a meeting a calendar rule gives: convened ahead or by the calendar, it is one meeting. */
+export function calendarMeetingKey(conventionId: string, ruleKey: string): string {
+  return `calendar-${conventionId}-${ruleKey}`;
+}

@@ -24,8 +24,15 @@ import { registerFichePages } from './fiche-pages.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
 import type { JobRegistry } from '../jobs.js';
-import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
-import { demoPage, importPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
+import { loadLivingDemo } from '../../client/load-living-demo.js';
+import {
+  demoPage,
+  importPage,
+  livingDemoSentence,
+  PROGRESS_SCRIPT,
+  PROGRESS_SCRIPT_PATH,
+  progressPage,
+} from './progress-page.js';
 import { meetingPage } from './meeting-page.js';
 import { instancesToConvene, meetingPageActions, registerMeetingFormPages } from './meeting-form-routes.js';
 import { registerMeetingAgendaPages } from './meeting-agenda-routes.js';
@@ -386,11 +393,11 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     async (request, reply) => {
       const audit = auditAs(deps.store, request);
       const job = jobs.start('Chargement de la démonstration', async (report) => {
-        const summary = await deps.store.conventions.loadDemo(report);
-        await audit('convention.loadDemo', `convention:${DEMO_CONVENTION_SLUG}`, { ...summary });
+        const { slug, ...summary } = await loadLivingDemo(deps, { now: now(), onProgress: report });
+        await audit('convention.loadDemo', `convention:${slug}`, summary);
         return (
-          `Démonstration « ${DEMO_CONVENTION_SLUG} » chargée : ${summary.created} créés, ` +
-          `${summary.updated} mis à jour, ${summary.unchanged} inchangés, ${summary.removed} retirés.`
+          `Démonstration « ${slug} » chargée : ${summary.created} créés, ${summary.updated} mis à jour, ` +
+          `${summary.unchanged} inchangés, ${summary.removed} retirés. ${livingDemoSentence(summary.live)}`
         );
       });
       return reply.code(303).header('location', `/admin/taches/${job.id}`).send();

@@ -1,3 +1,4 @@
+import type { LiveDemoSummary } from '../../client/live-demo.js';
 import type { JobState } from '../jobs.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 
@@ -56,6 +57,15 @@ export function progressPage(job: JobState, viewer: PageViewer | null): string {
   });
 }
 
+/** What bringing the demo to life did, in a sentence (client/live-demo.ts). */
+export function livingDemoSentence(live: LiveDemoSummary): string {
+  if (!live.animated) return 'Elle vivait déjà (fiches ou calendrier en cours) : rien n’a été ajouté.';
+  return (
+    `${live.meetings} réunions convoquées, ${live.fiches} fiches, ${live.answers} réponses aux convocations, ` +
+    `${live.votes} votes au sondage, en ${live.seconds.toLocaleString('fr-FR')} s.`
+  );
+}
+
 /** The page that starts loading the demo convention. */
 export function demoPage(viewer: PageViewer | null): string {
   return renderAppPage({
@@ -65,7 +75,10 @@ export function demoPage(viewer: PageViewer | null): string {
     body: [
       '<h1>Charger la démonstration</h1>',
       '<p>La Convention Territoriale Globale de Mellois en Poitou 2023-2027 : signataires, enjeux et objectifs, ' +
-        'instances et membres, rétroplanning 2024. La charger à nouveau ne change rien.</p>',
+        'instances et membres, rétroplanning 2024 ; puis, datée d’aujourd’hui, une CTG qui vit : le calendrier ' +
+        'annuel en marche, les réunions du COTECH, du COPIL et du Bureau de ce trimestre et du suivant convoquées, ' +
+        'les séances du jour tenues, des fiches à chaque étape, des réponses aux convocations et un sondage de date ' +
+        'ouvert. Le chargement prend environ une minute ; le recharger ne change rien.</p>',
       `<form method="post" action="/admin/demo">${csrfField(viewer)}<button type="submit">` +
         `Charger la démonstration</button></form>`,
     ],

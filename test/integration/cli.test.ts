@@ -39,13 +39,13 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the real `concerto` command as a child process. */
+/** Runs the real `concerto` command as a child process (`concerto demo` brings the demo to life: a minute or two). */
 function runConcerto(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 200_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },
@@ -179,32 +179,43 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
     },
   );
 
-  it('loads the demo convention with its progress on stderr, and again without changing anything', async () => {
-    const first = await concerto('demo', '--json');
-    expect(first.code, first.stderr).toBe(0);
-    const loaded = JSON.parse(first.stdout) as { slug: string; created: number; unchanged: number };
-    expect(loaded.slug).toBe(DEMO_CONVENTION_SLUG);
-    expect(loaded.created).toBeGreaterThan(100);
-    expect(await db.prisma.convention.count({ where: { slug: DEMO_CONVENTION_SLUG } })).toBe(1);
-    // Progress lines as the work went: a first tenth, then the whole.
-    const percents = [...first.stderr.matchAll(/^\s*(\d+) % \((\d+)\/(\d+)\)/gm)].map((m) => Number(m[1]));
-    expect(percents.length).toBeGreaterThan(2);
-    expect(percents.at(-1)).toBe(100);
-    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+  it(
+    'loads the demo convention with its progress on stderr, brings it to life, and again without changing anything',
+    { timeout: 240_000 },
+    async () => {
+      const first = await concerto('demo', '--json');
+      expect(first.code, first.stderr).toBe(0);
+      const loaded = JSON.parse(first.stdout) as {
+        slug: string;
+        created: number;
+        unchanged: number;
+        live: { animated: boolean; fiches: number };
+      };
+      expect(loaded.slug).toBe(DEMO_CONVENTION_SLUG);
+      expect(loaded.created).toBeGreaterThan(100);
+      expect(loaded.live).toMatchObject({ animated: true, fiches: 9 });
+      expect(await db.prisma.convention.count({ where: { slug: DEMO_CONVENTION_SLUG } })).toBe(1);
+      // Progress lines as the work went: a first tenth, then the whole.
+      const percents = [...first.stderr.matchAll(/^\s*(\d+) % \((\d+)\/(\d+)\)/gm)].map((m) => Number(m[1]));
+      expect(percents.length).toBeGreaterThan(2);
+      expect(percents.at(-1)).toBe(100);
+      expect(percents).toEqual([...percents].sort((a, b) => a - b));
 
-    const again = await concerto('demo');
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(
-      new RegExp(
-        String.raw`^Convention de démonstration chargée \(ctg-mellois-en-poitou-2023-2027\) ` +
-          String.raw`: 0 créé\(s\), 0 modifié\(s\), \d+ inchangé\(s\)\.\n$`,
-      ),
-    );
+      const again = await concerto('demo');
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(
+        new RegExp(
+          String.raw`^Convention de démonstration chargée \(ctg-mellois-en-poitou-2023-2027\) ` +
+            String.raw`: 0 créé\(s\), 0 modifié\(s\), \d+ inchangé\(s\)\.\n` +
+            String.raw`Elle vivait déjà \(fiches ou calendrier en cours\) : rien n’a été ajouté\.\n$`,
+        ),
+      );
 
-    const member = await concertoAs(CAF, 'demo');
-    expect(member.code).toBe(EXIT.access);
-    expect(member.stderr).toContain('Seul un administrateur peut faire cela.');
-  });
+      const member = await concertoAs(CAF, 'demo');
+      expect(member.code).toBe(EXIT.access);
+      expect(member.stderr).toContain('Seul un administrateur peut faire cela.');
+    },
+  );
 
   it(
     'creates a fiche, shows it as JSON and in French, edits its draft ' +
