@@ -20,6 +20,7 @@ import { calendarPage, monthKey } from './calendar-page.js';
 import { conventionChoicePage } from './convention-choice-page.js';
 import type { ConventionListItem } from '../../store/conventions/list-conventions.js';
 import { dashboardPage } from './dashboard.js';
+import { registerFeedPages } from './feed-pages.js';
 import { registerFichePages } from './fiche-pages.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
@@ -32,6 +33,7 @@ import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
 import { DomainError } from '../../domain/errors.js';
 import { route, routeViewer } from '../route.js';
+import type { FeedLinks } from '../routes/feed-subscriptions.js';
 
 /** Dependencies of {@link pageRoutes}. */
 export interface PageDependencies {
@@ -43,6 +45,8 @@ export interface PageDependencies {
   catcher?: MailCatcher | undefined;
   temporalUiUrl?: string | null;
   now?: () => Date;
+  /** Where the calendar feed addresses point and what signs them: « Mes agendas » is served with them. */
+  feedLinks?: FeedLinks;
 }
 
 /** Who the page is for (request.viewer, from the session), with the CSRF token of its forms. */
@@ -481,6 +485,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
 
   registerFichePages(scope, { client: deps.client, store: deps.store, viewerOf });
   registerMeetingFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
+  if (deps.feedLinks) registerFeedPages(scope, { store: deps.store, links: deps.feedLinks, viewerOf, now });
 
   registerAdminWorkflowPages(scope, {
     client: deps.client,
