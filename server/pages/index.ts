@@ -20,6 +20,7 @@ import { calendarPage, monthKey } from './calendar-page.js';
 import { conventionChoicePage } from './convention-choice-page.js';
 import type { ConventionListItem } from '../../store/conventions/list-conventions.js';
 import { dashboardPage } from './dashboard.js';
+import { CALENDAR_NOTICES, registerCalendarFormPages } from './calendar-form-routes.js';
 import { registerFeedPages } from './feed-pages.js';
 import { registerFichePages } from './fiche-pages.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
@@ -32,6 +33,7 @@ import { instancesToConvene, meetingPageActions, registerMeetingFormPages } from
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
 import { DomainError } from '../../domain/errors.js';
+import { mayPlanCalendar } from '../../domain/meeting-recurrence.js';
 import { route, routeViewer } from '../route.js';
 import type { FeedLinks } from '../routes/feed-subscriptions.js';
 
@@ -203,7 +205,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route<{ Querystring: { convention?: string; mois?: string } }>(
+  route<{ Querystring: { convention?: string; mois?: string; fait?: string } }>(
     scope,
     {
       method: 'GET',
@@ -237,7 +239,10 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
         deps.store.conventions.listMilestonesBetween(convention.id, { from: localDateKey(from), to: localDateKey(to) }),
         instancesToConvene(deps.store, convention.id, actor),
       ]);
-      const view = { convention: row, month, meetings, milestones, mayConvene: toConvene.length > 0 };
+      const { fait } = request.query;
+      const notice = fait && Object.hasOwn(CALENDAR_NOTICES, fait) ? CALENDAR_NOTICES[fait as 'regles'] : null;
+      const mayPlan = mayPlanCalendar(actor);
+      const view = { convention: row, month, meetings, milestones, mayConvene: toConvene.length > 0, mayPlan, notice };
       return sendAppPage(reply, 200, calendarPage(view, viewerOf(request)));
     },
   );
@@ -485,6 +490,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
 
   registerFichePages(scope, { client: deps.client, store: deps.store, viewerOf });
   registerMeetingFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
+  registerCalendarFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf });
   if (deps.feedLinks) registerFeedPages(scope, { store: deps.store, links: deps.feedLinks, viewerOf, now });
 
   registerAdminWorkflowPages(scope, {

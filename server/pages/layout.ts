@@ -61,6 +61,7 @@ export const APP_PAGE_STYLE = [
   '.timeline .mail{font-size:.9375rem;color:#3a3a3a}',
   '.muted{color:#3a3a3a}',
   'table.month td{height:5.5rem;width:14%}table.month .other{background:#f6f6f6}',
+  '.scroll{overflow-x:auto;max-width:100%}',
   'img{max-width:100%;height:auto}',
   'progress{width:100%;height:1.25rem}',
   'label{display:block;margin:.5rem 0 .25rem}' +

@@ -63,7 +63,8 @@ function feedSection(feed: FeedEntry, viewer: PageViewer | null, renewedId: stri
   if (!feed.addresses) {
     return (
       `<section aria-labelledby="${id}-titre">${heading}` +
-      `<p class="failed">Adresse révoquée le ${escapeHtml(frenchInstant(feed.revokedAt!))} : elle ne sert plus rien.</p>` +
+      `<p class="failed">Adresse révoquée le ${escapeHtml(frenchInstant(feed.revokedAt!))} : ` +
+      'elle ne fonctionne plus.</p>' +
       `${form('renouveler', 'Obtenir une nouvelle adresse')}</section>`
     );
   }
