@@ -121,11 +121,11 @@ export interface RulesForm {
 
 function errorSummary(state: ContentFormState, what: string): string {
   const count = Object.keys(state.errors).length;
-  if (state.failure) return `<div class="alert failed" role="alert">${escapeHtml(state.failure)}</div>`;
+  if (state.failure) return `<p class="alert failed" role="alert">${escapeHtml(state.failure)}</p>`;
   if (count === 0) return '';
   return (
-    `<div class="alert failed" role="alert">${escapeHtml(what)} : ` +
-    `${count === 1 ? 'un champ est à corriger' : `${count} champs sont à corriger`} (voir sous chaque champ).</div>`
+    `<p class="alert failed" role="alert">${escapeHtml(what)} : ` +
+    `${count === 1 ? 'un champ est à corriger' : `${count} champs sont à corriger`} (voir sous chaque champ).</p>`
   );
 }
 

@@ -32,7 +32,7 @@ export interface BrowserApp {
  */
 export async function startBrowserApp(
   name: string,
-  options: Pick<HttpAppDependencies, 'temporalUiUrl'> = {},
+  options: Pick<HttpAppDependencies, 'temporalUiUrl' | 'feeds'> = {},
 ): Promise<BrowserApp> {
   const [env, db] = await Promise.all([devServerEnv(), openTestDatabase('postgres')]);
   const stack = await startTestWorker(env, db, name);
