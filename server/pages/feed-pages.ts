@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Store } from '../../store/index.js';
 import { route, routeViewer } from '../route.js';
 import { changeFeed, feedEntry, type FeedLinks } from '../routes/feed-subscriptions.js';
-import { sendAppPage, type PageViewer } from './layout.js';
+import { sendAppPage, sendAppScript, type PageViewer } from './layout.js';
 import { COPY_SCRIPT, COPY_SCRIPT_PATH, MY_CALENDARS_NOTICES, myCalendarsPage } from './my-calendars-page.js';
 
 /** Dependencies of {@link registerFeedPages}. */
@@ -88,11 +88,6 @@ export function registerFeedPages(scope: FastifyInstance, deps: FeedPagesDepende
       access: 'public',
       success: { status: 200, description: 'JavaScript', contentType: 'text/javascript' },
     },
-    async (_request, reply) =>
-      reply
-        .header('content-type', 'text/javascript; charset=utf-8')
-        .header('cache-control', 'no-cache')
-        .header('x-content-type-options', 'nosniff')
-        .send(COPY_SCRIPT),
+    async (_request, reply) => sendAppScript(reply, COPY_SCRIPT),
   );
 }

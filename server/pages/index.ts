@@ -23,7 +23,7 @@ import { dashboardPage } from './dashboard.js';
 import { CALENDAR_NOTICES, registerCalendarFormPages } from './calendar-form-routes.js';
 import { registerFeedPages } from './feed-pages.js';
 import { registerFichePages } from './fiche-pages.js';
-import { messagePage, sendAppPage, type PageViewer } from './layout.js';
+import { messagePage, sendAppPage, sendAppScript, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
 import type { JobRegistry } from '../jobs.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
@@ -358,12 +358,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       access: 'public',
       success: { status: 200, description: 'JavaScript', contentType: 'text/javascript' },
     },
-    async (_request, reply) =>
-      reply
-        .header('content-type', 'text/javascript; charset=utf-8')
-        .header('cache-control', 'no-cache')
-        .header('x-content-type-options', 'nosniff')
-        .send(PROGRESS_SCRIPT),
+    async (_request, reply) => sendAppScript(reply, PROGRESS_SCRIPT),
   );
 
   route(

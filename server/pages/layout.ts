@@ -139,6 +139,15 @@ export function sendAppPage(reply: FastifyReply, status: number, html: string) {
     .send(html);
 }
 
+/** Sends one of the app's own scripts (/assets/…): revalidated, never sniffed as anything else. */
+export function sendAppScript(reply: FastifyReply, source: string) {
+  return reply
+    .header('content-type', 'text/javascript; charset=utf-8')
+    .header('cache-control', 'no-cache')
+    .header('x-content-type-options', 'nosniff')
+    .send(source);
+}
+
 /** A page that says what is missing and where to go, for 404s and refusals. */
 export function messagePage(title: string, message: string, viewer?: PageViewer | null): string {
   return renderAppPage({

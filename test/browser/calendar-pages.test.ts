@@ -65,12 +65,7 @@ describe('the calendar’s forms and « Mes agendas » (headless Chromium, dev s
   it('sets the COPIL’s rules: each error beside its field, then saved, which starts the calendar', async () => {
     page = await browser.newPage();
     await page.setViewportSize({ width: 360, height: 800 });
-    await page.goto(`${running.base}/connexion`);
-    await page.getByLabel('Adresse électronique').fill(COOPERATEUR);
-    await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
-    await page.goto(await running.linkFromMail('Votre lien de connexion', COOPERATEUR, 'Me connecter à Concerto'));
-    await page.getByRole('button', { name: 'Me connecter' }).click();
-    await page.waitForURL(`${running.base}/`);
+    await running.signIn(page, COOPERATEUR);
 
     await page.goto(`${running.base}/calendrier`);
     await checkedText();

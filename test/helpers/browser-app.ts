@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
 import { simpleParser } from 'mailparser';
 import { buildHttpApp, type HttpAppDependencies } from '../../server/app.js';
 import { createRsvpSignaller } from '../../client/signal-rsvp.js';
@@ -20,6 +21,8 @@ export interface BrowserApp {
   app: FastifyInstance;
   /** http://127.0.0.1:<port> */
   base: string;
+  /** Signs `email` in through the pages (the sign-in form, the link from the mail); ends on the dashboard. */
+  signIn(page: Page, email: string): Promise<void>;
   /** The address after `label : ` in the text of the first caught mail to `to` whose subject starts so, on this app. */
   linkFromMail(subjectStart: string, to: string, label: string): Promise<string>;
   stop(): Promise<void>;
@@ -49,12 +52,20 @@ export async function startBrowserApp(
     ...options,
   });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
+  const running: BrowserApp = {
     env,
     db,
     stack,
     app,
     base,
+    async signIn(page, email) {
+      await page.goto(`${base}/connexion`);
+      await page.getByLabel('Adresse électronique').fill(email);
+      await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
+      await page.goto(await running.linkFromMail('Votre lien de connexion', email, 'Me connecter à Concerto'));
+      await page.getByRole('button', { name: 'Me connecter' }).click();
+      await page.waitForURL(`${base}/`);
+    },
     async linkFromMail(subjectStart, to, label) {
       const message = await eventually(
         async () => (await stack.catcher.list()).find((m) => m.subject.startsWith(subjectStart) && m.to.includes(to)),
@@ -74,4 +85,5 @@ export async function startBrowserApp(
       await env.teardown();
     },
   };
+  return running;
 }
