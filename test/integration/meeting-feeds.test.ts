@@ -14,6 +14,7 @@ import type { Meeting } from '../../generated/prisma/client.js';
 import type { Database } from '../../store/database/open-database.js';
 import { rsvpLinks, signLink } from '../../infra/links/signed-links.js';
 import { FEED_LINK_YEARS, conventionFeedUrl, feedSubscriptionAddresses } from '../../infra/links/feed-urls.js';
+import { tokenFor } from '../helpers/auth.js';
 import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
@@ -595,6 +596,39 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
       [newConvention.id, null],
       [ofCotech.id, null],
     ]);
+  });
+
+  it('the API lists one’s feeds with their addresses, revokes one (then 410) and renews it (201, then 200)', async () => {
+    const auth = await tokenFor(db.prisma, people.animatrice);
+    type Listed = { id: string; kind: string; addresses: { https: string; webcal: string } | null };
+    const list = await app.inject({ method: 'GET', url: '/api/me/feeds', headers: auth });
+    expect(list.statusCode, list.body).toBe(200);
+    const feeds = list.json<{ feeds: Listed[] }>().feeds;
+    expect(feeds.map((f) => f.kind)).toEqual(['person', 'convention', 'instance']);
+    const own = feeds[0]!;
+    expect(own.addresses!.webcal).toBe(own.addresses!.https.replace(/^https:/, 'webcal:'));
+    expect(uids(await get(own.addresses!.https))).toEqual([meetings.gttCancelled.icalUid, meetings.gttSummer.icalUid]);
+
+    const revoked = await app.inject({ method: 'DELETE', url: `/api/me/feeds/${own.id}`, headers: auth });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    expect(revoked.json<Listed>().addresses).toBeNull();
+    expect((await get(own.addresses!.https)).statusCode).toBe(410);
+    const renewed = await app.inject({ method: 'POST', url: `/api/me/feeds/${own.id}/renew`, headers: auth });
+    expect(renewed.statusCode, renewed.body).toBe(201);
+    const fresh = renewed.json<Listed>();
+    expect(fresh.id).not.toBe(own.id);
+    expect(uids(await get(fresh.addresses!.https))).toEqual([
+      meetings.gttCancelled.icalUid,
+      meetings.gttSummer.icalUid,
+    ]);
+    // Another person's subscription: none such for them.
+    const other = await tokenFor(db.prisma, people.outsider);
+    expect((await app.inject({ method: 'DELETE', url: `/api/me/feeds/${fresh.id}`, headers: other })).statusCode).toBe(
+      404,
+    );
+    expect(
+      await db.prisma.auditEvent.count({ where: { action: { in: ['feed.revoke', 'feed.renew'] } } }),
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it(
