@@ -598,7 +598,7 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
     ]);
   });
 
-  it('the API lists one’s feeds with their addresses, revokes one (then 410) and renews it (201, then 200)', async () => {
+  it('the API lists one’s feeds with their addresses, revokes one (then 410), renews it (201, then 200)', async () => {
     const auth = await tokenFor(db.prisma, people.animatrice);
     type Listed = { id: string; kind: string; addresses: { https: string; webcal: string } | null };
     const list = await app.inject({ method: 'GET', url: '/api/me/feeds', headers: auth });
