@@ -166,9 +166,12 @@ export function calendarOfYear(rules: readonly MeetingRule[], year: number, zone
     );
 }
 
+/** Whether `actor` may plan the convention's calendar (its rules, its milestones): the coopérateurs and the admins. */
+export const mayPlanCalendar = (actor: Actor): boolean => actor.appRole === 'cooperateur' || actor.appRole === 'admin';
+
 /** The coopérateurs plan the partnership's year (an admin may correct it). */
 export function assertMayPlanCalendar(actor: Actor): void {
-  if (actor.appRole !== 'cooperateur' && actor.appRole !== 'admin') {
+  if (!mayPlanCalendar(actor)) {
     throw new DomainError(
       'ROLE_NOT_ALLOWED',
       `Seuls les coopérateurs planifient le calendrier de la convention ; ${actor.email} n’en est pas.`,

@@ -19,6 +19,7 @@ import { conventionCycleRoutes } from './routes/convention-cycle.js';
 import { conventionRoutes } from './routes/conventions.js';
 import { demoRoutes } from './routes/demo.js';
 import { feedRoutes, type FeedRouteDependencies } from './routes/feeds.js';
+import { feedSubscriptionRoutes } from './routes/feed-subscriptions.js';
 import { ficheContentRoutes } from './routes/fiche-content.js';
 import { ficheRoutes } from './routes/fiches.js';
 import { healthRoutes, type HealthProbes } from './routes/health.js';
@@ -125,6 +126,8 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     jobs,
     catcher: deps.catcher,
     temporalUiUrl: deps.temporalUiUrl ?? null,
+    // « Mes agendas » shows the feed addresses when the feeds are served.
+    ...(deps.feeds && deps.rsvp ? { feedLinks: { publicUrl: deps.rsvp.publicUrl, secret: deps.rsvp.secret } } : {}),
   });
   void app.register(retroplanningRoutes, { store: deps.store, ...deps.retroplanning });
   if (deps.rsvp) {
@@ -150,6 +153,8 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
       throw new Error('buildHttpApp: the calendar feeds check their links with the secret of `rsvp`: give `rsvp` too.');
     void app.register(feedRoutes, { store: deps.store, secret: deps.rsvp.secret, ...deps.feeds });
     void app.register(conventionCalendarRoutes, { store: deps.store, ...deps.feeds });
+    const links = { publicUrl: deps.rsvp.publicUrl, secret: deps.rsvp.secret };
+    void app.register(feedSubscriptionRoutes, { store: deps.store, links, ...now });
   }
   return app;
 }

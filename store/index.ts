@@ -2,6 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { createAccessStore } from './access/access-store.js';
 import { createAuditStore } from './audit/audit-store.js';
 import { createConventionStore } from './conventions/convention-store.js';
+import { createFeedStore } from './feeds/feed-store.js';
 import { createFicheStore } from './fiches/fiche-store.js';
 import { createMailLedgerStore } from './mail-ledger/mail-ledger-store.js';
 import { createMeetingStore } from './meetings/meeting-store.js';
@@ -20,6 +21,7 @@ export function createStore(db: PrismaClient) {
     access: createAccessStore(db),
     mailLedger: createMailLedgerStore(db),
     audit: createAuditStore(db),
+    feeds: createFeedStore(db),
   };
 }
 

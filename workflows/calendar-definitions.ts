@@ -59,9 +59,11 @@ export interface CalendarYearState {
 
 /** The rules changed in the store: the calendar reads them again and re-plans what has not happened yet. */
 export const reloadRulesUpdate = defineUpdate<CalendarYearState, [{ actor: Actor }]>('reloadRules');
-export const moveMilestoneUpdate = defineUpdate<CalendarYearState, [{ actor: Actor; key: string; startDate: string }]>(
-  'moveMilestone',
-);
+/** `reason`, when given, goes into the milestone's audit line. */
+export const moveMilestoneUpdate = defineUpdate<
+  CalendarYearState,
+  [{ actor: Actor; key: string; startDate: string; reason?: string }]
+>('moveMilestone');
 export const calendarYearStateQuery = defineQuery<CalendarYearState>('calendarYearState');
 
 /** One calendar workflow per convention: it continues as new into each following year. */

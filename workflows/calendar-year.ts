@@ -143,12 +143,13 @@ export async function calendarYearWorkflow(input: CalendarYearInput): Promise<vo
 
   setHandler(
     moveMilestoneUpdate,
-    async ({ actor, key, startDate }) =>
+    async ({ actor, key, startDate, reason }) =>
       steps.run(async () => {
         const moved = await calendar.moveMilestone({
           conventionId: input.conventionId,
           key,
           startDate,
+          ...(reason ? { reason } : {}),
           actorEmail: actor.email,
           idempotencyKey: `${workflowId}:${input.year}:move-${key}-${startDate}`,
           at: new Date().toISOString(),

@@ -1,25 +1,80 @@
 /**
  * The addresses of the calendar feeds (server/routes/feeds.ts), each carrying a signed link
- * (infra/links/signed-links.ts, purpose `feed`) that names the person it was given to. Nothing here reads
- * the database: a page that shows a signed-in person their addresses is to call these with their
- * address (no route hands them out yet).
+ * (infra/links/signed-links.ts, purpose `feed`). Those « Mes agendas » gives name a feed subscription
+ * (a row that can be revoked); the older convention tokens name the member they were given to.
+ * Nothing here reads the database.
  */
 import { signLink } from './signed-links.js';
 
 /**
  * How long a feed address works. A calendar application is given the address once and polls it
  * for years; when it stops working most of them say nothing and simply stop updating, so it must
- * outlast the convention it follows (a CTG runs five years). A token cannot be withdrawn on its own:
- * the convention feeds check at each fetch that the person still sits in the convention, the
- * person's feed only ever shows the meetings of their current seats, and a new LINK_SECRET voids
- * every link at once.
+ * outlast the convention it follows (a CTG runs five years). A subscription's address is withdrawn
+ * by revoking it; the convention feeds also check at each fetch that the person still sits in the
+ * convention, and a new LINK_SECRET voids every link at once.
  */
 export const FEED_LINK_YEARS = 5;
 
-/** The token subject of a person's own feed; the person is the token's `email`. */
-export const PERSON_FEED_SUBJECT = 'person';
+/**
+ * The token subject of a person's own feed before feeds were subscriptions: such a token cannot be
+ * withdrawn, so the feed answers it 410 (server/routes/feeds.ts), pointing to « Mes agendas ».
+ */
+export const LEGACY_PERSON_FEED_SUBJECT = 'person';
 
-/** The token subject of a convention's feeds: its own and each of its instances'. */
+/** The token subject of a feed subscription (store/feeds/feed-subscriptions.ts), naming its id. */
+export function feedSubscriptionSubject(subscriptionId: string): string {
+  return `subscription:${subscriptionId}`;
+}
+
+/** The subscription id a token subject names, or null for any other subject. */
+export function subscriptionIdOf(subject: string): string | null {
+  return subject.startsWith('subscription:') ? subject.slice('subscription:'.length) : null;
+}
+
+/** A feed subscription, as its address needs it. */
+export interface FeedAddressInput {
+  id: string;
+  kind: 'person' | 'convention' | 'instance';
+  createdAt: Date;
+  /** The person it was given to. */
+  email: string;
+  convention: { slug: string } | null;
+  instance: { slug: string } | null;
+}
+
+/** A feed's address over https, and the same for calendar applications (`webcal://`). */
+export interface FeedAddresses {
+  https: string;
+  webcal: string;
+}
+
+/**
+ * The address of a feed subscription. The token is the same at each call (its `jti` is the
+ * subscription's id, its expiry {@link FEED_LINK_YEARS} years from its creation), so the person's
+ * page shows the address their calendar holds; it stops working when the subscription is revoked.
+ */
+export function feedSubscriptionAddresses(publicUrl: string, secret: string, feed: FeedAddressInput): FeedAddresses {
+  const token = signLink(
+    {
+      purpose: 'feed',
+      subject: feedSubscriptionSubject(feed.id),
+      email: feed.email,
+      expiresAt: feedLinkExpiry(feed.createdAt),
+      jti: feed.id,
+    },
+    secret,
+  );
+  const convention = `${base(publicUrl)}/feeds/conventions/${encodeURIComponent(feed.convention?.slug ?? '')}`;
+  const https =
+    feed.kind === 'person'
+      ? `${base(publicUrl)}/feeds/people/${token}.ics`
+      : feed.kind === 'convention'
+        ? `${convention}.ics?token=${token}`
+        : `${convention}/instances/${encodeURIComponent(feed.instance?.slug ?? '')}.ics?token=${token}`;
+  return { https, webcal: https.replace(/^https?:/, 'webcal:') };
+}
+
+/** The token subject of a convention's feeds (its own and each of its instances') signed for a member. */
 export function conventionFeedSubject(conventionId: string): string {
   return `convention:${conventionId}`;
 }
@@ -28,18 +83,6 @@ export function conventionFeedSubject(conventionId: string): string {
 export interface FeedUrlOptions {
   /** Default: the clock; the link works {@link FEED_LINK_YEARS} years from then. */
   now?: Date;
-}
-
-/**
- * The address of the person's own feed: the meetings of the instances they sit in. Each call signs
- * a new token (a fresh `jti`); every address given stays valid until it expires.
- */
-export function personFeedUrl(publicUrl: string, secret: string, email: string, options: FeedUrlOptions = {}): string {
-  const token = signLink(
-    { purpose: 'feed', subject: PERSON_FEED_SUBJECT, email: email.trim(), expiresAt: feedLinkExpiry(options.now) },
-    secret,
-  );
-  return `${base(publicUrl)}/feeds/people/${token}.ics`;
 }
 
 /** Options of {@link conventionFeedUrl}. */

@@ -11,6 +11,7 @@ import {
 } from '../../domain/paris-time.js';
 import type { MeetingListItem } from '../../store/meetings/list-meetings-between.js';
 import type { MilestoneListItem } from '../../store/conventions/list-milestones-between.js';
+import { frenchDay } from './format.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 
 export interface CalendarView {
@@ -21,6 +22,10 @@ export interface CalendarView {
   milestones: MilestoneListItem[];
   /** The instances whose meetings the reader may convene: a link each, and one per day of the month. */
   toConvene: ReadonlyArray<{ slug: string; name: string }>;
+  /** Whether the reader plans the calendar: sets its rules, moves its milestones. */
+  mayPlan: boolean;
+  /** The confirmation of what the reader just did, if anything. */
+  notice: string | null;
 }
 
 /** `YYYY-MM` of the month `offset` months from `month`. */
@@ -80,6 +85,22 @@ function monthGrid(view: CalendarView): string {
     .join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** The month's milestones, each with the link that moves it for those who plan the calendar. */
+function milestoneList(view: CalendarView): string {
+  if (view.milestones.length === 0) return '';
+  const slug = encodeURIComponent(view.convention.slug);
+  const items = view.milestones.map(
+    (m) =>
+      `<li>${escapeHtml(frenchDay(m.startDate))} : ${escapeHtml(m.title)}` +
+      (view.mayPlan
+        ? ` — <a href="/calendrier/jalons/${encodeURIComponent(m.key)}/deplacer?convention=${slug}" ` +
+          `aria-label="Déplacer le jalon « ${escapeHtml(m.title)} »">Déplacer</a>`
+        : '') +
+      '</li>',
+  );
+  return `<h2>Jalons</h2><ul>${items.join('')}</ul>`;
+}
+
 /** The calendar: a month of meetings and milestones, and the year's rétroplanning picture. */
 export function calendarPage(view: CalendarView, viewer: PageViewer | null): string {
   const title = `${FRENCH_MONTHS[view.month.month - 1]} ${view.month.year}`;
@@ -92,6 +113,7 @@ export function calendarPage(view: CalendarView, viewer: PageViewer | null): str
       `<h1>Calendrier <span class="muted">${escapeHtml(title)}</span></h1>`,
       `<nav aria-label="Mois"><a href="/calendrier?mois=${monthKey(view.month, -1)}">Mois précédent</a>` +
         ` · <a href="/calendrier?mois=${monthKey(view.month, 1)}">Mois suivant</a></nav>`,
+      view.notice ? `<p role="status" class="alert ok">${escapeHtml(view.notice)}</p>` : '',
       view.toConvene.length
         ? `<p><a href="${conveneHref(view, {})}">Convoquer une réunion</a> : ${view.toConvene
             .map(
@@ -100,7 +122,10 @@ export function calendarPage(view: CalendarView, viewer: PageViewer | null): str
             )
             .join(' · ')}</p>`
         : '',
-      monthGrid(view),
+      view.mayPlan ? `<p><a href="/calendrier/regles?convention=${slug}">Règles des réunions régulières</a></p>` : '',
+      // Scrolls sideways on a narrow screen rather than widening the page; reachable by keyboard.
+      `<div class="scroll" role="region" tabindex="0" aria-label="Grille du mois">${monthGrid(view)}</div>`,
+      milestoneList(view),
       `<h2>Rétroplanning ${view.month.year}</h2>`,
       `<p><img src="/conventions/${slug}/retroplanning/${view.month.year}.svg" alt="Rétroplanning ${view.month.year} ` +
         `de la convention ${escapeHtml(view.convention.name)} : jalons et réunions par instance, mois par mois."></p>`,

@@ -122,10 +122,15 @@ export interface ContentFormState {
   failure?: string;
 }
 
-const idOf = (name: string) => `f-${name.replace(/\./g, '-')}`;
+export const idOf = (name: string) => `f-${name.replace(/\./g, '-')}`;
 
 /** An input's label, its error beside it (announced with it), and the attributes that tie them. */
-function field(state: ContentFormState, name: string, label: string, control: (attrs: string) => string): string {
+export function field(
+  state: ContentFormState,
+  name: string,
+  label: string,
+  control: (attrs: string) => string,
+): string {
   const error = state.errors[name];
   const id = idOf(name);
   const invalid = error ? ` aria-invalid="true" aria-describedby="${id}-err"` : '';
@@ -137,7 +142,7 @@ function field(state: ContentFormState, name: string, label: string, control: (a
   );
 }
 
-const textInput = (state: ContentFormState, name: string, label: string, extra = '') =>
+export const textInput = (state: ContentFormState, name: string, label: string, extra = '') =>
   field(
     state,
     name,
@@ -153,7 +158,7 @@ const textArea = (state: ContentFormState, name: string, label: string) =>
     (attrs) => `<textarea ${attrs} rows="3">${escapeHtml(state.values[name] ?? '')}</textarea>`,
   );
 
-function select(
+export function select(
   state: ContentFormState,
   name: string,
   label: string,
@@ -179,7 +184,7 @@ function select(
 }
 
 /** A group of checkboxes numbered from `start`, with the group's error under its legend. */
-function checkboxes(
+export function checkboxes(
   state: ContentFormState,
   name: string,
   legend: string,

@@ -20,6 +20,8 @@ import { calendarPage, monthKey } from './calendar-page.js';
 import { conventionChoicePage } from './convention-choice-page.js';
 import type { ConventionListItem } from '../../store/conventions/list-conventions.js';
 import { dashboardPage } from './dashboard.js';
+import { CALENDAR_NOTICES, registerCalendarFormPages } from './calendar-form-routes.js';
+import { registerFeedPages } from './feed-pages.js';
 import { registerFichePages } from './fiche-pages.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
@@ -42,7 +44,9 @@ import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
 import { instancesToPoll, pollPageView, registerPollFormPages } from './poll-form-routes.js';
 import { DomainError } from '../../domain/errors.js';
+import { mayPlanCalendar } from '../../domain/meeting-recurrence.js';
 import { route, routeViewer } from '../route.js';
+import type { FeedLinks } from '../routes/feed-subscriptions.js';
 
 /** Dependencies of {@link pageRoutes}. */
 export interface PageDependencies {
@@ -54,6 +58,8 @@ export interface PageDependencies {
   catcher?: MailCatcher | undefined;
   temporalUiUrl?: string | null;
   now?: () => Date;
+  /** Where the calendar feed addresses point and what signs them: « Mes agendas » is served with them. */
+  feedLinks?: FeedLinks;
 }
 
 /** Who the page is for (request.viewer, from the session), with the CSRF token of its forms. */
@@ -210,7 +216,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route<{ Querystring: { convention?: string; mois?: string } }>(
+  route<{ Querystring: { convention?: string; mois?: string; fait?: string } }>(
     scope,
     {
       method: 'GET',
@@ -244,7 +250,10 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
         deps.store.conventions.listMilestonesBetween(convention.id, { from: localDateKey(from), to: localDateKey(to) }),
         instancesToConvene(deps.store, convention.id, actor),
       ]);
-      const view = { convention: row, month, meetings, milestones, toConvene };
+      const { fait } = request.query;
+      const notice = fait && Object.hasOwn(CALENDAR_NOTICES, fait) ? CALENDAR_NOTICES[fait as 'regles'] : null;
+      const mayPlan = mayPlanCalendar(actor);
+      const view = { convention: row, month, meetings, milestones, toConvene, mayPlan, notice };
       return sendAppPage(reply, 200, calendarPage(view, viewerOf(request)));
     },
   );
@@ -491,6 +500,8 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
   registerMeetingAgendaPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerMeetingDayPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerPollFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
+  registerCalendarFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf });
+  if (deps.feedLinks) registerFeedPages(scope, { store: deps.store, links: deps.feedLinks, viewerOf, now });
 
   registerAdminWorkflowPages(scope, {
     client: deps.client,

@@ -80,6 +80,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; admin?: boolean }> = [
   { href: '/', label: 'Tableau de bord' },
   { href: '/calendrier', label: 'Calendrier' },
   { href: '/sondages', label: 'Sondages' },
+  { href: '/mes-agendas', label: 'Mes agendas' },
   { href: '/boite-d-envoi', label: 'Boîte d’envoi', admin: true },
   { href: '/admin/processus', label: 'Processus', admin: true },
   { href: '/admin/journal', label: 'Journal', admin: true },

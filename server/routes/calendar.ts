@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ruleSchema } from '../../domain/meeting-recurrence.js';
-import { isoDate } from '../../domain/validation.js';
+import { isoDate, parseInput, text } from '../../domain/validation.js';
 import type { Store } from '../../store/index.js';
 import {
   calendarWorkflowId,
@@ -14,7 +14,7 @@ import { startConventionCycle } from '../../client/start-convention-cycle.js';
 import { HttpError } from '../errors.js';
 import { route, routeConvention } from '../route.js';
 
-type Body = { rules?: unknown; startDate?: unknown };
+type Body = { rules?: unknown; startDate?: unknown; reason?: unknown };
 type BySlug = { Params: { slug: string } };
 
 /**
@@ -22,7 +22,11 @@ type BySlug = { Params: { slug: string } };
  * the workflow.
  */
 const rulesSchema = z.object({ rules: z.array(ruleSchema) });
-const moveSchema = z.object({ startDate: isoDate() });
+const moveSchema = z.object({
+  startDate: isoDate(),
+  /** Why it moves: kept in its audit line. */
+  reason: text(1000, { multiline: true }).optional(),
+});
 const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== null ? body : {}) as Body;
 
 /**
@@ -129,9 +133,12 @@ export const calendarRoutes: FastifyPluginAsync<{ client: Client; store: Store; 
     async (request) => {
       const { actor, handle } = handleOf(request);
       const body = bodyOf(request.body);
+      const reason = parseInput(moveSchema.shape.reason, body.reason, { what: 'le motif' });
       return handle
         .executeUpdate(moveMilestoneUpdate, {
-          args: [{ actor, key: request.params.key, startDate: String(body.startDate ?? '') }],
+          args: [
+            { actor, key: request.params.key, startDate: String(body.startDate ?? ''), ...(reason ? { reason } : {}) },
+          ],
         })
         .catch((error: unknown) => {
           throw error instanceof WorkflowNotFoundError ? notStarted() : error;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { calendarIcs, type MeetingIcsInput } from '../../documents/ics/meeting-ics.js';
-import { PERSON_FEED_SUBJECT, conventionFeedSubject } from '../../infra/links/feed-urls.js';
+import { formatFrench } from '../../domain/paris-time.js';
+import { LEGACY_PERSON_FEED_SUBJECT, conventionFeedSubject, subscriptionIdOf } from '../../infra/links/feed-urls.js';
 import { LinkError, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
+import type { FeedKind, FeedSubscriptionView } from '../../store/feeds/feed-subscriptions.js';
 import type { Store } from '../../store/index.js';
 import type { FeedConvention, FeedMeeting, MeetingFeed } from '../../store/meetings/meeting-feed.js';
 import { LINK_REFUSALS } from './rsvp.js';
@@ -27,6 +29,9 @@ const ASK_AGAIN =
   'Demandez au secrétariat de la convention une nouvelle adresse d’abonnement, ' +
   'puis remplacez l’ancienne dans votre agenda.';
 const CHECK_ADDRESS = 'Vérifiez l’adresse, ou demandez-la de nouveau au secrétariat de la convention.';
+const MY_CALENDARS =
+  'Ouvrez « Mes agendas » dans Concerto pour copier votre adresse d’abonnement, ' +
+  'puis remplacez l’ancienne dans votre agenda.';
 
 /** A refusal: its status and the French text a person who opens the address reads. */
 class FeedRefusal extends Error {
@@ -49,10 +54,15 @@ class FeedRefusal extends Error {
  *
  * The convention and instance feeds are behind a token too, although partners share what they
  * show: they give each meeting's visio link, which lets anyone in, and the COPIL, COTECH and GTT are
- * not public sittings. Their token (infra/links/feed-urls.ts) names the member it was given to and works
- * while that member sits in one of the convention's instances, which is how someone who leaves the
- * partnership loses the feed. One token per member and convention opens the convention's feed and
- * each instance's.
+ * not public sittings. Their token (infra/links/feed-urls.ts) works while the member it was given to
+ * sits in one of the convention's instances, which is how someone who leaves the partnership loses
+ * the feed.
+ *
+ * The tokens « Mes agendas » gives name a feed subscription (store/feeds/): one feed each, revoked on
+ * its own (410 once revoked). The convention tokens signed before name the member and open the
+ * convention's feed and each instance's, as they did. A person's feed token of before names no
+ * subscription and could never be withdrawn: it answers 410, pointing to « Mes agendas » (no page
+ * ever gave one out).
  *
  * Each answer carries a strong ETag (SHA-256 of the body): a calendar application asking again with
  * If-None-Match gets a 304 without the body while nothing changed. A refused address gets a French
@@ -95,7 +105,7 @@ export const feedRoutes: FastifyPluginAsync<FeedRouteDependencies> = async (scop
     },
     async (request, reply) => {
       const at = now();
-      const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
+      const { convention } = await openConventionFeed(deps, request.params.slug, request.query.token, at, 'convention');
       const feed = await deps.store.meetings.conventionFeed(convention, at);
       return sendFeed(request, reply, feed, `${convention.slug}.ics`, deps.organizerEmail);
     },
@@ -114,7 +124,8 @@ export const feedRoutes: FastifyPluginAsync<FeedRouteDependencies> = async (scop
     },
     async (request, reply) => {
       const at = now();
-      const convention = await openConventionFeed(deps, request.params.slug, request.query.token, at);
+      const opened = await openConventionFeed(deps, request.params.slug, request.query.token, at, 'instance');
+      const { convention } = opened;
       const instance = await deps.store.meetings.findFeedInstance(convention.id, request.params.instance);
       if (!instance) {
         throw new FeedRefusal(
@@ -124,6 +135,8 @@ export const feedRoutes: FastifyPluginAsync<FeedRouteDependencies> = async (scop
           CHECK_ADDRESS,
         );
       }
+      // A subscription opens its own instance's feed only.
+      if (opened.subscription && opened.subscription.instance?.id !== instance.id) throw notThisCalendar();
       const feed = await deps.store.meetings.instanceFeed(convention, instance, at);
       return sendFeed(request, reply, feed, `${convention.slug}-${instance.slug}.ics`, deps.organizerEmail);
     },
@@ -143,34 +156,74 @@ export const feedRoutes: FastifyPluginAsync<FeedRouteDependencies> = async (scop
     async (request, reply) => {
       const at = now();
       const payload = openToken(request.params.token, deps.secret, at);
-      if (payload.subject !== PERSON_FEED_SUBJECT) throw notThisCalendar();
-      const feed = await deps.store.meetings.personFeed(payload.email, at);
+      if (payload.subject === LEGACY_PERSON_FEED_SUBJECT)
+        throw new FeedRefusal(
+          410,
+          'Adresse périmée',
+          'Cette adresse d’abonnement est d’un ancien format, qui ne peut pas être révoqué : elle ne sert plus.',
+          MY_CALENDARS,
+        );
+      const subscription = await openSubscription(deps, payload, 'person');
+      const feed = await deps.store.meetings.personFeed(subscription.email, at);
       return sendFeed(request, reply, feed, 'mes-reunions.ics', deps.organizerEmail);
     },
   );
 };
 
-/** The convention a convention or instance feed names, once its token is checked against it. */
+/**
+ * The subscription a token names, for a feed of `kind`: refused when it names none, another kind
+ * of feed, or a revoked one (410, with when).
+ */
+async function openSubscription(
+  deps: FeedRouteDependencies,
+  payload: LinkPayload,
+  kind: FeedKind,
+): Promise<FeedSubscriptionView> {
+  const id = subscriptionIdOf(payload.subject);
+  const subscription = id === null ? null : await deps.store.feeds.find(id);
+  if (!subscription || subscription.kind !== kind) throw notThisCalendar();
+  if (subscription.revokedAt) {
+    throw new FeedRefusal(
+      410,
+      'Adresse révoquée',
+      `Cette adresse d’abonnement a été révoquée le ${formatFrench(subscription.revokedAt, 'Europe/Paris', {
+        withTime: true,
+      })}.`,
+      MY_CALENDARS,
+    );
+  }
+  return subscription;
+}
+
+/**
+ * The convention a convention or instance feed names, once its token is checked against it: a
+ * subscription of `kind` to that convention, or a convention token of before; either way its
+ * person must still sit in the convention.
+ */
 async function openConventionFeed(
   deps: FeedRouteDependencies,
   slug: string,
   token: unknown,
   at: Date,
-): Promise<FeedConvention> {
+  kind: 'convention' | 'instance',
+): Promise<{ convention: FeedConvention; subscription: FeedSubscriptionView | null }> {
   const payload = openToken(typeof token === 'string' ? token : '', deps.secret, at);
   const convention = await deps.store.meetings.findFeedConvention(slug);
   if (!convention)
     throw new FeedRefusal(404, 'Calendrier introuvable', `Aucune convention « ${shown(slug)} ».`, CHECK_ADDRESS);
-  if (payload.subject !== conventionFeedSubject(convention.id)) throw notThisCalendar();
-  if (!(await deps.store.meetings.isConventionMember(convention.id, payload.email))) {
+  const subscription =
+    payload.subject === conventionFeedSubject(convention.id) ? null : await openSubscription(deps, payload, kind);
+  if (subscription && subscription.convention?.id !== convention.id) throw notThisCalendar();
+  const email = subscription?.email ?? payload.email;
+  if (!(await deps.store.meetings.isConventionMember(convention.id, email))) {
     throw new FeedRefusal(
       403,
       'Accès refusé',
-      `Cette adresse a été donnée à ${payload.email}, qui ne siège plus dans aucune instance de la convention.`,
+      `Cette adresse a été donnée à ${email}, qui ne siège plus dans aucune instance de la convention.`,
       'Si vous en êtes membre, demandez au secrétariat de la convention votre propre adresse d’abonnement.',
     );
   }
-  return convention;
+  return { convention, subscription };
 }
 
 function openToken(token: string, secret: string, at: Date): LinkPayload {

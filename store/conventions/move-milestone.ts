@@ -10,6 +10,8 @@ export async function moveMilestone(
     conventionId: string;
     key: string;
     startDate: string;
+    /** Why, as the person who moved it said. */
+    reason?: string;
     actorEmail: string;
     idempotencyKey: string;
     at: string;
@@ -36,7 +38,11 @@ export async function moveMilestone(
           actor: input.actorEmail,
           action: 'milestone.move',
           subject: `milestone:${milestone.id}`,
-          details: { from: day(milestone.startDate), to: input.startDate },
+          details: {
+            from: day(milestone.startDate),
+            to: input.startDate,
+            ...(input.reason ? { reason: input.reason } : {}),
+          },
           at: new Date(input.at),
         },
       });

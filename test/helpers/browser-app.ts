@@ -23,6 +23,8 @@ export interface BrowserApp {
   app: FastifyInstance;
   /** http://127.0.0.1:<port> */
   base: string;
+  /** Signs `email` in through the pages (the sign-in form, the link from the mail); ends on the dashboard. */
+  signIn(page: Page, email: string): Promise<void>;
   /** The address after `label : ` in the text of the first caught mail to `to` whose subject starts so, on this app. */
   linkFromMail(subjectStart: string, to: string, label: string): Promise<string>;
   stop(): Promise<void>;
@@ -35,7 +37,7 @@ export interface BrowserApp {
  */
 export async function startBrowserApp(
   name: string,
-  options: Pick<HttpAppDependencies, 'temporalUiUrl'> = {},
+  options: Pick<HttpAppDependencies, 'temporalUiUrl' | 'feeds'> = {},
 ): Promise<BrowserApp> {
   const [env, db] = await Promise.all([devServerEnv(), openTestDatabase('postgres')]);
   const stack = await startTestWorker(env, db, name);
@@ -52,12 +54,20 @@ export async function startBrowserApp(
     ...options,
   });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
+  const running: BrowserApp = {
     env,
     db,
     stack,
     app,
     base,
+    async signIn(page, email) {
+      await page.goto(`${base}/connexion`);
+      await page.getByLabel('Adresse électronique').fill(email);
+      await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
+      await page.goto(await running.linkFromMail('Votre lien de connexion', email, 'Me connecter à Concerto'));
+      await page.getByRole('button', { name: 'Me connecter' }).click();
+      await page.waitForURL(`${base}/`);
+    },
     async linkFromMail(subjectStart, to, label) {
       const message = await eventually(
         async () => (await stack.catcher.list()).find((m) => m.subject.startsWith(subjectStart) && m.to.includes(to)),
@@ -77,6 +87,7 @@ export async function startBrowserApp(
       await env.teardown();
     },
   };
+  return running;
 }
 
 /** A page signed in as `email` by a session made directly (the sign-in by link has its own test), 360 px wide. */

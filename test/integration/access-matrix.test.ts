@@ -476,6 +476,46 @@ describe('the role × action matrix of the HTTP API', () => {
   );
 
   row('GET /api/conventions/:slug/calendar/rules', (r) => call(r, 'GET', `${CONVENTION}/calendar/rules`), 200);
+  // The calendar's forms: for those who plan it (the coopérateurs and the admins).
+  const planForm = (ok: number, post: boolean): Statuses => [post ? 401 : 303, 403, 403, 403, ok, ok];
+  row('GET /calendrier/regles', (r) => call(r, 'GET', '/calendrier/regles'), planForm(200, false));
+  row(
+    'POST /calendrier/regles',
+    (r) => call(r, 'POST', '/calendrier/regles', { 'cotech.frequence': 'month' }),
+    planForm(422, true),
+    'a rule without its day: the form again',
+  );
+  row(
+    'GET /calendrier/jalons/:key/deplacer',
+    (r) => call(r, 'GET', '/calendrier/jalons/inconnu/deplacer'),
+    planForm(404, false),
+    'none such',
+  );
+  row(
+    'POST /calendrier/jalons/:key/deplacer',
+    (r) => call(r, 'POST', '/calendrier/jalons/inconnu/deplacer', { date: dateKey(pollDay), etape: 'verifier' }),
+    planForm(404, true),
+    'none such',
+  );
+  // One's own calendar feeds: anyone signed in.
+  const NO_FEED = '00000000-0000-4000-8000-000000000000';
+  row('GET /mes-agendas', (r) => call(r, 'GET', '/mes-agendas'), 200);
+  row(
+    'POST /mes-agendas/:id/revoquer',
+    (r) => call(r, 'POST', `/mes-agendas/${NO_FEED}/revoquer`, {}),
+    404,
+    'none such',
+  );
+  row(
+    'POST /mes-agendas/:id/renouveler',
+    (r) => call(r, 'POST', `/mes-agendas/${NO_FEED}/renouveler`, {}),
+    404,
+    'none such',
+  );
+  row('GET /assets/copy.js', (r) => call(r, 'GET', '/assets/copy.js'), 200);
+  row('GET /api/me/feeds', (r) => call(r, 'GET', '/api/me/feeds'), 200);
+  row('POST /api/me/feeds/:id/renew', (r) => call(r, 'POST', `/api/me/feeds/${NO_FEED}/renew`, {}), 404, 'none such');
+  row('DELETE /api/me/feeds/:id', (r) => call(r, 'DELETE', `/api/me/feeds/${NO_FEED}`), 404, 'none such');
   // Started with the calendar: starting it again answers 200.
   row('GET /api/conventions/:slug/cycle', (r) => call(r, 'GET', `${CONVENTION}/cycle`), 200);
   row('POST /api/conventions/:slug/cycle', (r) => call(r, 'POST', `${CONVENTION}/cycle`, {}), 200);

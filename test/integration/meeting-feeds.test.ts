@@ -13,7 +13,8 @@ import { buildHttpApp } from '../../server/app.js';
 import type { Meeting } from '../../generated/prisma/client.js';
 import type { Database } from '../../store/database/open-database.js';
 import { rsvpLinks, signLink } from '../../infra/links/signed-links.js';
-import { FEED_LINK_YEARS, conventionFeedUrl, personFeedUrl } from '../../infra/links/feed-urls.js';
+import { FEED_LINK_YEARS, conventionFeedUrl, feedSubscriptionAddresses } from '../../infra/links/feed-urls.js';
+import { tokenFor } from '../helpers/auth.js';
 import { createTestConvention } from '../helpers/convention.js';
 import { DATABASE_KINDS, openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
@@ -157,6 +158,13 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
       ...(instanceSlug ? { instanceSlug } : {}),
       now: NOW,
     });
+  /** The feed subscriptions of the person of that address, as « Mes agendas » lists them. */
+  const feedsOf = async (email: string) =>
+    createStore(db.prisma).feeds.list((await db.prisma.person.findUniqueOrThrow({ where: { email } })).id);
+  const addressOf = (subscription: Parameters<typeof feedSubscriptionAddresses>[2]) =>
+    feedSubscriptionAddresses(PUBLIC_URL, SECRET, subscription).https;
+  /** The address of the person's own feed. */
+  const personUrl = async (email: string) => addressOf((await feedsOf(email)).find((f) => f.kind === 'person')!);
   const uids = (response: LightMyRequestResponse) => readFeed(response.body).events.map((event) => event.uid);
 
   beforeAll(async () => {
@@ -483,17 +491,20 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
   it(
     'a person’s feed holds the meetings of their own instances, ' + 'in every convention, and follows their seats',
     async () => {
-      const url = personFeedUrl(PUBLIC_URL, SECRET, people.secretaire, { now: NOW });
+      const own = (await feedsOf(people.secretaire)).find((f) => f.kind === 'person')!;
+      const url = addressOf(own);
       expect(url).toMatch(/^https:\/\/concerto\.example\.org\/feeds\/people\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.ics$/);
+      // The same address each time it is shown: the one the person's calendar holds.
+      expect(await personUrl(people.secretaire)).toBe(url);
       const payload = JSON.parse(Buffer.from(url.split('/').at(-1)!.split('.')[0]!, 'base64url').toString()) as {
         exp: number;
         purpose: string;
         email: string;
       };
-      expect(payload).toMatchObject({ purpose: 'feed', subject: 'person', email: people.secretaire });
-      expect(new Date(payload.exp * 1000).toISOString()).toBe(
-        `${NOW.getUTCFullYear() + FEED_LINK_YEARS}-12-01T09:00:00.000Z`,
-      );
+      expect(payload).toMatchObject({ purpose: 'feed', subject: `subscription:${own.id}`, email: people.secretaire });
+      const expiry = new Date(own.createdAt);
+      expiry.setUTCFullYear(expiry.getUTCFullYear() + FEED_LINK_YEARS);
+      expect(payload.exp).toBe(Math.floor(expiry.getTime() / 1000));
 
       const secretaire = await get(url);
       expect(secretaire.statusCode, secretaire.body).toBe(200);
@@ -502,16 +513,13 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
       expect([feed.method, feed.name, feed.zone]).toEqual(['PUBLISH', 'Mes réunions (Concerto)', 'Europe/Paris']);
       expect(feed.events.map((event) => event.uid)).toEqual([meetings.cotechPast.icalUid, meetings.cotechNext.icalUid]);
 
-      // Addresses compare without case.
-      const animatrice = await get(personFeedUrl(PUBLIC_URL, SECRET, people.animatrice.toUpperCase(), { now: NOW }));
+      const animatrice = await get(await personUrl(people.animatrice));
       expect(uids(animatrice)).toEqual([meetings.gttCancelled.icalUid, meetings.gttSummer.icalUid]);
       expect(readFeed(animatrice.body).events[0]!.status).toBe('CANCELLED');
-      expect(uids(await get(personFeedUrl(PUBLIC_URL, SECRET, people.outsider, { now: NOW })))).toEqual([
-        meetings.otherCopil.icalUid,
-      ]);
+      expect(uids(await get(await personUrl(people.outsider)))).toEqual([meetings.otherCopil.icalUid]);
 
       // A second seat adds its instance's meetings; giving one up takes them away, with the same link.
-      const outsiderUrl = personFeedUrl(PUBLIC_URL, SECRET, people.outsider, { now: NOW });
+      const outsiderUrl = await personUrl(people.outsider);
       const person = await db.prisma.person.findUniqueOrThrow({ where: { email: people.outsider } });
       const gtt = await db.prisma.instance.findFirstOrThrow({ where: { conventionId: convention.id, slug: 'gtt-1' } });
       const seat = await db.prisma.membership.create({
@@ -526,17 +534,108 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
       expect(uids(await get(outsiderUrl))).toEqual([meetings.otherCopil.icalUid]);
 
       // Someone with no seat anywhere: an empty calendar, not an error.
-      const nobody = await get(personFeedUrl(PUBLIC_URL, SECRET, 'personne@example.org', { now: NOW }));
+      const alone = await db.prisma.person.create({
+        data: { email: `personne-${convention.slug}@example.org`, displayName: 'Personne' },
+      });
+      const nobody = await get(await personUrl(alone.email));
       expect(nobody.statusCode).toBe(200);
       expect(readFeed(nobody.body).events).toEqual([]);
     },
   );
 
+  it('each of a person’s feeds is revoked on its own (410 in French), and renewed with a new address', async () => {
+    const store = createStore(db.prisma);
+    const personId = (await db.prisma.person.findUniqueOrThrow({ where: { email: people.secretaire } })).id;
+    const feeds = await feedsOf(people.secretaire);
+    expect(feeds.map((f) => [f.kind, f.convention?.slug ?? null, f.instance?.slug ?? null])).toEqual([
+      ['person', null, null],
+      ['convention', convention.slug, null],
+      ['instance', convention.slug, 'cotech'],
+    ]);
+    const [own, ofConvention, ofCotech] = feeds as [(typeof feeds)[0], (typeof feeds)[0], (typeof feeds)[0]];
+    const cotechUids = [meetings.cotechPast.icalUid, meetings.cotechNext.icalUid];
+    expect(uids(await get(addressOf(ofConvention)))).toHaveLength(4);
+    expect(uids(await get(addressOf(ofCotech)))).toEqual(cotechUids);
+    // An instance's address opens that instance only.
+    const otherInstance = addressOf(ofCotech).replace('/instances/cotech.ics', '/instances/gtt-1.ics');
+    expect((await get(otherInstance)).statusCode).toBe(403);
+
+    // Revoked: 410 with a French text; listed as revoked, not replaced behind the person's back.
+    const revokedAt = new Date(NOW.getTime() + 60_000);
+    expect(await store.feeds.revoke({ personId, id: own.id, at: revokedAt })).toMatchObject({ revokedAt });
+    const refused = await get(addressOf(own));
+    expect(refused.statusCode).toBe(410);
+    expect(refused.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(refused.body).toBe(
+      'Adresse révoquée\n\nCette adresse d’abonnement a été révoquée le mardi 1er décembre 2026 à 10 h 01.\n\n' +
+        'Ouvrez « Mes agendas » dans Concerto pour copier votre adresse d’abonnement, ' +
+        'puis remplacez l’ancienne dans votre agenda.\n',
+    );
+    expect((await feedsOf(people.secretaire))[0]).toMatchObject({ id: own.id, revokedAt });
+    // Someone else cannot revoke it, nor renew it.
+    const animatriceId = (await db.prisma.person.findUniqueOrThrow({ where: { email: people.animatrice } })).id;
+    expect(await store.feeds.revoke({ personId: animatriceId, id: ofCotech.id, at: NOW })).toBeNull();
+    expect(await store.feeds.renew({ personId: animatriceId, id: ofCotech.id, at: NOW })).toBeNull();
+
+    // Renewed: a new address that serves the feed; the old one stays refused.
+    const renewed = (await store.feeds.renew({ personId, id: own.id, at: NOW }))!;
+    expect(renewed.id).not.toBe(own.id);
+    const served = await get(addressOf(renewed));
+    expect(served.statusCode, served.body).toBe(200);
+    expect(served.body).toContain('BEGIN:VEVENT');
+    expect(uids(served)).toEqual(cotechUids);
+    expect((await get(addressOf(own))).statusCode).toBe(410);
+
+    // Renewing an address in use revokes it at once; the person's other feeds go on.
+    const newConvention = (await store.feeds.renew({ personId, id: ofConvention.id, at: NOW }))!;
+    expect((await get(addressOf(ofConvention))).statusCode).toBe(410);
+    expect((await get(addressOf(newConvention))).statusCode).toBe(200);
+    expect((await get(addressOf(ofCotech))).statusCode).toBe(200);
+    expect((await feedsOf(people.secretaire)).map((f) => [f.id, f.revokedAt])).toEqual([
+      [renewed.id, null],
+      [newConvention.id, null],
+      [ofCotech.id, null],
+    ]);
+  });
+
+  it('the API lists one’s feeds with their addresses, revokes one (then 410), renews it (201, then 200)', async () => {
+    const auth = await tokenFor(db.prisma, people.animatrice);
+    type Listed = { id: string; kind: string; addresses: { https: string; webcal: string } | null };
+    const list = await app.inject({ method: 'GET', url: '/api/me/feeds', headers: auth });
+    expect(list.statusCode, list.body).toBe(200);
+    const feeds = list.json<{ feeds: Listed[] }>().feeds;
+    expect(feeds.map((f) => f.kind)).toEqual(['person', 'convention', 'instance']);
+    const own = feeds[0]!;
+    expect(own.addresses!.webcal).toBe(own.addresses!.https.replace(/^https:/, 'webcal:'));
+    expect(uids(await get(own.addresses!.https))).toEqual([meetings.gttCancelled.icalUid, meetings.gttSummer.icalUid]);
+
+    const revoked = await app.inject({ method: 'DELETE', url: `/api/me/feeds/${own.id}`, headers: auth });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    expect(revoked.json<Listed>().addresses).toBeNull();
+    expect((await get(own.addresses!.https)).statusCode).toBe(410);
+    const renewed = await app.inject({ method: 'POST', url: `/api/me/feeds/${own.id}/renew`, headers: auth });
+    expect(renewed.statusCode, renewed.body).toBe(201);
+    const fresh = renewed.json<Listed>();
+    expect(fresh.id).not.toBe(own.id);
+    expect(uids(await get(fresh.addresses!.https))).toEqual([
+      meetings.gttCancelled.icalUid,
+      meetings.gttSummer.icalUid,
+    ]);
+    // Another person's subscription: none such for them.
+    const other = await tokenFor(db.prisma, people.outsider);
+    expect((await app.inject({ method: 'DELETE', url: `/api/me/feeds/${fresh.id}`, headers: other })).statusCode).toBe(
+      404,
+    );
+    expect(
+      await db.prisma.auditEvent.count({ where: { action: { in: ['feed.revoke', 'feed.renew'] } } }),
+    ).toBeGreaterThanOrEqual(2);
+  });
+
   it(
     'refuses a changed, cut, foreign, expired or misdirected link with its status ' +
       'and a French text, and serves nothing',
     async () => {
-      const genuine = personFeedUrl(PUBLIC_URL, SECRET, people.secretaire, { now: NOW })
+      const genuine = (await personUrl(people.secretaire))
         .split('/')
         .at(-1)!
         .replace(/\.ics$/, '');
@@ -578,6 +677,12 @@ describe.each(DATABASE_KINDS)('calendar feeds (%s)', (kind) => {
         ['an answer link', person(rsvp), 400, 'Lien non valide'],
         ['expired', person(sign('person', people.secretaire, new Date(NOW.getTime() - 1000))), 410, 'Lien expiré'],
         ['a convention’s token for a person’s feed', person(conventionToken), 403, 'Accès refusé'],
+        [
+          'a person’s token of before subscriptions',
+          person(sign('person', people.secretaire, later)),
+          410,
+          'Adresse périmée',
+        ],
         ['no token', ofConvention(null), 400, 'Lien non valide'],
         ['changed convention token', ofConvention(`${conventionToken.split('.')[0]}.${mac}`), 400, 'Lien non valide'],
         [
