@@ -55,6 +55,7 @@ export const ACTIVITY_LABELS: Readonly<Record<string, string>> = {
   sendNotification: 'Courriel',
   sendMeetingMail: 'Courriel de réunion',
   sendPollMail: 'Courriel du sondage',
+  sendPartnerOpinionMail: 'Demande d’avis au partenaire',
   prepareMeeting: 'Préparation de la réunion',
   meetingAgenda: 'Lecture de l’ordre du jour',
   fichesOnAgenda: 'Fiches à l’ordre du jour',
@@ -80,6 +81,7 @@ export const MEETING_MAIL_LABELS: Readonly<Record<string, string>> = {
   cancel: 'Annulation de la réunion',
   reminder: 'Rappel de la réunion',
   decisions: 'Relevé de décisions',
+  minutes: 'Compte rendu',
   minutes_reminder: 'Rappel du compte rendu',
 };
 
