@@ -18,6 +18,7 @@ const OTHER_ACTIONS: Readonly<Record<string, string>> = {
   'signin.limited': 'Lien de connexion refusé (trop de demandes)',
   'token.create': 'Jeton d’API créé',
   'token.revoke': 'Jeton d’API révoqué',
+  'signout.everywhere': 'Déconnexion de toutes les sessions',
   'meeting.schedule': 'Réunion programmée',
   'meeting.convene': 'Convocation envoyée',
   'milestone.move': 'Jalon déplacé',

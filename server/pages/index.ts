@@ -13,6 +13,8 @@ import { auditAs } from '../audit.js';
 import { HttpError, toHttpError } from '../errors.js';
 import { checkJsonDepth } from '../plugins/json-body.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
+import { registerAccountPages } from './account-pages.js';
+import { registerFormScript } from './form-script.js';
 import { ID, notFound } from './page-lookup.js';
 import { AUDIT_PAGE_SIZE, auditPage, type AuditFilterFields } from './audit-page.js';
 import { parseAuditFilter } from '../../domain/audit-filter.js';
@@ -133,17 +135,17 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     return sendAppPage(reply, mapped.status, messagePage(title, message, viewerOf(request)));
   });
 
-  route(
+  route<{ Querystring: { fin?: string } }>(
     scope,
     {
       method: 'GET',
       url: '/connexion',
-      summary: 'The sign-in page (an address, a link by mail)',
+      summary: 'The sign-in page (an address, a link by mail); ?fin=partout once signed out everywhere',
       tag: 'pages',
       access: 'public',
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
-    async (request, reply) => sendAppPage(reply, 200, signInPage(viewerOf(request))),
+    async (request, reply) => sendAppPage(reply, 200, signInPage(viewerOf(request), request.query.fin)),
   );
 
   route<{ Querystring: { convention?: string } }>(
@@ -479,6 +481,8 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
+  registerFormScript(scope);
+  registerAccountPages(scope, { store: deps.store, now, viewerOf });
   registerFichePages(scope, { client: deps.client, store: deps.store, viewerOf });
   registerMeetingFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
 
