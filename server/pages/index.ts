@@ -8,16 +8,13 @@ import { parseNewFiche } from '../../domain/fiche.js';
 import { ficheDeadlines } from '../../client/fiche-deadlines.js';
 import { startFiche } from '../../client/start-fiche.js';
 import { actorOf, csrfTokenOf } from '../plugins/auth.js';
-import { IMPORT_LIMIT, setupSubject } from '../routes/conventions.js';
 import { auditAs } from '../audit.js';
 import { HttpError, toHttpError } from '../errors.js';
-import { checkJsonDepth } from '../plugins/json-body.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
 import { registerAccountPages } from './account-pages.js';
 import { registerFormScript } from './form-script.js';
 import { ID, notFound } from './page-lookup.js';
-import { AUDIT_PAGE_SIZE, auditPage, type AuditFilterFields } from './audit-page.js';
-import { parseAuditFilter } from '../../domain/audit-filter.js';
+import { AUDIT_PAGE_SIZE, auditFilterOrErrors, auditPage, type AuditFilterFields } from './audit-page.js';
 import { calendarPage, monthKey } from './calendar-page.js';
 import { conventionChoicePage } from './convention-choice-page.js';
 import type { ConventionListItem } from '../../store/conventions/list-conventions.js';
@@ -27,12 +24,12 @@ import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
 import type { JobRegistry } from '../jobs.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
-import { demoPage, importPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
+import { demoPage, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
+import { registerImportPages } from './import-pages.js';
 import { meetingPage } from './meeting-page.js';
 import { instancesToConvene, meetingPageActions, registerMeetingFormPages } from './meeting-form-routes.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
-import { DomainError } from '../../domain/errors.js';
 import { route, routeViewer } from '../route.js';
 
 /** Dependencies of {@link pageRoutes}. */
@@ -309,10 +306,12 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const fields = Object.fromEntries(
         Object.entries({ since, until, actor, action }).filter(([, value]) => value !== undefined),
       ) as AuditFilterFields;
-      const filter = parseAuditFilter(fields);
+      const read = auditFilterOrErrors(fields);
+      if ('errors' in read)
+        return sendAppPage(reply, 400, auditPage({ total: 0, lines: [] }, 1, fields, viewerOf(request), read.errors));
       const page = Math.max(1, Number.parseInt(pageNumber ?? '1', 10) || 1);
       const log = await deps.store.audit.list({
-        ...filter,
+        ...read.filter,
         limit: AUDIT_PAGE_SIZE,
         offset: (page - 1) * AUDIT_PAGE_SIZE,
       });
@@ -399,70 +398,6 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route(
-    scope,
-    {
-      method: 'GET',
-      url: '/admin/import',
-      summary: 'The page that imports a convention’s setup',
-      tag: 'pages',
-      access: 'admin',
-      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
-    },
-    async (request, reply) => {
-      return sendAppPage(reply, 200, importPage(viewerOf(request)));
-    },
-  );
-
-  // An import writes everything or nothing; it runs on, and its page shows how far it is.
-  route<{ Body: { setup?: string } }>(
-    scope,
-    {
-      method: 'POST',
-      url: '/admin/import',
-      summary: 'Import the setup pasted in the form, in the background (all or nothing)',
-      tag: 'pages',
-      access: 'admin',
-      success: { status: 303, description: 'Redirect to its progress page', contentType: 'text/html' },
-      body: {
-        contentType: 'application/x-www-form-urlencoded',
-        description: 'Form fields `setup` (the JSON text) and `_csrf`',
-      },
-      bodyLimit: IMPORT_LIMIT,
-    },
-    async (request, reply) => {
-      const text = typeof request.body === 'object' && request.body !== null ? request.body.setup : undefined;
-      if (typeof text !== 'string')
-        throw new HttpError(
-          400,
-          'INVALID_INPUT',
-          'Collez la configuration (JSON) dans le champ « Configuration » du formulaire.',
-          'setup',
-        );
-      checkJsonDepth(text);
-      const audit = auditAs(deps.store, request);
-      const job = jobs.start('Import d’une configuration', async (report) => {
-        let setup: unknown;
-        try {
-          setup = JSON.parse(text);
-        } catch (error) {
-          throw new DomainError(
-            'INVALID_INPUT',
-            `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : ` +
-              `collez le fichier exporté tel quel.`,
-          );
-        }
-        const summary = await deps.store.conventions.importSetup(setup, { onProgress: report });
-        await audit('convention.import', setupSubject(setup), { ...summary });
-        return (
-          `Configuration importée : ${summary.created} créés, ${summary.updated} mis à jour,` +
-          ` ${summary.unchanged} inchangés, ${summary.removed} retirés.`
-        );
-      });
-      return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
-    },
-  );
-
   route<{ Params: { id: string } }>(
     scope,
     {
@@ -483,6 +418,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
 
   registerFormScript(scope);
   registerAccountPages(scope, { store: deps.store, now, viewerOf });
+  registerImportPages(scope, { store: deps.store, jobs, viewerOf });
   registerFichePages(scope, { client: deps.client, store: deps.store, viewerOf });
   registerMeetingFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
 
