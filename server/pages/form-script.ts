@@ -38,14 +38,14 @@ export const FORM_SCRIPT = `(() => {
 })();
 `;
 
-/** Serves {@link FORM_SCRIPT}. */
-export function registerFormScript(app: FastifyInstance): void {
+/** Serves one of the app's own scripts (`/assets/…`), which the pages' Content-Security-Policy admits. */
+export function registerScript(app: FastifyInstance, url: string, summary: string, source: string): void {
   route(
     app,
     {
       method: 'GET',
-      url: FORM_SCRIPT_PATH,
-      summary: 'The script of the copy buttons and of the forms sent once',
+      url,
+      summary,
       tag: 'pages',
       access: 'public',
       success: { status: 200, description: 'JavaScript', contentType: 'text/javascript' },
@@ -55,6 +55,6 @@ export function registerFormScript(app: FastifyInstance): void {
         .header('content-type', 'text/javascript; charset=utf-8')
         .header('cache-control', 'no-cache')
         .header('x-content-type-options', 'nosniff')
-        .send(FORM_SCRIPT),
+        .send(source),
   );
 }

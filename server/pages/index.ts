@@ -12,7 +12,7 @@ import { auditAs } from '../audit.js';
 import { HttpError, toHttpError } from '../errors.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
 import { registerAccountPages } from './account-pages.js';
-import { registerFormScript } from './form-script.js';
+import { FORM_SCRIPT, FORM_SCRIPT_PATH, registerScript } from './form-script.js';
 import { ID, notFound } from './page-lookup.js';
 import { AUDIT_PAGE_SIZE, auditFilterOrErrors, auditPage, type AuditFilterFields } from './audit-page.js';
 import { calendarPage, monthKey } from './calendar-page.js';
@@ -340,23 +340,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route(
-    scope,
-    {
-      method: 'GET',
-      url: PROGRESS_SCRIPT_PATH,
-      summary: 'The script that keeps a progress page up to date',
-      tag: 'pages',
-      access: 'public',
-      success: { status: 200, description: 'JavaScript', contentType: 'text/javascript' },
-    },
-    async (_request, reply) =>
-      reply
-        .header('content-type', 'text/javascript; charset=utf-8')
-        .header('cache-control', 'no-cache')
-        .header('x-content-type-options', 'nosniff')
-        .send(PROGRESS_SCRIPT),
-  );
+  registerScript(scope, PROGRESS_SCRIPT_PATH, 'The script that keeps a progress page up to date', PROGRESS_SCRIPT);
 
   route(
     scope,
@@ -416,7 +400,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  registerFormScript(scope);
+  registerScript(scope, FORM_SCRIPT_PATH, 'The script of the copy buttons and of the forms sent once', FORM_SCRIPT);
   registerAccountPages(scope, { store: deps.store, now, viewerOf });
   registerImportPages(scope, { store: deps.store, jobs, viewerOf });
   registerFichePages(scope, { client: deps.client, store: deps.store, viewerOf });

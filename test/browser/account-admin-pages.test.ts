@@ -1,13 +1,10 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConventionSetup } from '../../domain/convention-setup.js';
-import { SESSION_COOKIE } from '../../server/plugins/auth.js';
-import { createSession } from '../../store/access/sessions.js';
 import { DEMO_PEOPLE } from '../../store/conventions/demo-people.js';
 import { exportConventionSetup } from '../../store/conventions/export-convention-setup.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
-import { startBrowserApp, type BrowserApp } from '../helpers/browser-app.js';
-import { expectNoSeriousAxeViolations, useBrowser } from '../helpers/browser.js';
+import { signedInPage, startBrowserApp, type BrowserApp } from '../helpers/browser-app.js';
+import { expectUsablePage, useBrowser } from '../helpers/browser.js';
 
 // « Mon compte » and the admin's pages, through the pages only, in headless Chromium at 360 px on
 // the demo convention: a token made on the page opens the API until it is revoked there (then 401);
@@ -32,28 +29,8 @@ describe('account and admin pages (headless Chromium, dev server)', () => {
     await running?.stop();
   });
 
-  /** A page of a browser signed in as `email` (the sign-in by link has its own test), 360 px wide. */
-  async function signedIn(email: string): Promise<Page> {
-    const person = await running.db.prisma.person.findUniqueOrThrow({ where: { email } });
-    const { token } = await createSession(running.db.prisma, person.id, new Date());
-    const page = await browser.newPage();
-    await page.context().addCookies([{ name: SESSION_COOKIE, value: token, url: running.base }]);
-    await page.setViewportSize({ width: 360, height: 800 });
-    return page;
-  }
-
-  /** French, one h1, nothing wider than 360 px but inside a table's own scrolling box, and axe. */
-  async function checkPage(page: Page): Promise<void> {
-    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
-    expect(await page.locator('h1').count()).toBe(1);
-    const wide = await page.evaluate(
-      `[...document.querySelectorAll('body *')].filter((e) => !e.closest('.scroll') && ` +
-        `e.getBoundingClientRect().right > 360).map((e) => e.tagName + '.' + e.className).slice(0, 5).join(' ')`,
-    );
-    expect(wide, 'elements wider than 360 px').toBe('');
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    await expectNoSeriousAxeViolations(page);
-  }
+  const signedIn = (email: string) => signedInPage(running, () => browser.newPage(), email);
+  const checkPage = expectUsablePage;
 
   const api = (path: string, token: string) =>
     fetch(`${running.base}${path}`, { headers: { authorization: `Bearer ${token}` } });

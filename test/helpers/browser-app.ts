@@ -11,6 +11,9 @@ import { devServerEnv, TEST_LINKS } from './temporal.js';
 import { startTestWorker, type TestWorker } from './test-worker.js';
 import { eventually } from './time-skipping.js';
 import { createStore } from '../../store/index.js';
+import type { Page } from 'playwright-core';
+import { SESSION_COOKIE } from '../../server/plugins/auth.js';
+import { createSession } from '../../store/access/sessions.js';
 
 /** The whole app on a real port for a browser: the demo convention, a worker, mail to a catcher. */
 export interface BrowserApp {
@@ -74,4 +77,17 @@ export async function startBrowserApp(
       await env.teardown();
     },
   };
+}
+
+/**
+ * A page of a new browser signed in as `email` by a session made in the database (the sign-in by
+ * link has its own test), 360 px wide.
+ */
+export async function signedInPage(running: BrowserApp, newPage: () => Promise<Page>, email: string): Promise<Page> {
+  const person = await running.db.prisma.person.findUniqueOrThrow({ where: { email } });
+  const { token } = await createSession(running.db.prisma, person.id, new Date());
+  const page = await newPage();
+  await page.context().addCookies([{ name: SESSION_COOKIE, value: token, url: running.base }]);
+  await page.setViewportSize({ width: 360, height: 800 });
+  return page;
 }
