@@ -111,7 +111,7 @@ function filterForm(fields: AuditFilterFields, errors: Partial<Record<keyof Audi
       `<option value="${escapeHtml(value)}"${value === fields.action ? ' selected' : ''}>${escapeHtml(label)}</option>`,
   );
   return (
-    '<form class="inline" method="get" action="/admin/journal" aria-label="Filtrer le journal">' +
+    '<form method="get" action="/admin/journal" class="inline" aria-label="Filtrer le journal">' +
     input('since', 'Depuis le', 'date') +
     input('until', 'Jusqu’au (inclus)', 'date') +
     input('actor', 'Qui (adresse)', 'text') +
