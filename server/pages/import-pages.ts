@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
+import { jsonValueLocations, locateField, type TextLocation } from '../../domain/json-locations.js';
 import type { LineProblem, MembersCsvPreview } from '../../store/conventions/import-members-csv.js';
 import type { SetupPreview } from '../../store/conventions/import-convention-setup.js';
 import type { Store } from '../../store/index.js';
@@ -201,13 +202,13 @@ export function setupPreviewPage(text: string, preview: SetupPreview, viewer: Pa
   const rows = preview.changes.map(
     (c) => `<tr><td>${escapeHtml(c.step)}</td><td>${escapeHtml(c.key)}</td><td>${OUTCOMES[c.outcome]}</td></tr>`,
   );
+  const locations = preview.problems.length ? jsonValueLocations(text) : new Map<string, TextLocation>();
   const problems = preview.problems.map((p) => {
-    const at = /\(line (\d+) column (\d+)\)/.exec(p.message);
-    return {
-      where: at ? at[1]! : '—',
-      column: at ? `colonne ${at[2]}` : p.field || '—',
-      message: p.message,
-    };
+    // JSON.parse says where the text breaks; a field the checks refuse is found in the text.
+    const broken = /\(line (\d+) column (\d+)\)/.exec(p.message);
+    if (broken) return { where: broken[1]!, column: `colonne ${broken[2]}`, message: p.message };
+    const at = p.field === 'setup' ? undefined : locateField(locations, p.field);
+    return { where: at ? String(at.line) : '—', column: p.field ? `« ${p.field} »` : '—', message: p.message };
   });
   return previewPage(
     'Aperçu de l’import de la configuration',

@@ -16,7 +16,7 @@ import {
   signInSentPage,
 } from '../pages/sign-in-link-pages.js';
 import { HttpError } from '../errors.js';
-import { route, routeViewer } from '../route.js';
+import { route } from '../route.js';
 
 /** Sends one mail; the HTTP process sends sign-in links itself: nothing durable to orchestrate. */
 export type SendMail = (message: { to: string; subject: string; text: string; html: string }) => Promise<unknown>;
@@ -37,9 +37,6 @@ export interface SignInRouteDependencies {
 
 export const signInSchema = z.strictObject({ email: email() });
 
-/** Where a browser lands once signed out everywhere: the sign-in page, which says so. */
-export const SIGNED_OUT_EVERYWHERE_PAGE = '/connexion?fin=partout';
-
 const ASK_AGAIN = 'Demandez un nouveau lien de connexion depuis la page de connexion.';
 const USED_LINK = { status: 409, title: 'Lien déjà utilisé', message: 'Ce lien de connexion a déjà servi.' };
 
@@ -50,8 +47,7 @@ const USED_LINK = { status: 409, title: 'Lien déjà utilisé', message: 'Ce lie
  * in the database whether the address is known or not, beyond which it answers 429 with
  * Retry-After; `GET /auth/link/:token` shows a button, `POST` consumes the link and sets the session
  * cookie; `POST /auth/sign-out` ends the session (its row is deleted, so the cookie is dead
- * wherever a copy of it is), `POST /auth/sign-out-everywhere` ends all the person's. Sign-ins,
- * refused ones, requests over a limit and the ends of every session go to the audit log.
+ * wherever a copy of it is). Sign-ins, refused ones and requests over a limit go to the audit log.
  */
 export const signInRoutes: FastifyPluginAsync<SignInRouteDependencies> = async (scope, deps) => {
   const now = deps.now ?? (() => new Date());
@@ -199,33 +195,6 @@ export const signInRoutes: FastifyPluginAsync<SignInRouteDependencies> = async (
       clearSessionCookie(reply, deps.secureCookies);
       if (isForm(request)) return reply.code(303).header('location', home).send();
       return reply.code(204).send();
-    },
-  );
-
-  route(
-    scope,
-    {
-      method: 'POST',
-      url: '/auth/sign-out-everywhere',
-      summary: 'End every session of the person signed in, on every browser (a form: 303 to the sign-in page)',
-      tag: 'accès',
-      access: 'signed-in',
-      success: { status: 200, description: '{ ended }: how many sessions were ended' },
-    },
-    async (request, reply) => {
-      const viewer = routeViewer(request);
-      const at = now();
-      const ended = await deps.store.access.deleteSessionsOf(viewer.personId);
-      await deps.store.audit.record({
-        actor: viewer.email,
-        action: 'signout.everywhere',
-        subject: `person:${viewer.email}`,
-        details: { ended },
-        at,
-      });
-      clearSessionCookie(reply, deps.secureCookies);
-      if (isForm(request)) return reply.code(303).header('location', SIGNED_OUT_EVERYWHERE_PAGE).send();
-      return reply.code(200).send({ ended });
     },
   );
 };

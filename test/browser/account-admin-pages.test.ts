@@ -173,6 +173,21 @@ describe('account and admin pages (headless Chromium, dev server)', () => {
     await checkPage(page);
 
     const setup = (await exportConventionSetup(running.db.prisma, DEMO_CONVENTION_SLUG)) as ConventionSetup;
+    // A field the checks refuse: on the line the pasted text has it.
+    const wrongAddress = {
+      ...setup,
+      people: [{ ...setup.people[0]!, email: 'pas-une-adresse' }, ...setup.people.slice(1)],
+    };
+    const pasted = JSON.stringify(wrongAddress, null, 2);
+    const line = pasted.split('\n').findIndex((l) => l.includes('"pas-une-adresse"')) + 1;
+    await page.getByLabel('Configuration (JSON)').fill(pasted);
+    await page.getByRole('button', { name: 'Prévisualiser l’import de la configuration' }).click();
+    await page.waitForURL(`${running.base}/admin/import/apercu`);
+    await expect(errors.getByRole('row').nth(1).textContent()).resolves.toMatch(
+      new RegExp(`^${line}« people\\.0\\.email »« people\\.0\\.email » doit être une adresse e-mail valide`),
+    );
+    await checkPage(page);
+
     const edited = { ...setup, convention: { ...setup.convention, name: 'CTG révisée (exemple)' } };
     await page.getByLabel('Configuration (JSON)').fill(JSON.stringify(edited, null, 2));
     await page.getByRole('button', { name: 'Prévisualiser l’import de la configuration' }).click();
