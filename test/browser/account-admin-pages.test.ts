@@ -67,7 +67,7 @@ describe('account and admin pages (headless Chromium, dev server)', () => {
     // The copy button shows once the script runs; it copies the secret.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.base });
     await page.getByRole('button', { name: 'Copier le jeton' }).click();
-    await expect(page.locator('#jeton-secret-copie').textContent()).resolves.toBe('Copié dans le presse-papiers.');
+    await expect.poll(() => page.locator('#jeton-secret-copie').textContent()).toBe('Copié dans le presse-papiers.');
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(token);
     await checkPage(page);
     const stored = await running.db.prisma.apiToken.findFirstOrThrow({ include: { person: true } });
