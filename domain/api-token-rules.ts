@@ -7,6 +7,12 @@ export const API_TOKEN_MAX_DAYS = 365;
 
 const DAY = 86_400_000;
 
+/** The lifetimes the account page offers, in days: the default among them, none past the longest allowed. */
+export const API_TOKEN_LIFETIME_CHOICES = [7, 30, API_TOKEN_DEFAULT_DAYS, 180, API_TOKEN_MAX_DAYS] as const;
+
+/** The end of a token that lives `days` from `now`, as the API is asked for it (`expiresAt`). */
+export const apiTokenEnd = (days: number, now: Date): Date => new Date(now.getTime() + days * DAY);
+
 /**
  * Who may create an API token, and for whom: a person signed in by a browser session, for
  * themselves; an admin, for anyone. A token never makes another: a stolen one cannot outlive its

@@ -103,7 +103,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   });
   registerOpenApiRoute(app, routes, { version: API_VERSION });
   void app.register(healthRoutes, deps.probes);
-  void app.register(sessionRoutes);
+  void app.register(sessionRoutes, { store: deps.store, secureCookies, ...now });
   void app.register(apiTokenRoutes, { store: deps.store, ...now });
   void app.register(auditRoutes, { store: deps.store });
   void app.register(conventionRoutes, { store: deps.store });

@@ -1,5 +1,7 @@
 import type { AuditLine } from '../../store/audit/list-audit-events.js';
 import { UPDATE_LABELS } from '../../client/timeline-labels.js';
+import { parseAuditFilter, type AuditFilter } from '../../domain/audit-filter.js';
+import { DomainError } from '../../domain/errors.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { frenchInstant } from './format.js';
 
@@ -18,6 +20,7 @@ const OTHER_ACTIONS: Readonly<Record<string, string>> = {
   'signin.limited': 'Lien de connexion refusé (trop de demandes)',
   'token.create': 'Jeton d’API créé',
   'token.revoke': 'Jeton d’API révoqué',
+  'signout.everywhere': 'Déconnexion de toutes les sessions',
   'meeting.schedule': 'Réunion programmée',
   'meeting.convene': 'Convocation envoyée',
   'milestone.move': 'Jalon déplacé',
@@ -65,6 +68,24 @@ const ACTION_CHOICES: ReadonlyArray<[string, string]> = [
   ...Object.entries(OTHER_ACTIONS),
 ];
 
+/** The filter the form gives, read as the API reads it; or its errors by field, in French. */
+export function auditFilterOrErrors(
+  fields: AuditFilterFields,
+): { filter: AuditFilter } | { errors: Partial<Record<keyof AuditFilterFields, string>> } {
+  try {
+    return { filter: parseAuditFilter(fields) };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const issues = error.issues?.length ? error.issues : [{ field: error.field ?? 'since', message: error.message }];
+    const errors: Partial<Record<keyof AuditFilterFields, string>> = {};
+    for (const issue of issues) {
+      const name = (['since', 'until', 'actor', 'action'] as const).find((f) => f === issue.field) ?? 'since';
+      errors[name] ??= issue.message;
+    }
+    return { errors };
+  }
+}
+
 /** The query of the current filter (and page), for the links that keep it. */
 export function auditQuery(fields: AuditFilterFields, page?: number): string {
   const query = new URLSearchParams();
@@ -74,22 +95,29 @@ export function auditQuery(fields: AuditFilterFields, page?: number): string {
   return text ? `?${text}` : '';
 }
 
-function filterForm(fields: AuditFilterFields): string {
-  const input = (name: keyof AuditFilterFields, label: string, type: string) =>
-    `<div><label for="audit-${name}">${label}</label> <input id="audit-${name}" name="${name}" type="${type}" ` +
-    `value="${escapeHtml(fields[name] ?? '')}"></div>`;
+function filterForm(fields: AuditFilterFields, errors: Partial<Record<keyof AuditFilterFields, string>>): string {
+  const input = (name: keyof AuditFilterFields, label: string, type: string) => {
+    const error = errors[name];
+    return (
+      `<div class="field"><label for="audit-${name}">${label}</label> <input id="audit-${name}" name="${name}" ` +
+      `type="${type}" value="${escapeHtml(fields[name] ?? '')}"` +
+      (error ? ` aria-invalid="true" aria-describedby="audit-${name}-erreur">` : '>') +
+      (error ? `<p class="failed" id="audit-${name}-erreur">${escapeHtml(error)}</p>` : '') +
+      '</div>'
+    );
+  };
   const options = ACTION_CHOICES.map(
     ([value, label]) =>
       `<option value="${escapeHtml(value)}"${value === fields.action ? ' selected' : ''}>${escapeHtml(label)}</option>`,
   );
   return (
-    '<form method="get" action="/admin/journal" aria-label="Filtrer le journal">' +
+    '<form method="get" action="/admin/journal" class="inline" aria-label="Filtrer le journal">' +
     input('since', 'Depuis le', 'date') +
     input('until', 'Jusqu’au (inclus)', 'date') +
     input('actor', 'Qui (adresse)', 'text') +
-    '<div><label for="audit-action">Action</label> <select id="audit-action" name="action">' +
+    '<div class="field"><label for="audit-action">Action</label> <select id="audit-action" name="action">' +
     `<option value="">Toutes</option>${options.join('')}</select></div>` +
-    '<div><button type="submit">Filtrer</button></div></form>'
+    '<div><button type="submit">Filtrer</button> <a href="/admin/journal">Tout afficher</a></div></form>'
   );
 }
 
@@ -99,6 +127,7 @@ export function auditPage(
   page: number,
   fields: AuditFilterFields,
   viewer: PageViewer | null,
+  errors: Partial<Record<keyof AuditFilterFields, string>> = {},
 ): string {
   const rows = log.lines.map(
     (l) =>
@@ -120,12 +149,16 @@ export function auditPage(
     body: [
       '<h1>Journal</h1>',
       '<p>Chaque acte enregistré : qui, quoi, sur quoi, quand.</p>',
-      filterForm(fields),
+      Object.keys(errors).length
+        ? '<p role="alert" class="failed">Le filtre est à corriger : voir le champ signalé.</p>'
+        : '',
+      filterForm(fields, errors),
       `<p><a href="/api/audit.csv${escapeHtml(auditQuery(fields))}" download>Exporter ces lignes en CSV</a></p>`,
       log.lines.length
-        ? `<table><caption>Page ${page} sur ${pages} (${log.total} lignes)</caption><thead><tr><th scope="col">` +
+        ? '<div class="scroll" role="region" aria-label="Lignes du journal" tabindex="0">' +
+          `<table><caption>Page ${page} sur ${pages} (${log.total} lignes)</caption><thead><tr><th scope="col">` +
           `Date</th><th scope="col">Qui</th><th scope="col">Action</th><th scope="col">Sur</th><th scope="col">` +
-          `Détails</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+          `Détails</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
         : '<p>Aucune ligne ne répond à ce filtre.</p>',
       nav ? `<nav aria-label="Pages du journal">${nav}</nav>` : '',
     ],

@@ -4,8 +4,7 @@ import type { Store } from '../../store/index.js';
 import { route, routeViewer } from '../route.js';
 import { changeFeed, feedEntry, type FeedLinks } from '../routes/feed-subscriptions.js';
 import { sendAppPage, type PageViewer } from './layout.js';
-import { registerPageScript } from './page-script.js';
-import { COPY_SCRIPT, COPY_SCRIPT_PATH, MY_CALENDARS_NOTICES, myCalendarsPage } from './my-calendars-page.js';
+import { MY_CALENDARS_NOTICES, myCalendarsPage } from './my-calendars-page.js';
 
 /** Dependencies of {@link registerFeedPages}. */
 export interface FeedPagesDependencies {
@@ -78,10 +77,4 @@ export function registerFeedPages(scope: FastifyInstance, deps: FeedPagesDepende
       },
     );
   }
-
-  registerPageScript(scope, {
-    url: COPY_SCRIPT_PATH,
-    summary: 'The script of the copy buttons of « Mes agendas »',
-    body: COPY_SCRIPT,
-  });
 }

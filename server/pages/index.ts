@@ -8,14 +8,13 @@ import { parseNewFiche } from '../../domain/fiche.js';
 import { ficheDeadlines } from '../../client/fiche-deadlines.js';
 import { startFiche } from '../../client/start-fiche.js';
 import { actorOf, csrfTokenOf } from '../plugins/auth.js';
-import { IMPORT_LIMIT, setupSubject } from '../routes/conventions.js';
 import { auditAs } from '../audit.js';
 import { HttpError, toHttpError } from '../errors.js';
-import { checkJsonDepth } from '../plugins/json-body.js';
 import { registerAdminWorkflowPages } from './admin-workflows.js';
+import { registerAccountPages } from './account-pages.js';
+import { FORM_SCRIPT, FORM_SCRIPT_PATH } from './form-script.js';
 import { ID, notFound } from './page-lookup.js';
-import { AUDIT_PAGE_SIZE, auditPage, type AuditFilterFields } from './audit-page.js';
-import { parseAuditFilter } from '../../domain/audit-filter.js';
+import { AUDIT_PAGE_SIZE, auditFilterOrErrors, auditPage, type AuditFilterFields } from './audit-page.js';
 import { calendarPage, monthKey } from './calendar-page.js';
 import { conventionChoicePage } from './convention-choice-page.js';
 import type { ConventionListItem } from '../../store/conventions/list-conventions.js';
@@ -27,14 +26,8 @@ import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
 import type { JobRegistry } from '../jobs.js';
 import { loadLivingDemo } from '../../client/load-living-demo.js';
-import {
-  demoPage,
-  importPage,
-  livingDemoSentence,
-  PROGRESS_SCRIPT,
-  PROGRESS_SCRIPT_PATH,
-  progressPage,
-} from './progress-page.js';
+import { demoPage, livingDemoSentence, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
+import { registerImportPages } from './import-pages.js';
 import { meetingPage } from './meeting-page.js';
 import { instancesToConvene, meetingPageActions, registerMeetingFormPages } from './meeting-form-routes.js';
 import { registerMeetingAgendaPages } from './meeting-agenda-routes.js';
@@ -43,7 +36,6 @@ import { registerPageScript } from './page-script.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
 import { instancesToPoll, pollPageView, registerPollFormPages } from './poll-form-routes.js';
-import { DomainError } from '../../domain/errors.js';
 import { mayPlanCalendar } from '../../domain/meeting-recurrence.js';
 import { route, routeViewer } from '../route.js';
 import type { FeedLinks } from '../routes/feed-subscriptions.js';
@@ -150,17 +142,17 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     return sendAppPage(reply, mapped.status, messagePage(title, message, viewerOf(request)));
   });
 
-  route(
+  route<{ Querystring: { fin?: string } }>(
     scope,
     {
       method: 'GET',
       url: '/connexion',
-      summary: 'The sign-in page (an address, a link by mail)',
+      summary: 'The sign-in page (an address, a link by mail); ?fin=partout once signed out everywhere',
       tag: 'pages',
       access: 'public',
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
-    async (request, reply) => sendAppPage(reply, 200, signInPage(viewerOf(request))),
+    async (request, reply) => sendAppPage(reply, 200, signInPage(viewerOf(request), request.query.fin)),
   );
 
   route<{ Querystring: { convention?: string } }>(
@@ -335,10 +327,12 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const fields = Object.fromEntries(
         Object.entries({ since, until, actor, action }).filter(([, value]) => value !== undefined),
       ) as AuditFilterFields;
-      const filter = parseAuditFilter(fields);
+      const read = auditFilterOrErrors(fields);
+      if ('errors' in read)
+        return sendAppPage(reply, 400, auditPage({ total: 0, lines: [] }, 1, fields, viewerOf(request), read.errors));
       const page = Math.max(1, Number.parseInt(pageNumber ?? '1', 10) || 1);
       const log = await deps.store.audit.list({
-        ...filter,
+        ...read.filter,
         limit: AUDIT_PAGE_SIZE,
         offset: (page - 1) * AUDIT_PAGE_SIZE,
       });
@@ -413,70 +407,6 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route(
-    scope,
-    {
-      method: 'GET',
-      url: '/admin/import',
-      summary: 'The page that imports a convention’s setup',
-      tag: 'pages',
-      access: 'admin',
-      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
-    },
-    async (request, reply) => {
-      return sendAppPage(reply, 200, importPage(viewerOf(request)));
-    },
-  );
-
-  // An import writes everything or nothing; it runs on, and its page shows how far it is.
-  route<{ Body: { setup?: string } }>(
-    scope,
-    {
-      method: 'POST',
-      url: '/admin/import',
-      summary: 'Import the setup pasted in the form, in the background (all or nothing)',
-      tag: 'pages',
-      access: 'admin',
-      success: { status: 303, description: 'Redirect to its progress page', contentType: 'text/html' },
-      body: {
-        contentType: 'application/x-www-form-urlencoded',
-        description: 'Form fields `setup` (the JSON text) and `_csrf`',
-      },
-      bodyLimit: IMPORT_LIMIT,
-    },
-    async (request, reply) => {
-      const text = typeof request.body === 'object' && request.body !== null ? request.body.setup : undefined;
-      if (typeof text !== 'string')
-        throw new HttpError(
-          400,
-          'INVALID_INPUT',
-          'Collez la configuration (JSON) dans le champ « Configuration » du formulaire.',
-          'setup',
-        );
-      checkJsonDepth(text);
-      const audit = auditAs(deps.store, request);
-      const job = jobs.start('Import d’une configuration', async (report) => {
-        let setup: unknown;
-        try {
-          setup = JSON.parse(text);
-        } catch (error) {
-          throw new DomainError(
-            'INVALID_INPUT',
-            `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : ` +
-              `collez le fichier exporté tel quel.`,
-          );
-        }
-        const summary = await deps.store.conventions.importSetup(setup, { onProgress: report });
-        await audit('convention.import', setupSubject(setup), { ...summary });
-        return (
-          `Configuration importée : ${summary.created} créés, ${summary.updated} mis à jour,` +
-          ` ${summary.unchanged} inchangés, ${summary.removed} retirés.`
-        );
-      });
-      return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
-    },
-  );
-
   route<{ Params: { id: string } }>(
     scope,
     {
@@ -495,6 +425,13 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
+  registerPageScript(scope, {
+    url: FORM_SCRIPT_PATH,
+    summary: 'The script of the copy buttons and of the forms sent once',
+    body: FORM_SCRIPT,
+  });
+  registerAccountPages(scope, { store: deps.store, now, viewerOf });
+  registerImportPages(scope, { store: deps.store, jobs, viewerOf });
   registerFichePages(scope, { client: deps.client, store: deps.store, viewerOf });
   registerMeetingFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
   registerMeetingAgendaPages(scope, { client: deps.client, store: deps.store, viewerOf, now });

@@ -64,6 +64,8 @@ export const APP_PAGE_STYLE = [
   '.muted{color:#3a3a3a}',
   'table.month td{height:5.5rem;width:14%}table.month .other{background:#f6f6f6}',
   'img{max-width:100%;height:auto}',
+  // A wide table scrolls inside its own box (focusable, labelled): the page stays 360 px wide.
+  '.scroll{overflow-x:auto;max-width:100%}.scroll:focus-visible{outline:3px solid #000091}',
   'progress{width:100%;height:1.25rem}',
   'label{display:block;margin:.5rem 0 .25rem}' +
     'input,select,textarea{font:inherit;padding:.4rem;border:1px solid #3a3a3a;border-radius:.25rem}',
@@ -81,6 +83,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; admin?: boolean }> = [
   { href: '/calendrier', label: 'Calendrier' },
   { href: '/sondages', label: 'Sondages' },
   { href: '/mes-agendas', label: 'Mes agendas' },
+  { href: '/compte', label: 'Mon compte' },
   { href: '/boite-d-envoi', label: 'Boîte d’envoi', admin: true },
   { href: '/admin/processus', label: 'Processus', admin: true },
   { href: '/admin/journal', label: 'Journal', admin: true },

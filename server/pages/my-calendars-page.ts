@@ -1,31 +1,7 @@
 import type { FeedEntry } from '../routes/feed-subscriptions.js';
+import { FORM_SCRIPT_PATH } from './form-script.js';
 import { frenchInstant } from './format.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
-
-/** Path of the script that gives each address its copy button. */
-export const COPY_SCRIPT_PATH = '/assets/copy.js';
-
-/**
- * Shows the copy buttons (hidden without it: the address stays selectable text in its field) and
- * copies the field they name, saying so in the row's status line.
- */
-export const COPY_SCRIPT = `(() => {
-  for (const button of document.querySelectorAll('button[data-copy]')) {
-    button.hidden = false;
-    button.addEventListener('click', async () => {
-      const field = document.getElementById(button.dataset.copy);
-      const status = document.getElementById(button.dataset.copy + '-etat');
-      try {
-        await navigator.clipboard.writeText(field.value);
-        status.textContent = 'Adresse copiée.';
-      } catch {
-        field.select();
-        status.textContent = 'Copie impossible ici : l’adresse est sélectionnée, copiez-la avec Ctrl+C.';
-      }
-    });
-  }
-})();
-`;
 
 /** The confirmations after an action (`?fait=`). */
 export const MY_CALENDARS_NOTICES = {
@@ -48,7 +24,7 @@ function address(id: string, label: string, value: string): string {
     `<div class="field"><label for="${id}">${escapeHtml(label)}</label>` +
     `<input type="text" id="${id}" value="${escapeHtml(value)}" readonly spellcheck="false">` +
     ` <button type="button" data-copy="${id}" hidden>Copier</button>` +
-    `<span id="${id}-etat" role="status"></span></div>`
+    `<span id="${id}-copie" role="status"></span></div>`
   );
 }
 
@@ -89,7 +65,7 @@ export function myCalendarsPage(
     title: 'Mes agendas',
     current: '/mes-agendas',
     viewer,
-    scripts: [COPY_SCRIPT_PATH],
+    scripts: [FORM_SCRIPT_PATH],
     body: [
       '<h1>Mes agendas</h1>',
       done.notice ? `<p role="status" class="alert ok">${escapeHtml(done.notice)}</p>` : '',

@@ -84,22 +84,3 @@ export function demoPage(viewer: PageViewer | null): string {
     ],
   });
 }
-
-/** The page that imports a convention's setup (the JSON file an export writes). */
-export function importPage(viewer: PageViewer | null): string {
-  return renderAppPage({
-    title: 'Import',
-    current: '/admin/import',
-    viewer,
-    body: [
-      '<h1>Importer une configuration</h1>',
-      '<p>Collez le fichier de configuration d’une convention (JSON, tel que l’export ou ' +
-        '<code>concerto convention export</code> l’écrit). ' +
-        'L’import écrit tout ou rien ; l’importer à nouveau ne change rien.</p>',
-      `<form method="post" action="/admin/import">${csrfField(viewer)}`,
-      '<p><label for="setup">Configuration (JSON)</label><br><textarea id="setup" name="setup" rows="16" cols="80" ' +
-        'required spellcheck="false"></textarea></p>',
-      '<button type="submit">Importer</button></form>',
-    ],
-  });
-}

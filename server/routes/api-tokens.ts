@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { apiTokenExpiry, assertMayMintToken } from '../../domain/api-token-rules.js';
 import { email, isoInstant, nonEmptyText, parseInput } from '../../domain/validation.js';
+import type { Viewer } from '../../domain/access.js';
 import type { Store } from '../../store/index.js';
 import { HttpError } from '../errors.js';
 import { route, routeViewer } from '../route.js';
@@ -36,26 +37,7 @@ export const apiTokenRoutes: FastifyPluginAsync<{ store: Store; now?: () => Date
       errors: [404],
     },
     async (request, reply) => {
-      const viewer = routeViewer(request);
-      const input = parseInput(newApiTokenSchema, request.body, { what: 'le jeton' });
-      assertMayMintToken(viewer, input.person ?? viewer.email);
-      const at = now();
-      const expiresAt = apiTokenExpiry(input.expiresAt ? new Date(input.expiresAt) : undefined, at);
-      const owner = input.person ? await deps.store.access.findPersonByEmail(input.person) : null;
-      if (input.person && !owner)
-        throw new HttpError(404, 'NOT_FOUND', `Personne n’a l’adresse ${input.person} : aucun jeton créé.`, 'person');
-      const created = await deps.store.access.createApiToken({
-        personId: owner?.id ?? viewer.personId,
-        label: input.label,
-        expiresAt,
-      });
-      await deps.store.audit.record({
-        actor: viewer.email,
-        action: 'token.create',
-        subject: `person:${owner?.email ?? viewer.email}`,
-        details: { tokenId: created.id, label: created.label, expiresAt: created.expiresAt },
-        at,
-      });
+      const created = await mintApiToken(deps.store, routeViewer(request), request.body, now());
       return reply.code(201).send(created);
     },
   );
@@ -87,18 +69,49 @@ export const apiTokenRoutes: FastifyPluginAsync<{ store: Store; now?: () => Date
       errors: [404],
     },
     async (request, reply) => {
-      const viewer = routeViewer(request);
-      if (!(await deps.store.access.deleteApiToken(viewer.personId, request.params.id))) {
-        throw new HttpError(404, 'NOT_FOUND', 'Vous n’avez aucun jeton portant cet identifiant.');
-      }
-      await deps.store.audit.record({
-        actor: viewer.email,
-        action: 'token.revoke',
-        subject: `person:${viewer.email}`,
-        details: { tokenId: request.params.id },
-        at: now(),
-      });
+      await revokeApiToken(deps.store, routeViewer(request), request.params.id, now());
       return reply.code(204).send();
     },
   );
 };
+
+/**
+ * Creates a token as POST /api/tokens does, for the API and the account page alike: the input
+ * checked by {@link newApiTokenSchema}, who may mint it and its expiry by the domain's rules, the
+ * creation in the audit log. The secret is in the answer only.
+ */
+export async function mintApiToken(store: Store, viewer: Viewer, body: unknown, at: Date) {
+  const input = parseInput(newApiTokenSchema, body, { what: 'le jeton' });
+  assertMayMintToken(viewer, input.person ?? viewer.email);
+  const expiresAt = apiTokenExpiry(input.expiresAt ? new Date(input.expiresAt) : undefined, at);
+  const owner = input.person ? await store.access.findPersonByEmail(input.person) : null;
+  if (input.person && !owner)
+    throw new HttpError(404, 'NOT_FOUND', `Personne n’a l’adresse ${input.person} : aucun jeton créé.`, 'person');
+  const created = await store.access.createApiToken({
+    personId: owner?.id ?? viewer.personId,
+    label: input.label,
+    expiresAt,
+  });
+  await store.audit.record({
+    actor: viewer.email,
+    action: 'token.create',
+    subject: `person:${owner?.email ?? viewer.email}`,
+    details: { tokenId: created.id, label: created.label, expiresAt: created.expiresAt },
+    at,
+  });
+  return created;
+}
+
+/** Revokes one of the viewer's own tokens, as DELETE /api/tokens/:id does: a 404 for any other id. */
+export async function revokeApiToken(store: Store, viewer: Viewer, tokenId: string, at: Date): Promise<void> {
+  if (!(await store.access.deleteApiToken(viewer.personId, tokenId))) {
+    throw new HttpError(404, 'NOT_FOUND', 'Vous n’avez aucun jeton portant cet identifiant.');
+  }
+  await store.audit.record({
+    actor: viewer.email,
+    action: 'token.revoke',
+    subject: `person:${viewer.email}`,
+    details: { tokenId },
+    at,
+  });
+}

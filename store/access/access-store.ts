@@ -5,7 +5,7 @@ import { ensureAdmins } from './ensure-admins.js';
 import { findActor } from './find-actor.js';
 import { findPersonByEmail } from './find-person-by-email.js';
 import { resolveActor } from './resolve-actor.js';
-import { createSession, deleteSession, viewerOfSession } from './sessions.js';
+import { createSession, deleteSession, deleteSessionsOf, viewerOfSession } from './sessions.js';
 import { claimSignInAttempt } from './sign-in-attempts.js';
 import { signInWithLink } from './sign-in-with-link.js';
 import { consumeLink, findLinkUse, releaseLink } from './used-links.js';
@@ -20,6 +20,7 @@ export function createAccessStore(db: PrismaClient) {
     createSession: bind(createSession),
     viewerOfSession: bind(viewerOfSession),
     deleteSession: bind(deleteSession),
+    deleteSessionsOf: bind(deleteSessionsOf),
     signInWithLink: bind(signInWithLink),
     claimSignInAttempt: bind(claimSignInAttempt),
     createApiToken: bind(createApiToken),

@@ -36,3 +36,9 @@ export async function viewerOfSession(prisma: PrismaClient, token: string, now: 
 export async function deleteSession(prisma: PrismaClient, token: string): Promise<void> {
   await prisma.session.deleteMany({ where: { id: hashSecretToken(token) } });
 }
+
+/** Signs every session of the person out, wherever each browser is; returns how many there were. */
+export async function deleteSessionsOf(prisma: PrismaClient, personId: string): Promise<number> {
+  const { count } = await prisma.session.deleteMany({ where: { personId } });
+  return count;
+}

@@ -7,8 +7,8 @@ import { findConventionDates } from './find-convention-dates.js';
 import { findConventionSettings } from './find-convention-settings.js';
 import { findInstance } from './find-instance.js';
 import { findPersonName } from './find-person-name.js';
-import { importConventionSetup } from './import-convention-setup.js';
-import { importMembersCsv } from './import-members-csv.js';
+import { importConventionSetup, previewConventionSetup } from './import-convention-setup.js';
+import { importMembersCsv, previewMembersCsv } from './import-members-csv.js';
 import { countConventions, findConventionBySlug, findConventionHeading, listConventions } from './list-conventions.js';
 import { listInstanceMembers } from './list-instance-members.js';
 import { listInstances } from './list-instances.js';
@@ -45,8 +45,10 @@ export function createConventionStore(db: PrismaClient) {
     loadRetroplanning: bind(loadRetroplanning),
     exportSetup: bind(exportConventionSetup),
     importSetup: bind(importConventionSetup),
+    previewSetup: bind(previewConventionSetup),
     exportMembersCsv: bind(exportMembersCsv),
     importMembersCsv: bind(importMembersCsv),
+    previewMembersCsv: bind(previewMembersCsv),
     loadDemo: bind(loadDemo),
     resolveDemoPeople: bind(resolveDemoPeople),
   };

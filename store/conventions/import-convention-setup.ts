@@ -1,6 +1,6 @@
 import { REFERENCE_CHARTER } from '../../domain/charter.js';
 import { dateFromIso, parseConventionSetup, type ConventionSetup } from '../../domain/convention-setup.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, type FieldIssue } from '../../domain/errors.js';
 import { DEFAULT_REMINDER_DAYS } from '../../domain/meeting-rules.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 
@@ -46,14 +46,60 @@ export async function importConventionSetup(
   const total = countRecords(setup);
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, removed: 0 };
   let done = 0;
-  const tally = (outcome: Outcome, step: string) => {
+  const tally: Tally = (outcome, step) => {
     summary[outcome] += 1;
     done += 1;
     options.onProgress?.(done, total, step);
   };
-  // A first load of the demo writes a few hundred rows: well past Prisma's 5 s default on a slow disk.
-  await prisma.$transaction((tx) => writeSetup(tx, setup, tally, summary), { maxWait: 10_000, timeout: 120_000 });
+  await prisma.$transaction((tx) => writeSetup(tx, setup, tally, summary), TRANSACTION);
   return summary;
+}
+
+// A first load of the demo writes a few hundred rows: well past Prisma's 5 s default on a slow disk.
+const TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
+
+/** A record an import would create or change: its step (« personnes »), its natural key, which. */
+export interface SetupChange {
+  step: string;
+  key: string;
+  outcome: 'created' | 'updated';
+}
+
+/** What {@link importConventionSetup} would do with the file: its counts and changes, or its problems. */
+export interface SetupPreview {
+  summary: ImportSummary;
+  changes: SetupChange[];
+  problems: FieldIssue[];
+}
+
+/** Ends a dry run: thrown once everything is written, so that its transaction is rolled back. */
+class DryRunDone extends Error {}
+
+/**
+ * The dry run of {@link importConventionSetup}: the same checks and the same writes, in a
+ * transaction rolled back at the end, so nothing stays; what it would create and change, or every
+ * problem the import would refuse the file for.
+ */
+export async function previewConventionSetup(prisma: PrismaClient, input: unknown): Promise<SetupPreview> {
+  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, removed: 0 };
+  const changes: SetupChange[] = [];
+  const tally: Tally = (outcome, step, key) => {
+    summary[outcome] += 1;
+    if (outcome !== 'unchanged') changes.push({ step, key, outcome });
+  };
+  try {
+    const setup = parseConventionSetup(input);
+    await prisma.$transaction(async (tx) => {
+      await writeSetup(tx, setup, tally, summary);
+      throw new DryRunDone();
+    }, TRANSACTION);
+  } catch (error) {
+    if (error instanceof DryRunDone) return { summary, changes, problems: [] };
+    if (!(error instanceof DomainError)) throw error;
+    const problems = error.issues?.length ? [...error.issues] : [{ field: error.field ?? '', message: error.message }];
+    return { summary: { created: 0, updated: 0, unchanged: 0, removed: 0 }, changes: [], problems };
+  }
+  throw new Error('a dry run ends with DryRunDone');
 }
 
 type Outcome = 'created' | 'updated' | 'unchanged';
@@ -84,6 +130,7 @@ export function countRecords(setup: ConventionSetup): number {
 /** Writes one record: creates it when missing, updates it when different, counts which; returns its id. */
 type Sync = <W extends object>(
   step: string,
+  key: string,
   existing: ({ id: string } & Record<string, unknown>) | undefined,
   wanted: W,
   create: (data: W) => Promise<{ id: string }>,
@@ -106,12 +153,10 @@ interface Stale {
   pollOptions: string[];
 }
 
-async function writeSetup(
-  tx: Tx,
-  setup: ConventionSetup,
-  tally: (outcome: Outcome, step: string) => void,
-  summary: ImportSummary,
-): Promise<void> {
+/** Counts a record written: its outcome, the step it belongs to (« personnes »), its natural key. */
+type Tally = (outcome: Outcome, step: string, key: string) => void;
+
+async function writeSetup(tx: Tx, setup: ConventionSetup, tally: Tally, summary: ImportSummary): Promise<void> {
   const writer: SetupWriter = { tx, sync: syncCounted(tally) };
   const structureIds = await writeStructures(writer, setup.structures);
   const personIds = await writePeople(writer, setup.people, structureIds);
@@ -131,17 +176,17 @@ async function writeSetup(
   summary.removed += await removeStale(tx, { objectifs, memberships, pollOptions });
 }
 
-function syncCounted(tally: (outcome: Outcome, step: string) => void): Sync {
-  return async (step, existing, wanted, create, update) => {
+function syncCounted(tally: Tally): Sync {
+  return async (step, key, existing, wanted, create, update) => {
     if (!existing) {
       const row = await create(wanted);
-      tally('created', step);
+      tally('created', step, key);
       return row.id;
     }
     if (differs(existing, wanted)) {
       await update(existing.id, wanted);
-      tally('updated', step);
-    } else tally('unchanged', step);
+      tally('updated', step, key);
+    } else tally('unchanged', step, key);
     return existing.id;
   };
 }
@@ -161,6 +206,7 @@ async function writeStructures({ tx, sync }: SetupWriter, structures: Convention
     const wanted = { name: s.name, kind: s.kind, email: s.email ?? null, address: s.address ?? null };
     const id = await sync(
       'structures',
+      s.slug,
       known.get(s.slug),
       wanted,
       (data) => tx.structure.create({ data: { slug: s.slug, ...data } }),
@@ -191,6 +237,7 @@ async function writePeople(
     };
     const id = await sync(
       'personnes',
+      p.email,
       known.get(p.email),
       wanted,
       (data) => tx.person.create({ data: { email: p.email, ...data } }),
@@ -215,6 +262,7 @@ async function writeConvention({ tx, sync }: SetupWriter, c: ConventionSetup['co
   const known = await tx.convention.findUnique({ where: { slug: c.slug } });
   return sync(
     'convention',
+    c.slug,
     known ?? undefined,
     wanted,
     (data) => tx.convention.create({ data: { slug: c.slug, ...data } }),
@@ -233,6 +281,7 @@ async function writeSignatories(
     const structureId = structureIds.get(s.structure)!;
     await sync(
       'signataires',
+      s.structure,
       known.get(structureId),
       { signedAt: s.signedAt === undefined ? null : dateFromIso(s.signedAt) },
       (data) => tx.signatory.create({ data: { conventionId, structureId, ...data } }),
@@ -256,6 +305,7 @@ async function writeAmendments(
     };
     await sync(
       'avenants',
+      `avenant ${a.number}`,
       known.get(String(a.number)),
       wanted,
       (data) => tx.amendment.create({ data: { conventionId, number: a.number, ...data } }),
@@ -279,6 +329,7 @@ async function writeEnjeux(
   for (const [index, e] of enjeux.entries()) {
     const enjeuId = await sync(
       'enjeux',
+      e.code,
       knownEnjeux.get(e.code),
       { position: index + 1, title: e.title, description: e.description ?? null },
       (data) => tx.enjeu.create({ data: { conventionId, code: e.code, ...data } }),
@@ -290,6 +341,7 @@ async function writeEnjeux(
     ): Promise<string> => {
       const id = await sync(
         'enjeux',
+        `${e.code} / ${o.code}`,
         knownObjectifs.get(`${enjeuId}\u0000${o.code}`),
         { kind: o.kind, title: o.title, description: o.description ?? null, parentId },
         (data) => tx.objectif.create({ data: { enjeuId, code: o.code, ...data } }),
@@ -333,6 +385,7 @@ async function writeInstances(
     });
     const id = await sync(
       'instances',
+      i.slug,
       known.get(i.slug),
       wanted,
       (data) => tx.instance.create({ data: { conventionId, slug: i.slug, ...stored(data) } }),
@@ -366,6 +419,7 @@ async function writeMemberships(
     };
     const id = await sync(
       'membres',
+      `${m.instance} · ${m.person}`,
       known.get(`${instanceId}\u0000${personId}`),
       wanted,
       (data) => tx.membership.create({ data: { instanceId, personId, ...data } }),
@@ -395,6 +449,7 @@ async function writeMilestones(
     };
     await sync(
       'jalons',
+      m.key,
       known.get(m.key),
       wanted,
       (data) => tx.milestone.create({ data: { conventionId, key: m.key, ...data } }),
@@ -433,6 +488,7 @@ async function writePolls(
     };
     const pollId = await sync(
       'sondages',
+      p.key,
       known,
       wanted,
       (data) => tx.poll.create({ data: { conventionId, key: p.key, ...data } }),
@@ -450,6 +506,7 @@ async function writePolls(
       };
       await sync(
         'sondages',
+        `${p.key}, option ${position}`,
         knownOptions.get(String(position)),
         optionWanted,
         (data) => tx.pollOption.create({ data: { pollId, position, ...data } }),

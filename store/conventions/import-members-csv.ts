@@ -73,12 +73,91 @@ export async function importMembersCsv(
   csvText: string,
 ): Promise<ImportMembersCsvResult> {
   const parsed = readMembersCsv(csvText);
-  return prisma.$transaction((tx) => applyRows(tx, conventionSlug, parsed), { maxWait: 10_000, timeout: 60_000 });
+  if (parsed.problems.length > 0) throw lineProblemsError(parsed.problems);
+  return prisma.$transaction(
+    async (tx) => {
+      const plan = await planRows(tx, conventionSlug, parsed);
+      if (plan.problems.length > 0) throw lineProblemsError(plan.problems);
+      await writeRows(tx, plan.rows);
+      return plan.summary;
+    },
+    { maxWait: 10_000, timeout: 60_000 },
+  );
+}
+
+/** One thing to correct in the file: its line (as a spreadsheet numbers it), its column when one is at fault. */
+export interface LineProblem {
+  line: number | null;
+  column: string | null;
+  message: string;
+}
+
+/** One line of the file as the import would apply it. */
+export interface PlannedMember {
+  line: number;
+  email: string;
+  name: string;
+  instance: string;
+  role: MemberRole;
+  seat: Seat;
+  outcome: keyof ImportMembersCsvResult;
+  /** What changes, in French: « nouvelle personne », « rôle : membre → technicien »… */
+  changes: string[];
+}
+
+/** What {@link importMembersCsv} would do with the file, and nothing written: its lines, or its problems. */
+export interface MembersCsvPreview {
+  rows: PlannedMember[];
+  problems: LineProblem[];
+  summary: ImportMembersCsvResult;
+}
+
+/**
+ * The dry run of {@link importMembersCsv}: the same reading and the same checks, the charter
+ * included, then what each line would create or change, or every problem, line by line and column
+ * by column. Reads only.
+ */
+export async function previewMembersCsv(
+  prisma: PrismaClient,
+  conventionSlug: string,
+  csvText: string,
+): Promise<MembersCsvPreview> {
+  const nothing = { created: 0, updated: 0, unchanged: 0 };
+  try {
+    const parsed = readMembersCsv(csvText);
+    if (parsed.problems.length > 0) return { rows: [], problems: parsed.problems, summary: nothing };
+    const plan = await planRows(prisma, conventionSlug, parsed);
+    return plan.problems.length > 0 ? { rows: [], problems: plan.problems, summary: nothing } : plan;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const issues = error.issues?.length ? error.issues : [{ field: error.field ?? '', message: error.message }];
+    const problems = issues.map((issue) => ({ line: lineOf(issue.field), column: null, message: issue.message }));
+    return { rows: [], problems, summary: nothing };
+  }
+}
+
+/** « ligne 12 » → 12; anything else (the convention, the file) → null. */
+function lineOf(field: string): number | null {
+  const line = /^ligne (\d+)$/.exec(field)?.[1];
+  return line === undefined ? null : Number(line);
+}
+
+/** The API's error for the problems: one issue per line, its problems joined, each naming its column. */
+function lineProblemsError(problems: readonly LineProblem[]): DomainError {
+  const byLine = new Map<number, string[]>();
+  for (const p of problems) byLine.set(p.line ?? 0, [...(byLine.get(p.line ?? 0) ?? []), p.message.replace(/\.$/, '')]);
+  const issues: FieldIssue[] = [...byLine].map(([line, texts]) => ({
+    field: `ligne ${line}`,
+    message: `Ligne ${line} : ${texts.join(' ; ')}.`,
+  }));
+  return new DomainError('INVALID_INPUT', summariseIssues('le fichier', issues), issues[0]!.field, issues);
 }
 
 interface ParsedCsv {
   /** The non-empty lines after the header, each with its spreadsheet line number. */
   rows: Array<{ line: number; cells: Partial<Record<MemberCsvColumn, string>> }>;
+  /** Cells refused by the edge's rules. */
+  problems: LineProblem[];
 }
 
 /** csv-parse's errors a hand-edited file can meet, in French. */
@@ -89,7 +168,7 @@ const CSV_ERRORS: Record<string, string> = {
   CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'du texte suit un guillemet fermant',
 };
 
-/** Splits the text into lines of named cells; header problems are thrown at once. */
+/** Splits the text into lines of named cells, or their problems; header problems are thrown at once. */
 function readMembersCsv(csvText: string): ParsedCsv {
   const text = csvText.replace(/^\uFEFF/, '');
   const headerLine = text.split(/\r?\n/, 1)[0] ?? '';
@@ -123,31 +202,31 @@ function readMembersCsv(csvText: string): ParsedCsv {
     throw new DomainError('INVALID_INPUT', message, 'ligne 1', [{ field: 'ligne 1', message }]);
   }
   const columns = new Map<MemberCsvColumn, number>();
-  const problems: string[] = [];
+  const headerProblems: string[] = [];
   header.forEach((cell, index) => {
     // Spreadsheets often save empty trailing columns: a column without a header is ignored.
     if (cell === '') return;
     const name = normalise(cell);
     const column = MEMBER_CSV_COLUMNS.find((c) => c === name);
-    if (!column) problems.push(`colonne ${index + 1} « ${cell} » inconnue`);
-    else if (columns.has(column)) problems.push(`colonne « ${cell} » en double`);
+    if (!column) headerProblems.push(`colonne ${index + 1} « ${cell} » inconnue`);
+    else if (columns.has(column)) headerProblems.push(`colonne « ${cell} » en double`);
     else columns.set(column, index);
   });
   const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
   if (missing.length > 0)
-    problems.push(
+    headerProblems.push(
       `colonne${missing.length > 1 ? 's' : ''} ${missing.map((c) => `« ${c} »`).join(', ')} ` +
         `manquante${missing.length > 1 ? 's' : ''}`,
     );
-  if (problems.length > 0) {
+  if (headerProblems.length > 0) {
     const message =
-      `Ligne 1 (en-têtes) : ${problems.join(' ; ')}. Colonnes attendues, séparées par « ; » ou « , » : ${expected} ` +
-      `(email, instance et role obligatoires).`;
+      `Ligne 1 (en-têtes) : ${headerProblems.join(' ; ')}. Colonnes attendues, séparées par « ; » ou « , » : ` +
+      `${expected} (email, instance et role obligatoires).`;
     throw new DomainError('INVALID_INPUT', message, 'ligne 1', [{ field: 'ligne 1', message }]);
   }
 
   const rows: ParsedCsv['rows'] = [];
-  const issues: FieldIssue[] = [];
+  const problems: LineProblem[] = [];
   body.forEach((record, index) => {
     if (record.every((cell) => cell === '')) return;
     const cells: Partial<Record<MemberCsvColumn, string>> = {};
@@ -158,12 +237,9 @@ function readMembersCsv(csvText: string): ParsedCsv {
     if (checked.success) rows.push({ line, cells: checked.data });
     else
       for (const issue of checked.error.issues)
-        issues.push({ field: `ligne ${line}`, message: `Ligne ${line} : ${issue.message}` });
+        problems.push({ line, column: String(issue.path[0] ?? '') || null, message: issue.message });
   });
-  if (issues.length > 0) {
-    throw new DomainError('INVALID_INPUT', summariseIssues('le fichier', issues), issues[0]!.field, issues);
-  }
-  return { rows };
+  return { rows, problems };
 }
 
 const MAX_CELL = 500;
@@ -177,11 +253,31 @@ const cellsSchema = z.object(
   ) as Record<MemberCsvColumn, z.ZodOptional<z.ZodString>>,
 );
 
-async function applyRows(
-  tx: Prisma.TransactionClient,
-  conventionSlug: string,
-  parsed: ParsedCsv,
-): Promise<ImportMembersCsvResult> {
+/** The import's plan: each line with what it creates or changes, and the writes that do it; or the problems. */
+interface Plan extends MembersCsvPreview {
+  rows: Array<PlannedMember & { writes: Write[] }>;
+}
+
+/** One write of the import, in the order the plan lists them (a new person before their seats). */
+type Write =
+  | {
+      kind: 'createPerson';
+      email: string;
+      data: { displayName: string; title: string | null; structureId: string | null };
+    }
+  | { kind: 'updatePerson'; id: string; data: { displayName?: string; title?: string } }
+  | { kind: 'createMembership'; instanceId: string; email: string; data: MembershipData }
+  | { kind: 'updateMembership'; id: string; data: MembershipData };
+
+interface MembershipData {
+  structureId: string | null;
+  role: MemberRole;
+  seat: Seat;
+  representsInstanceId: string | null;
+}
+
+/** Checks every line against the database and the charter, and plans what each would write; writes nothing. */
+async function planRows(tx: Prisma.TransactionClient, conventionSlug: string, parsed: ParsedCsv): Promise<Plan> {
   const convention = await tx.convention.findUnique({
     where: { slug: conventionSlug },
     include: { instances: { select: { id: true, slug: true, kind: true, name: true } } },
@@ -197,56 +293,58 @@ async function applyRows(
   );
   const people = new Map((await tx.person.findMany({ where: { email: { in: csvEmails } } })).map((p) => [p.email, p]));
 
-  const issues: FieldIssue[] = [];
+  const problems: LineProblem[] = [];
   const rows: Row[] = [];
   const seenMembership = new Map<string, number>();
   const firstName = new Map<string, { line: number; nom: string }>();
   const emailSchema = email();
   for (const { line, cells } of parsed.rows) {
-    const at = `ligne ${line}`;
-    const lineIssues: string[] = [];
+    const lineIssues: LineProblem[] = [];
+    const problem = (column: MemberCsvColumn | null, message: string) => lineIssues.push({ line, column, message });
     const rawEmail = cells.email ?? '';
     const checked = emailSchema.safeParse(rawEmail);
     const address = checked.success ? checked.data : '';
-    if (rawEmail === '') lineIssues.push('l’e-mail manque');
-    else if (!checked.success) lineIssues.push(`« ${rawEmail} » n’est pas une adresse e-mail valide`);
+    if (rawEmail === '') problem('email', 'l’e-mail manque');
+    else if (!checked.success) problem('email', `« ${rawEmail} » n’est pas une adresse e-mail valide`);
 
     const instanceSlug = (cells.instance ?? '').toLowerCase();
-    if (instanceSlug === '') lineIssues.push('l’instance manque');
+    if (instanceSlug === '') problem('instance', 'l’instance manque');
     else if (!instances.has(instanceSlug)) {
-      lineIssues.push(
+      problem(
+        'instance',
         `instance « ${cells.instance} » inconnue (instances de la ` +
           `convention : ${[...instances.keys()].sort().join(', ')})`,
       );
     }
 
     const role = asRole(cells.role ?? '');
-    if ((cells.role ?? '') === '') lineIssues.push(`le rôle manque (rôles possibles : ${MEMBER_ROLES.join(', ')})`);
-    else if (!role) lineIssues.push(`rôle « ${cells.role} » inconnu (rôles possibles : ${MEMBER_ROLES.join(', ')})`);
+    if ((cells.role ?? '') === '') problem('role', `le rôle manque (rôles possibles : ${MEMBER_ROLES.join(', ')})`);
+    else if (!role) problem('role', `rôle « ${cells.role} » inconnu (rôles possibles : ${MEMBER_ROLES.join(', ')})`);
 
     const seat = (cells.siege ?? '') === '' ? 'titulaire' : asSeat(cells.siege ?? '');
-    if (!seat) lineIssues.push(`siège « ${cells.siege} » inconnu (titulaire ou suppleant)`);
+    if (!seat) problem('siege', `siège « ${cells.siege} » inconnu (titulaire ou suppleant)`);
 
     const structureSlug = (cells.structure ?? '').toLowerCase();
     if (structureSlug !== '' && !structures.has(structureSlug))
-      lineIssues.push(`structure « ${cells.structure} » inconnue`);
+      problem('structure', `structure « ${cells.structure} » inconnue`);
 
     const represents = (cells.represente ?? '').toLowerCase();
     if (represents !== '') {
       const gtt = instances.get(represents);
-      if (!gtt) lineIssues.push(`« represente » : instance « ${cells.represente} » inconnue`);
-      else if (gtt.kind !== 'gtt') lineIssues.push(`« represente » : « ${represents} » n’est pas un GTT`);
+      if (!gtt) problem('represente', `« represente » : instance « ${cells.represente} » inconnue`);
+      else if (gtt.kind !== 'gtt') problem('represente', `« represente » : « ${represents} » n’est pas un GTT`);
     }
 
     const nom = cells.nom ?? '';
     const fonction = cells.fonction ?? '';
     if (address !== '') {
       if (nom === '' && !people.has(address) && !firstName.has(address)) {
-        lineIssues.push(`le nom manque pour ${address}, qui n’est pas encore connu`);
+        problem('nom', `le nom manque pour ${address}, qui n’est pas encore connu`);
       }
       const named = firstName.get(address);
       if (nom !== '' && named && named.nom !== nom) {
-        lineIssues.push(
+        problem(
+          'nom',
           `nom « ${nom} » différent de celui de la ligne ${named.line} (« ${named.nom} ») pour ${address}`,
         );
       } else if (nom !== '' && !named) firstName.set(address, { line, nom });
@@ -254,14 +352,15 @@ async function applyRows(
         const key = `${instanceSlug}\u0000${address}`;
         const first = seenMembership.get(key);
         if (first !== undefined)
-          lineIssues.push(
+          problem(
+            'instance',
             `${address} figure déjà dans l’instance « ${instanceSlug} » ligne ${first} : gardez une seule ligne`,
           );
         else seenMembership.set(key, line);
       }
     }
     if (lineIssues.length > 0) {
-      issues.push({ field: at, message: `Ligne ${line} : ${lineIssues.join(' ; ')}.` });
+      problems.push(...lineIssues);
       continue;
     }
     rows.push({
@@ -277,13 +376,11 @@ async function applyRows(
     });
   }
   if (parsed.rows.length === 0) {
-    issues.push({
-      field: 'ligne 2',
-      message: 'Le fichier ne contient aucun membre : une ligne par personne et par instance après les en-têtes.',
-    });
+    const message = 'Le fichier ne contient aucun membre : une ligne par personne et par instance après les en-têtes.';
+    throw new DomainError('INVALID_INPUT', message, 'ligne 2', [{ field: 'ligne 2', message }]);
   }
-  if (issues.length > 0)
-    throw new DomainError('INVALID_INPUT', summariseIssues('le fichier', issues), issues[0]!.field, issues);
+  const summary: ImportMembersCsvResult = { created: 0, updated: 0, unchanged: 0 };
+  if (problems.length > 0) return { rows: [], problems, summary };
 
   const existing = await tx.membership.findMany({
     where: { instance: { conventionId: convention.id } },
@@ -296,39 +393,41 @@ async function applyRows(
   });
   await checkCharter(tx, convention.charter, convention.instances, existing, rows, people);
 
-  const result: ImportMembersCsvResult = { created: 0, updated: 0, unchanged: 0 };
   const known = new Map(existing.map((m) => [`${m.instance.slug}\u0000${m.person.email}`, m]));
-  const personIds = new Map<string, string>();
+  const planned = new Set<string>();
+  const structureSlugs = new Map([...structures.values()].map((s) => [s.id, s.slug]));
+  const instanceSlugs = new Map(convention.instances.map((i) => [i.id, i.slug]));
+  const plan: Plan['rows'] = [];
   for (const row of rows) {
     let outcome: keyof ImportMembersCsvResult = 'unchanged';
-    let personId = personIds.get(row.email);
-    if (personId === undefined) {
-      const person = people.get(row.email);
+    const changes: string[] = [];
+    const writes: Write[] = [];
+    const person = people.get(row.email);
+    if (!planned.has(row.email)) {
+      planned.add(row.email);
       if (!person) {
-        const created = await tx.person.create({
-          data: {
-            email: row.email,
-            displayName: row.nom,
-            title: row.fonction || null,
-            structureId: row.structure ? structures.get(row.structure)!.id : null,
-          },
+        const structureId = row.structure ? structures.get(row.structure)!.id : null;
+        writes.push({
+          kind: 'createPerson',
+          email: row.email,
+          data: { displayName: row.nom, title: row.fonction || null, structureId },
         });
-        personId = created.id;
+        changes.push('nouvelle personne');
         outcome = 'created';
       } else {
-        personId = person.id;
-        const changes = {
+        const data = {
           ...(row.nom !== '' && row.nom !== person.displayName ? { displayName: row.nom } : {}),
           ...(row.fonction !== '' && row.fonction !== person.title ? { title: row.fonction } : {}),
         };
-        if (Object.keys(changes).length > 0) {
-          await tx.person.update({ where: { id: person.id }, data: changes });
+        if (data.displayName !== undefined) changes.push(`nom : ${person.displayName} → ${data.displayName}`);
+        if (data.title !== undefined) changes.push(`fonction : ${person.title ?? '—'} → ${data.title}`);
+        if (Object.keys(data).length > 0) {
+          writes.push({ kind: 'updatePerson', id: person.id, data });
           outcome = 'updated';
         }
       }
-      personIds.set(row.email, personId);
     }
-    const wanted = {
+    const wanted: MembershipData = {
       structureId: row.structure ? structures.get(row.structure)!.id : null,
       role: row.role,
       seat: row.seat,
@@ -336,20 +435,74 @@ async function applyRows(
     };
     const current = known.get(`${row.instance}\u0000${row.email}`);
     if (!current) {
-      await tx.membership.create({ data: { instanceId: instances.get(row.instance)!.id, personId, ...wanted } });
+      writes.push({
+        kind: 'createMembership',
+        instanceId: instances.get(row.instance)!.id,
+        email: row.email,
+        data: wanted,
+      });
+      changes.push(`nouveau siège dans « ${row.instance} »`);
       outcome = 'created';
-    } else if (
-      current.structureId !== wanted.structureId ||
-      current.role !== wanted.role ||
-      current.seat !== wanted.seat ||
-      current.representsInstanceId !== wanted.representsInstanceId
-    ) {
-      await tx.membership.update({ where: { id: current.id }, data: wanted });
-      if (outcome === 'unchanged') outcome = 'updated';
+    } else {
+      const slugOf = (id: string | null, slugs: Map<string, string>) => (id ? (slugs.get(id) ?? '?') : '—');
+      const seatChanges = [
+        ...(current.structureId !== wanted.structureId
+          ? [`structure : ${current.structure?.slug ?? '—'} → ${slugOf(wanted.structureId, structureSlugs)}`]
+          : []),
+        ...(current.role !== wanted.role ? [`rôle : ${current.role} → ${wanted.role}`] : []),
+        ...(current.seat !== wanted.seat ? [`siège : ${current.seat} → ${wanted.seat}`] : []),
+        ...(current.representsInstanceId !== wanted.representsInstanceId
+          ? [
+              `représente : ${current.representsInstance?.slug ?? '—'} → ` +
+                slugOf(wanted.representsInstanceId, instanceSlugs),
+            ]
+          : []),
+      ];
+      if (seatChanges.length > 0) {
+        writes.push({ kind: 'updateMembership', id: current.id, data: wanted });
+        changes.push(...seatChanges);
+        if (outcome === 'unchanged') outcome = 'updated';
+      }
     }
-    result[outcome] += 1;
+    summary[outcome] += 1;
+    plan.push({
+      line: row.line,
+      email: row.email,
+      name: row.nom || person?.displayName || '',
+      instance: row.instance,
+      role: row.role,
+      seat: row.seat,
+      outcome,
+      changes,
+      writes,
+    });
   }
-  return result;
+  return { rows: plan, problems: [], summary };
+}
+
+/** Carries out the plan's writes, in its order, in the import's transaction. */
+async function writeRows(tx: Prisma.TransactionClient, rows: Plan['rows']): Promise<void> {
+  const created = new Map<string, string>();
+  for (const write of rows.flatMap((row) => row.writes)) {
+    switch (write.kind) {
+      case 'createPerson':
+        created.set(write.email, (await tx.person.create({ data: { email: write.email, ...write.data } })).id);
+        break;
+      case 'updatePerson':
+        await tx.person.update({ where: { id: write.id }, data: write.data });
+        break;
+      case 'createMembership': {
+        const personId =
+          created.get(write.email) ??
+          (await tx.person.findUniqueOrThrow({ where: { email: write.email }, select: { id: true } })).id;
+        await tx.membership.create({ data: { instanceId: write.instanceId, personId, ...write.data } });
+        break;
+      }
+      case 'updateMembership':
+        await tx.membership.update({ where: { id: write.id }, data: write.data });
+        break;
+    }
+  }
 }
 
 type ExistingMembership = {

@@ -158,7 +158,7 @@ describe('the calendar’s forms and « Mes agendas » (headless Chromium, dev s
 
     // Copy: the button the script shows puts the address on the clipboard.
     await own.getByRole('button', { name: 'Copier' }).first().click();
-    await expect.poll(() => own.getByRole('status').first().textContent()).toBe('Adresse copiée.');
+    await expect.poll(() => own.getByRole('status').first().textContent()).toBe('Copié dans le presse-papiers.');
     expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(webcal);
     await checkedText();
 

@@ -374,7 +374,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
   });
 
   it(
-    'importing a setup shows its progress, and a wrong one says what is wrong without writing anything',
+    'a setup pasted on the import page is previewed first: unchanged, or what is wrong, nothing written',
     { timeout: 180_000 },
     async () => {
       const admin = await tokenFor(running.db.prisma, ADMIN);
@@ -384,44 +384,25 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
         headers: admin,
       });
       expect(exported.statusCode).toBe(200);
-      const importing = async (text: string) => {
-        await visit('/admin/import', /^Importer une configuration$/);
-        await expectNoSeriousAxeViolations(page);
+      // The preview's page, as text; its confirmation (and the import) is account-admin-pages.test.ts'.
+      const previewing = async (text: string) => {
+        await visit('/admin/import', /^Importer$/);
         await page.getByLabel('Configuration (JSON)').fill(text);
-        await page.getByRole('button', { name: 'Importer' }).click();
-        await page.waitForURL(/\/admin\/taches\/[0-9a-f-]+$/);
-        expect(await page.locator('h1').textContent()).toBe('Import d’une configuration');
-        // The job ends (its API says so), then the page's script shows its outcome.
-        const id = new URL(page.url()).pathname.split('/').at(-1)!;
-        const job = await eventually(
-          async () => {
-            const answer = (await running.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: admin })).json<{
-              status: string;
-              message: string;
-            }>();
-            return answer.status === 'running' ? undefined : answer;
-          },
-          'the import to end',
-          60_000,
-        );
-        const status = page.getByRole('status');
-        await eventually(
-          async () => ((await status.textContent()) === job.message ? true : undefined),
-          'the outcome on the page',
-          10_000,
-        );
-        return (await status.textContent()) ?? '';
+        await page.getByRole('button', { name: 'Prévisualiser l’import de la configuration' }).click();
+        await page.waitForURL(/\/admin\/import\/apercu$/);
+        expect(await page.locator('h1').textContent()).toBe('Aperçu de l’import de la configuration');
+        await expectNoSeriousAxeViolations(page);
+        return (await page.locator('main').textContent()) ?? '';
       };
-      expect(await importing(exported.body)).toMatch(
-        /^Configuration importée : \d+ créés, \d+ mis à jour, \d+ inchangés, \d+ retirés\.$/,
-      );
       const people = await running.db.prisma.person.count();
-      expect(await importing('{"format":')).toContain('n’est pas un JSON valide');
+      expect(await previewing(exported.body)).toContain('Le fichier ne change rien');
+      expect(await previewing('{"format":')).toContain('n’est pas un JSON valide');
       const broken = JSON.parse(exported.body) as { people: Array<{ email: string }> };
       broken.people.push({ ...broken.people[0]!, email: 'pas-une-adresse' });
-      expect(await importing(JSON.stringify(broken))).toContain(
+      expect(await previewing(JSON.stringify(broken))).toContain(
         `« people.${broken.people.length - 1}.email » doit être une adresse e-mail valide`,
       );
+      expect(await page.getByRole('button', { name: 'Confirmer l’import de la configuration' }).count()).toBe(0);
       expect(await running.db.prisma.person.count()).toBe(people);
     },
   );

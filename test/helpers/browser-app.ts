@@ -80,7 +80,11 @@ export async function startBrowserApp(
       return base + link.slice(TEST_LINKS.publicUrl.length);
     },
     async stop() {
-      await app.close();
+      // The browser is still open: a socket it opened ahead (a preconnect) and never used would
+      // hold the close until it times out, so every connection left is cut once no more are taken.
+      const closing = app.close();
+      app.server.closeAllConnections();
+      await closing;
       mailer.close();
       await stack.stop();
       await db.close();

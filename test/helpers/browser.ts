@@ -67,3 +67,19 @@ export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
   const listed = serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.targets.join(', ')}`).join('\n');
   expect(serious.length, `axe on ${page.url()}:\n${listed}`).toBe(0);
 }
+
+/**
+ * What every app page must be in every state: French, one h1, usable at 360 px — nothing wider
+ * than the screen but inside a table's own scrolling box (`.scroll`) — and no serious axe violation.
+ */
+export async function expectUsablePage(page: Page): Promise<void> {
+  expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+  expect(await page.locator('h1').count()).toBe(1);
+  const wide = await page.evaluate(
+    `[...document.querySelectorAll('body *')].filter((e) => !e.closest('.scroll') && ` +
+      `e.getBoundingClientRect().right > 360).map((e) => e.tagName + '.' + e.className).slice(0, 5).join(' ')`,
+  );
+  expect(wide, 'elements wider than 360 px').toBe('');
+  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+  await expectNoSeriousAxeViolations(page);
+}

@@ -245,6 +245,20 @@ describe('the role × action matrix of the HTTP API', () => {
   row('GET /admin/import', (r) => call(r, 'GET', '/admin/import'), 200);
   // No `setup` field: the admin is told what to paste.
   row('POST /admin/import', (r) => call(r, 'POST', '/admin/import', {}), 400, 'empty');
+  row('POST /admin/import/apercu', (r) => call(r, 'POST', '/admin/import/apercu', {}), 400, 'empty');
+  row('POST /admin/import/membres/apercu', (r) => call(r, 'POST', '/admin/import/membres/apercu', {}), 400, 'empty');
+  row('POST /admin/import/membres', (r) => call(r, 'POST', '/admin/import/membres', {}), 400, 'empty');
+  row('GET /compte', (r) => call(r, 'GET', '/compte'), 200);
+  row('POST /compte/jetons', (r) => call(r, 'POST', '/compte/jetons', { label: 'matrice' }), 403, 'a token mints none');
+  row(
+    'POST /compte/jetons/:id/revoquer',
+    (r) => call(r, 'POST', '/compte/jetons/inconnu/revoquer', {}),
+    404,
+    'none such',
+  );
+  row('GET /assets/copy-and-submit-once.js', (r) => call(r, 'GET', '/assets/copy-and-submit-once.js'), 200);
+  // Every role signs in with a token here: no session to end, but the route answers each.
+  row('POST /auth/sign-out-everywhere', (r) => call(r, 'POST', '/auth/sign-out-everywhere', {}), 200);
   row('GET /admin/taches/:id', (r) => call(r, 'GET', '/admin/taches/inconnu'), 404, 'none such');
 
   row(
@@ -512,7 +526,6 @@ describe('the role × action matrix of the HTTP API', () => {
     404,
     'none such',
   );
-  row('GET /assets/copy.js', (r) => call(r, 'GET', '/assets/copy.js'), 200);
   row('GET /api/me/feeds', (r) => call(r, 'GET', '/api/me/feeds'), 200);
   row('POST /api/me/feeds/:id/renew', (r) => call(r, 'POST', `/api/me/feeds/${NO_FEED}/renew`, {}), 404, 'none such');
   row('DELETE /api/me/feeds/:id', (r) => call(r, 'DELETE', `/api/me/feeds/${NO_FEED}`), 404, 'none such');
