@@ -30,6 +30,7 @@ import { actorOf } from '../plugins/auth.js';
 import { route } from '../route.js';
 import { newMeetingSchema } from '../routes/meetings.js';
 import { attendanceOf, attendancePage, postedRows, storedRows, type AttendanceRow } from './attendance-page.js';
+import { doneNotice, redirectDone } from './done-notice.js';
 import { sendAppPage, type PageViewer } from './layout.js';
 import {
   cancelFormPage,
@@ -55,7 +56,7 @@ export interface MeetingFormPagesDependencies {
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 /** After a step: back to the meeting's page, which confirms it (post/redirect/get). */
 const toMeetingPage = (reply: FastifyReply, meetingId: string, done: keyof typeof MEETING_NOTICES) =>
-  reply.code(303).header('location', `/reunions/${meetingId}?fait=${done}`).send();
+  redirectDone(reply, `/reunions/${meetingId}`, done);
 const FORM_PAGE = { status: 200, description: 'HTML page', contentType: 'text/html' } as const;
 const POSTED = {
   status: 303,
@@ -185,10 +186,7 @@ export function meetingPageActions(
     mayChange: open('cancel'),
     mayRecord: open('recordAttendance'),
     maySendSummary: open('sendDecisionSummary'),
-    notice:
-      done !== undefined && Object.hasOwn(MEETING_NOTICES, done)
-        ? MEETING_NOTICES[done as keyof typeof MEETING_NOTICES]
-        : null,
+    notice: doneNotice(done, MEETING_NOTICES),
   };
 }
 

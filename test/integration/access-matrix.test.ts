@@ -218,6 +218,7 @@ describe('the role × action matrix of the HTTP API', () => {
   // The web pages: a browser without a session is sent to the sign-in page (303).
   row('GET /connexion', (r) => call(r, 'GET', '/connexion'), 200);
   row('GET /assets/progress.js', (r) => call(r, 'GET', '/assets/progress.js'), 200);
+  row('GET /assets/envoi-unique.js', (r) => call(r, 'GET', '/assets/envoi-unique.js'), 200);
   row('GET /', (r) => call(r, 'GET', '/'), 200, 'dashboard');
   row('GET /fiches/:id', (r) => call(r, 'GET', `/fiches/${own.fiche.shared}`), 200);
   row(
