@@ -4,9 +4,7 @@ import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { startFiche } from '../../client/start-fiche.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { addLocalDays, atLocalTime, dateKey, shiftDate, toLocal } from '../../domain/paris-time.js';
-import { SESSION_COOKIE } from '../../server/plugins/auth.js';
 import { findActor } from '../../store/access/find-actor.js';
-import { createSession } from '../../store/access/sessions.js';
 import { DEMO_PEOPLE } from '../../store/conventions/demo-people.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
 import { createStore } from '../../store/index.js';
@@ -260,11 +258,7 @@ describe('every page in its states passes the quality checks (headless Chromium,
   }, 240_000);
 
   afterAll(async () => {
-    for (const workflowId of workflowIds)
-      await running.env.client.workflow
-        .getHandle(workflowId)
-        .terminate('fin du test')
-        .catch(() => undefined);
+    await running?.terminate(workflowIds);
     await running?.stop();
   });
 
@@ -275,9 +269,7 @@ describe('every page in its states passes the quality checks (headless Chromium,
     const page = await browser.newPage();
     if (who !== 'anonymous') {
       const email = { admin: ADMIN, cooperateur: COOPERATEUR, secretaire: SECRETAIRE }[who];
-      const person = await running.db.prisma.person.findUniqueOrThrow({ where: { email } });
-      const { token } = await createSession(running.db.prisma, person.id, new Date());
-      await page.context().addCookies([{ name: SESSION_COOKIE, value: token, url: running.base }]);
+      await running.signIn(page, email);
     }
     pages.set(who, page);
     return page;

@@ -83,7 +83,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     await visit('/', /^Tableau de bord/);
     await page.getByLabel('Titre de la fiche').fill('Ludothèque itinérante');
     await page.getByRole('button', { name: 'Créer le brouillon' }).click();
-    await page.waitForURL(/\/fiches\/[0-9a-f-]+$/);
+    await page.waitForURL(/\/fiches\/[0-9a-f-]+\?fait=creee$/);
     const ficheId = new URL(page.url()).pathname.split('/').at(-1)!;
     const row = await running.db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } });
     fiche = { ficheId, workflowId: row.workflowId! };

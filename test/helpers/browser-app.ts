@@ -11,6 +11,9 @@ import { devServerEnv, TEST_LINKS } from './temporal.js';
 import { startTestWorker, type TestWorker } from './test-worker.js';
 import { eventually } from './time-skipping.js';
 import { createStore } from '../../store/index.js';
+import { createSession } from '../../store/access/sessions.js';
+import { SESSION_COOKIE } from '../../server/plugins/auth.js';
+import type { Page } from 'playwright-core';
 
 /** The whole app on a real port for a browser: the demo convention, a worker, mail to a catcher. */
 export interface BrowserApp {
@@ -22,6 +25,10 @@ export interface BrowserApp {
   base: string;
   /** The address after `label : ` in the text of the first caught mail to `to` whose subject starts so, on this app. */
   linkFromMail(subjectStart: string, to: string, label: string): Promise<string>;
+  /** Signs the page's browser context in as `email`, by a session (the sign-in by link has its own tests). */
+  signIn(page: Page, email: string): Promise<void>;
+  /** Terminates the workflows a test started (the dev server outlives the file). */
+  terminate(workflowIds: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +72,18 @@ export async function startBrowserApp(
       const link = new RegExp(`${label} : (\\S+)`).exec(text)?.[1];
       if (!link?.startsWith(`${TEST_LINKS.publicUrl}/`)) throw new Error(`no link « ${label} » in the mail: ${text}`);
       return base + link.slice(TEST_LINKS.publicUrl.length);
+    },
+    async signIn(page, email) {
+      const person = await db.prisma.person.findUniqueOrThrow({ where: { email } });
+      const { token } = await createSession(db.prisma, person.id, new Date());
+      await page.context().addCookies([{ name: SESSION_COOKIE, value: token, url: base }]);
+    },
+    async terminate(workflowIds) {
+      for (const workflowId of workflowIds)
+        await env.client.workflow
+          .getHandle(workflowId)
+          .terminate('fin du test')
+          .catch(() => undefined);
     },
     async stop() {
       await app.close();
