@@ -260,7 +260,7 @@ describe('every page in its states passes the quality checks (headless Chromium,
   afterAll(async () => {
     await running?.terminate(workflowIds);
     await running?.stop();
-  });
+  }, 240_000);
 
   /** One browser per reader, signed in by a session (the sign-in by link has its own page here). */
   async function pageOf(who: Who): Promise<Page> {
