@@ -9,13 +9,16 @@ import type { ficheLifecycleWorkflow } from '../workflows/fiche-lifecycle.js';
 /**
  * Starts the lifecycle workflow of a new fiche of the convention, as a brouillon, under the
  * convention's charter and time zone, and writes its creation to the audit log: who created it, for
- * which author. The workflow records the fiche in the store itself.
+ * which author. The workflow records the fiche in the store itself. `ficheId`, when the caller
+ * chose it (a form's key), makes a second start of the same fiche fail with Temporal's
+ * WorkflowExecutionAlreadyStartedError instead of creating another.
  */
 export async function startFiche(
   deps: { client: Client; store: Store; taskQueue: string },
   conventionId: string,
   fiche: NewFiche,
   createdBy: string,
+  options: { ficheId?: string } = {},
 ): Promise<{ ficheId: string; handle: WorkflowHandle<typeof ficheLifecycleWorkflow> }> {
   const convention = await deps.store.conventions.findSettings(conventionId);
   // An instance kind's delays, from its first instance that sets them (there is one COTECH, COPIL, Bureau).
@@ -28,7 +31,7 @@ export async function startFiche(
       ...(instance.escalationDays !== null ? { escalateAfterDays: instance.escalationDays } : {}),
     };
   }
-  const ficheId = randomUUID();
+  const ficheId = options.ficheId ?? randomUUID();
   const input: FicheLifecycleInput = {
     ficheId,
     conventionId,

@@ -3,6 +3,7 @@ import { checkMeetingDate } from './calendar-checks.js';
 import { DomainError, type FieldIssue } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
 import { earliestMeetingDay, mayManageMeeting } from './meeting-rules.js';
+import { frenchClock } from './french-times.js';
 import { atLocalTime, formatFrench, parseDateKey, toLocal, type LocalDate } from './paris-time.js';
 import type { Zone } from './school-holidays.js';
 
@@ -131,11 +132,6 @@ export function halfDayOf(startsAt: Date, zone: string): HalfDay {
   return toLocal(startsAt, zone).hour < 12 ? 'matin' : 'apres_midi';
 }
 
-const hhmm = (instant: Date, zone: string) => {
-  const { hour, minute } = toLocal(instant, zone);
-  return `${String(hour).padStart(2, '0')} h ${String(minute).padStart(2, '0')}`;
-};
-
 /**
  * How people read a proposed date: « mardi 26 mars 2024 (journée) », « vendredi 16 février 2024,
  * matin », « jeudi 4 avril 2024, de 14 h 00 à 16 h 00 ».
@@ -144,7 +140,7 @@ export function optionLabel(kind: PollOptionKind, startsAt: Date, endsAt: Date, 
   const day = formatFrench(startsAt, zone);
   if (kind === 'journee') return `${day} (journée)`;
   if (kind === 'demi_journee') return `${day}, ${halfDayOf(startsAt, zone) === 'matin' ? 'matin' : 'après-midi'}`;
-  return `${day}, de ${hhmm(startsAt, zone)} à ${hhmm(endsAt, zone)}`;
+  return `${day}, de ${frenchClock(startsAt, zone, 'padded')} à ${frenchClock(endsAt, zone, 'padded')}`;
 }
 
 /**

@@ -33,7 +33,7 @@ import ical, {
 } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { DomainError } from '../../domain/errors.js';
-import { formatFrench, toLocal } from '../../domain/paris-time.js';
+import { frenchMeetingTimes, zoneText } from '../../domain/french-times.js';
 import type { PartStat } from '../../domain/meeting-rules.js';
 
 /** iTIP method of a mail invitation (RFC 5546 §3.2.2 REQUEST, §3.2.5 CANCEL). */
@@ -214,18 +214,8 @@ function isCancelled(input: MeetingIcsInput): boolean {
 
 /** « Mardi 18 juin 2024, de 14 h 00 à 17 h 00 (heure de Paris) », or from one day to another. */
 function whenText(startsAt: Date, endsAt: Date, zone: string): string {
-  const start = toLocal(startsAt, zone);
-  const end = toLocal(endsAt, zone);
-  const zoneText = zone === 'Europe/Paris' ? 'heure de Paris' : `fuseau ${zone}`;
-  const sameDay = start.year === end.year && start.month === end.month && start.day === end.day;
-  const text = sameDay
-    ? `${formatFrench(startsAt, zone)}, de ${clock(start)} à ${clock(end)}`
-    : `du ${formatFrench(startsAt, zone, { withTime: true })} au ${formatFrench(endsAt, zone, { withTime: true })}`;
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)} (${zoneText})`;
-}
-
-function clock(local: { hour: number; minute: number }): string {
-  return `${String(local.hour).padStart(2, '0')} h ${String(local.minute).padStart(2, '0')}`;
+  const text = frenchMeetingTimes(startsAt, endsAt, zone);
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)} (${zoneText(zone)})`;
 }
 
 /** TEXT values (RFC 5545 §3.3.11) hold no control character but the line break, which is one `\n`

@@ -8,7 +8,7 @@
  */
 import { formatFrench } from '../../domain/paris-time.js';
 import { isWebLink, paragraph, renderHtml, renderText, type Block } from './mail-blocks.js';
-import { frenchMeetingTimes } from './meeting-dates.js';
+import { frenchMeetingTimes } from '../../domain/french-times.js';
 
 export { escapeHtml } from './mail-blocks.js';
 

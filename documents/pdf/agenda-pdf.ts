@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { formatFrench } from '../../domain/paris-time.js';
-import { frenchMeetingTimes } from '../mail/meeting-dates.js';
+import { frenchMeetingTimes } from '../../domain/french-times.js';
 import type { MeetingFacts } from '../mail/meeting-mail.js';
 
 /** What the ordre du jour of one meeting shows. */

@@ -61,7 +61,7 @@ function tokenRows(tokens: ApiTokenView[], viewer: PageViewer | null): string {
     (t) =>
       `<tr><th scope="row">${escapeHtml(t.label)}</th><td>${when(t.createdAt, '')}</td>` +
       `<td>${when(t.expiresAt, 'jamais')}</td><td>${when(t.lastUsedAt, 'jamais utilisé')}</td><td>` +
-      `<details><summary>Révoquer…</summary><form method="post" data-once ` +
+      `<details><summary>Révoquer…</summary><form method="post" ` +
       `action="/compte/jetons/${encodeURIComponent(t.id)}/revoquer">${csrfField(viewer)}` +
       `<p>Les scripts qui s’en servent recevront un refus (401).</p>` +
       `<button type="submit">Confirmer la révocation de « ${escapeHtml(t.label)} »</button></form></details></td></tr>`,
@@ -101,7 +101,7 @@ function createForm(form: TokenForm, viewer: PageViewer | null): string {
           count === 1 ? 'corrigez le champ signalé' : 'corrigez les champs signalés'
         }.</p>`
       : '',
-    `<form method="post" action="/compte/jetons" data-once>${csrfField(viewer)}`,
+    `<form method="post" action="/compte/jetons">${csrfField(viewer)}`,
     field(
       'label',
       'Nom du jeton',
@@ -150,7 +150,7 @@ export function accountPage(view: AccountView, viewer: PageViewer | null): strin
       '<section aria-labelledby="sessions"><h2 id="sessions">Sessions</h2>',
       '<p>Un appareil perdu, un ordinateur partagé : fermez toutes vos sessions, sur chaque navigateur, celui-ci ' +
         'compris. Vos jetons d’API restent valides : révoquez-les ci-dessus.</p>',
-      `<form method="post" action="/auth/sign-out-everywhere" data-once>${csrfField(viewer)}` +
+      `<form method="post" action="/auth/sign-out-everywhere">${csrfField(viewer)}` +
         '<button type="submit">Se déconnecter partout</button></form>',
       '</section>',
     ],

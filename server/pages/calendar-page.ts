@@ -3,7 +3,6 @@ import {
   formatFrenchDate,
   localDateKey,
   shiftDate,
-  toLocal,
   weekdayOf,
   type LocalDate,
   FRENCH_MONTHS,
@@ -11,7 +10,7 @@ import {
 } from '../../domain/paris-time.js';
 import type { MeetingListItem } from '../../store/meetings/list-meetings-between.js';
 import type { MilestoneListItem } from '../../store/conventions/list-milestones-between.js';
-import { frenchDay } from './format.js';
+import { frenchDay, frenchTime } from './format.js';
 import { escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 
 export interface CalendarView {
@@ -32,12 +31,6 @@ export interface CalendarView {
 export function monthKey(month: LocalDate, offset = 0): string {
   const index = month.year * 12 + (month.month - 1) + offset;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
-/** « 14 h 00 », in Paris. */
-function clock(at: Date): string {
-  const local = toLocal(at);
-  return `${String(local.hour).padStart(2, '0')} h ${String(local.minute).padStart(2, '0')}`;
 }
 
 /** The convene form, prefilled with an instance or a day. */
@@ -61,7 +54,8 @@ function monthGrid(view: CalendarView): string {
       const items = [
         ...meetings.map(
           (m) =>
-            `<li><a href="/reunions/${encodeURIComponent(m.id)}">${clock(m.startsAt)} ${escapeHtml(m.title)}</a></li>`,
+            `<li><a href="/reunions/${encodeURIComponent(m.id)}">` +
+            `${frenchTime(m.startsAt)} ${escapeHtml(m.title)}</a></li>`,
         ),
         ...milestones.map((m) => `<li>${escapeHtml(m.title)}</li>`),
       ];

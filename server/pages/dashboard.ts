@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { STAGE_LABELS } from '../../domain/lifecycle/labels.js';
 import { STAGES } from '../../domain/lifecycle/vocabulary.js';
 import { formatFrenchDate, localDateKey, toLocal } from '../../domain/paris-time.js';
@@ -107,7 +108,8 @@ export function dashboardPage(view: DashboardView, viewer: PageViewer | null, to
       board(view.fiches),
       '<h2>Nouvelle fiche action</h2>',
       `<form class="inline" method="post" action="/fiches">${csrfField(viewer)}<input type="hidden" ` +
-        `name="convention" value="${escapeHtml(view.convention.slug)}"><div><label for="fiche-title">` +
+        `name="convention" value="${escapeHtml(view.convention.slug)}">` +
+        `<input type="hidden" name="envoi" value="${randomUUID()}"><div><label for="fiche-title">` +
         `Titre de la fiche</label><input id="fiche-title" name="title" required maxlength="200" size="40"></div>` +
         `<button type="submit">Créer le brouillon</button></form>`,
       '<h2>Prochaines réunions</h2>',

@@ -99,6 +99,7 @@ export function fichePage(view: FichePageView, viewer: PageViewer | null): strin
     title: `${fiche.code} ${title}`,
     current: '/',
     viewer,
+    notice: view.done,
     body: [
       `<h1>${escapeHtml(fiche.code)} — ${escapeHtml(title)}</h1>`,
       '<dl>',
@@ -107,7 +108,6 @@ export function fichePage(view: FichePageView, viewer: PageViewer | null): strin
       fiche.gtt ? `<dt>Groupe de travail</dt><dd>${escapeHtml(fiche.gtt.name)}</dd>` : '',
       `<dt>Version</dt><dd>${latest?.version ?? 1} (${escapeHtml(latest?.state ?? '')})</dd>`,
       '</dl>',
-      view.done ? `<div class="alert ok" role="status">${escapeHtml(view.done)}</div>` : '',
       view.refused ? `<div class="alert failed" role="alert">${escapeHtml(view.refused)}</div>` : '',
       '<h2 id="etapes">Étapes</h2>',
       view.steps

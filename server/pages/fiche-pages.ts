@@ -18,6 +18,7 @@ import { route } from '../route.js';
 import { contentFormValues, editFromForm, type ContentFormState, type FormValues } from './fiche-content-form.js';
 import { fichePage } from './fiche-page.js';
 import { partnerOf, STEP_FORMS, stepInputFromForm, type StepFailure } from './fiche-step-forms.js';
+import { doneNotice, redirectDone } from './done-notice.js';
 import { sendAppPage, type PageViewer } from './layout.js';
 import { ID, notFound } from './page-lookup.js';
 import { peoplesSteps } from './timeline-list.js';
@@ -29,7 +30,12 @@ interface Refusal {
   step?: StepFailure;
 }
 
-const CONTENT_SAVED = 'Le contenu de la fiche est enregistré.';
+/** The confirmations a fiche's page shows after an action (`?fait=`): its creation, its content, each step. */
+const FICHE_NOTICES: Readonly<Record<string, string>> = {
+  creee: 'Le brouillon de la fiche est créé : écrivez son contenu ci-dessous, puis soumettez-la.',
+  contenu: 'Le contenu de la fiche est enregistré.',
+  ...Object.fromEntries(ACTION_KINDS.map((kind) => [kind, STEP_FORMS[kind].done])),
+};
 
 /** A form's fields as texts, without its CSRF token. */
 export function formValues(body: unknown): FormValues {
@@ -163,14 +169,7 @@ export function registerFichePages(
       errors: [404],
     },
     async (request, reply) => {
-      const done = request.query.fait;
-      const said =
-        done === 'contenu'
-          ? CONTENT_SAVED
-          : (ACTION_KINDS as readonly string[]).includes(done ?? '')
-            ? STEP_FORMS[done as ActionKind].done
-            : null;
-      return sendFiche(request, reply, request.params.id, { done: said });
+      return sendFiche(request, reply, request.params.id, { done: doneNotice(request.query.fait, FICHE_NOTICES) });
     },
   );
 
@@ -207,7 +206,7 @@ export function registerFichePages(
           content: { values, errors: errors ?? {}, ...(errors ? {} : { failure: refused.message }) },
         });
       }
-      return reply.code(303).header('location', `/fiches/${fiche.id}?fait=contenu#contenu`).send();
+      return redirectDone(reply, `/fiches/${fiche.id}`, 'contenu', 'contenu');
     },
   );
 
@@ -246,7 +245,7 @@ export function registerFichePages(
           },
         });
       }
-      return reply.code(303).header('location', `/fiches/${fiche.id}?fait=${step}#etapes`).send();
+      return redirectDone(reply, `/fiches/${fiche.id}`, step, 'etapes');
     },
   );
 }

@@ -1,12 +1,10 @@
-/** Path of the script of the account and import pages: copy buttons, and forms sent once. */
-export const FORM_SCRIPT_PATH = '/assets/copy-and-submit-once.js';
+/** Path of the script of the copy buttons (« Mon compte », « Mes agendas »). */
+export const FORM_SCRIPT_PATH = '/assets/copie.js';
 
 /**
  * A `button[data-copy]` (hidden until this script runs: without it there is nothing to click) copies
- * the value of the field its attribute names and says so in its `aria-live` companion; a
- * `form[data-once]` disables its buttons once sent, so a second click sends nothing. Without the
- * script the pages still work: the field is selectable, and the server refuses what a second
- * sending would break.
+ * the value of the field its attribute names and says so in its `aria-live` companion. Without the
+ * script the field stays selectable. (Forms sent once: submit-once.ts, on every page.)
  */
 export const FORM_SCRIPT = `(() => {
   for (const button of document.querySelectorAll('button[data-copy]')) {
@@ -21,15 +19,6 @@ export const FORM_SCRIPT = `(() => {
         field.select();
         if (said) said.textContent = 'Copie impossible ici : le texte est sélectionné, copiez-le au clavier.';
       }
-    });
-  }
-  for (const form of document.querySelectorAll('form[data-once]')) {
-    form.addEventListener('submit', (event) => {
-      if (form.dataset.sent) return event.preventDefault();
-      form.dataset.sent = 'oui';
-      setTimeout(() => {
-        for (const button of form.querySelectorAll('button')) button.disabled = true;
-      });
     });
   }
 })();

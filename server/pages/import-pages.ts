@@ -119,7 +119,7 @@ function problemsTable(problems: ReadonlyArray<{ where: string; column: string; 
 /** The confirmation: the same text sent again, to the import itself; sent once. */
 function confirmForm(action: string, fields: Record<string, string>, button: string, viewer: PageViewer | null) {
   return (
-    `<form method="post" action="${action}" data-once>${csrfField(viewer)}` +
+    `<form method="post" action="${action}">${csrfField(viewer)}` +
     Object.entries(fields)
       .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
       .join('') +

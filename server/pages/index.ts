@@ -1,4 +1,5 @@
-import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { localDateKey, parseDateKey, toLocal } from '../../domain/paris-time.js';
 import type { Store } from '../../store/index.js';
@@ -24,6 +25,8 @@ import { registerFeedPages } from './feed-pages.js';
 import { registerFichePages } from './fiche-pages.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
+import { redirectDone } from './done-notice.js';
+import { SUBMIT_ONCE_SCRIPT, SUBMIT_ONCE_SCRIPT_PATH } from './submit-once.js';
 import type { JobRegistry } from '../jobs.js';
 import { loadLivingDemo } from '../../client/load-living-demo.js';
 import { demoPage, livingDemoSentence, PROGRESS_SCRIPT, PROGRESS_SCRIPT_PATH, progressPage } from './progress-page.js';
@@ -63,6 +66,7 @@ function viewerOf(request: FastifyRequest): PageViewer | null {
 }
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Waits for a new fiche's workflow to record it in the store (its first activity), so the page
@@ -340,12 +344,12 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route<{ Body: { title?: string; convention?: string } }>(
+  route<{ Body: { title?: string; convention?: string; envoi?: string } }>(
     scope,
     {
       method: 'POST',
       url: '/fiches',
-      summary: 'Draft a fiche from the dashboard’s form (field `title`, `_csrf`)',
+      summary: 'Draft a fiche from the dashboard’s form (fields `title`, `envoi` its key, `_csrf`)',
       tag: 'pages',
       access: 'convention',
       success: { status: 303, description: 'Redirect to the fiche’s page', contentType: 'text/html' },
@@ -355,9 +359,15 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const convention = await deps.store.conventions.resolve(request.body?.convention);
       await actorOf(request, deps.store, convention.id);
       const fiche = parseNewFiche({ title: request.body?.title }, viewer.email);
-      const { ficheId } = await startFiche(deps, convention.id, fiche, viewer.email);
+      // The form's key names the fiche: the same form sent twice leads to the fiche it created.
+      const key = request.body?.envoi;
+      const ficheId = key && UUID.test(key) ? key : randomUUID();
+      if (!(await deps.store.fiches.findRef(ficheId)))
+        await startFiche(deps, convention.id, fiche, viewer.email, { ficheId }).catch((error: unknown) => {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        });
       await untilStored(deps.store, ficheId);
-      return reply.code(303).header('location', `/fiches/${ficheId}`).send();
+      return redirectDone(reply, `/fiches/${ficheId}`, 'creee');
     },
   );
 
@@ -365,6 +375,11 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     url: PROGRESS_SCRIPT_PATH,
     summary: 'The script that keeps a progress page up to date',
     body: PROGRESS_SCRIPT,
+  });
+  registerPageScript(scope, {
+    url: SUBMIT_ONCE_SCRIPT_PATH,
+    summary: 'The script that keeps the pages’ forms from being sent twice',
+    body: SUBMIT_ONCE_SCRIPT,
   });
 
   route(
@@ -427,7 +442,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
 
   registerPageScript(scope, {
     url: FORM_SCRIPT_PATH,
-    summary: 'The script of the copy buttons and of the forms sent once',
+    summary: 'The script of the copy buttons',
     body: FORM_SCRIPT,
   });
   registerAccountPages(scope, { store: deps.store, now, viewerOf });

@@ -7,6 +7,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-layout.js';
+import { SUBMIT_ONCE_SCRIPT_PATH } from './submit-once.js';
 
 export { escapeHtml };
 
@@ -27,7 +28,6 @@ export const csrfField = (viewer: PageViewer | null | undefined) =>
 export const APP_PAGE_STYLE = [
   BASE_PAGE_STYLE,
   'main{max-width:72rem}',
-  '.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:1}',
   'header.site{background:#000091;color:#fff}',
   'header.site nav{max-width:72rem;margin:0 auto;padding:.5rem 1.25rem;' +
     'display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;align-items:center}',
@@ -37,7 +37,7 @@ export const APP_PAGE_STYLE = [
   'header.site .brand{font-weight:700;margin-right:1rem}',
   'header.site .who{margin-left:auto}',
   'header.site button.link{background:none;color:#fff;text-decoration:underline;padding:0;font-weight:400}',
-  'form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}',
+  'form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}form.inline>*{min-width:0;max-width:100%}',
   'header.site ul{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;list-style:none;margin:0;padding:0}',
   '.board{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:1rem;padding:0;list-style:none}',
   '.column{background:#f6f6f6;color:#3a3a3a;padding:.75rem;border-radius:.25rem}',
@@ -97,6 +97,9 @@ export interface AppPage {
   current?: string;
   viewer?: PageViewer | null;
   body: readonly string[];
+  /** What the reader just did, said under the page's title (see done-notice.ts). */
+  notice?: string | null;
+  /** The page's own scripts, besides the one every page loads (submit-once.ts). */
   scripts?: readonly string[];
 }
 
@@ -112,7 +115,6 @@ function header(current: string | undefined, viewer: PageViewer | null | undefin
       ` <button type="submit" class="link">Se déconnecter</button></form>`
     : '<a class="who" href="/connexion">Se connecter</a>';
   return [
-    '<a class="skip" href="#contenu">Aller au contenu</a>',
     '<header class="site">',
     '<nav aria-label="Navigation principale">',
     '<a class="brand" href="/">Concerto</a>',
@@ -125,9 +127,13 @@ function header(current: string | undefined, viewer: PageViewer | null | undefin
 
 /** A whole app page. */
 export function renderAppPage(page: AppPage): string {
-  return renderPage(page.title, page.body, APP_PAGE_STYLE, {
+  const notice = page.notice ? `<div class="alert ok" role="status">${escapeHtml(page.notice)}</div>` : '';
+  // Under the page's title when it opens with one, else first.
+  const at = page.body[0]?.startsWith('<h1') ? 1 : 0;
+  const body = [...page.body.slice(0, at), notice, ...page.body.slice(at)];
+  return renderPage(page.title, body, APP_PAGE_STYLE, {
     header: header(page.current, page.viewer),
-    ...(page.scripts ? { scripts: page.scripts } : {}),
+    scripts: [SUBMIT_ONCE_SCRIPT_PATH, ...(page.scripts ?? [])],
   });
 }
 

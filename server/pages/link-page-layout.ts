@@ -23,7 +23,14 @@ export const BASE_PAGE_STYLE = [
   'button{font:inherit;font-weight:600;color:#fff;background:#000091;border:0;border-radius:.25rem;' +
     'padding:.75rem 1.25rem;cursor:pointer}',
   'button:hover{background:#1212ff}',
-  'a:focus-visible,button:focus-visible{outline:3px solid #0a76f6;outline-offset:2px}',
+  // Focus shows on everything that takes it, the skip link first of all.
+  'a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,' +
+    'summary:focus-visible,[tabindex="0"]:focus-visible{outline:3px solid #0a76f6;outline-offset:2px}',
+  '.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:1}',
+  // A table scrolls in its own region, so a narrow screen (360 px) never scrolls the page sideways.
+  '.table-scroll{overflow-x:auto;max-width:100%;margin:.5rem 0}.table-scroll>table{margin:0}',
+  // A field never wider than the screen, whatever its `size` or `cols`.
+  'input,select,textarea{max-width:100%;box-sizing:border-box}',
 ].join('');
 
 /** The style of a page with a form: radio groups in fieldsets, hints under them. */
@@ -61,7 +68,26 @@ export interface PageFrame {
   scripts?: readonly string[];
 }
 
-/** A whole page: `body` parts (HTML, already escaped) inside `main`. */
+/**
+ * Every table of the page inside a region that scrolls sideways: at 360 px a wide table scrolls, not
+ * the page. The region is named by the table's caption and takes the focus, so the keyboard scrolls
+ * it too. Pages build tables as strings; wrapping them here keeps that out of each page.
+ */
+function scrollableTables(html: string): string {
+  return html.replace(/<table\b[\s\S]*?<\/table>/g, (table) => {
+    // The caption is escaped HTML already: without its tags, it is an attribute value.
+    const caption = /<caption[^>]*>([\s\S]*?)<\/caption>/
+      .exec(table)?.[1]
+      ?.replace(/<[^>]*>/g, '')
+      .trim();
+    return `<div class="table-scroll" role="region" tabindex="0" aria-label="${caption || 'Tableau'}">${table}</div>`;
+  });
+}
+
+/**
+ * A whole page: `body` parts (HTML, already escaped) inside `main`, after the skip link (the first
+ * thing the keyboard reaches).
+ */
 export function renderPage(
   title: string,
   body: readonly string[],
@@ -81,9 +107,10 @@ export function renderPage(
     ...(frame.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`),
     '</head>',
     '<body>',
+    '<a class="skip" href="#principal">Aller au contenu</a>',
     ...(frame.header ? [frame.header] : []),
-    '<main id="contenu">',
-    ...body.filter((part) => part !== ''),
+    '<main id="principal">',
+    ...body.filter((part) => part !== '').map(scrollableTables),
     '</main>',
     '</body>',
     '</html>',

@@ -31,6 +31,7 @@ import { actorOf } from '../plugins/auth.js';
 import { route } from '../route.js';
 import { newMeetingSchema } from '../routes/meetings.js';
 import { attendanceOf, attendancePage, postedRows, storedRows, type AttendanceRow } from './attendance-page.js';
+import { doneNotice, redirectDone } from './done-notice.js';
 import { sendAppPage, type PageViewer } from './layout.js';
 import { parseFreeItems, readFreeItemRows } from './meeting-agenda.js';
 import {
@@ -61,7 +62,7 @@ export const toMeetingPage = (
   meetingId: string,
   done: keyof typeof MEETING_NOTICES,
   page: '' | '/seance' = '',
-) => reply.code(303).header('location', `/reunions/${meetingId}${page}?fait=${done}`).send();
+) => redirectDone(reply, `/reunions/${meetingId}${page}`, done);
 const FORM_PAGE = { status: 200, description: 'HTML page', contentType: 'text/html' } as const;
 const POSTED = {
   status: 303,
@@ -211,10 +212,7 @@ export function meetingPageActions(
     mayRecord: open('recordAttendance'),
     maySendSummary: open('sendDecisionSummary'),
     mayFileMinutes: open('fileMinutes'),
-    notice:
-      done !== undefined && Object.hasOwn(MEETING_NOTICES, done)
-        ? MEETING_NOTICES[done as keyof typeof MEETING_NOTICES]
-        : null,
+    notice: doneNotice(done, MEETING_NOTICES),
   };
 }
 

@@ -180,9 +180,9 @@ export function meetingPage(
     title: meeting.title,
     current: '/calendrier',
     viewer,
+    notice: actions.notice,
     body: [
       `<h1>${escapeHtml(meeting.title)}</h1>`,
-      actions.notice ? `<p role="status" class="ok">${escapeHtml(actions.notice)}</p>` : '',
       actions.mayChange
         ? `<p><a href="/reunions/${id}/deplacer">Déplacer la réunion</a> · ` +
           `<a href="/reunions/${id}/annuler">Annuler la réunion</a></p>`

@@ -2,8 +2,8 @@
  * The small French pages behind the answer links of an invitation mail, in the frame of
  * ./link-page-layout.ts (self-contained, no script, accessible).
  */
+import { frenchInstant, frenchMeetingWhen } from './format.js';
 import type { PartStat } from '../../domain/meeting-rules.js';
-import { formatFrench, toLocal } from '../../domain/paris-time.js';
 import type { RsvpMeetingView } from '../../store/meetings/find-rsvp-invitation.js';
 import { BASE_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-layout.js';
 
@@ -74,7 +74,7 @@ export function recordedPage(input: RecordedPageInput): string {
     '<h1>Réponse enregistrée</h1>',
     `<p class="note" role="status">Votre réponse : <strong>${escapeHtml(ANSWER_LABELS[input.answer])}</strong>, ` +
       `enregistrée le ` +
-      `${escapeHtml(formatFrench(input.at, input.meeting.zone, { withTime: true, withWeekday: false }))} ` +
+      `${escapeHtml(frenchInstant(input.at, input.meeting.zone))}, ` +
       `pour ${escapeHtml(input.email)}.</p>`,
     meetingSection(input.meeting),
     '<h2>Changer de réponse</h2>',
@@ -109,7 +109,7 @@ function meetingSection(meeting: RsvpMeetingView): string {
   const rows: Array<[string, string]> = [
     ['Réunion', escapeHtml(meeting.title)],
     ['Instance', escapeHtml(meeting.instanceName)],
-    ['Date', escapeHtml(whenText(meeting))],
+    ['Date', escapeHtml(frenchMeetingWhen(meeting.startsAt, meeting.endsAt, meeting.zone))],
   ];
   if (meeting.location) rows.push(['Lieu', escapeHtml(meeting.location)]);
   if (meeting.visioUrl && /^https?:\/\//i.test(meeting.visioUrl)) {
@@ -121,23 +121,6 @@ function meetingSection(meeting: RsvpMeetingView): string {
   }
   const list = rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('');
   return `<section aria-labelledby="meeting"><h2 id="meeting">La réunion</h2><dl>${list}</dl></section>`;
-}
-
-/** « mardi 16 juin 2026, de 14 h 00 à 17 h 00 (heure de Paris) », or « du … au … » over several days. */
-function whenText(meeting: RsvpMeetingView): string {
-  const { startsAt, endsAt, zone } = meeting;
-  const zoneText = zone === 'Europe/Paris' ? 'heure de Paris' : `fuseau ${zone}`;
-  const start = toLocal(startsAt, zone);
-  const end = toLocal(endsAt, zone);
-  if (start.year !== end.year || start.month !== end.month || start.day !== end.day) {
-    return (
-      `du ${formatFrench(startsAt, zone, { withTime: true })} ` +
-      `au ${formatFrench(endsAt, zone, { withTime: true })} (${zoneText})`
-    );
-  }
-  const hhmm = (t: { hour: number; minute: number }) =>
-    `${String(t.hour).padStart(2, '0')} h ${String(t.minute).padStart(2, '0')}`;
-  return `${formatFrench(startsAt, zone)}, de ${hhmm(start)} à ${hhmm(end)} (${zoneText})`;
 }
 
 function layout(title: string, body: string[]): string {

@@ -5,7 +5,7 @@
  * A radio group per date in a fieldset whose legend is the date, so a screen reader says which
  * date each answer is for.
  */
-import { formatFrench } from '../../domain/paris-time.js';
+import { frenchInstant } from './format.js';
 import { POLL_ANSWERS, POLL_ANSWER_LABELS, type PollAnswer } from '../../domain/poll-rules.js';
 import type { PollView } from '../../store/polls/find-poll.js';
 import { FORM_PAGE_STYLE, escapeHtml, pageCsp, renderPage } from './link-page-layout.js';
@@ -33,7 +33,7 @@ export interface VotePageInput {
 /** The voting form; posting it records every answer at once (nothing is recorded by opening it). */
 export function votePage(input: VotePageInput): string {
   const { poll } = input;
-  const deadline = poll.deadline ? formatFrench(poll.deadline, poll.zone, { withTime: true }) : null;
+  const deadline = poll.deadline ? frenchInstant(poll.deadline, poll.zone) : null;
   const fieldsets = poll.options.map((option) => {
     const name = `answer-${option.id}`;
     const radios = POLL_ANSWERS.map((answer) => {
@@ -69,7 +69,7 @@ export function votePage(input: VotePageInput): string {
     input.error ? `<p class="note refused" role="alert">${escapeHtml(input.error)}</p>` : '',
     input.recordedAt
       ? `<p class="note" role="status">Vos réponses sont enregistrées ` +
-        `(${escapeHtml(formatFrench(input.recordedAt, poll.zone, { withTime: true }))}).</p>`
+        `(${escapeHtml(frenchInstant(input.recordedAt, poll.zone))}).</p>`
       : '',
     `<p>Réponses de <strong>${escapeHtml(input.email)}</strong>${
       deadline ? `, jusqu’au ${escapeHtml(deadline)}` : ''

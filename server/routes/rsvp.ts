@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { RSVP_PARTSTATS, type RsvpPartStat } from '../../domain/meeting-rules.js';
-import { formatFrench } from '../../domain/paris-time.js';
+import { frenchInstant } from '../pages/format.js';
 import { LinkError, rsvpLinks, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
 import type { Store } from '../../store/index.js';
 import { RsvpError, type RsvpErrorCode, type RsvpRecorded } from '../../store/meetings/record-rsvp.js';
@@ -199,10 +199,7 @@ function sendRefusal(reply: FastifyReply, error: RsvpError) {
   let whatToDo = ASK_AGAIN;
   if (error.details) {
     const { usedAt, answer, current } = error.details;
-    details.push(
-      `Il a été utilisé le ${formatFrench(usedAt, 'Europe/Paris', { withTime: true })} pour répondre ` +
-        `« ${ANSWER_LABELS[answer]} ».`,
-    );
+    details.push(`Il a été utilisé le ${frenchInstant(usedAt)}, pour répondre « ${ANSWER_LABELS[answer]} ».`);
     if (current !== answer) details.push(`Votre réponse enregistrée aujourd’hui : « ${ANSWER_LABELS[current]} ».`);
     whatToDo =
       'Pour changer de réponse, utilisez un autre bouton du courriel d’invitation ou répondez depuis votre agenda ; ' +

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { formatFrench } from '../../domain/paris-time.js';
+import { frenchInstant } from '../pages/format.js';
 import type { PollAnswer } from '../../domain/poll-rules.js';
 import type { Store } from '../../store/index.js';
 import { LinkError, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
@@ -240,7 +240,7 @@ function statusMessage(poll: PollView): string {
     );
   if (poll.status === 'ouvert' && poll.deadline)
     return (
-      `Le sondage est ouvert jusqu’au ${formatFrench(poll.deadline, poll.zone, { withTime: true })} ` +
+      `Le sondage est ouvert jusqu’au ${frenchInstant(poll.deadline, poll.zone)}` +
       `: il n’y a encore rien à départager.`
     );
   return 'Le sondage est clos : la date retenue sera communiquée par courriel.';

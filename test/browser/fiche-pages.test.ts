@@ -1,7 +1,5 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../../server/plugins/auth.js';
-import { createSession } from '../../store/access/sessions.js';
 import { DEMO_PEOPLE } from '../../store/conventions/demo-people.js';
 import { startBrowserApp, type BrowserApp } from '../helpers/browser-app.js';
 import { expectNoSeriousAxeViolations, useBrowser } from '../helpers/browser.js';
@@ -28,20 +26,14 @@ describe('the fiche page’s forms (headless Chromium, dev server)', () => {
   });
 
   afterAll(async () => {
-    for (const workflowId of workflowIds)
-      await running.env.client.workflow
-        .getHandle(workflowId)
-        .terminate('fin du test')
-        .catch(() => undefined);
+    await running?.terminate(workflowIds);
     await running?.stop();
   });
 
   /** A page of a browser signed in as `email` (the sign-in by link has its own test), 360 px wide. */
   async function signedIn(email: string): Promise<Page> {
-    const person = await running.db.prisma.person.findUniqueOrThrow({ where: { email } });
-    const { token } = await createSession(running.db.prisma, person.id, new Date());
     const page = await browser.newPage();
-    await page.context().addCookies([{ name: SESSION_COOKIE, value: token, url: running.base }]);
+    await running.openSession(page, email);
     await page.setViewportSize({ width: 360, height: 800 });
     return page;
   }
@@ -66,7 +58,7 @@ describe('the fiche page’s forms (headless Chromium, dev server)', () => {
     await page.goto(`${running.base}/`);
     await page.getByLabel('Titre de la fiche').fill(title);
     await page.getByRole('button', { name: 'Créer le brouillon' }).click();
-    await page.waitForURL(/\/fiches\/[0-9a-f-]+$/);
+    await page.waitForURL(/\/fiches\/[0-9a-f-]+\?fait=creee$/);
     const id = new URL(page.url()).pathname.split('/').at(-1)!;
     const row = await running.db.prisma.ficheAction.findUniqueOrThrow({ where: { id } });
     if (row.workflowId) workflowIds.push(row.workflowId);

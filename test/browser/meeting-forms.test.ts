@@ -96,7 +96,7 @@ describe('convening, moving and cancelling a meeting from the pages (headless Ch
     await page.getByRole('button', { name: 'Vérifier la date' }).click();
     let text = await formText();
     expect(text).toMatch(/Vérification de la date/);
-    expect(text).toMatch(/samedi \d+(er)? \S+ \d{4} à 10 h 00/);
+    expect(text).toMatch(/samedi \d+(er)? \S+ \d{4}, 10 h/);
     expect(text).toMatch(/tombe un jour sans réunion \(samedi/);
     expect(await running.db.prisma.meeting.count({ where: { title: TITLE } })).toBe(0);
 

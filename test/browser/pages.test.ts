@@ -83,7 +83,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
     await visit('/', /^Tableau de bord/);
     await page.getByLabel('Titre de la fiche').fill('Ludothèque itinérante');
     await page.getByRole('button', { name: 'Créer le brouillon' }).click();
-    await page.waitForURL(/\/fiches\/[0-9a-f-]+$/);
+    await page.waitForURL(/\/fiches\/[0-9a-f-]+\?fait=creee$/);
     const ficheId = new URL(page.url()).pathname.split('/').at(-1)!;
     const row = await running.db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } });
     fiche = { ficheId, workflowId: row.workflowId! };
@@ -227,7 +227,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
   it('the calendar: the meeting on its day, and the rétroplanning picture', async () => {
     const local = toLocal(meetingDay, ZONE);
     await visit(`/calendrier?mois=${local.year}-${String(local.month).padStart(2, '0')}`, /^Calendrier/);
-    await expect(page.getByRole('link', { name: /14 h 00 COTECH des pages/ }).getAttribute('href')).resolves.toBe(
+    await expect(page.getByRole('link', { name: /14 h COTECH des pages/ }).getAttribute('href')).resolves.toBe(
       `/reunions/${meeting.meetingId}`,
     );
     const picture = page.getByRole('img', { name: new RegExp(`^Rétroplanning ${local.year}`) });

@@ -27,6 +27,10 @@ export interface BrowserApp {
   signIn(page: Page, email: string): Promise<void>;
   /** The address after `label : ` in the text of the first caught mail to `to` whose subject starts so, on this app. */
   linkFromMail(subjectStart: string, to: string, label: string): Promise<string>;
+  /** Signs the page's browser context in as `email`, by a session (the sign-in by link has its own tests). */
+  openSession(page: Page, email: string): Promise<void>;
+  /** Terminates the workflows a test started (the dev server outlives the file). */
+  terminate(workflowIds: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +82,18 @@ export async function startBrowserApp(
       const link = new RegExp(`${label} : (\\S+)`).exec(text)?.[1];
       if (!link?.startsWith(`${TEST_LINKS.publicUrl}/`)) throw new Error(`no link « ${label} » in the mail: ${text}`);
       return base + link.slice(TEST_LINKS.publicUrl.length);
+    },
+    async openSession(page, email) {
+      const person = await db.prisma.person.findUniqueOrThrow({ where: { email } });
+      const { token } = await createSession(db.prisma, person.id, new Date());
+      await page.context().addCookies([{ name: SESSION_COOKIE, value: token, url: base }]);
+    },
+    async terminate(workflowIds) {
+      for (const workflowId of workflowIds)
+        await env.client.workflow
+          .getHandle(workflowId)
+          .terminate('fin du test')
+          .catch(() => undefined);
     },
     async stop() {
       // The browser is still open: a socket it opened ahead (a preconnect) and never used would

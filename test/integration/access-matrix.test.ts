@@ -219,6 +219,7 @@ describe('the role × action matrix of the HTTP API', () => {
   row('GET /connexion', (r) => call(r, 'GET', '/connexion'), 200);
   row('GET /assets/progress.js', (r) => call(r, 'GET', '/assets/progress.js'), 200);
   row('GET /assets/quorum.js', (r) => call(r, 'GET', '/assets/quorum.js'), 200);
+  row('GET /assets/envoi-unique.js', (r) => call(r, 'GET', '/assets/envoi-unique.js'), 200);
   row('GET /', (r) => call(r, 'GET', '/'), 200, 'dashboard');
   row('GET /fiches/:id', (r) => call(r, 'GET', `/fiches/${own.fiche.shared}`), 200);
   row(
@@ -256,7 +257,7 @@ describe('the role × action matrix of the HTTP API', () => {
     404,
     'none such',
   );
-  row('GET /assets/copy-and-submit-once.js', (r) => call(r, 'GET', '/assets/copy-and-submit-once.js'), 200);
+  row('GET /assets/copie.js', (r) => call(r, 'GET', '/assets/copie.js'), 200);
   // Every role signs in with a token here: no session to end, but the route answers each.
   row('POST /auth/sign-out-everywhere', (r) => call(r, 'POST', '/auth/sign-out-everywhere', {}), 200);
   row('GET /admin/taches/:id', (r) => call(r, 'GET', '/admin/taches/inconnu'), 404, 'none such');
