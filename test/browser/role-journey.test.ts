@@ -7,7 +7,7 @@ import { findActor } from '../../store/access/find-actor.js';
 import { DEMO_PEOPLE } from '../../store/conventions/demo-people.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
 import { createStore } from '../../store/index.js';
-import { ficheWorkflowId } from '../../workflows/definitions.js';
+import { ficheStateQuery, ficheWorkflowId } from '../../workflows/definitions.js';
 import { startBrowserApp, type BrowserApp } from '../helpers/browser-app.js';
 import { expectNoSeriousAxeViolations, useBrowser } from '../helpers/browser.js';
 import { eventually } from '../helpers/time-skipping.js';
@@ -15,10 +15,11 @@ import { eventually } from '../helpers/time-skipping.js';
 // One fiche through every role's pages, in headless Chromium on the demo convention and the dev
 // server: the coopérateur writes and submits it; the COTECH's secretary convenes the COTECH from
 // the form (a dérogation lets it sit minutes ahead), takes attendance and records the avis; the
-// partners give their opinions; the COPIL decides; the Bureau validates; an élu answers the
-// Bureau's invitation by the link of its mail; the admin reads the fiche's history and the journal.
-// Set-up only (no page does it for them): the people signed in by a session, and the COPIL's and
-// the Bureau's meetings scheduled to start within seconds. Each page is saved as a screenshot in
+// CAF's and MSA's referents give their opinions by the links of their mails, with no account; the
+// COPIL decides; the Bureau validates; an élu answers the Bureau's invitation by the link of its
+// mail; the admin reads the fiche's history and the journal. Set-up only (no page does it for
+// them): the people with an account signed in by a session, and the COPIL's and the Bureau's
+// meetings scheduled to start within seconds. Each page is saved as a screenshot in
 // test-artifacts/role-journey/, named by its step.
 
 const ZONE = 'Europe/Paris';
@@ -189,25 +190,36 @@ describe('each role does its part of a fiche’s review through the pages (headl
     await eventually(async () => (await stage()) !== 'soumise', 'the avis recorded', 30_000);
   }, 300_000);
 
-  it('the partners give their opinions', async () => {
-    // The CAF's and MSA's referents sign in here and use the fiche page's form: the signed links
-    // of their opinion mails (issue 15, item 2) are built elsewhere; once merged, this step goes
-    // through those link pages instead, with no account.
+  it('the partners give their opinions by the links of their mails, with no account', async () => {
+    const { code } = await running.db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId } });
     for (const [partner, email] of [
       ['CAF', DEMO_PEOPLE.caf.email],
       ['MSA', DEMO_PEOPLE.msa.email],
     ] as const) {
-      const page = await signedIn(email);
-      await decide(
-        page,
-        new RegExp(`de la ${partner}$`),
-        'favorable',
-        `Enregistrer l’avis de la ${partner}`,
-        'recordPartnerOpinion',
+      // A fresh browser context: no session, no cookie; the signed link alone lets the referent in.
+      const page = await browser.newPage();
+      const link = await running.linkFromMail(
+        `Avis de la ${partner} demandé sur la fiche ${code}`,
+        email,
+        `Donner l’avis de la ${partner}`,
       );
-      await keep(page, `partenaire-${partner.toLowerCase()}`);
+      expect((await page.goto(link))?.status()).toBe(200);
+      expect(await page.context().cookies()).toEqual([]);
+      expect(await page.locator('h1').textContent()).toBe(`Avis de la ${partner} sur la fiche ${code}`);
+      await keep(page, `partenaire-${partner.toLowerCase()}-lien`);
+      await page.getByRole('radio', { name: 'favorable', exact: true }).check();
+      await page.getByRole('button', { name: `Enregistrer l’avis de la ${partner}` }).click();
+      await page.waitForLoadState();
+      expect(await page.locator('h1').textContent()).toBe(`Avis de la ${partner} enregistré`);
+      await keep(page, `partenaire-${partner.toLowerCase()}-enregistre`);
     }
-  }, 120_000);
+    // The workflow holds both opinions, each by its referent, before the COPIL decides.
+    const state = await running.env.client.workflow.getHandle(ficheWorkflowId(ficheId)).query(ficheStateQuery);
+    expect(state.lifecycle.review?.partnerOpinions).toMatchObject({
+      caf: { opinion: 'favorable', by: DEMO_PEOPLE.caf.email },
+      msa: { opinion: 'favorable', by: DEMO_PEOPLE.msa.email },
+    });
+  }, 180_000);
 
   it('the COPIL decides and the Bureau validates; an élu answers the Bureau’s invitation by its link', async () => {
     await meetingNow('copil', 'COPIL du parcours', SECRETAIRE);
