@@ -62,7 +62,7 @@ describe('the calendar’s forms and « Mes agendas » (headless Chromium, dev s
   /** A feed address as this app serves it (the pages write the public address). */
   const served = (address: string) => fetch(running.base + address.slice(TEST_LINKS.publicUrl.length));
 
-  it('sets the COPIL’s rules: each error beside its field, then saved, which starts the calendar', async () => {
+  it('sets the conseil communautaire’s rules: errors beside fields, then saved, starting the calendar', async () => {
     page = await browser.newPage();
     await page.setViewportSize({ width: 360, height: 800 });
     await running.signIn(page, COOPERATEUR);
@@ -76,27 +76,29 @@ describe('the calendar’s forms and « Mes agendas » (headless Chromium, dev s
     expect(await page.locator('#f-cotech-frequence').inputValue()).toBe('quarter');
     expect(await page.locator('#f-cotech-heure').inputValue()).toBe('14:00');
 
-    // The COPIL every month, its day left out: refused, each error beside its field, nothing saved.
-    await page.locator('#f-copil-frequence').selectOption('month');
-    await page.locator('#f-copil-heure').fill('10:00');
+    // The conseil communautaire (no rule in the demo) every month, its day left out: refused, each error
+    // beside its field, nothing saved.
+    await page.locator('#f-conseil-communautaire-frequence').selectOption('month');
+    await page.locator('#f-conseil-communautaire-heure').fill('10:00');
     await page.getByRole('button', { name: 'Enregistrer les règles' }).click();
     expect(await page.getByRole('alert').textContent()).toMatch(/Les règles n’ont pas été enregistrées/);
-    expect(await page.locator('#f-copil-jour-err').textContent()).toMatch(/jour/i);
-    expect(await page.locator('#f-copil-duree').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('#f-copil-heure').inputValue()).toBe('10:00');
+    expect(await page.locator('#f-conseil-communautaire-jour-err').textContent()).toMatch(/jour/i);
+    expect(await page.locator('#f-conseil-communautaire-duree').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#f-conseil-communautaire-heure').inputValue()).toBe('10:00');
     await checkedText();
-    const copil = () => running.db.prisma.instance.findFirstOrThrow({ where: { conventionId, slug: 'copil' } });
-    expect((await copil()).meetingRule).toBeNull();
+    const conseil = () =>
+      running.db.prisma.instance.findFirstOrThrow({ where: { conventionId, slug: 'conseil-communautaire' } });
+    expect((await conseil()).meetingRule).toBeNull();
 
-    await page.locator('#f-copil-rang').selectOption('2');
-    await page.locator('#f-copil-jour').selectOption('jeudi');
-    await page.locator('#f-copil-duree').fill('120');
-    await page.locator('#f-copil-sauf-7').check();
+    await page.locator('#f-conseil-communautaire-rang').selectOption('2');
+    await page.locator('#f-conseil-communautaire-jour').selectOption('jeudi');
+    await page.locator('#f-conseil-communautaire-duree').fill('120');
+    await page.locator('#f-conseil-communautaire-sauf-7').check();
     await page.getByRole('button', { name: 'Enregistrer les règles' }).click();
     await page.waitForURL(/\/calendrier\?convention=[^&]+&fait=regles$/);
     expect(await page.getByRole('status').textContent()).toMatch(/Les règles des réunions sont enregistrées/);
     await checkedText();
-    expect((await copil()).meetingRule).toEqual({
+    expect((await conseil()).meetingRule).toEqual({
       frequency: { every: 'month' },
       weekday: 'jeudi',
       nth: 2,

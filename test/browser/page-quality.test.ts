@@ -239,7 +239,7 @@ describe('every page in its states passes the quality checks (headless Chromium,
     // A failed import: its progress page in its error state.
     const admin = await pageOf('admin');
     await admin.goto(`${running.base}/admin/import`);
-    await admin.getByLabel(/Configuration/).fill('{ pas du JSON');
+    await admin.getByLabel('Configuration (JSON)', { exact: true }).fill('{ pas du JSON');
     await press(/Importer/)(admin);
     jobPath = new URL(admin.url()).pathname;
     // A sign-in link, from the mail the sign-in page sends.
