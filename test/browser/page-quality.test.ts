@@ -52,6 +52,7 @@ describe('every page in its states passes the quality checks (headless Chromium,
   let rsvpPath: string;
   let votePath: string;
   let signInPath: string;
+  let milestoneKey: string;
   let meetingStart: Date;
 
   /** Sends the form that holds the button named `name`, and waits for the page it answers. */
@@ -141,7 +142,23 @@ describe('every page in its states passes the quality checks (headless Chromium,
       },
       { name: 'too early', who: 'secretaire', path: () => `/reunions/${meetingId}/presences` },
     ],
+    '/reunions/{id}/ordre-du-jour': [
+      { name: 'filled', who: 'secretaire', path: () => `/reunions/${meetingId}/ordre-du-jour` },
+    ],
+    '/reunions/{id}/seance': [{ name: 'held', who: 'secretaire', path: () => `/reunions/${heldId}/seance` }],
+    '/calendrier/regles': [{ name: 'filled', who: 'cooperateur', path: () => '/calendrier/regles' }],
+    '/calendrier/jalons/{key}/deplacer': [
+      {
+        name: 'filled',
+        who: 'cooperateur',
+        path: () => `/calendrier/jalons/${encodeURIComponent(milestoneKey)}/deplacer`,
+      },
+    ],
+    '/compte': [{ name: 'filled', who: 'cooperateur', path: () => '/compte' }],
     '/sondages': [{ name: 'filled', who: 'cooperateur', path: () => '/sondages' }],
+    '/sondages/nouveau': [{ name: 'empty', who: 'cooperateur', path: () => '/sondages/nouveau' }],
+    // The opinion page's valid states (form, error, used, expired) are walked in partner-opinion-link.test.ts.
+    '/avis/{token}': [{ name: 'error', who: 'anonymous', path: () => '/avis/lien-abime' }],
     '/sondages/{id}': [{ name: 'open', who: 'cooperateur', path: () => `/sondages/${pollId}` }],
     '/rsvp/{token}': [
       { name: 'valid', who: 'anonymous', path: () => rsvpPath },
@@ -160,7 +177,7 @@ describe('every page in its states passes the quality checks (headless Chromium,
     '/admin/demo': [{ name: 'form', who: 'admin', path: () => '/admin/demo' }],
     '/admin/import': [{ name: 'form', who: 'admin', path: () => '/admin/import' }],
     '/admin/taches/{id}': [
-      { name: 'failed', who: 'admin', path: () => jobPath },
+      { name: 'done', who: 'admin', path: () => jobPath },
       { name: 'not found', who: 'admin', path: () => '/admin/taches/inconnu' },
     ],
     '/admin/processus': [{ name: 'filled', who: 'admin', path: () => '/admin/processus' }],
@@ -173,6 +190,7 @@ describe('every page in its states passes the quality checks (headless Chromium,
     await prisma.person.create({ data: { email: ADMIN, displayName: 'Admin Qualité', admin: true } });
     const deps = { client: running.env.client, store: createStore(prisma), taskQueue: running.stack.taskQueue };
     const conventionId = (await prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
+    milestoneKey = (await prisma.milestone.findFirstOrThrow({ where: { conventionId } })).key;
     const secretary = await findActor(prisma, conventionId, { email: SECRETAIRE });
 
     // A draft, a meeting ahead and one under way (both convened), a poll open.
@@ -236,11 +254,10 @@ describe('every page in its states passes the quality checks (headless Chromium,
     const local = (url: string) => url.slice(running.base.length);
     rsvpPath = local(await running.linkFromMail('Convocation : COTECH des contrôles', CAF, 'Je participerai'));
     votePath = local(await running.linkFromMail('Sondage de date : ', CAF, 'Répondre au sondage'));
-    // A failed import: its progress page in its error state.
+    // A long piece of work and its progress page: the demo loaded again (its convention already lives).
     const admin = await pageOf('admin');
-    await admin.goto(`${running.base}/admin/import`);
-    await admin.getByLabel('Configuration (JSON)', { exact: true }).fill('{ pas du JSON');
-    await press(/Importer/)(admin);
+    await admin.goto(`${running.base}/admin/demo`);
+    await press('Charger la démonstration')(admin);
     jobPath = new URL(admin.url()).pathname;
     // A sign-in link, from the mail the sign-in page sends.
     const anonymous = await pageOf('anonymous');
