@@ -1,3 +1,4 @@
+import { field as labelledField } from './meeting-forms.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_LIFETIME_CHOICES, apiTokenEnd } from '../../domain/api-token-rules.js';
 import type { Viewer } from '../../domain/access.js';
@@ -37,22 +38,9 @@ const lifetimeLabel = (days: number) =>
       ? '1 an (le plus long)'
       : `${days} jours`;
 
-function field(name: string, label: string, control: string, form: TokenForm, hint?: string): string {
-  const id = `jeton-${name}`;
-  const error = form.errors[name];
-  const described = [hint ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ');
-  const attributes =
-    `id="${id}" name="${name}"` +
-    (described ? ` aria-describedby="${described}"` : '') +
-    (error ? ' aria-invalid="true"' : '');
-  return (
-    `<div class="field"><label for="${id}">${escapeHtml(label)}</label>` +
-    (hint ? `<p class="muted" id="${id}-aide">${escapeHtml(hint)}</p>` : '') +
-    control.replace('$ATTRIBUTES', attributes) +
-    (error ? `<p class="failed" id="${id}-erreur">${escapeHtml(error)}</p>` : '') +
-    '</div>'
-  );
-}
+/** The meeting forms' labelled field, its control written with a `$ATTRIBUTES` placeholder. */
+const field = (name: string, label: string, control: string, form: TokenForm, hint?: string) =>
+  labelledField(name, label, (attributes) => control.replace('$ATTRIBUTES', attributes), form.errors, hint);
 
 function tokenRows(tokens: ApiTokenView[], viewer: PageViewer | null): string {
   if (tokens.length === 0) return '<p>Vous n’avez aucun jeton d’API.</p>';
