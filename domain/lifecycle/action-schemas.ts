@@ -70,7 +70,9 @@ const indicatorValue = () =>
       z.number(),
       nonEmptyText(MAX_LABEL, {
         required: 'Une valeur d’indicateur est un nombre ou un texte court : indiquez-la.',
-        tooLong: `Une valeur d’indicateur est un nombre ou un texte de ${MAX_LABEL} caractères au plus : raccourcissez-la.`,
+        tooLong:
+          'Une valeur d’indicateur est un nombre ou un texte ' +
+          `de ${MAX_LABEL} caractères au plus : raccourcissez-la.`,
       }),
     ],
     { error: 'Une valeur d’indicateur est un nombre ou un texte court.' },
