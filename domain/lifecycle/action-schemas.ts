@@ -65,7 +65,18 @@ const commentRule = (message: string, outcomeField: 'outcome' | 'opinion') => ({
 });
 
 const indicatorValue = () =>
-  z.union([z.number(), nonEmptyText(MAX_LABEL)], { error: 'Une valeur d’indicateur est un nombre ou un texte court.' });
+  z.union(
+    [
+      z.number(),
+      nonEmptyText(MAX_LABEL, {
+        required: 'Une valeur d’indicateur est un nombre ou un texte court : indiquez-la.',
+        tooLong:
+          'Une valeur d’indicateur est un nombre ou un texte ' +
+          `de ${MAX_LABEL} caractères au plus : raccourcissez-la.`,
+      }),
+    ],
+    { error: 'Une valeur d’indicateur est un nombre ou un texte court.' },
+  );
 
 /**
  * The schema of each kind of action: raw input in, a normalised {@link Action} out (texts trimmed, e-mail lower-cased).
@@ -182,7 +193,7 @@ export const actionSchemas = {
       indicators: z
         .array(
           z.strictObject({
-            label: nonEmptyText(MAX_LABEL),
+            label: nonEmptyText(MAX_LABEL, { required: 'Chaque indicateur mesuré a un nom.' }),
             value: indicatorValue(),
             target: indicatorValue().optional(),
             unit: nonEmptyText(40).optional(),

@@ -33,12 +33,12 @@ export function contentFormValues(content: FicheContent, choices: FicheContentCh
   });
   content.budget.forEach((line, i) => {
     values[`budget.${i}.label`] = line.label;
-    values[`budget.${i}.amount`] = String(line.amount).replace('.', ',');
+    values[`budget.${i}.amount`] = frenchText(line.amount);
     values[`budget.${i}.financeur`] = line.financeur ?? '';
   });
   content.indicateurs.forEach((indicator, i) => {
     values[`indicateurs.${i}.label`] = indicator.label;
-    values[`indicateurs.${i}.target`] = indicator.target === undefined ? '' : String(indicator.target);
+    values[`indicateurs.${i}.target`] = indicator.target === undefined ? '' : frenchText(indicator.target);
     values[`indicateurs.${i}.unit`] = indicator.unit ?? '';
   });
   return values;
@@ -67,8 +67,11 @@ function rowsOf(values: FormValues, field: string): number[] {
   return [...rows].sort((a, b) => a - b);
 }
 
+/** A number as a field shows it (1200.5 as « 1200,5 »); a text as it is. */
+export const frenchText = (value: number | string) => String(value).replace(/^(-?\d+)\.(\d+)$/, '$1,$2');
+
 /** « 1 200,50 » as 1200.5; anything else stays a text, for the schema to refuse beside its field. */
-function frenchNumber(text: string): number | string {
+export function frenchNumber(text: string): number | string {
   const plain = text.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
   return /^-?\d+(\.\d+)?$/.test(plain) ? Number(plain) : text;
 }

@@ -1,6 +1,8 @@
 import { describeField, FICHE_FIELD_LABELS, type FicheField, type FieldChange } from '../../domain/fiche-content.js';
 import { DECISION_OUTCOME_LABELS, STAGE_LABELS } from '../../domain/lifecycle/labels.js';
+import type { Evaluation } from '../../domain/lifecycle/model.js';
 import { type Stage } from '../../domain/lifecycle/vocabulary.js';
+import type { IndicatorTarget } from '../../domain/fiche-content.js';
 import type { AgendaEntry, FicheVersionView } from '../../domain/fiche-views.js';
 import type { FichePageRow } from '../../store/fiches/find-fiche-page.js';
 import type { TimelineEntry } from '../../client/history-timeline.js';
@@ -9,7 +11,7 @@ import { frenchInstant } from './format.js';
 import { timelineList } from './timeline-list.js';
 import type { OpenStep } from '../../domain/lifecycle/reader-steps.js';
 import type { FicheContentChoices } from '../../store/fiches/find-content-choices.js';
-import { contentForm, type ContentFormState } from './fiche-content-form.js';
+import { contentForm, frenchText, type ContentFormState } from './fiche-content-form.js';
 import { stepForms, type StepFailure } from './fiche-step-forms.js';
 
 export interface FichePageView {
@@ -18,7 +20,15 @@ export interface FichePageView {
   /** People's steps and mails of the fiche's workflow; null when it cannot be read. */
   timeline: TimelineEntry[] | null;
   /** The steps its reader may take and what the fiche waits for; null when the workflow cannot be read. */
-  steps: { steps: OpenStep[]; notice: string | null; agenda: AgendaEntry | null } | null;
+  steps: {
+    steps: OpenStep[];
+    notice: string | null;
+    agenda: AgendaEntry | null;
+    /** The indicators of the version in force, which an evaluation measures. */
+    indicators?: readonly IndicatorTarget[];
+  } | null;
+  /** The yearly evaluations recorded, oldest first; null when the workflow cannot be read. */
+  evaluations: readonly Evaluation[] | null;
   /** A step form refused, shown again with its input and its error. */
   stepFailure: StepFailure | null;
   /** The content's form, for a reader who may write the draft now; else the content is read-only. */
@@ -87,6 +97,27 @@ function decisions(fiche: FichePageRow): string {
   );
 }
 
+/** Each year's evaluation: its summary and the indicators' values against their targets. */
+function evaluationList(evaluations: readonly Evaluation[]): string {
+  if (evaluations.length === 0) return '<p>Aucune évaluation enregistrée.</p>';
+  return evaluations
+    .map((e) => {
+      const measured = (e.indicators ?? []).map(
+        (i) =>
+          `<li>${escapeHtml(i.label)} : ${escapeHtml(frenchText(i.value))}${i.unit ? ` ${escapeHtml(i.unit)}` : ''}` +
+          `${i.target === undefined ? '' : ` (cible : ${escapeHtml(frenchText(i.target))})`}</li>`,
+      );
+      return (
+        `<section aria-labelledby="evaluation-${e.year}"><h3 id="evaluation-${e.year}">Année ${e.year}</h3>` +
+        `<p>${escapeHtml(e.summary)}</p>` +
+        `<p>Enregistrée le ${escapeHtml(frenchInstant(e.at))} par ${escapeHtml(e.by)} (version ${e.version}).</p>` +
+        (measured.length ? `<ul class="indicators">${measured.join('')}</ul>` : '') +
+        '</section>'
+      );
+    })
+    .join('');
+}
+
 /**
  * A fiche action: the steps its reader may take, its content (a form for who may write it), what
  * each version changed, its decisions and its timeline.
@@ -126,6 +157,7 @@ export function fichePage(view: FichePageView, viewer: PageViewer | null): strin
         : versions.slice(1).reverse().map(versionChanges).join(''),
       '<h2>Décisions</h2>',
       decisions(fiche),
+      view.evaluations ? `<h2>Évaluations annuelles</h2>${evaluationList(view.evaluations)}` : '',
       '<h2>Histoire de la fiche</h2>',
       view.timeline
         ? timelineList(view.timeline)

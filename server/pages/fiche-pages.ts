@@ -143,8 +143,13 @@ export function registerFichePages(
         versions,
         timeline,
         steps: state
-          ? { ...stepsOpenTo(state.lifecycle, actor, parseCharter(settings.charter)), agenda: state.agenda }
+          ? {
+              ...stepsOpenTo(state.lifecycle, actor, parseCharter(settings.charter)),
+              agenda: state.agenda,
+              indicators: versions.find((v) => v.version === state.lifecycle.versionInForce)?.content.indicateurs ?? [],
+            }
           : null,
+        evaluations: state?.lifecycle.evaluations ?? null,
         stepFailure: refusal?.step ?? null,
         contentForm,
         sinceSeen,
@@ -229,8 +234,9 @@ export function registerFichePages(
       const actor = await actorOf(request, deps.store, fiche.conventionId);
       const values = formValues(request.body);
       const step = kind as ActionKind;
+      const { input, fieldOf } = stepInputFromForm(step, values);
       try {
-        await takeStep(handleOf(fiche), step, { ...stepInputFromForm(step, values), actor } as never);
+        await takeStep(handleOf(fiche), step, { ...input, actor } as never);
       } catch (error) {
         const refused = toHttpError(error);
         if (refused.status >= 500) throw error;
@@ -241,7 +247,7 @@ export function registerFichePages(
             step: { kind: step, ...(partner ? { partner } : {}) },
             values,
             message: refused.message,
-            errors: errorsByField(refused, (issue) => issue.field) ?? {},
+            errors: errorsByField(refused, fieldOf) ?? {},
           },
         });
       }

@@ -5,12 +5,14 @@ import {
   PARTNER_LABELS,
   PARTNER_OPINION_LABELS,
 } from '../../domain/lifecycle/labels.js';
+import type { FieldIssue } from '../../domain/errors.js';
+import type { IndicatorTarget } from '../../domain/fiche-content.js';
 import type { AgendaEntry } from '../../domain/fiche-views.js';
 import type { OpenStep } from '../../domain/lifecycle/reader-steps.js';
 import { DECIDING_INSTANCE, isDecision } from '../../domain/lifecycle/roles.js';
 import { PARTNERS, type ActionKind, type Partner } from '../../domain/lifecycle/vocabulary.js';
 import { csrfField, escapeHtml, type PageViewer } from './layout.js';
-import type { FormValues } from './fiche-content-form.js';
+import { frenchNumber, frenchText, type FormValues } from './fiche-content-form.js';
 import { frenchInstant } from './format.js';
 
 /**
@@ -29,6 +31,8 @@ interface StepForm {
   /** The text the step takes: an optional comment, or a summary or reason it requires. */
   text?: { field: 'comment' | 'summary' | 'reason'; label: string };
   year?: boolean;
+  /** The values measured of the fiche's indicators, and of others. */
+  indicators?: boolean;
 }
 
 const COMMENT = { field: 'comment', label: 'Commentaire (obligatoire pour un avis ou une décision négatifs)' } as const;
@@ -89,6 +93,7 @@ export const STEP_FORMS: Record<ActionKind, StepForm> = {
     done: 'L’évaluation est enregistrée.',
     text: { field: 'summary', label: 'Bilan de l’année' },
     year: true,
+    indicators: true,
   },
   close: {
     title: () => 'Clôturer la fiche',
@@ -98,8 +103,15 @@ export const STEP_FORMS: Record<ActionKind, StepForm> = {
   },
 };
 
-/** The update's input a posted step form stands for (who acts is added by the route, from the session). */
-export function stepInputFromForm(kind: ActionKind, values: FormValues): Record<string, unknown> {
+/**
+ * The update's input a posted step form stands for (who acts is added by the route, from the
+ * session), and how to put each issue back on the field it came from: the indicators' rows left
+ * empty are left out of the input, so its rows are renumbered.
+ */
+export function stepInputFromForm(
+  kind: ActionKind,
+  values: FormValues,
+): { input: Record<string, unknown>; fieldOf(issue: FieldIssue): string } {
   const form = STEP_FORMS[kind];
   const input: Record<string, unknown> = {};
   if (kind === 'recordPartnerOpinion') input.partner = values.partner ?? '';
@@ -108,7 +120,42 @@ export function stepInputFromForm(kind: ActionKind, values: FormValues): Record<
   if (form.text && (values[form.text.field]?.trim() || form.text.field !== 'comment'))
     input[form.text.field] = values[form.text.field] ?? '';
   if (form.year) input.year = /^\d+$/.test(values.year ?? '') ? Number(values.year) : values.year;
-  return input;
+  const rows = form.indicators ? indicatorRows(values) : [];
+  if (rows.length > 0) input.indicators = rows.map((row) => indicatorOf(values, row));
+  return {
+    input,
+    fieldOf(issue) {
+      const [, index, part] = /^indicators\.(\d+)\.(\w+)$/.exec(issue.field) ?? [];
+      const row = rows[Number(index)];
+      return row !== undefined && part ? `indicators.${row}.${part}` : issue.field;
+    },
+  };
+}
+
+/**
+ * The indicators' rows of a posted evaluation with something measured or named in them. A row of
+ * the fiche's indicators carries its label in a hidden `planned` field, and its target prefilled:
+ * it counts once its value is written.
+ */
+function indicatorRows(values: FormValues): number[] {
+  const rows = new Set<number>();
+  for (const name of Object.keys(values)) {
+    const row = /^indicators\.(\d+)\./.exec(name)?.[1];
+    if (row === undefined || Number(row) >= 1000) continue;
+    const written = (part: string) => Boolean(values[`indicators.${row}.${part}`]?.trim());
+    if (written('value') || written('label') || (!written('planned') && written('target'))) rows.add(Number(row));
+  }
+  return [...rows].sort((a, b) => a - b);
+}
+
+function indicatorOf(values: FormValues, row: number): Record<string, unknown> {
+  const text = (part: string) => values[`indicators.${row}.${part}`] ?? '';
+  return {
+    label: text('planned') || text('label'),
+    value: frenchNumber(text('value')),
+    ...(text('target').trim() ? { target: frenchNumber(text('target')) } : {}),
+    ...(text('unit').trim() ? { unit: text('unit') } : {}),
+  };
 }
 
 /** A posted partner's value, when it is one. */
@@ -140,6 +187,47 @@ function meetingNote(kind: ActionKind, agenda: AgendaEntry | null): string {
   );
 }
 
+/** Empty rows offered after the fiche's indicators, for others measured. */
+const SPARE_INDICATORS = 2;
+
+/**
+ * The rows of an evaluation's indicators: one per indicator of the fiche in force (its label, its
+ * value, its target prefilled), then empty ones; `posted` is what a refused form had.
+ */
+function indicatorRowsHtml(
+  planned: readonly IndicatorTarget[],
+  posted: FormValues | null,
+  input: (field: string, label: string, value: string) => string,
+): string {
+  const row = (legend: string, fields: string) =>
+    `<fieldset><legend>${escapeHtml(legend)}</legend>${fields}</fieldset>`;
+  const value = (i: number, part: string, initial = '') => posted?.[`indicators.${i}.${part}`] ?? initial;
+  const measured = (i: number, target: string) =>
+    input(`indicators.${i}.value`, 'Valeur', value(i, 'value')) +
+    input(`indicators.${i}.target`, 'Cible', value(i, 'target', target));
+  return [
+    '<h4>Indicateurs</h4>',
+    '<p>Une valeur est un nombre ou un texte court ; une ligne sans valeur est ignorée.</p>',
+    ...planned.map((indicator, i) =>
+      row(
+        indicator.unit ? `${indicator.label} (${indicator.unit})` : indicator.label,
+        `<input type="hidden" name="indicators.${i}.planned" value="${escapeHtml(indicator.label)}">` +
+          (indicator.unit
+            ? `<input type="hidden" name="indicators.${i}.unit" value="${escapeHtml(indicator.unit)}">`
+            : '') +
+          measured(i, indicator.target === undefined ? '' : frenchText(indicator.target)),
+      ),
+    ),
+    ...Array.from({ length: SPARE_INDICATORS }, (_, spare) => {
+      const i = planned.length + spare;
+      return row(
+        `Autre indicateur ${spare + 1}`,
+        input(`indicators.${i}.label`, 'Nom de l’indicateur', value(i, 'label')) + measured(i, ''),
+      );
+    }),
+  ].join('');
+}
+
 /**
  * Where a step form is shown apart from its fiche's page (the séance's page): where it posts, and a
  * prefix that keeps its ids apart from the other fiches' on the page; the meeting is not named again.
@@ -152,6 +240,7 @@ export interface StepFormPlace {
 function stepForm(
   ficheId: string,
   step: OpenStep,
+  planned: readonly IndicatorTarget[],
   agenda: AgendaEntry | null,
   failure: StepFailure | null,
   viewer: PageViewer | null,
@@ -161,10 +250,14 @@ function stepForm(
   const id = `${place?.idPrefix ?? ''}etape-${step.kind}${step.partner ? `-${step.partner}` : ''}`;
   const mine = failure && sameStep(failure.step, step) ? failure : null;
   const values = mine?.values ?? {};
+  const fieldId = (field: string) => `${id}-${field.replace(/\./g, '-')}`;
   const error = (field: string) =>
-    mine?.errors[field] ? `<p class="error" id="${id}-${field}-err">${escapeHtml(mine.errors[field])}</p>` : '';
+    mine?.errors[field] ? `<p class="error" id="${fieldId(field)}-err">${escapeHtml(mine.errors[field])}</p>` : '';
   const described = (field: string) =>
-    mine?.errors[field] ? ` aria-invalid="true" aria-describedby="${id}-${field}-err"` : '';
+    mine?.errors[field] ? ` aria-invalid="true" aria-describedby="${fieldId(field)}-err"` : '';
+  const input = (field: string, label: string, value: string) =>
+    `<label for="${fieldId(field)}">${escapeHtml(label)}</label><input type="text" id="${fieldId(field)}" ` +
+    `name="${field}" value="${escapeHtml(value)}"${described(field)}>${error(field)}`;
   const parts = [
     `<section aria-labelledby="${id}-h"><h3 id="${id}-h">${escapeHtml(form.title(step.partner))}</h3>`,
     place ? '' : meetingNote(step.kind, agenda),
@@ -198,6 +291,7 @@ function stepForm(
         `${described('year')}>${error('year')}`,
     );
   }
+  if (form.indicators) parts.push(indicatorRowsHtml(planned, mine ? values : null, input));
   if (form.text) {
     const { field, label } = form.text;
     parts.push(
@@ -213,7 +307,7 @@ function stepForm(
 /** The steps its reader may take, each a form, and what the fiche waits for or that it admits none. */
 export function stepForms(
   ficheId: string,
-  open: { steps: OpenStep[]; notice: string | null },
+  open: { steps: OpenStep[]; notice: string | null; indicators?: readonly IndicatorTarget[] },
   agenda: AgendaEntry | null,
   failure: StepFailure | null,
   viewer: PageViewer | null,
@@ -227,6 +321,6 @@ export function stepForms(
     open.steps.length === 0 && !open.notice
       ? '<p>Aucune étape ne vous revient sur cette fiche pour l’instant.</p>'
       : '',
-    ...open.steps.map((step) => stepForm(ficheId, step, agenda, failure, viewer, place)),
+    ...open.steps.map((step) => stepForm(ficheId, step, open.indicators ?? [], agenda, failure, viewer, place)),
   ].join('');
 }

@@ -210,9 +210,10 @@ export function registerMeetingDayPages(scope: FastifyInstance, deps: MeetingDay
       if (!item?.fiche?.workflowId || !forBody)
         throw new HttpError(404, 'NOT_FOUND', 'Cette fiche n’attend pas cette décision à cette réunion.');
       const values = formValues(request.body);
+      const { input, fieldOf } = stepInputFromForm(step, values);
       try {
         await takeStep(deps.client.workflow.getHandle(item.fiche.workflowId), step, {
-          ...stepInputFromForm(step, values),
+          ...input,
           actor: found.actor,
         } as never);
       } catch (error) {
@@ -223,7 +224,7 @@ export function registerMeetingDayPages(scope: FastifyInstance, deps: MeetingDay
           step: { kind: step, ...(partner ? { partner } : {}) },
           values,
           message: refused.message,
-          errors: errorsByField(refused, (issue) => issue.field) ?? {},
+          errors: errorsByField(refused, fieldOf) ?? {},
         };
         return sendDay(request, reply, found, { status: refused.status, failure: { itemId: item.id, step: failure } });
       }

@@ -129,7 +129,7 @@ export const opinionRoutes: FastifyPluginAsync<OpinionRouteDependencies> = async
         });
       }
       const input = {
-        ...stepInputFromForm('recordPartnerOpinion', { ...values, partner: fiche.partner }),
+        ...stepInputFromForm('recordPartnerOpinion', { ...values, partner: fiche.partner }).input,
         actor,
       } as Parameters<typeof takeStep<'recordPartnerOpinion'>>[2];
       // The form's own mistakes are told before the link is consumed, so it can be sent again.

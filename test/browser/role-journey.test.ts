@@ -17,10 +17,11 @@ import { eventually } from '../helpers/time-skipping.js';
 // the form (a dérogation lets it sit minutes ahead), takes attendance and records the avis; the
 // CAF's and MSA's referents give their opinions by the links of their mails, with no account; the
 // COPIL decides; the Bureau validates; an élu answers the Bureau's invitation by the link of its
-// mail; the admin reads the fiche's history and the journal. Set-up only (no page does it for
-// them): the people with an account signed in by a session, and the COPIL's and the Bureau's
-// meetings scheduled to start within seconds. Each page is saved as a screenshot in
-// test-artifacts/role-journey/, named by its step.
+// mail; the pilot records the year's evaluation with its indicators' values; the admin reads the
+// fiche's history and the journal. Set-up only (no page does it for them): the people with an
+// account signed in by a session, and the COPIL's and the Bureau's meetings scheduled to start
+// within seconds. Each page is saved as a screenshot in test-artifacts/role-journey/, named by its
+// step.
 
 const ZONE = 'Europe/Paris';
 const ADMIN = 'admin.parcours@example.org';
@@ -246,6 +247,48 @@ describe('each role does its part of a fiche’s review through the pages (headl
     await keep(bureau, 'secretaire-bureau-validation');
     await eventually(async () => (await stage()) === 'en_oeuvre', 'the fiche validated', 30_000);
   }, 420_000);
+
+  it('the pilot records the year’s evaluation: an indicator’s bad value is refused beside it, then shown', async () => {
+    const page = await signedIn(COOPERATEUR);
+    await page.goto(`${running.base}/fiches/${ficheId}`);
+    const form = () => page.getByRole('region', { name: 'Évaluation annuelle' });
+    const planned = () => form().getByRole('group', { name: 'Enfants accueillis' });
+    const other = () => form().getByRole('group', { name: 'Autre indicateur 1' });
+    // The fiche's indicator, its target prefilled from the content in force; rows left empty are ignored.
+    await expect(planned().getByLabel('Cible').inputValue()).resolves.toBe('60');
+    await form().getByLabel('Année évaluée').fill(String(new Date().getFullYear()));
+    await form().getByLabel('Bilan de l’année').fill('Le mercredi a trouvé son public.');
+    await planned().getByLabel('Valeur').fill('48,5');
+    await other().getByLabel('Nom de l’indicateur').fill('Ressenti des familles');
+    await other().getByLabel('Valeur').fill('très satisfaites '.repeat(15));
+    const refused = page.waitForResponse((r) => r.url().endsWith('/etapes/recordEvaluation'));
+    await form().getByRole('button', { name: 'Enregistrer l’évaluation' }).click();
+    expect((await refused).status()).toBe(400);
+    const bad = other().getByLabel('Valeur');
+    expect(await bad.getAttribute('aria-invalid')).toBe('true');
+    await expect(page.locator(`#${await bad.getAttribute('aria-describedby')}`).textContent()).resolves.toBe(
+      'Une valeur d’indicateur est un nombre ou un texte de 200 caractères au plus : raccourcissez-la.',
+    );
+    await expect(planned().getByLabel('Valeur').inputValue()).resolves.toBe('48,5');
+    expect(await planned().getByLabel('Valeur').getAttribute('aria-invalid')).toBeNull();
+    await keep(page, 'pilote-evaluation-refusee');
+
+    await bad.fill('très satisfaites');
+    await form().getByRole('button', { name: 'Enregistrer l’évaluation' }).click();
+    await page.waitForURL((url) => url.searchParams.get('fait') === 'recordEvaluation');
+    expect(await notice(page)).toBe('L’évaluation est enregistrée.');
+    const shown = page.getByRole('region', { name: `Année ${new Date().getFullYear()}` });
+    await expect(shown.locator('li').allTextContents()).resolves.toEqual([
+      'Enfants accueillis : 48,5 (cible : 60)',
+      'Ressenti des familles : très satisfaites',
+    ]);
+    const state = await running.env.client.workflow.getHandle(ficheWorkflowId(ficheId)).query(ficheStateQuery);
+    expect(state.lifecycle.evaluations[0]?.indicators).toEqual([
+      { label: 'Enfants accueillis', value: 48.5, target: 60 },
+      { label: 'Ressenti des familles', value: 'très satisfaites' },
+    ]);
+    await keep(page, 'pilote-evaluation');
+  }, 60_000);
 
   it('the admin reads the history: the fiche’s timeline and the journal', async () => {
     const page = await signedIn(ADMIN);

@@ -19,6 +19,7 @@ const view = (sinceSeen: FichePageView['sinceSeen']): FichePageView => ({
   timeline: [],
   steps: { steps: [], notice: 'En attente : le GTT rédige la version 1 et la soumet.', agenda: null },
   stepFailure: null,
+  evaluations: null,
   contentForm: null,
   sinceSeen,
   done: null,
