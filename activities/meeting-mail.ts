@@ -96,6 +96,8 @@ export function createMeetingMailActivities({
             agenda,
           })
         : undefined;
+      // The compte rendu uploaded on the séance page travels attached; one filed by reference (API, CLI) is named.
+      const minutesFile = request.kind === 'minutes' ? await meetings.findMinutesFile(meeting.id) : null;
       const composed = composeMeetingMail({
         kind: request.kind,
         meeting: {
@@ -141,7 +143,16 @@ export function createMeetingMailActivities({
               ],
             }
           : {}),
-        ...(request.kind === 'minutes' ? { attachments: [await minutesAttachment(meetings, meeting.id)] } : {}),
+        ...(minutesFile
+          ? {
+              attachments: [
+                { filename: minutesFile.filename, contentType: 'application/pdf', content: minutesFile.content },
+              ],
+            }
+          : {}),
+        ...(request.kind === 'minutes' && !minutesFile && meeting.minutesRef
+          ? { minutes: { ref: meeting.minutesRef } }
+          : {}),
       });
       return sendWorkflowMail(send, request, {
         subject: composed.subject,
@@ -154,13 +165,6 @@ export function createMeetingMailActivities({
       });
     },
   };
-}
-
-/** The compte rendu uploaded for the meeting, as a PDF attachment; missing, the attempt fails and is retried. */
-async function minutesAttachment(meetings: MeetingStore, meetingId: string) {
-  const file = await meetings.findMinutesFile(meetingId);
-  if (!file) throw new Error(`no compte rendu stored for meeting ${meetingId}`);
-  return { filename: file.filename, contentType: 'application/pdf', content: file.content };
 }
 
 export type MeetingMailActivities = ReturnType<typeof createMeetingMailActivities>;

@@ -168,12 +168,12 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     subjectWithTime: false,
     icsMethod: null,
     icsFilename: '',
-    intro: ({ meeting }, ref) =>
-      `Voici le compte rendu de la réunion ${ref} du ${formatFrench(meeting.startsAt, meeting.zone)}, ` +
-      'en pièce jointe.',
+    intro: ({ meeting, minutes }, ref) =>
+      `Voici le compte rendu de la réunion ${ref} du ${formatFrench(meeting.startsAt, meeting.zone)}` +
+      (minutes?.ref ? ' : où le trouver est indiqué ci-dessous.' : ', en pièce jointe.'),
     calendarNote: '',
     rsvpHeading: '',
-    sections: ['intro', 'instance', 'attachments'],
+    sections: ['intro', 'instance', 'minutes', 'attachments'],
   },
   minutes_reminder: {
     label: () => 'Compte rendu à déposer',

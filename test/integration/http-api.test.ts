@@ -284,8 +284,12 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       ];
       const url = '/api/conventions/ctg-mellois-en-poitou-2023-2027/calendar';
       expect((await app.inject({ method: 'GET', url, headers: as.member })).statusCode).toBe(404);
-      // The demo's setup gives the COTECH its rule: stored before any calendar runs.
-      expect((await app.inject({ method: 'GET', url: `${url}/rules`, headers: as.member })).json()).toEqual({ rules });
+      // The demo's setup gives the COTECH, the COPIL and the Bureau their rules: stored before any calendar runs.
+      const stored = (await app.inject({ method: 'GET', url: `${url}/rules`, headers: as.member })).json<{
+        rules: Array<{ instance: string }>;
+      }>().rules;
+      expect(stored.map((r) => r.instance)).toEqual(['bureau-communautaire', 'copil', 'cotech']);
+      expect(stored).toContainEqual(rules[0]);
       const byMember = await app.inject({ method: 'PUT', url: `${url}/rules`, ...jsonAs(as.member, { rules }) });
       expect(byMember.statusCode).toBe(403);
       const malformed = await app.inject({
