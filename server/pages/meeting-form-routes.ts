@@ -32,6 +32,7 @@ import { route } from '../route.js';
 import { newMeetingSchema } from '../routes/meetings.js';
 import { attendanceOf, attendancePage, postedRows, storedRows, type AttendanceRow } from './attendance-page.js';
 import { doneNotice, redirectDone } from './done-notice.js';
+import { ID } from './page-lookup.js';
 import { sendAppPage, type PageViewer } from './layout.js';
 import { parseFreeItems, readFreeItemRows } from './meeting-agenda.js';
 import {
@@ -55,7 +56,6 @@ export interface MeetingFormPagesDependencies {
   now: () => Date;
 }
 
-const ID = /^[A-Za-z0-9-]{1,64}$/;
 /** After a step: back to the meeting's page (or its séance's), which confirms it (post/redirect/get). */
 export const toMeetingPage = (
   reply: FastifyReply,
