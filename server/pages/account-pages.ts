@@ -1,4 +1,3 @@
-import { field as labelledField } from './meeting-forms.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_LIFETIME_CHOICES, apiTokenEnd } from '../../domain/api-token-rules.js';
 import type { Viewer } from '../../domain/access.js';
@@ -10,6 +9,7 @@ import { mintApiToken, revokeApiToken } from '../routes/api-tokens.js';
 import { FORM_SCRIPT_PATH } from './form-script.js';
 import { frenchInstant } from './format.js';
 import { csrfField, escapeHtml, renderAppPage, sendAppPage, type PageViewer } from './layout.js';
+import { field as labelledField } from './meeting-forms.js';
 
 /** What the account page says after a redirection (`?fait=`). */
 const DONE: Readonly<Record<string, string>> = {

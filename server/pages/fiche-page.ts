@@ -1,8 +1,13 @@
-import { describeField, FICHE_FIELD_LABELS, type FicheField, type FieldChange } from '../../domain/fiche-content.js';
+import {
+  describeField,
+  FICHE_FIELD_LABELS,
+  type FicheField,
+  type FieldChange,
+  type IndicatorTarget,
+} from '../../domain/fiche-content.js';
 import { DECISION_OUTCOME_LABELS, STAGE_LABELS } from '../../domain/lifecycle/labels.js';
 import type { Evaluation } from '../../domain/lifecycle/model.js';
 import { type Stage } from '../../domain/lifecycle/vocabulary.js';
-import type { IndicatorTarget } from '../../domain/fiche-content.js';
 import type { AgendaEntry, FicheVersionView } from '../../domain/fiche-views.js';
 import type { FichePageRow } from '../../store/fiches/find-fiche-page.js';
 import type { TimelineEntry } from '../../client/history-timeline.js';
