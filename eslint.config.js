@@ -110,7 +110,7 @@ function layerPatterns(layer) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'generated/', '.temporal/', '.node/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'generated/', '.temporal/', '.radicale/', '.node/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,10 +1,53 @@
+import type { Notice } from '../domain/fiche-notices.js';
 import type { FicheStore } from '../store/fiches/fiche-store.js';
+import { renderNotice } from '../documents/mail/notices/render-notice.js';
+import { sendEachLine, sendWorkflowMail, type MailActivities, type NoticeResult } from './mail.js';
 
-/** Activities that turn an audience into addresses, from the convention's members. */
-export function createAudienceActivities(fiches: FicheStore) {
+/** A fiche's notices of one occasion (a step, a reminder), each to the people its audience names when sent. */
+export interface FicheNoticesRequest {
+  conventionId: string;
+  ficheId: string;
+  workflowId: string;
+  /** Tells this sending from the fiche's others; each notice's step follows it in its ledger keys. */
+  occasion: string;
+  notices: Notice[];
+}
+
+/** Activities that turn an audience into addresses, from the convention's members, and tell them. */
+export function createAudienceActivities(fiches: FicheStore, send: MailActivities['sendNotification']) {
   return {
     /** The addresses of an audience, lower-cased, sorted and without duplicates. */
     resolveAudience: fiches.resolveAudience,
+    /**
+     * Tells the notices of one occasion to their audiences in one activity: the addresses are read,
+     * then each is mailed under `<workflowId>:<occasion>:<step>:<address>` (activities/mail.ts' sendEachLine).
+     */
+    async sendFicheNotices({
+      conventionId,
+      ficheId,
+      workflowId,
+      occasion,
+      notices,
+    }: FicheNoticesRequest): Promise<NoticeResult> {
+      const lines = await Promise.all(
+        notices.map(async (notice) => {
+          const worded = renderNotice(notice.content);
+          const to = await fiches.resolveAudience({ conventionId, ficheId, audience: notice.audience });
+          return to.map((recipient) => ({ recipient, occasion: `${occasion}:${notice.step}`, worded }));
+        }),
+      );
+      // A person in two audiences of one step (the author who sits in the GTT) gets one mail of a subject, not two.
+      const seen = new Set<string>();
+      const once = lines.flat().filter(({ recipient, worded }) => {
+        const key = `${recipient}\n${worded.subject}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      return sendEachLine(once, ({ recipient, occasion: sending, worded }) =>
+        sendWorkflowMail(send, { workflowId, occasion: sending, recipient }, worded),
+      );
+    },
   };
 }
 

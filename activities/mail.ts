@@ -7,6 +7,7 @@ import { BOUNCE_LOCAL_PART } from '../infra/smtp-in/bounce-report.js';
 import { icalEventMismatch } from '../documents/ics/ics-check.js';
 import { composeDeliveryAlert, UNDELIVERED_LABELS, type UndeliveredReason } from '../documents/mail/delivery-alert.js';
 import { renderNotice, type NoticeContent } from '../documents/mail/notices/render-notice.js';
+import { POOL_OPTIONS } from '../infra/smtp-out/mail-transport.js';
 import { classifyDatabaseError } from '../store/database/database-errors.js';
 import type { AttemptOutcome, LedgerEntry } from '../store/mail-ledger/notification-ledger.js';
 import type { MailLedgerStore } from '../store/mail-ledger/mail-ledger-store.js';
@@ -15,7 +16,7 @@ import { DEFAULT_TIMING } from '../workflows/definitions.js';
 /** A calendar invitation sent as nodemailer's calendar alternative (text/calendar; method=…). */
 export interface NotificationIcalEvent {
   /** The MIME `method=` parameter: must be the content's METHOD. */
-  method: 'REQUEST' | 'CANCEL';
+  method: 'REQUEST' | 'CANCEL' | 'DECLINECOUNTER';
   content: string;
   /** The event's UID and SEQUENCE as the content states them, recorded in the ledger. */
   uid: string;
@@ -66,6 +67,29 @@ export interface NotificationResult {
   undelivered?: { reason: UndeliveredReason; response: string | null };
 }
 
+/** One recipient's mail of a notice sent to several people: its ledger key, and how it went. */
+export interface NoticeLine extends NotificationResult {
+  to: string;
+  idempotencyKey: string;
+}
+
+/**
+ * What an activity mailing several people reports: a line per recipient, in their order. The
+ * workflow keeps who was told from it, and the timeline finds the ledger lines by their keys.
+ */
+export interface NoticeResult {
+  lines: NoticeLine[];
+}
+
+/** One notice, as facts, to several people: one activity, one ledger line per recipient. */
+export interface NoticeRequest {
+  workflowId: string;
+  /** Tells this sending from the workflow's others: a recipient's ledger key is `<workflowId>:<occasion>:<to>`. */
+  occasion: string;
+  to: readonly string[];
+  notice: NoticeContent;
+}
+
 export interface MailDependencies {
   transport: Transporter;
   /** The notification ledger, where each key is sent once. */
@@ -105,6 +129,24 @@ export function messageIdFor(idempotencyKey: string, domain: string): string {
  */
 export function returnPathFor(lineId: string, domain: string): string {
   return `${BOUNCE_LOCAL_PART}+${lineId}@${domain}`;
+}
+
+/**
+ * What marks a mail as Concerto's besides its content. `Auto-Submitted: auto-generated` (RFC 3834):
+ * Concerto writes no mail a person composed, each one follows from a workflow or an action, so
+ * out-of-office responders leave them be. `List-Id` (RFC 2919) per convention, `<slug.domain>`, so
+ * a member may sort or filter a convention's mail; none for a mail of no convention (the alerts).
+ * No List-Unsubscribe: a member cannot opt out of a convocation, there is nothing to unsubscribe from.
+ */
+export function automaticMarks(
+  convention: { slug: string; name: string } | null,
+  domain: string,
+): Pick<SendMailOptions, 'headers' | 'list'> {
+  return {
+    headers: { 'Auto-Submitted': 'auto-generated' },
+    // Nodemailer writes the name as a quoted or encoded phrase.
+    ...(convention ? { list: { id: { url: `${convention.slug}.${domain}`, comment: convention.name } } } : {}),
+  };
 }
 
 function domainOf(address: string): string {
@@ -170,6 +212,16 @@ export function createMailActivities(dependencies: MailDependencies) {
      */
     sendNotification: (request: NotificationInput | NoticeInput): Promise<NotificationResult> =>
       mailer.send('notice' in request ? withNoticeRendered(request) : request),
+    /**
+     * Sends a notice to each of its recipients in one activity, each under its own ledger line
+     * (sendEachLine): a retry sends only the lines not sent yet.
+     */
+    sendNotice: ({ workflowId, occasion, to, notice }: NoticeRequest): Promise<NoticeResult> => {
+      const worded = renderNotice(notice);
+      return sendEachLine(to, (recipient) =>
+        sendWorkflowMail(mailer.send, { workflowId, occasion, recipient }, worded),
+      );
+    },
   };
 }
 
@@ -292,6 +344,14 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
     if (attempt > 1)
       await ledger.recordInterrupted({ notificationId: row.id, attempt: attempt - 1, error: INTERRUPTED });
 
+    const subject = await ledger.workflowSubject({
+      workflowId: input.workflowId ?? null,
+      idempotencyKey: input.idempotencyKey,
+    });
+    const marks = automaticMarks(
+      subject ? { slug: subject.conventionSlug, name: subject.conventionName } : null,
+      domain,
+    );
     const message: SendMailOptions = {
       from,
       to: input.to,
@@ -314,7 +374,8 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
           }
         : {}),
       messageId: row.messageId,
-      headers: { 'X-Concerto-Key': input.idempotencyKey },
+      ...marks,
+      headers: { 'X-Concerto-Key': input.idempotencyKey, ...marks.headers },
     };
 
     const beat = setInterval(() => {
@@ -377,6 +438,51 @@ function withNoticeRendered({ notice, ...envelope }: NoticeInput): NotificationI
   return { ...envelope, ...renderNotice(notice) };
 }
 
+/** How many lines of one notice are in flight at once: as many as the transport's pool has connections. */
+export const LINES_IN_FLIGHT = POOL_OPTIONS.maxConnections;
+
+/** The failure a retry should follow: any but a held lease's first, else the held lease that frees soonest. */
+function failureToRetry(failures: readonly unknown[]): unknown {
+  const held = (f: unknown) => f instanceof ApplicationFailure && f.type === 'MAIL_CLAIMED';
+  const other = failures.find((f) => !held(f));
+  if (other !== undefined) return other;
+  const delay = (f: unknown) => msToNumber((f as ApplicationFailure).nextRetryDelay ?? 0);
+  return failures.reduce((soonest, f) => (delay(f) < delay(soonest) ? f : soonest));
+}
+
+/**
+ * Sends one mail per item (a recipient, or a recipient of one of several notices), a few at a time,
+ * each once per key through the ledger. A recipient refused for good comes back as an undelivered
+ * line and fails nothing. A line that failed for now
+ * (the relay away, its lease held by an attempt that may still be sending) does not hold the
+ * others back: once every line was tried, that failure is thrown so the activity is retried, and
+ * the retry finds the lines already sent done in the ledger and tries only the rest.
+ */
+export async function sendEachLine<T>(
+  items: readonly T[],
+  line: (item: T) => Promise<NoticeLine>,
+): Promise<NoticeResult> {
+  const context = activityContext();
+  const lines: NoticeLine[] = [];
+  const failures: unknown[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(LINES_IN_FLIGHT, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        context?.heartbeat();
+        try {
+          lines[index] = await line(items[index]!);
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+    }),
+  );
+  if (failures.length > 0) throw failureToRetry(failures);
+  return { lines };
+}
+
 /** Which mail of a workflow this is: one per recipient and occasion. */
 export interface WorkflowMail {
   workflowId: string;
@@ -388,15 +494,12 @@ export interface WorkflowMail {
  * Sends a workflow's composed mail under the ledger key of its recipient and occasion, so a
  * retried activity (or a replayed workflow) finds it sent and sends nothing again.
  */
-export function sendWorkflowMail(
-  send: MailActivities['sendNotification'],
+export async function sendWorkflowMail(
+  send: (input: NotificationInput) => Promise<NotificationResult>,
   mail: WorkflowMail,
   content: Omit<NotificationInput, 'idempotencyKey' | 'workflowId' | 'to'>,
-): Promise<NotificationResult> {
-  return send({
-    idempotencyKey: `${mail.workflowId}:${mail.occasion}:${mail.recipient}`,
-    workflowId: mail.workflowId,
-    to: mail.recipient,
-    ...content,
-  });
+): Promise<NoticeLine> {
+  const idempotencyKey = `${mail.workflowId}:${mail.occasion}:${mail.recipient}`;
+  const result = await send({ idempotencyKey, workflowId: mail.workflowId, to: mail.recipient, ...content });
+  return { ...result, to: mail.recipient, idempotencyKey };
 }

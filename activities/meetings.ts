@@ -8,8 +8,8 @@ export type { MeetingChange } from '../store/meetings/record-meeting-change.js';
 export function createMeetingActivities({ meetings, fiches }: { meetings: MeetingStore; fiches: FicheStore }) {
   return {
     /**
-     * Invites the instance's members (titulaires as required participants, suppléants as optional,
-     * the président as chair) — once, however often it runs — and returns the meeting's facts.
+     * Invites the instance's titulaires (the président as chair) — once, however often it runs — and
+     * returns the meeting's facts, with every member's seat.
      */
     prepareMeeting: meetings.prepare,
 
@@ -21,6 +21,9 @@ export function createMeetingActivities({ meetings, fiches }: { meetings: Meetin
 
     /** The workflows of the fiches still under review: some may wait for a meeting of this body. */
     fichesUnderReview: fiches.listUnderReview,
+
+    /** Convenes a suppléant in place of their titulaire, once. */
+    inviteSuppleant: meetings.inviteSuppleant,
 
     /** Records a change of the meeting and its audit line together, once per key. */
     recordMeetingChange: meetings.recordChange,

@@ -3,7 +3,8 @@ import type { Partner } from '../domain/lifecycle/vocabulary.js';
 import { composePartnerOpinionMail } from '../documents/mail/partner-opinion-mail.js';
 import { opinionLink } from '../infra/links/signed-links.js';
 import { DEFAULT_TIMING } from '../workflows/definitions.js';
-import { sendWorkflowMail, type MailActivities, type NotificationResult } from './mail.js';
+import type { FicheStore } from '../store/fiches/fiche-store.js';
+import { sendEachLine, sendWorkflowMail, type MailActivities, type NoticeLine, type NoticeResult } from './mail.js';
 
 /** One request (or reminder) for a partner's opinion, to one of its referents. */
 export interface PartnerOpinionMailRequest {
@@ -21,8 +22,17 @@ export interface PartnerOpinionMailRequest {
   zone?: string;
 }
 
+/** The requests (or reminders) for partners' opinions, to each of their referents in the convention. */
+export type PartnerOpinionsRequest = Omit<PartnerOpinionMailRequest, 'recipient' | 'partner' | 'occasion'> & {
+  conventionId: string;
+  /** Each partner asked, with the occasion its mails are keyed under (`avis-caf-v1`, `rappel-avis-caf-v1`). */
+  partners: Array<Pick<PartnerOpinionMailRequest, 'partner' | 'occasion'>>;
+};
+
 export interface PartnerOpinionMailDependencies {
   send: MailActivities['sendNotification'];
+  /** Who speaks for the partner: its referents' addresses. */
+  resolveAudience: FicheStore['resolveAudience'];
   /** Base URL of the web pages, for the signed links. */
   publicUrl: string;
   linkSecret: string;
@@ -36,28 +46,45 @@ export const OPINION_LINK_DAYS = 28;
  * single-use link (fresh in the reminder), and is sent once per (fiche, occasion, recipient)
  * through the notification ledger (activities/mail.ts).
  */
-export function createPartnerOpinionMailActivities({ send, publicUrl, linkSecret }: PartnerOpinionMailDependencies) {
-  return {
-    async sendPartnerOpinionMail(request: PartnerOpinionMailRequest): Promise<NotificationResult> {
-      const expiresAt = new Date(Date.now() + OPINION_LINK_DAYS * 86_400_000);
-      const composed = composePartnerOpinionMail({
-        fiche: request.fiche,
+export function createPartnerOpinionMailActivities({
+  send,
+  resolveAudience,
+  publicUrl,
+  linkSecret,
+}: PartnerOpinionMailDependencies) {
+  async function sendPartnerOpinionMail(request: PartnerOpinionMailRequest): Promise<NoticeLine> {
+    const expiresAt = new Date(Date.now() + OPINION_LINK_DAYS * 86_400_000);
+    const composed = composePartnerOpinionMail({
+      fiche: request.fiche,
+      version: request.version,
+      partner: request.partner,
+      link: opinionLink({
+        publicUrl,
+        secret: linkSecret,
+        ficheId: request.ficheId,
         version: request.version,
         partner: request.partner,
-        link: opinionLink({
-          publicUrl,
-          secret: linkSecret,
-          ficheId: request.ficheId,
-          version: request.version,
-          partner: request.partner,
-          email: request.recipient,
-          expiresAt,
-        }),
+        email: request.recipient,
         expiresAt,
-        ...(request.askedAt ? { askedAt: new Date(request.askedAt) } : {}),
-        zone: request.zone ?? DEFAULT_TIMING.zone,
-      });
-      return sendWorkflowMail(send, request, composed);
+      }),
+      expiresAt,
+      ...(request.askedAt ? { askedAt: new Date(request.askedAt) } : {}),
+      zone: request.zone ?? DEFAULT_TIMING.zone,
+    });
+    return sendWorkflowMail(send, request, composed);
+  }
+  return {
+    sendPartnerOpinionMail,
+    /** Each partner's referents are read, then each is mailed their own link, in one activity (sendEachLine). */
+    async askPartnerOpinions({ conventionId, partners, ...request }: PartnerOpinionsRequest): Promise<NoticeResult> {
+      const asked = await Promise.all(
+        partners.map(async (asking) => {
+          const audience = { kind: 'partner', partner: asking.partner } as const;
+          const referents = await resolveAudience({ conventionId, ficheId: request.ficheId, audience });
+          return referents.map((recipient) => ({ ...request, ...asking, recipient }));
+        }),
+      );
+      return sendEachLine(asked.flat(), sendPartnerOpinionMail);
     },
   };
 }

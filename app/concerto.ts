@@ -9,7 +9,10 @@ import type { ConcertoConfig } from '../infra/config.js';
 import { describeTarget, openDatabase } from '../store/database/open-database.js';
 import { createBounceRecorder } from '../activities/mail.js';
 import { recordImipReplies } from './imip-replies.js';
+import { startCalendarAnswerPolling } from './caldav-answers.js';
+import { passwordBox } from '../infra/caldav/password-box.js';
 import { startImipListener, type ImipListener } from '../infra/smtp-in/imip-listener.js';
+import { startImapPoller } from '../infra/imap-in/imap-poller.js';
 import { startMailCatcher, type MailCatcher } from '../infra/smtp-in/mail-catcher.js';
 import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
 import { assertPortFree } from '../infra/process/ports.js';
@@ -99,6 +102,7 @@ export async function startConcerto(
       await assertPortFree('127.0.0.1', config.imip.port, 'set CONCERTO_IMIP_PORT to another port, or IMIP_LISTEN=0');
     }
     const linkSecret = await resolveLinkSecret({ configured: config.links.secret, dataDir: config.dataDir });
+    const calendarSecret = config.caldav.secret ?? linkSecret;
 
     let address: string;
     let temporalUiUrl: string | null = null;
@@ -186,6 +190,7 @@ export async function startConcerto(
       transport,
       mailFrom: config.mail.from,
       links: { publicUrl: config.publicUrl, secret: linkSecret },
+      calendarSecret,
     });
     const workerDone = worker.run();
     closers.push(async () => {
@@ -194,18 +199,31 @@ export async function startConcerto(
     });
 
     const onRsvp = createRsvpSignaller(client, log);
+    // Replies and bounces are read alike whether they come by the SMTP listener or from the mailbox.
+    const inbound = {
+      onReply: recordImipReplies({ meetings: store.meetings, onRsvp, log }),
+      // Mail goes out with its return path at the From address's domain (VERP): its bounces come back here.
+      onBounce: createBounceRecorder({ transport, ledger: store.mailLedger, from: config.mail.from }),
+      log,
+    };
     let imip: ImipListener | undefined;
     if (config.imip.listen) {
-      imip = await startImipListener({
-        organizers: [addressOf(config.mail.from)],
-        onReply: recordImipReplies({ meetings: store.meetings, onRsvp, log }),
-        // Mail goes out with its return path at the From address's domain (VERP): its bounces come back here.
-        onBounce: createBounceRecorder({ transport, ledger: store.mailLedger, from: config.mail.from }),
-        port: config.imip.port,
-        log,
-      });
+      imip = await startImipListener({ organizers: [addressOf(config.mail.from)], port: config.imip.port, ...inbound });
       const started = imip;
       closers.push(() => started.close());
+    }
+    if (config.imap) {
+      // It connects in the background: a mail server out of reach is logged and tried again, never a failed start.
+      const poller = startImapPoller({ settings: config.imap, processed: store.inboundMail, ...inbound });
+      closers.push(() => poller.stop());
+    }
+
+    if (config.caldav.pollSeconds > 0) {
+      const polling = startCalendarAnswerPolling(
+        { calendars: store.calendars, meetings: store.meetings, passwords: passwordBox(calendarSecret), onRsvp, log },
+        config.caldav.pollSeconds * 1000,
+      );
+      closers.push(() => polling.stop());
     }
 
     const app = buildHttpApp({
@@ -219,6 +237,7 @@ export async function startConcerto(
       signIn: { sendMail: (message) => transport.sendMail({ from: config.mail.from, ...message }) },
       log: true,
       trustProxy: config.trustProxy,
+      calendarSecret,
       probes: {
         temporal: async () => {
           await connection.workflowService.getSystemInfo({});

@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-// The `concerto` command (package.json "bin"): runs the TypeScript CLI through tsx, a dependency.
-import { register } from 'tsx/esm/api';
+// The `concerto` command (package.json "bin"). It runs the CLI compiled to JavaScript (bin/compiled-cli.js):
+// no TypeScript is compiled at start-up. Without a fresh build it runs the sources through tsx, a dependency.
+import { compiledCli } from './compiled-cli.js';
 
-register();
-const { runCli } = await import('../cli/main.ts');
-process.exitCode = await runCli(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr });
+const compiled = compiledCli(new URL('..', import.meta.url));
+let cli;
+if (compiled) {
+  cli = await import(compiled);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  cli = await import('../cli/main.ts');
+}
+process.exitCode = await cli.runCli(process.argv.slice(2), process.env, {
+  stdout: process.stdout,
+  stderr: process.stderr,
+});

@@ -1,4 +1,4 @@
-import { FICHE_FIELD_LABELS, describeField, type FicheField } from '../domain/fiche-content.js';
+import type * as FicheContent from '../domain/fiche-content.js';
 import { STAGE_LABELS } from '../domain/lifecycle/labels.js';
 import { STAGES, type Stage } from '../domain/lifecycle/vocabulary.js';
 import type { FicheState, FicheSummary, FicheVersionView } from '../domain/fiche-views.js';
@@ -112,7 +112,10 @@ export const ficheCommands: Record<string, Command> = {
         'GET',
         `${ficheRoute(positionals[0]!)}/versions`,
       );
-      out.result({ ...state, versions }, () => [describeFiche(state), ...versions.map(describeVersion)].join('\n\n'));
+      // fiche-content brings zod: loaded by this verb only, not at every start of the CLI.
+      const content = await import('../domain/fiche-content.js');
+      const describe = (version: FicheVersionView) => describeVersion(version, content);
+      out.result({ ...state, versions }, () => [describeFiche(state), ...versions.map(describe)].join('\n\n'));
     },
   },
   'fiche list': {
@@ -138,10 +141,13 @@ export const ficheCommands: Record<string, Command> = {
 };
 
 /** One version: who wrote it, when, its content, and what it changed from the one before. */
-function describeVersion(version: FicheVersionView): string {
+function describeVersion(
+  version: FicheVersionView,
+  { FICHE_FIELD_LABELS, describeField }: typeof FicheContent,
+): string {
   const head =
     `Version ${version.version} (${version.state}), par ${version.createdBy} le ` + `${frenchDay(version.createdAt)}`;
-  const content = (Object.keys(FICHE_FIELD_LABELS) as FicheField[]).map(
+  const content = (Object.keys(FICHE_FIELD_LABELS) as FicheContent.FicheField[]).map(
     (field) => [FICHE_FIELD_LABELS[field], describeField(version.content, field)] as const,
   );
   const changes = version.changes.map((c) => `  ${c.label} : ${c.before} → ${c.after}`);

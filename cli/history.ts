@@ -16,7 +16,11 @@ interface WorkflowTimeline {
     what: string;
     outcome: string;
     failed: boolean;
-    mail?: { recipient: string; subject: string; attempts: Array<{ label: string; when: string; error?: string }> };
+    mails?: Array<{
+      recipient: string;
+      subject: string;
+      attempts: Array<{ label: string; when: string; error?: string }>;
+    }>;
   }>;
 }
 
@@ -30,7 +34,12 @@ function describeTimeline(timeline: WorkflowTimeline): string {
     `${entry.when} — ${entry.who} — ${entry.what}${entry.outcome ? ` : ${entry.outcome}` : ''}${
       entry.failed ? ' (échec)' : ''
     }`,
-    ...(entry.mail?.attempts ?? []).map((a) => `    ${a.when} : ${a.label}${a.error ? ` (${a.error})` : ''}`),
+    ...(entry.mails ?? []).flatMap((mail, _, all) =>
+      mail.attempts.map(
+        (a) =>
+          `    ${all.length > 1 ? `${mail.recipient}, ` : ''}${a.when} : ${a.label}${a.error ? ` (${a.error})` : ''}`,
+      ),
+    ),
   ]);
   return `${head}\n\n${lines.length ? lines.join('\n') : 'Rien encore dans cette histoire.'}`;
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FieldIssue } from '../domain/errors.js';
 import { CLI_TOKEN_FILE, DEFAULT_HOST, DEFAULT_PORT } from '../domain/local-app.js';
+import { httpRequest, type HttpAnswer } from './http-request.js';
 import { CliError } from './cli-error.js';
 import { EXIT, exitCodeForStatus } from './exit-codes.js';
 
@@ -83,7 +84,7 @@ export class ApiClient {
       if (line.progress) onProgress(line.progress.done, line.progress.total, line.progress.step);
       else if ('done' in line) result = { value: line.done as T };
     };
-    for await (const chunk of response.body ?? []) {
+    for await (const chunk of response.body) {
       pending += decoder.decode(chunk as Uint8Array, { stream: true });
       const parts = pending.split('\n');
       pending = parts.pop() ?? '';
@@ -101,11 +102,16 @@ export class ApiClient {
   }
 
   /** The answer as it came, for callers that read its status and body themselves (the vote page). */
-  async raw(method: string, route: string, body?: RequestBody, accept = '*/*'): Promise<Response> {
+  async raw(method: string, route: string, body?: RequestBody, accept = '*/*'): Promise<HttpAnswer> {
     return this.fetch(method, route, body, accept);
   }
 
-  private async send(method: string, route: string, body: RequestBody | undefined, accept: string): Promise<Response> {
+  private async send(
+    method: string,
+    route: string,
+    body: RequestBody | undefined,
+    accept: string,
+  ): Promise<HttpAnswer> {
     const response = await this.fetch(method, route, body, accept);
     if (response.ok) return response;
     const text = await response.text();
@@ -118,7 +124,12 @@ export class ApiClient {
     throw errorFromBody(response.status, parsed, this.target);
   }
 
-  private async fetch(method: string, route: string, body: RequestBody | undefined, accept: string): Promise<Response> {
+  private async fetch(
+    method: string,
+    route: string,
+    body: RequestBody | undefined,
+    accept: string,
+  ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { accept };
     if (this.target.token) headers.authorization = `Bearer ${this.target.token}`;
     let payload: string | undefined;
@@ -130,14 +141,13 @@ export class ApiClient {
       payload = body.text;
     }
     try {
-      return await fetch(`${this.target.url}${route}`, {
+      return await httpRequest(`${this.target.url}${route}`, {
         method,
         headers,
         ...(payload === undefined ? {} : { body: payload }),
       });
     } catch (error) {
-      const { cause } = error as { cause?: { code?: string; message?: string } };
-      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      const why = (error as { code?: string }).code ?? (error as Error).message;
       throw new CliError(
         `l’application ne répond pas à ${this.target.url} (${why})`,
         EXIT.unavailable,

@@ -1,6 +1,6 @@
 import { CLI_TOKEN_FILE } from '../domain/local-app.js';
 import { auditCommands } from './audit.js';
-import { describeCharacter, forbiddenCharacter } from '../domain/validation.js';
+import { describeCharacter, forbiddenCharacter } from '../domain/characters.js';
 import { calendarCommands } from './calendar.js';
 import { usageError } from './cli-error.js';
 import { parseCommandLine, type Command } from './command.js';

@@ -277,7 +277,9 @@ export const pollCommands: Record<string, Command> = {
         { text: form.toString(), contentType: 'application/x-www-form-urlencoded' },
         'text/html',
       );
-      if (!response.ok) throw pageRefusal(response.status, await response.text());
+      // Read to its end either way: an unread body keeps the socket, and the process, alive.
+      const answered = await response.text();
+      if (!response.ok) throw pageRefusal(response.status, answered);
       const labels = Object.entries(ballot).map(
         ([id, answer]) => `  ${page.options.find((o) => o.id === id)?.label} : ${answer.replace('_', ' ')}`,
       );

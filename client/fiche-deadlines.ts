@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { FicheSummary } from '../domain/fiche-views.js';
+import type { FicheState, FicheSummary } from '../domain/fiche-views.js';
 import { ficheStateQuery, ficheWorkflowId } from '../workflows/definitions.js';
 
 /** What a fiche waits for, and when its workflow reminds or escalates (ISO instants). */
@@ -21,14 +21,7 @@ const WAITING = new Set(['soumise', 'attente_copil', 'attente_bureau', 'en_oeuvr
  */
 export async function ficheDeadlines(client: Client, fiches: readonly FicheSummary[]): Promise<FicheDeadline[]> {
   const waiting = fiches.filter((f) => WAITING.has(f.status));
-  const states = await Promise.all(
-    waiting.map((f) =>
-      client.workflow
-        .getHandle(f.workflowId ?? ficheWorkflowId(f.id))
-        .query(ficheStateQuery)
-        .catch(() => null),
-    ),
-  );
+  const states = await ficheStates(client, waiting);
   return waiting.flatMap((fiche, i) => {
     const state = states[i];
     if (!state || Object.keys(state.deadlines).length === 0) return [];
@@ -40,4 +33,19 @@ export async function ficheDeadlines(client: Client, fiches: readonly FicheSumma
       },
     ];
   });
+}
+
+/** Each fiche's workflow state, in order; null where its workflow cannot be queried. */
+export function ficheStates(
+  client: Client,
+  fiches: ReadonlyArray<Pick<FicheSummary, 'id' | 'workflowId'>>,
+): Promise<Array<FicheState | null>> {
+  return Promise.all(
+    fiches.map((f) =>
+      client.workflow
+        .getHandle(f.workflowId ?? ficheWorkflowId(f.id))
+        .query(ficheStateQuery)
+        .catch(() => null),
+    ),
+  );
 }

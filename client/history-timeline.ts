@@ -58,8 +58,11 @@ export interface TimelineEntry {
   /** How it ended, in French, once it has (« fait », « échec : … », « en cours »). */
   outcome: string;
   failed: boolean;
-  /** For mails: the ledger line, when the ledger has it. */
-  mail?: TimelineMail;
+  /**
+   * For mails: their ledger lines, when the ledger has them; one per recipient of a notice sent to
+   * several people in one activity.
+   */
+  mails?: TimelineMail[];
 }
 
 type HistoryEvent = NonNullable<History['events']>[number];
@@ -138,7 +141,13 @@ function signalDetail(name: string, input: Input | null): string {
     return (
       ` : ` +
       `${PARTSTAT_LABELS[str(input.partstat) ?? ''] ?? str(input.partstat) ?? ''}${
-        input.source === 'imip' ? ' (depuis l’agenda)' : input.source === 'link' ? ' (par le lien du courriel)' : ''
+        (
+          {
+            imip: ' (depuis l’agenda)',
+            caldav: ' (depuis l’agenda relié)',
+            link: ' (par le lien du courriel)',
+          } as Record<string, string>
+        )[str(input.source) ?? ''] ?? ''
       }`
     );
   return '';
@@ -147,6 +156,56 @@ function signalDetail(name: string, input: Input | null): string {
 /** A notice sent as facts (activities/mail.ts' NoticeInput) is named by the subject it is worded with. */
 function noticeSubject(notice: unknown): string {
   return typeof notice === 'object' && notice !== null ? renderNotice(notice as NoticeContent).subject : '';
+}
+
+/** A mail activity's lines, found in the ledger: by their keys, or by the prefix of a sending's keys. */
+type MailLines = { keys: string[] } | { prefixes: string[] };
+
+/**
+ * A notice to several people in one activity (activities/mail.ts' NoticeResult), named in French,
+ * with where its ledger lines are: each `<prefix><recipient>`, the recipients known from the input
+ * or, for an audience read by the activity, from its result.
+ */
+function batchOf(name: string, input: Input | null): { what: string; lines: MailLines } | null {
+  if (!input) return null;
+  const base = `${str(input.workflowId) ?? ''}:${str(input.occasion) ?? ''}:`;
+  const to = Array.isArray(input.to) ? input.to : Array.isArray(input.recipients) ? input.recipients : null;
+  const named = (what: string, prefix: string): { what: string; lines: MailLines } => ({
+    what: to ? `${what} à ${to.length} destinataire${to.length > 1 ? 's' : ''}` : what,
+    lines: to ? { keys: to.map((recipient) => `${prefix}${String(recipient)}`) } : { prefixes: [prefix] },
+  });
+  switch (name) {
+    case 'sendNotice':
+      return named(`Courriel « ${noticeSubject(input.notice)} »`, base);
+    case 'sendFicheNotices': {
+      const notices = (Array.isArray(input.notices) ? input.notices : []) as Array<{
+        step?: unknown;
+        content?: unknown;
+      }>;
+      const subjects = notices.map((n) => `« ${noticeSubject(n.content)} »`);
+      return {
+        what: `Courriel${notices.length > 1 ? 's' : ''} ${subjects.join(', ')}`,
+        lines: { prefixes: notices.map((n) => `${base}${str(n.step) ?? ''}:`) },
+      };
+    }
+    case 'askPartnerOpinions': {
+      const partners = (Array.isArray(input.partners) ? input.partners : []) as Array<{
+        partner?: unknown;
+        occasion?: unknown;
+      }>;
+      const names = partners.map((p) => PARTNER_LABELS[p.partner as keyof typeof PARTNER_LABELS] ?? str(p.partner));
+      return {
+        what: `${ACTIVITY_LABELS.askPartnerOpinions} (${names.join(', ')})`,
+        lines: { prefixes: partners.map((p) => `${str(input.workflowId) ?? ''}:${str(p.occasion) ?? ''}:`) },
+      };
+    }
+    case 'sendMeetingMails':
+      return named(labelOf(MEETING_MAIL_LABELS, str(input.kind)), base);
+    case 'sendPollMails':
+      return named(labelOf(POLL_MAIL_LABELS, str(input.kind)), base);
+    default:
+      return null;
+  }
 }
 
 /** The mail an activity sends, named in French, with the ledger key it is written under. */
@@ -224,6 +283,11 @@ export function buildTimeline(
   ledger: readonly LedgerLine[] = [],
 ): TimelineEntry[] {
   const byKey = new Map(ledger.map((line) => [line.idempotencyKey, line]));
+  const linesOf = (where: MailLines): TimelineMail[] =>
+    ('keys' in where
+      ? where.keys.flatMap((key) => byKey.get(key) ?? [])
+      : ledger.filter((line) => where.prefixes.some((prefix) => line.idempotencyKey.startsWith(prefix)))
+    ).map(mailLine);
   const entries: TimelineEntry[] = [];
   const byEventId = new Map<number, TimelineEntry>();
   const timers = new Map<string, TimelineEntry>();
@@ -308,11 +372,14 @@ export function buildTimeline(
       const input = firstArg(scheduled.input);
       const mail = mailOf(name, input, workflowId);
       const line = mail ? byKey.get(mail.key) : undefined;
+      const batch = batchOf(name, input);
       add(
         event,
         mail
-          ? { kind: 'mail', who: SYSTEM_ACTOR, what: mail.what, ...(line ? { mail: mailLine(line) } : {}) }
-          : { kind: 'activity', who: SYSTEM_ACTOR, what: labelOf(ACTIVITY_LABELS, name) },
+          ? { kind: 'mail', who: SYSTEM_ACTOR, what: mail.what, ...(line ? { mails: [mailLine(line)] } : {}) }
+          : batch
+            ? { kind: 'mail', who: SYSTEM_ACTOR, what: batch.what, mails: linesOf(batch.lines) }
+            : { kind: 'activity', who: SYSTEM_ACTOR, what: labelOf(ACTIVITY_LABELS, name) },
       );
       continue;
     }
@@ -325,6 +392,15 @@ export function buildTimeline(
     if (done) {
       const attempt = attempts.get(Number(done.scheduledEventId)) ?? 1;
       settle(done.scheduledEventId, attempt > 1 ? `fait (au ${attempt}e essai)` : 'fait');
+      // A notice to several people says, once sent, who its lines went to.
+      const lines = firstArg(done.result)?.lines;
+      const entry = byEventId.get(Number(done.scheduledEventId));
+      if (entry?.kind === 'mail' && Array.isArray(lines)) {
+        const keys = lines.map((l) => str((l as { idempotencyKey?: unknown }).idempotencyKey) ?? '');
+        entry.mails = linesOf({ keys });
+        if (!/ à \d+ destinataires?$/.test(entry.what))
+          entry.what += ` à ${keys.length} destinataire${keys.length > 1 ? 's' : ''}`;
+      }
       continue;
     }
     const activityFailed = event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
@@ -479,8 +555,13 @@ export function buildTimeline(
   }
   // A mail refused, given up or bounced (even long after its activity ended) shows as not delivered.
   for (const entry of entries) {
-    const line = entry.mail && entry.mail.undelivered;
-    if (line) Object.assign(entry, { outcome: line, failed: true });
+    const undelivered = (entry.mails ?? []).filter((mail) => mail.undelivered);
+    if (undelivered.length === 0) continue;
+    const outcome =
+      entry.mails!.length === 1
+        ? undelivered[0]!.undelivered!
+        : undelivered.map((mail) => `${mail.recipient} : ${mail.undelivered!}`).join(' ; ');
+    Object.assign(entry, { outcome, failed: true });
   }
   return entries;
 }

@@ -88,3 +88,24 @@ export interface Viewer {
   admin: boolean;
   via: 'session' | 'token';
 }
+
+/**
+ * The département's view across conventions (fiches by stage, late steps): the CAF's and the MSA's
+ * people, who follow every CTG of the département, and the admins. A collectivité's people see
+ * their own conventions on their board only.
+ */
+export function mayViewDepartement(person: { admin: boolean; structureKind: StructureKind | null }): boolean {
+  return (
+    person.admin || (person.structureKind !== null && (PARTNERS as readonly string[]).includes(person.structureKind))
+  );
+}
+
+/** {@link mayViewDepartement}, refused in French. */
+export function assertMayViewDepartement(person: { admin: boolean; structureKind: StructureKind | null }): void {
+  if (mayViewDepartement(person)) return;
+  throw new DomainError(
+    'ROLE_NOT_ALLOWED',
+    'La vue départementale est réservée aux agents de la CAF et de la MSA, et aux administrateurs.',
+    'actor',
+  );
+}

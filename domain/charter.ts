@@ -105,6 +105,11 @@ export interface Charter {
    * `convocationDelayDays` overrides it.
    */
   convocationDelayDays: Partial<Record<InstanceKind, number>>;
+  /**
+   * How each instance kind counts pouvoirs (domain/meeting-seats.ts): how many one member may hold,
+   * whether they count towards the quorum. Absent: one per holder, not counted (CGCT L2121-17, -20).
+   */
+  seatRules?: Partial<Record<InstanceKind, { maxProxiesPerHolder?: number; quorumCountsProxies?: boolean }>>;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -194,6 +199,12 @@ export const charterSchema: z.ZodType<Charter> = z.strictObject({
     .nullable(),
   decisionRecorders: byInstanceKind(z.array(memberRole)),
   convocationDelayDays: byInstanceKind(z.int().min(0).max(365)),
+  seatRules: byInstanceKind(
+    z.strictObject({
+      maxProxiesPerHolder: z.int().min(0).max(10).optional(),
+      quorumCountsProxies: z.boolean().optional(),
+    }),
+  ).optional(),
 });
 
 /** Reads a charter from storage or an import; throws DomainError('INVALID_INPUT') naming each field. */

@@ -5,6 +5,8 @@ export interface SummaryLine {
   item: string;
   outcome: string;
   comment?: string;
+  /** The fiche decided on, for a fiche's line. */
+  ficheId?: string;
 }
 
 /**
@@ -20,6 +22,7 @@ export function decisionSummary(
     item,
     outcome: DECISION_OUTCOME_LABELS[d.outcome] ?? d.outcome,
     ...(d.comment ? { comment: d.comment } : {}),
+    ficheId: d.ficheId,
   });
   const onAgenda = agenda.flatMap((a): SummaryLine[] =>
     a.ficheId

@@ -1,4 +1,4 @@
-import { formatFrench, localDateKey, toLocal } from './paris-time.js';
+import { dateKey, formatFrench, formatFrenchDate, toLocal, type LocalDateTime } from './paris-time.js';
 
 /**
  * How a time of day is written: `spoken` as people write it, « 14 h », « 9 h 30 » (the pages);
@@ -8,7 +8,10 @@ export type ClockStyle = 'spoken' | 'padded';
 
 /** The time of day of `instant` in `zone`, in `style`. */
 export function frenchClock(instant: Date, zone: string, style: ClockStyle): string {
-  const { hour, minute } = toLocal(instant, zone);
+  return clockText(toLocal(instant, zone), style);
+}
+
+function clockText({ hour, minute }: LocalDateTime, style: ClockStyle): string {
   if (style === 'spoken') return minute === 0 ? `${hour} h` : `${hour} h ${String(minute).padStart(2, '0')}`;
   return `${String(hour).padStart(2, '0')} h ${String(minute).padStart(2, '0')}`;
 }
@@ -33,9 +36,10 @@ export function frenchMeetingTimes(startsAt: Date, endsAt: Date, zone: string, s
       `meeting.endsAt (${endsAt.toISOString()}) is before meeting.startsAt (${startsAt.toISOString()})`,
     );
   }
-  if (localDateKey(startsAt, zone) === localDateKey(endsAt, zone)) {
-    const [from, to] = [frenchClock(startsAt, zone, style), frenchClock(endsAt, zone, style)];
-    return `${formatFrench(startsAt, zone)}, de ${from} à ${to}`;
+  // Each instant read once in the zone: a feed of thousands of meetings writes this for each.
+  const [start, end] = [toLocal(startsAt, zone), toLocal(endsAt, zone)];
+  if (dateKey(start) === dateKey(end)) {
+    return `${formatFrenchDate(start)}, de ${clockText(start, style)} à ${clockText(end, style)}`;
   }
   return `du ${frenchDateTime(startsAt, zone, style)} au ${frenchDateTime(endsAt, zone, style)}`;
 }

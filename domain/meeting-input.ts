@@ -27,6 +27,9 @@ export const meetingTimesSchema = z
   })
   .refine(ends, endsAfterStart);
 
+/** A member's proposal of another time (iTIP COUNTER) a step accepts or declines: its id, and whose it is. */
+export const counterRefSchema = z.strictObject({ id: nonEmptyText(64), from: email() });
+
 export const rescheduleSchema = z
   .strictObject({
     actor: actorSchema,
@@ -36,8 +39,17 @@ export const rescheduleSchema = z
     visioUrl: webUrl().optional(),
     reason: text(1000, { multiline: true }).optional(),
     override: overrideSchema.optional(),
+    /** The move accepts this proposal. */
+    counter: counterRefSchema.optional(),
   })
   .refine(ends, endsAfterStart);
+
+/** The organiser turns a member's proposal down: a DECLINECOUNTER goes to them, with `comment` if given. */
+export const declineCounterSchema = z.strictObject({
+  actor: actorSchema,
+  counter: counterRefSchema,
+  comment: text(1000, { multiline: true }).optional(),
+});
 
 export const cancelSchema = z.strictObject({
   actor: actorSchema,
@@ -63,12 +75,15 @@ export const minutesSchema = z.strictObject({
 
 export type RescheduleInput = z.output<typeof rescheduleSchema>;
 export type CancelInput = z.output<typeof cancelSchema>;
+export type DeclineCounterInput = z.output<typeof declineCounterSchema>;
 export type AttendanceInput = z.output<typeof attendanceSchema>;
 export type MinutesInput = z.output<typeof minutesSchema>;
 export type DecisionSummaryInput = z.output<typeof actorOnlySchema>;
 
 export const parseReschedule = (input: unknown): RescheduleInput =>
   parseInput(rescheduleSchema, input, { what: 'le report' });
+export const parseDeclineCounter = (input: unknown): DeclineCounterInput =>
+  parseInput(declineCounterSchema, input, { what: 'le refus de la proposition' });
 export const parseCancel = (input: unknown): CancelInput => parseInput(cancelSchema, input, { what: 'l’annulation' });
 export const parseAttendance = (input: unknown): AttendanceInput =>
   parseInput(attendanceSchema, input, { what: 'les présences' });

@@ -194,9 +194,14 @@ function daysBetween(from: LocalDate, to: LocalDate): number {
 
 /**
  * Checks recorded attendance against the members: each one at most once, a pouvoir given by an
- * excused or absent member to a present one, one pouvoir per holder (CGCT L2121-20).
+ * excused or absent member to a present one, at most `maxProxiesPerHolder` per holder (the instance's
+ * seat rules, domain/meeting-seats.ts; CGCT L2121-20: one).
  */
-export function checkAttendance(attendance: Attendance, members: readonly string[]): FieldIssue[] {
+export function checkAttendance(
+  attendance: Attendance,
+  members: readonly string[],
+  maxProxiesPerHolder = 1,
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const known = new Set(members.map((m) => m.toLowerCase()));
   const seen = new Map<string, string>();
@@ -210,7 +215,7 @@ export function checkAttendance(attendance: Attendance, members: readonly string
   attendance.present.forEach((email, i) => note(`present.${i}`, email));
   attendance.excused.forEach((email, i) => note(`excused.${i}`, email));
   const present = new Set(attendance.present.map((e) => e.toLowerCase()));
-  const holders = new Map<string, string>();
+  const holders = new Map<string, string[]>();
   const givers = new Set<string>();
   attendance.proxies.forEach(({ from, to }, i) => {
     const field = `proxies.${i}`;
@@ -226,18 +231,22 @@ export function checkAttendance(attendance: Attendance, members: readonly string
     givers.add(from.toLowerCase());
     if (!present.has(to.toLowerCase()))
       issues.push({ field: `${field}.to`, message: `${to} doit être présent(e) pour recevoir un pouvoir.` });
-    else if (holders.has(to.toLowerCase()))
+    else if ((holders.get(to.toLowerCase()) ?? []).length >= maxProxiesPerHolder)
       issues.push({
         field: `${field}.to`,
-        message: `${to} porte déjà le pouvoir de ${holders.get(to.toLowerCase())} : un membre ne porte qu’un pouvoir.`,
+        message:
+          `${to} porte déjà le pouvoir de ${holders.get(to.toLowerCase())!.join(', ')} : ` +
+          (maxProxiesPerHolder === 1
+            ? 'un membre ne porte qu’un pouvoir.'
+            : `un membre ne porte que ${maxProxiesPerHolder} pouvoirs.`),
       });
-    holders.set(to.toLowerCase(), from);
+    holders.set(to.toLowerCase(), [...(holders.get(to.toLowerCase()) ?? []), from]);
   });
   return issues;
 }
 
-export function assertAttendance(attendance: Attendance, members: readonly string[]): void {
-  const issues = checkAttendance(attendance, members);
+export function assertAttendance(attendance: Attendance, members: readonly string[], maxProxiesPerHolder = 1): void {
+  const issues = checkAttendance(attendance, members, maxProxiesPerHolder);
   if (issues.length > 0) {
     throw new DomainError(
       'INVALID_INPUT',

@@ -3,6 +3,7 @@ import { DEFAULT_HOST, DEFAULT_PORT } from '../domain/local-app.js';
 import { databaseTargetFromEnv, type DatabaseTarget } from './database-target.js';
 import { dkimFromSettings, smtpUrlError, type DkimOptions } from './smtp-out/mail-transport.js';
 import { linkSecretError } from './links/signed-links.js';
+import { IMAP_DEFAULTS, imapFromSettings, type ImapSettings } from './imap-in/imap-settings.js';
 
 /** Where Temporal runs: our own dev server beside the app, or a cluster given by address. */
 export type TemporalConfig =
@@ -30,6 +31,13 @@ export interface ConcertoConfig {
   links: { secret?: string };
   /** The listener for calendar replies (iMIP) sent to the organizer's address. */
   imip: { listen: boolean; port: number };
+  /** The reply mailbox read over IMAP, when IMAP_URL is set. */
+  imap?: ImapSettings;
+  /**
+   * Linked CalDAV calendars: the secret sealing their app passwords (the links' secret unless set),
+   * and how often the answers given in them are read back (seconds, 0 for never).
+   */
+  caldav: { secret?: string; pollSeconds: number };
   logLevel: LogLevel;
   /** Load the demo convention when the database has none. */
   demo: boolean;
@@ -97,6 +105,35 @@ export const CONFIG_VARIABLES = {
     'Port of the listener for calendar replies (iMIP REPLY) to the organizer address (loopback).',
   ],
   IMIP_LISTEN: ['1', '0 to run no calendar-reply listener, when replies reach Concerto another way.'],
+  IMAP_URL: [
+    '(none)',
+    "The reply mailbox (the MAIL_FROM address's), read for calendar replies and bounces: " +
+      'imaps://user:password@imap.example.org (TLS) or imap://… (STARTTLS, required but on loopback).',
+  ],
+  IMAP_USER: ['(from IMAP_URL)', 'Login of the reply mailbox, instead of the one in IMAP_URL.'],
+  IMAP_PASSWORD: ['(from IMAP_URL)', 'Password of the reply mailbox, instead of the one in IMAP_URL.'],
+  IMAP_MAILBOX: [IMAP_DEFAULTS.mailbox, 'Folder the replies arrive in.'],
+  IMAP_DONE_FOLDER: [
+    IMAP_DEFAULTS.doneFolder,
+    'Folder replies and bounces are moved to once read (created if missing).',
+  ],
+  IMAP_UNREADABLE_FOLDER: [
+    IMAP_DEFAULTS.unreadableFolder,
+    'Folder mail with an unreadable calendar is moved to, unread (created if missing).',
+  ],
+  IMAP_POLL_SECONDS: [
+    String(IMAP_DEFAULTS.pollSeconds),
+    'Seconds between two searches of the mailbox (new mail is read at once where the server offers IDLE).',
+  ],
+  CALDAV_SECRET: [
+    '(LINK_SECRET)',
+    'Key sealing (AES-256-GCM) the app passwords of the CalDAV calendars people link, at least 32 bytes; ' +
+      'the same in every process. Changing it makes the linked calendars be linked again.',
+  ],
+  CALDAV_POLL_SECONDS: [
+    '300',
+    'How often the answers people give in their linked CalDAV calendar are read back (seconds; 0: never).',
+  ],
   CONCERTO_DEMO: [
     'auto',
     'Load the reference CTG as demo data into an empty database: auto (only with the embedded database), 1 or 0.',
@@ -211,6 +248,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
   const imipListen = env.IMIP_LISTEN?.trim() || '1';
   if (!['0', '1'].includes(imipListen)) errors.push('IMIP_LISTEN must be 1 or 0.');
   const imip = { listen: imipListen !== '0', port: portFrom(env, 'CONCERTO_IMIP_PORT', 2526, errors) };
+  const imap = imapFromSettings({
+    IMAP_URL: env.IMAP_URL?.trim() || undefined,
+    IMAP_USER: env.IMAP_USER?.trim() || undefined,
+    IMAP_PASSWORD: env.IMAP_PASSWORD || undefined,
+    IMAP_MAILBOX: env.IMAP_MAILBOX?.trim() || undefined,
+    IMAP_DONE_FOLDER: env.IMAP_DONE_FOLDER?.trim() || undefined,
+    IMAP_UNREADABLE_FOLDER: env.IMAP_UNREADABLE_FOLDER?.trim() || undefined,
+    IMAP_POLL_SECONDS: env.IMAP_POLL_SECONDS?.trim() || undefined,
+  });
+  errors.push(...imap.errors);
+
+  const caldavSecret = env.CALDAV_SECRET?.trim() || undefined;
+  if (caldavSecret && linkSecretError(caldavSecret))
+    errors.push(linkSecretError(caldavSecret)!.replace('LINK_SECRET', 'CALDAV_SECRET'));
+  const pollRaw = env.CALDAV_POLL_SECONDS?.trim() || '300';
+  const pollSeconds = Number(pollRaw);
+  if (!Number.isInteger(pollSeconds) || pollSeconds < 0)
+    errors.push(`CALDAV_POLL_SECONDS must be a whole number of seconds (0 for never), got "${pollRaw}".`);
 
   const logLevel = (env.CONCERTO_LOG_LEVEL?.trim().toUpperCase() || 'WARN') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) errors.push(`CONCERTO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
@@ -241,6 +296,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
     mail,
     links: linkSecret ? { secret: linkSecret } : {},
     imip,
+    ...(imap.imap ? { imap: imap.imap } : {}),
+    caldav: { ...(caldavSecret ? { secret: caldavSecret } : {}), pollSeconds },
     logLevel,
     demo,
     admins,

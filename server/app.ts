@@ -14,6 +14,7 @@ import { boundTemporalCalls } from './plugins/temporal-deadline.js';
 import { apiTokenRoutes } from './routes/api-tokens.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendar.js';
+import { calendarLinkRoutes } from './routes/calendar-links.js';
 import { conventionCalendarRoutes } from './routes/convention-calendar.js';
 import { conventionCycleRoutes } from './routes/convention-cycle.js';
 import { conventionRoutes } from './routes/conventions.js';
@@ -33,6 +34,7 @@ import { sessionRoutes } from './routes/session.js';
 import { signInRoutes, type SignInRouteDependencies } from './routes/sign-in.js';
 import { voteRoutes } from './routes/vote.js';
 import { opinionRoutes } from './routes/opinion.js';
+import { proxyRoutes } from './routes/proxy.js';
 import { workflowRoutes } from './routes/workflows.js';
 
 export interface HttpAppDependencies {
@@ -60,6 +62,9 @@ export interface HttpAppDependencies {
   temporalDeadlineMs?: number;
   /** The proxies whose X-Forwarded-For gives the client's IP (infra/config.ts); none unless set. */
   trustProxy?: boolean | number | string[];
+  /** Seals the linked CalDAV calendars' app passwords (CALDAV_SECRET); the secret of `rsvp` unless set.
+   * With neither, calendars cannot be linked. */
+  calendarSecret?: string;
 }
 
 /** The version of the API the OpenAPI document states. */
@@ -94,6 +99,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   const now = deps.rsvp?.now ? { now: deps.rsvp.now } : {};
   const temporal = { client: deps.client, store: deps.store, taskQueue: deps.taskQueue };
   const jobs = createJobRegistry();
+  const calendarSecret = deps.calendarSecret ?? deps.rsvp?.secret;
   applySecurityHeaders(app);
   registerAuth(app, {
     store: deps.store,
@@ -128,13 +134,16 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
     temporalUiUrl: deps.temporalUiUrl ?? null,
     // « Mes agendas » shows the feed addresses when the feeds are served.
     ...(deps.feeds && deps.rsvp ? { feedLinks: { publicUrl: deps.rsvp.publicUrl, secret: deps.rsvp.secret } } : {}),
+    ...(calendarSecret ? { calendarSecret } : {}),
   });
   void app.register(retroplanningRoutes, { store: deps.store, ...deps.retroplanning });
+  if (calendarSecret) void app.register(calendarLinkRoutes, { store: deps.store, secret: calendarSecret, ...now });
   if (deps.rsvp) {
     void app.register(rsvpRoutes, { store: deps.store, ...deps.rsvp });
     // The voting pages of date polls check their links with the same secret.
     void app.register(voteRoutes, { store: deps.store, client: deps.client, secret: deps.rsvp.secret, ...now });
     void app.register(opinionRoutes, { store: deps.store, client: deps.client, secret: deps.rsvp.secret, ...now });
+    void app.register(proxyRoutes, { store: deps.store, secret: deps.rsvp.secret, ...now });
   }
   if (deps.signIn) {
     if (!deps.rsvp)

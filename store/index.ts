@@ -1,12 +1,17 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { createAccessStore } from './access/access-store.js';
 import { createAuditStore } from './audit/audit-store.js';
+import { createCalendarStore } from './calendars/calendar-store.js';
+import { createBoardStore } from './boards/board-store.js';
 import { createConventionStore } from './conventions/convention-store.js';
 import { createFeedStore } from './feeds/feed-store.js';
 import { createFicheStore } from './fiches/fiche-store.js';
+import { createInboundMailStore } from './inbound-mail/inbound-mail-store.js';
 import { createMailLedgerStore } from './mail-ledger/mail-ledger-store.js';
 import { createMeetingStore } from './meetings/meeting-store.js';
+import { createOpenDataStore } from './open-data/open-data-store.js';
 import { createPollStore } from './polls/poll-store.js';
+import { createPrivacyStore } from './privacy/privacy-store.js';
 
 /**
  * The one door to the database: every read and write the application makes, by aggregate. Built
@@ -22,6 +27,11 @@ export function createStore(db: PrismaClient) {
     mailLedger: createMailLedgerStore(db),
     audit: createAuditStore(db),
     feeds: createFeedStore(db),
+    inboundMail: createInboundMailStore(db),
+    calendars: createCalendarStore(db),
+    openData: createOpenDataStore(db),
+    privacy: createPrivacyStore(db),
+    boards: createBoardStore(db),
   };
 }
 

@@ -4,6 +4,7 @@ import { createAgendaActivities } from '../activities/agenda.js';
 import { createAudienceActivities } from '../activities/audience.js';
 import { withClassifiedFailures } from '../activities/classified-failures.js';
 import { createCalendarActivities } from '../activities/calendar.js';
+import { createCaldavPushActivities } from '../activities/caldav-push.js';
 import { createConventionCycleActivities } from '../activities/convention-cycle.js';
 import { createFicheContentActivities } from '../activities/fiche-content.js';
 import { createMailActivities } from '../activities/mail.js';
@@ -11,9 +12,11 @@ import { createMeetingMailActivities } from '../activities/meeting-mail.js';
 import { createMeetingActivities } from '../activities/meetings.js';
 import { createPollMailActivities } from '../activities/poll-mail.js';
 import { createPollActivities } from '../activities/polls.js';
+import { createRetentionActivities } from '../activities/retention.js';
 import { createPartnerOpinionMailActivities } from '../activities/partner-opinion-mail.js';
 import { createStoreActivities } from '../activities/store.js';
 import { addressOf } from '../documents/mail/addresses.js';
+import { passwordBox } from '../infra/caldav/password-box.js';
 import type { Store } from '../store/index.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
 
@@ -25,13 +28,20 @@ export interface ConcertoWorkerOptions {
   mailFrom: string;
   /** Signed links in meeting and poll mails: the web pages' base URL and the secret they are signed with. */
   links: { publicUrl: string; secret: string };
+  /** The secret sealing the linked CalDAV calendars' app passwords (CALDAV_SECRET); the links' secret unless set. */
+  calendarSecret?: string;
   taskQueue?: string;
   /** A prebuilt bundle (tests build one per run); without it the worker bundles `workflows/`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Workflows kept in memory between their tasks (the sticky cache); the SDK sizes it from the heap otherwise. */
+  maxCachedWorkflows?: number;
 }
 
 /** What the activities depend on: the store, the mail transport and the signed links. */
-export type ActivityDependencies = Pick<ConcertoWorkerOptions, 'store' | 'transport' | 'mailFrom' | 'links'>;
+export type ActivityDependencies = Pick<
+  ConcertoWorkerOptions,
+  'store' | 'transport' | 'mailFrom' | 'links' | 'calendarSecret'
+>;
 
 /** The only place real activities are wired to their dependencies. */
 export async function createConcertoWorker(options: ConcertoWorkerOptions): Promise<Worker> {
@@ -40,6 +50,7 @@ export async function createConcertoWorker(options: ConcertoWorkerOptions): Prom
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities: createActivities(options),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsEntry() }),
   });
 }
@@ -52,7 +63,7 @@ export function createActivities(options: ActivityDependencies) {
     ...createStoreActivities(store.fiches),
     ...createFicheContentActivities(store.fiches),
     ...createAgendaActivities(store.meetings),
-    ...createAudienceActivities(store.fiches),
+    ...createAudienceActivities(store.fiches, mail.sendNotification),
     ...createMeetingActivities({ meetings: store.meetings, fiches: store.fiches }),
     ...createCalendarActivities({ conventions: store.conventions, meetings: store.meetings }),
     ...createConventionCycleActivities({
@@ -69,7 +80,14 @@ export function createActivities(options: ActivityDependencies) {
       publicUrl: options.links.publicUrl,
       linkSecret: options.links.secret,
     }),
+    ...createCaldavPushActivities({
+      calendars: store.calendars,
+      meetings: store.meetings,
+      passwords: passwordBox(options.calendarSecret ?? options.links.secret),
+      organizerEmail: addressOf(options.mailFrom),
+    }),
     ...createPollActivities({ polls: store.polls, meetings: store.meetings }),
+    ...createRetentionActivities({ privacy: store.privacy }),
     ...createPollMailActivities({
       polls: store.polls,
       conventions: store.conventions,
@@ -79,6 +97,7 @@ export function createActivities(options: ActivityDependencies) {
     }),
     ...createPartnerOpinionMailActivities({
       send: mail.sendNotification,
+      resolveAudience: store.fiches.resolveAudience,
       publicUrl: options.links.publicUrl,
       linkSecret: options.links.secret,
     }),

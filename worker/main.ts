@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       transport,
       mailFrom: config.mail.from,
       links: { publicUrl: config.publicUrl, secret: config.links.secret },
+      ...(config.caldav.secret ? { calendarSecret: config.caldav.secret } : {}),
     });
     log(
       `polling ${config.temporal.taskQueue} on ${config.temporal.address}; store: ${describeTarget(config.database)}`,

@@ -42,3 +42,20 @@ export const MAIL_ACTIVITY: ActivityOptions = {
     nonRetryableErrorTypes: ['ICAL_MISMATCH', ...REFUSALS],
   },
 };
+
+/**
+ * Writing a meeting into linked CalDAV calendars (activities/caldav-push.ts): a calendar server
+ * out of reach is tried again with backoff for about an hour (12 attempts), then given up: the
+ * workflow records it on the person's page and in the audit log and goes on. A calendar refusing
+ * the account is recorded at once by the activity, never retried.
+ */
+export const CALDAV_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '15 minutes',
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: REFUSALS,
+  },
+};

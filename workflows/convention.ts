@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -52,6 +53,8 @@ const REVIEW_LOOK_AGAIN_DAYS = 7;
  */
 export async function conventionCycleWorkflow(input: ConventionCycleInput): Promise<void> {
   const { workflowId } = workflowInfo();
+  // A notice to N people is one activity; runs started before send one per person.
+  const batched = patched('notices-batched');
   const timing = { ...DEFAULT_CAMPAIGN_TIMING, ...input.timing };
   const state: ConventionCycleState = {
     conventionId: input.conventionId,
@@ -116,6 +119,10 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
   }
 
   async function send(occasion: string, recipients: readonly string[], notice: ConventionNoticeContent): Promise<void> {
+    if (batched) {
+      await mail.sendNotice({ workflowId, occasion, to: [...new Set(recipients)], notice });
+      return;
+    }
     await Promise.all(
       [...new Set(recipients)].map((to) =>
         mail.sendNotification({

@@ -3,6 +3,7 @@ import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -51,6 +52,8 @@ const mail = proxyActivities<PollMailActivities>(MAIL_ACTIVITY);
  */
 export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<PollState> {
   const { workflowId } = workflowInfo();
+  // A mail to N people is one activity; runs started before send one per person.
+  const batched = patched('notices-batched');
   const timing = { ...DEFAULT_POLL_TIMING, ...input.timing };
   const participants = [...new Set(input.participants.map((p) => p.toLowerCase()))].sort();
   const deadline = new Date(input.deadline);
@@ -213,10 +216,16 @@ export async function datePollWorkflow(input: DatePollWorkflowInput): Promise<Po
 
   setHandler(pollStateQuery, () => state);
 
-  const send = (recipients: readonly string[], request: Omit<PollMailRequest, 'pollId' | 'workflowId' | 'recipient'>) =>
-    Promise.all(
-      recipients.map((recipient) => mail.sendPollMail({ ...request, pollId: input.pollId, workflowId, recipient })),
-    );
+  const send = async (
+    recipients: readonly string[],
+    request: Omit<PollMailRequest, 'pollId' | 'workflowId' | 'recipient'>,
+  ): Promise<void> => {
+    if (batched) await mail.sendPollMails({ ...request, pollId: input.pollId, workflowId, recipients });
+    else
+      await Promise.all(
+        recipients.map((recipient) => mail.sendPollMail({ ...request, pollId: input.pollId, workflowId, recipient })),
+      );
+  };
 
   await send(participants, { kind: 'invitation', occasion: 'invitation' });
 

@@ -28,13 +28,13 @@ import type { Action } from '../domain/lifecycle/model.js';
 import { missingPartnerOpinions, pendingStep } from '../domain/lifecycle/pending-step.js';
 import { check } from '../domain/lifecycle/rules.js';
 import { apply, initialState } from '../domain/lifecycle/transitions.js';
-import { ACTION_KINDS, isTerminal, type ActionKind } from '../domain/lifecycle/vocabulary.js';
+import { ACTION_KINDS, isTerminal, type ActionKind, type Partner } from '../domain/lifecycle/vocabulary.js';
 import { parseInput } from '../domain/validation.js';
 import { addLocalDays, anniversary, atLocalTime, dayAfterAt, durationUntil, toLocal } from '../domain/paris-time.js';
 import type { AgendaActivities } from '../activities/agenda.js';
 import type { AudienceActivities } from '../activities/audience.js';
 import type { FicheContentActivities } from '../activities/fiche-content.js';
-import type { MailActivities } from '../activities/mail.js';
+import type { MailActivities, NoticeResult } from '../activities/mail.js';
 import type { PartnerOpinionMailActivities } from '../activities/partner-opinion-mail.js';
 import type { StoreActivities } from '../activities/store.js';
 import {
@@ -56,7 +56,7 @@ import { conventionWorkflowId, evaluationRecordedSignal } from './convention-def
 const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities & FicheContentActivities>(
   STORE_ACTIVITY,
 );
-const mail = proxyActivities<MailActivities & PartnerOpinionMailActivities>(MAIL_ACTIVITY);
+const mail = proxyActivities<MailActivities & PartnerOpinionMailActivities & AudienceActivities>(MAIL_ACTIVITY);
 
 /** Decisions a body takes at a meeting: recorded at or after the meeting the fiche is on the agenda of. */
 const MEETING_DECISIONS: Partial<Record<ActionKind, true>> = {
@@ -76,6 +76,9 @@ const REVIEWING_BODIES: ReadonlySet<InstanceKind> = new Set(['cotech', 'copil', 
  */
 export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promise<FicheState> {
   const { workflowId } = workflowInfo();
+  // A step's notices to N people are one activity, their audiences read by it; runs started before send one per
+  // person.
+  const batched = patched('notices-batched');
   const timing = { ...DEFAULT_TIMING, ...input.timing };
   const state: FicheState = {
     ficheId: input.ficheId,
@@ -101,8 +104,28 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
   // The title as last written: a draft may be renamed before it is submitted.
   const ref = () => ({ code: state.code ?? '', title: state.title });
 
-  /** Sends a notice to each of its recipients once: `occasion` tells this sending from others. */
-  async function tell(notice: Notice, occasion: string): Promise<void> {
+  /** Who was told, by ledger key, from the lines a batched mail activity reports. */
+  const told = ({ lines }: NoticeResult) => {
+    for (const { idempotencyKey } of lines)
+      if (!state.notified.includes(idempotencyKey)) state.notified.push(idempotencyKey);
+  };
+
+  /**
+   * Sends notices to each of their recipients once: `occasion` tells this sending from others. Runs
+   * started before 'notices-batched' are handed one notice at a time, and send it as they did, with
+   * no promise in between: one more would reorder their commands on replay.
+   */
+  function tell(notices: Notice[], occasion: string): Promise<void> {
+    return batched ? tellTogether(notices, occasion) : tellEach(notices[0]!, occasion);
+  }
+
+  async function tellTogether(notices: Notice[], occasion: string): Promise<void> {
+    const { conventionId, ficheId } = input;
+    told(await mail.sendFicheNotices({ conventionId, ficheId, workflowId, occasion, notices }));
+  }
+
+  /** Before 'notices-batched': a notice's audience read by one activity, then one activity per recipient. */
+  async function tellEach(notice: Notice, occasion: string): Promise<void> {
     const recipients = await local.resolveAudience({
       conventionId: input.conventionId,
       ficheId: input.ficheId,
@@ -119,7 +142,9 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     );
   }
 
-  const outbox = new Outbox<{ notice: Notice; occasion: string }>(({ notice, occasion }) => tell(notice, occasion));
+  const outbox = new Outbox<{ notices: Notice[]; occasion: string }>(({ notices, occasion }) =>
+    tell(notices, occasion),
+  );
 
   function validate(kind: ActionKind, raw: unknown): Action {
     steps.assertIdle();
@@ -206,8 +231,11 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
           )
             implementationStarted = at;
           // Sent by the notifier, so the person acting gets the answer without waiting for the mail.
-          for (const notice of noticesFor(action, before, after, ref()))
-            outbox.push({ notice, occasion: `step-${epoch}` });
+          // A step's notices leave together; runs started before sent them one after the other.
+          const notices = noticesFor(action, before, after, ref());
+          const occasion = `step-${epoch}`;
+          if (batched) outbox.push({ notices, occasion });
+          else for (const notice of notices) outbox.push({ notices: [notice], occasion });
           return state;
         });
       },
@@ -345,11 +373,11 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
         .catch(() => undefined);
     }
     if (await actedWithin(epoch, durationUntil(new Date(), reminder))) return;
-    await tell(reminderNotice(agenda.instanceKind, ref(), version, agenda.title, state.lifecycle), round);
+    await tell([reminderNotice(agenda.instanceKind, ref(), version, agenda.title, state.lifecycle)], round);
     if (await actedWithin(epoch, durationUntil(new Date(), escalation))) return;
     const coordinators: Audience = { kind: 'role', ...timing.coordinators };
     await tell(
-      escalationNotice(agenda.instanceKind, coordinators, ref(), version, agenda.title, escalateAfterDays),
+      [escalationNotice(agenda.instanceKind, coordinators, ref(), version, agenda.title, escalateAfterDays)],
       round,
     );
     await actedWithin(epoch);
@@ -367,13 +395,31 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     };
     const askedAt = new Date();
     const ask = async (reminder: boolean) => {
+      const occasionOf = (partner: Partner) => `${reminder ? 'rappel-' : ''}avis-${partner}-v${version}`;
+      if (batched) {
+        const partners = silent();
+        if (partners.length === 0) return;
+        told(
+          await mail.askPartnerOpinions({
+            conventionId: input.conventionId,
+            workflowId,
+            ficheId: input.ficheId,
+            fiche: ref(),
+            version,
+            partners: partners.map((partner) => ({ partner, occasion: occasionOf(partner) })),
+            zone: timing.zone,
+            ...(reminder ? { askedAt: askedAt.toISOString() } : {}),
+          }),
+        );
+        return;
+      }
       for (const partner of silent()) {
+        const occasion = occasionOf(partner);
         const referents = await local.resolveAudience({
           conventionId: input.conventionId,
           ficheId: input.ficheId,
           audience: { kind: 'partner', partner },
         });
-        const occasion = `${reminder ? 'rappel-' : ''}avis-${partner}-v${version}`;
         await Promise.all(
           referents.map(async (recipient) => {
             // The ledger's key of the mail (activities/mail.ts' sendWorkflowMail).
@@ -406,7 +452,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     if (await answered(after(days))) return;
     const coordinators: Audience = { kind: 'role', ...timing.coordinators };
     await tell(
-      partnerOpinionsMissingNotice(coordinators, ref(), version, silent(), days),
+      [partnerOpinionsMissingNotice(coordinators, ref(), version, silent(), days)],
       `avis-partenaires-v${version}`,
     );
   }
@@ -430,7 +476,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     if (await actedWithin(epoch, durationUntil(new Date(), due))) return;
     const year = toLocal(due, timing.zone).year;
     if (!state.lifecycle.evaluations.some((e) => e.year === year))
-      await tell(evaluationNotice(ref(), year), `evaluation-${year}`);
+      await tell([evaluationNotice(ref(), year)], `evaluation-${year}`);
   }
 
   while (!isTerminal(state.lifecycle.stage)) {

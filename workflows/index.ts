@@ -4,3 +4,4 @@ export { ficheLifecycleWorkflow } from './fiche-lifecycle.js';
 export { meetingWorkflow } from './meeting.js';
 export { calendarYearWorkflow } from './calendar-year.js';
 export { conventionCycleWorkflow } from './convention.js';
+export { retentionWorkflow } from './retention.js';

@@ -3,6 +3,7 @@ import type {
   AttendanceInput,
   CancelInput,
   DecisionSummaryInput,
+  DeclineCounterInput,
   MinutesInput,
   RescheduleInput,
 } from '../domain/meeting-input.js';
@@ -54,10 +55,14 @@ export interface MeetingState {
   /** When the next reminder falls (ISO), if any. */
   nextReminder: string | null;
   rsvp: Record<string, PartStat>;
+  /** Suppléants convened in place of a titulaire who declined, each with that titulaire (addresses). */
+  suppleants: Record<string, string>;
 }
 
 export const rescheduleUpdate = defineUpdate<MeetingState, [RescheduleInput]>('reschedule');
 export const cancelUpdate = defineUpdate<MeetingState, [CancelInput]>('cancel');
+/** Turns down a member's proposal of another time: they are sent a DECLINECOUNTER. */
+export const declineCounterUpdate = defineUpdate<MeetingState, [DeclineCounterInput]>('declineCounter');
 export const recordAttendanceUpdate = defineUpdate<MeetingState, [AttendanceInput]>('recordAttendance');
 export const sendDecisionSummaryUpdate = defineUpdate<MeetingState, [DecisionSummaryInput]>('sendDecisionSummary');
 export const fileMinutesUpdate = defineUpdate<MeetingState, [MinutesInput]>('fileMinutes');
@@ -67,7 +72,7 @@ export const agendaChangedSignal = defineSignal('agendaChanged');
 
 /** A member answered the invitation, by a signed link or by their calendar's iMIP REPLY. */
 export const rsvpSignal =
-  defineSignal<[{ email: string; partstat: PartStat; source: 'link' | 'imip'; at: string }]>('rsvp');
+  defineSignal<[{ email: string; partstat: PartStat; source: 'link' | 'imip' | 'caldav'; at: string }]>('rsvp');
 
 export const meetingStateQuery = defineQuery<MeetingState>('meetingState');
 

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
@@ -11,6 +12,7 @@ import {
   parseAttendance,
   parseCancel,
   parseDecisionSummary,
+  parseDeclineCounter,
   parseMinutes,
   parseReschedule,
 } from '../domain/meeting-input.js';
@@ -27,13 +29,16 @@ import {
   quorumReached,
   reminderTimes,
   type MeetingAction,
+  type PartStat,
 } from '../domain/meeting-rules.js';
+import { countSeats, pairSuppleants, suppleantOf } from '../domain/meeting-seats.js';
 import { addLocalDays, dayAfterAt, durationUntil } from '../domain/paris-time.js';
 import type { MeetingActivities, MeetingChange, MeetingFacts } from '../activities/meetings.js';
 import type { MeetingMailActivities, MeetingMailRequest } from '../activities/meeting-mail.js';
+import type { CalendarPushRequest, CaldavPushActivities } from '../activities/caldav-push.js';
 import type { Actor } from '../domain/lifecycle/model.js';
 import { meetingScheduledSignal } from './definitions.js';
-import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
+import { CALDAV_ACTIVITY, MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
 import { OneStepAtATime } from './plumbing/one-step-at-a-time.js';
 import { Outbox } from './plumbing/outbox.js';
@@ -41,6 +46,7 @@ import {
   DEFAULT_MEETING_TIMING,
   agendaChangedSignal,
   cancelUpdate,
+  declineCounterUpdate,
   fileMinutesUpdate,
   meetingStateQuery,
   recordAttendanceUpdate,
@@ -53,9 +59,16 @@ import {
 
 const store = proxyActivities<MeetingActivities>(STORE_ACTIVITY);
 const mail = proxyActivities<MeetingMailActivities>(MAIL_ACTIVITY);
+const caldav = proxyActivities<CaldavPushActivities>(CALDAV_ACTIVITY);
+const caldavFailures = proxyActivities<CaldavPushActivities>(STORE_ACTIVITY);
+
+/** The mails that carry a version of the calendar event: each goes to the linked CalDAV calendars too. */
+const CALENDAR_VERSIONS: ReadonlySet<Mailing['kind']> = new Set(['convocation', 'update', 'cancel']);
 
 type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> &
-  Partial<Pick<MeetingMailRequest, 'previous' | 'daysBefore' | 'missing'>> & { to: 'members' | 'secretaries' };
+  Partial<Pick<MeetingMailRequest, 'previous' | 'daysBefore' | 'missing' | 'counterId' | 'comment' | 'seat'>> & {
+    to: 'members' | 'secretaries' | { email: string };
+  };
 
 /**
  * One meeting of an instance, from its convocation to its compte rendu: the members are convened
@@ -65,9 +78,18 @@ type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> &
  * everyone's answer again), and after the meeting the secretary is reminded until the compte
  * rendu is filed, which then goes to the members. A new date passes the checks of
  * domain/convocation-date.ts, or is overridden.
+ *
+ * A titulaire who declines (by link or iMIP, both through the RSVP signal) leaves their seat to
+ * their suppléant, convened at once with a REQUEST of the same event (same UID and SEQUENCE: RFC
+ * 5546 §2.1.4 raises SEQUENCE for a change of time, place or status, not for an attendee added,
+ * and §3.2.2 lets the organizer send the REQUEST to the new attendee only; the others' copies are
+ * not sent again, as Outlook does with only new attendees), and told in return that they may give
+ * a pouvoir through a signed link. From then on the suppléant gets the meeting's mails as a member.
  */
 export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<MeetingState> {
   const { workflowId } = workflowInfo();
+  // A mail to N members is one activity; runs started before send one per member.
+  const batched = patched('notices-batched');
   const timing = { ...DEFAULT_MEETING_TIMING, ...input.timing };
   let loaded: MeetingFacts | undefined = undefined;
   const steps = new OneStepAtATime({
@@ -89,6 +111,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     minutesFiledAt: null,
     nextReminder: null,
     rsvp: {},
+    suppleants: {},
   };
   /** Numbers the changes recorded, for their idempotency keys. */
   let recorded = 0;
@@ -100,8 +123,32 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   const outbox = new Outbox<{ mailing: Mailing; sequence: number; issuedAt: string }>(send);
 
   function queue(mailing: Mailing): void {
-    outbox.push({ mailing, sequence: state.sequence, issuedAt: new Date().toISOString() });
+    const issuedAt = new Date().toISOString();
+    outbox.push({ mailing, sequence: state.sequence, issuedAt });
+    // Runs convened before calendars could be linked have no calendar pushes in their histories.
+    if (CALENDAR_VERSIONS.has(mailing.kind) && patched('caldav-push'))
+      calendarPushes.push({
+        meetingId: input.meetingId,
+        sequence: state.sequence,
+        issuedAt,
+        cancelled: mailing.kind === 'cancel',
+      });
   }
+
+  /**
+   * Writes a version of the meeting into the linked CalDAV calendars, beside the workflow: it never
+   * holds a step back, and a calendar server still down once the retries are spent is recorded
+   * (the person's page, the audit log) rather than failing the meeting.
+   */
+  const calendarPushes = new Outbox<CalendarPushRequest>(async (request) => {
+    try {
+      (await caldav.pushMeetingToCalendars(request)).answers.forEach(takeAnswer);
+    } catch (error) {
+      const cause = error instanceof ActivityFailure ? error.cause : error;
+      const message = cause instanceof Error ? cause.message : String(cause);
+      await caldavFailures.recordCalendarPushFailure({ ...request, error: message });
+    }
+  });
 
   async function send({
     mailing,
@@ -114,12 +161,60 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   }): Promise<void> {
     const { to, ...request } = mailing;
     const recipients =
-      to === 'members' ? facts().members : facts().secretaries.length > 0 ? facts().secretaries : facts().members;
+      typeof to === 'object'
+        ? [to.email]
+        : to === 'members'
+          ? members()
+          : facts().secretaries.length > 0
+            ? facts().secretaries
+            : facts().members;
+    if (batched) {
+      await mail.sendMeetingMails({
+        ...request,
+        meetingId: input.meetingId,
+        workflowId,
+        recipients,
+        sequence,
+        issuedAt,
+      });
+      return;
+    }
     await Promise.all(
       recipients.map((recipient) =>
         mail.sendMeetingMail({ ...request, meetingId: input.meetingId, workflowId, recipient, sequence, issuedAt }),
       ),
     );
+  }
+
+  /** Who is convened: the titulaires, and the suppléants called in their place. */
+  const members = (): string[] => [...facts().members, ...Object.keys(state.suppleants)];
+
+  /**
+   * A titulaire declined: their suppléant is convened (once) and they are offered to give a pouvoir.
+   * Only before the meeting, once convened: an answer is given to a convocation.
+   */
+  async function seatDeclined(email: string): Promise<void> {
+    if (!loaded || state.status !== 'convoquee' || Date.now() >= Date.parse(state.startsAt)) return;
+    const seats = facts().seats ?? [];
+    if (!seats.some((s) => s.email === email && s.seat === 'titulaire')) return;
+    const { suppleants } = state;
+    const suppleant = suppleantOf(email, seats);
+    if (suppleant !== null && !(suppleant in suppleants) && !facts().members.includes(suppleant)) {
+      await store.inviteSuppleant({ meetingId: input.meetingId, email: suppleant });
+      suppleants[suppleant] = email;
+      queue({
+        kind: 'suppleant',
+        occasion: `suppleant-${suppleant}`,
+        seat: { titulaire: email, suppleant },
+        to: { email: suppleant },
+      });
+    }
+    queue({
+      kind: 'proxy_offer',
+      occasion: `proxy-offer-${email}-${state.sequence}`,
+      seat: { titulaire: email, suppleant: suppleant !== null && suppleant in suppleants ? suppleant : null },
+      to: { email },
+    });
   }
 
   /** Tells fiches of this meeting: that it exists (`moved` false), or that it moved or was cancelled. */
@@ -186,7 +281,15 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
           endsAt: change.endsAt,
           ...(change.location !== undefined ? { location: change.location } : {}),
           ...(change.visioUrl !== undefined ? { visioUrl: change.visioUrl } : {}),
-          ...(change.reason ? { details: { reason: change.reason } } : {}),
+          ...(change.reason || change.counter
+            ? {
+                details: {
+                  ...(change.reason ? { reason: change.reason } : {}),
+                  ...(change.counter ? { counterOf: change.counter.from } : {}),
+                },
+              }
+            : {}),
+          ...(change.counter ? { counter: { id: change.counter.id, status: 'accepted' as const } } : {}),
           dateCheck,
         },
         () => {
@@ -210,6 +313,31 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
           assertConvocationDate(newDate(change.startsAt), change.override);
         }),
     },
+  );
+
+  setHandler(
+    declineCounterUpdate,
+    async (raw) => {
+      const { actor, counter, comment } = parseDeclineCounter(raw);
+      return record(
+        {
+          action: 'declineCounter',
+          actorEmail: actor.email,
+          counter: { id: counter.id, status: 'declined' },
+          details: { counterOf: counter.from, ...(comment ? { reason: comment } : {}) },
+        },
+        () =>
+          queue({
+            kind: 'counter_declined',
+            occasion: `counter-declined-${recorded}`,
+            counterId: counter.id,
+            ...(comment ? { comment } : {}),
+            to: { email: counter.from },
+          }),
+      );
+    },
+    // Declining a proposal is the organiser's, as moving the meeting is.
+    { validator: (raw) => asFailure(() => guard('reschedule', parseDeclineCounter(raw).actor)) },
   );
 
   setHandler(
@@ -240,11 +368,23 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     recordAttendanceUpdate,
     async (raw) => {
       const { actor, ...attendance } = parseAttendance(raw);
-      const reached = quorumReached(
-        attendance.present.filter((e) => facts().titulaires.includes(e)).length,
-        facts().titulaires.length,
-        facts().quorum,
-      );
+      const { seats, seatRules } = facts();
+      // Suppléants in place of an absent titulaire count as them (domain/meeting-seats.ts).
+      const reached =
+        seats && seatRules
+          ? countSeats({
+              titulaires: facts().titulaires,
+              present: attendance.present.map((e) => e.toLowerCase()),
+              suppleantFor: pairSuppleants(seats),
+              proxies: attendance.proxies.length,
+              quorum: facts().quorum,
+              quorumCountsProxies: seatRules.quorumCountsProxies,
+            }).reached
+          : quorumReached(
+              attendance.present.filter((e) => facts().titulaires.includes(e)).length,
+              facts().titulaires.length,
+              facts().quorum,
+            );
       return record(
         {
           action: 'recordAttendance',
@@ -270,7 +410,13 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         asFailure(() => {
           const { actor, ...attendance } = parseAttendance(raw);
           guard('recordAttendance', actor);
-          assertAttendance(attendance, facts().members);
+          const { seats, seatRules } = facts();
+          // Any member may sit, a suppléant who came unannounced too.
+          assertAttendance(
+            attendance,
+            seats ? seats.map((s) => s.email) : facts().members,
+            seatRules?.maxProxiesPerHolder ?? 1,
+          );
         }),
     },
   );
@@ -302,10 +448,18 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   setHandler(agendaChangedSignal, () => {
     agendaChanges += 1;
   });
-  setHandler(rsvpSignal, ({ email, partstat, at }) => {
+  /** An answer recorded in the store, by link, iMIP or read in a linked calendar; false when it came too late. */
+  function takeAnswer({ email, partstat, at }: { email: string; partstat: PartStat; at: string }): boolean {
     // Told late of an answer to a date since moved: the store reset it, and so does the state.
-    if (answersAskedAt !== null && at < answersAskedAt) return;
+    if (answersAskedAt !== null && at < answersAskedAt) return false;
     state.rsvp[email.toLowerCase()] = partstat;
+    return true;
+  }
+  setHandler(rsvpSignal, async (answer) => {
+    // Runs that heard declines before suppléants were convened did not convene them.
+    if (takeAnswer(answer) && answer.partstat === 'DECLINED' && patched('suppleant-invited')) {
+      await seatDeclined(answer.email.toLowerCase());
+    }
   });
   setHandler(meetingStateQuery, () => state);
 
@@ -321,6 +475,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   if (state.status === 'planifiee')
     await tellFiches(await store.fichesUnderReview({ conventionId: input.conventionId }), false);
   outbox.start();
+  calendarPushes.start();
 
   /** Waits until `ready()` or the instant `until` (ISO), whichever first; true when ready. */
   const waitUntil = (ready: () => boolean, until: string) =>
@@ -438,5 +593,6 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
 
   await condition(allHandlersFinished);
   await outbox.close();
+  await calendarPushes.close();
   return state;
 }

@@ -1,3 +1,5 @@
+import { csvCell } from './csv-cell.js';
+
 /** One line of the audit log as the CSV export writes it. */
 export interface AuditCsvLine {
   at: Date;
@@ -13,9 +15,7 @@ const HEADER = ['Date (UTC)', 'Qui', 'Action', 'Libellé', 'Sur', 'Détails'];
 
 /**
  * The audit log as a CSV file for spreadsheets: a UTF-8 BOM (the accents), French headers,
- * `;`-separated, CRLF line ends, cells quoted when they hold `;`, `"` or a line break. A cell a
- * spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
- * return: an address or a title anyone may type) starts with a `'`, so it stays text (CSV injection).
+ * `;`-separated, CRLF line ends, cells as {@link csvCell} writes them.
  */
 export function auditCsv(lines: readonly AuditCsvLine[]): string {
   const rows = lines.map((line) =>
@@ -31,7 +31,4 @@ export function auditCsv(lines: readonly AuditCsvLine[]): string {
   return `\uFEFF${[HEADER, ...rows].map((row) => row.join(';')).join('\r\n')}\r\n`;
 }
 
-function cell(value: string): string {
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+const cell = (value: string) => csvCell(value, ';');

@@ -23,6 +23,7 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, {
   escape,
+  foldLines,
   ICalAlarmType,
   ICalAttendeeRole,
   ICalAttendeeStatus,
@@ -122,23 +123,66 @@ export function meetingIcs(input: MeetingIcsInput): string {
 }
 
 /**
+ * The invitation as a calendar object resource written to a person's CalDAV calendar: the same
+ * event, UID, SEQUENCE and attendees as the REQUEST mailed, without METHOD, which a stored object
+ * must not carry (RFC 4791 §4.1).
+ */
+export function meetingCalendarObject(input: Omit<MeetingIcsInput, 'method'>): string {
+  const request: MeetingIcsInput = { ...input, method: 'REQUEST' };
+  checkMeeting(request, '');
+  const calendar = newCalendar(null);
+  addMeeting(calendar, request, true);
+  return serialise(calendar);
+}
+
+/**
  * A calendar of many meetings, for a subscription feed. PUBLISH forbids attendees (RFC 5546
  * §3.2.1), so none are written: a feed never lists the members' addresses. A cancelled meeting
- * stays in the feed with STATUS:CANCELLED.
+ * stays in the feed with STATUS:CANCELLED. The same bytes as {@link calendarHead}, each event's
+ * {@link calendarEvent} and {@link CALENDAR_TAIL}, which a served feed streams.
  */
 export function calendarIcs(events: readonly MeetingIcsInput[], options: CalendarIcsOptions): string {
+  const zones = [...new Set(events.map((event) => event.zone))];
+  const body = events.map((event, index) => calendarEvent(event, `events.${index}.`)).join('');
+  return `${calendarHead(options, zones)}${body}${CALENDAR_TAIL}`;
+}
+
+/**
+ * The start of a feed, up to its first event: the calendar's properties, X-WR-TIMEZONE and the
+ * VTIMEZONE of each of `zones` (those its events use, in the order given).
+ */
+export function calendarHead(options: CalendarIcsOptions, zones: readonly string[]): string {
   checkZone(options.zone, 'zone');
   if (!options.name.trim()) throw invalid('name', 'Le nom du calendrier est vide.');
-  events.forEach((event, index) => checkMeeting(event, `events.${index}.`));
+  zones.forEach((zone, index) => checkZone(zone, `zones.${index}`));
   const calendar = newCalendar(ICalCalendarMethod.PUBLISH);
   calendar.name(calendarName(options.name));
-  for (const event of events) addMeeting(calendar, event, false);
+  const properties = calendar.toString().replace(/END:VCALENDAR$/, '');
   // ical-generator writes X- properties of the calendar after its components, where RFC 5545's
   // grammar has none (calprops come first); and a zone *name* on the calendar would break DTSTAMP
   // (see newCalendar). So X-WR-TIMEZONE goes in before the first component. The zone is an IANA
-  // name checked above: ASCII, nothing to escape or fold.
-  return serialise(calendar).replace(/\r\n(?=BEGIN:|END:VCALENDAR)/, `\r\nX-WR-TIMEZONE:${options.zone}\r\n`);
+  // name checked above: ASCII, nothing to escape or fold. Each VTIMEZONE as ical-generator adds it.
+  const timezones = zones.map((zone) => `${vtimezone(zone)!.replace(/\r?\n/g, '\r\n').trim()}\r\n`);
+  return `${properties}X-WR-TIMEZONE:${options.zone}\r\n${foldLines(timezones.join(''))}`;
 }
+
+/**
+ * One event of a feed (a VEVENT, folded, ending with CRLF); its zone's VTIMEZONE is in the head.
+ * `field` prefixes the names of the fields an error names.
+ */
+export function calendarEvent(event: MeetingIcsInput, field = ''): string {
+  checkMeeting(event, field);
+  addMeeting(scratch, event, false);
+  const [added] = scratch.events();
+  scratch.clear();
+  return foldLines(added!.toString());
+}
+
+/** What ends a feed. */
+export const CALENDAR_TAIL = 'END:VCALENDAR\r\n';
+
+/** The calendar a feed's events are written in, one at a time (cleared after each). */
+const scratch = newCalendar(ICalCalendarMethod.PUBLISH);
 
 /** The French DESCRIPTION of a meeting: instance, date and hours, place, visio link, agenda. */
 export function meetingDescription(input: MeetingIcsInput): string {
@@ -155,8 +199,8 @@ export function meetingDescription(input: MeetingIcsInput): string {
   return lines.join('\n');
 }
 
-function newCalendar(method: ICalCalendarMethod): ICalCalendar {
-  const calendar = ical({ prodId: PRODID, method });
+function newCalendar(method: ICalCalendarMethod | null): ICalCalendar {
+  const calendar = ical({ prodId: PRODID, ...(method ? { method } : {}) });
   // No zone *name* on the calendar: ical-generator would then write DTSTAMP floating, in the
   // machine's clock. The generator alone adds one VTIMEZONE per zone the events use.
   calendar.timezone({ name: null, generator: vtimezone });
@@ -220,7 +264,7 @@ function whenText(startsAt: Date, endsAt: Date, zone: string): string {
 
 /** TEXT values (RFC 5545 §3.3.11) hold no control character but the line break, which is one `\n`
  * whatever the input used. ical-generator then escapes `\`, `;`, `,` and line breaks. */
-function cleanText(text: string): string {
+export function cleanText(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\r\n?/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
 }
@@ -234,7 +278,7 @@ function cleanText(text: string): string {
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]+/g;
 
-function parameterText(text: string): string {
+export function parameterText(text: string): string {
   return text.replace(CONTROL_CHARACTERS, ' ').replace(/"/g, "'").replace(/\\/g, '/').replace(/;/g, ',').trim();
 }
 

@@ -13,7 +13,19 @@ import { frenchMeetingTimes } from '../../domain/french-times.js';
 export { escapeHtml } from './mail-blocks.js';
 
 export type MeetingMailKind =
-  'convocation' | 'update' | 'cancel' | 'reminder' | 'decisions' | 'minutes' | 'minutes_reminder';
+  | 'convocation'
+  | 'suppleant'
+  | 'proxy_offer'
+  | 'update'
+  | 'cancel'
+  | 'reminder'
+  | 'decisions'
+  | 'minutes'
+  | 'minutes_reminder'
+  | 'counter_declined';
+
+/** The iTIP method of the calendar a meeting mail carries. */
+export type MeetingMailMethod = 'REQUEST' | 'CANCEL' | 'DECLINECOUNTER';
 
 /** A file attached as is (e.g. the agenda as PDF). */
 export interface MeetingMailAttachment {
@@ -52,9 +64,18 @@ export interface MeetingMailInput {
   decisions?: Array<{ item: string; outcome: string; comment?: string }>;
   /** The decisions mail may give the compte rendu's reference (or URL); the minutes reminder lists what is missing. */
   minutes?: { ref?: string; missing?: string[] };
-  /** The invitation: its METHOD must suit the kind (REQUEST, or CANCEL for a cancellation). */
-  ics?: { method: 'REQUEST' | 'CANCEL'; content: string };
+  /** The other time a member proposed, which a counter_declined mail turns down. */
+  counter?: { startsAt: Date; endsAt: Date };
+  /** The invitation: its METHOD must suit the kind (REQUEST, CANCEL for a cancellation, DECLINECOUNTER). */
+  ics?: { method: MeetingMailMethod; content: string };
   attachments?: MeetingMailAttachment[];
+  /**
+   * A titulaire's seat: the suppléant's convocation names the titulaire they stand in for; the
+   * titulaire's answer to their decline names the suppléant convened, if any, and offers `proxyLink`.
+   */
+  seat?: { titulaire: string; suppleant: string | null; proxyLink?: string };
+  /** The relevé's count of the séance: « 9 présents dont 2 suppléants, 2 pouvoirs — quorum atteint… ». */
+  attendance?: string;
 }
 
 /** What to hand to nodemailer: `icalEvent` becomes the text/calendar alternative. */
@@ -62,7 +83,7 @@ export interface ComposedMeetingMail {
   subject: string;
   text: string;
   html: string;
-  icalEvent?: { method: 'REQUEST' | 'CANCEL'; content: string; filename: string };
+  icalEvent?: { method: MeetingMailMethod; content: string; filename: string };
   attachments?: MeetingMailAttachment[];
 }
 
@@ -72,9 +93,11 @@ type Section =
   | 'reason'
   | 'details'
   | 'agenda'
+  | 'attendance'
   | 'decisions'
   | 'minutes'
   | 'rsvp'
+  | 'proxy'
   | 'calendar'
   | 'attachments';
 
@@ -84,7 +107,7 @@ interface KindTemplate {
   /** Mails before the meeting give its time in the subject; those after it, the day only. */
   subjectWithTime: boolean;
   /** The METHOD its invitation must have, or null when this kind never carries one. */
-  icsMethod: 'REQUEST' | 'CANCEL' | null;
+  icsMethod: MeetingMailMethod | null;
   icsFilename: string;
   intro: (input: MeetingMailInput, ref: string) => string;
   /** Said when an invitation is attached. */
@@ -113,6 +136,33 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     calendarNote: 'L’invitation jointe ajoute la réunion à votre agenda.',
     rsvpHeading: 'Merci de nous indiquer votre présence :',
     sections: BEFORE_MEETING,
+  },
+  suppleant: {
+    label: () => 'Convocation (suppléance)',
+    subjectWithTime: true,
+    icsMethod: 'REQUEST',
+    icsFilename: 'convocation.ics',
+    intro: ({ seat }, ref) =>
+      `${seat?.titulaire ?? 'Le ou la titulaire'} ne pourra pas siéger à la réunion ${ref} : vous êtes ` +
+      `convié(e) à y siéger à sa place, en tant que suppléant(e). Vous trouverez ci-dessous les informations ` +
+      `pratiques et l’ordre du jour.`,
+    calendarNote: 'L’invitation jointe ajoute la réunion à votre agenda.',
+    rsvpHeading: 'Merci de nous indiquer votre présence :',
+    sections: BEFORE_MEETING,
+  },
+  proxy_offer: {
+    label: () => 'Votre absence',
+    subjectWithTime: true,
+    icsMethod: null,
+    icsFilename: '',
+    intro: ({ seat }, ref) =>
+      `Vous avez indiqué ne pas pouvoir participer à la réunion ${ref}. ` +
+      (seat?.suppleant
+        ? `Votre suppléant(e), ${seat.suppleant}, est convié(e) à siéger à votre place.`
+        : 'Aucun suppléant ne siège à votre place.'),
+    calendarNote: '',
+    rsvpHeading: '',
+    sections: ['intro', 'details', 'proxy'],
   },
   update: {
     label: () => 'Modification',
@@ -161,7 +211,7 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
       `Voici le relevé des décisions de la réunion ${ref} du ${formatFrench(meeting.startsAt, meeting.zone)}.`,
     calendarNote: '',
     rsvpHeading: '',
-    sections: ['intro', 'instance', 'decisions', 'minutes', 'attachments'],
+    sections: ['intro', 'instance', 'attendance', 'decisions', 'minutes', 'attachments'],
   },
   minutes: {
     label: () => 'Compte rendu',
@@ -186,6 +236,19 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     calendarNote: '',
     rsvpHeading: '',
     sections: ['intro', 'instance', 'minutes', 'attachments'],
+  },
+  counter_declined: {
+    label: () => 'Proposition non retenue',
+    subjectWithTime: true,
+    icsMethod: 'DECLINECOUNTER',
+    icsFilename: 'proposition-refusee.ics',
+    intro: ({ meeting, counter }, ref) =>
+      `Vous avez proposé de tenir la réunion ${ref} ` +
+      `${counter ? frenchMeetingTimes(counter.startsAt, counter.endsAt, meeting.zone) : 'à une autre date'}. ` +
+      'Cette proposition n’a pas été retenue : la réunion reste prévue comme indiqué ci-dessous.',
+    calendarNote: 'Le fichier joint l’indique aussi à votre agenda.',
+    rsvpHeading: '',
+    sections: ['intro', 'details', 'reason', 'calendar'],
   },
 };
 
@@ -270,6 +333,18 @@ const SECTIONS: Record<Section, (input: MeetingMailInput, template: KindTemplate
           },
         ]
       : [],
+  proxy: ({ seat }) =>
+    seat?.proxyLink
+      ? [
+          paragraph(
+            'Vous pouvez aussi donner pouvoir à un autre membre convoqué, qui votera en votre nom, dans la ' +
+              'limite fixée par les règles de l’instance :',
+          ),
+          { type: 'links', heading: '', links: [{ label: 'Donner pouvoir', href: seat.proxyLink }] },
+        ]
+      : [],
+  attendance: ({ attendance }) =>
+    attendance ? [{ type: 'facts', rows: [{ label: 'Présences', value: attendance }] }] : [],
   calendar: ({ ics }, template) => (ics ? [paragraph(template.calendarNote)] : []),
   attachments: ({ attachments = [] }) =>
     attachments.length === 0

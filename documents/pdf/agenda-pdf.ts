@@ -1,11 +1,13 @@
 import PDFDocument from 'pdfkit';
+import { agendaLine, agendaTimes } from '../../domain/agenda-times.js';
 import { formatFrench } from '../../domain/paris-time.js';
-import { frenchMeetingTimes } from '../../domain/french-times.js';
+import { frenchClock, frenchMeetingTimes } from '../../domain/french-times.js';
 import type { MeetingFacts } from '../mail/meeting-mail.js';
 
 /** What the ordre du jour of one meeting shows. */
 export interface AgendaPdfInput extends MeetingFacts {
-  agenda: Array<{ position: number; title: string }>;
+  /** With durations, items show them and the time each starts (the durations before it added up). */
+  agenda: Array<{ position: number; title: string; durationMinutes?: number | null }>;
   /**
    * When this version of the agenda was issued: the PDF's CreationDate, from which pdfkit also
    * derives the file ID. Nothing else in the file depends on the clock, so one input gives the
@@ -25,11 +27,23 @@ const NUMBER_WIDTH = 28;
  * standard Helvetica fonts (nothing embedded, so the file stays a few kilobytes).
  */
 export function renderAgendaPdf(input: AgendaPdfInput): Promise<Buffer> {
+  return renderPdf(input, `Ordre du jour — ${input.title}`, (doc) => drawAgenda(doc, input));
+}
+
+/**
+ * A document of a meeting: `draw` writes its pages, then the line saying when Concerto issued it.
+ * Its bytes depend on the input only (see {@link AgendaPdfInput.issuedAt}).
+ */
+export function renderPdf(
+  input: AgendaPdfInput,
+  title: string,
+  draw: (doc: PDFKit.PDFDocument) => void,
+): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
     info: {
-      Title: winAnsi(`Ordre du jour — ${input.title}`),
+      Title: winAnsi(title),
       Author: 'Concerto',
       Subject: winAnsi(input.instanceName),
       CreationDate: input.issuedAt,
@@ -41,8 +55,40 @@ export function renderAgendaPdf(input: AgendaPdfInput): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
+  draw(doc);
+  doc.moveDown(2);
+  doc
+    .font('Helvetica-Oblique')
+    .fontSize(9)
+    .fillColor('#555555')
+    .text(`Document établi par Concerto le ${formatFrench(input.issuedAt, input.zone)}.`, MARGIN, doc.y, {
+      width: textWidth(doc),
+    });
+  doc.end();
+  return done;
+}
 
-  const width = doc.page.width - 2 * MARGIN;
+/** The width between the margins. */
+export function textWidth(doc: PDFKit.PDFDocument): number {
+  return doc.page.width - 2 * MARGIN;
+}
+
+/** Writes a line of text with a hanging indent after `label`, on one page. */
+function hangingLine(doc: PDFKit.PDFDocument, label: string, text: string): void {
+  const width = textWidth(doc);
+  const line = winAnsi(text);
+  doc.font('Helvetica').fontSize(12);
+  if (doc.y + doc.heightOfString(line, { width: width - NUMBER_WIDTH }) > doc.page.height - MARGIN) doc.addPage();
+  const top = doc.y;
+  doc.font('Helvetica-Bold').text(label, MARGIN, top, { width: NUMBER_WIDTH });
+  // A hanging indent: a long title wraps under itself, not under its number.
+  doc.font('Helvetica').text(line, MARGIN + NUMBER_WIDTH, top, { width: width - NUMBER_WIDTH });
+  doc.moveDown(0.5);
+}
+
+/** The ordre du jour's page: the meeting's facts, then its numbered points. */
+export function drawAgenda(doc: PDFKit.PDFDocument, input: AgendaPdfInput): void {
+  const width = textWidth(doc);
   doc.font('Helvetica-Bold').fontSize(20).text('Ordre du jour');
   doc.moveDown(0.5);
   doc.font('Helvetica-Bold').fontSize(14).text(winAnsi(input.title));
@@ -68,26 +114,17 @@ export function renderAgendaPdf(input: AgendaPdfInput): Promise<Buffer> {
   const points = [...input.agenda].sort((a, b) => a.position - b.position);
   if (points.length === 0)
     doc.font('Helvetica-Oblique').fontSize(12).text('L’ordre du jour sera communiqué prochainement.');
-  for (const point of points) {
-    const title = winAnsi(point.title);
-    doc.font('Helvetica').fontSize(12);
-    // Number and title placed side by side: keep them on one page.
-    if (doc.y + doc.heightOfString(title, { width: width - NUMBER_WIDTH }) > doc.page.height - MARGIN) doc.addPage();
-    const top = doc.y;
-    doc.font('Helvetica-Bold').text(`${point.position}.`, MARGIN, top, { width: NUMBER_WIDTH });
-    // A hanging indent: a long title wraps under itself, not under its number.
-    doc.font('Helvetica').text(title, MARGIN + NUMBER_WIDTH, top, { width: width - NUMBER_WIDTH });
-    doc.moveDown(0.5);
-  }
-
-  doc.moveDown(2);
-  doc
-    .font('Helvetica-Oblique')
-    .fontSize(9)
-    .fillColor('#555555')
-    .text(`Document établi par Concerto le ${formatFrench(input.issuedAt, input.zone)}.`, MARGIN, doc.y, { width });
-  doc.end();
-  return done;
+  const starts = agendaTimes(
+    input.startsAt,
+    points.map((p) => ({ durationMinutes: p.durationMinutes ?? null })),
+  );
+  // Once one item has a duration, each shows when it starts.
+  const timed = points.some((p) => p.durationMinutes);
+  points.forEach((point, i) => {
+    const line = agendaLine({ title: point.title, durationMinutes: point.durationMinutes ?? null });
+    const at = timed ? `${frenchClock(starts[i]!, input.zone, 'padded')} — ` : '';
+    hangingLine(doc, `${point.position}.`, `${at}${line}`);
+  });
 }
 
 /**

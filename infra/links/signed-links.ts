@@ -16,9 +16,10 @@ import { SIGN_IN_LINK_MINUTES } from '../../domain/sign-in-link.js';
  * `vote`: answering a date poll, again and again until it closes, or for its organiser (answer
  * `departage`) choosing among the dates of a tie; `signin`: signing in to the web pages (single
  * use, short-lived: server/routes/sign-in.ts); `opinion`: a partner's opinion on a fiche's version awaited by the
- * COPIL (single use: server/routes/opinion.ts).
+ * COPIL (single use: server/routes/opinion.ts); `proxy`: a member who declined a meeting gives a pouvoir
+ * (single use: server/routes/proxy.ts).
  */
-export const LINK_PURPOSES = ['rsvp', 'feed', 'vote', 'signin', 'opinion'] as const;
+export const LINK_PURPOSES = ['rsvp', 'feed', 'vote', 'signin', 'opinion', 'proxy'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** What a token says. */
@@ -205,6 +206,16 @@ export function rsvpLinks(input: RsvpLinksInput): Record<keyof typeof RSVP_ANSWE
       input.secret,
     )}`;
   return { accept: link('ACCEPTED'), tentative: link('TENTATIVE'), decline: link('DECLINED') };
+}
+
+/** The link offered to a member who declined a meeting, to give a pouvoir; good until the meeting starts. */
+export function proxyLink(input: RsvpLinksInput): string {
+  const base = input.publicUrl.replace(/\/+$/, '');
+  const token = signLink(
+    { purpose: 'proxy', subject: input.meetingId, email: input.email, expiresAt: input.expiresAt },
+    input.secret,
+  );
+  return `${base}/pouvoir/${token}`;
 }
 
 /** Options of {@link voteLink}. */

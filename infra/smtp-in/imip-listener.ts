@@ -1,31 +1,20 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { lineIdOfReturnPath, readBounceReport, type DeliveryFailure } from './bounce-report.js';
-import { readImipReply, type ImipReply } from './imip-reply.js';
+import { lineIdOfReturnPath } from './bounce-report.js';
+import { dispatchInboundMail, type InboundMailHandlers } from './inbound-mail.js';
 import { receiveMessage, smtpError } from './smtp-message.js';
 
 /** Options of {@link startImipListener}. */
-export interface ImipListenerOptions {
+export interface ImipListenerOptions extends Partial<Pick<InboundMailHandlers, 'log' | 'now'>> {
   /** The addresses invitations name as ORGANIZER: mail to any other recipient is refused. */
   organizers: readonly string[];
-  /**
-   * Takes a usable reply (records the answer: app/imip-replies.ts); a reply it cannot use it logs
-   * and returns, while its failure (the database unreachable) has the sender try again later.
-   */
-  onReply: (reply: ImipReply, at: Date) => Promise<void>;
-  /**
-   * Takes a delivery status notification saying a mail failed, sent back to that mail's return
-   * path (`bounces+<line id>@…`, VERP): marks the ledger line bounced (activities/mail.ts'
-   * createBounceRecorder). Without it, return paths are refused like any other address.
-   */
-  onBounce?: (bounce: DeliveryFailure & { lineId: string }, at: Date) => Promise<unknown>;
+  /** A handler's failure (the database unreachable) has the sender try again later. */
+  onReply: InboundMailHandlers['onReply'];
+  /** Without it, return paths are refused at RCPT TO like any other address. */
+  onBounce?: InboundMailHandlers['onBounce'];
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a free port. */
   port?: number;
-  /** One line per message: what was recorded or why it was ignored. */
-  log?: (line: string) => void;
-  /** Default: the clock. */
-  now?: () => Date;
 }
 
 /** A running listener. */
@@ -62,24 +51,9 @@ export async function startImipListener(options: ImipListenerOptions): Promise<I
   const now = options.now ?? (() => new Date());
   const inFlight = new Set<Promise<void>>();
 
+  const handlers: InboundMailHandlers = { onReply: options.onReply, onBounce: options.onBounce, log, now };
   const handle = async (raw: Buffer, recipients: readonly string[]): Promise<void> => {
-    const lineIds = recipients.map(lineIdOfReturnPath).filter((id): id is string => id !== null);
-    if (lineIds.length > 0 && options.onBounce) {
-      const failure = await readBounceReport(raw);
-      if (!failure) {
-        log(`bounce: ignored, not a failure report (to ${lineIds.join(', ')})`);
-        return;
-      }
-      for (const lineId of lineIds) await options.onBounce({ ...failure, lineId }, now());
-      log(`bounce: ${failure.status} for ledger line ${lineIds.join(', ')}`);
-      return;
-    }
-    const read = await readImipReply(raw);
-    if (read.kind !== 'reply') {
-      log(`imip: ${read.kind === 'malformed' ? 'malformed calendar' : 'ignored'}: ${read.reason}`);
-      return;
-    }
-    await options.onReply(read.reply, now());
+    await dispatchInboundMail(raw, recipients, handlers);
   };
 
   const onData = (

@@ -205,7 +205,8 @@ function tail(text: string, lines = 20): string {
   return text.trimEnd().split(/\r?\n/).slice(-lines).join('\n');
 }
 
-function pip(
+/** `python3 -m pip ARGS`, whatever the user's pip configuration says about --user or virtualenvs. */
+export function pip(
   python: string,
   args: string[],
 ): Promise<{ code: number | null; stderr: string; spawnError?: NodeJS.ErrnoException }> {

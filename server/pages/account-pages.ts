@@ -135,6 +135,10 @@ export function accountPage(view: AccountView, viewer: PageViewer | null): strin
       '<h3>Créer un jeton</h3>',
       createForm(view.form, viewer),
       '</section>',
+      '<section aria-labelledby="mes-donnees"><h2 id="mes-donnees">Mes données</h2>',
+      '<p>Tout ce que Concerto garde sur vous (sièges, réponses, avis, mails, journal, jetons), en JSON : ' +
+        '<a href="/compte/mes-donnees.json" download>télécharger mes données</a>.</p>',
+      '</section>',
       '<section aria-labelledby="sessions"><h2 id="sessions">Sessions</h2>',
       '<p>Un appareil perdu, un ordinateur partagé : fermez toutes vos sessions, sur chaque navigateur, celui-ci ' +
         'compris. Vos jetons d’API restent valides : révoquez-les ci-dessus.</p>',

@@ -1,5 +1,7 @@
 import type { Attendance } from '../../domain/meeting-rules.js';
+import { countSeats, seatSummary } from '../../domain/meeting-seats.js';
 import type { MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
+import { countAttendance } from '../../store/meetings/meeting-seats.js';
 import { frenchInstant } from './format.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 
@@ -25,7 +27,7 @@ export interface AttendanceRow {
   to: string;
 }
 
-/** The rows as stored (a représenté·e's holder is not on the page's row: chosen again). */
+/** The rows as stored, a pouvoir given before the meeting (the pouvoir page) with its holder. */
 export function storedRows(meeting: MeetingPageRow): AttendanceRow[] {
   const status = (attendance: string | null): AttendanceRow['status'] =>
     attendance === 'represente' ? 'pouvoir' : ((attendance ?? '') as AttendanceRow['status']);
@@ -33,7 +35,7 @@ export function storedRows(meeting: MeetingPageRow): AttendanceRow[] {
     email: i.person.email,
     name: i.person.displayName,
     status: status(i.attendance),
-    to: '',
+    to: i.proxyTo ?? '',
   }));
 }
 
@@ -60,7 +62,21 @@ export function attendanceOf(rows: readonly AttendanceRow[]): Attendance {
   };
 }
 
-function memberRow(row: AttendanceRow, i: number, rows: readonly AttendanceRow[], error: string | undefined): string {
+/** « suppléant·e de … » beside a suppléant's name. */
+function seatNote(meeting: MeetingPageRow, row: AttendanceRow): string {
+  const titulaire = meeting.seats.suppleantFor[row.email.toLowerCase()];
+  if (titulaire === undefined) return '';
+  const name = meeting.invitations.find((i) => i.person.email.toLowerCase() === titulaire)?.person.displayName;
+  return ` <span class="muted">— suppléant·e de ${escapeHtml(name ?? titulaire)}</span>`;
+}
+
+function memberRow(
+  meeting: MeetingPageRow,
+  row: AttendanceRow,
+  i: number,
+  rows: readonly AttendanceRow[],
+  error: string | undefined,
+): string {
   const id = `membre-${i}`;
   const radios = STATUSES.map(
     ([value, label]) =>
@@ -77,7 +93,7 @@ function memberRow(row: AttendanceRow, i: number, rows: readonly AttendanceRow[]
     .join('');
   return (
     `<fieldset${error ? ` aria-describedby="${id}-erreur"` : ''}><legend>${escapeHtml(row.name)} ` +
-    `<span class="muted">(${escapeHtml(row.email)})</span></legend>` +
+    `<span class="muted">(${escapeHtml(row.email)})</span>${seatNote(meeting, row)}</legend>` +
     `<input type="hidden" name="${id}" value="${escapeHtml(row.email)}">${radios}` +
     `<label for="${id}-pouvoir">Pouvoir de ${escapeHtml(row.name)} donné à</label>` +
     `<select id="${id}-pouvoir" name="pouvoir-${i}"><option value="">—</option>${others}</select>` +
@@ -100,34 +116,38 @@ export interface AttendanceForm {
 export const QUORUM_SCRIPT_PATH = '/assets/quorum.js';
 
 /**
- * Recounts the members ticked present on each change and says the quorum in the status line,
- * as the server does ({@link quorumLine}); without it, the count shown is the one last recorded.
+ * Recounts the seats on each change with the very functions the server counts with
+ * (domain/meeting-seats.ts, inlined), and says the quorum in the status line as {@link quorumLine}
+ * does; without it, the count shown is the one the page was rendered with.
  */
 export const QUORUM_SCRIPT = `(() => {
-  const form = document.querySelector('form[data-quorum]');
+  const countSeats = ${countSeats.toString()};
+  const seatSummary = ${seatSummary.toString()};
+  const form = document.querySelector('form[data-seats]');
   const status = document.getElementById('quorum');
   if (!form || !status) return;
-  const needed = Number(form.dataset.quorum);
-  const total = Number(form.dataset.members);
+  const seats = JSON.parse(form.dataset.seats);
   const recount = () => {
-    const present = form.querySelectorAll('input[type=radio][value=present]:checked').length;
-    const reached = present >= needed ? 'quorum atteint' : 'quorum non atteint';
-    status.textContent = 'Quorum : ' + needed + ' membres présents requis ; ' + present + ' présent' +
-      (present > 1 ? 's' : '') + ' sur ' + total + ' — ' + reached + ' (les pouvoirs ne comptent pas pour le quorum).';
+    const present = [];
+    let proxies = 0;
+    form.querySelectorAll('input[type=radio]:checked').forEach((radio) => {
+      const email = form.querySelector('input[name="' + radio.name.replace('statut-', 'membre-') + '"]').value;
+      if (radio.value === 'present') present.push(email.toLowerCase());
+      if (radio.value === 'pouvoir') proxies += 1;
+    });
+    status.textContent = 'Quorum : ' + seatSummary(countSeats({ ...seats, present, proxies })) + '.';
   };
   form.addEventListener('change', recount);
 })();
 `;
 
-/** The quorum the rows reach: how many present are needed, how many are. */
-function quorumLine(meeting: MeetingPageRow, rows: readonly AttendanceRow[]): { needed: number; text: string } {
-  const present = rows.filter((r) => r.status === 'present').length;
-  const needed = meeting.instance.quorum ?? Math.floor(rows.length / 2) + 1;
-  const text =
-    `Quorum : ${needed} membres présents requis ; ${present} présent${present > 1 ? 's' : ''} ` +
-    `sur ${rows.length} — ${present >= needed ? 'quorum atteint' : 'quorum non atteint'}` +
-    ' (les pouvoirs ne comptent pas pour le quorum).';
-  return { needed, text };
+/** The quorum line the rows give, and what the live recount needs to count as the server does. */
+function quorumLine(meeting: MeetingPageRow, rows: readonly AttendanceRow[]): { seats: string; text: string } {
+  const { titulaires, suppleantFor, quorum, rules } = meeting.seats;
+  return {
+    seats: JSON.stringify({ titulaires, suppleantFor, quorum, quorumCountsProxies: rules.quorumCountsProxies }),
+    text: `Quorum : ${seatSummary(countAttendance(meeting.seats, attendanceOf(rows)))}.`,
+  };
 }
 
 /**
@@ -140,10 +160,10 @@ export function attendanceForm(form: AttendanceForm, viewer: PageViewer | null):
   return [
     `<p role="status" id="quorum">${escapeHtml(quorum.text)}</p>`,
     `<form method="post" action="/reunions/${encodeURIComponent(meeting.id)}/presences" novalidate ` +
-      `data-quorum="${quorum.needed}" data-members="${rows.length}">`,
+      `data-seats="${escapeHtml(quorum.seats)}">`,
     csrfField(viewer),
     back ? `<input type="hidden" name="retour" value="${back}">` : '',
-    rows.map((row, i) => memberRow(row, i, rows, errors.get(row.email))).join(''),
+    rows.map((row, i) => memberRow(meeting, row, i, rows, errors.get(row.email))).join(''),
     '<p class="actions"><button type="submit">Enregistrer les présences</button></p>',
     '</form>',
   ].join('');

@@ -36,7 +36,9 @@ export function registerFeedPages(scope: FastifyInstance, deps: FeedPagesDepende
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async (request, reply) => {
-      const feeds = (await store.feeds.list(routeViewer(request).personId)).map((feed) => feedEntry(links, feed));
+      const { personId } = routeViewer(request);
+      const feeds = (await store.feeds.list(personId)).map((feed) => feedEntry(links, feed));
+      const calendar = await store.calendars.find({ personId });
       const { fait, nouvelle } = request.query;
       const notice =
         fait !== undefined && Object.hasOwn(MY_CALENDARS_NOTICES, fait)
@@ -45,7 +47,7 @@ export function registerFeedPages(scope: FastifyInstance, deps: FeedPagesDepende
       return sendAppPage(
         reply,
         200,
-        myCalendarsPage(feeds, viewerOf(request), { notice, renewedId: nouvelle ?? null }),
+        myCalendarsPage(feeds, viewerOf(request), { notice, renewedId: nouvelle ?? null }, calendar),
       );
     },
   );

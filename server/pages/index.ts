@@ -22,6 +22,7 @@ import type { ConventionListItem } from '../../store/conventions/list-convention
 import { dashboardPage } from './dashboard.js';
 import { CALENDAR_NOTICES, registerCalendarFormPages } from './calendar-form-routes.js';
 import { registerFeedPages } from './feed-pages.js';
+import { registerCalendarLinkPages } from './calendar-link-pages.js';
 import { registerFichePages } from './fiche-pages.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
@@ -34,7 +35,10 @@ import { registerImportPages } from './import-pages.js';
 import { meetingPage } from './meeting-page.js';
 import { instancesToConvene, meetingPageActions, registerMeetingFormPages } from './meeting-form-routes.js';
 import { registerMeetingAgendaPages } from './meeting-agenda-routes.js';
+import { registerAgendaDurationPages } from './agenda-duration-routes.js';
 import { registerMeetingDayPages } from './meeting-day-routes.js';
+import { registerCounterProposalPages } from './counter-proposal-routes.js';
+import { registerOpenDecisionsPages } from './open-decisions-pages.js';
 import { registerPageScript } from './page-script.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
@@ -55,6 +59,8 @@ export interface PageDependencies {
   now?: () => Date;
   /** Where the calendar feed addresses point and what signs them: « Mes agendas » is served with them. */
   feedLinks?: FeedLinks;
+  /** Seals the app passwords of linked CalDAV calendars: « Mes agendas » links one when given. */
+  calendarSecret?: string;
 }
 
 /** Who the page is for (request.viewer, from the session), with the CSRF token of its forms. */
@@ -450,10 +456,21 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
   registerFichePages(scope, { client: deps.client, store: deps.store, viewerOf });
   registerMeetingFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
   registerMeetingAgendaPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
+  registerAgendaDurationPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerMeetingDayPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
+  registerCounterProposalPages(scope, { client: deps.client, store: deps.store, now });
+  registerOpenDecisionsPages(scope, {
+    client: deps.client,
+    store: deps.store,
+    taskQueue: deps.taskQueue,
+    viewerOf,
+    now,
+  });
   registerPollFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
   registerCalendarFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf });
   if (deps.feedLinks) registerFeedPages(scope, { store: deps.store, links: deps.feedLinks, viewerOf, now });
+  if (deps.calendarSecret)
+    registerCalendarLinkPages(scope, { store: deps.store, secret: deps.calendarSecret, viewerOf, now });
 
   registerAdminWorkflowPages(scope, {
     client: deps.client,

@@ -80,6 +80,7 @@ export const APP_PAGE_CSP = pageCsp(APP_PAGE_STYLE, { scripts: true });
 /** The navigation: path, label, and whether only admins see it. */
 const NAV: ReadonlyArray<{ href: string; label: string; admin?: boolean }> = [
   { href: '/', label: 'Tableau de bord' },
+  { href: '/attentes', label: 'Tout ce qui m’attend' },
   { href: '/calendrier', label: 'Calendrier' },
   { href: '/sondages', label: 'Sondages' },
   { href: '/mes-agendas', label: 'Mes agendas' },
@@ -87,6 +88,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; admin?: boolean }> = [
   { href: '/boite-d-envoi', label: 'Boîte d’envoi', admin: true },
   { href: '/admin/processus', label: 'Processus', admin: true },
   { href: '/admin/journal', label: 'Journal', admin: true },
+  { href: '/admin/donnees-personnelles', label: 'Données personnelles', admin: true },
   { href: '/admin/demo', label: 'Démonstration', admin: true },
   { href: '/admin/import', label: 'Import', admin: true },
 ];

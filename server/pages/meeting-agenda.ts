@@ -1,8 +1,9 @@
+import { agendaTimes, frenchDuration, MAX_ITEM_MINUTES } from '../../domain/agenda-times.js';
 import { DomainError } from '../../domain/errors.js';
 import { freeItemSchema, type FreeItemInput } from '../../domain/meeting-input.js';
 import { parseInput } from '../../domain/validation.js';
 import type { MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
-import { frenchInstant } from './format.js';
+import { frenchInstant, frenchTime } from './format.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 
 /**
@@ -121,9 +122,33 @@ export interface AgendaForm {
   values: { title: string; note: string };
   error: string | null;
   notice: string | null;
+  /** A duration refused: the item's id, the value typed and why. */
+  durationError?: { itemId: string; value: string; message: string };
 }
 
-/** The ordre du jour before the meeting: each item moved up or down, a free item added. */
+/** An item's duration form: minutes, or empty for none; its error beside the field. */
+function durationForm(
+  base: string,
+  item: MeetingPageRow['agenda'][number],
+  error: AgendaForm['durationError'],
+  viewer: PageViewer | null,
+): string {
+  const id = `duree-${item.id}`;
+  const refused = error?.itemId === item.id ? error : undefined;
+  const value = refused ? refused.value : item.durationMinutes ? String(item.durationMinutes) : '';
+  return (
+    `<form class="inline" method="post" action="${base}/${encodeURIComponent(item.id)}/duree" novalidate>` +
+    csrfField(viewer) +
+    `<label for="${id}">Durée en minutes : ${escapeHtml(item.title)}</label> ` +
+    `<input type="number" id="${id}" name="minutes" min="1" max="${MAX_ITEM_MINUTES}" inputmode="numeric" ` +
+    `value="${escapeHtml(value)}"${refused ? ` aria-invalid="true" aria-describedby="${id}-erreur"` : ''}> ` +
+    `<button type="submit">Enregistrer la durée</button>` +
+    (refused ? `<p class="failed" id="${id}-erreur">${escapeHtml(refused.message)}</p>` : '') +
+    '</form>'
+  );
+}
+
+/** The ordre du jour before the meeting: each item moved up or down, its duration, a free item added. */
 export function agendaPage(form: AgendaForm, viewer: PageViewer | null): string {
   const { meeting, values, error } = form;
   const base = `/reunions/${encodeURIComponent(meeting.id)}/ordre-du-jour`;
@@ -132,13 +157,18 @@ export function agendaPage(form: AgendaForm, viewer: PageViewer | null): string 
     `<form class="inline" method="post" action="${base}/${encodeURIComponent(itemId)}">${csrfField(viewer)}` +
     `<button type="submit" name="sens" value="${direction}" aria-label="${escapeHtml(`${label} : ${title}`)}">` +
     `${label}</button></form>`;
+  // Once one item has a duration, each shows when it starts.
+  const starts = agendaTimes(meeting.startsAt, meeting.agenda);
+  const timed = meeting.agenda.some((item) => item.durationMinutes);
   const items = meeting.agenda.map(
     (item, i) =>
-      `<li><p><strong>${escapeHtml(item.title)}</strong>${
-        item.fiche ? ' <span class="muted">(fiche)</span>' : ''
-      }</p>${item.note ? `<p class="muted">${escapeHtml(item.note)}</p>` : ''}` +
+      `<li><p>${timed ? `<span class="muted">${escapeHtml(frenchTime(starts[i]!))}</span> — ` : ''}` +
+      `<strong>${escapeHtml(item.title)}</strong>${item.fiche ? ' <span class="muted">(fiche)</span>' : ''}` +
+      `${item.durationMinutes ? ` (${escapeHtml(frenchDuration(item.durationMinutes))})` : ''}</p>` +
+      `${item.note ? `<p class="muted">${escapeHtml(item.note)}</p>` : ''}` +
       (i > 0 ? move(item.id, 'monter', 'Monter', item.title) : '') +
       (i < last ? move(item.id, 'descendre', 'Descendre', item.title) : '') +
+      durationForm(base, item, form.durationError, viewer) +
       '</li>',
   );
   const invalid = error ? ' aria-invalid="true" aria-describedby="nouveau-point-erreur"' : '';
@@ -152,7 +182,7 @@ export function agendaPage(form: AgendaForm, viewer: PageViewer | null): string 
       error ? `<p role="alert" class="failed">Le point n’est pas ajouté : voir le champ signalé.</p>` : '',
       `<p>Réunion « <a href="/reunions/${encodeURIComponent(meeting.id)}">${escapeHtml(meeting.title)}</a> » du ` +
         `${escapeHtml(frenchInstant(meeting.startsAt))}. Si la convocation est déjà partie, les membres reçoivent ` +
-        'l’ordre du jour à jour quelques minutes après le dernier changement.</p>',
+        'le dossier de séance à jour (ordre du jour, durées et fiches) dix minutes après le dernier changement.</p>',
       items.length ? `<ol>${items.join('')}</ol>` : '<p>L’ordre du jour est vide pour l’instant.</p>',
       '<h2>Ajouter un point libre</h2>',
       `<form method="post" action="${base}" novalidate>${csrfField(viewer)}`,

@@ -2,6 +2,8 @@ import { decisionSummary } from '../../domain/decision-summary.js';
 import { DECISION_OUTCOME_LABELS } from '../../domain/lifecycle/labels.js';
 import type { OpenStep } from '../../domain/lifecycle/reader-steps.js';
 import type { MeetingPageAgendaItem, MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
+import { seatSummary } from '../../domain/meeting-seats.js';
+import { countAttendance, recordedAttendance } from '../../store/meetings/meeting-seats.js';
 import { attendanceForm, QUORUM_SCRIPT_PATH, type AttendanceRow } from './attendance-page.js';
 import { stepForms, type StepFailure } from './fiche-step-forms.js';
 import { frenchInstant } from './format.js';
@@ -26,8 +28,10 @@ export interface MeetingDay {
   rows: AttendanceRow[];
   /** By fiche id; absent when its workflow could not be read. */
   ficheSteps: ReadonlyMap<string, FicheItemSteps>;
-  /** Whether the relevé may be sent now (attendance recorded). */
+  /** Whether the relevé may be sent now (attendance recorded); it may be published then too. */
   maySendSummary: boolean;
+  /** When the relevé was published on the convention's public page, and by when it is due. */
+  publication: { publishedAt: Date | null; due: Date; publicUrl: string };
   /** Whether the compte rendu may be uploaded now (attendance recorded). */
   mayFileMinutes: boolean;
   notice: string | null;
@@ -116,12 +120,30 @@ function summarySection(day: MeetingDay, viewer: PageViewer | null): string {
         )
         .join('')}</ul>`
     : '<p>Aucune décision enregistrée pour l’instant.</p>';
+  const { meeting } = day;
+  const count = countAttendance(meeting.seats, recordedAttendance(meeting.invitations));
+  const sat = meeting.status === 'tenue' ? `<p>Présences : ${escapeHtml(seatSummary(count))}.</p>` : '';
   const send = day.maySendSummary
     ? `<form method="post" action="/reunions/${encodeURIComponent(day.meeting.id)}/releve">${csrfField(viewer)}` +
       '<input type="hidden" name="retour" value="seance">' +
       '<button type="submit">Envoyer le relevé de décisions</button></form>'
     : '<p class="waiting">Le relevé s’envoie une fois les présences enregistrées.</p>';
-  return list + send;
+  return sat + list + send + publicationForm(day, viewer);
+}
+
+/** « Publier le relevé »: on the convention's public page, within the week after the meeting. */
+function publicationForm(day: MeetingDay, viewer: PageViewer | null): string {
+  const { publishedAt, due, publicUrl } = day.publication;
+  const page = `<a href="${escapeHtml(publicUrl)}">page publique des décisions</a>`;
+  if (publishedAt)
+    return `<p class="ok">Relevé publié le ${escapeHtml(frenchInstant(publishedAt))} sur la ${page}.</p>`;
+  if (!day.maySendSummary) return '';
+  return (
+    `<form method="post" action="/reunions/${encodeURIComponent(day.meeting.id)}/releve/publier">` +
+    `${csrfField(viewer)}<p>À publier avant le ${escapeHtml(frenchInstant(due))} sur la ${page} : ` +
+    'les instances, les fiches et les décisions y sont lisibles par tous, sans les noms des membres ' +
+    'ni les commentaires.</p><button type="submit">Publier le relevé</button></form>'
+  );
 }
 
 function minutesSection(day: MeetingDay, viewer: PageViewer | null): string {

@@ -9,6 +9,7 @@ import { stepsOpenTo } from '../../domain/lifecycle/reader-steps.js';
 import { DECIDING_INSTANCE, isDecision } from '../../domain/lifecycle/roles.js';
 import { ACTION_KINDS, type ActionKind } from '../../domain/lifecycle/vocabulary.js';
 import { itemDecisionSchema } from '../../domain/meeting-input.js';
+import { publicationDue } from '../../domain/open-decisions.js';
 import { localDateKey } from '../../domain/paris-time.js';
 import { parseInput } from '../../domain/validation.js';
 import type { Store } from '../../store/index.js';
@@ -27,6 +28,7 @@ import { meetingDayPage, type FicheItemSteps, type MeetingDay } from './meeting-
 import { manageableMeeting, meetingPageActions, toMeetingPage } from './meeting-form-routes.js';
 import { ID } from './page-lookup.js';
 import { registerPageScript } from './page-script.js';
+import { publicDecisionsPath } from './public-decisions-pages.js';
 
 /** Dependencies of {@link registerMeetingDayPages}. */
 export interface MeetingDayPagesDependencies {
@@ -107,6 +109,15 @@ export function registerMeetingDayPages(scope: FastifyInstance, deps: MeetingDay
     return new Map(entries.filter((entry) => entry !== null));
   }
 
+  /** Where the meeting's relevé stands on its convention's public page. */
+  async function publicationOf(meeting: MeetingPageRow): Promise<MeetingDay['publication']> {
+    const [publishedAt, heading] = await Promise.all([
+      store.openData.findPublication(meeting.id),
+      store.conventions.findHeading(meeting.conventionId),
+    ]);
+    return { publishedAt, due: publicationDue(meeting.startsAt), publicUrl: publicDecisionsPath(heading.slug) };
+  }
+
   async function sendDay(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -124,6 +135,7 @@ export function registerMeetingDayPages(scope: FastifyInstance, deps: MeetingDay
       rows: storedRows(meeting),
       ficheSteps: await ficheSteps(meeting, actor),
       maySendSummary: actions.maySendSummary,
+      publication: await publicationOf(meeting),
       mayFileMinutes: actions.mayFileMinutes,
       notice,
       failure: extra.failure ?? null,

@@ -293,8 +293,10 @@ export const MEETING_NOTICES = {
   annulee: 'La réunion est annulée : les membres en sont avertis.',
   presences: 'Les présences sont enregistrées.',
   releve: 'Le relevé de décisions part aux membres.',
+  publie: 'Le relevé de décisions est publié sur la page publique de la convention.',
   point: 'Le point est ajouté à l’ordre du jour.',
   ordre: 'L’ordre du jour est mis à jour.',
   decision: 'La décision sur ce point est enregistrée.',
   'compte-rendu': 'Le compte rendu est déposé : il part aux membres en pièce jointe.',
+  'proposition-refusee': 'La proposition est refusée : son auteur en est averti, la réunion reste à sa date.',
 } as const satisfies Record<string, string>;

@@ -4,7 +4,7 @@ import type { AuditLine } from '../../store/audit/list-audit-events.js';
 import type { MeetingPageRow } from '../../store/meetings/find-meeting-page.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import type { MeetingPageActions } from './meeting-form-routes.js';
-import { frenchInstant, MEETING_STATUS_LABELS } from './format.js';
+import { frenchInstant, frenchMeetingWhen, MEETING_STATUS_LABELS } from './format.js';
 
 const ATTENDANCE_LABELS: Readonly<Record<string, string>> = {
   present: 'présent·e',
@@ -82,6 +82,7 @@ function occasionLabel(occasion: string): string {
     decisions: 'Relevé de décisions',
     minutes: 'Rappel du compte rendu',
     filed: 'Compte rendu',
+    counter: 'Proposition non retenue',
   };
   return labels[kind] ?? occasion;
 }
@@ -116,18 +117,50 @@ function mailings(meeting: MeetingPageRow): string {
   );
 }
 
+/**
+ * The other times members proposed from their calendar (COUNTER), for whoever may move the meeting:
+ * accept moves it there (the members get the update), decline tells the proposer it stays.
+ */
+function counterProposals(meeting: MeetingPageRow, viewer: PageViewer | null): string {
+  if (meeting.counterProposals.length === 0) return '';
+  const id = encodeURIComponent(meeting.id);
+  const items = meeting.counterProposals.map((proposal, index) => {
+    const action = `/reunions/${id}/propositions/${encodeURIComponent(proposal.id)}`;
+    const commentId = `proposition-${index}-motif`;
+    return (
+      `<li><p><strong>${escapeHtml(proposal.person.displayName)}</strong> propose le ` +
+      `${escapeHtml(frenchMeetingWhen(proposal.startsAt, proposal.endsAt))} ` +
+      `<span class="muted">(reçu le ${escapeHtml(frenchInstant(proposal.receivedAt))})</span>` +
+      `${proposal.comment ? `<br>« ${escapeHtml(proposal.comment)} »` : ''}</p>` +
+      `<form method="post" action="${action}/accepter">${csrfField(viewer)}` +
+      '<button type="submit">Accepter : déplacer la réunion à cet horaire</button></form>' +
+      `<form method="post" action="${action}/refuser">${csrfField(viewer)}` +
+      `<label for="${commentId}">Motif du refus (facultatif)</label>` +
+      `<input type="text" id="${commentId}" name="motif" maxlength="1000">` +
+      '<button type="submit">Refuser la proposition</button></form></li>'
+    );
+  });
+  return `<h2>Propositions d’un autre horaire</h2><ul>${items.join('')}</ul>`;
+}
+
 /** What each change of the meeting did, in French, from its audit line. */
 const HISTORY_LABELS: Readonly<Record<string, (details: Record<string, unknown>) => string>> = {
   'meeting.schedule': (d) => `Planifiée pour le ${instantOf(d.startsAt)}`,
   'meeting.convene': (d) =>
     d.sequence === undefined ? 'Convocation envoyée aux membres' : 'Ordre du jour mis à jour, envoyé aux membres',
+  'meeting.counter': (d) => `Propose de la tenir le ${instantOf(d.startsAt)}, depuis son agenda`,
+  'meeting.declineCounter': (d) =>
+    `Proposition de ${typeof d.counterOf === 'string' ? d.counterOf : '—'} refusée` +
+    `${typeof d.reason === 'string' ? ` (motif : ${d.reason})` : ''}`,
   'meeting.reschedule': (d) =>
-    `Déplacée au ${instantOf(d.startsAt)}${typeof d.reason === 'string' ? ` (motif : ${d.reason})` : ''} ; ` +
+    `Déplacée au ${instantOf(d.startsAt)}${typeof d.reason === 'string' ? ` (motif : ${d.reason})` : ''}` +
+    `${typeof d.counterOf === 'string' ? `, à la proposition de ${d.counterOf}` : ''} ; ` +
     `les membres sont invités à répondre de nouveau : toutes les réponses repassent « en attente »` +
     (typeof d.answersReset === 'number' && d.answersReset > 0 ? ` (${d.answersReset} à l’ancienne date)` : ''),
   'meeting.cancel': (d) => `Annulée${typeof d.reason === 'string' ? ` (motif : ${d.reason})` : ''}`,
   'meeting.recordAttendance': () => 'Présences enregistrées',
   'meeting.sendDecisionSummary': () => 'Relevé de décisions envoyé',
+  'meeting.publishDecisions': () => 'Relevé de décisions publié sur la page publique',
   'meeting.fileMinutes': () => 'Compte rendu déposé, envoyé aux membres',
   'meeting.recordItemDecision': (d) =>
     `Décision enregistrée sur le point « ${typeof d.item === 'string' ? d.item : '—'} »`,
@@ -222,6 +255,7 @@ export function meetingPage(
           `le sondage « ${escapeHtml(meeting.poll.title)} »</a></dd>`
         : '',
       '</dl>',
+      actions.mayChange ? counterProposals(meeting, viewer) : '',
       '<h2>Ordre du jour</h2>',
       agenda(meeting),
       '<h2>Convocations et réponses</h2>',

@@ -1,4 +1,6 @@
+import type { CalendarLinkView } from '../../store/calendars/calendar-links.js';
 import type { FeedEntry } from '../routes/feed-subscriptions.js';
+import { calendarLinkSection } from './calendar-link-forms.js';
 import { FORM_SCRIPT_PATH } from './form-script.js';
 import { frenchInstant } from './format.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
@@ -8,6 +10,8 @@ export const MY_CALENDARS_NOTICES = {
   revoquee: 'L’adresse est révoquée : les agendas qui l’utilisent ne reçoivent plus rien.',
   renouvelee:
     'Voici la nouvelle adresse : remplacez l’ancienne dans votre agenda, qui ne fonctionne plus depuis cet instant.',
+  'agenda-relie': 'Votre agenda est relié : vos prochaines réunions s’y inscrivent.',
+  'agenda-delie': 'Votre agenda n’est plus relié : les réunions déjà inscrites y restent.',
 } as const satisfies Record<string, string>;
 
 const KIND_LABELS = { person: 'Mes réunions', convention: 'Toute la convention', instance: 'Instance' } as const;
@@ -55,11 +59,15 @@ function feedSection(feed: FeedEntry, viewer: PageViewer | null, renewedId: stri
   );
 }
 
-/** « Mes agendas »: the signed-in person's calendar feed addresses, each copied, revoked and renewed on its own. */
+/**
+ * « Mes agendas »: the signed-in person's calendar feed addresses, each copied, revoked and renewed
+ * on its own, and the CalDAV calendar they linked.
+ */
 export function myCalendarsPage(
   feeds: readonly FeedEntry[],
   viewer: PageViewer | null,
   done: { notice: string | null; renewedId: string | null },
+  calendar: CalendarLinkView | null,
 ): string {
   return renderAppPage({
     title: 'Mes agendas',
@@ -73,6 +81,7 @@ export function myCalendarsPage(
         'il affiche les réunions et leurs changements de lui-même. Chaque adresse est personnelle ; ' +
         'si elle a circulé, renouvelez-la : l’ancienne cesse aussitôt de fonctionner.</p>',
       ...feeds.map((feed) => feedSection(feed, viewer, done.renewedId)),
+      calendarLinkSection(calendar, viewer),
     ],
   });
 }

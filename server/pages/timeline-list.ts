@@ -2,17 +2,19 @@ import type { TimelineEntry } from '../../client/history-timeline.js';
 import { escapeHtml } from './layout.js';
 
 function entryItem(entry: TimelineEntry): string {
-  const mail = entry.mail
-    ? `<ul class="mail">${entry.mail.attempts
-        .map(
-          (a) =>
-            `<li>Essai ${a.attempt}, <time datetime="${a.at}">${escapeHtml(a.when)}</time>` +
-            ` : <span class="${a.outcome === 'sent' ? 'ok' : 'failed'}">${escapeHtml(a.label)}</span>${
-              a.error ? ` (${escapeHtml(a.error)})` : ''
-            }</li>`,
-        )
-        .join('')}</ul>`
-    : '';
+  const mails = entry.mails ?? [];
+  // A notice to several people: each attempt names its recipient.
+  const items = mails.flatMap((mail) =>
+    mail.attempts.map(
+      (a) =>
+        `<li>${mails.length > 1 ? `${escapeHtml(mail.recipient)}, essai` : 'Essai'} ${a.attempt}, ` +
+        `<time datetime="${a.at}">${escapeHtml(a.when)}</time>` +
+        ` : <span class="${a.outcome === 'sent' ? 'ok' : 'failed'}">${escapeHtml(a.label)}</span>${
+          a.error ? ` (${escapeHtml(a.error)})` : ''
+        }</li>`,
+    ),
+  );
+  const mail = items.length ? `<ul class="mail">${items.join('')}</ul>` : '';
   return [
     '<li>',
     `<time datetime="${entry.at}">${escapeHtml(entry.when)}</time> — <strong>${escapeHtml(entry.who)}</strong>` +

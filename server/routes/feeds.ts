@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { calendarIcs, type MeetingIcsInput } from '../../documents/ics/meeting-ics.js';
+import { CALENDAR_TAIL, calendarHead, type MeetingIcsInput } from '../../documents/ics/meeting-ics.js';
 import { formatFrench } from '../../domain/paris-time.js';
 import { LEGACY_PERSON_FEED_SUBJECT, conventionFeedSubject, subscriptionIdOf } from '../../infra/links/feed-urls.js';
 import { LinkError, verifyLink, type LinkPayload } from '../../infra/links/signed-links.js';
@@ -8,6 +9,7 @@ import type { FeedKind, FeedSubscriptionView } from '../../store/feeds/feed-subs
 import type { Store } from '../../store/index.js';
 import type { FeedConvention, FeedMeeting, MeetingFeed } from '../../store/meetings/meeting-feed.js';
 import { LINK_REFUSALS } from './rsvp.js';
+import { FeedEventCache } from '../feed-event-cache.js';
 import { route } from '../route.js';
 
 /** Dependencies of {@link feedRoutes}. */
@@ -24,6 +26,12 @@ export interface FeedRouteDependencies {
 /** How long a calendar application, or a cache of the person's own, may keep a feed unasked. */
 export const FEED_CACHE_CONTROL = 'private, max-age=300';
 export const FEED_CONTENT_TYPE = 'text/calendar; charset=utf-8';
+
+/** The events of every feed served by this process, kept between requests (a few kB each). */
+const eventCache = new FeedEventCache(20_000);
+
+/** Part of every ETag: raise it when the same meetings come out as other bytes (a new format). */
+const FEED_FORMAT = 2;
 
 const ASK_AGAIN =
   'Demandez au secrétariat de la convention une nouvelle adresse d’abonnement, ' +
@@ -64,9 +72,10 @@ class FeedRefusal extends Error {
  * subscription and could never be withdrawn: it answers 410, pointing to « Mes agendas » (no page
  * ever gave one out).
  *
- * Each answer carries a strong ETag (SHA-256 of the body): a calendar application asking again with
- * If-None-Match gets a 304 without the body while nothing changed. A refused address gets a French
- * text saying why and what to do — 400 changed or cut, 410 expired, 403 not for this calendar,
+ * Each answer carries a strong ETag, built from what the feed's content depends on (its version, read
+ * without its meetings: store/meetings/meeting-feed.ts): a calendar application asking again with
+ * If-None-Match gets a 304 while nothing changed, without the feed being read or written. A refused
+ * address gets a French text saying why and what to do — 400 changed or cut, 410 expired, 403 not for this calendar,
  * 404 no such convention or instance — which calendar applications show as a failed subscription and
  * a browser shows as it is.
  */
@@ -250,24 +259,38 @@ function shown(segment: string): string {
  * Sends a feed as iCalendar (METHOD:PUBLISH) with its strong ETag, or a 304 when the caller holds
  * it already. Shared by the subscription feeds and the API's calendar of a convention.
  * `organizerEmail` is the ORGANIZER of every event, the address invitations come from.
+ *
+ * The body is streamed: the calendar's head, then the meetings a page at a time, each event's text
+ * from {@link eventCache} when it was written before. A meeting changed between the version and
+ * the pages comes out as it is now, and its next request gets a new ETag.
  */
-export function sendFeed(
+export async function sendFeed(
   request: FastifyRequest,
   reply: FastifyReply,
   feed: MeetingFeed,
   filename: string,
   organizerEmail: string,
 ) {
-  const events = feed.meetings.map((meeting) => feedEvent(meeting, organizerEmail));
-  const ics = calendarIcs(events, { name: feed.name, zone: feed.zone, method: 'PUBLISH' });
-  const etag = `"${createHash('sha256').update(ics, 'utf8').digest('base64url')}"`;
+  const version = await feed.version();
+  const state = [FEED_FORMAT, feed.name, feed.zone, organizerEmail, version.meetings, version.digest];
+  const etag = `"${createHash('sha256').update(JSON.stringify(state), 'utf8').digest('base64url')}"`;
   privateHeaders(reply).header('etag', etag).header('cache-control', FEED_CACHE_CONTROL);
   if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
+  // The feed's own zone first, as applications that show a calendar in one zone read the first.
+  const zones = [...version.zones].sort((a, b) => Number(b === feed.zone) - Number(a === feed.zone));
+  const head = calendarHead({ name: feed.name, zone: feed.zone, method: 'PUBLISH' }, zones);
+  async function* body() {
+    yield head;
+    for await (const page of feed.pages()) {
+      yield page.map((meeting) => eventCache.text(feedEvent(meeting, organizerEmail))).join('');
+    }
+    yield CALENDAR_TAIL;
+  }
   return reply
     .code(200)
     .header('content-type', FEED_CONTENT_TYPE)
     .header('content-disposition', `inline; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '-')}"`)
-    .send(ics);
+    .send(Readable.from(body(), { objectMode: false }));
 }
 
 /**
@@ -277,7 +300,7 @@ export function sendFeed(
  */
 function feedEvent(meeting: FeedMeeting, organizerEmail: string): MeetingIcsInput {
   return {
-    // calendarIcs writes no METHOD per event; this one only says what the invitation last was.
+    // A feed's events carry no METHOD; this one only says what the invitation last was.
     method: meeting.cancelled ? 'CANCEL' : 'REQUEST',
     status: meeting.cancelled ? 'CANCELLED' : 'CONFIRMED',
     uid: meeting.icalUid,
@@ -293,7 +316,7 @@ function feedEvent(meeting: FeedMeeting, organizerEmail: string): MeetingIcsInpu
     instanceName: meeting.instanceName,
     // As in the invitations (activities/meeting-mail.ts), so both name the same organizer.
     organizer: { name: `Secrétariat — ${meeting.instanceName}`, email: organizerEmail },
-    // PUBLISH has no attendees (calendarIcs writes none): the members' addresses stay out.
+    // PUBLISH has no attendees (calendarEvent writes none): the members' addresses stay out.
     attendees: [],
     agenda: meeting.agenda,
     // The invitation a member accepted rings already; a feed showing the same meeting stays quiet.

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { findWorkflowSubject } from './workflow-convention.js';
 
 /** Who is told that a mail of a workflow failed, and what the workflow is about, in French. */
 export interface AlertAudience {
@@ -14,9 +15,6 @@ export interface CoordinatorsSpec {
   roles: readonly string[];
 }
 
-/** The convention of a convention-wide workflow, from its id (`convention-<id>`, `calendar-<id>`). */
-const CONVENTION_WIDE = /^(?:convention|calendar)-(.+)$/;
-
 /**
  * The people to tell when a mail of this workflow fails: its organiser, where it has one, and the
  * convention's coordinators. Empty for a mail that belongs to no workflow (the alerts themselves,
@@ -26,31 +24,7 @@ export async function findAlertAudience(
   db: PrismaClient,
   input: { workflowId: string | null; idempotencyKey: string; coordinators: CoordinatorsSpec },
 ): Promise<AlertAudience> {
-  // The fiche's mails name their workflow only in their key (`<workflowId>:step-…`).
-  const workflowId = input.workflowId ?? input.idempotencyKey.split(':')[0];
-  if (!workflowId) return { about: '', recipients: [] };
-  let found: { conventionId: string; about: string; organiser?: string } | null = null;
-  const fiche = await db.ficheAction.findUnique({
-    where: { workflowId },
-    select: { conventionId: true, code: true, authorEmail: true },
-  });
-  if (fiche)
-    found = { conventionId: fiche.conventionId, about: `la fiche ${fiche.code}`, organiser: fiche.authorEmail };
-  const meeting = found
-    ? null
-    : await db.meeting.findUnique({ where: { workflowId }, select: { conventionId: true, title: true } });
-  if (meeting) found = { conventionId: meeting.conventionId, about: `la réunion « ${meeting.title} »` };
-  const poll =
-    found || meeting
-      ? null
-      : await db.poll.findUnique({
-          where: { workflowId },
-          select: { conventionId: true, title: true, organizerEmail: true },
-        });
-  if (poll)
-    found = { conventionId: poll.conventionId, about: `le sondage « ${poll.title} »`, organiser: poll.organizerEmail };
-  const wide = CONVENTION_WIDE.exec(workflowId);
-  if (!found && wide) found = { conventionId: wide[1]!, about: 'le calendrier de la convention' };
+  const found = await findWorkflowSubject(db, input);
   if (!found) return { about: '', recipients: [] };
   const coordinators = await db.membership.findMany({
     where: {

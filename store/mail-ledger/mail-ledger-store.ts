@@ -14,6 +14,7 @@ import {
 } from './notification-ledger.js';
 import { flagRefusedAddress } from './refused-addresses.js';
 import { findWorkflowMailLedger } from './workflow-mail-ledger.js';
+import { findWorkflowSubject } from './workflow-convention.js';
 
 /** The notification ledger: every mail sent or tried, once per key, with each attempt. */
 export function createMailLedgerStore(db: PrismaClient) {
@@ -31,6 +32,7 @@ export function createMailLedgerStore(db: PrismaClient) {
     flagRefusedAddress: bind(flagRefusedAddress),
     alertAudience: bind(findAlertAudience),
     ofWorkflow: bind(findWorkflowMailLedger),
+    workflowSubject: bind(findWorkflowSubject),
   };
 }
 

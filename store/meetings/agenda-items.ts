@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { appendAgendaItem } from './append-agenda-item.js';
 
 /** A free item of the ordre du jour: a title and an optional note, not tied to a fiche. */
 export interface FreeAgendaItem {
@@ -11,18 +12,9 @@ export async function addFreeAgendaItem(
   db: PrismaClient,
   { meetingId, item }: { meetingId: string; item: FreeAgendaItem },
 ): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const last = await tx.agendaItem.aggregate({ where: { meetingId }, _max: { position: true } });
-    await tx.agendaItem.create({
-      data: {
-        meetingId,
-        position: (last._max.position ?? 0) + 1,
-        title: item.title,
-        note: item.note ?? null,
-        kind: 'information',
-      },
-    });
-  });
+  await db.$transaction((tx) =>
+    appendAgendaItem(tx, { meetingId, title: item.title, note: item.note ?? null, kind: 'information' }),
+  );
 }
 
 /**
@@ -47,6 +39,18 @@ export async function moveAgendaItem(
     await tx.agendaItem.update({ where: { id: item.id }, data: { position: neighbour.position } });
     return true;
   });
+}
+
+/** Sets (or, with null, clears) an item's duration; false when the item is not the meeting's. */
+export async function setAgendaItemDuration(
+  db: PrismaClient,
+  { meetingId, itemId, minutes }: { meetingId: string; itemId: string; minutes: number | null },
+): Promise<boolean> {
+  const { count } = await db.agendaItem.updateMany({
+    where: { id: itemId, meetingId },
+    data: { durationMinutes: minutes },
+  });
+  return count === 1;
 }
 
 /** Records what the meeting decided on a free item; false when it is not a free item of that meeting. */

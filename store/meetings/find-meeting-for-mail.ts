@@ -14,9 +14,21 @@ export interface MeetingForMail {
   convention: { timezone: string };
   instance: { name: string };
   /** By position. */
-  agenda: Array<{ position: number; title: string; ficheId: string | null; decisionText: string | null }>;
+  agenda: Array<{
+    position: number;
+    title: string;
+    durationMinutes: number | null;
+    ficheId: string | null;
+    decisionText: string | null;
+  }>;
   /** Each member convened: their ROLE and PARTSTAT (RFC 5545). */
-  invitations: Array<{ role: string; partstat: string; person: { email: string; displayName: string } }>;
+  invitations: Array<{
+    role: string;
+    partstat: string;
+    /** As the secretary recorded it (present · excuse · absent · represente), or null. */
+    attendance: string | null;
+    person: { email: string; displayName: string };
+  }>;
   /** In the order they were taken. */
   decisions: Array<{ ficheId: string; outcome: string; comment: string | null; fiche: { code: string } }>;
 }
@@ -39,9 +51,16 @@ export async function findMeetingForMail(db: PrismaClient, meetingId: string): P
       instance: { select: { name: true } },
       agenda: {
         orderBy: { position: 'asc' },
-        select: { position: true, title: true, ficheId: true, decisionText: true },
+        select: { position: true, title: true, durationMinutes: true, ficheId: true, decisionText: true },
       },
-      invitations: { select: { role: true, partstat: true, person: { select: { email: true, displayName: true } } } },
+      invitations: {
+        select: {
+          role: true,
+          partstat: true,
+          attendance: true,
+          person: { select: { email: true, displayName: true } },
+        },
+      },
       decisions: {
         orderBy: { decidedAt: 'asc' },
         select: { ficheId: true, outcome: true, comment: true, fiche: { select: { code: true } } },

@@ -1,4 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { listPendingCounterProposals, type CounterProposalRow } from './counter-proposals.js';
+import { findMeetingSeats, type MeetingSeats } from './meeting-seats.js';
 
 /** An item of the ordre du jour, with the fiche it reviews. */
 export interface MeetingPageAgendaItem {
@@ -8,6 +10,7 @@ export interface MeetingPageAgendaItem {
   /** A free item's note. */
   note: string | null;
   kind: string;
+  durationMinutes: number | null;
   fiche: { id: string; code: string; workflowId: string | null } | null;
   /** What the meeting decided on a free item, and when. */
   decisionText: string | null;
@@ -20,6 +23,8 @@ export interface MeetingPageInvitation {
   respondedAt: Date | null;
   rsvpSource: string | null;
   attendance: string | null;
+  /** The address of the member present who holds this member's pouvoir, if one was given. */
+  proxyTo: string | null;
   /** `mailRefusedAt`: when a mail server last refused the address for good, with its answer. */
   person: { email: string; displayName: string; mailRefusedAt: Date | null; mailRefusal: string | null };
 }
@@ -55,10 +60,14 @@ export interface MeetingPageRow {
   decisions: MeetingPageDecision[];
   /** The date poll that chose its date, if one did. */
   poll: { id: string; title: string } | null;
+  /** The instance's seats, for the count of présents, suppléants and pouvoirs. */
+  seats: MeetingSeats;
   /** The compte rendu uploaded, if any (its bytes are read apart). */
   minutesFile: { filename: string; size: number; uploadedAt: Date } | null;
   /** The mails its workflow sent, one per recipient and occasion (by ledger key), with where each stands. */
   mails: Array<{ idempotencyKey: string; status: string }>;
+  /** Other times members proposed from their calendar (COUNTER), waiting for the organiser, oldest first. */
+  counterProposals: CounterProposalRow[];
 }
 
 /**
@@ -90,6 +99,7 @@ export async function findMeetingPage(prisma: PrismaClient, meetingId: string): 
           title: true,
           note: true,
           kind: true,
+          durationMinutes: true,
           decisionText: true,
           decidedAt: true,
           fiche: { select: { id: true, code: true, workflowId: true } },
@@ -102,7 +112,8 @@ export async function findMeetingPage(prisma: PrismaClient, meetingId: string): 
           respondedAt: true,
           rsvpSource: true,
           attendance: true,
-          person: { select: { email: true, displayName: true, mailRefusedAt: true, mailRefusal: true } },
+          proxyPersonId: true,
+          person: { select: { id: true, email: true, displayName: true, mailRefusedAt: true, mailRefusal: true } },
         },
       },
       decisions: {
@@ -121,5 +132,16 @@ export async function findMeetingPage(prisma: PrismaClient, meetingId: string): 
         select: { idempotencyKey: true, status: true },
       })
     : [];
-  return { ...meeting, mails };
+  const invitations = meeting.invitations.map(({ proxyPersonId, person: { id: _id, ...person }, ...invitation }) => ({
+    ...invitation,
+    proxyTo: meeting.invitations.find((i) => i.person.id === proxyPersonId)?.person.email ?? null,
+    person,
+  }));
+  return {
+    ...meeting,
+    invitations,
+    mails,
+    seats: await findMeetingSeats(prisma, { meetingId }),
+    counterProposals: await listPendingCounterProposals(prisma, meetingId),
+  };
 }

@@ -1,9 +1,14 @@
+import { agendaLine } from '../../domain/agenda-times.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
-/** The ordre du jour as members see it, in order. */
+/**
+ * The ordre du jour as members see it, in order, each item with its duration: the meeting workflow
+ * sends the dossier de séance again when these lines change. A fiche's item names its version, and
+ * a version under review no longer changes: a new version is a new line.
+ */
 export async function meetingAgenda(db: PrismaClient, { meetingId }: { meetingId: string }): Promise<string[]> {
   const items = await db.agendaItem.findMany({ where: { meetingId }, orderBy: { position: 'asc' } });
-  return items.map((item) => item.title);
+  return items.map(agendaLine);
 }
 
 /** The workflows of the fiches on the meeting's ordre du jour, to tell them it moved. */

@@ -5,7 +5,7 @@
  * holds both the invitation and the feed sees one meeting; a cancelled one stays, marked, so a
  * subscriber's calendar drops it rather than keeping a stale copy.
  */
-import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 
 /** How far back a feed goes: a year of past meetings, then all those to come. */
 export const FEED_PAST_DAYS = 365;
@@ -34,12 +34,31 @@ export interface FeedMeeting {
   agenda: Array<{ position: number; title: string }>;
 }
 
-/** A feed's calendar: its name and zone, and its meetings by start. */
+/**
+ * What a feed's content depends on, read without its meetings: their number, a digest of each one's
+ * last change, instance, zone and ordre du jour (which changes apart from the meeting's row), and the
+ * zones they are held in. Equal versions give equal feeds, so an ETag built on it spares a 304 the
+ * reading and writing of the meetings.
+ */
+export interface FeedVersion {
+  meetings: number;
+  digest: string;
+  zones: string[];
+}
+
+/** A feed's calendar: its name and zone; its version, then its meetings by start, page by page. */
 export interface MeetingFeed {
   name: string;
   zone: string;
-  meetings: FeedMeeting[];
+  version(): Promise<FeedVersion>;
+  pages(): AsyncGenerator<FeedMeeting[]>;
 }
+
+/** Whose meetings a feed shows. */
+type FeedScope = { conventionId: string } | { instanceId: string } | { email: string };
+
+/** Meetings read at once while a feed is written out. */
+const PAGE_SIZE = 500;
 
 /** A convention, as its feeds need it. */
 export interface FeedConvention {
@@ -94,7 +113,7 @@ export async function conventionMeetingFeed(
   return {
     name: `Réunions — ${convention.name}`,
     zone: convention.timezone,
-    meetings: await feedMeetings(prisma, { conventionId: convention.id }, now),
+    ...feedOf(prisma, { conventionId: convention.id }, now),
   };
 }
 
@@ -108,7 +127,7 @@ export async function instanceMeetingFeed(
   return {
     name: `${instance.name} — ${convention.name}`,
     zone: convention.timezone,
-    meetings: await feedMeetings(prisma, { instanceId: instance.id }, now),
+    ...feedOf(prisma, { instanceId: instance.id }, now),
   };
 }
 
@@ -119,40 +138,79 @@ export async function instanceMeetingFeed(
  */
 export async function personMeetingFeed(prisma: PrismaClient, email: string, now: Date): Promise<MeetingFeed> {
   const person = { email: { equals: email.trim(), mode: 'insensitive' as const } };
-  const meetings = await feedMeetings(prisma, { instance: { memberships: { some: { person } } } }, now);
   const seat = await prisma.membership.findFirst({
     where: { person },
     orderBy: { createdAt: 'asc' },
     select: { instance: { select: { convention: { select: { timezone: true } } } } },
   });
-  return { name: 'Mes réunions (Concerto)', zone: seat?.instance.convention.timezone ?? DEFAULT_ZONE, meetings };
+  return {
+    name: 'Mes réunions (Concerto)',
+    zone: seat?.instance.convention.timezone ?? DEFAULT_ZONE,
+    ...feedOf(prisma, { email: email.trim() }, now),
+  };
 }
 
-/** The meetings ending at most {@link FEED_PAST_DAYS} days before `now`, then all those to come. */
-async function feedMeetings(prisma: PrismaClient, where: Prisma.MeetingWhereInput, now: Date): Promise<FeedMeeting[]> {
+/** The meetings of the scope ending at most {@link FEED_PAST_DAYS} days before `now`, then all those to come. */
+function feedOf(prisma: PrismaClient, scope: FeedScope, now: Date): Pick<MeetingFeed, 'version' | 'pages'> {
   const since = new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000);
-  const meetings = await prisma.meeting.findMany({
-    where: { AND: [where, { endsAt: { gte: since } }] },
-    orderBy: [{ startsAt: 'asc' }, { icalUid: 'asc' }],
-    select: {
-      icalUid: true,
-      sequence: true,
-      updatedAt: true,
-      title: true,
-      startsAt: true,
-      endsAt: true,
-      location: true,
-      visioUrl: true,
-      status: true,
-      convention: { select: { timezone: true } },
-      instance: { select: { name: true } },
-      agenda: { orderBy: { position: 'asc' }, select: { position: true, title: true } },
-    },
-  });
-  return meetings.map(({ status, convention, instance, ...meeting }) => ({
-    ...meeting,
-    zone: convention.timezone,
-    instanceName: instance.name,
-    cancelled: status === 'annulee',
-  }));
+  return { version: () => feedVersion(prisma, scope, since), pages: () => feedPages(prisma, scope, since) };
+}
+
+async function feedVersion(prisma: PrismaClient, scope: FeedScope, since: Date): Promise<FeedVersion> {
+  const inScope =
+    'conventionId' in scope
+      ? Prisma.sql`m."conventionId" = ${scope.conventionId}`
+      : 'instanceId' in scope
+        ? Prisma.sql`m."instanceId" = ${scope.instanceId}`
+        : Prisma.sql`m."instanceId" IN (SELECT s."instanceId" FROM "Membership" s JOIN "Person" p ON p.id = s."personId"
+            WHERE lower(p.email) = lower(${scope.email}))`;
+  const [row] = await prisma.$queryRaw<Array<{ meetings: number; digest: string | null; zones: string[] | null }>>`
+    SELECT count(*)::int AS meetings,
+      md5(string_agg(concat_ws('|', m.id, m."updatedAt", i.name, c.timezone,
+        (SELECT string_agg(a.position || ':' || a.title, '|' ORDER BY a.position)
+          FROM "AgendaItem" a WHERE a."meetingId" = m.id)), '/' ORDER BY m."startsAt", m."icalUid")) AS digest,
+      array_agg(DISTINCT c.timezone) AS zones
+    FROM "Meeting" m JOIN "Instance" i ON i.id = m."instanceId" JOIN "Convention" c ON c.id = m."conventionId"
+    WHERE m."endsAt" >= ${since} AND ${inScope}`;
+  return { meetings: row?.meetings ?? 0, digest: row?.digest ?? '', zones: row?.zones ?? [] };
+}
+
+async function* feedPages(prisma: PrismaClient, scope: FeedScope, since: Date): AsyncGenerator<FeedMeeting[]> {
+  const where: Prisma.MeetingWhereInput =
+    'email' in scope
+      ? { instance: { memberships: { some: { person: { email: { equals: scope.email, mode: 'insensitive' } } } } } }
+      : scope;
+  let after: string | undefined;
+  for (;;) {
+    const meetings = await prisma.meeting.findMany({
+      where: { AND: [where, { endsAt: { gte: since } }] },
+      orderBy: [{ startsAt: 'asc' }, { icalUid: 'asc' }],
+      take: PAGE_SIZE,
+      ...(after === undefined ? {} : { cursor: { icalUid: after }, skip: 1 }),
+      select: {
+        icalUid: true,
+        sequence: true,
+        updatedAt: true,
+        title: true,
+        startsAt: true,
+        endsAt: true,
+        location: true,
+        visioUrl: true,
+        status: true,
+        convention: { select: { timezone: true } },
+        instance: { select: { name: true } },
+        agenda: { orderBy: { position: 'asc' }, select: { position: true, title: true } },
+      },
+    });
+    if (meetings.length > 0) {
+      yield meetings.map(({ status, convention, instance, ...meeting }) => ({
+        ...meeting,
+        zone: convention.timezone,
+        instanceName: instance.name,
+        cancelled: status === 'annulee',
+      }));
+    }
+    if (meetings.length < PAGE_SIZE) return;
+    after = meetings.at(-1)!.icalUid;
+  }
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { bindTo } from '../database/bind.js';
-import { addFreeAgendaItem, moveAgendaItem, recordFreeItemDecision } from './agenda-items.js';
+import { addFreeAgendaItem, moveAgendaItem, recordFreeItemDecision, setAgendaItemDuration } from './agenda-items.js';
+import { findDossierFiches } from './dossier-fiches.js';
 import { createMeetingRecord } from './create-meeting.js';
 import { findMeeting, findMeetingState } from './find-meeting.js';
 import { findMeetingForMail } from './find-meeting-for-mail.js';
@@ -10,6 +11,7 @@ import { listFichesDue } from './list-fiches-due.js';
 import { listMeetingsBetween } from './list-meetings-between.js';
 import { findMinutesFile, saveMinutesFile } from './minutes-file.js';
 import { fichesOnAgenda, meetingAgenda } from './meeting-agenda.js';
+import { findMeetingSeats, findProxyChoice, inviteSuppleant, recordProxy } from './meeting-seats.js';
 import {
   conventionMeetingFeed,
   findFeedConvention,
@@ -23,6 +25,7 @@ import { prepareMeeting } from './prepare-meeting.js';
 import { putOnNextAgenda } from './put-on-next-agenda.js';
 import { recordMeetingChange } from './record-meeting-change.js';
 import { recordRsvp } from './record-rsvp.js';
+import { findCounterProposal, listPendingCounterProposals, recordCounterProposal } from './counter-proposals.js';
 
 /** Meetings with their invitations, answers, ordre du jour and calendar feeds. */
 export function createMeetingStore(db: PrismaClient) {
@@ -41,6 +44,8 @@ export function createMeetingStore(db: PrismaClient) {
     listFichesDue: bind(listFichesDue),
     addFreeAgendaItem: bind(addFreeAgendaItem),
     moveAgendaItem: bind(moveAgendaItem),
+    setAgendaItemDuration: bind(setAgendaItemDuration),
+    findDossierFiches: bind(findDossierFiches),
     recordFreeItemDecision: bind(recordFreeItemDecision),
     saveMinutesFile: bind(saveMinutesFile),
     findMinutesFile: bind(findMinutesFile),
@@ -48,6 +53,13 @@ export function createMeetingStore(db: PrismaClient) {
     placeReviewOnCopilAgenda: bind(placeReviewOnCopilAgenda),
     findRsvpInvitation: bind(findRsvpInvitation),
     recordRsvp: bind(recordRsvp),
+    recordCounter: bind(recordCounterProposal),
+    pendingCounters: bind(listPendingCounterProposals),
+    findCounter: bind(findCounterProposal),
+    inviteSuppleant: bind(inviteSuppleant),
+    findSeats: bind(findMeetingSeats),
+    findProxyChoice: bind(findProxyChoice),
+    recordProxy: bind(recordProxy),
     findFeedConvention: bind(findFeedConvention),
     findFeedInstance: bind(findFeedInstance),
     isConventionMember: bind(isConventionMember),

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { appendAgendaItem } from './append-agenda-item.js';
 
 export interface ReviewPlacement {
   meetingId: string;
@@ -39,14 +40,9 @@ export async function placeReviewOnCopilAgenda(
         startsAt: placed.startsAt.toISOString(),
         added: false,
       };
-    const meeting = await tx.meeting.findFirst({
-      where: scheduled,
-      orderBy: { startsAt: 'asc' },
-      include: { agenda: true },
-    });
+    const meeting = await tx.meeting.findFirst({ where: scheduled, orderBy: { startsAt: 'asc' } });
     if (!meeting) return null;
-    const position = Math.max(0, ...meeting.agenda.map((item) => item.position)) + 1;
-    await tx.agendaItem.create({ data: { meetingId: meeting.id, position, title: input.title, kind: input.kind } });
+    await appendAgendaItem(tx, { meetingId: meeting.id, title: input.title, kind: input.kind });
     return {
       meetingId: meeting.id,
       meetingTitle: meeting.title,

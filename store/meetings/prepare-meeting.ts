@@ -1,5 +1,6 @@
-import { parseCharter, type InstanceKind } from '../../domain/charter.js';
+import { parseCharter, type InstanceKind, type Seat } from '../../domain/charter.js';
 import { convocationDelayFor, type MeetingStatus } from '../../domain/meeting-rules.js';
+import { seatRulesFor, type SeatHolder, type SeatRules } from '../../domain/meeting-seats.js';
 import { parseZone, type Zone } from '../../domain/school-holidays.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
@@ -27,11 +28,16 @@ export interface MeetingFacts {
   titulaires: string[];
   /** Who is reminded to file the compte rendu: the instance's secretaries. */
   secretaries: string[];
+  /** Every member of the instance with their seat, suppléants included; absent from facts read before. */
+  seats?: SeatHolder[];
+  /** How the instance counts pouvoirs; absent from facts read before. */
+  seatRules?: SeatRules;
 }
 
 /**
- * Invites the instance's members (titulaires as required participants, suppléants as optional,
- * the président as chair) — once, however often it runs — and returns the meeting's facts.
+ * Invites the instance's titulaires (as required participants, the président as chair) — once,
+ * however often it runs — and returns the meeting's facts. A suppléant is invited when their
+ * titulaire declines ({@link inviteSuppleant}).
  */
 export async function prepareMeeting(db: PrismaClient, { meetingId }: { meetingId: string }): Promise<MeetingFacts> {
   const meeting = await db.meeting.findUniqueOrThrow({
@@ -42,14 +48,15 @@ export async function prepareMeeting(db: PrismaClient, { meetingId }: { meetingI
     },
   });
   const memberships = meeting.instance.memberships;
+  const convened = memberships.filter((m) => m.seat !== 'suppleant' || m.role === 'president');
   await db.$transaction(
-    memberships.map((m) =>
+    convened.map((m) =>
       db.invitation.upsert({
         where: { meetingId_personId: { meetingId, personId: m.personId } },
         create: {
           meetingId,
           personId: m.personId,
-          role: m.role === 'president' ? 'CHAIR' : m.seat === 'suppleant' ? 'OPT-PARTICIPANT' : 'REQ-PARTICIPANT',
+          role: m.role === 'president' ? 'CHAIR' : 'REQ-PARTICIPANT',
         },
         update: {},
       }),
@@ -57,6 +64,7 @@ export async function prepareMeeting(db: PrismaClient, { meetingId }: { meetingI
   );
   const emails = (filter: (m: (typeof memberships)[number]) => boolean) =>
     [...new Set(memberships.filter(filter).map((m) => m.person.email.toLowerCase()))].sort();
+  const charter = parseCharter(meeting.convention.charter);
   return {
     meetingId,
     conventionId: meeting.conventionId,
@@ -70,14 +78,18 @@ export async function prepareMeeting(db: PrismaClient, { meetingId }: { meetingI
     zone: meeting.convention.timezone,
     schoolZone: parseZone(meeting.convention.schoolZone),
     convocationDelayDays: convocationDelayFor(
-      parseCharter(meeting.convention.charter),
+      charter,
       meeting.instance.kind as InstanceKind,
       meeting.instance.convocationDelayDays,
     ),
     reminderDaysBefore: meeting.instance.reminderDaysBefore,
     quorum: meeting.instance.quorum,
-    members: emails(() => true),
+    members: emails((m) => convened.includes(m)),
     titulaires: emails((m) => m.seat === 'titulaire'),
     secretaries: emails((m) => m.role === 'secretaire'),
+    seats: memberships
+      .map((m) => ({ email: m.person.email.toLowerCase(), seat: m.seat as Seat, structureId: m.structureId }))
+      .sort((a, b) => a.email.localeCompare(b.email)),
+    seatRules: seatRulesFor(charter, meeting.instance.kind as InstanceKind),
   };
 }

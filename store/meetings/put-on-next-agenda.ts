@@ -1,5 +1,6 @@
 import type { InstanceKind } from '../../domain/charter.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { appendAgendaItem } from './append-agenda-item.js';
 
 export interface AgendaPlacement {
   meetingId: string;
@@ -43,21 +44,13 @@ export async function putOnNextAgenda(db: PrismaClient, input: PutOnAgendaInput)
     });
     if (placed)
       return { meetingId: placed.id, added: false, startsAt: placed.startsAt.toISOString(), title: placed.title };
-    const meeting = await tx.meeting.findFirst({
-      where: scheduled,
-      orderBy: { startsAt: 'asc' },
-      include: { agenda: true },
-    });
+    const meeting = await tx.meeting.findFirst({ where: scheduled, orderBy: { startsAt: 'asc' } });
     if (!meeting) return null;
-    const position = Math.max(0, ...meeting.agenda.map((item) => item.position)) + 1;
-    await tx.agendaItem.create({
-      data: {
-        meetingId: meeting.id,
-        position,
-        title,
-        kind: input.instanceKind === 'cotech' ? 'avis' : 'decision',
-        ficheId: input.ficheId,
-      },
+    await appendAgendaItem(tx, {
+      meetingId: meeting.id,
+      title,
+      kind: input.instanceKind === 'cotech' ? 'avis' : 'decision',
+      ficheId: input.ficheId,
     });
     return { meetingId: meeting.id, added: true, startsAt: meeting.startsAt.toISOString(), title: meeting.title };
   });

@@ -8,7 +8,8 @@ export interface MeetingChange {
   /** The audit line's key: a retried activity writes nothing twice. */
   idempotencyKey: string;
   actorEmail: string;
-  action: 'reschedule' | 'cancel' | 'recordAttendance' | 'sendDecisionSummary' | 'fileMinutes' | 'convene';
+  action:
+    'reschedule' | 'cancel' | 'recordAttendance' | 'sendDecisionSummary' | 'fileMinutes' | 'convene' | 'declineCounter';
   at: string;
   status?: MeetingStatus;
   sequence?: number;
@@ -23,6 +24,8 @@ export interface MeetingChange {
   /** A reschedule's date checks: the rules an override set aside and why, the warnings. */
   dateCheck?: ConvocationDateOutcome;
   details?: Record<string, string | number | boolean>;
+  /** A member's proposal of another time this change accepts (a reschedule) or declines. */
+  counter?: { id: string; status: 'accepted' | 'declined' };
 }
 
 /**
@@ -80,6 +83,11 @@ export async function recordMeetingChange(db: PrismaClient, change: MeetingChang
       for (const email of excused) await mark(email, 'excuse', null);
       for (const { from, to } of proxies) await mark(from, 'represente', idOf.get(to.toLowerCase()) ?? null);
     }
+    if (change.counter)
+      await tx.counterProposal.updateMany({
+        where: { id: change.counter.id, meetingId: change.meetingId },
+        data: { status: change.counter.status, decidedAt: at, decidedBy: change.actorEmail },
+      });
     await tx.auditEvent.create({
       data: {
         key: change.idempotencyKey,

@@ -3,8 +3,11 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { consumeLink } from '../access/used-links.js';
 
-/** How an answer came: a signed link in the mail, or a calendar client's iMIP REPLY. */
-export type RsvpSource = 'link' | 'imip';
+/**
+ * How an answer came: a signed link in the mail, a calendar client's iMIP REPLY, or read back from
+ * the person's linked CalDAV calendar.
+ */
+export type RsvpSource = 'link' | 'imip' | 'caldav';
 
 /** Options of {@link recordRsvp}. */
 export interface RecordRsvpOptions {

@@ -6,6 +6,7 @@ import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
 import { calendarWorkflowId } from '../../workflows/calendar-definitions.js';
 import { startBrowserApp, type BrowserApp } from '../helpers/browser-app.js';
 import { expectNoSeriousAxeViolations, useBrowser } from '../helpers/browser.js';
+import { startRadicale } from '../helpers/radicale.js';
 import { TEST_LINKS } from '../helpers/temporal.js';
 
 // A coopérateur plans the calendar and subscribes to it through the pages only, in headless
@@ -207,5 +208,46 @@ describe('the calendar’s forms and « Mes agendas » (headless Chromium, dev s
       .inputValue();
     expect((await served(conventionAddress)).status).toBe(410);
     expect((await served(newConvention)).status).toBe(200);
+  }, 120_000);
+
+  it('« Mes agendas »: links a CalDAV calendar (a real Radicale), a wrong password refused beside it', async () => {
+    const radicale = await startRadicale({ cooperatrice: 'mot-de-passe-d-application' });
+    try {
+      const collection = await radicale.makeCalendar('cooperatrice', 'mot-de-passe-d-application');
+      await page.goto(`${running.base}/mes-agendas`);
+      const section = page.getByRole('region', { name: 'Agenda relié (CalDAV)' });
+      await section.getByRole('link', { name: 'Relier un agenda' }).click();
+      expect(await page.locator('h1').textContent()).toBe('Relier un agenda CalDAV');
+      await checkedText();
+
+      // The server refuses the password: said beside the field, nothing kept, the address kept in the form.
+      await page.getByLabel('Adresse de l’agenda').fill(collection);
+      await page.getByLabel('Identifiant du compte').fill('cooperatrice');
+      await page.getByLabel('Mot de passe d’application').fill('pas le bon');
+      await page.getByRole('button', { name: 'Relier cet agenda' }).click();
+      await page.waitForLoadState('load');
+      expect(await page.locator('#champ-password-erreur').textContent()).toMatch(/refuse cet identifiant/);
+      expect(await page.getByLabel('Adresse de l’agenda').inputValue()).toBe(collection);
+      await checkedText();
+      const person = await running.db.prisma.person.findUniqueOrThrow({ where: { email: COOPERATEUR } });
+      expect(await running.db.prisma.calendarLink.count({ where: { personId: person.id } })).toBe(0);
+
+      // The right one: linked, confirmed on « Mes agendas »; the password is kept sealed only.
+      await page.getByLabel('Mot de passe d’application').fill('mot-de-passe-d-application');
+      await page.getByRole('button', { name: 'Relier cet agenda' }).click();
+      await page.waitForURL(/\/mes-agendas\?fait=agenda-relie#agenda-caldav-titre/);
+      expect(await page.getByRole('status').first().textContent()).toMatch(/Votre agenda est relié/);
+      expect(await checkedText()).toContain(collection);
+      const link = await running.db.prisma.calendarLink.findUniqueOrThrow({ where: { personId: person.id } });
+      expect(link.password).not.toContain('mot-de-passe');
+      expect(link.password).toMatch(/^v1\./);
+
+      await section.getByRole('button', { name: 'Délier cet agenda' }).click();
+      await page.waitForURL(/fait=agenda-delie/);
+      expect(await checkedText()).toMatch(/Relier un agenda/);
+      expect(await running.db.prisma.calendarLink.count({ where: { personId: person.id } })).toBe(0);
+    } finally {
+      await radicale.close();
+    }
   }, 120_000);
 });

@@ -178,12 +178,14 @@ describe('the meeting’s ordre du jour and its séance from the pages (headless
     expect(await page.locator('h1').textContent()).toBe(`Séance — ${HELD}`);
     await checked();
     const quorum = page.locator('#quorum');
-    expect(await quorum.textContent()).toMatch(/0 présent sur \d+ — quorum non atteint/);
-    const rows = await page.locator('form[data-quorum] fieldset').count();
+    expect(await quorum.textContent()).toMatch(/0 présent, 0 pouvoir — quorum non atteint/);
+    const rows = await page.locator('form[data-seats] fieldset').count();
     expect(rows).toBeGreaterThan(2);
     // Ticked, the quorum is recounted without reloading; the first gives a pouvoir to the second.
     for (let i = 1; i < rows; i += 1) await page.locator(`input[name="statut-${i}"][value="present"]`).check();
-    expect(await quorum.textContent()).toMatch(new RegExp(`${rows - 1} présents sur ${rows} — quorum atteint`));
+    expect(await quorum.textContent()).toMatch(
+      new RegExp(`${rows - 1} présents, 0 pouvoir — quorum atteint \\(\\d+ requis sur ${rows} sièges\\)`),
+    );
     await page.locator('input[name="statut-0"][value="pouvoir"]').check();
     // A pouvoir given to no one: refused beside the row, on the attendance form that returns to the séance.
     await page.getByRole('button', { name: 'Enregistrer les présences' }).click();

@@ -155,6 +155,15 @@ describe('every page in its states passes the quality checks (headless Chromium,
       },
     ],
     '/compte': [{ name: 'filled', who: 'cooperateur', path: () => '/compte' }],
+    '/mes-agendas/agenda-caldav': [
+      { name: 'empty', who: 'cooperateur', path: () => '/mes-agendas/agenda-caldav' },
+      {
+        name: 'error',
+        who: 'cooperateur',
+        path: () => '/mes-agendas/agenda-caldav',
+        act: press('Relier cet agenda'),
+      },
+    ],
     '/sondages': [{ name: 'filled', who: 'cooperateur', path: () => '/sondages' }],
     '/sondages/nouveau': [{ name: 'empty', who: 'cooperateur', path: () => '/sondages/nouveau' }],
     // The opinion page's valid states (form, error, used, expired) are walked in partner-opinion-link.test.ts.

@@ -268,11 +268,11 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
       );
       expect(text).toMatch(/Début : Cycle de vie d’une fiche action « Ludothèque itinérante »/);
       expect(text).toMatch(/directrice\.education@example\.org : Soumission de la fiche — fait/);
-      // The mail to the COTECH's secretary, with its ledger line.
+      // The notice to the COTECH, one activity, with its secretary's ledger line among the others.
       expect(text).toMatch(
         new RegExp(
-          String.raw`Courriel « Fiche FA-\d{4}-\d+ soumise au COTECH » à ` +
-            String.raw`assistante\.education@example\.org — fait\s*Essai 1, .* : envoyé`,
+          String.raw`Courriel « Fiche FA-\d{4}-\d+ soumise au COTECH » à \d+ destinataires — fait\s*` +
+            String.raw`(?:.*\s*)*?assistante\.education@example\.org, essai 1, .* : envoyé`,
         ),
       );
       const temporal = page.getByRole('link', { name: `Ouvrir ${fiche.workflowId} dans Temporal` });

@@ -22,6 +22,8 @@ export class SmtpSink {
   /** Messages whose data arrived but whose sender went away before the server answered. */
   readonly abandoned: SinkMessage[] = [];
   private holdNext = false;
+  private holdEvery = false;
+  private holding = 0;
   private release?: () => void;
   private refuseWith?: { code: number; message: string };
   private refuseRcptWith?: { code: number; message: string };
@@ -44,11 +46,16 @@ export class SmtpSink {
         callback(refusal ? Object.assign(new Error(refusal.message), { responseCode: refusal.code }) : undefined);
       },
       onData: (stream, session, callback) => {
-        void this.receive(stream, session, callback);
+        // A sender killed mid-message cuts the stream: that message was never delivered.
+        this.receive(stream, session, callback).catch((error: Error) => callback(error));
       },
       onClose: (session) => {
         this.closeWatchers.get(session.id)?.();
       },
+    });
+    // A sender killed mid-session resets its connection: that is its business, not the server's failure.
+    this.server.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET') throw error;
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -69,6 +76,20 @@ export class SmtpSink {
     this.heldArrived = new Promise((resolve) => {
       this.onHeld = resolve;
     });
+  }
+
+  /**
+   * Every message from now on is read but never answered, until `accept()`: a sender that dies
+   * meanwhile delivered none of them (each is `abandoned` once its connection closes).
+   */
+  holdAll(): void {
+    this.hold();
+    this.holdEvery = true;
+  }
+
+  /** How many messages wait for an answer now. */
+  get held(): number {
+    return this.holding;
   }
 
   releaseHeld(): void {
@@ -93,6 +114,7 @@ export class SmtpSink {
     this.refuseWith = undefined;
     this.refuseRcptWith = undefined;
     this.refusedAddresses.clear();
+    this.holdEvery = false;
   }
 
   async stop(): Promise<void> {
@@ -109,7 +131,12 @@ export class SmtpSink {
     callback: (error?: Error | null) => void,
   ): Promise<void> {
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+    } catch {
+      // The sender went away before the end of the data: nothing was delivered.
+      return;
+    }
     const raw = Buffer.concat(chunks);
     const parsed = await simpleParser(raw);
     const message: SinkMessage = {
@@ -125,8 +152,9 @@ export class SmtpSink {
       callback(error);
       return;
     }
-    if (this.holdNext) {
+    if (this.holdNext || this.holdEvery) {
       this.holdNext = false;
+      this.holding += 1;
       const socketClosed = new Promise<'closed'>((resolve) =>
         this.closeWatchers.set(session.id, () => resolve('closed')),
       );
@@ -136,6 +164,7 @@ export class SmtpSink {
       this.onHeld?.();
       // SMTP semantics: a message is delivered only once the server has said 250 to the sender.
       const outcome = await Promise.race([released, socketClosed]);
+      this.holding -= 1;
       if (outcome === 'closed') {
         this.abandoned.push(message);
         return;

@@ -258,6 +258,29 @@ describe('the role × action matrix of the HTTP API', () => {
     'none such',
   );
   row('GET /assets/copie.js', (r) => call(r, 'GET', '/assets/copie.js'), 200);
+  row('GET /compte/mes-donnees.json', (r) => call(r, 'GET', '/compte/mes-donnees.json'), 200);
+  row('GET /attentes', (r) => call(r, 'GET', '/attentes'), 200);
+  // The CAF's and the MSA's people, and admins.
+  row('GET /departement', (r) => call(r, 'GET', '/departement'), [303, 403, 200, 403, 403, 200]);
+  row('GET /admin/donnees-personnelles', (r) => call(r, 'GET', '/admin/donnees-personnelles'), 200);
+  row(
+    'GET /admin/donnees-personnelles/export',
+    (r) => call(r, 'GET', '/admin/donnees-personnelles/export?email=personne%40example.org'),
+    404,
+    'nobody by that address',
+  );
+  row(
+    'POST /admin/donnees-personnelles/conservation',
+    (r) => call(r, 'POST', '/admin/donnees-personnelles/conservation', {}),
+    404,
+    'no such convention',
+  );
+  for (const format of ['', '.csv', '.json', '.atom'])
+    row(
+      `GET /public/:slug/decisions${format}`,
+      (r) => call(r, 'GET', `/public/${DEMO_CONVENTION_SLUG}/decisions${format}`),
+      200,
+    );
   // Every role signs in with a token here: no session to end, but the route answers each.
   row('POST /auth/sign-out-everywhere', (r) => call(r, 'POST', '/auth/sign-out-everywhere', {}), 200);
   row('GET /admin/taches/:id', (r) => call(r, 'GET', '/admin/taches/inconnu'), 404, 'none such');
@@ -392,12 +415,25 @@ describe('the role × action matrix of the HTTP API', () => {
     pageForm(200, true),
     'the date checked, nothing moved',
   );
+  for (const answer of ['accepter', 'refuser'])
+    row(
+      `POST /reunions/:id/propositions/:proposal/${answer}`,
+      onMeetingPage('POST', `propositions/inconnue/${answer}`, {}),
+      pageForm(404, true),
+      'no such proposal',
+    );
   row('GET /reunions/:id/annuler', onMeetingPage('GET', 'annuler'), pageForm(200, false));
   row('POST /reunions/:id/annuler', onMeetingPage('POST', 'annuler', {}), pageForm(422, true), 'no reason');
   // Before the meeting: no attendance yet, no relevé.
   row('GET /reunions/:id/presences', onMeetingPage('GET', 'presences'), pageForm(409, false), 'not begun');
   row('POST /reunions/:id/presences', onMeetingPage('POST', 'presences', {}), pageForm(409, true), 'not begun');
   row('POST /reunions/:id/releve', onMeetingPage('POST', 'releve', {}), pageForm(409, true), 'not held');
+  row(
+    'POST /reunions/:id/releve/publier',
+    onMeetingPage('POST', 'releve/publier', {}),
+    pageForm(409, true),
+    'not held',
+  );
   row('GET /reunions/:id/ordre-du-jour', onMeetingPage('GET', 'ordre-du-jour'), pageForm(200, false));
   row('POST /reunions/:id/ordre-du-jour', onMeetingPage('POST', 'ordre-du-jour', {}), pageForm(422, true), 'no title');
   row(
@@ -405,6 +441,12 @@ describe('the role × action matrix of the HTTP API', () => {
     onMeetingPage('POST', 'ordre-du-jour/inconnu', {}),
     pageForm(400, true),
     'no direction',
+  );
+  row(
+    'POST /reunions/:id/ordre-du-jour/:itemId/duree',
+    onMeetingPage('POST', 'ordre-du-jour/inconnu/duree', {}),
+    pageForm(404, true),
+    'no such item',
   );
   row('GET /reunions/:id/seance', onMeetingPage('GET', 'seance'), pageForm(409, false), 'not begun');
   row(
@@ -530,6 +572,26 @@ describe('the role × action matrix of the HTTP API', () => {
   row('GET /api/me/feeds', (r) => call(r, 'GET', '/api/me/feeds'), 200);
   row('POST /api/me/feeds/:id/renew', (r) => call(r, 'POST', `/api/me/feeds/${NO_FEED}/renew`, {}), 404, 'none such');
   row('DELETE /api/me/feeds/:id', (r) => call(r, 'DELETE', `/api/me/feeds/${NO_FEED}`), 404, 'none such');
+  // One's own CalDAV calendar (anyone signed in; none linked here), an instance's (admins); the form of the pages.
+  row('GET /api/me/calendar', (r) => call(r, 'GET', '/api/me/calendar'), 200);
+  row('PUT /api/me/calendar', (r) => call(r, 'PUT', '/api/me/calendar', {}), 400, 'empty');
+  row('DELETE /api/me/calendar', (r) => call(r, 'DELETE', '/api/me/calendar'), 404, 'none linked');
+  const INSTANCE_CALENDAR = `${CONVENTION}/instances/cotech/calendar`;
+  row(
+    'PUT /api/conventions/:slug/instances/:instance/calendar',
+    (r) => call(r, 'PUT', INSTANCE_CALENDAR, {}),
+    400,
+    'empty',
+  );
+  row(
+    'DELETE /api/conventions/:slug/instances/:instance/calendar',
+    (r) => call(r, 'DELETE', INSTANCE_CALENDAR),
+    404,
+    'none linked',
+  );
+  row('GET /mes-agendas/agenda-caldav', (r) => call(r, 'GET', '/mes-agendas/agenda-caldav'), 200);
+  row('POST /mes-agendas/agenda-caldav', (r) => call(r, 'POST', '/mes-agendas/agenda-caldav', {}), 422, 'empty');
+  row('POST /mes-agendas/agenda-caldav/delier', (r) => call(r, 'POST', '/mes-agendas/agenda-caldav/delier', {}), 303);
   // Started with the calendar: starting it again answers 200.
   row('GET /api/conventions/:slug/cycle', (r) => call(r, 'GET', `${CONVENTION}/cycle`), 200);
   row('POST /api/conventions/:slug/cycle', (r) => call(r, 'POST', `${CONVENTION}/cycle`, {}), 200);

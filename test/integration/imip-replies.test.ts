@@ -218,7 +218,7 @@ describe('calendar replies (iMIP) to the organizer address', () => {
           uid: meeting.icalUid,
           attendee: `mailto:${elue}`,
           partstat: 'ACCEPTED',
-          method: 'COUNTER',
+          method: 'REFRESH',
           sequence: 3,
         }),
       );
@@ -230,7 +230,7 @@ describe('calendar replies (iMIP) to the organizer address', () => {
       expect(told).toEqual([]);
       expect(logged).toEqual([
         'imip: ignored: no calendar part',
-        'imip: ignored: no calendar part with METHOD:REPLY',
+        'imip: ignored: no calendar part with METHOD:REPLY or COUNTER',
         expect.stringContaining('MEETING_NOT_FOUND'),
         expect.stringContaining('STALE_REPLY'),
         expect.stringMatching(/^imip: malformed calendar: /),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createBounceRecorder,
   createMailActivities,
+  type NoticeResult,
   type NotificationInput,
   type NotificationResult,
 } from '../../activities/mail.js';
@@ -16,8 +17,17 @@ import type { Database } from '../../store/database/open-database.js';
 import { createStore } from '../../store/index.js';
 import { openDatabase } from '../../store/database/open-database.js';
 import { openTestDatabase } from '../helpers/database.js';
+import { deliveryStatusNotification } from '../helpers/dsn.js';
 import { createTestDatabase, startTestPostgres, type PostgresServer, type TestDatabase } from '../helpers/postgres.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
+import { createTestConvention } from '../helpers/convention.js';
+
+/** The message's header block, unfolded. */
+const headerBlock = (raw: Buffer) =>
+  raw
+    .toString('utf8')
+    .split(/\r?\n\r?\n/)[0]!
+    .replace(/\r?\n[ \t]+/g, ' ');
 
 // sendNotification against real SMTP servers on loopback: one address refused for good, a relay
 // that defers then accepts, a relay that refuses our login (535), a relay out of reach until the
@@ -102,6 +112,53 @@ describe('mail delivery per recipient (real SMTP on loopback, PGlite)', () => {
     ).toBeNull();
   });
 
+  it(
+    'a notice to several people is one activity: a refusal fails its line only; ' +
+      'a busy mailbox makes it retry, and the retry sends that line alone',
+    async () => {
+      const to = ['claire@example.org', 'inconnu@example.org', 'occupe@example.org', 'autre@example.org'];
+      const request = {
+        workflowId: 'batch-wf',
+        occasion: 'avenant-1',
+        to,
+        notice: {
+          topic: 'calendar',
+          kind: 'milestone-reminder',
+          milestone: { title: 'Bilan', startDate: '2027-03-01' },
+          daysBefore: 7,
+        },
+      } as const;
+      const sendNotice = (info = mailActivityInfo(1, 0)) =>
+        new MockActivityEnvironment(info, quiet).run(mail.sendNotice, request) as Promise<NoticeResult>;
+      sink.refuseAddress('inconnu@example.org', 550, '5.1.1 No such user here');
+      sink.refuseAddress('occupe@example.org', 450, '4.2.1 Mailbox busy, try later');
+      expect(await sendNotice().catch((e: unknown) => e)).toMatchObject({ nonRetryable: false });
+      expect(sink.accepted.flatMap((m) => m.to).sort()).toEqual(['autre@example.org', 'claire@example.org']);
+      expect(await line('batch-wf:avenant-1:inconnu@example.org')).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(await line('batch-wf:avenant-1:occupe@example.org')).toMatchObject({ status: 'retrying', attempts: 1 });
+
+      sink.accept();
+      sink.refuseAddress('inconnu@example.org', 550, '5.1.1 No such user here');
+      const { lines } = await sendNotice(mailActivityInfo(2, 5000));
+      // Only the busy line went out again; the others were found done in the ledger.
+      expect(sink.accepted.flatMap((m) => m.to).sort()).toEqual([
+        'autre@example.org',
+        'claire@example.org',
+        'occupe@example.org',
+      ]);
+      expect(lines.map((l) => [l.to, l.idempotencyKey, l.sent, l.undelivered?.reason])).toEqual([
+        ['claire@example.org', 'batch-wf:avenant-1:claire@example.org', false, undefined],
+        ['inconnu@example.org', 'batch-wf:avenant-1:inconnu@example.org', false, 'refused'],
+        ['occupe@example.org', 'batch-wf:avenant-1:occupe@example.org', true, undefined],
+        ['autre@example.org', 'batch-wf:avenant-1:autre@example.org', false, undefined],
+      ]);
+      for (const address of ['claire@example.org', 'autre@example.org'])
+        expect(await line(`batch-wf:avenant-1:${address}`)).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(await line('batch-wf:avenant-1:occupe@example.org')).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(await line('batch-wf:avenant-1:inconnu@example.org')).toMatchObject({ status: 'failed', attempts: 1 });
+    },
+  );
+
   it('a mail whose values the ledger refuses (a NUL byte) is not sent, and the activity still returns', async () => {
     const result = await send({ ...notice('n7:claire@example.org', 'claire@example.org'), subject: 'Essai\u0000' });
     expect(result).toMatchObject({ sent: false, undelivered: { reason: 'refused' } });
@@ -124,6 +181,19 @@ describe('mail delivery per recipient (real SMTP on loopback, PGlite)', () => {
     expect(sink.accepted).toHaveLength(1);
     expect(sink.accepted[0]!.messageId).toBe(row.messageId);
     expect(sink.accepted[0]!.from).toBe(`bounces+${row.id}@concerto.test`);
+  });
+
+  it('marks every mail Auto-Submitted, and a convention’s mail with its List-Id; an alert has none', async () => {
+    const convention = await createTestConvention(db.prisma, 'ctg-liste');
+    const workflowId = `convention-${convention.id}`;
+    await send({ ...notice(`${workflowId}:n8:claire@example.org`, 'claire@example.org'), workflowId });
+    await send(notice('alert:n8:claire@example.org', 'claire@example.org'));
+    const [ofConvention, alert] = sink.accepted.map((m) => headerBlock(m.raw));
+    expect(ofConvention).toMatch(/^Auto-Submitted: auto-generated$/m);
+    expect(ofConvention).toMatch(/^List-ID: "CTG de test ctg-liste" <ctg-liste\.concerto\.test>$/m);
+    expect(alert).toMatch(/^Auto-Submitted: auto-generated$/m);
+    expect(alert).not.toMatch(/^List-Id:/im);
+    expect(alert).not.toMatch(/^List-Unsubscribe:/im);
   });
 
   it('a 535 from the relay is retried, not counted against the recipient', async () => {
@@ -223,38 +293,6 @@ describe('mail delivery per recipient (real SMTP on loopback, PGlite)', () => {
       await listener?.close();
     });
 
-    /** A delivery status notification as a remote MTA writes it. */
-    function dsn(returnPath: string, recipient: string, action: string, status: string): string {
-      const boundary = 'dsn-boundary-42';
-      return [
-        'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>',
-        `To: ${returnPath}`,
-        'Subject: Undelivered Mail Returned to Sender',
-        'MIME-Version: 1.0',
-        `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-        '',
-        `--${boundary}`,
-        'Content-Type: text/plain; charset=utf-8',
-        '',
-        'Your message could not be delivered.',
-        '',
-        `--${boundary}`,
-        'Content-Type: message/delivery-status',
-        '',
-        'Reporting-MTA: dns; mx.example.org',
-        'Arrival-Date: Thu, 3 Dec 2026 12:00:00 +0100',
-        '',
-        `Final-Recipient: rfc822; ${recipient}`,
-        `Original-Recipient: rfc822; ${recipient}`,
-        `Action: ${action}`,
-        `Status: ${status}`,
-        `Diagnostic-Code: smtp; 550 ${status} Mailbox does not exist`,
-        '',
-        `--${boundary}--`,
-        '',
-      ].join('\r\n');
-    }
-
     it('marks the line bounced and flags the address; a delay notice changes nothing', async () => {
       const key = 'n6:inconnu@example.org';
       await db.prisma.person.update({
@@ -267,10 +305,19 @@ describe('mail delivery per recipient (real SMTP on loopback, PGlite)', () => {
       expect(returnPath).toBe(`bounces+${sent.id}@concerto.test`);
 
       const deliver = (raw: string) => sender.sendMail({ envelope: { from: '', to: returnPath }, raw });
-      await deliver(dsn(returnPath, 'inconnu@example.org', 'delayed', '4.4.1'));
+      await deliver(
+        deliveryStatusNotification({
+          returnPath,
+          recipient: 'inconnu@example.org',
+          action: 'delayed',
+          status: '4.4.1',
+        }),
+      );
       expect((await line(key)).status).toBe('sent');
 
-      await deliver(dsn(returnPath, 'inconnu@example.org', 'failed', '5.1.1'));
+      await deliver(
+        deliveryStatusNotification({ returnPath, recipient: 'inconnu@example.org', action: 'failed', status: '5.1.1' }),
+      );
       const bounced = await line(key);
       expect(bounced).toMatchObject({ status: 'bounced' });
       expect(bounced.bouncedAt).toBeInstanceOf(Date);

@@ -351,6 +351,10 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     return meeting.workflowId;
   },
 
+  // Since patched('caldav-push'): the same run, each version of the meeting (convocation, new date,
+  // cancellation) also pushed to the linked CalDAV calendars beside the mails (none linked here).
+  'meeting-calendar-pushes': (ctx) => SCENARIOS['meeting-rescheduled-then-cancelled']!(ctx),
+
   'meeting-minutes-mailed': async (ctx) => {
     // Since patched('minutes-mailed'): a COTECH held at once (a dérogation), its attendance and
     // relevé, then its compte rendu filed, which goes to the members; the workflow then ends.
@@ -588,5 +592,64 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       comment: 'Hors des objectifs de la CTG.',
     });
     return finish(fiche);
+  },
+
+  // The same runs since patched('notices-batched'): a notice to N people is one activity (the fiche's notices of a
+  // step together, the partners' requests together, a meeting's and a poll's mail to its people, a convention's
+  // notice), each recipient on their own ledger line.
+  'validated-and-amended-notices-batched': (ctx) => SCENARIOS['validated-and-amended']!(ctx),
+  'partner-opinions-notices-batched': (ctx) => SCENARIOS['partner-opinions-asked']!(ctx),
+  'meeting-minutes-notices-batched': (ctx) => SCENARIOS['meeting-minutes-mailed']!(ctx),
+  'date-poll-notices-batched': (ctx) => SCENARIOS['date-poll-tie-broken']!(ctx),
+  'convention-campaign-notices-batched': (ctx) => SCENARIOS['convention-campaign-prolonged']!(ctx),
+  'meeting-suppleant-invited': async (ctx) => {
+    // Since patched('suppleant-invited'): a COTECH titulaire declines; their suppléant is convened
+    // (an activity, a REQUEST to them) and they are offered a pouvoir; then the meeting is cancelled.
+    const { conventionId, people } = await demo(ctx);
+    const store = createStore(ctx.prisma);
+    const cotech = await ctx.prisma.instance.findFirstOrThrow({ where: { conventionId, slug: 'cotech' } });
+    const titulaire = await ctx.prisma.membership.findFirstOrThrow({
+      where: { instanceId: cotech.id, structureId: { not: null }, role: { notIn: ['secretaire', 'president'] } },
+      include: { person: true },
+      orderBy: { person: { email: 'asc' } },
+    });
+    const suppleant = await ctx.prisma.person.upsert({
+      where: { email: 'suppleant.replay@example.org' },
+      create: { email: 'suppleant.replay@example.org', displayName: 'Suppléant du scénario' },
+      update: {},
+    });
+    await ctx.prisma.membership.upsert({
+      where: { instanceId_personId: { instanceId: cotech.id, personId: suppleant.id } },
+      create: {
+        instanceId: cotech.id,
+        personId: suppleant.id,
+        structureId: titulaire.structureId,
+        role: 'membre',
+        seat: 'suppleant',
+      },
+      update: {},
+    });
+    const startsAt = atLocalTime(nextOpenDay(shiftDate(toLocal(new Date(), 'Europe/Paris'), 20), null).date, 14);
+    const { meeting, handle } = await scheduleCotech(ctx, conventionId, people, 'COTECH suppléé (replay)', startsAt);
+    await waitFor(
+      async () => ((await handle.query(meetingStateQuery)).status === 'convoquee' ? true : undefined),
+      'the convocation',
+    );
+    const declined = await store.meetings.recordRsvp({
+      meeting: { id: meeting.meetingId },
+      email: titulaire.person.email,
+      partstat: 'DECLINED',
+      source: 'link',
+      at: new Date(),
+    });
+    const { email, partstat, source, at } = declined;
+    await handle.signal(rsvpSignal, { email, partstat, source, at: at.toISOString() });
+    await waitFor(
+      async () => (Object.keys((await handle.query(meetingStateQuery)).suppleants).length > 0 ? true : undefined),
+      'the suppléant convened',
+    );
+    await handle.executeUpdate(cancelUpdate, { args: [{ actor: people.secretaire, reason: 'Fin du scénario' }] });
+    await handle.result();
+    return meeting.workflowId;
   },
 };

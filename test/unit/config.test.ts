@@ -99,6 +99,46 @@ describe('loadConfig', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('reads the reply mailbox from IMAP_URL: TLS by scheme, STARTTLS required but on loopback, folders', () => {
+    expect(loadConfig({}).imap).toBeUndefined();
+    expect(loadConfig({ IMAP_URL: 'imaps://concerto%40ctg.fr:p%40ss@imap.ctg.fr' }).imap).toEqual({
+      host: 'imap.ctg.fr',
+      port: 993,
+      secure: true,
+      requireStartTls: false,
+      user: 'concerto@ctg.fr',
+      password: 'p@ss',
+      mailbox: 'INBOX',
+      doneFolder: 'Traitées',
+      unreadableFolder: 'Illisibles',
+      pollMs: 60_000,
+    });
+    const plain = { IMAP_USER: 'concerto', IMAP_PASSWORD: 'x y', IMAP_DONE_FOLDER: 'INBOX.Fait' };
+    expect(loadConfig({ IMAP_URL: 'imap://imap.ctg.fr', ...plain }).imap).toMatchObject({
+      port: 143,
+      secure: false,
+      requireStartTls: true,
+      user: 'concerto',
+      password: 'x y',
+      doneFolder: 'INBOX.Fait',
+    });
+    expect(loadConfig({ IMAP_URL: 'imap://u:p@127.0.0.1:3143' }).imap).toMatchObject({ requireStartTls: false });
+  });
+
+  it('refuses an IMAP_URL it cannot use, without echoing its password', () => {
+    const message = configErrorOf({
+      IMAP_URL: 'pop3://concerto:hunter2@mail.ctg.fr',
+      IMAP_POLL_SECONDS: '0',
+      IMAP_DONE_FOLDER: 'INBOX',
+    });
+    expect(message).toContain('IMAP_URL must start with imap:// or imaps://');
+    expect(message).toContain('IMAP_POLL_SECONDS must be a whole number of seconds from 1 to 3600');
+    expect(message).toContain('must be three different folders');
+    expect(message).not.toContain('hunter2');
+    expect(configErrorOf({ IMAP_URL: 'imaps://imap.ctg.fr' })).toContain('needs a user and a password');
+    expect(configErrorOf({ IMAP_PASSWORD: 'secret' })).toContain('IMAP_PASSWORD set without IMAP_URL');
+  });
+
   it('trusts no proxy unless told: a number of hops, or addresses and CIDR ranges', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ CONCERTO_TRUST_PROXY: '1' }).trustProxy).toBe(1);

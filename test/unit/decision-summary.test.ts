@@ -17,8 +17,8 @@ describe('the relevé de décisions', () => {
     );
     expect(lines).toEqual([
       { item: 'Locaux', outcome: 'Salle Jean-Moulin.' },
-      { item: 'Fiche FA-1', outcome: 'favorable', comment: 'Clair.' },
-      { item: 'Fiche FA-2', outcome: 'adoptée' },
+      { item: 'Fiche FA-1', outcome: 'favorable', comment: 'Clair.', ficheId: 'f1' },
+      { item: 'Fiche FA-2', outcome: 'adoptée', ficheId: 'f2' },
     ]);
   });
 });

@@ -23,6 +23,7 @@ interface RawEvent {
     activityType: { name: string };
     input: { payloads: Array<{ data: string }> };
   };
+  activityTaskCompletedEventAttributes?: { scheduledEventId: string; result: { payloads: Array<{ data: string }> } };
   workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest: { input: { name: string } } };
   workflowExecutionSignaledEventAttributes?: { signalName: string };
 }
@@ -174,29 +175,64 @@ describe('buildTimeline on the recorded histories', () => {
       what: `Courriel « ${input.subject} » à ${input.to}`,
       outcome: 'fait',
     });
-    expect(entry.mail).toEqual({
-      recipient: input.to,
-      subject: input.subject,
-      attempts: [
-        {
-          attempt: 1,
-          outcome: 'retrying',
-          label: 'échec, nouvel essai prévu',
-          at: '2026-11-28T15:14:40.000Z',
-          when: 'samedi 28 novembre 2026 à 16 h 14',
-          error: 'connect ECONNREFUSED 127.0.0.1:2525',
-        },
-        {
-          attempt: 2,
-          outcome: 'sent',
-          label: 'envoyé',
-          at: '2026-11-28T15:15:00.000Z',
-          when: 'samedi 28 novembre 2026 à 16 h 15',
-        },
-      ],
-    });
+    expect(entry.mails).toEqual([
+      {
+        recipient: input.to,
+        subject: input.subject,
+        attempts: [
+          {
+            attempt: 1,
+            outcome: 'retrying',
+            label: 'échec, nouvel essai prévu',
+            at: '2026-11-28T15:14:40.000Z',
+            when: 'samedi 28 novembre 2026 à 16 h 14',
+            error: 'connect ECONNREFUSED 127.0.0.1:2525',
+          },
+          {
+            attempt: 2,
+            outcome: 'sent',
+            label: 'envoyé',
+            at: '2026-11-28T15:15:00.000Z',
+            when: 'samedi 28 novembre 2026 à 16 h 15',
+          },
+        ],
+      },
+    ]);
     // The other mails have no line in this ledger, and the foreign line attaches to nothing.
-    expect(timeline.filter((e) => e.mail)).toHaveLength(1);
+    expect(timeline.filter((e) => e.mails?.length)).toHaveLength(1);
+  });
+
+  it('a step’s notices, one activity for all their recipients, carry a ledger line each, found by the result', () => {
+    const { workflowId, history, raw } = recorded('validated-and-amended-notices-batched');
+    const scheduled = raw.events.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'sendFicheNotices',
+    )!;
+    const completed = raw.events.find(
+      (e) => e.activityTaskCompletedEventAttributes?.scheduledEventId === scheduled.eventId,
+    )!;
+    const { lines } = JSON.parse(
+      Buffer.from(completed.activityTaskCompletedEventAttributes!.result.payloads[0]!.data, 'base64').toString('utf8'),
+    ) as { lines: Array<{ to: string; idempotencyKey: string }> };
+    expect(lines.length).toBeGreaterThan(2);
+    const sent = (line: { to: string; idempotencyKey: string }, error?: string): LedgerLine => ({
+      idempotencyKey: line.idempotencyKey,
+      recipient: line.to,
+      subject: 'Soumission',
+      status: error ? 'failed' : 'sent',
+      ...(error ? { lastError: error, lastResponse: error } : {}),
+      attempts: [{ attempt: 1, outcome: error ? 'failed' : 'sent', at: new Date('2026-11-28T15:15:00Z') }],
+    });
+    const refused = lines[1]!;
+    const ledger = lines.map((line) => sent(line, line === refused ? '550 5.1.1 Unknown user' : undefined));
+    const entry = buildTimeline(workflowId, history, ledger).find((e) => e.eventId === Number(scheduled.eventId))!;
+    expect(entry.kind).toBe('mail');
+    expect(entry.what).toMatch(new RegExp(`^Courriels « .* » à ${lines.length} destinataires$`));
+    expect(entry.mails?.map((m) => m.recipient)).toEqual(lines.map((l) => l.to));
+    // One recipient refused: the entry says which, the others were sent.
+    expect(entry).toMatchObject({ failed: true });
+    expect(entry.outcome).toBe(
+      `${refused.to} : non remis (adresse refusée par le serveur du destinataire) : 550 5.1.1 Unknown user`,
+    );
   });
 
   it('a notice sent as facts is named by the subject the mail activity words it with', () => {
@@ -238,7 +274,7 @@ describe('buildTimeline on the recorded histories', () => {
       expect(timeline.find((e) => e.eventId === Number(convocation.eventId))).toMatchObject({
         kind: 'mail',
         what: `Convocation à ${request.recipient}`,
-        mail: { subject: 'Convocation : COTECH' },
+        mails: [{ subject: 'Convocation : COTECH' }],
       });
       const updates = timeline.filter((e) => e.kind === 'update');
       expect(updates.map((e) => e.what)).toEqual([

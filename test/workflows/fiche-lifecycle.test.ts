@@ -453,6 +453,56 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     },
   );
 
+  it('a whole lifecycle is a few dozen activities: each notice is one activity, whoever it goes to', async () => {
+    // As bench/fiche-lifecycles.ts runs it: the bodies' meetings are planned ahead, the fiche joins each agenda itself.
+    const { handle, code } = await startFiche('shape');
+    const start = await env.currentTimeMs();
+    const planned = new Map<InstanceKind, Meeting>();
+    for (const [hours, kind] of [
+      [1, 'cotech'],
+      [2, 'copil'],
+      [3, 'bureau_communautaire'],
+    ] as const)
+      planned.set(kind, await scheduleMeeting(kind, new Date(start + hours * HOUR)));
+    await driveToValidation(
+      {
+        act: (kind, input) => act(handle, kind, input),
+        holdMeeting: async (kind) => {
+          const meeting = planned.get(kind)!;
+          await onAgendaOf(handle, meeting);
+          await sleepUntil(handle, new Date(meeting.startsAt.getTime() + MINUTE));
+          return meeting;
+        },
+      },
+      A,
+    );
+    await act(handle, 'close', { actor: A.cooperateur, reason: 'Fin du décompte' });
+    const result = await finished(handle);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const activities = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    const byType = Object.fromEntries(
+      [...new Set(activities)].map((n) => [n, activities.filter((a) => a === n).length]),
+    );
+    const kinds = new Map<string, number>();
+    for (const event of events) {
+      const kind = Object.keys(event).find((k) => k.endsWith('EventAttributes') && event[k as keyof typeof event]);
+      kinds.set(kind ?? '?', (kinds.get(kind ?? '?') ?? 0) + 1);
+    }
+    console.info(
+      `one lifecycle: ${activities.length} activities ${JSON.stringify(byType)}, ${events.length} events ` +
+        JSON.stringify(Object.fromEntries([...kinds].map(([k, n]) => [k.replace('EventAttributes', ''), n]))),
+    );
+    // Per person, it was 155 activities (129 of them mails) and 697 events.
+    expect(byType.sendNotification).toBeUndefined();
+    expect(byType.sendPartnerOpinionMail).toBeUndefined();
+    expect(activities.length).toBeLessThanOrEqual(40);
+    expect(events.length).toBeLessThanOrEqual(250);
+    // Every recipient still got their mail, once, and the workflow knows who was told.
+    const mails = (await mailsOf(code)).flatMap((m) => m.to);
+    expect(mails.length).toBeGreaterThan(activities.length * 2);
+    expect(result.notified.length).toBe(mails.length);
+  });
+
   it(
     'à retravailler goes back to the GTT; the resubmission waits ' +
       'for a new COTECH meeting; then the fiche is withdrawn',

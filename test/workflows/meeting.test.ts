@@ -38,7 +38,11 @@ import {
   rsvpSignal,
   sendDecisionSummaryUpdate,
 } from '../../workflows/meeting-definitions.js';
+import { storedRows, attendanceOf as rowsAttendance } from '../../server/pages/attendance-page.js';
+import { countAttendance } from '../../store/meetings/meeting-seats.js';
+import { agendaChangedSignal } from '../../workflows/meeting-definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
+import { pdfTextLines } from '../helpers/pdf-text.js';
 import { TEST_LINKS } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { acceptedUpdates, updateRefusal as refusal } from '../helpers/updates.js';
@@ -629,6 +633,130 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
         'meeting.sendDecisionSummary',
         'meeting.fileMinutes',
       ]);
+      await idle(meeting.handle);
+    },
+  );
+  it(
+    'a titulaire declines: their suppléant gets a REQUEST of the same event, they a pouvoir link; the ' +
+      'dossier de séance travels with the convocation and again once the agenda changes; the relevé counts seats',
+    async () => {
+      const cotech = await db.prisma.instance.findFirstOrThrow({ where: { conventionId, slug: 'cotech' } });
+      const seated = await db.prisma.membership.findMany({
+        where: { instanceId: cotech.id, structureId: { not: null }, role: { notIn: ['secretaire', 'president'] } },
+        include: { person: true },
+        orderBy: { person: { email: 'asc' } },
+      });
+      // The first titulaire of their structure by address: the suppléant added to it stands in for them.
+      const titulaire = seated[0]!;
+      const other = seated.find((m) => m.structureId !== titulaire.structureId)!;
+      const suppleant = await db.prisma.person.create({
+        data: { email: 'suppleant.cotech@example.org', displayName: 'Sam Suppléant' },
+      });
+      await db.prisma.membership.create({
+        data: {
+          instanceId: cotech.id,
+          personId: suppleant.id,
+          structureId: titulaire.structureId,
+          role: 'membre',
+          seat: 'suppleant',
+        },
+      });
+      const fiche = await startSubmittedFiche('dossier');
+      const start = await openDay(20);
+      const title = `COTECH suppléance ${start.year}-${start.month}-${start.day}`;
+      const meeting = await schedule(title, start);
+      await convened(meeting.handle);
+      // The suppléant is not convened with the titulaires.
+      expect(await recipients(title, 'Convocation', cotechMembers.length)).toEqual(cotechMembers);
+      const dossierOf = async (message: CaughtMessage) => {
+        const parsed = await simpleParser((await catcher.readRaw(message.id))!);
+        const pdf = parsed.attachments.find((a) => a.filename === 'dossier-de-seance.pdf');
+        return pdfTextLines(pdf!.content).join('\n');
+      };
+      const [convocation] = await mailsAbout(title, 'Convocation');
+      const dossier = await dossierOf(convocation!);
+      expect(dossier).toMatch(/Ordre du jour[\s\S]*1\.\s*Fiche (FA-\d{4}-\d+) \(version 1\) : Fiche dossier/);
+      expect(dossier).toMatch(/Fiche FA-\d{4}-\d+ \(version 1\)\nFiche dossier\nEnjeu\n—[\s\S]*Budget et financeurs/);
+
+      await answer(meeting.meetingId, titulaire.person.email, 'DECLINED');
+      expect(await recipients(title, 'Convocation (suppléance)', 1)).toEqual([suppleant.email]);
+      const [called] = await mailsAbout(title, 'Convocation (suppléance)');
+      const { method, event, parsed } = await calendarOf(called!);
+      expect(method).toBe('REQUEST');
+      expect(event.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
+      expect(event.getFirstPropertyValue('sequence')).toBe(0);
+      const attendees = event.getAllProperties('attendee').map((a) => ({
+        email: String(a.getFirstValue()).replace(/^mailto:/i, ''),
+        partstat: a.getParameter('partstat'),
+      }));
+      expect(attendees).toContainEqual({ email: suppleant.email, partstat: 'NEEDS-ACTION' });
+      expect(attendees).toContainEqual({ email: titulaire.person.email, partstat: 'DECLINED' });
+      expect(parsed.text).toContain(`${titulaire.person.displayName} ne pourra pas siéger`);
+      expect(parsed.attachments.map((a) => a.filename)).toContain('dossier-de-seance.pdf');
+
+      expect(await recipients(title, 'Votre absence', 1)).toEqual([titulaire.person.email]);
+      const [offer] = await mailsAbout(title, 'Votre absence');
+      const offered = (await simpleParser((await catcher.readRaw(offer!.id))!)).text ?? '';
+      expect(offered).toContain('Votre suppléant(e), Sam Suppléant, est convié(e) à siéger à votre place.');
+      expect(offered).toMatch(/Donner pouvoir[\s\S]*http:\/\/concerto\.test\/pouvoir\//);
+
+      // Another titulaire, without a suppléant, gives a pouvoir through the link's page (its store call).
+      await answer(meeting.meetingId, other.person.email, 'DECLINED');
+      expect(await recipients(title, 'Votre absence', 2)).toContain(other.person.email);
+      const otherOffer = (await mailsAbout(title, 'Votre absence')).find((m) => m.to.includes(other.person.email));
+      const otherText = (await simpleParser((await catcher.readRaw(otherOffer!.id))!)).text ?? '';
+      expect(otherText).toContain('Aucun suppléant ne siège à votre place.');
+      const token = /\/pouvoir\/([\w.-]+)/.exec(otherText)![1]!;
+      const link = verifyLink(token, TEST_LINKS.secret, { purpose: 'proxy', now: await now() });
+      const store = createStore(db.prisma);
+      const give = { meetingId: meeting.meetingId, from: link.email, to: PEOPLE.secretaire, linkId: link.jti };
+      await store.meetings.recordProxy({ ...give, at: await now() });
+      await expect(store.meetings.recordProxy({ ...give, at: await now() })).rejects.toThrow(/déjà servi/);
+      const page = (await store.meetings.findForPage(meeting.meetingId))!;
+      const rows = storedRows(page);
+      expect(rows.find((r) => r.email === other.person.email)).toMatchObject({
+        status: 'pouvoir',
+        to: PEOPLE.secretaire,
+      });
+      expect(countAttendance(page.seats, rowsAttendance(rows))).toMatchObject({ proxies: 1, votes: 1 });
+
+      // A duration on the fiche's item: the dossier goes again to everyone convened, the suppléant too.
+      const [item] = page.agenda;
+      await store.meetings.setAgendaItemDuration({ meetingId: meeting.meetingId, itemId: item!.id, minutes: 45 });
+      await meeting.handle.signal(agendaChangedSignal);
+      await sleepUntil(env, meeting.handle, new Date((await env.currentTimeMs()) + 11 * MINUTE));
+      const everyone = [...cotechMembers, suppleant.email].sort();
+      expect(await recipients(title, 'Modification', everyone.length)).toEqual(everyone);
+      const [update] = await mailsAbout(title, 'Modification');
+      expect(await dossierOf(update!)).toMatch(
+        /1\.\s*14 h 00 — Fiche FA-\d{4}-\d+ \(version 1\) : Fiche dossier \(45 min\)/,
+      );
+      expect((await calendarOf(update!)).event.getFirstPropertyValue('sequence')).toBe(1);
+
+      await sleepUntil(env, meeting.handle, new Date(meeting.startsAt.getTime() + HOUR));
+      const present = cotechMembers.filter((m) => m !== titulaire.person.email && m !== other.person.email);
+      const held = await meeting.handle.executeUpdate(recordAttendanceUpdate, {
+        args: [
+          {
+            actor: A.secretaire,
+            present: [...present, suppleant.email],
+            excused: [titulaire.person.email],
+            proxies: [{ from: other.person.email, to: PEOPLE.secretaire }],
+          },
+        ],
+      });
+      expect(held).toMatchObject({ status: 'tenue', quorumReached: true });
+      await meeting.handle.executeUpdate(sendDecisionSummaryUpdate, { args: [{ actor: A.secretaire }] });
+      await recipients(title, 'Relevé de décisions', everyone.length);
+      const [releve] = await mailsAbout(title, 'Relevé de décisions');
+      const releveText = (await simpleParser((await catcher.readRaw(releve!.id))!)).text ?? '';
+      expect(releveText).toContain(
+        `Présences : ${present.length + 1} présents dont 1 suppléant, 1 pouvoir — quorum atteint`,
+      );
+      await meeting.handle.executeUpdate(fileMinutesUpdate, {
+        args: [{ actor: A.secretaire, ref: 'https://ged.example.org/cotech/cr-suppleance.pdf' }],
+      });
+      await withdraw(fiche);
       await idle(meeting.handle);
     },
   );

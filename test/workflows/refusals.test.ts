@@ -134,9 +134,18 @@ describe('refusals do not wedge a fiche (time-skipping server, PGlite, real SMTP
       await handle.fetchHistory(),
       await createStore(db.prisma).mailLedger.ofWorkflow(workflowId),
     );
-    const entry = timeline.find((e) => e.kind === 'mail' && e.mail?.recipient.toLowerCase() === refused);
+    // The notice to several people says which of them its mail did not reach.
+    const entry = timeline.find(
+      (e) => e.kind === 'mail' && e.mails?.some((mail) => mail.recipient.toLowerCase() === refused),
+    );
     expect(entry).toMatchObject({ failed: true });
-    expect(entry!.outcome).toMatch(/^non remis \(adresse refusée par le serveur du destinataire\) : 550 5\.1\.1/);
+    expect(entry!.outcome).toMatch(
+      new RegExp(
+        `^${refused.replace(/\./g, '\\.')} : ` +
+          String.raw`non remis \(adresse refusée par le serveur du destinataire\) : 550 5\.1\.1`,
+        'i',
+      ),
+    );
     sink.accept();
   });
 

@@ -1,0 +1,333 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { SMTPServer } from 'smtp-server';
+import { takeStep, type ActionInput } from '../client/fiche-steps.js';
+import { createRsvpSignaller } from '../client/signal-rsvp.js';
+import { scheduleMeeting } from '../client/schedule-meeting.js';
+import { startFiche } from '../client/start-fiche.js';
+import type { InstanceKind } from '../domain/charter.js';
+import type { Actor } from '../domain/lifecycle/model.js';
+import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
+import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
+import demoSetup from '../prisma/seed/ctg-mellois-en-poitou-2023-2027.json' with { type: 'json' };
+import { resolveDemoPeople, DEMO_PEOPLE, type DemoPeople } from '../store/conventions/demo-people.js';
+import { importConventionSetup } from '../store/conventions/import-convention-setup.js';
+import { openDatabase } from '../store/database/open-database.js';
+import { createStore } from '../store/index.js';
+import { createTestDatabase, startTestPostgres } from '../test/helpers/postgres.js';
+import { privateTimeSkippingEnv } from '../test/helpers/time-skipping.js';
+import { createConcertoWorker } from '../worker/create-worker.js';
+import { ficheStateQuery } from '../workflows/definitions.js';
+import {
+  fileMinutesUpdate,
+  recordAttendanceUpdate,
+  sendDecisionSummaryUpdate,
+} from '../workflows/meeting-definitions.js';
+
+// `npm run bench:departement`: a département's year on PostgreSQL, a real worker and Temporal's
+// time-skipping server: 30 conventions (the demo CTG imported under 30 names) × 60 fiches, taken
+// in ROUNDS rounds a year through submission, the COTECH's avis at its meeting, the partners'
+// opinions, the COPIL's adoption and the Bureau's validation at theirs, then closed. Each meeting
+// is scheduled with its workflow (invitations, reminders), a third of its members accept and a
+// third decline, and it is held (attendance, relevé de décisions, minutes). Mail goes to an SMTP
+// server on loopback that reads and drops it. BENCH_SCALE (0.01 … 1) takes a fraction of the
+// conventions. Progress on stderr; one JSON line on stdout.
+
+const SCALE = Math.min(1, Math.max(0.01, Number(process.env.BENCH_SCALE ?? 1)));
+const CONVENTIONS = Math.max(1, Math.round(30 * SCALE));
+const FICHES_PER_CONVENTION = 60;
+const ROUNDS = 5;
+/** The worker's sticky cache: more than the workflows open at once in a round, fewer than the year's. */
+const MAX_CACHED_WORKFLOWS = Number(process.env.BENCH_CACHE ?? 2_000);
+/** How many fiche or meeting steps are taken at once, across conventions. */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+const DAY = 86_400_000;
+const MEETING_LEAD = 20 * DAY;
+const BODIES: ReadonlyArray<{ kind: InstanceKind; slug: string }> = [
+  { kind: 'cotech', slug: 'cotech' },
+  { kind: 'copil', slug: 'copil' },
+  { kind: 'bureau_communautaire', slug: 'bureau-communautaire' },
+];
+
+/** The relay: reads each message, keeps when it was accepted and its ledger key, drops the rest. */
+async function startRelay(): Promise<{
+  port: number;
+  accepted: Array<{ key: string; at: number }>;
+  close(): Promise<void>;
+}> {
+  const accepted: Array<{ key: string; at: number }> = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    closeTimeout: 1000,
+    onData(stream, _session, callback) {
+      let head = '';
+      stream.on('data', (chunk: Buffer) => {
+        if (head.length < 8192) head += chunk.toString('latin1');
+      });
+      stream.on('end', () => {
+        accepted.push({ key: /^x-concerto-key:\s*(\S+)/im.exec(head)?.[1] ?? '', at: Date.now() });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    accepted,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Runs the jobs, CONCURRENCY at a time. */
+async function pool<T>(items: readonly T[], job: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
+      while (next < items.length) await job(items[next++]!);
+    }),
+  );
+}
+
+/** A progress bar on stderr: the phase, and how much of the year is done. */
+function progress(done: number, total: number, phase: string): void {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} ${phase.padEnd(40)}`);
+}
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const wallStart = performance.now();
+const postgres = await startTestPostgres();
+const database = await createTestDatabase(postgres.adminUrl, 'concerto_bench_departement');
+const db = await openDatabase({ kind: 'postgres', url: database.url });
+// The worker's own connections, as in a process of its own: the driver's steps do not queue behind its activities.
+const workerDb = await openDatabase({ kind: 'postgres', url: database.url }, { migrate: false });
+const relay = await startRelay();
+const transport = createMailTransport({
+  kind: 'smtp',
+  url: `smtp://127.0.0.1:${relay.port}?rateLimit=0&maxConnections=10`,
+});
+const env = await privateTimeSkippingEnv();
+let rssMax = 0;
+const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 250);
+try {
+  const store = createStore(db.prisma);
+  const taskQueue = `departement-${randomUUID()}`;
+  const worker = await createConcertoWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    store: createStore(workerDb.prisma),
+    transport,
+    mailFrom: 'Concerto <concerto@departement.test>',
+    links: { publicUrl: 'http://concerto.test', secret: randomUUID() + randomUUID() },
+    maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
+  });
+  const client: Client = env.client;
+  const deps = { client, store, taskQueue };
+  const signalRsvp = createRsvpSignaller(client);
+
+  const conventions: Array<{ id: string; people: DemoPeople }> = [];
+  for (let c = 0; c < CONVENTIONS; c += 1) {
+    const slug = `ctg-departement-${String(c + 1).padStart(2, '0')}`;
+    await importConventionSetup(db.prisma, {
+      ...demoSetup,
+      convention: { ...demoSetup.convention, slug, name: `${demoSetup.convention.name} n° ${c + 1}` },
+    });
+    const { id } = await db.prisma.convention.findUniqueOrThrow({ where: { slug } });
+    conventions.push({ id, people: await resolveDemoPeople(db.prisma, id) });
+    progress(c + 1, CONVENTIONS, 'conventions imported');
+  }
+
+  const decisions: Array<{ workflowId: string; at: number }> = [];
+  let meetings = 0;
+  const perRound = FICHES_PER_CONVENTION / ROUNDS;
+  const totalSteps = ROUNDS * (2 + BODIES.length * 3);
+  let stepsDone = 0;
+  const phase = (name: string) => progress(++stepsDone, totalSteps, name);
+
+  /** Takes a step, timing it if it is a body's decision (its mails are matched to it later). */
+  const act = async <K extends ActionKind>(handle: WorkflowHandle, kind: K, input: ActionInput<K>) => {
+    const at = Date.now();
+    await takeStep(handle, kind, input);
+    if (kind !== 'submit' && kind !== 'close') decisions.push({ workflowId: handle.workflowId, at });
+  };
+  const secretary = (people: DemoPeople, kind: InstanceKind): Actor =>
+    kind === 'bureau_communautaire' ? people.secretaireBureau : people.secretaire;
+
+  const year = async () => {
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      type Fiche = { handle: WorkflowHandle; ficheId: string; convention: (typeof conventions)[number] };
+      const fiches: Fiche[] = [];
+      await pool(
+        conventions.flatMap((convention) => Array.from({ length: perRound }, (_, i) => ({ convention, i }))),
+        async ({ convention, i }) => {
+          const { ficheId, handle } = await startFiche(
+            deps,
+            convention.id,
+            { title: `Action ${round}-${i + 1} du département`, authorEmail: DEMO_PEOPLE.cooperateur.email },
+            DEMO_PEOPLE.cooperateur.email,
+          );
+          fiches.push({ handle, ficheId, convention });
+        },
+      );
+      phase(`round ${round}: ${fiches.length} fiches started`);
+      await pool(fiches, async ({ handle, ficheId, convention }) => {
+        // As the HTTP API does, act once the workflow has recorded the fiche in the store.
+        while (!(await db.prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { id: true } })))
+          await delay(50);
+        await act(handle, 'submit', { actor: convention.people.cooperateur });
+      });
+      phase(`round ${round}: submitted`);
+
+      for (const body of BODIES) {
+        // Each convention's body meets MEETING_LEAD ahead of the server's clock.
+        const startsAt = (await env.currentTimeMs()) + MEETING_LEAD;
+        const held: Array<{ handle: WorkflowHandle; actor: Actor; meetingId: string }> = [];
+        await pool(conventions, async (convention) => {
+          const actor = secretary(convention.people, body.kind);
+          const { meetingId, workflowId } = await scheduleMeeting(
+            deps,
+            convention.id,
+            {
+              instance: body.slug,
+              title: `${body.slug} du tour ${round}`,
+              startsAt: new Date(startsAt).toISOString(),
+              endsAt: new Date(startsAt + 3 * 3_600_000).toISOString(),
+              override: { reason: 'Banc d’essai : la date tombe où le banc la met.' },
+            },
+            actor,
+            { now: new Date(await env.currentTimeMs()) },
+          );
+          held.push({ handle: client.workflow.getHandle(workflowId), actor, meetingId });
+        });
+        meetings += held.length;
+        await pool(fiches, async ({ handle }) => {
+          while ((await handle.query(ficheStateQuery)).agenda?.instanceKind !== body.kind) {
+            // A workflow that ended here (failed) would be waited for forever: the year stops, saying why.
+            const { status } = await handle.describe();
+            if (status.name !== 'RUNNING')
+              throw new Error(`${handle.workflowId} is ${status.name} before ${body.slug}`);
+            await delay(100);
+          }
+        });
+        phase(`round ${round}: ${body.slug} on the agenda`);
+        // Answers: a third of the invited accept, a third decline, by their links.
+        const invitations = await db.prisma.invitation.findMany({
+          where: { meetingId: { in: held.map((m) => m.meetingId) } },
+          select: { meetingId: true, person: { select: { email: true } } },
+        });
+        await pool(
+          invitations.filter((_, i) => i % 3 !== 2),
+          async (invitation) => {
+            const answer = await store.meetings.recordRsvp({
+              meeting: { id: invitation.meetingId },
+              email: invitation.person.email,
+              partstat: invitation.person.email.length % 2 ? 'ACCEPTED' : 'DECLINED',
+              source: 'link',
+              at: new Date(await env.currentTimeMs()),
+            });
+            await signalRsvp(answer);
+          },
+        );
+        // The reminders go out while the clock runs to the meeting.
+        await env.sleep(startsAt + 3_600_000 - (await env.currentTimeMs()));
+        phase(`round ${round}: ${body.slug} meets`);
+        await pool(fiches, async ({ handle, convention }) => {
+          const { people } = convention;
+          if (body.kind === 'cotech') {
+            await act(handle, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' });
+            await act(handle, 'recordPartnerOpinion', { actor: people.caf, partner: 'caf', opinion: 'favorable' });
+            await act(handle, 'recordPartnerOpinion', { actor: people.msa, partner: 'msa', opinion: 'favorable' });
+          } else if (body.kind === 'copil') {
+            await act(handle, 'recordCopilDecision', { actor: people.secretaire, outcome: 'adoptee' });
+          } else {
+            await act(handle, 'recordBureauValidation', { actor: people.secretaireBureau, outcome: 'validee' });
+          }
+        });
+        await pool(held, async ({ handle, actor }) => {
+          await handle.executeUpdate(recordAttendanceUpdate, {
+            args: [{ actor, present: [], excused: [], proxies: [] }],
+          });
+          await handle.executeUpdate(sendDecisionSummaryUpdate, { args: [{ actor }] });
+          await handle.executeUpdate(fileMinutesUpdate, {
+            args: [{ actor, ref: `https://bench.test/${handle.workflowId}` }],
+          });
+        });
+        phase(`round ${round}: ${body.slug} held`);
+      }
+      await pool(fiches, async ({ handle, convention }) => {
+        await act(handle, 'close', { actor: convention.people.cooperateur, reason: 'Fin de l’année du banc' });
+        await handle.result();
+      });
+      phase(`round ${round}: closed`);
+    }
+  };
+  await worker.runUntil(year());
+  process.stderr.write('\n');
+
+  // Counted, not assumed: a sample of the year's lifecycles, read from their histories.
+  const sample = await db.prisma.ficheAction.findMany({ select: { workflowId: true }, take: 20 });
+  const counts = await Promise.all(
+    sample.map(async ({ workflowId }) => {
+      const events = (await client.workflow.getHandle(workflowId!).fetchHistory()).events ?? [];
+      return { activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length, events: events.length };
+    }),
+  );
+  const mean = (values: number[]) => Math.round(values.reduce((a, b) => a + b, 0) / values.length);
+
+  // Decision → mail: from the decision's update to the last of its mails the relay accepted, i.e.
+  // its workflow's mails before the next step of that workflow.
+  const byWorkflow = new Map<string, number[]>();
+  for (const { key, at } of relay.accepted) {
+    const workflowId = key.split(':')[0]!;
+    byWorkflow.set(workflowId, [...(byWorkflow.get(workflowId) ?? []), at]);
+  }
+  const starts = new Map<string, number[]>();
+  for (const { workflowId, at } of decisions) starts.set(workflowId, [...(starts.get(workflowId) ?? []), at]);
+  const delays: number[] = [];
+  for (const [workflowId, steps] of starts) {
+    steps.sort((a, b) => a - b);
+    const mails = byWorkflow.get(workflowId) ?? [];
+    steps.forEach((at, i) => {
+      const until = steps[i + 1] ?? Infinity;
+      const own = mails.filter((t) => t >= at && t < until);
+      if (own.length) delays.push(Math.max(...own) - at);
+    });
+  }
+  delays.sort((a, b) => a - b);
+  const p99 = delays[Math.min(delays.length - 1, Math.ceil(0.99 * delays.length) - 1)] ?? null;
+
+  console.log(
+    JSON.stringify({
+      conventions: CONVENTIONS,
+      fiches: CONVENTIONS * FICHES_PER_CONVENTION,
+      meetings,
+      mails: relay.accepted.length,
+      wallSeconds: Math.round((performance.now() - wallStart) / 1000),
+      activitiesPerLifecycle: mean(counts.map((c) => c.activities)),
+      eventsPerLifecycle: mean(counts.map((c) => c.events)),
+      p99DecisionToMailMs: p99,
+      workerRssMaxMiB: Math.round(rssMax / 2 ** 20),
+      scale: SCALE,
+      maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
+      cores: os.cpus().length,
+      loadAverage: os.loadavg()[0],
+    }),
+  );
+} finally {
+  clearInterval(sampler);
+  await env.teardown();
+  transport.close();
+  await relay.close();
+  await workerDb.close();
+  await db.close();
+  await database.drop();
+  await postgres.stop();
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { STAGES } from '../../domain/lifecycle/vocabulary.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+
+/**
+ * A convention at the scale of a département's year, written straight into the store: `fiches`
+ * fiches spread over every stage, each with a version piloted by one of the convention's people,
+ * and `meetings` meetings of its bodies spread over `year`, each with its members invited (a third
+ * of them having accepted). No workflow runs behind them: this is for reading pages and plans.
+ */
+export async function seedConventionAtScale(
+  prisma: PrismaClient,
+  conventionId: string,
+  { fiches, meetings, year }: { fiches: number; meetings: number; year: number },
+): Promise<void> {
+  const instances = await prisma.instance.findMany({
+    where: { conventionId },
+    select: { id: true, name: true, memberships: { select: { personId: true } } },
+  });
+  const people = [...new Set(instances.flatMap((i) => i.memberships.map((m) => m.personId)))];
+  const rows = Array.from({ length: fiches }, (_, i) => ({
+    id: randomUUID(),
+    conventionId,
+    code: `FA-${year}-S${String(i + 1).padStart(5, '0')}`,
+    status: STAGES[i % STAGES.length]!,
+    authorEmail: `auteur${i % 40}@example.org`,
+  }));
+  for (let start = 0; start < rows.length; start += 1000) {
+    const batch = rows.slice(start, start + 1000);
+    await prisma.ficheAction.createMany({ data: batch });
+    await prisma.ficheVersion.createMany({
+      data: batch.map((fiche, i) => ({
+        ficheId: fiche.id,
+        version: 1,
+        title: `Action n° ${start + i + 1} du plan départemental`,
+        piloteId: people[(start + i) % people.length] ?? null,
+        state: fiche.status === 'en_oeuvre' ? 'en_vigueur' : 'proposee',
+        createdBy: fiche.authorEmail,
+      })),
+    });
+  }
+  const yearStart = Date.UTC(year, 0, 1, 8);
+  const step = (365 * 86_400_000) / meetings;
+  const planned = Array.from({ length: meetings }, (_, i) => {
+    const instance = instances[i % instances.length]!;
+    const startsAt = new Date(yearStart + Math.floor(i * step));
+    return {
+      meeting: {
+        id: randomUUID(),
+        conventionId,
+        instanceId: instance.id,
+        title: `${instance.name} n° ${i + 1}`,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 2 * 3_600_000),
+        status: startsAt.getTime() < Date.now() ? 'tenue' : 'convoquee',
+        icalUid: `${randomUUID()}@concerto.scale`,
+      },
+      members: instance.memberships.map((m) => m.personId),
+    };
+  });
+  await prisma.meeting.createMany({ data: planned.map((p) => p.meeting) });
+  await prisma.invitation.createMany({
+    data: planned.flatMap((p) =>
+      p.members.map((personId, j) => ({
+        meetingId: p.meeting.id,
+        personId,
+        partstat: j % 3 === 0 ? 'ACCEPTED' : 'NEEDS-ACTION',
+      })),
+    ),
+    skipDuplicates: true,
+  });
+}

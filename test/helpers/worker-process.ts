@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import { inject } from 'vitest';
+import { TEST_LINKS } from './temporal.js';
+
+/** A standalone worker (`npm run worker`) in its own process. */
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** The identity Temporal records for its tasks (the SDK's default: pid@host). */
+  identity: string;
+  /** Resolves once it polls its task queue. */
+  ready: Promise<void>;
+  /** What it printed so far. */
+  output(): string;
+}
+
+/**
+ * Starts `worker/main.ts` on the run's dev server and `taskQueue`, with the database at `databaseUrl`
+ * and mail to the relay at `smtpUrl`. One process, as `npm run worker` runs it: a SIGKILL reaches
+ * the worker itself.
+ */
+export function startWorkerProcess(options: {
+  taskQueue: string;
+  databaseUrl: string;
+  smtpUrl: string;
+}): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: inject('devServerAddress'),
+      TEMPORAL_TASK_QUEUE: options.taskQueue,
+      DATABASE_URL: options.databaseUrl,
+      SMTP_URL: options.smtpUrl,
+      MAIL_FROM: 'Concerto <concerto@example.org>',
+      // A standalone worker refuses to start without the key that signs meeting links.
+      LINK_SECRET: TEST_LINKS.secret,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('[concerto-worker] polling')) resolve();
+    });
+    child.once('exit', (code, signal) =>
+      reject(new Error(`worker exited (${code ?? signal}) before polling:\n${output}`)),
+    );
+  });
+  // Only a caller waiting for it hears of an early exit.
+  ready.catch(() => {});
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGKILL') console.error(`worker exited ${code ?? signal}:\n${output}`);
+  });
+  return { child, identity: `${child.pid}@${hostname()}`, ready, output: () => output };
+}
