@@ -12,6 +12,7 @@ import { recordImipReplies } from './imip-replies.js';
 import { startCalendarAnswerPolling } from './caldav-answers.js';
 import { passwordBox } from '../infra/caldav/password-box.js';
 import { startImipListener, type ImipListener } from '../infra/smtp-in/imip-listener.js';
+import { checkMailSetup } from '../infra/doctor/mail-setup.js';
 import { startImapPoller } from '../infra/imap-in/imap-poller.js';
 import { startMailCatcher, type MailCatcher } from '../infra/smtp-in/mail-catcher.js';
 import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
@@ -238,6 +239,7 @@ export async function startConcerto(
       log: true,
       trustProxy: config.trustProxy,
       calendarSecret,
+      checkMail: () => checkMailSetup({ smtpUrl: config.mail.smtpUrl, dkim: config.mail.dkim, imap: config.imap }),
       probes: {
         temporal: async () => {
           await connection.workflowService.getSystemInfo({});

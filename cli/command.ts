@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { usageError } from './cli-error.js';
+import type { ExitCode } from './exit-codes.js';
 import type { ApiClient } from './http-client.js';
 import type { Output } from './output.js';
 
@@ -24,7 +25,8 @@ export interface Command {
   required?: readonly string[];
   /** Names of the positional arguments that must be given, in order. */
   positionals?: readonly string[];
-  run(input: CommandInput): Promise<void>;
+  /** Does the verb's work; an exit code other than 0 when the result itself says something failed. */
+  run(input: CommandInput): Promise<void | ExitCode>;
 }
 
 /**

@@ -9,6 +9,7 @@ export const EXIT = {
   access: 3,
   notFound: 4,
   unavailable: 5,
+  checkFailed: 6,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -20,6 +21,7 @@ export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.access, 'pas connecté ou pas autorisé (401, 403) : vérifiez le jeton'],
   [EXIT.notFound, 'introuvable (404)'],
   [EXIT.unavailable, 'application injoignable ou en erreur (5xx) : lancez `npm start`'],
+  [EXIT.checkFailed, '`concerto doctor` : au moins un contrôle a échoué'],
 ];
 
 /** The exit code of an HTTP error status. */

@@ -7,6 +7,7 @@ import { parseCommandLine, type Command } from './command.js';
 import { conventionCommands } from './convention.js';
 import { decideCommands } from './decide.js';
 import { demoCommands } from './demo.js';
+import { doctorCommands } from './doctor.js';
 import { EXIT, EXIT_CODE_MEANINGS, type ExitCode } from './exit-codes.js';
 import { ficheCommands } from './fiche.js';
 import { historyCommands } from './history.js';
@@ -28,6 +29,7 @@ export const COMMANDS: Record<string, Command> = {
   ...historyCommands,
   ...outboxCommands,
   ...auditCommands,
+  ...doctorCommands,
 };
 
 /** `concerto --help`. */
@@ -96,8 +98,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, streams: St
     checkArguments(found.rest);
     const parsed = parseCommandLine(found.name, found.command, found.rest);
     const api = new ApiClient(await resolveTarget(env));
-    await found.command.run({ ...parsed, api, out });
-    return EXIT.ok;
+    return (await found.command.run({ ...parsed, api, out })) ?? EXIT.ok;
   } catch (error) {
     return out.failure(error);
   }

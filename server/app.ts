@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Store } from '../store/index.js';
+import type { DoctorCheck } from '../infra/doctor/mail-checks.js';
 import type { MailCatcher } from '../infra/smtp-in/mail-catcher.js';
 import { createJobRegistry } from './jobs.js';
 import { pageRoutes } from './pages/index.js';
@@ -19,6 +20,7 @@ import { conventionCalendarRoutes } from './routes/convention-calendar.js';
 import { conventionCycleRoutes } from './routes/convention-cycle.js';
 import { conventionRoutes } from './routes/conventions.js';
 import { demoRoutes } from './routes/demo.js';
+import { doctorRoutes } from './routes/doctor.js';
 import { feedRoutes, type FeedRouteDependencies } from './routes/feeds.js';
 import { feedSubscriptionRoutes } from './routes/feed-subscriptions.js';
 import { ficheContentRoutes } from './routes/fiche-content.js';
@@ -62,6 +64,8 @@ export interface HttpAppDependencies {
   temporalDeadlineMs?: number;
   /** The proxies whose X-Forwarded-For gives the client's IP (infra/config.ts); none unless set. */
   trustProxy?: boolean | number | string[];
+  /** The mail configuration's checks of `concerto doctor` (GET /api/admin/doctor); left out, « non vérifié ». */
+  checkMail?: () => Promise<DoctorCheck[]>;
   /** Seals the linked CalDAV calendars' app passwords (CALDAV_SECRET); the secret of `rsvp` unless set.
    * With neither, calendars cannot be linked. */
   calendarSecret?: string;
@@ -109,6 +113,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   });
   registerOpenApiRoute(app, routes, { version: API_VERSION });
   void app.register(healthRoutes, deps.probes);
+  void app.register(doctorRoutes, { probes: deps.probes, ...(deps.checkMail ? { checkMail: deps.checkMail } : {}) });
   void app.register(sessionRoutes, { store: deps.store, secureCookies, ...now });
   void app.register(apiTokenRoutes, { store: deps.store, ...now });
   void app.register(auditRoutes, { store: deps.store });

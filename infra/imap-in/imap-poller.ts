@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ImapFlow, type FetchMessageObject } from 'imapflow';
+import type { FetchMessageObject, ImapFlow } from 'imapflow';
 import { dispatchInboundMail, type InboundMailHandlers, type InboundOutcome } from '../smtp-in/inbound-mail.js';
+import { imapClient } from './imap-client.js';
 import type { ImapSettings } from './imap-settings.js';
 
 /**
@@ -68,17 +69,7 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
   let wake: Wake | undefined;
 
   const session = async (connected: () => void): Promise<void> => {
-    const imap = new ImapFlow({
-      host: settings.host,
-      port: settings.port,
-      secure: settings.secure,
-      ...(settings.requireStartTls ? { doSTARTTLS: true } : {}),
-      auth: { user: settings.user, pass: settings.password },
-      logger: false,
-      disableAutoIdle: true,
-      connectionTimeout: 30_000,
-      socketTimeout: 5 * 60_000,
-    });
+    const imap = imapClient(settings, { connectionMs: 30_000, socketMs: 5 * 60_000 });
     client = imap;
     const ringer = new Wake();
     wake = ringer;

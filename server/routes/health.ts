@@ -8,7 +8,8 @@ export interface HealthProbes {
 
 const PROBE_TIMEOUT_MS = 3000;
 
-async function probe(check: () => Promise<void>): Promise<string> {
+/** `ok`, or `down: <why>` when the check fails or takes more than 3 s. */
+export async function probe(check: () => Promise<void>): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

@@ -132,6 +132,7 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
       'history',
       'outbox',
       'audit',
+      'doctor',
     ]) {
       expect(run.stdout).toContain(`concerto ${verb}`);
     }
