@@ -9,7 +9,7 @@ import { mintApiToken, revokeApiToken } from '../routes/api-tokens.js';
 import { FORM_SCRIPT_PATH } from './form-script.js';
 import { frenchInstant } from './format.js';
 import { csrfField, escapeHtml, renderAppPage, sendAppPage, type PageViewer } from './layout.js';
-import { field as labelledField } from './meeting-forms.js';
+import { field as labelledField } from './form-fields.js';
 
 /** What the account page says after a redirection (`?fait=`). */
 const DONE: Readonly<Record<string, string>> = {

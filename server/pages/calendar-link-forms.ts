@@ -1,7 +1,7 @@
 import type { CalendarLinkView } from '../../store/calendars/calendar-links.js';
 import { frenchInstant } from './format.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
-import { errorSummary, field, input } from './meeting-forms.js';
+import { errorSummary, field, input } from './form-fields.js';
 
 /** The form's fields (the password is never sent back into the page). */
 export interface CalendarLinkFormValues {

@@ -11,7 +11,7 @@ import { route, routeViewer } from '../route.js';
 import { doneNotice, redirectDone } from './done-notice.js';
 import { frenchDay, frenchInstant } from './format.js';
 import { csrfField, escapeHtml, renderAppPage, sendAppPage, type PageViewer } from './layout.js';
-import { field } from './meeting-forms.js';
+import { field } from './form-fields.js';
 import { notFound } from './page-lookup.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { SuggestedDate } from '../../domain/poll-suggestions.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
-import { errorSummary, field, input, textarea } from './meeting-forms.js';
+import { errorSummary, field, input, textarea } from './form-fields.js';
 
 /**
  * The form that proposes dates for a meeting of an instance (a date poll). The instance is chosen
