@@ -1,26 +1,22 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordImipReplies } from '../../app/imip-replies.js';
-import { createRsvpSignaller } from '../../client/signal-rsvp.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { addLocalDays, atLocalTime, toLocal } from '../../domain/paris-time.js';
-import { startImipListener, type ImipListener } from '../../infra/smtp-in/imip-listener.js';
+import type { ImipListener } from '../../infra/smtp-in/imip-listener.js';
 import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
-import { buildHttpApp } from '../../server/app.js';
 import { resolveActor } from '../../store/access/resolve-actor.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import type { Database } from '../../store/database/open-database.js';
 import { createStore } from '../../store/index.js';
-import { createConcertoWorker } from '../../worker/create-worker.js';
 import { signIn } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
+import { startMeetingMailStack, type MeetingMailStack } from '../helpers/meeting-mail-stack.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
-import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
 import { eventually } from '../helpers/time-skipping.js';
 
 // A member proposes another time from their calendar (iTIP COUNTER, as Outlook and Thunderbird
@@ -42,8 +38,7 @@ describe('COUNTER proposals (dev server, PGlite, real SMTP on loopback)', () => 
   let env: TestWorkflowEnvironment;
   let db: Database;
   let sink: SmtpSink;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Pick<MeetingMailStack, 'stop'>;
   let transport: ReturnType<typeof createMailTransport>;
   let app: FastifyInstance;
   let imip: ImipListener;
@@ -57,29 +52,7 @@ describe('COUNTER proposals (dev server, PGlite, real SMTP on loopback)', () => 
     await loadDemo(db.prisma);
     sink = await new SmtpSink().start();
     transport = createMailTransport({ kind: 'smtp', url: sink.url });
-    worker = await createConcertoWorker({
-      connection: env.nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      store: createStore(db.prisma),
-      transport,
-      mailFrom: `Concerto <${ORGANIZER}>`,
-      links: TEST_LINKS,
-      workflowBundle: workflowBundle(),
-    });
-    running = worker.run();
-    const onRsvp = createRsvpSignaller(env.client);
-    app = buildHttpApp({
-      client: env.client,
-      store: createStore(db.prisma),
-      taskQueue,
-      probes: { temporal: async () => undefined, database: () => db.ping() },
-      rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl, onRsvp },
-    });
-    imip = await startImipListener({
-      organizers: [ORGANIZER],
-      onReply: recordImipReplies({ meetings: createStore(db.prisma).meetings, onRsvp }),
-    });
+    ({ app, imip, ...stack } = await startMeetingMailStack({ env, db, taskQueue, transport, organizer: ORGANIZER }));
     const conventionId = (await db.prisma.convention.findUniqueOrThrow({ where: { slug: DEMO_CONVENTION_SLUG } })).id;
     const actor = await resolveActor(db.prisma, conventionId, ORGANISER, 'cooperateur');
     const day = nextOpenDay(toLocal(addLocalDays(new Date(), 12), 'Europe/Paris'), null).date;
@@ -99,10 +72,7 @@ describe('COUNTER proposals (dev server, PGlite, real SMTP on loopback)', () => 
   });
 
   afterAll(async () => {
-    await app?.close();
-    await imip?.close();
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running;
+    await stack?.stop();
     transport?.close();
     await sink?.stop();
     await db?.close();

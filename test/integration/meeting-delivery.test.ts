@@ -1,29 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
 import nodeIcal from 'node-ical';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHttpApp } from '../../server/app.js';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
-import { createRsvpSignaller } from '../../client/signal-rsvp.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import { addLocalDays, atLocalTime, shiftDate, toLocal, weekdayOf } from '../../domain/paris-time.js';
 import type { Database } from '../../store/database/open-database.js';
-import { recordImipReplies } from '../../app/imip-replies.js';
-import { startImipListener, type ImipListener } from '../../infra/smtp-in/imip-listener.js';
+import type { ImipListener } from '../../infra/smtp-in/imip-listener.js';
 import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
 import { findFreePort } from '../../infra/process/ports.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import { resolveActor } from '../../store/access/resolve-actor.js';
-import { createConcertoWorker } from '../../worker/create-worker.js';
 import { meetingStateQuery } from '../../workflows/meeting-definitions.js';
 import { jsonAs, signIn, tokenFor } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
+import { startMeetingMailStack, type MeetingMailStack } from '../helpers/meeting-mail-stack.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
-import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { devServerEnv, TEST_LINKS, uniqueTaskQueue } from '../helpers/temporal.js';
 import { eventually } from '../helpers/time-skipping.js';
 import { createStore } from '../../store/index.js';
 
@@ -40,8 +36,7 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
   let db: Database;
   let sink: SmtpSink;
   let port: number;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Pick<MeetingMailStack, 'stop'>;
   let transport: ReturnType<typeof createMailTransport>;
   let app: FastifyInstance;
   let imip: ImipListener;
@@ -56,36 +51,11 @@ describe('meeting mails through a real SMTP server (dev server, PostgreSQL)', ()
     sink = new SmtpSink();
     // Pooled, as SMTP_URL makes it; nothing listens on the port yet.
     transport = createMailTransport({ kind: 'smtp', url: `smtp://127.0.0.1:${port}` });
-    worker = await createConcertoWorker({
-      connection: env.nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      store: createStore(db.prisma),
-      transport,
-      mailFrom: `Concerto <${ORGANIZER}>`,
-      links: TEST_LINKS,
-      workflowBundle: workflowBundle(),
-    });
-    running = worker.run();
-    const onRsvp = createRsvpSignaller(env.client);
-    app = buildHttpApp({
-      client: env.client,
-      store: createStore(db.prisma),
-      taskQueue,
-      probes: { temporal: async () => undefined, database: () => db.ping() },
-      rsvp: { secret: TEST_LINKS.secret, publicUrl: TEST_LINKS.publicUrl, onRsvp },
-    });
-    imip = await startImipListener({
-      organizers: [ORGANIZER],
-      onReply: recordImipReplies({ meetings: createStore(db.prisma).meetings, onRsvp }),
-    });
+    ({ app, imip, ...stack } = await startMeetingMailStack({ env, db, taskQueue, transport, organizer: ORGANIZER }));
   });
 
   afterAll(async () => {
-    await app?.close();
-    await imip?.close();
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running;
+    await stack?.stop();
     transport?.close();
     await sink?.stop();
     await db?.close();
