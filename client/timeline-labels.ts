@@ -1,3 +1,6 @@
+import type { MeetingMailKind } from '../documents/mail/meeting-mail.js';
+import type { PollMailKind } from '../documents/mail/poll-mail.js';
+
 /** The French words of a workflow timeline: names of workflows, updates, signals, activities, mails. */
 
 /** French names of the workflow types (workflows/index.ts). */
@@ -7,6 +10,7 @@ export const WORKFLOW_LABELS: Readonly<Record<string, string>> = {
   datePollWorkflow: 'Sondage de date',
   calendarYearWorkflow: 'Calendrier annuel',
   conventionCycleWorkflow: 'Cycle de la convention',
+  retentionWorkflow: 'Conservation des données personnelles',
 };
 
 /** French names of the updates (workflows/*definitions.ts). */
@@ -23,6 +27,7 @@ export const UPDATE_LABELS: Readonly<Record<string, string>> = {
   editContent: 'Modification du contenu de la fiche',
   reschedule: 'Report de la réunion',
   cancel: 'Annulation de la réunion',
+  declineCounter: 'Refus d’une contre-proposition d’horaire',
   recordAttendance: 'Présences et excusés',
   sendDecisionSummary: 'Envoi du relevé de décisions',
   fileMinutes: 'Dépôt du compte rendu',
@@ -43,6 +48,7 @@ export const SIGNAL_LABELS: Readonly<Record<string, string>> = {
   agendaChanged: 'Ordre du jour modifié',
   rsvp: 'Réponse à l’invitation',
   evaluationRecorded: 'Évaluation d’une fiche enregistrée',
+  retentionChanged: 'Durée de conservation modifiée',
 };
 
 /** French names of the activities (activities/*.ts). */
@@ -79,13 +85,19 @@ export const ACTIVITY_LABELS: Readonly<Record<string, string>> = {
   recordProlongation: 'Enregistrement de la prolongation',
   placeReviewOnCopilAgenda: 'Inscription du bilan à l’ordre du jour du COPIL',
   conventionAudience: 'Recherche des destinataires de la convention',
+  inviteSuppleant: 'Invitation du suppléant',
+  loadRetention: 'Lecture de la durée de conservation',
+  anonymiseDeparted: 'Anonymisation des personnes qui ne siègent plus',
 };
 
 /** French names of the meeting mails (documents/mail/meeting-mail.ts). */
-export const MEETING_MAIL_LABELS: Readonly<Record<string, string>> = {
+export const MEETING_MAIL_LABELS: Readonly<Record<MeetingMailKind, string>> = {
   convocation: 'Convocation',
+  suppleant: 'Convocation du suppléant',
+  proxy_offer: 'Proposition de donner pouvoir',
   update: 'Modification de la réunion',
   cancel: 'Annulation de la réunion',
+  counter_declined: 'Refus d’une contre-proposition d’horaire',
   reminder: 'Rappel de la réunion',
   decisions: 'Relevé de décisions',
   minutes: 'Compte rendu',
@@ -93,7 +105,7 @@ export const MEETING_MAIL_LABELS: Readonly<Record<string, string>> = {
 };
 
 /** French names of the date-poll mails (documents/mail/poll-mail.ts). */
-export const POLL_MAIL_LABELS: Readonly<Record<string, string>> = {
+export const POLL_MAIL_LABELS: Readonly<Record<PollMailKind, string>> = {
   invitation: 'Invitation au sondage',
   reminder: 'Relance du sondage',
   tie: 'Égalité à départager',

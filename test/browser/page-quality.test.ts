@@ -191,6 +191,13 @@ describe('every page in its states passes the quality checks (headless Chromium,
     ],
     '/admin/processus': [{ name: 'filled', who: 'admin', path: () => '/admin/processus' }],
     '/admin/processus/{id}': [{ name: 'a fiche', who: 'admin', path: () => `/admin/processus/${ficheWorkflowId}` }],
+    '/admin/donnees-personnelles': [{ name: 'form', who: 'admin', path: () => '/admin/donnees-personnelles' }],
+    '/attentes': [{ name: 'filled', who: 'secretaire', path: () => '/attentes' }],
+    '/departement': [{ name: 'filled', who: 'admin', path: () => '/departement' }],
+    '/public/{slug}/decisions': [
+      { name: 'empty', who: 'anonymous', path: () => `/public/${DEMO_CONVENTION_SLUG}/decisions` },
+    ],
+    '/pouvoir/{token}': [{ name: 'error', who: 'anonymous', path: () => '/pouvoir/lien-abime' }],
   };
 
   beforeAll(async () => {

@@ -268,10 +268,11 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
       );
       expect(text).toMatch(/Début : Cycle de vie d’une fiche action « Ludothèque itinérante »/);
       expect(text).toMatch(/directrice\.education@example\.org : Soumission de la fiche — fait/);
-      // The notice to the COTECH, one activity, with its secretary's ledger line among the others.
+      // The step's notices (to the COTECH, to the author), one activity, the secretary's ledger line among them.
       expect(text).toMatch(
         new RegExp(
-          String.raw`Courriel « Fiche FA-\d{4}-\d+ soumise au COTECH » à \d+ destinataires — fait\s*` +
+          String.raw`Courriels « Fiche FA-\d{4}-\d+ soumise au COTECH », « Votre fiche FA-\d{4}-\d+ est soumise » ` +
+            String.raw`à \d+ destinataires — fait\s*` +
             String.raw`(?:.*\s*)*?assistante\.education@example\.org, essai 1, .* : envoyé`,
         ),
       );

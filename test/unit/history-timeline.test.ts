@@ -46,6 +46,7 @@ describe('the French names', () => {
       import('../../workflows/poll-definitions.js'),
       import('../../workflows/calendar-definitions.js'),
       import('../../workflows/convention-definitions.js'),
+      import('../../workflows/retention-definitions.js'),
     ]);
     const definitions = modules
       .flatMap((m) => Object.values(m))
