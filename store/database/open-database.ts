@@ -77,7 +77,12 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
       { cause: error },
     );
   }
-  const prisma = new PrismaClient({ adapter: opened.adapter });
+  // PGlite has one connection and a pool may be busy: a transaction waits its turn up to 10 s (Prisma's default
+  // is 2 s, which a loaded machine exceeds, and the request then fails) and may run 20 s.
+  const prisma = new PrismaClient({
+    adapter: opened.adapter,
+    transactionOptions: { maxWait: 10_000, timeout: 20_000 },
+  });
   return {
     target,
     prisma,
