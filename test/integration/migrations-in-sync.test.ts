@@ -16,7 +16,7 @@ const schemaFile = path.join(root, 'prisma', 'schema.prisma');
 const snapshotFile = path.join(root, 'prisma', 'migrations', 'schema.snapshot.prisma');
 // Each `prisma` run takes 15-20 s here: the in-memory PGlite prisma.config.ts opens keeps the CLI
 // alive about 10 s after its work is done. The tests run concurrently and get generous timeouts.
-const PRISMA_TIMEOUT = 180_000;
+const PRISMA_TIMEOUT = 300_000;
 const FIX =
   'Write the migration with `npm run migration:new -- <name>` ' +
   'and commit the folder it writes with schema.snapshot.prisma.';

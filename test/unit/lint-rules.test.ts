@@ -2,7 +2,8 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 // The lint rules that keep workflow code deterministic are part of the design: prove they bite.
-describe('lint rules', () => {
+// The first lint loads the typed project: tens of seconds on a loaded machine.
+describe('lint rules', { timeout: 180_000 }, () => {
   const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
 
   async function ruleIds(code: string, filePath: string): Promise<string[]> {
