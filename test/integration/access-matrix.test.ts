@@ -193,6 +193,7 @@ describe('the role × action matrix of the HTTP API', () => {
   row('DELETE /api/tokens/:id', (r) => call(r, 'DELETE', '/api/tokens/inconnu'), 404, 'none such');
   row('GET /api/audit', (r) => call(r, 'GET', '/api/audit?since=2026-01-01&action=fiche'), 200);
   row('GET /api/audit.csv', (r) => call(r, 'GET', '/api/audit.csv?action=fiche'), 200);
+  row('GET /api/admin/doctor', (r) => call(r, 'GET', '/api/admin/doctor'), 200);
   row('GET /api/conventions', (r) => call(r, 'GET', '/api/conventions'), 200);
   row('GET /api/conventions/:slug/setup', (r) => call(r, 'GET', `${CONVENTION}/setup`), 200);
   row('GET /api/conventions/:slug/members.csv', (r) => call(r, 'GET', `${CONVENTION}/members.csv`), 200);
