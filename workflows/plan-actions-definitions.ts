@@ -19,11 +19,16 @@ export interface PlanActionsState {
   nextReminder: string | null;
 }
 
+/** One step of the plan, as the person taking it sends it. */
+export interface AdvancePlanInput {
+  kind: PlanActionKind;
+  actor: Actor;
+  outcome?: PlanBureauOutcome;
+  comment?: string;
+}
+
 /** One step of the plan: the validator refuses a wrong stage, role or input before anything enters history. */
-export const advancePlanUpdate = defineUpdate<
-  PlanActionsState,
-  [{ kind: PlanActionKind; actor: Actor; outcome?: PlanBureauOutcome; comment?: string }]
->('advancePlan');
+export const advancePlanUpdate = defineUpdate<PlanActionsState, [AdvancePlanInput]>('advancePlan');
 
 export const planActionsStateQuery = defineQuery<PlanActionsState>('planActionsState');
 
