@@ -613,6 +613,7 @@ describe('the role × action matrix of the HTTP API', () => {
       ),
     201,
   );
+  row('GET /plan-actions', (r) => call(r, 'GET', '/plan-actions'), 200);
   row('GET /api/conventions/:slug/plan-actions', (r) => call(r, 'GET', `${CONVENTION}/plan-actions`), 200);
   row('GET /api/conventions/:slug/plan-actions.pdf', (r) => call(r, 'GET', `${CONVENTION}/plan-actions.pdf`), 200);
   row(
