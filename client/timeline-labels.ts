@@ -11,6 +11,7 @@ export const WORKFLOW_LABELS: Readonly<Record<string, string>> = {
   calendarYearWorkflow: 'Calendrier annuel',
   conventionCycleWorkflow: 'Cycle de la convention',
   retentionWorkflow: 'Conservation des données personnelles',
+  planActionsWorkflow: 'Plan d’actions',
 };
 
 /** French names of the updates (workflows/*definitions.ts). */
@@ -39,6 +40,7 @@ export const UPDATE_LABELS: Readonly<Record<string, string>> = {
   reloadRules: 'Relecture des règles du calendrier (changées dans la convention)',
   moveMilestone: 'Déplacement d’un jalon',
   prolong: 'Prolongation de la convention par avenant',
+  advancePlan: 'Étape du plan d’actions',
 };
 
 /** French names of the signals (workflows/*definitions.ts). */
@@ -84,6 +86,9 @@ export const ACTIVITY_LABELS: Readonly<Record<string, string>> = {
   loadCampaign: 'Fiches de la campagne d’évaluation',
   recordProlongation: 'Enregistrement de la prolongation',
   placeReviewOnCopilAgenda: 'Inscription du bilan à l’ordre du jour du COPIL',
+  loadPlanFacts: 'Lecture du plan d’actions',
+  recordPlanStep: 'Inscription de l’étape du plan d’actions',
+  planAudience: 'Recherche des destinataires du plan d’actions',
   conventionAudience: 'Recherche des destinataires de la convention',
   inviteSuppleant: 'Invitation du suppléant',
   loadRetention: 'Lecture de la durée de conservation',

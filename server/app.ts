@@ -18,6 +18,7 @@ import { calendarRoutes } from './routes/calendar.js';
 import { calendarLinkRoutes } from './routes/calendar-links.js';
 import { conventionCalendarRoutes } from './routes/convention-calendar.js';
 import { conventionCycleRoutes } from './routes/convention-cycle.js';
+import { planActionsRoutes } from './routes/plan-actions.js';
 import { conventionRoutes } from './routes/conventions.js';
 import { demoRoutes } from './routes/demo.js';
 import { doctorRoutes } from './routes/doctor.js';
@@ -124,6 +125,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   void app.register(meetingRoutes, temporal);
   void app.register(calendarRoutes, temporal);
   void app.register(conventionCycleRoutes, temporal);
+  void app.register(planActionsRoutes, temporal);
   void app.register(pollRoutes, temporal);
   void app.register(outboxRoutes, { catcher: deps.catcher });
   void app.register(workflowRoutes, {

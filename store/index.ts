@@ -10,6 +10,7 @@ import { createInboundMailStore } from './inbound-mail/inbound-mail-store.js';
 import { createMailLedgerStore } from './mail-ledger/mail-ledger-store.js';
 import { createMeetingStore } from './meetings/meeting-store.js';
 import { createOpenDataStore } from './open-data/open-data-store.js';
+import { createPlanStore } from './plans/plan-store.js';
 import { createPollStore } from './polls/poll-store.js';
 import { createPrivacyStore } from './privacy/privacy-store.js';
 
@@ -32,6 +33,7 @@ export function createStore(db: PrismaClient) {
     openData: createOpenDataStore(db),
     privacy: createPrivacyStore(db),
     boards: createBoardStore(db),
+    plans: createPlanStore(db),
   };
 }
 

@@ -10,6 +10,7 @@ import { createFicheContentActivities } from '../activities/fiche-content.js';
 import { createMailActivities } from '../activities/mail.js';
 import { createMeetingMailActivities } from '../activities/meeting-mail.js';
 import { createMeetingActivities } from '../activities/meetings.js';
+import { createPlanActivities } from '../activities/plan-actions.js';
 import { createPollMailActivities } from '../activities/poll-mail.js';
 import { createPollActivities } from '../activities/polls.js';
 import { createRetentionActivities } from '../activities/retention.js';
@@ -88,6 +89,7 @@ export function createActivities(options: ActivityDependencies) {
     }),
     ...createPollActivities({ polls: store.polls, meetings: store.meetings }),
     ...createRetentionActivities({ privacy: store.privacy }),
+    ...createPlanActivities({ plans: store.plans, conventions: store.conventions, publicUrl: options.links.publicUrl }),
     ...createPollMailActivities({
       polls: store.polls,
       conventions: store.conventions,

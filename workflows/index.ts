@@ -5,3 +5,4 @@ export { meetingWorkflow } from './meeting.js';
 export { calendarYearWorkflow } from './calendar-year.js';
 export { conventionCycleWorkflow } from './convention.js';
 export { retentionWorkflow } from './retention.js';
+export { planActionsWorkflow } from './plan-actions.js';

@@ -31,11 +31,12 @@ export function renderAgendaPdf(input: AgendaPdfInput): Promise<Buffer> {
 }
 
 /**
- * A document of a meeting: `draw` writes its pages, then the line saying when Concerto issued it.
+ * A document (a meeting's, a plan d'actions): `draw` writes its pages, then the line saying when Concerto issued
+ * it; `instanceName` is its subject.
  * Its bytes depend on the input only (see {@link AgendaPdfInput.issuedAt}).
  */
 export function renderPdf(
-  input: AgendaPdfInput,
+  input: Pick<AgendaPdfInput, 'instanceName' | 'zone' | 'issuedAt'>,
   title: string,
   draw: (doc: PDFKit.PDFDocument) => void,
 ): Promise<Buffer> {

@@ -39,6 +39,8 @@ import { registerAgendaDurationPages } from './agenda-duration-routes.js';
 import { registerMeetingDayPages } from './meeting-day-routes.js';
 import { registerCounterProposalPages } from './counter-proposal-routes.js';
 import { registerOpenDecisionsPages } from './open-decisions-pages.js';
+import { planActionsPage } from './plan-actions-page.js';
+import { loadPlanActionsView } from '../../client/plan-actions-view.js';
 import { registerPageScript } from './page-script.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
@@ -215,6 +217,27 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const history = await deps.store.audit.list({ limit: 200, subject: `meeting:${meeting.id}` });
       const actions = meetingPageActions(meeting, actor, request.query.fait, now());
       return sendAppPage(reply, 200, meetingPage(meeting, history.lines, viewerOf(request), actions));
+    },
+  );
+
+  route<{ Querystring: { convention?: string } }>(
+    scope,
+    {
+      method: 'GET',
+      url: '/plan-actions',
+      summary: 'The plan d’actions: per enjeu its objectifs, each fiche with its pilote and stage; the plan’s steps',
+      tag: 'pages',
+      access: 'convention',
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    async (request, reply) => {
+      const convention = await pageConvention(request, request.query.convention);
+      if ('choices' in convention)
+        return sendChoice(request, reply, convention.choices, { path: '/plan-actions', title: 'Plan d’actions' });
+      await actorOf(request, deps.store, convention.id);
+      const view = await loadPlanActionsView(deps.store, convention.id);
+      const pdf = `/api/conventions/${encodeURIComponent(convention.slug)}/plan-actions.pdf`;
+      return sendAppPage(reply, 200, planActionsPage(view, pdf, viewerOf(request)));
     },
   );
 

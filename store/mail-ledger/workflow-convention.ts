@@ -1,3 +1,4 @@
+import { planPeriod } from '../../domain/plan-actions.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 /** What a workflow's mail is about: its convention, in French what it concerns, and who organised it. */
@@ -16,7 +17,7 @@ export interface WorkflowSubject {
 const CONVENTION_WIDE = /^(?:convention|calendar)-(.+)$/;
 
 /**
- * The fiche, meeting, poll or convention a mail's workflow is about, or null for a mail of no
+ * The fiche, meeting, poll, plan d'actions or convention a mail's workflow is about, or null for a mail of no
  * workflow (the alerts, keyed `alert:…`). The fiche's mails name their workflow only in their key
  * (`<workflowId>:step-…`).
  */
@@ -53,6 +54,12 @@ async function findSubject(
   });
   if (poll)
     return { conventionId: poll.conventionId, about: `le sondage « ${poll.title} »`, organiser: poll.organizerEmail };
+  const plan = await db.planActions.findUnique({
+    where: { workflowId },
+    select: { conventionId: true, startYear: true, endYear: true },
+  });
+  if (plan)
+    return { conventionId: plan.conventionId, about: `le plan d’actions ${planPeriod(plan.startYear, plan.endYear)}` };
   const wide = CONVENTION_WIDE.exec(workflowId);
   return wide ? { conventionId: wide[1]!, about: 'le calendrier de la convention' } : null;
 }

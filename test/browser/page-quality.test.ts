@@ -95,6 +95,7 @@ describe('every page in its states passes the quality checks (headless Chromium,
       },
       { name: 'not found', who: 'cooperateur', path: () => '/fiches/00000000-0000-4000-8000-000000000000' },
     ],
+    '/plan-actions': [{ name: 'filled', who: 'cooperateur', path: () => '/plan-actions' }],
     '/calendrier': [
       { name: 'filled', who: 'secretaire', path: () => `/calendrier?mois=${monthOf(meetingStart)}` },
       { name: 'empty', who: 'secretaire', path: () => '/calendrier?mois=2020-01' },

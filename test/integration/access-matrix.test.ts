@@ -602,6 +602,27 @@ describe('the role × action matrix of the HTTP API', () => {
     [401, 403, 403, 403, 400, 400],
     'an earlier end',
   );
+  // Each steward opens a plan of its own year, so both answer 201; the steps then act on the latest (the admin's).
+  row(
+    'POST /api/conventions/:slug/plan-actions',
+    (r) =>
+      call(
+        r,
+        'POST',
+        `${CONVENTION}/plan-actions`,
+        r === 'admin' ? { startYear: 2025, endYear: 2025 } : { startYear: 2024, endYear: 2024 },
+      ),
+    201,
+  );
+  row('GET /plan-actions', (r) => call(r, 'GET', '/plan-actions'), 200);
+  row('GET /api/conventions/:slug/plan-actions', (r) => call(r, 'GET', `${CONVENTION}/plan-actions`), 200);
+  row('GET /api/conventions/:slug/plan-actions.pdf', (r) => call(r, 'GET', `${CONVENTION}/plan-actions.pdf`), 200);
+  row(
+    'POST /api/conventions/:slug/plan-actions/actions/:kind',
+    (r) => call(r, 'POST', `${CONVENTION}/plan-actions/actions/submitToBureau`, {}),
+    [401, 409, 409, 409, 409, 409],
+    'in élaboration: the stage refuses it, whoever asks',
+  );
   // The demo's 2024 polls are past: each is refused, with why.
   row('POST /api/conventions/:slug/polls/start', (r) => call(r, 'POST', `${CONVENTION}/polls/start`, {}), 200);
   // Last: loading the demo again puts back the setup's values this test changed (the COTECH's delay).

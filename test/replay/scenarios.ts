@@ -30,6 +30,13 @@ import {
 } from '../../workflows/convention-definitions.js';
 import { conventionCycleWorkflow } from '../../workflows/convention.js';
 import { createStore } from '../../store/index.js';
+import { resolveActor } from '../../store/access/resolve-actor.js';
+import { planActionsWorkflow } from '../../workflows/plan-actions.js';
+import {
+  advancePlanUpdate,
+  planActionsStateQuery,
+  type AdvancePlanInput,
+} from '../../workflows/plan-actions-definitions.js';
 
 /**
  * What a scenario drives a workflow with: a client on a server whose worker polls `taskQueue`
@@ -592,6 +599,38 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       comment: 'Hors des objectifs de la CTG.',
     });
     return finish(fiche);
+  },
+
+  'plan-actions-sent-back-then-presented': async (ctx) => {
+    // A plan d'actions: a step refused to a member; the élaboration closed, the Bureau sends the plan
+    // back, then validates it; presented to the conseil, the run ends.
+    const { conventionId, people } = await demo(ctx);
+    const store = createStore(ctx.prisma);
+    const bureau = await resolveActor(ctx.prisma, conventionId, 'secretariat.assemblees@example.org', 'membre');
+    const plan = await store.plans.open({
+      conventionId,
+      startYear: 2023,
+      endYear: 2027,
+      workflowIdOf: () => ctx.workflowId,
+    });
+    const handle = await ctx.client.workflow.start(planActionsWorkflow, {
+      taskQueue: ctx.taskQueue,
+      workflowId: ctx.workflowId,
+      args: [{ planId: plan.id, conventionId }],
+    });
+    await waitFor(async () => ((await handle.query(planActionsStateQuery)).period ? true : undefined), 'the plan read');
+    const step = (input: AdvancePlanInput) => handle.executeUpdate(advancePlanUpdate, { args: [input] });
+    await step({ kind: 'finishElaboration', actor: people.membre }).catch((error: unknown) => {
+      if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+    });
+    await step({ kind: 'finishElaboration', actor: people.cooperateur });
+    await step({ kind: 'submitToBureau', actor: people.cooperateur });
+    await step({ kind: 'recordBureauDecision', actor: bureau, outcome: 'a_reprendre', comment: 'Chiffrer E2.' });
+    await step({ kind: 'submitToBureau', actor: people.cooperateur });
+    await step({ kind: 'recordBureauDecision', actor: bureau, outcome: 'valide' });
+    await step({ kind: 'recordPresentation', actor: bureau });
+    await handle.result();
+    return ctx.workflowId;
   },
 
   // The same runs since patched('notices-batched'): a notice to N people is one activity (the fiche's notices of a
