@@ -6,6 +6,9 @@ import type { MeetingStore } from '../store/meetings/meeting-store.js';
 export interface ConventionCycleFacts extends ConventionDates {
   /** The web pages' and API's base URL, for the mails. */
   baseUrl: string;
+  /** The convention's name and slug, for the mails (absent from the results of runs recorded before). */
+  name: string;
+  slug: string;
 }
 
 export interface ConventionCycleDependencies {
@@ -24,7 +27,11 @@ export function createConventionCycleActivities({
 }: ConventionCycleDependencies) {
   return {
     async loadConventionCycle({ conventionId }: { conventionId: string }): Promise<ConventionCycleFacts> {
-      return { ...(await conventions.findDates(conventionId)), baseUrl: publicUrl.replace(/\/+$/, '') };
+      const [dates, heading] = await Promise.all([
+        conventions.findDates(conventionId),
+        conventions.findHeading(conventionId),
+      ]);
+      return { ...dates, ...heading, baseUrl: publicUrl.replace(/\/+$/, '') };
     },
 
     /**
@@ -38,6 +45,15 @@ export function createConventionCycleActivities({
      * end date, with its audit line, all at once; a retry finds them written and changes nothing.
      */
     recordProlongation: conventions.recordProlongation,
+
+    /** Writes an avenant « projet » (the next number) with its audit line; a retry finds it written. */
+    proposeAmendment: conventions.proposeAmendment,
+
+    /** The avenant of that number, as recorded (its status says whether the three parties signed it). */
+    async loadAmendment({ conventionId, number }: { conventionId: string; number: number }) {
+      const { amendments } = await conventions.loadSignature(conventionId);
+      return amendments.find((a) => a.number === number) ?? null;
+    },
 
     /**
      * Puts the review on the ordre du jour of the next scheduled COPIL meeting (or says where it

@@ -22,13 +22,16 @@ export interface CampaignTiming {
   finalLeadDays: number;
   /** Mails go out at this local hour. */
   hour: number;
+  /** The coordinators are reminded this many months before the end date to prepare the renewal or an avenant. */
+  termReminderMonths: number[];
 }
 
 /**
  * 15 January: the year's figures are known (attendance, budgets) and the COPIL usually meets in
  * spring; reminders at J+14 and J+28, closed at J+42 (26 February). The final campaign opens four
  * months before the end (2 September for a 31 December end), so the bilan reaches the COPIL
- * before the convention ends and its renewal is prepared.
+ * before the convention ends and its renewal is prepared. The coordinators are reminded six months
+ * before the end (time for the three bodies to deliberate on a renewal or an avenant) and three.
  */
 export const DEFAULT_CAMPAIGN_TIMING: CampaignTiming = {
   opensOn: { month: 1, day: 15 },
@@ -36,6 +39,7 @@ export const DEFAULT_CAMPAIGN_TIMING: CampaignTiming = {
   deadlineDays: 42,
   finalLeadDays: 120,
   hour: 9,
+  termReminderMonths: [6, 3],
 };
 
 export const CAMPAIGN_KINDS = ['annuelle', 'finale'] as const;
@@ -97,6 +101,47 @@ export function campaignsOfYear(
   return plans;
 }
 
+/** One reminder that the convention's term nears: `monthsBefore` its end date, at `at` (ISO). */
+export interface TermReminderPlan {
+  /** `terme-2027-12-31-6`: one reminder per end date and lead. */
+  key: string;
+  endDate: string;
+  monthsBefore: number;
+  at: string;
+}
+
+/** The same day `months` months earlier, or the month's last day when it has fewer days (31 → 30 June). */
+export function monthsBefore(day: LocalDate, months: number): LocalDate {
+  const index = day.year * 12 + (day.month - 1) - months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return { year, month, day: Math.min(day.day, last) };
+}
+
+/**
+ * The reminders before the term of a convention ending on `endDate` (YYYY-MM-DD) that fall in
+ * calendar `year`, earliest first: the cycle's run of each year sends its own.
+ */
+export function termRemindersOfYear(
+  year: number,
+  endDate: string,
+  timing: CampaignTiming,
+  zone: string,
+): TermReminderPlan[] {
+  const end = parseDateKey(endDate);
+  return [...timing.termReminderMonths]
+    .sort((a, b) => b - a)
+    .map((months) => ({ months, day: monthsBefore(end, months) }))
+    .filter(({ day }) => day.year === year)
+    .map(({ months, day }) => ({
+      key: `terme-${endDate}-${months}`,
+      endDate,
+      monthsBefore: months,
+      at: atLocalTime(day, timing.hour, 0, zone).toISOString(),
+    }));
+}
+
 /** The coopérateurs run the convention's cycle (an admin may stand in); `what` says the act, « lance le cycle ». */
 export function assertMayManageCycle(actor: Actor, what: string): void {
   if (actor.appRole !== 'cooperateur' && actor.appRole !== 'admin') {
@@ -144,7 +189,8 @@ export const prolongationSchema = z.object({
   }),
 });
 
-function isDateKey(value: string): boolean {
+/** Whether `value` is a real calendar date written YYYY-MM-DD. */
+export function isDateKey(value: string): boolean {
   try {
     parseDateKey(value);
     return true;

@@ -60,4 +60,15 @@ export type ConventionNoticeContent = { topic: 'convention' } & (
       newEnd: string;
       motif: string;
     }
+  | {
+      /** To the coordinators, months before the end date: prepare the renewal or an avenant. */
+      kind: 'term-reminder';
+      conventionName: string;
+      endDate: string;
+      monthsBefore: number;
+      /** The convention's page, where its signature path and its avenants are. */
+      pageUrl: string;
+      /** Where a prolongation avenant is proposed (POST). */
+      amendmentsUrl: string;
+    }
 );

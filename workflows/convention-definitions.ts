@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CampaignPlan, CampaignTiming } from '../domain/convention-cycle.js';
+import type { CampaignPlan, CampaignTiming, TermReminderPlan } from '../domain/convention-cycle.js';
 import type { Actor } from '../domain/lifecycle/model.js';
 
 export interface ConventionCycleInput {
@@ -35,6 +35,11 @@ export interface CampaignState extends CampaignPlan {
 
 export interface AmendmentRecord {
   number: number;
+  /**
+   * projet until the three parties have signed it, then signe; absent on those recorded before the
+   * signature path, which took effect at once.
+   */
+  status?: 'projet' | 'signe';
   previousEndDate: string;
   newEndDate: string;
   motif: string;
@@ -49,19 +54,35 @@ export interface ConventionCycleState {
   /** The convention's last day (YYYY-MM-DD), moved by a prolongation. */
   endDate: string;
   campaigns: CampaignState[];
-  /** Prolongations recorded during this year. */
+  /** Prolongations proposed or signed during this year. */
   amendments: AmendmentRecord[];
+  /** This year's reminders to the coordinators that the term nears (empty in runs started before they existed). */
+  termReminders: TermReminderState[];
   /** What the workflow waits for next (ISO), if anything this year. */
   nextWake: string | null;
 }
 
-/** Prolongs the convention by amendment: a coopérateur or an admin, a later end date, a motif. */
+export interface TermReminderState extends TermReminderPlan {
+  /** a_venir · envoye · manque (its time had passed when planned) */
+  status: 'a_venir' | 'envoye' | 'manque';
+}
+
+/**
+ * Proposes a prolongation by amendment: a coopérateur or an admin, a later end date, a motif. The
+ * avenant then goes through its signature path; runs started before that path moved the end date at once.
+ */
 export const prolongUpdate = defineUpdate<ConventionCycleState, [{ actor: Actor; newEndDate: string; motif: string }]>(
   'prolong',
 );
 
 /** A fiche's évaluation for `year` was recorded (sent by the fiche's workflow), so the state shows it at once. */
 export const evaluationRecordedSignal = defineSignal<[{ ficheId: string; year: number }]>('evaluationRecorded');
+
+/**
+ * The three parties signed the prolongation avenant `number` (sent by the route that records its
+ * last signature): the cycle reads the new end date, plans again and tells the COPIL.
+ */
+export const amendmentSignedSignal = defineSignal<[{ number: number }]>('amendmentSigned');
 
 export const conventionCycleStateQuery = defineQuery<ConventionCycleState>('conventionCycleState');
 

@@ -15,14 +15,17 @@ import {
   campaignsOfYear,
   checkProlongation,
   parseProlongation,
+  termRemindersOfYear,
 } from '../domain/convention-cycle.js';
 import type { ConventionNoticeContent, ReviewedFiche } from '../domain/convention-notices.js';
 import { addLocalDays, durationUntil, fromLocal, localDateKey, parseDateKey } from '../domain/paris-time.js';
 import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import {
+  amendmentSignedSignal,
   conventionCycleStateQuery,
   evaluationRecordedSignal,
   prolongUpdate,
+  type TermReminderState,
   type CampaignState,
   type ConventionCycleInput,
   type ConventionCycleState,
@@ -55,6 +58,11 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
   const { workflowId } = workflowInfo();
   // A notice to N people is one activity; runs started before send one per person.
   const batched = patched('notices-batched');
+  // A prolongation is an avenant « projet » that moves the end date once the three parties signed
+  // it; runs started before moved it at once.
+  const signaturePath = patched('avenant-signature-path');
+  // The coordinators are reminded before the term; runs started before had no such timers.
+  const termReminders = patched('term-reminders');
   const timing = { ...DEFAULT_CAMPAIGN_TIMING, ...input.timing };
   const state: ConventionCycleState = {
     conventionId: input.conventionId,
@@ -63,6 +71,7 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     endDate: '',
     campaigns: [],
     amendments: [],
+    termReminders: [],
     nextWake: null,
   };
   let facts: ConventionCycleFacts | undefined = undefined;
@@ -77,6 +86,8 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
   );
   /** When to look at the COPIL's agenda again, by campaign key, while its review waits for a meeting. */
   const lookAgain = new Map<string, Date>();
+  /** Prolongation avenants the three parties signed, told by signal, taken into account by the main loop. */
+  const signed: number[] = [];
 
   const ready = (): ConventionCycleFacts => steps.ready(facts);
 
@@ -96,6 +107,15 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
         review: null,
       }));
     state.campaigns = [...kept, ...fresh].sort((a, b) => a.opensAt.localeCompare(b.opensAt));
+    if (!termReminders) return;
+    const now = new Date().toISOString();
+    const sent = state.termReminders.filter((r) => r.status !== 'a_venir');
+    state.termReminders = [
+      ...sent,
+      ...termRemindersOfYear(input.year, state.endDate, timing, known.zone)
+        .filter((r) => !sent.some((s) => s.key === r.key))
+        .map((r): TermReminderState => ({ ...r, status: r.at <= now ? 'manque' : 'a_venir' })),
+    ];
   }
 
   /** Who answered: pilots whose every fiche has the year's évaluation; the others are pending. */
@@ -234,6 +254,29 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     prolongUpdate,
     async ({ actor, newEndDate, motif }) => {
       const prolongation = parseProlongation({ newEndDate, motif });
+      if (signaturePath) {
+        return steps.run(async () => {
+          const at = new Date().toISOString();
+          const proposed = await cycle.proposeAmendment({
+            conventionId: input.conventionId,
+            kind: 'prolongation',
+            ...prolongation,
+            actorEmail: actor.email,
+            idempotencyKey: `${workflowId}:avenant:${state.endDate}:${prolongation.newEndDate}`,
+            at,
+          });
+          state.amendments.push({
+            number: proposed.number,
+            status: 'projet',
+            previousEndDate: proposed.previousEndDate,
+            newEndDate: prolongation.newEndDate,
+            motif: prolongation.motif,
+            by: actor.email,
+            at,
+          });
+          return state;
+        });
+      }
       return steps.run(async () => {
         const previous = state.endDate;
         const at = new Date().toISOString();
@@ -293,7 +336,62 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
       tally(campaign);
     }
   });
+  setHandler(amendmentSignedSignal, ({ number }) => {
+    if (!signed.includes(number)) signed.push(number);
+  });
   setHandler(conventionCycleStateQuery, () => state);
+
+  /** A signed prolongation: the new end date plans the year again, and the COPIL and coordinators are told. */
+  async function takeEffect(number: number): Promise<void> {
+    const amendment = await cycle.loadAmendment({ conventionId: input.conventionId, number });
+    if (!amendment || amendment.status !== 'signe' || amendment.kind !== 'prolongation') return;
+    const { endDate } = await cycle.loadConventionCycle({ conventionId: input.conventionId });
+    const previous = amendment.previousEndDate ?? state.endDate;
+    const record = state.amendments.find((a) => a.number === number);
+    if (record) record.status = 'signe';
+    else
+      state.amendments.push({
+        number,
+        status: 'signe',
+        previousEndDate: previous,
+        newEndDate: endDate,
+        motif: amendment.motif ?? '',
+        by: amendment.proposedBy ?? '',
+        at: new Date().toISOString(),
+      });
+    state.endDate = endDate;
+    plan(ready());
+    const [copil, coordinators] = await Promise.all([
+      cycle.conventionAudience({ conventionId: input.conventionId, instanceKind: 'copil' }),
+      cycle.conventionAudience({ conventionId: input.conventionId, ...DEFAULT_TIMING.coordinators }),
+    ]);
+    await send(`avenant-${number}`, [...copil, ...coordinators], {
+      topic: 'convention',
+      kind: 'prolongation',
+      number,
+      previousEnd: previous,
+      newEnd: endDate,
+      motif: amendment.motif ?? '',
+    });
+  }
+
+  /** A reminder that the term nears, to the coordinators: prepare the renewal or an avenant. */
+  async function remindTerm(reminder: TermReminderState): Promise<void> {
+    const known = ready();
+    const coordinators = await cycle.conventionAudience({
+      conventionId: input.conventionId,
+      ...DEFAULT_TIMING.coordinators,
+    });
+    await send(reminder.key, coordinators, {
+      topic: 'convention',
+      kind: 'term-reminder',
+      conventionName: known.name,
+      endDate: reminder.endDate,
+      monthsBefore: reminder.monthsBefore,
+      pageUrl: `${known.baseUrl}/?convention=${encodeURIComponent(known.slug)}`,
+      amendmentsUrl: `${known.baseUrl}/api/conventions/${encodeURIComponent(known.slug)}/amendments`,
+    });
+  }
 
   facts = await cycle.loadConventionCycle({ conventionId: input.conventionId });
   state.startDate = facts.startDate;
@@ -305,6 +403,12 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
     const now = new Date();
     const iso = now.toISOString();
     await outbox.flush();
+    for (const number of signed.splice(0)) await takeEffect(number);
+    for (const reminder of state.termReminders) {
+      if (reminder.status !== 'a_venir' || reminder.at > iso) continue;
+      reminder.status = 'envoye';
+      await remindTerm(reminder);
+    }
     for (const campaign of state.campaigns) {
       if (campaign.status === 'a_venir' && campaign.opensAt <= iso) {
         if (campaign.deadline <= iso) {
@@ -336,15 +440,18 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
       const look = lookAgain.get(c.key);
       return look ? [look] : [];
     });
+    for (const reminder of state.termReminders) if (reminder.status === 'a_venir') upcoming.push(new Date(reminder.at));
     const next = new Date(Math.min(yearEnd.getTime(), ...upcoming.map((at) => at.getTime())));
     state.nextWake = next.toISOString();
     const seen = changes;
     // The outbox too: an update may have filled it while this pass was busy, before `seen` was taken.
-    await condition(() => changes !== seen || outbox.pending, durationUntil(new Date(), next));
+    await condition(() => changes !== seen || outbox.pending || signed.length > 0, durationUntil(new Date(), next));
   }
   state.nextWake = null;
   await condition(allHandlersFinished);
   await outbox.flush();
+  // A prolongation signed in the year's last instants still reaches the COPIL.
+  for (const number of signed.splice(0)) await takeEffect(number);
   // Read again: an amendment recorded elsewhere (or by this cycle) may have moved the end.
   const { endDate } = await cycle.loadConventionCycle({ conventionId: input.conventionId });
   if (input.year + 1 <= parseDateKey(endDate).year) {

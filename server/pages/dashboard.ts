@@ -9,6 +9,7 @@ import type { MilestoneListItem } from '../../store/conventions/list-milestones-
 import type { PollListItem } from '../../store/polls/list-polls.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { capitalized, frenchDay, frenchInstant, MEETING_STATUS_LABELS } from './format.js';
+import { signatureSection, type SignatureSectionView } from './convention-signature-section.js';
 
 export interface DashboardView {
   convention: { name: string; slug: string };
@@ -17,6 +18,9 @@ export interface DashboardView {
   meetings: MeetingListItem[];
   milestones: MilestoneListItem[];
   polls: PollListItem[];
+  signature: Omit<SignatureSectionView, 'viewer'>;
+  /** What the reader just did (?fait=). */
+  notice: string | null;
 }
 
 function board(fiches: FicheSummary[]): string {
@@ -101,6 +105,7 @@ export function dashboardPage(view: DashboardView, viewer: PageViewer | null, to
     title: 'Tableau de bord',
     current: '/',
     viewer,
+    notice: view.notice,
     body: [
       `<h1>Tableau de bord <span class="muted">${escapeHtml(view.convention.name)}</span></h1>`,
       `<p class="muted">Aujourd’hui : ${escapeHtml(formatFrenchDate(toLocal(today, 'Europe/Paris')))}.</p>`,
@@ -116,6 +121,7 @@ export function dashboardPage(view: DashboardView, viewer: PageViewer | null, to
       meetingsTable(view.meetings),
       '<h2>Échéances et jalons</h2>',
       deadlines(view.deadlines, view.milestones, view.polls),
+      signatureSection({ ...view.signature, viewer }),
     ],
   });
 }

@@ -26,7 +26,9 @@ import { registerCalendarLinkPages } from './calendar-link-pages.js';
 import { registerFichePages } from './fiche-pages.js';
 import { messagePage, sendAppPage, type PageViewer } from './layout.js';
 import { signInPage } from './sign-in-page.js';
-import { redirectDone } from './done-notice.js';
+import { doneNotice, redirectDone } from './done-notice.js';
+import { registerConventionSignaturePages, SIGNATURE_NOTICES } from './convention-signature-routes.js';
+import { describeSignature } from '../../client/convention-signature.js';
 import { SUBMIT_ONCE_SCRIPT, SUBMIT_ONCE_SCRIPT_PATH } from './submit-once.js';
 import type { JobRegistry } from '../jobs.js';
 import { loadLivingDemo } from '../../client/load-living-demo.js';
@@ -167,7 +169,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     async (request, reply) => sendAppPage(reply, 200, signInPage(viewerOf(request), request.query.fin)),
   );
 
-  route<{ Querystring: { convention?: string } }>(
+  route<{ Querystring: { convention?: string; fait?: string } }>(
     scope,
     {
       method: 'GET',
@@ -181,20 +183,45 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const convention = await pageConvention(request, request.query.convention);
       if ('choices' in convention)
         return sendChoice(request, reply, convention.choices, { path: '/', title: 'Vos conventions' });
-      await actorOf(request, deps.store, convention.id);
+      const actor = await actorOf(request, deps.store, convention.id);
       const today = now();
-      const [row, fiches, meetings, milestones, polls] = await Promise.all([
+      const [row, fiches, meetings, milestones, polls, signature] = await Promise.all([
         deps.store.conventions.findHeading(convention.id),
         deps.store.fiches.list(convention.id),
         deps.store.meetings.listBetween(convention.id, { from: today, limit: 10 }),
         deps.store.conventions.listMilestonesBetween(convention.id, { from: localDateKey(today), limit: 10 }),
         deps.store.polls.list(convention.id, { status: 'ouvert' }),
+        deps.store.conventions.loadSignature(convention.id),
       ]);
+      const described = describeSignature(signature);
+      // The official signing's form offers the meetings held since a year before the convention's start.
+      const signingMeetings = described.paths[0]!.awaited.some((a) => a.step === 'officielle')
+        ? (
+            await deps.store.meetings.listBetween(convention.id, {
+              from: new Date(Date.parse(signature.startDate) - 366 * 86_400_000),
+              to: today,
+            })
+          ).filter((m) => m.status !== 'annulee')
+        : [];
       const deadlines = await ficheDeadlines(deps.client, fiches);
+      const viewer = viewerOf(request);
       return sendAppPage(
         reply,
         200,
-        dashboardPage({ convention: row, fiches, deadlines, meetings, milestones, polls }, viewerOf(request), today),
+        dashboardPage(
+          {
+            convention: row,
+            fiches,
+            deadlines,
+            meetings,
+            milestones,
+            polls,
+            signature: { slug: row.slug, endDate: signature.endDate, paths: described.paths, actor, signingMeetings },
+            notice: doneNotice(request.query.fait, SIGNATURE_NOTICES),
+          },
+          viewer,
+          today,
+        ),
       );
     },
   );
@@ -482,6 +509,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
   registerAgendaDurationPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerMeetingDayPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerCounterProposalPages(scope, { client: deps.client, store: deps.store, now });
+  registerConventionSignaturePages(scope, { client: deps.client, store: deps.store, now });
   registerOpenDecisionsPages(scope, {
     client: deps.client,
     store: deps.store,

@@ -8,6 +8,13 @@ import {
   prolongUpdate,
 } from '../../workflows/convention-definitions.js';
 import { startConventionCycle } from '../../client/start-convention-cycle.js';
+import {
+  checkNewAmendment,
+  describeSignature,
+  proposeOtherAmendment,
+  recordConventionSignatureStep,
+} from '../../client/convention-signature.js';
+import { otherAmendmentSchema, signatureStepSchema } from '../../domain/convention-signature.js';
 import { HttpError } from '../errors.js';
 import { route, routeConvention } from '../route.js';
 
@@ -17,7 +24,7 @@ const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== nu
 
 /**
  * The convention's cycle over its years: its state (campaigns, who answered, the COPIL's reviews,
- * amendments), starting it, and prolonging the convention by amendment.
+ * amendments), starting it, its signature path and its avenants' (a prolongation, another avenant).
  */
 export const conventionCycleRoutes: FastifyPluginAsync<{
   client: Client;
@@ -87,16 +94,22 @@ export const conventionCycleRoutes: FastifyPluginAsync<{
     {
       method: 'POST',
       url: '/api/conventions/:slug/amendments',
-      summary: 'Prolong the convention by amendment: a later end date and a motif; the calendar and the cycle go on',
+      summary:
+        'Propose a prolongation by amendment (a later end date, a motif): once its signature path is done, ' +
+        'the end date moves and the cycle goes on',
       tag: 'convention',
       access: 'domain',
       convention,
       body: { schema: prolongationSchema },
-      success: { status: 201, description: '{ amendment, endDate, cycle }' },
+      success: {
+        status: 201,
+        description: '{ amendment, endDate, cycle }: the avenant « projet », the end date unchanged',
+      },
       errors: [404, 409],
     },
     async (request, reply) => {
-      const { actor, handle } = handleOf(request);
+      const { convention, actor, handle } = handleOf(request);
+      await checkNewAmendment(deps.store, convention.id, actor);
       const body = bodyOf(request.body);
       const state = await handle
         .executeUpdate(prolongUpdate, {
@@ -106,6 +119,68 @@ export const conventionCycleRoutes: FastifyPluginAsync<{
           throw notStarted(error);
         });
       return reply.code(201).send({ amendment: state.amendments.at(-1), endDate: state.endDate, cycle: state });
+    },
+  );
+
+  route<BySlug>(
+    app,
+    {
+      method: 'POST',
+      url: '/api/conventions/:slug/amendments/other',
+      summary: 'Propose an avenant other than a prolongation (its object and motif), then signed as the convention',
+      tag: 'convention',
+      access: 'domain',
+      convention,
+      body: { schema: otherAmendmentSchema },
+      success: { status: 201, description: '{ number, title }: the avenant « projet »' },
+      errors: [404, 409],
+    },
+    async (request, reply) => {
+      const { id, actor } = routeConvention(request);
+      return reply.code(201).send(await proposeOtherAmendment(deps.store, id, actor, request.body));
+    },
+  );
+
+  route<BySlug>(
+    app,
+    {
+      method: 'GET',
+      url: '/api/conventions/:slug/signature',
+      summary:
+        'The signature path of the convention and of each avenant: validations, signatures, official signing, ' +
+        'what is awaited',
+      tag: 'convention',
+      access: 'convention',
+      convention,
+      success: { status: 200, description: '{ status, endDate, paths, amendments }' },
+      errors: [404],
+    },
+    async (request) => describeSignature(await deps.store.conventions.loadSignature(routeConvention(request).id)),
+  );
+
+  // Who may record which step, and in what order, is the domain's (domain/convention-signature.ts).
+  route<{ Params: { slug: string; version: string } }>(
+    app,
+    {
+      method: 'POST',
+      url: '/api/conventions/:slug/signature/:version/steps',
+      summary:
+        'Record a step of the signature path of the convention (version 0) or of an avenant: a body’s ' +
+        'validation, a party’s signature, the official signing',
+      tag: 'convention',
+      access: 'domain',
+      convention: (request) => convention(request as FastifyRequest<BySlug>),
+      body: { schema: signatureStepSchema },
+      success: { status: 201, description: '{ stage, signedAmendment, signature }' },
+      errors: [404, 409],
+    },
+    async (request, reply) => {
+      const { id, actor } = routeConvention(request);
+      const version = /^\d{1,4}$/.test(request.params.version) ? Number(request.params.version) : -1;
+      const recorded = version < 0 ? null : await recordConventionSignatureStep(deps, id, actor, version, request.body);
+      if (!recorded)
+        throw new HttpError(404, 'NOT_FOUND', `La convention n’a pas d’avenant n° ${request.params.version}.`);
+      return reply.code(201).send({ ...recorded.outcome, signature: describeSignature(recorded.signature) });
     },
   );
 };

@@ -18,6 +18,7 @@ import { loadDemo } from './load-demo.js';
 import { moveMilestone } from './move-milestone.js';
 import { recordProlongation } from './record-prolongation.js';
 import { resolveConvention } from './resolve-convention.js';
+import { findSigningMeeting, loadSignature, proposeAmendment, recordSignatureStep } from './signature-path.js';
 import { loadRetroplanning } from './retroplanning.js';
 import { findMeetingRules, saveMeetingRules } from './save-meeting-rules.js';
 
@@ -42,6 +43,10 @@ export function createConventionStore(db: PrismaClient) {
     moveMilestone: bind(moveMilestone),
     listMilestonesBetween: bind(listMilestonesBetween),
     recordProlongation: bind(recordProlongation),
+    loadSignature: bind(loadSignature),
+    findSigningMeeting: bind(findSigningMeeting),
+    recordSignatureStep: bind(recordSignatureStep),
+    proposeAmendment: bind(proposeAmendment),
     loadRetroplanning: bind(loadRetroplanning),
     exportSetup: bind(exportConventionSetup),
     importSetup: bind(importConventionSetup),

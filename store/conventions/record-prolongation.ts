@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 
 export interface ProlongationRecordInput {
   conventionId: string;
@@ -22,14 +22,9 @@ export async function recordProlongation(
   input: ProlongationRecordInput,
 ): Promise<{ number: number; previousEndDate: string; newEndDate: string }> {
   return db.$transaction(async (tx) => {
-    const done = await tx.auditEvent.findUnique({ where: { key: input.idempotencyKey } });
-    if (done) return done.details as { number: number; previousEndDate: string; newEndDate: string };
-    const convention = await tx.convention.findUniqueOrThrow({ where: { id: input.conventionId } });
-    const last = await tx.amendment.findFirst({
-      where: { conventionId: input.conventionId },
-      orderBy: { number: 'desc' },
-    });
-    const number = (last?.number ?? 0) + 1;
+    const slot = await nextAmendment(tx, input.conventionId, input.idempotencyKey);
+    if ('done' in slot) return slot.done as { number: number; previousEndDate: string; newEndDate: string };
+    const { convention, number } = slot;
     const newEnd = new Date(`${input.newEndDate}T00:00:00Z`);
     await tx.amendment.create({
       data: {
@@ -58,4 +53,16 @@ export async function recordProlongation(
     });
     return details;
   });
+}
+
+/**
+ * Within an avenant's transaction: what was recorded under `key` when a retry finds it written,
+ * else the convention and the avenant's next number.
+ */
+export async function nextAmendment(tx: Prisma.TransactionClient, conventionId: string, key: string) {
+  const done = await tx.auditEvent.findUnique({ where: { key } });
+  if (done) return { done: done.details };
+  const convention = await tx.convention.findUniqueOrThrow({ where: { id: conventionId } });
+  const last = await tx.amendment.findFirst({ where: { conventionId }, orderBy: { number: 'desc' } });
+  return { convention, number: (last?.number ?? 0) + 1 };
 }

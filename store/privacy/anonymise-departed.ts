@@ -117,6 +117,8 @@ async function anonymisePerson(
   await tx.minutesFile.updateMany({ where: { uploadedBy: from }, data: { uploadedBy: to } });
   await tx.meeting.updateMany({ where: { decisionsPublishedBy: from }, data: { decisionsPublishedBy: to } });
   await tx.milestone.updateMany({ where: { ownerEmail: from }, data: { ownerEmail: to } });
+  await tx.signatureStep.updateMany({ where: { recordedBy: from }, data: { recordedBy: to } });
+  await tx.amendment.updateMany({ where: { proposedBy: from }, data: { proposedBy: to } });
   await tx.signInAttempt.deleteMany({ where: { email: from } });
   await tx.$executeRaw`UPDATE "Poll" SET "participants" = array_replace("participants", ${from}, ${to})
     WHERE ${from} = ANY("participants")`;

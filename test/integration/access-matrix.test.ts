@@ -623,6 +623,27 @@ describe('the role × action matrix of the HTTP API', () => {
     [401, 409, 409, 409, 409, 409],
     'in élaboration: the stage refuses it, whoever asks',
   );
+  row(
+    'POST /api/conventions/:slug/amendments/other',
+    (r) => call(r, 'POST', `${CONVENTION}/amendments/other`, {}),
+    [401, 403, 403, 403, 400, 400],
+    'no title',
+  );
+  row('GET /api/conventions/:slug/signature', (r) => call(r, 'GET', `${CONVENTION}/signature`), 200);
+  // The demo convention was signed before Concerto took it on: its path is not replayed, whoever asks.
+  const cafValidation = { step: 'validation', party: 'caf', date: '2023-10-20', reference: 'CA-2023-10' };
+  row(
+    'POST /api/conventions/:slug/signature/:version/steps',
+    (r) => call(r, 'POST', `${CONVENTION}/signature/0/steps`, cafValidation),
+    [401, 409, 409, 409, 409, 409],
+    'signed before Concerto',
+  );
+  row(
+    'POST /conventions/:slug/signature/:version',
+    (r) => call(r, 'POST', `/conventions/${DEMO_CONVENTION_SLUG}/signature/0`, cafValidation),
+    [401, 409, 409, 409, 409, 409],
+    'signed before Concerto',
+  );
   // The demo's 2024 polls are past: each is refused, with why.
   row('POST /api/conventions/:slug/polls/start', (r) => call(r, 'POST', `${CONVENTION}/polls/start`, {}), 200);
   // Last: loading the demo again puts back the setup's values this test changed (the COTECH's delay).

@@ -110,6 +110,21 @@ describe('personal data', () => {
     });
     const decisionsBefore = await db.prisma.decision.count();
     const actor = 'systeme:conservation';
+    // What they recorded on the signature path, and the avenant they proposed.
+    await db.prisma.signatureStep.create({
+      data: {
+        conventionId,
+        version: 0,
+        step: 'validation',
+        party: 'caf',
+        date: new Date('2025-10-20'),
+        reference: 'CA-2025-10',
+        recordedBy: gone.email,
+      },
+    });
+    await db.prisma.amendment.create({
+      data: { conventionId, number: 1, title: 'Avenant n° 1', status: 'projet', proposedBy: gone.email },
+    });
 
     expect(
       await store.privacy.anonymiseDeparted({ conventionId, now: new Date('2026-01-30T12:00:00Z'), actor }),
@@ -149,6 +164,8 @@ describe('personal data', () => {
     expect(await db.prisma.apiToken.count({ where: { personId: gone.id } })).toBe(0);
     expect(await db.prisma.session.count({ where: { personId: gone.id } })).toBe(0);
     expect(await db.prisma.poll.count({ where: { organizerEmail: pseudo.email } })).toBe(1);
+    expect(await db.prisma.signatureStep.count({ where: { recordedBy: pseudo.email } })).toBe(1);
+    expect(await db.prisma.amendment.count({ where: { proposedBy: pseudo.email } })).toBe(1);
     // Audited: one line per person, one for the run, by the retention workflow.
     const lines = await db.prisma.auditEvent.findMany({ where: { action: 'person.anonymise' } });
     expect(lines.map((l) => l.subject).sort()).toEqual(result!.anonymised.map((id) => `person:${id}`).sort());

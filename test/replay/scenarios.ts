@@ -24,6 +24,7 @@ import {
   sendDecisionSummaryUpdate,
 } from '../../workflows/meeting-definitions.js';
 import {
+  amendmentSignedSignal,
   conventionCycleStateQuery,
   evaluationRecordedSignal,
   prolongUpdate,
@@ -37,6 +38,8 @@ import {
   planActionsStateQuery,
   type AdvancePlanInput,
 } from '../../workflows/plan-actions-definitions.js';
+import { SIGNATORY_PARTIES } from '../../domain/convention-signature.js';
+import { loadSignature, recordSignatureStep } from '../../store/conventions/signature-path.js';
 
 /**
  * What a scenario drives a workflow with: a client on a server whose worker polls `taskQueue`
@@ -526,6 +529,26 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     await handle.executeUpdate(prolongUpdate, {
       args: [{ actor: people.cooperateur, newEndDate, motif: 'Scénario de prolongation' }],
     });
+    // Since patched('avenant-signature-path') the avenant is a project until the three parties sign it.
+    const signing = await loadSignature(ctx.prisma, conventionId);
+    const avenant = signing.amendments.find((a) => a.status === 'projet');
+    if (avenant) {
+      const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      for (const step of ['validation', 'signature'] as const)
+        for (const party of SIGNATORY_PARTIES)
+          await recordSignatureStep(ctx.prisma, {
+            conventionId,
+            version: avenant.number,
+            step,
+            party,
+            date: day,
+            reference: step === 'validation' ? `DEL-${party}` : null,
+            meetingId: null,
+            actorEmail: people.cooperateur.email,
+            at: new Date(),
+          });
+      await handle.signal(amendmentSignedSignal, { number: avenant.number });
+    }
     // The COPIL and the coordinators (the COTECH's chargés de coopération) are told.
     const told = await ctx.prisma.membership.findMany({
       where: {
@@ -641,6 +664,8 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   'meeting-minutes-notices-batched': (ctx) => SCENARIOS['meeting-minutes-mailed']!(ctx),
   'date-poll-notices-batched': (ctx) => SCENARIOS['date-poll-tie-broken']!(ctx),
   'convention-campaign-notices-batched': (ctx) => SCENARIOS['convention-campaign-prolonged']!(ctx),
+  // Since patched('avenant-signature-path') and patched('term-reminders'): the prolongation signed by all three.
+  'convention-avenant-signed': (ctx) => SCENARIOS['convention-campaign-prolonged']!(ctx),
   'meeting-suppleant-invited': async (ctx) => {
     // Since patched('suppleant-invited'): a COTECH titulaire declines; their suppléant is convened
     // (an activity, a REQUEST to them) and they are offered a pouvoir; then the meeting is cancelled.

@@ -23,6 +23,7 @@ import { eventually, sleepUntil } from '../helpers/time-skipping.js';
 import { acceptedUpdates, updateRefusal } from '../helpers/updates.js';
 import { TEST_LINKS } from '../helpers/temporal.js';
 import { createStore } from '../../store/index.js';
+import { recordConventionSignatureStep } from '../../client/convention-signature.js';
 
 // The convention's cycle on a time-skipping server of its own: two years run in seconds.
 
@@ -140,8 +141,9 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
     ).map((m) => m.person.email);
 
   it(
-    'asks the pilots each year, reminds only those still missing, takes the review to the COPIL, follows ' +
-      'a prolongation into an extra year with its calendar, and runs the final campaign in the last year',
+    'asks the pilots each year, reminds only those still missing, takes the review to the COPIL, reminds the ' +
+      'coordinators before the term, follows a signed prolongation into an extra year with its calendar, and ' +
+      'runs the final campaign in the last year',
     { timeout: 600_000 },
     async () => {
       const handle = await env.client.workflow.start(conventionCycleWorkflow, {
@@ -247,7 +249,7 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
       expect(summary).toContain('Douze familles accueillies.');
       expect(summary).toContain('COPIL de printemps');
 
-      // Prolongation: refused before history for a member and for an earlier date, then signed.
+      // Prolongation: refused before history for a member and for an earlier date, then proposed.
       const membre = await resolveActor(db.prisma, conventionId, 'caf.conseiller-territorial@example.org', 'membre');
       const before = await acceptedUpdates(handle);
       expect(
@@ -277,9 +279,66 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
           },
         ],
       });
-      expect(prolonged.endDate).toBe(`${year + 1}-12-31`);
-      // The final campaign moves to the new last year.
-      expect(prolonged.campaigns.map((c) => c.key)).toEqual([`annuelle-${year - 1}`]);
+      // Proposed, not yet in force: the end date and the final campaign stay until the three parties sign it.
+      expect(prolonged.endDate).toBe(`${year}-12-31`);
+      expect(prolonged.amendments).toMatchObject([{ number: 1, status: 'projet', newEndDate: `${year + 1}-12-31` }]);
+      expect(prolonged.campaigns.map((c) => c.key)).toEqual([`annuelle-${year - 1}`, `finale-${year}`]);
+      expect(await db.prisma.amendment.findMany({ where: { conventionId } })).toMatchObject([
+        {
+          number: 1,
+          status: 'projet',
+          kind: 'prolongation',
+          description: 'Le diagnostic du territoire est reporté d’un an.',
+        },
+      ]);
+
+      // Six months before the end, the coordinators are reminded to prepare the renewal or an avenant.
+      const coordinators = (await audience('cotech', ['charge_cooperation'])).sort();
+      const sixMonths = atLocalTime({ year, month: 6, day: 30 }, 9, 0, ZONE);
+      await sleepUntil(env, handle, new Date(sixMonths.getTime() - MINUTE));
+      expect(await mails(/fin de la convention dans/)).toEqual([]);
+      await sleepUntil(env, handle, new Date(sixMonths.getTime() + MINUTE));
+      const termMails = await eventually(async () => {
+        const list = await mails(/fin de la convention dans 6 mois/);
+        return list.length === coordinators.length ? list : undefined;
+      }, 'the six-month reminder');
+      expect(recipients(termMails)).toEqual(coordinators);
+      expect(await textOf(termMails[0]!)).toContain(`prend fin le 31 décembre ${year}`);
+
+      // The three bodies validate the avenant, the three parties sign it: the cycle moves the end date.
+      const deps = { client: env.client, store: createStore(db.prisma) };
+      const today = new Date(await env.currentTimeMs());
+      for (const [party, day] of [
+        ['collectivite', 12],
+        ['caf', 20],
+        ['msa', 27],
+      ] as const)
+        await recordConventionSignatureStep(
+          deps,
+          conventionId,
+          cooperateur,
+          1,
+          { step: 'validation', party, date: `${year}-05-${day}`, reference: `DEL-${year}-${day}` },
+          today,
+        );
+      expect((await handle.query(conventionCycleStateQuery)).endDate).toBe(`${year}-12-31`);
+      for (const party of ['collectivite', 'caf', 'msa'] as const)
+        await recordConventionSignatureStep(
+          deps,
+          conventionId,
+          cooperateur,
+          1,
+          { step: 'signature', party, date: `${year}-06-30` },
+          today,
+        );
+      const signed = await eventually(async () => {
+        const state = await handle.query(conventionCycleStateQuery);
+        return state.endDate === `${year + 1}-12-31` ? state : undefined;
+      }, 'the signed prolongation');
+      // The final campaign moves to the new last year, and so do the reminders before the term.
+      expect(signed.campaigns.map((c) => c.key)).toEqual([`annuelle-${year - 1}`]);
+      expect(signed.termReminders.map((r) => [r.key, r.status])).toEqual([[`terme-${year}-12-31-6`, 'envoye']]);
+      expect(signed.amendments).toMatchObject([{ number: 1, status: 'signe' }]);
       const convention = await db.prisma.convention.findUniqueOrThrow({
         where: { id: conventionId },
         include: { amendments: true },
@@ -288,8 +347,9 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
       expect(convention.amendments).toMatchObject([
         {
           number: 1,
+          status: 'signe',
           newEndDate: new Date(`${year + 1}-12-31T00:00:00Z`),
-          description: 'Le diagnostic du territoire est reporté d’un an.',
+          signedAt: new Date(`${year}-06-30T00:00:00Z`),
         },
       ]);
       await eventually(
@@ -297,9 +357,11 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
         'the amendment notices',
       );
 
-      // No final campaign this year any more; on 1 January both the cycle and the calendar go on.
+      // No final campaign nor three-month reminder this year any more; on 1 January both the cycle and the
+      // calendar go on.
       await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 1, day: 1 }, 0, 5, ZONE));
       expect(await mails(/^Bilan de la CTG/)).toEqual([]);
+      expect(await mails(/fin de la convention dans 3 mois/)).toEqual([]);
       const next = await eventually(async () => {
         const state = await env.client.workflow
           .getHandle(conventionWorkflowId(conventionId))
@@ -327,6 +389,12 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
         return list.length === 3 ? list : undefined;
       }, 'the final campaign');
       expect(await textOf(finals[0]!)).toMatch(/arrive à son terme/);
+      // The new end date's six-month reminder went out on 30 June.
+      const newTerm = await mails(/fin de la convention dans 6 mois/);
+      expect(newTerm).toHaveLength(2 * coordinators.length);
+      expect(await Promise.all(newTerm.map(textOf))).toContainEqual(
+        expect.stringContaining(`prend fin le 31 décembre ${year + 1}`),
+      );
       await recordEvaluation(fiches[2]!, year + 1, 'Action pérennisée.');
       await sleepUntil(env, handle, atLocalTime({ year: year + 1, month: 10, day: 14 }, 9, 1, ZONE));
       const finalState = await eventually(async () => {
@@ -334,6 +402,7 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
         return campaign.status === 'close' ? campaign : undefined;
       }, 'the bilan');
       expect(finalState.remindersSent).toHaveLength(2);
+      expect(recipients(await mails(/fin de la convention dans 3 mois/))).toEqual(coordinators);
       expect(finalState.answered).toEqual([fiches[2]!.pilot]);
       // No COPIL meeting after October: its secretary is asked to schedule one.
       expect(finalState.review).toMatchObject({ status: 'a_planifier' });

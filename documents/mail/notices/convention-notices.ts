@@ -163,6 +163,20 @@ export function prolongationNotice(number: number, previousEnd: string, newEnd: 
   ]);
 }
 
+/** To the coordinators, months before the end date: prepare the renewal, or an avenant. */
+export function termReminder(notice: Extract<ConventionNoticeContent, { kind: 'term-reminder' }>): ComposedNotice {
+  const end = formatFrenchDate(parseDateKey(notice.endDate), { withWeekday: false });
+  return composeNotice(`${notice.conventionName} : fin de la convention dans ${notice.monthsBefore} mois`, [
+    paragraph(
+      `La convention « ${notice.conventionName} » prend fin le ${end}. Préparez son renouvellement — une ` +
+        'nouvelle convention, validée par le conseil communautaire et par les conseils d’administration de la ' +
+        'CAF et de la MSA avant d’être signée — ou un avenant de prolongation, qui suit le même chemin.',
+    ),
+    paragraph(`Le chemin de signature de la convention et de ses avenants : ${notice.pageUrl}`),
+    paragraph(`Un avenant de prolongation se propose par POST ${notice.amendmentsUrl}.`),
+  ]);
+}
+
 /** What the convention's cycle tells, from the facts its workflow decided. */
 export function composeConventionNotice(notice: ConventionNoticeContent): ComposedNotice {
   switch (notice.kind) {
@@ -188,5 +202,7 @@ export function composeConventionNotice(notice: ConventionNoticeContent): Compos
       return scheduleReviewRequest(notice.campaignKind, notice.year);
     case 'prolongation':
       return prolongationNotice(notice.number, notice.previousEnd, notice.newEnd, notice.motif);
+    case 'term-reminder':
+      return termReminder(notice);
   }
 }
