@@ -98,7 +98,8 @@ export async function importRunningConvention(
         });
         decisions++;
       }
-      const title = byVersion.at(-1)!.title;
+      // The fiche is known by the version that applies; an amendment's title shows once it is validated.
+      const title = (byVersion.find((v) => v.version === fiche.versionInForce) ?? byVersion.at(-1)!).title;
       await tx.auditEvent.create({
         data: {
           key: `fiche.import:${ficheId}`,
