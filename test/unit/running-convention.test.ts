@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { locateIssues } from '../../cli/convention.js';
 import { REFERENCE_CHARTER } from '../../domain/charter.js';
 import { jsonValueLocations, locateField } from '../../domain/json-locations.js';
 import { pendingStep } from '../../domain/lifecycle/pending-step.js';
@@ -72,6 +73,16 @@ describe('reading a running convention', () => {
     const lines = lineOf(text);
     expect(locateField(locations, 'meetings.0.startsAt')!.line).toBe(lines('"startsAt"'));
     expect(locateField(locations, 'fiches.0.stage')!.line).toBe(lines('"stage"'));
+  });
+
+  it('names each problem by its line in the file for the CLI', () => {
+    const text = FILE_TEXT.replace('"stage": "en_oeuvre"', '"stage": "soumise"');
+    const issues = issuesOf(JSON.parse(text));
+    const line = lineOf(text)('"stage": "soumise",\n      "versionInForce"');
+    expect(locateIssues(text, issues)).toContainEqual({
+      field: `ligne ${line + 1}, fiches.2.versionInForce`,
+      message: expect.stringMatching(/n’a pas de version en vigueur/),
+    });
   });
 
   it('refuses impossible combinations, each at its path', () => {
