@@ -1,4 +1,7 @@
 import path from 'node:path';
+import { jsonValueLocations, locateField } from '../domain/json-locations.js';
+import type { FieldIssue } from '../domain/errors.js';
+import { CliError } from './cli-error.js';
 import { text, type Command } from './command.js';
 import { conventionSlug } from './convention-arg.js';
 import { readJsonFile, readTextFile } from './files.js';
@@ -14,6 +17,24 @@ interface ImportSummary {
 const describeImport = ({ imported }: { imported: ImportSummary }) =>
   `Import terminé : ${imported.created} créé(s), ${imported.updated} ` +
   `modifié(s), ${imported.unchanged} inchangé(s), ${imported.removed} retiré(s).`;
+
+interface RunningImport {
+  meetings: number;
+  decisions: number;
+  fiches: Array<{ ficheId: string; code: string; title: string }>;
+}
+
+/**
+ * The API's field errors on a JSON file, each named by its line in that file as well as its path
+ * (`ligne 12, fiches.0.stage`), so the file can be corrected in an editor.
+ */
+export function locateIssues(fileText: string, issues: readonly FieldIssue[]): FieldIssue[] {
+  const locations = jsonValueLocations(fileText);
+  return issues.map((issue) => {
+    const at = locateField(locations, issue.field);
+    return at ? { ...issue, field: `ligne ${at.line}, ${issue.field || 'fichier'}` } : issue;
+  });
+}
 
 const slugRoute = (slug: string) => `/api/conventions/${encodeURIComponent(slug)}`;
 
@@ -61,6 +82,34 @@ export const conventionCommands: Record<string, Command> = {
         { json: setup },
       );
       out.result(answer, describeImport);
+    },
+  },
+  'convention import-running': {
+    usage: 'convention import-running <fichier.json> [--convention <slug>]',
+    summary:
+      'importe une convention déjà en cours (réunions tenues, fiches à leur stade, décisions) : ' +
+      'tout ou rien, chaque problème avec sa ligne et son champ',
+    options: { convention: { type: 'string' } },
+    positionals: ['fichier'],
+    async run({ values, positionals, api, out }) {
+      const file = positionals[0]!;
+      const fileText = await readTextFile(file);
+      const running = await readJsonFile(file);
+      const slug = await conventionSlug(api, text(values, 'convention'));
+      let answer: { imported: RunningImport };
+      try {
+        answer = await api.json<{ imported: RunningImport }>('PUT', `${slugRoute(slug)}/running`, { json: running });
+      } catch (error) {
+        if (!(error instanceof CliError) || error.issues.length === 0) throw error;
+        throw new CliError(error.message, error.exitCode, error.hint, locateIssues(fileText, error.issues), error.body);
+      }
+      out.result(answer, ({ imported }) =>
+        [
+          `Import terminé : ${imported.fiches.length} fiche(s), ${imported.meetings} réunion(s) tenue(s), ` +
+            `${imported.decisions} décision(s) ; chaque fiche reprend à son stade.`,
+          ...imported.fiches.map((f) => `${f.code}  ${f.title}`),
+        ].join('\n'),
+      );
     },
   },
   'convention export': {

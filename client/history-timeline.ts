@@ -13,7 +13,9 @@ import {
   COPIL_OUTCOME_LABELS,
   PARTNER_LABELS,
   PARTNER_OPINION_LABELS,
+  STAGE_LABELS,
 } from '../domain/lifecycle/labels.js';
+import type { Stage } from '../domain/lifecycle/vocabulary.js';
 import { formatFrench, formatFrenchDate, parseDateKey } from '../domain/paris-time.js';
 import { UNDELIVERED_LABELS } from '../documents/mail/delivery-alert.js';
 import { renderNotice, type NoticeContent } from '../documents/mail/notices/render-notice.js';
@@ -131,6 +133,39 @@ function updateDetail(name: string, input: Input | null): string {
     default:
       return '';
   }
+}
+
+/**
+ * An imported fiche's start (workflows/definitions.ts' ImportedStart): who imported it, and at which
+ * stage and versions it was taken up, with how many decisions.
+ */
+function importedStart(input: Input | null): { by: string; what: string } | undefined {
+  const imported = input?.imported as
+    | {
+        by?: unknown;
+        lifecycle?: {
+          stage?: unknown;
+          versionInForce?: unknown;
+          review?: { version?: unknown } | null;
+          history?: unknown[];
+        };
+      }
+    | undefined;
+  const by = str(imported?.by);
+  if (!imported || !by) return undefined;
+  const lifecycle = imported.lifecycle ?? {};
+  const stage = STAGE_LABELS[lifecycle.stage as Stage] ?? str(lifecycle.stage) ?? '?';
+  const versions = [
+    typeof lifecycle.versionInForce === 'number' ? `version ${lifecycle.versionInForce} en vigueur` : '',
+    typeof lifecycle.review?.version === 'number' ? `version ${lifecycle.review.version} à l’examen` : '',
+  ].filter(Boolean);
+  const decisions = Array.isArray(lifecycle.history) ? lifecycle.history.length : 0;
+  return {
+    by,
+    what:
+      ` — importée en cours de route au stade « ${stage} »${versions.length ? ` (${versions.join(', ')})` : ''}` +
+      `, ${decisions} décision${decisions > 1 ? 's' : ''} reprise${decisions > 1 ? 's' : ''}`,
+  };
 }
 
 /** A signal's input, said in a few French words. */
@@ -323,7 +358,8 @@ export function buildTimeline(
     const started = event.workflowExecutionStartedEventAttributes;
     if (started) {
       const input = firstArg(started.input);
-      const who = str(input?.authorEmail) ?? str(input?.organizerEmail) ?? SYSTEM_ACTOR;
+      const imported = importedStart(input);
+      const who = imported?.by ?? str(input?.authorEmail) ?? str(input?.organizerEmail) ?? SYSTEM_ACTOR;
       const title = str(input?.title);
       const startsAt = str(input?.startsAt);
       const about = title
@@ -334,7 +370,7 @@ export function buildTimeline(
       add(event, {
         kind: 'workflow',
         who,
-        what: `Début : ${labelOf(WORKFLOW_LABELS, started.workflowType?.name)}${about}`,
+        what: `Début : ${labelOf(WORKFLOW_LABELS, started.workflowType?.name)}${about}${imported?.what ?? ''}`,
         outcome: 'lancé',
       });
       continue;

@@ -20,24 +20,12 @@ export async function startFiche(
   createdBy: string,
   options: { ficheId?: string } = {},
 ): Promise<{ ficheId: string; handle: WorkflowHandle<typeof ficheLifecycleWorkflow> }> {
-  const convention = await deps.store.conventions.findSettings(conventionId);
-  // An instance kind's delays, from its first instance that sets them (there is one COTECH, COPIL, Bureau).
-  const byInstance: NonNullable<LifecycleTiming['byInstance']> = {};
-  for (const instance of convention.instances) {
-    const kind = instance.kind as InstanceKind;
-    if (byInstance[kind] || (instance.decisionReminderDays === null && instance.escalationDays === null)) continue;
-    byInstance[kind] = {
-      ...(instance.decisionReminderDays !== null ? { remindAfterDays: instance.decisionReminderDays } : {}),
-      ...(instance.escalationDays !== null ? { escalateAfterDays: instance.escalationDays } : {}),
-    };
-  }
   const ficheId = options.ficheId ?? randomUUID();
   const input: FicheLifecycleInput = {
     ficheId,
     conventionId,
     ...fiche,
-    charter: parseCharter(convention.charter),
-    timing: { zone: convention.timezone, byInstance },
+    ...(await lifecycleSettings(deps.store, conventionId)),
   };
   const handle = await deps.client.workflow.start<typeof ficheLifecycleWorkflow>('ficheLifecycleWorkflow', {
     taskQueue: deps.taskQueue,
@@ -53,4 +41,23 @@ export async function startFiche(
     key: `fiche.create:${ficheId}`,
   });
   return { ficheId, handle };
+}
+
+/** The convention's charter and delays, as each of its fiche workflows starts with them. */
+export async function lifecycleSettings(
+  store: Store,
+  conventionId: string,
+): Promise<Pick<FicheLifecycleInput, 'charter' | 'timing'>> {
+  const convention = await store.conventions.findSettings(conventionId);
+  // An instance kind's delays, from its first instance that sets them (there is one COTECH, COPIL, Bureau).
+  const byInstance: NonNullable<LifecycleTiming['byInstance']> = {};
+  for (const instance of convention.instances) {
+    const kind = instance.kind as InstanceKind;
+    if (byInstance[kind] || (instance.decisionReminderDays === null && instance.escalationDays === null)) continue;
+    byInstance[kind] = {
+      ...(instance.decisionReminderDays !== null ? { remindAfterDays: instance.decisionReminderDays } : {}),
+      ...(instance.escalationDays !== null ? { escalateAfterDays: instance.escalationDays } : {}),
+    };
+  }
+  return { charter: parseCharter(convention.charter), timing: { zone: convention.timezone, byInstance } };
 }

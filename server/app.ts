@@ -33,6 +33,7 @@ import { outboxRoutes } from './routes/outbox.js';
 import { pollRoutes } from './routes/polls.js';
 import { retroplanningRoutes, type RetroplanningRouteDependencies } from './routes/retroplanning.js';
 import { rsvpRoutes, type RsvpRouteDependencies } from './routes/rsvp.js';
+import { runningConventionRoutes } from './routes/running-convention.js';
 import { sessionRoutes } from './routes/session.js';
 import { signInRoutes, type SignInRouteDependencies } from './routes/sign-in.js';
 import { voteRoutes } from './routes/vote.js';
@@ -119,6 +120,7 @@ export function buildHttpApp(deps: HttpAppDependencies): FastifyInstance {
   void app.register(apiTokenRoutes, { store: deps.store, ...now });
   void app.register(auditRoutes, { store: deps.store });
   void app.register(conventionRoutes, { store: deps.store });
+  void app.register(runningConventionRoutes, temporal);
   void app.register(demoRoutes, { ...temporal, ...now });
   void app.register(ficheRoutes, temporal);
   void app.register(ficheContentRoutes, { client: deps.client, store: deps.store });

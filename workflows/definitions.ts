@@ -2,7 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Charter, InstanceKind, MemberRole } from '../domain/charter.js';
 import type { FicheContentEdit } from '../domain/fiche-content.js';
 import type { FicheState } from '../domain/fiche-views.js';
-import type { ActionOf, Actor } from '../domain/lifecycle/model.js';
+import type { ActionOf, Actor, LifecycleState } from '../domain/lifecycle/model.js';
 import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
 
 /** The task queue every Concerto worker polls. */
@@ -45,6 +45,20 @@ export interface FicheLifecycleInput {
   /** The convention's charter: who may decide what. */
   charter: Charter;
   timing?: Partial<LifecycleTiming>;
+  /** A fiche of a convention that already ran: the workflow starts at its stage (see {@link ImportedStart}). */
+  imported?: ImportedStart;
+}
+
+/**
+ * Where an imported fiche starts (domain/running-convention.ts' importedLifecycle), who imported it and when
+ * (ISO instant): its history's first event says so.
+ */
+export interface ImportedStart {
+  by: string;
+  at: string;
+  lifecycle: LifecycleState;
+  /** When the version in force was validated: the yearly évaluation falls on its anniversary. */
+  implementationStartedAt?: string;
 }
 
 type ActionInput<K extends ActionKind> = Omit<ActionOf<K>, 'kind'>;

@@ -83,7 +83,8 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
   const state: FicheState = {
     ficheId: input.ficheId,
     title: input.title,
-    lifecycle: initialState(),
+    // An imported fiche starts at its stage; the same rules apply from there.
+    lifecycle: input.imported?.lifecycle ?? initialState(),
     pending: null,
     agenda: null,
     deadlines: {},
@@ -99,7 +100,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
   let meetingNews = false;
   /** The meeting the fiche is on the agenda of was moved or cancelled. */
   let agendaMoved = false;
-  let implementationStarted: string | undefined;
+  let implementationStarted: string | undefined = input.imported?.implementationStartedAt;
 
   // The title as last written: a draft may be renamed before it is submitted.
   const ref = () => ({ code: state.code ?? '', title: state.title });

@@ -9,6 +9,7 @@ import { findInstance } from './find-instance.js';
 import { findPersonName } from './find-person-name.js';
 import { importConventionSetup, previewConventionSetup } from './import-convention-setup.js';
 import { importMembersCsv, previewMembersCsv } from './import-members-csv.js';
+import { importRunningConvention } from './import-running-convention.js';
 import { countConventions, findConventionBySlug, findConventionHeading, listConventions } from './list-conventions.js';
 import { listInstanceMembers } from './list-instance-members.js';
 import { listInstances } from './list-instances.js';
@@ -51,6 +52,7 @@ export function createConventionStore(db: PrismaClient) {
     exportSetup: bind(exportConventionSetup),
     importSetup: bind(importConventionSetup),
     previewSetup: bind(previewConventionSetup),
+    importRunning: bind(importRunningConvention),
     exportMembersCsv: bind(exportMembersCsv),
     importMembersCsv: bind(importMembersCsv),
     previewMembersCsv: bind(previewMembersCsv),

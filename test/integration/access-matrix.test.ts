@@ -198,6 +198,7 @@ describe('the role × action matrix of the HTTP API', () => {
   row('GET /api/conventions/:slug/setup', (r) => call(r, 'GET', `${CONVENTION}/setup`), 200);
   row('GET /api/conventions/:slug/members.csv', (r) => call(r, 'GET', `${CONVENTION}/members.csv`), 200);
   row('PUT /api/conventions/setup', (r) => call(r, 'PUT', '/api/conventions/setup', {}), 400, 'empty');
+  row('PUT /api/conventions/:slug/running', (r) => call(r, 'PUT', `${CONVENTION}/running`, {}), 400, 'empty');
   row(
     'POST /api/conventions/:slug/members.csv',
     (r) =>
