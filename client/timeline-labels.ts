@@ -51,6 +51,7 @@ export const SIGNAL_LABELS: Readonly<Record<string, string>> = {
   rsvp: 'Réponse à l’invitation',
   evaluationRecorded: 'Évaluation d’une fiche enregistrée',
   retentionChanged: 'Durée de conservation modifiée',
+  amendmentSigned: 'Avenant signé par les trois parties',
 };
 
 /** French names of the activities (activities/*.ts). */
@@ -85,6 +86,8 @@ export const ACTIVITY_LABELS: Readonly<Record<string, string>> = {
   loadConventionCycle: 'Lecture des dates de la convention',
   loadCampaign: 'Fiches de la campagne d’évaluation',
   recordProlongation: 'Enregistrement de la prolongation',
+  proposeAmendment: 'Enregistrement du projet d’avenant',
+  loadAmendment: 'Lecture de l’avenant signé',
   placeReviewOnCopilAgenda: 'Inscription du bilan à l’ordre du jour du COPIL',
   loadPlanFacts: 'Lecture du plan d’actions',
   recordPlanStep: 'Inscription de l’étape du plan d’actions',

@@ -47,6 +47,7 @@ describe('the French names', () => {
       import('../../workflows/calendar-definitions.js'),
       import('../../workflows/convention-definitions.js'),
       import('../../workflows/retention-definitions.js'),
+      import('../../workflows/plan-actions-definitions.js'),
     ]);
     const definitions = modules
       .flatMap((m) => Object.values(m))
