@@ -368,24 +368,35 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       expect((await amend({ newEndDate: '2028-12-31' })).json()).toMatchObject({
         error: { code: 'INVALID_INPUT', field: 'motif' },
       });
-      const signed = await amend({
+      // The avenant is a « projet »: the end date moves once the three parties signed it (convention-signature test).
+      const proposed = await amend({
         newEndDate: '2028-12-31',
         motif: 'Le diagnostic du territoire est reporté d’un an.',
       });
-      expect(signed.statusCode).toBe(201);
-      expect(signed.json()).toMatchObject({
-        endDate: '2028-12-31',
-        amendment: { number: 1, previousEndDate: '2027-12-31', newEndDate: '2028-12-31', by: cooperator.email },
+      expect(proposed.statusCode).toBe(201);
+      expect(proposed.json()).toMatchObject({
+        endDate: '2027-12-31',
+        amendment: {
+          number: 1,
+          status: 'projet',
+          previousEndDate: '2027-12-31',
+          newEndDate: '2028-12-31',
+          by: cooperator.email,
+        },
       });
       const convention = await db.prisma.convention.findUniqueOrThrow({
         where: { slug: 'ctg-mellois-en-poitou-2023-2027' },
         include: { amendments: true },
       });
-      expect(convention.endDate.toISOString().slice(0, 10)).toBe('2028-12-31');
+      expect(convention.endDate.toISOString().slice(0, 10)).toBe('2027-12-31');
       expect(convention.amendments).toHaveLength(1);
       const workflowId = again.json<{ workflowId: string }>().workflowId;
       await env.client.workflow.getHandle(workflowId).terminate('end of test');
-      // Not running any more: the amendment route says how to start it.
+      // One avenant at a time: another is refused while this one waits for its signatures.
+      const second = await amend({ newEndDate: '2029-12-31', motif: 'Report' });
+      expect(second.statusCode, second.body).toBe(409);
+      // Not running any more (and none pending): the amendment route says how to start it.
+      await db.prisma.amendment.deleteMany({ where: { conventionId: convention.id } });
       expect((await amend({ newEndDate: '2029-12-31', motif: 'Report' })).statusCode).toBe(404);
       await db.prisma.convention.update({
         where: { id: convention.id },
