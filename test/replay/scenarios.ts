@@ -184,6 +184,19 @@ async function scheduleCotech(
   return { meeting, handle: ctx.client.workflow.getHandle(meeting.workflowId) };
 }
 
+/** A member declines by their invitation link: recorded, then told to the meeting as client/signal-rsvp.ts does. */
+async function declineByLink(ctx: ScenarioContext, handle: WorkflowHandle, meetingId: string, email: string) {
+  const declined = await createStore(ctx.prisma).meetings.recordRsvp({
+    meeting: { id: meetingId },
+    email,
+    partstat: 'DECLINED',
+    source: 'link',
+    at: new Date(),
+  });
+  const { partstat, source, at } = declined;
+  await handle.signal(rsvpSignal, { email: declined.email, partstat, source, at: at.toISOString() });
+}
+
 /** Submission to validation by the Bureau: three meetings. */
 async function validate(fiche: Fiche): Promise<void> {
   await driveToValidation(
@@ -321,7 +334,6 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     // Friday; a member declines; the meeting moves to a Saturday by an override, which asks every
     // member again; then it is cancelled.
     const { conventionId, people } = await demo(ctx);
-    const store = createStore(ctx.prisma);
     let day = nextOpenDay(shiftDate(toLocal(new Date(), 'Europe/Paris'), 9), null).date;
     while (weekdayOf(day) !== 1) day = nextOpenDay(shiftDate(day, 1), null).date;
     const startsAt = atLocalTime(day, 14);
@@ -330,16 +342,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       async () => ((await handle.query(meetingStateQuery)).nextReminder !== null ? true : undefined),
       'the convocation and the first reminder set',
     );
-    const declined = await store.meetings.recordRsvp({
-      meeting: { id: meeting.meetingId },
-      email: people.secretaire.email,
-      partstat: 'DECLINED',
-      source: 'link',
-      at: new Date(),
-    });
-    // As client/signal-rsvp.ts tells it, to this scenario's workflow id.
-    const { email, partstat, source, at } = declined;
-    await handle.signal(rsvpSignal, { email, partstat, source, at: at.toISOString() });
+    await declineByLink(ctx, handle, meeting.meetingId, people.secretaire.email);
     await waitFor(
       async () => (Object.keys((await handle.query(meetingStateQuery)).rsvp).length > 0 ? true : undefined),
       'the answer',
@@ -670,7 +673,6 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     // Since patched('suppleant-invited'): a COTECH titulaire declines; their suppléant is convened
     // (an activity, a REQUEST to them) and they are offered a pouvoir; then the meeting is cancelled.
     const { conventionId, people } = await demo(ctx);
-    const store = createStore(ctx.prisma);
     const cotech = await ctx.prisma.instance.findFirstOrThrow({ where: { conventionId, slug: 'cotech' } });
     const titulaire = await ctx.prisma.membership.findFirstOrThrow({
       where: { instanceId: cotech.id, structureId: { not: null }, role: { notIn: ['secretaire', 'president'] } },
@@ -699,15 +701,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       async () => ((await handle.query(meetingStateQuery)).status === 'convoquee' ? true : undefined),
       'the convocation',
     );
-    const declined = await store.meetings.recordRsvp({
-      meeting: { id: meeting.meetingId },
-      email: titulaire.person.email,
-      partstat: 'DECLINED',
-      source: 'link',
-      at: new Date(),
-    });
-    const { email, partstat, source, at } = declined;
-    await handle.signal(rsvpSignal, { email, partstat, source, at: at.toISOString() });
+    await declineByLink(ctx, handle, meeting.meetingId, titulaire.person.email);
     await waitFor(
       async () => (Object.keys((await handle.query(meetingStateQuery)).suppleants).length > 0 ? true : undefined),
       'the suppléant convened',
