@@ -19,7 +19,7 @@ import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
 import { assertPortFree } from '../infra/process/ports.js';
 import { resolveLinkSecret } from '../infra/links/signed-links.js';
 import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
-import { clusterConnectionOptions } from '../infra/temporal/connection.js';
+import { clusterConnectionOptions, pingTemporal } from '../infra/temporal/connection.js';
 import { startDevServer } from '../infra/temporal/dev-server.js';
 import { bootstrapAdmins } from './bootstrap-admins.js';
 import { createConcertoWorker } from '../worker/create-worker.js';
@@ -42,6 +42,8 @@ export class StartupError extends Error {
 }
 
 const CLUSTER_CONNECT_TIMEOUT_MS = 5000;
+/** Below the health route's 3 s so the call ends (and stops retrying) before the route gives up on it. */
+const PROBE_DEADLINE_MS = 2500;
 
 async function assertWritableDir(dir: string): Promise<void> {
   const probe = path.join(dir, `.write-test-${process.pid}`);
@@ -141,7 +143,9 @@ export async function startConcerto(
       throw error instanceof StartupError ? error : new StartupError(`${unreachable} (${(error as Error).message})`);
     });
     closers.push(() => connection.close());
-    await withTimeout(connection.workflowService.getSystemInfo({}), CLUSTER_CONNECT_TIMEOUT_MS, unreachable);
+    await pingTemporal(connection, CLUSTER_CONNECT_TIMEOUT_MS).catch((error: unknown) => {
+      throw new StartupError(`${unreachable} (${(error as Error).message})`);
+    });
     const client = new Client({ connection, namespace: config.temporal.namespace });
 
     checkpoint();
@@ -241,9 +245,7 @@ export async function startConcerto(
       calendarSecret,
       checkMail: () => checkMailSetup({ smtpUrl: config.mail.smtpUrl, dkim: config.mail.dkim, imap: config.imap }),
       probes: {
-        temporal: async () => {
-          await connection.workflowService.getSystemInfo({});
-        },
+        temporal: () => pingTemporal(connection, PROBE_DEADLINE_MS),
         database: () => db.ping(),
       },
     });

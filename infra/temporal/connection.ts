@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ConnectionOptions } from '@temporalio/client';
+import type { Connection, ConnectionOptions } from '@temporalio/client';
 import type { TemporalConfig } from '../config.js';
 
 /** Connection options for a cluster (TLS, mTLS, API key), shared by the client and the worker. */
@@ -28,4 +28,12 @@ export async function clusterConnectionOptions(
     };
   }
   return { address: config.address, tls, ...(config.apiKey ? { apiKey: config.apiKey } : {}) };
+}
+
+/**
+ * Asks the frontend for its system info within `timeoutMs`. The deadline also ends the client's own retries, so no
+ * retry is left pending on a connection that is closed after a failed check.
+ */
+export async function pingTemporal(connection: Connection, timeoutMs: number): Promise<void> {
+  await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { assertPortFree } from '../process/ports.js';
+import { pingTemporal } from './connection.js';
 
 /** How to run `temporal server start-dev`. */
 export interface DevServerOptions {
@@ -110,7 +111,7 @@ async function probe(address: string, namespace: string, timeoutMs: number): Pro
   const connection = Connection.lazy({ address, connectTimeout: timeoutMs });
   try {
     await connection.ensureConnected();
-    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
+    await pingTemporal(connection, timeoutMs);
     // The CLI registers extra namespaces after the frontend is up: wait for ours too.
     await connection.withDeadline(Date.now() + timeoutMs, () =>
       connection.workflowService.describeNamespace({ namespace }),

@@ -14,6 +14,7 @@ import { startMailCatcher, type MailCatcher } from '../../infra/smtp-in/mail-cat
 import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
 import { findFreePort } from '../../infra/process/ports.js';
 import { startDevServer } from '../../infra/temporal/dev-server.js';
+import { pingTemporal } from '../../infra/temporal/connection.js';
 import { loadDemo } from '../../store/conventions/load-demo.js';
 import { createConcertoWorker } from '../../worker/create-worker.js';
 import type { FicheState } from '../../domain/fiche-views.js';
@@ -97,9 +98,7 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       taskQueue,
       catcher,
       probes: {
-        temporal: async () => {
-          await env.connection.workflowService.getSystemInfo({});
-        },
+        temporal: () => pingTemporal(env.connection, 2500),
         database: () => db.ping(),
       },
     });
@@ -666,9 +665,7 @@ describe('/healthz names what is down', () => {
         store: createStore(db.prisma),
         taskQueue: 'unused',
         probes: {
-          temporal: async () => {
-            await connection.workflowService.getSystemInfo({});
-          },
+          temporal: () => pingTemporal(connection, 2500),
           database: () => db.ping(),
         },
       });
