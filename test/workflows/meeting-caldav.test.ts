@@ -1,6 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
+import { createRsvpSignaller } from '../../client/signal-rsvp.js';
+import { createCalendarAnswerReader } from '../../activities/caldav-answers.js';
 import { nextOpenDay } from '../../domain/calendar-checks.js';
 import type { Actor } from '../../domain/lifecycle/model.js';
 import { addLocalDays, atLocalTime, toLocal } from '../../domain/paris-time.js';
@@ -66,22 +68,23 @@ describe('meetingWorkflow × linked CalDAV calendar (time-skipping, real Radical
     await env?.teardown();
   });
 
+  const auth = `Basic ${Buffer.from(`${ACCOUNT.user}:${ACCOUNT.password}`).toString('base64')}`;
   const serverObject = async (href: string) => {
-    const auth = `Basic ${Buffer.from(`${ACCOUNT.user}:${ACCOUNT.password}`).toString('base64')}`;
     const answer = await fetch(href, { headers: { authorization: auth } });
-    return { status: answer.status, ics: await answer.text() };
+    return { status: answer.status, ics: await answer.text(), etag: answer.headers.get('etag') };
   };
 
-  it('writes the convocation, and with the server down a reschedule and a cancel still go through', async () => {
+  /** Schedules a COTECH `days` ahead at 14:00 and lets its convocation go (and be written in the calendar). */
+  const convene = async (title: string, days: number) => {
     const now = new Date(await env.currentTimeMs());
-    const day = nextOpenDay(toLocal(addLocalDays(now, 30, ZONE), ZONE), null).date;
+    const day = nextOpenDay(toLocal(addLocalDays(now, days, ZONE), ZONE), null).date;
     const startsAt = atLocalTime(day, 14, 0, ZONE);
     const created = await scheduleMeeting(
       { client: env.client, store, taskQueue: stack.taskQueue },
       conventionId,
       {
         instance: 'cotech',
-        title: 'COTECH relié',
+        title,
         startsAt: startsAt.toISOString(),
         endsAt: new Date(startsAt.getTime() + 120 * MINUTE).toISOString(),
       },
@@ -90,6 +93,11 @@ describe('meetingWorkflow × linked CalDAV calendar (time-skipping, real Radical
     );
     const handle = env.client.workflow.getHandle(created.workflowId);
     await sleepUntil(env, handle, new Date(now.getTime() + 11 * MINUTE));
+    return { created, handle, startsAt };
+  };
+
+  it('writes the convocation, and with the server down a reschedule and a cancel still go through', async () => {
+    const { created, handle, startsAt } = await convene('COTECH relié', 30);
 
     // Convened: the event is in the member's calendar, at SEQUENCE 0.
     const written = await eventually(
@@ -141,5 +149,68 @@ describe('meetingWorkflow × linked CalDAV calendar (time-skipping, real Radical
       deleted: true,
       sequence: 2,
     });
+  }, 240_000);
+
+  it('a titulaire who declines in their own calendar app has their suppléant convened, as by link', async () => {
+    // A suppléant of the CAF at the COTECH, seated in the member's structure.
+    const cotech = await db.prisma.instance.findFirstOrThrow({ where: { conventionId, slug: 'cotech' } });
+    const titulaire = await db.prisma.membership.findFirstOrThrow({
+      where: { instanceId: cotech.id, person: { email: MEMBER } },
+    });
+    const suppleant = await db.prisma.person.create({
+      data: { email: 'suppleant.caf@example.org', displayName: 'Suppléante CAF' },
+    });
+    await db.prisma.membership.create({
+      data: {
+        instanceId: cotech.id,
+        personId: suppleant.id,
+        structureId: titulaire.structureId,
+        role: 'technicien',
+        seat: 'suppleant',
+      },
+    });
+    const title = 'COTECH décliné dans l’agenda';
+    const { created, handle } = await convene(title, 40);
+    const written = await eventually(
+      async () => db.prisma.calendarEvent.findFirst({ where: { meetingId: created.meetingId, deleted: false } }),
+      'the event written in the linked calendar',
+    );
+    const convenedSuppleant = async () =>
+      (await stack.catcher.list()).filter((m) => m.subject.includes(title) && m.to.includes(suppleant.email));
+    expect(await convenedSuppleant()).toEqual([]);
+
+    // The member declines in their calendar app: the same object, their PARTSTAT changed.
+    const { ics, etag } = await serverObject(written.href);
+    const unfolded = ics.replace(/\r\n[ \t]/g, '');
+    const declined = unfolded.replace(
+      new RegExp(`^(ATTENDEE[^\\r\\n]*?)PARTSTAT=[A-Z-]+([^\\r\\n]*:mailto:${MEMBER.replace(/[.]/g, '\\.')})$`, 'im'),
+      '$1PARTSTAT=DECLINED$2',
+    );
+    expect(declined).not.toBe(unfolded);
+    const put = await fetch(written.href, {
+      method: 'PUT',
+      headers: { authorization: auth, 'content-type': 'text/calendar', 'if-match': etag! },
+      body: declined,
+    });
+    expect(put.status).toBeLessThan(300);
+
+    // The read-back round of `npm start`, telling the workflow as the app does.
+    const read = createCalendarAnswerReader({
+      calendars: store.calendars,
+      meetings: store.meetings,
+      passwords: passwordBox(TEST_LINKS.secret),
+      onRsvp: createRsvpSignaller(env.client),
+      now: () => new Date(),
+    });
+    const round = await read();
+    expect(round.recorded.map((r) => [r.email, r.partstat, r.source])).toEqual([[MEMBER, 'DECLINED', 'caldav']]);
+    const [called] = await eventually(async () => {
+      const mails = await convenedSuppleant();
+      return mails.length > 0 ? mails : null;
+    }, 'the suppléant convened');
+    expect(called!.subject).toContain('Convocation (suppléance)');
+    expect((await handle.query(meetingStateQuery)).suppleants).toEqual({ [suppleant.email]: MEMBER });
+    await handle.executeUpdate(cancelUpdate, { args: [{ actor: cooperateur, reason: 'Fin du test' }] });
+    await handle.result();
   }, 240_000);
 });
