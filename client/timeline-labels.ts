@@ -94,6 +94,7 @@ export const ACTIVITY_LABELS: Readonly<Record<string, string>> = {
   planAudience: 'Recherche des destinataires du plan d’actions',
   conventionAudience: 'Recherche des destinataires de la convention',
   inviteSuppleant: 'Invitation du suppléant',
+  decisionsPublished: 'Lecture de la publication du relevé',
   loadRetention: 'Lecture de la durée de conservation',
   anonymiseDeparted: 'Anonymisation des personnes qui ne siègent plus',
 };

@@ -7,6 +7,10 @@
 /** Days after a meeting within which its relevé is to be published. */
 export const PUBLICATION_DAYS = 7;
 
+/** Items of the secretary's reminder after a meeting that the mail's wording depends on. */
+export const MISSING_MINUTES = 'le compte rendu';
+export const MISSING_PUBLICATION = 'la publication du relevé de décisions';
+
 /** When the relevé of a meeting held at `startsAt` is due on the public page. */
 export function publicationDue(startsAt: Date): Date {
   return new Date(startsAt.getTime() + PUBLICATION_DAYS * 86_400_000);

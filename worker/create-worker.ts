@@ -65,7 +65,7 @@ export function createActivities(options: ActivityDependencies) {
     ...createFicheContentActivities(store.fiches),
     ...createAgendaActivities(store.meetings),
     ...createAudienceActivities(store.fiches, mail.sendNotification),
-    ...createMeetingActivities({ meetings: store.meetings, fiches: store.fiches }),
+    ...createMeetingActivities({ meetings: store.meetings, fiches: store.fiches, openData: store.openData }),
     ...createCalendarActivities({ conventions: store.conventions, meetings: store.meetings }),
     ...createConventionCycleActivities({
       conventions: store.conventions,

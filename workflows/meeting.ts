@@ -33,6 +33,7 @@ import {
 } from '../domain/meeting-rules.js';
 import { countSeats, pairSuppleants, suppleantOf } from '../domain/meeting-seats.js';
 import { addLocalDays, dayAfterAt, durationUntil } from '../domain/paris-time.js';
+import { MISSING_MINUTES, MISSING_PUBLICATION } from '../domain/open-decisions.js';
 import type { MeetingActivities, MeetingChange, MeetingFacts } from '../activities/meetings.js';
 import type { MeetingMailActivities, MeetingMailRequest } from '../activities/meeting-mail.js';
 import type { CalendarPushRequest, CaldavPushActivities } from '../activities/caldav-push.js';
@@ -63,6 +64,9 @@ const caldav = proxyActivities<CaldavPushActivities>(CALDAV_ACTIVITY);
 const caldavFailures = proxyActivities<CaldavPushActivities>(STORE_ACTIVITY);
 
 /** The mails that carry a version of the calendar event: each goes to the linked CalDAV calendars too. */
+/** Reminders to publish the relevé once the compte rendu is filed: after these, the boards still show it late. */
+const MAX_PUBLICATION_REMINDERS = 3;
+
 const CALENDAR_VERSIONS: ReadonlySet<Mailing['kind']> = new Set(['convocation', 'update', 'cancel']);
 
 type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> &
@@ -574,18 +578,31 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   if (fichesToldOf.changes !== changes)
     await tellFiches(await store.fichesOnAgenda({ meetingId: input.meetingId }), true);
 
-  // After the meeting: the secretary is reminded until the compte rendu is filed.
+  // After the meeting: the secretary is reminded until the compte rendu is filed and, for runs since this change, the
+  // relevé published (read at each reminder's time: publishing is not a message to the workflow), a few times at most.
   if (!cancelled()) {
+    const untilPublished = patched('releve-publication-reminder');
     let due = dayAfterAt(new Date(state.endsAt), timing.reminderHour, 0, facts().zone);
-    while (!state.minutesFiledAt) {
+    let published = false;
+    let publicationReminders = 0;
+    const owed = () =>
+      !state.minutesFiledAt || (untilPublished && !published && publicationReminders < MAX_PUBLICATION_REMINDERS);
+    while (owed()) {
       state.nextReminder = due.toISOString();
-      if (await waitUntil(() => state.minutesFiledAt !== null, state.nextReminder)) break;
+      const filed = state.minutesFiledAt !== null;
+      if (await waitUntil(() => !filed && state.minutesFiledAt !== null, state.nextReminder)) continue;
+      if (untilPublished) {
+        published = await store.decisionsPublished({ meetingId: input.meetingId });
+        if (!owed()) break;
+      }
       const missing = [
         ...(state.attendance ? [] : ['les présences']),
         ...(state.decisionsSentAt ? [] : ['le relevé de décisions']),
-        'le compte rendu',
+        ...(state.minutesFiledAt ? [] : [MISSING_MINUTES]),
+        ...(untilPublished && !published ? [MISSING_PUBLICATION] : []),
       ];
       queue({ kind: 'minutes_reminder', occasion: `minutes-${state.nextReminder}`, missing, to: 'secretaries' });
+      if (state.minutesFiledAt) publicationReminders += 1;
       due = addLocalDays(due, timing.minutesReminderEveryDays, facts().zone);
     }
     state.nextReminder = null;

@@ -9,6 +9,7 @@
 import { formatFrench } from '../../domain/paris-time.js';
 import { isWebLink, paragraph, renderHtml, renderText, type Block } from './mail-blocks.js';
 import { frenchMeetingTimes } from '../../domain/french-times.js';
+import { MISSING_MINUTES, MISSING_PUBLICATION } from '../../domain/open-decisions.js';
 
 export { escapeHtml } from './mail-blocks.js';
 
@@ -226,13 +227,17 @@ const KINDS: Record<MeetingMailKind, KindTemplate> = {
     sections: ['intro', 'instance', 'minutes', 'attachments'],
   },
   minutes_reminder: {
-    label: () => 'Compte rendu à déposer',
+    label: ({ minutes }) => (onlyPublicationMissing(minutes) ? 'Relevé à publier' : 'Compte rendu à déposer'),
     subjectWithTime: false,
     icsMethod: null,
     icsFilename: '',
-    intro: ({ meeting }, ref) =>
-      `Le compte rendu de la réunion ${ref} du ${formatFrench(meeting.startsAt, meeting.zone)} ` +
-      `n’a pas encore été déposé. Merci de le déposer dans Concerto dès que possible.`,
+    intro: ({ meeting, minutes }, ref) =>
+      onlyPublicationMissing(minutes)
+        ? `Le relevé de décisions de la réunion ${ref} du ${formatFrench(meeting.startsAt, meeting.zone)} ` +
+          `n’est pas encore publié sur la page publique de la convention. Merci de le publier depuis la page ` +
+          `de la séance dans Concerto (« Publier le relevé »).`
+        : `Le compte rendu de la réunion ${ref} du ${formatFrench(meeting.startsAt, meeting.zone)} ` +
+          `n’a pas encore été déposé. Merci de le déposer dans Concerto dès que possible.`,
     calendarNote: '',
     rsvpHeading: '',
     sections: ['intro', 'instance', 'minutes', 'attachments'],
@@ -313,7 +318,7 @@ const SECTIONS: Record<Section, (input: MeetingMailInput, template: KindTemplate
     if (minutes?.missing?.length) {
       blocks.push({
         type: 'list',
-        heading: 'Reste à déposer',
+        heading: 'Reste à faire',
         ordered: false,
         items: minutes.missing.map((text) => ({ text })),
       });
@@ -410,4 +415,10 @@ function inDays(days: number | undefined): string {
   if (days === 0) return 'aujourd’hui, ';
   if (days === 1) return 'demain, ';
   return `dans ${days} jours, `;
+}
+
+/** The compte rendu is filed and only the relevé's publication remains: the reminder is about that. */
+function onlyPublicationMissing(minutes: MeetingMailInput['minutes']): boolean {
+  const missing = minutes?.missing ?? [];
+  return missing.includes(MISSING_PUBLICATION) && !missing.includes(MISSING_MINUTES);
 }

@@ -17,3 +17,5 @@ export function createOpenDataStore(db: PrismaClient) {
     listDecisions: bind(listPublishedDecisions),
   };
 }
+
+export type OpenDataStore = ReturnType<typeof createOpenDataStore>;

@@ -212,8 +212,15 @@ describe('composeMeetingMail', () => {
       input('minutes_reminder', { minutes: { missing: ['le compte rendu signé', 'la feuille de présence'] } }),
     );
     expect(mail.text).toContain('n’a pas encore été déposé');
-    expect(mail.text).toContain('Reste à déposer :\n- le compte rendu signé\n- la feuille de présence');
+    expect(mail.text).toContain('Reste à faire :\n- le compte rendu signé\n- la feuille de présence');
     expect(mail.html).toContain('<li>la feuille de présence</li>');
+
+    const publish = composeMeetingMail(
+      input('minutes_reminder', { minutes: { missing: ['la publication du relevé de décisions'] } }),
+    );
+    expect(publish.subject).toBe('Relevé à publier : COTECH — mardi 18 juin 2024');
+    expect(publish.text).toContain('n’est pas encore publié sur la page publique');
+    expect(publish.text).not.toContain('déposé');
   });
 
   it('passes the invitation and attachments through, named by kind', () => {

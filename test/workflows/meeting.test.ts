@@ -613,10 +613,29 @@ describe('meetingWorkflow (time-skipping server, PGlite with the demo, real SMTP
       await meeting.handle.executeUpdate(fileMinutesUpdate, {
         args: [{ actor: A.secretaire, ref: 'https://ged.example.org/cotech/cr.pdf' }],
       });
+      // Filed, but the relevé is not on the public page: the next reminder asks for that alone.
+      const third = addLocalDays(second, 7, ZONE);
+      await expectMailAt(meeting.handle, title, 'Relevé à publier', third, secretaries);
+      expect(await recipients(title, 'Compte rendu à déposer', 2 * secretaries.length)).toHaveLength(
+        2 * secretaries.length,
+      );
+      const [toPublish] = await mailsAbout(title, 'Relevé à publier');
+      const asked = (await simpleParser((await catcher.readRaw(toPublish!.id))!)).text ?? '';
+      expect(asked).toContain('n’est pas encore publié sur la page publique');
+      expect(asked).toContain('Reste à faire :\n- la publication du relevé de décisions');
+      expect(asked).not.toContain('le compte rendu\n');
+      // Published: the workflow sees it at the next reminder's time and ends without another mail.
+      await createStore(db.prisma).openData.publishDecisions({
+        meetingId: meeting.meetingId,
+        by: PEOPLE.secretaire,
+        at: new Date(await env.currentTimeMs()),
+      });
+      await sleepUntil(env, meeting.handle, new Date(addLocalDays(third, 7, ZONE).getTime() + MINUTE));
       await eventually(
         async () => (await meeting.handle.describe()).status.name === 'COMPLETED',
         'the meeting workflow to complete',
       );
+      expect(await recipients(title, 'Relevé à publier', secretaries.length)).toHaveLength(secretaries.length);
       expect(await db.prisma.meeting.findUniqueOrThrow({ where: { id: meeting.meetingId } })).toMatchObject({
         status: 'tenue',
         quorumReached: true,
