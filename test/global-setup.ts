@@ -10,11 +10,12 @@ import { startDevServer } from '../infra/temporal/dev-server.js';
 import { workflowsEntry } from '../worker/create-worker.js';
 import { resolveChromium, type ChromiumLaunch } from './helpers/chromium.js';
 import { startTestPostgres } from './helpers/postgres.js';
+import { TEST_WORKERS } from './test-workers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The time-skipping test server, shared by the workflow tests. */
-    timeSkippingAddress: string;
+    /** The time-skipping test servers, one per test worker (its clock is shared by the files of that worker). */
+    timeSkippingAddresses: string[];
     /** The dev server (a full Temporal), shared by the integration tests. */
     devServerAddress: string;
     /** The `temporal` CLI, for tests that start `npm start` or a dev server of their own. */
@@ -43,10 +44,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       resolveTemporalBinary('test-server'),
       resolveChromium(),
     ]);
-    const timeSkipping = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: testServer.path } },
-    });
-    stops.push(() => timeSkipping.teardown());
+    const timeSkipping: TestWorkflowEnvironment[] = [];
+    for (let i = 0; i < TEST_WORKERS; i++) {
+      const server = await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: testServer.path } },
+      });
+      stops.push(() => server.teardown());
+      timeSkipping.push(server);
+    }
 
     const devServer = await startDevServer({
       cliPath: cli.path,
@@ -63,7 +68,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const workflowBundlePath = path.join(dir, 'workflow-bundle.js');
     await writeFile(workflowBundlePath, bundle.code);
 
-    project.provide('timeSkippingAddress', timeSkipping.address);
+    project.provide(
+      'timeSkippingAddresses',
+      timeSkipping.map((server) => server.address),
+    );
     project.provide('devServerAddress', devServer.address);
     project.provide('temporalCliPath', cli.path);
     project.provide('postgresAdminUrl', postgres.adminUrl);

@@ -25,7 +25,7 @@ type CreateOptions = {
 };
 
 /**
- * The run's time-skipping test server. The SDK's public `createFromExistingServer` always turns
+ * This worker's time-skipping test server. The SDK's public `createFromExistingServer` always turns
  * time skipping off, so this goes through the factory it wraps, with time skipping on.
  */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -35,10 +35,17 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return factory.create({
     server: { type: 'existing' },
     supportsTimeSkipping: true,
-    address: inject('timeSkippingAddress'),
+    address: ownTimeSkippingAddress(),
     namespace: 'default',
     connectionOptions: {},
   });
+}
+
+/** This worker's time-skipping server: files running at the same time never share a clock. */
+function ownTimeSkippingAddress(): string {
+  const addresses = inject('timeSkippingAddresses');
+  const worker = Number(process.env.VITEST_POOL_ID ?? 1);
+  return addresses[(worker - 1) % addresses.length]!;
 }
 
 /** The run's dev server: a full Temporal, real time. */
