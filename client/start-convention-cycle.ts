@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { firstCycleYear } from '../domain/convention-cycle.js';
 import { localDateKey } from '../domain/paris-time.js';
 import type { Store } from '../store/index.js';
+import { startRetention } from './start-retention.js';
 import { conventionWorkflowId, type ConventionCycleInput } from '../workflows/convention-definitions.js';
 
 export interface StartedCycle {
@@ -14,13 +15,16 @@ export interface StartedCycle {
 
 /**
  * Starts the convention's cycle (evaluation campaigns, the COPIL's reviews, prolongations) for
- * the current year, unless it already runs: calling it again changes nothing.
+ * the current year, unless it already runs: calling it again changes nothing; and its retention
+ * workflow (personal data anonymised after the end plus the retention period).
  */
 export async function startConventionCycle(
   deps: { client: Client; store: Store; taskQueue: string },
   conventionId: string,
   now = new Date(),
 ): Promise<StartedCycle> {
+  // Every convention whose cycle runs has its personal data's clock too (starting it again only has it re-read).
+  await startRetention(deps, conventionId);
   const workflowId = conventionWorkflowId(conventionId);
   const handle = deps.client.workflow.getHandle(workflowId);
   const running = await handle.describe().then(

@@ -22,6 +22,7 @@ import { jsonAs, tokenFor, type AuthHeaders } from '../helpers/auth.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { devServerEnv, TEST_LINKS, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 import { createStore } from '../../store/index.js';
+import { retentionWorkflowId } from '../../workflows/retention-definitions.js';
 
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 // Members of the demo convention (prisma/seed/ctg-mellois-en-poitou-2023-2027.json).
@@ -345,6 +346,12 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
       const again = await app.inject({ method: 'POST', url: `${url}/cycle`, ...jsonAs(as.cooperator, {}) });
       expect(again.statusCode).toBe(200);
       expect(again.json()).toMatchObject({ started: false });
+      // The cycle brings the convention's retention clock (personal data anonymised after end + retention).
+      const { id } = await db.prisma.convention.findUniqueOrThrow({
+        where: { slug: 'ctg-mellois-en-poitou-2023-2027' },
+      });
+      const retention = env.client.workflow.getHandle(retentionWorkflowId(id));
+      expect((await retention.describe()).status.name).toBe('RUNNING');
       expect((await app.inject({ method: 'POST', url: `${url}/cycle`, ...jsonAs(as.member, {}) })).statusCode).toBe(
         403,
       );
