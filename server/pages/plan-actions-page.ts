@@ -143,6 +143,7 @@ function stepsSection(view: PlanActionsView, actions: PlanPageActions, viewer: P
     orphan ? `<div class="alert failed" role="alert">${escapeHtml(orphan)}</div>` : '',
     sentBack,
     actions.waiting && actions.steps.length === 0 ? `<p class="waiting">${escapeHtml(actions.waiting)}</p>` : '',
+    view.plan && !actions.waiting ? '<p>Le plan d’actions est présenté : il n’attend plus aucune étape.</p>' : '',
     open,
     ...actions.steps.map((kind) => stepForm(kind, actions, viewer)),
     '</section>',

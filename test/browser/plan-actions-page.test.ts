@@ -144,6 +144,9 @@ describe('the plan d’actions page’s forms (headless Chromium, dev server)', 
       // Its presentation to the conseil, by the conseil's secretary: then no step is left.
       await take(secretariat, 'Enregistrer la présentation au conseil communautaire', 'recordPresentation');
       expect(await stageOf(secretariat)).toMatch(/présenté au conseil communautaire/);
+      expect(await secretariat.locator('main').textContent()).toContain(
+        'Le plan d’actions est présenté : il n’attend plus aucune étape.',
+      );
       expect(await buttons(secretariat)).toEqual([]);
       const steps = secretariat.locator('main ol li');
       expect(await steps.count()).toBe(6);
