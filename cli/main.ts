@@ -15,6 +15,7 @@ import { ApiClient, resolveTarget } from './http-client.js';
 import { meetingCommands } from './meeting.js';
 import { outboxCommands } from './outbox.js';
 import { Output, type Streams } from './output.js';
+import { planCommands } from './plan.js';
 import { pollCommands } from './poll.js';
 
 /** Every verb, by its name on the command line, in the order --help lists them. */
@@ -25,6 +26,7 @@ export const COMMANDS: Record<string, Command> = {
   ...decideCommands,
   ...meetingCommands,
   ...pollCommands,
+  ...planCommands,
   ...calendarCommands,
   ...historyCommands,
   ...outboxCommands,

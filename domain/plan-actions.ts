@@ -181,6 +181,26 @@ export function checkPlanAction(state: PlanLifecycle, action: PlanAction, charte
   );
 }
 
+/**
+ * The steps `actor` may take on the plan now, by {@link checkPlanAction} itself (stage, then role):
+ * what a page offers them. The Bureau's outcome does not change who may record it.
+ */
+export function planActionsOpenTo(state: PlanLifecycle, actor: Actor, charter: Charter): PlanActionKind[] {
+  return PLAN_ACTION_KINDS.filter((kind) => {
+    try {
+      checkPlanAction(
+        state,
+        { kind, actor, ...(kind === 'recordBureauDecision' ? { outcome: 'valide' } : {}) },
+        charter,
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof DomainError) return false;
+      throw error;
+    }
+  });
+}
+
 /** The stage an accepted action leads to. */
 function nextStage(action: PlanAction): PlanStage {
   switch (action.kind) {

@@ -41,8 +41,7 @@ import { registerAgendaDurationPages } from './agenda-duration-routes.js';
 import { registerMeetingDayPages } from './meeting-day-routes.js';
 import { registerCounterProposalPages } from './counter-proposal-routes.js';
 import { registerOpenDecisionsPages } from './open-decisions-pages.js';
-import { planActionsPage } from './plan-actions-page.js';
-import { loadPlanActionsView } from '../../client/plan-actions-view.js';
+import { registerPlanActionsPages, sendPlanActionsPage } from './plan-actions-routes.js';
 import { registerPageScript } from './page-script.js';
 import { outboxPage } from './outbox-page.js';
 import { pollListPage, pollPage } from './poll-pages.js';
@@ -247,12 +246,14 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route<{ Querystring: { convention?: string } }>(
+  route<{ Querystring: { convention?: string; fait?: string } }>(
     scope,
     {
       method: 'GET',
       url: '/plan-actions',
-      summary: 'The plan d’actions: per enjeu its objectifs, each fiche with its pilote and stage; the plan’s steps',
+      summary:
+        'The plan d’actions: per enjeu its objectifs, each fiche with its pilote and stage; the plan’s steps, ' +
+        'a form for each its reader may take',
       tag: 'pages',
       access: 'convention',
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
@@ -261,10 +262,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const convention = await pageConvention(request, request.query.convention);
       if ('choices' in convention)
         return sendChoice(request, reply, convention.choices, { path: '/plan-actions', title: 'Plan d’actions' });
-      await actorOf(request, deps.store, convention.id);
-      const view = await loadPlanActionsView(deps.store, convention.id);
-      const pdf = `/api/conventions/${encodeURIComponent(convention.slug)}/plan-actions.pdf`;
-      return sendAppPage(reply, 200, planActionsPage(view, pdf, viewerOf(request)));
+      return sendPlanActionsPage({ ...deps, viewerOf }, request, reply, convention, { done: request.query.fait });
     },
   );
 
@@ -510,6 +508,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
   registerMeetingDayPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerCounterProposalPages(scope, { client: deps.client, store: deps.store, now });
   registerConventionSignaturePages(scope, { client: deps.client, store: deps.store, now });
+  registerPlanActionsPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf });
   registerOpenDecisionsPages(scope, {
     client: deps.client,
     store: deps.store,

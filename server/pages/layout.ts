@@ -83,6 +83,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; admin?: boolean }> = [
   { href: '/attentes', label: 'Tout ce qui m’attend' },
   { href: '/calendrier', label: 'Calendrier' },
   { href: '/sondages', label: 'Sondages' },
+  { href: '/plan-actions', label: 'Plan d’actions' },
   { href: '/mes-agendas', label: 'Mes agendas' },
   { href: '/compte', label: 'Mon compte' },
   { href: '/boite-d-envoi', label: 'Boîte d’envoi', admin: true },

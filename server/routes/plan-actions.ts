@@ -9,7 +9,7 @@ import {
 } from '../../domain/plan-actions.js';
 import { PLAN_ACTIONS_PDF_FILENAME, renderPlanActionsPdf } from '../../documents/pdf/plan-actions-pdf.js';
 import type { Store } from '../../store/index.js';
-import { advancePlanUpdate, planWorkflowId } from '../../workflows/plan-actions-definitions.js';
+import { advancePlan } from '../../client/advance-plan.js';
 import { loadPlanActionsView } from '../../client/plan-actions-view.js';
 import { startPlanActions } from '../../client/start-plan-actions.js';
 import { HttpError } from '../errors.js';
@@ -120,21 +120,16 @@ export const planActionsRoutes: FastifyPluginAsync<{ client: Client; store: Stor
         throw new HttpError(404, 'NOT_FOUND', `Étape inconnue « ${kind} » : ${PLAN_ACTION_KINDS.join(', ')}.`);
       }
       const { id, actor } = routeConvention(request);
-      const plan = await deps.store.plans.find({ conventionId: id });
-      if (!plan) {
+      // The body is the workflow's to read: its validator parses it with the plan's schema, French errors.
+      const state = await advancePlan(deps, id, kind as PlanActionKind, bodyOf(request.body), actor);
+      if (!state) {
         throw new HttpError(
           404,
           'NOT_FOUND',
           'Le plan d’actions de cette convention n’est pas ouvert : ouvrez-le (POST …/plan-actions).',
         );
       }
-      const body = bodyOf(request.body);
-      return deps.client.workflow
-        .getHandle(plan.workflowId ?? planWorkflowId(plan.id))
-        .executeUpdate(advancePlanUpdate, {
-          // The body is the workflow's to read: its validator parses it with the plan's schema, French errors.
-          args: [{ ...body, kind: kind as PlanActionKind, actor } as never],
-        });
+      return state;
     },
   );
 };

@@ -9,7 +9,7 @@ import { DEMO_PEOPLE } from '../../store/conventions/demo-people.js';
 import { DEMO_CONVENTION_SLUG } from '../../store/conventions/load-demo.js';
 import { createStore } from '../../store/index.js';
 import { ficheWorkflowId as ficheWorkflowIdOf } from '../../workflows/definitions.js';
-import { tokenFor } from '../helpers/auth.js';
+import { jsonAs, tokenFor } from '../helpers/auth.js';
 import { startBrowserApp, type BrowserApp } from '../helpers/browser-app.js';
 import { expectNoSeriousAxeViolations, useBrowser } from '../helpers/browser.js';
 import { eventually } from '../helpers/time-skipping.js';
@@ -61,6 +61,17 @@ describe('every page in its states passes the quality checks (headless Chromium,
     await page.waitForLoadState('load');
   };
 
+  /** A step of the demo convention's plan d'actions by the coopérateur through the API, once its workflow is ready. */
+  const planStep = (path: string) =>
+    eventually(async () => {
+      const response = await running.app.inject({
+        method: 'POST',
+        url: `/api/conventions/${DEMO_CONVENTION_SLUG}/plan-actions${path}`,
+        ...jsonAs(await tokenFor(running.db.prisma, COOPERATEUR), {}),
+      });
+      return response.statusCode < 300;
+    }, `the plan d’actions: POST …${path}`);
+
   /** The states of each page, by the route's OpenAPI path. */
   const PAGES: Record<string, State[]> = {
     '/connexion': [
@@ -95,7 +106,33 @@ describe('every page in its states passes the quality checks (headless Chromium,
       },
       { name: 'not found', who: 'cooperateur', path: () => '/fiches/00000000-0000-4000-8000-000000000000' },
     ],
-    '/plan-actions': [{ name: 'filled', who: 'cooperateur', path: () => '/plan-actions' }],
+    '/plan-actions': [
+      { name: 'not opened', who: 'cooperateur', path: () => '/plan-actions' },
+      {
+        name: 'opened',
+        who: 'cooperateur',
+        path: () => '/plan-actions',
+        act: async (page) => {
+          await planStep('');
+          await page.goto(`${running.base}/plan-actions?fait=ouvert`);
+        },
+      },
+      {
+        name: 'error',
+        who: 'admin',
+        path: () => '/plan-actions',
+        act: async (page) => {
+          // At the Bureau's decision, sent back without saying why: the comment's error.
+          const { stage } = await running.db.prisma.planActions.findFirstOrThrow();
+          if (stage === 'elaboration') await planStep('/actions/finishElaboration');
+          if (stage !== 'attente_bureau') await planStep('/actions/submitToBureau');
+          await page.reload();
+          await page.getByRole('radio', { name: 'à reprendre' }).check();
+          await press('Enregistrer la décision du Bureau')(page);
+          expect(await page.getByLabel(/^Commentaire/).getAttribute('aria-invalid')).toBe('true');
+        },
+      },
+    ],
     '/calendrier': [
       { name: 'filled', who: 'secretaire', path: () => `/calendrier?mois=${monthOf(meetingStart)}` },
       { name: 'empty', who: 'secretaire', path: () => '/calendrier?mois=2020-01' },
@@ -292,7 +329,8 @@ describe('every page in its states passes the quality checks (headless Chromium,
   }, 240_000);
 
   afterAll(async () => {
-    await running?.terminate(workflowIds);
+    const plans = (await running?.db.prisma.planActions.findMany()) ?? [];
+    await running?.terminate([...workflowIds, ...plans.flatMap((plan) => plan.workflowId ?? [])]);
     await running?.stop();
   }, 240_000);
 

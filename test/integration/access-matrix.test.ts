@@ -624,6 +624,19 @@ describe('the role × action matrix of the HTTP API', () => {
     [401, 409, 409, 409, 409, 409],
     'in élaboration: the stage refuses it, whoever asks',
   );
+  // The plan's page: its opening (the convention's years, a plan of its own) by the stewards, then a step of the
+  // latest plan, refused for role to those the rules do not name; the coopérateur takes it, the admin comes too late.
+  row(
+    'POST /conventions/:slug/plan-actions',
+    (r) => call(r, 'POST', `/conventions/${DEMO_CONVENTION_SLUG}/plan-actions`, {}),
+    303,
+  );
+  row(
+    'POST /conventions/:slug/plan-actions/etapes/:kind',
+    (r) => call(r, 'POST', `/conventions/${DEMO_CONVENTION_SLUG}/plan-actions/etapes/finishElaboration`, {}),
+    [401, 403, 403, 403, 303, 409],
+    'in élaboration',
+  );
   row(
     'POST /api/conventions/:slug/amendments/other',
     (r) => call(r, 'POST', `${CONVENTION}/amendments/other`, {}),

@@ -128,6 +128,9 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
       'poll create',
       'poll vote',
       'poll close',
+      'plan show',
+      'plan open',
+      'plan step',
       'calendar',
       'history',
       'outbox',
@@ -334,6 +337,81 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
         exitCode: EXIT.notFound,
         error: { code: 'NOT_FOUND', message: 'Aucune fiche ne porte cet identifiant.' },
       });
+    },
+  );
+
+  it(
+    'opens the plan d’actions and takes its steps as the rules allow; another stage’s step exits 1, ' +
+      'a partner’s 3, an unknown step 2, the Bureau sending it back without a comment 2',
+    { timeout: 120_000 },
+    async () => {
+      const before = await concerto('plan', 'show');
+      expect(before.code, before.stderr).toBe(0);
+      expect(before.stdout).toContain('Plan d’actions 2023-2027 — ');
+      expect(before.stdout).toMatch(/^État\s+: pas encore ouvert$/m);
+      const opened = await concertoAs(COOPERATOR, 'plan', 'open');
+      expect(opened.code, opened.stderr).toBe(0);
+      expect(opened.stdout).toBe(
+        'Plan d’actions 2023-2027 ouvert : il est en élaboration avec le groupe d’élaboration.\n',
+      );
+      const plan = await db.prisma.planActions.findFirstOrThrow();
+      try {
+        // Its workflow reads the plan before it takes a step: until then the step is refused (exit 1).
+        const finished = await eventually(async () => {
+          const run = await concertoAs(COOPERATOR, 'plan', 'step', 'finishElaboration');
+          return run.code === EXIT.ok ? run : undefined;
+        }, 'the élaboration closed');
+        expect(finished.stdout).toBe(
+          'Étape enregistrée : Fin de l’élaboration avec le groupe.\nLe plan d’actions est en écriture.\n',
+        );
+        const early = await concerto('plan', 'step', 'recordPresentation', '--json');
+        expect(early.code).toBe(EXIT.refused);
+        expect(early.stderr).toContain(
+          'Le plan d’actions est en écriture : on ne peut pas enregistrer la présentation',
+        );
+        expect(JSON.parse(early.stdout)).toMatchObject({ exitCode: EXIT.refused, error: { code: 'WRONG_STAGE' } });
+        const partner = await concertoAs(CAF, 'plan', 'step', 'submitToBureau');
+        expect(partner.code).toBe(EXIT.access);
+        expect(partner.stderr).toContain('Seul un coopérateur (ou un administrateur) peut transmettre');
+        const unknown = await concerto('plan', 'step', 'frobnicate');
+        expect(unknown.code).toBe(EXIT.usage);
+        expect(unknown.stderr).toContain('plan step : étape inconnue « frobnicate »');
+        expect(unknown.stderr).toContain('Étapes : finishElaboration, submitToBureau, recordBureauDecision');
+
+        expect((await concertoAs(COOPERATOR, 'plan', 'step', 'submitToBureau')).code).toBe(EXIT.ok);
+        const bare = await concerto('plan', 'step', 'recordBureauDecision', '--outcome', 'a_reprendre');
+        expect(bare.code).toBe(EXIT.usage);
+        expect(bare.stderr).toContain(
+          'Dites ce qui est à reprendre (« comment ») : les rédacteurs du plan le liront. (champ « comment »)',
+        );
+        const sentBack = await concerto(
+          'plan',
+          'step',
+          'recordBureauDecision',
+          '--outcome',
+          'a_reprendre',
+          '--comment',
+          'Chiffrer les actions de l’enjeu 2.',
+        );
+        expect(sentBack.code, sentBack.stderr).toBe(0);
+        expect(sentBack.stdout).toContain('Le plan d’actions est en écriture.');
+
+        const shown = await concerto('plan', 'show', '--json');
+        expect(JSON.parse(shown.stdout)).toMatchObject({
+          period: '2023-2027',
+          plan: { stage: 'ecriture', history: [{}, {}, { outcome: 'a_reprendre' }] },
+        });
+        const human = await concerto('plan', 'show');
+        expect(human.stdout).toMatch(/^État\s+: en écriture$/m);
+        expect(human.stdout).toMatch(
+          /^ {2}- .+ : Décision du Bureau communautaire \(à reprendre\), par admin@concerto\.localhost\n {4}« Chif/m,
+        );
+      } finally {
+        await env.client.workflow
+          .getHandle(plan.workflowId!)
+          .terminate('fin du test')
+          .catch(() => undefined);
+      }
     },
   );
 

@@ -7,6 +7,7 @@ import {
   checkPlanAction,
   initialPlanLifecycle,
   parsePlanAction,
+  planActionsOpenTo,
   planPeriodOf,
   planReminderAt,
   planWaitingFor,
@@ -105,6 +106,32 @@ describe('plan d’actions rules', () => {
     expect(() =>
       checkPlanAction(atBureau, { kind: 'recordBureauDecision', actor: admin, outcome: 'valide' }, REFERENCE_CHARTER),
     ).not.toThrow();
+  });
+
+  it('offers each person the steps of the current stage they may take, and none once presented', () => {
+    const admin: Actor = { email: 'admin@example.org', appRole: 'admin', instanceRoles: {} };
+    const open = (state: PlanLifecycle, actor: Actor) => planActionsOpenTo(state, actor, REFERENCE_CHARTER);
+    const start = initialPlanLifecycle(T0);
+    expect(open(start, cooperateur)).toEqual(['finishElaboration']);
+    expect(open(start, membre)).toEqual([]);
+    expect(open(start, bureauSecretary)).toEqual([]);
+    const atBureau = run([
+      { kind: 'finishElaboration', actor: cooperateur },
+      { kind: 'submitToBureau', actor: cooperateur },
+    ]);
+    expect(open(atBureau, cooperateur)).toEqual([]);
+    expect(open(atBureau, bureauSecretary)).toEqual(['recordBureauDecision']);
+    expect(open(atBureau, conseilPresident)).toEqual([]);
+    expect(open(atBureau, admin)).toEqual(['recordBureauDecision']);
+    const validated = applyPlanAction(
+      atBureau,
+      { kind: 'recordBureauDecision', actor: bureauSecretary, outcome: 'valide' },
+      T0,
+    );
+    expect(open(validated, conseilPresident)).toEqual(['recordPresentation']);
+    expect(open(validated, bureauSecretary)).toEqual([]);
+    const presented = applyPlanAction(validated, { kind: 'recordPresentation', actor: conseilPresident }, T0);
+    expect(open(presented, admin)).toEqual([]);
   });
 
   it('reads an action with French field errors: the Bureau’s outcome, and why it sends the plan back', () => {
