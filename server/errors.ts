@@ -89,7 +89,7 @@ export function toHttpError(error: unknown): HttpError {
     }
   }
   if (error instanceof WorkflowNotFoundError) {
-    return new HttpError(404, 'NOT_FOUND', 'Aucune fiche ne porte cet identifiant.');
+    return new HttpError(404, 'NOT_FOUND', missingWorkflowMessage(error.workflowId));
   }
   if (error instanceof WorkflowExecutionAlreadyStartedError) {
     return new HttpError(409, 'ALREADY_EXISTS', 'Cette fiche existe déjà.');
@@ -124,4 +124,20 @@ export function toHttpError(error: unknown): HttpError {
 
 function unwrapActivity(error: unknown): unknown {
   return error instanceof ActivityFailure ? error.cause : error;
+}
+
+/** Workflows by the prefix of their id, named as people know them. */
+const WORKFLOW_SUBJECTS: ReadonlyArray<[prefix: string, message: string]> = [
+  ['fiche-', 'Aucune fiche ne porte cet identifiant.'],
+  ['meeting-', 'Aucune réunion en cours ne porte cet identifiant.'],
+  ['plan-actions-', 'Le plan d’actions n’est plus suivi par Concerto : un coopérateur peut le rouvrir.'],
+  ['date-poll-', 'Aucun sondage en cours ne porte cet identifiant.'],
+  ['convention-', 'Le cycle de la convention ne tourne pas : un coopérateur peut le démarrer.'],
+  ['calendar-', 'Le calendrier de la convention ne tourne pas : un coopérateur peut le démarrer.'],
+];
+
+/** What a 404 says when a workflow is not (or no longer) running: which thing, in French. */
+function missingWorkflowMessage(workflowId: string | undefined): string {
+  const found = WORKFLOW_SUBJECTS.find(([prefix]) => workflowId?.startsWith(prefix));
+  return found?.[1] ?? 'Aucun processus en cours ne porte cet identifiant.';
 }
