@@ -3,7 +3,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { runningConventionSchema } from '../../domain/running-convention.js';
 import type { Store } from '../../store/index.js';
-import { importRunningConvention, previewRunningConvention } from '../../client/import-running-convention.js';
+import {
+  importRunningConvention,
+  previewRunningConvention,
+  type RunningImportSummary,
+} from '../../client/import-running-convention.js';
 import { auditAs } from '../audit.js';
 import { HttpError } from '../errors.js';
 import { route, routeViewer } from '../route.js';
@@ -20,6 +24,23 @@ const dryRunQuery = z.object({
         '{ preview: { meetings, decisions, opinions, stages: [{ stage, fiches }], fiches: [{ code, title, stage }] } }',
     ),
 });
+
+/** The import of a running convention and its audit line, as the API and the import page run them. */
+export async function importRunning(
+  deps: { client: Client; store: Store; taskQueue: string },
+  audit: ReturnType<typeof auditAs>,
+  convention: { id: string; slug: string },
+  file: unknown,
+  importedBy: string,
+): Promise<RunningImportSummary> {
+  const imported = await importRunningConvention(deps, convention.id, file, importedBy);
+  await audit('convention.importRunning', `convention:${convention.slug}`, {
+    meetings: imported.meetings,
+    decisions: imported.decisions,
+    fiches: imported.fiches.length,
+  });
+  return imported;
+}
 
 /**
  * A convention that already runs, imported once its setup is in: its meetings held, its fiches at their
@@ -57,12 +78,8 @@ export const runningConventionRoutes: FastifyPluginAsync<{ client: Client; store
       if (!convention) throw new HttpError(404, 'NOT_FOUND', `Aucune convention « ${slug} ».`);
       if (request.query.dryRun === 'true')
         return reply.status(200).send({ preview: await previewRunningConvention(deps, convention.id, request.body) });
-      const imported = await importRunningConvention(deps, convention.id, request.body, routeViewer(request).email);
-      await auditAs(deps.store, request)('convention.importRunning', `convention:${slug}`, {
-        meetings: imported.meetings,
-        decisions: imported.decisions,
-        fiches: imported.fiches.length,
-      });
+      const audit = auditAs(deps.store, request);
+      const imported = await importRunning(deps, audit, convention, request.body, routeViewer(request).email);
       return reply.status(201).send({ imported });
     },
   );
