@@ -351,7 +351,7 @@ function readJsonText(text: string, field: string): unknown {
   } catch (error) {
     throw new DomainError(
       'INVALID_INPUT',
-      `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : collez le fichier exporté tel quel.`,
+      `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : collez le fichier tel quel.`,
       field,
     );
   }
@@ -380,11 +380,12 @@ function membersText(form: ImportForm): { convention: string; membres: string } 
 }
 
 /**
- * The import pages: members (CSV) and a whole setup (JSON). Each form is first previewed — the
- * store's dry run of the import (store/conventions: the same reading and checks as the API), what
- * it would create or change, or every error by line and column — and nothing is written; the
- * preview's confirmation sends the same text to the import, which runs on in the background with its
- * progress page and writes everything or nothing. Admins only, like the API's imports.
+ * The import pages: members (CSV), a whole setup (JSON) and a running convention (JSON). Each form is
+ * first previewed — the dry run of the import (store/conventions, or the running convention's client
+ * use case: the same reading and checks as the API), what it would create or change, or every error
+ * by line and column or JSON path — and nothing is written; the preview's confirmation sends the same
+ * text to the import, which runs on in the background with its progress page and writes everything
+ * or nothing. Admins only, like the API's imports.
  */
 export function registerImportPages(
   app: FastifyInstance,

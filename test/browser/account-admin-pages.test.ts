@@ -236,6 +236,15 @@ describe('account and admin pages (headless Chromium, dev server)', () => {
       ],
       fiches: [fiche],
     };
+    // A broken JSON: the line where it breaks.
+    await page
+      .getByLabel('Convention en cours (JSON)')
+      .fill('{\n  "format": "concerto.running-convention",\n  oups\n}');
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await page.waitForURL(`${running.base}/admin/import/en-cours/apercu`);
+    await expect(
+      page.getByRole('table', { name: 'Erreurs à corriger' }).getByRole('row').nth(1).textContent(),
+    ).resolves.toMatch(/^3—Le texte collé n’est pas un JSON valide/);
     // A version in force on a fiche not validated (so its COTECH avis leaves it elsewhere): refused, each
     // problem on the line the pasted text has it.
     const wrong = JSON.stringify({ ...file, fiches: [{ ...fiche, versionInForce: 1 }] }, null, 2);
