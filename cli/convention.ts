@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { jsonValueLocations, locateField } from '../domain/json-locations.js';
+import { issuesWithLines } from '../domain/json-locations.js';
 import type { FieldIssue } from '../domain/errors.js';
 import { CliError } from './cli-error.js';
 import { text, type Command } from './command.js';
@@ -18,6 +18,14 @@ const describeImport = ({ imported }: { imported: ImportSummary }) =>
   `Import terminé : ${imported.created} créé(s), ${imported.updated} ` +
   `modifié(s), ${imported.unchanged} inchangé(s), ${imported.removed} retiré(s).`;
 
+interface RunningPreview {
+  meetings: number;
+  decisions: number;
+  opinions: number;
+  stages: Array<{ stage: string; fiches: number }>;
+  fiches: Array<{ code: string; title: string; stage: string }>;
+}
+
 interface RunningImport {
   meetings: number;
   decisions: number;
@@ -29,11 +37,9 @@ interface RunningImport {
  * (`ligne 12, fiches.0.stage`), so the file can be corrected in an editor.
  */
 export function locateIssues(fileText: string, issues: readonly FieldIssue[]): FieldIssue[] {
-  const locations = jsonValueLocations(fileText);
-  return issues.map((issue) => {
-    const at = locateField(locations, issue.field);
-    return at ? { ...issue, field: `ligne ${at.line}, ${issue.field || 'fichier'}` } : issue;
-  });
+  return issuesWithLines(fileText, issues).map(({ line, ...issue }) =>
+    line === undefined ? issue : { ...issue, field: `ligne ${line}, ${issue.field || 'fichier'}` },
+  );
 }
 
 const slugRoute = (slug: string) => `/api/conventions/${encodeURIComponent(slug)}`;
@@ -85,24 +91,35 @@ export const conventionCommands: Record<string, Command> = {
     },
   },
   'convention import-running': {
-    usage: 'convention import-running <fichier.json> [--convention <slug>]',
+    usage: 'convention import-running <fichier.json> [--convention <slug>] [--dry-run]',
     summary:
       'importe une convention déjà en cours (réunions tenues, fiches à leur stade, décisions) : ' +
-      'tout ou rien, chaque problème avec sa ligne et son champ',
-    options: { convention: { type: 'string' } },
+      'tout ou rien, chaque problème avec sa ligne et son champ ; --dry-run vérifie et résume sans rien écrire',
+    options: { convention: { type: 'string' }, 'dry-run': { type: 'boolean' } },
     positionals: ['fichier'],
     async run({ values, positionals, api, out }) {
       const file = positionals[0]!;
       const fileText = await readTextFile(file);
       const running = await readJsonFile(file);
       const slug = await conventionSlug(api, text(values, 'convention'));
-      let answer: { imported: RunningImport };
-      try {
-        answer = await api.json<{ imported: RunningImport }>('PUT', `${slugRoute(slug)}/running`, { json: running });
-      } catch (error) {
-        if (!(error instanceof CliError) || error.issues.length === 0) throw error;
-        throw new CliError(error.message, error.exitCode, error.hint, locateIssues(fileText, error.issues), error.body);
-      }
+      const put = async <T>(query: string) => {
+        try {
+          return await api.json<T>('PUT', `${slugRoute(slug)}/running${query}`, { json: running });
+        } catch (error) {
+          if (!(error instanceof CliError) || error.issues.length === 0) throw error;
+          const located = locateIssues(fileText, error.issues);
+          throw new CliError(error.message, error.exitCode, error.hint, located, error.body);
+        }
+      };
+      if (values['dry-run'])
+        return out.result(await put<{ preview: RunningPreview }>('?dryRun=true'), ({ preview }) =>
+          [
+            `Aperçu, rien n’est écrit : ${preview.fiches.length} fiche(s), ${preview.meetings} réunion(s) tenue(s), ` +
+              `${preview.decisions} décision(s), ${preview.opinions} avis de partenaire.`,
+            ...preview.fiches.map((f) => `${f.code}  ${f.title}  (${f.stage})`),
+          ].join('\n'),
+        );
+      const answer = await put<{ imported: RunningImport }>('');
       out.result(answer, ({ imported }) =>
         [
           `Import terminé : ${imported.fiches.length} fiche(s), ${imported.meetings} réunion(s) tenue(s), ` +

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { implementationStart, importedLifecycle, parseRunningConvention } from '../domain/running-convention.js';
+import {
+  implementationStart,
+  importedLifecycle,
+  parseRunningConvention,
+  type RunningPreview,
+} from '../domain/running-convention.js';
 import type { Store } from '../store/index.js';
 import type { RunningImportResult } from '../store/conventions/import-running-convention.js';
 import { ficheWorkflowId, type FicheLifecycleInput } from '../workflows/definitions.js';
@@ -55,4 +60,19 @@ export async function importRunningConvention(
     }),
   );
   return written;
+}
+
+/**
+ * The dry run of {@link importRunningConvention}: the same checks of the file and of its references to
+ * the setup (the same DomainError listing every problem), then what it would write, counted; nothing
+ * is written and no workflow starts.
+ */
+export async function previewRunningConvention(
+  deps: { store: Store },
+  conventionId: string,
+  input: unknown,
+): Promise<RunningPreview> {
+  const at = new Date();
+  const file = parseRunningConvention(input, at.toISOString());
+  return deps.store.conventions.previewRunning({ conventionId, file, at });
 }

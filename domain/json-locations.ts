@@ -67,3 +67,18 @@ export function locateField(locations: ReadonlyMap<string, TextLocation>, field:
     if (found || path === '') return found;
   }
 }
+
+/**
+ * Each issue of a JSON text with the line its field is on (a missing field: its object's line), as the
+ * CLI and the import page name them; `line` left out when the text does not hold the field.
+ */
+export function issuesWithLines<T extends { field: string }>(
+  text: string,
+  issues: readonly T[],
+): Array<T & { line?: number }> {
+  const locations = jsonValueLocations(text);
+  return issues.map((issue) => {
+    const at = locateField(locations, issue.field);
+    return at ? { ...issue, line: at.line } : issue;
+  });
+}

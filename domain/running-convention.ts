@@ -276,16 +276,19 @@ function checkFiche(
 export function parseRunningConvention(input: unknown, now: string): RunningConvention {
   const file = parseInput(runningConventionSchema, input, { what: 'le fichier de la convention en cours' });
   const issues = checkRunningConvention(file, now);
-  if (issues.length > 0) {
-    const located = issues.map((issue) => ({ ...issue, message: `${issue.field} : ${issue.message}` }));
-    throw new DomainError(
-      'INVALID_INPUT',
-      summariseIssues('le fichier de la convention en cours', located),
-      issues[0]?.field,
-      issues,
-    );
-  }
+  if (issues.length > 0) throw runningFileError(issues);
   return file;
+}
+
+/** The refusal of a running convention's file: every issue, each message prefixed by its JSON path. */
+export function runningFileError(issues: readonly FieldIssue[]): DomainError {
+  const located = issues.map((issue) => ({ ...issue, message: `${issue.field} : ${issue.message}` }));
+  return new DomainError(
+    'INVALID_INPUT',
+    summariseIssues('le fichier de la convention en cours', located),
+    issues[0]?.field,
+    issues,
+  );
 }
 
 /** Who imported a fiche, and when (ISO instant): the imported history's `by`, the partner opinions' `at`. */
@@ -375,4 +378,37 @@ export function importedVersionState(fiche: ImportedFiche, version: number): str
   if (fiche.versionInForce === version) return fiche.stage === 'cloturee' ? 'cloturee' : 'en_vigueur';
   if (fiche.versionInForce !== undefined && version < fiche.versionInForce) return 'remplacee';
   return 'abandonnee';
+}
+
+/** The title an imported fiche is known by: its version in force's, else its latest version's. */
+export function importedTitle(fiche: ImportedFiche): string {
+  const byVersion = [...fiche.versions].sort((a, b) => a.version - b.version);
+  return (byVersion.find((v) => v.version === fiche.versionInForce) ?? byVersion.at(-1)!).title;
+}
+
+/** What an import would write, counted: an admin reads it before confirming (the API's `?dryRun=true`). */
+export interface RunningPreview {
+  /** Meetings held. */
+  meetings: number;
+  /** Decisions of the COTECH, the COPIL and the Bureau. */
+  decisions: number;
+  /** The CAF's and the MSA's opinions. */
+  opinions: number;
+  /** How many fiches at each stage, in the lifecycle's order; stages without any left out. */
+  stages: Array<{ stage: Stage; fiches: number }>;
+  /** Each fiche as it would be written, in the file's order: its reference (given or the next free one). */
+  fiches: Array<{ code: string; title: string; stage: Stage }>;
+}
+
+/** The preview of a file {@link parseRunningConvention} accepted, each fiche with the reference `codes` gives it. */
+export function previewRunning(file: RunningConvention, codes: readonly string[]): RunningPreview {
+  return {
+    meetings: file.meetings.length,
+    decisions: file.fiches.reduce((sum, fiche) => sum + fiche.decisions.length, 0),
+    opinions: file.fiches.reduce((sum, fiche) => sum + Object.keys(fiche.partnerOpinions ?? {}).length, 0),
+    stages: STAGES.map((stage) => ({ stage, fiches: file.fiches.filter((f) => f.stage === stage).length })).filter(
+      (s) => s.fiches > 0,
+    ),
+    fiches: file.fiches.map((fiche, i) => ({ code: codes[i]!, title: importedTitle(fiche), stage: fiche.stage })),
+  };
 }

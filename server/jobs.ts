@@ -13,8 +13,19 @@ export interface JobState {
   step: string | null;
   /** When done: what it did, in French; when failed: why. */
   message: string | null;
+  /** When done: where to see what it made (the imported fiches, their convention). */
+  links: JobLink[];
   startedAt: string;
 }
+
+/** A page a finished job points to. */
+export interface JobLink {
+  href: string;
+  label: string;
+}
+
+/** What a job's work answers: its sentence, and the pages it points to. */
+export type JobOutcome = string | { message: string; links: JobLink[] };
 
 /** Reports progress from inside the work. */
 export type ReportProgress = (done: number, total: number, step: string) => void;
@@ -30,7 +41,7 @@ export function createJobRegistry() {
   const jobs = new Map<string, JobState>();
   return {
     /** Starts `work` in the background; its result (a French sentence) or its error ends the job. */
-    start(label: string, work: (report: ReportProgress) => Promise<string>): JobState {
+    start(label: string, work: (report: ReportProgress) => Promise<JobOutcome>): JobState {
       const job: JobState = {
         id: randomUUID(),
         label,
@@ -39,12 +50,14 @@ export function createJobRegistry() {
         total: null,
         step: null,
         message: null,
+        links: [],
         startedAt: new Date().toISOString(),
       };
       jobs.set(job.id, job);
       for (const old of [...jobs.keys()].slice(0, Math.max(0, jobs.size - KEEP))) jobs.delete(old);
       work((done, total, step) => Object.assign(job, { done, total, step })).then(
-        (message) => Object.assign(job, { status: 'done', message }),
+        (outcome) =>
+          Object.assign(job, { status: 'done' }, typeof outcome === 'string' ? { message: outcome } : outcome),
         (error: unknown) =>
           Object.assign(job, {
             status: 'failed',

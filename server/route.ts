@@ -78,6 +78,11 @@ export type RouteDeclaration<RG extends RouteGenericInterface = RouteGenericInte
    * {@link pathParameter}. Checked before the access, so a bad one is a 400 naming it.
    */
   params?: z.ZodObject;
+  /**
+   * The query parameters the route reads, a zod object by name: checked before the access (a 400
+   * naming the one at fault) and listed in the OpenAPI document with their descriptions.
+   */
+  query?: z.ZodObject;
 };
 
 declare module 'fastify' {
@@ -102,16 +107,18 @@ export function route<RG extends RouteGenericInterface = RouteGenericInterface>(
 ): void {
   const check = accessCheck(declaration);
   const params = paramsSchema(declaration);
+  const { query } = declaration;
   app.route<RG>({
     method: declaration.method,
     url: declaration.url,
     config: { declaration: declaration as RouteDeclaration },
     ...(declaration.bodyLimit ? { bodyLimit: declaration.bodyLimit } : {}),
-    ...(params
+    ...(params || query
       ? {
           preValidation: async (request: FastifyRequest<RG>) => {
             try {
-              request.params = parseInput(params, request.params, { what: 'l’adresse' }) as RG['Params'];
+              if (params) request.params = parseInput(params, request.params, { what: 'l’adresse' }) as RG['Params'];
+              if (query) request.query = parseInput(query, request.query, { what: 'l’adresse' }) as RG['Querystring'];
             } catch (error) {
               // An HttpError, so the signed-link pages' handlers answer it as the 400 it is.
               throw toHttpError(error);

@@ -1,6 +1,10 @@
+import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError } from '../../domain/errors.js';
-import { jsonValueLocations, locateField, type TextLocation } from '../../domain/json-locations.js';
+import { previewRunningConvention } from '../../client/import-running-convention.js';
+import { DomainError, type FieldIssue } from '../../domain/errors.js';
+import { issuesWithLines, jsonValueLocations, locateField, type TextLocation } from '../../domain/json-locations.js';
+import { STAGE_LABELS } from '../../domain/lifecycle/labels.js';
+import type { RunningPreview } from '../../domain/running-convention.js';
 import type { LineProblem, MembersCsvPreview } from '../../store/conventions/import-members-csv.js';
 import type { SetupPreview } from '../../store/conventions/import-convention-setup.js';
 import type { Store } from '../../store/index.js';
@@ -8,9 +12,11 @@ import { auditAs } from '../audit.js';
 import { HttpError } from '../errors.js';
 import type { JobRegistry } from '../jobs.js';
 import { checkJsonDepth } from '../plugins/json-body.js';
-import { route } from '../route.js';
+import { route, routeViewer } from '../route.js';
 import { IMPORT_LIMIT, setupSubject } from '../routes/conventions.js';
+import { importRunning } from '../routes/running-convention.js';
 import { FORM_SCRIPT_PATH } from './form-script.js';
+import { capitalized } from './format.js';
 import { csrfField, escapeHtml, renderAppPage, sendAppPage, type PageViewer } from './layout.js';
 
 /** The import forms' fields as texts. */
@@ -18,6 +24,7 @@ interface ImportForm {
   convention?: string;
   membres?: string;
   setup?: string;
+  enCours?: string;
 }
 
 const OUTCOMES: Readonly<Record<string, string>> = {
@@ -40,18 +47,21 @@ const textarea = (name: string, id: string, label: string, value: string, hint: 
 
 type Conventions = ReadonlyArray<{ slug: string; name: string }>;
 
-function membersForm(conventions: Conventions, form: ImportForm, viewer: PageViewer | null) {
-  const options = conventions
+const conventionSelect = (conventions: Conventions, selected: string | undefined, id: string) =>
+  `<div class="field"><label for="${id}">Convention</label><select id="${id}" name="convention" required>` +
+  conventions
     .map(
       (c) =>
-        `<option value="${escapeHtml(c.slug)}"${c.slug === form.convention ? ' selected' : ''}>` +
+        `<option value="${escapeHtml(c.slug)}"${c.slug === selected ? ' selected' : ''}>` +
         `${escapeHtml(c.name)}</option>`,
     )
-    .join('');
+    .join('') +
+  '</select></div>';
+
+function membersForm(conventions: Conventions, form: ImportForm, viewer: PageViewer | null) {
   return (
     `<form method="post" action="/admin/import/membres/apercu">${csrfField(viewer)}` +
-    `<div class="field"><label for="import-convention">Convention</label>` +
-    `<select id="import-convention" name="convention" required>${options}</select></div>` +
+    conventionSelect(conventions, form.convention, 'import-convention') +
     textarea(
       'membres',
       'import-membres',
@@ -78,7 +88,27 @@ function setupForm(form: ImportForm, viewer: PageViewer | null) {
   );
 }
 
-/** The import page: members (CSV) and a whole setup (JSON), each previewed before it is imported. */
+function runningForm(conventions: Conventions, form: ImportForm, viewer: PageViewer | null) {
+  return (
+    `<form method="post" action="/admin/import/en-cours/apercu">${csrfField(viewer)}` +
+    conventionSelect(conventions, form.convention, 'import-en-cours-convention') +
+    // Shown by the page's script, which puts the file's text in the field below; without it, paste.
+    '<div class="field" hidden><label for="import-en-cours-fichier">Fichier (JSON)</label>' +
+    '<input type="file" id="import-en-cours-fichier" accept=".json,application/json" ' +
+    'data-file-into="import-en-cours"></div>' +
+    textarea(
+      'enCours',
+      'import-en-cours',
+      'Convention en cours (JSON)',
+      form.enCours ?? '',
+      'Le fichier au format « concerto.running-convention » : les réunions déjà tenues, chaque fiche à son stade ' +
+        'avec ses versions, les décisions prises.',
+    ) +
+    '<p><button type="submit">Vérifier</button></p></form>'
+  );
+}
+
+/** The import page: members (CSV), a whole setup (JSON) and a running convention (JSON), each previewed first. */
 export function importPage(conventions: Conventions, viewer: PageViewer | null): string {
   return renderAppPage({
     title: 'Import',
@@ -99,7 +129,15 @@ export function importPage(conventions: Conventions, viewer: PageViewer | null):
         'ne change rien ; les membres et objectifs que le fichier ne liste plus sont retirés.</p>',
       setupForm({}, viewer),
       '</section>',
+      '<section aria-labelledby="import-en-cours-titre"><h2 id="import-en-cours-titre">Convention en cours</h2>',
+      '<p>Une CTG commencée avant Concerto, une fois sa configuration importée : ses réunions tenues, ses fiches à ' +
+        'leur stade, ses décisions. Chaque fiche reprend ensuite à son stade.</p>',
+      conventions.length
+        ? runningForm(conventions, {}, viewer)
+        : '<p>Aucune convention : importez d’abord sa configuration.</p>',
+      '</section>',
     ],
+    scripts: [FORM_SCRIPT_PATH],
   });
 }
 
@@ -224,6 +262,63 @@ export function setupPreviewPage(text: string, preview: SetupPreview, viewer: Pa
   );
 }
 
+const plural = (count: number, one: string, many: string) => `${count} ${count > 1 ? many : one}`;
+
+/** The running convention's preview page: what it would write, or every problem with its line and JSON path. */
+export function runningPreviewPage(
+  conventions: Conventions,
+  form: Required<Pick<ImportForm, 'convention' | 'enCours'>>,
+  outcome: { preview: RunningPreview } | { problems: Array<FieldIssue & { line?: number }> },
+  viewer: PageViewer | null,
+): string {
+  const preview = 'preview' in outcome ? outcome.preview : undefined;
+  const problems = 'problems' in outcome ? outcome.problems : [];
+  const stages = (preview?.stages ?? []).map(
+    (s) => `<tr><td>${escapeHtml(capitalized(STAGE_LABELS[s.stage]))}</td><td>${s.fiches}</td></tr>`,
+  );
+  const fiches = (preview?.fiches ?? []).map(
+    (f) =>
+      `<tr><td>${escapeHtml(f.code)}</td><td>${escapeHtml(f.title)}</td>` +
+      `<td>${escapeHtml(STAGE_LABELS[f.stage])}</td></tr>`,
+  );
+  return previewPage(
+    'Aperçu de l’import de la convention en cours',
+    {
+      problems: problems.length
+        ? problemsTable(
+            problems.map((p) => ({
+              where: p.line === undefined ? '—' : String(p.line),
+              column: p.field ? `« ${p.field} »` : '—',
+              message: p.message,
+            })),
+            'Ligne',
+          )
+        : '',
+      changes: preview
+        ? scrolling('Fiches par stade', ['Stade', 'Fiches'], stages) +
+          scrolling('Fiches importées', ['Référence', 'Titre', 'Stade'], fiches)
+        : '',
+      summary: preview
+        ? `${plural(preview.fiches.length, 'fiche', 'fiches')}, ` +
+          `${plural(preview.meetings, 'réunion tenue', 'réunions tenues')}, ` +
+          `${plural(preview.decisions, 'décision', 'décisions')}, ` +
+          `${preview.opinions} avis de partenaire (CAF, MSA)`
+        : '',
+      writes: true,
+    },
+    confirmForm('/admin/import/en-cours', form, 'Confirmer l’import', viewer),
+    runningForm(conventions, form, viewer),
+    viewer,
+  );
+}
+
+/** The problems of a running convention's text: where its JSON breaks, else each issue on its line. */
+function runningProblems(text: string, error: DomainError): Array<FieldIssue & { line?: number }> {
+  const broken = /\(line (\d+) column \d+\)/.exec(error.message);
+  if (broken) return [{ field: '', message: error.message, line: Number(broken[1]) }];
+  return issuesWithLines(text, error.issues?.length ? error.issues : [{ field: '', message: error.message }]);
+}
+
 /** The fields of an import form, as texts. */
 function importForm(body: unknown): ImportForm {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
@@ -232,6 +327,7 @@ function importForm(body: unknown): ImportForm {
     ...(textOf('convention') === undefined ? {} : { convention: textOf('convention')! }),
     ...(textOf('membres') === undefined ? {} : { membres: textOf('membres')! }),
     ...(textOf('setup') === undefined ? {} : { setup: textOf('setup')! }),
+    ...(textOf('enCours') === undefined ? {} : { enCours: textOf('enCours')! }),
   };
 }
 
@@ -244,16 +340,32 @@ export function readSetupText(text: string | undefined): unknown {
       'Collez la configuration (JSON) dans le champ « Configuration » du formulaire.',
       'setup',
     );
+  return readJsonText(text, 'setup');
+}
+
+/** A JSON text pasted in a form, parsed; a DomainError on `field` naming where it breaks (line and column). */
+function readJsonText(text: string, field: string): unknown {
   checkJsonDepth(text);
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new DomainError(
       'INVALID_INPUT',
-      `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : collez le fichier exporté tel quel.`,
-      'setup',
+      `Le texte collé n’est pas un JSON valide (${(error as Error).message}) : collez le fichier tel quel.`,
+      field,
     );
   }
+}
+
+function runningText(form: ImportForm): { convention: string; enCours: string } {
+  if (typeof form.convention !== 'string' || typeof form.enCours !== 'string')
+    throw new HttpError(
+      400,
+      'INVALID_INPUT',
+      'Choisissez la convention et collez le fichier de la convention en cours (JSON) dans le formulaire.',
+      'enCours',
+    );
+  return { convention: form.convention, enCours: form.enCours };
 }
 
 function membersText(form: ImportForm): { convention: string; membres: string } {
@@ -268,15 +380,22 @@ function membersText(form: ImportForm): { convention: string; membres: string } 
 }
 
 /**
- * The import pages: members (CSV) and a whole setup (JSON). Each form is first previewed — the
- * store's dry run of the import (store/conventions: the same reading and checks as the API), what
- * it would create or change, or every error by line and column — and nothing is written; the
- * preview's confirmation sends the same text to the import, which runs on in the background with its
- * progress page and writes everything or nothing. Admins only, like the API's imports.
+ * The import pages: members (CSV), a whole setup (JSON) and a running convention (JSON). Each form is
+ * first previewed — the dry run of the import (store/conventions, or the running convention's client
+ * use case: the same reading and checks as the API), what it would create or change, or every error
+ * by line and column or JSON path — and nothing is written; the preview's confirmation sends the same
+ * text to the import, which runs on in the background with its progress page and writes everything
+ * or nothing. Admins only, like the API's imports.
  */
 export function registerImportPages(
   app: FastifyInstance,
-  deps: { store: Store; jobs: JobRegistry; viewerOf(request: FastifyRequest): PageViewer | null },
+  deps: {
+    client: Client;
+    store: Store;
+    taskQueue: string;
+    jobs: JobRegistry;
+    viewerOf(request: FastifyRequest): PageViewer | null;
+  },
 ): void {
   const page = { tag: 'pages', access: 'admin', bodyLimit: IMPORT_LIMIT } as const;
   const html = { description: 'HTML page', contentType: 'text/html' } as const;
@@ -396,6 +515,70 @@ export function registerImportPages(
           `Membres importés : ${summary.created} créés, ${summary.updated} mis à jour, ` +
           `${summary.unchanged} inchangés.`
         );
+      });
+      return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
+    },
+  );
+
+  const runningFields = 'Form fields `convention` (slug), `enCours` (the JSON text), `_csrf`';
+  route(
+    app,
+    {
+      ...page,
+      method: 'POST',
+      url: '/admin/import/en-cours/apercu',
+      summary:
+        'Preview the running convention pasted in the form (the API’s dry run): what it would write, or every ' +
+        'problem with its line and JSON path; writes nothing',
+      body: { contentType: 'application/x-www-form-urlencoded', description: runningFields },
+      success: { status: 200, ...html },
+      errors: [404],
+    },
+    async (request, reply) => {
+      const form = runningText(importForm(request.body));
+      const convention = await deps.store.conventions.resolve(form.convention);
+      let outcome: Parameters<typeof runningPreviewPage>[2];
+      try {
+        outcome = { preview: await previewRunningConvention(deps, convention.id, readJsonText(form.enCours, '')) };
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code !== 'INVALID_INPUT') throw error;
+        outcome = { problems: runningProblems(form.enCours, error) };
+      }
+      const page = runningPreviewPage(await conventions(), form, outcome, deps.viewerOf(request));
+      return sendAppPage(reply, 'problems' in outcome ? 422 : 200, page);
+    },
+  );
+
+  // The API's import, run on as the others: its progress page then links to the fiches it made.
+  route(
+    app,
+    {
+      ...page,
+      method: 'POST',
+      url: '/admin/import/en-cours',
+      summary: 'Import the running convention confirmed in the preview, in the background (all or nothing)',
+      body: { contentType: 'application/x-www-form-urlencoded', description: runningFields },
+      success: { status: 303, description: 'Redirect to its progress page', contentType: 'text/html' },
+      errors: [404],
+    },
+    async (request, reply) => {
+      const form = runningText(importForm(request.body));
+      const convention = await deps.store.conventions.resolve(form.convention);
+      const file = readJsonText(form.enCours, 'enCours');
+      const audit = auditAs(deps.store, request);
+      const importedBy = routeViewer(request).email;
+      const job = deps.jobs.start('Import d’une convention en cours', async () => {
+        const imported = await importRunning(deps, audit, convention, file, importedBy);
+        return {
+          message:
+            `Convention en cours importée : ${plural(imported.fiches.length, 'fiche', 'fiches')}, ` +
+            `${plural(imported.meetings, 'réunion tenue', 'réunions tenues')}, ` +
+            `${plural(imported.decisions, 'décision', 'décisions')} ; chaque fiche reprend à son stade.`,
+          links: [
+            { href: `/?convention=${encodeURIComponent(convention.slug)}`, label: 'Le tableau de bord des fiches' },
+            ...imported.fiches.map((f) => ({ href: `/fiches/${f.ficheId}`, label: `${f.code} — ${f.title}` })),
+          ],
+        };
       });
       return reply.code(303).header('location', `/admin/taches/${job.id}`).send();
     },

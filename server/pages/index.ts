@@ -500,7 +500,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     body: FORM_SCRIPT,
   });
   registerAccountPages(scope, { store: deps.store, now, viewerOf });
-  registerImportPages(scope, { store: deps.store, jobs, viewerOf });
+  registerImportPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, jobs, viewerOf });
   registerFichePages(scope, { client: deps.client, store: deps.store, viewerOf });
   registerMeetingFormPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf, now });
   registerMeetingAgendaPages(scope, { client: deps.client, store: deps.store, viewerOf, now });

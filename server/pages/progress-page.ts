@@ -7,8 +7,8 @@ export const PROGRESS_SCRIPT_PATH = '/assets/progress.js';
 
 /**
  * Polls GET /api/jobs/:id twice a second and updates the page's progress bar and status line until
- * the work ends, then shows its outcome. Without it the page still shows where the work stood, and
- * a link reloads it.
+ * the work ends, then shows its outcome and the pages it points to. Without it the page still shows
+ * where the work stood, and a link reloads it.
  */
 export const PROGRESS_SCRIPT =
   `(() => {
@@ -27,7 +27,18 @@ export const PROGRESS_SCRIPT =
     status.textContent = job.status === 'running' ? ` +
   `(job.total ? job.done + ' sur ' + job.total + (job.step ? ' : ' + job.step : '') : 'En cours…') : job.message;
     if (job.status === 'running') setTimeout(tick, 500);
-    else { bar.max = 1; bar.value = 1; root.dataset.status = job.status; }
+    else {
+      bar.max = 1; bar.value = 1; root.dataset.status = job.status;
+      if (job.links.length && !root.querySelector('.job-links')) {
+        const list = root.appendChild(document.createElement('ul'));
+        list.className = 'job-links';
+        for (const link of job.links) {
+          const a = list.appendChild(document.createElement('li')).appendChild(document.createElement('a'));
+          a.href = link.href;
+          a.textContent = link.label;
+        }
+      }
+    }
   };
   tick();
 })();
@@ -52,6 +63,11 @@ export function progressPage(job: JobState, viewer: PageViewer | null): string {
       `<progress aria-label="Avancement" max="${max}" value="${value}"></progress>`,
       `<p role="status">${escapeHtml(progressText(job))}</p>`,
       `<p class="reload"><a href="/admin/taches/${encodeURIComponent(job.id)}">Actualiser</a></p>`,
+      job.links.length
+        ? `<ul class="job-links">${job.links
+            .map((link) => `<li><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></li>`)
+            .join('')}</ul>`
+        : '',
       '</div>',
     ],
   });

@@ -103,18 +103,36 @@ function bodySchema(body: BodyDoc): JsonSchema {
 /** A path parameter's JSON Schema, from the schema the route checks it with. */
 function paramSchema(doc: RouteDeclaration, name: string): JsonSchema {
   const schema = paramsSchema(doc)?.shape[name] as z.ZodType | undefined;
-  if (!schema) return { type: 'string' };
+  return schema ? jsonSchemaOf(schema) : { type: 'string' };
+}
+
+function jsonSchemaOf(schema: z.ZodType): JsonSchema {
   const json = z.toJSONSchema(schema, { io: 'input' }) as JsonSchema;
   delete json.$schema;
   return json;
+}
+
+/** The query parameters a route declares, each with its schema and its description. */
+function queryParameters(doc: RouteDeclaration): JsonSchema[] {
+  return Object.entries(doc.query?.shape ?? {}).map(([name, schema]) => {
+    const { description, ...json } = jsonSchemaOf(schema as z.ZodType);
+    return {
+      name,
+      in: 'query',
+      required: !(schema as z.ZodType).safeParse(undefined).success,
+      ...(description ? { description } : {}),
+      schema: json,
+    };
+  });
 }
 
 function operation(registered: RegisteredRoute, path: string, body: BodyDoc | undefined): JsonSchema {
   const doc = registered.declaration;
   const open = doc.access === 'public' || doc.access === 'link';
   const params = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+  const query = queryParameters(doc);
   const errors = new Set<number>([
-    ...(body || params.length ? [400] : []),
+    ...(body || params.length || query.length ? [400] : []),
     ...(open ? [] : [401]),
     ...(open || doc.access === 'signed-in' ? [] : [403]),
     ...(doc.errors ?? []),
@@ -145,8 +163,13 @@ function operation(registered: RegisteredRoute, path: string, body: BodyDoc | un
     security: open ? [] : [{ sessionCookie: [] }, { bearerToken: [] }],
     'x-route': `${registered.method} ${registered.url}`,
     'x-access': doc.access,
-    ...(params.length
-      ? { parameters: params.map((name) => ({ name, in: 'path', required: true, schema: paramSchema(doc, name) })) }
+    ...(params.length || query.length
+      ? {
+          parameters: [
+            ...params.map((name) => ({ name, in: 'path', required: true, schema: paramSchema(doc, name) })),
+            ...query,
+          ],
+        }
       : {}),
     ...(body
       ? {

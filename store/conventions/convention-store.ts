@@ -9,7 +9,7 @@ import { findInstance } from './find-instance.js';
 import { findPersonName } from './find-person-name.js';
 import { importConventionSetup, previewConventionSetup } from './import-convention-setup.js';
 import { importMembersCsv, previewMembersCsv } from './import-members-csv.js';
-import { importRunningConvention } from './import-running-convention.js';
+import { importRunningConvention, previewRunningConvention } from './import-running-convention.js';
 import { countConventions, findConventionBySlug, findConventionHeading, listConventions } from './list-conventions.js';
 import { listInstanceMembers } from './list-instance-members.js';
 import { listInstances } from './list-instances.js';
@@ -53,6 +53,7 @@ export function createConventionStore(db: PrismaClient) {
     importSetup: bind(importConventionSetup),
     previewSetup: bind(previewConventionSetup),
     importRunning: bind(importRunningConvention),
+    previewRunning: bind(previewRunningConvention),
     exportMembersCsv: bind(exportMembersCsv),
     importMembersCsv: bind(importMembersCsv),
     previewMembersCsv: bind(previewMembersCsv),

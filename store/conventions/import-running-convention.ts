@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, type FieldIssue } from '../../domain/errors.js';
-import { DECIDED_AT_STAGE, importedVersionState, type RunningConvention } from '../../domain/running-convention.js';
-import { summariseIssues } from '../../domain/validation.js';
+import type { FieldIssue } from '../../domain/errors.js';
+import {
+  DECIDED_AT_STAGE,
+  importedTitle,
+  importedVersionState,
+  previewRunning,
+  runningFileError,
+  type RunningConvention,
+  type RunningPreview,
+} from '../../domain/running-convention.js';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 
 /** What to write: a file parseRunningConvention accepted, each fiche's ids (in the file's order), who and when. */
@@ -39,25 +46,14 @@ export async function importRunningConvention(
   return db.$transaction(async (tx) => {
     // Fiches of one convention are numbered one writer at a time, as saveFiche does.
     await tx.$queryRaw`SELECT 1 FROM "Convention" WHERE id = ${input.conventionId} FOR UPDATE`;
-    const context = await readContext(tx, input);
-    const issues = checkReferences(input.file, context);
-    if (issues.length > 0) {
-      const located = issues.map((issue) => ({ ...issue, message: `${issue.field} : ${issue.message}` }));
-      throw new DomainError(
-        'INVALID_INPUT',
-        summariseIssues('le fichier de la convention en cours', located),
-        issues[0]?.field,
-        issues,
-      );
-    }
+    const context = await checkedContext(tx, input);
     const meetingIds = await writeMeetings(tx, input, context);
-    const codes = new Set(context.codes);
+    const codes = givenCodes(input.file, context.codes, input.at);
     let decisions = 0;
     const fiches: RunningImportResult['fiches'] = [];
     for (const [index, fiche] of input.file.fiches.entries()) {
       const { ficheId, workflowId } = input.fiches[index]!;
-      const code = fiche.code ?? nextCode(codes, input.at);
-      codes.add(code);
+      const code = codes[index]!;
       const byVersion = [...fiche.versions].sort((a, b) => a.version - b.version);
       await tx.ficheAction.create({
         data: {
@@ -99,7 +95,7 @@ export async function importRunningConvention(
         decisions++;
       }
       // The fiche is known by the version that applies; an amendment's title shows once it is validated.
-      const title = (byVersion.find((v) => v.version === fiche.versionInForce) ?? byVersion.at(-1)!).title;
+      const title = importedTitle(fiche);
       await tx.auditEvent.create({
         data: {
           key: `fiche.import:${ficheId}`,
@@ -123,6 +119,38 @@ export async function importRunningConvention(
   });
 }
 
+/**
+ * What {@link importRunningConvention} would write, counted, without writing anything: the same
+ * references checked (the same DomainError on any problem), each fiche with the reference it would get.
+ */
+export async function previewRunningConvention(
+  db: PrismaClient,
+  input: Pick<RunningImportInput, 'conventionId' | 'file' | 'at'>,
+): Promise<RunningPreview> {
+  return db.$transaction(async (tx) => {
+    const context = await checkedContext(tx, input);
+    return previewRunning(input.file, givenCodes(input.file, context.codes, input.at));
+  });
+}
+
+/** The references each fiche gets, in the file's order: its own, else the next free FA-<year>-<n>. */
+function givenCodes(file: RunningConvention, taken: readonly string[], at: Date): string[] {
+  const codes = new Set(taken);
+  return file.fiches.map((fiche) => {
+    const code = fiche.code ?? nextCode(codes, at);
+    codes.add(code);
+    return code;
+  });
+}
+
+/** The setup the file refers to; a DomainError listing every reference it lacks. */
+async function checkedContext(tx: Tx, input: Pick<RunningImportInput, 'conventionId' | 'file'>): Promise<Context> {
+  const context = await readContext(tx, input);
+  const issues = checkReferences(input.file, context);
+  if (issues.length > 0) throw runningFileError(issues);
+  return context;
+}
+
 interface Context {
   instances: Map<string, { id: string; kind: string }>;
   instanceOfKind: Map<string, string>;
@@ -130,7 +158,7 @@ interface Context {
   codes: string[];
 }
 
-async function readContext(tx: Tx, input: RunningImportInput): Promise<Context> {
+async function readContext(tx: Tx, input: Pick<RunningImportInput, 'conventionId' | 'file'>): Promise<Context> {
   const instances = await tx.instance.findMany({
     where: { conventionId: input.conventionId },
     select: { id: true, slug: true, kind: true },

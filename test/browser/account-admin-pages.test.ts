@@ -209,6 +209,115 @@ describe('account and admin pages (headless Chromium, dev server)', () => {
     expect((await name()).name).toBe('CTG révisée (exemple)');
   });
 
+  it('running convention: an error shown on its line, then a file chosen, previewed, confirmed, imported', async () => {
+    const page = await signedIn(ADMIN);
+    await page.goto(`${running.base}/admin/import`);
+    const rows = async () => ({
+      fiches: await running.db.prisma.ficheAction.count(),
+      meetings: await running.db.prisma.meeting.count(),
+      decisions: await running.db.prisma.decision.count(),
+    });
+    const before = await rows();
+    const fiche = {
+      code: 'FA-2022-07',
+      authorEmail: COOPERATEUR,
+      stage: 'attente_copil',
+      partnerOpinions: { caf: 'favorable' },
+      versions: [{ version: 1, title: 'Relais petite enfance itinérant (exemple)' }],
+      decisions: [
+        { body: 'cotech', version: 1, outcome: 'favorable', date: '2024-03-05T15:00', meeting: 'cotech-2024-03' },
+      ],
+    };
+    const file = {
+      format: 'concerto.running-convention',
+      version: 1,
+      meetings: [
+        { key: 'cotech-2024-03', instance: 'cotech', title: 'COTECH du 5 mars 2024', startsAt: '2024-03-05T14:00' },
+      ],
+      fiches: [fiche],
+    };
+    // A broken JSON: the line where it breaks.
+    await page
+      .getByLabel('Convention en cours (JSON)')
+      .fill('{\n  "format": "concerto.running-convention",\n  oups\n}');
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await page.waitForURL(`${running.base}/admin/import/en-cours/apercu`);
+    await expect(
+      page.getByRole('table', { name: 'Erreurs à corriger' }).getByRole('row').nth(1).textContent(),
+    ).resolves.toMatch(/^3—Le texte collé n’est pas un JSON valide/);
+    // A version in force on a fiche not validated (so its COTECH avis leaves it elsewhere): refused, each
+    // problem on the line the pasted text has it.
+    const wrong = JSON.stringify({ ...file, fiches: [{ ...fiche, versionInForce: 1 }] }, null, 2);
+    const lineOf = (text: string) => wrong.split('\n').findIndex((l) => l.includes(text)) + 1;
+    await page.getByLabel('Convention en cours (JSON)').fill(wrong);
+    const refused = page.waitForResponse((r) => r.url().endsWith('/admin/import/en-cours/apercu'));
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    expect((await refused).status()).toBe(422);
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/2 erreurs empêchent l’import/);
+    const errors = page.getByRole('table', { name: 'Erreurs à corriger' });
+    await expect(errors.getByRole('row').nth(1).textContent()).resolves.toMatch(
+      new RegExp(
+        `^${lineOf('"versionInForce"')}« fiches\\.0\\.versionInForce »Une fiche en attente de la décision du COPIL`,
+      ),
+    );
+    await expect(errors.getByRole('row').nth(2).textContent()).resolves.toMatch(
+      new RegExp(`^${lineOf('"body": "cotech"') - 1}« fiches\\.0\\.decisions\\.0 »Cette décision \\(« favorable »`),
+    );
+    expect(await page.getByRole('button', { name: 'Confirmer l’import' }).count()).toBe(0);
+    await checkPage(page);
+    expect(await rows()).toEqual(before);
+
+    // Corrected, the file is chosen rather than pasted: the page's script puts its text in the field.
+    const field = page.getByLabel('Convention en cours (JSON)');
+    await page.getByLabel('Fichier (JSON)').setInputFiles({
+      name: 'en-cours.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(file, null, 2)),
+    });
+    await expect.poll(() => field.inputValue()).toContain('"FA-2022-07"');
+    const previewed = page.waitForResponse((r) => r.url().endsWith('/admin/import/en-cours/apercu'));
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    expect((await previewed).status()).toBe(200);
+    await expect(page.getByRole('status').first().textContent()).resolves.toBe(
+      'Aperçu, rien n’est encore écrit : 1 fiche, 1 réunion tenue, 1 décision, 1 avis de partenaire (CAF, MSA).',
+    );
+    const stages = page.getByRole('table', { name: 'Fiches par stade' });
+    await expect(stages.getByRole('row').nth(1).textContent()).resolves.toBe('En attente de la décision du COPIL1');
+    const fiches = page.getByRole('table', { name: 'Fiches importées' });
+    await expect(fiches.getByRole('row').nth(1).textContent()).resolves.toBe(
+      'FA-2022-07Relais petite enfance itinérant (exemple)en attente de la décision du COPIL',
+    );
+    await checkPage(page);
+    expect(await rows()).toEqual(before);
+
+    await page.getByRole('button', { name: 'Confirmer l’import' }).click();
+    await page.waitForURL(/\/admin\/taches\/[\w-]+$/);
+    await expect
+      .poll(() => page.getByRole('status').textContent(), { timeout: 30_000 })
+      .toMatch(/^Convention en cours importée : 1 fiche, 1 réunion tenue, 1 décision ; chaque fiche reprend/);
+    await checkPage(page);
+    expect(await rows()).toEqual({
+      fiches: before.fiches + 1,
+      meetings: before.meetings + 1,
+      decisions: before.decisions + 1,
+    });
+    const imported = await running.db.prisma.ficheAction.findFirstOrThrow({ where: { code: 'FA-2022-07' } });
+    try {
+      await page.getByRole('link', { name: 'FA-2022-07 — Relais petite enfance itinérant (exemple)' }).click();
+      await page.waitForURL(`${running.base}/fiches/${imported.id}`);
+      await expect(page.locator('dt:text-is("Étape") + dd').textContent()).resolves.toBe(
+        'en attente de la décision du COPIL',
+      );
+      await checkPage(page);
+      await page.goBack();
+      await expect(
+        page.getByRole('link', { name: 'Le tableau de bord des fiches' }).getAttribute('href'),
+      ).resolves.toBe(`/?convention=${DEMO_CONVENTION_SLUG}`);
+    } finally {
+      await running.terminate([imported.workflowId!]);
+    }
+  });
+
   it('the journal: filtered by person and kind through its form; a wrong date shown beside its field', async () => {
     const page = await signedIn(ADMIN);
     await page.goto(`${running.base}/admin/journal`);

@@ -222,7 +222,29 @@ describe('every page in its states passes the quality checks (headless Chromium,
       { name: 'error', who: 'admin', path: () => '/admin/journal?since=hier' },
     ],
     '/admin/demo': [{ name: 'form', who: 'admin', path: () => '/admin/demo' }],
-    '/admin/import': [{ name: 'form', who: 'admin', path: () => '/admin/import' }],
+    '/admin/import': [
+      { name: 'form', who: 'admin', path: () => '/admin/import' },
+      {
+        name: 'running convention refused',
+        who: 'admin',
+        path: () => '/admin/import',
+        act: async (page) => {
+          await page.getByLabel('Convention en cours (JSON)').fill('{\n  "format": "concerto.running-convention"\n}');
+          await press('Vérifier')(page);
+        },
+      },
+      {
+        name: 'running convention previewed',
+        who: 'admin',
+        path: () => '/admin/import',
+        act: async (page) => {
+          const fiche = { authorEmail: COOPERATEUR, stage: 'brouillon', versions: [{ version: 1, title: 'Reprise' }] };
+          const file = { format: 'concerto.running-convention', version: 1, fiches: [fiche] };
+          await page.getByLabel('Convention en cours (JSON)').fill(JSON.stringify(file, null, 2));
+          await press('Vérifier')(page);
+        },
+      },
+    ],
     '/admin/taches/{id}': [
       { name: 'done', who: 'admin', path: () => jobPath },
       { name: 'not found', who: 'admin', path: () => '/admin/taches/inconnu' },

@@ -251,6 +251,8 @@ describe('the role × action matrix of the HTTP API', () => {
   row('POST /admin/import/apercu', (r) => call(r, 'POST', '/admin/import/apercu', {}), 400, 'empty');
   row('POST /admin/import/membres/apercu', (r) => call(r, 'POST', '/admin/import/membres/apercu', {}), 400, 'empty');
   row('POST /admin/import/membres', (r) => call(r, 'POST', '/admin/import/membres', {}), 400, 'empty');
+  row('POST /admin/import/en-cours/apercu', (r) => call(r, 'POST', '/admin/import/en-cours/apercu', {}), 400, 'empty');
+  row('POST /admin/import/en-cours', (r) => call(r, 'POST', '/admin/import/en-cours', {}), 400, 'empty');
   row('GET /compte', (r) => call(r, 'GET', '/compte'), 200);
   row('POST /compte/jetons', (r) => call(r, 'POST', '/compte/jetons', { label: 'matrice' }), 403, 'a token mints none');
   row(

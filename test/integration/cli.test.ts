@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -220,6 +220,27 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
       expect(member.stderr).toContain('Seul un administrateur peut faire cela.');
     },
   );
+
+  it('previews a running convention with --dry-run, writing nothing; a problem named by its line', async () => {
+    const fixture = fileURLToPath(new URL('../fixtures/imports/running-convention.json', import.meta.url));
+    const fiches = await db.prisma.ficheAction.count();
+    const preview = await concerto('convention', 'import-running', '--dry-run', fixture);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toBe(
+      'Aperçu, rien n’est écrit : 3 fiche(s), 3 réunion(s) tenue(s), 4 décision(s), 1 avis de partenaire.\n' +
+        'FA-2023-01  Ludothèque itinérante  (soumise)\n' +
+        'FA-2023-02  Lieu d’accueil enfants-parents  (attente_copil)\n' +
+        'FA-2023-03  Accueil de loisirs intercommunal  (en_oeuvre)\n',
+    );
+    const broken = path.join(tmp, 'en-cours.json');
+    const text = (await readFile(fixture, 'utf8')).replace('"stage": "en_oeuvre"', '"stage": "soumise"');
+    await writeFile(broken, text);
+    const refused = await concerto('convention', 'import-running', '--dry-run', broken);
+    expect(refused.code).toBe(EXIT.usage);
+    const line = text.split('\n').findIndex((l) => l.includes('"versionInForce"')) + 1;
+    expect(refused.stderr).toContain(`ligne ${line}, fiches.2.versionInForce : Une fiche soumise`);
+    expect(await db.prisma.ficheAction.count()).toBe(fiches);
+  });
 
   it(
     'creates a fiche, shows it as JSON and in French, edits its draft ' +

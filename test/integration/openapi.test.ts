@@ -105,6 +105,14 @@ describe('GET /api/openapi.json', () => {
       },
     ]);
     expect(show.responses[400]).toBeDefined();
+    // A query parameter the route declares: listed with its schema and what it does.
+    expect(document.paths['/api/conventions/{slug}/running']!.put!.parameters).toContainEqual({
+      name: 'dryRun',
+      in: 'query',
+      required: false,
+      description: expect.stringMatching(/write nothing/),
+      schema: { type: 'string', enum: ['true', 'false'] },
+    });
   });
 
   it('gives one path per step, with the body its zod schema checks, without what the server sets', () => {

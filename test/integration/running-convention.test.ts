@@ -19,7 +19,7 @@ import { eventually } from '../helpers/time-skipping.js';
 // their stage, and one of them goes on through the normal steps.
 const FILE = JSON.parse(
   readFileSync(new URL('../fixtures/imports/running-convention.json', import.meta.url), 'utf8'),
-) as { fiches: Array<Record<string, unknown>> };
+) as { meetings: Array<Record<string, unknown>>; fiches: Array<Record<string, unknown>> };
 const URL_RUNNING = `/api/conventions/${DEMO_CONVENTION_SLUG}/running`;
 const ADMIN = 'admin@example.org';
 const COOPERATOR = 'directrice.education@example.org';
@@ -105,6 +105,56 @@ describe('importing a running convention', () => {
 
     const notAdmin = await app.inject({ method: 'PUT', url: URL_RUNNING, ...jsonAs(as.cooperator, FILE) });
     expect(notAdmin.statusCode).toBe(403);
+  });
+
+  it('previews with ?dryRun=true: the same checks, what would be written counted, and nothing written', async () => {
+    const rows = async () => ({
+      fiches: await db.prisma.ficheAction.count(),
+      versions: await db.prisma.ficheVersion.count(),
+      meetings: await db.prisma.meeting.count(),
+      invitations: await db.prisma.invitation.count(),
+      decisions: await db.prisma.decision.count(),
+      audit: await db.prisma.auditEvent.count(),
+    });
+    const before = await rows();
+    const dryRun = `${URL_RUNNING}?dryRun=true`;
+    const response = await app.inject({ method: 'PUT', url: dryRun, ...jsonAs(as.admin, FILE) });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toEqual({
+      preview: {
+        meetings: 3,
+        decisions: 4,
+        opinions: 1,
+        stages: [
+          { stage: 'soumise', fiches: 1 },
+          { stage: 'attente_copil', fiches: 1 },
+          { stage: 'en_oeuvre', fiches: 1 },
+        ],
+        fiches: [
+          { code: 'FA-2023-01', title: 'Ludothèque itinérante', stage: 'soumise' },
+          { code: 'FA-2023-02', title: 'Lieu d’accueil enfants-parents', stage: 'attente_copil' },
+          { code: 'FA-2023-03', title: 'Accueil de loisirs intercommunal', stage: 'en_oeuvre' },
+        ],
+      },
+    });
+    // A fiche without its reference: the preview says which one it would get.
+    const uncoded = { ...FILE, fiches: [{ ...FILE.fiches[0], code: undefined }] };
+    const numbered = await app.inject({ method: 'PUT', url: dryRun, ...jsonAs(as.admin, uncoded) });
+    expect(numbered.json<{ preview: { fiches: Array<{ code: string }> } }>().preview.fiches[0]!.code).toMatch(
+      /^FA-\d{4}-01$/,
+    );
+    // The references to the setup are checked as by the import.
+    const unknown = { ...FILE, meetings: [{ ...FILE.meetings[0], instance: 'gtt-9' }, ...FILE.meetings.slice(1)] };
+    const refused = await app.inject({ method: 'PUT', url: dryRun, ...jsonAs(as.admin, unknown) });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json<{ error: { issues: Array<{ field: string }> } }>().error.issues.map((i) => i.field)).toEqual([
+      'meetings.0.instance',
+    ]);
+    const wrongFlag = await app.inject({ method: 'PUT', url: `${URL_RUNNING}?dryRun=oui`, ...jsonAs(as.admin, FILE) });
+    expect(wrongFlag.statusCode).toBe(400);
+    expect(wrongFlag.json<{ error: { message: string } }>().error.message).toMatch(/dryRun/);
+    expect(await rows()).toEqual(before);
+    expect(before.fiches).toBe(0);
   });
 
   it('starts each fiche at its stage, then the imported soumise fiche goes on through the COTECH’s avis', async () => {
