@@ -216,7 +216,15 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
             meetings,
             milestones,
             polls,
-            signature: { slug: row.slug, endDate: signature.endDate, paths: described.paths, actor, signingMeetings },
+            signature: {
+              slug: row.slug,
+              status: signature.status,
+              endDate: signature.endDate,
+              paths: described.paths,
+              amendments: signature.amendments,
+              actor,
+              signingMeetings,
+            },
             notice: doneNotice(request.query.fait, SIGNATURE_NOTICES),
           },
           viewer,
@@ -509,7 +517,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
   registerAgendaDurationPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerMeetingDayPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerCounterProposalPages(scope, { client: deps.client, store: deps.store, now });
-  registerConventionSignaturePages(scope, { client: deps.client, store: deps.store, now });
+  registerConventionSignaturePages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerOpenDecisionsPages(scope, {
     client: deps.client,
     store: deps.store,
