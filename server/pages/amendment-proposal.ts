@@ -106,26 +106,24 @@ export function amendmentProposal(slug: string, viewer: PageViewer | null): stri
   );
 }
 
-/** An avenant's form sent back: what prevented it first, each wrong field named with its message, then the form. */
+/** An avenant's form sent back: what prevented it, each wrong field named with its message, then the form. */
 export function amendmentFormPage(
   form: { slug: string; kind: AmendmentKind; state: AmendmentFormState },
   viewer: PageViewer | null,
 ): string {
   const { slug, kind, state } = form;
+  // One paragraph of text after the title, as every refused form opens; each field has its message beside it too.
   const named = AMENDMENT_FIELDS[kind]
     .filter(({ name }) => state.errors[name])
-    .map(
-      ({ name, label }) =>
-        `<li><a href="#${fieldId(kind, name)}">${escapeHtml(label)}</a> : ${escapeHtml(state.errors[name]!)}</li>`,
-    );
-  const items = [...(state.failure ? [`<li>${escapeHtml(state.failure)}</li>`] : []), ...named];
+    .map(({ name, label }) => `${escapeHtml(label)} : ${escapeHtml(state.errors[name]!)}`);
+  const items = [...(state.failure ? [escapeHtml(state.failure)] : []), ...named];
   return renderAppPage({
     title: 'Proposer un avenant',
     current: '/',
     viewer,
     body: [
       '<h1>Proposer un avenant</h1>',
-      `<div class="alert failed" role="alert"><p>L’avenant n’a pas été proposé :</p><ul>${items.join('')}</ul></div>`,
+      `<p class="alert failed" role="alert">L’avenant n’a pas été proposé : ${items.join(' ')}</p>`,
       amendmentForm(slug, kind, viewer, state, 'h2'),
       `<p><a href="/?convention=${encodeURIComponent(slug)}#signature">Retour au tableau de bord</a></p>`,
     ],

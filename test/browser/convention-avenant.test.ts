@@ -60,7 +60,7 @@ describe('proposing an avenant from the dashboard (headless Chromium, dev server
     await page.waitForLoadState('load');
     expect(await page.locator('h1').textContent()).toBe('Proposer un avenant');
     expect(await page.getByRole('alert').textContent()).toBe(
-      'L’avenant n’a pas été proposé :Nouvelle date de fin : La nouvelle date de fin (30 juin ' +
+      'L’avenant n’a pas été proposé : Nouvelle date de fin : La nouvelle date de fin (30 juin ' +
         `${YEAR + 1}) doit être postérieure à la fin actuelle, le 31 décembre ${YEAR + 1}.`,
     );
     const date = page.getByLabel('Nouvelle date de fin');
@@ -99,7 +99,7 @@ describe('proposing an avenant from the dashboard (headless Chromium, dev server
     await stale.getByRole('button', { name: 'Proposer l’avenant' }).click();
     await stale.waitForLoadState('load');
     expect(await stale.getByRole('alert').textContent()).toBe(
-      'L’avenant n’a pas été proposé :L’avenant n° 1 est en cours de validation et de signature : ' +
+      'L’avenant n’a pas été proposé : L’avenant n° 1 est en cours de validation et de signature : ' +
         'menez-le à son terme avant d’en proposer un autre.',
     );
     expect(await stale.getByLabel('Objet de l’avenant').inputValue()).toBe('Intégration de l’enjeu France Services');
