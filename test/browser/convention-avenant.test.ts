@@ -12,7 +12,8 @@ import { eventually } from '../helpers/time-skipping.js';
 // section, in headless Chromium at 360 px on the demo convention with its cycle running: an end
 // date earlier than the current one is refused beside its field, in French; the corrected one is
 // an avenant « projet » shown as waiting, with the steps still to record, instead of the forms; a
-// second avenant sent from a page loaded before is refused, saying which one waits. Each state passes axe.
+// second avenant sent from a page loaded before is refused, saying which one waits; the coordinators
+// get a mail of the proposed prolongation. Each state passes axe.
 
 const YEAR = new Date().getUTCFullYear();
 const END = `${YEAR + 1}-12-31`;
@@ -105,6 +106,15 @@ describe('proposing an avenant from the dashboard (headless Chromium, dev server
     expect(await stale.getByLabel('Objet de l’avenant').inputValue()).toBe('Intégration de l’enjeu France Services');
     await expectUsablePage(stale);
     expect(await running.db.prisma.amendment.count({ where: { conventionId } })).toBe(1);
+
+    // The coordinators (the COTECH's chargés de coopération) are told of it by mail.
+    const told = await eventually(async () => {
+      const mails = (await running.stack.catcher.list()).filter((m) =>
+        m.subject.startsWith('Avenant n° 1 proposé : prolongation jusqu’au'),
+      );
+      return mails.length > 0 ? mails : undefined;
+    }, 'the mail of the proposed avenant');
+    expect(told.flatMap((m) => m.to)).toContain(DEMO_PEOPLE.cooperateur.email);
 
     // A member of the COPIL sees the avenant waiting, and no form to propose one.
     const member = await signedInPage(running, browser, DEMO_PEOPLE.membre.email);
