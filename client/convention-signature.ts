@@ -17,7 +17,12 @@ import type { Actor } from '../domain/lifecycle/model.js';
 import { localDateKey } from '../domain/paris-time.js';
 import type { Store } from '../store/index.js';
 import type { ConventionSignature, SignatureStepOutcome } from '../store/conventions/signature-path.js';
-import { amendmentSignedSignal, conventionWorkflowId } from '../workflows/convention-definitions.js';
+import {
+  amendmentSignedSignal,
+  conventionWorkflowId,
+  prolongUpdate,
+  type ConventionCycleState,
+} from '../workflows/convention-definitions.js';
 
 /**
  * Records one step of the signature path of the convention (`version` 0) or of its avenant
@@ -68,6 +73,24 @@ export async function recordConventionSignatureStep(
 export async function checkNewAmendment(store: Store, conventionId: string, actor: Actor): Promise<void> {
   const { status, amendments } = await store.conventions.loadSignature(conventionId);
   assertMayProposeAmendment(actor, status, amendments);
+}
+
+/**
+ * Proposes a prolongation (`newEndDate`, `motif`) to the convention's cycle, whose update checks
+ * the dates: an avenant « projet » until the three parties signed it. Throws Temporal's
+ * WorkflowNotFoundError when the cycle is not running.
+ */
+export async function proposeProlongation(
+  deps: { client: Client; store: Store },
+  conventionId: string,
+  actor: Actor,
+  body: unknown,
+): Promise<ConventionCycleState> {
+  await checkNewAmendment(deps.store, conventionId, actor);
+  const { newEndDate, motif } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  return deps.client.workflow.getHandle(conventionWorkflowId(conventionId)).executeUpdate(prolongUpdate, {
+    args: [{ actor, newEndDate: String(newEndDate ?? ''), motif: String(motif ?? '') }],
+  });
 }
 
 /**

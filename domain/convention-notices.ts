@@ -61,6 +61,17 @@ export type ConventionNoticeContent = { topic: 'convention' } & (
       motif: string;
     }
   | {
+      /** To the coordinators once a prolongation avenant is proposed: it waits for its validations and signatures. */
+      kind: 'amendment-proposed';
+      number: number;
+      previousEnd: string;
+      newEnd: string;
+      motif: string;
+      proposedBy: string;
+      /** The convention's page, where its signature path is recorded. */
+      pageUrl: string;
+    }
+  | {
       /** To the coordinators, months before the end date: prepare the renewal or an avenant. */
       kind: 'term-reminder';
       conventionName: string;

@@ -98,6 +98,15 @@ export function awaitedSteps(path: SignaturePath): Array<{ step: SignatureStepKi
   }
 }
 
+/** Every step still to record, the later stages' too, in the path's order (an avenant has no official signing). */
+export function stepsToCome(path: SignaturePath): Array<{ step: SignatureStepKind; party: SignatoryParty | null }> {
+  return [
+    ...missing(path, 'validation').map((party) => ({ step: 'validation' as const, party })),
+    ...missing(path, 'signature').map((party) => ({ step: 'signature' as const, party })),
+    ...(path.version === 0 && !find(path, 'officielle', null) ? [{ step: 'officielle' as const, party: null }] : []),
+  ];
+}
+
 /**
  * A convention already under way when Concerto took it on (its status past « projet ») with no step
  * recorded: it was signed before, its path is not replayed.

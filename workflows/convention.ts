@@ -63,6 +63,8 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
   const signaturePath = patched('avenant-signature-path');
   // The coordinators are reminded before the term; runs started before had no such timers.
   const termReminders = patched('term-reminders');
+  // The coordinators are told of a prolongation avenant once proposed; runs started before told no one until signed.
+  const proposedNotice = patched('avenant-proposed-notice');
   const timing = { ...DEFAULT_CAMPAIGN_TIMING, ...input.timing };
   const state: ConventionCycleState = {
     conventionId: input.conventionId,
@@ -274,6 +276,29 @@ export async function conventionCycleWorkflow(input: ConventionCycleInput): Prom
             by: actor.email,
             at,
           });
+          if (proposedNotice) {
+            // Inside the step: ready() would refuse as busy; the validator checked the facts are loaded.
+            const known = facts!;
+            const coordinators = await cycle.conventionAudience({
+              conventionId: input.conventionId,
+              ...DEFAULT_TIMING.coordinators,
+            });
+            if (coordinators.length > 0)
+              outbox.push({
+                occasion: `avenant-${proposed.number}-propose`,
+                to: coordinators,
+                notice: {
+                  topic: 'convention',
+                  kind: 'amendment-proposed',
+                  number: proposed.number,
+                  previousEnd: proposed.previousEndDate,
+                  newEnd: prolongation.newEndDate,
+                  motif: prolongation.motif,
+                  proposedBy: actor.email,
+                  pageUrl: `${known.baseUrl}/?convention=${encodeURIComponent(known.slug)}#signature`,
+                },
+              });
+          }
           return state;
         });
       }

@@ -1,6 +1,8 @@
 import type { DescribedPath } from '../../client/convention-signature.js';
 import {
+  assertMayProposeAmendment,
   assertMayRecordStep,
+  type AmendmentFacts,
   SIGNATURE_STAGE_LABELS,
   stepLabel,
   type SignatoryParty,
@@ -8,14 +10,18 @@ import {
 } from '../../domain/convention-signature.js';
 import type { Actor } from '../../domain/lifecycle/model.js';
 import type { MeetingListItem } from '../../store/meetings/list-meetings-between.js';
+import { amendmentProposal, pendingAmendment } from './amendment-proposal.js';
 import { capitalized, frenchDay, frenchInstant } from './format.js';
 import { csrfField, escapeHtml, type PageViewer } from './layout.js';
 
 /** What the dashboard's « Signature de la convention » section shows. */
 export interface SignatureSectionView {
   slug: string;
+  /** The convention's status (projet, signee, prolongee…): an avenant changes a signed one. */
+  status: string;
   endDate: string;
   paths: DescribedPath[];
+  amendments: AmendmentFacts[];
   /** The actor viewing the page: the forms are those of the steps they may record. */
   actor: Actor;
   /** The convention's meetings held so far, for the official signing's form. */
@@ -26,6 +32,16 @@ export interface SignatureSectionView {
 const mayRecord = (actor: Actor, step: SignatureStepKind, party: SignatoryParty | null) => {
   try {
     assertMayRecordStep(actor, step, party);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Whether the actor may propose an avenant now: the API's own rule. */
+const mayPropose = (view: SignatureSectionView) => {
+  try {
+    assertMayProposeAmendment(view.actor, view.status, view.amendments);
     return true;
   } catch {
     return false;
@@ -103,14 +119,25 @@ function pathSection(view: SignatureSectionView, path: DescribedPath): string {
 
 /**
  * The signature path of the convention and of its avenants: each step with its date and its
- * délibération, what is awaited, and the forms of the steps the viewer may record.
+ * délibération, what is awaited, and the forms of the steps the viewer may record; then the avenant
+ * waiting for its signatures, or the forms to propose one for those who may.
  */
 export function signatureSection(view: SignatureSectionView): string {
+  // While an avenant waits for its signatures, it is shown instead of the forms of a new one.
+  const pending = view.amendments.find((a) => a.status === 'projet');
   return [
     '<h2 id="signature">Signature de la convention</h2>',
     `<p>La convention prend fin le ${escapeHtml(frenchDay(view.endDate))}. Chaque version — la convention, puis ` +
       'chaque avenant — est validée par le conseil communautaire et les conseils d’administration de la CAF et de ' +
       'la MSA, puis signée par les trois parties ; la convention l’est enfin officiellement.</p>',
     ...view.paths.map((path) => pathSection(view, path)),
+    pending
+      ? pendingAmendment(
+          pending,
+          view.paths.find((p) => p.version === pending.number),
+        )
+      : mayPropose(view)
+        ? amendmentProposal(view.slug, view.viewer)
+        : '',
   ].join('');
 }

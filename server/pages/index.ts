@@ -215,7 +215,15 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
             meetings,
             milestones,
             polls,
-            signature: { slug: row.slug, endDate: signature.endDate, paths: described.paths, actor, signingMeetings },
+            signature: {
+              slug: row.slug,
+              status: signature.status,
+              endDate: signature.endDate,
+              paths: described.paths,
+              amendments: signature.amendments,
+              actor,
+              signingMeetings,
+            },
             notice: doneNotice(request.query.fait, SIGNATURE_NOTICES),
           },
           viewer,
@@ -507,7 +515,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
   registerAgendaDurationPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerMeetingDayPages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerCounterProposalPages(scope, { client: deps.client, store: deps.store, now });
-  registerConventionSignaturePages(scope, { client: deps.client, store: deps.store, now });
+  registerConventionSignaturePages(scope, { client: deps.client, store: deps.store, viewerOf, now });
   registerPlanActionsPages(scope, { client: deps.client, store: deps.store, taskQueue: deps.taskQueue, viewerOf });
   registerOpenDecisionsPages(scope, {
     client: deps.client,

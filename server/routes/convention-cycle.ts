@@ -2,25 +2,19 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { assertMayManageCycle, prolongationSchema } from '../../domain/convention-cycle.js';
 import type { Store } from '../../store/index.js';
-import {
-  conventionCycleStateQuery,
-  conventionWorkflowId,
-  prolongUpdate,
-} from '../../workflows/convention-definitions.js';
+import { conventionCycleStateQuery, conventionWorkflowId } from '../../workflows/convention-definitions.js';
 import { startConventionCycle } from '../../client/start-convention-cycle.js';
 import {
-  checkNewAmendment,
   describeSignature,
   proposeOtherAmendment,
+  proposeProlongation,
   recordConventionSignatureStep,
 } from '../../client/convention-signature.js';
 import { otherAmendmentSchema, signatureStepSchema } from '../../domain/convention-signature.js';
 import { HttpError } from '../errors.js';
 import { route, routeConvention } from '../route.js';
 
-type Body = { newEndDate?: unknown; motif?: unknown };
 type BySlug = { Params: { slug: string } };
-const bodyOf = (body: unknown): Body => (typeof body === 'object' && body !== null ? body : {}) as Body;
 
 /**
  * The convention's cycle over its years: its state (campaigns, who answered, the COPIL's reviews,
@@ -108,16 +102,10 @@ export const conventionCycleRoutes: FastifyPluginAsync<{
       errors: [404, 409],
     },
     async (request, reply) => {
-      const { convention, actor, handle } = handleOf(request);
-      await checkNewAmendment(deps.store, convention.id, actor);
-      const body = bodyOf(request.body);
-      const state = await handle
-        .executeUpdate(prolongUpdate, {
-          args: [{ actor, newEndDate: String(body.newEndDate ?? ''), motif: String(body.motif ?? '') }],
-        })
-        .catch((error: unknown) => {
-          throw notStarted(error);
-        });
+      const { id, actor } = routeConvention(request);
+      const state = await proposeProlongation(deps, id, actor, request.body).catch((error: unknown) => {
+        throw notStarted(error);
+      });
       return reply.code(201).send({ amendment: state.amendments.at(-1), endDate: state.endDate, cycle: state });
     },
   );

@@ -3,8 +3,9 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 /**
  * Everything Concerto holds about one person (RGPD, right of access), as JSON: the person's row,
  * their seats, their answers to invitations and date polls, the opinions and decisions they
- * recorded, the mails addressed to them, the audit lines where they act, their tokens and sessions
- * (metadata only: only the tokens' hashes are kept, and those are left out) and calendar feeds.
+ * recorded, the steps of a signature path they recorded and the avenants they proposed, the mails
+ * addressed to them, the audit lines where they act, their tokens and sessions (metadata only: only
+ * the tokens' hashes are kept, and those are left out) and calendar feeds.
  */
 export async function exportPersonData(db: PrismaClient, personId: string) {
   const person = await db.person.findUniqueOrThrow({
@@ -36,6 +37,8 @@ export async function exportPersonData(db: PrismaClient, personId: string) {
     sessions,
     feedSubscriptions,
     pilotedFiches,
+    signatureSteps,
+    proposedAmendments,
   ] = await Promise.all([
     db.membership.findMany({
       where: { personId },
@@ -111,6 +114,32 @@ export async function exportPersonData(db: PrismaClient, personId: string) {
       where: { piloteId: personId },
       select: { version: true, title: true, fiche: { select: { code: true } } },
     }),
+    db.signatureStep.findMany({
+      where: { recordedBy: { equals: email, mode: 'insensitive' } },
+      orderBy: [{ date: 'asc' }, { recordedAt: 'asc' }],
+      select: {
+        version: true,
+        step: true,
+        party: true,
+        date: true,
+        reference: true,
+        recordedAt: true,
+        convention: { select: { slug: true, name: true } },
+      },
+    }),
+    db.amendment.findMany({
+      where: { proposedBy: { equals: email, mode: 'insensitive' } },
+      orderBy: { number: 'asc' },
+      select: {
+        number: true,
+        kind: true,
+        status: true,
+        title: true,
+        description: true,
+        createdAt: true,
+        convention: { select: { slug: true, name: true } },
+      },
+    }),
   ]);
   // A partner's opinion is a step of the fiche's lifecycle, kept in its audit line.
   const opinions = audit.filter((line) => line.action === 'fiche.recordPartnerOpinion');
@@ -122,6 +151,8 @@ export async function exportPersonData(db: PrismaClient, personId: string) {
     opinions,
     decisions,
     pilotedFiches,
+    signatureSteps,
+    proposedAmendments,
     notifications,
     audit,
     apiTokens,

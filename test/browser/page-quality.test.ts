@@ -90,7 +90,19 @@ describe('every page in its states passes the quality checks (headless Chromium,
       { name: 'valid', who: 'anonymous', path: () => signInPath },
       { name: 'error', who: 'anonymous', path: () => '/auth/link/lien-abime' },
     ],
-    '/': [{ name: 'filled', who: 'cooperateur', path: () => '/' }],
+    '/': [
+      { name: 'filled', who: 'cooperateur', path: () => '/' },
+      {
+        // The avenant's form, sent back with its errors (POST /conventions/:slug/avenants).
+        name: 'avenant refused',
+        who: 'cooperateur',
+        path: () => '/',
+        act: async (page) => {
+          await press('Proposer l’avenant')(page);
+          expect(await page.getByLabel('Objet de l’avenant').getAttribute('aria-invalid')).toBe('true');
+        },
+      },
+    ],
     '/fiches/{id}': [
       { name: 'draft', who: 'cooperateur', path: () => `/fiches/${ficheId}` },
       { name: 'created', who: 'cooperateur', path: () => `/fiches/${ficheId}?fait=creee` },

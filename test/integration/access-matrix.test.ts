@@ -660,6 +660,17 @@ describe('the role × action matrix of the HTTP API', () => {
     [401, 409, 409, 409, 409, 409],
     'signed before Concerto',
   );
+  row(
+    'POST /conventions/:slug/avenants',
+    (r) =>
+      call(r, 'POST', `/conventions/${DEMO_CONVENTION_SLUG}/avenants`, {
+        nature: 'prolongation',
+        newEndDate: '2020-12-31',
+        motif: 'Essai.',
+      }),
+    [401, 403, 403, 403, 400, 400],
+    'an earlier end: the form again',
+  );
   // The demo's 2024 polls are past: each is refused, with why.
   row('POST /api/conventions/:slug/polls/start', (r) => call(r, 'POST', `${CONVENTION}/polls/start`, {}), 200);
   // Last: loading the demo again puts back the setup's values this test changed (the COTECH's delay).

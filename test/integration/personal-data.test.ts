@@ -66,6 +66,28 @@ describe('personal data', () => {
     await createApiToken(db.prisma, { personId: pilot.id, label: 'script' });
     await createSession(db.prisma, pilot.id, at);
     await db.prisma.feedSubscription.create({ data: { personId: pilot.id, kind: 'person', activeKey: 'rgpd' } });
+    // A step of the signature path they recorded, and an avenant they proposed (anonymised below too).
+    await db.prisma.signatureStep.create({
+      data: {
+        conventionId,
+        version: 0,
+        step: 'validation',
+        party: 'msa',
+        date: new Date('2023-10-20'),
+        reference: 'MSA-2023-31',
+        recordedBy: pilot.email,
+      },
+    });
+    await db.prisma.amendment.create({
+      data: {
+        conventionId,
+        number: 7,
+        kind: 'autre',
+        title: 'Avenant n° 7',
+        status: 'projet',
+        proposedBy: pilot.email,
+      },
+    });
 
     const data = await store.privacy.exportPerson(pilot.id);
     expect(data.person).toMatchObject({ email: pilot.email, displayName: pilot.displayName });
@@ -76,6 +98,8 @@ describe('personal data', () => {
       'opinions',
       'decisions',
       'pilotedFiches',
+      'signatureSteps',
+      'proposedAmendments',
       'notifications',
       'audit',
       'apiTokens',
@@ -84,6 +108,17 @@ describe('personal data', () => {
     ] as const)
       expect(data[kind].length, kind).toBeGreaterThan(0);
     expect(JSON.stringify(data.apiTokens)).not.toContain('tokenHash');
+    expect(data.signatureSteps).toEqual([
+      expect.objectContaining({
+        version: 0,
+        step: 'validation',
+        party: 'msa',
+        date: new Date('2023-10-20'),
+        reference: 'MSA-2023-31',
+        convention: expect.objectContaining({ slug: DEMO_CONVENTION_SLUG }),
+      }),
+    ]);
+    expect(data.proposedAmendments).toMatchObject([{ number: 7, kind: 'autre', status: 'projet' }]);
   });
 
   it('anonymises past the end plus retention those seated in no live convention, keeping decisions', async () => {
@@ -164,8 +199,9 @@ describe('personal data', () => {
     expect(await db.prisma.apiToken.count({ where: { personId: gone.id } })).toBe(0);
     expect(await db.prisma.session.count({ where: { personId: gone.id } })).toBe(0);
     expect(await db.prisma.poll.count({ where: { organizerEmail: pseudo.email } })).toBe(1);
-    expect(await db.prisma.signatureStep.count({ where: { recordedBy: pseudo.email } })).toBe(1);
-    expect(await db.prisma.amendment.count({ where: { proposedBy: pseudo.email } })).toBe(1);
+    // With those of the export's test, by the same person.
+    expect(await db.prisma.signatureStep.count({ where: { recordedBy: pseudo.email } })).toBe(2);
+    expect(await db.prisma.amendment.count({ where: { proposedBy: pseudo.email } })).toBe(2);
     // Audited: one line per person, one for the run, by the retention workflow.
     const lines = await db.prisma.auditEvent.findMany({ where: { action: 'person.anonymise' } });
     expect(lines.map((l) => l.subject).sort()).toEqual(result!.anonymised.map((id) => `person:${id}`).sort());

@@ -669,6 +669,8 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   'convention-campaign-notices-batched': (ctx) => SCENARIOS['convention-campaign-prolonged']!(ctx),
   // Since patched('avenant-signature-path') and patched('term-reminders'): the prolongation signed by all three.
   'convention-avenant-signed': (ctx) => SCENARIOS['convention-campaign-prolonged']!(ctx),
+  // Since patched('avenant-proposed-notice'): the coordinators are told of the prolongation once proposed.
+  'convention-avenant-proposed-notice': (ctx) => SCENARIOS['convention-campaign-prolonged']!(ctx),
   'meeting-suppleant-invited': async (ctx) => {
     // Since patched('suppleant-invited'): a COTECH titulaire declines; their suppléant is convened
     // (an activity, a REQUEST to them) and they are offered a pouvoir; then the meeting is cancelled.

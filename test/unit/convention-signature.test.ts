@@ -10,7 +10,7 @@ import {
   type SignaturePath,
   type SignatureStepRecord,
 } from '../../domain/convention-signature.js';
-import { termReminder } from '../../documents/mail/notices/convention-notices.js';
+import { amendmentProposedNotice, termReminder } from '../../documents/mail/notices/convention-notices.js';
 import type { Actor } from '../../domain/lifecycle/model.js';
 import { domainError } from '../helpers/domain-error.js';
 
@@ -258,5 +258,22 @@ describe('reminders before the term', () => {
     expect(mail.subject).toBe('CTG Mellois en Poitou : fin de la convention dans 6 mois');
     expect(mail.text).toContain('prend fin le 31 décembre 2027');
     expect(mail.text).toContain('https://concerto.example.org/?convention=mellois');
+  });
+
+  it('tell the coordinators of a proposed prolongation, what it waits for and where to record it', () => {
+    const mail = amendmentProposedNotice({
+      topic: 'convention',
+      kind: 'amendment-proposed',
+      number: 2,
+      previousEnd: '2027-12-31',
+      newEnd: '2028-12-31',
+      motif: 'Le diagnostic est reporté d’un an.',
+      proposedBy: 'directrice.education@example.org',
+      pageUrl: 'https://concerto.example.org/?convention=mellois#signature',
+    });
+    expect(mail.subject).toBe('Avenant n° 2 proposé : prolongation jusqu’au 31 décembre 2028');
+    expect(mail.text).toContain('dont la fin est fixée au 31 décembre 2027, jusqu’au 31 décembre 2028');
+    expect(mail.text).toContain('Motif : Le diagnostic est reporté d’un an.');
+    expect(mail.text).toContain('https://concerto.example.org/?convention=mellois#signature');
   });
 });

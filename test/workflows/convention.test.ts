@@ -292,8 +292,16 @@ describe('conventionCycleWorkflow (time-skipping server, PGlite with the demo, r
         },
       ]);
 
-      // Six months before the end, the coordinators are reminded to prepare the renewal or an avenant.
+      // The coordinators are told of it at once, and only they.
       const coordinators = (await audience('cotech', ['charge_cooperation'])).sort();
+      const proposedMails = await eventually(async () => {
+        const list = await mails(/^Avenant n° 1 proposé : prolongation jusqu’au/);
+        return list.length === coordinators.length ? list : undefined;
+      }, 'the mails of the proposed avenant');
+      expect(recipients(proposedMails)).toEqual(coordinators);
+      expect(await textOf(proposedMails[0]!)).toContain('Motif : Le diagnostic du territoire est reporté d’un an.');
+
+      // Six months before the end, the coordinators are reminded to prepare the renewal or an avenant.
       const sixMonths = atLocalTime({ year, month: 6, day: 30 }, 9, 0, ZONE);
       await sleepUntil(env, handle, new Date(sixMonths.getTime() - MINUTE));
       expect(await mails(/fin de la convention dans/)).toEqual([]);

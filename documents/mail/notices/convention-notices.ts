@@ -163,6 +163,26 @@ export function prolongationNotice(number: number, previousEnd: string, newEnd: 
   ]);
 }
 
+/** To the coordinators once a prolongation avenant is proposed: the steps it waits for, and where to record them. */
+export function amendmentProposedNotice(
+  notice: Extract<ConventionNoticeContent, { kind: 'amendment-proposed' }>,
+): ComposedNotice {
+  const day = (key: string) => formatFrenchDate(parseDateKey(key), { withWeekday: false });
+  return composeNotice(`Avenant n° ${notice.number} proposé : prolongation jusqu’au ${day(notice.newEnd)}`, [
+    paragraph(
+      `${notice.proposedBy} propose l’avenant n° ${notice.number}, qui prolongerait la Convention Territoriale ` +
+        `Globale, dont la fin est fixée au ${day(notice.previousEnd)}, jusqu’au ${day(notice.newEnd)}.`,
+    ),
+    paragraph(`Motif : ${notice.motif}`),
+    paragraph(
+      'L’avenant est un projet : la date de fin ne change qu’une fois l’avenant validé par le conseil ' +
+        'communautaire et par les conseils d’administration de la CAF et de la MSA, puis signé par les trois ' +
+        'parties.',
+    ),
+    paragraph(`Enregistrez chaque délibération et chaque signature sur la page de la convention : ${notice.pageUrl}`),
+  ]);
+}
+
 /** To the coordinators, months before the end date: prepare the renewal, or an avenant. */
 export function termReminder(notice: Extract<ConventionNoticeContent, { kind: 'term-reminder' }>): ComposedNotice {
   const end = formatFrenchDate(parseDateKey(notice.endDate), { withWeekday: false });
@@ -202,6 +222,8 @@ export function composeConventionNotice(notice: ConventionNoticeContent): Compos
       return scheduleReviewRequest(notice.campaignKind, notice.year);
     case 'prolongation':
       return prolongationNotice(notice.number, notice.previousEnd, notice.newEnd, notice.motif);
+    case 'amendment-proposed':
+      return amendmentProposedNotice(notice);
     case 'term-reminder':
       return termReminder(notice);
   }
