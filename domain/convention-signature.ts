@@ -36,6 +36,12 @@ export const PARTY_NAMES: Record<SignatoryParty, string> = {
   msa: 'la MSA',
 };
 
+/** An avenant of prolongation as its title reads: « Avenant n° 2 : prolongation jusqu’au 31 décembre 2028 ». */
+export function prolongationTitle(number: number, newEndDate: string): string {
+  const end = formatFrenchDate(parseDateKey(newEndDate), { withWeekday: false });
+  return `Avenant n° ${number} : prolongation jusqu’au ${end}`;
+}
+
 /** The step, for people: « validation par le conseil communautaire », « signature administrative par la CAF ». */
 export function stepLabel(step: SignatureStepKind, party: SignatoryParty | null): string {
   if (step === 'officielle' || party === null) return 'signature officielle avec les partenaires et la presse';

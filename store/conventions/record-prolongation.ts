@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
+import { prolongationTitle } from '../../domain/convention-signature.js';
 
 export interface ProlongationRecordInput {
   conventionId: string;
@@ -30,7 +31,7 @@ export async function recordProlongation(
       data: {
         conventionId: input.conventionId,
         number,
-        title: `Avenant n° ${number} : prolongation jusqu’au ${input.newEndDate}`,
+        title: prolongationTitle(number, input.newEndDate),
         description: input.motif,
         newEndDate: newEnd,
         signedAt: new Date(input.at),

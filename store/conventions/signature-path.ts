@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import {
   OFFICIAL_PARTY,
+  prolongationTitle,
   signatureStage,
   type AmendmentFacts,
   type AmendmentKind,
@@ -239,8 +240,8 @@ export async function proposeAmendment(
     if ('done' in slot) return slot.done as { number: number; title: string; previousEndDate: string };
     const { convention, number } = slot;
     const title =
-      input.kind === 'prolongation'
-        ? `Avenant n° ${number} : prolongation jusqu’au ${input.newEndDate}`
+      input.kind === 'prolongation' && input.newEndDate
+        ? prolongationTitle(number, input.newEndDate)
         : `Avenant n° ${number} : ${input.title}`;
     await tx.amendment.create({
       data: {

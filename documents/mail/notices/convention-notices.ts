@@ -193,7 +193,10 @@ export function termReminder(notice: Extract<ConventionNoticeContent, { kind: 't
         'CAF et de la MSA avant d’être signée — ou un avenant de prolongation, qui suit le même chemin.',
     ),
     paragraph(`Le chemin de signature de la convention et de ses avenants : ${notice.pageUrl}`),
-    paragraph(`Un avenant de prolongation se propose par POST ${notice.amendmentsUrl}.`),
+    paragraph(
+      'Un avenant de prolongation se propose depuis la section « Signature de la convention » de cette page ' +
+        `(ou par l’API : POST ${notice.amendmentsUrl}).`,
+    ),
   ]);
 }
 
