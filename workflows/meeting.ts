@@ -63,10 +63,10 @@ const mail = proxyActivities<MeetingMailActivities>(MAIL_ACTIVITY);
 const caldav = proxyActivities<CaldavPushActivities>(CALDAV_ACTIVITY);
 const caldavFailures = proxyActivities<CaldavPushActivities>(STORE_ACTIVITY);
 
-/** The mails that carry a version of the calendar event: each goes to the linked CalDAV calendars too. */
 /** Reminders to publish the relevé once the compte rendu is filed: after these, the boards still show it late. */
 const MAX_PUBLICATION_REMINDERS = 3;
 
+/** The mails that carry a version of the calendar event: each goes to the linked CalDAV calendars too. */
 const CALENDAR_VERSIONS: ReadonlySet<Mailing['kind']> = new Set(['convocation', 'update', 'cancel']);
 
 type Mailing = Pick<MeetingMailRequest, 'kind' | 'occasion'> &
