@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { FicheState, FicheSummary } from '../domain/fiche-views.js';
+import { followUpDeadlines } from '../domain/lifecycle/follow-up.js';
 import { ficheStateQuery, ficheWorkflowId } from '../workflows/definitions.js';
 
 /** What a fiche waits for, and when its workflow reminds or escalates (ISO instants). */
@@ -16,22 +17,24 @@ export interface FicheDeadline {
 const WAITING = new Set(['soumise', 'attente_copil', 'attente_bureau', 'en_oeuvre']);
 
 /**
- * The deadlines of the fiches that have one, read from their workflows (the timers live there, not
- * in the store); a workflow that cannot be queried is left out rather than failing the page.
+ * The deadlines of the fiches that have one, from what each fiche's workflow wrote on its row; only
+ * fiches whose run started before it wrote any are asked (a workflow that cannot be queried is left
+ * out rather than failing the page).
  */
-export async function ficheDeadlines(client: Client, fiches: readonly FicheSummary[]): Promise<FicheDeadline[]> {
+export async function ficheDeadlines(
+  client: Client,
+  fiches: readonly FicheSummary[],
+  now = new Date(),
+): Promise<FicheDeadline[]> {
   const waiting = fiches.filter((f) => WAITING.has(f.status));
-  const states = await ficheStates(client, waiting);
-  return waiting.flatMap((fiche, i) => {
-    const state = states[i];
-    if (!state || Object.keys(state.deadlines).length === 0) return [];
-    return [
-      {
-        fiche: { id: fiche.id, code: fiche.code, title: fiche.title },
-        what: state.pending?.what ?? null,
-        ...state.deadlines,
-      },
-    ];
+  const unwritten = waiting.filter((f) => !f.followUp);
+  const states = new Map((await ficheStates(client, unwritten)).map((state, i) => [unwritten[i]!.id, state]));
+  return waiting.flatMap((fiche) => {
+    const { what, deadlines } = fiche.followUp
+      ? { what: fiche.followUp.what, deadlines: followUpDeadlines(fiche.followUp, now) }
+      : { what: states.get(fiche.id)?.pending?.what ?? null, deadlines: states.get(fiche.id)?.deadlines ?? {} };
+    if (Object.keys(deadlines).length === 0) return [];
+    return [{ fiche: { id: fiche.id, code: fiche.code, title: fiche.title }, what, ...deadlines }];
   });
 }
 

@@ -4,6 +4,7 @@
  */
 import type { InstanceKind } from './charter.js';
 import type { FicheContent, FieldChange } from './fiche-content.js';
+import type { FollowUp } from './lifecycle/follow-up.js';
 import type { LifecycleState, PendingStep } from './lifecycle/model.js';
 
 /** The meeting a version is on the agenda of. */
@@ -59,4 +60,6 @@ export interface FicheSummary {
   latestVersion: number;
   workflowId: string | null;
   updatedAt: string;
+  /** What its workflow follows, as it last wrote it (null: a run started before it wrote any). */
+  followUp?: FollowUp | null;
 }

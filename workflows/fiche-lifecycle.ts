@@ -25,12 +25,19 @@ import type { FicheState } from '../domain/fiche-views.js';
 import { DomainError } from '../domain/errors.js';
 import { actorOnlySchema, parseAction } from '../domain/lifecycle/action-schemas.js';
 import type { Action } from '../domain/lifecycle/model.js';
+import {
+  REVIEWING_BODIES,
+  evaluationStart,
+  followUpOf,
+  nextEvaluationDue,
+  reviewDeadlines,
+} from '../domain/lifecycle/follow-up.js';
 import { missingPartnerOpinions, pendingStep } from '../domain/lifecycle/pending-step.js';
 import { check } from '../domain/lifecycle/rules.js';
 import { apply, initialState } from '../domain/lifecycle/transitions.js';
 import { ACTION_KINDS, isTerminal, type ActionKind, type Partner } from '../domain/lifecycle/vocabulary.js';
 import { parseInput } from '../domain/validation.js';
-import { addLocalDays, anniversary, atLocalTime, dayAfterAt, durationUntil, toLocal } from '../domain/paris-time.js';
+import { addLocalDays, dayAfterAt, durationUntil, toLocal } from '../domain/paris-time.js';
 import type { AgendaActivities } from '../activities/agenda.js';
 import type { AudienceActivities } from '../activities/audience.js';
 import type { FicheContentActivities } from '../activities/fiche-content.js';
@@ -64,7 +71,6 @@ const MEETING_DECISIONS: Partial<Record<ActionKind, true>> = {
   recordCopilDecision: true,
   recordBureauValidation: true,
 };
-const REVIEWING_BODIES: ReadonlySet<InstanceKind> = new Set(['cotech', 'copil', 'bureau_communautaire']);
 
 /**
  * One fiche action, from its draft to its clôture (see domain/lifecycle/): each human step is an
@@ -190,6 +196,12 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
           const after = apply(before, action, at);
           const epoch = after.history.length;
           const entry = after.history[epoch - 1]!;
+          if (
+            kind === 'recordBureauValidation' &&
+            after.versionInForce !== before.versionInForce &&
+            !implementationStarted
+          )
+            implementationStarted = at;
           await local.recordLifecycleStep({
             idempotencyKey: `${workflowId}:step-${epoch}`,
             ficheId: input.ficheId,
@@ -215,6 +227,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
                   },
                 }
               : {}),
+            followUp: followUpAfter(after, at),
             at,
           });
           state.lifecycle = after;
@@ -225,12 +238,6 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
               .signal(evaluationRecordedSignal, { ficheId: input.ficheId, year: action.year })
               .catch(() => undefined);
           }
-          if (
-            kind === 'recordBureauValidation' &&
-            after.versionInForce !== before.versionInForce &&
-            !implementationStarted
-          )
-            implementationStarted = at;
           // Sent by the notifier, so the person acting gets the answer without waiting for the mail.
           // A step's notices leave together; runs started before sent them one after the other.
           const notices = noticesFor(action, before, after, ref());
@@ -309,6 +316,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       authorEmail: input.authorEmail,
       workflowId,
       status: state.lifecycle.stage,
+      followUp: followUpAfter(state.lifecycle, new Date().toISOString()),
     })
   ).code;
 
@@ -318,9 +326,25 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     return ms === undefined ? condition(moved).then(() => true) : condition(moved, ms);
   };
 
+  /**
+   * What this workflow follows once the fiche is at `lifecycle`, for its row (the boards read it there): the
+   * deadlines of the review under way when it stays on the same meeting's agenda, else those the agenda's
+   * look-up will write.
+   */
+  function followUpAfter(lifecycle: typeof state.lifecycle, at: string) {
+    const step = pendingStep(lifecycle);
+    const agenda = state.agenda;
+    const sameMeeting =
+      step && agenda && !agendaMoved && agenda.round === reviewRound(step.instanceKind, step.version, lifecycle);
+    return followUpOf(lifecycle, timing, {
+      ...(sameMeeting ? { meetingStartsAt: agenda.startsAt } : {}),
+      implementationStartedAt: implementationStarted ?? at,
+    });
+  }
+
   /** Which review this is: each submission, and each adjournment, needs a meeting of its own. */
-  function reviewRound(instanceKind: string, version: number): string {
-    const reviews = state.lifecycle.history.filter(
+  function reviewRound(instanceKind: string, version: number, lifecycle = state.lifecycle): string {
+    const reviews = lifecycle.history.filter(
       (h) =>
         h.version === version &&
         (h.action === 'submit' ||
@@ -347,6 +371,8 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
         version,
         instanceKind,
         after: new Date().toISOString(),
+        // The row's deadlines follow the meeting found (the same rule as below).
+        followUp: { what: state.pending?.what ?? null, timing },
       });
       if (placed) {
         const { added, ...meeting } = placed;
@@ -359,13 +385,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       if (state.lifecycle.history.length !== epoch) return;
     }
     const agenda = state.agenda;
-    const own = timing.byInstance?.[agenda.instanceKind];
-    const remindAfterDays = own?.remindAfterDays ?? timing.remindAfterDays;
-    // The coordinators are never told before the secretary.
-    const escalateAfterDays = Math.max(own?.escalateAfterDays ?? timing.escalateAfterDays, remindAfterDays);
-    const dayAfter = dayAfterAt(new Date(agenda.startsAt), timing.reminderHour, 0, timing.zone);
-    const reminder = addLocalDays(dayAfter, remindAfterDays - 1, timing.zone);
-    const escalation = addLocalDays(dayAfter, escalateAfterDays - 1, timing.zone);
+    const { reminder, escalation, escalateAfterDays } = reviewDeadlines(agenda.startsAt, agenda.instanceKind, timing);
     state.deadlines = { reminder: reminder.toISOString(), escalation: escalation.toISOString() };
     // The meeting sends its members the new ordre du jour (older histories did not tell it).
     if (joined && patched('tell-meeting-of-agenda')) {
@@ -464,15 +484,8 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
 
   async function followImplementation(epoch: number): Promise<void> {
     // Each year on the anniversary of the start, at the reminder hour: the pilot fills the évaluation.
-    const start = atLocalTime(
-      toLocal(implementationStarted ?? new Date().toISOString(), timing.zone),
-      timing.reminderHour,
-      0,
-      timing.zone,
-    );
-    let years = 1;
-    let due = anniversary(start, years, timing.zone);
-    while (due.getTime() <= Date.now()) due = anniversary(start, ++years, timing.zone);
+    const start = evaluationStart(implementationStarted ?? new Date().toISOString(), timing);
+    const due = nextEvaluationDue(start, new Date(), timing.zone);
     state.deadlines = { evaluation: due.toISOString() };
     if (await actedWithin(epoch, durationUntil(new Date(), due))) return;
     const year = toLocal(due, timing.zone).year;

@@ -1,4 +1,5 @@
 import type { FicheSummary } from '../../domain/fiche-views.js';
+import type { FollowUp } from '../../domain/lifecycle/follow-up.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 /** The convention's fiches, by code; `status` keeps those at one stage. */
@@ -24,6 +25,7 @@ export async function listFiches(
       latestVersion: latest?.version ?? 1,
       workflowId: fiche.workflowId,
       updatedAt: fiche.updatedAt.toISOString(),
+      followUp: fiche.followUp as FollowUp | null,
     };
   });
 }

@@ -1,4 +1,5 @@
 import type { InstanceKind } from '../../domain/charter.js';
+import type { FollowUp } from '../../domain/lifecycle/follow-up.js';
 import type { Indicator } from '../../domain/lifecycle/model.js';
 import type { ActionKind, Stage } from '../../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
@@ -25,6 +26,8 @@ export interface LifecycleStepInput {
   versionInForce: number | null;
   /** For an évaluation: what the campaigns and the COPIL's yearly review read. */
   evaluation?: { year: number; summary: string; indicators?: Indicator[] };
+  /** What the workflow follows after the step (older runs' steps say nothing). */
+  followUp?: FollowUp;
   at: string;
 }
 
@@ -42,7 +45,10 @@ export async function recordLifecycleStep(db: PrismaClient, input: LifecycleStep
   return db.$transaction(async (tx) => {
     if (await tx.auditEvent.findUnique({ where: { key: input.idempotencyKey } })) return { created: false };
     const at = new Date(input.at);
-    await tx.ficheAction.update({ where: { id: input.ficheId }, data: { status: input.toStage } });
+    await tx.ficheAction.update({
+      where: { id: input.ficheId },
+      data: { status: input.toStage, ...(input.followUp ? { followUp: input.followUp } : {}) },
+    });
 
     if (input.action === 'requestAmendment') {
       // The amendment starts from the version in force, not from the latest one: an earlier

@@ -1,4 +1,5 @@
 import type { InstanceKind } from '../../domain/charter.js';
+import { reviewDeadlines, type FollowUp, type ReviewTiming } from '../../domain/lifecycle/follow-up.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { appendAgendaItem } from './append-agenda-item.js';
 
@@ -18,6 +19,11 @@ export interface PutOnAgendaInput {
   instanceKind: InstanceKind;
   /** Only meetings starting at or after this instant (ISO) count. */
   after: string;
+  /**
+   * What the fiche waits for and the lifecycle's delays: the review's deadlines, from the meeting found, are
+   * written on the fiche's row for the boards (older runs' look-ups say nothing).
+   */
+  followUp?: { what: string | null; timing: ReviewTiming };
 }
 
 /**
@@ -42,9 +48,22 @@ export async function putOnNextAgenda(db: PrismaClient, input: PutOnAgendaInput)
       where: { ...scheduled, agenda: { some: { ficheId: input.ficheId, title } } },
       orderBy: { startsAt: 'asc' },
     });
-    if (placed)
+    const followed = async (startsAt: Date | null) => {
+      if (!input.followUp) return;
+      const { what, timing } = input.followUp;
+      let followUp: FollowUp = { kind: 'review', what };
+      if (startsAt) {
+        const { reminder, escalation } = reviewDeadlines(startsAt.toISOString(), input.instanceKind, timing);
+        followUp = { ...followUp, reminder: reminder.toISOString(), escalation: escalation.toISOString() };
+      }
+      await tx.ficheAction.update({ where: { id: input.ficheId }, data: { followUp } });
+    };
+    if (placed) {
+      await followed(placed.startsAt);
       return { meetingId: placed.id, added: false, startsAt: placed.startsAt.toISOString(), title: placed.title };
+    }
     const meeting = await tx.meeting.findFirst({ where: scheduled, orderBy: { startsAt: 'asc' } });
+    await followed(meeting?.startsAt ?? null);
     if (!meeting) return null;
     await appendAgendaItem(tx, {
       meetingId: meeting.id,

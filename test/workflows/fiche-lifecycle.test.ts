@@ -24,7 +24,7 @@ import {
   type ActionKind,
 } from '../../domain/lifecycle/vocabulary.js';
 import { addLocalDays, anniversary, atLocalTime, dayAfterAt, fromLocal, toLocal } from '../../domain/paris-time.js';
-import type { Meeting } from '../../generated/prisma/client.js';
+import { Prisma, type Meeting } from '../../generated/prisma/client.js';
 import type { Database } from '../../store/database/open-database.js';
 import type { CaughtMessage, MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
@@ -32,6 +32,8 @@ import { resolveActor } from '../../store/access/resolve-actor.js';
 import { ficheStateQuery, meetingScheduledSignal, type FicheLifecycleInput } from '../../workflows/definitions.js';
 import type { FicheState } from '../../domain/fiche-views.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
+import { ficheDeadlines } from '../../client/fiche-deadlines.js';
+import { listFiches } from '../../store/fiches/list-fiches.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
@@ -258,6 +260,21 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     await delay(500);
     expect(await mailsOf(code, subject)).toEqual([]);
   }
+
+  /**
+   * What the board shows of the fiche (client/fiche-deadlines.ts): read from what its workflow wrote on its row, with
+   * no workflow query unless `written` is false (a run from before it wrote any).
+   */
+  async function onBoard(ficheId: string, written = true) {
+    const fiche = (await listFiches(db.prisma, conventionId)).find((f) => f.id === ficheId)!;
+    expect(Boolean(fiche.followUp)).toBe(written);
+    const [line] = await ficheDeadlines(env.client, [fiche], await now());
+    if (!line) return null;
+    return { what: line.what, reminder: line.reminder, escalation: line.escalation, evaluation: line.evaluation };
+  }
+  /** What the board should show, from the workflow's own state. */
+  const asKept = (state: FicheState) =>
+    Object.keys(state.deadlines).length ? { what: state.pending?.what ?? null, ...state.deadlines } : null;
 
   async function membersOf(kind: InstanceKind, roles?: string[]): Promise<string[]> {
     const memberships = await db.prisma.membership.findMany({
@@ -799,11 +816,12 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     'reminds the COTECH secretary the day after the meeting at ' +
       '09:00 (winter, CET), then the coordinators 7 days after',
     async () => {
-      const { handle, code } = await startFiche('rappel-hiver');
+      const { handle, ficheId, code } = await startFiche('rappel-hiver');
       await act(handle, 'submit', { actor: A.cooperateur });
       const meeting = await scheduleMeeting('cotech', new Date((await env.currentTimeMs()) + 2 * HOUR));
       await handle.signal(meetingScheduledSignal, { instanceKind: 'cotech' });
       const placed = await onAgendaOf(handle, meeting);
+      expect(await onBoard(ficheId)).toEqual(asKept(placed));
 
       const reminder = dayAfterAt(meeting.startsAt, 9, 0, ZONE);
       const escalation = addLocalDays(reminder, 6, ZONE);
@@ -844,7 +862,7 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     'follows an instance’s own delays: the COTECH secretary reminded ' +
       '3 days after its meeting, the coordinators 10 days after',
     async () => {
-      const { handle, code } = await startFiche('delais-instance', {
+      const { handle, ficheId, code } = await startFiche('delais-instance', {
         byInstance: { cotech: { remindAfterDays: 3, escalateAfterDays: 10 } },
       });
       await act(handle, 'submit', { actor: A.cooperateur });
@@ -854,6 +872,7 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
       const reminder = addLocalDays(dayAfterAt(meeting.startsAt, 9, 0, ZONE), 2, ZONE);
       const escalation = addLocalDays(dayAfterAt(meeting.startsAt, 9, 0, ZONE), 9, ZONE);
       expect(placed.deadlines).toEqual({ reminder: reminder.toISOString(), escalation: escalation.toISOString() });
+      expect(await onBoard(ficheId)).toEqual(asKept(placed));
       await expectMailAt(
         handle,
         code,
@@ -874,7 +893,7 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
   );
 
   it('sends no reminder when the decision is recorded in time', async () => {
-    const { handle, code } = await startFiche('a-temps');
+    const { handle, ficheId, code } = await startFiche('a-temps');
     await act(handle, 'submit', { actor: A.cooperateur });
     const meeting = await holdMeeting(handle, 'cotech');
     await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
@@ -886,7 +905,52 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     await idle(handle);
     expect((await mailsOf(code)).filter((m) => /^(Rappel|Relance)/.test(m.subject))).toEqual([]);
     expect((await handle.query(ficheStateQuery)).deadlines).toEqual({});
+    expect(await onBoard(ficheId)).toBeNull();
   });
+
+  it(
+    'the board shows the deadlines each fiche’s workflow keeps from what it wrote on its row, through the ' +
+      'partners’ opinions on the same COPIL; a run that wrote nothing is asked',
+    async () => {
+      const { handle, ficheId } = await startFiche('tableau');
+      await act(handle, 'submit', { actor: A.cooperateur });
+      expect(await onBoard(ficheId)).toBeNull();
+      await holdMeeting(handle, 'cotech');
+      expect(await onBoard(ficheId)).toEqual(asKept(await handle.query(ficheStateQuery)));
+      await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
+      expect(await onBoard(ficheId)).toBeNull();
+      const copil = await scheduleMeeting('copil', new Date((await env.currentTimeMs()) + 2 * HOUR));
+      await handle.signal(meetingScheduledSignal, { instanceKind: 'copil' });
+      const placed = await onAgendaOf(handle, copil);
+      expect(placed.pending?.what).toMatch(/une fois enregistré l’avis de la CAF et de la MSA/);
+      expect(await onBoard(ficheId)).toEqual(asKept(placed));
+
+      // An opinion changes what is awaited, not the meeting nor its deadlines.
+      await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'favorable' });
+      const kept = await eventually(async () => {
+        const state = await handle.query(ficheStateQuery);
+        return Object.keys(state.deadlines).length ? state : undefined;
+      }, 'the deadlines kept after the opinion');
+      expect(kept.deadlines).toEqual(placed.deadlines);
+      expect(kept.pending?.what).not.toBe(placed.pending?.what);
+      expect(await onBoard(ficheId)).toEqual(asKept(kept));
+
+      // The COPIL's meeting moves: the deadlines follow it.
+      const later = new Date(copil.startsAt.getTime() + 3 * DAY);
+      await db.prisma.meeting.update({ where: { id: copil.id }, data: { startsAt: later, endsAt: later } });
+      await handle.signal(meetingScheduledSignal, { instanceKind: 'copil', meetingId: copil.id });
+      const moved = await eventually(async () => {
+        const state = await handle.query(ficheStateQuery);
+        return state.deadlines.reminder && state.deadlines.reminder !== placed.deadlines.reminder ? state : undefined;
+      }, 'the deadlines of the moved meeting');
+      expect(moved.deadlines.reminder).toBe(dayAfterAt(later, 9, 0, ZONE).toISOString());
+      expect(await onBoard(ficheId)).toEqual(asKept(moved));
+
+      // A run started before the workflows wrote what they follow: its workflow is asked.
+      await db.prisma.ficheAction.update({ where: { id: ficheId }, data: { followUp: Prisma.DbNull } });
+      expect(await onBoard(ficheId, false)).toEqual(asKept(moved));
+    },
+  );
 
   it(
     'reminds at 09:00 Paris across the spring DST change: COTECH on a ' +
@@ -941,6 +1005,7 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
       const due = anniversary(atLocalTime(toLocal(validatedAt, ZONE), 9, 0, ZONE), 1, ZONE);
       expect(toLocal(due, ZONE)).toMatchObject({ hour: 9, minute: 0 });
       expect((await handle.query(ficheStateQuery)).deadlines).toEqual({ evaluation: due.toISOString() });
+      expect(await onBoard(ficheId)).toEqual(asKept(await handle.query(ficheStateQuery)));
       expect(await recipientsOf(code, `Fiche ${code} : mise en œuvre`, 1)).toEqual([PEOPLE.pilote]);
 
       const year = toLocal(due, ZONE).year;
@@ -951,6 +1016,7 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
         async () => (await handle.query(ficheStateQuery)).deadlines.evaluation === next.toISOString(),
         'the next évaluation deadline',
       );
+      expect(await onBoard(ficheId)).toEqual(asKept(await handle.query(ficheStateQuery)));
       await act(handle, 'recordEvaluation', { actor: A.cooperateur, year, summary: 'Bilan de la première année.' });
       expect(await recipientsOf(code, `Évaluation ${year} de la fiche ${code}`, 1)).toEqual([AUTHOR]);
     },
