@@ -97,8 +97,24 @@ function wallMs(year: number, month: number, day: number, hour = 0, minute = 0, 
   return date.getTime();
 }
 
+/** Offsets by zone and UTC day, for days with no change of offset: a board or a feed formats thousands of instants. */
+const dailyOffsets = new Map<string, number>();
+
 /** The zone's offset from UTC at `ms`, in milliseconds (positive east of Greenwich). */
 function offsetMsAt(ms: number, zone: string): number {
+  const dayStart = ms - mod(ms, DAY_MS);
+  const key = `${zone} ${dayStart}`;
+  const kept = dailyOffsets.get(key);
+  if (kept !== undefined) return kept;
+  const offset = exactOffsetMsAt(dayStart, zone);
+  // The same offset at both ends of the day: no change within it (zones change at most once a day).
+  if (exactOffsetMsAt(dayStart + DAY_MS - 1000, zone) !== offset) return exactOffsetMsAt(ms, zone);
+  if (dailyOffsets.size >= 10_000) dailyOffsets.clear();
+  dailyOffsets.set(key, offset);
+  return offset;
+}
+
+function exactOffsetMsAt(ms: number, zone: string): number {
   const seconds = ms - mod(ms, 1000);
   const fields: Record<string, number> = {};
   for (const part of formatterFor(zone).formatToParts(seconds)) {

@@ -11,7 +11,21 @@ export async function listFiches(
   const fiches = await prisma.ficheAction.findMany({
     where: { conventionId, ...(filter.status ? { status: filter.status } : {}) },
     orderBy: { code: 'asc' },
-    include: { versions: { orderBy: { version: 'desc' }, take: 1, include: { pilote: { select: { email: true } } } } },
+    // Only what a board shows: a version's content (budget, indicators…) stays in the database.
+    select: {
+      id: true,
+      code: true,
+      status: true,
+      authorEmail: true,
+      workflowId: true,
+      updatedAt: true,
+      followUp: true,
+      versions: {
+        orderBy: { version: 'desc' },
+        take: 1,
+        select: { version: true, title: true, pilote: { select: { email: true } } },
+      },
+    },
   });
   return fiches.map((fiche) => {
     const latest = fiche.versions[0];

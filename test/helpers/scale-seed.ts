@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { STAGES } from '../../domain/lifecycle/vocabulary.js';
+import type { FollowUp } from '../../domain/lifecycle/follow-up.js';
+import { STAGES, type Stage } from '../../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 /**
  * A convention at the scale of a département's year, written straight into the store: `fiches`
  * fiches spread over every stage, each with a version piloted by one of the convention's people,
  * and `meetings` meetings of its bodies spread over `year`, each with its members invited (a third
- * of them having accepted). No workflow runs behind them: this is for reading pages and plans.
+ * of them having accepted). No workflow runs behind them: this is for reading pages and plans, so
+ * each fiche carries the follow-up its workflow would have written (a review's deadlines, the
+ * évaluation's anniversary).
  */
 export async function seedConventionAtScale(
   prisma: PrismaClient,
@@ -24,6 +27,7 @@ export async function seedConventionAtScale(
     code: `FA-${year}-S${String(i + 1).padStart(5, '0')}`,
     status: STAGES[i % STAGES.length]!,
     authorEmail: `auteur${i % 40}@example.org`,
+    followUp: followUpAt(STAGES[i % STAGES.length]!, new Date(Date.UTC(year, i % 12, 1 + (i % 28), 17))),
   }));
   for (let start = 0; start < rows.length; start += 1000) {
     const batch = rows.slice(start, start + 1000);
@@ -69,4 +73,18 @@ export async function seedConventionAtScale(
     ),
     skipDuplicates: true,
   });
+}
+
+/** What a fiche's workflow writes at `stage` after a meeting (or a validation) at `at`. */
+function followUpAt(stage: Stage, at: Date): FollowUp {
+  const day = 86_400_000;
+  if (stage === 'soumise' || stage === 'attente_copil' || stage === 'attente_bureau')
+    return {
+      kind: 'review',
+      what: `l’instance rend sa décision sur la version 1`,
+      reminder: new Date(at.getTime() + day).toISOString(),
+      escalation: new Date(at.getTime() + 7 * day).toISOString(),
+    };
+  if (stage === 'en_oeuvre') return { kind: 'evaluation', what: null, start: at.toISOString(), zone: 'Europe/Paris' };
+  return { kind: 'none', what: null };
 }

@@ -69,6 +69,28 @@ describe('toLocal', () => {
   it('refuses an unknown zone', () => {
     expect(() => toLocal(at('2024-01-01T00:00:00Z'), 'Europe/Atlantis')).toThrow(RangeError);
   });
+
+  it('agrees with Luxon on any instant, the same day asked again (offsets kept per day) or around a change', () => {
+    const random = seededRandom(17);
+    const zones = ['Europe/Paris', 'Australia/Lord_Howe', 'America/St_Johns', 'Asia/Kathmandu', 'Pacific/Chatham'];
+    const changes = ['2024-03-31T01:00:00Z', '2024-10-27T01:00:00Z', '2024-04-06T15:00:00Z', '2024-10-05T15:30:00Z'];
+    for (let i = 0; i < 4000; i += 1) {
+      const zone = zones[i % zones.length]!;
+      const ms =
+        i % 4 === 0
+          ? Date.parse(changes[(i / 4) % changes.length]!) + Math.floor((random() - 0.5) * 4 * 3_600_000)
+          : Date.UTC(1950, 0, 1) + Math.floor(random() * 150 * 365.25 * 86_400_000);
+      const expected = DateTime.fromMillis(ms, { zone });
+      expect(toLocal(new Date(ms), zone)).toMatchObject({
+        year: expected.year,
+        month: expected.month,
+        day: expected.day,
+        hour: expected.hour,
+        minute: expected.minute,
+        offsetMinutes: expected.offset,
+      });
+    }
+  });
 });
 
 describe('fromLocal', () => {
