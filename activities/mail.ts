@@ -11,6 +11,7 @@ import { POOL_OPTIONS } from '../infra/smtp-out/mail-transport.js';
 import { classifyDatabaseError } from '../store/database/database-errors.js';
 import type { AttemptOutcome, LedgerEntry } from '../store/mail-ledger/notification-ledger.js';
 import type { MailLedgerStore } from '../store/mail-ledger/mail-ledger-store.js';
+import type { WorkflowSubject } from '../store/mail-ledger/workflow-convention.js';
 import { DEFAULT_TIMING } from '../workflows/definitions.js';
 
 /** A calendar invitation sent as nodemailer's calendar alternative (text/calendar; method=…). */
@@ -251,8 +252,26 @@ export function createBounceRecorder(dependencies: MailDependencies) {
   };
 }
 
+/** How long a workflow's subject (its convention, what it is about) serves the mails sent after it was read. */
+const SUBJECT_KEPT_MS = 10_000;
+
 function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: MailDependencies) {
   const domain = domainOf(from);
+  const subjects = new Map<string, { until: number; subject: Promise<WorkflowSubject | null> }>();
+
+  /** A workflow's subject, read once for a notice's lines rather than once per recipient. */
+  function workflowSubject(input: { workflowId: string | null; idempotencyKey: string }) {
+    const key = input.workflowId ?? input.idempotencyKey.split(':')[0] ?? '';
+    const now = Date.now();
+    const kept = subjects.get(key);
+    if (kept && kept.until > now) return kept.subject;
+    for (const [k, v] of subjects) if (v.until <= now) subjects.delete(k);
+    const subject = ledger.workflowSubject(input);
+    subjects.set(key, { until: now + SUBJECT_KEPT_MS, subject });
+    // A failed read is not kept: the next mail reads again.
+    subject.catch(() => subjects.delete(key));
+    return subject;
+  }
 
   /** Tells the organiser and the coordinators, once per line, that its mail will not be delivered. */
   async function alert(line: LedgerEntry, reason: UndeliveredReason, response: string | null): Promise<void> {
@@ -344,7 +363,7 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
     if (attempt > 1)
       await ledger.recordInterrupted({ notificationId: row.id, attempt: attempt - 1, error: INTERRUPTED });
 
-    const subject = await ledger.workflowSubject({
+    const subject = await workflowSubject({
       workflowId: input.workflowId ?? null,
       idempotencyKey: input.idempotencyKey,
     });

@@ -77,7 +77,7 @@ export async function findLedgerEntryById(db: PrismaClient, id: string): Promise
 export async function claimLine(db: PrismaClient, start: AttemptStart, claim: Claim): Promise<ClaimResult> {
   const now = claim.now.toISOString();
   const lease = claim.leaseUntil.toISOString();
-  const claimed = await db.$queryRaw<Array<{ id: string }>>`
+  const claimed = await db.$queryRaw<LedgerEntry[]>`
     INSERT INTO "Notification" ("id", "idempotencyKey", "workflowId", "recipient", "subject", "messageId", "status",
       "attempts", "icalUid", "icalSequence", "icalMethod", "claimedBy", "leaseUntil", "createdAt", "updatedAt")
     VALUES (gen_random_uuid()::text, ${start.idempotencyKey}, ${start.workflowId ?? null}, ${start.recipient},
@@ -95,12 +95,14 @@ export async function claimLine(db: PrismaClient, start: AttemptStart, claim: Cl
       "updatedAt" = EXCLUDED."updatedAt"
     WHERE "Notification"."status" NOT IN ('sent', 'failed', 'bounced')
       AND ("Notification"."leaseUntil" IS NULL OR "Notification"."leaseUntil" <= EXCLUDED."updatedAt")
-    RETURNING "id"`;
+    RETURNING "id", "idempotencyKey", "recipient", "subject", "workflowId", "messageId", "status", "attempts",
+      "lastResponse", "leaseUntil", "alertedAt"`;
+  // One statement when the line is ours (each mail's common case); a line left alone is read as it is.
+  if (claimed[0]) return { kind: 'claimed', line: claimed[0] };
   const line = await db.notification.findUniqueOrThrow({
     where: { idempotencyKey: start.idempotencyKey },
     select: ENTRY,
   });
-  if (claimed.length > 0) return { kind: 'claimed', line };
   return { kind: (FINAL_STATUSES as readonly string[]).includes(line.status) ? 'done' : 'held', line };
 }
 
@@ -127,25 +129,23 @@ export async function recordInterruptedAttempt(
   });
 }
 
-/** Records the server's acceptance: the line is sent, with its attempt, and its claim released. */
+/** Records the server's acceptance: the line is sent, with its attempt, and its claim released (one statement). */
 export async function recordSent(
   db: PrismaClient,
   input: { notificationId: string; attempt: number; response: string; at: Date },
 ): Promise<void> {
-  await db.notification.update({
-    where: { id: input.notificationId },
-    data: {
-      status: 'sent',
-      sentAt: input.at,
-      lastResponse: input.response,
-      lastError: null,
-      claimedBy: null,
-      leaseUntil: null,
-      history: {
-        create: { attempt: input.attempt, outcome: 'sent' satisfies AttemptOutcome, response: input.response },
-      },
-    },
-  });
+  const at = input.at.toISOString();
+  await db.$executeRaw`
+    WITH sent AS (
+      UPDATE "Notification" SET "status" = 'sent', "sentAt" = ${at}::timestamp, "lastResponse" = ${input.response},
+        "lastError" = NULL, "claimedBy" = NULL, "leaseUntil" = NULL, "updatedAt" = ${at}::timestamp
+      WHERE "id" = ${input.notificationId}
+      RETURNING "id"
+    )
+    INSERT INTO "NotificationAttempt" ("id", "notificationId", "attempt", "outcome", "response", "at")
+    SELECT gen_random_uuid()::text, "id", ${input.attempt}::int, ${'sent' satisfies AttemptOutcome},
+      ${input.response}, ${at}::timestamp
+    FROM sent`;
 }
 
 /** Records a refused or failed attempt: the line is failed for good, or waits for a retry; its claim is released. */
