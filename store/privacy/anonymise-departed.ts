@@ -90,6 +90,8 @@ async function anonymisePerson(
   const pseudo = pseudonymOf(person.id);
   const from = person.email;
   const to = pseudo.email;
+  // An address recorded as typed (« Jean.Dupont@… ») is the same person's: matched whatever its case.
+  const same = { equals: from, mode: 'insensitive' } as const;
   await tx.person.update({
     where: { id: person.id },
     data: {
@@ -106,22 +108,24 @@ async function anonymisePerson(
   await tx.session.deleteMany({ where: { personId: person.id } });
   await tx.apiToken.deleteMany({ where: { personId: person.id } });
   await tx.feedSubscription.deleteMany({ where: { personId: person.id } });
-  await tx.decision.updateMany({ where: { actorEmail: from }, data: { actorEmail: to } });
-  await tx.auditEvent.updateMany({ where: { actor: from }, data: { actor: to } });
-  await tx.ficheAction.updateMany({ where: { authorEmail: from }, data: { authorEmail: to } });
-  await tx.ficheVersion.updateMany({ where: { createdBy: from }, data: { createdBy: to } });
-  await tx.ficheEvaluation.updateMany({ where: { recordedBy: from }, data: { recordedBy: to } });
-  await tx.vote.updateMany({ where: { voterEmail: from }, data: { voterEmail: to } });
-  await tx.poll.updateMany({ where: { organizerEmail: from }, data: { organizerEmail: to } });
-  await tx.notification.updateMany({ where: { recipient: from }, data: { recipient: to } });
-  await tx.minutesFile.updateMany({ where: { uploadedBy: from }, data: { uploadedBy: to } });
-  await tx.meeting.updateMany({ where: { decisionsPublishedBy: from }, data: { decisionsPublishedBy: to } });
-  await tx.milestone.updateMany({ where: { ownerEmail: from }, data: { ownerEmail: to } });
-  await tx.signatureStep.updateMany({ where: { recordedBy: from }, data: { recordedBy: to } });
-  await tx.amendment.updateMany({ where: { proposedBy: from }, data: { proposedBy: to } });
-  await tx.signInAttempt.deleteMany({ where: { email: from } });
-  await tx.$executeRaw`UPDATE "Poll" SET "participants" = array_replace("participants", ${from}, ${to})
-    WHERE ${from} = ANY("participants")`;
+  await tx.decision.updateMany({ where: { actorEmail: same }, data: { actorEmail: to } });
+  await tx.auditEvent.updateMany({ where: { actor: same }, data: { actor: to } });
+  await tx.ficheAction.updateMany({ where: { authorEmail: same }, data: { authorEmail: to } });
+  await tx.ficheVersion.updateMany({ where: { createdBy: same }, data: { createdBy: to } });
+  await tx.ficheEvaluation.updateMany({ where: { recordedBy: same }, data: { recordedBy: to } });
+  await tx.vote.updateMany({ where: { voterEmail: same }, data: { voterEmail: to } });
+  await tx.poll.updateMany({ where: { organizerEmail: same }, data: { organizerEmail: to } });
+  await tx.notification.updateMany({ where: { recipient: same }, data: { recipient: to } });
+  await tx.minutesFile.updateMany({ where: { uploadedBy: same }, data: { uploadedBy: to } });
+  await tx.meeting.updateMany({ where: { decisionsPublishedBy: same }, data: { decisionsPublishedBy: to } });
+  await tx.milestone.updateMany({ where: { ownerEmail: same }, data: { ownerEmail: to } });
+  await tx.signatureStep.updateMany({ where: { recordedBy: same }, data: { recordedBy: to } });
+  await tx.amendment.updateMany({ where: { proposedBy: same }, data: { proposedBy: to } });
+  await tx.signInAttempt.deleteMany({ where: { email: same } });
+  await tx.$executeRaw`UPDATE "Poll"
+    SET "participants" = ARRAY(SELECT CASE WHEN lower(p) = lower(${from}) THEN ${to} ELSE p END
+      FROM unnest("participants") WITH ORDINALITY AS u(p, n) ORDER BY n)
+    WHERE lower(${from}) = ANY(SELECT lower(p) FROM unnest("participants") AS p)`;
   // Free texts that may quote the person (audit details, a decision's comment) keep the pseudonym; a
   // name too short to be told from other words is left.
   const quoted = [
@@ -130,10 +134,12 @@ async function anonymisePerson(
   ].filter(([was]) => was!.length >= 4) as Array<[string, string]>;
   for (const [was, now] of quoted) {
     const like = `%${was.replace(/[\\%_]/g, '\\$&')}%`;
-    await tx.$executeRaw`UPDATE "AuditEvent" SET "details" = replace("details"::text, ${was}, ${now})::jsonb
-      WHERE "details"::text LIKE ${like}`;
-    await tx.$executeRaw`UPDATE "Decision" SET "comment" = replace("comment", ${was}, ${now})
-      WHERE "comment" LIKE ${like}`;
+    const pattern = was.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await tx.$executeRaw`UPDATE "AuditEvent"
+      SET "details" = regexp_replace("details"::text, ${pattern}, ${now}, 'gi')::jsonb
+      WHERE "details"::text ILIKE ${like}`;
+    await tx.$executeRaw`UPDATE "Decision" SET "comment" = regexp_replace("comment", ${pattern}, ${now}, 'gi')
+      WHERE "comment" ILIKE ${like}`;
   }
   return pseudo;
 }

@@ -154,11 +154,23 @@ describe('personal data', () => {
         party: 'caf',
         date: new Date('2025-10-20'),
         reference: 'CA-2025-10',
-        recordedBy: gone.email,
+        // As typed by whoever recorded it: the same address, another case.
+        recordedBy: gone.email.toUpperCase(),
       },
     });
     await db.prisma.amendment.create({
       data: { conventionId, number: 1, title: 'Avenant n° 1', status: 'projet', proposedBy: gone.email },
+    });
+    await db.prisma.auditEvent.create({
+      data: {
+        actor: gone.email.toUpperCase(),
+        action: 'fiche.comment',
+        subject: 'fiche:x',
+        at: new Date('2025-11-02T10:00:00Z'),
+        details: {
+          note: `Relu par ${gone.email.toUpperCase()} (${gone.displayName.toLowerCase()})`,
+        },
+      },
     });
 
     expect(
@@ -194,7 +206,9 @@ describe('personal data', () => {
     expect(decision.comment).toContain(pseudo.displayName);
     expect(decision.comment).not.toContain(gone.displayName);
     expect(await db.prisma.vote.count({ where: { voterEmail: pseudo.email } })).toBe(1);
-    expect(await db.prisma.auditEvent.count({ where: { actor: gone.email } })).toBe(0);
+    expect(await db.prisma.auditEvent.count({ where: { actor: { equals: gone.email, mode: 'insensitive' } } })).toBe(0);
+    const quoting = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'fiche.comment' } });
+    expect(quoting.details).toEqual({ note: `Relu par ${pseudo.email} (${pseudo.displayName})` });
     expect(await db.prisma.notification.count({ where: { recipient: gone.email } })).toBe(0);
     expect(await db.prisma.apiToken.count({ where: { personId: gone.id } })).toBe(0);
     expect(await db.prisma.session.count({ where: { personId: gone.id } })).toBe(0);
