@@ -3,10 +3,10 @@ import { parseCharter, type InstanceKind } from '../domain/charter.js';
 import type { FicheSummary } from '../domain/fiche-views.js';
 import type { Actor } from '../domain/lifecycle/model.js';
 import { stepsOpenTo, type OpenStep } from '../domain/lifecycle/reader-steps.js';
-import { isTerminal, type Stage } from '../domain/lifecycle/vocabulary.js';
 import { mayManageMeeting } from '../domain/meeting-rules.js';
 import { publicationDue } from '../domain/open-decisions.js';
 import type { AwaitingMeeting } from '../store/boards/awaiting.js';
+import type { FichePosition } from '../store/fiches/list-fiche-positions.js';
 import type { Store } from '../store/index.js';
 import { ficheStates } from './fiche-deadlines.js';
 
@@ -21,14 +21,17 @@ export interface ConventionAwaiting {
   releves: Array<AwaitingMeeting & { due: Date }>;
 }
 
-/** The steps `actor` may take on each fiche, from its workflow's state; an unreadable workflow is left out. */
-async function openFiches(client: Client, fiches: readonly FicheSummary[], actor: Actor, charter: unknown) {
+/**
+ * The steps `actor` may take on each live fiche, from where its workflow wrote its lifecycle stands; only runs that
+ * wrote none yet are asked, and one that cannot be queried is left out.
+ */
+async function openFiches(client: Client, fiches: readonly FichePosition[], actor: Actor, charter: unknown) {
   const rules = parseCharter(charter);
-  const live = fiches.filter((f) => !isTerminal(f.status as Stage));
-  const states = await ficheStates(client, live);
-  return live.flatMap((fiche, i) => {
-    const state = states[i];
-    const steps = state ? stepsOpenTo(state.lifecycle, actor, rules).steps : [];
+  const unwritten = fiches.filter((f) => !f.lifecycle);
+  const asked = new Map((await ficheStates(client, unwritten)).map((state, i) => [unwritten[i]!.id, state]));
+  return fiches.flatMap((fiche) => {
+    const position = fiche.lifecycle ?? asked.get(fiche.id)?.lifecycle;
+    const steps = position ? stepsOpenTo(position, actor, rules).steps : [];
     return steps.length ? [{ fiche: { id: fiche.id, code: fiche.code, title: fiche.title }, steps }] : [];
   });
 }
@@ -54,7 +57,7 @@ export async function awaitingBoard(
       const [actor, settings, fiches] = await Promise.all([
         store.access.findActor(convention.id, { id: personId }),
         store.conventions.findSettings(convention.id),
-        store.fiches.list(convention.id),
+        store.fiches.listPositions(convention.id),
       ]);
       return {
         convention: { id: convention.id, slug: convention.slug, name: convention.name },

@@ -24,7 +24,7 @@ import { assertMayEditContent, parseContentEdit, type FicheContentEdit } from '.
 import type { FicheState } from '../domain/fiche-views.js';
 import { DomainError } from '../domain/errors.js';
 import { actorOnlySchema, parseAction } from '../domain/lifecycle/action-schemas.js';
-import type { Action } from '../domain/lifecycle/model.js';
+import { positionOf, type Action } from '../domain/lifecycle/model.js';
 import {
   REVIEWING_BODIES,
   evaluationStart,
@@ -228,6 +228,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
                 }
               : {}),
             followUp: followUpAfter(after, at),
+            lifecycle: positionOf(after),
             at,
           });
           state.lifecycle = after;
@@ -317,6 +318,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       workflowId,
       status: state.lifecycle.stage,
       followUp: followUpAfter(state.lifecycle, new Date().toISOString()),
+      lifecycle: positionOf(state.lifecycle),
     })
   ).code;
 

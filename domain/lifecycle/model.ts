@@ -125,6 +125,17 @@ export interface LifecycleState {
   history: HistoryEntry[];
 }
 
+/**
+ * Where a fiche's lifecycle stands, without its history: all that says which steps are open, and to whom. Its
+ * workflow writes it on the fiche's row, so that a board of every fiche reads it there instead of asking each run.
+ */
+export type LifecyclePosition = Omit<LifecycleState, 'history'>;
+
+export function positionOf(state: LifecycleState): LifecyclePosition {
+  const { stage, versionInForce, latestVersion, review, evaluations } = state;
+  return { stage, versionInForce, latestVersion, review, evaluations };
+}
+
 export interface PendingStep {
   instanceKind: InstanceKind;
   version: number;

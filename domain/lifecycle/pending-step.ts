@@ -1,5 +1,5 @@
 import { PARTNER_LABELS } from './labels.js';
-import type { LifecycleState, PendingStep, VersionReview } from './model.js';
+import type { LifecyclePosition, PendingStep, VersionReview } from './model.js';
 import { PARTNERS, type Partner } from './vocabulary.js';
 
 /** Who acts next on the version under review. */
@@ -12,7 +12,7 @@ export function missingPartnerOpinions(review: VersionReview): Partner[] {
  * The body that must act next on the version under review (so the fiche goes on its next meeting's
  * agenda), or null: nothing to decide on a fiche en œuvre without an amendment, nor on a closed one.
  */
-export function pendingStep(state: LifecycleState): PendingStep | null {
+export function pendingStep(state: LifecyclePosition): PendingStep | null {
   const review = state.review;
   if (!review) return null;
   const version = review.version;

@@ -1,4 +1,4 @@
-import type { LifecycleState } from './model.js';
+import type { LifecyclePosition } from './model.js';
 import { pendingStep } from './pending-step.js';
 import { isTerminal, type ActionKind, type ReviewStage, type TerminalStage } from './vocabulary.js';
 
@@ -19,7 +19,7 @@ const TERMINAL_PHRASES: Record<TerminalStage, string> = {
 };
 
 /** Where the fiche is, as the start of a French sentence. */
-export function describeState(state: LifecycleState): string {
+export function describeState(state: LifecyclePosition): string {
   if (isTerminal(state.stage)) return TERMINAL_PHRASES[state.stage];
   const review = state.review;
   if (state.versionInForce === null)
@@ -31,7 +31,7 @@ export function describeState(state: LifecycleState): string {
   return review ? `${inForce} et son avenant, version ${review.version}, ${REVIEW_PHRASES[review.stage]}` : inForce;
 }
 
-export function wrongStageMessage(state: LifecycleState, kind: ActionKind): string {
+export function wrongStageMessage(state: LifecyclePosition, kind: ActionKind): string {
   if (isTerminal(state.stage)) {
     return (
       `${describeState(state)} : elle n’admet plus aucune action ` +

@@ -1,6 +1,6 @@
 import type { Charter } from '../charter.js';
 import { DomainError } from '../errors.js';
-import type { Action, Actor, LifecycleState } from './model.js';
+import type { Action, Actor, LifecyclePosition } from './model.js';
 import { missingPartnerOpinions, pendingStep } from './pending-step.js';
 import { assertRole } from './roles.js';
 import { allowedActions } from './rules.js';
@@ -28,7 +28,7 @@ export interface OpenStep {
  * or that it admits no step any more.
  */
 export function stepsOpenTo(
-  state: LifecycleState,
+  state: LifecyclePosition,
   actor: Actor,
   charter: Charter,
 ): { steps: OpenStep[]; notice: string | null } {

@@ -2,7 +2,7 @@ import { REFERENCE_CHARTER, type Charter } from '../charter.js';
 import { DomainError } from '../errors.js';
 import { parseAction } from './action-schemas.js';
 import { PARTNER_LABELS } from './labels.js';
-import type { Action, LifecycleState } from './model.js';
+import type { Action, LifecyclePosition, LifecycleState } from './model.js';
 import { missingPartnerOpinions } from './pending-step.js';
 import { wrongStageMessage } from './phrasing.js';
 import { DECIDING_INSTANCE, assertRole, isDecision } from './roles.js';
@@ -11,7 +11,7 @@ import { ACTION_KINDS, type ActionKind } from './vocabulary.js';
 /** Which steps the lifecycle admits now, and the refusal of one it does not, before anything is recorded. */
 
 /** Whether the fiche's stage admits this kind of action, whoever asks and whatever the input. */
-function stageAdmits(state: LifecycleState, kind: ActionKind): boolean {
+function stageAdmits(state: LifecyclePosition, kind: ActionKind): boolean {
   const review = state.review;
   switch (kind) {
     case 'submit':
@@ -39,7 +39,7 @@ function stageAdmits(state: LifecycleState, kind: ActionKind): boolean {
  * buttons and menus; `check` still refuses a particular actor or input, e.g. an évaluation for a
  * year already evaluated or still to come.
  */
-export function allowedActions(state: LifecycleState, charter: Charter = REFERENCE_CHARTER): ActionKind[] {
+export function allowedActions(state: LifecyclePosition, charter: Charter = REFERENCE_CHARTER): ActionKind[] {
   return ACTION_KINDS.filter((kind) => {
     if (!stageAdmits(state, kind)) return false;
     if (isDecision(kind) && charter.decisionRecorders[DECIDING_INSTANCE[kind]] === undefined) return false;

@@ -5,6 +5,7 @@ import { findContentChoices } from './find-content-choices.js';
 import { findFicheRef } from './find-fiche-ref.js';
 import { findFichePage } from './find-fiche-page.js';
 import { listCampaignFiches } from './list-campaign-fiches.js';
+import { listFichePositions } from './list-fiche-positions.js';
 import { listFichesUnderReview } from './list-fiches-under-review.js';
 import { listFiches } from './list-fiches.js';
 import { recordLifecycleStep } from './record-lifecycle-step.js';
@@ -26,6 +27,7 @@ export function createFicheStore(db: PrismaClient) {
     findForPage: bind(findFichePage),
     findContentChoices: bind(findContentChoices),
     list: bind(listFiches),
+    listPositions: bind(listFichePositions),
     listCampaign: bind(listCampaignFiches),
     listUnderReview: bind(listFichesUnderReview),
     resolveAudience: bind(resolveFicheAudience),

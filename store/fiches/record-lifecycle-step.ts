@@ -1,8 +1,8 @@
 import type { InstanceKind } from '../../domain/charter.js';
 import type { FollowUp } from '../../domain/lifecycle/follow-up.js';
-import type { Indicator } from '../../domain/lifecycle/model.js';
+import type { Indicator, LifecyclePosition } from '../../domain/lifecycle/model.js';
 import type { ActionKind, Stage } from '../../domain/lifecycle/vocabulary.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 
 /** One accepted step of a fiche's lifecycle, as the workflow recorded it. */
 export interface LifecycleStepInput {
@@ -28,6 +28,8 @@ export interface LifecycleStepInput {
   evaluation?: { year: number; summary: string; indicators?: Indicator[] };
   /** What the workflow follows after the step (older runs' steps say nothing). */
   followUp?: FollowUp;
+  /** The lifecycle after the step (older runs' steps say nothing). */
+  lifecycle?: LifecyclePosition;
   at: string;
 }
 
@@ -47,7 +49,11 @@ export async function recordLifecycleStep(db: PrismaClient, input: LifecycleStep
     const at = new Date(input.at);
     await tx.ficheAction.update({
       where: { id: input.ficheId },
-      data: { status: input.toStage, ...(input.followUp ? { followUp: input.followUp } : {}) },
+      data: {
+        status: input.toStage,
+        ...(input.followUp ? { followUp: input.followUp } : {}),
+        ...(input.lifecycle ? { lifecycle: input.lifecycle as unknown as Prisma.InputJsonValue } : {}),
+      },
     });
 
     if (input.action === 'requestAmendment') {

@@ -1,6 +1,7 @@
 import type { FollowUp } from '../../domain/lifecycle/follow-up.js';
+import type { LifecyclePosition } from '../../domain/lifecycle/model.js';
 import type { Stage } from '../../domain/lifecycle/vocabulary.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 
 export interface SaveFicheInput {
   ficheId: string;
@@ -11,6 +12,8 @@ export interface SaveFicheInput {
   status: Stage;
   /** What its workflow follows from the start (runs started before it was written say nothing). */
   followUp?: FollowUp;
+  /** Its lifecycle at the start (an imported fiche's is where the import left it). */
+  lifecycle?: LifecyclePosition;
 }
 
 /**
@@ -23,8 +26,14 @@ export async function saveFiche(db: PrismaClient, input: SaveFicheInput): Promis
   return db.$transaction(async (tx) => {
     const existing = await tx.ficheAction.findUnique({ where: { id: input.ficheId } });
     if (existing) {
-      if (input.followUp && existing.followUp === null)
-        await tx.ficheAction.update({ where: { id: input.ficheId }, data: { followUp: input.followUp } });
+      const unwritten = {
+        ...(input.followUp && existing.followUp === null ? { followUp: input.followUp } : {}),
+        ...(input.lifecycle && existing.lifecycle === null
+          ? { lifecycle: input.lifecycle as unknown as Prisma.InputJsonValue }
+          : {}),
+      };
+      if (Object.keys(unwritten).length > 0)
+        await tx.ficheAction.update({ where: { id: input.ficheId }, data: unwritten });
       return { code: existing.code };
     }
     await tx.$queryRaw`SELECT 1 FROM "Convention" WHERE id = ${input.conventionId} FOR UPDATE`;
@@ -39,6 +48,7 @@ export async function saveFiche(db: PrismaClient, input: SaveFicheInput): Promis
         workflowId: input.workflowId,
         authorEmail: input.authorEmail,
         ...(input.followUp ? { followUp: input.followUp } : {}),
+        ...(input.lifecycle ? { lifecycle: input.lifecycle as unknown as Prisma.InputJsonValue } : {}),
         versions: { create: { version: 1, title: input.title, state: 'brouillon', createdBy: input.authorEmail } },
       },
     });

@@ -9,7 +9,7 @@ import { driveToValidation, takeStep, type ActionInput } from '../../client/fich
 import { INSTANCE_KIND_LABELS, REFERENCE_CHARTER, type InstanceKind } from '../../domain/charter.js';
 import { DomainError } from '../../domain/errors.js';
 import { parseAction } from '../../domain/lifecycle/action-schemas.js';
-import type { Actor, LifecycleState } from '../../domain/lifecycle/model.js';
+import { positionOf, type Actor, type LifecycleState } from '../../domain/lifecycle/model.js';
 import { pendingStep } from '../../domain/lifecycle/pending-step.js';
 import { check } from '../../domain/lifecycle/rules.js';
 import { apply, initialState } from '../../domain/lifecycle/transitions.js';
@@ -34,6 +34,7 @@ import type { FicheState } from '../../domain/fiche-views.js';
 import { ficheLifecycleWorkflow } from '../../workflows/fiche-lifecycle.js';
 import { ficheDeadlines } from '../../client/fiche-deadlines.js';
 import { listFiches } from '../../store/fiches/list-fiches.js';
+import { listFichePositions } from '../../store/fiches/list-fiche-positions.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
@@ -271,6 +272,13 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     const [line] = await ficheDeadlines(env.client, [fiche], await now());
     if (!line) return null;
     return { what: line.what, reminder: line.reminder, escalation: line.escalation, evaluation: line.evaluation };
+  }
+  /** Where the fiche's row says its lifecycle stands, against the workflow's own state (what /attentes reads). */
+  async function positionOnRow(ficheId: string, handle: WorkflowHandle) {
+    const row = (await listFichePositions(db.prisma, conventionId)).find((f) => f.id === ficheId);
+    const state = await handle.query(ficheStateQuery);
+    expect(row?.lifecycle ?? null).toEqual(isTerminal(state.lifecycle.stage) ? null : positionOf(state.lifecycle));
+    return row?.lifecycle;
   }
   /** What the board should show, from the workflow's own state. */
   const asKept = (state: FicheState) =>
@@ -913,8 +921,10 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
       'partners’ opinions on the same COPIL; a run that wrote nothing is asked',
     async () => {
       const { handle, ficheId } = await startFiche('tableau');
+      expect((await positionOnRow(ficheId, handle))?.stage).toBe('brouillon');
       await act(handle, 'submit', { actor: A.cooperateur });
       expect(await onBoard(ficheId)).toBeNull();
+      expect((await positionOnRow(ficheId, handle))?.stage).toBe('soumise');
       await holdMeeting(handle, 'cotech');
       expect(await onBoard(ficheId)).toEqual(asKept(await handle.query(ficheStateQuery)));
       await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
@@ -934,6 +944,7 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
       expect(kept.deadlines).toEqual(placed.deadlines);
       expect(kept.pending?.what).not.toBe(placed.pending?.what);
       expect(await onBoard(ficheId)).toEqual(asKept(kept));
+      expect((await positionOnRow(ficheId, handle))?.review?.partnerOpinions.caf?.opinion).toBe('favorable');
 
       // The COPIL's meeting moves: the deadlines follow it.
       const later = new Date(copil.startsAt.getTime() + 3 * DAY);

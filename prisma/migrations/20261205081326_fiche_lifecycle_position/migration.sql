@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "FicheAction" ADD COLUMN     "lifecycle" JSONB;
+
