@@ -16,8 +16,8 @@ import { createTestDatabase, startTestPostgres } from '../test/helpers/postgres.
 import { seedConventionAtScale } from '../test/helpers/scale-seed.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
 
-// `npm run bench:pages`: the board (/) of a convention with 2,000 fiches and its calendar
-// (/calendrier), month by month over a year of 500 meetings, on PostgreSQL, through the HTTP app
+// `npm run bench:pages`: the board (/) of a convention with 2,000 fiches, its calendar (/calendrier) month by
+// month over a year of 500 meetings, and what awaits the reader (/attentes), on PostgreSQL, through the HTTP app
 // (Fastify's inject: the server's work, without a socket). Sequential requests, signed in as
 // the COTECH's secretary; p50 / p95 / max per page, and the board's parts timed alone.
 
@@ -89,6 +89,7 @@ try {
   const board = await timings(REQUESTS, () => get(`/?convention=${slug}`));
   const months = Array.from({ length: 12 }, (_, m) => `${year}-${String(m + 1).padStart(2, '0')}`);
   const calendar = await timings(REQUESTS, (i) => get(`/calendrier?convention=${slug}&mois=${months[i % 12]}`));
+  const awaiting = await timings(REQUESTS, () => get('/attentes'));
   const fiches = await timings(REQUESTS, () => store.fiches.list(convention.id));
   const listed = await store.fiches.list(convention.id);
   const deadlines = await timings(REQUESTS, () => ficheDeadlines(client, listed));
@@ -105,6 +106,7 @@ try {
   );
   console.log(line(`GET / (board, ${(await get(`/?convention=${slug}`)) >> 10} KiB)`, board));
   console.log(line('GET /calendrier?mois=… (each month in turn)', calendar));
+  console.log(line(`GET /attentes (${(await get('/attentes')) >> 10} KiB)`, awaiting));
   console.log(line('  of the board: the fiches from the store', fiches));
   console.log(line('  of the board: the deadlines from workflows', deadlines));
   console.log(line("  of the calendar: a month's meetings", meetings));

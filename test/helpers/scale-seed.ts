@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FollowUp } from '../../domain/lifecycle/follow-up.js';
-import { STAGES, type Stage } from '../../domain/lifecycle/vocabulary.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { LifecyclePosition } from '../../domain/lifecycle/model.js';
+import { isTerminal, STAGES, type Stage } from '../../domain/lifecycle/vocabulary.js';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 
 /**
  * A convention at the scale of a département's year, written straight into the store: `fiches`
@@ -9,7 +10,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
  * and `meetings` meetings of its bodies spread over `year`, each with its members invited (a third
  * of them having accepted). No workflow runs behind them: this is for reading pages and plans, so
  * each fiche carries the follow-up its workflow would have written (a review's deadlines, the
- * évaluation's anniversary).
+ * évaluation's anniversary) and where its lifecycle stands.
  */
 export async function seedConventionAtScale(
   prisma: PrismaClient,
@@ -27,6 +28,7 @@ export async function seedConventionAtScale(
     code: `FA-${year}-S${String(i + 1).padStart(5, '0')}`,
     status: STAGES[i % STAGES.length]!,
     authorEmail: `auteur${i % 40}@example.org`,
+    lifecycle: positionAt(STAGES[i % STAGES.length]!) as unknown as Prisma.InputJsonValue,
     followUp: followUpAt(STAGES[i % STAGES.length]!, new Date(Date.UTC(year, i % 12, 1 + (i % 28), 17))),
   }));
   for (let start = 0; start < rows.length; start += 1000) {
@@ -87,4 +89,16 @@ function followUpAt(stage: Stage, at: Date): FollowUp {
     };
   if (stage === 'en_oeuvre') return { kind: 'evaluation', what: null, start: at.toISOString(), zone: 'Europe/Paris' };
   return { kind: 'none', what: null };
+}
+
+/** Where a first version's lifecycle stands at `stage`, as its workflow writes it. */
+function positionAt(stage: Stage): LifecyclePosition {
+  const reviewed = !isTerminal(stage) && stage !== 'en_oeuvre';
+  return {
+    stage,
+    versionInForce: stage === 'en_oeuvre' ? 1 : null,
+    latestVersion: 1,
+    review: reviewed ? { version: 1, stage, partnerOpinions: {}, adjournments: 0, comments: [] } : null,
+    evaluations: [],
+  };
 }
