@@ -14,7 +14,8 @@ import { passwordBox } from '../infra/caldav/password-box.js';
 import { startImipListener, type ImipListener } from '../infra/smtp-in/imip-listener.js';
 import { checkMailSetup } from '../infra/doctor/mail-setup.js';
 import { startImapPoller } from '../infra/imap-in/imap-poller.js';
-import { startMailCatcher, type MailCatcher } from '../infra/smtp-in/mail-catcher.js';
+import type { MailCatcher } from '../infra/smtp-in/mail-catcher.js';
+import { startMailCatcherThread } from '../infra/smtp-in/mail-catcher-thread.js';
 import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
 import { assertPortFree } from '../infra/process/ports.js';
 import { resolveLinkSecret } from '../infra/links/signed-links.js';
@@ -169,7 +170,10 @@ export async function startConcerto(
     checkpoint();
     let catcher: MailCatcher | undefined;
     if (!config.mail.smtpUrl) {
-      catcher = await startMailCatcher({ dir: path.join(config.dataDir, 'outbox'), port: config.mail.catcherPort });
+      catcher = await startMailCatcherThread({
+        dir: path.join(config.dataDir, 'outbox'),
+        port: config.mail.catcherPort,
+      });
       const started = catcher;
       closers.push(() => started.close());
     }

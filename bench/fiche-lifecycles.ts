@@ -13,7 +13,7 @@ import type { InstanceKind } from '../domain/charter.js';
 import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { openDatabase } from '../store/database/open-database.js';
-import { startMailCatcher } from '../infra/smtp-in/mail-catcher.js';
+import { startMailCatcherThread } from '../infra/smtp-in/mail-catcher-thread.js';
 import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
 import { findFreePort } from '../infra/process/ports.js';
 import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
@@ -27,8 +27,8 @@ import { createStore } from '../store/index.js';
 
 // `npm run bench:lifecycles`: fiche lifecycles per second on the embedded dev server with file
 // persistence (as `npm start` runs it), with the real worker, PGlite with the demo convention and
-// the mail catcher, against a bare workflow with as many activities, timers and updates (counted
-// in a real lifecycle's history), alternated on the same server in one run.
+// the mail catcher on its own thread, against a bare workflow with as many activities, timers and
+// updates (counted in a real lifecycle's history), alternated on the same server in one run.
 //
 // A lifecycle is timed from its start to its workflow's completion: submitted, avis favorable of
 // the COTECH, opinions of the CAF and the MSA, adopted by the COPIL, validated by the Bureau (en
@@ -188,7 +188,7 @@ const server = await startDevServer({
   sqlitePragmas: SQLITE_PRAGMAS,
 });
 const db = await openDatabase({ kind: 'pglite', dir: path.join(dir, 'pglite') });
-const catcher = await startMailCatcher({ dir: path.join(dir, 'outbox') });
+const catcher = await startMailCatcherThread({ dir: path.join(dir, 'outbox') });
 const transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
 const connection = await Connection.connect({ address: server.address });
 const nativeConnection = await NativeConnection.connect({ address: server.address });

@@ -69,20 +69,31 @@ export async function findLedgerEntryById(db: PrismaClient, id: string): Promise
   return db.notification.findUnique({ where: { id }, select: ENTRY });
 }
 
+/** One line to claim: the mail it is, and who claims it until when. */
+export interface LineClaim {
+  start: AttemptStart;
+  claim: Claim;
+}
+
+const RETURNED = `"id", "idempotencyKey", "recipient", "subject", "workflowId", "messageId", "status", "attempts",
+  "lastResponse", "leaseUntil", "alertedAt"`;
+
 /**
- * Claims the line for one attempt, in one statement: creates it, or takes it when it is neither
- * done (sent, failed, bounced) nor held by a live lease, marking it sending with one more attempt.
- * Two workers racing for a line cannot both win: PostgreSQL serialises the row's upsert.
+ * Claims lines for their attempts, in one statement: each is created, or taken when it is neither
+ * done (sent, failed, bounced) nor held by a live lease, marked sending with one more attempt. Two
+ * workers racing for a line cannot both win: PostgreSQL serialises the row's upsert. The keys must
+ * differ (one row cannot be claimed twice in a statement); the answers come in the claims' order.
  */
-export async function claimLine(db: PrismaClient, start: AttemptStart, claim: Claim): Promise<ClaimResult> {
-  const now = claim.now.toISOString();
-  const lease = claim.leaseUntil.toISOString();
-  const claimed = await db.$queryRaw<LedgerEntry[]>`
-    INSERT INTO "Notification" ("id", "idempotencyKey", "workflowId", "recipient", "subject", "messageId", "status",
+export async function claimLines(db: PrismaClient, lines: readonly LineClaim[]): Promise<ClaimResult[]> {
+  const column = <T>(pick: (line: LineClaim) => T) => lines.map(pick);
+  const claimed = await db.$queryRawUnsafe<LedgerEntry[]>(
+    `INSERT INTO "Notification" ("id", "idempotencyKey", "workflowId", "recipient", "subject", "messageId", "status",
       "attempts", "icalUid", "icalSequence", "icalMethod", "claimedBy", "leaseUntil", "createdAt", "updatedAt")
-    VALUES (gen_random_uuid()::text, ${start.idempotencyKey}, ${start.workflowId ?? null}, ${start.recipient},
-      ${start.subject}, ${start.messageId}, 'sending', 1, ${start.icalUid ?? null}, ${start.icalSequence ?? null}::int,
-      ${start.icalMethod ?? null}, ${claim.owner}, ${lease}::timestamp, ${now}::timestamp, ${now}::timestamp)
+    SELECT gen_random_uuid()::text, t.key, t.workflow, t.recipient, t.subject, t.message, 'sending', 1, t.uid, t.seq,
+      t.method, t.owner, t.lease, t.now, t.now
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[],
+      $9::text[], $10::timestamp[], $11::timestamp[])
+      AS t(key, workflow, recipient, subject, message, uid, seq, method, owner, lease, now)
     ON CONFLICT ("idempotencyKey") DO UPDATE SET
       "status" = 'sending',
       "attempts" = "Notification"."attempts" + 1,
@@ -95,15 +106,32 @@ export async function claimLine(db: PrismaClient, start: AttemptStart, claim: Cl
       "updatedAt" = EXCLUDED."updatedAt"
     WHERE "Notification"."status" NOT IN ('sent', 'failed', 'bounced')
       AND ("Notification"."leaseUntil" IS NULL OR "Notification"."leaseUntil" <= EXCLUDED."updatedAt")
-    RETURNING "id", "idempotencyKey", "recipient", "subject", "workflowId", "messageId", "status", "attempts",
-      "lastResponse", "leaseUntil", "alertedAt"`;
-  // One statement when the line is ours (each mail's common case); a line left alone is read as it is.
-  if (claimed[0]) return { kind: 'claimed', line: claimed[0] };
-  const line = await db.notification.findUniqueOrThrow({
-    where: { idempotencyKey: start.idempotencyKey },
-    select: ENTRY,
+    RETURNING ${RETURNED}`,
+    column((l) => l.start.idempotencyKey),
+    column((l) => l.start.workflowId ?? null),
+    column((l) => l.start.recipient),
+    column((l) => l.start.subject),
+    column((l) => l.start.messageId),
+    column((l) => l.start.icalUid ?? null),
+    column((l) => l.start.icalSequence ?? null),
+    column((l) => l.start.icalMethod ?? null),
+    column((l) => l.claim.owner),
+    column((l) => l.claim.leaseUntil.toISOString()),
+    column((l) => l.claim.now.toISOString()),
+  );
+  const byKey = new Map(claimed.map((line) => [line.idempotencyKey, line]));
+  // One statement when every line is ours (the common case); the lines left alone are read as they are.
+  const left = lines.map((l) => l.start.idempotencyKey).filter((key) => !byKey.has(key));
+  const others =
+    left.length === 0 ? [] : await db.notification.findMany({ where: { idempotencyKey: { in: left } }, select: ENTRY });
+  const other = new Map(others.map((line) => [line.idempotencyKey, line]));
+  return lines.map(({ start }): ClaimResult => {
+    const mine = byKey.get(start.idempotencyKey);
+    if (mine) return { kind: 'claimed', line: mine };
+    const line = other.get(start.idempotencyKey);
+    if (!line) throw new Error(`Ledger line ${start.idempotencyKey} neither claimed nor found.`);
+    return { kind: (FINAL_STATUSES as readonly string[]).includes(line.status) ? 'done' : 'held', line };
   });
-  return { kind: (FINAL_STATUSES as readonly string[]).includes(line.status) ? 'done' : 'held', line };
 }
 
 /** Extends the claim of its owner while its SMTP transaction lasts (no effect once it lost the line). */
@@ -129,23 +157,35 @@ export async function recordInterruptedAttempt(
   });
 }
 
-/** Records the server's acceptance: the line is sent, with its attempt, and its claim released (one statement). */
-export async function recordSent(
-  db: PrismaClient,
-  input: { notificationId: string; attempt: number; response: string; at: Date },
-): Promise<void> {
-  const at = input.at.toISOString();
-  await db.$executeRaw`
-    WITH sent AS (
-      UPDATE "Notification" SET "status" = 'sent', "sentAt" = ${at}::timestamp, "lastResponse" = ${input.response},
-        "lastError" = NULL, "claimedBy" = NULL, "leaseUntil" = NULL, "updatedAt" = ${at}::timestamp
-      WHERE "id" = ${input.notificationId}
-      RETURNING "id"
+/** The server's acceptance of one line's attempt. */
+export interface SentLine {
+  notificationId: string;
+  attempt: number;
+  response: string;
+  at: Date;
+}
+
+/**
+ * Records the server's acceptance of lines in one statement: each is sent, with its attempt, and
+ * its claim released. The lines must differ.
+ */
+export async function recordSentLines(db: PrismaClient, lines: readonly SentLine[]): Promise<void> {
+  await db.$executeRawUnsafe(
+    `WITH input AS (
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamp[]) AS t(id, attempt, response, at)
+    ), sent AS (
+      UPDATE "Notification" n SET "status" = 'sent', "sentAt" = input.at, "lastResponse" = input.response,
+        "lastError" = NULL, "claimedBy" = NULL, "leaseUntil" = NULL, "updatedAt" = input.at
+      FROM input WHERE n."id" = input.id
+      RETURNING n."id", input.attempt, input.response, input.at
     )
     INSERT INTO "NotificationAttempt" ("id", "notificationId", "attempt", "outcome", "response", "at")
-    SELECT gen_random_uuid()::text, "id", ${input.attempt}::int, ${'sent' satisfies AttemptOutcome},
-      ${input.response}, ${at}::timestamp
-    FROM sent`;
+    SELECT gen_random_uuid()::text, "id", attempt, 'sent', response, at FROM sent`,
+    lines.map((l) => l.notificationId),
+    lines.map((l) => l.attempt),
+    lines.map((l) => l.response),
+    lines.map((l) => l.at.toISOString()),
+  );
 }
 
 /** Records a refused or failed attempt: the line is failed for good, or waits for a retry; its claim is released. */

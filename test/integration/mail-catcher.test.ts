@@ -4,7 +4,8 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { SendMailOptions } from 'nodemailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startMailCatcher, type MailCatcher } from '../../infra/smtp-in/mail-catcher.js';
+import { startMailCatcher, type MailCatcher, type MailCatcherOptions } from '../../infra/smtp-in/mail-catcher.js';
+import { startMailCatcherThread } from '../../infra/smtp-in/mail-catcher-thread.js';
 import { createMailTransport } from '../../infra/smtp-out/mail-transport.js';
 import { classifySmtpError } from '../../infra/smtp-out/smtp-errors.js';
 
@@ -28,9 +29,10 @@ const VCALENDAR = [
 
 let dir: string;
 const catchers: MailCatcher[] = [];
+let starter: (options: MailCatcherOptions) => Promise<MailCatcher> = startMailCatcher;
 
 async function start(options: { dir?: string; port?: number } = {}): Promise<MailCatcher> {
-  const catcher = await startMailCatcher({ dir: options.dir ?? dir, port: options.port });
+  const catcher = await starter({ dir: options.dir ?? dir, port: options.port });
   catchers.push(catcher);
   return catcher;
 }
@@ -53,7 +55,15 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('mail catcher', () => {
+// `npm start` runs the catcher on a thread of its own; the tests run it both ways.
+describe.each([
+  ['in the process', startMailCatcher],
+  ['on its own thread', startMailCatcherThread],
+])('mail catcher, %s', (_, startCatcher) => {
+  beforeEach(() => {
+    starter = startCatcher;
+  });
+
   it('lists what it received, newest first, with envelope recipients and calendar detection', async () => {
     const catcher = await start();
     expect(catcher.url).toBe(`smtp://127.0.0.1:${catcher.port}`);

@@ -159,11 +159,21 @@ describe('mail delivery per recipient (real SMTP on loopback, PGlite)', () => {
     },
   );
 
-  it('a mail whose values the ledger refuses (a NUL byte) is not sent, and the activity still returns', async () => {
-    const result = await send({ ...notice('n7:claire@example.org', 'claire@example.org'), subject: 'Essai\u0000' });
+  it('a mail the ledger refuses (a NUL byte) is not sent, the activity returns, the others leave', async () => {
+    // Sent at once, their ledger lines are claimed together (store/database/group-commit.ts): one refused value
+    // must not refuse its neighbours.
+    const others = ['claire@example.org', 'autre@example.org', 'inconnu@example.org'];
+    const results = await Promise.all([
+      ...others.map((to) => send(notice(`n7b:${to}`, to))),
+      send({ ...notice('n7:claire@example.org', 'claire@example.org'), subject: 'Essai\u0000' }),
+    ]);
+    const result = results.pop();
+    const rest = results;
     expect(result).toMatchObject({ sent: false, undelivered: { reason: 'refused' } });
-    expect(result.undelivered!.response).toMatch(/^DATA_REFUSED/);
-    expect(sink.accepted).toHaveLength(0);
+    expect(result!.undelivered!.response).toMatch(/^DATA_REFUSED/);
+    expect(rest.map((r) => r.sent)).toEqual([true, true, true]);
+    expect(sink.accepted.flatMap((m) => m.to).sort()).toEqual([...others].sort());
+    for (const to of others) expect(await line(`n7b:${to}`)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
   it('a 421 is retried, then the same line is sent once with the same Message-ID and a VERP return path', async () => {
