@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client, type WorkflowHandle } from '@temporalio/client';
@@ -35,7 +36,8 @@ import {
 // is scheduled with its workflow (invitations, reminders), a third of its members accept and a
 // third decline, and it is held (attendance, relevé de décisions, minutes). Mail goes to an SMTP
 // server on loopback that reads and drops it. BENCH_SCALE (0.01 … 1) takes a fraction of the
-// conventions. Progress on stderr; one JSON line on stdout.
+// conventions. Progress on stderr; one JSON line on stdout, with each isolate's heap limit (set by
+// NODE_OPTIONS=--max-old-space-size: bench/README.md says what the cap does to the RSS).
 
 const SCALE = Math.min(1, Math.max(0.01, Number(process.env.BENCH_SCALE ?? 1)));
 const CONVENTIONS = Math.max(1, Math.round(30 * SCALE));
@@ -348,6 +350,8 @@ try {
       workerRssMaxMiB: Math.round(rssMax / 2 ** 20),
       scale: SCALE,
       maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
+      // Each isolate's heap limit, the main thread's and the workflow thread's.
+      heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
       cores: os.cpus().length,
       loadAverage: os.loadavg()[0],
     }),
