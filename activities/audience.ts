@@ -19,7 +19,7 @@ export function createAudienceActivities(fiches: FicheStore, send: MailActivitie
     /** The addresses of an audience, lower-cased, sorted and without duplicates. */
     resolveAudience: fiches.resolveAudience,
     /**
-     * Tells the notices of one occasion to their audiences in one activity: the addresses are read,
+     * Tells the notices of one occasion to their audiences in one activity: the addresses are read in one statement,
      * then each is mailed under `<workflowId>:<occasion>:<step>:<address>` (activities/mail.ts' sendEachLine).
      */
     async sendFicheNotices({
@@ -29,13 +29,15 @@ export function createAudienceActivities(fiches: FicheStore, send: MailActivitie
       occasion,
       notices,
     }: FicheNoticesRequest): Promise<NoticeResult> {
-      const lines = await Promise.all(
-        notices.map(async (notice) => {
-          const worded = renderNotice(notice.content);
-          const to = await fiches.resolveAudience({ conventionId, ficheId, audience: notice.audience });
-          return to.map((recipient) => ({ recipient, occasion: `${occasion}:${notice.step}`, worded }));
-        }),
-      );
+      const audiences = await fiches.resolveAudiences({
+        conventionId,
+        ficheId,
+        audiences: notices.map((notice) => notice.audience),
+      });
+      const lines = notices.map((notice, i) => {
+        const worded = renderNotice(notice.content);
+        return audiences[i]!.map((recipient) => ({ recipient, occasion: `${occasion}:${notice.step}`, worded }));
+      });
       // A person in two audiences of one step (the author who sits in the GTT) gets one mail of a subject, not two.
       const seen = new Set<string>();
       const once = lines.flat().filter(({ recipient, worded }) => {

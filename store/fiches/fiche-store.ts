@@ -9,7 +9,7 @@ import { listFichePositions } from './list-fiche-positions.js';
 import { listFichesUnderReview } from './list-fiches-under-review.js';
 import { listFiches } from './list-fiches.js';
 import { recordLifecycleStep } from './record-lifecycle-step.js';
-import { resolveFicheAudience } from './resolve-audience.js';
+import { resolveFicheAudience, resolveFicheAudiences } from './resolve-audience.js';
 import { saveFicheContent } from './save-fiche-content.js';
 import { saveFiche } from './save-fiche.js';
 
@@ -31,6 +31,7 @@ export function createFicheStore(db: PrismaClient) {
     listCampaign: bind(listCampaignFiches),
     listUnderReview: bind(listFichesUnderReview),
     resolveAudience: bind(resolveFicheAudience),
+    resolveAudiences: bind(resolveFicheAudiences),
   };
 }
 

@@ -41,83 +41,16 @@ const DECISIONS: Partial<Record<ActionKind, true>> = {
 
 /**
  * Writes one lifecycle step — the fiche's stage, the versions' states, the decision when a
- * body decided, and the audit line with its actor — together, or none of them.
+ * body decided, and the audit line with its actor — together, or none of them. Most steps are one
+ * statement (writeStep); an amendment's new draft and an évaluation add a row in the same transaction.
  */
 export async function recordLifecycleStep(db: PrismaClient, input: LifecycleStepInput): Promise<{ created: boolean }> {
+  if (input.action !== 'requestAmendment' && !(input.action === 'recordEvaluation' && input.evaluation)) {
+    return { created: await writeStep(db, input) };
+  }
   return db.$transaction(async (tx) => {
-    if (await tx.auditEvent.findUnique({ where: { key: input.idempotencyKey } })) return { created: false };
-    const at = new Date(input.at);
-    await tx.ficheAction.update({
-      where: { id: input.ficheId },
-      data: {
-        status: input.toStage,
-        ...(input.followUp ? { followUp: input.followUp } : {}),
-        ...(input.lifecycle ? { lifecycle: input.lifecycle as unknown as Prisma.InputJsonValue } : {}),
-      },
-    });
-
-    if (input.action === 'requestAmendment') {
-      // The amendment starts from the version in force, not from the latest one: an earlier
-      // amendment withdrawn or refused keeps its number but not its content.
-      const inForce = await tx.ficheVersion.findFirstOrThrow({
-        where: {
-          ficheId: input.ficheId,
-          ...(input.versionInForce !== null ? { version: input.versionInForce } : {}),
-        },
-        orderBy: { version: 'desc' },
-        include: { objectifs: { select: { id: true } }, partenaires: { select: { id: true } } },
-      });
-      await tx.ficheVersion.create({
-        data: {
-          ficheId: input.ficheId,
-          version: input.version,
-          title: inForce.title,
-          enjeuId: inForce.enjeuId,
-          piloteId: inForce.piloteId,
-          publicVise: inForce.publicVise,
-          secteur: inForce.secteur,
-          calendrier: inForce.calendrier,
-          budget: inForce.budget ?? undefined,
-          indicateurs: inForce.indicateurs ?? undefined,
-          objectifs: { connect: inForce.objectifs },
-          partenaires: { connect: inForce.partenaires },
-          state: 'brouillon',
-          createdBy: input.actorEmail,
-        },
-      });
-    }
-    await tx.ficheVersion.updateMany({
-      where: { ficheId: input.ficheId, version: input.version },
-      data: { state: versionState(input) },
-    });
-    if (input.versionInForce !== null) {
-      await tx.ficheVersion.updateMany({
-        where: { ficheId: input.ficheId, version: { lt: input.versionInForce }, state: 'en_vigueur' },
-        data: { state: 'remplacee' },
-      });
-    }
-
-    if (DECISIONS[input.action] && input.instanceKind) {
-      const instance = await tx.instance.findFirst({
-        where: { conventionId: input.conventionId, kind: input.instanceKind },
-        select: { id: true },
-      });
-      await tx.decision.create({
-        data: {
-          idempotencyKey: input.idempotencyKey,
-          ficheId: input.ficheId,
-          version: input.version,
-          instanceId: instance?.id ?? null,
-          meetingId: input.meetingId ?? null,
-          stage: input.fromStage,
-          outcome: input.outcome ?? '',
-          comment: input.comment ?? null,
-          actorEmail: input.actorEmail,
-          actorRole: input.actorRole,
-          decidedAt: at,
-        },
-      });
-    }
+    if (!(await writeStep(tx, input))) return { created: false };
+    if (input.action === 'requestAmendment') await startAmendment(tx, input);
     if (input.action === 'recordEvaluation' && input.evaluation) {
       await tx.ficheEvaluation.create({
         data: {
@@ -127,29 +60,110 @@ export async function recordLifecycleStep(db: PrismaClient, input: LifecycleStep
           summary: input.evaluation.summary,
           ...(input.evaluation.indicators?.length ? { indicators: input.evaluation.indicators as object[] } : {}),
           recordedBy: input.actorEmail,
-          recordedAt: at,
+          recordedAt: new Date(input.at),
         },
       });
     }
-    await tx.auditEvent.create({
-      data: {
-        key: input.idempotencyKey,
-        actor: input.actorEmail,
-        action: `fiche.${input.action}`,
-        subject: `fiche:${input.ficheId}`,
-        details: {
-          version: input.version,
-          from: input.fromStage,
-          to: input.toStage,
-          role: input.actorRole,
-          ...(input.outcome ? { outcome: input.outcome } : {}),
-          ...(input.comment ? { comment: input.comment } : {}),
-          ...(input.meetingId ? { meetingId: input.meetingId } : {}),
-        },
-        at,
-      },
-    });
     return { created: true };
+  });
+}
+
+/**
+ * The step's writes in one statement, keyed by its audit line: a retried activity finds the key taken
+ * and writes nothing (false). Each write depends on the audit line's insert, which depends on the fiche.
+ */
+async function writeStep(db: Prisma.TransactionClient, input: LifecycleStepInput): Promise<boolean> {
+  const details = {
+    version: input.version,
+    from: input.fromStage,
+    to: input.toStage,
+    role: input.actorRole,
+    ...(input.outcome ? { outcome: input.outcome } : {}),
+    ...(input.comment ? { comment: input.comment } : {}),
+    ...(input.meetingId ? { meetingId: input.meetingId } : {}),
+  };
+  const decided = DECISIONS[input.action] && input.instanceKind ? input.instanceKind : null;
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+  const [row] = await db.$queryRawUnsafe<{ created: boolean; found: boolean }[]>(
+    `WITH audit AS (
+      INSERT INTO "AuditEvent" ("id", "key", "actor", "action", "subject", "details", "at")
+      SELECT gen_random_uuid()::text, $1, $2, $3, $4, $5::jsonb, $6::timestamp
+      WHERE EXISTS (SELECT 1 FROM "FicheAction" WHERE "id" = $7)
+      ON CONFLICT ("key") DO NOTHING RETURNING "id"
+    ), fiche AS (
+      UPDATE "FicheAction" SET "status" = $8, "followUp" = COALESCE($9::jsonb, "followUp"),
+        "lifecycle" = COALESCE($10::jsonb, "lifecycle"), "updatedAt" = $11::timestamp
+      WHERE "id" = $7 AND EXISTS (SELECT 1 FROM audit)
+    ), version AS (
+      UPDATE "FicheVersion" SET "state" = $12
+      WHERE "ficheId" = $7 AND "version" = $13 AND EXISTS (SELECT 1 FROM audit)
+    ), replaced AS (
+      UPDATE "FicheVersion" SET "state" = 'remplacee'
+      WHERE "ficheId" = $7 AND "version" < $14::int AND "version" <> $13 AND "state" = 'en_vigueur'
+        AND EXISTS (SELECT 1 FROM audit)
+    ), decision AS (
+      INSERT INTO "Decision" ("id", "idempotencyKey", "ficheId", "version", "instanceId", "meetingId", "stage",
+        "outcome", "comment", "actorEmail", "actorRole", "decidedAt")
+      SELECT gen_random_uuid()::text, $1, $7, $13,
+        (SELECT "id" FROM "Instance" WHERE "conventionId" = $15 AND "kind" = $16 LIMIT 1),
+        $17, $18, $19, $20, $21, $22, $6::timestamp
+      FROM audit WHERE $16::text IS NOT NULL
+    )
+    SELECT EXISTS (SELECT 1 FROM audit) AS created, EXISTS (SELECT 1 FROM "FicheAction" WHERE "id" = $7) AS found`,
+    input.idempotencyKey,
+    input.actorEmail,
+    `fiche.${input.action}`,
+    `fiche:${input.ficheId}`,
+    JSON.stringify(details),
+    input.at,
+    input.ficheId,
+    input.toStage,
+    json(input.followUp),
+    json(input.lifecycle),
+    new Date().toISOString(),
+    versionState(input),
+    input.version,
+    input.versionInForce,
+    input.conventionId,
+    decided,
+    input.meetingId ?? null,
+    input.fromStage,
+    input.outcome ?? '',
+    input.comment ?? null,
+    input.actorEmail,
+    input.actorRole,
+  );
+  if (!row?.found) throw new Error(`No fiche ${input.ficheId}: its step ${input.idempotencyKey} was not recorded.`);
+  return row.created;
+}
+
+/**
+ * An amendment's draft starts from the version in force, not from the latest one: an earlier
+ * amendment withdrawn or refused keeps its number but not its content.
+ */
+async function startAmendment(tx: Prisma.TransactionClient, input: LifecycleStepInput): Promise<void> {
+  const inForce = await tx.ficheVersion.findFirstOrThrow({
+    where: { ficheId: input.ficheId, ...(input.versionInForce !== null ? { version: input.versionInForce } : {}) },
+    orderBy: { version: 'desc' },
+    include: { objectifs: { select: { id: true } }, partenaires: { select: { id: true } } },
+  });
+  await tx.ficheVersion.create({
+    data: {
+      ficheId: input.ficheId,
+      version: input.version,
+      title: inForce.title,
+      enjeuId: inForce.enjeuId,
+      piloteId: inForce.piloteId,
+      publicVise: inForce.publicVise,
+      secteur: inForce.secteur,
+      calendrier: inForce.calendrier,
+      budget: inForce.budget ?? undefined,
+      indicateurs: inForce.indicateurs ?? undefined,
+      objectifs: { connect: inForce.objectifs },
+      partenaires: { connect: inForce.partenaires },
+      state: versionState(input),
+      createdBy: input.actorEmail,
+    },
   });
 }
 

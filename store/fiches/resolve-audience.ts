@@ -7,41 +7,69 @@ export interface ResolveAudienceInput {
   audience: Audience;
 }
 
+export interface ResolveAudiencesInput {
+  conventionId: string;
+  ficheId: string;
+  audiences: readonly Audience[];
+}
+
 /** The addresses of a fiche's audience, lower-cased, sorted and without duplicates. */
 export async function resolveFicheAudience(
   db: PrismaClient,
   { conventionId, ficheId, audience }: ResolveAudienceInput,
 ): Promise<string[]> {
-  const fiche = await db.ficheAction.findUniqueOrThrow({
-    where: { id: ficheId },
-    include: { versions: { orderBy: { version: 'desc' }, take: 1, include: { pilote: true } } },
+  const [emails] = await resolveFicheAudiences(db, { conventionId, ficheId, audiences: [audience] });
+  return emails!;
+}
+
+/**
+ * The addresses of each of a fiche's audiences, in their order, each lower-cased, sorted and without
+ * duplicates — read in one statement: a step's notices go to several audiences at once.
+ */
+export async function resolveFicheAudiences(
+  db: PrismaClient,
+  { conventionId, ficheId, audiences }: ResolveAudiencesInput,
+): Promise<string[][]> {
+  const params: unknown[] = [ficheId, conventionId];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  // Row -1 says the fiche exists in that convention; row i holds an address of audiences[i].
+  const parts = ['SELECT -1 AS i, f.id AS email FROM "FicheAction" f WHERE f.id = $1 AND f."conventionId" = $2'];
+  audiences.forEach((audience, i) => parts.push(`SELECT ${i} AS i, a.email FROM (${addresses(audience, param)}) a`));
+  const rows = await db.$queryRawUnsafe<{ i: number; email: string | null }[]>(parts.join(' UNION ALL '), ...params);
+  if (!rows.some((row) => row.i === -1)) throw new Error(`No fiche ${ficheId} in convention ${conventionId}.`);
+  return audiences.map((_, i) => {
+    const emails = rows.filter((row) => row.i === i && row.email).map((row) => row.email!.toLowerCase());
+    return [...new Set(emails)].sort();
   });
-  let emails: string[];
-  if (audience.kind === 'author') emails = [fiche.authorEmail];
-  else if (audience.kind === 'pilot') emails = [fiche.versions[0]?.pilote?.email ?? fiche.authorEmail];
-  else if (audience.kind === 'partner') {
-    // Whoever speaks for a structure of that kind and sits in the convention may record its opinion (domain/access.ts).
-    const referents = await db.person.findMany({
-      where: { structure: { kind: audience.partner }, memberships: { some: { instance: { conventionId } } } },
-      select: { email: true },
-    });
-    emails = referents.map((p) => p.email);
-  } else {
-    const members = await db.membership.findMany({
-      where: {
-        instance: {
-          conventionId,
-          ...(audience.kind === 'gtt'
-            ? fiche.gttId
-              ? { id: fiche.gttId }
-              : { kind: 'gtt' }
-            : { kind: audience.instanceKind }),
-        },
-        ...(audience.kind === 'role' ? { role: { in: audience.roles } } : {}),
-      },
-      include: { person: { select: { email: true } } },
-    });
-    emails = members.map((m) => m.person.email);
+}
+
+/** The SELECT of one audience's addresses (column `email`); $1 is the fiche, $2 its convention. */
+function addresses(audience: Audience, param: (value: unknown) => string): string {
+  switch (audience.kind) {
+    case 'author':
+      return 'SELECT "authorEmail" AS email FROM "FicheAction" WHERE id = $1';
+    case 'pilot':
+      // The latest version's pilot, or the author when it names none.
+      return `SELECT COALESCE(
+          (SELECT p.email FROM "FicheVersion" v JOIN "Person" p ON p.id = v."piloteId"
+            WHERE v."ficheId" = $1 AND v.version = (SELECT MAX(version) FROM "FicheVersion" WHERE "ficheId" = $1)),
+          f."authorEmail") AS email FROM "FicheAction" f WHERE f.id = $1`;
+    case 'partner':
+      // Whoever speaks for a structure of that kind and sits in the convention may record its opinion
+      // (domain/access.ts).
+      return `SELECT p.email FROM "Person" p JOIN "Structure" s ON s.id = p."structureId"
+        WHERE s.kind = ${param(audience.partner)} AND EXISTS (
+          SELECT 1 FROM "Membership" m JOIN "Instance" n ON n.id = m."instanceId"
+          WHERE m."personId" = p.id AND n."conventionId" = $2)`;
+    default: {
+      // The fiche's GTT, or every GTT while it has none.
+      const instance =
+        audience.kind === 'gtt'
+          ? `COALESCE(n.id = (SELECT "gttId" FROM "FicheAction" WHERE id = $1), n.kind = 'gtt')`
+          : `n.kind = ${param(audience.instanceKind)}`;
+      const role = audience.kind === 'role' ? ` AND m.role = ANY(${param(audience.roles)}::text[])` : '';
+      return `SELECT p.email FROM "Membership" m JOIN "Instance" n ON n.id = m."instanceId"
+        JOIN "Person" p ON p.id = m."personId" WHERE n."conventionId" = $2 AND ${instance}${role}`;
+    }
   }
-  return [...new Set(emails.map((e) => e.toLowerCase()))].sort();
 }

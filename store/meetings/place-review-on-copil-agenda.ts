@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { appendAgendaItem } from './append-agenda-item.js';
+import { listScheduledMeetings } from './list-scheduled-meetings.js';
 
 export interface ReviewPlacement {
   meetingId: string;
@@ -22,32 +23,20 @@ export async function placeReviewOnCopilAgenda(
     after: string;
   },
 ): Promise<ReviewPlacement | null> {
-  return db.$transaction(async (tx) => {
-    const scheduled = {
-      conventionId: input.conventionId,
-      instance: { kind: 'copil' },
-      status: { in: ['planifiee', 'convoquee'] },
-      startsAt: { gte: new Date(input.after) },
-    };
-    const placed = await tx.meeting.findFirst({
-      where: { ...scheduled, agenda: { some: { title: input.title } } },
-      orderBy: { startsAt: 'asc' },
-    });
-    if (placed)
-      return {
-        meetingId: placed.id,
-        meetingTitle: placed.title,
-        startsAt: placed.startsAt.toISOString(),
-        added: false,
-      };
-    const meeting = await tx.meeting.findFirst({ where: scheduled, orderBy: { startsAt: 'asc' } });
-    if (!meeting) return null;
-    await appendAgendaItem(tx, { meetingId: meeting.id, title: input.title, kind: input.kind });
-    return {
-      meetingId: meeting.id,
-      meetingTitle: meeting.title,
-      startsAt: meeting.startsAt.toISOString(),
-      added: true,
-    };
-  });
+  const { conventionId, after } = input;
+  const meetings = await listScheduledMeetings(db, { conventionId, instanceKind: 'copil', after });
+  const placed = meetings.find((meeting) => meeting.items.includes(input.title));
+  const meeting = placed ?? meetings[0];
+  if (!meeting) return null;
+  if (!placed) {
+    await db.$transaction((tx) =>
+      appendAgendaItem(tx, { meetingId: meeting.id, title: input.title, kind: input.kind }),
+    );
+  }
+  return {
+    meetingId: meeting.id,
+    meetingTitle: meeting.title,
+    startsAt: meeting.startsAt.toISOString(),
+    added: !placed,
+  };
 }

@@ -1,7 +1,8 @@
 import type { InstanceKind } from '../../domain/charter.js';
 import { reviewDeadlines, type FollowUp, type ReviewTiming } from '../../domain/lifecycle/follow-up.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { appendAgendaItem } from './append-agenda-item.js';
+import { listScheduledMeetings } from './list-scheduled-meetings.js';
 
 export interface AgendaPlacement {
   meetingId: string;
@@ -29,48 +30,44 @@ export interface PutOnAgendaInput {
 /**
  * Puts the fiche on the ordre du jour of the next scheduled meeting of that body — unless it
  * is already on that of a scheduled one (which may have been moved later) — and says where;
- * null when no meeting is scheduled yet (the workflow then waits for one).
+ * null when no meeting is scheduled yet (the workflow then waits for one). Two reads, then the
+ * item and the fiche's deadlines written together.
  */
 export async function putOnNextAgenda(db: PrismaClient, input: PutOnAgendaInput): Promise<AgendaPlacement | null> {
-  return db.$transaction(async (tx) => {
-    const scheduled = {
-      conventionId: input.conventionId,
-      instance: { kind: input.instanceKind },
-      status: { in: ['planifiee', 'convoquee'] },
-      startsAt: { gte: new Date(input.after) },
-    };
-    const fiche = await tx.ficheAction.findUniqueOrThrow({
-      where: { id: input.ficheId },
-      include: { versions: { where: { version: input.version } } },
+  const [fiche] = await db.$queryRaw<{ code: string; title: string | null }[]>`
+    SELECT f."code", v."title" FROM "FicheAction" f
+    LEFT JOIN "FicheVersion" v ON v."ficheId" = f."id" AND v."version" = ${input.version}
+    WHERE f."id" = ${input.ficheId}`;
+  if (!fiche) throw new Error(`No fiche ${input.ficheId}: it cannot be put on an ordre du jour.`);
+  const title = `Fiche ${fiche.code} (version ${input.version}) : ${fiche.title ?? ''}`;
+  const meetings = await listScheduledMeetings(db, input);
+  const placed = meetings.find((meeting) => meeting.items.includes(title));
+  const meeting = placed ?? meetings[0];
+  const followUp = followUpOf(input, meeting?.startsAt ?? null);
+  const writeFollowUp = async (tx: Prisma.TransactionClient) => {
+    if (followUp) await tx.ficheAction.update({ where: { id: input.ficheId }, data: { followUp } });
+  };
+  if (!meeting || placed) await writeFollowUp(db);
+  else {
+    await db.$transaction(async (tx) => {
+      await writeFollowUp(tx);
+      await appendAgendaItem(tx, {
+        meetingId: meeting.id,
+        title,
+        kind: input.instanceKind === 'cotech' ? 'avis' : 'decision',
+        ficheId: input.ficheId,
+      });
     });
-    const title = `Fiche ${fiche.code} (version ${input.version}) : ${fiche.versions[0]?.title ?? ''}`;
-    const placed = await tx.meeting.findFirst({
-      where: { ...scheduled, agenda: { some: { ficheId: input.ficheId, title } } },
-      orderBy: { startsAt: 'asc' },
-    });
-    const followed = async (startsAt: Date | null) => {
-      if (!input.followUp) return;
-      const { what, timing } = input.followUp;
-      let followUp: FollowUp = { kind: 'review', what };
-      if (startsAt) {
-        const { reminder, escalation } = reviewDeadlines(startsAt.toISOString(), input.instanceKind, timing);
-        followUp = { ...followUp, reminder: reminder.toISOString(), escalation: escalation.toISOString() };
-      }
-      await tx.ficheAction.update({ where: { id: input.ficheId }, data: { followUp } });
-    };
-    if (placed) {
-      await followed(placed.startsAt);
-      return { meetingId: placed.id, added: false, startsAt: placed.startsAt.toISOString(), title: placed.title };
-    }
-    const meeting = await tx.meeting.findFirst({ where: scheduled, orderBy: { startsAt: 'asc' } });
-    await followed(meeting?.startsAt ?? null);
-    if (!meeting) return null;
-    await appendAgendaItem(tx, {
-      meetingId: meeting.id,
-      title,
-      kind: input.instanceKind === 'cotech' ? 'avis' : 'decision',
-      ficheId: input.ficheId,
-    });
-    return { meetingId: meeting.id, added: true, startsAt: meeting.startsAt.toISOString(), title: meeting.title };
-  });
+  }
+  if (!meeting) return null;
+  return { meetingId: meeting.id, added: !placed, startsAt: meeting.startsAt.toISOString(), title: meeting.title };
+}
+
+/** What the fiche waits for, with the review's deadlines once its meeting is known. */
+function followUpOf(input: PutOnAgendaInput, startsAt: Date | null): FollowUp | null {
+  if (!input.followUp) return null;
+  const { what, timing } = input.followUp;
+  if (!startsAt) return { kind: 'review', what };
+  const { reminder, escalation } = reviewDeadlines(startsAt.toISOString(), input.instanceKind, timing);
+  return { kind: 'review', what, reminder: reminder.toISOString(), escalation: escalation.toISOString() };
 }
