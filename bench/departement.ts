@@ -126,11 +126,14 @@ async function ended(handle: WorkflowHandle): Promise<void> {
   }
 }
 
-/** A progress bar on stderr: the phase, and how much of the year is done. */
+/** A progress bar on stderr: how much of the year is done, the seconds since the start and the phase. */
 function progress(done: number, total: number, phase: string): void {
   const width = 30;
   const filled = Math.round((done / total) * width);
-  process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} ${phase.padEnd(40)}`);
+  const seconds = String(Math.round((performance.now() - wallStart) / 1000)).padStart(5);
+  process.stderr.write(
+    `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} ${seconds} s ${phase.padEnd(40)}`,
+  );
 }
 
 Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -3,10 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { driveToValidation, takeStep, type ActionInput } from '../client/fiche-steps.js';
 import { startFiche } from '../client/start-fiche.js';
 import type { InstanceKind } from '../domain/charter.js';
@@ -22,6 +21,7 @@ import { DEMO_PEOPLE, resolveDemoPeople, type DemoPeople } from '../store/conven
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../store/conventions/load-demo.js';
 import { createConcertoWorker } from '../worker/create-worker.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
+import { createBareWorker } from './bare-worker.js';
 import { bareWorkflow, touchUpdate } from './workflows/bare-workflow.js';
 import { createStore } from '../store/index.js';
 
@@ -214,15 +214,7 @@ try {
     mailFrom: 'Concerto <concerto@localhost>',
     links: { publicUrl: 'http://localhost:3000', secret: randomBytes(32).toString('hex') },
   });
-  const bareWorker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue: BARE_QUEUE,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: fileURLToPath(new URL('./workflows/bare-workflow.ts', import.meta.url)),
-      logger: new DefaultLogger('WARN'),
-    }),
-    activities: { touch: async (step: number) => step },
-  });
+  const bareWorker = await createBareWorker(nativeConnection, BARE_QUEUE);
   const work = async () => {
     // One lifecycle alone first: its history gives the counts the bare workflow runs with.
     let meetings = await planMeetings(db.prisma, conventionId);
