@@ -18,7 +18,7 @@ import { bareWorkflow } from './workflows/bare-workflow.js';
 // server process's CPU seconds tell whether a server slows down as the workflows it has run add up:
 // a round does the same work as the one before it, so its time should not grow.
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 /** A round of `bench:departement` at full scale: 360 fiches. */
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 360);
 /** Activities a lifecycle makes (bench:departement's JSON: activitiesPerLifecycle). */
@@ -97,7 +97,11 @@ async function rounds(
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const testServerPath = (await resolveTemporalBinary('test-server')).path;
 const testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-  server: { executable: { type: 'existing-path', path: testServerPath } },
+  server: {
+    executable: { type: 'existing-path', path: testServerPath },
+    // Run-time options of the server's native image, e.g. `-XX:+PrintGC` or a heap size.
+    extraArgs: (process.env.BENCH_TEST_SERVER_ARGS ?? '').split(' ').filter(Boolean),
+  },
 });
 const timeSkipping = await (async () => {
   try {
@@ -141,6 +145,7 @@ console.log(
     devServer: dev.map((r) => ({ seconds: Number(r.seconds.toFixed(1)), serverCpuSeconds: r.serverCpuSeconds })),
     // The last round's time over the first's: 1 when a server does not slow down.
     growth: { timeSkipping: growth(timeSkipping), devServer: growth(dev) },
+    testServerArgs: process.env.BENCH_TEST_SERVER_ARGS ?? '',
     cores: os.cpus().length,
     loadAverage: os.loadavg()[0],
   }),
