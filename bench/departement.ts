@@ -47,6 +47,13 @@ const ROUNDS = 5;
 const MAX_CACHED_WORKFLOWS = Number(process.env.BENCH_CACHE ?? 2_000);
 /** How many fiche or meeting steps are taken at once, across conventions. */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+/**
+ * BENCH_SERVER_PER_ROUND=1: a new time-skipping server each round, its clock moved to where the last one stopped.
+ * Temporal's test server slows down with every workflow task and activity it has run (`bench:temporal-servers`,
+ * bench/README.md): this tells Concerto's own time from the server's. A meeting still reminding its secretary at the
+ * end of a round stops there.
+ */
+const SERVER_PER_ROUND = process.env.BENCH_SERVER_PER_ROUND === '1';
 const DAY = 86_400_000;
 const MEETING_LEAD = 20 * DAY;
 const BODIES: ReadonlyArray<{ kind: InstanceKind; slug: string }> = [
@@ -148,25 +155,31 @@ const transport = createMailTransport({
   kind: 'smtp',
   url: `smtp://127.0.0.1:${relay.port}?rateLimit=0&maxConnections=10`,
 });
-const env = await privateTimeSkippingEnv();
 let rssMax = 0;
+let temporal: { env: TestWorkflowEnvironment } | undefined;
 const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 250);
 try {
   const store = createStore(db.prisma);
   const taskQueue = `departement-${randomUUID()}`;
-  const worker = await createConcertoWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    store: createStore(workerDb.prisma),
-    transport,
-    mailFrom: 'Concerto <concerto@departement.test>',
-    links: { publicUrl: 'http://concerto.test', secret: randomUUID() + randomUUID() },
-    maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
-  });
-  const client: Client = env.client;
-  const deps = { client, store, taskQueue };
-  const signalRsvp = createRsvpSignaller(client);
+  const secret = randomUUID() + randomUUID();
+  /** A time-skipping server with its worker and client, its clock at `clockMs` when given. */
+  const startTemporal = async (clockMs?: number) => {
+    const env = await privateTimeSkippingEnv();
+    if (clockMs !== undefined) await skipTo(env, clockMs);
+    const worker = await createConcertoWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      store: createStore(workerDb.prisma),
+      transport,
+      mailFrom: 'Concerto <concerto@departement.test>',
+      links: { publicUrl: 'http://concerto.test', secret },
+      maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
+    });
+    const client: Client = env.client;
+    return { env, worker, client, deps: { client, store, taskQueue }, signalRsvp: createRsvpSignaller(client) };
+  };
+  type Temporal = Awaited<ReturnType<typeof startTemporal>>;
 
   const conventions: Array<{ id: string; people: DemoPeople }> = [];
   for (let c = 0; c < CONVENTIONS; c += 1) {
@@ -197,122 +210,139 @@ try {
   const secretary = (people: DemoPeople, kind: InstanceKind): Actor =>
     kind === 'bureau_communautaire' ? people.secretaireBureau : people.secretaire;
 
-  const year = async () => {
-    for (let round = 1; round <= ROUNDS; round += 1) {
-      type Fiche = { handle: WorkflowHandle; ficheId: string; convention: (typeof conventions)[number] };
-      const fiches: Fiche[] = [];
+  let lastRound: string[] = [];
+  /** One round: its fiches started, taken through the three bodies' meetings, then closed. */
+  const takeRound = async (round: number, { env, client, deps, signalRsvp }: Temporal) => {
+    type Fiche = { handle: WorkflowHandle; ficheId: string; convention: (typeof conventions)[number] };
+    const fiches: Fiche[] = [];
+    await pool(
+      conventions.flatMap((convention) => Array.from({ length: perRound }, (_, i) => ({ convention, i }))),
+      async ({ convention, i }) => {
+        const { ficheId, handle } = await startFiche(
+          deps,
+          convention.id,
+          { title: `Action ${round}-${i + 1} du département`, authorEmail: DEMO_PEOPLE.cooperateur.email },
+          DEMO_PEOPLE.cooperateur.email,
+        );
+        fiches.push({ handle, ficheId, convention });
+      },
+    );
+    phase(`round ${round}: ${fiches.length} fiches started`);
+    await pool(fiches, async ({ handle, ficheId, convention }) => {
+      // As the HTTP API does, act once the workflow has recorded the fiche in the store.
+      while (!(await db.prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { id: true } })))
+        await delay(50);
+      await act(handle, 'submit', { actor: convention.people.cooperateur });
+    });
+    phase(`round ${round}: submitted`);
+
+    for (const body of BODIES) {
+      // Each convention's body meets MEETING_LEAD ahead of the server's clock.
+      const startsAt = (await env.currentTimeMs()) + MEETING_LEAD;
+      const held: Array<{ handle: WorkflowHandle; actor: Actor; meetingId: string }> = [];
+      await pool(conventions, async (convention) => {
+        const actor = secretary(convention.people, body.kind);
+        const { meetingId, workflowId } = await scheduleMeeting(
+          deps,
+          convention.id,
+          {
+            instance: body.slug,
+            title: `${body.slug} du tour ${round}`,
+            startsAt: new Date(startsAt).toISOString(),
+            endsAt: new Date(startsAt + 3 * 3_600_000).toISOString(),
+            override: { reason: 'Banc d’essai : la date tombe où le banc la met.' },
+          },
+          actor,
+          { now: new Date(await env.currentTimeMs()) },
+        );
+        held.push({ handle: client.workflow.getHandle(workflowId), actor, meetingId });
+      });
+      meetings += held.length;
+      await pool(fiches, async ({ handle }) => {
+        while ((await handle.query(ficheStateQuery)).agenda?.instanceKind !== body.kind) {
+          // A workflow that ended here (failed) would be waited for forever: the year stops, saying why.
+          const { status } = await handle.describe();
+          if (status.name !== 'RUNNING') throw new Error(`${handle.workflowId} is ${status.name} before ${body.slug}`);
+          await delay(100);
+        }
+      });
+      phase(`round ${round}: ${body.slug} on the agenda`);
+      // Answers: a third of the invited accept, a third decline, by their links.
+      const invitations = await db.prisma.invitation.findMany({
+        where: { meetingId: { in: held.map((m) => m.meetingId) } },
+        select: { meetingId: true, person: { select: { email: true } } },
+      });
       await pool(
-        conventions.flatMap((convention) => Array.from({ length: perRound }, (_, i) => ({ convention, i }))),
-        async ({ convention, i }) => {
-          const { ficheId, handle } = await startFiche(
-            deps,
-            convention.id,
-            { title: `Action ${round}-${i + 1} du département`, authorEmail: DEMO_PEOPLE.cooperateur.email },
-            DEMO_PEOPLE.cooperateur.email,
-          );
-          fiches.push({ handle, ficheId, convention });
+        invitations.filter((_, i) => i % 3 !== 2),
+        async (invitation) => {
+          const answer = await store.meetings.recordRsvp({
+            meeting: { id: invitation.meetingId },
+            email: invitation.person.email,
+            partstat: invitation.person.email.length % 2 ? 'ACCEPTED' : 'DECLINED',
+            source: 'link',
+            at: new Date(await env.currentTimeMs()),
+          });
+          await signalRsvp(answer);
         },
       );
-      phase(`round ${round}: ${fiches.length} fiches started`);
-      await pool(fiches, async ({ handle, ficheId, convention }) => {
-        // As the HTTP API does, act once the workflow has recorded the fiche in the store.
-        while (!(await db.prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { id: true } })))
-          await delay(50);
-        await act(handle, 'submit', { actor: convention.people.cooperateur });
-      });
-      phase(`round ${round}: submitted`);
-
-      for (const body of BODIES) {
-        // Each convention's body meets MEETING_LEAD ahead of the server's clock.
-        const startsAt = (await env.currentTimeMs()) + MEETING_LEAD;
-        const held: Array<{ handle: WorkflowHandle; actor: Actor; meetingId: string }> = [];
-        await pool(conventions, async (convention) => {
-          const actor = secretary(convention.people, body.kind);
-          const { meetingId, workflowId } = await scheduleMeeting(
-            deps,
-            convention.id,
-            {
-              instance: body.slug,
-              title: `${body.slug} du tour ${round}`,
-              startsAt: new Date(startsAt).toISOString(),
-              endsAt: new Date(startsAt + 3 * 3_600_000).toISOString(),
-              override: { reason: 'Banc d’essai : la date tombe où le banc la met.' },
-            },
-            actor,
-            { now: new Date(await env.currentTimeMs()) },
-          );
-          held.push({ handle: client.workflow.getHandle(workflowId), actor, meetingId });
-        });
-        meetings += held.length;
-        await pool(fiches, async ({ handle }) => {
-          while ((await handle.query(ficheStateQuery)).agenda?.instanceKind !== body.kind) {
-            // A workflow that ended here (failed) would be waited for forever: the year stops, saying why.
-            const { status } = await handle.describe();
-            if (status.name !== 'RUNNING')
-              throw new Error(`${handle.workflowId} is ${status.name} before ${body.slug}`);
-            await delay(100);
-          }
-        });
-        phase(`round ${round}: ${body.slug} on the agenda`);
-        // Answers: a third of the invited accept, a third decline, by their links.
-        const invitations = await db.prisma.invitation.findMany({
-          where: { meetingId: { in: held.map((m) => m.meetingId) } },
-          select: { meetingId: true, person: { select: { email: true } } },
-        });
-        await pool(
-          invitations.filter((_, i) => i % 3 !== 2),
-          async (invitation) => {
-            const answer = await store.meetings.recordRsvp({
-              meeting: { id: invitation.meetingId },
-              email: invitation.person.email,
-              partstat: invitation.person.email.length % 2 ? 'ACCEPTED' : 'DECLINED',
-              source: 'link',
-              at: new Date(await env.currentTimeMs()),
-            });
-            await signalRsvp(answer);
-          },
-        );
-        // The reminders go out while the clock runs to the meeting.
-        await skipTo(env, startsAt + 3_600_000);
-        phase(`round ${round}: ${body.slug} meets`);
-        await pool(fiches, async ({ handle, convention }) => {
-          const { people } = convention;
-          if (body.kind === 'cotech') {
-            await act(handle, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' });
-            await act(handle, 'recordPartnerOpinion', { actor: people.caf, partner: 'caf', opinion: 'favorable' });
-            await act(handle, 'recordPartnerOpinion', { actor: people.msa, partner: 'msa', opinion: 'favorable' });
-          } else if (body.kind === 'copil') {
-            await act(handle, 'recordCopilDecision', { actor: people.secretaire, outcome: 'adoptee' });
-          } else {
-            await act(handle, 'recordBureauValidation', { actor: people.secretaireBureau, outcome: 'validee' });
-          }
-        });
-        await pool(held, async ({ handle, actor }) => {
-          await handle.executeUpdate(recordAttendanceUpdate, {
-            args: [{ actor, present: [], excused: [], proxies: [] }],
-          });
-          await handle.executeUpdate(sendDecisionSummaryUpdate, { args: [{ actor }] });
-          await handle.executeUpdate(fileMinutesUpdate, {
-            args: [{ actor, ref: `https://bench.test/${handle.workflowId}` }],
-          });
-        });
-        phase(`round ${round}: ${body.slug} held`);
-      }
+      // The reminders go out while the clock runs to the meeting.
+      await skipTo(env, startsAt + 3_600_000);
+      phase(`round ${round}: ${body.slug} meets`);
       await pool(fiches, async ({ handle, convention }) => {
-        await act(handle, 'close', { actor: convention.people.cooperateur, reason: 'Fin de l’année du banc' });
-        await ended(handle);
+        const { people } = convention;
+        if (body.kind === 'cotech') {
+          await act(handle, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' });
+          await act(handle, 'recordPartnerOpinion', { actor: people.caf, partner: 'caf', opinion: 'favorable' });
+          await act(handle, 'recordPartnerOpinion', { actor: people.msa, partner: 'msa', opinion: 'favorable' });
+        } else if (body.kind === 'copil') {
+          await act(handle, 'recordCopilDecision', { actor: people.secretaire, outcome: 'adoptee' });
+        } else {
+          await act(handle, 'recordBureauValidation', { actor: people.secretaireBureau, outcome: 'validee' });
+        }
       });
-      phase(`round ${round}: closed`);
+      await pool(held, async ({ handle, actor }) => {
+        await handle.executeUpdate(recordAttendanceUpdate, {
+          args: [{ actor, present: [], excused: [], proxies: [] }],
+        });
+        await handle.executeUpdate(sendDecisionSummaryUpdate, { args: [{ actor }] });
+        await handle.executeUpdate(fileMinutesUpdate, {
+          args: [{ actor, ref: `https://bench.test/${handle.workflowId}` }],
+        });
+      });
+      phase(`round ${round}: ${body.slug} held`);
     }
+    await pool(fiches, async ({ handle, convention }) => {
+      await act(handle, 'close', { actor: convention.people.cooperateur, reason: 'Fin de l’année du banc' });
+      await ended(handle);
+    });
+    phase(`round ${round}: closed`);
+    lastRound = fiches.map((f) => f.handle.workflowId);
   };
-  await worker.runUntil(year());
+
+  let current = await startTemporal();
+  temporal = current;
+  if (SERVER_PER_ROUND) {
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      if (round > 1) {
+        const clockMs = await current.env.currentTimeMs();
+        await current.env.teardown();
+        current = await startTemporal(clockMs);
+        temporal = current;
+      }
+      await current.worker.runUntil(takeRound(round, current));
+    }
+  } else {
+    const only = current;
+    await only.worker.runUntil(async () => {
+      for (let round = 1; round <= ROUNDS; round += 1) await takeRound(round, only);
+    });
+  }
   process.stderr.write('\n');
 
-  // Counted, not assumed: a sample of the year's lifecycles, read from their histories.
-  const sample = await db.prisma.ficheAction.findMany({ select: { workflowId: true }, take: 20 });
+  // Counted, not assumed: a sample of the year's last lifecycles, read from their histories.
   const counts = await Promise.all(
-    sample.map(async ({ workflowId }) => {
-      const events = (await client.workflow.getHandle(workflowId!).fetchHistory()).events ?? [];
+    lastRound.slice(0, 20).map(async (workflowId) => {
+      const events = (await current.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
       return { activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length, events: events.length };
     }),
   );
@@ -353,6 +383,7 @@ try {
       workerRssMaxMiB: Math.round(rssMax / 2 ** 20),
       scale: SCALE,
       maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
+      serverPerRound: SERVER_PER_ROUND,
       // Each isolate's heap limit, the main thread's and the workflow thread's.
       heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
       cores: os.cpus().length,
@@ -361,7 +392,7 @@ try {
   );
 } finally {
   clearInterval(sampler);
-  await env.teardown();
+  await temporal?.env.teardown();
   transport.close();
   await relay.close();
   await workerDb.close();
