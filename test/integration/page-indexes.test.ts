@@ -90,15 +90,16 @@ describe('the indexes the board, the calendar, an answer and a meeting read thro
     await read();
     const touching = queries.filter((q) => q.sql.includes(`"${relation}"`) && /^\s*(SELECT|UPDATE)\b/.test(q.sql));
     expect(touching.length).toBeGreaterThan(0);
-    return Promise.all(
-      touching.map(async ({ sql, params }) => {
-        const { rows } = await admin.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-          `EXPLAIN (FORMAT JSON) ${sql}`,
-          params,
-        );
-        return rows[0]!['QUERY PLAN'][0]!.Plan;
-      }),
-    );
+    // One after the other: a pg client runs one query at a time (queueing them is deprecated).
+    const plans: PlanNode[] = [];
+    for (const { sql, params } of touching) {
+      const { rows } = await admin.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+        `EXPLAIN (FORMAT JSON) ${sql}`,
+        params,
+      );
+      plans.push(rows[0]!['QUERY PLAN'][0]!.Plan);
+    }
+    return plans;
   }
 
   it("reads the board's fiches of one convention by its (convention, code) index", async () => {
