@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleMeeting } from '../../client/schedule-meeting.js';
@@ -154,10 +155,17 @@ describe('each role does its part of a fiche’s review through the pages (headl
     const page = await signedIn(SECRETAIRE);
     await page.goto(`${running.base}/calendrier`);
     await page.getByRole('link', { name: 'Convoquer une réunion' }).click();
-    // The next whole minute but one, in Paris: the form takes hours and minutes.
-    const startsAt = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000);
+    // The next whole minute but one, in Paris: the form takes hours and minutes, of one day. An hour long, or
+    // until 23:59 once past 22:59 (the test failed between 23:00 and midnight, the end falling the next day);
+    // from 23:58 it waits for the next day.
+    const minuteOfDay = (t: { hour: number; minute: number }) => t.hour * 60 + t.minute;
+    const nextMinuteButOne = () => new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000);
+    const lastMinute = 23 * 60 + 59;
+    while (minuteOfDay(toLocal(nextMinuteButOne(), ZONE)) >= lastMinute - 1) await delay(10_000);
+    const startsAt = nextMinuteButOne();
     const start = toLocal(startsAt, ZONE);
-    const end = toLocal(new Date(startsAt.getTime() + 3_600_000), ZONE);
+    const minutes = Math.min(60, lastMinute - minuteOfDay(start));
+    const end = toLocal(new Date(startsAt.getTime() + minutes * 60_000), ZONE);
     const clock = (t: { hour: number; minute: number }) =>
       `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
     await page.getByLabel('Instance').selectOption('cotech');
