@@ -156,6 +156,7 @@ const transport = createMailTransport({
   url: `smtp://127.0.0.1:${relay.port}?rateLimit=0&maxConnections=10`,
 });
 let rssMax = 0;
+/** The time-skipping server running now, torn down at the end. */
 let temporal: { env: TestWorkflowEnvironment } | undefined;
 const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 250);
 try {
@@ -165,6 +166,7 @@ try {
   /** A time-skipping server with its worker and client, its clock at `clockMs` when given. */
   const startTemporal = async (clockMs?: number) => {
     const env = await privateTimeSkippingEnv();
+    temporal = { env };
     if (clockMs !== undefined) await skipTo(env, clockMs);
     const worker = await createConcertoWorker({
       connection: env.nativeConnection,
@@ -320,14 +322,13 @@ try {
   };
 
   let current = await startTemporal();
-  temporal = current;
   if (SERVER_PER_ROUND) {
     for (let round = 1; round <= ROUNDS; round += 1) {
       if (round > 1) {
         const clockMs = await current.env.currentTimeMs();
         await current.env.teardown();
+        temporal = undefined;
         current = await startTemporal(clockMs);
-        temporal = current;
       }
       await current.worker.runUntil(takeRound(round, current));
     }

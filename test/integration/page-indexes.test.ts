@@ -32,6 +32,13 @@ function readsOf(plan: PlanNode, relation: string, indexes: Set<string>): PlanNo
   return [...own, ...(plan.Plans ?? []).flatMap((child) => readsOf(child, relation, indexes))];
 }
 
+/** The plan reads `relation` through `index`, and never by a sequential scan. */
+function expectReadThrough(plan: PlanNode, relation: string, index: string): void {
+  const reads = readsOf(plan, relation, new Set([index]));
+  expect(reads.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+  expect(reads.map((node) => node['Index Name'])).toContain(index);
+}
+
 /** A Prisma client that tells each query it sends. */
 function loggedClient(url: string) {
   return new PrismaClient({
@@ -103,24 +110,18 @@ describe('the indexes the board, the calendar, an answer and a meeting read thro
   }
 
   it("reads the board's fiches of one convention by its (convention, code) index", async () => {
-    const index = 'FicheAction_conventionId_code_key';
     const [plan] = await plansOf('FicheAction', () => listFiches(logged, conventionId));
-    const reads = readsOf(plan!, 'FicheAction', new Set([index]));
-    expect(reads.map((node) => node['Node Type'])).not.toContain('Seq Scan');
-    expect(reads.map((node) => node['Index Name'])).toContain(index);
+    expectReadThrough(plan!, 'FicheAction', 'FicheAction_conventionId_code_key');
   });
 
   it("reads a month of the calendar's meetings by the (convention, start) index", async () => {
-    const index = 'Meeting_conventionId_startsAt_idx';
     const [plan] = await plansOf('Meeting', () =>
       listMeetingsBetween(logged, conventionId, {
         from: new Date(Date.UTC(year, 5, 1)),
         to: new Date(Date.UTC(year, 6, 1)),
       }),
     );
-    const reads = readsOf(plan!, 'Meeting', new Set([index]));
-    expect(reads.map((node) => node['Node Type'])).not.toContain('Seq Scan');
-    expect(reads.map((node) => node['Index Name'])).toContain(index);
+    expectReadThrough(plan!, 'Meeting', 'Meeting_conventionId_startsAt_idx');
   });
 
   /** A seeded meeting that has decisions, and one of its invited people. */
@@ -132,7 +133,6 @@ describe('the indexes the board, the calendar, an answer and a meeting read thro
   }
 
   it("updates an answer's ledger lines by the invitation's UID, not by reading the whole ledger", async () => {
-    const index = 'Notification_icalUid_idx';
     const { meetingId, email } = await aMeetingWithAGuest();
     const plans = await plansOf('Notification', () =>
       recordRsvp(logged, { meeting: { id: meetingId }, email, partstat: 'ACCEPTED', source: 'link', at: new Date() }),
@@ -140,18 +140,13 @@ describe('the indexes the board, the calendar, an answer and a meeting read thro
     // The latest SEQUENCE sent to the person, then its lines' answer.
     expect(plans.length).toBeGreaterThanOrEqual(2);
     for (const plan of plans) {
-      const reads = readsOf(plan, 'Notification', new Set([index]));
-      expect(reads.map((node) => node['Node Type'])).not.toContain('Seq Scan');
-      expect(reads.map((node) => node['Index Name'])).toContain(index);
+      expectReadThrough(plan, 'Notification', 'Notification_icalUid_idx');
     }
   });
 
   it("reads a meeting's decisions, for its relevé and its page, by their meeting", async () => {
-    const index = 'Decision_meetingId_idx';
     const { meetingId } = await aMeetingWithAGuest();
     const [plan] = await plansOf('Decision', () => findMeetingForMail(logged, meetingId));
-    const reads = readsOf(plan!, 'Decision', new Set([index]));
-    expect(reads.map((node) => node['Node Type'])).not.toContain('Seq Scan');
-    expect(reads.map((node) => node['Index Name'])).toContain(index);
+    expectReadThrough(plan!, 'Decision', 'Decision_meetingId_idx');
   });
 });
