@@ -321,6 +321,7 @@ describe('every page in its states passes the quality checks (headless Chromium,
     [meetingId, heldId] = [ahead.meetingId, held.meetingId];
     workflowIds.push(ficheWorkflowId, ahead.workflowId, held.workflowId);
     const deadlineDay = nextOpenDay(shiftDate(toLocal(new Date(), ZONE), 3), null).date;
+    const firstPollDay = nextOpenDay(shiftDate(deadlineDay, 10), null).date;
     const poll = await running.app.inject({
       method: 'POST',
       url: '/api/polls',
@@ -330,9 +331,10 @@ describe('every page in its states passes the quality checks (headless Chromium,
         title: 'GTT des contrôles',
         deadline: atLocalTime(deadlineDay, 12, 0, ZONE).toISOString(),
         participants: [CAF],
-        options: [10, 12].map((days) => ({
+        // Two different days: ten and twelve days on could both fall on the Monday after a weekend.
+        options: [firstPollDay, nextOpenDay(shiftDate(firstPollDay, 1), null).date].map((day) => ({
           kind: 'journee',
-          date: dateKey(nextOpenDay(shiftDate(deadlineDay, days), null).date),
+          date: dateKey(day),
         })),
       },
     });

@@ -125,6 +125,7 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
       { timing: { agendaQuietMs: 300 } },
     );
     const deadlineDay = nextOpenDay(shiftDate(toLocal(new Date(), ZONE), 3), null).date;
+    const firstPollDay = nextOpenDay(shiftDate(deadlineDay, 10), null).date;
     const pollCreated = await running.app.inject({
       method: 'POST',
       url: '/api/polls',
@@ -134,10 +135,11 @@ describe('the app’s pages (headless Chromium, dev server)', () => {
         title: 'GTT de printemps',
         deadline: atLocalTime(deadlineDay, 12, 0, ZONE).toISOString(),
         participants: ['caf.conseiller-territorial@example.org', 'msa.travailleur-social@example.org'],
-        options: [
-          { kind: 'journee', date: dateKey(nextOpenDay(shiftDate(deadlineDay, 10), null).date) },
-          { kind: 'journee', date: dateKey(nextOpenDay(shiftDate(deadlineDay, 12), null).date) },
-        ],
+        // Two different days: ten and twelve days on could both fall on the Monday after a weekend.
+        options: [firstPollDay, nextOpenDay(shiftDate(firstPollDay, 1), null).date].map((day) => ({
+          kind: 'journee',
+          date: dateKey(day),
+        })),
       },
     });
     expect(pollCreated.statusCode, pollCreated.body).toBe(201);

@@ -636,7 +636,9 @@ describe('the concerto CLI, run as a process against the app over HTTP', () => {
 
   it('answers a date poll with the link a participant received, as the voting page does', async () => {
     const deadlineDay = openDayAfter(toLocal(new Date()), 3);
-    const [first, second] = [openDayAfter(deadlineDay, 10), openDayAfter(deadlineDay, 11)];
+    // Two different days: ten and eleven days on could both fall on the Monday after a weekend.
+    const first = openDayAfter(deadlineDay, 10);
+    const second = openDayAfter(first, 1);
     const created = await concertoAs(
       COOPERATOR,
       'poll',
