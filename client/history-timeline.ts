@@ -213,14 +213,17 @@ function batchOf(name: string, input: Input | null): { what: string; lines: Mail
     case 'sendNotice':
       return named(`Courriel « ${noticeSubject(input.notice)} »`, base);
     case 'sendFicheNotices': {
-      const notices = (Array.isArray(input.notices) ? input.notices : []) as Array<{
-        step?: unknown;
-        content?: unknown;
-      }>;
+      // Since 'notices-coalesced', the sendings of one or more occasions; before, one occasion's notices.
+      const sendings = (Array.isArray(input.sendings) ? input.sendings : [input]) as Input[];
+      const notices = sendings.flatMap((sending) =>
+        (Array.isArray(sending.notices) ? (sending.notices as Array<{ step?: unknown; content?: unknown }>) : []).map(
+          (notice) => ({ ...notice, prefix: `${str(input.workflowId) ?? ''}:${str(sending.occasion) ?? ''}:` }),
+        ),
+      );
       const subjects = notices.map((n) => `« ${noticeSubject(n.content)} »`);
       return {
         what: `Courriel${notices.length > 1 ? 's' : ''} ${subjects.join(', ')}`,
-        lines: { prefixes: notices.map((n) => `${base}${str(n.step) ?? ''}:`) },
+        lines: { prefixes: notices.map((n) => `${n.prefix}${str(n.step) ?? ''}:`) },
       };
     }
     case 'askPartnerOpinions': {

@@ -39,7 +39,7 @@ import { ACTION_KINDS, isTerminal, type ActionKind, type Partner } from '../doma
 import { parseInput } from '../domain/validation.js';
 import { addLocalDays, dayAfterAt, durationUntil, toLocal } from '../domain/paris-time.js';
 import type { AgendaActivities } from '../activities/agenda.js';
-import type { AudienceActivities } from '../activities/audience.js';
+import type { AudienceActivities, FicheSending } from '../activities/audience.js';
 import type { FicheContentActivities } from '../activities/fiche-content.js';
 import type { MailActivities, NoticeResult } from '../activities/mail.js';
 import type { PartnerOpinionMailActivities } from '../activities/partner-opinion-mail.js';
@@ -85,6 +85,9 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
   // A step's notices to N people are one activity, their audiences read by it; runs started before send one per
   // person.
   const batched = patched('notices-batched');
+  // Steps taken while a notice is going out are told together in the next activity; runs started before told
+  // them one activity each.
+  const coalesced = patched('notices-coalesced');
   const timing = { ...DEFAULT_TIMING, ...input.timing };
   const state: FicheState = {
     ficheId: input.ficheId,
@@ -123,12 +126,16 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
    * no promise in between: one more would reorder their commands on replay.
    */
   function tell(notices: Notice[], occasion: string): Promise<void> {
-    return batched ? tellTogether(notices, occasion) : tellEach(notices[0]!, occasion);
+    return tellAll([{ notices, occasion }]);
   }
 
-  async function tellTogether(notices: Notice[], occasion: string): Promise<void> {
+  function tellAll(sendings: FicheSending[]): Promise<void> {
+    return batched ? tellTogether(sendings) : tellEach(sendings[0]!.notices[0]!, sendings[0]!.occasion);
+  }
+
+  async function tellTogether(sendings: FicheSending[]): Promise<void> {
     const { conventionId, ficheId } = input;
-    told(await mail.sendFicheNotices({ conventionId, ficheId, workflowId, occasion, notices }));
+    told(await mail.sendFicheNotices({ conventionId, ficheId, workflowId, sendings }));
   }
 
   /** Before 'notices-batched': a notice's audience read by one activity, then one activity per recipient. */
@@ -149,9 +156,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     );
   }
 
-  const outbox = new Outbox<{ notices: Notice[]; occasion: string }>(({ notices, occasion }) =>
-    tell(notices, occasion),
-  );
+  const outbox = new Outbox<FicheSending[]>(tellAll, coalesced ? (queued) => queued.flat() : undefined);
 
   function validate(kind: ActionKind, raw: unknown): Action {
     steps.assertIdle();
@@ -243,8 +248,8 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
           // A step's notices leave together; runs started before sent them one after the other.
           const notices = noticesFor(action, before, after, ref());
           const occasion = `step-${epoch}`;
-          if (batched) outbox.push({ notices, occasion });
-          else for (const notice of notices) outbox.push({ notices: [notice], occasion });
+          if (batched) outbox.push([{ notices, occasion }]);
+          else for (const notice of notices) outbox.push([{ notices: [notice], occasion }]);
           return state;
         });
       },

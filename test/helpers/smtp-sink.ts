@@ -22,6 +22,7 @@ export class SmtpSink {
   /** Messages whose data arrived but whose sender went away before the server answered. */
   readonly abandoned: SinkMessage[] = [];
   private holdNext = false;
+  private holdAddress?: string;
   private holdEvery = false;
   private holding = 0;
   private release?: () => void;
@@ -73,6 +74,14 @@ export class SmtpSink {
   /** The next message is read but not answered until `releaseHeld()`. */
   hold(): void {
     this.holdNext = true;
+    this.heldArrived = new Promise((resolve) => {
+      this.onHeld = resolve;
+    });
+  }
+
+  /** The next message to `address` is read but not answered until `releaseHeld()`; the others go through. */
+  holdTo(address: string): void {
+    this.holdAddress = address.toLowerCase();
     this.heldArrived = new Promise((resolve) => {
       this.onHeld = resolve;
     });
@@ -152,8 +161,10 @@ export class SmtpSink {
       callback(error);
       return;
     }
-    if (this.holdNext || this.holdEvery) {
+    const heldForAddress = this.holdAddress !== undefined && message.to.includes(this.holdAddress);
+    if (this.holdNext || this.holdEvery || heldForAddress) {
       this.holdNext = false;
+      if (heldForAddress) this.holdAddress = undefined;
       this.holding += 1;
       const socketClosed = new Promise<'closed'>((resolve) =>
         this.closeWatchers.set(session.id, () => resolve('closed')),

@@ -205,6 +205,17 @@ async function validate(fiche: Fiche): Promise<void> {
   );
 }
 
+/** Submitted, avis favorable of the COTECH, the CAF's and the MSA's opinions at once, then the COPIL's meeting. */
+async function toCopil(fiche: Fiche): Promise<void> {
+  const { people } = fiche;
+  await act(fiche, 'submit', { actor: people.cooperateur });
+  await holdMeeting(fiche, 'cotech');
+  await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' });
+  await act(fiche, 'recordPartnerOpinion', { actor: people.caf, partner: 'caf', opinion: 'favorable' });
+  await act(fiche, 'recordPartnerOpinion', { actor: people.msa, partner: 'msa', opinion: 'favorable' });
+  await holdMeeting(fiche, 'copil');
+}
+
 async function finish(fiche: Fiche): Promise<string> {
   await fiche.handle.result();
   return fiche.handle.workflowId;
@@ -257,12 +268,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   'ajournee-then-rejetee': async (ctx) => {
     const fiche = await startFiche(ctx, 'ajournee-then-rejetee');
     const { people } = fiche;
-    await act(fiche, 'submit', { actor: people.cooperateur });
-    await holdMeeting(fiche, 'cotech');
-    await act(fiche, 'recordAvis', { actor: people.secretaire, outcome: 'favorable' });
-    await act(fiche, 'recordPartnerOpinion', { actor: people.caf, partner: 'caf', opinion: 'favorable' });
-    await act(fiche, 'recordPartnerOpinion', { actor: people.msa, partner: 'msa', opinion: 'favorable' });
-    await holdMeeting(fiche, 'copil');
+    await toCopil(fiche);
     await act(fiche, 'recordCopilDecision', {
       actor: people.secretaire,
       outcome: 'ajournee',
@@ -671,6 +677,28 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   'convention-avenant-signed': (ctx) => SCENARIOS['convention-campaign-prolonged']!(ctx),
   // Since patched('avenant-proposed-notice'): the coordinators are told of the prolongation once proposed.
   'convention-avenant-proposed-notice': (ctx) => SCENARIOS['convention-campaign-prolonged']!(ctx),
+  'notices-coalesced': async (ctx) => {
+    // Since patched('notices-coalesced'): the CAF and the MSA answer while the COTECH's avis is still being mailed
+    // to its 40 people, so both opinions are told in one activity after it; the COPIL rejects the fiche.
+    const fiche = await startFiche(ctx, 'notices-coalesced');
+    const { people } = fiche;
+    await toCopil(fiche);
+    await act(fiche, 'recordCopilDecision', {
+      actor: people.secretaire,
+      outcome: 'rejetee',
+      comment: 'Hors des objectifs de la CTG.',
+    });
+    const id = await finish(fiche);
+    // A recording where the avis was out before the answers would not show what this scenario is for.
+    const sendings = ((await fiche.handle.fetchHistory()).events ?? []).flatMap((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      if (a?.activityType?.name !== 'sendFicheNotices') return [];
+      const [payload] = a.input?.payloads ?? [];
+      return [(JSON.parse(Buffer.from(payload!.data!).toString()) as { sendings: unknown[] }).sendings.length];
+    });
+    if (!sendings.some((count) => count > 1)) throw new Error('the opinions were not told together: record again');
+    return id;
+  },
   'meeting-suppleant-invited': async (ctx) => {
     // Since patched('suppleant-invited'): a COTECH titulaire declines; their suppléant is convened
     // (an activity, a REQUEST to them) and they are offered a pouvoir; then the meeting is cancelled.

@@ -4,7 +4,7 @@ import { historyFromJSON, type History } from '@temporalio/common/lib/proto-util
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, buildTimeline } from '../../client/history-timeline.js';
 import { ACTIVITY_LABELS, SIGNAL_LABELS, UPDATE_LABELS } from '../../client/timeline-labels.js';
-import { renderNotice } from '../../documents/mail/notices/render-notice.js';
+import { renderNotice, type NoticeContent } from '../../documents/mail/notices/render-notice.js';
 import type { LedgerLine } from '../../store/mail-ledger/workflow-mail-ledger.js';
 import type { Transporter } from 'nodemailer';
 import type { Store } from '../../store/index.js';
@@ -37,6 +37,19 @@ function recorded(scenario: string): { workflowId: string; history: History; raw
 /** The decoded first argument of a scheduled activity, read from the JSON independently of the module. */
 const argOf = (attributes: RawEvent['activityTaskScheduledEventAttributes']) =>
   JSON.parse(Buffer.from(attributes!.input.payloads[0]!.data, 'base64').toString('utf8'));
+
+/** The ledger lines a batched mail activity's result reports, read from the JSON. */
+function linesOf(raw: { events: RawEvent[] }, scheduled: RawEvent): Array<{ to: string; idempotencyKey: string }> {
+  const completed = raw.events.find(
+    (e) => e.activityTaskCompletedEventAttributes?.scheduledEventId === scheduled.eventId,
+  )!;
+  const result = completed.activityTaskCompletedEventAttributes!.result.payloads[0]!.data;
+  return (
+    JSON.parse(Buffer.from(result, 'base64').toString('utf8')) as {
+      lines: Array<{ to: string; idempotencyKey: string }>;
+    }
+  ).lines;
+}
 
 describe('the French names', () => {
   it('name every update and signal the workflows define, and every activity the worker registers', async () => {
@@ -209,12 +222,7 @@ describe('buildTimeline on the recorded histories', () => {
     const scheduled = raw.events.find(
       (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'sendFicheNotices',
     )!;
-    const completed = raw.events.find(
-      (e) => e.activityTaskCompletedEventAttributes?.scheduledEventId === scheduled.eventId,
-    )!;
-    const { lines } = JSON.parse(
-      Buffer.from(completed.activityTaskCompletedEventAttributes!.result.payloads[0]!.data, 'base64').toString('utf8'),
-    ) as { lines: Array<{ to: string; idempotencyKey: string }> };
+    const lines = linesOf(raw, scheduled);
     expect(lines.length).toBeGreaterThan(2);
     const sent = (line: { to: string; idempotencyKey: string }, error?: string): LedgerLine => ({
       idempotencyKey: line.idempotencyKey,
@@ -235,6 +243,32 @@ describe('buildTimeline on the recorded histories', () => {
     expect(entry.outcome).toBe(
       `${refused.to} : non remis (adresse refusée par le serveur du destinataire) : 550 5.1.1 Unknown user`,
     );
+  });
+
+  it('the notices of steps told together name each subject, and find the lines of every occasion', () => {
+    const { workflowId, history, raw } = recorded('notices-coalesced');
+    const scheduled = raw.events.find((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      return a?.activityType.name === 'sendFicheNotices' && (argOf(a) as { sendings: unknown[] }).sendings.length > 1;
+    })!;
+    const { sendings } = argOf(scheduled.activityTaskScheduledEventAttributes) as {
+      sendings: Array<{ occasion: string; notices: Array<{ content: NoticeContent }> }>;
+    };
+    const lines = linesOf(raw, scheduled);
+    // Lines of each occasion, and none of another activity's.
+    for (const { occasion } of sendings)
+      expect(lines.some((line) => line.idempotencyKey.startsWith(`${workflowId}:${occasion}:`))).toBe(true);
+    const ledger: LedgerLine[] = lines.map((line) => ({
+      idempotencyKey: line.idempotencyKey,
+      recipient: line.to,
+      subject: 'Avis',
+      status: 'sent',
+      attempts: [{ attempt: 1, outcome: 'sent', at: new Date('2026-12-06T09:00:00Z') }],
+    }));
+    const entry = buildTimeline(workflowId, history, ledger).find((e) => e.eventId === Number(scheduled.eventId))!;
+    const subjects = sendings.flatMap(({ notices }) => notices.map((n) => `« ${renderNotice(n.content).subject} »`));
+    expect(entry.what).toBe(`Courriels ${subjects.join(', ')} à ${lines.length} destinataires`);
+    expect(entry.mails?.map((m) => m.recipient)).toEqual(lines.map((l) => l.to));
   });
 
   it('a notice sent as facts is named by the subject the mail activity words it with', () => {

@@ -37,6 +37,7 @@ import { listFiches } from '../../store/fiches/list-fiches.js';
 import { listFichePositions } from '../../store/fiches/list-fiche-positions.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { acceptedUpdates, updateRefusal as refusal } from '../helpers/updates.js';
 
@@ -166,21 +167,25 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     await finished(handle).catch(() => undefined);
   }
 
+  /** No activity in flight now. */
+  async function idleNow(handle: Handle): Promise<boolean> {
+    const { raw, status } = await handle.describe();
+    return status.name !== 'RUNNING' || (raw.pendingActivities?.length ?? 0) === 0;
+  }
+
   /** No activity in flight: the clock may jump without timing one out. */
   async function idle(handle: Handle): Promise<void> {
-    await eventually(async () => {
-      const { raw, status } = await handle.describe();
-      return status.name !== 'RUNNING' || (raw.pendingActivities?.length ?? 0) === 0;
-    }, 'the workflow to have no activity in flight');
+    await eventually(() => idleNow(handle), 'the workflow to have no activity in flight');
   }
 
   async function startFiche(
     name: string,
     timing?: FicheLifecycleInput['timing'],
+    queue = taskQueue,
   ): Promise<{ handle: Handle; ficheId: string; code: string }> {
     const ficheId = randomUUID();
     const handle = await env.client.workflow.start(ficheLifecycleWorkflow, {
-      taskQueue,
+      taskQueue: queue,
       workflowId: `fiche-${name}-${ficheId.slice(0, 8)}`,
       args: [
         {
@@ -526,6 +531,54 @@ describe('ficheLifecycleWorkflow (time-skipping server, PGlite with the demo, re
     const mails = (await mailsOf(code)).flatMap((m) => m.to);
     expect(mails.length).toBeGreaterThan(activities.length * 2);
     expect(result.notified.length).toBe(mails.length);
+  });
+
+  it('steps taken while a notice is going out are told together in the next activity, each mail once', async () => {
+    // A relay that holds one mail of the COTECH's avis until released: meanwhile the CAF and the MSA give theirs.
+    const sink = await new SmtpSink().start();
+    const slow = await startTestWorker(env, db, 'coalesced', { smtpUrl: sink.url });
+    try {
+      const { handle } = await startFiche('coalesced', undefined, slow.taskQueue);
+      await act(handle, 'submit', { actor: A.cooperateur });
+      await holdMeeting(handle, 'cotech');
+      sink.holdTo(AUTHOR);
+      await act(handle, 'recordAvis', { actor: A.secretaire, outcome: 'favorable' });
+      await sink.heldArrived;
+      await act(handle, 'recordPartnerOpinion', { actor: A.caf, partner: 'caf', opinion: 'favorable' });
+      await act(handle, 'recordPartnerOpinion', { actor: A.msa, partner: 'msa', opinion: 'favorable' });
+      sink.releaseHeld();
+
+      type Sending = { occasion: string; notices: unknown[] };
+      const noticeInputs = async () =>
+        ((await handle.fetchHistory()).events ?? []).flatMap((e) => {
+          const a = e.activityTaskScheduledEventAttributes;
+          if (a?.activityType?.name !== 'sendFicheNotices') return [];
+          const [payload] = a.input?.payloads ?? [];
+          return [JSON.parse(Buffer.from(payload!.data!).toString()) as { sendings: Sending[] }];
+        });
+      const scheduled = await eventually(async () => {
+        const inputs = await noticeInputs();
+        return inputs.length >= 3 && (await idleNow(handle)) ? inputs : undefined;
+      }, 'the opinions told');
+      // The submission, the avis, then both opinions in one activity, in the order they were taken.
+      const occasions = scheduled.map(({ sendings }) => sendings.map((sending) => sending.occasion));
+      expect(occasions).toEqual([['step-1'], ['step-2'], ['step-3', 'step-4']]);
+
+      // Each opinion's people got it once, under its own ledger key.
+      const { notified } = await handle.query(ficheStateQuery);
+      const keys = notified.filter((key) => /:step-[34]:/.test(key));
+      expect(keys.some((key) => key.includes(':step-3:'))).toBe(true);
+      expect(keys.some((key) => key.includes(':step-4:'))).toBe(true);
+      const lines = await db.prisma.notification.findMany({ where: { idempotencyKey: { in: keys } } });
+      expect(lines.map((line) => line.idempotencyKey).sort()).toEqual([...keys].sort());
+      expect(lines.every((line) => line.status === 'sent' && line.attempts === 1)).toBe(true);
+      const received = sink.accepted.filter((m) => lines.some((line) => line.messageId === m.messageId));
+      expect(received).toHaveLength(lines.length);
+    } finally {
+      for (const handle of started.splice(0)) await stop(handle);
+      await slow.stop();
+      await sink.stop();
+    }
   });
 
   it(

@@ -5,6 +5,8 @@ import { TemporalFailure, condition, log } from '@temporalio/workflow';
  * Either a notifier sends them beside the workflow (`start`, then `close` before it returns or
  * continues as new), so the person acting gets the answer without waiting for the mail; or the
  * main loop sends what is queued at fixed points (`flush`), where its histories expect the sends.
+ * With `merge`, the notifier sends what queued while it was busy as one item, so a backlog of
+ * steps goes out in one activity rather than one after the other.
  */
 export class Outbox<T> {
   private readonly queue: T[] = [];
@@ -12,7 +14,10 @@ export class Outbox<T> {
   private sending: Promise<void> | undefined;
   private failure: { error: unknown } | undefined;
 
-  constructor(private readonly deliver: (item: T) => Promise<void>) {}
+  constructor(
+    private readonly deliver: (item: T) => Promise<void>,
+    private readonly merge?: (items: T[]) => T,
+  ) {}
 
   push(item: T): void {
     this.queue.push(item);
@@ -54,7 +59,7 @@ export class Outbox<T> {
     for (;;) {
       await condition(() => this.queue.length > 0 || this.closed);
       if (this.queue.length === 0) return;
-      const next = this.queue.shift() as T;
+      const next = this.merge ? this.merge(this.queue.splice(0)) : (this.queue.shift() as T);
       try {
         await this.deliver(next);
       } catch (error) {
