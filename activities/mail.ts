@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { msToNumber } from '@temporalio/common';
-import type { SendMailOptions, Transporter } from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
 import { classifySmtpError, type SmtpErrorClassification } from '../infra/smtp-out/smtp-errors.js';
 import { BOUNCE_LOCAL_PART } from '../infra/smtp-in/bounce-report.js';
 import { icalEventMismatch } from '../documents/ics/ics-check.js';
 import { composeDeliveryAlert, UNDELIVERED_LABELS, type UndeliveredReason } from '../documents/mail/delivery-alert.js';
 import { renderNotice, type NoticeContent } from '../documents/mail/notices/render-notice.js';
-import { POOL_OPTIONS } from '../infra/smtp-out/mail-transport.js';
+import { POOL_OPTIONS, type MailSender } from '../infra/smtp-out/mail-transport.js';
 import { classifyDatabaseError } from '../store/database/database-errors.js';
 import type { AttemptOutcome, LedgerEntry } from '../store/mail-ledger/notification-ledger.js';
 import type { MailLedgerStore } from '../store/mail-ledger/mail-ledger-store.js';
@@ -92,7 +92,7 @@ export interface NoticeRequest {
 }
 
 export interface MailDependencies {
-  transport: Transporter;
+  transport: MailSender;
   /** The notification ledger, where each key is sent once. */
   ledger: MailLedgerStore;
   /** The From address, e.g. `Concerto <concerto@example.org>`. */

@@ -16,7 +16,7 @@ import { checkMailSetup } from '../infra/doctor/mail-setup.js';
 import { startImapPoller } from '../infra/imap-in/imap-poller.js';
 import type { MailCatcher } from '../infra/smtp-in/mail-catcher.js';
 import { startMailCatcherThread } from '../infra/smtp-in/mail-catcher-thread.js';
-import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
+import { startMailTransportThread } from '../infra/smtp-out/mail-transport-thread.js';
 import { assertPortFree } from '../infra/process/ports.js';
 import { resolveLinkSecret } from '../infra/links/signed-links.js';
 import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
@@ -177,7 +177,7 @@ export async function startConcerto(
       const started = catcher;
       closers.push(() => started.close());
     }
-    const transport = createMailTransport(
+    const transport = startMailTransportThread(
       config.mail.smtpUrl
         ? { kind: 'smtp', url: config.mail.smtpUrl, dkim: config.mail.dkim }
         : { kind: 'catcher', host: catcher!.host, port: catcher!.port, dkim: config.mail.dkim },

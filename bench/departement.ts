@@ -13,7 +13,7 @@ import { startFiche } from '../client/start-fiche.js';
 import type { InstanceKind } from '../domain/charter.js';
 import type { Actor } from '../domain/lifecycle/model.js';
 import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
-import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
+import { startMailTransportThread } from '../infra/smtp-out/mail-transport-thread.js';
 import demoSetup from '../prisma/seed/ctg-mellois-en-poitou-2023-2027.json' with { type: 'json' };
 import { resolveDemoPeople, DEMO_PEOPLE, type DemoPeople } from '../store/conventions/demo-people.js';
 import { importConventionSetup } from '../store/conventions/import-convention-setup.js';
@@ -151,7 +151,7 @@ const db = await openDatabase({ kind: 'postgres', url: database.url });
 // The worker's own connections, as in a process of its own: the driver's steps do not queue behind its activities.
 const workerDb = await openDatabase({ kind: 'postgres', url: database.url }, { migrate: false });
 const relay = await startRelay();
-const transport = createMailTransport({
+const transport = startMailTransportThread({
   kind: 'smtp',
   url: `smtp://127.0.0.1:${relay.port}?rateLimit=0&maxConnections=10`,
 });

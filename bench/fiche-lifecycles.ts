@@ -13,7 +13,7 @@ import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { openDatabase } from '../store/database/open-database.js';
 import { startMailCatcherThread } from '../infra/smtp-in/mail-catcher-thread.js';
-import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
+import { startMailTransportThread } from '../infra/smtp-out/mail-transport-thread.js';
 import { findFreePort } from '../infra/process/ports.js';
 import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
 import { SQLITE_PRAGMAS, startDevServer } from '../infra/temporal/dev-server.js';
@@ -36,7 +36,8 @@ import { createStore } from '../store/index.js';
 
 const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 10);
 const CONCURRENCY = Math.min(Number(process.env.BENCH_CONCURRENCY ?? 10), LIFECYCLES);
-const ROUNDS = 2;
+/** More rounds tell a change of a tenth from the runs' spread (each round is a few seconds at 30 at a time). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const BARE_QUEUE = 'bench-bare';
 /**
  * The bodies meet this often while lifecycles run. A fiche goes on the next meeting starting at or
@@ -193,7 +194,7 @@ const server = await startDevServer({
 });
 const db = await openDatabase({ kind: 'pglite', dir: path.join(dir, 'pglite') });
 const catcher = await startMailCatcherThread({ dir: path.join(dir, 'outbox') });
-const transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
+const transport = startMailTransportThread({ kind: 'catcher', host: catcher.host, port: catcher.port });
 const connection = await Connection.connect({ address: server.address });
 const nativeConnection = await NativeConnection.connect({ address: server.address });
 try {
@@ -275,14 +276,11 @@ try {
         `${counts.activities} activities, ${counts.timers} timers, ${counts.updates} ` +
         `updates, ${CONCURRENCY} at a time, ${ROUNDS} rounds, ${os.cpus().length} cores:`,
     );
-    console.log(
-      `  fiche lifecycles  best ${Math.max(...rates.lifecycles).toFixed(2)}  ` +
-        `worst ${Math.min(...rates.lifecycles).toFixed(2)} lifecycles/s`,
-    );
-    console.log(
-      `  bare workflows    best ${Math.max(...rates.bare).toFixed(2)}  ` +
-        `worst ${Math.min(...rates.bare).toFixed(2)} workflows/s`,
-    );
+    const summary = (rates: number[]) =>
+      `best ${Math.max(...rates).toFixed(2)}  worst ${Math.min(...rates).toFixed(2)}  ` +
+      `mean ${(rates.reduce((sum, rate) => sum + rate, 0) / rates.length).toFixed(2)}`;
+    console.log(`  fiche lifecycles  ${summary(rates.lifecycles)} lifecycles/s`);
+    console.log(`  bare workflows    ${summary(rates.bare)} workflows/s`);
     console.log(`  ratio per round   ${ratios.join(', ')}`);
     console.log(
       `  the last round's lifecycles: ${spread('activities')} activities, ` +

@@ -1,5 +1,4 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { Transporter } from 'nodemailer';
 import { createAgendaActivities } from '../activities/agenda.js';
 import { createAudienceActivities } from '../activities/audience.js';
 import { withClassifiedFailures } from '../activities/classified-failures.js';
@@ -18,6 +17,7 @@ import { createPartnerOpinionMailActivities } from '../activities/partner-opinio
 import { createStoreActivities } from '../activities/store.js';
 import { addressOf } from '../documents/mail/addresses.js';
 import { passwordBox } from '../infra/caldav/password-box.js';
+import type { MailSender } from '../infra/smtp-out/mail-transport.js';
 import type { Store } from '../store/index.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
 
@@ -25,7 +25,7 @@ export interface ConcertoWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   store: Store;
-  transport: Transporter;
+  transport: MailSender;
   mailFrom: string;
   /** Signed links in meeting and poll mails: the web pages' base URL and the secret they are signed with. */
   links: { publicUrl: string; secret: string };

@@ -1,7 +1,7 @@
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../infra/config.js';
 import { describeTarget, openDatabase } from '../store/database/open-database.js';
-import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
+import { startMailTransportThread } from '../infra/smtp-out/mail-transport-thread.js';
 import { clusterConnectionOptions } from '../infra/temporal/connection.js';
 import { createConcertoWorker } from './create-worker.js';
 import { createStore } from '../store/index.js';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   // SIGINT / SIGTERM: the runtime drains the worker, then run() returns and we close the rest.
   Runtime.install({ logger: new DefaultLogger(config.logLevel) });
   const db = await openDatabase(config.database);
-  const transport = createMailTransport({ kind: 'smtp', url: config.mail.smtpUrl, dkim: config.mail.dkim });
+  const transport = startMailTransportThread({ kind: 'smtp', url: config.mail.smtpUrl, dkim: config.mail.dkim });
   const connection = await NativeConnection.connect(await clusterConnectionOptions(config.temporal));
   try {
     const worker = await createConcertoWorker({

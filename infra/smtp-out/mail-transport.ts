@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import nodemailer, { type Transporter } from 'nodemailer';
+import nodemailer, { type SendMailOptions, type SentMessageInfo, type Transporter } from 'nodemailer';
 
 /** DKIM signing of every outgoing message (nodemailer's `dkim` option). */
 export interface DkimOptions {
@@ -11,6 +11,15 @@ export interface DkimOptions {
   /** PEM private key. */
   privateKey: string;
 }
+
+/** What sends mail: nodemailer's transporter, or the same on its own thread (mail-transport-thread.ts). */
+export interface MailSender {
+  sendMail(message: SendMailOptions): Promise<SentInfo>;
+  close(): void;
+}
+
+/** What the server said of a message it took. */
+export type SentInfo = Pick<SentMessageInfo, 'messageId' | 'response' | 'accepted' | 'rejected'>;
 
 /** Where outgoing mail goes: the embedded mail catcher, or a real SMTP server. */
 export type MailTransportConfig =

@@ -3,7 +3,8 @@ import { simpleParser } from 'mailparser';
 import type { Transporter } from 'nodemailer';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMailTransport, POOL_OPTIONS } from '../../infra/smtp-out/mail-transport.js';
+import { createMailTransport, POOL_OPTIONS, type MailSender } from '../../infra/smtp-out/mail-transport.js';
+import { startMailTransportThread } from '../../infra/smtp-out/mail-transport-thread.js';
 import { classifySmtpError } from '../../infra/smtp-out/smtp-errors.js';
 
 /** What a test server saw: each session's TLS state and login, and each message. */
@@ -13,7 +14,7 @@ interface Seen {
 }
 
 const servers: SMTPServer[] = [];
-const transports: Transporter[] = [];
+const transports: MailSender[] = [];
 
 /** A real SMTP server on loopback; without key and cert, smtp-server uses its own self-signed pair. */
 async function startServer(options: SMTPServerOptions): Promise<{ port: number; seen: Seen }> {
@@ -119,6 +120,65 @@ describe('SMTP_URL transport', () => {
       rateLimit: 30,
       rateDelta: 60000,
     });
+  });
+});
+
+describe('the transport on its own thread', () => {
+  function threadFor(...args: Parameters<typeof createMailTransport>): MailSender {
+    const transport = startMailTransportThread(...args);
+    transports.push(transport);
+    return transport;
+  }
+
+  /** The same message through the transport in-process and on its thread: what each said, or how each failed. */
+  async function bothWays(config: Parameters<typeof createMailTransport>[0], subject: string) {
+    const outcome = (sender: MailSender) =>
+      sender.sendMail(message(subject)).then(
+        (info) => ({ info }),
+        (error: unknown) => ({ error, classified: classifySmtpError(error) }),
+      );
+    return { inProcess: await outcome(transportFor(config)), thread: await outcome(threadFor(config)) };
+  }
+
+  it('sends as the transport in-process does, and says what the server answered', async () => {
+    const { port, seen } = await startServer({ secure: true });
+    const config = { kind: 'smtp', url: `smtps://secretariat:p%40ss@127.0.0.1:${port}?tls.rejectUnauthorized=false` };
+    const { thread } = await bothWays(config as Parameters<typeof createMailTransport>[0], 'par le fil');
+    expect(thread).toMatchObject({ info: { accepted: ['elue@example.org'], rejected: [] } });
+    expect((thread as { info: { response: string } }).info.response).toMatch(/^250 /);
+    const [, received] = await Promise.all(seen.messages.map((m) => simpleParser(m.raw)));
+    expect(received?.subject).toBe('par le fil');
+    expect(received?.text?.trim()).toBe('Bonjour, par le fil.');
+  });
+
+  it('fails as in-process: a refused recipient, a wrong login, no STARTTLS, nobody listening', async () => {
+    const refusing = await startServer({
+      secure: true,
+      onRcptTo: (_address, _session, callback) =>
+        callback(Object.assign(new Error('5.1.1 User unknown'), { responseCode: 550 })),
+    });
+    const clear = await startServer({ disabledCommands: ['STARTTLS'], allowInsecureAuth: true });
+    const nobody = await startServer({});
+    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
+    const configs = [
+      `smtps://secretariat:p%40ss@127.0.0.1:${refusing.port}?tls.rejectUnauthorized=false`,
+      `smtps://secretariat:wrong@127.0.0.1:${refusing.port}?tls.rejectUnauthorized=false`,
+      `smtp://secretariat:p%40ss@127.0.0.1:${clear.port}?requireTLS=true`,
+      `smtp://127.0.0.1:${nobody.port}`,
+    ];
+    const classified = [];
+    for (const url of configs) {
+      const { inProcess, thread } = await bothWays({ kind: 'smtp', url }, 'refusé');
+      expect((thread as { error: unknown }).error).toBeInstanceOf(Error);
+      expect((thread as { classified: unknown }).classified).toEqual((inProcess as { classified: unknown }).classified);
+      classified.push((thread as { classified: { code: string; permanent: boolean } }).classified);
+    }
+    expect(classified.map(({ code, permanent }) => ({ code, permanent }))).toEqual([
+      { code: 'EENVELOPE', permanent: true },
+      { code: 'EAUTH', permanent: false },
+      { code: 'ETLS', permanent: true },
+      { code: 'ESOCKET', permanent: false },
+    ]);
   });
 });
 
