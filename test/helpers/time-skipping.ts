@@ -18,12 +18,16 @@ export async function eventually<T>(
   }
 }
 
-/** No activity in flight: the clock may jump without timing one out. */
+/**
+ * No activity in flight and no workflow task with the worker (which may be running local activities): the clock may
+ * jump without timing one out, nor fire a timer the task is about to cancel (the test server then refuses the
+ * task's completion, « invalid history builder state for action », and the run is stranded).
+ */
 export async function idle(handle: WorkflowHandle): Promise<void> {
   await eventually(async () => {
     const { raw, status } = await handle.describe();
-    return status.name !== 'RUNNING' || (raw.pendingActivities?.length ?? 0) === 0;
-  }, 'the workflow to have no activity in flight');
+    return status.name !== 'RUNNING' || ((raw.pendingActivities?.length ?? 0) === 0 && !raw.pendingWorkflowTask);
+  }, 'the workflow to have no activity nor workflow task in flight');
 }
 
 /** Moves the test server's clock to `target` (time skipping: instant), once the workflow is idle. */
