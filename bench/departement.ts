@@ -344,13 +344,7 @@ try {
   const counts = await Promise.all(
     lastRound.slice(0, 20).map(async (workflowId) => {
       const events = (await current.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-      return {
-        activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
-        // Local activities (the fiche's writes to the store) leave a marker each.
-        localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
-          .length,
-        events: events.length,
-      };
+      return { activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length, events: events.length };
     }),
   );
   const mean = (values: number[]) => Math.round(values.reduce((a, b) => a + b, 0) / values.length);
@@ -385,7 +379,6 @@ try {
       mails: relay.accepted.length,
       wallSeconds: Math.round((performance.now() - wallStart) / 1000),
       activitiesPerLifecycle: mean(counts.map((c) => c.activities)),
-      localActivitiesPerLifecycle: mean(counts.map((c) => c.localActivities)),
       eventsPerLifecycle: mean(counts.map((c) => c.events)),
       p99DecisionToMailMs: p99,
       workerRssMaxMiB: Math.round(rssMax / 2 ** 20),

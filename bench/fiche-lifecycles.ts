@@ -39,8 +39,6 @@ const CONCURRENCY = Math.min(Number(process.env.BENCH_CONCURRENCY ?? 10), LIFECY
 /** More rounds tell a change of a tenth from the runs' spread (each round is a few seconds at 30 at a time). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const BARE_QUEUE = 'bench-bare';
-/** The marker the SDK records in history for each local activity done. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 /**
  * The bodies meet this often while lifecycles run. A fiche goes on the next meeting starting at or
  * after the moment it reaches the body (activities/agenda.ts), so a meeting already started never
@@ -52,8 +50,6 @@ const REVIEWING_BODIES: readonly InstanceKind[] = ['cotech', 'copil', 'bureau_co
 
 interface Counts {
   activities: number;
-  /** Local activities: one marker each in history. */
-  localActivities: number;
   timers: number;
   updates: number;
   events: number;
@@ -63,7 +59,6 @@ function countEvents(history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>
   const events = history.events ?? [];
   return {
     activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
-    localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER).length,
     timers: events.filter((e) => e.timerStartedEventAttributes).length,
     updates: events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length,
     events: events.length,
@@ -176,11 +171,11 @@ async function runLifecycle(stack: Stack, title: string): Promise<string> {
 }
 
 async function runBare(client: Client, counts: Counts, id: string): Promise<string> {
-  const { activities, localActivities, timers, updates } = counts;
+  const { activities, timers, updates } = counts;
   const handle = await client.workflow.start(bareWorkflow, {
     taskQueue: BARE_QUEUE,
     workflowId: id,
-    args: [{ activities, localActivities, timers, updates }],
+    args: [{ activities, timers, updates }],
   });
   for (let step = 0; step < counts.updates; step += 1) await handle.executeUpdate(touchUpdate, { args: [step] });
   await handle.result();
@@ -236,15 +231,11 @@ try {
     ).length;
     const kinds = new Map<string, number>();
     for (const event of history.events ?? []) {
-      const marker = event.markerRecordedEventAttributes;
-      const local = marker?.markerName === LOCAL_ACTIVITY_MARKER ? marker.details?.data?.payloads?.[0]?.data : null;
-      const name = local
-        ? `${JSON.parse(Buffer.from(local).toString('utf8')).activity_type} (local)`
-        : event.activityTaskScheduledEventAttributes?.activityType?.name;
+      const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
       if (name) kinds.set(name, (kinds.get(name) ?? 0) + 1);
     }
     console.log(
-      `counts from ${sample}'s history: ${counts.activities} activities and ${counts.localActivities} local ` +
+      `counts from ${sample}'s history: ${counts.activities} activities ` +
         `(${[...kinds].map(([name, n]) => `${n} ${name}`).join(', ')}), ` +
         `${counts.timers} timers, ${counts.updates} updates, ${signals} ` +
         `signals to other workflows (not in the bare workflow); ` +
@@ -282,8 +273,7 @@ try {
     const ratios = rates.lifecycles.map((rate, i) => (rate / rates.bare[i]!).toFixed(2));
     console.log(
       `\n${LIFECYCLES} lifecycles (brouillon → en œuvre → clôturée) against ${LIFECYCLES} bare workflows of ` +
-        `${counts.activities} activities, ${counts.localActivities} local activities, ${counts.timers} timers, ` +
-        `${counts.updates} ` +
+        `${counts.activities} activities, ${counts.timers} timers, ${counts.updates} ` +
         `updates, ${CONCURRENCY} at a time, ${ROUNDS} rounds, ${os.cpus().length} cores:`,
     );
     const summary = (rates: number[]) =>
@@ -293,7 +283,7 @@ try {
     console.log(`  bare workflows    ${summary(rates.bare)} workflows/s`);
     console.log(`  ratio per round   ${ratios.join(', ')}`);
     console.log(
-      `  the last round's lifecycles: ${spread('activities')} activities, ${spread('localActivities')} local, ` +
+      `  the last round's lifecycles: ${spread('activities')} activities, ` +
         `${spread('timers')} timers, ${spread('updates')} updates, ` +
         `${spread('events')} events; ${refusals} decisions taken again because the fiche was not yet on the agenda`,
     );

@@ -32,8 +32,6 @@ import {
 import type { LedgerLine } from '../store/mail-ledger/workflow-mail-ledger.js';
 
 const ZONE = 'Europe/Paris';
-/** The marker the SDK records for each local activity done (its data: type, attempt, backoff). */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 /** Who acts when no person does: the workflow itself, through its activities and timers. */
 export const SYSTEM_ACTOR = 'Concerto';
 
@@ -422,23 +420,6 @@ export function buildTimeline(
             ? { kind: 'mail', who: SYSTEM_ACTOR, what: batch.what, mails: linesOf(batch.lines) }
             : { kind: 'activity', who: SYSTEM_ACTOR, what: labelOf(ACTIVITY_LABELS, name) },
       );
-      continue;
-    }
-    const marker = event.markerRecordedEventAttributes;
-    if (marker?.markerName === LOCAL_ACTIVITY_MARKER) {
-      // A local activity (a fiche's writes to the store) leaves one marker once done: its type, attempt and
-      // failure; a failure it will try again after a pause (`backoff`) is followed by the next attempt's marker.
-      const data = firstArg(marker.details?.data);
-      const attempt = Number(data?.attempt ?? 1);
-      const retried = Boolean(data?.backoff);
-      add(event, {
-        kind: 'activity',
-        who: SYSTEM_ACTOR,
-        what: labelOf(ACTIVITY_LABELS, str(data?.activity_type) ?? ''),
-        ...(marker.failure
-          ? { outcome: `${failureText(marker.failure)}${retried ? ', nouvel essai prévu' : ''}`, failed: !retried }
-          : { outcome: attempt > 1 ? `fait (au ${attempt}e essai)` : 'fait' }),
-      });
       continue;
     }
     const activityStarted = event.activityTaskStartedEventAttributes;

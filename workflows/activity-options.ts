@@ -1,4 +1,4 @@
-import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions } from '@temporalio/workflow';
 import { DOMAIN_ERROR_CODES } from '../domain/errors.js';
 
 // Every activity's retry policy, in one place. What is worth a retry is decided once where the
@@ -22,15 +22,6 @@ export const STORE_ACTIVITY: ActivityOptions = {
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: REFUSALS,
   },
-};
-
-/**
- * The same store activities run as local activities: in the worker that runs the workflow task, recorded as one
- * marker, without a round trip through the server's task queue; retried alike.
- */
-export const STORE_LOCAL_ACTIVITY: LocalActivityOptions = {
-  startToCloseTimeout: STORE_ACTIVITY.startToCloseTimeout,
-  retry: STORE_ACTIVITY.retry,
 };
 
 /**

@@ -6,7 +6,6 @@ import {
   getExternalWorkflowHandle,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -54,16 +53,16 @@ import {
   meetingScheduledSignal,
   type FicheLifecycleInput,
 } from './definitions.js';
-import { MAIL_ACTIVITY, STORE_ACTIVITY, STORE_LOCAL_ACTIVITY } from './activity-options.js';
+import { MAIL_ACTIVITY, STORE_ACTIVITY } from './activity-options.js';
 import { asFailure } from './failures.js';
 import { OneStepAtATime } from './plumbing/one-step-at-a-time.js';
 import { Outbox } from './plumbing/outbox.js';
 import { agendaChangedSignal, meetingWorkflowId } from './meeting-definitions.js';
 import { conventionWorkflowId, evaluationRecordedSignal } from './convention-definitions.js';
 
-type FicheStoreActivities = StoreActivities & AgendaActivities & AudienceActivities & FicheContentActivities;
-const storeTasks = proxyActivities<FicheStoreActivities>(STORE_ACTIVITY);
-const storeLocal = proxyLocalActivities<FicheStoreActivities>(STORE_LOCAL_ACTIVITY);
+const local = proxyActivities<StoreActivities & AgendaActivities & AudienceActivities & FicheContentActivities>(
+  STORE_ACTIVITY,
+);
 const mail = proxyActivities<MailActivities & PartnerOpinionMailActivities & AudienceActivities>(MAIL_ACTIVITY);
 
 /** Decisions a body takes at a meeting: recorded at or after the meeting the fiche is on the agenda of. */
@@ -89,9 +88,6 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
   // Steps taken while a notice is going out are told together in the next activity; runs started before told
   // them one activity each.
   const coalesced = patched('notices-coalesced');
-  // The store's short writes run in the worker beside the workflow task (local activities, a marker each in
-  // history); runs started before scheduled each as an activity task.
-  const store = patched('store-writes-local') ? storeLocal : storeTasks;
   const timing = { ...DEFAULT_TIMING, ...input.timing };
   const state: FicheState = {
     ficheId: input.ficheId,
@@ -144,7 +140,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
 
   /** Before 'notices-batched': a notice's audience read by one activity, then one activity per recipient. */
   async function tellEach(notice: Notice, occasion: string): Promise<void> {
-    const recipients = await storeTasks.resolveAudience({
+    const recipients = await local.resolveAudience({
       conventionId: input.conventionId,
       ficheId: input.ficheId,
       audience: notice.audience,
@@ -211,7 +207,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
             !implementationStarted
           )
             implementationStarted = at;
-          await store.recordLifecycleStep({
+          await local.recordLifecycleStep({
             idempotencyKey: `${workflowId}:step-${epoch}`,
             ficheId: input.ficheId,
             conventionId: input.conventionId,
@@ -287,7 +283,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
         try {
           const at = new Date().toISOString();
           const edits = (state.edits ??= []);
-          const { content, changes } = await store.saveFicheContent({
+          const { content, changes } = await local.saveFicheContent({
             idempotencyKey: `${workflowId}:edit-${edits.length + 1}`,
             conventionId: input.conventionId,
             ficheId: input.ficheId,
@@ -319,7 +315,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
 
   outbox.start();
   state.code = (
-    await store.saveFiche({
+    await local.saveFiche({
       ficheId: input.ficheId,
       conventionId: input.conventionId,
       title: input.title,
@@ -376,7 +372,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     while (state.agenda?.round !== round) {
       // Cleared before the look-up, not after: news arriving while it runs must not be lost.
       meetingNews = false;
-      const placed = await store.putOnNextAgenda({
+      const placed = await local.putOnNextAgenda({
         conventionId: input.conventionId,
         ficheId: input.ficheId,
         version,
@@ -447,7 +443,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       }
       for (const partner of silent()) {
         const occasion = occasionOf(partner);
-        const referents = await storeTasks.resolveAudience({
+        const referents = await local.resolveAudience({
           conventionId: input.conventionId,
           ficheId: input.ficheId,
           audience: { kind: 'partner', partner },

@@ -677,9 +677,6 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   'convention-avenant-signed': (ctx) => SCENARIOS['convention-campaign-prolonged']!(ctx),
   // Since patched('avenant-proposed-notice'): the coordinators are told of the prolongation once proposed.
   'convention-avenant-proposed-notice': (ctx) => SCENARIOS['convention-campaign-prolonged']!(ctx),
-  // Since patched('store-writes-local'): the fiche's steps, its content and its agenda placings are written by
-  // local activities, a marker each in history.
-  'store-writes-local': (ctx) => SCENARIOS['validated-and-amended']!(ctx),
   'notices-coalesced': async (ctx) => {
     // Since patched('notices-coalesced'): the CAF and the MSA answer while the COTECH's avis is still being mailed
     // to its 40 people, so both opinions are told in one activity after it; the COPIL rejects the fiche.

@@ -26,7 +26,6 @@ interface RawEvent {
   activityTaskCompletedEventAttributes?: { scheduledEventId: string; result: { payloads: Array<{ data: string }> } };
   workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest: { input: { name: string } } };
   workflowExecutionSignaledEventAttributes?: { signalName: string };
-  markerRecordedEventAttributes?: { markerName: string };
 }
 
 /** The recorded history of a scenario, and the workflow id it was recorded under. */
@@ -98,11 +97,8 @@ describe('buildTimeline on the recorded histories', () => {
       expect(timeline.filter((e) => e.kind === 'update')).toHaveLength(
         count('workflowExecutionUpdateAcceptedEventAttributes'),
       );
-      const localActivities = raw.events.filter(
-        (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
-      ).length;
       expect(timeline.filter((e) => e.kind === 'activity' || e.kind === 'mail')).toHaveLength(
-        count('activityTaskScheduledEventAttributes') + localActivities,
+        count('activityTaskScheduledEventAttributes'),
       );
       expect(timeline.filter((e) => e.kind === 'timer')).toHaveLength(count('timerStartedEventAttributes'));
       // No raw wire name left: the fallback quotes unknown names « like this ».
@@ -161,21 +157,6 @@ describe('buildTimeline on the recorded histories', () => {
       what: expect.stringMatching(/^Attente de .*, jusqu’au dimanche 29 novembre 2026 à 09 h 00$/),
       outcome: expect.stringMatching(/^interrompue le /),
     });
-  });
-
-  it('the store writes done as local activities are named from their markers, between the same steps', () => {
-    const local = buildTimeline('history-store-writes-local', recorded('store-writes-local').history);
-    const before = buildTimeline('history-validated-and-amended', recorded('validated-and-amended').history);
-    const steps = (timeline: typeof local) => timeline.filter((e) => e.kind === 'update').map((e) => e.what);
-    expect(steps(local)).toEqual(steps(before));
-    // Each step written once, as before; how often a fiche was placed on an agenda depends on the meetings' timing.
-    const written = (timeline: typeof local, activity: string) =>
-      timeline.filter((e) => e.kind === 'activity' && e.what === ACTIVITY_LABELS[activity]).map((e) => e.outcome);
-    for (const label of ['recordLifecycleStep', 'saveFiche']) {
-      expect(written(local, label)).toEqual(written(before, label));
-      expect(written(local, label).length).toBeGreaterThan(0);
-    }
-    expect(written(local, 'putOnNextAgenda').every((outcome) => outcome === 'fait')).toBe(true);
   });
 
   it('a mail carries its ledger line: the attempts in order, in French, at Paris time', () => {
@@ -431,29 +412,6 @@ describe('buildTimeline on what the recordings do not hold', () => {
       },
       {
         eventId: '8',
-        eventTime: at(3),
-        eventType: 'EVENT_TYPE_MARKER_RECORDED',
-        markerRecordedEventAttributes: {
-          markerName: 'core_local_activity',
-          details: {
-            data: {
-              payloads: [payload({ attempt: 2, activity_type: 'recordLifecycleStep', backoff: { seconds: 2 } })],
-            },
-          },
-          failure: { message: 'base injoignable' },
-        },
-      },
-      {
-        eventId: '9',
-        eventTime: at(3),
-        eventType: 'EVENT_TYPE_MARKER_RECORDED',
-        markerRecordedEventAttributes: {
-          markerName: 'core_local_activity',
-          details: { data: { payloads: [payload({ attempt: 3, activity_type: 'recordLifecycleStep' })] } },
-        },
-      },
-      {
-        eventId: '10',
         eventTime: at(4),
         eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
         workflowExecutionUpdateAcceptedEventAttributes: {
@@ -474,17 +432,17 @@ describe('buildTimeline on what the recordings do not hold', () => {
         },
       },
       {
-        eventId: '11',
+        eventId: '9',
         eventTime: at(5),
         eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED',
         workflowExecutionUpdateCompletedEventAttributes: {
           meta: { updateId: 'u1' },
-          acceptedEventId: '10',
+          acceptedEventId: '8',
           outcome: { failure: { message: 'Ce jalon est déjà passé.' } },
         },
       },
       {
-        eventId: '12',
+        eventId: '10',
         eventTime: at(6),
         eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW',
         workflowExecutionContinuedAsNewEventAttributes: {
@@ -495,16 +453,14 @@ describe('buildTimeline on what the recordings do not hold', () => {
     ],
   });
 
-  it('an activity failed at its third attempt, a local one retried, a refused update, and continue-as-new', () => {
+  it('an activity failed at its third attempt, a refused update, and continue-as-new', () => {
     const timeline = buildTimeline('calendar-2026', history);
     expect(timeline.map((e) => [e.eventId, e.who, e.what, e.outcome, e.failed])).toEqual([
       [1, SYSTEM_ACTOR, 'Début : Calendrier annuel', 'lancé', false],
       [5, SYSTEM_ACTOR, 'Lecture du calendrier de l’année', 'échec : base injoignable', true],
-      [8, SYSTEM_ACTOR, 'Inscription de l’étape au journal', 'échec : base injoignable, nouvel essai prévu', false],
-      [9, SYSTEM_ACTOR, 'Inscription de l’étape au journal', 'fait (au 3e essai)', false],
-      [10, 'coordination@example.org', 'Déplacement d’un jalon', 'refusé : Ce jalon est déjà passé.', true],
+      [8, 'coordination@example.org', 'Déplacement d’un jalon', 'refusé : Ce jalon est déjà passé.', true],
       [
-        12,
+        10,
         SYSTEM_ACTOR,
         'Suite dans une nouvelle exécution (l’historique repart de zéro, l’état est conservé)',
         'fait',
