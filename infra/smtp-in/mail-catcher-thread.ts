@@ -10,7 +10,7 @@ export type CatcherStart = { started: { host: string; port: number; url: string 
 
 /**
  * The mail catcher of `startMailCatcher`, on a thread of its own: receiving, parsing and storing
- * each message (two files written and synced) then use the second core instead of the worker's
+ * each message (appended to its log and synced) then use the second core instead of the worker's
  * event loop, which sends them. Same options, same interface, same folder.
  */
 export async function startMailCatcherThread(options: MailCatcherOptions): Promise<MailCatcher> {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { openCaughtMailLog } from './caught-mail-log.js';
 import { receiveMessage, smtpError } from './smtp-message.js';
 
 /** One message the catcher accepted, as listed (the raw source is read separately). */
@@ -41,7 +42,7 @@ export interface MailCatcher {
 
 /** Options of {@link startMailCatcher}. */
 export interface MailCatcherOptions {
-  /** Folder holding `<id>.eml` and `<id>.json`; created if missing, reloaded on start. */
+  /** Folder holding the caught messages (`caught-mail-log.ts`); created if missing, reloaded on start. */
   dir: string;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
@@ -52,7 +53,6 @@ export interface MailCatcherOptions {
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 /** `20240620T120000123Z-1a2b3c`: sorts by time, safe in a URL and as a file name. */
 const ID_PATTERN = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
-const TEMP_SUFFIX = '.tmp';
 // A pooled sender keeps idle connections open; shutdown should not wait the default 30 s for
 // them. A message cut off mid-transfer never got its 250, so its sender will send it again.
 const CLOSE_TIMEOUT_MS = 1_000;
@@ -68,7 +68,8 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
   const dir = path.resolve(options.dir);
   const host = options.host ?? '127.0.0.1';
   await mkdir(dir, { recursive: true });
-  const index = await loadIndex(dir);
+  const log = await openCaughtMailLog<CaughtMessage>(dir, (id) => ID_PATTERN.test(id));
+  const index = new Map(log.loaded.map((message) => [message.id, message]));
   const nextId = idGenerator(index.keys());
   const inFlight = new Set<Promise<void>>();
 
@@ -86,9 +87,7 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
       hasCalendar: hasCalendarPart(raw),
       size: raw.length,
     };
-    // Raw source first: the .json is what makes a message exist, so it must come last.
-    await writeAtomically(path.join(dir, `${id}.eml`), raw);
-    await writeAtomically(path.join(dir, `${id}.json`), `${JSON.stringify(message, null, 2)}\n`);
+    await log.append(message, raw);
     index.set(id, message);
     return id;
   };
@@ -155,18 +154,11 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
       const message = ID_PATTERN.test(id) ? index.get(id) : undefined;
       return message ? { ...message, to: [...message.to] } : null;
     },
-    readRaw: async (id) => {
-      if (!ID_PATTERN.test(id) || !index.has(id)) return null;
-      try {
-        return await readFile(path.join(dir, `${id}.eml`));
-      } catch (err) {
-        if (isErrno(err, 'ENOENT')) return null;
-        throw err;
-      }
-    },
+    readRaw: async (id) => (ID_PATTERN.test(id) && index.has(id) ? log.read(id) : null),
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...inFlight]);
+      await log.settle();
     },
   };
 }
@@ -210,26 +202,6 @@ function listen(server: SMTPServer, host: string, port: number): Promise<number>
   });
 }
 
-/** Reads back what a previous run stored, and clears half-written files from a crash. */
-async function loadIndex(dir: string): Promise<Map<string, CaughtMessage>> {
-  const index = new Map<string, CaughtMessage>();
-  for (const name of await readdir(dir)) {
-    if (name.endsWith(TEMP_SUFFIX)) {
-      await rm(path.join(dir, name), { force: true });
-      continue;
-    }
-    const id = name.endsWith('.json') ? name.slice(0, -'.json'.length) : '';
-    if (!ID_PATTERN.test(id)) continue;
-    try {
-      const message = JSON.parse(await readFile(path.join(dir, name), 'utf8')) as CaughtMessage;
-      if (message.id === id) index.set(id, message);
-    } catch {
-      // Unreadable metadata (edited by hand?): skip it rather than refuse to start.
-    }
-  }
-  return index;
-}
-
 /**
  * Ids from the reception time, never going backwards: within one millisecond, or if the clock
  * steps back, the next id takes the next millisecond, so sorting ids sorts by arrival, even
@@ -248,25 +220,6 @@ function idGenerator(existing: Iterable<string>): (at: Date) => string {
 function idTime(id: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z/.exec(id);
   return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) : 0;
-}
-
-/** Writes to a temporary name then renames, so readers and restarts never see half a file. */
-async function writeAtomically(file: string, data: Buffer | string): Promise<void> {
-  const temp = `${file}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`;
-  try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(data);
-      // Without this, a power cut right after the rename can leave an empty file.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true }).catch(() => {});
-    throw err;
-  }
 }
 
 /** Subject, From and Message-ID from the root header block only: the body may be 25 MB. */

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -199,8 +199,68 @@ describe.each([
     await send(second, { from: 'a@concerto.test', to: 'b@example.org', subject: 'Après', text: '2' });
     expect((await second.list()).map((m) => m.subject)).toEqual(['Après', 'Avant']);
     expect((await second.readRaw(before[0]!.id))?.length).toBe(before[0]!.size);
-    // Only finished files are left behind: no temporary names.
-    expect((await readdir(dir)).every((name) => /\.(eml|json)$/.test(name))).toBe(true);
+    // One log of sources and one index, whatever the number of messages.
+    expect((await readdir(dir)).toSorted()).toEqual(['messages.eml-log', 'messages.jsonl']);
+  });
+
+  it('keeps every message of a burst, each source whole', async () => {
+    const catcher = await start();
+    const transport = createMailTransport({ kind: 'catcher', host: catcher.host, port: catcher.port });
+    const sent = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        transport.sendMail({
+          from: 'a@concerto.test',
+          to: `p${i}@example.org`,
+          subject: `Avis ${i}`,
+          text: 'é'.repeat(i + 1),
+        }),
+      ),
+    );
+    transport.close();
+    const listed = await catcher.list();
+    expect(listed.map((m) => m.messageId).toSorted()).toEqual(sent.map((s) => s.messageId).toSorted());
+    for (const message of listed) {
+      const parsed = await simpleParser((await catcher.readRaw(message.id))!);
+      expect(parsed.messageId).toBe(message.messageId);
+      expect(parsed.text?.trim()).toBe('é'.repeat(Number(message.subject.slice('Avis '.length)) + 1));
+    }
+  });
+
+  it('after a crash mid-write, drops the half-written message and keeps the others', async () => {
+    const first = await start();
+    await send(first, { from: 'a@concerto.test', to: 'b@example.org', subject: 'Entier', text: '1' });
+    await first.close();
+    catchers.splice(catchers.indexOf(first), 1);
+    // A crash between the source's write and its index line, then one inside the index line.
+    const rawSize = (await stat(path.join(dir, 'messages.eml-log'))).size;
+    await appendFile(path.join(dir, 'messages.eml-log'), 'From: x@concerto.test\r\n\r\ncoupé');
+    await appendFile(path.join(dir, 'messages.jsonl'), '{"id":"20990101T000000000Z-abcdef","offs');
+
+    const second = await start();
+    expect((await second.list()).map((m) => m.subject)).toEqual(['Entier']);
+    expect((await stat(path.join(dir, 'messages.eml-log'))).size).toBe(rawSize);
+    await send(second, { from: 'a@concerto.test', to: 'b@example.org', subject: 'Après', text: '2' });
+    const [after] = await second.list();
+    expect((await simpleParser((await second.readRaw(after!.id))!)).subject).toBe('Après');
+  });
+
+  it('moves the messages of the former layout, a .eml and a .json each, into its log', async () => {
+    const id = '20261201T080000000Z-0a1b2c';
+    const raw = 'From: a@concerto.test\r\nSubject: Ancien\r\n\r\nCorps\r\n';
+    const message = { id, messageId: null, from: 'a@concerto.test', to: ['b@example.org'], subject: 'Ancien' };
+    await writeFile(path.join(dir, `${id}.eml`), raw);
+    await writeFile(
+      path.join(dir, `${id}.json`),
+      JSON.stringify({ ...message, date: '2026-12-01T08:00:00.000Z', hasCalendar: false, size: raw.length }),
+    );
+    await writeFile(path.join(dir, `${id}.json.1a2b3c4d.tmp`), '{');
+
+    const catcher = await start();
+    expect(await catcher.get(id)).toMatchObject(message);
+    expect((await catcher.readRaw(id))?.toString()).toBe(raw);
+    expect((await readdir(dir)).toSorted()).toEqual(['messages.eml-log', 'messages.jsonl']);
+    await send(catcher, { from: 'a@concerto.test', to: 'b@example.org', subject: 'Nouveau', text: '2' });
+    expect((await catcher.list()).map((m) => m.subject)).toEqual(['Nouveau', 'Ancien']);
   });
 
   it('returns null for unknown or malformed ids instead of touching other files', async () => {
