@@ -45,6 +45,12 @@ export const POOL_OPTIONS = {
   rateLimit: 50,
 } as const;
 
+/**
+ * The pool towards the catcher: connections kept open, with no limit of messages or rate. A new
+ * connection a message cost each side about as much CPU as the message itself (bench/README.md).
+ */
+const CATCHER_POOL = { pool: true, maxConnections: 5, maxMessages: Infinity } as const;
+
 /** SMTP_URL query parameters read as booleans or counts, checked so a typo is not silently ignored. */
 const BOOLEAN_PARAMS = ['requireTLS', 'ignoreTLS', 'opportunisticTLS', 'secure', 'pool', 'tls.rejectUnauthorized'];
 const COUNT_PARAMS = [
@@ -162,8 +168,8 @@ export function dkimFromSettings(settings: DkimSettings): { dkim?: DkimOptions; 
  * Builds the nodemailer transporter for a config. A real server gets a connection pool
  * ({@link POOL_OPTIONS}), since a meeting convocation goes to many recipients at once; TLS and
  * credentials come from the URL (smtps:// is TLS from the start, smtp:// upgrades with STARTTLS
- * when offered, or always with `?requireTLS=true`). The catcher on loopback gets a plain
- * connection with STARTTLS skipped, as it offers none. With `dkim`, every message is signed.
+ * when offered, or always with `?requireTLS=true`). The catcher on loopback gets plain
+ * connections ({@link CATCHER_POOL}) with STARTTLS skipped, as it offers none. With `dkim`, every message is signed.
  */
 export function createMailTransport(config: MailTransportConfig): Transporter {
   const dkim = config.dkim ? { dkim: { ...config.dkim } } : {};
@@ -176,6 +182,7 @@ export function createMailTransport(config: MailTransportConfig): Transporter {
     port: config.port,
     secure: false,
     ignoreTLS: true,
+    ...CATCHER_POOL,
     ...TIMEOUTS,
     ...dkim,
   });
