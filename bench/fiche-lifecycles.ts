@@ -115,9 +115,24 @@ async function planMeetings(prisma: PrismaClient, conventionId: string): Promise
   };
 }
 
-/** Waits until the meeting the fiche went on has started: the first one starting at or after now. */
-async function meetingStarted(): Promise<void> {
-  await delay(Math.ceil(Date.now() / MEETING_EVERY_MS) * MEETING_EVERY_MS - Date.now());
+/**
+ * Waits until the fiche is on the ordre du jour of a meeting of that body, as its secretary sees it, then until that
+ * meeting starts. Deciding before the workflow has placed it is refused, and each refusal costs a workflow task:
+ * 7 a lifecycle when the bench acted as soon as a step was answered (bench/README.md).
+ */
+async function meetingStarted(prisma: PrismaClient, ficheId: string, kind: InstanceKind): Promise<void> {
+  const placed = () =>
+    prisma.agendaItem.findFirst({
+      where: { ficheId, meeting: { instance: { kind } } },
+      select: { meeting: { select: { startsAt: true } } },
+    });
+  let pause = 10;
+  let item: Awaited<ReturnType<typeof placed>>;
+  while (!(item = await placed())) {
+    await delay(pause);
+    pause = Math.min(pause * 2, 200);
+  }
+  await delay(Math.max(0, item.meeting.startsAt.getTime() - Date.now()));
 }
 
 let refusals = 0;
@@ -162,7 +177,10 @@ async function runLifecycle(stack: Stack, title: string): Promise<string> {
     pause = Math.min(pause * 2, 200);
   }
   await driveToValidation(
-    { act: (kind, input) => act(handle, kind, input), holdMeeting: meetingStarted },
+    {
+      act: (kind, input) => act(handle, kind, input),
+      holdMeeting: (kind) => meetingStarted(stack.prisma, ficheId, kind),
+    },
     stack.people,
   );
   await act(handle, 'close', { actor: stack.people.cooperateur, reason: 'Fin du banc' });
