@@ -2,7 +2,8 @@
  * Group commit: the calls made in one turn of the event loop, and those made while a statement is
  * running, go together in one statement (and one commit) instead of one each. The first waits for
  * the end of the turn only (`setImmediate`, as DataLoader does): PGlite runs a statement without
- * yielding, so without that wait no call would ever find another in flight.
+ * yielding, so without that wait no call would ever find another in flight. With `gatherMs`, it waits that long
+ * instead, for writes that arrive one by one (each mail's acceptance) and may be a few milliseconds late.
  *
  * `write` takes a batch and answers each item in its order. When a batch of several fails, each of
  * its items is tried again alone, so a value the database refuses fails its own call only (one
@@ -11,7 +12,7 @@
  */
 export function groupCommit<I, O>(
   write: (items: readonly I[]) => Promise<O[]>,
-  options: { key: (item: I) => string; max?: number },
+  options: { key: (item: I) => string; max?: number; gatherMs?: number },
 ): (item: I) => Promise<O> {
   const max = options.max ?? 100;
   type Waiting = { item: I; resolve: (value: O) => void; reject: (reason: unknown) => void };
@@ -59,7 +60,8 @@ export function groupCommit<I, O>(
       queue.push({ item, resolve, reject });
       if (!writing) {
         writing = true;
-        setImmediate(() => void drain());
+        if (options.gatherMs) setTimeout(() => void drain(), options.gatherMs);
+        else setImmediate(() => void drain());
       }
     });
 }

@@ -22,6 +22,9 @@ import { flagRefusedAddress } from './refused-addresses.js';
 import { findWorkflowMailLedger } from './workflow-mail-ledger.js';
 import { findWorkflowSubject } from './workflow-convention.js';
 
+/** How long the first acceptance waits for others before they are written together. */
+const ACCEPTANCES_GATHERED_MS = 10;
+
 /**
  * The notification ledger: every mail sent or tried, once per key, with each attempt. A line's claim
  * and its acceptance, written for every mail, are group-committed: the mails in flight at once share
@@ -37,7 +40,10 @@ export function createMailLedgerStore(db: PrismaClient) {
       await recordSentLines(db, lines);
       return lines.map(() => undefined);
     },
-    { key: (line) => line.notificationId },
+    // Acceptances come one by one, as the pool's connections finish: gathered for a few milliseconds, more
+    // than twice as many share a statement (bench/README.md, 2026-12-06). The window between the server's
+    // 250 and its record grows by as much.
+    { key: (line) => line.notificationId, gatherMs: ACCEPTANCES_GATHERED_MS },
   );
   return {
     find: bind(findLedgerEntry),

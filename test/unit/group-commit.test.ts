@@ -36,6 +36,19 @@ describe('groupCommit', () => {
     ]);
   });
 
+  it('with gatherMs, waits that long for the first batch: calls of later turns join it', async () => {
+    const { batches, write, releaseNext } = heldWrite();
+    const call = groupCommit(write, { key: String, gatherMs: 30 });
+    const first = call(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = call(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([]);
+    await releaseNext();
+    expect(await Promise.all([first, second])).toEqual([2, 4]);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
   it('keeps two items of one key apart, and a batch within its maximum', async () => {
     const { batches, write, releaseNext } = heldWrite();
     const call = groupCommit(write, { key: (i) => String(i % 10), max: 2 });
