@@ -98,6 +98,8 @@ export interface MailDependencies {
   /** The From address, e.g. `Concerto <concerto@example.org>`. */
   from: string;
   heartbeatEveryMs?: number;
+  /** How long a claim on a line holds unrenewed; {@link MAIL_LEASE_MS} unless a test shortens it. */
+  leaseMs?: number;
 }
 
 /** Codes of the failures this module raises itself (SMTP failures keep the codes of infra/smtp-out/smtp-errors.ts). */
@@ -114,8 +116,6 @@ export const MAIL_ERROR_CODES = {
  * activity to another worker.
  */
 export const MAIL_LEASE_MS = 30_000;
-/** How old a claim is when its sender renews it: a third of the lease, so two renewals may fail before it runs out. */
-const LEASE_RENEWED_AFTER_MS = MAIL_LEASE_MS / 3;
 
 const INTERRUPTED =
   'INTERRUPTED: the attempt ended without recording an answer (worker stopped or database unreachable); ' +
@@ -257,7 +257,9 @@ export function createBounceRecorder(dependencies: MailDependencies) {
 /** How long a workflow's subject (its convention, what it is about) serves the mails sent after it was read. */
 const SUBJECT_KEPT_MS = 10_000;
 
-function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: MailDependencies) {
+function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000, leaseMs = MAIL_LEASE_MS }: MailDependencies) {
+  // A claim is renewed once a third of its lease is gone, so two renewals may fail before it runs out.
+  const renewAfterMs = leaseMs / 3;
   const domain = domainOf(from);
   const subjects = new Map<string, { until: number; subject: Promise<WorkflowSubject | null> }>();
 
@@ -332,7 +334,7 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
           ...(input.workflowId ? { workflowId: input.workflowId } : {}),
           ...(ical ? { icalUid: ical.uid, icalSequence: ical.sequence, icalMethod: ical.method } : {}),
         },
-        { owner, now, leaseUntil: new Date(now.getTime() + MAIL_LEASE_MS) },
+        { owner, now, leaseUntil: new Date(now.getTime() + leaseMs) },
       )
       .catch((error: unknown) => {
         // A mail the ledger cannot even record (a value PostgreSQL refuses) is not sent, and fails no workflow.
@@ -403,11 +405,11 @@ function createMailer({ transport, ledger, from, heartbeatEveryMs = 2000 }: Mail
     const beat = setInterval(() => {
       context?.heartbeat();
       // A line waiting its turn in the transport's queue renews too, but only once a third of its lease is gone.
-      if (Date.now() - renewedAt < LEASE_RENEWED_AFTER_MS) return;
+      if (Date.now() - renewedAt < renewAfterMs) return;
       renewedAt = Date.now();
       // A renewal that fails (the database away) lets the lease run out: another attempt may then send.
       ledger
-        .renewLease({ notificationId: row.id, owner, leaseUntil: new Date(renewedAt + MAIL_LEASE_MS) })
+        .renewLease({ notificationId: row.id, owner, leaseUntil: new Date(renewedAt + leaseMs) })
         .catch(() => undefined);
     }, heartbeatEveryMs);
     let failure: SmtpErrorClassification;

@@ -285,6 +285,29 @@ describe('mail delivery per recipient (real SMTP on loopback, PGlite)', () => {
     expect((await line(key)).attempts).toBe(1);
   });
 
+  it('renews the lease of a line whose SMTP exchange outlasts it: another attempt still finds it held', async () => {
+    const key = 'lease:claire@example.org';
+    const ledger = createStore(db.prisma).mailLedger;
+    const slow = createMailActivities({ transport, ledger, from: FROM, heartbeatEveryMs: 50, leaseMs: 600 });
+    const attempt = (n: number) =>
+      new MockActivityEnvironment(mailActivityInfo(n, 0), quiet).run(
+        slow.sendNotification,
+        notice(key, 'claire@example.org'),
+      ) as Promise<NotificationResult>;
+    sink.hold();
+    const first = attempt(1);
+    await sink.heldArrived;
+    const claimedUntil = (await line(key)).leaseUntil!.getTime();
+    // Past the first lease: without its renewals the line would be free for another attempt to send again.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await line(key)).leaseUntil!.getTime()).toBeGreaterThan(Math.max(claimedUntil, Date.now()));
+    expect(await attempt(2).catch((e: unknown) => e)).toMatchObject({ type: 'MAIL_CLAIMED' });
+    sink.releaseHeld();
+    expect(await first).toMatchObject({ sent: true });
+    expect(sink.accepted.filter((m) => m.to.includes('claire@example.org'))).toHaveLength(1);
+    expect((await line(key)).attempts).toBe(1);
+  });
+
   describe('a bounce arriving later (RFC 3464 DSN to the VERP return path)', () => {
     let listener: ImipListener;
     let sender: Transporter;
