@@ -121,18 +121,25 @@ async function planMeetings(prisma: PrismaClient, conventionId: string): Promise
  * 7 a lifecycle when the bench acted as soon as a step was answered (bench/README.md).
  */
 async function meetingStarted(prisma: PrismaClient, ficheId: string, kind: InstanceKind): Promise<void> {
-  const placed = () =>
+  const item = await storeShows(() =>
     prisma.agendaItem.findFirst({
       where: { ficheId, meeting: { instance: { kind } } },
       select: { meeting: { select: { startsAt: true } } },
-    });
-  let pause = 10;
-  let item: Awaited<ReturnType<typeof placed>>;
-  while (!(item = await placed())) {
-    await delay(pause);
-    pause = Math.min(pause * 2, 200);
-  }
+    }),
+  );
   await delay(Math.max(0, item.meeting.startsAt.getTime() - Date.now()));
+}
+
+/**
+ * Reads the store until it shows what the workflow wrote, asked less and less often, so the waiting costs the
+ * database a few reads a lifecycle (it was 30 at 30 at a time, asked every 10 ms).
+ */
+async function storeShows<T>(read: () => Promise<T | null>): Promise<T> {
+  for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+    const found = await read();
+    if (found) return found;
+    await delay(pause);
+  }
 }
 
 let refusals = 0;
@@ -169,13 +176,8 @@ async function runLifecycle(stack: Stack, title: string): Promise<string> {
     { title, authorEmail: DEMO_PEOPLE.cooperateur.email },
     DEMO_PEOPLE.cooperateur.email,
   );
-  // As the HTTP API does, act once the workflow has recorded the fiche in the store; asked less and less often, so
-  // the waiting costs the database a few reads a lifecycle (it was 30 at 30 at a time, asked every 10 ms).
-  let pause = 10;
-  while (!(await stack.prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { id: true } }))) {
-    await delay(pause);
-    pause = Math.min(pause * 2, 200);
-  }
+  // As the HTTP API does, act once the workflow has recorded the fiche in the store.
+  await storeShows(() => stack.prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { id: true } }));
   await driveToValidation(
     {
       act: (kind, input) => act(handle, kind, input),

@@ -288,7 +288,7 @@ describe('mail delivery per recipient (real SMTP on loopback, PGlite)', () => {
   it('renews the lease of a line whose SMTP exchange outlasts it: another attempt still finds it held', async () => {
     const key = 'lease:claire@example.org';
     const ledger = createStore(db.prisma).mailLedger;
-    const slow = createMailActivities({ transport, ledger, from: FROM, heartbeatEveryMs: 50, leaseMs: 600 });
+    const slow = createMailActivities({ transport, ledger, from: FROM, heartbeatEveryMs: 50, leaseMs: 1500 });
     const attempt = (n: number) =>
       new MockActivityEnvironment(mailActivityInfo(n, 0), quiet).run(
         slow.sendNotification,
@@ -299,7 +299,7 @@ describe('mail delivery per recipient (real SMTP on loopback, PGlite)', () => {
     await sink.heldArrived;
     const claimedUntil = (await line(key)).leaseUntil!.getTime();
     // Past the first lease: without its renewals the line would be free for another attempt to send again.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     expect((await line(key)).leaseUntil!.getTime()).toBeGreaterThan(Math.max(claimedUntil, Date.now()));
     expect(await attempt(2).catch((e: unknown) => e)).toMatchObject({ type: 'MAIL_CLAIMED' });
     sink.releaseHeld();
