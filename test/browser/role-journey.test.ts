@@ -96,13 +96,16 @@ describe('each role does its part of a fiche’s review through the pages (headl
     return meeting;
   }
 
-  /** Waits until the fiche is on the meeting's agenda and the meeting has begun. */
+  /** Waits until the fiche is on the meeting's agenda, the meeting convened and begun. */
   async function onAgendaAndBegun(meetingId: string, startsAt: Date): Promise<void> {
+    // A meeting starting within the agenda's quiet minute is convened at its start: on a loaded machine the
+    // convocation lands just after it, and the page offers the attendance only once it has.
     await eventually(
       async () =>
         Date.now() > startsAt.getTime() &&
-        (await running.db.prisma.agendaItem.count({ where: { meetingId, ficheId } })) > 0,
-      'the fiche on the agenda of a meeting begun',
+        (await running.db.prisma.agendaItem.count({ where: { meetingId, ficheId } })) > 0 &&
+        (await running.db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId } })).status === 'convoquee',
+      'the fiche on the agenda of a meeting convened and begun',
       180_000,
     );
   }
