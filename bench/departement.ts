@@ -223,7 +223,12 @@ try {
         const { ficheId, handle } = await startFiche(
           deps,
           convention.id,
-          { title: `Action ${round}-${i + 1} du département`, authorEmail: DEMO_PEOPLE.cooperateur.email },
+          // Drafted by the demo's three GTTs in turn.
+          {
+            title: `Action ${round}-${i + 1} du département`,
+            authorEmail: DEMO_PEOPLE.cooperateur.email,
+            gtt: `gtt-${(i % 3) + 1}`,
+          },
           DEMO_PEOPLE.cooperateur.email,
         );
         fiches.push({ handle, ficheId, convention });

@@ -169,11 +169,16 @@ interface Stack {
   people: DemoPeople;
 }
 
+/** The demo's three GTTs, which draft the fiches in turn (their members are told of each step). */
+const WORKING_GROUPS = ['gtt-1', 'gtt-2', 'gtt-3'];
+let drafted = 0;
+
 async function runLifecycle(stack: Stack, title: string): Promise<string> {
+  const gtt = WORKING_GROUPS[drafted++ % WORKING_GROUPS.length]!;
   const { ficheId, handle } = await startFiche(
     { client: stack.client, store: createStore(stack.prisma), taskQueue: TASK_QUEUE },
     stack.conventionId,
-    { title, authorEmail: DEMO_PEOPLE.cooperateur.email },
+    { title, authorEmail: DEMO_PEOPLE.cooperateur.email, gtt },
     DEMO_PEOPLE.cooperateur.email,
   );
   // As the HTTP API does, act once the workflow has recorded the fiche in the store.
@@ -268,12 +273,18 @@ try {
     for (let round = 1; round <= ROUNDS; round += 1) {
       last = [];
       meetings = await planMeetings(db.prisma, conventionId);
+      const caughtBefore = (await catcher.list()).length;
       const lifecycles = await timed(LIFECYCLES, async (index) =>
         last.push(await runLifecycle(stack, `Fiche du banc ${round}-${index}`)),
       );
       await meetings.stop();
+      // The round's mails (its meetings' too) are all caught: a lifecycle ends once its notices are sent.
+      const mails = ((await catcher.list()).length - caughtBefore) / LIFECYCLES;
       rates.lifecycles.push(lifecycles);
-      console.log(`round ${round}: fiche lifecycles: ${lifecycles.toFixed(2)} lifecycles/s`);
+      console.log(
+        `round ${round}: fiche lifecycles: ${lifecycles.toFixed(2)} lifecycles/s, ` +
+          `${mails.toFixed(0)} mails a lifecycle`,
+      );
       const bare = await timed(LIFECYCLES, (index) => runBare(client, counts, `bare-${round}-${index}`));
       rates.bare.push(bare);
       console.log(

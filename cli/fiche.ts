@@ -36,15 +36,21 @@ const CONTENT_TEXT_FIELDS = {
 /** The fiche actions' verbs. */
 export const ficheCommands: Record<string, Command> = {
   'fiche create': {
-    usage: 'fiche create --title <titre> [--author <e-mail>] [--convention <slug>]',
-    summary: 'crée une fiche action (brouillon du GTT) et lance son workflow',
-    options: { title: { type: 'string' }, author: { type: 'string' }, convention: { type: 'string' } },
+    usage: 'fiche create --title <titre> [--gtt <slug>] [--author <e-mail>] [--convention <slug>]',
+    summary: 'crée une fiche action (brouillon du GTT : --gtt, sinon celui de l’auteur) et lance son workflow',
+    options: {
+      title: { type: 'string' },
+      gtt: { type: 'string' },
+      author: { type: 'string' },
+      convention: { type: 'string' },
+    },
     required: ['title'],
     async run({ values, api, out }) {
       const convention = text(values, 'convention');
       const created = await api.json<{ ficheId: string; workflowId: string }>('POST', '/api/fiches', {
         json: {
           title: text(values, 'title'),
+          gtt: text(values, 'gtt'),
           authorEmail: text(values, 'author'),
           ...(convention ? { convention } : {}),
         },

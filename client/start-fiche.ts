@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { parseCharter, type InstanceKind } from '../domain/charter.js';
-import type { NewFiche } from '../domain/fiche.js';
+import { workingGroupOf, type NewFiche } from '../domain/fiche.js';
 import type { Store } from '../store/index.js';
 import { ficheWorkflowId, type FicheLifecycleInput, type LifecycleTiming } from '../workflows/definitions.js';
 import type { ficheLifecycleWorkflow } from '../workflows/fiche-lifecycle.js';
@@ -11,7 +11,8 @@ import type { ficheLifecycleWorkflow } from '../workflows/fiche-lifecycle.js';
  * convention's charter and time zone, and writes its creation to the audit log: who created it, for
  * which author. The workflow records the fiche in the store itself. `ficheId`, when the caller
  * chose it (a form's key), makes a second start of the same fiche fail with Temporal's
- * WorkflowExecutionAlreadyStartedError instead of creating another.
+ * WorkflowExecutionAlreadyStartedError instead of creating another. A GTT asked for is one of the convention's, or
+ * nothing starts (a DomainError naming the field `gtt`).
  */
 export async function startFiche(
   deps: { client: Client; store: Store; taskQueue: string },
@@ -21,6 +22,8 @@ export async function startFiche(
   options: { ficheId?: string } = {},
 ): Promise<{ ficheId: string; handle: WorkflowHandle<typeof ficheLifecycleWorkflow> }> {
   const ficheId = options.ficheId ?? randomUUID();
+  if (typeof fiche.gtt === 'string')
+    workingGroupOf(await deps.store.conventions.listWorkingGroups(conventionId, fiche.authorEmail), fiche.gtt);
   const input: FicheLifecycleInput = {
     ficheId,
     conventionId,
@@ -36,7 +39,7 @@ export async function startFiche(
     actor: createdBy,
     action: 'fiche.create',
     subject: `fiche:${ficheId}`,
-    details: { title: fiche.title, author: fiche.authorEmail },
+    details: { title: fiche.title, author: fiche.authorEmail, ...(fiche.gtt !== undefined ? { gtt: fiche.gtt } : {}) },
     at: new Date(),
     key: `fiche.create:${ficheId}`,
   });

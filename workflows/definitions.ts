@@ -42,6 +42,8 @@ export interface FicheLifecycleInput {
   conventionId: string;
   title: string;
   authorEmail: string;
+  /** The slug of the GTT drafting it, or null for none, as its creator chose (store/fiches/save-fiche.ts otherwise). */
+  gtt?: string | null;
   /** The convention's charter: who may decide what. */
   charter: Charter;
   timing?: Partial<LifecycleTiming>;

@@ -320,6 +320,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
       conventionId: input.conventionId,
       title: input.title,
       authorEmail: input.authorEmail,
+      ...(input.gtt !== undefined ? { gtt: input.gtt } : {}),
       workflowId,
       status: state.lifecycle.stage,
       followUp: followUpAfter(state.lifecycle, new Date().toISOString()),

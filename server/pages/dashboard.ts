@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { workingGroupOf, type WorkingGroup } from '../../domain/fiche.js';
 import { STAGE_LABELS } from '../../domain/lifecycle/labels.js';
 import { STAGES } from '../../domain/lifecycle/vocabulary.js';
 import { formatFrenchDate, localDateKey, toLocal } from '../../domain/paris-time.js';
@@ -18,6 +19,8 @@ export interface DashboardView {
   meetings: MeetingListItem[];
   milestones: MilestoneListItem[];
   polls: PollListItem[];
+  /** The convention's GTTs, each saying whether the reader sits in it: the new fiche's form offers them. */
+  workingGroups: WorkingGroup[];
   signature: Omit<SignatureSectionView, 'viewer'>;
   /** What the reader just did (?fait=). */
   notice: string | null;
@@ -99,6 +102,20 @@ function deadlines(fiches: FicheDeadline[], milestones: MilestoneListItem[], pol
     : '<p>Aucune échéance à venir.</p>';
 }
 
+/** Which GTT drafts the new fiche: the reader's when they sit in one; its members are told of each step. */
+function workingGroupField(groups: readonly WorkingGroup[]): string {
+  if (groups.length === 0) return '';
+  const mine = workingGroupOf(groups, undefined);
+  const option = (value: string, label: string) =>
+    `<option value="${escapeHtml(value)}"${value === (mine ?? '') ? ' selected' : ''}>${escapeHtml(label)}</option>`;
+  return (
+    '<div><label for="fiche-gtt">Groupe de travail (GTT)</label><select id="fiche-gtt" name="gtt">' +
+    option('', 'Aucun en particulier : tous les GTT sont informés') +
+    groups.map((g) => option(g.slug, g.name)).join('') +
+    '</select></div>'
+  );
+}
+
 /** The dashboard: the fiches by stage as a board, the next meetings, the deadlines and milestones. */
 export function dashboardPage(view: DashboardView, viewer: PageViewer | null, today: Date): string {
   return renderAppPage({
@@ -116,6 +133,7 @@ export function dashboardPage(view: DashboardView, viewer: PageViewer | null, to
         `name="convention" value="${escapeHtml(view.convention.slug)}">` +
         `<input type="hidden" name="envoi" value="${randomUUID()}"><div><label for="fiche-title">` +
         `Titre de la fiche</label><input id="fiche-title" name="title" required maxlength="200" size="40"></div>` +
+        workingGroupField(view.workingGroups) +
         `<button type="submit">Créer le brouillon</button></form>`,
       '<h2>Prochaines réunions</h2>',
       meetingsTable(view.meetings),

@@ -184,13 +184,14 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
         return sendChoice(request, reply, convention.choices, { path: '/', title: 'Vos conventions' });
       const actor = await actorOf(request, deps.store, convention.id);
       const today = now();
-      const [row, fiches, meetings, milestones, polls, signature] = await Promise.all([
+      const [row, fiches, meetings, milestones, polls, signature, workingGroups] = await Promise.all([
         deps.store.conventions.findHeading(convention.id),
         deps.store.fiches.list(convention.id),
         deps.store.meetings.listBetween(convention.id, { from: today, limit: 10 }),
         deps.store.conventions.listMilestonesBetween(convention.id, { from: localDateKey(today), limit: 10 }),
         deps.store.polls.list(convention.id, { status: 'ouvert' }),
         deps.store.conventions.loadSignature(convention.id),
+        deps.store.conventions.listWorkingGroups(convention.id, actor.email),
       ]);
       const described = describeSignature(signature);
       // The official signing's form offers the meetings held since a year before the convention's start.
@@ -215,6 +216,7 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
             meetings,
             milestones,
             polls,
+            workingGroups,
             signature: {
               slug: row.slug,
               status: signature.status,
@@ -406,12 +408,13 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
     },
   );
 
-  route<{ Body: { title?: string; convention?: string; envoi?: string } }>(
+  route<{ Body: { title?: string; gtt?: string; convention?: string; envoi?: string } }>(
     scope,
     {
       method: 'POST',
       url: '/fiches',
-      summary: 'Draft a fiche from the dashboard’s form (fields `title`, `envoi` its key, `_csrf`)',
+      summary:
+        'Draft a fiche from the dashboard’s form (fields `title`, `gtt` (empty: none), `envoi` its key, `_csrf`)',
       tag: 'pages',
       access: 'convention',
       success: { status: 303, description: 'Redirect to the fiche’s page', contentType: 'text/html' },
@@ -420,7 +423,11 @@ export const pageRoutes: FastifyPluginAsync<PageDependencies> = async (scope, de
       const viewer = routeViewer(request);
       const convention = await deps.store.conventions.resolve(request.body?.convention);
       await actorOf(request, deps.store, convention.id);
-      const fiche = parseNewFiche({ title: request.body?.title }, viewer.email);
+      const gtt = request.body?.gtt;
+      const fiche = parseNewFiche(
+        { title: request.body?.title, ...(gtt !== undefined ? { gtt: gtt === '' ? null : gtt } : {}) },
+        viewer.email,
+      );
       // The form's key names the fiche: the same form sent twice leads to the fiche it created.
       const key = request.body?.envoi;
       const ficheId = key && UUID.test(key) ? key : randomUUID();

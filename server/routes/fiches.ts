@@ -35,7 +35,9 @@ export const ficheRoutes: FastifyPluginAsync<{ client: Client; store: Store; tas
         schema: newFicheSchema,
         description:
           'With `convention` (its slug) when there are several; `authorEmail`, another person of the convention, ' +
-          'by an admin only (the creator when absent)',
+          'by an admin only (the creator when absent); `gtt`, the slug of the GTT drafting it, whose members are ' +
+          'told of its steps (null: none in particular, every GTT is told; absent: the author’s GTT if they sit in ' +
+          'one)',
       },
       success: { status: 201, description: '{ ficheId, workflowId }' },
     },

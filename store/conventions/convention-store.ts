@@ -14,6 +14,7 @@ import { countConventions, findConventionBySlug, findConventionHeading, listConv
 import { listInstanceMembers } from './list-instance-members.js';
 import { listInstances } from './list-instances.js';
 import { listMilestonesBetween } from './list-milestones-between.js';
+import { listWorkingGroups } from './list-working-groups.js';
 import { loadCalendarYear } from './load-calendar-year.js';
 import { loadDemo } from './load-demo.js';
 import { moveMilestone } from './move-milestone.js';
@@ -37,6 +38,7 @@ export function createConventionStore(db: PrismaClient) {
     findInstance: bind(findInstance),
     listInstanceMembers: bind(listInstanceMembers),
     listInstances: bind(listInstances),
+    listWorkingGroups: bind(listWorkingGroups),
     findPersonName: bind(findPersonName),
     loadCalendarYear: bind(loadCalendarYear),
     findMeetingRules: bind(findMeetingRules),

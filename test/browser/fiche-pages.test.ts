@@ -54,9 +54,10 @@ describe('the fiche page’s forms (headless Chromium, dev server)', () => {
     page.waitForURL((url) => url.pathname === `/fiches/${ficheId}` && url.searchParams.get('fait') === done);
 
   /** Drafts a fiche from the dashboard's form; its page is open. */
-  async function draft(page: Page, title: string): Promise<string> {
+  async function draft(page: Page, title: string, gtt?: string): Promise<string> {
     await page.goto(`${running.base}/`);
     await page.getByLabel('Titre de la fiche').fill(title);
+    if (gtt) await page.getByLabel('Groupe de travail (GTT)').selectOption(gtt);
     await page.getByRole('button', { name: 'Créer le brouillon' }).click();
     await page.waitForURL(/\/fiches\/[0-9a-f-]+\?fait=creee$/);
     const id = new URL(page.url()).pathname.split('/').at(-1)!;
@@ -67,7 +68,13 @@ describe('the fiche page’s forms (headless Chromium, dev server)', () => {
 
   it('the coopérateur writes the content, an error shown beside its field and fixed, then submits', async () => {
     const page = await signedIn(COOPERATEUR);
-    ficheId = await draft(page, 'Ludothèque itinérante');
+    // The coopérateur sits in no GTT: the form proposes none, and the GTT chosen drafts the fiche.
+    await page.goto(`${running.base}/`);
+    await expect(page.getByLabel('Groupe de travail (GTT)').inputValue()).resolves.toBe('');
+    ficheId = await draft(page, 'Ludothèque itinérante', 'gtt-2');
+    await expect(page.locator('dt:text-is("Groupe de travail") + dd').textContent()).resolves.toBe(
+      'GTT2 — Enfance (3-12 ans)',
+    );
     await checkPage(page);
     expect(await page.getByRole('button', { name: AVIS_BUTTON }).count()).toBe(0);
 

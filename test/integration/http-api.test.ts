@@ -472,6 +472,30 @@ describe('HTTP API over a real Temporal, PostgreSQL and SMTP catcher', () => {
     }
   });
 
+  it('files a new fiche under the GTT asked for, and refuses one the convention lacks, naming the field', async () => {
+    const create = (gtt: unknown) =>
+      app.inject({ method: 'POST', url: '/api/fiches', ...jsonAs(as.cooperator, { title: 'Fiche d’un GTT', gtt }) });
+    const unknown = await create('gtt-9');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({
+      error: {
+        code: 'INVALID_INPUT',
+        field: 'gtt',
+        message: '« gtt-9 » n’est pas un groupe de travail de la convention ; ses GTT sont : gtt-1, gtt-2, gtt-3.',
+      },
+    });
+    const filed = await create('GTT-2');
+    expect(filed.statusCode, filed.body).toBe(201);
+    const { ficheId } = filed.json<{ ficheId: string }>();
+    const row = await eventually(
+      'the fiche in the store',
+      async () =>
+        (await db.prisma.ficheAction.findUnique({ where: { id: ficheId }, select: { gtt: true } })) ?? undefined,
+    );
+    expect(row.gtt?.slug).toBe('gtt-2');
+    await env.client.workflow.getHandle(`fiche-${ficheId}`).terminate('fin du test');
+  });
+
   it('answers what a client sends wrong with a 4xx and a message for people, never a 500', async () => {
     const created = await app.inject({
       method: 'POST',

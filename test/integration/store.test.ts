@@ -115,6 +115,40 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       await rm(tempRoot, { recursive: true, force: true });
     });
 
+    it('gives each fiche its author’s GTT when they sit in exactly one (fiche_gtt_from_author)', async () => {
+      const all = await readMigrations();
+      const backfill = all.findIndex((m) => m.name.endsWith('_fiche_gtt_from_author'));
+      expect(backfill).toBeGreaterThan(0);
+      await applyMigrations(raw.session, all.slice(0, backfill));
+      await raw.session.exec(`
+        INSERT INTO "Convention" (id, slug, name, territory, "startDate", "endDate", status, charter, "updatedAt")
+          VALUES ('c', 'ctg', 'CTG', 'Mellois', '2023-01-01', '2027-12-31', 'active', '{}', now());
+        INSERT INTO "Instance" (id, "conventionId", slug, kind, name) VALUES
+          ('g1', 'c', 'gtt-1', 'gtt', 'GTT1'), ('g2', 'c', 'gtt-2', 'gtt', 'GTT2'),
+          ('t', 'c', 'cotech', 'cotech', 'COTECH');
+        INSERT INTO "Person" (id, email, "displayName", "updatedAt") VALUES
+          ('one', 'une@example.org', 'Une', now()), ('two', 'deux@example.org', 'Deux', now()),
+          ('out', 'aucun@example.org', 'Aucun', now());
+        INSERT INTO "Membership" (id, "instanceId", "personId", role) VALUES
+          ('m1', 'g2', 'one', 'membre'), ('m2', 't', 'one', 'membre'),
+          ('m3', 'g1', 'two', 'membre'), ('m4', 'g2', 'two', 'membre'), ('m5', 't', 'out', 'membre');
+        INSERT INTO "FicheAction" (id, "conventionId", code, status, "authorEmail", "gttId", "updatedAt") VALUES
+          ('in-one', 'c', 'FA-1', 'brouillon', 'Une@Example.org', NULL, now()),
+          ('in-two', 'c', 'FA-2', 'brouillon', 'deux@example.org', NULL, now()),
+          ('in-none', 'c', 'FA-3', 'brouillon', 'aucun@example.org', NULL, now()),
+          ('chosen', 'c', 'FA-4', 'brouillon', 'une@example.org', 'g1', now());`);
+      expect((await applyMigrations(raw.session, all)).applied).toEqual(all.slice(backfill).map((m) => m.name));
+      const rows = await raw.session.query<{ id: string; gttId: string | null }>(
+        `SELECT id, "gttId" FROM "FicheAction" ORDER BY id`,
+      );
+      expect(rows).toEqual([
+        { id: 'chosen', gttId: 'g1' },
+        { id: 'in-none', gttId: null },
+        { id: 'in-one', gttId: 'g2' },
+        { id: 'in-two', gttId: null },
+      ]);
+    });
+
     it('applies every committed migration to an empty database and records it as Prisma does', async () => {
       const result = await applyMigrations(raw.session, await readMigrations());
 
@@ -354,6 +388,26 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
         expect(await withVersions(fiche.ficheId)).toEqual([first]);
       },
     );
+
+    it('gives a new fiche the GTT asked for, else its author’s when they sit in one, none if asked', async () => {
+      const gttOf = async (ficheId: string) =>
+        (await db.prisma.ficheAction.findUniqueOrThrow({ where: { id: ficheId }, select: { gtt: true } })).gtt?.slug ??
+        null;
+      const jeunesse = 'coordinateur.12-25-ans@example.org';
+      const cases = [
+        [{ ...newFiche(), authorEmail: jeunesse, gtt: 'gtt-2' }, 'gtt-2'],
+        [{ ...newFiche(), authorEmail: jeunesse }, 'gtt-3'],
+        [{ ...newFiche(), authorEmail: jeunesse, gtt: null }, null],
+        // A GTT gone since the request was checked: the author's, as when none is asked.
+        [{ ...newFiche(), authorEmail: 'coordinateur.0-6-ans@example.org', gtt: 'gtt-9' }, 'gtt-1'],
+        // An author in no GTT (the demo's coopérateur): none, every GTT is told.
+        [{ ...newFiche(), authorEmail: 'directrice.education@example.org' }, null],
+      ] as const;
+      for (const [fiche, expected] of cases) {
+        await store.saveFiche(fiche);
+        expect(await gttOf(fiche.ficheId), JSON.stringify(fiche)).toBe(expected);
+      }
+    });
 
     it('numbers fiches one after the other within their convention', async () => {
       const other = (await createTestConvention(db.prisma)).id;
