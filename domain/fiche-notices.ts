@@ -1,4 +1,4 @@
-import type { InstanceKind, MemberRole } from './charter.js';
+import type { Charter, InstanceKind, MemberRole } from './charter.js';
 import type { Action } from './lifecycle/model.js';
 import type { LifecycleState } from './lifecycle/model.js';
 import type {
@@ -67,16 +67,30 @@ const commented = (comment: string | undefined) => (comment ? { comment } : {});
 
 /**
  * Who is told what after an accepted action: `before` and `after` are the lifecycle states around
- * it. Pure, so the workflow decides the same notices on replay.
+ * it. Pure, so the workflow decides the same notices on replay. A fiche reaching a body is told to those who record
+ * its decisions (the charter's `decisionRecorders`: its secretariat, its président): they prepare the meeting, and its
+ * members read the fiche in the ordre du jour of their convocation, or of its update when the fiche joins later, rather
+ * than in one more mail a fiche.
  */
-export function noticesFor(action: Action, before: LifecycleState, after: LifecycleState, ref: FicheRef): Notice[] {
+export function noticesFor(
+  action: Action,
+  before: LifecycleState,
+  after: LifecycleState,
+  ref: FicheRef,
+  charter: Pick<Charter, 'decisionRecorders'>,
+): Notice[] {
   const version = before.review?.version ?? after.review?.version ?? after.versionInForce ?? 1;
   const author: Audience = { kind: 'author' };
   const gtt: Audience = { kind: 'gtt' };
+  const recorders = (instanceKind: InstanceKind): Audience => ({
+    kind: 'role',
+    instanceKind,
+    roles: charter.decisionRecorders[instanceKind] ?? ['secretaire'],
+  });
   switch (action.kind) {
     case 'submit':
       return [
-        notice('soumission', { kind: 'instance', instanceKind: 'cotech' }, ref, {
+        notice('soumission', recorders('cotech'), ref, {
           kind: 'submitted',
           to: 'cotech',
           version,
@@ -91,7 +105,7 @@ export function noticesFor(action: Action, before: LifecycleState, after: Lifecy
       ];
       if (action.outcome !== 'a_retravailler')
         told.push(
-          notice('transmission-copil', { kind: 'instance', instanceKind: 'copil' }, ref, {
+          notice('transmission-copil', recorders('copil'), ref, {
             kind: 'sent-to-copil',
             version,
             avis: action.outcome,
@@ -119,7 +133,7 @@ export function noticesFor(action: Action, before: LifecycleState, after: Lifecy
       const told = [notice('decision-copil', author, ref, decision), notice('decision-copil-gtt', gtt, ref, decision)];
       if (action.outcome === 'adoptee')
         told.push(
-          notice('transmission-bureau', { kind: 'instance', instanceKind: 'bureau_communautaire' }, ref, {
+          notice('transmission-bureau', recorders('bureau_communautaire'), ref, {
             kind: 'sent-to-bureau',
             version,
           }),

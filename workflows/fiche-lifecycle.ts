@@ -246,7 +246,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
           }
           // Sent by the notifier, so the person acting gets the answer without waiting for the mail.
           // A step's notices leave together; runs started before sent them one after the other.
-          const notices = noticesFor(action, before, after, ref());
+          const notices = noticesFor(action, before, after, ref(), input.charter);
           const occasion = `step-${epoch}`;
           if (batched) outbox.push([{ notices, occasion }]);
           else for (const notice of notices) outbox.push([{ notices: [notice], occasion }]);

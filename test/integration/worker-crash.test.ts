@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../store/database/open-database.js';
-import { parseCharter } from '../../domain/charter.js';
+import { parseCharter, type InstanceKind } from '../../domain/charter.js';
 import { DEMO_CONVENTION_SLUG, loadDemo } from '../../store/conventions/load-demo.js';
 import { resolveActor } from '../../store/access/resolve-actor.js';
 import {
@@ -73,10 +73,10 @@ describe('a worker killed mid-workflow', () => {
     return child;
   }
 
-  /** The sorted addresses of the members of the convention's instances of that kind. */
-  async function membersOf(instanceKind: string): Promise<string[]> {
+  /** The sorted addresses of the members of the convention's instances of that kind (with one of `roles`). */
+  async function membersOf(instanceKind: InstanceKind, roles?: readonly string[]): Promise<string[]> {
     const memberships = await db.prisma.membership.findMany({
-      where: { instance: { conventionId, kind: instanceKind } },
+      where: { instance: { conventionId, kind: instanceKind }, ...(roles ? { role: { in: [...roles] } } : {}) },
       select: { person: { select: { email: true } } },
     });
     return [...new Set(memberships.map((m) => m.person.email.toLowerCase()))].sort();
@@ -117,8 +117,10 @@ describe('a worker killed mid-workflow', () => {
       args: [{ actor: await resolveActor(db.prisma, conventionId, 'directrice.education@example.org', 'cooperateur') }],
     });
     expect(submitted.lifecycle.stage).toBe('soumise');
-    const cotech = await membersOf('cotech');
-    expect(cotech).toContain(COTECH_SECRETARY);
+    // Told to those who record the body's decisions (domain/fiche-notices.ts): the COTECH's secretary.
+    const recorders = (kind: InstanceKind) => membersOf(kind, input.charter.decisionRecorders[kind]);
+    const cotech = await recorders('cotech');
+    expect(cotech).toEqual([COTECH_SECRETARY]);
     const submitKeys = [...cotech.map((to) => key('step-1:soumission', to)), key('step-1:soumission-auteur', author)];
     await eventually('the submission’s mails', async () => {
       const { notified } = await state();
@@ -175,7 +177,7 @@ describe('a worker killed mid-workflow', () => {
     const avisKeys = [
       key('step-2:avis-cotech', author),
       ...(await membersOf('gtt')).map((to) => key('step-2:avis-cotech-gtt', to)),
-      ...(await membersOf('copil')).map((to) => key('step-2:transmission-copil', to)),
+      ...(await recorders('copil')).map((to) => key('step-2:transmission-copil', to)),
       ...(await referentsOf('caf')).map((to) => key('avis-caf-v1', to)),
       ...(await referentsOf('msa')).map((to) => key('avis-msa-v1', to)),
     ];

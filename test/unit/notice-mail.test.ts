@@ -2,6 +2,7 @@ import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { describe, expect, it } from 'vitest';
 import { renderNotice, type NoticeContent } from '../../documents/mail/notices/render-notice.js';
+import { REFERENCE_CHARTER } from '../../domain/charter.js';
 import { noticesFor } from '../../domain/fiche-notices.js';
 import { apply, initialState } from '../../domain/lifecycle/transitions.js';
 
@@ -16,6 +17,7 @@ const NOTICES: Record<string, NoticeContent> = {
     submitted,
     apply(submitted, avis, '2026-03-10T09:00:00.000Z'),
     ref,
+    REFERENCE_CHARTER,
   )[1]!.content,
   'a milestone reminder': {
     topic: 'calendar',

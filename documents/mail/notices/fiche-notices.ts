@@ -15,6 +15,11 @@ function fiche(ref: FicheRef, version: number): string {
   return `la fiche action ${ref.code} « ${ref.title} » (version ${version})`;
 }
 
+/** To whom a fiche reaching a body is told (its secretariat, its président): how its members learn of it. */
+const BODY_TOLD_BY_AGENDA =
+  'Vous recevez ce message pour préparer la réunion : les membres de l’instance trouveront la fiche à l’ordre du ' +
+  'jour de leur convocation, ou de sa mise à jour si la réunion est déjà convoquée.';
+
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The body's sentence, then the body's comment when there is one. */
@@ -32,6 +37,7 @@ export function composeFicheNotice(notice: FicheNoticeContent): ComposedNotice {
       return notice.to === 'cotech'
         ? composeNotice(`Fiche ${code} soumise au COTECH`, [
             paragraph(`${Of} est soumise : elle sera inscrite à l’ordre du jour de la prochaine réunion du COTECH.`),
+            paragraph(BODY_TOLD_BY_AGENDA),
           ])
         : composeNotice(`Votre fiche ${code} est soumise`, [
             paragraph(`${Of} est soumise au COTECH, qui rendra son avis en réunion.`),
@@ -52,6 +58,7 @@ export function composeFicheNotice(notice: FicheNoticeContent): ComposedNotice {
           `${capitalised(fiche(ref, notice.version))} est transmise au COPIL avec l’avis ${AVIS_LABELS[notice.avis]} ` +
             `du COTECH. La CAF et la MSA sont invitées à donner leur avis avant la décision.`,
         ),
+        paragraph(BODY_TOLD_BY_AGENDA),
       ]);
     case 'partner-opinion': {
       const partner = PARTNER_LABELS[notice.partner];
@@ -77,6 +84,7 @@ export function composeFicheNotice(notice: FicheNoticeContent): ComposedNotice {
           `${capitalised(fiche(ref, notice.version))}, adoptée par le ` +
             `COPIL, est soumise à la validation du Bureau communautaire.`,
         ),
+        paragraph(BODY_TOLD_BY_AGENDA),
       ]);
     case 'bureau-validation': {
       const label = BUREAU_OUTCOME_LABELS[notice.outcome];
