@@ -89,6 +89,19 @@ const FICHES = {
 } satisfies Record<string, FicheContentEdit>;
 type FicheName = keyof typeof FICHES;
 
+/** The GTT drafting each (the demo's gtt-1 petite enfance, gtt-2 enfance, gtt-3 jeunesse): its members are told. */
+const DRAFTED_BY: Record<FicheName, string> = {
+  brouillon: 'gtt-2',
+  soumise: 'gtt-3',
+  aRetravailler: 'gtt-2',
+  attentePartenaires: 'gtt-1',
+  avisCotech: 'gtt-1',
+  decideeCopil: 'gtt-3',
+  validee: 'gtt-1',
+  retiree: 'gtt-2',
+  amendee: 'gtt-3',
+};
+
 function fiche(title: string, enjeu: string, objectifs: string[], publicVise: string): FicheContentEdit {
   return {
     title,
@@ -138,7 +151,14 @@ export async function bringDemoToLife(
   const fiches = {} as Record<FicheName, WorkflowHandle>;
   const ids = {} as Record<FicheName, string>;
   for (const [name, content] of Object.entries(FICHES) as Array<[FicheName, FicheContentEdit]>) {
-    ({ ficheId: ids[name], handle: fiches[name] } = await newFiche(deps, conventionId, people.cooperateur, content));
+    const gtt = DRAFTED_BY[name];
+    ({ ficheId: ids[name], handle: fiches[name] } = await newFiche(
+      deps,
+      conventionId,
+      people.cooperateur,
+      content,
+      gtt,
+    ));
     summary.fiches += 1;
   }
   const act = <K extends ActionKind>(name: FicheName, kind: K, input: ActionInput<K>) =>
@@ -283,12 +303,12 @@ function shiftMonths(day: LocalDate, months: number): LocalDate {
   return { year: Math.floor(index / 12), month: (index % 12) + 1, day: day.day };
 }
 
-/** A fiche started and written by the coopérateur, once its workflow has recorded it. */
-async function newFiche(deps: Deps, conventionId: string, author: Actor, content: FicheContentEdit) {
+/** A fiche of a GTT started and written by the coopérateur, once its workflow has recorded it. */
+async function newFiche(deps: Deps, conventionId: string, author: Actor, content: FicheContentEdit, gtt: string) {
   const { ficheId, handle } = await startFiche(
     deps,
     conventionId,
-    { title: content.title!, authorEmail: author.email },
+    { title: content.title!, authorEmail: author.email, gtt },
     author.email,
   );
   for (let waited = 0; !(await deps.store.fiches.findRef(ficheId)); waited += 50) {

@@ -229,6 +229,10 @@ describe('a demo that lives in the present (dev server, PGlite, mail catcher)', 
       live: { animated: false, meetings: 0, fiches: 0 },
     });
     expect(await db.prisma.ficheAction.count({ where: { conventionId } })).toBe(9);
+    // Each demo fiche is drafted by one of the three GTTs, whose members alone are told of its steps.
+    const byGtt = await db.prisma.ficheAction.groupBy({ by: ['gttId'], where: { conventionId }, _count: true });
+    expect(byGtt.map((g) => g._count).sort()).toEqual([3, 3, 3]);
+    expect(byGtt.every((g) => g.gttId !== null)).toBe(true);
     const described = await env.client.workflow.getHandle(calendarWorkflowId(conventionId)).describe();
     expect(described.status.name).toBe('RUNNING');
     expect(await db.prisma.meeting.count({ where: { conventionId } })).toBe(loaded.live.meetings);

@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { takeStep } from '../../client/fiche-steps.js';
 import { buildTimeline } from '../../client/history-timeline.js';
-import { REFERENCE_CHARTER } from '../../domain/charter.js';
+import { MEMBER_ROLES, REFERENCE_CHARTER, type Charter } from '../../domain/charter.js';
 import type { FicheState } from '../../domain/fiche-views.js';
 import type { Actor } from '../../domain/lifecycle/model.js';
 import { toHttpError } from '../../server/errors.js';
@@ -59,12 +59,21 @@ describe('refusals do not wedge a fiche (time-skipping server, PGlite, real SMTP
     await env?.teardown();
   });
 
+  /**
+   * Every member of the COTECH records its avis here, so a submission is mailed to each of them
+   * (domain/fiche-notices.ts): one notice to many people, one of whom is refused.
+   */
+  const charter: Charter = {
+    ...REFERENCE_CHARTER,
+    decisionRecorders: { ...REFERENCE_CHARTER.decisionRecorders, cotech: [...MEMBER_ROLES] },
+  };
+
   async function startFiche(name: string): Promise<Handle> {
     const ficheId = randomUUID();
     const handle = await env.client.workflow.start(ficheLifecycleWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `fiche-${name}-${ficheId.slice(0, 8)}`,
-      args: [{ ficheId, conventionId, title: `Fiche ${name}`, authorEmail: AUTHOR, charter: REFERENCE_CHARTER }],
+      args: [{ ficheId, conventionId, title: `Fiche ${name}`, authorEmail: AUTHOR, charter }],
     });
     started.push(handle);
     await eventually(async () => (await handle.query(ficheStateQuery)).code, 'the fiche to be recorded');
