@@ -11,6 +11,7 @@ import type { PollListItem } from '../../store/polls/list-polls.js';
 import { csrfField, escapeHtml, renderAppPage, type PageViewer } from './layout.js';
 import { capitalized, frenchDay, frenchInstant, MEETING_STATUS_LABELS } from './format.js';
 import { signatureSection, type SignatureSectionView } from './convention-signature-section.js';
+import { select } from './fiche-content-form.js';
 
 export interface DashboardView {
   convention: { name: string; slug: string };
@@ -105,14 +106,12 @@ function deadlines(fiches: FicheDeadline[], milestones: MilestoneListItem[], pol
 /** Which GTT drafts the new fiche: the reader's when they sit in one; its members are told of each step. */
 function workingGroupField(groups: readonly WorkingGroup[]): string {
   if (groups.length === 0) return '';
-  const mine = workingGroupOf(groups, undefined);
-  const option = (value: string, label: string) =>
-    `<option value="${escapeHtml(value)}"${value === (mine ?? '') ? ' selected' : ''}>${escapeHtml(label)}</option>`;
-  return (
-    '<div><label for="fiche-gtt">Groupe de travail (GTT)</label><select id="fiche-gtt" name="gtt">' +
-    option('', 'Aucun en particulier : tous les GTT sont informés') +
-    groups.map((g) => option(g.slug, g.name)).join('') +
-    '</select></div>'
+  return select(
+    { values: { gtt: workingGroupOf(groups, undefined) ?? '' }, errors: {} },
+    'gtt',
+    'Groupe de travail (GTT)',
+    groups.map((g) => ({ value: g.slug, label: g.name })),
+    'Aucun en particulier : tous les GTT sont informés',
   );
 }
 

@@ -166,6 +166,7 @@ export function select(
   name: string,
   label: string,
   options: ReadonlyArray<{ value: string; label: string }>,
+  none = '— aucun —',
 ): string {
   const current = state.values[name] ?? '';
   // A value no longer offered (a pilot who left) stays shown, so saving does not drop it unseen.
@@ -176,7 +177,7 @@ export function select(
     name,
     label,
     (attrs) =>
-      `<select ${attrs}><option value="">— aucun —</option>${all
+      `<select ${attrs}><option value="">${escapeHtml(none)}</option>${all
         .map(
           (o) =>
             `<option value="${escapeHtml(o.value)}"${o.value === current ? ' selected' : ''}>${escapeHtml(o.label)}` +
