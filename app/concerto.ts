@@ -200,6 +200,8 @@ export async function startConcerto(
       mailFrom: config.mail.from,
       links: { publicUrl: config.publicUrl, secret: linkSecret },
       calendarSecret,
+      ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
+      ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
     });
     const workerDone = worker.run();
     closers.push(async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
-import { getHeapStatistics } from 'node:v8';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client, type WorkflowHandle } from '@temporalio/client';
@@ -13,21 +13,23 @@ import { startFiche } from '../client/start-fiche.js';
 import type { InstanceKind } from '../domain/charter.js';
 import type { Actor } from '../domain/lifecycle/model.js';
 import type { ActionKind } from '../domain/lifecycle/vocabulary.js';
-import { startMailTransportThread } from '../infra/smtp-out/mail-transport-thread.js';
 import demoSetup from '../prisma/seed/ctg-mellois-en-poitou-2023-2027.json' with { type: 'json' };
 import { resolveDemoPeople, DEMO_PEOPLE, type DemoPeople } from '../store/conventions/demo-people.js';
+import { findFreePort } from '../infra/process/ports.js';
 import { importConventionSetup } from '../store/conventions/import-convention-setup.js';
 import { openDatabase } from '../store/database/open-database.js';
 import { createStore } from '../store/index.js';
 import { createTestDatabase, startTestPostgres } from '../test/helpers/postgres.js';
 import { privateTimeSkippingEnv } from '../test/helpers/time-skipping.js';
-import { createConcertoWorker } from '../worker/create-worker.js';
+import { startWorkerProcess, type WorkerProcess } from '../test/helpers/worker-process.js';
+import { writeWorkflowBundle } from '../worker/create-worker.js';
 import { ficheStateQuery } from '../workflows/definitions.js';
 import {
   fileMinutesUpdate,
   recordAttendanceUpdate,
   sendDecisionSummaryUpdate,
 } from '../workflows/meeting-definitions.js';
+import { peakRssKiB } from './process-memory.js';
 
 // `npm run bench:departement`: a département's year on PostgreSQL, a real worker and Temporal's
 // time-skipping server: 30 conventions (the demo CTG imported under 30 names) × 60 fiches, taken
@@ -35,23 +37,25 @@ import {
 // opinions, the COPIL's adoption and the Bureau's validation at theirs, then closed. Each meeting
 // is scheduled with its workflow (invitations, reminders), a third of its members accept and a
 // third decline, and it is held (attendance, relevé de décisions, minutes). Mail goes to an SMTP
-// server on loopback that reads and drops it. BENCH_SCALE (0.01 … 1) takes a fraction of the
-// conventions. Progress on stderr; one JSON line on stdout, with each isolate's heap limit (set by
-// NODE_OPTIONS=--max-old-space-size: bench/README.md says what the cap does to the RSS).
+// server on loopback that reads and drops it. The worker runs in a process of its own, as `npm run
+// worker` does, so its RSS is its own (the driver's and the relay's apart). BENCH_SCALE (0.01 … 1)
+// takes a fraction of the conventions. Progress on stderr; one JSON line on stdout.
 
 const SCALE = Math.min(1, Math.max(0.01, Number(process.env.BENCH_SCALE ?? 1)));
 const CONVENTIONS = Math.max(1, Math.round(30 * SCALE));
 const FICHES_PER_CONVENTION = 60;
 const ROUNDS = 5;
-/** The worker's sticky cache: more than the workflows open at once in a round, fewer than the year's. */
+/** The worker's sticky cache (TEMPORAL_MAX_CACHED_WORKFLOWS): more than the workflows a round has open at once. */
 const MAX_CACHED_WORKFLOWS = Number(process.env.BENCH_CACHE ?? 2_000);
+/** The worker's heap cap in MiB (`--max-old-space-size`, each of its isolates), none unless given. */
+const WORKER_HEAP_MIB = process.env.BENCH_WORKER_HEAP ? Number(process.env.BENCH_WORKER_HEAP) : undefined;
 /** How many fiche or meeting steps are taken at once, across conventions. */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 /**
- * BENCH_SERVER_PER_ROUND=1: a new time-skipping server each round, its clock moved to where the last one stopped.
- * Temporal's test server slows down with every workflow task and activity it has run (`bench:temporal-servers`,
- * bench/README.md): this tells Concerto's own time from the server's. A meeting still reminding its secretary at the
- * end of a round stops there.
+ * BENCH_SERVER_PER_ROUND=1: a new time-skipping server each round, on the same port, its clock moved to where the
+ * last one stopped; the worker reconnects to it. Temporal's test server slows down with every workflow task and
+ * activity it has run (`bench:temporal-servers`, bench/README.md): this tells Concerto's own time from the server's.
+ * A meeting still reminding its secretary at the end of a round stops there.
  */
 const SERVER_PER_ROUND = process.env.BENCH_SERVER_PER_ROUND === '1';
 const DAY = 86_400_000;
@@ -148,38 +152,25 @@ const wallStart = performance.now();
 const postgres = await startTestPostgres();
 const database = await createTestDatabase(postgres.adminUrl, 'concerto_bench_departement');
 const db = await openDatabase({ kind: 'postgres', url: database.url });
-// The worker's own connections, as in a process of its own: the driver's steps do not queue behind its activities.
-const workerDb = await openDatabase({ kind: 'postgres', url: database.url }, { migrate: false });
 const relay = await startRelay();
-const transport = startMailTransportThread({
-  kind: 'smtp',
-  url: `smtp://127.0.0.1:${relay.port}?rateLimit=0&maxConnections=10`,
-});
-let rssMax = 0;
-/** The time-skipping server running now, torn down at the end. */
+/** The port every round's test server listens on, so that the worker's connection finds the next one. */
+const temporalPort = await findFreePort();
+let driverRssMax = 0;
+/** The time-skipping server running now, and the worker process: torn down at the end. */
 let temporal: { env: TestWorkflowEnvironment } | undefined;
-const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 250);
+let worker: WorkerProcess | undefined;
+const sampler = setInterval(() => (driverRssMax = Math.max(driverRssMax, process.memoryUsage().rss)), 250);
 try {
   const store = createStore(db.prisma);
   const taskQueue = `departement-${randomUUID()}`;
   const secret = randomUUID() + randomUUID();
-  /** A time-skipping server with its worker and client, its clock at `clockMs` when given. */
+  /** A time-skipping server and its client, its clock at `clockMs` when given. */
   const startTemporal = async (clockMs?: number) => {
-    const env = await privateTimeSkippingEnv();
+    const env = await privateTimeSkippingEnv(temporalPort);
     temporal = { env };
     if (clockMs !== undefined) await skipTo(env, clockMs);
-    const worker = await createConcertoWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      store: createStore(workerDb.prisma),
-      transport,
-      mailFrom: 'Concerto <concerto@departement.test>',
-      links: { publicUrl: 'http://concerto.test', secret },
-      maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
-    });
     const client: Client = env.client;
-    return { env, worker, client, deps: { client, store, taskQueue }, signalRsvp: createRsvpSignaller(client) };
+    return { env, client, deps: { client, store, taskQueue }, signalRsvp: createRsvpSignaller(client) };
   };
   type Temporal = Awaited<ReturnType<typeof startTemporal>>;
 
@@ -326,24 +317,40 @@ try {
     lastRound = fiches.map((f) => f.handle.workflowId);
   };
 
+  // The workflows bundled beforehand, as a deploy does (npm run build:workflows).
+  const workflowBundle = `${mkdtempSync(`${os.tmpdir()}/concerto-bench-`)}/workflow-bundle.js`;
+  await writeWorkflowBundle(workflowBundle);
   let current = await startTemporal();
-  if (SERVER_PER_ROUND) {
-    for (let round = 1; round <= ROUNDS; round += 1) {
-      if (round > 1) {
-        const clockMs = await current.env.currentTimeMs();
-        await current.env.teardown();
-        temporal = undefined;
-        current = await startTemporal(clockMs);
-      }
-      await current.worker.runUntil(takeRound(round, current));
+  worker = startWorkerProcess({
+    temporalAddress: current.env.address,
+    taskQueue,
+    databaseUrl: database.url,
+    smtpUrl: `smtp://127.0.0.1:${relay.port}?rateLimit=0&maxConnections=10`,
+    linkSecret: secret,
+    env: {
+      TEMPORAL_MAX_CACHED_WORKFLOWS: String(MAX_CACHED_WORKFLOWS),
+      TEMPORAL_WORKFLOW_BUNDLE: workflowBundle,
+      PUBLIC_URL: 'http://concerto.test',
+    },
+    nodeOptions: WORKER_HEAP_MIB ? [`--max-old-space-size=${WORKER_HEAP_MIB}`] : [],
+  });
+  await worker.ready;
+  // A worker that stops stops the year, saying why.
+  const workerStopped = new Promise<never>((_, reject) =>
+    worker!.child.once('exit', (code, signal) => reject(new Error(`the worker stopped (${code ?? signal})`))),
+  );
+  workerStopped.catch(() => {});
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    if (round > 1 && SERVER_PER_ROUND) {
+      const clockMs = await current.env.currentTimeMs();
+      await current.env.teardown();
+      temporal = undefined;
+      current = await startTemporal(clockMs);
     }
-  } else {
-    const only = current;
-    await only.worker.runUntil(async () => {
-      for (let round = 1; round <= ROUNDS; round += 1) await takeRound(round, only);
-    });
+    await Promise.race([takeRound(round, current), workerStopped]);
   }
   process.stderr.write('\n');
+  const workerRssMaxMiB = Math.round(peakRssKiB(worker.child.pid!) / 1024);
 
   // Counted, not assumed: a sample of the year's last lifecycles, read from their histories.
   const counts = await Promise.all(
@@ -386,22 +393,29 @@ try {
       activitiesPerLifecycle: mean(counts.map((c) => c.activities)),
       eventsPerLifecycle: mean(counts.map((c) => c.events)),
       p99DecisionToMailMs: p99,
-      workerRssMaxMiB: Math.round(rssMax / 2 ** 20),
+      workerRssMaxMiB,
+      driverRssMaxMiB: Math.round(driverRssMax / 2 ** 20),
       scale: SCALE,
       maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
       serverPerRound: SERVER_PER_ROUND,
-      // Each isolate's heap limit, the main thread's and the workflow thread's.
-      heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+      workerHeapCapMiB: WORKER_HEAP_MIB ?? null,
       cores: os.cpus().length,
       loadAverage: os.loadavg()[0],
     }),
   );
+} catch (error) {
+  // Said before the teardown, whose closed channels may end the process first.
+  console.error('\nbench:departement stopped:', error);
+  throw error;
 } finally {
   clearInterval(sampler);
+  if (worker && worker.child.exitCode === null) {
+    const exited = new Promise((resolve) => worker!.child.once('exit', resolve));
+    worker.child.kill('SIGTERM');
+    await exited;
+  }
   await temporal?.env.teardown();
-  transport.close();
   await relay.close();
-  await workerDb.close();
   await db.close();
   await database.drop();
   await postgres.stop();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../domain/local-app.js';
 import { databaseTargetFromEnv, type DatabaseTarget } from './database-target.js';
@@ -25,6 +26,10 @@ export interface ConcertoConfig {
   dataDir: string;
   database: DatabaseTarget;
   temporal: TemporalConfig;
+  /** The worker's sticky cache, when set: the workflows it keeps in memory between their tasks. */
+  maxCachedWorkflows?: number;
+  /** The workflows bundled beforehand, when given; the worker bundles them at start otherwise. */
+  workflowBundlePath?: string;
   /** Outgoing mail: a relay, or the embedded catcher on `catcherPort`. */
   mail: { smtpUrl?: string; catcherPort: number; from: string; dkim?: DkimOptions };
   /** Signed links in mail; without a configured secret, one is generated in the data folder. */
@@ -70,6 +75,14 @@ export const CONFIG_VARIABLES = {
   ],
   TEMPORAL_NAMESPACE: ['default', 'Temporal namespace.'],
   TEMPORAL_TASK_QUEUE: ['concerto', 'Task queue of the workers.'],
+  TEMPORAL_MAX_CACHED_WORKFLOWS: [
+    '(from the heap)',
+    "Workflows a worker keeps in memory between their tasks (its sticky cache); the SDK sizes it from the heap's cap.",
+  ],
+  TEMPORAL_WORKFLOW_BUNDLE: [
+    '(bundled at start)',
+    'Path of the workflows bundled beforehand (npm run build:workflows): a worker starts faster and holds less memory.',
+  ],
   TEMPORAL_PORT: ['7233', 'gRPC port of the embedded dev server.'],
   TEMPORAL_UI_PORT: ['8233', 'Web UI port of the embedded dev server.'],
   TEMPORAL_UI_URL: ['(none)', 'Web UI of the cluster, for links (cluster mode).'],
@@ -267,6 +280,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
   if (!Number.isInteger(pollSeconds) || pollSeconds < 0)
     errors.push(`CALDAV_POLL_SECONDS must be a whole number of seconds (0 for never), got "${pollRaw}".`);
 
+  const cacheRaw = env.TEMPORAL_MAX_CACHED_WORKFLOWS?.trim();
+  const maxCachedWorkflows = cacheRaw ? Number(cacheRaw) : undefined;
+  if (maxCachedWorkflows !== undefined && !(Number.isInteger(maxCachedWorkflows) && maxCachedWorkflows >= 0))
+    errors.push(`TEMPORAL_MAX_CACHED_WORKFLOWS must be a whole number of workflows, got "${cacheRaw}".`);
+  const bundleRaw = env.TEMPORAL_WORKFLOW_BUNDLE?.trim();
+  const workflowBundlePath = bundleRaw ? path.resolve(bundleRaw) : undefined;
+  if (workflowBundlePath && !existsSync(workflowBundlePath))
+    errors.push(`TEMPORAL_WORKFLOW_BUNDLE: no file at ${workflowBundlePath} (npm run build:workflows writes one).`);
+
   const logLevel = (env.CONCERTO_LOG_LEVEL?.trim().toUpperCase() || 'WARN') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) errors.push(`CONCERTO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
 
@@ -293,6 +315,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcertoConfig
     dataDir,
     database,
     temporal,
+    ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}),
+    ...(workflowBundlePath ? { workflowBundlePath } : {}),
     mail,
     links: linkSecret ? { secret: linkSecret } : {},
     imip,

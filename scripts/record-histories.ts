@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { openDatabase } from '../store/database/open-database.js';
 import { startMailCatcher } from '../infra/smtp-in/mail-catcher.js';
 import { createMailTransport } from '../infra/smtp-out/mail-transport.js';
 import { findFreePort } from '../infra/process/ports.js';
 import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
 import { startDevServer } from '../infra/temporal/dev-server.js';
-import { createConcertoWorker, workflowsEntry } from '../worker/create-worker.js';
+import { bundleWorkflows, createConcertoWorker } from '../worker/create-worker.js';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { historyWorkflowId, SCENARIOS } from '../test/replay/scenarios.js';
 import { createStore } from '../store/index.js';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       findFreePort().then((port) =>
         startDevServer({ cliPath: cli.path, dbFilename: path.join(tmp, 'temporal.db'), port, uiPort: false }),
       ),
-      bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: new DefaultLogger('WARN') }),
+      bundleWorkflows(),
       openDatabase({ kind: 'pglite-memory' }),
       startMailCatcher({ dir: path.join(tmp, 'outbox') }),
     ]);

@@ -1,13 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { findFreePort } from '../infra/process/ports.js';
 import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
 import { startDevServer } from '../infra/temporal/dev-server.js';
-import { workflowsEntry } from '../worker/create-worker.js';
+import { writeWorkflowBundle } from '../worker/create-worker.js';
 import { resolveChromium, type ChromiumLaunch } from './helpers/chromium.js';
 import { startTestPostgres } from './helpers/postgres.js';
 import { TEST_WORKERS } from './test-workers.js';
@@ -64,9 +63,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const postgres = await startTestPostgres();
     stops.push(() => postgres.stop());
 
-    const bundle = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: new DefaultLogger('WARN') });
     const workflowBundlePath = path.join(dir, 'workflow-bundle.js');
-    await writeFile(workflowBundlePath, bundle.code);
+    await writeWorkflowBundle(workflowBundlePath);
 
     project.provide(
       'timeSkippingAddresses',

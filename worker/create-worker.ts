@@ -1,4 +1,6 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createAgendaActivities } from '../activities/agenda.js';
 import { createAudienceActivities } from '../activities/audience.js';
 import { withClassifiedFailures } from '../activities/classified-failures.js';
@@ -110,4 +112,19 @@ export function createActivities(options: ActivityDependencies) {
 export function workflowsEntry(): string {
   const url = new URL('../workflows/index', import.meta.url);
   return `${url.pathname}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`;
+}
+
+/** The workflows bundled as every worker runs them. */
+export function bundleWorkflows(): ReturnType<typeof bundleWorkflowCode> {
+  return bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: new DefaultLogger('WARN') });
+}
+
+/**
+ * Bundles the workflows into `file` (`npm run build:workflows`, TEMPORAL_WORKFLOW_BUNDLE): a worker given it does
+ * not run webpack at start, nor keep the memory webpack took (bench/README.md). Rebuild it with every deploy.
+ */
+export async function writeWorkflowBundle(file: string): Promise<void> {
+  const { code } = await bundleWorkflows();
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, code);
 }

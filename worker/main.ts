@@ -42,6 +42,8 @@ async function main(): Promise<void> {
       transport,
       mailFrom: config.mail.from,
       links: { publicUrl: config.publicUrl, secret: config.links.secret },
+      ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
+      ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
       ...(config.caldav.secret ? { calendarSecret: config.caldav.secret } : {}),
     });
     log(

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { inject } from 'vitest';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 let bundleCode: string | undefined;
 
@@ -58,3 +59,20 @@ export const TEST_LINKS = {
   publicUrl: 'http://concerto.test',
   secret: 'test-link-secret-0123456789abcdef-0123456789',
 } as const;
+
+/**
+ * A standalone worker (`npm run worker`) in its own process on the run's dev server, with the run's workflow bundle
+ * (TEMPORAL_WORKFLOW_BUNDLE, as a deploy gives it) and the tests' link secret.
+ */
+export function startTestWorkerProcess(options: {
+  taskQueue: string;
+  databaseUrl: string;
+  smtpUrl: string;
+}): WorkerProcess {
+  return startWorkerProcess({
+    ...options,
+    temporalAddress: inject('devServerAddress'),
+    linkSecret: TEST_LINKS.secret,
+    env: { TEMPORAL_WORKFLOW_BUNDLE: inject('workflowBundlePath') },
+  });
+}

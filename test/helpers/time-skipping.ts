@@ -39,11 +39,11 @@ export async function sleepUntil(env: TestWorkflowEnvironment, handle: WorkflowH
 
 /**
  * A time-skipping server of the test file's own: its clock is global to the server, so a file
- * whose tests jump months ahead must not share it with another file's.
+ * whose tests jump months ahead must not share it with another file's. On `port` when given (a free one otherwise).
  */
-export async function privateTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export async function privateTimeSkippingEnv(port?: number): Promise<TestWorkflowEnvironment> {
   const server = await resolveTemporalBinary('test-server');
   return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: server.path } },
+    server: { executable: { type: 'existing-path', path: server.path }, ...(port ? { port } : {}) },
   });
 }

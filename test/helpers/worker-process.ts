@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
-import { inject } from 'vitest';
-import { TEST_LINKS } from './temporal.js';
 
 /** A standalone worker (`npm run worker`) in its own process. */
 export interface WorkerProcess {
@@ -15,25 +13,31 @@ export interface WorkerProcess {
 }
 
 /**
- * Starts `worker/main.ts` on the run's dev server and `taskQueue`, with the database at `databaseUrl`
- * and mail to the relay at `smtpUrl`. One process, as `npm run worker` runs it: a SIGKILL reaches
- * the worker itself.
+ * Starts `worker/main.ts` on the Temporal server at `temporalAddress` and `taskQueue`, with the database at
+ * `databaseUrl`, mail to the relay at `smtpUrl` and meeting links signed with `linkSecret`; `env` adds variables
+ * (TEMPORAL_MAX_CACHED_WORKFLOWS…) and `nodeOptions` flags for Node (a heap cap). One process, as `npm run worker`
+ * runs it: a SIGKILL reaches the worker itself.
  */
 export function startWorkerProcess(options: {
+  temporalAddress: string;
   taskQueue: string;
   databaseUrl: string;
   smtpUrl: string;
+  linkSecret: string;
+  env?: Record<string, string>;
+  nodeOptions?: string[];
 }): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), '--import', 'tsx', 'worker/main.ts'], {
     env: {
       ...process.env,
-      TEMPORAL_ADDRESS: inject('devServerAddress'),
+      TEMPORAL_ADDRESS: options.temporalAddress,
       TEMPORAL_TASK_QUEUE: options.taskQueue,
       DATABASE_URL: options.databaseUrl,
       SMTP_URL: options.smtpUrl,
       MAIL_FROM: 'Concerto <concerto@example.org>',
       // A standalone worker refuses to start without the key that signs meeting links.
-      LINK_SECRET: TEST_LINKS.secret,
+      LINK_SECRET: options.linkSecret,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -13,9 +13,9 @@ import { createStore } from '../../store/index.js';
 import { ficheStateQuery, meetingScheduledSignal } from '../../workflows/definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
-import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+import { devServerEnv, startTestWorkerProcess, uniqueTaskQueue } from '../helpers/temporal.js';
 import { eventually } from '../helpers/time-skipping.js';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
+import type { WorkerProcess } from '../helpers/worker-process.js';
 
 // Scale-out: two `npm run worker` processes on one task queue, PostgreSQL, an SMTP relay. One is
 // SIGKILLed once every fiche has had its COTECH avis; the other finishes every lifecycle, and each
@@ -128,7 +128,7 @@ describe('two workers on one task queue, one killed mid-way', () => {
     'completes every lifecycle once when worker %i of 2 is killed',
     async (victim) => {
       const taskQueue = uniqueTaskQueue('two-workers');
-      const start = () => startWorkerProcess({ taskQueue, databaseUrl: db.url!, smtpUrl: sink.url });
+      const start = () => startTestWorkerProcess({ taskQueue, databaseUrl: db.url!, smtpUrl: sink.url });
       // The victim starts alone and takes each lifecycle's first tasks: its death then always matters,
       // whichever worker the server would have favoured.
       const workers: WorkerProcess[] = [];

@@ -16,8 +16,7 @@ import {
 } from '../../workflows/definitions.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
-import { devServerEnv, uniqueTaskQueue } from '../helpers/temporal.js';
-import { startWorkerProcess } from '../helpers/worker-process.js';
+import { devServerEnv, startTestWorkerProcess, uniqueTaskQueue } from '../helpers/temporal.js';
 
 /** The COTECH's secretary in the demo convention: records its avis. */
 const COTECH_SECRETARY = 'assistante.education@example.org';
@@ -68,7 +67,7 @@ describe('a worker killed mid-workflow', () => {
 
   /** A standalone worker (`npm run worker`) in its own process, on the test's queue. */
   function startWorker(): ChildProcess {
-    const { child } = startWorkerProcess({ taskQueue, databaseUrl: db.url!, smtpUrl: sink.url });
+    const { child } = startTestWorkerProcess({ taskQueue, databaseUrl: db.url!, smtpUrl: sink.url });
     workers.push(child);
     return child;
   }

@@ -146,6 +146,23 @@ describe('loadConfig', () => {
     expect(configErrorOf({ CONCERTO_TRUST_PROXY: 'proxy.local' })).toContain('CONCERTO_TRUST_PROXY: « proxy.local »');
   });
 
+  it("sizes the worker's sticky cache only when told, in whole workflows", () => {
+    expect(loadConfig({}).maxCachedWorkflows).toBeUndefined();
+    expect(loadConfig({ TEMPORAL_MAX_CACHED_WORKFLOWS: '500' }).maxCachedWorkflows).toBe(500);
+    expect(configErrorOf({ TEMPORAL_MAX_CACHED_WORKFLOWS: '1e3x' })).toContain(
+      'TEMPORAL_MAX_CACHED_WORKFLOWS must be a whole number of workflows, got "1e3x"',
+    );
+    expect(configErrorOf({ TEMPORAL_MAX_CACHED_WORKFLOWS: '-1' })).toContain('TEMPORAL_MAX_CACHED_WORKFLOWS');
+  });
+
+  it('takes the workflows bundled beforehand from a file that is there, and says which one is not', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'concerto-bundle-')), 'workflow-bundle.js');
+    expect(configErrorOf({ TEMPORAL_WORKFLOW_BUNDLE: file })).toContain(`TEMPORAL_WORKFLOW_BUNDLE: no file at ${file}`);
+    writeFileSync(file, '');
+    expect(loadConfig({ TEMPORAL_WORKFLOW_BUNDLE: file }).workflowBundlePath).toBe(file);
+    expect(loadConfig({}).workflowBundlePath).toBeUndefined();
+  });
+
   it('documents every variable it reads', async () => {
     const { readFile } = await import('node:fs/promises');
     const source = await readFile(new URL('../../infra/config.ts', import.meta.url), 'utf8');
