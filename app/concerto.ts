@@ -23,7 +23,7 @@ import { resolveTemporalBinary } from '../infra/temporal/binaries.js';
 import { clusterConnectionOptions, pingTemporal } from '../infra/temporal/connection.js';
 import { startDevServer } from '../infra/temporal/dev-server.js';
 import { bootstrapAdmins } from './bootstrap-admins.js';
-import { createConcertoWorker } from '../worker/create-worker.js';
+import { createConcertoWorker, workerTuning } from '../worker/create-worker.js';
 import { createStore } from '../store/index.js';
 
 export interface RunningConcerto {
@@ -200,8 +200,7 @@ export async function startConcerto(
       mailFrom: config.mail.from,
       links: { publicUrl: config.publicUrl, secret: linkSecret },
       calendarSecret,
-      ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
-      ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
+      ...workerTuning(config),
     });
     const workerDone = worker.run();
     closers.push(async () => {

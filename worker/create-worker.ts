@@ -19,6 +19,7 @@ import { createPartnerOpinionMailActivities } from '../activities/partner-opinio
 import { createStoreActivities } from '../activities/store.js';
 import { addressOf } from '../documents/mail/addresses.js';
 import { passwordBox } from '../infra/caldav/password-box.js';
+import type { ConcertoConfig } from '../infra/config.js';
 import type { MailSender } from '../infra/smtp-out/mail-transport.js';
 import type { Store } from '../store/index.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
@@ -45,6 +46,16 @@ export type ActivityDependencies = Pick<
   ConcertoWorkerOptions,
   'store' | 'transport' | 'mailFrom' | 'links' | 'calendarSecret'
 >;
+
+/** A worker's tuning from the configuration: its sticky cache, its workflows bundled beforehand. */
+export function workerTuning(
+  config: Pick<ConcertoConfig, 'maxCachedWorkflows' | 'workflowBundlePath'>,
+): Pick<ConcertoWorkerOptions, 'maxCachedWorkflows' | 'workflowBundle'> {
+  return {
+    ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
+    ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
+  };
+}
 
 /** The only place real activities are wired to their dependencies. */
 export async function createConcertoWorker(options: ConcertoWorkerOptions): Promise<Worker> {

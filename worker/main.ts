@@ -3,7 +3,7 @@ import { loadConfig } from '../infra/config.js';
 import { describeTarget, openDatabase } from '../store/database/open-database.js';
 import { startMailTransportThread } from '../infra/smtp-out/mail-transport-thread.js';
 import { clusterConnectionOptions } from '../infra/temporal/connection.js';
-import { createConcertoWorker } from './create-worker.js';
+import { createConcertoWorker, workerTuning } from './create-worker.js';
 import { createStore } from '../store/index.js';
 
 // A worker on its own, for scale-out: as many as needed, beside a Temporal cluster, a PostgreSQL
@@ -42,8 +42,7 @@ async function main(): Promise<void> {
       transport,
       mailFrom: config.mail.from,
       links: { publicUrl: config.publicUrl, secret: config.links.secret },
-      ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
-      ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
+      ...workerTuning(config),
       ...(config.caldav.secret ? { calendarSecret: config.caldav.secret } : {}),
     });
     log(
