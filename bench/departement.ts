@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -29,7 +29,7 @@ import {
   recordAttendanceUpdate,
   sendDecisionSummaryUpdate,
 } from '../workflows/meeting-definitions.js';
-import { peakRssKiB } from './process-memory.js';
+import { peakRssMiB } from './process-memory.js';
 
 // `npm run bench:departement`: a département's year on PostgreSQL, a real worker and Temporal's
 // time-skipping server: 30 conventions (the demo CTG imported under 30 names) × 60 fiches, taken
@@ -159,6 +159,8 @@ let driverRssMax = 0;
 /** The time-skipping server running now, and the worker process: torn down at the end. */
 let temporal: { env: TestWorkflowEnvironment } | undefined;
 let worker: WorkerProcess | undefined;
+/** Where the workflows are bundled beforehand, as a deploy does (npm run build:workflows). */
+const bundleDir = mkdtempSync(`${os.tmpdir()}/concerto-bench-`);
 const sampler = setInterval(() => (driverRssMax = Math.max(driverRssMax, process.memoryUsage().rss)), 250);
 try {
   const store = createStore(db.prisma);
@@ -317,8 +319,7 @@ try {
     lastRound = fiches.map((f) => f.handle.workflowId);
   };
 
-  // The workflows bundled beforehand, as a deploy does (npm run build:workflows).
-  const workflowBundle = `${mkdtempSync(`${os.tmpdir()}/concerto-bench-`)}/workflow-bundle.js`;
+  const workflowBundle = `${bundleDir}/workflow-bundle.js`;
   await writeWorkflowBundle(workflowBundle);
   let current = await startTemporal();
   worker = startWorkerProcess({
@@ -332,14 +333,9 @@ try {
       TEMPORAL_WORKFLOW_BUNDLE: workflowBundle,
       PUBLIC_URL: 'http://concerto.test',
     },
-    nodeOptions: WORKER_HEAP_MIB ? [`--max-old-space-size=${WORKER_HEAP_MIB}`] : [],
+    ...(WORKER_HEAP_MIB ? { heapCapMiB: WORKER_HEAP_MIB } : {}),
   });
   await worker.ready;
-  // A worker that stops stops the year, saying why.
-  const workerStopped = new Promise<never>((_, reject) =>
-    worker!.child.once('exit', (code, signal) => reject(new Error(`the worker stopped (${code ?? signal})`))),
-  );
-  workerStopped.catch(() => {});
   for (let round = 1; round <= ROUNDS; round += 1) {
     if (round > 1 && SERVER_PER_ROUND) {
       const clockMs = await current.env.currentTimeMs();
@@ -347,10 +343,11 @@ try {
       temporal = undefined;
       current = await startTemporal(clockMs);
     }
-    await Promise.race([takeRound(round, current), workerStopped]);
+    // A worker that stops stops the year, saying why.
+    await Promise.race([takeRound(round, current), worker.stopped]);
   }
   process.stderr.write('\n');
-  const workerRssMaxMiB = Math.round(peakRssKiB(worker.child.pid!) / 1024);
+  const workerRssMaxMiB = peakRssMiB(worker.child.pid!);
 
   // Counted, not assumed: a sample of the year's last lifecycles, read from their histories.
   const counts = await Promise.all(
@@ -409,11 +406,8 @@ try {
   throw error;
 } finally {
   clearInterval(sampler);
-  if (worker && worker.child.exitCode === null) {
-    const exited = new Promise((resolve) => worker!.child.once('exit', resolve));
-    worker.child.kill('SIGTERM');
-    await exited;
-  }
+  await worker?.stop();
+  rmSync(bundleDir, { recursive: true, force: true });
   await temporal?.env.teardown();
   await relay.close();
   await db.close();

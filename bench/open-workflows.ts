@@ -17,7 +17,7 @@ import { createTestDatabase, startTestPostgres } from '../test/helpers/postgres.
 import { startWorkerProcess } from '../test/helpers/worker-process.js';
 import { writeWorkflowBundle } from '../worker/create-worker.js';
 import { ficheStateQuery } from '../workflows/definitions.js';
-import { peakRssKiB } from './process-memory.js';
+import { peakRssMiB } from './process-memory.js';
 
 // `npm run bench:open-workflows`: a worker's memory with BENCH_OPEN fiche workflows open at once (10,000 by default),
 // on the dev server and PostgreSQL, the worker in its own process as `npm run worker` runs it, its sticky cache
@@ -64,7 +64,7 @@ const worker = startWorkerProcess({
   smtpUrl: sink.url,
   linkSecret: randomUUID() + randomUUID(),
   env: { TEMPORAL_MAX_CACHED_WORKFLOWS: String(CACHE), TEMPORAL_WORKFLOW_BUNDLE: bundle },
-  nodeOptions: HEAP_MIB ? [`--max-old-space-size=${HEAP_MIB}`] : [],
+  ...(HEAP_MIB ? { heapCapMiB: HEAP_MIB } : {}),
 });
 try {
   await loadDemo(db.prisma);
@@ -72,11 +72,7 @@ try {
   const client = new Client({ connection });
   const deps = { client, store: createStore(db.prisma), taskQueue };
   await worker.ready;
-  const readyRssMiB = Math.round(peakRssKiB(worker.child.pid!) / 1024);
-  const stopped = new Promise<never>((_, reject) =>
-    worker.child.once('exit', (code, signal) => reject(new Error(`the worker stopped (${code ?? signal})`))),
-  );
-  stopped.catch(() => {});
+  const readyRssMiB = peakRssMiB(worker.child.pid!);
 
   const before = await db.prisma.ficheAction.count({ where: { conventionId } });
   let started = performance.now();
@@ -92,7 +88,7 @@ try {
       handles.push(handle);
       if (i % 500 === 0) process.stderr.write(`\r${i} started`);
     }),
-    stopped,
+    worker.stopped,
   ]);
   // Each workflow records its fiche in the store first: all recorded, all have run on the worker.
   while ((await db.prisma.ficheAction.count({ where: { conventionId } })) < before + OPEN) await delay(500);
@@ -104,7 +100,7 @@ try {
       await handles[i]!.query(ficheStateQuery);
       if (i % 500 === 0) process.stderr.write(`\r${i} asked  `);
     }),
-    stopped,
+    worker.stopped,
   ]);
   const querySeconds = (performance.now() - started) / 1000;
   process.stderr.write('\n');
@@ -114,7 +110,7 @@ try {
       open,
       startedPerSecond: Math.round(OPEN / startSeconds),
       queriedPerSecond: Math.round(handles.length / querySeconds),
-      workerRssMaxMiB: Math.round(peakRssKiB(worker.child.pid!) / 1024),
+      workerRssMaxMiB: peakRssMiB(worker.child.pid!),
       workerRssAtReadyMiB: readyRssMiB,
       maxCachedWorkflows: CACHE,
       workerHeapCapMiB: HEAP_MIB || null,
@@ -122,11 +118,7 @@ try {
     }),
   );
 } finally {
-  if (worker.child.exitCode === null) {
-    const exited = new Promise((resolve) => worker.child.once('exit', resolve));
-    worker.child.kill('SIGTERM');
-    await exited;
-  }
+  await worker.stop();
   await connection.close();
   await sink.stop();
   await db.close();

@@ -10,13 +10,17 @@ export interface WorkerProcess {
   ready: Promise<void>;
   /** What it printed so far. */
   output(): string;
+  /** Rejects once it exits, saying how: raced with the work that needs it. */
+  stopped: Promise<never>;
+  /** Ends it (SIGTERM: it drains, then exits) and waits for its exit; nothing when already gone. */
+  stop(): Promise<void>;
 }
 
 /**
  * Starts `worker/main.ts` on the Temporal server at `temporalAddress` and `taskQueue`, with the database at
  * `databaseUrl`, mail to the relay at `smtpUrl` and meeting links signed with `linkSecret`; `env` adds variables
- * (TEMPORAL_MAX_CACHED_WORKFLOWS…) and `nodeOptions` flags for Node (a heap cap). One process, as `npm run worker`
- * runs it: a SIGKILL reaches the worker itself.
+ * (TEMPORAL_MAX_CACHED_WORKFLOWS…) and `heapCapMiB` caps each of its heaps (`--max-old-space-size`). One process,
+ * as `npm run worker` runs it: a SIGKILL reaches the worker itself.
  */
 export function startWorkerProcess(options: {
   temporalAddress: string;
@@ -25,9 +29,10 @@ export function startWorkerProcess(options: {
   smtpUrl: string;
   linkSecret: string;
   env?: Record<string, string>;
-  nodeOptions?: string[];
+  heapCapMiB?: number;
 }): WorkerProcess {
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), '--import', 'tsx', 'worker/main.ts'], {
+  const heapCap = options.heapCapMiB ? [`--max-old-space-size=${options.heapCapMiB}`] : [];
+  const child = spawn(process.execPath, [...heapCap, '--import', 'tsx', 'worker/main.ts'], {
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: options.temporalAddress,
@@ -57,5 +62,14 @@ export function startWorkerProcess(options: {
   child.on('exit', (code, signal) => {
     if (code !== 0 && signal !== 'SIGKILL') console.error(`worker exited ${code ?? signal}:\n${output}`);
   });
-  return { child, identity: `${child.pid}@${hostname()}`, ready, output: () => output };
+  const stopped = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) => reject(new Error(`the worker stopped (${code ?? signal})`))),
+  );
+  stopped.catch(() => {});
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await stopped.catch(() => {});
+  };
+  return { child, identity: `${child.pid}@${hostname()}`, ready, output: () => output, stopped, stop };
 }
