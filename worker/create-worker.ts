@@ -65,7 +65,7 @@ export async function createConcertoWorker(options: ConcertoWorkerOptions): Prom
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities: createActivities(options),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsEntry() }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : BUNDLING),
   });
 }
 
@@ -119,15 +119,25 @@ export function createActivities(options: ActivityDependencies) {
   });
 }
 
-/** The bundle entry, as a TypeScript source when run by tsx, or the compiled file from dist/. */
-export function workflowsEntry(): string {
-  const url = new URL('../workflows/index', import.meta.url);
+/** A module of `workflows/`, as a TypeScript source when run by tsx, or the compiled file from dist/. */
+function workflowsModule(name: string): string {
+  const url = new URL(`../workflows/${name}`, import.meta.url);
   return `${url.pathname}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`;
 }
 
+/** How every worker bundles its workflows: zod loaded once for all of them (workflows/shared-modules.ts). */
+const BUNDLING = {
+  workflowsPath: workflowsModule('index'),
+  bundlerOptions: { preloadModules: [workflowsModule('shared-modules')] },
+} satisfies Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'>;
+
 /** The workflows bundled as every worker runs them. */
 export function bundleWorkflows(): ReturnType<typeof bundleWorkflowCode> {
-  return bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode({
+    workflowsPath: BUNDLING.workflowsPath,
+    ...BUNDLING.bundlerOptions,
+    logger: new DefaultLogger('WARN'),
+  });
 }
 
 /**
