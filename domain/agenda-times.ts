@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './validation.js';
+import { text, shareable } from './validation.js';
 
 /**
  * Durations of the ordre du jour's items and the times they start, one after the other from the
@@ -10,16 +10,18 @@ import { text } from './validation.js';
 export const MAX_ITEM_MINUTES = 480;
 
 /** An item's duration as typed: whole minutes, or empty for none. */
-export const itemDurationSchema = z.strictObject({
-  minutes: text(4, { tooLong: `Une durée en minutes : ${MAX_ITEM_MINUTES} au plus.` })
-    .refine((value) => /^\d*$/.test(value.trim()), {
-      error: 'Une durée en minutes : un nombre entier, par exemple 20, ou rien.',
-    })
-    .transform((value) => (value.trim() === '' ? null : Number(value.trim())))
-    .refine((value) => value === null || (value >= 1 && value <= MAX_ITEM_MINUTES), {
-      error: `Une durée de 1 à ${MAX_ITEM_MINUTES} minutes, ou rien.`,
-    }),
-});
+export const itemDurationSchema = shareable(
+  z.strictObject({
+    minutes: text(4, { tooLong: `Une durée en minutes : ${MAX_ITEM_MINUTES} au plus.` })
+      .refine((value) => /^\d*$/.test(value.trim()), {
+        error: 'Une durée en minutes : un nombre entier, par exemple 20, ou rien.',
+      })
+      .transform((value) => (value.trim() === '' ? null : Number(value.trim())))
+      .refine((value) => value === null || (value >= 1 && value <= MAX_ITEM_MINUTES), {
+        error: `Une durée de 1 à ${MAX_ITEM_MINUTES} minutes, ou rien.`,
+      }),
+  }),
+);
 
 /** When each item starts: the meeting's start plus the durations before it (an item without one takes none). */
 export function agendaTimes(startsAt: Date, items: ReadonlyArray<{ durationMinutes: number | null }>): Date[] {

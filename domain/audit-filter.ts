@@ -49,7 +49,7 @@ const optionalText = (max: number) =>
     .optional();
 
 /** The filter as a query string gives it (the API, the CSV export, the page's form): empty fields ignored. */
-export const auditFilterSchema = z.object({
+const auditFilterSchema = z.object({
   since: bound('since').optional(),
   until: bound('until').optional(),
   actor: optionalText(320),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError, type FieldIssue } from './errors.js';
-import { capitalise, fieldPath, parseInput } from './validation.js';
+import { capitalise, fieldPath, parseInput, shareable } from './validation.js';
 
 /**
  * The charter of a convention's governance, as data: who may sit where, how GTTs are represented,
@@ -172,44 +172,46 @@ function byInstanceKind<T extends z.ZodType>(value: T) {
 }
 
 /** Validates a stored or imported charter; unknown keys are refused, so a typo does not pass silently. */
-export const charterSchema: z.ZodType<Charter> = z.strictObject({
-  structureLimits: z.array(
-    z.strictObject({
-      instanceKind,
-      structureKinds: z
-        .array(structureKind)
-        .min(1)
-        .refine((kinds) => new Set(kinds).size === kinds.length, {
-          error: (issue) =>
-            `« ${fieldPath(issue.path ?? [])} » cite plusieurs fois le même type de structure : gardez-en un.`,
-        }),
-      maxPersons: z.int().min(1),
-    }),
-  ),
-  gttRepresentation: z
-    .strictObject({
-      inInstanceKind: instanceKind.refine((kind) => kind !== 'gtt', {
-        error: (issue) =>
-          `« ${fieldPath(issue.path ?? [])} » : un GTT ne se fait pas ` +
-          `représenter dans un autre GTT ; choisissez par exemple « cotech ».`,
+export const charterSchema = shareable<z.ZodType<Charter>>(
+  z.strictObject({
+    structureLimits: z.array(
+      z.strictObject({
+        instanceKind,
+        structureKinds: z
+          .array(structureKind)
+          .min(1)
+          .refine((kinds) => new Set(kinds).size === kinds.length, {
+            error: (issue) =>
+              `« ${fieldPath(issue.path ?? [])} » cite plusieurs fois le même type de structure : gardez-en un.`,
+          }),
+        maxPersons: z.int().min(1),
       }),
-      persons: z.int().min(1).max(10),
-      requiredRole: memberRole,
-    })
-    .nullable(),
-  decisionRecorders: byInstanceKind(z.array(memberRole)),
-  convocationDelayDays: byInstanceKind(z.int().min(0).max(365)),
-  seatRules: byInstanceKind(
-    z.strictObject({
-      maxProxiesPerHolder: z.int().min(0).max(10).optional(),
-      quorumCountsProxies: z.boolean().optional(),
-    }),
-  ).optional(),
-});
+    ),
+    gttRepresentation: z
+      .strictObject({
+        inInstanceKind: instanceKind.refine((kind) => kind !== 'gtt', {
+          error: (issue) =>
+            `« ${fieldPath(issue.path ?? [])} » : un GTT ne se fait pas ` +
+            `représenter dans un autre GTT ; choisissez par exemple « cotech ».`,
+        }),
+        persons: z.int().min(1).max(10),
+        requiredRole: memberRole,
+      })
+      .nullable(),
+    decisionRecorders: byInstanceKind(z.array(memberRole)),
+    convocationDelayDays: byInstanceKind(z.int().min(0).max(365)),
+    seatRules: byInstanceKind(
+      z.strictObject({
+        maxProxiesPerHolder: z.int().min(0).max(10).optional(),
+        quorumCountsProxies: z.boolean().optional(),
+      }),
+    ).optional(),
+  }),
+);
 
 /** Reads a charter from storage or an import; throws DomainError('INVALID_INPUT') naming each field. */
 export function parseCharter(input: unknown): Charter {
-  return parseInput(charterSchema, input, { what: 'la charte' });
+  return parseInput(charterSchema(), input, { what: 'la charte' });
 }
 
 export interface MembershipFact {

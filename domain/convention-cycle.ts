@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DomainError } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
 import { atLocalTime, compareDates, formatFrenchDate, parseDateKey, shiftDate, type LocalDate } from './paris-time.js';
-import { nonEmptyText, parseInput, text } from './validation.js';
+import { nonEmptyText, parseInput, text, shareable } from './validation.js';
 
 /**
  * The convention's multi-year cycle as pure rules: when each year's evaluation campaign opens,
@@ -179,15 +179,17 @@ export interface ProlongationInput {
   motif: string;
 }
 
-export const prolongationSchema = z.object({
-  // Not zod's ISO date: it is refused inside Temporal's workflow sandbox, where this runs too.
-  newEndDate: text(10).refine(isDateKey, { error: '« newEndDate » s’écrit AAAA-MM-JJ, par exemple 2028-12-31.' }),
-  motif: nonEmptyText(MAX_MOTIF, {
-    multiline: true,
-    required: 'Dites pourquoi la convention est prolongée (« motif ») : l’avenant le mentionne.',
-    tooLong: `Le motif dépasse ${MAX_MOTIF} caractères : raccourcissez-le.`,
+export const prolongationSchema = shareable(
+  z.object({
+    // Not zod's ISO date: it is refused inside Temporal's workflow sandbox, where this runs too.
+    newEndDate: text(10).refine(isDateKey, { error: '« newEndDate » s’écrit AAAA-MM-JJ, par exemple 2028-12-31.' }),
+    motif: nonEmptyText(MAX_MOTIF, {
+      multiline: true,
+      required: 'Dites pourquoi la convention est prolongée (« motif ») : l’avenant le mentionne.',
+      tooLong: `Le motif dépasse ${MAX_MOTIF} caractères : raccourcissez-le.`,
+    }),
   }),
-});
+);
 
 /** Whether `value` is a real calendar date written YYYY-MM-DD. */
 export function isDateKey(value: string): boolean {
@@ -203,7 +205,7 @@ export function isDateKey(value: string): boolean {
 export function parseProlongation(input: unknown): ProlongationInput {
   const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   return parseInput(
-    prolongationSchema,
+    prolongationSchema(),
     { newEndDate: raw.newEndDate, motif: raw.motif },
     { what: 'l’avenant de prolongation' },
   );

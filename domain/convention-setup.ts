@@ -14,7 +14,7 @@ import { DomainError, type FieldIssue } from './errors.js';
 import { instanceMeetingRuleSchema } from './meeting-recurrence.js';
 import { POLL_OPTION_KINDS } from './poll-rules.js';
 import { SCHOOL_ZONES } from './school-holidays.js';
-import { email, isoDate, nonEmptyText, parseInput, slug, summariseIssues, text } from './validation.js';
+import { email, isoDate, nonEmptyText, parseInput, slug, summariseIssues, text, shareable } from './validation.js';
 
 /**
  * The whole setup of one convention as a JSON document: the file an administrator imports, the one
@@ -85,131 +85,133 @@ const pollOptionSchema = z
     path: ['endsAt'],
   });
 
-export const conventionSetupSchema = z.strictObject({
-  format: z.literal(SETUP_FORMAT, { error: `« format » doit valoir « ${SETUP_FORMAT} ».` }),
-  version: z.literal(SETUP_VERSION, { error: `Seule la version ${SETUP_VERSION} du format est lue.` }),
-  convention: z
-    .strictObject({
-      slug: slug(),
-      name: nonEmptyText(200),
-      territory: nonEmptyText(200),
-      startDate: isoDate(),
-      endDate: isoDate(),
-      status: enumOf(CONVENTION_STATUSES, 'Statut de la convention'),
-      timezone: timeZone().default(DEFAULT_TIMEZONE),
-      schoolZone: enumOf(SCHOOL_ZONES, 'Zone scolaire').optional(),
-      /** Absent: the reference charter (domain/charter.ts). */
-      charter: charterSchema.optional(),
-    })
-    .refine((c) => c.endDate >= c.startDate, {
-      error: 'La fin de la convention doit suivre son début.',
-      path: ['endDate'],
-    }),
-  structures: z.array(
-    z.strictObject({
-      slug: slug(),
-      name: nonEmptyText(200),
-      kind: enumOf(STRUCTURE_KINDS, 'Type de structure'),
-      email: email().optional(),
-      address: optionalText(500),
-    }),
-  ),
-  people: z.array(
-    z.strictObject({
-      email: email(),
-      displayName: nonEmptyText(200),
-      title: optionalText(200),
-      phone: optionalText(40),
-      structure: slug().optional(),
-      /** An admin of Concerto (domain/access.ts); left out, the flag stays as it is. */
-      admin: z.boolean().optional(),
-    }),
-  ),
-  signatories: z.array(z.strictObject({ structure: slug(), signedAt: isoDate().optional() })),
-  amendments: z.array(
-    z.strictObject({
-      number: z.int().min(1),
-      title: nonEmptyText(200),
-      description: optionalParagraphs(5000),
-      newEndDate: isoDate().optional(),
-      signedAt: isoDate().optional(),
-    }),
-  ),
-  enjeux: z.array(
-    z.strictObject({
-      code: code(),
-      title: nonEmptyText(300),
-      description: optionalParagraphs(5000),
-      objectifs: z.array(objectifStrategiqueSchema),
-    }),
-  ),
-  instances: z.array(
-    z.strictObject({
-      slug: slug(),
-      kind: enumOf(INSTANCE_KINDS, 'Type d’instance'),
-      name: nonEmptyText(200),
-      mission: optionalParagraphs(2000),
-      theme: optionalText(300),
-      quorum: z.int().min(1).optional(),
-      convocationDelayDays: z.int().min(0).max(365).optional(),
-      /** Days before each meeting its members are reminded; J-7 and J-1 when absent. */
-      reminderDaysBefore: z.array(z.int().min(0).max(90)).max(5).optional(),
-      /** Days after a meeting with no decision on a fiche before its secretary is reminded (1 when absent). */
-      decisionReminderDays: z.int().min(1).max(90).optional(),
-      /** Days after that meeting before the coordinators are told (7 when absent). */
-      escalationDays: z.int().min(1).max(180).optional(),
-      /** Its recurring meetings, e.g. every quarter on the first Tuesday at 14:00: the annual calendar plans them. */
-      meetingRule: instanceMeetingRuleSchema.optional(),
-    }),
-  ),
-  memberships: z.array(
-    z.strictObject({
-      person: email(),
-      instance: slug(),
-      structure: slug().optional(),
-      role: enumOf(MEMBER_ROLES, 'Rôle'),
-      seat: enumOf(SEATS, 'Siège').default('titulaire'),
-      /** For a GTT's representatives in the COTECH: the GTT's slug. */
-      represents: slug().optional(),
-    }),
-  ),
-  milestones: z.array(
-    z
+export const conventionSetupSchema = shareable(
+  z.strictObject({
+    format: z.literal(SETUP_FORMAT, { error: `« format » doit valoir « ${SETUP_FORMAT} ».` }),
+    version: z.literal(SETUP_VERSION, { error: `Seule la version ${SETUP_VERSION} du format est lue.` }),
+    convention: z
       .strictObject({
-        key: slug(),
-        year: z.int().min(2000).max(2100),
-        title: nonEmptyText(200),
-        description: optionalParagraphs(5000),
+        slug: slug(),
+        name: nonEmptyText(200),
+        territory: nonEmptyText(200),
         startDate: isoDate(),
-        endDate: isoDate().optional(),
-        ownerInstance: slug().optional(),
-        ownerEmail: email().optional(),
-        status: enumOf(MILESTONE_STATUSES, 'Statut du jalon').default('a_venir'),
+        endDate: isoDate(),
+        status: enumOf(CONVENTION_STATUSES, 'Statut de la convention'),
+        timezone: timeZone().default(DEFAULT_TIMEZONE),
+        schoolZone: enumOf(SCHOOL_ZONES, 'Zone scolaire').optional(),
+        /** Absent: the reference charter (domain/charter.ts). */
+        charter: charterSchema().optional(),
       })
-      .refine((m) => m.endDate === undefined || m.endDate >= m.startDate, {
-        error: 'La fin du jalon doit suivre son début.',
+      .refine((c) => c.endDate >= c.startDate, {
+        error: 'La fin de la convention doit suivre son début.',
         path: ['endDate'],
       }),
-  ),
-  polls: z.array(
-    z.strictObject({
-      key: slug(),
-      title: nonEmptyText(200),
-      description: optionalParagraphs(5000),
-      organizerEmail: email(),
-      /** The instance whose meeting the chosen date becomes (its slug). */
-      instance: slug().optional(),
-      location: optionalText(500),
-      deadline: instant().optional(),
-      options: z.array(pollOptionSchema).min(1, { error: 'Un sondage propose au moins une date.' }),
-    }),
-  ),
-});
+    structures: z.array(
+      z.strictObject({
+        slug: slug(),
+        name: nonEmptyText(200),
+        kind: enumOf(STRUCTURE_KINDS, 'Type de structure'),
+        email: email().optional(),
+        address: optionalText(500),
+      }),
+    ),
+    people: z.array(
+      z.strictObject({
+        email: email(),
+        displayName: nonEmptyText(200),
+        title: optionalText(200),
+        phone: optionalText(40),
+        structure: slug().optional(),
+        /** An admin of Concerto (domain/access.ts); left out, the flag stays as it is. */
+        admin: z.boolean().optional(),
+      }),
+    ),
+    signatories: z.array(z.strictObject({ structure: slug(), signedAt: isoDate().optional() })),
+    amendments: z.array(
+      z.strictObject({
+        number: z.int().min(1),
+        title: nonEmptyText(200),
+        description: optionalParagraphs(5000),
+        newEndDate: isoDate().optional(),
+        signedAt: isoDate().optional(),
+      }),
+    ),
+    enjeux: z.array(
+      z.strictObject({
+        code: code(),
+        title: nonEmptyText(300),
+        description: optionalParagraphs(5000),
+        objectifs: z.array(objectifStrategiqueSchema),
+      }),
+    ),
+    instances: z.array(
+      z.strictObject({
+        slug: slug(),
+        kind: enumOf(INSTANCE_KINDS, 'Type d’instance'),
+        name: nonEmptyText(200),
+        mission: optionalParagraphs(2000),
+        theme: optionalText(300),
+        quorum: z.int().min(1).optional(),
+        convocationDelayDays: z.int().min(0).max(365).optional(),
+        /** Days before each meeting its members are reminded; J-7 and J-1 when absent. */
+        reminderDaysBefore: z.array(z.int().min(0).max(90)).max(5).optional(),
+        /** Days after a meeting with no decision on a fiche before its secretary is reminded (1 when absent). */
+        decisionReminderDays: z.int().min(1).max(90).optional(),
+        /** Days after that meeting before the coordinators are told (7 when absent). */
+        escalationDays: z.int().min(1).max(180).optional(),
+        /** Its recurring meetings, e.g. every quarter on the first Tuesday at 14:00: the annual calendar plans them. */
+        meetingRule: instanceMeetingRuleSchema().optional(),
+      }),
+    ),
+    memberships: z.array(
+      z.strictObject({
+        person: email(),
+        instance: slug(),
+        structure: slug().optional(),
+        role: enumOf(MEMBER_ROLES, 'Rôle'),
+        seat: enumOf(SEATS, 'Siège').default('titulaire'),
+        /** For a GTT's representatives in the COTECH: the GTT's slug. */
+        represents: slug().optional(),
+      }),
+    ),
+    milestones: z.array(
+      z
+        .strictObject({
+          key: slug(),
+          year: z.int().min(2000).max(2100),
+          title: nonEmptyText(200),
+          description: optionalParagraphs(5000),
+          startDate: isoDate(),
+          endDate: isoDate().optional(),
+          ownerInstance: slug().optional(),
+          ownerEmail: email().optional(),
+          status: enumOf(MILESTONE_STATUSES, 'Statut du jalon').default('a_venir'),
+        })
+        .refine((m) => m.endDate === undefined || m.endDate >= m.startDate, {
+          error: 'La fin du jalon doit suivre son début.',
+          path: ['endDate'],
+        }),
+    ),
+    polls: z.array(
+      z.strictObject({
+        key: slug(),
+        title: nonEmptyText(200),
+        description: optionalParagraphs(5000),
+        organizerEmail: email(),
+        /** The instance whose meeting the chosen date becomes (its slug). */
+        instance: slug().optional(),
+        location: optionalText(500),
+        deadline: instant().optional(),
+        options: z.array(pollOptionSchema).min(1, { error: 'Un sondage propose au moins une date.' }),
+      }),
+    ),
+  }),
+);
 
 /** A parsed setup: defaults applied (timezone, seat, milestone status). */
-export type ConventionSetup = z.output<typeof conventionSetupSchema>;
+export type ConventionSetup = z.output<ReturnType<typeof conventionSetupSchema>>;
 /** A setup as written in a file, before defaults. */
-export type ConventionSetupInput = z.input<typeof conventionSetupSchema>;
+export type ConventionSetupInput = z.input<ReturnType<typeof conventionSetupSchema>>;
 
 /**
  * Reads a setup file: its shape (every problem at once, each naming its path), then the references
@@ -217,7 +219,7 @@ export type ConventionSetupInput = z.input<typeof conventionSetupSchema>;
  * DomainError('CHARTER_VIOLATION') with `issues`; returns the setup with defaults applied.
  */
 export function parseConventionSetup(input: unknown): ConventionSetup {
-  const setup = parseInput(conventionSetupSchema, input, { what: 'le fichier de configuration' });
+  const setup = parseInput(conventionSetupSchema(), input, { what: 'le fichier de configuration' });
   const issues = checkSetupReferences(setup);
   if (issues.length > 0) throw invalid(issues);
   assertSetupCharter(setup);

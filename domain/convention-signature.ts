@@ -3,7 +3,7 @@ import { assertMayManageCycle, isDateKey } from './convention-cycle.js';
 import { DomainError } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
 import { compareDates, formatFrenchDate, parseDateKey } from './paris-time.js';
-import { nonEmptyText, parseInput, text } from './validation.js';
+import { nonEmptyText, parseInput, text, shareable } from './validation.js';
 
 /**
  * The signature path of the convention and of each of its avenants, as pure rules: each signatory's
@@ -138,27 +138,29 @@ const dateField = (field: string) =>
     error: `« ${field} » s’écrit AAAA-MM-JJ, par exemple 2023-12-18.`,
   });
 
-export const signatureStepSchema = z.discriminatedUnion('step', [
-  z.object({
-    step: z.literal('validation'),
-    party: z.enum(SIGNATORY_PARTIES),
-    date: dateField('date'),
-    reference: nonEmptyText(MAX_REFERENCE, {
-      required: 'Donnez la référence de la délibération (« reference »), par exemple « 2023-145 ».',
-      tooLong: `La référence dépasse ${MAX_REFERENCE} caractères : raccourcissez-la.`,
+export const signatureStepSchema = shareable(
+  z.discriminatedUnion('step', [
+    z.object({
+      step: z.literal('validation'),
+      party: z.enum(SIGNATORY_PARTIES),
+      date: dateField('date'),
+      reference: nonEmptyText(MAX_REFERENCE, {
+        required: 'Donnez la référence de la délibération (« reference »), par exemple « 2023-145 ».',
+        tooLong: `La référence dépasse ${MAX_REFERENCE} caractères : raccourcissez-la.`,
+      }),
     }),
-  }),
-  z.object({ step: z.literal('signature'), party: z.enum(SIGNATORY_PARTIES), date: dateField('date') }),
-  z.object({
-    step: z.literal('officielle'),
-    meetingId: nonEmptyText(64, { required: 'Choisissez la réunion de la signature officielle (« meetingId »).' }),
-  }),
-]);
-export type SignatureStepInput = z.infer<typeof signatureStepSchema>;
+    z.object({ step: z.literal('signature'), party: z.enum(SIGNATORY_PARTIES), date: dateField('date') }),
+    z.object({
+      step: z.literal('officielle'),
+      meetingId: nonEmptyText(64, { required: 'Choisissez la réunion de la signature officielle (« meetingId »).' }),
+    }),
+  ]),
+);
+export type SignatureStepInput = z.infer<ReturnType<typeof signatureStepSchema>>;
 
 /** Reads a step of the path from a body or a form, with French field errors. */
 export function parseSignatureStep(input: unknown): SignatureStepInput {
-  return parseInput(signatureStepSchema, input, { what: 'l’étape de signature' });
+  return parseInput(signatureStepSchema(), input, { what: 'l’étape de signature' });
 }
 
 /** The meeting of an official signing, as the rules need it: its local day (YYYY-MM-DD) and status. */
@@ -322,19 +324,21 @@ const MAX_TITLE = 200;
 const MAX_MOTIF = 2000;
 
 /** An avenant other than a prolongation: what it changes (its object) and why. */
-export const otherAmendmentSchema = z.object({
-  title: nonEmptyText(MAX_TITLE, {
-    required: 'Dites ce que l’avenant modifie (« title »), par exemple « Intégration de l’enjeu France Services ».',
-    tooLong: `L’objet dépasse ${MAX_TITLE} caractères : raccourcissez-le.`,
+export const otherAmendmentSchema = shareable(
+  z.object({
+    title: nonEmptyText(MAX_TITLE, {
+      required: 'Dites ce que l’avenant modifie (« title »), par exemple « Intégration de l’enjeu France Services ».',
+      tooLong: `L’objet dépasse ${MAX_TITLE} caractères : raccourcissez-le.`,
+    }),
+    motif: nonEmptyText(MAX_MOTIF, {
+      multiline: true,
+      required: 'Dites pourquoi la convention est modifiée (« motif ») : l’avenant le mentionne.',
+      tooLong: `Le motif dépasse ${MAX_MOTIF} caractères : raccourcissez-le.`,
+    }),
   }),
-  motif: nonEmptyText(MAX_MOTIF, {
-    multiline: true,
-    required: 'Dites pourquoi la convention est modifiée (« motif ») : l’avenant le mentionne.',
-    tooLong: `Le motif dépasse ${MAX_MOTIF} caractères : raccourcissez-le.`,
-  }),
-});
-export type OtherAmendmentInput = z.infer<typeof otherAmendmentSchema>;
+);
+export type OtherAmendmentInput = z.infer<ReturnType<typeof otherAmendmentSchema>>;
 
 export function parseOtherAmendment(input: unknown): OtherAmendmentInput {
-  return parseInput(otherAmendmentSchema, input, { what: 'l’avenant' });
+  return parseInput(otherAmendmentSchema(), input, { what: 'l’avenant' });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors.js';
 import type { Actor, LifecycleState } from './lifecycle/model.js';
-import { email, nonEmptyText, parseInput, text } from './validation.js';
+import { email, nonEmptyText, parseInput, text, shareable } from './validation.js';
 
 /**
  * What a fiche action says (the content of one of its versions), as people write it: the enjeu and
@@ -74,40 +74,42 @@ const indicator = z.strictObject({
   unit: nonEmptyText(50).optional(),
 });
 
-export const contentEditSchema = z
-  .strictObject(
-    {
-      title: nonEmptyText(200, {
-        required: 'Le titre de la fiche ne peut pas être vide.',
-        tooLong: 'Le titre dépasse 200 caractères : raccourcissez-le.',
-      }),
-      enjeu: code.nullable(),
-      objectifs: z.array(code).max(20),
-      pilote: email().nullable(),
-      partenaires: z.array(code).max(50),
-      publicVise: optionalText('Le public visé'),
-      secteur: optionalText('Le territoire'),
-      calendrier: optionalText('Le calendrier'),
-      budget: z.array(budgetLine).max(100),
-      indicateurs: z.array(indicator).max(50),
-    },
-    {
-      error: (issue) =>
-        issue.code === 'unrecognized_keys'
-          ? `Champ inconnu : ${issue.keys.join(', ')}. Les champs d’une fiche sont : ${FICHE_FIELDS.join(', ')}.`
-          : undefined,
-    },
-  )
-  .partial()
-  .refine((edit) => Object.keys(edit).length > 0, {
-    error: `Rien à modifier : envoyez au moins un des champs ${FICHE_FIELDS.join(', ')}.`,
-  });
+export const contentEditSchema = shareable(
+  z
+    .strictObject(
+      {
+        title: nonEmptyText(200, {
+          required: 'Le titre de la fiche ne peut pas être vide.',
+          tooLong: 'Le titre dépasse 200 caractères : raccourcissez-le.',
+        }),
+        enjeu: code.nullable(),
+        objectifs: z.array(code).max(20),
+        pilote: email().nullable(),
+        partenaires: z.array(code).max(50),
+        publicVise: optionalText('Le public visé'),
+        secteur: optionalText('Le territoire'),
+        calendrier: optionalText('Le calendrier'),
+        budget: z.array(budgetLine).max(100),
+        indicateurs: z.array(indicator).max(50),
+      },
+      {
+        error: (issue) =>
+          issue.code === 'unrecognized_keys'
+            ? `Champ inconnu : ${issue.keys.join(', ')}. Les champs d’une fiche sont : ${FICHE_FIELDS.join(', ')}.`
+            : undefined,
+      },
+    )
+    .partial()
+    .refine((edit) => Object.keys(edit).length > 0, {
+      error: `Rien à modifier : envoyez au moins un des champs ${FICHE_FIELDS.join(', ')}.`,
+    }),
+);
 
 export type FicheContentEdit = Partial<FicheContent>;
 
 /** Checks an edit's fields (any subset of the content; `null` or `''` clears a text). */
 export function parseContentEdit(input: unknown): FicheContentEdit {
-  return parseInput(contentEditSchema, input, { what: 'la modification de la fiche' }) as FicheContentEdit;
+  return parseInput(contentEditSchema(), input, { what: 'la modification de la fiche' }) as FicheContentEdit;
 }
 
 /** The version a person may still change: the draft of a new fiche, or of an amendment. */

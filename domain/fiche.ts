@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
-import { email, nonEmptyText, parseInput, slug } from './validation.js';
+import { email, nonEmptyText, parseInput, slug, shareable } from './validation.js';
 
 /** A fiche action as its author creates it; its lifecycle is domain/lifecycle/. */
 export interface NewFiche {
@@ -16,23 +16,25 @@ export interface NewFiche {
 
 const MAX_TITLE = 200;
 
-export const newFicheSchema = z.object(
-  {
-    title: nonEmptyText(MAX_TITLE, {
-      required: 'Le titre de la fiche est obligatoire.',
-      tooLong: `Le titre dépasse ${MAX_TITLE} caractères : raccourcissez-le.`,
-    }),
-    /** Whose fiche it is: the person creating it, unless an admin names another member. */
-    authorEmail: email().optional(),
-    /** The slug of the GTT drafting it; null for none in particular; the author's GTT when absent. */
-    gtt: slug().nullable().optional(),
-  },
-  { error: 'Le corps de la requête doit être un objet JSON.' },
+export const newFicheSchema = shareable(
+  z.object(
+    {
+      title: nonEmptyText(MAX_TITLE, {
+        required: 'Le titre de la fiche est obligatoire.',
+        tooLong: `Le titre dépasse ${MAX_TITLE} caractères : raccourcissez-le.`,
+      }),
+      /** Whose fiche it is: the person creating it, unless an admin names another member. */
+      authorEmail: email().optional(),
+      /** The slug of the GTT drafting it; null for none in particular; the author's GTT when absent. */
+      gtt: slug().nullable().optional(),
+    },
+    { error: 'Le corps de la requête doit être un objet JSON.' },
+  ),
 );
 
 /** Checks a new fiche's fields; returns them normalised, its author the creator unless named. */
 export function parseNewFiche(input: unknown, creator: string): NewFiche {
-  const { title, authorEmail, gtt } = parseInput(newFicheSchema, input, { what: 'la fiche' });
+  const { title, authorEmail, gtt } = parseInput(newFicheSchema(), input, { what: 'la fiche' });
   return { title, authorEmail: authorEmail ?? creator.toLowerCase(), ...(gtt !== undefined ? { gtt } : {}) };
 }
 

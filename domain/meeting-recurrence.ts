@@ -4,7 +4,7 @@ import { DomainError } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
 import { dateKey, shiftDate, weekdayOf, type LocalDate } from './paris-time.js';
 import type { Zone } from './school-holidays.js';
-import { parseInput, slug, text } from './validation.js';
+import { parseInput, slug, text, shareable } from './validation.js';
 
 /**
  * Rules of an instance's recurring meetings, e.g. « the COTECH every quarter, the first Tuesday at
@@ -49,24 +49,26 @@ export interface GeneratedMeeting {
 }
 
 const month = z.int().min(1).max(12);
-export const ruleSchema = z.strictObject({
-  instance: slug(),
-  frequency: z.union([
-    z.strictObject({ every: z.literal('month') }),
-    z.strictObject({ every: z.literal('quarter'), firstMonth: month.max(3) }),
-    z.strictObject({ every: z.literal('months'), months: z.array(month).min(1).max(12) }),
-  ]),
-  weekday: z.enum(WEEKDAYS, { error: `Le jour doit être l’un de : ${WEEKDAYS.join(', ')}.` }),
-  nth: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)], {
-    error: '« nth » vaut 1, 2, 3, 4 (le premier… le quatrième) ou -1 (le dernier).',
+export const ruleSchema = shareable(
+  z.strictObject({
+    instance: slug(),
+    frequency: z.union([
+      z.strictObject({ every: z.literal('month') }),
+      z.strictObject({ every: z.literal('quarter'), firstMonth: month.max(3) }),
+      z.strictObject({ every: z.literal('months'), months: z.array(month).min(1).max(12) }),
+    ]),
+    weekday: z.enum(WEEKDAYS, { error: `Le jour doit être l’un de : ${WEEKDAYS.join(', ')}.` }),
+    nth: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)], {
+      error: '« nth » vaut 1, 2, 3, 4 (le premier… le quatrième) ou -1 (le dernier).',
+    }),
+    time: text(5).regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'L’heure s’écrit HH:MM, par exemple 14:00.' }),
+    durationMinutes: z.int().min(15).max(600),
+    skipMonths: z.array(month).optional(),
   }),
-  time: text(5).regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'L’heure s’écrit HH:MM, par exemple 14:00.' }),
-  durationMinutes: z.int().min(15).max(600),
-  skipMonths: z.array(month).optional(),
-});
+);
 
 /** A rule as an instance of a convention setup holds it: its instance is the one it sits in. */
-export const instanceMeetingRuleSchema = ruleSchema.omit({ instance: true });
+export const instanceMeetingRuleSchema = shareable(ruleSchema().omit({ instance: true }));
 export type InstanceMeetingRule = Omit<MeetingRule, 'instance'>;
 
 /** A rule as its instance holds it (in a setup, in the database). */
@@ -82,7 +84,7 @@ export function withoutInstance({
 }
 
 export function parseMeetingRule(input: unknown): MeetingRule {
-  return parseInput(ruleSchema, input, { what: 'la règle de réunion' }) as MeetingRule;
+  return parseInput(ruleSchema(), input, { what: 'la règle de réunion' }) as MeetingRule;
 }
 
 /**

@@ -11,7 +11,7 @@ import { DomainError } from './errors.js';
 import { actorSchema } from './lifecycle/action-schemas.js';
 import type { Actor } from './lifecycle/model.js';
 import { atLocalTime, shiftDate, toLocal } from './paris-time.js';
-import { nonEmptyText, parseInput } from './validation.js';
+import { nonEmptyText, parseInput, shareable } from './validation.js';
 
 /**
  * The plan d'actions of a convention over its period as a small pure state machine: the groupe
@@ -107,21 +107,23 @@ const VERBS: Record<PlanActionKind, string> = {
 
 const MAX_COMMENT = 2000;
 
-export const planActionSchema = z.object({
-  kind: z.enum(PLAN_ACTION_KINDS, {
-    error: `Action inconnue : possibles ${PLAN_ACTION_KINDS.map((k) => `« ${k} »`).join(', ')}.`,
+export const planActionSchema = shareable(
+  z.object({
+    kind: z.enum(PLAN_ACTION_KINDS, {
+      error: `Action inconnue : possibles ${PLAN_ACTION_KINDS.map((k) => `« ${k} »`).join(', ')}.`,
+    }),
+    actor: actorSchema(),
+    outcome: z.enum(PLAN_BUREAU_OUTCOMES, { error: '« outcome » vaut « valide » ou « a_reprendre ».' }).optional(),
+    comment: nonEmptyText(MAX_COMMENT, {
+      multiline: true,
+      tooLong: `Le commentaire dépasse ${MAX_COMMENT} caractères : raccourcissez-le.`,
+    }).optional(),
   }),
-  actor: actorSchema,
-  outcome: z.enum(PLAN_BUREAU_OUTCOMES, { error: '« outcome » vaut « valide » ou « a_reprendre ».' }).optional(),
-  comment: nonEmptyText(MAX_COMMENT, {
-    multiline: true,
-    tooLong: `Le commentaire dépasse ${MAX_COMMENT} caractères : raccourcissez-le.`,
-  }).optional(),
-});
+);
 
 /** Reads a raw action (an API body, an update's argument), with French field errors. */
 export function parsePlanAction(input: unknown): PlanAction {
-  const action = parseInput(planActionSchema, input, { what: 'l’étape du plan d’actions' });
+  const action = parseInput(planActionSchema(), input, { what: 'l’étape du plan d’actions' });
   if (action.kind === 'recordBureauDecision' && !action.outcome) {
     throw new DomainError(
       'INVALID_INPUT',
@@ -302,12 +304,14 @@ export function recordedPlanLifecycle(stage: PlanStage, history: PlanHistoryEntr
   return { stage, since: history.at(-1)?.at ?? openedAt, history };
 }
 
-export const planPeriodSchema = z
-  .object({
-    startYear: z.int({ error: '« startYear » est une année, par exemple 2023.' }).min(2000).max(2100),
-    endYear: z.int({ error: '« endYear » est une année, par exemple 2027.' }).min(2000).max(2100),
-  })
-  .refine((p) => p.endYear >= p.startYear, { error: 'La période finit après son début.', path: ['endYear'] });
+export const planPeriodSchema = shareable(
+  z
+    .object({
+      startYear: z.int({ error: '« startYear » est une année, par exemple 2023.' }).min(2000).max(2100),
+      endYear: z.int({ error: '« endYear » est une année, par exemple 2027.' }).min(2000).max(2100),
+    })
+    .refine((p) => p.endYear >= p.startYear, { error: 'La période finit après son début.', path: ['endYear'] }),
+);
 
 /**
  * The period of a plan to open: the one given, else the convention's years. It must lie within the
@@ -321,7 +325,7 @@ export function planPeriodOf(
   const last = Number(convention.endDate.slice(0, 4));
   const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   if (raw.startYear === undefined && raw.endYear === undefined) return { startYear: first, endYear: last };
-  const period = parseInput(planPeriodSchema, raw, { what: 'la période du plan d’actions' });
+  const period = parseInput(planPeriodSchema(), raw, { what: 'la période du plan d’actions' });
   if (period.startYear < first || period.endYear > last) {
     throw new DomainError(
       'INVALID_INPUT',

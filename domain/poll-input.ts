@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorOnlySchema, actorSchema } from './lifecycle/action-schemas.js';
 import { HALF_DAYS, POLL_ANSWERS } from './poll-rules.js';
-import { email, isoDate, isoInstant, nonEmptyText, parseInput, slug, text } from './validation.js';
+import { email, isoDate, isoInstant, nonEmptyText, parseInput, slug, text, shareable } from './validation.js';
 
 /** Input of a new date poll and of its workflow's updates, parsed with field-level French errors. */
 
@@ -31,22 +31,24 @@ const proposedOptionSchema = z.discriminatedUnion(
   },
 );
 
-export const newPollSchema = z.object({
-  convention: nonEmptyText(64).optional(),
-  instance: slug(),
-  title: nonEmptyText(200, { required: 'Donnez un titre au sondage (« title ») : il sera celui de la réunion.' }),
-  description: nonEmptyText(5000, { multiline: true }).optional(),
-  location: nonEmptyText(500).optional(),
-  deadline: isoInstant('deadline'),
-  options: z
-    .array(proposedOptionSchema)
-    .min(2, { error: 'Proposez au moins deux dates (« options »).' })
-    .max(20, { error: 'Vingt dates au plus (« options »).' }),
-  /** Absent: the instance's members. */
-  participants: z.array(email()).min(1).max(500).optional(),
-  /** Addresses outside the convention the organiser confirms inviting (domain/poll-rules.ts, pollInvitees). */
-  outsiders: z.array(email()).max(100).optional(),
-});
+export const newPollSchema = shareable(
+  z.object({
+    convention: nonEmptyText(64).optional(),
+    instance: slug(),
+    title: nonEmptyText(200, { required: 'Donnez un titre au sondage (« title ») : il sera celui de la réunion.' }),
+    description: nonEmptyText(5000, { multiline: true }).optional(),
+    location: nonEmptyText(500).optional(),
+    deadline: isoInstant('deadline'),
+    options: z
+      .array(proposedOptionSchema)
+      .min(2, { error: 'Proposez au moins deux dates (« options »).' })
+      .max(20, { error: 'Vingt dates au plus (« options »).' }),
+    /** Absent: the instance's members. */
+    participants: z.array(email()).min(1).max(500).optional(),
+    /** Addresses outside the convention the organiser confirms inviting (domain/poll-rules.ts, pollInvitees). */
+    outsiders: z.array(email()).max(100).optional(),
+  }),
+);
 
 const answers = z.record(
   nonEmptyText(64),
@@ -61,21 +63,24 @@ const voteSchema = z.strictObject({
 
 const signUpSchema = z.strictObject({ email: email(), optionId: nonEmptyText(64) });
 
-export const chooseSchema = z.strictObject({
-  actor: actorSchema,
-  optionId: nonEmptyText(64, { required: 'Indiquez la date retenue (« optionId »).' }),
-});
+export const chooseSchema = shareable(
+  z.strictObject({
+    actor: actorSchema(),
+    optionId: nonEmptyText(64, { required: 'Indiquez la date retenue (« optionId »).' }),
+  }),
+);
 
-export type NewPollInput = z.output<typeof newPollSchema>;
+export type NewPollInput = z.output<ReturnType<typeof newPollSchema>>;
 export type VoteInput = z.output<typeof voteSchema>;
 export type SignUpInput = z.output<typeof signUpSchema>;
-export type ClosePollInput = z.output<typeof actorOnlySchema>;
-export type ChooseOptionInput = z.output<typeof chooseSchema>;
+export type ClosePollInput = z.output<ReturnType<typeof actorOnlySchema>>;
+export type ChooseOptionInput = z.output<ReturnType<typeof chooseSchema>>;
 
-export const parseNewPoll = (input: unknown): NewPollInput => parseInput(newPollSchema, input, { what: 'le sondage' });
+export const parseNewPoll = (input: unknown): NewPollInput =>
+  parseInput(newPollSchema(), input, { what: 'le sondage' });
 export const parseVote = (input: unknown): VoteInput => parseInput(voteSchema, input, { what: 'la réponse' });
 export const parseSignUp = (input: unknown): SignUpInput => parseInput(signUpSchema, input, { what: 'l’inscription' });
 export const parseClosePoll = (input: unknown): ClosePollInput =>
-  parseInput(actorOnlySchema, input, { what: 'la clôture du sondage' });
+  parseInput(actorOnlySchema(), input, { what: 'la clôture du sondage' });
 export const parseChooseOption = (input: unknown): ChooseOptionInput =>
-  parseInput(chooseSchema, input, { what: 'le choix de la date' });
+  parseInput(chooseSchema(), input, { what: 'le choix de la date' });

@@ -13,7 +13,7 @@ import {
   type ActionKind,
   type Stage,
 } from './lifecycle/vocabulary.js';
-import { email, isoInstant, nonEmptyText, parseInput, slug, summariseIssues, text } from './validation.js';
+import { email, isoInstant, nonEmptyText, parseInput, slug, summariseIssues, text, shareable } from './validation.js';
 
 /**
  * A convention that already runs, as one JSON document an administrator imports once its setup is
@@ -119,14 +119,16 @@ const ficheSchema = z.strictObject({
   decisions: z.array(decisionSchema).default([]),
 });
 
-export const runningConventionSchema = z.strictObject({
-  format: z.literal(RUNNING_FORMAT, { error: `« format » doit valoir « ${RUNNING_FORMAT} ».` }),
-  version: z.literal(RUNNING_VERSION, { error: `Seule la version ${RUNNING_VERSION} du format est lue.` }),
-  meetings: z.array(meetingSchema).default([]),
-  fiches: z.array(ficheSchema).min(1, { error: 'Au moins une fiche est attendue.' }),
-});
+export const runningConventionSchema = shareable(
+  z.strictObject({
+    format: z.literal(RUNNING_FORMAT, { error: `« format » doit valoir « ${RUNNING_FORMAT} ».` }),
+    version: z.literal(RUNNING_VERSION, { error: `Seule la version ${RUNNING_VERSION} du format est lue.` }),
+    meetings: z.array(meetingSchema).default([]),
+    fiches: z.array(ficheSchema).min(1, { error: 'Au moins une fiche est attendue.' }),
+  }),
+);
 
-export type RunningConvention = z.infer<typeof runningConventionSchema>;
+export type RunningConvention = z.infer<ReturnType<typeof runningConventionSchema>>;
 export type ImportedFiche = RunningConvention['fiches'][number];
 export type ImportedMeeting = RunningConvention['meetings'][number];
 
@@ -274,7 +276,7 @@ function checkFiche(
  * DomainError('INVALID_INPUT') listing every issue, each prefixed by its JSON path.
  */
 export function parseRunningConvention(input: unknown, now: string): RunningConvention {
-  const file = parseInput(runningConventionSchema, input, { what: 'le fichier de la convention en cours' });
+  const file = parseInput(runningConventionSchema(), input, { what: 'le fichier de la convention en cours' });
   const issues = checkRunningConvention(file, now);
   if (issues.length > 0) throw runningFileError(issues);
   return file;

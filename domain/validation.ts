@@ -18,6 +18,16 @@ export interface ParseInputOptions {
   what?: string;
 }
 
+/**
+ * A schema (or a record of them) that other modules use, exported behind a function. A worker loads the domain once
+ * for all its workflows (workflows/shared-modules.ts), and Temporal then freezes what each module exports, reaching
+ * into objects but not into functions; zod writes onto a schema as it parses, so a frozen schema refuses its first
+ * parse. A schema only its own module uses is simply not exported.
+ */
+export function shareable<S extends z.ZodType | Readonly<Record<string, z.ZodType>>>(schema: S): () => S {
+  return () => schema;
+}
+
 /** Joins a zod path into the dotted form used in `field`: `budget.0.amount`; '' for the root. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((key) => String(key)).join('.');

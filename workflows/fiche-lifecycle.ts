@@ -262,7 +262,7 @@ export async function ficheLifecycleWorkflow(input: FicheLifecycleInput): Promis
     actorEmail: string;
   } {
     steps.assertIdle();
-    const { actor } = parseInput(actorOnlySchema, { actor: raw.actor }, { what: 'la modification de la fiche' });
+    const { actor } = parseInput(actorOnlySchema(), { actor: raw.actor }, { what: 'la modification de la fiche' });
     const version = assertMayEditContent(actor, {
       authorEmail: input.authorEmail,
       piloteEmail: state.piloteEmail ?? null,

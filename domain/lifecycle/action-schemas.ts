@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INSTANCE_KINDS, MEMBER_ROLES, STRUCTURE_KINDS } from '../charter.js';
-import { email, nonEmptyText, parseInput, text } from '../validation.js';
+import { email, nonEmptyText, parseInput, text, shareable } from '../validation.js';
 import type { Action } from './model.js';
 import {
   ACTION_KINDS,
@@ -22,23 +22,25 @@ const MAX_INDICATORS = 50;
 const enumOf = <const T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: `${what} doit être l’une des valeurs : ${values.join(', ')}.` });
 
-export const actorSchema = z.strictObject(
-  {
-    email: email(),
-    appRole: enumOf(APP_ROLES, 'Le rôle dans l’application (« actor.appRole »)'),
-    instanceRoles: z.partialRecord(z.enum(INSTANCE_KINDS), z.array(z.enum(MEMBER_ROLES))).default({}),
-    structureKind: z.enum(STRUCTURE_KINDS).optional(),
-  },
-  {
-    error: (issue) =>
-      issue.code === 'invalid_type'
-        ? 'Indiquez qui agit (« actor ») : un objet avec au moins email et appRole.'
-        : undefined,
-  },
+export const actorSchema = shareable(
+  z.strictObject(
+    {
+      email: email(),
+      appRole: enumOf(APP_ROLES, 'Le rôle dans l’application (« actor.appRole »)'),
+      instanceRoles: z.partialRecord(z.enum(INSTANCE_KINDS), z.array(z.enum(MEMBER_ROLES))).default({}),
+      structureKind: z.enum(STRUCTURE_KINDS).optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'invalid_type'
+          ? 'Indiquez qui agit (« actor ») : un objet avec au moins email et appRole.'
+          : undefined,
+    },
+  ),
 );
 
 /** Input that names only who acts: closing a poll, sending a relevé de décisions. */
-export const actorOnlySchema = z.strictObject({ actor: actorSchema });
+export const actorOnlySchema = shareable(z.strictObject({ actor: actorSchema() }));
 
 const comment = () =>
   text(MAX_COMMENT, {
@@ -81,13 +83,13 @@ const indicatorValue = () =>
 /**
  * The schema of each kind of action: raw input in, a normalised {@link Action} out (texts trimmed, e-mail lower-cased).
  */
-export const actionSchemas = {
-  submit: z.strictObject({ kind: z.literal('submit'), actor: actorSchema }, { error: objectError }),
+export const actionSchemas = shareable({
+  submit: z.strictObject({ kind: z.literal('submit'), actor: actorSchema() }, { error: objectError }),
   recordAvis: z
     .strictObject(
       {
         kind: z.literal('recordAvis'),
-        actor: actorSchema,
+        actor: actorSchema(),
         outcome: enumOf(AVIS_OUTCOMES, 'L’avis du COTECH (« outcome »)'),
         comment: comment(),
       },
@@ -104,7 +106,7 @@ export const actionSchemas = {
     .strictObject(
       {
         kind: z.literal('recordPartnerOpinion'),
-        actor: actorSchema,
+        actor: actorSchema(),
         partner: enumOf(PARTNERS, 'Le partenaire (« partner »)'),
         opinion: enumOf(PARTNER_OPINIONS, 'L’avis du partenaire (« opinion »)'),
         comment: comment(),
@@ -122,7 +124,7 @@ export const actionSchemas = {
     .strictObject(
       {
         kind: z.literal('recordCopilDecision'),
-        actor: actorSchema,
+        actor: actorSchema(),
         outcome: enumOf(COPIL_OUTCOMES, 'La décision du COPIL (« outcome »)'),
         comment: comment(),
       },
@@ -136,7 +138,7 @@ export const actionSchemas = {
     .strictObject(
       {
         kind: z.literal('recordBureauValidation'),
-        actor: actorSchema,
+        actor: actorSchema(),
         outcome: enumOf(BUREAU_OUTCOMES, 'La décision du Bureau communautaire (« outcome »)'),
         comment: comment(),
       },
@@ -152,7 +154,7 @@ export const actionSchemas = {
   requestAmendment: z.strictObject(
     {
       kind: z.literal('requestAmendment'),
-      actor: actorSchema,
+      actor: actorSchema(),
       summary: nonEmptyText(MAX_REASON, {
         multiline: true,
         required: 'Dites ce que l’avenant change (« summary ») : il est obligatoire.',
@@ -164,7 +166,7 @@ export const actionSchemas = {
   withdraw: z.strictObject(
     {
       kind: z.literal('withdraw'),
-      actor: actorSchema,
+      actor: actorSchema(),
       reason: nonEmptyText(MAX_REASON, {
         multiline: true,
         required: 'Dites pourquoi la fiche est retirée (« reason ») : le motif est obligatoire.',
@@ -176,7 +178,7 @@ export const actionSchemas = {
   recordEvaluation: z.strictObject(
     {
       kind: z.literal('recordEvaluation'),
-      actor: actorSchema,
+      actor: actorSchema(),
       year: z
         .int({ error: 'L’année évaluée (« year ») est obligatoire : un nombre entier, par exemple 2025.' })
         .min(EVALUATION_YEARS.min, {
@@ -207,7 +209,7 @@ export const actionSchemas = {
   close: z.strictObject(
     {
       kind: z.literal('close'),
-      actor: actorSchema,
+      actor: actorSchema(),
       reason: nonEmptyText(MAX_REASON, {
         multiline: true,
         required: 'Dites pourquoi la fiche est clôturée (« reason ») : le motif est obligatoire.',
@@ -216,21 +218,21 @@ export const actionSchemas = {
     },
     { error: objectError },
   ),
-} as const satisfies Record<ActionKind, z.ZodType>;
+} as const satisfies Record<ActionKind, z.ZodType>);
 
 /** Any action, told apart by `kind`. */
-export const actionSchema: z.ZodType<Action, unknown> = z.discriminatedUnion(
+const actionSchema: z.ZodType<Action, unknown> = z.discriminatedUnion(
   'kind',
   [
-    actionSchemas.submit,
-    actionSchemas.recordAvis,
-    actionSchemas.recordPartnerOpinion,
-    actionSchemas.recordCopilDecision,
-    actionSchemas.recordBureauValidation,
-    actionSchemas.requestAmendment,
-    actionSchemas.withdraw,
-    actionSchemas.recordEvaluation,
-    actionSchemas.close,
+    actionSchemas().submit,
+    actionSchemas().recordAvis,
+    actionSchemas().recordPartnerOpinion,
+    actionSchemas().recordCopilDecision,
+    actionSchemas().recordBureauValidation,
+    actionSchemas().requestAmendment,
+    actionSchemas().withdraw,
+    actionSchemas().recordEvaluation,
+    actionSchemas().close,
   ],
   {
     error: (issue) => {

@@ -40,7 +40,7 @@ export function registerAgendaDurationPages(scope: FastifyInstance, deps: Meetin
       const value = typeof body.minutes === 'string' ? body.minutes : '';
       let minutes: number | null;
       try {
-        ({ minutes } = parseInput(itemDurationSchema, { minutes: value }));
+        ({ minutes } = parseInput(itemDurationSchema(), { minutes: value }));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         const message = error.issues?.[0]?.message ?? error.message;

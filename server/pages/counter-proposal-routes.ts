@@ -50,7 +50,7 @@ export function registerCounterProposalPages(scope: FastifyInstance, deps: Count
     },
     async (request, reply) => {
       const { meeting, workflowId, actor, proposal, counter } = await pendingProposal(request);
-      const input = parseInput(rescheduleSchema, {
+      const input = parseInput(rescheduleSchema(), {
         actor,
         startsAt: proposal.startsAt.toISOString(),
         endsAt: proposal.endsAt.toISOString(),
@@ -76,7 +76,7 @@ export function registerCounterProposalPages(scope: FastifyInstance, deps: Count
     async (request, reply) => {
       const { meeting, workflowId, actor, counter } = await pendingProposal(request);
       const motif = typeof request.body?.motif === 'string' ? request.body.motif.trim() : '';
-      const input = parseInput(declineCounterSchema, { actor, counter, ...(motif ? { comment: motif } : {}) });
+      const input = parseInput(declineCounterSchema(), { actor, counter, ...(motif ? { comment: motif } : {}) });
       await deps.client.workflow.getHandle(workflowId).executeUpdate(declineCounterUpdate, { args: [input] });
       return toMeetingPage(reply, meeting.id, 'proposition-refusee');
     },

@@ -45,7 +45,7 @@ export function readFreeItemRows(body: unknown): FreeItemRow[] {
 /** A free item checked by its schema; its first error by row otherwise. */
 export function parseFreeItem(row: Pick<FreeItemRow, 'title' | 'note'>): FreeItemInput | string {
   try {
-    return parseInput(freeItemSchema, { title: row.title, ...(row.note.trim() ? { note: row.note } : {}) });
+    return parseInput(freeItemSchema(), { title: row.title, ...(row.note.trim() ? { note: row.note } : {}) });
   } catch (error) {
     if (error instanceof DomainError) return error.issues?.[0]?.message ?? error.message;
     throw error;

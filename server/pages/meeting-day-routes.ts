@@ -187,7 +187,7 @@ export function registerMeetingDayPages(scope: FastifyInstance, deps: MeetingDay
       const value = formValues(request.body).decision ?? '';
       let text: string;
       try {
-        ({ text } = parseInput(itemDecisionSchema, { text: value }));
+        ({ text } = parseInput(itemDecisionSchema(), { text: value }));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         const message = error.issues?.[0]?.message ?? error.message;

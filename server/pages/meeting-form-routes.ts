@@ -349,7 +349,7 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
       const rules = instance ? await convocationRules(store, context.convention.id, instance.slug) : null;
       const { errors, review, confirmed } = reviewForm(values, stepOf(body), rules, now(), (times) => ({
         ...parseInput(newMeetingSchema, { instance: values.instance, title: values.title }),
-        ...parseInput(meetingTimesSchema, { ...times, ...placeOf(values) }),
+        ...parseInput(meetingTimesSchema(), { ...times, ...placeOf(values) }),
       }));
       if (!instance) errors.instance = 'Choisissez l’instance qui se réunit.';
       const items = readFreeItemRows(body);
@@ -407,7 +407,7 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
       const rules = await convocationRules(store, meeting.conventionId, meeting.instance.slug);
       const reason = values.motif.trim();
       const { errors, review, confirmed } = reviewForm(values, stepOf(request.body), rules, now(), (times) =>
-        parseInput(rescheduleSchema, { actor, ...times, ...placeOf(values), ...(reason ? { reason } : {}) }),
+        parseInput(rescheduleSchema(), { actor, ...times, ...placeOf(values), ...(reason ? { reason } : {}) }),
       );
       if (confirmed) {
         await deps.client.workflow.getHandle(workflowId).executeUpdate(rescheduleUpdate, { args: [confirmed] });
@@ -454,7 +454,7 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
       const { meeting, workflowId, actor } = await changeableMeeting(request, request.params.id, 'cancel');
       const values = readMeetingForm(request.body);
       const errors: FieldErrors = {};
-      const input = parsed(() => parseInput(cancelSchema, { actor, reason: values.motif.trim() }), errors);
+      const input = parsed(() => parseInput(cancelSchema(), { actor, reason: values.motif.trim() }), errors);
       if (input) {
         await deps.client.workflow.getHandle(workflowId).executeUpdate(cancelUpdate, { args: [input] });
         return toMeetingPage(reply, meeting.id, 'annulee');
@@ -499,7 +499,7 @@ export function registerMeetingFormPages(scope: FastifyInstance, deps: MeetingFo
       const errors = attendanceErrors(attendance, rows);
       const back = backTo(request.body);
       if (errors.size === 0) {
-        const input = parseInput(attendanceSchema, { actor, ...attendance });
+        const input = parseInput(attendanceSchema(), { actor, ...attendance });
         await deps.client.workflow.getHandle(workflowId).executeUpdate(recordAttendanceUpdate, { args: [input] });
         return toMeetingPage(reply, meeting.id, 'presences', back ? '/seance' : '');
       }

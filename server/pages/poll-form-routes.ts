@@ -238,7 +238,7 @@ function reviewPollForm(values: PollFormValues, facts: InstanceFacts, now: Date)
     deadline && datesRead
       ? parsed(
           () =>
-            parseInput(newPollSchema, {
+            parseInput(newPollSchema(), {
               instance: facts.instance.slug,
               title: values.titre ?? '',
               ...(text('description') ? { description: text('description') } : {}),

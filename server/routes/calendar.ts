@@ -21,7 +21,7 @@ type BySlug = { Params: { slug: string } };
  * The bodies, for the document: each rule is parsed with `ruleSchema` (domain/meeting-recurrence.ts), the date by
  * the workflow.
  */
-const rulesSchema = z.object({ rules: z.array(ruleSchema) });
+const rulesSchema = z.object({ rules: z.array(ruleSchema()) });
 const moveSchema = z.object({
   startDate: isoDate(),
   /** Why it moves: kept in its audit line. */

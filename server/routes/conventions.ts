@@ -111,7 +111,7 @@ export const conventionRoutes: FastifyPluginAsync<{ store: Store }> = async (app
       summary: 'Import a whole setup: all or nothing, every problem listed',
       tag: 'conventions',
       access: 'admin',
-      body: { schema: conventionSetupSchema },
+      body: { schema: conventionSetupSchema() },
       success: {
         status: 200,
         description:

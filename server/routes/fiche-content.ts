@@ -75,7 +75,7 @@ export const ficheContentRoutes: FastifyPluginAsync<{ client: Client; store: Sto
       summary: 'Write the draft (of a new fiche, or of an amendment): any of its fields; refused once under review',
       tag: 'fiches',
       access: 'domain',
-      body: { schema: contentEditSchema },
+      body: { schema: contentEditSchema() },
       success: { status: 200, description: 'The fiche state, with the edit in `edits`' },
       errors: [404, 409],
     },

@@ -32,7 +32,7 @@ export const ficheRoutes: FastifyPluginAsync<{ client: Client; store: Store; tas
       // A person of the convention, then the rule of who may name another author (domain/fiche.ts).
       access: 'domain',
       body: {
-        schema: newFicheSchema,
+        schema: newFicheSchema(),
         description:
           'With `convention` (its slug) when there are several; `authorEmail`, another person of the convention, ' +
           'by an admin only (the creator when absent); `gtt`, the slug of the GTT drafting it, whose members are ' +
@@ -87,7 +87,7 @@ export const ficheRoutes: FastifyPluginAsync<{ client: Client; store: Store; tas
       errors: [404, 409, 422],
       variants: {
         param: 'kind',
-        bodies: Object.fromEntries(ACTION_KINDS.map((kind) => [kind, serverSet(actionSchemas[kind])])),
+        bodies: Object.fromEntries(ACTION_KINDS.map((kind) => [kind, serverSet(actionSchemas()[kind])])),
       },
     },
     async (request) => {

@@ -62,13 +62,13 @@ export const meetingRoutes: FastifyPluginAsync<{ client: Client; store: Store; t
         'unless `override: { reason }` holds it, recorded in its history',
       tag: 'réunions',
       access: 'domain',
-      body: { schema: [newMeetingSchema, meetingTimesSchema] },
+      body: { schema: [newMeetingSchema, meetingTimesSchema()] },
       success: { status: 201, description: '{ meetingId, workflowId, icalUid, warnings } (warnings: school holidays)' },
       errors: [409, 422],
     },
     async (request, reply) => {
       const base = parseInput(newMeetingSchema, request.body, { what: 'la réunion' });
-      const times = parseInput(meetingTimesSchema, request.body, { what: 'la réunion' });
+      const times = parseInput(meetingTimesSchema(), request.body, { what: 'la réunion' });
       const convention = await deps.store.conventions.resolve(base.convention);
       const actor = await actorOf(request, deps.store, convention.id);
       const created = await scheduleMeeting(
@@ -147,11 +147,11 @@ export const meetingRoutes: FastifyPluginAsync<{ client: Client; store: Store; t
       variants: {
         param: 'step',
         bodies: {
-          reschedule: serverSet(rescheduleSchema),
-          cancel: serverSet(cancelSchema),
-          attendance: serverSet(attendanceSchema),
-          'decision-summary': serverSet(actorOnlySchema),
-          minutes: serverSet(minutesSchema),
+          reschedule: serverSet(rescheduleSchema()),
+          cancel: serverSet(cancelSchema()),
+          attendance: serverSet(attendanceSchema()),
+          'decision-summary': serverSet(actorOnlySchema()),
+          minutes: serverSet(minutesSchema()),
         },
       },
     },

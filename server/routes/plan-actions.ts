@@ -87,7 +87,7 @@ export const planActionsRoutes: FastifyPluginAsync<{ client: Client; store: Stor
       convention,
       steward: (actor) => assertMayManageCycle(actor, 'ouvre le plan d’actions'),
       body: {
-        schema: planPeriodSchema,
+        schema: planPeriodSchema(),
         description: 'Optional: `startYear` and `endYear` within the convention’s years (its years when absent)',
       },
       success: { status: 201, description: '{ planId, period, workflowId, started }' },
@@ -111,7 +111,7 @@ export const planActionsRoutes: FastifyPluginAsync<{ client: Client; store: Stor
       errors: [404, 409, 422],
       variants: {
         param: 'kind',
-        bodies: Object.fromEntries(PLAN_ACTION_KINDS.map((kind) => [kind, serverSet(planActionSchema)])),
+        bodies: Object.fromEntries(PLAN_ACTION_KINDS.map((kind) => [kind, serverSet(planActionSchema())])),
       },
     },
     async (request) => {

@@ -35,7 +35,7 @@ export const pollRoutes: FastifyPluginAsync<{ client: Client; store: Store; task
       summary: 'Start a date poll (invitations, reminders, the choice)',
       tag: 'sondages',
       access: 'domain',
-      body: { schema: newPollSchema },
+      body: { schema: newPollSchema() },
       success: { status: 201, description: '{ pollId, workflowId, options, warnings }' },
       errors: [422],
     },
@@ -135,7 +135,7 @@ export const pollRoutes: FastifyPluginAsync<{ client: Client; store: Store; task
       access: 'domain',
       success: { status: 200, description: 'The poll workflow’s answer' },
       errors: [404, 409],
-      variants: { param: 'step', bodies: { close: serverSet(actorOnlySchema), choose: serverSet(chooseSchema) } },
+      variants: { param: 'step', bodies: { close: serverSet(actorOnlySchema()), choose: serverSet(chooseSchema()) } },
     },
     async (request) => {
       const { id, step } = request.params;

@@ -61,7 +61,7 @@ export const runningConventionRoutes: FastifyPluginAsync<{ client: Client; store
         'Import a running convention: meetings held, fiches at their stage, decisions taken (`?dryRun=true`: preview)',
       tag: 'conventions',
       access: 'admin',
-      body: { schema: runningConventionSchema },
+      body: { schema: runningConventionSchema() },
       query: dryRunQuery,
       success: {
         status: 201,

@@ -50,7 +50,7 @@ export async function saveMeetingRules(
 /** The rule stored on an instance (see saveMeetingRules), or null. */
 export function storedMeetingRule(instance: { slug: string; meetingRule: unknown }): InstanceMeetingRule | null {
   if (instance.meetingRule === null) return null;
-  const parsed = instanceMeetingRuleSchema.safeParse(instance.meetingRule);
+  const parsed = instanceMeetingRuleSchema().safeParse(instance.meetingRule);
   if (!parsed.success)
     throw new DomainError(
       'INVALID_INPUT',

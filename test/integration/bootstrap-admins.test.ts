@@ -40,7 +40,7 @@ describe('bootstrapAdmins', () => {
         via: 'token',
       });
       // The workflows check who acts: the local admin's address must pass as any person's does.
-      expect(actorSchema.safeParse({ email: LOCAL_ADMIN_EMAIL, appRole: 'admin' }).success).toBe(true);
+      expect(actorSchema().safeParse({ email: LOCAL_ADMIN_EMAIL, appRole: 'admin' }).success).toBe(true);
     },
   );
 

@@ -666,7 +666,7 @@ describe('refused: bad input', () => {
       outcome: 'favorable',
       comment: 'Bien',
     });
-    expect(actionSchemas.submit.parse({ kind: 'submit', actor })).toStrictEqual({
+    expect(actionSchemas().submit.parse({ kind: 'submit', actor })).toStrictEqual({
       kind: 'submit',
       actor: { email: 'coop@example.org', appRole: 'cooperateur', instanceRoles: {} },
     });
@@ -717,8 +717,8 @@ describe('refused: bad input', () => {
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.field ?? '').toBe(field);
     const kind = (input as { kind?: unknown } | null)?.kind;
-    if (typeof kind === 'string' && Object.hasOwn(actionSchemas, kind)) {
-      expect(actionSchemas[kind as ActionKind].safeParse(input).success).toBe(false);
+    if (typeof kind === 'string' && Object.hasOwn(actionSchemas(), kind)) {
+      expect(actionSchemas()[kind as ActionKind].safeParse(input).success).toBe(false);
     }
   });
 

@@ -83,9 +83,9 @@ describe('agenda durations', () => {
   });
 
   it('takes whole minutes or nothing', () => {
-    expect(parseInput(itemDurationSchema, { minutes: ' 45 ' })).toEqual({ minutes: 45 });
-    expect(parseInput(itemDurationSchema, { minutes: '' })).toEqual({ minutes: null });
-    expect(() => parseInput(itemDurationSchema, { minutes: '1,5' })).toThrow(/nombre entier/);
-    expect(() => parseInput(itemDurationSchema, { minutes: '900' })).toThrow(/de 1 à 480 minutes/);
+    expect(parseInput(itemDurationSchema(), { minutes: ' 45 ' })).toEqual({ minutes: 45 });
+    expect(parseInput(itemDurationSchema(), { minutes: '' })).toEqual({ minutes: null });
+    expect(() => parseInput(itemDurationSchema(), { minutes: '1,5' })).toThrow(/nombre entier/);
+    expect(() => parseInput(itemDurationSchema(), { minutes: '900' })).toThrow(/de 1 à 480 minutes/);
   });
 });
