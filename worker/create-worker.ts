@@ -125,7 +125,7 @@ function workflowsModule(name: string): string {
   return `${url.pathname}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`;
 }
 
-/** How every worker bundles its workflows: zod loaded once for all of them (workflows/shared-modules.ts). */
+/** How every worker bundles its workflows: zod and the domain's schemas loaded once for all (shared-modules.ts). */
 const BUNDLING = {
   workflowsPath: workflowsModule('index'),
   bundlerOptions: { preloadModules: [workflowsModule('shared-modules')] },

@@ -1,7 +1,7 @@
 // The workflow bundle's entry: every workflow type the worker registers, each loaded when a workflow of its type
 // starts. A workflow loads its own copy of the modules it imports (Temporal's reusable V8 context keeps a module
-// cache per workflow), except those shared by all (shared-modules.ts): a fiche's workflow loads no poll's, meeting's
-// or calendar's module (bench/README.md, 2026-12-07). Eager: no chunk to fetch.
+// cache per workflow), except those shared by all (shared-modules.ts): a fiche's workflow loads no copy of its own of
+// the polls', meetings' or calendars' workflow modules (bench/README.md, 2026-12-07). Eager: no chunk to fetch.
 
 type WorkflowFunction = (...args: never[]) => Promise<unknown>;
 

@@ -1,5 +1,6 @@
 import vm from 'node:vm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowBundle } from '../helpers/temporal.js';
 
 // The worker's bundle loads workflows/shared-modules.ts once for all its workflows, then Temporal freezes every
@@ -38,5 +39,39 @@ describe('the modules a worker shares between its workflows (preloadModules)', (
     const seen = new Set<unknown>();
     const exposed = Object.entries(shared).flatMap(([path, module]) => schemasIn(module.exports, path, seen));
     expect(exposed).toEqual([]);
+  });
+
+  describe('once the SDK has frozen them', () => {
+    let creator: ReusableVMWorkflowCreator;
+    beforeAll(async () => {
+      // The SDK's own reusable context (an internal module): its preload, then its freeze.
+      const bundle: Parameters<typeof ReusableVMWorkflowCreator.create>[0] = {
+        code: workflowBundle().code,
+        filename: 'workflow-bundle.js',
+        sourceMap: { version: 3, file: '', sources: [], names: [], mappings: '' },
+      };
+      creator = await ReusableVMWorkflowCreator.create(bundle, 5_000, new Set());
+    });
+    afterAll(() => creator?.destroy());
+
+    /** Calls `name` of the shared module at `path` inside the frozen context, as a workflow's validator would. */
+    const callShared = (path: string, name: string, input: unknown): unknown =>
+      vm.runInContext(
+        `(() => { try { return { value: __webpack_module_cache__[${JSON.stringify(path)}].exports.${name}(input) }; }
+          catch (error) { return { error: error.constructor.name + ': ' + error.message }; } })()`,
+        Object.assign((creator as unknown as { context: vm.Context }).context, { input }),
+      );
+
+    it('parse with their schemas, twice, and refuse bad input in French', () => {
+      const actor = { email: 'Pilote@Example.org', appRole: 'cooperateur' };
+      for (let round = 0; round < 2; round += 1) {
+        expect(callShared('./domain/lifecycle/action-schemas.ts', 'parseAction', { kind: 'submit', actor })).toEqual({
+          value: { kind: 'submit', actor: { email: 'pilote@example.org', appRole: 'cooperateur', instanceRoles: {} } },
+        });
+        expect(callShared('./domain/poll-input.ts', 'parseClosePoll', { actor: { email: 'x' } })).toEqual({
+          error: expect.stringMatching(/^DomainError: .*adresse/),
+        });
+      }
+    });
   });
 });
