@@ -2,8 +2,8 @@ import { execFile, spawn } from 'node:child_process';
 import { constants as fsConstants, existsSync } from 'node:fs';
 import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isProcessAlive } from '../process/processes.js';
+import { projectRoot } from '../process/project-root.js';
 
 /** `cli` is `temporal` (its `server start-dev` is the dev server); `test-server` is the time-skipping server. */
 export type TemporalBinary = 'cli' | 'test-server';
@@ -49,19 +49,9 @@ export class TemporalInstallError extends Error {
   }
 }
 
-function findProjectRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
 /** `<project root>/.temporal`, where `npm run temporal:install` puts the binaries (under `bin/`). */
-export function localTemporalDir(projectRoot?: string): string {
-  return path.join(projectRoot ?? findProjectRoot(), '.temporal');
+export function localTemporalDir(root?: string): string {
+  return path.join(root ?? projectRoot(), '.temporal');
 }
 
 /** Names an executable may have in a folder: `temporal`, plus `temporal.exe` on Windows. */

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../infra/process/project-root.js';
 
 /** The SQL a migration runner needs: PGlite and node-postgres both fit. */
 export interface SqlSession {
@@ -16,7 +16,8 @@ export interface Migration {
   checksum: string;
 }
 
-export const defaultMigrationsDir = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
+/** The committed migrations, found from the sources or from `dist/` alike (tsc does not carry SQL along). */
+export const defaultMigrationsDir = path.join(projectRoot(), 'prisma', 'migrations');
 
 // Same key as Prisma Migrate, so `prisma migrate` and Concerto never migrate at the same time.
 const ADVISORY_LOCK_KEY = 72707369;

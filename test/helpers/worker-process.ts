@@ -20,7 +20,8 @@ export interface WorkerProcess {
  * Starts `worker/main.ts` on the Temporal server at `temporalAddress` and `taskQueue`, with the database at
  * `databaseUrl`, mail to the relay at `smtpUrl` and meeting links signed with `linkSecret`; `env` adds variables
  * (TEMPORAL_MAX_CACHED_WORKFLOWS…) and `heapCapMiB` caps each of its heaps (`--max-old-space-size`). One process,
- * as `npm run worker` runs it: a SIGKILL reaches the worker itself.
+ * as `npm run worker` runs it: a SIGKILL reaches the worker itself. `run` replaces node's arguments: the compiled
+ * worker (`dist/worker/main.js`, `npm run build`) in place of its sources under tsx.
  */
 export function startWorkerProcess(options: {
   temporalAddress: string;
@@ -30,9 +31,11 @@ export function startWorkerProcess(options: {
   linkSecret: string;
   env?: Record<string, string>;
   heapCapMiB?: number;
+  run?: string[];
 }): WorkerProcess {
   const heapCap = options.heapCapMiB ? [`--max-old-space-size=${options.heapCapMiB}`] : [];
-  const child = spawn(process.execPath, [...heapCap, '--import', 'tsx', 'worker/main.ts'], {
+  const run = options.run ?? ['--import', 'tsx', 'worker/main.ts'];
+  const child = spawn(process.execPath, [...heapCap, ...run], {
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: options.temporalAddress,

@@ -6,14 +6,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiledCli } from '../../bin/compiled-cli.js';
+import { NO_TSX } from '../helpers/no-tsx.js';
 
 const ROOT = new URL('../..', import.meta.url);
 const BIN = fileURLToPath(new URL('bin/concerto.js', ROOT));
-
-// Refuses to resolve tsx: a child run with it proves the bin ran the compiled JavaScript.
-const NO_TSX =
-  "data:text/javascript,import{registerHooks}from'node:module';registerHooks({resolve(s,c,n){" +
-  "if(s.startsWith('tsx'))throw new Error('tsx loaded');return n(s,c)}})";
 
 describe('the compiled concerto command', () => {
   beforeAll(() => {
