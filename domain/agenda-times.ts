@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text, shareable } from './validation.js';
+import { shareable, text } from './validation.js';
 
 /**
  * Durations of the ordre du jour's items and the times they start, one after the other from the

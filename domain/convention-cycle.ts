@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DomainError } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
 import { atLocalTime, compareDates, formatFrenchDate, parseDateKey, shiftDate, type LocalDate } from './paris-time.js';
-import { nonEmptyText, parseInput, text, shareable } from './validation.js';
+import { nonEmptyText, parseInput, shareable, text } from './validation.js';
 
 /**
  * The convention's multi-year cycle as pure rules: when each year's evaluation campaign opens,

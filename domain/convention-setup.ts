@@ -14,7 +14,7 @@ import { DomainError, type FieldIssue } from './errors.js';
 import { instanceMeetingRuleSchema } from './meeting-recurrence.js';
 import { POLL_OPTION_KINDS } from './poll-rules.js';
 import { SCHOOL_ZONES } from './school-holidays.js';
-import { email, isoDate, nonEmptyText, parseInput, slug, summariseIssues, text, shareable } from './validation.js';
+import { email, isoDate, nonEmptyText, parseInput, shareable, slug, summariseIssues, text } from './validation.js';
 
 /**
  * The whole setup of one convention as a JSON document: the file an administrator imports, the one

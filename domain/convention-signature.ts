@@ -3,7 +3,7 @@ import { assertMayManageCycle, isDateKey } from './convention-cycle.js';
 import { DomainError } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
 import { compareDates, formatFrenchDate, parseDateKey } from './paris-time.js';
-import { nonEmptyText, parseInput, text, shareable } from './validation.js';
+import { nonEmptyText, parseInput, shareable, text } from './validation.js';
 
 /**
  * The signature path of the convention and of each of its avenants, as pure rules: each signatory's

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors.js';
 import type { Actor, LifecycleState } from './lifecycle/model.js';
-import { email, nonEmptyText, parseInput, text, shareable } from './validation.js';
+import { email, nonEmptyText, parseInput, shareable, text } from './validation.js';
 
 /**
  * What a fiche action says (the content of one of its versions), as people write it: the enjeu and

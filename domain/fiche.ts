@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
-import { email, nonEmptyText, parseInput, slug, shareable } from './validation.js';
+import { email, nonEmptyText, parseInput, shareable, slug } from './validation.js';
 
 /** A fiche action as its author creates it; its lifecycle is domain/lifecycle/. */
 export interface NewFiche {

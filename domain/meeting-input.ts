@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorOnlySchema, actorSchema } from './lifecycle/action-schemas.js';
-import { email, isoInstant, nonEmptyText, parseInput, text, webUrl, shareable } from './validation.js';
+import { email, isoInstant, nonEmptyText, parseInput, shareable, text, webUrl } from './validation.js';
 
 /** Input of the meeting workflow's updates, parsed with field-level French errors. */
 

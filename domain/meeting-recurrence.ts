@@ -4,7 +4,7 @@ import { DomainError } from './errors.js';
 import type { Actor } from './lifecycle/model.js';
 import { dateKey, shiftDate, weekdayOf, type LocalDate } from './paris-time.js';
 import type { Zone } from './school-holidays.js';
-import { parseInput, slug, text, shareable } from './validation.js';
+import { parseInput, shareable, slug, text } from './validation.js';
 
 /**
  * Rules of an instance's recurring meetings, e.g. « the COTECH every quarter, the first Tuesday at

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorOnlySchema, actorSchema } from './lifecycle/action-schemas.js';
 import { HALF_DAYS, POLL_ANSWERS } from './poll-rules.js';
-import { email, isoDate, isoInstant, nonEmptyText, parseInput, slug, text, shareable } from './validation.js';
+import { email, isoDate, isoInstant, nonEmptyText, parseInput, shareable, slug, text } from './validation.js';
 
 /** Input of a new date poll and of its workflow's updates, parsed with field-level French errors. */
 

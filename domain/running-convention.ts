@@ -13,7 +13,7 @@ import {
   type ActionKind,
   type Stage,
 } from './lifecycle/vocabulary.js';
-import { email, isoInstant, nonEmptyText, parseInput, slug, summariseIssues, text, shareable } from './validation.js';
+import { email, isoInstant, nonEmptyText, parseInput, shareable, slug, summariseIssues, text } from './validation.js';
 
 /**
  * A convention that already runs, as one JSON document an administrator imports once its setup is

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INSTANCE_KINDS, MEMBER_ROLES, STRUCTURE_KINDS } from '../charter.js';
-import { email, nonEmptyText, parseInput, text, shareable } from '../validation.js';
+import { email, nonEmptyText, parseInput, shareable, text } from '../validation.js';
 import type { Action } from './model.js';
 import {
   ACTION_KINDS,
