@@ -188,7 +188,7 @@ try {
     progress(c + 1, CONVENTIONS, 'conventions imported');
   }
 
-  const decisions: Array<{ workflowId: string; at: number }> = [];
+  const taken: Array<{ workflowId: string; at: number; kind: ActionKind }> = [];
   let meetings = 0;
   const perRound = FICHES_PER_CONVENTION / ROUNDS;
   // Per round: started, submitted, closed; per body: on the agenda, meets, held.
@@ -196,11 +196,11 @@ try {
   let stepsDone = 0;
   const phase = (name: string) => progress(++stepsDone, totalSteps, name);
 
-  /** Takes a step, timing it if it is a body's decision (its mails are matched to it later). */
+  /** Takes a step and times it: its mails are matched to it later. */
   const act = async <K extends ActionKind>(handle: WorkflowHandle, kind: K, input: ActionInput<K>) => {
     const at = Date.now();
     await takeStep(handle, kind, input);
-    if (kind !== 'submit' && kind !== 'close') decisions.push({ workflowId: handle.workflowId, at });
+    taken.push({ workflowId: handle.workflowId, at, kind });
   };
   const secretary = (people: DemoPeople, kind: InstanceKind): Actor =>
     kind === 'bureau_communautaire' ? people.secretaireBureau : people.secretaire;
@@ -358,27 +358,41 @@ try {
   );
   const mean = (values: number[]) => Math.round(values.reduce((a, b) => a + b, 0) / values.length);
 
-  // Decision → mail: from the decision's update to the last of its mails the relay accepted, i.e.
-  // its workflow's mails before the next step of that workflow.
+  // Decision → mail: from a body's decision to the last of its mails the relay accepted, i.e. its workflow's mails
+  // before the next step of that workflow, whatever that step is (the closing's mails are the closing's).
   const byWorkflow = new Map<string, number[]>();
   for (const { key, at } of relay.accepted) {
     const workflowId = key.split(':')[0]!;
     byWorkflow.set(workflowId, [...(byWorkflow.get(workflowId) ?? []), at]);
   }
-  const starts = new Map<string, number[]>();
-  for (const { workflowId, at } of decisions) starts.set(workflowId, [...(starts.get(workflowId) ?? []), at]);
-  const delays: number[] = [];
+  const starts = new Map<string, Array<{ at: number; kind: ActionKind }>>();
+  for (const { workflowId, ...step } of taken) starts.set(workflowId, [...(starts.get(workflowId) ?? []), step]);
+  const delays: Array<{ ms: number; kind: ActionKind }> = [];
   for (const [workflowId, steps] of starts) {
-    steps.sort((a, b) => a - b);
+    steps.sort((a, b) => a.at - b.at);
     const mails = byWorkflow.get(workflowId) ?? [];
-    steps.forEach((at, i) => {
-      const until = steps[i + 1] ?? Infinity;
+    steps.forEach(({ at, kind }, i) => {
+      if (kind === 'submit' || kind === 'close') return;
+      const until = steps[i + 1]?.at ?? Infinity;
       const own = mails.filter((t) => t >= at && t < until);
-      if (own.length) delays.push(Math.max(...own) - at);
+      if (own.length) delays.push({ ms: Math.max(...own) - at, kind });
     });
   }
-  delays.sort((a, b) => a - b);
-  const p99 = delays[Math.min(delays.length - 1, Math.ceil(0.99 * delays.length) - 1)] ?? null;
+  const quantile = (q: number, of = delays) => {
+    const sorted = of.map((d) => d.ms).sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? null;
+  };
+  // Where the tail is: the p99 of each kind of decision.
+  const kinds = [...new Set(delays.map((d) => d.kind))];
+  const p99ByKind = Object.fromEntries(
+    kinds.map((kind) => [
+      kind,
+      quantile(
+        0.99,
+        delays.filter((d) => d.kind === kind),
+      ),
+    ]),
+  );
 
   console.log(
     JSON.stringify({
@@ -389,7 +403,10 @@ try {
       wallSeconds: Math.round((performance.now() - wallStart) / 1000),
       activitiesPerLifecycle: mean(counts.map((c) => c.activities)),
       eventsPerLifecycle: mean(counts.map((c) => c.events)),
-      p99DecisionToMailMs: p99,
+      p99DecisionToMailMs: quantile(0.99),
+      p50DecisionToMailMs: quantile(0.5),
+      p90DecisionToMailMs: quantile(0.9),
+      p99DecisionToMailMsByKind: p99ByKind,
       workerRssMaxMiB,
       driverRssMaxMiB: Math.round(driverRssMax / 2 ** 20),
       scale: SCALE,
