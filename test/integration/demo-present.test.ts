@@ -212,7 +212,11 @@ describe('a demo that lives in the present (dev server, PGlite, mail catcher)', 
       TENTATIVE: quarter,
     });
 
-    const subjects = (await stack.catcher.list()).map((m) => m.subject);
+    // The poll's workflow mails its voters on its own time: waited for, not read at once.
+    const subjects = await eventually(async () => {
+      const all = (await stack.catcher.list()).map((m) => m.subject);
+      return all.some((s) => s.startsWith('Sondage de date : Journée bilan annuel de la CTG')) && all;
+    }, 'the date poll’s mail');
     const count = (prefix: string) => subjects.filter((s) => s.startsWith(prefix)).length;
     expect(count('Convocation : ')).toBeGreaterThan(loaded.live.meetings);
     expect(count('Relevé de décisions : ')).toBeGreaterThan(0);
