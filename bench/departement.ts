@@ -29,6 +29,7 @@ import {
   recordAttendanceUpdate,
   sendDecisionSummaryUpdate,
 } from '../workflows/meeting-definitions.js';
+import { percentile } from './percentile.js';
 import { peakRssMiB } from './process-memory.js';
 
 // `npm run bench:departement`: a département's year on PostgreSQL, a real worker and Temporal's
@@ -378,10 +379,11 @@ try {
       if (own.length) delays.push({ ms: Math.max(...own) - at, kind });
     });
   }
-  const quantile = (q: number, of = delays) => {
-    const sorted = of.map((d) => d.ms).sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? null;
-  };
+  const quantile = (q: number, of = delays) =>
+    percentile(
+      of.map((d) => d.ms).sort((a, b) => a - b),
+      q * 100,
+    ) ?? null;
   // Where the tail is: the p99 of each kind of decision.
   const kinds = [...new Set(delays.map((d) => d.kind))];
   const p99ByKind = Object.fromEntries(

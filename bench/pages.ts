@@ -15,6 +15,7 @@ import { signIn } from '../test/helpers/auth.js';
 import { createTestDatabase, startTestPostgres } from '../test/helpers/postgres.js';
 import { seedConventionAtScale } from '../test/helpers/scale-seed.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
+import { percentile } from './percentile.js';
 
 // `npm run bench:pages`: the board (/) of a convention with 2,000 fiches, its calendar (/calendrier) month by
 // month over a year of 500 meetings, and what awaits the reader (/attentes), on PostgreSQL, through the HTTP app
@@ -25,10 +26,6 @@ const FICHES = Number(process.env.BENCH_FICHES ?? 2_000);
 const MEETINGS = Number(process.env.BENCH_MEETINGS ?? 500);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
 const WARM_UP = 10;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /** Runs `job` WARM_UP times, then `count` times timed; gives back the sorted durations in ms. */
 async function timings(count: number, job: (index: number) => Promise<unknown>): Promise<number[]> {
@@ -44,7 +41,7 @@ async function timings(count: number, job: (index: number) => Promise<unknown>):
 
 function line(what: string, sorted: number[]): string {
   const f = (ms: number) => `${ms.toFixed(1).padStart(7)} ms`;
-  const p = (n: number) => f(percentile(sorted, n));
+  const p = (n: number) => f(percentile(sorted, n)!);
   return `  ${what.padEnd(44)} p50 ${p(50)}  p95 ${p(95)}  max ${f(sorted.at(-1)!)}`;
 }
 
